@@ -1,0 +1,109 @@
+/* sealdesk crypto: the key hierarchy and every use of a key.
+ *
+ *   master key (key file, 0600) --wraps--> KEK v1..vN --wraps--> per-customer data keys
+ *                                \--wraps--> blind-index key, audit signing key
+ *
+ * Plaintext keys live only in sodium_malloc memory that is PROT_NONE while idle; keyring.c is
+ * the only file that makes them readable, for the span of one operation. Wrapped keys are opaque
+ * byte strings the store persists. Every AEAD uses XChaCha20-Poly1305 with a random nonce and
+ * associated data that binds the ciphertext to its place (DESIGN.md "Keys and encryption").
+ * A keyring is not thread-safe for mutation (adding keys); seal/open/sign through a const
+ * keyring may run from many threads. */
+#ifndef SEALDESK_CRYPTO_H
+#define SEALDESK_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sealdesk/buf.h"
+#include "sealdesk/err.h"
+
+#define SD_KEY_BYTES 32
+#define SD_BIDX_BYTES 16
+#define SD_SIG_BYTES 64
+#define SD_SIG_PK_BYTES 32
+#define SD_MAX_KEK_VERSIONS 1024
+
+/* Call once per process before anything else (wraps sodium_init). SD_E_CRYPTO on failure. */
+sd_err sd_crypto_init(void);
+
+/* Read the 32-byte master key from `path` (64 hex digits and a newline). With create and no
+ * file, make one from randombytes_buf with mode 0600 (O_EXCL). Refuses (SD_E_DENIED) a file
+ * readable or writable by group or others. out must be wiped by the caller (sodium_memzero). */
+sd_err sd_master_key_file(uint8_t out[SD_KEY_BYTES], const char *path, bool create);
+
+struct sd_keyring;
+
+/* New keyring holding a copy of master (guarded memory); the caller wipes its own copy.
+ * Free with sd_keyring_free (wipes every key). */
+sd_err sd_keyring_new(struct sd_keyring **out, const uint8_t master[SD_KEY_BYTES]);
+void sd_keyring_free(struct sd_keyring *kr);
+
+/* KEKs. _kek_create makes version `version` and appends its wrapped form to `wrapped`;
+ * _kek_load unwraps a stored one (SD_E_CRYPTO on a wrong master key or tampering). The highest
+ * loaded version is the current one, used for new data keys. */
+sd_err sd_keyring_kek_create(struct sd_keyring *kr, uint32_t version, struct sd_buf *wrapped);
+sd_err sd_keyring_kek_load(struct sd_keyring *kr, uint32_t version, const uint8_t *wrapped,
+                           size_t n);
+uint32_t sd_keyring_kek_current(const struct sd_keyring *kr);
+/* Lowest KEK version that may still be used to unwrap (versions below are retired). */
+void sd_keyring_set_min_version(struct sd_keyring *kr, uint32_t v);
+
+/* Instance keys wrapped directly by the master key: the blind-index key and the Ed25519 audit
+ * signing key (its public key goes to `pk`). */
+enum sd_instance_key { SD_IKEY_BIDX = 1, SD_IKEY_AUDIT_SIGN = 2 };
+sd_err sd_keyring_ikey_create(struct sd_keyring *kr, enum sd_instance_key kind,
+                              uint32_t version, struct sd_buf *wrapped,
+                              uint8_t pk[SD_SIG_PK_BYTES]);
+sd_err sd_keyring_ikey_load(struct sd_keyring *kr, enum sd_instance_key kind, uint32_t version,
+                            const uint8_t *wrapped, size_t n);
+
+/* Per-customer data key, unwrapped for the span of one operation. */
+struct sd_dkey;
+/* Generate data key `id` and wrap it under the current KEK: wrapped form appended to
+ * `wrapped` (sd_dkey_kek_version tells the version). */
+sd_err sd_dkey_create(const struct sd_keyring *kr, uint64_t id, struct sd_dkey **out,
+                      struct sd_buf *wrapped);
+/* Unwrap a stored data key; SD_E_CRYPTO on tampering or wrong id, SD_E_PRECONDITION when its
+ * KEK version is retired or unknown. */
+sd_err sd_dkey_open(const struct sd_keyring *kr, uint64_t id, uint32_t kek_version,
+                    const uint8_t *wrapped, size_t n, struct sd_dkey **out);
+/* Re-wrap an open data key under the current KEK (for rotation); updates its version. */
+sd_err sd_dkey_wrap(const struct sd_keyring *kr, struct sd_dkey *dk, struct sd_buf *wrapped);
+uint64_t sd_dkey_id(const struct sd_dkey *dk);
+/* KEK version that wraps this data key (bound into each field's associated data). */
+uint32_t sd_dkey_kek_version(const struct sd_dkey *dk);
+void sd_dkey_free(struct sd_dkey *dk);
+
+/* Field encryption. Stored form: 0x01 | dkey id u64 | kek version u32 | nonce[24] | ct+tag.
+ * Associated data: "sealdesk/v1" | ticket id u64 | field id u32 | dkey id u64 | kek version
+ * u32, so a ciphertext moved to another ticket or field fails to open. */
+#define SD_FIELD_OVERHEAD (1 + 8 + 4 + 24 + 16)
+sd_err sd_field_seal(struct sd_buf *out, const struct sd_dkey *dk, uint64_t ticket_id,
+                     uint32_t field_id, const uint8_t *pt, size_t n);
+/* Appends the plaintext to out (wipe it with sd_buf_wipe_free). SD_E_CRYPTO on any mismatch. */
+sd_err sd_field_open(struct sd_buf *out, const struct sd_dkey *dk, uint64_t ticket_id,
+                     uint32_t field_id, const uint8_t *sealed, size_t n);
+/* The data key id a sealed field names (SD_E_INVALID if malformed). */
+sd_err sd_field_key_id(uint64_t *dkey_id, const uint8_t *sealed, size_t n);
+
+/* Blind index: keyed BLAKE2b-128 over kind || normalised value. Normalisation: email is
+ * NFKC-casefolded and trimmed; phone keeps + and digits only (00 -> +); uid is trimmed.
+ * SD_E_INVALID if the value normalises to nothing. */
+enum sd_bidx_kind { SD_BIDX_EMAIL = 1, SD_BIDX_PHONE = 2, SD_BIDX_UID = 3 };
+sd_err sd_bidx(const struct sd_keyring *kr, enum sd_bidx_kind kind, const char *value,
+               size_t n, uint8_t out[SD_BIDX_BYTES]);
+
+/* Ed25519 over msg with the audit signing key. */
+sd_err sd_sig_sign(const struct sd_keyring *kr, uint8_t sig[SD_SIG_BYTES], const uint8_t *msg,
+                   size_t n);
+sd_err sd_sig_public_key(const struct sd_keyring *kr, uint8_t pk[SD_SIG_PK_BYTES]);
+/* Verify with a given public key (no keyring needed): SD_OK or SD_E_CRYPTO. */
+sd_err sd_sig_verify(const uint8_t pk[SD_SIG_PK_BYTES], const uint8_t sig[SD_SIG_BYTES],
+                     const uint8_t *msg, size_t n);
+
+/* SHA-256 convenience. */
+void sd_sha256(uint8_t out[32], const uint8_t *p, size_t n);
+
+#endif

@@ -1,0 +1,228 @@
+/* sealdesk desk: tickets and their workflow over the store — intake (redaction, triage, PII
+ * sealing, blind indexes), the priority queue with atomic claim, the status machine, comments,
+ * CSAT, SLA and statistics. Every mutating call and every PII read is one write txn that also
+ * appends its audit entry.
+ *
+ * A struct sd_desk may be used from several threads at once; each call opens its own txn. */
+#ifndef SEALDESK_DESK_H
+#define SEALDESK_DESK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sealdesk/buf.h"
+#include "sealdesk/err.h"
+#include "sealdesk/triage.h"
+
+/* Input limits (bytes). Anything longer is refused with SD_E_LIMIT, never truncated. */
+#define SD_MAX_SUBJECT 1024
+#define SD_MAX_BODY (64 * 1024)
+#define SD_MAX_COMMENT (64 * 1024)
+#define SD_MAX_NAME_FIELD 256
+#define SD_MAX_EMAIL 254
+#define SD_MAX_PHONE 32
+#define SD_MAX_UID 128
+#define SD_MAX_NATIONAL_ID 64
+#define SD_MAX_WALLETS 2048
+#define SD_MAX_IP 45
+#define SD_MAX_AGENT 64  /* agent / actor names: [A-Za-z0-9._@:-] */
+#define SD_MAX_REASON 512
+#define SD_MAX_LIST 10000 /* tickets returned by one list/find/overdue call */
+
+enum sd_channel {
+    SD_CH_CHAT = 1, SD_CH_EMAIL, SD_CH_WEB, SD_CH_PHONE, SD_CH_SOCIAL, SD_CH_API, SD_CH_COUNT
+};
+enum sd_status {
+    SD_ST_RECEIVED = 1, SD_ST_IN_PROGRESS, SD_ST_WAITING_CUSTOMER, SD_ST_RESOLVED,
+    SD_ST_ARCHIVED, SD_ST_COUNT
+};
+/* Transition targets: the statuses plus reopen (resolved -> in_progress). */
+#define SD_ST_REOPEN 100
+
+/* PII fields, each sealed separately. The number is the field id in the associated data. */
+enum sd_field {
+    SD_F_CUSTOMER_NAME = 1, SD_F_CUSTOMER_EMAIL, SD_F_CUSTOMER_PHONE, SD_F_CUSTOMER_UID,
+    SD_F_NATIONAL_ID, SD_F_WALLETS, SD_F_IP_ADDRESS, SD_F_SUBJECT, SD_F_BODY, SD_F_COUNT
+};
+/* Comment bodies are sealed with field id SD_F_COMMENT_BASE + event seq. */
+#define SD_F_COMMENT_BASE 0x10000u
+
+enum sd_event_kind {
+    SD_EV_CREATED = 1, SD_EV_TRIAGED, SD_EV_REDACTED, SD_EV_CLAIMED, SD_EV_ASSIGNED,
+    SD_EV_STATUS, SD_EV_COMMENT, SD_EV_RATED, SD_EV_REOPENED, SD_EV_COUNT
+};
+
+const char *sd_channel_name(enum sd_channel c);
+sd_err sd_channel_parse(enum sd_channel *out, const char *s);
+const char *sd_status_name(enum sd_status s);
+/* Accepts the status names and "reopen" (gives SD_ST_REOPEN). */
+sd_err sd_status_parse(int *out, const char *s);
+const char *sd_field_name(enum sd_field f);
+const char *sd_event_kind_name(enum sd_event_kind k);
+/* "P1".."P4" (or "1".."4") -> 1..4. */
+sd_err sd_priority_parse(int *out, const char *s);
+
+struct sd_desk;
+
+struct sd_desk_opts {
+    const char *dir;        /* data directory (created 0700 by init) */
+    const char *key_file;   /* master key file; NULL: "<dir>/master.key" */
+    const char *rules_file; /* triage rules; NULL: "<dir>/triage.rules" if present, else the
+                               built-in default */
+    size_t map_bytes;       /* 0: default */
+};
+
+/* Create a new store with fresh keys (master key file created 0600 if absent).
+ * SD_E_CONFLICT if the store is already initialised. */
+sd_err sd_desk_init(const struct sd_desk_opts *o);
+/* Open an initialised store. SD_E_NOTFOUND: no store; SD_E_CRYPTO: wrong master key;
+ * SD_E_PRECONDITION: newer schema. Free with sd_desk_close. */
+sd_err sd_desk_open(struct sd_desk **out, const struct sd_desk_opts *o);
+void sd_desk_close(struct sd_desk *d);
+
+/* Who is acting, for audit entries and timeline. name must be a valid agent name. */
+struct sd_actor {
+    const char *name;
+    const char *request_id; /* may be NULL */
+};
+
+struct sd_ticket_new {
+    enum sd_channel channel;
+    const char *field[SD_F_COUNT]; /* by enum sd_field; NULL or "" when absent. Subject and
+                                      body are required (body non-empty). */
+    int category;                  /* enum sd_category, or -1 to triage */
+    int priority;                  /* 1..4, or 0 to triage */
+    bool vip;
+};
+
+struct sd_event {
+    uint32_t seq;
+    uint64_t at;
+    char actor[SD_MAX_AGENT + 1];
+    enum sd_event_kind kind;
+    int from_status, to_status;
+    bool internal;
+    bool has_body;
+    struct sd_buf body; /* decrypted comment (wiped by sd_ticket_clear) */
+    char detail[160];
+};
+
+struct sd_ticket {
+    uint64_t id, created_at, updated_at, claimed_at, first_response_at, resolved_at;
+    uint64_t sla_first_response_due, sla_resolution_due, archived_at;
+    enum sd_channel channel;
+    enum sd_category category;
+    int priority;
+    enum sd_status status;
+    char assignee[SD_MAX_AGENT + 1];
+    bool vip;
+    unsigned csat;
+    unsigned redaction_flags; /* bit (1 << sd_redact_kind) */
+    unsigned reopen_count;
+    size_t n_signals;
+    char signals[SD_TRIAGE_MAX_SIGNALS][48];
+    /* PII, filled by sd_ticket_get only: masked or clear text, NUL-terminated. */
+    bool has[SD_F_COUNT];
+    struct sd_buf field[SD_F_COUNT];
+    bool shredded; /* the customer's data key was erased: fields read "[shredded]" */
+    struct sd_event *events;
+    size_t n_events;
+};
+
+/* Wipe and free everything a ticket holds; the struct is zeroed. */
+void sd_ticket_clear(struct sd_ticket *t);
+
+struct sd_ticket_list {
+    struct sd_ticket *items; /* metadata only: no PII, no events */
+    size_t n;
+};
+void sd_ticket_list_clear(struct sd_ticket_list *l);
+
+/* Create a ticket: validates every field (UTF-8, limits, email/phone/IP syntax), redacts
+ * secrets from subject and body, triages unless category and priority are given, seals PII
+ * under the customer's data key, indexes email/phone/uid blind indexes, queues it, appends the
+ * timeline and the audit entry. *out gets the stored metadata (no PII). */
+sd_err sd_ticket_create(struct sd_desk *d, const struct sd_actor *a,
+                        const struct sd_ticket_new *in, struct sd_ticket *out);
+
+/* Read one ticket with its timeline. PII is masked unless unmask; reason (may be NULL) is
+ * recorded in the audit entry. Every read of decrypted fields is audited. SD_E_NOTFOUND,
+ * SD_E_CRYPTO when any stored ciphertext fails to authenticate (nothing is returned then). */
+sd_err sd_ticket_get(struct sd_desk *d, const struct sd_actor *a, uint64_t id, bool unmask,
+                     const char *reason, struct sd_ticket *out);
+
+struct sd_ticket_filter {
+    int status;        /* 0 = any */
+    int category;      /* -1 = any */
+    const char *assignee; /* NULL = any */
+};
+sd_err sd_ticket_list(struct sd_desk *d, const struct sd_ticket_filter *f,
+                      struct sd_ticket_list *out);
+
+/* Blind-index lookup. kind: SD_F_CUSTOMER_EMAIL, _PHONE or _UID. Audited (a PII lookup). */
+sd_err sd_ticket_find(struct sd_desk *d, const struct sd_actor *a, enum sd_field kind,
+                      const char *value, struct sd_ticket_list *out);
+
+/* Status machine: received -> in_progress | waiting_customer | resolved;
+ * in_progress -> waiting_customer | resolved; waiting_customer -> in_progress | resolved;
+ * resolved -> archived | reopen (-> in_progress); archived is final.
+ * SD_E_PRECONDITION for an illegal transition. */
+sd_err sd_ticket_transition(struct sd_desk *d, const struct sd_actor *a, uint64_t id, int to,
+                            struct sd_ticket *out);
+/* Assign (or reassign) to agent; takes the ticket out of the queue. */
+sd_err sd_ticket_assign(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
+                        const char *agent, struct sd_ticket *out);
+/* Comment (secrets redacted first). A public comment is the first response if none yet.
+ * SD_E_PRECONDITION on an archived ticket. */
+sd_err sd_ticket_comment(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
+                         const char *body, bool internal, struct sd_ticket *out);
+/* CSAT 1..5, once, only when resolved or archived. */
+sd_err sd_ticket_rate(struct sd_desk *d, const struct sd_actor *a, uint64_t id, unsigned csat,
+                      struct sd_ticket *out);
+
+/* Atomically take the most urgent queued ticket (priority, then SLA due, then id) and assign
+ * it to agent (status in_progress). SD_E_EMPTY when the queue is empty. */
+sd_err sd_queue_claim(struct sd_desk *d, const struct sd_actor *a, const char *agent,
+                      struct sd_ticket *out);
+
+/* Open tickets past a due time at `now`. */
+sd_err sd_sla_overdue(struct sd_desk *d, uint64_t now, struct sd_ticket_list *out);
+/* SLA policy: seconds to first response / resolution by priority (DESIGN.md defaults). */
+void sd_sla_due(int priority, uint64_t created, uint64_t *first_due, uint64_t *resolve_due);
+
+struct sd_stats {
+    uint64_t total;
+    uint64_t by_status[SD_ST_COUNT];
+    uint64_t by_category[SD_CAT_COUNT];
+    uint64_t by_priority[5];
+    uint64_t by_channel[SD_CH_COUNT];
+    uint64_t median_first_response; /* seconds, over tickets with a first response */
+    uint64_t median_resolution;     /* seconds, over resolved tickets */
+    uint64_t n_first_response, n_resolved;
+    uint64_t sla_breaches;          /* tickets that missed either due time (by now) */
+    uint64_t csat_count;
+    double csat_average;
+    uint64_t redacted;
+};
+sd_err sd_stats(struct sd_desk *d, uint64_t now, struct sd_stats *out);
+
+/* Triage rules for data dir `dir`: <dir>/triage.rules when present, else the built-in
+ * default (also when dir is NULL). Caller frees with sd_triage_rules_free. */
+sd_err sd_desk_rules_load(struct sd_triage_rules **out, const char *dir);
+/* Triage text without storing anything (uses the desk's rules). */
+sd_err sd_desk_triage(struct sd_desk *d, const char *text, size_t n, bool vip,
+                      struct sd_triage_result *out);
+
+/* Export the audit log from index `from` to `path` (created 0600, must not exist): appends an
+ * "audit.export" entry and a fresh signed checkpoint first, so the file is fully covered.
+ * *n gets the number of entries written. */
+sd_err sd_desk_audit_export(struct sd_desk *d, const struct sd_actor *a, const char *path,
+                            uint64_t from, uint64_t *n);
+/* The audit public key (for verifiers). */
+sd_err sd_desk_audit_pk(struct sd_desk *d, uint8_t pk[32]);
+
+/* Mask a PII value for display: "a***@example.com", "+82******5678", ... Appends to out. */
+sd_err sd_mask(struct sd_buf *out, enum sd_field f, const char *v, size_t n);
+
+#endif

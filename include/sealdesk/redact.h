@@ -1,0 +1,54 @@
+/* Secret redaction on ticket intake: seed phrases, private keys, 2FA codes, card numbers.
+ *
+ * Customers paste secrets they must never send to support. Before a subject, body or comment
+ * is stored, sd_redact() replaces each one with a fixed marker ("[REDACTED:seed_phrase]", ...)
+ * and reports how many of each kind it found; the secret itself is never reported or logged. */
+#ifndef SEALDESK_REDACT_H
+#define SEALDESK_REDACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sealdesk/buf.h"
+#include "sealdesk/err.h"
+
+/* Largest input sd_redact() accepts: 256 KiB. */
+#define SD_REDACT_MAX ((size_t)256 * 1024)
+
+enum sd_redact_kind {
+    SD_REDACT_SEED_PHRASE,
+    SD_REDACT_PRIVATE_KEY,
+    SD_REDACT_OTP_CODE,
+    SD_REDACT_CARD_NUMBER,
+    SD_REDACT_KIND_COUNT
+};
+
+/* How many secrets of each kind were replaced (one per marker written). */
+struct sd_redact_report {
+    unsigned count[SD_REDACT_KIND_COUNT];
+};
+
+/* Stable lower-case name of a kind: "seed_phrase", "private_key", "otp_code", "card_number";
+ * "unknown" for anything else. Static string, never NULL. Thread-safe. */
+const char *sd_redact_kind_name(enum sd_redact_kind k);
+
+/* Copy the UTF-8 text in[0..n) to the end of `out` (appended, then NUL-terminated; the NUL is
+ * not counted in out->len) with every detected secret replaced by "[REDACTED:<kind name>]".
+ * rep is zeroed first, then rep->count[k] gets the number of markers of kind k written.
+ * Text outside the secrets is copied byte for byte; markers never split a multi-byte char.
+ *
+ * Returns SD_OK; SD_E_INVALID if out or rep is NULL or in is NULL with n > 0; SD_E_LIMIT if
+ * n > SD_REDACT_MAX (or out would grow past SD_BUF_MAX); SD_E_NOMEM; SD_E_INTERNAL if the
+ * embedded BIP-39 list is malformed. On error out is left as it was (any bytes appended are
+ * wiped) and rep is all zero.
+ *
+ * Ownership: `in` is borrowed and not modified (wiping it is the caller's job); `out` stays
+ * the caller's. No secret is copied anywhere but into scratch that is wiped with
+ * sodium_memzero before it is released. Runs in time linear in n.
+ * Thread-safe: the word list is parsed once (pthread_once); calls share no mutable state. */
+sd_err sd_redact(struct sd_buf *out, const char *in, size_t n, struct sd_redact_report *rep);
+
+/* true if rep counts at least one secret of any kind. rep must not be NULL. Thread-safe. */
+bool sd_redact_any(const struct sd_redact_report *rep);
+
+#endif

@@ -1,0 +1,108 @@
+/* sealdesk store: one LMDB environment with the named tables of DESIGN.md "LMDB layout".
+ *
+ * Keys are big-endian fixed-width integers so cursor order is numeric order. One write txn per
+ * operation; LMDB serialises writers across threads and processes, so a data dir may be shared
+ * by the server and offline tools at once. Values returned by reads point into the map and are
+ * valid only until the txn ends: copy what must outlive it. No LMDB error code escapes this
+ * module: they are translated to sd_err. */
+#ifndef SEALDESK_STORE_H
+#define SEALDESK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sealdesk/err.h"
+
+#define SD_SCHEMA_VERSION 1
+
+enum sd_db {
+    SD_DB_META,
+    SD_DB_TICKETS,     /* u64 ticket id -> TicketRecord */
+    SD_DB_EVENTS,      /* u64 ticket id | u32 seq -> EventRecord */
+    SD_DB_QUEUE,       /* u8 priority | u64 sla due | u64 ticket id -> "" (open, unassigned) */
+    SD_DB_BY_ASSIGNEE, /* assignee name -> u64 ticket id (dupsort) */
+    SD_DB_BY_STATUS,   /* u8 status | u64 ticket id -> "" */
+    SD_DB_BY_CUSTOMER, /* blind index[16] -> u64 ticket id (dupsort) */
+    SD_DB_CUSTOMERS,   /* blind index of the customer uid/email/phone[16] -> u64 data key id */
+    SD_DB_KEYS,        /* u8 kind | u64 id | u32 version -> KeyRecord (wrapped keys only) */
+    SD_DB_AUDIT,       /* u64 index -> AuditEntry */
+    SD_DB_AUDIT_NODES, /* u8 level | u64 index -> 32-byte Merkle node */
+    SD_DB_CHECKPOINTS, /* u64 tree size -> Checkpoint */
+    SD_DB_USERS,
+    SD_DB_SESSIONS,
+    SD_DB_REMEDIES,
+    SD_DB_COUNT
+};
+
+struct sd_store;
+struct sd_txn;
+struct sd_cursor;
+
+struct sd_val {
+    const uint8_t *p;
+    size_t n;
+};
+
+enum sd_store_flags {
+    SD_STORE_CREATE = 1,   /* create the directory files and tables if absent */
+    SD_STORE_RDONLY = 2,   /* read-only open (sealaudit on a copy) */
+};
+
+/* Open the environment in directory `dir` (which must exist). SD_E_STORE for a corrupt or
+ * foreign environment, SD_E_PRECONDITION for a schema newer than this build,
+ * SD_E_NOTFOUND when there is no store and SD_STORE_CREATE was not given.
+ * map_bytes 0 picks the default (16 GiB of address space; the file grows as needed).
+ * Free with sd_store_close after every txn has ended. */
+sd_err sd_store_open(struct sd_store **out, const char *dir, unsigned flags, size_t map_bytes);
+void sd_store_close(struct sd_store *s);
+/* LMDB return code -> sd_err. */
+sd_err sd_store_err(int rc);
+/* Copy the environment (compacting) into directory `dir`, consistent as of one read txn. */
+sd_err sd_store_copy(struct sd_store *s, const char *dir);
+
+/* Txns. A write txn must end in _commit or _abort; _commit frees it even on failure. Read txns
+ * may be used from any thread (MDB_NOTLS) but by one thread at a time. */
+sd_err sd_txn_begin(struct sd_store *s, bool write, struct sd_txn **out);
+sd_err sd_txn_commit(struct sd_txn *t);
+void sd_txn_abort(struct sd_txn *t);
+bool sd_txn_is_write(const struct sd_txn *t);
+
+/* Point-get: *v borrowed until the txn ends. SD_E_NOTFOUND if absent. */
+sd_err sd_txn_get(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
+                  struct sd_val *v);
+/* Put (overwrite; for dupsort tables adds the pair, existing pair is not an error). */
+sd_err sd_txn_put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
+                  const void *val, size_t vlen);
+/* Put that fails with SD_E_CONFLICT if the key exists. */
+sd_err sd_txn_put_new(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
+                      const void *val, size_t vlen);
+/* Delete key (val NULL) or one pair of a dupsort table. SD_E_NOTFOUND if absent. */
+sd_err sd_txn_del(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
+                  const void *val, size_t vlen);
+
+/* Cursors. ops mirror LMDB's. Borrowed key/val until the txn ends. SD_E_NOTFOUND past end. */
+enum sd_cursor_op {
+    SD_CUR_FIRST, SD_CUR_LAST, SD_CUR_NEXT, SD_CUR_PREV, SD_CUR_SET_RANGE, SD_CUR_SET_KEY,
+    SD_CUR_NEXT_DUP, SD_CUR_GET_CURRENT
+};
+sd_err sd_cursor_open(struct sd_txn *t, enum sd_db db, struct sd_cursor **out);
+sd_err sd_cursor_get(struct sd_cursor *c, enum sd_cursor_op op, struct sd_val *key,
+                     struct sd_val *val);
+/* Delete the pair the cursor is on. */
+sd_err sd_cursor_del(struct sd_cursor *c);
+void sd_cursor_close(struct sd_cursor *c);
+
+/* meta counters: u64 stored big-endian under `name`. _get gives 0 when absent. _next returns
+ * the current value + 1 and stores it (first call gives 1). */
+sd_err sd_meta_get_u64(struct sd_txn *t, const char *name, uint64_t *v);
+sd_err sd_meta_put_u64(struct sd_txn *t, const char *name, uint64_t v);
+sd_err sd_meta_next(struct sd_txn *t, const char *name, uint64_t *v);
+sd_err sd_meta_get(struct sd_txn *t, const char *name, struct sd_val *v);
+sd_err sd_meta_put(struct sd_txn *t, const char *name, const void *val, size_t n);
+
+/* Test hook (STYLE.md 8): make the nth LMDB write call from now fail with SD_E_STORE
+ * (0 disables). Process-wide. */
+void sd_store_test_fail_after(unsigned n);
+
+#endif

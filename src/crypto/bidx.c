@@ -1,0 +1,95 @@
+/* Blind index: a keyed BLAKE2b-128 of a normalised identifier, so the store can answer "which
+ * tickets has this email/phone/UID" without holding the identifier. Normalisation lives here so
+ * that writer and finder always agree. */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "crypto_int.h"
+#include "sealdesk/text.h"
+#include "util/err_int.h"
+
+#define BIDX_MAX_INPUT 1024
+
+struct bidx_ctx {
+    uint8_t *out;
+    uint8_t kind;
+    const uint8_t *v;
+    size_t n;
+};
+
+static sd_err
+do_bidx(void *vctx, const uint8_t *key, size_t keylen)
+{
+    struct bidx_ctx *c = vctx;
+    crypto_generichash_state st;
+
+    if(crypto_generichash_init(&st, key, keylen, SD_BIDX_BYTES) != 0)
+        return SD_E_CRYPTO;
+    crypto_generichash_update(&st, &c->kind, 1);
+    crypto_generichash_update(&st, c->v, c->n);
+    crypto_generichash_final(&st, c->out, SD_BIDX_BYTES);
+    sodium_memzero(&st, sizeof(st));
+    return SD_OK;
+}
+
+/* Trim ASCII whitespace at both ends of b in place. */
+static void
+trim(struct sd_buf *b)
+{
+    size_t s = 0;
+
+    while(b->len && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\t' ||
+                     b->data[b->len - 1] == '\n' || b->data[b->len - 1] == '\r'))
+        b->len--;
+    while(s < b->len && (b->data[s] == ' ' || b->data[s] == '\t' || b->data[s] == '\n' ||
+                         b->data[s] == '\r'))
+        s++;
+    memmove(b->data, b->data + s, b->len - s);
+    b->len -= s;
+}
+
+sd_err
+sd_bidx(const struct sd_keyring *kr, enum sd_bidx_kind kind, const char *value, size_t n,
+        uint8_t out[SD_BIDX_BYTES])
+{
+    struct sd_buf norm = SD_BUF_INIT;
+    struct bidx_ctx c;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(kr && value && n <= BIDX_MAX_INPUT);
+    SD_CHECK_ARG(kind == SD_BIDX_EMAIL || kind == SD_BIDX_PHONE || kind == SD_BIDX_UID);
+    if(kind == SD_BIDX_PHONE) {
+        /* E.164-ish: keep a leading '+' and the digits; drop spaces, dashes, dots, parens. */
+        for(size_t i = 0; i < n; i++) {
+            char ch = value[i];
+
+            if((ch >= '0' && ch <= '9') || (ch == '+' && norm.len == 0))
+                SD_TRY(sd_buf_append_byte(&norm, (uint8_t)ch));
+            else if(ch != ' ' && ch != '-' && ch != '.' && ch != '(' && ch != ')')
+                SD_ENSURE(0, SD_E_INVALID);
+        }
+        if(norm.len > 1 && norm.data[0] == '0' && norm.data[1] == '0') {
+            /* International prefix 00 is the same as '+'. */
+            norm.data[1] = '+';
+            memmove(norm.data, norm.data + 1, --norm.len);
+        }
+    } else if(kind == SD_BIDX_EMAIL) {
+        SD_TRY(sd_text_fold(&norm, value, n));
+        trim(&norm);
+    } else {
+        /* UIDs are case-sensitive at some exchanges: exact bytes, trimmed. */
+        SD_ENSURE(sd_text_valid(value, n), SD_E_INVALID);
+        SD_TRY(sd_buf_append(&norm, value, n));
+        trim(&norm);
+    }
+    SD_ENSURE(norm.len > 0, SD_E_INVALID);
+    c.out = out;
+    c.kind = (uint8_t)kind;
+    c.v = norm.data;
+    c.n = norm.len;
+    SD_TRY(sd_key_use(kr, SD_SLOT_BIDX, 0, do_bidx, &c));
+out:
+    sd_buf_wipe_free(&norm);
+    return err;
+}

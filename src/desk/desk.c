@@ -1,0 +1,296 @@
+/* Desk context: init (directory, master key, schema, keys, first audit entry), open and
+ * close, enum names, actor validation and the audit shorthand used by ticket.c and query.c. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "desk_int.h"
+#include "sealdesk/keystore.h"
+#include "util/err_int.h"
+
+#define RULES_MAX (1024 * 1024)
+
+static sd_err load_rules(struct sd_desk *d, const struct sd_desk_opts *o);
+
+static const char *const channel_names[] = {
+    [SD_CH_CHAT] = "chat",     [SD_CH_EMAIL] = "email",   [SD_CH_WEB] = "web",
+    [SD_CH_PHONE] = "phone",   [SD_CH_SOCIAL] = "social", [SD_CH_API] = "api",
+};
+static const char *const status_names[] = {
+    [SD_ST_RECEIVED] = "received",
+    [SD_ST_IN_PROGRESS] = "in_progress",
+    [SD_ST_WAITING_CUSTOMER] = "waiting_customer",
+    [SD_ST_RESOLVED] = "resolved",
+    [SD_ST_ARCHIVED] = "archived",
+};
+static const char *const field_names[] = {
+    [SD_F_CUSTOMER_NAME] = "customer_name",   [SD_F_CUSTOMER_EMAIL] = "customer_email",
+    [SD_F_CUSTOMER_PHONE] = "customer_phone", [SD_F_CUSTOMER_UID] = "customer_uid",
+    [SD_F_NATIONAL_ID] = "national_id",       [SD_F_WALLETS] = "wallets",
+    [SD_F_IP_ADDRESS] = "ip_address",         [SD_F_SUBJECT] = "subject",
+    [SD_F_BODY] = "body",
+};
+static const char *const event_names[] = {
+    [SD_EV_CREATED] = "created",   [SD_EV_TRIAGED] = "triaged",   [SD_EV_REDACTED] = "redacted",
+    [SD_EV_CLAIMED] = "claimed",   [SD_EV_ASSIGNED] = "assigned", [SD_EV_STATUS] = "status",
+    [SD_EV_COMMENT] = "comment",   [SD_EV_RATED] = "rated",       [SD_EV_REOPENED] = "reopened",
+};
+
+const char *
+sd_channel_name(enum sd_channel c)
+{
+    return c >= SD_CH_CHAT && c < SD_CH_COUNT ? channel_names[c] : "unknown";
+}
+
+sd_err
+sd_channel_parse(enum sd_channel *out, const char *s)
+{
+    for(int i = SD_CH_CHAT; i < SD_CH_COUNT; i++) {
+        if(s && strcmp(s, channel_names[i]) == 0) {
+            *out = (enum sd_channel)i;
+            return SD_OK;
+        }
+    }
+    return SD_E_INVALID;
+}
+
+const char *
+sd_status_name(enum sd_status s)
+{
+    return s >= SD_ST_RECEIVED && s < SD_ST_COUNT ? status_names[s] : "unknown";
+}
+
+sd_err
+sd_status_parse(int *out, const char *s)
+{
+    if(s && strcmp(s, "reopen") == 0) {
+        *out = SD_ST_REOPEN;
+        return SD_OK;
+    }
+    for(int i = SD_ST_RECEIVED; i < SD_ST_COUNT; i++) {
+        if(s && strcmp(s, status_names[i]) == 0) {
+            *out = i;
+            return SD_OK;
+        }
+    }
+    return SD_E_INVALID;
+}
+
+const char *
+sd_field_name(enum sd_field f)
+{
+    return f >= SD_F_CUSTOMER_NAME && f < SD_F_COUNT ? field_names[f] : "unknown";
+}
+
+const char *
+sd_event_kind_name(enum sd_event_kind k)
+{
+    return k >= SD_EV_CREATED && k < SD_EV_COUNT ? event_names[k] : "unknown";
+}
+
+sd_err
+sd_priority_parse(int *out, const char *s)
+{
+    if(!s)
+        return SD_E_INVALID;
+    if(s[0] == 'P' || s[0] == 'p')
+        s++;
+    if(s[0] >= '1' && s[0] <= '4' && s[1] == 0) {
+        *out = s[0] - '0';
+        return SD_OK;
+    }
+    return SD_E_INVALID;
+}
+
+bool
+sd_agent_name_ok(const char *s)
+{
+    size_t n;
+
+    if(!s)
+        return false;
+    n = strnlen(s, SD_MAX_AGENT + 1);
+    if(n == 0 || n > SD_MAX_AGENT)
+        return false;
+    for(size_t i = 0; i < n; i++) {
+        char c = s[i];
+
+        if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '.' || c == '_' || c == '@' || c == ':' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+sd_err
+sd_actor_check(const struct sd_actor *a)
+{
+    if(!a || !sd_agent_name_ok(a->name))
+        return SD_E_INVALID;
+    if(a->request_id && strnlen(a->request_id, SD_AUDIT_TEXT_MAX + 1) > SD_AUDIT_TEXT_MAX)
+        return SD_E_INVALID;
+    return SD_OK;
+}
+
+sd_err
+sd_desk_audit(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, const char *action,
+              uint64_t ticket_id, const uint8_t *digest, const char *reason)
+{
+    char target[32];
+    struct sd_audit_rec r;
+
+    snprintf(target, sizeof(target), "t%" PRIu64, ticket_id);
+    r.actor = a->name;
+    r.action = action;
+    r.target = ticket_id ? target : "";
+    r.request_id = a->request_id;
+    r.reason = reason;
+    r.digest = digest;
+    return sd_audit_append(t, d->kr, &r, NULL);
+}
+
+static sd_err
+path_join(char *out, size_t cap, const char *dir, const char *name)
+{
+    int n = snprintf(out, cap, "%s/%s", dir, name);
+
+    return n < 0 || (size_t)n >= cap ? SD_E_INVALID : SD_OK;
+}
+
+static sd_err
+load_master(const struct sd_desk_opts *o, bool create, uint8_t master[SD_KEY_BYTES])
+{
+    char path[4096];
+    sd_err err;
+
+    if(o->key_file)
+        return sd_master_key_file(master, o->key_file, create);
+    err = path_join(path, sizeof(path), o->dir, "master.key");
+    if(err != SD_OK)
+        return err;
+    return sd_master_key_file(master, path, create);
+}
+
+sd_err
+sd_desk_rules_load(struct sd_triage_rules **out, const char *dir)
+{
+    struct sd_desk_opts o = {.dir = dir};
+    struct sd_desk d = {0};
+    sd_err err;
+
+    if(!dir)
+        return sd_triage_rules_default(out);
+    err = load_rules(&d, &o);
+    *out = d.rules;
+    return err;
+}
+
+static sd_err
+load_rules(struct sd_desk *d, const struct sd_desk_opts *o)
+{
+    char path[4096];
+    FILE *f = NULL;
+    char *text = NULL;
+    size_t n = 0, errline = 0;
+    sd_err err = SD_OK;
+
+    if(o->rules_file)
+        SD_ENSURE(strlen(o->rules_file) < sizeof(path), SD_E_INVALID);
+    if(o->rules_file)
+        memcpy(path, o->rules_file, strlen(o->rules_file) + 1);
+    else
+        SD_TRY(path_join(path, sizeof(path), o->dir, "triage.rules"));
+    f = fopen(path, "rb");
+    if(!f) {
+        SD_ENSURE(!o->rules_file, SD_E_NOTFOUND);
+        SD_TRY(sd_triage_rules_default(&d->rules));
+        goto out;
+    }
+    text = malloc(RULES_MAX);
+    SD_ENSURE(text, SD_E_NOMEM);
+    n = fread(text, 1, RULES_MAX, f);
+    SD_ENSURE(n < RULES_MAX, SD_E_LIMIT);
+    SD_TRY(sd_triage_rules_parse(&d->rules, text, n, &errline));
+out:
+    free(text);
+    if(f)
+        fclose(f);
+    return err;
+}
+
+sd_err
+sd_desk_init(const struct sd_desk_opts *o)
+{
+    uint8_t master[SD_KEY_BYTES];
+    struct sd_store *s = NULL;
+    struct sd_keyring *kr = NULL;
+    struct sd_txn *t = NULL;
+    struct sd_audit_rec r = {.actor = "system", .action = "store.init", .target = ""};
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(o && o->dir);
+    SD_ENSURE(mkdir(o->dir, 0700) == 0 || errno == EEXIST, SD_E_IO);
+    SD_TRY(load_master(o, true, master));
+    SD_TRY(sd_store_open(&s, o->dir, SD_STORE_CREATE, o->map_bytes));
+    SD_TRY(sd_keyring_new(&kr, master));
+    SD_TRY(sd_txn_begin(s, true, &t));
+    SD_TRY(sd_keys_init(t, kr));
+    SD_TRY(sd_audit_append(t, kr, &r, NULL));
+    err = sd_txn_commit(t);
+    t = NULL;
+out:
+    sodium_memzero(master, sizeof(master));
+    sd_txn_abort(t);
+    sd_keyring_free(kr);
+    sd_store_close(s);
+    return err;
+}
+
+sd_err
+sd_desk_open(struct sd_desk **out, const struct sd_desk_opts *o)
+{
+    uint8_t master[SD_KEY_BYTES];
+    struct sd_desk *d = NULL;
+    struct sd_txn *t = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(out && o && o->dir);
+    d = calloc(1, sizeof(*d));
+    SD_ENSURE(d, SD_E_NOMEM);
+    SD_TRY(sd_store_open(&d->store, o->dir, 0, o->map_bytes));
+    SD_TRY(load_master(o, false, master));
+    SD_TRY(sd_keyring_new(&d->kr, master));
+    SD_TRY(sd_txn_begin(d->store, false, &t));
+    SD_TRY(sd_keys_load(t, d->kr));
+    SD_TRY(load_rules(d, o));
+    *out = d;
+    d = NULL;
+out:
+    sodium_memzero(master, sizeof(master));
+    sd_txn_abort(t);
+    sd_desk_close(d);
+    return err;
+}
+
+void
+sd_desk_close(struct sd_desk *d)
+{
+    if(!d)
+        return;
+    sd_triage_rules_free(d->rules);
+    sd_keyring_free(d->kr);
+    sd_store_close(d->store);
+    free(d);
+}
+
+sd_err
+sd_desk_triage(struct sd_desk *d, const char *text, size_t n, bool vip,
+               struct sd_triage_result *out)
+{
+    return sd_triage_classify(d->rules, "", 0, text, n, vip, out);
+}

@@ -1,0 +1,47 @@
+/* Private to src/desk: the desk context and the record helpers shared by ticket.c, query.c. */
+#ifndef SEALDESK_DESK_INT_H
+#define SEALDESK_DESK_INT_H
+
+#include "sealdesk.pb-c.h"
+#include "sealdesk/audit.h"
+#include "sealdesk/crypto.h"
+#include "sealdesk/desk.h"
+#include "sealdesk/store.h"
+#include "sealdesk/triage.h"
+
+struct sd_desk {
+    struct sd_store *store;
+    struct sd_keyring *kr;
+    struct sd_triage_rules *rules;
+};
+
+typedef Sealdesk__V1__TicketRecord sd_trec;
+
+/* Load ticket `id` (SD_E_NOTFOUND); free with sd_trec_free. */
+sd_err sd_trec_load(struct sd_txn *t, uint64_t id, sd_trec **out);
+void sd_trec_free(sd_trec *r);
+/* Pack and store; digest (32 bytes) gets SHA-256 of the stored bytes for the audit entry. */
+sd_err sd_trec_store(struct sd_txn *t, sd_trec *r, uint8_t digest[32]);
+/* Secondary indexes (queue, by_status, by_assignee) derived from a record: remove the old
+ * entries before changing status/assignee, add them after. */
+sd_err sd_trec_unindex(struct sd_txn *t, const sd_trec *r);
+sd_err sd_trec_index(struct sd_txn *t, const sd_trec *r);
+/* Copy metadata (no PII) into a struct sd_ticket. */
+void sd_trec_meta(struct sd_ticket *out, const sd_trec *r);
+/* Append a timeline event (seq from r->next_event_seq, which is advanced). */
+sd_err sd_event_add(struct sd_txn *t, sd_trec *r, const char *actor, enum sd_event_kind kind,
+                    int from, int to, const struct sd_buf *sealed_body, bool internal,
+                    const char *detail);
+/* Sealed bytes of field f in r (NULL/0 when absent). */
+void sd_trec_field(const sd_trec *r, enum sd_field f, const uint8_t **p, size_t *n);
+void sd_trec_set_field(sd_trec *r, enum sd_field f, uint8_t *p, size_t n);
+
+/* Validation helpers. */
+bool sd_agent_name_ok(const char *s);
+sd_err sd_actor_check(const struct sd_actor *a);
+/* Audit shorthand: append with target "t<id>". */
+sd_err sd_desk_audit(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                     const char *action, uint64_t ticket_id, const uint8_t *digest,
+                     const char *reason);
+
+#endif

@@ -1,0 +1,224 @@
+/* TicketRecord persistence and its secondary indexes (queue, by_status, by_assignee), plus
+ * timeline events. The only place that knows how a ticket maps onto tables. */
+#include <string.h>
+
+#include "desk_int.h"
+#include "util/err_int.h"
+
+#define TREC_MAX (1024 * 1024)
+
+sd_err
+sd_trec_load(struct sd_txn *t, uint64_t id, sd_trec **out)
+{
+    uint8_t k[8];
+    struct sd_val v;
+    sd_err err;
+
+    sd_put_u64be(k, id);
+    err = sd_txn_get(t, SD_DB_TICKETS, k, sizeof(k), &v);
+    if(err != SD_OK)
+        return err;
+    *out = sealdesk__v1__ticket_record__unpack(NULL, v.n, v.p);
+    if(!*out)
+        return SD_E_STORE;
+    if((*out)->id != id)
+        return SD_E_STORE;
+    return SD_OK;
+}
+
+void
+sd_trec_free(sd_trec *r)
+{
+    if(r)
+        sealdesk__v1__ticket_record__free_unpacked(r, NULL);
+}
+
+sd_err
+sd_trec_store(struct sd_txn *t, sd_trec *r, uint8_t digest[32])
+{
+    struct sd_buf enc = SD_BUF_INIT;
+    uint8_t k[8];
+    size_t n;
+    sd_err err = SD_OK;
+
+    n = sealdesk__v1__ticket_record__get_packed_size(r);
+    SD_ENSURE(n <= TREC_MAX, SD_E_LIMIT);
+    SD_TRY(sd_buf_reserve(&enc, n));
+    enc.len = sealdesk__v1__ticket_record__pack(r, enc.data);
+    sd_put_u64be(k, r->id);
+    SD_TRY(sd_txn_put(t, SD_DB_TICKETS, k, sizeof(k), enc.data, enc.len));
+    if(digest)
+        sd_sha256(digest, enc.data, enc.len);
+out:
+    sd_buf_free(&enc);
+    return err;
+}
+
+static void
+queue_key(uint8_t k[17], const sd_trec *r)
+{
+    k[0] = (uint8_t)r->priority;
+    sd_put_u64be(k + 1, r->sla_first_response_due);
+    sd_put_u64be(k + 9, r->id);
+}
+
+static void
+status_key(uint8_t k[9], const sd_trec *r)
+{
+    k[0] = (uint8_t)r->status;
+    sd_put_u64be(k + 1, r->id);
+}
+
+static bool
+queued(const sd_trec *r)
+{
+    return r->status == SD_ST_RECEIVED && r->assignee[0] == 0;
+}
+
+sd_err
+sd_trec_unindex(struct sd_txn *t, const sd_trec *r)
+{
+    uint8_t qk[17], sk[9], id[8];
+    sd_err err = SD_OK;
+
+    status_key(sk, r);
+    SD_TRY(sd_txn_del(t, SD_DB_BY_STATUS, sk, sizeof(sk), NULL, 0));
+    if(queued(r)) {
+        queue_key(qk, r);
+        SD_TRY(sd_txn_del(t, SD_DB_QUEUE, qk, sizeof(qk), NULL, 0));
+    }
+    if(r->assignee[0]) {
+        sd_put_u64be(id, r->id);
+        SD_TRY(sd_txn_del(t, SD_DB_BY_ASSIGNEE, r->assignee, strlen(r->assignee), id,
+                          sizeof(id)));
+    }
+out:
+    return err;
+}
+
+sd_err
+sd_trec_index(struct sd_txn *t, const sd_trec *r)
+{
+    uint8_t qk[17], sk[9], id[8];
+    sd_err err = SD_OK;
+
+    status_key(sk, r);
+    SD_TRY(sd_txn_put(t, SD_DB_BY_STATUS, sk, sizeof(sk), "", 0));
+    if(queued(r)) {
+        queue_key(qk, r);
+        SD_TRY(sd_txn_put(t, SD_DB_QUEUE, qk, sizeof(qk), "", 0));
+    }
+    if(r->assignee[0]) {
+        sd_put_u64be(id, r->id);
+        SD_TRY(sd_txn_put(t, SD_DB_BY_ASSIGNEE, r->assignee, strlen(r->assignee), id,
+                          sizeof(id)));
+    }
+out:
+    return err;
+}
+
+static void
+copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strnlen(src, cap - 1) : 0;
+
+    memcpy(dst, src ? src : "", n);
+    dst[n] = 0;
+}
+
+void
+sd_trec_meta(struct sd_ticket *out, const sd_trec *r)
+{
+    out->id = r->id;
+    out->created_at = r->created_at;
+    out->updated_at = r->updated_at;
+    out->claimed_at = r->claimed_at;
+    out->first_response_at = r->first_response_at;
+    out->resolved_at = r->resolved_at;
+    out->archived_at = r->archived_at;
+    out->sla_first_response_due = r->sla_first_response_due;
+    out->sla_resolution_due = r->sla_resolution_due;
+    out->channel = (enum sd_channel)r->channel;
+    out->category = (enum sd_category)r->category;
+    out->priority = (int)r->priority;
+    out->status = (enum sd_status)r->status;
+    copy_str(out->assignee, sizeof(out->assignee), r->assignee);
+    out->vip = r->vip;
+    out->csat = r->csat;
+    out->redaction_flags = r->redaction_flags;
+    out->reopen_count = r->reopen_count;
+    out->n_signals = 0;
+    for(size_t i = 0; i < r->n_signals && i < SD_TRIAGE_MAX_SIGNALS; i++)
+        copy_str(out->signals[out->n_signals++], sizeof(out->signals[0]), r->signals[i]);
+}
+
+sd_err
+sd_event_add(struct sd_txn *t, sd_trec *r, const char *actor, enum sd_event_kind kind, int from,
+             int to, const struct sd_buf *sealed_body, bool internal, const char *detail)
+{
+    Sealdesk__V1__EventRecord e = SEALDESK__V1__EVENT_RECORD__INIT;
+    struct sd_buf enc = SD_BUF_INIT;
+    uint8_t k[12];
+    sd_err err = SD_OK;
+
+    e.ticket_id = r->id;
+    e.seq = r->next_event_seq;
+    e.at = r->updated_at;
+    e.actor = (char *)actor;
+    e.kind = (uint32_t)kind;
+    e.from_status = (uint32_t)from;
+    e.to_status = (uint32_t)to;
+    if(sealed_body) {
+        e.body.data = sealed_body->data;
+        e.body.len = sealed_body->len;
+    }
+    e.internal = internal;
+    e.detail = (char *)(detail ? detail : "");
+    SD_TRY(sd_buf_reserve(&enc, sealdesk__v1__event_record__get_packed_size(&e)));
+    enc.len = sealdesk__v1__event_record__pack(&e, enc.data);
+    sd_put_u64be(k, r->id);
+    sd_put_u32be(k + 8, e.seq);
+    SD_TRY(sd_txn_put_new(t, SD_DB_EVENTS, k, sizeof(k), enc.data, enc.len));
+    SD_ENSURE(r->next_event_seq < UINT32_MAX, SD_E_LIMIT);
+    r->next_event_seq++;
+out:
+    sd_buf_free(&enc);
+    return err;
+}
+
+static ProtobufCBinaryData *
+field_slot(sd_trec *r, enum sd_field f)
+{
+    switch(f) {
+    case SD_F_CUSTOMER_NAME: return &r->customer_name;
+    case SD_F_CUSTOMER_EMAIL: return &r->customer_email;
+    case SD_F_CUSTOMER_PHONE: return &r->customer_phone;
+    case SD_F_CUSTOMER_UID: return &r->customer_uid;
+    case SD_F_NATIONAL_ID: return &r->national_id;
+    case SD_F_WALLETS: return &r->wallets;
+    case SD_F_IP_ADDRESS: return &r->ip_address;
+    case SD_F_SUBJECT: return &r->subject;
+    case SD_F_BODY: return &r->body;
+    default: return NULL;
+    }
+}
+
+void
+sd_trec_field(const sd_trec *r, enum sd_field f, const uint8_t **p, size_t *n)
+{
+    ProtobufCBinaryData *b = field_slot((sd_trec *)r, f);
+
+    *p = b ? b->data : NULL;
+    *n = b ? b->len : 0;
+}
+
+void
+sd_trec_set_field(sd_trec *r, enum sd_field f, uint8_t *p, size_t n)
+{
+    ProtobufCBinaryData *b = field_slot(r, f);
+
+    if(b) {
+        b->data = p;
+        b->len = n;
+    }
+}

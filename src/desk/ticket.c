@@ -1,0 +1,713 @@
+/* Ticket writes: create (validate, redact, triage, seal, index, queue), read with timeline
+ * (masked or clear, always audited), and the mutations that share one txn shape — status
+ * transitions, assignment, comments, CSAT and claim-next from the queue. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "desk_int.h"
+#include "sealdesk/clock.h"
+#include "sealdesk/keystore.h"
+#include "sealdesk/log.h"
+#include "sealdesk/redact.h"
+#include "sealdesk/text.h"
+#include "util/err_int.h"
+
+static const size_t field_max[SD_F_COUNT] = {
+    [SD_F_CUSTOMER_NAME] = SD_MAX_NAME_FIELD, [SD_F_CUSTOMER_EMAIL] = SD_MAX_EMAIL,
+    [SD_F_CUSTOMER_PHONE] = SD_MAX_PHONE,     [SD_F_CUSTOMER_UID] = SD_MAX_UID,
+    [SD_F_NATIONAL_ID] = SD_MAX_NATIONAL_ID,  [SD_F_WALLETS] = SD_MAX_WALLETS,
+    [SD_F_IP_ADDRESS] = SD_MAX_IP,            [SD_F_SUBJECT] = SD_MAX_SUBJECT,
+    [SD_F_BODY] = SD_MAX_BODY,
+};
+
+static bool
+present(const char *s)
+{
+    return s && s[0];
+}
+
+static sd_err
+check_email(const char *v, size_t n)
+{
+    const char *at = memchr(v, '@', n);
+
+    if(!at || at == v || at == v + n - 1 || memchr(at + 1, '@', (size_t)(v + n - at - 1)))
+        return SD_E_INVALID;
+    for(size_t i = 0; i < n; i++) {
+        if(v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r' || v[i] == '<' ||
+           v[i] == '>')
+            return SD_E_INVALID;
+    }
+    return SD_OK;
+}
+
+static sd_err
+check_phone(const char *v, size_t n)
+{
+    size_t digits = 0;
+
+    for(size_t i = 0; i < n; i++) {
+        if(v[i] >= '0' && v[i] <= '9')
+            digits++;
+        else if(!(v[i] == '+' && i == 0) && !strchr(" -().", v[i]))
+            return SD_E_INVALID;
+    }
+    return digits >= 5 && digits <= 17 ? SD_OK : SD_E_INVALID;
+}
+
+static sd_err
+check_ip(const char *v)
+{
+    uint8_t buf[16];
+
+    return inet_pton(AF_INET, v, buf) == 1 || inet_pton(AF_INET6, v, buf) == 1 ? SD_OK
+                                                                             : SD_E_INVALID;
+}
+
+/* Validate one field value: length limit, UTF-8, per-field syntax. */
+static sd_err
+check_field(enum sd_field f, const char *v)
+{
+    size_t n = strnlen(v, field_max[f] + 1);
+
+    if(n > field_max[f])
+        return SD_E_LIMIT;
+    if(!sd_text_valid(v, n))
+        return SD_E_INVALID;
+    switch(f) {
+    case SD_F_CUSTOMER_EMAIL: return check_email(v, n);
+    case SD_F_CUSTOMER_PHONE: return check_phone(v, n);
+    case SD_F_IP_ADDRESS: return check_ip(v);
+    case SD_F_CUSTOMER_UID:
+    case SD_F_NATIONAL_ID:
+        for(size_t i = 0; i < n; i++) {
+            if((unsigned char)v[i] < 0x20)
+                return SD_E_INVALID;
+        }
+        return SD_OK;
+    default: return SD_OK;
+    }
+}
+
+/* Replace a string field of an unpacked record: protobuf-c frees it with free_unpacked. */
+static sd_err
+set_str(char **slot, const char *v)
+{
+    char *copy = strdup(v);
+
+    if(!copy)
+        return SD_E_NOMEM;
+    if(*slot && *slot != protobuf_c_empty_string)
+        free(*slot);
+    *slot = copy;
+    return SD_OK;
+}
+
+static unsigned
+redact_bits(const struct sd_redact_report *r)
+{
+    unsigned bits = 0;
+
+    for(int k = 0; k < SD_REDACT_KIND_COUNT; k++) {
+        if(r->count[k])
+            bits |= 1u << k;
+    }
+    return bits;
+}
+
+static void
+redact_detail(char *out, size_t cap, const struct sd_redact_report *a,
+              const struct sd_redact_report *b)
+{
+    size_t off = 0;
+
+    out[0] = 0;
+    for(int k = 0; k < SD_REDACT_KIND_COUNT; k++) {
+        unsigned c = a->count[k] + (b ? b->count[k] : 0);
+        int w;
+
+        if(!c)
+            continue;
+        w = snprintf(out + off, cap - off, "%s%s=%u", off ? " " : "",
+                     sd_redact_kind_name((enum sd_redact_kind)k), c);
+        if(w < 0 || (size_t)w >= cap - off)
+            break;
+        off += (size_t)w;
+    }
+}
+
+sd_err
+sd_ticket_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_ticket_new *in,
+                 struct sd_ticket *out)
+{
+    sd_trec rec = SEALDESK__V1__TICKET_RECORD__INIT;
+    struct sd_buf subj = SD_BUF_INIT, body = SD_BUF_INIT;
+    struct sd_buf sealed[SD_F_COUNT];
+    struct sd_redact_report rs, rb;
+    struct sd_triage_result tr;
+    static const enum sd_field bidx_fields[3] = {SD_F_CUSTOMER_UID, SD_F_CUSTOMER_EMAIL,
+                                                 SD_F_CUSTOMER_PHONE};
+    static const enum sd_bidx_kind bidx_kinds[3] = {SD_BIDX_UID, SD_BIDX_EMAIL, SD_BIDX_PHONE};
+    uint8_t bidx[3][SD_BIDX_BYTES];
+    bool has_bidx[3] = {false, false, false};
+    const uint8_t *cust = NULL;
+    char *sigs[SD_TRIAGE_MAX_SIGNALS];
+    char detail[160];
+    uint8_t digest[32], idb[8];
+    struct sd_txn *t = NULL;
+    struct sd_dkey *dk = NULL;
+    uint64_t now = sd_clock_now();
+    sd_err err = SD_OK;
+
+    memset(sealed, 0, sizeof(sealed));
+    SD_CHECK_ARG(d && in && out);
+    SD_TRY(sd_actor_check(a));
+    SD_CHECK_ARG(in->channel >= SD_CH_CHAT && in->channel < SD_CH_COUNT);
+    SD_CHECK_ARG(in->category >= -1 && in->category < SD_CAT_COUNT);
+    SD_CHECK_ARG(in->priority >= 0 && in->priority <= 4);
+    SD_CHECK_ARG(in->field[SD_F_SUBJECT] && present(in->field[SD_F_BODY]));
+    for(int f = SD_F_CUSTOMER_NAME; f < SD_F_COUNT; f++) {
+        if(present(in->field[f]))
+            SD_TRY(check_field((enum sd_field)f, in->field[f]));
+    }
+
+    /* Secrets never reach the store: redact before anything is sealed or triaged. */
+    SD_TRY(sd_redact(&subj, in->field[SD_F_SUBJECT], strlen(in->field[SD_F_SUBJECT]), &rs));
+    SD_TRY(sd_redact(&body, in->field[SD_F_BODY], strlen(in->field[SD_F_BODY]), &rb));
+    SD_TRY(sd_triage_classify(d->rules, (const char *)subj.data, subj.len,
+                              (const char *)body.data, body.len, in->vip, &tr));
+    if(in->category >= 0) {
+        tr.category = (enum sd_category)in->category;
+        rec.triage_source = 1;
+    }
+    if(in->priority > 0) {
+        tr.priority = in->priority;
+        rec.triage_source = 1;
+    }
+    for(int i = 0; i < 3; i++) {
+        const char *v = in->field[bidx_fields[i]];
+
+        if(!present(v))
+            continue;
+        SD_TRY(sd_bidx(d->kr, bidx_kinds[i], v, strlen(v), bidx[i]));
+        has_bidx[i] = true;
+        if(!cust)
+            cust = bidx[i]; /* the customer is keyed by uid, else email, else phone */
+    }
+
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(sd_meta_next(t, "next_ticket", &rec.id));
+    SD_TRY(sd_keys_customer_dkey(t, d->kr, cust, &dk));
+    for(int f = SD_F_CUSTOMER_NAME; f < SD_F_COUNT; f++) {
+        const uint8_t *pt = (const uint8_t *)in->field[f];
+        size_t n = pt ? strlen(in->field[f]) : 0;
+
+        if(f == SD_F_SUBJECT) {
+            pt = subj.data;
+            n = subj.len;
+        } else if(f == SD_F_BODY) {
+            pt = body.data;
+            n = body.len;
+        }
+        if(!n)
+            continue;
+        SD_TRY(sd_field_seal(&sealed[f], dk, rec.id, (uint32_t)f, pt, n));
+        sd_trec_set_field(&rec, (enum sd_field)f, sealed[f].data, sealed[f].len);
+    }
+    rec.created_at = rec.updated_at = now;
+    rec.channel = (uint32_t)in->channel;
+    rec.category = (uint32_t)tr.category;
+    rec.priority = (uint32_t)tr.priority;
+    rec.status = SD_ST_RECEIVED;
+    rec.vip = in->vip;
+    sd_sla_due(tr.priority, now, &rec.sla_first_response_due, &rec.sla_resolution_due);
+    rec.data_key_id = sd_dkey_id(dk);
+    rec.redaction_flags = redact_bits(&rs) | redact_bits(&rb);
+    for(size_t i = 0; i < tr.n_signals; i++)
+        sigs[i] = tr.signals[i];
+    rec.n_signals = tr.n_signals;
+    rec.signals = sigs;
+    sd_put_u64be(idb, rec.id);
+    for(int i = 0; i < 3; i++) {
+        if(has_bidx[i])
+            SD_TRY(sd_txn_put(t, SD_DB_BY_CUSTOMER, bidx[i], SD_BIDX_BYTES, idb, sizeof(idb)));
+    }
+
+    snprintf(detail, sizeof(detail), "channel=%s vip=%d", sd_channel_name(in->channel),
+             in->vip ? 1 : 0);
+    SD_TRY(sd_event_add(t, &rec, a->name, SD_EV_CREATED, 0, SD_ST_RECEIVED, NULL, false,
+                        detail));
+    snprintf(detail, sizeof(detail), "category=%s priority=P%d source=%s",
+             sd_category_name(tr.category), tr.priority,
+             rec.triage_source ? "client" : "rules");
+    SD_TRY(sd_event_add(t, &rec, a->name, SD_EV_TRIAGED, 0, 0, NULL, false, detail));
+    if(rec.redaction_flags) {
+        redact_detail(detail, sizeof(detail), &rs, &rb);
+        SD_TRY(sd_event_add(t, &rec, "system", SD_EV_REDACTED, 0, 0, NULL, false, detail));
+    }
+    SD_TRY(sd_trec_index(t, &rec));
+    SD_TRY(sd_trec_store(t, &rec, digest));
+    SD_TRY(sd_desk_audit(d, t, a, "ticket.create", rec.id, digest, NULL));
+    err = sd_txn_commit(t);
+    t = NULL;
+    SD_TRY(err);
+    memset(out, 0, sizeof(*out));
+    sd_trec_meta(out, &rec);
+out:
+    sd_txn_abort(t);
+    sd_dkey_free(dk);
+    sd_buf_wipe_free(&subj);
+    sd_buf_wipe_free(&body);
+    for(int f = 0; f < SD_F_COUNT; f++)
+        sd_buf_free(&sealed[f]);
+    return err;
+}
+
+void
+sd_ticket_clear(struct sd_ticket *t)
+{
+    if(!t)
+        return;
+    for(int f = 0; f < SD_F_COUNT; f++)
+        sd_buf_wipe_free(&t->field[f]);
+    for(size_t i = 0; i < t->n_events; i++)
+        sd_buf_wipe_free(&t->events[i].body);
+    free(t->events);
+    memset(t, 0, sizeof(*t));
+}
+
+static bool
+maskable(enum sd_field f)
+{
+    return f != SD_F_SUBJECT && f != SD_F_BODY;
+}
+
+/* Decrypt (and mask) every present field of r into out. */
+static sd_err
+read_fields(const sd_trec *r, const struct sd_dkey *dk, bool unmask, struct sd_ticket *out)
+{
+    struct sd_buf plain = SD_BUF_INIT;
+    sd_err err = SD_OK;
+
+    for(int f = SD_F_CUSTOMER_NAME; f < SD_F_COUNT; f++) {
+        const uint8_t *p;
+        size_t n;
+
+        sd_trec_field(r, (enum sd_field)f, &p, &n);
+        if(!n)
+            continue;
+        out->has[f] = true;
+        if(!dk) {
+            SD_TRY(sd_buf_append_str(&out->field[f], "[shredded]"));
+            SD_TRY(sd_buf_terminate(&out->field[f]));
+            continue;
+        }
+        err = sd_field_open(&plain, dk, r->id, (uint32_t)f, p, n);
+        if(err == SD_E_CRYPTO)
+            sd_log(SD_LOG_WARN, "integrity_fail", "ticket=%" PRIu64 " field=%s", r->id,
+                   sd_field_name((enum sd_field)f));
+        SD_TRY(err);
+        if(!unmask && maskable((enum sd_field)f))
+            SD_TRY(sd_mask(&out->field[f], (enum sd_field)f, (const char *)plain.data,
+                           plain.len));
+        else
+            SD_TRY(sd_buf_append(&out->field[f], plain.data, plain.len));
+        SD_TRY(sd_buf_terminate(&out->field[f]));
+        sd_buf_wipe_free(&plain);
+    }
+out:
+    sd_buf_wipe_free(&plain);
+    return err;
+}
+
+static sd_err
+read_events(struct sd_txn *t, const sd_trec *r, const struct sd_dkey *dk,
+            struct sd_ticket *out)
+{
+    Sealdesk__V1__EventRecord *e = NULL;
+    struct sd_cursor *c = NULL;
+    struct sd_val k, v;
+    uint8_t start[12];
+    size_t cap = 0;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    SD_TRY(sd_cursor_open(t, SD_DB_EVENTS, &c));
+    sd_put_u64be(start, r->id);
+    sd_put_u32be(start + 8, 0);
+    k.p = start;
+    k.n = sizeof(start);
+    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        struct sd_event *ev;
+
+        if(k.n != 12 || sd_get_u64be(k.p) != r->id)
+            break;
+        if(out->n_events == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            struct sd_event *p = realloc(out->events, ncap * sizeof(*p));
+
+            SD_ENSURE(p, SD_E_NOMEM);
+            out->events = p;
+            cap = ncap;
+        }
+        e = sealdesk__v1__event_record__unpack(NULL, v.n, v.p);
+        SD_ENSURE(e && e->ticket_id == r->id, SD_E_STORE);
+        ev = &out->events[out->n_events++];
+        memset(ev, 0, sizeof(*ev));
+        ev->seq = e->seq;
+        ev->at = e->at;
+        snprintf(ev->actor, sizeof(ev->actor), "%s", e->actor);
+        ev->kind = (enum sd_event_kind)e->kind;
+        ev->from_status = (int)e->from_status;
+        ev->to_status = (int)e->to_status;
+        ev->internal = e->internal;
+        snprintf(ev->detail, sizeof(ev->detail), "%s", e->detail);
+        if(e->body.len) {
+            ev->has_body = true;
+            if(!dk) {
+                SD_TRY(sd_buf_append_str(&ev->body, "[shredded]"));
+            } else {
+                err = sd_field_open(&ev->body, dk, r->id, SD_F_COMMENT_BASE + e->seq,
+                                    e->body.data, e->body.len);
+                if(err == SD_E_CRYPTO)
+                    sd_log(SD_LOG_WARN, "integrity_fail", "ticket=%" PRIu64 " event=%u",
+                           r->id, e->seq);
+                SD_TRY(err);
+            }
+            SD_TRY(sd_buf_terminate(&ev->body));
+        }
+        sealdesk__v1__event_record__free_unpacked(e, NULL);
+        e = NULL;
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+out:
+    if(e)
+        sealdesk__v1__event_record__free_unpacked(e, NULL);
+    sd_cursor_close(c);
+    return err;
+}
+
+/* Open the ticket's data key; *dk stays NULL (and *shredded true) when it was erased. */
+static sd_err
+open_dkey(struct sd_desk *d, struct sd_txn *t, const sd_trec *r, struct sd_dkey **dk,
+          bool *shredded)
+{
+    sd_err err = sd_keys_dkey_open(t, d->kr, r->data_key_id, dk);
+
+    *shredded = false;
+    if(err == SD_E_SHREDDED) {
+        *shredded = true;
+        *dk = NULL;
+        return SD_OK;
+    }
+    return err;
+}
+
+sd_err
+sd_ticket_get(struct sd_desk *d, const struct sd_actor *a, uint64_t id, bool unmask,
+              const char *reason, struct sd_ticket *out)
+{
+    struct sd_txn *t = NULL;
+    struct sd_dkey *dk = NULL;
+    sd_trec *r = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && out);
+    memset(out, 0, sizeof(*out));
+    SD_TRY(sd_actor_check(a));
+    SD_CHECK_ARG(!reason || strnlen(reason, SD_MAX_REASON + 1) <= SD_MAX_REASON);
+    SD_CHECK_ARG(!reason || sd_text_valid(reason, strlen(reason)));
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(sd_trec_load(t, id, &r));
+    sd_trec_meta(out, r);
+    SD_TRY(open_dkey(d, t, r, &dk, &out->shredded));
+    SD_TRY(read_fields(r, dk, unmask, out));
+    SD_TRY(read_events(t, r, dk, out));
+    SD_TRY(sd_desk_audit(d, t, a, unmask ? "ticket.unmask" : "ticket.read", id, NULL, reason));
+    err = sd_txn_commit(t);
+    t = NULL;
+out:
+    if(err != SD_OK)
+        sd_ticket_clear(out);
+    sd_txn_abort(t);
+    sd_dkey_free(dk);
+    sd_trec_free(r);
+    return err;
+}
+
+/* ---- mutations: one txn shape for all of them ---- */
+
+typedef sd_err (*mutate_fn)(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                            sd_trec *r, void *ctx, const char **action);
+
+static sd_err
+mutate_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id,
+          mutate_fn fn, void *ctx, struct sd_ticket *out)
+{
+    sd_trec *r = NULL;
+    const char *action = NULL;
+    uint8_t digest[32];
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_trec_load(t, id, &r));
+    SD_TRY(sd_trec_unindex(t, r));
+    r->updated_at = sd_clock_now();
+    SD_TRY(fn(d, t, a, r, ctx, &action));
+    SD_TRY(sd_trec_index(t, r));
+    SD_TRY(sd_trec_store(t, r, digest));
+    SD_TRY(sd_desk_audit(d, t, a, action, id, digest, NULL));
+    if(out) {
+        memset(out, 0, sizeof(*out));
+        sd_trec_meta(out, r);
+    }
+out:
+    sd_trec_free(r);
+    return err;
+}
+
+static sd_err
+mutate(struct sd_desk *d, const struct sd_actor *a, uint64_t id, mutate_fn fn, void *ctx,
+       struct sd_ticket *out)
+{
+    struct sd_txn *t = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d);
+    SD_TRY(sd_actor_check(a));
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(mutate_in(d, t, a, id, fn, ctx, out));
+    err = sd_txn_commit(t);
+    t = NULL;
+out:
+    sd_txn_abort(t);
+    return err;
+}
+
+static bool
+transition_ok(int from, int to)
+{
+    switch(from) {
+    case SD_ST_RECEIVED:
+        return to == SD_ST_IN_PROGRESS || to == SD_ST_WAITING_CUSTOMER || to == SD_ST_RESOLVED;
+    case SD_ST_IN_PROGRESS: return to == SD_ST_WAITING_CUSTOMER || to == SD_ST_RESOLVED;
+    case SD_ST_WAITING_CUSTOMER: return to == SD_ST_IN_PROGRESS || to == SD_ST_RESOLVED;
+    case SD_ST_RESOLVED: return to == SD_ST_ARCHIVED || to == SD_ST_REOPEN;
+    default: return false; /* archived is final */
+    }
+}
+
+static sd_err
+do_transition(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r,
+              void *ctx, const char **action)
+{
+    int to = *(int *)ctx;
+    int from = (int)r->status;
+    uint64_t now = r->updated_at;
+    sd_err err = SD_OK;
+
+    (void)d;
+    SD_ENSURE(transition_ok(from, to), SD_E_PRECONDITION);
+    if(to == SD_ST_REOPEN) {
+        r->status = SD_ST_IN_PROGRESS;
+        r->resolved_at = 0;
+        r->reopen_count++;
+        *action = "ticket.reopen";
+        SD_TRY(sd_event_add(t, r, a->name, SD_EV_REOPENED, from, SD_ST_IN_PROGRESS, NULL,
+                            false, NULL));
+        goto out;
+    }
+    /* Working a ticket means owning it: an unassigned ticket goes to the actor. */
+    if(r->assignee[0] == 0 && to != SD_ST_RESOLVED) {
+        SD_TRY(set_str(&r->assignee, a->name));
+        r->claimed_at = now;
+    }
+    if(!r->first_response_at && (to == SD_ST_WAITING_CUSTOMER || to == SD_ST_RESOLVED))
+        r->first_response_at = now;
+    if(to == SD_ST_RESOLVED)
+        r->resolved_at = now;
+    if(to == SD_ST_ARCHIVED)
+        r->archived_at = now;
+    r->status = (uint32_t)to;
+    *action = "ticket.status";
+    SD_TRY(sd_event_add(t, r, a->name, SD_EV_STATUS, from, to, NULL, false, NULL));
+out:
+    return err;
+}
+
+sd_err
+sd_ticket_transition(struct sd_desk *d, const struct sd_actor *a, uint64_t id, int to,
+                     struct sd_ticket *out)
+{
+    if(!((to >= SD_ST_RECEIVED && to < SD_ST_COUNT) || to == SD_ST_REOPEN))
+        return SD_E_INVALID;
+    return mutate(d, a, id, do_transition, &to, out);
+}
+
+static sd_err
+do_assign(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r, void *ctx,
+          const char **action)
+{
+    const char *agent = ctx;
+    char detail[96];
+    sd_err err = SD_OK;
+
+    (void)d;
+    SD_ENSURE(r->status != SD_ST_ARCHIVED && r->status != SD_ST_RESOLVED, SD_E_PRECONDITION);
+    snprintf(detail, sizeof(detail), "from=%s to=%s", r->assignee, agent);
+    SD_TRY(set_str(&r->assignee, agent));
+    r->claimed_at = r->updated_at;
+    *action = "ticket.assign";
+    SD_TRY(sd_event_add(t, r, a->name, SD_EV_ASSIGNED, 0, 0, NULL, false, detail));
+out:
+    return err;
+}
+
+sd_err
+sd_ticket_assign(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *agent,
+                 struct sd_ticket *out)
+{
+    if(!sd_agent_name_ok(agent))
+        return SD_E_INVALID;
+    return mutate(d, a, id, do_assign, (void *)agent, out);
+}
+
+struct comment_ctx {
+    const char *body;
+    bool internal;
+};
+
+static sd_err
+do_comment(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r,
+           void *ctx, const char **action)
+{
+    struct comment_ctx *c = ctx;
+    struct sd_buf clean = SD_BUF_INIT, sealed = SD_BUF_INIT;
+    struct sd_redact_report rep;
+    struct sd_dkey *dk = NULL;
+    char detail[160];
+    sd_err err = SD_OK;
+
+    SD_ENSURE(r->status != SD_ST_ARCHIVED, SD_E_PRECONDITION);
+    SD_TRY(sd_redact(&clean, c->body, strlen(c->body), &rep));
+    SD_TRY(sd_keys_dkey_open(t, d->kr, r->data_key_id, &dk));
+    SD_TRY(sd_field_seal(&sealed, dk, r->id, SD_F_COMMENT_BASE + r->next_event_seq,
+                         clean.data, clean.len));
+    SD_TRY(sd_event_add(t, r, a->name, SD_EV_COMMENT, 0, 0, &sealed, c->internal,
+                        c->internal ? "internal" : "public"));
+    if(sd_redact_any(&rep)) {
+        r->redaction_flags |= redact_bits(&rep);
+        redact_detail(detail, sizeof(detail), &rep, NULL);
+        SD_TRY(sd_event_add(t, r, "system", SD_EV_REDACTED, 0, 0, NULL, false, detail));
+    }
+    if(!c->internal && !r->first_response_at)
+        r->first_response_at = r->updated_at;
+    *action = "ticket.comment";
+out:
+    sd_dkey_free(dk);
+    sd_buf_wipe_free(&clean);
+    sd_buf_free(&sealed);
+    return err;
+}
+
+sd_err
+sd_ticket_comment(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *body,
+                  bool internal, struct sd_ticket *out)
+{
+    struct comment_ctx c = {body, internal};
+    size_t n;
+
+    if(!body)
+        return SD_E_INVALID;
+    n = strnlen(body, SD_MAX_COMMENT + 1);
+    if(n > SD_MAX_COMMENT)
+        return SD_E_LIMIT;
+    if(n == 0 || !sd_text_valid(body, n))
+        return SD_E_INVALID;
+    return mutate(d, a, id, do_comment, &c, out);
+}
+
+static sd_err
+do_rate(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r, void *ctx,
+        const char **action)
+{
+    unsigned csat = *(unsigned *)ctx;
+    char detail[32];
+    sd_err err = SD_OK;
+
+    (void)d;
+    SD_ENSURE(r->status == SD_ST_RESOLVED || r->status == SD_ST_ARCHIVED, SD_E_PRECONDITION);
+    SD_ENSURE(r->csat == 0, SD_E_CONFLICT);
+    r->csat = csat;
+    snprintf(detail, sizeof(detail), "csat=%u", csat);
+    *action = "ticket.rate";
+    SD_TRY(sd_event_add(t, r, a->name, SD_EV_RATED, 0, 0, NULL, false, detail));
+out:
+    return err;
+}
+
+sd_err
+sd_ticket_rate(struct sd_desk *d, const struct sd_actor *a, uint64_t id, unsigned csat,
+               struct sd_ticket *out)
+{
+    if(csat < 1 || csat > 5)
+        return SD_E_INVALID;
+    return mutate(d, a, id, do_rate, &csat, out);
+}
+
+static sd_err
+do_claim(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r, void *ctx,
+         const char **action)
+{
+    const char *agent = ctx;
+    sd_err err = SD_OK;
+
+    (void)d;
+    SD_ENSURE(r->status == SD_ST_RECEIVED && r->assignee[0] == 0, SD_E_STORE);
+    SD_TRY(set_str(&r->assignee, agent));
+    r->status = SD_ST_IN_PROGRESS;
+    r->claimed_at = r->updated_at;
+    *action = "queue.claim";
+    SD_TRY(sd_event_add(t, r, a->name, SD_EV_CLAIMED, SD_ST_RECEIVED, SD_ST_IN_PROGRESS, NULL,
+                        false, agent));
+out:
+    return err;
+}
+
+sd_err
+sd_queue_claim(struct sd_desk *d, const struct sd_actor *a, const char *agent,
+               struct sd_ticket *out)
+{
+    struct sd_txn *t = NULL;
+    struct sd_cursor *c = NULL;
+    struct sd_val k, v;
+    uint64_t id;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    SD_CHECK_ARG(d && sd_agent_name_ok(agent));
+    SD_TRY(sd_actor_check(a));
+    /* LMDB admits one writer at a time across threads and processes: the head of the queue
+     * read in this txn cannot be handed to anyone else before it commits. */
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(sd_cursor_open(t, SD_DB_QUEUE, &c));
+    rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v);
+    SD_ENSURE(rc != SD_E_NOTFOUND, SD_E_EMPTY);
+    SD_TRY(rc);
+    SD_ENSURE(k.n == 17, SD_E_STORE);
+    id = sd_get_u64be(k.p + 9);
+    sd_cursor_close(c);
+    c = NULL;
+    SD_TRY(mutate_in(d, t, a, id, do_claim, (void *)agent, out));
+    err = sd_txn_commit(t);
+    t = NULL;
+out:
+    sd_cursor_close(c);
+    sd_txn_abort(t);
+    return err;
+}

@@ -1,0 +1,1105 @@
+/* Ticket triage: parses the rules language of data/triage.rules into one Aho-Corasick
+ * automaton over folded literals (util/text.c does the folding), then classifies a ticket in a
+ * single linear pass: literal hits mark "atoms" (a named set or one literal), "A ~N B" clauses
+ * are checked online from the last position of each atom, and rules are AND/OR/NOT over those.
+ * Used by desk/ticket code when a ticket arrives without category/priority, and by sealctl. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "sealdesk/buf.h"
+#include "sealdesk/text.h"
+#include "sealdesk/triage.h"
+#include "util/err_int.h"
+
+/* Embedded by the build from data/triage.rules (cmake/embed.cmake). */
+extern const unsigned char sd_default_triage_rules[];
+extern const size_t sd_default_triage_rules_len;
+
+#define NONE UINT32_MAX
+#define LIT_LB 1u /* literal must start at a word boundary (ASCII letters/digits) */
+#define LIT_RB 2u /* literal must end at a word boundary */
+/* Internal capacity limits derived from the public ones; they bound every array below. */
+#define MAX_NODES ((size_t)SD_TRIAGE_MAX_LITERALS * SD_TRIAGE_MAX_LITERAL_BYTES)
+#define MAX_ATOMS ((size_t)SD_TRIAGE_MAX_SETS + SD_TRIAGE_MAX_LITERALS)
+#define MAX_ATOM_LITS ((size_t)SD_TRIAGE_MAX_SETS * SD_TRIAGE_MAX_SET_SIZE + MAX_ATOMS)
+#define MAX_PARTS_ALL ((size_t)SD_TRIAGE_MAX_RULES * SD_TRIAGE_MAX_TERMS)
+
+enum rule_kind { RK_FUND, RK_CAT, RK_PRIO };
+enum part_kind { PK_ATOM, PK_NEAR };
+
+struct node {
+    uint32_t child;   /* first child, NONE if leaf */
+    uint32_t sibling; /* next child of the same parent */
+    uint32_t fail;    /* Aho-Corasick failure link */
+    uint32_t dict;    /* nearest node on the failure chain that ends a literal, or NONE */
+    uint32_t lit;     /* first literal ending here (chained by lit.next_same), or NONE */
+    uint8_t byte;
+};
+
+struct lit {
+    uint32_t next_same; /* same bytes, other boundary flags */
+    uint32_t atoms_off; /* into lit_atoms */
+    uint32_t n_atoms;
+    uint32_t len;
+    uint32_t flags;
+};
+
+struct atom {
+    uint32_t lits_off; /* into atom_lits */
+    uint32_t n_lits;
+    uint32_t near_off; /* into atom_near */
+    uint32_t n_near;
+};
+
+struct near {
+    uint32_t a;
+    uint32_t b;
+    uint32_t dist;
+};
+
+struct part {
+    uint32_t idx; /* atom or near index */
+    uint32_t kind;
+    uint32_t neg;
+};
+
+struct term {
+    uint32_t parts_off;
+    uint32_t n_parts;
+};
+
+struct rule {
+    uint32_t terms_off;
+    uint32_t n_terms;
+    enum rule_kind kind;
+    enum sd_category cat; /* RK_CAT */
+    int weight;           /* RK_CAT */
+    int prio;             /* RK_PRIO */
+    uint32_t scope;       /* RK_PRIO: bit per category */
+    char signal[48];
+};
+
+struct set {
+    char name[SD_TRIAGE_MAX_NAME + 1];
+    uint32_t atom;
+};
+
+/* Typed views of the sd_buf arrays below (malloc'd, so suitably aligned). */
+#define ARR(b, T) ((T *)(void *)(b).data)
+#define CNT(b, T) ((b).len / sizeof(T))
+
+struct sd_triage_rules {
+    struct sd_buf nodes;      /* struct node; node 0 is the root */
+    struct sd_buf lits;       /* struct lit */
+    struct sd_buf atoms;      /* struct atom */
+    struct sd_buf atom_lits;  /* uint32_t literal ids, per atom */
+    struct sd_buf lit_atoms;  /* uint32_t atom ids, per literal (built after parsing) */
+    struct sd_buf nears;      /* struct near */
+    struct sd_buf atom_near;  /* uint32_t near ids, per atom (built after parsing) */
+    struct sd_buf parts;      /* struct part */
+    struct sd_buf terms;      /* struct term */
+    struct sd_buf rules;      /* struct rule */
+    uint32_t root_next[256];  /* root transitions, for speed */
+    int defaults[SD_CAT_COUNT];
+    enum sd_category order[SD_CAT_COUNT]; /* tie-break order, first wins */
+};
+
+struct parse_ctx {
+    struct sd_triage_rules *r;
+    struct sd_buf sets;        /* struct set */
+    struct sd_buf lit_inline;  /* uint32_t per literal: its single-literal atom, or NONE */
+    struct sd_buf fold;        /* scratch */
+};
+
+static const char *const cat_names[SD_CAT_COUNT] = {
+    "account", "deposit", "withdrawal", "trading", "security", "technical", "compliance", "general",
+};
+
+const char *
+sd_category_name(enum sd_category c)
+{
+    if((unsigned)c >= SD_CAT_COUNT)
+        return "unknown";
+    return cat_names[c];
+}
+
+static sd_err
+cat_parse_n(enum sd_category *out, const char *s, size_t n)
+{
+    for(size_t i = 0; i < SD_CAT_COUNT; i++) {
+        if(strlen(cat_names[i]) == n && memcmp(cat_names[i], s, n) == 0) {
+            *out = (enum sd_category)i;
+            return SD_OK;
+        }
+    }
+    return SD_E_INVALID;
+}
+
+sd_err
+sd_category_parse(enum sd_category *out, const char *s)
+{
+    if(!out || !s)
+        return SD_E_INVALID;
+    return cat_parse_n(out, s, strlen(s));
+}
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static sd_err
+push(struct sd_buf *b, const void *elem, size_t size, size_t max_count)
+{
+    if(b->len / size >= max_count)
+        return SD_E_LIMIT;
+    return sd_buf_append(b, elem, size);
+}
+
+static sd_err
+push_u32(struct sd_buf *b, uint32_t v, size_t max_count)
+{
+    return push(b, &v, sizeof(v), max_count);
+}
+
+static bool
+is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static bool
+is_word(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool
+is_name_char(char c)
+{
+    return is_word((uint8_t)c) || c == '_';
+}
+
+/* Trim ASCII blanks from both ends of s[0..*n); returns the new start. */
+static const char *
+trim(const char *s, size_t *n)
+{
+    while(*n > 0 && is_space(s[0])) {
+        s++;
+        (*n)--;
+    }
+    while(*n > 0 && is_space(s[*n - 1]))
+        (*n)--;
+    return s;
+}
+
+/* Collapse runs of blanks to one space and trim, in place; returns the new length. */
+static size_t
+squeeze(uint8_t *p, size_t n)
+{
+    size_t o = 0;
+    bool blank = false;
+
+    for(size_t i = 0; i < n; i++) {
+        if(is_space((char)p[i])) {
+            blank = o > 0;
+            continue;
+        }
+        if(blank)
+            p[o++] = ' ';
+        blank = false;
+        p[o++] = p[i];
+    }
+    return o;
+}
+
+/* Next token of s[0..n) separated by blanks (into tok, tlen); returns bytes consumed. */
+static size_t
+next_token(const char *s, size_t n, const char **tok, size_t *tlen)
+{
+    size_t i = 0;
+    size_t st;
+
+    while(i < n && is_space(s[i]))
+        i++;
+    st = i;
+    while(i < n && !is_space(s[i]))
+        i++;
+    *tok = s + st;
+    *tlen = i - st;
+    return i;
+}
+
+static bool
+valid_name(const char *s, size_t n)
+{
+    if(n == 0 || n > SD_TRIAGE_MAX_NAME)
+        return false;
+    for(size_t i = 0; i < n; i++) {
+        if(!is_name_char(s[i]))
+            return false;
+    }
+    return true;
+}
+
+static bool
+parse_int(const char *s, size_t n, long lo, long hi, long *out)
+{
+    long v = 0;
+    bool neg = false;
+    size_t i = 0;
+
+    if(n > 0 && (s[0] == '-' || s[0] == '+')) {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if(i >= n || n - i > 6)
+        return false;
+    for(; i < n; i++) {
+        if(s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    if(neg)
+        v = -v;
+    if(v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Split s[0..n) at the first `sep`: returns the length of the first piece (n if absent). */
+static size_t
+span_to(const char *s, size_t n, char sep)
+{
+    const char *p = memchr(s, sep, n);
+
+    return p ? (size_t)(p - s) : n;
+}
+
+/* ---- literal trie --------------------------------------------------------------------------- */
+
+static sd_err
+node_new(struct sd_triage_rules *r, uint8_t byte, uint32_t *out)
+{
+    struct node nd = {NONE, NONE, 0, NONE, NONE, byte};
+    size_t id = CNT(r->nodes, struct node);
+    sd_err err = push(&r->nodes, &nd, sizeof(nd), MAX_NODES);
+
+    if(err == SD_OK)
+        *out = (uint32_t)id;
+    return err;
+}
+
+static uint32_t
+node_child(const struct sd_triage_rules *r, uint32_t u, uint8_t c)
+{
+    const struct node *nd = ARR(r->nodes, const struct node);
+    uint32_t v = nd[u].child;
+
+    while(v != NONE && nd[v].byte != c)
+        v = nd[v].sibling;
+    return v;
+}
+
+/* Insert folded literal p[0..n) with boundary flags; *out is its (deduplicated) id. */
+static sd_err
+lit_insert(struct sd_triage_rules *r, const uint8_t *p, size_t n, uint32_t flags, uint32_t *out)
+{
+    sd_err err = SD_OK;
+    uint32_t u = 0;
+    uint32_t l;
+
+    for(size_t i = 0; i < n; i++) {
+        uint32_t v = node_child(r, u, p[i]);
+
+        if(v == NONE) {
+            SD_TRY(node_new(r, p[i], &v));
+            ARR(r->nodes, struct node)[v].sibling = ARR(r->nodes, struct node)[u].child;
+            ARR(r->nodes, struct node)[u].child = v;
+        }
+        u = v;
+    }
+    for(l = ARR(r->nodes, struct node)[u].lit; l != NONE; l = ARR(r->lits, struct lit)[l].next_same) {
+        if(ARR(r->lits, struct lit)[l].flags == flags) {
+            *out = l;
+            goto out;
+        }
+    }
+    {
+        struct lit li = {ARR(r->nodes, struct node)[u].lit, 0, 0, (uint32_t)n, flags};
+        size_t id = CNT(r->lits, struct lit);
+
+        SD_TRY(push(&r->lits, &li, sizeof(li), SD_TRIAGE_MAX_LITERALS));
+        ARR(r->nodes, struct node)[u].lit = (uint32_t)id;
+        *out = (uint32_t)id;
+    }
+out:
+    return err;
+}
+
+/* Parse one literal token (optionally "quoted" at either end for word boundaries), fold it and
+ * insert it. */
+static sd_err
+parse_literal(struct parse_ctx *pc, const char *s, size_t n, uint32_t *out)
+{
+    sd_err err = SD_OK;
+    uint32_t flags = 0;
+    size_t flen;
+
+    s = trim(s, &n);
+    if(n > 0 && s[0] == '"') {
+        flags |= LIT_LB;
+        s++;
+        n--;
+    }
+    if(n > 0 && s[n - 1] == '"') {
+        flags |= LIT_RB;
+        n--;
+    }
+    s = trim(s, &n);
+    SD_CHECK_ARG(n > 0);
+    for(size_t i = 0; i < n; i++)
+        SD_CHECK_ARG(!strchr("|&~!@\"", s[i]));
+    sd_buf_reset(&pc->fold);
+    SD_TRY(sd_text_fold(&pc->fold, s, n));
+    flen = squeeze(pc->fold.data, pc->fold.len);
+    SD_CHECK_ARG(flen > 0);
+    SD_ENSURE(flen <= SD_TRIAGE_MAX_LITERAL_BYTES, SD_E_LIMIT);
+    SD_TRY(lit_insert(pc->r, pc->fold.data, flen, flags, out));
+out:
+    return err;
+}
+
+static const struct set *
+set_find(const struct parse_ctx *pc, const char *s, size_t n)
+{
+    const struct set *st = ARR(pc->sets, const struct set);
+    size_t cnt = CNT(pc->sets, struct set);
+
+    for(size_t i = 0; i < cnt; i++) {
+        if(strlen(st[i].name) == n && memcmp(st[i].name, s, n) == 0)
+            return &st[i];
+    }
+    return NULL;
+}
+
+/* An operand: "@SET" or a literal; *atom is its atom id (one atom per distinct literal). */
+static sd_err
+parse_operand(struct parse_ctx *pc, const char *s, size_t n, uint32_t *atom)
+{
+    sd_err err = SD_OK;
+    const struct set *st;
+    uint32_t l;
+    uint32_t *inl;
+
+    s = trim(s, &n);
+    if(n > 0 && s[0] == '@') {
+        st = set_find(pc, s + 1, n - 1);
+        SD_CHECK_ARG(st);
+        *atom = st->atom;
+        goto out;
+    }
+    SD_TRY(parse_literal(pc, s, n, &l));
+    while(CNT(pc->lit_inline, uint32_t) <= l)
+        SD_TRY(push_u32(&pc->lit_inline, NONE, SD_TRIAGE_MAX_LITERALS));
+    inl = ARR(pc->lit_inline, uint32_t);
+    if(inl[l] == NONE) {
+        struct atom a = {(uint32_t)CNT(pc->r->atom_lits, uint32_t), 1, 0, 0};
+        size_t id = CNT(pc->r->atoms, struct atom);
+
+        SD_TRY(push_u32(&pc->r->atom_lits, l, MAX_ATOM_LITS));
+        SD_TRY(push(&pc->r->atoms, &a, sizeof(a), MAX_ATOMS));
+        ARR(pc->lit_inline, uint32_t)[l] = (uint32_t)id;
+    }
+    *atom = ARR(pc->lit_inline, uint32_t)[l];
+out:
+    return err;
+}
+
+/* "set NAME: alt | alt ..." where alt is a literal or @EARLIER_SET. */
+static sd_err
+parse_set(struct parse_ctx *pc, const char *name, size_t nlen, const char *body, size_t blen)
+{
+    sd_err err = SD_OK;
+    struct sd_triage_rules *r = pc->r;
+    struct set st;
+    struct atom a = {(uint32_t)CNT(r->atom_lits, uint32_t), 0, 0, 0};
+
+    SD_CHECK_ARG(valid_name(name, nlen) && !set_find(pc, name, nlen));
+    for(;;) {
+        size_t k = span_to(body, blen, '|');
+        const char *alt = body;
+        size_t alen = k;
+
+        alt = trim(alt, &alen);
+        SD_CHECK_ARG(alen > 0);
+        if(alt[0] == '@') {
+            const struct set *inc = set_find(pc, alt + 1, alen - 1);
+            struct atom ia;
+
+            SD_CHECK_ARG(inc);
+            ia = ARR(r->atoms, struct atom)[inc->atom];
+            for(uint32_t i = 0; i < ia.n_lits; i++) {
+                uint32_t l = ARR(r->atom_lits, uint32_t)[ia.lits_off + i];
+
+                SD_ENSURE(a.n_lits < SD_TRIAGE_MAX_SET_SIZE, SD_E_LIMIT);
+                SD_TRY(push_u32(&r->atom_lits, l, MAX_ATOM_LITS));
+                a.n_lits++;
+            }
+        } else {
+            uint32_t l;
+
+            SD_TRY(parse_literal(pc, alt, alen, &l));
+            SD_ENSURE(a.n_lits < SD_TRIAGE_MAX_SET_SIZE, SD_E_LIMIT);
+            SD_TRY(push_u32(&r->atom_lits, l, MAX_ATOM_LITS));
+            a.n_lits++;
+        }
+        if(k == blen)
+            break;
+        body += k + 1;
+        blen -= k + 1;
+    }
+    memset(&st, 0, sizeof(st));
+    memcpy(st.name, name, nlen);
+    st.atom = (uint32_t)CNT(r->atoms, struct atom);
+    SD_ENSURE(CNT(pc->sets, struct set) < SD_TRIAGE_MAX_SETS, SD_E_LIMIT);
+    SD_TRY(push(&r->atoms, &a, sizeof(a), MAX_ATOMS));
+    SD_TRY(push(&pc->sets, &st, sizeof(st), SD_TRIAGE_MAX_SETS));
+out:
+    return err;
+}
+
+/* One "&" part: [!] operand [~N operand]. */
+static sd_err
+parse_part(struct parse_ctx *pc, const char *s, size_t n, struct part *pt)
+{
+    sd_err err = SD_OK;
+    size_t k;
+
+    s = trim(s, &n);
+    pt->neg = 0;
+    if(n > 0 && s[0] == '!') {
+        pt->neg = 1;
+        s++;
+        n--;
+    }
+    k = span_to(s, n, '~');
+    if(k == n) {
+        pt->kind = PK_ATOM;
+        SD_TRY(parse_operand(pc, s, n, &pt->idx));
+    } else {
+        struct near nr;
+        const char *rest = s + k + 1;
+        size_t rlen = n - k - 1;
+        size_t d = 0;
+        long dist;
+
+        while(d < rlen && rest[d] >= '0' && rest[d] <= '9')
+            d++;
+        SD_CHECK_ARG(parse_int(rest, d, 1, SD_TRIAGE_MAX_NEAR, &dist));
+        SD_TRY(parse_operand(pc, s, k, &nr.a));
+        SD_TRY(parse_operand(pc, rest + d, rlen - d, &nr.b));
+        nr.dist = (uint32_t)dist;
+        pt->kind = PK_NEAR;
+        pt->idx = (uint32_t)CNT(pc->r->nears, struct near);
+        SD_TRY(push(&pc->r->nears, &nr, sizeof(nr), MAX_PARTS_ALL));
+    }
+out:
+    return err;
+}
+
+/* "alt | alt ..." where alt is "part & part ...". Fills rl->terms_off/n_terms. */
+static sd_err
+parse_expr(struct parse_ctx *pc, const char *s, size_t n, struct rule *rl)
+{
+    sd_err err = SD_OK;
+    struct sd_triage_rules *r = pc->r;
+
+    rl->terms_off = (uint32_t)CNT(r->terms, struct term);
+    rl->n_terms = 0;
+    for(;;) {
+        size_t k = span_to(s, n, '|');
+        const char *alt = s;
+        size_t alen = k;
+        struct term t = {(uint32_t)CNT(r->parts, struct part), 0};
+        bool positive = false;
+
+        SD_ENSURE(rl->n_terms < SD_TRIAGE_MAX_TERMS, SD_E_LIMIT);
+        alt = trim(alt, &alen);
+        SD_CHECK_ARG(alen > 0);
+        for(;;) {
+            size_t j = span_to(alt, alen, '&');
+            struct part pt;
+
+            SD_ENSURE(t.n_parts < SD_TRIAGE_MAX_PARTS, SD_E_LIMIT);
+            SD_TRY(parse_part(pc, alt, j, &pt));
+            positive = positive || !pt.neg;
+            SD_TRY(push(&r->parts, &pt, sizeof(pt), MAX_PARTS_ALL));
+            t.n_parts++;
+            if(j == alen)
+                break;
+            alt += j + 1;
+            alen -= j + 1;
+        }
+        /* An all-negative alternative would fire on empty text: almost surely a typo. */
+        SD_CHECK_ARG(positive);
+        SD_TRY(push(&r->terms, &t, sizeof(t), MAX_PARTS_ALL));
+        rl->n_terms++;
+        if(k == n)
+            break;
+        s += k + 1;
+        n -= k + 1;
+    }
+out:
+    return err;
+}
+
+static sd_err
+add_rule(struct parse_ctx *pc, struct rule *rl, const char *body, size_t blen)
+{
+    sd_err err = SD_OK;
+    struct sd_triage_rules *r = pc->r;
+    const struct rule *all = ARR(r->rules, const struct rule);
+    size_t cnt = CNT(r->rules, struct rule);
+
+    for(size_t i = 0; i < cnt; i++)
+        SD_CHECK_ARG(strcmp(all[i].signal, rl->signal) != 0);
+    SD_ENSURE(cnt < SD_TRIAGE_MAX_RULES, SD_E_LIMIT);
+    SD_TRY(parse_expr(pc, body, blen, rl));
+    SD_TRY(push(&r->rules, rl, sizeof(*rl), SD_TRIAGE_MAX_RULES));
+out:
+    return err;
+}
+
+static sd_err
+parse_line(struct parse_ctx *pc, const char *s, size_t n)
+{
+    sd_err err = SD_OK;
+    struct sd_triage_rules *r = pc->r;
+    const char *tok[4];
+    size_t tlen[4];
+    size_t ntok = 0;
+    const char *kw;
+    size_t kwlen;
+    size_t hlen;
+    size_t used;
+    const char *body = NULL;
+    size_t blen = 0;
+    struct rule rl;
+    enum sd_category cat;
+    long v;
+
+    SD_CHECK_ARG(sd_text_valid(s, n));
+    s = trim(s, &n);
+    if(n == 0 || s[0] == '#')
+        goto out;
+    used = next_token(s, n, &kw, &kwlen);
+    if(kwlen == 8 && memcmp(kw, "tiebreak", 8) == 0) {
+        bool listed[SD_CAT_COUNT] = {false};
+        size_t k = 0;
+
+        s += used;
+        n -= used;
+        for(;;) {
+            const char *t;
+            size_t tl;
+
+            used = next_token(s, n, &t, &tl);
+            if(tl == 0)
+                break;
+            SD_CHECK_ARG(cat_parse_n(&cat, t, tl) == SD_OK && !listed[cat]);
+            listed[cat] = true;
+            r->order[k++] = cat;
+            s += used;
+            n -= used;
+        }
+        SD_CHECK_ARG(k > 0);
+        for(size_t c = 0; c < SD_CAT_COUNT; c++) {
+            if(!listed[c])
+                r->order[k++] = (enum sd_category)c;
+        }
+        goto out;
+    }
+    if(kwlen == 7 && memcmp(kw, "default", 7) == 0) {
+        const char *t;
+        size_t tl;
+
+        s += used;
+        n -= used;
+        used = next_token(s, n, &t, &tl);
+        SD_CHECK_ARG(cat_parse_n(&cat, t, tl) == SD_OK);
+        s += used;
+        n -= used;
+        used = next_token(s, n, &t, &tl);
+        SD_CHECK_ARG(parse_int(t, tl, 1, 4, &v));
+        s += used;
+        n -= used;
+        s = trim(s, &n);
+        SD_CHECK_ARG(n == 0);
+        r->defaults[cat] = (int)v;
+        goto out;
+    }
+    /* The rest have "header: body"; the header never contains ':'. */
+    hlen = span_to(s, n, ':');
+    SD_CHECK_ARG(hlen < n && used <= hlen);
+    body = s + hlen + 1;
+    blen = n - hlen - 1;
+    s += used;
+    hlen -= used;
+    for(;;) {
+        const char *t;
+        size_t tl;
+
+        used = next_token(s, hlen, &t, &tl);
+        if(tl == 0)
+            break;
+        SD_CHECK_ARG(ntok < 4);
+        tok[ntok] = t;
+        tlen[ntok] = tl;
+        ntok++;
+        s += used;
+        hlen -= used;
+    }
+    memset(&rl, 0, sizeof(rl));
+    if(kwlen == 3 && memcmp(kw, "set", 3) == 0) {
+        SD_CHECK_ARG(ntok == 1);
+        SD_TRY(parse_set(pc, tok[0], tlen[0], body, blen));
+    } else if(kwlen == 11 && memcmp(kw, "fund_safety", 11) == 0) {
+        SD_CHECK_ARG(ntok == 1 && valid_name(tok[0], tlen[0]));
+        rl.kind = RK_FUND;
+        snprintf(rl.signal, sizeof(rl.signal), "fund_safety:%.*s", (int)tlen[0], tok[0]);
+        SD_TRY(add_rule(pc, &rl, body, blen));
+    } else if(kwlen == 3 && memcmp(kw, "cat", 3) == 0) {
+        SD_CHECK_ARG(ntok == 3 && valid_name(tok[2], tlen[2]));
+        SD_CHECK_ARG(cat_parse_n(&cat, tok[0], tlen[0]) == SD_OK);
+        SD_CHECK_ARG(parse_int(tok[1], tlen[1], -100, 100, &v) && v != 0);
+        rl.kind = RK_CAT;
+        rl.cat = cat;
+        rl.weight = (int)v;
+        snprintf(rl.signal, sizeof(rl.signal), "cat:%s:%.*s", cat_names[cat], (int)tlen[2],
+                 tok[2]);
+        SD_TRY(add_rule(pc, &rl, body, blen));
+    } else if(kwlen == 4 && memcmp(kw, "prio", 4) == 0) {
+        const char *sc;
+        size_t sclen;
+
+        SD_CHECK_ARG(ntok == 3 && valid_name(tok[2], tlen[2]));
+        SD_CHECK_ARG(parse_int(tok[0], tlen[0], 1, 4, &v));
+        rl.kind = RK_PRIO;
+        rl.prio = (int)v;
+        sc = tok[1];
+        sclen = tlen[1];
+        if(sclen == 1 && sc[0] == '*') {
+            rl.scope = (1u << SD_CAT_COUNT) - 1;
+        } else {
+            for(;;) {
+                size_t k = span_to(sc, sclen, ',');
+
+                SD_CHECK_ARG(cat_parse_n(&cat, sc, k) == SD_OK);
+                rl.scope |= 1u << cat;
+                if(k == sclen)
+                    break;
+                sc += k + 1;
+                sclen -= k + 1;
+            }
+        }
+        snprintf(rl.signal, sizeof(rl.signal), "prio:%d:%.*s", rl.prio, (int)tlen[2], tok[2]);
+        SD_TRY(add_rule(pc, &rl, body, blen));
+    } else {
+        SD_CHECK_ARG(false);
+    }
+out:
+    return err;
+}
+
+/* ---- post-processing: reverse indexes and failure links ----------------------------------- */
+
+static sd_err
+build_indexes(struct sd_triage_rules *r)
+{
+    sd_err err = SD_OK;
+    size_t nl = CNT(r->lits, struct lit);
+    size_t na = CNT(r->atoms, struct atom);
+    size_t nn = CNT(r->nears, struct near);
+    struct lit *lits;
+    struct atom *atoms;
+    const struct near *nears;
+    uint32_t off = 0;
+
+    /* literal -> atoms: count, prefix sums, fill (n_atoms reused as a cursor). */
+    SD_TRY(sd_buf_reserve(&r->lit_atoms, r->atom_lits.len));
+    r->lit_atoms.len = r->atom_lits.len;
+    lits = ARR(r->lits, struct lit);
+    atoms = ARR(r->atoms, struct atom);
+    for(size_t a = 0; a < na; a++) {
+        for(uint32_t i = 0; i < atoms[a].n_lits; i++)
+            lits[ARR(r->atom_lits, uint32_t)[atoms[a].lits_off + i]].n_atoms++;
+    }
+    for(size_t l = 0; l < nl; l++) {
+        lits[l].atoms_off = off;
+        off += lits[l].n_atoms;
+        lits[l].n_atoms = 0;
+    }
+    for(size_t a = 0; a < na; a++) {
+        for(uint32_t i = 0; i < atoms[a].n_lits; i++) {
+            struct lit *li = &lits[ARR(r->atom_lits, uint32_t)[atoms[a].lits_off + i]];
+
+            ARR(r->lit_atoms, uint32_t)[li->atoms_off + li->n_atoms++] = (uint32_t)a;
+        }
+    }
+    /* atom -> near clauses. */
+    SD_TRY(sd_buf_reserve(&r->atom_near, 2 * nn * sizeof(uint32_t)));
+    atoms = ARR(r->atoms, struct atom);
+    nears = ARR(r->nears, const struct near);
+    for(size_t c = 0; c < nn; c++) {
+        atoms[nears[c].a].n_near++;
+        if(nears[c].b != nears[c].a)
+            atoms[nears[c].b].n_near++;
+    }
+    off = 0;
+    for(size_t a = 0; a < na; a++) {
+        atoms[a].near_off = off;
+        off += atoms[a].n_near;
+        atoms[a].n_near = 0;
+    }
+    r->atom_near.len = off * sizeof(uint32_t);
+    for(size_t c = 0; c < nn; c++) {
+        struct atom *x = &atoms[nears[c].a];
+        struct atom *y = &atoms[nears[c].b];
+
+        ARR(r->atom_near, uint32_t)[x->near_off + x->n_near++] = (uint32_t)c;
+        if(y != x)
+            ARR(r->atom_near, uint32_t)[y->near_off + y->n_near++] = (uint32_t)c;
+    }
+out:
+    return err;
+}
+
+static sd_err
+build_automaton(struct sd_triage_rules *r)
+{
+    sd_err err = SD_OK;
+    size_t nn = CNT(r->nodes, struct node);
+    uint32_t *queue = NULL;
+    struct node *nd = ARR(r->nodes, struct node);
+    size_t head = 0;
+    size_t tail = 0;
+
+    queue = malloc(nn * sizeof(*queue));
+    SD_ENSURE(queue, SD_E_NOMEM);
+    for(size_t c = 0; c < 256; c++)
+        r->root_next[c] = 0;
+    for(uint32_t v = nd[0].child; v != NONE; v = nd[v].sibling) {
+        nd[v].fail = 0;
+        nd[v].dict = NONE;
+        r->root_next[nd[v].byte] = v;
+        queue[tail++] = v;
+    }
+    while(head < tail) {
+        uint32_t u = queue[head++];
+
+        for(uint32_t v = nd[u].child; v != NONE; v = nd[v].sibling) {
+            uint32_t f = nd[u].fail;
+            uint32_t w;
+
+            for(;;) {
+                w = node_child(r, f, nd[v].byte);
+                if(w != NONE || f == 0)
+                    break;
+                f = nd[f].fail;
+            }
+            nd[v].fail = w == NONE ? 0 : w;
+            nd[v].dict = nd[nd[v].fail].lit != NONE ? nd[v].fail : nd[nd[v].fail].dict;
+            queue[tail++] = v;
+        }
+    }
+out:
+    free(queue);
+    return err;
+}
+
+void
+sd_triage_rules_free(struct sd_triage_rules *r)
+{
+    if(!r)
+        return;
+    sd_buf_free(&r->nodes);
+    sd_buf_free(&r->lits);
+    sd_buf_free(&r->atoms);
+    sd_buf_free(&r->atom_lits);
+    sd_buf_free(&r->lit_atoms);
+    sd_buf_free(&r->nears);
+    sd_buf_free(&r->atom_near);
+    sd_buf_free(&r->parts);
+    sd_buf_free(&r->terms);
+    sd_buf_free(&r->rules);
+    free(r);
+}
+
+sd_err
+sd_triage_rules_parse(struct sd_triage_rules **out, const char *text, size_t len,
+                      size_t *errline)
+{
+    sd_err err = SD_OK;
+    struct parse_ctx pc;
+    struct sd_triage_rules *r = NULL;
+    size_t line = 0;
+    size_t pos = 0;
+    uint32_t root;
+
+    memset(&pc, 0, sizeof(pc));
+    if(errline)
+        *errline = 0;
+    SD_CHECK_ARG(out);
+    *out = NULL;
+    SD_CHECK_ARG(text || len == 0);
+    SD_ENSURE(len <= SD_TRIAGE_RULES_MAX_BYTES, SD_E_LIMIT);
+    r = calloc(1, sizeof(*r));
+    SD_ENSURE(r, SD_E_NOMEM);
+    pc.r = r;
+    for(size_t c = 0; c < SD_CAT_COUNT; c++) {
+        r->defaults[c] = c == SD_CAT_GENERAL ? 4 : 3;
+        r->order[c] = (enum sd_category)c;
+    }
+    SD_TRY(node_new(r, 0, &root));
+    while(pos < len) {
+        size_t n = span_to(text + pos, len - pos, '\n');
+
+        line++;
+        SD_ENSURE(n <= SD_TRIAGE_MAX_LINE, SD_E_LIMIT);
+        SD_TRY(parse_line(&pc, text + pos, n));
+        pos += n + (pos + n < len ? 1 : 0);
+    }
+    line = 0;
+    SD_TRY(build_indexes(r));
+    SD_TRY(build_automaton(r));
+    *out = r;
+    r = NULL;
+out:
+    if(err != SD_OK && errline)
+        *errline = line;
+    sd_triage_rules_free(r);
+    sd_buf_free(&pc.sets);
+    sd_buf_free(&pc.lit_inline);
+    sd_buf_free(&pc.fold);
+    return err;
+}
+
+sd_err
+sd_triage_rules_default(struct sd_triage_rules **out)
+{
+    size_t line;
+
+    return sd_triage_rules_parse(out, (const char *)sd_default_triage_rules,
+                                 sd_default_triage_rules_len, &line);
+}
+
+/* ---- classification ------------------------------------------------------------------------ */
+
+struct scan {
+    uint8_t *seen;   /* per atom */
+    uint32_t *last;  /* per atom: character position of the last hit's end */
+    uint8_t *sat;    /* per near clause */
+};
+
+static void
+hit(const struct sd_triage_rules *r, struct scan *sc, uint32_t l, uint32_t pos)
+{
+    const struct lit *li = &ARR(r->lits, const struct lit)[l];
+    const uint32_t *la = ARR(r->lit_atoms, const uint32_t) + li->atoms_off;
+    const struct atom *atoms = ARR(r->atoms, const struct atom);
+    const struct near *nears = ARR(r->nears, const struct near);
+
+    for(uint32_t i = 0; i < li->n_atoms; i++) {
+        sc->seen[la[i]] = 1;
+        sc->last[la[i]] = pos;
+    }
+    for(uint32_t i = 0; i < li->n_atoms; i++) {
+        const struct atom *a = &atoms[la[i]];
+        const uint32_t *an = ARR(r->atom_near, const uint32_t) + a->near_off;
+
+        for(uint32_t j = 0; j < a->n_near; j++) {
+            const struct near *c = &nears[an[j]];
+            uint32_t other = c->a == la[i] ? c->b : c->a;
+
+            /* Hits arrive in order of end position, so last[other] <= pos. */
+            if(sc->seen[other] && pos - sc->last[other] <= c->dist)
+                sc->sat[an[j]] = 1;
+        }
+    }
+}
+
+static void
+scan_text(const struct sd_triage_rules *r, struct scan *sc, const uint8_t *p, size_t n)
+{
+    const struct node *nd = ARR(r->nodes, const struct node);
+    const struct lit *lits = ARR(r->lits, const struct lit);
+    uint32_t st = 0;
+    uint32_t cpos = 0;
+
+    for(size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+
+        if((c & 0xc0) != 0x80)
+            cpos++;
+        for(;;) {
+            uint32_t v = st == 0 ? r->root_next[c] : node_child(r, st, c);
+
+            if(v != NONE && v != 0) {
+                st = v;
+                break;
+            }
+            if(st == 0)
+                break;
+            st = nd[st].fail;
+        }
+        for(uint32_t u = nd[st].lit != NONE ? st : nd[st].dict; u != NONE; u = nd[u].dict) {
+            for(uint32_t l = nd[u].lit; l != NONE; l = lits[l].next_same) {
+                size_t start = i + 1 - lits[l].len;
+
+                if((lits[l].flags & LIT_LB) && start > 0 && is_word(p[start - 1]))
+                    continue;
+                if((lits[l].flags & LIT_RB) && i + 1 < n && is_word(p[i + 1]))
+                    continue;
+                hit(r, sc, l, cpos);
+            }
+        }
+    }
+}
+
+static bool
+rule_fired(const struct sd_triage_rules *r, const struct scan *sc, const struct rule *rl)
+{
+    const struct term *terms = ARR(r->terms, const struct term);
+    const struct part *parts = ARR(r->parts, const struct part);
+
+    for(uint32_t t = 0; t < rl->n_terms; t++) {
+        const struct term *tm = &terms[rl->terms_off + t];
+        bool all = true;
+
+        for(uint32_t k = 0; k < tm->n_parts && all; k++) {
+            const struct part *pt = &parts[tm->parts_off + k];
+            bool m = pt->kind == PK_ATOM ? sc->seen[pt->idx] != 0 : sc->sat[pt->idx] != 0;
+
+            all = pt->neg ? !m : m;
+        }
+        if(all)
+            return true;
+    }
+    return false;
+}
+
+static void
+add_signal(struct sd_triage_result *out, const char *sig, size_t cap)
+{
+    if(out->n_signals >= cap)
+        return;
+    snprintf(out->signals[out->n_signals], sizeof(out->signals[0]), "%s", sig);
+    out->n_signals++;
+}
+
+sd_err
+sd_triage_classify(const struct sd_triage_rules *r, const char *subject, size_t slen,
+                   const char *body, size_t blen, bool vip, struct sd_triage_result *out)
+{
+    sd_err err = SD_OK;
+    struct sd_buf text = SD_BUF_INIT;
+    struct scan sc = {NULL, NULL, NULL};
+    uint8_t *fired = NULL;
+    size_t na;
+    size_t nrules;
+    size_t nnear;
+    const struct rule *rules;
+    int score[SD_CAT_COUNT] = {0};
+    bool fund = false;
+    enum sd_category cat = SD_CAT_GENERAL;
+    int prio = 0;
+    size_t cap = SD_TRIAGE_MAX_SIGNALS - (vip ? 1 : 0);
+
+    SD_CHECK_ARG(r && out);
+    SD_CHECK_ARG((subject || slen == 0) && (body || blen == 0));
+    SD_ENSURE(slen <= SD_TRIAGE_MAX_TEXT && blen <= SD_TRIAGE_MAX_TEXT - slen, SD_E_LIMIT);
+    SD_CHECK_ARG(sd_text_valid(subject, slen) && sd_text_valid(body, blen));
+    /* Fold the two parts separately (each is <= SD_TEXT_MAX) and join them with a blank. */
+    SD_TRY(sd_text_fold(&text, subject, slen));
+    SD_TRY(sd_buf_append_byte(&text, ' '));
+    SD_TRY(sd_text_fold(&text, body, blen));
+    text.len = squeeze(text.data, text.len);
+
+    na = CNT(r->atoms, struct atom);
+    nnear = CNT(r->nears, struct near);
+    nrules = CNT(r->rules, struct rule);
+    sc.seen = calloc(na + 1, 1);
+    sc.last = calloc(na + 1, sizeof(*sc.last));
+    sc.sat = calloc(nnear + 1, 1);
+    fired = calloc(nrules + 1, 1);
+    SD_ENSURE(sc.seen && sc.last && sc.sat && fired, SD_E_NOMEM);
+    scan_text(r, &sc, text.data, text.len);
+
+    rules = ARR(r->rules, const struct rule);
+    for(size_t i = 0; i < nrules; i++) {
+        fired[i] = rule_fired(r, &sc, &rules[i]);
+        if(!fired[i])
+            continue;
+        if(rules[i].kind == RK_FUND)
+            fund = true;
+        else if(rules[i].kind == RK_CAT)
+            score[rules[i].cat] += rules[i].weight;
+    }
+    if(fund) {
+        cat = SD_CAT_SECURITY;
+        prio = 1;
+    } else {
+        int best = 0;
+
+        for(size_t k = 0; k < SD_CAT_COUNT; k++) {
+            enum sd_category c = r->order[k];
+
+            if(score[c] > best) {
+                best = score[c];
+                cat = c;
+            }
+        }
+        for(size_t i = 0; i < nrules; i++) {
+            if(fired[i] && rules[i].kind == RK_PRIO && (rules[i].scope & (1u << cat))
+               && (prio == 0 || rules[i].prio < prio))
+                prio = rules[i].prio;
+        }
+        if(prio == 0)
+            prio = r->defaults[cat];
+    }
+
+    memset(out, 0, sizeof(*out));
+    out->category = cat;
+    out->fund_safety = fund;
+    for(size_t i = 0; i < nrules; i++) {
+        if(fired[i] && rules[i].kind == RK_FUND)
+            add_signal(out, rules[i].signal, cap);
+    }
+    for(size_t i = 0; i < nrules; i++) {
+        if(fired[i] && rules[i].kind == RK_CAT && rules[i].cat == cat)
+            add_signal(out, rules[i].signal, cap);
+    }
+    for(size_t i = 0; i < nrules && !fund; i++) {
+        if(fired[i] && rules[i].kind == RK_PRIO && (rules[i].scope & (1u << cat)))
+            add_signal(out, rules[i].signal, cap);
+    }
+    for(size_t i = 0; i < nrules; i++) {
+        if(fired[i] && rules[i].kind == RK_CAT && rules[i].cat != cat)
+            add_signal(out, rules[i].signal, cap);
+    }
+    if(vip && prio > 1) {
+        prio--;
+        add_signal(out, "vip_raise", SD_TRIAGE_MAX_SIGNALS);
+    }
+    out->priority = prio;
+out:
+    sd_buf_wipe_free(&text);
+    free(sc.seen);
+    free(sc.last);
+    free(sc.sat);
+    free(fired);
+    return err;
+}

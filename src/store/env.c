@@ -1,0 +1,174 @@
+/* LMDB environment: open with the named tables, schema check, compacting copy. Txn and cursor
+ * wrappers are in txn.c; meta counters in meta.c. */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <lmdb.h>
+
+#include "store_int.h"
+#include "util/err_int.h"
+
+static const struct {
+    const char *name;
+    unsigned flags;
+} tables[SD_DB_COUNT] = {
+    [SD_DB_META] = {"meta", 0},
+    [SD_DB_TICKETS] = {"tickets", 0},
+    [SD_DB_EVENTS] = {"events", 0},
+    [SD_DB_QUEUE] = {"queue", 0},
+    [SD_DB_BY_ASSIGNEE] = {"by_assignee", MDB_DUPSORT | MDB_DUPFIXED},
+    [SD_DB_BY_STATUS] = {"by_status", 0},
+    [SD_DB_BY_CUSTOMER] = {"by_customer_bidx", MDB_DUPSORT | MDB_DUPFIXED},
+    [SD_DB_CUSTOMERS] = {"customers", 0},
+    [SD_DB_KEYS] = {"keys", 0},
+    [SD_DB_AUDIT] = {"audit", 0},
+    [SD_DB_AUDIT_NODES] = {"audit_nodes", 0},
+    [SD_DB_CHECKPOINTS] = {"checkpoints", 0},
+    [SD_DB_USERS] = {"users", 0},
+    [SD_DB_SESSIONS] = {"sessions", 0},
+    [SD_DB_REMEDIES] = {"remedies", 0},
+};
+
+sd_err
+sd_store_err(int rc)
+{
+    switch(rc) {
+    case MDB_SUCCESS: return SD_OK;
+    case MDB_NOTFOUND: return SD_E_NOTFOUND;
+    case MDB_KEYEXIST: return SD_E_CONFLICT;
+    case MDB_MAP_FULL:
+    case MDB_READERS_FULL:
+    case MDB_TXN_FULL:
+    case MDB_DBS_FULL: return SD_E_LIMIT;
+    case ENOMEM: return SD_E_NOMEM;
+    case EIO:
+    case ENOSPC:
+    case EACCES:
+    case EROFS: return SD_E_IO;
+    case ENOENT: return SD_E_NOTFOUND;
+    default: return SD_E_STORE;
+    }
+}
+
+static _Atomic unsigned fail_after;
+
+void
+sd_store_test_fail_after(unsigned n)
+{
+    atomic_store(&fail_after, n);
+}
+
+bool
+sd_store_should_fail(void)
+{
+    unsigned n = atomic_load(&fail_after);
+
+    while(n) {
+        if(atomic_compare_exchange_weak(&fail_after, &n, n - 1))
+            return n == 1;
+    }
+    return false;
+}
+
+static sd_err
+check_schema(struct sd_store *s, MDB_txn *txn, bool create)
+{
+    MDB_val k = {6, "schema"}, v;
+    uint8_t ver[4];
+    int rc;
+
+    rc = mdb_get(txn, s->dbi[SD_DB_META], &k, &v);
+    if(rc == MDB_NOTFOUND) {
+        if(!create)
+            return SD_E_NOTFOUND;
+        sd_put_u32be(ver, SD_SCHEMA_VERSION);
+        v.mv_data = ver;
+        v.mv_size = sizeof(ver);
+        return sd_store_err(mdb_put(txn, s->dbi[SD_DB_META], &k, &v, 0));
+    }
+    if(rc != MDB_SUCCESS)
+        return sd_store_err(rc);
+    if(v.mv_size != 4)
+        return SD_E_STORE;
+    if(sd_get_u32be(v.mv_data) > SD_SCHEMA_VERSION)
+        return SD_E_PRECONDITION;
+    if(sd_get_u32be(v.mv_data) < 1)
+        return SD_E_STORE;
+    return SD_OK;
+}
+
+sd_err
+sd_store_open(struct sd_store **out, const char *dir, unsigned flags, size_t map_bytes)
+{
+    struct sd_store *s = NULL;
+    bool create = flags & SD_STORE_CREATE;
+    bool rdonly = flags & SD_STORE_RDONLY;
+    char path[4096];
+    struct stat st;
+    MDB_txn *txn = NULL;
+    sd_err err = SD_OK;
+    int rc;
+
+    SD_CHECK_ARG(out && dir && !(create && rdonly));
+    SD_ENSURE((size_t)snprintf(path, sizeof(path), "%s/data.mdb", dir) < sizeof(path),
+              SD_E_INVALID);
+    if(!create && stat(path, &st) != 0)
+        return SD_E_NOTFOUND;
+    s = calloc(1, sizeof(*s));
+    SD_ENSURE(s, SD_E_NOMEM);
+    SD_TRY(sd_store_err(mdb_env_create(&s->env)));
+    SD_TRY(sd_store_err(mdb_env_set_maxdbs(s->env, SD_DB_COUNT + 4)));
+    SD_TRY(sd_store_err(mdb_env_set_maxreaders(s->env, 1024)));
+    SD_TRY(sd_store_err(mdb_env_set_mapsize(s->env, map_bytes ? map_bytes : SD_MAP_DEFAULT)));
+    /* NOTLS: read txns are handed between worker threads. No NOSYNC/NOMETASYNC: every commit
+     * is durable (DESIGN.md "Durability"). */
+    rc = mdb_env_open(s->env, dir, MDB_NOTLS | (rdonly ? MDB_RDONLY : 0), 0600);
+    if(rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH || rc == MDB_CORRUPTED) {
+        err = SD_E_STORE;
+        goto out;
+    }
+    SD_TRY(sd_store_err(rc));
+    SD_TRY(sd_store_err(mdb_txn_begin(s->env, NULL, rdonly ? MDB_RDONLY : 0, &txn)));
+    for(int i = 0; i < SD_DB_COUNT; i++) {
+        rc = mdb_dbi_open(txn, tables[i].name, tables[i].flags | (create ? MDB_CREATE : 0),
+                          &s->dbi[i]);
+        if(rc == MDB_NOTFOUND) {
+            err = SD_E_NOTFOUND;
+            goto out;
+        }
+        /* A table with other flags than ours means a foreign or corrupt environment. */
+        SD_ENSURE(rc != MDB_INCOMPATIBLE, SD_E_STORE);
+        SD_TRY(sd_store_err(rc));
+    }
+    SD_TRY(check_schema(s, txn, create));
+    rc = mdb_txn_commit(txn);
+    txn = NULL;
+    SD_TRY(sd_store_err(rc));
+    s->rdonly = rdonly;
+    *out = s;
+    s = NULL;
+out:
+    if(txn)
+        mdb_txn_abort(txn);
+    sd_store_close(s);
+    return err;
+}
+
+void
+sd_store_close(struct sd_store *s)
+{
+    if(!s)
+        return;
+    if(s->env)
+        mdb_env_close(s->env);
+    free(s);
+}
+
+sd_err
+sd_store_copy(struct sd_store *s, const char *dir)
+{
+    return sd_store_err(mdb_env_copy2(s->env, dir, MDB_CP_COMPACT));
+}

@@ -1,0 +1,235 @@
+/* Txn and cursor wrappers over LMDB, translating every return code at the boundary. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+#include "util/err_int.h"
+
+sd_err
+sd_txn_begin(struct sd_store *s, bool write, struct sd_txn **out)
+{
+    struct sd_txn *t;
+    int rc;
+
+    if(write && s->rdonly)
+        return SD_E_DENIED;
+    t = calloc(1, sizeof(*t));
+    if(!t)
+        return SD_E_NOMEM;
+    rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    if(rc != MDB_SUCCESS) {
+        free(t);
+        return sd_store_err(rc);
+    }
+    t->s = s;
+    t->write = write;
+    *out = t;
+    return SD_OK;
+}
+
+sd_err
+sd_txn_commit(struct sd_txn *t)
+{
+    int rc;
+
+    if(sd_store_should_fail()) {
+        mdb_txn_abort(t->txn);
+        free(t);
+        return SD_E_STORE;
+    }
+    rc = mdb_txn_commit(t->txn);
+    free(t);
+    return sd_store_err(rc);
+}
+
+void
+sd_txn_abort(struct sd_txn *t)
+{
+    if(!t)
+        return;
+    mdb_txn_abort(t->txn);
+    free(t);
+}
+
+bool
+sd_txn_is_write(const struct sd_txn *t)
+{
+    return t->write;
+}
+
+sd_err
+sd_txn_get(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, struct sd_val *v)
+{
+    MDB_val k = {klen, (void *)key}, d;
+    int rc = mdb_get(t->txn, t->s->dbi[db], &k, &d);
+
+    if(rc != MDB_SUCCESS)
+        return sd_store_err(rc);
+    v->p = d.mv_data;
+    v->n = d.mv_size;
+    return SD_OK;
+}
+
+static sd_err
+put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
+    size_t vlen, unsigned flags)
+{
+    MDB_val k = {klen, (void *)key}, d = {vlen, (void *)val};
+    int rc;
+
+    if(!t->write)
+        return SD_E_INTERNAL; /* a write through a read txn is a programming error */
+    if(sd_store_should_fail())
+        return SD_E_STORE;
+    rc = mdb_put(t->txn, t->s->dbi[db], &k, &d, flags);
+    return sd_store_err(rc);
+}
+
+sd_err
+sd_txn_put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
+           size_t vlen)
+{
+    sd_err err = put(t, db, key, klen, val, vlen,
+                     (db == SD_DB_BY_ASSIGNEE || db == SD_DB_BY_CUSTOMER) ? MDB_NODUPDATA : 0);
+
+    return err == SD_E_CONFLICT ? SD_OK : err;
+}
+
+sd_err
+sd_txn_put_new(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
+               size_t vlen)
+{
+    return put(t, db, key, klen, val, vlen, MDB_NOOVERWRITE);
+}
+
+sd_err
+sd_txn_del(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
+           size_t vlen)
+{
+    MDB_val k = {klen, (void *)key}, d = {vlen, (void *)val};
+
+    if(!t->write)
+        return SD_E_INTERNAL;
+    if(sd_store_should_fail())
+        return SD_E_STORE;
+    return sd_store_err(mdb_del(t->txn, t->s->dbi[db], &k, val ? &d : NULL));
+}
+
+sd_err
+sd_cursor_open(struct sd_txn *t, enum sd_db db, struct sd_cursor **out)
+{
+    struct sd_cursor *c = calloc(1, sizeof(*c));
+    int rc;
+
+    if(!c)
+        return SD_E_NOMEM;
+    rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c->cur);
+    if(rc != MDB_SUCCESS) {
+        free(c);
+        return sd_store_err(rc);
+    }
+    *out = c;
+    return SD_OK;
+}
+
+sd_err
+sd_cursor_get(struct sd_cursor *c, enum sd_cursor_op op, struct sd_val *key, struct sd_val *val)
+{
+    static const MDB_cursor_op ops[] = {
+        [SD_CUR_FIRST] = MDB_FIRST,       [SD_CUR_LAST] = MDB_LAST,
+        [SD_CUR_NEXT] = MDB_NEXT,         [SD_CUR_PREV] = MDB_PREV,
+        [SD_CUR_SET_RANGE] = MDB_SET_RANGE, [SD_CUR_SET_KEY] = MDB_SET_KEY,
+        [SD_CUR_NEXT_DUP] = MDB_NEXT_DUP, [SD_CUR_GET_CURRENT] = MDB_GET_CURRENT,
+    };
+    MDB_val k = {0, NULL}, d = {0, NULL};
+    int rc;
+
+    if(key && key->p) {
+        k.mv_data = (void *)key->p;
+        k.mv_size = key->n;
+    }
+    rc = mdb_cursor_get(c->cur, &k, &d, ops[op]);
+    if(rc != MDB_SUCCESS)
+        return sd_store_err(rc);
+    if(key) {
+        key->p = k.mv_data;
+        key->n = k.mv_size;
+    }
+    if(val) {
+        val->p = d.mv_data;
+        val->n = d.mv_size;
+    }
+    return SD_OK;
+}
+
+sd_err
+sd_cursor_del(struct sd_cursor *c)
+{
+    if(sd_store_should_fail())
+        return SD_E_STORE;
+    return sd_store_err(mdb_cursor_del(c->cur, 0));
+}
+
+void
+sd_cursor_close(struct sd_cursor *c)
+{
+    if(!c)
+        return;
+    mdb_cursor_close(c->cur);
+    free(c);
+}
+
+sd_err
+sd_meta_get(struct sd_txn *t, const char *name, struct sd_val *v)
+{
+    return sd_txn_get(t, SD_DB_META, name, strlen(name), v);
+}
+
+sd_err
+sd_meta_put(struct sd_txn *t, const char *name, const void *val, size_t n)
+{
+    return sd_txn_put(t, SD_DB_META, name, strlen(name), val, n);
+}
+
+sd_err
+sd_meta_get_u64(struct sd_txn *t, const char *name, uint64_t *v)
+{
+    struct sd_val d;
+    sd_err err = sd_meta_get(t, name, &d);
+
+    if(err == SD_E_NOTFOUND) {
+        *v = 0;
+        return SD_OK;
+    }
+    if(err != SD_OK)
+        return err;
+    if(d.n != 8)
+        return SD_E_STORE;
+    *v = sd_get_u64be(d.p);
+    return SD_OK;
+}
+
+sd_err
+sd_meta_put_u64(struct sd_txn *t, const char *name, uint64_t v)
+{
+    uint8_t b[8];
+
+    sd_put_u64be(b, v);
+    return sd_meta_put(t, name, b, sizeof(b));
+}
+
+sd_err
+sd_meta_next(struct sd_txn *t, const char *name, uint64_t *v)
+{
+    uint64_t cur;
+    sd_err err = sd_meta_get_u64(t, name, &cur);
+
+    if(err != SD_OK)
+        return err;
+    if(cur == UINT64_MAX)
+        return SD_E_LIMIT;
+    err = sd_meta_put_u64(t, name, cur + 1);
+    if(err == SD_OK)
+        *v = cur + 1;
+    return err;
+}

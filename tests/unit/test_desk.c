@@ -1,0 +1,615 @@
+/* Desk workflow: intake, triage override, queue order and atomic claim, the status machine,
+ * SLA and overdue, comments, CSAT, blind-index find, masking, statistics, redaction, and the
+ * store never holding plaintext PII or returning tampered data. */
+#include "test_helpers.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "desk/desk_int.h"
+#include "sealdesk/audit.h"
+#include "sealdesk/redact.h"
+#include "sealdesk/store.h"
+
+static const struct sd_actor agent = {"alice", NULL};
+
+static uint64_t
+create(struct sd_desk *d, const char *subject, const char *body, int cat, int prio,
+       const char *email)
+{
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_EMAIL;
+    in.field[SD_F_SUBJECT] = subject;
+    in.field[SD_F_BODY] = body;
+    in.field[SD_F_CUSTOMER_EMAIL] = email;
+    in.category = cat;
+    in.priority = prio;
+    assert_int_equal(sd_ticket_create(d, &agent, &in, &t), SD_OK);
+    return t.id;
+}
+
+static uint64_t
+audit_size(struct sd_desk *d)
+{
+    struct sd_txn *t;
+    uint64_t n;
+
+    assert_int_equal(sd_txn_begin(d->store, false, &t), SD_OK);
+    assert_int_equal(sd_audit_size(t, &n), SD_OK);
+    sd_txn_abort(t);
+    return n;
+}
+
+static void
+test_create_returns_triaged_metadata_and_sla(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_CHAT;
+    in.field[SD_F_SUBJECT] = "Withdrawal I did NOT make";
+    in.field[SD_F_BODY] = "Someone withdrew 2,400 USDT from my account, I did not make this "
+                          "withdrawal. My account was hacked, please freeze it";
+    in.category = -1;
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_OK);
+    assert_int_equal(t.id, 1);
+    assert_int_equal(t.category, SD_CAT_SECURITY);
+    assert_int_equal(t.priority, 1);
+    assert_int_equal(t.status, SD_ST_RECEIVED);
+    assert_int_equal(t.sla_first_response_due, T0 + 15 * 60);
+    assert_int_equal(t.sla_resolution_due, T0 + 4 * 3600);
+    assert_true(t.n_signals > 0);
+}
+
+static void
+test_create_rejects_bad_input(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+    char *big = malloc(SD_MAX_BODY + 2);
+    uint64_t before = audit_size(f->d);
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_WEB;
+    in.category = -1;
+    in.field[SD_F_SUBJECT] = "s";
+    in.field[SD_F_BODY] = "\xc3\x28 invalid utf-8";
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_E_INVALID);
+    in.field[SD_F_BODY] = "ok";
+    in.field[SD_F_CUSTOMER_EMAIL] = "not-an-email";
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_E_INVALID);
+    in.field[SD_F_CUSTOMER_EMAIL] = NULL;
+    in.field[SD_F_IP_ADDRESS] = "300.1.2.3";
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_E_INVALID);
+    in.field[SD_F_IP_ADDRESS] = NULL;
+    in.priority = 5;
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_E_INVALID);
+    in.priority = 0;
+    memset(big, 'a', SD_MAX_BODY + 1);
+    big[SD_MAX_BODY + 1] = 0;
+    in.field[SD_F_BODY] = big;
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_E_LIMIT);
+    in.field[SD_F_BODY] = "";
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_E_INVALID);
+    struct sd_actor bad = {"eve ; rm", NULL};
+
+    in.field[SD_F_BODY] = "ok";
+    assert_int_equal(sd_ticket_create(f->d, &bad, &in, &t), SD_E_INVALID);
+    /* Nothing was written: no audit entries, no tickets. */
+    assert_int_equal(audit_size(f->d), before);
+    struct sd_ticket_filter flt = {.category = -1};
+    struct sd_ticket_list l;
+
+    assert_int_equal(sd_ticket_list(f->d, &flt, &l), SD_OK);
+    assert_int_equal(l.n, 0);
+    sd_ticket_list_clear(&l);
+    free(big);
+}
+
+static void
+test_queue_claims_by_priority_then_due_time(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+    uint64_t p3, p1a, p2, p1b;
+
+    p3 = create(f->d, "q", "how do fees work", SD_CAT_GENERAL, 3, NULL);
+    sd_clock_set(T0 + 10);
+    p1a = create(f->d, "q", "x", SD_CAT_SECURITY, 1, NULL);
+    p2 = create(f->d, "q", "x", SD_CAT_DEPOSIT, 2, NULL);
+    sd_clock_set(T0 + 20);
+    p1b = create(f->d, "q", "x", SD_CAT_WITHDRAWAL, 1, NULL);
+    assert_int_equal(sd_queue_claim(f->d, &agent, "bob", &t), SD_OK);
+    assert_int_equal(t.id, p1a);
+    assert_int_equal(t.status, SD_ST_IN_PROGRESS);
+    assert_string_equal(t.assignee, "bob");
+    assert_int_equal(sd_queue_claim(f->d, &agent, "bob", &t), SD_OK);
+    assert_int_equal(t.id, p1b);
+    assert_int_equal(sd_queue_claim(f->d, &agent, "carol", &t), SD_OK);
+    assert_int_equal(t.id, p2);
+    assert_int_equal(sd_queue_claim(f->d, &agent, "carol", &t), SD_OK);
+    assert_int_equal(t.id, p3);
+    assert_int_equal(sd_queue_claim(f->d, &agent, "carol", &t), SD_E_EMPTY);
+    assert_int_equal(sd_queue_claim(f->d, &agent, "bad name!", &t), SD_E_INVALID);
+
+    struct sd_ticket_filter flt = {.category = -1, .assignee = "bob"};
+    struct sd_ticket_list l;
+
+    assert_int_equal(sd_ticket_list(f->d, &flt, &l), SD_OK);
+    assert_int_equal(l.n, 2);
+    sd_ticket_list_clear(&l);
+}
+
+static void
+test_status_machine_allows_only_legal_transitions(void **state)
+{
+    struct fixture *f = *state;
+    /* legal[from][to] for to in received..archived, reopen */
+    static const int legal[6][7] = {
+        [SD_ST_RECEIVED] = {0, 0, 1, 1, 1, 0, 0},
+        [SD_ST_IN_PROGRESS] = {0, 0, 0, 1, 1, 0, 0},
+        [SD_ST_WAITING_CUSTOMER] = {0, 0, 1, 0, 1, 0, 0},
+        [SD_ST_RESOLVED] = {0, 0, 0, 0, 0, 1, 1},
+        [SD_ST_ARCHIVED] = {0, 0, 0, 0, 0, 0, 0},
+    };
+    static const int path[6][3] = {
+        /* how to reach each status from a new ticket */
+        [SD_ST_RECEIVED] = {0},
+        [SD_ST_IN_PROGRESS] = {SD_ST_IN_PROGRESS},
+        [SD_ST_WAITING_CUSTOMER] = {SD_ST_WAITING_CUSTOMER},
+        [SD_ST_RESOLVED] = {SD_ST_RESOLVED},
+        [SD_ST_ARCHIVED] = {SD_ST_RESOLVED, SD_ST_ARCHIVED},
+    };
+    struct sd_ticket t;
+
+    for(int from = SD_ST_RECEIVED; from < SD_ST_COUNT; from++) {
+        for(int k = 1; k <= 6; k++) {
+            int to = k == 6 ? SD_ST_REOPEN : k;
+            uint64_t id = create(f->d, "s", "b", SD_CAT_GENERAL, 4, NULL);
+            sd_err want = legal[from][k] ? SD_OK : SD_E_PRECONDITION;
+
+            for(int s = 0; s < 3 && path[from][s]; s++)
+                assert_int_equal(sd_ticket_transition(f->d, &agent, id, path[from][s], &t),
+                                 SD_OK);
+            assert_int_equal(sd_ticket_transition(f->d, &agent, id, to, &t), want);
+            if(want == SD_OK && to == SD_ST_REOPEN) {
+                assert_int_equal(t.status, SD_ST_IN_PROGRESS);
+                assert_int_equal(t.reopen_count, 1);
+                assert_int_equal(t.resolved_at, 0);
+            }
+        }
+    }
+    assert_int_equal(sd_ticket_transition(f->d, &agent, 9999, SD_ST_RESOLVED, &t),
+                     SD_E_NOTFOUND);
+    assert_int_equal(sd_ticket_transition(f->d, &agent, 1, 42, &t), SD_E_INVALID);
+}
+
+static void
+test_working_a_ticket_takes_it_off_the_queue(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+    uint64_t id = create(f->d, "s", "b", SD_CAT_GENERAL, 2, NULL);
+
+    assert_int_equal(sd_ticket_transition(f->d, &agent, id, SD_ST_IN_PROGRESS, &t), SD_OK);
+    assert_string_equal(t.assignee, "alice");
+    assert_int_equal(sd_queue_claim(f->d, &agent, "bob", &t), SD_E_EMPTY);
+    id = create(f->d, "s", "b", SD_CAT_GENERAL, 2, NULL);
+    assert_int_equal(sd_ticket_assign(f->d, &agent, id, "dave", &t), SD_OK);
+    assert_int_equal(sd_queue_claim(f->d, &agent, "bob", &t), SD_E_EMPTY);
+}
+
+static void
+test_sla_overdue_and_first_response(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_list l;
+    struct sd_ticket t;
+    uint64_t p1 = create(f->d, "s", "b", SD_CAT_SECURITY, 1, NULL);
+    uint64_t p4 = create(f->d, "s", "b", SD_CAT_GENERAL, 4, NULL);
+
+    assert_int_equal(sd_sla_overdue(f->d, T0 + 15 * 60, &l), SD_OK);
+    assert_int_equal(l.n, 0);
+    sd_ticket_list_clear(&l);
+    assert_int_equal(sd_sla_overdue(f->d, T0 + 15 * 60 + 1, &l), SD_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].id, p1);
+    sd_ticket_list_clear(&l);
+    /* A public reply is the first response; an internal note is not. */
+    sd_clock_set(T0 + 60);
+    assert_int_equal(sd_ticket_comment(f->d, &agent, p1, "note", true, &t), SD_OK);
+    assert_int_equal(t.first_response_at, 0);
+    assert_int_equal(sd_ticket_comment(f->d, &agent, p1, "we are on it", false, &t), SD_OK);
+    assert_int_equal(t.first_response_at, T0 + 60);
+    assert_int_equal(sd_sla_overdue(f->d, T0 + 15 * 60 + 1, &l), SD_OK);
+    assert_int_equal(l.n, 0);
+    sd_ticket_list_clear(&l);
+    /* Past resolution due (4 h) the P1 is overdue again; P4 only after 24 h. */
+    assert_int_equal(sd_sla_overdue(f->d, T0 + 4 * 3600 + 1, &l), SD_OK);
+    assert_int_equal(l.n, 1);
+    sd_ticket_list_clear(&l);
+    assert_int_equal(sd_sla_overdue(f->d, T0 + 24 * 3600 + 1, &l), SD_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.items[1].id, p4);
+    sd_ticket_list_clear(&l);
+}
+
+static void
+test_csat_only_once_and_only_when_resolved(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+    uint64_t id = create(f->d, "s", "b", SD_CAT_GENERAL, 3, NULL);
+
+    assert_int_equal(sd_ticket_rate(f->d, &agent, id, 5, &t), SD_E_PRECONDITION);
+    assert_int_equal(sd_ticket_transition(f->d, &agent, id, SD_ST_RESOLVED, &t), SD_OK);
+    assert_int_equal(sd_ticket_rate(f->d, &agent, id, 0, &t), SD_E_INVALID);
+    assert_int_equal(sd_ticket_rate(f->d, &agent, id, 6, &t), SD_E_INVALID);
+    assert_int_equal(sd_ticket_rate(f->d, &agent, id, 4, &t), SD_OK);
+    assert_int_equal(t.csat, 4);
+    assert_int_equal(sd_ticket_rate(f->d, &agent, id, 5, &t), SD_E_CONFLICT);
+}
+
+static void
+test_get_masks_pii_unless_unmasked_and_audits_reads(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+    uint64_t before;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_EMAIL;
+    in.category = -1;
+    in.field[SD_F_SUBJECT] = "deposit missing";
+    in.field[SD_F_BODY] = "my USDT deposit is not credited";
+    in.field[SD_F_CUSTOMER_NAME] = "Alice Example";
+    in.field[SD_F_CUSTOMER_EMAIL] = "alice@example.com";
+    in.field[SD_F_CUSTOMER_PHONE] = "+82 10-1234-5678";
+    in.field[SD_F_CUSTOMER_UID] = "UID99887766";
+    in.field[SD_F_IP_ADDRESS] = "203.0.113.7";
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_OK);
+    before = audit_size(f->d);
+    assert_int_equal(sd_ticket_get(f->d, &agent, t.id, false, NULL, &t), SD_OK);
+    assert_string_equal((char *)t.field[SD_F_CUSTOMER_EMAIL].data, "a***@example.com");
+    assert_string_equal((char *)t.field[SD_F_CUSTOMER_PHONE].data, "+82******5678");
+    assert_string_equal((char *)t.field[SD_F_CUSTOMER_NAME].data, "A***");
+    assert_string_equal((char *)t.field[SD_F_CUSTOMER_UID].data, "UI***66");
+    assert_string_equal((char *)t.field[SD_F_IP_ADDRESS].data, "203.0.*.*");
+    assert_string_equal((char *)t.field[SD_F_BODY].data, "my USDT deposit is not credited");
+    assert_false(t.has[SD_F_NATIONAL_ID]);
+    assert_true(t.n_events >= 2);
+    assert_int_equal(t.events[0].kind, SD_EV_CREATED);
+    uint64_t id = t.id;
+
+    sd_ticket_clear(&t);
+    assert_int_equal(audit_size(f->d), before + 1);
+    assert_int_equal(sd_ticket_get(f->d, &agent, id, true, "customer called", &t), SD_OK);
+    assert_string_equal((char *)t.field[SD_F_CUSTOMER_EMAIL].data, "alice@example.com");
+    assert_string_equal((char *)t.field[SD_F_CUSTOMER_PHONE].data, "+82 10-1234-5678");
+    sd_ticket_clear(&t);
+    assert_int_equal(audit_size(f->d), before + 2);
+    assert_int_equal(sd_ticket_get(f->d, &agent, 777, false, NULL, &t), SD_E_NOTFOUND);
+}
+
+static void
+test_find_by_blind_index_normalises(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_new in;
+    struct sd_ticket_list l;
+    struct sd_ticket t;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_PHONE;
+    in.category = -1;
+    in.field[SD_F_SUBJECT] = "s";
+    in.field[SD_F_BODY] = "b";
+    in.field[SD_F_CUSTOMER_EMAIL] = "Bob.Smith@Example.COM";
+    in.field[SD_F_CUSTOMER_PHONE] = "+1 (555) 010-9999";
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_OK);
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_OK);
+    create(f->d, "s", "b", -1, 0, "other@example.com");
+    assert_int_equal(sd_ticket_find(f->d, &agent, SD_F_CUSTOMER_EMAIL, " bob.smith@example.com",
+                                    &l), SD_OK);
+    assert_int_equal(l.n, 2);
+    sd_ticket_list_clear(&l);
+    assert_int_equal(sd_ticket_find(f->d, &agent, SD_F_CUSTOMER_PHONE, "0015550109999", &l),
+                     SD_OK);
+    assert_int_equal(l.n, 2);
+    sd_ticket_list_clear(&l);
+    assert_int_equal(sd_ticket_find(f->d, &agent, SD_F_CUSTOMER_UID, "nobody", &l), SD_OK);
+    assert_int_equal(l.n, 0);
+    sd_ticket_list_clear(&l);
+    assert_int_equal(sd_ticket_find(f->d, &agent, SD_F_SUBJECT, "x", &l), SD_E_INVALID);
+}
+
+/* Read the whole data.mdb and look for a needle. */
+static bool
+file_contains(const char *dir, const char *needle)
+{
+    char path[128];
+    FILE *fp;
+    char *buf;
+    long n;
+    bool found;
+
+    snprintf(path, sizeof(path), "%s/data.mdb", dir);
+    fp = fopen(path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    buf = malloc((size_t)n);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    found = memmem(buf, (size_t)n, needle, strlen(needle)) != NULL;
+    free(buf);
+    return found;
+}
+
+static void
+test_no_plaintext_pii_in_data_file(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const pii[SD_F_COUNT] = {
+        [SD_F_CUSTOMER_NAME] = "Zelda Quarterhorse", [SD_F_CUSTOMER_EMAIL] = "zq@pii.example",
+        [SD_F_CUSTOMER_PHONE] = "+8613912345678",    [SD_F_CUSTOMER_UID] = "UIDSECRET4242",
+        [SD_F_NATIONAL_ID] = "NATID770099",          [SD_F_WALLETS] = "TWALLETPLAINTEXT9",
+        [SD_F_IP_ADDRESS] = "198.51.100.77",         [SD_F_SUBJECT] = "SUBJECTPLAINTEXT",
+        [SD_F_BODY] = "BODYPLAINTEXT deposit",
+    };
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_WEB;
+    in.category = -1;
+    for(int i = SD_F_CUSTOMER_NAME; i < SD_F_COUNT; i++)
+        in.field[i] = pii[i];
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_OK);
+    assert_int_equal(sd_ticket_comment(f->d, &agent, t.id, "COMMENTPLAINTEXT", false, &t),
+                     SD_OK);
+    assert_int_equal(sd_ticket_get(f->d, &agent, t.id, true, "check", &t), SD_OK);
+    sd_ticket_clear(&t);
+    sd_desk_close(f->d); /* flush nothing pending; files are what they are */
+    f->d = NULL;
+    for(int i = SD_F_CUSTOMER_NAME; i < SD_F_COUNT; i++)
+        assert_false(file_contains(f->dir, pii[i]));
+    assert_false(file_contains(f->dir, "COMMENTPLAINTEXT"));
+    assert_false(file_contains(f->dir, "Quarterhorse"));
+    assert_int_equal(sd_desk_open(&f->d, &f->o), SD_OK);
+}
+
+/* Rewrite the stored record of ticket id through fn, bypassing the desk. */
+static void
+poke_record(struct sd_desk *d, uint64_t id, void (*fn)(sd_trec *r, void *ctx), void *ctx)
+{
+    struct sd_txn *t;
+    sd_trec *r;
+
+    assert_int_equal(sd_txn_begin(d->store, true, &t), SD_OK);
+    assert_int_equal(sd_trec_load(t, id, &r), SD_OK);
+    fn(r, ctx);
+    assert_int_equal(sd_trec_store(t, r, NULL), SD_OK);
+    sd_trec_free(r);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+}
+
+static void
+flip_body_bit(sd_trec *r, void *ctx)
+{
+    size_t at = *(size_t *)ctx;
+
+    assert_true(r->body.len > at);
+    r->body.data[at] ^= 0x01;
+}
+
+static void
+test_any_flipped_bit_in_a_field_fails_the_read(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+    uint64_t id = create(f->d, "s", "the body text", SD_CAT_GENERAL, 3, "c@example.com");
+    size_t len;
+    struct sd_txn *tx;
+    sd_trec *r;
+
+    assert_int_equal(sd_txn_begin(f->d->store, false, &tx), SD_OK);
+    assert_int_equal(sd_trec_load(tx, id, &r), SD_OK);
+    len = r->body.len;
+    sd_trec_free(r);
+    sd_txn_abort(tx);
+    for(size_t at = 0; at < len; at++) {
+        uint64_t before = audit_size(f->d);
+
+        poke_record(f->d, id, flip_body_bit, &at);
+        assert_int_equal(sd_ticket_get(f->d, &agent, id, false, NULL, &t), SD_E_CRYPTO);
+        assert_int_equal(t.n_events, 0); /* nothing returned */
+        assert_int_equal(audit_size(f->d), before);
+        poke_record(f->d, id, flip_body_bit, &at); /* flip back */
+    }
+    assert_int_equal(sd_ticket_get(f->d, &agent, id, false, NULL, &t), SD_OK);
+    sd_ticket_clear(&t);
+}
+
+struct swap_ctx {
+    uint8_t *data;
+    size_t len;
+};
+
+static void
+take_subject(sd_trec *r, void *ctx)
+{
+    struct swap_ctx *s = ctx;
+
+    s->data = malloc(r->subject.len);
+    memcpy(s->data, r->subject.data, r->subject.len);
+    s->len = r->subject.len;
+}
+
+static void
+put_subject_as_body(sd_trec *r, void *ctx)
+{
+    struct swap_ctx *s = ctx;
+
+    free(r->body.data);
+    r->body.data = s->data;
+    r->body.len = s->len;
+}
+
+static void
+put_subject(sd_trec *r, void *ctx)
+{
+    struct swap_ctx *s = ctx;
+
+    free(r->subject.data);
+    r->subject.data = s->data;
+    r->subject.len = s->len;
+}
+
+static void
+test_ciphertext_moved_between_fields_or_tickets_fails(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+    struct swap_ctx s;
+    /* Same customer, so the same data key: only the associated data can tell. */
+    uint64_t a = create(f->d, "subject A", "body A", SD_CAT_GENERAL, 3, "same@example.com");
+    uint64_t b = create(f->d, "subject B", "body B", SD_CAT_GENERAL, 3, "same@example.com");
+
+    poke_record(f->d, a, take_subject, &s);
+    poke_record(f->d, a, put_subject_as_body, &s);
+    assert_int_equal(sd_ticket_get(f->d, &agent, a, false, NULL, &t), SD_E_CRYPTO);
+    poke_record(f->d, b, take_subject, &s);
+    poke_record(f->d, a, put_subject, &s);
+    assert_int_equal(sd_ticket_get(f->d, &agent, a, false, NULL, &t), SD_E_CRYPTO);
+    assert_int_equal(sd_ticket_get(f->d, &agent, b, false, NULL, &t), SD_OK);
+    sd_ticket_clear(&t);
+}
+
+static void
+test_secrets_are_redacted_before_storage(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+    uint64_t id = create(f->d, "help",
+                         "my seed is abandon ability able about above absent absorb abstract "
+                         "absurd abuse access accident please help",
+                         -1, 0, NULL);
+    bool found_event = false;
+
+    assert_int_equal(sd_ticket_get(f->d, &agent, id, true, "check", &t), SD_OK);
+    assert_non_null(strstr((char *)t.field[SD_F_BODY].data, "[REDACTED:seed_phrase]"));
+    assert_null(strstr((char *)t.field[SD_F_BODY].data, "abstract"));
+    assert_true(t.redaction_flags & (1u << SD_REDACT_SEED_PHRASE));
+    for(size_t i = 0; i < t.n_events; i++)
+        found_event |= t.events[i].kind == SD_EV_REDACTED;
+    assert_true(found_event);
+    sd_ticket_clear(&t);
+    assert_int_equal(sd_ticket_comment(f->d, &agent, id, "code 123456 from google authenticator",
+                                       false, &t), SD_OK);
+    assert_true(t.redaction_flags & (1u << SD_REDACT_OTP_CODE));
+    assert_int_equal(sd_ticket_get(f->d, &agent, id, false, NULL, &t), SD_OK);
+    assert_null(strstr((char *)t.events[t.n_events - 2].body.data, "123456"));
+    sd_ticket_clear(&t);
+}
+
+static void
+test_stats_match_hand_computed_fixture(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+    struct sd_stats s;
+    uint64_t a, b, c;
+
+    a = create(f->d, "s", "b", SD_CAT_DEPOSIT, 2, NULL);       /* created T0 */
+    b = create(f->d, "s", "b", SD_CAT_WITHDRAWAL, 2, NULL);    /* created T0 */
+    c = create(f->d, "s", "b", SD_CAT_DEPOSIT, 4, NULL);       /* created T0, stays open */
+    sd_clock_set(T0 + 600);
+    assert_int_equal(sd_ticket_comment(f->d, &agent, a, "hi", false, &t), SD_OK);   /* fr 600 */
+    sd_clock_set(T0 + 1800);
+    assert_int_equal(sd_ticket_transition(f->d, &agent, a, SD_ST_RESOLVED, &t), SD_OK);
+    sd_clock_set(T0 + 7200);                                    /* b: fr 7200 > 1h due */
+    assert_int_equal(sd_ticket_transition(f->d, &agent, b, SD_ST_RESOLVED, &t), SD_OK);
+    assert_int_equal(sd_ticket_rate(f->d, &agent, a, 5, &t), SD_OK);
+    assert_int_equal(sd_ticket_rate(f->d, &agent, b, 2, &t), SD_OK);
+    assert_int_equal(sd_stats(f->d, T0 + 7200, &s), SD_OK);
+    assert_int_equal(s.total, 3);
+    assert_int_equal(s.by_status[SD_ST_RESOLVED], 2);
+    assert_int_equal(s.by_status[SD_ST_RECEIVED], 1);
+    assert_int_equal(s.by_category[SD_CAT_DEPOSIT], 2);
+    assert_int_equal(s.by_priority[2], 2);
+    assert_int_equal(s.by_channel[SD_CH_EMAIL], 3);
+    assert_int_equal(s.n_first_response, 2);
+    assert_int_equal(s.median_first_response, 600);   /* {600, 7200}: lower middle */
+    assert_int_equal(s.n_resolved, 2);
+    assert_int_equal(s.median_resolution, 1800);      /* {1800, 7200} */
+    assert_int_equal(s.sla_breaches, 1);              /* b missed 1 h first response */
+    assert_int_equal(s.csat_count, 2);
+    assert_true(s.csat_average > 3.49 && s.csat_average < 3.51);
+    (void)c;
+}
+
+static void
+test_failed_write_changes_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+    uint64_t before = audit_size(f->d);
+    sd_err err;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_WEB;
+    in.category = -1;
+    in.field[SD_F_SUBJECT] = "s";
+    in.field[SD_F_BODY] = "b";
+    in.field[SD_F_CUSTOMER_EMAIL] = "fail@example.com";
+    /* Fail the 1st, 2nd, ... LMDB write until the create gets through. */
+    for(unsigned n = 1;; n++) {
+        sd_store_test_fail_after(n);
+        err = sd_ticket_create(f->d, &agent, &in, &t);
+        sd_store_test_fail_after(0);
+        if(err == SD_OK)
+            break;
+        assert_int_equal(err, SD_E_STORE);
+        assert_int_equal(audit_size(f->d), before);
+        assert_true(n < 200);
+    }
+    assert_int_equal(t.id, 1); /* every failed attempt rolled back its id too */
+    assert_int_equal(audit_size(f->d), before + 1);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
+        T(test_create_returns_triaged_metadata_and_sla),
+        T(test_create_rejects_bad_input),
+        T(test_queue_claims_by_priority_then_due_time),
+        T(test_status_machine_allows_only_legal_transitions),
+        T(test_working_a_ticket_takes_it_off_the_queue),
+        T(test_sla_overdue_and_first_response),
+        T(test_csat_only_once_and_only_when_resolved),
+        T(test_get_masks_pii_unless_unmasked_and_audits_reads),
+        T(test_find_by_blind_index_normalises),
+        T(test_no_plaintext_pii_in_data_file),
+        T(test_any_flipped_bit_in_a_field_fails_the_read),
+        T(test_ciphertext_moved_between_fields_or_tickets_fails),
+        T(test_secrets_are_redacted_before_storage),
+        T(test_stats_match_hand_computed_fixture),
+        T(test_failed_write_changes_nothing),
+#undef T
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,349 @@
+/* Unit tests for src/desk/redact.c: each secret kind is replaced in en/zh/ko text, and the
+ * look-alikes that must stay (txids, addresses, order numbers, amounts, phones) stay. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "sealdesk/redact.h"
+
+#define SEED "[REDACTED:seed_phrase]"
+#define KEY "[REDACTED:private_key]"
+#define OTP "[REDACTED:otp_code]"
+#define CARD "[REDACTED:card_number]"
+
+/* BIP-39 test vectors with valid checksums (trezor/python-mnemonic vectors.json). */
+#define PHRASE12 "legal winner thank year wave sausage worth useful legal winner thank yellow"
+#define PHRASE24                                                                             \
+    "void come effort suffer camp survey warrior heavy shoot primary clutch crush open "    \
+    "amazing screen patrol group space point ten exist slush involve unfold"
+
+/* sha256("sealdesk test key"); WIFs below are Base58Check(0x80 || it [|| 0x01]). */
+#define HEXKEY "b3f96054a733b237dc27c6f82ba00e7157a4c759b6957c4faaf1b8aaf4669ef6"
+#define TXID "c7fe9cc0b0f57e174d6f19a4b577bed5701a2e28d2737581a59106762144cc8d"
+#define WIF_U "5KBYn8qyyKf2974k6DwKkqCNEiACsL7fxwfMbFXLFBscFMFRiv6"
+#define WIF_C "L3FZGDdCTbLp2mmXC46mnTjAjWfdP9NSyvGHtB6swczNaK9WmuD1"
+#define WIF_C_BADSUM "L3FZGDdCTbLp2mmXC46mnTjAjWfdP9NSyvGHtB6swczNaK9WmuD2"
+/* BIP-32 test vector 1, chain m. */
+#define XPRV                                                                                 \
+    "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRN" \
+    "NU3TGtRBeJgk33yuGBxrMPHi"
+/* Same version bytes but key data 0x02||k (a public key): checksum fine, not a private key. */
+#define XPRV_NOT_PRIVATE                                                                     \
+    "xprv9s21ZrQH143K2bAfr1rHgv55jkNELBq8Q7ouSACGYmTAKqKaAne9xfavikKwg34yW8KwvreNNHkoBQfzJPP" \
+    "59fg8788CfMReo2RxDtvDbyg"
+#define XPUB                                                                                 \
+    "xpub661MyMwAqRbcFtXgS5sYJABqqG9YLmC4Q1Rdap9gSE8NqtwybGhePY2gZ29ESFjqJoCu1Rupje8YtGqsefD" \
+    "265TMg7usUDFdp6W1EGMcet8"
+
+/* Redact `in` and check the exact output and every count. */
+static void
+check(const char *in, const char *want, unsigned seed, unsigned key, unsigned otp, unsigned card)
+{
+    struct sd_buf out = SD_BUF_INIT;
+    struct sd_redact_report rep;
+
+    assert_int_equal(sd_redact(&out, in, strlen(in), &rep), SD_OK);
+    assert_non_null(out.data);
+    assert_int_equal(out.data[out.len], 0);
+    assert_string_equal((const char *)out.data, want);
+    assert_int_equal(out.len, strlen(want));
+    assert_int_equal(rep.count[SD_REDACT_SEED_PHRASE], seed);
+    assert_int_equal(rep.count[SD_REDACT_PRIVATE_KEY], key);
+    assert_int_equal(rep.count[SD_REDACT_OTP_CODE], otp);
+    assert_int_equal(rep.count[SD_REDACT_CARD_NUMBER], card);
+    assert_int_equal(sd_redact_any(&rep), seed + key + otp + card > 0);
+    sd_buf_wipe_free(&out);
+}
+
+/* Text that must come back byte for byte with nothing counted. */
+static void
+check_kept(const char *in)
+{
+    check(in, in, 0, 0, 0, 0);
+}
+
+/* ---- seed phrases ---- */
+
+static void
+test_redact_seed_12_numbered_in_zh_sentence(void **state)
+{
+    (void)state;
+    check("我的助记词是 1.legal 2.winner 3.thank 4.year 5.wave 6.sausage 7.worth 8.useful "
+          "9.legal 10.winner 11.thank 12.yellow 请帮我找回资产",
+          "我的助记词是 1." SEED " 请帮我找回资产", 1, 0, 0, 0);
+}
+
+static void
+test_redact_seed_24_uppercase_in_ko_sentence(void **state)
+{
+    (void)state;
+    check("제 시드 문구는 VOID COME EFFORT SUFFER CAMP SURVEY WARRIOR HEAVY SHOOT PRIMARY "
+          "CLUTCH CRUSH OPEN AMAZING SCREEN PATROL GROUP SPACE POINT TEN EXIST SLUSH INVOLVE "
+          "UNFOLD 입니다. 도와주세요",
+          "제 시드 문구는 " SEED " 입니다. 도와주세요", 1, 0, 0, 0);
+}
+
+static void
+test_redact_seed_plain_and_comma_list_with_label(void **state)
+{
+    (void)state;
+    check("seed: " PHRASE12 "\nthanks", "seed: " SEED "\nthanks", 1, 0, 0, 0);
+    check("words：void、come、effort、suffer、camp、survey、warrior、heavy、shoot、primary、clutch、"
+          "crush。", "words：" SEED "。", 1, 0, 0, 0);
+}
+
+static void
+test_redact_seed_tolerates_one_typo_in_12_and_two_in_24(void **state)
+{
+    (void)state;
+    /* sausge: a letter missing, inside the phrase. */
+    check("legal winner thank year wave sausge worth useful legal winner thank yellow ok",
+          SEED " ok", 1, 0, 0, 0);
+    /* A typo in the first or last word is covered, or 11 words would stay readable. */
+    check("legl winner thank year wave sausage worth useful legal winner thank yellow",
+          SEED, 1, 0, 0, 0);
+    check("legal winner thank year wave sausage worth useful legal winner thank yelow",
+          SEED, 1, 0, 0, 0);
+    /* ... but not when the phrase is complete without it. */
+    check("legal winner thank year wave sausage worth useful legal winner thank yellow thanks",
+          SEED " thanks", 1, 0, 0, 0);
+    /* Two typos, apart or side by side, in 24 words. */
+    check("void come effort suffer camp survey warrior heavy shoot primray clutch crush open "
+          "amazing screen patrol group space point ten exsit slush involve unfold",
+          SEED, 1, 0, 0, 0);
+    check("void come effort suffer camp survey warrior heavy shoot primray clutsh crush open "
+          "amazing screen patrol group space point ten exist slush involve unfold",
+          SEED, 1, 0, 0, 0);
+}
+
+static void
+test_redact_seed_rejects_two_typos_in_12_and_short_runs(void **state)
+{
+    (void)state;
+    /* Two typos need a run of 18 words. */
+    check_kept("legal winnr thank year wave sausge worth useful legal winner thank yellow");
+    /* 11 list words only. */
+    check_kept("legal winner thank year wave sausage worth useful legal winner thank");
+    /* A word that is nowhere near the list splits the run into 5 + 6. */
+    check_kept("legal winner thank year wave xylophone worth useful legal winner thank yellow");
+}
+
+static void
+test_redact_seed_keeps_ordinary_prose(void **state)
+{
+    (void)state;
+    check_kept("Please help, I have been waiting for two days and my account is still frozen "
+               "after I tried to withdraw USDT to my own wallet address. You can check the "
+               "logs. I also sent the photo of my ID card and a selfie holding the paper as "
+               "your team asked. What else do you need from me? I just want my money back, "
+               "this is very urgent because I need to pay rent this month.");
+}
+
+/* ---- private keys ---- */
+
+static void
+test_redact_hex_key_but_not_txid(void **state)
+{
+    (void)state;
+    check("my key " HEXKEY " and 0x" HEXKEY ".", "my key " KEY " and " KEY ".", 0, 2, 0, 0);
+    check_kept("txid: " TXID ", " TXID);
+    check_kept("交易哈希：0x" TXID " / 交易ID " TXID " / 거래 해시 " TXID);
+    check_kept("https://etherscan.io/tx/0x" TXID " TxID:" TXID);
+    /* Aptos/Sui addresses are 32 bytes of hex too. */
+    check_kept("deposit address 0x" TXID);
+    /* The nearest context word wins. */
+    check("txid is fine but my 私钥" HEXKEY, "txid is fine but my 私钥" KEY, 0, 1, 0, 0);
+}
+
+static void
+test_redact_wif_and_xprv_but_not_addresses(void **state)
+{
+    (void)state;
+    check("wif " WIF_U " / " WIF_C "\n" XPRV, "wif " KEY " / " KEY "\n" KEY, 0, 3, 0, 0);
+    /* Checksum wrong in the last char: stays. */
+    check_kept("almost " WIF_C_BADSUM);
+    check_kept("BTC 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa TRON TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t "
+               "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq");
+    check_kept("watch-only " XPUB);
+    check_kept("odd " XPRV_NOT_PRIVATE);
+}
+
+/* ---- 2FA codes ---- */
+
+static void
+test_redact_otp_after_code_words_in_three_languages(void **state)
+{
+    (void)state;
+    check("验证码：384920，请尽快处理", "验证码：" OTP "，请尽快处理", 0, 0, 1, 0);
+    check("my 2FA code is 384920 right now", "my 2FA code is " OTP " right now", 0, 0, 1, 0);
+    check("인증번호 384920 입력했는데 안돼요", "인증번호 " OTP " 입력했는데 안돼요", 0, 0, 1, 0);
+    check("384920 is what Google Authenticator shows", OTP " is what Google Authenticator shows",
+          0, 0, 1, 0);
+    check("verification code: 384 920", "verification code: " OTP, 0, 0, 1, 0);
+}
+
+static void
+test_redact_otp_keeps_order_numbers_amounts_and_zip_codes(void **state)
+{
+    (void)state;
+    check_kept("my order 384920 has not arrived");
+    check_kept("订单号 384920 还没有到账");
+    check_kept("I got the code, then withdrew 250000 USDT");
+    check_kept("the zip code is 100020");
+    check_kept("code 384920.50 was the price");
+    check_kept("verification done for order #384920");
+    check_kept("I entered the code but order 384920 is still pending");
+    check_kept("re #384920: my 2FA code never arrived");
+}
+
+/* ---- cards ---- */
+
+static void
+test_redact_card_luhn_valid_with_known_prefix(void **state)
+{
+    (void)state;
+    check("card 4111 1111 1111 1111 exp 12/29", "card " CARD " exp 12/29", 0, 0, 0, 1);
+    check("卡号4111-1111-1111-1111。", "卡号" CARD "。", 0, 0, 0, 1);
+    check("amex 3782 822463 10005, mc 5555555555554444",
+          "amex " CARD ", mc " CARD, 0, 0, 0, 2);
+}
+
+static void
+test_redact_card_keeps_bad_luhn_unknown_prefix_and_phones(void **state)
+{
+    (void)state;
+    check_kept("card 4111 1111 1111 1112");          /* Luhn fails */
+    check_kept("ref 1234567812345670");              /* Luhn ok, no scheme starts with 1 */
+    check_kept("call +86 138 1234 5678 or 010-1234-5678 or +1 415 555 2671");
+    check_kept("tel +378282246310005");              /* after '+' it is a phone number */
+    check_kept("amount 4111111111111111.25");        /* a decimal, not a card */
+}
+
+/* ---- whole-text behaviour ---- */
+
+static void
+test_redact_text_without_secrets_is_unchanged(void **state)
+{
+    (void)state;
+    check_kept("您好，我在 2024-01-15 14:30:00 提现 1,250.50 USDT 到 TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t，"
+               "交易哈希 " TXID "，订单号 384920，电话 +86 138 1234 5678。\n"
+               "안녕하세요, 주문 번호 20240115123456 입금이 안 됐어요. ETH 주소 "
+               "0x742d35Cc6634C0532925a3b844Bc454e4438f44e 입니다.\n"
+               "Hi team, withdrawal of 0.5 BTC to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq is "
+               "stuck for 3 days; ticket 88231.");
+}
+
+static void
+test_redact_counts_each_kind(void **state)
+{
+    (void)state;
+    check("mnemonic " PHRASE12 " and the key " HEXKEY " and " WIF_C ". Visa 4111 1111 1111 "
+          "1111, UnionPay 6212 3456 7890 1232. 验证码 552211",
+          "mnemonic " SEED " and the key " KEY " and " KEY ". Visa " CARD ", UnionPay " CARD
+          ". 验证码 " OTP,
+          1, 2, 1, 2);
+}
+
+static void
+test_redact_appends_and_terminates(void **state)
+{
+    struct sd_buf out = SD_BUF_INIT;
+    struct sd_redact_report rep;
+
+    (void)state;
+    assert_int_equal(sd_buf_append_str(&out, "subject: "), SD_OK);
+    assert_int_equal(sd_redact(&out, "code 123456", 11, &rep), SD_OK);
+    assert_string_equal((const char *)out.data, "subject: code " OTP);
+    assert_int_equal(out.len, strlen("subject: code " OTP));
+    assert_int_equal(rep.count[SD_REDACT_OTP_CODE], 1);
+    /* Empty input (NULL allowed when n == 0) appends nothing but still terminates. */
+    assert_int_equal(sd_redact(&out, NULL, 0, &rep), SD_OK);
+    assert_int_equal(out.len, strlen("subject: code " OTP));
+    assert_false(sd_redact_any(&rep));
+    sd_buf_wipe_free(&out);
+}
+
+static void
+test_redact_rejects_input_over_limit_and_leaves_out_alone(void **state)
+{
+    struct sd_buf out = SD_BUF_INIT;
+    struct sd_redact_report rep;
+    char *big = malloc(SD_REDACT_MAX + 1);
+
+    (void)state;
+    assert_non_null(big);
+    memset(big, ' ', SD_REDACT_MAX + 1);
+    memcpy(big, "code 123456", 11);
+    assert_int_equal(sd_buf_append_str(&out, "keep"), SD_OK);
+    memset(&rep, 0xff, sizeof(rep));
+    assert_int_equal(sd_redact(&out, big, SD_REDACT_MAX + 1, &rep), SD_E_LIMIT);
+    assert_int_equal(out.len, 4);
+    assert_memory_equal(out.data, "keep", 4);
+    assert_false(sd_redact_any(&rep));
+    /* Exactly at the limit is fine. */
+    assert_int_equal(sd_redact(&out, big, SD_REDACT_MAX, &rep), SD_OK);
+    assert_int_equal(out.len, 4 + SD_REDACT_MAX - 6 + strlen(OTP));
+    assert_int_equal(rep.count[SD_REDACT_OTP_CODE], 1);
+    sd_buf_wipe_free(&out);
+    free(big);
+}
+
+static void
+test_redact_rejects_null_arguments(void **state)
+{
+    struct sd_buf out = SD_BUF_INIT;
+    struct sd_redact_report rep;
+
+    (void)state;
+    assert_int_equal(sd_redact(NULL, "x", 1, &rep), SD_E_INVALID);
+    assert_int_equal(sd_redact(&out, "x", 1, NULL), SD_E_INVALID);
+    assert_int_equal(sd_redact(&out, NULL, 1, &rep), SD_E_INVALID);
+    assert_int_equal(out.len, 0);
+    sd_buf_free(&out);
+}
+
+static void
+test_redact_kind_names_are_stable(void **state)
+{
+    (void)state;
+    assert_string_equal(sd_redact_kind_name(SD_REDACT_SEED_PHRASE), "seed_phrase");
+    assert_string_equal(sd_redact_kind_name(SD_REDACT_PRIVATE_KEY), "private_key");
+    assert_string_equal(sd_redact_kind_name(SD_REDACT_OTP_CODE), "otp_code");
+    assert_string_equal(sd_redact_kind_name(SD_REDACT_CARD_NUMBER), "card_number");
+    assert_string_equal(sd_redact_kind_name(SD_REDACT_KIND_COUNT), "unknown");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_redact_seed_12_numbered_in_zh_sentence),
+        cmocka_unit_test(test_redact_seed_24_uppercase_in_ko_sentence),
+        cmocka_unit_test(test_redact_seed_plain_and_comma_list_with_label),
+        cmocka_unit_test(test_redact_seed_tolerates_one_typo_in_12_and_two_in_24),
+        cmocka_unit_test(test_redact_seed_rejects_two_typos_in_12_and_short_runs),
+        cmocka_unit_test(test_redact_seed_keeps_ordinary_prose),
+        cmocka_unit_test(test_redact_hex_key_but_not_txid),
+        cmocka_unit_test(test_redact_wif_and_xprv_but_not_addresses),
+        cmocka_unit_test(test_redact_otp_after_code_words_in_three_languages),
+        cmocka_unit_test(test_redact_otp_keeps_order_numbers_amounts_and_zip_codes),
+        cmocka_unit_test(test_redact_card_luhn_valid_with_known_prefix),
+        cmocka_unit_test(test_redact_card_keeps_bad_luhn_unknown_prefix_and_phones),
+        cmocka_unit_test(test_redact_text_without_secrets_is_unchanged),
+        cmocka_unit_test(test_redact_counts_each_kind),
+        cmocka_unit_test(test_redact_appends_and_terminates),
+        cmocka_unit_test(test_redact_rejects_input_over_limit_and_leaves_out_alone),
+        cmocka_unit_test(test_redact_rejects_null_arguments),
+        cmocka_unit_test(test_redact_kind_names_are_stable),
+    };
+
+    if(sodium_init() < 0)
+        return 1;
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

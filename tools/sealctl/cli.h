@@ -1,0 +1,60 @@
+/* sealctl internals shared by its files: option parsing, output and the error convention
+ * (exit 0 ok, 1 refused/failed with "STATUS_NAME: reason" on stderr, 2 usage). */
+#ifndef SEALCTL_CLI_H
+#define SEALCTL_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "sealdesk/desk.h"
+
+#define CLI_MAX_OPTS 24
+#define CLI_MAX_POS 4
+
+struct cli_opt {
+    const char *name; /* without the leading "--" */
+    bool has_arg;
+    const char *val;  /* set by cli_parse (borrowed from argv) */
+    bool set;
+};
+
+struct cli {
+    /* global options */
+    bool json;
+    bool offline;
+    const char *data;
+    const char *key_file;
+    const char *actor;
+    /* the command's options and positionals */
+    struct cli_opt opts[CLI_MAX_OPTS];
+    size_t n_opts;
+    const char *pos[CLI_MAX_POS];
+    size_t n_pos;
+};
+
+/* Declare the options a command takes, then parse argv. Returns false (after printing a usage
+ * line) on unknown options or missing values. */
+void cli_want(struct cli *c, const char *name, bool has_arg);
+bool cli_parse(struct cli *c, int argc, char **argv);
+const char *cli_get(const struct cli *c, const char *name);
+bool cli_has(const struct cli *c, const char *name);
+
+/* gRPC status name for an sd_err ("NOT_FOUND", ...). */
+const char *cli_status_name(sd_err err);
+/* Print "STATUS: what: reason" on stderr, return 1. */
+int cli_fail(sd_err err, const char *what);
+int cli_usage(const char *msg);
+
+/* Output. */
+json_t *json_ticket(const struct sd_ticket *t, bool full);
+json_t *json_ticket_list(const struct sd_ticket_list *l);
+json_t *json_stats(const struct sd_stats *s);
+json_t *json_triage(const struct sd_triage_result *r);
+/* Print j (steals the reference): JSON with --json, else key: value lines. */
+int cli_emit(const struct cli *c, json_t *j);
+
+int cmd_offline(struct cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,265 @@
+/* sealctl output: every result becomes a jansson object first; --json prints it as one JSON
+ * value, otherwise it is rendered as "key: value" lines. One formatter, two views. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sealdesk/clock.h"
+#include "sealdesk/redact.h"
+
+static json_t *
+json_time(uint64_t t)
+{
+    char buf[32];
+
+    if(!t)
+        return json_null();
+    sd_time_format(buf, sizeof(buf), t);
+    return json_string(buf);
+}
+
+static json_t *
+json_priority(int p)
+{
+    char buf[4] = {'P', (char)('0' + (p >= 1 && p <= 4 ? p : 0)), 0};
+
+    return json_string(buf);
+}
+
+static json_t *
+json_text(const struct sd_buf *b)
+{
+    /* Decrypted text was valid UTF-8 on the way in; json_stringn re-checks. */
+    return b->len ? json_stringn((const char *)b->data, b->len) : json_string("");
+}
+
+json_t *
+json_ticket(const struct sd_ticket *t, bool full)
+{
+    json_t *o = json_object();
+    json_t *sig = json_array();
+    json_t *red = json_array();
+
+    json_object_set_new(o, "id", json_integer((json_int_t)t->id));
+    json_object_set_new(o, "channel", json_string(sd_channel_name(t->channel)));
+    json_object_set_new(o, "category", json_string(sd_category_name(t->category)));
+    json_object_set_new(o, "priority", json_priority(t->priority));
+    json_object_set_new(o, "status", json_string(sd_status_name(t->status)));
+    json_object_set_new(o, "assignee", t->assignee[0] ? json_string(t->assignee) : json_null());
+    json_object_set_new(o, "vip", json_boolean(t->vip));
+    json_object_set_new(o, "created_at", json_time(t->created_at));
+    json_object_set_new(o, "updated_at", json_time(t->updated_at));
+    json_object_set_new(o, "sla_first_response_due", json_time(t->sla_first_response_due));
+    json_object_set_new(o, "sla_resolution_due", json_time(t->sla_resolution_due));
+    json_object_set_new(o, "first_response_at", json_time(t->first_response_at));
+    json_object_set_new(o, "resolved_at", json_time(t->resolved_at));
+    json_object_set_new(o, "csat", t->csat ? json_integer(t->csat) : json_null());
+    json_object_set_new(o, "reopen_count", json_integer(t->reopen_count));
+    for(int k = 0; k < SD_REDACT_KIND_COUNT; k++) {
+        if(t->redaction_flags & (1u << k))
+            json_array_append_new(red, json_string(sd_redact_kind_name((enum sd_redact_kind)k)));
+    }
+    json_object_set_new(o, "redacted", json_boolean(t->redaction_flags != 0));
+    json_object_set_new(o, "redactions", red);
+    for(size_t i = 0; i < t->n_signals; i++)
+        json_array_append_new(sig, json_string(t->signals[i]));
+    json_object_set_new(o, "signals", sig);
+    if(!full)
+        return o;
+    json_object_set_new(o, "shredded", json_boolean(t->shredded));
+    for(int f = SD_F_CUSTOMER_NAME; f < SD_F_COUNT; f++) {
+        json_object_set_new(o, sd_field_name((enum sd_field)f),
+                            t->has[f] ? json_text(&t->field[f]) : json_null());
+    }
+    json_t *tl = json_array();
+
+    for(size_t i = 0; i < t->n_events; i++) {
+        const struct sd_event *e = &t->events[i];
+        json_t *ev = json_object();
+
+        json_object_set_new(ev, "seq", json_integer(e->seq));
+        json_object_set_new(ev, "at", json_time(e->at));
+        json_object_set_new(ev, "actor", json_string(e->actor));
+        json_object_set_new(ev, "kind", json_string(sd_event_kind_name(e->kind)));
+        if(e->kind == SD_EV_STATUS || e->kind == SD_EV_REOPENED || e->kind == SD_EV_CLAIMED) {
+            json_object_set_new(ev, "from", json_string(sd_status_name(e->from_status)));
+            json_object_set_new(ev, "to", json_string(sd_status_name(e->to_status)));
+        }
+        if(e->detail[0])
+            json_object_set_new(ev, "detail", json_string(e->detail));
+        if(e->has_body) {
+            json_object_set_new(ev, "body", json_text(&e->body));
+            json_object_set_new(ev, "internal", json_boolean(e->internal));
+        }
+        json_array_append_new(tl, ev);
+    }
+    json_object_set_new(o, "timeline", tl);
+    return o;
+}
+
+json_t *
+json_ticket_list(const struct sd_ticket_list *l)
+{
+    json_t *a = json_array();
+
+    for(size_t i = 0; i < l->n; i++)
+        json_array_append_new(a, json_ticket(&l->items[i], false));
+    return a;
+}
+
+static json_t *
+counts(const uint64_t *v, int from, int to, const char *(*name)(int))
+{
+    json_t *o = json_object();
+
+    for(int i = from; i < to; i++)
+        json_object_set_new(o, name(i), json_integer((json_int_t)v[i]));
+    return o;
+}
+
+static const char *
+status_n(int i)
+{
+    return sd_status_name((enum sd_status)i);
+}
+
+static const char *
+category_n(int i)
+{
+    return sd_category_name((enum sd_category)i);
+}
+
+static const char *
+channel_n(int i)
+{
+    return sd_channel_name((enum sd_channel)i);
+}
+
+static const char *
+priority_n(int i)
+{
+    static const char *const p[] = {"P0", "P1", "P2", "P3", "P4"};
+
+    return p[i];
+}
+
+json_t *
+json_stats(const struct sd_stats *s)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "total", json_integer((json_int_t)s->total));
+    json_object_set_new(o, "by_status", counts(s->by_status, SD_ST_RECEIVED, SD_ST_COUNT,
+                                               status_n));
+    json_object_set_new(o, "by_category", counts(s->by_category, 0, SD_CAT_COUNT, category_n));
+    json_object_set_new(o, "by_priority", counts(s->by_priority, 1, 5, priority_n));
+    json_object_set_new(o, "by_channel", counts(s->by_channel, SD_CH_CHAT, SD_CH_COUNT,
+                                                channel_n));
+    json_object_set_new(o, "median_first_response_seconds",
+                        s->n_first_response ? json_integer((json_int_t)s->median_first_response)
+                                            : json_null());
+    json_object_set_new(o, "median_resolution_seconds",
+                        s->n_resolved ? json_integer((json_int_t)s->median_resolution)
+                                      : json_null());
+    json_object_set_new(o, "sla_breaches", json_integer((json_int_t)s->sla_breaches));
+    json_object_set_new(o, "csat_count", json_integer((json_int_t)s->csat_count));
+    json_object_set_new(o, "csat_average",
+                        s->csat_count ? json_real(s->csat_average) : json_null());
+    json_object_set_new(o, "redacted_tickets", json_integer((json_int_t)s->redacted));
+    return o;
+}
+
+json_t *
+json_triage(const struct sd_triage_result *r)
+{
+    json_t *o = json_object();
+    json_t *sig = json_array();
+
+    json_object_set_new(o, "category", json_string(sd_category_name(r->category)));
+    json_object_set_new(o, "priority", json_priority(r->priority));
+    json_object_set_new(o, "fund_safety", json_boolean(r->fund_safety));
+    for(size_t i = 0; i < r->n_signals; i++)
+        json_array_append_new(sig, json_string(r->signals[i]));
+    json_object_set_new(o, "signals", sig);
+    return o;
+}
+
+static void
+print_scalar(FILE *f, json_t *v)
+{
+    char *s;
+
+    switch(json_typeof(v)) {
+    case JSON_STRING: fputs(json_string_value(v), f); break;
+    case JSON_NULL: fputs("-", f); break;
+    default:
+        s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        if(s)
+            fputs(s, f);
+        free(s);
+    }
+}
+
+static void
+print_text(FILE *f, json_t *j, int indent)
+{
+    const char *key;
+    json_t *v;
+    size_t i;
+
+    if(json_is_array(j)) {
+        json_array_foreach(j, i, v) {
+            if(json_is_object(v)) {
+                if(i)
+                    fputc('\n', f);
+                print_text(f, v, indent);
+            } else {
+                fprintf(f, "%*s", indent, "");
+                print_scalar(f, v);
+                fputc('\n', f);
+            }
+        }
+        return;
+    }
+    if(!json_is_object(j)) {
+        print_scalar(f, j);
+        fputc('\n', f);
+        return;
+    }
+    json_object_foreach(j, key, v) {
+        if(json_is_array(v) && json_array_size(v) && json_is_object(json_array_get(v, 0))) {
+            fprintf(f, "%*s%s:\n", indent, "", key);
+            print_text(f, v, indent + 2);
+            continue;
+        }
+        fprintf(f, "%*s%s: ", indent, "", key);
+        if(json_is_object(v)) {
+            fputc('\n', f);
+            print_text(f, v, indent + 2);
+            continue;
+        }
+        print_scalar(f, v);
+        fputc('\n', f);
+    }
+}
+
+int
+cli_emit(const struct cli *c, json_t *j)
+{
+    if(!j) {
+        fprintf(stderr, "RESOURCE_EXHAUSTED: out of memory\n");
+        return 1;
+    }
+    if(c->json) {
+        char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+
+        if(s) {
+            puts(s);
+            free(s);
+        }
+    } else {
+        print_text(stdout, j, 0);
+    }
+    json_decref(j);
+    return 0;
+}

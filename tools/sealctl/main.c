@@ -1,0 +1,209 @@
+/* sealctl: the agent/admin command line. Global options, then a command; `--offline --data DIR`
+ * links the library directly (offline.c). Options and output formats are the interface the
+ * checks and scripts use: keep them stable. */
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sealdesk/crypto.h"
+
+static const char usage[] =
+    "usage: sealctl [--offline] [--data DIR] [--key-file F] [--actor NAME] [--json] COMMAND\n"
+    "commands:\n"
+    "  init [--key-file F]\n"
+    "  ticket create --channel C --subject S --body B [--customer-name N]\n"
+    "                [--customer-email E] [--customer-phone P] [--customer-uid U]\n"
+    "                [--national-id X] [--wallets W] [--ip IP] [--category C]\n"
+    "                [--priority P1..P4] [--vip]\n"
+    "  ticket get ID [--unmask] [--reason R]\n"
+    "  ticket list [--status S] [--category C] [--assignee A]\n"
+    "  ticket status ID --to in_progress|waiting_customer|resolved|archived|reopen\n"
+    "  ticket assign ID --agent A\n"
+    "  ticket comment ID --body B [--internal]\n"
+    "  ticket rate ID --csat N\n"
+    "  ticket find --customer-email E | --customer-uid U | --customer-phone P\n"
+    "  queue claim --agent A\n"
+    "  sla overdue [--now RFC3339]\n"
+    "  stats [--now RFC3339]\n"
+    "  triage --text T [--vip]\n"
+    "  audit export --out FILE [--from I]\n"
+    "  audit pubkey\n"
+    "environment: SEALDESK_DATA, SEALDESK_KEY_FILE stand in for --data, --key-file\n"
+    "exit status: 0 ok, 1 refused or failed (reason on stderr), 2 usage\n";
+
+int
+cli_usage(const char *msg)
+{
+    if(msg)
+        fprintf(stderr, "sealctl: %s\n", msg);
+    fputs(usage, stderr);
+    return 2;
+}
+
+const char *
+cli_status_name(sd_err err)
+{
+    switch(err) {
+    case SD_OK: return "OK";
+    case SD_E_INVALID: return "INVALID_ARGUMENT";
+    case SD_E_NOTFOUND:
+    case SD_E_EMPTY: return "NOT_FOUND";
+    case SD_E_DENIED: return "PERMISSION_DENIED";
+    case SD_E_UNAUTH: return "UNAUTHENTICATED";
+    case SD_E_PRECONDITION:
+    case SD_E_SHREDDED: return "FAILED_PRECONDITION";
+    case SD_E_LIMIT:
+    case SD_E_NOMEM: return "RESOURCE_EXHAUSTED";
+    case SD_E_CONFLICT: return "ALREADY_EXISTS";
+    case SD_E_CRYPTO: return "DATA_LOSS";
+    case SD_E_IO: return "UNAVAILABLE";
+    default: return "INTERNAL";
+    }
+}
+
+int
+cli_fail(sd_err err, const char *what)
+{
+    if(err == SD_E_EMPTY)
+        fprintf(stderr, "%s: %s\n", cli_status_name(err), what);
+    else
+        fprintf(stderr, "%s: %s: %s\n", cli_status_name(err), what, sd_err_str(err));
+    return 1;
+}
+
+void
+cli_want(struct cli *c, const char *name, bool has_arg)
+{
+    if(c->n_opts < CLI_MAX_OPTS)
+        c->opts[c->n_opts++] = (struct cli_opt){name, has_arg, NULL, false};
+}
+
+bool
+cli_parse(struct cli *c, int argc, char **argv)
+{
+    for(int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        size_t k;
+
+        if(strncmp(a, "--", 2) != 0) {
+            if(c->n_pos >= CLI_MAX_POS) {
+                cli_usage("too many arguments");
+                return false;
+            }
+            c->pos[c->n_pos++] = a;
+            continue;
+        }
+        if(strcmp(a, "--json") == 0) {
+            c->json = true;
+            continue;
+        }
+        for(k = 0; k < c->n_opts; k++) {
+            if(strcmp(a + 2, c->opts[k].name) == 0)
+                break;
+        }
+        if(k == c->n_opts) {
+            fprintf(stderr, "sealctl: unknown option %s\n", a);
+            return false;
+        }
+        if(c->opts[k].set) {
+            fprintf(stderr, "sealctl: option %s given twice\n", a);
+            return false;
+        }
+        c->opts[k].set = true;
+        if(c->opts[k].has_arg) {
+            if(i + 1 >= argc) {
+                fprintf(stderr, "sealctl: option %s needs a value\n", a);
+                return false;
+            }
+            c->opts[k].val = argv[++i];
+        }
+    }
+    return true;
+}
+
+const char *
+cli_get(const struct cli *c, const char *name)
+{
+    for(size_t k = 0; k < c->n_opts; k++) {
+        if(strcmp(c->opts[k].name, name) == 0)
+            return c->opts[k].val;
+    }
+    return NULL;
+}
+
+bool
+cli_has(const struct cli *c, const char *name)
+{
+    for(size_t k = 0; k < c->n_opts; k++) {
+        if(strcmp(c->opts[k].name, name) == 0)
+            return c->opts[k].set;
+    }
+    return false;
+}
+
+/* "offline:<login>" with characters outside the agent-name set replaced. */
+static void
+default_actor(char *out, size_t cap)
+{
+    struct passwd *pw = getpwuid(getuid());
+    const char *login = pw && pw->pw_name ? pw->pw_name : "unknown";
+    size_t n;
+
+    snprintf(out, cap, "offline:%s", login);
+    n = strlen(out);
+    for(size_t i = 0; i < n; i++) {
+        char ch = out[i];
+
+        if(!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+             strchr("._@:-", ch)))
+            out[i] = '_';
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    struct cli c;
+    char actor[SD_MAX_AGENT + 1];
+    int i = 1;
+
+    memset(&c, 0, sizeof(c));
+    if(sd_crypto_init() != SD_OK) {
+        fprintf(stderr, "INTERNAL: libsodium failed to initialise\n");
+        return 1;
+    }
+    c.data = getenv("SEALDESK_DATA");
+    c.key_file = getenv("SEALDESK_KEY_FILE");
+    for(; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        const char *a = argv[i];
+
+        if(strcmp(a, "--help") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if(strcmp(a, "--json") == 0) {
+            c.json = true;
+        } else if(strcmp(a, "--offline") == 0) {
+            c.offline = true;
+        } else if(i + 1 < argc && strcmp(a, "--data") == 0) {
+            c.data = argv[++i];
+        } else if(i + 1 < argc && strcmp(a, "--key-file") == 0) {
+            c.key_file = argv[++i];
+        } else if(i + 1 < argc && strcmp(a, "--actor") == 0) {
+            c.actor = argv[++i];
+        } else {
+            return cli_usage("unknown global option");
+        }
+    }
+    if(i >= argc)
+        return cli_usage(NULL);
+    if(!c.actor) {
+        default_actor(actor, sizeof(actor));
+        c.actor = actor;
+    }
+    if(!c.data && strcmp(argv[i], "triage") != 0)
+        return cli_usage("--data DIR (or SEALDESK_DATA) is required");
+    return cmd_offline(&c, argc - i, argv + i);
+}

@@ -1,0 +1,448 @@
+/* sealctl commands in offline mode: each parses its options, calls the desk library on the
+ * data dir directly and emits the result through json_out.c. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sealdesk/clock.h"
+
+static sd_err
+parse_id(uint64_t *out, const char *s)
+{
+    char *end;
+    unsigned long long v;
+
+    if(!s || !*s || *s == '-' || *s == '+')
+        return SD_E_INVALID;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if(errno || *end || v == 0)
+        return SD_E_INVALID;
+    *out = (uint64_t)v;
+    return SD_OK;
+}
+
+static struct sd_desk_opts
+desk_opts(const struct cli *c)
+{
+    struct sd_desk_opts o = {.dir = c->data, .key_file = c->key_file};
+
+    return o;
+}
+
+static int
+open_desk(const struct cli *c, struct sd_desk **d)
+{
+    struct sd_desk_opts o = desk_opts(c);
+    sd_err err = sd_desk_open(d, &o);
+
+    if(err == SD_E_NOTFOUND)
+        return cli_fail(err, "no sealdesk store in the data dir (run init)");
+    if(err == SD_E_PRECONDITION)
+        return cli_fail(err, "store schema is newer than this sealctl");
+    if(err == SD_E_CRYPTO)
+        return cli_fail(err, "cannot unwrap keys with this master key");
+    if(err != SD_OK)
+        return cli_fail(err, "open store");
+    return 0;
+}
+
+static int
+cmd_init(struct cli *c, int argc, char **argv)
+{
+    struct sd_desk_opts o;
+    sd_err err;
+
+    cli_want(c, "key-file", true);
+    if(!cli_parse(c, argc, argv))
+        return 2;
+    if(cli_get(c, "key-file"))
+        c->key_file = cli_get(c, "key-file");
+    o = desk_opts(c);
+    err = sd_desk_init(&o);
+    if(err == SD_E_CONFLICT)
+        return cli_fail(err, "store already initialised");
+    if(err == SD_E_DENIED)
+        return cli_fail(err, "master key file must not be readable by group or others");
+    if(err != SD_OK)
+        return cli_fail(err, "init");
+    json_t *j = json_object();
+
+    json_object_set_new(j, "initialized", json_true());
+    json_object_set_new(j, "data", json_string(c->data));
+    return cli_emit(c, j);
+}
+
+static const struct {
+    const char *opt;
+    enum sd_field f;
+} field_opts[] = {
+    {"customer-name", SD_F_CUSTOMER_NAME}, {"customer-email", SD_F_CUSTOMER_EMAIL},
+    {"customer-phone", SD_F_CUSTOMER_PHONE}, {"customer-uid", SD_F_CUSTOMER_UID},
+    {"national-id", SD_F_NATIONAL_ID},     {"wallets", SD_F_WALLETS},
+    {"ip", SD_F_IP_ADDRESS},               {"subject", SD_F_SUBJECT},
+    {"body", SD_F_BODY},
+};
+
+static int
+ticket_create(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+{
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+    sd_err err;
+
+    memset(&in, 0, sizeof(in));
+    cli_want(c, "channel", true);
+    for(size_t i = 0; i < sizeof(field_opts) / sizeof(field_opts[0]); i++)
+        cli_want(c, field_opts[i].opt, true);
+    cli_want(c, "category", true);
+    cli_want(c, "priority", true);
+    cli_want(c, "vip", false);
+    if(!cli_parse(c, argc, argv))
+        return 2;
+    if(!cli_get(c, "channel") || !cli_get(c, "subject") || !cli_get(c, "body"))
+        return cli_usage("ticket create needs --channel, --subject and --body");
+    if(sd_channel_parse(&in.channel, cli_get(c, "channel")) != SD_OK)
+        return cli_fail(SD_E_INVALID, "unknown channel");
+    for(size_t i = 0; i < sizeof(field_opts) / sizeof(field_opts[0]); i++)
+        in.field[field_opts[i].f] = cli_get(c, field_opts[i].opt);
+    in.category = -1;
+    if(cli_get(c, "category")) {
+        enum sd_category ec;
+
+        if(sd_category_parse(&ec, cli_get(c, "category")) != SD_OK)
+            return cli_fail(SD_E_INVALID, "unknown category");
+        in.category = (int)ec;
+    }
+    if(cli_get(c, "priority") && sd_priority_parse(&in.priority, cli_get(c, "priority")) != SD_OK)
+        return cli_fail(SD_E_INVALID, "priority must be P1..P4");
+    in.vip = cli_has(c, "vip");
+    err = sd_ticket_create(d, a, &in, &t);
+    if(err != SD_OK)
+        return cli_fail(err, "ticket create");
+    return cli_emit(c, json_ticket(&t, false));
+}
+
+static int
+emit_ticket(struct cli *c, sd_err err, struct sd_ticket *t, const char *what)
+{
+    int rc;
+
+    if(err == SD_E_NOTFOUND)
+        return cli_fail(err, "no such ticket");
+    if(err == SD_E_PRECONDITION)
+        return cli_fail(err, "not allowed in the ticket's current status");
+    if(err != SD_OK)
+        return cli_fail(err, what);
+    rc = cli_emit(c, json_ticket(t, false));
+    sd_ticket_clear(t);
+    return rc;
+}
+
+static int
+ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+{
+    const char *sub = argv[0];
+    struct sd_ticket t;
+    uint64_t id = 0;
+    sd_err err;
+
+    memset(&t, 0, sizeof(t));
+    if(strcmp(sub, "create") == 0)
+        return ticket_create(c, d, a, argc - 1, argv + 1);
+    if(strcmp(sub, "list") == 0) {
+        struct sd_ticket_filter f = {.category = -1};
+        struct sd_ticket_list l;
+        enum sd_category ec;
+
+        cli_want(c, "status", true);
+        cli_want(c, "category", true);
+        cli_want(c, "assignee", true);
+        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+            return 2;
+        if(cli_get(c, "status") &&
+           (sd_status_parse(&f.status, cli_get(c, "status")) != SD_OK ||
+            f.status == SD_ST_REOPEN))
+            return cli_fail(SD_E_INVALID, "unknown status");
+        if(cli_get(c, "category")) {
+            if(sd_category_parse(&ec, cli_get(c, "category")) != SD_OK)
+                return cli_fail(SD_E_INVALID, "unknown category");
+            f.category = (int)ec;
+        }
+        f.assignee = cli_get(c, "assignee");
+        err = sd_ticket_list(d, &f, &l);
+        if(err != SD_OK)
+            return cli_fail(err, "ticket list");
+        json_t *j = json_ticket_list(&l);
+
+        sd_ticket_list_clear(&l);
+        return cli_emit(c, j);
+    }
+    if(strcmp(sub, "find") == 0) {
+        struct sd_ticket_list l;
+        enum sd_field kind;
+        const char *v;
+
+        cli_want(c, "customer-email", true);
+        cli_want(c, "customer-uid", true);
+        cli_want(c, "customer-phone", true);
+        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+            return 2;
+        if(cli_has(c, "customer-email") + cli_has(c, "customer-uid") +
+               cli_has(c, "customer-phone") != 1)
+            return cli_usage("ticket find needs exactly one of --customer-email, "
+                             "--customer-uid, --customer-phone");
+        kind = cli_has(c, "customer-email") ? SD_F_CUSTOMER_EMAIL
+               : cli_has(c, "customer-uid") ? SD_F_CUSTOMER_UID
+                                            : SD_F_CUSTOMER_PHONE;
+        v = cli_get(c, kind == SD_F_CUSTOMER_EMAIL ? "customer-email"
+                       : kind == SD_F_CUSTOMER_UID ? "customer-uid"
+                                                   : "customer-phone");
+        err = sd_ticket_find(d, a, kind, v, &l);
+        if(err != SD_OK)
+            return cli_fail(err, "ticket find");
+        json_t *j = json_ticket_list(&l);
+
+        sd_ticket_list_clear(&l);
+        return cli_emit(c, j);
+    }
+
+    /* The rest take a ticket id. */
+    if(strcmp(sub, "get") == 0) {
+        cli_want(c, "unmask", false);
+        cli_want(c, "reason", true);
+    } else if(strcmp(sub, "status") == 0) {
+        cli_want(c, "to", true);
+    } else if(strcmp(sub, "assign") == 0) {
+        cli_want(c, "agent", true);
+    } else if(strcmp(sub, "comment") == 0) {
+        cli_want(c, "body", true);
+        cli_want(c, "internal", false);
+    } else if(strcmp(sub, "rate") == 0) {
+        cli_want(c, "csat", true);
+    } else {
+        return cli_usage("unknown ticket command");
+    }
+    if(!cli_parse(c, argc - 1, argv + 1))
+        return 2;
+    if(c->n_pos != 1 || parse_id(&id, c->pos[0]) != SD_OK)
+        return cli_usage("expected one ticket ID (a positive integer)");
+
+    if(strcmp(sub, "get") == 0) {
+        int rc;
+
+        err = sd_ticket_get(d, a, id, cli_has(c, "unmask"), cli_get(c, "reason"), &t);
+        if(err == SD_E_CRYPTO)
+            return cli_fail(err, "ticket data failed its integrity check");
+        if(err != SD_OK)
+            return emit_ticket(c, err, &t, "ticket get");
+        rc = cli_emit(c, json_ticket(&t, true));
+        sd_ticket_clear(&t);
+        return rc;
+    }
+    if(strcmp(sub, "status") == 0) {
+        int to;
+
+        if(!cli_get(c, "to"))
+            return cli_usage("ticket status needs --to");
+        if(sd_status_parse(&to, cli_get(c, "to")) != SD_OK)
+            return cli_fail(SD_E_INVALID, "unknown status");
+        err = sd_ticket_transition(d, a, id, to, &t);
+        if(err == SD_E_PRECONDITION)
+            return cli_fail(err, "illegal status transition");
+        return emit_ticket(c, err, &t, "ticket status");
+    }
+    if(strcmp(sub, "assign") == 0) {
+        if(!cli_get(c, "agent"))
+            return cli_usage("ticket assign needs --agent");
+        return emit_ticket(c, sd_ticket_assign(d, a, id, cli_get(c, "agent"), &t), &t,
+                           "ticket assign");
+    }
+    if(strcmp(sub, "comment") == 0) {
+        if(!cli_get(c, "body"))
+            return cli_usage("ticket comment needs --body");
+        return emit_ticket(c,
+                           sd_ticket_comment(d, a, id, cli_get(c, "body"),
+                                             cli_has(c, "internal"), &t),
+                           &t, "ticket comment");
+    }
+    /* rate */
+    {
+        const char *v = cli_get(c, "csat");
+
+        if(!v || strlen(v) != 1 || v[0] < '1' || v[0] > '5')
+            return cli_fail(SD_E_INVALID, "--csat must be 1..5");
+        err = sd_ticket_rate(d, a, id, (unsigned)(v[0] - '0'), &t);
+        if(err == SD_E_CONFLICT)
+            return cli_fail(err, "ticket already rated");
+        if(err == SD_E_PRECONDITION)
+            return cli_fail(err, "only resolved tickets can be rated");
+        return emit_ticket(c, err, &t, "ticket rate");
+    }
+}
+
+static int
+parse_now(const struct cli *c, uint64_t *now)
+{
+    *now = sd_clock_now();
+    if(cli_get(c, "now") && sd_time_parse(now, cli_get(c, "now")) != SD_OK)
+        return cli_fail(SD_E_INVALID, "--now must be RFC 3339, e.g. 2026-11-25T08:00:00Z");
+    return 0;
+}
+
+static int
+audit_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+{
+    uint8_t pk[32];
+    char hex[65];
+    uint64_t from = 0, n = 0;
+    sd_err err;
+
+    if(argc >= 1 && strcmp(argv[0], "pubkey") == 0) {
+        if(!cli_parse(c, argc - 1, argv + 1))
+            return 2;
+        err = sd_desk_audit_pk(d, pk);
+        if(err != SD_OK)
+            return cli_fail(err, "audit pubkey");
+        sd_hex_encode(hex, pk, 32);
+        json_t *j = json_object();
+
+        json_object_set_new(j, "public_key", json_string(hex));
+        if(c->json)
+            return cli_emit(c, j);
+        json_decref(j);
+        puts(hex);
+        return 0;
+    }
+    if(argc < 1 || strcmp(argv[0], "export") != 0)
+        return cli_usage("audit export --out FILE [--from I] | audit pubkey");
+    cli_want(c, "out", true);
+    cli_want(c, "from", true);
+    if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "out") || c->n_pos)
+        return cli_usage("audit export --out FILE [--from I]");
+    if(cli_get(c, "from")) {
+        char *end;
+
+        errno = 0;
+        from = strtoull(cli_get(c, "from"), &end, 10);
+        if(errno || *end || cli_get(c, "from")[0] == '-')
+            return cli_fail(SD_E_INVALID, "--from must be an entry index");
+    }
+    err = sd_desk_audit_export(d, a, cli_get(c, "out"), from, &n);
+    if(err == SD_E_CONFLICT)
+        return cli_fail(err, "output file exists");
+    if(err != SD_OK)
+        return cli_fail(err, "audit export");
+    json_t *j = json_object();
+
+    json_object_set_new(j, "out", json_string(cli_get(c, "out")));
+    json_object_set_new(j, "from", json_integer((json_int_t)from));
+    json_object_set_new(j, "entries", json_integer((json_int_t)n));
+    return cli_emit(c, j);
+}
+
+/* Triage needs no keys: rules come from <data>/triage.rules when present, else the built-in
+ * default, so it also runs without a store. */
+static int
+cmd_triage(struct cli *c, int argc, char **argv)
+{
+    struct sd_triage_rules *rules = NULL;
+    struct sd_triage_result r;
+    const char *text;
+    sd_err err;
+
+    cli_want(c, "text", true);
+    cli_want(c, "vip", false);
+    if(!cli_parse(c, argc, argv) || !cli_get(c, "text") || c->n_pos)
+        return cli_usage("triage --text T [--vip]");
+    err = sd_desk_rules_load(&rules, c->data);
+    if(err != SD_OK)
+        return cli_fail(err, "load triage rules");
+    text = cli_get(c, "text");
+    err = sd_triage_classify(rules, "", 0, text, strlen(text), cli_has(c, "vip"), &r);
+    sd_triage_rules_free(rules);
+    if(err != SD_OK)
+        return cli_fail(err, "triage");
+    return cli_emit(c, json_triage(&r));
+}
+
+int
+cmd_offline(struct cli *c, int argc, char **argv)
+{
+    struct sd_desk *d = NULL;
+    struct sd_actor a = {.name = c->actor};
+    const char *cmd = argv[0];
+    int rc;
+
+    if(strcmp(cmd, "init") == 0)
+        return cmd_init(c, argc - 1, argv + 1);
+    if(strcmp(cmd, "triage") == 0)
+        return cmd_triage(c, argc - 1, argv + 1);
+    if(strcmp(cmd, "ticket") == 0 && argc < 2)
+        return cli_usage("ticket needs a subcommand");
+    if(strcmp(cmd, "ticket") != 0 && strcmp(cmd, "queue") != 0 && strcmp(cmd, "sla") != 0 &&
+       strcmp(cmd, "stats") != 0 && strcmp(cmd, "audit") != 0)
+        return cli_usage("unknown command");
+    rc = open_desk(c, &d);
+    if(rc)
+        return rc;
+
+    if(strcmp(cmd, "ticket") == 0) {
+        rc = ticket_cmd(c, d, &a, argc - 1, argv + 1);
+    } else if(strcmp(cmd, "audit") == 0) {
+        rc = audit_cmd(c, d, &a, argc - 1, argv + 1);
+    } else if(strcmp(cmd, "queue") == 0) {
+        struct sd_ticket t;
+        sd_err err;
+
+        cli_want(c, "agent", true);
+        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2) ||
+           !cli_get(c, "agent")) {
+            rc = cli_usage("queue claim --agent A");
+            goto out;
+        }
+        err = sd_queue_claim(d, &a, cli_get(c, "agent"), &t);
+        rc = err == SD_E_EMPTY ? cli_fail(err, "queue empty")
+                               : emit_ticket(c, err, &t, "queue claim");
+    } else if(strcmp(cmd, "sla") == 0) {
+        struct sd_ticket_list l;
+        uint64_t now;
+        sd_err err;
+
+        cli_want(c, "now", true);
+        if(argc < 2 || strcmp(argv[1], "overdue") != 0 || !cli_parse(c, argc - 2, argv + 2)) {
+            rc = cli_usage("sla overdue [--now RFC3339]");
+            goto out;
+        }
+        rc = parse_now(c, &now);
+        if(rc)
+            goto out;
+        err = sd_sla_overdue(d, now, &l);
+        if(err != SD_OK) {
+            rc = cli_fail(err, "sla overdue");
+            goto out;
+        }
+        rc = cli_emit(c, json_ticket_list(&l));
+        sd_ticket_list_clear(&l);
+    } else if(strcmp(cmd, "stats") == 0) {
+        struct sd_stats s;
+        uint64_t now;
+        sd_err err;
+
+        cli_want(c, "now", true);
+        if(!cli_parse(c, argc - 1, argv + 1)) {
+            rc = 2;
+            goto out;
+        }
+        rc = parse_now(c, &now);
+        if(rc)
+            goto out;
+        err = sd_stats(d, now, &s);
+        rc = err != SD_OK ? cli_fail(err, "stats") : cli_emit(c, json_stats(&s));
+    }
+out:
+    sd_desk_close(d);
+    return rc;
+}

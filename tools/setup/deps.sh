@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install the Debian packages sealdesk needs, when any is missing. Runs `apt-get update` once
+# and only when something must be installed. Without root it only reports what is missing.
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake pkg-config
+  libsodium-dev liblmdb-dev libprotobuf-c-dev protobuf-c-compiler libssl-dev libnghttp2-dev
+  libcmocka-dev libjansson-dev libutf8proc-dev libopencc-dev
+  python3 python3-grpcio python3-grpc-tools python3-protobuf
+  openssl lmdb-utils clang libclang-rt-14-dev
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps: missing Debian packages: ${missing[*]}" >&2
+  echo "deps: run as root, or: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
