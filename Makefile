@@ -2,9 +2,12 @@
 # machine (packages when root, build, dev data dir). See README.md.
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_SECONDS_CI ?= 20
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build build-asan test run clean
+.PHONY: all deps build build-asan build-fuzz test fuzz run clean
 
 all: build
 
@@ -19,16 +22,27 @@ build-asan: deps
 	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DSD_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD_ASAN) -j $(JOBS)
 
-# Every test, built with AddressSanitizer + UndefinedBehaviorSanitizer.
-test: build-asan
+build-fuzz: deps
+	@cmake -S . -B $(BUILD_FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+	    -DSD_FUZZ=ON -DSD_WERROR=OFF >/dev/null
+	@cmake --build $(BUILD_FUZZ) -j $(JOBS)
+
+# Every test, built with AddressSanitizer + UndefinedBehaviorSanitizer, then each libFuzzer
+# harness for FUZZ_SECONDS_CI seconds.
+test: build-asan build-fuzz
 	@cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ctest --output-on-failure -j $(JOBS)
-	@python3 tools/triage_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jsonl ../shared/data/triage-dev.jsonl 2>/dev/null || true
+	@tools/setup/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS_CI)
+	@python3 tools/triage_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl --jobs $(JOBS) \
+	    ../shared/data/triage-dev.jsonl
+
+# Longer fuzzing: FUZZ_SECONDS per harness.
+fuzz: build-fuzz
+	@tools/setup/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
 
 run: build
 	@tools/setup/devrun.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

@@ -37,6 +37,13 @@ sd_err sd_audit_size(struct sd_txn *t, uint64_t *n);
 /* Merkle root of the first `size` entries. */
 sd_err sd_audit_root(struct sd_txn *t, uint64_t size, uint8_t root[32]);
 
+/* RFC 6962 proofs over the stored tree (sizes must not exceed the current size). proof has room
+ * for SD_MERKLE_MAX_PROOF hashes. */
+sd_err sd_audit_inclusion_proof(struct sd_txn *t, uint64_t index, uint64_t size,
+                                uint8_t (*proof)[32], size_t *np, uint8_t leaf[32]);
+sd_err sd_audit_consistency_proof(struct sd_txn *t, uint64_t m, uint64_t n,
+                                  uint8_t (*proof)[32], size_t *np);
+
 struct sd_checkpoint {
     uint64_t size;
     uint64_t time;

@@ -105,5 +105,9 @@ sd_err sd_sig_verify(const uint8_t pk[SD_SIG_PK_BYTES], const uint8_t sig[SD_SIG
 
 /* SHA-256 convenience. */
 void sd_sha256(uint8_t out[32], const uint8_t *p, size_t n);
+/* SHA-256 of a || b || c (any length may be 0), hardware-accelerated where the CPU allows;
+ * thread-safe. Used by the Merkle tree. */
+void sd_sha256_parts(uint8_t out[32], const uint8_t *a, size_t alen, const uint8_t *b,
+                     size_t blen, const uint8_t *c, size_t clen);
 
 #endif

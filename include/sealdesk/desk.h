@@ -219,6 +219,20 @@ sd_err sd_desk_triage(struct sd_desk *d, const char *text, size_t n, bool vip,
  * *n gets the number of entries written. */
 sd_err sd_desk_audit_export(struct sd_desk *d, const struct sd_actor *a, const char *path,
                             uint64_t from, uint64_t *n);
+/* Export into memory (the same bytes as the file); *out owned by the caller (sd_buf_free). */
+sd_err sd_desk_audit_export_mem(struct sd_desk *d, const struct sd_actor *a, uint64_t from,
+                                struct sd_buf *out);
+/* Latest checkpoint; with fresh, sign one of the current tree first (audited). */
+struct sd_checkpoint;
+sd_err sd_desk_audit_checkpoint(struct sd_desk *d, const struct sd_actor *a, bool fresh,
+                                struct sd_checkpoint *out);
+/* RFC 6962 proofs over the stored tree. size 0 = current size. proof has room for 64 hashes. */
+sd_err sd_desk_audit_inclusion(struct sd_desk *d, uint64_t index, uint64_t *size,
+                               uint8_t (*proof)[32], size_t *np, uint8_t leaf[32],
+                               uint8_t root[32]);
+sd_err sd_desk_audit_consistency(struct sd_desk *d, uint64_t m, uint64_t *n,
+                                 uint8_t (*proof)[32], size_t *np, uint8_t root_m[32],
+                                 uint8_t root_n[32]);
 /* The audit public key (for verifiers). */
 sd_err sd_desk_audit_pk(struct sd_desk *d, uint8_t pk[32]);
 

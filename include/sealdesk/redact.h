@@ -2,7 +2,23 @@
  *
  * Customers paste secrets they must never send to support. Before a subject, body or comment
  * is stored, sd_redact() replaces each one with a fixed marker ("[REDACTED:seed_phrase]", ...)
- * and reports how many of each kind it found; the secret itself is never reported or logged. */
+ * and reports how many of each kind it found; the secret itself is never reported or logged.
+ *
+ * What counts (ASCII secrets; any non-ASCII byte ends an ASCII token, so "验证码123456" and
+ * "私钥<hex>" are seen, and a marker never starts or ends inside a multi-byte char):
+ *  - seed_phrase: >= 12 BIP-39 English words in a row (any case; separated by spaces,
+ *    punctuation, 、，or list numbers "1." "2)"), allowing one typo in 12+ words or two in
+ *    18+. A typo is a non-list word of 4-9 letters one edit from a list word or sharing its
+ *    first four letters. No checksum check: typos and partial phrases are secrets too.
+ *  - private_key: 64 hex chars (optional 0x) unless the nearest context word in the 24
+ *    chars before is txid/hash/address/交易/거래..., rather than key/私钥/개인키; WIF (51/52
+ *    chars) and xprv-style keys (111 chars), only with a valid Base58Check checksum.
+ *  - otp_code: a lone 6-digit number (or "123 456") within ~32 chars of code/2FA/OTP/
+ *    authenticator/验证码/인증번호..., unless an order/订单/주문 word or '#' is closer before
+ *    it, or it is an amount (currency sign or unit next to it).
+ *  - card_number: 13-19 digits, ungrouped or grouped 4-4-4-4(-1..3), 4-4-4-(1..3), 4-6-5,
+ *    with a known scheme prefix and length (Visa, Mastercard, Amex, Discover, UnionPay, JCB
+ *    3528-3589) and a valid Luhn digit; not after '+' (phone) or inside a decimal. */
 #ifndef SEALDESK_REDACT_H
 #define SEALDESK_REDACT_H
 

@@ -89,7 +89,7 @@ struct sd_triage_result {
  * general when none is positive; the priority is the most urgent fired "prio" rule whose scope
  * includes that category, else the category's "default". vip raises the priority one level
  * (P4->P3 ..., P1 stays P1). Empty text gives general with general's default (P4 in the
- * default rules).
+ * default rules). Redaction markers ("[REDACTED:kind]", see redact.h) are ignored.
  * Returns SD_OK; SD_E_INVALID if r or out is NULL or either text fails sd_text_valid;
  * SD_E_LIMIT if slen + blen > SD_TRIAGE_MAX_TEXT; SD_E_NOMEM. *out is fully written on SD_OK.
  * Thread-safe: r is only read; scratch memory is per call and wiped (ticket text is PII). */

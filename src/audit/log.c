@@ -141,3 +141,32 @@ out:
     sd_buf_free(&enc);
     return err;
 }
+
+sd_err
+sd_audit_inclusion_proof(struct sd_txn *t, uint64_t index, uint64_t size, uint8_t (*proof)[32],
+                         size_t *np, uint8_t leaf[32])
+{
+    uint64_t n;
+    sd_err err = sd_audit_size(t, &n);
+
+    if(err != SD_OK)
+        return err;
+    if(size > n || index >= size)
+        return SD_E_INVALID;
+    err = sd_merkle_inclusion_proof(t, sd_audit_node_get, index, size, proof, np);
+    return err == SD_OK ? sd_audit_node_get(t, 0, index, leaf) : err;
+}
+
+sd_err
+sd_audit_consistency_proof(struct sd_txn *t, uint64_t m, uint64_t n, uint8_t (*proof)[32],
+                           size_t *np)
+{
+    uint64_t size;
+    sd_err err = sd_audit_size(t, &size);
+
+    if(err != SD_OK)
+        return err;
+    if(n > size || m == 0 || m > n)
+        return SD_E_INVALID;
+    return sd_merkle_consistency_proof(t, sd_audit_node_get, m, n, proof, np);
+}

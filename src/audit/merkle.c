@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "sealdesk/crypto.h"
 #include "sealdesk/merkle.h"
 #include "util/err_int.h"
 
@@ -17,14 +18,9 @@
 void
 sd_merkle_leaf_hash(uint8_t out[SD_HASH_BYTES], const uint8_t *entry, size_t len)
 {
-    crypto_hash_sha256_state st;
     static const uint8_t prefix = 0x00;
 
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, &prefix, 1);
-    if(len)
-        crypto_hash_sha256_update(&st, entry, len);
-    crypto_hash_sha256_final(&st, out);
+    sd_sha256_parts(out, &prefix, 1, entry, len, NULL, 0);
 }
 
 void
@@ -37,13 +33,13 @@ sd_merkle_node_hash(uint8_t out[SD_HASH_BYTES], const uint8_t l[SD_HASH_BYTES],
     in[0] = 0x01;
     memcpy(in + 1, l, SD_HASH_BYTES);
     memcpy(in + 1 + SD_HASH_BYTES, r, SD_HASH_BYTES);
-    crypto_hash_sha256(out, in, sizeof(in));
+    sd_sha256_parts(out, in, sizeof(in), NULL, 0, NULL, 0);
 }
 
 static void
 empty_root(uint8_t out[SD_HASH_BYTES])
 {
-    crypto_hash_sha256(out, NULL, 0);
+    sd_sha256_parts(out, NULL, 0, NULL, 0, NULL, 0);
 }
 
 /* Number of significant bits of x (0 for 0). */

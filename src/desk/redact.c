@@ -312,7 +312,7 @@ struct ctx {
     const uint8_t *in;
     size_t n;
     struct sd_buf run;    /* struct wtok[]: the current run of seed words */
-    struct sd_buf tpos;   /* size_t[]: typo positions in one run segment */
+    struct sd_buf tpos;   /* size_t[]: positions of the typos in the run */
     struct sd_buf seed;   /* struct span[]: seed phrases, in order */
     struct sd_buf other;  /* struct span[]: everything else, in order */
     struct sd_buf hits;   /* struct hit[]: context keywords, by start */

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "sealdesk/buf.h"
 #include "sealdesk/text.h"
 #include "sealdesk/triage.h"
@@ -59,6 +57,7 @@ struct near {
     uint32_t a;
     uint32_t b;
     uint32_t dist;
+    uint32_t ordered; /* "A ~>N B": B must end after A */
 };
 
 struct part {
@@ -214,6 +213,34 @@ squeeze(uint8_t *p, size_t n)
     return o;
 }
 
+/* Blank out redaction markers ("[REDACTED:seed_phrase]", written by desk/redact.c before
+ * tickets are triaged; folded to lower case here) so their kind names ("card_number",
+ * "otp_code") are not matched as ticket words. */
+static void
+mask_markers(uint8_t *p, size_t n)
+{
+    static const char mark[] = "[redacted:";
+    const size_t ml = sizeof(mark) - 1;
+    size_t i = 0;
+
+    while(i + ml <= n) {
+        size_t j;
+
+        if(memcmp(p + i, mark, ml) != 0) {
+            i++;
+            continue;
+        }
+        for(j = i + ml; j < n && j - i < 64 && p[j] != ']'; j++)
+            ;
+        if(j >= n || p[j] != ']') {
+            i++;
+            continue;
+        }
+        memset(p + i, ' ', j + 1 - i);
+        i = j + 1;
+    }
+}
+
 /* Next token of s[0..n) separated by blanks (into tok, tlen); returns bytes consumed. */
 static size_t
 next_token(const char *s, size_t n, const char **tok, size_t *tlen)
@@ -321,11 +348,14 @@ lit_insert(struct sd_triage_rules *r, const uint8_t *p, size_t n, uint32_t flags
         }
         u = v;
     }
-    for(l = ARR(r->nodes, struct node)[u].lit; l != NONE; l = ARR(r->lits, struct lit)[l].next_same) {
-        if(ARR(r->lits, struct lit)[l].flags == flags) {
+    for(l = ARR(r->nodes, struct node)[u].lit; l != NONE;) {
+        const struct lit *li = &ARR(r->lits, const struct lit)[l];
+
+        if(li->flags == flags) {
             *out = l;
             goto out;
         }
+        l = li->next_same;
     }
     {
         struct lit li = {ARR(r->nodes, struct node)[u].lit, 0, 0, (uint32_t)n, flags};
@@ -471,7 +501,7 @@ out:
     return err;
 }
 
-/* One "&" part: [!] operand [~N operand]. */
+/* One "&" part: [!] operand [~N operand] or [!] operand [~>N operand]. */
 static sd_err
 parse_part(struct parse_ctx *pc, const char *s, size_t n, struct part *pt)
 {
@@ -496,6 +526,12 @@ parse_part(struct parse_ctx *pc, const char *s, size_t n, struct part *pt)
         size_t d = 0;
         long dist;
 
+        nr.ordered = 0;
+        if(rlen > 0 && rest[0] == '>') {
+            nr.ordered = 1;
+            rest++;
+            rlen--;
+        }
         while(d < rlen && rest[d] >= '0' && rest[d] <= '9')
             d++;
         SD_CHECK_ARG(parse_int(rest, d, 1, SD_TRIAGE_MAX_NEAR, &dist));
@@ -636,8 +672,8 @@ parse_line(struct parse_ctx *pc, const char *s, size_t n)
         SD_CHECK_ARG(parse_int(t, tl, 1, 4, &v));
         s += used;
         n -= used;
-        s = trim(s, &n);
-        SD_CHECK_ARG(n == 0);
+        (void)trim(s, &n);
+        SD_CHECK_ARG(n == 0); /* nothing after the priority */
         r->defaults[cat] = (int)v;
         goto out;
     }
@@ -924,6 +960,11 @@ hit(const struct sd_triage_rules *r, struct scan *sc, uint32_t l, uint32_t pos)
             const struct near *c = &nears[an[j]];
             uint32_t other = c->a == la[i] ? c->b : c->a;
 
+            /* An ordered clause is only completed by its second operand. */
+            if(c->ordered && c->b != la[i])
+                continue;
+            if(c->ordered)
+                other = c->a;
             /* Hits arrive in order of end position, so last[other] <= pos. */
             if(sc->seen[other] && pos - sc->last[other] <= c->dist)
                 sc->sat[an[j]] = 1;
@@ -1026,6 +1067,7 @@ sd_triage_classify(const struct sd_triage_rules *r, const char *subject, size_t 
     SD_TRY(sd_text_fold(&text, subject, slen));
     SD_TRY(sd_buf_append_byte(&text, ' '));
     SD_TRY(sd_text_fold(&text, body, blen));
+    mask_markers(text.data, text.len);
     text.len = squeeze(text.data, text.len);
 
     na = CNT(r->atoms, struct atom);

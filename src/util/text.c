@@ -118,7 +118,8 @@ out:
     if(err != SD_OK && out)
         out->len = oldlen;
     if(nf) {
-        sodium_memzero(nf, (size_t)nflen);
+        if(nflen > 0)
+            sodium_memzero(nf, (size_t)nflen);
         free(nf);
     }
     if(conv) {

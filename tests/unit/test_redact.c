@@ -94,8 +94,9 @@ test_redact_seed_plain_and_comma_list_with_label(void **state)
 {
     (void)state;
     check("seed: " PHRASE12 "\nthanks", "seed: " SEED "\nthanks", 1, 0, 0, 0);
-    check("words：void、come、effort、suffer、camp、survey、warrior、heavy、shoot、primary、clutch、"
-          "crush。", "words：" SEED "。", 1, 0, 0, 0);
+    check("words：void、come、effort、suffer、camp、survey、warrior、heavy、shoot、"
+          "primary、clutch、crush。",
+          "words：" SEED "。", 1, 0, 0, 0);
 }
 
 static void
@@ -231,8 +232,8 @@ static void
 test_redact_text_without_secrets_is_unchanged(void **state)
 {
     (void)state;
-    check_kept("您好，我在 2024-01-15 14:30:00 提现 1,250.50 USDT 到 TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t，"
-               "交易哈希 " TXID "，订单号 384920，电话 +86 138 1234 5678。\n"
+    check_kept("您好，我在 2024-01-15 14:30:00 提现 1,250.50 USDT 到 "
+               "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t，交易哈希 " TXID "，订单号 384920，电话 +86 138 1234 5678。\n"
                "안녕하세요, 주문 번호 20240115123456 입금이 안 됐어요. ETH 주소 "
                "0x742d35Cc6634C0532925a3b844Bc454e4438f44e 입니다.\n"
                "Hi team, withdrawal of 0.5 BTC to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq is "

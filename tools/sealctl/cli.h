@@ -27,6 +27,11 @@ struct cli {
     const char *data;
     const char *key_file;
     const char *actor;
+    const char *server;   /* online mode: host:port */
+    const char *ca;
+    const char *cert;     /* optional client certificate (mTLS) */
+    const char *cert_key;
+    const char *token;    /* session token (Access issue) */
     /* the command's options and positionals */
     struct cli_opt opts[CLI_MAX_OPTS];
     size_t n_opts;
@@ -56,5 +61,6 @@ json_t *json_triage(const struct sd_triage_result *r);
 int cli_emit(const struct cli *c, json_t *j);
 
 int cmd_offline(struct cli *c, int argc, char **argv);
+int cmd_online(struct cli *c, int argc, char **argv);
 
 #endif

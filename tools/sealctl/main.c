@@ -11,7 +11,9 @@
 #include "sealdesk/crypto.h"
 
 static const char usage[] =
-    "usage: sealctl [--offline] [--data DIR] [--key-file F] [--actor NAME] [--json] COMMAND\n"
+    "usage: sealctl [--offline --data DIR [--key-file F] [--actor NAME]]\n"
+    "               [--server HOST:PORT --ca F [--cert F --cert-key F] [--token T]]\n"
+    "               [--json] COMMAND\n"
     "commands:\n"
     "  init [--key-file F]\n"
     "  ticket create --channel C --subject S --body B [--customer-name N]\n"
@@ -31,7 +33,8 @@ static const char usage[] =
     "  triage --text T [--vip]\n"
     "  audit export --out FILE [--from I]\n"
     "  audit pubkey\n"
-    "environment: SEALDESK_DATA, SEALDESK_KEY_FILE stand in for --data, --key-file\n"
+    "environment: SEALDESK_DATA, SEALDESK_KEY_FILE, SEALDESK_SERVER, SEALDESK_CA,\n"
+    "  SEALDESK_TOKEN stand in for --data, --key-file, --server, --ca, --token\n"
     "exit status: 0 ok, 1 refused or failed (reason on stderr), 2 usage\n";
 
 int
@@ -177,6 +180,9 @@ main(int argc, char **argv)
     }
     c.data = getenv("SEALDESK_DATA");
     c.key_file = getenv("SEALDESK_KEY_FILE");
+    c.server = getenv("SEALDESK_SERVER");
+    c.ca = getenv("SEALDESK_CA");
+    c.token = getenv("SEALDESK_TOKEN");
     for(; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
         const char *a = argv[i];
 
@@ -193,6 +199,16 @@ main(int argc, char **argv)
             c.key_file = argv[++i];
         } else if(i + 1 < argc && strcmp(a, "--actor") == 0) {
             c.actor = argv[++i];
+        } else if(i + 1 < argc && strcmp(a, "--server") == 0) {
+            c.server = argv[++i];
+        } else if(i + 1 < argc && strcmp(a, "--ca") == 0) {
+            c.ca = argv[++i];
+        } else if(i + 1 < argc && strcmp(a, "--cert") == 0) {
+            c.cert = argv[++i];
+        } else if(i + 1 < argc && strcmp(a, "--cert-key") == 0) {
+            c.cert_key = argv[++i];
+        } else if(i + 1 < argc && strcmp(a, "--token") == 0) {
+            c.token = argv[++i];
         } else {
             return cli_usage("unknown global option");
         }
@@ -203,6 +219,9 @@ main(int argc, char **argv)
         default_actor(actor, sizeof(actor));
         c.actor = actor;
     }
+    /* Online unless --offline, or no server is known; init is always local. */
+    if(!c.offline && c.server && strcmp(argv[i], "init") != 0)
+        return cmd_online(&c, argc - i, argv + i);
     if(!c.data && strcmp(argv[i], "triage") != 0)
         return cli_usage("--data DIR (or SEALDESK_DATA) is required");
     return cmd_offline(&c, argc - i, argv + i);

@@ -1,26 +1,38 @@
 #!/usr/bin/env bash
-# `make run`: create the dev state under var/dev/ on first run (data dir, master key kept
-# outside it), write var/dev/env for scripts, then start the service when it is built.
+# `make run`: on first run create var/dev/ (data dir, master key kept outside it, a dev CA and
+# server certificate), write var/dev/env for scripts, then run sealdeskd on 127.0.0.1:7443 in
+# the foreground. Ctrl-C (SIGINT) stops it gracefully.
 set -euo pipefail
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DEV="$ROOT/var/dev"
-SEALCTL="$ROOT/$BUILD/tools/sealctl"
+BIN="$ROOT/$BUILD/tools"
+LISTEN=${SEALDESK_LISTEN:-127.0.0.1:7443}
 
 mkdir -p "$DEV"
 chmod 700 "$DEV"
 if [ ! -f "$DEV/data/data.mdb" ]; then
-  "$SEALCTL" --offline --data "$DEV/data" --key-file "$DEV/master.key" init >/dev/null
+  "$BIN/sealctl" --offline --data "$DEV/data" --key-file "$DEV/master.key" init >/dev/null
   echo "devrun: created $DEV/data (master key $DEV/master.key)"
+fi
+if [ ! -f "$DEV/certs/server.pem" ]; then
+  bash "$ROOT/tools/setup/gen_certs.sh" "$DEV/certs"
+  echo "devrun: generated a dev CA and server certificate in $DEV/certs"
 fi
 cat > "$DEV/env" <<ENV
 SEALDESK_DATA=$DEV/data
 SEALDESK_KEY_FILE=$DEV/master.key
-export SEALDESK_DATA SEALDESK_KEY_FILE
+SEALDESK_SERVER=$LISTEN
+SEALDESK_CA=$DEV/certs/ca.pem
+export SEALDESK_DATA SEALDESK_KEY_FILE SEALDESK_SERVER SEALDESK_CA
 ENV
-echo "devrun: wrote $DEV/env; try:"
-echo "  . var/dev/env"
-echo "  $BUILD/tools/sealctl --offline ticket create --channel chat --subject hi --body 'deposit not credited'"
-if [ -x "$ROOT/$BUILD/tools/sealdeskd" ]; then
-  exec "$ROOT/$BUILD/tools/sealdeskd" --data "$DEV/data" --key-file "$DEV/master.key"
-fi
+cat <<MSG
+devrun: wrote $DEV/env. In another terminal:
+  . var/dev/env
+  $BUILD/tools/sealctl --json ticket create --channel chat --subject hi --body 'deposit not credited'
+  $BUILD/tools/sealctl --json queue claim --agent alice
+  $BUILD/tools/sealctl --json ticket status 1 --to resolved
+devrun: starting sealdeskd on $LISTEN (Ctrl-C to stop)
+MSG
+exec "$BIN/sealdeskd" --listen "$LISTEN" --cert "$DEV/certs/server.pem" \
+  --key "$DEV/certs/server.key" --data "$DEV/data" --key-file "$DEV/master.key"

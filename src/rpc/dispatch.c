@@ -1,0 +1,646 @@
+/* Method dispatch: decode the request protobuf, call the desk, encode the reply, map sd_err to
+ * a gRPC status. The only file of src/rpc that knows about tickets; the transport hands it
+ * complete calls on a worker thread. Until the Access issue lands, the actor is the verified
+ * mTLS client certificate's CN ("cert:<cn>") or "anonymous". */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "health.pb-c.h"
+#include "rpc_convert.h"
+#include "sealdesk.pb-c.h"
+#include "sealdesk/audit.h"
+#include "sealdesk/clock.h"
+#include "sealdesk/desk.h"
+#include "sealdesk/log.h"
+#include "sealdesk/rpc.h"
+
+#define EXPORT_CHUNK (256 * 1024)
+
+struct ctx {
+    struct sd_desk *d;
+    struct sd_actor actor;
+    char actor_name[SD_MAX_AGENT + 1];
+    char request_id[65];
+};
+
+static void
+reply(struct sd_rpc_call *c, const ProtobufCMessage *m)
+{
+    size_t n = protobuf_c_message_get_packed_size(m);
+    uint8_t *buf = malloc(n ? n : 1);
+    sd_err err;
+
+    if(!buf) {
+        sd_rpc_call_status(c, SD_GRPC_RESOURCE_EXHAUSTED, "out of memory");
+        return;
+    }
+    protobuf_c_message_pack(m, buf);
+    err = sd_rpc_call_reply(c, buf, n);
+    sodium_memzero(buf, n); /* may hold unmasked PII */
+    free(buf);
+    if(err != SD_OK)
+        sd_rpc_call_status(c, sd_grpc_status_from_err(err), "reply too large");
+    else
+        sd_rpc_call_status(c, SD_GRPC_OK, "%s", "");
+}
+
+static void
+fail(struct sd_rpc_call *c, sd_err err, const char *what)
+{
+    if(err == SD_E_EMPTY)
+        sd_rpc_call_status(c, SD_GRPC_NOT_FOUND, "queue empty");
+    else
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s: %s", what,
+                           sd_err_str(err));
+}
+
+static void
+bad_request(struct sd_rpc_call *c)
+{
+    sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "malformed request message");
+}
+
+#define UNPACK(type, fn, var)                                                                \
+    type *var = fn##__unpack(NULL, c->req_len, c->req);                                    \
+    if(!var) {                                                                              \
+        bad_request(c);                                                                     \
+        return;                                                                             \
+    }
+
+static bool
+empty(const char *s)
+{
+    return !s || !*s;
+}
+
+static void
+reply_ticket(struct sd_rpc_call *c, sd_err err, struct sd_ticket *t, bool full,
+             const char *what)
+{
+    Sealdesk__V1__Ticket pb;
+    struct sd_arena a = {0};
+
+    if(err != SD_OK) {
+        fail(c, err, what);
+        return;
+    }
+    err = sd_ticket_to_pb(&a, t, full, &pb);
+    if(err != SD_OK)
+        fail(c, err, what);
+    else
+        reply(c, &pb.base);
+    sd_arena_free(&a);
+    sd_ticket_clear(t);
+}
+
+static void
+reply_list(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l, const char *what)
+{
+    Sealdesk__V1__TicketList pb = SEALDESK__V1__TICKET_LIST__INIT;
+    struct sd_arena a = {0};
+
+    if(err != SD_OK) {
+        fail(c, err, what);
+        return;
+    }
+    pb.tickets = sd_arena_alloc(&a, (l->n + 1) * sizeof(*pb.tickets));
+    for(size_t i = 0; pb.tickets && i < l->n && err == SD_OK; i++) {
+        pb.tickets[i] = sd_arena_alloc(&a, sizeof(Sealdesk__V1__Ticket));
+        if(!pb.tickets[i])
+            err = SD_E_NOMEM;
+        else
+            err = sd_ticket_to_pb(&a, &l->items[i], false, pb.tickets[i]);
+        pb.n_tickets = i + 1;
+    }
+    if(!pb.tickets)
+        err = SD_E_NOMEM;
+    if(err != SD_OK)
+        fail(c, err, what);
+    else
+        reply(c, &pb.base);
+    sd_arena_free(&a);
+    sd_ticket_list_clear(l);
+}
+
+static void
+tickets_create(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__CreateTicketRequest, sealdesk__v1__create_ticket_request, r);
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+    enum sd_category cat;
+    sd_err err = SD_OK;
+
+    memset(&in, 0, sizeof(in));
+    in.category = -1;
+    if(sd_channel_parse(&in.channel, r->channel) != SD_OK) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown channel");
+        goto out;
+    }
+    if(!empty(r->category)) {
+        if(sd_category_parse(&cat, r->category) != SD_OK) {
+            sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown category");
+            goto out;
+        }
+        in.category = (int)cat;
+    }
+    if(!empty(r->priority) && sd_priority_parse(&in.priority, r->priority) != SD_OK) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "priority must be P1..P4");
+        goto out;
+    }
+    in.vip = r->vip;
+    in.field[SD_F_SUBJECT] = r->subject;
+    in.field[SD_F_BODY] = r->body;
+    in.field[SD_F_CUSTOMER_NAME] = r->customer_name;
+    in.field[SD_F_CUSTOMER_EMAIL] = r->customer_email;
+    in.field[SD_F_CUSTOMER_PHONE] = r->customer_phone;
+    in.field[SD_F_CUSTOMER_UID] = r->customer_uid;
+    in.field[SD_F_NATIONAL_ID] = r->national_id;
+    in.field[SD_F_WALLETS] = r->wallets;
+    in.field[SD_F_IP_ADDRESS] = r->ip_address;
+    err = sd_ticket_create(x->d, &x->actor, &in, &t);
+    reply_ticket(c, err, &t, false, "create");
+out:
+    sealdesk__v1__create_ticket_request__free_unpacked(r, NULL);
+}
+
+static void
+tickets_get(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__GetTicketRequest, sealdesk__v1__get_ticket_request, r);
+    struct sd_ticket t;
+    sd_err err;
+
+    err = sd_ticket_get(x->d, &x->actor, r->id, r->unmask, empty(r->reason) ? NULL : r->reason,
+                        &t);
+    if(err == SD_E_CRYPTO)
+        sd_rpc_call_status(c, SD_GRPC_DATA_LOSS, "ticket data failed its integrity check");
+    else
+        reply_ticket(c, err, &t, true, "get");
+    sealdesk__v1__get_ticket_request__free_unpacked(r, NULL);
+}
+
+static void
+tickets_list(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__ListTicketsRequest, sealdesk__v1__list_tickets_request, r);
+    struct sd_ticket_filter f = {.category = -1};
+    struct sd_ticket_list l;
+    enum sd_category cat;
+
+    if(!empty(r->status) &&
+       (sd_status_parse(&f.status, r->status) != SD_OK || f.status == SD_ST_REOPEN)) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown status");
+        goto out;
+    }
+    if(!empty(r->category)) {
+        if(sd_category_parse(&cat, r->category) != SD_OK) {
+            sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown category");
+            goto out;
+        }
+        f.category = (int)cat;
+    }
+    f.assignee = empty(r->assignee) ? NULL : r->assignee;
+    reply_list(c, sd_ticket_list(x->d, &f, &l), &l, "list");
+out:
+    sealdesk__v1__list_tickets_request__free_unpacked(r, NULL);
+}
+
+static void
+tickets_find(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__FindTicketsRequest, sealdesk__v1__find_tickets_request, r);
+    struct sd_ticket_list l;
+    int given = !empty(r->customer_email) + !empty(r->customer_uid) + !empty(r->customer_phone);
+
+    if(given != 1) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
+                           "give exactly one of customer_email, customer_uid, customer_phone");
+    } else if(!empty(r->customer_email)) {
+        reply_list(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_EMAIL, r->customer_email,
+                                     &l), &l, "find");
+    } else if(!empty(r->customer_uid)) {
+        reply_list(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_UID, r->customer_uid, &l),
+                   &l, "find");
+    } else {
+        reply_list(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_PHONE, r->customer_phone,
+                                     &l), &l, "find");
+    }
+    sealdesk__v1__find_tickets_request__free_unpacked(r, NULL);
+}
+
+static void
+tickets_transition(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__TransitionRequest, sealdesk__v1__transition_request, r);
+    struct sd_ticket t;
+    int to;
+    sd_err err;
+
+    if(sd_status_parse(&to, r->to) != SD_OK) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown status");
+    } else {
+        err = sd_ticket_transition(x->d, &x->actor, r->id, to, &t);
+        if(err == SD_E_PRECONDITION)
+            sd_rpc_call_status(c, SD_GRPC_FAILED_PRECONDITION, "illegal status transition");
+        else
+            reply_ticket(c, err, &t, false, "transition");
+    }
+    sealdesk__v1__transition_request__free_unpacked(r, NULL);
+}
+
+static void
+tickets_assign(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__AssignRequest, sealdesk__v1__assign_request, r);
+    struct sd_ticket t;
+
+    reply_ticket(c, sd_ticket_assign(x->d, &x->actor, r->id, r->agent, &t), &t, false,
+                 "assign");
+    sealdesk__v1__assign_request__free_unpacked(r, NULL);
+}
+
+static void
+tickets_comment(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__CommentRequest, sealdesk__v1__comment_request, r);
+    struct sd_ticket t;
+
+    reply_ticket(c, sd_ticket_comment(x->d, &x->actor, r->id, r->body, r->internal, &t), &t,
+                 false, "comment");
+    sealdesk__v1__comment_request__free_unpacked(r, NULL);
+}
+
+static void
+tickets_rate(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__RateRequest, sealdesk__v1__rate_request, r);
+    struct sd_ticket t;
+    sd_err err = sd_ticket_rate(x->d, &x->actor, r->id, r->csat, &t);
+
+    if(err == SD_E_CONFLICT)
+        sd_rpc_call_status(c, SD_GRPC_ALREADY_EXISTS, "ticket already rated");
+    else if(err == SD_E_PRECONDITION)
+        sd_rpc_call_status(c, SD_GRPC_FAILED_PRECONDITION, "only resolved tickets can be rated");
+    else
+        reply_ticket(c, err, &t, false, "rate");
+    sealdesk__v1__rate_request__free_unpacked(r, NULL);
+}
+
+static void
+tickets_claim(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__ClaimNextRequest, sealdesk__v1__claim_next_request, r);
+    struct sd_ticket t;
+
+    reply_ticket(c, sd_queue_claim(x->d, &x->actor, r->agent, &t), &t, false, "claim");
+    sealdesk__v1__claim_next_request__free_unpacked(r, NULL);
+}
+
+static bool
+parse_now(struct sd_rpc_call *c, const char *s, uint64_t *now)
+{
+    *now = sd_clock_now();
+    if(!empty(s) && sd_time_parse(now, s) != SD_OK) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "now must be RFC 3339");
+        return false;
+    }
+    return true;
+}
+
+static void
+tickets_overdue(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__OverdueRequest, sealdesk__v1__overdue_request, r);
+    struct sd_ticket_list l;
+    uint64_t now;
+
+    if(parse_now(c, r->now, &now))
+        reply_list(c, sd_sla_overdue(x->d, now, &l), &l, "overdue");
+    sealdesk__v1__overdue_request__free_unpacked(r, NULL);
+}
+
+static Sealdesk__V1__TicketStats__ByStatusEntry **
+counts(struct sd_arena *a, const uint64_t *v, int from, int to, const char *(*name)(int),
+       size_t *n)
+{
+    /* All four maps have the same layout (string key, uint64 value). */
+    Sealdesk__V1__TicketStats__ByStatusEntry **arr = sd_arena_alloc(a, (size_t)(to - from + 1) *
+                                                                     sizeof(*arr));
+
+    *n = 0;
+    for(int i = from; arr && i < to; i++) {
+        Sealdesk__V1__TicketStats__ByStatusEntry *e = sd_arena_alloc(a, sizeof(*e));
+
+        if(!e)
+            return NULL;
+        sealdesk__v1__ticket_stats__by_status_entry__init(e);
+        e->key = (char *)name(i);
+        e->value = v[i];
+        arr[(*n)++] = e;
+    }
+    return arr;
+}
+
+static const char *
+status_n(int i)
+{
+    return sd_status_name((enum sd_status)i);
+}
+
+static const char *
+category_n(int i)
+{
+    return sd_category_name((enum sd_category)i);
+}
+
+static const char *
+channel_n(int i)
+{
+    return sd_channel_name((enum sd_channel)i);
+}
+
+static const char *
+priority_n(int i)
+{
+    static const char *const p[] = {"P0", "P1", "P2", "P3", "P4"};
+
+    return p[i];
+}
+
+static void
+tickets_stats(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__StatsRequest, sealdesk__v1__stats_request, r);
+    Sealdesk__V1__TicketStats pb = SEALDESK__V1__TICKET_STATS__INIT;
+    struct sd_arena a = {0};
+    struct sd_stats s;
+    uint64_t now;
+    sd_err err;
+
+    if(!parse_now(c, r->now, &now))
+        goto out;
+    err = sd_stats(x->d, now, &s);
+    if(err != SD_OK) {
+        fail(c, err, "stats");
+        goto out;
+    }
+    pb.total = s.total;
+    pb.by_status = counts(&a, s.by_status, SD_ST_RECEIVED, SD_ST_COUNT, status_n,
+                          &pb.n_by_status);
+    pb.by_category = (Sealdesk__V1__TicketStats__ByCategoryEntry **)counts(
+        &a, s.by_category, 0, SD_CAT_COUNT, category_n, &pb.n_by_category);
+    pb.by_priority = (Sealdesk__V1__TicketStats__ByPriorityEntry **)counts(
+        &a, s.by_priority, 1, 5, priority_n, &pb.n_by_priority);
+    pb.by_channel = (Sealdesk__V1__TicketStats__ByChannelEntry **)counts(
+        &a, s.by_channel, SD_CH_CHAT, SD_CH_COUNT, channel_n, &pb.n_by_channel);
+    if(!pb.by_status || !pb.by_category || !pb.by_priority || !pb.by_channel) {
+        fail(c, SD_E_NOMEM, "stats");
+        goto out;
+    }
+    pb.median_first_response_seconds = s.n_first_response ? (int64_t)s.median_first_response
+                                                          : -1;
+    pb.median_resolution_seconds = s.n_resolved ? (int64_t)s.median_resolution : -1;
+    pb.sla_breaches = s.sla_breaches;
+    pb.csat_count = s.csat_count;
+    pb.csat_average = s.csat_average;
+    pb.redacted_tickets = s.redacted;
+    reply(c, &pb.base);
+out:
+    sd_arena_free(&a);
+    sealdesk__v1__stats_request__free_unpacked(r, NULL);
+}
+
+static void
+tickets_triage(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__TriageRequest, sealdesk__v1__triage_request, r);
+    Sealdesk__V1__TriageResult pb = SEALDESK__V1__TRIAGE_RESULT__INIT;
+    struct sd_triage_result t;
+    char *sigs[SD_TRIAGE_MAX_SIGNALS];
+    static char prio[5][3] = {"", "P1", "P2", "P3", "P4"};
+    sd_err err = sd_desk_triage(x->d, r->text, strlen(r->text), r->vip, &t);
+
+    if(err != SD_OK) {
+        fail(c, err, "triage");
+    } else {
+        pb.category = (char *)sd_category_name(t.category);
+        pb.priority = prio[t.priority >= 1 && t.priority <= 4 ? t.priority : 0];
+        pb.fund_safety = t.fund_safety;
+        for(size_t i = 0; i < t.n_signals; i++)
+            sigs[i] = t.signals[i];
+        pb.signals = sigs;
+        pb.n_signals = t.n_signals;
+        reply(c, &pb.base);
+    }
+    sealdesk__v1__triage_request__free_unpacked(r, NULL);
+}
+
+static void
+audit_checkpoint(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__GetCheckpointRequest, sealdesk__v1__get_checkpoint_request, r);
+    Sealdesk__V1__SignedCheckpoint pb = SEALDESK__V1__SIGNED_CHECKPOINT__INIT;
+    struct sd_checkpoint cp;
+    struct sd_buf note = SD_BUF_INIT;
+    sd_err err = sd_desk_audit_checkpoint(x->d, &x->actor, r->fresh, &cp);
+
+    if(err == SD_OK)
+        err = sd_checkpoint_note(&note, &cp);
+    if(err == SD_OK)
+        err = sd_buf_terminate(&note);
+    if(err != SD_OK) {
+        fail(c, err, "checkpoint");
+    } else {
+        pb.tree_size = cp.size;
+        pb.root = (ProtobufCBinaryData){32, cp.root};
+        pb.time = cp.time;
+        pb.signature = (ProtobufCBinaryData){SD_SIG_BYTES, cp.sig};
+        pb.public_key = (ProtobufCBinaryData){SD_SIG_PK_BYTES, cp.pk};
+        pb.note = (char *)note.data;
+        reply(c, &pb.base);
+    }
+    sd_buf_free(&note);
+    sealdesk__v1__get_checkpoint_request__free_unpacked(r, NULL);
+}
+
+static void
+audit_inclusion(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__InclusionProofRequest, sealdesk__v1__inclusion_proof_request, r);
+    Sealdesk__V1__InclusionProof pb = SEALDESK__V1__INCLUSION_PROOF__INIT;
+    uint8_t proof[SD_MERKLE_MAX_PROOF][32], leaf[32], root[32];
+    ProtobufCBinaryData items[SD_MERKLE_MAX_PROOF];
+    uint64_t size = r->tree_size;
+    size_t np = 0;
+    sd_err err = sd_desk_audit_inclusion(x->d, r->index, &size, proof, &np, leaf, root);
+
+    if(err != SD_OK) {
+        fail(c, err, "inclusion proof");
+    } else {
+        for(size_t i = 0; i < np; i++)
+            items[i] = (ProtobufCBinaryData){32, proof[i]};
+        pb.index = r->index;
+        pb.tree_size = size;
+        pb.leaf_hash = (ProtobufCBinaryData){32, leaf};
+        pb.root = (ProtobufCBinaryData){32, root};
+        pb.proof = items;
+        pb.n_proof = np;
+        reply(c, &pb.base);
+    }
+    sealdesk__v1__inclusion_proof_request__free_unpacked(r, NULL);
+}
+
+static void
+audit_consistency(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__ConsistencyProofRequest, sealdesk__v1__consistency_proof_request, r);
+    Sealdesk__V1__ConsistencyProof pb = SEALDESK__V1__CONSISTENCY_PROOF__INIT;
+    uint8_t proof[SD_MERKLE_MAX_PROOF][32], rm[32], rn[32];
+    ProtobufCBinaryData items[SD_MERKLE_MAX_PROOF];
+    uint64_t n = r->to_size;
+    size_t np = 0;
+    sd_err err = sd_desk_audit_consistency(x->d, r->from_size, &n, proof, &np, rm, rn);
+
+    if(err != SD_OK) {
+        fail(c, err, "consistency proof");
+    } else {
+        for(size_t i = 0; i < np; i++)
+            items[i] = (ProtobufCBinaryData){32, proof[i]};
+        pb.from_size = r->from_size;
+        pb.to_size = n;
+        pb.proof = items;
+        pb.n_proof = np;
+        pb.from_root = (ProtobufCBinaryData){32, rm};
+        pb.to_root = (ProtobufCBinaryData){32, rn};
+        reply(c, &pb.base);
+    }
+    sealdesk__v1__consistency_proof_request__free_unpacked(r, NULL);
+}
+
+static void
+audit_export(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__ExportRequest, sealdesk__v1__export_request, r);
+    struct sd_buf all = SD_BUF_INIT;
+    sd_err err = sd_desk_audit_export_mem(x->d, &x->actor, r->from, &all);
+
+    for(size_t off = 0; err == SD_OK && off < all.len; off += EXPORT_CHUNK) {
+        Sealdesk__V1__ExportChunk pb = SEALDESK__V1__EXPORT_CHUNK__INIT;
+        size_t n = all.len - off < EXPORT_CHUNK ? all.len - off : EXPORT_CHUNK;
+        uint8_t *buf;
+
+        pb.data = (ProtobufCBinaryData){n, all.data + off};
+        buf = malloc(sealdesk__v1__export_chunk__get_packed_size(&pb));
+        if(!buf) {
+            err = SD_E_NOMEM;
+            break;
+        }
+        err = sd_rpc_call_reply(c, buf, sealdesk__v1__export_chunk__pack(&pb, buf));
+        free(buf);
+    }
+    if(err != SD_OK)
+        fail(c, err, "export");
+    else
+        sd_rpc_call_status(c, SD_GRPC_OK, "%s", "");
+    sd_buf_free(&all);
+    sealdesk__v1__export_request__free_unpacked(r, NULL);
+}
+
+static void
+health_check(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Grpc__Health__V1__HealthCheckRequest, grpc__health__v1__health_check_request, r);
+    Grpc__Health__V1__HealthCheckResponse pb = GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__INIT;
+
+    (void)x;
+    if(empty(r->service) || strcmp(r->service, "sealdesk.v1.Tickets") == 0 ||
+       strcmp(r->service, "sealdesk.v1.Audit") == 0)
+        pb.status = GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVING;
+    else
+        pb.status = GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVICE_UNKNOWN;
+    grpc__health__v1__health_check_request__free_unpacked(r, NULL);
+    reply(c, &pb.base);
+}
+
+static const struct method {
+    const char *path;
+    void (*fn)(struct ctx *x, struct sd_rpc_call *c);
+} methods[] = {
+    {"/sealdesk.v1.Tickets/Create", tickets_create},
+    {"/sealdesk.v1.Tickets/Get", tickets_get},
+    {"/sealdesk.v1.Tickets/List", tickets_list},
+    {"/sealdesk.v1.Tickets/Find", tickets_find},
+    {"/sealdesk.v1.Tickets/Transition", tickets_transition},
+    {"/sealdesk.v1.Tickets/Assign", tickets_assign},
+    {"/sealdesk.v1.Tickets/Comment", tickets_comment},
+    {"/sealdesk.v1.Tickets/Rate", tickets_rate},
+    {"/sealdesk.v1.Tickets/ClaimNext", tickets_claim},
+    {"/sealdesk.v1.Tickets/Overdue", tickets_overdue},
+    {"/sealdesk.v1.Tickets/Stats", tickets_stats},
+    {"/sealdesk.v1.Tickets/Triage", tickets_triage},
+    {"/sealdesk.v1.Audit/GetCheckpoint", audit_checkpoint},
+    {"/sealdesk.v1.Audit/GetInclusionProof", audit_inclusion},
+    {"/sealdesk.v1.Audit/GetConsistencyProof", audit_consistency},
+    {"/sealdesk.v1.Audit/Export", audit_export},
+    {"/grpc.health.v1.Health/Check", health_check},
+};
+
+/* Actor from the verified client certificate: "cert:<CN>" with characters outside the agent
+ * name set replaced, else "anonymous". */
+static void
+actor_from_peer(struct ctx *x, const char *subject)
+{
+    const char *cn = subject ? strstr(subject, "CN=") : NULL;
+    size_t n = 0;
+
+    if(!cn) {
+        snprintf(x->actor_name, sizeof(x->actor_name), "anonymous");
+        return;
+    }
+    cn += 3;
+    n = (size_t)snprintf(x->actor_name, sizeof(x->actor_name), "cert:");
+    for(; *cn && *cn != ',' && *cn != '/' && n < SD_MAX_AGENT; cn++) {
+        char ch = *cn;
+
+        if(!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+             strchr("._@:-", ch)))
+            ch = '_';
+        x->actor_name[n++] = ch;
+    }
+    x->actor_name[n] = 0;
+}
+
+void
+sd_rpc_dispatch(void *app, struct sd_rpc_call *c)
+{
+    struct ctx x;
+    size_t rl;
+
+    memset(&x, 0, sizeof(x));
+    x.d = app;
+    actor_from_peer(&x, c->peer_subject);
+    x.actor.name = x.actor_name;
+    /* request ids are echoed into audit entries: printable ASCII, bounded, else dropped */
+    rl = c->request_id ? strnlen(c->request_id, sizeof(x.request_id)) : 0;
+    if(rl && rl < sizeof(x.request_id)) {
+        bool ok = true;
+
+        for(size_t i = 0; i < rl; i++)
+            ok &= c->request_id[i] > 0x20 && c->request_id[i] < 0x7f;
+        if(ok) {
+            memcpy(x.request_id, c->request_id, rl + 1);
+            x.actor.request_id = x.request_id;
+        }
+    }
+    for(size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        if(strcmp(c->method, methods[i].path) == 0) {
+            methods[i].fn(&x, c);
+            return;
+        }
+    }
+    sd_rpc_call_status(c, SD_GRPC_UNIMPLEMENTED, "unknown method");
+}

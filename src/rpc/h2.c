@@ -1,0 +1,775 @@
+/* HTTP/2 server session carrying gRPC, on libnghttp2's server API over in-memory buffers: the
+ * caller feeds decrypted bytes in (sd_h2_recv) and takes frames out (sd_h2_send), so the same
+ * code runs under TLS in src/server and bare in the fuzz harness. It validates each request
+ * (POST, application/grpc, te: trailers, limits), reassembles the single request message with
+ * sd_grpc_reader, hands a job to the submit callback and sends the job's reply and trailers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nghttp2/nghttp2.h>
+#include <sodium.h>
+
+#include "rpc/rpc_int.h"
+#include "sealdesk/log.h"
+#include "util/err_int.h"
+
+/* grpc-message after percent-encoding of the 255 characters sd_rpc_call allows. */
+#define MSG_ENC_MAX (3 * sizeof(((struct sd_rpc_call *)0)->message) + 1)
+/* Connection-level receive window: a full request without waiting for WINDOW_UPDATE. */
+#define CONN_WINDOW (2 * SD_H2_INITIAL_WINDOW)
+
+enum st_state {
+    ST_RECV,       /* headers or body still arriving */
+    ST_DISPATCHED, /* job submitted, waiting for sd_h2_complete */
+    ST_RESPONDING, /* reply body being sent, trailers follow */
+    ST_DONE        /* final frame submitted */
+};
+
+struct stream {
+    int32_t id;
+    enum st_state state;
+    size_t hdr_bytes;       /* header list size as SETTINGS_MAX_HEADER_LIST_SIZE counts it */
+    bool post, ct_ok, te_ok, too_big, dup, bad_value, bad_timeout, bad_encoding;
+    bool have_timeout;
+    bool remote_ended;      /* END_STREAM received */
+    uint64_t timeout_ms;
+    uint64_t deadline_ms;   /* absolute, 0 = none */
+    char *path;
+    char *authorization;    /* secret */
+    char *request_id;
+    struct sd_grpc_reader rd;
+    struct sd_buf body;     /* framed reply messages (may hold PII) */
+    size_t body_off;
+    int status;
+    char message[MSG_ENC_MAX];
+    struct stream *prev, *next;
+};
+
+struct sd_h2 {
+    nghttp2_session *ng;
+    sd_h2_submit_fn submit;
+    void *ctx;
+    char *peer_subject;
+    uint64_t conn_id;
+    struct stream *streams;
+    size_t n_streams;
+    size_t req_bytes; /* sum of the streams' reader buffers */
+    size_t out_bytes; /* sum of the streams' unsent reply bytes */
+    bool goaway;
+};
+
+static const uint8_t empty_msg[1];
+
+/* ---- small helpers ---- */
+
+static void
+free_secret_str(char *s)
+{
+    if(!s)
+        return;
+    sodium_memzero(s, strlen(s));
+    free(s);
+}
+
+static bool
+name_is(const uint8_t *name, size_t len, const char *lit)
+{
+    return strlen(lit) == len && memcmp(name, lit, len) == 0;
+}
+
+/* Copy a header value once; a second occurrence marks the stream bad. NUL bytes are refused
+ * (nghttp2 already checks, this keeps the C string honest). */
+static sd_err
+take_value(struct stream *st, char **dst, const uint8_t *v, size_t n)
+{
+    if(*dst) {
+        st->dup = true;
+        return SD_OK;
+    }
+    if(memchr(v, 0, n)) {
+        st->bad_value = true;
+        return SD_OK;
+    }
+    *dst = malloc(n + 1);
+    if(!*dst)
+        return SD_E_NOMEM;
+    memcpy(*dst, v, n);
+    (*dst)[n] = 0;
+    return SD_OK;
+}
+
+static bool
+content_type_ok(const uint8_t *v, size_t n)
+{
+    static const char *const ok[] = {"application/grpc", "application/grpc+proto"};
+
+    for(size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        size_t l = strlen(ok[i]);
+
+        if(n >= l && memcmp(v, ok[i], l) == 0 && (n == l || v[l] == ';'))
+            return true;
+    }
+    return false;
+}
+
+static void
+sanitize(char *out, size_t cap, const char *in)
+{
+    size_t o = 0;
+
+    if(!in)
+        in = "-";
+    for(; *in && o + 1 < cap; in++) {
+        char c = *in;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '/' || c == '.' || c == '_' || c == '-';
+
+        out[o++] = ok ? c : '?';
+    }
+    out[o] = 0;
+}
+
+void
+sd_rpc_log_call(uint64_t conn_id, int32_t stream_id, const char *method, const char *request_id,
+                int status, uint64_t latency_us)
+{
+    char m[128];
+    char r[72];
+
+    /* Method path and request id are client-chosen: only a safe alphabet reaches the log. */
+    sanitize(m, sizeof(m), method);
+    sanitize(r, sizeof(r), request_id);
+    sd_log(status == SD_GRPC_OK ? SD_LOG_INFO : SD_LOG_WARN, "call",
+           "conn=%llu stream=%ld method=%s req=%s status=%s latency_us=%llu",
+           (unsigned long long)conn_id, (long)stream_id, m, r, sd_grpc_status_name(status),
+           (unsigned long long)latency_us);
+}
+
+static nghttp2_nv
+nv(const char *name, const char *value)
+{
+    nghttp2_nv x;
+
+    x.name = (uint8_t *)name;
+    x.value = (uint8_t *)value;
+    x.namelen = strlen(name);
+    x.valuelen = strlen(value);
+    x.flags = NGHTTP2_NV_FLAG_NONE; /* nghttp2 copies */
+    return x;
+}
+
+static void
+set_status(struct stream *st, int status, const char *msg)
+{
+    st->status = status;
+    if(sd_grpc_percent_encode(st->message, sizeof(st->message), msg ? msg : "") != SD_OK)
+        st->message[0] = 0;
+}
+
+/* Fill grpc-status / grpc-message pairs from the stream; returns how many were written. */
+static size_t
+status_nv(nghttp2_nv *out, const struct stream *st, char *code, size_t codecap)
+{
+    size_t n = 0;
+
+    snprintf(code, codecap, "%d", st->status);
+    out[n++] = nv("grpc-status", code);
+    if(st->message[0])
+        out[n++] = nv("grpc-message", st->message);
+    return n;
+}
+
+static void
+drop_reader(struct sd_h2 *h, struct stream *st)
+{
+    h->req_bytes -= st->rd.buf.len;
+    sd_grpc_reader_clear(&st->rd);
+}
+
+/* Answer with a trailers-only response (one HEADERS frame with END_STREAM). */
+static void
+respond_early(struct sd_h2 *h, struct stream *st, const char *http, int status, const char *msg)
+{
+    nghttp2_nv hdr[5];
+    char code[16];
+    size_t n = 0;
+
+    drop_reader(h, st);
+    set_status(st, status, msg);
+    st->state = ST_DONE;
+    hdr[n++] = nv(":status", http);
+    hdr[n++] = nv("content-type", "application/grpc");
+    n += status_nv(hdr + n, st, code, sizeof(code));
+    /* If the request is still arriving, on_frame_send follows this with RST_STREAM(NO_ERROR)
+     * (RFC 9113 8.1); submitting it now would make nghttp2 drop the HEADERS. */
+    if(nghttp2_submit_response(h->ng, st->id, hdr, n, NULL) != 0)
+        nghttp2_submit_rst_stream(h->ng, NGHTTP2_FLAG_NONE, st->id, NGHTTP2_INTERNAL_ERROR);
+}
+
+/* A request refused before reaching a handler: log it like a call, then answer. */
+static void
+reject(struct sd_h2 *h, struct stream *st, const char *http, int status, const char *msg)
+{
+    sd_rpc_log_call(h->conn_id, st->id, st->path, st->request_id, status, 0);
+    respond_early(h, st, http, status, msg);
+}
+
+static void
+stream_free(struct stream *st)
+{
+    if(!st)
+        return;
+    sd_grpc_reader_clear(&st->rd);
+    sd_buf_wipe_free(&st->body);
+    free(st->path);
+    free_secret_str(st->authorization);
+    free(st->request_id);
+    free(st);
+}
+
+static void
+stream_unlink(struct sd_h2 *h, struct stream *st)
+{
+    if(st->prev)
+        st->prev->next = st->next;
+    else
+        h->streams = st->next;
+    if(st->next)
+        st->next->prev = st->prev;
+    h->n_streams--;
+    h->req_bytes -= st->rd.buf.len;
+    h->out_bytes -= st->body.len - st->body_off;
+}
+
+/* ---- jobs ---- */
+
+void
+sd_h2_job_free(struct sd_h2_job *job)
+{
+    if(!job)
+        return;
+    sd_rpc_call_clear(&job->call);
+    sd_buf_wipe_free(&job->req);
+    free(job->method);
+    free_secret_str(job->authorization);
+    free(job->request_id);
+    free(job->peer_subject);
+    free(job);
+}
+
+static sd_err
+dup_str(char **dst, const char *s)
+{
+    size_t n;
+
+    if(!s)
+        return SD_OK;
+    n = strlen(s);
+    *dst = malloc(n + 1);
+    if(!*dst)
+        return SD_E_NOMEM;
+    memcpy(*dst, s, n + 1);
+    return SD_OK;
+}
+
+static sd_err
+job_new(struct sd_h2_job **out, struct sd_h2 *h, struct stream *st, const uint8_t *msg,
+        size_t len)
+{
+    sd_err err = SD_OK;
+    struct sd_h2_job *job = NULL;
+
+    job = calloc(1, sizeof(*job));
+    SD_ENSURE(job, SD_E_NOMEM);
+    SD_TRY(dup_str(&job->method, st->path));
+    SD_TRY(dup_str(&job->authorization, st->authorization));
+    SD_TRY(dup_str(&job->request_id, st->request_id));
+    SD_TRY(dup_str(&job->peer_subject, h->peer_subject));
+    SD_TRY(sd_buf_append(&job->req, msg, len));
+    job->call.method = job->method;
+    job->call.req = job->req.len ? job->req.data : empty_msg;
+    job->call.req_len = job->req.len;
+    job->call.peer_subject = job->peer_subject;
+    job->call.authorization = job->authorization;
+    job->call.request_id = job->request_id;
+    job->call.deadline_ms = st->deadline_ms;
+    job->call.status = SD_GRPC_UNKNOWN;
+    job->stream_id = st->id;
+    job->t_start_us = sd_rpc_now_us();
+    *out = job;
+    job = NULL;
+out:
+    sd_h2_job_free(job);
+    return err;
+}
+
+void
+sd_h2_job_run(struct sd_h2_job *job, sd_rpc_handler_fn fn, void *app)
+{
+    uint64_t dl = job->call.deadline_ms;
+
+    if(dl && sd_rpc_now_ms() >= dl) {
+        sd_rpc_call_status(&job->call, SD_GRPC_DEADLINE_EXCEEDED, "deadline exceeded");
+        return;
+    }
+    fn(app, &job->call);
+    if(dl && sd_rpc_now_ms() >= dl) {
+        /* The client has given up: its reply must not be sent as if it were in time. */
+        sd_rpc_call_clear(&job->call);
+        sd_rpc_call_status(&job->call, SD_GRPC_DEADLINE_EXCEEDED, "deadline exceeded");
+        return;
+    }
+    if(job->call.status < SD_GRPC_OK || job->call.status > SD_GRPC_UNAUTHENTICATED) {
+        sd_rpc_call_clear(&job->call);
+        sd_rpc_call_status(&job->call, SD_GRPC_INTERNAL, "handler returned no valid status");
+    }
+}
+
+/* ---- request side ---- */
+
+static void
+validate_headers(struct sd_h2 *h, struct stream *st)
+{
+    if(st->too_big)
+        reject(h, st, "200", SD_GRPC_RESOURCE_EXHAUSTED, "header list too large");
+    else if(st->dup || st->bad_value)
+        reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT, "malformed request headers");
+    else if(!st->post)
+        reject(h, st, "405", SD_GRPC_UNIMPLEMENTED, "method must be POST");
+    else if(!st->ct_ok)
+        reject(h, st, "415", SD_GRPC_INVALID_ARGUMENT,
+                      "content-type must be application/grpc");
+    else if(!st->te_ok)
+        reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT, "te: trailers is required");
+    else if(st->bad_encoding)
+        reject(h, st, "200", SD_GRPC_UNIMPLEMENTED, "grpc-encoding not supported");
+    else if(st->bad_timeout)
+        reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT, "malformed grpc-timeout");
+    else if(!st->path)
+        reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT, "missing :path");
+    else if(st->have_timeout) {
+        uint64_t now = sd_rpc_now_ms();
+
+        st->deadline_ms = st->timeout_ms > UINT64_MAX - now - 1 ? UINT64_MAX
+                                                                : now + st->timeout_ms;
+    }
+}
+
+/* END_STREAM seen: take the one request message and submit the job. */
+static int
+finish_request(struct sd_h2 *h, struct stream *st)
+{
+    struct sd_h2_job *job = NULL;
+    const uint8_t *msg = NULL;
+    size_t len = 0;
+    sd_err e;
+
+    if(st->state != ST_RECV)
+        return 0;
+    if(st->deadline_ms && sd_rpc_now_ms() >= st->deadline_ms) {
+        reject(h, st, "200", SD_GRPC_DEADLINE_EXCEEDED, "deadline exceeded");
+        return 0;
+    }
+    e = sd_grpc_reader_next(&st->rd, &msg, &len);
+    if(e == SD_E_EMPTY) {
+        reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT,
+                      st->rd.buf.len ? "truncated request message" : "missing request message");
+        return 0;
+    }
+    if(e != SD_OK || st->rd.buf.len != 0) {
+        reject(h, st, "200", e == SD_E_LIMIT ? SD_GRPC_RESOURCE_EXHAUSTED
+                                                    : SD_GRPC_INVALID_ARGUMENT,
+                      e == SD_E_INVALID ? "compressed messages are not supported"
+                      : e == SD_E_LIMIT ? "request message too large"
+                                        : "exactly one request message expected");
+        return 0;
+    }
+    e = job_new(&job, h, st, msg, len);
+    drop_reader(h, st);
+    if(e != SD_OK) {
+        reject(h, st, "200", SD_GRPC_RESOURCE_EXHAUSTED, "out of memory");
+        return 0;
+    }
+    st->state = ST_DISPATCHED;
+    e = h->submit(h->ctx, job);
+    if(e != SD_OK) {
+        sd_h2_job_free(job);
+        reject(h, st, "200",
+                      e == SD_E_LIMIT ? SD_GRPC_RESOURCE_EXHAUSTED : SD_GRPC_UNAVAILABLE,
+                      e == SD_E_LIMIT ? "server busy" : "server unavailable");
+    }
+    return 0;
+}
+
+static int
+on_begin_headers(nghttp2_session *ng, const nghttp2_frame *frame, void *user)
+{
+    struct sd_h2 *h = user;
+    struct stream *st;
+
+    if(frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+        return 0;
+    /* nghttp2 refuses streams past our SETTINGS; this only guards that invariant. */
+    if(h->n_streams >= SD_RPC_MAX_STREAMS)
+        return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    st = calloc(1, sizeof(*st));
+    if(!st)
+        return NGHTTP2_ERR_CALLBACK_FAILURE;
+    st->id = frame->hd.stream_id;
+    sd_grpc_reader_init(&st->rd, SD_RPC_MAX_MSG);
+    if(nghttp2_session_set_stream_user_data(ng, st->id, st) != 0) {
+        stream_free(st);
+        return NGHTTP2_ERR_CALLBACK_FAILURE;
+    }
+    st->next = h->streams;
+    if(h->streams)
+        h->streams->prev = st;
+    h->streams = st;
+    h->n_streams++;
+    return 0;
+}
+
+static int
+on_header(nghttp2_session *ng, const nghttp2_frame *frame, const uint8_t *name, size_t namelen,
+          const uint8_t *value, size_t valuelen, uint8_t flags, void *user)
+{
+    struct stream *st;
+    sd_err e = SD_OK;
+    size_t add;
+
+    (void)flags;
+    (void)user;
+    if(frame->hd.type != NGHTTP2_HEADERS)
+        return 0;
+    st = nghttp2_session_get_stream_user_data(ng, frame->hd.stream_id);
+    if(!st || st->state != ST_RECV || st->too_big)
+        return 0;
+    /* RFC 9113 6.5.2: name + value + 32 per field; request headers and trailers together. */
+    if(sd_size_add(&add, namelen, valuelen) != SD_OK || add > SD_RPC_MAX_HEADER_LIST ||
+       st->hdr_bytes + add + 32 > SD_RPC_MAX_HEADER_LIST) {
+        st->too_big = true;
+        return 0;
+    }
+    st->hdr_bytes += add + 32;
+    if(frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+        return 0; /* client trailers carry nothing we use */
+    if(name_is(name, namelen, ":method"))
+        st->post = valuelen == 4 && memcmp(value, "POST", 4) == 0;
+    else if(name_is(name, namelen, ":path"))
+        e = take_value(st, &st->path, value, valuelen);
+    else if(name_is(name, namelen, "content-type"))
+        st->ct_ok = content_type_ok(value, valuelen);
+    else if(name_is(name, namelen, "te"))
+        st->te_ok = valuelen == 8 && memcmp(value, "trailers", 8) == 0;
+    else if(name_is(name, namelen, "authorization"))
+        e = take_value(st, &st->authorization, value, valuelen);
+    else if(name_is(name, namelen, "x-request-id"))
+        e = take_value(st, &st->request_id, value, valuelen);
+    else if(name_is(name, namelen, "grpc-encoding"))
+        st->bad_encoding = !(valuelen == 8 && memcmp(value, "identity", 8) == 0);
+    else if(name_is(name, namelen, "grpc-timeout")) {
+        char v[16];
+
+        st->bad_timeout = st->have_timeout || valuelen >= sizeof(v);
+        if(!st->bad_timeout) {
+            memcpy(v, value, valuelen);
+            v[valuelen] = 0;
+            st->bad_timeout = sd_grpc_timeout_parse(v, &st->timeout_ms) != SD_OK;
+            st->have_timeout = true;
+        }
+    }
+    return e == SD_OK ? 0 : NGHTTP2_ERR_CALLBACK_FAILURE;
+}
+
+static int
+on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t id, const uint8_t *data, size_t len,
+              void *user)
+{
+    struct sd_h2 *h = user;
+    struct stream *st;
+    size_t before;
+    sd_err e;
+
+    (void)flags;
+    st = nghttp2_session_get_stream_user_data(ng, id);
+    if(!st || st->state != ST_RECV)
+        return 0; /* answered already: the rest of the body is discarded */
+    if(len > SD_H2_MAX_REQ_BUFFERED - h->req_bytes) {
+        reject(h, st, "200", SD_GRPC_RESOURCE_EXHAUSTED, "too many pending requests");
+        return 0;
+    }
+    before = st->rd.buf.len;
+    e = sd_grpc_reader_feed(&st->rd, data, len);
+    h->req_bytes += st->rd.buf.len - before;
+    if(e != SD_OK) {
+        reject(h, st, "200", SD_GRPC_RESOURCE_EXHAUSTED,
+                      e == SD_E_LIMIT ? "request message too large" : "out of memory");
+        return 0;
+    }
+    /* Our methods take exactly one message: bytes past the first one are refused at once,
+     * which also bounds what one stream can buffer. */
+    if(st->rd.buf.len >= 5 && st->rd.buf.len - 5 > sd_get_u32be(st->rd.buf.data + 1))
+        reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT,
+                      "exactly one request message expected");
+    return 0;
+}
+
+static int
+on_frame_recv(nghttp2_session *ng, const nghttp2_frame *frame, void *user)
+{
+    struct sd_h2 *h = user;
+    struct stream *st;
+
+    if(frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA)
+        return 0;
+    st = nghttp2_session_get_stream_user_data(ng, frame->hd.stream_id);
+    if(!st)
+        return 0;
+    if(frame->hd.flags & NGHTTP2_FLAG_END_STREAM)
+        st->remote_ended = true;
+    if(frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST &&
+       st->state == ST_RECV)
+        validate_headers(h, st);
+    if(frame->hd.flags & NGHTTP2_FLAG_END_STREAM)
+        return finish_request(h, st);
+    return 0;
+}
+
+static int
+on_frame_send(nghttp2_session *ng, const nghttp2_frame *frame, void *user)
+{
+    struct stream *st;
+
+    (void)user;
+    if(frame->hd.type != NGHTTP2_HEADERS || !(frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
+        return 0;
+    st = nghttp2_session_get_stream_user_data(ng, frame->hd.stream_id);
+    /* We answered before the request ended: tell the client to stop sending it. */
+    if(st && !st->remote_ended &&
+       nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, st->id, NGHTTP2_NO_ERROR) != 0)
+        return NGHTTP2_ERR_CALLBACK_FAILURE;
+    return 0;
+}
+
+static int
+on_stream_close(nghttp2_session *ng, int32_t id, uint32_t code, void *user)
+{
+    struct sd_h2 *h = user;
+    struct stream *st = nghttp2_session_get_stream_user_data(ng, id);
+
+    (void)code;
+    if(!st)
+        return 0;
+    /* A job still out for this stream finds no stream on return and is freed there. */
+    nghttp2_session_set_stream_user_data(ng, id, NULL);
+    stream_unlink(h, st);
+    stream_free(st);
+    return 0;
+}
+
+/* ---- response side ---- */
+
+static ssize_t
+read_body(nghttp2_session *ng, int32_t id, uint8_t *buf, size_t cap, uint32_t *flags,
+          nghttp2_data_source *src, void *user)
+{
+    struct sd_h2 *h = user;
+    struct stream *st = src->ptr;
+    size_t left = st->body.len - st->body_off;
+    size_t n = left < cap ? left : cap;
+
+    if(n)
+        memcpy(buf, st->body.data + st->body_off, n);
+    st->body_off += n;
+    h->out_bytes -= n;
+    if(st->body_off == st->body.len) {
+        nghttp2_nv tr[2];
+        char code[16];
+        size_t k = status_nv(tr, st, code, sizeof(code));
+
+        *flags |= NGHTTP2_DATA_FLAG_EOF | NGHTTP2_DATA_FLAG_NO_END_STREAM;
+        st->state = ST_DONE;
+        if(nghttp2_submit_trailer(ng, id, tr, k) != 0)
+            return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    }
+    return (ssize_t)n;
+}
+
+void
+sd_h2_complete(struct sd_h2 *h, struct sd_h2_job *job)
+{
+    struct stream *st;
+    nghttp2_nv hdr[2];
+    nghttp2_data_provider prd;
+    sd_err e = SD_OK;
+
+    st = nghttp2_session_get_stream_user_data(h->ng, job->stream_id);
+    if(!st || st->state != ST_DISPATCHED) {
+        sd_h2_job_free(job); /* the client reset the stream meanwhile */
+        return;
+    }
+    for(size_t i = 0; i < job->call.n_msgs && e == SD_OK; i++)
+        e = sd_grpc_frame(&st->body, job->call.msgs[i].data, job->call.msgs[i].len);
+    if(e != SD_OK) {
+        sd_buf_wipe_free(&st->body);
+        respond_early(h, st, "200", SD_GRPC_INTERNAL, "reply too large");
+        goto out;
+    }
+    if(st->body.len == 0) {
+        respond_early(h, st, "200", job->call.status, job->call.message);
+        goto out;
+    }
+    set_status(st, job->call.status, job->call.message);
+    h->out_bytes += st->body.len;
+    hdr[0] = nv(":status", "200");
+    hdr[1] = nv("content-type", "application/grpc");
+    prd.source.ptr = st;
+    prd.read_callback = read_body;
+    st->state = ST_RESPONDING;
+    if(nghttp2_submit_response(h->ng, st->id, hdr, 2, &prd) != 0) {
+        h->out_bytes -= st->body.len;
+        sd_buf_wipe_free(&st->body);
+        st->state = ST_DONE;
+        nghttp2_submit_rst_stream(h->ng, NGHTTP2_FLAG_NONE, st->id, NGHTTP2_INTERNAL_ERROR);
+    }
+out:
+    sd_h2_job_free(job);
+}
+
+/* ---- session ---- */
+
+sd_err
+sd_h2_new(struct sd_h2 **out, const struct sd_h2_opts *o)
+{
+    sd_err err = SD_OK;
+    struct sd_h2 *h = NULL;
+    nghttp2_session_callbacks *cbs = NULL;
+    nghttp2_option *opt = NULL;
+    const nghttp2_settings_entry iv[] = {
+        {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, SD_RPC_MAX_STREAMS},
+        {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, SD_RPC_MAX_HEADER_LIST},
+        {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, SD_H2_INITIAL_WINDOW},
+        {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
+    };
+
+    SD_CHECK_ARG(out && o && o->submit);
+    *out = NULL;
+    h = calloc(1, sizeof(*h));
+    SD_ENSURE(h, SD_E_NOMEM);
+    h->submit = o->submit;
+    h->ctx = o->ctx;
+    h->conn_id = o->conn_id;
+    SD_TRY(dup_str(&h->peer_subject, o->peer_subject));
+    SD_ENSURE(nghttp2_session_callbacks_new(&cbs) == 0, SD_E_NOMEM);
+    nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, on_begin_headers);
+    nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
+    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data_chunk);
+    nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, on_frame_recv);
+    nghttp2_session_callbacks_set_on_stream_close_callback(cbs, on_stream_close);
+    nghttp2_session_callbacks_set_on_frame_send_callback(cbs, on_frame_send);
+    SD_ENSURE(nghttp2_option_new(&opt) == 0, SD_E_NOMEM);
+    /* Bounds on what a peer can make us queue or decode (CVE-2023-44487, CVE-2024-28182). */
+    nghttp2_option_set_max_outbound_ack(opt, 1000);
+    nghttp2_option_set_max_settings(opt, 32);
+    nghttp2_option_set_max_continuations(opt, 8);
+    nghttp2_option_set_stream_reset_rate_limit(opt, 1000, 33);
+    SD_ENSURE(nghttp2_session_server_new2(&h->ng, cbs, h, opt) == 0, SD_E_NOMEM);
+    SD_ENSURE(nghttp2_submit_settings(h->ng, NGHTTP2_FLAG_NONE, iv, sizeof(iv) / sizeof(iv[0]))
+                  == 0, SD_E_NOMEM);
+    SD_ENSURE(nghttp2_session_set_local_window_size(h->ng, NGHTTP2_FLAG_NONE, 0, CONN_WINDOW)
+                  == 0, SD_E_NOMEM);
+    *out = h;
+    h = NULL;
+out:
+    nghttp2_option_del(opt);
+    nghttp2_session_callbacks_del(cbs);
+    sd_h2_free(h);
+    return err;
+}
+
+void
+sd_h2_free(struct sd_h2 *h)
+{
+    struct stream *st;
+
+    if(!h)
+        return;
+    /* nghttp2_session_del calls no stream-close callbacks: free our streams ourselves. */
+    nghttp2_session_del(h->ng);
+    while((st = h->streams)) {
+        h->streams = st->next;
+        stream_free(st);
+    }
+    free(h->peer_subject);
+    free(h);
+}
+
+sd_err
+sd_h2_recv(struct sd_h2 *h, const uint8_t *p, size_t n)
+{
+    ssize_t r = nghttp2_session_mem_recv(h->ng, p, n);
+
+    if(r < 0) {
+        sd_log(SD_LOG_DEBUG, "h2_error", "conn=%llu err=\"%s\"", (unsigned long long)h->conn_id,
+               nghttp2_strerror((int)r));
+        return r == NGHTTP2_ERR_NOMEM ? SD_E_NOMEM : SD_E_INVALID;
+    }
+    return SD_OK;
+}
+
+sd_err
+sd_h2_send(struct sd_h2 *h, struct sd_buf *out, size_t max)
+{
+    sd_err err = SD_OK;
+
+    while(out->len < max) {
+        const uint8_t *p = NULL;
+        ssize_t n = nghttp2_session_mem_send(h->ng, &p);
+
+        SD_ENSURE(n >= 0, n == NGHTTP2_ERR_NOMEM ? SD_E_NOMEM : SD_E_INVALID);
+        if(n == 0)
+            break;
+        SD_TRY(sd_buf_append(out, p, (size_t)n));
+    }
+out:
+    return err;
+}
+
+void
+sd_h2_shutdown(struct sd_h2 *h)
+{
+    int32_t last = nghttp2_session_get_last_proc_stream_id(h->ng);
+
+    if(h->goaway)
+        return;
+    h->goaway = true;
+    if(nghttp2_submit_goaway(h->ng, NGHTTP2_FLAG_NONE, last, NGHTTP2_NO_ERROR, NULL, 0) != 0)
+        nghttp2_session_terminate_session(h->ng, NGHTTP2_INTERNAL_ERROR);
+}
+
+void
+sd_h2_tick(struct sd_h2 *h, uint64_t now_ms)
+{
+    for(struct stream *st = h->streams; st; st = st->next)
+        if(st->state == ST_RECV && st->deadline_ms && now_ms >= st->deadline_ms)
+            reject(h, st, "200", SD_GRPC_DEADLINE_EXCEEDED, "deadline exceeded");
+}
+
+bool
+sd_h2_done(const struct sd_h2 *h)
+{
+    return !nghttp2_session_want_read(h->ng) && !nghttp2_session_want_write(h->ng);
+}
+
+size_t
+sd_h2_streams(const struct sd_h2 *h)
+{
+    return h->n_streams;
+}
+
+size_t
+sd_h2_out_buffered(const struct sd_h2 *h)
+{
+    return h->out_bytes;
+}

@@ -1,0 +1,137 @@
+/* sealdeskd configuration: defaults, `key = value` file, and the same keys as flags. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sealdesk/server.h"
+
+#define LINE_MAX_BYTES 2048
+
+void
+sd_srv_config_defaults(struct sd_srv_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    snprintf(c->listen, sizeof(c->listen), "127.0.0.1:7443");
+    c->workers = 4;
+    c->max_conns = 1024;
+    c->idle_timeout_ms = SD_RPC_IDLE_TIMEOUT_MS;
+}
+
+static sd_err
+set_str(char *dst, size_t cap, const char *v)
+{
+    size_t n = strlen(v);
+
+    if(n >= cap)
+        return SD_E_LIMIT;
+    memcpy(dst, v, n + 1);
+    return SD_OK;
+}
+
+static sd_err
+set_uint(unsigned *dst, const char *v, unsigned lo, unsigned hi)
+{
+    char *end;
+    unsigned long x;
+
+    if(!isdigit((unsigned char)v[0]))
+        return SD_E_INVALID;
+    errno = 0;
+    x = strtoul(v, &end, 10);
+    if(errno || *end || x < lo || x > hi)
+        return SD_E_INVALID;
+    *dst = (unsigned)x;
+    return SD_OK;
+}
+
+static sd_err
+set_bool(bool *dst, const char *v)
+{
+    if(strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "1") == 0)
+        *dst = true;
+    else if(strcmp(v, "false") == 0 || strcmp(v, "no") == 0 || strcmp(v, "0") == 0)
+        *dst = false;
+    else
+        return SD_E_INVALID;
+    return SD_OK;
+}
+
+sd_err
+sd_srv_config_set(struct sd_srv_config *c, const char *key, const char *v)
+{
+    if(strcmp(key, "listen") == 0)
+        return set_str(c->listen, sizeof(c->listen), v);
+    if(strcmp(key, "cert") == 0)
+        return set_str(c->cert_file, sizeof(c->cert_file), v);
+    if(strcmp(key, "key") == 0)
+        return set_str(c->key_file, sizeof(c->key_file), v);
+    if(strcmp(key, "client-ca") == 0)
+        return set_str(c->client_ca_file, sizeof(c->client_ca_file), v);
+    if(strcmp(key, "require-client-cert") == 0)
+        return set_bool(&c->require_client_cert, v);
+    if(strcmp(key, "workers") == 0)
+        return set_uint(&c->workers, v, 1, 256);
+    if(strcmp(key, "max-conns") == 0)
+        return set_uint(&c->max_conns, v, 1, 100000);
+    if(strcmp(key, "idle-timeout-ms") == 0)
+        return set_uint(&c->idle_timeout_ms, v, 100, 3600000);
+    if(strcmp(key, "data") == 0)
+        return set_str(c->data, sizeof(c->data), v);
+    if(strcmp(key, "key-file") == 0)
+        return set_str(c->key_path, sizeof(c->key_path), v);
+    return SD_E_INVALID;
+}
+
+static char *
+trim(char *s)
+{
+    char *e;
+
+    while(*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while(e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+        *--e = 0;
+    return s;
+}
+
+sd_err
+sd_srv_config_load(struct sd_srv_config *c, const char *path, unsigned *line)
+{
+    char buf[LINE_MAX_BYTES];
+    FILE *f = fopen(path, "r");
+    sd_err err = SD_OK;
+
+    *line = 0;
+    if(!f)
+        return SD_E_NOTFOUND;
+    while(fgets(buf, sizeof(buf), f)) {
+        char *eq, *k, *v;
+
+        (*line)++;
+        if(!strchr(buf, '\n') && !feof(f)) {
+            err = SD_E_LIMIT;
+            break;
+        }
+        k = trim(buf);
+        if(*k == 0 || *k == '#')
+            continue;
+        eq = strchr(k, '=');
+        if(!eq) {
+            err = SD_E_INVALID;
+            break;
+        }
+        *eq = 0;
+        v = trim(eq + 1);
+        k = trim(k);
+        err = sd_srv_config_set(c, k, v);
+        if(err != SD_OK)
+            break;
+    }
+    fclose(f);
+    if(err == SD_OK)
+        *line = 0;
+    return err;
+}

@@ -1,0 +1,35 @@
+/* Crash-test writer: creates, claims and comments tickets in a loop in one process until it is
+ * killed, so SIGKILL lands inside write txns. usage: crash_writer DATA_DIR */
+#include <stdio.h>
+#include <string.h>
+
+#include "sealdesk/crypto.h"
+#include "sealdesk/desk.h"
+
+int
+main(int argc, char **argv)
+{
+    struct sd_desk_opts o = {0};
+    struct sd_actor a = {"crash-writer", NULL};
+    struct sd_desk *d = NULL;
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+
+    if(argc != 2 || sd_crypto_init() != SD_OK)
+        return 2;
+    o.dir = argv[1];
+    if(sd_desk_open(&d, &o) != SD_OK)
+        return 1;
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_CHAT;
+    in.category = -1;
+    in.field[SD_F_SUBJECT] = "crash";
+    in.field[SD_F_BODY] = "deposit not credited";
+    in.field[SD_F_CUSTOMER_EMAIL] = "crash@example.com";
+    for(;;) {
+        if(sd_ticket_create(d, &a, &in, &t) != SD_OK)
+            return 1;
+        if(t.id % 3 == 0 && sd_queue_claim(d, &a, "agent", &t) != SD_OK)
+            return 1;
+    }
+}

@@ -1,0 +1,730 @@
+/* Unit tests for desk/triage.c: the rules language (parse errors, sets, proximity, negation,
+ * word boundaries, scopes, tie-break), the decision (fund safety, VIP, defaults) and the
+ * default rules on zh/en/ko tickets, plus the accuracy floor on the shared dev set. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "sealdesk/triage.h"
+
+static struct sd_triage_rules *defaults;
+
+static int
+setup_defaults(void **state)
+{
+    (void)state;
+    return sd_triage_rules_default(&defaults) == SD_OK ? 0 : -1;
+}
+
+static int
+teardown_defaults(void **state)
+{
+    (void)state;
+    sd_triage_rules_free(defaults);
+    defaults = NULL;
+    return 0;
+}
+
+static struct sd_triage_result
+classify_with(const struct sd_triage_rules *r, const char *text, bool vip)
+{
+    struct sd_triage_result res;
+
+    memset(&res, 0xa5, sizeof(res));
+    assert_int_equal(sd_triage_classify(r, "", 0, text, strlen(text), vip, &res), SD_OK);
+    return res;
+}
+
+static struct sd_triage_result
+classify(const char *text)
+{
+    return classify_with(defaults, text, false);
+}
+
+static bool
+has_signal(const struct sd_triage_result *res, const char *sig)
+{
+    for(size_t i = 0; i < res->n_signals; i++) {
+        if(strcmp(res->signals[i], sig) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool
+has_signal_prefix(const struct sd_triage_result *res, const char *prefix)
+{
+    for(size_t i = 0; i < res->n_signals; i++) {
+        if(strncmp(res->signals[i], prefix, strlen(prefix)) == 0)
+            return true;
+    }
+    return false;
+}
+
+static struct sd_triage_rules *
+parse_ok(const char *text)
+{
+    struct sd_triage_rules *r = NULL;
+    size_t line = 99;
+
+    assert_int_equal(sd_triage_rules_parse(&r, text, strlen(text), &line), SD_OK);
+    assert_int_equal(line, 0);
+    assert_non_null(r);
+    return r;
+}
+
+static void
+assert_parse_fails(const char *text, sd_err want, size_t want_line)
+{
+    struct sd_triage_rules *r = (struct sd_triage_rules *)&r;
+    size_t line = 0;
+
+    assert_int_equal(sd_triage_rules_parse(&r, text, strlen(text), &line), want);
+    assert_null(r);
+    assert_int_equal(line, want_line);
+}
+
+/* ---- categories ---------------------------------------------------------------------------- */
+
+static void
+test_category_names_round_trip(void **state)
+{
+    (void)state;
+    for(int c = 0; c < SD_CAT_COUNT; c++) {
+        enum sd_category back = SD_CAT_COUNT;
+
+        assert_int_equal(sd_category_parse(&back, sd_category_name((enum sd_category)c)), SD_OK);
+        assert_int_equal(back, c);
+    }
+    assert_string_equal(sd_category_name(SD_CAT_WITHDRAWAL), "withdrawal");
+    assert_string_equal(sd_category_name(SD_CAT_COUNT), "unknown");
+}
+
+static void
+test_category_parse_rejects_unknown(void **state)
+{
+    enum sd_category c = SD_CAT_GENERAL;
+
+    (void)state;
+    assert_int_equal(sd_category_parse(&c, "Deposit"), SD_E_INVALID);
+    assert_int_equal(sd_category_parse(&c, "depositx"), SD_E_INVALID);
+    assert_int_equal(sd_category_parse(&c, ""), SD_E_INVALID);
+    assert_int_equal(sd_category_parse(&c, NULL), SD_E_INVALID);
+    assert_int_equal(sd_category_parse(NULL, "deposit"), SD_E_INVALID);
+    assert_int_equal(c, SD_CAT_GENERAL);
+}
+
+/* ---- default rules: fund safety -------------------------------------------------------------- */
+
+static void
+assert_fund_safety(const char *text)
+{
+    struct sd_triage_result res = classify(text);
+
+    assert_int_equal(res.category, SD_CAT_SECURITY);
+    assert_int_equal(res.priority, 1);
+    assert_true(res.fund_safety);
+    assert_true(res.n_signals >= 1);
+    assert_true(has_signal_prefix(&res, "fund_safety:"));
+}
+
+static void
+test_fund_safety_forces_security_p1_in_english(void **state)
+{
+    (void)state;
+    assert_fund_safety("Someone withdrew 2,400 USDT from my account. I did NOT make this "
+                       "withdrawal. Please freeze everything now!!");
+    assert_fund_safety("My SIM was swapped, the carrier ported my number to a new SIM");
+    assert_fund_safety("I clicked a link in a fake email and logged in, the url was weird");
+}
+
+static void
+test_fund_safety_forces_security_p1_in_chinese(void **state)
+{
+    (void)state;
+    assert_fund_safety("我的账户被盗了，USDT 全部被提走了");
+    assert_fund_safety("有一笔未授权的提现，不是我操作的");
+    /* Traditional and full-width spellings fold onto the same rules. */
+    assert_fund_safety("帳號被盜 已經有人把我的ＵＳＤＴ全部提走了");
+}
+
+static void
+test_fund_safety_forces_security_p1_in_korean(void **state)
+{
+    (void)state;
+    assert_fund_safety("해킹당했어요 도와주세요");
+    assert_fund_safety("제가 안 한 출금이 있어요!! 테더 3000개 모르는 주소로 나갔어요");
+}
+
+static void
+test_fund_safety_fires_even_in_a_multi_issue_ticket(void **state)
+{
+    (void)state;
+    assert_fund_safety("KYC 审核要几天？顺便问下 为什么我账户里 3000U 被人提走了 我没提过");
+}
+
+static void
+test_exchange_rumour_is_not_a_compromise(void **state)
+{
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify("请问你们的热钱包被盗了吗？推特上有人说你们被黑了 我的资产安全吗");
+    assert_false(res.fund_safety);
+    assert_int_not_equal(res.priority, 1);
+    res = classify("Is there a way to enable withdrawal whitelist so hackers can't take my "
+                   "funds?");
+    assert_false(res.fund_safety);
+}
+
+/* ---- default rules: 2FA how-to vs hijack ---------------------------------------------------- */
+
+static void
+test_2fa_how_to_is_account_p4(void **state)
+{
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify("how do I turn on 2FA?");
+    assert_int_equal(res.category, SD_CAT_ACCOUNT);
+    assert_int_equal(res.priority, 4);
+    assert_false(res.fund_safety);
+    res = classify("2단계 인증(OTP) 어떻게 켜나요? 앱에서 메뉴를 못 찾겠어요");
+    assert_int_equal(res.category, SD_CAT_ACCOUNT);
+    assert_int_equal(res.priority, 4);
+}
+
+static void
+test_2fa_changed_by_someone_else_is_security_p1(void **state)
+{
+    (void)state;
+    assert_fund_safety("my 2FA was changed and I didn't do it. now I can't log in");
+    assert_fund_safety("我的 2FA 被人改了!!! 收到邮件说 authenticator 已更换 不是我");
+}
+
+/* ---- default rules: categories and priorities ------------------------------------------------ */
+
+static void
+test_default_rules_classify_common_tickets(void **state)
+{
+    static const struct {
+        const char *text;
+        enum sd_category cat;
+        int prio;
+    } cases[] = {
+        {"钱没到账", SD_CAT_DEPOSIT, 2},
+        {"Deposited 0.2 BTC 5 hours ago, still not credited", SD_CAT_DEPOSIT, 2},
+        {"입금했는데 3시간째 안 들어와요", SD_CAT_DEPOSIT, 2},
+        {"提现一直在审核中 已经快20个小时了", SD_CAT_WITHDRAWAL, 2},
+        {"How do I add an address to my withdrawal whitelist?", SD_CAT_WITHDRAWAL, 4},
+        {"my limit order didn't fill even though price touched it", SD_CAT_TRADING, 3},
+        {"app keeps crashing when i open the futures tab", SD_CAT_TECHNICAL, 3},
+        {"API returns 429 Too Many Requests", SD_CAT_TECHNICAL, 3},
+        {"I need an annual tax statement for my accountant", SD_CAT_COMPLIANCE, 3},
+        {"账户被风控冻结了 要我提供资金来源证明", SD_CAT_COMPLIANCE, 2},
+        {"please list KAS, huge community", SD_CAT_GENERAL, 4},
+        {"Account locked after too many wrong password attempts", SD_CAT_ACCOUNT, 2},
+    };
+
+    (void)state;
+    for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct sd_triage_result res = classify(cases[i].text);
+
+        if(res.category != cases[i].cat || res.priority != cases[i].prio)
+            fail_msg("case %zu: got %s/P%d", i, sd_category_name(res.category), res.priority);
+        assert_false(res.fund_safety);
+    }
+}
+
+static void
+test_empty_text_is_general_p4(void **state)
+{
+    struct sd_triage_result res;
+
+    (void)state;
+    memset(&res, 0xa5, sizeof(res));
+    assert_int_equal(sd_triage_classify(defaults, NULL, 0, NULL, 0, false, &res), SD_OK);
+    assert_int_equal(res.category, SD_CAT_GENERAL);
+    assert_int_equal(res.priority, 4);
+    assert_false(res.fund_safety);
+    assert_int_equal(res.n_signals, 0);
+}
+
+static void
+test_subject_and_body_are_both_matched(void **state)
+{
+    struct sd_triage_result res;
+    const char *subj = "Card deposit failed";
+    const char *body = "No money was taken.";
+
+    (void)state;
+    assert_int_equal(sd_triage_classify(defaults, subj, strlen(subj), body, strlen(body), false,
+                                        &res),
+                     SD_OK);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    assert_int_equal(res.priority, 3);
+}
+
+/* ---- VIP ------------------------------------------------------------------------------------ */
+
+static void
+test_vip_raises_priority_one_level(void **state)
+{
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify_with(defaults, "please list KAS", true);
+    assert_int_equal(res.category, SD_CAT_GENERAL);
+    assert_int_equal(res.priority, 3);
+    assert_true(has_signal(&res, "vip_raise"));
+    assert_string_equal(res.signals[res.n_signals - 1], "vip_raise");
+    res = classify_with(defaults, "钱没到账", true);
+    assert_int_equal(res.priority, 1);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    assert_false(res.fund_safety);
+}
+
+static void
+test_vip_does_not_lower_or_pass_p1(void **state)
+{
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify_with(defaults, "hacked!!", true);
+    assert_int_equal(res.priority, 1);
+    assert_false(has_signal(&res, "vip_raise"));
+    res = classify_with(defaults, "hacked!!", false);
+    assert_int_equal(res.priority, 1);
+}
+
+/* ---- input validation ----------------------------------------------------------------------- */
+
+static void
+test_invalid_utf8_is_rejected(void **state)
+{
+    struct sd_triage_result res;
+
+    (void)state;
+    assert_int_equal(sd_triage_classify(defaults, "ok", 2, "bad\xc3", 4, false, &res),
+                     SD_E_INVALID);
+    assert_int_equal(sd_triage_classify(defaults, "\xed\xa0\x80", 3, "ok", 2, false, &res),
+                     SD_E_INVALID);
+    assert_int_equal(sd_triage_classify(defaults, "", 0, "nul\0inside", 10, false, &res),
+                     SD_E_INVALID);
+    assert_int_equal(sd_triage_classify(defaults, NULL, 3, "", 0, false, &res), SD_E_INVALID);
+    assert_int_equal(sd_triage_classify(NULL, "", 0, "", 0, false, &res), SD_E_INVALID);
+    assert_int_equal(sd_triage_classify(defaults, "", 0, "", 0, false, NULL), SD_E_INVALID);
+}
+
+static void
+test_oversize_text_is_rejected(void **state)
+{
+    struct sd_triage_result res;
+    size_t half = SD_TRIAGE_MAX_TEXT / 2 + 1;
+    char *big = malloc(half);
+
+    (void)state;
+    assert_non_null(big);
+    memset(big, 'a', half);
+    assert_int_equal(sd_triage_classify(defaults, big, half, big, half, false, &res), SD_E_LIMIT);
+    assert_int_equal(sd_triage_classify(defaults, big, half, "", 0, false, &res), SD_OK);
+    assert_int_equal(res.category, SD_CAT_GENERAL);
+    free(big);
+}
+
+static void
+test_signals_are_rule_names_not_ticket_text(void **state)
+{
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify("SECRETWORD my account was hacked and my 2FA was changed, not me SECRETWORD");
+    assert_true(res.n_signals > 0 && res.n_signals <= SD_TRIAGE_MAX_SIGNALS);
+    for(size_t i = 0; i < res.n_signals; i++) {
+        const char *s = res.signals[i];
+
+        assert_non_null(memchr(s, '\0', sizeof(res.signals[i])));
+        assert_null(strstr(s, "secretword"));
+        assert_null(strstr(s, "SECRETWORD"));
+        assert_true(strncmp(s, "fund_safety:", 12) == 0 || strncmp(s, "cat:", 4) == 0
+                    || strncmp(s, "prio:", 5) == 0 || strcmp(s, "vip_raise") == 0);
+    }
+}
+
+/* ---- rules language -------------------------------------------------------------------------- */
+
+static void
+test_parse_reports_line_of_first_bad_line(void **state)
+{
+    (void)state;
+    assert_parse_fails("# comment\n\ncat nosuchcat 3 x: foo\ncat deposit 3 y: bar\n",
+                       SD_E_INVALID, 3);
+    assert_parse_fails("cat deposit 3 a: x\nfrobnicate 1 b: y\n", SD_E_INVALID, 2);
+    assert_parse_fails("set A: x\ncat deposit 3 a: @B\n", SD_E_INVALID, 2); /* undefined */
+    assert_parse_fails("cat deposit 0 a: x\n", SD_E_INVALID, 1);             /* zero weight */
+    assert_parse_fails("cat deposit 101 a: x\n", SD_E_INVALID, 1);
+    assert_parse_fails("cat deposit 3 a: x | | y\n", SD_E_INVALID, 1);       /* empty alt */
+    assert_parse_fails("cat deposit 3 a: x |\n", SD_E_INVALID, 1);
+    assert_parse_fails("cat deposit 3 a: !x\n", SD_E_INVALID, 1);          /* all negative */
+    assert_parse_fails("cat deposit 3 a x\n", SD_E_INVALID, 1);             /* no colon */
+    assert_parse_fails("cat deposit 3 a: x\r\ncat deposit 2 a: y\r\n", SD_E_INVALID, 2); /* dup */
+    assert_parse_fails("set A: x\nset A: y\n", SD_E_INVALID, 2);
+    assert_parse_fails("prio 5 * a: x\n", SD_E_INVALID, 1);
+    assert_parse_fails("prio 2 deposit,nope a: x\n", SD_E_INVALID, 1);
+    assert_parse_fails("default general 0\n", SD_E_INVALID, 1);
+    assert_parse_fails("tiebreak deposit deposit\n", SD_E_INVALID, 1);
+    assert_parse_fails("cat deposit 3 a: x ~0 y\n", SD_E_INVALID, 1);
+    assert_parse_fails("cat deposit 3 a: x ~201 y\n", SD_E_INVALID, 1);
+    assert_parse_fails("cat deposit 3 bad-name: x\n", SD_E_INVALID, 1);
+    assert_parse_fails("cat deposit 3 a: x\"y\n", SD_E_INVALID, 1);        /* quote inside */
+    assert_parse_fails("cat:deposit 3 a: x\n", SD_E_INVALID, 1);
+    assert_parse_fails("\n\ncat deposit 3 a: caf\xc3\n", SD_E_INVALID, 3);  /* bad UTF-8 */
+}
+
+static void
+test_parse_limits_report_line(void **state)
+{
+    char *text;
+    size_t n = SD_TRIAGE_MAX_LINE + 64;
+
+    (void)state;
+    text = malloc(n + 32);
+    assert_non_null(text);
+    strcpy(text, "cat deposit 1 a: x\ncat deposit 1 b: ");
+    memset(text + strlen(text), 'y', SD_TRIAGE_MAX_LINE);
+    text[36 + SD_TRIAGE_MAX_LINE] = '\0';
+    assert_parse_fails(text, SD_E_LIMIT, 2);
+    /* One literal longer than SD_TRIAGE_MAX_LITERAL_BYTES after folding. */
+    strcpy(text, "cat deposit 1 a: ");
+    memset(text + 17, 'z', SD_TRIAGE_MAX_LITERAL_BYTES + 1);
+    text[17 + SD_TRIAGE_MAX_LITERAL_BYTES + 1] = '\0';
+    assert_parse_fails(text, SD_E_LIMIT, 1);
+    free(text);
+}
+
+static void
+test_parse_accepts_empty_and_comment_only_text(void **state)
+{
+    struct sd_triage_rules *r;
+    struct sd_triage_result res;
+
+    (void)state;
+    r = parse_ok("");
+    res = classify_with(r, "anything at all", false);
+    assert_int_equal(res.category, SD_CAT_GENERAL);
+    assert_int_equal(res.priority, 4);
+    sd_triage_rules_free(r);
+    r = parse_ok("# only a comment\n   \n\t# another\n");
+    sd_triage_rules_free(r);
+    sd_triage_rules_free(NULL);
+}
+
+static void
+test_rules_match_folded_text(void **state)
+{
+    struct sd_triage_rules *r = parse_ok("cat deposit 3 credited: 到帳 | NOT CREDITED\n");
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify_with(r, "钱没到账", false);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    res = classify_with(r, "ｎｏｔ　ｃｒｅｄｉｔｅｄ", false);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    assert_true(has_signal(&res, "cat:deposit:credited"));
+    res = classify_with(r, "not\n\n   credited", false); /* blank runs squeeze to one space */
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    sd_triage_rules_free(r);
+}
+
+static void
+test_word_boundaries(void **state)
+{
+    struct sd_triage_rules *r = parse_ok("cat trading 3 fee: \"fee\"\n"
+                                         "cat technical 3 hack: \"hack\n");
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify_with(r, "I love coffee and feedback", false);
+    assert_int_equal(res.category, SD_CAT_GENERAL);
+    res = classify_with(r, "why this fee?", false);
+    assert_int_equal(res.category, SD_CAT_TRADING);
+    res = classify_with(r, "fee", false); /* boundaries at both text ends */
+    assert_int_equal(res.category, SD_CAT_TRADING);
+    res = classify_with(r, "hacked", false);
+    assert_int_equal(res.category, SD_CAT_TECHNICAL);
+    res = classify_with(r, "whack", false);
+    assert_int_equal(res.category, SD_CAT_GENERAL);
+    res = classify_with(r, "提现fee太高", false); /* CJK next to a word is a boundary */
+    assert_int_equal(res.category, SD_CAT_TRADING);
+    sd_triage_rules_free(r);
+}
+
+static void
+test_redaction_markers_are_ignored(void **state)
+{
+    struct sd_triage_rules *r = parse_ok("cat deposit 3 card: \"card\n");
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify_with(r, "number [REDACTED:card_number] here", false);
+    assert_int_equal(res.category, SD_CAT_GENERAL);
+    res = classify_with(r, "my [REDACTED:card_number] card", false);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    res = classify_with(r, "[redacted:card_number no bracket", false);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    sd_triage_rules_free(r);
+}
+
+static void
+test_and_not_and_sets(void **state)
+{
+    struct sd_triage_rules *r = parse_ok("set COIN: btc | eth\n"
+                                         "set ANY: @COIN | usdt\n"
+                                         "cat deposit 3 a: @ANY & sent & !refund\n");
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify_with(r, "sent usdt", false);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    res = classify_with(r, "sent btc", false);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    res = classify_with(r, "sent doge", false);
+    assert_int_equal(res.category, SD_CAT_GENERAL);
+    res = classify_with(r, "sent eth, want a refund", false);
+    assert_int_equal(res.category, SD_CAT_GENERAL);
+    sd_triage_rules_free(r);
+}
+
+static void
+test_proximity_counts_characters_in_either_order(void **state)
+{
+    struct sd_triage_rules *r = parse_ok("cat security 3 near: 2fa ~12 changed\n"
+                                         "cat account 3 after: log ~>8 out\n");
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify_with(r, "2fa was changed", false);
+    assert_int_equal(res.category, SD_CAT_SECURITY);
+    res = classify_with(r, "changed 2fa", false);
+    assert_int_equal(res.category, SD_CAT_SECURITY);
+    res = classify_with(r, "2fa is fine but long ago my password changed", false);
+    assert_int_equal(res.category, SD_CAT_GENERAL);
+    res = classify_with(r, "2fa被改changed", false); /* 被改 counts as 2 characters */
+    assert_int_equal(res.category, SD_CAT_SECURITY);
+    res = classify_with(r, "log me out", false);
+    assert_int_equal(res.category, SD_CAT_ACCOUNT);
+    res = classify_with(r, "out, log", false); /* within 8 but in the wrong order */
+    assert_int_equal(res.category, SD_CAT_GENERAL);
+    sd_triage_rules_free(r);
+}
+
+static void
+test_scores_tiebreak_defaults_and_scopes(void **state)
+{
+    struct sd_triage_rules *r = parse_ok("tiebreak trading deposit\n"
+                                         "default deposit 2\n"
+                                         "default trading 3\n"
+                                         "cat deposit 2 dep: deposit\n"
+                                         "cat trading 2 fee: fee\n"
+                                         "cat trading -5 nofee: no fee\n"
+                                         "prio 4 deposit how: how\n"
+                                         "prio 1 * urgent: urgent\n");
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify_with(r, "deposit", false);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    assert_int_equal(res.priority, 2);
+    res = classify_with(r, "deposit fee", false); /* tie: trading listed first */
+    assert_int_equal(res.category, SD_CAT_TRADING);
+    assert_int_equal(res.priority, 3);
+    res = classify_with(r, "how deposit fee", false); /* "how" is scoped to deposit */
+    assert_int_equal(res.priority, 3);
+    res = classify_with(r, "how deposit", false);
+    assert_int_equal(res.priority, 4);
+    assert_true(has_signal(&res, "prio:4:how"));
+    res = classify_with(r, "deposit with no fee", false); /* negative weight */
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    res = classify_with(r, "urgent how deposit", false); /* most urgent rule wins */
+    assert_int_equal(res.priority, 1);
+    assert_false(res.fund_safety);
+    sd_triage_rules_free(r);
+}
+
+static void
+test_fund_safety_rule_overrides_scores(void **state)
+{
+    struct sd_triage_rules *r = parse_ok("cat deposit 50 dep: deposit\n"
+                                         "prio 4 * how: how\n"
+                                         "fund_safety stolen: stolen & !not stolen\n");
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify_with(r, "how deposit stolen", false);
+    assert_int_equal(res.category, SD_CAT_SECURITY);
+    assert_int_equal(res.priority, 1);
+    assert_true(res.fund_safety);
+    assert_string_equal(res.signals[0], "fund_safety:stolen");
+    res = classify_with(r, "how deposit, not stolen", false);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    assert_int_equal(res.priority, 4);
+    sd_triage_rules_free(r);
+}
+
+static void
+test_signals_truncate_but_keep_vip_raise(void **state)
+{
+    char text[4096];
+    size_t off = 0;
+    struct sd_triage_rules *r;
+    struct sd_triage_result res;
+
+    (void)state;
+    for(int i = 0; i < 20; i++)
+        off += (size_t)snprintf(text + off, sizeof(text) - off, "cat deposit 1 r%02d: x\n", i);
+    r = parse_ok(text);
+    res = classify_with(r, "x", true);
+    assert_int_equal(res.n_signals, SD_TRIAGE_MAX_SIGNALS);
+    assert_string_equal(res.signals[0], "cat:deposit:r00");
+    assert_string_equal(res.signals[SD_TRIAGE_MAX_SIGNALS - 1], "vip_raise");
+    assert_int_equal(res.priority, 2); /* default 3 raised */
+    sd_triage_rules_free(r);
+}
+
+/* ---- concurrency ---------------------------------------------------------------------------- */
+
+struct worker {
+    int ok;
+};
+
+static void *
+classify_worker(void *arg)
+{
+    struct worker *w = arg;
+    static const char *texts[] = {"hacked!!", "钱没到账", "how do I turn on 2FA?"};
+    static const int prios[] = {1, 2, 4};
+
+    w->ok = 1;
+    for(int i = 0; i < 60; i++) {
+        struct sd_triage_result res;
+        const char *t = texts[i % 3];
+
+        if(sd_triage_classify(defaults, "", 0, t, strlen(t), false, &res) != SD_OK
+           || res.priority != prios[i % 3])
+            w->ok = 0;
+    }
+    return NULL;
+}
+
+static void
+test_classify_shares_rules_between_threads(void **state)
+{
+    pthread_t th[4];
+    struct worker w[4];
+
+    (void)state;
+    for(int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, classify_worker, &w[i]), 0);
+    for(int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(w[i].ok, 1);
+    }
+}
+
+/* ---- accuracy floor on the shared dev set ------------------------------------------------- */
+
+static void
+test_default_rules_meet_dev_set_targets(void **state)
+{
+    const char *path = SD_SOURCE_DIR "/../shared/data/triage-dev.jsonl";
+    FILE *f = fopen(path, "r");
+    char line[16384];
+    size_t n = 0, cat_ok = 0, prio_ok = 0, p1 = 0, p1_ok = 0;
+
+    (void)state;
+    if(!f)
+        skip(); /* the shared data set is not part of every checkout */
+    while(fgets(line, sizeof(line), f)) {
+        json_error_t je;
+        json_t *o = json_loads(line, 0, &je);
+        const char *subj, *body, *cat, *prio;
+        struct sd_triage_result res;
+
+        if(!o)
+            continue;
+        subj = json_string_value(json_object_get(o, "subject"));
+        body = json_string_value(json_object_get(o, "body"));
+        cat = json_string_value(json_object_get(o, "category"));
+        prio = json_string_value(json_object_get(o, "priority"));
+        assert_non_null(subj);
+        assert_non_null(body);
+        assert_non_null(cat);
+        assert_non_null(prio);
+        assert_int_equal(sd_triage_classify(defaults, subj, strlen(subj), body, strlen(body),
+                                            false, &res),
+                         SD_OK);
+        n++;
+        cat_ok += strcmp(cat, sd_category_name(res.category)) == 0;
+        prio_ok += prio[1] - '0' == res.priority;
+        if(strcmp(prio, "P1") == 0) {
+            p1++;
+            p1_ok += res.priority == 1;
+        }
+        json_decref(o);
+    }
+    fclose(f);
+    assert_true(n >= 100 && p1 > 0);
+    print_message("dev set: n=%zu category=%.3f priority=%.3f p1_recall=%.3f\n", n,
+                  (double)cat_ok / (double)n, (double)prio_ok / (double)n,
+                  (double)p1_ok / (double)p1);
+    assert_true(cat_ok * 100 >= n * 90);
+    assert_true(prio_ok * 100 >= n * 85);
+    assert_true(p1_ok * 100 >= p1 * 98);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_category_names_round_trip),
+        cmocka_unit_test(test_category_parse_rejects_unknown),
+        cmocka_unit_test(test_fund_safety_forces_security_p1_in_english),
+        cmocka_unit_test(test_fund_safety_forces_security_p1_in_chinese),
+        cmocka_unit_test(test_fund_safety_forces_security_p1_in_korean),
+        cmocka_unit_test(test_fund_safety_fires_even_in_a_multi_issue_ticket),
+        cmocka_unit_test(test_exchange_rumour_is_not_a_compromise),
+        cmocka_unit_test(test_2fa_how_to_is_account_p4),
+        cmocka_unit_test(test_2fa_changed_by_someone_else_is_security_p1),
+        cmocka_unit_test(test_default_rules_classify_common_tickets),
+        cmocka_unit_test(test_empty_text_is_general_p4),
+        cmocka_unit_test(test_subject_and_body_are_both_matched),
+        cmocka_unit_test(test_vip_raises_priority_one_level),
+        cmocka_unit_test(test_vip_does_not_lower_or_pass_p1),
+        cmocka_unit_test(test_invalid_utf8_is_rejected),
+        cmocka_unit_test(test_oversize_text_is_rejected),
+        cmocka_unit_test(test_signals_are_rule_names_not_ticket_text),
+        cmocka_unit_test(test_parse_reports_line_of_first_bad_line),
+        cmocka_unit_test(test_parse_limits_report_line),
+        cmocka_unit_test(test_parse_accepts_empty_and_comment_only_text),
+        cmocka_unit_test(test_rules_match_folded_text),
+        cmocka_unit_test(test_word_boundaries),
+        cmocka_unit_test(test_redaction_markers_are_ignored),
+        cmocka_unit_test(test_and_not_and_sets),
+        cmocka_unit_test(test_proximity_counts_characters_in_either_order),
+        cmocka_unit_test(test_scores_tiebreak_defaults_and_scopes),
+        cmocka_unit_test(test_fund_safety_rule_overrides_scores),
+        cmocka_unit_test(test_signals_truncate_but_keep_vip_raise),
+        cmocka_unit_test(test_classify_shares_rules_between_threads),
+        cmocka_unit_test(test_default_rules_meet_dev_set_targets),
+    };
+
+    return cmocka_run_group_tests(tests, setup_defaults, teardown_defaults);
+}

@@ -1,0 +1,463 @@
+/* sealctl commands over gRPC (--server HOST:PORT --ca FILE): the same options and the same
+ * JSON as offline mode. Each command builds its request message, calls the server, converts the
+ * reply back into the library's structs and prints it through json_out.c. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "rpc/rpc_convert.h"
+#include "sealdesk.pb-c.h"
+#include "sealdesk/clock.h"
+#include "sealdesk/rpc.h"
+
+struct reply {
+    const ProtobufCMessageDescriptor *desc;
+    ProtobufCMessage *msg; /* unary reply */
+    struct sd_buf stream;  /* concatenated ExportChunk data */
+    bool streaming;
+};
+
+static sd_err
+on_msg(void *ctx, const uint8_t *p, size_t n)
+{
+    struct reply *r = ctx;
+
+    if(r->streaming) {
+        Sealdesk__V1__ExportChunk *ch = sealdesk__v1__export_chunk__unpack(NULL, n, p);
+        sd_err err;
+
+        if(!ch)
+            return SD_E_INVALID;
+        err = sd_buf_append(&r->stream, ch->data.data, ch->data.len);
+        sealdesk__v1__export_chunk__free_unpacked(ch, NULL);
+        return err;
+    }
+    if(r->msg)
+        return SD_E_INVALID; /* a unary method answered twice */
+    r->msg = protobuf_c_message_unpack(r->desc, NULL, n, p);
+    return r->msg ? SD_OK : SD_E_INVALID;
+}
+
+/* Run one call; on a non-OK status print "STATUS: message" and return 1. */
+static int
+call(struct cli *c, const char *method, const ProtobufCMessage *req, struct reply *r)
+{
+    struct sd_grpc_client_opts o = {.target = c->server, .ca_file = c->ca,
+                                    .cert_file = c->cert, .key_file = c->cert_key};
+    struct sd_grpc_client *cl = NULL;
+    char auth[600];
+    const char *md[5] = {NULL};
+    size_t n = protobuf_c_message_get_packed_size(req);
+    uint8_t *buf = malloc(n ? n : 1);
+    char msg[256] = "";
+    int status = SD_GRPC_UNKNOWN, rc = 0;
+    sd_err err;
+
+    if(!buf)
+        return cli_fail(SD_E_NOMEM, "request");
+    protobuf_c_message_pack(req, buf);
+    if(c->token) {
+        snprintf(auth, sizeof(auth), "Bearer %s", c->token);
+        md[0] = "authorization";
+        md[1] = auth;
+    }
+    err = sd_grpc_client_connect(&cl, &o);
+    if(err != SD_OK) {
+        fprintf(stderr, "UNAVAILABLE: cannot reach %s over TLS: %s\n", c->server,
+                sd_err_str(err));
+        rc = 1;
+        goto out;
+    }
+    err = sd_grpc_client_call(cl, method, md, buf, n, on_msg, r, &status, msg, sizeof(msg));
+    if(err != SD_OK) {
+        fprintf(stderr, "UNAVAILABLE: call failed: %s\n", sd_err_str(err));
+        rc = 1;
+    } else if(status != SD_GRPC_OK) {
+        fprintf(stderr, "%s: %s\n", sd_grpc_status_name(status), msg);
+        rc = 1;
+    } else if(!r->streaming && !r->msg) {
+        fprintf(stderr, "INTERNAL: server sent no reply message\n");
+        rc = 1;
+    }
+out:
+    sd_grpc_client_close(cl);
+    explicit_bzero(auth, sizeof(auth));
+    free(buf);
+    return rc;
+}
+
+static void
+reply_free(struct reply *r)
+{
+    if(r->msg)
+        protobuf_c_message_free_unpacked(r->msg, NULL);
+    sd_buf_wipe_free(&r->stream);
+}
+
+static int
+emit_pb_ticket(struct cli *c, struct reply *r, bool full)
+{
+    struct sd_ticket t;
+    int rc;
+
+    if(sd_ticket_from_pb(&t, (Sealdesk__V1__Ticket *)r->msg) != SD_OK)
+        return cli_fail(SD_E_INVALID, "malformed ticket in reply");
+    rc = cli_emit(c, json_ticket(&t, full));
+    sd_ticket_clear(&t);
+    return rc;
+}
+
+static int
+emit_pb_list(struct cli *c, struct reply *r)
+{
+    Sealdesk__V1__TicketList *l = (Sealdesk__V1__TicketList *)r->msg;
+    json_t *a = json_array();
+
+    for(size_t i = 0; i < l->n_tickets; i++) {
+        struct sd_ticket t;
+
+        if(sd_ticket_from_pb(&t, l->tickets[i]) != SD_OK) {
+            json_decref(a);
+            return cli_fail(SD_E_INVALID, "malformed ticket in reply");
+        }
+        json_array_append_new(a, json_ticket(&t, false));
+        sd_ticket_clear(&t);
+    }
+    return cli_emit(c, a);
+}
+
+static uint64_t
+map_get(Sealdesk__V1__TicketStats__ByStatusEntry **e, size_t n, const char *key)
+{
+    for(size_t i = 0; i < n; i++) {
+        if(strcmp(e[i]->key, key) == 0)
+            return e[i]->value;
+    }
+    return 0;
+}
+
+static int
+emit_pb_stats(struct cli *c, struct reply *r)
+{
+    Sealdesk__V1__TicketStats *p = (Sealdesk__V1__TicketStats *)r->msg;
+    struct sd_stats s;
+
+    memset(&s, 0, sizeof(s));
+    s.total = p->total;
+    for(int i = SD_ST_RECEIVED; i < SD_ST_COUNT; i++)
+        s.by_status[i] = map_get(p->by_status, p->n_by_status, sd_status_name(i));
+    for(int i = 0; i < SD_CAT_COUNT; i++)
+        s.by_category[i] = map_get((Sealdesk__V1__TicketStats__ByStatusEntry **)p->by_category,
+                                   p->n_by_category, sd_category_name(i));
+    for(int i = 1; i <= 4; i++) {
+        char k[3] = {'P', (char)('0' + i), 0};
+
+        s.by_priority[i] = map_get((Sealdesk__V1__TicketStats__ByStatusEntry **)p->by_priority,
+                                   p->n_by_priority, k);
+    }
+    for(int i = SD_CH_CHAT; i < SD_CH_COUNT; i++)
+        s.by_channel[i] = map_get((Sealdesk__V1__TicketStats__ByStatusEntry **)p->by_channel,
+                                  p->n_by_channel, sd_channel_name(i));
+    s.n_first_response = p->median_first_response_seconds >= 0;
+    s.median_first_response = s.n_first_response ? (uint64_t)p->median_first_response_seconds
+                                                 : 0;
+    s.n_resolved = p->median_resolution_seconds >= 0;
+    s.median_resolution = s.n_resolved ? (uint64_t)p->median_resolution_seconds : 0;
+    s.sla_breaches = p->sla_breaches;
+    s.csat_count = p->csat_count;
+    s.csat_average = p->csat_average;
+    s.redacted = p->redacted_tickets;
+    return cli_emit(c, json_stats(&s));
+}
+
+static bool
+parse_id(const char *s, uint64_t *out)
+{
+    char *end;
+
+    if(!s || !*s || *s == '-' || *s == '+')
+        return false;
+    errno = 0;
+    *out = strtoull(s, &end, 10);
+    return !errno && !*end && *out;
+}
+
+static const char *
+opt(const struct cli *c, const char *name)
+{
+    const char *v = cli_get(c, name);
+
+    return v ? v : "";
+}
+
+#define REPLY(type_desc) {.desc = &type_desc}
+
+static int
+ticket_online(struct cli *c, int argc, char **argv)
+{
+    const char *sub = argv[0];
+    struct reply r = REPLY(sealdesk__v1__ticket__descriptor);
+    uint64_t id = 0;
+    int rc;
+
+    if(strcmp(sub, "create") == 0) {
+        Sealdesk__V1__CreateTicketRequest q = SEALDESK__V1__CREATE_TICKET_REQUEST__INIT;
+        static const char *const fields[] = {"channel", "subject", "body", "customer-name",
+                                             "customer-email", "customer-phone", "customer-uid",
+                                             "national-id", "wallets", "ip", "category",
+                                             "priority"};
+
+        for(size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+            cli_want(c, fields[i], true);
+        cli_want(c, "vip", false);
+        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+            return 2;
+        if(!cli_get(c, "channel") || !cli_get(c, "subject") || !cli_get(c, "body"))
+            return cli_usage("ticket create needs --channel, --subject and --body");
+        q.channel = (char *)opt(c, "channel");
+        q.subject = (char *)opt(c, "subject");
+        q.body = (char *)opt(c, "body");
+        q.customer_name = (char *)opt(c, "customer-name");
+        q.customer_email = (char *)opt(c, "customer-email");
+        q.customer_phone = (char *)opt(c, "customer-phone");
+        q.customer_uid = (char *)opt(c, "customer-uid");
+        q.national_id = (char *)opt(c, "national-id");
+        q.wallets = (char *)opt(c, "wallets");
+        q.ip_address = (char *)opt(c, "ip");
+        q.category = (char *)opt(c, "category");
+        q.priority = (char *)opt(c, "priority");
+        q.vip = cli_has(c, "vip");
+        rc = call(c, "/sealdesk.v1.Tickets/Create", &q.base, &r);
+        if(!rc)
+            rc = emit_pb_ticket(c, &r, false);
+        goto out;
+    }
+    if(strcmp(sub, "list") == 0 || strcmp(sub, "find") == 0) {
+        bool list = sub[0] == 'l';
+
+        r.desc = &sealdesk__v1__ticket_list__descriptor;
+        if(list) {
+            Sealdesk__V1__ListTicketsRequest q = SEALDESK__V1__LIST_TICKETS_REQUEST__INIT;
+
+            cli_want(c, "status", true);
+            cli_want(c, "category", true);
+            cli_want(c, "assignee", true);
+            if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+                return 2;
+            q.status = (char *)opt(c, "status");
+            q.category = (char *)opt(c, "category");
+            q.assignee = (char *)opt(c, "assignee");
+            rc = call(c, "/sealdesk.v1.Tickets/List", &q.base, &r);
+        } else {
+            Sealdesk__V1__FindTicketsRequest q = SEALDESK__V1__FIND_TICKETS_REQUEST__INIT;
+
+            cli_want(c, "customer-email", true);
+            cli_want(c, "customer-uid", true);
+            cli_want(c, "customer-phone", true);
+            if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+                return 2;
+            if(cli_has(c, "customer-email") + cli_has(c, "customer-uid") +
+                   cli_has(c, "customer-phone") != 1)
+                return cli_usage("ticket find needs exactly one of --customer-email, "
+                                 "--customer-uid, --customer-phone");
+            q.customer_email = (char *)opt(c, "customer-email");
+            q.customer_uid = (char *)opt(c, "customer-uid");
+            q.customer_phone = (char *)opt(c, "customer-phone");
+            rc = call(c, "/sealdesk.v1.Tickets/Find", &q.base, &r);
+        }
+        if(!rc)
+            rc = emit_pb_list(c, &r);
+        goto out;
+    }
+    if(strcmp(sub, "get") == 0) {
+        cli_want(c, "unmask", false);
+        cli_want(c, "reason", true);
+    } else if(strcmp(sub, "status") == 0) {
+        cli_want(c, "to", true);
+    } else if(strcmp(sub, "assign") == 0) {
+        cli_want(c, "agent", true);
+    } else if(strcmp(sub, "comment") == 0) {
+        cli_want(c, "body", true);
+        cli_want(c, "internal", false);
+    } else if(strcmp(sub, "rate") == 0) {
+        cli_want(c, "csat", true);
+    } else {
+        return cli_usage("unknown ticket command");
+    }
+    if(!cli_parse(c, argc - 1, argv + 1))
+        return 2;
+    if(c->n_pos != 1 || !parse_id(c->pos[0], &id))
+        return cli_usage("expected one ticket ID (a positive integer)");
+    if(strcmp(sub, "get") == 0) {
+        Sealdesk__V1__GetTicketRequest q = SEALDESK__V1__GET_TICKET_REQUEST__INIT;
+
+        q.id = id;
+        q.unmask = cli_has(c, "unmask");
+        q.reason = (char *)opt(c, "reason");
+        rc = call(c, "/sealdesk.v1.Tickets/Get", &q.base, &r);
+        if(!rc)
+            rc = emit_pb_ticket(c, &r, true);
+    } else if(strcmp(sub, "status") == 0) {
+        Sealdesk__V1__TransitionRequest q = SEALDESK__V1__TRANSITION_REQUEST__INIT;
+
+        if(!cli_get(c, "to"))
+            return cli_usage("ticket status needs --to");
+        q.id = id;
+        q.to = (char *)opt(c, "to");
+        rc = call(c, "/sealdesk.v1.Tickets/Transition", &q.base, &r);
+    } else if(strcmp(sub, "assign") == 0) {
+        Sealdesk__V1__AssignRequest q = SEALDESK__V1__ASSIGN_REQUEST__INIT;
+
+        if(!cli_get(c, "agent"))
+            return cli_usage("ticket assign needs --agent");
+        q.id = id;
+        q.agent = (char *)opt(c, "agent");
+        rc = call(c, "/sealdesk.v1.Tickets/Assign", &q.base, &r);
+    } else if(strcmp(sub, "comment") == 0) {
+        Sealdesk__V1__CommentRequest q = SEALDESK__V1__COMMENT_REQUEST__INIT;
+
+        if(!cli_get(c, "body"))
+            return cli_usage("ticket comment needs --body");
+        q.id = id;
+        q.body = (char *)opt(c, "body");
+        q.internal = cli_has(c, "internal");
+        rc = call(c, "/sealdesk.v1.Tickets/Comment", &q.base, &r);
+    } else {
+        Sealdesk__V1__RateRequest q = SEALDESK__V1__RATE_REQUEST__INIT;
+        const char *v = opt(c, "csat");
+
+        if(strlen(v) != 1 || v[0] < '1' || v[0] > '5')
+            return cli_fail(SD_E_INVALID, "--csat must be 1..5");
+        q.id = id;
+        q.csat = (uint32_t)(v[0] - '0');
+        rc = call(c, "/sealdesk.v1.Tickets/Rate", &q.base, &r);
+    }
+    if(!rc && strcmp(sub, "get") != 0)
+        rc = emit_pb_ticket(c, &r, false);
+out:
+    reply_free(&r);
+    return rc;
+}
+
+static int
+audit_online(struct cli *c, int argc, char **argv)
+{
+    struct reply r = {.streaming = true};
+    Sealdesk__V1__ExportRequest q = SEALDESK__V1__EXPORT_REQUEST__INIT;
+    FILE *f;
+    int rc;
+
+    cli_want(c, "out", true);
+    cli_want(c, "from", true);
+    if(argc < 1 || strcmp(argv[0], "export") != 0 || !cli_parse(c, argc - 1, argv + 1) ||
+       !cli_get(c, "out"))
+        return cli_usage("audit export --out FILE [--from I]");
+    if(cli_get(c, "from") && !parse_id(cli_get(c, "from"), &q.from) &&
+       strcmp(cli_get(c, "from"), "0") != 0)
+        return cli_fail(SD_E_INVALID, "--from must be an entry index");
+    rc = call(c, "/sealdesk.v1.Audit/Export", &q.base, &r);
+    if(rc)
+        goto out;
+    f = fopen(cli_get(c, "out"), "wxb");
+    if(!f) {
+        rc = cli_fail(errno == EEXIST ? SD_E_CONFLICT : SD_E_IO, "cannot create output file");
+        goto out;
+    }
+    if(fwrite(r.stream.data, 1, r.stream.len, f) != r.stream.len || fclose(f) != 0) {
+        rc = cli_fail(SD_E_IO, "write output file");
+        goto out;
+    }
+    json_t *j = json_object();
+
+    json_object_set_new(j, "out", json_string(cli_get(c, "out")));
+    json_object_set_new(j, "bytes", json_integer((json_int_t)r.stream.len));
+    rc = cli_emit(c, j);
+out:
+    reply_free(&r);
+    return rc;
+}
+
+int
+cmd_online(struct cli *c, int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    int rc = 2;
+
+    if(!c->ca)
+        return cli_usage("--ca FILE (or SEALDESK_CA) is required with --server");
+    if(strcmp(cmd, "ticket") == 0) {
+        if(argc < 2)
+            return cli_usage("ticket needs a subcommand");
+        return ticket_online(c, argc - 1, argv + 1);
+    }
+    if(strcmp(cmd, "audit") == 0)
+        return audit_online(c, argc - 1, argv + 1);
+    if(strcmp(cmd, "queue") == 0) {
+        Sealdesk__V1__ClaimNextRequest q = SEALDESK__V1__CLAIM_NEXT_REQUEST__INIT;
+        struct reply r = REPLY(sealdesk__v1__ticket__descriptor);
+
+        cli_want(c, "agent", true);
+        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2) ||
+           !cli_get(c, "agent"))
+            return cli_usage("queue claim --agent A");
+        q.agent = (char *)opt(c, "agent");
+        rc = call(c, "/sealdesk.v1.Tickets/ClaimNext", &q.base, &r);
+        if(!rc)
+            rc = emit_pb_ticket(c, &r, false);
+        reply_free(&r);
+    } else if(strcmp(cmd, "sla") == 0) {
+        Sealdesk__V1__OverdueRequest q = SEALDESK__V1__OVERDUE_REQUEST__INIT;
+        struct reply r = REPLY(sealdesk__v1__ticket_list__descriptor);
+
+        cli_want(c, "now", true);
+        if(argc < 2 || strcmp(argv[1], "overdue") != 0 || !cli_parse(c, argc - 2, argv + 2))
+            return cli_usage("sla overdue [--now RFC3339]");
+        q.now = (char *)opt(c, "now");
+        rc = call(c, "/sealdesk.v1.Tickets/Overdue", &q.base, &r);
+        if(!rc)
+            rc = emit_pb_list(c, &r);
+        reply_free(&r);
+    } else if(strcmp(cmd, "stats") == 0) {
+        Sealdesk__V1__StatsRequest q = SEALDESK__V1__STATS_REQUEST__INIT;
+        struct reply r = REPLY(sealdesk__v1__ticket_stats__descriptor);
+
+        cli_want(c, "now", true);
+        if(!cli_parse(c, argc - 1, argv + 1))
+            return 2;
+        q.now = (char *)opt(c, "now");
+        rc = call(c, "/sealdesk.v1.Tickets/Stats", &q.base, &r);
+        if(!rc)
+            rc = emit_pb_stats(c, &r);
+        reply_free(&r);
+    } else if(strcmp(cmd, "triage") == 0) {
+        Sealdesk__V1__TriageRequest q = SEALDESK__V1__TRIAGE_REQUEST__INIT;
+        struct reply r = REPLY(sealdesk__v1__triage_result__descriptor);
+        struct sd_triage_result t;
+        enum sd_category cat = SD_CAT_GENERAL;
+
+        cli_want(c, "text", true);
+        cli_want(c, "vip", false);
+        if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "text"))
+            return cli_usage("triage --text T [--vip]");
+        q.text = (char *)opt(c, "text");
+        q.vip = cli_has(c, "vip");
+        rc = call(c, "/sealdesk.v1.Tickets/Triage", &q.base, &r);
+        if(!rc) {
+            Sealdesk__V1__TriageResult *p = (Sealdesk__V1__TriageResult *)r.msg;
+
+            memset(&t, 0, sizeof(t));
+            sd_category_parse(&cat, p->category);
+            t.category = cat;
+            sd_priority_parse(&t.priority, p->priority);
+            t.fund_safety = p->fund_safety;
+            for(size_t i = 0; i < p->n_signals && i < SD_TRIAGE_MAX_SIGNALS; i++)
+                snprintf(t.signals[t.n_signals++], sizeof(t.signals[0]), "%s", p->signals[i]);
+            rc = cli_emit(c, json_triage(&t));
+        }
+        reply_free(&r);
+    } else {
+        return cli_usage("unknown command (online mode)");
+    }
+    return rc;
+}

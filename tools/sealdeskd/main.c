@@ -1,0 +1,206 @@
+/* sealdeskd: the sealdesk gRPC server. Reads the config file and flags (flags win), turns off
+ * core dumps, opens the desk, serves sd_rpc_dispatch over src/server until SIGTERM/SIGINT,
+ * then finishes in-flight calls and closes the desk. Exit 0 after a graceful stop, 1 when
+ * start-up fails (one-line reason on stderr), 2 on a usage error. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include "sealdesk/crypto.h"
+#include "sealdesk/desk.h"
+#include "sealdesk/rpc.h"
+#include "sealdesk/server.h"
+
+static const char usage[] =
+    "usage: sealdeskd [--config FILE] [--listen ADDR:PORT] [--cert F] [--key F]\n"
+    "                 [--client-ca F] [--require-client-cert] [--workers N]\n"
+    "                 [--data DIR] [--key-file F]\n"
+    "  --config FILE          `key = value` lines (listen, cert, key, client-ca,\n"
+    "                         require-client-cert, workers, max-conns, idle-timeout-ms,\n"
+    "                         data, key-file); flags override the file\n"
+    "  --listen ADDR:PORT     default 127.0.0.1:7443; port 0 picks a free port;\n"
+    "                         a non-loopback address needs --require-client-cert\n"
+    "  --cert F / --key F     server certificate chain and private key (PEM)\n"
+    "  --client-ca F          verify client certificates against this CA (mTLS)\n"
+    "  --require-client-cert  refuse clients without a valid certificate\n"
+    "  --workers N            threads running calls (default 4)\n"
+    "  --data DIR             sealdesk data directory (from `sealctl --offline init`)\n"
+    "  --key-file F           master key file (default DIR/master.key)\n"
+    "prints `sealdeskd listening on HOST:PORT` on stderr once serving;\n"
+    "SIGTERM or SIGINT stops it gracefully. exit: 0 stopped, 1 start-up failed, 2 usage\n";
+
+static struct sd_server *volatile g_server;
+
+static void
+on_signal(int sig)
+{
+    struct sd_server *s = g_server;
+
+    (void)sig;
+    if(s)
+        sd_server_stop(s); /* async-signal-safe */
+}
+
+static int
+fail(const char *what, sd_err err)
+{
+    fprintf(stderr, "sealdeskd: %s: %s\n", what, sd_err_str(err));
+    return 1;
+}
+
+/* Flags are collected first so that --config, wherever it appears, is applied before them. */
+struct flag {
+    const char *key;
+    const char *value;
+};
+
+int
+main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"listen", required_argument, NULL, 'l'},
+        {"cert", required_argument, NULL, 'C'},
+        {"key", required_argument, NULL, 'K'},
+        {"client-ca", required_argument, NULL, 'a'},
+        {"require-client-cert", no_argument, NULL, 'r'},
+        {"workers", required_argument, NULL, 'w'},
+        {"data", required_argument, NULL, 'd'},
+        {"key-file", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct flag flags[32];
+    size_t nflags = 0;
+    const char *config = NULL;
+    struct sd_srv_config cfg;
+    struct sd_desk_opts dopts;
+    struct sd_desk *desk = NULL;
+    struct sd_server *srv = NULL;
+    struct rlimit no_core = {0, 0};
+    struct sigaction sa;
+    char host[128];
+    const char *colon;
+    sd_err err;
+    int opt;
+    int rc = 1;
+
+    while((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        const char *key = NULL;
+
+        switch(opt) {
+        case 'c': config = optarg; continue;
+        case 'l': key = "listen"; break;
+        case 'C': key = "cert"; break;
+        case 'K': key = "key"; break;
+        case 'a': key = "client-ca"; break;
+        case 'r': key = "require-client-cert"; break;
+        case 'w': key = "workers"; break;
+        case 'd': key = "data"; break;
+        case 'k': key = "key-file"; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+        if(nflags == sizeof(flags) / sizeof(flags[0])) {
+            fputs("sealdeskd: too many options\n", stderr);
+            return 2;
+        }
+        flags[nflags].key = key;
+        flags[nflags].value = opt == 'r' ? "true" : optarg;
+        nflags++;
+    }
+    if(optind != argc) {
+        fprintf(stderr, "sealdeskd: unexpected argument '%s'\n", argv[optind]);
+        fputs(usage, stderr);
+        return 2;
+    }
+
+    /* Secrets live in this process: no core files, no ptrace by other users' tools. */
+    if(setrlimit(RLIMIT_CORE, &no_core) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+        fputs("sealdeskd: cannot disable core dumps\n", stderr);
+        return 1;
+    }
+    if(sd_crypto_init() != SD_OK) {
+        fputs("sealdeskd: libsodium initialisation failed\n", stderr);
+        return 1;
+    }
+
+    sd_srv_config_defaults(&cfg);
+    if(config) {
+        unsigned line = 0;
+
+        err = sd_srv_config_load(&cfg, config, &line);
+        if(err != SD_OK) {
+            if(line)
+                fprintf(stderr, "sealdeskd: %s line %u: %s\n", config, line, sd_err_str(err));
+            else
+                fprintf(stderr, "sealdeskd: %s: %s\n", config, sd_err_str(err));
+            return 1;
+        }
+    }
+    for(size_t i = 0; i < nflags; i++) {
+        if(sd_srv_config_set(&cfg, flags[i].key, flags[i].value) != SD_OK) {
+            fprintf(stderr, "sealdeskd: bad value for --%s\n", flags[i].key);
+            return 2;
+        }
+    }
+    if(!cfg.data[0] || !cfg.cert_file[0] || !cfg.key_file[0]) {
+        fputs("sealdeskd: --data, --cert and --key are required\n", stderr);
+        return 1;
+    }
+    if(cfg.require_client_cert && !cfg.client_ca_file[0]) {
+        fputs("sealdeskd: --require-client-cert needs --client-ca\n", stderr);
+        return 1;
+    }
+
+    memset(&dopts, 0, sizeof(dopts));
+    dopts.dir = cfg.data;
+    dopts.key_file = cfg.key_path[0] ? cfg.key_path : NULL;
+    err = sd_desk_open(&desk, &dopts);
+    if(err != SD_OK)
+        return fail("cannot open the data directory", err);
+
+    err = sd_server_new(&srv, &cfg, sd_rpc_dispatch, desk);
+    if(err != SD_OK) {
+        if(err == SD_E_DENIED)
+            fputs("sealdeskd: refusing a non-loopback listen address without "
+                  "--require-client-cert\n", stderr);
+        else if(err == SD_E_CRYPTO)
+            fputs("sealdeskd: unusable certificate, key or client CA\n", stderr);
+        else if(err == SD_E_IO)
+            fprintf(stderr, "sealdeskd: cannot listen on %s\n", cfg.listen);
+        else
+            fail("cannot start the server", err);
+        goto out;
+    }
+
+    g_server = srv;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+
+    colon = cfg.listen[0] == '[' ? strchr(cfg.listen, ']') + 1 : strrchr(cfg.listen, ':');
+    snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg.listen), cfg.listen);
+    fprintf(stderr, "sealdeskd listening on %s:%d\n", host, sd_server_port(srv));
+    fflush(stderr);
+
+    err = sd_server_run(srv);
+    if(err != SD_OK) {
+        fail("server stopped on an error", err);
+        goto out;
+    }
+    rc = 0;
+out:
+    g_server = NULL;
+    sd_server_free(srv);
+    sd_desk_close(desk);
+    return rc;
+}
