@@ -81,10 +81,14 @@ sd_err sd_desk_init(const struct sd_desk_opts *o);
 sd_err sd_desk_open(struct sd_desk **out, const struct sd_desk_opts *o);
 void sd_desk_close(struct sd_desk *d);
 
-/* Who is acting, for audit entries and timeline. name must be a valid agent name. */
+/* Who is acting, for audit entries, timeline and object-level checks. name must be a valid
+ * agent name; roles is a set of enum sd_role (authz.h): SD_ROLE_SYSTEM for the local operator.
+ * Which role may call which operation is decided before the desk is called (sd_policy_allows);
+ * the desk adds the checks that need the object (own tickets, unmask, self-approval). */
 struct sd_actor {
     const char *name;
     const char *request_id; /* may be NULL */
+    unsigned roles;
 };
 
 struct sd_ticket_new {
@@ -235,6 +239,28 @@ sd_err sd_desk_audit_consistency(struct sd_desk *d, uint64_t m, uint64_t *n,
                                  uint8_t root_n[32]);
 /* The audit public key (for verifiers). */
 sd_err sd_desk_audit_pk(struct sd_desk *d, uint8_t pk[32]);
+
+/* ---- access (desk/access.c): users and sessions with their audit entries ---- */
+struct sd_session;
+struct sd_user;
+/* Validate a session token (and certificate binding) and refresh its idle timer. Every
+ * failure is SD_E_UNAUTH. */
+sd_err sd_desk_session(struct sd_desk *d, const char *token, const char *cert_fingerprint,
+                       struct sd_session *out);
+/* Login; audited whatever the outcome (the failure counter persists). */
+sd_err sd_desk_login(struct sd_desk *d, const char *name, const char *password,
+                     const char *totp, const char *cert_fingerprint, const char *request_id,
+                     char token[65], uint64_t *expires_at, unsigned *roles);
+sd_err sd_desk_logout(struct sd_desk *d, const struct sd_actor *a, const char *token);
+/* User administration (security_admin), audited. password/totp_uri as sd_user_add. */
+sd_err sd_desk_user_add(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                        unsigned roles, bool no_totp, const char *cert_fingerprint,
+                        char password[129], char totp_uri[256]);
+sd_err sd_desk_user_set_disabled(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                                 bool disabled, struct sd_user *out);
+sd_err sd_desk_user_revoke(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                           struct sd_user *out);
+sd_err sd_desk_user_list(struct sd_desk *d, struct sd_user **out, size_t *n);
 
 /* Mask a PII value for display: "a***@example.com", "+82******5678", ... Appends to out. */
 sd_err sd_mask(struct sd_buf *out, enum sd_field f, const char *v, size_t n);

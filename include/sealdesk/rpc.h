@@ -44,6 +44,7 @@ struct sd_rpc_call {
     const uint8_t *req;        /* the single request message (unary and server-streaming) */
     size_t req_len;
     const char *peer_subject;  /* verified mTLS client certificate subject, or NULL */
+    const char *peer_fingerprint; /* its SHA-256 (DER), lower-case hex, or NULL */
     const char *authorization; /* "authorization" metadata value, or NULL */
     const char *request_id;    /* "x-request-id" metadata, or NULL */
     uint64_t deadline_ms;      /* absolute CLOCK_MONOTONIC ms from grpc-timeout, 0 = none */
@@ -91,6 +92,9 @@ sd_err sd_grpc_timeout_parse(const char *v, uint64_t *ms);
 struct sd_desk;
 /* app for sd_rpc_dispatch is a struct sd_desk *. */
 void sd_rpc_dispatch(void *app, struct sd_rpc_call *c);
+/* The dispatch table, for tests that must cover every RPC: path of method i (static), NULL
+ * past the end. */
+const char *sd_rpc_method_path(size_t i);
 
 /* ---- client (client.c) ---- */
 struct sd_grpc_client;

@@ -10,6 +10,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "desk_int.h"
+#include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/keystore.h"
 #include "sealdesk/log.h"
@@ -91,6 +92,39 @@ check_field(enum sd_field f, const char *v)
         }
         return SD_OK;
     default: return SD_OK;
+    }
+}
+
+/* Object-level rule of DESIGN.md "Roles": an agent (without supervisor or compliance) works
+ * only on tickets that are theirs or still unassigned. */
+static sd_err
+may_touch(const struct sd_actor *a, const sd_trec *r)
+{
+    unsigned wide = SD_ROLE_SUPERVISOR | SD_ROLE_COMPLIANCE | SD_ROLE_SYSTEM;
+
+    if(a->roles & wide)
+        return SD_OK;
+    if(r->assignee[0] == 0 || strcmp(r->assignee, a->name) == 0)
+        return SD_OK;
+    return SD_E_DENIED;
+}
+
+/* Unmask: the assignee, supervisors and compliance, with a reason, within the hourly limit
+ * (charged in the same txn as the read, so a refused read costs nothing). */
+static sd_err
+may_unmask(struct sd_txn *t, const struct sd_actor *a, const sd_trec *r, const char *reason)
+{
+    if(a->roles & SD_ROLE_SYSTEM)
+        return SD_OK;
+    if(!reason || !*reason)
+        return SD_E_INVALID;
+    if(!(a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_COMPLIANCE)) &&
+       !(r->assignee[0] && strcmp(r->assignee, a->name) == 0))
+        return SD_E_DENIED;
+    switch(sd_auth_unmask_charge(t, a->name, sd_clock_now())) {
+    case SD_OK: return SD_OK;
+    case SD_E_LIMIT: return SD_E_LIMIT;
+    default: return SD_E_DENIED; /* not a known user: no unmask */
     }
 }
 
@@ -425,6 +459,9 @@ sd_ticket_get(struct sd_desk *d, const struct sd_actor *a, uint64_t id, bool unm
     SD_CHECK_ARG(!reason || sd_text_valid(reason, strlen(reason)));
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_trec_load(t, id, &r));
+    SD_TRY(may_touch(a, r));
+    if(unmask)
+        SD_TRY(may_unmask(t, a, r, reason));
     sd_trec_meta(out, r);
     SD_TRY(open_dkey(d, t, r, &dk, &out->shredded));
     SD_TRY(read_fields(r, dk, unmask, out));
@@ -456,6 +493,7 @@ mutate_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_
     sd_err err = SD_OK;
 
     SD_TRY(sd_trec_load(t, id, &r));
+    SD_TRY(may_touch(a, r));
     SD_TRY(sd_trec_unindex(t, r));
     r->updated_at = sd_clock_now();
     SD_TRY(fn(d, t, a, r, ctx, &action));

@@ -1,7 +1,7 @@
-/* Method dispatch: decode the request protobuf, call the desk, encode the reply, map sd_err to
- * a gRPC status. The only file of src/rpc that knows about tickets; the transport hands it
- * complete calls on a worker thread. Until the Access issue lands, the actor is the verified
- * mTLS client certificate's CN ("cert:<cn>") or "anonymous". */
+/* Method dispatch: authenticate the session, apply the role x operation policy, decode the
+ * request protobuf, call the desk, encode the reply, map sd_err to a gRPC status. The only file
+ * of src/rpc that knows about tickets; the transport hands it complete calls on a worker
+ * thread. Every method but Auth/Login and Health needs `authorization: Bearer <token>`. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "rpc_convert.h"
 #include "sealdesk.pb-c.h"
 #include "sealdesk/audit.h"
+#include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/desk.h"
 #include "sealdesk/log.h"
@@ -24,7 +25,19 @@ struct ctx {
     struct sd_actor actor;
     char actor_name[SD_MAX_AGENT + 1];
     char request_id[65];
+    const char *token;       /* the session token of this call (borrowed) */
+    const char *fingerprint; /* verified client certificate, or NULL */
 };
+
+/* Operation-level check beyond the method's own (e.g. Get with unmask). */
+static bool
+allowed(struct ctx *x, struct sd_rpc_call *c, enum sd_op op)
+{
+    if(sd_policy_allows(x->actor.roles, op))
+        return true;
+    sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED, "role may not %s", sd_op_name(op));
+    return false;
+}
 
 static void
 reply(struct sd_rpc_call *c, const ProtobufCMessage *m)
@@ -174,12 +187,26 @@ tickets_get(struct ctx *x, struct sd_rpc_call *c)
     struct sd_ticket t;
     sd_err err;
 
+    if(r->unmask && !allowed(x, c, SD_OP_TICKET_UNMASK))
+        goto out;
+    if(r->unmask && empty(r->reason)) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unmask needs a reason");
+        goto out;
+    }
     err = sd_ticket_get(x->d, &x->actor, r->id, r->unmask, empty(r->reason) ? NULL : r->reason,
                         &t);
-    if(err == SD_E_CRYPTO)
+    if(err == SD_E_DENIED)
+        sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
+                           r->unmask ? "unmask is for the assignee, supervisors and compliance"
+                                     : "agents see their own and queued tickets only");
+    else if(err == SD_E_LIMIT)
+        sd_rpc_call_status(c, SD_GRPC_RESOURCE_EXHAUSTED, "unmask limit reached (%d per hour)",
+                           SD_UNMASK_PER_HOUR);
+    else if(err == SD_E_CRYPTO)
         sd_rpc_call_status(c, SD_GRPC_DATA_LOSS, "ticket data failed its integrity check");
     else
         reply_ticket(c, err, &t, true, "get");
+out:
     sealdesk__v1__get_ticket_request__free_unpacked(r, NULL);
 }
 
@@ -566,64 +593,231 @@ health_check(struct ctx *x, struct sd_rpc_call *c)
     reply(c, &pb.base);
 }
 
+static void
+auth_login(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__LoginRequest, sealdesk__v1__login_request, r);
+    Sealdesk__V1__LoginResponse pb = SEALDESK__V1__LOGIN_RESPONSE__INIT;
+    char token[SD_TOKEN_HEX + 1], exp[32], roles[96];
+    uint64_t expires = 0;
+    unsigned rmask = 0;
+    sd_err err;
+
+    err = sd_desk_login(x->d, r->name, r->password, r->totp, x->fingerprint,
+                        x->actor.request_id, token, &expires, &rmask);
+    if(err == SD_E_UNAUTH) {
+        sd_rpc_call_status(c, SD_GRPC_UNAUTHENTICATED, "bad credentials");
+    } else if(err == SD_E_DENIED) {
+        sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED, "account locked or disabled");
+    } else if(err != SD_OK) {
+        fail(c, err, "login");
+    } else {
+        sd_time_format(exp, sizeof(exp), expires);
+        sd_roles_format(roles, sizeof(roles), rmask);
+        pb.token = token;
+        pb.expires_at = exp;
+        pb.user = r->name;
+        pb.roles = roles;
+        reply(c, &pb.base);
+    }
+    sodium_memzero(token, sizeof(token));
+    if(r->password)
+        sodium_memzero(r->password, strlen(r->password));
+    sealdesk__v1__login_request__free_unpacked(r, NULL);
+}
+
+static void
+auth_logout(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__LogoutRequest, sealdesk__v1__logout_request, r);
+    Sealdesk__V1__LogoutResponse pb = SEALDESK__V1__LOGOUT_RESPONSE__INIT;
+    sd_err err = sd_desk_logout(x->d, &x->actor, x->token);
+
+    if(err != SD_OK)
+        fail(c, err, "logout");
+    else
+        reply(c, &pb.base);
+    sealdesk__v1__logout_request__free_unpacked(r, NULL);
+}
+
+static void
+user_reply(struct sd_rpc_call *c, sd_err err, const struct sd_user *u, const char *what)
+{
+    Sealdesk__V1__UserInfo pb = SEALDESK__V1__USER_INFO__INIT;
+    char roles[96], created[32], locked[32];
+
+    if(err != SD_OK) {
+        fail(c, err, what);
+        return;
+    }
+    sd_roles_format(roles, sizeof(roles), u->roles);
+    sd_time_format(created, sizeof(created), u->created_at);
+    sd_time_format(locked, sizeof(locked), u->locked_until);
+    pb.name = (char *)u->name;
+    pb.roles = roles;
+    pb.disabled = u->disabled;
+    pb.totp = u->totp;
+    pb.created_at = created;
+    pb.failed_logins = u->failed_logins;
+    pb.locked_until = locked;
+    reply(c, &pb.base);
+}
+
+static void
+admin_add_user(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__AddUserRequest, sealdesk__v1__add_user_request, r);
+    Sealdesk__V1__AddUserResponse pb = SEALDESK__V1__ADD_USER_RESPONSE__INIT;
+    char password[SD_PASSWORD_MAX + 1], uri[256], roles[96];
+    unsigned mask;
+    sd_err err;
+
+    if(sd_roles_parse(&mask, r->roles) != SD_OK) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown role");
+        goto out;
+    }
+    err = sd_desk_user_add(x->d, &x->actor, r->name, mask, r->no_totp,
+                           empty(r->cert_fingerprint) ? NULL : r->cert_fingerprint, password,
+                           uri);
+    if(err == SD_E_CONFLICT) {
+        sd_rpc_call_status(c, SD_GRPC_ALREADY_EXISTS, "user exists");
+    } else if(err == SD_E_INVALID) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
+                           "bad name or roles (supervisor, compliance, security_admin need TOTP)");
+    } else if(err != SD_OK) {
+        fail(c, err, "add user");
+    } else {
+        sd_roles_format(roles, sizeof(roles), mask);
+        pb.name = r->name;
+        pb.roles = roles;
+        pb.password = password;
+        pb.totp_uri = uri;
+        reply(c, &pb.base);
+        sodium_memzero(password, sizeof(password));
+        sodium_memzero(uri, sizeof(uri));
+    }
+out:
+    sealdesk__v1__add_user_request__free_unpacked(r, NULL);
+}
+
+static void
+admin_set_disabled(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__SetUserDisabledRequest, sealdesk__v1__set_user_disabled_request, r);
+    struct sd_user u;
+
+    user_reply(c, sd_desk_user_set_disabled(x->d, &x->actor, r->name, r->disabled, &u), &u,
+               "set disabled");
+    sealdesk__v1__set_user_disabled_request__free_unpacked(r, NULL);
+}
+
+static void
+admin_revoke(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__RevokeSessionsRequest, sealdesk__v1__revoke_sessions_request, r);
+    struct sd_user u;
+
+    user_reply(c, sd_desk_user_revoke(x->d, &x->actor, r->name, &u), &u, "revoke sessions");
+    sealdesk__v1__revoke_sessions_request__free_unpacked(r, NULL);
+}
+
+static void
+admin_list_users(struct ctx *x, struct sd_rpc_call *c)
+{
+    UNPACK(Sealdesk__V1__ListUsersRequest, sealdesk__v1__list_users_request, r);
+    Sealdesk__V1__UserList pb = SEALDESK__V1__USER_LIST__INIT;
+    struct sd_arena a = {0};
+    struct sd_user *users = NULL;
+    size_t n = 0;
+    sd_err err = sd_desk_user_list(x->d, &users, &n);
+
+    if(err == SD_OK) {
+        pb.users = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.users));
+        err = pb.users ? SD_OK : SD_E_NOMEM;
+    }
+    for(size_t i = 0; err == SD_OK && i < n; i++) {
+        Sealdesk__V1__UserInfo *u = sd_arena_alloc(&a, sizeof(*u));
+        char roles[96];
+
+        if(!u) {
+            err = SD_E_NOMEM;
+            break;
+        }
+        sealdesk__v1__user_info__init(u);
+        sd_roles_format(roles, sizeof(roles), users[i].roles);
+        u->name = users[i].name;
+        u->roles = sd_arena_strndup(&a, roles, strlen(roles));
+        u->disabled = users[i].disabled;
+        u->totp = users[i].totp;
+        u->failed_logins = users[i].failed_logins;
+        pb.users[pb.n_users++] = u;
+    }
+    if(err != SD_OK)
+        fail(c, err, "list users");
+    else
+        reply(c, &pb.base);
+    sd_arena_free(&a);
+    free(users);
+    sealdesk__v1__list_users_request__free_unpacked(r, NULL);
+}
+
 static const struct method {
     const char *path;
     void (*fn)(struct ctx *x, struct sd_rpc_call *c);
+    enum sd_op op;
+    bool public; /* callable without a session */
 } methods[] = {
-    {"/sealdesk.v1.Tickets/Create", tickets_create},
-    {"/sealdesk.v1.Tickets/Get", tickets_get},
-    {"/sealdesk.v1.Tickets/List", tickets_list},
-    {"/sealdesk.v1.Tickets/Find", tickets_find},
-    {"/sealdesk.v1.Tickets/Transition", tickets_transition},
-    {"/sealdesk.v1.Tickets/Assign", tickets_assign},
-    {"/sealdesk.v1.Tickets/Comment", tickets_comment},
-    {"/sealdesk.v1.Tickets/Rate", tickets_rate},
-    {"/sealdesk.v1.Tickets/ClaimNext", tickets_claim},
-    {"/sealdesk.v1.Tickets/Overdue", tickets_overdue},
-    {"/sealdesk.v1.Tickets/Stats", tickets_stats},
-    {"/sealdesk.v1.Tickets/Triage", tickets_triage},
-    {"/sealdesk.v1.Audit/GetCheckpoint", audit_checkpoint},
-    {"/sealdesk.v1.Audit/GetInclusionProof", audit_inclusion},
-    {"/sealdesk.v1.Audit/GetConsistencyProof", audit_consistency},
-    {"/sealdesk.v1.Audit/Export", audit_export},
-    {"/grpc.health.v1.Health/Check", health_check},
+    {"/sealdesk.v1.Tickets/Create", tickets_create, SD_OP_TICKET_CREATE, false},
+    {"/sealdesk.v1.Tickets/Get", tickets_get, SD_OP_TICKET_GET, false},
+    {"/sealdesk.v1.Tickets/List", tickets_list, SD_OP_TICKET_LIST, false},
+    {"/sealdesk.v1.Tickets/Find", tickets_find, SD_OP_TICKET_FIND, false},
+    {"/sealdesk.v1.Tickets/Transition", tickets_transition, SD_OP_TICKET_TRANSITION, false},
+    {"/sealdesk.v1.Tickets/Assign", tickets_assign, SD_OP_TICKET_ASSIGN, false},
+    {"/sealdesk.v1.Tickets/Comment", tickets_comment, SD_OP_TICKET_COMMENT, false},
+    {"/sealdesk.v1.Tickets/Rate", tickets_rate, SD_OP_TICKET_RATE, false},
+    {"/sealdesk.v1.Tickets/ClaimNext", tickets_claim, SD_OP_QUEUE_CLAIM, false},
+    {"/sealdesk.v1.Tickets/Overdue", tickets_overdue, SD_OP_SLA_OVERDUE, false},
+    {"/sealdesk.v1.Tickets/Stats", tickets_stats, SD_OP_STATS, false},
+    {"/sealdesk.v1.Tickets/Triage", tickets_triage, SD_OP_TRIAGE, false},
+    {"/sealdesk.v1.Audit/GetCheckpoint", audit_checkpoint, SD_OP_AUDIT_READ, false},
+    {"/sealdesk.v1.Audit/GetInclusionProof", audit_inclusion, SD_OP_AUDIT_READ, false},
+    {"/sealdesk.v1.Audit/GetConsistencyProof", audit_consistency, SD_OP_AUDIT_READ, false},
+    {"/sealdesk.v1.Audit/Export", audit_export, SD_OP_AUDIT_EXPORT, false},
+    {"/sealdesk.v1.Auth/Login", auth_login, SD_OP_SESSION, true},
+    {"/sealdesk.v1.Auth/Logout", auth_logout, SD_OP_SESSION, false},
+    {"/sealdesk.v1.Admin/AddUser", admin_add_user, SD_OP_USER_ADMIN, false},
+    {"/sealdesk.v1.Admin/SetUserDisabled", admin_set_disabled, SD_OP_USER_ADMIN, false},
+    {"/sealdesk.v1.Admin/RevokeSessions", admin_revoke, SD_OP_USER_ADMIN, false},
+    {"/sealdesk.v1.Admin/ListUsers", admin_list_users, SD_OP_USER_ADMIN, false},
+    {"/grpc.health.v1.Health/Check", health_check, SD_OP_SESSION, true},
 };
 
-/* Actor from the verified client certificate: "cert:<CN>" with characters outside the agent
- * name set replaced, else "anonymous". */
-static void
-actor_from_peer(struct ctx *x, const char *subject)
+const char *
+sd_rpc_method_path(size_t i)
 {
-    const char *cn = subject ? strstr(subject, "CN=") : NULL;
-    size_t n = 0;
+    return i < sizeof(methods) / sizeof(methods[0]) ? methods[i].path : NULL;
+}
 
-    if(!cn) {
-        snprintf(x->actor_name, sizeof(x->actor_name), "anonymous");
-        return;
-    }
-    cn += 3;
-    n = (size_t)snprintf(x->actor_name, sizeof(x->actor_name), "cert:");
-    for(; *cn && *cn != ',' && *cn != '/' && n < SD_MAX_AGENT; cn++) {
-        char ch = *cn;
-
-        if(!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-             strchr("._@:-", ch)))
-            ch = '_';
-        x->actor_name[n++] = ch;
-    }
-    x->actor_name[n] = 0;
+/* "Bearer <token>" -> token (borrowed from the header value), or NULL. */
+static const char *
+bearer(const char *auth)
+{
+    if(!auth || strncmp(auth, "Bearer ", 7) != 0)
+        return NULL;
+    return auth + 7;
 }
 
 void
 sd_rpc_dispatch(void *app, struct sd_rpc_call *c)
 {
+    const struct method *m = NULL;
+    struct sd_session sess;
     struct ctx x;
     size_t rl;
 
     memset(&x, 0, sizeof(x));
     x.d = app;
-    actor_from_peer(&x, c->peer_subject);
-    x.actor.name = x.actor_name;
+    x.fingerprint = c->peer_fingerprint;
     /* request ids are echoed into audit entries: printable ASCII, bounded, else dropped */
     rl = c->request_id ? strnlen(c->request_id, sizeof(x.request_id)) : 0;
     if(rl && rl < sizeof(x.request_id)) {
@@ -637,10 +831,28 @@ sd_rpc_dispatch(void *app, struct sd_rpc_call *c)
         }
     }
     for(size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-        if(strcmp(c->method, methods[i].path) == 0) {
-            methods[i].fn(&x, c);
+        if(strcmp(c->method, methods[i].path) == 0)
+            m = &methods[i];
+    }
+    if(!m) {
+        sd_rpc_call_status(c, SD_GRPC_UNIMPLEMENTED, "unknown method");
+        return;
+    }
+    if(!m->public) {
+        x.token = bearer(c->authorization);
+        if(!x.token || sd_desk_session(x.d, x.token, x.fingerprint, &sess) != SD_OK) {
+            sd_rpc_call_status(c, SD_GRPC_UNAUTHENTICATED, "missing, expired or revoked session");
             return;
         }
+        snprintf(x.actor_name, sizeof(x.actor_name), "%s", sess.user);
+        x.actor.name = x.actor_name;
+        x.actor.roles = sess.roles;
+        if(!allowed(&x, c, m->op))
+            return;
+    } else {
+        snprintf(x.actor_name, sizeof(x.actor_name), "anonymous");
+        x.actor.name = x.actor_name;
     }
-    sd_rpc_call_status(c, SD_GRPC_UNIMPLEMENTED, "unknown method");
+    m->fn(&x, c);
+    sodium_memzero(&sess, sizeof(sess));
 }

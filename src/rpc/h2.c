@@ -51,6 +51,7 @@ struct sd_h2 {
     sd_h2_submit_fn submit;
     void *ctx;
     char *peer_subject;
+    char *peer_fingerprint;
     uint64_t conn_id;
     struct stream *streams;
     size_t n_streams;
@@ -255,6 +256,7 @@ sd_h2_job_free(struct sd_h2_job *job)
     free_secret_str(job->authorization);
     free(job->request_id);
     free(job->peer_subject);
+    free(job->peer_fingerprint);
     free(job);
 }
 
@@ -286,11 +288,13 @@ job_new(struct sd_h2_job **out, struct sd_h2 *h, struct stream *st, const uint8_
     SD_TRY(dup_str(&job->authorization, st->authorization));
     SD_TRY(dup_str(&job->request_id, st->request_id));
     SD_TRY(dup_str(&job->peer_subject, h->peer_subject));
+    SD_TRY(dup_str(&job->peer_fingerprint, h->peer_fingerprint));
     SD_TRY(sd_buf_append(&job->req, msg, len));
     job->call.method = job->method;
     job->call.req = job->req.len ? job->req.data : empty_msg;
     job->call.req_len = job->req.len;
     job->call.peer_subject = job->peer_subject;
+    job->call.peer_fingerprint = job->peer_fingerprint;
     job->call.authorization = job->authorization;
     job->call.request_id = job->request_id;
     job->call.deadline_ms = st->deadline_ms;
@@ -661,6 +665,7 @@ sd_h2_new(struct sd_h2 **out, const struct sd_h2_opts *o)
     h->ctx = o->ctx;
     h->conn_id = o->conn_id;
     SD_TRY(dup_str(&h->peer_subject, o->peer_subject));
+    SD_TRY(dup_str(&h->peer_fingerprint, o->peer_fingerprint));
     SD_ENSURE(nghttp2_session_callbacks_new(&cbs) == 0, SD_E_NOMEM);
     nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, on_begin_headers);
     nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
@@ -702,6 +707,7 @@ sd_h2_free(struct sd_h2 *h)
         stream_free(st);
     }
     free(h->peer_subject);
+    free(h->peer_fingerprint);
     free(h);
 }
 

@@ -61,6 +61,8 @@ sd_err sd_tls_write(struct sd_tls *t, const uint8_t *p, size_t n);
 sd_err sd_tls_take_out(struct sd_tls *t, struct sd_buf *out);
 /* Verified client certificate subject (RFC 2253), or NULL. Borrowed; lives as long as t. */
 const char *sd_tls_peer_subject(const struct sd_tls *t);
+/* Hex SHA-256 of the verified client certificate (DER), or NULL. */
+const char *sd_tls_peer_fingerprint(const struct sd_tls *t);
 
 /* ---- h2.c: HTTP/2 server session carrying gRPC, fed plaintext by the caller ---- */
 
@@ -73,6 +75,7 @@ struct sd_h2_job {
     char *authorization;     /* secret: wiped on free */
     char *request_id;
     char *peer_subject;
+    char *peer_fingerprint;
     int32_t stream_id;
     uint64_t t_start_us;     /* sd_rpc_now_us() when the request was complete */
     void *owner;             /* for the submitter (the server's connection) */
@@ -94,6 +97,7 @@ struct sd_h2_opts {
     sd_h2_submit_fn submit;
     void *ctx;
     const char *peer_subject; /* copied; NULL if none */
+    const char *peer_fingerprint; /* copied; NULL if none */
     uint64_t conn_id;         /* for log lines only */
 };
 

@@ -26,6 +26,7 @@ struct sd_tls {
     BIO *rbio; /* ciphertext from the peer (owned by ssl) */
     BIO *wbio; /* ciphertext for the peer (owned by ssl) */
     char *subject;
+    char fingerprint[65];   /* hex SHA-256 of the verified client certificate, or "" */
 };
 
 static const unsigned char alpn_h2[] = {2, 'h', '2'};
@@ -210,6 +211,15 @@ take_subject(struct sd_tls *t)
     if(n > 0)
         memcpy(t->subject, p, (size_t)n);
     t->subject[n] = 0;
+    {
+        /* SHA-256 of the DER certificate, for session binding (authz). */
+        uint8_t md[EVP_MAX_MD_SIZE];
+        unsigned mdlen = 0;
+
+        SD_ENSURE(X509_digest(peer, EVP_sha256(), md, &mdlen) == 1 && mdlen == 32,
+                  SD_E_CRYPTO);
+        sd_hex_encode(t->fingerprint, md, 32);
+    }
 out:
     BIO_free(mem);
     X509_free(peer);
@@ -307,4 +317,10 @@ const char *
 sd_tls_peer_subject(const struct sd_tls *t)
 {
     return t->subject;
+}
+
+const char *
+sd_tls_peer_fingerprint(const struct sd_tls *t)
+{
+    return t->subject && t->fingerprint[0] ? t->fingerprint : NULL;
 }

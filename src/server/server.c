@@ -370,6 +370,7 @@ conn_handshake(struct conn *c)
     o.submit = submit_job;
     o.ctx = c;
     o.peer_subject = sd_tls_peer_subject(c->tls);
+    o.peer_fingerprint = sd_tls_peer_fingerprint(c->tls);
     o.conn_id = c->id;
     if(sd_tls_take_out(c->tls, &c->out) != SD_OK || sd_h2_new(&c->h2, &o) != SD_OK) {
         conn_close(c, "nomem");

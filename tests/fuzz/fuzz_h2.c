@@ -84,7 +84,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct pending p = {NULL, 0};
-    struct sd_h2_opts o = {submit, &p, "CN=fuzz client", 1};
+    struct sd_h2_opts o = {submit, &p, "CN=fuzz client", NULL, 1};
     struct sd_h2 *h = NULL;
     struct sd_buf out = SD_BUF_INIT;
     size_t chunk;

@@ -4,13 +4,14 @@
 #include <string.h>
 
 #include "sealdesk/crypto.h"
+#include "sealdesk/authz.h"
 #include "sealdesk/desk.h"
 
 int
 main(int argc, char **argv)
 {
     struct sd_desk_opts o = {0};
-    struct sd_actor a = {"crash-writer", NULL};
+    struct sd_actor a = {"crash-writer", NULL, SD_ROLE_SYSTEM};
     struct sd_desk *d = NULL;
     struct sd_ticket_new in;
     struct sd_ticket t;

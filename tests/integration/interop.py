@@ -2,7 +2,8 @@
 """Interop test: a stock python3-grpcio client (Debian's python3-grpcio, python3-grpc-tools,
 python3-protobuf) calls every sealdeskd RPC over TLS and checks results and status codes.
 
-usage: interop.py PORT CA_PEM SEALAUDIT WORKDIR
+usage: interop.py PORT CA_PEM SEALAUDIT WORKDIR  (env SD_USER, SD_PASSWORD, SD_TOTP_URI: a
+user with agent, supervisor, compliance and auditor roles)
 """
 import hashlib
 import os
@@ -47,14 +48,30 @@ def code_of(fn, *a):
         return e.code()
 
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from totp import code as totp_code  # noqa: E402
+
 creds = grpc.ssl_channel_credentials(root_certificates=open(CA, "rb").read())
-ch = grpc.secure_channel("127.0.0.1:" + PORT, creds)
-health = health_pb2_grpc.HealthStub(ch)
+anon = grpc.secure_channel("127.0.0.1:" + PORT, creds)
+health = health_pb2_grpc.HealthStub(anon)
+r = health.Check(health_pb2.HealthCheckRequest(), timeout=20)
+check("Health.Check SERVING without a session", r.status == health_pb2.HealthCheckResponse.SERVING)
+check("no session -> UNAUTHENTICATED", code_of(rpc.TicketsStub(anon).Stats, pb.StatsRequest())
+      == grpc.StatusCode.UNAUTHENTICATED)
+auth = rpc.AuthStub(anon)
+check("bad password -> UNAUTHENTICATED", code_of(auth.Login, pb.LoginRequest(
+    name=os.environ["SD_USER"], password="wrong", totp="000000")) == grpc.StatusCode.UNAUTHENTICATED)
+login = auth.Login(pb.LoginRequest(name=os.environ["SD_USER"], password=os.environ["SD_PASSWORD"],
+                                   totp=totp_code(os.environ["SD_TOTP_URI"])), timeout=20)
+check("Login with TOTP returns a 256-bit token", len(login.token) == 64)
+ch = grpc.secure_channel("127.0.0.1:" + PORT, grpc.composite_channel_credentials(
+    creds, grpc.access_token_call_credentials(login.token)))
+bogus = grpc.secure_channel("127.0.0.1:" + PORT, grpc.composite_channel_credentials(
+    creds, grpc.access_token_call_credentials("ab" * 32)))
+check("forged token -> UNAUTHENTICATED", code_of(rpc.TicketsStub(bogus).Stats, pb.StatsRequest())
+      == grpc.StatusCode.UNAUTHENTICATED)
 t = rpc.TicketsStub(ch)
 audit = rpc.AuditStub(ch)
-
-r = health.Check(health_pb2.HealthCheckRequest(), timeout=20)
-check("Health.Check SERVING", r.status == health_pb2.HealthCheckResponse.SERVING)
 
 a = t.Create(pb.CreateTicketRequest(
     channel="email", subject="Withdrawal stuck", body="my USDT withdrawal is pending 20 hours",
@@ -77,6 +94,8 @@ check("Get masks email", g.pii["customer_email"] == "P***@example.com")
 check("Get has timeline", len(g.timeline) >= 2 and g.timeline[0].kind == "created")
 g = t.Get(pb.GetTicketRequest(id=a.id, unmask=True, reason="customer on the phone"), timeout=20)
 check("Get unmask", g.pii["customer_email"] == "Py.User@example.com")
+check("unmask without reason -> INVALID_ARGUMENT", code_of(
+    t.Get, pb.GetTicketRequest(id=a.id, unmask=True)) == grpc.StatusCode.INVALID_ARGUMENT)
 check("Get missing -> NOT_FOUND",
       code_of(t.Get, pb.GetTicketRequest(id=999999)) == grpc.StatusCode.NOT_FOUND)
 
@@ -119,12 +138,13 @@ check("Triage ko deposit", tr.category == "deposit")
 
 # Invalid UTF-8 in a string field, sent as raw bytes past the python type checks.
 raw = ch.unary_unary("/sealdesk.v1.Tickets/Create")
+unknown = ch.unary_unary("/sealdesk.v1.Tickets/Nope")
 bad = b"\x0a\x04chat" + b"\x12\x01s" + b"\x1a\x02\xff\xfe"
 check("invalid UTF-8 -> INVALID_ARGUMENT", code_of(raw, bad) == grpc.StatusCode.INVALID_ARGUMENT)
 check("malformed protobuf -> INVALID_ARGUMENT",
       code_of(raw, b"\x0a\xff\xff\xff\xff\x0f") == grpc.StatusCode.INVALID_ARGUMENT)
 check("unknown method -> UNIMPLEMENTED",
-      code_of(ch.unary_unary("/sealdesk.v1.Tickets/Nope"), b"") == grpc.StatusCode.UNIMPLEMENTED)
+      code_of(unknown, b"") == grpc.StatusCode.UNIMPLEMENTED)
 
 
 def H(b):
@@ -198,6 +218,10 @@ open(path, "wb").write(data)
 v = subprocess.run([SEALAUDIT, "verify", "--log", path], capture_output=True, text=True)
 last = v.stdout.strip().splitlines()[-1] if v.stdout.strip() else ""
 check("Export stream verifies with sealaudit", v.returncode == 0 and last.startswith("OK entries="))
+
+rpc.AuthStub(ch).Logout(pb.LogoutRequest(), timeout=20)
+check("token refused after Logout", code_of(t.Stats, pb.StatsRequest())
+      == grpc.StatusCode.UNAUTHENTICATED)
 
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

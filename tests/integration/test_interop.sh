@@ -11,6 +11,9 @@ fi
 bash "$(dirname "$0")/gen_certs.sh" "$WORK/certs" >/dev/null
 D="$WORK/data"
 "$SEALCTL" --offline --data "$D" init >/dev/null
+U() { "$SEALCTL" --offline --data "$D" --json user add "$@"; }
+ops=$(U --name ops --role agent,supervisor,compliance,auditor)
+desk=$(U --name desk --role agent,supervisor)
 "$SD_BIN/sealdeskd" --listen 127.0.0.1:0 --cert "$WORK/certs/server.pem" \
   --key "$WORK/certs/server.key" --data "$D" 2>"$WORK/server.log" &
 SRV=$!
@@ -22,13 +25,21 @@ for _ in $(seq 1 100); do
 done
 check "server started" test -n "$port"
 
-if $PY "$(dirname "$0")/interop.py" "$port" "$WORK/certs/ca.pem" "$SD_BIN/sealaudit" "$WORK"; then
+if SD_USER=ops SD_PASSWORD=$(echo "$ops" | jget '["password"]') \
+   SD_TOTP_URI=$(echo "$ops" | jget '["totp_uri"]') \
+   $PY "$(dirname "$0")/interop.py" "$port" "$WORK/certs/ca.pem" "$SD_BIN/sealaudit" "$WORK"; then
   ok "python grpcio interop"
 else
   bad "python grpcio interop"
 fi
 
 O() { "$SEALCTL" --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" "$@"; }
+expect_exit 1 "no token: UNAUTHENTICATED" -- O stats
+check "UNAUTHENTICATED first on stderr" grep -q "^UNAUTHENTICATED" "$WORK/err"
+export SEALDESK_TOKEN
+SEALDESK_TOKEN=$(O login --name desk --password "$(echo "$desk" | jget '["password"]')" \
+  --totp "$($PY "$(dirname "$0")/totp.py" "$(echo "$desk" | jget '["totp_uri"]')")")
+check "sealctl login prints a token" test "${#SEALDESK_TOKEN}" = 64
 out=$(O --json ticket create --channel web --subject "deposit" --body "my deposit is not credited")
 id=$(echo "$out" | jget '["id"]')
 check "online create" test -n "$id"

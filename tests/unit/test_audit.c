@@ -21,7 +21,7 @@ struct file {
     size_t n;
 };
 
-static const struct sd_actor actor = {"auditor-test", NULL};
+static const struct sd_actor actor = {"auditor-test", NULL, SD_ROLE_SYSTEM};
 
 static void
 read_file(const char *path, struct file *f)

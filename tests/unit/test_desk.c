@@ -12,7 +12,7 @@
 #include "sealdesk/redact.h"
 #include "sealdesk/store.h"
 
-static const struct sd_actor agent = {"alice", NULL};
+static const struct sd_actor agent = {"alice", NULL, SD_ROLE_SYSTEM};
 
 static uint64_t
 create(struct sd_desk *d, const char *subject, const char *body, int cat, int prio,
@@ -98,7 +98,7 @@ test_create_rejects_bad_input(void **state)
     assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_E_LIMIT);
     in.field[SD_F_BODY] = "";
     assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_E_INVALID);
-    struct sd_actor bad = {"eve ; rm", NULL};
+    struct sd_actor bad = {"eve ; rm", NULL, SD_ROLE_SYSTEM};
 
     in.field[SD_F_BODY] = "ok";
     assert_int_equal(sd_ticket_create(f->d, &bad, &in, &t), SD_E_INVALID);

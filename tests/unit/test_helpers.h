@@ -14,6 +14,7 @@
 
 #include "sealdesk/clock.h"
 #include "sealdesk/crypto.h"
+#include "sealdesk/authz.h"
 #include "sealdesk/desk.h"
 
 #define T0 1790000000u /* 2026-09-21T14:13:20Z */

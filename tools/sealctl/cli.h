@@ -57,6 +57,9 @@ json_t *json_ticket(const struct sd_ticket *t, bool full);
 json_t *json_ticket_list(const struct sd_ticket_list *l);
 json_t *json_stats(const struct sd_stats *s);
 json_t *json_triage(const struct sd_triage_result *r);
+struct sd_user;
+json_t *json_user(const struct sd_user *u);
+json_t *json_new_user(const char *name, unsigned roles, const char *password, const char *uri);
 /* Print j (steals the reference): JSON with --json, else key: value lines. */
 int cli_emit(const struct cli *c, json_t *j);
 

@@ -32,6 +32,10 @@ static const char usage[] =
     "  stats [--now RFC3339]\n"
     "  triage --text T [--vip]\n"
     "  audit export --out FILE [--from I]\n"
+    "  user add --name N --role R[,R...] [--no-totp] [--cert-fingerprint HEX]\n"
+    "  user disable|enable|revoke --name N | user list\n"
+    "  login --name N --password P [--totp CODE]   (online; prints the session token)\n"
+    "  logout\n"
     "  audit pubkey\n"
     "environment: SEALDESK_DATA, SEALDESK_KEY_FILE, SEALDESK_SERVER, SEALDESK_CA,\n"
     "  SEALDESK_TOKEN stand in for --data, --key-file, --server, --ca, --token\n"
@@ -222,6 +226,8 @@ main(int argc, char **argv)
     /* Online unless --offline, or no server is known; init is always local. */
     if(!c.offline && c.server && strcmp(argv[i], "init") != 0)
         return cmd_online(&c, argc - i, argv + i);
+    if(strcmp(argv[i], "login") == 0 || strcmp(argv[i], "logout") == 0)
+        return cli_usage("login and logout need --server (or SEALDESK_SERVER)");
     if(!c.data && strcmp(argv[i], "triage") != 0)
         return cli_usage("--data DIR (or SEALDESK_DATA) is required");
     return cmd_offline(&c, argc - i, argv + i);

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cli.h"
+#include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 
 static sd_err
@@ -343,6 +346,104 @@ audit_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, 
     return cli_emit(c, j);
 }
 
+json_t *
+json_user(const struct sd_user *u)
+{
+    json_t *o = json_object();
+    char roles[96], t[32];
+
+    sd_roles_format(roles, sizeof(roles), u->roles);
+    json_object_set_new(o, "name", json_string(u->name));
+    json_object_set_new(o, "roles", json_string(roles));
+    json_object_set_new(o, "disabled", json_boolean(u->disabled));
+    json_object_set_new(o, "totp", json_boolean(u->totp));
+    json_object_set_new(o, "failed_logins", json_integer(u->failed_logins));
+    sd_time_format(t, sizeof(t), u->locked_until);
+    json_object_set_new(o, "locked_until", t[0] ? json_string(t) : json_null());
+    return o;
+}
+
+json_t *
+json_new_user(const char *name, unsigned roles, const char *password, const char *uri)
+{
+    json_t *o = json_object();
+    char r[96];
+
+    sd_roles_format(r, sizeof(r), roles);
+    json_object_set_new(o, "name", json_string(name));
+    json_object_set_new(o, "roles", json_string(r));
+    json_object_set_new(o, "password", json_string(password));
+    json_object_set_new(o, "totp_uri", uri[0] ? json_string(uri) : json_null());
+    return o;
+}
+
+static int
+user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+{
+    const char *sub = argc ? argv[0] : "";
+    struct sd_user u;
+    sd_err err;
+
+    if(strcmp(sub, "list") == 0) {
+        struct sd_user *users = NULL;
+        size_t n = 0;
+        json_t *arr;
+
+        if(!cli_parse(c, argc - 1, argv + 1))
+            return 2;
+        err = sd_desk_user_list(d, &users, &n);
+        if(err != SD_OK)
+            return cli_fail(err, "user list");
+        arr = json_array();
+        for(size_t i = 0; i < n; i++)
+            json_array_append_new(arr, json_user(&users[i]));
+        free(users);
+        return cli_emit(c, arr);
+    }
+    cli_want(c, "name", true);
+    if(strcmp(sub, "add") == 0) {
+        char password[SD_PASSWORD_MAX + 1], uri[256];
+        unsigned roles;
+        int rc;
+
+        cli_want(c, "role", true);
+        cli_want(c, "no-totp", false);
+        cli_want(c, "cert-fingerprint", true);
+        if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name") || !cli_get(c, "role"))
+            return cli_usage("user add --name N --role R[,R...] [--no-totp] "
+                             "[--cert-fingerprint HEX]");
+        if(sd_roles_parse(&roles, cli_get(c, "role")) != SD_OK)
+            return cli_fail(SD_E_INVALID, "roles are agent, supervisor, compliance, "
+                                          "security_admin, auditor");
+        err = sd_desk_user_add(d, a, cli_get(c, "name"), roles, cli_has(c, "no-totp"),
+                               cli_get(c, "cert-fingerprint"), password, uri);
+        if(err == SD_E_CONFLICT)
+            return cli_fail(err, "user exists");
+        if(err == SD_E_INVALID)
+            return cli_fail(err, "bad name or fingerprint, or --no-totp for a role that "
+                                 "needs TOTP (supervisor, compliance, security_admin)");
+        if(err != SD_OK)
+            return cli_fail(err, "user add");
+        rc = cli_emit(c, json_new_user(cli_get(c, "name"), roles, password, uri));
+        sodium_memzero(password, sizeof(password));
+        sodium_memzero(uri, sizeof(uri));
+        return rc;
+    }
+    if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name"))
+        return cli_usage("user add|disable|enable|revoke|list --name N");
+    if(strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0)
+        err = sd_desk_user_set_disabled(d, a, cli_get(c, "name"), sub[0] == 'd', &u);
+    else if(strcmp(sub, "revoke") == 0)
+        err = sd_desk_user_revoke(d, a, cli_get(c, "name"), &u);
+    else
+        return cli_usage("user add|disable|enable|revoke|list");
+    if(err == SD_E_NOTFOUND)
+        return cli_fail(err, "no such user");
+    if(err != SD_OK)
+        return cli_fail(err, "user");
+    return cli_emit(c, json_user(&u));
+}
+
 /* Triage needs no keys: rules come from <data>/triage.rules when present, else the built-in
  * default, so it also runs without a store. */
 static int
@@ -372,7 +473,7 @@ int
 cmd_offline(struct cli *c, int argc, char **argv)
 {
     struct sd_desk *d = NULL;
-    struct sd_actor a = {.name = c->actor};
+    struct sd_actor a = {.name = c->actor, .roles = SD_ROLE_SYSTEM};
     const char *cmd = argv[0];
     int rc;
 
@@ -383,7 +484,7 @@ cmd_offline(struct cli *c, int argc, char **argv)
     if(strcmp(cmd, "ticket") == 0 && argc < 2)
         return cli_usage("ticket needs a subcommand");
     if(strcmp(cmd, "ticket") != 0 && strcmp(cmd, "queue") != 0 && strcmp(cmd, "sla") != 0 &&
-       strcmp(cmd, "stats") != 0 && strcmp(cmd, "audit") != 0)
+       strcmp(cmd, "stats") != 0 && strcmp(cmd, "audit") != 0 && strcmp(cmd, "user") != 0)
         return cli_usage("unknown command");
     rc = open_desk(c, &d);
     if(rc)
@@ -393,6 +494,8 @@ cmd_offline(struct cli *c, int argc, char **argv)
         rc = ticket_cmd(c, d, &a, argc - 1, argv + 1);
     } else if(strcmp(cmd, "audit") == 0) {
         rc = audit_cmd(c, d, &a, argc - 1, argv + 1);
+    } else if(strcmp(cmd, "user") == 0) {
+        rc = user_cmd(c, d, &a, argc - 1, argv + 1);
     } else if(strcmp(cmd, "queue") == 0) {
         struct sd_ticket t;
         sd_err err;

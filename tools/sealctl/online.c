@@ -5,9 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cli.h"
 #include "rpc/rpc_convert.h"
 #include "sealdesk.pb-c.h"
+#include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/rpc.h"
 
@@ -378,6 +381,140 @@ out:
     return rc;
 }
 
+static int
+login_online(struct cli *c, int argc, char **argv)
+{
+    Sealdesk__V1__LoginRequest q = SEALDESK__V1__LOGIN_REQUEST__INIT;
+    struct reply r = REPLY(sealdesk__v1__login_response__descriptor);
+    int rc;
+
+    cli_want(c, "name", true);
+    cli_want(c, "password", true);
+    cli_want(c, "totp", true);
+    if(!cli_parse(c, argc, argv) || !cli_get(c, "name") || !cli_get(c, "password") || c->n_pos)
+        return cli_usage("login --name N --password P [--totp CODE]");
+    q.name = (char *)opt(c, "name");
+    q.password = (char *)opt(c, "password");
+    q.totp = (char *)opt(c, "totp");
+    c->token = NULL; /* Login carries no session */
+    rc = call(c, "/sealdesk.v1.Auth/Login", &q.base, &r);
+    if(!rc) {
+        Sealdesk__V1__LoginResponse *p = (Sealdesk__V1__LoginResponse *)r.msg;
+        json_t *j = json_object();
+
+        json_object_set_new(j, "token", json_string(p->token));
+        json_object_set_new(j, "expires_at", json_string(p->expires_at));
+        json_object_set_new(j, "user", json_string(p->user));
+        json_object_set_new(j, "roles", json_string(p->roles));
+        if(!c->json) {
+            /* Text mode prints just the token, for `export SEALDESK_TOKEN=$(sealctl login ...)`. */
+            puts(p->token);
+            json_decref(j);
+        } else {
+            rc = cli_emit(c, j);
+        }
+        sodium_memzero(p->token, strlen(p->token));
+    }
+    reply_free(&r);
+    return rc;
+}
+
+static int
+emit_pb_user(struct cli *c, struct reply *r)
+{
+    Sealdesk__V1__UserInfo *p = (Sealdesk__V1__UserInfo *)r->msg;
+    json_t *o = json_object();
+
+    json_object_set_new(o, "name", json_string(p->name));
+    json_object_set_new(o, "roles", json_string(p->roles));
+    json_object_set_new(o, "disabled", json_boolean(p->disabled));
+    json_object_set_new(o, "totp", json_boolean(p->totp));
+    json_object_set_new(o, "failed_logins", json_integer(p->failed_logins));
+    json_object_set_new(o, "locked_until",
+                        p->locked_until[0] ? json_string(p->locked_until) : json_null());
+    return cli_emit(c, o);
+}
+
+static int
+user_online(struct cli *c, int argc, char **argv)
+{
+    const char *sub = argc ? argv[0] : "";
+    struct reply r = REPLY(sealdesk__v1__user_info__descriptor);
+    int rc;
+
+    if(strcmp(sub, "list") == 0) {
+        Sealdesk__V1__ListUsersRequest q = SEALDESK__V1__LIST_USERS_REQUEST__INIT;
+
+        if(!cli_parse(c, argc - 1, argv + 1))
+            return 2;
+        r.desc = &sealdesk__v1__user_list__descriptor;
+        rc = call(c, "/sealdesk.v1.Admin/ListUsers", &q.base, &r);
+        if(!rc) {
+            Sealdesk__V1__UserList *l = (Sealdesk__V1__UserList *)r.msg;
+            json_t *a = json_array();
+
+            for(size_t i = 0; i < l->n_users; i++) {
+                json_t *o = json_object();
+
+                json_object_set_new(o, "name", json_string(l->users[i]->name));
+                json_object_set_new(o, "roles", json_string(l->users[i]->roles));
+                json_object_set_new(o, "disabled", json_boolean(l->users[i]->disabled));
+                json_object_set_new(o, "totp", json_boolean(l->users[i]->totp));
+                json_array_append_new(a, o);
+            }
+            rc = cli_emit(c, a);
+        }
+        reply_free(&r);
+        return rc;
+    }
+    cli_want(c, "name", true);
+    if(strcmp(sub, "add") == 0) {
+        Sealdesk__V1__AddUserRequest q = SEALDESK__V1__ADD_USER_REQUEST__INIT;
+
+        cli_want(c, "role", true);
+        cli_want(c, "no-totp", false);
+        cli_want(c, "cert-fingerprint", true);
+        if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name") || !cli_get(c, "role"))
+            return cli_usage("user add --name N --role R[,R...] [--no-totp]");
+        q.name = (char *)opt(c, "name");
+        q.roles = (char *)opt(c, "role");
+        q.no_totp = cli_has(c, "no-totp");
+        q.cert_fingerprint = (char *)opt(c, "cert-fingerprint");
+        r.desc = &sealdesk__v1__add_user_response__descriptor;
+        rc = call(c, "/sealdesk.v1.Admin/AddUser", &q.base, &r);
+        if(!rc) {
+            Sealdesk__V1__AddUserResponse *p = (Sealdesk__V1__AddUserResponse *)r.msg;
+            unsigned roles = 0;
+
+            sd_roles_parse(&roles, p->roles);
+            rc = cli_emit(c, json_new_user(p->name, roles, p->password, p->totp_uri));
+            sodium_memzero(p->password, strlen(p->password));
+        }
+        reply_free(&r);
+        return rc;
+    }
+    if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name"))
+        return cli_usage("user add|disable|enable|revoke|list --name N");
+    if(strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
+        Sealdesk__V1__SetUserDisabledRequest q = SEALDESK__V1__SET_USER_DISABLED_REQUEST__INIT;
+
+        q.name = (char *)opt(c, "name");
+        q.disabled = sub[0] == 'd';
+        rc = call(c, "/sealdesk.v1.Admin/SetUserDisabled", &q.base, &r);
+    } else if(strcmp(sub, "revoke") == 0) {
+        Sealdesk__V1__RevokeSessionsRequest q = SEALDESK__V1__REVOKE_SESSIONS_REQUEST__INIT;
+
+        q.name = (char *)opt(c, "name");
+        rc = call(c, "/sealdesk.v1.Admin/RevokeSessions", &q.base, &r);
+    } else {
+        return cli_usage("user add|disable|enable|revoke|list");
+    }
+    if(!rc)
+        rc = emit_pb_user(c, &r);
+    reply_free(&r);
+    return rc;
+}
+
 int
 cmd_online(struct cli *c, int argc, char **argv)
 {
@@ -393,6 +530,22 @@ cmd_online(struct cli *c, int argc, char **argv)
     }
     if(strcmp(cmd, "audit") == 0)
         return audit_online(c, argc - 1, argv + 1);
+    if(strcmp(cmd, "login") == 0)
+        return login_online(c, argc - 1, argv + 1);
+    if(strcmp(cmd, "user") == 0)
+        return user_online(c, argc - 1, argv + 1);
+    if(strcmp(cmd, "logout") == 0) {
+        Sealdesk__V1__LogoutRequest q = SEALDESK__V1__LOGOUT_REQUEST__INIT;
+        struct reply r = REPLY(sealdesk__v1__logout_response__descriptor);
+
+        if(!cli_parse(c, argc - 1, argv + 1))
+            return 2;
+        rc = call(c, "/sealdesk.v1.Auth/Logout", &q.base, &r);
+        if(!rc)
+            rc = cli_emit(c, json_pack("{s:b}", "logged_out", 1));
+        reply_free(&r);
+        return rc;
+    }
     if(strcmp(cmd, "queue") == 0) {
         Sealdesk__V1__ClaimNextRequest q = SEALDESK__V1__CLAIM_NEXT_REQUEST__INIT;
         struct reply r = REPLY(sealdesk__v1__ticket__descriptor);

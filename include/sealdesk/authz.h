@@ -1,0 +1,120 @@
+/* sealdesk authz: users (Argon2id passwords, TOTP), sessions (random tokens stored as hashes),
+ * roles and the one policy table that says which role may call what.
+ *
+ * Functions taking a struct sd_txn run inside the caller's txn (write txns for anything that
+ * changes state); the caller appends the audit entry in the same txn. */
+#ifndef SEALDESK_AUTHZ_H
+#define SEALDESK_AUTHZ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sealdesk/crypto.h"
+#include "sealdesk/store.h"
+
+enum sd_role {
+    SD_ROLE_AGENT = 1u << 0,
+    SD_ROLE_SUPERVISOR = 1u << 1,
+    SD_ROLE_COMPLIANCE = 1u << 2,
+    SD_ROLE_SECURITY_ADMIN = 1u << 3,
+    SD_ROLE_AUDITOR = 1u << 4,
+    /* Not a user role: the local operator of `sealctl --offline` and the server itself. */
+    SD_ROLE_SYSTEM = 1u << 15,
+};
+#define SD_ROLES_USER_MASK 0x1fu
+
+/* "agent", "supervisor", ... for one bit (static). */
+const char *sd_role_name(unsigned bit);
+/* "agent,supervisor" -> mask. SD_E_INVALID for an unknown or empty name. */
+sd_err sd_roles_parse(unsigned *mask, const char *csv);
+/* Comma-separated names of mask into out. */
+void sd_roles_format(char *out, size_t cap, unsigned mask);
+
+#define SD_USER_NAME_MAX 64
+#define SD_PASSWORD_MAX 128
+#define SD_TOKEN_BYTES 32            /* 256-bit session tokens */
+#define SD_TOKEN_HEX (2 * SD_TOKEN_BYTES)
+#define SD_SESSION_TTL (8 * 3600)    /* absolute expiry */
+#define SD_SESSION_IDLE (30 * 60)    /* idle expiry */
+#define SD_LOGIN_MAX_FAILS 10        /* then locked */
+#define SD_LOGIN_LOCK_SECONDS (15 * 60)
+#define SD_UNMASK_PER_HOUR 50
+
+struct sd_user {
+    uint64_t id;
+    char name[SD_USER_NAME_MAX + 1];
+    unsigned roles;
+    bool disabled;
+    bool totp;
+    unsigned failed_logins;
+    uint64_t locked_until;
+    uint64_t created_at;
+    char cert_fingerprint[65];
+};
+
+/* Roles that must use TOTP (supervisor, compliance, security_admin). */
+bool sd_roles_need_totp(unsigned roles);
+
+/* Create a user with a generated password (20 chars, printed once) and, unless no_totp, a
+ * TOTP secret (sealed like PII). password gets the password, totp_uri the otpauth:// URI ("" if
+ * none); both must be wiped by the caller. SD_E_CONFLICT: name taken; SD_E_INVALID: bad name
+ * or roles, or no_totp for a role that needs TOTP. */
+sd_err sd_user_add(struct sd_txn *t, const struct sd_keyring *kr, const char *name,
+                   unsigned roles, bool no_totp, const char *cert_fingerprint,
+                   char password[SD_PASSWORD_MAX + 1], char totp_uri[256]);
+sd_err sd_user_get(struct sd_txn *t, const char *name, struct sd_user *out);
+/* Disable (true) or enable; disabling also revokes every session. */
+sd_err sd_user_set_disabled(struct sd_txn *t, const char *name, bool disabled);
+/* Revoke all sessions of a user. */
+sd_err sd_user_revoke_sessions(struct sd_txn *t, const char *name, uint64_t now);
+/* List users (metadata only). *out is malloc'ed (free()). */
+sd_err sd_user_list(struct sd_txn *t, struct sd_user **out, size_t *n);
+
+/* Login: password (Argon2id verify), TOTP when the user has it (RFC 6238, SHA-1, 30 s, 6
+ * digits, +-1 step, each step usable once), optional certificate binding. On success writes a
+ * session and returns the token (hex) and expiry. Failures count towards the lockout; after
+ * SD_LOGIN_MAX_FAILS the user is locked for SD_LOGIN_LOCK_SECONDS. Returns SD_E_UNAUTH for any
+ * bad credential (never says which), SD_E_DENIED when locked or disabled. The caller commits
+ * the txn either way (the failure counter must persist) and audits. */
+sd_err sd_auth_login(struct sd_txn *t, const struct sd_keyring *kr, const char *name,
+                     const char *password, const char *totp_code, const char *cert_fingerprint,
+                     uint64_t now, char token[SD_TOKEN_HEX + 1], uint64_t *expires_at);
+
+struct sd_session {
+    char user[SD_USER_NAME_MAX + 1];
+    unsigned roles;
+    uint64_t expires_at;
+    uint64_t last_seen;
+};
+/* Check a token: SD_E_UNAUTH if unknown, expired, idle too long, revoked, user disabled, or
+ * bound to another certificate. Read txn is enough; sd_auth_touch refreshes last_seen. */
+sd_err sd_auth_check(struct sd_txn *t, const char *token, const char *cert_fingerprint,
+                     uint64_t now, struct sd_session *out);
+/* Refresh idle time (write txn); cheap no-op when touched within the last minute. */
+sd_err sd_auth_touch(struct sd_txn *t, const char *token, uint64_t now);
+sd_err sd_auth_logout(struct sd_txn *t, const char *token);
+
+/* Unmask rate limit: counts one unmask for user; SD_E_LIMIT past SD_UNMASK_PER_HOUR. */
+sd_err sd_auth_unmask_charge(struct sd_txn *t, const char *user, uint64_t now);
+
+/* TOTP (RFC 6238) and base32 (RFC 4648), exposed for tests and tools. */
+uint32_t sd_totp_code(const uint8_t *secret, size_t n, uint64_t counter, unsigned digits);
+sd_err sd_base32_encode(char *out, size_t cap, const uint8_t *in, size_t n);
+sd_err sd_base32_decode(uint8_t *out, size_t cap, size_t *n, const char *in);
+
+/* ---- policy: the role x operation matrix, one table ---- */
+enum sd_op {
+    SD_OP_TICKET_CREATE, SD_OP_TICKET_GET, SD_OP_TICKET_UNMASK, SD_OP_TICKET_LIST,
+    SD_OP_TICKET_FIND, SD_OP_TICKET_TRANSITION, SD_OP_TICKET_ASSIGN, SD_OP_TICKET_COMMENT,
+    SD_OP_TICKET_RATE, SD_OP_QUEUE_CLAIM, SD_OP_SLA_OVERDUE, SD_OP_STATS, SD_OP_TRIAGE,
+    SD_OP_AUDIT_READ, SD_OP_AUDIT_EXPORT, SD_OP_REMEDY_REQUEST, SD_OP_REMEDY_APPROVE,
+    SD_OP_REMEDY_READ, SD_OP_REMEDY_EXECUTE, SD_OP_FREEZE, SD_OP_USER_ADMIN, SD_OP_KEY_ADMIN,
+    SD_OP_SESSION, /* logout, whoami: any authenticated user */
+    SD_OP_COUNT
+};
+const char *sd_op_name(enum sd_op op);
+/* true if any role in `roles` may perform op (SD_ROLE_SYSTEM may do everything). */
+bool sd_policy_allows(unsigned roles, enum sd_op op);
+
+#endif

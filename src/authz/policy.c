@@ -1,0 +1,119 @@
+/* The role x operation matrix: the one place that says who may call what (DESIGN.md "Roles").
+ * Object-level rules (own tickets, unmask of an assigned ticket, self-approval) live with the
+ * objects in desk/. The matrix is tested exhaustively in tests/unit/test_authz.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sealdesk/authz.h"
+
+#define A SD_ROLE_AGENT
+#define S SD_ROLE_SUPERVISOR
+#define C SD_ROLE_COMPLIANCE
+#define X SD_ROLE_SECURITY_ADMIN
+#define U SD_ROLE_AUDITOR
+
+static const struct {
+    const char *name;
+    unsigned roles;
+} matrix[SD_OP_COUNT] = {
+    [SD_OP_TICKET_CREATE] = {"ticket.create", A | S},
+    [SD_OP_TICKET_GET] = {"ticket.get", A | S | C},          /* agents: own/queued only */
+    [SD_OP_TICKET_UNMASK] = {"ticket.unmask", A | S | C},    /* agents: assignee only */
+    [SD_OP_TICKET_LIST] = {"ticket.list", A | S | C},
+    [SD_OP_TICKET_FIND] = {"ticket.find", A | S | C},
+    [SD_OP_TICKET_TRANSITION] = {"ticket.transition", A | S},
+    [SD_OP_TICKET_ASSIGN] = {"ticket.assign", S},
+    [SD_OP_TICKET_COMMENT] = {"ticket.comment", A | S},
+    [SD_OP_TICKET_RATE] = {"ticket.rate", A | S},
+    [SD_OP_QUEUE_CLAIM] = {"queue.claim", A | S},
+    [SD_OP_SLA_OVERDUE] = {"sla.overdue", A | S},
+    [SD_OP_STATS] = {"stats", S | C | U},
+    [SD_OP_TRIAGE] = {"triage", A | S},
+    [SD_OP_AUDIT_READ] = {"audit.read", C | U | X},
+    [SD_OP_AUDIT_EXPORT] = {"audit.export", C | U},
+    [SD_OP_REMEDY_REQUEST] = {"remedy.request", A | S},
+    [SD_OP_REMEDY_APPROVE] = {"remedy.approve", S | C | X},  /* per kind: remedy.policy */
+    [SD_OP_REMEDY_READ] = {"remedy.read", A | S | C | X | U},
+    [SD_OP_REMEDY_EXECUTE] = {"remedy.execute", A | S},
+    [SD_OP_FREEZE] = {"account.freeze", S | X},
+    [SD_OP_USER_ADMIN] = {"user.admin", X},
+    [SD_OP_KEY_ADMIN] = {"key.admin", X},
+    [SD_OP_SESSION] = {"session", A | S | C | X | U},
+};
+
+const char *
+sd_op_name(enum sd_op op)
+{
+    return op < SD_OP_COUNT ? matrix[op].name : "unknown";
+}
+
+bool
+sd_policy_allows(unsigned roles, enum sd_op op)
+{
+    if(op >= SD_OP_COUNT)
+        return false;
+    if(roles & SD_ROLE_SYSTEM)
+        return true;
+    return (roles & SD_ROLES_USER_MASK & matrix[op].roles) != 0;
+}
+
+static const char *const role_names[] = {"agent", "supervisor", "compliance", "security_admin",
+                                         "auditor"};
+
+const char *
+sd_role_name(unsigned bit)
+{
+    for(unsigned i = 0; i < 5; i++) {
+        if(bit == 1u << i)
+            return role_names[i];
+    }
+    return bit == SD_ROLE_SYSTEM ? "system" : "unknown";
+}
+
+sd_err
+sd_roles_parse(unsigned *mask, const char *csv)
+{
+    const char *p = csv;
+
+    *mask = 0;
+    if(!csv || !*csv)
+        return SD_E_INVALID;
+    while(*p) {
+        size_t n = strcspn(p, ",");
+        bool found = false;
+
+        for(unsigned i = 0; i < 5; i++) {
+            if(strlen(role_names[i]) == n && strncmp(p, role_names[i], n) == 0) {
+                *mask |= 1u << i;
+                found = true;
+            }
+        }
+        if(!found)
+            return SD_E_INVALID;
+        p += n;
+        if(*p == ',')
+            p++;
+    }
+    return *mask ? SD_OK : SD_E_INVALID;
+}
+
+void
+sd_roles_format(char *out, size_t cap, unsigned mask)
+{
+    size_t off = 0;
+
+    if(cap)
+        out[0] = 0;
+    for(unsigned i = 0; i < 5; i++) {
+        if(!(mask & (1u << i)))
+            continue;
+        off += (size_t)snprintf(out + off, off < cap ? cap - off : 0, "%s%s", off ? "," : "",
+                                role_names[i]);
+    }
+}
+
+bool
+sd_roles_need_totp(unsigned roles)
+{
+    return (roles & (SD_ROLE_SUPERVISOR | SD_ROLE_COMPLIANCE | SD_ROLE_SECURITY_ADMIN)) != 0;
+}

@@ -1,0 +1,362 @@
+/* Access: the role x RPC matrix over every method of the dispatch table, TOTP against the
+ * RFC 4226/6238 vectors, login with lockout and TOTP replay protection, session expiry, idle
+ * timeout, logout and revocation, disabled users, unmask rules and rate limit. */
+#include "test_helpers.h"
+
+#include <jansson.h>
+
+#include "desk/desk_int.h"
+#include "sealdesk/authz.h"
+#include "sealdesk/rpc.h"
+
+static const struct sd_actor sys = {"admin", NULL, SD_ROLE_SYSTEM};
+
+/* TOTP code for user `uri` at time now (what the user's authenticator shows). */
+static void
+totp_now(char out[7], const char *uri, uint64_t now, int offset)
+{
+    const char *s = strstr(uri, "secret=");
+    char b32[64];
+    uint8_t key[40];
+    size_t n = 0, len;
+
+    assert_non_null(s);
+    s += 7;
+    len = strcspn(s, "&");
+    memcpy(b32, s, len);
+    b32[len] = 0;
+    assert_int_equal(sd_base32_decode(key, sizeof(key), &n, b32), SD_OK);
+    snprintf(out, 7, "%06u", sd_totp_code(key, n, (uint64_t)((int64_t)(now / 30) + offset), 6));
+}
+
+struct user {
+    char password[129];
+    char uri[256];
+};
+
+static void
+add_user(struct fixture *f, const char *name, unsigned roles, struct user *u)
+{
+    assert_int_equal(sd_desk_user_add(f->d, &sys, name, roles, !sd_roles_need_totp(roles), NULL,
+                                      u->password, u->uri),
+                     SD_OK);
+}
+
+static sd_err
+login(struct fixture *f, const char *name, const struct user *u, int offset, char token[65])
+{
+    char code[7] = "";
+    uint64_t exp;
+    unsigned roles;
+
+    if(u->uri[0])
+        totp_now(code, u->uri, sd_clock_now(), offset);
+    return sd_desk_login(f->d, name, u->password, code, NULL, NULL, token, &exp, &roles);
+}
+
+static void
+test_totp_matches_rfc_vectors(void **state)
+{
+    json_error_t jerr;
+    json_t *root = json_load_file(SD_SOURCE_DIR "/../shared/vectors/totp.json", 0, &jerr);
+    const char *seed = "12345678901234567890"; /* RFC 4226/6238 SHA-1 seed */
+    json_t *v;
+    size_t i;
+
+    (void)state;
+    assert_non_null(root);
+    json_array_foreach(json_object_get(json_object_get(root, "hotp"), "vectors"), i, v) {
+        char want[8];
+
+        snprintf(want, sizeof(want), "%06u",
+                 sd_totp_code((const uint8_t *)seed, 20,
+                              (uint64_t)json_integer_value(json_object_get(v, "count")), 6));
+        assert_string_equal(want, json_string_value(json_object_get(v, "hotp")));
+    }
+    assert_int_equal(i, 10);
+    json_array_foreach(json_object_get(json_object_get(root, "totp"), "sha1"), i, v) {
+        char want[10];
+        uint64_t t = (uint64_t)json_integer_value(json_object_get(v, "time"));
+
+        snprintf(want, sizeof(want), "%08u", sd_totp_code((const uint8_t *)seed, 20, t / 30, 8));
+        assert_string_equal(want, json_string_value(json_object_get(v, "totp")));
+    }
+    assert_int_equal(i, 6);
+    json_decref(root);
+}
+
+static void
+test_base32_round_trip(void **state)
+{
+    uint8_t in[20], out[40];
+    char text[64];
+    size_t n;
+
+    (void)state;
+    for(int i = 0; i < 20; i++)
+        in[i] = (uint8_t)(i * 37 + 1);
+    assert_int_equal(sd_base32_encode(text, sizeof(text), in, sizeof(in)), SD_OK);
+    assert_int_equal(strlen(text), 32);
+    assert_int_equal(sd_base32_decode(out, sizeof(out), &n, text), SD_OK);
+    assert_int_equal(n, 20);
+    assert_memory_equal(in, out, 20);
+    assert_int_equal(sd_base32_decode(out, sizeof(out), &n, "ABC1"), SD_E_INVALID);
+}
+
+static void
+test_roles_need_totp_and_names_are_checked(void **state)
+{
+    struct fixture *f = *state;
+    char pw[129], uri[256];
+
+    assert_int_equal(sd_desk_user_add(f->d, &sys, "sup", SD_ROLE_SUPERVISOR, true, NULL, pw,
+                                      uri), SD_E_INVALID);
+    assert_int_equal(sd_desk_user_add(f->d, &sys, "bad name", SD_ROLE_AGENT, true, NULL, pw,
+                                      uri), SD_E_INVALID);
+    assert_int_equal(sd_desk_user_add(f->d, &sys, "a1", SD_ROLE_AGENT, true, NULL, pw, uri),
+                     SD_OK);
+    assert_int_equal(strlen(pw), 20);
+    assert_string_equal(uri, "");
+    assert_int_equal(sd_desk_user_add(f->d, &sys, "a1", SD_ROLE_AGENT, true, NULL, pw, uri),
+                     SD_E_CONFLICT);
+    assert_int_equal(sd_desk_user_add(f->d, &sys, "s1", SD_ROLE_SUPERVISOR, false, NULL, pw,
+                                      uri), SD_OK);
+    assert_non_null(strstr(uri, "otpauth://totp/sealdesk:s1?secret="));
+}
+
+static void
+test_login_totp_replay_and_lockout(void **state)
+{
+    struct fixture *f = *state;
+    struct user u, wrong;
+    char token[65];
+    uint64_t exp;
+    unsigned roles;
+    struct sd_session s;
+
+    add_user(f, "sam", SD_ROLE_SUPERVISOR, &u);
+    assert_int_equal(login(f, "sam", &u, 0, token), SD_OK);
+    assert_int_equal(strlen(token), 64);
+    assert_int_equal(sd_desk_session(f->d, token, NULL, &s), SD_OK);
+    assert_string_equal(s.user, "sam");
+    assert_int_equal(s.roles, SD_ROLE_SUPERVISOR);
+    /* the same TOTP code twice: refused (replay) */
+    assert_int_equal(login(f, "sam", &u, 0, token), SD_E_UNAUTH);
+    /* a code one step ahead is in the window */
+    assert_int_equal(login(f, "sam", &u, 1, token), SD_OK);
+    /* a code two steps ahead is not */
+    assert_int_equal(login(f, "sam", &u, 2, token), SD_E_UNAUTH);
+    /* unknown user: same answer as a bad password */
+    assert_int_equal(login(f, "nobody", &u, 0, token), SD_E_UNAUTH);
+
+    /* 10 wrong passwords lock the user: then even the right password and a fresh code are
+     * refused until the lock expires */
+    add_user(f, "lee", SD_ROLE_SUPERVISOR, &u);
+    wrong = u;
+    strcpy(wrong.password, "not-the-password");
+    sd_clock_set(T0 + 600);
+    for(int i = 0; i < SD_LOGIN_MAX_FAILS; i++)
+        assert_int_equal(login(f, "lee", &wrong, 0, token), SD_E_UNAUTH);
+    sd_clock_set(T0 + 660);
+    assert_int_equal(login(f, "lee", &u, 0, token), SD_E_DENIED);
+    sd_clock_set(T0 + 660 + SD_LOGIN_LOCK_SECONDS + 30);
+    assert_int_equal(login(f, "lee", &u, 0, token), SD_OK);
+    (void)exp;
+    (void)roles;
+}
+
+static void
+test_sessions_expire_idle_logout_and_revocation(void **state)
+{
+    struct fixture *f = *state;
+    struct user u;
+    char t1[65], t2[65];
+    struct sd_session s;
+    struct sd_actor a = {"ann", NULL, SD_ROLE_AGENT};
+    struct sd_user info;
+
+    add_user(f, "ann", SD_ROLE_AGENT, &u);
+    assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
+    /* idle: 29 min ok (and refreshed), then 31 min after the refresh: dead */
+    sd_clock_set(T0 + 29 * 60);
+    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_OK);
+    sd_clock_set(T0 + 29 * 60 + 31 * 60);
+    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    /* absolute expiry after 8 h even when active */
+    assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
+    for(int m = 20; m < 8 * 60; m += 20) {
+        sd_clock_set(T0 + 29 * 60 + 31 * 60 + (uint64_t)m * 60);
+        assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_OK);
+    }
+    sd_clock_set(T0 + 60 * 60 + 8 * 3600);
+    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    /* logout kills the token; replaying it fails */
+    assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
+    assert_int_equal(sd_desk_logout(f->d, &a, t1), SD_OK);
+    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_desk_logout(f->d, &a, t1), SD_E_UNAUTH);
+    /* revocation and disabling kill every session */
+    assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
+    assert_int_equal(login(f, "ann", &u, 0, t2), SD_OK);
+    assert_int_equal(sd_desk_user_revoke(f->d, &sys, "ann", &info), SD_OK);
+    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_desk_session(f->d, t2, NULL, &s), SD_E_UNAUTH);
+    sd_clock_set(sd_clock_now() + 5);
+    assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
+    assert_int_equal(sd_desk_user_set_disabled(f->d, &sys, "ann", true, &info), SD_OK);
+    assert_true(info.disabled);
+    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(login(f, "ann", &u, 0, t1), SD_E_DENIED);
+    /* malformed tokens */
+    assert_int_equal(sd_desk_session(f->d, "abc", NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_desk_session(f->d, NULL, NULL, &s), SD_E_UNAUTH);
+}
+
+static void
+test_unmask_needs_reason_role_or_assignment_and_is_rate_limited(void **state)
+{
+    struct fixture *f = *state;
+    struct user u;
+    struct sd_actor agent = {"agnes", NULL, SD_ROLE_AGENT};
+    struct sd_actor other = {"otto", NULL, SD_ROLE_AGENT};
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+    uint64_t id;
+
+    add_user(f, "agnes", SD_ROLE_AGENT, &u);
+    add_user(f, "otto", SD_ROLE_AGENT, &u);
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_CHAT;
+    in.category = -1;
+    in.field[SD_F_SUBJECT] = "s";
+    in.field[SD_F_BODY] = "deposit missing";
+    in.field[SD_F_CUSTOMER_EMAIL] = "c@example.com";
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_OK);
+    id = t.id;
+    /* not yet assigned: agents may read it masked, not unmask it */
+    assert_int_equal(sd_ticket_get(f->d, &agent, id, true, "call", &t), SD_E_DENIED);
+    assert_int_equal(sd_queue_claim(f->d, &agent, "agnes", &t), SD_OK);
+    assert_int_equal(sd_ticket_get(f->d, &agent, id, true, NULL, &t), SD_E_INVALID);
+    assert_int_equal(sd_ticket_get(f->d, &agent, id, true, "", &t), SD_E_INVALID);
+    /* another agent cannot even read it now */
+    assert_int_equal(sd_ticket_get(f->d, &other, id, false, NULL, &t), SD_E_DENIED);
+    assert_int_equal(sd_ticket_comment(f->d, &other, id, "hi", false, &t), SD_E_DENIED);
+    for(int i = 0; i < SD_UNMASK_PER_HOUR; i++) {
+        assert_int_equal(sd_ticket_get(f->d, &agent, id, true, "customer call", &t), SD_OK);
+        sd_ticket_clear(&t);
+    }
+    assert_int_equal(sd_ticket_get(f->d, &agent, id, true, "customer call", &t), SD_E_LIMIT);
+    sd_clock_set(T0 + 3601);
+    assert_int_equal(sd_ticket_get(f->d, &agent, id, true, "customer call", &t), SD_OK);
+    assert_string_equal((char *)t.field[SD_F_CUSTOMER_EMAIL].data, "c@example.com");
+    sd_ticket_clear(&t);
+}
+
+/* Expected matrix, written independently of authz/policy.c: which roles may call each RPC.
+ * A = agent, S = supervisor, C = compliance, X = security_admin, U = auditor, * = anyone
+ * authenticated, P = public (no session). */
+static const struct {
+    const char *path;
+    const char *who;
+} expected[] = {
+    {"/sealdesk.v1.Tickets/Create", "AS"},       {"/sealdesk.v1.Tickets/Get", "ASC"},
+    {"/sealdesk.v1.Tickets/List", "ASC"},        {"/sealdesk.v1.Tickets/Find", "ASC"},
+    {"/sealdesk.v1.Tickets/Transition", "AS"},   {"/sealdesk.v1.Tickets/Assign", "S"},
+    {"/sealdesk.v1.Tickets/Comment", "AS"},      {"/sealdesk.v1.Tickets/Rate", "AS"},
+    {"/sealdesk.v1.Tickets/ClaimNext", "AS"},    {"/sealdesk.v1.Tickets/Overdue", "AS"},
+    {"/sealdesk.v1.Tickets/Stats", "SCU"},       {"/sealdesk.v1.Tickets/Triage", "AS"},
+    {"/sealdesk.v1.Audit/GetCheckpoint", "CXU"}, {"/sealdesk.v1.Audit/GetInclusionProof", "CXU"},
+    {"/sealdesk.v1.Audit/GetConsistencyProof", "CXU"},
+    {"/sealdesk.v1.Audit/Export", "CU"},
+    {"/sealdesk.v1.Auth/Login", "P"},            {"/sealdesk.v1.Auth/Logout", "*"},
+    {"/sealdesk.v1.Admin/AddUser", "X"},         {"/sealdesk.v1.Admin/SetUserDisabled", "X"},
+    {"/sealdesk.v1.Admin/RevokeSessions", "X"},  {"/sealdesk.v1.Admin/ListUsers", "X"},
+    {"/sealdesk.v1.Remedies/Request", "AS"},     {"/sealdesk.v1.Remedies/Approve", "SCX"},
+    {"/sealdesk.v1.Remedies/Reject", "SCX"},     {"/sealdesk.v1.Remedies/Get", "ASCXU"},
+    {"/sealdesk.v1.Remedies/List", "ASCXU"},     {"/sealdesk.v1.Remedies/Execute", "AS"},
+    {"/sealdesk.v1.Remedies/Freeze", "SX"},      {"/grpc.health.v1.Health/Check", "P"},
+};
+
+static void
+test_every_rpc_times_every_role(void **state)
+{
+    struct fixture *f = *state;
+    static const char letters[] = "ASCXU";
+    char tokens[5][65];
+    char name[16];
+    size_t covered = 0;
+
+    for(int r = 0; r < 5; r++) {
+        struct user u;
+
+        snprintf(name, sizeof(name), "role%d", r);
+        add_user(f, name, 1u << r, &u);
+        assert_int_equal(login(f, name, &u, 0, tokens[r]), SD_OK);
+    }
+    for(size_t i = 0; sd_rpc_method_path(i); i++) {
+        const char *path = sd_rpc_method_path(i);
+        const char *who = NULL;
+
+        for(size_t k = 0; k < sizeof(expected) / sizeof(expected[0]); k++) {
+            if(strcmp(expected[k].path, path) == 0)
+                who = expected[k].who;
+        }
+        if(!who)
+            fail_msg("RPC %s has no row in the expected matrix", path);
+        covered++;
+        for(int r = -1; r < 5; r++) {
+            struct sd_rpc_call c;
+            char auth[80];
+            bool allow;
+
+            memset(&c, 0, sizeof(c));
+            c.method = path;
+            c.req = (const uint8_t *)"";
+            c.req_len = 0;
+            if(r >= 0) {
+                snprintf(auth, sizeof(auth), "Bearer %s", tokens[r]);
+                c.authorization = auth;
+            }
+            if(strcmp(path, "/sealdesk.v1.Auth/Logout") == 0)
+                continue; /* would end the session; covered by the session test */
+            sd_rpc_dispatch(f->d, &c);
+            if(strcmp(who, "P") == 0)
+                allow = true;
+            else if(r < 0)
+                allow = false;
+            else
+                allow = strcmp(who, "*") == 0 || strchr(who, letters[r]);
+            if(r < 0 && strcmp(who, "P") != 0)
+                assert_int_equal(c.status, SD_GRPC_UNAUTHENTICATED);
+            else if(allow && strcmp(who, "P") == 0)
+                assert_int_not_equal(c.status, SD_GRPC_PERMISSION_DENIED);
+            else if(allow && (c.status == SD_GRPC_PERMISSION_DENIED ||
+                              c.status == SD_GRPC_UNAUTHENTICATED))
+                fail_msg("%s as %c: status %d, expected to be allowed", path, letters[r],
+                         c.status);
+            else if(!allow && c.status != SD_GRPC_PERMISSION_DENIED)
+                fail_msg("%s as %c: status %d, expected PERMISSION_DENIED", path, letters[r],
+                         c.status);
+            sd_rpc_call_clear(&c);
+        }
+    }
+    assert_true(covered >= 22);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_totp_matches_rfc_vectors),
+        cmocka_unit_test(test_base32_round_trip),
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
+        T(test_roles_need_totp_and_names_are_checked),
+        T(test_login_totp_replay_and_lockout),
+        T(test_sessions_expire_idle_logout_and_revocation),
+        T(test_unmask_needs_reason_role_or_assignment_and_is_rate_limited),
+        T(test_every_rpc_times_every_role),
+#undef T
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,912 @@
+/* Remedies: maker-checker rules (self-approval, approver roles, double approval, quorum from
+ * amount thresholds and the unknown-asset fail-safe), expiry, exactly-once execution with one
+ * back-office instruction, rejection, disabled approvers, the emergency freeze and its review,
+ * input validation, the policy parser, and the destination UID never stored in the clear. */
+#include "test_helpers.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "desk/desk_int.h"
+#include "sealdesk/audit.h"
+#include "sealdesk/authz.h"
+#include "sealdesk/remedy.h"
+#include "sealdesk/store.h"
+
+static const struct sd_actor agent = {"alice", NULL, SD_ROLE_AGENT};
+static const struct sd_actor bob = {"bob", NULL, SD_ROLE_SUPERVISOR};     /* requester */
+static const struct sd_actor carol = {"carol", NULL, SD_ROLE_SUPERVISOR}; /* checker */
+static const struct sd_actor dave = {"dave", NULL, SD_ROLE_SUPERVISOR};   /* checker */
+static const struct sd_actor cora = {"cora", NULL, SD_ROLE_COMPLIANCE};
+static const struct sd_actor sam = {"sam", NULL, SD_ROLE_SECURITY_ADMIN};
+
+static uint64_t
+ticket(struct sd_desk *d, int category)
+{
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+    uint64_t id;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_WEB;
+    in.field[SD_F_SUBJECT] = "Missing funds";
+    in.field[SD_F_BODY] = "My deposit has not arrived";
+    in.field[SD_F_CUSTOMER_UID] = "UID-100200300";
+    in.category = category;
+    in.priority = 2;
+    assert_int_equal(sd_ticket_create(d, &agent, &in, &t), SD_OK);
+    id = t.id;
+    sd_ticket_clear(&t);
+    return id;
+}
+
+static sd_err
+request_full(struct sd_desk *d, const struct sd_actor *a, uint64_t tid,
+             enum sd_remedy_kind kind, const char *asset, const char *amount, const char *uid,
+             struct sd_remedy *out, const char **why)
+{
+    struct sd_remedy_new in = {tid, kind, asset, amount, uid, "goodwill for a delayed deposit"};
+
+    return sd_remedy_request(d, a, &in, out, why);
+}
+
+/* Request as bob; asserts success and returns the id. */
+static uint64_t
+request(struct sd_desk *d, uint64_t tid, enum sd_remedy_kind kind, const char *asset,
+        const char *amount, struct sd_remedy *out)
+{
+    struct sd_remedy v;
+    const char *why = "unset";
+
+    assert_int_equal(request_full(d, &bob, tid, kind, asset, amount, "UID77889900", &v, &why),
+                     SD_OK);
+    assert_null(why);
+    if(out)
+        *out = v;
+    return v.id;
+}
+
+static enum sd_remedy_state
+state_of(struct sd_desk *d, uint64_t id)
+{
+    struct sd_remedy v;
+
+    assert_int_equal(sd_remedy_get(d, &agent, id, &v, NULL), SD_OK);
+    return v.state;
+}
+
+/* Entries in the remedies table with key prefix p. */
+static size_t
+count_prefix(struct sd_desk *d, uint8_t p)
+{
+    struct sd_txn *t;
+    struct sd_cursor *c;
+    struct sd_val k, v;
+    size_t n = 0;
+    sd_err rc;
+
+    assert_int_equal(sd_txn_begin(d->store, false, &t), SD_OK);
+    assert_int_equal(sd_cursor_open(t, SD_DB_REMEDIES, &c), SD_OK);
+    for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v))
+        n += k.n == 9 && k.p[0] == p;
+    assert_int_equal(rc, SD_E_NOTFOUND);
+    sd_cursor_close(c);
+    sd_txn_abort(t);
+    return n;
+}
+
+/* Audit entries with this action (and target prefix, when given). */
+static size_t
+count_audit(struct sd_desk *d, const char *action, const char *target)
+{
+    struct sd_txn *t;
+    struct sd_cursor *c;
+    struct sd_val k, v;
+    size_t n = 0;
+    sd_err rc;
+
+    assert_int_equal(sd_txn_begin(d->store, false, &t), SD_OK);
+    assert_int_equal(sd_cursor_open(t, SD_DB_AUDIT, &c), SD_OK);
+    for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        Sealdesk__V1__AuditEntry *e = sealdesk__v1__audit_entry__unpack(NULL, v.n, v.p);
+
+        assert_non_null(e);
+        if(strcmp(e->action, action) == 0 &&
+           (!target || strncmp(e->target, target, strlen(target)) == 0))
+            n++;
+        sealdesk__v1__audit_entry__free_unpacked(e, NULL);
+    }
+    sd_cursor_close(c);
+    sd_txn_abort(t);
+    return n;
+}
+
+static void
+add_user(struct sd_desk *d, const char *name, unsigned roles)
+{
+    struct sd_txn *t;
+    char pw[SD_PASSWORD_MAX + 1], uri[256];
+
+    assert_int_equal(sd_txn_begin(d->store, true, &t), SD_OK);
+    assert_int_equal(sd_user_add(t, d->kr, name, roles, false, NULL, pw, uri), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+}
+
+static void
+set_disabled(struct sd_desk *d, const char *name, bool disabled)
+{
+    struct sd_txn *t;
+
+    assert_int_equal(sd_txn_begin(d->store, true, &t), SD_OK);
+    assert_int_equal(sd_user_set_disabled(t, name, disabled), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+}
+
+/* ---- tests ---- */
+
+static void
+test_remedy_request_is_pending_with_quorum_and_masked_uid(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
+    struct sd_remedy v;
+
+    request(f->d, tid, SD_RK_COMPENSATION, "usdt", "25.5", &v);
+    assert_int_equal(v.id, 1);
+    assert_int_equal(v.ticket_id, tid);
+    assert_int_equal(v.kind, SD_RK_COMPENSATION);
+    assert_string_equal(v.asset, "USDT");
+    assert_string_equal(v.amount, "25.5");
+    assert_true(v.priced);
+    assert_int_equal(v.amount_usdt_micro, 25500000);
+    assert_int_equal(v.state, SD_RS_PENDING);
+    assert_int_equal(v.quorum, 1);
+    assert_int_equal(v.approvals_needed, 1);
+    assert_int_equal(v.n_approvals, 0);
+    assert_string_equal(v.to_uid_masked, "UI***00");
+    assert_string_equal(v.requester, "bob");
+    assert_int_equal(v.created_at, T0);
+    assert_int_equal(v.expires_at, T0 + 86400);
+    assert_int_equal(count_audit(f->d, "remedy.request", "r1"), 1);
+
+    /* get decrypts and masks the stored form the same way */
+    assert_int_equal(sd_remedy_get(f->d, &agent, v.id, &v, NULL), SD_OK);
+    assert_string_equal(v.to_uid_masked, "UI***00");
+    assert_string_equal(sd_remedy_state_name(v.state), "pending");
+}
+
+static void
+test_remedy_rejects_self_approval(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10",
+                          NULL);
+    const struct sd_actor other_spelling = {"offline:BOB", NULL, SD_ROLE_SUPERVISOR};
+    const struct sd_actor system_bob = {"bob", NULL, SD_ROLE_SYSTEM};
+    size_t before = count_audit(f->d, "remedy.approve", NULL);
+    const char *why = NULL;
+
+    assert_int_equal(sd_remedy_approve(f->d, &bob, id, NULL, &why), SD_E_DENIED);
+    assert_string_equal(why, "the requester cannot approve their own remedy");
+    assert_int_equal(sd_remedy_approve(f->d, &other_spelling, id, NULL, &why), SD_E_DENIED);
+    assert_int_equal(sd_remedy_approve(f->d, &system_bob, id, NULL, &why), SD_E_DENIED);
+    assert_string_equal(why, "the requester cannot approve their own remedy");
+    assert_int_equal(state_of(f->d, id), SD_RS_PENDING);
+    assert_int_equal(count_audit(f->d, "remedy.approve", NULL), before);
+}
+
+static void
+test_remedy_rejects_approver_without_role(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
+    uint64_t id = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "10", NULL);
+    uint64_t unfreeze = request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, "USDT", "1", NULL);
+    const struct sd_actor sys = {"operator", NULL, SD_ROLE_SYSTEM};
+    const char *why = NULL;
+    struct sd_remedy v;
+
+    assert_int_equal(sd_remedy_approve(f->d, &agent, id, NULL, &why), SD_E_DENIED);
+    assert_string_equal(why, "the approver does not hold an approving role for this remedy kind");
+    /* compensation is approved by supervisors only; account_unfreeze by security/compliance */
+    assert_int_equal(sd_remedy_approve(f->d, &cora, id, NULL, &why), SD_E_DENIED);
+    assert_int_equal(sd_remedy_approve(f->d, &carol, unfreeze, NULL, &why), SD_E_DENIED);
+    assert_int_equal(state_of(f->d, id), SD_RS_PENDING);
+    assert_int_equal(sd_remedy_approve(f->d, &cora, unfreeze, &v, &why), SD_OK);
+    assert_null(why);
+    assert_int_equal(v.state, SD_RS_APPROVED);
+    /* the local operator may approve anything it did not request */
+    assert_int_equal(sd_remedy_approve(f->d, &sys, id, &v, NULL), SD_OK);
+    assert_int_equal(v.state, SD_RS_APPROVED);
+}
+
+static void
+test_remedy_approving_twice_is_a_conflict(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT",
+                          "5000", NULL);
+    const struct sd_actor carol_again = {"Carol", NULL, SD_ROLE_SUPERVISOR};
+    const char *why = NULL;
+    struct sd_remedy v;
+
+    assert_int_equal(sd_remedy_approve(f->d, &carol, id, &v, NULL), SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &carol, id, NULL, &why), SD_E_CONFLICT);
+    assert_string_equal(why, "already approved by this approver");
+    assert_int_equal(sd_remedy_approve(f->d, &carol_again, id, NULL, NULL), SD_E_CONFLICT);
+    assert_int_equal(sd_remedy_get(f->d, &agent, id, &v, NULL), SD_OK);
+    assert_int_equal(v.state, SD_RS_PENDING);
+    assert_int_equal(v.n_approvals, 1);
+    assert_int_equal(v.approvals_needed, 1);
+    assert_string_equal(v.approvals[0].user, "carol");
+    assert_int_equal(v.approvals[0].at, T0);
+}
+
+static void
+test_remedy_one_approval_on_two_quorum_does_not_execute(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT",
+                          "5000", NULL);
+    const char *why = NULL;
+    struct sd_remedy v;
+
+    assert_int_equal(sd_remedy_approve(f->d, &carol, id, &v, NULL), SD_OK);
+    assert_int_equal(v.quorum, 2);
+    assert_int_equal(v.state, SD_RS_PENDING);
+    assert_int_equal(v.approvals_needed, 1);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "exec-1", NULL, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, "quorum not met");
+    assert_int_equal(count_prefix(f->d, 'I'), 0);
+    assert_int_equal(state_of(f->d, id), SD_RS_PENDING);
+
+    assert_int_equal(sd_remedy_approve(f->d, &dave, id, &v, NULL), SD_OK);
+    assert_int_equal(v.state, SD_RS_APPROVED);
+    assert_int_equal(v.approvals_needed, 0);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "exec-1", &v, &why), SD_OK);
+    assert_int_equal(v.state, SD_RS_EXECUTED);
+    assert_int_equal(count_prefix(f->d, 'I'), 1);
+}
+
+static void
+test_remedy_quorum_follows_amount_thresholds_and_unknown_asset_fails_safe(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
+    struct sd_remedy v;
+
+    request(f->d, tid, SD_RK_COMPENSATION, "USDT", "999.999999", &v);
+    assert_int_equal(v.quorum, 1);
+    request(f->d, tid, SD_RK_COMPENSATION, "USDT", "1000", &v);
+    assert_int_equal(v.quorum, 2);
+    assert_int_equal(v.amount_usdt_micro, 1000000000);
+    request(f->d, tid, SD_RK_FEE_REFUND, "BTC", "0.01", &v); /* 600 USDT */
+    assert_int_equal(v.quorum, 1);
+    assert_int_equal(v.amount_usdt_micro, 600000000);
+    request(f->d, tid, SD_RK_FEE_REFUND, "btc", "0.02", &v); /* 1200 USDT */
+    assert_int_equal(v.quorum, 2);
+    /* rounding goes up: 1e-8 BTC is 0.0006 USDT = 600 micro */
+    request(f->d, tid, SD_RK_FEE_REFUND, "BTC", "0.00000001", &v);
+    assert_int_equal(v.amount_usdt_micro, 600);
+    /* the kind's own rule: manual deposit credits always need two */
+    request(f->d, tid, SD_RK_MANUAL_DEPOSIT_CREDIT, "USDT", "1", &v);
+    assert_int_equal(v.quorum, 2);
+    /* no rate: the highest quorum, never the lowest */
+    request(f->d, tid, SD_RK_COMPENSATION, "NOPECOIN", "0.001", &v);
+    assert_false(v.priced);
+    assert_int_equal(v.amount_usdt_micro, 0);
+    assert_int_equal(v.quorum, 2);
+    assert_int_equal(v.approvals_needed, 2);
+    /* 18 integer digits of BTC saturate instead of wrapping */
+    request(f->d, tid, SD_RK_COMPENSATION, "BTC", "999999999999999999.99999999", &v);
+    assert_int_equal(v.amount_usdt_micro, UINT64_MAX);
+    assert_int_equal(v.quorum, 2);
+}
+
+static void
+test_remedy_expiry_refuses_approve_and_execute_and_shows_expired(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
+    uint64_t approved = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "10", NULL);
+    uint64_t pending = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "5000", NULL);
+    const char *why = NULL;
+    struct sd_remedy v;
+
+    assert_int_equal(sd_remedy_approve(f->d, &carol, approved, &v, NULL), SD_OK);
+    assert_int_equal(v.state, SD_RS_APPROVED);
+    assert_int_equal(sd_remedy_approve(f->d, &carol, pending, &v, NULL), SD_OK);
+
+    sd_clock_set(T0 + 86400 - 1); /* still open one second before */
+    assert_int_equal(state_of(f->d, approved), SD_RS_APPROVED);
+    sd_clock_set(T0 + 86400);
+    /* reads show it at once, without writing */
+    assert_int_equal(state_of(f->d, approved), SD_RS_EXPIRED);
+    assert_int_equal(state_of(f->d, pending), SD_RS_EXPIRED);
+    assert_int_equal(count_audit(f->d, "remedy.expire", NULL), 0);
+
+    assert_int_equal(sd_remedy_execute(f->d, &bob, approved, "k", NULL, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, "remedy expired");
+    assert_int_equal(sd_remedy_approve(f->d, &dave, pending, NULL, &why), SD_E_PRECONDITION);
+    assert_string_equal(why, "remedy expired");
+    /* the expiry was persisted and audited once per remedy, by the first write */
+    assert_int_equal(count_audit(f->d, "remedy.expire", "r1"), 1);
+    assert_int_equal(count_audit(f->d, "remedy.expire", "r2"), 1);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, approved, "k", NULL, &why),
+                     SD_E_PRECONDITION);
+    assert_int_equal(count_audit(f->d, "remedy.expire", NULL), 2);
+    assert_int_equal(count_prefix(f->d, 'I'), 0);
+
+    /* expired stays expired, even if the clock went back */
+    sd_clock_set(T0 + 10);
+    assert_int_equal(sd_remedy_get(f->d, &agent, approved, &v, NULL), SD_OK);
+    assert_int_equal(v.state, SD_RS_EXPIRED);
+    assert_int_equal(v.approvals_needed, 0);
+}
+
+static void
+test_remedy_double_execute_refused_and_one_instruction(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10",
+                          NULL);
+    const char *why = NULL;
+    struct sd_remedy v;
+    struct sd_txn *t;
+    struct sd_val iv, rv;
+    uint8_t k[9];
+
+    assert_int_equal(sd_remedy_approve(f->d, &carol, id, NULL, NULL), SD_OK);
+    sd_clock_set(T0 + 60);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "idem-42", &v, &why), SD_OK);
+    assert_null(why);
+    assert_int_equal(v.state, SD_RS_EXECUTED);
+    assert_int_equal(v.executed_at, T0 + 60);
+    assert_string_equal(v.executed_by, "bob");
+    assert_string_equal(v.idempotency_key, "idem-42");
+
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "idem-42", NULL, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, "remedy already executed");
+    assert_int_equal(sd_remedy_execute(f->d, &carol, id, "another-key", NULL, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, "remedy already executed");
+    assert_int_equal(count_prefix(f->d, 'I'), 1);
+    assert_int_equal(count_audit(f->d, "remedy.execute", NULL), 1);
+
+    /* the instruction is the executed record, byte for byte */
+    assert_int_equal(sd_txn_begin(f->d->store, false, &t), SD_OK);
+    k[0] = 'I';
+    sd_put_u64be(k + 1, id);
+    assert_int_equal(sd_txn_get(t, SD_DB_REMEDIES, k, sizeof(k), &iv), SD_OK);
+    k[0] = 'R';
+    assert_int_equal(sd_txn_get(t, SD_DB_REMEDIES, k, sizeof(k), &rv), SD_OK);
+    assert_int_equal(iv.n, rv.n);
+    assert_memory_equal(iv.p, rv.p, iv.n);
+    sd_txn_abort(t);
+
+    /* executed is final for approvals too */
+    assert_int_equal(sd_remedy_approve(f->d, &dave, id, NULL, &why), SD_E_PRECONDITION);
+    assert_string_equal(why, "remedy already executed");
+}
+
+static void
+test_remedy_execute_rejects_bad_idempotency_key(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10",
+                          NULL);
+    char long_key[SD_REMEDY_MAX_IDEMPOTENCY + 2];
+    const char *why = NULL;
+
+    memset(long_key, 'k', sizeof(long_key) - 1);
+    long_key[sizeof(long_key) - 1] = 0;
+    assert_int_equal(sd_remedy_approve(f->d, &carol, id, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "", NULL, &why), SD_E_INVALID);
+    assert_string_equal(why, "idempotency key must be 1 to 64 printable ASCII characters");
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, NULL, NULL, NULL), SD_E_INVALID);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, long_key, NULL, NULL), SD_E_INVALID);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "a\nb", NULL, NULL), SD_E_INVALID);
+    long_key[SD_REMEDY_MAX_IDEMPOTENCY] = 0; /* exactly 64 is fine */
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, long_key, NULL, NULL), SD_OK);
+}
+
+static void
+test_remedy_reject_closes_it(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10",
+                          NULL);
+    const char *why = NULL;
+    struct sd_remedy v;
+
+    assert_int_equal(sd_remedy_reject(f->d, &carol, id, "", NULL, &why), SD_E_INVALID);
+    assert_string_equal(why, "a reason is required");
+    assert_int_equal(sd_remedy_reject(f->d, &bob, id, "changed my mind", NULL, &why),
+                     SD_E_DENIED);
+    assert_string_equal(why, "the requester cannot reject their own remedy");
+    assert_int_equal(sd_remedy_reject(f->d, &agent, id, "no", NULL, &why), SD_E_DENIED);
+    assert_int_equal(sd_remedy_reject(f->d, &carol, id, "duplicate of r0", &v, &why), SD_OK);
+    assert_int_equal(v.state, SD_RS_REJECTED);
+    assert_string_equal(v.rejected_by, "carol");
+    assert_string_equal(v.reject_reason, "duplicate of r0");
+    assert_int_equal(count_audit(f->d, "remedy.reject", "r1"), 1);
+
+    assert_int_equal(sd_remedy_approve(f->d, &dave, id, NULL, &why), SD_E_PRECONDITION);
+    assert_string_equal(why, "remedy was rejected");
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "k", NULL, &why), SD_E_PRECONDITION);
+    assert_string_equal(why, "remedy was rejected");
+    assert_int_equal(sd_remedy_reject(f->d, &dave, id, "again", NULL, NULL),
+                     SD_E_PRECONDITION);
+    assert_int_equal(state_of(f->d, id), SD_RS_REJECTED);
+}
+
+static void
+test_remedy_disabled_approver_stops_counting(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT",
+                          "5000", NULL);
+    const char *why = NULL;
+    struct sd_remedy v;
+
+    add_user(f->d, "carol", SD_ROLE_SUPERVISOR);
+    add_user(f->d, "dave", SD_ROLE_SUPERVISOR);
+    assert_int_equal(sd_remedy_approve(f->d, &carol, id, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &dave, id, &v, NULL), SD_OK);
+    assert_int_equal(v.state, SD_RS_APPROVED);
+
+    set_disabled(f->d, "dave", true);
+    assert_int_equal(sd_remedy_get(f->d, &agent, id, &v, NULL), SD_OK);
+    assert_int_equal(v.state, SD_RS_PENDING);
+    assert_int_equal(v.n_approvals, 1);
+    assert_string_equal(v.approvals[0].user, "carol");
+    assert_int_equal(v.n_void, 1);
+    assert_int_equal(v.approvals_needed, 1);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "k1", NULL, &why), SD_E_PRECONDITION);
+    assert_string_equal(why, "quorum not met");
+    assert_int_equal(count_prefix(f->d, 'I'), 0);
+    /* a disabled user cannot approve either */
+    assert_int_equal(sd_remedy_approve(f->d, &dave, id, NULL, &why), SD_E_DENIED);
+    assert_string_equal(why, "the approver's account is disabled");
+
+    set_disabled(f->d, "dave", false);
+    assert_int_equal(state_of(f->d, id), SD_RS_APPROVED);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "k1", &v, NULL), SD_OK);
+    assert_int_equal(v.state, SD_RS_EXECUTED);
+}
+
+static void
+test_remedy_user_without_role_in_table_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10",
+                          NULL);
+    /* claims supervisor, but the users table says agent */
+    const struct sd_actor eve = {"offline:eve", NULL, SD_ROLE_SUPERVISOR | SD_ROLE_SYSTEM};
+    const char *why = NULL;
+
+    add_user(f->d, "eve", SD_ROLE_AGENT);
+    assert_int_equal(sd_remedy_approve(f->d, &eve, id, NULL, &why), SD_E_DENIED);
+    assert_string_equal(why, "the approver does not hold an approving role for this remedy kind");
+}
+
+static void
+test_remedy_freeze_opens_review_the_freezer_cannot_approve(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t sec_ticket = ticket(f->d, SD_CAT_SECURITY);
+    uint64_t other = ticket(f->d, SD_CAT_DEPOSIT);
+    const char *why = NULL;
+    struct sd_remedy v;
+
+    assert_int_equal(sd_freeze(f->d, &agent, "UID-100200300", sec_ticket, "takeover", NULL, &why),
+                     SD_E_DENIED);
+    assert_string_equal(why, "an emergency freeze needs security_admin or supervisor");
+    assert_int_equal(sd_freeze(f->d, &sam, "UID-100200300", other, "takeover", NULL, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, "an emergency freeze needs a security ticket");
+    assert_int_equal(sd_freeze(f->d, &sam, "UID-100200300", 999, "takeover", NULL, &why),
+                     SD_E_NOTFOUND);
+    assert_string_equal(why, "ticket not found");
+    assert_int_equal(sd_freeze(f->d, &sam, "UID-100200300", sec_ticket, "", NULL, &why),
+                     SD_E_INVALID);
+    assert_int_equal(count_prefix(f->d, 'F'), 0);
+
+    assert_int_equal(sd_freeze(f->d, &sam, "UID-100200300", sec_ticket,
+                               "account takeover reported, withdrawals in progress", &v, &why),
+                     SD_OK);
+    assert_null(why);
+    assert_int_equal(v.kind, SD_RK_FREEZE_REVIEW);
+    assert_int_equal(v.state, SD_RS_PENDING);
+    assert_int_equal(v.quorum, 1);
+    assert_int_equal(v.freeze_id, 1);
+    assert_int_equal(v.expires_at, 0);
+    assert_string_equal(v.to_uid_masked, "UI***00");
+    assert_string_equal(v.requester, "sam");
+    assert_int_equal(count_prefix(f->d, 'F'), 1);
+    assert_int_equal(count_audit(f->d, "account.freeze", "customer:"), 1);
+    assert_int_equal(count_audit(f->d, "remedy.request", NULL), 1);
+
+    /* the review is mandatory: it never lapses, and one person cannot close it */
+    sd_clock_set(T0 + 90 * 86400);
+    assert_int_equal(state_of(f->d, v.id), SD_RS_PENDING);
+    assert_int_equal(sd_remedy_approve(f->d, &sam, v.id, NULL, &why), SD_E_DENIED);
+    assert_string_equal(why, "the requester cannot approve their own remedy");
+    assert_int_equal(sd_remedy_reject(f->d, &sam, v.id, "fine", NULL, &why), SD_E_DENIED);
+    assert_int_equal(sd_remedy_approve(f->d, &cora, v.id, NULL, &why), SD_E_DENIED);
+    assert_int_equal(sd_remedy_execute(f->d, &sam, v.id, "k", NULL, &why), SD_E_PRECONDITION);
+
+    /* a second person's approval closes it */
+    assert_int_equal(sd_remedy_approve(f->d, &carol, v.id, &v, &why), SD_OK);
+    assert_int_equal(v.state, SD_RS_EXECUTED);
+    assert_string_equal(v.executed_by, "carol");
+    assert_int_equal(count_prefix(f->d, 'I'), 0);
+    assert_int_equal(sd_remedy_execute(f->d, &carol, v.id, "k", NULL, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, "remedy already executed");
+    /* freeze reviews are not requested directly */
+    assert_int_equal(request_full(f->d, &bob, sec_ticket, SD_RK_FREEZE_REVIEW, "USDT", "1",
+                                  "UID1234", NULL, &why),
+                     SD_E_INVALID);
+    assert_string_equal(why, "freeze reviews are opened by an emergency freeze");
+}
+
+static void
+test_remedy_request_rejects_bad_input(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
+    static const char *const bad[] = {
+        "-1", "1e5", "0", "1.123456789", "1234567890123456789", "", "1.", ".5", "01",
+        " 1", "1 ", "1,000", "0.00000000", "+1", "0x10", "1.2.3", "１",
+    };
+    static const char *const good[] = {"123456789012345678.12345678", "0.00000001", "0.5",
+                                       "7"};
+    struct sd_remedy_new in = {tid, SD_RK_COMPENSATION, "USDT", "1", "UID1", "because"};
+    char big[SD_MAX_REASON + 2];
+    const char *why = NULL;
+
+    for(size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        why = NULL;
+        assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "USDT", bad[i],
+                                      "UID1", NULL, &why),
+                         SD_E_INVALID);
+        assert_string_equal(why, "invalid amount: a decimal above 0 with at most 18 digits "
+                                 "and 8 decimals");
+        assert_int_equal(sd_remedy_amount_parse(bad[i], NULL, NULL), SD_E_INVALID);
+    }
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "USDT", NULL, "UID1",
+                                  NULL, &why),
+                     SD_E_INVALID);
+    for(size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        assert_int_equal(sd_remedy_amount_parse(good[i], NULL, NULL), SD_OK);
+    assert_int_equal(count_prefix(f->d, 'R'), 0);
+
+    in.asset = "US DT";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
+    assert_string_equal(why, "invalid asset: 1 to 16 letters or digits");
+    in.asset = "ABCDEFGHIJKLMNOPQ";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
+    in.asset = "USDT";
+    in.to_uid = "UID 1";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
+    assert_string_equal(why, "invalid destination account UID");
+    in.to_uid = "";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
+    in.to_uid = "UID1";
+    in.justification = "";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
+    assert_string_equal(why, "a justification is required");
+    memset(big, 'j', sizeof(big) - 1);
+    big[sizeof(big) - 1] = 0;
+    in.justification = big;
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_LIMIT);
+    in.justification = "customer pasted abandon ability able about above absent absorb "
+                       "abstract absurd abuse access accident as proof";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
+    assert_string_equal(why, "text contains a secret (seed phrase, private key, 2FA code or "
+                             "card number)");
+    in.justification = "ok";
+    in.kind = (enum sd_remedy_kind)0;
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
+    assert_string_equal(why, "unknown remedy kind");
+    in.kind = SD_RK_COUNT;
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
+    in.kind = SD_RK_FEE_REFUND;
+    in.ticket_id = 999;
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_NOTFOUND);
+    assert_string_equal(why, "ticket not found");
+    assert_int_equal(count_prefix(f->d, 'R'), 0);
+    assert_int_equal(count_audit(f->d, "remedy.request", NULL), 0);
+
+    assert_int_equal(sd_remedy_approve(f->d, &carol, 42, NULL, &why), SD_E_NOTFOUND);
+    assert_string_equal(why, "remedy not found");
+    assert_int_equal(sd_remedy_get(f->d, &carol, 42, &(struct sd_remedy){0}, &why),
+                     SD_E_NOTFOUND);
+    assert_string_equal(why, "remedy not found");
+}
+
+static void
+test_remedy_list_filters_by_effective_state(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
+    uint64_t a = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "1", NULL);
+    uint64_t b = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "2", NULL);
+    uint64_t c = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "3", NULL);
+    struct sd_remedy_list l;
+
+    assert_int_equal(sd_remedy_approve(f->d, &carol, b, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_reject(f->d, &carol, c, "no", NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_list(f->d, &agent, 0, &l, NULL), SD_OK);
+    assert_int_equal(l.n, 3);
+    assert_false(l.truncated);
+    assert_int_equal(l.items[0].id, c); /* newest first */
+    assert_int_equal(l.items[2].id, a);
+    sd_remedy_list_clear(&l);
+    assert_int_equal(sd_remedy_list(f->d, &agent, SD_RS_APPROVED, &l, NULL), SD_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].id, b);
+    sd_remedy_list_clear(&l);
+    assert_int_equal(sd_remedy_list(f->d, &agent, SD_RS_PENDING, &l, NULL), SD_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].id, a);
+    sd_remedy_list_clear(&l);
+    sd_clock_set(T0 + 2 * 86400);
+    assert_int_equal(sd_remedy_list(f->d, &agent, SD_RS_EXPIRED, &l, NULL), SD_OK);
+    assert_int_equal(l.n, 2);
+    sd_remedy_list_clear(&l);
+    assert_int_equal(sd_remedy_list(f->d, &agent, 99, &l, NULL), SD_E_INVALID);
+}
+
+/* True if needle occurs in any file of the data dir. */
+static bool
+store_contains(const char *dir, const char *needle)
+{
+    char path[128];
+    bool found = false;
+    const char *files[] = {"data.mdb", "lock.mdb"};
+
+    for(size_t i = 0; i < 2 && !found; i++) {
+        struct stat st;
+        char *buf;
+        int fd;
+
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        fd = open(path, O_RDONLY);
+        if(fd < 0)
+            continue;
+        assert_int_equal(fstat(fd, &st), 0);
+        buf = malloc((size_t)st.st_size + 1);
+        assert_non_null(buf);
+        assert_int_equal(read(fd, buf, (size_t)st.st_size), st.st_size);
+        close(fd);
+        found = memmem(buf, (size_t)st.st_size, needle, strlen(needle)) != NULL;
+        free(buf);
+    }
+    return found;
+}
+
+static void
+test_remedy_to_uid_never_stored_in_plaintext(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_SECURITY);
+    struct sd_remedy v;
+
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_WITHDRAWAL_RELEASE, "ETH", "1.5",
+                                  "DEST-ZQXW-7741-PLAIN", &v, NULL),
+                     SD_OK);
+    assert_string_equal(v.to_uid_masked, "DE***IN");
+    assert_int_equal(sd_remedy_approve(f->d, &sam, v.id, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, v.id, "x", NULL, NULL), SD_OK);
+    assert_int_equal(sd_freeze(f->d, &sam, "FROZEN-QQPL-9903-PLAIN", tid, "takeover", &v, NULL),
+                     SD_OK);
+    assert_string_equal(v.to_uid_masked, "FR***IN");
+    sd_desk_close(f->d);
+    f->d = NULL;
+    assert_false(store_contains(f->dir, "DEST-ZQXW-7741-PLAIN"));
+    assert_false(store_contains(f->dir, "ZQXW-7741"));
+    assert_false(store_contains(f->dir, "FROZEN-QQPL-9903-PLAIN"));
+    assert_false(store_contains(f->dir, "QQPL-9903"));
+    /* the check can fail: the justification is stored in the clear and is found */
+    assert_true(store_contains(f->dir, "goodwill for a delayed deposit"));
+    assert_int_equal(sd_desk_open(&f->d, &f->o), SD_OK);
+    assert_int_equal(sd_remedy_get(f->d, &agent, 1, &v, NULL), SD_OK);
+    assert_string_equal(v.to_uid_masked, "DE***IN");
+}
+
+static void
+test_remedy_policy_parse_and_errors(void **state)
+{
+    struct sd_remedy_policy *p = NULL;
+    size_t line = 99;
+    const char *why = NULL;
+    uint64_t usdt;
+    bool priced;
+    static const char good[] =
+        "# test policy\n"
+        "expiry 3600\n"
+        "quorum * 0 1   # base\n"
+        "quorum * 1000 2\n"
+        "quorum compensation 0 1\r\n"
+        "quorum compensation 50000.5 3\n"
+        "\t\n"
+        "approver compensation supervisor\n"
+        "approver fee_refund supervisor,compliance\n"
+        "approver manual_deposit_credit supervisor\n"
+        "approver withdrawal_release supervisor\n"
+        "approver account_unfreeze security_admin\n"
+        "approver freeze_review security_admin\n"
+        "rate usdt 1\n"
+        "rate SHIB 0.00001\n";
+    struct {
+        const char *text;
+        size_t line;
+        sd_err err;
+    } bad[] = {
+        {"quorum * 0 1\nfrobnicate 1\n", 2, SD_E_INVALID},
+        {"quorum * 0 6\n", 1, SD_E_INVALID},
+        {"quorum * 0 0\n", 1, SD_E_INVALID},
+        {"quorum * -1 1\n", 1, SD_E_INVALID},
+        {"quorum nosuchkind 0 1\n", 1, SD_E_INVALID},
+        {"quorum * 0 1\nquorum * 0 2\n", 2, SD_E_INVALID},
+        {"quorum * 0 1 extra words\n", 1, SD_E_INVALID},
+        {"quorum * 5 1\n", 0, SD_E_INVALID}, /* no base rule */
+        {"quorum * 0 1\napprover compensation agent\n", 2, SD_E_INVALID},
+        {"quorum * 0 1\napprover compensation wizard\n", 2, SD_E_INVALID},
+        {"quorum * 0 1\napprover * supervisor\n", 2, SD_E_INVALID},
+        {"quorum * 0 1\napprover compensation supervisor\n", 0, SD_E_INVALID}, /* kinds */
+        {"rate BTC 0\n", 1, SD_E_INVALID},
+        {"rate BTC 1\nrate btc 2\n", 2, SD_E_INVALID},
+        {"rate B-C 1\n", 1, SD_E_INVALID},
+        {"expiry 10\n", 1, SD_E_INVALID},
+        {"expiry 3600\nexpiry 3600\n", 2, SD_E_INVALID},
+        {"quorum * 0 1\nrate BTC 6\xc3\xa9\n", 2, SD_E_INVALID},
+    };
+    char longline[400];
+
+    (void)state;
+    assert_int_equal(sd_remedy_policy_parse(&p, good, strlen(good), &line, &why), SD_OK);
+    assert_int_equal(sd_remedy_policy_expiry(p), 3600);
+    assert_int_equal(sd_remedy_policy_approvers(p, SD_RK_FEE_REFUND),
+                     SD_ROLE_SUPERVISOR | SD_ROLE_COMPLIANCE);
+    /* the kind's own rules win where one applies ... */
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_COMPENSATION, true, 5000000000u), 1);
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_COMPENSATION, true, 50000500000u), 3);
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_COMPENSATION, true, 50000499999u), 1);
+    /* ... other kinds use "*" */
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_FEE_REFUND, true, 999999999u), 1);
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_FEE_REFUND, true, 1000000000u), 2);
+    /* unpriced: highest rule for the kind or "*" */
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_COMPENSATION, false, 0), 3);
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_FEE_REFUND, false, 0), 2);
+    assert_int_equal(sd_remedy_policy_value(p, "shib", "1000000", &usdt, &priced), SD_OK);
+    assert_true(priced);
+    assert_int_equal(usdt, 10000000); /* 10 USDT */
+    assert_int_equal(sd_remedy_policy_value(p, "BTC", "1", &usdt, &priced), SD_OK);
+    assert_false(priced);
+    assert_int_equal(sd_remedy_policy_value(p, "BTC", "1e3", &usdt, &priced), SD_E_INVALID);
+    sd_remedy_policy_free(p);
+
+    for(size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        p = NULL;
+        line = 99;
+        why = NULL;
+        assert_int_equal(sd_remedy_policy_parse(&p, bad[i].text, strlen(bad[i].text), &line,
+                                                &why),
+                         bad[i].err);
+        assert_null(p);
+        assert_int_equal(line, bad[i].line);
+        assert_non_null(why);
+    }
+    memset(longline, 'x', sizeof(longline));
+    memcpy(longline, "quorum * 0 1\n#", 14);
+    assert_int_equal(sd_remedy_policy_parse(&p, longline, sizeof(longline), &line, &why),
+                     SD_E_LIMIT);
+    assert_int_equal(line, 2);
+    assert_string_equal(why, "line longer than 256 bytes");
+
+    /* the shipped default parses and says what DESIGN.md says */
+    assert_int_equal(sd_remedy_policy_default(&p), SD_OK);
+    assert_int_equal(sd_remedy_policy_expiry(p), 86400);
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_COMPENSATION, true, 999999999u), 1);
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_COMPENSATION, true, 1000000000u), 2);
+    assert_int_equal(sd_remedy_policy_approvers(p, SD_RK_FREEZE_REVIEW),
+                     SD_ROLE_SECURITY_ADMIN | SD_ROLE_SUPERVISOR);
+    sd_remedy_policy_free(p);
+}
+
+static void
+test_remedy_policy_load_prefers_data_dir_file(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_remedy_policy *p = NULL;
+    char path[128];
+    size_t line = 0;
+    const char *why = NULL;
+    FILE *fp;
+
+    assert_int_equal(sd_remedy_policy_load(&p, f->dir, &line, &why), SD_OK); /* default */
+    assert_int_equal(sd_remedy_policy_expiry(p), 86400);
+    sd_remedy_policy_free(p);
+    snprintf(path, sizeof(path), "%s/remedy.policy", f->dir);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("expiry 600\nquorum * 0 2\n", fp);
+    fclose(fp);
+    assert_int_equal(sd_remedy_policy_load(&p, f->dir, &line, &why), SD_E_INVALID);
+    assert_int_equal(line, 0);
+    assert_string_equal(why, "missing approver line for a kind");
+    fp = fopen(path, "a");
+    assert_non_null(fp);
+    fputs("approver compensation supervisor\napprover fee_refund supervisor\n"
+          "approver manual_deposit_credit supervisor\napprover withdrawal_release supervisor\n"
+          "approver account_unfreeze supervisor\napprover freeze_review supervisor\n", fp);
+    fclose(fp);
+    assert_int_equal(sd_remedy_policy_load(&p, f->dir, &line, &why), SD_OK);
+    assert_int_equal(sd_remedy_policy_expiry(p), 600);
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_FEE_REFUND, true, 1), 2);
+    sd_remedy_policy_free(p);
+}
+
+static void
+test_remedy_names_round_trip(void **state)
+{
+    enum sd_remedy_kind k;
+    enum sd_remedy_state s;
+
+    (void)state;
+    for(int i = SD_RK_COMPENSATION; i < SD_RK_COUNT; i++) {
+        assert_int_equal(sd_remedy_kind_parse(&k, sd_remedy_kind_name((enum sd_remedy_kind)i)),
+                         SD_OK);
+        assert_int_equal(k, i);
+    }
+    for(int i = SD_RS_PENDING; i < SD_RS_COUNT; i++) {
+        assert_int_equal(
+            sd_remedy_state_parse(&s, sd_remedy_state_name((enum sd_remedy_state)i)), SD_OK);
+        assert_int_equal(s, i);
+    }
+    assert_string_equal(sd_remedy_kind_name(SD_RK_MANUAL_DEPOSIT_CREDIT),
+                        "manual_deposit_credit");
+    assert_int_equal(sd_remedy_kind_parse(&k, "refund"), SD_E_INVALID);
+    assert_int_equal(sd_remedy_state_parse(&s, NULL), SD_E_INVALID);
+    assert_string_equal(sd_remedy_state_name((enum sd_remedy_state)0), "unknown");
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_remedy_request_is_pending_with_quorum_and_masked_uid),
+        T(test_remedy_rejects_self_approval),
+        T(test_remedy_rejects_approver_without_role),
+        T(test_remedy_approving_twice_is_a_conflict),
+        T(test_remedy_one_approval_on_two_quorum_does_not_execute),
+        T(test_remedy_quorum_follows_amount_thresholds_and_unknown_asset_fails_safe),
+        T(test_remedy_expiry_refuses_approve_and_execute_and_shows_expired),
+        T(test_remedy_double_execute_refused_and_one_instruction),
+        T(test_remedy_execute_rejects_bad_idempotency_key),
+        T(test_remedy_reject_closes_it),
+        T(test_remedy_disabled_approver_stops_counting),
+        T(test_remedy_user_without_role_in_table_is_refused),
+        T(test_remedy_freeze_opens_review_the_freezer_cannot_approve),
+        T(test_remedy_request_rejects_bad_input),
+        T(test_remedy_list_filters_by_effective_state),
+        T(test_remedy_to_uid_never_stored_in_plaintext),
+        cmocka_unit_test(test_remedy_policy_parse_and_errors),
+        T(test_remedy_policy_load_prefers_data_dir_file),
+        cmocka_unit_test(test_remedy_names_round_trip),
+    };
+
+    assert_int_equal(sd_crypto_init(), SD_OK);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
