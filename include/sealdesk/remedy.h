@@ -157,8 +157,9 @@ struct sd_remedy_new {
  * system) counts as it was given, since such an actor already controls the data dir. */
 
 /* Request a remedy on ticket in->ticket_id. Quorum and expiry are fixed from the policy now.
- * SD_E_INVALID bad input; SD_E_NOTFOUND no such ticket; SD_E_SHREDDED the ticket's customer
- * data key was erased. *out (may be NULL) gets the new remedy (state pending). */
+ * SD_E_INVALID bad input; SD_E_NOTFOUND no such ticket; SD_E_DENIED an agent (without
+ * supervisor or compliance) on a ticket assigned to someone else; SD_E_SHREDDED the ticket's
+ * customer data key was erased. *out (may be NULL) gets the new remedy (state pending). */
 sd_err sd_remedy_request(struct sd_desk *d, const struct sd_actor *a,
                          const struct sd_remedy_new *in, struct sd_remedy *out,
                          const char **why);

@@ -10,7 +10,9 @@
 #include <sodium.h>
 
 #include "desk_int.h"
+#include "sealdesk/clock.h"
 #include "sealdesk/keystore.h"
+#include "sealdesk/log.h"
 #include "util/err_int.h"
 
 #define RULES_MAX (1024 * 1024)
@@ -268,6 +270,15 @@ sd_desk_open(struct sd_desk **out, const struct sd_desk_opts *o)
     SD_TRY(sd_txn_begin(d->store, false, &t));
     SD_TRY(sd_keys_load(t, d->kr));
     SD_TRY(load_rules(d, o));
+    {
+        size_t line = 0;
+        const char *why = NULL;
+
+        err = sd_remedy_policy_load(&d->remedy_policy, o->dir, &line, &why);
+        if(err != SD_OK)
+            sd_log(SD_LOG_ERROR, "remedy_policy_invalid", "line=%zu", line);
+        SD_TRY(err);
+    }
     *out = d;
     d = NULL;
 out:
@@ -283,6 +294,7 @@ sd_desk_close(struct sd_desk *d)
     if(!d)
         return;
     sd_triage_rules_free(d->rules);
+    sd_remedy_policy_free(d->remedy_policy);
     sd_keyring_free(d->kr);
     sd_store_close(d->store);
     free(d);

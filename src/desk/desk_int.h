@@ -6,6 +6,7 @@
 #include "sealdesk/audit.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/remedy.h"
 #include "sealdesk/store.h"
 #include "sealdesk/triage.h"
 
@@ -13,6 +14,7 @@ struct sd_desk {
     struct sd_store *store;
     struct sd_keyring *kr;
     struct sd_triage_rules *rules;
+    struct sd_remedy_policy *remedy_policy; /* <dir>/remedy.policy, else the default */
 };
 
 typedef Sealdesk__V1__TicketRecord sd_trec;

@@ -33,7 +33,7 @@ extern const size_t sd_default_remedy_policy_len;
 #define POLICY_MAX_WORDS 4
 #define EXPIRY_DEFAULT 86400u
 #define EXPIRY_MIN 300u
-#define EXPIRY_MAX (30u * 86400u)
+#define EXPIRY_MAX ((uint64_t)30 * 86400)
 #define THRESHOLD_INT_DIGITS 12 /* USDT, 6 decimals: micro units stay below 1e18 */
 #define THRESHOLD_FRAC_DIGITS 6
 #define RATE_INT_DIGITS 10      /* USDT per unit, 8 decimals: 1e-8 units stay below 1e18 */
@@ -488,24 +488,29 @@ sd_remedy_policy_load(struct sd_remedy_policy **out, const char *dir, size_t *er
 
     if(errline)
         *errline = 0;
+    if(why)
+        *why = NULL;
     SD_CHECK_ARG(out);
     *out = NULL;
-    if(!dir)
-        return sd_remedy_policy_default(out);
+    if(!dir) {
+        SD_TRY(sd_remedy_policy_default(out));
+        goto out;
+    }
     w = snprintf(path, sizeof(path), "%s/remedy.policy", dir);
     SD_CHECK_ARG(w > 0 && (size_t)w < sizeof(path));
     f = fopen(path, "rb");
     if(!f) {
         SD_ENSURE(errno == ENOENT, SD_E_IO);
-        return sd_remedy_policy_default(out);
+        SD_TRY(sd_remedy_policy_default(out));
+        goto out;
     }
     text = malloc(POLICY_MAX_BYTES + 1);
     SD_ENSURE(text, SD_E_NOMEM);
     n = fread(text, 1, POLICY_MAX_BYTES + 1, f);
     SD_ENSURE(!ferror(f), SD_E_IO);
-    SD_TRY(sd_remedy_policy_parse(out, text, n, errline, why));
+    SD_TRY(sd_remedy_policy_parse(out, text, n, errline, why)); /* sets *why itself */
 out:
-    if(err != SD_OK && why && !*out && err != SD_E_INVALID && err != SD_E_LIMIT)
+    if(err != SD_OK && why && !*why)
         *why = sd_err_str(err);
     free(text);
     if(f)
@@ -596,7 +601,8 @@ load_default_policy(void)
 static const struct sd_remedy_policy *
 desk_policy(struct sd_desk *d)
 {
-    (void)d;
+    if(d->remedy_policy)
+        return d->remedy_policy;
     pthread_once(&default_once, load_default_policy);
     return default_policy;
 }
@@ -1056,6 +1062,16 @@ load_ticket(struct sd_txn *t, uint64_t id, sd_trec **tr, const char **reason)
     return err;
 }
 
+/* Object-level rule matching ticket.c: an agent (without a wider role) acts only on tickets
+ * that are theirs or still unassigned. */
+static bool
+may_request_on(const struct sd_actor *a, const sd_trec *tr)
+{
+    if(a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_COMPLIANCE | SD_ROLE_SYSTEM))
+        return true;
+    return !tr->assignee || tr->assignee[0] == 0 || strcmp(tr->assignee, a->name) == 0;
+}
+
 /* ---- request ---- */
 
 sd_err
@@ -1111,6 +1127,10 @@ sd_remedy_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_r
 
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(load_ticket(t, in->ticket_id, &tr, &reason));
+    if(!may_request_on(a, tr)) {
+        reason = "agents request remedies only on their own or unassigned tickets";
+        SD_ENSURE(0, SD_E_DENIED);
+    }
     SD_TRY(sd_meta_next(t, "next_remedy", &r.id));
     SD_TRY(seal_uid(d, t, tr, r.id, in->to_uid, &r, &reason));
     SD_TRY(rrec_store(t, &r, false, digest));

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "health.pb-c.h"
+#include "dispatch_int.h"
 #include "rpc_convert.h"
 #include "sealdesk.pb-c.h"
 #include "sealdesk/audit.h"
@@ -20,18 +21,9 @@
 
 #define EXPORT_CHUNK (256 * 1024)
 
-struct ctx {
-    struct sd_desk *d;
-    struct sd_actor actor;
-    char actor_name[SD_MAX_AGENT + 1];
-    char request_id[65];
-    const char *token;       /* the session token of this call (borrowed) */
-    const char *fingerprint; /* verified client certificate, or NULL */
-};
-
 /* Operation-level check beyond the method's own (e.g. Get with unmask). */
-static bool
-allowed(struct ctx *x, struct sd_rpc_call *c, enum sd_op op)
+bool
+sd_rpc_allowed(struct sd_rpc_ctx *x, struct sd_rpc_call *c, enum sd_op op)
 {
     if(sd_policy_allows(x->actor.roles, op))
         return true;
@@ -39,8 +31,8 @@ allowed(struct ctx *x, struct sd_rpc_call *c, enum sd_op op)
     return false;
 }
 
-static void
-reply(struct sd_rpc_call *c, const ProtobufCMessage *m)
+void
+sd_rpc_reply(struct sd_rpc_call *c, const ProtobufCMessage *m)
 {
     size_t n = protobuf_c_message_get_packed_size(m);
     uint8_t *buf = malloc(n ? n : 1);
@@ -60,8 +52,8 @@ reply(struct sd_rpc_call *c, const ProtobufCMessage *m)
         sd_rpc_call_status(c, SD_GRPC_OK, "%s", "");
 }
 
-static void
-fail(struct sd_rpc_call *c, sd_err err, const char *what)
+void
+sd_rpc_fail(struct sd_rpc_call *c, sd_err err, const char *what)
 {
     if(err == SD_E_EMPTY)
         sd_rpc_call_status(c, SD_GRPC_NOT_FOUND, "queue empty");
@@ -70,21 +62,14 @@ fail(struct sd_rpc_call *c, sd_err err, const char *what)
                            sd_err_str(err));
 }
 
-static void
-bad_request(struct sd_rpc_call *c)
+void
+sd_rpc_bad_request(struct sd_rpc_call *c)
 {
     sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "malformed request message");
 }
 
-#define UNPACK(type, fn, var)                                                                \
-    type *var = fn##__unpack(NULL, c->req_len, c->req);                                    \
-    if(!var) {                                                                              \
-        bad_request(c);                                                                     \
-        return;                                                                             \
-    }
-
-static bool
-empty(const char *s)
+bool
+sd_rpc_empty(const char *s)
 {
     return !s || !*s;
 }
@@ -97,14 +82,14 @@ reply_ticket(struct sd_rpc_call *c, sd_err err, struct sd_ticket *t, bool full,
     struct sd_arena a = {0};
 
     if(err != SD_OK) {
-        fail(c, err, what);
+        sd_rpc_fail(c, err, what);
         return;
     }
     err = sd_ticket_to_pb(&a, t, full, &pb);
     if(err != SD_OK)
-        fail(c, err, what);
+        sd_rpc_fail(c, err, what);
     else
-        reply(c, &pb.base);
+        sd_rpc_reply(c, &pb.base);
     sd_arena_free(&a);
     sd_ticket_clear(t);
 }
@@ -116,7 +101,7 @@ reply_list(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l, const ch
     struct sd_arena a = {0};
 
     if(err != SD_OK) {
-        fail(c, err, what);
+        sd_rpc_fail(c, err, what);
         return;
     }
     pb.tickets = sd_arena_alloc(&a, (l->n + 1) * sizeof(*pb.tickets));
@@ -131,17 +116,17 @@ reply_list(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l, const ch
     if(!pb.tickets)
         err = SD_E_NOMEM;
     if(err != SD_OK)
-        fail(c, err, what);
+        sd_rpc_fail(c, err, what);
     else
-        reply(c, &pb.base);
+        sd_rpc_reply(c, &pb.base);
     sd_arena_free(&a);
     sd_ticket_list_clear(l);
 }
 
 static void
-tickets_create(struct ctx *x, struct sd_rpc_call *c)
+tickets_create(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__CreateTicketRequest, sealdesk__v1__create_ticket_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__CreateTicketRequest, sealdesk__v1__create_ticket_request, r);
     struct sd_ticket_new in;
     struct sd_ticket t;
     enum sd_category cat;
@@ -153,14 +138,14 @@ tickets_create(struct ctx *x, struct sd_rpc_call *c)
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown channel");
         goto out;
     }
-    if(!empty(r->category)) {
+    if(!sd_rpc_empty(r->category)) {
         if(sd_category_parse(&cat, r->category) != SD_OK) {
             sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown category");
             goto out;
         }
         in.category = (int)cat;
     }
-    if(!empty(r->priority) && sd_priority_parse(&in.priority, r->priority) != SD_OK) {
+    if(!sd_rpc_empty(r->priority) && sd_priority_parse(&in.priority, r->priority) != SD_OK) {
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "priority must be P1..P4");
         goto out;
     }
@@ -181,19 +166,19 @@ out:
 }
 
 static void
-tickets_get(struct ctx *x, struct sd_rpc_call *c)
+tickets_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__GetTicketRequest, sealdesk__v1__get_ticket_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__GetTicketRequest, sealdesk__v1__get_ticket_request, r);
     struct sd_ticket t;
     sd_err err;
 
-    if(r->unmask && !allowed(x, c, SD_OP_TICKET_UNMASK))
+    if(r->unmask && !sd_rpc_allowed(x, c, SD_OP_TICKET_UNMASK))
         goto out;
-    if(r->unmask && empty(r->reason)) {
+    if(r->unmask && sd_rpc_empty(r->reason)) {
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unmask needs a reason");
         goto out;
     }
-    err = sd_ticket_get(x->d, &x->actor, r->id, r->unmask, empty(r->reason) ? NULL : r->reason,
+    err = sd_ticket_get(x->d, &x->actor, r->id, r->unmask, sd_rpc_empty(r->reason) ? NULL : r->reason,
                         &t);
     if(err == SD_E_DENIED)
         sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
@@ -211,45 +196,45 @@ out:
 }
 
 static void
-tickets_list(struct ctx *x, struct sd_rpc_call *c)
+tickets_list(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__ListTicketsRequest, sealdesk__v1__list_tickets_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__ListTicketsRequest, sealdesk__v1__list_tickets_request, r);
     struct sd_ticket_filter f = {.category = -1};
     struct sd_ticket_list l;
     enum sd_category cat;
 
-    if(!empty(r->status) &&
+    if(!sd_rpc_empty(r->status) &&
        (sd_status_parse(&f.status, r->status) != SD_OK || f.status == SD_ST_REOPEN)) {
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown status");
         goto out;
     }
-    if(!empty(r->category)) {
+    if(!sd_rpc_empty(r->category)) {
         if(sd_category_parse(&cat, r->category) != SD_OK) {
             sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown category");
             goto out;
         }
         f.category = (int)cat;
     }
-    f.assignee = empty(r->assignee) ? NULL : r->assignee;
+    f.assignee = sd_rpc_empty(r->assignee) ? NULL : r->assignee;
     reply_list(c, sd_ticket_list(x->d, &f, &l), &l, "list");
 out:
     sealdesk__v1__list_tickets_request__free_unpacked(r, NULL);
 }
 
 static void
-tickets_find(struct ctx *x, struct sd_rpc_call *c)
+tickets_find(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__FindTicketsRequest, sealdesk__v1__find_tickets_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__FindTicketsRequest, sealdesk__v1__find_tickets_request, r);
     struct sd_ticket_list l;
-    int given = !empty(r->customer_email) + !empty(r->customer_uid) + !empty(r->customer_phone);
+    int given = !sd_rpc_empty(r->customer_email) + !sd_rpc_empty(r->customer_uid) + !sd_rpc_empty(r->customer_phone);
 
     if(given != 1) {
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
                            "give exactly one of customer_email, customer_uid, customer_phone");
-    } else if(!empty(r->customer_email)) {
+    } else if(!sd_rpc_empty(r->customer_email)) {
         reply_list(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_EMAIL, r->customer_email,
                                      &l), &l, "find");
-    } else if(!empty(r->customer_uid)) {
+    } else if(!sd_rpc_empty(r->customer_uid)) {
         reply_list(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_UID, r->customer_uid, &l),
                    &l, "find");
     } else {
@@ -260,9 +245,9 @@ tickets_find(struct ctx *x, struct sd_rpc_call *c)
 }
 
 static void
-tickets_transition(struct ctx *x, struct sd_rpc_call *c)
+tickets_transition(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__TransitionRequest, sealdesk__v1__transition_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__TransitionRequest, sealdesk__v1__transition_request, r);
     struct sd_ticket t;
     int to;
     sd_err err;
@@ -280,9 +265,9 @@ tickets_transition(struct ctx *x, struct sd_rpc_call *c)
 }
 
 static void
-tickets_assign(struct ctx *x, struct sd_rpc_call *c)
+tickets_assign(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__AssignRequest, sealdesk__v1__assign_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__AssignRequest, sealdesk__v1__assign_request, r);
     struct sd_ticket t;
 
     reply_ticket(c, sd_ticket_assign(x->d, &x->actor, r->id, r->agent, &t), &t, false,
@@ -291,9 +276,9 @@ tickets_assign(struct ctx *x, struct sd_rpc_call *c)
 }
 
 static void
-tickets_comment(struct ctx *x, struct sd_rpc_call *c)
+tickets_comment(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__CommentRequest, sealdesk__v1__comment_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__CommentRequest, sealdesk__v1__comment_request, r);
     struct sd_ticket t;
 
     reply_ticket(c, sd_ticket_comment(x->d, &x->actor, r->id, r->body, r->internal, &t), &t,
@@ -302,9 +287,9 @@ tickets_comment(struct ctx *x, struct sd_rpc_call *c)
 }
 
 static void
-tickets_rate(struct ctx *x, struct sd_rpc_call *c)
+tickets_rate(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__RateRequest, sealdesk__v1__rate_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__RateRequest, sealdesk__v1__rate_request, r);
     struct sd_ticket t;
     sd_err err = sd_ticket_rate(x->d, &x->actor, r->id, r->csat, &t);
 
@@ -318,9 +303,9 @@ tickets_rate(struct ctx *x, struct sd_rpc_call *c)
 }
 
 static void
-tickets_claim(struct ctx *x, struct sd_rpc_call *c)
+tickets_claim(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__ClaimNextRequest, sealdesk__v1__claim_next_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__ClaimNextRequest, sealdesk__v1__claim_next_request, r);
     struct sd_ticket t;
 
     reply_ticket(c, sd_queue_claim(x->d, &x->actor, r->agent, &t), &t, false, "claim");
@@ -331,7 +316,7 @@ static bool
 parse_now(struct sd_rpc_call *c, const char *s, uint64_t *now)
 {
     *now = sd_clock_now();
-    if(!empty(s) && sd_time_parse(now, s) != SD_OK) {
+    if(!sd_rpc_empty(s) && sd_time_parse(now, s) != SD_OK) {
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "now must be RFC 3339");
         return false;
     }
@@ -339,9 +324,9 @@ parse_now(struct sd_rpc_call *c, const char *s, uint64_t *now)
 }
 
 static void
-tickets_overdue(struct ctx *x, struct sd_rpc_call *c)
+tickets_overdue(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__OverdueRequest, sealdesk__v1__overdue_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__OverdueRequest, sealdesk__v1__overdue_request, r);
     struct sd_ticket_list l;
     uint64_t now;
 
@@ -399,9 +384,9 @@ priority_n(int i)
 }
 
 static void
-tickets_stats(struct ctx *x, struct sd_rpc_call *c)
+tickets_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__StatsRequest, sealdesk__v1__stats_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__StatsRequest, sealdesk__v1__stats_request, r);
     Sealdesk__V1__TicketStats pb = SEALDESK__V1__TICKET_STATS__INIT;
     struct sd_arena a = {0};
     struct sd_stats s;
@@ -412,7 +397,7 @@ tickets_stats(struct ctx *x, struct sd_rpc_call *c)
         goto out;
     err = sd_stats(x->d, now, &s);
     if(err != SD_OK) {
-        fail(c, err, "stats");
+        sd_rpc_fail(c, err, "stats");
         goto out;
     }
     pb.total = s.total;
@@ -425,7 +410,7 @@ tickets_stats(struct ctx *x, struct sd_rpc_call *c)
     pb.by_channel = (Sealdesk__V1__TicketStats__ByChannelEntry **)counts(
         &a, s.by_channel, SD_CH_CHAT, SD_CH_COUNT, channel_n, &pb.n_by_channel);
     if(!pb.by_status || !pb.by_category || !pb.by_priority || !pb.by_channel) {
-        fail(c, SD_E_NOMEM, "stats");
+        sd_rpc_fail(c, SD_E_NOMEM, "stats");
         goto out;
     }
     pb.median_first_response_seconds = s.n_first_response ? (int64_t)s.median_first_response
@@ -435,16 +420,16 @@ tickets_stats(struct ctx *x, struct sd_rpc_call *c)
     pb.csat_count = s.csat_count;
     pb.csat_average = s.csat_average;
     pb.redacted_tickets = s.redacted;
-    reply(c, &pb.base);
+    sd_rpc_reply(c, &pb.base);
 out:
     sd_arena_free(&a);
     sealdesk__v1__stats_request__free_unpacked(r, NULL);
 }
 
 static void
-tickets_triage(struct ctx *x, struct sd_rpc_call *c)
+tickets_triage(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__TriageRequest, sealdesk__v1__triage_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__TriageRequest, sealdesk__v1__triage_request, r);
     Sealdesk__V1__TriageResult pb = SEALDESK__V1__TRIAGE_RESULT__INIT;
     struct sd_triage_result t;
     char *sigs[SD_TRIAGE_MAX_SIGNALS];
@@ -452,7 +437,7 @@ tickets_triage(struct ctx *x, struct sd_rpc_call *c)
     sd_err err = sd_desk_triage(x->d, r->text, strlen(r->text), r->vip, &t);
 
     if(err != SD_OK) {
-        fail(c, err, "triage");
+        sd_rpc_fail(c, err, "triage");
     } else {
         pb.category = (char *)sd_category_name(t.category);
         pb.priority = prio[t.priority >= 1 && t.priority <= 4 ? t.priority : 0];
@@ -461,15 +446,15 @@ tickets_triage(struct ctx *x, struct sd_rpc_call *c)
             sigs[i] = t.signals[i];
         pb.signals = sigs;
         pb.n_signals = t.n_signals;
-        reply(c, &pb.base);
+        sd_rpc_reply(c, &pb.base);
     }
     sealdesk__v1__triage_request__free_unpacked(r, NULL);
 }
 
 static void
-audit_checkpoint(struct ctx *x, struct sd_rpc_call *c)
+audit_checkpoint(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__GetCheckpointRequest, sealdesk__v1__get_checkpoint_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__GetCheckpointRequest, sealdesk__v1__get_checkpoint_request, r);
     Sealdesk__V1__SignedCheckpoint pb = SEALDESK__V1__SIGNED_CHECKPOINT__INIT;
     struct sd_checkpoint cp;
     struct sd_buf note = SD_BUF_INIT;
@@ -480,7 +465,7 @@ audit_checkpoint(struct ctx *x, struct sd_rpc_call *c)
     if(err == SD_OK)
         err = sd_buf_terminate(&note);
     if(err != SD_OK) {
-        fail(c, err, "checkpoint");
+        sd_rpc_fail(c, err, "checkpoint");
     } else {
         pb.tree_size = cp.size;
         pb.root = (ProtobufCBinaryData){32, cp.root};
@@ -488,16 +473,16 @@ audit_checkpoint(struct ctx *x, struct sd_rpc_call *c)
         pb.signature = (ProtobufCBinaryData){SD_SIG_BYTES, cp.sig};
         pb.public_key = (ProtobufCBinaryData){SD_SIG_PK_BYTES, cp.pk};
         pb.note = (char *)note.data;
-        reply(c, &pb.base);
+        sd_rpc_reply(c, &pb.base);
     }
     sd_buf_free(&note);
     sealdesk__v1__get_checkpoint_request__free_unpacked(r, NULL);
 }
 
 static void
-audit_inclusion(struct ctx *x, struct sd_rpc_call *c)
+audit_inclusion(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__InclusionProofRequest, sealdesk__v1__inclusion_proof_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__InclusionProofRequest, sealdesk__v1__inclusion_proof_request, r);
     Sealdesk__V1__InclusionProof pb = SEALDESK__V1__INCLUSION_PROOF__INIT;
     uint8_t proof[SD_MERKLE_MAX_PROOF][32], leaf[32], root[32];
     ProtobufCBinaryData items[SD_MERKLE_MAX_PROOF];
@@ -506,7 +491,7 @@ audit_inclusion(struct ctx *x, struct sd_rpc_call *c)
     sd_err err = sd_desk_audit_inclusion(x->d, r->index, &size, proof, &np, leaf, root);
 
     if(err != SD_OK) {
-        fail(c, err, "inclusion proof");
+        sd_rpc_fail(c, err, "inclusion proof");
     } else {
         for(size_t i = 0; i < np; i++)
             items[i] = (ProtobufCBinaryData){32, proof[i]};
@@ -516,15 +501,15 @@ audit_inclusion(struct ctx *x, struct sd_rpc_call *c)
         pb.root = (ProtobufCBinaryData){32, root};
         pb.proof = items;
         pb.n_proof = np;
-        reply(c, &pb.base);
+        sd_rpc_reply(c, &pb.base);
     }
     sealdesk__v1__inclusion_proof_request__free_unpacked(r, NULL);
 }
 
 static void
-audit_consistency(struct ctx *x, struct sd_rpc_call *c)
+audit_consistency(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__ConsistencyProofRequest, sealdesk__v1__consistency_proof_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__ConsistencyProofRequest, sealdesk__v1__consistency_proof_request, r);
     Sealdesk__V1__ConsistencyProof pb = SEALDESK__V1__CONSISTENCY_PROOF__INIT;
     uint8_t proof[SD_MERKLE_MAX_PROOF][32], rm[32], rn[32];
     ProtobufCBinaryData items[SD_MERKLE_MAX_PROOF];
@@ -533,7 +518,7 @@ audit_consistency(struct ctx *x, struct sd_rpc_call *c)
     sd_err err = sd_desk_audit_consistency(x->d, r->from_size, &n, proof, &np, rm, rn);
 
     if(err != SD_OK) {
-        fail(c, err, "consistency proof");
+        sd_rpc_fail(c, err, "consistency proof");
     } else {
         for(size_t i = 0; i < np; i++)
             items[i] = (ProtobufCBinaryData){32, proof[i]};
@@ -543,15 +528,15 @@ audit_consistency(struct ctx *x, struct sd_rpc_call *c)
         pb.n_proof = np;
         pb.from_root = (ProtobufCBinaryData){32, rm};
         pb.to_root = (ProtobufCBinaryData){32, rn};
-        reply(c, &pb.base);
+        sd_rpc_reply(c, &pb.base);
     }
     sealdesk__v1__consistency_proof_request__free_unpacked(r, NULL);
 }
 
 static void
-audit_export(struct ctx *x, struct sd_rpc_call *c)
+audit_export(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__ExportRequest, sealdesk__v1__export_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__ExportRequest, sealdesk__v1__export_request, r);
     struct sd_buf all = SD_BUF_INIT;
     sd_err err = sd_desk_audit_export_mem(x->d, &x->actor, r->from, &all);
 
@@ -570,7 +555,7 @@ audit_export(struct ctx *x, struct sd_rpc_call *c)
         free(buf);
     }
     if(err != SD_OK)
-        fail(c, err, "export");
+        sd_rpc_fail(c, err, "export");
     else
         sd_rpc_call_status(c, SD_GRPC_OK, "%s", "");
     sd_buf_free(&all);
@@ -578,25 +563,25 @@ audit_export(struct ctx *x, struct sd_rpc_call *c)
 }
 
 static void
-health_check(struct ctx *x, struct sd_rpc_call *c)
+health_check(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Grpc__Health__V1__HealthCheckRequest, grpc__health__v1__health_check_request, r);
+    SD_RPC_UNPACK(Grpc__Health__V1__HealthCheckRequest, grpc__health__v1__health_check_request, r);
     Grpc__Health__V1__HealthCheckResponse pb = GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__INIT;
 
     (void)x;
-    if(empty(r->service) || strcmp(r->service, "sealdesk.v1.Tickets") == 0 ||
+    if(sd_rpc_empty(r->service) || strcmp(r->service, "sealdesk.v1.Tickets") == 0 ||
        strcmp(r->service, "sealdesk.v1.Audit") == 0)
         pb.status = GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVING;
     else
         pb.status = GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVICE_UNKNOWN;
     grpc__health__v1__health_check_request__free_unpacked(r, NULL);
-    reply(c, &pb.base);
+    sd_rpc_reply(c, &pb.base);
 }
 
 static void
-auth_login(struct ctx *x, struct sd_rpc_call *c)
+auth_login(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__LoginRequest, sealdesk__v1__login_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__LoginRequest, sealdesk__v1__login_request, r);
     Sealdesk__V1__LoginResponse pb = SEALDESK__V1__LOGIN_RESPONSE__INIT;
     char token[SD_TOKEN_HEX + 1], exp[32], roles[96];
     uint64_t expires = 0;
@@ -610,7 +595,7 @@ auth_login(struct ctx *x, struct sd_rpc_call *c)
     } else if(err == SD_E_DENIED) {
         sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED, "account locked or disabled");
     } else if(err != SD_OK) {
-        fail(c, err, "login");
+        sd_rpc_fail(c, err, "login");
     } else {
         sd_time_format(exp, sizeof(exp), expires);
         sd_roles_format(roles, sizeof(roles), rmask);
@@ -618,7 +603,7 @@ auth_login(struct ctx *x, struct sd_rpc_call *c)
         pb.expires_at = exp;
         pb.user = r->name;
         pb.roles = roles;
-        reply(c, &pb.base);
+        sd_rpc_reply(c, &pb.base);
     }
     sodium_memzero(token, sizeof(token));
     if(r->password)
@@ -627,16 +612,16 @@ auth_login(struct ctx *x, struct sd_rpc_call *c)
 }
 
 static void
-auth_logout(struct ctx *x, struct sd_rpc_call *c)
+auth_logout(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__LogoutRequest, sealdesk__v1__logout_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__LogoutRequest, sealdesk__v1__logout_request, r);
     Sealdesk__V1__LogoutResponse pb = SEALDESK__V1__LOGOUT_RESPONSE__INIT;
     sd_err err = sd_desk_logout(x->d, &x->actor, x->token);
 
     if(err != SD_OK)
-        fail(c, err, "logout");
+        sd_rpc_fail(c, err, "logout");
     else
-        reply(c, &pb.base);
+        sd_rpc_reply(c, &pb.base);
     sealdesk__v1__logout_request__free_unpacked(r, NULL);
 }
 
@@ -647,7 +632,7 @@ user_reply(struct sd_rpc_call *c, sd_err err, const struct sd_user *u, const cha
     char roles[96], created[32], locked[32];
 
     if(err != SD_OK) {
-        fail(c, err, what);
+        sd_rpc_fail(c, err, what);
         return;
     }
     sd_roles_format(roles, sizeof(roles), u->roles);
@@ -660,13 +645,13 @@ user_reply(struct sd_rpc_call *c, sd_err err, const struct sd_user *u, const cha
     pb.created_at = created;
     pb.failed_logins = u->failed_logins;
     pb.locked_until = locked;
-    reply(c, &pb.base);
+    sd_rpc_reply(c, &pb.base);
 }
 
 static void
-admin_add_user(struct ctx *x, struct sd_rpc_call *c)
+admin_add_user(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__AddUserRequest, sealdesk__v1__add_user_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__AddUserRequest, sealdesk__v1__add_user_request, r);
     Sealdesk__V1__AddUserResponse pb = SEALDESK__V1__ADD_USER_RESPONSE__INIT;
     char password[SD_PASSWORD_MAX + 1], uri[256], roles[96];
     unsigned mask;
@@ -677,7 +662,7 @@ admin_add_user(struct ctx *x, struct sd_rpc_call *c)
         goto out;
     }
     err = sd_desk_user_add(x->d, &x->actor, r->name, mask, r->no_totp,
-                           empty(r->cert_fingerprint) ? NULL : r->cert_fingerprint, password,
+                           sd_rpc_empty(r->cert_fingerprint) ? NULL : r->cert_fingerprint, password,
                            uri);
     if(err == SD_E_CONFLICT) {
         sd_rpc_call_status(c, SD_GRPC_ALREADY_EXISTS, "user exists");
@@ -685,14 +670,14 @@ admin_add_user(struct ctx *x, struct sd_rpc_call *c)
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
                            "bad name or roles (supervisor, compliance, security_admin need TOTP)");
     } else if(err != SD_OK) {
-        fail(c, err, "add user");
+        sd_rpc_fail(c, err, "add user");
     } else {
         sd_roles_format(roles, sizeof(roles), mask);
         pb.name = r->name;
         pb.roles = roles;
         pb.password = password;
         pb.totp_uri = uri;
-        reply(c, &pb.base);
+        sd_rpc_reply(c, &pb.base);
         sodium_memzero(password, sizeof(password));
         sodium_memzero(uri, sizeof(uri));
     }
@@ -701,9 +686,9 @@ out:
 }
 
 static void
-admin_set_disabled(struct ctx *x, struct sd_rpc_call *c)
+admin_set_disabled(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__SetUserDisabledRequest, sealdesk__v1__set_user_disabled_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__SetUserDisabledRequest, sealdesk__v1__set_user_disabled_request, r);
     struct sd_user u;
 
     user_reply(c, sd_desk_user_set_disabled(x->d, &x->actor, r->name, r->disabled, &u), &u,
@@ -712,9 +697,9 @@ admin_set_disabled(struct ctx *x, struct sd_rpc_call *c)
 }
 
 static void
-admin_revoke(struct ctx *x, struct sd_rpc_call *c)
+admin_revoke(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__RevokeSessionsRequest, sealdesk__v1__revoke_sessions_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__RevokeSessionsRequest, sealdesk__v1__revoke_sessions_request, r);
     struct sd_user u;
 
     user_reply(c, sd_desk_user_revoke(x->d, &x->actor, r->name, &u), &u, "revoke sessions");
@@ -722,9 +707,9 @@ admin_revoke(struct ctx *x, struct sd_rpc_call *c)
 }
 
 static void
-admin_list_users(struct ctx *x, struct sd_rpc_call *c)
+admin_list_users(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    UNPACK(Sealdesk__V1__ListUsersRequest, sealdesk__v1__list_users_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__ListUsersRequest, sealdesk__v1__list_users_request, r);
     Sealdesk__V1__UserList pb = SEALDESK__V1__USER_LIST__INIT;
     struct sd_arena a = {0};
     struct sd_user *users = NULL;
@@ -753,20 +738,15 @@ admin_list_users(struct ctx *x, struct sd_rpc_call *c)
         pb.users[pb.n_users++] = u;
     }
     if(err != SD_OK)
-        fail(c, err, "list users");
+        sd_rpc_fail(c, err, "list users");
     else
-        reply(c, &pb.base);
+        sd_rpc_reply(c, &pb.base);
     sd_arena_free(&a);
     free(users);
     sealdesk__v1__list_users_request__free_unpacked(r, NULL);
 }
 
-static const struct method {
-    const char *path;
-    void (*fn)(struct ctx *x, struct sd_rpc_call *c);
-    enum sd_op op;
-    bool public; /* callable without a session */
-} methods[] = {
+static const struct sd_rpc_method core_methods[] = {
     {"/sealdesk.v1.Tickets/Create", tickets_create, SD_OP_TICKET_CREATE, false},
     {"/sealdesk.v1.Tickets/Get", tickets_get, SD_OP_TICKET_GET, false},
     {"/sealdesk.v1.Tickets/List", tickets_list, SD_OP_TICKET_LIST, false},
@@ -791,11 +771,34 @@ static const struct method {
     {"/sealdesk.v1.Admin/ListUsers", admin_list_users, SD_OP_USER_ADMIN, false},
     {"/grpc.health.v1.Health/Check", health_check, SD_OP_SESSION, true},
 };
+static const size_t core_methods_n = sizeof(core_methods) / sizeof(core_methods[0]);
+
+/* Every method table; a new service adds its file's table here. */
+static const struct {
+    const struct sd_rpc_method *m;
+    const size_t *n;
+} tables[] = {
+    {core_methods, &core_methods_n},
+    {sd_rpc_methods_remedy, &sd_rpc_methods_remedy_n},
+};
+
+static const struct sd_rpc_method *
+method_at(size_t i)
+{
+    for(size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        if(i < *tables[t].n)
+            return &tables[t].m[i];
+        i -= *tables[t].n;
+    }
+    return NULL;
+}
 
 const char *
 sd_rpc_method_path(size_t i)
 {
-    return i < sizeof(methods) / sizeof(methods[0]) ? methods[i].path : NULL;
+    const struct sd_rpc_method *m = method_at(i);
+
+    return m ? m->path : NULL;
 }
 
 /* "Bearer <token>" -> token (borrowed from the header value), or NULL. */
@@ -810,9 +813,9 @@ bearer(const char *auth)
 void
 sd_rpc_dispatch(void *app, struct sd_rpc_call *c)
 {
-    const struct method *m = NULL;
+    const struct sd_rpc_method *m = NULL;
     struct sd_session sess;
-    struct ctx x;
+    struct sd_rpc_ctx x;
     size_t rl;
 
     memset(&x, 0, sizeof(x));
@@ -830,9 +833,9 @@ sd_rpc_dispatch(void *app, struct sd_rpc_call *c)
             x.actor.request_id = x.request_id;
         }
     }
-    for(size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-        if(strcmp(c->method, methods[i].path) == 0)
-            m = &methods[i];
+    for(size_t i = 0; method_at(i); i++) {
+        if(strcmp(c->method, method_at(i)->path) == 0)
+            m = method_at(i);
     }
     if(!m) {
         sd_rpc_call_status(c, SD_GRPC_UNIMPLEMENTED, "unknown method");
@@ -847,7 +850,7 @@ sd_rpc_dispatch(void *app, struct sd_rpc_call *c)
         snprintf(x.actor_name, sizeof(x.actor_name), "%s", sess.user);
         x.actor.name = x.actor_name;
         x.actor.roles = sess.roles;
-        if(!allowed(&x, c, m->op))
+        if(!sd_rpc_allowed(&x, c, m->op))
             return;
     } else {
         snprintf(x.actor_name, sizeof(x.actor_name), "anonymous");

@@ -133,7 +133,9 @@ sd_store_open(struct sd_store **out, const char *dir, unsigned flags, size_t map
     SD_TRY(sd_store_err(rc));
     SD_TRY(sd_store_err(mdb_txn_begin(s->env, NULL, rdonly ? MDB_RDONLY : 0, &txn)));
     for(int i = 0; i < SD_DB_COUNT; i++) {
-        rc = mdb_dbi_open(txn, tables[i].name, tables[i].flags | (create ? MDB_CREATE : 0),
+        /* Writable opens create tables added by later versions of the schema; the txn
+         * commits only after the schema check, so a foreign environment is left untouched. */
+        rc = mdb_dbi_open(txn, tables[i].name, tables[i].flags | (rdonly ? 0 : MDB_CREATE),
                           &s->dbi[i]);
         if(rc == MDB_NOTFOUND) {
             err = SD_E_NOTFOUND;

@@ -14,6 +14,9 @@ D="$WORK/data"
 U() { "$SEALCTL" --offline --data "$D" --json user add "$@"; }
 ops=$(U --name ops --role agent,supervisor,compliance,auditor)
 desk=$(U --name desk --role agent,supervisor)
+rita=$(U --name rita --role agent)
+sam=$(U --name sam --role supervisor)
+sue=$(U --name sue --role supervisor)
 "$SD_BIN/sealdeskd" --listen 127.0.0.1:0 --cert "$WORK/certs/server.pem" \
   --key "$WORK/certs/server.key" --data "$D" 2>"$WORK/server.log" &
 SRV=$!
@@ -55,7 +58,23 @@ expect_exit 1 "online bad priority" -- O ticket create --channel chat --subject 
 check "online INVALID_ARGUMENT" grep -q "^INVALID_ARGUMENT" "$WORK/err"
 g=$("$SEALCTL" --offline --data "$D" --json ticket get "$id")
 check "offline sees the online change at once" test "$(echo "$g" | jget '["status"]')" = resolved
+out=$(O --json remedy request --ticket "$id" --kind compensation --asset USDT --amount 2000 \
+      --to-uid UID42 --justification "goodwill")
+check "remedy request JSON" test "$(echo "$out" | jget '["state"]+str(d["approvals_needed"])')" = pending2
+rid=$(echo "$out" | jget '["id"]')
+expect_exit 1 "self-approval refused" -- O remedy approve "$rid"
+check "self-approval says PERMISSION_DENIED: the requester cannot approve" \
+  grep -q "^PERMISSION_DENIED: the requester cannot approve their own remedy" "$WORK/err"
+expect_exit 0 "remedy get" -- O --json remedy get "$rid"
+check "remedy get state" test "$(jget '["state"]' < "$WORK/out")" = pending
 expect_exit 1 "wrong CA refused" -- "$SEALCTL" --server "127.0.0.1:$port" --ca "$WORK/certs/server.pem" stats
+
+users=$(python3 -c 'import json,sys; print(json.dumps({n: json.loads(v) for n, v in zip(sys.argv[1::2], sys.argv[2::2])}))' rita "$rita" sam "$sam" sue "$sue")
+if SD_USERS="$users" $PY "$(dirname "$0")/remedy_flow.py" "$port" "$WORK/certs/ca.pem"; then
+  ok "remedy flow with three users over TLS"
+else
+  bad "remedy flow with three users over TLS"
+fi
 
 kill -TERM "$SRV"
 rc=0

@@ -633,6 +633,30 @@ test_remedy_request_rejects_bad_input(void **state)
 }
 
 static void
+test_remedy_agent_requests_only_on_own_or_unassigned_tickets(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
+    const char *why = NULL;
+    struct sd_ticket t;
+    struct sd_remedy v;
+
+    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", "UID1",
+                                  &v, &why),
+                     SD_OK); /* unassigned */
+    assert_int_equal(sd_ticket_assign(f->d, &bob, tid, "zed", &t), SD_OK);
+    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", "UID1",
+                                  &v, &why),
+                     SD_E_DENIED);
+    assert_string_equal(why, "agents request remedies only on their own or unassigned tickets");
+    assert_int_equal(sd_ticket_assign(f->d, &bob, tid, "alice", &t), SD_OK);
+    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", "UID1",
+                                  &v, &why),
+                     SD_OK);
+    assert_int_equal(count_prefix(f->d, 'R'), 2);
+}
+
+static void
 test_remedy_list_filters_by_effective_state(void **state)
 {
     struct fixture *f = *state;
@@ -704,7 +728,9 @@ test_remedy_to_uid_never_stored_in_plaintext(void **state)
                                   "DEST-ZQXW-7741-PLAIN", &v, NULL),
                      SD_OK);
     assert_string_equal(v.to_uid_masked, "DE***IN");
+    assert_int_equal(v.quorum, 2); /* 4500 USDT */
     assert_int_equal(sd_remedy_approve(f->d, &sam, v.id, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &carol, v.id, NULL, NULL), SD_OK);
     assert_int_equal(sd_remedy_execute(f->d, &bob, v.id, "x", NULL, NULL), SD_OK);
     assert_int_equal(sd_freeze(f->d, &sam, "FROZEN-QQPL-9903-PLAIN", tid, "takeover", &v, NULL),
                      SD_OK);
@@ -900,6 +926,7 @@ main(void)
         T(test_remedy_user_without_role_in_table_is_refused),
         T(test_remedy_freeze_opens_review_the_freezer_cannot_approve),
         T(test_remedy_request_rejects_bad_input),
+        T(test_remedy_agent_requests_only_on_own_or_unassigned_tickets),
         T(test_remedy_list_filters_by_effective_state),
         T(test_remedy_to_uid_never_stored_in_plaintext),
         cmocka_unit_test(test_remedy_policy_parse_and_errors),

@@ -63,6 +63,41 @@ json_t *json_new_user(const char *name, unsigned roles, const char *password, co
 /* Print j (steals the reference): JSON with --json, else key: value lines. */
 int cli_emit(const struct cli *c, json_t *j);
 
+/* ---- online calls (online.c) ---- */
+#include <protobuf-c/protobuf-c.h>
+
+struct cli_reply {
+    const ProtobufCMessageDescriptor *desc; /* expected reply type (unary) */
+    ProtobufCMessage *msg;                  /* the unary reply, unpacked */
+    struct sd_buf stream;                   /* concatenated ExportChunk data (streaming) */
+    bool streaming;
+};
+#define CLI_REPLY(type_desc) {.desc = &type_desc}
+/* Connect, send req to method with the session token, collect the reply. On a non-OK status
+ * prints "STATUS: message" on stderr and returns 1; 0 on success. */
+int cli_call(struct cli *c, const char *method, const ProtobufCMessage *req,
+             struct cli_reply *r);
+void cli_reply_free(struct cli_reply *r);
+
+/* ---- commands of later services: one file each, listed in commands.c ---- */
+struct sd_actor;
+struct cli_command {
+    const char *name; /* first word: "kb", "agent", "incident", ... */
+    int (*offline)(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                   char **argv);
+    int (*online)(struct cli *c, int argc, char **argv);
+};
+int cmd_remedy_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                       char **argv);
+int cmd_remedy_online(struct cli *c, int argc, char **argv);
+int cmd_freeze_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                       char **argv);
+int cmd_freeze_online(struct cli *c, int argc, char **argv);
+extern const struct cli_command cli_commands[];
+extern const size_t cli_commands_n;
+const struct cli_command *cli_command_find(const char *name);
+
+
 int cmd_offline(struct cli *c, int argc, char **argv);
 int cmd_online(struct cli *c, int argc, char **argv);
 

@@ -483,9 +483,17 @@ cmd_offline(struct cli *c, int argc, char **argv)
         return cmd_triage(c, argc - 1, argv + 1);
     if(strcmp(cmd, "ticket") == 0 && argc < 2)
         return cli_usage("ticket needs a subcommand");
-    if(strcmp(cmd, "ticket") != 0 && strcmp(cmd, "queue") != 0 && strcmp(cmd, "sla") != 0 &&
+    if(!cli_command_find(cmd) && strcmp(cmd, "ticket") != 0 && strcmp(cmd, "queue") != 0 &&
+       strcmp(cmd, "sla") != 0 &&
        strcmp(cmd, "stats") != 0 && strcmp(cmd, "audit") != 0 && strcmp(cmd, "user") != 0)
         return cli_usage("unknown command");
+    if(cli_command_find(cmd) && cli_command_find(cmd)->offline) {
+        rc = open_desk(c, &d);
+        if(!rc)
+            rc = cli_command_find(cmd)->offline(c, d, &a, argc - 1, argv + 1);
+        sd_desk_close(d);
+        return rc;
+    }
     rc = open_desk(c, &d);
     if(rc)
         return rc;

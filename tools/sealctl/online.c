@@ -14,17 +14,10 @@
 #include "sealdesk/clock.h"
 #include "sealdesk/rpc.h"
 
-struct reply {
-    const ProtobufCMessageDescriptor *desc;
-    ProtobufCMessage *msg; /* unary reply */
-    struct sd_buf stream;  /* concatenated ExportChunk data */
-    bool streaming;
-};
-
 static sd_err
 on_msg(void *ctx, const uint8_t *p, size_t n)
 {
-    struct reply *r = ctx;
+    struct cli_reply *r = ctx;
 
     if(r->streaming) {
         Sealdesk__V1__ExportChunk *ch = sealdesk__v1__export_chunk__unpack(NULL, n, p);
@@ -42,9 +35,8 @@ on_msg(void *ctx, const uint8_t *p, size_t n)
     return r->msg ? SD_OK : SD_E_INVALID;
 }
 
-/* Run one call; on a non-OK status print "STATUS: message" and return 1. */
-static int
-call(struct cli *c, const char *method, const ProtobufCMessage *req, struct reply *r)
+int
+cli_call(struct cli *c, const char *method, const ProtobufCMessage *req, struct cli_reply *r)
 {
     struct sd_grpc_client_opts o = {.target = c->server, .ca_file = c->ca,
                                     .cert_file = c->cert, .key_file = c->cert_key};
@@ -90,8 +82,8 @@ out:
     return rc;
 }
 
-static void
-reply_free(struct reply *r)
+void
+cli_reply_free(struct cli_reply *r)
 {
     if(r->msg)
         protobuf_c_message_free_unpacked(r->msg, NULL);
@@ -99,7 +91,7 @@ reply_free(struct reply *r)
 }
 
 static int
-emit_pb_ticket(struct cli *c, struct reply *r, bool full)
+emit_pb_ticket(struct cli *c, struct cli_reply *r, bool full)
 {
     struct sd_ticket t;
     int rc;
@@ -112,7 +104,7 @@ emit_pb_ticket(struct cli *c, struct reply *r, bool full)
 }
 
 static int
-emit_pb_list(struct cli *c, struct reply *r)
+emit_pb_list(struct cli *c, struct cli_reply *r)
 {
     Sealdesk__V1__TicketList *l = (Sealdesk__V1__TicketList *)r->msg;
     json_t *a = json_array();
@@ -141,7 +133,7 @@ map_get(Sealdesk__V1__TicketStats__ByStatusEntry **e, size_t n, const char *key)
 }
 
 static int
-emit_pb_stats(struct cli *c, struct reply *r)
+emit_pb_stats(struct cli *c, struct cli_reply *r)
 {
     Sealdesk__V1__TicketStats *p = (Sealdesk__V1__TicketStats *)r->msg;
     struct sd_stats s;
@@ -194,13 +186,11 @@ opt(const struct cli *c, const char *name)
     return v ? v : "";
 }
 
-#define REPLY(type_desc) {.desc = &type_desc}
-
 static int
 ticket_online(struct cli *c, int argc, char **argv)
 {
     const char *sub = argv[0];
-    struct reply r = REPLY(sealdesk__v1__ticket__descriptor);
+    struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket__descriptor);
     uint64_t id = 0;
     int rc;
 
@@ -231,7 +221,7 @@ ticket_online(struct cli *c, int argc, char **argv)
         q.category = (char *)opt(c, "category");
         q.priority = (char *)opt(c, "priority");
         q.vip = cli_has(c, "vip");
-        rc = call(c, "/sealdesk.v1.Tickets/Create", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Create", &q.base, &r);
         if(!rc)
             rc = emit_pb_ticket(c, &r, false);
         goto out;
@@ -251,7 +241,7 @@ ticket_online(struct cli *c, int argc, char **argv)
             q.status = (char *)opt(c, "status");
             q.category = (char *)opt(c, "category");
             q.assignee = (char *)opt(c, "assignee");
-            rc = call(c, "/sealdesk.v1.Tickets/List", &q.base, &r);
+            rc = cli_call(c, "/sealdesk.v1.Tickets/List", &q.base, &r);
         } else {
             Sealdesk__V1__FindTicketsRequest q = SEALDESK__V1__FIND_TICKETS_REQUEST__INIT;
 
@@ -267,7 +257,7 @@ ticket_online(struct cli *c, int argc, char **argv)
             q.customer_email = (char *)opt(c, "customer-email");
             q.customer_uid = (char *)opt(c, "customer-uid");
             q.customer_phone = (char *)opt(c, "customer-phone");
-            rc = call(c, "/sealdesk.v1.Tickets/Find", &q.base, &r);
+            rc = cli_call(c, "/sealdesk.v1.Tickets/Find", &q.base, &r);
         }
         if(!rc)
             rc = emit_pb_list(c, &r);
@@ -298,7 +288,7 @@ ticket_online(struct cli *c, int argc, char **argv)
         q.id = id;
         q.unmask = cli_has(c, "unmask");
         q.reason = (char *)opt(c, "reason");
-        rc = call(c, "/sealdesk.v1.Tickets/Get", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Get", &q.base, &r);
         if(!rc)
             rc = emit_pb_ticket(c, &r, true);
     } else if(strcmp(sub, "status") == 0) {
@@ -308,7 +298,7 @@ ticket_online(struct cli *c, int argc, char **argv)
             return cli_usage("ticket status needs --to");
         q.id = id;
         q.to = (char *)opt(c, "to");
-        rc = call(c, "/sealdesk.v1.Tickets/Transition", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Transition", &q.base, &r);
     } else if(strcmp(sub, "assign") == 0) {
         Sealdesk__V1__AssignRequest q = SEALDESK__V1__ASSIGN_REQUEST__INIT;
 
@@ -316,7 +306,7 @@ ticket_online(struct cli *c, int argc, char **argv)
             return cli_usage("ticket assign needs --agent");
         q.id = id;
         q.agent = (char *)opt(c, "agent");
-        rc = call(c, "/sealdesk.v1.Tickets/Assign", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Assign", &q.base, &r);
     } else if(strcmp(sub, "comment") == 0) {
         Sealdesk__V1__CommentRequest q = SEALDESK__V1__COMMENT_REQUEST__INIT;
 
@@ -325,7 +315,7 @@ ticket_online(struct cli *c, int argc, char **argv)
         q.id = id;
         q.body = (char *)opt(c, "body");
         q.internal = cli_has(c, "internal");
-        rc = call(c, "/sealdesk.v1.Tickets/Comment", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Comment", &q.base, &r);
     } else {
         Sealdesk__V1__RateRequest q = SEALDESK__V1__RATE_REQUEST__INIT;
         const char *v = opt(c, "csat");
@@ -334,19 +324,19 @@ ticket_online(struct cli *c, int argc, char **argv)
             return cli_fail(SD_E_INVALID, "--csat must be 1..5");
         q.id = id;
         q.csat = (uint32_t)(v[0] - '0');
-        rc = call(c, "/sealdesk.v1.Tickets/Rate", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Rate", &q.base, &r);
     }
     if(!rc && strcmp(sub, "get") != 0)
         rc = emit_pb_ticket(c, &r, false);
 out:
-    reply_free(&r);
+    cli_reply_free(&r);
     return rc;
 }
 
 static int
 audit_online(struct cli *c, int argc, char **argv)
 {
-    struct reply r = {.streaming = true};
+    struct cli_reply r = {.streaming = true};
     Sealdesk__V1__ExportRequest q = SEALDESK__V1__EXPORT_REQUEST__INIT;
     FILE *f;
     int rc;
@@ -359,7 +349,7 @@ audit_online(struct cli *c, int argc, char **argv)
     if(cli_get(c, "from") && !parse_id(cli_get(c, "from"), &q.from) &&
        strcmp(cli_get(c, "from"), "0") != 0)
         return cli_fail(SD_E_INVALID, "--from must be an entry index");
-    rc = call(c, "/sealdesk.v1.Audit/Export", &q.base, &r);
+    rc = cli_call(c, "/sealdesk.v1.Audit/Export", &q.base, &r);
     if(rc)
         goto out;
     f = fopen(cli_get(c, "out"), "wxb");
@@ -377,7 +367,7 @@ audit_online(struct cli *c, int argc, char **argv)
     json_object_set_new(j, "bytes", json_integer((json_int_t)r.stream.len));
     rc = cli_emit(c, j);
 out:
-    reply_free(&r);
+    cli_reply_free(&r);
     return rc;
 }
 
@@ -385,7 +375,7 @@ static int
 login_online(struct cli *c, int argc, char **argv)
 {
     Sealdesk__V1__LoginRequest q = SEALDESK__V1__LOGIN_REQUEST__INIT;
-    struct reply r = REPLY(sealdesk__v1__login_response__descriptor);
+    struct cli_reply r = CLI_REPLY(sealdesk__v1__login_response__descriptor);
     int rc;
 
     cli_want(c, "name", true);
@@ -397,7 +387,7 @@ login_online(struct cli *c, int argc, char **argv)
     q.password = (char *)opt(c, "password");
     q.totp = (char *)opt(c, "totp");
     c->token = NULL; /* Login carries no session */
-    rc = call(c, "/sealdesk.v1.Auth/Login", &q.base, &r);
+    rc = cli_call(c, "/sealdesk.v1.Auth/Login", &q.base, &r);
     if(!rc) {
         Sealdesk__V1__LoginResponse *p = (Sealdesk__V1__LoginResponse *)r.msg;
         json_t *j = json_object();
@@ -415,12 +405,12 @@ login_online(struct cli *c, int argc, char **argv)
         }
         sodium_memzero(p->token, strlen(p->token));
     }
-    reply_free(&r);
+    cli_reply_free(&r);
     return rc;
 }
 
 static int
-emit_pb_user(struct cli *c, struct reply *r)
+emit_pb_user(struct cli *c, struct cli_reply *r)
 {
     Sealdesk__V1__UserInfo *p = (Sealdesk__V1__UserInfo *)r->msg;
     json_t *o = json_object();
@@ -439,7 +429,7 @@ static int
 user_online(struct cli *c, int argc, char **argv)
 {
     const char *sub = argc ? argv[0] : "";
-    struct reply r = REPLY(sealdesk__v1__user_info__descriptor);
+    struct cli_reply r = CLI_REPLY(sealdesk__v1__user_info__descriptor);
     int rc;
 
     if(strcmp(sub, "list") == 0) {
@@ -448,7 +438,7 @@ user_online(struct cli *c, int argc, char **argv)
         if(!cli_parse(c, argc - 1, argv + 1))
             return 2;
         r.desc = &sealdesk__v1__user_list__descriptor;
-        rc = call(c, "/sealdesk.v1.Admin/ListUsers", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Admin/ListUsers", &q.base, &r);
         if(!rc) {
             Sealdesk__V1__UserList *l = (Sealdesk__V1__UserList *)r.msg;
             json_t *a = json_array();
@@ -464,7 +454,7 @@ user_online(struct cli *c, int argc, char **argv)
             }
             rc = cli_emit(c, a);
         }
-        reply_free(&r);
+        cli_reply_free(&r);
         return rc;
     }
     cli_want(c, "name", true);
@@ -481,7 +471,7 @@ user_online(struct cli *c, int argc, char **argv)
         q.no_totp = cli_has(c, "no-totp");
         q.cert_fingerprint = (char *)opt(c, "cert-fingerprint");
         r.desc = &sealdesk__v1__add_user_response__descriptor;
-        rc = call(c, "/sealdesk.v1.Admin/AddUser", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Admin/AddUser", &q.base, &r);
         if(!rc) {
             Sealdesk__V1__AddUserResponse *p = (Sealdesk__V1__AddUserResponse *)r.msg;
             unsigned roles = 0;
@@ -490,7 +480,7 @@ user_online(struct cli *c, int argc, char **argv)
             rc = cli_emit(c, json_new_user(p->name, roles, p->password, p->totp_uri));
             sodium_memzero(p->password, strlen(p->password));
         }
-        reply_free(&r);
+        cli_reply_free(&r);
         return rc;
     }
     if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name"))
@@ -500,18 +490,18 @@ user_online(struct cli *c, int argc, char **argv)
 
         q.name = (char *)opt(c, "name");
         q.disabled = sub[0] == 'd';
-        rc = call(c, "/sealdesk.v1.Admin/SetUserDisabled", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Admin/SetUserDisabled", &q.base, &r);
     } else if(strcmp(sub, "revoke") == 0) {
         Sealdesk__V1__RevokeSessionsRequest q = SEALDESK__V1__REVOKE_SESSIONS_REQUEST__INIT;
 
         q.name = (char *)opt(c, "name");
-        rc = call(c, "/sealdesk.v1.Admin/RevokeSessions", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Admin/RevokeSessions", &q.base, &r);
     } else {
         return cli_usage("user add|disable|enable|revoke|list");
     }
     if(!rc)
         rc = emit_pb_user(c, &r);
-    reply_free(&r);
+    cli_reply_free(&r);
     return rc;
 }
 
@@ -523,6 +513,8 @@ cmd_online(struct cli *c, int argc, char **argv)
 
     if(!c->ca)
         return cli_usage("--ca FILE (or SEALDESK_CA) is required with --server");
+    if(cli_command_find(cmd) && cli_command_find(cmd)->online)
+        return cli_command_find(cmd)->online(c, argc - 1, argv + 1);
     if(strcmp(cmd, "ticket") == 0) {
         if(argc < 2)
             return cli_usage("ticket needs a subcommand");
@@ -536,56 +528,56 @@ cmd_online(struct cli *c, int argc, char **argv)
         return user_online(c, argc - 1, argv + 1);
     if(strcmp(cmd, "logout") == 0) {
         Sealdesk__V1__LogoutRequest q = SEALDESK__V1__LOGOUT_REQUEST__INIT;
-        struct reply r = REPLY(sealdesk__v1__logout_response__descriptor);
+        struct cli_reply r = CLI_REPLY(sealdesk__v1__logout_response__descriptor);
 
         if(!cli_parse(c, argc - 1, argv + 1))
             return 2;
-        rc = call(c, "/sealdesk.v1.Auth/Logout", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Auth/Logout", &q.base, &r);
         if(!rc)
             rc = cli_emit(c, json_pack("{s:b}", "logged_out", 1));
-        reply_free(&r);
+        cli_reply_free(&r);
         return rc;
     }
     if(strcmp(cmd, "queue") == 0) {
         Sealdesk__V1__ClaimNextRequest q = SEALDESK__V1__CLAIM_NEXT_REQUEST__INIT;
-        struct reply r = REPLY(sealdesk__v1__ticket__descriptor);
+        struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket__descriptor);
 
         cli_want(c, "agent", true);
         if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2) ||
            !cli_get(c, "agent"))
             return cli_usage("queue claim --agent A");
         q.agent = (char *)opt(c, "agent");
-        rc = call(c, "/sealdesk.v1.Tickets/ClaimNext", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Tickets/ClaimNext", &q.base, &r);
         if(!rc)
             rc = emit_pb_ticket(c, &r, false);
-        reply_free(&r);
+        cli_reply_free(&r);
     } else if(strcmp(cmd, "sla") == 0) {
         Sealdesk__V1__OverdueRequest q = SEALDESK__V1__OVERDUE_REQUEST__INIT;
-        struct reply r = REPLY(sealdesk__v1__ticket_list__descriptor);
+        struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket_list__descriptor);
 
         cli_want(c, "now", true);
         if(argc < 2 || strcmp(argv[1], "overdue") != 0 || !cli_parse(c, argc - 2, argv + 2))
             return cli_usage("sla overdue [--now RFC3339]");
         q.now = (char *)opt(c, "now");
-        rc = call(c, "/sealdesk.v1.Tickets/Overdue", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Overdue", &q.base, &r);
         if(!rc)
             rc = emit_pb_list(c, &r);
-        reply_free(&r);
+        cli_reply_free(&r);
     } else if(strcmp(cmd, "stats") == 0) {
         Sealdesk__V1__StatsRequest q = SEALDESK__V1__STATS_REQUEST__INIT;
-        struct reply r = REPLY(sealdesk__v1__ticket_stats__descriptor);
+        struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket_stats__descriptor);
 
         cli_want(c, "now", true);
         if(!cli_parse(c, argc - 1, argv + 1))
             return 2;
         q.now = (char *)opt(c, "now");
-        rc = call(c, "/sealdesk.v1.Tickets/Stats", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Stats", &q.base, &r);
         if(!rc)
             rc = emit_pb_stats(c, &r);
-        reply_free(&r);
+        cli_reply_free(&r);
     } else if(strcmp(cmd, "triage") == 0) {
         Sealdesk__V1__TriageRequest q = SEALDESK__V1__TRIAGE_REQUEST__INIT;
-        struct reply r = REPLY(sealdesk__v1__triage_result__descriptor);
+        struct cli_reply r = CLI_REPLY(sealdesk__v1__triage_result__descriptor);
         struct sd_triage_result t;
         enum sd_category cat = SD_CAT_GENERAL;
 
@@ -595,7 +587,7 @@ cmd_online(struct cli *c, int argc, char **argv)
             return cli_usage("triage --text T [--vip]");
         q.text = (char *)opt(c, "text");
         q.vip = cli_has(c, "vip");
-        rc = call(c, "/sealdesk.v1.Tickets/Triage", &q.base, &r);
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Triage", &q.base, &r);
         if(!rc) {
             Sealdesk__V1__TriageResult *p = (Sealdesk__V1__TriageResult *)r.msg;
 
@@ -608,7 +600,7 @@ cmd_online(struct cli *c, int argc, char **argv)
                 snprintf(t.signals[t.n_signals++], sizeof(t.signals[0]), "%s", p->signals[i]);
             rc = cli_emit(c, json_triage(&t));
         }
-        reply_free(&r);
+        cli_reply_free(&r);
     } else {
         return cli_usage("unknown command (online mode)");
     }
