@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 600
 FUZZ_SECONDS_CI ?= 20
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build build-asan build-fuzz test fuzz run clean
+.PHONY: all deps build build-asan build-fuzz test fuzz run clean crash-test
 
 all: build
 
@@ -36,6 +36,10 @@ test: build-asan build-fuzz
 	@tools/setup/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS_CI)
 	@python3 tools/triage_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl --jobs $(JOBS) \
 	    ../shared/data/triage-dev.jsonl
+
+# kill -9 under sealbench load, 100 trials (tests/crash/; `make test` runs 10).
+crash-test: build
+	@cd $(BUILD) && CRASH_TRIALS=$${CRASH_TRIALS:-100} ctest --output-on-failure -L crash
 
 # Longer fuzzing: FUZZ_SECONDS per harness.
 fuzz: build-fuzz

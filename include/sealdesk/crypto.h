@@ -40,6 +40,12 @@ struct sd_keyring;
 sd_err sd_keyring_new(struct sd_keyring **out, const uint8_t master[SD_KEY_BYTES]);
 void sd_keyring_free(struct sd_keyring *kr);
 
+/* Idle protection. By default a key is PROT_NONE again the moment its last user is done. A
+ * server may set a grace period: keys stay readable until idle for `ms`, and a periodic
+ * sd_keyring_idle() call re-protects the ones idle that long. Thread-safe. */
+void sd_keyring_set_grace(struct sd_keyring *kr, unsigned ms);
+void sd_keyring_idle(struct sd_keyring *kr);
+
 /* KEKs. _kek_create makes version `version` and appends its wrapped form to `wrapped`;
  * _kek_load unwraps a stored one (SD_E_CRYPTO on a wrong master key or tampering). The highest
  * loaded version is the current one, used for new data keys. */
@@ -47,8 +53,23 @@ sd_err sd_keyring_kek_create(struct sd_keyring *kr, uint32_t version, struct sd_
 sd_err sd_keyring_kek_load(struct sd_keyring *kr, uint32_t version, const uint8_t *wrapped,
                            size_t n);
 uint32_t sd_keyring_kek_current(const struct sd_keyring *kr);
-/* Lowest KEK version that may still be used to unwrap (versions below are retired). */
+bool sd_keyring_kek_has(const struct sd_keyring *kr, uint32_t version);
+/* Online rotation: load KEK `version` that another process stored after this keyring was
+ * loaded. SD_OK if it is (now) loaded; SD_E_CRYPTO if it does not unwrap (e.g. the store was
+ * remastered: restart). Thread-safe against concurrent seal/open; the keyring stays logically
+ * const (its loaded KEKs are a cache of the `keys` table). */
+sd_err sd_keyring_kek_adopt(const struct sd_keyring *kr, uint32_t version,
+                            const uint8_t *wrapped, size_t n);
+/* Lowest KEK version that may still be used to unwrap (versions below are retired).
+ * _raise only ever increases it (thread-safe; used when another process retired a version). */
 void sd_keyring_set_min_version(struct sd_keyring *kr, uint32_t v);
+void sd_keyring_raise_min_version(const struct sd_keyring *kr, uint32_t v);
+uint32_t sd_keyring_min_version(const struct sd_keyring *kr);
+/* Remaster: append KEK `version` (retired or not) / an instance key wrapped under new_master to
+ * `wrapped`, in the format _kek_load/_ikey_load read. The keyring itself is unchanged. */
+sd_err sd_keyring_kek_rewrap_master(const struct sd_keyring *kr, uint32_t version,
+                                    const uint8_t new_master[SD_KEY_BYTES],
+                                    struct sd_buf *wrapped);
 
 /* Instance keys wrapped directly by the master key: the blind-index key and the Ed25519 audit
  * signing key (its public key goes to `pk`). */
@@ -58,6 +79,19 @@ sd_err sd_keyring_ikey_create(struct sd_keyring *kr, enum sd_instance_key kind,
                               uint8_t pk[SD_SIG_PK_BYTES]);
 sd_err sd_keyring_ikey_load(struct sd_keyring *kr, enum sd_instance_key kind, uint32_t version,
                             const uint8_t *wrapped, size_t n);
+sd_err sd_keyring_ikey_rewrap_master(const struct sd_keyring *kr, enum sd_instance_key kind,
+                                     uint32_t version, const uint8_t new_master[SD_KEY_BYTES],
+                                     struct sd_buf *wrapped);
+/* Replace the blind-index or audit signing key by a fresh one (version `version`); the old
+ * key is wiped. On failure the old key stays. Not thread-safe (offline tools only). */
+sd_err sd_keyring_ikey_rotate(struct sd_keyring *kr, enum sd_instance_key kind,
+                              uint32_t version, struct sd_buf *wrapped,
+                              uint8_t pk[SD_SIG_PK_BYTES]);
+/* Derive a master key from a passphrase with Argon2id (crypto_pwhash, moderate limits) and a
+ * 16-byte salt. SD_E_NOMEM if the KDF cannot get its memory. out must be wiped by the caller. */
+#define SD_PWHASH_SALT_BYTES 16
+sd_err sd_master_key_passphrase(uint8_t out[SD_KEY_BYTES], const char *pass, size_t n,
+                                const uint8_t salt[SD_PWHASH_SALT_BYTES]);
 
 /* Per-customer data key, unwrapped for the span of one operation. */
 struct sd_dkey;

@@ -262,6 +262,11 @@ sd_err sd_desk_user_revoke(struct sd_desk *d, const struct sd_actor *a, const ch
                            struct sd_user *out);
 sd_err sd_desk_user_list(struct sd_desk *d, struct sd_user **out, size_t *n);
 
+/* Key memory under load: keep long-lived keys readable until idle for grace_ms (0: re-protect
+ * at once, the default), and re-protect the idle ones when sd_desk_keys_idle is called. */
+void sd_desk_set_key_grace(struct sd_desk *d, unsigned grace_ms);
+void sd_desk_keys_idle(struct sd_desk *d);
+
 /* Mask a PII value for display: "a***@example.com", "+82******5678", ... Appends to out. */
 sd_err sd_mask(struct sd_buf *out, enum sd_field f, const char *v, size_t n);
 

@@ -20,6 +20,11 @@ struct sd_srv_config {
     unsigned idle_timeout_ms;  /* close idle connections (default SD_RPC_IDLE_TIMEOUT_MS) */
     char data[1024];           /* data dir (used by sealdeskd, not by the runtime) */
     char key_path[1024];       /* master key file (sealdeskd) */
+    unsigned group_commit_max; /* write calls per LMDB commit (default 64; 0 = no writer
+                                  thread: every call runs on a worker, one fsync each) */
+    unsigned group_commit_us;  /* after the queue empties, wait this long for more writes
+                                  before committing (default 0: commit at once) */
+    char metrics[128];         /* "127.0.0.1:9464": Prometheus endpoint ("" = off; sealdeskd) */
 };
 
 /* Defaults, then `key = value` lines from path (# comments). SD_E_INVALID with *line set for a
@@ -41,5 +46,54 @@ sd_err sd_server_run(struct sd_server *s);
 /* Async-signal-safe. */
 void sd_server_stop(struct sd_server *s);
 void sd_server_free(struct sd_server *s);
+
+/* Route calls whose method matches to the group-commit writer thread (only when
+ * group_commit_max > 0); the others run on workers. Call before sd_server_run. */
+typedef bool (*sd_srv_route_fn)(const char *method);
+void sd_server_set_route(struct sd_server *s, sd_srv_route_fn is_write);
+
+/* ---- group-commit writer (writer.c) ----
+ *
+ * One thread takes closures from a bounded FIFO and runs them inside one store batch
+ * (store.h "Group commit"): up to max_batch closures, or whatever arrived until the queue
+ * stayed empty for max_us, then one durable commit, then every closure's done callback with
+ * the commit result. A closure whose own txn fails aborts only its child txn. A failed batch
+ * commit hands its error to the done callback of every closure in the batch. */
+struct sd_writer;
+/* run: on the writer thread, inside the batch. done: on the writer thread after the commit;
+ * commit != SD_OK means what run wrote is lost. Both get ctx; ctx is the caller's. */
+typedef void (*sd_writer_run_fn)(void *ctx);
+typedef void (*sd_writer_done_fn)(void *ctx, sd_err commit);
+
+#define SD_WRITER_MAX_QUEUE 4096
+#define SD_WRITER_HIST 12 /* histogram buckets, see struct sd_writer_stats */
+
+/* Counters for metrics, read with sd_writer_stats (a consistent-enough snapshot). */
+struct sd_writer_stats {
+    uint64_t batches, ops, failed_batches;
+    uint64_t queued;                       /* waiting now */
+    uint64_t batch_le[SD_WRITER_HIST];     /* batches with size <= 1,2,4,..,2048 (cumulative
+                                              order is made by the reader) */
+    uint64_t commit_us_le[SD_WRITER_HIST]; /* commit (fsync) time <= 100us*2^i */
+    uint64_t commit_us_sum;
+};
+
+/* Start the thread. max_batch 1..4096, max_us <= 1000000. SD_E_INVALID, SD_E_NOMEM. Free
+ * with sd_writer_free. Thread-safe: submit from any thread. */
+sd_err sd_writer_new(struct sd_writer **out, unsigned max_batch, unsigned max_us);
+/* Queue a closure. SD_E_LIMIT when SD_WRITER_MAX_QUEUE wait; SD_E_PRECONDITION after
+ * sd_writer_free began. On SD_OK run and done will be called exactly once. */
+sd_err sd_writer_submit(struct sd_writer *w, sd_writer_run_fn run, sd_writer_done_fn done,
+                        void *ctx);
+/* Run what is queued, commit, join the thread, free. NULL is a no-op. */
+void sd_writer_free(struct sd_writer *w);
+void sd_writer_stats(struct sd_writer *w, struct sd_writer_stats *out);
+/* The sealdesk routing: methods that change state and are cheap enough to run serially
+ * (ticket writes and Get, which appends an audit entry) go to the writer. Login and user
+ * administration (Argon2id) and the pure reads stay on workers. Static, thread-safe. */
+bool sd_writer_route_sealdesk(const char *method);
+/* Writer counters of a running server; false when it has no writer. Any thread (the writer
+ * pointer is set before and cleared after the serving threads run). */
+bool sd_server_writer_stats(struct sd_server *s, struct sd_writer_stats *out);
 
 #endif

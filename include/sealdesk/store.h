@@ -32,6 +32,11 @@ enum sd_db {
     SD_DB_USERS,
     SD_DB_SESSIONS,
     SD_DB_REMEDIES,
+    SD_DB_KB,          /* 'a'|u64 id -> ArticleRecord; 'v'|u64 id|u32 ver -> old version;
+                          'g'|u64 group|u64 id -> ""; 'd'|term -> u32 df (desk/kb*.c) */
+    SD_DB_KB_POSTINGS, /* folded term -> 16-byte posting (dupsort, dupfixed; desk/kb_index.c) */
+    SD_DB_AGENTS,      /* agent name -> AgentRecord (skills, shifts; desk/route.c) */
+    SD_DB_INCIDENTS,   /* 'i'|u64 id -> IncidentRecord; 'l'|u64 id|u64 ticket -> "" */
     SD_DB_COUNT
 };
 
@@ -67,6 +72,28 @@ sd_err sd_txn_begin(struct sd_store *s, bool write, struct sd_txn **out);
 sd_err sd_txn_commit(struct sd_txn *t);
 void sd_txn_abort(struct sd_txn *t);
 bool sd_txn_is_write(const struct sd_txn *t);
+
+/* Group commit (used by the server's writer thread, src/server/writer.c).
+ *
+ * sd_store_batch_begin puts the CALLING THREAD in batching mode for store s (NULL: for the
+ * first store a write txn is begun on, the writer does not know the desk's store): the first write
+ * txn begun on this thread afterwards opens one top-level "batch" write txn, and every write
+ * txn begun on this thread while the batch is open is a nested child of it (mdb_txn_begin
+ * with the batch as parent). sd_txn_commit on a child merges it into the batch (not durable
+ * yet); sd_txn_abort on a child discards that child alone, the batch stays usable. Read txns
+ * are unaffected: they see the last durable state, never the open batch. Other threads and
+ * processes are unaffected, but LMDB's writer lock is held while a batch is open, so their
+ * write txns wait for sd_store_batch_commit. Only one child may be open at a time.
+ * sd_store_batch_commit commits the batch (one fsync) and leaves batching mode; SD_OK when
+ * no write txn was begun. On error every child merged into the batch is lost (the caller
+ * must fail every operation of the batch). sd_store_batch_abort discards the batch and
+ * leaves batching mode. SD_E_INVALID: begin while in batching mode already. Thread-local
+ * state: no locking needed; must not be called with a child txn open. */
+sd_err sd_store_batch_begin(struct sd_store *s);
+sd_err sd_store_batch_commit(void);
+void sd_store_batch_abort(void);
+/* Children merged into the batch of this thread so far (0 outside batching mode). */
+unsigned sd_store_batch_children(void);
 
 /* Point-get: *v borrowed until the txn ends. SD_E_NOTFOUND if absent. */
 sd_err sd_txn_get(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,

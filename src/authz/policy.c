@@ -39,6 +39,11 @@ static const struct {
     [SD_OP_USER_ADMIN] = {"user.admin", X},
     [SD_OP_KEY_ADMIN] = {"key.admin", X},
     [SD_OP_SESSION] = {"session", A | S | C | X | U},
+    [SD_OP_KB_READ] = {"kb.read", A | S | C},
+    [SD_OP_KB_EDIT] = {"kb.edit", S},
+    [SD_OP_ROUTING] = {"routing", S},
+    [SD_OP_INCIDENT] = {"incident", S},
+    [SD_OP_INCIDENT_LINK] = {"incident.link", A | S},
 };
 
 const char *

@@ -1,7 +1,7 @@
 /* The keyring: master key, versioned KEKs, blind-index and audit signing keys, each in its own
  * sodium_malloc block kept PROT_NONE while idle. sd_key_use() is the only place that makes a
  * key readable; a per-key user count keeps concurrent users from re-protecting it under each
- * other. Data keys (dkey.c) are short-lived and wiped by sodium_free. */
+ * other. Data keys are short-lived heap blocks wiped on free (see dkey_alloc). */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -16,10 +17,14 @@
 #include "crypto_int.h"
 #include "util/err_int.h"
 
+static const char *ikey_label(enum sd_instance_key kind);
+
 struct gkey {
-    uint8_t *p; /* sodium_malloc, PROT_NONE while users == 0 */
+    uint8_t *p; /* sodium_malloc, PROT_NONE while idle (see grace_ms) */
     size_t n;
     unsigned users;
+    bool readable;        /* pages currently PROT_READ */
+    uint64_t released_ms; /* when the last user let go (grace mode) */
 };
 
 struct sd_keyring {
@@ -31,7 +36,21 @@ struct sd_keyring {
     struct gkey bidx;
     struct gkey sign;                          /* Ed25519 secret key (seed || pk) */
     uint8_t sign_pk[SD_SIG_PK_BYTES];
+    /* 0: re-protect a key as soon as its last user is done. >0 (a server under load): keep it
+     * readable until it has been idle that long; sd_keyring_idle() re-protects. Each mprotect
+     * of a multi-threaded process flushes every CPU's TLB: doing four per ticket operation cost
+     * most of the server's time. */
+    uint64_t grace_ms;
 };
+
+static uint64_t
+mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 sd_err
 sd_crypto_init(void)
@@ -70,6 +89,84 @@ gkey_clear(struct gkey *g)
     g->n = 0;
 }
 
+/* Make g readable for the span of fn; with min_check, a KEK below the minimum version is
+ * refused (checked under the lock: another thread may raise the minimum). */
+static sd_err
+gkey_use(struct sd_keyring *kr, struct gkey *g, uint32_t version, bool min_check, sd_key_fn fn,
+         void *ctx)
+{
+    sd_err err;
+
+    /* KEKs may be adopted by another thread (online rotation): read the slot under the lock. */
+    pthread_mutex_lock(&kr->mu);
+    if(!g->p || (min_check && version < kr->kek_min)) {
+        pthread_mutex_unlock(&kr->mu);
+        return SD_E_PRECONDITION;
+    }
+    if(g->users++ == 0 && !g->readable) {
+        sodium_mprotect_readonly(g->p);
+        g->readable = true;
+    }
+    pthread_mutex_unlock(&kr->mu);
+    err = fn(ctx, g->p, g->n);
+    pthread_mutex_lock(&kr->mu);
+    if(--g->users == 0) {
+        if(kr->grace_ms) {
+            g->released_ms = mono_ms();
+        } else {
+            sodium_mprotect_noaccess(g->p);
+            g->readable = false;
+        }
+    }
+    pthread_mutex_unlock(&kr->mu);
+    return err;
+}
+
+static void
+gkey_idle(struct gkey *g, uint64_t now, uint64_t grace)
+{
+    if(g->p && g->readable && g->users == 0 && now >= g->released_ms + grace) {
+        sodium_mprotect_noaccess(g->p);
+        g->readable = false;
+    }
+}
+
+void
+sd_keyring_set_grace(struct sd_keyring *kr, unsigned ms)
+{
+    pthread_mutex_lock(&kr->mu);
+    kr->grace_ms = ms;
+    pthread_mutex_unlock(&kr->mu);
+    sd_keyring_idle(kr);
+}
+
+void
+sd_keyring_idle(struct sd_keyring *kr)
+{
+    uint64_t now = mono_ms();
+
+    pthread_mutex_lock(&kr->mu);
+    gkey_idle(&kr->master, now, kr->grace_ms);
+    for(size_t v = 1; v <= SD_MAX_KEK_VERSIONS; v++)
+        gkey_idle(&kr->kek[v], now, kr->grace_ms);
+    gkey_idle(&kr->bidx, now, kr->grace_ms);
+    gkey_idle(&kr->sign, now, kr->grace_ms);
+    pthread_mutex_unlock(&kr->mu);
+}
+
+static struct gkey *
+slot_key(struct sd_keyring *kr, enum sd_key_slot slot, uint32_t version)
+{
+    switch(slot) {
+    case SD_SLOT_MASTER: return &kr->master;
+    case SD_SLOT_BIDX: return &kr->bidx;
+    case SD_SLOT_SIGN: return &kr->sign;
+    case SD_SLOT_KEK:
+        return version == 0 || version > SD_MAX_KEK_VERSIONS ? NULL : &kr->kek[version];
+    default: return NULL;
+    }
+}
+
 sd_err
 sd_key_use(const struct sd_keyring *kr_c, enum sd_key_slot slot, uint32_t version,
            sd_key_fn fn, void *ctx)
@@ -77,32 +174,11 @@ sd_key_use(const struct sd_keyring *kr_c, enum sd_key_slot slot, uint32_t versio
     /* The user count and page protection are bookkeeping, not key state: the keyring stays
      * logically const for callers. */
     struct sd_keyring *kr = (struct sd_keyring *)kr_c;
-    struct gkey *g;
-    sd_err err;
+    struct gkey *g = slot_key(kr, slot, version);
 
-    switch(slot) {
-    case SD_SLOT_MASTER: g = &kr->master; break;
-    case SD_SLOT_BIDX: g = &kr->bidx; break;
-    case SD_SLOT_SIGN: g = &kr->sign; break;
-    case SD_SLOT_KEK:
-        if(version == 0 || version > SD_MAX_KEK_VERSIONS || version < kr->kek_min)
-            return SD_E_PRECONDITION;
-        g = &kr->kek[version];
-        break;
-    default: return SD_E_INTERNAL;
-    }
-    if(!g->p)
-        return SD_E_PRECONDITION;
-    pthread_mutex_lock(&kr->mu);
-    if(g->users++ == 0)
-        sodium_mprotect_readonly(g->p);
-    pthread_mutex_unlock(&kr->mu);
-    err = fn(ctx, g->p, g->n);
-    pthread_mutex_lock(&kr->mu);
-    if(--g->users == 0)
-        sodium_mprotect_noaccess(g->p);
-    pthread_mutex_unlock(&kr->mu);
-    return err;
+    if(!g)
+        return slot == SD_SLOT_KEK ? SD_E_PRECONDITION : SD_E_INTERNAL;
+    return gkey_use(kr, g, version, slot == SD_SLOT_KEK, fn, ctx);
 }
 
 sd_err
@@ -189,6 +265,18 @@ out:
 }
 
 sd_err
+sd_master_key_passphrase(uint8_t out[SD_KEY_BYTES], const char *pass, size_t n,
+                         const uint8_t salt[SD_PWHASH_SALT_BYTES])
+{
+    if(!pass || n < 1 || n > 4096)
+        return SD_E_INVALID;
+    if(crypto_pwhash(out, SD_KEY_BYTES, pass, n, salt, crypto_pwhash_OPSLIMIT_MODERATE,
+                     crypto_pwhash_MEMLIMIT_MODERATE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return SD_E_NOMEM;
+    return SD_OK;
+}
+
+sd_err
 sd_keyring_new(struct sd_keyring **out, const uint8_t master[SD_KEY_BYTES])
 {
     struct sd_keyring *kr = calloc(1, sizeof(*kr));
@@ -258,13 +346,15 @@ sd_keyring_kek_create(struct sd_keyring *kr, uint32_t version, struct sd_buf *wr
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(version >= 1 && version <= SD_MAX_KEK_VERSIONS);
-    SD_ENSURE(!kr->kek[version].p, SD_E_CONFLICT);
+    SD_ENSURE(!sd_keyring_kek_has(kr, version), SD_E_CONFLICT);
     crypto_aead_xchacha20poly1305_ietf_keygen(kek);
     c.adlen = wrap_ad(c.ad, "sealdesk/v1/kek", 0, version);
     SD_TRY(sd_key_use(kr, SD_SLOT_MASTER, 0, do_wrap, &c));
-    SD_TRY(gkey_set(&kr->kek[version], kek, sizeof(kek)));
-    if(version > kr->kek_current)
+    pthread_mutex_lock(&kr->mu);
+    err = gkey_set(&kr->kek[version], kek, sizeof(kek));
+    if(err == SD_OK && version > kr->kek_current)
         kr->kek_current = version;
+    pthread_mutex_unlock(&kr->mu);
 out:
     sodium_memzero(kek, sizeof(kek));
     return err;
@@ -280,24 +370,135 @@ sd_keyring_kek_load(struct sd_keyring *kr, uint32_t version, const uint8_t *wrap
     SD_CHECK_ARG(version >= 1 && version <= SD_MAX_KEK_VERSIONS);
     c.adlen = wrap_ad(c.ad, "sealdesk/v1/kek", 0, version);
     SD_TRY(sd_key_use(kr, SD_SLOT_MASTER, 0, do_unwrap, &c));
-    SD_TRY(gkey_set(&kr->kek[version], kek, sizeof(kek)));
-    if(version > kr->kek_current)
+    pthread_mutex_lock(&kr->mu);
+    err = gkey_set(&kr->kek[version], kek, sizeof(kek));
+    if(err == SD_OK && version > kr->kek_current)
         kr->kek_current = version;
+    pthread_mutex_unlock(&kr->mu);
 out:
     sodium_memzero(kek, sizeof(kek));
     return err;
 }
 
-uint32_t
-sd_keyring_kek_current(const struct sd_keyring *kr)
+sd_err
+sd_keyring_kek_adopt(const struct sd_keyring *kr_c, uint32_t version, const uint8_t *wrapped,
+                     size_t n)
 {
-    return kr->kek_current;
+    /* The set of loaded KEKs is a cache of the store's `keys` table: adding one that another
+     * process created does not change what the keyring means, so callers hold it const. */
+    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
+
+    if(sd_keyring_kek_has(kr, version))
+        return SD_OK;
+    {
+        sd_err err = sd_keyring_kek_load(kr, version, wrapped, n);
+
+        return err == SD_E_CONFLICT ? SD_OK : err; /* another thread won the race */
+    }
+}
+
+bool
+sd_keyring_kek_has(const struct sd_keyring *kr_c, uint32_t version)
+{
+    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
+    bool has;
+
+    if(version == 0 || version > SD_MAX_KEK_VERSIONS)
+        return false;
+    pthread_mutex_lock(&kr->mu);
+    has = kr->kek[version].p != NULL;
+    pthread_mutex_unlock(&kr->mu);
+    return has;
+}
+
+uint32_t
+sd_keyring_kek_current(const struct sd_keyring *kr_c)
+{
+    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
+    uint32_t v;
+
+    pthread_mutex_lock(&kr->mu);
+    v = kr->kek_current;
+    pthread_mutex_unlock(&kr->mu);
+    return v;
+}
+
+uint32_t
+sd_keyring_min_version(const struct sd_keyring *kr_c)
+{
+    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
+    uint32_t v;
+
+    pthread_mutex_lock(&kr->mu);
+    v = kr->kek_min;
+    pthread_mutex_unlock(&kr->mu);
+    return v;
 }
 
 void
 sd_keyring_set_min_version(struct sd_keyring *kr, uint32_t v)
 {
+    pthread_mutex_lock(&kr->mu);
     kr->kek_min = v ? v : 1;
+    pthread_mutex_unlock(&kr->mu);
+}
+
+void
+sd_keyring_raise_min_version(const struct sd_keyring *kr_c, uint32_t v)
+{
+    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
+
+    pthread_mutex_lock(&kr->mu);
+    if(v > kr->kek_min)
+        kr->kek_min = v;
+    pthread_mutex_unlock(&kr->mu);
+}
+
+/* ---- remaster: re-wrap loaded keys under a new master key ---- */
+
+struct rewrap_ctx {
+    struct sd_buf *out;
+    const uint8_t *new_master;
+    uint8_t ad[48];
+    size_t adlen;
+};
+
+static sd_err
+do_rewrap_master(void *vctx, const uint8_t *key, size_t len)
+{
+    struct rewrap_ctx *c = vctx;
+
+    return sd_wrap(c->out, c->new_master, key, len < SD_KEY_BYTES ? len : SD_KEY_BYTES, c->ad,
+                   c->adlen);
+}
+
+sd_err
+sd_keyring_kek_rewrap_master(const struct sd_keyring *kr, uint32_t version,
+                             const uint8_t new_master[SD_KEY_BYTES], struct sd_buf *wrapped)
+{
+    struct rewrap_ctx c = {.out = wrapped, .new_master = new_master};
+
+    if(version == 0 || version > SD_MAX_KEK_VERSIONS)
+        return SD_E_INVALID;
+    c.adlen = wrap_ad(c.ad, "sealdesk/v1/kek", 0, version);
+    /* No retired-version check: a retired KEK is still re-wrapped (kept, never used). */
+    return gkey_use((struct sd_keyring *)kr, &((struct sd_keyring *)kr)->kek[version], version,
+                    false, do_rewrap_master, &c);
+}
+
+sd_err
+sd_keyring_ikey_rewrap_master(const struct sd_keyring *kr, enum sd_instance_key kind,
+                              uint32_t version, const uint8_t new_master[SD_KEY_BYTES],
+                              struct sd_buf *wrapped)
+{
+    struct rewrap_ctx c = {.out = wrapped, .new_master = new_master};
+
+    if(kind != SD_IKEY_BIDX && kind != SD_IKEY_AUDIT_SIGN)
+        return SD_E_INVALID;
+    c.adlen = wrap_ad(c.ad, ikey_label(kind), 0, version);
+    /* The signing slot holds seed || pk: the first 32 bytes are the seed that was wrapped. */
+    return sd_key_use(kr, kind == SD_IKEY_BIDX ? SD_SLOT_BIDX : SD_SLOT_SIGN, 0,
+                      do_rewrap_master, &c);
 }
 
 static const char *
@@ -358,13 +559,40 @@ out:
     return err;
 }
 
+sd_err
+sd_keyring_ikey_rotate(struct sd_keyring *kr, enum sd_instance_key kind, uint32_t version,
+                       struct sd_buf *wrapped, uint8_t pk[SD_SIG_PK_BYTES])
+{
+    struct gkey old;
+    uint8_t old_pk[SD_SIG_PK_BYTES];
+    struct gkey *slot;
+    sd_err err;
+
+    if(kind != SD_IKEY_BIDX && kind != SD_IKEY_AUDIT_SIGN)
+        return SD_E_INVALID;
+    slot = kind == SD_IKEY_BIDX ? &kr->bidx : &kr->sign;
+    /* Move the old key aside so a failure leaves the keyring as it was. */
+    old = *slot;
+    memcpy(old_pk, kr->sign_pk, sizeof(old_pk));
+    memset(slot, 0, sizeof(*slot));
+    err = sd_keyring_ikey_create(kr, kind, version, wrapped, pk);
+    if(err != SD_OK) {
+        gkey_clear(slot);
+        *slot = old;
+        memcpy(kr->sign_pk, old_pk, sizeof(old_pk));
+        return err;
+    }
+    gkey_clear(&old);
+    return SD_OK;
+}
+
 /* ---- data keys ---- */
 
 sd_err
 sd_dkey_wrap(const struct sd_keyring *kr, struct sd_dkey *dk, struct sd_buf *wrapped)
 {
     struct wrap_ctx c = {.out = wrapped, .key = dk->key, .keylen = SD_KEY_BYTES};
-    uint32_t v = kr->kek_current;
+    uint32_t v = sd_keyring_kek_current(kr);
     sd_err err;
 
     c.adlen = wrap_ad(c.ad, "sealdesk/v1/dk", dk->id, v);
@@ -374,11 +602,22 @@ sd_dkey_wrap(const struct sd_keyring *kr, struct sd_dkey *dk, struct sd_buf *wra
     return err;
 }
 
+/* Data keys live for one operation. They are heap blocks wiped on free rather than
+ * sodium_malloc blocks: the guard pages, mlock and mprotect of sodium_malloc cost four
+ * syscalls and a cross-CPU TLB flush per ticket operation, about 40% of the server's CPU under
+ * load (sealbench). Long-lived keys (master, KEKs, index and signing keys) keep the guarded,
+ * PROT_NONE-when-idle memory. */
+static struct sd_dkey *
+dkey_alloc(void)
+{
+    return calloc(1, sizeof(struct sd_dkey));
+}
+
 sd_err
 sd_dkey_create(const struct sd_keyring *kr, uint64_t id, struct sd_dkey **out,
                struct sd_buf *wrapped)
 {
-    struct sd_dkey *dk = sodium_malloc(sizeof(*dk));
+    struct sd_dkey *dk = dkey_alloc();
     sd_err err;
 
     if(!dk)
@@ -387,7 +626,7 @@ sd_dkey_create(const struct sd_keyring *kr, uint64_t id, struct sd_dkey **out,
     crypto_aead_xchacha20poly1305_ietf_keygen(dk->key);
     err = sd_dkey_wrap(kr, dk, wrapped);
     if(err != SD_OK) {
-        sodium_free(dk);
+        sd_dkey_free(dk);
         return err;
     }
     *out = dk;
@@ -398,7 +637,7 @@ sd_err
 sd_dkey_open(const struct sd_keyring *kr, uint64_t id, uint32_t kek_version,
              const uint8_t *wrapped, size_t n, struct sd_dkey **out)
 {
-    struct sd_dkey *dk = sodium_malloc(sizeof(*dk));
+    struct sd_dkey *dk = dkey_alloc();
     struct wrap_ctx c = {.keylen = SD_KEY_BYTES, .blob = wrapped, .n = n};
     sd_err err;
 
@@ -410,7 +649,7 @@ sd_dkey_open(const struct sd_keyring *kr, uint64_t id, uint32_t kek_version,
     c.adlen = wrap_ad(c.ad, "sealdesk/v1/dk", id, kek_version);
     err = sd_key_use(kr, SD_SLOT_KEK, kek_version, do_unwrap, &c);
     if(err != SD_OK) {
-        sodium_free(dk);
+        sd_dkey_free(dk);
         return err;
     }
     *out = dk;
@@ -432,8 +671,10 @@ sd_dkey_kek_version(const struct sd_dkey *dk)
 void
 sd_dkey_free(struct sd_dkey *dk)
 {
-    if(dk)
-        sodium_free(dk);
+    if(!dk)
+        return;
+    sodium_memzero(dk, sizeof(*dk));
+    free(dk);
 }
 
 /* ---- signing ---- */

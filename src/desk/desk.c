@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "desk_int.h"
+#include "kb_int.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/keystore.h"
 #include "sealdesk/log.h"
@@ -242,6 +243,7 @@ sd_desk_init(const struct sd_desk_opts *o)
     SD_TRY(sd_keyring_new(&kr, master));
     SD_TRY(sd_txn_begin(s, true, &t));
     SD_TRY(sd_keys_init(t, kr));
+    SD_TRY(sd_kb_seed(t, sd_clock_now())); /* starter articles, covered by store.init */
     SD_TRY(sd_audit_append(t, kr, &r, NULL));
     err = sd_txn_commit(t);
     t = NULL;
@@ -298,6 +300,18 @@ sd_desk_close(struct sd_desk *d)
     sd_keyring_free(d->kr);
     sd_store_close(d->store);
     free(d);
+}
+
+void
+sd_desk_set_key_grace(struct sd_desk *d, unsigned grace_ms)
+{
+    sd_keyring_set_grace(d->kr, grace_ms);
+}
+
+void
+sd_desk_keys_idle(struct sd_desk *d)
+{
+    sd_keyring_idle(d->kr);
 }
 
 sd_err

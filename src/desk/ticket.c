@@ -10,8 +10,11 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "desk_int.h"
+#include "incident_int.h"
+#include "route_int.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/kb.h"
 #include "sealdesk/keystore.h"
 #include "sealdesk/log.h"
 #include "sealdesk/redact.h"
@@ -180,7 +183,7 @@ sd_ticket_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_ti
                  struct sd_ticket *out)
 {
     sd_trec rec = SEALDESK__V1__TICKET_RECORD__INIT;
-    struct sd_buf subj = SD_BUF_INIT, body = SD_BUF_INIT;
+    struct sd_buf subj = SD_BUF_INIT, body = SD_BUF_INIT, both = SD_BUF_INIT;
     struct sd_buf sealed[SD_F_COUNT];
     struct sd_redact_report rs, rb;
     struct sd_triage_result tr;
@@ -215,6 +218,11 @@ sd_ticket_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_ti
     SD_TRY(sd_redact(&body, in->field[SD_F_BODY], strlen(in->field[SD_F_BODY]), &rb));
     SD_TRY(sd_triage_classify(d->rules, (const char *)subj.data, subj.len,
                               (const char *)body.data, body.len, in->vip, &tr));
+    /* Routing matches agents by the language of the redacted text. */
+    SD_TRY(sd_buf_append(&both, subj.data, subj.len));
+    SD_TRY(sd_buf_append(&both, "\n", 1));
+    SD_TRY(sd_buf_append(&both, body.data, body.len));
+    rec.lang = (char *)sd_kb_lang_detect((const char *)both.data, both.len);
     if(in->category >= 0) {
         tr.category = (enum sd_category)in->category;
         rec.triage_source = 1;
@@ -287,6 +295,7 @@ sd_ticket_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_ti
     SD_TRY(sd_trec_index(t, &rec));
     SD_TRY(sd_trec_store(t, &rec, digest));
     SD_TRY(sd_desk_audit(d, t, a, "ticket.create", rec.id, digest, NULL));
+    SD_TRY(sd_incident_autolink_in(d, t, a, rec.id, (const char *)both.data, both.len));
     err = sd_txn_commit(t);
     t = NULL;
     SD_TRY(err);
@@ -297,6 +306,7 @@ out:
     sd_dkey_free(dk);
     sd_buf_wipe_free(&subj);
     sd_buf_wipe_free(&body);
+    sd_buf_wipe_free(&both);
     for(int f = 0; f < SD_F_COUNT; f++)
         sd_buf_free(&sealed[f]);
     return err;
@@ -579,6 +589,15 @@ out:
 }
 
 sd_err
+sd_ticket_transition_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                        uint64_t id, int to)
+{
+    if(!((to >= SD_ST_RECEIVED && to < SD_ST_COUNT) || to == SD_ST_REOPEN))
+        return SD_E_INVALID;
+    return mutate_in(d, t, a, id, do_transition, &to, NULL);
+}
+
+sd_err
 sd_ticket_transition(struct sd_desk *d, const struct sd_actor *a, uint64_t id, int to,
                      struct sd_ticket *out)
 {
@@ -653,11 +672,9 @@ out:
     return err;
 }
 
-sd_err
-sd_ticket_comment(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *body,
-                  bool internal, struct sd_ticket *out)
+static sd_err
+comment_check(const char *body)
 {
-    struct comment_ctx c = {body, internal};
     size_t n;
 
     if(!body)
@@ -667,7 +684,31 @@ sd_ticket_comment(struct sd_desk *d, const struct sd_actor *a, uint64_t id, cons
         return SD_E_LIMIT;
     if(n == 0 || !sd_text_valid(body, n))
         return SD_E_INVALID;
+    return SD_OK;
+}
+
+sd_err
+sd_ticket_comment(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *body,
+                  bool internal, struct sd_ticket *out)
+{
+    struct comment_ctx c = {body, internal};
+    sd_err err = comment_check(body);
+
+    if(err != SD_OK)
+        return err;
     return mutate(d, a, id, do_comment, &c, out);
+}
+
+sd_err
+sd_ticket_comment_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                     uint64_t id, const char *body, bool internal)
+{
+    struct comment_ctx c = {body, internal};
+    sd_err err = comment_check(body);
+
+    if(err != SD_OK)
+        return err;
+    return mutate_in(d, t, a, id, do_comment, &c, NULL);
 }
 
 static sd_err
@@ -698,23 +739,36 @@ sd_ticket_rate(struct sd_desk *d, const struct sd_actor *a, uint64_t id, unsigne
     return mutate(d, a, id, do_rate, &csat, out);
 }
 
+struct claim_ctx {
+    const char *agent, *action;
+};
+
 static sd_err
 do_claim(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r, void *ctx,
          const char **action)
 {
-    const char *agent = ctx;
+    const struct claim_ctx *cc = ctx;
     sd_err err = SD_OK;
 
     (void)d;
     SD_ENSURE(r->status == SD_ST_RECEIVED && r->assignee[0] == 0, SD_E_STORE);
-    SD_TRY(set_str(&r->assignee, agent));
+    SD_TRY(set_str(&r->assignee, cc->agent));
     r->status = SD_ST_IN_PROGRESS;
     r->claimed_at = r->updated_at;
-    *action = "queue.claim";
+    *action = cc->action;
     SD_TRY(sd_event_add(t, r, a->name, SD_EV_CLAIMED, SD_ST_RECEIVED, SD_ST_IN_PROGRESS, NULL,
-                        false, agent));
+                        false, cc->agent));
 out:
     return err;
+}
+
+sd_err
+sd_ticket_claim_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id,
+                   const char *agent, const char *action)
+{
+    struct claim_ctx cc = {agent, action};
+
+    return mutate_in(d, t, a, id, do_claim, &cc, NULL);
 }
 
 sd_err
@@ -724,7 +778,9 @@ sd_queue_claim(struct sd_desk *d, const struct sd_actor *a, const char *agent,
     struct sd_txn *t = NULL;
     struct sd_cursor *c = NULL;
     struct sd_val k, v;
+    struct claim_ctx cc = {agent, "queue.claim"};
     uint64_t id;
+    bool routed;
     sd_err err = SD_OK;
     sd_err rc;
 
@@ -733,15 +789,19 @@ sd_queue_claim(struct sd_desk *d, const struct sd_actor *a, const char *agent,
     /* LMDB admits one writer at a time across threads and processes: the head of the queue
      * read in this txn cannot be handed to anyone else before it commits. */
     SD_TRY(sd_txn_begin(d->store, true, &t));
-    SD_TRY(sd_cursor_open(t, SD_DB_QUEUE, &c));
-    rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v);
-    SD_ENSURE(rc != SD_E_NOTFOUND, SD_E_EMPTY);
-    SD_TRY(rc);
-    SD_ENSURE(k.n == 17, SD_E_STORE);
-    id = sd_get_u64be(k.p + 9);
-    sd_cursor_close(c);
-    c = NULL;
-    SD_TRY(mutate_in(d, t, a, id, do_claim, (void *)agent, out));
+    /* An agent with a routing profile gets the first ticket they fit (route.c). */
+    SD_TRY(sd_route_pick(t, agent, sd_clock_now(), &routed, &id));
+    if(!routed) {
+        SD_TRY(sd_cursor_open(t, SD_DB_QUEUE, &c));
+        rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v);
+        SD_ENSURE(rc != SD_E_NOTFOUND, SD_E_EMPTY);
+        SD_TRY(rc);
+        SD_ENSURE(k.n == 17, SD_E_STORE);
+        id = sd_get_u64be(k.p + 9);
+        sd_cursor_close(c);
+        c = NULL;
+    }
+    SD_TRY(mutate_in(d, t, a, id, do_claim, &cc, out));
     err = sd_txn_commit(t);
     t = NULL;
 out:

@@ -780,6 +780,8 @@ static const struct {
 } tables[] = {
     {core_methods, &core_methods_n},
     {sd_rpc_methods_remedy, &sd_rpc_methods_remedy_n},
+    {sd_rpc_methods_keys, &sd_rpc_methods_keys_n},
+    {sd_rpc_methods_desk, &sd_rpc_methods_desk_n},
 };
 
 static const struct sd_rpc_method *

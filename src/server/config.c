@@ -17,6 +17,7 @@ sd_srv_config_defaults(struct sd_srv_config *c)
     c->workers = 4;
     c->max_conns = 1024;
     c->idle_timeout_ms = SD_RPC_IDLE_TIMEOUT_MS;
+    c->group_commit_max = 64;
 }
 
 static sd_err
@@ -79,6 +80,12 @@ sd_srv_config_set(struct sd_srv_config *c, const char *key, const char *v)
         return set_uint(&c->idle_timeout_ms, v, 100, 3600000);
     if(strcmp(key, "data") == 0)
         return set_str(c->data, sizeof(c->data), v);
+    if(strcmp(key, "group-commit-max") == 0)
+        return set_uint(&c->group_commit_max, v, 0, SD_WRITER_MAX_QUEUE);
+    if(strcmp(key, "group-commit-us") == 0)
+        return set_uint(&c->group_commit_us, v, 0, 1000000);
+    if(strcmp(key, "metrics") == 0)
+        return set_str(c->metrics, sizeof(c->metrics), v);
     if(strcmp(key, "key-file") == 0)
         return set_str(c->key_path, sizeof(c->key_path), v);
     return SD_E_INVALID;

@@ -89,6 +89,9 @@ struct sd_server {
     size_t qlen, qbytes;
     bool quit;
     struct sd_h2_job *dhead, *dtail;
+    /* group commit: calls for which route() is true run on the writer thread */
+    sd_srv_route_fn route;
+    struct sd_writer *writer;
 };
 
 static const char *
@@ -486,12 +489,65 @@ accept_some(struct sd_server *s)
 
 /* ---- workers ---- */
 
+/* Hand a finished job back to the loop (any thread). */
+static void
+job_done(struct sd_server *s, struct sd_h2_job *job)
+{
+    const uint64_t one = 1;
+
+    pthread_mutex_lock(&s->mu);
+    job->next = NULL;
+    if(s->dtail)
+        s->dtail->next = job;
+    else
+        s->dhead = job;
+    s->dtail = job;
+    if(write(s->wakefd, &one, sizeof(one)) < 0) {
+        /* eventfd full (2^64-2 wakes pending) cannot happen; the loop also polls. */
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* On the writer thread, inside the batch: the connection outlives the job (inflight). */
+static void
+writer_run(void *ctx)
+{
+    struct sd_h2_job *job = ctx;
+    struct sd_server *s = ((struct conn *)job->owner)->s;
+
+    sd_h2_job_run(job, s->handler, s->app);
+}
+
+/* After the batch commit: a lost commit turns every successful answer into UNAVAILABLE (the
+ * client must not believe a write that is not on disk; retrying is safe). */
+static void
+writer_done(void *ctx, sd_err commit)
+{
+    struct sd_h2_job *job = ctx;
+    struct sd_server *s = ((struct conn *)job->owner)->s;
+
+    if(commit != SD_OK && job->call.status == SD_GRPC_OK) {
+        sd_rpc_call_clear(&job->call);
+        sd_rpc_call_status(&job->call, SD_GRPC_UNAVAILABLE, "commit failed: %s",
+                           sd_err_str(commit));
+    }
+    job_done(s, job);
+}
+
 static sd_err
 submit_job(void *ctx, struct sd_h2_job *job)
 {
     struct conn *c = ctx;
     struct sd_server *s = c->s;
 
+    if(s->writer && s->route && s->route(job->method)) {
+        job->owner = c;
+        if(sd_writer_submit(s->writer, writer_run, writer_done, job) != SD_OK)
+            return SD_E_LIMIT;
+        c->inflight++;
+        s->inflight++;
+        return SD_OK;
+    }
     pthread_mutex_lock(&s->mu);
     /* Past these the call is refused (RESOURCE_EXHAUSTED) instead of queued: memory held
      * by waiting calls stays bounded whatever the clients do. */
@@ -519,7 +575,6 @@ static void *
 worker_main(void *arg)
 {
     struct sd_server *s = arg;
-    const uint64_t one = 1;
 
     pthread_mutex_lock(&s->mu);
     for(;;) {
@@ -538,17 +593,8 @@ worker_main(void *arg)
         pthread_mutex_unlock(&s->mu);
 
         sd_h2_job_run(job, s->handler, s->app);
-
+        job_done(s, job);
         pthread_mutex_lock(&s->mu);
-        job->next = NULL;
-        if(s->dtail)
-            s->dtail->next = job;
-        else
-            s->dhead = job;
-        s->dtail = job;
-        if(write(s->wakefd, &one, sizeof(one)) < 0) {
-            /* eventfd full (2^64-2 wakes pending) cannot happen; the loop also polls. */
-        }
     }
     pthread_mutex_unlock(&s->mu);
     return NULL;
@@ -703,8 +749,17 @@ sd_server_run(struct sd_server *s)
     SD_CHECK_ARG(s && !s->ran);
     s->ran = true;
     SD_TRY(start_workers(s));
-    sd_log(SD_LOG_INFO, "server_start", "port=%d workers=%u max_conns=%u idle_ms=%u mtls=%s",
+    if(s->cfg.group_commit_max && s->route) {
+        err = sd_writer_new(&s->writer, s->cfg.group_commit_max, s->cfg.group_commit_us);
+        if(err != SD_OK) {
+            stop_workers(s);
+            goto out;
+        }
+    }
+    sd_log(SD_LOG_INFO, "server_start",
+           "port=%d workers=%u max_conns=%u idle_ms=%u group_commit=%u/%uus mtls=%s",
            s->port, s->cfg.workers, s->cfg.max_conns, s->cfg.idle_timeout_ms,
+           s->writer ? s->cfg.group_commit_max : 0, s->cfg.group_commit_us,
            s->cfg.client_ca_file[0] ? (s->cfg.require_client_cert ? "required" : "optional")
                                     : "off");
     last_sweep = sd_rpc_now_ms();
@@ -752,6 +807,8 @@ sd_server_run(struct sd_server *s)
         }
         bury(s);
     }
+    sd_writer_free(s->writer); /* runs and commits what is queued, then joins */
+    s->writer = NULL;
     stop_workers(s);
     process_completions(s); /* nothing should be left; free it if there is */
     bury(s);
@@ -778,6 +835,23 @@ int
 sd_server_port(const struct sd_server *s)
 {
     return s->port;
+}
+
+void
+sd_server_set_route(struct sd_server *s, sd_srv_route_fn is_write)
+{
+    s->route = is_write;
+}
+
+bool
+sd_server_writer_stats(struct sd_server *s, struct sd_writer_stats *out)
+{
+    struct sd_writer *w = s->writer;
+
+    if(!w)
+        return false;
+    sd_writer_stats(w, out);
+    return true;
 }
 
 /* ---- setup ---- */

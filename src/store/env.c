@@ -30,6 +30,10 @@ static const struct {
     [SD_DB_USERS] = {"users", 0},
     [SD_DB_SESSIONS] = {"sessions", 0},
     [SD_DB_REMEDIES] = {"remedies", 0},
+    [SD_DB_KB] = {"kb", 0},
+    [SD_DB_KB_POSTINGS] = {"kb_postings", MDB_DUPSORT | MDB_DUPFIXED},
+    [SD_DB_AGENTS] = {"agents", 0},
+    [SD_DB_INCIDENTS] = {"incidents", 0},
 };
 
 sd_err

@@ -1,5 +1,7 @@
 /* The `keys` and `customers` tables: wrapped key records (protobuf KeyRecord) and the customer
  * -> data key map. crypto/ does every wrap and unwrap; this file only moves blobs. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,8 +24,22 @@ key_id(uint8_t k[13], enum sd_key_kind kind, uint64_t id, uint32_t version)
 }
 
 static sd_err
+put_rec2(struct sd_txn *t, enum sd_key_kind kind, uint64_t id, uint32_t version,
+         const struct sd_buf *wrapped, const uint8_t *pk, uint32_t kek_version,
+         uint64_t created_at, bool replace);
+
+static sd_err
 put_rec(struct sd_txn *t, enum sd_key_kind kind, uint64_t id, uint32_t version,
         const struct sd_buf *wrapped, const uint8_t *pk, uint32_t kek_version)
+{
+    return put_rec2(t, kind, id, version, wrapped, pk, kek_version, sd_clock_now(), false);
+}
+
+/* Store a key record; replace overwrites (same size in place, see sd_keys_dkey_erase). */
+static sd_err
+put_rec2(struct sd_txn *t, enum sd_key_kind kind, uint64_t id, uint32_t version,
+         const struct sd_buf *wrapped, const uint8_t *pk, uint32_t kek_version,
+         uint64_t created_at, bool replace)
 {
     Sealdesk__V1__KeyRecord rec = SEALDESK__V1__KEY_RECORD__INIT;
     uint8_t k[13];
@@ -32,7 +48,7 @@ put_rec(struct sd_txn *t, enum sd_key_kind kind, uint64_t id, uint32_t version,
 
     rec.kind = (uint32_t)kind;
     rec.version = version;
-    rec.created_at = sd_clock_now();
+    rec.created_at = created_at;
     rec.wrapped.data = wrapped->data;
     rec.wrapped.len = wrapped->len;
     if(pk) {
@@ -44,6 +60,8 @@ put_rec(struct sd_txn *t, enum sd_key_kind kind, uint64_t id, uint32_t version,
         return SD_E_INTERNAL;
     n = sealdesk__v1__key_record__pack(&rec, buf);
     key_id(k, kind, id, version);
+    if(replace)
+        return sd_txn_put(t, SD_DB_KEYS, k, sizeof(k), buf, n);
     return sd_txn_put_new(t, SD_DB_KEYS, k, sizeof(k), buf, n);
 }
 
@@ -144,6 +162,7 @@ sd_keys_dkey_open(struct sd_txn *t, const struct sd_keyring *kr, uint64_t id,
     sd_err err = SD_OK;
     sd_err rc;
 
+    SD_TRY(sd_keys_sync(t, kr));
     key_id(k, SD_KK_DATA, id, 0);
     rc = sd_txn_get(t, SD_DB_KEYS, k, sizeof(k), &v);
     if(rc == SD_E_NOTFOUND) {
@@ -175,6 +194,7 @@ sd_keys_customer_dkey(struct sd_txn *t, const struct sd_keyring *kr,
     sd_err err = SD_OK;
     sd_err rc;
 
+    *dk = NULL;
     if(cust) {
         rc = sd_txn_get(t, SD_DB_CUSTOMERS, cust, SD_BIDX_BYTES, &v);
         if(rc == SD_OK) {
@@ -185,6 +205,8 @@ sd_keys_customer_dkey(struct sd_txn *t, const struct sd_keyring *kr,
         }
         SD_ENSURE(rc == SD_E_NOTFOUND, rc);
     }
+    /* New data keys use the newest KEK at once, even one another process just created. */
+    SD_TRY(sd_keys_sync(t, kr));
     SD_TRY(sd_meta_next(t, "next_dkey", &id));
     SD_TRY(sd_dkey_create(kr, id, dk, &w));
     SD_TRY(put_rec(t, SD_KK_DATA, id, 0, &w, NULL, sd_dkey_kek_version(*dk)));
@@ -213,4 +235,468 @@ sd_keys_audit_pk(struct sd_txn *t, uint8_t pk[SD_SIG_PK_BYTES])
         return SD_E_STORE;
     memcpy(pk, v.p, SD_SIG_PK_BYTES);
     return SD_OK;
+}
+
+/* ---- rotation, rewrap, retire, shred, remaster (desk/keyops.c adds txns and audit) ---- */
+
+sd_err
+sd_keys_sync(struct sd_txn *t, const struct sd_keyring *kr)
+{
+    Sealdesk__V1__KeyRecord *rec = NULL;
+    uint64_t latest, min_ver;
+    uint8_t k[13];
+    struct sd_val v;
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_meta_get_u64(t, "kek_latest", &latest));
+    SD_ENSURE(latest <= SD_MAX_KEK_VERSIONS, SD_E_STORE);
+    for(uint32_t ver = sd_keyring_kek_current(kr) + 1; ver <= (uint32_t)latest; ver++) {
+        if(sd_keyring_kek_has(kr, ver))
+            continue;
+        key_id(k, SD_KK_KEK, 0, ver);
+        SD_TRY(sd_txn_get(t, SD_DB_KEYS, k, sizeof(k), &v));
+        SD_TRY(get_rec(&v, &rec));
+        SD_TRY(sd_keyring_kek_adopt(kr, ver, rec->wrapped.data, rec->wrapped.len));
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+        rec = NULL;
+    }
+    SD_TRY(sd_meta_get_u64(t, "kek_min_version", &min_ver));
+    SD_ENSURE(min_ver <= SD_MAX_KEK_VERSIONS, SD_E_STORE);
+    if(min_ver > sd_keyring_min_version(kr))
+        sd_keyring_raise_min_version(kr, (uint32_t)min_ver);
+out:
+    if(rec)
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+    return err;
+}
+
+sd_err
+sd_keys_kek_rotate(struct sd_txn *t, struct sd_keyring *kr, uint32_t *version)
+{
+    struct sd_buf w = SD_BUF_INIT;
+    uint32_t v;
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_keys_sync(t, kr));
+    v = sd_keyring_kek_current(kr) + 1;
+    SD_ENSURE(v <= SD_MAX_KEK_VERSIONS, SD_E_LIMIT);
+    SD_TRY(sd_keyring_kek_create(kr, v, &w));
+    SD_TRY(put_rec(t, SD_KK_KEK, 0, v, &w, NULL, 0));
+    SD_TRY(sd_meta_put_u64(t, "kek_latest", v));
+    SD_TRY(sd_meta_put_u64(t, "kek_rotated_at", sd_clock_now()));
+    *version = v;
+out:
+    sd_buf_wipe_free(&w);
+    return err;
+}
+
+sd_err
+sd_keys_rewrap(struct sd_txn *t, const struct sd_keyring *kr, uint64_t from_id, size_t max,
+               uint64_t *next_id, size_t *n_rewrapped)
+{
+    Sealdesk__V1__KeyRecord *rec = NULL;
+    struct sd_cursor *c = NULL;
+    struct sd_dkey *dk = NULL;
+    struct sd_buf w = SD_BUF_INIT;
+    uint64_t *todo = NULL;
+    size_t n_todo = 0, scanned = 0;
+    uint8_t start[13];
+    struct sd_val k, v;
+    uint32_t cur;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    SD_CHECK_ARG(max >= 1 && max <= SD_KEYS_REWRAP_MAX && next_id && n_rewrapped);
+    *next_id = 0;
+    *n_rewrapped = 0;
+    SD_TRY(sd_keys_sync(t, kr));
+    cur = sd_keyring_kek_current(kr);
+    todo = calloc(max, sizeof(*todo));
+    SD_ENSURE(todo, SD_E_NOMEM);
+    /* Collect first, then write: puts would move a cursor open on the same table. A batch is
+     * bounded by keys scanned too, so a store already mostly rewrapped still commits often. */
+    SD_TRY(sd_cursor_open(t, SD_DB_KEYS, &c));
+    key_id(start, SD_KK_DATA, from_id, 0);
+    k.p = start;
+    k.n = sizeof(start);
+    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        SD_ENSURE(k.n == 13, SD_E_STORE);
+        if(k.p[0] != SD_KK_DATA)
+            break;
+        if(n_todo == max || scanned == 16 * max) {
+            *next_id = sd_get_u64be(k.p + 1);
+            break;
+        }
+        scanned++;
+        SD_TRY(get_rec(&v, &rec));
+        if(rec->kek_version != cur)
+            todo[n_todo++] = sd_get_u64be(k.p + 1);
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+        rec = NULL;
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    sd_cursor_close(c);
+    c = NULL;
+    for(size_t i = 0; i < n_todo; i++) {
+        uint64_t created;
+
+        key_id(start, SD_KK_DATA, todo[i], 0);
+        SD_TRY(sd_txn_get(t, SD_DB_KEYS, start, sizeof(start), &v));
+        SD_TRY(get_rec(&v, &rec));
+        created = rec->created_at;
+        SD_TRY(sd_dkey_open(kr, todo[i], rec->kek_version, rec->wrapped.data, rec->wrapped.len,
+                            &dk));
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+        rec = NULL;
+        sd_buf_reset(&w);
+        SD_TRY(sd_dkey_wrap(kr, dk, &w));
+        /* Same record size: LMDB overwrites the old wrapped key in place in the page. */
+        SD_TRY(put_rec2(t, SD_KK_DATA, todo[i], 0, &w, NULL, sd_dkey_kek_version(dk), created,
+                        true));
+        sd_dkey_free(dk);
+        dk = NULL;
+        (*n_rewrapped)++;
+    }
+out:
+    if(rec)
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+    sd_cursor_close(c);
+    sd_dkey_free(dk);
+    sd_buf_wipe_free(&w);
+    free(todo);
+    return err;
+}
+
+sd_err
+sd_keys_info(struct sd_txn *t, struct sd_keys_info *out)
+{
+    Sealdesk__V1__KeyRecord *rec = NULL;
+    struct sd_cursor *c = NULL;
+    struct sd_val k, v;
+    uint64_t u;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    SD_CHECK_ARG(t && out);
+    memset(out, 0, sizeof(*out));
+    SD_TRY(sd_cursor_open(t, SD_DB_KEYS, &c));
+    for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        uint32_t ver;
+
+        SD_ENSURE(k.n == 13, SD_E_STORE);
+        ver = sd_get_u32be(k.p + 9);
+        SD_TRY(get_rec(&v, &rec));
+        switch(k.p[0]) {
+        case SD_KK_KEK:
+            SD_ENSURE(ver >= 1 && ver <= SD_MAX_KEK_VERSIONS, SD_E_STORE);
+            out->kek[ver].present = true;
+            out->kek[ver].created_at = rec->created_at;
+            if(ver > out->kek_latest)
+                out->kek_latest = ver;
+            break;
+        case SD_KK_BIDX: out->bidx_version = ver; break;
+        case SD_KK_AUDIT_SIGN:
+            out->audit_version = ver;
+            out->audit_created_at = rec->created_at;
+            break;
+        case SD_KK_DATA:
+            SD_ENSURE(rec->kek_version >= 1 && rec->kek_version <= SD_MAX_KEK_VERSIONS,
+                      SD_E_STORE);
+            out->kek[rec->kek_version].data_keys++;
+            out->data_keys++;
+            break;
+        default: SD_ENSURE(0, SD_E_STORE);
+        }
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+        rec = NULL;
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    SD_TRY(sd_meta_get_u64(t, "kek_min_version", &u));
+    out->kek_min = u ? (uint32_t)u : 1;
+    SD_TRY(sd_meta_get_u64(t, "kek_rotated_at", &out->last_rotation));
+    SD_TRY(sd_meta_get_u64(t, "next_dkey", &out->data_keys_issued));
+    SD_TRY(sd_meta_get_u64(t, "dkeys_shredded", &out->shredded));
+    SD_TRY(sd_keys_audit_pk(t, out->audit_pk));
+out:
+    if(rec)
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+    sd_cursor_close(c);
+    return err;
+}
+
+sd_err
+sd_keys_dkey_erase(struct sd_txn *t, uint64_t id)
+{
+    uint8_t k[13];
+    struct sd_val v;
+    uint8_t *zero = NULL;
+    size_t n;
+    uint64_t shredded;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(id != 0);
+    key_id(k, SD_KK_DATA, id, 0);
+    SD_TRY(sd_txn_get(t, SD_DB_KEYS, k, sizeof(k), &v));
+    n = v.n;
+    zero = calloc(1, n ? n : 1);
+    SD_ENSURE(zero, SD_E_NOMEM);
+    /* Overwrite with zeros first (LMDB rewrites a same-size value in place in the dirty page),
+     * so the page that replaces the current one does not keep the wrapped key in its free gap
+     * after the node is removed. Older copies in free pages: sd_keys_scrub_free_pages. */
+    SD_TRY(sd_txn_put(t, SD_DB_KEYS, k, sizeof(k), zero, n));
+    SD_TRY(sd_txn_del(t, SD_DB_KEYS, k, sizeof(k), NULL, 0));
+    SD_TRY(sd_meta_get_u64(t, "dkeys_shredded", &shredded));
+    SD_TRY(sd_meta_put_u64(t, "dkeys_shredded", shredded + 1));
+out:
+    free(zero);
+    return err;
+}
+
+sd_err
+sd_keys_remaster(struct sd_txn *t, const struct sd_keyring *kr,
+                 const uint8_t new_master[SD_KEY_BYTES], size_t *n_keys)
+{
+    Sealdesk__V1__KeyRecord *rec = NULL;
+    struct sd_cursor *c = NULL;
+    struct sd_buf w = SD_BUF_INIT;
+    struct {
+        uint8_t kind;
+        uint32_t version;
+        uint64_t created;
+        bool has_pk;
+        uint8_t pk[SD_SIG_PK_BYTES];
+    } todo[SD_MAX_KEK_VERSIONS + 2];
+    size_t n = 0;
+    unsigned n_bidx = 0, n_sign = 0;
+    struct sd_val k, v;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    SD_CHECK_ARG(t && kr && new_master && n_keys);
+    SD_TRY(sd_keys_sync(t, kr));
+    SD_TRY(sd_cursor_open(t, SD_DB_KEYS, &c));
+    for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        SD_ENSURE(k.n == 13, SD_E_STORE);
+        if(k.p[0] == SD_KK_DATA)
+            break; /* data keys are wrapped by KEKs, which stay the same */
+        SD_ENSURE(n < sizeof(todo) / sizeof(todo[0]), SD_E_LIMIT);
+        SD_TRY(get_rec(&v, &rec));
+        todo[n].kind = k.p[0];
+        todo[n].version = sd_get_u32be(k.p + 9);
+        todo[n].created = rec->created_at;
+        todo[n].has_pk = rec->public_key.len == SD_SIG_PK_BYTES;
+        if(todo[n].has_pk)
+            memcpy(todo[n].pk, rec->public_key.data, SD_SIG_PK_BYTES);
+        n_bidx += k.p[0] == SD_KK_BIDX;
+        n_sign += k.p[0] == SD_KK_AUDIT_SIGN;
+        n++;
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+        rec = NULL;
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    sd_cursor_close(c);
+    c = NULL;
+    /* The keyring holds one blind-index and one signing key: older versions are deleted when
+     * they are rotated, so exactly one of each must be here. */
+    SD_ENSURE(n_bidx == 1 && n_sign == 1, SD_E_PRECONDITION);
+    for(size_t i = 0; i < n; i++) {
+        sd_buf_reset(&w);
+        if(todo[i].kind == SD_KK_KEK)
+            SD_TRY(sd_keyring_kek_rewrap_master(kr, todo[i].version, new_master, &w));
+        else
+            SD_TRY(sd_keyring_ikey_rewrap_master(
+                kr, todo[i].kind == SD_KK_BIDX ? SD_IKEY_BIDX : SD_IKEY_AUDIT_SIGN,
+                todo[i].version, new_master, &w));
+        SD_TRY(put_rec2(t, (enum sd_key_kind)todo[i].kind, 0, todo[i].version, &w,
+                        todo[i].has_pk ? todo[i].pk : NULL, 0, todo[i].created, true));
+    }
+    *n_keys = n;
+out:
+    if(rec)
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+    sd_cursor_close(c);
+    sd_buf_wipe_free(&w);
+    return err;
+}
+
+sd_err
+sd_keys_ikey_rotate(struct sd_txn *t, struct sd_keyring *kr, enum sd_key_kind kind,
+                    uint32_t *version, uint8_t pk[SD_SIG_PK_BYTES])
+{
+    struct sd_cursor *c = NULL;
+    struct sd_buf w = SD_BUF_INIT;
+    uint8_t start[13], oldk[13];
+    struct sd_val k, v;
+    uint32_t old = 0;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    SD_CHECK_ARG(kind == SD_KK_BIDX || kind == SD_KK_AUDIT_SIGN);
+    SD_TRY(sd_cursor_open(t, SD_DB_KEYS, &c));
+    key_id(start, kind, 0, 0);
+    k.p = start;
+    k.n = sizeof(start);
+    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK && k.n == 13 &&
+                                                         k.p[0] == (uint8_t)kind;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v))
+        old = sd_get_u32be(k.p + 9);
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    sd_cursor_close(c);
+    c = NULL;
+    SD_ENSURE(old >= 1 && old < UINT32_MAX, SD_E_STORE);
+    SD_TRY(sd_keyring_ikey_rotate(kr,
+                                  kind == SD_KK_BIDX ? SD_IKEY_BIDX : SD_IKEY_AUDIT_SIGN,
+                                  old + 1, &w, pk));
+    SD_TRY(put_rec(t, kind, 0, old + 1, &w, kind == SD_KK_AUDIT_SIGN ? pk : NULL, 0));
+    /* The old secret is no longer needed (re-indexing / the signed hand-over is done in this
+     * txn by the caller): erase it like a shredded data key. */
+    key_id(oldk, kind, 0, old);
+    SD_TRY(sd_txn_get(t, SD_DB_KEYS, oldk, sizeof(oldk), &v));
+    {
+        uint8_t zero[KEYREC_MAX];
+        size_t zn = v.n;
+
+        SD_ENSURE(zn <= sizeof(zero), SD_E_STORE);
+        memset(zero, 0, zn);
+        SD_TRY(sd_txn_put(t, SD_DB_KEYS, oldk, sizeof(oldk), zero, zn));
+    }
+    SD_TRY(sd_txn_del(t, SD_DB_KEYS, oldk, sizeof(oldk), NULL, 0));
+    if(kind == SD_KK_AUDIT_SIGN)
+        SD_TRY(sd_meta_put(t, "audit_pk", pk, SD_SIG_PK_BYTES));
+    *version = old + 1;
+out:
+    sd_cursor_close(c);
+    sd_buf_wipe_free(&w);
+    return err;
+}
+
+/* Scrub: LMDB never reuses a page while a reader may still see it and never zeroes a freed
+ * page, so old copies of a deleted key can sit in the free list. Writing zero-filled one-page
+ * values takes every reusable free page (LMDB prefers the free list to growing the file) and
+ * overwrites it; deleting them in the next txn gives the pages back, now holding zeros. */
+#define SCRUB_MAX_PAGES 65536u
+
+sd_err
+sd_keys_scrub_free_pages(struct sd_store *s, uint64_t *pages)
+{
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL;
+    MDB_stat st;
+    MDB_val k, v;
+    uint8_t *zero = NULL;
+    char name[32];
+    uint64_t free_pages = 0;
+    size_t vlen;
+    int rc;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(s && pages && !s->rdonly);
+    *pages = 0;
+    SD_TRY(sd_store_err(mdb_env_stat(s->env, &st)));
+    SD_ENSURE(st.ms_psize > 64, SD_E_STORE);
+    vlen = st.ms_psize - 16; /* one overflow page: 16-byte page header + value */
+    zero = calloc(1, vlen);
+    SD_ENSURE(zero, SD_E_NOMEM);
+    /* dbi 0 is LMDB's free list: txn id -> list of page numbers (count first). LMDB lets only
+     * read txns open a cursor on it; the count is an estimate anyway (see below). */
+    SD_TRY(sd_store_err(mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)));
+    SD_TRY(sd_store_err(mdb_cursor_open(txn, 0, &cur)));
+    for(rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        size_t cnt;
+
+        SD_ENSURE(v.mv_size >= sizeof(size_t), SD_E_STORE);
+        memcpy(&cnt, v.mv_data, sizeof(cnt));
+        free_pages += cnt;
+    }
+    SD_ENSURE(rc == MDB_NOTFOUND, sd_store_err(rc));
+    mdb_cursor_close(cur);
+    cur = NULL;
+    mdb_txn_abort(txn);
+    txn = NULL;
+    SD_TRY(sd_store_err(mdb_txn_begin(s->env, NULL, 0, &txn)));
+    /* A little more than the list holds: the txn frees a few pages of its own as it goes. */
+    free_pages += 8;
+    if(free_pages > SCRUB_MAX_PAGES)
+        free_pages = SCRUB_MAX_PAGES;
+    for(uint64_t i = 0; i < free_pages; i++) {
+        snprintf(name, sizeof(name), "scrub/%08" PRIu64, i);
+        k.mv_data = name;
+        k.mv_size = strlen(name);
+        v.mv_data = zero;
+        v.mv_size = vlen;
+        SD_TRY(sd_store_err(mdb_put(txn, s->dbi[SD_DB_META], &k, &v, 0)));
+    }
+    rc = mdb_txn_commit(txn);
+    txn = NULL;
+    SD_TRY(sd_store_err(rc));
+    SD_TRY(sd_store_err(mdb_txn_begin(s->env, NULL, 0, &txn)));
+    for(uint64_t i = 0; i < free_pages; i++) {
+        snprintf(name, sizeof(name), "scrub/%08" PRIu64, i);
+        k.mv_data = name;
+        k.mv_size = strlen(name);
+        SD_TRY(sd_store_err(mdb_del(txn, s->dbi[SD_DB_META], &k, NULL)));
+    }
+    rc = mdb_txn_commit(txn);
+    txn = NULL;
+    SD_TRY(sd_store_err(rc));
+    *pages = free_pages;
+out:
+    if(cur)
+        mdb_cursor_close(cur);
+    if(txn)
+        mdb_txn_abort(txn);
+    free(zero);
+    return err;
+}
+
+sd_err
+sd_keys_rebuild(struct sd_txn *t)
+{
+    MDB_cursor *cur = NULL;
+    MDB_dbi dbi;
+    MDB_val k, v;
+    struct sd_buf all = SD_BUF_INIT;
+    struct sd_reader rd;
+    int rc;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && t->write);
+    dbi = t->s->dbi[SD_DB_KEYS];
+    /* Copy out every record (key len u32 | key | val len u32 | val)... */
+    SD_TRY(sd_store_err(mdb_cursor_open(t->txn, dbi, &cur)));
+    for(rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        SD_ENSURE(k.mv_size <= UINT32_MAX && v.mv_size <= UINT32_MAX, SD_E_STORE);
+        SD_TRY(sd_buf_append_u32be(&all, (uint32_t)k.mv_size));
+        SD_TRY(sd_buf_append(&all, k.mv_data, k.mv_size));
+        SD_TRY(sd_buf_append_u32be(&all, (uint32_t)v.mv_size));
+        SD_TRY(sd_buf_append(&all, v.mv_data, v.mv_size));
+    }
+    SD_ENSURE(rc == MDB_NOTFOUND, sd_store_err(rc));
+    mdb_cursor_close(cur);
+    cur = NULL;
+    /* ...empty the table (its pages go to the free list, for the scrub) and write it again in
+     * key order into fresh pages, which LMDB zero-fills: no free gap keeps old node bytes. */
+    SD_TRY(sd_store_err(mdb_drop(t->txn, dbi, 0)));
+    sd_rd_init(&rd, all.data, all.len);
+    while(rd.pos < rd.len) {
+        uint32_t kn, vn;
+
+        SD_TRY(sd_rd_u32be(&rd, &kn));
+        k.mv_size = kn;
+        SD_TRY(sd_rd_bytes(&rd, (const uint8_t **)&k.mv_data, kn));
+        SD_TRY(sd_rd_u32be(&rd, &vn));
+        v.mv_size = vn;
+        SD_TRY(sd_rd_bytes(&rd, (const uint8_t **)&v.mv_data, vn));
+        SD_TRY(sd_store_err(mdb_put(t->txn, dbi, &k, &v, MDB_APPEND)));
+    }
+out:
+    if(cur)
+        mdb_cursor_close(cur);
+    sd_buf_wipe_free(&all);
+    return err;
 }

@@ -21,6 +21,7 @@ struct sd_txn {
     struct sd_store *s;
     MDB_txn *txn;
     bool write;
+    bool child; /* a nested child of this thread's group-commit batch (txn.c) */
 };
 
 struct sd_cursor {

@@ -1,28 +1,112 @@
-/* Txn and cursor wrappers over LMDB, translating every return code at the boundary. */
+/* Txn and cursor wrappers over LMDB, translating every return code at the boundary, and the
+ * group-commit batch (thread-local): write txns of the batching thread are nested children of
+ * one batch txn that sd_store_batch_commit makes durable with a single fsync. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_int.h"
 #include "util/err_int.h"
 
+/* The batch of the calling thread (store.h "Group commit"). Thread-local, so no lock: only
+ * the batching thread ever sees it. */
+static _Thread_local struct {
+    bool on;              /* batching mode */
+    struct sd_store *s;   /* for this store (NULL: the first one written to) */
+    MDB_txn *txn;         /* the batch txn, opened by the first write txn */
+    struct sd_txn *child; /* the open child, if any */
+    unsigned children;    /* children merged so far */
+    bool broken;          /* a child commit failed half-way: the batch must not commit */
+} tl_batch;
+
+sd_err
+sd_store_batch_begin(struct sd_store *s)
+{
+    if(tl_batch.on || (s && s->rdonly))
+        return SD_E_INVALID;
+    tl_batch.on = true;
+    tl_batch.s = s;
+    tl_batch.txn = NULL;
+    tl_batch.child = NULL;
+    tl_batch.children = 0;
+    tl_batch.broken = false;
+    return SD_OK;
+}
+
+sd_err
+sd_store_batch_commit(void)
+{
+    MDB_txn *txn = tl_batch.txn;
+    bool broken = tl_batch.broken;
+    int rc;
+
+    if(tl_batch.child)
+        return SD_E_INTERNAL; /* a child still open: programming error, batch kept */
+    memset(&tl_batch, 0, sizeof(tl_batch));
+    if(!txn)
+        return SD_OK;
+    if(broken) {
+        mdb_txn_abort(txn);
+        return SD_E_STORE;
+    }
+    rc = mdb_txn_commit(txn);
+    return sd_store_err(rc);
+}
+
+void
+sd_store_batch_abort(void)
+{
+    if(tl_batch.child) {
+        mdb_txn_abort(tl_batch.child->txn);
+        tl_batch.child->txn = NULL; /* the owner's later abort frees only the struct */
+    }
+    if(tl_batch.txn)
+        mdb_txn_abort(tl_batch.txn);
+    memset(&tl_batch, 0, sizeof(tl_batch));
+}
+
+unsigned
+sd_store_batch_children(void)
+{
+    return tl_batch.children;
+}
+
 sd_err
 sd_txn_begin(struct sd_store *s, bool write, struct sd_txn **out)
 {
     struct sd_txn *t;
+    MDB_txn *parent = NULL;
     int rc;
 
     if(write && s->rdonly)
         return SD_E_DENIED;
+    if(write && tl_batch.on && (!tl_batch.s || tl_batch.s == s)) {
+        /* A second write txn on the batching thread would be a nested write: before group
+         * commit it deadlocked on LMDB's writer lock; now it is refused. */
+        if(tl_batch.child)
+            return SD_E_INTERNAL;
+        if(!tl_batch.txn) {
+            rc = mdb_txn_begin(s->env, NULL, 0, &tl_batch.txn);
+            if(rc != MDB_SUCCESS) {
+                tl_batch.txn = NULL;
+                return sd_store_err(rc);
+            }
+            tl_batch.s = s;
+        }
+        parent = tl_batch.txn;
+    }
     t = calloc(1, sizeof(*t));
     if(!t)
         return SD_E_NOMEM;
-    rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    rc = mdb_txn_begin(s->env, parent, write ? 0 : MDB_RDONLY, &t->txn);
     if(rc != MDB_SUCCESS) {
         free(t);
         return sd_store_err(rc);
     }
     t->s = s;
     t->write = write;
+    t->child = parent != NULL;
+    if(t->child)
+        tl_batch.child = t;
     *out = t;
     return SD_OK;
 }
@@ -32,12 +116,26 @@ sd_txn_commit(struct sd_txn *t)
 {
     int rc;
 
+    if(t->child && tl_batch.child == t)
+        tl_batch.child = NULL;
+    if(!t->txn) {
+        free(t); /* its batch was aborted under it */
+        return SD_E_STORE;
+    }
     if(sd_store_should_fail()) {
         mdb_txn_abort(t->txn);
         free(t);
         return SD_E_STORE;
     }
     rc = mdb_txn_commit(t->txn);
+    if(t->child) {
+        /* A child merges into the batch; a failure there may leave the parent half-merged,
+         * so the whole batch is failed rather than committed. */
+        if(rc == MDB_SUCCESS)
+            tl_batch.children++;
+        else
+            tl_batch.broken = true;
+    }
     free(t);
     return sd_store_err(rc);
 }
@@ -47,7 +145,10 @@ sd_txn_abort(struct sd_txn *t)
 {
     if(!t)
         return;
-    mdb_txn_abort(t->txn);
+    if(t->child && tl_batch.child == t)
+        tl_batch.child = NULL;
+    if(t->txn)
+        mdb_txn_abort(t->txn); /* a child alone: the batch stays as it was */
     free(t);
 }
 

@@ -5,12 +5,13 @@
 # one per claim, plus the init entry. Never a change without its entry or the reverse.
 . "$(dirname "$0")/lib.sh"
 TRIALS=${SD_CRASH_TRIALS:-50}
-D="$WORK/data"
-"$SEALCTL" --offline --data "$D" init >/dev/null
 
 WRITER="$SD_BIN/../tests/crash_writer"
 
 for t in $(seq 1 "$TRIALS"); do
+  # A fresh data dir per trial keeps each check small; the kill lands after start-up.
+  D="$WORK/data$t"
+  "$SEALCTL" --offline --data "$D" init >/dev/null
   "$WRITER" "$D" &
   pid=$!
   ms=$((300 + RANDOM % 900))   # past start-up, then anywhere in the write loop
@@ -27,5 +28,6 @@ for t in $(seq 1 "$TRIALS"); do
   else
     bad "trial $t: tickets=$total claims=$claimed, verify: $v"
   fi
+  rm -rf "$D"
 done
 finish

@@ -275,6 +275,14 @@ static const struct {
     {"/sealdesk.v1.Remedies/Reject", "SCX"},     {"/sealdesk.v1.Remedies/Get", "ASCXU"},
     {"/sealdesk.v1.Remedies/List", "ASCXU"},     {"/sealdesk.v1.Remedies/Execute", "AS"},
     {"/sealdesk.v1.Remedies/Freeze", "SX"},      {"/grpc.health.v1.Health/Check", "P"},
+    {"/sealdesk.v1.Keys/Status", "X"},           {"/sealdesk.v1.Keys/Shred", "X"},
+    {"/sealdesk.v1.Knowledge/Add", "S"},         {"/sealdesk.v1.Knowledge/Edit", "S"},
+    {"/sealdesk.v1.Knowledge/Get", "ASC"},       {"/sealdesk.v1.Knowledge/Search", "ASC"},
+    {"/sealdesk.v1.Routing/SetAgent", "S"},      {"/sealdesk.v1.Routing/ListAgents", "S"},
+    {"/sealdesk.v1.Routing/AutoRoute", "S"},     {"/sealdesk.v1.Routing/Duty", "S"},
+    {"/sealdesk.v1.Routing/AgentStats", "SCU"},
+    {"/sealdesk.v1.Incidents/Open", "S"},        {"/sealdesk.v1.Incidents/Link", "AS"},
+    {"/sealdesk.v1.Incidents/Update", "S"},      {"/sealdesk.v1.Incidents/Resolve", "S"},
 };
 
 static void

@@ -261,6 +261,33 @@ test_audit_signing_key_signs_verifiably(void **state)
     assert_int_equal(sd_sig_verify(pk, sig, (const uint8_t *)"nope", 4), SD_E_CRYPTO);
 }
 
+static void
+test_grace_mode_keeps_keys_usable_and_idle_reprotects(void **state)
+{
+    struct kf *k = *state;
+    struct sd_buf w = SD_BUF_INIT;
+    struct sd_dkey *dk = NULL;
+    uint8_t sig[SD_SIG_BYTES], pk[SD_SIG_PK_BYTES];
+
+    /* With a grace period keys stay readable between uses; sd_keyring_idle re-protects them
+     * once idle. Either way every use must still work (a PROT_NONE page would crash here). */
+    sd_keyring_set_grace(k->kr, 50);
+    for(int i = 0; i < 20; i++) {
+        assert_int_equal(sd_dkey_create(k->kr, 100 + (uint64_t)i, &dk, &w), SD_OK);
+        sd_dkey_free(dk);
+        sd_buf_reset(&w);
+    }
+    usleep(60 * 1000);
+    sd_keyring_idle(k->kr);
+    assert_int_equal(sd_sig_sign(k->kr, sig, (const uint8_t *)"m", 1), SD_OK);
+    assert_int_equal(sd_sig_public_key(k->kr, pk), SD_OK);
+    assert_int_equal(sd_sig_verify(pk, sig, (const uint8_t *)"m", 1), SD_OK);
+    sd_keyring_set_grace(k->kr, 0);
+    assert_int_equal(sd_dkey_create(k->kr, 200, &dk, &w), SD_OK);
+    sd_dkey_free(dk);
+    sd_buf_free(&w);
+}
+
 int
 main(void)
 {
@@ -275,6 +302,7 @@ main(void)
         T(test_blind_index_normalises_and_separates_kinds),
         T(test_ed25519_rfc8032_vectors_verify),
         T(test_audit_signing_key_signs_verifiably),
+        T(test_grace_mode_keeps_keys_usable_and_idle_reprotects),
 #undef T
     };
 

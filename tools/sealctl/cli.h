@@ -93,10 +93,33 @@ int cmd_remedy_online(struct cli *c, int argc, char **argv);
 int cmd_freeze_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
                        char **argv);
 int cmd_freeze_online(struct cli *c, int argc, char **argv);
+/* backup / restore (cmd_backup.c) */
+int cmd_backup_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                       char **argv);
+int cmd_backup_online(struct cli *c, int argc, char **argv);
+int cmd_restore_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                        char **argv);
+int cmd_restore_online(struct cli *c, int argc, char **argv);
 extern const struct cli_command cli_commands[];
 extern const size_t cli_commands_n;
 const struct cli_command *cli_command_find(const char *name);
 
+/* desk features (cmd_kb.c, cmd_agent.c, cmd_route.c, cmd_incident.c) */
+int cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                   char **argv);
+int cmd_kb_online(struct cli *c, int argc, char **argv);
+int cmd_agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                      char **argv);
+int cmd_agent_online(struct cli *c, int argc, char **argv);
+int cmd_route_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                      char **argv);
+int cmd_route_online(struct cli *c, int argc, char **argv);
+int cmd_incident_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                         char **argv);
+int cmd_incident_online(struct cli *c, int argc, char **argv);
+/* `stats --by-agent [--from T] [--to T] [--now T]` (cmd_agent.c); argv after --by-agent. */
+int cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d, int argc, char **argv);
+int cmd_stats_by_agent_online(struct cli *c, int argc, char **argv);
 
 int cmd_offline(struct cli *c, int argc, char **argv);
 int cmd_online(struct cli *c, int argc, char **argv);

@@ -7,6 +7,12 @@
 const struct cli_command cli_commands[] = {
     {"remedy", cmd_remedy_offline, cmd_remedy_online},
     {"freeze", cmd_freeze_offline, cmd_freeze_online},
+    {"kb", cmd_kb_offline, cmd_kb_online},
+    {"backup", cmd_backup_offline, cmd_backup_online},
+    {"restore", cmd_restore_offline, cmd_restore_online},
+    {"agent", cmd_agent_offline, cmd_agent_online},
+    {"route", cmd_route_offline, cmd_route_online},
+    {"incident", cmd_incident_offline, cmd_incident_online},
     {NULL, NULL, NULL}, /* placeholder so the array is never empty */
 };
 const size_t cli_commands_n = sizeof(cli_commands) / sizeof(cli_commands[0]) - 1;

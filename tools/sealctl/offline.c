@@ -537,6 +537,8 @@ cmd_offline(struct cli *c, int argc, char **argv)
         }
         rc = cli_emit(c, json_ticket_list(&l));
         sd_ticket_list_clear(&l);
+    } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-agent") == 0) {
+        rc = cmd_stats_by_agent_offline(c, d, argc - 2, argv + 2);
     } else if(strcmp(cmd, "stats") == 0) {
         struct sd_stats s;
         uint64_t now;

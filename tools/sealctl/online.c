@@ -563,6 +563,8 @@ cmd_online(struct cli *c, int argc, char **argv)
         if(!rc)
             rc = emit_pb_list(c, &r);
         cli_reply_free(&r);
+    } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-agent") == 0) {
+        rc = cmd_stats_by_agent_online(c, argc - 2, argv + 2);
     } else if(strcmp(cmd, "stats") == 0) {
         Sealdesk__V1__StatsRequest q = SEALDESK__V1__STATS_REQUEST__INIT;
         struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket_stats__descriptor);

@@ -3,7 +3,10 @@
  * then finishes in-flight calls and closes the desk. Exit 0 after a graceful stop, 1 when
  * start-up fails (one-line reason on stderr), 2 on a usage error. */
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
+#include <time.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +21,8 @@
 static const char usage[] =
     "usage: sealdeskd [--config FILE] [--listen ADDR:PORT] [--cert F] [--key F]\n"
     "                 [--client-ca F] [--require-client-cert] [--workers N]\n"
-    "                 [--data DIR] [--key-file F]\n"
+    "                 [--data DIR] [--key-file F] [--group-commit-max N]\n"
+    "                 [--group-commit-us US]\n"
     "  --config FILE          `key = value` lines (listen, cert, key, client-ca,\n"
     "                         require-client-cert, workers, max-conns, idle-timeout-ms,\n"
     "                         data, key-file); flags override the file\n"
@@ -30,10 +34,33 @@ static const char usage[] =
     "  --workers N            threads running calls (default 4)\n"
     "  --data DIR             sealdesk data directory (from `sealctl --offline init`)\n"
     "  --key-file F           master key file (default DIR/master.key)\n"
+    "  --group-commit-max N   ticket writes per LMDB commit (default 64; 0: one commit\n"
+    "                         per call, no writer thread)\n"
+    "  --group-commit-us US   wait up to US microseconds for more writes before a\n"
+    "                         commit (default 0)\n"
     "prints `sealdeskd listening on HOST:PORT` on stderr once serving;\n"
     "SIGTERM or SIGINT stops it gracefully. exit: 0 stopped, 1 start-up failed, 2 usage\n";
 
 static struct sd_server *volatile g_server;
+
+#define KEY_GRACE_MS 200
+
+static struct sd_desk *g_idle_desk;
+static atomic_bool g_idle_stop;
+
+/* Re-protects idle key pages every KEY_GRACE_MS / 2. */
+static void *
+key_idle_main(void *arg)
+{
+    struct timespec ts = {0, (long)KEY_GRACE_MS / 2 * 1000000L};
+
+    (void)arg;
+    while(!atomic_load(&g_idle_stop)) {
+        nanosleep(&ts, NULL);
+        sd_desk_keys_idle(g_idle_desk);
+    }
+    return NULL;
+}
 
 static void
 on_signal(int sig)
@@ -71,6 +98,8 @@ main(int argc, char **argv)
         {"workers", required_argument, NULL, 'w'},
         {"data", required_argument, NULL, 'd'},
         {"key-file", required_argument, NULL, 'k'},
+        {"group-commit-max", required_argument, NULL, 'g'},
+        {"group-commit-us", required_argument, NULL, 'u'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -80,6 +109,8 @@ main(int argc, char **argv)
     struct sd_srv_config cfg;
     struct sd_desk_opts dopts;
     struct sd_desk *desk = NULL;
+    pthread_t idle_thread;
+    bool idle_started = false;
     struct sd_server *srv = NULL;
     struct rlimit no_core = {0, 0};
     struct sigaction sa;
@@ -102,6 +133,8 @@ main(int argc, char **argv)
         case 'w': key = "workers"; break;
         case 'd': key = "data"; break;
         case 'k': key = "key-file"; break;
+        case 'g': key = "group-commit-max"; break;
+        case 'u': key = "group-commit-us"; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }
@@ -178,6 +211,7 @@ main(int argc, char **argv)
         goto out;
     }
 
+    sd_server_set_route(srv, sd_writer_route_sealdesk);
     g_server = srv;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
@@ -192,6 +226,10 @@ main(int argc, char **argv)
     fprintf(stderr, "sealdeskd listening on %s:%d\n", host, sd_server_port(srv));
     fflush(stderr);
 
+    /* Keys stay readable while in use and go back to PROT_NONE after KEY_GRACE_MS idle. */
+    sd_desk_set_key_grace(desk, KEY_GRACE_MS);
+    g_idle_desk = desk;
+    idle_started = pthread_create(&idle_thread, NULL, key_idle_main, NULL) == 0;
     err = sd_server_run(srv);
     if(err != SD_OK) {
         fail("server stopped on an error", err);
@@ -199,6 +237,12 @@ main(int argc, char **argv)
     }
     rc = 0;
 out:
+    if(idle_started) {
+        atomic_store(&g_idle_stop, true);
+        pthread_join(idle_thread, NULL);
+    }
+    if(desk)
+        sd_desk_set_key_grace(desk, 0);
     g_server = NULL;
     sd_server_free(srv);
     sd_desk_close(desk);

@@ -1,0 +1,131 @@
+/* sealdesk knowledge base: multilingual help articles (zh, zh-Hant, en, ko) with version
+ * history and translation groups, and their BM25 search over an inverted index kept in LMDB.
+ *
+ * Articles are not PII: they are stored in plaintext. Every change is one write txn that
+ * updates the article, its old version, the index and appends the audit entry together.
+ * Search tokenises sd_text_fold'ed text: character bigrams for Han and Hangul, words and
+ * numbers for Latin script. All functions are thread-safe (each call has its own txn). */
+#ifndef SEALDESK_KB_H
+#define SEALDESK_KB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sealdesk/desk.h"
+#include "sealdesk/err.h"
+#include "sealdesk/triage.h"
+
+/* Input limits (bytes unless said otherwise). Longer input is refused with SD_E_LIMIT. */
+#define SD_KB_MAX_TITLE 256
+#define SD_KB_MAX_BODY (32 * 1024)
+#define SD_KB_MAX_TAGS 16
+#define SD_KB_MAX_TAG 48
+#define SD_KB_MAX_SLUG 63
+#define SD_KB_MAX_LANGS 4      /* zh, zh-Hant, en, ko: one article per language per group */
+#define SD_KB_MAX_QUERY 4096   /* search text */
+#define SD_KB_MAX_LIMIT 50     /* hits returned by one search */
+#define SD_KB_SNIPPET 200      /* snippet bytes (UTF-8, cut on a character boundary) */
+#define SD_KB_MAX_SUGGEST 3
+
+enum sd_kb_status { SD_KB_DRAFT = 1, SD_KB_PUBLISHED, SD_KB_RETIRED };
+
+/* "draft", "published", "retired"; "unknown" out of range. Static storage. */
+const char *sd_kb_status_name(enum sd_kb_status s);
+sd_err sd_kb_status_parse(enum sd_kb_status *out, const char *s);
+/* Canonical language tag for s: "zh" (also "zh-Hans", "zh-CN"), "zh-Hant" (also "zh-TW",
+ * "zh-HK"), "en", "ko". NULL when s is not one of them. Static storage. */
+const char *sd_kb_lang_canon(const char *s);
+/* Guess the language of UTF-8 text: "ko" when Hangul dominates, "zh-Hant" / "zh" for Han text
+ * (traditional when folding changes it), else "en". Never NULL. Thread-safe. */
+const char *sd_kb_lang_detect(const char *text, size_t n);
+
+struct sd_kb_link {
+    char lang[8];
+    uint64_t id;
+};
+
+struct sd_kb_article {
+    uint64_t id, group_id, created_at, updated_at, uses;
+    char lang[8];
+    char *title;                 /* malloc'ed, NUL-terminated */
+    char *body;                  /* malloc'ed, NUL-terminated Markdown */
+    enum sd_category category;
+    size_t n_tags;
+    char tags[SD_KB_MAX_TAGS][SD_KB_MAX_TAG + 1];
+    enum sd_kb_status status;
+    uint32_t version;
+    char author[SD_MAX_AGENT + 1];
+    char slug[SD_KB_MAX_SLUG + 1];
+    size_t n_translations;       /* other articles of the group (not this one) */
+    struct sd_kb_link translations[SD_KB_MAX_LANGS];
+};
+/* Free what an article holds; the struct is zeroed. NULL is a no-op. */
+void sd_kb_article_clear(struct sd_kb_article *a);
+
+struct sd_kb_new {
+    const char *lang;            /* required; see sd_kb_lang_canon */
+    const char *title;           /* required, non-empty */
+    const char *body;            /* required, non-empty */
+    int category;                /* enum sd_category, or -1 for general */
+    const char *const *tags;     /* n_tags tags ([a-z0-9 -] and any non-ASCII letters) */
+    size_t n_tags;
+    uint64_t translation_of;     /* 0, or an article of the same topic in another language */
+    int status;                  /* enum sd_kb_status, 0 = published */
+    const char *slug;            /* may be NULL */
+};
+
+/* Add an article (version 1). SD_E_INVALID bad input; SD_E_LIMIT over a limit;
+ * SD_E_NOTFOUND translation_of does not exist; SD_E_CONFLICT its group already has an article
+ * in this language. *id gets the new id. Audited as "kb.add". */
+sd_err sd_kb_add(struct sd_desk *d, const struct sd_actor *a, const struct sd_kb_new *in,
+                 uint64_t *id);
+
+struct sd_kb_edit {
+    const char *title;           /* NULL = unchanged */
+    const char *body;            /* NULL = unchanged */
+    int category;                /* -1 = unchanged */
+    const char *const *tags;
+    size_t n_tags;
+    bool set_tags;               /* replace the tags with tags[0..n_tags) */
+    int status;                  /* 0 = unchanged */
+};
+/* Edit: the current version is kept in the history, the version number goes up by one and
+ * the index follows. out (may be NULL) gets the new version. Audited as "kb.edit". */
+sd_err sd_kb_edit(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
+                  const struct sd_kb_edit *e, struct sd_kb_article *out);
+
+/* Read article id at `version` (0 = current). Free out with sd_kb_article_clear.
+ * SD_E_NOTFOUND. Not audited (articles are public help text). */
+sd_err sd_kb_get(struct sd_desk *d, uint64_t id, uint32_t version, struct sd_kb_article *out);
+
+struct sd_kb_hit {
+    uint64_t id;
+    char lang[8];
+    char title[SD_KB_MAX_TITLE + 1];
+    char slug[SD_KB_MAX_SLUG + 1];
+    double score;
+    char snippet[SD_KB_SNIPPET + 1];
+};
+
+/* BM25 search over published articles: title and tags weigh more than the body; results in
+ * `lang` (NULL: the query's detected language) rank first, other languages follow, and one
+ * topic (translation group) appears once, in the preferred language where it exists.
+ * out has room for `limit` (1..SD_KB_MAX_LIMIT) hits; *n gets how many were written, best
+ * first. SD_E_INVALID bad text or lang; SD_E_LIMIT text over SD_KB_MAX_QUERY. */
+sd_err sd_kb_search(struct sd_desk *d, const char *text, const char *lang, size_t limit,
+                    struct sd_kb_hit *out, size_t *n);
+
+/* Load every "*.md" article file of dir (format in kb/README.md), linking files with the same
+ * slug as translations. Articles whose slug already exists in that language are skipped.
+ * One txn, one audit entry "kb.load". *n (may be NULL) gets the number added. */
+sd_err sd_kb_load_dir(struct sd_desk *d, const struct sd_actor *a, const char *dir,
+                      size_t *n);
+
+/* The text to post from article id into a ticket written in `lang`: the group's article in
+ * that language if there is one, else id itself. Counts one use of the article posted.
+ * *text is malloc'ed ("title\n\nbody"), caller frees. Audited as "kb.use". */
+sd_err sd_kb_use(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *lang,
+                 char **text, uint64_t *used_id);
+
+#endif

@@ -1,0 +1,111 @@
+/* sealdesk routing: agent profiles (languages, categories, vip skill, weekly shifts) and the
+ * skill- and shift-aware hand-out of queued tickets (sd_queue_claim, sd_route_auto).
+ *
+ * Time zones: a fixed UTC offset per zone, from a built-in table of common zones
+ * (Asia/Seoul, Asia/Tokyo +9; Asia/Shanghai, Asia/Hong_Kong, Asia/Taipei, Asia/Singapore,
+ * Asia/Manila, Asia/Kuala_Lumpur +8; Asia/Bangkok, Asia/Jakarta, Asia/Ho_Chi_Minh +7;
+ * Asia/Kolkata +5:30; Asia/Dubai +4; UTC) or "UTC+09:00" / "UTC-05:30" syntax. Zones with
+ * daylight saving time are NOT in the table: give their current offset explicitly
+ * (e.g. "UTC+01:00" for London in summer) and update the profile when DST changes.
+ * Profiles are stored as AgentRecord in SD_DB_AGENTS; every change is audited. All functions
+ * are thread-safe (each call has its own txn). */
+#ifndef SEALDESK_ROUTE_H
+#define SEALDESK_ROUTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sealdesk/desk.h"
+#include "sealdesk/err.h"
+#include "sealdesk/triage.h"
+
+#define SD_ROUTE_MAX_LANGS 4        /* zh, zh-Hant, en, ko */
+#define SD_ROUTE_MAX_SHIFTS 16
+#define SD_ROUTE_MAX_SPEC 1024      /* bytes of one --shift specification */
+#define SD_ROUTE_MAX_AGENTS 1024    /* profiles considered by one routing decision */
+#define SD_ROUTE_ZONE 32
+
+struct sd_shift {
+    uint32_t days;                  /* bit 0 = Monday .. bit 6 = Sunday */
+    uint32_t start_min, end_min;    /* local minutes; end <= start wraps past midnight */
+    int32_t utc_offset_min;         /* local = UTC + offset */
+    char zone[SD_ROUTE_ZONE];
+};
+
+struct sd_agent_profile {
+    char name[SD_MAX_AGENT + 1];
+    size_t n_langs;                 /* 0 = every language */
+    char langs[SD_ROUTE_MAX_LANGS][8];
+    uint32_t categories;            /* bit per sd_category; 0 = every category */
+    bool vip;
+    size_t n_shifts;                /* 0 = always on shift */
+    struct sd_shift shifts[SD_ROUTE_MAX_SHIFTS];
+    uint64_t updated_at;
+};
+
+/* UTC offset in minutes of a zone name (table above) or "UTC+HH:MM". SD_E_INVALID unknown. */
+sd_err sd_route_zone_offset(const char *zone, int32_t *off_min);
+
+/* Parse "Mon-Fri 09:00-18:00 Asia/Seoul" (days: Mon..Sun, ranges "Mon-Fri" (may wrap),
+ * lists "Mon,Wed", "Daily"; times HH:MM, end may be 24:00); several windows separated by ';'
+ * are appended to p->shifts. SD_E_INVALID bad syntax; SD_E_LIMIT more than
+ * SD_ROUTE_MAX_SHIFTS windows or spec longer than SD_ROUTE_MAX_SPEC. */
+sd_err sd_route_parse_shifts(const char *spec, struct sd_agent_profile *p);
+/* Parse "zh,en" into p->langs (canonical tags) and "deposit,withdrawal" into p->categories.
+ * NULL or "" leaves the field empty (= all). SD_E_INVALID unknown name; SD_E_LIMIT too many. */
+sd_err sd_route_parse_langs(const char *csv, struct sd_agent_profile *p);
+sd_err sd_route_parse_categories(const char *csv, struct sd_agent_profile *p);
+
+/* Format window i as "Mon,Tue 09:00-18:00 Asia/Seoul" into out. */
+void sd_route_shift_format(char *out, size_t cap, const struct sd_shift *s);
+
+/* True if the agent is on shift at Unix time now (no shifts = always). */
+bool sd_agent_on_shift(const struct sd_agent_profile *p, uint64_t now);
+/* True if the agent may work a ticket in language lang ("" or NULL = any; "zh" and "zh-Hant"
+ * agents both read either script), category cat, needing the vip skill when vip. */
+bool sd_agent_fits(const struct sd_agent_profile *p, const char *lang, enum sd_category cat,
+                   bool vip);
+/* How long a ticket of priority 1..4 waits for a fit agent before any on-shift agent may
+ * take it: P1 2 min, P2 10 min, P3 30 min, P4 2 h (seconds). */
+uint64_t sd_route_wait(int priority);
+
+/* Create or replace the profile p->name (validated; updated_at set). Audited "agent.set".
+ * SD_E_INVALID bad name or fields. */
+sd_err sd_agent_set(struct sd_desk *d, const struct sd_actor *a,
+                    const struct sd_agent_profile *p);
+/* Read one profile. SD_E_NOTFOUND when the agent has none. */
+sd_err sd_agent_get(struct sd_desk *d, const char *name, struct sd_agent_profile *out);
+/* Every profile, by name. *out is malloc'ed (free()); *n may be 0. */
+sd_err sd_agent_list(struct sd_desk *d, struct sd_agent_profile **out, size_t *n);
+
+struct sd_route_assignment {
+    uint64_t ticket_id;
+    char agent[SD_MAX_AGENT + 1];
+    bool fallback;                  /* nobody fit: given to any on-shift agent after the wait */
+};
+/* Assign every queued (received, unassigned) ticket, most urgent first, to the least-loaded
+ * (open tickets) fit agent on shift at `now`; a ticket nobody on shift fits goes to the
+ * least-loaded on-shift agent once it waited sd_route_wait(priority). Only agents with a
+ * profile are considered. One write txn, one "route.assign" audit entry per ticket.
+ * *out is malloc'ed (free(); NULL when *n is 0). */
+sd_err sd_route_auto(struct sd_desk *d, const struct sd_actor *a, uint64_t now,
+                     struct sd_route_assignment **out, size_t *n);
+
+struct sd_agent_stats {
+    char agent[SD_MAX_AGENT + 1];
+    uint64_t handled;                   /* tickets assigned to the agent */
+    int64_t median_first_response;      /* seconds from creation; -1 when none yet */
+    int64_t median_resolution;          /* seconds from creation to resolved; -1 none */
+    uint64_t sla_breaches;              /* tickets past either SLA due time (at `now`) */
+    double reopen_rate;                 /* share of handled tickets reopened at least once */
+    double csat_average;                /* 0 when csat_count is 0 */
+    uint64_t csat_count;
+};
+/* Per-agent statistics over tickets created in [from, to) (to == 0: no upper bound), judged
+ * at `now`, sorted by agent name. Unassigned tickets are not counted. *out is malloc'ed
+ * (free(); NULL when *n is 0). SD_E_LIMIT more than SD_ROUTE_MAX_AGENTS agents. Read-only. */
+sd_err sd_stats_by_agent(struct sd_desk *d, uint64_t from, uint64_t to, uint64_t now,
+                         struct sd_agent_stats **out, size_t *n);
+
+#endif

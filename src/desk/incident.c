@@ -1,0 +1,460 @@
+/* Incidents: IncidentRecord ('i'|id) and link keys ('l'|id|ticket) in SD_DB_INCIDENTS, the
+ * auto-link hook run by sd_ticket_create inside its txn, and the batch update/resolve that
+ * post one reply on (or resolve) every linked open ticket in one write txn through ticket.c's
+ * mutation shape. Match terms and ticket text are compared after sd_text_fold. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "desk.pb-c.h"
+#include "incident_int.h"
+#include "sealdesk/clock.h"
+#include "sealdesk/text.h"
+#include "util/err_int.h"
+
+#define INC_REC_MAX (64 * 1024)
+
+const char *
+sd_incident_status_name(enum sd_incident_status s)
+{
+    switch(s) {
+    case SD_INC_OPEN: return "open";
+    case SD_INC_RESOLVED: return "resolved";
+    default: return "unknown";
+    }
+}
+
+static void
+inc_key(uint8_t k[9], uint64_t id)
+{
+    k[0] = 'i';
+    sd_put_u64be(k + 1, id);
+}
+
+static void
+link_key(uint8_t k[17], uint64_t id, uint64_t ticket)
+{
+    k[0] = 'l';
+    sd_put_u64be(k + 1, id);
+    sd_put_u64be(k + 9, ticket);
+}
+
+static sd_err
+inc_from_pb(const Sealdesk__V1__IncidentRecord *pb, struct sd_incident *o)
+{
+    memset(o, 0, sizeof(*o));
+    if(pb->n_match > SD_INC_MAX_TERMS || strlen(pb->title) > SD_INC_MAX_TITLE ||
+       strlen(pb->opened_by) > SD_MAX_AGENT || pb->category >= SD_CAT_COUNT)
+        return SD_E_STORE;
+    o->id = pb->id;
+    snprintf(o->title, sizeof(o->title), "%s", pb->title);
+    o->category = (enum sd_category)pb->category;
+    for(size_t i = 0; i < pb->n_match; i++) {
+        if(strlen(pb->match[i]) > SD_INC_MAX_TERM)
+            return SD_E_STORE;
+        snprintf(o->match[i], sizeof(o->match[i]), "%s", pb->match[i]);
+    }
+    o->n_match = pb->n_match;
+    o->status = (enum sd_incident_status)pb->status;
+    o->created_at = pb->created_at;
+    o->resolved_at = pb->resolved_at;
+    snprintf(o->opened_by, sizeof(o->opened_by), "%s", pb->opened_by);
+    o->updates = pb->updates;
+    o->linked = pb->linked;
+    return SD_OK;
+}
+
+static sd_err
+inc_load(struct sd_txn *t, uint64_t id, struct sd_incident *o)
+{
+    Sealdesk__V1__IncidentRecord *pb;
+    struct sd_val v;
+    uint8_t k[9];
+    sd_err err;
+
+    inc_key(k, id);
+    err = sd_txn_get(t, SD_DB_INCIDENTS, k, sizeof(k), &v);
+    if(err != SD_OK)
+        return err;
+    pb = sealdesk__v1__incident_record__unpack(NULL, v.n, v.p);
+    if(!pb)
+        return SD_E_STORE;
+    err = inc_from_pb(pb, o);
+    sealdesk__v1__incident_record__free_unpacked(pb, NULL);
+    return err;
+}
+
+/* Store o; digest gets SHA-256 of the stored bytes. */
+static sd_err
+inc_store(struct sd_txn *t, const struct sd_incident *o, uint8_t digest[32])
+{
+    Sealdesk__V1__IncidentRecord pb = SEALDESK__V1__INCIDENT_RECORD__INIT;
+    char *terms[SD_INC_MAX_TERMS];
+    struct sd_buf enc = SD_BUF_INIT;
+    uint8_t k[9];
+    size_t n;
+    sd_err err = SD_OK;
+
+    pb.id = o->id;
+    pb.title = (char *)o->title;
+    pb.category = (uint32_t)o->category;
+    for(size_t i = 0; i < o->n_match; i++)
+        terms[i] = (char *)o->match[i];
+    pb.match = terms;
+    pb.n_match = o->n_match;
+    pb.status = (uint32_t)o->status;
+    pb.created_at = o->created_at;
+    pb.resolved_at = o->resolved_at;
+    pb.opened_by = (char *)o->opened_by;
+    pb.updates = o->updates;
+    pb.linked = o->linked;
+    n = sealdesk__v1__incident_record__get_packed_size(&pb);
+    SD_ENSURE(n <= INC_REC_MAX, SD_E_LIMIT);
+    SD_TRY(sd_buf_reserve(&enc, n));
+    enc.len = sealdesk__v1__incident_record__pack(&pb, enc.data);
+    sd_sha256(digest, enc.data, enc.len);
+    inc_key(k, o->id);
+    SD_TRY(sd_txn_put(t, SD_DB_INCIDENTS, k, sizeof(k), enc.data, enc.len));
+out:
+    sd_buf_free(&enc);
+    return err;
+}
+
+static sd_err
+inc_audit(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, const char *action,
+          uint64_t id, const uint8_t *digest, const char *reason)
+{
+    struct sd_audit_rec r = {0};
+    char target[32];
+
+    snprintf(target, sizeof(target), "incident:%" PRIu64, id);
+    r.actor = a->name;
+    r.action = action;
+    r.target = target;
+    r.request_id = a->request_id;
+    r.reason = reason;
+    r.digest = digest;
+    return sd_audit_append(t, d->kr, &r, NULL);
+}
+
+/* Fold the comma-separated terms of match into o->match. */
+static sd_err
+parse_terms(const char *match, struct sd_incident *o)
+{
+    struct sd_buf f = SD_BUF_INIT;
+    size_t len, i = 0;
+    sd_err err = SD_OK;
+
+    o->n_match = 0;
+    if(!match)
+        goto out;
+    len = strnlen(match, SD_INC_MAX_MATCH + 1);
+    SD_ENSURE(len <= SD_INC_MAX_MATCH, SD_E_LIMIT);
+    while(i < len) {
+        size_t e = i, b, z;
+
+        while(e < len && match[e] != ',')
+            e++;
+        for(b = i; b < e && match[b] == ' '; b++)
+            ;
+        for(z = e; z > b && match[z - 1] == ' '; z--)
+            ;
+        if(z > b) {
+            SD_ENSURE(o->n_match < SD_INC_MAX_TERMS, SD_E_LIMIT);
+            f.len = 0;
+            SD_TRY(sd_text_fold(&f, match + b, z - b));
+            SD_ENSURE(f.len >= 2, SD_E_INVALID);
+            SD_ENSURE(f.len <= SD_INC_MAX_TERM, SD_E_LIMIT);
+            memcpy(o->match[o->n_match], f.data, f.len);
+            o->match[o->n_match][f.len] = 0;
+            o->n_match++;
+        }
+        i = e + 1;
+    }
+out:
+    sd_buf_free(&f);
+    return err;
+}
+
+sd_err
+sd_incident_open(struct sd_desk *d, const struct sd_actor *a, const char *title,
+                 enum sd_category category, const char *match, struct sd_incident *out)
+{
+    struct sd_incident o;
+    struct sd_txn *t = NULL;
+    uint8_t digest[32];
+    size_t n;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && out && title && category < SD_CAT_COUNT);
+    SD_TRY(sd_actor_check(a));
+    n = strnlen(title, SD_INC_MAX_TITLE + 1);
+    SD_ENSURE(n <= SD_INC_MAX_TITLE, SD_E_LIMIT);
+    SD_CHECK_ARG(n > 0 && sd_text_valid(title, n));
+    memset(&o, 0, sizeof(o));
+    SD_TRY(parse_terms(match, &o));
+    memcpy(o.title, title, n);
+    o.category = category;
+    o.status = SD_INC_OPEN;
+    o.created_at = sd_clock_now();
+    snprintf(o.opened_by, sizeof(o.opened_by), "%s", a->name);
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(sd_meta_next(t, "next_incident", &o.id));
+    SD_TRY(inc_store(t, &o, digest));
+    SD_TRY(inc_audit(d, t, a, "incident.open", o.id, digest, NULL));
+    err = sd_txn_commit(t);
+    t = NULL;
+    SD_TRY(err);
+    *out = o;
+out:
+    sd_txn_abort(t);
+    return err;
+}
+
+/* Link inside t (incident loaded in *o, open). SD_E_CONFLICT when already linked. */
+static sd_err
+link_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, struct sd_incident *o,
+        uint64_t ticket, const char *action)
+{
+    uint8_t k[17], digest[32];
+    char reason[32];
+    sd_err err = SD_OK;
+
+    link_key(k, o->id, ticket);
+    SD_TRY(sd_txn_put_new(t, SD_DB_INCIDENTS, k, sizeof(k), "", 0));
+    o->linked++;
+    SD_TRY(inc_store(t, o, digest));
+    snprintf(reason, sizeof(reason), "ticket=%" PRIu64, ticket);
+    SD_TRY(inc_audit(d, t, a, action, o->id, digest, reason));
+out:
+    return err;
+}
+
+sd_err
+sd_incident_link(struct sd_desk *d, const struct sd_actor *a, uint64_t id, uint64_t ticket,
+                 struct sd_incident *out)
+{
+    struct sd_incident o;
+    struct sd_txn *t = NULL;
+    sd_trec *r = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && out);
+    SD_TRY(sd_actor_check(a));
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(inc_load(t, id, &o));
+    SD_ENSURE(o.status == SD_INC_OPEN, SD_E_PRECONDITION);
+    SD_TRY(sd_trec_load(t, ticket, &r));
+    SD_TRY(link_in(d, t, a, &o, ticket, "incident.link"));
+    err = sd_txn_commit(t);
+    t = NULL;
+    SD_TRY(err);
+    *out = o;
+out:
+    sd_trec_free(r);
+    sd_txn_abort(t);
+    return err;
+}
+
+sd_err
+sd_incident_autolink_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                        uint64_t ticket, const char *text, size_t n)
+{
+    struct sd_cursor *c = NULL;
+    struct sd_buf f = SD_BUF_INIT;
+    struct sd_val k, v;
+    uint64_t *ids = NULL;
+    size_t n_ids = 0, cap = 0;
+    uint8_t start[1] = {'i'};
+    sd_err err = SD_OK, rc;
+
+    SD_TRY(sd_cursor_open(t, SD_DB_INCIDENTS, &c));
+    k.p = start;
+    k.n = sizeof(start);
+    /* Collect matching open incidents first: linking writes to the table being walked. */
+    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        Sealdesk__V1__IncidentRecord *pb;
+        bool hit = false;
+
+        if(k.n != 9 || ((const uint8_t *)k.p)[0] != 'i')
+            break;
+        pb = sealdesk__v1__incident_record__unpack(NULL, v.n, v.p);
+        SD_ENSURE(pb, SD_E_STORE);
+        if(pb->status == SD_INC_OPEN && pb->n_match) {
+            if(!f.data)
+                err = sd_text_fold(&f, text, n);
+            for(size_t i = 0; err == SD_OK && !hit && i < pb->n_match; i++)
+                hit = pb->match[i][0] && strstr((const char *)f.data, pb->match[i]);
+        }
+        if(err == SD_OK && hit && n_ids == cap) {
+            size_t ncap = cap ? cap * 2 : 4;
+            uint64_t *np = realloc(ids, ncap * sizeof(*np));
+
+            if(np) {
+                ids = np;
+                cap = ncap;
+            } else {
+                err = SD_E_NOMEM;
+            }
+        }
+        if(err == SD_OK && hit)
+            ids[n_ids++] = pb->id;
+        sealdesk__v1__incident_record__free_unpacked(pb, NULL);
+        SD_TRY(err);
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    sd_cursor_close(c);
+    c = NULL;
+    for(size_t i = 0; i < n_ids; i++) {
+        struct sd_incident o;
+
+        SD_TRY(inc_load(t, ids[i], &o));
+        SD_TRY(link_in(d, t, a, &o, ticket, "incident.autolink"));
+    }
+out:
+    sd_cursor_close(c);
+    sd_buf_wipe_free(&f);
+    free(ids);
+    return err;
+}
+
+/* Linked ticket ids of incident id, up to SD_INC_MAX_LINKS. */
+static sd_err
+linked_ids(struct sd_txn *t, uint64_t id, uint64_t **out, size_t *n)
+{
+    struct sd_cursor *c = NULL;
+    struct sd_val k, v;
+    uint8_t start[17];
+    uint64_t *ids = NULL;
+    size_t cnt = 0, cap = 0;
+    sd_err err = SD_OK, rc;
+
+    link_key(start, id, 0);
+    SD_TRY(sd_cursor_open(t, SD_DB_INCIDENTS, &c));
+    k.p = start;
+    k.n = sizeof(start);
+    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        if(k.n != 17 || memcmp(k.p, start, 9) != 0)
+            break;
+        SD_ENSURE(cnt < SD_INC_MAX_LINKS, SD_E_LIMIT);
+        if(cnt == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            uint64_t *np = realloc(ids, ncap * sizeof(*np));
+
+            SD_ENSURE(np, SD_E_NOMEM);
+            ids = np;
+            cap = ncap;
+        }
+        ids[cnt++] = sd_get_u64be((const uint8_t *)k.p + 9);
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    *out = ids;
+    *n = cnt;
+    ids = NULL;
+out:
+    free(ids);
+    sd_cursor_close(c);
+    return err;
+}
+
+static bool
+ticket_open(struct sd_txn *t, uint64_t id, sd_err *err)
+{
+    sd_trec *r = NULL;
+    bool open;
+
+    *err = sd_trec_load(t, id, &r);
+    if(*err != SD_OK)
+        return false;
+    open = r->status != SD_ST_RESOLVED && r->status != SD_ST_ARCHIVED;
+    sd_trec_free(r);
+    return open;
+}
+
+/* Update (body != NULL) or resolve the incident and its linked open tickets in one txn. */
+static sd_err
+batch(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *body,
+      bool resolve_tickets, struct sd_incident *out)
+{
+    struct sd_incident o;
+    struct sd_txn *t = NULL;
+    uint64_t *ids = NULL, done = 0;
+    uint8_t digest[32];
+    char reason[32];
+    size_t n = 0;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && out);
+    SD_TRY(sd_actor_check(a));
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(inc_load(t, id, &o));
+    SD_ENSURE(o.status == SD_INC_OPEN, SD_E_PRECONDITION);
+    if(body || resolve_tickets)
+        SD_TRY(linked_ids(t, id, &ids, &n));
+    for(size_t i = 0; i < n; i++) {
+        if(!ticket_open(t, ids[i], &err)) {
+            SD_TRY(err);
+            continue;
+        }
+        if(body)
+            SD_TRY(sd_ticket_comment_in(d, t, a, ids[i], body, false));
+        else
+            SD_TRY(sd_ticket_transition_in(d, t, a, ids[i], SD_ST_RESOLVED));
+        done++;
+    }
+    if(body) {
+        o.updates++;
+    } else {
+        o.status = SD_INC_RESOLVED;
+        o.resolved_at = sd_clock_now();
+    }
+    SD_TRY(inc_store(t, &o, digest));
+    snprintf(reason, sizeof(reason), "tickets=%" PRIu64, done);
+    SD_TRY(inc_audit(d, t, a, body ? "incident.update" : "incident.resolve", id, digest,
+                     reason));
+    err = sd_txn_commit(t);
+    t = NULL;
+    SD_TRY(err);
+    *out = o;
+    if(body)
+        out->replied = done;
+    else
+        out->resolved_tickets = done;
+out:
+    free(ids);
+    sd_txn_abort(t);
+    return err;
+}
+
+sd_err
+sd_incident_update(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *body,
+                   struct sd_incident *out)
+{
+    if(!body || !*body)
+        return SD_E_INVALID;
+    return batch(d, a, id, body, false, out);
+}
+
+sd_err
+sd_incident_resolve(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
+                    bool resolve_tickets, struct sd_incident *out)
+{
+    return batch(d, a, id, NULL, resolve_tickets, out);
+}
+
+sd_err
+sd_incident_get(struct sd_desk *d, uint64_t id, struct sd_incident *out)
+{
+    struct sd_txn *t = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && out);
+    SD_TRY(sd_txn_begin(d->store, false, &t));
+    SD_TRY(inc_load(t, id, out));
+out:
+    sd_txn_abort(t);
+    return err;
+}

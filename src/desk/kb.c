@@ -1,0 +1,978 @@
+/* Knowledge base articles: validation, add/edit with version history, translation groups,
+ * reads, the article file format of kb/ (loader and built-in starter set) and posting an
+ * article into a ticket. Each change is one write txn with its index update and audit entry. */
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "desk_int.h"
+#include "kb_int.h"
+#include "sealdesk/clock.h"
+#include "sealdesk/text.h"
+#include "util/err_int.h"
+
+#define AREC_MAX (256 * 1024)
+#define KB_FILE_MAX (64 * 1024)
+#define KB_DIR_MAX_FILES 10000
+
+static const char *const status_names[] = {
+    [SD_KB_DRAFT] = "draft", [SD_KB_PUBLISHED] = "published", [SD_KB_RETIRED] = "retired"};
+
+const char *
+sd_kb_status_name(enum sd_kb_status s)
+{
+    return s >= SD_KB_DRAFT && s <= SD_KB_RETIRED ? status_names[s] : "unknown";
+}
+
+sd_err
+sd_kb_status_parse(enum sd_kb_status *out, const char *s)
+{
+    for(int i = SD_KB_DRAFT; i <= SD_KB_RETIRED; i++) {
+        if(s && strcmp(s, status_names[i]) == 0) {
+            *out = (enum sd_kb_status)i;
+            return SD_OK;
+        }
+    }
+    return SD_E_INVALID;
+}
+
+static const char *const lang_codes[] = {NULL, "zh", "zh-Hant", "en", "ko"};
+
+const char *
+sd_kb_lang_canon(const char *s)
+{
+    static const struct {
+        const char *in, *out;
+    } map[] = {
+        {"zh", "zh"},           {"zh-Hans", "zh"},      {"zh-CN", "zh"},  {"zh-SG", "zh"},
+        {"zh-Hant", "zh-Hant"}, {"zh-TW", "zh-Hant"},   {"zh-HK", "zh-Hant"},
+        {"en", "en"},           {"ko", "ko"},           {"ko-KR", "ko"},
+    };
+
+    for(size_t i = 0; s && i < sizeof(map) / sizeof(map[0]); i++) {
+        if(strcasecmp(s, map[i].in) == 0)
+            return map[i].out;
+    }
+    return NULL;
+}
+
+uint8_t
+sd_kb_lang_code(const char *lang)
+{
+    for(uint8_t i = 1; i < 5; i++) {
+        if(lang && strcmp(lang, lang_codes[i]) == 0)
+            return i;
+    }
+    return 0;
+}
+
+const char *
+sd_kb_lang_of_code(uint8_t c)
+{
+    return c >= 1 && c <= 4 ? lang_codes[c] : "";
+}
+
+const char *
+sd_kb_lang_detect(const char *text, size_t n)
+{
+    size_t han = 0, hangul = 0, latin = 0, i = 0;
+    struct sd_buf hanbuf = SD_BUF_INIT, f = SD_BUF_INIT;
+    bool trad = false;
+
+    if(!text || !sd_text_valid(text, n))
+        return "en";
+    while(i < n) {
+        unsigned char c = (unsigned char)text[i];
+        size_t k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        uint32_t cp = 0;
+
+        if(k > n - i)
+            break;
+        if(k == 3)
+            cp = ((uint32_t)(c & 0x0f) << 12) | ((uint32_t)(text[i + 1] & 0x3f) << 6) |
+                 (uint32_t)(text[i + 2] & 0x3f);
+        if(cp >= 0xac00 && cp <= 0xd7a3) {
+            hangul++;
+        } else if(cp >= 0x4e00 && cp <= 0x9fff) {
+            han++;
+            if(hanbuf.len < 3 * 512)
+                (void)sd_buf_append(&hanbuf, text + i, 3);
+        } else if(k == 1 && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+            latin++;
+        }
+        i += k;
+    }
+    if(hangul && hangul >= han) {
+        sd_buf_free(&hanbuf);
+        return "ko";
+    }
+    if(han && han * 6 >= latin) {
+        /* traditional when t2s folding rewrites some Han character (帳 -> 账 is simplified
+         * spelling too: 帐 also folds, so ignore that single character) */
+        if(sd_text_fold(&f, (const char *)hanbuf.data, hanbuf.len) == SD_OK &&
+           f.len == hanbuf.len) {
+            for(size_t j = 0; j + 3 <= f.len; j += 3) {
+                if(memcmp(f.data + j, hanbuf.data + j, 3) != 0 &&
+                   memcmp(hanbuf.data + j, "\xe5\xb8\x90", 3) != 0)
+                    trad = true;
+            }
+        }
+        sd_buf_free(&f);
+        sd_buf_free(&hanbuf);
+        return trad ? "zh-Hant" : "zh";
+    }
+    sd_buf_free(&hanbuf);
+    return "en";
+}
+
+void
+sd_kb_article_clear(struct sd_kb_article *a)
+{
+    if(!a)
+        return;
+    free(a->title);
+    free(a->body);
+    memset(a, 0, sizeof(*a));
+}
+
+/* ---- records ---- */
+
+static void
+akey(uint8_t k[9], uint64_t id)
+{
+    k[0] = 'a';
+    sd_put_u64be(k + 1, id);
+}
+
+sd_err
+sd_arec_load(struct sd_txn *t, uint64_t id, sd_arec **out)
+{
+    uint8_t k[9];
+    struct sd_val v;
+    sd_err err;
+
+    akey(k, id);
+    err = sd_txn_get(t, SD_DB_KB, k, sizeof(k), &v);
+    if(err != SD_OK)
+        return err;
+    *out = sealdesk__v1__article_record__unpack(NULL, v.n, v.p);
+    if(!*out)
+        return SD_E_STORE;
+    if((*out)->id != id) {
+        sd_arec_free(*out);
+        *out = NULL;
+        return SD_E_STORE;
+    }
+    return SD_OK;
+}
+
+void
+sd_arec_free(sd_arec *r)
+{
+    if(r)
+        sealdesk__v1__article_record__free_unpacked(r, NULL);
+}
+
+static sd_err
+arec_pack(struct sd_buf *enc, const sd_arec *r)
+{
+    size_t n = sealdesk__v1__article_record__get_packed_size(r);
+    sd_err err;
+
+    if(n > AREC_MAX)
+        return SD_E_LIMIT;
+    err = sd_buf_reserve(enc, n);
+    if(err != SD_OK)
+        return err;
+    enc->len = sealdesk__v1__article_record__pack(r, enc->data);
+    return SD_OK;
+}
+
+sd_err
+sd_arec_store(struct sd_txn *t, const sd_arec *r, uint8_t digest[32])
+{
+    struct sd_buf enc = SD_BUF_INIT;
+    uint8_t k[9];
+    sd_err err = SD_OK;
+
+    SD_TRY(arec_pack(&enc, r));
+    akey(k, r->id);
+    SD_TRY(sd_txn_put(t, SD_DB_KB, k, sizeof(k), enc.data, enc.len));
+    if(digest)
+        sd_sha256(digest, enc.data, enc.len);
+out:
+    sd_buf_free(&enc);
+    return err;
+}
+
+/* Keep the current version of r under 'v'|id|version. */
+static sd_err
+arec_keep_version(struct sd_txn *t, const sd_arec *r)
+{
+    struct sd_buf enc = SD_BUF_INIT;
+    uint8_t k[13];
+    sd_err err = SD_OK;
+
+    SD_TRY(arec_pack(&enc, r));
+    k[0] = 'v';
+    sd_put_u64be(k + 1, r->id);
+    sd_put_u32be(k + 9, r->version);
+    SD_TRY(sd_txn_put_new(t, SD_DB_KB, k, sizeof(k), enc.data, enc.len));
+out:
+    sd_buf_free(&enc);
+    return err;
+}
+
+static void
+gkey(uint8_t k[17], uint64_t group, uint64_t id)
+{
+    k[0] = 'g';
+    sd_put_u64be(k + 1, group);
+    sd_put_u64be(k + 9, id);
+}
+
+/* Visit the members of a group (ids in order). */
+static sd_err
+group_members(struct sd_txn *t, uint64_t group, uint64_t *ids, size_t cap, size_t *n)
+{
+    struct sd_cursor *c = NULL;
+    struct sd_val k, v;
+    uint8_t start[17];
+    sd_err err = SD_OK, rc;
+
+    *n = 0;
+    gkey(start, group, 0);
+    SD_TRY(sd_cursor_open(t, SD_DB_KB, &c));
+    k.p = start;
+    k.n = sizeof(start);
+    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        if(k.n != 17 || k.p[0] != 'g' || sd_get_u64be(k.p + 1) != group)
+            break;
+        if(*n < cap)
+            ids[(*n)++] = sd_get_u64be(k.p + 9);
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+out:
+    sd_cursor_close(c);
+    return err;
+}
+
+sd_err
+sd_kb_group_find(struct sd_txn *t, uint64_t group, const char *lang, uint64_t *out)
+{
+    uint64_t ids[8];
+    size_t n;
+    sd_arec *r = NULL;
+    sd_err err = SD_OK;
+
+    SD_TRY(group_members(t, group, ids, 8, &n));
+    for(size_t i = 0; i < n; i++) {
+        SD_TRY(sd_arec_load(t, ids[i], &r));
+        if(strcmp(r->lang, lang) == 0) {
+            *out = ids[i];
+            goto out;
+        }
+        sd_arec_free(r);
+        r = NULL;
+    }
+    err = SD_E_NOTFOUND;
+out:
+    sd_arec_free(r);
+    return err;
+}
+
+static void
+skey(uint8_t *k, size_t *kn, const char *slug, const char *lang)
+{
+    size_t n = strlen(slug);
+
+    k[0] = 's';
+    memcpy(k + 1, slug, n);
+    k[1 + n] = 0;
+    k[2 + n] = sd_kb_lang_code(lang);
+    *kn = n + 3;
+}
+
+/* ---- validation ---- */
+
+static sd_err
+check_text(const char *s, size_t max, bool required)
+{
+    size_t n;
+
+    if(!s)
+        return required ? SD_E_INVALID : SD_OK;
+    n = strnlen(s, max + 1);
+    if(n > max)
+        return SD_E_LIMIT;
+    if((required && n == 0) || !sd_text_valid(s, n))
+        return SD_E_INVALID;
+    return SD_OK;
+}
+
+static sd_err
+check_tags(const char *const *tags, size_t n)
+{
+    if(n > SD_KB_MAX_TAGS)
+        return SD_E_LIMIT;
+    for(size_t i = 0; i < n; i++) {
+        sd_err err = check_text(tags[i], SD_KB_MAX_TAG, true);
+
+        if(err != SD_OK)
+            return err;
+        for(const char *p = tags[i]; *p; p++) {
+            if((unsigned char)*p < 0x80 && !((*p >= 'a' && *p <= 'z') ||
+                                              (*p >= '0' && *p <= '9') || *p == '-' ||
+                                              *p == ' ' || *p == '_'))
+                return SD_E_INVALID;
+        }
+    }
+    return SD_OK;
+}
+
+static bool
+slug_ok(const char *s)
+{
+    size_t n = s ? strnlen(s, SD_KB_MAX_SLUG + 1) : 0;
+
+    if(n == 0 || n > SD_KB_MAX_SLUG)
+        return false;
+    for(size_t i = 0; i < n; i++) {
+        if(!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return false;
+    }
+    return true;
+}
+
+static sd_err
+audit_kb(struct sd_txn *t, const struct sd_keyring *kr, const struct sd_actor *a,
+         const char *action, uint64_t id, const uint8_t *digest)
+{
+    char target[32];
+    struct sd_audit_rec r = {.actor = a->name, .action = action, .target = target,
+                             .request_id = a->request_id, .digest = digest};
+
+    snprintf(target, sizeof(target), "kb%" PRIu64, id);
+    return sd_audit_append(t, kr, &r, NULL);
+}
+
+/* Add in txn t (validated input). */
+static sd_err
+add_txn(struct sd_txn *t, const char *author, const struct sd_kb_new *in, uint64_t now,
+        uint64_t *id, uint8_t digest[32])
+{
+    sd_arec r = SEALDESK__V1__ARTICLE_RECORD__INIT;
+    sd_arec *base = NULL;
+    uint64_t members[8];
+    uint8_t gk[17], sk[SD_KB_MAX_SLUG + 3];
+    size_t nm = 0, skn;
+    const char *lang = sd_kb_lang_canon(in->lang);
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(lang);
+    SD_TRY(sd_meta_next(t, "next_article", &r.id));
+    r.group_id = r.id;
+    if(in->translation_of) {
+        SD_TRY(sd_arec_load(t, in->translation_of, &base));
+        r.group_id = base->group_id;
+        SD_TRY(group_members(t, r.group_id, members, 8, &nm));
+        SD_ENSURE(nm < SD_KB_MAX_LANGS, SD_E_LIMIT);
+        SD_ENSURE(sd_kb_group_find(t, r.group_id, lang, &members[0]) == SD_E_NOTFOUND,
+                  SD_E_CONFLICT);
+    }
+    r.lang = (char *)lang;
+    r.title = (char *)in->title;
+    r.body = (char *)in->body;
+    r.category = (uint32_t)(in->category < 0 ? SD_CAT_GENERAL : in->category);
+    r.tags = (char **)in->tags;
+    r.n_tags = in->n_tags;
+    r.status = (uint32_t)(in->status ? in->status : SD_KB_PUBLISHED);
+    r.version = 1;
+    r.author = (char *)author;
+    r.created_at = r.updated_at = now;
+    r.slug = (char *)(in->slug ? in->slug : "");
+    if(in->slug) {
+        struct sd_val v;
+        uint8_t idb[8];
+
+        skey(sk, &skn, in->slug, lang);
+        SD_ENSURE(sd_txn_get(t, SD_DB_KB, sk, skn, &v) == SD_E_NOTFOUND, SD_E_CONFLICT);
+        sd_put_u64be(idb, r.id);
+        SD_TRY(sd_txn_put(t, SD_DB_KB, sk, skn, idb, sizeof(idb)));
+    }
+    gkey(gk, r.group_id, r.id);
+    SD_TRY(sd_txn_put(t, SD_DB_KB, gk, sizeof(gk), "", 0));
+    SD_TRY(sd_arec_store(t, &r, digest));
+    SD_TRY(sd_kb_index_add(t, &r));
+    *id = r.id;
+out:
+    sd_arec_free(base);
+    return err;
+}
+
+static sd_err
+check_new(const struct sd_kb_new *in)
+{
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(in && sd_kb_lang_canon(in->lang));
+    SD_TRY(check_text(in->title, SD_KB_MAX_TITLE, true));
+    SD_TRY(check_text(in->body, SD_KB_MAX_BODY, true));
+    SD_CHECK_ARG(in->category >= -1 && in->category < SD_CAT_COUNT);
+    SD_CHECK_ARG(in->status == 0 || (in->status >= SD_KB_DRAFT && in->status <= SD_KB_RETIRED));
+    SD_CHECK_ARG(!in->n_tags || in->tags);
+    SD_TRY(check_tags(in->tags, in->n_tags));
+    SD_CHECK_ARG(!in->slug || slug_ok(in->slug));
+out:
+    return err;
+}
+
+sd_err
+sd_kb_add(struct sd_desk *d, const struct sd_actor *a, const struct sd_kb_new *in,
+          uint64_t *id)
+{
+    struct sd_txn *t = NULL;
+    uint8_t digest[32];
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && id);
+    SD_TRY(sd_actor_check(a));
+    SD_TRY(check_new(in));
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(add_txn(t, a->name, in, sd_clock_now(), id, digest));
+    SD_TRY(audit_kb(t, d->kr, a, "kb.add", *id, digest));
+    err = sd_txn_commit(t);
+    t = NULL;
+out:
+    sd_txn_abort(t);
+    return err;
+}
+
+static sd_err
+to_article(struct sd_txn *t, const sd_arec *r, struct sd_kb_article *out)
+{
+    uint64_t ids[8];
+    size_t n;
+    sd_arec *m = NULL;
+    sd_err err = SD_OK;
+
+    memset(out, 0, sizeof(*out));
+    out->id = r->id;
+    out->group_id = r->group_id;
+    out->created_at = r->created_at;
+    out->updated_at = r->updated_at;
+    out->uses = r->uses;
+    snprintf(out->lang, sizeof(out->lang), "%s", r->lang);
+    out->title = strdup(r->title);
+    out->body = strdup(r->body);
+    SD_ENSURE(out->title && out->body, SD_E_NOMEM);
+    out->category = r->category < SD_CAT_COUNT ? (enum sd_category)r->category : SD_CAT_GENERAL;
+    for(size_t i = 0; i < r->n_tags && i < SD_KB_MAX_TAGS; i++)
+        snprintf(out->tags[out->n_tags++], SD_KB_MAX_TAG + 1, "%s", r->tags[i]);
+    out->status = (enum sd_kb_status)r->status;
+    out->version = r->version;
+    snprintf(out->author, sizeof(out->author), "%s", r->author);
+    snprintf(out->slug, sizeof(out->slug), "%s", r->slug);
+    SD_TRY(group_members(t, r->group_id, ids, 8, &n));
+    for(size_t i = 0; i < n && out->n_translations < SD_KB_MAX_LANGS; i++) {
+        if(ids[i] == r->id)
+            continue;
+        SD_TRY(sd_arec_load(t, ids[i], &m));
+        snprintf(out->translations[out->n_translations].lang, 8, "%s", m->lang);
+        out->translations[out->n_translations++].id = ids[i];
+        sd_arec_free(m);
+        m = NULL;
+    }
+out:
+    sd_arec_free(m);
+    if(err != SD_OK)
+        sd_kb_article_clear(out);
+    return err;
+}
+
+sd_err
+sd_kb_edit(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
+           const struct sd_kb_edit *e, struct sd_kb_article *out)
+{
+    struct sd_txn *t = NULL;
+    sd_arec *r = NULL;
+    sd_arec nr;
+    uint8_t digest[32];
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && e);
+    SD_TRY(sd_actor_check(a));
+    SD_TRY(check_text(e->title, SD_KB_MAX_TITLE, false));
+    SD_TRY(check_text(e->body, SD_KB_MAX_BODY, false));
+    SD_CHECK_ARG(!e->title || e->title[0]);
+    SD_CHECK_ARG(!e->body || e->body[0]);
+    SD_CHECK_ARG(e->category >= -1 && e->category < SD_CAT_COUNT);
+    SD_CHECK_ARG(e->status == 0 || (e->status >= SD_KB_DRAFT && e->status <= SD_KB_RETIRED));
+    SD_CHECK_ARG(!e->n_tags || e->tags);
+    SD_TRY(check_tags(e->tags, e->n_tags));
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(sd_arec_load(t, id, &r));
+    SD_TRY(sd_kb_index_remove(t, r));
+    SD_TRY(arec_keep_version(t, r));
+    /* The new version borrows the old record's strings where unchanged. */
+    nr = *r;
+    if(e->title)
+        nr.title = (char *)e->title;
+    if(e->body)
+        nr.body = (char *)e->body;
+    if(e->category >= 0)
+        nr.category = (uint32_t)e->category;
+    if(e->set_tags) {
+        nr.tags = (char **)e->tags;
+        nr.n_tags = e->n_tags;
+    }
+    if(e->status)
+        nr.status = (uint32_t)e->status;
+    SD_ENSURE(nr.version < UINT32_MAX, SD_E_LIMIT);
+    nr.version++;
+    nr.author = (char *)a->name;
+    nr.updated_at = sd_clock_now();
+    SD_TRY(sd_arec_store(t, &nr, digest));
+    SD_TRY(sd_kb_index_add(t, &nr));
+    SD_TRY(audit_kb(t, d->kr, a, "kb.edit", id, digest));
+    if(out)
+        SD_TRY(to_article(t, &nr, out));
+    err = sd_txn_commit(t);
+    t = NULL;
+    if(err != SD_OK && out)
+        sd_kb_article_clear(out);
+out:
+    sd_txn_abort(t);
+    sd_arec_free(r);
+    return err;
+}
+
+sd_err
+sd_kb_get(struct sd_desk *d, uint64_t id, uint32_t version, struct sd_kb_article *out)
+{
+    struct sd_txn *t = NULL;
+    sd_arec *r = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && out);
+    memset(out, 0, sizeof(*out));
+    SD_TRY(sd_txn_begin(d->store, false, &t));
+    SD_TRY(sd_arec_load(t, id, &r));
+    if(version && version != r->version) {
+        uint8_t k[13];
+        struct sd_val v;
+
+        SD_ENSURE(version < r->version, SD_E_NOTFOUND);
+        k[0] = 'v';
+        sd_put_u64be(k + 1, id);
+        sd_put_u32be(k + 9, version);
+        SD_TRY(sd_txn_get(t, SD_DB_KB, k, sizeof(k), &v));
+        sd_arec_free(r);
+        r = sealdesk__v1__article_record__unpack(NULL, v.n, v.p);
+        SD_ENSURE(r, SD_E_STORE);
+    }
+    SD_TRY(to_article(t, r, out));
+out:
+    sd_arec_free(r);
+    sd_txn_abort(t);
+    return err;
+}
+
+sd_err
+sd_kb_search(struct sd_desk *d, const char *text, const char *lang, size_t limit,
+             struct sd_kb_hit *out, size_t *n)
+{
+    struct sd_txn *t = NULL;
+    const char *l = NULL;
+    size_t tn;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && text && n);
+    *n = 0;
+    if(lang) {
+        l = sd_kb_lang_canon(lang);
+        SD_CHECK_ARG(l);
+    }
+    tn = strnlen(text, SD_KB_MAX_QUERY + 1);
+    SD_ENSURE(tn <= SD_KB_MAX_QUERY, SD_E_LIMIT);
+    SD_TRY(sd_txn_begin(d->store, false, &t));
+    SD_TRY(sd_kb_search_txn(t, text, tn, l, limit, out, n));
+out:
+    sd_txn_abort(t);
+    return err;
+}
+
+/* ---- article files ----
+ *
+ * "---" line, then "key: value" header lines (slug, lang, title, category, tags, status),
+ * "---" line, then the Markdown body. */
+
+struct kb_file {
+    char slug[SD_KB_MAX_SLUG + 1];
+    char lang[16];
+    char title[SD_KB_MAX_TITLE + 1];
+    char category[32];
+    char status[16];
+    char tagbuf[SD_KB_MAX_TAGS * (SD_KB_MAX_TAG + 2)];
+    const char *tags[SD_KB_MAX_TAGS];
+    size_t n_tags;
+    const char *body;
+    size_t body_n;
+};
+
+static void
+trim(const char **s, size_t *n)
+{
+    while(*n && (**s == ' ' || **s == '\t'))
+        (*s)++, (*n)--;
+    while(*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r'))
+        (*n)--;
+}
+
+static sd_err
+set_field(char *dst, size_t cap, const char *v, size_t n)
+{
+    if(n >= cap)
+        return SD_E_LIMIT;
+    memcpy(dst, v, n);
+    dst[n] = 0;
+    return SD_OK;
+}
+
+static sd_err
+split_tags(struct kb_file *f, const char *v, size_t n)
+{
+    size_t off = 0;
+    sd_err err = SD_OK;
+
+    while(n) {
+        const char *c = memchr(v, ',', n);
+        size_t k = c ? (size_t)(c - v) : n;
+        const char *s = v;
+        size_t sn = k;
+
+        trim(&s, &sn);
+        if(sn) {
+            SD_ENSURE(f->n_tags < SD_KB_MAX_TAGS && sn <= SD_KB_MAX_TAG, SD_E_LIMIT);
+            memcpy(f->tagbuf + off, s, sn);
+            f->tagbuf[off + sn] = 0;
+            f->tags[f->n_tags++] = f->tagbuf + off;
+            off += sn + 1;
+        }
+        v += k;
+        n -= k;
+        if(n) {
+            v++;
+            n--;
+        }
+    }
+out:
+    return err;
+}
+
+static sd_err
+parse_file(struct kb_file *f, const char *text, size_t n)
+{
+    const char *p = text, *end = text + n;
+    bool header = false;
+    sd_err err = SD_OK;
+
+    memset(f, 0, sizeof(*f));
+    SD_CHECK_ARG(n <= KB_FILE_MAX && sd_text_valid(text, n));
+    while(p < end) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        size_t ln = e ? (size_t)(e - p) : (size_t)(end - p);
+        const char *line = p, *colon;
+        size_t kn, vn;
+
+        p = e ? e + 1 : end;
+        trim(&line, &ln);
+        if(ln == 3 && memcmp(line, "---", 3) == 0) {
+            if(header) {
+                f->body = p;
+                f->body_n = (size_t)(end - p);
+                break;
+            }
+            header = true;
+            continue;
+        }
+        if(!header) {
+            SD_ENSURE(ln == 0, SD_E_INVALID);
+            continue;
+        }
+        colon = memchr(line, ':', ln);
+        SD_ENSURE(colon, SD_E_INVALID);
+        kn = (size_t)(colon - line);
+        {
+            const char *v = colon + 1;
+
+            vn = ln - kn - 1;
+            trim(&v, &vn);
+#define KEY(s) (kn == strlen(s) && memcmp(line, s, kn) == 0)
+            if(KEY("slug"))
+                SD_TRY(set_field(f->slug, sizeof(f->slug), v, vn));
+            else if(KEY("lang"))
+                SD_TRY(set_field(f->lang, sizeof(f->lang), v, vn));
+            else if(KEY("title"))
+                SD_TRY(set_field(f->title, sizeof(f->title), v, vn));
+            else if(KEY("category"))
+                SD_TRY(set_field(f->category, sizeof(f->category), v, vn));
+            else if(KEY("status"))
+                SD_TRY(set_field(f->status, sizeof(f->status), v, vn));
+            else if(KEY("tags"))
+                SD_TRY(split_tags(f, v, vn));
+            else
+                SD_ENSURE(false, SD_E_INVALID);
+#undef KEY
+        }
+    }
+    SD_ENSURE(f->body && f->slug[0] && f->lang[0] && f->title[0], SD_E_INVALID);
+    while(f->body_n && (f->body[0] == '\n' || f->body[0] == '\r'))
+        f->body++, f->body_n--;
+    while(f->body_n && (f->body[f->body_n - 1] == '\n' || f->body[f->body_n - 1] == '\r'))
+        f->body_n--;
+out:
+    return err;
+}
+
+sd_err
+sd_kb_add_file_txn(struct sd_txn *t, const char *actor, const char *text, size_t n,
+                   uint64_t now, bool *added)
+{
+    struct kb_file *f = NULL;
+    struct sd_kb_new in = {.category = -1};
+    enum sd_category cat;
+    enum sd_kb_status st;
+    uint8_t sk[SD_KB_MAX_SLUG + 3], digest[32];
+    size_t skn;
+    struct sd_cursor *c = NULL;
+    struct sd_val k, v;
+    char *body = NULL;
+    uint64_t id;
+    sd_err err = SD_OK, rc;
+
+    *added = false;
+    f = malloc(sizeof(*f));
+    SD_ENSURE(f, SD_E_NOMEM);
+    SD_TRY(parse_file(f, text, n));
+    in.lang = sd_kb_lang_canon(f->lang);
+    SD_CHECK_ARG(in.lang && slug_ok(f->slug));
+    body = strndup(f->body, f->body_n);
+    SD_ENSURE(body, SD_E_NOMEM);
+    in.title = f->title;
+    in.body = body;
+    in.slug = f->slug;
+    in.tags = f->tags;
+    in.n_tags = f->n_tags;
+    if(f->category[0]) {
+        SD_TRY(sd_category_parse(&cat, f->category));
+        in.category = (int)cat;
+    }
+    if(f->status[0]) {
+        SD_TRY(sd_kb_status_parse(&st, f->status));
+        in.status = (int)st;
+    }
+    SD_TRY(check_new(&in));
+    skey(sk, &skn, f->slug, in.lang);
+    rc = sd_txn_get(t, SD_DB_KB, sk, skn, &v);
+    if(rc == SD_OK)
+        goto out; /* already loaded */
+    SD_ENSURE(rc == SD_E_NOTFOUND, rc);
+    /* another language of the same slug: join its group */
+    SD_TRY(sd_cursor_open(t, SD_DB_KB, &c));
+    skey(sk, &skn, f->slug, "");
+    k.p = sk;
+    k.n = skn - 1;
+    rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v);
+    if(rc == SD_OK && k.n == skn && memcmp(k.p, sk, skn - 1) == 0 && v.n == 8)
+        in.translation_of = sd_get_u64be(v.p);
+    else
+        SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    SD_TRY(add_txn(t, actor, &in, now, &id, digest));
+    *added = true;
+out:
+    sd_cursor_close(c);
+    free(body);
+    free(f);
+    return err;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static sd_err
+read_file(const char *path, struct sd_buf *out)
+{
+    FILE *fp = fopen(path, "rb");
+    sd_err err = SD_OK;
+    size_t n;
+
+    SD_ENSURE(fp, SD_E_IO);
+    SD_TRY(sd_buf_reserve(out, KB_FILE_MAX + 1));
+    n = fread(out->data, 1, KB_FILE_MAX + 1, fp);
+    SD_ENSURE(!ferror(fp), SD_E_IO);
+    SD_ENSURE(n <= KB_FILE_MAX, SD_E_LIMIT);
+    out->len = n;
+out:
+    if(fp)
+        fclose(fp);
+    return err;
+}
+
+sd_err
+sd_kb_load_dir(struct sd_desk *d, const struct sd_actor *a, const char *dir, size_t *n)
+{
+    DIR *dp = NULL;
+    struct dirent *de;
+    char **names = NULL, path[4096];
+    size_t nn = 0, added = 0;
+    struct sd_buf buf = SD_BUF_INIT;
+    struct sd_txn *t = NULL;
+    uint64_t now = sd_clock_now();
+    char target[32];
+    struct sd_audit_rec ar = {.action = "kb.load", .target = "kb"};
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && dir);
+    SD_TRY(sd_actor_check(a));
+    dp = opendir(dir);
+    SD_ENSURE(dp, SD_E_NOTFOUND);
+    names = calloc(KB_DIR_MAX_FILES, sizeof(*names));
+    SD_ENSURE(names, SD_E_NOMEM);
+    while((de = readdir(dp))) {
+        size_t ln = strlen(de->d_name);
+
+        if(ln < 4 || strcmp(de->d_name + ln - 3, ".md") != 0 ||
+           strcmp(de->d_name, "README.md") == 0)
+            continue;
+        SD_ENSURE(nn < KB_DIR_MAX_FILES, SD_E_LIMIT);
+        names[nn] = strdup(de->d_name);
+        SD_ENSURE(names[nn], SD_E_NOMEM);
+        nn++;
+    }
+    qsort(names, nn, sizeof(*names), name_cmp);
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    for(size_t i = 0; i < nn; i++) {
+        bool ok;
+
+        SD_ENSURE((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]) < sizeof(path),
+                  SD_E_INVALID);
+        SD_TRY(read_file(path, &buf));
+        SD_TRY(sd_kb_add_file_txn(t, a->name, (const char *)buf.data, buf.len, now, &ok));
+        added += ok;
+    }
+    snprintf(target, sizeof(target), "kb:%zu", added);
+    ar.actor = a->name;
+    ar.target = target;
+    ar.request_id = a->request_id;
+    SD_TRY(sd_audit_append(t, d->kr, &ar, NULL));
+    err = sd_txn_commit(t);
+    t = NULL;
+    SD_TRY(err);
+    if(n)
+        *n = added;
+out:
+    sd_txn_abort(t);
+    sd_buf_free(&buf);
+    for(size_t i = 0; names && i < nn; i++)
+        free(names[i]);
+    free(names);
+    if(dp)
+        closedir(dp);
+    return err;
+}
+
+sd_err
+sd_kb_seed(struct sd_txn *t, uint64_t now)
+{
+    sd_err err = SD_OK;
+
+    for(size_t i = 0; i < sd_kb_starter_n; i++) {
+        bool ok;
+
+        SD_TRY(sd_kb_add_file_txn(t, "system", sd_kb_starter[i].text,
+                                  strlen(sd_kb_starter[i].text), now, &ok));
+    }
+out:
+    return err;
+}
+
+sd_err
+sd_kb_use_txn(struct sd_txn *t, uint64_t id, const char *lang, char **text, uint64_t *used_id)
+{
+    sd_arec *r = NULL, *alt = NULL, *use;
+    uint64_t alt_id;
+    size_t tn, bn;
+    sd_err err = SD_OK;
+
+    *text = NULL;
+    SD_TRY(sd_arec_load(t, id, &r));
+    use = r;
+    if(lang && strcmp(r->lang, lang) != 0 &&
+       sd_kb_group_find(t, r->group_id, lang, &alt_id) == SD_OK) {
+        SD_TRY(sd_arec_load(t, alt_id, &alt));
+        if(alt->status == SD_KB_PUBLISHED)
+            use = alt;
+    }
+    SD_ENSURE(use->status == SD_KB_PUBLISHED, SD_E_PRECONDITION);
+    tn = strlen(use->title);
+    bn = strlen(use->body);
+    *text = malloc(tn + bn + 3);
+    SD_ENSURE(*text, SD_E_NOMEM);
+    memcpy(*text, use->title, tn);
+    memcpy(*text + tn, "\n\n", 2);
+    memcpy(*text + tn + 2, use->body, bn + 1);
+    use->uses++;
+    SD_TRY(sd_arec_store(t, use, NULL));
+    if(used_id)
+        *used_id = use->id;
+out:
+    if(err != SD_OK) {
+        free(*text);
+        *text = NULL;
+    }
+    sd_arec_free(r);
+    sd_arec_free(alt);
+    return err;
+}
+
+sd_err
+sd_kb_use(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *lang,
+          char **text, uint64_t *used_id)
+{
+    struct sd_txn *t = NULL;
+    uint64_t used = 0;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && text);
+    *text = NULL;
+    SD_TRY(sd_actor_check(a));
+    if(lang) {
+        lang = sd_kb_lang_canon(lang);
+        SD_CHECK_ARG(lang);
+    }
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(sd_kb_use_txn(t, id, lang, text, &used));
+    SD_TRY(audit_kb(t, d->kr, a, "kb.use", used, NULL));
+    err = sd_txn_commit(t);
+    t = NULL;
+    SD_TRY(err);
+    if(used_id)
+        *used_id = used;
+out:
+    if(err != SD_OK) {
+        free(*text);
+        *text = NULL;
+    }
+    sd_txn_abort(t);
+    return err;
+}

@@ -1,0 +1,871 @@
+/* Knowledge base search: the tokeniser (bigrams for Han/Hangul, words for Latin script, over
+ * sd_text_fold'ed text), the LMDB inverted index (term -> 16-byte postings, document
+ * frequencies, collection size in meta) maintained in the article's own txn, and BM25F ranking
+ * with title/tag boosts, language preference and one hit per translation group. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "desk_int.h"
+#include "kb_int.h"
+#include "sealdesk/text.h"
+#include "util/err_int.h"
+
+#define POSTING_BYTES 16
+#define W_TITLE 3
+#define W_TAGS 2
+#define W_BODY 1
+#define BM25_K1 1.2
+#define BM25_B 0.75
+#define MAX_QUERY_TERMS 128
+#define MAX_DOC_TERMS 65536      /* term occurrences indexed per article */
+#define MAX_SCAN 20000           /* postings read per query term */
+#define COMMON_FRACTION 0.5      /* terms in more than half of a large collection are skipped */
+#define COMMON_MIN_DOCS 200
+
+/* Natural logarithm for x > 0 without libm (the library does not link it): x = m * 2^e with
+ * m in [1, 2), ln m = 2 atanh((m - 1) / (m + 1)) by its series (|z| <= 1/3, 12 terms). */
+static double
+ln(double x)
+{
+    uint64_t bits;
+    int e;
+    double m, z, z2, term, sum = 0;
+
+    if(!(x > 0))
+        return 0;
+    memcpy(&bits, &x, sizeof(bits));
+    e = (int)((bits >> 52) & 0x7ff) - 1023;
+    bits = (bits & ~(0x7ffull << 52)) | (1023ull << 52);
+    memcpy(&m, &bits, sizeof(m));
+    z = (m - 1) / (m + 1);
+    z2 = z * z;
+    term = z;
+    for(int k = 1; k < 26; k += 2) {
+        sum += term / k;
+        term *= z2;
+    }
+    return 2 * sum + e * 0.69314718055994530942;
+}
+
+/* ---- tokeniser ---- */
+
+enum cclass { C_SEP, C_WORD, C_HAN, C_HANGUL, C_KANA };
+
+static enum cclass
+classify(utf8proc_int32_t cp)
+{
+    if((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
+        return C_WORD;
+    if(cp < 0x80)
+        return C_SEP;
+    if((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x2ffff))
+        return C_HAN;
+    if((cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x1100 && cp <= 0x11ff) ||
+       (cp >= 0x3130 && cp <= 0x318f))
+        return C_HANGUL;
+    if(cp >= 0x3040 && cp <= 0x30ff)
+        return C_KANA;
+    switch(utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: return C_WORD;
+    default: return C_SEP;
+    }
+}
+
+static const char *const stop_words[] = {
+    "a",    "an",   "and",  "are",  "as",   "at",   "be",   "but",  "by",   "can",  "do",
+    "doe",  "for",  "from", "ha",   "have", "i",    "if",   "in",   "is",   "it",   "me",
+    "my",   "of",   "on",   "or",   "so",   "that", "the",  "thi",  "to",   "wa",   "we",
+    "what", "when", "will", "with", "you",  "your", "am",   "been", "there", "they", "our",
+    "hi",   "hello", "please", "pls", "thank", "thanks", "would", "could", "should", "just",
+};
+
+static bool
+is_stop(const char *w, size_t n)
+{
+    for(size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++) {
+        if(strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool
+ends(const char *w, size_t n, const char *suf)
+{
+    size_t k = strlen(suf);
+
+    return n >= k && memcmp(w + n - k, suf, k) == 0;
+}
+
+static bool
+all_ascii_alpha(const char *w, size_t n)
+{
+    for(size_t i = 0; i < n; i++) {
+        if(w[i] < 'a' || w[i] > 'z')
+            return false;
+    }
+    return true;
+}
+
+/* Light English stemmer (plural and -ing/-ed/-ly forms); applied the same way to articles and
+ * queries, so it only needs to be consistent, not linguistically exact. */
+static size_t
+stem(char *w, size_t n)
+{
+    if(!all_ascii_alpha(w, n) || n < 4)
+        return n;
+    if(ends(w, n, "ies") && n > 4) {
+        w[n - 3] = 'y';
+        return n - 2;
+    }
+    if(ends(w, n, "sses"))
+        return n - 2;
+    if(ends(w, n, "ing") && n > 5)
+        n -= 3;
+    else if(ends(w, n, "ied") && n > 4) {
+        w[n - 3] = 'y';
+        return n - 2;
+    } else if(ends(w, n, "ed") && n > 4)
+        n -= 2;
+    else if(ends(w, n, "ly") && n > 5)
+        n -= 2;
+    else if(w[n - 1] == 's' && !ends(w, n, "ss") && !ends(w, n, "us") && !ends(w, n, "is"))
+        n -= 1;
+    /* "withdrawal" vs "withdraw", "verification" vs "verify" stay distinct; trailing 'e'
+     * is dropped so "delete"/"deleting" meet. */
+    if(n > 4 && w[n - 1] == 'e')
+        n--;
+    return n;
+}
+
+/* General-vocabulary synonyms of the support domain: when a term equals `from`, the terms of
+ * `to` are emitted as well (for articles and queries alike), so colloquial or regional words
+ * meet the wording of the articles. Terms are compared after folding and stemming. */
+static const struct {
+    const char *from, *to;
+} synonyms[] = {
+    /* zh: 提币/出金 = 提现; 充币/入金 = 充值; 开户 = 注册 */
+    {"提币", "提现"}, {"提u", "提现"}, {"出金", "提现"}, {"充币", "充值"},
+    {"入金", "充值"}, {"开户", "注册"}, {"费率", "手续费"}, {"佣金", "手续费"},
+    {"爆仓", "强平"}, {"闪退", "打不开"}, {"实名", "认证"}, {"风控", "审查"},
+    {"客服", "人工"}, {"被盗", "冻结"}, {"骗子", "诈骗"}, {"谷歌", "2fa"},
+    /* ko */
+    {"비번", "비밀번호"}, {"탈퇴", "해지"}, {"출금", "인출"}, {"인출", "출금"},
+    {"입금", "충전"}, {"충전", "입금"}, {"오티", "otp"}, {"가입", "회원가입"},
+    {"튕겨", "오류"}, {"꺼져", "오류"}, {"해킹", "도난"},
+    /* en (stemmed forms) */
+    {"withdrawal", "withdraw"}, {"commission", "fee"}, {"charge", "fee"},
+    {"crash", "error"}, {"closing", "crash"}, {"signup", "sign up"}, {"register", "sign up"},
+    {"authenticator", "2fa"}, {"otp", "2fa"}, {"stuck", "pend"}, {"deactivat", "clos"},
+    {"delet", "clos"}, {"compromis", "hack"}, {"stolen", "hack"}, {"scam", "phish"},
+    {"fraud", "phish"}, {"identity", "kyc"}, {"verify", "verification"},
+    {"credit", "arriv"}, {"cost", "fee"}, {"expensive", "fee"},
+};
+
+/* Tokeniser state around the caller's callback: adds synonym expansions. */
+struct syn_ctx {
+    sd_kb_term_fn fn;
+    void *ctx;
+    int depth;
+};
+
+static sd_err syn_emit(void *ctx, const char *term, size_t n);
+static sd_err sd_kb_tokenize_raw(const char *s, size_t n, bool folded, sd_kb_term_fn fn,
+                                 void *ctx);
+
+static sd_err
+syn_emit(void *ctx, const char *term, size_t n)
+{
+    struct syn_ctx *sc = ctx;
+    sd_err err = sc->fn(sc->ctx, term, n);
+
+    if(err != SD_OK || sc->depth)
+        return err;
+    for(size_t i = 0; i < sizeof(synonyms) / sizeof(synonyms[0]); i++) {
+        if(strlen(synonyms[i].from) == n && memcmp(synonyms[i].from, term, n) == 0 &&
+           strcmp(synonyms[i].from, synonyms[i].to) != 0) {
+            struct syn_ctx inner = {sc->fn, sc->ctx, 1};
+
+            err = sd_kb_tokenize_raw(synonyms[i].to, strlen(synonyms[i].to), true, syn_emit,
+                                     &inner);
+            if(err != SD_OK)
+                return err;
+        }
+    }
+    return SD_OK;
+}
+
+static sd_err
+emit_word(char *w, size_t n, sd_kb_term_fn fn, void *ctx)
+{
+    if(n == 0)
+        return SD_OK;
+    if(n > SD_KB_TERM_MAX)
+        n = SD_KB_TERM_MAX;
+    n = stem(w, n);
+    if(is_stop(w, n))
+        return SD_OK;
+    return fn(ctx, w, n);
+}
+
+static sd_err
+sd_kb_tokenize_raw(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx)
+{
+    struct sd_buf f = SD_BUF_INIT;
+    char word[SD_KB_TERM_MAX + 8];
+    size_t wn = 0;
+    const uint8_t *prev = NULL;   /* previous CJK character of the current run */
+    size_t prev_n = 0;
+    enum cclass prev_c = C_SEP;
+    bool run_emitted = false;
+    sd_err err = SD_OK;
+    size_t i = 0;
+
+    SD_CHECK_ARG(fn && (s || n == 0));
+    if(folded)
+        SD_TRY(sd_buf_append(&f, s, n)); /* the synonym table is written folded */
+    else
+        SD_TRY(sd_text_fold(&f, s, n));
+    while(i < f.len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(f.data + i, (utf8proc_ssize_t)(f.len - i), &cp);
+        enum cclass c;
+
+        SD_ENSURE(k > 0, SD_E_INVALID);
+        c = classify(cp);
+        if(c != C_WORD && wn) {
+            SD_TRY(emit_word(word, wn, fn, ctx));
+            wn = 0;
+        }
+        if(c == C_HAN || c == C_HANGUL || c == C_KANA) {
+            if(prev && prev_c == c) {
+                char bg[8];
+
+                memcpy(bg, prev, prev_n);
+                memcpy(bg + prev_n, f.data + i, (size_t)k);
+                SD_TRY(fn(ctx, bg, prev_n + (size_t)k));
+                run_emitted = true;
+            } else {
+                if(prev && !run_emitted)
+                    SD_TRY(fn(ctx, (const char *)prev, prev_n));
+                run_emitted = false;
+            }
+            prev = f.data + i;
+            prev_n = (size_t)k;
+            prev_c = c;
+        } else {
+            if(prev && !run_emitted)
+                SD_TRY(fn(ctx, (const char *)prev, prev_n));
+            prev = NULL;
+            run_emitted = false;
+            prev_c = C_SEP;
+            if(c == C_WORD && wn + (size_t)k <= SD_KB_TERM_MAX) {
+                memcpy(word + wn, f.data + i, (size_t)k);
+                wn += (size_t)k;
+            }
+        }
+        i += (size_t)k;
+    }
+    if(wn)
+        SD_TRY(emit_word(word, wn, fn, ctx));
+    if(prev && !run_emitted)
+        SD_TRY(fn(ctx, (const char *)prev, prev_n));
+out:
+    sd_buf_free(&f);
+    return err;
+}
+
+sd_err
+sd_kb_tokenize(const char *s, size_t n, sd_kb_term_fn fn, void *ctx)
+{
+    struct syn_ctx sc = {fn, ctx, 0};
+
+    if(!fn)
+        return SD_E_INVALID;
+    return sd_kb_tokenize_raw(s, n, false, syn_emit, &sc);
+}
+
+/* ---- document terms ---- */
+
+struct dterm {
+    char t[SD_KB_TERM_MAX + 1];
+    uint8_t n;
+    uint8_t field;
+};
+
+struct dterms {
+    struct dterm *v;
+    size_t n, cap;
+    uint8_t field;
+};
+
+static sd_err
+dterm_push(void *ctx, const char *term, size_t n)
+{
+    struct dterms *d = ctx;
+
+    if(n > SD_KB_TERM_MAX)
+        return SD_E_INTERNAL;
+    if(d->n >= MAX_DOC_TERMS)
+        return SD_OK; /* the rest of a huge article is not indexed */
+    if(d->n == d->cap) {
+        size_t ncap = d->cap ? d->cap * 2 : 256;
+        struct dterm *p = realloc(d->v, ncap * sizeof(*p));
+
+        if(!p)
+            return SD_E_NOMEM;
+        d->v = p;
+        d->cap = ncap;
+    }
+    memcpy(d->v[d->n].t, term, n);
+    d->v[d->n].t[n] = 0;
+    d->v[d->n].n = (uint8_t)n;
+    d->v[d->n].field = d->field;
+    d->n++;
+    return SD_OK;
+}
+
+static int
+dterm_cmp(const void *a, const void *b)
+{
+    const struct dterm *x = a, *y = b;
+    int c = strcmp(x->t, y->t);
+
+    return c ? c : (int)x->field - (int)y->field;
+}
+
+static sd_err
+doc_terms(const sd_arec *r, struct dterms *d)
+{
+    sd_err err = SD_OK;
+
+    d->field = SD_KB_F_TITLE;
+    SD_TRY(sd_kb_tokenize(r->title, strlen(r->title), dterm_push, d));
+    d->field = SD_KB_F_TAGS;
+    for(size_t i = 0; i < r->n_tags; i++)
+        SD_TRY(sd_kb_tokenize(r->tags[i], strlen(r->tags[i]), dterm_push, d));
+    d->field = SD_KB_F_BODY;
+    SD_TRY(sd_kb_tokenize(r->body, strlen(r->body), dterm_push, d));
+    if(d->n)
+        qsort(d->v, d->n, sizeof(d->v[0]), dterm_cmp);
+out:
+    return err;
+}
+
+static uint16_t
+sat16(size_t v)
+{
+    return v > 0xffff ? 0xffff : (uint16_t)v;
+}
+
+static uint8_t
+sat8(size_t v)
+{
+    return v > 0xff ? 0xff : (uint8_t)v;
+}
+
+/* Visit each distinct term of the sorted list with its posting bytes. */
+typedef sd_err (*posting_fn)(struct sd_txn *t, const char *term, size_t n,
+                             const uint8_t posting[POSTING_BYTES]);
+
+static sd_err
+each_posting(struct sd_txn *t, const sd_arec *r, const struct dterms *d, posting_fn fn)
+{
+    uint8_t lang = sd_kb_lang_code(r->lang);
+    uint16_t dl = sat16(d->n);
+    sd_err err = SD_OK;
+    size_t i = 0;
+
+    while(i < d->n) {
+        size_t tf[3] = {0, 0, 0};
+        size_t j = i;
+        uint8_t p[POSTING_BYTES];
+
+        while(j < d->n && strcmp(d->v[j].t, d->v[i].t) == 0) {
+            tf[d->v[j].field]++;
+            j++;
+        }
+        memset(p, 0, sizeof(p));
+        sd_put_u64be(p, r->id);
+        p[8] = lang;
+        p[9] = sat8(tf[SD_KB_F_TITLE]);
+        p[10] = sat8(tf[SD_KB_F_TAGS]);
+        p[12] = (uint8_t)(sat16(tf[SD_KB_F_BODY]) >> 8);
+        p[13] = (uint8_t)sat16(tf[SD_KB_F_BODY]);
+        p[14] = (uint8_t)(dl >> 8);
+        p[15] = (uint8_t)dl;
+        SD_TRY(fn(t, d->v[i].t, d->v[i].n, p));
+        i = j;
+    }
+out:
+    return err;
+}
+
+static void
+df_key(uint8_t *k, size_t *kn, const char *term, size_t n)
+{
+    k[0] = 'd';
+    memcpy(k + 1, term, n);
+    *kn = n + 1;
+}
+
+static sd_err
+df_add(struct sd_txn *t, const char *term, size_t n, int delta)
+{
+    uint8_t k[SD_KB_TERM_MAX + 1], v[4];
+    size_t kn;
+    struct sd_val cur;
+    uint32_t df = 0;
+    sd_err err;
+
+    df_key(k, &kn, term, n);
+    err = sd_txn_get(t, SD_DB_KB, k, kn, &cur);
+    if(err == SD_OK && cur.n == 4)
+        df = sd_get_u32be(cur.p);
+    else if(err != SD_E_NOTFOUND && err != SD_OK)
+        return err;
+    if(delta < 0) {
+        if(df <= 1)
+            return err == SD_OK ? sd_txn_del(t, SD_DB_KB, k, kn, NULL, 0) : SD_OK;
+        df--;
+    } else {
+        df++;
+    }
+    sd_put_u32be(v, df);
+    return sd_txn_put(t, SD_DB_KB, k, kn, v, sizeof(v));
+}
+
+static sd_err
+posting_put(struct sd_txn *t, const char *term, size_t n, const uint8_t p[POSTING_BYTES])
+{
+    sd_err err = sd_txn_put(t, SD_DB_KB_POSTINGS, term, n, p, POSTING_BYTES);
+
+    return err != SD_OK ? err : df_add(t, term, n, 1);
+}
+
+static sd_err
+posting_del(struct sd_txn *t, const char *term, size_t n, const uint8_t p[POSTING_BYTES])
+{
+    sd_err err = sd_txn_del(t, SD_DB_KB_POSTINGS, term, n, p, POSTING_BYTES);
+
+    if(err == SD_E_NOTFOUND)
+        return SD_OK; /* tolerate an index built by an older tokeniser */
+    return err != SD_OK ? err : df_add(t, term, n, -1);
+}
+
+static sd_err
+index_change(struct sd_txn *t, const sd_arec *r, bool add)
+{
+    struct dterms d = {0};
+    uint64_t docs, total;
+    sd_err err = SD_OK;
+
+    if(r->status != SD_KB_PUBLISHED)
+        return SD_OK;
+    SD_TRY(doc_terms(r, &d));
+    SD_TRY(each_posting(t, r, &d, add ? posting_put : posting_del));
+    SD_TRY(sd_meta_get_u64(t, "kb_docs", &docs));
+    SD_TRY(sd_meta_get_u64(t, "kb_terms", &total));
+    if(add) {
+        docs++;
+        total += sat16(d.n);
+    } else {
+        docs = docs ? docs - 1 : 0;
+        total = total >= sat16(d.n) ? total - sat16(d.n) : 0;
+    }
+    SD_TRY(sd_meta_put_u64(t, "kb_docs", docs));
+    SD_TRY(sd_meta_put_u64(t, "kb_terms", total));
+out:
+    free(d.v);
+    return err;
+}
+
+sd_err
+sd_kb_index_add(struct sd_txn *t, const sd_arec *r)
+{
+    return index_change(t, r, true);
+}
+
+sd_err
+sd_kb_index_remove(struct sd_txn *t, const sd_arec *r)
+{
+    return index_change(t, r, false);
+}
+
+/* ---- search ---- */
+
+struct qterms {
+    char t[MAX_QUERY_TERMS][SD_KB_TERM_MAX + 1];
+    size_t n;
+};
+
+static sd_err
+qterm_push(void *ctx, const char *term, size_t n)
+{
+    struct qterms *q = ctx;
+
+    for(size_t i = 0; i < q->n; i++) {
+        if(strlen(q->t[i]) == n && memcmp(q->t[i], term, n) == 0)
+            return SD_OK;
+    }
+    if(q->n >= MAX_QUERY_TERMS)
+        return SD_OK;
+    memcpy(q->t[q->n], term, n);
+    q->t[q->n][n] = 0;
+    q->n++;
+    return SD_OK;
+}
+
+struct cand {
+    uint64_t id;
+    double score;
+    uint8_t lang;
+    uint16_t hits; /* query terms matched */
+};
+
+/* Open-addressing map id -> candidate. */
+struct cmap {
+    struct cand *v;
+    size_t cap, n;
+};
+
+static sd_err
+cmap_get(struct cmap *m, uint64_t id, struct cand **out)
+{
+    size_t h;
+
+    if((m->n + 1) * 2 > m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 1024;
+        struct cand *nv = calloc(ncap, sizeof(*nv));
+
+        if(!nv)
+            return SD_E_NOMEM;
+        for(size_t i = 0; i < m->cap; i++) {
+            if(!m->v[i].id)
+                continue;
+            h = (size_t)(m->v[i].id * 0x9e3779b97f4a7c15ull) & (ncap - 1);
+            while(nv[h].id)
+                h = (h + 1) & (ncap - 1);
+            nv[h] = m->v[i];
+        }
+        free(m->v);
+        m->v = nv;
+        m->cap = ncap;
+    }
+    h = (size_t)(id * 0x9e3779b97f4a7c15ull) & (m->cap - 1);
+    while(m->v[h].id && m->v[h].id != id)
+        h = (h + 1) & (m->cap - 1);
+    if(!m->v[h].id) {
+        m->v[h].id = id;
+        m->n++;
+    }
+    *out = &m->v[h];
+    return SD_OK;
+}
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+
+    if(x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+#define TOPK 64
+
+/* Move the k best candidates of v[0..n) to the front (quickselect on score, any order). */
+static void
+select_top(struct cand *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n;
+
+    while(k > 0 && k < n && hi - lo > 1) {
+        struct cand pivot = v[lo + (hi - lo) / 2], tmp;
+        size_t i = lo, j = hi - 1;
+
+        while(i <= j) {
+            while(cand_cmp(&v[i], &pivot) < 0)
+                i++;
+            while(cand_cmp(&v[j], &pivot) > 0)
+                j--;
+            if(i <= j) {
+                tmp = v[i];
+                v[i] = v[j];
+                v[j] = tmp;
+                i++;
+                if(j == 0)
+                    break;
+                j--;
+            }
+        }
+        /* [lo, j] <= pivot <= [i, hi) in rank order */
+        if(k <= j + 1 && j + 1 > lo)
+            hi = j + 1;
+        else if(k >= i)
+            lo = i;
+        else
+            break;
+    }
+}
+
+static double
+lang_factor(uint8_t doc, uint8_t pref)
+{
+    if(!pref || doc == pref)
+        return 1.0;
+    if((doc == 1 && pref == 2) || (doc == 2 && pref == 1))
+        return 0.9;
+    return 0.6;
+}
+
+static sd_err
+score_term(struct sd_txn *t, const char *term, double n_docs, double avgdl, uint8_t pref,
+           struct cmap *m)
+{
+    uint8_t k[SD_KB_TERM_MAX + 1];
+    size_t kn, tn = strlen(term), scanned = 0;
+    struct sd_cursor *c = NULL;
+    struct sd_val key, v;
+    double df, idf;
+    sd_err err = SD_OK, rc;
+
+    df_key(k, &kn, term, tn);
+    rc = sd_txn_get(t, SD_DB_KB, k, kn, &v);
+    if(rc == SD_E_NOTFOUND)
+        return SD_OK;
+    SD_TRY(rc);
+    SD_ENSURE(v.n == 4, SD_E_STORE);
+    df = sd_get_u32be(v.p);
+    if(n_docs >= COMMON_MIN_DOCS && df > n_docs * COMMON_FRACTION)
+        goto out;
+    idf = ln(1.0 + (n_docs - df + 0.5) / (df + 0.5));
+    SD_TRY(sd_cursor_open(t, SD_DB_KB_POSTINGS, &c));
+    key.p = (const uint8_t *)term;
+    key.n = tn;
+    for(rc = sd_cursor_get(c, SD_CUR_SET_KEY, &key, &v); rc == SD_OK && scanned < MAX_SCAN;
+        rc = sd_cursor_get(c, SD_CUR_NEXT_DUP, &key, &v), scanned++) {
+        struct cand *cd;
+        double w, dl, s;
+
+        SD_ENSURE(v.n == POSTING_BYTES, SD_E_STORE);
+        w = W_TITLE * v.p[9] + W_TAGS * v.p[10] + W_BODY * (double)((v.p[12] << 8) | v.p[13]);
+        dl = (double)((v.p[14] << 8) | v.p[15]);
+        s = idf * w * (BM25_K1 + 1) / (w + BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl));
+        SD_TRY(cmap_get(m, sd_get_u64be(v.p), &cd));
+        cd->lang = v.p[8];
+        cd->score += s * lang_factor(v.p[8], pref);
+        cd->hits++;
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+out:
+    sd_cursor_close(c);
+    return err;
+}
+
+static void
+copy_cut(char *dst, size_t cap, const char *src, size_t n)
+{
+    /* cut at a UTF-8 character boundary */
+    if(n >= cap) {
+        n = cap - 1;
+        while(n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+            n--;
+    }
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+static bool
+marker(const char *s, size_t sn)
+{
+    return *s == '#' || *s == '-' || *s == '*' || *s == ' ' || *s == '>' ||
+           (*s >= '0' && *s <= '9' && sn > 1 && s[1] == '.') ||
+           (*s == '.' && sn > 1 && s[1] == ' ');
+}
+
+static size_t
+count_lines(const char *s, size_t n)
+{
+    size_t k = 1;
+
+    for(size_t i = 0; i < n; i++)
+        k += s[i] == '\n';
+    return k;
+}
+
+/* Best line of the body for the query: the one containing most query terms (after folding),
+ * with Markdown markers stripped. The body is folded once; folding keeps line breaks, so line
+ * k of the folded text is line k of the body (checked; else the first line is used). */
+static void
+make_snippet(char *out, size_t cap, const char *body, const struct qterms *q)
+{
+    struct sd_buf f = SD_BUF_INIT;
+    size_t bn = strlen(body), best_line = 0, line = 0;
+    int best_hits = -1;
+    const char *p, *best = NULL;
+    size_t best_n = 0;
+
+    if(sd_text_fold(&f, body, bn) == SD_OK &&
+       count_lines((const char *)f.data, f.len) == count_lines(body, bn)) {
+        char *fp = (char *)f.data;
+
+        while(fp) {
+            char *e = strchr(fp, '\n');
+            int hits = 0;
+
+            if(e)
+                *e = 0;
+            if(*fp) {
+                for(size_t i = 0; i < q->n; i++)
+                    hits += strstr(fp, q->t[i]) != NULL;
+                if(hits > best_hits) {
+                    best_hits = hits;
+                    best_line = line;
+                }
+            }
+            fp = e ? e + 1 : NULL;
+            line++;
+        }
+    }
+    sd_buf_free(&f);
+    p = body;
+    for(line = 0; *p; line++) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        const char *s = p;
+        size_t sn = n;
+
+        while(sn && marker(s, sn)) {
+            s++;
+            sn--;
+        }
+        if(sn && (!best || line == best_line)) {
+            best = s;
+            best_n = sn;
+            if(line >= best_line)
+                break;
+        }
+        p = e ? e + 1 : p + n;
+    }
+    if(!best) {
+        out[0] = 0;
+        return;
+    }
+    copy_cut(out, cap, best, best_n);
+    {
+        size_t w = 0;
+
+        for(size_t r = 0; out[r]; r++) {
+            if(out[r] != '*' && out[r] != '`')
+                out[w++] = out[r];
+        }
+        out[w] = 0;
+    }
+}
+
+static void
+hit_from(struct sd_kb_hit *h, const sd_arec *r, double score, const struct qterms *q)
+{
+    memset(h, 0, sizeof(*h));
+    h->id = r->id;
+    snprintf(h->lang, sizeof(h->lang), "%s", r->lang);
+    copy_cut(h->title, sizeof(h->title), r->title, strlen(r->title));
+    snprintf(h->slug, sizeof(h->slug), "%s", r->slug ? r->slug : "");
+    h->score = score;
+    make_snippet(h->snippet, sizeof(h->snippet), r->body, q);
+}
+
+sd_err
+sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang,
+                 size_t limit, struct sd_kb_hit *out, size_t *n)
+{
+    struct qterms *q = NULL;
+    struct cmap m = {0};
+    struct cand *list = NULL;
+    uint64_t groups[SD_KB_MAX_LIMIT];
+    sd_arec *r = NULL, *alt = NULL;
+    uint64_t docs, total;
+    size_t nl = 0, ng = 0, nsorted;
+    uint8_t pref;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && out && n && limit >= 1 && limit <= SD_KB_MAX_LIMIT);
+    *n = 0;
+    SD_ENSURE(tlen <= SD_KB_MAX_QUERY, SD_E_LIMIT);
+    SD_CHECK_ARG(text && sd_text_valid(text, tlen));
+    if(!lang)
+        lang = sd_kb_lang_detect(text, tlen);
+    pref = sd_kb_lang_code(lang);
+    SD_CHECK_ARG(pref);
+    q = calloc(1, sizeof(*q));
+    SD_ENSURE(q, SD_E_NOMEM);
+    SD_TRY(sd_kb_tokenize(text, tlen, qterm_push, q));
+    SD_TRY(sd_meta_get_u64(t, "kb_docs", &docs));
+    SD_TRY(sd_meta_get_u64(t, "kb_terms", &total));
+    if(!docs || !q->n)
+        goto out;
+    for(size_t i = 0; i < q->n; i++)
+        SD_TRY(score_term(t, q->t[i], (double)docs, (double)total / (double)docs, pref, &m));
+    if(!m.n)
+        goto out;
+    list = malloc(m.n * sizeof(*list));
+    SD_ENSURE(list, SD_E_NOMEM);
+    for(size_t i = 0; i < m.cap; i++) {
+        if(m.v[i].id) {
+            list[nl] = m.v[i];
+            /* coordination: favour documents that match more of the query */
+            list[nl].score *= 1.0 + 0.1 * (double)list[nl].hits / (double)q->n;
+            nl++;
+        }
+    }
+    /* Only the head of the ranking is needed: partial selection of the best TOPK, sorted;
+     * the full sort runs only when deduplication by topic exhausts them. */
+    nsorted = nl < TOPK ? nl : TOPK;
+    select_top(list, nl, nsorted);
+    qsort(list, nsorted, sizeof(*list), cand_cmp);
+    for(size_t i = 0; i < nl && *n < limit; i++) {
+        if(i == nsorted) {
+            qsort(list + nsorted, nl - nsorted, sizeof(*list), cand_cmp);
+            nsorted = nl;
+        }
+        uint64_t alt_id;
+        bool seen = false;
+
+        SD_TRY(sd_arec_load(t, list[i].id, &r));
+        for(size_t g = 0; g < ng; g++)
+            seen |= groups[g] == r->group_id;
+        if(!seen && r->status == SD_KB_PUBLISHED) {
+            groups[ng++] = r->group_id;
+            /* prefer the topic's article in the wanted language */
+            if(sd_kb_lang_code(r->lang) != pref &&
+               sd_kb_group_find(t, r->group_id, lang, &alt_id) == SD_OK &&
+               sd_arec_load(t, alt_id, &alt) == SD_OK && alt->status == SD_KB_PUBLISHED)
+                hit_from(&out[(*n)++], alt, list[i].score, q);
+            else
+                hit_from(&out[(*n)++], r, list[i].score, q);
+            sd_arec_free(alt);
+            alt = NULL;
+        }
+        sd_arec_free(r);
+        r = NULL;
+    }
+out:
+    sd_arec_free(r);
+    sd_arec_free(alt);
+    free(list);
+    free(m.v);
+    free(q);
+    return err;
+}

@@ -1,0 +1,110 @@
+/* gRPC handlers of the Keys service (proto/keys.proto): key status and crypto-shredding,
+ * both policy op key.admin (security_admin). The work and its audit entry are in
+ * desk/keyops.c; this file only converts messages. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dispatch_int.h"
+#include "keys.pb-c.h"
+#include "sealdesk/keyops.h"
+
+static void
+rfc3339(char *out, size_t cap, uint64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    out[0] = 0;
+    if(t && gmtime_r(&tt, &tm))
+        strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void
+keys_status(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    Sealdesk__V1__KeyStatus rep = SEALDESK__V1__KEY_STATUS__INIT;
+    Sealdesk__V1__KekVersion *vers = NULL, **vp = NULL;
+    struct sd_key_status *s = NULL;
+    char (*times)[32] = NULL;
+    char last[32];
+    size_t n = 0;
+    sd_err err;
+
+    SD_RPC_UNPACK(Sealdesk__V1__KeyStatusRequest, sealdesk__v1__key_status_request, q);
+    s = malloc(sizeof(*s));
+    if(!s) {
+        sd_rpc_fail(c, SD_E_NOMEM, "status");
+        goto out;
+    }
+    err = sd_keyops_status(x->d, s);
+    if(err != SD_OK) {
+        sd_rpc_fail(c, err, "status");
+        goto out;
+    }
+    vers = calloc(s->info.kek_latest + 1, sizeof(*vers));
+    vp = calloc(s->info.kek_latest + 1, sizeof(*vp));
+    times = calloc(s->info.kek_latest + 1, sizeof(*times));
+    if(!vers || !vp || !times) {
+        sd_rpc_fail(c, SD_E_NOMEM, "status");
+        goto out;
+    }
+    for(uint32_t v = 1; v <= s->info.kek_latest; v++) {
+        if(!s->info.kek[v].present)
+            continue;
+        sealdesk__v1__kek_version__init(&vers[n]);
+        vers[n].version = v;
+        vers[n].data_keys = s->info.kek[v].data_keys;
+        rfc3339(times[n], sizeof(times[n]), s->info.kek[v].created_at);
+        vers[n].created_at = times[n];
+        vers[n].retired = v < s->info.kek_min;
+        vp[n] = &vers[n];
+        n++;
+    }
+    rep.n_versions = n;
+    rep.versions = vp;
+    rep.current_version = s->info.kek_latest;
+    rep.min_decryption_version = s->info.kek_min;
+    rep.data_keys = s->info.data_keys;
+    rep.data_keys_shredded = s->info.shredded;
+    rfc3339(last, sizeof(last), s->info.last_rotation);
+    rep.last_rotation = last;
+    rep.rewrap_in_progress = s->rewrap_target != 0;
+    rep.blind_index_version = s->info.bidx_version;
+    rep.audit_key_version = s->info.audit_version;
+    rep.audit_key_fingerprint = s->audit_fingerprint;
+    sd_rpc_reply(c, &rep.base);
+out:
+    free(times);
+    free(vp);
+    free(vers);
+    free(s);
+    sealdesk__v1__key_status_request__free_unpacked(q, NULL);
+}
+
+static void
+keys_shred(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    Sealdesk__V1__ShredResult rep = SEALDESK__V1__SHRED_RESULT__INIT;
+    struct sd_shred_result r;
+    sd_err err;
+
+    SD_RPC_UNPACK(Sealdesk__V1__ShredRequest, sealdesk__v1__shred_request, q);
+    err = sd_keyops_shred(x->d, &x->actor, q->customer_uid, q->reason, &r);
+    if(err != SD_OK) {
+        sd_rpc_fail(c, err, "shred");
+    } else {
+        rep.data_keys = r.data_keys;
+        rep.tickets = r.tickets;
+        rep.index_entries = r.index_entries;
+        sd_rpc_reply(c, &rep.base);
+    }
+    sealdesk__v1__shred_request__free_unpacked(q, NULL);
+}
+
+const struct sd_rpc_method sd_rpc_methods_keys[] = {
+    {"/sealdesk.v1.Keys/Status", keys_status, SD_OP_KEY_ADMIN, false},
+    {"/sealdesk.v1.Keys/Shred", keys_shred, SD_OP_KEY_ADMIN, false},
+};
+const size_t sd_rpc_methods_keys_n = sizeof(sd_rpc_methods_keys) / sizeof(sd_rpc_methods_keys[0]);

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Keys issue end to end:
+#  1. rotate + rewrap while 8 clients create and read tickets over gRPC (SD_KEYS_SECONDS, 30 s
+#     by default, ~10 s in CI): no request fails, every ticket reads back, all data keys end
+#     under the new KEK; Keys/Status and Keys/Shred over gRPC for security_admin only.
+#  2. kill -9 during `sealkey rewrap --batch 1` at random points (SD_KEYS_TRIALS, 20): the next
+#     rewrap finishes and every field still opens.
+#  3. shred: the plaintext is nowhere in the data dir, `sealkey check` and `sealaudit verify`
+#     pass, retire is refused while old data keys remain.
+. "$(dirname "$0")/lib.sh"
+SEALKEY="$SD_BIN/sealkey"
+SECONDS_LOAD=${SD_KEYS_SECONDS:-30}
+TRIALS=${SD_KEYS_TRIALS:-20}
+PY=/usr/bin/python3
+D="$WORK/data"
+K() { "$SEALKEY" --data "$D" --json "$@"; }
+C() { "$SEALCTL" --offline --data "$D" --json "$@"; }
+"$SEALCTL" --offline --data "$D" init >/dev/null
+
+# ---- 1. rotation under load ----
+bash "$(dirname "$0")/gen_certs.sh" "$WORK/certs" >/dev/null
+agent=$(C user add --name loader --role agent --no-totp)
+admin=$(C user add --name keyadmin --role security_admin)
+for i in $(seq 1 10); do
+  C ticket create --channel web --subject "before $i" --body "old key $i" \
+    --customer-uid "PRE-$i" >/dev/null
+done
+"$SD_BIN/sealdeskd" --listen 127.0.0.1:0 --cert "$WORK/certs/server.pem" \
+  --key "$WORK/certs/server.key" --data "$D" 2>"$WORK/server.log" &
+SRV=$!
+port=""
+for _ in $(seq 1 100); do
+  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+check "server started" test -n "$port"
+O() { "$SEALCTL" --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" "$@"; }
+tok=$(O login --name loader --password "$(echo "$agent" | jget '["password"]')")
+check "agent logged in" test "${#tok}" = 64
+
+end=$(( $(date +%s) + SECONDS_LOAD ))
+for c in $(seq 1 8); do
+  (
+    n=0; fails=0
+    while [ "$(date +%s)" -lt "$end" ]; do
+      n=$((n + 1))
+      out=$(O --token "$tok" --json ticket create --channel chat --subject "load $c/$n" \
+            --body "body $c/$n" --customer-uid "C$c-$n" 2>>"$WORK/client$c.err") || {
+        fails=$((fails + 1)); continue; }
+      id=$(echo "$out" | jget '["id"]')
+      got=$(O --token "$tok" --json ticket get "$id" 2>>"$WORK/client$c.err") || {
+        fails=$((fails + 1)); continue; }
+      [ "$(echo "$got" | jget '["subject"]')" = "load $c/$n" ] || fails=$((fails + 1))
+    done
+    echo "$n $fails" >"$WORK/client$c.res"
+  ) &
+done
+sleep 2
+check "rotate while serving" K rotate
+rw=$(K rewrap --batch 16)
+check "rewrap while serving finishes" test "$(echo "$rw" | jget '["done"]')" = True
+wait_clients() { for c in $(seq 1 8); do while [ ! -f "$WORK/client$c.res" ]; do sleep 0.2; done; done; }
+wait_clients
+total=0; fails=0
+for c in $(seq 1 8); do read -r n f <"$WORK/client$c.res"; total=$((total + n)); fails=$((fails + f)); done
+# Each client process pays TLS + sanitizer start-up: on 2 cores that is a few pairs per client.
+check "8 clients: $total create+read pairs, $fails failures" test "$fails" -eq 0 -a "$total" -ge 8
+K rewrap >/dev/null   # keys created between the first rewrap's last batch and its end
+st=$(K status)
+check "status: current version 2" test "$(echo "$st" | jget '["current_version"]')" = 2
+check "status: no data key left under v1" \
+  test "$(echo "$st" | jget '["kek_versions"][0]["data_keys"]')" = 0
+check "status: all data keys under v2" test "$(echo "$st" | jget '["kek_versions"][1]["data_keys"]')" = \
+  "$(echo "$st" | jget '["data_keys"]')"
+chk=$(K check)
+check "every ticket's fields open ($(echo "$chk" | jget '["tickets"]') tickets)" \
+  test "$(echo "$chk" | jget '["bad"]')" = 0
+
+# Keys service: security_admin with TOTP only.
+S() { "$SEALKEY" --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" --json "$@"; }
+expect_exit 1 "agent may not read key status" -- S --token "$tok" status
+check "PERMISSION_DENIED for the agent" grep -q "^PERMISSION_DENIED" "$WORK/err"
+atok=$(O login --name keyadmin --password "$(echo "$admin" | jget '["password"]')" \
+  --totp "$($PY "$(dirname "$0")/totp.py" "$(echo "$admin" | jget '["totp_uri"]')")")
+expect_exit 0 "security_admin reads key status over gRPC" -- S --token "$atok" status
+check "online status has the audit key fingerprint" \
+  test "$(jget '["audit_key_fingerprint"]' <"$WORK/out" | wc -c)" = 65
+expect_exit 0 "security_admin shreds over gRPC" -- \
+  S --token "$atok" shred --customer-uid C1-1 --reason "erasure request 7"
+check "online shred erased one key" test "$(jget '["data_keys"]' <"$WORK/out")" = 1
+expect_exit 1 "shred without reason refused" -- S --token "$atok" shred --customer-uid C1-2 --reason ""
+kill -TERM "$SRV"
+wait "$SRV" 2>/dev/null || true
+
+# ---- 2. kill -9 during rewrap (on the data dir of part 1: one data key per customer) ----
+D2="$D"
+killed=0
+resumed=0
+# Time one whole `rewrap --batch 1` (start-up + one txn per key) so kills land in its work.
+"$SEALKEY" --data "$D2" rotate >/dev/null
+t0=$(date +%s%N)
+"$SEALKEY" --data "$D2" rewrap --batch 1 >/dev/null
+dur=$(( ($(date +%s%N) - t0) / 1000000 ))
+echo "# one rewrap --batch 1 run: ${dur} ms"
+for t in $(seq 1 "$TRIALS"); do
+  "$SEALKEY" --data "$D2" rotate >/dev/null
+  "$SEALKEY" --data "$D2" rewrap --batch 1 >/dev/null 2>&1 &
+  pid=$!
+  ms=$(( dur / 3 + RANDOM % (dur * 2 / 3 + 1) ))
+  sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+  kill -KILL "$pid" 2>/dev/null && killed=$((killed + 1))
+  wait "$pid" 2>/dev/null || true
+  out=$("$SEALKEY" --data "$D2" --json rewrap --batch 7)
+  st=$("$SEALKEY" --data "$D2" --json status)
+  under=$(echo "$st" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(v["data_keys"] for v in d["kek_versions"] if v["version"]==d["current_version"]) == d["data_keys"])')
+  chk=$("$SEALKEY" --data "$D2" --json check)
+  [ "$(echo "$out" | jget '["resumed"]')" = True ] && resumed=$((resumed + 1))
+  if [ "$(echo "$out" | jget '["done"]')" = True ] && [ "$under" = True ] &&
+     [ "$(echo "$chk" | jget '["bad"]')" = 0 ]; then
+    ok "kill trial $t: rewrap finished (resumed=$(echo "$out" | jget '["resumed"]')), all keys under v$(echo "$st" | jget '["current_version"]')"
+  else
+    bad "kill trial $t: rewrap=$out status=$st check=$chk"
+  fi
+done
+check "kills landed mid-rewrap ($resumed of $TRIALS resumed a partial run)" test "$resumed" -ge 1
+echo "# $killed of $TRIALS rewraps were killed mid-run"
+check "audit log verifies after the kill trials" "$SD_BIN/sealaudit" verify --data "$D2"
+
+# ---- 3. shred, seen with the data dir and the master key ----
+D3="$WORK/shred"
+"$SEALCTL" --offline --data "$D3" init >/dev/null
+id=$("$SEALCTL" --offline --data "$D3" --json ticket create --channel email \
+  --subject "lost 2FA" --body "Please help Quentin Shredmeister" --customer-uid QS-1 \
+  --customer-name "Quentin Shredmeister" --customer-email quentin.shred@example.org | jget '["id"]')
+"$SEALCTL" --offline --data "$D3" ticket comment "$id" --body "Quentin called again" >/dev/null
+"$SEALCTL" --offline --data "$D3" ticket create --channel web --subject "other" --body "x" \
+  --customer-uid OTHER-1 --customer-name "Olga Other" >/dev/null
+"$SEALKEY" --data "$D3" rotate >/dev/null
+expect_exit 1 "retire refused while v1 data keys remain" -- "$SEALKEY" --data "$D3" retire --below 2
+check "FAILED_PRECONDITION on retire" grep -q "^FAILED_PRECONDITION" "$WORK/err"
+expect_exit 2 "shred needs a reason" -- "$SEALKEY" --data "$D3" shred --customer-uid QS-1
+expect_exit 0 "shred QS-1" -- "$SEALKEY" --data "$D3" --json shred --customer-uid QS-1 --reason "GDPR art. 17"
+g=$("$SEALCTL" --offline --data "$D3" --json ticket get "$id" --unmask --reason check)
+check "shredded ticket still reads, with the marker" \
+  test "$(echo "$g" | jget '["customer_name"]')" = "[shredded]"
+check "shredded ticket keeps its metadata" test "$(echo "$g" | jget '["channel"]')" = email
+check "plaintext name nowhere in the data dir" bash -c "! grep -rqa 'Shredmeister' '$D3'"
+check "plaintext email nowhere in the data dir" bash -c "! grep -rqa 'quentin.shred' '$D3'"
+check "sealkey check passes after shred" "$SEALKEY" --data "$D3" check
+check "sealaudit verify OK after shred" "$SD_BIN/sealaudit" verify --data "$D3"
+"$SEALKEY" --data "$D3" rewrap >/dev/null
+expect_exit 0 "retire v1 after rewrap" -- "$SEALKEY" --data "$D3" retire --below 2
+check "key.shred audited with its reason" bash -c \
+  "'$SEALCTL' --offline --data '$D3' audit export --out '$WORK/a.log' >/dev/null && grep -qa 'GDPR art. 17' '$WORK/a.log'"
+finish

@@ -1,0 +1,372 @@
+/* Knowledge base: starter set loaded by init, add/edit with version history and index
+ * maintenance, translation groups and language preference, tokenisation without word
+ * boundaries, limits, audit entries, and the embedded starter set matching kb/. */
+#include "test_helpers.h"
+
+#include <dirent.h>
+
+#include "desk/desk_int.h"
+#include "desk/kb_int.h"
+#include "sealdesk/audit.h"
+#include "sealdesk/kb.h"
+
+static const struct sd_actor sys = {.name = "tester", .roles = SD_ROLE_SYSTEM};
+
+static uint64_t
+audit_size(struct sd_desk *d)
+{
+    struct sd_txn *t;
+    uint64_t n = 0;
+
+    assert_int_equal(sd_txn_begin(d->store, false, &t), SD_OK);
+    assert_int_equal(sd_audit_size(t, &n), SD_OK);
+    sd_txn_abort(t);
+    return n;
+}
+
+static size_t
+search(struct sd_desk *d, const char *text, const char *lang, struct sd_kb_hit *hits,
+       size_t limit)
+{
+    size_t n = 99;
+
+    assert_int_equal(sd_kb_search(d, text, lang, limit, hits, &n), SD_OK);
+    return n;
+}
+
+static bool
+has_id(const struct sd_kb_hit *h, size_t n, uint64_t id)
+{
+    for(size_t i = 0; i < n; i++) {
+        if(h[i].id == id)
+            return true;
+    }
+    return false;
+}
+
+static void
+init_loads_starter_set_searchable_in_three_languages(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_hit h[3];
+    size_t n;
+
+    n = search(f->d, "my withdrawal is still pending", NULL, h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "withdrawal-pending");
+    assert_string_equal(h[0].lang, "en");
+    assert_true(h[0].score > 0);
+    assert_true(strlen(h[0].snippet) > 0);
+    n = search(f->d, "提现一直在审核中", NULL, h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "withdrawal-pending");
+    assert_string_equal(h[0].lang, "zh");
+    n = search(f->d, "출금이 계속 대기 상태예요", NULL, h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "withdrawal-pending");
+    assert_string_equal(h[0].lang, "ko");
+}
+
+static void
+traditional_and_fullwidth_queries_match_simplified_articles(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_hit h[3];
+
+    /* 帳戶被盜 (traditional) folds to 账户被盗; full-width ＫＹＣ to kyc */
+    assert_true(search(f->d, "帳戶被盜了", "zh", h, 3) >= 1);
+    assert_string_equal(h[0].slug, "security-account-hacked");
+    assert_true(search(f->d, "ＫＹＣ 实名认证失败", "zh", h, 3) >= 1);
+    assert_string_equal(h[0].slug, "compliance-kyc-verification");
+}
+
+static void
+one_hit_per_topic_in_the_preferred_language(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_hit h[10];
+    size_t n = search(f->d, "2FA google authenticator OTP", "ko", h, 10);
+
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "security-2fa-reset");
+    assert_string_equal(h[0].lang, "ko"); /* Latin terms matched; the Korean one is shown */
+    for(size_t i = 0; i < n; i++) {
+        for(size_t j = i + 1; j < n; j++)
+            assert_string_not_equal(h[i].slug[0] ? h[i].slug : "x",
+                                    h[j].slug[0] ? h[j].slug : "y");
+    }
+}
+
+static void
+add_edit_keeps_history_and_reindexes(void **state)
+{
+    struct fixture *f = *state;
+    const char *tags[] = {"staking", "rewards"};
+    struct sd_kb_new in = {.lang = "en", .title = "Staking rewards schedule",
+                           .body = "Staking rewards are paid every Tuesday.",
+                           .category = SD_CAT_GENERAL, .tags = tags, .n_tags = 2};
+    struct sd_kb_edit e = {.body = "Validator payouts arrive every Friday.", .category = -1};
+    struct sd_kb_article a;
+    struct sd_kb_hit h[5];
+    uint64_t id;
+    size_t n;
+
+    assert_int_equal(sd_kb_add(f->d, &sys, &in, &id), SD_OK);
+    n = search(f->d, "when are staking rewards paid tuesday", "en", h, 5);
+    assert_true(n >= 1);
+    assert_int_equal(h[0].id, id);
+    assert_int_equal(sd_kb_edit(f->d, &sys, id, &e, &a), SD_OK);
+    assert_int_equal(a.version, 2);
+    assert_string_equal(a.body, "Validator payouts arrive every Friday.");
+    assert_string_equal(a.title, "Staking rewards schedule");
+    sd_kb_article_clear(&a);
+    /* old words are gone from the index, new ones are in */
+    n = search(f->d, "tuesday", "en", h, 5);
+    assert_false(has_id(h, n, id));
+    n = search(f->d, "validator payouts friday", "en", h, 5);
+    assert_true(n >= 1);
+    assert_int_equal(h[0].id, id);
+    /* version 1 is kept */
+    assert_int_equal(sd_kb_get(f->d, id, 1, &a), SD_OK);
+    assert_int_equal(a.version, 1);
+    assert_string_equal(a.body, "Staking rewards are paid every Tuesday.");
+    sd_kb_article_clear(&a);
+    assert_int_equal(sd_kb_get(f->d, id, 3, &a), SD_E_NOTFOUND);
+    /* retiring removes it from search */
+    e = (struct sd_kb_edit){.category = -1, .status = SD_KB_RETIRED};
+    assert_int_equal(sd_kb_edit(f->d, &sys, id, &e, NULL), SD_OK);
+    n = search(f->d, "validator payouts friday", "en", h, 5);
+    assert_false(has_id(h, n, id));
+}
+
+static void
+translations_link_one_article_per_language(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_new en = {.lang = "en", .title = "Margin lending",
+                           .body = "Borrow to trade.", .category = SD_CAT_TRADING};
+    struct sd_kb_new ko = {.lang = "ko", .title = "마진 대출", .body = "빌려서 거래합니다.",
+                           .category = SD_CAT_TRADING};
+    struct sd_kb_new en2 = en;
+    struct sd_kb_article a;
+    uint64_t id_en, id_ko, x;
+    char *text = NULL;
+    uint64_t used = 0;
+
+    assert_int_equal(sd_kb_add(f->d, &sys, &en, &id_en), SD_OK);
+    ko.translation_of = id_en;
+    assert_int_equal(sd_kb_add(f->d, &sys, &ko, &id_ko), SD_OK);
+    en2.translation_of = id_ko;
+    assert_int_equal(sd_kb_add(f->d, &sys, &en2, &x), SD_E_CONFLICT);
+    ko.translation_of = 999999;
+    assert_int_equal(sd_kb_add(f->d, &sys, &ko, &x), SD_E_NOTFOUND);
+    assert_int_equal(sd_kb_get(f->d, id_en, 0, &a), SD_OK);
+    assert_int_equal(a.n_translations, 1);
+    assert_string_equal(a.translations[0].lang, "ko");
+    assert_int_equal(a.translations[0].id, id_ko);
+    sd_kb_article_clear(&a);
+    /* using the English article for a Korean ticket posts the Korean text */
+    assert_int_equal(sd_kb_use(f->d, &sys, id_en, "ko", &text, &used), SD_OK);
+    assert_int_equal(used, id_ko);
+    assert_non_null(strstr(text, "빌려서"));
+    free(text);
+    assert_int_equal(sd_kb_get(f->d, id_ko, 0, &a), SD_OK);
+    assert_int_equal(a.uses, 1);
+    sd_kb_article_clear(&a);
+}
+
+static void
+bad_input_is_refused_and_changes_nothing(void **state)
+{
+    struct fixture *f = *state;
+    char *big = malloc(SD_KB_MAX_BODY + 2);
+    const char *bad_tag[] = {"Bad;Tag"};
+    struct sd_kb_new in = {.lang = "fr", .title = "t", .body = "b", .category = -1};
+    struct sd_kb_hit h[1];
+    uint64_t id, before, after;
+    size_t n;
+    struct sd_txn *t;
+
+    assert_non_null(big);
+    memset(big, 'a', SD_KB_MAX_BODY + 1);
+    big[SD_KB_MAX_BODY + 1] = 0;
+    assert_int_equal(sd_kb_add(f->d, &sys, &in, &id), SD_E_INVALID);
+    in.lang = "en";
+    in.body = big;
+    assert_int_equal(sd_kb_add(f->d, &sys, &in, &id), SD_E_LIMIT);
+    in.body = "";
+    assert_int_equal(sd_kb_add(f->d, &sys, &in, &id), SD_E_INVALID);
+    in.body = "b";
+    in.tags = bad_tag;
+    in.n_tags = 1;
+    assert_int_equal(sd_kb_add(f->d, &sys, &in, &id), SD_E_INVALID);
+    in.n_tags = SD_KB_MAX_TAGS + 1;
+    assert_int_equal(sd_kb_add(f->d, &sys, &in, &id), SD_E_LIMIT);
+    assert_int_equal(sd_kb_search(f->d, "x", "xx", 1, h, &n), SD_E_INVALID);
+    assert_int_equal(sd_kb_search(f->d, "x", NULL, 0, h, &n), SD_E_INVALID);
+    assert_int_equal(sd_kb_search(f->d, "\xff\xfe", NULL, 1, h, &n), SD_E_INVALID);
+    memset(big, 'a', SD_KB_MAX_QUERY + 1);
+    big[SD_KB_MAX_QUERY + 1] = 0;
+    assert_int_equal(sd_kb_search(f->d, big, NULL, 1, h, &n), SD_E_LIMIT);
+    free(big);
+    /* a store failure mid-add leaves no article, no index entry and no audit entry */
+    before = audit_size(f->d);
+    in.tags = NULL;
+    in.n_tags = 0;
+    in.title = "Quokka fees";
+    in.body = "Quokka quokka.";
+    sd_store_test_fail_after(3);
+    assert_int_equal(sd_kb_add(f->d, &sys, &in, &id), SD_E_STORE);
+    sd_store_test_fail_after(0);
+    after = audit_size(f->d);
+    assert_int_equal(after, before);
+    assert_int_equal(search(f->d, "quokka", "en", h, 1), 0);
+    (void)t;
+}
+
+static void
+every_change_is_audited(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_new in = {.lang = "zh", .title = "测试", .body = "内容", .category = -1};
+    struct sd_kb_edit e = {.title = "新标题", .category = -1};
+    char *text = NULL;
+    uint64_t id, n0 = audit_size(f->d);
+
+    assert_int_equal(sd_kb_add(f->d, &sys, &in, &id), SD_OK);
+    assert_int_equal(audit_size(f->d), n0 + 1);
+    assert_int_equal(sd_kb_edit(f->d, &sys, id, &e, NULL), SD_OK);
+    assert_int_equal(audit_size(f->d), n0 + 2);
+    assert_int_equal(sd_kb_use(f->d, &sys, id, "zh", &text, NULL), SD_OK);
+    free(text);
+    assert_int_equal(audit_size(f->d), n0 + 3);
+    /* reads and searches are not changes */
+    {
+        struct sd_kb_article a;
+        struct sd_kb_hit h[2];
+
+        assert_int_equal(sd_kb_get(f->d, id, 0, &a), SD_OK);
+        sd_kb_article_clear(&a);
+        (void)search(f->d, "新标题", NULL, h, 2);
+    }
+    assert_int_equal(audit_size(f->d), n0 + 3);
+}
+
+struct collect {
+    char terms[64][SD_KB_TERM_MAX + 1];
+    size_t n;
+};
+
+static sd_err
+collect_term(void *ctx, const char *t, size_t n)
+{
+    struct collect *c = ctx;
+
+    if(c->n < 64) {
+        memcpy(c->terms[c->n], t, n);
+        c->terms[c->n++][n] = 0;
+    }
+    return SD_OK;
+}
+
+static bool
+has_term(const struct collect *c, const char *t)
+{
+    for(size_t i = 0; i < c->n; i++) {
+        if(strcmp(c->terms[i], t) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void
+tokeniser_makes_bigrams_and_words(void **state)
+{
+    struct collect c = {0};
+    const char *s = "USDT提現未到賬 출금지연 Withdrawals 2FA";
+
+    (void)state;
+    assert_int_equal(sd_kb_tokenize(s, strlen(s), collect_term, &c), SD_OK);
+    assert_true(has_term(&c, "usdt"));
+    assert_true(has_term(&c, "提现")); /* traditional folded, bigram */
+    assert_true(has_term(&c, "到账"));
+    assert_true(has_term(&c, "출금"));
+    assert_true(has_term(&c, "지연"));
+    assert_true(has_term(&c, "withdraw")); /* stemmed, plus synonym */
+    assert_true(has_term(&c, "2fa"));
+    assert_false(has_term(&c, "提現"));
+    assert_string_equal(sd_kb_lang_detect("출금이 안돼요", strlen("출금이 안돼요")), "ko");
+    assert_string_equal(sd_kb_lang_detect("帳戶被盜", strlen("帳戶被盜")), "zh-Hant");
+    assert_string_equal(sd_kb_lang_detect("账户被盗", strlen("账户被盗")), "zh");
+    assert_string_equal(sd_kb_lang_detect("my account", 10), "en");
+}
+
+static void
+embedded_starter_set_matches_kb_directory(void **state)
+{
+    char path[512];
+    size_t files = 0;
+    DIR *dp;
+    struct dirent *de;
+
+    (void)state;
+    assert_true(sd_kb_starter_n >= 40);
+    dp = opendir(SD_SOURCE_DIR "/kb");
+    assert_non_null(dp);
+    while((de = readdir(dp))) {
+        size_t ln = strlen(de->d_name);
+        bool found = false;
+
+        if(ln < 4 || strcmp(de->d_name + ln - 3, ".md") != 0 ||
+           strcmp(de->d_name, "README.md") == 0)
+            continue;
+        files++;
+        for(size_t i = 0; i < sd_kb_starter_n; i++) {
+            if(strcmp(sd_kb_starter[i].name, de->d_name) == 0) {
+                FILE *fp;
+                char *buf = calloc(1, 8192);
+                size_t n;
+
+                found = true;
+                snprintf(path, sizeof(path), "%s/kb/%s", SD_SOURCE_DIR, de->d_name);
+                fp = fopen(path, "rb");
+                assert_non_null(fp);
+                n = fread(buf, 1, 8191, fp);
+                fclose(fp);
+                assert_int_equal(n, strlen(sd_kb_starter[i].text));
+                assert_memory_equal(buf, sd_kb_starter[i].text, n);
+                free(buf);
+            }
+        }
+        assert_true(found); /* run tools/kb_embed.py after editing kb/ */
+    }
+    closedir(dp);
+    assert_int_equal(files, sd_kb_starter_n);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            init_loads_starter_set_searchable_in_three_languages, fixture_setup,
+            fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            traditional_and_fullwidth_queries_match_simplified_articles, fixture_setup,
+            fixture_teardown),
+        cmocka_unit_test_setup_teardown(one_hit_per_topic_in_the_preferred_language,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(add_edit_keeps_history_and_reindexes, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(translations_link_one_article_per_language,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(bad_input_is_refused_and_changes_nothing,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(every_change_is_audited, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test(tokeniser_makes_bigrams_and_words),
+        cmocka_unit_test(embedded_starter_set_matches_kb_directory),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

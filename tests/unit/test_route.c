@@ -1,0 +1,411 @@
+/* Routing: shift and zone parsing, skill- and shift-aware claim (fit agents first, fallback
+ * after the per-priority wait, off-shift agents get SD_E_EMPTY, agents without a profile
+ * claim as before), route auto's least-loaded assignment, 64 concurrent claims and the
+ * per-agent statistics against a hand-computed fixture. */
+#include "test_helpers.h"
+
+#include <pthread.h>
+
+#include "sealdesk/route.h"
+
+/* T0 is Monday 14:13:20 UTC; MON_10KST is Monday 01:00 UTC = 10:00 in Seoul. */
+#define MON_00UTC (T0 - (14u * 3600 + 13 * 60 + 20))
+#define MON_10KST (MON_00UTC + 3600)
+
+static const struct sd_actor sys = {"ops", NULL, SD_ROLE_SYSTEM};
+
+static uint64_t
+create(struct sd_desk *d, const char *subject, const char *body, int cat, int prio, bool vip)
+{
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_WEB;
+    in.field[SD_F_SUBJECT] = subject;
+    in.field[SD_F_BODY] = body;
+    in.category = cat;
+    in.priority = prio;
+    in.vip = vip;
+    assert_int_equal(sd_ticket_create(d, &sys, &in, &t), SD_OK);
+    return t.id;
+}
+
+static uint64_t
+korean_withdrawal(struct sd_desk *d)
+{
+    return create(d, "출금 문의", "어제 신청한 출금이 아직 지갑에 안 들어왔어요. 확인 부탁드립니다.",
+                  SD_CAT_WITHDRAWAL, 3, false);
+}
+
+static void
+set_agent(struct sd_desk *d, const char *name, const char *langs, const char *cats, bool vip,
+          const char *shift)
+{
+    struct sd_agent_profile p;
+
+    memset(&p, 0, sizeof(p));
+    snprintf(p.name, sizeof(p.name), "%s", name);
+    assert_int_equal(sd_route_parse_langs(langs, &p), SD_OK);
+    assert_int_equal(sd_route_parse_categories(cats, &p), SD_OK);
+    p.vip = vip;
+    if(shift)
+        assert_int_equal(sd_route_parse_shifts(shift, &p), SD_OK);
+    assert_int_equal(sd_agent_set(d, &sys, &p), SD_OK);
+}
+
+static sd_err
+claim(struct sd_desk *d, const char *agent, uint64_t *id)
+{
+    struct sd_ticket t;
+    sd_err err = sd_queue_claim(d, &sys, agent, &t);
+
+    if(err == SD_OK)
+        *id = t.id;
+    return err;
+}
+
+static void
+test_shift_spec_parses_days_times_and_zones(void **state)
+{
+    struct sd_agent_profile p;
+    struct fixture *f = *state;
+    int32_t off;
+    char buf[96];
+
+    memset(&p, 0, sizeof(p));
+    assert_int_equal(
+        sd_route_parse_shifts("Mon-Fri 09:00-18:00 Asia/Seoul; Sat,Sun 22:00-02:00 UTC-05:30",
+                              &p),
+        SD_OK);
+    assert_int_equal(p.n_shifts, 2);
+    assert_int_equal(p.shifts[0].days, 0x1f);
+    assert_int_equal(p.shifts[0].start_min, 540);
+    assert_int_equal(p.shifts[0].end_min, 1080);
+    assert_int_equal(p.shifts[0].utc_offset_min, 540);
+    assert_int_equal(p.shifts[1].days, 0x60);
+    assert_int_equal(p.shifts[1].utc_offset_min, -330);
+    sd_route_shift_format(buf, sizeof(buf), &p.shifts[0]);
+    assert_string_equal(buf, "Mon,Tue,Wed,Thu,Fri 09:00-18:00 Asia/Seoul");
+    /* Monday 10:00 KST on; Monday 23:13 KST (T0) off; Saturday 10:00 KST off. */
+    assert_true(sd_agent_on_shift(&p, MON_10KST));
+    assert_false(sd_agent_on_shift(&p, T0));
+    /* Only the wrapping window: at UTC-05:30, Sunday 01:00 is inside Saturday's 22:00-02:00,
+     * Monday 01:00 inside Sunday's, Saturday 23:00 inside; Monday 03:00 and Saturday 03:00
+     * (no Friday window) are not. */
+    p.shifts[0] = p.shifts[1];
+    p.n_shifts = 1;
+    assert_true(sd_agent_on_shift(&p, MON_00UTC - 86400 + 1 * 3600 + 330 * 60));
+    assert_true(sd_agent_on_shift(&p, MON_00UTC + 1 * 3600 + 330 * 60));
+    assert_true(sd_agent_on_shift(&p, MON_00UTC - 2 * 86400 + 23 * 3600 + 330 * 60));
+    assert_false(sd_agent_on_shift(&p, MON_00UTC + 3 * 3600 + 330 * 60));
+    assert_false(sd_agent_on_shift(&p, MON_00UTC - 2 * 86400 + 3 * 3600 + 330 * 60));
+
+    assert_int_equal(sd_route_zone_offset("Asia/Shanghai", &off), SD_OK);
+    assert_int_equal(off, 480);
+    assert_int_equal(sd_route_zone_offset("UTC+09:00", &off), SD_OK);
+    assert_int_equal(off, 540);
+    assert_int_equal(sd_route_zone_offset("Europe/London", &off), SD_E_INVALID); /* DST */
+    assert_int_equal(sd_route_zone_offset("UTC+9", &off), SD_E_INVALID);
+    memset(&p, 0, sizeof(p));
+    assert_int_equal(sd_route_parse_shifts("Mon-Fri 09:00-09:00 UTC", &p), SD_E_INVALID);
+    assert_int_equal(sd_route_parse_shifts("Daily 00:00-24:00 UTC", &p), SD_OK);
+    assert_true(sd_agent_on_shift(&p, T0));
+    snprintf(p.name, sizeof(p.name), "allday");
+    assert_int_equal(sd_agent_set(f->d, &sys, &p), SD_OK);
+    memset(&p, 0, sizeof(p));
+    assert_int_equal(sd_route_parse_shifts("Mon-Fry 09:00-18:00 UTC", &p), SD_E_INVALID);
+    assert_int_equal(sd_route_parse_shifts("Mon 25:00-26:00 UTC", &p), SD_E_INVALID);
+    assert_int_equal(sd_route_parse_shifts("Mon 09:00-18:00 Mars/Olympus", &p), SD_E_INVALID);
+    assert_int_equal(sd_route_parse_langs("zh,xx", &p), SD_E_INVALID);
+    assert_int_equal(sd_route_parse_categories("deposit,nope", &p), SD_E_INVALID);
+}
+
+static void
+test_korean_withdrawal_is_claimed_only_by_a_fit_on_shift_agent(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_agent_profile got;
+    uint64_t id, tid;
+
+    set_agent(f->d, "kim", "ko", "withdrawal", false, "Mon-Fri 09:00-18:00 Asia/Seoul");
+    set_agent(f->d, "li", "zh,en", "deposit,withdrawal", false,
+              "Mon-Fri 09:00-18:00 Asia/Shanghai");
+    set_agent(f->d, "park", "ko", "deposit", false, "Mon-Fri 09:00-18:00 Asia/Seoul");
+    set_agent(f->d, "night", "ko", "withdrawal", false, "Mon-Fri 20:00-23:00 Asia/Seoul");
+    assert_int_equal(sd_agent_get(f->d, "kim", &got), SD_OK);
+    assert_string_equal(got.langs[0], "ko");
+    assert_int_equal(got.categories, 1u << SD_CAT_WITHDRAWAL);
+    sd_clock_set(MON_10KST);
+    id = korean_withdrawal(f->d);
+    assert_int_equal(claim(f->d, "li", &tid), SD_E_EMPTY);    /* wrong language */
+    assert_int_equal(claim(f->d, "park", &tid), SD_E_EMPTY);  /* wrong category */
+    assert_int_equal(claim(f->d, "night", &tid), SD_E_EMPTY); /* off shift */
+    /* Long past the P3 wait, li still may not take it: kim fits and is on shift. */
+    sd_clock_set(MON_10KST + 3 * 3600);
+    assert_int_equal(claim(f->d, "li", &tid), SD_E_EMPTY);
+    assert_int_equal(claim(f->d, "kim", &tid), SD_OK);
+    assert_int_equal(tid, id);
+    assert_int_equal(claim(f->d, "kim", &tid), SD_E_EMPTY);
+}
+
+static void
+test_ticket_nobody_fits_falls_back_after_the_priority_wait(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t id, tid;
+
+    set_agent(f->d, "li", "zh,en", "", false, "Mon-Fri 09:00-18:00 Asia/Shanghai");
+    set_agent(f->d, "kim", "ko", "withdrawal", false, "Mon-Fri 20:00-23:00 Asia/Seoul");
+    sd_clock_set(MON_10KST);
+    id = korean_withdrawal(f->d); /* P3: 30 minutes */
+    assert_int_equal(sd_route_wait(3), 30 * 60);
+    assert_int_equal(claim(f->d, "li", &tid), SD_E_EMPTY);
+    sd_clock_set(MON_10KST + 30 * 60 - 1);
+    assert_int_equal(claim(f->d, "li", &tid), SD_E_EMPTY);
+    sd_clock_set(MON_10KST + 30 * 60);
+    assert_int_equal(claim(f->d, "li", &tid), SD_OK);
+    assert_int_equal(tid, id);
+}
+
+static void
+test_agent_off_shift_gets_queue_empty_and_no_profile_claims_as_before(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t a, b, tid;
+
+    set_agent(f->d, "kim", "ko", "withdrawal", false, "Mon-Fri 09:00-18:00 Asia/Seoul");
+    sd_clock_set(T0); /* Monday 23:13 in Seoul */
+    a = korean_withdrawal(f->d);
+    b = create(f->d, "deposit missing", "my deposit is not credited", SD_CAT_DEPOSIT, 4, false);
+    assert_int_equal(claim(f->d, "kim", &tid), SD_E_EMPTY);
+    assert_int_equal(claim(f->d, "bob", &tid), SD_OK); /* no profile: queue head */
+    assert_int_equal(tid, a);
+    assert_int_equal(claim(f->d, "bob", &tid), SD_OK);
+    assert_int_equal(tid, b);
+}
+
+static void
+test_vip_ticket_needs_the_vip_skill(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t normal, vip, tid;
+
+    set_agent(f->d, "ann", "en", "", false, NULL);
+    set_agent(f->d, "vic", "en", "", true, NULL);
+    vip = create(f->d, "Withdrawal stuck", "My withdrawal has been pending for a day",
+                 SD_CAT_WITHDRAWAL, 2, true);
+    normal = create(f->d, "Deposit", "My deposit is missing", SD_CAT_DEPOSIT, 4, false);
+    assert_int_equal(claim(f->d, "ann", &tid), SD_OK);
+    assert_int_equal(tid, normal); /* skips the more urgent vip ticket */
+    assert_int_equal(claim(f->d, "vic", &tid), SD_OK);
+    assert_int_equal(tid, vip);
+}
+
+static void
+test_route_auto_assigns_least_loaded_fit_agent_on_shift(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_route_assignment *as = NULL;
+    size_t n = 0, to_kim = 0, to_lee = 0;
+    uint64_t zh, tid;
+
+    set_agent(f->d, "kim", "ko", "withdrawal", false, "Mon-Fri 09:00-18:00 Asia/Seoul");
+    set_agent(f->d, "lee", "ko", "", false, "Mon-Fri 09:00-18:00 Asia/Seoul");
+    set_agent(f->d, "off", "ko,zh", "", false, "Sat 09:00-18:00 Asia/Seoul");
+    sd_clock_set(MON_10KST);
+    for(int i = 0; i < 4; i++)
+        korean_withdrawal(f->d);
+    zh = create(f->d, "充值没到账", "我昨天的充值还没有到账，请帮忙查一下", SD_CAT_DEPOSIT, 3, false);
+    assert_int_equal(sd_route_auto(f->d, &sys, MON_10KST, &as, &n), SD_OK);
+    assert_int_equal(n, 4); /* the Chinese ticket waits: nobody on shift reads Chinese */
+    for(size_t i = 0; i < n; i++) {
+        assert_false(as[i].fallback);
+        to_kim += strcmp(as[i].agent, "kim") == 0;
+        to_lee += strcmp(as[i].agent, "lee") == 0;
+    }
+    assert_int_equal(to_kim, 2);
+    assert_int_equal(to_lee, 2);
+    free(as);
+    /* After the P3 wait the Chinese ticket falls back to an on-shift agent. */
+    assert_int_equal(sd_route_auto(f->d, &sys, MON_10KST + 31 * 60, &as, &n), SD_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(as[0].ticket_id, zh);
+    assert_true(as[0].fallback);
+    assert_string_not_equal(as[0].agent, "off");
+    free(as);
+    assert_int_equal(claim(f->d, "bob", &tid), SD_E_EMPTY);
+}
+
+#define CLAIMERS 64
+#define TICKETS 48
+
+struct claimer {
+    struct sd_desk *d;
+    char name[16];
+    uint64_t got[TICKETS];
+    size_t n;
+    sd_err last;
+};
+
+static void *
+claim_worker(void *arg)
+{
+    struct claimer *c = arg;
+    struct sd_actor a = {c->name, NULL, SD_ROLE_SYSTEM};
+    struct sd_ticket t;
+
+    for(;;) {
+        c->last = sd_queue_claim(c->d, &a, c->name, &t);
+        if(c->last != SD_OK || c->n == TICKETS)
+            break;
+        c->got[c->n++] = t.id;
+    }
+    return NULL;
+}
+
+static void
+test_64_concurrent_routed_claims_never_double_assign(void **state)
+{
+    struct fixture *f = *state;
+    static struct claimer cl[CLAIMERS];
+    pthread_t th[CLAIMERS];
+    uint8_t seen[TICKETS + 1] = {0};
+    size_t total = 0;
+
+    sd_clock_set(MON_10KST);
+    for(int i = 0; i < TICKETS; i++) {
+        uint64_t id = i % 2 ? korean_withdrawal(f->d)
+                            : create(f->d, "deposit", "my deposit is late", SD_CAT_DEPOSIT, 3,
+                                     false);
+        assert_true(id >= 1 && id <= TICKETS);
+    }
+    for(int i = 0; i < CLAIMERS; i++) {
+        memset(&cl[i], 0, sizeof(cl[i]));
+        cl[i].d = f->d;
+        snprintf(cl[i].name, sizeof(cl[i].name), "agent%d", i);
+        if(i % 3 == 0)
+            set_agent(f->d, cl[i].name, "ko", "withdrawal", false,
+                      "Mon-Fri 09:00-18:00 Asia/Seoul");
+        else if(i % 3 == 1)
+            set_agent(f->d, cl[i].name, "en", "deposit", false, NULL);
+        /* i % 3 == 2: no profile */
+    }
+    for(int i = 0; i < CLAIMERS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, claim_worker, &cl[i]), 0);
+    for(int i = 0; i < CLAIMERS; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    for(int i = 0; i < CLAIMERS; i++) {
+        assert_int_equal(cl[i].last, SD_E_EMPTY);
+        for(size_t k = 0; k < cl[i].n; k++) {
+            assert_true(cl[i].got[k] >= 1 && cl[i].got[k] <= TICKETS);
+            assert_int_equal(seen[cl[i].got[k]], 0);
+            seen[cl[i].got[k]] = 1;
+            total++;
+        }
+    }
+    assert_int_equal(total, TICKETS);
+}
+
+
+static void
+at(uint64_t t)
+{
+    sd_clock_set(t);
+}
+
+static void
+test_agent_stats_match_a_hand_computed_fixture(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_agent_stats *st = NULL;
+    struct sd_ticket t;
+    uint64_t t1, t2, t3, t4, old;
+    size_t n = 0;
+
+    /* All P3: first response due in 4 h, resolution in 72 h. */
+    at(T0 - 86400);
+    old = create(f->d, "old", "before the window", SD_CAT_DEPOSIT, 3, false);
+    assert_int_equal(sd_ticket_assign(f->d, &sys, old, "bob", &t), SD_OK);
+    at(T0);
+    t1 = create(f->d, "a", "one", SD_CAT_DEPOSIT, 3, false);
+    t2 = create(f->d, "b", "two", SD_CAT_DEPOSIT, 3, false);
+    t3 = create(f->d, "c", "three", SD_CAT_DEPOSIT, 3, false);
+    t4 = create(f->d, "d", "four", SD_CAT_DEPOSIT, 3, false);
+    create(f->d, "e", "unassigned", SD_CAT_DEPOSIT, 3, false);
+    assert_int_equal(sd_ticket_assign(f->d, &sys, t1, "ann", &t), SD_OK);
+    assert_int_equal(sd_ticket_assign(f->d, &sys, t2, "ann", &t), SD_OK);
+    assert_int_equal(sd_ticket_assign(f->d, &sys, t3, "ann", &t), SD_OK);
+    assert_int_equal(sd_ticket_assign(f->d, &sys, t4, "bob", &t), SD_OK);
+    /* ann t1: response 600 s, resolved 3600 s, CSAT 5. */
+    at(T0 + 600);
+    assert_int_equal(sd_ticket_comment(f->d, &sys, t1, "hello", false, &t), SD_OK);
+    at(T0 + 3600);
+    assert_int_equal(sd_ticket_transition(f->d, &sys, t1, SD_ST_RESOLVED, &t), SD_OK);
+    assert_int_equal(sd_ticket_rate(f->d, &sys, t1, 5, &t), SD_OK);
+    /* bob t4: response 1200 s, open. */
+    at(T0 + 1200);
+    assert_int_equal(sd_ticket_comment(f->d, &sys, t4, "looking", false, &t), SD_OK);
+    /* ann t2: response 18000 s (past 4 h: breach), resolved, reopened, resolved at 30000 s,
+     * CSAT 3. */
+    at(T0 + 18000);
+    assert_int_equal(sd_ticket_comment(f->d, &sys, t2, "sorry", false, &t), SD_OK);
+    at(T0 + 20000);
+    assert_int_equal(sd_ticket_transition(f->d, &sys, t2, SD_ST_RESOLVED, &t), SD_OK);
+    at(T0 + 21000);
+    assert_int_equal(sd_ticket_transition(f->d, &sys, t2, SD_ST_REOPEN, &t), SD_OK);
+    at(T0 + 30000);
+    assert_int_equal(sd_ticket_transition(f->d, &sys, t2, SD_ST_RESOLVED, &t), SD_OK);
+    assert_int_equal(sd_ticket_rate(f->d, &sys, t2, 3, &t), SD_OK);
+    /* ann t3: never answered; at T0+40000 it is past its 4 h first-response due (breach). */
+    assert_int_equal(sd_stats_by_agent(f->d, T0 - 10, 0, T0 + 40000, &st, &n), SD_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(st[0].agent, "ann");
+    assert_int_equal(st[0].handled, 3);
+    assert_int_equal(st[0].median_first_response, (600 + 18000) / 2);
+    assert_int_equal(st[0].median_resolution, (3600 + 30000) / 2);
+    assert_int_equal(st[0].sla_breaches, 2);
+    assert_true(st[0].reopen_rate > 0.3333 && st[0].reopen_rate < 0.3334);
+    assert_true(st[0].csat_average > 3.999 && st[0].csat_average < 4.001);
+    assert_int_equal(st[0].csat_count, 2);
+    assert_string_equal(st[1].agent, "bob"); /* the old ticket is outside the window */
+    assert_int_equal(st[1].handled, 1);
+    assert_int_equal(st[1].median_first_response, 1200);
+    assert_int_equal(st[1].median_resolution, -1);
+    assert_int_equal(st[1].sla_breaches, 0);
+    assert_int_equal(st[1].csat_count, 0);
+    free(st);
+    /* Without the window bob also has the old ticket, never answered: one breach. */
+    assert_int_equal(sd_stats_by_agent(f->d, 0, 0, T0 + 40000, &st, &n), SD_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(st[1].handled, 2);
+    assert_int_equal(st[1].sla_breaches, 1);
+    free(st);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_shift_spec_parses_days_times_and_zones,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_korean_withdrawal_is_claimed_only_by_a_fit_on_shift_agent, fixture_setup,
+            fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_ticket_nobody_fits_falls_back_after_the_priority_wait,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_agent_off_shift_gets_queue_empty_and_no_profile_claims_as_before,
+            fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_vip_ticket_needs_the_vip_skill, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_route_auto_assigns_least_loaded_fit_agent_on_shift,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_64_concurrent_routed_claims_never_double_assign,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_agent_stats_match_a_hand_computed_fixture,
+                                        fixture_setup, fixture_teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

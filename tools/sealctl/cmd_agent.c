@@ -1,0 +1,377 @@
+/* sealctl agent: routing profiles (`agent set`, `agent list`), the on-duty view (`agent
+ * duty`: per language and category, who is on shift) and `stats --by-agent`, offline through
+ * the library and online through the Routing service. Several --shift options add up. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "desk.pb-c.h"
+#include "sealdesk/clock.h"
+#include "sealdesk/route.h"
+
+static const char agent_usage[] =
+    "agent set --name A [--langs zh,en] [--categories deposit,withdrawal] [--vip] "
+    "[--shift \"Mon-Fri 09:00-18:00 Asia/Seoul\"]... | agent list [--now T] | "
+    "agent duty [--now T]";
+
+static const char *const duty_langs[] = {"zh", "zh-Hant", "en", "ko"};
+
+static void
+want_agent(struct cli *c)
+{
+    cli_want(c, "name", true);
+    cli_want(c, "langs", true);
+    cli_want(c, "categories", true);
+    cli_want(c, "vip", false);
+    cli_want(c, "shift", true);
+    cli_want(c, "now", true);
+}
+
+/* Every --shift value joined with ';' (cli_parse refuses repeated options), removed from
+ * argv (*argcp shrinks). malloc'ed, or NULL when there is none (or out of memory). */
+static char *
+join_shifts(int *argcp, char **argv)
+{
+    int argc = *argcp, w = 0;
+    size_t len = 0;
+    char *s;
+
+    for(int i = 0; i + 1 < argc; i++) {
+        if(strcmp(argv[i], "--shift") == 0)
+            len += strlen(argv[i + 1]) + 1;
+    }
+    if(!len)
+        return NULL; /* (argv is bounded; an over-long spec is refused by the parser) */
+    s = calloc(1, len + 1);
+    if(!s)
+        return NULL;
+    for(int i = 0; i < argc; i++) {
+        if(i + 1 < argc && strcmp(argv[i], "--shift") == 0) {
+            if(*s)
+                strcat(s, ";");
+            strcat(s, argv[++i]);
+            continue;
+        }
+        argv[w++] = argv[i];
+    }
+    *argcp = w;
+    return s;
+}
+
+static int
+parse_now(const struct cli *c, uint64_t *now)
+{
+    *now = sd_clock_now();
+    if(cli_get(c, "now") && sd_time_parse(now, cli_get(c, "now")) != SD_OK)
+        return cli_fail(SD_E_INVALID, "--now must be an RFC 3339 time");
+    return 0;
+}
+
+static json_t *
+json_strings(char *const *v, size_t n)
+{
+    json_t *a = json_array();
+
+    for(size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+static json_t *
+json_profile(const struct sd_agent_profile *p, uint64_t now)
+{
+    json_t *o = json_object(), *langs = json_array(), *cats = json_array(),
+           *shifts = json_array();
+    char buf[96];
+
+    json_object_set_new(o, "name", json_string(p->name));
+    for(size_t i = 0; i < p->n_langs; i++)
+        json_array_append_new(langs, json_string(p->langs[i]));
+    for(int k = 0; k < SD_CAT_COUNT; k++) {
+        if(p->categories & (1u << k))
+            json_array_append_new(cats, json_string(sd_category_name((enum sd_category)k)));
+    }
+    for(size_t i = 0; i < p->n_shifts; i++) {
+        sd_route_shift_format(buf, sizeof(buf), &p->shifts[i]);
+        json_array_append_new(shifts, json_string(buf));
+    }
+    json_object_set_new(o, "langs", langs);
+    json_object_set_new(o, "categories", cats);
+    json_object_set_new(o, "vip", json_boolean(p->vip));
+    json_object_set_new(o, "shifts", shifts);
+    json_object_set_new(o, "on_shift", json_boolean(sd_agent_on_shift(p, now)));
+    return o;
+}
+
+static json_t *
+json_pb_agent(const Sealdesk__V1__AgentInfo *a)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "name", json_string(a->name));
+    json_object_set_new(o, "langs", json_strings(a->langs, a->n_langs));
+    json_object_set_new(o, "categories", json_strings(a->categories, a->n_categories));
+    json_object_set_new(o, "vip", json_boolean(a->vip));
+    json_object_set_new(o, "shifts", json_strings(a->shifts, a->n_shifts));
+    json_object_set_new(o, "on_shift", json_boolean(a->on_shift));
+    return o;
+}
+
+static int
+agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+              char **argv, const char *shifts)
+{
+    const char *sub = argc ? argv[0] : "";
+    struct sd_agent_profile p, *all = NULL;
+    size_t n = 0;
+    uint64_t now;
+    sd_err err;
+    int rc;
+
+    want_agent(c);
+    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
+        return 2;
+    rc = parse_now(c, &now);
+    if(rc)
+        return rc;
+    if(strcmp(sub, "set") == 0) {
+        if(!cli_get(c, "name"))
+            return cli_usage(agent_usage);
+        memset(&p, 0, sizeof(p));
+        if(strlen(cli_get(c, "name")) >= sizeof(p.name))
+            return cli_fail(SD_E_INVALID, "bad agent name");
+        strcpy(p.name, cli_get(c, "name"));
+        p.vip = cli_has(c, "vip");
+        if((err = sd_route_parse_langs(cli_get(c, "langs"), &p)) != SD_OK)
+            rc = cli_fail(err, "--langs: zh, zh-Hant, en, ko");
+        else if((err = sd_route_parse_categories(cli_get(c, "categories"), &p)) != SD_OK)
+            rc = cli_fail(err, "--categories: unknown category");
+        else if(shifts && (err = sd_route_parse_shifts(shifts, &p)) != SD_OK)
+            rc = cli_fail(err, "--shift: \"Mon-Fri 09:00-18:00 Asia/Seoul\" or UTC+HH:MM");
+        else if((err = sd_agent_set(d, a, &p)) != SD_OK)
+            rc = cli_fail(err, "agent set");
+        else
+            rc = cli_emit(c, json_profile(&p, now));
+        return rc;
+    }
+    if(strcmp(sub, "list") != 0 && strcmp(sub, "duty") != 0)
+        return cli_usage(agent_usage);
+    err = sd_agent_list(d, &all, &n);
+    if(err != SD_OK)
+        return cli_fail(err, "agent list");
+    if(strcmp(sub, "list") == 0) {
+        json_t *arr = json_array();
+
+        for(size_t i = 0; i < n; i++)
+            json_array_append_new(arr, json_profile(&all[i], now));
+        rc = cli_emit(c, arr);
+    } else {
+        json_t *arr = json_array();
+
+        for(size_t l = 0; l < 4; l++) {
+            for(int k = 0; k < SD_CAT_COUNT; k++) {
+                json_t *cell = json_object(), *who = json_array();
+
+                for(size_t i = 0; i < n; i++) {
+                    if(sd_agent_on_shift(&all[i], now) &&
+                       sd_agent_fits(&all[i], duty_langs[l], (enum sd_category)k, false))
+                        json_array_append_new(who, json_string(all[i].name));
+                }
+                json_object_set_new(cell, "lang", json_string(duty_langs[l]));
+                json_object_set_new(cell, "category",
+                                    json_string(sd_category_name((enum sd_category)k)));
+                json_object_set_new(cell, "agents", who);
+                json_array_append_new(arr, cell);
+            }
+        }
+        rc = cli_emit(c, arr);
+    }
+    free(all);
+    return rc;
+}
+
+static int
+agent_online(struct cli *c, int argc, char **argv, char *shifts)
+{
+    const char *sub = argc ? argv[0] : "";
+    int rc;
+
+    want_agent(c);
+    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
+        return 2;
+    if(strcmp(sub, "set") == 0) {
+        Sealdesk__V1__SetAgentRequest r = SEALDESK__V1__SET_AGENT_REQUEST__INIT;
+        struct cli_reply rep = CLI_REPLY(sealdesk__v1__agent_info__descriptor);
+
+        if(!cli_get(c, "name"))
+            return cli_usage(agent_usage);
+        r.name = (char *)cli_get(c, "name");
+        r.langs = (char *)(cli_get(c, "langs") ? cli_get(c, "langs") : "");
+        r.categories = (char *)(cli_get(c, "categories") ? cli_get(c, "categories") : "");
+        r.vip = cli_has(c, "vip");
+        r.shift = shifts ? shifts : (char *)"";
+        rc = cli_call(c, "/sealdesk.v1.Routing/SetAgent", &r.base, &rep);
+        if(!rc)
+            rc = cli_emit(c, json_pb_agent((Sealdesk__V1__AgentInfo *)rep.msg));
+        cli_reply_free(&rep);
+        return rc;
+    }
+    if(strcmp(sub, "list") == 0) {
+        Sealdesk__V1__ListAgentsRequest r = SEALDESK__V1__LIST_AGENTS_REQUEST__INIT;
+        struct cli_reply rep = CLI_REPLY(sealdesk__v1__agent_list__descriptor);
+
+        r.now = (char *)(cli_get(c, "now") ? cli_get(c, "now") : "");
+        rc = cli_call(c, "/sealdesk.v1.Routing/ListAgents", &r.base, &rep);
+        if(!rc) {
+            Sealdesk__V1__AgentList *l = (Sealdesk__V1__AgentList *)rep.msg;
+            json_t *arr = json_array();
+
+            for(size_t i = 0; i < l->n_agents; i++)
+                json_array_append_new(arr, json_pb_agent(l->agents[i]));
+            rc = cli_emit(c, arr);
+        }
+        cli_reply_free(&rep);
+        return rc;
+    }
+    if(strcmp(sub, "duty") == 0) {
+        Sealdesk__V1__DutyRequest r = SEALDESK__V1__DUTY_REQUEST__INIT;
+        struct cli_reply rep = CLI_REPLY(sealdesk__v1__duty_view__descriptor);
+
+        r.now = (char *)(cli_get(c, "now") ? cli_get(c, "now") : "");
+        rc = cli_call(c, "/sealdesk.v1.Routing/Duty", &r.base, &rep);
+        if(!rc) {
+            Sealdesk__V1__DutyView *v = (Sealdesk__V1__DutyView *)rep.msg;
+            json_t *arr = json_array();
+
+            for(size_t i = 0; i < v->n_cells; i++) {
+                json_t *cell = json_object();
+
+                json_object_set_new(cell, "lang", json_string(v->cells[i]->lang));
+                json_object_set_new(cell, "category", json_string(v->cells[i]->category));
+                json_object_set_new(cell, "agents",
+                                    json_strings(v->cells[i]->agents, v->cells[i]->n_agents));
+                json_array_append_new(arr, cell);
+            }
+            rc = cli_emit(c, arr);
+        }
+        cli_reply_free(&rep);
+        return rc;
+    }
+    return cli_usage(agent_usage);
+}
+
+int
+cmd_agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                  char **argv)
+{
+    char *shifts = join_shifts(&argc, argv);
+    int rc = agent_offline(c, d, a, argc, argv, shifts);
+
+    free(shifts);
+    return rc;
+}
+
+int
+cmd_agent_online(struct cli *c, int argc, char **argv)
+{
+    char *shifts = join_shifts(&argc, argv);
+    int rc = agent_online(c, argc, argv, shifts);
+
+    free(shifts);
+    return rc;
+}
+
+/* ---- stats --by-agent ---- */
+
+static json_t *
+json_agent_stats(const char *agent, uint64_t handled, int64_t fr, int64_t res,
+                 uint64_t breaches, double reopen, double csat, uint64_t csat_n)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "agent", json_string(agent));
+    json_object_set_new(o, "handled", json_integer((json_int_t)handled));
+    json_object_set_new(o, "median_first_response_seconds",
+                        fr < 0 ? json_null() : json_integer((json_int_t)fr));
+    json_object_set_new(o, "median_resolution_seconds",
+                        res < 0 ? json_null() : json_integer((json_int_t)res));
+    json_object_set_new(o, "sla_breaches", json_integer((json_int_t)breaches));
+    json_object_set_new(o, "reopen_rate", json_real(reopen));
+    json_object_set_new(o, "csat_average", csat_n ? json_real(csat) : json_null());
+    json_object_set_new(o, "csat_count", json_integer((json_int_t)csat_n));
+    return o;
+}
+
+static void
+want_stats(struct cli *c)
+{
+    cli_want(c, "from", true);
+    cli_want(c, "to", true);
+    cli_want(c, "now", true);
+}
+
+int
+cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d, int argc, char **argv)
+{
+    struct sd_agent_stats *st = NULL;
+    uint64_t from = 0, to = 0, now;
+    json_t *arr;
+    size_t n = 0;
+    sd_err err;
+    int rc;
+
+    want_stats(c);
+    if(!cli_parse(c, argc, argv))
+        return 2;
+    rc = parse_now(c, &now);
+    if(rc)
+        return rc;
+    if((cli_get(c, "from") && sd_time_parse(&from, cli_get(c, "from")) != SD_OK) ||
+       (cli_get(c, "to") && sd_time_parse(&to, cli_get(c, "to")) != SD_OK))
+        return cli_fail(SD_E_INVALID, "--from/--to must be RFC 3339 times");
+    err = sd_stats_by_agent(d, from, to, now, &st, &n);
+    if(err != SD_OK)
+        return cli_fail(err, "stats");
+    arr = json_array();
+    for(size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_agent_stats(st[i].agent, st[i].handled,
+                                                    st[i].median_first_response,
+                                                    st[i].median_resolution,
+                                                    st[i].sla_breaches, st[i].reopen_rate,
+                                                    st[i].csat_average, st[i].csat_count));
+    free(st);
+    return cli_emit(c, arr);
+}
+
+int
+cmd_stats_by_agent_online(struct cli *c, int argc, char **argv)
+{
+    Sealdesk__V1__AgentStatsRequest r = SEALDESK__V1__AGENT_STATS_REQUEST__INIT;
+    struct cli_reply rep = CLI_REPLY(sealdesk__v1__agent_stats_result__descriptor);
+    int rc;
+
+    want_stats(c);
+    if(!cli_parse(c, argc, argv))
+        return 2;
+    r.from = (char *)(cli_get(c, "from") ? cli_get(c, "from") : "");
+    r.to = (char *)(cli_get(c, "to") ? cli_get(c, "to") : "");
+    r.now = (char *)(cli_get(c, "now") ? cli_get(c, "now") : "");
+    rc = cli_call(c, "/sealdesk.v1.Routing/AgentStats", &r.base, &rep);
+    if(!rc) {
+        Sealdesk__V1__AgentStatsResult *res = (Sealdesk__V1__AgentStatsResult *)rep.msg;
+        json_t *arr = json_array();
+
+        for(size_t i = 0; i < res->n_rows; i++) {
+            const Sealdesk__V1__AgentStatsRow *w = res->rows[i];
+
+            json_array_append_new(arr, json_agent_stats(w->agent, w->handled,
+                                                        w->median_first_response_seconds,
+                                                        w->median_resolution_seconds,
+                                                        w->sla_breaches, w->reopen_rate,
+                                                        w->csat_average, w->csat_count));
+        }
+        rc = cli_emit(c, arr);
+    }
+    cli_reply_free(&rep);
+    return rc;
+}

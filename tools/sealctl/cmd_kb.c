@@ -1,0 +1,449 @@
+/* sealctl kb: knowledge base articles (add, edit, get, search, load) offline through the desk
+ * library and online through the Knowledge service. Output: JSON objects/arrays via cli_emit. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "desk.pb-c.h"
+#include "sealdesk/clock.h"
+#include "sealdesk/kb.h"
+
+static const char kb_usage[] =
+    "kb add --lang L --title T --body B [--category C] [--tags a,b] [--translation-of ID] "
+    "[--status S] | kb edit ID [--title T] [--body B] [--category C] [--tags a,b] "
+    "[--status S] | kb get ID [--version N] | kb search --text T [--lang L] [--limit N] | "
+    "kb load --dir DIR";
+
+static sd_err
+parse_u64(uint64_t *out, const char *s)
+{
+    char *end;
+    unsigned long long v;
+
+    if(!s || !*s || *s == '-' || *s == '+')
+        return SD_E_INVALID;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if(errno || *end)
+        return SD_E_INVALID;
+    *out = (uint64_t)v;
+    return SD_OK;
+}
+
+/* Split "a,b" into tags (pointers into buf, which must hold a copy of s). */
+static sd_err
+split_csv(char *buf, const char **v, size_t cap, size_t *n)
+{
+    char *save = NULL;
+
+    *n = 0;
+    for(char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while(*tok == ' ')
+            tok++;
+        if(!*tok)
+            continue;
+        if(*n >= cap)
+            return SD_E_LIMIT;
+        v[(*n)++] = tok;
+    }
+    return SD_OK;
+}
+
+static json_t *
+json_article(const struct sd_kb_article *a)
+{
+    json_t *o = json_object(), *tags = json_array(), *tr = json_object();
+    char t[32];
+
+    json_object_set_new(o, "id", json_integer((json_int_t)a->id));
+    json_object_set_new(o, "lang", json_string(a->lang));
+    json_object_set_new(o, "title", json_string(a->title));
+    json_object_set_new(o, "category", json_string(sd_category_name(a->category)));
+    for(size_t i = 0; i < a->n_tags; i++)
+        json_array_append_new(tags, json_string(a->tags[i]));
+    json_object_set_new(o, "tags", tags);
+    json_object_set_new(o, "status", json_string(sd_kb_status_name(a->status)));
+    json_object_set_new(o, "version", json_integer(a->version));
+    json_object_set_new(o, "author", json_string(a->author));
+    sd_time_format(t, sizeof(t), a->updated_at);
+    json_object_set_new(o, "updated_at", json_string(t));
+    json_object_set_new(o, "uses", json_integer((json_int_t)a->uses));
+    if(a->slug[0])
+        json_object_set_new(o, "slug", json_string(a->slug));
+    for(size_t i = 0; i < a->n_translations; i++)
+        json_object_set_new(tr, a->translations[i].lang,
+                            json_integer((json_int_t)a->translations[i].id));
+    json_object_set_new(o, "translations", tr);
+    json_object_set_new(o, "body", json_string(a->body));
+    return o;
+}
+
+static json_t *
+json_hit(uint64_t id, const char *lang, const char *title, double score, const char *snippet,
+         const char *slug)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "id", json_integer((json_int_t)id));
+    json_object_set_new(o, "lang", json_string(lang));
+    json_object_set_new(o, "title", json_string(title));
+    json_object_set_new(o, "score", json_real((double)(long long)(score * 1000 + 0.5) / 1000));
+    json_object_set_new(o, "snippet", json_string(snippet));
+    if(slug && slug[0])
+        json_object_set_new(o, "slug", json_string(slug));
+    return o;
+}
+
+static void
+want_common(struct cli *c)
+{
+    cli_want(c, "lang", true);
+    cli_want(c, "title", true);
+    cli_want(c, "body", true);
+    cli_want(c, "category", true);
+    cli_want(c, "tags", true);
+    cli_want(c, "translation-of", true);
+    cli_want(c, "status", true);
+    cli_want(c, "text", true);
+    cli_want(c, "limit", true);
+    cli_want(c, "version", true);
+    cli_want(c, "dir", true);
+}
+
+static int
+parse_limit(const struct cli *c, size_t *limit)
+{
+    uint64_t v = 5;
+
+    if(cli_get(c, "limit") &&
+       (parse_u64(&v, cli_get(c, "limit")) != SD_OK || v < 1 || v > SD_KB_MAX_LIMIT))
+        return cli_fail(SD_E_INVALID, "--limit must be 1..50");
+    *limit = (size_t)v;
+    return 0;
+}
+
+static int
+kb_error(sd_err err, const char *what)
+{
+    if(err == SD_E_NOTFOUND)
+        return cli_fail(err, "no such article");
+    if(err == SD_E_CONFLICT)
+        return cli_fail(err, "the topic already has an article in that language");
+    return cli_fail(err, what);
+}
+
+int
+cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+               char **argv)
+{
+    const char *sub = argc ? argv[0] : "";
+    const char *tagv[SD_KB_MAX_TAGS];
+    char *tagbuf = NULL;
+    size_t ntags = 0;
+    uint64_t id = 0;
+    enum sd_category cat;
+    enum sd_kb_status st;
+    struct sd_kb_article art;
+    sd_err err;
+    int rc;
+
+    want_common(c);
+    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
+        return 2;
+    if(cli_get(c, "tags")) {
+        tagbuf = strdup(cli_get(c, "tags"));
+        if(!tagbuf || split_csv(tagbuf, tagv, SD_KB_MAX_TAGS, &ntags) != SD_OK) {
+            free(tagbuf);
+            return cli_fail(SD_E_LIMIT, "too many tags");
+        }
+    }
+    if(strcmp(sub, "add") == 0) {
+        struct sd_kb_new in = {.category = -1};
+        json_t *j;
+
+        in.lang = cli_get(c, "lang");
+        in.title = cli_get(c, "title");
+        in.body = cli_get(c, "body");
+        if(!in.lang || !in.title || !in.body) {
+            rc = cli_usage("kb add needs --lang, --title and --body");
+            goto out;
+        }
+        if(cli_get(c, "category")) {
+            if(sd_category_parse(&cat, cli_get(c, "category")) != SD_OK) {
+                rc = cli_fail(SD_E_INVALID, "unknown category");
+                goto out;
+            }
+            in.category = (int)cat;
+        }
+        if(cli_get(c, "status")) {
+            if(sd_kb_status_parse(&st, cli_get(c, "status")) != SD_OK) {
+                rc = cli_fail(SD_E_INVALID, "status is draft, published or retired");
+                goto out;
+            }
+            in.status = (int)st;
+        }
+        if(cli_get(c, "translation-of") &&
+           parse_u64(&in.translation_of, cli_get(c, "translation-of")) != SD_OK) {
+            rc = cli_fail(SD_E_INVALID, "--translation-of must be an article id");
+            goto out;
+        }
+        in.tags = tagv;
+        in.n_tags = ntags;
+        err = sd_kb_add(d, a, &in, &id);
+        if(err != SD_OK) {
+            rc = kb_error(err, "kb add");
+            goto out;
+        }
+        j = json_object();
+        json_object_set_new(j, "id", json_integer((json_int_t)id));
+        rc = cli_emit(c, j);
+        goto out;
+    }
+    if(strcmp(sub, "search") == 0) {
+        struct sd_kb_hit *hits = NULL;
+        size_t limit, n = 0;
+        json_t *arr;
+
+        if(!cli_get(c, "text")) {
+            rc = cli_usage("kb search --text T [--lang L] [--limit N]");
+            goto out;
+        }
+        rc = parse_limit(c, &limit);
+        if(rc)
+            goto out;
+        hits = calloc(limit, sizeof(*hits));
+        if(!hits) {
+            rc = cli_fail(SD_E_NOMEM, "kb search");
+            goto out;
+        }
+        err = sd_kb_search(d, cli_get(c, "text"), cli_get(c, "lang"), limit, hits, &n);
+        if(err != SD_OK) {
+            free(hits);
+            rc = cli_fail(err, err == SD_E_INVALID ? "bad text or language (zh, zh-Hant, en, ko)"
+                                                   : "kb search");
+            goto out;
+        }
+        arr = json_array();
+        for(size_t i = 0; i < n; i++)
+            json_array_append_new(arr, json_hit(hits[i].id, hits[i].lang, hits[i].title,
+                                                hits[i].score, hits[i].snippet, hits[i].slug));
+        free(hits);
+        rc = cli_emit(c, arr);
+        goto out;
+    }
+    if(strcmp(sub, "load") == 0) {
+        size_t n = 0;
+        json_t *j;
+
+        if(!cli_get(c, "dir")) {
+            rc = cli_usage("kb load --dir DIR");
+            goto out;
+        }
+        err = sd_kb_load_dir(d, a, cli_get(c, "dir"), &n);
+        if(err != SD_OK) {
+            rc = cli_fail(err, "kb load");
+            goto out;
+        }
+        j = json_object();
+        json_object_set_new(j, "loaded", json_integer((json_int_t)n));
+        rc = cli_emit(c, j);
+        goto out;
+    }
+    if((strcmp(sub, "get") != 0 && strcmp(sub, "edit") != 0) || c->n_pos != 1 ||
+       parse_u64(&id, c->pos[0]) != SD_OK || id == 0) {
+        rc = cli_usage(kb_usage);
+        goto out;
+    }
+    if(strcmp(sub, "get") == 0) {
+        uint64_t ver = 0;
+
+        if(cli_get(c, "version") &&
+           (parse_u64(&ver, cli_get(c, "version")) != SD_OK || ver > UINT32_MAX)) {
+            rc = cli_fail(SD_E_INVALID, "--version must be a number");
+            goto out;
+        }
+        err = sd_kb_get(d, id, (uint32_t)ver, &art);
+    } else {
+        struct sd_kb_edit e = {.title = cli_get(c, "title"), .body = cli_get(c, "body"),
+                               .category = -1, .tags = tagv, .n_tags = ntags,
+                               .set_tags = cli_has(c, "tags")};
+
+        if(cli_get(c, "category")) {
+            if(sd_category_parse(&cat, cli_get(c, "category")) != SD_OK) {
+                rc = cli_fail(SD_E_INVALID, "unknown category");
+                goto out;
+            }
+            e.category = (int)cat;
+        }
+        if(cli_get(c, "status")) {
+            if(sd_kb_status_parse(&st, cli_get(c, "status")) != SD_OK) {
+                rc = cli_fail(SD_E_INVALID, "status is draft, published or retired");
+                goto out;
+            }
+            e.status = (int)st;
+        }
+        err = sd_kb_edit(d, a, id, &e, &art);
+    }
+    if(err != SD_OK) {
+        rc = kb_error(err, strcmp(sub, "get") == 0 ? "kb get" : "kb edit");
+        goto out;
+    }
+    rc = cli_emit(c, json_article(&art));
+    sd_kb_article_clear(&art);
+out:
+    free(tagbuf);
+    return rc;
+}
+
+/* ---- online ---- */
+
+static int
+emit_pb_article(struct cli *c, const Sealdesk__V1__Article *a)
+{
+    json_t *o = json_object(), *tags = json_array(), *tr = json_object();
+
+    json_object_set_new(o, "id", json_integer((json_int_t)a->id));
+    json_object_set_new(o, "lang", json_string(a->lang));
+    json_object_set_new(o, "title", json_string(a->title));
+    json_object_set_new(o, "category", json_string(a->category));
+    for(size_t i = 0; i < a->n_tags; i++)
+        json_array_append_new(tags, json_string(a->tags[i]));
+    json_object_set_new(o, "tags", tags);
+    json_object_set_new(o, "status", json_string(a->status));
+    json_object_set_new(o, "version", json_integer(a->version));
+    json_object_set_new(o, "author", json_string(a->author));
+    json_object_set_new(o, "updated_at", json_string(a->updated_at));
+    json_object_set_new(o, "uses", json_integer((json_int_t)a->uses));
+    if(a->slug[0])
+        json_object_set_new(o, "slug", json_string(a->slug));
+    for(size_t i = 0; i < a->n_translations; i++)
+        json_object_set_new(tr, a->translations[i]->key,
+                            json_integer((json_int_t)a->translations[i]->value));
+    json_object_set_new(o, "translations", tr);
+    json_object_set_new(o, "body", json_string(a->body));
+    return cli_emit(c, o);
+}
+
+int
+cmd_kb_online(struct cli *c, int argc, char **argv)
+{
+    const char *sub = argc ? argv[0] : "";
+    char *tagbuf = NULL;
+    const char *tagv[SD_KB_MAX_TAGS];
+    size_t ntags = 0;
+    uint64_t id = 0;
+    int rc;
+
+    want_common(c);
+    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
+        return 2;
+    if(cli_get(c, "tags")) {
+        tagbuf = strdup(cli_get(c, "tags"));
+        if(!tagbuf || split_csv(tagbuf, tagv, SD_KB_MAX_TAGS, &ntags) != SD_OK) {
+            free(tagbuf);
+            return cli_fail(SD_E_LIMIT, "too many tags");
+        }
+    }
+    if(strcmp(sub, "add") == 0) {
+        Sealdesk__V1__AddArticleRequest r = SEALDESK__V1__ADD_ARTICLE_REQUEST__INIT;
+        struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);
+
+        if(!cli_get(c, "lang") || !cli_get(c, "title") || !cli_get(c, "body")) {
+            rc = cli_usage("kb add needs --lang, --title and --body");
+            goto out;
+        }
+        r.lang = (char *)cli_get(c, "lang");
+        r.title = (char *)cli_get(c, "title");
+        r.body = (char *)cli_get(c, "body");
+        r.category = (char *)(cli_get(c, "category") ? cli_get(c, "category") : "");
+        r.status = (char *)(cli_get(c, "status") ? cli_get(c, "status") : "");
+        r.tags = (char **)tagv;
+        r.n_tags = ntags;
+        if(cli_get(c, "translation-of") &&
+           parse_u64(&r.translation_of, cli_get(c, "translation-of")) != SD_OK) {
+            rc = cli_fail(SD_E_INVALID, "--translation-of must be an article id");
+            goto out;
+        }
+        rc = cli_call(c, "/sealdesk.v1.Knowledge/Add", &r.base, &rep);
+        if(!rc) {
+            json_t *j = json_object();
+
+            json_object_set_new(j, "id", json_integer(
+                                             (json_int_t)((Sealdesk__V1__Article *)rep.msg)->id));
+            rc = cli_emit(c, j);
+        }
+        cli_reply_free(&rep);
+        goto out;
+    }
+    if(strcmp(sub, "search") == 0) {
+        Sealdesk__V1__SearchRequest r = SEALDESK__V1__SEARCH_REQUEST__INIT;
+        struct cli_reply rep = CLI_REPLY(sealdesk__v1__search_result__descriptor);
+        size_t limit;
+
+        if(!cli_get(c, "text")) {
+            rc = cli_usage("kb search --text T [--lang L] [--limit N]");
+            goto out;
+        }
+        rc = parse_limit(c, &limit);
+        if(rc)
+            goto out;
+        r.text = (char *)cli_get(c, "text");
+        r.lang = (char *)(cli_get(c, "lang") ? cli_get(c, "lang") : "");
+        r.limit = (uint32_t)limit;
+        rc = cli_call(c, "/sealdesk.v1.Knowledge/Search", &r.base, &rep);
+        if(!rc) {
+            Sealdesk__V1__SearchResult *res = (Sealdesk__V1__SearchResult *)rep.msg;
+            json_t *arr = json_array();
+
+            for(size_t i = 0; i < res->n_hits; i++)
+                json_array_append_new(arr, json_hit(res->hits[i]->id, res->hits[i]->lang,
+                                                    res->hits[i]->title, res->hits[i]->score,
+                                                    res->hits[i]->snippet, NULL));
+            rc = cli_emit(c, arr);
+        }
+        cli_reply_free(&rep);
+        goto out;
+    }
+    if((strcmp(sub, "get") != 0 && strcmp(sub, "edit") != 0) || c->n_pos != 1 ||
+       parse_u64(&id, c->pos[0]) != SD_OK || id == 0) {
+        rc = cli_usage(kb_usage);
+        goto out;
+    }
+    if(strcmp(sub, "get") == 0) {
+        Sealdesk__V1__GetArticleRequest r = SEALDESK__V1__GET_ARTICLE_REQUEST__INIT;
+        struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);
+        uint64_t ver = 0;
+
+        if(cli_get(c, "version") &&
+           (parse_u64(&ver, cli_get(c, "version")) != SD_OK || ver > UINT32_MAX)) {
+            rc = cli_fail(SD_E_INVALID, "--version must be a number");
+            goto out;
+        }
+        r.id = id;
+        r.version = (uint32_t)ver;
+        rc = cli_call(c, "/sealdesk.v1.Knowledge/Get", &r.base, &rep);
+        if(!rc)
+            rc = emit_pb_article(c, (Sealdesk__V1__Article *)rep.msg);
+        cli_reply_free(&rep);
+    } else {
+        Sealdesk__V1__EditArticleRequest r = SEALDESK__V1__EDIT_ARTICLE_REQUEST__INIT;
+        struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);
+
+        r.id = id;
+        r.title = (char *)(cli_get(c, "title") ? cli_get(c, "title") : "");
+        r.body = (char *)(cli_get(c, "body") ? cli_get(c, "body") : "");
+        r.category = (char *)(cli_get(c, "category") ? cli_get(c, "category") : "");
+        r.status = (char *)(cli_get(c, "status") ? cli_get(c, "status") : "");
+        r.tags = (char **)tagv;
+        r.n_tags = ntags;
+        r.set_tags = cli_has(c, "tags");
+        rc = cli_call(c, "/sealdesk.v1.Knowledge/Edit", &r.base, &rep);
+        if(!rc)
+            rc = emit_pb_article(c, (Sealdesk__V1__Article *)rep.msg);
+        cli_reply_free(&rep);
+    }
+out:
+    free(tagbuf);
+    return rc;
+}

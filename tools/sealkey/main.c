@@ -1,0 +1,589 @@
+/* sealkey: the key ceremony tool (docs/KEY_CEREMONY.md). Offline it links the library on a
+ * data dir (`--data DIR`, like sealctl --offline; actor "offline:<login>", SD_ROLE_SYSTEM) and
+ * runs desk/keyops.c; every operation is audited there. Online (`--server`) it calls the Keys
+ * service (status, shred) as a security_admin session. Exit 0 ok, 1 refused/failed with
+ * "STATUS: what: reason" on stderr, 2 usage. */
+#include <errno.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "keys.pb-c.h"
+#include "sealdesk/authz.h"
+#include "sealdesk/keyops.h"
+#include "sealdesk/rpc.h"
+
+static const char usage[] =
+    "usage: sealkey [--data DIR [--key-file F | --passphrase-file F] [--actor NAME]]\n"
+    "               [--server HOST:PORT --ca F --token T [--cert F --cert-key F]] [--json]\n"
+    "               COMMAND [options]\n"
+    "commands:\n"
+    "  status                                   versions, data keys per version, audit key\n"
+    "  rotate                                   new KEK version, used by new writes at once\n"
+    "  rewrap [--batch N] [--max-batches N]     re-wrap data keys under the newest KEK\n"
+    "  retire --below V                         refuse KEK versions below V from now on\n"
+    "  shred --customer-uid U --reason R        erase a customer's data key (crypto-shred)\n"
+    "  remaster --new-key-file F | --passphrase-file F   re-wrap KEKs under a new master key\n"
+    "  bidx-rotate                              new blind-index key, re-index (server stopped)\n"
+    "  check                                    every data key unwraps, every field opens\n"
+    "online (--server): status, shred\n";
+
+struct opts {
+    const char *data, *key_file, *pass_file, *actor, *server, *ca, *cert, *cert_key, *token;
+    bool json;
+};
+
+static int
+fail(sd_err err, const char *what)
+{
+    static const char *const names[] = {
+        [SD_OK] = "OK",
+        [SD_E_INVALID] = "INVALID_ARGUMENT",
+        [SD_E_NOTFOUND] = "NOT_FOUND",
+        [SD_E_DENIED] = "PERMISSION_DENIED",
+        [SD_E_UNAUTH] = "UNAUTHENTICATED",
+        [SD_E_PRECONDITION] = "FAILED_PRECONDITION",
+        [SD_E_LIMIT] = "RESOURCE_EXHAUSTED",
+        [SD_E_CONFLICT] = "ALREADY_EXISTS",
+        [SD_E_CRYPTO] = "DATA_LOSS",
+        [SD_E_NOMEM] = "RESOURCE_EXHAUSTED",
+        [SD_E_IO] = "UNAVAILABLE",
+        [SD_E_STORE] = "INTERNAL",
+        [SD_E_INTERNAL] = "INTERNAL",
+        [SD_E_EMPTY] = "NOT_FOUND",
+        [SD_E_SHREDDED] = "FAILED_PRECONDITION",
+    };
+    const char *n = (size_t)err < sizeof(names) / sizeof(names[0]) && names[err] ? names[err]
+                                                                                 : "UNKNOWN";
+
+    fprintf(stderr, "%s: %s: %s\n", n, what, sd_err_str(err));
+    return 1;
+}
+
+static int
+bad_usage(const char *msg)
+{
+    if(msg)
+        fprintf(stderr, "sealkey: %s\n", msg);
+    fputs(usage, stderr);
+    return 2;
+}
+
+/* Command options: --name VALUE pairs after the command word. */
+static const char *
+opt(int argc, char **argv, const char *name)
+{
+    for(int i = 1; i + 1 < argc; i++) {
+        if(strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i] + 2, name) == 0)
+            return argv[i + 1];
+    }
+    return NULL;
+}
+
+/* Every argument after the command must be a known "--name value" pair. */
+static bool
+opts_ok(int argc, char **argv, const char *const *names)
+{
+    for(int i = 1; i < argc; i += 2) {
+        bool known = false;
+
+        if(strncmp(argv[i], "--", 2) != 0 || i + 1 >= argc)
+            return false;
+        for(size_t k = 0; names[k]; k++)
+            known = known || strcmp(argv[i] + 2, names[k]) == 0;
+        if(!known)
+            return false;
+    }
+    return true;
+}
+
+static bool
+parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if(!s || !*s || *s == '-')
+        return false;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if(errno || *end || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static void
+default_actor(char *out, size_t cap)
+{
+    struct passwd *pw = getpwuid(getuid());
+    const char *login = pw && pw->pw_name ? pw->pw_name : "unknown";
+    size_t n;
+
+    snprintf(out, cap, "offline:%s", login);
+    n = strlen(out);
+    for(size_t i = 0; i < n; i++) {
+        char ch = out[i];
+
+        if(!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+             strchr("._@:-", ch)))
+            out[i] = '_';
+    }
+}
+
+/* Read a passphrase file (first line, newline stripped) into guarded memory. */
+static sd_err
+read_pass(const char *path, char **out, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    char *p;
+    size_t got;
+
+    if(!f)
+        return errno == ENOENT ? SD_E_NOTFOUND : SD_E_IO;
+    p = sodium_malloc(4097);
+    if(!p) {
+        fclose(f);
+        return SD_E_NOMEM;
+    }
+    got = fread(p, 1, 4096, f);
+    fclose(f);
+    p[got] = 0;
+    got = strcspn(p, "\r\n");
+    p[got] = 0;
+    if(got == 0) {
+        sodium_free(p);
+        return SD_E_INVALID;
+    }
+    *out = p;
+    *n = got;
+    return SD_OK;
+}
+
+static int
+emit(const struct opts *o, json_t *j)
+{
+    if(o->json) {
+        char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+
+        if(s)
+            puts(s);
+        free(s);
+    } else {
+        const char *k;
+        json_t *v;
+
+        json_object_foreach(j, k, v) {
+            char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+            printf("%s: %s\n", k, s ? s : json_string_value(v));
+            free(s);
+        }
+    }
+    json_decref(j);
+    return 0;
+}
+
+static void
+iso_time(char *out, size_t cap, uint64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if(!t || !gmtime_r(&tt, &tm)) {
+        snprintf(out, cap, "%s", "");
+        return;
+    }
+    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static json_t *
+status_json(const struct sd_key_status *s)
+{
+    json_t *j = json_object(), *vers = json_array(), *retired = json_array();
+    char ts[32];
+
+    for(uint32_t v = 1; v <= s->info.kek_latest; v++) {
+        json_t *e;
+
+        if(!s->info.kek[v].present)
+            continue;
+        iso_time(ts, sizeof(ts), s->info.kek[v].created_at);
+        e = json_pack("{s:I, s:I, s:s, s:b, s:b}", "version", (json_int_t)v, "data_keys",
+                      (json_int_t)s->info.kek[v].data_keys, "created_at", ts, "retired",
+                      v < s->info.kek_min, "current", v == s->info.kek_latest);
+        json_array_append_new(vers, e);
+        if(v < s->info.kek_min)
+            json_array_append_new(retired, json_integer(v));
+    }
+    json_object_set_new(j, "kek_versions", vers);
+    json_object_set_new(j, "retired_versions", retired);
+    json_object_set_new(j, "current_version", json_integer(s->info.kek_latest));
+    json_object_set_new(j, "min_decryption_version", json_integer(s->info.kek_min));
+    json_object_set_new(j, "data_keys", json_integer((json_int_t)s->info.data_keys));
+    json_object_set_new(j, "data_keys_shredded", json_integer((json_int_t)s->info.shredded));
+    iso_time(ts, sizeof(ts), s->info.last_rotation);
+    json_object_set_new(j, "last_rotation", json_string(ts));
+    json_object_set_new(j, "rewrap_in_progress", json_boolean(s->rewrap_target != 0));
+    json_object_set_new(j, "blind_index_version", json_integer(s->info.bidx_version));
+    json_object_set_new(j, "audit_key_version", json_integer(s->info.audit_version));
+    json_object_set_new(j, "audit_key_fingerprint", json_string(s->audit_fingerprint));
+    return j;
+}
+
+/* ---- offline ---- */
+
+static int
+offline(const struct opts *o, int argc, char **argv)
+{
+    struct sd_desk_opts dopt = {.dir = o->data, .key_file = o->key_file};
+    struct sd_actor a = {o->actor, NULL, SD_ROLE_SYSTEM};
+    struct sd_desk *d = NULL;
+    const char *cmd = argv[0];
+    char *pass = NULL;
+    size_t plen = 0;
+    sd_err err;
+    int rc = 0;
+
+    if(o->pass_file) {
+        err = read_pass(o->pass_file, &pass, &plen);
+        if(err != SD_OK)
+            return fail(err, "passphrase file");
+        err = sd_keyops_desk_open_passphrase(&d, &dopt, pass, plen);
+        sodium_free(pass);
+        pass = NULL;
+    } else {
+        err = sd_desk_open(&d, &dopt);
+    }
+    if(err != SD_OK)
+        return fail(err, "open data dir");
+
+    if(strcmp(cmd, "status") == 0) {
+        struct sd_key_status *s = malloc(sizeof(*s));
+
+        if(argc != 1) {
+            rc = bad_usage("status takes no options");
+        } else if(!s) {
+            rc = fail(SD_E_NOMEM, "status");
+        } else if((err = sd_keyops_status(d, s)) != SD_OK) {
+            rc = fail(err, "status");
+        } else {
+            rc = emit(o, status_json(s));
+        }
+        free(s);
+    } else if(strcmp(cmd, "rotate") == 0) {
+        uint32_t v;
+
+        if(argc != 1)
+            rc = bad_usage("rotate takes no options");
+        else if((err = sd_keyops_rotate(d, &a, &v)) != SD_OK)
+            rc = fail(err, "rotate");
+        else
+            rc = emit(o, json_pack("{s:I}", "kek_version", (json_int_t)v));
+    } else if(strcmp(cmd, "rewrap") == 0) {
+        static const char *const names[] = {"batch", "max-batches", NULL};
+        struct sd_rewrap_progress p;
+        uint64_t batch = 256, maxb = 0;
+
+        if(!opts_ok(argc, argv, names) ||
+           (opt(argc, argv, "batch") &&
+            !parse_u64(opt(argc, argv, "batch"), SD_KEYS_REWRAP_MAX, &batch)) ||
+           batch == 0 ||
+           (opt(argc, argv, "max-batches") &&
+            !parse_u64(opt(argc, argv, "max-batches"), UINT32_MAX, &maxb))) {
+            rc = bad_usage("rewrap [--batch 1..10000] [--max-batches N]");
+        } else if((err = sd_keyops_rewrap(d, &a, (size_t)batch, maxb, &p)) != SD_OK) {
+            rc = fail(err, "rewrap");
+        } else {
+            rc = emit(o, json_pack("{s:I, s:I, s:I, s:b, s:b}", "kek_version",
+                                   (json_int_t)p.target, "rewrapped", (json_int_t)p.rewrapped,
+                                   "batches", (json_int_t)p.batches, "resumed", p.resumed,
+                                   "done", p.done));
+        }
+    } else if(strcmp(cmd, "retire") == 0) {
+        static const char *const names[] = {"below", NULL};
+        uint64_t below;
+
+        if(!opts_ok(argc, argv, names) ||
+           !parse_u64(opt(argc, argv, "below"), SD_MAX_KEK_VERSIONS, &below))
+            rc = bad_usage("retire --below VERSION");
+        else if((err = sd_keyops_retire(d, &a, (uint32_t)below)) != SD_OK)
+            rc = fail(err, "retire");
+        else
+            rc = emit(o, json_pack("{s:I}", "min_decryption_version", (json_int_t)below));
+    } else if(strcmp(cmd, "shred") == 0) {
+        static const char *const names[] = {"customer-uid", "reason", NULL};
+        struct sd_shred_result r;
+
+        if(!opts_ok(argc, argv, names) || !opt(argc, argv, "customer-uid") ||
+           !opt(argc, argv, "reason"))
+            rc = bad_usage("shred --customer-uid UID --reason TEXT");
+        else if((err = sd_keyops_shred(d, &a, opt(argc, argv, "customer-uid"),
+                                       opt(argc, argv, "reason"), &r)) != SD_OK)
+            rc = fail(err, "shred");
+        else
+            rc = emit(o, json_pack("{s:I, s:I, s:I, s:I}", "data_keys",
+                                   (json_int_t)r.data_keys, "tickets", (json_int_t)r.tickets,
+                                   "index_entries", (json_int_t)r.index_entries,
+                                   "pages_scrubbed", (json_int_t)r.pages_scrubbed));
+    } else if(strcmp(cmd, "remaster") == 0) {
+        static const char *const names[] = {"new-key-file", "passphrase-file", NULL};
+        const char *kf = opt(argc, argv, "new-key-file");
+        const char *pf = opt(argc, argv, "passphrase-file");
+        uint8_t m[SD_KEY_BYTES], salt[SD_PWHASH_SALT_BYTES];
+
+        if(!opts_ok(argc, argv, names) || !kf == !pf) {
+            rc = bad_usage("remaster --new-key-file F | --passphrase-file F");
+        } else {
+            if(kf) {
+                err = sd_master_key_file(m, kf, true); /* created 0600 when absent */
+            } else {
+                err = read_pass(pf, &pass, &plen);
+                if(err == SD_OK) {
+                    randombytes_buf(salt, sizeof(salt));
+                    err = sd_master_key_passphrase(m, pass, plen, salt);
+                }
+            }
+            if(err != SD_OK)
+                rc = fail(err, kf ? "new key file" : "passphrase");
+            else if((err = sd_keyops_remaster(d, &a, m, kf ? NULL : salt)) != SD_OK)
+                rc = fail(err, "remaster");
+            else
+                rc = emit(o, json_pack("{s:s}", "master", kf ? "key-file" : "passphrase"));
+            sodium_memzero(m, sizeof(m));
+        }
+    } else if(strcmp(cmd, "bidx-rotate") == 0) {
+        uint32_t v;
+        uint64_t n;
+
+        if(argc != 1)
+            rc = bad_usage("bidx-rotate takes no options");
+        else if((err = sd_keyops_bidx_rotate(d, &a, &v, &n)) != SD_OK)
+            rc = fail(err, "bidx-rotate");
+        else
+            rc = emit(o, json_pack("{s:I, s:I}", "blind_index_version", (json_int_t)v,
+                                   "reindexed", (json_int_t)n));
+    } else if(strcmp(cmd, "check") == 0) {
+        uint64_t n, bad;
+
+        if(argc != 1)
+            rc = bad_usage("check takes no options");
+        else if((err = sd_keyops_check(d, &a, &n, &bad)) != SD_OK)
+            rc = fail(err, "check");
+        else if(bad)
+            rc = (emit(o, json_pack("{s:I, s:I}", "tickets", (json_int_t)n, "bad",
+                                    (json_int_t)bad)),
+                  1);
+        else
+            rc = emit(o, json_pack("{s:I, s:I}", "tickets", (json_int_t)n, "bad", 0));
+    } else {
+        rc = bad_usage("unknown command");
+    }
+    if(pass)
+        sodium_free(pass);
+    sd_desk_close(d);
+    return rc;
+}
+
+/* ---- online: the Keys service ---- */
+
+struct reply {
+    const ProtobufCMessageDescriptor *desc;
+    ProtobufCMessage *msg;
+};
+
+static sd_err
+on_msg(void *ctx, const uint8_t *p, size_t n)
+{
+    struct reply *r = ctx;
+
+    if(r->msg)
+        return SD_E_INVALID;
+    r->msg = protobuf_c_message_unpack(r->desc, NULL, n, p);
+    return r->msg ? SD_OK : SD_E_INVALID;
+}
+
+static int
+call(const struct opts *o, const char *method, const ProtobufCMessage *req, struct reply *r)
+{
+    struct sd_grpc_client_opts co = {.target = o->server, .ca_file = o->ca,
+                                     .cert_file = o->cert, .key_file = o->cert_key};
+    struct sd_grpc_client *cl = NULL;
+    const char *md[3] = {NULL};
+    char auth[600], msg[256] = "";
+    size_t n = protobuf_c_message_get_packed_size(req);
+    uint8_t *buf = malloc(n ? n : 1);
+    int status = SD_GRPC_UNKNOWN, rc = 0;
+    sd_err err;
+
+    if(!buf)
+        return fail(SD_E_NOMEM, "request");
+    protobuf_c_message_pack(req, buf);
+    if(o->token) {
+        snprintf(auth, sizeof(auth), "Bearer %s", o->token);
+        md[0] = "authorization";
+        md[1] = auth;
+    }
+    err = sd_grpc_client_connect(&cl, &co);
+    if(err != SD_OK) {
+        fprintf(stderr, "UNAVAILABLE: cannot reach %s over TLS: %s\n", o->server,
+                sd_err_str(err));
+        rc = 1;
+    } else {
+        err = sd_grpc_client_call(cl, method, md, buf, n, on_msg, r, &status, msg,
+                                  sizeof(msg));
+        if(err != SD_OK) {
+            fprintf(stderr, "UNAVAILABLE: call failed: %s\n", sd_err_str(err));
+            rc = 1;
+        } else if(status != SD_GRPC_OK || !r->msg) {
+            fprintf(stderr, "%s: %s\n", sd_grpc_status_name(status), msg);
+            rc = 1;
+        }
+    }
+    sd_grpc_client_close(cl);
+    free(buf);
+    return rc;
+}
+
+static int
+online(const struct opts *o, int argc, char **argv)
+{
+    struct reply r = {0};
+    int rc;
+
+    if(strcmp(argv[0], "status") == 0 && argc == 1) {
+        Sealdesk__V1__KeyStatusRequest q = SEALDESK__V1__KEY_STATUS_REQUEST__INIT;
+        Sealdesk__V1__KeyStatus *s;
+        json_t *j, *vers;
+
+        r.desc = &sealdesk__v1__key_status__descriptor;
+        rc = call(o, "/sealdesk.v1.Keys/Status", &q.base, &r);
+        if(rc)
+            goto out;
+        s = (Sealdesk__V1__KeyStatus *)r.msg;
+        vers = json_array();
+        for(size_t i = 0; i < s->n_versions; i++)
+            json_array_append_new(vers, json_pack("{s:I, s:I, s:s, s:b}", "version",
+                                                  (json_int_t)s->versions[i]->version,
+                                                  "data_keys",
+                                                  (json_int_t)s->versions[i]->data_keys,
+                                                  "created_at", s->versions[i]->created_at,
+                                                  "retired", s->versions[i]->retired));
+        j = json_pack("{s:o, s:I, s:I, s:I, s:I, s:s, s:s}", "kek_versions", vers,
+                      "current_version", (json_int_t)s->current_version,
+                      "min_decryption_version", (json_int_t)s->min_decryption_version,
+                      "data_keys", (json_int_t)s->data_keys, "data_keys_shredded",
+                      (json_int_t)s->data_keys_shredded, "last_rotation", s->last_rotation,
+                      "audit_key_fingerprint", s->audit_key_fingerprint);
+        rc = emit(o, j);
+    } else if(strcmp(argv[0], "shred") == 0) {
+        static const char *const names[] = {"customer-uid", "reason", NULL};
+        Sealdesk__V1__ShredRequest q = SEALDESK__V1__SHRED_REQUEST__INIT;
+        Sealdesk__V1__ShredResult *s;
+
+        if(!opts_ok(argc, argv, names) || !opt(argc, argv, "customer-uid") ||
+           !opt(argc, argv, "reason"))
+            return bad_usage("shred --customer-uid UID --reason TEXT");
+        q.customer_uid = (char *)opt(argc, argv, "customer-uid");
+        q.reason = (char *)opt(argc, argv, "reason");
+        r.desc = &sealdesk__v1__shred_result__descriptor;
+        rc = call(o, "/sealdesk.v1.Keys/Shred", &q.base, &r);
+        if(rc)
+            goto out;
+        s = (Sealdesk__V1__ShredResult *)r.msg;
+        rc = emit(o, json_pack("{s:I, s:I, s:I}", "data_keys", (json_int_t)s->data_keys,
+                               "tickets", (json_int_t)s->tickets, "index_entries",
+                               (json_int_t)s->index_entries));
+    } else {
+        return bad_usage("online mode supports: status, shred (other commands need --data)");
+    }
+out:
+    if(r.msg)
+        protobuf_c_message_free_unpacked(r.msg, NULL);
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct opts o = {0};
+    struct rlimit nocore = {0, 0};
+    char actor[SD_MAX_AGENT + 1];
+    int i = 1;
+
+    /* Key material passes through this process: no core dumps, no ptrace by others. */
+    setrlimit(RLIMIT_CORE, &nocore);
+    prctl(PR_SET_DUMPABLE, 0);
+    if(sd_crypto_init() != SD_OK) {
+        fprintf(stderr, "INTERNAL: libsodium failed to initialise\n");
+        return 1;
+    }
+    o.data = getenv("SEALDESK_DATA");
+    o.key_file = getenv("SEALDESK_KEY_FILE");
+    o.server = getenv("SEALDESK_SERVER");
+    o.ca = getenv("SEALDESK_CA");
+    o.token = getenv("SEALDESK_TOKEN");
+    for(; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        const char *a = argv[i];
+        const char **slot = NULL;
+
+        if(strcmp(a, "--help") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if(strcmp(a, "--json") == 0) {
+            o.json = true;
+            continue;
+        }
+        if(strcmp(a, "--data") == 0)
+            slot = &o.data;
+        else if(strcmp(a, "--key-file") == 0)
+            slot = &o.key_file;
+        else if(strcmp(a, "--passphrase-file") == 0)
+            slot = &o.pass_file;
+        else if(strcmp(a, "--actor") == 0)
+            slot = &o.actor;
+        else if(strcmp(a, "--server") == 0)
+            slot = &o.server;
+        else if(strcmp(a, "--ca") == 0)
+            slot = &o.ca;
+        else if(strcmp(a, "--cert") == 0)
+            slot = &o.cert;
+        else if(strcmp(a, "--cert-key") == 0)
+            slot = &o.cert_key;
+        else if(strcmp(a, "--token") == 0)
+            slot = &o.token;
+        if(!slot || i + 1 >= argc)
+            return bad_usage("unknown global option or missing value");
+        *slot = argv[++i];
+    }
+    if(i >= argc)
+        return bad_usage(NULL);
+    /* `status --json` reads naturally: accept --json after the command too. */
+    for(int k = i + 1; k < argc; k++) {
+        if(strcmp(argv[k], "--json") == 0) {
+            o.json = true;
+            memmove(&argv[k], &argv[k + 1], (size_t)(argc - k - 1) * sizeof(*argv));
+            argc--;
+            k--;
+        }
+    }
+    if(!o.actor) {
+        default_actor(actor, sizeof(actor));
+        o.actor = actor;
+    }
+    if(o.data)
+        return offline(&o, argc - i, argv + i);
+    if(o.server)
+        return online(&o, argc - i, argv + i);
+    return bad_usage("--data DIR (offline) or --server HOST:PORT (online) is required");
+}
