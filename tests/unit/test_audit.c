@@ -316,6 +316,150 @@ test_store_copy_verifies_and_detects_an_edited_entry(void **state)
     sd_store_close(s);
 }
 
+/* A writable copy of the fixture's store in <dir>/<name>. */
+static struct sd_store *
+copy_store(struct fixture *f, const char *name)
+{
+    struct sd_store *s;
+    char copy[160];
+
+    snprintf(copy, sizeof(copy), "%s/%s", f->dir, name);
+    assert_int_equal(mkdir(copy, 0700), 0);
+    assert_int_equal(sd_store_copy(f->d->store, copy), SD_OK);
+    assert_int_equal(sd_store_open(&s, copy, 0, 0), SD_OK);
+    return s;
+}
+
+static void
+entry_key(uint8_t k[8], uint64_t i)
+{
+    sd_put_u64be(k, i);
+}
+
+static sd_err
+verify_copy(struct sd_store *s, struct sd_audit_verifier *v, const struct sd_checkpoint *tr)
+{
+    memset(v, 0, sizeof(*v));
+    return sd_audit_verify_store(v, s, NULL, tr);
+}
+
+static void
+test_store_copy_each_tampering_names_the_first_bad_index(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_audit_verifier v;
+    struct sd_checkpoint trusted;
+    struct sd_store *s;
+    struct sd_txn *t;
+    struct sd_val a, b;
+    uint8_t k1[8], k2[8], *ba, *bb;
+    char path[128];
+    uint64_t n;
+
+    make_log(f, path, sizeof(path), &n);
+    assert_int_equal(sd_txn_begin(f->d->store, false, &t), SD_OK);
+    assert_int_equal(sd_audit_latest_checkpoint(t, &trusted), SD_OK);
+    sd_txn_abort(t);
+
+    /* delete entry 7 */
+    s = copy_store(f, "del");
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    entry_key(k1, 7);
+    assert_int_equal(sd_txn_del(t, SD_DB_AUDIT, k1, 8, NULL, 0), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    assert_int_equal(verify_copy(s, &v, NULL), SD_E_CRYPTO);
+    assert_int_equal(v.first_bad, 7);
+    sd_store_close(s);
+
+    /* swap entries 12 and 13 */
+    s = copy_store(f, "swap");
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    entry_key(k1, 12);
+    entry_key(k2, 13);
+    assert_int_equal(sd_txn_get(t, SD_DB_AUDIT, k1, 8, &a), SD_OK);
+    assert_int_equal(sd_txn_get(t, SD_DB_AUDIT, k2, 8, &b), SD_OK);
+    ba = malloc(a.n);
+    bb = malloc(b.n);
+    memcpy(ba, a.p, a.n);
+    memcpy(bb, b.p, b.n);
+    assert_int_equal(sd_txn_put(t, SD_DB_AUDIT, k1, 8, bb, b.n), SD_OK);
+    assert_int_equal(sd_txn_put(t, SD_DB_AUDIT, k2, 8, ba, a.n), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    free(ba);
+    free(bb);
+    assert_int_equal(verify_copy(s, &v, NULL), SD_E_CRYPTO);
+    assert_int_equal(v.first_bad, 12);
+    sd_store_close(s);
+
+    /* append a forged entry after the last one (a copy of it, renumbered) */
+    s = copy_store(f, "forge");
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    entry_key(k1, n - 1);
+    entry_key(k2, n);
+    assert_int_equal(sd_txn_get(t, SD_DB_AUDIT, k1, 8, &a), SD_OK);
+    {
+        Sealdesk__V1__AuditEntry *e = sealdesk__v1__audit_entry__unpack(NULL, a.n, a.p);
+        uint8_t lh[32], *orig, buf[1024];
+        size_t len;
+
+        assert_non_null(e);
+        sd_merkle_leaf_hash(lh, a.p, a.n);
+        orig = e->prev_hash.data;
+        e->prev_hash.data = lh;
+        e->index = n;
+        len = sealdesk__v1__audit_entry__pack(e, buf);
+        e->prev_hash.data = orig;
+        sealdesk__v1__audit_entry__free_unpacked(e, NULL);
+        assert_int_equal(sd_txn_put(t, SD_DB_AUDIT, k2, 8, buf, len), SD_OK);
+    }
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    assert_int_equal(verify_copy(s, &v, NULL), SD_E_CRYPTO);
+    assert_int_equal(v.first_bad, n);
+    sd_store_close(s);
+
+    /* truncate: drop the last 5 entries, every checkpoint past them, and fix the counters so
+     * the copy is self-consistent; only the trusted checkpoint can tell */
+    s = copy_store(f, "trunc");
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    for(uint64_t i = n - 5; i < n; i++) {
+        entry_key(k1, i);
+        assert_int_equal(sd_txn_del(t, SD_DB_AUDIT, k1, 8, NULL, 0), SD_OK);
+    }
+    for(uint64_t sz = n - 4; sz <= n; sz++) {
+        entry_key(k1, sz);
+        (void)sd_txn_del(t, SD_DB_CHECKPOINTS, k1, 8, NULL, 0);
+    }
+    entry_key(k1, n - 6);
+    assert_int_equal(sd_txn_get(t, SD_DB_AUDIT, k1, 8, &a), SD_OK);
+    {
+        uint8_t lh[32];
+
+        sd_merkle_leaf_hash(lh, a.p, a.n);
+        assert_int_equal(sd_meta_put(t, "audit_last_hash", lh, 32), SD_OK);
+    }
+    assert_int_equal(sd_meta_put_u64(t, "audit_size", n - 5), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    assert_int_equal(verify_copy(s, &v, &trusted), SD_E_CRYPTO);
+    assert_int_equal(v.first_bad, n - 5);
+    sd_store_close(s);
+
+    /* replace a checkpoint signature */
+    s = copy_store(f, "sig");
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    entry_key(k1, trusted.size);
+    assert_int_equal(sd_txn_get(t, SD_DB_CHECKPOINTS, k1, 8, &a), SD_OK);
+    ba = malloc(a.n);
+    memcpy(ba, a.p, a.n);
+    ba[a.n - 40] ^= 0x55; /* inside the signature (the public key is the last 34 bytes) */
+    assert_int_equal(sd_txn_put(t, SD_DB_CHECKPOINTS, k1, 8, ba, a.n), SD_OK);
+    free(ba);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    assert_int_equal(verify_copy(s, &v, NULL), SD_E_CRYPTO);
+    assert_int_equal(v.first_bad, trusted.size - 1);
+    assert_non_null(strstr(v.reason, "checkpoint"));
+    sd_store_close(s);
+}
+
 int
 main(void)
 {
@@ -325,6 +469,7 @@ main(void)
         T(test_each_tampering_names_the_first_bad_index),
         T(test_truncation_below_trusted_checkpoint_is_detected),
         T(test_store_copy_verifies_and_detects_an_edited_entry),
+        T(test_store_copy_each_tampering_names_the_first_bad_index),
 #undef T
     };
 
