@@ -291,7 +291,8 @@ worker_main(void *arg)
     uint64_t drain_end;
 
     if(sd_grpc_client_connect_why(&c, &co, why, sizeof(why)) != SD_OK) {
-        snprintf(w->first_fail, sizeof(w->first_fail), "connect: %s", why);
+        /* Truncating a long reason is fine here: it is only shown. */
+        snprintf(w->first_fail, sizeof(w->first_fail), "connect: %.140s", why);
         w->setup_rc = 1;
         return NULL;
     }
