@@ -97,6 +97,12 @@ wait "$SRV" 2>/dev/null || true
 D2="$D"
 killed=0
 resumed=0
+# Enough data keys that a `rewrap --batch 1` outlasts its start-up, so kills land mid-run.
+"$SD_BIN/../tests/crash_writer" "$D2" unique &
+cw=$!
+sleep 3
+kill -KILL "$cw"
+wait "$cw" 2>/dev/null || true
 # Time one whole `rewrap --batch 1` (start-up + one txn per key) so kills land in its work.
 "$SEALKEY" --data "$D2" rotate >/dev/null
 t0=$(date +%s%N)
