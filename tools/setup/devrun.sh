@@ -16,7 +16,7 @@ if [ ! -f "$DEV/data/data.mdb" ]; then
   echo "devrun: created $DEV/data (master key $DEV/master.key)"
 fi
 if [ ! -f "$DEV/certs/server.pem" ]; then
-  bash "$ROOT/tools/setup/gen_certs.sh" "$DEV/certs"
+  bash "$ROOT/tests/integration/gen_certs.sh" "$DEV/certs" >/dev/null
   echo "devrun: generated a dev CA and server certificate in $DEV/certs"
 fi
 cat > "$DEV/env" <<ENV
@@ -29,6 +29,8 @@ ENV
 cat <<MSG
 devrun: wrote $DEV/env. In another terminal:
   . var/dev/env
+  $BUILD/tools/sealctl --offline --json user add --name alice --role agent,supervisor
+  export SEALDESK_TOKEN=\$($BUILD/tools/sealctl login --name alice --password PW --totp CODE)
   $BUILD/tools/sealctl --json ticket create --channel chat --subject hi --body 'deposit not credited'
   $BUILD/tools/sealctl --json queue claim --agent alice
   $BUILD/tools/sealctl --json ticket status 1 --to resolved
