@@ -50,14 +50,28 @@ struct sd_checkpoint {
     uint8_t root[32];
     uint8_t pk[SD_SIG_PK_BYTES];
     uint8_t sig[SD_SIG_BYTES];
+    bool has_next;                    /* a key hand-off: signed by the old key, names the new */
+    uint8_t next_pk[SD_SIG_PK_BYTES]; /* valid when has_next */
 };
 
-/* Sign and store a checkpoint of the current tree now. */
+/* Sign and store a checkpoint of the current tree now, with the store's current audit key
+ * (sd_keys_audit_sync runs first, in t). A key hand-off checkpoint of the same size is kept,
+ * not replaced: then *out gets that one. */
 sd_err sd_audit_checkpoint(struct sd_txn *t, const struct sd_keyring *kr,
                            struct sd_checkpoint *out);
+/* Rotate the audit signing key in write txn t: make version k+1, append entry r (target
+ * defaults to "audit_key:v<k+1>", digest to SHA-256 of the new public key), write a hand-off
+ * checkpoint of the tree including that entry, signed by the OLD key, whose note carries the new
+ * public key, then store the new key as current (old secret erased, public half kept). Every
+ * later checkpoint, in any process, is signed by the new key. *handoff (may be NULL) gets the
+ * hand-off checkpoint. SD_E_LIMIT past SD_MAX_AUDIT_KEY_VERSIONS. */
+sd_err sd_audit_key_rotate(struct sd_txn *t, const struct sd_keyring *kr,
+                           const struct sd_audit_rec *r, uint32_t *version,
+                           struct sd_checkpoint *handoff);
 /* Latest stored checkpoint (SD_E_NOTFOUND if none). */
 sd_err sd_audit_latest_checkpoint(struct sd_txn *t, struct sd_checkpoint *out);
-/* The exact bytes a checkpoint signature covers (a text note; see checkpoint.c). */
+/* The exact bytes a checkpoint signature covers (a text note; see checkpoint.c). A checkpoint
+ * without has_next gives the same bytes as before key rotation existed. */
 sd_err sd_checkpoint_note(struct sd_buf *out, const struct sd_checkpoint *cp);
 /* SD_OK when cp's signature verifies under pk (cp->pk is ignored), else SD_E_CRYPTO. */
 sd_err sd_checkpoint_verify(const struct sd_checkpoint *cp, const uint8_t pk[SD_SIG_PK_BYTES]);
@@ -71,7 +85,9 @@ sd_err sd_checkpoint_verify(const struct sd_checkpoint *cp, const uint8_t pk[SD_
  *   2 ENTRY      AuditEntry bytes exactly as stored (the Merkle leaf is over these bytes)
  *   3 CHECKPOINT Checkpoint bytes as stored, placed right after the entry that completes it
  *   4 END        u64 number of entries in the file
- * Entries [from, size) and every checkpoint with tree size in (from, size] are included. */
+ * Entries [from, size) and every checkpoint with tree size in (from, size] are included. The
+ * header key is the audit key in effect at `from` (the one that signs the first checkpoint
+ * above it); hand-off checkpoints in the file lead the verifier to each later key. */
 #define SD_AUDIT_MAGIC "SDAUDIT1"
 #define SD_AUDIT_REC_MAX (64 * 1024)
 enum { SD_AREC_HEADER = 1, SD_AREC_ENTRY = 2, SD_AREC_CHECKPOINT = 3, SD_AREC_END = 4 };
@@ -81,10 +97,17 @@ enum { SD_AREC_HEADER = 1, SD_AREC_ENTRY = 2, SD_AREC_CHECKPOINT = 3, SD_AREC_EN
 sd_err sd_audit_export(struct sd_txn *t, FILE *f, uint64_t from, uint64_t *n_written);
 
 /* Streaming verifier: feed entries and checkpoints in log order; it never needs a key other
- * than the audit public key. */
+ * than the trusted first audit public key. A checkpoint that verifies under the current key
+ * and carries next_pk moves the current key to next_pk for the checkpoints after it. */
 struct sd_audit_verifier {
-    uint8_t pk[SD_SIG_PK_BYTES];
+    uint8_t pk[SD_SIG_PK_BYTES];  /* current key */
+    /* the key chain followed: keys[0] the starting key, keys[n_keys - 1] == pk */
+    uint8_t keys[SD_MAX_AUDIT_KEY_VERSIONS][SD_SIG_PK_BYTES];
+    uint64_t key_from[SD_MAX_AUDIT_KEY_VERSIONS]; /* hand-off tree size (0 for keys[0]) */
+    size_t n_keys;
     bool have_trusted;
+    bool trusted_unsigned;        /* trusted not (yet) verified: checked at its size */
+    bool trusted_denied;          /* trusted is not signed by the key in effect at its size */
     struct sd_checkpoint trusted; /* earlier checkpoint known good (optional) */
     /* state */
     uint64_t next;                /* index expected next */
@@ -116,10 +139,13 @@ void sd_audit_verify_checkpoint(struct sd_audit_verifier *v, const uint8_t *p, s
 /* Finish: SD_OK when everything checked out (v->root, v->next = entries), else SD_E_CRYPTO
  * with v->first_bad and v->reason set. */
 sd_err sd_audit_verify_finish(struct sd_audit_verifier *v);
-/* Parse and verify an export file as a whole. pk may be NULL (use the file's key). */
+/* Parse and verify an export file as a whole. pk may be NULL (use the file's key); else it
+ * must be the file's header key. SD_E_DENIED: `trusted` is not signed by the key chain. */
 sd_err sd_audit_verify_file(struct sd_audit_verifier *v, FILE *f, const uint8_t *pk,
                             const struct sd_checkpoint *trusted);
-/* Verify the audit tables of a store opened read-only (a copy of a data dir). */
+/* Verify the audit tables of a store opened read-only (a copy of a data dir), starting with
+ * the store's first audit key (pk, if given, must be it) and checking that the hand-offs end
+ * at its current key. */
 sd_err sd_audit_verify_store(struct sd_audit_verifier *v, struct sd_store *s, const uint8_t *pk,
                              const struct sd_checkpoint *trusted);
 /* Decode a stored Checkpoint record. */

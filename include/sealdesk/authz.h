@@ -112,6 +112,7 @@ enum sd_op {
     SD_OP_REMEDY_READ, SD_OP_REMEDY_EXECUTE, SD_OP_FREEZE, SD_OP_USER_ADMIN, SD_OP_KEY_ADMIN,
     SD_OP_SESSION, /* logout, whoami: any authenticated user */
     SD_OP_KB_READ, SD_OP_KB_EDIT, SD_OP_ROUTING, SD_OP_INCIDENT, SD_OP_INCIDENT_LINK,
+    SD_OP_KEY_AUDIT_ROTATE, /* Keys/RotateAuditKey: security_admin */
     SD_OP_COUNT
 };
 const char *sd_op_name(enum sd_op op);

@@ -24,6 +24,7 @@
 #define SD_SIG_BYTES 64
 #define SD_SIG_PK_BYTES 32
 #define SD_MAX_KEK_VERSIONS 1024
+#define SD_MAX_AUDIT_KEY_VERSIONS 256 /* audit signing key rotations a store and verifier follow */
 
 /* Call once per process before anything else (wraps sodium_init). SD_E_CRYPTO on failure. */
 sd_err sd_crypto_init(void);
@@ -87,6 +88,21 @@ sd_err sd_keyring_ikey_rewrap_master(const struct sd_keyring *kr, enum sd_instan
 sd_err sd_keyring_ikey_rotate(struct sd_keyring *kr, enum sd_instance_key kind,
                               uint32_t version, struct sd_buf *wrapped,
                               uint8_t pk[SD_SIG_PK_BYTES]);
+/* Audit signing key rotation (driven by sd_audit_key_rotate, which signs the hand-off).
+ * _sign_new makes a fresh Ed25519 key version `version`: its seed, wrapped under the master
+ * key, is appended to `wrapped` and its public key goes to pk. The keyring is NOT changed, so
+ * the current key can still sign the hand-off checkpoint. Thread-safe. */
+sd_err sd_keyring_sign_new(const struct sd_keyring *kr, uint32_t version, struct sd_buf *wrapped,
+                           uint8_t pk[SD_SIG_PK_BYTES]);
+/* Make stored signing key `version` (wrapped as _sign_new made it) the one sd_sig_sign uses.
+ * The previous key is wiped once no signature with it is in progress. SD_E_CRYPTO if it does
+ * not unwrap or its public key is not `pk`. Thread-safe against concurrent sd_sig_sign: the
+ * keyring stays logically const (its signing key caches the store's current one; see
+ * sd_keys_audit_sync). */
+sd_err sd_keyring_sign_adopt(const struct sd_keyring *kr, uint32_t version,
+                             const uint8_t *wrapped, size_t n, const uint8_t pk[SD_SIG_PK_BYTES]);
+/* Version of the loaded signing key (0: none). Thread-safe. */
+uint32_t sd_keyring_sign_version(const struct sd_keyring *kr);
 /* Derive a master key from a passphrase with Argon2id (crypto_pwhash, moderate limits) and a
  * 16-byte salt. SD_E_NOMEM if the KDF cannot get its memory. out must be wiped by the caller. */
 #define SD_PWHASH_SALT_BYTES 16
@@ -132,7 +148,10 @@ sd_err sd_bidx(const struct sd_keyring *kr, enum sd_bidx_kind kind, const char *
 /* Ed25519 over msg with the audit signing key. */
 sd_err sd_sig_sign(const struct sd_keyring *kr, uint8_t sig[SD_SIG_BYTES], const uint8_t *msg,
                    size_t n);
+/* Public key of the loaded signing key; SD_E_PRECONDITION if none. Thread-safe. */
 sd_err sd_sig_public_key(const struct sd_keyring *kr, uint8_t pk[SD_SIG_PK_BYTES]);
+/* Fingerprint of an audit public key: lower-case hex SHA-256 (64 digits and a NUL). */
+void sd_sig_fingerprint(char out[65], const uint8_t pk[SD_SIG_PK_BYTES]);
 /* Verify with a given public key (no keyring needed): SD_OK or SD_E_CRYPTO. */
 sd_err sd_sig_verify(const uint8_t pk[SD_SIG_PK_BYTES], const uint8_t sig[SD_SIG_BYTES],
                      const uint8_t *msg, size_t n);

@@ -19,6 +19,7 @@
 #define SD_MAX_SUBJECT 1024
 #define SD_MAX_BODY (64 * 1024)
 #define SD_MAX_COMMENT (64 * 1024)
+#define SD_MAX_SUGGESTED 3 /* articles suggested on intake */
 #define SD_MAX_NAME_FIELD 256
 #define SD_MAX_EMAIL 254
 #define SD_MAX_PHONE 32
@@ -50,7 +51,7 @@ enum sd_field {
 
 enum sd_event_kind {
     SD_EV_CREATED = 1, SD_EV_TRIAGED, SD_EV_REDACTED, SD_EV_CLAIMED, SD_EV_ASSIGNED,
-    SD_EV_STATUS, SD_EV_COMMENT, SD_EV_RATED, SD_EV_REOPENED, SD_EV_COUNT
+    SD_EV_STATUS, SD_EV_COMMENT, SD_EV_RATED, SD_EV_REOPENED, SD_EV_SUGGESTED, SD_EV_COUNT
 };
 
 const char *sd_channel_name(enum sd_channel c);
@@ -62,6 +63,8 @@ const char *sd_field_name(enum sd_field f);
 const char *sd_event_kind_name(enum sd_event_kind k);
 /* "P1".."P4" (or "1".."4") -> 1..4. */
 sd_err sd_priority_parse(int *out, const char *s);
+/* 1..4 -> "P1".."P4"; anything else "unknown". */
+const char *sd_priority_name(int p);
 
 struct sd_desk;
 
@@ -80,6 +83,9 @@ sd_err sd_desk_init(const struct sd_desk_opts *o);
  * SD_E_PRECONDITION: newer schema. Free with sd_desk_close. */
 sd_err sd_desk_open(struct sd_desk **out, const struct sd_desk_opts *o);
 void sd_desk_close(struct sd_desk *d);
+/* The desk's store (for read txns of tools and metrics, and group-commit batches); owned by
+ * the desk, valid until sd_desk_close. */
+struct sd_store *sd_desk_store(struct sd_desk *d);
 
 /* Who is acting, for audit entries, timeline and object-level checks. name must be a valid
  * agent name; roles is a set of enum sd_role (authz.h): SD_ROLE_SYSTEM for the local operator.
@@ -126,6 +132,9 @@ struct sd_ticket {
     unsigned reopen_count;
     size_t n_signals;
     char signals[SD_TRIAGE_MAX_SIGNALS][48];
+    char lang[8];             /* detected language of subject and body ("" = unknown) */
+    size_t n_suggested;       /* knowledge base articles suggested on intake, best first */
+    uint64_t suggested[SD_MAX_SUGGESTED];
     /* PII, filled by sd_ticket_get only: masked or clear text, NUL-terminated. */
     bool has[SD_F_COUNT];
     struct sd_buf field[SD_F_COUNT];
@@ -181,6 +190,12 @@ sd_err sd_ticket_assign(struct sd_desk *d, const struct sd_actor *a, uint64_t id
  * SD_E_PRECONDITION on an archived ticket. */
 sd_err sd_ticket_comment(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
                          const char *body, bool internal, struct sd_ticket *out);
+/* Post knowledge base article `article` as a public reply: the translation in the ticket's
+ * language where one is published, else the article itself. Counts one use of the article
+ * posted; the timeline event names it ("public article=K"). SD_E_NOTFOUND no such ticket or
+ * article, SD_E_PRECONDITION article not published or ticket archived. */
+sd_err sd_ticket_comment_article(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
+                                 uint64_t article, struct sd_ticket *out);
 /* CSAT 1..5, once, only when resolved or archived. */
 sd_err sd_ticket_rate(struct sd_desk *d, const struct sd_actor *a, uint64_t id, unsigned csat,
                       struct sd_ticket *out);
@@ -210,6 +225,33 @@ struct sd_stats {
     uint64_t redacted;
 };
 sd_err sd_stats(struct sd_desk *d, uint64_t now, struct sd_stats *out);
+
+/* Daily intake: tickets created per UTC day, by category and channel. */
+#define SD_STATS_MAX_DAYS 3700 /* rows of one sd_stats_by_day answer (ten years) */
+struct sd_day_stats {
+    uint64_t day;                       /* Unix time of the day's 00:00 UTC */
+    uint64_t total;
+    uint64_t by_category[SD_CAT_COUNT];
+    uint64_t by_channel[SD_CH_COUNT];
+};
+/* Intake per day over tickets created in [from, to) (to == 0: no upper bound), oldest day
+ * first; days without tickets are left out. *out is malloc'ed (free(); NULL when *n is 0).
+ * SD_E_LIMIT more than SD_STATS_MAX_DAYS days (narrow the range). Read-only, metadata only. */
+sd_err sd_stats_by_day(struct sd_desk *d, uint64_t from, uint64_t to,
+                       struct sd_day_stats **out, size_t *n);
+
+/* The counter groups of sd_stats as (name, value) pairs, for output without a table of names
+ * per caller. */
+enum sd_stats_group { SD_SG_STATUS, SD_SG_CATEGORY, SD_SG_PRIORITY, SD_SG_CHANNEL, SD_SG_COUNT };
+#define SD_STATS_GROUP_MAX 8 /* counters in the largest group */
+struct sd_count {
+    const char *name;       /* static string */
+    uint64_t value;
+};
+/* "by_status", "by_category", "by_priority", "by_channel". */
+const char *sd_stats_group_key(enum sd_stats_group g);
+/* Fill out (room for SD_STATS_GROUP_MAX) with group g of s in enum order; returns how many. */
+size_t sd_stats_group(const struct sd_stats *s, enum sd_stats_group g, struct sd_count *out);
 
 /* Triage rules for data dir `dir`: <dir>/triage.rules when present, else the built-in
  * default (also when dir is NULL). Caller frees with sd_triage_rules_free. */

@@ -22,6 +22,18 @@
 sd_err sd_keyops_desk_open_passphrase(struct sd_desk **out, const struct sd_desk_opts *o,
                                       const char *pass, size_t n);
 
+#define SD_PASSPHRASE_MAX 4096
+/* Read a passphrase file: its first line, newline stripped, 1..SD_PASSPHRASE_MAX bytes, into
+ * guarded memory (sodium_malloc) that the caller frees with sd_keyops_passphrase_free. The
+ * file must be a regular file that group and other cannot read (SD_E_DENIED), like the master
+ * key file. SD_E_NOTFOUND, SD_E_IO, SD_E_INVALID (empty), SD_E_LIMIT (longer line). */
+sd_err sd_keyops_passphrase_read(const char *path, char **out, size_t *n);
+/* Wipe and free a passphrase from sd_keyops_passphrase_read; NULL is a no-op. */
+void sd_keyops_passphrase_free(char *p);
+/* sd_keyops_desk_open_passphrase with the passphrase read from file `path` (wiped after). */
+sd_err sd_keyops_desk_open_passphrase_file(struct sd_desk **out, const struct sd_desk_opts *o,
+                                           const char *path);
+
 /* New KEK version (latest + 1); new data keys use it at once; older data keys stay readable.
  * Audited "key.rotate". */
 sd_err sd_keyops_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *version);
@@ -49,7 +61,9 @@ struct sd_key_status {
     struct sd_keys_info info;
     uint32_t rewrap_target;   /* 0: no rewrap run in progress */
     uint64_t rewrap_next;
-    char audit_fingerprint[65]; /* hex SHA-256 of the audit public key */
+    char audit_fingerprint[65]; /* hex SHA-256 of the current audit public key */
+    size_t n_audit_keys;        /* the audit key chain, oldest first; the last is current */
+    struct sd_audit_key audit_keys[SD_MAX_AUDIT_KEY_VERSIONS];
 };
 /* Snapshot for `sealkey status` (read txn, not audited: no key or PII leaves). out is large
  * (about 25 KiB): allocate it on the heap. */
@@ -82,6 +96,21 @@ sd_err sd_keyops_remaster(struct sd_desk *d, const struct sd_actor *a,
  * server stopped. *reindexed: tickets indexed. Audited "key.bidx_rotate". */
 sd_err sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *version,
                              uint64_t *reindexed);
+
+struct sd_audit_rotation {
+    uint32_t version;         /* the new audit key's version */
+    uint64_t handoff_size;    /* tree size of the hand-off checkpoint (signed by the old key) */
+    uint8_t pk[SD_SIG_PK_BYTES];
+    char fingerprint[65];     /* hex SHA-256 of pk */
+};
+/* New audit signing key (Ed25519, version k+1) in one write txn: audit entry
+ * "key.audit_rotate" (target "audit_key:v<k+1>", digest = the new key's fingerprint, reason
+ * optional, <= SD_MAX_REASON), then a hand-off checkpoint signed by the old key that names the
+ * new public key; the old secret is erased. Safe next to a running server: it signs its next
+ * checkpoint with the new key (sd_keys_audit_sync). SD_E_LIMIT past
+ * SD_MAX_AUDIT_KEY_VERSIONS. */
+sd_err sd_keyops_audit_rotate(struct sd_desk *d, const struct sd_actor *a, const char *reason,
+                              struct sd_audit_rotation *out);
 
 /* Check that every stored data key unwraps and every sealed ticket field opens (no plaintext
  * leaves). *bad counts failures other than shredded keys. Audited "key.check". */

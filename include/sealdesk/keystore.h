@@ -7,7 +7,12 @@
 #include "sealdesk/crypto.h"
 #include "sealdesk/store.h"
 
-enum sd_key_kind { SD_KK_KEK = 1, SD_KK_BIDX = 2, SD_KK_AUDIT_SIGN = 3, SD_KK_DATA = 4 };
+/* SD_KK_AUDIT_PUB: the public half of a retired audit signing key (no secret; the record's
+ * `wrapped` is empty), kept so status and verifiers can list the key chain. It sorts after the
+ * data keys, where sd_keys_load and the remaster/rewrap scans never look. */
+enum sd_key_kind {
+    SD_KK_KEK = 1, SD_KK_BIDX = 2, SD_KK_AUDIT_SIGN = 3, SD_KK_DATA = 4, SD_KK_AUDIT_PUB = 5
+};
 
 /* At init: create KEK v1, blind-index key v1, audit signing key v1 in kr and store them
  * wrapped; the audit public key is also stored in meta "audit_pk" (readable without keys).
@@ -24,8 +29,41 @@ sd_err sd_keys_customer_dkey(struct sd_txn *t, const struct sd_keyring *kr,
 sd_err sd_keys_dkey_open(struct sd_txn *t, const struct sd_keyring *kr, uint64_t id,
                          struct sd_dkey **dk);
 
-/* The audit public key from meta (no keyring needed). */
+/* The current audit public key from meta (no keyring needed). */
 sd_err sd_keys_audit_pk(struct sd_txn *t, uint8_t pk[SD_SIG_PK_BYTES]);
+
+/* ---- audit signing key chain (the hand-off itself is signed by sd_audit_key_rotate) ---- */
+
+struct sd_audit_key {
+    uint32_t version;
+    uint64_t created_at;
+    uint64_t from_size; /* size of the hand-off checkpoint that introduced it (0 for the first:
+                         * it signs every checkpoint of size > from_size until the next) */
+    bool current;
+    uint8_t pk[SD_SIG_PK_BYTES];
+};
+/* Every audit key the store has used, oldest first (at most `max`; SD_E_LIMIT if more).
+ * A read txn is enough. */
+sd_err sd_keys_audit_chain(struct sd_txn *t, struct sd_audit_key *out, size_t max, size_t *n);
+/* The key that signs the checkpoints of tree size just above `size`: the first key for 0,
+ * the key an export starting at entry `size` begins with. */
+sd_err sd_keys_audit_pk_at(struct sd_txn *t, uint64_t size, uint8_t pk[SD_SIG_PK_BYTES]);
+/* Make kr's signing key the store's current one (meta "audit_pk"), adopting a version that
+ * another process installed (sealkey audit-rotate next to a running server). Called in the
+ * write txn of every checkpoint before it signs, so no process signs with a key that was
+ * handed off. Thread-safe (sd_keyring_sign_adopt). */
+sd_err sd_keys_audit_sync(struct sd_txn *t, const struct sd_keyring *kr);
+/* Rotation step 1: a fresh signing key, version current+1, wrapped (appended to `wrapped`)
+ * with its public key; nothing is stored and kr still signs with the current key.
+ * SD_E_LIMIT past SD_MAX_AUDIT_KEY_VERSIONS. */
+sd_err sd_keys_audit_next(struct sd_txn *t, const struct sd_keyring *kr, uint32_t *version,
+                          struct sd_buf *wrapped, uint8_t pk[SD_SIG_PK_BYTES]);
+/* Rotation step 2, after the hand-off checkpoint of size `from_size` is written in t: store
+ * key `version` as current (meta "audit_pk" too), keep the old key's public half
+ * (SD_KK_AUDIT_PUB) and zero and delete its secret record. SD_E_CONFLICT unless `version` is
+ * current+1. */
+sd_err sd_keys_audit_install(struct sd_txn *t, uint32_t version, const struct sd_buf *wrapped,
+                             const uint8_t pk[SD_SIG_PK_BYTES], uint64_t from_size);
 
 /* ---- key lifecycle (desk/keyops.c wraps each in one audited write txn) ---- */
 
@@ -68,9 +106,9 @@ sd_err sd_keys_dkey_erase(struct sd_txn *t, uint64_t id);
  * or signing key. kr is unchanged: reopen the store with the new master key after commit. */
 sd_err sd_keys_remaster(struct sd_txn *t, const struct sd_keyring *kr,
                         const uint8_t new_master[SD_KEY_BYTES], size_t *n_keys);
-/* Replace the blind-index (SD_KK_BIDX) or audit signing key (SD_KK_AUDIT_SIGN) by version
- * old+1 in kr and in the store; the old record is zeroed and deleted; for the signing key meta
- * "audit_pk" gets the new public key (pk). The caller re-indexes / signs the hand-over in t. */
+/* Replace the blind-index key (SD_KK_BIDX) by version old+1 in kr and in the store; the old
+ * record is zeroed and deleted. The caller re-indexes in t. The audit signing key is refused
+ * (SD_E_INVALID): its rotation needs a signed hand-off, see sd_audit_key_rotate. */
 sd_err sd_keys_ikey_rotate(struct sd_txn *t, struct sd_keyring *kr, enum sd_key_kind kind,
                            uint32_t *version, uint8_t pk[SD_SIG_PK_BYTES]);
 /* Rewrite the whole `keys` table into fresh pages (after an erase): LMDB leaves bytes of moved

@@ -25,12 +25,21 @@
 #define SD_ROUTE_MAX_SPEC 1024      /* bytes of one --shift specification */
 #define SD_ROUTE_MAX_AGENTS 1024    /* profiles considered by one routing decision */
 #define SD_ROUTE_ZONE 32
+#define SD_ROUTE_MAX_OVERRIDES 16   /* one-off overrides kept per agent (expired ones drop) */
+#define SD_ROUTE_MAX_OVERRIDE_SECONDS (31 * 86400)
 
 struct sd_shift {
     uint32_t days;                  /* bit 0 = Monday .. bit 6 = Sunday */
     uint32_t start_min, end_min;    /* local minutes; end <= start wraps past midnight */
     int32_t utc_offset_min;         /* local = UTC + offset */
     char zone[SD_ROUTE_ZONE];
+};
+
+/* A one-off change to the weekly shifts: on (extra shift) or off (leave, sick day) for
+ * [from, to), Unix seconds. The latest override covering a moment wins over the weekly rule. */
+struct sd_shift_override {
+    uint64_t from, to;
+    bool on;
 };
 
 struct sd_agent_profile {
@@ -41,6 +50,8 @@ struct sd_agent_profile {
     bool vip;
     size_t n_shifts;                /* 0 = always on shift */
     struct sd_shift shifts[SD_ROUTE_MAX_SHIFTS];
+    size_t n_overrides;             /* oldest first */
+    struct sd_shift_override overrides[SD_ROUTE_MAX_OVERRIDES];
     uint64_t updated_at;
 };
 
@@ -60,7 +71,11 @@ sd_err sd_route_parse_categories(const char *csv, struct sd_agent_profile *p);
 /* Format window i as "Mon,Tue 09:00-18:00 Asia/Seoul" into out. */
 void sd_route_shift_format(char *out, size_t cap, const struct sd_shift *s);
 
-/* True if the agent is on shift at Unix time now (no shifts = always). */
+/* Format an override as "2026-12-24T00:00:00Z/2026-12-25T00:00:00Z off" (or "on"). */
+void sd_route_override_format(char *out, size_t cap, const struct sd_shift_override *o);
+
+/* True if the agent is on shift at Unix time now: the latest override covering now decides,
+ * else the weekly shifts (no shifts = always). */
 bool sd_agent_on_shift(const struct sd_agent_profile *p, uint64_t now);
 /* True if the agent may work a ticket in language lang ("" or NULL = any; "zh" and "zh-Hant"
  * agents both read either script), category cat, needing the vip skill when vip. */
@@ -70,10 +85,19 @@ bool sd_agent_fits(const struct sd_agent_profile *p, const char *lang, enum sd_c
  * take it: P1 2 min, P2 10 min, P3 30 min, P4 2 h (seconds). */
 uint64_t sd_route_wait(int priority);
 
-/* Create or replace the profile p->name (validated; updated_at set). Audited "agent.set".
- * SD_E_INVALID bad name or fields. */
+/* Create or replace the profile p->name (validated; updated_at set): languages, categories,
+ * vip and weekly shifts. One-off overrides already stored are kept (p->overrides is ignored;
+ * see sd_agent_override). Audited "agent.set". SD_E_INVALID bad name or fields. */
 sd_err sd_agent_set(struct sd_desk *d, const struct sd_actor *a,
                     const struct sd_agent_profile *p);
+/* Add a one-off override [from, to) to agent name's profile, judged at now: overrides that
+ * ended by now are dropped. SD_E_INVALID from >= to, to <= now or longer than
+ * SD_ROUTE_MAX_OVERRIDE_SECONDS; SD_E_NOTFOUND no profile; SD_E_LIMIT SD_ROUTE_MAX_OVERRIDES
+ * current overrides already. out (may be NULL) gets the updated profile. Audited
+ * "agent.override". */
+sd_err sd_agent_override(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                         const struct sd_shift_override *o, uint64_t now,
+                         struct sd_agent_profile *out);
 /* Read one profile. SD_E_NOTFOUND when the agent has none. */
 sd_err sd_agent_get(struct sd_desk *d, const char *name, struct sd_agent_profile *out);
 /* Every profile, by name. *out is malloc'ed (free()); *n may be 0. */

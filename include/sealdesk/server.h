@@ -20,11 +20,14 @@ struct sd_srv_config {
     unsigned idle_timeout_ms;  /* close idle connections (default SD_RPC_IDLE_TIMEOUT_MS) */
     char data[1024];           /* data dir (used by sealdeskd, not by the runtime) */
     char key_path[1024];       /* master key file (sealdeskd) */
+    char pass_path[1024];      /* or a passphrase file the master key is derived from */
     unsigned group_commit_max; /* write calls per LMDB commit (default 64; 0 = no writer
                                   thread: every call runs on a worker, one fsync each) */
     unsigned group_commit_us;  /* after the queue empties, wait this long for more writes
                                   before committing (default 0: commit at once) */
     char metrics[128];         /* "127.0.0.1:9464": Prometheus endpoint ("" = off; sealdeskd) */
+    unsigned route_auto_s;     /* run `route auto` every this many seconds (0 = off;
+                                  sealdeskd, see sd_autoroute_start) */
 };
 
 /* Defaults, then `key = value` lines from path (# comments). SD_E_INVALID with *line set for a
@@ -95,5 +98,16 @@ bool sd_writer_route_sealdesk(const char *method);
 /* Writer counters of a running server; false when it has no writer. Any thread (the writer
  * pointer is set before and cleared after the serving threads run). */
 bool sd_server_writer_stats(struct sd_server *s, struct sd_writer_stats *out);
+
+/* ---- continuous routing (autoroute.c) ----
+ * A thread that calls sd_route_auto (desk/route.h) every `seconds` (1..86400) as actor
+ * "system:autoroute"; the first pass runs after one period. Errors are logged, never fatal. */
+struct sd_desk;
+struct sd_autoroute;
+sd_err sd_autoroute_start(struct sd_autoroute **out, struct sd_desk *d, unsigned seconds);
+/* Passes run and tickets assigned so far (thread-safe). */
+void sd_autoroute_counts(struct sd_autoroute *r, uint64_t *passes, uint64_t *assigned);
+/* Stop (waits for a pass in progress) and free; NULL is a no-op. */
+void sd_autoroute_stop(struct sd_autoroute *r);
 
 #endif

@@ -104,6 +104,11 @@ sd_err sd_txn_put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
 /* Put that fails with SD_E_CONFLICT if the key exists. */
 sd_err sd_txn_put_new(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
                       const void *val, size_t vlen);
+/* Put a key greater than every key of db (MDB_APPEND): pages fill completely instead of
+ * splitting in half, for tables written in key order (tickets by id, the audit log).
+ * SD_E_CONFLICT if the key is not the greatest. */
+sd_err sd_txn_append(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
+                     const void *val, size_t vlen);
 /* Delete key (val NULL) or one pair of a dupsort table. SD_E_NOTFOUND if absent. */
 sd_err sd_txn_del(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
                   const void *val, size_t vlen);

@@ -21,7 +21,8 @@ put_rec(FILE *f, uint8_t type, const uint8_t *p, size_t n)
     return SD_OK;
 }
 
-/* Header: from, public key, prev hash and the compact range of [0, from). */
+/* Header: from, public key (the one signing the first checkpoint above `from`), prev hash and
+ * the compact range of [0, from). */
 static sd_err
 put_header(struct sd_txn *t, FILE *f, uint64_t from)
 {
@@ -31,7 +32,8 @@ put_header(struct sd_txn *t, FILE *f, uint64_t from)
     sd_err err = SD_OK;
 
     sd_put_u64be(h, from);
-    SD_TRY(sd_keys_audit_pk(t, h + 8));
+    /* The key in effect at `from`; hand-offs in the file lead to the later ones. */
+    SD_TRY(sd_keys_audit_pk_at(t, from, h + 8));
     memset(h + 40, 0, 32);
     if(from) {
         uint8_t k[8];

@@ -121,7 +121,7 @@ sd_audit_append(struct sd_txn *t, const struct sd_keyring *kr, const struct sd_a
     enc.len = sealdesk__v1__audit_entry__pack(&e, enc.data);
     sd_merkle_leaf_hash(lh, enc.data, enc.len);
     sd_put_u64be(key, n);
-    SD_TRY(sd_txn_put_new(t, SD_DB_AUDIT, key, sizeof(key), enc.data, enc.len));
+    SD_TRY(sd_txn_append(t, SD_DB_AUDIT, key, sizeof(key), enc.data, enc.len));
     SD_TRY(sd_merkle_append(t, sd_audit_node_get, node_put, n, lh));
     SD_TRY(sd_meta_put_u64(t, "audit_size", n + 1));
     SD_TRY(sd_meta_put(t, "audit_last_hash", lh, sizeof(lh)));

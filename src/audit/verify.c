@@ -1,6 +1,9 @@
 /* Offline verification of the audit log: recompute the hash chain and the RFC 6962 tree,
  * check every checkpoint signature and root, and name the first bad index. Needs only the
- * audit public key. Used by sealaudit on export files and on read-only copies of a data dir.
+ * first audit public key: a key hand-off checkpoint (signed by the current key, carrying the
+ * next one) moves the verifier to the next key, so a checkpoint signed by the new key before
+ * its hand-off, or by the old key after it, fails. Used by sealaudit on export files and on
+ * read-only copies of a data dir.
  *
  * Locating the first bad entry: an entry whose prev_hash does not match its predecessor means
  * either the predecessor's content or this entry's prev_hash was altered. The next entry tells
@@ -50,6 +53,8 @@ sd_audit_verify_init(struct sd_audit_verifier *v, const uint8_t pk[SD_SIG_PK_BYT
 
     memset(v, 0, sizeof(*v));
     memcpy(v->pk, pk, SD_SIG_PK_BYTES);
+    memcpy(v->keys[0], pk, SD_SIG_PK_BYTES);
+    v->n_keys = 1;
     v->next = v->from = v->last_good_cp = from;
     if(prev)
         memcpy(v->prev, prev, 32);
@@ -76,6 +81,12 @@ check_trusted(struct sd_audit_verifier *v)
     if(!v->have_trusted || v->trusted_checked || v->ms.size != v->trusted.size)
         return;
     v->trusted_checked = true;
+    /* Checkpoints of this size come next in the stream: v->pk is the key that signs them. */
+    if(v->trusted_unsigned && sd_checkpoint_verify(&v->trusted, v->pk) != SD_OK) {
+        v->trusted_denied = true;
+        return;
+    }
+    v->trusted_unsigned = false;
     sd_merkle_stream_root(&v->ms, root);
     if(sodium_memcmp(root, v->trusted.root, 32) != 0) {
         if(v->chain_pending)
@@ -140,7 +151,8 @@ sd_checkpoint_decode(struct sd_checkpoint *out, const uint8_t *p, size_t n)
     if(!c)
         return SD_E_INVALID;
     if(c->root.len != 32 || c->signature.len != SD_SIG_BYTES ||
-       c->public_key.len != SD_SIG_PK_BYTES) {
+       c->public_key.len != SD_SIG_PK_BYTES ||
+       (c->next_public_key.len != 0 && c->next_public_key.len != SD_SIG_PK_BYTES)) {
         err = SD_E_INVALID;
         goto out;
     }
@@ -150,9 +162,42 @@ sd_checkpoint_decode(struct sd_checkpoint *out, const uint8_t *p, size_t n)
     memcpy(out->root, c->root.data, 32);
     memcpy(out->sig, c->signature.data, SD_SIG_BYTES);
     memcpy(out->pk, c->public_key.data, SD_SIG_PK_BYTES);
+    out->has_next = c->next_public_key.len == SD_SIG_PK_BYTES;
+    if(out->has_next)
+        memcpy(out->next_pk, c->next_public_key.data, SD_SIG_PK_BYTES);
 out:
     sealdesk__v1__checkpoint__free_unpacked(c, NULL);
     return err;
+}
+
+/* Why cp does not verify under the current key (for the report only). */
+static const char *
+signature_problem(const struct sd_audit_verifier *v, const struct sd_checkpoint *cp)
+{
+    for(size_t i = 0; i + 1 < v->n_keys; i++) {
+        if(sd_checkpoint_verify(cp, v->keys[i]) == SD_OK)
+            return "checkpoint_signed_by_retired_key"; /* old key after its hand-off */
+    }
+    if(sodium_memcmp(cp->pk, v->pk, SD_SIG_PK_BYTES) != 0 &&
+       sd_checkpoint_verify(cp, cp->pk) == SD_OK)
+        return "checkpoint_signed_by_unannounced_key"; /* e.g. new key before its hand-off */
+    return "bad_checkpoint_signature";
+}
+
+/* A good hand-off checkpoint: its next key signs the checkpoints after it. */
+static void
+follow_handoff(struct sd_audit_verifier *v, const struct sd_checkpoint *cp)
+{
+    if(sodium_memcmp(cp->next_pk, v->pk, SD_SIG_PK_BYTES) == 0)
+        return;
+    if(v->n_keys >= SD_MAX_AUDIT_KEY_VERSIONS) {
+        fail(v, cp->size ? cp->size - 1 : 0, "key_chain_too_long");
+        return;
+    }
+    memcpy(v->keys[v->n_keys], cp->next_pk, SD_SIG_PK_BYTES);
+    v->key_from[v->n_keys] = cp->size;
+    v->n_keys++;
+    memcpy(v->pk, cp->next_pk, SD_SIG_PK_BYTES);
 }
 
 void
@@ -168,7 +213,7 @@ sd_audit_verify_checkpoint(struct sd_audit_verifier *v, const uint8_t *p, size_t
         return;
     }
     if(sd_checkpoint_verify(&cp, v->pk) != SD_OK) {
-        fail(v, cp.size ? cp.size - 1 : 0, "bad_checkpoint_signature");
+        fail(v, cp.size ? cp.size - 1 : 0, signature_problem(v, &cp));
         return;
     }
     if(cp.size != v->ms.size) {
@@ -186,6 +231,8 @@ sd_audit_verify_checkpoint(struct sd_audit_verifier *v, const uint8_t *p, size_t
     if(!v->chain_pending)
         v->last_good_cp = cp.size;
     v->checkpoints++;
+    if(cp.has_next)
+        follow_handoff(v, &cp);
 }
 
 sd_err
@@ -212,14 +259,25 @@ set_trusted(struct sd_audit_verifier *v, const struct sd_checkpoint *trusted)
 {
     if(!trusted)
         return SD_OK;
-    if(sd_checkpoint_verify(trusted, v->pk) != SD_OK)
-        return SD_E_DENIED; /* the trusted checkpoint itself is not signed by this key */
     v->have_trusted = true;
     v->trusted = *trusted;
+    /* Made after a key hand-off, it is signed by a later key: check_trusted verifies it with
+     * the key in effect when the verifier reaches its size. */
+    v->trusted_unsigned = sd_checkpoint_verify(trusted, v->pk) != SD_OK;
     if(trusted->size < v->from)
         return SD_E_INVALID; /* cannot check a prefix the export does not contain */
     check_trusted(v);
-    return SD_OK;
+    /* the trusted checkpoint itself is not signed by this key */
+    return v->trusted_denied ? SD_E_DENIED : SD_OK;
+}
+
+/* Finish, then report a trusted checkpoint that no key of the chain signed. */
+static sd_err
+finish_trusted(struct sd_audit_verifier *v)
+{
+    sd_err err = sd_audit_verify_finish(v);
+
+    return err == SD_OK && v->trusted_denied ? SD_E_DENIED : err;
 }
 
 static bool
@@ -285,7 +343,7 @@ sd_audit_verify_file(struct sd_audit_verifier *v, FILE *f, const uint8_t *pk,
         default: fail(v, v->next, "unknown_record");
         }
     }
-    err = sd_audit_verify_finish(v);
+    err = finish_trusted(v);
 out:
     free(buf);
     return err;
@@ -298,20 +356,21 @@ sd_audit_verify_store(struct sd_audit_verifier *v, struct sd_store *s, const uin
     struct sd_txn *t = NULL;
     struct sd_cursor *ce = NULL, *cc = NULL;
     struct sd_val k, val, ck, cv;
-    uint8_t spk[SD_SIG_PK_BYTES], zero[32] = {0};
+    uint8_t spk[SD_SIG_PK_BYTES], first[SD_SIG_PK_BYTES], zero[32] = {0};
     uint64_t size;
     sd_err err = SD_OK;
     sd_err rc, crc;
 
     SD_TRY(sd_txn_begin(s, false, &t));
     SD_TRY(sd_keys_audit_pk(t, spk));
+    SD_TRY(sd_keys_audit_pk_at(t, 0, first));
     SD_TRY(sd_audit_size(t, &size));
-    sd_audit_verify_init(v, pk ? pk : spk, 0, zero, NULL, 0);
+    sd_audit_verify_init(v, pk ? pk : first, 0, zero, NULL, 0);
     /* A live store signs a checkpoint every cp_every entries or cp_seconds: the newest entries
      * are covered by the chain, the stored leaf hashes and the meta counters until then. */
     v->allow_unsigned_tail = true;
-    if(pk && sodium_memcmp(pk, spk, 32) != 0)
-        fail(v, 0, "public_key_mismatch");
+    if(pk && sodium_memcmp(pk, first, 32) != 0)
+        fail(v, 0, "public_key_mismatch"); /* pk must be the store's first audit key */
     SD_TRY(set_trusted(v, trusted));
     SD_TRY(sd_cursor_open(t, SD_DB_AUDIT, &ce));
     SD_TRY(sd_cursor_open(t, SD_DB_CHECKPOINTS, &cc));
@@ -350,7 +409,10 @@ sd_audit_verify_store(struct sd_audit_verifier *v, struct sd_store *s, const uin
         if(lastv.n != 32 || sodium_memcmp(lastv.p, v->prev, 32) != 0)
             fail(v, size - 1, "last_hash_mismatch");
     }
-    err = sd_audit_verify_finish(v);
+    /* The hand-offs must lead to the key the store signs with now. */
+    if(!v->bad && sodium_memcmp(v->pk, spk, SD_SIG_PK_BYTES) != 0)
+        fail(v, v->last_good_cp, "key_chain_does_not_reach_current_key");
+    err = finish_trusted(v);
 out:
     sd_cursor_close(ce);
     sd_cursor_close(cc);

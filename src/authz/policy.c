@@ -44,6 +44,7 @@ static const struct {
     [SD_OP_ROUTING] = {"routing", S},
     [SD_OP_INCIDENT] = {"incident", S},
     [SD_OP_INCIDENT_LINK] = {"incident.link", A | S},
+    [SD_OP_KEY_AUDIT_ROTATE] = {"key.audit_rotate", X},
 };
 
 const char *

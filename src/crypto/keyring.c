@@ -1,7 +1,7 @@
 /* The keyring: master key, versioned KEKs, blind-index and audit signing keys, each in its own
  * sodium_malloc block kept PROT_NONE while idle. sd_key_use() is the only place that makes a
  * key readable; a per-key user count keeps concurrent users from re-protecting it under each
- * other. Data keys are short-lived heap blocks wiped on free (see dkey_alloc). */
+ * other. Data keys are short-lived keymem slots wiped on free (see dkey_alloc). */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "crypto_int.h"
+#include "keymem.h"
 #include "util/err_int.h"
 
 static const char *ikey_label(enum sd_instance_key kind);
@@ -29,6 +30,8 @@ struct gkey {
 
 struct sd_keyring {
     pthread_mutex_t mu;
+    pthread_cond_t idle_cv;  /* signalled when a key's last user lets go and someone waits */
+    unsigned swap_waiters;   /* sd_keyring_sign_adopt calls waiting for the signing key */
     struct gkey master;
     struct gkey kek[SD_MAX_KEK_VERSIONS + 1]; /* by version; [0] unused */
     uint32_t kek_current;
@@ -36,6 +39,7 @@ struct sd_keyring {
     struct gkey bidx;
     struct gkey sign;                          /* Ed25519 secret key (seed || pk) */
     uint8_t sign_pk[SD_SIG_PK_BYTES];
+    uint32_t sign_version;                     /* store version of `sign` (0: none) */
     /* 0: re-protect a key as soon as its last user is done. >0 (a server under load): keep it
      * readable until it has been idle that long; sd_keyring_idle() re-protects. Each mprotect
      * of a multi-threaded process flushes every CPU's TLB: doing four per ticket operation cost
@@ -117,6 +121,8 @@ gkey_use(struct sd_keyring *kr, struct gkey *g, uint32_t version, bool min_check
             sodium_mprotect_noaccess(g->p);
             g->readable = false;
         }
+        if(kr->swap_waiters)
+            pthread_cond_broadcast(&kr->idle_cv);
     }
     pthread_mutex_unlock(&kr->mu);
     return err;
@@ -285,6 +291,7 @@ sd_keyring_new(struct sd_keyring **out, const uint8_t master[SD_KEY_BYTES])
     if(!kr)
         return SD_E_NOMEM;
     pthread_mutex_init(&kr->mu, NULL);
+    pthread_cond_init(&kr->idle_cv, NULL);
     kr->kek_min = 1;
     err = gkey_set(&kr->master, master, SD_KEY_BYTES);
     if(err != SD_OK) {
@@ -305,6 +312,7 @@ sd_keyring_free(struct sd_keyring *kr)
         gkey_clear(&kr->kek[v]);
     gkey_clear(&kr->bidx);
     gkey_clear(&kr->sign);
+    pthread_cond_destroy(&kr->idle_cv);
     pthread_mutex_destroy(&kr->mu);
     free(kr);
 }
@@ -508,8 +516,8 @@ ikey_label(enum sd_instance_key kind)
 }
 
 static sd_err
-ikey_install(struct sd_keyring *kr, enum sd_instance_key kind, const uint8_t seed[32],
-             uint8_t pk[SD_SIG_PK_BYTES])
+ikey_install(struct sd_keyring *kr, enum sd_instance_key kind, uint32_t version,
+             const uint8_t seed[32], uint8_t pk[SD_SIG_PK_BYTES])
 {
     uint8_t sk[crypto_sign_SECRETKEYBYTES];
     sd_err err;
@@ -520,6 +528,8 @@ ikey_install(struct sd_keyring *kr, enum sd_instance_key kind, const uint8_t see
     if(pk)
         memcpy(pk, kr->sign_pk, SD_SIG_PK_BYTES);
     err = gkey_set(&kr->sign, sk, sizeof(sk));
+    if(err == SD_OK)
+        kr->sign_version = version;
     sodium_memzero(sk, sizeof(sk));
     return err;
 }
@@ -536,7 +546,7 @@ sd_keyring_ikey_create(struct sd_keyring *kr, enum sd_instance_key kind, uint32_
     randombytes_buf(seed, sizeof(seed));
     c.adlen = wrap_ad(c.ad, ikey_label(kind), 0, version);
     SD_TRY(sd_key_use(kr, SD_SLOT_MASTER, 0, do_wrap, &c));
-    SD_TRY(ikey_install(kr, kind, seed, pk));
+    SD_TRY(ikey_install(kr, kind, version, seed, pk));
 out:
     sodium_memzero(seed, sizeof(seed));
     return err;
@@ -553,7 +563,7 @@ sd_keyring_ikey_load(struct sd_keyring *kr, enum sd_instance_key kind, uint32_t 
     SD_CHECK_ARG(kind == SD_IKEY_BIDX || kind == SD_IKEY_AUDIT_SIGN);
     c.adlen = wrap_ad(c.ad, ikey_label(kind), 0, version);
     SD_TRY(sd_key_use(kr, SD_SLOT_MASTER, 0, do_unwrap, &c));
-    SD_TRY(ikey_install(kr, kind, seed, NULL));
+    SD_TRY(ikey_install(kr, kind, version, seed, NULL));
 out:
     sodium_memzero(seed, sizeof(seed));
     return err;
@@ -565,6 +575,7 @@ sd_keyring_ikey_rotate(struct sd_keyring *kr, enum sd_instance_key kind, uint32_
 {
     struct gkey old;
     uint8_t old_pk[SD_SIG_PK_BYTES];
+    uint32_t old_version = kr->sign_version;
     struct gkey *slot;
     sd_err err;
 
@@ -580,6 +591,7 @@ sd_keyring_ikey_rotate(struct sd_keyring *kr, enum sd_instance_key kind, uint32_
         gkey_clear(slot);
         *slot = old;
         memcpy(kr->sign_pk, old_pk, sizeof(old_pk));
+        kr->sign_version = old_version;
         return err;
     }
     gkey_clear(&old);
@@ -602,15 +614,16 @@ sd_dkey_wrap(const struct sd_keyring *kr, struct sd_dkey *dk, struct sd_buf *wra
     return err;
 }
 
-/* Data keys live for one operation. They are heap blocks wiped on free rather than
- * sodium_malloc blocks: the guard pages, mlock and mprotect of sodium_malloc cost four
- * syscalls and a cross-CPU TLB flush per ticket operation, about 40% of the server's CPU under
- * load (sealbench). Long-lived keys (master, KEKs, index and signing keys) keep the guarded,
+/* Data keys live for one operation. They are keymem slots (MADV_DONTDUMP pages, mlock'ed
+ * when allowed, wiped on free; keymem.c) rather than sodium_malloc blocks: the guard pages,
+ * mlock and mprotect of sodium_malloc cost four syscalls and a cross-CPU TLB flush per ticket
+ * operation, about 40% of the server's CPU under load (sealbench). Long-lived keys (master, KEKs, index and signing keys) keep the guarded,
  * PROT_NONE-when-idle memory. */
 static struct sd_dkey *
 dkey_alloc(void)
 {
-    return calloc(1, sizeof(struct sd_dkey));
+    _Static_assert(sizeof(struct sd_dkey) <= SD_KEYMEM_SLOT, "a data key fits a keymem slot");
+    return sd_keymem_calloc(sizeof(struct sd_dkey));
 }
 
 sd_err
@@ -671,10 +684,7 @@ sd_dkey_kek_version(const struct sd_dkey *dk)
 void
 sd_dkey_free(struct sd_dkey *dk)
 {
-    if(!dk)
-        return;
-    sodium_memzero(dk, sizeof(*dk));
-    free(dk);
+    sd_keymem_free(dk, sizeof(*dk)); /* wipes; NULL is a no-op */
 }
 
 /* ---- signing ---- */
@@ -704,12 +714,99 @@ sd_sig_sign(const struct sd_keyring *kr, uint8_t sig[SD_SIG_BYTES], const uint8_
 }
 
 sd_err
-sd_sig_public_key(const struct sd_keyring *kr, uint8_t pk[SD_SIG_PK_BYTES])
+sd_sig_public_key(const struct sd_keyring *kr_c, uint8_t pk[SD_SIG_PK_BYTES])
 {
+    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
+    sd_err err = SD_OK;
+
+    /* sd_keyring_sign_adopt may replace the key from another thread: read under the lock. */
+    pthread_mutex_lock(&kr->mu);
     if(!kr->sign.p)
-        return SD_E_PRECONDITION;
-    memcpy(pk, kr->sign_pk, SD_SIG_PK_BYTES);
-    return SD_OK;
+        err = SD_E_PRECONDITION;
+    else
+        memcpy(pk, kr->sign_pk, SD_SIG_PK_BYTES);
+    pthread_mutex_unlock(&kr->mu);
+    return err;
+}
+
+void
+sd_sig_fingerprint(char out[65], const uint8_t pk[SD_SIG_PK_BYTES])
+{
+    uint8_t h[32];
+
+    crypto_hash_sha256(h, pk, SD_SIG_PK_BYTES);
+    sd_hex_encode(out, h, sizeof(h));
+}
+
+/* ---- audit signing key rotation ---- */
+
+sd_err
+sd_keyring_sign_new(const struct sd_keyring *kr, uint32_t version, struct sd_buf *wrapped,
+                    uint8_t pk[SD_SIG_PK_BYTES])
+{
+    uint8_t seed[SD_KEY_BYTES], sk[crypto_sign_SECRETKEYBYTES];
+    struct wrap_ctx c = {.out = wrapped, .key = seed, .keylen = sizeof(seed)};
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(kr && wrapped && pk && version >= 1);
+    randombytes_buf(seed, sizeof(seed));
+    c.adlen = wrap_ad(c.ad, ikey_label(SD_IKEY_AUDIT_SIGN), 0, version);
+    SD_TRY(sd_key_use(kr, SD_SLOT_MASTER, 0, do_wrap, &c));
+    crypto_sign_seed_keypair(pk, sk, seed);
+out:
+    sodium_memzero(seed, sizeof(seed));
+    sodium_memzero(sk, sizeof(sk));
+    return err;
+}
+
+sd_err
+sd_keyring_sign_adopt(const struct sd_keyring *kr_c, uint32_t version, const uint8_t *wrapped,
+                      size_t n, const uint8_t pk[SD_SIG_PK_BYTES])
+{
+    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
+    uint8_t seed[SD_KEY_BYTES], sk[crypto_sign_SECRETKEYBYTES], got[SD_SIG_PK_BYTES];
+    struct wrap_ctx c = {.dst = seed, .keylen = sizeof(seed), .blob = wrapped, .n = n};
+    struct gkey fresh, old;
+    sd_err err = SD_OK;
+
+    memset(&fresh, 0, sizeof(fresh));
+    memset(&old, 0, sizeof(old));
+    SD_CHECK_ARG(kr && wrapped && pk && version >= 1);
+    c.adlen = wrap_ad(c.ad, ikey_label(SD_IKEY_AUDIT_SIGN), 0, version);
+    SD_TRY(sd_key_use(kr, SD_SLOT_MASTER, 0, do_unwrap, &c));
+    crypto_sign_seed_keypair(got, sk, seed);
+    SD_ENSURE(sodium_memcmp(got, pk, SD_SIG_PK_BYTES) == 0, SD_E_CRYPTO);
+    SD_TRY(gkey_set(&fresh, sk, sizeof(sk)));
+    pthread_mutex_lock(&kr->mu);
+    /* Swap only while nobody signs: a signer reads the slot's pointer outside the lock. */
+    kr->swap_waiters++;
+    while(kr->sign.users > 0)
+        pthread_cond_wait(&kr->idle_cv, &kr->mu);
+    kr->swap_waiters--;
+    old = kr->sign;
+    kr->sign = fresh;
+    memcpy(kr->sign_pk, got, SD_SIG_PK_BYTES);
+    kr->sign_version = version;
+    pthread_mutex_unlock(&kr->mu);
+    memset(&fresh, 0, sizeof(fresh)); /* now owned by the keyring */
+out:
+    gkey_clear(&old);
+    gkey_clear(&fresh);
+    sodium_memzero(seed, sizeof(seed));
+    sodium_memzero(sk, sizeof(sk));
+    return err;
+}
+
+uint32_t
+sd_keyring_sign_version(const struct sd_keyring *kr_c)
+{
+    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
+    uint32_t v;
+
+    pthread_mutex_lock(&kr->mu);
+    v = kr->sign.p ? kr->sign_version : 0;
+    pthread_mutex_unlock(&kr->mu);
+    return v;
 }
 
 sd_err

@@ -1,6 +1,7 @@
 /* Agent statistics (sd_stats_by_agent): one read txn over every ticket record, grouped by
  * assignee: handled, median first response and resolution times, SLA breaches, reopen rate,
- * CSAT average and count. Metadata only: no sealed field is opened. */
+ * CSAT average and count. Daily intake (sd_stats_by_day): tickets per UTC day by category and
+ * channel. Metadata only: no sealed field is opened. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,6 +161,88 @@ out:
     }
     free(accs);
     free(res);
+    sd_cursor_close(c);
+    sd_txn_abort(t);
+    return err;
+}
+
+static int
+cmp_day(const void *a, const void *b)
+{
+    uint64_t x = ((const struct sd_day_stats *)a)->day, y = ((const struct sd_day_stats *)b)->day;
+
+    return (x > y) - (x < y);
+}
+
+sd_err
+sd_stats_by_day(struct sd_desk *d, uint64_t from, uint64_t to, struct sd_day_stats **out,
+                size_t *n)
+{
+    struct sd_txn *t = NULL;
+    struct sd_cursor *c = NULL;
+    struct sd_day_stats *days = NULL, *row;
+    sd_trec *r = NULL;
+    struct sd_val k, v;
+    size_t n_days = 0, cap = 0, last = 0;
+    sd_err err = SD_OK, rc;
+
+    SD_CHECK_ARG(d && out && n);
+    *out = NULL;
+    *n = 0;
+    SD_TRY(sd_txn_begin(d->store, false, &t));
+    SD_TRY(sd_cursor_open(t, SD_DB_TICKETS, &c));
+    for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        uint64_t day;
+        size_t i;
+
+        r = sealdesk__v1__ticket_record__unpack(NULL, v.n, v.p);
+        SD_ENSURE(r, SD_E_STORE);
+        if(r->created_at < from || (to && r->created_at >= to)) {
+            sd_trec_free(r);
+            r = NULL;
+            continue;
+        }
+        day = r->created_at - r->created_at % 86400;
+        /* ids grow with time: the day of the previous ticket is nearly always the one */
+        if(n_days && days[last].day == day) {
+            i = last;
+        } else {
+            for(i = 0; i < n_days && days[i].day != day; i++)
+                ;
+        }
+        if(i == n_days) {
+            SD_ENSURE(n_days < SD_STATS_MAX_DAYS, SD_E_LIMIT);
+            if(n_days == cap) {
+                size_t ncap = cap ? cap * 2 : 32;
+                struct sd_day_stats *p = realloc(days, ncap * sizeof(*p));
+
+                SD_ENSURE(p, SD_E_NOMEM);
+                days = p;
+                cap = ncap;
+            }
+            memset(&days[n_days], 0, sizeof(days[n_days]));
+            days[n_days++].day = day;
+        }
+        last = i;
+        row = &days[i];
+        row->total++;
+        if(r->category < SD_CAT_COUNT)
+            row->by_category[r->category]++;
+        if(r->channel >= SD_CH_CHAT && r->channel < SD_CH_COUNT)
+            row->by_channel[r->channel]++;
+        sd_trec_free(r);
+        r = NULL;
+    }
+    SD_ENSURE(rc == SD_E_NOTFOUND, rc);
+    if(n_days)
+        qsort(days, n_days, sizeof(*days), cmp_day);
+    *out = days;
+    *n = n_days;
+    days = NULL;
+out:
+    sd_trec_free(r);
+    free(days);
     sd_cursor_close(c);
     sd_txn_abort(t);
     return err;

@@ -42,6 +42,7 @@ static const char *const event_names[] = {
     [SD_EV_CREATED] = "created",   [SD_EV_TRIAGED] = "triaged",   [SD_EV_REDACTED] = "redacted",
     [SD_EV_CLAIMED] = "claimed",   [SD_EV_ASSIGNED] = "assigned", [SD_EV_STATUS] = "status",
     [SD_EV_COMMENT] = "comment",   [SD_EV_RATED] = "rated",       [SD_EV_REOPENED] = "reopened",
+    [SD_EV_SUGGESTED] = "suggested",
 };
 
 const char *
@@ -108,6 +109,56 @@ sd_priority_parse(int *out, const char *s)
         return SD_OK;
     }
     return SD_E_INVALID;
+}
+
+const char *
+sd_priority_name(int p)
+{
+    static const char *const names[] = {"unknown", "P1", "P2", "P3", "P4"};
+
+    return names[p >= 1 && p <= 4 ? p : 0];
+}
+
+const char *
+sd_stats_group_key(enum sd_stats_group g)
+{
+    static const char *const keys[SD_SG_COUNT] = {"by_status", "by_category", "by_priority",
+                                                  "by_channel"};
+
+    return g >= 0 && g < SD_SG_COUNT ? keys[g] : "unknown";
+}
+
+_Static_assert(SD_CAT_COUNT <= SD_STATS_GROUP_MAX && SD_ST_COUNT - 1 <= SD_STATS_GROUP_MAX &&
+                   SD_CH_COUNT - 1 <= SD_STATS_GROUP_MAX,
+               "SD_STATS_GROUP_MAX");
+
+size_t
+sd_stats_group(const struct sd_stats *s, enum sd_stats_group g, struct sd_count *out)
+{
+    size_t n = 0;
+
+    switch(g) {
+    case SD_SG_STATUS:
+        for(int i = SD_ST_RECEIVED; i < SD_ST_COUNT; i++)
+            out[n++] = (struct sd_count){status_names[i], s->by_status[i]};
+        break;
+    case SD_SG_CATEGORY:
+        for(int i = 0; i < SD_CAT_COUNT; i++)
+            out[n++] = (struct sd_count){sd_category_name((enum sd_category)i),
+                                         s->by_category[i]};
+        break;
+    case SD_SG_PRIORITY:
+        for(int i = 1; i <= 4; i++)
+            out[n++] = (struct sd_count){sd_priority_name(i), s->by_priority[i]};
+        break;
+    case SD_SG_CHANNEL:
+        for(int i = SD_CH_CHAT; i < SD_CH_COUNT; i++)
+            out[n++] = (struct sd_count){channel_names[i], s->by_channel[i]};
+        break;
+    default:
+        break;
+    }
+    return n;
 }
 
 bool
@@ -288,6 +339,12 @@ out:
     sd_txn_abort(t);
     sd_desk_close(d);
     return err;
+}
+
+struct sd_store *
+sd_desk_store(struct sd_desk *d)
+{
+    return d ? d->store : NULL;
 }
 
 void

@@ -24,6 +24,8 @@ sd_err sd_trec_load(struct sd_txn *t, uint64_t id, sd_trec **out);
 void sd_trec_free(sd_trec *r);
 /* Pack and store; digest (32 bytes) gets SHA-256 of the stored bytes for the audit entry. */
 sd_err sd_trec_store(struct sd_txn *t, sd_trec *r, uint8_t digest[32]);
+/* The same for a ticket just created (its id is the greatest: appended). */
+sd_err sd_trec_store_new(struct sd_txn *t, sd_trec *r, uint8_t digest[32]);
 /* Secondary indexes (queue, by_status, by_assignee) derived from a record: remove the old
  * entries before changing status/assignee, add them after. */
 sd_err sd_trec_unindex(struct sd_txn *t, const sd_trec *r);

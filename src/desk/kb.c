@@ -602,7 +602,7 @@ sd_kb_search(struct sd_desk *d, const char *text, const char *lang, size_t limit
     tn = strnlen(text, SD_KB_MAX_QUERY + 1);
     SD_ENSURE(tn <= SD_KB_MAX_QUERY, SD_E_LIMIT);
     SD_TRY(sd_txn_begin(d->store, false, &t));
-    SD_TRY(sd_kb_search_txn(t, text, tn, l, limit, out, n));
+    SD_TRY(sd_kb_search_txn(t, text, tn, l, limit, true, out, n));
 out:
     sd_txn_abort(t);
     return err;

@@ -784,12 +784,13 @@ hit_from(struct sd_kb_hit *h, const sd_arec *r, double score, const struct qterm
     copy_cut(h->title, sizeof(h->title), r->title, strlen(r->title));
     snprintf(h->slug, sizeof(h->slug), "%s", r->slug ? r->slug : "");
     h->score = score;
-    make_snippet(h->snippet, sizeof(h->snippet), r->body, q);
+    if(q) /* NULL: the caller needs no snippet (ticket intake suggestions) */
+        make_snippet(h->snippet, sizeof(h->snippet), r->body, q);
 }
 
 sd_err
 sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang,
-                 size_t limit, struct sd_kb_hit *out, size_t *n)
+                 size_t limit, bool snippets, struct sd_kb_hit *out, size_t *n)
 {
     struct qterms *q = NULL;
     struct cmap m = {0};
@@ -852,9 +853,9 @@ sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *la
             if(sd_kb_lang_code(r->lang) != pref &&
                sd_kb_group_find(t, r->group_id, lang, &alt_id) == SD_OK &&
                sd_arec_load(t, alt_id, &alt) == SD_OK && alt->status == SD_KB_PUBLISHED)
-                hit_from(&out[(*n)++], alt, list[i].score, q);
+                hit_from(&out[(*n)++], alt, list[i].score, snippets ? q : NULL);
             else
-                hit_from(&out[(*n)++], r, list[i].score, q);
+                hit_from(&out[(*n)++], r, list[i].score, snippets ? q : NULL);
             sd_arec_free(alt);
             alt = NULL;
         }

@@ -35,9 +35,10 @@ const char *sd_kb_lang_of_code(uint8_t c);
 sd_err sd_kb_index_add(struct sd_txn *t, const sd_arec *r);
 sd_err sd_kb_index_remove(struct sd_txn *t, const sd_arec *r);
 
-/* Search inside any txn (see sd_kb_search). */
+/* Search inside any txn (see sd_kb_search); snippets false leaves every hit's snippet "" (it
+ * is the costly part of a hit). */
 sd_err sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang,
-                        size_t limit, struct sd_kb_hit *out, size_t *n);
+                        size_t limit, bool snippets, struct sd_kb_hit *out, size_t *n);
 
 /* The article of r's translation group in lang (*out = id), or SD_E_NOTFOUND. */
 sd_err sd_kb_group_find(struct sd_txn *t, uint64_t group, const char *lang, uint64_t *out);

@@ -2,10 +2,12 @@
  * in one write txn with its audit entry. Shredding also walks tickets and blind indexes (it
  * needs ticket records, hence the desk layer) and scrubs freed pages after it commits; rewrap
  * keeps its resume point in meta ("rewrap_target", "rewrap_next") in each batch's txn. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 
@@ -31,6 +33,63 @@ audit_key(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, const c
     r.reason = reason;
     r.digest = digest;
     return sd_audit_append(t, d->kr, &r, NULL);
+}
+
+sd_err
+sd_keyops_passphrase_read(const char *path, char **out, size_t *n)
+{
+    struct stat st;
+    char *p = NULL;
+    size_t got;
+    FILE *f = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(path && out && n);
+    *out = NULL;
+    f = fopen(path, "rbe");
+    SD_ENSURE(f, errno == ENOENT ? SD_E_NOTFOUND : SD_E_IO);
+    SD_ENSURE(fstat(fileno(f), &st) == 0, SD_E_IO);
+    SD_ENSURE(S_ISREG(st.st_mode), SD_E_INVALID);
+    SD_ENSURE((st.st_mode & 077) == 0, SD_E_DENIED);
+    p = sodium_malloc(SD_PASSPHRASE_MAX + 2);
+    SD_ENSURE(p, SD_E_NOMEM);
+    got = fread(p, 1, SD_PASSPHRASE_MAX + 1, f);
+    SD_ENSURE(!ferror(f), SD_E_IO);
+    p[got] = 0;
+    got = strcspn(p, "\r\n");
+    SD_ENSURE(got <= SD_PASSPHRASE_MAX, SD_E_LIMIT);
+    SD_ENSURE(got > 0, SD_E_INVALID);
+    p[got] = 0;
+    *out = p;
+    *n = got;
+    p = NULL;
+out:
+    if(f)
+        fclose(f);
+    sd_keyops_passphrase_free(p);
+    return err;
+}
+
+void
+sd_keyops_passphrase_free(char *p)
+{
+    if(p)
+        sodium_free(p); /* wipes before it unmaps */
+}
+
+sd_err
+sd_keyops_desk_open_passphrase_file(struct sd_desk **out, const struct sd_desk_opts *o,
+                                    const char *path)
+{
+    char *pass = NULL;
+    size_t n = 0;
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_keyops_passphrase_read(path, &pass, &n));
+    SD_TRY(sd_keyops_desk_open_passphrase(out, o, pass, n));
+out:
+    sd_keyops_passphrase_free(pass);
+    return err;
 }
 
 sd_err
@@ -196,6 +255,43 @@ sd_keyops_status(struct sd_desk *d, struct sd_key_status *out)
     SD_TRY(sd_meta_get_u64(t, "rewrap_next", &out->rewrap_next));
     sd_sha256(h, out->info.audit_pk, sizeof(out->info.audit_pk));
     sd_hex_encode(out->audit_fingerprint, h, sizeof(h));
+    SD_TRY(sd_keys_audit_chain(t, out->audit_keys, SD_MAX_AUDIT_KEY_VERSIONS,
+                               &out->n_audit_keys));
+out:
+    sd_txn_abort(t);
+    return err;
+}
+
+sd_err
+sd_keyops_audit_rotate(struct sd_desk *d, const struct sd_actor *a, const char *reason,
+                       struct sd_audit_rotation *out)
+{
+    struct sd_audit_rec r;
+    struct sd_checkpoint cp;
+    struct sd_txn *t = NULL;
+    size_t n;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && out);
+    memset(out, 0, sizeof(*out));
+    SD_TRY(sd_actor_check(a));
+    if(reason) {
+        n = strnlen(reason, SD_MAX_REASON + 1);
+        SD_ENSURE(n <= SD_MAX_REASON, SD_E_LIMIT);
+        SD_CHECK_ARG(sd_text_valid(reason, n));
+    }
+    r = (struct sd_audit_rec){.actor = a->name, .action = "key.audit_rotate",
+                              .request_id = a->request_id, .reason = reason};
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(sd_audit_key_rotate(t, d->kr, &r, &out->version, &cp));
+    err = sd_txn_commit(t);
+    t = NULL;
+    SD_TRY(err);
+    out->handoff_size = cp.size;
+    memcpy(out->pk, cp.next_pk, SD_SIG_PK_BYTES);
+    sd_sig_fingerprint(out->fingerprint, out->pk);
+    sd_log(SD_LOG_INFO, "key_audit_rotate", "audit_key_version=%" PRIu32 " handoff_size=%" PRIu64,
+           out->version, out->handoff_size);
 out:
     sd_txn_abort(t);
     return err;

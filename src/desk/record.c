@@ -33,8 +33,9 @@ sd_trec_free(sd_trec *r)
         sealdesk__v1__ticket_record__free_unpacked(r, NULL);
 }
 
-sd_err
-sd_trec_store(struct sd_txn *t, sd_trec *r, uint8_t digest[32])
+/* Pack and put r; a new ticket has the greatest id, so it is appended (full pages). */
+static sd_err
+trec_put(struct sd_txn *t, sd_trec *r, uint8_t digest[32], bool is_new)
 {
     struct sd_buf enc = SD_BUF_INIT;
     uint8_t k[8];
@@ -46,12 +47,27 @@ sd_trec_store(struct sd_txn *t, sd_trec *r, uint8_t digest[32])
     SD_TRY(sd_buf_reserve(&enc, n));
     enc.len = sealdesk__v1__ticket_record__pack(r, enc.data);
     sd_put_u64be(k, r->id);
-    SD_TRY(sd_txn_put(t, SD_DB_TICKETS, k, sizeof(k), enc.data, enc.len));
+    if(is_new)
+        SD_TRY(sd_txn_append(t, SD_DB_TICKETS, k, sizeof(k), enc.data, enc.len));
+    else
+        SD_TRY(sd_txn_put(t, SD_DB_TICKETS, k, sizeof(k), enc.data, enc.len));
     if(digest)
         sd_sha256(digest, enc.data, enc.len);
 out:
     sd_buf_free(&enc);
     return err;
+}
+
+sd_err
+sd_trec_store(struct sd_txn *t, sd_trec *r, uint8_t digest[32])
+{
+    return trec_put(t, r, digest, false);
+}
+
+sd_err
+sd_trec_store_new(struct sd_txn *t, sd_trec *r, uint8_t digest[32])
+{
+    return trec_put(t, r, digest, true);
 }
 
 static void
@@ -150,6 +166,10 @@ sd_trec_meta(struct sd_ticket *out, const sd_trec *r)
     out->n_signals = 0;
     for(size_t i = 0; i < r->n_signals && i < SD_TRIAGE_MAX_SIGNALS; i++)
         copy_str(out->signals[out->n_signals++], sizeof(out->signals[0]), r->signals[i]);
+    copy_str(out->lang, sizeof(out->lang), r->lang);
+    out->n_suggested = 0;
+    for(size_t i = 0; i < r->n_suggested_articles && i < SD_MAX_SUGGESTED; i++)
+        out->suggested[out->n_suggested++] = r->suggested_articles[i];
 }
 
 sd_err

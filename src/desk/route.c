@@ -276,6 +276,16 @@ sd_route_shift_format(char *out, size_t cap, const struct sd_shift *s)
              end / 60, end % 60, s->zone);
 }
 
+void
+sd_route_override_format(char *out, size_t cap, const struct sd_shift_override *o)
+{
+    char from[32], to[32];
+
+    sd_time_format(from, sizeof(from), o->from);
+    sd_time_format(to, sizeof(to), o->to);
+    snprintf(out, cap, "%s/%s %s", from, to, o->on ? "on" : "off");
+}
+
 static bool
 window_on(const struct sd_shift *w, uint64_t now)
 {
@@ -301,6 +311,10 @@ sd_agent_on_shift(const struct sd_agent_profile *p, uint64_t now)
 {
     if(!p)
         return false;
+    for(size_t i = p->n_overrides; i-- > 0;) {
+        if(i < SD_ROUTE_MAX_OVERRIDES && now >= p->overrides[i].from && now < p->overrides[i].to)
+            return p->overrides[i].on;
+    }
     if(p->n_shifts == 0)
         return true;
     for(size_t i = 0; i < p->n_shifts && i < SD_ROUTE_MAX_SHIFTS; i++) {
@@ -354,7 +368,8 @@ prof_from_pb(const Sealdesk__V1__AgentRecord *pb, struct sd_agent_profile *p)
 
     memset(p, 0, sizeof(*p));
     SD_ENSURE(sd_agent_name_ok(pb->name), SD_E_STORE);
-    SD_ENSURE(pb->n_langs <= SD_ROUTE_MAX_LANGS && pb->n_shifts <= SD_ROUTE_MAX_SHIFTS,
+    SD_ENSURE(pb->n_langs <= SD_ROUTE_MAX_LANGS && pb->n_shifts <= SD_ROUTE_MAX_SHIFTS &&
+                  pb->n_overrides <= SD_ROUTE_MAX_OVERRIDES,
               SD_E_STORE);
     snprintf(p->name, sizeof(p->name), "%s", pb->name);
     for(size_t i = 0; i < pb->n_langs; i++) {
@@ -376,6 +391,13 @@ prof_from_pb(const Sealdesk__V1__AgentRecord *pb, struct sd_agent_profile *p)
         snprintf(p->shifts[i].zone, sizeof(p->shifts[i].zone), "%s", w->zone);
     }
     p->n_shifts = pb->n_shifts;
+    for(size_t i = 0; i < pb->n_overrides; i++) {
+        SD_ENSURE(pb->overrides[i]->from < pb->overrides[i]->to, SD_E_STORE);
+        p->overrides[i].from = pb->overrides[i]->from;
+        p->overrides[i].to = pb->overrides[i]->to;
+        p->overrides[i].on = pb->overrides[i]->on;
+    }
+    p->n_overrides = pb->n_overrides;
     p->updated_at = pb->updated_at;
 out:
     return err;
@@ -442,24 +464,21 @@ out:
     return err;
 }
 
-sd_err
-sd_agent_set(struct sd_desk *d, const struct sd_actor *a, const struct sd_agent_profile *p)
+/* Validate p and pack it as an AgentRecord into enc (cleared first). */
+static sd_err
+prof_encode(const struct sd_agent_profile *p, struct sd_buf *enc)
 {
     Sealdesk__V1__AgentRecord rec = SEALDESK__V1__AGENT_RECORD__INIT;
     Sealdesk__V1__ShiftWindow win[SD_ROUTE_MAX_SHIFTS], *winp[SD_ROUTE_MAX_SHIFTS];
+    Sealdesk__V1__ShiftOverride ovr[SD_ROUTE_MAX_OVERRIDES], *ovrp[SD_ROUTE_MAX_OVERRIDES];
     char *langs[SD_ROUTE_MAX_LANGS];
-    struct sd_buf enc = SD_BUF_INIT;
-    struct sd_audit_rec ar = {0};
-    struct sd_txn *t = NULL;
-    char target[SD_MAX_AGENT + 8];
-    uint8_t digest[32];
     int32_t off;
     size_t n;
     sd_err err = SD_OK;
 
-    SD_CHECK_ARG(d && p && sd_agent_name_ok(p->name));
-    SD_TRY(sd_actor_check(a));
-    SD_CHECK_ARG(p->n_langs <= SD_ROUTE_MAX_LANGS && p->n_shifts <= SD_ROUTE_MAX_SHIFTS);
+    SD_CHECK_ARG(sd_agent_name_ok(p->name));
+    SD_CHECK_ARG(p->n_langs <= SD_ROUTE_MAX_LANGS && p->n_shifts <= SD_ROUTE_MAX_SHIFTS &&
+                 p->n_overrides <= SD_ROUTE_MAX_OVERRIDES);
     SD_CHECK_ARG(p->categories < (1u << SD_CAT_COUNT));
     for(size_t i = 0; i < p->n_langs; i++) {
         SD_CHECK_ARG(sd_kb_lang_canon(p->langs[i]) &&
@@ -482,6 +501,14 @@ sd_agent_set(struct sd_desk *d, const struct sd_actor *a, const struct sd_agent_
         win[i].zone = (char *)s->zone;
         winp[i] = &win[i];
     }
+    for(size_t i = 0; i < p->n_overrides; i++) {
+        SD_CHECK_ARG(p->overrides[i].from < p->overrides[i].to);
+        sealdesk__v1__shift_override__init(&ovr[i]);
+        ovr[i].from = p->overrides[i].from;
+        ovr[i].to = p->overrides[i].to;
+        ovr[i].on = p->overrides[i].on;
+        ovrp[i] = &ovr[i];
+    }
     rec.name = (char *)p->name;
     rec.langs = langs;
     rec.n_langs = p->n_langs;
@@ -489,27 +516,114 @@ sd_agent_set(struct sd_desk *d, const struct sd_actor *a, const struct sd_agent_
     rec.vip = p->vip;
     rec.shifts = winp;
     rec.n_shifts = p->n_shifts;
-    rec.updated_at = sd_clock_now();
+    rec.overrides = ovrp;
+    rec.n_overrides = p->n_overrides;
+    rec.updated_at = p->updated_at;
     n = sealdesk__v1__agent_record__get_packed_size(&rec);
     SD_ENSURE(n <= AGENT_REC_MAX, SD_E_LIMIT);
-    SD_TRY(sd_buf_reserve(&enc, n));
-    enc.len = sealdesk__v1__agent_record__pack(&rec, enc.data);
-    sd_sha256(digest, enc.data, enc.len);
+    enc->len = 0;
+    SD_TRY(sd_buf_reserve(enc, n));
+    enc->len = sealdesk__v1__agent_record__pack(&rec, enc->data);
+out:
+    return err;
+}
 
-    SD_TRY(sd_txn_begin(d->store, true, &t));
+/* Store p (already validated by prof_encode) in write txn t with its audit entry. */
+static sd_err
+prof_store(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+           const struct sd_agent_profile *p, const char *action)
+{
+    struct sd_buf enc = SD_BUF_INIT;
+    struct sd_audit_rec ar = {0};
+    char target[SD_MAX_AGENT + 8];
+    uint8_t digest[32];
+    sd_err err = SD_OK;
+
+    SD_TRY(prof_encode(p, &enc));
+    sd_sha256(digest, enc.data, enc.len);
     SD_TRY(sd_txn_put(t, SD_DB_AGENTS, p->name, strlen(p->name), enc.data, enc.len));
     snprintf(target, sizeof(target), "agent:%s", p->name);
     ar.actor = a->name;
-    ar.action = "agent.set";
+    ar.action = action;
     ar.target = target;
     ar.request_id = a->request_id;
     ar.digest = digest;
     SD_TRY(sd_audit_append(t, d->kr, &ar, NULL));
+out:
+    sd_buf_free(&enc);
+    return err;
+}
+
+sd_err
+sd_agent_set(struct sd_desk *d, const struct sd_actor *a, const struct sd_agent_profile *p)
+{
+    struct sd_agent_profile *np = NULL, *old = NULL;
+    struct sd_buf enc = SD_BUF_INIT;
+    struct sd_txn *t = NULL;
+    sd_err err = SD_OK, rc;
+
+    SD_CHECK_ARG(d && p);
+    SD_TRY(sd_actor_check(a));
+    np = malloc(sizeof(*np));
+    old = malloc(sizeof(*old));
+    SD_ENSURE(np && old, SD_E_NOMEM);
+    *np = *p;
+    np->n_overrides = 0;
+    np->updated_at = sd_clock_now();
+    SD_TRY(prof_encode(np, &enc)); /* refuse bad input before taking the write lock */
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    rc = prof_load(t, p->name, old);
+    if(rc == SD_OK) {
+        np->n_overrides = old->n_overrides;
+        memcpy(np->overrides, old->overrides, sizeof(np->overrides));
+    } else {
+        SD_ENSURE(rc == SD_E_NOTFOUND, rc);
+    }
+    SD_TRY(prof_store(d, t, a, np, "agent.set"));
     err = sd_txn_commit(t);
     t = NULL;
 out:
     sd_txn_abort(t);
     sd_buf_free(&enc);
+    free(np);
+    free(old);
+    return err;
+}
+
+sd_err
+sd_agent_override(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                  const struct sd_shift_override *o, uint64_t now, struct sd_agent_profile *out)
+{
+    struct sd_agent_profile *p = NULL;
+    struct sd_txn *t = NULL;
+    size_t w = 0;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && o && sd_agent_name_ok(name));
+    SD_TRY(sd_actor_check(a));
+    SD_CHECK_ARG(o->from < o->to && o->to > now &&
+                 o->to - o->from <= SD_ROUTE_MAX_OVERRIDE_SECONDS);
+    p = malloc(sizeof(*p));
+    SD_ENSURE(p, SD_E_NOMEM);
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(prof_load(t, name, p));
+    for(size_t i = 0; i < p->n_overrides; i++) {
+        if(p->overrides[i].to > now)
+            p->overrides[w++] = p->overrides[i];
+    }
+    p->n_overrides = w;
+    SD_ENSURE(p->n_overrides < SD_ROUTE_MAX_OVERRIDES, SD_E_LIMIT);
+    p->overrides[p->n_overrides++] = *o;
+    p->updated_at = sd_clock_now();
+    SD_TRY(prof_store(d, t, a, p, "agent.override"));
+    err = sd_txn_commit(t);
+    t = NULL;
+    SD_TRY(err);
+    if(out)
+        *out = *p;
+out:
+    sd_txn_abort(t);
+    free(p);
     return err;
 }
 

@@ -11,6 +11,7 @@
 
 #include "desk_int.h"
 #include "incident_int.h"
+#include "kb_int.h"
 #include "route_int.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
@@ -178,6 +179,47 @@ redact_detail(char *out, size_t cap, const struct sd_redact_report *a,
     }
 }
 
+/* Suggest up to SD_MAX_SUGGESTED published articles for a new ticket from its redacted
+ * subject and the start of its body (SUGGEST_QUERY bytes, cut at a character boundary: the
+ * question is nearly always at the start, and the search runs inside the create txn), in the
+ * ticket's language first, and record them in the timeline. An empty knowledge base or a text
+ * with no searchable words suggests nothing; only store and memory errors fail the create. */
+#define SUGGEST_QUERY 512
+static sd_err
+suggest_articles(struct sd_txn *t, sd_trec *rec, const char *actor, const struct sd_buf *text,
+                 uint64_t ids[SD_MAX_SUGGESTED])
+{
+    struct sd_kb_hit hits[SD_MAX_SUGGESTED];
+    size_t len = text->len, n = 0, off = 0;
+    char detail[128];
+    sd_err err = SD_OK;
+
+    _Static_assert(SUGGEST_QUERY <= SD_KB_MAX_QUERY, "suggestion query fits a search");
+    if(len > SUGGEST_QUERY) {
+        len = SUGGEST_QUERY;
+        while(len && (text->data[len] & 0xC0) == 0x80)
+            len--;
+    }
+    err = sd_kb_search_txn(t, (const char *)text->data, len, rec->lang, SD_MAX_SUGGESTED, false,
+                           hits, &n);
+    if(err == SD_E_INVALID || err == SD_E_LIMIT)
+        return SD_OK;
+    SD_TRY(err);
+    if(!n)
+        goto out;
+    detail[0] = 0;
+    for(size_t i = 0; i < n; i++) {
+        ids[i] = hits[i].id;
+        off += (size_t)snprintf(detail + off, sizeof(detail) - off, "%s%" PRIu64,
+                                i ? "," : "kb=", hits[i].id);
+    }
+    rec->suggested_articles = ids;
+    rec->n_suggested_articles = n;
+    SD_TRY(sd_event_add(t, rec, actor, SD_EV_SUGGESTED, 0, 0, NULL, false, detail));
+out:
+    return err;
+}
+
 sd_err
 sd_ticket_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_ticket_new *in,
                  struct sd_ticket *out)
@@ -196,6 +238,7 @@ sd_ticket_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_ti
     char *sigs[SD_TRIAGE_MAX_SIGNALS];
     char detail[160];
     uint8_t digest[32], idb[8];
+    uint64_t suggested[SD_MAX_SUGGESTED];
     struct sd_txn *t = NULL;
     struct sd_dkey *dk = NULL;
     uint64_t now = sd_clock_now();
@@ -292,8 +335,9 @@ sd_ticket_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_ti
         redact_detail(detail, sizeof(detail), &rs, &rb);
         SD_TRY(sd_event_add(t, &rec, "system", SD_EV_REDACTED, 0, 0, NULL, false, detail));
     }
+    SD_TRY(suggest_articles(t, &rec, "system", &both, suggested));
     SD_TRY(sd_trec_index(t, &rec));
-    SD_TRY(sd_trec_store(t, &rec, digest));
+    SD_TRY(sd_trec_store_new(t, &rec, digest));
     SD_TRY(sd_desk_audit(d, t, a, "ticket.create", rec.id, digest, NULL));
     SD_TRY(sd_incident_autolink_in(d, t, a, rec.id, (const char *)both.data, both.len));
     err = sd_txn_commit(t);
@@ -637,6 +681,7 @@ sd_ticket_assign(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const
 struct comment_ctx {
     const char *body;
     bool internal;
+    const char *detail; /* timeline detail; NULL: "internal" or "public" */
 };
 
 static sd_err
@@ -656,7 +701,7 @@ do_comment(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_tre
     SD_TRY(sd_field_seal(&sealed, dk, r->id, SD_F_COMMENT_BASE + r->next_event_seq,
                          clean.data, clean.len));
     SD_TRY(sd_event_add(t, r, a->name, SD_EV_COMMENT, 0, 0, &sealed, c->internal,
-                        c->internal ? "internal" : "public"));
+                        c->detail ? c->detail : c->internal ? "internal" : "public"));
     if(sd_redact_any(&rep)) {
         r->redaction_flags |= redact_bits(&rep);
         redact_detail(detail, sizeof(detail), &rep, NULL);
@@ -669,6 +714,35 @@ out:
     sd_dkey_free(dk);
     sd_buf_wipe_free(&clean);
     sd_buf_free(&sealed);
+    return err;
+}
+
+struct article_ctx {
+    uint64_t article;
+};
+
+/* The article's text in the ticket's language, posted as a public reply. */
+static sd_err
+do_comment_article(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r,
+                   void *ctx, const char **action)
+{
+    const struct article_ctx *ac = ctx;
+    struct comment_ctx cc = {NULL, false, NULL};
+    char *text = NULL;
+    char detail[48];
+    uint64_t used = 0;
+    sd_err err = SD_OK;
+
+    SD_ENSURE(r->status != SD_ST_ARCHIVED, SD_E_PRECONDITION);
+    SD_TRY(sd_kb_use_txn(t, ac->article, r->lang && r->lang[0] ? r->lang : NULL, &text, &used));
+    SD_ENSURE(strlen(text) <= SD_MAX_COMMENT, SD_E_LIMIT);
+    snprintf(detail, sizeof(detail), "public article=%" PRIu64, used);
+    cc.body = text;
+    cc.detail = detail;
+    SD_TRY(do_comment(d, t, a, r, &cc, action));
+    *action = "ticket.comment_article";
+out:
+    free(text);
     return err;
 }
 
@@ -691,7 +765,7 @@ sd_err
 sd_ticket_comment(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *body,
                   bool internal, struct sd_ticket *out)
 {
-    struct comment_ctx c = {body, internal};
+    struct comment_ctx c = {body, internal, NULL};
     sd_err err = comment_check(body);
 
     if(err != SD_OK)
@@ -700,10 +774,21 @@ sd_ticket_comment(struct sd_desk *d, const struct sd_actor *a, uint64_t id, cons
 }
 
 sd_err
+sd_ticket_comment_article(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
+                          uint64_t article, struct sd_ticket *out)
+{
+    struct article_ctx ac = {article};
+
+    if(!article)
+        return SD_E_INVALID;
+    return mutate(d, a, id, do_comment_article, &ac, out);
+}
+
+sd_err
 sd_ticket_comment_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
                      uint64_t id, const char *body, bool internal)
 {
-    struct comment_ctx c = {body, internal};
+    struct comment_ctx c = {body, internal, NULL};
     sd_err err = comment_check(body);
 
     if(err != SD_OK)

@@ -68,14 +68,6 @@ time_str(struct sd_arena *a, uint64_t t)
     return sd_arena_strndup(a, buf, strlen(buf));
 }
 
-static char *
-prio_str(int p)
-{
-    static char names[5][3] = {"", "P1", "P2", "P3", "P4"};
-
-    return names[p >= 1 && p <= 4 ? p : 0];
-}
-
 sd_err
 sd_ticket_to_pb(struct sd_arena *a, const struct sd_ticket *t, bool full,
                 Sealdesk__V1__Ticket *pb)
@@ -84,7 +76,7 @@ sd_ticket_to_pb(struct sd_arena *a, const struct sd_ticket *t, bool full,
     pb->id = t->id;
     pb->channel = (char *)sd_channel_name(t->channel);
     pb->category = (char *)sd_category_name(t->category);
-    pb->priority = prio_str(t->priority);
+    pb->priority = (char *)sd_priority_name(t->priority);
     pb->status = (char *)sd_status_name(t->status);
     pb->assignee = sd_arena_strndup(a, t->assignee, strlen(t->assignee));
     pb->vip = t->vip;
@@ -110,6 +102,9 @@ sd_ticket_to_pb(struct sd_arena *a, const struct sd_ticket *t, bool full,
     }
     for(size_t i = 0; i < t->n_signals; i++)
         pb->signals[pb->n_signals++] = (char *)t->signals[i];
+    pb->lang = (char *)t->lang;
+    pb->suggested_articles = (uint64_t *)t->suggested;
+    pb->n_suggested_articles = t->n_suggested;
     if(!full)
         return SD_OK;
     pb->shredded = t->shredded;
@@ -224,6 +219,9 @@ sd_ticket_from_pb(struct sd_ticket *t, const Sealdesk__V1__Ticket *pb)
     }
     for(size_t i = 0; i < pb->n_signals && t->n_signals < SD_TRIAGE_MAX_SIGNALS; i++)
         copy(t->signals[t->n_signals++], sizeof(t->signals[0]), pb->signals[i]);
+    copy(t->lang, sizeof(t->lang), pb->lang);
+    for(size_t i = 0; i < pb->n_suggested_articles && t->n_suggested < SD_MAX_SUGGESTED; i++)
+        t->suggested[t->n_suggested++] = pb->suggested_articles[i];
     t->shredded = pb->shredded;
     for(size_t i = 0; i < pb->n_pii; i++) {
         for(int f = SD_F_CUSTOMER_NAME; f < SD_F_COUNT; f++) {

@@ -281,8 +281,15 @@ tickets_comment(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     SD_RPC_UNPACK(Sealdesk__V1__CommentRequest, sealdesk__v1__comment_request, r);
     struct sd_ticket t;
 
-    reply_ticket(c, sd_ticket_comment(x->d, &x->actor, r->id, r->body, r->internal, &t), &t,
-                 false, "comment");
+    if(r->from_article && (!sd_rpc_empty(r->body) || r->internal))
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
+                           "comment: from_article posts a public reply and takes no body");
+    else if(r->from_article)
+        reply_ticket(c, sd_ticket_comment_article(x->d, &x->actor, r->id, r->from_article, &t),
+                     &t, false, "comment from article");
+    else
+        reply_ticket(c, sd_ticket_comment(x->d, &x->actor, r->id, r->body, r->internal, &t),
+                     &t, false, "comment");
     sealdesk__v1__comment_request__free_unpacked(r, NULL);
 }
 
@@ -335,52 +342,27 @@ tickets_overdue(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     sealdesk__v1__overdue_request__free_unpacked(r, NULL);
 }
 
+/* One counter group of s as a protobuf map (all four maps have the same layout: string key,
+ * uint64 value). NULL when out of memory. */
 static Sealdesk__V1__TicketStats__ByStatusEntry **
-counts(struct sd_arena *a, const uint64_t *v, int from, int to, const char *(*name)(int),
-       size_t *n)
+counts(struct sd_arena *a, const struct sd_stats *s, enum sd_stats_group g, size_t *n)
 {
-    /* All four maps have the same layout (string key, uint64 value). */
-    Sealdesk__V1__TicketStats__ByStatusEntry **arr = sd_arena_alloc(a, (size_t)(to - from + 1) *
-                                                                     sizeof(*arr));
+    struct sd_count v[SD_STATS_GROUP_MAX];
+    size_t k = sd_stats_group(s, g, v);
+    Sealdesk__V1__TicketStats__ByStatusEntry **arr = sd_arena_alloc(a, (k + 1) * sizeof(*arr));
 
     *n = 0;
-    for(int i = from; arr && i < to; i++) {
+    for(size_t i = 0; arr && i < k; i++) {
         Sealdesk__V1__TicketStats__ByStatusEntry *e = sd_arena_alloc(a, sizeof(*e));
 
         if(!e)
             return NULL;
         sealdesk__v1__ticket_stats__by_status_entry__init(e);
-        e->key = (char *)name(i);
-        e->value = v[i];
+        e->key = (char *)v[i].name;
+        e->value = v[i].value;
         arr[(*n)++] = e;
     }
     return arr;
-}
-
-static const char *
-status_n(int i)
-{
-    return sd_status_name((enum sd_status)i);
-}
-
-static const char *
-category_n(int i)
-{
-    return sd_category_name((enum sd_category)i);
-}
-
-static const char *
-channel_n(int i)
-{
-    return sd_channel_name((enum sd_channel)i);
-}
-
-static const char *
-priority_n(int i)
-{
-    static const char *const p[] = {"P0", "P1", "P2", "P3", "P4"};
-
-    return p[i];
 }
 
 static void
@@ -401,14 +383,13 @@ tickets_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         goto out;
     }
     pb.total = s.total;
-    pb.by_status = counts(&a, s.by_status, SD_ST_RECEIVED, SD_ST_COUNT, status_n,
-                          &pb.n_by_status);
+    pb.by_status = counts(&a, &s, SD_SG_STATUS, &pb.n_by_status);
     pb.by_category = (Sealdesk__V1__TicketStats__ByCategoryEntry **)counts(
-        &a, s.by_category, 0, SD_CAT_COUNT, category_n, &pb.n_by_category);
+        &a, &s, SD_SG_CATEGORY, &pb.n_by_category);
     pb.by_priority = (Sealdesk__V1__TicketStats__ByPriorityEntry **)counts(
-        &a, s.by_priority, 1, 5, priority_n, &pb.n_by_priority);
+        &a, &s, SD_SG_PRIORITY, &pb.n_by_priority);
     pb.by_channel = (Sealdesk__V1__TicketStats__ByChannelEntry **)counts(
-        &a, s.by_channel, SD_CH_CHAT, SD_CH_COUNT, channel_n, &pb.n_by_channel);
+        &a, &s, SD_SG_CHANNEL, &pb.n_by_channel);
     if(!pb.by_status || !pb.by_category || !pb.by_priority || !pb.by_channel) {
         sd_rpc_fail(c, SD_E_NOMEM, "stats");
         goto out;
@@ -433,14 +414,13 @@ tickets_triage(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     Sealdesk__V1__TriageResult pb = SEALDESK__V1__TRIAGE_RESULT__INIT;
     struct sd_triage_result t;
     char *sigs[SD_TRIAGE_MAX_SIGNALS];
-    static char prio[5][3] = {"", "P1", "P2", "P3", "P4"};
     sd_err err = sd_desk_triage(x->d, r->text, strlen(r->text), r->vip, &t);
 
     if(err != SD_OK) {
         sd_rpc_fail(c, err, "triage");
     } else {
         pb.category = (char *)sd_category_name(t.category);
-        pb.priority = prio[t.priority >= 1 && t.priority <= 4 ? t.priority : 0];
+        pb.priority = (char *)sd_priority_name(t.priority);
         pb.fund_safety = t.fund_safety;
         for(size_t i = 0; i < t.n_signals; i++)
             sigs[i] = t.signals[i];

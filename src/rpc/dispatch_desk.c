@@ -235,7 +235,8 @@ agent_to_pb(struct sd_arena *a, const struct sd_agent_profile *p, uint64_t now,
     pb->langs = sd_arena_alloc(a, (p->n_langs + 1) * sizeof(*pb->langs));
     pb->categories = sd_arena_alloc(a, (SD_CAT_COUNT + 1) * sizeof(*pb->categories));
     pb->shifts = sd_arena_alloc(a, (p->n_shifts + 1) * sizeof(*pb->shifts));
-    if(!pb->langs || !pb->categories || !pb->shifts)
+    pb->overrides = sd_arena_alloc(a, (p->n_overrides + 1) * sizeof(*pb->overrides));
+    if(!pb->langs || !pb->categories || !pb->shifts || !pb->overrides)
         return SD_E_NOMEM;
     for(size_t i = 0; i < p->n_langs; i++)
         pb->langs[pb->n_langs++] = (char *)p->langs[i];
@@ -249,6 +250,13 @@ agent_to_pb(struct sd_arena *a, const struct sd_agent_profile *p, uint64_t now,
         if(!pb->shifts[i])
             return SD_E_NOMEM;
         pb->n_shifts++;
+    }
+    for(size_t i = 0; i < p->n_overrides; i++) {
+        sd_route_override_format(buf, sizeof(buf), &p->overrides[i]);
+        pb->overrides[i] = sd_arena_strndup(a, buf, strlen(buf));
+        if(!pb->overrides[i])
+            return SD_E_NOMEM;
+        pb->n_overrides++;
     }
     return SD_OK;
 }
@@ -280,6 +288,8 @@ route_set_agent(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     }
     err = sd_agent_set(x->d, &x->actor, &p);
     if(err == SD_OK)
+        err = sd_agent_get(x->d, p.name, &p); /* with the overrides it kept */
+    if(err == SD_OK)
         err = agent_to_pb(&a, &p, sd_clock_now(), &pb);
     if(err != SD_OK)
         sd_rpc_fail(c, err, "agent");
@@ -288,6 +298,38 @@ route_set_agent(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 out:
     sd_arena_free(&a);
     sealdesk__v1__set_agent_request__free_unpacked(q, NULL);
+}
+
+static void
+route_override(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    SD_RPC_UNPACK(Sealdesk__V1__AgentOverrideRequest, sealdesk__v1__agent_override_request, q);
+    Sealdesk__V1__AgentInfo pb;
+    struct sd_agent_profile p;
+    struct sd_shift_override o = {0, 0, q->on};
+    struct sd_arena a = {0};
+    uint64_t now = sd_clock_now();
+    sd_err err;
+
+    if(sd_rpc_empty(q->name) || sd_time_parse(&o.from, q->from) != SD_OK ||
+       sd_time_parse(&o.to, q->to) != SD_OK) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
+                           "override: name, from and to (RFC 3339) are required");
+        goto out;
+    }
+    err = sd_agent_override(x->d, &x->actor, q->name, &o, now, &p);
+    if(err == SD_OK)
+        err = agent_to_pb(&a, &p, now, &pb);
+    if(err == SD_E_INVALID)
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
+                           "override: needs from < to, to in the future, at most 31 days");
+    else if(err != SD_OK)
+        sd_rpc_fail(c, err, "override");
+    else
+        sd_rpc_reply(c, &pb.base);
+out:
+    sd_arena_free(&a);
+    sealdesk__v1__agent_override_request__free_unpacked(q, NULL);
 }
 
 static void
@@ -473,6 +515,83 @@ out:
     sealdesk__v1__agent_stats_request__free_unpacked(q, NULL);
 }
 
+/* One map entry per name (DayStatsRow maps: string key, uint64 value). */
+static Sealdesk__V1__DayStatsRow__ByCategoryEntry **
+day_map(struct sd_arena *a, const uint64_t *v, int from, int to, bool category, size_t *n)
+{
+    Sealdesk__V1__DayStatsRow__ByCategoryEntry **arr =
+        sd_arena_alloc(a, (size_t)(to - from + 1) * sizeof(*arr));
+
+    *n = 0;
+    for(int k = from; arr && k < to; k++) {
+        Sealdesk__V1__DayStatsRow__ByCategoryEntry *e = sd_arena_alloc(a, sizeof(*e));
+
+        if(!e)
+            return NULL;
+        sealdesk__v1__day_stats_row__by_category_entry__init(e);
+        e->key = (char *)(category ? sd_category_name((enum sd_category)k)
+                                   : sd_channel_name((enum sd_channel)k));
+        e->value = v[k];
+        arr[(*n)++] = e;
+    }
+    return arr;
+}
+
+static void
+route_day_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    SD_RPC_UNPACK(Sealdesk__V1__AgentStatsRequest, sealdesk__v1__agent_stats_request, q);
+    Sealdesk__V1__DayStatsResult pb = SEALDESK__V1__DAY_STATS_RESULT__INIT;
+    struct sd_day_stats *st = NULL;
+    struct sd_arena a = {0};
+    uint64_t from = 0, to = 0;
+    size_t n = 0;
+    char day[32];
+    sd_err err;
+
+    if((!sd_rpc_empty(q->from) && sd_time_parse(&from, q->from) != SD_OK) ||
+       (!sd_rpc_empty(q->to) && sd_time_parse(&to, q->to) != SD_OK)) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "from/to: not an RFC 3339 time");
+        goto out;
+    }
+    err = sd_stats_by_day(x->d, from, to, &st, &n);
+    if(err == SD_OK) {
+        pb.rows = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.rows));
+        err = pb.rows ? SD_OK : SD_E_NOMEM;
+    }
+    for(size_t i = 0; err == SD_OK && i < n; i++) {
+        Sealdesk__V1__DayStatsRow *m = sd_arena_alloc(&a, sizeof(*m));
+
+        if(!m) {
+            err = SD_E_NOMEM;
+            break;
+        }
+        sealdesk__v1__day_stats_row__init(m);
+        sd_time_format(day, sizeof(day), st[i].day);
+        m->day = sd_arena_strndup(&a, day, 10);
+        m->total = st[i].total;
+        m->by_category = day_map(&a, st[i].by_category, 0, SD_CAT_COUNT, true,
+                                 &m->n_by_category);
+        m->by_channel = (Sealdesk__V1__DayStatsRow__ByChannelEntry **)day_map(
+            &a, st[i].by_channel, SD_CH_CHAT, SD_CH_COUNT, false, &m->n_by_channel);
+        if(!m->day || !m->by_category || !m->by_channel) {
+            err = SD_E_NOMEM;
+            break;
+        }
+        pb.rows[pb.n_rows++] = m;
+    }
+    if(err == SD_E_LIMIT)
+        sd_rpc_call_status(c, SD_GRPC_RESOURCE_EXHAUSTED, "stats: too many days, narrow from/to");
+    else if(err != SD_OK)
+        sd_rpc_fail(c, err, "stats");
+    else
+        sd_rpc_reply(c, &pb.base);
+out:
+    free(st);
+    sd_arena_free(&a);
+    sealdesk__v1__agent_stats_request__free_unpacked(q, NULL);
+}
+
 /* ---- Incidents ---- */
 
 static void
@@ -562,10 +681,12 @@ const struct sd_rpc_method sd_rpc_methods_desk[] = {
     {"/sealdesk.v1.Knowledge/Get", kb_get, SD_OP_KB_READ, false},
     {"/sealdesk.v1.Knowledge/Search", kb_search, SD_OP_KB_READ, false},
     {"/sealdesk.v1.Routing/SetAgent", route_set_agent, SD_OP_ROUTING, false},
+    {"/sealdesk.v1.Routing/OverrideShift", route_override, SD_OP_ROUTING, false},
     {"/sealdesk.v1.Routing/ListAgents", route_list_agents, SD_OP_ROUTING, false},
     {"/sealdesk.v1.Routing/AutoRoute", route_auto, SD_OP_ROUTING, false},
     {"/sealdesk.v1.Routing/Duty", route_duty, SD_OP_ROUTING, false},
     {"/sealdesk.v1.Routing/AgentStats", route_agent_stats, SD_OP_STATS, false},
+    {"/sealdesk.v1.Routing/DayStats", route_day_stats, SD_OP_STATS, false},
     {"/sealdesk.v1.Incidents/Open", incident_open, SD_OP_INCIDENT, false},
     {"/sealdesk.v1.Incidents/Link", incident_link, SD_OP_INCIDENT_LINK, false},
     {"/sealdesk.v1.Incidents/Update", incident_update, SD_OP_INCIDENT, false},

@@ -86,6 +86,10 @@ sd_srv_config_set(struct sd_srv_config *c, const char *key, const char *v)
         return set_uint(&c->group_commit_us, v, 0, 1000000);
     if(strcmp(key, "metrics") == 0)
         return set_str(c->metrics, sizeof(c->metrics), v);
+    if(strcmp(key, "route-auto-seconds") == 0)
+        return set_uint(&c->route_auto_s, v, 0, 86400);
+    if(strcmp(key, "passphrase-file") == 0)
+        return set_str(c->pass_path, sizeof(c->pass_path), v);
     if(strcmp(key, "key-file") == 0)
         return set_str(c->key_path, sizeof(c->key_path), v);
     return SD_E_INVALID;

@@ -24,6 +24,7 @@
 
 #include "rpc/rpc_int.h"
 #include "sealdesk/log.h"
+#include "sealdesk/metrics.h"
 #include "sealdesk/server.h"
 #include "util/err_int.h"
 
@@ -158,6 +159,7 @@ conn_close(struct conn *c, const char *reason)
         c->next->prev = c->prev;
     c->prev = c->next = NULL;
     s->nconns--;
+    sd_metrics_set_conns(s->nconns);
     c->closed = true;
     if(c->inflight == 0) {
         c->next = s->grave;
@@ -450,6 +452,7 @@ conn_new(struct sd_server *s, int fd)
         s->conns->prev = c;
     s->conns = c;
     s->nconns++;
+    sd_metrics_set_conns(s->nconns);
     sd_log(SD_LOG_INFO, "conn_open", "conn=%llu conns=%zu", (unsigned long long)c->id,
            s->nconns);
 }
@@ -542,8 +545,10 @@ submit_job(void *ctx, struct sd_h2_job *job)
 
     if(s->writer && s->route && s->route(job->method)) {
         job->owner = c;
-        if(sd_writer_submit(s->writer, writer_run, writer_done, job) != SD_OK)
+        if(sd_writer_submit(s->writer, writer_run, writer_done, job) != SD_OK) {
+            sd_metrics_call(job->method, SD_GRPC_RESOURCE_EXHAUSTED, 0); /* h2 answers it */
             return SD_E_LIMIT;
+        }
         c->inflight++;
         s->inflight++;
         return SD_OK;
@@ -553,6 +558,7 @@ submit_job(void *ctx, struct sd_h2_job *job)
      * by waiting calls stays bounded whatever the clients do. */
     if(s->qlen >= QUEUE_MAX_JOBS || job->req.len > QUEUE_MAX_BYTES - s->qbytes) {
         pthread_mutex_unlock(&s->mu);
+        sd_metrics_call(job->method, SD_GRPC_RESOURCE_EXHAUSTED, 0); /* h2 answers it */
         return SD_E_LIMIT;
     }
     job->owner = c;
@@ -619,6 +625,7 @@ process_completions(struct sd_server *s)
         s->inflight--;
         sd_rpc_log_call(c->id, job->stream_id, job->method, job->request_id, job->call.status,
                         now_us - job->t_start_us);
+        sd_metrics_call(job->method, job->call.status, now_us - job->t_start_us);
         if(!c->closed) {
             sd_h2_complete(c->h2, job);
             conn_event(c, 0);
@@ -755,6 +762,7 @@ sd_server_run(struct sd_server *s)
             stop_workers(s);
             goto out;
         }
+        sd_metrics_writer_attach(s->writer);
     }
     sd_log(SD_LOG_INFO, "server_start",
            "port=%d workers=%u max_conns=%u idle_ms=%u group_commit=%u/%uus mtls=%s",
@@ -807,6 +815,7 @@ sd_server_run(struct sd_server *s)
         }
         bury(s);
     }
+    sd_metrics_writer_detach(s->writer); /* waits for a scrape reading it */
     sd_writer_free(s->writer); /* runs and commits what is queued, then joins */
     s->writer = NULL;
     stop_workers(s);

@@ -10,6 +10,7 @@
 #include "sealdesk.pb-c.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/keystore.h"
+#include "sealdesk/log.h"
 #include "store_int.h"
 #include "util/err_int.h"
 
@@ -72,6 +73,8 @@ get_rec(struct sd_val *v, Sealdesk__V1__KeyRecord **out)
     return *out ? SD_OK : SD_E_STORE;
 }
 
+static sd_err erase_rec(struct sd_txn *t, const uint8_t k[13]);
+
 sd_err
 sd_keys_init(struct sd_txn *t, struct sd_keyring *kr)
 {
@@ -113,8 +116,8 @@ sd_keys_load(struct sd_txn *t, struct sd_keyring *kr)
         uint32_t version;
 
         SD_ENSURE(k.n == 13, SD_E_STORE);
-        if(k.p[0] == SD_KK_DATA)
-            break; /* data keys sort last and are opened on demand */
+        if(k.p[0] >= SD_KK_DATA)
+            break; /* data keys (opened on demand) and retired audit public keys sort last */
         version = sd_get_u32be(k.p + 9);
         SD_TRY(get_rec(&v, &rec));
         switch(k.p[0]) {
@@ -397,6 +400,7 @@ sd_keys_info(struct sd_txn *t, struct sd_keys_info *out)
                 out->kek_latest = ver;
             break;
         case SD_KK_BIDX: out->bidx_version = ver; break;
+        case SD_KK_AUDIT_PUB: break; /* retired audit keys: sd_keys_audit_chain */
         case SD_KK_AUDIT_SIGN:
             out->audit_version = ver;
             out->audit_created_at = rec->created_at;
@@ -480,8 +484,9 @@ sd_keys_remaster(struct sd_txn *t, const struct sd_keyring *kr,
     for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
         rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
         SD_ENSURE(k.n == 13, SD_E_STORE);
-        if(k.p[0] == SD_KK_DATA)
-            break; /* data keys are wrapped by KEKs, which stay the same */
+        if(k.p[0] >= SD_KK_DATA)
+            break; /* data keys are wrapped by KEKs, which stay the same; audit public keys
+                    * hold no secret */
         SD_ENSURE(n < sizeof(todo) / sizeof(todo[0]), SD_E_LIMIT);
         SD_TRY(get_rec(&v, &rec));
         todo[n].kind = k.p[0];
@@ -534,7 +539,8 @@ sd_keys_ikey_rotate(struct sd_txn *t, struct sd_keyring *kr, enum sd_key_kind ki
     sd_err err = SD_OK;
     sd_err rc;
 
-    SD_CHECK_ARG(kind == SD_KK_BIDX || kind == SD_KK_AUDIT_SIGN);
+    /* The audit key needs a signed hand-off: sd_audit_key_rotate. */
+    SD_CHECK_ARG(kind == SD_KK_BIDX);
     SD_TRY(sd_cursor_open(t, SD_DB_KEYS, &c));
     key_id(start, kind, 0, 0);
     k.p = start;
@@ -547,29 +553,228 @@ sd_keys_ikey_rotate(struct sd_txn *t, struct sd_keyring *kr, enum sd_key_kind ki
     sd_cursor_close(c);
     c = NULL;
     SD_ENSURE(old >= 1 && old < UINT32_MAX, SD_E_STORE);
-    SD_TRY(sd_keyring_ikey_rotate(kr,
-                                  kind == SD_KK_BIDX ? SD_IKEY_BIDX : SD_IKEY_AUDIT_SIGN,
-                                  old + 1, &w, pk));
-    SD_TRY(put_rec(t, kind, 0, old + 1, &w, kind == SD_KK_AUDIT_SIGN ? pk : NULL, 0));
-    /* The old secret is no longer needed (re-indexing / the signed hand-over is done in this
-     * txn by the caller): erase it like a shredded data key. */
+    SD_TRY(sd_keyring_ikey_rotate(kr, SD_IKEY_BIDX, old + 1, &w, pk));
+    SD_TRY(put_rec(t, kind, 0, old + 1, &w, NULL, 0));
+    /* The old secret is no longer needed (re-indexing is done in this txn by the caller):
+     * erase it like a shredded data key. */
     key_id(oldk, kind, 0, old);
-    SD_TRY(sd_txn_get(t, SD_DB_KEYS, oldk, sizeof(oldk), &v));
-    {
-        uint8_t zero[KEYREC_MAX];
-        size_t zn = v.n;
-
-        SD_ENSURE(zn <= sizeof(zero), SD_E_STORE);
-        memset(zero, 0, zn);
-        SD_TRY(sd_txn_put(t, SD_DB_KEYS, oldk, sizeof(oldk), zero, zn));
-    }
-    SD_TRY(sd_txn_del(t, SD_DB_KEYS, oldk, sizeof(oldk), NULL, 0));
-    if(kind == SD_KK_AUDIT_SIGN)
-        SD_TRY(sd_meta_put(t, "audit_pk", pk, SD_SIG_PK_BYTES));
+    SD_TRY(erase_rec(t, oldk));
     *version = old + 1;
 out:
     sd_cursor_close(c);
     sd_buf_wipe_free(&w);
+    return err;
+}
+
+/* ---- audit signing key chain ---- */
+
+/* Zero a key record in place (same size: LMDB rewrites it in the dirty page), then delete it. */
+static sd_err
+erase_rec(struct sd_txn *t, const uint8_t k[13])
+{
+    uint8_t zero[KEYREC_MAX];
+    struct sd_val v;
+    size_t zn;
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_txn_get(t, SD_DB_KEYS, k, 13, &v));
+    zn = v.n;
+    SD_ENSURE(zn <= sizeof(zero), SD_E_STORE);
+    memset(zero, 0, zn);
+    SD_TRY(sd_txn_put(t, SD_DB_KEYS, k, 13, zero, zn));
+    SD_TRY(sd_txn_del(t, SD_DB_KEYS, k, 13, NULL, 0));
+out:
+    return err;
+}
+
+/* Version of the current (only) audit signing key record. */
+static sd_err
+audit_current(struct sd_txn *t, uint32_t *version)
+{
+    struct sd_cursor *c = NULL;
+    uint8_t start[13];
+    struct sd_val k, v;
+    uint32_t ver = 0;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    SD_TRY(sd_cursor_open(t, SD_DB_KEYS, &c));
+    key_id(start, SD_KK_AUDIT_SIGN, 0, 0);
+    k.p = start;
+    k.n = sizeof(start);
+    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v);
+        rc == SD_OK && k.n == 13 && k.p[0] == SD_KK_AUDIT_SIGN;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v))
+        ver = sd_get_u32be(k.p + 9);
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    SD_ENSURE(ver >= 1 && ver <= SD_MAX_AUDIT_KEY_VERSIONS, SD_E_STORE);
+    *version = ver;
+out:
+    sd_cursor_close(c);
+    return err;
+}
+
+static sd_err
+audit_from_size(struct sd_txn *t, uint32_t version, uint64_t *size)
+{
+    char name[32];
+
+    snprintf(name, sizeof(name), "audit_key_from/%" PRIu32, version);
+    return sd_meta_get_u64(t, name, size);
+}
+
+/* Fill one chain element from a key record of `version`. */
+static sd_err
+chain_elem(struct sd_txn *t, struct sd_audit_key *e, struct sd_val *v, uint32_t version,
+           bool current)
+{
+    Sealdesk__V1__KeyRecord *rec = NULL;
+    sd_err err = SD_OK;
+
+    SD_TRY(get_rec(v, &rec));
+    SD_ENSURE(rec->public_key.len == SD_SIG_PK_BYTES, SD_E_STORE);
+    memset(e, 0, sizeof(*e));
+    e->version = version;
+    e->created_at = rec->created_at;
+    e->current = current;
+    memcpy(e->pk, rec->public_key.data, SD_SIG_PK_BYTES);
+    SD_TRY(audit_from_size(t, version, &e->from_size));
+out:
+    if(rec)
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+    return err;
+}
+
+sd_err
+sd_keys_audit_chain(struct sd_txn *t, struct sd_audit_key *out, size_t max, size_t *n)
+{
+    struct sd_cursor *c = NULL;
+    uint8_t start[13];
+    struct sd_val k, v;
+    uint32_t cur;
+    size_t got = 0;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    SD_CHECK_ARG(t && out && n && max >= 1);
+    SD_TRY(sd_cursor_open(t, SD_DB_KEYS, &c));
+    key_id(start, SD_KK_AUDIT_PUB, 0, 0);
+    k.p = start;
+    k.n = sizeof(start);
+    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v);
+        rc == SD_OK && k.n == 13 && k.p[0] == SD_KK_AUDIT_PUB;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        SD_ENSURE(got + 1 < max, SD_E_LIMIT); /* room for the current key after these */
+        SD_TRY(chain_elem(t, &out[got++], &v, sd_get_u32be(k.p + 9), false));
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    SD_TRY(audit_current(t, &cur));
+    key_id(start, SD_KK_AUDIT_SIGN, 0, cur);
+    SD_TRY(sd_txn_get(t, SD_DB_KEYS, start, sizeof(start), &v));
+    SD_TRY(chain_elem(t, &out[got++], &v, cur, true));
+    *n = got;
+out:
+    sd_cursor_close(c);
+    return err;
+}
+
+sd_err
+sd_keys_audit_pk_at(struct sd_txn *t, uint64_t size, uint8_t pk[SD_SIG_PK_BYTES])
+{
+    struct sd_audit_key *chain = NULL;
+    size_t n = 0, at = 0;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && pk);
+    chain = calloc(SD_MAX_AUDIT_KEY_VERSIONS, sizeof(*chain));
+    SD_ENSURE(chain, SD_E_NOMEM);
+    SD_TRY(sd_keys_audit_chain(t, chain, SD_MAX_AUDIT_KEY_VERSIONS, &n));
+    for(size_t i = 1; i < n; i++) {
+        if(chain[i].from_size <= size)
+            at = i;
+    }
+    memcpy(pk, chain[at].pk, SD_SIG_PK_BYTES);
+out:
+    free(chain);
+    return err;
+}
+
+sd_err
+sd_keys_audit_sync(struct sd_txn *t, const struct sd_keyring *kr)
+{
+    Sealdesk__V1__KeyRecord *rec = NULL;
+    uint8_t want[SD_SIG_PK_BYTES], have[SD_SIG_PK_BYTES], k[13];
+    struct sd_val v;
+    uint32_t ver;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && kr);
+    SD_TRY(sd_keys_audit_pk(t, want));
+    if(sd_sig_public_key(kr, have) == SD_OK && sodium_memcmp(want, have, sizeof(want)) == 0)
+        goto out; /* the common case: one meta read per checkpoint */
+    SD_TRY(audit_current(t, &ver));
+    key_id(k, SD_KK_AUDIT_SIGN, 0, ver);
+    SD_TRY(sd_txn_get(t, SD_DB_KEYS, k, sizeof(k), &v));
+    SD_TRY(get_rec(&v, &rec));
+    SD_ENSURE(rec->public_key.len == SD_SIG_PK_BYTES &&
+                  sodium_memcmp(rec->public_key.data, want, SD_SIG_PK_BYTES) == 0,
+              SD_E_STORE);
+    SD_TRY(sd_keyring_sign_adopt(kr, ver, rec->wrapped.data, rec->wrapped.len, want));
+    sd_log(SD_LOG_INFO, "audit_key_adopt", "audit_key_version=%" PRIu32, ver);
+out:
+    if(rec)
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+    return err;
+}
+
+sd_err
+sd_keys_audit_next(struct sd_txn *t, const struct sd_keyring *kr, uint32_t *version,
+                   struct sd_buf *wrapped, uint8_t pk[SD_SIG_PK_BYTES])
+{
+    uint32_t cur;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && kr && version && wrapped && pk);
+    SD_TRY(audit_current(t, &cur));
+    SD_ENSURE(cur < SD_MAX_AUDIT_KEY_VERSIONS, SD_E_LIMIT);
+    SD_TRY(sd_keyring_sign_new(kr, cur + 1, wrapped, pk));
+    *version = cur + 1;
+out:
+    return err;
+}
+
+sd_err
+sd_keys_audit_install(struct sd_txn *t, uint32_t version, const struct sd_buf *wrapped,
+                      const uint8_t pk[SD_SIG_PK_BYTES], uint64_t from_size)
+{
+    Sealdesk__V1__KeyRecord *rec = NULL;
+    struct sd_buf none = SD_BUF_INIT;
+    uint8_t oldk[13], oldpk[SD_SIG_PK_BYTES];
+    char name[32];
+    struct sd_val v;
+    uint64_t created;
+    uint32_t cur;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && wrapped && wrapped->len && pk && from_size > 0);
+    SD_TRY(audit_current(t, &cur));
+    SD_ENSURE(version == cur + 1, SD_E_CONFLICT);
+    key_id(oldk, SD_KK_AUDIT_SIGN, 0, cur);
+    SD_TRY(sd_txn_get(t, SD_DB_KEYS, oldk, sizeof(oldk), &v));
+    SD_TRY(get_rec(&v, &rec));
+    SD_ENSURE(rec->public_key.len == SD_SIG_PK_BYTES, SD_E_STORE);
+    memcpy(oldpk, rec->public_key.data, sizeof(oldpk));
+    created = rec->created_at;
+    /* The public half stays (no secret in it); the wrapped secret is erased. */
+    SD_TRY(put_rec2(t, SD_KK_AUDIT_PUB, 0, cur, &none, oldpk, 0, created, false));
+    SD_TRY(erase_rec(t, oldk));
+    SD_TRY(put_rec(t, SD_KK_AUDIT_SIGN, 0, version, wrapped, pk, 0));
+    SD_TRY(sd_meta_put(t, "audit_pk", pk, SD_SIG_PK_BYTES));
+    snprintf(name, sizeof(name), "audit_key_from/%" PRIu32, version);
+    SD_TRY(sd_meta_put_u64(t, name, from_size));
+out:
+    if(rec)
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
     return err;
 }
 

@@ -204,6 +204,13 @@ sd_txn_put_new(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, co
 }
 
 sd_err
+sd_txn_append(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
+              size_t vlen)
+{
+    return put(t, db, key, klen, val, vlen, MDB_APPEND);
+}
+
+sd_err
 sd_txn_del(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
            size_t vlen)
 {

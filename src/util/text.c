@@ -82,6 +82,38 @@ sd_text_valid(const char *s, size_t n)
     return true;
 }
 
+/* Does valid UTF-8 p[0..n) hold a code point OpenCC's traditional-to-simplified tables can
+ * change: CJK radicals, punctuation and ideographs (U+2E80..U+9FFF), compatibility ideographs
+ * and forms (U+F900..U+FAFF, U+FE30..U+FE4F) or anything above the BMP? Latin and Hangul text
+ * skips the converter, which is most of the cost of folding it. */
+static bool
+may_convert(const uint8_t *p, size_t n)
+{
+    for(size_t i = 0; i < n;) {
+        uint8_t b = p[i];
+
+        if(b < 0x80) {
+            i++;
+        } else if(b < 0xE0) {
+            i += 2; /* U+0080..U+07FF */
+        } else if(b < 0xF0) {
+            uint32_t cp;
+
+            if(n - i < 3)
+                return true; /* cut sequence: cannot happen for valid input */
+            cp = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(p[i + 1] & 0x3F) << 6 |
+                 (uint32_t)(p[i + 2] & 0x3F);
+            if((cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+               (cp >= 0xFE30 && cp <= 0xFE4F))
+                return true;
+            i += 3;
+        } else {
+            return true;
+        }
+    }
+    return false;
+}
+
 sd_err
 sd_text_fold(struct sd_buf *out, const char *s, size_t n)
 {
@@ -103,7 +135,7 @@ sd_text_fold(struct sd_buf *out, const char *s, size_t n)
                                  | UTF8PROC_CASEFOLD | UTF8PROC_LUMP);
         SD_ENSURE(nflen >= 0, nflen == UTF8PROC_ERROR_NOMEM ? SD_E_NOMEM : SD_E_INVALID);
     }
-    od = nflen > 0 ? t2s_get() : (opencc_t)-1;
+    od = nflen > 0 && may_convert(nf, (size_t)nflen) ? t2s_get() : (opencc_t)-1;
     if(od != (opencc_t)-1) {
         conv = opencc_convert_utf8(od, (const char *)nf, (size_t)nflen);
         SD_ENSURE(conv, SD_E_NOMEM);

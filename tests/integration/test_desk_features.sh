@@ -2,7 +2,9 @@
 # Desk features over gRPC: sealctl online `kb search` (Knowledge service) on the starter
 # articles that init loads, role checks (agents read, supervisors edit), an article added
 # online found by the next search; routing (agent set, skill-aware claim, route auto, duty),
-# incidents (auto-link, link, update, resolve) and stats --by-agent.
+# incidents (auto-link, link, update, resolve), stats --by-agent and --by-day, article
+# suggestions on intake, replies with --from-article, one-off shift overrides and the
+# server's continuous routing (--route-auto-seconds).
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 bash "$(dirname "$0")/gen_certs.sh" "$WORK/certs" >/dev/null
@@ -132,8 +134,92 @@ check "offline stats --by-agent equals online" test "$("$SEALCTL" --offline --da
 expect_exit 1 "agent cannot read agent stats" -- RA stats --by-agent
 check "agent stats says PERMISSION_DENIED" grep -q "^PERMISSION_DENIED" "$WORK/err"
 
+# Suggestions on intake and replies from the knowledge base, online.
+expect_exit 0 "Korean ticket created online" -- RA ticket create --channel chat \
+  --subject "출금 지연" --body "어제 신청한 출금이 아직도 대기 중이에요"
+sid=$(jget '["id"]' < "$WORK/out")
+check "create suggests Korean articles" test "$(jget \
+  '["lang"]+str(1 <= len(d["suggested_articles"]) <= 3)' < "$WORK/out")" = koTrue
+first=$(jget '["suggested_articles"][0]' < "$WORK/out")
+check "suggested article is Korean" test "$("$SEALCTL" --offline --data "$D" --json \
+  kb get "$first" | jget '["lang"]')" = ko
+en_art=$(RA kb search --text "withdrawal pending for hours" --lang en --limit 1 | jget '[0]["id"]')
+expect_exit 2 "from-article with a body is a usage error" -- RA ticket comment "$sid" \
+  --from-article "$en_art" --body x
+expect_exit 0 "agent replies from an English article" -- RA ticket comment "$sid" \
+  --from-article "$en_art"
+check "reply counts as first response" test "$(jget '["first_response_at"] is not None' \
+  < "$WORK/out")" = True
+tl=$("$SEALCTL" --offline --data "$D" --json ticket get "$sid")
+check "timeline records the suggestion" test "$(echo "$tl" | jget \
+  '.__getitem__("timeline") and [e["kind"] for e in d["timeline"]].count("suggested")')" = 1
+posted=$(echo "$tl" | jget '.__getitem__("timeline") and d["timeline"][-1]["detail"]')
+ko_art=${posted#public article=}
+check "the Korean translation was posted" test "$("$SEALCTL" --offline --data "$D" --json \
+  kb get "$ko_art" | jget '["lang"]+str(d["uses"])')" = ko1
+expect_exit 1 "reply from a missing article" -- RA ticket comment "$sid" --from-article 999999
+check "missing article says NOT_FOUND" grep -q "^NOT_FOUND" "$WORK/err"
+
+# One-off shift override online: lee is on leave now.
+from=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)
+to=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)
+expect_exit 0 "supervisor puts lee on leave" -- SA agent override --name lee --from "$from" \
+  --to "$to" --off
+check "lee is off shift with one override" test "$(jget \
+  '["on_shift"].__str__()+str(len(d["overrides"]))' < "$WORK/out")" = False1
+expect_exit 1 "agent cannot set overrides" -- RA agent override --name lee --from "$from" \
+  --to "$to" --on
+check "agent override says PERMISSION_DENIED" grep -q "^PERMISSION_DENIED" "$WORK/err"
+expect_exit 1 "reversed override refused" -- SA agent override --name lee --from "$to" \
+  --to "$from" --on
+check "reversed override is INVALID_ARGUMENT" grep -q "^INVALID_ARGUMENT" "$WORK/err"
+expect_exit 0 "agent set keeps the override" -- SA agent set --name lee --langs en,zh \
+  --shift "Daily 00:00-24:00 UTC"
+check "override kept, still off" test "$(jget \
+  '["on_shift"].__str__()+str(len(d["overrides"]))' < "$WORK/out")" = False1
+
+# Daily intake online and offline.
+expect_exit 0 "supervisor stats --by-day" -- SA stats --by-day
+check "one day with every ticket" test "$(jget \
+  '.__len__().__str__()+str(d[0]["total"]==sum(d[0]["by_channel"].values()))' < "$WORK/out")" = 1True
+check "offline stats --by-day equals online" test "$("$SEALCTL" --offline --data "$D" --json \
+  stats --by-day)" = "$(cat "$WORK/out")"
+expect_exit 0 "stats --by-day as a table" -- env SEALDESK_TOKEN="$SAM" "$SEALCTL" \
+  --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" stats --by-day
+check "table has a header and one row" test "$(head -1 "$WORK/out" | awk '{print $1, $2}')/$(wc -l < "$WORK/out")" = "day total/2"
+
 kill -TERM "$SRV"
 rc=0
 wait "$SRV" || rc=$?
 check "SIGTERM exits 0" test "$rc" = 0
+
+# Continuous routing: a server started with --route-auto-seconds 1 assigns a new Korean
+# withdrawal ticket to kim (on shift all week) without anyone running `route auto`.
+: > "$WORK/server2.log"
+"$SD_BIN/sealdeskd" --listen 127.0.0.1:0 --cert "$WORK/certs/server.pem" \
+  --key "$WORK/certs/server.key" --data "$D" --route-auto-seconds 1 2>"$WORK/server2.log" &
+SRV=$!
+port=""
+for _ in $(seq 1 100); do
+  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server2.log" | head -1)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+check "server with continuous routing started" test -n "$port"
+rt=$(RA ticket create --channel web --subject "출금 문의" --body "출금이 아직 안 들어왔어요" \
+  --category withdrawal | jget '["id"]')
+who=""
+for _ in $(seq 1 50); do
+  who=$("$SEALCTL" --offline --data "$D" --json ticket get "$rt" | jget '["assignee"]')
+  [ "$who" = kim ] && break
+  sleep 0.2
+done
+check "continuous routing assigned the ticket to kim" test "$who" = kim
+kill -TERM "$SRV"
+rc=0
+wait "$SRV" || rc=$?
+check "SIGTERM exits 0 (continuous routing stops)" test "$rc" = 0
+check "routing pass logged" grep -Eq "ev=route_auto assigned=[1-9][0-9]* fallback=[0-9]+$" "$WORK/server2.log"
+check "routing log names no ticket and no agent" \
+  test -z "$(grep ev=route_auto "$WORK/server2.log" | grep -e "id=" -e kim)"
 finish

@@ -7,6 +7,10 @@
 #     rewrap finishes and every field still opens.
 #  3. shred: the plaintext is nowhere in the data dir, `sealkey check` and `sealaudit verify`
 #     pass, retire is refused while old data keys remain.
+#  Audit-key rotation (in 1, server running): `sealkey audit-rotate` offline, then
+#     Keys/RotateAuditKey over gRPC; tickets created online; an export made by the server
+#     verifies with only the original public key and shows the key chain; a forged hand-off is
+#     named by index.
 . "$(dirname "$0")/lib.sh"
 SEALKEY="$SD_BIN/sealkey"
 SECONDS_LOAD=${SD_KEYS_SECONDS:-30}
@@ -28,6 +32,8 @@ done
 "$SD_BIN/sealdeskd" --listen 127.0.0.1:0 --cert "$WORK/certs/server.pem" \
   --key "$WORK/certs/server.key" --data "$D" 2>"$WORK/server.log" &
 SRV=$!
+# a failing step (set -e) must not leave the server running for ctest to wait on
+trap 'kill -KILL "$SRV" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 port=""
 for _ in $(seq 1 100); do
   port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)
@@ -90,6 +96,65 @@ expect_exit 0 "security_admin shreds over gRPC" -- \
   S --token "$atok" shred --customer-uid C1-1 --reason "erasure request 7"
 check "online shred erased one key" test "$(jget '["data_keys"]' <"$WORK/out")" = 1
 expect_exit 1 "shred without reason refused" -- S --token "$atok" shred --customer-uid C1-2 --reason ""
+
+# ---- audit-key rotation while the server runs ----
+C audit pubkey | jget '["public_key"]' >"$WORK/audit_pk1"
+fp1=$(K status | jget '["audit_key_fingerprint"]')
+expect_exit 0 "sealkey audit-rotate while the server runs" -- \
+  K audit-rotate --reason "yearly audit key rotation"
+ho1=$(jget '["handoff_tree_size"]' <"$WORK/out")
+fp2=$(jget '["audit_key_fingerprint"]' <"$WORK/out")
+for i in 1 2 3; do
+  O --token "$tok" --json ticket create --channel web --subject "after audit rotate $i" \
+    --body "b $i" --customer-uid "AR-$i" >/dev/null
+done
+st=$(K status)
+check "status: audit fingerprint is the new key's" \
+  test "$(echo "$st" | jget '["audit_key_fingerprint"]')" = "$fp2" -a "$fp2" != "$fp1"
+ak0=$(echo "$st" | jget '["audit_keys"][0]["fingerprint"]')
+ak1=$(echo "$st" | jget '["audit_keys"][1]["fingerprint"]')
+check "status: audit_keys lists both keys, oldest first" test "$ak0" = "$fp1" -a "$ak1" = "$fp2"
+C user add --name auditor1 --role auditor --no-totp >"$WORK/aud.json"
+utok=$(O login --name auditor1 --password "$(jget '["password"]' <"$WORK/aud.json")")
+expect_exit 0 "server exports the audit log after the rotation" -- \
+  O --token "$utok" audit export --out "$WORK/rot1.log"
+check "server signed with the new key after the hand-off" \
+  grep -q "audit_key_adopt" "$WORK/server.log"
+expect_exit 0 "sealaudit verify with only the original key" -- \
+  "$SD_BIN/sealaudit" verify --log "$WORK/rot1.log" --pubkey "$WORK/audit_pk1"
+check "sealaudit says OK" grep -q "^OK entries=" "$WORK/out"
+check "sealaudit shows two keys" grep -q "^checkpoints=.*keys=2" "$WORK/out"
+check "sealaudit shows the new key's hand-off" \
+  grep -q "key\[1\] fingerprint=$fp2 handed over at tree size $ho1" "$WORK/out"
+expect_exit 1 "agent may not rotate the audit key" -- S --token "$tok" audit-rotate
+expect_exit 0 "security_admin rotates the audit key over gRPC" -- \
+  S --token "$atok" audit-rotate --reason "drill"
+ho2=$(jget '["handoff_tree_size"]' <"$WORK/out")
+O --token "$utok" audit export --out "$WORK/rot2.log" >/dev/null
+expect_exit 0 "export after the online rotation verifies from the original key" -- \
+  "$SD_BIN/sealaudit" --json verify --log "$WORK/rot2.log" --pubkey "$WORK/audit_pk1"
+check "JSON verify lists three keys" \
+  test "$(jget '["status"], len(d["keys"])' <"$WORK/out")" = "('OK', 3)"
+$PY - "$WORK/rot2.log" "$WORK/forged.log" <<'PYEOF'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+pos = 8
+while pos < len(b):
+    t, ln = b[pos], int.from_bytes(b[pos + 1:pos + 5], "big")
+    # a hand-off checkpoint ends with field 7 (next_public_key, 32 bytes): 0x3a 0x20 <key>
+    if t == 3 and ln > 34 and b[pos + 5 + ln - 34:pos + 5 + ln - 32] == b"\x3a\x20":
+        b[pos + 5 + ln - 20] ^= 1  # forge the first hand-off's next key
+        break
+    pos += 5 + ln
+open(sys.argv[2], "wb").write(b)
+PYEOF
+expect_exit 1 "a forged hand-off is rejected" -- \
+  "$SD_BIN/sealaudit" verify --log "$WORK/forged.log" --pubkey "$WORK/audit_pk1"
+check "sealaudit names the hand-off's index" \
+  grep -q "^TAMPERED first_bad_index=$((ho1 - 1)) reason=bad_checkpoint_signature" "$WORK/out"
+check "key.audit_rotate audited with its reason" \
+  grep -qa "yearly audit key rotation" "$WORK/rot2.log"
+check "second hand-off after the first" test "$ho2" -gt "$ho1"
 kill -TERM "$SRV"
 wait "$SRV" 2>/dev/null || true
 

@@ -1,10 +1,15 @@
 /* Audit log: append in the same txn as the change, export, and offline verification naming the
  * first bad index for each kind of tampering (edit, delete, swap, forged append, truncation,
- * replaced checkpoint signature), on export files and on a copied store. */
+ * replaced checkpoint signature), on export files and on a copied store; audit-key rotation
+ * (hand-off chain followed from the first key, re-signed or forged hand-offs rejected). */
 #include "test_helpers.h"
+
+#include <sodium.h>
 
 #include "desk/desk_int.h"
 #include "sealdesk/audit.h"
+#include "sealdesk/keyops.h"
+#include "sealdesk/keystore.h"
 #include "sealdesk/store.h"
 
 #define N_TICKETS 40
@@ -460,6 +465,426 @@ test_store_copy_each_tampering_names_the_first_bad_index(void **state)
     sd_store_close(s);
 }
 
+/* ---- audit-key rotation ---- */
+
+static void
+add_tickets(struct fixture *f, int n, uint64_t t0)
+{
+    struct sd_ticket t;
+    struct sd_ticket_new in;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_CHAT;
+    in.category = -1;
+    in.field[SD_F_SUBJECT] = "s";
+    in.field[SD_F_BODY] = "withdrawal stuck";
+    for(int i = 0; i < n; i++) {
+        sd_clock_set(t0 + (uint64_t)i * 7);
+        assert_int_equal(sd_ticket_create(f->d, &actor, &in, &t), SD_OK);
+    }
+}
+
+/* A keyring loaded from the fixture's store now (it keeps this audit key: like a server that
+ * has not written since a rotation, or a copy of the retired key for forging tests). */
+static struct sd_keyring *
+load_keyring(struct fixture *f)
+{
+    struct sd_keyring *kr;
+    struct sd_txn *t;
+    uint8_t master[SD_KEY_BYTES];
+    char path[128];
+
+    snprintf(path, sizeof(path), "%s/master.key", f->dir);
+    assert_int_equal(sd_master_key_file(master, path, false), SD_OK);
+    assert_int_equal(sd_keyring_new(&kr, master), SD_OK);
+    assert_int_equal(sd_txn_begin(f->d->store, false, &t), SD_OK);
+    assert_int_equal(sd_keys_load(t, kr), SD_OK);
+    sd_txn_abort(t);
+    return kr;
+}
+
+static const uint8_t *
+pk_of(const struct sd_keyring *kr, uint8_t pk[32])
+{
+    assert_int_equal(sd_sig_public_key(kr, pk), SD_OK);
+    return pk;
+}
+
+struct rotated {
+    uint8_t first[32];          /* the key before any rotation */
+    struct sd_audit_rotation r1, r2;
+    struct sd_keyring *old_kr;  /* holds the first key's secret */
+    uint64_t n;                 /* entries exported */
+};
+
+/* Entries, rotate, entries, rotate, entries, export from 0 to `path`. */
+static void
+make_rotated_log(struct fixture *f, char *path, size_t cap, struct rotated *out)
+{
+    memset(out, 0, sizeof(*out));
+    assert_int_equal(sd_desk_audit_pk(f->d, out->first), SD_OK);
+    out->old_kr = load_keyring(f);
+    add_tickets(f, 6, T0);
+    assert_int_equal(sd_keyops_audit_rotate(f->d, &actor, "yearly rotation", &out->r1), SD_OK);
+    add_tickets(f, 5, T0 + 100);
+    assert_int_equal(sd_keyops_audit_rotate(f->d, &actor, NULL, &out->r2), SD_OK);
+    add_tickets(f, 4, T0 + 200);
+    snprintf(path, cap, "%s/rotated.log", f->dir);
+    assert_int_equal(sd_desk_audit_export(f->d, &actor, path, 0, &out->n), SD_OK);
+}
+
+static sd_err
+verify_with(const char *path, struct sd_audit_verifier *v, const uint8_t *pk)
+{
+    FILE *fp = fopen(path, "rb");
+    sd_err err;
+
+    assert_non_null(fp);
+    memset(v, 0, sizeof(*v));
+    err = sd_audit_verify_file(v, fp, pk, NULL);
+    fclose(fp);
+    return err;
+}
+
+/* Index in file->r of the checkpoint of tree size `size`. */
+static size_t
+checkpoint_pos(const struct file *file, uint64_t size)
+{
+    struct sd_checkpoint cp;
+
+    for(size_t i = 0; i < file->n; i++) {
+        if(file->r[i].type == SD_AREC_CHECKPOINT &&
+           sd_checkpoint_decode(&cp, file->r[i].p, file->r[i].len) == SD_OK && cp.size == size)
+            return i;
+    }
+    fail();
+    return 0;
+}
+
+/* Replace record r (a checkpoint) by cp, re-signed with kr unless kr is NULL. */
+static void
+rewrite_checkpoint(struct rec *r, struct sd_checkpoint *cp, const struct sd_keyring *kr)
+{
+    Sealdesk__V1__Checkpoint m = SEALDESK__V1__CHECKPOINT__INIT;
+    struct sd_buf note = SD_BUF_INIT;
+
+    if(kr) {
+        assert_int_equal(sd_checkpoint_note(&note, cp), SD_OK);
+        assert_int_equal(sd_sig_sign(kr, cp->sig, note.data, note.len), SD_OK);
+        assert_int_equal(sd_sig_public_key(kr, cp->pk), SD_OK);
+        sd_buf_free(&note);
+    }
+    m.tree_size = cp->size;
+    m.root.data = cp->root;
+    m.root.len = 32;
+    m.time = cp->time;
+    m.signature.data = cp->sig;
+    m.signature.len = 64;
+    m.public_key.data = cp->pk;
+    m.public_key.len = 32;
+    if(cp->has_next) {
+        m.next_public_key.data = cp->next_pk;
+        m.next_public_key.len = 32;
+    }
+    free(r->p);
+    r->len = (uint32_t)sealdesk__v1__checkpoint__get_packed_size(&m);
+    r->p = malloc(r->len);
+    sealdesk__v1__checkpoint__pack(&m, r->p);
+}
+
+static void
+test_checkpoint_note_without_next_key_is_unchanged(void **state)
+{
+    struct sd_checkpoint cp;
+    struct sd_buf note = SD_BUF_INIT;
+    char expect[256];
+
+    (void)state;
+    memset(&cp, 0, sizeof(cp));
+    cp.size = 42;
+    cp.time = T0;
+    memset(cp.root, 0xab, 32);
+    assert_int_equal(sd_checkpoint_note(&note, &cp), SD_OK);
+    snprintf(expect, sizeof(expect), "sealdesk checkpoint v1\n42\n%s\n%u\n",
+             "abababababababababababababababababababababababababababababababab", T0);
+    assert_int_equal(note.len, strlen(expect));
+    assert_memory_equal(note.data, expect, note.len);
+    sd_buf_free(&note);
+    cp.has_next = true;
+    memset(cp.next_pk, 0x01, 32);
+    assert_int_equal(sd_checkpoint_note(&note, &cp), SD_OK);
+    strcat(expect, "next-key 0101010101010101010101010101010101010101010101010101010101010101\n");
+    assert_int_equal(note.len, strlen(expect));
+    assert_memory_equal(note.data, expect, note.len);
+    sd_buf_free(&note);
+}
+
+static void
+test_rotated_log_verifies_with_only_the_first_key(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_audit_verifier v;
+    struct sd_key_status *st = calloc(1, sizeof(*st));
+    struct rotated rt;
+    struct sd_store *s;
+    uint8_t cur[32];
+    char path[128], path2[160];
+    uint64_t n2;
+
+    make_rotated_log(f, path, sizeof(path), &rt);
+    assert_int_equal(rt.r1.version, 2);
+    assert_int_equal(rt.r2.version, 3);
+    assert_true(rt.r1.handoff_size > 6 && rt.r2.handoff_size > rt.r1.handoff_size + 5);
+    assert_int_equal(sd_desk_audit_pk(f->d, cur), SD_OK);
+    assert_memory_equal(cur, rt.r2.pk, 32);
+
+    /* the export: only the first key is trusted; the verifier follows both hand-offs */
+    assert_int_equal(verify_with(path, &v, rt.first), SD_OK);
+    assert_int_equal(v.next, rt.n);
+    assert_int_equal(v.n_keys, 3);
+    assert_memory_equal(v.keys[0], rt.first, 32);
+    assert_memory_equal(v.keys[1], rt.r1.pk, 32);
+    assert_memory_equal(v.keys[2], rt.r2.pk, 32);
+    assert_int_equal(v.key_from[1], rt.r1.handoff_size);
+    assert_int_equal(v.key_from[2], rt.r2.handoff_size);
+    /* the current key is not where a full export starts */
+    assert_int_equal(verify_with(path, &v, cur), SD_E_CRYPTO);
+    assert_string_equal(v.reason, "public_key_mismatch");
+
+    /* a partial export starts with the key in effect at `from` */
+    snprintf(path2, sizeof(path2), "%s/tail.log", f->dir);
+    assert_int_equal(sd_desk_audit_export(f->d, &actor, path2, rt.r1.handoff_size, &n2), SD_OK);
+    assert_int_equal(verify_with(path2, &v, rt.r1.pk), SD_OK);
+    assert_int_equal(v.n_keys, 2);
+    assert_memory_equal(v.keys[1], rt.r2.pk, 32);
+
+    /* the store: starts at its first key, must end at its current one */
+    s = copy_store(f, "rot");
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(sd_audit_verify_store(&v, s, NULL, NULL), SD_OK);
+    assert_int_equal(v.n_keys, 3);
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(sd_audit_verify_store(&v, s, rt.first, NULL), SD_OK);
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(sd_audit_verify_store(&v, s, cur, NULL), SD_E_CRYPTO);
+    assert_string_equal(v.reason, "public_key_mismatch");
+    sd_store_close(s);
+
+    /* status lists the chain; the fingerprint is the current key's */
+    assert_int_equal(sd_keyops_status(f->d, st), SD_OK);
+    assert_int_equal(st->info.audit_version, 3);
+    assert_int_equal(st->n_audit_keys, 3);
+    assert_memory_equal(st->audit_keys[0].pk, rt.first, 32);
+    assert_int_equal(st->audit_keys[0].from_size, 0);
+    assert_false(st->audit_keys[0].current);
+    assert_int_equal(st->audit_keys[1].version, 2);
+    assert_int_equal(st->audit_keys[1].from_size, rt.r1.handoff_size);
+    assert_true(st->audit_keys[2].current);
+    assert_string_equal(st->audit_fingerprint, rt.r2.fingerprint);
+    free(st);
+    sd_keyring_free(rt.old_kr);
+}
+
+static void
+test_rotation_is_one_audited_txn_and_the_old_secret_is_gone(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_audit_rotation r;
+    struct sd_checkpoint cp;
+    struct sd_keyring *server;
+    struct sd_txn *t;
+    struct sd_val v;
+    uint8_t k[13] = {SD_KK_AUDIT_SIGN}, pk[32];
+    uint64_t size;
+    uint32_t ver;
+
+    add_tickets(f, 3, T0);
+    server = load_keyring(f); /* a second process that loaded the keys before the rotation */
+    assert_int_equal(sd_keyops_audit_rotate(f->d, &actor, "compromise drill", &r), SD_OK);
+    assert_int_equal(sd_txn_begin(f->d->store, false, &t), SD_OK);
+    /* the hand-off is the latest checkpoint, covers the audit entry, names the new key */
+    assert_int_equal(sd_audit_size(t, &size), SD_OK);
+    assert_int_equal(r.handoff_size, size);
+    assert_int_equal(sd_audit_latest_checkpoint(t, &cp), SD_OK);
+    assert_int_equal(cp.size, size);
+    assert_true(cp.has_next);
+    assert_memory_equal(cp.next_pk, r.pk, 32);
+    assert_int_equal(sd_checkpoint_verify(&cp, pk_of(server, pk)), SD_OK);
+    /* the old secret record is erased, its public half kept */
+    sd_put_u32be(k + 9, 1);
+    assert_int_equal(sd_txn_get(t, SD_DB_KEYS, k, 13, &v), SD_E_NOTFOUND);
+    k[0] = SD_KK_AUDIT_PUB;
+    assert_int_equal(sd_txn_get(t, SD_DB_KEYS, k, 13, &v), SD_OK);
+    sd_txn_abort(t);
+
+    /* the other process still holds v1; its next checkpoint (in a write txn) adopts v2 */
+    assert_int_equal(sd_keyring_sign_version(server), 1);
+    assert_int_equal(sd_txn_begin(f->d->store, true, &t), SD_OK);
+    assert_int_equal(sd_audit_checkpoint(t, server, &cp), SD_OK);
+    /* same size as the hand-off: the hand-off is kept, not replaced by a new-key checkpoint */
+    assert_true(cp.has_next);
+    assert_int_equal(sd_keyring_sign_version(server), 1);
+    {
+        struct sd_audit_rec rec = {.actor = "t", .action = "test.after"};
+
+        assert_int_equal(sd_audit_append(t, server, &rec, NULL), SD_OK);
+    }
+    assert_int_equal(sd_audit_checkpoint(t, server, &cp), SD_OK);
+    assert_false(cp.has_next);
+    assert_memory_equal(cp.pk, r.pk, 32);
+    assert_int_equal(sd_checkpoint_verify(&cp, r.pk), SD_OK);
+    assert_int_equal(sd_keyring_sign_version(server), 2);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    /* an audit key cannot be swapped without a hand-off */
+    assert_int_equal(sd_txn_begin(f->d->store, true, &t), SD_OK);
+    assert_int_equal(sd_keys_ikey_rotate(t, f->d->kr, SD_KK_AUDIT_SIGN, &ver, pk), SD_E_INVALID);
+    sd_txn_abort(t);
+    sd_keyring_free(server);
+}
+
+static void
+test_checkpoint_after_handoff_signed_by_old_key_is_rejected(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_audit_verifier v;
+    struct file *file = calloc(1, sizeof(*file));
+    struct sd_checkpoint cp, hand;
+    struct rotated rt;
+    char path[128], bad[160];
+    size_t p;
+
+    make_rotated_log(f, path, sizeof(path), &rt);
+    snprintf(bad, sizeof(bad), "%s.bad", path);
+    /* the first checkpoint after the first hand-off, re-signed with the retired first key */
+    read_file(path, file);
+    p = checkpoint_pos(file, rt.r1.handoff_size);
+    for(p++; file->r[p].type != SD_AREC_CHECKPOINT; p++)
+        ;
+    assert_int_equal(sd_checkpoint_decode(&cp, file->r[p].p, file->r[p].len), SD_OK);
+    assert_true(cp.size > rt.r1.handoff_size && cp.size < rt.r2.handoff_size);
+    rewrite_checkpoint(&file->r[p], &cp, rt.old_kr);
+    write_file(bad, file);
+    assert_int_equal(verify_with(bad, &v, rt.first), SD_E_CRYPTO);
+    assert_int_equal(v.first_bad, cp.size - 1);
+    assert_string_equal(v.reason, "checkpoint_signed_by_retired_key");
+    free_file(file);
+
+    /* a checkpoint before the first hand-off, signed by the (new) current key */
+    read_file(path, file);
+    for(p = 0; file->r[p].type != SD_AREC_CHECKPOINT; p++)
+        ;
+    assert_int_equal(sd_checkpoint_decode(&cp, file->r[p].p, file->r[p].len), SD_OK);
+    assert_true(cp.size < rt.r1.handoff_size);
+    rewrite_checkpoint(&file->r[p], &cp, f->d->kr); /* adopted v3 at the export */
+    write_file(bad, file);
+    assert_int_equal(verify_with(bad, &v, rt.first), SD_E_CRYPTO);
+    assert_int_equal(v.first_bad, cp.size - 1);
+    assert_string_equal(v.reason, "checkpoint_signed_by_unannounced_key");
+    free_file(file);
+
+    /* a forged hand-off: next key swapped after signing */
+    read_file(path, file);
+    p = checkpoint_pos(file, rt.r2.handoff_size);
+    assert_int_equal(sd_checkpoint_decode(&hand, file->r[p].p, file->r[p].len), SD_OK);
+    assert_true(hand.has_next);
+    hand.next_pk[5] ^= 0x40;
+    rewrite_checkpoint(&file->r[p], &hand, NULL);
+    write_file(bad, file);
+    assert_int_equal(verify_with(bad, &v, rt.first), SD_E_CRYPTO);
+    assert_int_equal(v.first_bad, rt.r2.handoff_size - 1);
+    assert_string_equal(v.reason, "bad_checkpoint_signature");
+    free_file(file);
+
+    /* a hand-off stripped of its next key: the following checkpoints no longer verify */
+    read_file(path, file);
+    p = checkpoint_pos(file, rt.r2.handoff_size);
+    assert_int_equal(sd_checkpoint_decode(&hand, file->r[p].p, file->r[p].len), SD_OK);
+    hand.has_next = false;
+    rewrite_checkpoint(&file->r[p], &hand, NULL);
+    write_file(bad, file);
+    assert_int_equal(verify_with(bad, &v, rt.first), SD_E_CRYPTO);
+    assert_int_equal(v.first_bad, rt.r2.handoff_size - 1);
+    free_file(file);
+    free(file);
+    sd_keyring_free(rt.old_kr);
+}
+
+static void
+test_store_checkpoint_after_handoff_signed_by_old_key_is_rejected(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_audit_verifier v;
+    struct sd_checkpoint cp;
+    struct sd_store *s;
+    struct sd_txn *t;
+    struct sd_cursor *c;
+    struct sd_val k, val;
+    struct rec r = {0};
+    struct rotated rt;
+    uint8_t key[8];
+    char path[128];
+
+    make_rotated_log(f, path, sizeof(path), &rt);
+    s = copy_store(f, "oldsig");
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    /* the first checkpoint above the second hand-off */
+    sd_put_u64be(key, rt.r2.handoff_size + 1);
+    k.p = key;
+    k.n = 8;
+    assert_int_equal(sd_cursor_open(t, SD_DB_CHECKPOINTS, &c), SD_OK);
+    assert_int_equal(sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &val), SD_OK);
+    assert_int_equal(sd_checkpoint_decode(&cp, val.p, val.n), SD_OK);
+    sd_cursor_close(c);
+    rewrite_checkpoint(&r, &cp, rt.old_kr);
+    sd_put_u64be(key, cp.size);
+    assert_int_equal(sd_txn_put(t, SD_DB_CHECKPOINTS, key, 8, r.p, r.len), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    free(r.p);
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(sd_audit_verify_store(&v, s, rt.first, NULL), SD_E_CRYPTO);
+    assert_int_equal(v.first_bad, cp.size - 1);
+    assert_string_equal(v.reason, "checkpoint_signed_by_retired_key");
+    sd_store_close(s);
+    sd_keyring_free(rt.old_kr);
+}
+
+static void
+test_rotated_store_without_data_keys_reopens_and_remasters(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_key_status *st = calloc(1, sizeof(*st));
+    struct sd_audit_rotation r;
+    struct sd_audit_verifier v;
+    struct sd_checkpoint cp;
+    uint8_t m[SD_KEY_BYTES];
+    char kf[128];
+
+    assert_int_equal(sd_keyops_audit_rotate(f->d, &actor, NULL, &r), SD_OK);
+    assert_int_equal(sd_keyops_status(f->d, st), SD_OK);
+    assert_int_equal(st->info.data_keys, 0); /* the retired key record sorts where they would */
+    /* reopen: the retired audit public key is not a key to load */
+    sd_desk_close(f->d);
+    f->d = NULL;
+    assert_int_equal(sd_desk_open(&f->d, &f->o), SD_OK);
+    /* remaster re-wraps the secrets only; the retired public half needs nothing */
+    snprintf(kf, sizeof(kf), "%s/new.key", f->dir);
+    assert_int_equal(sd_master_key_file(m, kf, true), SD_OK);
+    assert_int_equal(sd_keyops_remaster(f->d, &actor, m, NULL), SD_OK);
+    sd_desk_close(f->d);
+    f->d = NULL;
+    f->o.key_file = kf;
+    assert_int_equal(sd_desk_open(&f->d, &f->o), SD_OK);
+    assert_int_equal(sd_desk_audit_checkpoint(f->d, &actor, true, &cp), SD_OK);
+    assert_int_equal(sd_checkpoint_verify(&cp, r.pk), SD_OK);
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(sd_audit_verify_store(&v, f->d->store, NULL, NULL), SD_OK);
+    assert_int_equal(v.n_keys, 2);
+    assert_int_equal(sd_keyops_status(f->d, st), SD_OK);
+    assert_int_equal(st->n_audit_keys, 2);
+    sodium_memzero(m, sizeof(m));
+    free(st);
+}
+
 int
 main(void)
 {
@@ -470,6 +895,12 @@ main(void)
         T(test_truncation_below_trusted_checkpoint_is_detected),
         T(test_store_copy_verifies_and_detects_an_edited_entry),
         T(test_store_copy_each_tampering_names_the_first_bad_index),
+        T(test_checkpoint_note_without_next_key_is_unchanged),
+        T(test_rotated_log_verifies_with_only_the_first_key),
+        T(test_rotation_is_one_audited_txn_and_the_old_secret_is_gone),
+        T(test_checkpoint_after_handoff_signed_by_old_key_is_rejected),
+        T(test_store_checkpoint_after_handoff_signed_by_old_key_is_rejected),
+        T(test_rotated_store_without_data_keys_reopens_and_remasters),
 #undef T
     };
 

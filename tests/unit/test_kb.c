@@ -344,6 +344,120 @@ embedded_starter_set_matches_kb_directory(void **state)
     assert_int_equal(files, sd_kb_starter_n);
 }
 
+static uint64_t
+new_ticket(struct sd_desk *d, const char *subject, const char *body, struct sd_ticket *t)
+{
+    struct sd_ticket_new in;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_CHAT;
+    in.field[SD_F_SUBJECT] = subject;
+    in.field[SD_F_BODY] = body;
+    in.category = -1;
+    assert_int_equal(sd_ticket_create(d, &sys, &in, t), SD_OK);
+    return t->id;
+}
+
+static const struct sd_event *
+find_event(const struct sd_ticket *t, enum sd_event_kind kind)
+{
+    for(size_t i = 0; i < t->n_events; i++) {
+        if(t->events[i].kind == kind)
+            return &t->events[i];
+    }
+    return NULL;
+}
+
+static void
+create_suggests_articles_in_the_ticket_language_and_records_them(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_article a;
+    struct sd_ticket t, g;
+    const struct sd_event *e;
+    char want[64];
+
+    new_ticket(f->d, "출금 지연", "어제 신청한 출금이 아직도 대기 중이에요. 언제 처리되나요?", &t);
+    assert_string_equal(t.lang, "ko");
+    assert_true(t.n_suggested >= 1 && t.n_suggested <= SD_MAX_SUGGESTED);
+    for(size_t i = 0; i < t.n_suggested; i++) {
+        assert_int_equal(sd_kb_get(f->d, t.suggested[i], 0, &a), SD_OK);
+        assert_string_equal(a.lang, "ko"); /* every topic has a Korean version */
+        if(i == 0)
+            assert_string_equal(a.slug, "withdrawal-pending");
+        sd_kb_article_clear(&a);
+    }
+    /* The stored record and the timeline name the same articles. */
+    assert_int_equal(sd_ticket_get(f->d, &sys, t.id, false, NULL, &g), SD_OK);
+    assert_int_equal(g.n_suggested, t.n_suggested);
+    assert_memory_equal(g.suggested, t.suggested, t.n_suggested * sizeof(uint64_t));
+    e = find_event(&g, SD_EV_SUGGESTED);
+    assert_non_null(e);
+    snprintf(want, sizeof(want), "kb=%llu", (unsigned long long)t.suggested[0]);
+    assert_memory_equal(e->detail, want, strlen(want));
+    sd_ticket_clear(&g);
+
+    /* Nothing searchable: no suggestion and no event, and the create still succeeds. */
+    new_ticket(f->d, "?", "!!! ??? ...", &t);
+    assert_int_equal(t.n_suggested, 0);
+    assert_int_equal(sd_ticket_get(f->d, &sys, t.id, false, NULL, &g), SD_OK);
+    assert_null(find_event(&g, SD_EV_SUGGESTED));
+    sd_ticket_clear(&g);
+}
+
+static void
+comment_from_article_posts_the_translation_and_counts_its_use(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_hit h[1];
+    struct sd_kb_article en, ko;
+    struct sd_ticket t, g;
+    const struct sd_event *e;
+    uint64_t ko_id = 0;
+    char want[96];
+    size_t n;
+
+    n = search(f->d, "my withdrawal is still pending", "en", h, 1);
+    assert_int_equal(n, 1);
+    assert_int_equal(sd_kb_get(f->d, h[0].id, 0, &en), SD_OK);
+    for(size_t i = 0; i < en.n_translations; i++) {
+        if(strcmp(en.translations[i].lang, "ko") == 0)
+            ko_id = en.translations[i].id;
+    }
+    assert_true(ko_id != 0);
+    new_ticket(f->d, "출금 문의", "출금이 아직 안 들어왔어요", &t);
+    assert_string_equal(t.lang, "ko");
+    /* The English article is asked for; the Korean customer gets the Korean text. */
+    assert_int_equal(sd_ticket_comment_article(f->d, &sys, t.id, en.id, &t), SD_OK);
+    assert_true(t.first_response_at != 0);
+    assert_int_equal(sd_ticket_get(f->d, &sys, t.id, false, NULL, &g), SD_OK);
+    e = &g.events[g.n_events - 1];
+    assert_int_equal(e->kind, SD_EV_COMMENT);
+    assert_false(e->internal);
+    snprintf(want, sizeof(want), "public article=%llu", (unsigned long long)ko_id);
+    assert_string_equal(e->detail, want);
+    assert_int_equal(sd_kb_get(f->d, ko_id, 0, &ko), SD_OK);
+    assert_int_equal(ko.uses, 1);
+    sd_ticket_clear(&g);
+    /* Unmasked read: the comment body is the article's "title\n\nbody". */
+    assert_int_equal(sd_ticket_get(f->d, &sys, t.id, true, "test", &g), SD_OK);
+    e = &g.events[g.n_events - 1];
+    assert_true(e->body.len > strlen(ko.title));
+    assert_memory_equal(e->body.data, ko.title, strlen(ko.title));
+    assert_non_null(memmem(e->body.data, e->body.len, "30분", strlen("30분")));
+    sd_ticket_clear(&g);
+    sd_kb_article_clear(&ko);
+    sd_kb_article_clear(&en);
+
+    /* Unknown article or ticket: refused, nothing changes. */
+    assert_int_equal(sd_ticket_comment_article(f->d, &sys, t.id, 999999, &g), SD_E_NOTFOUND);
+    assert_int_equal(sd_ticket_comment_article(f->d, &sys, 999999, ko_id, &g), SD_E_NOTFOUND);
+    assert_int_equal(sd_ticket_comment_article(f->d, &sys, t.id, 0, &g), SD_E_INVALID);
+    assert_int_equal(sd_kb_get(f->d, ko_id, 0, &ko), SD_OK);
+    assert_int_equal(ko.uses, 1);
+    sd_kb_article_clear(&ko);
+}
+
 int
 main(void)
 {
@@ -364,6 +478,12 @@ main(void)
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(every_change_is_audited, fixture_setup,
                                         fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            create_suggests_articles_in_the_ticket_language_and_records_them, fixture_setup,
+            fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            comment_from_article_posts_the_translation_and_counts_its_use, fixture_setup,
+            fixture_teardown),
         cmocka_unit_test(tokeniser_makes_bigrams_and_words),
         cmocka_unit_test(embedded_starter_set_matches_kb_directory),
     };

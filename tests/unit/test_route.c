@@ -383,6 +383,125 @@ test_agent_stats_match_a_hand_computed_fixture(void **state)
     free(st);
 }
 
+static void
+test_one_off_overrides_beat_the_weekly_shift_and_survive_agent_set(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_shift_override leave = {MON_10KST - 3600, MON_10KST + 8 * 3600, false};
+    struct sd_shift_override extra = {MON_00UTC + 5 * 86400, MON_00UTC + 6 * 86400, true};
+    struct sd_agent_profile p;
+    uint64_t id, tid;
+
+    set_agent(f->d, "kim", "ko", "withdrawal", false, "Mon-Fri 09:00-18:00 Asia/Seoul");
+    sd_clock_set(MON_00UTC);
+    /* Override for an agent without a profile, reversed or too long windows: refused. */
+    assert_int_equal(sd_agent_override(f->d, &sys, "nobody", &leave, MON_00UTC, NULL),
+                     SD_E_NOTFOUND);
+    {
+        struct sd_shift_override bad = {MON_10KST, MON_10KST, false};
+        struct sd_shift_override longer = {MON_10KST, MON_10KST + 32 * 86400, false};
+
+        assert_int_equal(sd_agent_override(f->d, &sys, "kim", &bad, MON_00UTC, NULL),
+                         SD_E_INVALID);
+        assert_int_equal(sd_agent_override(f->d, &sys, "kim", &longer, MON_00UTC, NULL),
+                         SD_E_INVALID);
+    }
+    assert_int_equal(sd_agent_override(f->d, &sys, "kim", &leave, MON_00UTC, &p), SD_OK);
+    assert_int_equal(p.n_overrides, 1);
+    /* Replacing skills and weekly shifts keeps the override. */
+    set_agent(f->d, "kim", "ko,en", "withdrawal", false, "Mon-Fri 09:00-18:00 Asia/Seoul");
+    assert_int_equal(sd_agent_get(f->d, "kim", &p), SD_OK);
+    assert_int_equal(p.n_overrides, 1);
+    assert_int_equal(p.overrides[0].from, leave.from);
+    /* Monday 10:00 Seoul is inside the weekly shift, but kim is on leave. */
+    sd_clock_set(MON_10KST);
+    assert_false(sd_agent_on_shift(&p, MON_10KST));
+    id = korean_withdrawal(f->d);
+    assert_int_equal(claim(f->d, "kim", &tid), SD_E_EMPTY);
+    sd_clock_set(MON_10KST + 8 * 3600); /* leave over, 18:00 Seoul: shift over too */
+    assert_false(sd_agent_on_shift(&p, MON_10KST + 8 * 3600));
+    assert_false(sd_agent_on_shift(&p, MON_10KST + 7 * 3600 + 59 * 60 + 59));
+    sd_clock_set(MON_10KST + 86400); /* Tuesday 10:00 Seoul: back on shift */
+    assert_int_equal(claim(f->d, "kim", &tid), SD_OK);
+    assert_int_equal(tid, id);
+    /* An extra Saturday (UTC) shift; the leave has ended by then and is dropped. */
+    assert_int_equal(sd_agent_override(f->d, &sys, "kim", &extra, MON_10KST + 86400, &p),
+                     SD_OK);
+    assert_int_equal(p.n_overrides, 1);
+    assert_true(p.overrides[0].on);
+    assert_true(sd_agent_on_shift(&p, MON_00UTC + 5 * 86400 + 3600));
+    assert_false(sd_agent_on_shift(&p, MON_00UTC + 6 * 86400 + 3600)); /* Sunday */
+    /* The table is bounded. */
+    for(unsigned i = 1; i < SD_ROUTE_MAX_OVERRIDES; i++) {
+        struct sd_shift_override o = {MON_00UTC + 8 * 86400 + i * 3600,
+                                      MON_00UTC + 8 * 86400 + i * 3600 + 60, false};
+
+        assert_int_equal(sd_agent_override(f->d, &sys, "kim", &o, MON_10KST + 86400, NULL),
+                         SD_OK);
+    }
+    assert_int_equal(sd_agent_override(f->d, &sys, "kim", &extra, MON_10KST + 86400, NULL),
+                     SD_E_LIMIT);
+}
+
+static void
+test_day_stats_match_a_hand_computed_fixture(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_day_stats *st = NULL;
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+    size_t n = 0;
+    /* day, channel, category */
+    static const struct {
+        uint64_t at;
+        enum sd_channel ch;
+        int cat;
+    } rows[] = {
+        {MON_00UTC + 10, SD_CH_CHAT, SD_CAT_DEPOSIT},
+        {MON_00UTC + 86399, SD_CH_EMAIL, SD_CAT_DEPOSIT},
+        {MON_00UTC + 3600, SD_CH_CHAT, SD_CAT_SECURITY},
+        {MON_00UTC + 86400, SD_CH_WEB, SD_CAT_WITHDRAWAL}, /* Tuesday 00:00 */
+        {MON_00UTC + 3 * 86400 + 5, SD_CH_PHONE, SD_CAT_GENERAL},
+        {MON_00UTC - 1, SD_CH_CHAT, SD_CAT_DEPOSIT}, /* Sunday 23:59:59 */
+    };
+
+    for(size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        memset(&in, 0, sizeof(in));
+        in.channel = rows[i].ch;
+        in.field[SD_F_SUBJECT] = "s";
+        in.field[SD_F_BODY] = "b";
+        in.category = rows[i].cat;
+        in.priority = 3;
+        sd_clock_set(rows[i].at);
+        assert_int_equal(sd_ticket_create(f->d, &sys, &in, &t), SD_OK);
+    }
+    assert_int_equal(sd_stats_by_day(f->d, 0, 0, &st, &n), SD_OK);
+    assert_int_equal(n, 4);
+    assert_int_equal(st[0].day, MON_00UTC - 86400);
+    assert_int_equal(st[0].total, 1);
+    assert_int_equal(st[1].day, MON_00UTC);
+    assert_int_equal(st[1].total, 3);
+    assert_int_equal(st[1].by_category[SD_CAT_DEPOSIT], 2);
+    assert_int_equal(st[1].by_category[SD_CAT_SECURITY], 1);
+    assert_int_equal(st[1].by_category[SD_CAT_WITHDRAWAL], 0);
+    assert_int_equal(st[1].by_channel[SD_CH_CHAT], 2);
+    assert_int_equal(st[1].by_channel[SD_CH_EMAIL], 1);
+    assert_int_equal(st[2].day, MON_00UTC + 86400);
+    assert_int_equal(st[2].by_channel[SD_CH_WEB], 1);
+    assert_int_equal(st[2].by_category[SD_CAT_WITHDRAWAL], 1);
+    assert_int_equal(st[3].day, MON_00UTC + 3 * 86400); /* Wednesday left out: no tickets */
+    assert_int_equal(st[3].by_channel[SD_CH_PHONE], 1);
+    free(st);
+    /* [from, to): Monday only. */
+    assert_int_equal(sd_stats_by_day(f->d, MON_00UTC, MON_00UTC + 86400, &st, &n), SD_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(st[0].total, 3);
+    free(st);
+    assert_int_equal(sd_stats_by_day(f->d, MON_00UTC + 9 * 86400, 0, &st, &n), SD_OK);
+    assert_int_equal(n, 0);
+    assert_null(st);
+}
+
 int
 main(void)
 {
@@ -402,6 +521,11 @@ main(void)
         cmocka_unit_test_setup_teardown(test_route_auto_assigns_least_loaded_fit_agent_on_shift,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_64_concurrent_routed_claims_never_double_assign,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_one_off_overrides_beat_the_weekly_shift_and_survive_agent_set, fixture_setup,
+            fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_day_stats_match_a_hand_computed_fixture,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_agent_stats_match_a_hand_computed_fixture,
                                         fixture_setup, fixture_teardown),

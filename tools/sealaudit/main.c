@@ -1,6 +1,7 @@
 /* sealaudit: the compliance officer's verifier. Reads an exported log or a read-only copy of a
- * data dir, never writes, never needs the master key. Exit 0 verified, 1 tampered or failed
- * (last line says why), 2 usage. */
+ * data dir, never writes, never needs the master key. It starts from one trusted audit key and
+ * follows the signed key hand-offs, printing the chain of keys it followed. Exit 0 verified, 1
+ * tampered or failed (last line says why), 2 usage. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,7 +26,8 @@ static const char usage[] =
     "  checkpoint (--log FILE | --data DIR)\n"
     "  prove --log FILE --index I [--size N]\n"
     "  show --log FILE --index I\n"
-    "--pubkey F: the audit public key, 64 hex digits (sealctl audit pubkey)\n"
+    "--pubkey F: the first audit public key, 64 hex digits (sealkey status --json:\n"
+    "            audit_keys[0].public_key; for --log, the key in effect at its --from)\n"
     "--trusted-checkpoint F: JSON from an earlier `sealaudit checkpoint --json`\n"
     "exit status: 0 verified, 1 tampered or failed, 2 usage\n";
 
@@ -103,6 +105,8 @@ checkpoint_json(const struct sd_checkpoint *cp)
     json_object_set_new(o, "time", json_integer((json_int_t)cp->time));
     json_object_set_new(o, "signature", hex_json(cp->sig, 64));
     json_object_set_new(o, "public_key", hex_json(cp->pk, 32));
+    if(cp->has_next)
+        json_object_set_new(o, "next_public_key", hex_json(cp->next_pk, 32));
     return o;
 }
 
@@ -135,6 +139,12 @@ read_trusted(const char *path, struct sd_checkpoint *cp)
         cp->size = (uint64_t)json_integer_value(sz);
         cp->time = (uint64_t)json_integer_value(tm);
         json_hex(o, "public_key", cp->pk, 32);
+        /* a hand-off checkpoint: the next key is part of the signed note */
+        if(json_object_get(o, "next_public_key")) {
+            cp->has_next = json_hex(o, "next_public_key", cp->next_pk, 32);
+            if(!cp->has_next)
+                rc = failf("INVALID_ARGUMENT", "trusted checkpoint: bad next_public_key");
+        }
     }
     json_decref(o);
     return rc;
@@ -261,6 +271,22 @@ emit(const struct opts *o, json_t *j)
     return 0;
 }
 
+/* The audit keys the verifier followed, oldest first. */
+static json_t *
+chain_json(const struct sd_audit_verifier *v)
+{
+    json_t *arr = json_array();
+    char fp[65];
+
+    for(size_t i = 0; i < v->n_keys; i++) {
+        sd_sig_fingerprint(fp, v->keys[i]);
+        json_array_append_new(arr, json_pack("{s:s, s:o, s:I}", "fingerprint", fp,
+                                             "public_key", hex_json(v->keys[i], 32),
+                                             "from_tree_size", (json_int_t)v->key_from[i]));
+    }
+    return arr;
+}
+
 static int
 cmd_verify(const struct opts *o)
 {
@@ -316,6 +342,7 @@ cmd_verify(const struct opts *o)
         json_object_set_new(j, "status", json_string(v->bad ? "TAMPERED" : "OK"));
         json_object_set_new(j, "entries", json_integer((json_int_t)v->next));
         json_object_set_new(j, "checkpoints", json_integer((json_int_t)v->checkpoints));
+        json_object_set_new(j, "keys", chain_json(v));
         if(v->bad) {
             json_object_set_new(j, "first_bad_index", json_integer((json_int_t)v->first_bad));
             json_object_set_new(j, "reason", json_string(v->reason));
@@ -323,11 +350,24 @@ cmd_verify(const struct opts *o)
             json_object_set_new(j, "root", json_string(root));
         }
         emit(o, j);
-    } else if(v->bad) {
-        printf("TAMPERED first_bad_index=%" PRIu64 " reason=%s\n", v->first_bad, v->reason);
     } else {
-        printf("checkpoints=%" PRIu64 " verified\n", v->checkpoints);
-        printf("OK entries=%" PRIu64 " root=%s\n", v->next, root);
+        char fp[65];
+
+        for(size_t i = 0; i < v->n_keys; i++) {
+            sd_sig_fingerprint(fp, v->keys[i]);
+            if(i == 0)
+                printf("key[0] fingerprint=%s (trusted start)\n", fp);
+            else
+                printf("key[%zu] fingerprint=%s handed over at tree size %" PRIu64 "\n", i, fp,
+                       v->key_from[i]);
+        }
+        if(v->bad) {
+            printf("TAMPERED first_bad_index=%" PRIu64 " reason=%s\n", v->first_bad,
+                   v->reason);
+        } else {
+            printf("checkpoints=%" PRIu64 " verified, keys=%zu\n", v->checkpoints, v->n_keys);
+            printf("OK entries=%" PRIu64 " root=%s\n", v->next, root);
+        }
     }
     rc = v->bad ? 1 : 0;
 out:

@@ -26,6 +26,7 @@ struct cli {
     bool offline;
     const char *data;
     const char *key_file;
+    const char *pass_file; /* --passphrase-file: master key from a passphrase (offline) */
     const char *actor;
     const char *server;   /* online mode: host:port */
     const char *ca;
@@ -42,6 +43,11 @@ struct cli {
 /* Declare the options a command takes, then parse argv. Returns false (after printing a usage
  * line) on unknown options or missing values. */
 void cli_want(struct cli *c, const char *name, bool has_arg);
+/* A positive decimal id (no sign, no spaces, fits u64). */
+bool cli_parse_id(const char *s, uint64_t *out);
+/* Declare the options of `ticket SUB ID ...` (get, status, assign, comment, rate), shared by
+ * the offline and online paths; false for an unknown SUB. */
+bool cli_ticket_want(struct cli *c, const char *sub);
 bool cli_parse(struct cli *c, int argc, char **argv);
 const char *cli_get(const struct cli *c, const char *name);
 bool cli_has(const struct cli *c, const char *name);
@@ -62,6 +68,9 @@ json_t *json_user(const struct sd_user *u);
 json_t *json_new_user(const char *name, unsigned roles, const char *password, const char *uri);
 /* Print j (steals the reference): JSON with --json, else key: value lines. */
 int cli_emit(const struct cli *c, json_t *j);
+/* Like cli_emit, but an array of flat objects prints as an aligned table in text mode (an
+ * object one level down, such as a per-category map, gives one column per key). */
+int cli_emit_table(const struct cli *c, json_t *j);
 
 /* ---- online calls (online.c) ---- */
 #include <protobuf-c/protobuf-c.h>
@@ -120,6 +129,8 @@ int cmd_incident_online(struct cli *c, int argc, char **argv);
 /* `stats --by-agent [--from T] [--to T] [--now T]` (cmd_agent.c); argv after --by-agent. */
 int cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d, int argc, char **argv);
 int cmd_stats_by_agent_online(struct cli *c, int argc, char **argv);
+int cmd_stats_by_day_offline(struct cli *c, struct sd_desk *d, int argc, char **argv);
+int cmd_stats_by_day_online(struct cli *c, int argc, char **argv);
 
 int cmd_offline(struct cli *c, int argc, char **argv);
 int cmd_online(struct cli *c, int argc, char **argv);

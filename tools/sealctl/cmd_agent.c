@@ -1,6 +1,7 @@
-/* sealctl agent: routing profiles (`agent set`, `agent list`), the on-duty view (`agent
- * duty`: per language and category, who is on shift) and `stats --by-agent`, offline through
- * the library and online through the Routing service. Several --shift options add up. */
+/* sealctl agent: routing profiles (`agent set`, one-off `agent override`, `agent list`), the
+ * on-duty view (`agent duty`: per language and category, who is on shift), `stats --by-agent`
+ * and `stats --by-day`, offline through the library and online through the Routing service.
+ * Several --shift options add up. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,8 @@
 
 static const char agent_usage[] =
     "agent set --name A [--langs zh,en] [--categories deposit,withdrawal] [--vip] "
-    "[--shift \"Mon-Fri 09:00-18:00 Asia/Seoul\"]... | agent list [--now T] | "
+    "[--shift \"Mon-Fri 09:00-18:00 Asia/Seoul\"]... | "
+    "agent override --name A --from T --to T --on|--off | agent list [--now T] | "
     "agent duty [--now T]";
 
 static const char *const duty_langs[] = {"zh", "zh-Hant", "en", "ko"};
@@ -25,6 +27,25 @@ want_agent(struct cli *c)
     cli_want(c, "vip", false);
     cli_want(c, "shift", true);
     cli_want(c, "now", true);
+    cli_want(c, "from", true);
+    cli_want(c, "to", true);
+    cli_want(c, "on", false);
+    cli_want(c, "off", false);
+}
+
+/* `agent override` arguments; 0 or the exit code of a usage/parse failure. */
+static int
+parse_override(const struct cli *c, struct sd_shift_override *o)
+{
+    memset(o, 0, sizeof(*o));
+    if(!cli_get(c, "name") || !cli_get(c, "from") || !cli_get(c, "to") ||
+       cli_has(c, "on") == cli_has(c, "off"))
+        return cli_usage(agent_usage);
+    if(sd_time_parse(&o->from, cli_get(c, "from")) != SD_OK ||
+       sd_time_parse(&o->to, cli_get(c, "to")) != SD_OK)
+        return cli_fail(SD_E_INVALID, "--from/--to must be RFC 3339 times");
+    o->on = cli_has(c, "on");
+    return 0;
 }
 
 /* Every --shift value joined with ';' (cli_parse refuses repeated options), removed from
@@ -81,7 +102,7 @@ static json_t *
 json_profile(const struct sd_agent_profile *p, uint64_t now)
 {
     json_t *o = json_object(), *langs = json_array(), *cats = json_array(),
-           *shifts = json_array();
+           *shifts = json_array(), *ovr = json_array();
     char buf[96];
 
     json_object_set_new(o, "name", json_string(p->name));
@@ -95,10 +116,15 @@ json_profile(const struct sd_agent_profile *p, uint64_t now)
         sd_route_shift_format(buf, sizeof(buf), &p->shifts[i]);
         json_array_append_new(shifts, json_string(buf));
     }
+    for(size_t i = 0; i < p->n_overrides; i++) {
+        sd_route_override_format(buf, sizeof(buf), &p->overrides[i]);
+        json_array_append_new(ovr, json_string(buf));
+    }
     json_object_set_new(o, "langs", langs);
     json_object_set_new(o, "categories", cats);
     json_object_set_new(o, "vip", json_boolean(p->vip));
     json_object_set_new(o, "shifts", shifts);
+    json_object_set_new(o, "overrides", ovr);
     json_object_set_new(o, "on_shift", json_boolean(sd_agent_on_shift(p, now)));
     return o;
 }
@@ -113,6 +139,7 @@ json_pb_agent(const Sealdesk__V1__AgentInfo *a)
     json_object_set_new(o, "categories", json_strings(a->categories, a->n_categories));
     json_object_set_new(o, "vip", json_boolean(a->vip));
     json_object_set_new(o, "shifts", json_strings(a->shifts, a->n_shifts));
+    json_object_set_new(o, "overrides", json_strings(a->overrides, a->n_overrides));
     json_object_set_new(o, "on_shift", json_boolean(a->on_shift));
     return o;
 }
@@ -150,9 +177,25 @@ agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int ar
             rc = cli_fail(err, "--shift: \"Mon-Fri 09:00-18:00 Asia/Seoul\" or UTC+HH:MM");
         else if((err = sd_agent_set(d, a, &p)) != SD_OK)
             rc = cli_fail(err, "agent set");
+        else if((err = sd_agent_get(d, p.name, &p)) != SD_OK) /* with its overrides */
+            rc = cli_fail(err, "agent set");
         else
             rc = cli_emit(c, json_profile(&p, now));
         return rc;
+    }
+    if(strcmp(sub, "override") == 0) {
+        struct sd_shift_override o;
+
+        rc = parse_override(c, &o);
+        if(rc)
+            return rc;
+        err = sd_agent_override(d, a, cli_get(c, "name"), &o, sd_clock_now(), &p);
+        if(err == SD_E_INVALID)
+            return cli_fail(err, "agent override: needs --from < --to, --to in the future, "
+                                 "at most 31 days");
+        if(err != SD_OK)
+            return cli_fail(err, "agent override");
+        return cli_emit(c, json_profile(&p, now));
     }
     if(strcmp(sub, "list") != 0 && strcmp(sub, "duty") != 0)
         return cli_usage(agent_usage);
@@ -211,6 +254,24 @@ agent_online(struct cli *c, int argc, char **argv, char *shifts)
         r.vip = cli_has(c, "vip");
         r.shift = shifts ? shifts : (char *)"";
         rc = cli_call(c, "/sealdesk.v1.Routing/SetAgent", &r.base, &rep);
+        if(!rc)
+            rc = cli_emit(c, json_pb_agent((Sealdesk__V1__AgentInfo *)rep.msg));
+        cli_reply_free(&rep);
+        return rc;
+    }
+    if(strcmp(sub, "override") == 0) {
+        Sealdesk__V1__AgentOverrideRequest r = SEALDESK__V1__AGENT_OVERRIDE_REQUEST__INIT;
+        struct cli_reply rep = CLI_REPLY(sealdesk__v1__agent_info__descriptor);
+        struct sd_shift_override o;
+
+        rc = parse_override(c, &o);
+        if(rc)
+            return rc;
+        r.name = (char *)cli_get(c, "name");
+        r.from = (char *)cli_get(c, "from");
+        r.to = (char *)cli_get(c, "to");
+        r.on = o.on;
+        rc = cli_call(c, "/sealdesk.v1.Routing/OverrideShift", &r.base, &rep);
         if(!rc)
             rc = cli_emit(c, json_pb_agent((Sealdesk__V1__AgentInfo *)rep.msg));
         cli_reply_free(&rep);
@@ -331,7 +392,7 @@ cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d, int argc, char **ar
         return cli_fail(SD_E_INVALID, "--from/--to must be RFC 3339 times");
     err = sd_stats_by_agent(d, from, to, now, &st, &n);
     if(err != SD_OK)
-        return cli_fail(err, "stats");
+        return cli_fail(err, "stats --by-agent");
     arr = json_array();
     for(size_t i = 0; i < n; i++)
         json_array_append_new(arr, json_agent_stats(st[i].agent, st[i].handled,
@@ -340,7 +401,7 @@ cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d, int argc, char **ar
                                                     st[i].sla_breaches, st[i].reopen_rate,
                                                     st[i].csat_average, st[i].csat_count));
     free(st);
-    return cli_emit(c, arr);
+    return cli_emit_table(c, arr);
 }
 
 int
@@ -370,7 +431,118 @@ cmd_stats_by_agent_online(struct cli *c, int argc, char **argv)
                                                         w->sla_breaches, w->reopen_rate,
                                                         w->csat_average, w->csat_count));
         }
-        rc = cli_emit(c, arr);
+        rc = cli_emit_table(c, arr);
+    }
+    cli_reply_free(&rep);
+    return rc;
+}
+
+/* ---- stats --by-day ---- */
+
+static json_t *
+json_day_stats(const struct sd_day_stats *s)
+{
+    json_t *o = json_object(), *cat = json_object(), *ch = json_object();
+    char day[32];
+
+    sd_time_format(day, sizeof(day), s->day);
+    day[10] = 0; /* YYYY-MM-DD */
+    json_object_set_new(o, "day", json_string(day));
+    json_object_set_new(o, "total", json_integer((json_int_t)s->total));
+    for(int k = 0; k < SD_CAT_COUNT; k++)
+        json_object_set_new(cat, sd_category_name((enum sd_category)k),
+                            json_integer((json_int_t)s->by_category[k]));
+    for(int k = SD_CH_CHAT; k < SD_CH_COUNT; k++)
+        json_object_set_new(ch, sd_channel_name((enum sd_channel)k),
+                            json_integer((json_int_t)s->by_channel[k]));
+    json_object_set_new(o, "by_category", cat);
+    json_object_set_new(o, "by_channel", ch);
+    return o;
+}
+
+int
+cmd_stats_by_day_offline(struct cli *c, struct sd_desk *d, int argc, char **argv)
+{
+    struct sd_day_stats *st = NULL;
+    uint64_t from = 0, to = 0;
+    json_t *arr;
+    size_t n = 0;
+    sd_err err;
+
+    want_stats(c);
+    if(!cli_parse(c, argc, argv))
+        return 2;
+    if((cli_get(c, "from") && sd_time_parse(&from, cli_get(c, "from")) != SD_OK) ||
+       (cli_get(c, "to") && sd_time_parse(&to, cli_get(c, "to")) != SD_OK))
+        return cli_fail(SD_E_INVALID, "--from/--to must be RFC 3339 times");
+    err = sd_stats_by_day(d, from, to, &st, &n);
+    if(err == SD_E_LIMIT)
+        return cli_fail(err, "stats --by-day: too many days, narrow --from/--to");
+    if(err != SD_OK)
+        return cli_fail(err, "stats --by-day");
+    arr = json_array();
+    for(size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_day_stats(&st[i]));
+    free(st);
+    return cli_emit_table(c, arr);
+}
+
+/* A DayStatsRow back into the library's struct (so both paths print the same JSON). */
+static bool
+day_from_pb(const Sealdesk__V1__DayStatsRow *w, struct sd_day_stats *s)
+{
+    char t[32];
+
+    memset(s, 0, sizeof(*s));
+    if(strlen(w->day) != 10)
+        return false;
+    snprintf(t, sizeof(t), "%sT00:00:00Z", w->day);
+    if(sd_time_parse(&s->day, t) != SD_OK)
+        return false;
+    s->total = w->total;
+    for(size_t i = 0; i < w->n_by_category; i++) {
+        for(int k = 0; k < SD_CAT_COUNT; k++) {
+            if(strcmp(w->by_category[i]->key, sd_category_name((enum sd_category)k)) == 0)
+                s->by_category[k] = w->by_category[i]->value;
+        }
+    }
+    for(size_t i = 0; i < w->n_by_channel; i++) {
+        for(int k = SD_CH_CHAT; k < SD_CH_COUNT; k++) {
+            if(strcmp(w->by_channel[i]->key, sd_channel_name((enum sd_channel)k)) == 0)
+                s->by_channel[k] = w->by_channel[i]->value;
+        }
+    }
+    return true;
+}
+
+int
+cmd_stats_by_day_online(struct cli *c, int argc, char **argv)
+{
+    Sealdesk__V1__AgentStatsRequest r = SEALDESK__V1__AGENT_STATS_REQUEST__INIT;
+    struct cli_reply rep = CLI_REPLY(sealdesk__v1__day_stats_result__descriptor);
+    int rc;
+
+    want_stats(c);
+    if(!cli_parse(c, argc, argv))
+        return 2;
+    r.from = (char *)(cli_get(c, "from") ? cli_get(c, "from") : "");
+    r.to = (char *)(cli_get(c, "to") ? cli_get(c, "to") : "");
+    rc = cli_call(c, "/sealdesk.v1.Routing/DayStats", &r.base, &rep);
+    if(!rc) {
+        Sealdesk__V1__DayStatsResult *res = (Sealdesk__V1__DayStatsResult *)rep.msg;
+        json_t *arr = json_array();
+        struct sd_day_stats s;
+
+        for(size_t i = 0; i < res->n_rows && !rc; i++) {
+            if(!day_from_pb(res->rows[i], &s))
+                rc = cli_fail(SD_E_INTERNAL, "stats --by-day: bad day in the answer");
+            else
+                json_array_append_new(arr, json_day_stats(&s));
+        }
+        if(rc)
+            json_decref(arr);
+        else
+            rc = cli_emit_table(c, arr);
     }
     cli_reply_free(&rep);
     return rc;

@@ -15,22 +15,6 @@ static const char incident_usage[] =
     "incident open --title T --category C [--match a,b] | incident link ID --ticket T | "
     "incident update ID --body B | incident resolve ID [--resolve-tickets]";
 
-static int
-parse_id(const char *s, uint64_t *out)
-{
-    char *end;
-    unsigned long long v;
-
-    if(!s || !*s || *s == '-' || *s == '+')
-        return -1;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if(errno || *end || v == 0)
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
-}
-
 static void
 want_incident(struct cli *c)
 {
@@ -85,10 +69,10 @@ check_args(struct cli *c, const char *sub, uint64_t *id, uint64_t *ticket)
         return cli_get(c, "title") && cli_get(c, "category") ? 0 : cli_usage(incident_usage);
     if(strcmp(sub, "link") != 0 && strcmp(sub, "update") != 0 && strcmp(sub, "resolve") != 0)
         return cli_usage(incident_usage);
-    if(c->n_pos != 1 || parse_id(c->pos[0], id) != 0)
+    if(c->n_pos != 1 || !cli_parse_id(c->pos[0], id))
         return cli_usage(incident_usage);
     if(strcmp(sub, "link") == 0 && (!cli_get(c, "ticket") ||
-                                    parse_id(cli_get(c, "ticket"), ticket) != 0))
+                                    !cli_parse_id(cli_get(c, "ticket"), ticket)))
         return cli_usage("incident link ID --ticket T");
     if(strcmp(sub, "update") == 0 && !cli_get(c, "body"))
         return cli_usage("incident update ID --body B");

@@ -1,6 +1,8 @@
 /* sealctl output: every result becomes a jansson object first; --json prints it as one JSON
  * value, otherwise it is rendered as "key: value" lines. One formatter, two views. */
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -15,14 +17,6 @@ json_time(uint64_t t)
     if(!t)
         return json_null();
     sd_time_format(buf, sizeof(buf), t);
-    return json_string(buf);
-}
-
-static json_t *
-json_priority(int p)
-{
-    char buf[4] = {'P', (char)('0' + (p >= 1 && p <= 4 ? p : 0)), 0};
-
     return json_string(buf);
 }
 
@@ -43,7 +37,7 @@ json_ticket(const struct sd_ticket *t, bool full)
     json_object_set_new(o, "id", json_integer((json_int_t)t->id));
     json_object_set_new(o, "channel", json_string(sd_channel_name(t->channel)));
     json_object_set_new(o, "category", json_string(sd_category_name(t->category)));
-    json_object_set_new(o, "priority", json_priority(t->priority));
+    json_object_set_new(o, "priority", json_string(sd_priority_name(t->priority)));
     json_object_set_new(o, "status", json_string(sd_status_name(t->status)));
     json_object_set_new(o, "assignee", t->assignee[0] ? json_string(t->assignee) : json_null());
     json_object_set_new(o, "vip", json_boolean(t->vip));
@@ -64,6 +58,12 @@ json_ticket(const struct sd_ticket *t, bool full)
     for(size_t i = 0; i < t->n_signals; i++)
         json_array_append_new(sig, json_string(t->signals[i]));
     json_object_set_new(o, "signals", sig);
+    json_object_set_new(o, "lang", t->lang[0] ? json_string(t->lang) : json_null());
+    json_t *sug = json_array();
+
+    for(size_t i = 0; i < t->n_suggested; i++)
+        json_array_append_new(sug, json_integer((json_int_t)t->suggested[i]));
+    json_object_set_new(o, "suggested_articles", sug);
     if(!full)
         return o;
     json_object_set_new(o, "shredded", json_boolean(t->shredded));
@@ -108,39 +108,15 @@ json_ticket_list(const struct sd_ticket_list *l)
 }
 
 static json_t *
-counts(const uint64_t *v, int from, int to, const char *(*name)(int))
+counts(const struct sd_stats *s, enum sd_stats_group g)
 {
+    struct sd_count v[SD_STATS_GROUP_MAX];
+    size_t k = sd_stats_group(s, g, v);
     json_t *o = json_object();
 
-    for(int i = from; i < to; i++)
-        json_object_set_new(o, name(i), json_integer((json_int_t)v[i]));
+    for(size_t i = 0; i < k; i++)
+        json_object_set_new(o, v[i].name, json_integer((json_int_t)v[i].value));
     return o;
-}
-
-static const char *
-status_n(int i)
-{
-    return sd_status_name((enum sd_status)i);
-}
-
-static const char *
-category_n(int i)
-{
-    return sd_category_name((enum sd_category)i);
-}
-
-static const char *
-channel_n(int i)
-{
-    return sd_channel_name((enum sd_channel)i);
-}
-
-static const char *
-priority_n(int i)
-{
-    static const char *const p[] = {"P0", "P1", "P2", "P3", "P4"};
-
-    return p[i];
 }
 
 json_t *
@@ -149,12 +125,9 @@ json_stats(const struct sd_stats *s)
     json_t *o = json_object();
 
     json_object_set_new(o, "total", json_integer((json_int_t)s->total));
-    json_object_set_new(o, "by_status", counts(s->by_status, SD_ST_RECEIVED, SD_ST_COUNT,
-                                               status_n));
-    json_object_set_new(o, "by_category", counts(s->by_category, 0, SD_CAT_COUNT, category_n));
-    json_object_set_new(o, "by_priority", counts(s->by_priority, 1, 5, priority_n));
-    json_object_set_new(o, "by_channel", counts(s->by_channel, SD_CH_CHAT, SD_CH_COUNT,
-                                                channel_n));
+    for(int g = 0; g < SD_SG_COUNT; g++)
+        json_object_set_new(o, sd_stats_group_key((enum sd_stats_group)g),
+                            counts(s, (enum sd_stats_group)g));
     json_object_set_new(o, "median_first_response_seconds",
                         s->n_first_response ? json_integer((json_int_t)s->median_first_response)
                                             : json_null());
@@ -176,7 +149,7 @@ json_triage(const struct sd_triage_result *r)
     json_t *sig = json_array();
 
     json_object_set_new(o, "category", json_string(sd_category_name(r->category)));
-    json_object_set_new(o, "priority", json_priority(r->priority));
+    json_object_set_new(o, "priority", json_string(sd_priority_name(r->priority)));
     json_object_set_new(o, "fund_safety", json_boolean(r->fund_safety));
     for(size_t i = 0; i < r->n_signals; i++)
         json_array_append_new(sig, json_string(r->signals[i]));
@@ -241,6 +214,108 @@ print_text(FILE *f, json_t *j, int indent)
         print_scalar(f, v);
         fputc('\n', f);
     }
+}
+
+/* Scalar as table cell text: malloc'ed. */
+static char *
+cell_text(json_t *v)
+{
+    if(json_is_string(v))
+        return strdup(json_string_value(v));
+    if(json_is_null(v))
+        return strdup("-");
+    if(json_is_real(v)) {
+        char buf[32];
+
+        snprintf(buf, sizeof(buf), "%.2f", json_real_value(v));
+        return strdup(buf);
+    }
+    return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+}
+
+/* The cells of one row: the object's scalars, and the scalars of objects one level down
+ * (their inner keys become the column names). Calls fn(ctx, key, value) in order. */
+static void
+row_foreach(json_t *row, void (*fn)(void *, const char *, json_t *), void *ctx)
+{
+    const char *key, *k2;
+    json_t *v, *v2;
+
+    json_object_foreach(row, key, v) {
+        if(json_is_object(v)) {
+            json_object_foreach(v, k2, v2)
+                fn(ctx, k2, v2);
+        } else if(!json_is_array(v)) {
+            fn(ctx, key, v);
+        }
+    }
+}
+
+#define TABLE_MAX_COLS 32
+
+struct table {
+    size_t ncol, col;
+    const char *name[TABLE_MAX_COLS];
+    int width[TABLE_MAX_COLS];
+    FILE *f;
+    bool measure;
+};
+
+static void
+table_cell(void *ctx, const char *key, json_t *v)
+{
+    struct table *t = ctx;
+    char *s;
+    int w;
+
+    if(t->col >= TABLE_MAX_COLS)
+        return;
+    s = cell_text(v);
+    w = s ? (int)strlen(s) : 1;
+    if(t->measure) {
+        if(t->col >= t->ncol) {
+            t->name[t->ncol] = key;
+            t->width[t->ncol++] = (int)strlen(key);
+        }
+        if(w > t->width[t->col])
+            t->width[t->col] = w;
+    } else if(t->col + 1 < t->ncol) {
+        fprintf(t->f, "%s%-*s", t->col ? "  " : "", t->width[t->col], s ? s : "?");
+    } else if(t->col < t->ncol) {
+        fprintf(t->f, "%s%s", t->col ? "  " : "", s ? s : "?"); /* no trailing blanks */
+    }
+    free(s);
+    t->col++;
+}
+
+int
+cli_emit_table(const struct cli *c, json_t *j)
+{
+    struct table t = {0};
+    json_t *row;
+    size_t i;
+
+    if(!j || c->json || !json_is_array(j) || !json_array_size(j))
+        return cli_emit(c, j);
+    t.f = stdout;
+    t.measure = true;
+    json_array_foreach(j, i, row) {
+        t.col = 0;
+        if(json_is_object(row))
+            row_foreach(row, table_cell, &t);
+    }
+    for(size_t k = 0; k < t.ncol; k++)
+        printf("%s%-*s", k ? "  " : "", k + 1 < t.ncol ? t.width[k] : 0, t.name[k]);
+    putchar('\n');
+    t.measure = false;
+    json_array_foreach(j, i, row) {
+        t.col = 0;
+        if(json_is_object(row))
+            row_foreach(row, table_cell, &t);
+        putchar('\n');
+    }
+    json_decref(j);
+    return 0;
 }
 
 int

@@ -1,6 +1,7 @@
 /* sealctl: the agent/admin command line. Global options, then a command; `--offline --data DIR`
  * links the library directly (offline.c). Options and output formats are the interface the
  * checks and scripts use: keep them stable. */
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,8 @@
 #include "sealdesk/crypto.h"
 
 static const char usage[] =
-    "usage: sealctl [--offline --data DIR [--key-file F] [--actor NAME]]\n"
+    "usage: sealctl [--offline --data DIR [--key-file F | --passphrase-file F]\n"
+    "                [--actor NAME]]\n"
     "               [--server HOST:PORT --ca F [--cert F --cert-key F] [--token T]]\n"
     "               [--json] COMMAND\n"
     "commands:\n"
@@ -24,12 +26,12 @@ static const char usage[] =
     "  ticket list [--status S] [--category C] [--assignee A]\n"
     "  ticket status ID --to in_progress|waiting_customer|resolved|archived|reopen\n"
     "  ticket assign ID --agent A\n"
-    "  ticket comment ID --body B [--internal]\n"
+    "  ticket comment ID --body B [--internal] | ticket comment ID --from-article K\n"
     "  ticket rate ID --csat N\n"
     "  ticket find --customer-email E | --customer-uid U | --customer-phone P\n"
     "  queue claim --agent A\n"
     "  sla overdue [--now RFC3339]\n"
-    "  stats [--now RFC3339]\n"
+    "  stats [--now RFC3339] | stats --by-agent|--by-day [--from T] [--to T]\n"
     "  triage --text T [--vip]\n"
     "  audit export --out FILE [--from I]\n"
     "  user add --name N --role R[,R...] [--no-totp] [--cert-fingerprint HEX]\n"
@@ -41,8 +43,12 @@ static const char usage[] =
     "  remedy execute ID --idempotency-key K\n"
     "  freeze --customer-uid U --ticket ID --reason R\n"
     "  audit pubkey\n"
-    "environment: SEALDESK_DATA, SEALDESK_KEY_FILE, SEALDESK_SERVER, SEALDESK_CA,\n"
-    "  SEALDESK_TOKEN stand in for --data, --key-file, --server, --ca, --token\n"
+    "  kb add|edit|get|search|load ...   agent set|override|list|duty ...\n"
+    "  route auto [--now T]   incident open|link|update|resolve ...\n"
+    "  backup --out DIR | restore --to NEW_DATA_DIR (offline, --data BACKUP_DIR)\n"
+    "environment: SEALDESK_DATA, SEALDESK_KEY_FILE, SEALDESK_PASSPHRASE_FILE,\n"
+    "  SEALDESK_SERVER, SEALDESK_CA, SEALDESK_TOKEN stand in for --data, --key-file,\n"
+    "  --passphrase-file, --server, --ca, --token\n"
     "exit status: 0 ok, 1 refused or failed (reason on stderr), 2 usage\n";
 
 int
@@ -83,6 +89,44 @@ cli_fail(sd_err err, const char *what)
     else
         fprintf(stderr, "%s: %s: %s\n", cli_status_name(err), what, sd_err_str(err));
     return 1;
+}
+
+bool
+cli_parse_id(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if(!s || !*s || *s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if(errno || *end || v == 0)
+        return false;
+    *out = (uint64_t)v;
+    return true;
+}
+
+bool
+cli_ticket_want(struct cli *c, const char *sub)
+{
+    if(strcmp(sub, "get") == 0) {
+        cli_want(c, "unmask", false);
+        cli_want(c, "reason", true);
+    } else if(strcmp(sub, "status") == 0) {
+        cli_want(c, "to", true);
+    } else if(strcmp(sub, "assign") == 0) {
+        cli_want(c, "agent", true);
+    } else if(strcmp(sub, "comment") == 0) {
+        cli_want(c, "body", true);
+        cli_want(c, "internal", false);
+        cli_want(c, "from-article", true);
+    } else if(strcmp(sub, "rate") == 0) {
+        cli_want(c, "csat", true);
+    } else {
+        return false;
+    }
+    return true;
 }
 
 void
@@ -188,6 +232,7 @@ main(int argc, char **argv)
     }
     c.data = getenv("SEALDESK_DATA");
     c.key_file = getenv("SEALDESK_KEY_FILE");
+    c.pass_file = getenv("SEALDESK_PASSPHRASE_FILE");
     c.server = getenv("SEALDESK_SERVER");
     c.ca = getenv("SEALDESK_CA");
     c.token = getenv("SEALDESK_TOKEN");
@@ -205,6 +250,8 @@ main(int argc, char **argv)
             c.data = argv[++i];
         } else if(i + 1 < argc && strcmp(a, "--key-file") == 0) {
             c.key_file = argv[++i];
+        } else if(i + 1 < argc && strcmp(a, "--passphrase-file") == 0) {
+            c.pass_file = argv[++i];
         } else if(i + 1 < argc && strcmp(a, "--actor") == 0) {
             c.actor = argv[++i];
         } else if(i + 1 < argc && strcmp(a, "--server") == 0) {

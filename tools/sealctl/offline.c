@@ -10,22 +10,7 @@
 #include "cli.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
-
-static sd_err
-parse_id(uint64_t *out, const char *s)
-{
-    char *end;
-    unsigned long long v;
-
-    if(!s || !*s || *s == '-' || *s == '+')
-        return SD_E_INVALID;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if(errno || *end || v == 0)
-        return SD_E_INVALID;
-    *out = (uint64_t)v;
-    return SD_OK;
-}
+#include "sealdesk/keyops.h"
 
 static struct sd_desk_opts
 desk_opts(const struct cli *c)
@@ -39,8 +24,21 @@ static int
 open_desk(const struct cli *c, struct sd_desk **d)
 {
     struct sd_desk_opts o = desk_opts(c);
-    sd_err err = sd_desk_open(d, &o);
+    char *pass = NULL;
+    size_t n = 0;
+    sd_err err;
 
+    if(c->pass_file) {
+        err = sd_keyops_passphrase_read(c->pass_file, &pass, &n);
+        if(err != SD_OK)
+            return cli_fail(err, "passphrase file (its first line; mode 0600)");
+        err = sd_keyops_desk_open_passphrase(d, &o, pass, n);
+        sd_keyops_passphrase_free(pass);
+        if(err == SD_E_PRECONDITION)
+            return cli_fail(err, "this store's master key is a key file, not a passphrase");
+    } else {
+        err = sd_desk_open(d, &o);
+    }
     if(err == SD_E_NOTFOUND)
         return cli_fail(err, "no sealdesk store in the data dir (run init)");
     if(err == SD_E_PRECONDITION)
@@ -213,24 +211,11 @@ ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
     }
 
     /* The rest take a ticket id. */
-    if(strcmp(sub, "get") == 0) {
-        cli_want(c, "unmask", false);
-        cli_want(c, "reason", true);
-    } else if(strcmp(sub, "status") == 0) {
-        cli_want(c, "to", true);
-    } else if(strcmp(sub, "assign") == 0) {
-        cli_want(c, "agent", true);
-    } else if(strcmp(sub, "comment") == 0) {
-        cli_want(c, "body", true);
-        cli_want(c, "internal", false);
-    } else if(strcmp(sub, "rate") == 0) {
-        cli_want(c, "csat", true);
-    } else {
+    if(!cli_ticket_want(c, sub))
         return cli_usage("unknown ticket command");
-    }
     if(!cli_parse(c, argc - 1, argv + 1))
         return 2;
-    if(c->n_pos != 1 || parse_id(&id, c->pos[0]) != SD_OK)
+    if(c->n_pos != 1 || !cli_parse_id(c->pos[0], &id))
         return cli_usage("expected one ticket ID (a positive integer)");
 
     if(strcmp(sub, "get") == 0) {
@@ -264,8 +249,18 @@ ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
                            "ticket assign");
     }
     if(strcmp(sub, "comment") == 0) {
+        if(cli_get(c, "from-article")) {
+            uint64_t art;
+
+            if(cli_get(c, "body") || cli_has(c, "internal"))
+                return cli_usage("ticket comment: --from-article takes no --body or --internal");
+            if(!cli_parse_id(cli_get(c, "from-article"), &art))
+                return cli_fail(SD_E_INVALID, "--from-article must be an article id");
+            return emit_ticket(c, sd_ticket_comment_article(d, a, id, art, &t), &t,
+                               "ticket comment");
+        }
         if(!cli_get(c, "body"))
-            return cli_usage("ticket comment needs --body");
+            return cli_usage("ticket comment needs --body or --from-article");
         return emit_ticket(c,
                            sd_ticket_comment(d, a, id, cli_get(c, "body"),
                                              cli_has(c, "internal"), &t),
@@ -539,6 +534,8 @@ cmd_offline(struct cli *c, int argc, char **argv)
         sd_ticket_list_clear(&l);
     } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-agent") == 0) {
         rc = cmd_stats_by_agent_offline(c, d, argc - 2, argv + 2);
+    } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-day") == 0) {
+        rc = cmd_stats_by_day_offline(c, d, argc - 2, argv + 2);
     } else if(strcmp(cmd, "stats") == 0) {
         struct sd_stats s;
         uint64_t now;

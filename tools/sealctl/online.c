@@ -145,12 +145,9 @@ emit_pb_stats(struct cli *c, struct cli_reply *r)
     for(int i = 0; i < SD_CAT_COUNT; i++)
         s.by_category[i] = map_get((Sealdesk__V1__TicketStats__ByStatusEntry **)p->by_category,
                                    p->n_by_category, sd_category_name(i));
-    for(int i = 1; i <= 4; i++) {
-        char k[3] = {'P', (char)('0' + i), 0};
-
+    for(int i = 1; i <= 4; i++)
         s.by_priority[i] = map_get((Sealdesk__V1__TicketStats__ByStatusEntry **)p->by_priority,
-                                   p->n_by_priority, k);
-    }
+                                   p->n_by_priority, sd_priority_name(i));
     for(int i = SD_CH_CHAT; i < SD_CH_COUNT; i++)
         s.by_channel[i] = map_get((Sealdesk__V1__TicketStats__ByStatusEntry **)p->by_channel,
                                   p->n_by_channel, sd_channel_name(i));
@@ -164,18 +161,6 @@ emit_pb_stats(struct cli *c, struct cli_reply *r)
     s.csat_average = p->csat_average;
     s.redacted = p->redacted_tickets;
     return cli_emit(c, json_stats(&s));
-}
-
-static bool
-parse_id(const char *s, uint64_t *out)
-{
-    char *end;
-
-    if(!s || !*s || *s == '-' || *s == '+')
-        return false;
-    errno = 0;
-    *out = strtoull(s, &end, 10);
-    return !errno && !*end && *out;
 }
 
 static const char *
@@ -263,24 +248,11 @@ ticket_online(struct cli *c, int argc, char **argv)
             rc = emit_pb_list(c, &r);
         goto out;
     }
-    if(strcmp(sub, "get") == 0) {
-        cli_want(c, "unmask", false);
-        cli_want(c, "reason", true);
-    } else if(strcmp(sub, "status") == 0) {
-        cli_want(c, "to", true);
-    } else if(strcmp(sub, "assign") == 0) {
-        cli_want(c, "agent", true);
-    } else if(strcmp(sub, "comment") == 0) {
-        cli_want(c, "body", true);
-        cli_want(c, "internal", false);
-    } else if(strcmp(sub, "rate") == 0) {
-        cli_want(c, "csat", true);
-    } else {
+    if(!cli_ticket_want(c, sub))
         return cli_usage("unknown ticket command");
-    }
     if(!cli_parse(c, argc - 1, argv + 1))
         return 2;
-    if(c->n_pos != 1 || !parse_id(c->pos[0], &id))
+    if(c->n_pos != 1 || !cli_parse_id(c->pos[0], &id))
         return cli_usage("expected one ticket ID (a positive integer)");
     if(strcmp(sub, "get") == 0) {
         Sealdesk__V1__GetTicketRequest q = SEALDESK__V1__GET_TICKET_REQUEST__INIT;
@@ -310,8 +282,14 @@ ticket_online(struct cli *c, int argc, char **argv)
     } else if(strcmp(sub, "comment") == 0) {
         Sealdesk__V1__CommentRequest q = SEALDESK__V1__COMMENT_REQUEST__INIT;
 
-        if(!cli_get(c, "body"))
-            return cli_usage("ticket comment needs --body");
+        if(cli_get(c, "from-article")) {
+            if(cli_get(c, "body") || cli_has(c, "internal"))
+                return cli_usage("ticket comment: --from-article takes no --body or --internal");
+            if(!cli_parse_id(cli_get(c, "from-article"), &q.from_article))
+                return cli_fail(SD_E_INVALID, "--from-article must be an article id");
+        } else if(!cli_get(c, "body")) {
+            return cli_usage("ticket comment needs --body or --from-article");
+        }
         q.id = id;
         q.body = (char *)opt(c, "body");
         q.internal = cli_has(c, "internal");
@@ -346,7 +324,7 @@ audit_online(struct cli *c, int argc, char **argv)
     if(argc < 1 || strcmp(argv[0], "export") != 0 || !cli_parse(c, argc - 1, argv + 1) ||
        !cli_get(c, "out"))
         return cli_usage("audit export --out FILE [--from I]");
-    if(cli_get(c, "from") && !parse_id(cli_get(c, "from"), &q.from) &&
+    if(cli_get(c, "from") && !cli_parse_id(cli_get(c, "from"), &q.from) &&
        strcmp(cli_get(c, "from"), "0") != 0)
         return cli_fail(SD_E_INVALID, "--from must be an entry index");
     rc = cli_call(c, "/sealdesk.v1.Audit/Export", &q.base, &r);
@@ -565,6 +543,8 @@ cmd_online(struct cli *c, int argc, char **argv)
         cli_reply_free(&r);
     } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-agent") == 0) {
         rc = cmd_stats_by_agent_online(c, argc - 2, argv + 2);
+    } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-day") == 0) {
+        rc = cmd_stats_by_day_online(c, argc - 2, argv + 2);
     } else if(strcmp(cmd, "stats") == 0) {
         Sealdesk__V1__StatsRequest q = SEALDESK__V1__STATS_REQUEST__INIT;
         struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket_stats__descriptor);

@@ -1,8 +1,11 @@
 /* sealdeskd: the sealdesk gRPC server. Reads the config file and flags (flags win), turns off
- * core dumps, opens the desk, serves sd_rpc_dispatch over src/server until SIGTERM/SIGINT,
+ * core dumps, locks its memory out of swap when allowed, opens the desk, serves
+ * sd_rpc_dispatch over src/server (and Prometheus metrics when asked) until SIGTERM/SIGINT,
  * then finishes in-flight calls and closes the desk. Exit 0 after a graceful stop, 1 when
  * start-up fails (one-line reason on stderr), 2 on a usage error. */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
@@ -10,22 +13,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include "sealdesk/crypto.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/keyops.h"
+#include "sealdesk/log.h"
+#include "sealdesk/metrics.h"
 #include "sealdesk/rpc.h"
 #include "sealdesk/server.h"
 
 static const char usage[] =
     "usage: sealdeskd [--config FILE] [--listen ADDR:PORT] [--cert F] [--key F]\n"
     "                 [--client-ca F] [--require-client-cert] [--workers N]\n"
-    "                 [--data DIR] [--key-file F] [--group-commit-max N]\n"
-    "                 [--group-commit-us US]\n"
+    "                 [--data DIR] [--key-file F | --passphrase-file F]\n"
+    "                 [--group-commit-max N]\n"
+    "                 [--group-commit-us US] [--metrics ADDR:PORT]\n"
+    "                 [--route-auto-seconds N]\n"
     "  --config FILE          `key = value` lines (listen, cert, key, client-ca,\n"
     "                         require-client-cert, workers, max-conns, idle-timeout-ms,\n"
-    "                         data, key-file); flags override the file\n"
+    "                         data, key-file, passphrase-file, metrics,\n"
+    "                         route-auto-seconds); flags\n"
+    "                         override the file\n"
     "  --listen ADDR:PORT     default 127.0.0.1:7443; port 0 picks a free port;\n"
     "                         a non-loopback address needs --require-client-cert\n"
     "  --cert F / --key F     server certificate chain and private key (PEM)\n"
@@ -34,11 +45,18 @@ static const char usage[] =
     "  --workers N            threads running calls (default 4)\n"
     "  --data DIR             sealdesk data directory (from `sealctl --offline init`)\n"
     "  --key-file F           master key file (default DIR/master.key)\n"
+    "  --passphrase-file F    derive the master key from this file's first line (mode\n"
+    "                         0600; after `sealkey remaster --passphrase-file`)\n"
     "  --group-commit-max N   ticket writes per LMDB commit (default 64; 0: one commit\n"
     "                         per call, no writer thread)\n"
     "  --group-commit-us US   wait up to US microseconds for more writes before a\n"
     "                         commit (default 0)\n"
-    "prints `sealdeskd listening on HOST:PORT` on stderr once serving;\n"
+    "  --metrics ADDR:PORT    serve Prometheus metrics (GET /metrics, plain HTTP) on a\n"
+    "                         loopback address, e.g. 127.0.0.1:9464; port 0 picks one\n"
+    "  --route-auto-seconds N assign queued tickets to the least-loaded fit agent on\n"
+    "                         shift every N seconds (`route auto`; default 0 = off)\n"
+    "prints `sealdeskd metrics on HOST:PORT` (with --metrics), then\n"
+    "`sealdeskd listening on HOST:PORT` on stderr once serving;\n"
     "SIGTERM or SIGINT stops it gracefully. exit: 0 stopped, 1 start-up failed, 2 usage\n";
 
 static struct sd_server *volatile g_server;
@@ -79,6 +97,78 @@ fail(const char *what, sd_err err)
     return 1;
 }
 
+/* Is CAP_IPC_LOCK in our effective set (/proc/self/status CapEff, bit 14)? */
+static bool
+have_cap_ipc_lock(void)
+{
+    char line[256];
+    unsigned long long eff = 0;
+    bool found = false;
+    FILE *f = fopen("/proc/self/status", "re");
+
+    if(!f)
+        return false;
+    while(!found && fgets(line, sizeof(line), f))
+        found = sscanf(line, "CapEff: %llx", &eff) == 1;
+    fclose(f);
+    return found && (eff >> 14) & 1u;
+}
+
+/* Keep every page of this process out of swap: keys, decrypted fields, session tokens, TLS
+ * state. MCL_ONFAULT locks pages as they are touched, so reserved address space (thread
+ * stacks, malloc arenas) costs nothing until used. Only when nothing can be refused for it
+ * later: with a finite RLIMIT_MEMLOCK and no CAP_IPC_LOCK, MCL_FUTURE would make every mmap
+ * past the limit fail (the 16 GiB LMDB map first, then malloc), so then we warn and go on
+ * unlocked; long-lived keys are still mlock'ed by libsodium. Returns whether it locked. */
+static bool
+lock_memory(void)
+{
+    struct rlimit rl;
+
+    if(getrlimit(RLIMIT_MEMLOCK, &rl) != 0 ||
+       (rl.rlim_cur != RLIM_INFINITY && !have_cap_ipc_lock())) {
+        sd_log(SD_LOG_WARN, "mlock_skipped",
+               "reason=rlimit_memlock_finite hint=LimitMEMLOCK=infinity_or_CAP_IPC_LOCK");
+        return false;
+    }
+    if(mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) != 0) {
+        sd_log(SD_LOG_WARN, "mlock_skipped", "reason=mlockall errno=%d", errno);
+        return false;
+    }
+    return true;
+}
+
+/* The LMDB map holds only stored (encrypted) data: unlock it so the database is not pinned in
+ * RAM. Finds the mapping of DIR/data.mdb in /proc/self/maps. */
+static void
+unlock_store_map(const char *dir)
+{
+    char real[PATH_MAX];
+    char want[PATH_MAX + 16];
+    char line[PATH_MAX + 256];
+    FILE *f;
+
+    if(!realpath(dir, real))
+        return;
+    snprintf(want, sizeof(want), "%s/data.mdb", real);
+    f = fopen("/proc/self/maps", "re");
+    if(!f)
+        return;
+    while(fgets(line, sizeof(line), f)) {
+        unsigned long long lo, hi;
+        const char *path = strchr(line, '/');
+        size_t n;
+
+        if(!path || sscanf(line, "%llx-%llx", &lo, &hi) != 2 || hi <= lo)
+            continue;
+        n = strcspn(path, "\n");
+        if(n == strlen(want) && strncmp(path, want, n) == 0 &&
+           munlock((void *)(uintptr_t)lo, (size_t)(hi - lo)) != 0)
+            sd_log(SD_LOG_WARN, "munlock_store", "errno=%d", errno);
+    }
+    fclose(f);
+}
+
 /* Flags are collected first so that --config, wherever it appears, is applied before them. */
 struct flag {
     const char *key;
@@ -98,8 +188,11 @@ main(int argc, char **argv)
         {"workers", required_argument, NULL, 'w'},
         {"data", required_argument, NULL, 'd'},
         {"key-file", required_argument, NULL, 'k'},
+        {"passphrase-file", required_argument, NULL, 'P'},
         {"group-commit-max", required_argument, NULL, 'g'},
         {"group-commit-us", required_argument, NULL, 'u'},
+        {"metrics", required_argument, NULL, 'm'},
+        {"route-auto-seconds", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -112,6 +205,9 @@ main(int argc, char **argv)
     pthread_t idle_thread;
     bool idle_started = false;
     struct sd_server *srv = NULL;
+    struct sd_metrics *metrics = NULL;
+    struct sd_autoroute *autoroute = NULL;
+    bool locked;
     struct rlimit no_core = {0, 0};
     struct sigaction sa;
     char host[128];
@@ -133,8 +229,11 @@ main(int argc, char **argv)
         case 'w': key = "workers"; break;
         case 'd': key = "data"; break;
         case 'k': key = "key-file"; break;
+        case 'P': key = "passphrase-file"; break;
         case 'g': key = "group-commit-max"; break;
         case 'u': key = "group-commit-us"; break;
+        case 'm': key = "metrics"; break;
+        case 'R': key = "route-auto-seconds"; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }
@@ -190,12 +289,25 @@ main(int argc, char **argv)
         return 1;
     }
 
+    /* Before the desk opens: the master key file is read into memory that is already locked. */
+    locked = lock_memory();
+    sd_metrics_set_memlock(locked);
+
     memset(&dopts, 0, sizeof(dopts));
     dopts.dir = cfg.data;
     dopts.key_file = cfg.key_path[0] ? cfg.key_path : NULL;
-    err = sd_desk_open(&desk, &dopts);
+    if(cfg.pass_path[0] && cfg.key_path[0]) {
+        fputs("sealdeskd: give --key-file or --passphrase-file, not both\n", stderr);
+        return 2;
+    }
+    if(cfg.pass_path[0])
+        err = sd_keyops_desk_open_passphrase_file(&desk, &dopts, cfg.pass_path);
+    else
+        err = sd_desk_open(&desk, &dopts);
     if(err != SD_OK)
         return fail("cannot open the data directory", err);
+    if(locked)
+        unlock_store_map(cfg.data);
 
     err = sd_server_new(&srv, &cfg, sd_rpc_dispatch, desk);
     if(err != SD_OK) {
@@ -221,11 +333,35 @@ main(int argc, char **argv)
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
 
+    if(cfg.metrics[0]) {
+        err = sd_metrics_new(&metrics, cfg.metrics, desk);
+        if(err != SD_OK) {
+            if(err == SD_E_DENIED)
+                fputs("sealdeskd: refusing a non-loopback metrics address (the endpoint has no "
+                      "authentication)\n", stderr);
+            else if(err == SD_E_IO)
+                fprintf(stderr, "sealdeskd: cannot listen on %s for metrics\n", cfg.metrics);
+            else
+                fail("bad metrics address", err);
+            goto out;
+        }
+        colon = cfg.metrics[0] == '[' ? strchr(cfg.metrics, ']') + 1
+                                      : strrchr(cfg.metrics, ':');
+        snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg.metrics), cfg.metrics);
+        fprintf(stderr, "sealdeskd metrics on %s:%d\n", host, sd_metrics_port(metrics));
+    }
     colon = cfg.listen[0] == '[' ? strchr(cfg.listen, ']') + 1 : strrchr(cfg.listen, ':');
     snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg.listen), cfg.listen);
     fprintf(stderr, "sealdeskd listening on %s:%d\n", host, sd_server_port(srv));
     fflush(stderr);
 
+    if(cfg.route_auto_s) {
+        err = sd_autoroute_start(&autoroute, desk, cfg.route_auto_s);
+        if(err != SD_OK) {
+            fail("cannot start continuous routing", err);
+            goto out;
+        }
+    }
     /* Keys stay readable while in use and go back to PROT_NONE after KEY_GRACE_MS idle. */
     sd_desk_set_key_grace(desk, KEY_GRACE_MS);
     g_idle_desk = desk;
@@ -241,6 +377,8 @@ out:
         atomic_store(&g_idle_stop, true);
         pthread_join(idle_thread, NULL);
     }
+    sd_autoroute_stop(autoroute); /* waits for a pass in progress */
+    sd_metrics_free(metrics); /* before the desk: scrapes read its store */
     if(desk)
         sd_desk_set_key_grace(desk, 0);
     g_server = NULL;

@@ -1,8 +1,8 @@
 /* sealkey: the key ceremony tool (docs/KEY_CEREMONY.md). Offline it links the library on a
  * data dir (`--data DIR`, like sealctl --offline; actor "offline:<login>", SD_ROLE_SYSTEM) and
  * runs desk/keyops.c; every operation is audited there. Online (`--server`) it calls the Keys
- * service (status, shred) as a security_admin session. Exit 0 ok, 1 refused/failed with
- * "STATUS: what: reason" on stderr, 2 usage. */
+ * service (status, shred, audit-rotate) as a security_admin session. Exit 0 ok, 1
+ * refused/failed with "STATUS: what: reason" on stderr, 2 usage. */
 #include <errno.h>
 #include <inttypes.h>
 #include <pwd.h>
@@ -34,8 +34,10 @@ static const char usage[] =
     "  shred --customer-uid U --reason R        erase a customer's data key (crypto-shred)\n"
     "  remaster --new-key-file F | --passphrase-file F   re-wrap KEKs under a new master key\n"
     "  bidx-rotate                              new blind-index key, re-index (server stopped)\n"
+    "  audit-rotate [--reason R]                new audit signing key; the old one signs the\n"
+    "                                           hand-off (safe while the server runs)\n"
     "  check                                    every data key unwraps, every field opens\n"
-    "online (--server): status, shred\n";
+    "online (--server): status, shred, audit-rotate\n";
 
 struct opts {
     const char *data, *key_file, *pass_file, *actor, *server, *ca, *cert, *cert_key, *token;
@@ -140,35 +142,6 @@ default_actor(char *out, size_t cap)
     }
 }
 
-/* Read a passphrase file (first line, newline stripped) into guarded memory. */
-static sd_err
-read_pass(const char *path, char **out, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    char *p;
-    size_t got;
-
-    if(!f)
-        return errno == ENOENT ? SD_E_NOTFOUND : SD_E_IO;
-    p = sodium_malloc(4097);
-    if(!p) {
-        fclose(f);
-        return SD_E_NOMEM;
-    }
-    got = fread(p, 1, 4096, f);
-    fclose(f);
-    p[got] = 0;
-    got = strcspn(p, "\r\n");
-    p[got] = 0;
-    if(got == 0) {
-        sodium_free(p);
-        return SD_E_INVALID;
-    }
-    *out = p;
-    *n = got;
-    return SD_OK;
-}
-
 static int
 emit(const struct opts *o, json_t *j)
 {
@@ -206,6 +179,28 @@ iso_time(char *out, size_t cap, uint64_t t)
     strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The audit key chain, oldest first: what `sealaudit verify` follows. */
+static json_t *
+audit_keys_json(const struct sd_key_status *s)
+{
+    json_t *arr = json_array();
+    char ts[32], fp[65], pk[65];
+
+    for(size_t i = 0; i < s->n_audit_keys; i++) {
+        const struct sd_audit_key *k = &s->audit_keys[i];
+
+        iso_time(ts, sizeof(ts), k->created_at);
+        sd_sig_fingerprint(fp, k->pk);
+        sd_hex_encode(pk, k->pk, sizeof(k->pk));
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:I, s:b}", "version",
+                                             (json_int_t)k->version, "fingerprint", fp,
+                                             "public_key", pk, "created_at", ts,
+                                             "from_tree_size", (json_int_t)k->from_size,
+                                             "current", k->current));
+    }
+    return arr;
+}
+
 static json_t *
 status_json(const struct sd_key_status *s)
 {
@@ -237,7 +232,16 @@ status_json(const struct sd_key_status *s)
     json_object_set_new(j, "blind_index_version", json_integer(s->info.bidx_version));
     json_object_set_new(j, "audit_key_version", json_integer(s->info.audit_version));
     json_object_set_new(j, "audit_key_fingerprint", json_string(s->audit_fingerprint));
+    json_object_set_new(j, "audit_keys", audit_keys_json(s));
     return j;
+}
+
+static json_t *
+rotation_json(uint32_t version, const char *fingerprint, const char *pk_hex, uint64_t handoff)
+{
+    return json_pack("{s:I, s:s, s:s, s:I}", "audit_key_version", (json_int_t)version,
+                     "audit_key_fingerprint", fingerprint, "public_key", pk_hex,
+                     "handoff_tree_size", (json_int_t)handoff);
 }
 
 /* ---- offline ---- */
@@ -254,18 +258,14 @@ offline(const struct opts *o, int argc, char **argv)
     sd_err err;
     int rc = 0;
 
-    if(o->pass_file) {
-        err = read_pass(o->pass_file, &pass, &plen);
-        if(err != SD_OK)
-            return fail(err, "passphrase file");
-        err = sd_keyops_desk_open_passphrase(&d, &dopt, pass, plen);
-        sodium_free(pass);
-        pass = NULL;
-    } else {
+    if(o->pass_file)
+        err = sd_keyops_desk_open_passphrase_file(&d, &dopt, o->pass_file);
+    else
         err = sd_desk_open(&d, &dopt);
-    }
     if(err != SD_OK)
-        return fail(err, "open data dir");
+        return fail(err, o->pass_file ? "open data dir with the passphrase file (its first "
+                                        "line; mode 0600)"
+                                      : "open data dir");
 
     if(strcmp(cmd, "status") == 0) {
         struct sd_key_status *s = malloc(sizeof(*s));
@@ -347,7 +347,7 @@ offline(const struct opts *o, int argc, char **argv)
             if(kf) {
                 err = sd_master_key_file(m, kf, true); /* created 0600 when absent */
             } else {
-                err = read_pass(pf, &pass, &plen);
+                err = sd_keyops_passphrase_read(pf, &pass, &plen);
                 if(err == SD_OK) {
                     randombytes_buf(salt, sizeof(salt));
                     err = sd_master_key_passphrase(m, pass, plen, salt);
@@ -372,6 +372,20 @@ offline(const struct opts *o, int argc, char **argv)
         else
             rc = emit(o, json_pack("{s:I, s:I}", "blind_index_version", (json_int_t)v,
                                    "reindexed", (json_int_t)n));
+    } else if(strcmp(cmd, "audit-rotate") == 0) {
+        static const char *const names[] = {"reason", NULL};
+        struct sd_audit_rotation r;
+        char pk[65];
+
+        if(!opts_ok(argc, argv, names)) {
+            rc = bad_usage("audit-rotate [--reason TEXT]");
+        } else if((err = sd_keyops_audit_rotate(d, &a, opt(argc, argv, "reason"), &r)) !=
+                  SD_OK) {
+            rc = fail(err, "audit-rotate");
+        } else {
+            sd_hex_encode(pk, r.pk, sizeof(r.pk));
+            rc = emit(o, rotation_json(r.version, r.fingerprint, pk, r.handoff_size));
+        }
     } else if(strcmp(cmd, "check") == 0) {
         uint64_t n, bad;
 
@@ -389,7 +403,7 @@ offline(const struct opts *o, int argc, char **argv)
         rc = bad_usage("unknown command");
     }
     if(pass)
-        sodium_free(pass);
+        sd_keyops_passphrase_free(pass);
     sd_desk_close(d);
     return rc;
 }
@@ -463,7 +477,7 @@ online(const struct opts *o, int argc, char **argv)
     if(strcmp(argv[0], "status") == 0 && argc == 1) {
         Sealdesk__V1__KeyStatusRequest q = SEALDESK__V1__KEY_STATUS_REQUEST__INIT;
         Sealdesk__V1__KeyStatus *s;
-        json_t *j, *vers;
+        json_t *j, *vers, *aks;
 
         r.desc = &sealdesk__v1__key_status__descriptor;
         rc = call(o, "/sealdesk.v1.Keys/Status", &q.base, &r);
@@ -478,13 +492,40 @@ online(const struct opts *o, int argc, char **argv)
                                                   (json_int_t)s->versions[i]->data_keys,
                                                   "created_at", s->versions[i]->created_at,
                                                   "retired", s->versions[i]->retired));
-        j = json_pack("{s:o, s:I, s:I, s:I, s:I, s:s, s:s}", "kek_versions", vers,
+        aks = json_array();
+        for(size_t i = 0; i < s->n_audit_keys; i++) {
+            const Sealdesk__V1__AuditKey *k = s->audit_keys[i];
+
+            json_array_append_new(aks, json_pack("{s:I, s:s, s:s, s:s, s:I, s:b}", "version",
+                                                 (json_int_t)k->version, "fingerprint",
+                                                 k->fingerprint, "public_key", k->public_key,
+                                                 "created_at", k->created_at, "from_tree_size",
+                                                 (json_int_t)k->from_tree_size, "current",
+                                                 k->current));
+        }
+        j = json_pack("{s:o, s:I, s:I, s:I, s:I, s:s, s:I, s:s, s:o}", "kek_versions", vers,
                       "current_version", (json_int_t)s->current_version,
                       "min_decryption_version", (json_int_t)s->min_decryption_version,
                       "data_keys", (json_int_t)s->data_keys, "data_keys_shredded",
                       (json_int_t)s->data_keys_shredded, "last_rotation", s->last_rotation,
-                      "audit_key_fingerprint", s->audit_key_fingerprint);
+                      "audit_key_version", (json_int_t)s->audit_key_version,
+                      "audit_key_fingerprint", s->audit_key_fingerprint, "audit_keys", aks);
         rc = emit(o, j);
+    } else if(strcmp(argv[0], "audit-rotate") == 0) {
+        static const char *const names[] = {"reason", NULL};
+        Sealdesk__V1__RotateAuditKeyRequest q = SEALDESK__V1__ROTATE_AUDIT_KEY_REQUEST__INIT;
+        Sealdesk__V1__RotateAuditKeyResult *s;
+
+        if(!opts_ok(argc, argv, names))
+            return bad_usage("audit-rotate [--reason TEXT]");
+        q.reason = (char *)(opt(argc, argv, "reason") ? opt(argc, argv, "reason") : "");
+        r.desc = &sealdesk__v1__rotate_audit_key_result__descriptor;
+        rc = call(o, "/sealdesk.v1.Keys/RotateAuditKey", &q.base, &r);
+        if(rc)
+            goto out;
+        s = (Sealdesk__V1__RotateAuditKeyResult *)r.msg;
+        rc = emit(o, rotation_json(s->version, s->fingerprint, s->public_key,
+                                   s->handoff_tree_size));
     } else if(strcmp(argv[0], "shred") == 0) {
         static const char *const names[] = {"customer-uid", "reason", NULL};
         Sealdesk__V1__ShredRequest q = SEALDESK__V1__SHRED_REQUEST__INIT;
@@ -504,7 +545,8 @@ online(const struct opts *o, int argc, char **argv)
                                "tickets", (json_int_t)s->tickets, "index_entries",
                                (json_int_t)s->index_entries));
     } else {
-        return bad_usage("online mode supports: status, shred (other commands need --data)");
+        return bad_usage("online mode supports: status, shred, audit-rotate (other commands "
+                         "need --data)");
     }
 out:
     if(r.msg)
