@@ -24,7 +24,6 @@ sd_checkpoint_note(struct sd_buf *out, const struct sd_checkpoint *cp)
     char hex[65];
     char line[160];
     int n;
-
     sd_err err;
 
     sd_hex_encode(hex, cp->root, 32);

@@ -366,7 +366,7 @@ finish_request(struct sd_h2 *h, struct stream *st)
 {
     struct sd_h2_job *job = NULL;
     const uint8_t *msg = NULL;
-    size_t len = 0;
+    size_t len = 0, held;
     sd_err e;
 
     if(st->state != ST_RECV)
@@ -375,7 +375,12 @@ finish_request(struct sd_h2 *h, struct stream *st)
         reject(h, st, "200", SD_GRPC_DEADLINE_EXCEEDED, "deadline exceeded");
         return 0;
     }
+    held = st->rd.buf.len;
     e = sd_grpc_reader_next(&st->rd, &msg, &len);
+    /* The taken message is no longer in rd.buf.len (it stays readable until job_new copies
+     * it): release its share of the connection's budget here, or every request would leak
+     * its size until the connection refuses all calls as RESOURCE_EXHAUSTED. */
+    h->req_bytes -= held - st->rd.buf.len;
     if(e == SD_E_EMPTY) {
         reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT,
                       st->rd.buf.len ? "truncated request message" : "missing request message");

@@ -464,6 +464,27 @@ def t_oversize(args):
     still_serving(args, "oversized message")
 
 
+def t_many_requests_one_connection(args, n=120, size=100 * 1024):
+    """12 MB of requests over one connection, more than the per-connection budget of buffered
+    request bytes (8 MiB): the budget must be given back after each call, so none is refused."""
+    name = b"x" * size
+    body = b"\x0a" + bytes([(size & 0x7F) | 0x80, (size >> 7) & 0x7F | 0x80, size >> 14]) + name
+    ch = channel(args, cert=args.mtls)
+    codes = []
+    try:
+        for _ in range(n):
+            try:
+                ch.unary_unary(HEALTH)(body, timeout=10)
+                codes.append(grpc.StatusCode.OK)
+            except grpc.RpcError as e:
+                codes.append(e.code())
+    finally:
+        ch.close()
+    result(grpc.StatusCode.RESOURCE_EXHAUSTED not in codes and len(set(codes)) == 1,
+           "%d x 100 KiB requests on one connection all answered alike" % n,
+           "codes: %s" % sorted(set(str(c) for c in codes)))
+
+
 def t_raw_requests(args):
     hdr = H2Conn.request_headers
     raw_case(args, "DATA ends after 3 of 5 prefix bytes",
@@ -677,7 +698,8 @@ def main():
     p.add_argument("--mtls", action="store_true", help="present the client certificate")
     p.add_argument("--only", default="", help="comma-separated test names")
     args = p.parse_args()
-    tests = [t_happy, t_not_tls, t_alpn, t_http1_over_h2, t_oversize, t_raw_requests,
+    tests = [t_happy, t_not_tls, t_alpn, t_http1_over_h2, t_oversize,
+             t_many_requests_one_connection, t_raw_requests,
              t_deadlines, t_stream_limit, t_many_connections, t_max_conns, t_idle_timeout,
              t_stalled_reader, t_graceful_stop]
     only = set(filter(None, args.only.split(",")))

@@ -114,6 +114,10 @@ check "status: audit fingerprint is the new key's" \
 ak0=$(echo "$st" | jget '["audit_keys"][0]["fingerprint"]')
 ak1=$(echo "$st" | jget '["audit_keys"][1]["fingerprint"]')
 check "status: audit_keys lists both keys, oldest first" test "$ak0" = "$fp1" -a "$ak1" = "$fp2"
+C audit pubkey >"$WORK/pk.json"
+check "audit pubkey: first key is the original, current one differs" test \
+  "$(jget '["first_public_key"]' <"$WORK/pk.json")" = "$(cat "$WORK/audit_pk1")" -a \
+  "$(jget '["public_key"]' <"$WORK/pk.json")" != "$(cat "$WORK/audit_pk1")"
 C user add --name auditor1 --role auditor --no-totp >"$WORK/aud.json"
 utok=$(O login --name auditor1 --password "$(jget '["password"]' <"$WORK/aud.json")")
 expect_exit 0 "server exports the audit log after the rotation" -- \

@@ -11,6 +11,7 @@
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/keyops.h"
+#include "sealdesk/keystore.h"
 
 static struct sd_desk_opts
 desk_opts(const struct cli *c)
@@ -299,15 +300,29 @@ audit_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, 
     sd_err err;
 
     if(argc >= 1 && strcmp(argv[0], "pubkey") == 0) {
+        uint8_t first[32];
+        struct sd_txn *t = NULL;
+
         if(!cli_parse(c, argc - 1, argv + 1))
             return 2;
         err = sd_desk_audit_pk(d, pk);
+        if(err != SD_OK)
+            return cli_fail(err, "audit pubkey");
+        /* The first key starts a verification of the whole log (sealaudit --pubkey); the
+         * current one signs new checkpoints. They differ after `sealkey audit-rotate`. */
+        err = sd_txn_begin(sd_desk_store(d), false, &t);
+        if(err == SD_OK)
+            err = sd_keys_audit_pk_at(t, 0, first);
+        sd_txn_abort(t);
         if(err != SD_OK)
             return cli_fail(err, "audit pubkey");
         sd_hex_encode(hex, pk, 32);
         json_t *j = json_object();
 
         json_object_set_new(j, "public_key", json_string(hex));
+        sd_hex_encode(hex, first, 32);
+        json_object_set_new(j, "first_public_key", json_string(hex));
+        sd_hex_encode(hex, pk, 32);
         if(c->json)
             return cli_emit(c, j);
         json_decref(j);
