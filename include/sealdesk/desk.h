@@ -158,6 +158,18 @@ void sd_ticket_list_clear(struct sd_ticket_list *l);
  * timeline and the audit entry. *out gets the stored metadata (no PII). */
 sd_err sd_ticket_create(struct sd_desk *d, const struct sd_actor *a,
                         const struct sd_ticket_new *in, struct sd_ticket *out);
+/* sd_ticket_create in two steps, so a server can do the costly part off its writer thread:
+ * sd_ticket_prepare validates, redacts, triages, detects the language, computes the blind
+ * indexes and searches the KB for suggestions (read txn; no write, no id) into *out (free with
+ * sd_ticket_prep_free, which wipes it; it keeps pointers into `in`, which must outlive it);
+ * sd_ticket_create_prepared allocates the id, seals the fields and stores everything in one
+ * write txn. Same errors as sd_ticket_create. Thread-safe. */
+struct sd_ticket_prep;
+sd_err sd_ticket_prepare(struct sd_desk *d, const struct sd_ticket_new *in,
+                         struct sd_ticket_prep **out);
+sd_err sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
+                                 const struct sd_ticket_prep *p, struct sd_ticket *out);
+void sd_ticket_prep_free(struct sd_ticket_prep *p);
 
 /* Read one ticket with its timeline. PII is masked unless unmask; reason (may be NULL) is
  * recorded in the audit entry. Every read of decrypted fields is audited. SD_E_NOTFOUND,

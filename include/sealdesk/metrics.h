@@ -55,6 +55,18 @@ struct sd_desk;
  * out. */
 sd_err sd_metrics_render(struct sd_buf *out, struct sd_desk *desk, uint64_t now);
 
+/* What the endpoint does with one request head req[0..n) (n <= SD_METRICS_MAX_REQUEST; only
+ * the request line is read, the rest is ignored). Pure: no I/O. Fuzzed by
+ * tests/fuzz/fuzz_metrics_request.c. */
+enum sd_metrics_req {
+    SD_MREQ_GET,        /* GET /metrics (query string ignored): 200 with the body */
+    SD_MREQ_HEAD,       /* HEAD /metrics: 200, headers only */
+    SD_MREQ_BAD,        /* no request line "METHOD SP TARGET SP HTTP/1.x": 400 */
+    SD_MREQ_NOT_FOUND,  /* another path: 404 */
+    SD_MREQ_NOT_ALLOWED /* /metrics with another method: 405 */
+};
+enum sd_metrics_req sd_metrics_parse_request(const char *req, size_t n);
+
 /* The HTTP endpoint: `GET /metrics` answers 200 with the exposition, any other path 404, any
  * other method 405, a request head over SD_METRICS_MAX_REQUEST 431; one request per
  * connection, served one at a time on the endpoint's own thread (never an RPC thread).

@@ -48,6 +48,10 @@ struct sd_rpc_call {
     const char *authorization; /* "authorization" metadata value, or NULL */
     const char *request_id;    /* "x-request-id" metadata, or NULL */
     uint64_t deadline_ms;      /* absolute CLOCK_MONOTONIC ms from grpc-timeout, 0 = none */
+    /* state handed from the prepare step to the handler (sd_rpc_prepare); freed with the
+     * call by prep_free */
+    void *prep;
+    void (*prep_free)(void *prep);
     /* outputs */
     int status;                /* enum sd_grpc_status */
     char message[256];         /* grpc-message (ASCII, no PII) */
@@ -92,6 +96,11 @@ sd_err sd_grpc_timeout_parse(const char *v, uint64_t *ms);
 struct sd_desk;
 /* app for sd_rpc_dispatch is a struct sd_desk *. */
 void sd_rpc_dispatch(void *app, struct sd_rpc_call *c);
+/* The prepare step of methods that have one (see struct sd_rpc_method.prepare), for a worker
+ * thread before the call goes to the writer: checks the session and policy, then prepares.
+ * c->status stays SD_GRPC_UNKNOWN when the call should go on to sd_rpc_dispatch; anything
+ * else is its final answer. Other methods: no-op. */
+void sd_rpc_prepare(void *app, struct sd_rpc_call *c);
 /* The dispatch table, for tests that must cover every RPC: path of method i (static), NULL
  * past the end. */
 const char *sd_rpc_method_path(size_t i);

@@ -54,6 +54,10 @@ void sd_server_free(struct sd_server *s);
  * group_commit_max > 0); the others run on workers. Call before sd_server_run. */
 typedef bool (*sd_srv_route_fn)(const char *method);
 void sd_server_set_route(struct sd_server *s, sd_srv_route_fn is_write);
+/* With a writer: run `prepare` (sd_rpc_prepare) on a worker for each routed call first, so
+ * the writer thread does only the txn part; a call prepare answers never reaches the writer.
+ * Call before sd_server_run. */
+void sd_server_set_prepare(struct sd_server *s, sd_rpc_handler_fn prepare);
 
 /* ---- group-commit writer (writer.c) ----
  *

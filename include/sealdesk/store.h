@@ -119,6 +119,7 @@ enum sd_cursor_op {
     SD_CUR_NEXT_DUP, SD_CUR_GET_CURRENT
 };
 sd_err sd_cursor_open(struct sd_txn *t, enum sd_db db, struct sd_cursor **out);
+/* Move and read. *key is an input only for SET_RANGE and SET_KEY; always an output. */
 sd_err sd_cursor_get(struct sd_cursor *c, enum sd_cursor_op op, struct sd_val *key,
                      struct sd_val *val);
 /* Delete the pair the cursor is on. */

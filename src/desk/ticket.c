@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <protobuf-c/protobuf-c.h>
+#include <sodium.h>
 
 #include "desk_int.h"
 #include "incident_int.h"
@@ -179,74 +180,84 @@ redact_detail(char *out, size_t cap, const struct sd_redact_report *a,
     }
 }
 
-/* Suggest up to SD_MAX_SUGGESTED published articles for a new ticket from its redacted
- * subject and the start of its body (SUGGEST_QUERY bytes, cut at a character boundary: the
- * question is nearly always at the start, and the search runs inside the create txn), in the
- * ticket's language first, and record them in the timeline. An empty knowledge base or a text
- * with no searchable words suggests nothing; only store and memory errors fail the create. */
+/* Up to SD_MAX_SUGGESTED published articles for a new ticket, from its redacted subject and
+ * the start of its body (SUGGEST_QUERY bytes, cut at a character boundary: the question is
+ * nearly always at the start), in the ticket's language first. An empty knowledge base or a
+ * text with no searchable words suggests nothing; only store and memory errors are errors. */
 #define SUGGEST_QUERY 512
 static sd_err
-suggest_articles(struct sd_txn *t, sd_trec *rec, const char *actor, const struct sd_buf *text,
-                 uint64_t ids[SD_MAX_SUGGESTED])
+find_suggestions(struct sd_txn *t, const char *lang, const struct sd_buf *text,
+                 uint64_t ids[SD_MAX_SUGGESTED], size_t *n)
 {
     struct sd_kb_hit hits[SD_MAX_SUGGESTED];
-    size_t len = text->len, n = 0, off = 0;
-    char detail[128];
-    sd_err err = SD_OK;
+    size_t len = text->len, got = 0;
+    sd_err err;
 
     _Static_assert(SUGGEST_QUERY <= SD_KB_MAX_QUERY, "suggestion query fits a search");
+    *n = 0;
     if(len > SUGGEST_QUERY) {
         len = SUGGEST_QUERY;
         while(len && (text->data[len] & 0xC0) == 0x80)
             len--;
     }
-    err = sd_kb_search_txn(t, (const char *)text->data, len, rec->lang, SD_MAX_SUGGESTED, false,
-                           hits, &n);
+    err = sd_kb_search_txn(t, (const char *)text->data, len, lang, SD_MAX_SUGGESTED, false,
+                           hits, &got);
     if(err == SD_E_INVALID || err == SD_E_LIMIT)
         return SD_OK;
-    SD_TRY(err);
-    if(!n)
-        goto out;
-    detail[0] = 0;
-    for(size_t i = 0; i < n; i++) {
+    if(err != SD_OK)
+        return err;
+    for(size_t i = 0; i < got; i++)
         ids[i] = hits[i].id;
-        off += (size_t)snprintf(detail + off, sizeof(detail) - off, "%s%" PRIu64,
-                                i ? "," : "kb=", hits[i].id);
-    }
-    rec->suggested_articles = ids;
-    rec->n_suggested_articles = n;
-    SD_TRY(sd_event_add(t, rec, actor, SD_EV_SUGGESTED, 0, 0, NULL, false, detail));
-out:
-    return err;
+    *n = got;
+    return SD_OK;
 }
 
-sd_err
-sd_ticket_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_ticket_new *in,
-                 struct sd_ticket *out)
-{
-    sd_trec rec = SEALDESK__V1__TICKET_RECORD__INIT;
-    struct sd_buf subj = SD_BUF_INIT, body = SD_BUF_INIT, both = SD_BUF_INIT;
-    struct sd_buf sealed[SD_F_COUNT];
+/* Everything about a new ticket that needs neither its id nor the write txn: validated input,
+ * redacted subject and body, triage, language, blind indexes and (when searched before the
+ * txn) the suggested articles. Wiped on free. */
+struct sd_ticket_prep {
+    struct sd_ticket_new in;         /* pointers into the caller's input (not owned) */
+    struct sd_buf subj, body, both;  /* redacted; both = subject "\n" body */
     struct sd_redact_report rs, rb;
     struct sd_triage_result tr;
-    static const enum sd_field bidx_fields[3] = {SD_F_CUSTOMER_UID, SD_F_CUSTOMER_EMAIL,
-                                                 SD_F_CUSTOMER_PHONE};
-    static const enum sd_bidx_kind bidx_kinds[3] = {SD_BIDX_UID, SD_BIDX_EMAIL, SD_BIDX_PHONE};
+    const char *lang;                /* static string */
+    bool client_triage;
     uint8_t bidx[3][SD_BIDX_BYTES];
-    bool has_bidx[3] = {false, false, false};
-    const uint8_t *cust = NULL;
-    char *sigs[SD_TRIAGE_MAX_SIGNALS];
-    char detail[160];
-    uint8_t digest[32], idb[8];
+    bool has_bidx[3];
+    int cust;                        /* index into bidx of the customer key, or -1 */
+    bool searched;
+    size_t n_suggested;
     uint64_t suggested[SD_MAX_SUGGESTED];
+};
+
+static const enum sd_field bidx_fields[3] = {SD_F_CUSTOMER_UID, SD_F_CUSTOMER_EMAIL,
+                                             SD_F_CUSTOMER_PHONE};
+
+void
+sd_ticket_prep_free(struct sd_ticket_prep *p)
+{
+    if(!p)
+        return;
+    sd_buf_wipe_free(&p->subj);
+    sd_buf_wipe_free(&p->body);
+    sd_buf_wipe_free(&p->both);
+    sodium_memzero(p, sizeof(*p));
+    free(p);
+}
+
+/* The prepare step; search_kb runs the suggestion search in its own read txn (callers that
+ * hold a write txn on this thread pass false: the create txn searches instead). */
+static sd_err
+prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
+        struct sd_ticket_prep **out)
+{
+    static const enum sd_bidx_kind bidx_kinds[3] = {SD_BIDX_UID, SD_BIDX_EMAIL, SD_BIDX_PHONE};
+    struct sd_ticket_prep *p = NULL;
     struct sd_txn *t = NULL;
-    struct sd_dkey *dk = NULL;
-    uint64_t now = sd_clock_now();
     sd_err err = SD_OK;
 
-    memset(sealed, 0, sizeof(sealed));
     SD_CHECK_ARG(d && in && out);
-    SD_TRY(sd_actor_check(a));
+    *out = NULL;
     SD_CHECK_ARG(in->channel >= SD_CH_CHAT && in->channel < SD_CH_COUNT);
     SD_CHECK_ARG(in->category >= -1 && in->category < SD_CAT_COUNT);
     SD_CHECK_ARG(in->priority >= 0 && in->priority <= 4);
@@ -255,49 +266,94 @@ sd_ticket_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_ti
         if(present(in->field[f]))
             SD_TRY(check_field((enum sd_field)f, in->field[f]));
     }
-
+    p = calloc(1, sizeof(*p));
+    SD_ENSURE(p, SD_E_NOMEM);
+    p->in = *in;
+    p->cust = -1;
     /* Secrets never reach the store: redact before anything is sealed or triaged. */
-    SD_TRY(sd_redact(&subj, in->field[SD_F_SUBJECT], strlen(in->field[SD_F_SUBJECT]), &rs));
-    SD_TRY(sd_redact(&body, in->field[SD_F_BODY], strlen(in->field[SD_F_BODY]), &rb));
-    SD_TRY(sd_triage_classify(d->rules, (const char *)subj.data, subj.len,
-                              (const char *)body.data, body.len, in->vip, &tr));
+    SD_TRY(sd_redact(&p->subj, in->field[SD_F_SUBJECT], strlen(in->field[SD_F_SUBJECT]),
+                     &p->rs));
+    SD_TRY(sd_redact(&p->body, in->field[SD_F_BODY], strlen(in->field[SD_F_BODY]), &p->rb));
+    SD_TRY(sd_triage_classify(d->rules, (const char *)p->subj.data, p->subj.len,
+                              (const char *)p->body.data, p->body.len, in->vip, &p->tr));
     /* Routing matches agents by the language of the redacted text. */
-    SD_TRY(sd_buf_append(&both, subj.data, subj.len));
-    SD_TRY(sd_buf_append(&both, "\n", 1));
-    SD_TRY(sd_buf_append(&both, body.data, body.len));
-    rec.lang = (char *)sd_kb_lang_detect((const char *)both.data, both.len);
+    SD_TRY(sd_buf_append(&p->both, p->subj.data, p->subj.len));
+    SD_TRY(sd_buf_append(&p->both, "\n", 1));
+    SD_TRY(sd_buf_append(&p->both, p->body.data, p->body.len));
+    p->lang = sd_kb_lang_detect((const char *)p->both.data, p->both.len);
     if(in->category >= 0) {
-        tr.category = (enum sd_category)in->category;
-        rec.triage_source = 1;
+        p->tr.category = (enum sd_category)in->category;
+        p->client_triage = true;
     }
     if(in->priority > 0) {
-        tr.priority = in->priority;
-        rec.triage_source = 1;
+        p->tr.priority = in->priority;
+        p->client_triage = true;
     }
     for(int i = 0; i < 3; i++) {
         const char *v = in->field[bidx_fields[i]];
 
         if(!present(v))
             continue;
-        SD_TRY(sd_bidx(d->kr, bidx_kinds[i], v, strlen(v), bidx[i]));
-        has_bidx[i] = true;
-        if(!cust)
-            cust = bidx[i]; /* the customer is keyed by uid, else email, else phone */
+        SD_TRY(sd_bidx(d->kr, bidx_kinds[i], v, strlen(v), p->bidx[i]));
+        p->has_bidx[i] = true;
+        if(p->cust < 0)
+            p->cust = i; /* the customer is keyed by uid, else email, else phone */
     }
+    if(search_kb) {
+        SD_TRY(sd_txn_begin(d->store, false, &t));
+        SD_TRY(find_suggestions(t, p->lang, &p->both, p->suggested, &p->n_suggested));
+        p->searched = true;
+    }
+    *out = p;
+    p = NULL;
+out:
+    sd_txn_abort(t);
+    sd_ticket_prep_free(p);
+    return err;
+}
+
+sd_err
+sd_ticket_prepare(struct sd_desk *d, const struct sd_ticket_new *in,
+                  struct sd_ticket_prep **out)
+{
+    return prepare(d, in, true, out);
+}
+
+sd_err
+sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
+                          const struct sd_ticket_prep *p, struct sd_ticket *out)
+{
+    sd_trec rec = SEALDESK__V1__TICKET_RECORD__INIT;
+    struct sd_buf sealed[SD_F_COUNT];
+    char *sigs[SD_TRIAGE_MAX_SIGNALS];
+    char detail[160];
+    uint8_t digest[32], idb[8];
+    uint64_t suggested[SD_MAX_SUGGESTED];
+    size_t n_suggested = 0;
+    struct sd_txn *t = NULL;
+    struct sd_dkey *dk = NULL;
+    uint64_t now = sd_clock_now();
+    sd_err err = SD_OK;
+
+    memset(sealed, 0, sizeof(sealed));
+    SD_CHECK_ARG(d && p && out);
+    SD_TRY(sd_actor_check(a));
+    rec.lang = (char *)p->lang;
+    rec.triage_source = p->client_triage ? 1 : 0;
 
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_meta_next(t, "next_ticket", &rec.id));
-    SD_TRY(sd_keys_customer_dkey(t, d->kr, cust, &dk));
+    SD_TRY(sd_keys_customer_dkey(t, d->kr, p->cust >= 0 ? p->bidx[p->cust] : NULL, &dk));
     for(int f = SD_F_CUSTOMER_NAME; f < SD_F_COUNT; f++) {
-        const uint8_t *pt = (const uint8_t *)in->field[f];
-        size_t n = pt ? strlen(in->field[f]) : 0;
+        const uint8_t *pt = (const uint8_t *)p->in.field[f];
+        size_t n = pt ? strlen(p->in.field[f]) : 0;
 
         if(f == SD_F_SUBJECT) {
-            pt = subj.data;
-            n = subj.len;
+            pt = p->subj.data;
+            n = p->subj.len;
         } else if(f == SD_F_BODY) {
-            pt = body.data;
-            n = body.len;
+            pt = p->body.data;
+            n = p->body.len;
         }
         if(!n)
             continue;
@@ -305,41 +361,57 @@ sd_ticket_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_ti
         sd_trec_set_field(&rec, (enum sd_field)f, sealed[f].data, sealed[f].len);
     }
     rec.created_at = rec.updated_at = now;
-    rec.channel = (uint32_t)in->channel;
-    rec.category = (uint32_t)tr.category;
-    rec.priority = (uint32_t)tr.priority;
+    rec.channel = (uint32_t)p->in.channel;
+    rec.category = (uint32_t)p->tr.category;
+    rec.priority = (uint32_t)p->tr.priority;
     rec.status = SD_ST_RECEIVED;
-    rec.vip = in->vip;
-    sd_sla_due(tr.priority, now, &rec.sla_first_response_due, &rec.sla_resolution_due);
+    rec.vip = p->in.vip;
+    sd_sla_due(p->tr.priority, now, &rec.sla_first_response_due, &rec.sla_resolution_due);
     rec.data_key_id = sd_dkey_id(dk);
-    rec.redaction_flags = redact_bits(&rs) | redact_bits(&rb);
-    for(size_t i = 0; i < tr.n_signals; i++)
-        sigs[i] = tr.signals[i];
-    rec.n_signals = tr.n_signals;
+    rec.redaction_flags = redact_bits(&p->rs) | redact_bits(&p->rb);
+    for(size_t i = 0; i < p->tr.n_signals; i++)
+        sigs[i] = (char *)p->tr.signals[i];
+    rec.n_signals = p->tr.n_signals;
     rec.signals = sigs;
     sd_put_u64be(idb, rec.id);
     for(int i = 0; i < 3; i++) {
-        if(has_bidx[i])
-            SD_TRY(sd_txn_put(t, SD_DB_BY_CUSTOMER, bidx[i], SD_BIDX_BYTES, idb, sizeof(idb)));
+        if(p->has_bidx[i])
+            SD_TRY(sd_txn_put(t, SD_DB_BY_CUSTOMER, p->bidx[i], SD_BIDX_BYTES, idb, sizeof(idb)));
     }
 
-    snprintf(detail, sizeof(detail), "channel=%s vip=%d", sd_channel_name(in->channel),
-             in->vip ? 1 : 0);
+    snprintf(detail, sizeof(detail), "channel=%s vip=%d", sd_channel_name(p->in.channel),
+             p->in.vip ? 1 : 0);
     SD_TRY(sd_event_add(t, &rec, a->name, SD_EV_CREATED, 0, SD_ST_RECEIVED, NULL, false,
                         detail));
     snprintf(detail, sizeof(detail), "category=%s priority=P%d source=%s",
-             sd_category_name(tr.category), tr.priority,
+             sd_category_name(p->tr.category), p->tr.priority,
              rec.triage_source ? "client" : "rules");
     SD_TRY(sd_event_add(t, &rec, a->name, SD_EV_TRIAGED, 0, 0, NULL, false, detail));
     if(rec.redaction_flags) {
-        redact_detail(detail, sizeof(detail), &rs, &rb);
+        redact_detail(detail, sizeof(detail), &p->rs, &p->rb);
         SD_TRY(sd_event_add(t, &rec, "system", SD_EV_REDACTED, 0, 0, NULL, false, detail));
     }
-    SD_TRY(suggest_articles(t, &rec, "system", &both, suggested));
+    /* Suggestions: searched before the txn when the caller prepared, else here. */
+    if(p->searched) {
+        n_suggested = p->n_suggested;
+        memcpy(suggested, p->suggested, n_suggested * sizeof(suggested[0]));
+    } else {
+        SD_TRY(find_suggestions(t, p->lang, &p->both, suggested, &n_suggested));
+    }
+    if(n_suggested) {
+        size_t off = 0;
+
+        for(size_t i = 0; i < n_suggested; i++)
+            off += (size_t)snprintf(detail + off, sizeof(detail) - off, "%s%" PRIu64,
+                                    i ? "," : "kb=", suggested[i]);
+        rec.suggested_articles = suggested;
+        rec.n_suggested_articles = n_suggested;
+        SD_TRY(sd_event_add(t, &rec, "system", SD_EV_SUGGESTED, 0, 0, NULL, false, detail));
+    }
     SD_TRY(sd_trec_index(t, &rec));
     SD_TRY(sd_trec_store_new(t, &rec, digest));
     SD_TRY(sd_desk_audit(d, t, a, "ticket.create", rec.id, digest, NULL));
-    SD_TRY(sd_incident_autolink_in(d, t, a, rec.id, (const char *)both.data, both.len));
+    SD_TRY(sd_incident_autolink_in(d, t, a, rec.id, (const char *)p->both.data, p->both.len));
     err = sd_txn_commit(t);
     t = NULL;
     SD_TRY(err);
@@ -348,11 +420,25 @@ sd_ticket_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_ti
 out:
     sd_txn_abort(t);
     sd_dkey_free(dk);
-    sd_buf_wipe_free(&subj);
-    sd_buf_wipe_free(&body);
-    sd_buf_wipe_free(&both);
     for(int f = 0; f < SD_F_COUNT; f++)
         sd_buf_free(&sealed[f]);
+    return err;
+}
+
+sd_err
+sd_ticket_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_ticket_new *in,
+                 struct sd_ticket *out)
+{
+    struct sd_ticket_prep *p = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && in && out);
+    SD_TRY(sd_actor_check(a));
+    /* The search runs inside the create txn here: this thread may be batching (store.h). */
+    SD_TRY(prepare(d, in, false, &p));
+    SD_TRY(sd_ticket_create_prepared(d, a, p, out));
+out:
+    sd_ticket_prep_free(p);
     return err;
 }
 

@@ -123,45 +123,115 @@ reply_list(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l, const ch
     sd_ticket_list_clear(l);
 }
 
-static void
-tickets_create(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+/* The request as the library's input; false with the status set when a name is unknown.
+ * in points into r. */
+static bool
+create_input(struct sd_rpc_call *c, const Sealdesk__V1__CreateTicketRequest *r,
+             struct sd_ticket_new *in)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__CreateTicketRequest, sealdesk__v1__create_ticket_request, r);
-    struct sd_ticket_new in;
-    struct sd_ticket t;
     enum sd_category cat;
-    sd_err err = SD_OK;
 
-    memset(&in, 0, sizeof(in));
-    in.category = -1;
-    if(sd_channel_parse(&in.channel, r->channel) != SD_OK) {
+    memset(in, 0, sizeof(*in));
+    in->category = -1;
+    if(sd_channel_parse(&in->channel, r->channel) != SD_OK) {
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown channel");
-        goto out;
+        return false;
     }
     if(!sd_rpc_empty(r->category)) {
         if(sd_category_parse(&cat, r->category) != SD_OK) {
             sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown category");
-            goto out;
+            return false;
         }
-        in.category = (int)cat;
+        in->category = (int)cat;
     }
-    if(!sd_rpc_empty(r->priority) && sd_priority_parse(&in.priority, r->priority) != SD_OK) {
+    if(!sd_rpc_empty(r->priority) && sd_priority_parse(&in->priority, r->priority) != SD_OK) {
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "priority must be P1..P4");
-        goto out;
+        return false;
     }
-    in.vip = r->vip;
-    in.field[SD_F_SUBJECT] = r->subject;
-    in.field[SD_F_BODY] = r->body;
-    in.field[SD_F_CUSTOMER_NAME] = r->customer_name;
-    in.field[SD_F_CUSTOMER_EMAIL] = r->customer_email;
-    in.field[SD_F_CUSTOMER_PHONE] = r->customer_phone;
-    in.field[SD_F_CUSTOMER_UID] = r->customer_uid;
-    in.field[SD_F_NATIONAL_ID] = r->national_id;
-    in.field[SD_F_WALLETS] = r->wallets;
-    in.field[SD_F_IP_ADDRESS] = r->ip_address;
-    err = sd_ticket_create(x->d, &x->actor, &in, &t);
-    reply_ticket(c, err, &t, false, "create");
-out:
+    in->vip = r->vip;
+    in->field[SD_F_SUBJECT] = r->subject;
+    in->field[SD_F_BODY] = r->body;
+    in->field[SD_F_CUSTOMER_NAME] = r->customer_name;
+    in->field[SD_F_CUSTOMER_EMAIL] = r->customer_email;
+    in->field[SD_F_CUSTOMER_PHONE] = r->customer_phone;
+    in->field[SD_F_CUSTOMER_UID] = r->customer_uid;
+    in->field[SD_F_NATIONAL_ID] = r->national_id;
+    in->field[SD_F_WALLETS] = r->wallets;
+    in->field[SD_F_IP_ADDRESS] = r->ip_address;
+    return true;
+}
+
+/* What the worker prepared for the writer: the request, its input view and the library's
+ * prepared ticket (redacted text: wiped on free). */
+struct create_prep {
+    Sealdesk__V1__CreateTicketRequest *r;
+    struct sd_ticket_new in;
+    struct sd_ticket_prep *p;
+};
+
+static void
+create_prep_free(void *v)
+{
+    struct create_prep *cp = v;
+
+    if(!cp)
+        return;
+    sd_ticket_prep_free(cp->p);
+    sealdesk__v1__create_ticket_request__free_unpacked(cp->r, NULL);
+    free(cp);
+}
+
+/* On a worker: everything but the write txn (sd_ticket_prepare). */
+static void
+tickets_create_prepare(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    struct create_prep *cp = calloc(1, sizeof(*cp));
+    sd_err err;
+
+    if(!cp) {
+        sd_rpc_fail(c, SD_E_NOMEM, "create");
+        return;
+    }
+    cp->r = sealdesk__v1__create_ticket_request__unpack(NULL, c->req_len, c->req);
+    if(!cp->r) {
+        sd_rpc_bad_request(c);
+        goto fail;
+    }
+    if(!create_input(c, cp->r, &cp->in))
+        goto fail;
+    err = sd_ticket_prepare(x->d, &cp->in, &cp->p);
+    if(err != SD_OK) {
+        sd_rpc_fail(c, err, "create");
+        goto fail;
+    }
+    c->prep = cp;
+    c->prep_free = create_prep_free;
+    return;
+fail:
+    create_prep_free(cp);
+}
+
+/* On the writer: the txn part when a worker prepared the call, else all of it. */
+static void
+tickets_create(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    struct create_prep *cp = c->prep_free == create_prep_free ? c->prep : NULL;
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+    Sealdesk__V1__CreateTicketRequest *r;
+
+    if(cp) {
+        reply_ticket(c, sd_ticket_create_prepared(x->d, &x->actor, cp->p, &t), &t, false,
+                     "create");
+        return;
+    }
+    r = sealdesk__v1__create_ticket_request__unpack(NULL, c->req_len, c->req);
+    if(!r) {
+        sd_rpc_bad_request(c);
+        return;
+    }
+    if(create_input(c, r, &in))
+        reply_ticket(c, sd_ticket_create(x->d, &x->actor, &in, &t), &t, false, "create");
     sealdesk__v1__create_ticket_request__free_unpacked(r, NULL);
 }
 
@@ -792,52 +862,93 @@ bearer(const char *auth)
     return auth + 7;
 }
 
-void
-sd_rpc_dispatch(void *app, struct sd_rpc_call *c)
+/* The method of c and the caller's context: request id, session and policy. false when the
+ * call is answered already (UNIMPLEMENTED, UNAUTHENTICATED, PERMISSION_DENIED). */
+static bool
+call_ctx(void *app, struct sd_rpc_call *c, const struct sd_rpc_method **mp,
+         struct sd_rpc_ctx *x)
 {
     const struct sd_rpc_method *m = NULL;
     struct sd_session sess;
-    struct sd_rpc_ctx x;
     size_t rl;
+    bool ok = false;
 
-    memset(&x, 0, sizeof(x));
-    x.d = app;
-    x.fingerprint = c->peer_fingerprint;
+    memset(x, 0, sizeof(*x));
+    x->d = app;
+    x->fingerprint = c->peer_fingerprint;
     /* request ids are echoed into audit entries: printable ASCII, bounded, else dropped */
-    rl = c->request_id ? strnlen(c->request_id, sizeof(x.request_id)) : 0;
-    if(rl && rl < sizeof(x.request_id)) {
-        bool ok = true;
+    rl = c->request_id ? strnlen(c->request_id, sizeof(x->request_id)) : 0;
+    if(rl && rl < sizeof(x->request_id)) {
+        bool printable = true;
 
         for(size_t i = 0; i < rl; i++)
-            ok &= c->request_id[i] > 0x20 && c->request_id[i] < 0x7f;
-        if(ok) {
-            memcpy(x.request_id, c->request_id, rl + 1);
-            x.actor.request_id = x.request_id;
+            printable &= c->request_id[i] > 0x20 && c->request_id[i] < 0x7f;
+        if(printable) {
+            memcpy(x->request_id, c->request_id, rl + 1);
+            x->actor.request_id = x->request_id;
         }
     }
     for(size_t i = 0; method_at(i); i++) {
         if(strcmp(c->method, method_at(i)->path) == 0)
             m = method_at(i);
     }
+    *mp = m;
     if(!m) {
         sd_rpc_call_status(c, SD_GRPC_UNIMPLEMENTED, "unknown method");
+        return false;
+    }
+    if(m->public) {
+        snprintf(x->actor_name, sizeof(x->actor_name), "anonymous");
+        x->actor.name = x->actor_name;
+        return true;
+    }
+    x->token = bearer(c->authorization);
+    if(!x->token || sd_desk_session(x->d, x->token, x->fingerprint, &sess) != SD_OK) {
+        sd_rpc_call_status(c, SD_GRPC_UNAUTHENTICATED, "missing, expired or revoked session");
+        goto out;
+    }
+    snprintf(x->actor_name, sizeof(x->actor_name), "%s", sess.user);
+    x->actor.name = x->actor_name;
+    x->actor.roles = sess.roles;
+    ok = sd_rpc_allowed(x, c, m->op);
+out:
+    sodium_memzero(&sess, sizeof(sess));
+    return ok;
+}
+
+void
+sd_rpc_dispatch(void *app, struct sd_rpc_call *c)
+{
+    const struct sd_rpc_method *m;
+    struct sd_rpc_ctx x;
+
+    if(call_ctx(app, c, &m, &x))
+        m->fn(&x, c);
+}
+
+/* Methods with a prepare step: the work that needs no write txn (unpack, validate, redact,
+ * triage, search), run on a worker before the call goes to the writer thread, after the same
+ * session and policy checks. It leaves c->status SD_GRPC_UNKNOWN and may set c->prep for the
+ * handler, or sets a final status. */
+static const struct {
+    const char *path;
+    void (*prepare)(struct sd_rpc_ctx *x, struct sd_rpc_call *c);
+} prepares[] = {
+    {"/sealdesk.v1.Tickets/Create", tickets_create_prepare},
+};
+
+void
+sd_rpc_prepare(void *app, struct sd_rpc_call *c)
+{
+    const struct sd_rpc_method *m;
+    struct sd_rpc_ctx x;
+
+    for(size_t i = 0; i < sizeof(prepares) / sizeof(prepares[0]); i++) {
+        if(strcmp(c->method, prepares[i].path) != 0)
+            continue;
+        if(call_ctx(app, c, &m, &x))
+            prepares[i].prepare(&x, c);
         return;
     }
-    if(!m->public) {
-        x.token = bearer(c->authorization);
-        if(!x.token || sd_desk_session(x.d, x.token, x.fingerprint, &sess) != SD_OK) {
-            sd_rpc_call_status(c, SD_GRPC_UNAUTHENTICATED, "missing, expired or revoked session");
-            return;
-        }
-        snprintf(x.actor_name, sizeof(x.actor_name), "%s", sess.user);
-        x.actor.name = x.actor_name;
-        x.actor.roles = sess.roles;
-        if(!sd_rpc_allowed(&x, c, m->op))
-            return;
-    } else {
-        snprintf(x.actor_name, sizeof(x.actor_name), "anonymous");
-        x.actor.name = x.actor_name;
-    }
-    m->fn(&x, c);
-    sodium_memzero(&sess, sizeof(sess));
+    /* no prepare step: sd_rpc_dispatch answers it on the writer */
 }

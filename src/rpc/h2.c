@@ -251,6 +251,8 @@ sd_h2_job_free(struct sd_h2_job *job)
     if(!job)
         return;
     sd_rpc_call_clear(&job->call);
+    if(job->call.prep_free)
+        job->call.prep_free(job->call.prep);
     sd_buf_wipe_free(&job->req);
     free(job->method);
     free_secret_str(job->authorization);
@@ -328,6 +330,20 @@ sd_h2_job_run(struct sd_h2_job *job, sd_rpc_handler_fn fn, void *app)
         sd_rpc_call_clear(&job->call);
         sd_rpc_call_status(&job->call, SD_GRPC_INTERNAL, "handler returned no valid status");
     }
+}
+
+void
+sd_h2_job_prepare(struct sd_h2_job *job, sd_rpc_handler_fn fn, void *app)
+{
+    uint64_t dl = job->call.deadline_ms;
+
+    if(dl && sd_rpc_now_ms() >= dl) {
+        sd_rpc_call_status(&job->call, SD_GRPC_DEADLINE_EXCEEDED, "deadline exceeded");
+        return;
+    }
+    fn(app, &job->call);
+    if(dl && sd_rpc_now_ms() >= dl && job->call.status == SD_GRPC_UNKNOWN)
+        sd_rpc_call_status(&job->call, SD_GRPC_DEADLINE_EXCEEDED, "deadline exceeded");
 }
 
 /* ---- request side ---- */

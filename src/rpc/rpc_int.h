@@ -79,12 +79,16 @@ struct sd_h2_job {
     int32_t stream_id;
     uint64_t t_start_us;     /* sd_rpc_now_us() when the request was complete */
     void *owner;             /* for the submitter (the server's connection) */
+    bool to_writer;          /* for the submitter: prepared on a worker, then to the writer */
     struct sd_h2_job *next;  /* for the submitter's queues */
 };
 
 /* Run on a worker thread: checks the deadline before and after the handler (DEADLINE_EXCEEDED
  * drops any reply) and normalises a status outside 0..16 to INTERNAL. */
 void sd_h2_job_run(struct sd_h2_job *job, sd_rpc_handler_fn fn, void *app);
+/* The prepare step (sd_rpc_prepare) on a worker: DEADLINE_EXCEEDED when the deadline passed
+ * before or during it; otherwise what fn set (SD_GRPC_UNKNOWN: go on to the handler). */
+void sd_h2_job_prepare(struct sd_h2_job *job, sd_rpc_handler_fn fn, void *app);
 /* Free a job (and its reply) without answering it. NULL is a no-op. */
 void sd_h2_job_free(struct sd_h2_job *job);
 

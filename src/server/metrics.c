@@ -613,6 +613,39 @@ head_end(const char *p, size_t n)
     return NULL;
 }
 
+enum sd_metrics_req
+sd_metrics_parse_request(const char *req, size_t n)
+{
+    const char *sp1, *sp2, *eol;
+    size_t tlen;
+
+    if(!req)
+        return SD_MREQ_BAD;
+    eol = memchr(req, '\n', n);
+    if(!eol)
+        return SD_MREQ_BAD;
+    n = (size_t)(eol - req); /* the request line only */
+    sp1 = memchr(req, ' ', n);
+    sp2 = sp1 ? memchr(sp1 + 1, ' ', n - (size_t)(sp1 + 1 - req)) : NULL;
+    if(!sp2 || (size_t)(eol - (sp2 + 1)) < 7 || memcmp(sp2 + 1, "HTTP/1.", 7) != 0)
+        return SD_MREQ_BAD;
+    tlen = (size_t)(sp2 - sp1 - 1);
+    /* The path, without a query string (Prometheus sends none, but allows one). */
+    for(size_t i = 0; i < tlen; i++) {
+        if(sp1[1 + i] == '?') {
+            tlen = i;
+            break;
+        }
+    }
+    if(!(tlen == 8 && memcmp(sp1 + 1, "/metrics", 8) == 0))
+        return SD_MREQ_NOT_FOUND;
+    if(sp1 - req == 3 && memcmp(req, "GET", 3) == 0)
+        return SD_MREQ_GET;
+    if(sp1 - req == 4 && memcmp(req, "HEAD", 4) == 0)
+        return SD_MREQ_HEAD;
+    return SD_MREQ_NOT_ALLOWED;
+}
+
 /* One connection, one request. Only the request line is looked at. */
 static void
 serve_conn(struct sd_metrics *m, int fd)
@@ -620,8 +653,6 @@ serve_conn(struct sd_metrics *m, int fd)
     char req[SD_METRICS_MAX_REQUEST + 1];
     size_t got = 0;
     uint64_t deadline = mono_ms() + SD_METRICS_READ_TIMEOUT_MS;
-    const char *sp1, *sp2, *eol;
-    size_t tlen;
 
     while(!head_end(req, got)) {
         ssize_t r;
@@ -648,34 +679,23 @@ serve_conn(struct sd_metrics *m, int fd)
             return;
         }
     }
-    req[got] = 0;
-    eol = memchr(req, '\n', got);
-    sp1 = memchr(req, ' ', got);
-    sp2 = sp1 ? memchr(sp1 + 1, ' ', got - (size_t)(sp1 + 1 - req)) : NULL;
-    if(!eol || !sp1 || !sp2 || sp2 > eol || strncmp(sp2 + 1, "HTTP/1.", 7) != 0) {
-        send_status(m, fd, "400 Bad Request", "");
-        linger_drain(m, fd);
-        return;
-    }
-    tlen = (size_t)(sp2 - sp1 - 1);
-    /* The path, without a query string (Prometheus sends none, but allows one). */
-    for(size_t i = 0; i < tlen; i++) {
-        if(sp1[1 + i] == '?') {
-            tlen = i;
-            break;
-        }
-    }
-    if(!(tlen == 8 && memcmp(sp1 + 1, "/metrics", 8) == 0)) {
+    switch(sd_metrics_parse_request(req, got)) {
+    case SD_MREQ_GET:
+        serve_metrics(m, fd, false);
+        break;
+    case SD_MREQ_HEAD:
+        serve_metrics(m, fd, true);
+        break;
+    case SD_MREQ_NOT_FOUND:
         send_status(m, fd, "404 Not Found", "");
         linger_drain(m, fd);
         return;
-    }
-    if(sp1 - req == 3 && memcmp(req, "GET", 3) == 0) {
-        serve_metrics(m, fd, false);
-    } else if(sp1 - req == 4 && memcmp(req, "HEAD", 4) == 0) {
-        serve_metrics(m, fd, true);
-    } else {
+    case SD_MREQ_NOT_ALLOWED:
         send_status(m, fd, "405 Method Not Allowed", "Allow: GET, HEAD\r\n");
+        linger_drain(m, fd);
+        return;
+    default:
+        send_status(m, fd, "400 Bad Request", "");
         linger_drain(m, fd);
         return;
     }

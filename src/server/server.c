@@ -93,6 +93,7 @@ struct sd_server {
     /* group commit: calls for which route() is true run on the writer thread */
     sd_srv_route_fn route;
     struct sd_writer *writer;
+    sd_rpc_handler_fn prepare; /* runs on a worker before a write goes to the writer */
 };
 
 static const char *
@@ -543,15 +544,20 @@ submit_job(void *ctx, struct sd_h2_job *job)
     struct conn *c = ctx;
     struct sd_server *s = c->s;
 
+    job->to_writer = false;
     if(s->writer && s->route && s->route(job->method)) {
         job->owner = c;
-        if(sd_writer_submit(s->writer, writer_run, writer_done, job) != SD_OK) {
-            sd_metrics_call(job->method, SD_GRPC_RESOURCE_EXHAUSTED, 0); /* h2 answers it */
-            return SD_E_LIMIT;
+        if(s->prepare) {
+            job->to_writer = true; /* a worker prepares it first (worker_main) */
+        } else {
+            if(sd_writer_submit(s->writer, writer_run, writer_done, job) != SD_OK) {
+                sd_metrics_call(job->method, SD_GRPC_RESOURCE_EXHAUSTED, 0); /* h2 answers */
+                return SD_E_LIMIT;
+            }
+            c->inflight++;
+            s->inflight++;
+            return SD_OK;
         }
-        c->inflight++;
-        s->inflight++;
-        return SD_OK;
     }
     pthread_mutex_lock(&s->mu);
     /* Past these the call is refused (RESOURCE_EXHAUSTED) instead of queued: memory held
@@ -598,7 +604,21 @@ worker_main(void *arg)
         s->qbytes -= job->req.len;
         pthread_mutex_unlock(&s->mu);
 
-        sd_h2_job_run(job, s->handler, s->app);
+        if(job->to_writer) {
+            /* Prepare off the writer thread, then hand over; an answer (bad request, no
+             * session, ...) or a full writer queue ends the call here. */
+            job->to_writer = false;
+            sd_h2_job_prepare(job, s->prepare, s->app);
+            if(job->call.status == SD_GRPC_UNKNOWN &&
+               sd_writer_submit(s->writer, writer_run, writer_done, job) == SD_OK) {
+                pthread_mutex_lock(&s->mu);
+                continue;
+            }
+            if(job->call.status == SD_GRPC_UNKNOWN)
+                sd_rpc_call_status(&job->call, SD_GRPC_RESOURCE_EXHAUSTED, "server busy");
+        } else {
+            sd_h2_job_run(job, s->handler, s->app);
+        }
         job_done(s, job);
         pthread_mutex_lock(&s->mu);
     }
@@ -815,10 +835,11 @@ sd_server_run(struct sd_server *s)
         }
         bury(s);
     }
+    /* Workers first: they drain their queue, and a prepared write goes on to the writer. */
+    stop_workers(s);
     sd_metrics_writer_detach(s->writer); /* waits for a scrape reading it */
     sd_writer_free(s->writer); /* runs and commits what is queued, then joins */
     s->writer = NULL;
-    stop_workers(s);
     process_completions(s); /* nothing should be left; free it if there is */
     bury(s);
     sd_log(SD_LOG_INFO, "server_stopped", "conns=%zu", s->nconns);
@@ -844,6 +865,12 @@ int
 sd_server_port(const struct sd_server *s)
 {
     return s->port;
+}
+
+void
+sd_server_set_prepare(struct sd_server *s, sd_rpc_handler_fn prepare)
+{
+    s->prepare = prepare;
 }
 
 void

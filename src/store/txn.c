@@ -252,7 +252,9 @@ sd_cursor_get(struct sd_cursor *c, enum sd_cursor_op op, struct sd_val *key, str
     MDB_val k = {0, NULL}, d = {0, NULL};
     int rc;
 
-    if(key && key->p) {
+    /* Only the positioning ops read the caller's key: for the others it is an output and the
+     * caller may pass it uninitialised (valgrind's first report on a server run). */
+    if(key && (op == SD_CUR_SET_RANGE || op == SD_CUR_SET_KEY) && key->p) {
         k.mv_data = (void *)key->p;
         k.mv_size = key->n;
     }

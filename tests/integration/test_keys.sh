@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Keys issue end to end:
-#  1. rotate + rewrap while 8 clients create and read tickets over gRPC (SD_KEYS_SECONDS, 30 s
-#     by default, ~10 s in CI): no request fails, every ticket reads back, all data keys end
+#  1. rotate + rewrap while 8 clients create and read tickets over gRPC for SD_KEYS_SECONDS
+#     (30 s, also in CI): no request fails, every ticket reads back, all data keys end
 #     under the new KEK; Keys/Status and Keys/Shred over gRPC for security_admin only.
 #  2. kill -9 during `sealkey rewrap --batch 1` at random points (SD_KEYS_TRIALS, 20): the next
 #     rewrap finishes and every field still opens.

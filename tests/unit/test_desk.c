@@ -68,6 +68,54 @@ test_create_returns_triaged_metadata_and_sla(void **state)
 }
 
 static void
+test_prepare_writes_nothing_and_create_prepared_matches_create(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_prep *p = NULL, *q = NULL;
+    struct sd_ticket_new in;
+    struct sd_ticket a, b, g;
+    uint64_t before;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_WEB;
+    in.field[SD_F_SUBJECT] = "提现一直在审核中";
+    in.field[SD_F_BODY] = "我的USDT提现已经审核两个小时了 my seed is abandon abandon abandon "
+                          "abandon abandon abandon abandon abandon abandon abandon abandon about";
+    in.field[SD_F_CUSTOMER_EMAIL] = "prep@example.com";
+    in.category = -1;
+    before = audit_size(f->d);
+    assert_int_equal(sd_ticket_prepare(f->d, &in, &p), SD_OK);
+    assert_int_equal(sd_ticket_prepare(f->d, &in, &q), SD_OK);
+    assert_int_equal(audit_size(f->d), before); /* no write, no id taken */
+    sd_ticket_prep_free(q);                     /* a dropped preparation changes nothing */
+    assert_int_equal(sd_ticket_create_prepared(f->d, &agent, p, &a), SD_OK);
+    sd_ticket_prep_free(p);
+    assert_int_equal(a.id, 1);
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &b), SD_OK);
+    assert_int_equal(b.id, 2);
+    /* Same triage, language, redaction and suggestions either way. */
+    assert_int_equal(a.category, b.category);
+    assert_int_equal(a.priority, b.priority);
+    assert_string_equal(a.lang, "zh");
+    assert_string_equal(a.lang, b.lang);
+    assert_int_equal(a.redaction_flags, b.redaction_flags);
+    assert_true(a.redaction_flags & (1u << SD_REDACT_SEED_PHRASE));
+    assert_int_equal(a.n_suggested, b.n_suggested);
+    assert_true(a.n_suggested >= 1);
+    assert_memory_equal(a.suggested, b.suggested, a.n_suggested * sizeof(uint64_t));
+    assert_int_equal(audit_size(f->d), before + 2);
+    /* The prepared ticket is the customer's like any other: found by email, fields open. */
+    assert_int_equal(sd_ticket_get(f->d, &agent, 1, true, "test", &g), SD_OK);
+    assert_string_equal((const char *)g.field[SD_F_CUSTOMER_EMAIL].data, "prep@example.com");
+    assert_null(strstr((const char *)g.field[SD_F_BODY].data, "abandon abandon"));
+    sd_ticket_clear(&g);
+    /* Bad input is refused by the prepare step. */
+    in.channel = 0;
+    assert_int_equal(sd_ticket_prepare(f->d, &in, &p), SD_E_INVALID);
+    assert_null(p);
+}
+
+static void
 test_create_rejects_bad_input(void **state)
 {
     struct fixture *f = *state;
@@ -594,6 +642,7 @@ main(void)
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
         T(test_create_returns_triaged_metadata_and_sla),
+        T(test_prepare_writes_nothing_and_create_prepared_matches_create),
         T(test_create_rejects_bad_input),
         T(test_queue_claims_by_priority_then_due_time),
         T(test_status_machine_allows_only_legal_transitions),

@@ -324,6 +324,7 @@ main(int argc, char **argv)
     }
 
     sd_server_set_route(srv, sd_writer_route_sealdesk);
+    sd_server_set_prepare(srv, sd_rpc_prepare);
     g_server = srv;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
