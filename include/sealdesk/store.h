@@ -20,7 +20,8 @@ enum sd_db {
     SD_DB_META,
     SD_DB_TICKETS,     /* u64 ticket id -> TicketRecord */
     SD_DB_EVENTS,      /* u64 ticket id | u32 seq -> EventRecord */
-    SD_DB_QUEUE,       /* u8 priority | u64 sla due | u64 ticket id -> "" (open, unassigned) */
+    SD_DB_QUEUE,       /* u8 priority | u64 sla due | u64 ticket id -> routing facts
+                          (open, unassigned; desk_int.h SD_QUEUE_VAL_BYTES) */
     SD_DB_BY_ASSIGNEE, /* assignee name -> u64 ticket id (dupsort) */
     SD_DB_BY_STATUS,   /* u8 status | u64 ticket id -> "" */
     SD_DB_BY_CUSTOMER, /* blind index[16] -> u64 ticket id (dupsort) */

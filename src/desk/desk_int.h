@@ -23,6 +23,19 @@ typedef Sealdesk__V1__TicketRecord sd_trec;
 sd_err sd_trec_load(struct sd_txn *t, uint64_t id, sd_trec **out);
 void sd_trec_free(sd_trec *r);
 /* Pack and store; digest (32 bytes) gets SHA-256 of the stored bytes for the audit entry. */
+/* Queue entries carry what routing needs, so a claim can pick without loading records:
+ * u8 layout (1) | u8 category | u8 language code (kb_int.h) | u8 vip | u64 created_at.
+ * Entries written before this layout are empty: readers then load the record. */
+#define SD_QUEUE_VAL_BYTES 12
+struct sd_queue_facts {
+    enum sd_category category;
+    const char *lang;   /* static string, "" when unknown */
+    bool vip;
+    uint64_t created_at;
+};
+void sd_queue_val(uint8_t v[SD_QUEUE_VAL_BYTES], const sd_trec *r);
+/* false for an empty (older) or malformed value. */
+bool sd_queue_val_read(const uint8_t *v, size_t n, struct sd_queue_facts *f);
 sd_err sd_trec_store(struct sd_txn *t, sd_trec *r, uint8_t digest[32]);
 /* The same for a ticket just created (its id is the greatest: appended). */
 sd_err sd_trec_store_new(struct sd_txn *t, sd_trec *r, uint8_t digest[32]);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "desk_int.h"
+#include "kb_int.h"
 #include "util/err_int.h"
 
 #define TREC_MAX (1024 * 1024)
@@ -112,17 +113,40 @@ out:
     return err;
 }
 
+void
+sd_queue_val(uint8_t v[SD_QUEUE_VAL_BYTES], const sd_trec *r)
+{
+    v[0] = 1; /* layout version */
+    v[1] = (uint8_t)(r->category < SD_CAT_COUNT ? r->category : SD_CAT_GENERAL);
+    v[2] = sd_kb_lang_code(r->lang);
+    v[3] = r->vip ? 1 : 0;
+    sd_put_u64be(v + 4, r->created_at);
+}
+
+bool
+sd_queue_val_read(const uint8_t *v, size_t n, struct sd_queue_facts *f)
+{
+    if(n != SD_QUEUE_VAL_BYTES || v[0] != 1 || v[1] >= SD_CAT_COUNT || v[2] > 4 || v[3] > 1)
+        return false;
+    f->category = (enum sd_category)v[1];
+    f->lang = sd_kb_lang_of_code(v[2]);
+    f->vip = v[3] != 0;
+    f->created_at = sd_get_u64be(v + 4);
+    return true;
+}
+
 sd_err
 sd_trec_index(struct sd_txn *t, const sd_trec *r)
 {
-    uint8_t qk[17], sk[9], id[8];
+    uint8_t qk[17], qv[SD_QUEUE_VAL_BYTES], sk[9], id[8];
     sd_err err = SD_OK;
 
     status_key(sk, r);
     SD_TRY(sd_txn_put(t, SD_DB_BY_STATUS, sk, sizeof(sk), "", 0));
     if(queued(r)) {
         queue_key(qk, r);
-        SD_TRY(sd_txn_put(t, SD_DB_QUEUE, qk, sizeof(qk), "", 0));
+        sd_queue_val(qv, r);
+        SD_TRY(sd_txn_put(t, SD_DB_QUEUE, qk, sizeof(qk), qv, sizeof(qv)));
     }
     if(r->assignee[0]) {
         sd_put_u64be(id, r->id);

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "desk.pb-c.h"
+#include "kb_int.h"
 #include "route_int.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/kb.h"
@@ -661,20 +662,47 @@ out:
 
 /* Does any on-shift profile fit ticket r? */
 static bool
-anyone_fits(const struct sd_agent_profile *all, size_t n, uint64_t now, const sd_trec *r)
+anyone_fits(const struct sd_agent_profile *all, size_t n, uint64_t now,
+            const struct sd_queue_facts *q)
 {
     for(size_t i = 0; i < n; i++) {
-        if(sd_agent_on_shift(&all[i], now) &&
-           sd_agent_fits(&all[i], r->lang, (enum sd_category)r->category, r->vip))
+        if(sd_agent_on_shift(&all[i], now) && sd_agent_fits(&all[i], q->lang, q->category, q->vip))
             return true;
     }
     return false;
 }
 
 static bool
-waited(const sd_trec *r, uint64_t now)
+waited(const struct sd_queue_facts *q, int priority, uint64_t now)
 {
-    return now >= r->created_at && now - r->created_at >= sd_route_wait((int)r->priority);
+    return now >= q->created_at && now - q->created_at >= sd_route_wait(priority);
+}
+
+static void
+facts_of_rec(const sd_trec *r, struct sd_queue_facts *q)
+{
+    uint8_t v[SD_QUEUE_VAL_BYTES];
+
+    sd_queue_val(v, r);
+    (void)sd_queue_val_read(v, sizeof(v), q); /* always well-formed */
+}
+
+/* The routing facts of queue entry (k, v): from the value, or from the ticket record for
+ * entries older than the value layout. */
+static sd_err
+queue_facts(struct sd_txn *t, const struct sd_val *k, const struct sd_val *v,
+            struct sd_queue_facts *q)
+{
+    sd_trec *r = NULL;
+    sd_err err = SD_OK;
+
+    if(sd_queue_val_read(v->p, v->n, q))
+        return SD_OK;
+    SD_TRY(sd_trec_load(t, sd_get_u64be((const uint8_t *)k->p + 9), &r));
+    facts_of_rec(r, q);
+out:
+    sd_trec_free(r);
+    return err;
 }
 
 /* Up to cap queued ticket ids, most urgent first. */
@@ -717,8 +745,8 @@ sd_route_pick(struct sd_txn *t, const char *agent, uint64_t now, bool *has_profi
 {
     struct sd_agent_profile me, *all = NULL;
     struct sd_cursor *c = NULL;
+    struct sd_queue_facts q;
     struct sd_val k, v;
-    sd_trec *r = NULL;
     size_t n_all = 0;
     bool loaded_all = false;
     sd_err err = SD_OK, rc;
@@ -730,34 +758,30 @@ sd_route_pick(struct sd_txn *t, const char *agent, uint64_t now, bool *has_profi
     SD_TRY(rc);
     *has_profile = true;
     SD_ENSURE(sd_agent_on_shift(&me, now), SD_E_EMPTY);
+    /* Most urgent first; the facts come from the queue values (no record is loaded). */
     SD_TRY(sd_cursor_open(t, SD_DB_QUEUE, &c));
     for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
         rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
-        uint64_t tid;
         bool take;
 
         SD_ENSURE(k.n == 17, SD_E_STORE);
-        tid = sd_get_u64be((const uint8_t *)k.p + 9);
-        SD_TRY(sd_trec_load(t, tid, &r));
-        take = sd_agent_fits(&me, r->lang, (enum sd_category)r->category, r->vip);
-        if(!take && waited(r, now)) {
+        SD_TRY(queue_facts(t, &k, &v, &q));
+        take = sd_agent_fits(&me, q.lang, q.category, q.vip);
+        if(!take && waited(&q, ((const uint8_t *)k.p)[0], now)) {
             if(!loaded_all) {
                 SD_TRY(prof_load_all(t, &all, &n_all));
                 loaded_all = true;
             }
-            take = !anyone_fits(all, n_all, now, r);
+            take = !anyone_fits(all, n_all, now, &q);
         }
-        sd_trec_free(r);
-        r = NULL;
         if(take) {
-            *id = tid;
+            *id = sd_get_u64be((const uint8_t *)k.p + 9);
             goto out;
         }
     }
     SD_ENSURE(rc == SD_E_NOTFOUND, rc);
     err = SD_E_EMPTY;
 out:
-    sd_trec_free(r);
     sd_cursor_close(c);
     free(all);
     return err;
@@ -826,6 +850,7 @@ sd_route_auto(struct sd_desk *d, const struct sd_actor *a, uint64_t now,
     struct sd_route_assignment *res = NULL;
     uint64_t *load = NULL, *ids = NULL;
     size_t n_all = 0, n_ids = 0, cnt = 0;
+    struct sd_queue_facts q;
     struct sd_txn *t = NULL;
     sd_trec *r = NULL;
     sd_err err = SD_OK;
@@ -851,8 +876,9 @@ sd_route_auto(struct sd_desk *d, const struct sd_actor *a, uint64_t now,
         bool fallback = false;
 
         SD_TRY(sd_trec_load(t, ids[i], &r));
+        facts_of_rec(r, &q);
         best = least_loaded(all, load, n_all, now, r, true);
-        if(best < 0 && waited(r, now)) {
+        if(best < 0 && waited(&q, (int)r->priority, now)) {
             best = least_loaded(all, load, n_all, now, r, false);
             fallback = true;
         }

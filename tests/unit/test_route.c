@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 
+#include "desk/desk_int.h"
 #include "sealdesk/route.h"
 
 /* T0 is Monday 14:13:20 UTC; MON_10KST is Monday 01:00 UTC = 10:00 in Seoul. */
@@ -502,6 +503,44 @@ test_day_stats_match_a_hand_computed_fixture(void **state)
     assert_null(st);
 }
 
+/* Queue entries carry the routing facts; entries written before (empty values) still route
+ * by loading the record. */
+static void
+test_claim_reads_routing_facts_from_the_queue_and_old_entries_still_route(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_queue_facts q;
+    struct sd_cursor *c = NULL;
+    struct sd_txn *t = NULL;
+    struct sd_val k, v;
+    uint8_t key[17];
+    uint64_t id, tid;
+
+    set_agent(f->d, "kim", "ko", "withdrawal", false, NULL);
+    set_agent(f->d, "lee", "en", "", false, NULL);
+    sd_clock_set(MON_10KST);
+    id = korean_withdrawal(f->d);
+    assert_int_equal(sd_txn_begin(f->d->store, false, &t), SD_OK);
+    assert_int_equal(sd_cursor_open(t, SD_DB_QUEUE, &c), SD_OK);
+    assert_int_equal(sd_cursor_get(c, SD_CUR_FIRST, &k, &v), SD_OK);
+    assert_int_equal(sd_get_u64be((const uint8_t *)k.p + 9), id);
+    assert_true(sd_queue_val_read(v.p, v.n, &q));
+    assert_string_equal(q.lang, "ko");
+    assert_int_equal(q.category, SD_CAT_WITHDRAWAL);
+    assert_false(q.vip);
+    assert_int_equal(q.created_at, MON_10KST);
+    memcpy(key, k.p, sizeof(key));
+    sd_cursor_close(c);
+    sd_txn_abort(t);
+    /* Rewrite the entry the old way (empty value). */
+    assert_int_equal(sd_txn_begin(f->d->store, true, &t), SD_OK);
+    assert_int_equal(sd_txn_put(t, SD_DB_QUEUE, key, sizeof(key), "", 0), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    assert_int_equal(claim(f->d, "lee", &tid), SD_E_EMPTY); /* not fit, no wait passed */
+    assert_int_equal(claim(f->d, "kim", &tid), SD_OK);
+    assert_int_equal(tid, id);
+}
+
 int
 main(void)
 {
@@ -525,6 +564,9 @@ main(void)
         cmocka_unit_test_setup_teardown(
             test_one_off_overrides_beat_the_weekly_shift_and_survive_agent_set, fixture_setup,
             fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_claim_reads_routing_facts_from_the_queue_and_old_entries_still_route,
+            fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_day_stats_match_a_hand_computed_fixture,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_agent_stats_match_a_hand_computed_fixture,
