@@ -617,8 +617,8 @@ sd_dkey_wrap(const struct sd_keyring *kr, struct sd_dkey *dk, struct sd_buf *wra
 /* Data keys live for one operation. They are keymem slots (MADV_DONTDUMP pages, mlock'ed
  * when allowed, wiped on free; keymem.c) rather than sodium_malloc blocks: the guard pages,
  * mlock and mprotect of sodium_malloc cost four syscalls and a cross-CPU TLB flush per ticket
- * operation, about 40% of the server's CPU under load (sealbench). Long-lived keys (master, KEKs, index and signing keys) keep the guarded,
- * PROT_NONE-when-idle memory. */
+ * operation, about 40% of the server's CPU under load (sealbench). Long-lived keys (master,
+ * KEKs, index and signing keys) keep the guarded, PROT_NONE-when-idle memory. */
 static struct sd_dkey *
 dkey_alloc(void)
 {

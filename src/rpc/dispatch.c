@@ -248,8 +248,8 @@ tickets_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unmask needs a reason");
         goto out;
     }
-    err = sd_ticket_get(x->d, &x->actor, r->id, r->unmask, sd_rpc_empty(r->reason) ? NULL : r->reason,
-                        &t);
+    err = sd_ticket_get(x->d, &x->actor, r->id, r->unmask,
+                        sd_rpc_empty(r->reason) ? NULL : r->reason, &t);
     if(err == SD_E_DENIED)
         sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
                            r->unmask ? "unmask is for the assignee, supervisors and compliance"
@@ -296,7 +296,8 @@ tickets_find(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
     SD_RPC_UNPACK(Sealdesk__V1__FindTicketsRequest, sealdesk__v1__find_tickets_request, r);
     struct sd_ticket_list l;
-    int given = !sd_rpc_empty(r->customer_email) + !sd_rpc_empty(r->customer_uid) + !sd_rpc_empty(r->customer_phone);
+    int given = !sd_rpc_empty(r->customer_email) + !sd_rpc_empty(r->customer_uid) +
+                !sd_rpc_empty(r->customer_phone);
 
     if(given != 1) {
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
@@ -559,7 +560,8 @@ audit_inclusion(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 static void
 audit_consistency(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__ConsistencyProofRequest, sealdesk__v1__consistency_proof_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__ConsistencyProofRequest,
+                  sealdesk__v1__consistency_proof_request, r);
     Sealdesk__V1__ConsistencyProof pb = SEALDESK__V1__CONSISTENCY_PROOF__INIT;
     uint8_t proof[SD_MERKLE_MAX_PROOF][32], rm[32], rn[32];
     ProtobufCBinaryData items[SD_MERKLE_MAX_PROOF];

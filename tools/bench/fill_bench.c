@@ -1,7 +1,8 @@
 /* Store fill benchmark (not a test): creates N tickets of the issue's reference shape (1 KiB
  * body, 5 customer PII fields, three events: created, triaged and one public reply, plus the
- * `suggested` event when the KB has matches) through the desk library, COMMIT tickets per durable txn (the
- * group-commit batch of sealdeskd), and prints the create rate and the store size per ticket.
+ * `suggested` event when the KB has matches) through the desk library, COMMIT tickets per
+ * durable txn (the group-commit batch of sealdeskd), and prints the create rate and the store
+ * size per ticket.
  * The data dir it leaves is used for the 1M-ticket start-up and RSS measurements (README).
  * usage: fill_bench DIR [TICKETS] [COMMIT]   (DIR must not exist; defaults 100000 and 512) */
 #include <inttypes.h>

@@ -241,7 +241,8 @@ entry_json(const uint8_t *p, size_t n)
     json_object_set_new(o, "target", json_string(e->target));
     json_object_set_new(o, "request_id", json_string(e->request_id));
     json_object_set_new(o, "reason", json_string(e->reason));
-    json_object_set_new(o, "digest", hex_json(e->digest.data, e->digest.len < 64 ? e->digest.len : 0));
+    json_object_set_new(o, "digest",
+                        hex_json(e->digest.data, e->digest.len < 64 ? e->digest.len : 0));
     json_object_set_new(o, "prev_hash", hex_json(e->prev_hash.data,
                                                  e->prev_hash.len == 32 ? 32 : 0));
     sealdesk__v1__audit_entry__free_unpacked(e, NULL);
