@@ -96,6 +96,9 @@ struct sd_actor {
     const char *request_id; /* may be NULL */
     unsigned roles;
 };
+/* The actor name of offline tools: "offline:<login>" with every character outside
+ * [A-Za-z0-9._@:-] replaced by '_' (cut to cap - 1 bytes). */
+void sd_offline_actor_name(char *out, size_t cap);
 
 struct sd_ticket_new {
     enum sd_channel channel;

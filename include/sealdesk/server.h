@@ -37,6 +37,16 @@ sd_err sd_srv_config_load(struct sd_srv_config *c, const char *path, unsigned *l
 /* Set one key (used for flags and the file alike). */
 sd_err sd_srv_config_set(struct sd_srv_config *c, const char *key, const char *value);
 
+/* ---- listeners (listen.c) ---- */
+enum {
+    SD_LISTEN_LOOPBACK_ONLY = 1, /* refuse (SD_E_DENIED) an address that is not loopback */
+    SD_LISTEN_NUMERIC_HOST = 2,  /* the host must be an IP literal (no name lookup) */
+};
+/* Bind and listen on "host:port" or "[v6]:port" (port 0 picks a free one): *fd is the
+ * non-blocking, close-on-exec socket (caller closes), *port the bound port. SD_E_INVALID bad
+ * address, SD_E_DENIED see flags, SD_E_IO nothing could be bound. */
+sd_err sd_listen_tcp(const char *addr, unsigned flags, int backlog, int *fd, int *port);
+
 struct sd_server;
 /* Bind and listen. Refuses (SD_E_DENIED) a non-loopback address unless client certificates are
  * required. SD_E_CRYPTO for unusable cert/key, SD_E_IO when the address cannot be bound. */

@@ -1,11 +1,13 @@
 /* Desk context: init (directory, master key, schema, keys, first audit entry), open and
  * close, enum names, actor validation and the audit shorthand used by ticket.c and query.c. */
 #include <errno.h>
+#include <pwd.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -159,6 +161,24 @@ sd_stats_group(const struct sd_stats *s, enum sd_stats_group g, struct sd_count 
         break;
     }
     return n;
+}
+
+void
+sd_offline_actor_name(char *out, size_t cap)
+{
+    struct passwd *pw = getpwuid(getuid());
+    const char *login = pw && pw->pw_name ? pw->pw_name : "unknown";
+    size_t n;
+
+    snprintf(out, cap, "offline:%s", login);
+    n = strlen(out);
+    for(size_t i = 0; i < n; i++) {
+        char ch = out[i];
+
+        if(!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+             strchr("._@:-", ch)))
+            out[i] = '_';
+    }
 }
 
 bool

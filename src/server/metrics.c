@@ -734,103 +734,6 @@ metrics_main(void *arg)
     return NULL;
 }
 
-static bool
-addr_is_loopback(const struct sockaddr *sa)
-{
-    if(sa->sa_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
-
-        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-    }
-    if(sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
-
-        if(IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
-            return true;
-        return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && in6->sin6_addr.s6_addr[12] == 127;
-    }
-    return false;
-}
-
-/* "host:port" or "[v6]:port" into its parts (same syntax as the RPC listener). */
-static sd_err
-split_addr(const char *addr, char *host, size_t hcap, char *port, size_t pcap)
-{
-    sd_err err = SD_OK;
-    const char *colon;
-    const char *h = addr;
-    size_t hl, pl;
-
-    if(addr[0] == '[') {
-        const char *rb = strchr(addr, ']');
-
-        SD_CHECK_ARG(rb && rb[1] == ':');
-        h = addr + 1;
-        hl = (size_t)(rb - h);
-        colon = rb + 1;
-    } else {
-        colon = strrchr(addr, ':');
-        SD_CHECK_ARG(colon);
-        hl = (size_t)(colon - addr);
-    }
-    pl = strlen(colon + 1);
-    SD_CHECK_ARG(hl > 0 && hl < hcap && pl > 0 && pl < pcap && pl <= 5);
-    for(const char *p = colon + 1; *p; p++)
-        SD_CHECK_ARG(*p >= '0' && *p <= '9');
-    memcpy(host, h, hl);
-    host[hl] = 0;
-    memcpy(port, colon + 1, pl + 1);
-    SD_CHECK_ARG(atoi(port) <= 65535);
-out:
-    return err;
-}
-
-static sd_err
-bind_listener(struct sd_metrics *m, const char *addr)
-{
-    sd_err err = SD_OK;
-    struct addrinfo hints;
-    struct addrinfo *res = NULL;
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-    char host[128];
-    char port[8];
-    int one = 1;
-
-    SD_TRY(split_addr(addr, host, sizeof(host), port, sizeof(port)));
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV | AI_NUMERICHOST;
-    SD_ENSURE(getaddrinfo(host, port, &hints, &res) == 0 && res, SD_E_INVALID);
-    /* Unauthenticated endpoint: loopback only, whatever the operator wrote. */
-    for(struct addrinfo *ai = res; ai; ai = ai->ai_next)
-        SD_ENSURE(addr_is_loopback(ai->ai_addr), SD_E_DENIED);
-    err = SD_E_IO;
-    for(struct addrinfo *ai = res; ai && m->lfd < 0; ai = ai->ai_next) {
-        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                        ai->ai_protocol);
-
-        if(fd < 0)
-            continue;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if(bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 16) != 0) {
-            close(fd);
-            continue;
-        }
-        m->lfd = fd;
-        err = SD_OK;
-    }
-    SD_TRY(err);
-    SD_ENSURE(getsockname(m->lfd, (struct sockaddr *)&ss, &len) == 0, SD_E_IO);
-    m->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)(void *)&ss)->sin6_port
-                                             : ((struct sockaddr_in *)(void *)&ss)->sin_port);
-out:
-    if(res)
-        freeaddrinfo(res);
-    return err;
-}
-
 sd_err
 sd_metrics_new(struct sd_metrics **out, const char *addr, struct sd_desk *desk)
 {
@@ -846,7 +749,9 @@ sd_metrics_new(struct sd_metrics **out, const char *addr, struct sd_desk *desk)
     m->desk = desk;
     m->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     SD_ENSURE(m->stopfd >= 0, SD_E_IO);
-    SD_TRY(bind_listener(m, addr));
+    /* Unauthenticated endpoint: loopback only, whatever the operator wrote. */
+    SD_TRY(sd_listen_tcp(addr, SD_LISTEN_LOOPBACK_ONLY | SD_LISTEN_NUMERIC_HOST, 16, &m->lfd,
+                         &m->port));
     pthread_once(&g_once, init_methods); /* build the table before the first call races */
     /* The endpoint thread takes no signals: SIGTERM/SIGINT stay with the server's loop. */
     sigfillset(&all);

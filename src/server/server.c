@@ -892,104 +892,12 @@ sd_server_writer_stats(struct sd_server *s, struct sd_writer_stats *out)
 
 /* ---- setup ---- */
 
-static bool
-addr_is_loopback(const struct sockaddr *sa)
-{
-    if(sa->sa_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
-
-        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-    }
-    if(sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
-        const uint8_t *b = in6->sin6_addr.s6_addr;
-
-        if(IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
-            return true;
-        return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && b[12] == 127;
-    }
-    return false;
-}
-
-/* "host:port" or "[v6]:port" into its parts. */
-static sd_err
-split_listen(const char *listen, char *host, size_t hcap, char *port, size_t pcap)
-{
-    sd_err err = SD_OK;
-    const char *colon;
-    const char *h = listen;
-    size_t hl;
-
-    if(listen[0] == '[') {
-        const char *rb = strchr(listen, ']');
-
-        SD_CHECK_ARG(rb && rb[1] == ':');
-        h = listen + 1;
-        hl = (size_t)(rb - h);
-        colon = rb + 1;
-    } else {
-        colon = strrchr(listen, ':');
-        SD_CHECK_ARG(colon);
-        hl = (size_t)(colon - listen);
-    }
-    SD_CHECK_ARG(hl > 0 && hl < hcap && strlen(colon + 1) > 0 && strlen(colon + 1) < pcap);
-    for(const char *p = colon + 1; *p; p++)
-        SD_CHECK_ARG(*p >= '0' && *p <= '9');
-    memcpy(host, h, hl);
-    host[hl] = 0;
-    memcpy(port, colon + 1, strlen(colon + 1) + 1);
-    SD_CHECK_ARG(atoi(port) <= 65535);
-out:
-    return err;
-}
-
 static sd_err
 open_listener(struct sd_server *s)
 {
-    sd_err err = SD_OK;
-    struct addrinfo hints;
-    struct addrinfo *res = NULL;
-    char host[128];
-    char port[8];
-    int one = 1;
-
-    SD_TRY(split_listen(s->cfg.listen, host, sizeof(host), port, sizeof(port)));
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    SD_ENSURE(getaddrinfo(host, port, &hints, &res) == 0 && res, SD_E_INVALID);
     /* Only mTLS-protected listeners may face a network (server.h). */
-    for(struct addrinfo *ai = res; ai; ai = ai->ai_next)
-        SD_ENSURE(addr_is_loopback(ai->ai_addr) || s->cfg.require_client_cert, SD_E_DENIED);
-    err = SD_E_IO;
-    for(struct addrinfo *ai = res; ai && s->lfd < 0; ai = ai->ai_next) {
-        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                        ai->ai_protocol);
-
-        if(fd < 0)
-            continue;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if(bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0) {
-            close(fd);
-            continue;
-        }
-        s->lfd = fd;
-        err = SD_OK;
-    }
-    if(err == SD_OK) {
-        struct sockaddr_storage ss;
-        socklen_t len = sizeof(ss);
-
-        SD_ENSURE(getsockname(s->lfd, (struct sockaddr *)&ss, &len) == 0, SD_E_IO);
-        s->port = ntohs(ss.ss_family == AF_INET6
-                            ? ((struct sockaddr_in6 *)(void *)&ss)->sin6_port
-                            : ((struct sockaddr_in *)(void *)&ss)->sin_port);
-    }
-out:
-    if(res)
-        freeaddrinfo(res);
-    return err;
+    return sd_listen_tcp(s->cfg.listen, s->cfg.require_client_cert ? 0 : SD_LISTEN_LOOPBACK_ONLY,
+                         SOMAXCONN, &s->lfd, &s->port);
 }
 
 sd_err

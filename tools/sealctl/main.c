@@ -2,7 +2,6 @@
  * links the library directly (offline.c). Options and output formats are the interface the
  * checks and scripts use: keep them stable. */
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 
 #include "cli.h"
 #include "sealdesk/crypto.h"
+#include "sealdesk/rpc.h"
 
 static const char usage[] =
     "usage: sealctl [--offline --data DIR [--key-file F | --passphrase-file F]\n"
@@ -63,22 +63,7 @@ cli_usage(const char *msg)
 const char *
 cli_status_name(sd_err err)
 {
-    switch(err) {
-    case SD_OK: return "OK";
-    case SD_E_INVALID: return "INVALID_ARGUMENT";
-    case SD_E_NOTFOUND:
-    case SD_E_EMPTY: return "NOT_FOUND";
-    case SD_E_DENIED: return "PERMISSION_DENIED";
-    case SD_E_UNAUTH: return "UNAUTHENTICATED";
-    case SD_E_PRECONDITION:
-    case SD_E_SHREDDED: return "FAILED_PRECONDITION";
-    case SD_E_LIMIT:
-    case SD_E_NOMEM: return "RESOURCE_EXHAUSTED";
-    case SD_E_CONFLICT: return "ALREADY_EXISTS";
-    case SD_E_CRYPTO: return "DATA_LOSS";
-    case SD_E_IO: return "UNAVAILABLE";
-    default: return "INTERNAL";
-    }
+    return sd_grpc_status_name(sd_grpc_status_from_err(err));
 }
 
 int
@@ -199,25 +184,6 @@ cli_has(const struct cli *c, const char *name)
     return false;
 }
 
-/* "offline:<login>" with characters outside the agent-name set replaced. */
-static void
-default_actor(char *out, size_t cap)
-{
-    struct passwd *pw = getpwuid(getuid());
-    const char *login = pw && pw->pw_name ? pw->pw_name : "unknown";
-    size_t n;
-
-    snprintf(out, cap, "offline:%s", login);
-    n = strlen(out);
-    for(size_t i = 0; i < n; i++) {
-        char ch = out[i];
-
-        if(!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-             strchr("._@:-", ch)))
-            out[i] = '_';
-    }
-}
-
 int
 main(int argc, char **argv)
 {
@@ -271,7 +237,7 @@ main(int argc, char **argv)
     if(i >= argc)
         return cli_usage(NULL);
     if(!c.actor) {
-        default_actor(actor, sizeof(actor));
+        sd_offline_actor_name(actor, sizeof(actor));
         c.actor = actor;
     }
     /* Online unless --offline, or no server is known; init is always local. */

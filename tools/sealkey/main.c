@@ -5,7 +5,6 @@
  * refused/failed with "STATUS: what: reason" on stderr, 2 usage. */
 #include <errno.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,27 +46,8 @@ struct opts {
 static int
 fail(sd_err err, const char *what)
 {
-    static const char *const names[] = {
-        [SD_OK] = "OK",
-        [SD_E_INVALID] = "INVALID_ARGUMENT",
-        [SD_E_NOTFOUND] = "NOT_FOUND",
-        [SD_E_DENIED] = "PERMISSION_DENIED",
-        [SD_E_UNAUTH] = "UNAUTHENTICATED",
-        [SD_E_PRECONDITION] = "FAILED_PRECONDITION",
-        [SD_E_LIMIT] = "RESOURCE_EXHAUSTED",
-        [SD_E_CONFLICT] = "ALREADY_EXISTS",
-        [SD_E_CRYPTO] = "DATA_LOSS",
-        [SD_E_NOMEM] = "RESOURCE_EXHAUSTED",
-        [SD_E_IO] = "UNAVAILABLE",
-        [SD_E_STORE] = "INTERNAL",
-        [SD_E_INTERNAL] = "INTERNAL",
-        [SD_E_EMPTY] = "NOT_FOUND",
-        [SD_E_SHREDDED] = "FAILED_PRECONDITION",
-    };
-    const char *n = (size_t)err < sizeof(names) / sizeof(names[0]) && names[err] ? names[err]
-                                                                                 : "UNKNOWN";
-
-    fprintf(stderr, "%s: %s: %s\n", n, what, sd_err_str(err));
+    fprintf(stderr, "%s: %s: %s\n", sd_grpc_status_name(sd_grpc_status_from_err(err)), what,
+            sd_err_str(err));
     return 1;
 }
 
@@ -122,24 +102,6 @@ parse_u64(const char *s, uint64_t max, uint64_t *out)
         return false;
     *out = v;
     return true;
-}
-
-static void
-default_actor(char *out, size_t cap)
-{
-    struct passwd *pw = getpwuid(getuid());
-    const char *login = pw && pw->pw_name ? pw->pw_name : "unknown";
-    size_t n;
-
-    snprintf(out, cap, "offline:%s", login);
-    n = strlen(out);
-    for(size_t i = 0; i < n; i++) {
-        char ch = out[i];
-
-        if(!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-             strchr("._@:-", ch)))
-            out[i] = '_';
-    }
 }
 
 static int
@@ -620,7 +582,7 @@ main(int argc, char **argv)
         }
     }
     if(!o.actor) {
-        default_actor(actor, sizeof(actor));
+        sd_offline_actor_name(actor, sizeof(actor));
         o.actor = actor;
     }
     if(o.data)
