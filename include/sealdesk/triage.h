@@ -84,7 +84,7 @@ struct sd_triage_result {
 };
 
 /* Classify subject[0..slen) + body[0..blen) (UTF-8; either may be empty and then may be NULL).
- * Fund-safety rule fired -> security, P1. Otherwise the category with the highest positive
+ * Fund-safety rule fired, or a seed phrase or private key pasted -> security, P1. Otherwise the category with the highest positive
  * summed weight of its fired "cat" rules (ties broken by the rules' "tiebreak" order), or
  * general when none is positive; the priority is the most urgent fired "prio" rule whose scope
  * includes that category, else the category's "default". vip raises the priority one level
@@ -95,5 +95,14 @@ struct sd_triage_result {
  * Thread-safe: r is only read; scratch memory is per call and wiped (ticket text is PII). */
 sd_err sd_triage_classify(const struct sd_triage_rules *r, const char *subject, size_t slen,
                           const char *body, size_t blen, bool vip, struct sd_triage_result *out);
+
+/* The same, for text the caller has already redacted (sd_redact): `secrets` has bit
+ * (1u << enum sd_redact_kind) set for each kind of secret the redactor removed from it.
+ * sd_triage_classify finds them itself by running the redactor over its input (scratch copy,
+ * wiped). A seed phrase or a private key forces security P1 ("fund_safety:pasted_secret"
+ * first among the signals): whoever saw it can move the funds now. */
+sd_err sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject,
+                                size_t slen, const char *body, size_t blen, bool vip,
+                                unsigned secrets, struct sd_triage_result *out);
 
 #endif

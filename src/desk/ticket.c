@@ -274,8 +274,9 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     SD_TRY(sd_redact(&p->subj, in->field[SD_F_SUBJECT], strlen(in->field[SD_F_SUBJECT]),
                      &p->rs));
     SD_TRY(sd_redact(&p->body, in->field[SD_F_BODY], strlen(in->field[SD_F_BODY]), &p->rb));
-    SD_TRY(sd_triage_classify(d->rules, (const char *)p->subj.data, p->subj.len,
-                              (const char *)p->body.data, p->body.len, in->vip, &p->tr));
+    SD_TRY(sd_triage_classify_found(d->rules, (const char *)p->subj.data, p->subj.len,
+                                    (const char *)p->body.data, p->body.len, in->vip,
+                                    redact_bits(&p->rs) | redact_bits(&p->rb), &p->tr));
     /* Routing matches agents by the language of the redacted text. */
     SD_TRY(sd_buf_append(&p->both, p->subj.data, p->subj.len));
     SD_TRY(sd_buf_append(&p->both, "\n", 1));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sealdesk/buf.h"
+#include "sealdesk/redact.h"
 #include "sealdesk/text.h"
 #include "sealdesk/triage.h"
 #include "util/err_int.h"
@@ -1041,9 +1042,54 @@ add_signal(struct sd_triage_result *out, const char *sig, size_t cap)
     out->n_signals++;
 }
 
+/* Kinds of pasted secret that put funds at risk now (TRIAGE.md "a pasted secret is an
+ * emergency"): whoever saw the text can empty the wallet. A one-time code or a card number
+ * is not by itself a loss of control over crypto funds. */
+#define FUND_SECRETS ((1u << SD_REDACT_SEED_PHRASE) | (1u << SD_REDACT_PRIVATE_KEY))
+
+/* Bits (1u << enum sd_redact_kind) of the secrets the redactor finds in s[0..n). The
+ * redacted copy is scratch: wiped and freed here. */
+static sd_err
+secrets_in(const char *s, size_t n, unsigned *bits)
+{
+    sd_err err = SD_OK;
+    struct sd_buf scratch = SD_BUF_INIT;
+    struct sd_redact_report rep;
+
+    if(n == 0)
+        return SD_OK;
+    SD_TRY(sd_redact(&scratch, s, n, &rep));
+    for(int k = 0; k < SD_REDACT_KIND_COUNT; k++) {
+        if(rep.count[k])
+            *bits |= 1u << k;
+    }
+out:
+    sd_buf_wipe_free(&scratch);
+    return err;
+}
+
 sd_err
 sd_triage_classify(const struct sd_triage_rules *r, const char *subject, size_t slen,
                    const char *body, size_t blen, bool vip, struct sd_triage_result *out)
+{
+    sd_err err = SD_OK;
+    unsigned secrets = 0;
+
+    SD_CHECK_ARG(r && out);
+    SD_CHECK_ARG((subject || slen == 0) && (body || blen == 0));
+    SD_ENSURE(slen <= SD_TRIAGE_MAX_TEXT && blen <= SD_TRIAGE_MAX_TEXT - slen, SD_E_LIMIT);
+    SD_CHECK_ARG(sd_text_valid(subject, slen) && sd_text_valid(body, blen));
+    SD_TRY(secrets_in(subject, slen, &secrets));
+    SD_TRY(secrets_in(body, blen, &secrets));
+    err = sd_triage_classify_found(r, subject, slen, body, blen, vip, secrets, out);
+out:
+    return err;
+}
+
+sd_err
+sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, size_t slen,
+                         const char *body, size_t blen, bool vip, unsigned secrets,
+                         struct sd_triage_result *out)
 {
     sd_err err = SD_OK;
     struct sd_buf text = SD_BUF_INIT;
@@ -1090,6 +1136,8 @@ sd_triage_classify(const struct sd_triage_rules *r, const char *subject, size_t 
         else if(rules[i].kind == RK_CAT)
             score[rules[i].cat] += rules[i].weight;
     }
+    if(secrets & FUND_SECRETS)
+        fund = true;
     if(fund) {
         cat = SD_CAT_SECURITY;
         prio = 1;
@@ -1116,6 +1164,8 @@ sd_triage_classify(const struct sd_triage_rules *r, const char *subject, size_t 
     memset(out, 0, sizeof(*out));
     out->category = cat;
     out->fund_safety = fund;
+    if(secrets & FUND_SECRETS)
+        add_signal(out, "fund_safety:pasted_secret", cap);
     for(size_t i = 0; i < nrules; i++) {
         if(fired[i] && rules[i].kind == RK_FUND)
             add_signal(out, rules[i].signal, cap);

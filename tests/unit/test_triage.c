@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "sealdesk/redact.h"
 #include "sealdesk/triage.h"
 
 static struct sd_triage_rules *defaults;
@@ -162,6 +163,44 @@ test_fund_safety_forces_security_p1_in_korean(void **state)
     (void)state;
     assert_fund_safety("해킹당했어요 도와주세요");
     assert_fund_safety("제가 안 한 출금이 있어요!! 테더 3000개 모르는 주소로 나갔어요");
+}
+
+/* A pasted seed phrase or private key is an emergency whatever else the ticket asks about
+ * (TRIAGE.md): the redactor's finding forces security P1, in any language around it. */
+static void
+test_pasted_secret_is_security_p1(void **state)
+{
+    struct sd_triage_result r;
+
+    (void)state;
+    /* Words of these phrases are BIP-39 words; none is a keyword of any rule. */
+    assert_fund_safety("hi my recovery words: lava orbit mango tiger silent ocean basket "
+                       "cactus hobby jelly nation velvet, why is my ETH deposit missing?");
+    assert_fund_safety("我的钱包 zoo wrist fence puppy nominee lunar orphan glove desert amused "
+                       "mercy trumpet 充值的币没到账");
+    assert_fund_safety("지갑 키 0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318 "
+                       "입금이 안 돼요");
+    r = classify("my private key is "
+                 "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
+    assert_string_equal(r.signals[0], "fund_safety:pasted_secret");
+    /* Text redacted before triage: the caller passes what the redactor found. */
+    {
+        static const char red[] = "deposit not credited [REDACTED:seed_phrase]";
+
+        assert_int_equal(sd_triage_classify_found(defaults, "", 0, red, strlen(red), false,
+                                                  1u << SD_REDACT_SEED_PHRASE, &r),
+                         SD_OK);
+    }
+    assert_int_equal(r.category, SD_CAT_SECURITY);
+    assert_int_equal(r.priority, 1);
+    /* A 64-hex transaction id in context is not a secret, nor is a one-time code. */
+    r = classify("deposit not credited, txid 4c0883a69102937d6231471b5dbb6204fe5129617082792ae468"
+                 "d01a3f362318 on ERC20");
+    assert_int_not_equal(r.priority, 1);
+    assert_int_equal(sd_triage_classify_found(defaults, "", 0, "deposit missing", 15, false,
+                                              1u << SD_REDACT_OTP_CODE, &r),
+                     SD_OK);
+    assert_int_not_equal(r.priority, 1);
 }
 
 static void
@@ -698,6 +737,7 @@ main(void)
         cmocka_unit_test(test_category_parse_rejects_unknown),
         cmocka_unit_test(test_fund_safety_forces_security_p1_in_english),
         cmocka_unit_test(test_fund_safety_forces_security_p1_in_chinese),
+        cmocka_unit_test(test_pasted_secret_is_security_p1),
         cmocka_unit_test(test_fund_safety_forces_security_p1_in_korean),
         cmocka_unit_test(test_fund_safety_fires_even_in_a_multi_issue_ticket),
         cmocka_unit_test(test_exchange_rumour_is_not_a_compromise),
