@@ -3,11 +3,14 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
+BUILD_REL  ?= build-release
+BUILD_CLANG ?= build-clang
 FUZZ_SECONDS ?= 600
 FUZZ_SECONDS_CI ?= 20
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build build-asan build-fuzz test fuzz run clean crash-test
+.PHONY: all deps build build-asan build-release build-clang build-fuzz test fuzz run clean \
+        crash-test
 
 all: build
 
@@ -19,8 +22,19 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 build-asan: deps
-	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DSD_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DSD_SANITIZE=ON -DSD_WERROR=ON >/dev/null
 	@cmake --build $(BUILD_ASAN) -j $(JOBS)
+
+# CI also builds what users build (Release, gcc -O3) and the sources with clang, both with
+# -Werror, so a warning that only the optimiser or the other compiler sees fails here first.
+build-release: deps
+	@cmake -S . -B $(BUILD_REL) -DCMAKE_BUILD_TYPE=Release -DSD_WERROR=ON >/dev/null
+	@cmake --build $(BUILD_REL) -j $(JOBS)
+
+build-clang: deps
+	@cmake -S . -B $(BUILD_CLANG) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release \
+	    -DSD_WERROR=ON >/dev/null
+	@cmake --build $(BUILD_CLANG) -j $(JOBS)
 
 build-fuzz: deps
 	@cmake -S . -B $(BUILD_FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
@@ -29,7 +43,7 @@ build-fuzz: deps
 
 # Every test, built with AddressSanitizer + UndefinedBehaviorSanitizer, then each libFuzzer
 # harness for FUZZ_SECONDS_CI seconds.
-test: build-asan build-fuzz
+test: build-asan build-release build-clang build-fuzz
 	@cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ctest --output-on-failure -j $(JOBS)
@@ -49,4 +63,4 @@ run: build
 	@tools/setup/devrun.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_REL) $(BUILD_CLANG)

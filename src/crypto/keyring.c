@@ -222,12 +222,15 @@ sd_unwrap(uint8_t *key, size_t keylen, const uint8_t kek[SD_KEY_BYTES], const ui
     return SD_OK;
 }
 
-/* Associated data for a key wrapped by the master key or a KEK: label | version/id. */
+/* Associated data for a key wrapped by the master key or a KEK: label | version/id. Labels
+ * are the fixed strings of this file; one too long for ad[] is a broken invariant. */
 static size_t
 wrap_ad(uint8_t ad[48], const char *label, uint64_t id, uint32_t version)
 {
     size_t n = strlen(label);
 
+    if(n > 48 - 12)
+        abort();
     memcpy(ad, label, n);
     sd_put_u64be(ad + n, id);
     sd_put_u32be(ad + n + 8, version);

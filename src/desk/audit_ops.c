@@ -87,8 +87,14 @@ sd_desk_audit_export_mem(struct sd_desk *d, const struct sd_actor *a, uint64_t f
     f = open_memstream(&mem, &memlen);
     SD_ENSURE(f, SD_E_NOMEM);
     SD_TRY(sd_audit_export(t, f, from, NULL));
-    SD_ENSURE(fclose(f) == 0, SD_E_NOMEM);
-    f = NULL;
+    {
+        /* fclose releases f even when it fails: forget it before checking, so `out` cannot
+         * close it a second time. */
+        int rc = fclose(f);
+
+        f = NULL;
+        SD_ENSURE(rc == 0, SD_E_NOMEM);
+    }
     SD_TRY(sd_buf_append(out, mem, memlen));
     err = sd_txn_commit(t);
     t = NULL;

@@ -581,15 +581,18 @@ seed_push(struct ctx *cx, size_t s, size_t e, bool typo)
     return sd_buf_append(&cx->run, &w, sizeof(w));
 }
 
-/* Lower-case in[s, e) into cx->word (e - s <= TYPO_MAX). */
+/* Lower-case in[s, e) into cx->word. Callers pass words of at most TYPO_MAX letters; a longer
+ * one (a broken invariant) is cut to what cx->word holds rather than written past it. */
 static void
 seed_word(struct ctx *cx, size_t s, size_t e)
 {
-    size_t j;
+    size_t n = e > s ? e - s : 0;
 
-    for(j = 0; j < e - s; j++)
+    if(n > sizeof(cx->word) - 1)
+        n = sizeof(cx->word) - 1;
+    for(size_t j = 0; j < n; j++)
         cx->word[j] = (char)to_lower(cx->in[s + j]);
-    cx->word[e - s] = 0;
+    cx->word[n] = 0;
 }
 
 /* Words are maximal runs of ASCII letters. A run is a sequence of list words and typos

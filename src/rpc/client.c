@@ -415,8 +415,12 @@ split_target(const char *t, char *host, size_t hostcap, char *port, size_t portc
     for(i = 0; i < pl; i++)
         if(colon[1 + i] < '0' || colon[1 + i] > '9')
             return SD_E_INVALID;
-    if(atoi(colon + 1) < 1 || atoi(colon + 1) > 65535)
-        return SD_E_INVALID;
+    {
+        unsigned long v = strtoul(colon + 1, NULL, 10); /* 1..5 digits, checked above */
+
+        if(v < 1 || v > 65535)
+            return SD_E_INVALID;
+    }
     memcpy(host, h, hl);
     host[hl] = '\0';
     memcpy(port, colon + 1, pl + 1);

@@ -58,7 +58,7 @@ split_addr(const char *addr, char *host, size_t hcap, char *port, size_t pcap)
     memcpy(host, h, hl);
     host[hl] = 0;
     memcpy(port, colon + 1, pl + 1);
-    SD_CHECK_ARG(atoi(port) <= 65535);
+    SD_CHECK_ARG(strtoul(port, NULL, 10) <= 65535); /* 1..5 digits, checked above */
 out:
     return err;
 }

@@ -437,7 +437,9 @@ static uint64_t
 rss_bytes(void)
 {
     char text[128];
-    unsigned long long size = 0, res = 0;
+    char *p;
+    char *end = NULL;
+    unsigned long long res;
     long ps = sysconf(_SC_PAGESIZE);
     int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
     ssize_t n;
@@ -446,10 +448,16 @@ rss_bytes(void)
         return 0;
     n = read(fd, text, sizeof(text) - 1);
     close(fd);
-    if(n <= 0)
+    if(n <= 0 || ps <= 0)
         return 0;
     text[n] = 0;
-    if(sscanf(text, "%llu %llu", &size, &res) != 2 || ps <= 0)
+    /* "size resident shared ...": skip the first decimal field, parse the second. */
+    p = strchr(text, ' ');
+    if(!p || p[1] < '0' || p[1] > '9')
+        return 0;
+    errno = 0;
+    res = strtoull(p + 1, &end, 10);
+    if(errno || end == p + 1)
         return 0;
     return (uint64_t)res * (uint64_t)ps;
 }

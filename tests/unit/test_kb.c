@@ -420,7 +420,7 @@ comment_from_article_posts_the_translation_and_counts_its_use(void **state)
     n = search(f->d, "my withdrawal is still pending", "en", h, 1);
     assert_int_equal(n, 1);
     assert_int_equal(sd_kb_get(f->d, h[0].id, 0, &en), SD_OK);
-    for(size_t i = 0; i < en.n_translations; i++) {
+    for(size_t i = 0; i < en.n_translations && i < SD_KB_MAX_LANGS; i++) {
         if(strcmp(en.translations[i].lang, "ko") == 0)
             ko_id = en.translations[i].id;
     }

@@ -108,7 +108,10 @@ rm_scratch(const char *dir)
     char p[4096];
 
     for(size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-        snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+        int w = snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+
+        if(w < 0 || (size_t)w >= sizeof(p))
+            continue; /* a cut path could name another file: never unlink it */
         unlink(p);
     }
     rmdir(dir);
