@@ -73,7 +73,7 @@ sd_err sd_audit_latest_checkpoint(struct sd_txn *t, struct sd_checkpoint *out);
 /* The exact bytes a checkpoint signature covers (a text note; see checkpoint.c). A checkpoint
  * without has_next gives the same bytes as before key rotation existed. */
 sd_err sd_checkpoint_note(struct sd_buf *out, const struct sd_checkpoint *cp);
-/* SD_OK when cp's signature verifies under pk (cp->pk is ignored), else SD_E_CRYPTO. */
+/* SD_OK when cp->pk is pk and cp's signature verifies under pk, else SD_E_CRYPTO. */
 sd_err sd_checkpoint_verify(const struct sd_checkpoint *cp, const uint8_t pk[SD_SIG_PK_BYTES]);
 
 
@@ -148,7 +148,9 @@ sd_err sd_audit_verify_file(struct sd_audit_verifier *v, FILE *f, const uint8_t 
  * at its current key. */
 sd_err sd_audit_verify_store(struct sd_audit_verifier *v, struct sd_store *s, const uint8_t *pk,
                              const struct sd_checkpoint *trusted);
-/* Decode a stored Checkpoint record. */
+/* Decode a stored Checkpoint record. SD_E_INVALID unless every field is one the verifier checks
+ * (key_id, when present, must be the first 8 bytes of SHA-256(public_key)), there are no
+ * unknown fields and p[0..n) is the canonical encoding. */
 sd_err sd_checkpoint_decode(struct sd_checkpoint *out, const uint8_t *p, size_t n);
 
 #endif

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "sealdesk.pb-c.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/clock.h"
@@ -47,6 +49,8 @@ sd_checkpoint_verify(const struct sd_checkpoint *cp, const uint8_t pk[SD_SIG_PK_
     struct sd_buf note = SD_BUF_INIT;
     sd_err err = SD_OK;
 
+    /* The embedded public key is a field like the others: it must name the verifying key. */
+    SD_ENSURE(sodium_memcmp(cp->pk, pk, SD_SIG_PK_BYTES) == 0, SD_E_CRYPTO);
     SD_TRY(sd_checkpoint_note(&note, cp));
     SD_TRY(sd_sig_verify(pk, cp->sig, note.data, note.len));
 out:

@@ -284,6 +284,81 @@ test_truncation_below_trusted_checkpoint_is_detected(void **state)
     free(file);
 }
 
+/* Every byte of every checkpoint counts: flipping any bit pattern in any byte of a checkpoint
+ * record (including its embedded public_key), adding a key_id or an unknown field, or a
+ * trusted checkpoint naming another public key, is refused. */
+static void
+test_every_checkpoint_field_is_verified(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_audit_verifier v;
+    char path[128], bad[200];
+    struct file *file = calloc(1, sizeof(*file));
+    struct sd_checkpoint trusted;
+    struct sd_txn *t;
+    uint64_t n;
+    size_t ncp = 0;
+    static const uint8_t flips[] = {0x01, 0x80, 0xff};
+
+    make_log(f, path, sizeof(path), &n);
+    snprintf(bad, sizeof(bad), "%s.bad", path);
+    read_file(path, file);
+    for(size_t p = 0; p < file->n; p++) {
+        if(file->r[p].type != SD_AREC_CHECKPOINT)
+            continue;
+        ncp++;
+        for(uint32_t at = 0; at < file->r[p].len; at++) {
+            for(size_t k = 0; k < sizeof(flips); k++) {
+                file->r[p].p[at] ^= flips[k];
+                write_file(bad, file);
+                file->r[p].p[at] ^= flips[k];
+                memset(&v, 0, sizeof(v));
+                if(verify_path(bad, &v, NULL) != SD_E_CRYPTO)
+                    fprintf(stderr, "checkpoint %zu byte %u ^ 0x%02x accepted\n", p, at,
+                            flips[k]);
+                assert_int_equal(verify_path(bad, &v, NULL), SD_E_CRYPTO);
+            }
+        }
+        /* extra fields after the record: key_id (field 4) and an unknown field 15 */
+        {
+            static const uint8_t extra[][10] = {
+                {0x22, 0x08, 1, 2, 3, 4, 5, 6, 7, 8},
+                {0x78, 0x01},
+            };
+            static const size_t extra_len[] = {10, 2};
+            uint8_t *orig = file->r[p].p;
+            uint32_t olen = file->r[p].len;
+
+            for(size_t k = 0; k < 2; k++) {
+                file->r[p].p = malloc(olen + extra_len[k]);
+                memcpy(file->r[p].p, orig, olen);
+                memcpy(file->r[p].p + olen, extra[k], extra_len[k]);
+                file->r[p].len = olen + (uint32_t)extra_len[k];
+                write_file(bad, file);
+                free(file->r[p].p);
+                memset(&v, 0, sizeof(v));
+                assert_int_equal(verify_path(bad, &v, NULL), SD_E_CRYPTO);
+                assert_non_null(strstr(v.reason, "checkpoint"));
+            }
+            file->r[p].p = orig;
+            file->r[p].len = olen;
+        }
+    }
+    assert_true(ncp >= 1);
+    free_file(file);
+    free(file);
+
+    /* a trusted checkpoint is verified whole too: its public_key must be the signing key */
+    assert_int_equal(sd_txn_begin(f->d->store, false, &t), SD_OK);
+    assert_int_equal(sd_audit_latest_checkpoint(t, &trusted), SD_OK);
+    sd_txn_abort(t);
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(verify_path(path, &v, &trusted), SD_OK);
+    trusted.pk[7] ^= 0x10;
+    memset(&v, 0, sizeof(v));
+    assert_int_not_equal(verify_path(path, &v, &trusted), SD_OK);
+}
+
 static void
 test_store_copy_verifies_and_detects_an_edited_entry(void **state)
 {
@@ -893,6 +968,7 @@ main(void)
         T(test_untouched_export_verifies_with_the_store_root),
         T(test_each_tampering_names_the_first_bad_index),
         T(test_truncation_below_trusted_checkpoint_is_detected),
+        T(test_every_checkpoint_field_is_verified),
         T(test_store_copy_verifies_and_detects_an_edited_entry),
         T(test_store_copy_each_tampering_names_the_first_bad_index),
         T(test_checkpoint_note_without_next_key_is_unchanged),

@@ -123,22 +123,32 @@ read_trusted(const char *path, struct sd_checkpoint *cp)
 {
     json_error_t jerr;
     json_t *o = json_load_file(path, 0, &jerr);
-    json_t *sz, *tm;
+    json_t *sz, *tm, *val;
+    const char *key;
     int rc = 0;
 
     if(!o)
         return failf("INVALID_ARGUMENT", "trusted checkpoint is not JSON");
     memset(cp, 0, sizeof(*cp));
+    /* Every field is verified or refused: no field the verifier would silently ignore. */
+    json_object_foreach(o, key, val) {
+        if(strcmp(key, "tree_size") != 0 && strcmp(key, "root") != 0 &&
+           strcmp(key, "time") != 0 && strcmp(key, "signature") != 0 &&
+           strcmp(key, "public_key") != 0 && strcmp(key, "next_public_key") != 0) {
+            json_decref(o);
+            return failf("INVALID_ARGUMENT", "trusted checkpoint: unknown field");
+        }
+    }
     sz = json_object_get(o, "tree_size");
     tm = json_object_get(o, "time");
     if(!json_is_integer(sz) || json_integer_value(sz) < 0 || !json_is_integer(tm) ||
        json_integer_value(tm) < 0 || !json_hex(o, "root", cp->root, 32) ||
-       !json_hex(o, "signature", cp->sig, 64)) {
-        rc = failf("INVALID_ARGUMENT", "trusted checkpoint lacks tree_size/root/time/signature");
+       !json_hex(o, "signature", cp->sig, 64) || !json_hex(o, "public_key", cp->pk, 32)) {
+        rc = failf("INVALID_ARGUMENT",
+                   "trusted checkpoint lacks tree_size/root/time/signature/public_key");
     } else {
         cp->size = (uint64_t)json_integer_value(sz);
         cp->time = (uint64_t)json_integer_value(tm);
-        json_hex(o, "public_key", cp->pk, 32);
         /* a hand-off checkpoint: the next key is part of the signed note */
         if(json_object_get(o, "next_public_key")) {
             cp->has_next = json_hex(o, "next_public_key", cp->next_pk, 32);

@@ -4,6 +4,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <sodium.h>
 
@@ -485,8 +487,13 @@ cmd_offline(struct cli *c, int argc, char **argv)
     struct sd_desk *d = NULL;
     struct sd_actor a = {.name = c->actor, .roles = SD_ROLE_SYSTEM};
     const char *cmd = argv[0];
+    struct rlimit no_core = {0, 0};
     int rc;
 
+    /* The master key and decrypted PII pass through this process (as in sealdeskd and
+     * sealkey): no core files, no ptrace or /proc reads by other users' tools. */
+    if(setrlimit(RLIMIT_CORE, &no_core) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+        return cli_fail(SD_E_INTERNAL, "cannot disable core dumps");
     if(strcmp(cmd, "init") == 0)
         return cmd_init(c, argc - 1, argv + 1);
     if(strcmp(cmd, "triage") == 0)
