@@ -128,4 +128,14 @@ sd_err sd_kb_load_dir(struct sd_desk *d, const struct sd_actor *a, const char *d
 sd_err sd_kb_use(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *lang,
                  char **text, uint64_t *used_id);
 
+/* The starter set `init` loads: every kb/ article, embedded at build time
+ * (cmake/kb_embed.cmake). name is the file name ("account-close.en.md"), text its
+ * NUL-terminated contents; static storage, sorted by name. */
+struct sd_kb_file {
+    const char *name;
+    const char *text;
+};
+extern const struct sd_kb_file sd_kb_starter[];
+extern const size_t sd_kb_starter_n;
+
 #endif

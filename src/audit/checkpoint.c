@@ -7,17 +7,18 @@
  *   <time, Unix seconds, decimal>\n
  *   next-key <next public key, lower-case hex>\n     (key hand-off checkpoints only)
  *
- * The hand-off is signed by the old key; every later checkpoint by the new one. */
+ * The hand-off is signed by the old key; every later checkpoint by the new one. This file
+ * builds, decodes and verifies checkpoints (public keys only); append.c signs them. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "sealdesk.pb-c.h"
 #include "sealdesk/audit.h"
-#include "sealdesk/clock.h"
-#include "sealdesk/keystore.h"
+#include "sealdesk/crypto.h"
 #include "util/err_int.h"
 
 sd_err
@@ -58,116 +59,6 @@ out:
     return err;
 }
 
-/* Sign with kr (after bringing it up to the store's current key) and store a checkpoint of the
- * current tree; next_pk non-NULL makes it a key hand-off. */
-static sd_err
-write_checkpoint(struct sd_txn *t, const struct sd_keyring *kr,
-                 const uint8_t next_pk[SD_SIG_PK_BYTES], struct sd_checkpoint *out)
-{
-    Sealdesk__V1__Checkpoint rec = SEALDESK__V1__CHECKPOINT__INIT;
-    struct sd_checkpoint cp;
-    struct sd_buf note = SD_BUF_INIT;
-    struct sd_buf enc = SD_BUF_INIT;
-    struct sd_val old;
-    uint8_t key[8];
-    sd_err err = SD_OK;
-    sd_err rc;
-
-    memset(&cp, 0, sizeof(cp));
-    SD_CHECK_ARG(t && kr);
-    SD_TRY(sd_audit_size(t, &cp.size));
-    sd_put_u64be(key, cp.size);
-    rc = sd_txn_get(t, SD_DB_CHECKPOINTS, key, sizeof(key), &old);
-    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
-    if(rc == SD_OK && !next_pk) {
-        struct sd_checkpoint prev;
-
-        /* A hand-off is the old key's last word: replacing it (same size, new key) would cut
-         * the chain verifiers follow. Keep it; this size is covered anyway. */
-        SD_ENSURE(sd_checkpoint_decode(&prev, old.p, old.n) == SD_OK, SD_E_STORE);
-        if(prev.has_next) {
-            if(out)
-                *out = prev;
-            goto out;
-        }
-    }
-    SD_TRY(sd_audit_root(t, cp.size, cp.root));
-    cp.time = sd_clock_now();
-    /* Never sign with a key another process has handed off since kr was loaded. */
-    SD_TRY(sd_keys_audit_sync(t, kr));
-    SD_TRY(sd_sig_public_key(kr, cp.pk));
-    if(next_pk) {
-        cp.has_next = true;
-        memcpy(cp.next_pk, next_pk, SD_SIG_PK_BYTES);
-    }
-    SD_TRY(sd_checkpoint_note(&note, &cp));
-    SD_TRY(sd_sig_sign(kr, cp.sig, note.data, note.len));
-    rec.tree_size = cp.size;
-    rec.root.data = cp.root;
-    rec.root.len = sizeof(cp.root);
-    rec.time = cp.time;
-    rec.signature.data = cp.sig;
-    rec.signature.len = sizeof(cp.sig);
-    rec.public_key.data = cp.pk;
-    rec.public_key.len = sizeof(cp.pk);
-    if(cp.has_next) {
-        rec.next_public_key.data = cp.next_pk;
-        rec.next_public_key.len = sizeof(cp.next_pk);
-    }
-    SD_TRY(sd_buf_reserve(&enc, sealdesk__v1__checkpoint__get_packed_size(&rec)));
-    enc.len = sealdesk__v1__checkpoint__pack(&rec, enc.data);
-    SD_TRY(sd_txn_put(t, SD_DB_CHECKPOINTS, key, sizeof(key), enc.data, enc.len));
-    SD_TRY(sd_meta_put_u64(t, "cp_last_time", cp.time));
-    if(out)
-        *out = cp;
-out:
-    sd_buf_free(&note);
-    sd_buf_free(&enc);
-    return err;
-}
-
-sd_err
-sd_audit_checkpoint(struct sd_txn *t, const struct sd_keyring *kr, struct sd_checkpoint *out)
-{
-    return write_checkpoint(t, kr, NULL, out);
-}
-
-sd_err
-sd_audit_key_rotate(struct sd_txn *t, const struct sd_keyring *kr, const struct sd_audit_rec *r,
-                    uint32_t *version, struct sd_checkpoint *handoff)
-{
-    struct sd_buf w = SD_BUF_INIT;
-    struct sd_audit_rec rec;
-    struct sd_checkpoint cp;
-    uint8_t pk[SD_SIG_PK_BYTES], digest[32];
-    char target[32];
-    uint32_t v = 0;
-    sd_err err = SD_OK;
-
-    SD_CHECK_ARG(t && kr && r && version && sd_txn_is_write(t));
-    /* The hand-off must be signed by the key verifiers know now: the store's current one. */
-    SD_TRY(sd_keys_audit_sync(t, kr));
-    SD_TRY(sd_keys_audit_next(t, kr, &v, &w, pk));
-    rec = *r;
-    if(!rec.target) {
-        snprintf(target, sizeof(target), "audit_key:v%" PRIu32, v);
-        rec.target = target;
-    }
-    if(!rec.digest) {
-        sd_sha256(digest, pk, sizeof(pk)); /* the new key's fingerprint */
-        rec.digest = digest;
-    }
-    SD_TRY(sd_audit_append(t, kr, &rec, NULL));
-    SD_TRY(write_checkpoint(t, kr, pk, &cp));
-    SD_TRY(sd_keys_audit_install(t, v, &w, pk, cp.size));
-    *version = v;
-    if(handoff)
-        *handoff = cp;
-out:
-    sd_buf_wipe_free(&w);
-    return err;
-}
-
 sd_err
 sd_audit_latest_checkpoint(struct sd_txn *t, struct sd_checkpoint *out)
 {
@@ -180,5 +71,56 @@ sd_audit_latest_checkpoint(struct sd_txn *t, struct sd_checkpoint *out)
     SD_ENSURE(sd_checkpoint_decode(out, v.p, v.n) == SD_OK, SD_E_STORE);
 out:
     sd_cursor_close(c);
+    return err;
+}
+
+/* The key id a checkpoint may carry: the first 8 bytes of SHA-256(public key). */
+static bool
+key_id_ok(const ProtobufCBinaryData *id, const uint8_t pk[SD_SIG_PK_BYTES])
+{
+    uint8_t h[32];
+
+    if(id->len == 0)
+        return true;
+    sd_sha256(h, pk, SD_SIG_PK_BYTES);
+    return id->len == 8 && memcmp(id->data, h, 8) == 0;
+}
+
+/* Every byte of a checkpoint record is accounted for: the fields the signature covers (size,
+ * root, time, next key), the signature itself, the public key (sd_checkpoint_verify requires it
+ * to be the verifying key) and the optional key id (checked against the public key here). No
+ * unknown fields, and the bytes must be the canonical encoding, so nothing unverified rides
+ * along in a duplicate field or a padded varint. */
+sd_err
+sd_checkpoint_decode(struct sd_checkpoint *out, const uint8_t *p, size_t n)
+{
+    Sealdesk__V1__Checkpoint *c = sealdesk__v1__checkpoint__unpack(NULL, n, p);
+    uint8_t *re = NULL;
+    sd_err err = SD_OK;
+
+    if(!c)
+        return SD_E_INVALID;
+    SD_ENSURE(c->base.n_unknown_fields == 0, SD_E_INVALID);
+    SD_ENSURE(c->root.len == 32 && c->signature.len == SD_SIG_BYTES &&
+                  c->public_key.len == SD_SIG_PK_BYTES &&
+                  (c->next_public_key.len == 0 || c->next_public_key.len == SD_SIG_PK_BYTES),
+              SD_E_INVALID);
+    SD_ENSURE(key_id_ok(&c->key_id, c->public_key.data), SD_E_INVALID);
+    SD_ENSURE(sealdesk__v1__checkpoint__get_packed_size(c) == n, SD_E_INVALID);
+    re = malloc(n ? n : 1);
+    SD_ENSURE(re, SD_E_NOMEM);
+    SD_ENSURE(sealdesk__v1__checkpoint__pack(c, re) == n && memcmp(re, p, n) == 0, SD_E_INVALID);
+    memset(out, 0, sizeof(*out));
+    out->size = c->tree_size;
+    out->time = c->time;
+    memcpy(out->root, c->root.data, 32);
+    memcpy(out->sig, c->signature.data, SD_SIG_BYTES);
+    memcpy(out->pk, c->public_key.data, SD_SIG_PK_BYTES);
+    out->has_next = c->next_public_key.len == SD_SIG_PK_BYTES;
+    if(out->has_next)
+        memcpy(out->next_pk, c->next_public_key.data, SD_SIG_PK_BYTES);
+out:
+    free(re);
+    sealdesk__v1__checkpoint__free_unpacked(c, NULL);
     return err;
 }

@@ -142,57 +142,6 @@ out:
         sealdesk__v1__audit_entry__free_unpacked(e, NULL);
 }
 
-/* The key id a checkpoint may carry: the first 8 bytes of SHA-256(public key). */
-static bool
-key_id_ok(const ProtobufCBinaryData *id, const uint8_t pk[SD_SIG_PK_BYTES])
-{
-    uint8_t h[32];
-
-    if(id->len == 0)
-        return true;
-    sd_sha256(h, pk, SD_SIG_PK_BYTES);
-    return id->len == 8 && memcmp(id->data, h, 8) == 0;
-}
-
-/* Every byte of a checkpoint record is accounted for: the fields the signature covers (size,
- * root, time, next key), the signature itself, the public key (sd_checkpoint_verify requires it
- * to be the verifying key) and the optional key id (checked against the public key here). No
- * unknown fields, and the bytes must be the canonical encoding, so nothing unverified rides
- * along in a duplicate field or a padded varint. */
-sd_err
-sd_checkpoint_decode(struct sd_checkpoint *out, const uint8_t *p, size_t n)
-{
-    Sealdesk__V1__Checkpoint *c = sealdesk__v1__checkpoint__unpack(NULL, n, p);
-    uint8_t *re = NULL;
-    sd_err err = SD_OK;
-
-    if(!c)
-        return SD_E_INVALID;
-    SD_ENSURE(c->base.n_unknown_fields == 0, SD_E_INVALID);
-    SD_ENSURE(c->root.len == 32 && c->signature.len == SD_SIG_BYTES &&
-                  c->public_key.len == SD_SIG_PK_BYTES &&
-                  (c->next_public_key.len == 0 || c->next_public_key.len == SD_SIG_PK_BYTES),
-              SD_E_INVALID);
-    SD_ENSURE(key_id_ok(&c->key_id, c->public_key.data), SD_E_INVALID);
-    SD_ENSURE(sealdesk__v1__checkpoint__get_packed_size(c) == n, SD_E_INVALID);
-    re = malloc(n ? n : 1);
-    SD_ENSURE(re, SD_E_NOMEM);
-    SD_ENSURE(sealdesk__v1__checkpoint__pack(c, re) == n && memcmp(re, p, n) == 0, SD_E_INVALID);
-    memset(out, 0, sizeof(*out));
-    out->size = c->tree_size;
-    out->time = c->time;
-    memcpy(out->root, c->root.data, 32);
-    memcpy(out->sig, c->signature.data, SD_SIG_BYTES);
-    memcpy(out->pk, c->public_key.data, SD_SIG_PK_BYTES);
-    out->has_next = c->next_public_key.len == SD_SIG_PK_BYTES;
-    if(out->has_next)
-        memcpy(out->next_pk, c->next_public_key.data, SD_SIG_PK_BYTES);
-out:
-    free(re);
-    sealdesk__v1__checkpoint__free_unpacked(c, NULL);
-    return err;
-}
-
 /* Why cp does not verify under the current key (for the report only). */
 static const char *
 signature_problem(const struct sd_audit_verifier *v, const struct sd_checkpoint *cp)

@@ -62,12 +62,6 @@ sd_crypto_init(void)
     return sodium_init() < 0 ? SD_E_CRYPTO : SD_OK;
 }
 
-void
-sd_sha256(uint8_t out[32], const uint8_t *p, size_t n)
-{
-    crypto_hash_sha256(out, p, n);
-}
-
 static sd_err
 gkey_set(struct gkey *g, const uint8_t *key, size_t n)
 {
@@ -732,15 +726,6 @@ sd_sig_public_key(const struct sd_keyring *kr_c, uint8_t pk[SD_SIG_PK_BYTES])
     return err;
 }
 
-void
-sd_sig_fingerprint(char out[65], const uint8_t pk[SD_SIG_PK_BYTES])
-{
-    uint8_t h[32];
-
-    crypto_hash_sha256(h, pk, SD_SIG_PK_BYTES);
-    sd_hex_encode(out, h, sizeof(h));
-}
-
 /* ---- audit signing key rotation ---- */
 
 sd_err
@@ -812,9 +797,3 @@ sd_keyring_sign_version(const struct sd_keyring *kr_c)
     return v;
 }
 
-sd_err
-sd_sig_verify(const uint8_t pk[SD_SIG_PK_BYTES], const uint8_t sig[SD_SIG_BYTES],
-              const uint8_t *msg, size_t n)
-{
-    return crypto_sign_verify_detached(sig, msg, n, pk) == 0 ? SD_OK : SD_E_CRYPTO;
-}

@@ -52,13 +52,6 @@ sd_err sd_kb_seed(struct sd_txn *t, uint64_t now);
 sd_err sd_kb_use_txn(struct sd_txn *t, uint64_t id, const char *lang, char **text,
                      uint64_t *used_id);
 
-/* Starter set embedded from kb/ (generated at build time by cmake/kb_embed.cmake). */
-struct sd_kb_file {
-    const char *name;
-    const char *text;
-};
-extern const struct sd_kb_file sd_kb_starter[];
-extern const size_t sd_kb_starter_n;
 
 /* Parse one article file (kb/README.md format) and add it in txn t by slug grouping. *added
  * false when the slug already exists in that language. */

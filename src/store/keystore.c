@@ -16,14 +16,6 @@
 
 #define KEYREC_MAX 4096
 
-static void
-key_id(uint8_t k[13], enum sd_key_kind kind, uint64_t id, uint32_t version)
-{
-    k[0] = (uint8_t)kind;
-    sd_put_u64be(k + 1, id);
-    sd_put_u32be(k + 9, version);
-}
-
 static sd_err
 put_rec2(struct sd_txn *t, enum sd_key_kind kind, uint64_t id, uint32_t version,
          const struct sd_buf *wrapped, const uint8_t *pk, uint32_t kek_version,
@@ -60,17 +52,10 @@ put_rec2(struct sd_txn *t, enum sd_key_kind kind, uint64_t id, uint32_t version,
     if(sealdesk__v1__key_record__get_packed_size(&rec) > sizeof(buf))
         return SD_E_INTERNAL;
     n = sealdesk__v1__key_record__pack(&rec, buf);
-    key_id(k, kind, id, version);
+    sd_keys_key_id(k, kind, id, version);
     if(replace)
         return sd_txn_put(t, SD_DB_KEYS, k, sizeof(k), buf, n);
     return sd_txn_put_new(t, SD_DB_KEYS, k, sizeof(k), buf, n);
-}
-
-static sd_err
-get_rec(struct sd_val *v, Sealdesk__V1__KeyRecord **out)
-{
-    *out = sealdesk__v1__key_record__unpack(NULL, v->n, v->p);
-    return *out ? SD_OK : SD_E_STORE;
 }
 
 static sd_err erase_rec(struct sd_txn *t, const uint8_t k[13]);
@@ -119,7 +104,7 @@ sd_keys_load(struct sd_txn *t, struct sd_keyring *kr)
         if(k.p[0] >= SD_KK_DATA)
             break; /* data keys (opened on demand) and retired audit public keys sort last */
         version = sd_get_u32be(k.p + 9);
-        SD_TRY(get_rec(&v, &rec));
+        SD_TRY(sd_keys_rec_get(&v, &rec));
         switch(k.p[0]) {
         case SD_KK_KEK:
             SD_TRY(sd_keyring_kek_load(kr, version, rec->wrapped.data, rec->wrapped.len));
@@ -166,7 +151,7 @@ sd_keys_dkey_open(struct sd_txn *t, const struct sd_keyring *kr, uint64_t id,
     sd_err rc;
 
     SD_TRY(sd_keys_sync(t, kr));
-    key_id(k, SD_KK_DATA, id, 0);
+    sd_keys_key_id(k, SD_KK_DATA, id, 0);
     rc = sd_txn_get(t, SD_DB_KEYS, k, sizeof(k), &v);
     if(rc == SD_E_NOTFOUND) {
         /* Data key ids are allocated from a counter: an id below it without a record was
@@ -178,7 +163,7 @@ sd_keys_dkey_open(struct sd_txn *t, const struct sd_keyring *kr, uint64_t id,
         SD_ENSURE(0, SD_E_NOTFOUND);
     }
     SD_TRY(rc);
-    SD_TRY(get_rec(&v, &rec));
+    SD_TRY(sd_keys_rec_get(&v, &rec));
     SD_TRY(sd_dkey_open(kr, id, rec->kek_version, rec->wrapped.data, rec->wrapped.len, dk));
 out:
     if(rec)
@@ -226,20 +211,6 @@ out:
     return err;
 }
 
-sd_err
-sd_keys_audit_pk(struct sd_txn *t, uint8_t pk[SD_SIG_PK_BYTES])
-{
-    struct sd_val v;
-    sd_err err = sd_meta_get(t, "audit_pk", &v);
-
-    if(err != SD_OK)
-        return err;
-    if(v.n != SD_SIG_PK_BYTES)
-        return SD_E_STORE;
-    memcpy(pk, v.p, SD_SIG_PK_BYTES);
-    return SD_OK;
-}
-
 /* ---- rotation, rewrap, retire, shred, remaster (desk/keyops.c adds txns and audit) ---- */
 
 sd_err
@@ -256,9 +227,9 @@ sd_keys_sync(struct sd_txn *t, const struct sd_keyring *kr)
     for(uint32_t ver = sd_keyring_kek_current(kr) + 1; ver <= (uint32_t)latest; ver++) {
         if(sd_keyring_kek_has(kr, ver))
             continue;
-        key_id(k, SD_KK_KEK, 0, ver);
+        sd_keys_key_id(k, SD_KK_KEK, 0, ver);
         SD_TRY(sd_txn_get(t, SD_DB_KEYS, k, sizeof(k), &v));
-        SD_TRY(get_rec(&v, &rec));
+        SD_TRY(sd_keys_rec_get(&v, &rec));
         SD_TRY(sd_keyring_kek_adopt(kr, ver, rec->wrapped.data, rec->wrapped.len));
         sealdesk__v1__key_record__free_unpacked(rec, NULL);
         rec = NULL;
@@ -319,7 +290,7 @@ sd_keys_rewrap(struct sd_txn *t, const struct sd_keyring *kr, uint64_t from_id, 
     /* Collect first, then write: puts would move a cursor open on the same table. A batch is
      * bounded by keys scanned too, so a store already mostly rewrapped still commits often. */
     SD_TRY(sd_cursor_open(t, SD_DB_KEYS, &c));
-    key_id(start, SD_KK_DATA, from_id, 0);
+    sd_keys_key_id(start, SD_KK_DATA, from_id, 0);
     k.p = start;
     k.n = sizeof(start);
     for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK;
@@ -332,7 +303,7 @@ sd_keys_rewrap(struct sd_txn *t, const struct sd_keyring *kr, uint64_t from_id, 
             break;
         }
         scanned++;
-        SD_TRY(get_rec(&v, &rec));
+        SD_TRY(sd_keys_rec_get(&v, &rec));
         if(rec->kek_version != cur)
             todo[n_todo++] = sd_get_u64be(k.p + 1);
         sealdesk__v1__key_record__free_unpacked(rec, NULL);
@@ -344,9 +315,9 @@ sd_keys_rewrap(struct sd_txn *t, const struct sd_keyring *kr, uint64_t from_id, 
     for(size_t i = 0; i < n_todo; i++) {
         uint64_t created;
 
-        key_id(start, SD_KK_DATA, todo[i], 0);
+        sd_keys_key_id(start, SD_KK_DATA, todo[i], 0);
         SD_TRY(sd_txn_get(t, SD_DB_KEYS, start, sizeof(start), &v));
-        SD_TRY(get_rec(&v, &rec));
+        SD_TRY(sd_keys_rec_get(&v, &rec));
         created = rec->created_at;
         SD_TRY(sd_dkey_open(kr, todo[i], rec->kek_version, rec->wrapped.data, rec->wrapped.len,
                             &dk));
@@ -390,7 +361,7 @@ sd_keys_info(struct sd_txn *t, struct sd_keys_info *out)
 
         SD_ENSURE(k.n == 13, SD_E_STORE);
         ver = sd_get_u32be(k.p + 9);
-        SD_TRY(get_rec(&v, &rec));
+        SD_TRY(sd_keys_rec_get(&v, &rec));
         switch(k.p[0]) {
         case SD_KK_KEK:
             SD_ENSURE(ver >= 1 && ver <= SD_MAX_KEK_VERSIONS, SD_E_STORE);
@@ -441,7 +412,7 @@ sd_keys_dkey_erase(struct sd_txn *t, uint64_t id)
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(id != 0);
-    key_id(k, SD_KK_DATA, id, 0);
+    sd_keys_key_id(k, SD_KK_DATA, id, 0);
     SD_TRY(sd_txn_get(t, SD_DB_KEYS, k, sizeof(k), &v));
     n = v.n;
     zero = calloc(1, n ? n : 1);
@@ -488,7 +459,7 @@ sd_keys_remaster(struct sd_txn *t, const struct sd_keyring *kr,
             break; /* data keys are wrapped by KEKs, which stay the same; audit public keys
                     * hold no secret */
         SD_ENSURE(n < sizeof(todo) / sizeof(todo[0]), SD_E_LIMIT);
-        SD_TRY(get_rec(&v, &rec));
+        SD_TRY(sd_keys_rec_get(&v, &rec));
         todo[n].kind = k.p[0];
         todo[n].version = sd_get_u32be(k.p + 9);
         todo[n].created = rec->created_at;
@@ -542,7 +513,7 @@ sd_keys_ikey_rotate(struct sd_txn *t, struct sd_keyring *kr, enum sd_key_kind ki
     /* The audit key needs a signed hand-off: sd_audit_key_rotate. */
     SD_CHECK_ARG(kind == SD_KK_BIDX);
     SD_TRY(sd_cursor_open(t, SD_DB_KEYS, &c));
-    key_id(start, kind, 0, 0);
+    sd_keys_key_id(start, kind, 0, 0);
     k.p = start;
     k.n = sizeof(start);
     for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK && k.n == 13 &&
@@ -557,7 +528,7 @@ sd_keys_ikey_rotate(struct sd_txn *t, struct sd_keyring *kr, enum sd_key_kind ki
     SD_TRY(put_rec(t, kind, 0, old + 1, &w, NULL, 0));
     /* The old secret is no longer needed (re-indexing is done in this txn by the caller):
      * erase it like a shredded data key. */
-    key_id(oldk, kind, 0, old);
+    sd_keys_key_id(oldk, kind, 0, old);
     SD_TRY(erase_rec(t, oldk));
     *version = old + 1;
 out:
@@ -587,118 +558,6 @@ out:
     return err;
 }
 
-/* Version of the current (only) audit signing key record. */
-static sd_err
-audit_current(struct sd_txn *t, uint32_t *version)
-{
-    struct sd_cursor *c = NULL;
-    uint8_t start[13];
-    struct sd_val k, v;
-    uint32_t ver = 0;
-    sd_err err = SD_OK;
-    sd_err rc;
-
-    SD_TRY(sd_cursor_open(t, SD_DB_KEYS, &c));
-    key_id(start, SD_KK_AUDIT_SIGN, 0, 0);
-    k.p = start;
-    k.n = sizeof(start);
-    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v);
-        rc == SD_OK && k.n == 13 && k.p[0] == SD_KK_AUDIT_SIGN;
-        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v))
-        ver = sd_get_u32be(k.p + 9);
-    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
-    SD_ENSURE(ver >= 1 && ver <= SD_MAX_AUDIT_KEY_VERSIONS, SD_E_STORE);
-    *version = ver;
-out:
-    sd_cursor_close(c);
-    return err;
-}
-
-static sd_err
-audit_from_size(struct sd_txn *t, uint32_t version, uint64_t *size)
-{
-    char name[32];
-
-    snprintf(name, sizeof(name), "audit_key_from/%" PRIu32, version);
-    return sd_meta_get_u64(t, name, size);
-}
-
-/* Fill one chain element from a key record of `version`. */
-static sd_err
-chain_elem(struct sd_txn *t, struct sd_audit_key *e, struct sd_val *v, uint32_t version,
-           bool current)
-{
-    Sealdesk__V1__KeyRecord *rec = NULL;
-    sd_err err = SD_OK;
-
-    SD_TRY(get_rec(v, &rec));
-    SD_ENSURE(rec->public_key.len == SD_SIG_PK_BYTES, SD_E_STORE);
-    memset(e, 0, sizeof(*e));
-    e->version = version;
-    e->created_at = rec->created_at;
-    e->current = current;
-    memcpy(e->pk, rec->public_key.data, SD_SIG_PK_BYTES);
-    SD_TRY(audit_from_size(t, version, &e->from_size));
-out:
-    if(rec)
-        sealdesk__v1__key_record__free_unpacked(rec, NULL);
-    return err;
-}
-
-sd_err
-sd_keys_audit_chain(struct sd_txn *t, struct sd_audit_key *out, size_t max, size_t *n)
-{
-    struct sd_cursor *c = NULL;
-    uint8_t start[13];
-    struct sd_val k, v;
-    uint32_t cur;
-    size_t got = 0;
-    sd_err err = SD_OK;
-    sd_err rc;
-
-    SD_CHECK_ARG(t && out && n && max >= 1);
-    SD_TRY(sd_cursor_open(t, SD_DB_KEYS, &c));
-    key_id(start, SD_KK_AUDIT_PUB, 0, 0);
-    k.p = start;
-    k.n = sizeof(start);
-    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v);
-        rc == SD_OK && k.n == 13 && k.p[0] == SD_KK_AUDIT_PUB;
-        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
-        SD_ENSURE(got + 1 < max, SD_E_LIMIT); /* room for the current key after these */
-        SD_TRY(chain_elem(t, &out[got++], &v, sd_get_u32be(k.p + 9), false));
-    }
-    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
-    SD_TRY(audit_current(t, &cur));
-    key_id(start, SD_KK_AUDIT_SIGN, 0, cur);
-    SD_TRY(sd_txn_get(t, SD_DB_KEYS, start, sizeof(start), &v));
-    SD_TRY(chain_elem(t, &out[got++], &v, cur, true));
-    *n = got;
-out:
-    sd_cursor_close(c);
-    return err;
-}
-
-sd_err
-sd_keys_audit_pk_at(struct sd_txn *t, uint64_t size, uint8_t pk[SD_SIG_PK_BYTES])
-{
-    struct sd_audit_key *chain = NULL;
-    size_t n = 0, at = 0;
-    sd_err err = SD_OK;
-
-    SD_CHECK_ARG(t && pk);
-    chain = calloc(SD_MAX_AUDIT_KEY_VERSIONS, sizeof(*chain));
-    SD_ENSURE(chain, SD_E_NOMEM);
-    SD_TRY(sd_keys_audit_chain(t, chain, SD_MAX_AUDIT_KEY_VERSIONS, &n));
-    for(size_t i = 1; i < n; i++) {
-        if(chain[i].from_size <= size)
-            at = i;
-    }
-    memcpy(pk, chain[at].pk, SD_SIG_PK_BYTES);
-out:
-    free(chain);
-    return err;
-}
-
 sd_err
 sd_keys_audit_sync(struct sd_txn *t, const struct sd_keyring *kr)
 {
@@ -712,10 +571,10 @@ sd_keys_audit_sync(struct sd_txn *t, const struct sd_keyring *kr)
     SD_TRY(sd_keys_audit_pk(t, want));
     if(sd_sig_public_key(kr, have) == SD_OK && sodium_memcmp(want, have, sizeof(want)) == 0)
         goto out; /* the common case: one meta read per checkpoint */
-    SD_TRY(audit_current(t, &ver));
-    key_id(k, SD_KK_AUDIT_SIGN, 0, ver);
+    SD_TRY(sd_keys_audit_current(t, &ver));
+    sd_keys_key_id(k, SD_KK_AUDIT_SIGN, 0, ver);
     SD_TRY(sd_txn_get(t, SD_DB_KEYS, k, sizeof(k), &v));
-    SD_TRY(get_rec(&v, &rec));
+    SD_TRY(sd_keys_rec_get(&v, &rec));
     SD_ENSURE(rec->public_key.len == SD_SIG_PK_BYTES &&
                   sodium_memcmp(rec->public_key.data, want, SD_SIG_PK_BYTES) == 0,
               SD_E_STORE);
@@ -735,7 +594,7 @@ sd_keys_audit_next(struct sd_txn *t, const struct sd_keyring *kr, uint32_t *vers
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(t && kr && version && wrapped && pk);
-    SD_TRY(audit_current(t, &cur));
+    SD_TRY(sd_keys_audit_current(t, &cur));
     SD_ENSURE(cur < SD_MAX_AUDIT_KEY_VERSIONS, SD_E_LIMIT);
     SD_TRY(sd_keyring_sign_new(kr, cur + 1, wrapped, pk));
     *version = cur + 1;
@@ -757,11 +616,11 @@ sd_keys_audit_install(struct sd_txn *t, uint32_t version, const struct sd_buf *w
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(t && wrapped && wrapped->len && pk && from_size > 0);
-    SD_TRY(audit_current(t, &cur));
+    SD_TRY(sd_keys_audit_current(t, &cur));
     SD_ENSURE(version == cur + 1, SD_E_CONFLICT);
-    key_id(oldk, SD_KK_AUDIT_SIGN, 0, cur);
+    sd_keys_key_id(oldk, SD_KK_AUDIT_SIGN, 0, cur);
     SD_TRY(sd_txn_get(t, SD_DB_KEYS, oldk, sizeof(oldk), &v));
-    SD_TRY(get_rec(&v, &rec));
+    SD_TRY(sd_keys_rec_get(&v, &rec));
     SD_ENSURE(rec->public_key.len == SD_SIG_PK_BYTES, SD_E_STORE);
     memcpy(oldpk, rec->public_key.data, sizeof(oldpk));
     created = rec->created_at;

@@ -6,7 +6,9 @@
 
 #include <lmdb.h>
 
+#include "sealdesk.pb-c.h"
 #include "sealdesk/buf.h"
+#include "sealdesk/keystore.h"
 #include "sealdesk/store.h"
 
 #define SD_MAP_DEFAULT ((size_t)16 << 30)
@@ -27,6 +29,26 @@ struct sd_txn {
 struct sd_cursor {
     MDB_cursor *cur;
 };
+
+/* Key of a record in the `keys` table: kind | id (big-endian) | version (big-endian). */
+static inline void
+sd_keys_key_id(uint8_t k[13], enum sd_key_kind kind, uint64_t id, uint32_t version)
+{
+    k[0] = (uint8_t)kind;
+    sd_put_u64be(k + 1, id);
+    sd_put_u32be(k + 9, version);
+}
+
+/* Decode a key record; caller frees *out with sealdesk__v1__key_record__free_unpacked. */
+static inline sd_err
+sd_keys_rec_get(struct sd_val *v, Sealdesk__V1__KeyRecord **out)
+{
+    *out = sealdesk__v1__key_record__unpack(NULL, v->n, v->p);
+    return *out ? SD_OK : SD_E_STORE;
+}
+
+/* Version of the current (only) audit signing key record (audit_keys.c). */
+sd_err sd_keys_audit_current(struct sd_txn *t, uint32_t *version);
 
 /* Fault injection: true when the armed countdown reaches this call. */
 bool sd_store_should_fail(void);

@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "desk/kb_int.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/desk.h"
 #include "sealdesk/kb.h"
