@@ -58,8 +58,9 @@ main(int argc, char **argv)
     FILE *f;
     struct stat st;
 
-    if(argc < 2 || sd_crypto_init() != SD_OK || mkdir(argv[1], 0700) != 0) {
+    if(!v || argc < 2 || sd_crypto_init() != SD_OK || mkdir(argv[1], 0700) != 0) {
         fprintf(stderr, "usage: audit_bench NEW_DIR [ENTRIES]\n");
+        free(v);
         return 2;
     }
     memset(master, 7, sizeof(master));
