@@ -179,10 +179,12 @@ sd_err sd_remedy_reject(struct sd_desk *d, const struct sd_actor *a, uint64_t id
 
 /* Execute: only when approved now (quorum of approvals that still count, not expired). Stores
  * the idempotency key and writes the back-office instruction (remedies table 'I' | id, a copy
- * of the executed RemedyRecord) exactly once. SD_E_PRECONDITION with "remedy already executed"
- * for any second call whatever its key, "quorum not met", "remedy expired" (persisted as
- * above), "remedy was rejected"; SD_E_INVALID bad key. Freeze reviews close by approval and
- * are never executed. */
+ * of the executed RemedyRecord) exactly once. A replay with the key of the execution returns
+ * SD_OK and the executed remedy as it is (nothing written, no second instruction); another key
+ * after execution is SD_E_PRECONDITION "remedy already executed with another idempotency key".
+ * Other refusals (SD_E_PRECONDITION): "quorum not met", "remedy expired" (persisted as above),
+ * "remedy was rejected"; SD_E_INVALID bad key. Freeze reviews close by approval and are never
+ * executed. */
 sd_err sd_remedy_execute(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
                          const char *idempotency_key, struct sd_remedy *out, const char **why);
 

@@ -1161,6 +1161,7 @@ struct act {
     const char *audit_reason;
     bool instruction;    /* also write the back-office instruction */
     bool expired;        /* refused because it expired just now: persist that */
+    bool replay;         /* execute replayed with the original key: answer, write nothing */
 };
 
 typedef sd_err (*act_fn)(struct act *c, struct rrec *r, const char **reason);
@@ -1269,6 +1270,16 @@ do_execute(struct act *c, struct rrec *r, const char **reason)
     size_t counted, n_void;
     sd_err err = SD_OK;
 
+    if(r->state == SD_RS_EXECUTED && r->kind != SD_RK_FREEZE_REVIEW) {
+        /* Idempotent: the same key gets the original result; another key is a second
+         * execution and is refused. Keys are not secrets: a plain compare is fine. */
+        if(strcmp(r->idem, c->arg) == 0) {
+            c->replay = true;
+            goto out;
+        }
+        *reason = "remedy already executed with another idempotency key";
+        SD_ENSURE(0, SD_E_PRECONDITION);
+    }
     SD_TRY(check_open(c, r, reason));
     if(r->kind == SD_RK_FREEZE_REVIEW) {
         *reason = "a freeze review is closed by approval, not executed";
@@ -1333,6 +1344,12 @@ act_run(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *ar
         goto out;
     }
     SD_TRY(err);
+    if(c.replay) {
+        SD_TRY(make_view(d, c.t, c.pol, &r, NULL, c.now, &v));
+        if(out)
+            *out = v;
+        goto out; /* nothing written: the txn is aborted below */
+    }
     err = rrec_store(c.t, &r, c.instruction, digest);
     if(err == SD_E_CONFLICT && c.instruction) {
         /* An instruction without an executed record cannot happen; never write a second. */

@@ -87,9 +87,12 @@ r = sue.Approve(rp.RemedyIdRequest(id=big.id), timeout=20)
 check("second approval: approved", r.state == "approved" and len(r.approvals) == 2)
 r = rita.Execute(rp.ExecuteRemedyRequest(id=big.id, idempotency_key="k-1"), timeout=20)
 check("execute once", r.state == "executed" and r.idempotency_key == "k-1")
-c, msg = err(rita.Execute, rp.ExecuteRemedyRequest(id=big.id, idempotency_key="k-1"))
-check("double execute refused", c == grpc.StatusCode.FAILED_PRECONDITION and
-      "already executed" in msg)
+again = rita.Execute(rp.ExecuteRemedyRequest(id=big.id, idempotency_key="k-1"), timeout=20)
+check("replay with the same key returns the original result",
+      again.state == "executed" and again.executed_at == r.executed_at)
+c, msg = err(rita.Execute, rp.ExecuteRemedyRequest(id=big.id, idempotency_key="k-2"))
+check("another key after execution refused", c == grpc.StatusCode.FAILED_PRECONDITION and
+      "already executed with another idempotency key" in msg)
 if not failed:
     pass
 else:

@@ -350,7 +350,7 @@ test_remedy_expiry_refuses_approve_and_execute_and_shows_expired(void **state)
 }
 
 static void
-test_remedy_double_execute_refused_and_one_instruction(void **state)
+test_remedy_execute_replay_is_idempotent_and_one_instruction(void **state)
 {
     struct fixture *f = *state;
     uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10",
@@ -370,12 +370,19 @@ test_remedy_double_execute_refused_and_one_instruction(void **state)
     assert_string_equal(v.executed_by, "bob");
     assert_string_equal(v.idempotency_key, "idem-42");
 
-    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "idem-42", NULL, &why),
-                     SD_E_PRECONDITION);
-    assert_string_equal(why, "remedy already executed");
+    /* a replay with the same key answers with the original result and writes nothing */
+    sd_clock_set(T0 + 120);
+    memset(&v, 0, sizeof(v));
+    why = "unset";
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "idem-42", &v, &why), SD_OK);
+    assert_null(why);
+    assert_int_equal(v.state, SD_RS_EXECUTED);
+    assert_int_equal(v.executed_at, T0 + 60);
+    assert_string_equal(v.executed_by, "bob");
+    assert_string_equal(v.idempotency_key, "idem-42");
     assert_int_equal(sd_remedy_execute(f->d, &carol, id, "another-key", NULL, &why),
                      SD_E_PRECONDITION);
-    assert_string_equal(why, "remedy already executed");
+    assert_string_equal(why, "remedy already executed with another idempotency key");
     assert_int_equal(count_prefix(f->d, 'I'), 1);
     assert_int_equal(count_audit(f->d, "remedy.execute", NULL), 1);
 
@@ -919,7 +926,7 @@ main(void)
         T(test_remedy_one_approval_on_two_quorum_does_not_execute),
         T(test_remedy_quorum_follows_amount_thresholds_and_unknown_asset_fails_safe),
         T(test_remedy_expiry_refuses_approve_and_execute_and_shows_expired),
-        T(test_remedy_double_execute_refused_and_one_instruction),
+        T(test_remedy_execute_replay_is_idempotent_and_one_instruction),
         T(test_remedy_execute_rejects_bad_idempotency_key),
         T(test_remedy_reject_closes_it),
         T(test_remedy_disabled_approver_stops_counting),
