@@ -40,6 +40,8 @@ enum sd_remedy_kind {
     SD_RK_WITHDRAWAL_RELEASE,
     SD_RK_ACCOUNT_UNFREEZE,
     SD_RK_FREEZE_REVIEW, /* opened by sd_freeze only; approval closes it (state executed) */
+    SD_RK_THIRD_PARTY_PAYOUT, /* pays an account other than the ticket's customer: needs a
+                                 destination reason and a quorum above the "*" rules' */
     SD_RK_COUNT
 };
 
@@ -55,6 +57,9 @@ enum sd_remedy_state {
 /* Names ("compensation", "pending", ...): static, "unknown" when out of range. Parsers return
  * SD_E_INVALID for NULL or an unknown name. */
 const char *sd_remedy_kind_name(enum sd_remedy_kind k);
+/* true for the kinds that pay money (they carry an asset and amount and pay the ticket's
+ * customer); false for account_unfreeze, freeze_review and out-of-range values. */
+bool sd_remedy_kind_moves_funds(enum sd_remedy_kind k);
 sd_err sd_remedy_kind_parse(enum sd_remedy_kind *out, const char *s);
 const char *sd_remedy_state_name(enum sd_remedy_state s);
 sd_err sd_remedy_state_parse(enum sd_remedy_state *out, const char *s);
@@ -89,7 +94,9 @@ sd_err sd_remedy_policy_value(const struct sd_remedy_policy *p, const char *asse
                               const char *amount, uint64_t *usdt_micro, bool *priced);
 /* Approvals needed for kind k worth usdt_micro: the kind's own rules if one applies, else the
  * "*" rules; the rule with the highest threshold at or below the value. Unpriced (priced
- * false): the highest quorum of any rule for the kind or "*" (fail safe). */
+ * false): the highest quorum of any rule for the kind or "*" (fail safe). Kinds without an
+ * amount (account_unfreeze, freeze_review) have the policy's fixed quorum whatever the
+ * value ("fixed KIND COUNT"; without such a line the highest "*" count). */
 unsigned sd_remedy_policy_quorum(const struct sd_remedy_policy *p, enum sd_remedy_kind k,
                                  bool priced, uint64_t usdt_micro);
 
@@ -131,6 +138,12 @@ struct sd_remedy {
     char reject_reason[SD_MAX_REASON + 1];
     char idempotency_key[SD_REMEDY_MAX_IDEMPOTENCY + 1];
     uint64_t freeze_id; /* freeze reviews: the freeze reviewed */
+    bool dest_is_customer; /* the destination is the ticket's customer UID */
+    char destination_reason[SD_MAX_REASON + 1]; /* third_party_payout */
+    /* Only after sd_remedy_review (PII: wipe the struct with sodium_memzero when done): */
+    bool unmasked;
+    char to_uid[SD_MAX_UID + 1];       /* the destination, in the clear */
+    char customer_uid[SD_MAX_UID + 1]; /* the ticket's customer UID, in the clear ("" none) */
 };
 
 struct sd_remedy_list {
@@ -143,11 +156,18 @@ void sd_remedy_list_clear(struct sd_remedy_list *l);
 struct sd_remedy_new {
     uint64_t ticket_id;
     enum sd_remedy_kind kind;  /* any but SD_RK_FREEZE_REVIEW */
-    const char *asset;
-    const char *amount;        /* sd_remedy_amount_parse */
+    const char *asset;         /* fund-moving kinds: an asset with a rate in the policy
+                                  (else SD_E_INVALID); account_unfreeze: NULL or "" */
+    const char *amount;        /* sd_remedy_amount_parse; account_unfreeze: NULL or "" */
     const char *to_uid;        /* destination account UID: 1..SD_MAX_UID printable ASCII, no
-                                  spaces. PII: sealed under the ticket's customer data key */
+                                  spaces. PII: sealed under the ticket's customer data key.
+                                  Fund-moving kinds pay the ticket's customer: NULL/"" or that
+                                  very UID; third_party_payout: required (another account);
+                                  account_unfreeze: the frozen account, default the ticket's
+                                  customer */
     const char *justification; /* 1..SD_MAX_REASON bytes of valid text, no secrets */
+    const char *destination_reason; /* third_party_payout: required, like justification;
+                                       other kinds: NULL or "" */
 };
 
 /* Who counts as an approver: approvals are matched to people by name, case-insensitively and
@@ -157,9 +177,12 @@ struct sd_remedy_new {
  * system) counts as it was given, since such an actor already controls the data dir. */
 
 /* Request a remedy on ticket in->ticket_id. Quorum and expiry are fixed from the policy now.
- * SD_E_INVALID bad input; SD_E_NOTFOUND no such ticket; SD_E_DENIED an agent (without
- * supervisor or compliance) on a ticket assigned to someone else; SD_E_SHREDDED the ticket's
- * customer data key was erased. *out (may be NULL) gets the new remedy (state pending). */
+ * The destination of a fund-moving kind is the ticket's sealed customer UID: a different
+ * to_uid is SD_E_INVALID ("to_uid: ..."), a ticket without a customer UID SD_E_PRECONDITION.
+ * SD_E_INVALID bad input (the reason names the field); SD_E_NOTFOUND no such ticket;
+ * SD_E_DENIED an agent (without supervisor or compliance) on a ticket assigned to someone
+ * else; SD_E_SHREDDED the ticket's customer data key was erased. *out (may be NULL) gets the
+ * new remedy (state pending). */
 sd_err sd_remedy_request(struct sd_desk *d, const struct sd_actor *a,
                          const struct sd_remedy_new *in, struct sd_remedy *out,
                          const char **why);
@@ -187,6 +210,13 @@ sd_err sd_remedy_reject(struct sd_desk *d, const struct sd_actor *a, uint64_t id
  * executed. */
 sd_err sd_remedy_execute(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
                          const char *idempotency_key, struct sd_remedy *out, const char **why);
+
+/* The approver's view: like sd_remedy_get, plus the destination and the ticket's customer UID
+ * unmasked side by side (out->unmasked, out->to_uid, out->customer_uid; wipe them). Only for
+ * users who may approve the kind (SD_E_DENIED otherwise, the requester included); audited as
+ * "remedy.review" and charged to the actor's unmask limit (SD_E_LIMIT past it). */
+sd_err sd_remedy_review(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
+                        struct sd_remedy *out, const char **why);
 
 /* Read one remedy (read txn; nothing is written, expiry is shown but not persisted). */
 sd_err sd_remedy_get(struct sd_desk *d, const struct sd_actor *a, uint64_t id,

@@ -56,11 +56,19 @@ static const char *const kind_names[SD_RK_COUNT] = {
     [SD_RK_WITHDRAWAL_RELEASE] = "withdrawal_release",
     [SD_RK_ACCOUNT_UNFREEZE] = "account_unfreeze",
     [SD_RK_FREEZE_REVIEW] = "freeze_review",
+    [SD_RK_THIRD_PARTY_PAYOUT] = "third_party_payout",
 };
 static const char *const state_names[SD_RS_COUNT] = {
     [SD_RS_PENDING] = "pending",   [SD_RS_APPROVED] = "approved", [SD_RS_EXECUTED] = "executed",
     [SD_RS_REJECTED] = "rejected", [SD_RS_EXPIRED] = "expired",
 };
+
+bool
+sd_remedy_kind_moves_funds(enum sd_remedy_kind k)
+{
+    return k >= SD_RK_COMPENSATION && k < SD_RK_COUNT && k != SD_RK_ACCOUNT_UNFREEZE &&
+           k != SD_RK_FREEZE_REVIEW;
+}
 
 const char *
 sd_remedy_kind_name(enum sd_remedy_kind k)
@@ -210,6 +218,7 @@ struct sd_remedy_policy {
     uint64_t expiry;
     bool have_expiry;
     unsigned approvers[SD_RK_COUNT];
+    unsigned fixed[SD_RK_COUNT]; /* quorum of the kinds without an amount */
     size_t n_rules;
     struct qrule rules[POLICY_MAX_RULES];
     size_t n_rates;
@@ -284,6 +293,10 @@ policy_line(struct sd_remedy_policy *p, const struct pline *l, const char **why)
             *why = "bad quorum threshold (USDT, up to 12 digits and 6 decimals)";
             return SD_E_INVALID;
         }
+        if(kind && !sd_remedy_kind_moves_funds((enum sd_remedy_kind)kind)) {
+            *why = "quorum rules are for fund-moving kinds; use: fixed KIND COUNT";
+            return SD_E_INVALID;
+        }
         r.kind = kind;
         r.threshold = ip * 1000000u + fr;
         if(!parse_decimal(l->w[3], l->n[3], 1, 0, &ip, &fr) || ip < 1 ||
@@ -303,6 +316,24 @@ policy_line(struct sd_remedy_policy *p, const struct pline *l, const char **why)
             return SD_E_LIMIT;
         }
         p->rules[p->n_rules++] = r;
+        return SD_OK;
+    }
+    if(word_is(l->w[0], l->n[0], "fixed")) {
+        if(l->nw != 3 || !policy_kind(l->w[1], l->n[1], &kind) || kind == 0 ||
+           sd_remedy_kind_moves_funds((enum sd_remedy_kind)kind)) {
+            *why = "fixed needs: fixed KIND COUNT, KIND account_unfreeze or freeze_review";
+            return SD_E_INVALID;
+        }
+        if(!parse_decimal(l->w[2], l->n[2], 1, 0, &ip, &fr) || ip < 1 ||
+           ip > SD_REMEDY_MAX_QUORUM) {
+            *why = "quorum count must be 1 to 5";
+            return SD_E_INVALID;
+        }
+        if(p->fixed[kind]) {
+            *why = "fixed quorum for this kind given twice";
+            return SD_E_INVALID;
+        }
+        p->fixed[kind] = (unsigned)ip;
         return SD_OK;
     }
     if(word_is(l->w[0], l->n[0], "approver")) {
@@ -358,7 +389,7 @@ policy_line(struct sd_remedy_policy *p, const struct pline *l, const char **why)
         p->rates[p->n_rates++] = r;
         return SD_OK;
     }
-    *why = "unknown directive (expiry, quorum, approver, rate)";
+    *why = "unknown directive (expiry, quorum, fixed, approver, rate)";
     return SD_E_INVALID;
 }
 
@@ -455,6 +486,15 @@ sd_remedy_policy_parse(struct sd_remedy_policy **out, const char *text, size_t n
     }
     if(!p->have_expiry)
         p->expiry = EXPIRY_DEFAULT;
+    for(int k = SD_RK_COMPENSATION; k < SD_RK_COUNT; k++) {
+        /* A kind without an amount and without a fixed line: the highest "*" count. */
+        if(sd_remedy_kind_moves_funds((enum sd_remedy_kind)k) || p->fixed[k])
+            continue;
+        for(size_t i = 0; i < p->n_rules; i++) {
+            if(p->rules[i].kind == 0 && p->rules[i].count > p->fixed[k])
+                p->fixed[k] = p->rules[i].count;
+        }
+    }
     *out = p;
     p = NULL;
 out:
@@ -563,6 +603,8 @@ sd_remedy_policy_quorum(const struct sd_remedy_policy *p, enum sd_remedy_kind k,
     const struct qrule *best = NULL;
     unsigned most = 0;
 
+    if(!sd_remedy_kind_moves_funds(k))
+        return k >= SD_RK_COMPENSATION && k < SD_RK_COUNT ? p->fixed[k] : SD_REMEDY_MAX_QUORUM;
     for(size_t i = 0; i < p->n_rules; i++) {
         const struct qrule *r = &p->rules[i];
 
@@ -570,7 +612,7 @@ sd_remedy_policy_quorum(const struct sd_remedy_policy *p, enum sd_remedy_kind k,
             most = r->count > most ? r->count : most;
     }
     if(!priced)
-        return most;
+        return k == SD_RK_THIRD_PARTY_PAYOUT && most < SD_REMEDY_MAX_QUORUM ? most + 1 : most;
     /* Most specific first: the kind's own rules, then "*" (which always has a 0 rule). */
     for(int pass = 0; pass < 2 && !best; pass++) {
         int want = pass == 0 ? (int)k : 0;
@@ -582,6 +624,24 @@ sd_remedy_policy_quorum(const struct sd_remedy_policy *p, enum sd_remedy_kind k,
                (!best || r->threshold > best->threshold))
                 best = r;
         }
+    }
+    if(k == SD_RK_THIRD_PARTY_PAYOUT) {
+        /* Paying another account always takes more people than paying the customer would,
+         * whatever the policy file says: at least one above the "*" rule and at least 2. */
+        unsigned q = best ? best->count : SD_REMEDY_MAX_QUORUM;
+        const struct qrule *sb = NULL;
+
+        for(size_t i = 0; i < p->n_rules; i++) {
+            const struct qrule *r = &p->rules[i];
+
+            if(r->kind == 0 && r->threshold <= usdt && (!sb || r->threshold > sb->threshold))
+                sb = r;
+        }
+        if(sb && q <= sb->count)
+            q = sb->count + 1;
+        if(q < 2)
+            q = 2;
+        return q > SD_REMEDY_MAX_QUORUM ? SD_REMEDY_MAX_QUORUM : q;
     }
     return best ? best->count : SD_REMEDY_MAX_QUORUM;
 }
@@ -629,6 +689,8 @@ struct rrec {
     char reject_reason[SD_MAX_REASON + 1];
     char executed_by[SD_MAX_AGENT + 1];
     char idem[SD_REMEDY_MAX_IDEMPOTENCY + 1];
+    bool dest_is_customer;
+    char dest_reason[SD_MAX_REASON + 1];
 };
 
 static void
@@ -695,8 +757,10 @@ rrec_decode(struct rrec *r, const uint8_t *p, size_t n)
                   copy_in(r->rejected_by, sizeof(r->rejected_by), m->rejected_by) &&
                   copy_in(r->reject_reason, sizeof(r->reject_reason), m->reject_reason) &&
                   copy_in(r->executed_by, sizeof(r->executed_by), m->executed_by) &&
-                  copy_in(r->idem, sizeof(r->idem), m->idempotency_key),
+                  copy_in(r->idem, sizeof(r->idem), m->idempotency_key) &&
+                  copy_in(r->dest_reason, sizeof(r->dest_reason), m->destination_reason),
               SD_E_STORE);
+    r->dest_is_customer = m->dest_is_customer;
     for(size_t i = 0; i < m->n_approvals; i++) {
         SD_ENSURE(m->approvals[i], SD_E_STORE);
         SD_ENSURE(copy_in(r->approvals[i].user, sizeof(r->approvals[i].user),
@@ -749,6 +813,8 @@ rrec_encode(struct sd_buf *out, struct rrec *r)
     m.executed_by = r->executed_by;
     m.idempotency_key = r->idem;
     m.freeze_id = r->freeze_id;
+    m.dest_is_customer = r->dest_is_customer;
+    m.destination_reason = r->dest_reason;
     n = sealdesk__v1__remedy_record__get_packed_size(&m);
     SD_ENSURE(n <= REC_MAX, SD_E_LIMIT);
     sd_buf_reset(out);
@@ -942,6 +1008,8 @@ make_view(struct sd_desk *d, struct sd_txn *t, const struct sd_remedy_policy *po
     copy_out(v->reject_reason, sizeof(v->reject_reason), r->reject_reason);
     copy_out(v->idempotency_key, sizeof(v->idempotency_key), r->idem);
     v->freeze_id = r->freeze_id;
+    v->dest_is_customer = r->dest_is_customer;
+    copy_out(v->destination_reason, sizeof(v->destination_reason), r->dest_reason);
     SD_TRY(count_approvals(t, pol, r, v->approvals, &v->n_approvals, &v->n_void));
     v->state = effective_state(r, v->n_approvals, now);
     if(v->state == SD_RS_PENDING)
@@ -958,6 +1026,13 @@ set_why(const char **why, sd_err err, const char *reason)
 {
     if(why)
         *why = err == SD_OK ? NULL : reason ? reason : sd_err_str(err);
+}
+
+/* An optional string argument that was not given (NULL or ""). */
+static bool
+blank(const char *s)
+{
+    return !s || !s[0];
 }
 
 /* Destination / frozen account UID: 1..SD_MAX_UID printable ASCII without spaces. */
@@ -1072,6 +1147,78 @@ may_request_on(const struct sd_actor *a, const sd_trec *tr)
     return !tr->assignee || tr->assignee[0] == 0 || strcmp(tr->assignee, a->name) == 0;
 }
 
+/* The ticket's customer UID in the clear into out (NUL-terminated; empty when the ticket has
+ * none). The caller wipes it. */
+static sd_err
+ticket_customer_uid(struct sd_desk *d, struct sd_txn *t, const sd_trec *tr, struct sd_buf *out,
+                    const char **reason)
+{
+    struct sd_dkey *dk = NULL;
+    const uint8_t *p;
+    size_t n;
+    sd_err err = SD_OK;
+
+    sd_buf_reset(out);
+    sd_trec_field(tr, SD_F_CUSTOMER_UID, &p, &n);
+    if(n) {
+        err = sd_keys_dkey_open(t, d->kr, tr->data_key_id, &dk);
+        if(err == SD_E_SHREDDED)
+            *reason = "the customer's data was crypto-shredded";
+        SD_TRY(err);
+        SD_TRY(sd_field_open(out, dk, tr->id, SD_F_CUSTOMER_UID, p, n));
+    }
+    SD_TRY(sd_buf_terminate(out));
+out:
+    sd_dkey_free(dk);
+    return err;
+}
+
+static bool
+uid_equal(const char *a, const struct sd_buf *b)
+{
+    size_t n = strlen(a);
+
+    return n == b->len && memcmp(a, b->data, n) == 0;
+}
+
+/* Where a new remedy pays (or, for account_unfreeze, which account it unfreezes): fund-moving
+ * kinds pay the ticket's own customer and nobody else; third_party_payout pays the to_uid it
+ * names; account_unfreeze names an account, by default the ticket's customer. */
+static sd_err
+pick_destination(const struct sd_remedy_new *in, const struct sd_buf *cust, const char **dest,
+                 bool *is_customer, const char **reason)
+{
+    const char *c = cust->len ? (const char *)cust->data : NULL;
+
+    if(in->kind == SD_RK_THIRD_PARTY_PAYOUT) {
+        *dest = in->to_uid;
+        *is_customer = c && uid_equal(in->to_uid, cust);
+        return SD_OK;
+    }
+    if(!blank(in->to_uid)) {
+        if(in->kind == SD_RK_ACCOUNT_UNFREEZE) {
+            *dest = in->to_uid;
+            *is_customer = c && uid_equal(in->to_uid, cust);
+            return SD_OK;
+        }
+        if(!c || !uid_equal(in->to_uid, cust)) {
+            *reason = "to_uid: a fund-moving remedy pays the ticket's own customer; another "
+                      "account needs kind third_party_payout with a destination reason";
+            return SD_E_INVALID;
+        }
+    }
+    if(!c) {
+        *reason = in->kind == SD_RK_ACCOUNT_UNFREEZE
+                      ? "the ticket has no customer UID: name the frozen account in to_uid"
+                      : "the ticket has no customer UID: a fund-moving remedy pays the "
+                        "ticket's own customer";
+        return SD_E_PRECONDITION;
+    }
+    *dest = c;
+    *is_customer = true;
+    return SD_OK;
+}
+
 /* ---- request ---- */
 
 sd_err
@@ -1084,6 +1231,8 @@ sd_remedy_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_r
     struct sd_txn *t = NULL;
     sd_trec *tr = NULL;
     const char *reason = NULL;
+    const char *dest = NULL;
+    struct sd_buf cust = SD_BUF_INIT;
     uint8_t digest[32];
     uint64_t now = sd_clock_now();
     sd_err err = SD_OK;
@@ -1101,21 +1250,54 @@ sd_remedy_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_r
         reason = "unknown remedy kind";
         SD_ENSURE(0, SD_E_INVALID);
     }
-    if(!in->asset || !asset_norm(r.asset, in->asset, strnlen(in->asset, SD_REMEDY_MAX_ASSET + 1))) {
-        reason = "invalid asset: 1 to 16 letters or digits";
+    if(!sd_remedy_kind_moves_funds(in->kind)) {
+        /* Nothing is paid: no amount, and the quorum is the policy's fixed one. */
+        if(!blank(in->asset) || !blank(in->amount)) {
+            reason = "asset, amount: account_unfreeze takes no asset or amount";
+            SD_ENSURE(0, SD_E_INVALID);
+        }
+    } else {
+        if(blank(in->asset) ||
+           !asset_norm(r.asset, in->asset, strnlen(in->asset, SD_REMEDY_MAX_ASSET + 1))) {
+            reason = "asset: 1 to 16 letters or digits";
+            SD_ENSURE(0, SD_E_INVALID);
+        }
+        if(sd_remedy_amount_parse(in->amount, NULL, NULL) != SD_OK) {
+            reason = "amount: a decimal above 0 with at most 18 digits and 8 decimals";
+            SD_ENSURE(0, SD_E_INVALID);
+        }
+    }
+    if(!blank(in->to_uid) && !uid_ok(in->to_uid)) {
+        reason = "to_uid: 1 to 128 printable ASCII characters without spaces";
         SD_ENSURE(0, SD_E_INVALID);
     }
-    if(sd_remedy_amount_parse(in->amount, NULL, NULL) != SD_OK) {
-        reason = "invalid amount: a decimal above 0 with at most 18 digits and 8 decimals";
-        SD_ENSURE(0, SD_E_INVALID);
-    }
-    if(!uid_ok(in->to_uid)) {
-        reason = "invalid destination account UID";
+    if(in->kind == SD_RK_THIRD_PARTY_PAYOUT) {
+        if(blank(in->to_uid)) {
+            reason = "to_uid: third_party_payout needs the destination account UID";
+            SD_ENSURE(0, SD_E_INVALID);
+        }
+        if(check_text(in->destination_reason, false, &reason) != SD_OK) {
+            reason = "destination_reason: third_party_payout needs a stated reason (1 to 512 "
+                     "bytes of text, no secrets)";
+            SD_ENSURE(0, SD_E_INVALID);
+        }
+        copy_out(r.dest_reason, sizeof(r.dest_reason), in->destination_reason);
+    } else if(!blank(in->destination_reason)) {
+        reason = "destination_reason: only third_party_payout pays another account";
         SD_ENSURE(0, SD_E_INVALID);
     }
     SD_TRY(check_text(in->justification, true, &reason));
-    copy_out(r.amount, sizeof(r.amount), in->amount);
-    SD_TRY(sd_remedy_policy_value(pol, r.asset, r.amount, &r.usdt_micro, &r.priced));
+    if(sd_remedy_kind_moves_funds(in->kind)) {
+        copy_out(r.amount, sizeof(r.amount), in->amount);
+        SD_TRY(sd_remedy_policy_value(pol, r.asset, r.amount, &r.usdt_micro, &r.priced));
+        if(!r.priced) {
+            /* Priced at the top tier by accident is not safe enough: refuse instead. */
+            reason = "asset: unknown asset (no rate in remedy.policy)";
+            SD_ENSURE(0, SD_E_INVALID);
+        }
+    } else {
+        r.priced = true; /* worth 0: the fixed quorum applies */
+    }
     r.kind = (unsigned)in->kind;
     r.quorum = sd_remedy_policy_quorum(pol, in->kind, r.priced, r.usdt_micro);
     r.state = SD_RS_PENDING;
@@ -1131,11 +1313,13 @@ sd_remedy_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_r
         reason = "agents request remedies only on their own or unassigned tickets";
         SD_ENSURE(0, SD_E_DENIED);
     }
+    SD_TRY(ticket_customer_uid(d, t, tr, &cust, &reason));
+    SD_TRY(pick_destination(in, &cust, &dest, &r.dest_is_customer, &reason));
     SD_TRY(sd_meta_next(t, "next_remedy", &r.id));
-    SD_TRY(seal_uid(d, t, tr, r.id, in->to_uid, &r, &reason));
+    SD_TRY(seal_uid(d, t, tr, r.id, dest, &r, &reason));
     SD_TRY(rrec_store(t, &r, false, digest));
     SD_TRY(audit_remedy(d, t, a, "remedy.request", r.id, digest, NULL));
-    SD_TRY(make_view(d, t, pol, &r, in->to_uid, now, &v));
+    SD_TRY(make_view(d, t, pol, &r, dest, now, &v));
     err = sd_txn_commit(t);
     t = NULL;
     SD_TRY(err);
@@ -1143,6 +1327,7 @@ sd_remedy_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_r
         *out = v;
 out:
     sd_txn_abort(t);
+    sd_buf_wipe_free(&cust);
     sd_trec_free(tr);
     set_why(why, err, reason);
     return err;
@@ -1162,6 +1347,8 @@ struct act {
     bool instruction;    /* also write the back-office instruction */
     bool expired;        /* refused because it expired just now: persist that */
     bool replay;         /* execute replayed with the original key: answer, write nothing */
+    bool no_store;       /* the remedy is unchanged: audit only (review) */
+    bool unmask;         /* the answer carries the destination in the clear (review) */
 };
 
 typedef sd_err (*act_fn)(struct act *c, struct rrec *r, const char **reason);
@@ -1301,6 +1488,75 @@ out:
 }
 
 static sd_err
+do_review(struct act *c, struct rrec *r, const char **reason)
+{
+    struct sd_user u;
+    bool exists;
+    sd_err err = SD_OK;
+
+    SD_TRY(check_checker(c, r, true, reason));
+    SD_TRY(lookup_user(c->t, c->a->name, &u, &exists));
+    if(exists) {
+        err = sd_auth_unmask_charge(c->t, person(c->a->name), c->now);
+        if(err == SD_E_LIMIT)
+            *reason = "unmask limit reached (50 per hour)";
+        SD_TRY(err);
+    }
+    c->action = "remedy.review";
+    c->audit_reason = "destination and the ticket's customer UID shown unmasked";
+    c->no_store = true;
+    c->unmask = true;
+out:
+    return err;
+}
+
+/* Decrypt r's destination and its ticket's customer UID into v (the approver's view). */
+static sd_err
+fill_unmasked(struct sd_desk *d, struct sd_txn *t, const struct rrec *r, struct sd_remedy *v)
+{
+    struct sd_buf pt = SD_BUF_INIT, cust = SD_BUF_INIT;
+    struct sd_dkey *dk = NULL;
+    sd_trec *tr = NULL;
+    const char *ignored = NULL;
+    uint64_t dkid;
+    sd_err err = SD_OK;
+
+    if(r->uid_len) {
+        SD_TRY(sd_field_key_id(&dkid, r->uid, r->uid_len));
+        err = sd_keys_dkey_open(t, d->kr, dkid, &dk);
+        if(err == SD_E_SHREDDED) {
+            copy_out(v->to_uid, sizeof(v->to_uid), "[shredded]");
+            err = SD_OK;
+        } else {
+            SD_TRY(err);
+            SD_TRY(sd_field_open(&pt, dk, r->ticket_id, SD_F_REMEDY_UID_BASE + (uint32_t)r->id,
+                                 r->uid, r->uid_len));
+            SD_ENSURE(pt.len < sizeof(v->to_uid), SD_E_STORE);
+            memcpy(v->to_uid, pt.data, pt.len);
+            v->to_uid[pt.len] = 0;
+        }
+    }
+    SD_TRY(sd_trec_load(t, r->ticket_id, &tr));
+    err = ticket_customer_uid(d, t, tr, &cust, &ignored);
+    if(err == SD_E_SHREDDED) {
+        copy_out(v->customer_uid, sizeof(v->customer_uid), "[shredded]");
+        err = SD_OK;
+    } else {
+        SD_TRY(err);
+        SD_ENSURE(cust.len < sizeof(v->customer_uid), SD_E_STORE);
+        memcpy(v->customer_uid, cust.data, cust.len);
+        v->customer_uid[cust.len] = 0;
+    }
+    v->unmasked = true;
+out:
+    sd_buf_wipe_free(&pt);
+    sd_buf_wipe_free(&cust);
+    sd_dkey_free(dk);
+    sd_trec_free(tr);
+    return err;
+}
+
+static sd_err
 act_run(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *arg, act_fn fn,
         struct sd_remedy *out, const char **why)
 {
@@ -1350,21 +1606,27 @@ act_run(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *ar
             *out = v;
         goto out; /* nothing written: the txn is aborted below */
     }
-    err = rrec_store(c.t, &r, c.instruction, digest);
-    if(err == SD_E_CONFLICT && c.instruction) {
-        /* An instruction without an executed record cannot happen; never write a second. */
-        reason = "remedy already executed";
-        err = SD_E_PRECONDITION;
+    if(!c.no_store) {
+        err = rrec_store(c.t, &r, c.instruction, digest);
+        if(err == SD_E_CONFLICT && c.instruction) {
+            /* An instruction without an executed record cannot happen; never write a
+             * second. */
+            reason = "remedy already executed";
+            err = SD_E_PRECONDITION;
+        }
+        SD_TRY(err);
     }
-    SD_TRY(err);
-    SD_TRY(audit_remedy(d, c.t, a, c.action, id, digest, c.audit_reason));
+    SD_TRY(audit_remedy(d, c.t, a, c.action, id, c.no_store ? NULL : digest, c.audit_reason));
     SD_TRY(make_view(d, c.t, c.pol, &r, NULL, c.now, &v));
+    if(c.unmask)
+        SD_TRY(fill_unmasked(d, c.t, &r, &v));
     err = sd_txn_commit(c.t);
     c.t = NULL;
     SD_TRY(err);
     if(out)
         *out = v;
 out:
+    sodium_memzero(&v, sizeof(v));
     sd_txn_abort(c.t);
     set_why(why, err, reason);
     return err;
@@ -1405,6 +1667,13 @@ sd_remedy_execute(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
         return SD_E_INVALID;
     }
     return act_run(d, a, id, idempotency_key, do_execute, out, why);
+}
+
+sd_err
+sd_remedy_review(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
+                 struct sd_remedy *out, const char **why)
+{
+    return act_run(d, a, id, NULL, do_review, out, why);
 }
 
 /* ---- reads ---- */

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "dispatch_int.h"
 #include "remedies.pb-c.h"
 #include "rpc_convert.h"
@@ -52,6 +54,12 @@ remedy_to_pb(struct sd_arena *a, struct sd_remedy *r, Sealdesk__V1__Remedy *pb)
     pb->reject_reason = r->reject_reason;
     pb->idempotency_key = r->idempotency_key;
     pb->freeze_id = r->freeze_id;
+    pb->destination_is_customer = r->dest_is_customer;
+    pb->destination_reason = r->destination_reason;
+    if(r->unmasked) {
+        pb->to_uid_unmasked = r->to_uid;
+        pb->customer_uid = r->customer_uid;
+    }
     pb->approvals = sd_arena_alloc(a, (r->n_approvals + 1) * sizeof(*pb->approvals));
     if(!pb->created_at || !pb->expires_at || !pb->executed_at || !pb->approvals)
         return SD_E_NOMEM;
@@ -109,6 +117,7 @@ remedy_request(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     in.amount = q->amount;
     in.to_uid = q->to_uid;
     in.justification = q->justification;
+    in.destination_reason = q->destination_reason;
     err = sd_remedy_request(x->d, &x->actor, &in, &r, &why);
     reply_remedy(c, err, why, &r, "request");
 out:
@@ -152,6 +161,20 @@ remedy_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 
     err = sd_remedy_get(x->d, &x->actor, q->id, &r, &why);
     reply_remedy(c, err, why, &r, "get");
+    sealdesk__v1__remedy_id_request__free_unpacked(q, NULL);
+}
+
+static void
+remedy_review(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    SD_RPC_UNPACK(Sealdesk__V1__RemedyIdRequest, sealdesk__v1__remedy_id_request, q);
+    struct sd_remedy r;
+    const char *why = NULL;
+    sd_err err;
+
+    err = sd_remedy_review(x->d, &x->actor, q->id, &r, &why);
+    reply_remedy(c, err, why, &r, "review");
+    sodium_memzero(&r, sizeof(r));
     sealdesk__v1__remedy_id_request__free_unpacked(q, NULL);
 }
 
@@ -227,6 +250,7 @@ const struct sd_rpc_method sd_rpc_methods_remedy[] = {
     {"/sealdesk.v1.Remedies/List", remedy_list, SD_OP_REMEDY_READ, false},
     {"/sealdesk.v1.Remedies/Execute", remedy_execute, SD_OP_REMEDY_EXECUTE, false},
     {"/sealdesk.v1.Remedies/Freeze", remedy_freeze, SD_OP_FREEZE, false},
+    {"/sealdesk.v1.Remedies/Review", remedy_review, SD_OP_REMEDY_APPROVE, false},
 };
 const size_t sd_rpc_methods_remedy_n =
     sizeof(sd_rpc_methods_remedy) / sizeof(sd_rpc_methods_remedy[0]);

@@ -60,7 +60,7 @@ rita_t, rita = session("rita")
 _, sam = session("sam")
 _, sue = session("sue")
 
-t = rita_t.Create(pb.CreateTicketRequest(channel="chat", subject="fees",
+t = rita_t.Create(pb.CreateTicketRequest(channel="chat", subject="fees", customer_uid="UID778899",
                                          body="I was charged the withdrawal fee twice"), timeout=20)
 rita_t.ClaimNext(pb.ClaimNextRequest(agent="rita"), timeout=20)
 big = rita.Request(rp.RequestRemedyRequest(ticket_id=t.id, kind="compensation", asset="USDT",
@@ -69,11 +69,30 @@ big = rita.Request(rp.RequestRemedyRequest(ticket_id=t.id, kind="compensation", 
                    timeout=20)
 check("request: pending, 2 approvals needed", big.state == "pending" and big.approvals_needed == 2)
 check("destination UID masked", big.to_uid != "UID778899" and big.to_uid.startswith("UI"))
+check("destination is the ticket's customer", big.destination_is_customer)
+# issue 13 item 1: a payout to another account on this ticket is refused, naming the field
+c, msg = err(rita.Request, rp.RequestRemedyRequest(ticket_id=t.id, kind="fee_refund",
+                                                   asset="USDT", amount="3",
+                                                   to_uid="UIMALLORY02", justification="fee"))
+check("fee_refund to another account refused", c == grpc.StatusCode.INVALID_ARGUMENT and
+      msg.startswith("to_uid: a fund-moving remedy pays the ticket's own customer"))
+tp = rita.Request(rp.RequestRemedyRequest(ticket_id=t.id, kind="third_party_payout", asset="USDT",
+                                          amount="3", to_uid="UIMALLORY02", justification="fee",
+                                          destination_reason="customer's business account"),
+                  timeout=20)
+check("third_party_payout: higher quorum, not the customer",
+      tp.quorum == 2 and not tp.destination_is_customer and tp.to_uid == "UI***02")
+c, msg = err(rita.Review, rp.RemedyIdRequest(id=tp.id))
+check("an agent cannot review (unmask) a remedy", c == grpc.StatusCode.PERMISSION_DENIED)
+rv = sam.Review(rp.RemedyIdRequest(id=tp.id), timeout=20)
+check("approver sees destination and ticket customer unmasked side by side",
+      rv.to_uid_unmasked == "UIMALLORY02" and rv.customer_uid == "UID778899")
+g = sam.Get(rp.RemedyIdRequest(id=tp.id), timeout=20)
+check("get stays masked", g.to_uid_unmasked == "" and g.customer_uid == "")
 c, msg = err(rita.Approve, rp.RemedyIdRequest(id=big.id))
 check("an agent cannot approve", c == grpc.StatusCode.PERMISSION_DENIED)
 own = sam.Request(rp.RequestRemedyRequest(ticket_id=t.id, kind="fee_refund", asset="USDT",
-                                          amount="3", to_uid="UID778899",
-                                          justification="fee refund"), timeout=20)
+                                          amount="3", justification="fee refund"), timeout=20)
 c, msg = err(sam.Approve, rp.RemedyIdRequest(id=own.id))
 check("a supervisor cannot approve their own request", c == grpc.StatusCode.PERMISSION_DENIED
       and "requester cannot approve their own remedy" in msg)
@@ -99,7 +118,7 @@ else:
     print("# last refusal: %s %r" % (c, msg))
 
 small = rita.Request(rp.RequestRemedyRequest(ticket_id=t.id, kind="fee_refund", asset="USDT",
-                                             amount="12.5", to_uid="UID778899",
+                                             amount="12.5",
                                              justification="refund the second fee"), timeout=20)
 check("small remedy needs one approval", small.approvals_needed == 1)
 r = sue.Reject(rp.RejectRemedyRequest(id=small.id, reason="covered by the compensation"),

@@ -43,7 +43,8 @@ export SEALDESK_TOKEN
 SEALDESK_TOKEN=$(O login --name desk --password "$(echo "$desk" | jget '["password"]')" \
   --totp "$($PY "$(dirname "$0")/totp.py" "$(echo "$desk" | jget '["totp_uri"]')")")
 check "sealctl login prints a token" test "${#SEALDESK_TOKEN}" = 64
-out=$(O --json ticket create --channel web --subject "deposit" --body "my deposit is not credited")
+out=$(O --json ticket create --channel web --subject "deposit" --body "my deposit is not credited" \
+      --customer-uid UID42)
 id=$(echo "$out" | jget '["id"]')
 check "online create" test -n "$id"
 check "online create JSON has category" test "$(echo "$out" | jget '["category"]')" = deposit

@@ -274,7 +274,7 @@ static const struct {
     {"/sealdesk.v1.Remedies/Request", "AS"},     {"/sealdesk.v1.Remedies/Approve", "SCX"},
     {"/sealdesk.v1.Remedies/Reject", "SCX"},     {"/sealdesk.v1.Remedies/Get", "ASCXU"},
     {"/sealdesk.v1.Remedies/List", "ASCXU"},     {"/sealdesk.v1.Remedies/Execute", "AS"},
-    {"/sealdesk.v1.Remedies/Freeze", "SX"},      {"/grpc.health.v1.Health/Check", "P"},
+    {"/sealdesk.v1.Remedies/Freeze", "SX"},      {"/sealdesk.v1.Remedies/Review", "SCX"},      {"/grpc.health.v1.Health/Check", "P"},
     {"/sealdesk.v1.Keys/Status", "X"},           {"/sealdesk.v1.Keys/Shred", "X"},
     {"/sealdesk.v1.Keys/RotateAuditKey", "X"},
     {"/sealdesk.v1.Knowledge/Add", "S"},         {"/sealdesk.v1.Knowledge/Edit", "S"},

@@ -46,7 +46,8 @@ request_full(struct sd_desk *d, const struct sd_actor *a, uint64_t tid,
              enum sd_remedy_kind kind, const char *asset, const char *amount, const char *uid,
              struct sd_remedy *out, const char **why)
 {
-    struct sd_remedy_new in = {tid, kind, asset, amount, uid, "goodwill for a delayed deposit"};
+    struct sd_remedy_new in = {tid, kind, asset, amount, uid, "goodwill for a delayed deposit",
+                               NULL};
 
     return sd_remedy_request(d, a, &in, out, why);
 }
@@ -59,7 +60,7 @@ request(struct sd_desk *d, uint64_t tid, enum sd_remedy_kind kind, const char *a
     struct sd_remedy v;
     const char *why = "unset";
 
-    assert_int_equal(request_full(d, &bob, tid, kind, asset, amount, "UID77889900", &v, &why),
+    assert_int_equal(request_full(d, &bob, tid, kind, asset, amount, NULL, &v, &why),
                      SD_OK);
     assert_null(why);
     if(out)
@@ -178,6 +179,99 @@ test_remedy_request_is_pending_with_quorum_and_masked_uid(void **state)
     assert_string_equal(sd_remedy_state_name(v.state), "pending");
 }
 
+/* #13 item 1: a fee_refund to "UIMALLORY02" on a ticket of another customer was approved from
+ * a masked view and executed. */
+static void
+test_remedy_pays_the_ticket_customer_and_approvers_see_it_unmasked(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
+    struct sd_remedy_new in = {tid, SD_RK_FEE_REFUND, "USDT", "10", "UIMALLORY02",
+                               "refund the double fee", NULL};
+    struct sd_ticket_new tn;
+    struct sd_ticket t;
+    const char *why = NULL;
+    struct sd_remedy v;
+    uint64_t id, other;
+
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_E_INVALID);
+    assert_string_equal(why, "to_uid: a fund-moving remedy pays the ticket's own customer; "
+                             "another account needs kind third_party_payout with a "
+                             "destination reason");
+    in.kind = SD_RK_WITHDRAWAL_RELEASE;
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_E_INVALID);
+    assert_int_equal(count_prefix(f->d, 'R'), 0);
+
+    /* no to_uid, or the customer's own UID: pays the ticket's customer */
+    in.kind = SD_RK_FEE_REFUND;
+    in.to_uid = NULL;
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_OK);
+    assert_true(v.dest_is_customer);
+    assert_string_equal(v.to_uid_masked, "UI***00");
+    assert_false(v.unmasked);
+    id = v.id;
+    in.to_uid = "UID-100200300";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_OK);
+    assert_true(v.dest_is_customer);
+    in.destination_reason = "pay my friend";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_E_INVALID);
+    assert_string_equal(why, "destination_reason: only third_party_payout pays another account");
+
+    /* another account: its own kind, a stated reason, a higher quorum */
+    in.kind = SD_RK_THIRD_PARTY_PAYOUT;
+    in.to_uid = "UIMALLORY02";
+    in.destination_reason = NULL;
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_E_INVALID);
+    assert_string_equal(why, "destination_reason: third_party_payout needs a stated reason (1 "
+                             "to 512 bytes of text, no secrets)");
+    in.to_uid = NULL;
+    in.destination_reason = "customer's business account";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_E_INVALID);
+    assert_string_equal(why, "to_uid: third_party_payout needs the destination account UID");
+    in.to_uid = "UIMALLORY02";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_OK);
+    other = v.id;
+    assert_false(v.dest_is_customer);
+    assert_int_equal(v.quorum, 2); /* 10 USDT: "*" says 1 */
+    assert_string_equal(v.destination_reason, "customer's business account");
+    assert_string_equal(v.to_uid_masked, "UI***02");
+
+    /* approvers see the destination unmasked beside the ticket's customer, audited */
+    assert_int_equal(sd_remedy_review(f->d, &agent, other, &v, &why), SD_E_DENIED);
+    assert_int_equal(sd_remedy_review(f->d, &bob, other, &v, &why), SD_E_DENIED);
+    assert_int_equal(count_audit(f->d, "remedy.review", NULL), 0);
+    assert_int_equal(sd_remedy_review(f->d, &carol, other, &v, &why), SD_OK);
+    assert_true(v.unmasked);
+    assert_string_equal(v.to_uid, "UIMALLORY02");
+    assert_string_equal(v.customer_uid, "UID-100200300");
+    assert_false(v.dest_is_customer);
+    assert_int_equal(count_audit(f->d, "remedy.review", "r3"), 1);
+    assert_int_equal(sd_remedy_review(f->d, &carol, id, &v, &why), SD_OK);
+    assert_string_equal(v.to_uid, "UID-100200300");
+    assert_string_equal(v.customer_uid, "UID-100200300");
+    assert_true(v.dest_is_customer);
+    /* get stays masked */
+    assert_int_equal(sd_remedy_get(f->d, &carol, other, &v, NULL), SD_OK);
+    assert_false(v.unmasked);
+    assert_string_equal(v.to_uid, "");
+
+    /* a ticket without a customer UID has nobody to pay */
+    memset(&tn, 0, sizeof(tn));
+    tn.channel = SD_CH_WEB;
+    tn.field[SD_F_SUBJECT] = "fee";
+    tn.field[SD_F_BODY] = "charged twice";
+    tn.category = SD_CAT_DEPOSIT;
+    assert_int_equal(sd_ticket_create(f->d, &agent, &tn, &t), SD_OK);
+    in.ticket_id = t.id;
+    sd_ticket_clear(&t);
+    in.kind = SD_RK_COMPENSATION;
+    in.to_uid = NULL;
+    in.destination_reason = NULL;
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_E_PRECONDITION);
+    assert_string_equal(why, "the ticket has no customer UID: a fund-moving remedy pays the "
+                             "ticket's own customer");
+}
+
 static void
 test_remedy_rejects_self_approval(void **state)
 {
@@ -204,7 +298,7 @@ test_remedy_rejects_approver_without_role(void **state)
     struct fixture *f = *state;
     uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
     uint64_t id = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "10", NULL);
-    uint64_t unfreeze = request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, "USDT", "1", NULL);
+    uint64_t unfreeze = request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL);
     const struct sd_actor sys = {"operator", NULL, SD_ROLE_SYSTEM};
     const char *why = NULL;
     struct sd_remedy v;
@@ -217,6 +311,8 @@ test_remedy_rejects_approver_without_role(void **state)
     assert_int_equal(state_of(f->d, id), SD_RS_PENDING);
     assert_int_equal(sd_remedy_approve(f->d, &cora, unfreeze, &v, &why), SD_OK);
     assert_null(why);
+    assert_int_equal(v.state, SD_RS_PENDING); /* fixed quorum 2 */
+    assert_int_equal(sd_remedy_approve(f->d, &sam, unfreeze, &v, &why), SD_OK);
     assert_int_equal(v.state, SD_RS_APPROVED);
     /* the local operator may approve anything it did not request */
     assert_int_equal(sd_remedy_approve(f->d, &sys, id, &v, NULL), SD_OK);
@@ -273,7 +369,7 @@ test_remedy_one_approval_on_two_quorum_does_not_execute(void **state)
 }
 
 static void
-test_remedy_quorum_follows_amount_thresholds_and_unknown_asset_fails_safe(void **state)
+test_remedy_quorum_follows_amount_thresholds(void **state)
 {
     struct fixture *f = *state;
     uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
@@ -295,16 +391,45 @@ test_remedy_quorum_follows_amount_thresholds_and_unknown_asset_fails_safe(void *
     /* the kind's own rule: manual deposit credits always need two */
     request(f->d, tid, SD_RK_MANUAL_DEPOSIT_CREDIT, "USDT", "1", &v);
     assert_int_equal(v.quorum, 2);
-    /* no rate: the highest quorum, never the lowest */
-    request(f->d, tid, SD_RK_COMPENSATION, "NOPECOIN", "0.001", &v);
-    assert_false(v.priced);
-    assert_int_equal(v.amount_usdt_micro, 0);
-    assert_int_equal(v.quorum, 2);
-    assert_int_equal(v.approvals_needed, 2);
     /* 18 integer digits of BTC saturate instead of wrapping */
     request(f->d, tid, SD_RK_COMPENSATION, "BTC", "999999999999999999.99999999", &v);
     assert_int_equal(v.amount_usdt_micro, UINT64_MAX);
     assert_int_equal(v.quorum, 2);
+}
+
+/* #13 item 4: an unknown asset was priced at the top tier by accident; account_unfreeze took
+ * an amount and a tiny one gave quorum 1. */
+static void
+test_remedy_unknown_asset_refused_and_unfreeze_has_fixed_quorum(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
+    size_t before = count_prefix(f->d, 'R');
+    const char *why = NULL;
+    struct sd_remedy v;
+
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "NOPECOIN", "0.001",
+                                  NULL, &v, &why),
+                     SD_E_INVALID);
+    assert_string_equal(why, "asset: unknown asset (no rate in remedy.policy)");
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, "USDT", "0.00000001",
+                                  NULL, &v, &why),
+                     SD_E_INVALID);
+    assert_string_equal(why, "asset, amount: account_unfreeze takes no asset or amount");
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, "1", NULL,
+                                  &v, &why),
+                     SD_E_INVALID);
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, NULL, "1", NULL, &v,
+                                  &why),
+                     SD_E_INVALID);
+    assert_string_equal(why, "asset: 1 to 16 letters or digits");
+    assert_int_equal(count_prefix(f->d, 'R'), before);
+
+    request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, "", &v);
+    assert_int_equal(v.quorum, 2); /* "fixed account_unfreeze 2" in the default policy */
+    assert_string_equal(v.asset, "");
+    assert_string_equal(v.amount, "");
+    assert_int_equal(v.amount_usdt_micro, 0);
 }
 
 static void
@@ -575,20 +700,20 @@ test_remedy_request_rejects_bad_input(void **state)
     };
     static const char *const good[] = {"123456789012345678.12345678", "0.00000001", "0.5",
                                        "7"};
-    struct sd_remedy_new in = {tid, SD_RK_COMPENSATION, "USDT", "1", "UID1", "because"};
+    struct sd_remedy_new in = {tid, SD_RK_COMPENSATION, "USDT", "1", NULL, "because", NULL};
     char big[SD_MAX_REASON + 2];
     const char *why = NULL;
 
     for(size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         why = NULL;
         assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "USDT", bad[i],
-                                      "UID1", NULL, &why),
+                                      NULL, NULL, &why),
                          SD_E_INVALID);
-        assert_string_equal(why, "invalid amount: a decimal above 0 with at most 18 digits "
+        assert_string_equal(why, "amount: a decimal above 0 with at most 18 digits "
                                  "and 8 decimals");
         assert_int_equal(sd_remedy_amount_parse(bad[i], NULL, NULL), SD_E_INVALID);
     }
-    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "USDT", NULL, "UID1",
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "USDT", NULL, NULL,
                                   NULL, &why),
                      SD_E_INVALID);
     for(size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
@@ -597,16 +722,14 @@ test_remedy_request_rejects_bad_input(void **state)
 
     in.asset = "US DT";
     assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
-    assert_string_equal(why, "invalid asset: 1 to 16 letters or digits");
+    assert_string_equal(why, "asset: 1 to 16 letters or digits");
     in.asset = "ABCDEFGHIJKLMNOPQ";
     assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
     in.asset = "USDT";
     in.to_uid = "UID 1";
     assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
-    assert_string_equal(why, "invalid destination account UID");
-    in.to_uid = "";
-    assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
-    in.to_uid = "UID1";
+    assert_string_equal(why, "to_uid: 1 to 128 printable ASCII characters without spaces");
+    in.to_uid = NULL;
     in.justification = "";
     assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
     assert_string_equal(why, "a justification is required");
@@ -648,16 +771,16 @@ test_remedy_agent_requests_only_on_own_or_unassigned_tickets(void **state)
     struct sd_ticket t;
     struct sd_remedy v;
 
-    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", "UID1",
+    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL,
                                   &v, &why),
                      SD_OK); /* unassigned */
     assert_int_equal(sd_ticket_assign(f->d, &bob, tid, "zed", &t), SD_OK);
-    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", "UID1",
+    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL,
                                   &v, &why),
                      SD_E_DENIED);
     assert_string_equal(why, "agents request remedies only on their own or unassigned tickets");
     assert_int_equal(sd_ticket_assign(f->d, &bob, tid, "alice", &t), SD_OK);
-    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", "UID1",
+    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL,
                                   &v, &why),
                      SD_OK);
     assert_int_equal(count_prefix(f->d, 'R'), 2);
@@ -730,13 +853,15 @@ test_remedy_to_uid_never_stored_in_plaintext(void **state)
     struct fixture *f = *state;
     uint64_t tid = ticket(f->d, SD_CAT_SECURITY);
     struct sd_remedy v;
+    struct sd_remedy_new in = {tid, SD_RK_THIRD_PARTY_PAYOUT, "ETH", "1.5",
+                               "DEST-ZQXW-7741-PLAIN", "goodwill for a delayed deposit",
+                               "customer asked to pay their business account"};
 
-    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_WITHDRAWAL_RELEASE, "ETH", "1.5",
-                                  "DEST-ZQXW-7741-PLAIN", &v, NULL),
-                     SD_OK);
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, NULL), SD_OK);
     assert_string_equal(v.to_uid_masked, "DE***IN");
-    assert_int_equal(v.quorum, 2); /* 4500 USDT */
-    assert_int_equal(sd_remedy_approve(f->d, &sam, v.id, NULL, NULL), SD_OK);
+    assert_int_equal(v.quorum, 3); /* 4500 USDT, another account: one above "*" */
+    assert_int_equal(sd_remedy_approve(f->d, &cora, v.id, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &dave, v.id, NULL, NULL), SD_OK);
     assert_int_equal(sd_remedy_approve(f->d, &carol, v.id, NULL, NULL), SD_OK);
     assert_int_equal(sd_remedy_execute(f->d, &bob, v.id, "x", NULL, NULL), SD_OK);
     assert_int_equal(sd_freeze(f->d, &sam, "FROZEN-QQPL-9903-PLAIN", tid, "takeover", &v, NULL),
@@ -777,7 +902,9 @@ test_remedy_policy_parse_and_errors(void **state)
         "approver withdrawal_release supervisor\n"
         "approver account_unfreeze security_admin\n"
         "approver freeze_review security_admin\n"
+        "approver third_party_payout supervisor\n"
         "rate usdt 1\n"
+        "fixed account_unfreeze 3\n"
         "rate SHIB 0.00001\n";
     struct {
         const char *text;
@@ -802,6 +929,11 @@ test_remedy_policy_parse_and_errors(void **state)
         {"expiry 10\n", 1, SD_E_INVALID},
         {"expiry 3600\nexpiry 3600\n", 2, SD_E_INVALID},
         {"quorum * 0 1\nrate BTC 6\xc3\xa9\n", 2, SD_E_INVALID},
+        {"quorum * 0 1\nquorum account_unfreeze 0 1\n", 2, SD_E_INVALID},
+        {"quorum * 0 1\nfixed compensation 1\n", 2, SD_E_INVALID},
+        {"quorum * 0 1\nfixed account_unfreeze 6\n", 2, SD_E_INVALID},
+        {"quorum * 0 1\nfixed account_unfreeze 2\nfixed account_unfreeze 3\n", 3,
+         SD_E_INVALID},
     };
     char longline[400];
 
@@ -820,6 +952,10 @@ test_remedy_policy_parse_and_errors(void **state)
     /* unpriced: highest rule for the kind or "*" */
     assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_COMPENSATION, false, 0), 3);
     assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_FEE_REFUND, false, 0), 2);
+    /* kinds without an amount: the fixed line, else the highest "*" count; never the value */
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_ACCOUNT_UNFREEZE, true, 1), 3);
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_ACCOUNT_UNFREEZE, true, UINT64_MAX), 3);
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_FREEZE_REVIEW, true, 0), 2);
     assert_int_equal(sd_remedy_policy_value(p, "shib", "1000000", &usdt, &priced), SD_OK);
     assert_true(priced);
     assert_int_equal(usdt, 10000000); /* 10 USDT */
@@ -881,7 +1017,8 @@ test_remedy_policy_load_prefers_data_dir_file(void **state)
     assert_non_null(fp);
     fputs("approver compensation supervisor\napprover fee_refund supervisor\n"
           "approver manual_deposit_credit supervisor\napprover withdrawal_release supervisor\n"
-          "approver account_unfreeze supervisor\napprover freeze_review supervisor\n", fp);
+          "approver account_unfreeze supervisor\napprover freeze_review supervisor\n"
+          "approver third_party_payout supervisor\n", fp);
     fclose(fp);
     assert_int_equal(sd_remedy_policy_load(&p, f->dir, &line, &why), SD_OK);
     assert_int_equal(sd_remedy_policy_expiry(p), 600);
@@ -920,11 +1057,13 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_remedy_request_is_pending_with_quorum_and_masked_uid),
+        T(test_remedy_pays_the_ticket_customer_and_approvers_see_it_unmasked),
         T(test_remedy_rejects_self_approval),
         T(test_remedy_rejects_approver_without_role),
         T(test_remedy_approving_twice_is_a_conflict),
         T(test_remedy_one_approval_on_two_quorum_does_not_execute),
-        T(test_remedy_quorum_follows_amount_thresholds_and_unknown_asset_fails_safe),
+        T(test_remedy_quorum_follows_amount_thresholds),
+        T(test_remedy_unknown_asset_refused_and_unfreeze_has_fixed_quorum),
         T(test_remedy_expiry_refuses_approve_and_execute_and_shows_expired),
         T(test_remedy_execute_replay_is_idempotent_and_one_instruction),
         T(test_remedy_execute_rejects_bad_idempotency_key),
