@@ -113,6 +113,7 @@ enum sd_op {
     SD_OP_SESSION, /* logout, whoami: any authenticated user */
     SD_OP_KB_READ, SD_OP_KB_EDIT, SD_OP_ROUTING, SD_OP_INCIDENT, SD_OP_INCIDENT_LINK,
     SD_OP_KEY_AUDIT_ROTATE, /* Keys/RotateAuditKey: security_admin */
+    SD_OP_CUSTOMER_READ,    /* Remedies/GetCustomer: freeze status of an account */
     SD_OP_COUNT
 };
 const char *sd_op_name(enum sd_op op);

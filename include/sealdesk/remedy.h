@@ -227,7 +227,9 @@ sd_err sd_remedy_list(struct sd_desk *d, const struct sd_actor *a, int state,
                       struct sd_remedy_list *out, const char **why);
 
 /* Emergency freeze of customer account `customer_uid` from security ticket `ticket_id`: one
- * person, immediate. Allowed for security_admin, supervisor or system (else SD_E_DENIED); the
+ * person, immediate. Until an approved account_unfreeze for the account is executed, every
+ * fund-moving remedy whose destination or ticket customer is that account is refused at
+ * request, approval and execution (SD_E_PRECONDITION "... frozen by an emergency freeze ..."). Allowed for security_admin, supervisor or system (else SD_E_DENIED); the
  * ticket must exist (SD_E_NOTFOUND) and be category security (SD_E_PRECONDITION); reason
  * 1..SD_MAX_REASON, no secrets. Writes the freeze record (remedies table 'F' | id: the UID's
  * blind index and sealed form, ticket, who, reason, time) and opens a freeze_review remedy,
@@ -236,5 +238,21 @@ sd_err sd_remedy_list(struct sd_desk *d, const struct sd_actor *a, int state,
 sd_err sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid,
                  uint64_t ticket_id, const char *reason, struct sd_remedy *out_review,
                  const char **why);
+
+/* Freeze status of a customer account, for `customer get`. No plaintext PII. */
+struct sd_customer_status {
+    char uid_masked[SD_REMEDY_MASKED_UID];
+    bool frozen;                 /* an emergency freeze no approved unfreeze has lifted */
+    uint64_t freeze_id, frozen_at, ticket_id, review_id;
+    enum sd_remedy_state review_state; /* of the freeze review (executed: closed) */
+    char frozen_by[SD_MAX_AGENT + 1];
+    char reason[SD_MAX_REASON + 1];
+};
+
+/* The freeze status of account `uid` (looked up by its blind index). Supervisor, compliance,
+ * security_admin or system (SD_E_DENIED otherwise); SD_E_INVALID bad UID. Audited as
+ * "customer.read" (target "customer:<blind index hex>"). */
+sd_err sd_customer_get(struct sd_desk *d, const struct sd_actor *a, const char *uid,
+                       struct sd_customer_status *out, const char **why);
 
 #endif

@@ -41,7 +41,8 @@ extern const size_t sd_default_remedy_policy_len;
 #define REC_MAX ((size_t)64 * 1024)
 #define UID_SEALED_MAX (SD_MAX_UID + SD_FIELD_OVERHEAD)
 
-enum { PFX_FREEZE = 'F', PFX_INSTRUCTION = 'I', PFX_REMEDY = 'R' };
+/* 'C' | blind index (17 bytes) -> u64 id of the freeze in force on that customer account. */
+enum { PFX_CUSTOMER = 'C', PFX_FREEZE = 'F', PFX_INSTRUCTION = 'I', PFX_REMEDY = 'R' };
 
 __extension__ typedef unsigned __int128 u128;
 
@@ -1219,6 +1220,105 @@ pick_destination(const struct sd_remedy_new *in, const struct sd_buf *cust, cons
     return SD_OK;
 }
 
+/* ---- freezes in force ---- */
+
+static const char frozen_reason[] =
+    "the customer's account is frozen by an emergency freeze: fund-moving remedies are refused "
+    "until an approved account_unfreeze is executed (sealctl customer get --uid shows it)";
+
+static void
+ckey(uint8_t k[1 + SD_BIDX_BYTES], const uint8_t bidx[SD_BIDX_BYTES])
+{
+    k[0] = PFX_CUSTOMER;
+    memcpy(k + 1, bidx, SD_BIDX_BYTES);
+}
+
+/* The freeze in force on the account with this blind index; 0 when none. */
+static sd_err
+active_freeze(struct sd_txn *t, const uint8_t bidx[SD_BIDX_BYTES], uint64_t *freeze_id)
+{
+    uint8_t k[1 + SD_BIDX_BYTES];
+    struct sd_val v;
+    sd_err err;
+
+    *freeze_id = 0;
+    ckey(k, bidx);
+    err = sd_txn_get(t, SD_DB_REMEDIES, k, sizeof(k), &v);
+    if(err == SD_E_NOTFOUND)
+        return SD_OK;
+    if(err != SD_OK)
+        return err;
+    if(v.n != 8)
+        return SD_E_STORE;
+    *freeze_id = sd_get_u64be(v.p);
+    return SD_OK;
+}
+
+static sd_err
+uid_freeze(struct sd_desk *d, struct sd_txn *t, const char *uid, size_t n, uint64_t *freeze_id,
+           uint8_t bidx[SD_BIDX_BYTES])
+{
+    sd_err err = sd_bidx(d->kr, SD_BIDX_UID, uid, n, bidx);
+
+    if(err == SD_OK)
+        err = active_freeze(t, bidx, freeze_id);
+    return err;
+}
+
+/* r's destination in the clear (NUL-terminated), wiped by the caller. */
+static sd_err
+rrec_plain_uid(struct sd_desk *d, struct sd_txn *t, const struct rrec *r, struct sd_buf *out)
+{
+    struct sd_dkey *dk = NULL;
+    uint64_t dkid;
+    sd_err err = SD_OK;
+
+    sd_buf_reset(out);
+    if(r->uid_len) {
+        SD_TRY(sd_field_key_id(&dkid, r->uid, r->uid_len));
+        SD_TRY(sd_keys_dkey_open(t, d->kr, dkid, &dk));
+        SD_TRY(sd_field_open(out, dk, r->ticket_id, SD_F_REMEDY_UID_BASE + (uint32_t)r->id,
+                             r->uid, r->uid_len));
+    }
+    SD_TRY(sd_buf_terminate(out));
+out:
+    sd_dkey_free(dk);
+    return err;
+}
+
+/* A fund-moving remedy whose destination or ticket customer is frozen may not go on. */
+static sd_err
+check_not_frozen(struct sd_desk *d, struct sd_txn *t, const struct rrec *r, const char **reason)
+{
+    struct sd_buf dest = SD_BUF_INIT, cust = SD_BUF_INIT;
+    uint8_t bidx[SD_BIDX_BYTES];
+    sd_trec *tr = NULL;
+    uint64_t fid = 0;
+    sd_err err = SD_OK;
+
+    if(!sd_remedy_kind_moves_funds((enum sd_remedy_kind)r->kind))
+        return SD_OK;
+    SD_TRY(rrec_plain_uid(d, t, r, &dest));
+    if(dest.len)
+        SD_TRY(uid_freeze(d, t, (const char *)dest.data, dest.len, &fid, bidx));
+    if(!fid) {
+        SD_TRY(load_ticket(t, r->ticket_id, &tr, reason));
+        SD_TRY(ticket_customer_uid(d, t, tr, &cust, reason));
+        if(cust.len)
+            SD_TRY(uid_freeze(d, t, (const char *)cust.data, cust.len, &fid, bidx));
+    }
+    if(fid) {
+        *reason = frozen_reason;
+        SD_ENSURE(0, SD_E_PRECONDITION);
+    }
+out:
+    sodium_memzero(bidx, sizeof(bidx));
+    sd_buf_wipe_free(&dest);
+    sd_buf_wipe_free(&cust);
+    sd_trec_free(tr);
+    return err;
+}
+
 /* ---- request ---- */
 
 sd_err
@@ -1233,7 +1333,8 @@ sd_remedy_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_r
     const char *reason = NULL;
     const char *dest = NULL;
     struct sd_buf cust = SD_BUF_INIT;
-    uint8_t digest[32];
+    uint8_t digest[32], bidx[SD_BIDX_BYTES];
+    uint64_t fid = 0;
     uint64_t now = sd_clock_now();
     sd_err err = SD_OK;
 
@@ -1315,6 +1416,17 @@ sd_remedy_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_r
     }
     SD_TRY(ticket_customer_uid(d, t, tr, &cust, &reason));
     SD_TRY(pick_destination(in, &cust, &dest, &r.dest_is_customer, &reason));
+    SD_TRY(uid_freeze(d, t, dest, strlen(dest), &fid, bidx));
+    if(!fid && cust.len && sd_remedy_kind_moves_funds(in->kind))
+        SD_TRY(uid_freeze(d, t, (const char *)cust.data, cust.len, &fid, bidx));
+    if(in->kind == SD_RK_ACCOUNT_UNFREEZE && !fid) {
+        reason = "the account is not frozen: nothing to unfreeze";
+        SD_ENSURE(0, SD_E_PRECONDITION);
+    }
+    if(fid && sd_remedy_kind_moves_funds(in->kind)) {
+        reason = frozen_reason;
+        SD_ENSURE(0, SD_E_PRECONDITION);
+    }
     SD_TRY(sd_meta_next(t, "next_remedy", &r.id));
     SD_TRY(seal_uid(d, t, tr, r.id, dest, &r, &reason));
     SD_TRY(rrec_store(t, &r, false, digest));
@@ -1348,6 +1460,7 @@ struct act {
     bool expired;        /* refused because it expired just now: persist that */
     bool replay;         /* execute replayed with the original key: answer, write nothing */
     bool no_store;       /* the remedy is unchanged: audit only (review) */
+    uint64_t freeze_ticket, freeze_id; /* an unfreeze executed: the freeze it lifted */
     bool unmask;         /* the answer carries the destination in the clear (review) */
 };
 
@@ -1408,6 +1521,7 @@ do_approve(struct act *c, struct rrec *r, const char **reason)
 
     SD_TRY(check_checker(c, r, true, reason));
     SD_TRY(check_open(c, r, reason));
+    SD_TRY(check_not_frozen(c->d, c->t, r, reason));
     for(size_t i = 0; i < r->n_approvals; i++) {
         if(same_person(c->a->name, r->approvals[i].user)) {
             *reason = "already approved by this approver";
@@ -1451,6 +1565,52 @@ out:
     return err;
 }
 
+static sd_err freeze_load(struct sd_txn *t, uint64_t id, Sealdesk__V1__FreezeRecord **out);
+static sd_err freeze_put(struct sd_txn *t, const Sealdesk__V1__FreezeRecord *m,
+                         uint8_t digest[32]);
+
+/* An approved account_unfreeze is executed: the freeze in force on its account ends. */
+static sd_err
+lift_freeze(struct act *c, const struct rrec *r, const char **reason)
+{
+    Sealdesk__V1__FreezeRecord *m = NULL;
+    struct sd_buf uid = SD_BUF_INIT;
+    uint8_t bidx[SD_BIDX_BYTES], k[1 + SD_BIDX_BYTES], digest[32];
+    char target[16 + 2 * SD_BIDX_BYTES + 1];
+    uint64_t fid = 0;
+    sd_err err = SD_OK;
+
+    SD_TRY(rrec_plain_uid(c->d, c->t, r, &uid));
+    SD_TRY(uid_freeze(c->d, c->t, (const char *)uid.data, uid.len, &fid, bidx));
+    if(!fid) {
+        *reason = "the account is not frozen any more: nothing to unfreeze";
+        SD_ENSURE(0, SD_E_PRECONDITION);
+    }
+    ckey(k, bidx);
+    SD_TRY(sd_txn_del(c->t, SD_DB_REMEDIES, k, sizeof(k), NULL, 0));
+    SD_TRY(freeze_load(c->t, fid, &m));
+    m->lifted_at = c->now;
+    m->lifted_by = (char *)c->a->name;
+    m->unfreeze_remedy_id = r->id;
+    SD_TRY(freeze_put(c->t, m, digest));
+    m->lifted_by = NULL; /* borrowed: not freed by free_unpacked */
+    memcpy(target, "customer:", 9);
+    sd_hex_encode(target + 9, bidx, SD_BIDX_BYTES);
+    SD_TRY(audit_target(c->d, c->t, c->a, "account.unfreeze", target, digest, NULL));
+    c->freeze_ticket = m->ticket_id;
+    c->freeze_id = fid;
+out:
+    if(m) {
+        if(m->lifted_by == c->a->name)
+            m->lifted_by = NULL;
+        sealdesk__v1__freeze_record__free_unpacked(m, NULL);
+    }
+    sodium_memzero(bidx, sizeof(bidx));
+    sodium_memzero(k, sizeof(k));
+    sd_buf_wipe_free(&uid);
+    return err;
+}
+
 static sd_err
 do_execute(struct act *c, struct rrec *r, const char **reason)
 {
@@ -1477,6 +1637,9 @@ do_execute(struct act *c, struct rrec *r, const char **reason)
         *reason = "quorum not met";
         SD_ENSURE(0, SD_E_PRECONDITION);
     }
+    SD_TRY(check_not_frozen(c->d, c->t, r, reason));
+    if(r->kind == SD_RK_ACCOUNT_UNFREEZE)
+        SD_TRY(lift_freeze(c, r, reason));
     r->state = SD_RS_EXECUTED;
     r->executed_at = c->now;
     copy_out(r->executed_by, sizeof(r->executed_by), c->a->name);
@@ -1807,6 +1970,100 @@ out:
     return err;
 }
 
+static sd_err
+freeze_load(struct sd_txn *t, uint64_t id, Sealdesk__V1__FreezeRecord **out)
+{
+    uint8_t k[9];
+    struct sd_val v;
+    sd_err err;
+
+    rkey(k, PFX_FREEZE, id);
+    err = sd_txn_get(t, SD_DB_REMEDIES, k, sizeof(k), &v);
+    if(err != SD_OK)
+        return err == SD_E_NOTFOUND ? SD_E_STORE : err;
+    *out = sealdesk__v1__freeze_record__unpack(NULL, v.n, v.p);
+    return *out && (*out)->id == id ? SD_OK : SD_E_STORE;
+}
+
+static sd_err
+freeze_put(struct sd_txn *t, const Sealdesk__V1__FreezeRecord *m, uint8_t digest[32])
+{
+    struct sd_buf enc = SD_BUF_INIT;
+    uint8_t k[9];
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_buf_reserve(&enc, sealdesk__v1__freeze_record__get_packed_size(m)));
+    enc.len = sealdesk__v1__freeze_record__pack(m, enc.data);
+    rkey(k, PFX_FREEZE, m->id);
+    SD_TRY(sd_txn_put(t, SD_DB_REMEDIES, k, sizeof(k), enc.data, enc.len));
+    sd_sha256(digest, enc.data, enc.len);
+out:
+    sd_buf_free(&enc);
+    return err;
+}
+
+sd_err
+sd_customer_get(struct sd_desk *d, const struct sd_actor *a, const char *uid,
+                struct sd_customer_status *out, const char **why)
+{
+    Sealdesk__V1__FreezeRecord *m = NULL;
+    const struct sd_remedy_policy *pol;
+    struct sd_txn *t = NULL;
+    struct rrec r;
+    struct sd_remedy v;
+    const char *reason = NULL;
+    uint8_t bidx[SD_BIDX_BYTES];
+    char target[16 + 2 * SD_BIDX_BYTES + 1];
+    uint64_t fid = 0;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && out);
+    memset(out, 0, sizeof(*out));
+    SD_TRY(sd_actor_check(a));
+    if(!(a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_COMPLIANCE | SD_ROLE_SECURITY_ADMIN |
+                     SD_ROLE_SYSTEM))) {
+        reason = "customer lookups need supervisor, compliance or security_admin";
+        SD_ENSURE(0, SD_E_DENIED);
+    }
+    if(!uid_ok(uid)) {
+        reason = "uid: 1 to 128 printable ASCII characters without spaces";
+        SD_ENSURE(0, SD_E_INVALID);
+    }
+    pol = desk_policy(d);
+    SD_ENSURE(pol, SD_E_INTERNAL);
+    SD_TRY(mask_uid(out->uid_masked, uid, strlen(uid)));
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(uid_freeze(d, t, uid, strlen(uid), &fid, bidx));
+    if(fid) {
+        SD_TRY(freeze_load(t, fid, &m));
+        out->frozen = true;
+        out->freeze_id = fid;
+        out->frozen_at = m->at;
+        out->ticket_id = m->ticket_id;
+        out->review_id = m->review_id;
+        copy_out(out->frozen_by, sizeof(out->frozen_by), m->by ? m->by : "");
+        copy_out(out->reason, sizeof(out->reason), m->reason ? m->reason : "");
+        if(rrec_load(t, m->review_id, &r) == SD_OK) {
+            SD_TRY(make_view(d, t, pol, &r, NULL, sd_clock_now(), &v));
+            out->review_state = v.state;
+        }
+    }
+    memcpy(target, "customer:", 9);
+    sd_hex_encode(target + 9, bidx, SD_BIDX_BYTES);
+    SD_TRY(audit_target(d, t, a, "customer.read", target, NULL, NULL));
+    err = sd_txn_commit(t);
+    t = NULL;
+out:
+    if(m)
+        sealdesk__v1__freeze_record__free_unpacked(m, NULL);
+    sodium_memzero(bidx, sizeof(bidx));
+    sd_txn_abort(t);
+    if(err != SD_OK && out)
+        memset(out, 0, sizeof(*out));
+    set_why(why, err, reason);
+    return err;
+}
+
 sd_err
 sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid,
           uint64_t ticket_id, const char *reason_text, struct sd_remedy *out_review,
@@ -1860,6 +2117,13 @@ sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid,
     copy_out(r.requester, sizeof(r.requester), a->name);
 
     SD_TRY(freeze_store(t, freeze_id, bidx, &r, digest));
+    {
+        uint8_t ck[1 + SD_BIDX_BYTES], fv[8];
+
+        ckey(ck, bidx);
+        sd_put_u64be(fv, freeze_id);
+        SD_TRY(sd_txn_put(t, SD_DB_REMEDIES, ck, sizeof(ck), fv, sizeof(fv)));
+    }
     memcpy(target, "customer:", 9);
     sd_hex_encode(target + 9, bidx, SD_BIDX_BYTES);
     SD_TRY(audit_target(d, t, a, "account.freeze", target, digest, reason_text));

@@ -242,6 +242,39 @@ out:
     sealdesk__v1__list_remedies_request__free_unpacked(q, NULL);
 }
 
+static void
+remedy_customer(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    SD_RPC_UNPACK(Sealdesk__V1__CustomerRequest, sealdesk__v1__customer_request, q);
+    Sealdesk__V1__CustomerInfo pb = SEALDESK__V1__CUSTOMER_INFO__INIT;
+    struct sd_customer_status cs;
+    struct sd_arena a = {0};
+    const char *why = NULL;
+    sd_err err;
+
+    err = sd_customer_get(x->d, &x->actor, q->uid, &cs, &why);
+    if(err != SD_OK) {
+        refuse(c, err, why, "customer");
+        goto out;
+    }
+    pb.uid = cs.uid_masked;
+    pb.frozen = cs.frozen;
+    pb.freeze_id = cs.freeze_id;
+    pb.frozen_at = cs.frozen ? tstr(&a, cs.frozen_at) : (char *)"";
+    pb.frozen_by = cs.frozen_by;
+    pb.ticket_id = cs.ticket_id;
+    pb.review_id = cs.review_id;
+    pb.review_state = cs.frozen ? (char *)sd_remedy_state_name(cs.review_state) : (char *)"";
+    pb.reason = cs.reason;
+    if(!pb.frozen_at)
+        sd_rpc_fail(c, SD_E_NOMEM, "customer");
+    else
+        sd_rpc_reply(c, &pb.base);
+out:
+    sd_arena_free(&a);
+    sealdesk__v1__customer_request__free_unpacked(q, NULL);
+}
+
 const struct sd_rpc_method sd_rpc_methods_remedy[] = {
     {"/sealdesk.v1.Remedies/Request", remedy_request, SD_OP_REMEDY_REQUEST, false},
     {"/sealdesk.v1.Remedies/Approve", remedy_approve, SD_OP_REMEDY_APPROVE, false},
@@ -251,6 +284,7 @@ const struct sd_rpc_method sd_rpc_methods_remedy[] = {
     {"/sealdesk.v1.Remedies/Execute", remedy_execute, SD_OP_REMEDY_EXECUTE, false},
     {"/sealdesk.v1.Remedies/Freeze", remedy_freeze, SD_OP_FREEZE, false},
     {"/sealdesk.v1.Remedies/Review", remedy_review, SD_OP_REMEDY_APPROVE, false},
+    {"/sealdesk.v1.Remedies/GetCustomer", remedy_customer, SD_OP_CUSTOMER_READ, false},
 };
 const size_t sd_rpc_methods_remedy_n =
     sizeof(sd_rpc_methods_remedy) / sizeof(sd_rpc_methods_remedy[0]);

@@ -139,6 +139,35 @@ c, msg = err(sam.Approve, rp.RemedyIdRequest(id=review.id))
 check("freezer cannot close the review", c == grpc.StatusCode.PERMISSION_DENIED)
 r = sue.Approve(rp.RemedyIdRequest(id=review.id), timeout=20)
 check("second person closes the review", r.state == "executed")
+# issue 13 item 3: a frozen customer gets no money until an approved unfreeze
+dep = rita_t.Create(pb.CreateTicketRequest(channel="chat", subject="withdrawal stuck",
+                                           customer_uid="U30001",
+                                           body="my withdrawal is pending"), timeout=20)
+ok_before = sam.Request(rp.RequestRemedyRequest(ticket_id=dep.id, kind="fee_refund",
+                                                asset="USDT", amount="2", justification="fee"),
+                        timeout=20)
+sam.Freeze(rp.FreezeRequest(customer_uid="U30001", ticket_id=sec.id, reason="hacked account"),
+           timeout=20)
+c, msg = err(rita.Request, rp.RequestRemedyRequest(ticket_id=dep.id, kind="withdrawal_release",
+                                                   asset="BTC", amount="10",
+                                                   justification="release"))
+check("withdrawal_release for a frozen customer refused",
+      c == grpc.StatusCode.FAILED_PRECONDITION and "frozen by an emergency freeze" in msg)
+c, msg = err(sue.Approve, rp.RemedyIdRequest(id=ok_before.id))
+check("approving a remedy of a frozen customer refused", c == grpc.StatusCode.FAILED_PRECONDITION)
+cu = sue.GetCustomer(rp.CustomerRequest(uid="U30001"), timeout=20)
+check("GetCustomer shows the freeze", cu.frozen and cu.ticket_id == sec.id and cu.uid != "U30001")
+c, msg = err(rita.GetCustomer, rp.CustomerRequest(uid="U30001"))
+check("agents cannot look customers up", c == grpc.StatusCode.PERMISSION_DENIED)
+c, msg = err(rita.Request, rp.RequestRemedyRequest(ticket_id=dep.id, kind="account_unfreeze",
+                                                   asset="USDT", amount="0.01",
+                                                   justification="customer verified"))
+check("account_unfreeze takes no amount", c == grpc.StatusCode.INVALID_ARGUMENT)
+unf = rita.Request(rp.RequestRemedyRequest(ticket_id=dep.id, kind="account_unfreeze",
+                                           justification="customer verified by video call"),
+                   timeout=20)
+check("account_unfreeze has the fixed quorum", unf.quorum == 2 and unf.amount == "")
+
 lst = sam.List(rp.ListRemediesRequest(state="executed"), timeout=20)
 check("list by state", {big.id, review.id} <= {x.id for x in lst.remedies})
 

@@ -68,6 +68,19 @@ request(struct sd_desk *d, uint64_t tid, enum sd_remedy_kind kind, const char *a
     return v.id;
 }
 
+static const char frozen_reason_text[] =
+    "the customer's account is frozen by an emergency freeze: fund-moving remedies are refused "
+    "until an approved account_unfreeze is executed (sealctl customer get --uid shows it)";
+
+/* Emergency freeze of account uid from a new security ticket (as sam). */
+static void
+freeze_uid(struct sd_desk *d, const char *uid)
+{
+    assert_int_equal(sd_freeze(d, &sam, uid, ticket(d, SD_CAT_SECURITY), "account takeover",
+                               NULL, NULL),
+                     SD_OK);
+}
+
 static enum sd_remedy_state
 state_of(struct sd_desk *d, uint64_t id)
 {
@@ -298,10 +311,16 @@ test_remedy_rejects_approver_without_role(void **state)
     struct fixture *f = *state;
     uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
     uint64_t id = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "10", NULL);
-    uint64_t unfreeze = request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL);
+    uint64_t unfreeze;
     const struct sd_actor sys = {"operator", NULL, SD_ROLE_SYSTEM};
     const char *why = NULL;
     struct sd_remedy v;
+
+    freeze_uid(f->d, "UID-FROZEN-1");
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL,
+                                  "UID-FROZEN-1", &v, NULL),
+                     SD_OK);
+    unfreeze = v.id;
 
     assert_int_equal(sd_remedy_approve(f->d, &agent, id, NULL, &why), SD_E_DENIED);
     assert_string_equal(why, "the approver does not hold an approving role for this remedy kind");
@@ -425,11 +444,98 @@ test_remedy_unknown_asset_refused_and_unfreeze_has_fixed_quorum(void **state)
     assert_string_equal(why, "asset: 1 to 16 letters or digits");
     assert_int_equal(count_prefix(f->d, 'R'), before);
 
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL,
+                                  &v, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, "the account is not frozen: nothing to unfreeze");
+    freeze_uid(f->d, "UID-100200300");
     request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, "", &v);
     assert_int_equal(v.quorum, 2); /* "fixed account_unfreeze 2" in the default policy */
     assert_string_equal(v.asset, "");
     assert_string_equal(v.amount, "");
     assert_int_equal(v.amount_usdt_micro, 0);
+}
+
+/* #13 item 3: after a freeze of a hacked account, a withdrawal_release to it was requested,
+ * approved and executed with no warning. */
+static void
+test_remedy_freeze_blocks_fund_moving_remedies_until_an_approved_unfreeze(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
+    uint64_t approved = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "10", NULL);
+    uint64_t pending = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "5000", NULL);
+    struct sd_remedy_new other = {0, SD_RK_THIRD_PARTY_PAYOUT, "USDT", "5", "UID-100200300",
+                                  "goodwill", "the customer's second account"};
+    struct sd_ticket_new tn;
+    struct sd_ticket t;
+    struct sd_customer_status cs;
+    const char *why = NULL;
+    struct sd_remedy v;
+    uint64_t unfreeze;
+
+    assert_int_equal(sd_remedy_approve(f->d, &carol, approved, NULL, NULL), SD_OK);
+    assert_int_equal(sd_customer_get(f->d, &carol, "UID-100200300", &cs, &why), SD_OK);
+    assert_false(cs.frozen);
+    freeze_uid(f->d, "UID-100200300");
+
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_WITHDRAWAL_RELEASE, "BTC", "10", NULL,
+                                  &v, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, "the customer's account is frozen by an emergency freeze: "
+                             "fund-moving remedies are refused until an approved "
+                             "account_unfreeze is executed (sealctl customer get --uid shows "
+                             "it)");
+    /* paying the frozen account from another customer's ticket is refused too */
+    memset(&tn, 0, sizeof(tn));
+    tn.channel = SD_CH_WEB;
+    tn.field[SD_F_SUBJECT] = "refund";
+    tn.field[SD_F_BODY] = "please refund";
+    tn.field[SD_F_CUSTOMER_UID] = "UID-555";
+    tn.category = SD_CAT_DEPOSIT;
+    assert_int_equal(sd_ticket_create(f->d, &agent, &tn, &t), SD_OK);
+    other.ticket_id = t.id;
+    sd_ticket_clear(&t);
+    assert_int_equal(sd_remedy_request(f->d, &bob, &other, &v, &why), SD_E_PRECONDITION);
+    assert_string_equal(why, frozen_reason_text);
+    /* remedies requested before the freeze stop too */
+    assert_int_equal(sd_remedy_execute(f->d, &bob, approved, "k1", NULL, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, frozen_reason_text);
+    assert_int_equal(sd_remedy_approve(f->d, &carol, pending, NULL, &why), SD_E_PRECONDITION);
+    assert_int_equal(count_prefix(f->d, 'I'), 0);
+
+    /* customer get shows it (audited); agents may not look customers up */
+    assert_int_equal(sd_customer_get(f->d, &agent, "UID-100200300", &cs, &why), SD_E_DENIED);
+    assert_int_equal(sd_customer_get(f->d, &carol, "UID 1", &cs, &why), SD_E_INVALID);
+    assert_int_equal(sd_customer_get(f->d, &carol, "UID-100200300", &cs, &why), SD_OK);
+    assert_true(cs.frozen);
+    assert_int_equal(cs.freeze_id, 1);
+    assert_string_equal(cs.frozen_by, "sam");
+    assert_string_equal(cs.reason, "account takeover");
+    assert_string_equal(cs.uid_masked, "UI***00");
+    assert_int_equal(cs.review_state, SD_RS_PENDING);
+    assert_int_equal(count_audit(f->d, "customer.read", "customer:"), 2);
+
+    /* an approved account_unfreeze lifts it */
+    request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, &v);
+    unfreeze = v.id;
+    assert_int_equal(sd_remedy_approve(f->d, &cora, unfreeze, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, unfreeze, "u1", NULL, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, "quorum not met");
+    assert_true(cs.frozen);
+    assert_int_equal(sd_remedy_approve(f->d, &sam, unfreeze, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, unfreeze, "u1", &v, &why), SD_OK);
+    assert_int_equal(v.state, SD_RS_EXECUTED);
+    assert_int_equal(count_audit(f->d, "account.unfreeze", "customer:"), 1);
+    assert_int_equal(sd_customer_get(f->d, &sam, "UID-100200300", &cs, &why), SD_OK);
+    assert_false(cs.frozen);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, approved, "k1", &v, &why), SD_OK);
+    assert_int_equal(v.state, SD_RS_EXECUTED);
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL,
+                                  &v, &why),
+                     SD_E_PRECONDITION);
 }
 
 static void
@@ -1064,6 +1170,7 @@ main(void)
         T(test_remedy_one_approval_on_two_quorum_does_not_execute),
         T(test_remedy_quorum_follows_amount_thresholds),
         T(test_remedy_unknown_asset_refused_and_unfreeze_has_fixed_quorum),
+        T(test_remedy_freeze_blocks_fund_moving_remedies_until_an_approved_unfreeze),
         T(test_remedy_expiry_refuses_approve_and_execute_and_shows_expired),
         T(test_remedy_execute_replay_is_idempotent_and_one_instruction),
         T(test_remedy_execute_rejects_bad_idempotency_key),

@@ -43,6 +43,7 @@ static const char usage[] =
     "  remedy approve|get|review ID | remedy reject ID --reason R | remedy list [--state S]\n"
     "  remedy execute ID --idempotency-key K\n"
     "  freeze --customer-uid U --ticket ID --reason R\n"
+    "  customer get --uid U   (freeze status)\n"
     "  audit pubkey\n"
     "  kb add|edit|get|search|load ...   agent set|override|list|duty ...\n"
     "  route auto [--now T]   incident open|link|update|resolve ...\n"
