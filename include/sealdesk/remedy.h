@@ -85,6 +85,10 @@ void sd_remedy_policy_free(struct sd_remedy_policy *p);
 
 /* Seconds a remedy stays open for approval and execution. */
 uint64_t sd_remedy_policy_expiry(const struct sd_remedy_policy *p);
+/* Creator cool-off in seconds ("creator_cooloff", default 30 days): while a user account is
+ * younger than this, its maker (who requested or approved it) and the user do not count
+ * towards the quorum of each other's remedies. */
+uint64_t sd_remedy_policy_cooloff(const struct sd_remedy_policy *p);
 /* Role bits (enum sd_role) that may approve kind k; 0 for an out-of-range kind. */
 unsigned sd_remedy_policy_approvers(const struct sd_remedy_policy *p, enum sd_remedy_kind k);
 /* USDT-equivalent of `amount` of `asset` in micro-USDT (rounded up, saturating at UINT64_MAX).
@@ -172,9 +176,12 @@ struct sd_remedy_new {
 
 /* Who counts as an approver: approvals are matched to people by name, case-insensitively and
  * with an "offline:" prefix ignored, so no one approves their own request under another
- * spelling. An approval counts while its user is enabled and still holds an approving role for
- * the kind in the users table; a name absent from the users table (the offline operator, the
- * system) counts as it was given, since such an actor already controls the data dir. */
+ * spelling. An approval counts while its user is enabled, was not disabled after giving it
+ * (re-enabling does not revive it; the user may approve again), still holds an approving role
+ * for the kind in the users table, and neither made the requester's account nor was made by
+ * the requester within the creator cool-off; a name absent from the users table (the offline
+ * operator, the system) counts as it was given, since such an actor already controls the data
+ * dir. */
 
 /* Request a remedy on ticket in->ticket_id. Quorum and expiry are fixed from the policy now.
  * The destination of a fund-moving kind is the ticket's sealed customer UID: a different

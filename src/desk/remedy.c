@@ -34,6 +34,8 @@ extern const size_t sd_default_remedy_policy_len;
 #define EXPIRY_DEFAULT 86400u
 #define EXPIRY_MIN 300u
 #define EXPIRY_MAX ((uint64_t)30 * 86400)
+#define COOLOFF_DEFAULT ((uint64_t)30 * 86400)
+#define COOLOFF_MAX ((uint64_t)366 * 86400)
 #define THRESHOLD_INT_DIGITS 12 /* USDT, 6 decimals: micro units stay below 1e18 */
 #define THRESHOLD_FRAC_DIGITS 6
 #define RATE_INT_DIGITS 10      /* USDT per unit, 8 decimals: 1e-8 units stay below 1e18 */
@@ -218,6 +220,8 @@ struct rate {
 struct sd_remedy_policy {
     uint64_t expiry;
     bool have_expiry;
+    uint64_t cooloff;
+    bool have_cooloff;
     unsigned approvers[SD_RK_COUNT];
     unsigned fixed[SD_RK_COUNT]; /* quorum of the kinds without an amount */
     size_t n_rules;
@@ -280,6 +284,20 @@ policy_line(struct sd_remedy_policy *p, const struct pline *l, const char **why)
         }
         p->expiry = ip;
         p->have_expiry = true;
+        return SD_OK;
+    }
+    if(word_is(l->w[0], l->n[0], "creator_cooloff")) {
+        if(l->nw != 2 || !parse_decimal(l->w[1], l->n[1], 8, 0, &ip, &fr) ||
+           ip > COOLOFF_MAX) {
+            *why = "creator_cooloff needs whole seconds between 0 and 31622400";
+            return SD_E_INVALID;
+        }
+        if(p->have_cooloff) {
+            *why = "creator_cooloff given twice";
+            return SD_E_INVALID;
+        }
+        p->cooloff = ip;
+        p->have_cooloff = true;
         return SD_OK;
     }
     if(word_is(l->w[0], l->n[0], "quorum")) {
@@ -390,7 +408,7 @@ policy_line(struct sd_remedy_policy *p, const struct pline *l, const char **why)
         p->rates[p->n_rates++] = r;
         return SD_OK;
     }
-    *why = "unknown directive (expiry, quorum, fixed, approver, rate)";
+    *why = "unknown directive (expiry, creator_cooloff, quorum, fixed, approver, rate)";
     return SD_E_INVALID;
 }
 
@@ -487,6 +505,8 @@ sd_remedy_policy_parse(struct sd_remedy_policy **out, const char *text, size_t n
     }
     if(!p->have_expiry)
         p->expiry = EXPIRY_DEFAULT;
+    if(!p->have_cooloff)
+        p->cooloff = COOLOFF_DEFAULT;
     for(int k = SD_RK_COMPENSATION; k < SD_RK_COUNT; k++) {
         /* A kind without an amount and without a fixed line: the highest "*" count. */
         if(sd_remedy_kind_moves_funds((enum sd_remedy_kind)k) || p->fixed[k])
@@ -563,6 +583,12 @@ uint64_t
 sd_remedy_policy_expiry(const struct sd_remedy_policy *p)
 {
     return p->expiry;
+}
+
+uint64_t
+sd_remedy_policy_cooloff(const struct sd_remedy_policy *p)
+{
+    return p->cooloff;
 }
 
 unsigned
@@ -889,6 +915,42 @@ lookup_user(struct sd_txn *t, const char *name, struct sd_user *u, bool *exists)
     return err == SD_E_NOTFOUND ? SD_OK : err;
 }
 
+/* True if `of` names `who` as its maker: the person who asked for or approved the account. */
+static bool
+made_by(const struct sd_user *of, const char *who)
+{
+    return (of->created_by[0] && same_person(of->created_by, who)) ||
+           (of->approved_by[0] && same_person(of->approved_by, who));
+}
+
+/* Creator rule: an approver does not count for a remedy requested by someone they made, or
+ * who made them, while that account is younger than the policy's creator_cooloff at `at`. */
+static sd_err
+creator_related(struct sd_txn *t, const struct sd_remedy_policy *pol, const char *approver,
+                const char *requester, uint64_t at, bool *related)
+{
+    struct sd_user ua, ur;
+    bool ea, er;
+    sd_err err = SD_OK;
+
+    *related = false;
+    SD_TRY(lookup_user(t, approver, &ua, &ea));
+    SD_TRY(lookup_user(t, requester, &ur, &er));
+    if(er && made_by(&ur, approver) && at < ur.created_at + pol->cooloff)
+        *related = true;
+    if(ea && made_by(&ua, requester) && at < ua.created_at + pol->cooloff)
+        *related = true;
+out:
+    return err;
+}
+
+/* An approval given before its user was last disabled never counts again. */
+static bool
+void_by_disable(const struct sd_user *u, const struct sd_remedy_approval *ap)
+{
+    return u->disabled_at && ap->at <= u->disabled_at;
+}
+
 /* Approvals of r that count now (distinct people, not the requester; users in the table must be
  * enabled and still hold an approving role for the kind). out may be NULL. */
 static sd_err
@@ -909,7 +971,13 @@ count_approvals(struct sd_txn *t, const struct sd_remedy_policy *pol, const stru
             ok = !same_person(ap->user, r->approvals[j].user);
         if(ok) {
             SD_TRY(lookup_user(t, ap->user, &u, &exists));
-            ok = !exists || (!u.disabled && (u.roles & roles));
+            ok = !exists || (!u.disabled && (u.roles & roles) && !void_by_disable(&u, ap));
+        }
+        if(ok) {
+            bool related;
+
+            SD_TRY(creator_related(t, pol, ap->user, r->requester, ap->at, &related));
+            ok = !related;
         }
         if(!ok) {
             (*n_void)++;
@@ -1509,6 +1577,16 @@ check_checker(struct act *c, const struct rrec *r, bool approving, const char **
         *reason = "the approver does not hold an approving role for this remedy kind";
         SD_ENSURE(0, SD_E_DENIED);
     }
+    if(approving) {
+        bool related;
+
+        SD_TRY(creator_related(c->t, c->pol, c->a->name, r->requester, c->now, &related));
+        if(related) {
+            *reason = "the approver made the requester's account, or was made by them, within "
+                      "the creator cool-off";
+            SD_ENSURE(0, SD_E_DENIED);
+        }
+    }
 out:
     return err;
 }
@@ -1523,10 +1601,19 @@ do_approve(struct act *c, struct rrec *r, const char **reason)
     SD_TRY(check_open(c, r, reason));
     SD_TRY(check_not_frozen(c->d, c->t, r, reason));
     for(size_t i = 0; i < r->n_approvals; i++) {
-        if(same_person(c->a->name, r->approvals[i].user)) {
-            *reason = "already approved by this approver";
-            SD_ENSURE(0, SD_E_CONFLICT);
+        struct sd_user u;
+        bool exists;
+
+        if(!same_person(c->a->name, r->approvals[i].user))
+            continue;
+        SD_TRY(lookup_user(c->t, c->a->name, &u, &exists));
+        if(exists && void_by_disable(&u, &r->approvals[i])) {
+            /* Re-enabled since: the old approval stays void; this one is a new decision. */
+            r->approvals[i].at = c->now;
+            goto counted;
         }
+        *reason = "already approved by this approver";
+        SD_ENSURE(0, SD_E_CONFLICT);
     }
     if(r->n_approvals == SD_REMEDY_MAX_APPROVALS) {
         *reason = "too many approvals";
@@ -1534,6 +1621,7 @@ do_approve(struct act *c, struct rrec *r, const char **reason)
     }
     copy_out(r->approvals[r->n_approvals].user, sizeof(r->approvals[0].user), c->a->name);
     r->approvals[r->n_approvals++].at = c->now;
+counted:
     SD_TRY(count_approvals(c->t, c->pol, r, NULL, &counted, &n_void));
     if(counted >= r->quorum) {
         r->state = SD_RS_APPROVED;

@@ -713,10 +713,75 @@ test_remedy_disabled_approver_stops_counting(void **state)
     assert_int_equal(sd_remedy_approve(f->d, &dave, id, NULL, &why), SD_E_DENIED);
     assert_string_equal(why, "the approver's account is disabled");
 
+    /* #13 item 2: re-enabling does not bring the old approval back ... */
     set_disabled(f->d, "dave", false);
-    assert_int_equal(state_of(f->d, id), SD_RS_APPROVED);
+    assert_int_equal(state_of(f->d, id), SD_RS_PENDING);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "k1", NULL, &why), SD_E_PRECONDITION);
+    assert_string_equal(why, "quorum not met");
+    /* ... only a new decision counts */
+    sd_clock_set(T0 + 5);
+    assert_int_equal(sd_remedy_approve(f->d, &dave, id, &v, NULL), SD_OK);
+    assert_int_equal(v.state, SD_RS_APPROVED);
+    assert_int_equal(v.n_approvals, 2);
+    assert_int_equal(sd_remedy_approve(f->d, &dave, id, NULL, &why), SD_E_CONFLICT);
     assert_int_equal(sd_remedy_execute(f->d, &bob, id, "k1", &v, NULL), SD_OK);
     assert_int_equal(v.state, SD_RS_EXECUTED);
+}
+
+/* #13 item 2: a security admin made an agent and a second admin, requested as the agent and
+ * approved as both. The maker of an account and the account do not count for each other. */
+static void
+test_remedy_creator_and_created_do_not_count_within_cooloff(void **state)
+{
+    struct fixture *f = *state;
+    const struct sd_actor mal = {"mal", NULL, SD_ROLE_SECURITY_ADMIN};
+    const struct sd_actor kim = {"kim", NULL, SD_ROLE_SECURITY_ADMIN};
+    const struct sd_actor ag = {"ag", NULL, SD_ROLE_AGENT};
+    const struct sd_actor boss = {"boss", NULL, SD_ROLE_SUPERVISOR};
+    const struct sd_actor sup2 = {"sup2", NULL, SD_ROLE_SUPERVISOR};
+    uint64_t tid = ticket(f->d, SD_CAT_WITHDRAWAL);
+    struct sd_txn *t;
+    const char *why = NULL;
+    struct sd_remedy v;
+    uint64_t id, comp;
+
+    add_user(f->d, "mal", SD_ROLE_SECURITY_ADMIN);
+    add_user(f->d, "kim", SD_ROLE_SECURITY_ADMIN);
+    add_user(f->d, "ag", SD_ROLE_AGENT);
+    add_user(f->d, "boss", SD_ROLE_SUPERVISOR);
+    add_user(f->d, "sup2", SD_ROLE_SUPERVISOR);
+    add_user(f->d, "carol", SD_ROLE_SUPERVISOR);
+    assert_int_equal(sd_txn_begin(f->d->store, true, &t), SD_OK);
+    assert_int_equal(sd_user_set_creator(t, "ag", "mal", "kim"), SD_OK);
+    assert_int_equal(sd_user_set_creator(t, "sup2", "offline:Boss", NULL), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+
+    assert_int_equal(request_full(f->d, &ag, tid, SD_RK_WITHDRAWAL_RELEASE, "BTC", "10", NULL,
+                                  &v, NULL),
+                     SD_OK);
+    id = v.id;
+    assert_int_equal(v.quorum, 2);
+    assert_int_equal(sd_remedy_approve(f->d, &mal, id, NULL, &why), SD_E_DENIED);
+    assert_string_equal(why, "the approver made the requester's account, or was made by them, "
+                             "within the creator cool-off");
+    assert_int_equal(sd_remedy_approve(f->d, &kim, id, NULL, &why), SD_E_DENIED); /* approver */
+    assert_int_equal(sd_remedy_approve(f->d, &carol, id, &v, NULL), SD_OK);
+    assert_int_equal(v.approvals_needed, 1);
+
+    /* the other direction: the requester made the approver's account */
+    assert_int_equal(request_full(f->d, &boss, tid, SD_RK_COMPENSATION, "USDT", "10", NULL, &v,
+                                  NULL),
+                     SD_OK);
+    comp = v.id;
+    assert_int_equal(sd_remedy_approve(f->d, &sup2, comp, NULL, &why), SD_E_DENIED);
+
+    /* after the cool-off the relation no longer matters */
+    sd_clock_set(T0 + sd_remedy_policy_cooloff(f->d->remedy_policy));
+    assert_int_equal(request_full(f->d, &boss, tid, SD_RK_COMPENSATION, "USDT", "10", NULL, &v,
+                                  NULL),
+                     SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &sup2, v.id, &v, NULL), SD_OK);
+    assert_int_equal(v.state, SD_RS_APPROVED);
 }
 
 static void
@@ -1177,6 +1242,7 @@ main(void)
         T(test_remedy_reject_closes_it),
         T(test_remedy_disabled_approver_stops_counting),
         T(test_remedy_user_without_role_in_table_is_refused),
+        T(test_remedy_creator_and_created_do_not_count_within_cooloff),
         T(test_remedy_freeze_opens_review_the_freezer_cannot_approve),
         T(test_remedy_request_rejects_bad_input),
         T(test_remedy_agent_requests_only_on_own_or_unassigned_tickets),
