@@ -67,6 +67,13 @@ sd_err sd_user_add(struct sd_txn *t, const struct sd_keyring *kr, const char *na
                    unsigned roles, bool no_totp, const char *cert_fingerprint,
                    char password[SD_PASSWORD_MAX + 1], char totp_uri[256]);
 sd_err sd_user_get(struct sd_txn *t, const char *name, struct sd_user *out);
+/* Replace the roles of user `name` (SD_E_INVALID: empty or unknown bits, or a role that needs
+ * TOTP for a user without it). */
+sd_err sd_user_set_roles(struct sd_txn *t, const char *name, unsigned roles);
+/* New TOTP secret for user `name` (sealed like sd_user_add's); totp_uri gets the otpauth://
+ * URI (wiped by the caller). Every session of the user is revoked. */
+sd_err sd_user_reset_totp(struct sd_txn *t, const struct sd_keyring *kr, const char *name,
+                          char totp_uri[256]);
 /* Record who made user `name` (created_by, approved_by: actor names; approved_by may be NULL). */
 sd_err sd_user_set_creator(struct sd_txn *t, const char *name, const char *created_by,
                            const char *approved_by);
