@@ -1288,6 +1288,27 @@ pick_destination(const struct sd_remedy_new *in, const struct sd_buf *cust, cons
     return SD_OK;
 }
 
+/* ---- the ticket's timeline ---- */
+
+/* Append a remedy/freeze event to ticket ticket_id's timeline in txn t. detail carries ids,
+ * kinds, amounts and counts only: never a UID or free text. */
+static sd_err
+ticket_note(struct sd_txn *t, uint64_t ticket_id, const char *actor, enum sd_event_kind kind,
+            uint64_t now, const char *detail)
+{
+    sd_trec *tr = NULL;
+    uint8_t digest[32];
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_trec_load(t, ticket_id, &tr));
+    tr->updated_at = now;
+    SD_TRY(sd_event_add(t, tr, actor, kind, 0, 0, NULL, false, detail));
+    SD_TRY(sd_trec_store(t, tr, digest));
+out:
+    sd_trec_free(tr);
+    return err;
+}
+
 /* ---- freezes in force ---- */
 
 static const char frozen_reason[] =
@@ -1499,6 +1520,18 @@ sd_remedy_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_r
     SD_TRY(seal_uid(d, t, tr, r.id, dest, &r, &reason));
     SD_TRY(rrec_store(t, &r, false, digest));
     SD_TRY(audit_remedy(d, t, a, "remedy.request", r.id, digest, NULL));
+    {
+        char note[160];
+
+        if(sd_remedy_kind_moves_funds(in->kind))
+            snprintf(note, sizeof(note), "request r%" PRIu64 " %s %s %s, quorum %u%s", r.id,
+                     sd_remedy_kind_name(in->kind), r.amount, r.asset, r.quorum,
+                     r.dest_is_customer ? "" : ", to another account");
+        else
+            snprintf(note, sizeof(note), "request r%" PRIu64 " %s, quorum %u", r.id,
+                     sd_remedy_kind_name(in->kind), r.quorum);
+        SD_TRY(ticket_note(t, r.ticket_id, a->name, SD_EV_REMEDY, now, note));
+    }
     SD_TRY(make_view(d, t, pol, &r, dest, now, &v));
     err = sd_txn_commit(t);
     t = NULL;
@@ -1839,6 +1872,12 @@ act_run(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *ar
 
         if(rc == SD_OK)
             rc = audit_remedy(d, c.t, a, "remedy.expire", id, digest, NULL);
+        if(rc == SD_OK) {
+            char note[64];
+
+            snprintf(note, sizeof(note), "expire r%" PRIu64, id);
+            rc = ticket_note(c.t, r.ticket_id, a->name, SD_EV_REMEDY, c.now, note);
+        }
         if(rc == SD_OK)
             rc = sd_txn_commit(c.t);
         else
@@ -1869,6 +1908,26 @@ act_run(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *ar
     }
     SD_TRY(audit_remedy(d, c.t, a, c.action, id, c.no_store ? NULL : digest, c.audit_reason));
     SD_TRY(make_view(d, c.t, c.pol, &r, NULL, c.now, &v));
+    if(!c.no_store) {
+        char note[160];
+        const char *verb = c.action + 7; /* "remedy.<verb>" */
+
+        if(strcmp(c.action, "remedy.approve") == 0)
+            snprintf(note, sizeof(note), "approve r%" PRIu64 " (%zu of %u)%s", id,
+                     v.n_approvals, r.quorum,
+                     r.kind == SD_RK_FREEZE_REVIEW && r.state == SD_RS_EXECUTED
+                         ? ": freeze review closed"
+                         : "");
+        else
+            snprintf(note, sizeof(note), "%s r%" PRIu64, verb, id);
+        SD_TRY(ticket_note(c.t, r.ticket_id, a->name, SD_EV_REMEDY, c.now, note));
+        if(c.freeze_id) {
+            snprintf(note, sizeof(note), "unfreeze f%" PRIu64 " by r%" PRIu64, c.freeze_id, id);
+            SD_TRY(ticket_note(c.t, r.ticket_id, a->name, SD_EV_UNFREEZE, c.now, note));
+            if(c.freeze_ticket && c.freeze_ticket != r.ticket_id)
+                SD_TRY(ticket_note(c.t, c.freeze_ticket, a->name, SD_EV_UNFREEZE, c.now, note));
+        }
+    }
     if(c.unmask)
         SD_TRY(fill_unmasked(d, c.t, &r, &v));
     err = sd_txn_commit(c.t);
@@ -2217,6 +2276,12 @@ sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid,
     SD_TRY(audit_target(d, t, a, "account.freeze", target, digest, reason_text));
     SD_TRY(rrec_store(t, &r, false, digest));
     SD_TRY(audit_remedy(d, t, a, "remedy.request", r.id, digest, NULL));
+    {
+        char note[96];
+
+        snprintf(note, sizeof(note), "freeze f%" PRIu64 ", review r%" PRIu64, freeze_id, r.id);
+        SD_TRY(ticket_note(t, ticket_id, a->name, SD_EV_FREEZE, now, note));
+    }
     SD_TRY(make_view(d, t, pol, &r, customer_uid, now, &v));
     err = sd_txn_commit(t);
     t = NULL;

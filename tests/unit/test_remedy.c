@@ -538,6 +538,69 @@ test_remedy_freeze_blocks_fund_moving_remedies_until_an_approved_unfreeze(void *
                      SD_E_PRECONDITION);
 }
 
+/* The remedy and freeze events of ticket tid, "kind detail" joined by "; ". */
+static void
+timeline(struct sd_desk *d, uint64_t tid, char *out, size_t cap)
+{
+    const struct sd_actor sys = {"operator", NULL, SD_ROLE_SYSTEM};
+    struct sd_ticket t;
+    size_t off = 0;
+
+    out[0] = 0;
+    assert_int_equal(sd_ticket_get(d, &sys, tid, false, NULL, &t), SD_OK);
+    for(size_t i = 0; i < t.n_events; i++) {
+        const struct sd_event *e = &t.events[i];
+
+        if(e->kind != SD_EV_REMEDY && e->kind != SD_EV_FREEZE && e->kind != SD_EV_UNFREEZE)
+            continue;
+        off += (size_t)snprintf(out + off, cap - off, "%s%s %s %s", off ? "; " : "",
+                                sd_event_kind_name(e->kind), e->actor, e->detail);
+        assert_true(off < cap);
+    }
+    sd_ticket_clear(&t);
+}
+
+/* #13 item 18 (remedy part): a ticket's timeline shows freeze and unfreeze, each remedy
+ * request, approval, rejection and execution, with ids and amounts but no UID. */
+static void
+test_remedy_steps_and_freezes_appear_on_the_ticket_timeline(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_SECURITY);
+    uint64_t a = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "5000", NULL);
+    uint64_t b = request(f->d, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL);
+    uint64_t u;
+    char tl[2048];
+    struct sd_remedy v;
+
+    assert_int_equal(sd_remedy_approve(f->d, &carol, a, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &dave, a, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, a, "k", NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, a, "k", NULL, NULL), SD_OK); /* replay */
+    assert_int_equal(sd_remedy_reject(f->d, &carol, b, "duplicate", NULL, NULL), SD_OK);
+    assert_int_equal(sd_freeze(f->d, &sam, "UID-100200300", tid, "takeover", &v, NULL), SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &carol, v.id, NULL, NULL), SD_OK);
+    u = request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL);
+    assert_int_equal(sd_remedy_approve(f->d, &cora, u, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &sam, u, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, u, "u", NULL, NULL), SD_OK);
+    timeline(f->d, tid, tl, sizeof(tl));
+    assert_string_equal(tl, "remedy bob request r1 compensation 5000 USDT, quorum 2; "
+                            "remedy bob request r2 fee_refund 3 USDT, quorum 1; "
+                            "remedy carol approve r1 (1 of 2); "
+                            "remedy dave approve r1 (2 of 2); "
+                            "remedy bob execute r1; "
+                            "remedy carol reject r2; "
+                            "freeze sam freeze f1, review r3; "
+                            "remedy carol approve r3 (1 of 1): freeze review closed; "
+                            "remedy bob request r4 account_unfreeze, quorum 2; "
+                            "remedy cora approve r4 (1 of 2); "
+                            "remedy sam approve r4 (2 of 2); "
+                            "remedy bob execute r4; "
+                            "unfreeze bob unfreeze f1 by r4");
+    assert_null(strstr(tl, "UID"));
+}
+
 static void
 test_remedy_expiry_refuses_approve_and_execute_and_shows_expired(void **state)
 {
@@ -1235,6 +1298,7 @@ main(void)
         T(test_remedy_one_approval_on_two_quorum_does_not_execute),
         T(test_remedy_quorum_follows_amount_thresholds),
         T(test_remedy_unknown_asset_refused_and_unfreeze_has_fixed_quorum),
+        T(test_remedy_steps_and_freezes_appear_on_the_ticket_timeline),
         T(test_remedy_freeze_blocks_fund_moving_remedies_until_an_approved_unfreeze),
         T(test_remedy_expiry_refuses_approve_and_execute_and_shows_expired),
         T(test_remedy_execute_replay_is_idempotent_and_one_instruction),
