@@ -236,8 +236,9 @@ sd_err sd_remedy_list(struct sd_desk *d, const struct sd_actor *a, int state,
 /* Emergency freeze of customer account `customer_uid` from security ticket `ticket_id`: one
  * person, immediate. Until an approved account_unfreeze for the account is executed, every
  * fund-moving remedy whose destination or ticket customer is that account is refused at
- * request, approval and execution (SD_E_PRECONDITION "... frozen by an emergency freeze ..."). Allowed for security_admin, supervisor or system (else SD_E_DENIED); the
- * ticket must exist (SD_E_NOTFOUND) and be category security (SD_E_PRECONDITION); reason
+ * request, approval and execution (SD_E_PRECONDITION "... frozen by an emergency freeze
+ * ..."). Allowed for security_admin, supervisor or system (else SD_E_DENIED); the ticket must
+ * exist (SD_E_NOTFOUND) and be category security (SD_E_PRECONDITION); reason
  * 1..SD_MAX_REASON, no secrets. Writes the freeze record (remedies table 'F' | id: the UID's
  * blind index and sealed form, ticket, who, reason, time) and opens a freeze_review remedy,
  * which never expires and which the freezer cannot approve; *out_review (may be NULL) gets it.
