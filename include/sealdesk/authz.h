@@ -51,6 +51,9 @@ struct sd_user {
     uint64_t locked_until;
     uint64_t created_at;
     char cert_fingerprint[65];
+    char created_by[SD_USER_NAME_MAX + 16];  /* who requested (or, offline, made) the user */
+    char approved_by[SD_USER_NAME_MAX + 16]; /* the second security admin; "" offline */
+    uint64_t disabled_at;                    /* last disable; 0 never */
 };
 
 /* Roles that must use TOTP (supervisor, compliance, security_admin). */
@@ -64,7 +67,18 @@ sd_err sd_user_add(struct sd_txn *t, const struct sd_keyring *kr, const char *na
                    unsigned roles, bool no_totp, const char *cert_fingerprint,
                    char password[SD_PASSWORD_MAX + 1], char totp_uri[256]);
 sd_err sd_user_get(struct sd_txn *t, const char *name, struct sd_user *out);
-/* Disable (true) or enable; disabling also revokes every session. */
+/* Replace the roles of user `name` (SD_E_INVALID: empty or unknown bits, or a role that needs
+ * TOTP for a user without it). */
+sd_err sd_user_set_roles(struct sd_txn *t, const char *name, unsigned roles);
+/* New TOTP secret for user `name` (sealed like sd_user_add's); totp_uri gets the otpauth://
+ * URI (wiped by the caller). Every session of the user is revoked. */
+sd_err sd_user_reset_totp(struct sd_txn *t, const struct sd_keyring *kr, const char *name,
+                          char totp_uri[256]);
+/* Record who made user `name` (created_by, approved_by: actor names; approved_by may be NULL). */
+sd_err sd_user_set_creator(struct sd_txn *t, const char *name, const char *created_by,
+                           const char *approved_by);
+/* Disable (true) or enable; disabling also revokes every session and stamps disabled_at, so the
+ * user's earlier remedy approvals stop counting for good (re-enabling does not revive them). */
 sd_err sd_user_set_disabled(struct sd_txn *t, const char *name, bool disabled);
 /* Revoke all sessions of a user. */
 sd_err sd_user_revoke_sessions(struct sd_txn *t, const char *name, uint64_t now);
@@ -113,6 +127,7 @@ enum sd_op {
     SD_OP_SESSION, /* logout, whoami: any authenticated user */
     SD_OP_KB_READ, SD_OP_KB_EDIT, SD_OP_ROUTING, SD_OP_INCIDENT, SD_OP_INCIDENT_LINK,
     SD_OP_KEY_AUDIT_ROTATE, /* Keys/RotateAuditKey: security_admin */
+    SD_OP_CUSTOMER_READ,    /* Remedies/GetCustomer: freeze status of an account */
     SD_OP_COUNT
 };
 const char *sd_op_name(enum sd_op op);

@@ -51,7 +51,11 @@ enum sd_field {
 
 enum sd_event_kind {
     SD_EV_CREATED = 1, SD_EV_TRIAGED, SD_EV_REDACTED, SD_EV_CLAIMED, SD_EV_ASSIGNED,
-    SD_EV_STATUS, SD_EV_COMMENT, SD_EV_RATED, SD_EV_REOPENED, SD_EV_SUGGESTED, SD_EV_COUNT
+    SD_EV_STATUS, SD_EV_COMMENT, SD_EV_RATED, SD_EV_REOPENED, SD_EV_SUGGESTED,
+    SD_EV_REMEDY,   /* a remedy on the ticket: request, approve, reject, execute, expire */
+    SD_EV_FREEZE,   /* an emergency freeze from this ticket */
+    SD_EV_UNFREEZE, /* an approved account_unfreeze lifted a freeze */
+    SD_EV_COUNT
 };
 
 const char *sd_channel_name(enum sd_channel c);

@@ -45,6 +45,7 @@ static const struct {
     [SD_OP_INCIDENT] = {"incident", S},
     [SD_OP_INCIDENT_LINK] = {"incident.link", A | S},
     [SD_OP_KEY_AUDIT_ROTATE] = {"key.audit_rotate", X},
+    [SD_OP_CUSTOMER_READ] = {"customer.read", S | C | X},
 };
 
 const char *

@@ -80,6 +80,9 @@ to_user(struct sd_user *u, const Sealdesk__V1__UserRecord *r)
     u->locked_until = r->locked_until;
     u->created_at = r->created_at;
     snprintf(u->cert_fingerprint, sizeof(u->cert_fingerprint), "%s", r->cert_fingerprint);
+    snprintf(u->created_by, sizeof(u->created_by), "%s", r->created_by ? r->created_by : "");
+    snprintf(u->approved_by, sizeof(u->approved_by), "%s", r->approved_by ? r->approved_by : "");
+    u->disabled_at = r->disabled_at;
 }
 
 /* The data key that seals every user's TOTP secret (created on first use). */
@@ -179,9 +182,93 @@ sd_user_set_disabled(struct sd_txn *t, const char *name, bool disabled)
 
     SD_TRY(sd_urec_load(t, name, &r));
     r->disabled = disabled;
-    if(disabled)
+    if(disabled) {
         r->sessions_valid_after = sd_clock_now() + 1;
+        r->disabled_at = sd_clock_now();
+    }
     SD_TRY(sd_urec_store(t, r));
+out:
+    if(r)
+        sealdesk__v1__user_record__free_unpacked(r, NULL);
+    return err;
+}
+
+sd_err
+sd_user_set_roles(struct sd_txn *t, const char *name, unsigned roles)
+{
+    Sealdesk__V1__UserRecord *r = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(roles && !(roles & ~SD_ROLES_USER_MASK));
+    SD_TRY(sd_urec_load(t, name, &r));
+    SD_ENSURE(r->totp_secret.len || !sd_roles_need_totp(roles), SD_E_INVALID);
+    r->roles = roles;
+    SD_TRY(sd_urec_store(t, r));
+out:
+    if(r)
+        sealdesk__v1__user_record__free_unpacked(r, NULL);
+    return err;
+}
+
+sd_err
+sd_user_reset_totp(struct sd_txn *t, const struct sd_keyring *kr, const char *name,
+                   char totp_uri[256])
+{
+    Sealdesk__V1__UserRecord *r = NULL;
+    uint8_t secret[TOTP_SECRET_BYTES];
+    char b32[64];
+    struct sd_buf sealed = SD_BUF_INIT;
+    struct sd_dkey *dk = NULL;
+    ProtobufCBinaryData old = {0, NULL};
+    sd_err err = SD_OK;
+
+    totp_uri[0] = 0;
+    SD_TRY(sd_urec_load(t, name, &r));
+    randombytes_buf(secret, sizeof(secret));
+    SD_TRY(users_dkey(t, kr, &dk));
+    SD_TRY(sd_field_seal(&sealed, dk, r->id, FIELD_TOTP, secret, sizeof(secret)));
+    SD_TRY(sd_base32_encode(b32, sizeof(b32), secret, sizeof(secret)));
+    snprintf(totp_uri, 256,
+             "otpauth://totp/sealdesk:%s?secret=%s&issuer=sealdesk&algorithm=SHA1&digits=6"
+             "&period=30",
+             r->name, b32);
+    old = r->totp_secret;
+    r->totp_secret.data = sealed.data;
+    r->totp_secret.len = sealed.len;
+    r->last_totp_step = 0;
+    r->sessions_valid_after = sd_clock_now() + 1;
+    err = sd_urec_store(t, r);
+    r->totp_secret = old; /* borrowed: put the unpacked one back before free_unpacked */
+out:
+    if(err != SD_OK)
+        sodium_memzero(totp_uri, 256);
+    sodium_memzero(secret, sizeof(secret));
+    sodium_memzero(b32, sizeof(b32));
+    if(r)
+        sealdesk__v1__user_record__free_unpacked(r, NULL);
+    sd_dkey_free(dk);
+    sd_buf_free(&sealed);
+    return err;
+}
+
+sd_err
+sd_user_set_creator(struct sd_txn *t, const char *name, const char *created_by,
+                    const char *approved_by)
+{
+    Sealdesk__V1__UserRecord *r = NULL;
+    char *old_c, *old_a;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(created_by && strlen(created_by) < SD_USER_NAME_MAX + 16 &&
+                 (!approved_by || strlen(approved_by) < SD_USER_NAME_MAX + 16));
+    SD_TRY(sd_urec_load(t, name, &r));
+    old_c = r->created_by;
+    old_a = r->approved_by;
+    r->created_by = (char *)created_by;
+    r->approved_by = (char *)(approved_by ? approved_by : "");
+    err = sd_urec_store(t, r);
+    r->created_by = old_c; /* borrowed pointers out before free_unpacked */
+    r->approved_by = old_a;
 out:
     if(r)
         sealdesk__v1__user_record__free_unpacked(r, NULL);

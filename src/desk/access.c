@@ -111,8 +111,12 @@ sd_desk_user_add(struct sd_desk *d, const struct sd_actor *a, const char *name, 
     sd_err err = SD_OK;
 
     SD_TRY(sd_actor_check(a));
+    /* Direct creation is the local operator's bootstrap; everyone else goes through the
+     * maker-checker requests of user_admin.c (issue 13). */
+    SD_ENSURE(a->roles & SD_ROLE_SYSTEM, SD_E_DENIED);
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_user_add(t, d->kr, name, roles, no_totp, cert_fingerprint, password, totp_uri));
+    SD_TRY(sd_user_set_creator(t, name, a->name, NULL));
     sd_roles_format(rnames, sizeof(rnames), roles);
     SD_TRY(audit_user(d, t, a->name, a->request_id, "user.add", name, rnames));
     err = sd_txn_commit(t);

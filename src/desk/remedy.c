@@ -34,6 +34,8 @@ extern const size_t sd_default_remedy_policy_len;
 #define EXPIRY_DEFAULT 86400u
 #define EXPIRY_MIN 300u
 #define EXPIRY_MAX ((uint64_t)30 * 86400)
+#define COOLOFF_DEFAULT ((uint64_t)30 * 86400)
+#define COOLOFF_MAX ((uint64_t)366 * 86400)
 #define THRESHOLD_INT_DIGITS 12 /* USDT, 6 decimals: micro units stay below 1e18 */
 #define THRESHOLD_FRAC_DIGITS 6
 #define RATE_INT_DIGITS 10      /* USDT per unit, 8 decimals: 1e-8 units stay below 1e18 */
@@ -41,7 +43,8 @@ extern const size_t sd_default_remedy_policy_len;
 #define REC_MAX ((size_t)64 * 1024)
 #define UID_SEALED_MAX (SD_MAX_UID + SD_FIELD_OVERHEAD)
 
-enum { PFX_FREEZE = 'F', PFX_INSTRUCTION = 'I', PFX_REMEDY = 'R' };
+/* 'C' | blind index (17 bytes) -> u64 id of the freeze in force on that customer account. */
+enum { PFX_CUSTOMER = 'C', PFX_FREEZE = 'F', PFX_INSTRUCTION = 'I', PFX_REMEDY = 'R' };
 
 __extension__ typedef unsigned __int128 u128;
 
@@ -56,11 +59,19 @@ static const char *const kind_names[SD_RK_COUNT] = {
     [SD_RK_WITHDRAWAL_RELEASE] = "withdrawal_release",
     [SD_RK_ACCOUNT_UNFREEZE] = "account_unfreeze",
     [SD_RK_FREEZE_REVIEW] = "freeze_review",
+    [SD_RK_THIRD_PARTY_PAYOUT] = "third_party_payout",
 };
 static const char *const state_names[SD_RS_COUNT] = {
     [SD_RS_PENDING] = "pending",   [SD_RS_APPROVED] = "approved", [SD_RS_EXECUTED] = "executed",
     [SD_RS_REJECTED] = "rejected", [SD_RS_EXPIRED] = "expired",
 };
+
+bool
+sd_remedy_kind_moves_funds(enum sd_remedy_kind k)
+{
+    return k >= SD_RK_COMPENSATION && k < SD_RK_COUNT && k != SD_RK_ACCOUNT_UNFREEZE &&
+           k != SD_RK_FREEZE_REVIEW;
+}
 
 const char *
 sd_remedy_kind_name(enum sd_remedy_kind k)
@@ -209,7 +220,10 @@ struct rate {
 struct sd_remedy_policy {
     uint64_t expiry;
     bool have_expiry;
+    uint64_t cooloff;
+    bool have_cooloff;
     unsigned approvers[SD_RK_COUNT];
+    unsigned fixed[SD_RK_COUNT]; /* quorum of the kinds without an amount */
     size_t n_rules;
     struct qrule rules[POLICY_MAX_RULES];
     size_t n_rates;
@@ -272,6 +286,20 @@ policy_line(struct sd_remedy_policy *p, const struct pline *l, const char **why)
         p->have_expiry = true;
         return SD_OK;
     }
+    if(word_is(l->w[0], l->n[0], "creator_cooloff")) {
+        if(l->nw != 2 || !parse_decimal(l->w[1], l->n[1], 8, 0, &ip, &fr) ||
+           ip > COOLOFF_MAX) {
+            *why = "creator_cooloff needs whole seconds between 0 and 31622400";
+            return SD_E_INVALID;
+        }
+        if(p->have_cooloff) {
+            *why = "creator_cooloff given twice";
+            return SD_E_INVALID;
+        }
+        p->cooloff = ip;
+        p->have_cooloff = true;
+        return SD_OK;
+    }
     if(word_is(l->w[0], l->n[0], "quorum")) {
         struct qrule r;
 
@@ -282,6 +310,10 @@ policy_line(struct sd_remedy_policy *p, const struct pline *l, const char **why)
         if(!parse_decimal(l->w[2], l->n[2], THRESHOLD_INT_DIGITS, THRESHOLD_FRAC_DIGITS, &ip,
                           &fr)) {
             *why = "bad quorum threshold (USDT, up to 12 digits and 6 decimals)";
+            return SD_E_INVALID;
+        }
+        if(kind && !sd_remedy_kind_moves_funds((enum sd_remedy_kind)kind)) {
+            *why = "quorum rules are for fund-moving kinds; use: fixed KIND COUNT";
             return SD_E_INVALID;
         }
         r.kind = kind;
@@ -303,6 +335,24 @@ policy_line(struct sd_remedy_policy *p, const struct pline *l, const char **why)
             return SD_E_LIMIT;
         }
         p->rules[p->n_rules++] = r;
+        return SD_OK;
+    }
+    if(word_is(l->w[0], l->n[0], "fixed")) {
+        if(l->nw != 3 || !policy_kind(l->w[1], l->n[1], &kind) || kind == 0 ||
+           sd_remedy_kind_moves_funds((enum sd_remedy_kind)kind)) {
+            *why = "fixed needs: fixed KIND COUNT, KIND account_unfreeze or freeze_review";
+            return SD_E_INVALID;
+        }
+        if(!parse_decimal(l->w[2], l->n[2], 1, 0, &ip, &fr) || ip < 1 ||
+           ip > SD_REMEDY_MAX_QUORUM) {
+            *why = "quorum count must be 1 to 5";
+            return SD_E_INVALID;
+        }
+        if(p->fixed[kind]) {
+            *why = "fixed quorum for this kind given twice";
+            return SD_E_INVALID;
+        }
+        p->fixed[kind] = (unsigned)ip;
         return SD_OK;
     }
     if(word_is(l->w[0], l->n[0], "approver")) {
@@ -358,7 +408,7 @@ policy_line(struct sd_remedy_policy *p, const struct pline *l, const char **why)
         p->rates[p->n_rates++] = r;
         return SD_OK;
     }
-    *why = "unknown directive (expiry, quorum, approver, rate)";
+    *why = "unknown directive (expiry, creator_cooloff, quorum, fixed, approver, rate)";
     return SD_E_INVALID;
 }
 
@@ -455,6 +505,17 @@ sd_remedy_policy_parse(struct sd_remedy_policy **out, const char *text, size_t n
     }
     if(!p->have_expiry)
         p->expiry = EXPIRY_DEFAULT;
+    if(!p->have_cooloff)
+        p->cooloff = COOLOFF_DEFAULT;
+    for(int k = SD_RK_COMPENSATION; k < SD_RK_COUNT; k++) {
+        /* A kind without an amount and without a fixed line: the highest "*" count. */
+        if(sd_remedy_kind_moves_funds((enum sd_remedy_kind)k) || p->fixed[k])
+            continue;
+        for(size_t i = 0; i < p->n_rules; i++) {
+            if(p->rules[i].kind == 0 && p->rules[i].count > p->fixed[k])
+                p->fixed[k] = p->rules[i].count;
+        }
+    }
     *out = p;
     p = NULL;
 out:
@@ -524,6 +585,12 @@ sd_remedy_policy_expiry(const struct sd_remedy_policy *p)
     return p->expiry;
 }
 
+uint64_t
+sd_remedy_policy_cooloff(const struct sd_remedy_policy *p)
+{
+    return p->cooloff;
+}
+
 unsigned
 sd_remedy_policy_approvers(const struct sd_remedy_policy *p, enum sd_remedy_kind k)
 {
@@ -563,6 +630,8 @@ sd_remedy_policy_quorum(const struct sd_remedy_policy *p, enum sd_remedy_kind k,
     const struct qrule *best = NULL;
     unsigned most = 0;
 
+    if(!sd_remedy_kind_moves_funds(k))
+        return k >= SD_RK_COMPENSATION && k < SD_RK_COUNT ? p->fixed[k] : SD_REMEDY_MAX_QUORUM;
     for(size_t i = 0; i < p->n_rules; i++) {
         const struct qrule *r = &p->rules[i];
 
@@ -570,7 +639,7 @@ sd_remedy_policy_quorum(const struct sd_remedy_policy *p, enum sd_remedy_kind k,
             most = r->count > most ? r->count : most;
     }
     if(!priced)
-        return most;
+        return k == SD_RK_THIRD_PARTY_PAYOUT && most < SD_REMEDY_MAX_QUORUM ? most + 1 : most;
     /* Most specific first: the kind's own rules, then "*" (which always has a 0 rule). */
     for(int pass = 0; pass < 2 && !best; pass++) {
         int want = pass == 0 ? (int)k : 0;
@@ -582,6 +651,24 @@ sd_remedy_policy_quorum(const struct sd_remedy_policy *p, enum sd_remedy_kind k,
                (!best || r->threshold > best->threshold))
                 best = r;
         }
+    }
+    if(k == SD_RK_THIRD_PARTY_PAYOUT) {
+        /* Paying another account always takes more people than paying the customer would,
+         * whatever the policy file says: at least one above the "*" rule and at least 2. */
+        unsigned q = best ? best->count : SD_REMEDY_MAX_QUORUM;
+        const struct qrule *sb = NULL;
+
+        for(size_t i = 0; i < p->n_rules; i++) {
+            const struct qrule *r = &p->rules[i];
+
+            if(r->kind == 0 && r->threshold <= usdt && (!sb || r->threshold > sb->threshold))
+                sb = r;
+        }
+        if(sb && q <= sb->count)
+            q = sb->count + 1;
+        if(q < 2)
+            q = 2;
+        return q > SD_REMEDY_MAX_QUORUM ? SD_REMEDY_MAX_QUORUM : q;
     }
     return best ? best->count : SD_REMEDY_MAX_QUORUM;
 }
@@ -629,6 +716,8 @@ struct rrec {
     char reject_reason[SD_MAX_REASON + 1];
     char executed_by[SD_MAX_AGENT + 1];
     char idem[SD_REMEDY_MAX_IDEMPOTENCY + 1];
+    bool dest_is_customer;
+    char dest_reason[SD_MAX_REASON + 1];
 };
 
 static void
@@ -695,8 +784,10 @@ rrec_decode(struct rrec *r, const uint8_t *p, size_t n)
                   copy_in(r->rejected_by, sizeof(r->rejected_by), m->rejected_by) &&
                   copy_in(r->reject_reason, sizeof(r->reject_reason), m->reject_reason) &&
                   copy_in(r->executed_by, sizeof(r->executed_by), m->executed_by) &&
-                  copy_in(r->idem, sizeof(r->idem), m->idempotency_key),
+                  copy_in(r->idem, sizeof(r->idem), m->idempotency_key) &&
+                  copy_in(r->dest_reason, sizeof(r->dest_reason), m->destination_reason),
               SD_E_STORE);
+    r->dest_is_customer = m->dest_is_customer;
     for(size_t i = 0; i < m->n_approvals; i++) {
         SD_ENSURE(m->approvals[i], SD_E_STORE);
         SD_ENSURE(copy_in(r->approvals[i].user, sizeof(r->approvals[i].user),
@@ -749,6 +840,8 @@ rrec_encode(struct sd_buf *out, struct rrec *r)
     m.executed_by = r->executed_by;
     m.idempotency_key = r->idem;
     m.freeze_id = r->freeze_id;
+    m.dest_is_customer = r->dest_is_customer;
+    m.destination_reason = r->dest_reason;
     n = sealdesk__v1__remedy_record__get_packed_size(&m);
     SD_ENSURE(n <= REC_MAX, SD_E_LIMIT);
     sd_buf_reset(out);
@@ -822,6 +915,42 @@ lookup_user(struct sd_txn *t, const char *name, struct sd_user *u, bool *exists)
     return err == SD_E_NOTFOUND ? SD_OK : err;
 }
 
+/* True if `of` names `who` as its maker: the person who asked for or approved the account. */
+static bool
+made_by(const struct sd_user *of, const char *who)
+{
+    return (of->created_by[0] && same_person(of->created_by, who)) ||
+           (of->approved_by[0] && same_person(of->approved_by, who));
+}
+
+/* Creator rule: an approver does not count for a remedy requested by someone they made, or
+ * who made them, while that account is younger than the policy's creator_cooloff at `at`. */
+static sd_err
+creator_related(struct sd_txn *t, const struct sd_remedy_policy *pol, const char *approver,
+                const char *requester, uint64_t at, bool *related)
+{
+    struct sd_user ua, ur;
+    bool ea, er;
+    sd_err err = SD_OK;
+
+    *related = false;
+    SD_TRY(lookup_user(t, approver, &ua, &ea));
+    SD_TRY(lookup_user(t, requester, &ur, &er));
+    if(er && made_by(&ur, approver) && at < ur.created_at + pol->cooloff)
+        *related = true;
+    if(ea && made_by(&ua, requester) && at < ua.created_at + pol->cooloff)
+        *related = true;
+out:
+    return err;
+}
+
+/* An approval given before its user was last disabled never counts again. */
+static bool
+void_by_disable(const struct sd_user *u, const struct sd_remedy_approval *ap)
+{
+    return u->disabled_at && ap->at <= u->disabled_at;
+}
+
 /* Approvals of r that count now (distinct people, not the requester; users in the table must be
  * enabled and still hold an approving role for the kind). out may be NULL. */
 static sd_err
@@ -842,7 +971,13 @@ count_approvals(struct sd_txn *t, const struct sd_remedy_policy *pol, const stru
             ok = !same_person(ap->user, r->approvals[j].user);
         if(ok) {
             SD_TRY(lookup_user(t, ap->user, &u, &exists));
-            ok = !exists || (!u.disabled && (u.roles & roles));
+            ok = !exists || (!u.disabled && (u.roles & roles) && !void_by_disable(&u, ap));
+        }
+        if(ok) {
+            bool related;
+
+            SD_TRY(creator_related(t, pol, ap->user, r->requester, ap->at, &related));
+            ok = !related;
         }
         if(!ok) {
             (*n_void)++;
@@ -942,6 +1077,8 @@ make_view(struct sd_desk *d, struct sd_txn *t, const struct sd_remedy_policy *po
     copy_out(v->reject_reason, sizeof(v->reject_reason), r->reject_reason);
     copy_out(v->idempotency_key, sizeof(v->idempotency_key), r->idem);
     v->freeze_id = r->freeze_id;
+    v->dest_is_customer = r->dest_is_customer;
+    copy_out(v->destination_reason, sizeof(v->destination_reason), r->dest_reason);
     SD_TRY(count_approvals(t, pol, r, v->approvals, &v->n_approvals, &v->n_void));
     v->state = effective_state(r, v->n_approvals, now);
     if(v->state == SD_RS_PENDING)
@@ -958,6 +1095,13 @@ set_why(const char **why, sd_err err, const char *reason)
 {
     if(why)
         *why = err == SD_OK ? NULL : reason ? reason : sd_err_str(err);
+}
+
+/* An optional string argument that was not given (NULL or ""). */
+static bool
+blank(const char *s)
+{
+    return !s || !s[0];
 }
 
 /* Destination / frozen account UID: 1..SD_MAX_UID printable ASCII without spaces. */
@@ -1072,6 +1216,198 @@ may_request_on(const struct sd_actor *a, const sd_trec *tr)
     return !tr->assignee || tr->assignee[0] == 0 || strcmp(tr->assignee, a->name) == 0;
 }
 
+/* The ticket's customer UID in the clear into out (NUL-terminated; empty when the ticket has
+ * none). The caller wipes it. */
+static sd_err
+ticket_customer_uid(struct sd_desk *d, struct sd_txn *t, const sd_trec *tr, struct sd_buf *out,
+                    const char **reason)
+{
+    struct sd_dkey *dk = NULL;
+    const uint8_t *p;
+    size_t n;
+    sd_err err = SD_OK;
+
+    sd_buf_reset(out);
+    sd_trec_field(tr, SD_F_CUSTOMER_UID, &p, &n);
+    if(n) {
+        err = sd_keys_dkey_open(t, d->kr, tr->data_key_id, &dk);
+        if(err == SD_E_SHREDDED)
+            *reason = "the customer's data was crypto-shredded";
+        SD_TRY(err);
+        SD_TRY(sd_field_open(out, dk, tr->id, SD_F_CUSTOMER_UID, p, n));
+    }
+    SD_TRY(sd_buf_terminate(out));
+out:
+    sd_dkey_free(dk);
+    return err;
+}
+
+static bool
+uid_equal(const char *a, const struct sd_buf *b)
+{
+    size_t n = strlen(a);
+
+    return n == b->len && memcmp(a, b->data, n) == 0;
+}
+
+/* Where a new remedy pays (or, for account_unfreeze, which account it unfreezes): fund-moving
+ * kinds pay the ticket's own customer and nobody else; third_party_payout pays the to_uid it
+ * names; account_unfreeze names an account, by default the ticket's customer. */
+static sd_err
+pick_destination(const struct sd_remedy_new *in, const struct sd_buf *cust, const char **dest,
+                 bool *is_customer, const char **reason)
+{
+    const char *c = cust->len ? (const char *)cust->data : NULL;
+
+    if(in->kind == SD_RK_THIRD_PARTY_PAYOUT) {
+        *dest = in->to_uid;
+        *is_customer = c && uid_equal(in->to_uid, cust);
+        return SD_OK;
+    }
+    if(!blank(in->to_uid)) {
+        if(in->kind == SD_RK_ACCOUNT_UNFREEZE) {
+            *dest = in->to_uid;
+            *is_customer = c && uid_equal(in->to_uid, cust);
+            return SD_OK;
+        }
+        if(!c || !uid_equal(in->to_uid, cust)) {
+            *reason = "to_uid: a fund-moving remedy pays the ticket's own customer; another "
+                      "account needs kind third_party_payout with a destination reason";
+            return SD_E_INVALID;
+        }
+    }
+    if(!c) {
+        *reason = in->kind == SD_RK_ACCOUNT_UNFREEZE
+                      ? "the ticket has no customer UID: name the frozen account in to_uid"
+                      : "the ticket has no customer UID: a fund-moving remedy pays the "
+                        "ticket's own customer";
+        return SD_E_PRECONDITION;
+    }
+    *dest = c;
+    *is_customer = true;
+    return SD_OK;
+}
+
+/* ---- the ticket's timeline ---- */
+
+/* Append a remedy/freeze event to ticket ticket_id's timeline in txn t. detail carries ids,
+ * kinds, amounts and counts only: never a UID or free text. */
+static sd_err
+ticket_note(struct sd_txn *t, uint64_t ticket_id, const char *actor, enum sd_event_kind kind,
+            uint64_t now, const char *detail)
+{
+    sd_trec *tr = NULL;
+    uint8_t digest[32];
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_trec_load(t, ticket_id, &tr));
+    tr->updated_at = now;
+    SD_TRY(sd_event_add(t, tr, actor, kind, 0, 0, NULL, false, detail));
+    SD_TRY(sd_trec_store(t, tr, digest));
+out:
+    sd_trec_free(tr);
+    return err;
+}
+
+/* ---- freezes in force ---- */
+
+static const char frozen_reason[] =
+    "the customer's account is frozen by an emergency freeze: fund-moving remedies are refused "
+    "until an approved account_unfreeze is executed (sealctl customer get --uid shows it)";
+
+static void
+ckey(uint8_t k[1 + SD_BIDX_BYTES], const uint8_t bidx[SD_BIDX_BYTES])
+{
+    k[0] = PFX_CUSTOMER;
+    memcpy(k + 1, bidx, SD_BIDX_BYTES);
+}
+
+/* The freeze in force on the account with this blind index; 0 when none. */
+static sd_err
+active_freeze(struct sd_txn *t, const uint8_t bidx[SD_BIDX_BYTES], uint64_t *freeze_id)
+{
+    uint8_t k[1 + SD_BIDX_BYTES];
+    struct sd_val v;
+    sd_err err;
+
+    *freeze_id = 0;
+    ckey(k, bidx);
+    err = sd_txn_get(t, SD_DB_REMEDIES, k, sizeof(k), &v);
+    if(err == SD_E_NOTFOUND)
+        return SD_OK;
+    if(err != SD_OK)
+        return err;
+    if(v.n != 8)
+        return SD_E_STORE;
+    *freeze_id = sd_get_u64be(v.p);
+    return SD_OK;
+}
+
+static sd_err
+uid_freeze(struct sd_desk *d, struct sd_txn *t, const char *uid, size_t n, uint64_t *freeze_id,
+           uint8_t bidx[SD_BIDX_BYTES])
+{
+    sd_err err = sd_bidx(d->kr, SD_BIDX_UID, uid, n, bidx);
+
+    if(err == SD_OK)
+        err = active_freeze(t, bidx, freeze_id);
+    return err;
+}
+
+/* r's destination in the clear (NUL-terminated), wiped by the caller. */
+static sd_err
+rrec_plain_uid(struct sd_desk *d, struct sd_txn *t, const struct rrec *r, struct sd_buf *out)
+{
+    struct sd_dkey *dk = NULL;
+    uint64_t dkid;
+    sd_err err = SD_OK;
+
+    sd_buf_reset(out);
+    if(r->uid_len) {
+        SD_TRY(sd_field_key_id(&dkid, r->uid, r->uid_len));
+        SD_TRY(sd_keys_dkey_open(t, d->kr, dkid, &dk));
+        SD_TRY(sd_field_open(out, dk, r->ticket_id, SD_F_REMEDY_UID_BASE + (uint32_t)r->id,
+                             r->uid, r->uid_len));
+    }
+    SD_TRY(sd_buf_terminate(out));
+out:
+    sd_dkey_free(dk);
+    return err;
+}
+
+/* A fund-moving remedy whose destination or ticket customer is frozen may not go on. */
+static sd_err
+check_not_frozen(struct sd_desk *d, struct sd_txn *t, const struct rrec *r, const char **reason)
+{
+    struct sd_buf dest = SD_BUF_INIT, cust = SD_BUF_INIT;
+    uint8_t bidx[SD_BIDX_BYTES];
+    sd_trec *tr = NULL;
+    uint64_t fid = 0;
+    sd_err err = SD_OK;
+
+    if(!sd_remedy_kind_moves_funds((enum sd_remedy_kind)r->kind))
+        return SD_OK;
+    SD_TRY(rrec_plain_uid(d, t, r, &dest));
+    if(dest.len)
+        SD_TRY(uid_freeze(d, t, (const char *)dest.data, dest.len, &fid, bidx));
+    if(!fid) {
+        SD_TRY(load_ticket(t, r->ticket_id, &tr, reason));
+        SD_TRY(ticket_customer_uid(d, t, tr, &cust, reason));
+        if(cust.len)
+            SD_TRY(uid_freeze(d, t, (const char *)cust.data, cust.len, &fid, bidx));
+    }
+    if(fid) {
+        *reason = frozen_reason;
+        SD_ENSURE(0, SD_E_PRECONDITION);
+    }
+out:
+    sodium_memzero(bidx, sizeof(bidx));
+    sd_buf_wipe_free(&dest);
+    sd_buf_wipe_free(&cust);
+    sd_trec_free(tr);
+    return err;
+}
+
 /* ---- request ---- */
 
 sd_err
@@ -1084,7 +1420,10 @@ sd_remedy_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_r
     struct sd_txn *t = NULL;
     sd_trec *tr = NULL;
     const char *reason = NULL;
-    uint8_t digest[32];
+    const char *dest = NULL;
+    struct sd_buf cust = SD_BUF_INIT;
+    uint8_t digest[32], bidx[SD_BIDX_BYTES];
+    uint64_t fid = 0;
     uint64_t now = sd_clock_now();
     sd_err err = SD_OK;
 
@@ -1101,21 +1440,54 @@ sd_remedy_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_r
         reason = "unknown remedy kind";
         SD_ENSURE(0, SD_E_INVALID);
     }
-    if(!in->asset || !asset_norm(r.asset, in->asset, strnlen(in->asset, SD_REMEDY_MAX_ASSET + 1))) {
-        reason = "invalid asset: 1 to 16 letters or digits";
+    if(!sd_remedy_kind_moves_funds(in->kind)) {
+        /* Nothing is paid: no amount, and the quorum is the policy's fixed one. */
+        if(!blank(in->asset) || !blank(in->amount)) {
+            reason = "asset, amount: account_unfreeze takes no asset or amount";
+            SD_ENSURE(0, SD_E_INVALID);
+        }
+    } else {
+        if(blank(in->asset) ||
+           !asset_norm(r.asset, in->asset, strnlen(in->asset, SD_REMEDY_MAX_ASSET + 1))) {
+            reason = "asset: 1 to 16 letters or digits";
+            SD_ENSURE(0, SD_E_INVALID);
+        }
+        if(sd_remedy_amount_parse(in->amount, NULL, NULL) != SD_OK) {
+            reason = "amount: a decimal above 0 with at most 18 digits and 8 decimals";
+            SD_ENSURE(0, SD_E_INVALID);
+        }
+    }
+    if(!blank(in->to_uid) && !uid_ok(in->to_uid)) {
+        reason = "to_uid: 1 to 128 printable ASCII characters without spaces";
         SD_ENSURE(0, SD_E_INVALID);
     }
-    if(sd_remedy_amount_parse(in->amount, NULL, NULL) != SD_OK) {
-        reason = "invalid amount: a decimal above 0 with at most 18 digits and 8 decimals";
-        SD_ENSURE(0, SD_E_INVALID);
-    }
-    if(!uid_ok(in->to_uid)) {
-        reason = "invalid destination account UID";
+    if(in->kind == SD_RK_THIRD_PARTY_PAYOUT) {
+        if(blank(in->to_uid)) {
+            reason = "to_uid: third_party_payout needs the destination account UID";
+            SD_ENSURE(0, SD_E_INVALID);
+        }
+        if(check_text(in->destination_reason, false, &reason) != SD_OK) {
+            reason = "destination_reason: third_party_payout needs a stated reason (1 to 512 "
+                     "bytes of text, no secrets)";
+            SD_ENSURE(0, SD_E_INVALID);
+        }
+        copy_out(r.dest_reason, sizeof(r.dest_reason), in->destination_reason);
+    } else if(!blank(in->destination_reason)) {
+        reason = "destination_reason: only third_party_payout pays another account";
         SD_ENSURE(0, SD_E_INVALID);
     }
     SD_TRY(check_text(in->justification, true, &reason));
-    copy_out(r.amount, sizeof(r.amount), in->amount);
-    SD_TRY(sd_remedy_policy_value(pol, r.asset, r.amount, &r.usdt_micro, &r.priced));
+    if(sd_remedy_kind_moves_funds(in->kind)) {
+        copy_out(r.amount, sizeof(r.amount), in->amount);
+        SD_TRY(sd_remedy_policy_value(pol, r.asset, r.amount, &r.usdt_micro, &r.priced));
+        if(!r.priced) {
+            /* Priced at the top tier by accident is not safe enough: refuse instead. */
+            reason = "asset: unknown asset (no rate in remedy.policy)";
+            SD_ENSURE(0, SD_E_INVALID);
+        }
+    } else {
+        r.priced = true; /* worth 0: the fixed quorum applies */
+    }
     r.kind = (unsigned)in->kind;
     r.quorum = sd_remedy_policy_quorum(pol, in->kind, r.priced, r.usdt_micro);
     r.state = SD_RS_PENDING;
@@ -1131,11 +1503,36 @@ sd_remedy_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_r
         reason = "agents request remedies only on their own or unassigned tickets";
         SD_ENSURE(0, SD_E_DENIED);
     }
+    SD_TRY(ticket_customer_uid(d, t, tr, &cust, &reason));
+    SD_TRY(pick_destination(in, &cust, &dest, &r.dest_is_customer, &reason));
+    SD_TRY(uid_freeze(d, t, dest, strlen(dest), &fid, bidx));
+    if(!fid && cust.len && sd_remedy_kind_moves_funds(in->kind))
+        SD_TRY(uid_freeze(d, t, (const char *)cust.data, cust.len, &fid, bidx));
+    if(in->kind == SD_RK_ACCOUNT_UNFREEZE && !fid) {
+        reason = "the account is not frozen: nothing to unfreeze";
+        SD_ENSURE(0, SD_E_PRECONDITION);
+    }
+    if(fid && sd_remedy_kind_moves_funds(in->kind)) {
+        reason = frozen_reason;
+        SD_ENSURE(0, SD_E_PRECONDITION);
+    }
     SD_TRY(sd_meta_next(t, "next_remedy", &r.id));
-    SD_TRY(seal_uid(d, t, tr, r.id, in->to_uid, &r, &reason));
+    SD_TRY(seal_uid(d, t, tr, r.id, dest, &r, &reason));
     SD_TRY(rrec_store(t, &r, false, digest));
     SD_TRY(audit_remedy(d, t, a, "remedy.request", r.id, digest, NULL));
-    SD_TRY(make_view(d, t, pol, &r, in->to_uid, now, &v));
+    {
+        char note[160];
+
+        if(sd_remedy_kind_moves_funds(in->kind))
+            snprintf(note, sizeof(note), "request r%" PRIu64 " %s %s %s, quorum %u%s", r.id,
+                     sd_remedy_kind_name(in->kind), r.amount, r.asset, r.quorum,
+                     r.dest_is_customer ? "" : ", to another account");
+        else
+            snprintf(note, sizeof(note), "request r%" PRIu64 " %s, quorum %u", r.id,
+                     sd_remedy_kind_name(in->kind), r.quorum);
+        SD_TRY(ticket_note(t, r.ticket_id, a->name, SD_EV_REMEDY, now, note));
+    }
+    SD_TRY(make_view(d, t, pol, &r, dest, now, &v));
     err = sd_txn_commit(t);
     t = NULL;
     SD_TRY(err);
@@ -1143,6 +1540,7 @@ sd_remedy_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_r
         *out = v;
 out:
     sd_txn_abort(t);
+    sd_buf_wipe_free(&cust);
     sd_trec_free(tr);
     set_why(why, err, reason);
     return err;
@@ -1161,6 +1559,10 @@ struct act {
     const char *audit_reason;
     bool instruction;    /* also write the back-office instruction */
     bool expired;        /* refused because it expired just now: persist that */
+    bool replay;         /* execute replayed with the original key: answer, write nothing */
+    bool no_store;       /* the remedy is unchanged: audit only (review) */
+    uint64_t freeze_ticket, freeze_id; /* an unfreeze executed: the freeze it lifted */
+    bool unmask;         /* the answer carries the destination in the clear (review) */
 };
 
 typedef sd_err (*act_fn)(struct act *c, struct rrec *r, const char **reason);
@@ -1208,6 +1610,16 @@ check_checker(struct act *c, const struct rrec *r, bool approving, const char **
         *reason = "the approver does not hold an approving role for this remedy kind";
         SD_ENSURE(0, SD_E_DENIED);
     }
+    if(approving) {
+        bool related;
+
+        SD_TRY(creator_related(c->t, c->pol, c->a->name, r->requester, c->now, &related));
+        if(related) {
+            *reason = "the approver made the requester's account, or was made by them, within "
+                      "the creator cool-off";
+            SD_ENSURE(0, SD_E_DENIED);
+        }
+    }
 out:
     return err;
 }
@@ -1220,11 +1632,21 @@ do_approve(struct act *c, struct rrec *r, const char **reason)
 
     SD_TRY(check_checker(c, r, true, reason));
     SD_TRY(check_open(c, r, reason));
+    SD_TRY(check_not_frozen(c->d, c->t, r, reason));
     for(size_t i = 0; i < r->n_approvals; i++) {
-        if(same_person(c->a->name, r->approvals[i].user)) {
-            *reason = "already approved by this approver";
-            SD_ENSURE(0, SD_E_CONFLICT);
+        struct sd_user u;
+        bool exists;
+
+        if(!same_person(c->a->name, r->approvals[i].user))
+            continue;
+        SD_TRY(lookup_user(c->t, c->a->name, &u, &exists));
+        if(exists && void_by_disable(&u, &r->approvals[i])) {
+            /* Re-enabled since: the old approval stays void; this one is a new decision. */
+            r->approvals[i].at = c->now;
+            goto counted;
         }
+        *reason = "already approved by this approver";
+        SD_ENSURE(0, SD_E_CONFLICT);
     }
     if(r->n_approvals == SD_REMEDY_MAX_APPROVALS) {
         *reason = "too many approvals";
@@ -1232,6 +1654,7 @@ do_approve(struct act *c, struct rrec *r, const char **reason)
     }
     copy_out(r->approvals[r->n_approvals].user, sizeof(r->approvals[0].user), c->a->name);
     r->approvals[r->n_approvals++].at = c->now;
+counted:
     SD_TRY(count_approvals(c->t, c->pol, r, NULL, &counted, &n_void));
     if(counted >= r->quorum) {
         r->state = SD_RS_APPROVED;
@@ -1263,12 +1686,68 @@ out:
     return err;
 }
 
+static sd_err freeze_load(struct sd_txn *t, uint64_t id, Sealdesk__V1__FreezeRecord **out);
+static sd_err freeze_put(struct sd_txn *t, const Sealdesk__V1__FreezeRecord *m,
+                         uint8_t digest[32]);
+
+/* An approved account_unfreeze is executed: the freeze in force on its account ends. */
+static sd_err
+lift_freeze(struct act *c, const struct rrec *r, const char **reason)
+{
+    Sealdesk__V1__FreezeRecord *m = NULL;
+    struct sd_buf uid = SD_BUF_INIT;
+    uint8_t bidx[SD_BIDX_BYTES], k[1 + SD_BIDX_BYTES], digest[32];
+    char target[16 + 2 * SD_BIDX_BYTES + 1];
+    uint64_t fid = 0;
+    sd_err err = SD_OK;
+
+    SD_TRY(rrec_plain_uid(c->d, c->t, r, &uid));
+    SD_TRY(uid_freeze(c->d, c->t, (const char *)uid.data, uid.len, &fid, bidx));
+    if(!fid) {
+        *reason = "the account is not frozen any more: nothing to unfreeze";
+        SD_ENSURE(0, SD_E_PRECONDITION);
+    }
+    ckey(k, bidx);
+    SD_TRY(sd_txn_del(c->t, SD_DB_REMEDIES, k, sizeof(k), NULL, 0));
+    SD_TRY(freeze_load(c->t, fid, &m));
+    m->lifted_at = c->now;
+    m->lifted_by = (char *)c->a->name;
+    m->unfreeze_remedy_id = r->id;
+    SD_TRY(freeze_put(c->t, m, digest));
+    m->lifted_by = NULL; /* borrowed: not freed by free_unpacked */
+    memcpy(target, "customer:", 9);
+    sd_hex_encode(target + 9, bidx, SD_BIDX_BYTES);
+    SD_TRY(audit_target(c->d, c->t, c->a, "account.unfreeze", target, digest, NULL));
+    c->freeze_ticket = m->ticket_id;
+    c->freeze_id = fid;
+out:
+    if(m) {
+        if(m->lifted_by == c->a->name)
+            m->lifted_by = NULL;
+        sealdesk__v1__freeze_record__free_unpacked(m, NULL);
+    }
+    sodium_memzero(bidx, sizeof(bidx));
+    sodium_memzero(k, sizeof(k));
+    sd_buf_wipe_free(&uid);
+    return err;
+}
+
 static sd_err
 do_execute(struct act *c, struct rrec *r, const char **reason)
 {
     size_t counted, n_void;
     sd_err err = SD_OK;
 
+    if(r->state == SD_RS_EXECUTED && r->kind != SD_RK_FREEZE_REVIEW) {
+        /* Idempotent: the same key gets the original result; another key is a second
+         * execution and is refused. Keys are not secrets: a plain compare is fine. */
+        if(strcmp(r->idem, c->arg) == 0) {
+            c->replay = true;
+            goto out;
+        }
+        *reason = "remedy already executed with another idempotency key";
+        SD_ENSURE(0, SD_E_PRECONDITION);
+    }
     SD_TRY(check_open(c, r, reason));
     if(r->kind == SD_RK_FREEZE_REVIEW) {
         *reason = "a freeze review is closed by approval, not executed";
@@ -1279,6 +1758,9 @@ do_execute(struct act *c, struct rrec *r, const char **reason)
         *reason = "quorum not met";
         SD_ENSURE(0, SD_E_PRECONDITION);
     }
+    SD_TRY(check_not_frozen(c->d, c->t, r, reason));
+    if(r->kind == SD_RK_ACCOUNT_UNFREEZE)
+        SD_TRY(lift_freeze(c, r, reason));
     r->state = SD_RS_EXECUTED;
     r->executed_at = c->now;
     copy_out(r->executed_by, sizeof(r->executed_by), c->a->name);
@@ -1286,6 +1768,75 @@ do_execute(struct act *c, struct rrec *r, const char **reason)
     c->action = "remedy.execute";
     c->instruction = true;
 out:
+    return err;
+}
+
+static sd_err
+do_review(struct act *c, struct rrec *r, const char **reason)
+{
+    struct sd_user u;
+    bool exists;
+    sd_err err = SD_OK;
+
+    SD_TRY(check_checker(c, r, true, reason));
+    SD_TRY(lookup_user(c->t, c->a->name, &u, &exists));
+    if(exists) {
+        err = sd_auth_unmask_charge(c->t, person(c->a->name), c->now);
+        if(err == SD_E_LIMIT)
+            *reason = "unmask limit reached (50 per hour)";
+        SD_TRY(err);
+    }
+    c->action = "remedy.review";
+    c->audit_reason = "destination and the ticket's customer UID shown unmasked";
+    c->no_store = true;
+    c->unmask = true;
+out:
+    return err;
+}
+
+/* Decrypt r's destination and its ticket's customer UID into v (the approver's view). */
+static sd_err
+fill_unmasked(struct sd_desk *d, struct sd_txn *t, const struct rrec *r, struct sd_remedy *v)
+{
+    struct sd_buf pt = SD_BUF_INIT, cust = SD_BUF_INIT;
+    struct sd_dkey *dk = NULL;
+    sd_trec *tr = NULL;
+    const char *ignored = NULL;
+    uint64_t dkid;
+    sd_err err = SD_OK;
+
+    if(r->uid_len) {
+        SD_TRY(sd_field_key_id(&dkid, r->uid, r->uid_len));
+        err = sd_keys_dkey_open(t, d->kr, dkid, &dk);
+        if(err == SD_E_SHREDDED) {
+            copy_out(v->to_uid, sizeof(v->to_uid), "[shredded]");
+            err = SD_OK;
+        } else {
+            SD_TRY(err);
+            SD_TRY(sd_field_open(&pt, dk, r->ticket_id, SD_F_REMEDY_UID_BASE + (uint32_t)r->id,
+                                 r->uid, r->uid_len));
+            SD_ENSURE(pt.len < sizeof(v->to_uid), SD_E_STORE);
+            memcpy(v->to_uid, pt.data, pt.len);
+            v->to_uid[pt.len] = 0;
+        }
+    }
+    SD_TRY(sd_trec_load(t, r->ticket_id, &tr));
+    err = ticket_customer_uid(d, t, tr, &cust, &ignored);
+    if(err == SD_E_SHREDDED) {
+        copy_out(v->customer_uid, sizeof(v->customer_uid), "[shredded]");
+        err = SD_OK;
+    } else {
+        SD_TRY(err);
+        SD_ENSURE(cust.len < sizeof(v->customer_uid), SD_E_STORE);
+        memcpy(v->customer_uid, cust.data, cust.len);
+        v->customer_uid[cust.len] = 0;
+    }
+    v->unmasked = true;
+out:
+    sd_buf_wipe_free(&pt);
+    sd_buf_wipe_free(&cust);
+    sd_dkey_free(dk);
+    sd_trec_free(tr);
     return err;
 }
 
@@ -1321,6 +1872,12 @@ act_run(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *ar
 
         if(rc == SD_OK)
             rc = audit_remedy(d, c.t, a, "remedy.expire", id, digest, NULL);
+        if(rc == SD_OK) {
+            char note[64];
+
+            snprintf(note, sizeof(note), "expire r%" PRIu64, id);
+            rc = ticket_note(c.t, r.ticket_id, a->name, SD_EV_REMEDY, c.now, note);
+        }
         if(rc == SD_OK)
             rc = sd_txn_commit(c.t);
         else
@@ -1333,21 +1890,53 @@ act_run(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *ar
         goto out;
     }
     SD_TRY(err);
-    err = rrec_store(c.t, &r, c.instruction, digest);
-    if(err == SD_E_CONFLICT && c.instruction) {
-        /* An instruction without an executed record cannot happen; never write a second. */
-        reason = "remedy already executed";
-        err = SD_E_PRECONDITION;
+    if(c.replay) {
+        SD_TRY(make_view(d, c.t, c.pol, &r, NULL, c.now, &v));
+        if(out)
+            *out = v;
+        goto out; /* nothing written: the txn is aborted below */
     }
-    SD_TRY(err);
-    SD_TRY(audit_remedy(d, c.t, a, c.action, id, digest, c.audit_reason));
+    if(!c.no_store) {
+        err = rrec_store(c.t, &r, c.instruction, digest);
+        if(err == SD_E_CONFLICT && c.instruction) {
+            /* An instruction without an executed record cannot happen; never write a
+             * second. */
+            reason = "remedy already executed";
+            err = SD_E_PRECONDITION;
+        }
+        SD_TRY(err);
+    }
+    SD_TRY(audit_remedy(d, c.t, a, c.action, id, c.no_store ? NULL : digest, c.audit_reason));
     SD_TRY(make_view(d, c.t, c.pol, &r, NULL, c.now, &v));
+    if(!c.no_store) {
+        char note[160];
+        const char *verb = c.action + 7; /* "remedy.<verb>" */
+
+        if(strcmp(c.action, "remedy.approve") == 0)
+            snprintf(note, sizeof(note), "approve r%" PRIu64 " (%zu of %u)%s", id,
+                     v.n_approvals, r.quorum,
+                     r.kind == SD_RK_FREEZE_REVIEW && r.state == SD_RS_EXECUTED
+                         ? ": freeze review closed"
+                         : "");
+        else
+            snprintf(note, sizeof(note), "%s r%" PRIu64, verb, id);
+        SD_TRY(ticket_note(c.t, r.ticket_id, a->name, SD_EV_REMEDY, c.now, note));
+        if(c.freeze_id) {
+            snprintf(note, sizeof(note), "unfreeze f%" PRIu64 " by r%" PRIu64, c.freeze_id, id);
+            SD_TRY(ticket_note(c.t, r.ticket_id, a->name, SD_EV_UNFREEZE, c.now, note));
+            if(c.freeze_ticket && c.freeze_ticket != r.ticket_id)
+                SD_TRY(ticket_note(c.t, c.freeze_ticket, a->name, SD_EV_UNFREEZE, c.now, note));
+        }
+    }
+    if(c.unmask)
+        SD_TRY(fill_unmasked(d, c.t, &r, &v));
     err = sd_txn_commit(c.t);
     c.t = NULL;
     SD_TRY(err);
     if(out)
         *out = v;
 out:
+    sodium_memzero(&v, sizeof(v));
     sd_txn_abort(c.t);
     set_why(why, err, reason);
     return err;
@@ -1388,6 +1977,13 @@ sd_remedy_execute(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
         return SD_E_INVALID;
     }
     return act_run(d, a, id, idempotency_key, do_execute, out, why);
+}
+
+sd_err
+sd_remedy_review(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
+                 struct sd_remedy *out, const char **why)
+{
+    return act_run(d, a, id, NULL, do_review, out, why);
 }
 
 /* ---- reads ---- */
@@ -1521,6 +2117,100 @@ out:
     return err;
 }
 
+static sd_err
+freeze_load(struct sd_txn *t, uint64_t id, Sealdesk__V1__FreezeRecord **out)
+{
+    uint8_t k[9];
+    struct sd_val v;
+    sd_err err;
+
+    rkey(k, PFX_FREEZE, id);
+    err = sd_txn_get(t, SD_DB_REMEDIES, k, sizeof(k), &v);
+    if(err != SD_OK)
+        return err == SD_E_NOTFOUND ? SD_E_STORE : err;
+    *out = sealdesk__v1__freeze_record__unpack(NULL, v.n, v.p);
+    return *out && (*out)->id == id ? SD_OK : SD_E_STORE;
+}
+
+static sd_err
+freeze_put(struct sd_txn *t, const Sealdesk__V1__FreezeRecord *m, uint8_t digest[32])
+{
+    struct sd_buf enc = SD_BUF_INIT;
+    uint8_t k[9];
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_buf_reserve(&enc, sealdesk__v1__freeze_record__get_packed_size(m)));
+    enc.len = sealdesk__v1__freeze_record__pack(m, enc.data);
+    rkey(k, PFX_FREEZE, m->id);
+    SD_TRY(sd_txn_put(t, SD_DB_REMEDIES, k, sizeof(k), enc.data, enc.len));
+    sd_sha256(digest, enc.data, enc.len);
+out:
+    sd_buf_free(&enc);
+    return err;
+}
+
+sd_err
+sd_customer_get(struct sd_desk *d, const struct sd_actor *a, const char *uid,
+                struct sd_customer_status *out, const char **why)
+{
+    Sealdesk__V1__FreezeRecord *m = NULL;
+    const struct sd_remedy_policy *pol;
+    struct sd_txn *t = NULL;
+    struct rrec r;
+    struct sd_remedy v;
+    const char *reason = NULL;
+    uint8_t bidx[SD_BIDX_BYTES];
+    char target[16 + 2 * SD_BIDX_BYTES + 1];
+    uint64_t fid = 0;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && out);
+    memset(out, 0, sizeof(*out));
+    SD_TRY(sd_actor_check(a));
+    if(!(a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_COMPLIANCE | SD_ROLE_SECURITY_ADMIN |
+                     SD_ROLE_SYSTEM))) {
+        reason = "customer lookups need supervisor, compliance or security_admin";
+        SD_ENSURE(0, SD_E_DENIED);
+    }
+    if(!uid_ok(uid)) {
+        reason = "uid: 1 to 128 printable ASCII characters without spaces";
+        SD_ENSURE(0, SD_E_INVALID);
+    }
+    pol = desk_policy(d);
+    SD_ENSURE(pol, SD_E_INTERNAL);
+    SD_TRY(mask_uid(out->uid_masked, uid, strlen(uid)));
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(uid_freeze(d, t, uid, strlen(uid), &fid, bidx));
+    if(fid) {
+        SD_TRY(freeze_load(t, fid, &m));
+        out->frozen = true;
+        out->freeze_id = fid;
+        out->frozen_at = m->at;
+        out->ticket_id = m->ticket_id;
+        out->review_id = m->review_id;
+        copy_out(out->frozen_by, sizeof(out->frozen_by), m->by ? m->by : "");
+        copy_out(out->reason, sizeof(out->reason), m->reason ? m->reason : "");
+        if(rrec_load(t, m->review_id, &r) == SD_OK) {
+            SD_TRY(make_view(d, t, pol, &r, NULL, sd_clock_now(), &v));
+            out->review_state = v.state;
+        }
+    }
+    memcpy(target, "customer:", 9);
+    sd_hex_encode(target + 9, bidx, SD_BIDX_BYTES);
+    SD_TRY(audit_target(d, t, a, "customer.read", target, NULL, NULL));
+    err = sd_txn_commit(t);
+    t = NULL;
+out:
+    if(m)
+        sealdesk__v1__freeze_record__free_unpacked(m, NULL);
+    sodium_memzero(bidx, sizeof(bidx));
+    sd_txn_abort(t);
+    if(err != SD_OK && out)
+        memset(out, 0, sizeof(*out));
+    set_why(why, err, reason);
+    return err;
+}
+
 sd_err
 sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid,
           uint64_t ticket_id, const char *reason_text, struct sd_remedy *out_review,
@@ -1574,11 +2264,24 @@ sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid,
     copy_out(r.requester, sizeof(r.requester), a->name);
 
     SD_TRY(freeze_store(t, freeze_id, bidx, &r, digest));
+    {
+        uint8_t ck[1 + SD_BIDX_BYTES], fv[8];
+
+        ckey(ck, bidx);
+        sd_put_u64be(fv, freeze_id);
+        SD_TRY(sd_txn_put(t, SD_DB_REMEDIES, ck, sizeof(ck), fv, sizeof(fv)));
+    }
     memcpy(target, "customer:", 9);
     sd_hex_encode(target + 9, bidx, SD_BIDX_BYTES);
     SD_TRY(audit_target(d, t, a, "account.freeze", target, digest, reason_text));
     SD_TRY(rrec_store(t, &r, false, digest));
     SD_TRY(audit_remedy(d, t, a, "remedy.request", r.id, digest, NULL));
+    {
+        char note[96];
+
+        snprintf(note, sizeof(note), "freeze f%" PRIu64 ", review r%" PRIu64, freeze_id, r.id);
+        SD_TRY(ticket_note(t, ticket_id, a->name, SD_EV_FREEZE, now, note));
+    }
     SD_TRY(make_view(d, t, pol, &r, customer_uid, now, &v));
     err = sd_txn_commit(t);
     t = NULL;

@@ -15,6 +15,7 @@
 #include "sealdesk/audit.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/user_admin.h"
 #include "sealdesk/desk.h"
 #include "sealdesk/log.h"
 #include "sealdesk/rpc.h"
@@ -706,33 +707,38 @@ admin_add_user(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     SD_RPC_UNPACK(Sealdesk__V1__AddUserRequest, sealdesk__v1__add_user_request, r);
     Sealdesk__V1__AddUserResponse pb = SEALDESK__V1__ADD_USER_RESPONSE__INIT;
     char password[SD_PASSWORD_MAX + 1], uri[256], roles[96];
+    struct sd_uadm_new in = {0};
+    struct sd_uadm u;
+    const char *why = NULL;
     unsigned mask;
     sd_err err;
 
     if(sd_roles_parse(&mask, r->roles) != SD_OK) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown role");
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "roles: unknown role");
         goto out;
     }
-    err = sd_desk_user_add(x->d, &x->actor, r->name, mask, r->no_totp,
-                           sd_rpc_empty(r->cert_fingerprint) ? NULL : r->cert_fingerprint, password,
-                           uri);
-    if(err == SD_E_CONFLICT) {
-        sd_rpc_call_status(c, SD_GRPC_ALREADY_EXISTS, "user exists");
-    } else if(err == SD_E_INVALID) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
-                           "bad name or roles (supervisor, compliance, security_admin need TOTP)");
-    } else if(err != SD_OK) {
-        sd_rpc_fail(c, err, "add user");
+    /* Online, creating a user is a maker-checker request (issue 13): another security admin
+     * approves it (Admin/ApproveUserRequest) and receives the password and TOTP URI. */
+    in.kind = SD_UADM_ADD;
+    in.name = r->name;
+    in.roles = mask;
+    in.no_totp = r->no_totp;
+    in.cert_fingerprint = sd_rpc_empty(r->cert_fingerprint) ? NULL : r->cert_fingerprint;
+    err = sd_uadm_request(x->d, &x->actor, &in, &u, password, uri, &why);
+    if(err != SD_OK) {
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s", why);
     } else {
         sd_roles_format(roles, sizeof(roles), mask);
         pb.name = r->name;
         pb.roles = roles;
         pb.password = password;
         pb.totp_uri = uri;
+        pb.request_id = u.id;
+        pb.state = (char *)sd_uadm_state_name(u.state);
         sd_rpc_reply(c, &pb.base);
-        sodium_memzero(password, sizeof(password));
-        sodium_memzero(uri, sizeof(uri));
     }
+    sodium_memzero(password, sizeof(password));
+    sodium_memzero(uri, sizeof(uri));
 out:
     sealdesk__v1__add_user_request__free_unpacked(r, NULL);
 }
@@ -833,6 +839,7 @@ static const struct {
     {core_methods, &core_methods_n},
     {sd_rpc_methods_remedy, &sd_rpc_methods_remedy_n},
     {sd_rpc_methods_keys, &sd_rpc_methods_keys_n},
+    {sd_rpc_methods_users, &sd_rpc_methods_users_n},
     {sd_rpc_methods_desk, &sd_rpc_methods_desk_n},
 };
 

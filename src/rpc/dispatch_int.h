@@ -32,6 +32,8 @@ extern const struct sd_rpc_method sd_rpc_methods_keys[];
 extern const size_t sd_rpc_methods_keys_n;
 extern const struct sd_rpc_method sd_rpc_methods_desk[];
 extern const size_t sd_rpc_methods_desk_n;
+extern const struct sd_rpc_method sd_rpc_methods_users[];
+extern const size_t sd_rpc_methods_users_n;
 
 /* Pack m as the reply and set OK (RESOURCE_EXHAUSTED if it does not fit). */
 void sd_rpc_reply(struct sd_rpc_call *c, const ProtobufCMessage *m);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "dispatch_int.h"
 #include "remedies.pb-c.h"
 #include "rpc_convert.h"
@@ -52,6 +54,12 @@ remedy_to_pb(struct sd_arena *a, struct sd_remedy *r, Sealdesk__V1__Remedy *pb)
     pb->reject_reason = r->reject_reason;
     pb->idempotency_key = r->idempotency_key;
     pb->freeze_id = r->freeze_id;
+    pb->destination_is_customer = r->dest_is_customer;
+    pb->destination_reason = r->destination_reason;
+    if(r->unmasked) {
+        pb->to_uid_unmasked = r->to_uid;
+        pb->customer_uid = r->customer_uid;
+    }
     pb->approvals = sd_arena_alloc(a, (r->n_approvals + 1) * sizeof(*pb->approvals));
     if(!pb->created_at || !pb->expires_at || !pb->executed_at || !pb->approvals)
         return SD_E_NOMEM;
@@ -109,6 +117,7 @@ remedy_request(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     in.amount = q->amount;
     in.to_uid = q->to_uid;
     in.justification = q->justification;
+    in.destination_reason = q->destination_reason;
     err = sd_remedy_request(x->d, &x->actor, &in, &r, &why);
     reply_remedy(c, err, why, &r, "request");
 out:
@@ -152,6 +161,20 @@ remedy_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 
     err = sd_remedy_get(x->d, &x->actor, q->id, &r, &why);
     reply_remedy(c, err, why, &r, "get");
+    sealdesk__v1__remedy_id_request__free_unpacked(q, NULL);
+}
+
+static void
+remedy_review(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    SD_RPC_UNPACK(Sealdesk__V1__RemedyIdRequest, sealdesk__v1__remedy_id_request, q);
+    struct sd_remedy r;
+    const char *why = NULL;
+    sd_err err;
+
+    err = sd_remedy_review(x->d, &x->actor, q->id, &r, &why);
+    reply_remedy(c, err, why, &r, "review");
+    sodium_memzero(&r, sizeof(r));
     sealdesk__v1__remedy_id_request__free_unpacked(q, NULL);
 }
 
@@ -219,6 +242,39 @@ out:
     sealdesk__v1__list_remedies_request__free_unpacked(q, NULL);
 }
 
+static void
+remedy_customer(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    SD_RPC_UNPACK(Sealdesk__V1__CustomerRequest, sealdesk__v1__customer_request, q);
+    Sealdesk__V1__CustomerInfo pb = SEALDESK__V1__CUSTOMER_INFO__INIT;
+    struct sd_customer_status cs;
+    struct sd_arena a = {0};
+    const char *why = NULL;
+    sd_err err;
+
+    err = sd_customer_get(x->d, &x->actor, q->uid, &cs, &why);
+    if(err != SD_OK) {
+        refuse(c, err, why, "customer");
+        goto out;
+    }
+    pb.uid = cs.uid_masked;
+    pb.frozen = cs.frozen;
+    pb.freeze_id = cs.freeze_id;
+    pb.frozen_at = cs.frozen ? tstr(&a, cs.frozen_at) : (char *)"";
+    pb.frozen_by = cs.frozen_by;
+    pb.ticket_id = cs.ticket_id;
+    pb.review_id = cs.review_id;
+    pb.review_state = cs.frozen ? (char *)sd_remedy_state_name(cs.review_state) : (char *)"";
+    pb.reason = cs.reason;
+    if(!pb.frozen_at)
+        sd_rpc_fail(c, SD_E_NOMEM, "customer");
+    else
+        sd_rpc_reply(c, &pb.base);
+out:
+    sd_arena_free(&a);
+    sealdesk__v1__customer_request__free_unpacked(q, NULL);
+}
+
 const struct sd_rpc_method sd_rpc_methods_remedy[] = {
     {"/sealdesk.v1.Remedies/Request", remedy_request, SD_OP_REMEDY_REQUEST, false},
     {"/sealdesk.v1.Remedies/Approve", remedy_approve, SD_OP_REMEDY_APPROVE, false},
@@ -227,6 +283,8 @@ const struct sd_rpc_method sd_rpc_methods_remedy[] = {
     {"/sealdesk.v1.Remedies/List", remedy_list, SD_OP_REMEDY_READ, false},
     {"/sealdesk.v1.Remedies/Execute", remedy_execute, SD_OP_REMEDY_EXECUTE, false},
     {"/sealdesk.v1.Remedies/Freeze", remedy_freeze, SD_OP_FREEZE, false},
+    {"/sealdesk.v1.Remedies/Review", remedy_review, SD_OP_REMEDY_APPROVE, false},
+    {"/sealdesk.v1.Remedies/GetCustomer", remedy_customer, SD_OP_CUSTOMER_READ, false},
 };
 const size_t sd_rpc_methods_remedy_n =
     sizeof(sd_rpc_methods_remedy) / sizeof(sd_rpc_methods_remedy[0]);

@@ -60,7 +60,7 @@ rita_t, rita = session("rita")
 _, sam = session("sam")
 _, sue = session("sue")
 
-t = rita_t.Create(pb.CreateTicketRequest(channel="chat", subject="fees",
+t = rita_t.Create(pb.CreateTicketRequest(channel="chat", subject="fees", customer_uid="UID778899",
                                          body="I was charged the withdrawal fee twice"), timeout=20)
 rita_t.ClaimNext(pb.ClaimNextRequest(agent="rita"), timeout=20)
 big = rita.Request(rp.RequestRemedyRequest(ticket_id=t.id, kind="compensation", asset="USDT",
@@ -69,11 +69,30 @@ big = rita.Request(rp.RequestRemedyRequest(ticket_id=t.id, kind="compensation", 
                    timeout=20)
 check("request: pending, 2 approvals needed", big.state == "pending" and big.approvals_needed == 2)
 check("destination UID masked", big.to_uid != "UID778899" and big.to_uid.startswith("UI"))
+check("destination is the ticket's customer", big.destination_is_customer)
+# issue 13 item 1: a payout to another account on this ticket is refused, naming the field
+c, msg = err(rita.Request, rp.RequestRemedyRequest(ticket_id=t.id, kind="fee_refund",
+                                                   asset="USDT", amount="3",
+                                                   to_uid="UIMALLORY02", justification="fee"))
+check("fee_refund to another account refused", c == grpc.StatusCode.INVALID_ARGUMENT and
+      msg.startswith("to_uid: a fund-moving remedy pays the ticket's own customer"))
+tp = rita.Request(rp.RequestRemedyRequest(ticket_id=t.id, kind="third_party_payout", asset="USDT",
+                                          amount="3", to_uid="UIMALLORY02", justification="fee",
+                                          destination_reason="customer's business account"),
+                  timeout=20)
+check("third_party_payout: higher quorum, not the customer",
+      tp.quorum == 2 and not tp.destination_is_customer and tp.to_uid == "UI***02")
+c, msg = err(rita.Review, rp.RemedyIdRequest(id=tp.id))
+check("an agent cannot review (unmask) a remedy", c == grpc.StatusCode.PERMISSION_DENIED)
+rv = sam.Review(rp.RemedyIdRequest(id=tp.id), timeout=20)
+check("approver sees destination and ticket customer unmasked side by side",
+      rv.to_uid_unmasked == "UIMALLORY02" and rv.customer_uid == "UID778899")
+g = sam.Get(rp.RemedyIdRequest(id=tp.id), timeout=20)
+check("get stays masked", g.to_uid_unmasked == "" and g.customer_uid == "")
 c, msg = err(rita.Approve, rp.RemedyIdRequest(id=big.id))
 check("an agent cannot approve", c == grpc.StatusCode.PERMISSION_DENIED)
 own = sam.Request(rp.RequestRemedyRequest(ticket_id=t.id, kind="fee_refund", asset="USDT",
-                                          amount="3", to_uid="UID778899",
-                                          justification="fee refund"), timeout=20)
+                                          amount="3", justification="fee refund"), timeout=20)
 c, msg = err(sam.Approve, rp.RemedyIdRequest(id=own.id))
 check("a supervisor cannot approve their own request", c == grpc.StatusCode.PERMISSION_DENIED
       and "requester cannot approve their own remedy" in msg)
@@ -87,16 +106,19 @@ r = sue.Approve(rp.RemedyIdRequest(id=big.id), timeout=20)
 check("second approval: approved", r.state == "approved" and len(r.approvals) == 2)
 r = rita.Execute(rp.ExecuteRemedyRequest(id=big.id, idempotency_key="k-1"), timeout=20)
 check("execute once", r.state == "executed" and r.idempotency_key == "k-1")
-c, msg = err(rita.Execute, rp.ExecuteRemedyRequest(id=big.id, idempotency_key="k-1"))
-check("double execute refused", c == grpc.StatusCode.FAILED_PRECONDITION and
-      "already executed" in msg)
+again = rita.Execute(rp.ExecuteRemedyRequest(id=big.id, idempotency_key="k-1"), timeout=20)
+check("replay with the same key returns the original result",
+      again.state == "executed" and again.executed_at == r.executed_at)
+c, msg = err(rita.Execute, rp.ExecuteRemedyRequest(id=big.id, idempotency_key="k-2"))
+check("another key after execution refused", c == grpc.StatusCode.FAILED_PRECONDITION and
+      "already executed with another idempotency key" in msg)
 if not failed:
     pass
 else:
     print("# last refusal: %s %r" % (c, msg))
 
 small = rita.Request(rp.RequestRemedyRequest(ticket_id=t.id, kind="fee_refund", asset="USDT",
-                                             amount="12.5", to_uid="UID778899",
+                                             amount="12.5",
                                              justification="refund the second fee"), timeout=20)
 check("small remedy needs one approval", small.approvals_needed == 1)
 r = sue.Reject(rp.RejectRemedyRequest(id=small.id, reason="covered by the compensation"),
@@ -117,6 +139,35 @@ c, msg = err(sam.Approve, rp.RemedyIdRequest(id=review.id))
 check("freezer cannot close the review", c == grpc.StatusCode.PERMISSION_DENIED)
 r = sue.Approve(rp.RemedyIdRequest(id=review.id), timeout=20)
 check("second person closes the review", r.state == "executed")
+# issue 13 item 3: a frozen customer gets no money until an approved unfreeze
+dep = rita_t.Create(pb.CreateTicketRequest(channel="chat", subject="withdrawal stuck",
+                                           customer_uid="U30001",
+                                           body="my withdrawal is pending"), timeout=20)
+ok_before = sam.Request(rp.RequestRemedyRequest(ticket_id=dep.id, kind="fee_refund",
+                                                asset="USDT", amount="2", justification="fee"),
+                        timeout=20)
+sam.Freeze(rp.FreezeRequest(customer_uid="U30001", ticket_id=sec.id, reason="hacked account"),
+           timeout=20)
+c, msg = err(rita.Request, rp.RequestRemedyRequest(ticket_id=dep.id, kind="withdrawal_release",
+                                                   asset="BTC", amount="10",
+                                                   justification="release"))
+check("withdrawal_release for a frozen customer refused",
+      c == grpc.StatusCode.FAILED_PRECONDITION and "frozen by an emergency freeze" in msg)
+c, msg = err(sue.Approve, rp.RemedyIdRequest(id=ok_before.id))
+check("approving a remedy of a frozen customer refused", c == grpc.StatusCode.FAILED_PRECONDITION)
+cu = sue.GetCustomer(rp.CustomerRequest(uid="U30001"), timeout=20)
+check("GetCustomer shows the freeze", cu.frozen and cu.ticket_id == sec.id and cu.uid != "U30001")
+c, msg = err(rita.GetCustomer, rp.CustomerRequest(uid="U30001"))
+check("agents cannot look customers up", c == grpc.StatusCode.PERMISSION_DENIED)
+c, msg = err(rita.Request, rp.RequestRemedyRequest(ticket_id=dep.id, kind="account_unfreeze",
+                                                   asset="USDT", amount="0.01",
+                                                   justification="customer verified"))
+check("account_unfreeze takes no amount", c == grpc.StatusCode.INVALID_ARGUMENT)
+unf = rita.Request(rp.RequestRemedyRequest(ticket_id=dep.id, kind="account_unfreeze",
+                                           justification="customer verified by video call"),
+                   timeout=20)
+check("account_unfreeze has the fixed quorum", unf.quorum == 2 and unf.amount == "")
+
 lst = sam.List(rp.ListRemediesRequest(state="executed"), timeout=20)
 check("list by state", {big.id, review.id} <= {x.id for x in lst.remedies})
 

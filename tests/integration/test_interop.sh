@@ -17,6 +17,8 @@ desk=$(U --name desk --role agent,supervisor)
 rita=$(U --name rita --role agent)
 sam=$(U --name sam --role supervisor)
 sue=$(U --name sue --role supervisor)
+sa1=$(U --name sa1 --role security_admin)
+sa2=$(U --name sa2 --role security_admin)
 "$SD_BIN/sealdeskd" --listen 127.0.0.1:0 --cert "$WORK/certs/server.pem" \
   --key "$WORK/certs/server.key" --data "$D" 2>"$WORK/server.log" &
 SRV=$!
@@ -43,7 +45,8 @@ export SEALDESK_TOKEN
 SEALDESK_TOKEN=$(O login --name desk --password "$(echo "$desk" | jget '["password"]')" \
   --totp "$($PY "$(dirname "$0")/totp.py" "$(echo "$desk" | jget '["totp_uri"]')")")
 check "sealctl login prints a token" test "${#SEALDESK_TOKEN}" = 64
-out=$(O --json ticket create --channel web --subject "deposit" --body "my deposit is not credited")
+out=$(O --json ticket create --channel web --subject "deposit" --body "my deposit is not credited" \
+      --customer-uid UID42)
 id=$(echo "$out" | jget '["id"]')
 check "online create" test -n "$id"
 check "online create JSON has category" test "$(echo "$out" | jget '["category"]')" = deposit
@@ -75,6 +78,44 @@ if SD_USERS="$users" $PY "$(dirname "$0")/remedy_flow.py" "$port" "$WORK/certs/c
 else
   bad "remedy flow with three users over TLS"
 fi
+
+# issue 13 items 2/8: online user administration is maker-checker between two security admins
+login_as() {  # login_as NAME JSON -> token
+  O login --name "$1" --password "$(echo "$2" | jget '["password"]')" \
+    --totp "$($PY "$(dirname "$0")/totp.py" "$(echo "$2" | jget '["totp_uri"]')")"
+}
+T1=$(login_as sa1 "$sa1")
+T2=$(login_as sa2 "$sa2")
+out=$(SEALDESK_TOKEN=$T1 O --json user add --name newag --role agent)
+check "online user add is a pending request" \
+  test "$(echo "$out" | jget '["state"]')" = pending
+req=$(echo "$out" | jget '["request_id"]')
+check "no password before approval" test "$(echo "$out" | jget '.get("password")')" = None
+expect_exit 1 "the requester cannot approve their own user request" -- \
+  env SEALDESK_TOKEN="$T1" "$SEALCTL" --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" \
+  user approve --request "$req"
+check "refusal names the rule" grep -q "^PERMISSION_DENIED: the requester cannot approve" "$WORK/err"
+expect_exit 1 "an agent cannot list user requests" -- O user requests
+out=$(SEALDESK_TOKEN=$T2 O --json user requests --state pending)
+check "pending request listed" test "$(echo "$out" | jget '[0]["name"]')" = newag
+out=$(SEALDESK_TOKEN=$T2 O --json user approve --request "$req")
+check "second admin approves and receives the password once" \
+  test "$(echo "$out" | jget '["state"]+str(len(d["password"]))')" = done20
+out=$(SEALDESK_TOKEN=$T1 O --json user roles --name newag --role agent,auditor)
+rreq=$(echo "$out" | jget '["request_id"]')
+out=$(SEALDESK_TOKEN=$T2 O --json user reject --request "$rreq" --reason "auditor is for the audit team")
+check "role change rejected" test "$(echo "$out" | jget '["state"]')" = rejected
+out=$(SEALDESK_TOKEN=$T2 O --json user reset-totp --name sa1)
+treq=$(echo "$out" | jget '["request_id"]')
+expect_exit 1 "nobody approves a change to their own account" -- \
+  env SEALDESK_TOKEN="$T1" "$SEALCTL" --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" \
+  user approve --request "$treq"
+out=$("$SEALCTL" --offline --data "$D" --json user list)
+check "the approved user exists" test "$(echo "$out" | python3 -c \
+  'import json,sys; print(sum(u["name"] == "newag" for u in json.load(sys.stdin)))')" = 1
+out=$(SEALDESK_TOKEN=$T2 O --json customer get --uid U30001)
+check "customer get online (security_admin) shows the freeze" \
+  test "$(echo "$out" | jget '["frozen"]')" = True
 
 kill -TERM "$SRV"
 rc=0

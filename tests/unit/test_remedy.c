@@ -46,7 +46,8 @@ request_full(struct sd_desk *d, const struct sd_actor *a, uint64_t tid,
              enum sd_remedy_kind kind, const char *asset, const char *amount, const char *uid,
              struct sd_remedy *out, const char **why)
 {
-    struct sd_remedy_new in = {tid, kind, asset, amount, uid, "goodwill for a delayed deposit"};
+    struct sd_remedy_new in = {tid, kind, asset, amount, uid, "goodwill for a delayed deposit",
+                               NULL};
 
     return sd_remedy_request(d, a, &in, out, why);
 }
@@ -59,12 +60,25 @@ request(struct sd_desk *d, uint64_t tid, enum sd_remedy_kind kind, const char *a
     struct sd_remedy v;
     const char *why = "unset";
 
-    assert_int_equal(request_full(d, &bob, tid, kind, asset, amount, "UID77889900", &v, &why),
+    assert_int_equal(request_full(d, &bob, tid, kind, asset, amount, NULL, &v, &why),
                      SD_OK);
     assert_null(why);
     if(out)
         *out = v;
     return v.id;
+}
+
+static const char frozen_reason_text[] =
+    "the customer's account is frozen by an emergency freeze: fund-moving remedies are refused "
+    "until an approved account_unfreeze is executed (sealctl customer get --uid shows it)";
+
+/* Emergency freeze of account uid from a new security ticket (as sam). */
+static void
+freeze_uid(struct sd_desk *d, const char *uid)
+{
+    assert_int_equal(sd_freeze(d, &sam, uid, ticket(d, SD_CAT_SECURITY), "account takeover",
+                               NULL, NULL),
+                     SD_OK);
 }
 
 static enum sd_remedy_state
@@ -178,6 +192,99 @@ test_remedy_request_is_pending_with_quorum_and_masked_uid(void **state)
     assert_string_equal(sd_remedy_state_name(v.state), "pending");
 }
 
+/* #13 item 1: a fee_refund to "UIMALLORY02" on a ticket of another customer was approved from
+ * a masked view and executed. */
+static void
+test_remedy_pays_the_ticket_customer_and_approvers_see_it_unmasked(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
+    struct sd_remedy_new in = {tid, SD_RK_FEE_REFUND, "USDT", "10", "UIMALLORY02",
+                               "refund the double fee", NULL};
+    struct sd_ticket_new tn;
+    struct sd_ticket t;
+    const char *why = NULL;
+    struct sd_remedy v;
+    uint64_t id, other;
+
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_E_INVALID);
+    assert_string_equal(why, "to_uid: a fund-moving remedy pays the ticket's own customer; "
+                             "another account needs kind third_party_payout with a "
+                             "destination reason");
+    in.kind = SD_RK_WITHDRAWAL_RELEASE;
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_E_INVALID);
+    assert_int_equal(count_prefix(f->d, 'R'), 0);
+
+    /* no to_uid, or the customer's own UID: pays the ticket's customer */
+    in.kind = SD_RK_FEE_REFUND;
+    in.to_uid = NULL;
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_OK);
+    assert_true(v.dest_is_customer);
+    assert_string_equal(v.to_uid_masked, "UI***00");
+    assert_false(v.unmasked);
+    id = v.id;
+    in.to_uid = "UID-100200300";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_OK);
+    assert_true(v.dest_is_customer);
+    in.destination_reason = "pay my friend";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_E_INVALID);
+    assert_string_equal(why, "destination_reason: only third_party_payout pays another account");
+
+    /* another account: its own kind, a stated reason, a higher quorum */
+    in.kind = SD_RK_THIRD_PARTY_PAYOUT;
+    in.to_uid = "UIMALLORY02";
+    in.destination_reason = NULL;
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_E_INVALID);
+    assert_string_equal(why, "destination_reason: third_party_payout needs a stated reason (1 "
+                             "to 512 bytes of text, no secrets)");
+    in.to_uid = NULL;
+    in.destination_reason = "customer's business account";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_E_INVALID);
+    assert_string_equal(why, "to_uid: third_party_payout needs the destination account UID");
+    in.to_uid = "UIMALLORY02";
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_OK);
+    other = v.id;
+    assert_false(v.dest_is_customer);
+    assert_int_equal(v.quorum, 2); /* 10 USDT: "*" says 1 */
+    assert_string_equal(v.destination_reason, "customer's business account");
+    assert_string_equal(v.to_uid_masked, "UI***02");
+
+    /* approvers see the destination unmasked beside the ticket's customer, audited */
+    assert_int_equal(sd_remedy_review(f->d, &agent, other, &v, &why), SD_E_DENIED);
+    assert_int_equal(sd_remedy_review(f->d, &bob, other, &v, &why), SD_E_DENIED);
+    assert_int_equal(count_audit(f->d, "remedy.review", NULL), 0);
+    assert_int_equal(sd_remedy_review(f->d, &carol, other, &v, &why), SD_OK);
+    assert_true(v.unmasked);
+    assert_string_equal(v.to_uid, "UIMALLORY02");
+    assert_string_equal(v.customer_uid, "UID-100200300");
+    assert_false(v.dest_is_customer);
+    assert_int_equal(count_audit(f->d, "remedy.review", "r3"), 1);
+    assert_int_equal(sd_remedy_review(f->d, &carol, id, &v, &why), SD_OK);
+    assert_string_equal(v.to_uid, "UID-100200300");
+    assert_string_equal(v.customer_uid, "UID-100200300");
+    assert_true(v.dest_is_customer);
+    /* get stays masked */
+    assert_int_equal(sd_remedy_get(f->d, &carol, other, &v, NULL), SD_OK);
+    assert_false(v.unmasked);
+    assert_string_equal(v.to_uid, "");
+
+    /* a ticket without a customer UID has nobody to pay */
+    memset(&tn, 0, sizeof(tn));
+    tn.channel = SD_CH_WEB;
+    tn.field[SD_F_SUBJECT] = "fee";
+    tn.field[SD_F_BODY] = "charged twice";
+    tn.category = SD_CAT_DEPOSIT;
+    assert_int_equal(sd_ticket_create(f->d, &agent, &tn, &t), SD_OK);
+    in.ticket_id = t.id;
+    sd_ticket_clear(&t);
+    in.kind = SD_RK_COMPENSATION;
+    in.to_uid = NULL;
+    in.destination_reason = NULL;
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, &why), SD_E_PRECONDITION);
+    assert_string_equal(why, "the ticket has no customer UID: a fund-moving remedy pays the "
+                             "ticket's own customer");
+}
+
 static void
 test_remedy_rejects_self_approval(void **state)
 {
@@ -204,10 +311,16 @@ test_remedy_rejects_approver_without_role(void **state)
     struct fixture *f = *state;
     uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
     uint64_t id = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "10", NULL);
-    uint64_t unfreeze = request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, "USDT", "1", NULL);
+    uint64_t unfreeze;
     const struct sd_actor sys = {"operator", NULL, SD_ROLE_SYSTEM};
     const char *why = NULL;
     struct sd_remedy v;
+
+    freeze_uid(f->d, "UID-FROZEN-1");
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL,
+                                  "UID-FROZEN-1", &v, NULL),
+                     SD_OK);
+    unfreeze = v.id;
 
     assert_int_equal(sd_remedy_approve(f->d, &agent, id, NULL, &why), SD_E_DENIED);
     assert_string_equal(why, "the approver does not hold an approving role for this remedy kind");
@@ -217,6 +330,8 @@ test_remedy_rejects_approver_without_role(void **state)
     assert_int_equal(state_of(f->d, id), SD_RS_PENDING);
     assert_int_equal(sd_remedy_approve(f->d, &cora, unfreeze, &v, &why), SD_OK);
     assert_null(why);
+    assert_int_equal(v.state, SD_RS_PENDING); /* fixed quorum 2 */
+    assert_int_equal(sd_remedy_approve(f->d, &sam, unfreeze, &v, &why), SD_OK);
     assert_int_equal(v.state, SD_RS_APPROVED);
     /* the local operator may approve anything it did not request */
     assert_int_equal(sd_remedy_approve(f->d, &sys, id, &v, NULL), SD_OK);
@@ -273,7 +388,7 @@ test_remedy_one_approval_on_two_quorum_does_not_execute(void **state)
 }
 
 static void
-test_remedy_quorum_follows_amount_thresholds_and_unknown_asset_fails_safe(void **state)
+test_remedy_quorum_follows_amount_thresholds(void **state)
 {
     struct fixture *f = *state;
     uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
@@ -295,16 +410,195 @@ test_remedy_quorum_follows_amount_thresholds_and_unknown_asset_fails_safe(void *
     /* the kind's own rule: manual deposit credits always need two */
     request(f->d, tid, SD_RK_MANUAL_DEPOSIT_CREDIT, "USDT", "1", &v);
     assert_int_equal(v.quorum, 2);
-    /* no rate: the highest quorum, never the lowest */
-    request(f->d, tid, SD_RK_COMPENSATION, "NOPECOIN", "0.001", &v);
-    assert_false(v.priced);
-    assert_int_equal(v.amount_usdt_micro, 0);
-    assert_int_equal(v.quorum, 2);
-    assert_int_equal(v.approvals_needed, 2);
     /* 18 integer digits of BTC saturate instead of wrapping */
     request(f->d, tid, SD_RK_COMPENSATION, "BTC", "999999999999999999.99999999", &v);
     assert_int_equal(v.amount_usdt_micro, UINT64_MAX);
     assert_int_equal(v.quorum, 2);
+}
+
+/* #13 item 4: an unknown asset was priced at the top tier by accident; account_unfreeze took
+ * an amount and a tiny one gave quorum 1. */
+static void
+test_remedy_unknown_asset_refused_and_unfreeze_has_fixed_quorum(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
+    size_t before = count_prefix(f->d, 'R');
+    const char *why = NULL;
+    struct sd_remedy v;
+
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "NOPECOIN", "0.001",
+                                  NULL, &v, &why),
+                     SD_E_INVALID);
+    assert_string_equal(why, "asset: unknown asset (no rate in remedy.policy)");
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, "USDT", "0.00000001",
+                                  NULL, &v, &why),
+                     SD_E_INVALID);
+    assert_string_equal(why, "asset, amount: account_unfreeze takes no asset or amount");
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, "1", NULL,
+                                  &v, &why),
+                     SD_E_INVALID);
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, NULL, "1", NULL, &v,
+                                  &why),
+                     SD_E_INVALID);
+    assert_string_equal(why, "asset: 1 to 16 letters or digits");
+    assert_int_equal(count_prefix(f->d, 'R'), before);
+
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL,
+                                  &v, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, "the account is not frozen: nothing to unfreeze");
+    freeze_uid(f->d, "UID-100200300");
+    request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, "", &v);
+    assert_int_equal(v.quorum, 2); /* "fixed account_unfreeze 2" in the default policy */
+    assert_string_equal(v.asset, "");
+    assert_string_equal(v.amount, "");
+    assert_int_equal(v.amount_usdt_micro, 0);
+}
+
+/* #13 item 3: after a freeze of a hacked account, a withdrawal_release to it was requested,
+ * approved and executed with no warning. */
+static void
+test_remedy_freeze_blocks_fund_moving_remedies_until_an_approved_unfreeze(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
+    uint64_t approved = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "10", NULL);
+    uint64_t pending = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "5000", NULL);
+    struct sd_remedy_new other = {0, SD_RK_THIRD_PARTY_PAYOUT, "USDT", "5", "UID-100200300",
+                                  "goodwill", "the customer's second account"};
+    struct sd_ticket_new tn;
+    struct sd_ticket t;
+    struct sd_customer_status cs;
+    const char *why = NULL;
+    struct sd_remedy v;
+    uint64_t unfreeze;
+
+    assert_int_equal(sd_remedy_approve(f->d, &carol, approved, NULL, NULL), SD_OK);
+    assert_int_equal(sd_customer_get(f->d, &carol, "UID-100200300", &cs, &why), SD_OK);
+    assert_false(cs.frozen);
+    freeze_uid(f->d, "UID-100200300");
+
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_WITHDRAWAL_RELEASE, "BTC", "10", NULL,
+                                  &v, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, "the customer's account is frozen by an emergency freeze: "
+                             "fund-moving remedies are refused until an approved "
+                             "account_unfreeze is executed (sealctl customer get --uid shows "
+                             "it)");
+    /* paying the frozen account from another customer's ticket is refused too */
+    memset(&tn, 0, sizeof(tn));
+    tn.channel = SD_CH_WEB;
+    tn.field[SD_F_SUBJECT] = "refund";
+    tn.field[SD_F_BODY] = "please refund";
+    tn.field[SD_F_CUSTOMER_UID] = "UID-555";
+    tn.category = SD_CAT_DEPOSIT;
+    assert_int_equal(sd_ticket_create(f->d, &agent, &tn, &t), SD_OK);
+    other.ticket_id = t.id;
+    sd_ticket_clear(&t);
+    assert_int_equal(sd_remedy_request(f->d, &bob, &other, &v, &why), SD_E_PRECONDITION);
+    assert_string_equal(why, frozen_reason_text);
+    /* remedies requested before the freeze stop too */
+    assert_int_equal(sd_remedy_execute(f->d, &bob, approved, "k1", NULL, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, frozen_reason_text);
+    assert_int_equal(sd_remedy_approve(f->d, &carol, pending, NULL, &why), SD_E_PRECONDITION);
+    assert_int_equal(count_prefix(f->d, 'I'), 0);
+
+    /* customer get shows it (audited); agents may not look customers up */
+    assert_int_equal(sd_customer_get(f->d, &agent, "UID-100200300", &cs, &why), SD_E_DENIED);
+    assert_int_equal(sd_customer_get(f->d, &carol, "UID 1", &cs, &why), SD_E_INVALID);
+    assert_int_equal(sd_customer_get(f->d, &carol, "UID-100200300", &cs, &why), SD_OK);
+    assert_true(cs.frozen);
+    assert_int_equal(cs.freeze_id, 1);
+    assert_string_equal(cs.frozen_by, "sam");
+    assert_string_equal(cs.reason, "account takeover");
+    assert_string_equal(cs.uid_masked, "UI***00");
+    assert_int_equal(cs.review_state, SD_RS_PENDING);
+    assert_int_equal(count_audit(f->d, "customer.read", "customer:"), 2);
+
+    /* an approved account_unfreeze lifts it */
+    request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, &v);
+    unfreeze = v.id;
+    assert_int_equal(sd_remedy_approve(f->d, &cora, unfreeze, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, unfreeze, "u1", NULL, &why),
+                     SD_E_PRECONDITION);
+    assert_string_equal(why, "quorum not met");
+    assert_true(cs.frozen);
+    assert_int_equal(sd_remedy_approve(f->d, &sam, unfreeze, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, unfreeze, "u1", &v, &why), SD_OK);
+    assert_int_equal(v.state, SD_RS_EXECUTED);
+    assert_int_equal(count_audit(f->d, "account.unfreeze", "customer:"), 1);
+    assert_int_equal(sd_customer_get(f->d, &sam, "UID-100200300", &cs, &why), SD_OK);
+    assert_false(cs.frozen);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, approved, "k1", &v, &why), SD_OK);
+    assert_int_equal(v.state, SD_RS_EXECUTED);
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL,
+                                  &v, &why),
+                     SD_E_PRECONDITION);
+}
+
+/* The remedy and freeze events of ticket tid, "kind detail" joined by "; ". */
+static void
+timeline(struct sd_desk *d, uint64_t tid, char *out, size_t cap)
+{
+    const struct sd_actor sys = {"operator", NULL, SD_ROLE_SYSTEM};
+    struct sd_ticket t;
+    size_t off = 0;
+
+    out[0] = 0;
+    assert_int_equal(sd_ticket_get(d, &sys, tid, false, NULL, &t), SD_OK);
+    for(size_t i = 0; i < t.n_events; i++) {
+        const struct sd_event *e = &t.events[i];
+
+        if(e->kind != SD_EV_REMEDY && e->kind != SD_EV_FREEZE && e->kind != SD_EV_UNFREEZE)
+            continue;
+        off += (size_t)snprintf(out + off, cap - off, "%s%s %s %s", off ? "; " : "",
+                                sd_event_kind_name(e->kind), e->actor, e->detail);
+        assert_true(off < cap);
+    }
+    sd_ticket_clear(&t);
+}
+
+/* #13 item 18 (remedy part): a ticket's timeline shows freeze and unfreeze, each remedy
+ * request, approval, rejection and execution, with ids and amounts but no UID. */
+static void
+test_remedy_steps_and_freezes_appear_on_the_ticket_timeline(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_SECURITY);
+    uint64_t a = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "5000", NULL);
+    uint64_t b = request(f->d, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL);
+    uint64_t u;
+    char tl[2048];
+    struct sd_remedy v;
+
+    assert_int_equal(sd_remedy_approve(f->d, &carol, a, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &dave, a, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, a, "k", NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, a, "k", NULL, NULL), SD_OK); /* replay */
+    assert_int_equal(sd_remedy_reject(f->d, &carol, b, "duplicate", NULL, NULL), SD_OK);
+    assert_int_equal(sd_freeze(f->d, &sam, "UID-100200300", tid, "takeover", &v, NULL), SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &carol, v.id, NULL, NULL), SD_OK);
+    u = request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL);
+    assert_int_equal(sd_remedy_approve(f->d, &cora, u, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &sam, u, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, u, "u", NULL, NULL), SD_OK);
+    timeline(f->d, tid, tl, sizeof(tl));
+    assert_string_equal(tl, "remedy bob request r1 compensation 5000 USDT, quorum 2; "
+                            "remedy bob request r2 fee_refund 3 USDT, quorum 1; "
+                            "remedy carol approve r1 (1 of 2); "
+                            "remedy dave approve r1 (2 of 2); "
+                            "remedy bob execute r1; "
+                            "remedy carol reject r2; "
+                            "freeze sam freeze f1, review r3; "
+                            "remedy carol approve r3 (1 of 1): freeze review closed; "
+                            "remedy bob request r4 account_unfreeze, quorum 2; "
+                            "remedy cora approve r4 (1 of 2); "
+                            "remedy sam approve r4 (2 of 2); "
+                            "remedy bob execute r4; "
+                            "unfreeze bob unfreeze f1 by r4");
+    assert_null(strstr(tl, "UID"));
 }
 
 static void
@@ -350,7 +644,7 @@ test_remedy_expiry_refuses_approve_and_execute_and_shows_expired(void **state)
 }
 
 static void
-test_remedy_double_execute_refused_and_one_instruction(void **state)
+test_remedy_execute_replay_is_idempotent_and_one_instruction(void **state)
 {
     struct fixture *f = *state;
     uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10",
@@ -370,12 +664,19 @@ test_remedy_double_execute_refused_and_one_instruction(void **state)
     assert_string_equal(v.executed_by, "bob");
     assert_string_equal(v.idempotency_key, "idem-42");
 
-    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "idem-42", NULL, &why),
-                     SD_E_PRECONDITION);
-    assert_string_equal(why, "remedy already executed");
+    /* a replay with the same key answers with the original result and writes nothing */
+    sd_clock_set(T0 + 120);
+    memset(&v, 0, sizeof(v));
+    why = "unset";
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "idem-42", &v, &why), SD_OK);
+    assert_null(why);
+    assert_int_equal(v.state, SD_RS_EXECUTED);
+    assert_int_equal(v.executed_at, T0 + 60);
+    assert_string_equal(v.executed_by, "bob");
+    assert_string_equal(v.idempotency_key, "idem-42");
     assert_int_equal(sd_remedy_execute(f->d, &carol, id, "another-key", NULL, &why),
                      SD_E_PRECONDITION);
-    assert_string_equal(why, "remedy already executed");
+    assert_string_equal(why, "remedy already executed with another idempotency key");
     assert_int_equal(count_prefix(f->d, 'I'), 1);
     assert_int_equal(count_audit(f->d, "remedy.execute", NULL), 1);
 
@@ -475,10 +776,75 @@ test_remedy_disabled_approver_stops_counting(void **state)
     assert_int_equal(sd_remedy_approve(f->d, &dave, id, NULL, &why), SD_E_DENIED);
     assert_string_equal(why, "the approver's account is disabled");
 
+    /* #13 item 2: re-enabling does not bring the old approval back ... */
     set_disabled(f->d, "dave", false);
-    assert_int_equal(state_of(f->d, id), SD_RS_APPROVED);
+    assert_int_equal(state_of(f->d, id), SD_RS_PENDING);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "k1", NULL, &why), SD_E_PRECONDITION);
+    assert_string_equal(why, "quorum not met");
+    /* ... only a new decision counts */
+    sd_clock_set(T0 + 5);
+    assert_int_equal(sd_remedy_approve(f->d, &dave, id, &v, NULL), SD_OK);
+    assert_int_equal(v.state, SD_RS_APPROVED);
+    assert_int_equal(v.n_approvals, 2);
+    assert_int_equal(sd_remedy_approve(f->d, &dave, id, NULL, &why), SD_E_CONFLICT);
     assert_int_equal(sd_remedy_execute(f->d, &bob, id, "k1", &v, NULL), SD_OK);
     assert_int_equal(v.state, SD_RS_EXECUTED);
+}
+
+/* #13 item 2: a security admin made an agent and a second admin, requested as the agent and
+ * approved as both. The maker of an account and the account do not count for each other. */
+static void
+test_remedy_creator_and_created_do_not_count_within_cooloff(void **state)
+{
+    struct fixture *f = *state;
+    const struct sd_actor mal = {"mal", NULL, SD_ROLE_SECURITY_ADMIN};
+    const struct sd_actor kim = {"kim", NULL, SD_ROLE_SECURITY_ADMIN};
+    const struct sd_actor ag = {"ag", NULL, SD_ROLE_AGENT};
+    const struct sd_actor boss = {"boss", NULL, SD_ROLE_SUPERVISOR};
+    const struct sd_actor sup2 = {"sup2", NULL, SD_ROLE_SUPERVISOR};
+    uint64_t tid = ticket(f->d, SD_CAT_WITHDRAWAL);
+    struct sd_txn *t;
+    const char *why = NULL;
+    struct sd_remedy v;
+    uint64_t id, comp;
+
+    add_user(f->d, "mal", SD_ROLE_SECURITY_ADMIN);
+    add_user(f->d, "kim", SD_ROLE_SECURITY_ADMIN);
+    add_user(f->d, "ag", SD_ROLE_AGENT);
+    add_user(f->d, "boss", SD_ROLE_SUPERVISOR);
+    add_user(f->d, "sup2", SD_ROLE_SUPERVISOR);
+    add_user(f->d, "carol", SD_ROLE_SUPERVISOR);
+    assert_int_equal(sd_txn_begin(f->d->store, true, &t), SD_OK);
+    assert_int_equal(sd_user_set_creator(t, "ag", "mal", "kim"), SD_OK);
+    assert_int_equal(sd_user_set_creator(t, "sup2", "offline:Boss", NULL), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+
+    assert_int_equal(request_full(f->d, &ag, tid, SD_RK_WITHDRAWAL_RELEASE, "BTC", "10", NULL,
+                                  &v, NULL),
+                     SD_OK);
+    id = v.id;
+    assert_int_equal(v.quorum, 2);
+    assert_int_equal(sd_remedy_approve(f->d, &mal, id, NULL, &why), SD_E_DENIED);
+    assert_string_equal(why, "the approver made the requester's account, or was made by them, "
+                             "within the creator cool-off");
+    assert_int_equal(sd_remedy_approve(f->d, &kim, id, NULL, &why), SD_E_DENIED); /* approver */
+    assert_int_equal(sd_remedy_approve(f->d, &carol, id, &v, NULL), SD_OK);
+    assert_int_equal(v.approvals_needed, 1);
+
+    /* the other direction: the requester made the approver's account */
+    assert_int_equal(request_full(f->d, &boss, tid, SD_RK_COMPENSATION, "USDT", "10", NULL, &v,
+                                  NULL),
+                     SD_OK);
+    comp = v.id;
+    assert_int_equal(sd_remedy_approve(f->d, &sup2, comp, NULL, &why), SD_E_DENIED);
+
+    /* after the cool-off the relation no longer matters */
+    sd_clock_set(T0 + sd_remedy_policy_cooloff(f->d->remedy_policy));
+    assert_int_equal(request_full(f->d, &boss, tid, SD_RK_COMPENSATION, "USDT", "10", NULL, &v,
+                                  NULL),
+                     SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &sup2, v.id, &v, NULL), SD_OK);
+    assert_int_equal(v.state, SD_RS_APPROVED);
 }
 
 static void
@@ -568,20 +934,20 @@ test_remedy_request_rejects_bad_input(void **state)
     };
     static const char *const good[] = {"123456789012345678.12345678", "0.00000001", "0.5",
                                        "7"};
-    struct sd_remedy_new in = {tid, SD_RK_COMPENSATION, "USDT", "1", "UID1", "because"};
+    struct sd_remedy_new in = {tid, SD_RK_COMPENSATION, "USDT", "1", NULL, "because", NULL};
     char big[SD_MAX_REASON + 2];
     const char *why = NULL;
 
     for(size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         why = NULL;
         assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "USDT", bad[i],
-                                      "UID1", NULL, &why),
+                                      NULL, NULL, &why),
                          SD_E_INVALID);
-        assert_string_equal(why, "invalid amount: a decimal above 0 with at most 18 digits "
+        assert_string_equal(why, "amount: a decimal above 0 with at most 18 digits "
                                  "and 8 decimals");
         assert_int_equal(sd_remedy_amount_parse(bad[i], NULL, NULL), SD_E_INVALID);
     }
-    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "USDT", NULL, "UID1",
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "USDT", NULL, NULL,
                                   NULL, &why),
                      SD_E_INVALID);
     for(size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
@@ -590,16 +956,14 @@ test_remedy_request_rejects_bad_input(void **state)
 
     in.asset = "US DT";
     assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
-    assert_string_equal(why, "invalid asset: 1 to 16 letters or digits");
+    assert_string_equal(why, "asset: 1 to 16 letters or digits");
     in.asset = "ABCDEFGHIJKLMNOPQ";
     assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
     in.asset = "USDT";
     in.to_uid = "UID 1";
     assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
-    assert_string_equal(why, "invalid destination account UID");
-    in.to_uid = "";
-    assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
-    in.to_uid = "UID1";
+    assert_string_equal(why, "to_uid: 1 to 128 printable ASCII characters without spaces");
+    in.to_uid = NULL;
     in.justification = "";
     assert_int_equal(sd_remedy_request(f->d, &bob, &in, NULL, &why), SD_E_INVALID);
     assert_string_equal(why, "a justification is required");
@@ -641,16 +1005,16 @@ test_remedy_agent_requests_only_on_own_or_unassigned_tickets(void **state)
     struct sd_ticket t;
     struct sd_remedy v;
 
-    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", "UID1",
+    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL,
                                   &v, &why),
                      SD_OK); /* unassigned */
     assert_int_equal(sd_ticket_assign(f->d, &bob, tid, "zed", &t), SD_OK);
-    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", "UID1",
+    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL,
                                   &v, &why),
                      SD_E_DENIED);
     assert_string_equal(why, "agents request remedies only on their own or unassigned tickets");
     assert_int_equal(sd_ticket_assign(f->d, &bob, tid, "alice", &t), SD_OK);
-    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", "UID1",
+    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL,
                                   &v, &why),
                      SD_OK);
     assert_int_equal(count_prefix(f->d, 'R'), 2);
@@ -723,13 +1087,15 @@ test_remedy_to_uid_never_stored_in_plaintext(void **state)
     struct fixture *f = *state;
     uint64_t tid = ticket(f->d, SD_CAT_SECURITY);
     struct sd_remedy v;
+    struct sd_remedy_new in = {tid, SD_RK_THIRD_PARTY_PAYOUT, "ETH", "1.5",
+                               "DEST-ZQXW-7741-PLAIN", "goodwill for a delayed deposit",
+                               "customer asked to pay their business account"};
 
-    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_WITHDRAWAL_RELEASE, "ETH", "1.5",
-                                  "DEST-ZQXW-7741-PLAIN", &v, NULL),
-                     SD_OK);
+    assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, NULL), SD_OK);
     assert_string_equal(v.to_uid_masked, "DE***IN");
-    assert_int_equal(v.quorum, 2); /* 4500 USDT */
-    assert_int_equal(sd_remedy_approve(f->d, &sam, v.id, NULL, NULL), SD_OK);
+    assert_int_equal(v.quorum, 3); /* 4500 USDT, another account: one above "*" */
+    assert_int_equal(sd_remedy_approve(f->d, &cora, v.id, NULL, NULL), SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &dave, v.id, NULL, NULL), SD_OK);
     assert_int_equal(sd_remedy_approve(f->d, &carol, v.id, NULL, NULL), SD_OK);
     assert_int_equal(sd_remedy_execute(f->d, &bob, v.id, "x", NULL, NULL), SD_OK);
     assert_int_equal(sd_freeze(f->d, &sam, "FROZEN-QQPL-9903-PLAIN", tid, "takeover", &v, NULL),
@@ -770,7 +1136,9 @@ test_remedy_policy_parse_and_errors(void **state)
         "approver withdrawal_release supervisor\n"
         "approver account_unfreeze security_admin\n"
         "approver freeze_review security_admin\n"
+        "approver third_party_payout supervisor\n"
         "rate usdt 1\n"
+        "fixed account_unfreeze 3\n"
         "rate SHIB 0.00001\n";
     struct {
         const char *text;
@@ -795,6 +1163,11 @@ test_remedy_policy_parse_and_errors(void **state)
         {"expiry 10\n", 1, SD_E_INVALID},
         {"expiry 3600\nexpiry 3600\n", 2, SD_E_INVALID},
         {"quorum * 0 1\nrate BTC 6\xc3\xa9\n", 2, SD_E_INVALID},
+        {"quorum * 0 1\nquorum account_unfreeze 0 1\n", 2, SD_E_INVALID},
+        {"quorum * 0 1\nfixed compensation 1\n", 2, SD_E_INVALID},
+        {"quorum * 0 1\nfixed account_unfreeze 6\n", 2, SD_E_INVALID},
+        {"quorum * 0 1\nfixed account_unfreeze 2\nfixed account_unfreeze 3\n", 3,
+         SD_E_INVALID},
     };
     char longline[400];
 
@@ -813,6 +1186,10 @@ test_remedy_policy_parse_and_errors(void **state)
     /* unpriced: highest rule for the kind or "*" */
     assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_COMPENSATION, false, 0), 3);
     assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_FEE_REFUND, false, 0), 2);
+    /* kinds without an amount: the fixed line, else the highest "*" count; never the value */
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_ACCOUNT_UNFREEZE, true, 1), 3);
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_ACCOUNT_UNFREEZE, true, UINT64_MAX), 3);
+    assert_int_equal(sd_remedy_policy_quorum(p, SD_RK_FREEZE_REVIEW, true, 0), 2);
     assert_int_equal(sd_remedy_policy_value(p, "shib", "1000000", &usdt, &priced), SD_OK);
     assert_true(priced);
     assert_int_equal(usdt, 10000000); /* 10 USDT */
@@ -874,7 +1251,8 @@ test_remedy_policy_load_prefers_data_dir_file(void **state)
     assert_non_null(fp);
     fputs("approver compensation supervisor\napprover fee_refund supervisor\n"
           "approver manual_deposit_credit supervisor\napprover withdrawal_release supervisor\n"
-          "approver account_unfreeze supervisor\napprover freeze_review supervisor\n", fp);
+          "approver account_unfreeze supervisor\napprover freeze_review supervisor\n"
+          "approver third_party_payout supervisor\n", fp);
     fclose(fp);
     assert_int_equal(sd_remedy_policy_load(&p, f->dir, &line, &why), SD_OK);
     assert_int_equal(sd_remedy_policy_expiry(p), 600);
@@ -913,17 +1291,22 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_remedy_request_is_pending_with_quorum_and_masked_uid),
+        T(test_remedy_pays_the_ticket_customer_and_approvers_see_it_unmasked),
         T(test_remedy_rejects_self_approval),
         T(test_remedy_rejects_approver_without_role),
         T(test_remedy_approving_twice_is_a_conflict),
         T(test_remedy_one_approval_on_two_quorum_does_not_execute),
-        T(test_remedy_quorum_follows_amount_thresholds_and_unknown_asset_fails_safe),
+        T(test_remedy_quorum_follows_amount_thresholds),
+        T(test_remedy_unknown_asset_refused_and_unfreeze_has_fixed_quorum),
+        T(test_remedy_steps_and_freezes_appear_on_the_ticket_timeline),
+        T(test_remedy_freeze_blocks_fund_moving_remedies_until_an_approved_unfreeze),
         T(test_remedy_expiry_refuses_approve_and_execute_and_shows_expired),
-        T(test_remedy_double_execute_refused_and_one_instruction),
+        T(test_remedy_execute_replay_is_idempotent_and_one_instruction),
         T(test_remedy_execute_rejects_bad_idempotency_key),
         T(test_remedy_reject_closes_it),
         T(test_remedy_disabled_approver_stops_counting),
         T(test_remedy_user_without_role_in_table_is_refused),
+        T(test_remedy_creator_and_created_do_not_count_within_cooloff),
         T(test_remedy_freeze_opens_review_the_freezer_cannot_approve),
         T(test_remedy_request_rejects_bad_input),
         T(test_remedy_agent_requests_only_on_own_or_unassigned_tickets),

@@ -102,6 +102,14 @@ int cmd_remedy_online(struct cli *c, int argc, char **argv);
 int cmd_freeze_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
                        char **argv);
 int cmd_freeze_online(struct cli *c, int argc, char **argv);
+/* user requests|approve|reject|roles|reset-totp (cmd_users.c); -1 for another subcommand */
+int cmd_user_admin_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                           char **argv);
+int cmd_user_admin_online(struct cli *c, int argc, char **argv);
+/* customer get --uid U: freeze status (cmd_remedy.c) */
+int cmd_customer_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                         char **argv);
+int cmd_customer_online(struct cli *c, int argc, char **argv);
 /* backup / restore (cmd_backup.c) */
 int cmd_backup_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
                        char **argv);

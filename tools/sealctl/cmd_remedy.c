@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cli.h"
 #include "remedies.pb-c.h"
 #include "sealdesk/clock.h"
@@ -32,6 +34,14 @@ json_remedy(const struct sd_remedy *r)
     json_object_set_new(o, "asset", json_string(r->asset));
     json_object_set_new(o, "amount", json_string(r->amount));
     json_object_set_new(o, "to_uid", json_string(r->to_uid_masked));
+    json_object_set_new(o, "destination_is_customer", json_boolean(r->dest_is_customer));
+    if(r->destination_reason[0])
+        json_object_set_new(o, "destination_reason", json_string(r->destination_reason));
+    if(r->unmasked) {
+        /* The approver's side-by-side view (remedy review; audited on the server). */
+        json_object_set_new(o, "to_uid_unmasked", json_string(r->to_uid));
+        json_object_set_new(o, "ticket_customer_uid", json_string(r->customer_uid));
+    }
     json_object_set_new(o, "justification", json_string(r->justification));
     json_object_set_new(o, "requester", json_string(r->requester));
     json_object_set_new(o, "state", json_string(sd_remedy_state_name(r->state)));
@@ -86,6 +96,13 @@ remedy_from_pb(struct sd_remedy *r, const Sealdesk__V1__Remedy *p)
     COPY(r->asset, p->asset);
     COPY(r->amount, p->amount);
     COPY(r->to_uid_masked, p->to_uid);
+    r->dest_is_customer = p->destination_is_customer;
+    COPY(r->destination_reason, p->destination_reason);
+    if(p->to_uid_unmasked && p->to_uid_unmasked[0]) {
+        r->unmasked = true;
+        COPY(r->to_uid, p->to_uid_unmasked);
+        COPY(r->customer_uid, p->customer_uid);
+    }
     COPY(r->justification, p->justification);
     COPY(r->requester, p->requester);
     r->quorum = p->quorum;
@@ -132,7 +149,7 @@ struct rq {
     uint64_t id, ticket;
     enum sd_remedy_kind kind;
     enum sd_remedy_state state;
-    const char *asset, *amount, *to_uid, *justification, *reason, *key, *uid;
+    const char *asset, *amount, *to_uid, *justification, *reason, *key, *uid, *dest_reason;
 };
 
 /* 0 ok, else the exit code to return. */
@@ -153,7 +170,7 @@ parse_rq(struct cli *c, const char *word, int argc, char **argv, struct rq *q)
         return 0;
     }
     if(argc < 1)
-        return cli_usage("remedy request|approve|reject|execute|get|list");
+        return cli_usage("remedy request|approve|reject|execute|get|review|list");
     q->sub = argv[0];
     if(strcmp(q->sub, "request") == 0) {
         cli_want(c, "ticket", true);
@@ -162,20 +179,21 @@ parse_rq(struct cli *c, const char *word, int argc, char **argv, struct rq *q)
         cli_want(c, "amount", true);
         cli_want(c, "to-uid", true);
         cli_want(c, "justification", true);
+        cli_want(c, "destination-reason", true);
         if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos || !cli_get(c, "kind") ||
-           !cli_get(c, "asset") || !cli_get(c, "amount") || !cli_get(c, "to-uid") ||
            !cli_get(c, "justification") || !parse_u64(cli_get(c, "ticket"), &q->ticket))
-            return cli_usage("remedy request --ticket ID --kind K --asset A --amount X "
-                             "--to-uid U --justification J");
+            return cli_usage("remedy request --ticket ID --kind K [--asset A --amount X] "
+                             "[--to-uid U --destination-reason R] --justification J");
         if(sd_remedy_kind_parse(&q->kind, cli_get(c, "kind")) != SD_OK ||
            q->kind == SD_RK_FREEZE_REVIEW)
             return cli_fail(SD_E_INVALID, "kind is compensation, fee_refund, "
-                                          "manual_deposit_credit, withdrawal_release or "
-                                          "account_unfreeze");
+                                          "manual_deposit_credit, withdrawal_release, "
+                                          "third_party_payout or account_unfreeze");
         q->asset = cli_get(c, "asset");
         q->amount = cli_get(c, "amount");
         q->to_uid = cli_get(c, "to-uid");
         q->justification = cli_get(c, "justification");
+        q->dest_reason = cli_get(c, "destination-reason");
         return 0;
     }
     if(strcmp(q->sub, "list") == 0) {
@@ -190,10 +208,11 @@ parse_rq(struct cli *c, const char *word, int argc, char **argv, struct rq *q)
         cli_want(c, "reason", true);
     else if(strcmp(q->sub, "execute") == 0)
         cli_want(c, "idempotency-key", true);
-    else if(strcmp(q->sub, "approve") != 0 && strcmp(q->sub, "get") != 0)
-        return cli_usage("remedy request|approve|reject|execute|get|list");
+    else if(strcmp(q->sub, "approve") != 0 && strcmp(q->sub, "get") != 0 &&
+            strcmp(q->sub, "review") != 0)
+        return cli_usage("remedy request|approve|reject|execute|get|review|list");
     if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos != 1 || !parse_u64(c->pos[0], &q->id))
-        return cli_usage("remedy approve|reject|execute|get ID");
+        return cli_usage("remedy approve|reject|execute|get|review ID");
     q->reason = cli_get(c, "reason");
     q->key = cli_get(c, "idempotency-key");
     if(strcmp(q->sub, "reject") == 0 && !q->reason)
@@ -224,8 +243,8 @@ run_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, struct r
         return cli_emit(c, arr);
     }
     if(strcmp(q->sub, "request") == 0) {
-        struct sd_remedy_new in = {q->ticket, q->kind, q->asset, q->amount, q->to_uid,
-                                   q->justification};
+        struct sd_remedy_new in = {q->ticket,        q->kind,          q->asset, q->amount,
+                                   q->to_uid,        q->justification, q->dest_reason};
 
         err = sd_remedy_request(d, a, &in, &r, &why);
     } else if(strcmp(q->sub, "approve") == 0) {
@@ -236,12 +255,19 @@ run_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, struct r
         err = sd_remedy_execute(d, a, q->id, q->key, &r, &why);
     } else if(strcmp(q->sub, "freeze") == 0) {
         err = sd_freeze(d, a, q->uid, q->ticket, q->reason, &r, &why);
+    } else if(strcmp(q->sub, "review") == 0) {
+        err = sd_remedy_review(d, a, q->id, &r, &why);
     } else {
         err = sd_remedy_get(d, a, q->id, &r, &why);
     }
     if(err != SD_OK)
         return refuse(err, why, q->sub);
-    return cli_emit(c, json_remedy(&r));
+    {
+        json_t *j = json_remedy(&r);
+
+        sodium_memzero(&r, sizeof(r));
+        return cli_emit(c, j);
+    }
 }
 
 int
@@ -299,6 +325,7 @@ run_online(struct cli *c, struct rq *q)
         m.amount = (char *)q->amount;
         m.to_uid = (char *)q->to_uid;
         m.justification = (char *)q->justification;
+        m.destination_reason = (char *)q->dest_reason;
         rc = cli_call(c, "/sealdesk.v1.Remedies/Request", &m.base, &r);
     } else if(strcmp(q->sub, "reject") == 0) {
         Sealdesk__V1__RejectRemedyRequest m = SEALDESK__V1__REJECT_REMEDY_REQUEST__INIT;
@@ -323,13 +350,19 @@ run_online(struct cli *c, struct rq *q)
         Sealdesk__V1__RemedyIdRequest m = SEALDESK__V1__REMEDY_ID_REQUEST__INIT;
 
         m.id = q->id;
-        rc = cli_call(c, strcmp(q->sub, "approve") == 0 ? "/sealdesk.v1.Remedies/Approve"
-                                                       : "/sealdesk.v1.Remedies/Get",
+        rc = cli_call(c,
+                      strcmp(q->sub, "approve") == 0  ? "/sealdesk.v1.Remedies/Approve"
+                      : strcmp(q->sub, "review") == 0 ? "/sealdesk.v1.Remedies/Review"
+                                                      : "/sealdesk.v1.Remedies/Get",
                       &m.base, &r);
     }
     if(!rc) {
+        json_t *j;
+
         remedy_from_pb(&v, (Sealdesk__V1__Remedy *)r.msg);
-        rc = cli_emit(c, json_remedy(&v));
+        j = json_remedy(&v);
+        sodium_memzero(&v, sizeof(v));
+        rc = cli_emit(c, j);
     }
     cli_reply_free(&r);
     return rc;
@@ -351,4 +384,81 @@ cmd_freeze_online(struct cli *c, int argc, char **argv)
     int rc = parse_rq(c, "freeze", argc, argv, &q);
 
     return rc ? rc : run_online(c, &q);
+}
+
+/* ---- customer get --uid U ---- */
+
+static json_t *
+json_customer(const char *uid_masked, bool frozen, uint64_t freeze_id, const char *frozen_at,
+              const char *frozen_by, uint64_t ticket_id, uint64_t review_id,
+              const char *review_state, const char *reason)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "uid", json_string(uid_masked));
+    json_object_set_new(o, "frozen", json_boolean(frozen));
+    if(frozen) {
+        json_object_set_new(o, "freeze_id", json_integer((json_int_t)freeze_id));
+        json_object_set_new(o, "frozen_at", json_string(frozen_at));
+        json_object_set_new(o, "frozen_by", json_string(frozen_by));
+        json_object_set_new(o, "ticket_id", json_integer((json_int_t)ticket_id));
+        json_object_set_new(o, "review_id", json_integer((json_int_t)review_id));
+        json_object_set_new(o, "review_state", json_string(review_state));
+        json_object_set_new(o, "reason", json_string(reason));
+    }
+    return o;
+}
+
+static const char *
+parse_customer(struct cli *c, int argc, char **argv)
+{
+    cli_want(c, "uid", true);
+    if(argc < 1 || strcmp(argv[0], "get") != 0 || !cli_parse(c, argc - 1, argv + 1) ||
+       c->n_pos || !cli_get(c, "uid"))
+        return NULL;
+    return cli_get(c, "uid");
+}
+
+int
+cmd_customer_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                     char **argv)
+{
+    struct sd_customer_status cs;
+    const char *uid = parse_customer(c, argc, argv);
+    const char *why = NULL;
+    char at[32];
+    sd_err err;
+
+    if(!uid)
+        return cli_usage("customer get --uid U");
+    err = sd_customer_get(d, a, uid, &cs, &why);
+    if(err != SD_OK)
+        return refuse(err, why, "customer get");
+    sd_time_format(at, sizeof(at), cs.frozen_at);
+    return cli_emit(c, json_customer(cs.uid_masked, cs.frozen, cs.freeze_id, at, cs.frozen_by,
+                                     cs.ticket_id, cs.review_id,
+                                     sd_remedy_state_name(cs.review_state), cs.reason));
+}
+
+int
+cmd_customer_online(struct cli *c, int argc, char **argv)
+{
+    Sealdesk__V1__CustomerRequest m = SEALDESK__V1__CUSTOMER_REQUEST__INIT;
+    struct cli_reply r = CLI_REPLY(sealdesk__v1__customer_info__descriptor);
+    const char *uid = parse_customer(c, argc, argv);
+    int rc;
+
+    if(!uid)
+        return cli_usage("customer get --uid U");
+    m.uid = (char *)uid;
+    rc = cli_call(c, "/sealdesk.v1.Remedies/GetCustomer", &m.base, &r);
+    if(!rc) {
+        Sealdesk__V1__CustomerInfo *p = (Sealdesk__V1__CustomerInfo *)r.msg;
+
+        rc = cli_emit(c, json_customer(p->uid, p->frozen, p->freeze_id, p->frozen_at,
+                                       p->frozen_by, p->ticket_id, p->review_id,
+                                       p->review_state, p->reason));
+    }
+    cli_reply_free(&r);
+    return rc;
 }

@@ -7,6 +7,7 @@
 const struct cli_command cli_commands[] = {
     {"remedy", cmd_remedy_offline, cmd_remedy_online},
     {"freeze", cmd_freeze_offline, cmd_freeze_online},
+    {"customer", cmd_customer_offline, cmd_customer_online},
     {"kb", cmd_kb_offline, cmd_kb_online},
     {"backup", cmd_backup_offline, cmd_backup_online},
     {"restore", cmd_restore_offline, cmd_restore_online},

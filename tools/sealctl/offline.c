@@ -395,7 +395,10 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
     const char *sub = argc ? argv[0] : "";
     struct sd_user u;
     sd_err err;
+    int ua = cmd_user_admin_offline(c, d, a, argc, argv);
 
+    if(ua >= 0)
+        return ua; /* requests, approve, reject, roles, reset-totp (maker-checker) */
     if(strcmp(sub, "list") == 0) {
         struct sd_user *users = NULL;
         size_t n = 0;
@@ -448,7 +451,8 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
     else if(strcmp(sub, "revoke") == 0)
         err = sd_desk_user_revoke(d, a, cli_get(c, "name"), &u);
     else
-        return cli_usage("user add|disable|enable|revoke|list");
+        return cli_usage("user add|disable|enable|revoke|list|requests|approve|reject|roles|"
+                         "reset-totp");
     if(err == SD_E_NOTFOUND)
         return cli_fail(err, "no such user");
     if(err != SD_OK)

@@ -408,8 +408,10 @@ user_online(struct cli *c, int argc, char **argv)
 {
     const char *sub = argc ? argv[0] : "";
     struct cli_reply r = CLI_REPLY(sealdesk__v1__user_info__descriptor);
-    int rc;
+    int rc = cmd_user_admin_online(c, argc, argv);
 
+    if(rc >= 0)
+        return rc; /* requests, approve, reject, roles, reset-totp (maker-checker) */
     if(strcmp(sub, "list") == 0) {
         Sealdesk__V1__ListUsersRequest q = SEALDESK__V1__LIST_USERS_REQUEST__INIT;
 
@@ -455,7 +457,19 @@ user_online(struct cli *c, int argc, char **argv)
             unsigned roles = 0;
 
             sd_roles_parse(&roles, p->roles);
-            rc = cli_emit(c, json_new_user(p->name, roles, p->password, p->totp_uri));
+            if(p->request_id) {
+                /* A maker-checker request: another security admin approves it with
+                 * `user approve --request N` and receives the password and TOTP URI. */
+                json_t *j = json_object();
+
+                json_object_set_new(j, "request_id", json_integer((json_int_t)p->request_id));
+                json_object_set_new(j, "state", json_string(p->state));
+                json_object_set_new(j, "name", json_string(p->name));
+                json_object_set_new(j, "roles", json_string(p->roles));
+                rc = cli_emit(c, j);
+            } else {
+                rc = cli_emit(c, json_new_user(p->name, roles, p->password, p->totp_uri));
+            }
             sodium_memzero(p->password, strlen(p->password));
         }
         cli_reply_free(&r);
@@ -475,7 +489,8 @@ user_online(struct cli *c, int argc, char **argv)
         q.name = (char *)opt(c, "name");
         rc = cli_call(c, "/sealdesk.v1.Admin/RevokeSessions", &q.base, &r);
     } else {
-        return cli_usage("user add|disable|enable|revoke|list");
+        return cli_usage("user add|disable|enable|revoke|list|requests|approve|reject|roles|"
+                         "reset-totp");
     }
     if(!rc)
         rc = emit_pb_user(c, &r);
