@@ -113,6 +113,8 @@ enum sd_op {
     SD_OP_SESSION, /* logout, whoami: any authenticated user */
     SD_OP_KB_READ, SD_OP_KB_EDIT, SD_OP_ROUTING, SD_OP_INCIDENT, SD_OP_INCIDENT_LINK,
     SD_OP_KEY_AUDIT_ROTATE, /* Keys/RotateAuditKey: security_admin */
+    SD_OP_INCIDENT_READ,    /* Incidents/Get, List */
+    SD_OP_AUDIT_SEARCH,     /* Audit/Search: compliance, auditor */
     SD_OP_COUNT
 };
 const char *sd_op_name(enum sd_op op);

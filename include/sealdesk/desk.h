@@ -49,9 +49,15 @@ enum sd_field {
 /* Comment bodies are sealed with field id SD_F_COMMENT_BASE + event seq. */
 #define SD_F_COMMENT_BASE 0x10000u
 
+/* Timeline event kinds; the numbers are stored (EventRecord.kind), never renumber. An event
+ * that records something done elsewhere (an incident link, and later remedy steps, freezes or
+ * outbound messages) carries a kind of its own plus a non-PII `detail` "VERB key=value ..."
+ * (e.g. "link incident=3 suggested"), appended with sd_ticket_event_in (desk_int.h). */
 enum sd_event_kind {
     SD_EV_CREATED = 1, SD_EV_TRIAGED, SD_EV_REDACTED, SD_EV_CLAIMED, SD_EV_ASSIGNED,
-    SD_EV_STATUS, SD_EV_COMMENT, SD_EV_RATED, SD_EV_REOPENED, SD_EV_SUGGESTED, SD_EV_COUNT
+    SD_EV_STATUS, SD_EV_COMMENT, SD_EV_RATED, SD_EV_REOPENED, SD_EV_SUGGESTED,
+    SD_EV_INCIDENT = 11, /* link / confirm / unlink of an incident */
+    SD_EV_COUNT
 };
 
 const char *sd_channel_name(enum sd_channel c);

@@ -44,7 +44,7 @@ static const char *const event_names[] = {
     [SD_EV_CREATED] = "created",   [SD_EV_TRIAGED] = "triaged",   [SD_EV_REDACTED] = "redacted",
     [SD_EV_CLAIMED] = "claimed",   [SD_EV_ASSIGNED] = "assigned", [SD_EV_STATUS] = "status",
     [SD_EV_COMMENT] = "comment",   [SD_EV_RATED] = "rated",       [SD_EV_REOPENED] = "reopened",
-    [SD_EV_SUGGESTED] = "suggested",
+    [SD_EV_SUGGESTED] = "suggested", [SD_EV_INCIDENT] = "incident",
 };
 
 const char *

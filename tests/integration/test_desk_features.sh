@@ -102,27 +102,72 @@ check "duty: kim covers ko/withdrawal" test "$(jget \
                      if c["lang"]=="ko" and c["category"]=="withdrawal"][0]' \
   < "$WORK/out")" = "['kim']"
 
-# Incidents online: supervisors open/update/resolve, agents may link; auto-link on intake.
+# Incidents online: supervisors open/update/resolve, agents may link, confirm and unlink;
+# auto-links on intake are whole-word, of the incident's category, and only suggested: no
+# public reply until an agent confirms. Every link change is on the ticket's timeline.
 expect_exit 0 "supervisor opens an incident" -- SA incident open --title "ETH withdrawals delayed" \
-  --category withdrawal --match "eth delay,以太坊延遲"
+  --category withdrawal --match "eth,以太坊延遲"
 iid=$(jget '["id"]' < "$WORK/out")
 t1=$(RA ticket create --channel web --subject "ETH delay" --body "my ETH has not arrived" \
+  --category withdrawal | jget '["id"]')
+t2=$(RA ticket create --channel web --subject "提现" --body "以太坊延迟到账" --category withdrawal \
   | jget '["id"]')
-t2=$(RA ticket create --channel web --subject "提现" --body "以太坊延迟到账" | jget '["id"]')
-t3=$(RA ticket create --channel web --subject "where is my ETH" --body "sent an hour ago" \
-  | jget '["id"]')
+t3=$(RA ticket create --channel web --subject "where is my coin" --body "sent an hour ago" \
+  --category withdrawal | jget '["id"]')
+tw=$(RA ticket create --channel web --subject "Something is off" \
+  --body "Whether my withdrawal went through I cannot tell" --category withdrawal | jget '["id"]')
+td=$(RA ticket create --channel web --subject "ETH deposit" --body "my ETH deposit is missing" \
+  --category deposit | jget '["id"]')
+expect_exit 0 "agent gets the incident" -- RA incident get "$iid"
+check "two suggested links: not inside words, not another category" test "$(jget \
+  '["linked"].__str__()+str(d["suggested"])+str(sorted(l["ticket"] for l in d["links"]))' \
+  < "$WORK/out")" = "22[$t1, $t2]"
+check "links are suggested" test "$(jget '["links"][0]["state"]' < "$WORK/out")" = suggested
+expect_exit 0 "supervisor posts an update before confirmation" -- SA incident update "$iid" \
+  --body "node resync 60% done"
+check "no reply on suggested links" test "$(jget '["replied"]' < "$WORK/out")" = 0
 expect_exit 0 "agent links a ticket" -- RA incident link "$iid" --ticket "$t3"
-check "three tickets linked (two automatically)" test "$(jget '["linked"]' < "$WORK/out")" = 3
+check "three tickets linked" test "$(jget '["linked"]' < "$WORK/out")" = 3
+expect_exit 0 "agent confirms a suggested link" -- RA incident confirm "$iid" --ticket "$t1"
+check "one suggestion left" test "$(jget '["suggested"]' < "$WORK/out")" = 1
+expect_exit 1 "confirming twice" -- RA incident confirm "$iid" --ticket "$t1"
+check "second confirm says ALREADY_EXISTS" grep -q "^ALREADY_EXISTS" "$WORK/err"
+expect_exit 0 "agent unlinks the wrong match" -- RA incident unlink "$iid" --ticket "$t2"
+check "two links left, none suggested" test \
+  "$(jget '["linked"].__str__()+str(d["suggested"])' < "$WORK/out")" = 20
+tl=$("$SEALCTL" --offline --data "$D" --json ticket get "$t2")
+check "timeline shows the suggestion and the unlink" test "$(echo "$tl" | jget \
+  '.__getitem__("timeline") and [e["detail"] for e in d["timeline"] if e["kind"]=="incident"]')" \
+  = "['link incident=$iid suggested', 'unlink incident=$iid']"
 expect_exit 1 "agent cannot post an incident update" -- RA incident update "$iid" --body "x"
 check "agent update says PERMISSION_DENIED" grep -q "^PERMISSION_DENIED" "$WORK/err"
 expect_exit 0 "supervisor posts an update" -- SA incident update "$iid" --body "Fixed soon."
-check "update replied on three tickets" test "$(jget '["replied"]' < "$WORK/out")" = 3
-n_reply=$("$SEALCTL" --offline --data "$D" --json ticket get "$t2" | jget \
+check "update replied on the two confirmed tickets" test "$(jget '["replied"]' < "$WORK/out")" = 2
+n_reply=$("$SEALCTL" --offline --data "$D" --json ticket get "$t1" | jget \
   '.__getitem__("timeline") and sum(1 for e in d["timeline"] if e.get("body")=="Fixed soon.")')
 check "linked ticket has the reply once" test "$n_reply" = 1
+for t in "$t2" "$tw" "$td"; do
+  n_reply=$("$SEALCTL" --offline --data "$D" --json ticket get "$t" | jget \
+    '.__getitem__("timeline") and sum(1 for e in d["timeline"] if e.get("has_body")
+                                      and not e.get("internal"))')
+  check "ticket $t got no public reply" test "$n_reply" = 0
+done
 expect_exit 0 "supervisor resolves with tickets" -- SA incident resolve "$iid" --resolve-tickets
-check "three tickets resolved" \
-  test "$(jget '["status"]+str(d["resolved_tickets"])' < "$WORK/out")" = resolved3
+check "two tickets resolved" \
+  test "$(jget '["status"]+str(d["resolved_tickets"])' < "$WORK/out")" = resolved2
+expect_exit 0 "incident list online" -- RA incident list
+check "list shows the resolved incident" test \
+  "$(jget '[0]["id"].__str__()+d[0]["status"]' < "$WORK/out")" = "${iid}resolved"
+expect_exit 0 "incident list --status open is empty" -- RA incident list --status open
+check "no open incident" test "$(jget '.__len__()' < "$WORK/out")" = 0
+expect_exit 0 "incident list as a table" -- env SEALDESK_TOKEN="$RITA" "$SEALCTL" \
+  --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" incident list
+check "table header names the columns" grep -q "^id *status *category" "$WORK/out"
+check "offline incident get equals online" test "$("$SEALCTL" --offline --data "$D" --json \
+  incident get "$iid")" = "$(RA incident get "$iid")"
+expect_exit 1 "get of a missing incident" -- RA incident get 999
+check "missing incident says NOT_FOUND" grep -q "^NOT_FOUND" "$WORK/err"
+expect_exit 2 "list with a bad status is a usage error" -- RA incident list --status maybe
 
 # Agent statistics online and offline.
 expect_exit 0 "supervisor stats --by-agent" -- SA stats --by-agent
