@@ -302,6 +302,39 @@ sd_err sd_desk_audit_consistency(struct sd_desk *d, uint64_t m, uint64_t *n,
                                  uint8_t root_n[32]);
 /* The audit public key (for verifiers). */
 sd_err sd_desk_audit_pk(struct sd_desk *d, uint8_t pk[32]);
+/* The current audit key (signs new checkpoints) and the first one (starts a verification of
+ * the whole log; differs after an audit key rotation). Read-only. */
+sd_err sd_desk_audit_pks(struct sd_desk *d, uint8_t current[32], uint8_t first[32]);
+
+/* Audit search for compliance and auditors: entries matching every given filter, oldest
+ * first, bounded per call; page on with q->from = *next while *more. */
+#define SD_AUDIT_SEARCH_MAX 1000      /* entries per answer */
+#define SD_AUDIT_SEARCH_DEFAULT 100   /* limit 0 */
+#define SD_AUDIT_SEARCH_SCAN 100000   /* entries examined per call */
+#define SD_AUDIT_FIELD_MAX 256        /* actor, action, target, request id (audit.h) */
+struct sd_audit_query {
+    const char *actor;      /* NULL/"" = any; exact name */
+    const char *kind;       /* NULL/"" = any; an action ("ticket.unmask") or a family
+                               ("ticket.*" or "ticket": every "ticket." action) */
+    uint64_t ticket;        /* 0 = any: entries on ticket "t<id>" or naming "ticket=<id>" */
+    uint64_t since, until;  /* [since, until) Unix seconds; 0 = unbounded */
+    uint64_t from;          /* first entry index examined (paging) */
+    size_t limit;           /* 0 = SD_AUDIT_SEARCH_DEFAULT; at most SD_AUDIT_SEARCH_MAX */
+};
+struct sd_audit_hit {
+    uint64_t index, time;
+    char actor[SD_AUDIT_FIELD_MAX + 1], action[SD_AUDIT_FIELD_MAX + 1];
+    char target[SD_AUDIT_FIELD_MAX + 1], request_id[SD_AUDIT_FIELD_MAX + 1];
+    char reason[SD_MAX_REASON + 1];
+};
+/* Run q; *out is malloc'ed (free(); NULL when *n is 0). *next is the index to continue from,
+ * *more true when entries past it were not examined (limit or SD_AUDIT_SEARCH_SCAN reached).
+ * The search is audited ("audit.search", its filters as the reason) once it has run; nothing
+ * is returned unless that entry is stored. SD_E_INVALID bad filter (over-long text, limit
+ * over SD_AUDIT_SEARCH_MAX, since >= until). */
+sd_err sd_desk_audit_search(struct sd_desk *d, const struct sd_actor *a,
+                            const struct sd_audit_query *q, struct sd_audit_hit **out,
+                            size_t *n, uint64_t *next, bool *more);
 
 /* ---- access (desk/access.c): users and sessions with their audit entries ---- */
 struct sd_session;

@@ -494,8 +494,8 @@ sd_incident_term_matches(const char *text, size_t n, const char *term)
 }
 
 sd_err
-sd_incident_autolink_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
-                        sd_trec *r, const char *text, size_t n)
+sd_incident_autolink_find(struct sd_txn *t, sd_trec *r, const char *text, size_t n,
+                          uint64_t **out, size_t *n_out)
 {
     struct sd_cursor *c = NULL;
     struct sd_buf f = SD_BUF_INIT;
@@ -505,6 +505,8 @@ sd_incident_autolink_in(struct sd_desk *d, struct sd_txn *t, const struct sd_act
     uint8_t start[1] = {'i'};
     sd_err err = SD_OK, rc;
 
+    *out = NULL;
+    *n_out = 0;
     SD_TRY(sd_cursor_open(t, SD_DB_INCIDENTS, &c));
     k.p = start;
     k.n = sizeof(start);
@@ -545,27 +547,44 @@ sd_incident_autolink_in(struct sd_desk *d, struct sd_txn *t, const struct sd_act
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
     sd_cursor_close(c);
     c = NULL;
+    /* The record is not stored yet: the suggestions go on its timeline directly. */
     for(size_t i = 0; i < n_ids; i++) {
-        const uint8_t state = LINK_SUGGESTED;
-        struct sd_incident o;
-        uint8_t lk[17], digest[32];
-        char reason[32], detail[64];
+        char detail[64];
 
-        SD_TRY(inc_load(t, ids[i], &o));
-        link_key(lk, o.id, r->id);
-        SD_TRY(sd_txn_put_new(t, SD_DB_INCIDENTS, lk, sizeof(lk), &state, 1));
-        o.linked++;
-        SD_TRY(inc_store(t, &o, digest));
-        snprintf(reason, sizeof(reason), "ticket=%" PRIu64, r->id);
-        SD_TRY(inc_audit(d, t, a, "incident.autolink", o.id, digest, reason));
-        /* The record is not stored yet: the event goes on it directly. */
-        snprintf(detail, sizeof(detail), "link incident=%" PRIu64 " suggested", o.id);
+        snprintf(detail, sizeof(detail), "link incident=%" PRIu64 " suggested", ids[i]);
         SD_TRY(sd_event_add(t, r, "system", SD_EV_INCIDENT, 0, 0, NULL, false, detail));
     }
+    *out = ids;
+    *n_out = n_ids;
+    ids = NULL;
 out:
     sd_cursor_close(c);
     sd_buf_wipe_free(&f);
     free(ids);
+    return err;
+}
+
+sd_err
+sd_incident_autolink_store(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                           uint64_t ticket, const uint64_t *ids, size_t n)
+{
+    sd_err err = SD_OK;
+
+    for(size_t i = 0; i < n; i++) {
+        const uint8_t state = LINK_SUGGESTED;
+        struct sd_incident o;
+        uint8_t lk[17], digest[32];
+        char reason[32];
+
+        SD_TRY(inc_load(t, ids[i], &o));
+        link_key(lk, o.id, ticket);
+        SD_TRY(sd_txn_put_new(t, SD_DB_INCIDENTS, lk, sizeof(lk), &state, 1));
+        o.linked++;
+        SD_TRY(inc_store(t, &o, digest));
+        snprintf(reason, sizeof(reason), "ticket=%" PRIu64, ticket);
+        SD_TRY(inc_audit(d, t, a, "incident.autolink", o.id, digest, reason));
+    }
+out:
     return err;
 }
 

@@ -335,7 +335,8 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
     char detail[160];
     uint8_t digest[32], idb[8];
     uint64_t suggested[SD_MAX_SUGGESTED];
-    size_t n_suggested = 0;
+    size_t n_suggested = 0, n_inc = 0;
+    uint64_t *inc_ids = NULL;
     struct sd_txn *t = NULL;
     struct sd_dkey *dk = NULL;
     uint64_t now = sd_clock_now();
@@ -415,16 +416,19 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
         SD_TRY(sd_event_add(t, &rec, "system", SD_EV_SUGGESTED, 0, 0, NULL, false, detail));
     }
     /* Incident suggestions go on the timeline of the record about to be stored. */
-    SD_TRY(sd_incident_autolink_in(d, t, a, &rec, (const char *)p->both.data, p->both.len));
+    SD_TRY(sd_incident_autolink_find(t, &rec, (const char *)p->both.data, p->both.len,
+                                     &inc_ids, &n_inc));
     SD_TRY(sd_trec_index(t, &rec));
     SD_TRY(sd_trec_store_new(t, &rec, digest));
     SD_TRY(sd_desk_audit(d, t, a, "ticket.create", rec.id, digest, NULL));
+    SD_TRY(sd_incident_autolink_store(d, t, a, rec.id, inc_ids, n_inc));
     err = sd_txn_commit(t);
     t = NULL;
     SD_TRY(err);
     memset(out, 0, sizeof(*out));
     sd_trec_meta(out, &rec);
 out:
+    free(inc_ids);
     sd_txn_abort(t);
     sd_dkey_free(dk);
     for(int f = 0; f < SD_F_COUNT; f++)

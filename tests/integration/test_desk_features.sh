@@ -13,6 +13,7 @@ D="$WORK/data"
 U() { "$SEALCTL" --offline --data "$D" --json user add "$@"; }
 rita=$(U --name rita --role agent)
 sam=$(U --name sam --role supervisor)
+cora=$(U --name cora --role compliance)
 "$SD_BIN/sealdeskd" --listen 127.0.0.1:0 --cert "$WORK/certs/server.pem" \
   --key "$WORK/certs/server.key" --data "$D" 2>"$WORK/server.log" &
 SRV=$!
@@ -34,6 +35,7 @@ login() {
 }
 RITA=$(login rita "$rita")
 SAM=$(login sam "$sam")
+CORA=$(login cora "$cora")
 check "agent and supervisor logged in" test "${#RITA}${#SAM}" = 6464
 
 expect_exit 0 "agent kb search online" -- env SEALDESK_TOKEN="$RITA" "$SEALCTL" \
@@ -168,6 +170,47 @@ check "offline incident get equals online" test "$("$SEALCTL" --offline --data "
 expect_exit 1 "get of a missing incident" -- RA incident get 999
 check "missing incident says NOT_FOUND" grep -q "^NOT_FOUND" "$WORK/err"
 expect_exit 2 "list with a bad status is a usage error" -- RA incident list --status maybe
+
+# Audit search and pubkey online (compliance), and compliance's internal notes.
+CA() { env SEALDESK_TOKEN="$CORA" "$SEALCTL" --server "127.0.0.1:$port" \
+  --ca "$WORK/certs/ca.pem" "$@"; }
+expect_exit 0 "compliance adds an internal note" -- CA --json ticket comment "$t1" \
+  --body "KYC review pending" --internal
+expect_exit 1 "compliance cannot post a public reply" -- CA ticket comment "$t1" --body "hello"
+check "public reply says PERMISSION_DENIED" grep -q "^PERMISSION_DENIED" "$WORK/err"
+expect_exit 0 "compliance searches the audit log by ticket" -- CA --json audit search \
+  --ticket "$t2"
+check "ticket search finds the create, the autolink, the unlink and two reads" test "$(jget \
+  '["entries"].__iter__() and [e["action"] for e in d["entries"]]' < "$WORK/out")" = \
+  "['ticket.create', 'incident.autolink', 'incident.unlink', 'ticket.read', 'ticket.read']"
+check "json times are RFC 3339 UTC" grep -Eq '"time": ?"[0-9-]{10}T[0-9:]{8}Z"' "$WORK/out"
+expect_exit 0 "compliance searches by actor and kind" -- CA --json audit search --actor rita \
+  --kind incident.confirm
+check "rita confirmed one link" test "$(jget '["entries"].__len__()' < "$WORK/out")" = 1
+expect_exit 0 "search pages" -- CA --json audit search --kind ticket --limit 2
+check "a page of two with more" test "$(jget '["entries"].__len__().__str__()+str(d["more"])' \
+  < "$WORK/out")" = 2True
+nxt=$(jget '["next"]' < "$WORK/out")
+expect_exit 0 "next page" -- CA --json audit search --kind ticket --limit 2 --from "$nxt"
+check "next page starts after the first" test "$(jget '["entries"][0]["index"]' < "$WORK/out")" \
+  -ge "$nxt"
+expect_exit 0 "search as a table in local time" -- env TZ=Asia/Seoul SEALDESK_TOKEN="$CORA" \
+  "$SEALCTL" --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" audit search --actor rita \
+  --kind incident.confirm
+check "table shows local time with the zone" grep -Eq " \+0900 KST +rita +incident.confirm" \
+  "$WORK/out"
+expect_exit 1 "bad --since names the option" -- CA audit search --since yesterday
+check "bad since says INVALID_ARGUMENT: --since" grep -q "^INVALID_ARGUMENT: --since" "$WORK/err"
+expect_exit 1 "agent cannot search the audit log" -- RA audit search --ticket "$t1"
+check "agent search says PERMISSION_DENIED" grep -q "^PERMISSION_DENIED" "$WORK/err"
+n_search=$("$SEALCTL" --offline --data "$D" --json audit search --kind audit.search --actor cora \
+  | jget '["entries"].__len__()')
+check "each online search is audited (offline search sees five)" test "$n_search" = 5
+expect_exit 0 "audit pubkey online" -- CA --json audit pubkey
+check "online pubkey equals offline" test "$(jget '["public_key"]' < "$WORK/out")" = \
+  "$("$SEALCTL" --offline --data "$D" --json audit pubkey | jget '["public_key"]')"
+expect_exit 0 "audit pubkey online, text" -- CA audit pubkey
+check "text pubkey is 64 hex digits" grep -Eq "^[0-9a-f]{64}$" "$WORK/out"
 
 # Agent statistics online and offline.
 expect_exit 0 "supervisor stats --by-agent" -- SA stats --by-agent

@@ -43,6 +43,8 @@ static const char usage[] =
     "  remedy execute ID --idempotency-key K\n"
     "  freeze --customer-uid U --ticket ID --reason R\n"
     "  audit pubkey\n"
+    "  audit search [--actor A] [--ticket ID] [--kind K] [--since T] [--until T]\n"
+    "               [--limit N] [--from I]\n"
     "  kb add|edit|get|search|load ...   agent set|override|list|duty ...\n"
     "  route auto [--now T]\n"
     "  incident open|link|confirm|unlink|update|resolve|get|list ...\n"
