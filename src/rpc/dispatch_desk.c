@@ -269,6 +269,7 @@ route_set_agent(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     Sealdesk__V1__AgentInfo pb;
     struct sd_agent_profile p;
     struct sd_arena a = {0};
+    char why[192];
     sd_err err = SD_OK;
 
     memset(&p, 0, sizeof(p));
@@ -278,13 +279,20 @@ route_set_agent(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     }
     snprintf(p.name, sizeof(p.name), "%s", q->name);
     p.vip = q->vip;
-    err = sd_route_parse_langs(q->langs, &p);
-    if(err == SD_OK)
-        err = sd_route_parse_categories(q->categories, &p);
-    if(err == SD_OK && !sd_rpc_empty(q->shift))
-        err = sd_route_parse_shifts(q->shift, &p);
-    if(err != SD_OK) {
-        sd_rpc_fail(c, err, "agent: bad --langs, --categories or --shift");
+    /* Each part is checked on its own so the error names the one that is wrong. */
+    if((err = sd_route_parse_langs(q->langs, &p)) != SD_OK) {
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err),
+                           "agent: langs: unknown or too many (zh, zh-Hant, en, ko)");
+        goto out;
+    }
+    if((err = sd_route_parse_categories(q->categories, &p)) != SD_OK) {
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err),
+                           "agent: categories: unknown category");
+        goto out;
+    }
+    if(!sd_rpc_empty(q->shift) &&
+       (err = sd_route_parse_shifts_why(q->shift, &p, why, sizeof(why))) != SD_OK) {
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "agent: shift: %s", why);
         goto out;
     }
     err = sd_agent_set(x->d, &x->actor, &p);

@@ -90,7 +90,25 @@ expect_exit 0 "supervisor sets an English agent" -- SA agent set --name lee --la
 expect_exit 1 "agent cannot set profiles" -- RA agent set --name rita --langs en
 check "agent set says PERMISSION_DENIED" grep -q "^PERMISSION_DENIED" "$WORK/err"
 expect_exit 1 "bad zone refused" -- SA agent set --name lee --shift "Mon 09:00-18:00 Mars/Base"
-check "bad zone is INVALID_ARGUMENT" grep -q "^INVALID_ARGUMENT" "$WORK/err"
+check "bad zone is INVALID_ARGUMENT naming the zone" grep -q \
+  '^INVALID_ARGUMENT: agent: shift: window 1: unknown time zone "Mars/Base"' "$WORK/err"
+expect_exit 1 "bad language refused" -- SA agent set --name lee --langs en,xx
+check "bad language names langs" grep -q "^INVALID_ARGUMENT: agent: langs:" "$WORK/err"
+expect_exit 1 "bad days refused" -- SA agent set --name lee --shift "Mon-Fry 09:00-18:00 UTC"
+check "bad days names the window and the days" grep -q \
+  '^INVALID_ARGUMENT: agent: shift: window 1: bad days "Mon-Fry"' "$WORK/err"
+expect_exit 0 "a London shift (daylight saving time) is accepted" -- SA agent set --name lon \
+  --langs en --shift "Mon-Fri 09:00-17:00 Europe/London"
+check "London shift kept as given" test "$(jget '["shifts"][0]' < "$WORK/out")" = \
+  "Mon,Tue,Wed,Thu,Fri 09:00-17:00 Europe/London"
+expect_exit 0 "lon is on shift on a BST Monday at 08:30Z" -- SA agent list \
+  --now 2026-03-30T08:30:00Z
+check "London shift follows BST" test "$(jget \
+  '.__iter__() and [a["on_shift"] for a in d if a["name"]=="lon"][0]' < "$WORK/out")" = True
+expect_exit 0 "lon is off shift on a GMT Friday at 08:30Z" -- SA agent list \
+  --now 2026-03-27T08:30:00Z
+check "London shift before BST" test "$(jget \
+  '.__iter__() and [a["on_shift"] for a in d if a["name"]=="lon"][0]' < "$WORK/out")" = False
 kt=$(RA ticket create --channel web --subject "출금 문의" \
   --body "어제 신청한 출금이 아직 안 들어왔어요" --category withdrawal | jget '["id"]')
 expect_exit 1 "English agent does not get the Korean ticket" -- RA queue claim --agent lee
