@@ -74,8 +74,9 @@ sd_err sd_incident_confirm(struct sd_desk *d, const struct sd_actor *a, uint64_t
 sd_err sd_incident_unlink(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
                           uint64_t ticket, struct sd_incident *out);
 /* Post body as one public reply (redacted and sealed like any comment) on every confirmed
- * linked ticket that is not resolved or archived, in one write txn; out->replied counts them. Audited
- * "incident.update" plus each ticket's "ticket.comment". SD_E_PRECONDITION when resolved. */
+ * linked ticket that is not resolved or archived, in one write txn; out->replied counts
+ * them (suggested links get nothing). Audited "incident.update" plus each ticket's
+ * "ticket.comment". SD_E_PRECONDITION when resolved. */
 sd_err sd_incident_update(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
                           const char *body, struct sd_incident *out);
 /* Resolve; with resolve_tickets also resolve every confirmed linked open ticket (one txn).
