@@ -128,6 +128,8 @@ enum sd_op {
     SD_OP_KB_READ, SD_OP_KB_EDIT, SD_OP_ROUTING, SD_OP_INCIDENT, SD_OP_INCIDENT_LINK,
     SD_OP_KEY_AUDIT_ROTATE, /* Keys/RotateAuditKey: security_admin */
     SD_OP_CUSTOMER_READ,    /* Remedies/GetCustomer: freeze status of an account */
+    SD_OP_INCIDENT_READ,    /* Incidents/Get, List */
+    SD_OP_AUDIT_SEARCH,     /* Audit/Search: compliance, auditor */
     SD_OP_COUNT
 };
 const char *sd_op_name(enum sd_op op);

@@ -49,12 +49,17 @@ enum sd_field {
 /* Comment bodies are sealed with field id SD_F_COMMENT_BASE + event seq. */
 #define SD_F_COMMENT_BASE 0x10000u
 
+/* Timeline event kinds; the numbers are stored (EventRecord.kind), never renumber. An event
+ * that records something done elsewhere (an incident link, and later remedy steps, freezes or
+ * outbound messages) carries a kind of its own plus a non-PII `detail` "VERB key=value ..."
+ * (e.g. "link incident=3 suggested"), appended with sd_ticket_event_in (desk_int.h). */
 enum sd_event_kind {
     SD_EV_CREATED = 1, SD_EV_TRIAGED, SD_EV_REDACTED, SD_EV_CLAIMED, SD_EV_ASSIGNED,
     SD_EV_STATUS, SD_EV_COMMENT, SD_EV_RATED, SD_EV_REOPENED, SD_EV_SUGGESTED,
     SD_EV_REMEDY,   /* a remedy on the ticket: request, approve, reject, execute, expire */
     SD_EV_FREEZE,   /* an emergency freeze from this ticket */
     SD_EV_UNFREEZE, /* an approved account_unfreeze lifted a freeze */
+    SD_EV_INCIDENT, /* link / confirm / unlink of an incident */
     SD_EV_COUNT
 };
 
@@ -300,6 +305,39 @@ sd_err sd_desk_audit_consistency(struct sd_desk *d, uint64_t m, uint64_t *n,
                                  uint8_t root_n[32]);
 /* The audit public key (for verifiers). */
 sd_err sd_desk_audit_pk(struct sd_desk *d, uint8_t pk[32]);
+/* The current audit key (signs new checkpoints) and the first one (starts a verification of
+ * the whole log; differs after an audit key rotation). Read-only. */
+sd_err sd_desk_audit_pks(struct sd_desk *d, uint8_t current[32], uint8_t first[32]);
+
+/* Audit search for compliance and auditors: entries matching every given filter, oldest
+ * first, bounded per call; page on with q->from = *next while *more. */
+#define SD_AUDIT_SEARCH_MAX 1000      /* entries per answer */
+#define SD_AUDIT_SEARCH_DEFAULT 100   /* limit 0 */
+#define SD_AUDIT_SEARCH_SCAN 100000   /* entries examined per call */
+#define SD_AUDIT_FIELD_MAX 256        /* actor, action, target, request id (audit.h) */
+struct sd_audit_query {
+    const char *actor;      /* NULL/"" = any; exact name */
+    const char *kind;       /* NULL/"" = any; an action ("ticket.unmask") or a family
+                               ("ticket.*" or "ticket": every "ticket." action) */
+    uint64_t ticket;        /* 0 = any: entries on ticket "t<id>" or naming "ticket=<id>" */
+    uint64_t since, until;  /* [since, until) Unix seconds; 0 = unbounded */
+    uint64_t from;          /* first entry index examined (paging) */
+    size_t limit;           /* 0 = SD_AUDIT_SEARCH_DEFAULT; at most SD_AUDIT_SEARCH_MAX */
+};
+struct sd_audit_hit {
+    uint64_t index, time;
+    char actor[SD_AUDIT_FIELD_MAX + 1], action[SD_AUDIT_FIELD_MAX + 1];
+    char target[SD_AUDIT_FIELD_MAX + 1], request_id[SD_AUDIT_FIELD_MAX + 1];
+    char reason[SD_MAX_REASON + 1];
+};
+/* Run q; *out is malloc'ed (free(); NULL when *n is 0). *next is the index to continue from,
+ * *more true when entries past it were not examined (limit or SD_AUDIT_SEARCH_SCAN reached).
+ * The search is audited ("audit.search", its filters as the reason) once it has run; nothing
+ * is returned unless that entry is stored. SD_E_INVALID bad filter (over-long text, limit
+ * over SD_AUDIT_SEARCH_MAX, since >= until). */
+sd_err sd_desk_audit_search(struct sd_desk *d, const struct sd_actor *a,
+                            const struct sd_audit_query *q, struct sd_audit_hit **out,
+                            size_t *n, uint64_t *next, bool *more);
 
 /* ---- access (desk/access.c): users and sessions with their audit entries ---- */
 struct sd_session;

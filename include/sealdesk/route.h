@@ -1,12 +1,10 @@
 /* sealdesk routing: agent profiles (languages, categories, vip skill, weekly shifts) and the
  * skill- and shift-aware hand-out of queued tickets (sd_queue_claim, sd_route_auto).
  *
- * Time zones: a fixed UTC offset per zone, from a built-in table of common zones
- * (Asia/Seoul, Asia/Tokyo +9; Asia/Shanghai, Asia/Hong_Kong, Asia/Taipei, Asia/Singapore,
- * Asia/Manila, Asia/Kuala_Lumpur +8; Asia/Bangkok, Asia/Jakarta, Asia/Ho_Chi_Minh +7;
- * Asia/Kolkata +5:30; Asia/Dubai +4; UTC) or "UTC+09:00" / "UTC-05:30" syntax. Zones with
- * daylight saving time are NOT in the table: give their current offset explicitly
- * (e.g. "UTC+01:00" for London in summer) and update the profile when DST changes.
+ * Time zones: shift times are local wall-clock times in a zone of the system tz database
+ * (tzdata; "Asia/Seoul", "Europe/London", "America/New_York") or a fixed offset
+ * ("UTC+09:00", "UTC-05:30", "UTC"). The offset is looked up at the moment judged
+ * (sealdesk/tz.h), so a London 09:00-17:00 shift follows British Summer Time.
  * Profiles are stored as AgentRecord in SD_DB_AGENTS; every change is audited. All functions
  * are thread-safe (each call has its own txn). */
 #ifndef SEALDESK_ROUTE_H
@@ -31,7 +29,8 @@
 struct sd_shift {
     uint32_t days;                  /* bit 0 = Monday .. bit 6 = Sunday */
     uint32_t start_min, end_min;    /* local minutes; end <= start wraps past midnight */
-    int32_t utc_offset_min;         /* local = UTC + offset */
+    int32_t utc_offset_min;         /* fixed zones: local = UTC + offset; tz zones: the offset
+                                       when set, used only if the zone cannot be read */
     char zone[SD_ROUTE_ZONE];
 };
 
@@ -55,14 +54,19 @@ struct sd_agent_profile {
     uint64_t updated_at;
 };
 
-/* UTC offset in minutes of a zone name (table above) or "UTC+HH:MM". SD_E_INVALID unknown. */
-sd_err sd_route_zone_offset(const char *zone, int32_t *off_min);
+/* UTC offset in minutes of zone (tz database name or "UTC+HH:MM") at Unix time at.
+ * SD_E_INVALID unknown or malformed zone. */
+sd_err sd_route_zone_offset(const char *zone, uint64_t at, int32_t *off_min);
 
 /* Parse "Mon-Fri 09:00-18:00 Asia/Seoul" (days: Mon..Sun, ranges "Mon-Fri" (may wrap),
  * lists "Mon,Wed", "Daily"; times HH:MM, end may be 24:00); several windows separated by ';'
  * are appended to p->shifts. SD_E_INVALID bad syntax; SD_E_LIMIT more than
  * SD_ROUTE_MAX_SHIFTS windows or spec longer than SD_ROUTE_MAX_SPEC. */
 sd_err sd_route_parse_shifts(const char *spec, struct sd_agent_profile *p);
+/* The same; on error why (may be NULL, why_cap bytes) names the part that is wrong:
+ * 'window 2: unknown time zone "Europe/Londn" (...)', 'window 1: bad days "Mon-Fry" (...)'. */
+sd_err sd_route_parse_shifts_why(const char *spec, struct sd_agent_profile *p, char *why,
+                                 size_t why_cap);
 /* Parse "zh,en" into p->langs (canonical tags) and "deposit,withdrawal" into p->categories.
  * NULL or "" leaves the field empty (= all). SD_E_INVALID unknown name; SD_E_LIMIT too many. */
 sd_err sd_route_parse_langs(const char *csv, struct sd_agent_profile *p);

@@ -23,7 +23,7 @@ static const struct {
     [SD_OP_TICKET_FIND] = {"ticket.find", A | S | C},
     [SD_OP_TICKET_TRANSITION] = {"ticket.transition", A | S},
     [SD_OP_TICKET_ASSIGN] = {"ticket.assign", S},
-    [SD_OP_TICKET_COMMENT] = {"ticket.comment", A | S},
+    [SD_OP_TICKET_COMMENT] = {"ticket.comment", A | S | C}, /* compliance: internal only */
     [SD_OP_TICKET_RATE] = {"ticket.rate", A | S},
     [SD_OP_QUEUE_CLAIM] = {"queue.claim", A | S},
     [SD_OP_SLA_OVERDUE] = {"sla.overdue", A | S},
@@ -46,6 +46,8 @@ static const struct {
     [SD_OP_INCIDENT_LINK] = {"incident.link", A | S},
     [SD_OP_KEY_AUDIT_ROTATE] = {"key.audit_rotate", X},
     [SD_OP_CUSTOMER_READ] = {"customer.read", S | C | X},
+    [SD_OP_INCIDENT_READ] = {"incident.read", A | S | C},
+    [SD_OP_AUDIT_SEARCH] = {"audit.search", C | U},
 };
 
 const char *

@@ -45,7 +45,7 @@ static const char *const event_names[] = {
     [SD_EV_CLAIMED] = "claimed",   [SD_EV_ASSIGNED] = "assigned", [SD_EV_STATUS] = "status",
     [SD_EV_COMMENT] = "comment",   [SD_EV_RATED] = "rated",       [SD_EV_REOPENED] = "reopened",
     [SD_EV_SUGGESTED] = "suggested", [SD_EV_REMEDY] = "remedy",   [SD_EV_FREEZE] = "freeze",
-    [SD_EV_UNFREEZE] = "unfreeze",
+    [SD_EV_UNFREEZE] = "unfreeze",   [SD_EV_INCIDENT] = "incident",
 };
 
 const char *

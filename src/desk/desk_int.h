@@ -49,6 +49,16 @@ void sd_trec_meta(struct sd_ticket *out, const sd_trec *r);
 sd_err sd_event_add(struct sd_txn *t, sd_trec *r, const char *actor, enum sd_event_kind kind,
                     int from, int to, const struct sd_buf *sealed_body, bool internal,
                     const char *detail);
+/* Inside write txn t: append one event to ticket `ticket`'s timeline (at the clock's now,
+ * which becomes its updated_at) without changing anything else, for records of acts done on
+ * other objects (incident links; remedy, freeze and message steps follow the same shape).
+ * The caller appends the audit entry of the act in the same txn. SD_E_NOTFOUND no ticket. */
+sd_err sd_ticket_event_in(struct sd_txn *t, uint64_t ticket, const char *actor,
+                          enum sd_event_kind kind, const char *detail);
+/* Object-level rule of ticket.c for acts on a ticket: SD_OK for supervisors, compliance and
+ * the local operator, for an agent only on a ticket assigned to them or unassigned;
+ * SD_E_DENIED otherwise. */
+sd_err sd_ticket_may_touch(const struct sd_actor *a, const sd_trec *r);
 /* Sealed bytes of field f in r (NULL/0 when absent). */
 void sd_trec_field(const sd_trec *r, enum sd_field f, const uint8_t **p, size_t *n);
 void sd_trec_set_field(sd_trec *r, enum sd_field f, uint8_t *p, size_t n);

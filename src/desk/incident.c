@@ -1,7 +1,9 @@
-/* Incidents: IncidentRecord ('i'|id) and link keys ('l'|id|ticket) in SD_DB_INCIDENTS, the
- * auto-link hook run by sd_ticket_create inside its txn, and the batch update/resolve that
- * post one reply on (or resolve) every linked open ticket in one write txn through ticket.c's
- * mutation shape. Match terms and ticket text are compared after sd_text_fold. */
+/* Incidents: IncidentRecord ('i'|id) and link keys ('l'|id|ticket, value 'S' suggested or
+ * 'C' confirmed) in SD_DB_INCIDENTS, the auto-link hook run by sd_ticket_create inside its
+ * txn (whole-word / whole-term matching after sd_text_fold, category respected, links only
+ * suggested), and the batch update/resolve that post one reply on (or resolve) every
+ * confirmed linked open ticket in one write txn through ticket.c's mutation shape. Every link
+ * change also lands on the ticket's timeline (SD_EV_INCIDENT). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +52,7 @@ inc_from_pb(const Sealdesk__V1__IncidentRecord *pb, struct sd_incident *o)
     o->id = pb->id;
     snprintf(o->title, sizeof(o->title), "%s", pb->title);
     o->category = (enum sd_category)pb->category;
+    o->any_category = pb->any_category;
     for(size_t i = 0; i < pb->n_match; i++) {
         if(strlen(pb->match[i]) > SD_INC_MAX_TERM)
             return SD_E_STORE;
@@ -99,6 +102,7 @@ inc_store(struct sd_txn *t, const struct sd_incident *o, uint8_t digest[32])
     pb.id = o->id;
     pb.title = (char *)o->title;
     pb.category = (uint32_t)o->category;
+    pb.any_category = o->any_category;
     for(size_t i = 0; i < o->n_match; i++)
         terms[i] = (char *)o->match[i];
     pb.match = terms;
@@ -179,7 +183,7 @@ out:
 
 sd_err
 sd_incident_open(struct sd_desk *d, const struct sd_actor *a, const char *title,
-                 enum sd_category category, const char *match, struct sd_incident *out)
+                 int category, const char *match, struct sd_incident *out)
 {
     struct sd_incident o;
     struct sd_txn *t = NULL;
@@ -187,7 +191,7 @@ sd_incident_open(struct sd_desk *d, const struct sd_actor *a, const char *title,
     size_t n;
     sd_err err = SD_OK;
 
-    SD_CHECK_ARG(d && out && title && category < SD_CAT_COUNT);
+    SD_CHECK_ARG(d && out && title && category >= -1 && category < SD_CAT_COUNT);
     SD_TRY(sd_actor_check(a));
     n = strnlen(title, SD_INC_MAX_TITLE + 1);
     SD_ENSURE(n <= SD_INC_MAX_TITLE, SD_E_LIMIT);
@@ -195,7 +199,8 @@ sd_incident_open(struct sd_desk *d, const struct sd_actor *a, const char *title,
     memset(&o, 0, sizeof(o));
     SD_TRY(parse_terms(match, &o));
     memcpy(o.title, title, n);
-    o.category = category;
+    o.any_category = category < 0;
+    o.category = category < 0 ? SD_CAT_GENERAL : (enum sd_category)category;
     o.status = SD_INC_OPEN;
     o.created_at = sd_clock_now();
     snprintf(o.opened_by, sizeof(o.opened_by), "%s", a->name);
@@ -212,22 +217,176 @@ out:
     return err;
 }
 
+#define LINK_SUGGESTED 'S'
+#define LINK_CONFIRMED 'C'
+
+/* State of link (id, ticket): SD_OK with *confirmed, SD_E_NOTFOUND when not linked. */
+static sd_err
+link_state(struct sd_txn *t, uint64_t id, uint64_t ticket, bool *confirmed)
+{
+    struct sd_val v;
+    uint8_t k[17];
+    sd_err err;
+
+    link_key(k, id, ticket);
+    err = sd_txn_get(t, SD_DB_INCIDENTS, k, sizeof(k), &v);
+    if(err != SD_OK)
+        return err;
+    /* Empty: written before confirmation existed; treated as suggested (never posted to). */
+    *confirmed = v.n == 1 && ((const uint8_t *)v.p)[0] == LINK_CONFIRMED;
+    return SD_OK;
+}
+
+/* Audit one link change of incident o (already stored with digest) and put it on the
+ * ticket's timeline: "VERB incident=ID[ suggested]". */
+static sd_err
+link_record(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+            const struct sd_incident *o, uint64_t ticket, const char *action, const char *verb,
+            bool suggested, const uint8_t digest[32])
+{
+    char reason[32], detail[64];
+    sd_err err = SD_OK;
+
+    snprintf(reason, sizeof(reason), "ticket=%" PRIu64, ticket);
+    SD_TRY(inc_audit(d, t, a, action, o->id, digest, reason));
+    snprintf(detail, sizeof(detail), "%s incident=%" PRIu64 "%s", verb, o->id,
+             suggested ? " suggested" : "");
+    SD_TRY(sd_ticket_event_in(t, ticket, a->name, SD_EV_INCIDENT, detail));
+out:
+    return err;
+}
+
 /* Link inside t (incident loaded in *o, open). SD_E_CONFLICT when already linked. */
 static sd_err
 link_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, struct sd_incident *o,
-        uint64_t ticket, const char *action)
+        uint64_t ticket)
 {
+    const uint8_t state = LINK_CONFIRMED;
     uint8_t k[17], digest[32];
-    char reason[32];
     sd_err err = SD_OK;
 
     link_key(k, o->id, ticket);
-    SD_TRY(sd_txn_put_new(t, SD_DB_INCIDENTS, k, sizeof(k), "", 0));
+    SD_TRY(sd_txn_put_new(t, SD_DB_INCIDENTS, k, sizeof(k), &state, 1));
     o->linked++;
     SD_TRY(inc_store(t, o, digest));
-    snprintf(reason, sizeof(reason), "ticket=%" PRIu64, ticket);
-    SD_TRY(inc_audit(d, t, a, action, o->id, digest, reason));
+    SD_TRY(link_record(d, t, a, o, ticket, "incident.link", "link", false, digest));
 out:
+    return err;
+}
+
+/* Links of incident id (up to SD_INC_MAX_LINKS when ids != NULL); *suggested counts the
+ * unconfirmed ones. ids/states may be NULL: count only (no limit). */
+static sd_err
+scan_links(struct sd_txn *t, uint64_t id, struct sd_incident_link **out, size_t *n,
+           uint64_t *suggested)
+{
+    struct sd_cursor *c = NULL;
+    struct sd_val k, v;
+    uint8_t start[17];
+    struct sd_incident_link *ls = NULL;
+    size_t cnt = 0, cap = 0;
+    sd_err err = SD_OK, rc;
+
+    *suggested = 0;
+    link_key(start, id, 0);
+    SD_TRY(sd_cursor_open(t, SD_DB_INCIDENTS, &c));
+    k.p = start;
+    k.n = sizeof(start);
+    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        bool confirmed;
+
+        if(k.n != 17 || memcmp(k.p, start, 9) != 0)
+            break;
+        confirmed = v.n == 1 && ((const uint8_t *)v.p)[0] == LINK_CONFIRMED;
+        if(!confirmed)
+            (*suggested)++;
+        if(!out)
+            continue;
+        SD_ENSURE(cnt < SD_INC_MAX_LINKS, SD_E_LIMIT);
+        if(cnt == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            struct sd_incident_link *np = realloc(ls, ncap * sizeof(*np));
+
+            SD_ENSURE(np, SD_E_NOMEM);
+            ls = np;
+            cap = ncap;
+        }
+        ls[cnt].ticket = sd_get_u64be((const uint8_t *)k.p + 9);
+        ls[cnt].confirmed = confirmed;
+        cnt++;
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    if(out) {
+        *out = ls;
+        *n = cnt;
+        ls = NULL;
+    }
+out:
+    free(ls);
+    sd_cursor_close(c);
+    return err;
+}
+
+/* The ticket an actor links, confirms or unlinks: it exists and the actor may act on it. */
+static sd_err
+ticket_check(struct sd_txn *t, const struct sd_actor *a, uint64_t ticket)
+{
+    sd_trec *r = NULL;
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_trec_load(t, ticket, &r));
+    SD_TRY(sd_ticket_may_touch(a, r));
+out:
+    sd_trec_free(r);
+    return err;
+}
+
+enum link_op { OP_LINK, OP_CONFIRM, OP_UNLINK };
+
+static sd_err
+link_op(struct sd_desk *d, const struct sd_actor *a, uint64_t id, uint64_t ticket,
+        enum link_op op, struct sd_incident *out)
+{
+    struct sd_incident o;
+    struct sd_txn *t = NULL;
+    uint8_t k[17], digest[32];
+    const uint8_t state = LINK_CONFIRMED;
+    bool confirmed = false;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && out);
+    SD_TRY(sd_actor_check(a));
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(inc_load(t, id, &o));
+    SD_ENSURE(op == OP_UNLINK || o.status == SD_INC_OPEN, SD_E_PRECONDITION);
+    SD_TRY(ticket_check(t, a, ticket));
+    link_key(k, id, ticket);
+    switch(op) {
+    case OP_LINK: SD_TRY(link_in(d, t, a, &o, ticket)); break;
+    case OP_CONFIRM:
+        SD_TRY(link_state(t, id, ticket, &confirmed));
+        SD_ENSURE(!confirmed, SD_E_CONFLICT);
+        SD_TRY(sd_txn_put(t, SD_DB_INCIDENTS, k, sizeof(k), &state, 1));
+        SD_TRY(inc_store(t, &o, digest));
+        SD_TRY(link_record(d, t, a, &o, ticket, "incident.confirm", "confirm", false, digest));
+        break;
+    case OP_UNLINK:
+        SD_TRY(link_state(t, id, ticket, &confirmed));
+        SD_TRY(sd_txn_del(t, SD_DB_INCIDENTS, k, sizeof(k), NULL, 0));
+        if(o.linked)
+            o.linked--;
+        SD_TRY(inc_store(t, &o, digest));
+        SD_TRY(link_record(d, t, a, &o, ticket, "incident.unlink", "unlink", false, digest));
+        break;
+    }
+    SD_TRY(scan_links(t, id, NULL, NULL, &o.suggested));
+    err = sd_txn_commit(t);
+    t = NULL;
+    SD_TRY(err);
+    *out = o;
+out:
+    sd_txn_abort(t);
     return err;
 }
 
@@ -235,31 +394,108 @@ sd_err
 sd_incident_link(struct sd_desk *d, const struct sd_actor *a, uint64_t id, uint64_t ticket,
                  struct sd_incident *out)
 {
-    struct sd_incident o;
-    struct sd_txn *t = NULL;
-    sd_trec *r = NULL;
-    sd_err err = SD_OK;
-
-    SD_CHECK_ARG(d && out);
-    SD_TRY(sd_actor_check(a));
-    SD_TRY(sd_txn_begin(d->store, true, &t));
-    SD_TRY(inc_load(t, id, &o));
-    SD_ENSURE(o.status == SD_INC_OPEN, SD_E_PRECONDITION);
-    SD_TRY(sd_trec_load(t, ticket, &r));
-    SD_TRY(link_in(d, t, a, &o, ticket, "incident.link"));
-    err = sd_txn_commit(t);
-    t = NULL;
-    SD_TRY(err);
-    *out = o;
-out:
-    sd_trec_free(r);
-    sd_txn_abort(t);
-    return err;
+    return link_op(d, a, id, ticket, OP_LINK, out);
 }
 
 sd_err
-sd_incident_autolink_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
-                        uint64_t ticket, const char *text, size_t n)
+sd_incident_confirm(struct sd_desk *d, const struct sd_actor *a, uint64_t id, uint64_t ticket,
+                    struct sd_incident *out)
+{
+    return link_op(d, a, id, ticket, OP_CONFIRM, out);
+}
+
+sd_err
+sd_incident_unlink(struct sd_desk *d, const struct sd_actor *a, uint64_t id, uint64_t ticket,
+                   struct sd_incident *out)
+{
+    return link_op(d, a, id, ticket, OP_UNLINK, out);
+}
+
+/* ---- whole-word / whole-term matching on folded text ---- */
+
+/* Code point of the valid UTF-8 sequence at s[0..n) (the text is folded, hence valid). */
+static uint32_t
+cp_at(const unsigned char *s, size_t n)
+{
+    if(n == 0)
+        return 0;
+    if(s[0] < 0x80 || n < 2)
+        return s[0];
+    if(s[0] < 0xE0)
+        return ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+    if(s[0] < 0xF0 || n < 4)
+        return n < 3 ? 0xFFFD
+                     : ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+                           (s[2] & 0x3F);
+    return ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+           ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+}
+
+/* Code point ending just before s[i] (i > 0). */
+static uint32_t
+cp_before(const unsigned char *s, size_t i)
+{
+    size_t b = i - 1;
+
+    while(b > 0 && i - b < 4 && (s[b] & 0xC0) == 0x80)
+        b--;
+    return cp_at(s + b, i - b);
+}
+
+static bool
+is_hangul(uint32_t c)
+{
+    return (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF) ||
+           (c >= 0x3130 && c <= 0x318F);
+}
+
+/* Letters and digits of scripts that separate words with spaces (Latin, Greek, Cyrillic,
+ * ...): the characters a whole-word match may not touch. Han, kana and Hangul are not. */
+static bool
+is_word(uint32_t c)
+{
+    if(c < 0x80)
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               c == '_';
+    return c >= 0xC0 && c < 0x2000 && c != 0xD7 && c != 0xF7;
+}
+
+bool
+sd_incident_term_matches(const char *text, size_t n, const char *term)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    const unsigned char *tm = (const unsigned char *)term;
+    size_t tl = strlen(term), last;
+    uint32_t first_cp, last_cp;
+
+    if(tl == 0 || tl > n)
+        return false;
+    last = tl - 1;
+    while(last > 0 && (tm[last] & 0xC0) == 0x80)
+        last--;
+    first_cp = cp_at(tm, tl);
+    last_cp = cp_at(tm + last, tl - last);
+    for(size_t i = 0; i + tl <= n; i++) {
+        if(memcmp(s + i, tm, tl) != 0)
+            continue;
+        if(i > 0) {
+            uint32_t before = cp_before(s, i);
+
+            if(is_word(first_cp) && is_word(before))
+                continue;
+            if(is_hangul(first_cp) && is_hangul(before))
+                continue; /* a Korean term starts a word; particles may follow it */
+        }
+        if(i + tl < n && is_word(last_cp) && is_word(cp_at(s + i + tl, n - i - tl)))
+            continue;
+        return true;
+    }
+    return false;
+}
+
+sd_err
+sd_incident_autolink_find(struct sd_txn *t, sd_trec *r, const char *text, size_t n,
+                          uint64_t **out, size_t *n_out)
 {
     struct sd_cursor *c = NULL;
     struct sd_buf f = SD_BUF_INIT;
@@ -269,6 +505,8 @@ sd_incident_autolink_in(struct sd_desk *d, struct sd_txn *t, const struct sd_act
     uint8_t start[1] = {'i'};
     sd_err err = SD_OK, rc;
 
+    *out = NULL;
+    *n_out = 0;
     SD_TRY(sd_cursor_open(t, SD_DB_INCIDENTS, &c));
     k.p = start;
     k.n = sizeof(start);
@@ -282,11 +520,13 @@ sd_incident_autolink_in(struct sd_desk *d, struct sd_txn *t, const struct sd_act
             break;
         pb = sealdesk__v1__incident_record__unpack(NULL, v.n, v.p);
         SD_ENSURE(pb, SD_E_STORE);
-        if(pb->status == SD_INC_OPEN && pb->n_match) {
+        if(pb->status == SD_INC_OPEN && pb->n_match &&
+           (pb->any_category || pb->category == r->category)) {
             if(!f.data)
                 err = sd_text_fold(&f, text, n);
             for(size_t i = 0; err == SD_OK && !hit && i < pb->n_match; i++)
-                hit = pb->match[i][0] && strstr((const char *)f.data, pb->match[i]);
+                hit = pb->match[i][0] &&
+                      sd_incident_term_matches((const char *)f.data, f.len, pb->match[i]);
         }
         if(err == SD_OK && hit && n_ids == cap) {
             size_t ncap = cap ? cap * 2 : 4;
@@ -307,12 +547,16 @@ sd_incident_autolink_in(struct sd_desk *d, struct sd_txn *t, const struct sd_act
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
     sd_cursor_close(c);
     c = NULL;
+    /* The record is not stored yet: the suggestions go on its timeline directly. */
     for(size_t i = 0; i < n_ids; i++) {
-        struct sd_incident o;
+        char detail[64];
 
-        SD_TRY(inc_load(t, ids[i], &o));
-        SD_TRY(link_in(d, t, a, &o, ticket, "incident.autolink"));
+        snprintf(detail, sizeof(detail), "link incident=%" PRIu64 " suggested", ids[i]);
+        SD_TRY(sd_event_add(t, r, "system", SD_EV_INCIDENT, 0, 0, NULL, false, detail));
     }
+    *out = ids;
+    *n_out = n_ids;
+    ids = NULL;
 out:
     sd_cursor_close(c);
     sd_buf_wipe_free(&f);
@@ -320,7 +564,31 @@ out:
     return err;
 }
 
-/* Linked ticket ids of incident id, up to SD_INC_MAX_LINKS. */
+sd_err
+sd_incident_autolink_store(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                           uint64_t ticket, const uint64_t *ids, size_t n)
+{
+    sd_err err = SD_OK;
+
+    for(size_t i = 0; i < n; i++) {
+        const uint8_t state = LINK_SUGGESTED;
+        struct sd_incident o;
+        uint8_t lk[17], digest[32];
+        char reason[32];
+
+        SD_TRY(inc_load(t, ids[i], &o));
+        link_key(lk, o.id, ticket);
+        SD_TRY(sd_txn_put_new(t, SD_DB_INCIDENTS, lk, sizeof(lk), &state, 1));
+        o.linked++;
+        SD_TRY(inc_store(t, &o, digest));
+        snprintf(reason, sizeof(reason), "ticket=%" PRIu64, ticket);
+        SD_TRY(inc_audit(d, t, a, "incident.autolink", o.id, digest, reason));
+    }
+out:
+    return err;
+}
+
+/* Confirmed linked ticket ids of incident id, up to SD_INC_MAX_LINKS. */
 static sd_err
 linked_ids(struct sd_txn *t, uint64_t id, uint64_t **out, size_t *n)
 {
@@ -339,6 +607,8 @@ linked_ids(struct sd_txn *t, uint64_t id, uint64_t **out, size_t *n)
         rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
         if(k.n != 17 || memcmp(k.p, start, 9) != 0)
             break;
+        if(!(v.n == 1 && ((const uint8_t *)v.p)[0] == LINK_CONFIRMED))
+            continue; /* suggested: no reply, no resolve until an agent confirms */
         SD_ENSURE(cnt < SD_INC_MAX_LINKS, SD_E_LIMIT);
         if(cnt == cap) {
             size_t ncap = cap ? cap * 2 : 16;
@@ -412,6 +682,7 @@ batch(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *body
         o.resolved_at = sd_clock_now();
     }
     SD_TRY(inc_store(t, &o, digest));
+    SD_TRY(scan_links(t, id, NULL, NULL, &o.suggested));
     snprintf(reason, sizeof(reason), "tickets=%" PRIu64, done);
     SD_TRY(inc_audit(d, t, a, body ? "incident.update" : "incident.resolve", id, digest,
                      reason));
@@ -446,15 +717,90 @@ sd_incident_resolve(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
 }
 
 sd_err
-sd_incident_get(struct sd_desk *d, uint64_t id, struct sd_incident *out)
+sd_incident_get_links(struct sd_desk *d, uint64_t id, struct sd_incident *out,
+                      struct sd_incident_link **links, size_t *n_links)
 {
     struct sd_txn *t = NULL;
     sd_err err = SD_OK;
 
-    SD_CHECK_ARG(d && out);
+    SD_CHECK_ARG(d && out && (!links || n_links));
+    if(links) {
+        *links = NULL;
+        *n_links = 0;
+    }
     SD_TRY(sd_txn_begin(d->store, false, &t));
     SD_TRY(inc_load(t, id, out));
+    SD_TRY(scan_links(t, id, links, n_links, &out->suggested));
 out:
+    sd_txn_abort(t);
+    return err;
+}
+
+sd_err
+sd_incident_get(struct sd_desk *d, uint64_t id, struct sd_incident *out)
+{
+    return sd_incident_get_links(d, id, out, NULL, NULL);
+}
+
+sd_err
+sd_incident_list(struct sd_desk *d, int status, struct sd_incident **out, size_t *n,
+                 bool *truncated)
+{
+    struct sd_txn *t = NULL;
+    struct sd_cursor *c = NULL;
+    struct sd_incident *all = NULL;
+    struct sd_val k, v;
+    uint8_t start[1] = {'i'};
+    size_t cnt = 0, cap = 0;
+    sd_err err = SD_OK, rc;
+
+    SD_CHECK_ARG(d && out && n && truncated);
+    SD_CHECK_ARG(status == 0 || status == SD_INC_OPEN || status == SD_INC_RESOLVED);
+    *out = NULL;
+    *n = 0;
+    *truncated = false;
+    SD_TRY(sd_txn_begin(d->store, false, &t));
+    SD_TRY(sd_cursor_open(t, SD_DB_INCIDENTS, &c));
+    k.p = start;
+    k.n = sizeof(start);
+    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        Sealdesk__V1__IncidentRecord *pb;
+
+        if(k.n != 9 || ((const uint8_t *)k.p)[0] != 'i')
+            break;
+        if(cnt == SD_INC_MAX_LIST) {
+            *truncated = true;
+            break;
+        }
+        if(cnt == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            struct sd_incident *np = realloc(all, ncap * sizeof(*np));
+
+            SD_ENSURE(np, SD_E_NOMEM);
+            all = np;
+            cap = ncap;
+        }
+        pb = sealdesk__v1__incident_record__unpack(NULL, v.n, v.p);
+        SD_ENSURE(pb, SD_E_STORE);
+        err = inc_from_pb(pb, &all[cnt]);
+        sealdesk__v1__incident_record__free_unpacked(pb, NULL);
+        SD_TRY(err);
+        if(status == 0 || (int)all[cnt].status == status)
+            cnt++;
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    sd_cursor_close(c);
+    c = NULL;
+    for(size_t i = 0; i < cnt; i++)
+        SD_TRY(scan_links(t, all[i].id, NULL, NULL, &all[i].suggested));
+    *out = cnt ? all : NULL;
+    *n = cnt;
+    if(cnt)
+        all = NULL;
+out:
+    free(all);
+    sd_cursor_close(c);
     sd_txn_abort(t);
     return err;
 }

@@ -4,6 +4,7 @@
 
 #include "desk_int.h"
 #include "kb_int.h"
+#include "sealdesk/clock.h"
 #include "util/err_int.h"
 
 #define TREC_MAX (1024 * 1024)
@@ -227,6 +228,25 @@ sd_event_add(struct sd_txn *t, sd_trec *r, const char *actor, enum sd_event_kind
     r->next_event_seq++;
 out:
     sd_buf_free(&enc);
+    return err;
+}
+
+sd_err
+sd_ticket_event_in(struct sd_txn *t, uint64_t ticket, const char *actor,
+                   enum sd_event_kind kind, const char *detail)
+{
+    sd_trec *r = NULL;
+    uint8_t digest[32];
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && actor && kind >= SD_EV_CREATED && kind < SD_EV_COUNT);
+    SD_TRY(sd_trec_load(t, ticket, &r));
+    /* updated_at is in no index key: the record can be stored back without re-indexing. */
+    r->updated_at = sd_clock_now();
+    SD_TRY(sd_event_add(t, r, actor, kind, 0, 0, NULL, false, detail));
+    SD_TRY(sd_trec_store(t, r, digest));
+out:
+    sd_trec_free(r);
     return err;
 }
 

@@ -1,7 +1,8 @@
-/* Routing: agent profiles (skills and weekly shifts with fixed-offset time zones) stored as
- * AgentRecord in SD_DB_AGENTS, the fit/on-shift predicates, the pick used by sd_queue_claim
- * (ticket.c) inside its write txn, and route auto (least-loaded fit agent on shift).
- * Zones with DST are not in the offset table: see include/sealdesk/route.h. */
+/* Routing: agent profiles (skills and weekly shifts in local wall-clock time of a tz
+ * database zone or a fixed UTC offset) stored as AgentRecord in SD_DB_AGENTS, the
+ * fit/on-shift predicates, the pick used by sd_queue_claim (ticket.c) inside its write txn,
+ * and route auto (least-loaded fit agent on shift). Offsets come from util/tz.c at the moment
+ * judged, so daylight saving time moves a shift with the agent's clock. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,31 +14,10 @@
 #include "route_int.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/kb.h"
+#include "sealdesk/tz.h"
 #include "util/err_int.h"
 
 #define AGENT_REC_MAX (16 * 1024)
-
-static const struct {
-    const char *name;
-    int32_t off;
-} zones[] = {
-    {"UTC", 0},
-    {"Etc/UTC", 0},
-    {"GMT", 0},
-    {"Asia/Seoul", 540},
-    {"Asia/Tokyo", 540},
-    {"Asia/Shanghai", 480},
-    {"Asia/Hong_Kong", 480},
-    {"Asia/Taipei", 480},
-    {"Asia/Singapore", 480},
-    {"Asia/Manila", 480},
-    {"Asia/Kuala_Lumpur", 480},
-    {"Asia/Bangkok", 420},
-    {"Asia/Jakarta", 420},
-    {"Asia/Ho_Chi_Minh", 420},
-    {"Asia/Kolkata", 330},
-    {"Asia/Dubai", 240},
-};
 
 static const char *const day_names[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
@@ -66,24 +46,28 @@ parse_hhmm(const char *s, uint32_t max, uint32_t *out)
 }
 
 sd_err
-sd_route_zone_offset(const char *zone, int32_t *off_min)
+sd_route_zone_offset(const char *zone, uint64_t at, int32_t *off_min)
 {
-    uint32_t m;
+    int32_t off;
+    sd_err err;
 
     if(!zone || !off_min)
         return SD_E_INVALID;
-    for(size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
-        if(strcmp(zone, zones[i].name) == 0) {
-            *off_min = zones[i].off;
-            return SD_OK;
-        }
-    }
-    /* "UTC+09:00" / "UTC-05:30" */
-    if(strncmp(zone, "UTC", 3) != 0 || (zone[3] != '+' && zone[3] != '-') ||
-       strlen(zone) != 9 || parse_hhmm(zone + 4, 14 * 60, &m) != SD_OK)
-        return SD_E_INVALID;
-    *off_min = zone[3] == '-' ? -(int32_t)m : (int32_t)m;
+    err = sd_tz_offset(zone, (int64_t)at, &off);
+    if(err != SD_OK)
+        return err == SD_E_NOTFOUND ? SD_E_INVALID : err;
+    *off_min = off / 60;
     return SD_OK;
+}
+
+/* Offset in minutes of window w at now: from the tz database, else (tzdata gone since the
+ * profile was set) the offset stored when it was. */
+static int32_t
+window_offset(const struct sd_shift *w, uint64_t now)
+{
+    int32_t off;
+
+    return sd_route_zone_offset(w->zone, now, &off) == SD_OK ? off : w->utc_offset_min;
 }
 
 static int
@@ -131,47 +115,77 @@ parse_days(const char *s, size_t n, uint32_t *days)
     return *days ? SD_OK : SD_E_INVALID;
 }
 
-/* One window "DAYS HH:MM-HH:MM [ZONE]" of length n at s. */
+#define WHY(...) (why ? (void)snprintf(why, why_cap, __VA_ARGS__) : (void)0)
+
+/* One window "DAYS HH:MM-HH:MM [ZONE]" of length n at s, the k-th (1-based) of its spec;
+ * on error why (may be NULL) names the part that is wrong. */
 static sd_err
-parse_window(const char *s, size_t n, struct sd_shift *w)
+parse_window(const char *s, size_t n, size_t k, struct sd_shift *w, char *why, size_t why_cap)
 {
     char buf[128];
     char *tok[4], *save = NULL, *p;
     size_t nt = 0;
     sd_err err = SD_OK;
 
-    SD_ENSURE(n < sizeof(buf), SD_E_INVALID);
+    if(n >= sizeof(buf)) {
+        WHY("window %zu: longer than %zu bytes", k, sizeof(buf) - 1);
+        return SD_E_INVALID;
+    }
     memcpy(buf, s, n);
     buf[n] = 0;
     for(p = strtok_r(buf, " \t", &save); p; p = strtok_r(NULL, " \t", &save)) {
-        SD_ENSURE(nt < 4, SD_E_INVALID);
+        if(nt == 4)
+            break;
         tok[nt++] = p;
     }
-    SD_ENSURE(nt == 2 || nt == 3, SD_E_INVALID);
+    if(nt != 2 && nt != 3) {
+        WHY("window %zu: expected \"DAYS HH:MM-HH:MM [ZONE]\"", k);
+        return SD_E_INVALID;
+    }
     memset(w, 0, sizeof(*w));
-    SD_TRY(parse_days(tok[0], strlen(tok[0]), &w->days));
-    SD_ENSURE(strlen(tok[1]) == 11 && tok[1][5] == '-', SD_E_INVALID);
-    SD_TRY(parse_hhmm(tok[1], 23 * 60 + 59, &w->start_min));
-    SD_TRY(parse_hhmm(tok[1] + 6, 24 * 60, &w->end_min));
-    SD_ENSURE(w->start_min != w->end_min, SD_E_INVALID);
+    if(parse_days(tok[0], strlen(tok[0]), &w->days) != SD_OK) {
+        WHY("window %zu: bad days \"%.32s\" (Mon..Sun, Mon-Fri, Mon,Wed or Daily)", k, tok[0]);
+        return SD_E_INVALID;
+    }
+    if(strlen(tok[1]) != 11 || tok[1][5] != '-' ||
+       parse_hhmm(tok[1], 23 * 60 + 59, &w->start_min) != SD_OK ||
+       parse_hhmm(tok[1] + 6, 24 * 60, &w->end_min) != SD_OK) {
+        WHY("window %zu: bad times \"%.32s\" (HH:MM-HH:MM, end may be 24:00)", k, tok[1]);
+        return SD_E_INVALID;
+    }
+    if(w->start_min == w->end_min) {
+        WHY("window %zu: start and end are the same time", k);
+        return SD_E_INVALID;
+    }
     if(w->end_min == 24 * 60)
         w->end_min = 0; /* "until midnight": a window that ends where the next day starts */
+    if(nt == 3 && strlen(tok[2]) >= sizeof(w->zone)) {
+        WHY("window %zu: time zone name longer than %zu bytes", k, sizeof(w->zone) - 1);
+        return SD_E_INVALID;
+    }
     snprintf(w->zone, sizeof(w->zone), "%s", nt == 3 ? tok[2] : "UTC");
-    SD_ENSURE(nt < 3 || strlen(tok[2]) < sizeof(w->zone), SD_E_INVALID);
-    SD_TRY(sd_route_zone_offset(w->zone, &w->utc_offset_min));
-out:
+    err = sd_route_zone_offset(w->zone, sd_clock_now(), &w->utc_offset_min);
+    if(err != SD_OK)
+        WHY("window %zu: unknown time zone \"%.40s\" (a tz database name such as "
+            "Europe/London, or UTC+HH:MM)", k, w->zone);
     return err;
 }
 
 sd_err
-sd_route_parse_shifts(const char *spec, struct sd_agent_profile *p)
+sd_route_parse_shifts_why(const char *spec, struct sd_agent_profile *p, char *why,
+                          size_t why_cap)
 {
-    size_t len, i = 0;
+    size_t len, i = 0, k = 0;
     sd_err err = SD_OK;
 
+    if(why && why_cap)
+        why[0] = 0;
     SD_CHECK_ARG(spec && p);
     len = strnlen(spec, SD_ROUTE_MAX_SPEC + 1);
-    SD_ENSURE(len <= SD_ROUTE_MAX_SPEC, SD_E_LIMIT);
+    if(len > SD_ROUTE_MAX_SPEC) {
+        WHY("longer than %d bytes", SD_ROUTE_MAX_SPEC);
+        return SD_E_LIMIT;
+    }
     while(i < len) {
         size_t e = i, b, z;
 
@@ -184,14 +198,24 @@ sd_route_parse_shifts(const char *spec, struct sd_agent_profile *p)
         while(z > b && isspace((unsigned char)spec[z - 1]))
             z--;
         if(z > b) {
-            SD_ENSURE(p->n_shifts < SD_ROUTE_MAX_SHIFTS, SD_E_LIMIT);
-            SD_TRY(parse_window(spec + b, z - b, &p->shifts[p->n_shifts]));
+            k++;
+            if(p->n_shifts >= SD_ROUTE_MAX_SHIFTS) {
+                WHY("more than %d windows", SD_ROUTE_MAX_SHIFTS);
+                return SD_E_LIMIT;
+            }
+            SD_TRY(parse_window(spec + b, z - b, k, &p->shifts[p->n_shifts], why, why_cap));
             p->n_shifts++;
         }
         i = e + 1;
     }
 out:
     return err;
+}
+
+sd_err
+sd_route_parse_shifts(const char *spec, struct sd_agent_profile *p)
+{
+    return sd_route_parse_shifts_why(spec, p, NULL, 0);
 }
 
 sd_err
@@ -290,7 +314,7 @@ sd_route_override_format(char *out, size_t cap, const struct sd_shift_override *
 static bool
 window_on(const struct sd_shift *w, uint64_t now)
 {
-    int64_t local = (int64_t)now + (int64_t)w->utc_offset_min * 60;
+    int64_t local = (int64_t)now + (int64_t)window_offset(w, now) * 60;
     int64_t day, min;
     int wd, prev;
 
@@ -473,7 +497,7 @@ prof_encode(const struct sd_agent_profile *p, struct sd_buf *enc)
     Sealdesk__V1__ShiftWindow win[SD_ROUTE_MAX_SHIFTS], *winp[SD_ROUTE_MAX_SHIFTS];
     Sealdesk__V1__ShiftOverride ovr[SD_ROUTE_MAX_OVERRIDES], *ovrp[SD_ROUTE_MAX_OVERRIDES];
     char *langs[SD_ROUTE_MAX_LANGS];
-    int32_t off;
+    int32_t off, fixed;
     size_t n;
     sd_err err = SD_OK;
 
@@ -492,8 +516,11 @@ prof_encode(const struct sd_agent_profile *p, struct sd_buf *enc)
         SD_CHECK_ARG(s->days && s->days <= 0x7f && s->start_min < 24 * 60 &&
                      s->end_min < 24 * 60 &&
                      (s->start_min != s->end_min || s->start_min == 0)); /* 0-0: all day */
+        /* A fixed zone's offset is its name's; a tz zone's stored offset is only the
+         * fallback of window_offset. */
         SD_CHECK_ARG(memchr(s->zone, 0, sizeof(s->zone)) &&
-                     sd_route_zone_offset(s->zone, &off) == SD_OK && off == s->utc_offset_min);
+                     sd_route_zone_offset(s->zone, sd_clock_now(), &off) == SD_OK &&
+                     (!sd_tz_fixed(s->zone, &fixed) || fixed / 60 == s->utc_offset_min));
         sealdesk__v1__shift_window__init(&win[i]);
         win[i].days = s->days;
         win[i].start_min = s->start_min;

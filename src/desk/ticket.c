@@ -114,6 +114,12 @@ may_touch(const struct sd_actor *a, const sd_trec *r)
     return SD_E_DENIED;
 }
 
+sd_err
+sd_ticket_may_touch(const struct sd_actor *a, const sd_trec *r)
+{
+    return may_touch(a, r);
+}
+
 /* Unmask: the assignee, supervisors and compliance, with a reason, within the hourly limit
  * (charged in the same txn as the read, so a refused read costs nothing). */
 static sd_err
@@ -330,7 +336,8 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
     char detail[160];
     uint8_t digest[32], idb[8];
     uint64_t suggested[SD_MAX_SUGGESTED];
-    size_t n_suggested = 0;
+    size_t n_suggested = 0, n_inc = 0;
+    uint64_t *inc_ids = NULL;
     struct sd_txn *t = NULL;
     struct sd_dkey *dk = NULL;
     uint64_t now = sd_clock_now();
@@ -409,16 +416,20 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
         rec.n_suggested_articles = n_suggested;
         SD_TRY(sd_event_add(t, &rec, "system", SD_EV_SUGGESTED, 0, 0, NULL, false, detail));
     }
+    /* Incident suggestions go on the timeline of the record about to be stored. */
+    SD_TRY(sd_incident_autolink_find(t, &rec, (const char *)p->both.data, p->both.len,
+                                     &inc_ids, &n_inc));
     SD_TRY(sd_trec_index(t, &rec));
     SD_TRY(sd_trec_store_new(t, &rec, digest));
     SD_TRY(sd_desk_audit(d, t, a, "ticket.create", rec.id, digest, NULL));
-    SD_TRY(sd_incident_autolink_in(d, t, a, rec.id, (const char *)p->both.data, p->both.len));
+    SD_TRY(sd_incident_autolink_store(d, t, a, rec.id, inc_ids, n_inc));
     err = sd_txn_commit(t);
     t = NULL;
     SD_TRY(err);
     memset(out, 0, sizeof(*out));
     sd_trec_meta(out, &rec);
 out:
+    free(inc_ids);
     sd_txn_abort(t);
     sd_dkey_free(dk);
     for(int f = 0; f < SD_F_COUNT; f++)
@@ -782,6 +793,10 @@ do_comment(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_tre
     char detail[160];
     sd_err err = SD_OK;
 
+    /* Compliance may add internal notes; public replies come from agents and supervisors. */
+    SD_ENSURE(c->internal ||
+                  (a->roles & (SD_ROLE_AGENT | SD_ROLE_SUPERVISOR | SD_ROLE_SYSTEM)) != 0,
+              SD_E_DENIED);
     SD_ENSURE(r->status != SD_ST_ARCHIVED, SD_E_PRECONDITION);
     SD_TRY(sd_redact(&clean, c->body, strlen(c->body), &rep));
     SD_TRY(sd_keys_dkey_open(t, d->kr, r->data_key_id, &dk));

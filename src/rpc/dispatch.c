@@ -616,6 +616,100 @@ audit_export(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 }
 
 static void
+audit_search(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    SD_RPC_UNPACK(Sealdesk__V1__AuditSearchRequest, sealdesk__v1__audit_search_request, r);
+    Sealdesk__V1__AuditSearchResult pb = SEALDESK__V1__AUDIT_SEARCH_RESULT__INIT;
+    struct sd_audit_query q = {0};
+    struct sd_audit_hit *hits = NULL;
+    struct sd_arena a = {0};
+    size_t n = 0;
+    bool more = false;
+    char tbuf[32];
+    sd_err err;
+
+    if(!sd_rpc_empty(r->since) && sd_time_parse(&q.since, r->since) != SD_OK) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "audit search: since: not RFC 3339");
+        goto out;
+    }
+    if(!sd_rpc_empty(r->until) && sd_time_parse(&q.until, r->until) != SD_OK) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "audit search: until: not RFC 3339");
+        goto out;
+    }
+    if(r->limit > SD_AUDIT_SEARCH_MAX) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "audit search: limit: at most %d",
+                           SD_AUDIT_SEARCH_MAX);
+        goto out;
+    }
+    if(q.since && q.until && q.since >= q.until) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "audit search: since must be < until");
+        goto out;
+    }
+    q.actor = r->actor;
+    q.kind = r->kind;
+    q.ticket = r->ticket;
+    q.limit = r->limit;
+    q.from = r->from;
+    err = sd_desk_audit_search(x->d, &x->actor, &q, &hits, &n, &pb.next, &more);
+    pb.more = more;
+    if(err == SD_OK) {
+        pb.entries = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.entries));
+        err = pb.entries ? SD_OK : SD_E_NOMEM;
+    }
+    for(size_t i = 0; err == SD_OK && i < n; i++) {
+        Sealdesk__V1__AuditRecord *m = sd_arena_alloc(&a, sizeof(*m));
+
+        if(!m) {
+            err = SD_E_NOMEM;
+            break;
+        }
+        sealdesk__v1__audit_record__init(m);
+        m->index = hits[i].index;
+        sd_time_format(tbuf, sizeof(tbuf), hits[i].time);
+        m->time = sd_arena_strndup(&a, tbuf, strlen(tbuf));
+        if(!m->time) {
+            err = SD_E_NOMEM;
+            break;
+        }
+        m->actor = hits[i].actor;
+        m->action = hits[i].action;
+        m->target = hits[i].target;
+        m->request_id = hits[i].request_id;
+        m->reason = hits[i].reason;
+        pb.entries[pb.n_entries++] = m;
+    }
+    if(err == SD_E_INVALID)
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
+                           "audit search: actor or kind: too long or not text");
+    else if(err != SD_OK)
+        sd_rpc_fail(c, err, "audit search");
+    else
+        sd_rpc_reply(c, &pb.base);
+out:
+    free(hits);
+    sd_arena_free(&a);
+    sealdesk__v1__audit_search_request__free_unpacked(r, NULL);
+}
+
+static void
+audit_public_key(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    SD_RPC_UNPACK(Sealdesk__V1__PublicKeyRequest, sealdesk__v1__public_key_request, r);
+    Sealdesk__V1__PublicKeyResponse pb = SEALDESK__V1__PUBLIC_KEY_RESPONSE__INIT;
+    uint8_t cur[32], first[32];
+    sd_err err = sd_desk_audit_pks(x->d, cur, first);
+
+    if(err != SD_OK) {
+        sd_rpc_fail(c, err, "audit pubkey");
+    } else {
+        pb.public_key = (ProtobufCBinaryData){32, cur};
+        pb.first_public_key = (ProtobufCBinaryData){32, first};
+        sd_rpc_reply(c, &pb.base);
+    }
+    sealdesk__v1__public_key_request__free_unpacked(r, NULL);
+}
+
+static void
 health_check(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
     SD_RPC_UNPACK(Grpc__Health__V1__HealthCheckRequest, grpc__health__v1__health_check_request, r);
@@ -821,6 +915,8 @@ static const struct sd_rpc_method core_methods[] = {
     {"/sealdesk.v1.Audit/GetInclusionProof", audit_inclusion, SD_OP_AUDIT_READ, false},
     {"/sealdesk.v1.Audit/GetConsistencyProof", audit_consistency, SD_OP_AUDIT_READ, false},
     {"/sealdesk.v1.Audit/Export", audit_export, SD_OP_AUDIT_EXPORT, false},
+    {"/sealdesk.v1.Audit/Search", audit_search, SD_OP_AUDIT_SEARCH, false},
+    {"/sealdesk.v1.Audit/GetPublicKey", audit_public_key, SD_OP_AUDIT_READ, false},
     {"/sealdesk.v1.Auth/Login", auth_login, SD_OP_SESSION, true},
     {"/sealdesk.v1.Auth/Logout", auth_logout, SD_OP_SESSION, false},
     {"/sealdesk.v1.Admin/AddUser", admin_add_user, SD_OP_USER_ADMIN, false},

@@ -2,7 +2,8 @@
  * get, search), the Routing calls over desk/route.c (agent profiles, auto routing, duty
  * view) and the Incidents service over desk/incident.c.
  * Agents, supervisors and compliance read the knowledge base; supervisors edit it and
- * manage routing and incidents (agents may link tickets). Articles are public help text. */
+ * manage routing and incidents (agents may link, confirm and unlink tickets they may work on;
+ * agents, supervisors and compliance read incidents). Articles are public help text. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,6 +269,7 @@ route_set_agent(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     Sealdesk__V1__AgentInfo pb;
     struct sd_agent_profile p;
     struct sd_arena a = {0};
+    char why[192];
     sd_err err = SD_OK;
 
     memset(&p, 0, sizeof(p));
@@ -277,13 +279,20 @@ route_set_agent(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     }
     snprintf(p.name, sizeof(p.name), "%s", q->name);
     p.vip = q->vip;
-    err = sd_route_parse_langs(q->langs, &p);
-    if(err == SD_OK)
-        err = sd_route_parse_categories(q->categories, &p);
-    if(err == SD_OK && !sd_rpc_empty(q->shift))
-        err = sd_route_parse_shifts(q->shift, &p);
-    if(err != SD_OK) {
-        sd_rpc_fail(c, err, "agent: bad --langs, --categories or --shift");
+    /* Each part is checked on its own so the error names the one that is wrong. */
+    if((err = sd_route_parse_langs(q->langs, &p)) != SD_OK) {
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err),
+                           "agent: langs: unknown or too many (zh, zh-Hant, en, ko)");
+        goto out;
+    }
+    if((err = sd_route_parse_categories(q->categories, &p)) != SD_OK) {
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err),
+                           "agent: categories: unknown category");
+        goto out;
+    }
+    if(!sd_rpc_empty(q->shift) &&
+       (err = sd_route_parse_shifts_why(q->shift, &p, why, sizeof(why))) != SD_OK) {
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "agent: shift: %s", why);
         goto out;
     }
     err = sd_agent_set(x->d, &x->actor, &p);
@@ -594,34 +603,49 @@ out:
 
 /* ---- Incidents ---- */
 
+/* Fill pb from o (strings borrowed from o, times kept in a). */
+static sd_err
+incident_to_pb(struct sd_arena *a, struct sd_incident *o, Sealdesk__V1__Incident *pb)
+{
+    char tbuf[32];
+
+    sealdesk__v1__incident__init(pb);
+    pb->id = o->id;
+    pb->title = o->title;
+    pb->category = (char *)(o->any_category ? "" : sd_category_name(o->category));
+    pb->match = sd_arena_alloc(a, (o->n_match + 1) * sizeof(*pb->match));
+    if(!pb->match)
+        return SD_E_NOMEM;
+    for(size_t i = 0; i < o->n_match && i < SD_INC_MAX_TERMS; i++)
+        pb->match[pb->n_match++] = o->match[i];
+    pb->status = (char *)sd_incident_status_name(o->status);
+    sd_time_format(tbuf, sizeof(tbuf), o->created_at);
+    pb->created_at = sd_arena_strndup(a, tbuf, strlen(tbuf));
+    sd_time_format(tbuf, sizeof(tbuf), o->resolved_at);
+    pb->resolved_at = sd_arena_strndup(a, tbuf, strlen(tbuf));
+    if(!pb->created_at || !pb->resolved_at)
+        return SD_E_NOMEM;
+    pb->updates = o->updates;
+    pb->linked = o->linked;
+    pb->replied = o->replied;
+    pb->resolved_tickets = o->resolved_tickets;
+    pb->suggested = o->suggested;
+    return SD_OK;
+}
+
 static void
 reply_incident(struct sd_rpc_call *c, sd_err err, struct sd_incident *o, const char *what)
 {
-    Sealdesk__V1__Incident pb = SEALDESK__V1__INCIDENT__INIT;
-    char *terms[SD_INC_MAX_TERMS];
-    char created[32], resolved[32];
+    Sealdesk__V1__Incident pb;
+    struct sd_arena a = {0};
 
-    if(err != SD_OK) {
+    if(err == SD_OK)
+        err = incident_to_pb(&a, o, &pb);
+    if(err != SD_OK)
         sd_rpc_fail(c, err, what);
-        return;
-    }
-    pb.id = o->id;
-    pb.title = o->title;
-    pb.category = (char *)sd_category_name(o->category);
-    for(size_t i = 0; i < o->n_match && i < SD_INC_MAX_TERMS; i++)
-        terms[i] = o->match[i];
-    pb.match = terms;
-    pb.n_match = o->n_match;
-    pb.status = (char *)sd_incident_status_name(o->status);
-    sd_time_format(created, sizeof(created), o->created_at);
-    sd_time_format(resolved, sizeof(resolved), o->resolved_at);
-    pb.created_at = created;
-    pb.resolved_at = resolved;
-    pb.updates = o->updates;
-    pb.linked = o->linked;
-    pb.replied = o->replied;
-    pb.resolved_tickets = o->resolved_tickets;
-    sd_rpc_reply(c, &pb.base);
+    else
+        sd_rpc_reply(c, &pb.base);
+    sd_arena_free(&a);
 }
 
 static void
@@ -629,26 +653,51 @@ incident_open(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
     SD_RPC_UNPACK(Sealdesk__V1__OpenIncidentRequest, sealdesk__v1__open_incident_request, q);
     struct sd_incident o;
-    enum sd_category cat = SD_CAT_GENERAL;
-    sd_err err = SD_OK;
+    enum sd_category cat;
+    int category = -1; /* no category: tickets of every category */
 
-    if(!sd_rpc_empty(q->category) && sd_category_parse(&cat, q->category) != SD_OK)
-        err = SD_E_INVALID;
-    if(err == SD_OK)
-        err = sd_incident_open(x->d, &x->actor, q->title, cat, q->match, &o);
-    reply_incident(c, err, &o, "incident");
+    if(!sd_rpc_empty(q->category)) {
+        if(sd_category_parse(&cat, q->category) != SD_OK) {
+            sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "incident: category: unknown name");
+            goto out;
+        }
+        category = (int)cat;
+    }
+    reply_incident(c, sd_incident_open(x->d, &x->actor, q->title, category, q->match, &o), &o,
+                   "incident");
+out:
     sealdesk__v1__open_incident_request__free_unpacked(q, NULL);
+}
+
+typedef sd_err (*link_fn)(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
+                          uint64_t ticket, struct sd_incident *out);
+
+static void
+incident_link_call(struct sd_rpc_ctx *x, struct sd_rpc_call *c, link_fn fn, const char *what)
+{
+    SD_RPC_UNPACK(Sealdesk__V1__LinkIncidentRequest, sealdesk__v1__link_incident_request, q);
+    struct sd_incident o;
+
+    reply_incident(c, fn(x->d, &x->actor, q->id, q->ticket, &o), &o, what);
+    sealdesk__v1__link_incident_request__free_unpacked(q, NULL);
 }
 
 static void
 incident_link(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__LinkIncidentRequest, sealdesk__v1__link_incident_request, q);
-    struct sd_incident o;
+    incident_link_call(x, c, sd_incident_link, "incident link");
+}
 
-    reply_incident(c, sd_incident_link(x->d, &x->actor, q->id, q->ticket, &o), &o,
-                   "incident link");
-    sealdesk__v1__link_incident_request__free_unpacked(q, NULL);
+static void
+incident_unlink(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    incident_link_call(x, c, sd_incident_unlink, "incident unlink");
+}
+
+static void
+incident_confirm(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    incident_link_call(x, c, sd_incident_confirm, "incident confirm");
 }
 
 static void
@@ -675,6 +724,91 @@ incident_resolve(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     sealdesk__v1__resolve_incident_request__free_unpacked(q, NULL);
 }
 
+static void
+incident_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    SD_RPC_UNPACK(Sealdesk__V1__GetIncidentRequest, sealdesk__v1__get_incident_request, q);
+    Sealdesk__V1__Incident pb;
+    struct sd_incident o;
+    struct sd_incident_link *links = NULL;
+    struct sd_arena a = {0};
+    size_t n = 0;
+    sd_err err;
+
+    err = sd_incident_get_links(x->d, q->id, &o, &links, &n);
+    if(err == SD_OK)
+        err = incident_to_pb(&a, &o, &pb);
+    if(err == SD_OK) {
+        pb.links = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.links));
+        err = pb.links ? SD_OK : SD_E_NOMEM;
+    }
+    for(size_t i = 0; err == SD_OK && i < n; i++) {
+        Sealdesk__V1__IncidentLink *m = sd_arena_alloc(&a, sizeof(*m));
+
+        if(!m) {
+            err = SD_E_NOMEM;
+            break;
+        }
+        sealdesk__v1__incident_link__init(m);
+        m->ticket = links[i].ticket;
+        m->state = (char *)(links[i].confirmed ? "confirmed" : "suggested");
+        pb.links[pb.n_links++] = m;
+    }
+    if(err != SD_OK)
+        sd_rpc_fail(c, err, "incident get");
+    else
+        sd_rpc_reply(c, &pb.base);
+    free(links);
+    sd_arena_free(&a);
+    sealdesk__v1__get_incident_request__free_unpacked(q, NULL);
+}
+
+static void
+incident_list(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    SD_RPC_UNPACK(Sealdesk__V1__ListIncidentsRequest, sealdesk__v1__list_incidents_request, q);
+    Sealdesk__V1__IncidentList pb = SEALDESK__V1__INCIDENT_LIST__INIT;
+    struct sd_incident *all = NULL;
+    struct sd_arena a = {0};
+    size_t n = 0;
+    bool truncated = false;
+    int status = 0;
+    sd_err err;
+
+    if(!sd_rpc_empty(q->status)) {
+        if(strcmp(q->status, "open") == 0) {
+            status = SD_INC_OPEN;
+        } else if(strcmp(q->status, "resolved") == 0) {
+            status = SD_INC_RESOLVED;
+        } else {
+            sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
+                               "incident list: status: open or resolved");
+            goto out;
+        }
+    }
+    err = sd_incident_list(x->d, status, &all, &n, &truncated);
+    if(err == SD_OK) {
+        pb.incidents = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.incidents));
+        err = pb.incidents ? SD_OK : SD_E_NOMEM;
+    }
+    for(size_t i = 0; err == SD_OK && i < n; i++) {
+        Sealdesk__V1__Incident *m = sd_arena_alloc(&a, sizeof(*m));
+
+        err = m ? incident_to_pb(&a, &all[i], m) : SD_E_NOMEM;
+        if(err == SD_OK)
+            pb.incidents[pb.n_incidents++] = m;
+    }
+    pb.truncated = truncated;
+    if(err != SD_OK)
+        sd_rpc_fail(c, err, "incident list");
+    else
+        sd_rpc_reply(c, &pb.base);
+out:
+    free(all);
+    sd_arena_free(&a);
+    sealdesk__v1__list_incidents_request__free_unpacked(q, NULL);
+}
+
 const struct sd_rpc_method sd_rpc_methods_desk[] = {
     {"/sealdesk.v1.Knowledge/Add", kb_add, SD_OP_KB_EDIT, false},
     {"/sealdesk.v1.Knowledge/Edit", kb_edit, SD_OP_KB_EDIT, false},
@@ -691,5 +825,9 @@ const struct sd_rpc_method sd_rpc_methods_desk[] = {
     {"/sealdesk.v1.Incidents/Link", incident_link, SD_OP_INCIDENT_LINK, false},
     {"/sealdesk.v1.Incidents/Update", incident_update, SD_OP_INCIDENT, false},
     {"/sealdesk.v1.Incidents/Resolve", incident_resolve, SD_OP_INCIDENT, false},
+    {"/sealdesk.v1.Incidents/Unlink", incident_unlink, SD_OP_INCIDENT_LINK, false},
+    {"/sealdesk.v1.Incidents/Confirm", incident_confirm, SD_OP_INCIDENT_LINK, false},
+    {"/sealdesk.v1.Incidents/Get", incident_get, SD_OP_INCIDENT_READ, false},
+    {"/sealdesk.v1.Incidents/List", incident_list, SD_OP_INCIDENT_READ, false},
 };
 const size_t sd_rpc_methods_desk_n = sizeof(sd_rpc_methods_desk) / sizeof(sd_rpc_methods_desk[0]);

@@ -13,6 +13,7 @@ D="$WORK/data"
 U() { "$SEALCTL" --offline --data "$D" --json user add "$@"; }
 rita=$(U --name rita --role agent)
 sam=$(U --name sam --role supervisor)
+cora=$(U --name cora --role compliance)
 "$SD_BIN/sealdeskd" --listen 127.0.0.1:0 --cert "$WORK/certs/server.pem" \
   --key "$WORK/certs/server.key" --data "$D" 2>"$WORK/server.log" &
 SRV=$!
@@ -34,6 +35,7 @@ login() {
 }
 RITA=$(login rita "$rita")
 SAM=$(login sam "$sam")
+CORA=$(login cora "$cora")
 check "agent and supervisor logged in" test "${#RITA}${#SAM}" = 6464
 
 expect_exit 0 "agent kb search online" -- env SEALDESK_TOKEN="$RITA" "$SEALCTL" \
@@ -88,7 +90,25 @@ expect_exit 0 "supervisor sets an English agent" -- SA agent set --name lee --la
 expect_exit 1 "agent cannot set profiles" -- RA agent set --name rita --langs en
 check "agent set says PERMISSION_DENIED" grep -q "^PERMISSION_DENIED" "$WORK/err"
 expect_exit 1 "bad zone refused" -- SA agent set --name lee --shift "Mon 09:00-18:00 Mars/Base"
-check "bad zone is INVALID_ARGUMENT" grep -q "^INVALID_ARGUMENT" "$WORK/err"
+check "bad zone is INVALID_ARGUMENT naming the zone" grep -q \
+  '^INVALID_ARGUMENT: agent: shift: window 1: unknown time zone "Mars/Base"' "$WORK/err"
+expect_exit 1 "bad language refused" -- SA agent set --name lee --langs en,xx
+check "bad language names langs" grep -q "^INVALID_ARGUMENT: agent: langs:" "$WORK/err"
+expect_exit 1 "bad days refused" -- SA agent set --name lee --shift "Mon-Fry 09:00-18:00 UTC"
+check "bad days names the window and the days" grep -q \
+  '^INVALID_ARGUMENT: agent: shift: window 1: bad days "Mon-Fry"' "$WORK/err"
+expect_exit 0 "a London shift (daylight saving time) is accepted" -- SA agent set --name lon \
+  --langs en --shift "Mon-Fri 09:00-17:00 Europe/London"
+check "London shift kept as given" test "$(jget '["shifts"][0]' < "$WORK/out")" = \
+  "Mon,Tue,Wed,Thu,Fri 09:00-17:00 Europe/London"
+expect_exit 0 "lon is on shift on a BST Monday at 08:30Z" -- SA agent list \
+  --now 2026-03-30T08:30:00Z
+check "London shift follows BST" test "$(jget \
+  '.__iter__() and [a["on_shift"] for a in d if a["name"]=="lon"][0]' < "$WORK/out")" = True
+expect_exit 0 "lon is off shift on a GMT Friday at 08:30Z" -- SA agent list \
+  --now 2026-03-27T08:30:00Z
+check "London shift before BST" test "$(jget \
+  '.__iter__() and [a["on_shift"] for a in d if a["name"]=="lon"][0]' < "$WORK/out")" = False
 kt=$(RA ticket create --channel web --subject "출금 문의" \
   --body "어제 신청한 출금이 아직 안 들어왔어요" --category withdrawal | jget '["id"]')
 expect_exit 1 "English agent does not get the Korean ticket" -- RA queue claim --agent lee
@@ -102,27 +122,113 @@ check "duty: kim covers ko/withdrawal" test "$(jget \
                      if c["lang"]=="ko" and c["category"]=="withdrawal"][0]' \
   < "$WORK/out")" = "['kim']"
 
-# Incidents online: supervisors open/update/resolve, agents may link; auto-link on intake.
+# Incidents online: supervisors open/update/resolve, agents may link, confirm and unlink;
+# auto-links on intake are whole-word, of the incident's category, and only suggested: no
+# public reply until an agent confirms. Every link change is on the ticket's timeline.
 expect_exit 0 "supervisor opens an incident" -- SA incident open --title "ETH withdrawals delayed" \
-  --category withdrawal --match "eth delay,以太坊延遲"
+  --category withdrawal --match "eth,以太坊延遲"
 iid=$(jget '["id"]' < "$WORK/out")
 t1=$(RA ticket create --channel web --subject "ETH delay" --body "my ETH has not arrived" \
+  --category withdrawal | jget '["id"]')
+t2=$(RA ticket create --channel web --subject "提现" --body "以太坊延迟到账" --category withdrawal \
   | jget '["id"]')
-t2=$(RA ticket create --channel web --subject "提现" --body "以太坊延迟到账" | jget '["id"]')
-t3=$(RA ticket create --channel web --subject "where is my ETH" --body "sent an hour ago" \
-  | jget '["id"]')
+t3=$(RA ticket create --channel web --subject "where is my coin" --body "sent an hour ago" \
+  --category withdrawal | jget '["id"]')
+tw=$(RA ticket create --channel web --subject "Something is off" \
+  --body "Whether my withdrawal went through I cannot tell" --category withdrawal | jget '["id"]')
+td=$(RA ticket create --channel web --subject "ETH deposit" --body "my ETH deposit is missing" \
+  --category deposit | jget '["id"]')
+expect_exit 0 "agent gets the incident" -- RA incident get "$iid"
+check "two suggested links: not inside words, not another category" test "$(jget \
+  '["linked"].__str__()+str(d["suggested"])+str(sorted(l["ticket"] for l in d["links"]))' \
+  < "$WORK/out")" = "22[$t1, $t2]"
+check "links are suggested" test "$(jget '["links"][0]["state"]' < "$WORK/out")" = suggested
+expect_exit 0 "supervisor posts an update before confirmation" -- SA incident update "$iid" \
+  --body "node resync 60% done"
+check "no reply on suggested links" test "$(jget '["replied"]' < "$WORK/out")" = 0
 expect_exit 0 "agent links a ticket" -- RA incident link "$iid" --ticket "$t3"
-check "three tickets linked (two automatically)" test "$(jget '["linked"]' < "$WORK/out")" = 3
+check "three tickets linked" test "$(jget '["linked"]' < "$WORK/out")" = 3
+expect_exit 0 "agent confirms a suggested link" -- RA incident confirm "$iid" --ticket "$t1"
+check "one suggestion left" test "$(jget '["suggested"]' < "$WORK/out")" = 1
+expect_exit 1 "confirming twice" -- RA incident confirm "$iid" --ticket "$t1"
+check "second confirm says ALREADY_EXISTS" grep -q "^ALREADY_EXISTS" "$WORK/err"
+expect_exit 0 "agent unlinks the wrong match" -- RA incident unlink "$iid" --ticket "$t2"
+check "two links left, none suggested" test \
+  "$(jget '["linked"].__str__()+str(d["suggested"])' < "$WORK/out")" = 20
+tl=$("$SEALCTL" --offline --data "$D" --json ticket get "$t2")
+check "timeline shows the suggestion and the unlink" test "$(echo "$tl" | jget \
+  '.__getitem__("timeline") and [e["detail"] for e in d["timeline"] if e["kind"]=="incident"]')" \
+  = "['link incident=$iid suggested', 'unlink incident=$iid']"
 expect_exit 1 "agent cannot post an incident update" -- RA incident update "$iid" --body "x"
 check "agent update says PERMISSION_DENIED" grep -q "^PERMISSION_DENIED" "$WORK/err"
 expect_exit 0 "supervisor posts an update" -- SA incident update "$iid" --body "Fixed soon."
-check "update replied on three tickets" test "$(jget '["replied"]' < "$WORK/out")" = 3
-n_reply=$("$SEALCTL" --offline --data "$D" --json ticket get "$t2" | jget \
+check "update replied on the two confirmed tickets" test "$(jget '["replied"]' < "$WORK/out")" = 2
+n_reply=$("$SEALCTL" --offline --data "$D" --json ticket get "$t1" | jget \
   '.__getitem__("timeline") and sum(1 for e in d["timeline"] if e.get("body")=="Fixed soon.")')
 check "linked ticket has the reply once" test "$n_reply" = 1
+for t in "$t2" "$tw" "$td"; do
+  n_reply=$("$SEALCTL" --offline --data "$D" --json ticket get "$t" | jget \
+    '.__getitem__("timeline") and sum(1 for e in d["timeline"] if e.get("has_body")
+                                      and not e.get("internal"))')
+  check "ticket $t got no public reply" test "$n_reply" = 0
+done
 expect_exit 0 "supervisor resolves with tickets" -- SA incident resolve "$iid" --resolve-tickets
-check "three tickets resolved" \
-  test "$(jget '["status"]+str(d["resolved_tickets"])' < "$WORK/out")" = resolved3
+check "two tickets resolved" \
+  test "$(jget '["status"]+str(d["resolved_tickets"])' < "$WORK/out")" = resolved2
+expect_exit 0 "incident list online" -- RA incident list
+check "list shows the resolved incident" test \
+  "$(jget '[0]["id"].__str__()+d[0]["status"]' < "$WORK/out")" = "${iid}resolved"
+expect_exit 0 "incident list --status open is empty" -- RA incident list --status open
+check "no open incident" test "$(jget '.__len__()' < "$WORK/out")" = 0
+expect_exit 0 "incident list as a table" -- env SEALDESK_TOKEN="$RITA" "$SEALCTL" \
+  --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" incident list
+check "table header names the columns" grep -q "^id *status *category" "$WORK/out"
+check "offline incident get equals online" test "$("$SEALCTL" --offline --data "$D" --json \
+  incident get "$iid")" = "$(RA incident get "$iid")"
+expect_exit 1 "get of a missing incident" -- RA incident get 999
+check "missing incident says NOT_FOUND" grep -q "^NOT_FOUND" "$WORK/err"
+expect_exit 2 "list with a bad status is a usage error" -- RA incident list --status maybe
+
+# Audit search and pubkey online (compliance), and compliance's internal notes.
+CA() { env SEALDESK_TOKEN="$CORA" "$SEALCTL" --server "127.0.0.1:$port" \
+  --ca "$WORK/certs/ca.pem" "$@"; }
+expect_exit 0 "compliance adds an internal note" -- CA --json ticket comment "$t1" \
+  --body "KYC review pending" --internal
+expect_exit 1 "compliance cannot post a public reply" -- CA ticket comment "$t1" --body "hello"
+check "public reply says PERMISSION_DENIED" grep -q "^PERMISSION_DENIED" "$WORK/err"
+expect_exit 0 "compliance searches the audit log by ticket" -- CA --json audit search \
+  --ticket "$t2"
+check "ticket search finds the create, the autolink, the unlink and two reads" test "$(jget \
+  '["entries"].__iter__() and [e["action"] for e in d["entries"]]' < "$WORK/out")" = \
+  "['ticket.create', 'incident.autolink', 'incident.unlink', 'ticket.read', 'ticket.read']"
+check "json times are RFC 3339 UTC" grep -Eq '"time": ?"[0-9-]{10}T[0-9:]{8}Z"' "$WORK/out"
+expect_exit 0 "compliance searches by actor and kind" -- CA --json audit search --actor rita \
+  --kind incident.confirm
+check "rita confirmed one link" test "$(jget '["entries"].__len__()' < "$WORK/out")" = 1
+expect_exit 0 "search pages" -- CA --json audit search --kind ticket --limit 2
+check "a page of two with more" test "$(jget '["entries"].__len__().__str__()+str(d["more"])' \
+  < "$WORK/out")" = 2True
+nxt=$(jget '["next"]' < "$WORK/out")
+expect_exit 0 "next page" -- CA --json audit search --kind ticket --limit 2 --from "$nxt"
+check "next page starts after the first" test "$(jget '["entries"][0]["index"]' < "$WORK/out")" \
+  -ge "$nxt"
+expect_exit 0 "search as a table in local time" -- env TZ=Asia/Seoul SEALDESK_TOKEN="$CORA" \
+  "$SEALCTL" --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" audit search --actor rita \
+  --kind incident.confirm
+check "table shows local time with the zone" grep -Eq " \+0900 KST +rita +incident.confirm" \
+  "$WORK/out"
+expect_exit 1 "bad --since names the option" -- CA audit search --since yesterday
+check "bad since says INVALID_ARGUMENT: --since" grep -q "^INVALID_ARGUMENT: --since" "$WORK/err"
+expect_exit 1 "agent cannot search the audit log" -- RA audit search --ticket "$t1"
+check "agent search says PERMISSION_DENIED" grep -q "^PERMISSION_DENIED" "$WORK/err"
+n_search=$("$SEALCTL" --offline --data "$D" --json audit search --kind audit.search --actor cora \
+  | jget '["entries"].__len__()')
+check "each online search is audited (offline search sees five)" test "$n_search" = 5
+expect_exit 0 "audit pubkey online" -- CA --json audit pubkey
+check "online pubkey equals offline" test "$(jget '["public_key"]' < "$WORK/out")" = \
+  "$("$SEALCTL" --offline --data "$D" --json audit pubkey | jget '["public_key"]')"
+expect_exit 0 "audit pubkey online, text" -- CA audit pubkey
+check "text pubkey is 64 hex digits" grep -Eq "^[0-9a-f]{64}$" "$WORK/out"
 
 # Agent statistics online and offline.
 expect_exit 0 "supervisor stats --by-agent" -- SA stats --by-agent

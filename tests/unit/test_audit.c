@@ -960,6 +960,146 @@ test_rotated_store_without_data_keys_reopens_and_remasters(void **state)
     free(st);
 }
 
+/* Audit search (item 20): filters by actor, ticket (target or "ticket=N" in the reason),
+ * kind (action or family) and time range, pages with from/next, refuses bad filters, and is
+ * itself audited. */
+static void
+test_audit_search_filters_pages_and_is_audited(void **state)
+{
+    struct fixture *f = *state;
+    const struct sd_actor ana = {"ana", NULL, SD_ROLE_SYSTEM};
+    const struct sd_actor bo = {"bo", NULL, SD_ROLE_SYSTEM};
+    const struct sd_actor comp = {"cleo", NULL, SD_ROLE_COMPLIANCE};
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+    struct sd_audit_query q;
+    struct sd_audit_hit *h = NULL;
+    size_t n = 0;
+    uint64_t next = 0, size0 = 0, size1 = 0;
+    bool more = true;
+    struct sd_txn *tx = NULL;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_WEB;
+    in.category = -1;
+    in.field[SD_F_SUBJECT] = "s";
+    in.field[SD_F_BODY] = "b";
+    sd_clock_set(T0 + 100);
+    assert_int_equal(sd_ticket_create(f->d, &ana, &in, &t), SD_OK); /* t1 */
+    sd_clock_set(T0 + 200);
+    assert_int_equal(sd_ticket_create(f->d, &bo, &in, &t), SD_OK);  /* t2 */
+    sd_clock_set(T0 + 300);
+    assert_int_equal(sd_ticket_get(f->d, &bo, 1, true, "customer call", &t), SD_OK);
+    sd_ticket_clear(&t);
+
+    memset(&q, 0, sizeof(q));
+    q.actor = "bo";
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_OK);
+    assert_int_equal(n, 2);
+    assert_false(more);
+    assert_string_equal(h[0].action, "ticket.create");
+    assert_string_equal(h[0].target, "t2");
+    assert_int_equal(h[0].time, T0 + 200);
+    assert_string_equal(h[1].action, "ticket.unmask");
+    assert_string_equal(h[1].reason, "customer call");
+    free(h);
+
+    memset(&q, 0, sizeof(q));
+    q.ticket = 1;
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_OK);
+    assert_int_equal(n, 2); /* create by ana, unmask by bo: not t2 */
+    assert_string_equal(h[0].actor, "ana");
+    assert_string_equal(h[1].actor, "bo");
+    free(h);
+
+    memset(&q, 0, sizeof(q));
+    q.kind = "ticket.unmask";
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_OK);
+    assert_int_equal(n, 1);
+    free(h);
+    q.kind = "ticket";
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_OK);
+    assert_int_equal(n, 3);
+    free(h);
+    q.kind = "ticket.*";
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_OK);
+    assert_int_equal(n, 3);
+    free(h);
+    q.kind = "ticket.un"; /* not a family: no prefix match */
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_OK);
+    assert_int_equal(n, 0);
+    assert_null(h);
+
+    memset(&q, 0, sizeof(q));
+    q.since = T0 + 200;
+    q.until = T0 + 300;
+    q.kind = "ticket";
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(h[0].target, "t2");
+    free(h);
+
+    /* Paging: one at a time over the three ticket entries. */
+    memset(&q, 0, sizeof(q));
+    q.kind = "ticket";
+    q.limit = 1;
+    for(int i = 0; i < 3; i++) {
+        assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_OK);
+        assert_int_equal(n, 1);
+        assert_true(next > q.from);
+        free(h);
+        q.from = next;
+    }
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_OK);
+    assert_int_equal(n, 0);
+
+    /* Bad filters change nothing. */
+    assert_int_equal(sd_txn_begin(sd_desk_store(f->d), false, &tx), SD_OK);
+    assert_int_equal(sd_audit_size(tx, &size0), SD_OK);
+    sd_txn_abort(tx);
+    memset(&q, 0, sizeof(q));
+    q.limit = SD_AUDIT_SEARCH_MAX + 1;
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more),
+                     SD_E_INVALID);
+    q.limit = 0;
+    q.since = T0 + 5;
+    q.until = T0 + 5;
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more),
+                     SD_E_INVALID);
+    q.since = q.until = 0;
+    q.actor = "bad\x01name";
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more),
+                     SD_E_INVALID);
+    assert_int_equal(sd_txn_begin(sd_desk_store(f->d), false, &tx), SD_OK);
+    assert_int_equal(sd_audit_size(tx, &size1), SD_OK);
+    sd_txn_abort(tx);
+    assert_int_equal(size1, size0);
+
+    /* Every search ran above is on record, with its filters and who searched. */
+    memset(&q, 0, sizeof(q));
+    q.kind = "audit.search";
+    q.actor = "cleo";
+    q.limit = SD_AUDIT_SEARCH_MAX;
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_OK);
+    assert_int_equal(n, 11);
+    assert_string_equal(h[0].reason,
+                        "actor=bo kind= ticket=0 since= until= from=0 limit=100");
+    free(h);
+}
+
+/* The current and the first audit key, as `sealctl audit pubkey` shows them online. */
+static void
+test_audit_pks_gives_current_and_first_key(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t cur[32], first[32], pk[32];
+
+    assert_int_equal(sd_desk_audit_pks(f->d, cur, first), SD_OK);
+    assert_int_equal(sd_desk_audit_pk(f->d, pk), SD_OK);
+    assert_memory_equal(cur, pk, 32);
+    assert_memory_equal(first, pk, 32); /* no rotation yet */
+}
+
 int
 main(void)
 {
@@ -977,6 +1117,8 @@ main(void)
         T(test_checkpoint_after_handoff_signed_by_old_key_is_rejected),
         T(test_store_checkpoint_after_handoff_signed_by_old_key_is_rejected),
         T(test_rotated_store_without_data_keys_reopens_and_remasters),
+        T(test_audit_search_filters_pages_and_is_audited),
+        T(test_audit_pks_gives_current_and_first_key),
 #undef T
     };
 

@@ -262,12 +262,13 @@ static const struct {
     {"/sealdesk.v1.Tickets/Create", "AS"},       {"/sealdesk.v1.Tickets/Get", "ASC"},
     {"/sealdesk.v1.Tickets/List", "ASC"},        {"/sealdesk.v1.Tickets/Find", "ASC"},
     {"/sealdesk.v1.Tickets/Transition", "AS"},   {"/sealdesk.v1.Tickets/Assign", "S"},
-    {"/sealdesk.v1.Tickets/Comment", "AS"},      {"/sealdesk.v1.Tickets/Rate", "AS"},
+    {"/sealdesk.v1.Tickets/Comment", "ASC"},     {"/sealdesk.v1.Tickets/Rate", "AS"},
     {"/sealdesk.v1.Tickets/ClaimNext", "AS"},    {"/sealdesk.v1.Tickets/Overdue", "AS"},
     {"/sealdesk.v1.Tickets/Stats", "SCU"},       {"/sealdesk.v1.Tickets/Triage", "AS"},
     {"/sealdesk.v1.Audit/GetCheckpoint", "CXU"}, {"/sealdesk.v1.Audit/GetInclusionProof", "CXU"},
     {"/sealdesk.v1.Audit/GetConsistencyProof", "CXU"},
-    {"/sealdesk.v1.Audit/Export", "CU"},
+    {"/sealdesk.v1.Audit/Export", "CU"},         {"/sealdesk.v1.Audit/Search", "CU"},
+    {"/sealdesk.v1.Audit/GetPublicKey", "CXU"},
     {"/sealdesk.v1.Auth/Login", "P"},            {"/sealdesk.v1.Auth/Logout", "*"},
     {"/sealdesk.v1.Admin/AddUser", "X"},         {"/sealdesk.v1.Admin/SetUserDisabled", "X"},
     {"/sealdesk.v1.Admin/RevokeSessions", "X"},  {"/sealdesk.v1.Admin/ListUsers", "X"},
@@ -290,6 +291,8 @@ static const struct {
     {"/sealdesk.v1.Routing/OverrideShift", "S"},
     {"/sealdesk.v1.Incidents/Open", "S"},        {"/sealdesk.v1.Incidents/Link", "AS"},
     {"/sealdesk.v1.Incidents/Update", "S"},      {"/sealdesk.v1.Incidents/Resolve", "S"},
+    {"/sealdesk.v1.Incidents/Unlink", "AS"},     {"/sealdesk.v1.Incidents/Confirm", "AS"},
+    {"/sealdesk.v1.Incidents/Get", "ASC"},       {"/sealdesk.v1.Incidents/List", "ASC"},
 };
 
 static void
@@ -358,6 +361,39 @@ test_every_rpc_times_every_role(void **state)
     assert_true(covered >= 22);
 }
 
+/* Compliance may add internal notes to any ticket, never public replies (item 20). */
+static void
+test_compliance_adds_internal_notes_only(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_actor agent = {"agnes", NULL, SD_ROLE_AGENT};
+    struct sd_actor comp = {"carla", NULL, SD_ROLE_COMPLIANCE};
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+    uint64_t id;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_CHAT;
+    in.category = -1;
+    in.field[SD_F_SUBJECT] = "s";
+    in.field[SD_F_BODY] = "deposit missing";
+    assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_OK);
+    id = t.id;
+    assert_true(sd_policy_allows(SD_ROLE_COMPLIANCE, SD_OP_TICKET_COMMENT));
+    assert_int_equal(sd_ticket_comment(f->d, &comp, id, "KYC hold noted", true, &t), SD_OK);
+    assert_int_equal(sd_ticket_comment(f->d, &comp, id, "hello customer", false, &t),
+                     SD_E_DENIED);
+    assert_int_equal(sd_ticket_comment_article(f->d, &comp, id, 1, &t), SD_E_DENIED);
+    assert_int_equal(sd_ticket_get(f->d, &comp, id, false, NULL, &t), SD_OK);
+    assert_int_equal(t.events[t.n_events - 1].kind, SD_EV_COMMENT);
+    assert_true(t.events[t.n_events - 1].internal);
+    assert_string_equal(t.events[t.n_events - 1].actor, "carla");
+    assert_int_equal(t.first_response_at, 0); /* a note is not a response */
+    sd_ticket_clear(&t);
+    /* auditors still may not comment at all */
+    assert_false(sd_policy_allows(SD_ROLE_AUDITOR, SD_OP_TICKET_COMMENT));
+}
+
 int
 main(void)
 {
@@ -370,6 +406,7 @@ main(void)
         T(test_sessions_expire_idle_logout_and_revocation),
         T(test_unmask_needs_reason_role_or_assignment_and_is_rate_limited),
         T(test_every_rpc_times_every_role),
+        T(test_compliance_adds_internal_notes_only),
 #undef T
     };
 

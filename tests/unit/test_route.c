@@ -8,6 +8,7 @@
 
 #include "desk/desk_int.h"
 #include "sealdesk/route.h"
+#include "sealdesk/tz.h"
 
 /* T0 is Monday 14:13:20 UTC; MON_10KST is Monday 01:00 UTC = 10:00 in Seoul. */
 #define MON_00UTC (T0 - (14u * 3600 + 13 * 60 + 20))
@@ -102,12 +103,15 @@ test_shift_spec_parses_days_times_and_zones(void **state)
     assert_false(sd_agent_on_shift(&p, MON_00UTC + 3 * 3600 + 330 * 60));
     assert_false(sd_agent_on_shift(&p, MON_00UTC - 2 * 86400 + 3 * 3600 + 330 * 60));
 
-    assert_int_equal(sd_route_zone_offset("Asia/Shanghai", &off), SD_OK);
+    assert_int_equal(sd_route_zone_offset("Asia/Shanghai", T0, &off), SD_OK);
     assert_int_equal(off, 480);
-    assert_int_equal(sd_route_zone_offset("UTC+09:00", &off), SD_OK);
+    assert_int_equal(sd_route_zone_offset("UTC+09:00", T0, &off), SD_OK);
     assert_int_equal(off, 540);
-    assert_int_equal(sd_route_zone_offset("Europe/London", &off), SD_E_INVALID); /* DST */
-    assert_int_equal(sd_route_zone_offset("UTC+9", &off), SD_E_INVALID);
+    assert_int_equal(sd_route_zone_offset("Europe/London", T0, &off), SD_OK); /* BST */
+    assert_int_equal(off, 60);
+    assert_int_equal(sd_route_zone_offset("UTC+9", T0, &off), SD_E_INVALID);
+    assert_int_equal(sd_route_zone_offset("../etc/passwd", T0, &off), SD_E_INVALID);
+    assert_int_equal(sd_route_zone_offset("Europe/Londn", T0, &off), SD_E_INVALID);
     memset(&p, 0, sizeof(p));
     assert_int_equal(sd_route_parse_shifts("Mon-Fri 09:00-09:00 UTC", &p), SD_E_INVALID);
     assert_int_equal(sd_route_parse_shifts("Daily 00:00-24:00 UTC", &p), SD_OK);
@@ -541,10 +545,120 @@ test_claim_reads_routing_facts_from_the_queue_and_old_entries_still_route(void *
     assert_int_equal(tid, id);
 }
 
+/* Item 21: shifts in zones with daylight saving time, from the tz database. */
+#define FRI_27MAR26_0830Z 1774600200u /* London GMT (UTC+0) until Sun 29 Mar 01:00Z */
+#define MON_30MAR26_0800Z 1774857600u /* London BST (UTC+1) */
+#define BST_START_2026 1774746000u    /* 2026-03-29T01:00:00Z */
+#define BST_END_2026 1792890000u      /* 2026-10-25T01:00:00Z */
+
+static void
+test_tz_offsets_follow_daylight_saving_time(void **state)
+{
+    int32_t off;
+
+    (void)state;
+    /* Europe/London across both 2026 changes, to the second. */
+    assert_int_equal(sd_tz_offset("Europe/London", BST_START_2026 - 1, &off), SD_OK);
+    assert_int_equal(off, 0);
+    assert_int_equal(sd_tz_offset("Europe/London", BST_START_2026, &off), SD_OK);
+    assert_int_equal(off, 3600);
+    assert_int_equal(sd_tz_offset("Europe/London", BST_END_2026 - 1, &off), SD_OK);
+    assert_int_equal(off, 3600);
+    assert_int_equal(sd_tz_offset("Europe/London", BST_END_2026, &off), SD_OK);
+    assert_int_equal(off, 0);
+    /* Past the file's transitions, the POSIX rule at its end decides (2045). */
+    assert_int_equal(sd_tz_offset("Europe/London", 2374102800 - 1, &off), SD_OK);
+    assert_int_equal(off, 0);
+    assert_int_equal(sd_tz_offset("Europe/London", 2374102800, &off), SD_OK);
+    assert_int_equal(off, 3600);
+    /* Southern hemisphere: Sydney's summer spans the new year. */
+    assert_int_equal(sd_tz_offset("Australia/Sydney", 2374675200 - 1, &off), SD_OK);
+    assert_int_equal(off, 39600);
+    assert_int_equal(sd_tz_offset("Australia/Sydney", 2374675200, &off), SD_OK);
+    assert_int_equal(off, 36000);
+    assert_int_equal(sd_tz_offset("Australia/Sydney", 2383732800, &off), SD_OK);
+    assert_int_equal(off, 36000);
+    assert_int_equal(sd_tz_offset("Australia/Sydney", 2390400000, &off), SD_OK);
+    assert_int_equal(off, 39600);
+    assert_int_equal(sd_tz_offset("America/New_York", 1784116800, &off), SD_OK);
+    assert_int_equal(off, -4 * 3600);
+    assert_int_equal(sd_tz_offset("America/New_York", 1768478400, &off), SD_OK);
+    assert_int_equal(off, -5 * 3600);
+    /* Fixed offsets and bad names. */
+    assert_int_equal(sd_tz_offset("UTC-05:30", BST_START_2026, &off), SD_OK);
+    assert_int_equal(off, -(5 * 3600 + 1800));
+    assert_int_equal(sd_tz_offset("UTC+15:00", 0, &off), SD_E_INVALID);
+    assert_int_equal(sd_tz_offset("", 0, &off), SD_E_INVALID);
+    assert_int_equal(sd_tz_offset("/etc/passwd", 0, &off), SD_E_INVALID);
+    assert_int_equal(sd_tz_offset("Europe/../../etc/passwd", 0, &off), SD_E_INVALID);
+    assert_int_equal(sd_tz_offset("Mars/Olympus", 0, &off), SD_E_NOTFOUND);
+    assert_int_equal(sd_tz_offset("Europe", 0, &off), SD_E_NOTFOUND); /* a directory */
+    assert_int_equal(sd_tz_offset("zone.tab", 0, &off), SD_E_INVALID); /* no dots */
+    assert_int_equal(sd_tz_offset("leapseconds", 0, &off), SD_E_NOTFOUND); /* not a TZif */
+}
+
+static void
+test_london_shift_moves_with_bst_and_fixed_offset_does_not(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_agent_profile p, q, got;
+    char why[160];
+
+    memset(&p, 0, sizeof(p));
+    assert_int_equal(sd_route_parse_shifts_why("Mon-Fri 09:00-17:00 Europe/London", &p, why,
+                                               sizeof(why)),
+                     SD_OK);
+    memset(&q, 0, sizeof(q));
+    assert_int_equal(sd_route_parse_shifts("Mon-Fri 09:00-17:00 UTC+01:00", &q), SD_OK);
+    /* Friday before the change: London is on GMT, 08:30Z is 08:30 local (off), 09:00Z on;
+     * at UTC+01:00 08:30Z is already 09:30 (on). */
+    assert_false(sd_agent_on_shift(&p, FRI_27MAR26_0830Z));
+    assert_true(sd_agent_on_shift(&p, FRI_27MAR26_0830Z + 1800));
+    assert_true(sd_agent_on_shift(&q, FRI_27MAR26_0830Z));
+    /* Monday after: London is on BST, 08:00Z is 09:00 local (on), 07:59Z off, 16:00Z is
+     * 17:00 (off); the fixed zone agrees now. */
+    assert_true(sd_agent_on_shift(&p, MON_30MAR26_0800Z));
+    assert_false(sd_agent_on_shift(&p, MON_30MAR26_0800Z - 60));
+    assert_false(sd_agent_on_shift(&p, MON_30MAR26_0800Z + 8 * 3600));
+    assert_true(sd_agent_on_shift(&p, MON_30MAR26_0800Z + 8 * 3600 - 60));
+    assert_true(sd_agent_on_shift(&q, MON_30MAR26_0800Z));
+    assert_false(sd_agent_on_shift(&q, MON_30MAR26_0800Z - 60));
+    /* Stored and read back, the zone still decides. */
+    snprintf(p.name, sizeof(p.name), "lon");
+    assert_int_equal(sd_agent_set(f->d, &sys, &p), SD_OK);
+    assert_int_equal(sd_agent_get(f->d, "lon", &got), SD_OK);
+    assert_string_equal(got.shifts[0].zone, "Europe/London");
+    assert_false(sd_agent_on_shift(&got, FRI_27MAR26_0830Z));
+    assert_true(sd_agent_on_shift(&got, MON_30MAR26_0800Z));
+
+    /* Errors name the part that is wrong. */
+    memset(&p, 0, sizeof(p));
+    assert_int_equal(sd_route_parse_shifts_why("Mon 09:00-17:00 UTC; Tue 09:00-17:00 "
+                                               "Europe/Londn", &p, why, sizeof(why)),
+                     SD_E_INVALID);
+    assert_non_null(strstr(why, "window 2: unknown time zone \"Europe/Londn\""));
+    memset(&p, 0, sizeof(p));
+    assert_int_equal(sd_route_parse_shifts_why("Mon-Fry 09:00-17:00 UTC", &p, why,
+                                               sizeof(why)),
+                     SD_E_INVALID);
+    assert_non_null(strstr(why, "window 1: bad days \"Mon-Fry\""));
+    memset(&p, 0, sizeof(p));
+    assert_int_equal(sd_route_parse_shifts_why("Mon 09:00-25:00", &p, why, sizeof(why)),
+                     SD_E_INVALID);
+    assert_non_null(strstr(why, "window 1: bad times \"09:00-25:00\""));
+    memset(&p, 0, sizeof(p));
+    assert_int_equal(sd_route_parse_shifts_why("Mon", &p, why, sizeof(why)),
+                     SD_E_INVALID);
+    assert_non_null(strstr(why, "window 1: expected"));
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tz_offsets_follow_daylight_saving_time),
+        cmocka_unit_test_setup_teardown(test_london_shift_moves_with_bst_and_fixed_offset_does_not,
+                                        fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_shift_spec_parses_days_times_and_zones,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(

@@ -140,6 +140,13 @@ int cmd_stats_by_agent_online(struct cli *c, int argc, char **argv);
 int cmd_stats_by_day_offline(struct cli *c, struct sd_desk *d, int argc, char **argv);
 int cmd_stats_by_day_online(struct cli *c, int argc, char **argv);
 
+/* audit search (both halves) and audit pubkey online (cmd_audit.c); argv after the
+ * sub-command word. */
+int cmd_audit_search_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a,
+                             int argc, char **argv);
+int cmd_audit_search_online(struct cli *c, int argc, char **argv);
+int cmd_audit_pubkey_online(struct cli *c, int argc, char **argv);
+
 int cmd_offline(struct cli *c, int argc, char **argv);
 int cmd_online(struct cli *c, int argc, char **argv);
 

@@ -152,6 +152,7 @@ agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int ar
     struct sd_agent_profile p, *all = NULL;
     size_t n = 0;
     uint64_t now;
+    char why[192], msg[208];
     sd_err err;
     int rc;
 
@@ -170,11 +171,12 @@ agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int ar
         strcpy(p.name, cli_get(c, "name"));
         p.vip = cli_has(c, "vip");
         if((err = sd_route_parse_langs(cli_get(c, "langs"), &p)) != SD_OK)
-            rc = cli_fail(err, "--langs: zh, zh-Hant, en, ko");
+            rc = cli_fail(err, "--langs: unknown or too many (zh, zh-Hant, en, ko)");
         else if((err = sd_route_parse_categories(cli_get(c, "categories"), &p)) != SD_OK)
             rc = cli_fail(err, "--categories: unknown category");
-        else if(shifts && (err = sd_route_parse_shifts(shifts, &p)) != SD_OK)
-            rc = cli_fail(err, "--shift: \"Mon-Fri 09:00-18:00 Asia/Seoul\" or UTC+HH:MM");
+        else if(shifts && (err = sd_route_parse_shifts_why(shifts, &p, why, sizeof(why))) !=
+                              SD_OK)
+            rc = cli_fail(err, (snprintf(msg, sizeof(msg), "--shift: %s", why), msg));
         else if((err = sd_agent_set(d, a, &p)) != SD_OK)
             rc = cli_fail(err, "agent set");
         else if((err = sd_agent_get(d, p.name, &p)) != SD_OK) /* with its overrides */

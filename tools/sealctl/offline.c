@@ -331,8 +331,10 @@ audit_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, 
         puts(hex);
         return 0;
     }
+    if(argc >= 1 && strcmp(argv[0], "search") == 0)
+        return cmd_audit_search_offline(c, d, a, argc - 1, argv + 1);
     if(argc < 1 || strcmp(argv[0], "export") != 0)
-        return cli_usage("audit export --out FILE [--from I] | audit pubkey");
+        return cli_usage("audit export --out FILE [--from I] | audit pubkey | audit search ...");
     cli_want(c, "out", true);
     cli_want(c, "from", true);
     if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "out") || c->n_pos)

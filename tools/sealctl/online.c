@@ -319,11 +319,15 @@ audit_online(struct cli *c, int argc, char **argv)
     FILE *f;
     int rc;
 
+    if(argc >= 1 && strcmp(argv[0], "search") == 0)
+        return cmd_audit_search_online(c, argc - 1, argv + 1);
+    if(argc >= 1 && strcmp(argv[0], "pubkey") == 0)
+        return cmd_audit_pubkey_online(c, argc - 1, argv + 1);
     cli_want(c, "out", true);
     cli_want(c, "from", true);
     if(argc < 1 || strcmp(argv[0], "export") != 0 || !cli_parse(c, argc - 1, argv + 1) ||
        !cli_get(c, "out"))
-        return cli_usage("audit export --out FILE [--from I]");
+        return cli_usage("audit export --out FILE [--from I] | audit pubkey | audit search ...");
     if(cli_get(c, "from") && !cli_parse_id(cli_get(c, "from"), &q.from) &&
        strcmp(cli_get(c, "from"), "0") != 0)
         return cli_fail(SD_E_INVALID, "--from must be an entry index");

@@ -9,6 +9,7 @@ PKGS=(
   libcmocka-dev libjansson-dev libutf8proc-dev libopencc-dev
   python3 python3-grpcio python3-grpc-tools python3-protobuf
   openssl lmdb-utils clang libclang-rt-14-dev
+  tzdata
 )
 
 missing=()
