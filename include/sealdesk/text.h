@@ -20,6 +20,19 @@
  * than \t \n \r. n == 0 is valid. s may be NULL only when n == 0. Thread-safe, no allocation. */
 bool sd_text_valid(const char *s, size_t n);
 
+/* Invisible-character checks on valid UTF-8 s[0..n) (s may be NULL when n == 0; invalid UTF-8
+ * counts as "has" / "not blank"). Thread-safe, no allocation.
+ * sd_text_has_bidi: any bidirectional formatting control (U+061C, U+200E/F, U+202A..U+202E,
+ * U+2066..U+2069), which can make an identifier display as something else.
+ * sd_text_has_invisible: any format (Cf) or default-ignorable code point, which includes the
+ * bidi controls, zero-width spaces and joiners, the BOM and the soft hyphen.
+ * sd_text_blank: true if nothing visible is left: every code point is white space (Unicode
+ * Z*, \t \n \r \v \f, U+0085), a control, a format or default-ignorable code point, or a
+ * blank-looking filler (U+115F, U+1160, U+2800, U+3164, U+FFA0). n == 0 is blank. */
+bool sd_text_has_bidi(const char *s, size_t n);
+bool sd_text_has_invisible(const char *s, size_t n);
+bool sd_text_blank(const char *s, size_t n);
+
 /* Normalise s[0..n) for matching and append the result to out, NUL-terminated
  * (sd_buf_terminate; the NUL is not counted in out->len).
  *

@@ -82,6 +82,82 @@ sd_text_valid(const char *s, size_t n)
     return true;
 }
 
+/* Call pred on each code point of s[0..n); the first true result (or invalid UTF-8, reported as
+ * `bad`) ends the walk. Returns whether pred held for some code point. */
+static bool
+any_cp(const char *s, size_t n, bool (*pred)(utf8proc_int32_t), bool bad)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t pos = 0;
+
+    if(n == 0)
+        return false;
+    if(!s || n > (size_t)PTRDIFF_MAX)
+        return bad;
+    while(pos < n) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p + pos, (utf8proc_ssize_t)(n - pos), &cp);
+
+        if(k <= 0)
+            return bad;
+        if(pred(cp))
+            return true;
+        pos += (size_t)k;
+    }
+    return false;
+}
+
+static bool
+cp_bidi(utf8proc_int32_t cp)
+{
+    return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static bool
+cp_invisible(utf8proc_int32_t cp)
+{
+    const utf8proc_property_t *pr = utf8proc_get_property(cp);
+
+    return cp_bidi(cp) || pr->category == UTF8PROC_CATEGORY_CF || pr->ignorable;
+}
+
+static bool
+cp_visible(utf8proc_int32_t cp)
+{
+    const utf8proc_property_t *pr = utf8proc_get_property(cp);
+
+    if(cp_invisible(cp) || cp == 0x115F || cp == 0x1160 || cp == 0x2800 || cp == 0x3164 ||
+       cp == 0xFFA0)
+        return false;
+    switch(pr->category) {
+    case UTF8PROC_CATEGORY_ZS:
+    case UTF8PROC_CATEGORY_ZL:
+    case UTF8PROC_CATEGORY_ZP:
+    case UTF8PROC_CATEGORY_CC:
+    case UTF8PROC_CATEGORY_CN: return false;
+    default: return true;
+    }
+}
+
+bool
+sd_text_has_bidi(const char *s, size_t n)
+{
+    return any_cp(s, n, cp_bidi, true);
+}
+
+bool
+sd_text_has_invisible(const char *s, size_t n)
+{
+    return any_cp(s, n, cp_invisible, true);
+}
+
+bool
+sd_text_blank(const char *s, size_t n)
+{
+    return !any_cp(s, n, cp_visible, true);
+}
+
 /* Does valid UTF-8 p[0..n) hold a code point OpenCC's traditional-to-simplified tables can
  * change: CJK radicals, punctuation and ideographs (U+2E80..U+9FFF), compatibility ideographs
  * and forms (U+F900..U+FAFF, U+FE30..U+FE4F) or anything above the BMP? Latin and Hangul text
