@@ -611,6 +611,10 @@ seed_word(struct ctx *cx, size_t s, size_t e)
 {
     size_t j;
 
+    if(e - s >= sizeof(cx->word)) { /* never for callers' lengths; keeps the bound visible */
+        cx->word[0] = 0;
+        return;
+    }
     for(j = 0; j < e - s; j++)
         cx->word[j] = (char)to_lower(cx->in[s + j]);
     cx->word[e - s] = 0;
@@ -642,7 +646,17 @@ seed_split(struct ctx *cx, size_t s, size_t e, size_t *ends, size_t *np)
 
     if(len < 2 * WORD_MIN || len > SEG_MAX)
         return false;
-    memset(cx->seg, 0, sizeof(cx->seg));
+    /* cheap reject first: the run must start with a list word */
+    ok = false;
+    for(k = WORD_MIN; k <= WORD_MAX && k < len && !ok; k++) {
+        for(size_t j = 0; j < k; j++)
+            w[j] = (char)to_lower(cx->in[s + j]);
+        w[k] = 0;
+        ok = words_has(w);
+    }
+    if(!ok)
+        return false;
+    memset(cx->seg, 0, len + 1);
     cx->seg[len] = 1;
     for(i = len; i-- > 0;) {
         for(k = WORD_MIN; k <= WORD_MAX && i + k <= len && !cx->seg[i]; k++) {

@@ -290,10 +290,14 @@ emit_mapped(struct sd_buf *out, struct sd_buf *map, const void *p, size_t n, siz
 {
     sd_err err = SD_OK;
     struct sd_text_src src = {(uint32_t)s, (uint32_t)e};
+    struct sd_text_src *m;
 
     SD_TRY(sd_buf_append(out, p, n));
+    SD_TRY(sd_buf_reserve(map, n * sizeof(src)));
+    m = (struct sd_text_src *)(void *)(map->data + map->len);
     for(size_t i = 0; i < n; i++)
-        SD_TRY(sd_buf_append(map, &src, sizeof(src)));
+        m[i] = src;
+    map->len += n * sizeof(src);
 out:
     return err;
 }
@@ -426,6 +430,9 @@ sd_text_fold_map(struct sd_buf *out, struct sd_buf *map, const char *s, size_t n
     o0 = out->len;
     m0 = map->len;
     SD_ENSURE(n <= SD_TEXT_MAX, SD_E_LIMIT);
+    /* most text folds to about its own length: reserve once */
+    SD_TRY(sd_buf_reserve(out, n + 16));
+    SD_TRY(sd_buf_reserve(map, (n + 16) * sizeof(struct sd_text_src)));
     while(pos < n) {
         utf8proc_int32_t cp;
         size_t k;
@@ -437,7 +444,15 @@ sd_text_fold_map(struct sd_buf *out, struct sd_buf *map, const char *s, size_t n
 
             if(!(opts & SD_FOLD_KEEP_CASE) && c >= 'A' && c <= 'Z')
                 c = (uint8_t)(c + 32);
-            SD_TRY(emit_mapped(out, map, &c, 1, pos, pos + 1));
+            if(out->len + 1 < out->cap && map->len + sizeof(struct sd_text_src) <= map->cap) {
+                struct sd_text_src src = {(uint32_t)pos, (uint32_t)(pos + 1)};
+
+                out->data[out->len++] = c;
+                memcpy(map->data + map->len, &src, sizeof(src));
+                map->len += sizeof(src);
+            } else {
+                SD_TRY(emit_mapped(out, map, &c, 1, pos, pos + 1));
+            }
             pos++;
             continue;
         }
