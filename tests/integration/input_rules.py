@@ -147,5 +147,18 @@ code, _, g = call(t.Get, pb.GetTicketRequest(id=good.id, unmask=True,
 check("unmask with a real reason works", code == grpc.StatusCode.OK and
       g.pii["customer_email"] == "alice@example.com", "(got %s)" % code)
 
+# ---- item 14 end to end: disguised secrets are redacted before the ticket is stored ----
+body = ("2FA: 4 8 2 9 1 3, card 4111.1111.1111.1111, seed legal\u200bwinner\u200bthank\u200b"
+        "year\u200bwave\u200bsausage\u200bworth\u200buseful\u200blegal\u200bwinner\u200b"
+        "thank\u200byellow")
+code, _, tk = call(t.Create, create(body=body))
+check("ticket with disguised secrets created", code == grpc.StatusCode.OK)
+if tk is not None:
+    g = t.Get(pb.GetTicketRequest(id=tk.id), timeout=20)
+    stored = g.pii["body"]
+    check("stored body has the three markers and none of the secrets",
+          stored.count("[REDACTED:") == 3 and "4 8 2 9 1 3" not in stored and
+          "4111" not in stored and "sausage" not in stored, repr(stored))
+
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
