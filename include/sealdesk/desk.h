@@ -170,6 +170,13 @@ void sd_ticket_list_clear(struct sd_ticket_list *l);
  * timeline and the audit entry. *out gets the stored metadata (no PII). */
 sd_err sd_ticket_create(struct sd_desk *d, const struct sd_actor *a,
                         const struct sd_ticket_new *in, struct sd_ticket *out);
+/* Check a new ticket's input exactly as sd_ticket_create does, touching nothing. SD_OK, or
+ * SD_E_INVALID / SD_E_LIMIT with *field (may be NULL) set to the name of the first bad input
+ * ("channel", "category", "priority", "subject", "body" or an sd_field_name) and *why (may be
+ * NULL) to a static reason without PII. Identifiers (email, phone, uid, national id, wallets,
+ * IP) may hold no invisible or bidi control character, the name no bidi control.
+ * Thread-safe. */
+sd_err sd_ticket_check(const struct sd_ticket_new *in, const char **field, const char **why);
 /* sd_ticket_create in two steps, so a server can do the costly part off its writer thread:
  * sd_ticket_prepare validates, redacts, triages, detects the language, computes the blind
  * indexes and searches the KB for suggestions (read txn; no write, no id) into *out (free with
@@ -184,7 +191,8 @@ sd_err sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
 void sd_ticket_prep_free(struct sd_ticket_prep *p);
 
 /* Read one ticket with its timeline. PII is masked unless unmask; reason (may be NULL) is
- * recorded in the audit entry. Every read of decrypted fields is audited. SD_E_NOTFOUND,
+ * recorded in the audit entry; an unmask needs a reason with something visible in it
+ * (SD_E_INVALID for one of only spaces, zero-width or other invisible characters). Every read of decrypted fields is audited. SD_E_NOTFOUND,
  * SD_E_CRYPTO when any stored ciphertext fails to authenticate (nothing is returned then). */
 sd_err sd_ticket_get(struct sd_desk *d, const struct sd_actor *a, uint64_t id, bool unmask,
                      const char *reason, struct sd_ticket *out);

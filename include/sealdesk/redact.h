@@ -4,21 +4,39 @@
  * is stored, sd_redact() replaces each one with a fixed marker ("[REDACTED:seed_phrase]", ...)
  * and reports how many of each kind it found; the secret itself is never reported or logged.
  *
- * What counts (ASCII secrets; any non-ASCII byte ends an ASCII token, so "验证码123456" and
- * "私钥<hex>" are seen, and a marker never starts or ends inside a multi-byte char):
+ * Detection runs on the folded text (sd_text_fold_map: the NFKC/lump/t2s fold triage uses,
+ * case kept, zero-width and bidi characters removed, Cyrillic/Greek look-alikes mapped to
+ * Latin), so fullwidth letters and digits, invisible characters between or inside the parts
+ * of a secret and mixed-script spellings are seen as plain ASCII; each marker replaces the
+ * original bytes its secret came from (whole code points, with the invisible characters
+ * inside it).
+ *
+ * What counts (ASCII secrets after folding; any other character ends an ASCII token, so
+ * "验证码123456" and "私钥<hex>" are seen, and a marker never starts or ends inside a
+ * multi-byte char):
  *  - seed_phrase: >= 12 BIP-39 English words in a row (any case; separated by spaces,
  *    punctuation, 、，or list numbers "1." "2)"), allowing one typo in 12+ words or two in
  *    18+. A typo is a non-list word of 4-9 letters one edit from a list word or sharing its
  *    first four letters. No checksum check: typos and partial phrases are secrets too.
+ *    Also: list words glued together ("abandonability", or split only by zero-width
+ *    characters), and >= 12 list words interleaved with the same number (1 or 2) of other
+ *    words between each ("legal and winner and thank ...").
  *  - private_key: 64 hex chars (optional 0x) unless the nearest context word in the 24
  *    chars before is txid/hash/address/交易/거래..., rather than key/私钥/개인키; WIF (51/52
- *    chars) and xprv-style keys (111 chars), only with a valid Base58Check checksum.
- *  - otp_code: a lone 6-digit number (or "123 456") within ~32 chars of code/2FA/OTP/
+ *    chars) and xprv-style keys (111 chars), only with a valid Base58Check checksum. Both
+ *    also when written in groups of equal length (the last may be shorter) joined by spaces,
+ *    '-', ':' or line breaks ("b3f96054 a733b237 ..."); grouped hex needs a letter a-f.
+ *  - otp_code: a lone 6-digit number (or 6 digits in groups of at most 3: "4 8 2 9 1 3",
+ *    "48 29 13", "482-913") within ~32 chars of code/2FA/OTP/
  *    authenticator/验证码/인증번호..., unless an order/订单/주문 word or '#' is closer before
  *    it, or it is an amount (currency sign or unit next to it).
- *  - card_number: 13-19 digits, ungrouped or grouped 4-4-4-4(-1..3), 4-4-4-(1..3), 4-6-5,
+ *  - card_number: 13-19 digits, ungrouped or grouped 4-4-4-4(-1..3), 4-4-4-(1..3), 4-6-5
+ *    (groups joined by 1-3 spaces, a line break, or one of - . _ / with spaces around),
  *    with a known scheme prefix and length (Visa, Mastercard, Amex, Discover, UnionPay, JCB
- *    3528-3589) and a valid Luhn digit; not after '+' (phone) or inside a decimal. */
+ *    3528-3589) and a valid Luhn digit; not after '+' (phone) or inside a decimal.
+ *
+ * The labelled corpus tests/data/redact_corpus.jsonl (and its held-out part) lists the
+ * disguises and the look-alikes that must stay. */
 #ifndef SEALDESK_REDACT_H
 #define SEALDESK_REDACT_H
 

@@ -75,29 +75,118 @@ check_ip(const char *v)
                                                                              : SD_E_INVALID;
 }
 
-/* Validate one field value: length limit, UTF-8, per-field syntax. */
+/* Identifiers (everything but the name and the free text) carry no invisible code point: a
+ * zero-width or bidi character makes one look like another and splits the blind index. */
+static bool
+is_identifier(enum sd_field f)
+{
+    return f != SD_F_CUSTOMER_NAME && f != SD_F_SUBJECT && f != SD_F_BODY;
+}
+
+/* Validate one field value: length limit, UTF-8, invisible characters, per-field syntax.
+ * *why gets a static reason (no PII) on failure. */
 static sd_err
-check_field(enum sd_field f, const char *v)
+check_field(enum sd_field f, const char *v, const char **why)
 {
     size_t n = strnlen(v, field_max[f] + 1);
+    sd_err err = SD_OK;
 
-    if(n > field_max[f])
+    *why = NULL;
+    if(n > field_max[f]) {
+        *why = "too long";
         return SD_E_LIMIT;
-    if(!sd_text_valid(v, n))
+    }
+    if(!sd_text_valid(v, n)) {
+        *why = "not valid UTF-8 text (or holds a control character)";
         return SD_E_INVALID;
+    }
+    if(sd_text_has_bidi(v, n) && f != SD_F_SUBJECT && f != SD_F_BODY) {
+        *why = "bidirectional control characters are not allowed";
+        return SD_E_INVALID;
+    }
+    if(is_identifier(f) && sd_text_has_invisible(v, n)) {
+        *why = "invisible (zero-width or format) characters are not allowed";
+        return SD_E_INVALID;
+    }
     switch(f) {
-    case SD_F_CUSTOMER_EMAIL: return check_email(v, n);
-    case SD_F_CUSTOMER_PHONE: return check_phone(v, n);
-    case SD_F_IP_ADDRESS: return check_ip(v);
+    case SD_F_CUSTOMER_EMAIL:
+        err = check_email(v, n);
+        *why = "not an e-mail address (local@domain)";
+        break;
+    case SD_F_CUSTOMER_PHONE:
+        err = check_phone(v, n);
+        *why = "not a phone number (5-17 digits, optional leading +, spaces, - ( ) .)";
+        break;
+    case SD_F_IP_ADDRESS:
+        err = check_ip(v);
+        *why = "not an IPv4 or IPv6 address";
+        break;
     case SD_F_CUSTOMER_UID:
     case SD_F_NATIONAL_ID:
-        for(size_t i = 0; i < n; i++) {
+        for(size_t i = 0; i < n && err == SD_OK; i++) {
             if((unsigned char)v[i] < 0x20)
-                return SD_E_INVALID;
+                err = SD_E_INVALID;
         }
-        return SD_OK;
-    default: return SD_OK;
+        *why = "control characters are not allowed";
+        break;
+    default: break;
     }
+    if(err == SD_OK)
+        *why = NULL;
+    return err;
+}
+
+sd_err
+sd_ticket_check(const struct sd_ticket_new *in, const char **field, const char **why)
+{
+    const char *dummy_f;
+    const char *dummy_w;
+
+    if(!field)
+        field = &dummy_f;
+    if(!why)
+        why = &dummy_w;
+    *field = NULL;
+    *why = NULL;
+    if(!in)
+        return SD_E_INVALID;
+    if(!(in->channel >= SD_CH_CHAT && in->channel < SD_CH_COUNT)) {
+        *field = "channel";
+        *why = "unknown channel";
+        return SD_E_INVALID;
+    }
+    if(!(in->category >= -1 && in->category < SD_CAT_COUNT)) {
+        *field = "category";
+        *why = "unknown category";
+        return SD_E_INVALID;
+    }
+    if(!(in->priority >= 0 && in->priority <= 4)) {
+        *field = "priority";
+        *why = "must be P1..P4";
+        return SD_E_INVALID;
+    }
+    if(!in->field[SD_F_SUBJECT]) {
+        *field = "subject";
+        *why = "required";
+        return SD_E_INVALID;
+    }
+    if(!present(in->field[SD_F_BODY])) {
+        *field = "body";
+        *why = "required";
+        return SD_E_INVALID;
+    }
+    for(int f = SD_F_CUSTOMER_NAME; f < SD_F_COUNT; f++) {
+        sd_err err;
+
+        if(!present(in->field[f]))
+            continue;
+        err = check_field((enum sd_field)f, in->field[f], why);
+        if(err != SD_OK) {
+            *field = sd_field_name((enum sd_field)f);
+            return err;
+        }
+    }
+    return SD_OK;
 }
 
 /* Object-level rule of DESIGN.md "Roles": an agent (without supervisor or compliance) works
@@ -127,7 +216,7 @@ may_unmask(struct sd_txn *t, const struct sd_actor *a, const sd_trec *r, const c
 {
     if(a->roles & SD_ROLE_SYSTEM)
         return SD_OK;
-    if(!reason || !*reason)
+    if(!reason || sd_text_blank(reason, strlen(reason)))
         return SD_E_INVALID;
     if(!(a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_COMPLIANCE)) &&
        !(r->assignee[0] && strcmp(r->assignee, a->name) == 0))
@@ -264,14 +353,7 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
 
     SD_CHECK_ARG(d && in && out);
     *out = NULL;
-    SD_CHECK_ARG(in->channel >= SD_CH_CHAT && in->channel < SD_CH_COUNT);
-    SD_CHECK_ARG(in->category >= -1 && in->category < SD_CAT_COUNT);
-    SD_CHECK_ARG(in->priority >= 0 && in->priority <= 4);
-    SD_CHECK_ARG(in->field[SD_F_SUBJECT] && present(in->field[SD_F_BODY]));
-    for(int f = SD_F_CUSTOMER_NAME; f < SD_F_COUNT; f++) {
-        if(present(in->field[f]))
-            SD_TRY(check_field((enum sd_field)f, in->field[f]));
-    }
+    SD_TRY(sd_ticket_check(in, NULL, NULL));
     p = calloc(1, sizeof(*p));
     SD_ENSURE(p, SD_E_NOMEM);
     p->in = *in;

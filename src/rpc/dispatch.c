@@ -8,8 +8,11 @@
 
 #include <sodium.h>
 
-#include "health.pb-c.h"
+#include "desk.pb-c.h"
 #include "dispatch_int.h"
+#include "health.pb-c.h"
+#include "keys.pb-c.h"
+#include "remedies.pb-c.h"
 #include "rpc_convert.h"
 #include "sealdesk.pb-c.h"
 #include "sealdesk/audit.h"
@@ -19,6 +22,7 @@
 #include "sealdesk/desk.h"
 #include "sealdesk/log.h"
 #include "sealdesk/rpc.h"
+#include "sealdesk/text.h"
 
 #define EXPORT_CHUNK (256 * 1024)
 
@@ -131,22 +135,25 @@ create_input(struct sd_rpc_call *c, const Sealdesk__V1__CreateTicketRequest *r,
              struct sd_ticket_new *in)
 {
     enum sd_category cat;
+    const char *field;
+    const char *why;
+    sd_err err;
 
     memset(in, 0, sizeof(*in));
     in->category = -1;
     if(sd_channel_parse(&in->channel, r->channel) != SD_OK) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown channel");
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "channel: unknown channel");
         return false;
     }
     if(!sd_rpc_empty(r->category)) {
         if(sd_category_parse(&cat, r->category) != SD_OK) {
-            sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown category");
+            sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "category: unknown category");
             return false;
         }
         in->category = (int)cat;
     }
     if(!sd_rpc_empty(r->priority) && sd_priority_parse(&in->priority, r->priority) != SD_OK) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "priority must be P1..P4");
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "priority: must be P1..P4");
         return false;
     }
     in->vip = r->vip;
@@ -159,6 +166,13 @@ create_input(struct sd_rpc_call *c, const Sealdesk__V1__CreateTicketRequest *r,
     in->field[SD_F_NATIONAL_ID] = r->national_id;
     in->field[SD_F_WALLETS] = r->wallets;
     in->field[SD_F_IP_ADDRESS] = r->ip_address;
+    /* Validation errors name the field (and never echo its value: it may be PII). */
+    err = sd_ticket_check(in, &field, &why);
+    if(err != SD_OK) {
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s: %s",
+                           field ? field : "request", why ? why : sd_err_str(err));
+        return false;
+    }
     return true;
 }
 
@@ -245,8 +259,15 @@ tickets_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 
     if(r->unmask && !sd_rpc_allowed(x, c, SD_OP_TICKET_UNMASK))
         goto out;
-    if(r->unmask && sd_rpc_empty(r->reason)) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unmask needs a reason");
+    if(r->unmask && (sd_rpc_empty(r->reason) || sd_text_blank(r->reason, strlen(r->reason)))) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
+                           "reason: unmask needs a reason with visible text");
+        goto out;
+    }
+    if(!sd_rpc_empty(r->reason) && (strlen(r->reason) > SD_MAX_REASON ||
+                                    !sd_text_valid(r->reason, strlen(r->reason)))) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
+                           "reason: at most %d bytes of valid UTF-8 text", SD_MAX_REASON);
         goto out;
     }
     err = sd_ticket_get(x->d, &x->actor, r->id, r->unmask,
@@ -359,6 +380,9 @@ tickets_comment(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     else if(r->from_article)
         reply_ticket(c, sd_ticket_comment_article(x->d, &x->actor, r->id, r->from_article, &t),
                      &t, false, "comment from article");
+    else if(sd_rpc_empty(r->body) || !sd_text_valid(r->body, strlen(r->body)))
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
+                           "body: a comment needs a body of valid UTF-8 text");
     else
         reply_ticket(c, sd_ticket_comment(x->d, &x->actor, r->id, r->body, r->internal, &t),
                      &t, false, "comment");
@@ -958,6 +982,128 @@ sd_rpc_method_path(size_t i)
     return m ? m->path : NULL;
 }
 
+/* ---- string fields: the one place protobuf strings become C strings ----
+ * protobuf-c copies a string field into a NUL-terminated char *, so a NUL inside it would cut
+ * the value short without a word ("abc\0HIDDEN" read as "abc"). Before any method unpacks its
+ * request, the request's wire bytes are walked with the method's input descriptor and a
+ * string field (at any depth) holding a NUL is refused with INVALID_ARGUMENT naming it. */
+
+static const ProtobufCServiceDescriptor *const services[] = {
+    &sealdesk__v1__tickets__descriptor,   &sealdesk__v1__audit__descriptor,
+    &sealdesk__v1__auth__descriptor,      &sealdesk__v1__admin__descriptor,
+    &sealdesk__v1__knowledge__descriptor, &sealdesk__v1__routing__descriptor,
+    &sealdesk__v1__incidents__descriptor, &sealdesk__v1__keys__descriptor,
+    &sealdesk__v1__remedies__descriptor,  &grpc__health__v1__health__descriptor,
+};
+
+#define WIRE_DEPTH_MAX 16
+
+/* Input message type of "/package.Service/Method", or NULL. */
+static const ProtobufCMessageDescriptor *
+input_descriptor(const char *path)
+{
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    size_t sl;
+
+    if(!slash || path[0] != '/' || slash == path)
+        return NULL;
+    sl = (size_t)(slash - path - 1);
+    for(size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
+        const ProtobufCMethodDescriptor *m;
+
+        if(strlen(services[i]->name) != sl || memcmp(services[i]->name, path + 1, sl) != 0)
+            continue;
+        m = protobuf_c_service_descriptor_get_method_by_name(services[i], slash + 1);
+        return m ? m->input : NULL;
+    }
+    return NULL;
+}
+
+/* Read a varint at p[*pos..n); false if cut or longer than 10 bytes. */
+static bool
+wire_varint(const uint8_t *p, size_t n, size_t *pos, uint64_t *v)
+{
+    *v = 0;
+    for(unsigned shift = 0; shift < 70 && *pos < n; shift += 7) {
+        uint8_t b = p[(*pos)++];
+
+        *v |= (uint64_t)(b & 0x7f) << shift;
+        if(!(b & 0x80))
+            return true;
+    }
+    return false;
+}
+
+/* The name of the first string field of message type d in p[0..n) that holds a NUL byte,
+ * written as a dotted path into name; false if there is none (malformed bytes are left to
+ * the unpack that follows, which refuses them). */
+static bool
+wire_nul_field(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t n, int depth,
+               char *name, size_t cap)
+{
+    size_t pos = 0;
+
+    while(pos < n) {
+        uint64_t key;
+        uint64_t len;
+        const ProtobufCFieldDescriptor *f;
+
+        if(!wire_varint(p, n, &pos, &key))
+            return false;
+        switch(key & 7) {
+        case 0:
+            if(!wire_varint(p, n, &pos, &len))
+                return false;
+            continue;
+        case 1: pos += 8; continue;
+        case 5: pos += 4; continue;
+        case 2: break;
+        default: return false;
+        }
+        if(!wire_varint(p, n, &pos, &len) || len > n - pos)
+            return false;
+        f = key >> 3 <= UINT32_MAX
+                ? protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3))
+                : NULL;
+        if(f && f->type == PROTOBUF_C_TYPE_STRING && memchr(p + pos, 0, (size_t)len)) {
+            snprintf(name, cap, "%s", f->name);
+            return true;
+        }
+        if(f && f->type == PROTOBUF_C_TYPE_MESSAGE && depth < WIRE_DEPTH_MAX &&
+           wire_nul_field(f->descriptor, p + pos, (size_t)len, depth + 1, name, cap)) {
+            size_t l = strlen(f->name);
+            size_t r = strnlen(name, cap);
+
+            if(l + 1 + r < cap) {
+                memmove(name + l + 1, name, r + 1);
+                memcpy(name, f->name, l);
+                name[l] = '.';
+            }
+            return true;
+        }
+        pos += (size_t)len;
+    }
+    return false;
+}
+
+/* false (INVALID_ARGUMENT set, naming the field) if a string field of the request holds a
+ * NUL byte. */
+static bool
+request_strings_ok(struct sd_rpc_call *c)
+{
+    const ProtobufCMessageDescriptor *d = input_descriptor(c->method);
+    char name[128];
+
+    if(!d || !c->req || !c->req_len)
+        return true;
+    name[0] = 0;
+    if(!wire_nul_field(d, c->req, c->req_len, 0, name, sizeof(name)))
+        return true;
+    sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "%s: must not contain a NUL character",
+                       name);
+    return false;
+}
+
 /* "Bearer <token>" -> token (borrowed from the header value), or NULL. */
 static const char *
 bearer(const char *auth)
@@ -1005,7 +1151,7 @@ call_ctx(void *app, struct sd_rpc_call *c, const struct sd_rpc_method **mp,
     if(m->public) {
         snprintf(x->actor_name, sizeof(x->actor_name), "anonymous");
         x->actor.name = x->actor_name;
-        return true;
+        return request_strings_ok(c);
     }
     x->token = bearer(c->authorization);
     if(!x->token || sd_desk_session(x->d, x->token, x->fingerprint, &sess) != SD_OK) {
@@ -1015,7 +1161,7 @@ call_ctx(void *app, struct sd_rpc_call *c, const struct sd_rpc_method **mp,
     snprintf(x->actor_name, sizeof(x->actor_name), "%s", sess.user);
     x->actor.name = x->actor_name;
     x->actor.roles = sess.roles;
-    ok = sd_rpc_allowed(x, c, m->op);
+    ok = sd_rpc_allowed(x, c, m->op) && request_strings_ok(c);
 out:
     sodium_memzero(&sess, sizeof(sess));
     return ok;

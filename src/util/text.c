@@ -82,6 +82,82 @@ sd_text_valid(const char *s, size_t n)
     return true;
 }
 
+/* Call pred on each code point of s[0..n); the first true result (or invalid UTF-8, reported as
+ * `bad`) ends the walk. Returns whether pred held for some code point. */
+static bool
+any_cp(const char *s, size_t n, bool (*pred)(utf8proc_int32_t), bool bad)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t pos = 0;
+
+    if(n == 0)
+        return false;
+    if(!s || n > (size_t)PTRDIFF_MAX)
+        return bad;
+    while(pos < n) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p + pos, (utf8proc_ssize_t)(n - pos), &cp);
+
+        if(k <= 0)
+            return bad;
+        if(pred(cp))
+            return true;
+        pos += (size_t)k;
+    }
+    return false;
+}
+
+static bool
+cp_bidi(utf8proc_int32_t cp)
+{
+    return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static bool
+cp_invisible(utf8proc_int32_t cp)
+{
+    const utf8proc_property_t *pr = utf8proc_get_property(cp);
+
+    return cp_bidi(cp) || pr->category == UTF8PROC_CATEGORY_CF || pr->ignorable;
+}
+
+static bool
+cp_visible(utf8proc_int32_t cp)
+{
+    const utf8proc_property_t *pr = utf8proc_get_property(cp);
+
+    if(cp_invisible(cp) || cp == 0x115F || cp == 0x1160 || cp == 0x2800 || cp == 0x3164 ||
+       cp == 0xFFA0)
+        return false;
+    switch(pr->category) {
+    case UTF8PROC_CATEGORY_ZS:
+    case UTF8PROC_CATEGORY_ZL:
+    case UTF8PROC_CATEGORY_ZP:
+    case UTF8PROC_CATEGORY_CC:
+    case UTF8PROC_CATEGORY_CN: return false;
+    default: return true;
+    }
+}
+
+bool
+sd_text_has_bidi(const char *s, size_t n)
+{
+    return any_cp(s, n, cp_bidi, true);
+}
+
+bool
+sd_text_has_invisible(const char *s, size_t n)
+{
+    return any_cp(s, n, cp_invisible, true);
+}
+
+bool
+sd_text_blank(const char *s, size_t n)
+{
+    return !any_cp(s, n, cp_visible, true);
+}
+
 /* Does valid UTF-8 p[0..n) hold a code point OpenCC's traditional-to-simplified tables can
  * change: CJK radicals, punctuation and ideographs (U+2E80..U+9FFF), compatibility ideographs
  * and forms (U+F900..U+FAFF, U+FE30..U+FE4F) or anything above the BMP? Latin and Hangul text
@@ -132,7 +208,7 @@ sd_text_fold(struct sd_buf *out, const char *s, size_t n)
     if(n > 0) {
         nflen = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &nf,
                              UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT
-                                 | UTF8PROC_CASEFOLD | UTF8PROC_LUMP);
+                                 | UTF8PROC_CASEFOLD | UTF8PROC_LUMP | UTF8PROC_IGNORE);
         SD_ENSURE(nflen >= 0, nflen == UTF8PROC_ERROR_NOMEM ? SD_E_NOMEM : SD_E_INVALID);
     }
     od = nflen > 0 && may_convert(nf, (size_t)nflen) ? t2s_get() : (opencc_t)-1;
@@ -157,6 +233,257 @@ out:
     if(conv) {
         sodium_memzero(conv, convlen);
         opencc_convert_utf8_free(conv);
+    }
+    return err;
+}
+
+/* ---- fold with an offset map ----------------------------------------------------------- */
+
+#define FOLD_OPTS                                                                             \
+    (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_LUMP | UTF8PROC_IGNORE)
+#define CLUSTER_CP_MAX 32 /* a base and at most 31 marks fold together; longer runs are cut */
+#define CLUSTER_STACK 64
+
+/* Latin look-alikes in Cyrillic and Greek (lower and upper case) -> the ASCII letter. */
+static const struct {
+    uint16_t cp;
+    char c;
+} g_skeleton[] = {
+    {0x0391, 'A'}, {0x0392, 'B'}, {0x0395, 'E'}, {0x0396, 'Z'}, {0x0397, 'H'}, {0x0399, 'I'},
+    {0x039A, 'K'}, {0x039C, 'M'}, {0x039D, 'N'}, {0x039F, 'O'}, {0x03A1, 'P'}, {0x03A4, 'T'},
+    {0x03A5, 'Y'}, {0x03A7, 'X'}, {0x03B1, 'a'}, {0x03B5, 'e'}, {0x03B9, 'i'}, {0x03BA, 'k'},
+    {0x03BD, 'v'}, {0x03BF, 'o'}, {0x03C1, 'p'}, {0x03C4, 't'}, {0x03C5, 'u'}, {0x03C7, 'x'},
+    {0x03F2, 'c'}, {0x03F3, 'j'}, {0x0405, 'S'}, {0x0406, 'I'}, {0x0408, 'J'}, {0x0410, 'A'},
+    {0x0412, 'B'}, {0x0415, 'E'}, {0x041A, 'K'}, {0x041C, 'M'}, {0x041D, 'H'}, {0x041E, 'O'},
+    {0x0420, 'P'}, {0x0421, 'C'}, {0x0422, 'T'}, {0x0423, 'Y'}, {0x0425, 'X'}, {0x0430, 'a'},
+    {0x0432, 'b'}, {0x0435, 'e'}, {0x043A, 'k'}, {0x043C, 'm'}, {0x043D, 'h'}, {0x043E, 'o'},
+    {0x0440, 'p'}, {0x0441, 'c'}, {0x0442, 't'}, {0x0443, 'y'}, {0x0445, 'x'}, {0x0455, 's'},
+    {0x0456, 'i'}, {0x0458, 'j'}, {0x0461, 'w'}, {0x04AE, 'Y'}, {0x04AF, 'y'}, {0x04BB, 'h'},
+    {0x04C0, 'I'}, {0x04CF, 'l'}, {0x0501, 'd'}, {0x051B, 'q'}, {0x051D, 'w'}, {0x0131, 'i'},
+    {0x0261, 'g'}, {0x0251, 'a'}, {0x025B, 'e'}, {0x0269, 'i'}, {0x028B, 'u'},
+};
+
+static utf8proc_int32_t
+skeleton(utf8proc_int32_t cp)
+{
+    size_t lo = 0;
+    size_t hi = sizeof(g_skeleton) / sizeof(g_skeleton[0]);
+
+    if(cp < 0x0131 || cp > 0x051D)
+        return cp;
+    while(lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if(g_skeleton[mid].cp < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if(lo < sizeof(g_skeleton) / sizeof(g_skeleton[0]) && g_skeleton[lo].cp == cp)
+        return (utf8proc_int32_t)g_skeleton[lo].c;
+    return cp;
+}
+
+/* Append folded bytes p[0..n) with every byte mapped to src [s, e). */
+static sd_err
+emit_mapped(struct sd_buf *out, struct sd_buf *map, const void *p, size_t n, size_t s, size_t e)
+{
+    sd_err err = SD_OK;
+    struct sd_text_src src = {(uint32_t)s, (uint32_t)e};
+    struct sd_text_src *m;
+
+    SD_TRY(sd_buf_append(out, p, n));
+    SD_TRY(sd_buf_reserve(map, n * sizeof(src)));
+    m = (struct sd_text_src *)(void *)(map->data + map->len);
+    for(size_t i = 0; i < n; i++)
+        m[i] = src;
+    map->len += n * sizeof(src);
+out:
+    return err;
+}
+
+/* Fold one cluster in[s, e) (valid UTF-8) and append it. */
+static sd_err
+fold_cluster(struct sd_buf *out, struct sd_buf *map, const uint8_t *in, size_t s, size_t e,
+             unsigned opts)
+{
+    utf8proc_int32_t stack[CLUSTER_STACK];
+    utf8proc_int32_t *buf = stack;
+    utf8proc_option_t o = FOLD_OPTS | ((opts & SD_FOLD_KEEP_CASE) ? 0 : UTF8PROC_CASEFOLD);
+    utf8proc_ssize_t k;
+    sd_err err = SD_OK;
+
+    k = utf8proc_decompose(in + s, (utf8proc_ssize_t)(e - s), buf, CLUSTER_STACK, o);
+    if(k > CLUSTER_STACK) {
+        buf = calloc((size_t)k, sizeof(*buf));
+        SD_ENSURE(buf, SD_E_NOMEM);
+        k = utf8proc_decompose(in + s, (utf8proc_ssize_t)(e - s), buf, k, o);
+    }
+    if(k < 0) { /* cannot happen for valid UTF-8: copy the bytes through */
+        err = emit_mapped(out, map, in + s, e - s, s, e);
+        goto out;
+    }
+    k = utf8proc_normalize_utf32(buf, k, o);
+    SD_ENSURE(k >= 0, SD_E_INTERNAL);
+    for(utf8proc_ssize_t i = 0; i < k; i++) {
+        utf8proc_uint8_t enc[4];
+        utf8proc_int32_t cp = (opts & SD_FOLD_SKELETON) ? skeleton(buf[i]) : buf[i];
+        utf8proc_ssize_t l = utf8proc_encode_char(cp, enc);
+
+        if(!(opts & SD_FOLD_KEEP_CASE) && cp >= 'A' && cp <= 'Z')
+            enc[0] = (utf8proc_uint8_t)(cp + 32); /* skeleton upper case -> lower */
+        SD_TRY(emit_mapped(out, map, enc, (size_t)l, s, e));
+    }
+out:
+    sodium_memzero(stack, sizeof(stack));
+    if(buf != stack) {
+        sodium_memzero(buf, (size_t)(k > 0 ? k : 0) * sizeof(*buf));
+        free(buf);
+    }
+    return err;
+}
+
+/* Decode the code point at p[pos..n): its length, or 0 for an invalid byte. */
+static size_t
+cp_at(const uint8_t *p, size_t n, size_t pos, utf8proc_int32_t *cp)
+{
+    utf8proc_ssize_t k = utf8proc_iterate(p + pos, (utf8proc_ssize_t)(n - pos), cp);
+
+    return k > 0 ? (size_t)k : 0;
+}
+
+/* Traditional -> simplified on the folded text out[o0..) when it maps code point to code
+ * point: the map stays per code point. Skipped otherwise (and for text with NUL or invalid
+ * UTF-8, which OpenCC does not take). */
+static sd_err
+t2s_mapped(struct sd_buf *out, struct sd_buf *map, size_t o0, size_t m0)
+{
+    const uint8_t *f = out->data + o0;
+    size_t fn = out->len - o0;
+    struct sd_buf nout = SD_BUF_INIT;
+    struct sd_buf nmap = SD_BUF_INIT;
+    char *conv = NULL;
+    size_t convlen = 0;
+    size_t a = 0;
+    size_t b = 0;
+    opencc_t od;
+    sd_err err = SD_OK;
+
+    if(fn == 0 || memchr(f, 0, fn) || !may_convert(f, fn))
+        return SD_OK;
+    for(size_t i = 0; i < fn;) {
+        utf8proc_int32_t cp;
+        size_t k = cp_at(f, fn, i, &cp);
+
+        if(!k)
+            return SD_OK;
+        i += k;
+    }
+    od = t2s_get();
+    if(od == (opencc_t)-1)
+        return SD_OK;
+    conv = opencc_convert_utf8(od, (const char *)f, fn);
+    SD_ENSURE(conv, SD_E_NOMEM);
+    convlen = strlen(conv);
+    /* walk both in step: code point i of conv takes the source of code point i of f */
+    while(a < fn && b < convlen) {
+        utf8proc_int32_t ca;
+        utf8proc_int32_t cb;
+        size_t ka = cp_at(f, fn, a, &ca);
+        size_t kb = cp_at((const uint8_t *)conv, convlen, b, &cb);
+        const struct sd_text_src *src =
+            (const struct sd_text_src *)(const void *)(map->data + m0) + a;
+
+        if(!ka || !kb)
+            goto out; /* leave the unconverted text */
+        SD_TRY(emit_mapped(&nout, &nmap, conv + b, kb, src->s, src->e));
+        a += ka;
+        b += kb;
+    }
+    if(a != fn || b != convlen)
+        goto out;
+    out->len = o0;
+    map->len = m0;
+    SD_TRY(sd_buf_append(out, nout.data, nout.len));
+    SD_TRY(sd_buf_append(map, nmap.data, nmap.len));
+out:
+    if(conv) {
+        sodium_memzero(conv, convlen);
+        opencc_convert_utf8_free(conv);
+    }
+    sd_buf_wipe_free(&nout);
+    sd_buf_wipe_free(&nmap);
+    return err;
+}
+
+sd_err
+sd_text_fold_map(struct sd_buf *out, struct sd_buf *map, const char *s, size_t n,
+                 unsigned opts)
+{
+    const uint8_t *in = (const uint8_t *)s;
+    size_t o0 = 0;
+    size_t m0 = 0;
+    size_t pos = 0;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(out && map && (s || n == 0));
+    o0 = out->len;
+    m0 = map->len;
+    SD_ENSURE(n <= SD_TEXT_MAX, SD_E_LIMIT);
+    /* most text folds to about its own length: reserve once */
+    SD_TRY(sd_buf_reserve(out, n + 16));
+    SD_TRY(sd_buf_reserve(map, (n + 16) * sizeof(struct sd_text_src)));
+    while(pos < n) {
+        utf8proc_int32_t cp;
+        size_t k;
+        size_t e;
+        size_t ncp = 1;
+
+        if(in[pos] < 0x80 && (pos + 1 == n || in[pos + 1] < 0x80)) {
+            uint8_t c = in[pos];
+
+            if(!(opts & SD_FOLD_KEEP_CASE) && c >= 'A' && c <= 'Z')
+                c = (uint8_t)(c + 32);
+            if(out->len + 1 < out->cap && map->len + sizeof(struct sd_text_src) <= map->cap) {
+                struct sd_text_src src = {(uint32_t)pos, (uint32_t)(pos + 1)};
+
+                out->data[out->len++] = c;
+                memcpy(map->data + map->len, &src, sizeof(src));
+                map->len += sizeof(src);
+            } else {
+                SD_TRY(emit_mapped(out, map, &c, 1, pos, pos + 1));
+            }
+            pos++;
+            continue;
+        }
+        k = cp_at(in, n, pos, &cp);
+        if(!k) {
+            SD_TRY(emit_mapped(out, map, in + pos, 1, pos, pos + 1));
+            pos++;
+            continue;
+        }
+        /* the cluster: this code point and the combining marks after it */
+        e = pos + k;
+        while(e < n && ncp < CLUSTER_CP_MAX) {
+            size_t k2 = cp_at(in, n, e, &cp);
+
+            if(!k2 || utf8proc_get_property(cp)->combining_class == 0)
+                break;
+            e += k2;
+            ncp++;
+        }
+        SD_TRY(fold_cluster(out, map, in, pos, e, opts));
+        pos = e;
+    }
+    SD_TRY(t2s_mapped(out, map, o0, m0));
+    unify_zhang(out->data ? out->data + o0 : NULL, out->len - o0);
+    SD_TRY(sd_buf_terminate(out));
+out:
+    if(err != SD_OK && out && map) {
+        if(out->data)
+            sodium_memzero(out->data + o0, out->len - o0);
+        out->len = o0;
+        map->len = m0;
     }
     return err;
 }

@@ -146,6 +146,38 @@ test_create_rejects_bad_input(void **state)
     assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_E_LIMIT);
     in.field[SD_F_BODY] = "";
     assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_E_INVALID);
+    {
+        const char *field = NULL;
+        const char *why = NULL;
+
+        /* sd_ticket_check names the first bad input, without its value */
+        assert_int_equal(sd_ticket_check(&in, &field, &why), SD_E_INVALID);
+        assert_string_equal(field, "body");
+        in.field[SD_F_BODY] = "ok";
+        in.field[SD_F_CUSTOMER_EMAIL] = "not-an-email";
+        assert_int_equal(sd_ticket_check(&in, &field, &why), SD_E_INVALID);
+        assert_string_equal(field, "customer_email");
+        assert_null(strstr(why, "not-an-email"));
+        in.field[SD_F_CUSTOMER_EMAIL] = "alice\xe2\x80\xae@example.com"; /* U+202E */
+        assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_E_INVALID);
+        assert_int_equal(sd_ticket_check(&in, &field, &why), SD_E_INVALID);
+        assert_string_equal(field, "customer_email");
+        in.field[SD_F_CUSTOMER_EMAIL] = "alice\xe2\x80\x8b@example.com"; /* U+200B */
+        assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_E_INVALID);
+        in.field[SD_F_CUSTOMER_EMAIL] = NULL;
+        in.field[SD_F_CUSTOMER_UID] = "U1\xe2\x81\xa6" "23"; /* U+2066 */
+        assert_int_equal(sd_ticket_check(&in, &field, &why), SD_E_INVALID);
+        assert_string_equal(field, "customer_uid");
+        in.field[SD_F_CUSTOMER_UID] = NULL;
+        in.field[SD_F_CUSTOMER_NAME] = "Bob\xe2\x80\xae" "evil";
+        assert_int_equal(sd_ticket_check(&in, &field, &why), SD_E_INVALID);
+        assert_string_equal(field, "customer_name");
+        in.field[SD_F_CUSTOMER_NAME] = NULL;
+        in.field[SD_F_SUBJECT] = "\xe2\x80\xab" "RTL subject\xe2\x80\xac"; /* free text */
+        assert_int_equal(sd_ticket_check(&in, &field, &why), SD_OK);
+        in.field[SD_F_SUBJECT] = "s";
+        in.field[SD_F_BODY] = "";
+    }
     struct sd_actor bad = {"eve ; rm", NULL, SD_ROLE_SYSTEM};
 
     in.field[SD_F_BODY] = "ok";
@@ -345,6 +377,20 @@ test_get_masks_pii_unless_unmasked_and_audits_reads(void **state)
     sd_ticket_clear(&t);
     assert_int_equal(audit_size(f->d), before + 2);
     assert_int_equal(sd_ticket_get(f->d, &agent, 777, false, NULL, &t), SD_E_NOTFOUND);
+    {
+        /* a person's unmask needs a reason with something visible in it */
+        static const struct sd_actor sup = {"sven", NULL, SD_ROLE_SUPERVISOR};
+        static const char *const blank[] = {
+            "   ", "\xe2\x80\x8b\xe2\x80\x8b", "\xe3\x80\x80\xe2\x80\x8d", "\t\n",
+            "\xe3\x85\xa4", "\xe2\x80\xae\xe2\x80\xac",
+        };
+
+        for(size_t i = 0; i < sizeof(blank) / sizeof(blank[0]); i++) {
+            assert_int_equal(sd_ticket_get(f->d, &sup, id, true, blank[i], &t), SD_E_INVALID);
+            sd_ticket_clear(&t);
+        }
+        assert_int_equal(audit_size(f->d), before + 2); /* refused: nothing read, nothing logged */
+    }
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <sodium.h>
 
 #include "sealdesk/redact.h"
@@ -320,6 +321,146 @@ test_redact_kind_names_are_stable(void **state)
     assert_string_equal(sd_redact_kind_name(SD_REDACT_KIND_COUNT), "unknown");
 }
 
+/* ---- disguises (issue 13 item 14): detection runs on the folded text ---- */
+
+/* The six shapes of the issue, each fully replaced, the text around kept byte for byte. */
+static void
+test_redact_issue_shapes_on_folded_text(void **state)
+{
+    (void)state;
+    /* zero-width spaces between the seed words (no other separator) */
+    check("seed: legal\xe2\x80\x8bwinner\xe2\x80\x8bthank\xe2\x80\x8byear\xe2\x80\x8bwave\xe2\x80"
+          "\x8bsausage\xe2\x80\x8bworth\xe2\x80\x8buseful\xe2\x80\x8blegal\xe2\x80\x8bwinner\xe2"
+          "\x80\x8bthank\xe2\x80\x8byellow ok",
+          "seed: " SEED " ok", 1, 0, 0, 0);
+    /* fullwidth letters and ideographic spaces (NFKC folds them) */
+    check("\xef\xbd\x8c\xef\xbd\x85\xef\xbd\x87\xef\xbd\x81\xef\xbd\x8c\xe3\x80\x80"
+          "winner thank year wave sausage worth useful legal winner thank yellow!",
+          SEED "!", 1, 0, 0, 0);
+    /* a phrase interleaved with other words */
+    check("legal and winner and thank and year and wave and sausage and worth and useful and "
+          "legal and winner and thank and yellow",
+          SEED, 1, 0, 0, 0);
+    /* a hex key in 8-character groups */
+    check("key b3f96054 a733b237 dc27c6f8 2ba00e71 57a4c759 b6957c4f aaf1b8aa f4669ef6 end",
+          "key " KEY " end", 0, 1, 0, 0);
+    /* a card number with dots */
+    check("card 4111.1111.1111.1111 thanks", "card " CARD " thanks", 0, 0, 0, 1);
+    /* a spaced 2FA code */
+    check("2FA: 4 8 2 9 1 3", "2FA: " OTP, 0, 0, 1, 0);
+}
+
+/* Offsets map back exactly: invisible characters inside a secret go with it, the ones
+ * outside stay, and a multi-byte character next to a marker is never split. */
+static void
+test_redact_maps_folded_offsets_back_exactly(void **state)
+{
+    (void)state;
+    check("\xe2\x80\x8b" "code\xef\xbc\x9a" "\xef\xbc\x94\xef\xbc\x98\xe2\x80\x8b\xef\xbc\x92"
+          "\xef\xbc\x99\xef\xbc\x91\xef\xbc\x93\xe2\x80\x8b\xe3\x80\x82",
+          "\xe2\x80\x8b" "code\xef\xbc\x9a" OTP "\xe2\x80\x8b\xe3\x80\x82", 0, 0, 1, 0);
+    check("\xd0\xb0" "bandon", "\xd0\xb0" "bandon", 0, 0, 0, 0);
+    check("x \xef\xbc\x94\xef\xbc\x91\xef\xbc\x91\xef\xbc\x91 1111 1111 1111 \xe5\x8d\xa1",
+          "x " CARD " \xe5\x8d\xa1", 0, 0, 0, 1);
+}
+
+/* One labelled corpus line: the kinds found must be exactly the labelled ones (at least the
+ * labelled count), no listed secret may survive, and a negative comes back unchanged.
+ * Returns true if the line passes (failures are printed with the line id, not the text). */
+static bool
+corpus_line(json_t *row)
+{
+    static const char *const kinds[SD_REDACT_KIND_COUNT] = {"seed_phrase", "private_key",
+                                                           "otp_code", "card_number"};
+    const char *id = json_string_value(json_object_get(row, "id"));
+    const char *text = json_string_value(json_object_get(row, "text"));
+    json_t *want = json_object_get(row, "kinds");
+    json_t *secrets = json_object_get(row, "secrets");
+    struct sd_buf out = SD_BUF_INIT;
+    struct sd_redact_report rep;
+    bool ok = true;
+    size_t i;
+    json_t *sec;
+
+    assert_non_null(id);
+    assert_non_null(text);
+    if(sd_redact(&out, text, strlen(text), &rep) != SD_OK) {
+        printf("%s: sd_redact failed\n", id);
+        return false;
+    }
+    for(i = 0; i < SD_REDACT_KIND_COUNT; i++) {
+        json_int_t w = json_integer_value(json_object_get(want, kinds[i]));
+
+        if((w > 0 && rep.count[i] < (unsigned)w) || (w == 0 && rep.count[i] > 0)) {
+            printf("%s: %s found %u, labelled %d\n", id, kinds[i], rep.count[i], (int)w);
+            ok = false;
+        }
+    }
+    if(json_object_size(want) == 0 && strcmp((const char *)out.data, text) != 0) {
+        printf("%s: negative changed\n", id);
+        ok = false;
+    }
+    json_array_foreach(secrets, i, sec) {
+        if(strstr((const char *)out.data, json_string_value(sec))) {
+            printf("%s: secret part %zu survived\n", id, i);
+            ok = false;
+        }
+    }
+    sd_buf_wipe_free(&out);
+    return ok;
+}
+
+static void
+run_corpus(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    size_t n = 0;
+    size_t bad = 0;
+    size_t pos = 0;
+    size_t neg = 0;
+
+    assert_non_null(f);
+    while(getline(&line, &cap, f) > 0) {
+        json_error_t jerr;
+        json_t *row = json_loads(line, 0, &jerr);
+
+        assert_non_null(row);
+        n++;
+        if(json_object_size(json_object_get(row, "kinds")))
+            pos++;
+        else
+            neg++;
+        if(!corpus_line(row))
+            bad++;
+        json_decref(row);
+    }
+    free(line);
+    fclose(f);
+    printf("%s: %zu lines (%zu positive, %zu negative), %zu failed\n", path, n, pos, neg, bad);
+    assert_true(n >= 300);
+    assert_int_equal(bad, 0);
+}
+
+/* The labelled corpus (tests/data/gen_redact_corpus.py): every disguise, many per kind, and
+ * negatives (prose with BIP-39 words, txids in context, order numbers, amounts, dates,
+ * phones, addresses). */
+static void
+test_redact_corpus(void **state)
+{
+    (void)state;
+    run_corpus(SD_SOURCE_DIR "/tests/data/redact_corpus.jsonl");
+}
+
+/* The held-out part: other templates and disguises of the same kinds, never tuned on. */
+static void
+test_redact_heldout_corpus(void **state)
+{
+    (void)state;
+    run_corpus(SD_SOURCE_DIR "/tests/data/redact_heldout.jsonl");
+}
+
 int
 main(void)
 {
@@ -342,6 +483,10 @@ main(void)
         cmocka_unit_test(test_redact_rejects_input_over_limit_and_leaves_out_alone),
         cmocka_unit_test(test_redact_rejects_null_arguments),
         cmocka_unit_test(test_redact_kind_names_are_stable),
+        cmocka_unit_test(test_redact_issue_shapes_on_folded_text),
+        cmocka_unit_test(test_redact_maps_folded_offsets_back_exactly),
+        cmocka_unit_test(test_redact_corpus),
+        cmocka_unit_test(test_redact_heldout_corpus),
     };
 
     if(sodium_init() < 0)

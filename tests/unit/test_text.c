@@ -198,6 +198,32 @@ test_fold_is_thread_safe(void **state)
     }
 }
 
+static void
+test_invisible_checks_bidi_zero_width_and_blank(void **state)
+{
+    (void)state;
+    assert_false(sd_text_has_bidi("alice@example.com", 17));
+    assert_true(sd_text_has_bidi("alice\xe2\x80\xae@example.com", 20));   /* U+202E */
+    assert_true(sd_text_has_bidi("\xe2\x81\xa6x", 4));                    /* U+2066 */
+    assert_true(sd_text_has_bidi("a\xe2\x80\x8f", 4));                    /* U+200F */
+    assert_false(sd_text_has_bidi("a\xe2\x80\x8b", 4));                   /* ZWSP: not bidi */
+    assert_true(sd_text_has_invisible("a\xe2\x80\x8b", 4));               /* U+200B */
+    assert_true(sd_text_has_invisible("a\xe2\x80\x8d", 4));               /* U+200D */
+    assert_true(sd_text_has_invisible("\xef\xbb\xbf" "a", 4));             /* BOM */
+    assert_true(sd_text_has_invisible("a\xc2\xad" "b", 4));                /* soft hyphen */
+    assert_true(sd_text_has_invisible("a\xe2\x80\xae", 4));
+    assert_false(sd_text_has_invisible("\xed\x95\x9c\xea\xb8\x80 name", 11));
+    assert_true(sd_text_blank("", 0));
+    assert_true(sd_text_blank("   \t\n", 6));
+    assert_true(sd_text_blank("\xe2\x80\x8b\xe2\x80\x8c\xe2\x80\x8d", 9));
+    assert_true(sd_text_blank("\xe3\x80\x80 \xc2\xa0", 6));               /* U+3000, NBSP */
+    assert_true(sd_text_blank("\xe3\x85\xa4\xe2\xa0\x80", 6));           /* U+3164, U+2800 */
+    assert_true(sd_text_blank("\xe2\x80\xae\xe2\x80\xac", 6));
+    assert_false(sd_text_blank("  x  ", 5));
+    assert_false(sd_text_blank("\xe2\x80\x8b\xe8\xb0\x83\xe6\x9f\xa5", 9)); /* ZWSP 调查 */
+    assert_false(sd_text_blank("\xff", 1)); /* invalid UTF-8 is not "blank" (refused elsewhere) */
+}
+
 int
 main(void)
 {
@@ -214,6 +240,7 @@ main(void)
         cmocka_unit_test(test_fold_rejects_invalid_text_without_changing_output),
         cmocka_unit_test(test_fold_rejects_oversize_input),
         cmocka_unit_test(test_fold_is_thread_safe),
+        cmocka_unit_test(test_invisible_checks_bidi_zero_width_and_blank),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
  * data dir directly and emits the result through json_out.c. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -123,6 +124,25 @@ ticket_create(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int ar
     if(cli_get(c, "priority") && sd_priority_parse(&in.priority, cli_get(c, "priority")) != SD_OK)
         return cli_fail(SD_E_INVALID, "priority must be P1..P4");
     in.vip = cli_has(c, "vip");
+    {
+        const char *field;
+        const char *why;
+        char opt[32];
+        char what[160];
+
+        /* name the bad option (never its value): customer_email -> --customer-email */
+        err = sd_ticket_check(&in, &field, &why);
+        if(err != SD_OK) {
+            snprintf(opt, sizeof(opt), "%s", field ? field : "?");
+            for(char *q = opt; *q; q++) {
+                if(*q == '_')
+                    *q = '-';
+            }
+            snprintf(what, sizeof(what), "ticket create: --%s: %s", opt,
+                     why ? why : "invalid");
+            return cli_fail(err, what);
+        }
+    }
     err = sd_ticket_create(d, a, &in, &t);
     if(err != SD_OK)
         return cli_fail(err, "ticket create");
