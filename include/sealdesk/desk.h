@@ -188,17 +188,23 @@ struct sd_ticket_filter {
 sd_err sd_ticket_list(struct sd_desk *d, const struct sd_ticket_filter *f,
                       struct sd_ticket_list *out);
 
-/* Blind-index lookup. kind: SD_F_CUSTOMER_EMAIL, _PHONE or _UID. Audited (a PII lookup). */
+/* Blind-index lookup. kind: SD_F_CUSTOMER_EMAIL, _PHONE or _UID. Audited (a PII lookup).
+ * Supervisors, compliance and the local operator look up any customer; an agent only a
+ * customer with a ticket assigned to them (metadata of all that customer's tickets), else
+ * SD_E_DENIED, also when nothing matches (no oracle), with a "ticket.find_denied" entry. */
 sd_err sd_ticket_find(struct sd_desk *d, const struct sd_actor *a, enum sd_field kind,
                       const char *value, struct sd_ticket_list *out);
 
 /* Status machine: received -> in_progress | waiting_customer | resolved;
  * in_progress -> waiting_customer | resolved; waiting_customer -> in_progress | resolved;
  * resolved -> archived | reopen (-> in_progress); archived is final.
- * SD_E_PRECONDITION for an illegal transition. */
+ * SD_E_PRECONDITION for an illegal transition. SD_E_DENIED unless the actor is the assignee,
+ * a supervisor or the local operator (agents take queued tickets with sd_queue_claim). */
 sd_err sd_ticket_transition(struct sd_desk *d, const struct sd_actor *a, uint64_t id, int to,
                             struct sd_ticket *out);
-/* Assign (or reassign) to agent; takes the ticket out of the queue. */
+/* Assign (or reassign) to agent; takes the ticket out of the queue. agent must be an existing,
+ * enabled user with the agent role (SD_E_INVALID otherwise; the local operator may also name
+ * someone who is not a user). */
 sd_err sd_ticket_assign(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
                         const char *agent, struct sd_ticket *out);
 /* Comment (secrets redacted first). A public comment is the first response if none yet.
@@ -216,7 +222,9 @@ sd_err sd_ticket_rate(struct sd_desk *d, const struct sd_actor *a, uint64_t id, 
                       struct sd_ticket *out);
 
 /* Atomically take the most urgent queued ticket (priority, then SLA due, then id) and assign
- * it to agent (status in_progress). SD_E_EMPTY when the queue is empty. */
+ * it to agent (status in_progress). agent NULL or "": the actor. Another name needs a
+ * supervisor (or the local operator): SD_E_DENIED; it must be an existing, enabled agent as
+ * for sd_ticket_assign (SD_E_INVALID). SD_E_EMPTY when the queue is empty. */
 sd_err sd_queue_claim(struct sd_desk *d, const struct sd_actor *a, const char *agent,
                       struct sd_ticket *out);
 

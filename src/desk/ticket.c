@@ -114,6 +114,27 @@ may_touch(const struct sd_actor *a, const sd_trec *r)
     return SD_E_DENIED;
 }
 
+/* Who may hold a ticket (issue 13): an existing, enabled user with the agent role. self_ok: the
+ * caller names themselves in a claim (an authenticated user the policy let claim). The local
+ * operator (SD_ROLE_SYSTEM: offline tools, tests) may still name someone who is not a user
+ * (routing profiles, scripts), but never a disabled or non-agent user. SD_E_INVALID names the
+ * agent field. */
+static sd_err
+assignee_ok(struct sd_txn *t, const struct sd_actor *a, const char *name, bool self_ok)
+{
+    struct sd_user u;
+    sd_err err;
+
+    if(self_ok && strcmp(name, a->name) == 0)
+        return SD_OK;
+    err = sd_user_get(t, name, &u);
+    if(err == SD_E_NOTFOUND)
+        return (a->roles & SD_ROLE_SYSTEM) ? SD_OK : SD_E_INVALID;
+    if(err != SD_OK)
+        return err;
+    return !u.disabled && (u.roles & SD_ROLE_AGENT) ? SD_OK : SD_E_INVALID;
+}
+
 /* Unmask: the assignee, supervisors and compliance, with a reason, within the hourly limit
  * (charged in the same txn as the read, so a refused read costs nothing). */
 static sd_err
@@ -690,6 +711,12 @@ do_transition(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_
     sd_err err = SD_OK;
 
     (void)d;
+    /* Only the assignee works a ticket. Supervisors (and the local operator) may act on any
+     * and take an unassigned one out of queue order; agents take queued tickets with a claim
+     * (queue order, or what their routing profile allows). */
+    SD_ENSURE((a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_SYSTEM)) ||
+                  (r->assignee[0] && strcmp(r->assignee, a->name) == 0),
+              SD_E_DENIED);
     SD_ENSURE(transition_ok(from, to), SD_E_PRECONDITION);
     if(to == SD_ST_REOPEN) {
         r->status = SD_ST_IN_PROGRESS;
@@ -746,6 +773,7 @@ do_assign(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec
 
     (void)d;
     SD_ENSURE(r->status != SD_ST_ARCHIVED && r->status != SD_ST_RESOLVED, SD_E_PRECONDITION);
+    SD_TRY(assignee_ok(t, a, agent, false));
     snprintf(detail, sizeof(detail), "from=%s to=%s", r->assignee, agent);
     SD_TRY(set_str(&r->assignee, agent));
     r->claimed_at = r->updated_at;
@@ -955,11 +983,20 @@ sd_queue_claim(struct sd_desk *d, const struct sd_actor *a, const char *agent,
     sd_err err = SD_OK;
     sd_err rc;
 
-    SD_CHECK_ARG(d && sd_agent_name_ok(agent));
+    SD_CHECK_ARG(d);
     SD_TRY(sd_actor_check(a));
+    /* An agent claims for themselves (the default); another name needs a supervisor. */
+    if(!agent || !*agent)
+        agent = a->name;
+    cc.agent = agent;
+    SD_CHECK_ARG(sd_agent_name_ok(agent));
+    SD_ENSURE(strcmp(agent, a->name) == 0 ||
+                  (a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_SYSTEM)),
+              SD_E_DENIED);
     /* LMDB admits one writer at a time across threads and processes: the head of the queue
      * read in this txn cannot be handed to anyone else before it commits. */
     SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(assignee_ok(t, a, agent, true));
     /* An agent with a routing profile gets the first ticket they fit (route.c). */
     SD_TRY(sd_route_pick(t, agent, sd_clock_now(), &routed, &id));
     if(!routed) {

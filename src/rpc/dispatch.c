@@ -20,6 +20,7 @@
 #include "sealdesk/rpc.h"
 
 #define EXPORT_CHUNK (256 * 1024)
+#define AGENT_RULE "must name an existing, enabled user with the agent role"
 
 /* Operation-level check beyond the method's own (e.g. Get with unmask). */
 bool
@@ -292,6 +293,16 @@ out:
 }
 
 static void
+reply_find(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l)
+{
+    if(err == SD_E_DENIED)
+        sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
+                           "agents look up only customers with a ticket assigned to them");
+    else
+        reply_list(c, err, l, "find");
+}
+
+static void
 tickets_find(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
     SD_RPC_UNPACK(Sealdesk__V1__FindTicketsRequest, sealdesk__v1__find_tickets_request, r);
@@ -303,14 +314,14 @@ tickets_find(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
                            "give exactly one of customer_email, customer_uid, customer_phone");
     } else if(!sd_rpc_empty(r->customer_email)) {
-        reply_list(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_EMAIL, r->customer_email,
-                                     &l), &l, "find");
+        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_EMAIL, r->customer_email,
+                                     &l), &l);
     } else if(!sd_rpc_empty(r->customer_uid)) {
-        reply_list(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_UID, r->customer_uid, &l),
-                   &l, "find");
+        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_UID, r->customer_uid, &l),
+                   &l);
     } else {
-        reply_list(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_PHONE, r->customer_phone,
-                                     &l), &l, "find");
+        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_PHONE, r->customer_phone,
+                                     &l), &l);
     }
     sealdesk__v1__find_tickets_request__free_unpacked(r, NULL);
 }
@@ -329,6 +340,10 @@ tickets_transition(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         err = sd_ticket_transition(x->d, &x->actor, r->id, to, &t);
         if(err == SD_E_PRECONDITION)
             sd_rpc_call_status(c, SD_GRPC_FAILED_PRECONDITION, "illegal status transition");
+        else if(err == SD_E_DENIED)
+            sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
+                               "only the assignee or a supervisor changes a ticket's status "
+                               "(agents take queued tickets with queue claim)");
         else
             reply_ticket(c, err, &t, false, "transition");
     }
@@ -341,8 +356,12 @@ tickets_assign(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     SD_RPC_UNPACK(Sealdesk__V1__AssignRequest, sealdesk__v1__assign_request, r);
     struct sd_ticket t;
 
-    reply_ticket(c, sd_ticket_assign(x->d, &x->actor, r->id, r->agent, &t), &t, false,
-                 "assign");
+    sd_err err = sd_ticket_assign(x->d, &x->actor, r->id, r->agent, &t);
+
+    if(err == SD_E_INVALID)
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "agent: %s", AGENT_RULE);
+    else
+        reply_ticket(c, err, &t, false, "assign");
     sealdesk__v1__assign_request__free_unpacked(r, NULL);
 }
 
@@ -386,7 +405,16 @@ tickets_claim(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     SD_RPC_UNPACK(Sealdesk__V1__ClaimNextRequest, sealdesk__v1__claim_next_request, r);
     struct sd_ticket t;
 
-    reply_ticket(c, sd_queue_claim(x->d, &x->actor, r->agent, &t), &t, false, "claim");
+    sd_err err = sd_queue_claim(x->d, &x->actor, r->agent, &t);
+
+    if(err == SD_E_DENIED)
+        sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
+                           "agent: agents claim only for themselves (another name needs a "
+                           "supervisor)");
+    else if(err == SD_E_INVALID)
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "agent: %s", AGENT_RULE);
+    else
+        reply_ticket(c, err, &t, false, "claim");
     sealdesk__v1__claim_next_request__free_unpacked(r, NULL);
 }
 

@@ -29,7 +29,7 @@ static const char usage[] =
     "  ticket comment ID --body B [--internal] | ticket comment ID --from-article K\n"
     "  ticket rate ID --csat N\n"
     "  ticket find --customer-email E | --customer-uid U | --customer-phone P\n"
-    "  queue claim --agent A\n"
+    "  queue claim [--agent A]   (default: yourself; another agent needs supervisor)\n"
     "  sla overdue [--now RFC3339]\n"
     "  stats [--now RFC3339] | stats --by-agent|--by-day [--from T] [--to T]\n"
     "  triage --text T [--vip]\n"

@@ -13,6 +13,8 @@
 #include "sealdesk/keyops.h"
 #include "sealdesk/keystore.h"
 
+#define AGENT_RULE "must name an existing, enabled user with the agent role"
+
 static struct sd_desk_opts
 desk_opts(const struct cli *c)
 {
@@ -246,8 +248,10 @@ ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
     if(strcmp(sub, "assign") == 0) {
         if(!cli_get(c, "agent"))
             return cli_usage("ticket assign needs --agent");
-        return emit_ticket(c, sd_ticket_assign(d, a, id, cli_get(c, "agent"), &t), &t,
-                           "ticket assign");
+        err = sd_ticket_assign(d, a, id, cli_get(c, "agent"), &t);
+        if(err == SD_E_INVALID)
+            return cli_fail(err, "--agent: " AGENT_RULE);
+        return emit_ticket(c, err, &t, "ticket assign");
     }
     if(strcmp(sub, "comment") == 0) {
         if(cli_get(c, "from-article")) {
@@ -519,14 +523,14 @@ cmd_offline(struct cli *c, int argc, char **argv)
         sd_err err;
 
         cli_want(c, "agent", true);
-        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2) ||
-           !cli_get(c, "agent")) {
-            rc = cli_usage("queue claim --agent A");
+        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2)) {
+            rc = cli_usage("queue claim [--agent A]");
             goto out;
         }
         err = sd_queue_claim(d, &a, cli_get(c, "agent"), &t);
-        rc = err == SD_E_EMPTY ? cli_fail(err, "queue empty")
-                               : emit_ticket(c, err, &t, "queue claim");
+        rc = err == SD_E_EMPTY     ? cli_fail(err, "queue empty")
+             : err == SD_E_INVALID ? cli_fail(err, "--agent: " AGENT_RULE)
+                                   : emit_ticket(c, err, &t, "queue claim");
     } else if(strcmp(cmd, "sla") == 0) {
         struct sd_ticket_list l;
         uint64_t now;

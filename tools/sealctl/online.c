@@ -521,10 +521,9 @@ cmd_online(struct cli *c, int argc, char **argv)
         struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket__descriptor);
 
         cli_want(c, "agent", true);
-        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2) ||
-           !cli_get(c, "agent"))
-            return cli_usage("queue claim --agent A");
-        q.agent = (char *)opt(c, "agent");
+        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2))
+            return cli_usage("queue claim [--agent A]");
+        q.agent = (char *)opt(c, "agent"); /* "": the caller */
         rc = cli_call(c, "/sealdesk.v1.Tickets/ClaimNext", &q.base, &r);
         if(!rc)
             rc = emit_pb_ticket(c, &r, false);
