@@ -49,6 +49,8 @@ static const char usage[] =
     "environment: SEALDESK_DATA, SEALDESK_KEY_FILE, SEALDESK_PASSPHRASE_FILE,\n"
     "  SEALDESK_SERVER, SEALDESK_CA, SEALDESK_TOKEN stand in for --data, --key-file,\n"
     "  --passphrase-file, --server, --ca, --token\n"
+    "mode: --server means online, --offline or --data offline (both: refused); else\n"
+    "  online when SEALDESK_SERVER is set, offline otherwise\n"
     "exit status: 0 ok, 1 refused or failed (reason on stderr), 2 usage\n";
 
 int
@@ -189,6 +191,7 @@ main(int argc, char **argv)
 {
     struct cli c;
     char actor[SD_MAX_AGENT + 1];
+    bool server_flag = false, data_flag = false;
     int i = 1;
 
     memset(&c, 0, sizeof(c));
@@ -214,6 +217,7 @@ main(int argc, char **argv)
             c.offline = true;
         } else if(i + 1 < argc && strcmp(a, "--data") == 0) {
             c.data = argv[++i];
+            data_flag = true;
         } else if(i + 1 < argc && strcmp(a, "--key-file") == 0) {
             c.key_file = argv[++i];
         } else if(i + 1 < argc && strcmp(a, "--passphrase-file") == 0) {
@@ -222,6 +226,7 @@ main(int argc, char **argv)
             c.actor = argv[++i];
         } else if(i + 1 < argc && strcmp(a, "--server") == 0) {
             c.server = argv[++i];
+            server_flag = true;
         } else if(i + 1 < argc && strcmp(a, "--ca") == 0) {
             c.ca = argv[++i];
         } else if(i + 1 < argc && strcmp(a, "--cert") == 0) {
@@ -240,7 +245,17 @@ main(int argc, char **argv)
         sd_offline_actor_name(actor, sizeof(actor));
         c.actor = actor;
     }
-    /* Online unless --offline, or no server is known; init is always local. */
+    /* One rule for every tool (issue 13): the command line decides before the environment.
+     * --server means online, --offline or --data offline, both at once is refused; with
+     * neither, SEALDESK_SERVER means online (even when SEALDESK_DATA is set too), else
+     * offline. init is always local. */
+    if(server_flag && (c.offline || data_flag))
+        return cli_usage("ambiguous: --server means online, --offline/--data mean offline; "
+                         "give one");
+    if(server_flag && strcmp(argv[i], "init") == 0)
+        return cli_usage("init is local: give --data DIR, not --server");
+    if(data_flag)
+        c.offline = true;
     if(!c.offline && c.server && strcmp(argv[i], "init") != 0)
         return cmd_online(&c, argc - i, argv + i);
     if(strcmp(argv[i], "login") == 0 || strcmp(argv[i], "logout") == 0)
