@@ -94,6 +94,9 @@ sd_err sd_auth_check(struct sd_txn *t, const char *token, const char *cert_finge
 /* Refresh idle time (write txn); cheap no-op when touched within the last minute. */
 sd_err sd_auth_touch(struct sd_txn *t, const char *token, uint64_t now);
 sd_err sd_auth_logout(struct sd_txn *t, const char *token);
+/* Delete every session of every user (after a restore: a backup must not bring revoked
+ * sessions back). *n gets how many there were. Write txn. */
+sd_err sd_session_purge_all(struct sd_txn *t, uint64_t *n);
 
 /* Unmask rate limit: counts one unmask for user; SD_E_LIMIT past SD_UNMASK_PER_HOUR. */
 sd_err sd_auth_unmask_charge(struct sd_txn *t, const char *user, uint64_t now);

@@ -326,6 +326,10 @@ sd_err sd_desk_user_set_disabled(struct sd_desk *d, const struct sd_actor *a, co
 sd_err sd_desk_user_revoke(struct sd_desk *d, const struct sd_actor *a, const char *name,
                            struct sd_user *out);
 sd_err sd_desk_user_list(struct sd_desk *d, struct sd_user **out, size_t *n);
+/* End every session (everyone logs in again), audited as "sessions.invalidate_all" with
+ * reason (e.g. "restore"; may be NULL) in the same txn. *n gets how many ended. */
+sd_err sd_desk_sessions_invalidate(struct sd_desk *d, const struct sd_actor *a,
+                                   const char *reason, uint64_t *n);
 
 /* Key memory under load: keep long-lived keys readable until idle for grace_ms (0: re-protect
  * at once, the default), and re-protect the idle ones when sd_desk_keys_idle is called. */

@@ -175,3 +175,30 @@ sd_desk_user_list(struct sd_desk *d, struct sd_user **out, size_t *n)
     sd_txn_abort(t);
     return err;
 }
+
+sd_err
+sd_desk_sessions_invalidate(struct sd_desk *d, const struct sd_actor *a, const char *reason,
+                            uint64_t *n)
+{
+    struct sd_txn *t = NULL;
+    struct sd_audit_rec r;
+    char detail[SD_MAX_REASON + 32];
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && n);
+    SD_TRY(sd_actor_check(a));
+    SD_CHECK_ARG(!reason || strnlen(reason, SD_MAX_REASON + 1) <= SD_MAX_REASON);
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(sd_session_purge_all(t, n));
+    snprintf(detail, sizeof(detail), "%s; sessions=%llu", reason ? reason : "invalidate",
+             (unsigned long long)*n);
+    r = (struct sd_audit_rec){.actor = a->name, .action = "sessions.invalidate_all",
+                              .target = "sessions", .request_id = a->request_id,
+                              .reason = detail};
+    SD_TRY(sd_audit_append(t, d->kr, &r, NULL));
+    err = sd_txn_commit(t);
+    t = NULL;
+out:
+    sd_txn_abort(t);
+    return err;
+}

@@ -21,10 +21,11 @@ OFF --json user add --name sup --role supervisor >"$WORK/sup.json"
 OFF --json user add --name sec --role security_admin >"$WORK/sec.json"
 OFF user disable --name gone >/dev/null
 
+# start_server [ARGS...]: sealdeskd on ${SRVDATA:-$D} with ARGS, sets port
 start_server() {
   : >"$WORK/server.log"
   "$SD_BIN/sealdeskd" --listen 127.0.0.1:0 --cert "$WORK/certs/server.pem" \
-    --key "$WORK/certs/server.key" --data "$D" 2>"$WORK/server.log" &
+    --key "$WORK/certs/server.key" --data "${SRVDATA:-$D}" "$@" 2>"$WORK/server.log" &
   SRV=$!
   port=""
   for _ in $(seq 1 100); do
@@ -124,5 +125,23 @@ check "sealctl asked the server" grep -q "^UNAUTHENTICATED" "$WORK/err"
 expect_exit 0 "sealctl --data alone is offline even with SEALDESK_SERVER set" -- \
   env SEALDESK_SERVER="127.0.0.1:$port" "$SEALCTL" --data "$D" --json ticket list
 
+# ---- item 9: a restore does not bring revoked sessions back ----
+expect_exit 0 "backup while the server runs (wei's session alive)" -- \
+  OFF backup --out "$WORK/backup"
+expect_exit 0 "security admin revokes wei's sessions" -- env SEALDESK_TOKEN="$SEC" \
+  "$SEALCTL" --server "127.0.0.1:$port" --ca "$CA" --json user revoke --name wei
+expect_exit 1 "wei's session is dead" -- AW ticket list
+stop_server
+expect_exit 0 "restore the backup" -- "$SEALCTL" --offline --data "$WORK/backup" \
+  --key-file "$D/master.key" --json restore --to "$WORK/restored"
+check "restore says every session ended" test "$(jget \
+  '["sessions_invalidated"]>=3 and "logs in again" in d["note"]' <"$WORK/out")" = True
+SRVDATA="$WORK/restored"
+start_server --key-file "$D/master.key"
+expect_exit 1 "the revoked session stays dead after the restore" -- AW ticket list
+check "revoked session is UNAUTHENTICATED" grep -q "^UNAUTHENTICATED" "$WORK/err"
+expect_exit 1 "every other session from the backup ended too" -- AS ticket list
+expect_exit 0 "users log in again on the restored store" -- \
+  ON login --name wei --password "$(pw wei)"
 stop_server
 finish

@@ -132,6 +132,9 @@ int cmd_stats_by_agent_online(struct cli *c, int argc, char **argv);
 int cmd_stats_by_day_offline(struct cli *c, struct sd_desk *d, int argc, char **argv);
 int cmd_stats_by_day_online(struct cli *c, int argc, char **argv);
 
+/* Open the desk on c->data with c's key file or passphrase file; 0, or the exit status after
+ * printing the reason (offline.c). */
+int cli_open_desk(const struct cli *c, struct sd_desk **d);
 int cmd_offline(struct cli *c, int argc, char **argv);
 int cmd_online(struct cli *c, int argc, char **argv);
 

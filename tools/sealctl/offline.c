@@ -23,8 +23,8 @@ desk_opts(const struct cli *c)
     return o;
 }
 
-static int
-open_desk(const struct cli *c, struct sd_desk **d)
+int
+cli_open_desk(const struct cli *c, struct sd_desk **d)
 {
     struct sd_desk_opts o = desk_opts(c);
     char *pass = NULL;
@@ -502,13 +502,13 @@ cmd_offline(struct cli *c, int argc, char **argv)
        strcmp(cmd, "stats") != 0 && strcmp(cmd, "audit") != 0 && strcmp(cmd, "user") != 0)
         return cli_usage("unknown command");
     if(cli_command_find(cmd) && cli_command_find(cmd)->offline) {
-        rc = open_desk(c, &d);
+        rc = cli_open_desk(c, &d);
         if(!rc)
             rc = cli_command_find(cmd)->offline(c, d, &a, argc - 1, argv + 1);
         sd_desk_close(d);
         return rc;
     }
-    rc = open_desk(c, &d);
+    rc = cli_open_desk(c, &d);
     if(rc)
         return rc;
 
