@@ -745,7 +745,9 @@ admin_add_user(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
                            sd_rpc_empty(r->cert_fingerprint) ? NULL : r->cert_fingerprint, password,
                            uri);
     if(err == SD_E_CONFLICT) {
-        sd_rpc_call_status(c, SD_GRPC_ALREADY_EXISTS, "user exists");
+        /* the name is well formed here: only a valid name can be taken */
+        sd_rpc_call_status(c, SD_GRPC_ALREADY_EXISTS, "user add: a user named %s already exists",
+                           r->name);
     } else if(err == SD_E_INVALID) {
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
                            "bad name or roles (supervisor, compliance, security_admin need TOTP)");

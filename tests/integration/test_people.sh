@@ -125,6 +125,28 @@ check "sealctl asked the server" grep -q "^UNAUTHENTICATED" "$WORK/err"
 expect_exit 0 "sealctl --data alone is offline even with SEALDESK_SERVER set" -- \
   env SEALDESK_SERVER="127.0.0.1:$port" "$SEALCTL" --data "$D" --json ticket list
 
+# ---- item 8: user lifecycle ----
+expect_exit 1 "offline user add of an existing name" -- OFF user add --name wei --role agent
+check "says so, naming the user" grep -q "^ALREADY_EXISTS: user add: a user named wei already" \
+  "$WORK/err"
+expect_exit 1 "online user add of an existing name" -- env SEALDESK_TOKEN="$SEC" "$SEALCTL" \
+  --server "127.0.0.1:$port" --ca "$CA" user add --name wei --role agent --no-totp
+check "online says so, naming the user" \
+  grep -q "^ALREADY_EXISTS: user add: a user named wei already exists" "$WORK/err"
+pw wei >"$WORK/wei.pw"
+expect_exit 0 "login with --password-stdin" -- ON login --name wei --password-stdin \
+  <"$WORK/wei.pw"
+check "stdin login printed a token" test "$(wc -c <"$WORK/out")" = 65
+expect_exit 0 "login with --password-fd" -- bash -c "exec 7<'$WORK/wei.pw'; \
+  '$SEALCTL' --server 127.0.0.1:$port --ca '$CA' login --name wei --password-fd 7"
+check "fd login printed a token" test "$(wc -c <"$WORK/out")" = 65
+expect_exit 2 "login without a terminal and without a password source" -- \
+  ON login --name wei </dev/null
+check "names the ways to give it" grep -q "password-stdin or --password-fd" "$WORK/err"
+expect_exit 1 "a wrong password on stdin is refused" -- ON login --name wei --password-stdin \
+  <<<"not-the-password"
+check "wrong password is UNAUTHENTICATED" grep -q "^UNAUTHENTICATED" "$WORK/err"
+
 # ---- item 9: a restore does not bring revoked sessions back ----
 expect_exit 0 "backup while the server runs (wei's session alive)" -- \
   OFF backup --out "$WORK/backup"

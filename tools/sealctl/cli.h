@@ -132,6 +132,14 @@ int cmd_stats_by_agent_online(struct cli *c, int argc, char **argv);
 int cmd_stats_by_day_offline(struct cli *c, struct sd_desk *d, int argc, char **argv);
 int cmd_stats_by_day_online(struct cli *c, int argc, char **argv);
 
+/* Passwords never only from argv (secret.c): cli_secret_want declares --password-stdin and
+ * --password-fd N; cli_secret_source picks the stream (fd N, stdin, or a prompt on the
+ * terminal: *tty) or returns the usage exit status; cli_secret_read reads one line into out
+ * (echo off on a terminal), 0 or 1 after printing the reason. The caller wipes out. */
+void cli_secret_want(struct cli *c);
+int cli_secret_source(const struct cli *c, int *fd, bool *tty);
+int cli_secret_read(int fd, bool tty, const char *prompt, char *out, size_t cap);
+
 /* Open the desk on c->data with c's key file or passphrase file; 0, or the exit status after
  * printing the reason (offline.c). */
 int cli_open_desk(const struct cli *c, struct sd_desk **d);

@@ -431,8 +431,11 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
                                           "security_admin, auditor");
         err = sd_desk_user_add(d, a, cli_get(c, "name"), roles, cli_has(c, "no-totp"),
                                cli_get(c, "cert-fingerprint"), password, uri);
-        if(err == SD_E_CONFLICT)
-            return cli_fail(err, "user exists");
+        if(err == SD_E_CONFLICT) {
+            fprintf(stderr, "%s: user add: a user named %s already exists\n",
+                    cli_status_name(err), cli_get(c, "name"));
+            return 1;
+        }
         if(err == SD_E_INVALID)
             return cli_fail(err, "bad name or fingerprint, or --no-totp for a role that "
                                  "needs TOTP (supervisor, compliance, security_admin)");

@@ -354,15 +354,32 @@ login_online(struct cli *c, int argc, char **argv)
 {
     Sealdesk__V1__LoginRequest q = SEALDESK__V1__LOGIN_REQUEST__INIT;
     struct cli_reply r = CLI_REPLY(sealdesk__v1__login_response__descriptor);
-    int rc;
+    char pw[SD_PASSWORD_MAX + 2];
+    bool tty;
+    int rc, fd;
 
     cli_want(c, "name", true);
     cli_want(c, "password", true);
+    cli_secret_want(c);
     cli_want(c, "totp", true);
-    if(!cli_parse(c, argc, argv) || !cli_get(c, "name") || !cli_get(c, "password") || c->n_pos)
-        return cli_usage("login --name N --password P [--totp CODE]");
+    if(!cli_parse(c, argc, argv) || !cli_get(c, "name") || c->n_pos)
+        return cli_usage("login --name N [--password-stdin | --password-fd N] [--totp CODE]");
     q.name = (char *)opt(c, "name");
-    q.password = (char *)opt(c, "password");
+    if(cli_get(c, "password")) {
+        if(cli_has(c, "password-stdin") || cli_get(c, "password-fd"))
+            return cli_usage("give one of --password, --password-stdin, --password-fd");
+        /* Kept for old scripts only: argv is readable by every local user (/proc). */
+        fprintf(stderr, "sealctl: warning: --password is visible to other local users; use "
+                        "the prompt, --password-stdin or --password-fd\n");
+        q.password = (char *)opt(c, "password");
+    } else {
+        rc = cli_secret_source(c, &fd, &tty);
+        if(rc)
+            return rc;
+        if(cli_secret_read(fd, tty, "Password: ", pw, sizeof(pw)))
+            return 1;
+        q.password = pw;
+    }
     q.totp = (char *)opt(c, "totp");
     c->token = NULL; /* Login carries no session */
     rc = cli_call(c, "/sealdesk.v1.Auth/Login", &q.base, &r);
@@ -384,6 +401,7 @@ login_online(struct cli *c, int argc, char **argv)
         sodium_memzero(p->token, strlen(p->token));
     }
     cli_reply_free(&r);
+    sodium_memzero(pw, sizeof(pw));
     return rc;
 }
 
