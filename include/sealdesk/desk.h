@@ -326,6 +326,12 @@ sd_err sd_desk_user_set_disabled(struct sd_desk *d, const struct sd_actor *a, co
 sd_err sd_desk_user_revoke(struct sd_desk *d, const struct sd_actor *a, const char *name,
                            struct sd_user *out);
 sd_err sd_desk_user_list(struct sd_desk *d, struct sd_user **out, size_t *n);
+/* Offboard a user in one txn: disable, end every session, put every open ticket assigned to
+ * them back in the queue (each with its timeline event and audit entry), audited as
+ * "user.offboard". *out gets the user after; *ids (malloc'ed, free(); NULL when *n is 0) the
+ * requeued ticket ids. SD_E_NOTFOUND no such user. */
+sd_err sd_desk_user_offboard(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                             struct sd_user *out, uint64_t **ids, size_t *n);
 /* End every session (everyone logs in again), audited as "sessions.invalidate_all" with
  * reason (e.g. "restore"; may be NULL) in the same txn. *n gets how many ended. */
 sd_err sd_desk_sessions_invalidate(struct sd_desk *d, const struct sd_actor *a,

@@ -1,6 +1,7 @@
 /* Users and sessions at the desk level: each operation is one txn with its audit entry. Login
  * failures commit too, so the failure counter and the audit trail of the attempt persist. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -199,6 +200,38 @@ sd_desk_sessions_invalidate(struct sd_desk *d, const struct sd_actor *a, const c
     err = sd_txn_commit(t);
     t = NULL;
 out:
+    sd_txn_abort(t);
+    return err;
+}
+
+sd_err
+sd_desk_user_offboard(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                      struct sd_user *out, uint64_t **ids, size_t *n)
+{
+    struct sd_txn *t = NULL;
+    char reason[48];
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && name && out && ids && n);
+    *ids = NULL;
+    *n = 0;
+    SD_TRY(sd_actor_check(a));
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    /* disabling also ends every session of the user */
+    SD_TRY(sd_user_set_disabled(t, name, true));
+    SD_TRY(sd_user_revoke_sessions(t, name, sd_clock_now()));
+    SD_TRY(sd_ticket_requeue_all_in(d, t, a, name, ids, n));
+    snprintf(reason, sizeof(reason), "requeued=%zu", *n);
+    SD_TRY(audit_user(d, t, a->name, a->request_id, "user.offboard", name, reason));
+    SD_TRY(sd_user_get(t, name, out));
+    err = sd_txn_commit(t);
+    t = NULL;
+out:
+    if(err != SD_OK) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+    }
     sd_txn_abort(t);
     return err;
 }

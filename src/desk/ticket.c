@@ -1017,3 +1017,89 @@ out:
     sd_txn_abort(t);
     return err;
 }
+
+/* ---- offboarding: a leaver's open tickets go back to the queue ---- */
+
+static sd_err
+do_requeue(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r,
+           void *ctx, const char **action)
+{
+    char detail[96];
+    int from = (int)r->status;
+    sd_err err = SD_OK;
+
+    (void)d;
+    (void)ctx;
+    snprintf(detail, sizeof(detail), "from=%s to=queue (offboard)", r->assignee);
+    SD_TRY(set_str(&r->assignee, ""));
+    r->status = SD_ST_RECEIVED;
+    r->claimed_at = 0;
+    *action = "ticket.requeue";
+    SD_TRY(sd_event_add(t, r, a->name, SD_EV_ASSIGNED, from, SD_ST_RECEIVED, NULL, false,
+                        detail));
+out:
+    return err;
+}
+
+sd_err
+sd_ticket_requeue_all_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                         const char *agent, uint64_t **ids, size_t *n)
+{
+    struct sd_cursor *c = NULL;
+    struct sd_val k, v;
+    sd_trec *r = NULL;
+    uint64_t *all = NULL;
+    size_t cap = 0, got = 0;
+    /* The offboarding was authorised as a whole (user administration); each ticket step runs
+     * with the local operator's object rights and is audited under the actor's name. */
+    struct sd_actor op = *a;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    *ids = NULL;
+    *n = 0;
+    op.roles |= SD_ROLE_SYSTEM;
+    /* Collect first: requeueing rewrites the by_assignee entries the cursor walks. */
+    SD_TRY(sd_cursor_open(t, SD_DB_BY_ASSIGNEE, &c));
+    k.p = (const uint8_t *)agent;
+    k.n = strlen(agent);
+    for(rc = sd_cursor_get(c, SD_CUR_SET_KEY, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT_DUP, &k, &v)) {
+        SD_ENSURE(v.n == 8, SD_E_STORE);
+        if(got == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            uint64_t *p = realloc(all, ncap * sizeof(*p));
+
+            SD_ENSURE(p, SD_E_NOMEM);
+            all = p;
+            cap = ncap;
+        }
+        all[got++] = sd_get_u64be(v.p);
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    sd_cursor_close(c);
+    c = NULL;
+    for(size_t i = 0; i < got; i++) {
+        bool open;
+
+        SD_TRY(sd_trec_load(t, all[i], &r));
+        open = (r->status == SD_ST_RECEIVED || r->status == SD_ST_IN_PROGRESS ||
+                r->status == SD_ST_WAITING_CUSTOMER) &&
+               strcmp(r->assignee, agent) == 0;
+        sd_trec_free(r);
+        r = NULL;
+        if(!open)
+            continue;
+        SD_TRY(mutate_in(d, t, &op, all[i], do_requeue, NULL, NULL));
+        all[(*n)++] = all[i];
+    }
+    *ids = all;
+    all = NULL;
+out:
+    if(err != SD_OK)
+        *n = 0;
+    free(all);
+    sd_trec_free(r);
+    sd_cursor_close(c);
+    return err;
+}
