@@ -332,6 +332,27 @@ sd_err sd_desk_user_list(struct sd_desk *d, struct sd_user **out, size_t *n);
  * requeued ticket ids. SD_E_NOTFOUND no such user. */
 sd_err sd_desk_user_offboard(struct sd_desk *d, const struct sd_actor *a, const char *name,
                              struct sd_user *out, uint64_t **ids, size_t *n);
+/* Change a user's password, giving the current one (a user changes their own: the RPC passes
+ * the session's user). The Argon2id work (verify the old, hash the new) runs in
+ * sd_desk_passwd_prepare without a write txn; sd_desk_passwd_commit stores the new hash if the
+ * old one is still in place (SD_E_CONFLICT otherwise), ends every session of the user and
+ * audits "user.passwd", in one txn. Errors: SD_E_UNAUTH old password wrong, SD_E_INVALID new
+ * password refused by sd_password_rules (*why names the field; static text), SD_E_NOTFOUND.
+ * sd_desk_user_passwd does both. Wipe a prep with sd_passwd_prep_clear. */
+struct sd_passwd_prep {
+    char name[65];
+    char cur_hash[128];
+    char new_hash[128];
+};
+sd_err sd_desk_passwd_prepare(struct sd_desk *d, const char *name, const char *old_password,
+                              const char *new_password, struct sd_passwd_prep *out,
+                              const char **why);
+sd_err sd_desk_passwd_commit(struct sd_desk *d, const struct sd_actor *a,
+                             const struct sd_passwd_prep *p);
+sd_err sd_desk_user_passwd(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                           const char *old_password, const char *new_password,
+                           const char **why);
+void sd_passwd_prep_clear(struct sd_passwd_prep *p);
 /* End every session (everyone logs in again), audited as "sessions.invalidate_all" with
  * reason (e.g. "restore"; may be NULL) in the same txn. *n gets how many ended. */
 sd_err sd_desk_sessions_invalidate(struct sd_desk *d, const struct sd_actor *a,

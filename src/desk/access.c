@@ -235,3 +235,77 @@ out:
     sd_txn_abort(t);
     return err;
 }
+
+/* ---- password change: the Argon2id work outside the write txn ---- */
+
+_Static_assert(sizeof(((struct sd_passwd_prep *)0)->name) == SD_USER_NAME_MAX + 1, "name");
+_Static_assert(sizeof(((struct sd_passwd_prep *)0)->cur_hash) == SD_PWHASH_BYTES, "hash");
+
+void
+sd_passwd_prep_clear(struct sd_passwd_prep *p)
+{
+    if(p)
+        sodium_memzero(p, sizeof(*p));
+}
+
+sd_err
+sd_desk_passwd_prepare(struct sd_desk *d, const char *name, const char *old_password,
+                       const char *new_password, struct sd_passwd_prep *out, const char **why)
+{
+    struct sd_txn *t = NULL;
+    sd_err err = SD_OK;
+
+    *why = NULL;
+    memset(out, 0, sizeof(*out));
+    SD_CHECK_ARG(d && name && old_password && new_password);
+    SD_CHECK_ARG(strnlen(old_password, SD_PASSWORD_MAX + 1) <= SD_PASSWORD_MAX);
+    SD_TRY(sd_txn_begin(d->store, false, &t));
+    SD_TRY(sd_user_password_get(t, name, out->cur_hash));
+    sd_txn_abort(t);
+    t = NULL;
+    snprintf(out->name, sizeof(out->name), "%s", name);
+    if(!sd_password_verify(out->cur_hash, old_password)) {
+        *why = "old_password: does not match";
+        SD_ENSURE(0, SD_E_UNAUTH);
+    }
+    SD_TRY(sd_password_rules(name, old_password, new_password, why));
+    SD_TRY(sd_password_hash(out->new_hash, new_password));
+out:
+    if(err != SD_OK)
+        sd_passwd_prep_clear(out);
+    sd_txn_abort(t);
+    return err;
+}
+
+sd_err
+sd_desk_passwd_commit(struct sd_desk *d, const struct sd_actor *a,
+                      const struct sd_passwd_prep *p)
+{
+    struct sd_txn *t = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && p && p->name[0] && p->new_hash[0]);
+    SD_TRY(sd_actor_check(a));
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(sd_user_password_set(t, p->name, p->cur_hash, p->new_hash, sd_clock_now()));
+    SD_TRY(audit_user(d, t, a->name, a->request_id, "user.passwd", p->name,
+                      "sessions ended"));
+    err = sd_txn_commit(t);
+    t = NULL;
+out:
+    sd_txn_abort(t);
+    return err;
+}
+
+sd_err
+sd_desk_user_passwd(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                    const char *old_password, const char *new_password, const char **why)
+{
+    struct sd_passwd_prep p;
+    sd_err err = sd_desk_passwd_prepare(d, name, old_password, new_password, &p, why);
+
+    if(err == SD_OK)
+        err = sd_desk_passwd_commit(d, a, &p);
+    sd_passwd_prep_clear(&p);
+    return err;
+}
