@@ -14,7 +14,7 @@ trap cleanup EXIT
 OFF() { "$SEALCTL" --offline --data "$D" "$@"; }
 "$SEALCTL" --offline --data "$D" init >/dev/null
 OFF --json user add --name wei --role agent --no-totp >"$WORK/wei.json"
-OFF --json user add --name ag1 --role agent --no-totp >/dev/null
+OFF --json user add --name ag1 --role agent --no-totp >"$WORK/ag1.json"
 OFF --json user add --name gone --role agent --no-totp >/dev/null
 OFF --json user add --name cora --role compliance >/dev/null
 OFF --json user add --name sup --role supervisor >"$WORK/sup.json"
@@ -147,6 +147,49 @@ expect_exit 1 "a wrong password on stdin is refused" -- ON login --name wei --pa
   <<<"not-the-password"
 check "wrong password is UNAUTHENTICATED" grep -q "^UNAUTHENTICATED" "$WORK/err"
 
+# user passwd: your own, with the current password; new rules; every session ends
+printf '%s\n%s\n' "not-the-password" "a brand new pass 1" >"$WORK/pw.bad"
+expect_exit 1 "passwd with a wrong current password" -- AW user passwd --password-stdin \
+  <"$WORK/pw.bad"
+check "wrong current password names the field" \
+  grep -q "^INVALID_ARGUMENT: old_password: does not match" "$WORK/err"
+printf '%s\n%s\n' "$(pw wei)" "short" >"$WORK/pw.weak"
+expect_exit 1 "passwd with a too short new password" -- AW user passwd --password-stdin \
+  <"$WORK/pw.weak"
+check "rule is stated" grep -q "^INVALID_ARGUMENT: new_password: 12 to 128 bytes" "$WORK/err"
+expect_exit 0 "session still alive after the refusals" -- AW ticket list
+printf '%s\n%s\n' "$(pw wei)" "a brand new pass 1" >"$WORK/pw.good"
+expect_exit 0 "passwd changes wei's own password" -- AW user passwd --password-stdin \
+  <"$WORK/pw.good"
+check "says every session ended" test "$(jget '["user"]+str(d["sessions_ended"])' \
+  <"$WORK/out")" = weiTrue
+expect_exit 1 "the old session ended" -- AW ticket list
+expect_exit 1 "the old password no longer works" -- ON login --name wei --password-stdin \
+  <"$WORK/wei.pw"
+echo "a brand new pass 1" >"$WORK/wei.pw"
+WEI=$(ON login --name wei --password-stdin <"$WORK/wei.pw")
+check "the new password logs in" test "${#WEI}" = 64
+
+# user offboard: disable, end sessions, open tickets back to the queue
+AG1=$(ON login --name ag1 --password "$(pw ag1)" 2>/dev/null)
+expect_exit 1 "an agent cannot offboard" -- AW user offboard --name ag1
+check "offboard by an agent is PERMISSION_DENIED" grep -q "^PERMISSION_DENIED" "$WORK/err"
+expect_exit 1 "offboarding an unknown user" -- env SEALDESK_TOKEN="$SEC" "$SEALCTL" \
+  --server "127.0.0.1:$port" --ca "$CA" user offboard --name ghost_agent
+check "unknown user is NOT_FOUND" grep -q "^NOT_FOUND" "$WORK/err"
+expect_exit 0 "security admin offboards ag1" -- env SEALDESK_TOKEN="$SEC" "$SEALCTL" \
+  --server "127.0.0.1:$port" --ca "$CA" --json user offboard --name ag1
+check "ag1 disabled, p4 requeued" test "$(jget \
+  '["disabled"].__str__()+str(d["requeued"])' <"$WORK/out")" = "True[$p4]"
+check "p4 is back in the queue, unassigned" test "$(AS ticket get "$p4" | \
+  jget '["status"]+str(d["assignee"])')" = receivedNone
+expect_exit 1 "ag1's session ended" -- env SEALDESK_TOKEN="$AG1" "$SEALCTL" \
+  --server "127.0.0.1:$port" --ca "$CA" ticket list
+expect_exit 1 "ag1 cannot log in" -- ON login --name ag1 --password "$(pw ag1)"
+expect_exit 0 "offline offboard works too (--json)" -- OFF --json user offboard --name gone
+check "offline offboard output" test "$(jget '["name"]+str(d["requeued"])' <"$WORK/out")" = \
+  "gone[]"
+
 # ---- item 9: a restore does not bring revoked sessions back ----
 expect_exit 0 "backup while the server runs (wei's session alive)" -- \
   OFF backup --out "$WORK/backup"
@@ -164,6 +207,6 @@ expect_exit 1 "the revoked session stays dead after the restore" -- AW ticket li
 check "revoked session is UNAUTHENTICATED" grep -q "^UNAUTHENTICATED" "$WORK/err"
 expect_exit 1 "every other session from the backup ended too" -- AS ticket list
 expect_exit 0 "users log in again on the restored store" -- \
-  ON login --name wei --password "$(pw wei)"
+  ON login --name wei --password-stdin <"$WORK/wei.pw"
 stop_server
 finish

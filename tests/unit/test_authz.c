@@ -347,6 +347,7 @@ static const struct {
     {"/sealdesk.v1.Auth/Login", "P"},            {"/sealdesk.v1.Auth/Logout", "*"},
     {"/sealdesk.v1.Admin/AddUser", "X"},         {"/sealdesk.v1.Admin/SetUserDisabled", "X"},
     {"/sealdesk.v1.Admin/RevokeSessions", "X"},  {"/sealdesk.v1.Admin/ListUsers", "X"},
+    {"/sealdesk.v1.Admin/OffboardUser", "X"},    {"/sealdesk.v1.Auth/ChangePassword", "*"},
     {"/sealdesk.v1.Remedies/Request", "AS"},     {"/sealdesk.v1.Remedies/Approve", "SCX"},
     {"/sealdesk.v1.Remedies/Reject", "SCX"},     {"/sealdesk.v1.Remedies/Get", "ASCXU"},
     {"/sealdesk.v1.Remedies/List", "ASCXU"},     {"/sealdesk.v1.Remedies/Execute", "AS"},

@@ -139,6 +139,12 @@ int cmd_stats_by_day_online(struct cli *c, int argc, char **argv);
 void cli_secret_want(struct cli *c);
 int cli_secret_source(const struct cli *c, int *fd, bool *tty);
 int cli_secret_read(int fd, bool tty, const char *prompt, char *out, size_t cap);
+/* `user passwd`: the current and the new password, one line each from the chosen source (on
+ * a terminal the new one twice). 0, or the exit status after printing the reason. */
+int cli_passwd_read(const struct cli *c, char *old, char *new_pw, size_t cap);
+/* Output of `user offboard` (json_out.c style): the user, and the requeued ticket ids. */
+json_t *json_offboard(const char *name, const char *roles, bool disabled, const uint64_t *ids,
+                      size_t n);
 
 /* Open the desk on c->data with c's key file or passphrase file; 0, or the exit status after
  * printing the reason (offline.c). */

@@ -396,6 +396,7 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
 {
     const char *sub = argc ? argv[0] : "";
     struct sd_user u;
+    int rc;
     sd_err err;
 
     if(strcmp(sub, "list") == 0) {
@@ -418,7 +419,6 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
     if(strcmp(sub, "add") == 0) {
         char password[SD_PASSWORD_MAX + 1], uri[256];
         unsigned roles;
-        int rc;
 
         cli_want(c, "role", true);
         cli_want(c, "no-totp", false);
@@ -446,8 +446,47 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         sodium_memzero(uri, sizeof(uri));
         return rc;
     }
+    if(strcmp(sub, "passwd") == 0)
+        cli_secret_want(c);
     if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name"))
-        return cli_usage("user add|disable|enable|revoke|list --name N");
+        return cli_usage("user add|disable|enable|revoke|offboard|passwd|list --name N");
+    if(strcmp(sub, "passwd") == 0) {
+        char old[SD_PASSWORD_MAX + 2], pw[SD_PASSWORD_MAX + 2];
+        const char *why = NULL;
+
+        rc = cli_passwd_read(c, old, pw, sizeof(old));
+        if(rc)
+            return rc;
+        err = sd_desk_user_passwd(d, a, cli_get(c, "name"), old, pw, &why);
+        sodium_memzero(old, sizeof(old));
+        sodium_memzero(pw, sizeof(pw));
+        if(err == SD_E_NOTFOUND)
+            return cli_fail(err, "no such user");
+        if(err == SD_E_UNAUTH || err == SD_E_INVALID) {
+            fprintf(stderr, "INVALID_ARGUMENT: user passwd: %s\n",
+                    why ? why : "old_password or new_password: malformed");
+            return 1;
+        }
+        if(err != SD_OK)
+            return cli_fail(err, "user passwd");
+        return cli_emit(c, json_pack("{s:s,s:b}", "user", cli_get(c, "name"),
+                                     "sessions_ended", 1));
+    }
+    if(strcmp(sub, "offboard") == 0) {
+        uint64_t *ids = NULL;
+        size_t n = 0;
+        char roles[96];
+
+        err = sd_desk_user_offboard(d, a, cli_get(c, "name"), &u, &ids, &n);
+        if(err == SD_E_NOTFOUND)
+            return cli_fail(err, "no such user");
+        if(err != SD_OK)
+            return cli_fail(err, "user offboard");
+        sd_roles_format(roles, sizeof(roles), u.roles);
+        rc = cli_emit(c, json_offboard(u.name, roles, u.disabled, ids, n));
+        free(ids);
+        return rc;
+    }
     if(strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0)
         err = sd_desk_user_set_disabled(d, a, cli_get(c, "name"), sub[0] == 'd', &u);
     else if(strcmp(sub, "revoke") == 0)

@@ -453,7 +453,52 @@ user_online(struct cli *c, int argc, char **argv)
         cli_reply_free(&r);
         return rc;
     }
+    if(strcmp(sub, "passwd") == 0) {
+        Sealdesk__V1__ChangePasswordRequest q = SEALDESK__V1__CHANGE_PASSWORD_REQUEST__INIT;
+        char old[SD_PASSWORD_MAX + 2], pw[SD_PASSWORD_MAX + 2];
+
+        cli_secret_want(c);
+        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+            return cli_usage("user passwd [--password-stdin | --password-fd N]  (your own)");
+        rc = cli_passwd_read(c, old, pw, sizeof(old));
+        if(rc)
+            return rc;
+        q.old_password = old;
+        q.new_password = pw;
+        r.desc = &sealdesk__v1__change_password_response__descriptor;
+        rc = cli_call(c, "/sealdesk.v1.Auth/ChangePassword", &q.base, &r);
+        sodium_memzero(old, sizeof(old));
+        sodium_memzero(pw, sizeof(pw));
+        if(!rc) {
+            Sealdesk__V1__ChangePasswordResponse *p = (Sealdesk__V1__ChangePasswordResponse *)r.msg;
+
+            rc = cli_emit(c, json_pack("{s:s,s:b}", "user", p->user, "sessions_ended",
+                                       p->sessions_ended));
+        }
+        cli_reply_free(&r);
+        return rc;
+    }
     cli_want(c, "name", true);
+    if(strcmp(sub, "offboard") == 0) {
+        Sealdesk__V1__OffboardUserRequest q = SEALDESK__V1__OFFBOARD_USER_REQUEST__INIT;
+
+        if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name") || c->n_pos)
+            return cli_usage("user offboard --name N");
+        q.name = (char *)opt(c, "name");
+        r.desc = &sealdesk__v1__offboard_user_response__descriptor;
+        rc = cli_call(c, "/sealdesk.v1.Admin/OffboardUser", &q.base, &r);
+        if(!rc) {
+            Sealdesk__V1__OffboardUserResponse *p = (Sealdesk__V1__OffboardUserResponse *)r.msg;
+
+            if(!p->user)
+                rc = cli_fail(SD_E_INVALID, "malformed reply");
+            else
+                rc = cli_emit(c, json_offboard(p->user->name, p->user->roles, p->user->disabled,
+                                               p->requeued, p->n_requeued));
+        }
+        cli_reply_free(&r);
+        return rc;
+    }
     if(strcmp(sub, "add") == 0) {
         Sealdesk__V1__AddUserRequest q = SEALDESK__V1__ADD_USER_REQUEST__INIT;
 
@@ -480,7 +525,7 @@ user_online(struct cli *c, int argc, char **argv)
         return rc;
     }
     if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name"))
-        return cli_usage("user add|disable|enable|revoke|list --name N");
+        return cli_usage("user add|disable|enable|revoke|offboard|list --name N | user passwd");
     if(strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
         Sealdesk__V1__SetUserDisabledRequest q = SEALDESK__V1__SET_USER_DISABLED_REQUEST__INIT;
 

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "sealdesk/authz.h"
 
 /* One line from fd (without the newline, a trailing '\r' dropped). false on an empty stream,
  * a read error or a line too long for cap. */
@@ -109,4 +110,32 @@ cli_secret_read(int fd, bool tty, const char *prompt, char *out, size_t cap)
         return 1;
     }
     return 0;
+}
+
+int
+cli_passwd_read(const struct cli *c, char *old, char *new_pw, size_t cap)
+{
+    char again[SD_PASSWORD_MAX + 2];
+    bool tty;
+    int rc, fd;
+
+    rc = cli_secret_source(c, &fd, &tty);
+    if(rc)
+        return rc;
+    rc = cli_secret_read(fd, tty, "Current password: ", old, cap);
+    if(!rc)
+        rc = cli_secret_read(fd, tty, "New password: ", new_pw, cap);
+    if(!rc && tty) {
+        rc = cli_secret_read(fd, tty, "New password again: ", again, sizeof(again));
+        if(!rc && strcmp(again, new_pw) != 0) {
+            fprintf(stderr, "INVALID_ARGUMENT: new_password: the two entries differ\n");
+            rc = 1;
+        }
+        sodium_memzero(again, sizeof(again));
+    }
+    if(rc) {
+        sodium_memzero(old, cap);
+        sodium_memzero(new_pw, cap);
+    }
+    return rc;
 }
