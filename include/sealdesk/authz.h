@@ -56,6 +56,26 @@ struct sd_user {
     uint64_t disabled_at;                    /* last disable; 0 never */
 };
 
+/* Passwords (Argon2id strings of crypto_pwhash_str). A new password: 12 to SD_PASSWORD_MAX
+ * bytes of UTF-8 without control characters, not containing the user name (any case), not the
+ * old password. */
+#define SD_PASSWORD_MIN 12
+#define SD_PWHASH_BYTES 128
+/* SD_OK, or SD_E_INVALID with *why (static text naming the field) for a password the rules
+ * refuse. old may be NULL. */
+sd_err sd_password_rules(const char *name, const char *old, const char *pw, const char **why);
+/* Argon2id hash of pw into out (SD_E_NOMEM when the memory limit cannot be had). Slow (~0.1
+ * s): keep it out of write txns. */
+sd_err sd_password_hash(char out[SD_PWHASH_BYTES], const char *pw);
+/* true when pw matches hash (constant work); false too for an empty hash. */
+bool sd_password_verify(const char *hash, const char *pw);
+/* The stored hash of user name (SD_E_NOTFOUND). */
+sd_err sd_user_password_get(struct sd_txn *t, const char *name, char out[SD_PWHASH_BYTES]);
+/* Replace the hash of name with new_hash if it is still expect_hash (SD_E_CONFLICT when it
+ * changed meanwhile) and end every session of the user created at or before now. */
+sd_err sd_user_password_set(struct sd_txn *t, const char *name, const char *expect_hash,
+                            const char *new_hash, uint64_t now);
+
 /* Roles that must use TOTP (supervisor, compliance, security_admin). */
 bool sd_roles_need_totp(unsigned roles);
 
@@ -108,6 +128,9 @@ sd_err sd_auth_check(struct sd_txn *t, const char *token, const char *cert_finge
 /* Refresh idle time (write txn); cheap no-op when touched within the last minute. */
 sd_err sd_auth_touch(struct sd_txn *t, const char *token, uint64_t now);
 sd_err sd_auth_logout(struct sd_txn *t, const char *token);
+/* Delete every session of every user (after a restore: a backup must not bring revoked
+ * sessions back). *n gets how many there were. Write txn. */
+sd_err sd_session_purge_all(struct sd_txn *t, uint64_t *n);
 
 /* Unmask rate limit: counts one unmask for user; SD_E_LIMIT past SD_UNMASK_PER_HOUR. */
 sd_err sd_auth_unmask_charge(struct sd_txn *t, const char *user, uint64_t now);

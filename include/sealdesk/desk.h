@@ -205,17 +205,23 @@ struct sd_ticket_filter {
 sd_err sd_ticket_list(struct sd_desk *d, const struct sd_ticket_filter *f,
                       struct sd_ticket_list *out);
 
-/* Blind-index lookup. kind: SD_F_CUSTOMER_EMAIL, _PHONE or _UID. Audited (a PII lookup). */
+/* Blind-index lookup. kind: SD_F_CUSTOMER_EMAIL, _PHONE or _UID. Audited (a PII lookup).
+ * Supervisors, compliance and the local operator look up any customer; an agent only a
+ * customer with a ticket assigned to them (metadata of all that customer's tickets), else
+ * SD_E_DENIED, also when nothing matches (no oracle), with a "ticket.find_denied" entry. */
 sd_err sd_ticket_find(struct sd_desk *d, const struct sd_actor *a, enum sd_field kind,
                       const char *value, struct sd_ticket_list *out);
 
 /* Status machine: received -> in_progress | waiting_customer | resolved;
  * in_progress -> waiting_customer | resolved; waiting_customer -> in_progress | resolved;
  * resolved -> archived | reopen (-> in_progress); archived is final.
- * SD_E_PRECONDITION for an illegal transition. */
+ * SD_E_PRECONDITION for an illegal transition. SD_E_DENIED unless the actor is the assignee,
+ * a supervisor or the local operator (agents take queued tickets with sd_queue_claim). */
 sd_err sd_ticket_transition(struct sd_desk *d, const struct sd_actor *a, uint64_t id, int to,
                             struct sd_ticket *out);
-/* Assign (or reassign) to agent; takes the ticket out of the queue. */
+/* Assign (or reassign) to agent; takes the ticket out of the queue. agent must be an existing,
+ * enabled user with the agent role (SD_E_INVALID otherwise; the local operator may also name
+ * someone who is not a user). */
 sd_err sd_ticket_assign(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
                         const char *agent, struct sd_ticket *out);
 /* Comment (secrets redacted first). A public comment is the first response if none yet.
@@ -233,7 +239,9 @@ sd_err sd_ticket_rate(struct sd_desk *d, const struct sd_actor *a, uint64_t id, 
                       struct sd_ticket *out);
 
 /* Atomically take the most urgent queued ticket (priority, then SLA due, then id) and assign
- * it to agent (status in_progress). SD_E_EMPTY when the queue is empty. */
+ * it to agent (status in_progress). agent NULL or "": the actor. Another name needs a
+ * supervisor (or the local operator): SD_E_DENIED; it must be an existing, enabled agent as
+ * for sd_ticket_assign (SD_E_INVALID). SD_E_EMPTY when the queue is empty. */
 sd_err sd_queue_claim(struct sd_desk *d, const struct sd_actor *a, const char *agent,
                       struct sd_ticket *out);
 
@@ -368,6 +376,37 @@ sd_err sd_desk_user_set_disabled(struct sd_desk *d, const struct sd_actor *a, co
 sd_err sd_desk_user_revoke(struct sd_desk *d, const struct sd_actor *a, const char *name,
                            struct sd_user *out);
 sd_err sd_desk_user_list(struct sd_desk *d, struct sd_user **out, size_t *n);
+/* Offboard a user in one txn: disable, end every session, put every open ticket assigned to
+ * them back in the queue (each with its timeline event and audit entry), audited as
+ * "user.offboard". *out gets the user after; *ids (malloc'ed, free(); NULL when *n is 0) the
+ * requeued ticket ids. SD_E_NOTFOUND no such user. */
+sd_err sd_desk_user_offboard(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                             struct sd_user *out, uint64_t **ids, size_t *n);
+/* Change a user's password, giving the current one (a user changes their own: the RPC passes
+ * the session's user). The Argon2id work (verify the old, hash the new) runs in
+ * sd_desk_passwd_prepare without a write txn; sd_desk_passwd_commit stores the new hash if the
+ * old one is still in place (SD_E_CONFLICT otherwise), ends every session of the user and
+ * audits "user.passwd", in one txn. Errors: SD_E_UNAUTH old password wrong, SD_E_INVALID new
+ * password refused by sd_password_rules (*why names the field; static text), SD_E_NOTFOUND.
+ * sd_desk_user_passwd does both. Wipe a prep with sd_passwd_prep_clear. */
+struct sd_passwd_prep {
+    char name[65];
+    char cur_hash[128];
+    char new_hash[128];
+};
+sd_err sd_desk_passwd_prepare(struct sd_desk *d, const char *name, const char *old_password,
+                              const char *new_password, struct sd_passwd_prep *out,
+                              const char **why);
+sd_err sd_desk_passwd_commit(struct sd_desk *d, const struct sd_actor *a,
+                             const struct sd_passwd_prep *p);
+sd_err sd_desk_user_passwd(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                           const char *old_password, const char *new_password,
+                           const char **why);
+void sd_passwd_prep_clear(struct sd_passwd_prep *p);
+/* End every session (everyone logs in again), audited as "sessions.invalidate_all" with
+ * reason (e.g. "restore"; may be NULL) in the same txn. *n gets how many ended. */
+sd_err sd_desk_sessions_invalidate(struct sd_desk *d, const struct sd_actor *a,
+                                   const char *reason, uint64_t *n);
 
 /* Key memory under load: keep long-lived keys readable until idle for grace_ms (0: re-protect
  * at once, the default), and re-protect the idle ones when sd_desk_keys_idle is called. */

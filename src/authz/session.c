@@ -129,3 +129,24 @@ sd_auth_logout(struct sd_txn *t, const char *token)
     err = sd_txn_del(t, SD_DB_SESSIONS, key, sizeof(key), NULL, 0);
     return err == SD_E_NOTFOUND ? SD_E_UNAUTH : err;
 }
+
+sd_err
+sd_session_purge_all(struct sd_txn *t, uint64_t *n)
+{
+    struct sd_cursor *c = NULL;
+    struct sd_val k, v;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    *n = 0;
+    SD_TRY(sd_cursor_open(t, SD_DB_SESSIONS, &c));
+    /* Always the first pair: deleting while walking forward is then trivially correct. */
+    while((rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v)) == SD_OK) {
+        SD_TRY(sd_cursor_del(c));
+        (*n)++;
+    }
+    SD_ENSURE(rc == SD_E_NOTFOUND, rc);
+out:
+    sd_cursor_close(c);
+    return err;
+}

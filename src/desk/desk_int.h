@@ -63,6 +63,12 @@ sd_err sd_ticket_may_touch(const struct sd_actor *a, const sd_trec *r);
 void sd_trec_field(const sd_trec *r, enum sd_field f, const uint8_t **p, size_t *n);
 void sd_trec_set_field(sd_trec *r, enum sd_field f, uint8_t *p, size_t n);
 
+/* Offboarding (ticket.c): put every open ticket assigned to agent back in the queue
+ * (unassigned, received), each with its timeline event and audit entry, in the caller's write
+ * txn. *ids (malloc'ed, free()) gets the requeued ticket ids, *n their count. */
+sd_err sd_ticket_requeue_all_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                                const char *agent, uint64_t **ids, size_t *n);
+
 /* Validation helpers. */
 bool sd_agent_name_ok(const char *s);
 sd_err sd_actor_check(const struct sd_actor *a);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "desk_int.h"
+#include "sealdesk/authz.h"
 #include "sealdesk/text.h"
 #include "util/err_int.h"
 
@@ -115,6 +116,20 @@ out:
     return err;
 }
 
+/* Supervisors, compliance and the local operator look up any customer; an agent only one whose
+ * ticket they are assigned (so never an arbitrary customer by email or UID). */
+static bool
+may_find(const struct sd_actor *a, const struct sd_ticket_list *l)
+{
+    if(a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_COMPLIANCE | SD_ROLE_SYSTEM))
+        return true;
+    for(size_t i = 0; i < l->n; i++) {
+        if(strcmp(l->items[i].assignee, a->name) == 0)
+            return true;
+    }
+    return false;
+}
+
 sd_err
 sd_ticket_find(struct sd_desk *d, const struct sd_actor *a, enum sd_field kind,
                const char *value, struct sd_ticket_list *out)
@@ -128,6 +143,7 @@ sd_ticket_find(struct sd_desk *d, const struct sd_actor *a, enum sd_field kind,
     struct sd_val k, v;
     enum sd_bidx_kind bk;
     size_t cap = 0, n;
+    bool allowed;
     sd_err err = SD_OK;
     sd_err rc;
 
@@ -163,13 +179,17 @@ sd_ticket_find(struct sd_desk *d, const struct sd_actor *a, enum sd_field kind,
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
     memcpy(target, "bidx:", 5);
     sd_hex_encode(target + 5, bidx, sizeof(bidx));
-    ar = (struct sd_audit_rec){.actor = a->name, .action = "ticket.find", .target = target,
-                               .request_id = a->request_id};
+    allowed = may_find(a, out);
+    ar = (struct sd_audit_rec){.actor = a->name,
+                               .action = allowed ? "ticket.find" : "ticket.find_denied",
+                               .target = target, .request_id = a->request_id};
     sd_cursor_close(c);
     c = NULL;
     SD_TRY(sd_audit_append(t, d->kr, &ar, NULL));
     err = sd_txn_commit(t);
     t = NULL;
+    SD_TRY(err);
+    SD_ENSURE(allowed, SD_E_DENIED);
 out:
     if(err != SD_OK)
         sd_ticket_list_clear(out);

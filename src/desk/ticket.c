@@ -209,6 +209,27 @@ sd_ticket_may_touch(const struct sd_actor *a, const sd_trec *r)
     return may_touch(a, r);
 }
 
+/* Who may hold a ticket (issue 13): an existing, enabled user with the agent role. self_ok: the
+ * caller names themselves in a claim (an authenticated user the policy let claim). The local
+ * operator (SD_ROLE_SYSTEM: offline tools, tests) may still name someone who is not a user
+ * (routing profiles, scripts), but never a disabled or non-agent user. SD_E_INVALID names the
+ * agent field. */
+static sd_err
+assignee_ok(struct sd_txn *t, const struct sd_actor *a, const char *name, bool self_ok)
+{
+    struct sd_user u;
+    sd_err err;
+
+    if(self_ok && strcmp(name, a->name) == 0)
+        return SD_OK;
+    err = sd_user_get(t, name, &u);
+    if(err == SD_E_NOTFOUND)
+        return (a->roles & SD_ROLE_SYSTEM) ? SD_OK : SD_E_INVALID;
+    if(err != SD_OK)
+        return err;
+    return !u.disabled && (u.roles & SD_ROLE_AGENT) ? SD_OK : SD_E_INVALID;
+}
+
 /* Unmask: the assignee, supervisors and compliance, with a reason, within the hourly limit
  * (charged in the same txn as the read, so a refused read costs nothing). */
 static sd_err
@@ -784,6 +805,12 @@ do_transition(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_
     sd_err err = SD_OK;
 
     (void)d;
+    /* Only the assignee works a ticket. Supervisors (and the local operator) may act on any
+     * and take an unassigned one out of queue order; agents take queued tickets with a claim
+     * (queue order, or what their routing profile allows). */
+    SD_ENSURE((a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_SYSTEM)) ||
+                  (r->assignee[0] && strcmp(r->assignee, a->name) == 0),
+              SD_E_DENIED);
     SD_ENSURE(transition_ok(from, to), SD_E_PRECONDITION);
     if(to == SD_ST_REOPEN) {
         r->status = SD_ST_IN_PROGRESS;
@@ -840,6 +867,7 @@ do_assign(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec
 
     (void)d;
     SD_ENSURE(r->status != SD_ST_ARCHIVED && r->status != SD_ST_RESOLVED, SD_E_PRECONDITION);
+    SD_TRY(assignee_ok(t, a, agent, false));
     snprintf(detail, sizeof(detail), "from=%s to=%s", r->assignee, agent);
     SD_TRY(set_str(&r->assignee, agent));
     r->claimed_at = r->updated_at;
@@ -1053,11 +1081,20 @@ sd_queue_claim(struct sd_desk *d, const struct sd_actor *a, const char *agent,
     sd_err err = SD_OK;
     sd_err rc;
 
-    SD_CHECK_ARG(d && sd_agent_name_ok(agent));
+    SD_CHECK_ARG(d);
     SD_TRY(sd_actor_check(a));
+    /* An agent claims for themselves (the default); another name needs a supervisor. */
+    if(!agent || !*agent)
+        agent = a->name;
+    cc.agent = agent;
+    SD_CHECK_ARG(sd_agent_name_ok(agent));
+    SD_ENSURE(strcmp(agent, a->name) == 0 ||
+                  (a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_SYSTEM)),
+              SD_E_DENIED);
     /* LMDB admits one writer at a time across threads and processes: the head of the queue
      * read in this txn cannot be handed to anyone else before it commits. */
     SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(assignee_ok(t, a, agent, true));
     /* An agent with a routing profile gets the first ticket they fit (route.c). */
     SD_TRY(sd_route_pick(t, agent, sd_clock_now(), &routed, &id));
     if(!routed) {
@@ -1076,5 +1113,91 @@ sd_queue_claim(struct sd_desk *d, const struct sd_actor *a, const char *agent,
 out:
     sd_cursor_close(c);
     sd_txn_abort(t);
+    return err;
+}
+
+/* ---- offboarding: a leaver's open tickets go back to the queue ---- */
+
+static sd_err
+do_requeue(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r,
+           void *ctx, const char **action)
+{
+    char detail[96];
+    int from = (int)r->status;
+    sd_err err = SD_OK;
+
+    (void)d;
+    (void)ctx;
+    snprintf(detail, sizeof(detail), "from=%s to=queue (offboard)", r->assignee);
+    SD_TRY(set_str(&r->assignee, ""));
+    r->status = SD_ST_RECEIVED;
+    r->claimed_at = 0;
+    *action = "ticket.requeue";
+    SD_TRY(sd_event_add(t, r, a->name, SD_EV_ASSIGNED, from, SD_ST_RECEIVED, NULL, false,
+                        detail));
+out:
+    return err;
+}
+
+sd_err
+sd_ticket_requeue_all_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                         const char *agent, uint64_t **ids, size_t *n)
+{
+    struct sd_cursor *c = NULL;
+    struct sd_val k, v;
+    sd_trec *r = NULL;
+    uint64_t *all = NULL;
+    size_t cap = 0, got = 0;
+    /* The offboarding was authorised as a whole (user administration); each ticket step runs
+     * with the local operator's object rights and is audited under the actor's name. */
+    struct sd_actor op = *a;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    *ids = NULL;
+    *n = 0;
+    op.roles |= SD_ROLE_SYSTEM;
+    /* Collect first: requeueing rewrites the by_assignee entries the cursor walks. */
+    SD_TRY(sd_cursor_open(t, SD_DB_BY_ASSIGNEE, &c));
+    k.p = (const uint8_t *)agent;
+    k.n = strlen(agent);
+    for(rc = sd_cursor_get(c, SD_CUR_SET_KEY, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT_DUP, &k, &v)) {
+        SD_ENSURE(v.n == 8, SD_E_STORE);
+        if(got == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            uint64_t *p = realloc(all, ncap * sizeof(*p));
+
+            SD_ENSURE(p, SD_E_NOMEM);
+            all = p;
+            cap = ncap;
+        }
+        all[got++] = sd_get_u64be(v.p);
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    sd_cursor_close(c);
+    c = NULL;
+    for(size_t i = 0; i < got; i++) {
+        bool open;
+
+        SD_TRY(sd_trec_load(t, all[i], &r));
+        open = (r->status == SD_ST_RECEIVED || r->status == SD_ST_IN_PROGRESS ||
+                r->status == SD_ST_WAITING_CUSTOMER) &&
+               strcmp(r->assignee, agent) == 0;
+        sd_trec_free(r);
+        r = NULL;
+        if(!open)
+            continue;
+        SD_TRY(mutate_in(d, t, &op, all[i], do_requeue, NULL, NULL));
+        all[(*n)++] = all[i];
+    }
+    *ids = all;
+    all = NULL;
+out:
+    if(err != SD_OK)
+        *n = 0;
+    free(all);
+    sd_trec_free(r);
+    sd_cursor_close(c);
     return err;
 }

@@ -25,6 +25,7 @@
 #include "sealdesk/text.h"
 
 #define EXPORT_CHUNK (256 * 1024)
+#define AGENT_RULE "must name an existing, enabled user with the agent role"
 
 /* Operation-level check beyond the method's own (e.g. Get with unmask). */
 bool
@@ -314,6 +315,16 @@ out:
 }
 
 static void
+reply_find(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l)
+{
+    if(err == SD_E_DENIED)
+        sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
+                           "agents look up only customers with a ticket assigned to them");
+    else
+        reply_list(c, err, l, "find");
+}
+
+static void
 tickets_find(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
     SD_RPC_UNPACK(Sealdesk__V1__FindTicketsRequest, sealdesk__v1__find_tickets_request, r);
@@ -325,14 +336,14 @@ tickets_find(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
                            "give exactly one of customer_email, customer_uid, customer_phone");
     } else if(!sd_rpc_empty(r->customer_email)) {
-        reply_list(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_EMAIL, r->customer_email,
-                                     &l), &l, "find");
+        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_EMAIL, r->customer_email,
+                                     &l), &l);
     } else if(!sd_rpc_empty(r->customer_uid)) {
-        reply_list(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_UID, r->customer_uid, &l),
-                   &l, "find");
+        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_UID, r->customer_uid, &l),
+                   &l);
     } else {
-        reply_list(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_PHONE, r->customer_phone,
-                                     &l), &l, "find");
+        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_PHONE, r->customer_phone,
+                                     &l), &l);
     }
     sealdesk__v1__find_tickets_request__free_unpacked(r, NULL);
 }
@@ -351,6 +362,10 @@ tickets_transition(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         err = sd_ticket_transition(x->d, &x->actor, r->id, to, &t);
         if(err == SD_E_PRECONDITION)
             sd_rpc_call_status(c, SD_GRPC_FAILED_PRECONDITION, "illegal status transition");
+        else if(err == SD_E_DENIED)
+            sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
+                               "only the assignee or a supervisor changes a ticket's status "
+                               "(agents take queued tickets with queue claim)");
         else
             reply_ticket(c, err, &t, false, "transition");
     }
@@ -363,8 +378,12 @@ tickets_assign(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     SD_RPC_UNPACK(Sealdesk__V1__AssignRequest, sealdesk__v1__assign_request, r);
     struct sd_ticket t;
 
-    reply_ticket(c, sd_ticket_assign(x->d, &x->actor, r->id, r->agent, &t), &t, false,
-                 "assign");
+    sd_err err = sd_ticket_assign(x->d, &x->actor, r->id, r->agent, &t);
+
+    if(err == SD_E_INVALID)
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "agent: %s", AGENT_RULE);
+    else
+        reply_ticket(c, err, &t, false, "assign");
     sealdesk__v1__assign_request__free_unpacked(r, NULL);
 }
 
@@ -411,7 +430,16 @@ tickets_claim(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     SD_RPC_UNPACK(Sealdesk__V1__ClaimNextRequest, sealdesk__v1__claim_next_request, r);
     struct sd_ticket t;
 
-    reply_ticket(c, sd_queue_claim(x->d, &x->actor, r->agent, &t), &t, false, "claim");
+    sd_err err = sd_queue_claim(x->d, &x->actor, r->agent, &t);
+
+    if(err == SD_E_DENIED)
+        sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
+                           "agent: agents claim only for themselves (another name needs a "
+                           "supervisor)");
+    else if(err == SD_E_INVALID)
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "agent: %s", AGENT_RULE);
+    else
+        reply_ticket(c, err, &t, false, "claim");
     sealdesk__v1__claim_next_request__free_unpacked(r, NULL);
 }
 
@@ -843,7 +871,11 @@ admin_add_user(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     in.no_totp = r->no_totp;
     in.cert_fingerprint = sd_rpc_empty(r->cert_fingerprint) ? NULL : r->cert_fingerprint;
     err = sd_uadm_request(x->d, &x->actor, &in, &u, password, uri, &why);
-    if(err != SD_OK) {
+    if(err == SD_E_CONFLICT) {
+        /* the name is well formed here: only a valid name can be taken */
+        sd_rpc_call_status(c, SD_GRPC_ALREADY_EXISTS, "user add: a user named %s already exists",
+                           r->name);
+    } else if(err != SD_OK) {
         sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s", why);
     } else {
         sd_roles_format(roles, sizeof(roles), mask);
@@ -880,6 +912,112 @@ admin_revoke(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 
     user_reply(c, sd_desk_user_revoke(x->d, &x->actor, r->name, &u), &u, "revoke sessions");
     sealdesk__v1__revoke_sessions_request__free_unpacked(r, NULL);
+}
+
+/* Offboard: disable, end sessions, requeue open tickets (one txn, desk/access.c). */
+static void
+admin_offboard(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    SD_RPC_UNPACK(Sealdesk__V1__OffboardUserRequest, sealdesk__v1__offboard_user_request, r);
+    Sealdesk__V1__OffboardUserResponse pb = SEALDESK__V1__OFFBOARD_USER_RESPONSE__INIT;
+    Sealdesk__V1__UserInfo ui = SEALDESK__V1__USER_INFO__INIT;
+    char roles[96], created[32], locked[32];
+    struct sd_user u;
+    uint64_t *ids = NULL;
+    size_t n = 0;
+    sd_err err = sd_desk_user_offboard(x->d, &x->actor, r->name, &u, &ids, &n);
+
+    if(err == SD_E_NOTFOUND) {
+        sd_rpc_call_status(c, SD_GRPC_NOT_FOUND, "name: no such user");
+    } else if(err != SD_OK) {
+        sd_rpc_fail(c, err, "offboard");
+    } else {
+        sd_roles_format(roles, sizeof(roles), u.roles);
+        sd_time_format(created, sizeof(created), u.created_at);
+        sd_time_format(locked, sizeof(locked), u.locked_until);
+        ui.name = u.name;
+        ui.roles = roles;
+        ui.disabled = u.disabled;
+        ui.totp = u.totp;
+        ui.created_at = created;
+        ui.failed_logins = u.failed_logins;
+        ui.locked_until = locked;
+        pb.user = &ui;
+        pb.requeued = ids;
+        pb.n_requeued = n;
+        sd_rpc_reply(c, &pb.base);
+    }
+    free(ids);
+    sealdesk__v1__offboard_user_request__free_unpacked(r, NULL);
+}
+
+/* ChangePassword: the Argon2id work (verify the old, hash the new) runs on a worker in the
+ * prepare step; the writer only stores the new hash. */
+static void
+passwd_prep_free(void *v)
+{
+    sd_passwd_prep_clear(v);
+    free(v);
+}
+
+static void
+passwd_fail(struct sd_rpc_call *c, sd_err err, const char *why)
+{
+    if(err == SD_E_UNAUTH) /* a wrong field, not a missing session: INVALID_ARGUMENT */
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "old_password: does not match");
+    else if(err == SD_E_INVALID)
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "%s",
+                           why ? why : "old_password or new_password: malformed");
+    else if(err == SD_E_CONFLICT)
+        sd_rpc_call_status(c, SD_GRPC_ABORTED, "password changed meanwhile: try again");
+    else
+        sd_rpc_fail(c, err, "change password");
+}
+
+static void
+auth_passwd_prepare(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    SD_RPC_UNPACK(Sealdesk__V1__ChangePasswordRequest, sealdesk__v1__change_password_request, r);
+    struct sd_passwd_prep *p = calloc(1, sizeof(*p));
+    const char *why = NULL;
+    sd_err err = p ? sd_desk_passwd_prepare(x->d, x->actor.name, r->old_password,
+                                            r->new_password, p, &why)
+                   : SD_E_NOMEM;
+
+    if(err != SD_OK) {
+        passwd_fail(c, err, why);
+        passwd_prep_free(p);
+    } else {
+        c->prep = p;
+        c->prep_free = passwd_prep_free;
+    }
+    sodium_memzero(r->old_password, strlen(r->old_password));
+    sodium_memzero(r->new_password, strlen(r->new_password));
+    sealdesk__v1__change_password_request__free_unpacked(r, NULL);
+}
+
+static void
+auth_passwd(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+{
+    Sealdesk__V1__ChangePasswordResponse pb = SEALDESK__V1__CHANGE_PASSWORD_RESPONSE__INIT;
+    struct sd_passwd_prep *p = c->prep_free == passwd_prep_free ? c->prep : NULL;
+    sd_err err;
+
+    if(!p) {
+        /* no worker step ran (not expected): do it here */
+        auth_passwd_prepare(x, c);
+        if(c->prep_free != passwd_prep_free)
+            return;
+        p = c->prep;
+    }
+    err = sd_desk_passwd_commit(x->d, &x->actor, p);
+    if(err != SD_OK) {
+        passwd_fail(c, err, NULL);
+        return;
+    }
+    pb.user = x->actor_name;
+    pb.sessions_ended = true;
+    sd_rpc_reply(c, &pb.base);
 }
 
 static void
@@ -947,6 +1085,8 @@ static const struct sd_rpc_method core_methods[] = {
     {"/sealdesk.v1.Admin/SetUserDisabled", admin_set_disabled, SD_OP_USER_ADMIN, false},
     {"/sealdesk.v1.Admin/RevokeSessions", admin_revoke, SD_OP_USER_ADMIN, false},
     {"/sealdesk.v1.Admin/ListUsers", admin_list_users, SD_OP_USER_ADMIN, false},
+    {"/sealdesk.v1.Admin/OffboardUser", admin_offboard, SD_OP_USER_ADMIN, false},
+    {"/sealdesk.v1.Auth/ChangePassword", auth_passwd, SD_OP_SESSION, false},
     {"/grpc.health.v1.Health/Check", health_check, SD_OP_SESSION, true},
 };
 static const size_t core_methods_n = sizeof(core_methods) / sizeof(core_methods[0]);
@@ -1186,6 +1326,7 @@ static const struct {
     void (*prepare)(struct sd_rpc_ctx *x, struct sd_rpc_call *c);
 } prepares[] = {
     {"/sealdesk.v1.Tickets/Create", tickets_create_prepare},
+    {"/sealdesk.v1.Auth/ChangePassword", auth_passwd_prepare},
 };
 
 void

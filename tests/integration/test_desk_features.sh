@@ -14,6 +14,8 @@ U() { "$SEALCTL" --offline --data "$D" --json user add "$@"; }
 rita=$(U --name rita --role agent)
 sam=$(U --name sam --role supervisor)
 cora=$(U --name cora --role compliance)
+U --name kim --role agent >/dev/null   # tickets go only to enabled agent users (issue 13)
+U --name lee --role agent >/dev/null
 "$SD_BIN/sealdeskd" --listen 127.0.0.1:0 --cert "$WORK/certs/server.pem" \
   --key "$WORK/certs/server.key" --data "$D" 2>"$WORK/server.log" &
 SRV=$!
@@ -111,7 +113,9 @@ check "London shift before BST" test "$(jget \
   '.__iter__() and [a["on_shift"] for a in d if a["name"]=="lon"][0]' < "$WORK/out")" = False
 kt=$(RA ticket create --channel web --subject "출금 문의" \
   --body "어제 신청한 출금이 아직 안 들어왔어요" --category withdrawal | jget '["id"]')
-expect_exit 1 "English agent does not get the Korean ticket" -- RA queue claim --agent lee
+expect_exit 1 "agent cannot claim for another agent" -- RA queue claim --agent lee
+check "claim for another says PERMISSION_DENIED" grep -q "^PERMISSION_DENIED: agent:" "$WORK/err"
+expect_exit 1 "English agent does not get the Korean ticket" -- SA queue claim --agent lee
 check "claim says queue empty" grep -q "^NOT_FOUND: queue empty" "$WORK/err"
 expect_exit 0 "route auto online" -- SA route auto
 check "route auto gives the Korean ticket to kim" test \

@@ -50,7 +50,7 @@ out=$(O --json ticket create --channel web --subject "deposit" --body "my deposi
 id=$(echo "$out" | jget '["id"]')
 check "online create" test -n "$id"
 check "online create JSON has category" test "$(echo "$out" | jget '["category"]')" = deposit
-out=$(O --json queue claim --agent dana)
+out=$(O --json queue claim --agent rita)
 check "online claim" test "$(echo "$out" | jget '["id"]')" = "$id"
 expect_exit 0 "online comment" -- O --json ticket comment "$id" --body "credited now"
 expect_exit 0 "online resolve" -- O --json ticket status "$id" --to resolved

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "desk/desk_int.h"
+#include "sealdesk/audit.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/rpc.h"
 
@@ -252,6 +253,81 @@ test_unmask_needs_reason_role_or_assignment_and_is_rate_limited(void **state)
     sd_ticket_clear(&t);
 }
 
+static void
+test_invalidating_all_sessions_ends_every_session_and_is_audited(void **state)
+{
+    struct fixture *f = *state;
+    struct user u, v;
+    struct sd_session s;
+    struct sd_txn *t;
+    char t1[65], t2[65];
+    uint64_t n = 0, before, after;
+
+    add_user(f, "ann", SD_ROLE_AGENT, &u);
+    add_user(f, "ben", SD_ROLE_AGENT, &v);
+    assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
+    assert_int_equal(login(f, "ben", &v, 0, t2), SD_OK);
+    assert_int_equal(sd_txn_begin(f->d->store, false, &t), SD_OK);
+    assert_int_equal(sd_audit_size(t, &before), SD_OK);
+    sd_txn_abort(t);
+    assert_int_equal(sd_desk_sessions_invalidate(f->d, &sys, "restore", &n), SD_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_desk_session(f->d, t2, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_txn_begin(f->d->store, false, &t), SD_OK);
+    assert_int_equal(sd_audit_size(t, &after), SD_OK);
+    sd_txn_abort(t);
+    assert_int_equal(after, before + 1);
+    /* users are untouched: they log in again */
+    sd_clock_set(sd_clock_now() + 31);
+    assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
+    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_OK);
+}
+
+static void
+test_password_change_needs_the_old_one_follows_the_rules_and_ends_sessions(void **state)
+{
+    struct fixture *f = *state;
+    struct user u;
+    struct sd_session s;
+    const char *why = NULL;
+    char t1[65];
+
+    add_user(f, "ann", SD_ROLE_AGENT, &u);
+    assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
+    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", "wrong password", "a new passphrase",
+                                         &why),
+                     SD_E_UNAUTH);
+    assert_string_equal(why, "old_password: does not match");
+    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "short", &why),
+                     SD_E_INVALID);
+    assert_string_equal(why, "new_password: 12 to 128 bytes");
+    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "xx-ANN-password-xx",
+                                         &why),
+                     SD_E_INVALID);
+    assert_string_equal(why, "new_password: must not contain the user name");
+    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, u.password, &why),
+                     SD_E_INVALID);
+    assert_string_equal(why, "new_password: must differ from the old password");
+    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "tab\there ok long",
+                                         &why),
+                     SD_E_INVALID);
+    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ghost", u.password, "a new passphrase",
+                                         &why),
+                     SD_E_NOTFOUND);
+    /* nothing changed by the refusals: the session still works */
+    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_OK);
+    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "a new passphrase",
+                                         &why),
+                     SD_OK);
+    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    sd_clock_set(sd_clock_now() + 1);
+    assert_int_equal(login(f, "ann", &u, 0, t1), SD_E_UNAUTH);
+    snprintf(u.password, sizeof(u.password), "a new passphrase");
+    assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
+    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_OK);
+}
+
 /* Expected matrix, written independently of authz/policy.c: which roles may call each RPC.
  * A = agent, S = supervisor, C = compliance, X = security_admin, U = auditor, * = anyone
  * authenticated, P = public (no session). */
@@ -276,6 +352,7 @@ static const struct {
     {"/sealdesk.v1.Admin/ListUserRequests", "X"},
     {"/sealdesk.v1.Admin/ApproveUserRequest", "X"},
     {"/sealdesk.v1.Admin/RejectUserRequest", "X"},
+    {"/sealdesk.v1.Admin/OffboardUser", "X"},    {"/sealdesk.v1.Auth/ChangePassword", "*"},
     {"/sealdesk.v1.Remedies/Request", "AS"},     {"/sealdesk.v1.Remedies/Approve", "SCX"},
     {"/sealdesk.v1.Remedies/Reject", "SCX"},     {"/sealdesk.v1.Remedies/Get", "ASCXU"},
     {"/sealdesk.v1.Remedies/List", "ASCXU"},     {"/sealdesk.v1.Remedies/Execute", "AS"},
@@ -405,6 +482,8 @@ main(void)
         T(test_login_totp_replay_and_lockout),
         T(test_sessions_expire_idle_logout_and_revocation),
         T(test_unmask_needs_reason_role_or_assignment_and_is_rate_limited),
+        T(test_invalidating_all_sessions_ends_every_session_and_is_audited),
+        T(test_password_change_needs_the_old_one_follows_the_rules_and_ends_sessions),
         T(test_every_rpc_times_every_role),
         T(test_compliance_adds_internal_notes_only),
 #undef T

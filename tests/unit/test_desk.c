@@ -682,6 +682,208 @@ test_failed_write_changes_nothing(void **state)
     assert_int_equal(audit_size(f->d), before + 1);
 }
 
+/* ---- issue 13: nobody acts as somebody else ---- */
+
+static const struct sd_actor wei = {"wei", NULL, SD_ROLE_AGENT};
+static const struct sd_actor ag1 = {"ag1", NULL, SD_ROLE_AGENT};
+static const struct sd_actor sup = {"sup", NULL, SD_ROLE_SUPERVISOR};
+static const struct sd_actor comp = {"comp", NULL, SD_ROLE_COMPLIANCE};
+
+static void
+people(struct sd_desk *d)
+{
+    static const struct {
+        const char *name;
+        unsigned roles;
+    } u[] = {{"wei", SD_ROLE_AGENT}, {"ag1", SD_ROLE_AGENT}, {"sup", SD_ROLE_SUPERVISOR},
+             {"comp", SD_ROLE_COMPLIANCE}, {"gone", SD_ROLE_AGENT}};
+    char pw[129], uri[256];
+    struct sd_user info;
+
+    for(size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+        assert_int_equal(sd_desk_user_add(d, &agent, u[i].name, u[i].roles,
+                                          !sd_roles_need_totp(u[i].roles), NULL, pw, uri),
+                         SD_OK);
+    assert_int_equal(sd_desk_user_set_disabled(d, &agent, "gone", true, &info), SD_OK);
+}
+
+static size_t
+queued(struct sd_desk *d)
+{
+    struct sd_ticket_filter f = {.status = SD_ST_RECEIVED, .category = -1};
+    struct sd_ticket_list l;
+    size_t n;
+
+    assert_int_equal(sd_ticket_list(d, &f, &l), SD_OK);
+    n = l.n;
+    sd_ticket_list_clear(&l);
+    return n;
+}
+
+static void
+test_claim_only_for_yourself_unless_supervisor(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+    uint64_t before;
+
+    people(f->d);
+    create(f->d, "s", "b", SD_CAT_GENERAL, 2, NULL);
+    create(f->d, "s", "b", SD_CAT_GENERAL, 3, NULL);
+    create(f->d, "s", "b", SD_CAT_GENERAL, 4, NULL);
+    before = audit_size(f->d);
+    /* an agent names a ghost or a colleague: refused, nothing taken, nothing written */
+    assert_int_equal(sd_queue_claim(f->d, &wei, "ghost_agent", &t), SD_E_DENIED);
+    assert_int_equal(sd_queue_claim(f->d, &wei, "ag1", &t), SD_E_DENIED);
+    assert_int_equal(queued(f->d), 3);
+    assert_int_equal(audit_size(f->d), before);
+    /* --agent defaults to the caller */
+    assert_int_equal(sd_queue_claim(f->d, &wei, NULL, &t), SD_OK);
+    assert_string_equal(t.assignee, "wei");
+    assert_int_equal(sd_queue_claim(f->d, &wei, "wei", &t), SD_OK);
+    assert_string_equal(t.assignee, "wei");
+    /* a supervisor may claim for someone else, but only for an enabled agent */
+    assert_int_equal(sd_queue_claim(f->d, &sup, "ghost_agent", &t), SD_E_INVALID);
+    assert_int_equal(sd_queue_claim(f->d, &sup, "gone", &t), SD_E_INVALID);
+    assert_int_equal(sd_queue_claim(f->d, &sup, "comp", &t), SD_E_INVALID);
+    assert_int_equal(queued(f->d), 1);
+    assert_int_equal(sd_queue_claim(f->d, &sup, "ag1", &t), SD_OK);
+    assert_string_equal(t.assignee, "ag1");
+}
+
+static void
+test_assign_only_to_existing_enabled_agents(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+    uint64_t id;
+
+    people(f->d);
+    id = create(f->d, "s", "b", SD_CAT_GENERAL, 2, NULL);
+    assert_int_equal(sd_ticket_assign(f->d, &sup, id, "ghost_agent", &t), SD_E_INVALID);
+    assert_int_equal(sd_ticket_assign(f->d, &sup, id, "gone", &t), SD_E_INVALID);
+    assert_int_equal(sd_ticket_assign(f->d, &sup, id, "comp", &t), SD_E_INVALID);
+    assert_int_equal(sd_ticket_assign(f->d, &sup, id, "sup", &t), SD_E_INVALID);
+    assert_int_equal(queued(f->d), 1); /* still in the queue, unassigned */
+    assert_int_equal(sd_ticket_assign(f->d, &sup, id, "ag1", &t), SD_OK);
+    assert_string_equal(t.assignee, "ag1");
+    /* the local operator may name a non-user (routing profiles), never a disabled agent */
+    assert_int_equal(sd_ticket_assign(f->d, &agent, id, "gone", &t), SD_E_INVALID);
+    assert_int_equal(sd_ticket_assign(f->d, &agent, id, "profile_only", &t), SD_OK);
+}
+
+static void
+test_status_change_needs_the_assignee_or_a_supervisor(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+    uint64_t head, p4;
+
+    people(f->d);
+    head = create(f->d, "s", "b", SD_CAT_GENERAL, 1, "head@example.com");
+    p4 = create(f->d, "s", "b", SD_CAT_GENERAL, 4, "p4@example.com");
+    /* taking a queued ticket out of order by changing its status */
+    assert_int_equal(sd_ticket_transition(f->d, &wei, p4, SD_ST_IN_PROGRESS, &t), SD_E_DENIED);
+    assert_int_equal(sd_ticket_get(f->d, &wei, p4, true, "call", &t), SD_E_DENIED);
+    /* resolving an unassigned queued ticket */
+    assert_int_equal(sd_ticket_transition(f->d, &wei, head, SD_ST_RESOLVED, &t), SD_E_DENIED);
+    assert_int_equal(queued(f->d), 2);
+    /* the assignee works their own ticket; a colleague cannot */
+    assert_int_equal(sd_queue_claim(f->d, &wei, NULL, &t), SD_OK);
+    assert_int_equal(t.id, head);
+    assert_int_equal(sd_ticket_transition(f->d, &ag1, head, SD_ST_RESOLVED, &t), SD_E_DENIED);
+    assert_int_equal(sd_ticket_transition(f->d, &wei, head, SD_ST_WAITING_CUSTOMER, &t), SD_OK);
+    /* a supervisor may take one out of order */
+    assert_int_equal(sd_ticket_transition(f->d, &sup, p4, SD_ST_IN_PROGRESS, &t), SD_OK);
+    assert_string_equal(t.assignee, "sup");
+    assert_int_equal(sd_ticket_transition(f->d, &sup, head, SD_ST_RESOLVED, &t), SD_OK);
+}
+
+static void
+test_agent_finds_only_customers_of_their_tickets(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_list l;
+    struct sd_ticket t;
+    uint64_t before;
+
+    people(f->d);
+    create(f->d, "s", "b", SD_CAT_GENERAL, 1, "mine@example.com");
+    create(f->d, "s", "b", SD_CAT_GENERAL, 4, "mine@example.com");
+    create(f->d, "s", "b", SD_CAT_GENERAL, 4, "other@example.com");
+    assert_int_equal(sd_queue_claim(f->d, &wei, NULL, &t), SD_OK);
+    /* the customer of an assigned ticket: all their tickets, metadata only, audited */
+    before = audit_size(f->d);
+    assert_int_equal(sd_ticket_find(f->d, &wei, SD_F_CUSTOMER_EMAIL, "mine@example.com", &l),
+                     SD_OK);
+    assert_int_equal(l.n, 2);
+    assert_false(l.items[0].has[SD_F_CUSTOMER_EMAIL]);
+    sd_ticket_list_clear(&l);
+    assert_int_equal(audit_size(f->d), before + 1);
+    /* an arbitrary customer, or one with no tickets: refused alike, the attempt audited */
+    assert_int_equal(sd_ticket_find(f->d, &wei, SD_F_CUSTOMER_EMAIL, "other@example.com", &l),
+                     SD_E_DENIED);
+    assert_int_equal(l.n, 0);
+    assert_int_equal(sd_ticket_find(f->d, &wei, SD_F_CUSTOMER_EMAIL, "nobody@example.com", &l),
+                     SD_E_DENIED);
+    assert_int_equal(sd_ticket_find(f->d, &ag1, SD_F_CUSTOMER_EMAIL, "mine@example.com", &l),
+                     SD_E_DENIED);
+    assert_int_equal(audit_size(f->d), before + 4);
+    /* supervisors and compliance keep the general find */
+    assert_int_equal(sd_ticket_find(f->d, &sup, SD_F_CUSTOMER_EMAIL, "other@example.com", &l),
+                     SD_OK);
+    assert_int_equal(l.n, 1);
+    sd_ticket_list_clear(&l);
+    assert_int_equal(sd_ticket_find(f->d, &comp, SD_F_CUSTOMER_EMAIL, "other@example.com", &l),
+                     SD_OK);
+    assert_int_equal(l.n, 1);
+    sd_ticket_list_clear(&l);
+}
+
+static void
+test_offboard_disables_and_requeues_open_tickets_in_one_txn(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+    struct sd_user u;
+    uint64_t a, b, c, before, *ids = NULL;
+    size_t n = 0;
+
+    people(f->d);
+    a = create(f->d, "s", "b", SD_CAT_GENERAL, 1, NULL);
+    b = create(f->d, "s", "b", SD_CAT_GENERAL, 2, NULL);
+    c = create(f->d, "s", "b", SD_CAT_GENERAL, 3, NULL);
+    assert_int_equal(sd_queue_claim(f->d, &wei, NULL, &t), SD_OK);
+    assert_int_equal(sd_queue_claim(f->d, &wei, NULL, &t), SD_OK);
+    assert_int_equal(sd_queue_claim(f->d, &wei, NULL, &t), SD_OK);
+    assert_int_equal(sd_ticket_transition(f->d, &wei, b, SD_ST_WAITING_CUSTOMER, &t), SD_OK);
+    assert_int_equal(sd_ticket_transition(f->d, &wei, c, SD_ST_RESOLVED, &t), SD_OK);
+    assert_int_equal(queued(f->d), 0);
+    assert_int_equal(sd_desk_user_offboard(f->d, &agent, "nobody", &u, &ids, &n),
+                     SD_E_NOTFOUND);
+    before = audit_size(f->d);
+    assert_int_equal(sd_desk_user_offboard(f->d, &agent, "wei", &u, &ids, &n), SD_OK);
+    assert_true(u.disabled);
+    assert_int_equal(n, 2);
+    assert_true((ids[0] == a && ids[1] == b) || (ids[0] == b && ids[1] == a));
+    free(ids);
+    /* one entry per requeued ticket plus the offboarding itself */
+    assert_int_equal(audit_size(f->d), before + 3);
+    assert_int_equal(queued(f->d), 2);
+    assert_int_equal(sd_ticket_get(f->d, &agent, b, false, NULL, &t), SD_OK);
+    assert_string_equal(t.assignee, "");
+    assert_int_equal(t.status, SD_ST_RECEIVED);
+    assert_int_equal(t.events[t.n_events - 1].kind, SD_EV_ASSIGNED);
+    sd_ticket_clear(&t);
+    assert_int_equal(sd_ticket_get(f->d, &agent, c, false, NULL, &t), SD_OK);
+    assert_string_equal(t.assignee, "wei"); /* resolved: history stays as it was */
+    sd_ticket_clear(&t);
+    /* the queue hands them to someone else, never back to the leaver */
+    assert_int_equal(sd_queue_claim(f->d, &ag1, NULL, &t), SD_OK);
+    assert_int_equal(t.id, a);
+    assert_int_equal(sd_queue_claim(f->d, &sup, "wei", &t), SD_E_INVALID);
+}
+
 int
 main(void)
 {
@@ -703,6 +905,11 @@ main(void)
         T(test_secrets_are_redacted_before_storage),
         T(test_stats_match_hand_computed_fixture),
         T(test_failed_write_changes_nothing),
+        T(test_claim_only_for_yourself_unless_supervisor),
+        T(test_assign_only_to_existing_enabled_agents),
+        T(test_status_change_needs_the_assignee_or_a_supervisor),
+        T(test_agent_finds_only_customers_of_their_tickets),
+        T(test_offboard_disables_and_requeues_open_tickets_in_one_txn),
 #undef T
     };
 

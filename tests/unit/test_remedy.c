@@ -1008,6 +1008,8 @@ test_remedy_agent_requests_only_on_own_or_unassigned_tickets(void **state)
     assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL,
                                   &v, &why),
                      SD_OK); /* unassigned */
+    add_user(f->d, "zed", SD_ROLE_AGENT); /* tickets go only to enabled agents (issue 13) */
+    add_user(f->d, "alice", SD_ROLE_AGENT);
     assert_int_equal(sd_ticket_assign(f->d, &bob, tid, "zed", &t), SD_OK);
     assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL,
                                   &v, &why),

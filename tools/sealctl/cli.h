@@ -147,6 +147,23 @@ int cmd_audit_search_offline(struct cli *c, struct sd_desk *d, const struct sd_a
 int cmd_audit_search_online(struct cli *c, int argc, char **argv);
 int cmd_audit_pubkey_online(struct cli *c, int argc, char **argv);
 
+/* Passwords never only from argv (secret.c): cli_secret_want declares --password-stdin and
+ * --password-fd N; cli_secret_source picks the stream (fd N, stdin, or a prompt on the
+ * terminal: *tty) or returns the usage exit status; cli_secret_read reads one line into out
+ * (echo off on a terminal), 0 or 1 after printing the reason. The caller wipes out. */
+void cli_secret_want(struct cli *c);
+int cli_secret_source(const struct cli *c, int *fd, bool *tty);
+int cli_secret_read(int fd, bool tty, const char *prompt, char *out, size_t cap);
+/* `user passwd`: the current and the new password, one line each from the chosen source (on
+ * a terminal the new one twice). 0, or the exit status after printing the reason. */
+int cli_passwd_read(const struct cli *c, char *old, char *new_pw, size_t cap);
+/* Output of `user offboard` (json_out.c style): the user, and the requeued ticket ids. */
+json_t *json_offboard(const char *name, const char *roles, bool disabled, const uint64_t *ids,
+                      size_t n);
+
+/* Open the desk on c->data with c's key file or passphrase file; 0, or the exit status after
+ * printing the reason (offline.c). */
+int cli_open_desk(const struct cli *c, struct sd_desk **d);
 int cmd_offline(struct cli *c, int argc, char **argv);
 int cmd_online(struct cli *c, int argc, char **argv);
 

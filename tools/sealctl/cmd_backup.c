@@ -3,7 +3,8 @@
  * verified. Only data.mdb is written: PII in it is ciphertext, keys in it are wrapped, and the
  * master key file is never copied (keep it apart from backups). The copy runs in a forked
  * child with its own LMDB environment, because this process already has the desk open and
- * LMDB forbids opening one environment twice in a process. */
+ * LMDB forbids opening one environment twice in a process. A restore ends every session in
+ * the restored store (one audited txn) and says so. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "cli.h"
 #include "sealdesk/audit.h"
+#include "sealdesk/authz.h"
 #include "sealdesk/store.h"
 
 /* In the child: copy from -> to, verify the copy's audit log. Exit code = sd_err. */
@@ -75,8 +77,29 @@ copy_store(const char *from, const char *to)
     return (sd_err)WEXITSTATUS(status);
 }
 
+/* A restored store starts with no session at all: a backup holds sessions that were valid
+ * when it was taken, some revoked since, and the store cannot tell which (issue 13). */
 static int
-emit(struct cli *c, const char *dir)
+end_sessions(struct cli *c, const char *to, const struct sd_actor *a, uint64_t *n)
+{
+    struct cli at = *c;
+    struct sd_desk *d = NULL;
+    int rc;
+    sd_err err;
+
+    at.data = to;
+    rc = cli_open_desk(&at, &d);
+    if(rc)
+        return rc;
+    err = sd_desk_sessions_invalidate(d, a, "restore", n);
+    sd_desk_close(d);
+    if(err != SD_OK)
+        return cli_fail(err, "restore: invalidate the sessions of the restored store");
+    return 0;
+}
+
+static int
+emit(struct cli *c, const char *dir, bool restore, uint64_t sessions)
 {
     char path[4096];
     struct stat st;
@@ -87,13 +110,21 @@ emit(struct cli *c, const char *dir)
     json_object_set_new(j, "bytes", json_integer(stat(path, &st) == 0 ? st.st_size : -1));
     json_object_set_new(j, "audit", json_string("verified"));
     json_object_set_new(j, "master_key", json_string("not included"));
+    if(restore) {
+        json_object_set_new(j, "sessions_invalidated", json_integer((json_int_t)sessions));
+        json_object_set_new(j, "note", json_string("every session ended: everyone logs in "
+                                                   "again"));
+    }
     return cli_emit(c, j);
 }
 
 static int
 run(struct cli *c, const char *data, int argc, char **argv, bool restore)
 {
+    struct sd_actor a = {c->actor, NULL, SD_ROLE_SYSTEM};
+    uint64_t sessions = 0;
     const char *to;
+    int rc;
     sd_err err;
 
     cli_want(c, restore ? "to" : "out", true);
@@ -112,7 +143,20 @@ run(struct cli *c, const char *data, int argc, char **argv, bool restore)
         return cli_fail(err, "backup: the copy's audit log does not verify");
     if(err != SD_OK)
         return cli_fail(err, restore ? "restore" : "backup");
-    return emit(c, to);
+    if(restore) {
+        rc = end_sessions(c, to, &a, &sessions);
+        if(rc) {
+            char path[4096];
+
+            /* never leave a restored store whose old sessions still work */
+            snprintf(path, sizeof(path), "%s/data.mdb", to);
+            unlink(path);
+            snprintf(path, sizeof(path), "%s/lock.mdb", to);
+            unlink(path);
+            return rc;
+        }
+    }
+    return emit(c, to, restore, sessions);
 }
 
 int

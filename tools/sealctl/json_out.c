@@ -341,3 +341,19 @@ cli_emit(const struct cli *c, json_t *j)
     json_decref(j);
     return 0;
 }
+
+json_t *
+json_offboard(const char *name, const char *roles, bool disabled, const uint64_t *ids, size_t n)
+{
+    json_t *o = json_object();
+    json_t *a = json_array();
+
+    for(size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_integer((json_int_t)ids[i]));
+    json_object_set_new(o, "name", json_string(name));
+    json_object_set_new(o, "roles", json_string(roles));
+    json_object_set_new(o, "disabled", json_boolean(disabled));
+    json_object_set_new(o, "sessions_ended", json_true());
+    json_object_set_new(o, "requeued", a);
+    return o;
+}

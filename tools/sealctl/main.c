@@ -29,7 +29,7 @@ static const char usage[] =
     "  ticket comment ID --body B [--internal] | ticket comment ID --from-article K\n"
     "  ticket rate ID --csat N\n"
     "  ticket find --customer-email E | --customer-uid U | --customer-phone P\n"
-    "  queue claim --agent A\n"
+    "  queue claim [--agent A]   (default: yourself; another agent needs supervisor)\n"
     "  sla overdue [--now RFC3339]\n"
     "  stats [--now RFC3339] | stats --by-agent|--by-day [--from T] [--to T]\n"
     "  triage --text T [--vip]\n"
@@ -40,6 +40,13 @@ static const char usage[] =
     "  user requests [--state S] | user approve --request N | user reject --request N\n"
     "       --reason R   (online user add is a request too: a second admin approves)\n"
     "  login --name N --password P [--totp CODE]   (online; prints the session token)\n"
+    "  user offboard --name N   (disable, end sessions, open tickets back to the queue)\n"
+    "  user passwd [--password-stdin | --password-fd N]   (online: your own; offline:\n"
+    "        --name N; current then new password, one per line; new: 12..128 bytes, no\n"
+    "        control characters, not containing the user name, not the old one)\n"
+    "  login --name N [--password-stdin | --password-fd N] [--totp CODE]\n"
+    "        (online; prints the session token; the password is prompted for without echo\n"
+    "        on a terminal; --password P still works but is visible to local users)\n"
     "  logout\n"
     "  remedy request --ticket ID --kind K [--asset A --amount X] --justification J\n"
     "                 [--to-uid U] [--destination-reason R]  (third_party_payout: both)\n"
@@ -57,6 +64,8 @@ static const char usage[] =
     "environment: SEALDESK_DATA, SEALDESK_KEY_FILE, SEALDESK_PASSPHRASE_FILE,\n"
     "  SEALDESK_SERVER, SEALDESK_CA, SEALDESK_TOKEN stand in for --data, --key-file,\n"
     "  --passphrase-file, --server, --ca, --token\n"
+    "mode: --server means online, --offline or --data offline (both: refused); else\n"
+    "  online when SEALDESK_SERVER is set, offline otherwise\n"
     "exit status: 0 ok, 1 refused or failed (reason on stderr), 2 usage\n";
 
 int
@@ -197,6 +206,7 @@ main(int argc, char **argv)
 {
     struct cli c;
     char actor[SD_MAX_AGENT + 1];
+    bool server_flag = false, data_flag = false;
     int i = 1;
 
     memset(&c, 0, sizeof(c));
@@ -222,6 +232,7 @@ main(int argc, char **argv)
             c.offline = true;
         } else if(i + 1 < argc && strcmp(a, "--data") == 0) {
             c.data = argv[++i];
+            data_flag = true;
         } else if(i + 1 < argc && strcmp(a, "--key-file") == 0) {
             c.key_file = argv[++i];
         } else if(i + 1 < argc && strcmp(a, "--passphrase-file") == 0) {
@@ -230,6 +241,7 @@ main(int argc, char **argv)
             c.actor = argv[++i];
         } else if(i + 1 < argc && strcmp(a, "--server") == 0) {
             c.server = argv[++i];
+            server_flag = true;
         } else if(i + 1 < argc && strcmp(a, "--ca") == 0) {
             c.ca = argv[++i];
         } else if(i + 1 < argc && strcmp(a, "--cert") == 0) {
@@ -248,7 +260,17 @@ main(int argc, char **argv)
         sd_offline_actor_name(actor, sizeof(actor));
         c.actor = actor;
     }
-    /* Online unless --offline, or no server is known; init is always local. */
+    /* One rule for every tool (issue 13): the command line decides before the environment.
+     * --server means online, --offline or --data offline, both at once is refused; with
+     * neither, SEALDESK_SERVER means online (even when SEALDESK_DATA is set too), else
+     * offline. init is always local. */
+    if(server_flag && (c.offline || data_flag))
+        return cli_usage("ambiguous: --server means online, --offline/--data mean offline; "
+                         "give one");
+    if(server_flag && strcmp(argv[i], "init") == 0)
+        return cli_usage("init is local: give --data DIR, not --server");
+    if(data_flag)
+        c.offline = true;
     if(!c.offline && c.server && strcmp(argv[i], "init") != 0)
         return cmd_online(&c, argc - i, argv + i);
     if(strcmp(argv[i], "login") == 0 || strcmp(argv[i], "logout") == 0)

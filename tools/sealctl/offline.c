@@ -16,6 +16,8 @@
 #include "sealdesk/keyops.h"
 #include "sealdesk/keystore.h"
 
+#define AGENT_RULE "must name an existing, enabled user with the agent role"
+
 static struct sd_desk_opts
 desk_opts(const struct cli *c)
 {
@@ -24,8 +26,8 @@ desk_opts(const struct cli *c)
     return o;
 }
 
-static int
-open_desk(const struct cli *c, struct sd_desk **d)
+int
+cli_open_desk(const struct cli *c, struct sd_desk **d)
 {
     struct sd_desk_opts o = desk_opts(c);
     char *pass = NULL;
@@ -268,8 +270,10 @@ ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
     if(strcmp(sub, "assign") == 0) {
         if(!cli_get(c, "agent"))
             return cli_usage("ticket assign needs --agent");
-        return emit_ticket(c, sd_ticket_assign(d, a, id, cli_get(c, "agent"), &t), &t,
-                           "ticket assign");
+        err = sd_ticket_assign(d, a, id, cli_get(c, "agent"), &t);
+        if(err == SD_E_INVALID)
+            return cli_fail(err, "--agent: " AGENT_RULE);
+        return emit_ticket(c, err, &t, "ticket assign");
     }
     if(strcmp(sub, "comment") == 0) {
         if(cli_get(c, "from-article")) {
@@ -416,6 +420,7 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
 {
     const char *sub = argc ? argv[0] : "";
     struct sd_user u;
+    int rc;
     sd_err err;
     int ua = cmd_user_admin_offline(c, d, a, argc, argv);
 
@@ -441,7 +446,6 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
     if(strcmp(sub, "add") == 0) {
         char password[SD_PASSWORD_MAX + 1], uri[256];
         unsigned roles;
-        int rc;
 
         cli_want(c, "role", true);
         cli_want(c, "no-totp", false);
@@ -454,8 +458,11 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
                                           "security_admin, auditor");
         err = sd_desk_user_add(d, a, cli_get(c, "name"), roles, cli_has(c, "no-totp"),
                                cli_get(c, "cert-fingerprint"), password, uri);
-        if(err == SD_E_CONFLICT)
-            return cli_fail(err, "user exists");
+        if(err == SD_E_CONFLICT) {
+            fprintf(stderr, "%s: user add: a user named %s already exists\n",
+                    cli_status_name(err), cli_get(c, "name"));
+            return 1;
+        }
         if(err == SD_E_INVALID)
             return cli_fail(err, "bad name or fingerprint, or --no-totp for a role that "
                                  "needs TOTP (supervisor, compliance, security_admin)");
@@ -466,8 +473,47 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         sodium_memzero(uri, sizeof(uri));
         return rc;
     }
+    if(strcmp(sub, "passwd") == 0)
+        cli_secret_want(c);
     if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name"))
-        return cli_usage("user add|disable|enable|revoke|list --name N");
+        return cli_usage("user add|disable|enable|revoke|offboard|passwd|list --name N");
+    if(strcmp(sub, "passwd") == 0) {
+        char old[SD_PASSWORD_MAX + 2], pw[SD_PASSWORD_MAX + 2];
+        const char *why = NULL;
+
+        rc = cli_passwd_read(c, old, pw, sizeof(old));
+        if(rc)
+            return rc;
+        err = sd_desk_user_passwd(d, a, cli_get(c, "name"), old, pw, &why);
+        sodium_memzero(old, sizeof(old));
+        sodium_memzero(pw, sizeof(pw));
+        if(err == SD_E_NOTFOUND)
+            return cli_fail(err, "no such user");
+        if(err == SD_E_UNAUTH || err == SD_E_INVALID) {
+            fprintf(stderr, "INVALID_ARGUMENT: user passwd: %s\n",
+                    why ? why : "old_password or new_password: malformed");
+            return 1;
+        }
+        if(err != SD_OK)
+            return cli_fail(err, "user passwd");
+        return cli_emit(c, json_pack("{s:s,s:b}", "user", cli_get(c, "name"),
+                                     "sessions_ended", 1));
+    }
+    if(strcmp(sub, "offboard") == 0) {
+        uint64_t *ids = NULL;
+        size_t n = 0;
+        char roles[96];
+
+        err = sd_desk_user_offboard(d, a, cli_get(c, "name"), &u, &ids, &n);
+        if(err == SD_E_NOTFOUND)
+            return cli_fail(err, "no such user");
+        if(err != SD_OK)
+            return cli_fail(err, "user offboard");
+        sd_roles_format(roles, sizeof(roles), u.roles);
+        rc = cli_emit(c, json_offboard(u.name, roles, u.disabled, ids, n));
+        free(ids);
+        return rc;
+    }
     if(strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0)
         err = sd_desk_user_set_disabled(d, a, cli_get(c, "name"), sub[0] == 'd', &u);
     else if(strcmp(sub, "revoke") == 0)
@@ -531,13 +577,13 @@ cmd_offline(struct cli *c, int argc, char **argv)
        strcmp(cmd, "stats") != 0 && strcmp(cmd, "audit") != 0 && strcmp(cmd, "user") != 0)
         return cli_usage("unknown command");
     if(cli_command_find(cmd) && cli_command_find(cmd)->offline) {
-        rc = open_desk(c, &d);
+        rc = cli_open_desk(c, &d);
         if(!rc)
             rc = cli_command_find(cmd)->offline(c, d, &a, argc - 1, argv + 1);
         sd_desk_close(d);
         return rc;
     }
-    rc = open_desk(c, &d);
+    rc = cli_open_desk(c, &d);
     if(rc)
         return rc;
 
@@ -552,14 +598,14 @@ cmd_offline(struct cli *c, int argc, char **argv)
         sd_err err;
 
         cli_want(c, "agent", true);
-        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2) ||
-           !cli_get(c, "agent")) {
-            rc = cli_usage("queue claim --agent A");
+        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2)) {
+            rc = cli_usage("queue claim [--agent A]");
             goto out;
         }
         err = sd_queue_claim(d, &a, cli_get(c, "agent"), &t);
-        rc = err == SD_E_EMPTY ? cli_fail(err, "queue empty")
-                               : emit_ticket(c, err, &t, "queue claim");
+        rc = err == SD_E_EMPTY     ? cli_fail(err, "queue empty")
+             : err == SD_E_INVALID ? cli_fail(err, "--agent: " AGENT_RULE)
+                                   : emit_ticket(c, err, &t, "queue claim");
     } else if(strcmp(cmd, "sla") == 0) {
         struct sd_ticket_list l;
         uint64_t now;

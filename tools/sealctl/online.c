@@ -358,15 +358,32 @@ login_online(struct cli *c, int argc, char **argv)
 {
     Sealdesk__V1__LoginRequest q = SEALDESK__V1__LOGIN_REQUEST__INIT;
     struct cli_reply r = CLI_REPLY(sealdesk__v1__login_response__descriptor);
-    int rc;
+    char pw[SD_PASSWORD_MAX + 2];
+    bool tty;
+    int rc, fd;
 
     cli_want(c, "name", true);
     cli_want(c, "password", true);
+    cli_secret_want(c);
     cli_want(c, "totp", true);
-    if(!cli_parse(c, argc, argv) || !cli_get(c, "name") || !cli_get(c, "password") || c->n_pos)
-        return cli_usage("login --name N --password P [--totp CODE]");
+    if(!cli_parse(c, argc, argv) || !cli_get(c, "name") || c->n_pos)
+        return cli_usage("login --name N [--password-stdin | --password-fd N] [--totp CODE]");
     q.name = (char *)opt(c, "name");
-    q.password = (char *)opt(c, "password");
+    if(cli_get(c, "password")) {
+        if(cli_has(c, "password-stdin") || cli_get(c, "password-fd"))
+            return cli_usage("give one of --password, --password-stdin, --password-fd");
+        /* Kept for old scripts only: argv is readable by every local user (/proc). */
+        fprintf(stderr, "sealctl: warning: --password is visible to other local users; use "
+                        "the prompt, --password-stdin or --password-fd\n");
+        q.password = (char *)opt(c, "password");
+    } else {
+        rc = cli_secret_source(c, &fd, &tty);
+        if(rc)
+            return rc;
+        if(cli_secret_read(fd, tty, "Password: ", pw, sizeof(pw)))
+            return 1;
+        q.password = pw;
+    }
     q.totp = (char *)opt(c, "totp");
     c->token = NULL; /* Login carries no session */
     rc = cli_call(c, "/sealdesk.v1.Auth/Login", &q.base, &r);
@@ -388,6 +405,7 @@ login_online(struct cli *c, int argc, char **argv)
         sodium_memzero(p->token, strlen(p->token));
     }
     cli_reply_free(&r);
+    sodium_memzero(pw, sizeof(pw));
     return rc;
 }
 
@@ -441,7 +459,52 @@ user_online(struct cli *c, int argc, char **argv)
         cli_reply_free(&r);
         return rc;
     }
+    if(strcmp(sub, "passwd") == 0) {
+        Sealdesk__V1__ChangePasswordRequest q = SEALDESK__V1__CHANGE_PASSWORD_REQUEST__INIT;
+        char old[SD_PASSWORD_MAX + 2], pw[SD_PASSWORD_MAX + 2];
+
+        cli_secret_want(c);
+        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+            return cli_usage("user passwd [--password-stdin | --password-fd N]  (your own)");
+        rc = cli_passwd_read(c, old, pw, sizeof(old));
+        if(rc)
+            return rc;
+        q.old_password = old;
+        q.new_password = pw;
+        r.desc = &sealdesk__v1__change_password_response__descriptor;
+        rc = cli_call(c, "/sealdesk.v1.Auth/ChangePassword", &q.base, &r);
+        sodium_memzero(old, sizeof(old));
+        sodium_memzero(pw, sizeof(pw));
+        if(!rc) {
+            Sealdesk__V1__ChangePasswordResponse *p = (Sealdesk__V1__ChangePasswordResponse *)r.msg;
+
+            rc = cli_emit(c, json_pack("{s:s,s:b}", "user", p->user, "sessions_ended",
+                                       p->sessions_ended));
+        }
+        cli_reply_free(&r);
+        return rc;
+    }
     cli_want(c, "name", true);
+    if(strcmp(sub, "offboard") == 0) {
+        Sealdesk__V1__OffboardUserRequest q = SEALDESK__V1__OFFBOARD_USER_REQUEST__INIT;
+
+        if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name") || c->n_pos)
+            return cli_usage("user offboard --name N");
+        q.name = (char *)opt(c, "name");
+        r.desc = &sealdesk__v1__offboard_user_response__descriptor;
+        rc = cli_call(c, "/sealdesk.v1.Admin/OffboardUser", &q.base, &r);
+        if(!rc) {
+            Sealdesk__V1__OffboardUserResponse *p = (Sealdesk__V1__OffboardUserResponse *)r.msg;
+
+            if(!p->user)
+                rc = cli_fail(SD_E_INVALID, "malformed reply");
+            else
+                rc = cli_emit(c, json_offboard(p->user->name, p->user->roles, p->user->disabled,
+                                               p->requeued, p->n_requeued));
+        }
+        cli_reply_free(&r);
+        return rc;
+    }
     if(strcmp(sub, "add") == 0) {
         Sealdesk__V1__AddUserRequest q = SEALDESK__V1__ADD_USER_REQUEST__INIT;
 
@@ -480,7 +543,7 @@ user_online(struct cli *c, int argc, char **argv)
         return rc;
     }
     if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name"))
-        return cli_usage("user add|disable|enable|revoke|list --name N");
+        return cli_usage("user add|disable|enable|revoke|offboard|list --name N | user passwd");
     if(strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
         Sealdesk__V1__SetUserDisabledRequest q = SEALDESK__V1__SET_USER_DISABLED_REQUEST__INIT;
 
@@ -540,10 +603,9 @@ cmd_online(struct cli *c, int argc, char **argv)
         struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket__descriptor);
 
         cli_want(c, "agent", true);
-        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2) ||
-           !cli_get(c, "agent"))
-            return cli_usage("queue claim --agent A");
-        q.agent = (char *)opt(c, "agent");
+        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2))
+            return cli_usage("queue claim [--agent A]");
+        q.agent = (char *)opt(c, "agent"); /* "": the caller */
         rc = cli_call(c, "/sealdesk.v1.Tickets/ClaimNext", &q.base, &r);
         if(!rc)
             rc = emit_pb_ticket(c, &r, false);

@@ -22,7 +22,8 @@
 #include "sealdesk/rpc.h"
 
 static const char usage[] =
-    "usage: sealkey [--data DIR [--key-file F | --passphrase-file F] [--actor NAME]]\n"
+    "usage: sealkey [[--offline] --data DIR [--key-file F | --passphrase-file F]\n"
+    "                [--actor NAME]]\n"
     "               [--server HOST:PORT --ca F --token T [--cert F --cert-key F]] [--json]\n"
     "               COMMAND [options]\n"
     "commands:\n"
@@ -36,7 +37,9 @@ static const char usage[] =
     "  audit-rotate [--reason R]                new audit signing key; the old one signs the\n"
     "                                           hand-off (safe while the server runs)\n"
     "  check                                    every data key unwraps, every field opens\n"
-    "online (--server): status, shred, audit-rotate\n";
+    "online (--server): status, shred, audit-rotate\n"
+    "mode: --server means online, --data/--offline offline (both: refused); else online\n"
+    "  when SEALDESK_SERVER is set, offline on SEALDESK_DATA\n";
 
 struct opts {
     const char *data, *key_file, *pass_file, *actor, *server, *ca, *cert, *cert_key, *token;
@@ -522,6 +525,7 @@ main(int argc, char **argv)
     struct opts o = {0};
     struct rlimit nocore = {0, 0};
     char actor[SD_MAX_AGENT + 1];
+    bool server_flag = false, data_flag = false;
     int i = 1;
 
     /* Key material passes through this process: no core dumps, no ptrace by others. */
@@ -548,6 +552,12 @@ main(int argc, char **argv)
             o.json = true;
             continue;
         }
+        if(strcmp(a, "--offline") == 0) {
+            data_flag = true; /* as sealctl: offline on --data or SEALDESK_DATA */
+            continue;
+        }
+        data_flag |= strcmp(a, "--data") == 0;
+        server_flag |= strcmp(a, "--server") == 0;
         if(strcmp(a, "--data") == 0)
             slot = &o.data;
         else if(strcmp(a, "--key-file") == 0)
@@ -585,9 +595,17 @@ main(int argc, char **argv)
         sd_offline_actor_name(actor, sizeof(actor));
         o.actor = actor;
     }
+    /* The rule of every tool (issue 13; sealctl has the same): the command line decides
+     * before the environment. --server means online, --data (or --offline) offline, both at
+     * once is refused; with neither, SEALDESK_SERVER means online (even when SEALDESK_DATA is
+     * set too, as `. var/dev/env` does), else SEALDESK_DATA offline. An explicit --server
+     * never runs offline as the local operator. */
+    if(server_flag && data_flag)
+        return bad_usage("ambiguous: --server means online, --data/--offline mean offline; "
+                         "give one");
+    if(server_flag || (!data_flag && o.server))
+        return online(&o, argc - i, argv + i);
     if(o.data)
         return offline(&o, argc - i, argv + i);
-    if(o.server)
-        return online(&o, argc - i, argv + i);
     return bad_usage("--data DIR (offline) or --server HOST:PORT (online) is required");
 }

@@ -30,7 +30,7 @@ cat <<MSG
 devrun: wrote $DEV/env. In another terminal:
   . var/dev/env
   $BUILD/tools/sealctl --offline --json user add --name alice --role agent,supervisor
-  export SEALDESK_TOKEN=\$($BUILD/tools/sealctl login --name alice --password PW --totp CODE)
+  export SEALDESK_TOKEN=\$($BUILD/tools/sealctl login --name alice --totp CODE)
   $BUILD/tools/sealctl --json ticket create --channel chat --subject hi --body 'deposit not credited'
   $BUILD/tools/sealctl --json queue claim --agent alice
   $BUILD/tools/sealctl --json ticket status 1 --to resolved
