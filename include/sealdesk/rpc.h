@@ -45,6 +45,8 @@ struct sd_rpc_call {
     size_t req_len;
     const char *peer_subject;  /* verified mTLS client certificate subject, or NULL */
     const char *peer_fingerprint; /* its SHA-256 (DER), lower-case hex, or NULL */
+    const char *peer_addr;     /* the client's source address ("127.0.0.1"; an IPv6 client
+                                  as its /64 prefix), or NULL: for per-source limits */
     const char *authorization; /* "authorization" metadata value, or NULL */
     const char *request_id;    /* "x-request-id" metadata, or NULL */
     uint64_t deadline_ms;      /* absolute CLOCK_MONOTONIC ms from grpc-timeout, 0 = none */

@@ -52,6 +52,7 @@ struct sd_h2 {
     void *ctx;
     char *peer_subject;
     char *peer_fingerprint;
+    char *peer_addr;
     uint64_t conn_id;
     struct stream *streams;
     size_t n_streams;
@@ -259,6 +260,7 @@ sd_h2_job_free(struct sd_h2_job *job)
     free(job->request_id);
     free(job->peer_subject);
     free(job->peer_fingerprint);
+    free(job->peer_addr);
     free(job);
 }
 
@@ -291,12 +293,14 @@ job_new(struct sd_h2_job **out, struct sd_h2 *h, struct stream *st, const uint8_
     SD_TRY(dup_str(&job->request_id, st->request_id));
     SD_TRY(dup_str(&job->peer_subject, h->peer_subject));
     SD_TRY(dup_str(&job->peer_fingerprint, h->peer_fingerprint));
+    SD_TRY(dup_str(&job->peer_addr, h->peer_addr));
     SD_TRY(sd_buf_append(&job->req, msg, len));
     job->call.method = job->method;
     job->call.req = job->req.len ? job->req.data : empty_msg;
     job->call.req_len = job->req.len;
     job->call.peer_subject = job->peer_subject;
     job->call.peer_fingerprint = job->peer_fingerprint;
+    job->call.peer_addr = job->peer_addr;
     job->call.authorization = job->authorization;
     job->call.request_id = job->request_id;
     job->call.deadline_ms = st->deadline_ms;
@@ -687,6 +691,7 @@ sd_h2_new(struct sd_h2 **out, const struct sd_h2_opts *o)
     h->conn_id = o->conn_id;
     SD_TRY(dup_str(&h->peer_subject, o->peer_subject));
     SD_TRY(dup_str(&h->peer_fingerprint, o->peer_fingerprint));
+    SD_TRY(dup_str(&h->peer_addr, o->peer_addr));
     SD_ENSURE(nghttp2_session_callbacks_new(&cbs) == 0, SD_E_NOMEM);
     nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, on_begin_headers);
     nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
@@ -729,6 +734,7 @@ sd_h2_free(struct sd_h2 *h)
     }
     free(h->peer_subject);
     free(h->peer_fingerprint);
+    free(h->peer_addr);
     free(h);
 }
 

@@ -76,6 +76,7 @@ struct sd_h2_job {
     char *request_id;
     char *peer_subject;
     char *peer_fingerprint;
+    char *peer_addr;
     int32_t stream_id;
     uint64_t t_start_us;     /* sd_rpc_now_us() when the request was complete */
     void *owner;             /* for the submitter (the server's connection) */
@@ -103,6 +104,7 @@ struct sd_h2_opts {
     const char *peer_subject; /* copied; NULL if none */
     const char *peer_fingerprint; /* copied; NULL if none */
     uint64_t conn_id;         /* for log lines only */
+    const char *peer_addr;    /* source address, copied; NULL if unknown */
 };
 
 struct sd_h2;
