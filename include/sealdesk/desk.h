@@ -329,6 +329,8 @@ sd_err sd_desk_set_login_limits(struct sd_desk *d, const struct sd_login_limits 
 /* Write the failed-login records counted so far (one entry per label, with the count) now,
  * without waiting for the window to end. sd_desk_close does this too. */
 sd_err sd_desk_login_audit_flush(struct sd_desk *d);
+/* The same only when the current window has ended (cheap otherwise): call it periodically. */
+sd_err sd_desk_login_audit_tick(struct sd_desk *d);
 sd_err sd_desk_logout(struct sd_desk *d, const struct sd_actor *a, const char *token);
 /* User administration (security_admin), audited. password/totp_uri as sd_user_add. */
 sd_err sd_desk_user_add(struct sd_desk *d, const struct sd_actor *a, const char *name,

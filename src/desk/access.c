@@ -255,6 +255,12 @@ out:
 }
 
 sd_err
+sd_desk_login_audit_tick(struct sd_desk *d)
+{
+    return d ? login_flush(d, sd_clock_now(), false) : SD_OK;
+}
+
+sd_err
 sd_desk_login_audit_flush(struct sd_desk *d)
 {
     return d ? login_flush(d, sd_clock_now(), true) : SD_OK;

@@ -592,6 +592,15 @@ audit_export(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     struct sd_buf all = SD_BUF_INIT;
     sd_err err = sd_desk_audit_export_mem(x->d, &x->actor, r->from, &all);
 
+    /* The answer waits in memory until the client reads it: exports share one process-wide
+     * budget, so slow or stalled readers cannot make the server hold without bound. */
+    if(err == SD_OK && !sd_rpc_mem_reserve(c, all.len)) {
+        sd_buf_free(&all);
+        sd_rpc_call_status(c, SD_GRPC_RESOURCE_EXHAUSTED,
+                           "export memory limit reached; retry later");
+        sealdesk__v1__export_request__free_unpacked(r, NULL);
+        return;
+    }
     for(size_t off = 0; err == SD_OK && off < all.len; off += EXPORT_CHUNK) {
         Sealdesk__V1__ExportChunk pb = SEALDESK__V1__EXPORT_CHUNK__INIT;
         size_t n = all.len - off < EXPORT_CHUNK ? all.len - off : EXPORT_CHUNK;

@@ -128,6 +128,9 @@ void sd_h2_tick(struct sd_h2 *h, uint64_t now_ms);
 bool sd_h2_done(const struct sd_h2 *h);
 /* Streams we track (open or awaiting their answer). */
 size_t sd_h2_streams(const struct sd_h2 *h);
+/* Last time (sd_rpc_now_ms) a request began or an answer byte went out: what counts as
+ * activity for the idle timeout (PING, SETTINGS and WINDOW_UPDATE do not). */
+uint64_t sd_h2_active_ms(const struct sd_h2 *h);
 /* Response bytes queued in streams and not yet handed out by sd_h2_send. */
 size_t sd_h2_out_buffered(const struct sd_h2 *h);
 
