@@ -20,7 +20,7 @@ audit_user(struct sd_desk *d, struct sd_txn *t, const char *actor, const char *r
     char target[SD_USER_NAME_MAX + 8];
     struct sd_audit_rec r;
 
-    snprintf(target, sizeof(target), "user:%s", user);
+    snprintf(target, sizeof(target), "user:%.*s", SD_USER_NAME_MAX, user);
     r = (struct sd_audit_rec){.actor = actor, .action = action, .target = target,
                               .request_id = request_id, .reason = reason};
     return sd_audit_append(t, d->kr, &r, NULL);
