@@ -108,12 +108,67 @@ sd_err sd_user_list(struct sd_txn *t, struct sd_user **out, size_t *n);
 /* Login: password (Argon2id verify), TOTP when the user has it (RFC 6238, SHA-1, 30 s, 6
  * digits, +-1 step, each step usable once), optional certificate binding. On success writes a
  * session and returns the token (hex) and expiry. Failures count towards the lockout; after
- * SD_LOGIN_MAX_FAILS the user is locked for SD_LOGIN_LOCK_SECONDS. Returns SD_E_UNAUTH for any
- * bad credential (never says which), SD_E_DENIED when locked or disabled. The caller commits
- * the txn either way (the failure counter must persist) and audits. */
+ * SD_LOGIN_MAX_FAILS the user is locked for SD_LOGIN_LOCK_SECONDS, and a lock that has expired
+ * is cleared together with its failure count. Returns SD_E_UNAUTH for every refusal: bad
+ * credential, unknown name, locked or disabled user look the same to the caller (a locked or
+ * disabled user is refused whatever password was typed). The caller commits the txn either way
+ * (the failure counter must persist) and audits. This runs Argon2id inside t: servers use the
+ * three steps below instead, which keep the hash out of the write txn. */
 sd_err sd_auth_login(struct sd_txn *t, const struct sd_keyring *kr, const char *name,
                      const char *password, const char *totp_code, const char *cert_fingerprint,
                      uint64_t now, char token[SD_TOKEN_HEX + 1], uint64_t *expires_at);
+
+/* Why a login ended as it did: for the audit record only, never for the caller. */
+enum sd_login_outcome {
+    SD_LOGIN_OK,
+    SD_LOGIN_BAD,       /* wrong password, TOTP or certificate */
+    SD_LOGIN_UNKNOWN,   /* no such user (or a malformed name) */
+    SD_LOGIN_LOCKED,
+    SD_LOGIN_DISABLED,
+    SD_LOGIN_THROTTLED, /* refused by the failed-login throttle before any check */
+};
+#define SD_PWHASH_MAX 128 /* crypto_pwhash_STRBYTES */
+/* Step 1 (read txn): copy name's stored password hash into hash. SD_E_NOTFOUND if unknown. */
+sd_err sd_auth_password_hash(struct sd_txn *t, const char *name, char hash[SD_PWHASH_MAX]);
+/* Step 2 (no txn; slow: Argon2id): true if password matches hash. With hash NULL or "" (an
+ * unknown user) does the same work against a dummy hash and returns false. Thread-safe. */
+bool sd_auth_password_verify(const char *hash, const char *password);
+/* Step 3 (write txn, fast): everything but the hash, as sd_auth_login. checked_hash is the hash
+ * step 2 verified against (a password changed in between makes the login fail); password_ok
+ * its result. *why (may be NULL) gets the outcome for the audit record. */
+sd_err sd_auth_login_finish(struct sd_txn *t, const struct sd_keyring *kr, const char *name,
+                            const char *checked_hash, bool password_ok, const char *totp_code,
+                            const char *cert_fingerprint, uint64_t now,
+                            char token[SD_TOKEN_HEX + 1], uint64_t *expires_at,
+                            enum sd_login_outcome *why);
+
+/* ---- failed-login throttle (throttle.c): in memory, per process ----
+ * Failed logins are counted per source address and per typed name (existing or not: the answer
+ * must not reveal which names exist) in fixed windows. A key that reaches its limit within a
+ * window is refused for one window, then twice as long at each further strike, up to
+ * backoff_max_s; a quiet spell of backoff_max_s after the last block forgets the strikes. Keys
+ * are stored as keyed SipHash digests in fixed-size tables (oldest entry evicted): memory is
+ * bounded whatever is sprayed. All functions are thread-safe; a NULL throttle allows all. */
+struct sd_login_limits {
+    unsigned fails_per_source; /* failed logins per source address per window (default 20) */
+    unsigned fails_per_name;   /* failed logins per typed name per window (default 5) */
+    unsigned window_s;         /* window length in seconds (default 60) */
+    unsigned backoff_max_s;    /* longest back-off (default 3600; >= window_s) */
+};
+void sd_login_limits_defaults(struct sd_login_limits *l);
+struct sd_throttle;
+/* SD_E_INVALID for limits of 0 or backoff_max_s < window_s; SD_E_NOMEM. */
+sd_err sd_throttle_new(struct sd_throttle **out, const struct sd_login_limits *l);
+void sd_throttle_free(struct sd_throttle *t);
+/* SD_E_LIMIT if source (NULL or "": not counted) or name is backing off at now; *retry_at (may
+ * be NULL) gets the time the longer back-off ends. */
+sd_err sd_throttle_check(struct sd_throttle *t, const char *source, const char *name,
+                         uint64_t now, uint64_t *retry_at);
+/* Count one failed login for source and name. */
+void sd_throttle_fail(struct sd_throttle *t, const char *source, const char *name,
+                      uint64_t now);
+/* A successful login clears the name's failures and strikes (not the source's). */
+void sd_throttle_success(struct sd_throttle *t, const char *name, uint64_t now);
 
 struct sd_session {
     char user[SD_USER_NAME_MAX + 1];

@@ -139,9 +139,10 @@ sd_err sd_field_open(struct sd_buf *out, const struct sd_dkey *dk, uint64_t tick
 sd_err sd_field_key_id(uint64_t *dkey_id, const uint8_t *sealed, size_t n);
 
 /* Blind index: keyed BLAKE2b-128 over kind || normalised value. Normalisation: email is
- * NFKC-casefolded and trimmed; phone keeps + and digits only (00 -> +); uid is trimmed.
- * SD_E_INVALID if the value normalises to nothing. */
-enum sd_bidx_kind { SD_BIDX_EMAIL = 1, SD_BIDX_PHONE = 2, SD_BIDX_UID = 3 };
+ * NFKC-casefolded and trimmed; phone keeps + and digits only (00 -> +); uid is trimmed; a login
+ * name (the name typed at a failed login, recorded in the audit log only as this hash) is
+ * taken as raw bytes. SD_E_INVALID if the value normalises to nothing. */
+enum sd_bidx_kind { SD_BIDX_EMAIL = 1, SD_BIDX_PHONE = 2, SD_BIDX_UID = 3, SD_BIDX_LOGIN = 4 };
 sd_err sd_bidx(const struct sd_keyring *kr, enum sd_bidx_kind kind, const char *value,
                size_t n, uint8_t out[SD_BIDX_BYTES]);
 

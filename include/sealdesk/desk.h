@@ -362,10 +362,33 @@ struct sd_user;
  * failure is SD_E_UNAUTH. */
 sd_err sd_desk_session(struct sd_desk *d, const char *token, const char *cert_fingerprint,
                        struct sd_session *out);
-/* Login; audited whatever the outcome (the failure counter persists). */
+/* Login from source (the peer address, e.g. "127.0.0.1"; NULL or "" = not counted per
+ * source). Argon2id runs outside any txn; only an existing user's outcome takes a short write
+ * txn (the failure counter persists). Every refusal is SD_E_UNAUTH (bad credentials, unknown,
+ * locked and disabled names alike) except SD_E_LIMIT while the source or the typed name is
+ * backing off (sd_throttle, same for every name) and SD_E_INVALID for a password longer than
+ * SD_PASSWORD_MAX. A success is audited at once ("auth.login"); failures are counted and
+ * audited once per window per label ("auth.login_failed", see sd_desk_login_audit_flush):
+ * the label is the user's name for an existing user, else "unknown:<keyed hash>". */
+sd_err sd_desk_login_src(struct sd_desk *d, const char *source, const char *name,
+                         const char *password, const char *totp, const char *cert_fingerprint,
+                         const char *request_id, char token[65], uint64_t *expires_at,
+                         unsigned *roles);
+/* The same without a source address (local callers and tests). */
 sd_err sd_desk_login(struct sd_desk *d, const char *name, const char *password,
                      const char *totp, const char *cert_fingerprint, const char *request_id,
                      char token[65], uint64_t *expires_at, unsigned *roles);
+/* Failed-login limits (struct sd_login_limits, authz.h) and the audit window in seconds
+ * (1..86400; default 60) of this desk; pending records are written first. Call before serving.
+ * SD_E_INVALID for bad limits. */
+struct sd_login_limits;
+sd_err sd_desk_set_login_limits(struct sd_desk *d, const struct sd_login_limits *l,
+                                unsigned audit_window_s);
+/* Write the failed-login records counted so far (one entry per label, with the count) now,
+ * without waiting for the window to end. sd_desk_close does this too. */
+sd_err sd_desk_login_audit_flush(struct sd_desk *d);
+/* The same only when the current window has ended (cheap otherwise): call it periodically. */
+sd_err sd_desk_login_audit_tick(struct sd_desk *d);
 sd_err sd_desk_logout(struct sd_desk *d, const struct sd_actor *a, const char *token);
 /* User administration (security_admin), audited. password/totp_uri as sd_user_add. */
 sd_err sd_desk_user_add(struct sd_desk *d, const struct sd_actor *a, const char *name,

@@ -30,6 +30,8 @@
 void sd_metrics_call(const char *method, int status, uint64_t latency_us);
 /* Open connections now (gauge), set by the server's event loop. */
 void sd_metrics_set_conns(size_t n);
+/* Count one connection refused at accept (a connection limit), any thread. */
+void sd_metrics_conn_refused(void);
 /* Whether sealdeskd could mlockall its memory (gauge sealdesk_memory_locked). */
 void sd_metrics_set_memlock(bool locked);
 
@@ -77,6 +79,15 @@ enum sd_metrics_req sd_metrics_parse_request(const char *req, size_t n);
  * sd_metrics_free. */
 struct sd_metrics;
 sd_err sd_metrics_new(struct sd_metrics **out, const char *addr, struct sd_desk *desk);
+/* The same with limits: max_conns connections served at once (one thread each, 1..1024;
+ * default 16) and read_timeout_ms the longest wait for the next bytes of a request head
+ * (>= 10; default 1000; the whole head still has SD_METRICS_READ_TIMEOUT_MS). */
+struct sd_metrics_opts {
+    unsigned max_conns;
+    unsigned read_timeout_ms;
+};
+sd_err sd_metrics_new_opts(struct sd_metrics **out, const char *addr, struct sd_desk *desk,
+                           const struct sd_metrics_opts *o);
 /* The bound port. */
 int sd_metrics_port(const struct sd_metrics *m);
 /* Stop the thread (an answer in progress is cut), close the socket, free. NULL is a no-op. */

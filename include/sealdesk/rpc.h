@@ -45,6 +45,8 @@ struct sd_rpc_call {
     size_t req_len;
     const char *peer_subject;  /* verified mTLS client certificate subject, or NULL */
     const char *peer_fingerprint; /* its SHA-256 (DER), lower-case hex, or NULL */
+    const char *peer_addr;     /* the client's source address ("127.0.0.1"; an IPv6 client
+                                  as its /64 prefix), or NULL: for per-source limits */
     const char *authorization; /* "authorization" metadata value, or NULL */
     const char *request_id;    /* "x-request-id" metadata, or NULL */
     uint64_t deadline_ms;      /* absolute CLOCK_MONOTONIC ms from grpc-timeout, 0 = none */
@@ -58,6 +60,8 @@ struct sd_rpc_call {
     struct sd_buf *msgs;       /* response messages (serialized protobuf), in order */
     size_t n_msgs;
     size_t cap_msgs;
+    size_t mem_reserved;       /* bytes held against the process reply budget
+                                  (sd_rpc_mem_reserve); released when the answer is gone */
 };
 
 /* Append one response message (copied). SD_E_LIMIT past SD_RPC_MAX_STREAM_MSGS. */
@@ -66,6 +70,15 @@ sd_err sd_rpc_call_reply(struct sd_rpc_call *c, const uint8_t *p, size_t n);
 void sd_rpc_call_status(struct sd_rpc_call *c, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void sd_rpc_call_clear(struct sd_rpc_call *c);
+
+/* Process-wide budget for large answers waiting to be sent (Audit/Export): reserve n bytes for
+ * call c before building them; false (nothing reserved) when the budget would be exceeded.
+ * The reservation travels with the answer and is released when it is sent, dropped, or the
+ * call is cleared. limit 0 = no limit (the default). All thread-safe. */
+void sd_rpc_mem_set_limit(size_t bytes);
+bool sd_rpc_mem_reserve(struct sd_rpc_call *c, size_t n);
+void sd_rpc_mem_release(size_t n);
+size_t sd_rpc_mem_held(void);
 
 /* The application: called on a worker thread, may block on the store. Must set c->status
  * (and for OK, at least one message for unary methods). Unknown method -> UNIMPLEMENTED. */

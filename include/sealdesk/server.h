@@ -28,6 +28,24 @@ struct sd_srv_config {
     char metrics[128];         /* "127.0.0.1:9464": Prometheus endpoint ("" = off; sealdeskd) */
     unsigned route_auto_s;     /* run `route auto` every this many seconds (0 = off;
                                   sealdeskd, see sd_autoroute_start) */
+    /* Abuse limits (issue 13). A connection is idle when no request arrived, no call ran and
+     * no answer byte was sent for idle_timeout_ms: PINGs and SETTINGS do not keep it open. */
+    unsigned max_conns_per_source; /* connections one source address may hold (default 64;
+                                      an IPv6 source is its /64) */
+    unsigned conn_reserve;     /* the last this many of max_conns only admit a source that
+                                  holds no connection yet (default 32; < max_conns) */
+    unsigned login_workers;    /* threads that run Auth/Login (Argon2id), apart from the
+                                  workers (default 1) */
+    unsigned login_queue;      /* logins waiting for them; more: RESOURCE_EXHAUSTED (64) */
+    unsigned login_fails_per_source; /* failed logins per source per window (default 20) */
+    unsigned login_fails_per_name;   /* failed logins per typed name per window (default 5) */
+    unsigned login_window_s;   /* throttle window (default 60) */
+    unsigned login_backoff_max_s; /* longest back-off (default 3600) */
+    unsigned login_audit_window_s; /* one failed-login audit record per label per this many
+                                      seconds (default 60) */
+    unsigned export_memory_mb; /* Audit/Export bytes held at once, whole process (default 256) */
+    unsigned metrics_max_conns; /* metrics connections served at once (default 16) */
+    unsigned metrics_read_timeout_ms; /* per read of a metrics request (default 1000) */
 };
 
 /* Defaults, then `key = value` lines from path (# comments). SD_E_INVALID with *line set for a
@@ -68,6 +86,12 @@ void sd_server_set_route(struct sd_server *s, sd_srv_route_fn is_write);
  * the writer thread does only the txn part; a call prepare answers never reaches the writer.
  * Call before sd_server_run. */
 void sd_server_set_prepare(struct sd_server *s, sd_rpc_handler_fn prepare);
+/* Calls whose method matches run on the login pool (login_workers threads, login_queue
+ * waiting) instead of the workers, so slow password hashing never delays other calls.
+ * Call before sd_server_run. */
+void sd_server_set_slow(struct sd_server *s, sd_srv_route_fn is_slow);
+/* The sealdesk choice: Auth/Login. */
+bool sd_server_route_slow_sealdesk(const char *method);
 
 /* ---- group-commit writer (writer.c) ----
  *

@@ -495,57 +495,135 @@ totp_ok(const uint8_t *secret, size_t n, const char *code, uint64_t now,
     return ok;
 }
 
+bool
+sd_auth_password_verify(const char *hash, const char *password)
+{
+    size_t n = password ? strnlen(password, SD_PASSWORD_MAX + 1) : 0;
+
+    if(!hash || !hash[0] || !password || n > SD_PASSWORD_MAX) {
+        pthread_once(&dummy_once, dummy_init);
+        /* Same work as a real check; the result does not matter: unknown users never log in. */
+        if(dummy_hash[0] && password && n <= SD_PASSWORD_MAX &&
+           crypto_pwhash_str_verify(dummy_hash, password, n) == 0)
+            return false; /* (a match means nothing here) */
+        return false;
+    }
+    return crypto_pwhash_str_verify(hash, password, n) == 0;
+}
+
+sd_err
+sd_auth_password_hash(struct sd_txn *t, const char *name, char hash[SD_PWHASH_MAX])
+{
+    Sealdesk__V1__UserRecord *r = NULL;
+    sd_err err = SD_OK;
+
+    hash[0] = 0;
+    SD_TRY(sd_urec_load(t, name, &r));
+    SD_ENSURE(r->password_hash && strlen(r->password_hash) < SD_PWHASH_MAX, SD_E_STORE);
+    memcpy(hash, r->password_hash, strlen(r->password_hash) + 1);
+out:
+    if(r)
+        sealdesk__v1__user_record__free_unpacked(r, NULL);
+    return err;
+}
+
+sd_err
+sd_auth_login_finish(struct sd_txn *t, const struct sd_keyring *kr, const char *name,
+                     const char *checked_hash, bool password_ok, const char *totp_code,
+                     const char *cert_fingerprint, uint64_t now, char token[SD_TOKEN_HEX + 1],
+                     uint64_t *expires_at, enum sd_login_outcome *why)
+{
+    Sealdesk__V1__UserRecord *r = NULL;
+    struct sd_dkey *dk = NULL;
+    struct sd_buf secret = SD_BUF_INIT;
+    enum sd_login_outcome o = SD_LOGIN_BAD;
+    bool good = password_ok;
+    bool dirty = false;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    token[0] = 0;
+    rc = sd_urec_load(t, name, &r);
+    if(rc == SD_E_NOTFOUND) {
+        o = SD_LOGIN_UNKNOWN;
+        SD_ENSURE(0, SD_E_UNAUTH);
+    }
+    SD_TRY(rc);
+    /* The password was checked against this hash outside the txn; if it changed meanwhile the
+     * check says nothing about the current password. */
+    if(!checked_hash || !r->password_hash || strcmp(checked_hash, r->password_hash) != 0)
+        good = false;
+    /* A lock that has expired is gone, and so are the failures that set it: otherwise one
+     * wrong password per lock period would keep the account locked for ever. */
+    if(r->locked_until && r->locked_until <= now) {
+        r->locked_until = 0;
+        r->failed_logins = 0;
+        dirty = true;
+    }
+    if(r->locked_until > now) {
+        /* Locked: the same answer as a bad password, whatever was typed; not counted. */
+        o = SD_LOGIN_LOCKED;
+        good = false;
+    } else if(r->disabled) {
+        /* Disabled: never reveal whether the password was right; not counted. */
+        o = SD_LOGIN_DISABLED;
+        good = false;
+    } else {
+        if(good && r->totp_secret.len) {
+            SD_TRY(users_dkey(t, kr, &dk));
+            SD_TRY(sd_field_open(&secret, dk, r->id, FIELD_TOTP, r->totp_secret.data,
+                                 r->totp_secret.len));
+            good = totp_ok(secret.data, secret.len, totp_code, now, &r->last_totp_step);
+        }
+        if(good && r->cert_fingerprint[0])
+            good = cert_fingerprint && strlen(cert_fingerprint) == 64 &&
+                   sodium_memcmp(cert_fingerprint, r->cert_fingerprint, 64) == 0;
+        if(!good) {
+            r->failed_logins++;
+            if(r->failed_logins >= SD_LOGIN_MAX_FAILS)
+                r->locked_until = now + SD_LOGIN_LOCK_SECONDS;
+            dirty = true;
+        }
+    }
+    if(!good) {
+        if(dirty)
+            SD_TRY(sd_urec_store(t, r));
+        SD_ENSURE(0, SD_E_UNAUTH);
+    }
+    o = SD_LOGIN_OK;
+    r->failed_logins = 0;
+    r->locked_until = 0;
+    SD_TRY(sd_urec_store(t, r));
+    SD_TRY(sd_session_create(t, r->name, cert_fingerprint, now, token, expires_at));
+out:
+    if(why)
+        *why = err == SD_OK ? SD_LOGIN_OK : o;
+    sd_buf_wipe_free(&secret);
+    sd_dkey_free(dk);
+    if(r)
+        sealdesk__v1__user_record__free_unpacked(r, NULL);
+    return err;
+}
+
 sd_err
 sd_auth_login(struct sd_txn *t, const struct sd_keyring *kr, const char *name,
               const char *password, const char *totp_code, const char *cert_fingerprint,
               uint64_t now, char token[SD_TOKEN_HEX + 1], uint64_t *expires_at)
 {
-    Sealdesk__V1__UserRecord *r = NULL;
-    struct sd_dkey *dk = NULL;
-    struct sd_buf secret = SD_BUF_INIT;
+    char hash[SD_PWHASH_MAX];
     bool good;
     sd_err err = SD_OK;
     sd_err rc;
 
     token[0] = 0;
     SD_CHECK_ARG(password && strnlen(password, SD_PASSWORD_MAX + 1) <= SD_PASSWORD_MAX);
-    rc = sd_urec_load(t, name, &r);
-    if(rc == SD_E_NOTFOUND) {
-        pthread_once(&dummy_once, dummy_init);
-        /* Same work as a real check; the result does not matter: unknown users never log in. */
-        good = dummy_hash[0] &&
-               crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0;
-        (void)good;
-        SD_ENSURE(0, SD_E_UNAUTH);
-    }
-    SD_TRY(rc);
-    SD_ENSURE(r->locked_until <= now, SD_E_DENIED);
-    good = crypto_pwhash_str_verify(r->password_hash, password, strlen(password)) == 0;
-    if(good && r->totp_secret.len) {
-        SD_TRY(users_dkey(t, kr, &dk));
-        SD_TRY(sd_field_open(&secret, dk, r->id, FIELD_TOTP, r->totp_secret.data,
-                             r->totp_secret.len));
-        good = totp_ok(secret.data, secret.len, totp_code, now, &r->last_totp_step);
-    }
-    if(good && r->cert_fingerprint[0])
-        good = cert_fingerprint && strlen(cert_fingerprint) == 64 &&
-               sodium_memcmp(cert_fingerprint, r->cert_fingerprint, 64) == 0;
-    if(!good) {
-        r->failed_logins++;
-        if(r->failed_logins >= SD_LOGIN_MAX_FAILS)
-            r->locked_until = now + SD_LOGIN_LOCK_SECONDS;
-        SD_TRY(sd_urec_store(t, r));
-        SD_ENSURE(0, SD_E_UNAUTH);
-    }
-    SD_ENSURE(!r->disabled, SD_E_DENIED);
-    r->failed_logins = 0;
-    r->locked_until = 0;
-    SD_TRY(sd_urec_store(t, r));
-    SD_TRY(sd_session_create(t, r->name, cert_fingerprint, now, token, expires_at));
+    rc = sd_auth_password_hash(t, name, hash);
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    good = sd_auth_password_verify(rc == SD_OK ? hash : NULL, password);
+    SD_ENSURE(rc == SD_OK, SD_E_UNAUTH);
+    SD_TRY(sd_auth_login_finish(t, kr, name, hash, good, totp_code, cert_fingerprint, now, token,
+                                expires_at, NULL));
 out:
-    sd_buf_wipe_free(&secret);
-    sd_dkey_free(dk);
-    if(r)
-        sealdesk__v1__user_record__free_unpacked(r, NULL);
+    sodium_memzero(hash, sizeof(hash));
     return err;
 }

@@ -58,8 +58,12 @@ sd_bidx(const struct sd_keyring *kr, enum sd_bidx_kind kind, const char *value, 
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(kr && value && n <= BIDX_MAX_INPUT);
-    SD_CHECK_ARG(kind == SD_BIDX_EMAIL || kind == SD_BIDX_PHONE || kind == SD_BIDX_UID);
-    if(kind == SD_BIDX_PHONE) {
+    SD_CHECK_ARG(kind == SD_BIDX_EMAIL || kind == SD_BIDX_PHONE || kind == SD_BIDX_UID ||
+                 kind == SD_BIDX_LOGIN);
+    if(kind == SD_BIDX_LOGIN) {
+        /* Whatever was typed, byte for byte: it may be a password, so it is never logged. */
+        SD_TRY(sd_buf_append(&norm, value, n));
+    } else if(kind == SD_BIDX_PHONE) {
         /* E.164-ish: keep a leading '+' and the digits; drop spaces, dashes, dots, parens. */
         for(size_t i = 0; i < n; i++) {
             char ch = value[i];

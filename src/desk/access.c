@@ -1,5 +1,7 @@
 /* Users and sessions at the desk level: each operation is one txn with its audit entry. Login
- * failures commit too, so the failure counter and the audit trail of the attempt persist. */
+ * hashes the password outside any txn; failures of an existing user commit a short txn so the
+ * failure counter persists; failed-login audit records are aggregated per window (below). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,7 @@ audit_user(struct sd_desk *d, struct sd_txn *t, const char *actor, const char *r
     char target[SD_USER_NAME_MAX + 8];
     struct sd_audit_rec r;
 
-    snprintf(target, sizeof(target), "user:%s", user);
+    snprintf(target, sizeof(target), "user:%.*s", SD_USER_NAME_MAX, user);
     r = (struct sd_audit_rec){.actor = actor, .action = action, .target = target,
                               .request_id = request_id, .reason = reason};
     return sd_audit_append(t, d->kr, &r, NULL);
@@ -49,40 +51,306 @@ out:
     return err;
 }
 
+/* ---- failed logins: throttle and aggregated audit records ----
+ * A failed login writes nothing per attempt (an unknown name does not even open a write txn):
+ * it is counted in memory under a label, and once per audit window each label gets one
+ * `auth.login_failed` entry with the count. At most LOGIN_AUDIT_LABELS labels per window; the
+ * rest are summed into one "unknown:*" entry, so the log grows by a bounded amount per window
+ * whatever an unauthenticated caller sends. */
+#define LOGIN_AUDIT_LABELS 64
+#define LOGIN_LABEL_MAX (SD_USER_NAME_MAX + 1)
+
+struct login_agg {
+    char label[LOGIN_LABEL_MAX]; /* an existing user's name, or "unknown:<keyed hash>" */
+    uint64_t count;
+    unsigned outcomes;           /* bit per enum sd_login_outcome seen */
+};
+
+struct sd_login_guard {
+    pthread_mutex_t mu;
+    struct sd_throttle *th;
+    unsigned window_s;
+    uint64_t window_start;
+    struct login_agg ents[LOGIN_AUDIT_LABELS];
+    size_t n;
+    uint64_t overflow;
+};
+
+sd_err
+sd_login_guard_new(struct sd_login_guard **out, const struct sd_login_limits *l,
+                   unsigned audit_window_s)
+{
+    struct sd_login_guard *g = NULL;
+    sd_err err = SD_OK;
+
+    *out = NULL;
+    SD_CHECK_ARG(audit_window_s >= 1 && audit_window_s <= 86400);
+    g = calloc(1, sizeof(*g));
+    SD_ENSURE(g, SD_E_NOMEM);
+    if(pthread_mutex_init(&g->mu, NULL) != 0) {
+        free(g);
+        g = NULL;
+        SD_ENSURE(0, SD_E_NOMEM);
+    }
+    g->window_s = audit_window_s;
+    err = sd_throttle_new(&g->th, l);
+    if(err != SD_OK) {
+        pthread_mutex_destroy(&g->mu);
+        free(g);
+        g = NULL;
+        goto out;
+    }
+    *out = g;
+out:
+    return err;
+}
+
+void
+sd_login_guard_free(struct sd_login_guard *g)
+{
+    if(!g)
+        return;
+    sd_throttle_free(g->th);
+    pthread_mutex_destroy(&g->mu);
+    free(g);
+}
+
+sd_err
+sd_desk_set_login_limits(struct sd_desk *d, const struct sd_login_limits *l,
+                         unsigned audit_window_s)
+{
+    struct sd_login_guard *g = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && l);
+    SD_TRY(sd_login_guard_new(&g, l, audit_window_s));
+    SD_TRY(sd_desk_login_audit_flush(d));
+    sd_login_guard_free(d->login);
+    d->login = g;
+    g = NULL;
+out:
+    sd_login_guard_free(g);
+    return err;
+}
+
+static const char *
+outcome_name(enum sd_login_outcome o)
+{
+    switch(o) {
+    case SD_LOGIN_OK: return "ok";
+    case SD_LOGIN_BAD: return "bad credentials";
+    case SD_LOGIN_UNKNOWN: return "unknown name";
+    case SD_LOGIN_LOCKED: return "locked";
+    case SD_LOGIN_DISABLED: return "disabled";
+    case SD_LOGIN_THROTTLED: return "throttled";
+    }
+    return "?";
+}
+
+/* The audit label of a typed name: the name of an existing user as it is, anything else (it
+ * may be a password typed into the name field) as a keyed hash. */
+static void
+login_label(struct sd_desk *d, const char *name, bool exists, char out[LOGIN_LABEL_MAX])
+{
+    uint8_t h[SD_BIDX_BYTES];
+    char hex[2 * 8 + 1];
+    size_t n = strnlen(name, 256);
+
+    if(exists) {
+        snprintf(out, LOGIN_LABEL_MAX, "%s", name);
+        return;
+    }
+    if(n == 0 || sd_bidx(d->kr, SD_BIDX_LOGIN, name, n, h) != SD_OK) {
+        snprintf(out, LOGIN_LABEL_MAX, "unknown:*");
+        return;
+    }
+    sodium_bin2hex(hex, sizeof(hex), h, 8);
+    snprintf(out, LOGIN_LABEL_MAX, "unknown:%s", hex);
+    sodium_memzero(h, sizeof(h));
+}
+
+static void
+login_agg_add(struct sd_login_guard *g, const char *label, enum sd_login_outcome o)
+{
+    size_t i;
+
+    pthread_mutex_lock(&g->mu);
+    for(i = 0; i < g->n; i++)
+        if(strcmp(g->ents[i].label, label) == 0)
+            break;
+    if(i == g->n && g->n < LOGIN_AUDIT_LABELS) {
+        snprintf(g->ents[i].label, sizeof(g->ents[i].label), "%s", label);
+        g->ents[i].count = 0;
+        g->ents[i].outcomes = 0;
+        g->n++;
+    }
+    if(i < g->n) {
+        g->ents[i].count++;
+        g->ents[i].outcomes |= 1u << o;
+    } else {
+        g->overflow++;
+    }
+    pthread_mutex_unlock(&g->mu);
+}
+
+/* Write the window's records in one txn (nothing when no login failed). */
+static sd_err
+login_flush(struct sd_desk *d, uint64_t now, bool force)
+{
+    struct sd_login_guard *g = d->login;
+    struct login_agg ents[LOGIN_AUDIT_LABELS];
+    struct sd_txn *t = NULL;
+    size_t n;
+    uint64_t overflow, start;
+    unsigned window;
+    sd_err err = SD_OK;
+
+    if(!g)
+        return SD_OK;
+    pthread_mutex_lock(&g->mu);
+    if(!g->window_start)
+        g->window_start = now;
+    if((!force && now < g->window_start + g->window_s) || (g->n == 0 && g->overflow == 0)) {
+        if(now >= g->window_start + g->window_s)
+            g->window_start = now;
+        pthread_mutex_unlock(&g->mu);
+        return SD_OK;
+    }
+    n = g->n;
+    memcpy(ents, g->ents, n * sizeof(ents[0]));
+    overflow = g->overflow;
+    start = g->window_start;
+    window = g->window_s;
+    g->n = 0;
+    g->overflow = 0;
+    g->window_start = now;
+    pthread_mutex_unlock(&g->mu);
+
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    for(size_t i = 0; i <= n; i++) {
+        char why[160], what[96] = "";
+        uint64_t count = i < n ? ents[i].count : overflow;
+
+        if(count == 0)
+            continue;
+        for(int o = SD_LOGIN_BAD; i < n && o <= SD_LOGIN_THROTTLED; o++) {
+            if(!(ents[i].outcomes & (1u << o)))
+                continue;
+            if(what[0])
+                strncat(what, ",", sizeof(what) - strlen(what) - 1);
+            strncat(what, outcome_name((enum sd_login_outcome)o), sizeof(what) - strlen(what) - 1);
+        }
+        snprintf(why, sizeof(why), "failures=%llu window_s=%llu since=%llu (%s)",
+                 (unsigned long long)count,
+                 (unsigned long long)(now > start ? now - start : window),
+                 (unsigned long long)start, i < n ? what : "labels over the per-window cap");
+        SD_TRY(audit_user(d, t, i < n ? ents[i].label : "unknown:*", NULL, "auth.login_failed",
+                          i < n ? ents[i].label : "unknown:*", why));
+    }
+    err = sd_txn_commit(t);
+    t = NULL;
+out:
+    sd_txn_abort(t);
+    return err;
+}
+
+sd_err
+sd_desk_login_audit_tick(struct sd_desk *d)
+{
+    return d ? login_flush(d, sd_clock_now(), false) : SD_OK;
+}
+
+sd_err
+sd_desk_login_audit_flush(struct sd_desk *d)
+{
+    return d ? login_flush(d, sd_clock_now(), true) : SD_OK;
+}
+
+sd_err
+sd_desk_login_src(struct sd_desk *d, const char *source, const char *name,
+                  const char *password, const char *totp, const char *cert_fingerprint,
+                  const char *request_id, char token[65], uint64_t *expires_at,
+                  unsigned *roles)
+{
+    struct sd_txn *t = NULL;
+    struct sd_user u;
+    char hash[SD_PWHASH_MAX];
+    char label[LOGIN_LABEL_MAX];
+    enum sd_login_outcome why = SD_LOGIN_UNKNOWN;
+    uint64_t now = sd_clock_now();
+    bool exists, good;
+    sd_err err = SD_OK, rc;
+
+    token[0] = 0;
+    hash[0] = 0;
+    SD_CHECK_ARG(d && name && password);
+    SD_CHECK_ARG(strnlen(password, SD_PASSWORD_MAX + 1) <= SD_PASSWORD_MAX);
+    /* Records of a finished window first (one short txn per window at most). */
+    SD_TRY(login_flush(d, now, false));
+    /* Does the name exist? A read txn: no write lock is held for anything below but the short
+     * txn that records the outcome for an existing user. */
+    SD_TRY(sd_txn_begin(d->store, false, &t));
+    rc = sd_auth_password_hash(t, name, hash);
+    sd_txn_abort(t);
+    t = NULL;
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    exists = rc == SD_OK;
+    if(d->login && sd_throttle_check(d->login->th, source, name, now, NULL) != SD_OK) {
+        /* Backing off: refused before any Argon2id work, the same for every name. */
+        why = SD_LOGIN_THROTTLED;
+        login_label(d, name, exists, label);
+        login_agg_add(d->login, label, why);
+        SD_ENSURE(0, SD_E_LIMIT);
+    }
+    /* Argon2id, outside any txn (dummy work for an unknown name: same time). */
+    good = sd_auth_password_verify(exists ? hash : NULL, password);
+    if(exists) {
+        SD_TRY(sd_txn_begin(d->store, true, &t));
+        rc = sd_auth_login_finish(t, d->kr, name, hash, good, totp, cert_fingerprint, now, token,
+                                  expires_at, &why);
+        SD_ENSURE(rc == SD_OK || rc == SD_E_UNAUTH, rc);
+        if(rc == SD_OK) {
+            SD_TRY(audit_user(d, t, name, request_id, "auth.login", name, NULL));
+            SD_TRY(sd_user_get(t, name, &u));
+            *roles = u.roles;
+        }
+        SD_TRY(sd_txn_commit(t)); /* the failure counter persists */
+        t = NULL;
+    }
+    if(why == SD_LOGIN_OK) {
+        if(d->login)
+            sd_throttle_success(d->login->th, name, now);
+        goto out;
+    }
+    if(d->login) {
+        sd_throttle_fail(d->login->th, source, name, now);
+        login_label(d, name, exists, label);
+        login_agg_add(d->login, label, why);
+    } else {
+        /* No guard (cannot happen after sd_desk_open): keep the record, hashed. */
+        login_label(d, name, exists, label);
+        SD_TRY(sd_txn_begin(d->store, true, &t));
+        SD_TRY(audit_user(d, t, label, request_id, "auth.login_failed", label,
+                          outcome_name(why)));
+        SD_TRY(sd_txn_commit(t));
+        t = NULL;
+    }
+    err = SD_E_UNAUTH;
+out:
+    if(err != SD_OK)
+        sodium_memzero(token, 65);
+    sodium_memzero(hash, sizeof(hash));
+    sd_txn_abort(t);
+    return err;
+}
+
 sd_err
 sd_desk_login(struct sd_desk *d, const char *name, const char *password, const char *totp,
               const char *cert_fingerprint, const char *request_id, char token[65],
               uint64_t *expires_at, unsigned *roles)
 {
-    struct sd_txn *t = NULL;
-    struct sd_user u;
-    char who[SD_USER_NAME_MAX + 1];
-    sd_err err = SD_OK, rc;
-
-    token[0] = 0;
-    SD_CHECK_ARG(d && name && password);
-    /* The audit actor is the claimed name when it is well formed, else a placeholder: never
-     * echo arbitrary input into the log. */
-    snprintf(who, sizeof(who), "%s", sd_agent_name_ok(name) ? name : "invalid-name");
-    SD_TRY(sd_txn_begin(d->store, true, &t));
-    rc = sd_auth_login(t, d->kr, name, password, totp, cert_fingerprint, sd_clock_now(), token,
-                       expires_at);
-    SD_ENSURE(rc == SD_OK || rc == SD_E_UNAUTH || rc == SD_E_DENIED, rc);
-    SD_TRY(audit_user(d, t, who, request_id, rc == SD_OK ? "auth.login" : "auth.login_failed",
-                      who, rc == SD_OK ? NULL : rc == SD_E_DENIED ? "locked or disabled"
-                                                                 : "bad credentials"));
-    if(rc == SD_OK) {
-        SD_TRY(sd_user_get(t, name, &u));
-        *roles = u.roles;
-    }
-    SD_TRY(sd_txn_commit(t));
-    t = NULL;
-    err = rc;
-out:
-    if(err != SD_OK)
-        sodium_memzero(token, 65);
-    sd_txn_abort(t);
-    return err;
+    return sd_desk_login_src(d, NULL, name, password, totp, cert_fingerprint, request_id, token,
+                             expires_at, roles);
 }
 
 sd_err

@@ -13,6 +13,7 @@
 
 #include "desk_int.h"
 #include "kb_int.h"
+#include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/keystore.h"
 #include "sealdesk/log.h"
@@ -353,6 +354,12 @@ sd_desk_open(struct sd_desk **out, const struct sd_desk_opts *o)
             sd_log(SD_LOG_ERROR, "remedy_policy_invalid", "line=%zu", line);
         SD_TRY(err);
     }
+    {
+        struct sd_login_limits lim;
+
+        sd_login_limits_defaults(&lim);
+        SD_TRY(sd_login_guard_new(&d->login, &lim, 60));
+    }
     *out = d;
     d = NULL;
 out:
@@ -373,6 +380,9 @@ sd_desk_close(struct sd_desk *d)
 {
     if(!d)
         return;
+    if(d->login && sd_desk_login_audit_flush(d) != SD_OK)
+        sd_log(SD_LOG_ERROR, "login_audit_lost", "reason=flush_failed");
+    sd_login_guard_free(d->login);
     sd_triage_rules_free(d->rules);
     sd_remedy_policy_free(d->remedy_policy);
     sd_keyring_free(d->kr);

@@ -15,7 +15,14 @@ struct sd_desk {
     struct sd_keyring *kr;
     struct sd_triage_rules *rules;
     struct sd_remedy_policy *remedy_policy; /* <dir>/remedy.policy, else the default */
+    struct sd_login_guard *login;           /* failed-login throttle and audit (access.c) */
 };
+
+/* access.c: the failed-login guard of a desk (defaults made by sd_desk_open). */
+struct sd_login_limits;
+sd_err sd_login_guard_new(struct sd_login_guard **out, const struct sd_login_limits *l,
+                          unsigned audit_window_s);
+void sd_login_guard_free(struct sd_login_guard *g);
 
 typedef Sealdesk__V1__TicketRecord sd_trec;
 

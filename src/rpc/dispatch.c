@@ -645,6 +645,15 @@ audit_export(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     struct sd_buf all = SD_BUF_INIT;
     sd_err err = sd_desk_audit_export_mem(x->d, &x->actor, r->from, &all);
 
+    /* The answer waits in memory until the client reads it: exports share one process-wide
+     * budget, so slow or stalled readers cannot make the server hold without bound. */
+    if(err == SD_OK && !sd_rpc_mem_reserve(c, all.len)) {
+        sd_buf_free(&all);
+        sd_rpc_call_status(c, SD_GRPC_RESOURCE_EXHAUSTED,
+                           "export memory limit reached; retry later");
+        sealdesk__v1__export_request__free_unpacked(r, NULL);
+        return;
+    }
     for(size_t off = 0; err == SD_OK && off < all.len; off += EXPORT_CHUNK) {
         Sealdesk__V1__ExportChunk pb = SEALDESK__V1__EXPORT_CHUNK__INIT;
         size_t n = all.len - off < EXPORT_CHUNK ? all.len - off : EXPORT_CHUNK;
@@ -787,12 +796,19 @@ auth_login(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     unsigned rmask = 0;
     sd_err err;
 
-    err = sd_desk_login(x->d, r->name, r->password, r->totp, x->fingerprint,
-                        x->actor.request_id, token, &expires, &rmask);
-    if(err == SD_E_UNAUTH) {
+    err = sd_desk_login_src(x->d, x->source, r->name ? r->name : "",
+                            r->password ? r->password : "", r->totp, x->fingerprint,
+                            x->actor.request_id, token, &expires, &rmask);
+    /* Unknown, locked and disabled names and wrong credentials: one answer. */
+    if(err == SD_E_UNAUTH || err == SD_E_DENIED) {
         sd_rpc_call_status(c, SD_GRPC_UNAUTHENTICATED, "bad credentials");
-    } else if(err == SD_E_DENIED) {
-        sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED, "account locked or disabled");
+    } else if(err == SD_E_LIMIT) {
+        sd_rpc_call_status(c, SD_GRPC_RESOURCE_EXHAUSTED,
+                           "too many failed logins from this address or for this name; retry "
+                           "later");
+    } else if(err == SD_E_INVALID) {
+        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "password: longer than %d bytes",
+                           SD_PASSWORD_MAX);
     } else if(err != SD_OK) {
         sd_rpc_fail(c, err, "login");
     } else {
@@ -1267,6 +1283,7 @@ call_ctx(void *app, struct sd_rpc_call *c, const struct sd_rpc_method **mp,
     memset(x, 0, sizeof(*x));
     x->d = app;
     x->fingerprint = c->peer_fingerprint;
+    x->source = c->peer_addr;
     /* request ids are echoed into audit entries: printable ASCII, bounded, else dropped */
     rl = c->request_id ? strnlen(c->request_id, sizeof(x->request_id)) : 0;
     if(rl && rl < sizeof(x->request_id)) {

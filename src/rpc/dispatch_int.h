@@ -16,6 +16,7 @@ struct sd_rpc_ctx {
     char request_id[65];
     const char *token;              /* the session token of this call (borrowed) */
     const char *fingerprint;        /* verified client certificate, or NULL */
+    const char *source;             /* the client's address, or NULL (borrowed) */
 };
 
 struct sd_rpc_method {

@@ -43,6 +43,7 @@ struct stream {
     size_t body_off;
     int status;
     char message[MSG_ENC_MAX];
+    size_t mem_reserved;    /* process reply budget held by body (sd_rpc_mem_reserve) */
     struct stream *prev, *next;
 };
 
@@ -52,11 +53,13 @@ struct sd_h2 {
     void *ctx;
     char *peer_subject;
     char *peer_fingerprint;
+    char *peer_addr;
     uint64_t conn_id;
     struct stream *streams;
     size_t n_streams;
     size_t req_bytes; /* sum of the streams' reader buffers */
     size_t out_bytes; /* sum of the streams' unsent reply bytes */
+    uint64_t active_ms; /* last request byte received or answer byte sent */
     bool goaway;
 };
 
@@ -223,6 +226,7 @@ stream_free(struct stream *st)
         return;
     sd_grpc_reader_clear(&st->rd);
     sd_buf_wipe_free(&st->body);
+    sd_rpc_mem_release(st->mem_reserved);
     free(st->path);
     free_secret_str(st->authorization);
     free(st->request_id);
@@ -259,6 +263,7 @@ sd_h2_job_free(struct sd_h2_job *job)
     free(job->request_id);
     free(job->peer_subject);
     free(job->peer_fingerprint);
+    free(job->peer_addr);
     free(job);
 }
 
@@ -291,12 +296,14 @@ job_new(struct sd_h2_job **out, struct sd_h2 *h, struct stream *st, const uint8_
     SD_TRY(dup_str(&job->request_id, st->request_id));
     SD_TRY(dup_str(&job->peer_subject, h->peer_subject));
     SD_TRY(dup_str(&job->peer_fingerprint, h->peer_fingerprint));
+    SD_TRY(dup_str(&job->peer_addr, h->peer_addr));
     SD_TRY(sd_buf_append(&job->req, msg, len));
     job->call.method = job->method;
     job->call.req = job->req.len ? job->req.data : empty_msg;
     job->call.req_len = job->req.len;
     job->call.peer_subject = job->peer_subject;
     job->call.peer_fingerprint = job->peer_fingerprint;
+    job->call.peer_addr = job->peer_addr;
     job->call.authorization = job->authorization;
     job->call.request_id = job->request_id;
     job->call.deadline_ms = st->deadline_ms;
@@ -441,6 +448,7 @@ on_begin_headers(nghttp2_session *ng, const nghttp2_frame *frame, void *user)
     st = calloc(1, sizeof(*st));
     if(!st)
         return NGHTTP2_ERR_CALLBACK_FAILURE;
+    h->active_ms = sd_rpc_now_ms();
     st->id = frame->hd.stream_id;
     sd_grpc_reader_init(&st->rd, SD_RPC_MAX_MSG);
     if(nghttp2_session_set_stream_user_data(ng, st->id, st) != 0) {
@@ -524,6 +532,7 @@ on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t id, const uint8_t *dat
         reject(h, st, "200", SD_GRPC_RESOURCE_EXHAUSTED, "too many pending requests");
         return 0;
     }
+    h->active_ms = sd_rpc_now_ms();
     before = st->rd.buf.len;
     e = sd_grpc_reader_feed(&st->rd, data, len);
     h->req_bytes += st->rd.buf.len - before;
@@ -604,8 +613,10 @@ read_body(nghttp2_session *ng, int32_t id, uint8_t *buf, size_t cap, uint32_t *f
     size_t left = st->body.len - st->body_off;
     size_t n = left < cap ? left : cap;
 
-    if(n)
+    if(n) {
         memcpy(buf, st->body.data + st->body_off, n);
+        h->active_ms = sd_rpc_now_ms();
+    }
     st->body_off += n;
     h->out_bytes -= n;
     if(st->body_off == st->body.len) {
@@ -646,6 +657,8 @@ sd_h2_complete(struct sd_h2 *h, struct sd_h2_job *job)
         goto out;
     }
     set_status(st, job->call.status, job->call.message);
+    st->mem_reserved += job->call.mem_reserved; /* released with the body */
+    job->call.mem_reserved = 0;
     h->out_bytes += st->body.len;
     hdr[0] = nv(":status", "200");
     hdr[1] = nv("content-type", "application/grpc");
@@ -684,9 +697,11 @@ sd_h2_new(struct sd_h2 **out, const struct sd_h2_opts *o)
     SD_ENSURE(h, SD_E_NOMEM);
     h->submit = o->submit;
     h->ctx = o->ctx;
+    h->active_ms = sd_rpc_now_ms();
     h->conn_id = o->conn_id;
     SD_TRY(dup_str(&h->peer_subject, o->peer_subject));
     SD_TRY(dup_str(&h->peer_fingerprint, o->peer_fingerprint));
+    SD_TRY(dup_str(&h->peer_addr, o->peer_addr));
     SD_ENSURE(nghttp2_session_callbacks_new(&cbs) == 0, SD_E_NOMEM);
     nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, on_begin_headers);
     nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
@@ -729,6 +744,7 @@ sd_h2_free(struct sd_h2 *h)
     }
     free(h->peer_subject);
     free(h->peer_fingerprint);
+    free(h->peer_addr);
     free(h);
 }
 
@@ -793,6 +809,12 @@ size_t
 sd_h2_streams(const struct sd_h2 *h)
 {
     return h->n_streams;
+}
+
+uint64_t
+sd_h2_active_ms(const struct sd_h2 *h)
+{
+    return h->active_ms;
 }
 
 size_t

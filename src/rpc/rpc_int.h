@@ -76,6 +76,7 @@ struct sd_h2_job {
     char *request_id;
     char *peer_subject;
     char *peer_fingerprint;
+    char *peer_addr;
     int32_t stream_id;
     uint64_t t_start_us;     /* sd_rpc_now_us() when the request was complete */
     void *owner;             /* for the submitter (the server's connection) */
@@ -103,6 +104,7 @@ struct sd_h2_opts {
     const char *peer_subject; /* copied; NULL if none */
     const char *peer_fingerprint; /* copied; NULL if none */
     uint64_t conn_id;         /* for log lines only */
+    const char *peer_addr;    /* source address, copied; NULL if unknown */
 };
 
 struct sd_h2;
@@ -126,6 +128,9 @@ void sd_h2_tick(struct sd_h2 *h, uint64_t now_ms);
 bool sd_h2_done(const struct sd_h2 *h);
 /* Streams we track (open or awaiting their answer). */
 size_t sd_h2_streams(const struct sd_h2 *h);
+/* Last time (sd_rpc_now_ms) a request began or an answer byte went out: what counts as
+ * activity for the idle timeout (PING, SETTINGS and WINDOW_UPDATE do not). */
+uint64_t sd_h2_active_ms(const struct sd_h2 *h);
 /* Response bytes queued in streams and not yet handed out by sd_h2_send. */
 size_t sd_h2_out_buffered(const struct sd_h2 *h);
 

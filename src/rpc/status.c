@@ -1,5 +1,6 @@
 /* gRPC status names, sd_err mapping and the sd_rpc_call output helpers. */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,4 +91,42 @@ sd_rpc_call_clear(struct sd_rpc_call *c)
     free(c->msgs);
     c->msgs = NULL;
     c->n_msgs = c->cap_msgs = 0;
+    sd_rpc_mem_release(c->mem_reserved);
+    c->mem_reserved = 0;
+}
+
+static atomic_size_t mem_limit;
+static atomic_size_t mem_held;
+
+void
+sd_rpc_mem_set_limit(size_t bytes)
+{
+    atomic_store(&mem_limit, bytes);
+}
+
+bool
+sd_rpc_mem_reserve(struct sd_rpc_call *c, size_t n)
+{
+    size_t limit = atomic_load(&mem_limit);
+    size_t cur = atomic_load(&mem_held);
+
+    do {
+        if(limit && (n > limit || cur > limit - n))
+            return false;
+    } while(!atomic_compare_exchange_weak(&mem_held, &cur, cur + n));
+    c->mem_reserved += n;
+    return true;
+}
+
+void
+sd_rpc_mem_release(size_t n)
+{
+    if(n)
+        atomic_fetch_sub(&mem_held, n);
+}
+
+size_t
+sd_rpc_mem_held(void)
+{
+    return atomic_load(&mem_held);
 }

@@ -18,6 +18,18 @@ sd_srv_config_defaults(struct sd_srv_config *c)
     c->max_conns = 1024;
     c->idle_timeout_ms = SD_RPC_IDLE_TIMEOUT_MS;
     c->group_commit_max = 64;
+    c->max_conns_per_source = 64;
+    c->conn_reserve = 32;
+    c->login_workers = 1;
+    c->login_queue = 64;
+    c->login_fails_per_source = 20;
+    c->login_fails_per_name = 5;
+    c->login_window_s = 60;
+    c->login_backoff_max_s = 3600;
+    c->login_audit_window_s = 60;
+    c->export_memory_mb = 256;
+    c->metrics_max_conns = 16;
+    c->metrics_read_timeout_ms = 1000;
 }
 
 static sd_err
@@ -92,6 +104,30 @@ sd_srv_config_set(struct sd_srv_config *c, const char *key, const char *v)
         return set_str(c->pass_path, sizeof(c->pass_path), v);
     if(strcmp(key, "key-file") == 0)
         return set_str(c->key_path, sizeof(c->key_path), v);
+    if(strcmp(key, "max-conns-per-source") == 0)
+        return set_uint(&c->max_conns_per_source, v, 1, 100000);
+    if(strcmp(key, "conn-reserve") == 0)
+        return set_uint(&c->conn_reserve, v, 0, 100000);
+    if(strcmp(key, "login-workers") == 0)
+        return set_uint(&c->login_workers, v, 1, 64);
+    if(strcmp(key, "login-queue") == 0)
+        return set_uint(&c->login_queue, v, 1, 4096);
+    if(strcmp(key, "login-fails-per-source") == 0)
+        return set_uint(&c->login_fails_per_source, v, 1, 1000000);
+    if(strcmp(key, "login-fails-per-name") == 0)
+        return set_uint(&c->login_fails_per_name, v, 1, 1000000);
+    if(strcmp(key, "login-window-s") == 0)
+        return set_uint(&c->login_window_s, v, 1, 86400);
+    if(strcmp(key, "login-backoff-max-s") == 0)
+        return set_uint(&c->login_backoff_max_s, v, 1, 604800);
+    if(strcmp(key, "login-audit-window-s") == 0)
+        return set_uint(&c->login_audit_window_s, v, 1, 86400);
+    if(strcmp(key, "export-memory-mb") == 0)
+        return set_uint(&c->export_memory_mb, v, 1, 65536);
+    if(strcmp(key, "metrics-max-conns") == 0)
+        return set_uint(&c->metrics_max_conns, v, 1, 1024);
+    if(strcmp(key, "metrics-read-timeout-ms") == 0)
+        return set_uint(&c->metrics_read_timeout_ms, v, 10, 600000);
     return SD_E_INVALID;
 }
 

@@ -62,6 +62,13 @@ static _Atomic uint64_t g_calls[SD_METRICS_MAX_METHODS + 1][NSTATUS];
 static _Atomic uint64_t g_lat[SD_METRICS_MAX_METHODS + 1][NLAT + 1];
 static _Atomic uint64_t g_lat_sum_us[SD_METRICS_MAX_METHODS + 1];
 static _Atomic uint64_t g_conns;
+static _Atomic uint64_t g_conn_refused;
+
+void
+sd_metrics_conn_refused(void)
+{
+    atomic_fetch_add(&g_conn_refused, 1);
+}
 static atomic_int g_memlock = -1; /* -1: not reported */
 
 static pthread_mutex_t g_writer_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -476,6 +483,10 @@ sd_metrics_render(struct sd_buf *out, struct sd_desk *desk, uint64_t now)
     SD_TRY(header(out, "sealdesk_open_connections", "gauge", "Client connections open now."));
     SD_TRY(appendf(out, "sealdesk_open_connections %llu\n",
                    (unsigned long long)atomic_load_explicit(&g_conns, memory_order_relaxed)));
+    SD_TRY(header(out, "sealdesk_connections_refused_total", "counter",
+                  "Connections closed at accept by a limit (total, per source, reserve)."));
+    SD_TRY(appendf(out, "sealdesk_connections_refused_total %llu\n",
+                   (unsigned long long)atomic_load(&g_conn_refused)));
     if(ml >= 0) {
         SD_TRY(header(out, "sealdesk_memory_locked", "gauge",
                       "1 when the process memory is locked (mlockall): keys cannot be swapped."));
@@ -495,9 +506,12 @@ struct sd_metrics {
     int stopfd;
     int port;
     struct sd_desk *desk;
-    pthread_t thread;
-    bool started;
+    struct sd_metrics_opts o;
+    pthread_t *threads; /* o.max_conns of them, each accepts and serves one connection */
+    unsigned started;
 };
+
+
 
 static uint64_t
 mono_ms(void)
@@ -654,13 +668,14 @@ sd_metrics_parse_request(const char *req, size_t n)
     return SD_MREQ_NOT_ALLOWED;
 }
 
-/* One connection, one request. Only the request line is looked at. */
+/* One connection, one request. Only the request line is looked at. Each wait for bytes
+ * lasts at most o.read_timeout_ms, the whole head at most SD_METRICS_READ_TIMEOUT_MS. */
 static void
 serve_conn(struct sd_metrics *m, int fd)
 {
     char req[SD_METRICS_MAX_REQUEST + 1];
     size_t got = 0;
-    uint64_t deadline = mono_ms() + SD_METRICS_READ_TIMEOUT_MS;
+    uint64_t head_deadline = mono_ms() + SD_METRICS_READ_TIMEOUT_MS;
 
     while(!head_end(req, got)) {
         ssize_t r;
@@ -682,7 +697,10 @@ serve_conn(struct sd_metrics *m, int fd)
             continue;
         if(errno != EAGAIN && errno != EWOULDBLOCK)
             return;
-        if(!wait_fd(m, fd, POLLIN, deadline)) {
+        if(!wait_fd(m, fd, POLLIN,
+                    mono_ms() + m->o.read_timeout_ms < head_deadline
+                        ? mono_ms() + m->o.read_timeout_ms
+                        : head_deadline)) {
             sd_log(SD_LOG_WARN, "metrics_refused", "reason=read_timeout");
             return;
         }
@@ -745,28 +763,45 @@ metrics_main(void *arg)
 sd_err
 sd_metrics_new(struct sd_metrics **out, const char *addr, struct sd_desk *desk)
 {
+    struct sd_metrics_opts o = {16, 1000};
+
+    return sd_metrics_new_opts(out, addr, desk, &o);
+}
+
+sd_err
+sd_metrics_new_opts(struct sd_metrics **out, const char *addr, struct sd_desk *desk,
+                    const struct sd_metrics_opts *o)
+{
     sd_err err = SD_OK;
     struct sd_metrics *m = NULL;
     sigset_t all, old;
 
     SD_CHECK_ARG(out && addr && strnlen(addr, 128) < 128);
+    SD_CHECK_ARG(o && o->max_conns >= 1 && o->max_conns <= 1024 && o->read_timeout_ms >= 10);
     *out = NULL;
     m = calloc(1, sizeof(*m));
     SD_ENSURE(m, SD_E_NOMEM);
+    m->o = *o;
+    m->threads = calloc(o->max_conns, sizeof(*m->threads));
+    SD_ENSURE(m->threads, SD_E_NOMEM);
     m->lfd = -1;
     m->desk = desk;
     m->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     SD_ENSURE(m->stopfd >= 0, SD_E_IO);
     /* Unauthenticated endpoint: loopback only, whatever the operator wrote. */
-    SD_TRY(sd_listen_tcp(addr, SD_LISTEN_LOOPBACK_ONLY | SD_LISTEN_NUMERIC_HOST, 16, &m->lfd,
+    SD_TRY(sd_listen_tcp(addr, SD_LISTEN_LOOPBACK_ONLY | SD_LISTEN_NUMERIC_HOST, 128, &m->lfd,
                          &m->port));
     pthread_once(&g_once, init_methods); /* build the table before the first call races */
     /* The endpoint thread takes no signals: SIGTERM/SIGINT stay with the server's loop. */
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
-    m->started = pthread_create(&m->thread, NULL, metrics_main, m) == 0;
+    /* Several connections at once: slow or silent clients hold one thread each for at most
+     * the read timeout, and a scrape still finds a free one. */
+    while(m->started < o->max_conns &&
+          pthread_create(&m->threads[m->started], NULL, metrics_main, m) == 0)
+        m->started++;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    SD_ENSURE(m->started, SD_E_NOMEM);
+    SD_ENSURE(m->started == o->max_conns, SD_E_NOMEM);
     sd_log(SD_LOG_INFO, "metrics_start", "port=%d", m->port);
     *out = m;
     m = NULL;
@@ -789,10 +824,13 @@ sd_metrics_free(struct sd_metrics *m)
     if(!m)
         return;
     if(m->started) {
+        /* The eventfd stays readable (no thread reads it): every thread sees the stop. */
         if(write(m->stopfd, &one, sizeof(one)) < 0)
             sd_log(SD_LOG_WARN, "metrics_stop", "errno=%d", errno);
-        pthread_join(m->thread, NULL);
+        for(unsigned i = 0; i < m->started; i++)
+            pthread_join(m->threads[i], NULL);
     }
+    free(m->threads);
     if(m->lfd >= 0)
         close(m->lfd);
     if(m->stopfd >= 0)

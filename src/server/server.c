@@ -1,8 +1,10 @@
 /* sealdesk server runtime: the listening socket, one epoll event loop thread that owns every
  * connection (non-blocking sockets, TLS through rpc/tls.c, HTTP/2 through rpc/h2.c), a pool of
  * worker threads that run the handler (it may block on LMDB), and a completion list handed
- * back to the loop through an eventfd. Limits live here: connections, output buffered per
- * connection, queued calls, handshake and idle timeouts, graceful shutdown. */
+ * back to the loop through an eventfd. Limits live here: connections (in all, per source
+ * address, and a reserve for new sources), output buffered per connection, queued calls,
+ * handshake and idle timeouts (idle = no request and no answer byte: PINGs do not count),
+ * graceful shutdown. Slow calls (Auth/Login, Argon2id) have a pool of their own. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +44,8 @@
 
 enum conn_state { C_HANDSHAKE, C_OPEN };
 
+#define ADDR_MAX 48 /* INET6_ADDRSTRLEN and a NUL */
+
 struct conn {
     struct sd_server *s;
     int fd;
@@ -57,8 +61,24 @@ struct conn {
     bool closed;
     bool paused;       /* not reading: too much output waits */
     uint32_t events;
+    char addr[ADDR_MAX]; /* source address (an IPv6 one as its /64), "" if unknown */
     struct conn *prev, *next;
 };
+
+/* A queue of calls and the threads that run them: the workers, and the login pool. Guarded
+ * by the server's mu. */
+struct pool {
+    struct sd_server *s;
+    pthread_cond_t cv;
+    bool cv_ready;
+    pthread_t *threads;
+    unsigned nthreads;
+    unsigned want;    /* threads to start */
+    size_t max_jobs;  /* waiting calls past which new ones are refused */
+    struct sd_h2_job *qhead, *qtail;
+    size_t qlen, qbytes;
+};
+enum { POOL_WORKERS, POOL_SLOW, NPOOLS };
 
 struct sd_server {
     struct sd_srv_config cfg;
@@ -80,14 +100,11 @@ struct sd_server {
     struct conn *grave; /* closed connections freed at the end of a loop turn */
     struct sd_buf scratch; /* plaintext on its way into TLS (wiped after each use) */
     size_t inflight;    /* jobs out of the loop (queued, running or completed) */
-    /* worker pool: mu guards everything below */
+    /* worker pools: mu guards everything below */
     pthread_mutex_t mu;
-    pthread_cond_t cv;
     bool sync_ready;
-    pthread_t *threads;
-    unsigned nthreads;
-    struct sd_h2_job *qhead, *qtail;
-    size_t qlen, qbytes;
+    struct pool pools[NPOOLS];
+    sd_srv_route_fn slow; /* calls for the POOL_SLOW pool */
     bool quit;
     struct sd_h2_job *dhead, *dtail;
     /* group commit: calls for which route() is true run on the writer thread */
@@ -378,6 +395,7 @@ conn_handshake(struct conn *c)
     o.peer_subject = sd_tls_peer_subject(c->tls);
     o.peer_fingerprint = sd_tls_peer_fingerprint(c->tls);
     o.conn_id = c->id;
+    o.peer_addr = c->addr[0] ? c->addr : NULL;
     if(sd_tls_take_out(c->tls, &c->out) != SD_OK || sd_h2_new(&c->h2, &o) != SD_OK) {
         conn_close(c, "nomem");
         return;
@@ -420,7 +438,7 @@ conn_event(struct conn *c, uint32_t events)
 }
 
 static void
-conn_new(struct sd_server *s, int fd)
+conn_new(struct sd_server *s, int fd, const char *addr)
 {
     struct conn *c = calloc(1, sizeof(*c));
     struct epoll_event ev;
@@ -436,6 +454,7 @@ conn_new(struct sd_server *s, int fd)
     c->s = s;
     c->fd = fd;
     c->id = ++s->next_id;
+    snprintf(c->addr, sizeof(c->addr), "%s", addr);
     c->opened_ms = c->last_ms = sd_rpc_now_ms();
     c->events = EPOLLIN;
     memset(&ev, 0, sizeof(ev));
@@ -458,11 +477,66 @@ conn_new(struct sd_server *s, int fd)
            s->nconns);
 }
 
+/* The source key of a peer: the IPv4 address, or the /64 of an IPv6 one (one host usually
+ * holds a whole /64). "" if unknown. */
+static void
+source_of(const struct sockaddr_storage *sa, char out[ADDR_MAX])
+{
+    out[0] = 0;
+    if(sa->ss_family == AF_INET) {
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, ADDR_MAX);
+    } else if(sa->ss_family == AF_INET6) {
+        struct in6_addr a = ((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+        if(IN6_IS_ADDR_V4MAPPED(&a)) {
+            inet_ntop(AF_INET, &a.s6_addr[12], out, ADDR_MAX);
+            return;
+        }
+        memset(&a.s6_addr[8], 0, 8);
+        inet_ntop(AF_INET6, &a, out, ADDR_MAX);
+    }
+}
+
+static size_t
+conns_from(const struct sd_server *s, const char *addr)
+{
+    size_t n = 0;
+
+    for(const struct conn *c = s->conns; c; c = c->next)
+        n += strcmp(c->addr, addr) == 0;
+    return n;
+}
+
+/* Admission: the overall cap; per source; and the last conn_reserve slots only for a source
+ * that holds no connection yet (so a flood from a few addresses cannot take every slot).
+ * NULL when admitted, else the reason. */
+static const char *
+refuse_reason(const struct sd_server *s, const char *addr)
+{
+    size_t mine;
+
+    if(s->nconns >= s->cfg.max_conns)
+        return "max_conns";
+    mine = conns_from(s, addr);
+    if(mine >= s->cfg.max_conns_per_source)
+        return "max_conns_per_source";
+    if(mine > 0 && s->nconns + s->cfg.conn_reserve >= s->cfg.max_conns)
+        return "reserve";
+    return NULL;
+}
+
 static void
 accept_some(struct sd_server *s)
 {
     for(int i = 0; i < ACCEPT_BATCH && s->lfd >= 0; i++) {
-        int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        struct sockaddr_storage sa;
+        socklen_t salen = sizeof(sa);
+        char addr[ADDR_MAX];
+        const char *why;
+        int fd;
+
+        memset(&sa, 0, sizeof(sa));
+        fd = accept4(s->lfd, (struct sockaddr *)&sa, &salen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
         if(fd < 0) {
             if(errno == EINTR || errno == ECONNABORTED)
@@ -482,12 +556,15 @@ accept_some(struct sd_server *s)
                 sd_log(SD_LOG_WARN, "accept_error", "errno=%d", errno);
             return;
         }
-        if(s->nconns >= s->cfg.max_conns) {
-            close(fd); /* beyond the limit: accept and close at once */
-            sd_log(SD_LOG_WARN, "conn_refused", "reason=max_conns conns=%zu", s->nconns);
+        source_of(&sa, addr);
+        why = refuse_reason(s, addr);
+        if(why) {
+            close(fd); /* beyond a limit: accept and close at once */
+            sd_metrics_conn_refused();
+            sd_log(SD_LOG_WARN, "conn_refused", "reason=%s conns=%zu", why, s->nconns);
             continue;
         }
-        conn_new(s, fd);
+        conn_new(s, fd, addr);
     }
 }
 
@@ -543,9 +620,12 @@ submit_job(void *ctx, struct sd_h2_job *job)
 {
     struct conn *c = ctx;
     struct sd_server *s = c->s;
+    struct pool *p = &s->pools[POOL_WORKERS];
 
     job->to_writer = false;
-    if(s->writer && s->route && s->route(job->method)) {
+    if(s->slow && s->pools[POOL_SLOW].want && s->slow(job->method)) {
+        p = &s->pools[POOL_SLOW];
+    } else if(s->writer && s->route && s->route(job->method)) {
         job->owner = c;
         if(s->prepare) {
             job->to_writer = true; /* a worker prepares it first (worker_main) */
@@ -562,21 +642,21 @@ submit_job(void *ctx, struct sd_h2_job *job)
     pthread_mutex_lock(&s->mu);
     /* Past these the call is refused (RESOURCE_EXHAUSTED) instead of queued: memory held
      * by waiting calls stays bounded whatever the clients do. */
-    if(s->qlen >= QUEUE_MAX_JOBS || job->req.len > QUEUE_MAX_BYTES - s->qbytes) {
+    if(p->qlen >= p->max_jobs || job->req.len > QUEUE_MAX_BYTES - p->qbytes) {
         pthread_mutex_unlock(&s->mu);
         sd_metrics_call(job->method, SD_GRPC_RESOURCE_EXHAUSTED, 0); /* h2 answers it */
         return SD_E_LIMIT;
     }
     job->owner = c;
     job->next = NULL;
-    if(s->qtail)
-        s->qtail->next = job;
+    if(p->qtail)
+        p->qtail->next = job;
     else
-        s->qhead = job;
-    s->qtail = job;
-    s->qlen++;
-    s->qbytes += job->req.len;
-    pthread_cond_signal(&s->cv);
+        p->qhead = job;
+    p->qtail = job;
+    p->qlen++;
+    p->qbytes += job->req.len;
+    pthread_cond_signal(&p->cv);
     pthread_mutex_unlock(&s->mu);
     c->inflight++;
     s->inflight++;
@@ -586,22 +666,23 @@ submit_job(void *ctx, struct sd_h2_job *job)
 static void *
 worker_main(void *arg)
 {
-    struct sd_server *s = arg;
+    struct pool *p = arg;
+    struct sd_server *s = p->s;
 
     pthread_mutex_lock(&s->mu);
     for(;;) {
         struct sd_h2_job *job;
 
-        while(!s->quit && !s->qhead)
-            pthread_cond_wait(&s->cv, &s->mu);
-        job = s->qhead;
+        while(!s->quit && !p->qhead)
+            pthread_cond_wait(&p->cv, &s->mu);
+        job = p->qhead;
         if(!job)
             break; /* quit and nothing left */
-        s->qhead = job->next;
-        if(!s->qhead)
-            s->qtail = NULL;
-        s->qlen--;
-        s->qbytes -= job->req.len;
+        p->qhead = job->next;
+        if(!p->qhead)
+            p->qtail = NULL;
+        p->qlen--;
+        p->qbytes -= job->req.len;
         pthread_mutex_unlock(&s->mu);
 
         if(job->to_writer) {
@@ -665,20 +746,28 @@ start_workers(struct sd_server *s)
     sd_err err = SD_OK;
     sigset_t all, old;
 
-    s->threads = calloc(s->cfg.workers, sizeof(*s->threads));
-    SD_ENSURE(s->threads, SD_E_NOMEM);
     /* Workers never take signals: SIGTERM/SIGINT reach the thread that runs the loop. */
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
-    for(unsigned i = 0; i < s->cfg.workers; i++) {
-        if(pthread_create(&s->threads[i], NULL, worker_main, s) != 0) {
+    for(int k = 0; k < NPOOLS && err == SD_OK; k++) {
+        struct pool *p = &s->pools[k];
+
+        if(!p->want)
+            continue;
+        p->threads = calloc(p->want, sizeof(*p->threads));
+        if(!p->threads) {
             err = SD_E_NOMEM;
             break;
         }
-        s->nthreads++;
+        for(unsigned i = 0; i < p->want; i++) {
+            if(pthread_create(&p->threads[i], NULL, worker_main, p) != 0) {
+                err = SD_E_NOMEM;
+                break;
+            }
+            p->nthreads++;
+        }
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-out:
     return err;
 }
 
@@ -687,13 +776,18 @@ stop_workers(struct sd_server *s)
 {
     pthread_mutex_lock(&s->mu);
     s->quit = true;
-    pthread_cond_broadcast(&s->cv);
+    for(int k = 0; k < NPOOLS; k++)
+        pthread_cond_broadcast(&s->pools[k].cv);
     pthread_mutex_unlock(&s->mu);
-    for(unsigned i = 0; i < s->nthreads; i++)
-        pthread_join(s->threads[i], NULL);
-    s->nthreads = 0;
-    free(s->threads);
-    s->threads = NULL;
+    for(int k = 0; k < NPOOLS; k++) {
+        struct pool *p = &s->pools[k];
+
+        for(unsigned i = 0; i < p->nthreads; i++)
+            pthread_join(p->threads[i], NULL);
+        p->nthreads = 0;
+        free(p->threads);
+        p->threads = NULL;
+    }
 }
 
 /* ---- loop ---- */
@@ -743,9 +837,11 @@ sweep(struct sd_server *s, uint64_t now)
             continue;
         }
         sd_h2_tick(c->h2, now);
-        /* Idle: no byte moved either way for the timeout and no call at a worker. This also
-         * ends streams whose request stalls and clients that stopped reading. */
-        if(c->inflight == 0 && now - c->last_ms >= idle) {
+        /* Idle: no request began, no request byte arrived and no answer byte was sent for the
+         * timeout, and no call is at a worker. PINGs and SETTINGS move bytes but are not
+         * activity: a client that only pings is idle. This also ends streams whose request
+         * stalls and clients that stopped reading. */
+        if(c->inflight == 0 && now - sd_h2_active_ms(c->h2) >= idle) {
             sd_h2_shutdown(c->h2);
             conn_fail(c, "idle");
             continue;
@@ -874,6 +970,18 @@ sd_server_set_prepare(struct sd_server *s, sd_rpc_handler_fn prepare)
 }
 
 void
+sd_server_set_slow(struct sd_server *s, sd_srv_route_fn is_slow)
+{
+    s->slow = is_slow;
+}
+
+bool
+sd_server_route_slow_sealdesk(const char *method)
+{
+    return method && strcmp(method, "/sealdesk.v1.Auth/Login") == 0;
+}
+
+void
 sd_server_set_route(struct sd_server *s, sd_srv_route_fn is_write)
 {
     s->route = is_write;
@@ -912,7 +1020,8 @@ sd_server_new(struct sd_server **out, const struct sd_srv_config *c, sd_rpc_hand
     SD_CHECK_ARG(out && c && handler);
     *out = NULL;
     SD_CHECK_ARG(c->cert_file[0] && c->key_file[0] && c->workers >= 1 && c->workers <= 256 &&
-                 c->max_conns >= 1 && c->idle_timeout_ms >= 100);
+                 c->max_conns >= 1 && c->idle_timeout_ms >= 100 && c->login_workers <= 64 &&
+                 c->max_conns_per_source >= 1 && c->conn_reserve < c->max_conns);
     SD_CHECK_ARG(!c->require_client_cert || c->client_ca_file[0]);
     s = calloc(1, sizeof(*s));
     SD_ENSURE(s, SD_E_NOMEM);
@@ -922,11 +1031,18 @@ sd_server_new(struct sd_server **out, const struct sd_srv_config *c, sd_rpc_hand
     s->lfd = s->epfd = s->wakefd = s->spare_fd = -1;
     atomic_init(&s->stop, 0);
     SD_ENSURE(pthread_mutex_init(&s->mu, NULL) == 0, SD_E_NOMEM);
-    if(pthread_cond_init(&s->cv, NULL) != 0) {
-        pthread_mutex_destroy(&s->mu);
-        SD_ENSURE(false, SD_E_NOMEM);
-    }
     s->sync_ready = true;
+    for(int k = 0; k < NPOOLS; k++) {
+        struct pool *p = &s->pools[k];
+
+        p->s = s;
+        SD_ENSURE(pthread_cond_init(&p->cv, NULL) == 0, SD_E_NOMEM);
+        p->cv_ready = true;
+    }
+    s->pools[POOL_WORKERS].want = c->workers;
+    s->pools[POOL_WORKERS].max_jobs = QUEUE_MAX_JOBS;
+    s->pools[POOL_SLOW].want = c->login_workers;
+    s->pools[POOL_SLOW].max_jobs = c->login_queue ? c->login_queue : 1;
     SD_TRY(open_listener(s));
     to.cert_file = c->cert_file;
     to.key_file = c->key_file;
@@ -969,9 +1085,10 @@ sd_server_free(struct sd_server *s)
         close(s->spare_fd);
     sd_tls_ctx_free(s->tls);
     sd_buf_wipe_free(&s->scratch);
-    if(s->sync_ready) {
-        pthread_cond_destroy(&s->cv);
+    for(int k = 0; k < NPOOLS; k++)
+        if(s->pools[k].cv_ready)
+            pthread_cond_destroy(&s->pools[k].cv);
+    if(s->sync_ready)
         pthread_mutex_destroy(&s->mu);
-    }
     free(s);
 }

@@ -204,8 +204,10 @@ def tls_context(args, alpn=("h2",), cert=False):
 
 
 class H2Conn:
-    def __init__(self, args, rcvbuf=None, timeout=5.0):
+    def __init__(self, args, rcvbuf=None, timeout=5.0, source=None):
         raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if source:
+            raw.bind((source, 0))
         if rcvbuf:
             raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         raw.settimeout(timeout)
@@ -575,18 +577,44 @@ def t_many_connections(args, total=10000, batch=250):
     still_serving(args, "%d idle connections" % opened, settle=10.0)
 
 
+def tcp_from(args, source):
+    """A plain TCP connection to the server from a loopback source address."""
+    return socket.create_connection(("127.0.0.1", args.port), timeout=5,
+                                    source_address=(source, 0))
+
+
+def closed_at_once(s):
+    s.settimeout(1.0)
+    try:
+        return s.recv(1) == b""
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except socket.timeout:
+        return False
+
+
+def health_from(args, source):
+    """Health/Check over a raw HTTP/2 connection from source: True when served."""
+    c = H2Conn(args, source=source)
+    try:
+        c.send(H2Conn.request_headers(1) + frame(DATA, END_STREAM, 1, grpc_msg(b"")))
+        res = c.collect(1)
+        return grpc_status(res) == 0 and res["data"] == grpc_msg(SERVING)
+    finally:
+        c.close()
+
+
 def t_max_conns(args):
-    """Past max-conns (the test config sets 64) a new connection is closed at once."""
+    """Past max-conns (the test config sets 64) a new connection is closed at once. The
+    connections come from distinct loopback addresses, so the per-source cap and the reserve
+    (which only admit new sources) are not what refuses it."""
     held = []
     try:
-        for _ in range(args.max_conns):
-            held.append(socket.create_connection(("127.0.0.1", args.port), timeout=5))
+        for i in range(args.max_conns):
+            held.append(tcp_from(args, "127.0.1.%d" % (i + 1)))
         time.sleep(0.3)
-        extra = socket.create_connection(("127.0.0.1", args.port), timeout=5)
-        try:
-            closed = extra.recv(1) == b""
-        except (ConnectionResetError, socket.timeout):
-            closed = True
+        extra = tcp_from(args, "127.0.1.200")
+        closed = closed_at_once(extra)
         extra.close()
         result(closed, "connection past max-conns=%d closed at once" % args.max_conns)
     finally:
@@ -594,6 +622,77 @@ def t_max_conns(args):
             s.close()
     time.sleep(0.3)
     still_serving(args, "max-conns")
+
+
+def t_per_source_cap(args):
+    """One address holds at most max-conns-per-source connections; others still get in."""
+    held = []
+    try:
+        for _ in range(args.per_source):
+            held.append(tcp_from(args, "127.0.0.20"))
+        time.sleep(0.3)
+        extra = tcp_from(args, "127.0.0.20")
+        closed = closed_at_once(extra)
+        extra.close()
+        result(closed, "connection past max-conns-per-source=%d from one address closed at "
+               "once" % args.per_source)
+        result(health_from(args, "127.0.0.21"), "another address is still served")
+    finally:
+        for s in held:
+            s.close()
+    time.sleep(0.3)
+
+
+def t_reserve(args):
+    """The last conn-reserve slots admit only addresses that hold no connection yet: a flood
+    from a few addresses (half-open handshakes) cannot take every slot."""
+    held = []
+    fill = args.max_conns - args.reserve
+    try:
+        for i in range(fill):
+            held.append(tcp_from(args, "127.0.2.%d" % (1 + i % 4)))
+        time.sleep(0.3)
+        extra = tcp_from(args, "127.0.2.1")
+        closed = closed_at_once(extra)
+        extra.close()
+        result(closed, "%d connections held by 4 addresses: another one from them is closed "
+               "(reserve of %d)" % (fill, args.reserve))
+        result(health_from(args, "127.0.2.50"), "a new address gets a reserved slot and is served")
+    finally:
+        for s in held:
+            s.close()
+    time.sleep(0.3)
+
+
+def t_ping_only_idles_out(args):
+    """PINGs are not requests: a connection that only pings is closed after the idle timeout
+    like a silent one (it was kept open for ever)."""
+    c = H2Conn(args, source="127.0.0.5")
+    closed = False
+    t0 = time.time()
+    try:
+        c.sock.settimeout(0.25)
+        while time.time() - t0 < args.idle_ms / 1000.0 * 3 + 3:
+            try:
+                c.send(frame(PING, 0, 0, b"12345678"))
+            except OSError:
+                closed = True
+                break
+            try:
+                if c.sock.recv(65536) == b"":
+                    closed = True
+                    break
+            except socket.timeout:
+                continue
+            except (ssl.SSLError, OSError):
+                closed = True
+                break
+        took = time.time() - t0
+        result(closed and took < args.idle_ms / 1000.0 + 2.5,
+               "a connection sending only PINGs is closed after ~%d ms idle" % args.idle_ms,
+               "closed=%s after %.1fs" % (closed, took))
+    finally:
+        c.close()
 
 
 def t_idle_timeout(args):
@@ -695,12 +794,15 @@ def main():
     p.add_argument("--certs", required=True)
     p.add_argument("--max-conns", type=int, default=64)
     p.add_argument("--idle-ms", type=int, default=1500)
+    p.add_argument("--per-source", type=int, default=16)
+    p.add_argument("--reserve", type=int, default=8)
     p.add_argument("--mtls", action="store_true", help="present the client certificate")
     p.add_argument("--only", default="", help="comma-separated test names")
     args = p.parse_args()
     tests = [t_happy, t_not_tls, t_alpn, t_http1_over_h2, t_oversize,
              t_many_requests_one_connection, t_raw_requests,
-             t_deadlines, t_stream_limit, t_many_connections, t_max_conns, t_idle_timeout,
+             t_deadlines, t_stream_limit, t_many_connections, t_max_conns, t_per_source_cap,
+             t_reserve, t_ping_only_idles_out, t_idle_timeout,
              t_stalled_reader, t_graceful_stop]
     only = set(filter(None, args.only.split(",")))
     for t in tests:

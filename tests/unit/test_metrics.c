@@ -9,6 +9,8 @@
 
 #include "test_helpers.h"
 
+#include <time.h>
+
 #include "desk/desk_int.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/metrics.h"
@@ -338,6 +340,51 @@ test_metrics_endpoint_refuses_non_loopback_and_bad_addresses(void **state)
     sd_metrics_free(m);
 }
 
+static uint64_t
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Issue 13 item 13: clients that connect and send nothing (or dribble) must not hold up a
+ * scrape. The endpoint served one connection at a time, each silent one for the whole read
+ * timeout: 12 of them delayed a scrape by 12 x 2 s. */
+static void
+test_metrics_slow_clients_do_not_block_a_scrape(void **state)
+{
+    struct sd_metrics *m = NULL;
+    struct sockaddr_in sa;
+    int silent[12];
+    uint64_t t0, took;
+    char *a;
+
+    (void)state;
+    assert_int_equal(sd_metrics_new(&m, "127.0.0.1:0", NULL), SD_OK);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)sd_metrics_port(m));
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for(size_t i = 0; i < sizeof(silent) / sizeof(silent[0]); i++) {
+        silent[i] = socket(AF_INET, SOCK_STREAM, 0);
+        assert_true(silent[i] >= 0);
+        assert_int_equal(connect(silent[i], (struct sockaddr *)&sa, sizeof(sa)), 0);
+        (void)send(silent[i], "GET /met", 8, MSG_NOSIGNAL); /* and nothing more */
+    }
+    t0 = now_ms();
+    a = http(sd_metrics_port(m), "GET /metrics HTTP/1.1\r\n\r\n", 25);
+    took = now_ms() - t0;
+    assert_int_equal(strncmp(a, "HTTP/1.1 200 OK\r\n", 17), 0);
+    free(a);
+    print_message("scrape with 12 silent clients: %llu ms\n", (unsigned long long)took);
+    assert_true(took < 1000);
+    for(size_t i = 0; i < sizeof(silent) / sizeof(silent[0]); i++)
+        close(silent[i]);
+    sd_metrics_free(m);
+}
+
 int
 main(void)
 {
@@ -351,6 +398,7 @@ main(void)
         cmocka_unit_test(test_metrics_writer_series_only_while_attached),
         cmocka_unit_test(test_metrics_http_endpoint_answers_get_metrics_only),
         cmocka_unit_test(test_metrics_endpoint_refuses_non_loopback_and_bad_addresses),
+        cmocka_unit_test(test_metrics_slow_clients_do_not_block_a_scrape),
     };
 
     assert_int_equal(sd_crypto_init(), SD_OK);

@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include "sealdesk/authz.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/desk.h"
 #include "sealdesk/keyops.h"
@@ -31,7 +32,7 @@ static const char usage[] =
     "                 [--data DIR] [--key-file F | --passphrase-file F]\n"
     "                 [--group-commit-max N]\n"
     "                 [--group-commit-us US] [--metrics ADDR:PORT]\n"
-    "                 [--route-auto-seconds N]\n"
+    "                 [--route-auto-seconds N] [--LIMIT-KEY N ...]\n"
     "  --config FILE          `key = value` lines (listen, cert, key, client-ca,\n"
     "                         require-client-cert, workers, max-conns, idle-timeout-ms,\n"
     "                         data, key-file, passphrase-file, metrics,\n"
@@ -55,6 +56,12 @@ static const char usage[] =
     "                         loopback address, e.g. 127.0.0.1:9464; port 0 picks one\n"
     "  --route-auto-seconds N assign queued tickets to the least-loaded fit agent on\n"
     "                         shift every N seconds (`route auto`; default 0 = off)\n"
+    "  abuse limits (flags or config keys, see README): --max-conns N (1024),\n"
+    "  --max-conns-per-source N (64), --conn-reserve N (32), --idle-timeout-ms N,\n"
+    "  --login-workers N (1), --login-queue N (64), --login-fails-per-source N (20),\n"
+    "  --login-fails-per-name N (5), --login-window-s N (60), --login-backoff-max-s N\n"
+    "  (3600), --login-audit-window-s N (60), --export-memory-mb N (256),\n"
+    "  --metrics-max-conns N (16), --metrics-read-timeout-ms N (1000)\n"
     "prints `sealdeskd metrics on HOST:PORT` (with --metrics), then\n"
     "`sealdeskd listening on HOST:PORT` on stderr once serving;\n"
     "SIGTERM or SIGINT stops it gracefully. exit: 0 stopped, 1 start-up failed, 2 usage\n";
@@ -76,6 +83,10 @@ key_idle_main(void *arg)
     while(!atomic_load(&g_idle_stop)) {
         nanosleep(&ts, NULL);
         sd_desk_keys_idle(g_idle_desk);
+        /* Failed-login records of a finished window reach the audit log without waiting for
+         * the next login. */
+        if(sd_desk_login_audit_tick(g_idle_desk) != SD_OK)
+            sd_log(SD_LOG_WARN, "login_audit_flush", "reason=store");
     }
     return NULL;
 }
@@ -193,6 +204,21 @@ main(int argc, char **argv)
         {"group-commit-us", required_argument, NULL, 'u'},
         {"metrics", required_argument, NULL, 'm'},
         {"route-auto-seconds", required_argument, NULL, 'R'},
+        /* limits: the flag is the config key (val >= 256 = take the key from the name) */
+        {"max-conns", required_argument, NULL, 256},
+        {"max-conns-per-source", required_argument, NULL, 256},
+        {"conn-reserve", required_argument, NULL, 256},
+        {"idle-timeout-ms", required_argument, NULL, 256},
+        {"login-workers", required_argument, NULL, 256},
+        {"login-queue", required_argument, NULL, 256},
+        {"login-fails-per-source", required_argument, NULL, 256},
+        {"login-fails-per-name", required_argument, NULL, 256},
+        {"login-window-s", required_argument, NULL, 256},
+        {"login-backoff-max-s", required_argument, NULL, 256},
+        {"login-audit-window-s", required_argument, NULL, 256},
+        {"export-memory-mb", required_argument, NULL, 256},
+        {"metrics-max-conns", required_argument, NULL, 256},
+        {"metrics-read-timeout-ms", required_argument, NULL, 256},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -216,10 +242,13 @@ main(int argc, char **argv)
     int opt;
     int rc = 1;
 
-    while((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    int li = 0;
+
+    while((opt = getopt_long(argc, argv, "", opts, &li)) != -1) {
         const char *key = NULL;
 
         switch(opt) {
+        case 256: key = opts[li].name; break;
         case 'c': config = optarg; continue;
         case 'l': key = "listen"; break;
         case 'C': key = "cert"; break;
@@ -325,6 +354,22 @@ main(int argc, char **argv)
 
     sd_server_set_route(srv, sd_writer_route_sealdesk);
     sd_server_set_prepare(srv, sd_rpc_prepare);
+    sd_server_set_slow(srv, sd_server_route_slow_sealdesk);
+    sd_rpc_mem_set_limit((size_t)cfg.export_memory_mb << 20);
+    {
+        struct sd_login_limits lim;
+
+        lim.fails_per_source = cfg.login_fails_per_source;
+        lim.fails_per_name = cfg.login_fails_per_name;
+        lim.window_s = cfg.login_window_s;
+        lim.backoff_max_s = cfg.login_backoff_max_s;
+        err = sd_desk_set_login_limits(desk, &lim, cfg.login_audit_window_s);
+        if(err != SD_OK) {
+            fputs("sealdeskd: bad login limits (login-backoff-max-s must be at least "
+                  "login-window-s)\n", stderr);
+            goto out;
+        }
+    }
     g_server = srv;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
@@ -335,7 +380,9 @@ main(int argc, char **argv)
     sigaction(SIGPIPE, &sa, NULL);
 
     if(cfg.metrics[0]) {
-        err = sd_metrics_new(&metrics, cfg.metrics, desk);
+        struct sd_metrics_opts mo = {cfg.metrics_max_conns, cfg.metrics_read_timeout_ms};
+
+        err = sd_metrics_new_opts(&metrics, cfg.metrics, desk, &mo);
         if(err != SD_OK) {
             if(err == SD_E_DENIED)
                 fputs("sealdeskd: refusing a non-loopback metrics address (the endpoint has no "
