@@ -51,12 +51,13 @@ static const char usage[] =
     "  --passphrase-file, --server, --ca, --token\n"
     "exit status: 0 ok, 1 refused or failed (reason on stderr), 2 usage\n";
 
+/* (void) on usage and error text: a failed write to stdout/stderr has nowhere to be reported. */
 int
 cli_usage(const char *msg)
 {
     if(msg)
         fprintf(stderr, "sealctl: %s\n", msg);
-    fputs(usage, stderr);
+    (void)fputs(usage, stderr);
     return 2;
 }
 
@@ -206,7 +207,7 @@ main(int argc, char **argv)
         const char *a = argv[i];
 
         if(strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
+            (void)fputs(usage, stdout);
             return 0;
         } else if(strcmp(a, "--json") == 0) {
             c.json = true;
