@@ -71,7 +71,7 @@ del_cmp(const void *a, const void *b)
 static bool
 list_close_word(size_t w, size_t len)
 {
-    if(len < WORD_MIN)
+    if(len < WORD_MIN || len > WORD_MAX) /* callers stop at WORD_MAX already */
         return false;
     g_words[w][len] = 0;
     return w == 0 || strcmp(g_words[w - 1], g_words[w]) < 0;
@@ -1129,6 +1129,7 @@ emit(struct ctx *cx, struct sd_buf *out, struct sd_redact_report *r)
             sp = sb;
             b++;
         }
+        // NOLINTNEXTLINE(clang-analyzer-core.NullDereference): a < na or b < nb: a span
         SD_ENSURE(sp->s >= pos && sp->e > sp->s && sp->e <= cx->n, SD_E_INTERNAL);
         SD_TRY(sd_buf_append(out, cx->in + pos, sp->s - pos));
         SD_TRY(sd_buf_append_str(out, "[REDACTED:"));

@@ -514,7 +514,7 @@ out:
         *why = sd_err_str(err);
     free(text);
     if(f)
-        fclose(f);
+        (void)fclose(f); /* read-only: nothing to flush */
     return err;
 }
 
@@ -1574,6 +1574,7 @@ sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid,
     copy_out(r.requester, sizeof(r.requester), a->name);
 
     SD_TRY(freeze_store(t, freeze_id, bidx, &r, digest));
+    // NOLINTNEXTLINE(bugprone-not-null-terminated-result): sd_hex_encode ends it
     memcpy(target, "customer:", 9);
     sd_hex_encode(target + 9, bidx, SD_BIDX_BYTES);
     SD_TRY(audit_target(d, t, a, "account.freeze", target, digest, reason_text));

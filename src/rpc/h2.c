@@ -126,7 +126,7 @@ sanitize(char *out, size_t cap, const char *in)
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                   c == '/' || c == '.' || c == '_' || c == '-';
 
-        out[o++] = ok ? c : '?';
+        out[o++] = ok ? c : '?'; // NOLINT(bugprone-narrowing-conversions): '?' is a char value
     }
     out[o] = 0;
 }

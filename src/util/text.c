@@ -144,7 +144,8 @@ sd_text_fold(struct sd_buf *out, const char *s, size_t n)
     } else if(nflen > 0) {
         SD_TRY(sd_buf_append(out, nf, (size_t)nflen));
     }
-    unify_zhang(out->data ? out->data + oldlen : NULL, out->len - oldlen);
+    if(out->data) /* else nothing was appended (an empty sd_buf has len 0) */
+        unify_zhang(out->data + oldlen, out->len - oldlen);
     SD_TRY(sd_buf_terminate(out));
 out:
     if(err != SD_OK && out)
