@@ -5,12 +5,14 @@ BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 BUILD_REL  ?= build-release
 BUILD_CLANG ?= build-clang
+BUILD_ANALYZER ?= build-analyzer
+STATIC_JOBS ?= 2
 FUZZ_SECONDS ?= 600
 FUZZ_SECONDS_CI ?= 20
 JOBS       ?= $(shell nproc)
 
 .PHONY: all deps build build-asan build-release build-clang build-fuzz test fuzz run clean \
-        crash-test
+        crash-test static
 
 all: build
 
@@ -33,7 +35,7 @@ build-release: deps
 
 build-clang: deps
 	@cmake -S . -B $(BUILD_CLANG) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release \
-	    -DSD_WERROR=ON >/dev/null
+	    -DSD_WERROR=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 	@cmake --build $(BUILD_CLANG) -j $(JOBS)
 
 build-fuzz: deps
@@ -41,9 +43,14 @@ build-fuzz: deps
 	    -DSD_FUZZ=ON -DSD_WERROR=OFF >/dev/null
 	@cmake --build $(BUILD_FUZZ) -j $(JOBS)
 
+# cppcheck, clang-tidy (.clang-tidy) and gcc -fanalyzer over src/ and tools/, zero findings
+# allowed (tools/check/static.sh; the compile database comes from the clang build).
+static: build-clang
+	@STATIC_JOBS=$(STATIC_JOBS) tools/check/static.sh $(BUILD_CLANG) $(BUILD_ANALYZER)
+
 # Every test, built with AddressSanitizer + UndefinedBehaviorSanitizer, then each libFuzzer
 # harness for FUZZ_SECONDS_CI seconds.
-test: build-asan build-release build-clang build-fuzz
+test: build-asan build-release build-clang static build-fuzz
 	@cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ctest --output-on-failure -j $(JOBS)
@@ -63,4 +70,4 @@ run: build
 	@tools/setup/devrun.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_REL) $(BUILD_CLANG)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_REL) $(BUILD_CLANG) $(BUILD_ANALYZER)

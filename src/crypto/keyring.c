@@ -225,6 +225,7 @@ wrap_ad(uint8_t ad[48], const char *label, uint64_t id, uint32_t version)
 
     if(n > 48 - 12)
         abort();
+    // NOLINTNEXTLINE(bugprone-not-null-terminated-result): ad is binary AD, not a string
     memcpy(ad, label, n);
     sd_put_u64be(ad + n, id);
     sd_put_u32be(ad + n + 8, version);

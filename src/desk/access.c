@@ -61,9 +61,9 @@ out:
 #define LOGIN_LABEL_MAX (SD_USER_NAME_MAX + 1)
 
 struct login_agg {
-    char label[LOGIN_LABEL_MAX]; /* an existing user's name, or "unknown:<keyed hash>" */
     uint64_t count;
     unsigned outcomes;           /* bit per enum sd_login_outcome seen */
+    char label[LOGIN_LABEL_MAX]; /* an existing user's name, or "unknown:<keyed hash>" */
 };
 
 struct sd_login_guard {

@@ -108,7 +108,7 @@ sd_desk_audit_export_mem(struct sd_desk *d, const struct sd_actor *a, uint64_t f
     t = NULL;
 out:
     if(f)
-        fclose(f);
+        (void)fclose(f); /* already failing: the export is discarded */
     free(mem);
     sd_txn_abort(t);
     return err;

@@ -295,7 +295,7 @@ load_rules(struct sd_desk *d, const struct sd_desk_opts *o)
 out:
     free(text);
     if(f)
-        fclose(f);
+        (void)fclose(f); /* read-only: nothing to flush */
     return err;
 }
 

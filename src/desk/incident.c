@@ -539,8 +539,17 @@ sd_incident_autolink_find(struct sd_txn *t, sd_trec *r, const char *text, size_t
                 err = SD_E_NOMEM;
             }
         }
+        /* gcc 12 -fanalyzer false positive: with hit and err == SD_OK the block above has grown
+         * ids (n_ids == cap == 0 when ids is NULL), or err is SD_E_NOMEM. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-null-dereference"
+#endif
         if(err == SD_OK && hit)
             ids[n_ids++] = pb->id;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
         sealdesk__v1__incident_record__free_unpacked(pb, NULL);
         SD_TRY(err);
     }

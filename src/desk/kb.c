@@ -824,7 +824,7 @@ read_file(const char *path, struct sd_buf *out)
     out->len = n;
 out:
     if(fp)
-        fclose(fp);
+        (void)fclose(fp); /* read-only: nothing to flush */
     return err;
 }
 

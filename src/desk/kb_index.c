@@ -136,7 +136,7 @@ stem(char *w, size_t n)
         w[n - 3] = 'y';
         return n - 2;
     } else if(ends(w, n, "ed") && n > 4)
-        n -= 2;
+        n -= 2; // NOLINT(bugprone-branch-clone): one suffix per branch, easier to read
     else if(ends(w, n, "ly") && n > 5)
         n -= 2;
     else if(w[n - 1] == 's' && !ends(w, n, "ss") && !ends(w, n, "us") && !ends(w, n, "is"))
@@ -270,6 +270,7 @@ sd_kb_tokenize_raw(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void 
             run_emitted = false;
             prev_c = C_SEP;
             if(c == C_WORD && wn + (size_t)k <= SD_KB_TERM_MAX) {
+                // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): i < f.len: f.data is set
                 memcpy(word + wn, f.data + i, (size_t)k);
                 wn += (size_t)k;
             }

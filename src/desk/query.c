@@ -177,6 +177,7 @@ sd_ticket_find(struct sd_desk *d, const struct sd_actor *a, enum sd_field kind,
         r = NULL;
     }
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    // NOLINTNEXTLINE(bugprone-not-null-terminated-result): sd_hex_encode ends it
     memcpy(target, "bidx:", 5);
     sd_hex_encode(target + 5, bidx, sizeof(bidx));
     allowed = may_find(a, out);

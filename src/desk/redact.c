@@ -79,7 +79,7 @@ del_cmp(const void *a, const void *b)
 static bool
 list_close_word(size_t w, size_t len)
 {
-    if(len < WORD_MIN)
+    if(len < WORD_MIN || len > WORD_MAX) /* callers stop at WORD_MAX already */
         return false;
     g_words[w][len] = 0;
     return w == 0 || strcmp(g_words[w - 1], g_words[w]) < 0;
@@ -1559,7 +1559,7 @@ emit(struct ctx *cx, struct sd_buf *out, struct sd_redact_report *r)
             sp = sb;
             b++;
         }
-        SD_ENSURE(sp->e > sp->s && sp->e <= cx->n, SD_E_INTERNAL);
+        SD_ENSURE(sp && sp->e > sp->s && sp->e <= cx->n, SD_E_INTERNAL);
         s = m[sp->s].s;
         e = m[sp->e - 1].e;
         SD_ENSURE(s < e && e <= cx->on, SD_E_INTERNAL);

@@ -575,7 +575,7 @@ out:
         *why = sd_err_str(err);
     free(text);
     if(f)
-        fclose(f);
+        (void)fclose(f); /* read-only: nothing to flush */
     return err;
 }
 
@@ -1322,6 +1322,15 @@ ckey(uint8_t k[1 + SD_BIDX_BYTES], const uint8_t bidx[SD_BIDX_BYTES])
     memcpy(k + 1, bidx, SD_BIDX_BYTES);
 }
 
+/* Audit target naming an account by its blind index: "customer:<hex>" (never the UID). */
+#define CUSTOMER_TARGET_MAX (16 + 2 * SD_BIDX_BYTES + 1)
+static void
+customer_target(char out[CUSTOMER_TARGET_MAX], const uint8_t bidx[SD_BIDX_BYTES])
+{
+    snprintf(out, CUSTOMER_TARGET_MAX, "customer:");
+    sd_hex_encode(out + 9, bidx, SD_BIDX_BYTES);
+}
+
 /* The freeze in force on the account with this blind index; 0 when none. */
 static sd_err
 active_freeze(struct sd_txn *t, const uint8_t bidx[SD_BIDX_BYTES], uint64_t *freeze_id)
@@ -1697,7 +1706,7 @@ lift_freeze(struct act *c, const struct rrec *r, const char **reason)
     Sealdesk__V1__FreezeRecord *m = NULL;
     struct sd_buf uid = SD_BUF_INIT;
     uint8_t bidx[SD_BIDX_BYTES], k[1 + SD_BIDX_BYTES], digest[32];
-    char target[16 + 2 * SD_BIDX_BYTES + 1];
+    char target[CUSTOMER_TARGET_MAX];
     uint64_t fid = 0;
     sd_err err = SD_OK;
 
@@ -1715,8 +1724,7 @@ lift_freeze(struct act *c, const struct rrec *r, const char **reason)
     m->unfreeze_remedy_id = r->id;
     SD_TRY(freeze_put(c->t, m, digest));
     m->lifted_by = NULL; /* borrowed: not freed by free_unpacked */
-    memcpy(target, "customer:", 9);
-    sd_hex_encode(target + 9, bidx, SD_BIDX_BYTES);
+    customer_target(target, bidx);
     SD_TRY(audit_target(c->d, c->t, c->a, "account.unfreeze", target, digest, NULL));
     c->freeze_ticket = m->ticket_id;
     c->freeze_id = fid;
@@ -1810,7 +1818,6 @@ fill_unmasked(struct sd_desk *d, struct sd_txn *t, const struct rrec *r, struct 
         err = sd_keys_dkey_open(t, d->kr, dkid, &dk);
         if(err == SD_E_SHREDDED) {
             copy_out(v->to_uid, sizeof(v->to_uid), "[shredded]");
-            err = SD_OK;
         } else {
             SD_TRY(err);
             SD_TRY(sd_field_open(&pt, dk, r->ticket_id, SD_F_REMEDY_UID_BASE + (uint32_t)r->id,
@@ -2160,7 +2167,7 @@ sd_customer_get(struct sd_desk *d, const struct sd_actor *a, const char *uid,
     struct sd_remedy v;
     const char *reason = NULL;
     uint8_t bidx[SD_BIDX_BYTES];
-    char target[16 + 2 * SD_BIDX_BYTES + 1];
+    char target[CUSTOMER_TARGET_MAX];
     uint64_t fid = 0;
     sd_err err = SD_OK;
 
@@ -2195,8 +2202,7 @@ sd_customer_get(struct sd_desk *d, const struct sd_actor *a, const char *uid,
             out->review_state = v.state;
         }
     }
-    memcpy(target, "customer:", 9);
-    sd_hex_encode(target + 9, bidx, SD_BIDX_BYTES);
+    customer_target(target, bidx);
     SD_TRY(audit_target(d, t, a, "customer.read", target, NULL, NULL));
     err = sd_txn_commit(t);
     t = NULL;
@@ -2223,7 +2229,7 @@ sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid,
     sd_trec *tr = NULL;
     const char *reason = NULL;
     uint8_t bidx[SD_BIDX_BYTES], digest[32];
-    char target[16 + 2 * SD_BIDX_BYTES + 1];
+    char target[CUSTOMER_TARGET_MAX];
     uint64_t now = sd_clock_now(), freeze_id;
     sd_err err = SD_OK;
 
@@ -2271,8 +2277,7 @@ sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid,
         sd_put_u64be(fv, freeze_id);
         SD_TRY(sd_txn_put(t, SD_DB_REMEDIES, ck, sizeof(ck), fv, sizeof(fv)));
     }
-    memcpy(target, "customer:", 9);
-    sd_hex_encode(target + 9, bidx, SD_BIDX_BYTES);
+    customer_target(target, bidx);
     SD_TRY(audit_target(d, t, a, "account.freeze", target, digest, reason_text));
     SD_TRY(rrec_store(t, &r, false, digest));
     SD_TRY(audit_remedy(d, t, a, "remedy.request", r.id, digest, NULL));

@@ -259,8 +259,16 @@ set_str(char **slot, const char *v)
         return SD_E_NOMEM;
     if(*slot && *slot != protobuf_c_empty_string)
         free(*slot);
+    /* gcc -fanalyzer cannot see that free_unpacked frees the record's strings, copy included. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
     *slot = copy;
     return SD_OK;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 }
 
 static unsigned

@@ -108,7 +108,9 @@ sd_ticket_to_pb(struct sd_arena *a, const struct sd_ticket *t, bool full,
     if(!full)
         return SD_OK;
     pb->shredded = t->shredded;
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
     pb->pii = sd_arena_alloc(a, SD_F_COUNT * sizeof(*pb->pii));
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
     pb->timeline = sd_arena_alloc(a, (t->n_events + 1) * sizeof(*pb->timeline));
     if(!pb->pii || !pb->timeline)
         return SD_E_NOMEM;

@@ -110,6 +110,7 @@ reply_list(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l, const ch
         sd_rpc_fail(c, err, what);
         return;
     }
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
     pb.tickets = sd_arena_alloc(&a, (l->n + 1) * sizeof(*pb.tickets));
     for(size_t i = 0; pb.tickets && i < l->n && err == SD_OK; i++) {
         pb.tickets[i] = sd_arena_alloc(&a, sizeof(Sealdesk__V1__Ticket));
@@ -473,6 +474,7 @@ counts(struct sd_arena *a, const struct sd_stats *s, enum sd_stats_group g, size
 {
     struct sd_count v[SD_STATS_GROUP_MAX];
     size_t k = sd_stats_group(s, g, v);
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
     Sealdesk__V1__TicketStats__ByStatusEntry **arr = sd_arena_alloc(a, (k + 1) * sizeof(*arr));
 
     *n = 0;
@@ -714,6 +716,7 @@ audit_search(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     err = sd_desk_audit_search(x->d, &x->actor, &q, &hits, &n, &pb.next, &more);
     pb.more = more;
     if(err == SD_OK) {
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         pb.entries = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.entries));
         err = pb.entries ? SD_OK : SD_E_NOMEM;
     }
@@ -1047,6 +1050,7 @@ admin_list_users(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     sd_err err = sd_desk_user_list(x->d, &users, &n);
 
     if(err == SD_OK) {
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         pb.users = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.users));
         err = pb.users ? SD_OK : SD_E_NOMEM;
     }

@@ -63,6 +63,7 @@ article_to_pb(struct sd_arena *a, struct sd_kb_article *art, Sealdesk__V1__Artic
     sd_time_format(tbuf, sizeof(tbuf), art->updated_at);
     pb->updated_at = sd_arena_strndup(a, tbuf, strlen(tbuf));
     pb->tags = sd_arena_alloc(a, (art->n_tags + 1) * sizeof(*pb->tags));
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
     pb->translations = sd_arena_alloc(a, (art->n_translations + 1) * sizeof(*pb->translations));
     if(!pb->updated_at || !pb->tags || !pb->translations)
         return SD_E_NOMEM;
@@ -356,6 +357,7 @@ route_list_agents(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         goto out;
     err = sd_agent_list(x->d, &all, &n);
     if(err == SD_OK) {
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         pb.agents = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.agents));
         err = pb.agents ? SD_OK : SD_E_NOMEM;
     }
@@ -391,6 +393,7 @@ route_auto(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         goto out;
     err = sd_route_auto(x->d, &x->actor, now, &as, &n);
     if(err == SD_OK) {
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         pb.assigned = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.assigned));
         err = pb.assigned ? SD_OK : SD_E_NOMEM;
     }
@@ -432,6 +435,7 @@ route_duty(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         goto out;
     err = sd_agent_list(x->d, &all, &n);
     if(err == SD_OK) {
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         pb.cells = sd_arena_alloc(&a, (ncell + 1) * sizeof(*pb.cells));
         err = pb.cells ? SD_OK : SD_E_NOMEM;
     }
@@ -493,6 +497,7 @@ route_agent_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     }
     err = sd_stats_by_agent(x->d, from, to, now, &st, &n);
     if(err == SD_OK) {
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         pb.rows = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.rows));
         err = pb.rows ? SD_OK : SD_E_NOMEM;
     }
@@ -529,6 +534,7 @@ static Sealdesk__V1__DayStatsRow__ByCategoryEntry **
 day_map(struct sd_arena *a, const uint64_t *v, int from, int to, bool category, size_t *n)
 {
     Sealdesk__V1__DayStatsRow__ByCategoryEntry **arr =
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         sd_arena_alloc(a, (size_t)(to - from + 1) * sizeof(*arr));
 
     *n = 0;
@@ -565,6 +571,7 @@ route_day_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     }
     err = sd_stats_by_day(x->d, from, to, &st, &n);
     if(err == SD_OK) {
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         pb.rows = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.rows));
         err = pb.rows ? SD_OK : SD_E_NOMEM;
     }
@@ -739,6 +746,7 @@ incident_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     if(err == SD_OK)
         err = incident_to_pb(&a, &o, &pb);
     if(err == SD_OK) {
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         pb.links = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.links));
         err = pb.links ? SD_OK : SD_E_NOMEM;
     }
@@ -788,6 +796,7 @@ incident_list(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     }
     err = sd_incident_list(x->d, status, &all, &n, &truncated);
     if(err == SD_OK) {
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         pb.incidents = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.incidents));
         err = pb.incidents ? SD_OK : SD_E_NOMEM;
     }

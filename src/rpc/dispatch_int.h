@@ -48,7 +48,7 @@ bool sd_rpc_empty(const char *s);
 /* Unpack the request as `type` into `var` or answer INVALID_ARGUMENT and return. */
 #define SD_RPC_UNPACK(type, fn, var)                                                         \
     type *var = fn##__unpack(NULL, c->req_len, c->req);                                    \
-    if(!var) {                                                                              \
+    if(!(var)) {                                                                            \
         sd_rpc_bad_request(c);                                                              \
         return;                                                                             \
     }

@@ -17,8 +17,8 @@ rfc3339(char *out, size_t cap, uint64_t t)
     struct tm tm;
 
     out[0] = 0;
-    if(t && gmtime_r(&tt, &tm))
-        strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if(t && gmtime_r(&tt, &tm) && strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        out[0] = 0; /* did not fit: strftime leaves the buffer unterminated */
 }
 
 static void
@@ -46,6 +46,7 @@ keys_status(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         goto out;
     }
     vers = calloc(s->info.kek_latest + 1, sizeof(*vers));
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
     vp = calloc(s->info.kek_latest + 1, sizeof(*vp));
     times = calloc(s->info.kek_latest + 1, sizeof(*times));
     if(!vers || !vp || !times) {
@@ -78,6 +79,7 @@ keys_status(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     rep.audit_key_fingerprint = s->audit_fingerprint;
     n = s->n_audit_keys;
     aks = calloc(n + 1, sizeof(*aks));
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
     akp = calloc(n + 1, sizeof(*akp));
     akt = calloc(n + 1, sizeof(*akt));
     akf = calloc(n + 1, sizeof(*akf));

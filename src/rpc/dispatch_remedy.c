@@ -60,6 +60,7 @@ remedy_to_pb(struct sd_arena *a, struct sd_remedy *r, Sealdesk__V1__Remedy *pb)
         pb->to_uid_unmasked = r->to_uid;
         pb->customer_uid = r->customer_uid;
     }
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
     pb->approvals = sd_arena_alloc(a, (r->n_approvals + 1) * sizeof(*pb->approvals));
     if(!pb->created_at || !pb->expires_at || !pb->executed_at || !pb->approvals)
         return SD_E_NOMEM;
@@ -222,6 +223,7 @@ remedy_list(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     }
     err = sd_remedy_list(x->d, &x->actor, (int)st, &l, &why);
     if(err == SD_OK) {
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         pb.remedies = sd_arena_alloc(&a, (l.n + 1) * sizeof(*pb.remedies));
         err = pb.remedies ? SD_OK : SD_E_NOMEM;
     }

@@ -149,6 +149,7 @@ users_list_requests(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     }
     err = sd_uadm_list(x->d, &x->actor, (int)st, &items, &n, &why);
     if(err == SD_OK) {
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         pb.requests = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.requests));
         err = pb.requests ? SD_OK : SD_E_NOMEM;
     }

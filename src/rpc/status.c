@@ -78,7 +78,7 @@ sd_rpc_call_status(struct sd_rpc_call *c, int status, const char *fmt, ...)
 
     c->status = status;
     va_start(ap, fmt);
-    vsnprintf(c->message, sizeof(c->message), fmt, ap);
+    (void)vsnprintf(c->message, sizeof(c->message), fmt, ap); /* a longer message is cut: fine */
     va_end(ap);
 }
 

@@ -177,7 +177,7 @@ sd_srv_config_load(struct sd_srv_config *c, const char *path, unsigned *line)
         if(err != SD_OK)
             break;
     }
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing to flush */
     if(err == SD_OK)
         *line = 0;
     return err;

@@ -38,7 +38,8 @@ sd_time_format(char *out, size_t outlen, uint64_t t)
     out[0] = 0;
     if(!t || !gmtime_r(&tt, &tm))
         return;
-    strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if(strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        out[0] = 0; /* did not fit: strftime leaves the buffer unterminated */
 }
 
 static int

@@ -25,7 +25,7 @@ sd_log(enum sd_log_level lvl, const char *event, const char *fmt, ...)
         return;
     sd_time_format(ts, sizeof(ts), sd_clock_now());
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    (void)vsnprintf(msg, sizeof(msg), fmt, ap); /* a longer message is cut: fine */
     va_end(ap);
     /* One fprintf call: stdio locks the stream, so lines from threads do not interleave. */
     fprintf(stderr, "ts=%s level=%s ev=%s %s\n", ts, names[lvl], event, msg);

@@ -40,6 +40,8 @@ unify_zhang(uint8_t *p, size_t n)
     static const uint8_t to[3] = {0xe8, 0xb4, 0xa6};   /* U+8D26 账 */
     size_t i = 0;
 
+    if(!p)
+        return; /* an empty buffer */
     while(i + 3 <= n) {
         if(memcmp(p + i, from, 3) == 0) {
             memcpy(p + i, to, 3);
@@ -220,7 +222,8 @@ sd_text_fold(struct sd_buf *out, const char *s, size_t n)
     } else if(nflen > 0) {
         SD_TRY(sd_buf_append(out, nf, (size_t)nflen));
     }
-    unify_zhang(out->data ? out->data + oldlen : NULL, out->len - oldlen);
+    if(out->data) /* else nothing was appended (an empty sd_buf has len 0) */
+        unify_zhang(out->data + oldlen, out->len - oldlen);
     SD_TRY(sd_buf_terminate(out));
 out:
     if(err != SD_OK && out)

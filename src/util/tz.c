@@ -408,7 +408,7 @@ out:
     zone_free(z);
     free(buf);
     if(f)
-        fclose(f);
+        (void)fclose(f); /* opened read-only: nothing to lose */
     return err;
 }
 

@@ -122,6 +122,14 @@ C user add --name auditor1 --role auditor --no-totp >"$WORK/aud.json"
 utok=$(O login --name auditor1 --password "$(jget '["password"]' <"$WORK/aud.json")")
 expect_exit 0 "server exports the audit log after the rotation" -- \
   O --token "$utok" audit export --out "$WORK/rot1.log"
+# A short write (file size limit, SIGXFSZ ignored) fails cleanly: exit 1, the FILE closed (it
+# leaked when fwrite came up short), no half-written export left behind.
+got=0
+(trap '' XFSZ; ulimit -f 1; O --token "$utok" audit export --out "$WORK/short.log") \
+  >/dev/null 2>"$WORK/err" || got=$?
+check "export cut short by a full disk exits 1 (got $got)" test "$got" = 1
+check "export cut short leaves no partial file" test ! -e "$WORK/short.log"
+check "export cut short leaks nothing" bash -c '! grep -q LeakSanitizer "$1"' _ "$WORK/err"
 check "server signed with the new key after the hand-off" \
   grep -q "audit_key_adopt" "$WORK/server.log"
 expect_exit 0 "sealaudit verify with only the original key" -- \

@@ -104,4 +104,13 @@ check "tamper reported as DATA_LOSS integrity failure" grep -q "^DATA_LOSS: .*in
 check "tamper output is empty" test ! -s "$WORK/out"
 expect_exit 0 "other tickets still read" -- S ticket get "$t2" --json
 
+# Output that cannot be written is a failure, not exit 0 (user add prints a password once).
+got=0
+S ticket get "$t2" --json >/dev/full 2>"$WORK/err" || got=$?
+check "json to a full stdout exits 1 (got $got)" test "$got" = 1
+check "full stdout reported" grep -q "write standard output" "$WORK/err"
+got=0
+S ticket get "$t2" >/dev/full 2>"$WORK/err" || got=$?
+check "text to a full stdout exits 1 (got $got)" test "$got" = 1
+
 finish

@@ -62,7 +62,7 @@ synth(FILE *f, size_t i, unsigned *seed)
     fprintf(f, "---\nslug: bench-%zu\nlang: %s\ncategory: %s\ntags: code%zu, bench\n"
                "title: Bench article %zu case %u\n---\n",
             i, langs[i % 3], cats[(size_t)rand_r(seed) % 8], i, i, (unsigned)rand_r(seed));
-    fputs(body ? body + 4 : "", f);
+    (void)fputs(body ? body + 4 : "", f); /* sticky: main checks ferror before fclose */
     fprintf(f, "\nReference case %zu-%u.\n", i, (unsigned)rand_r(seed) % 100000);
 }
 
@@ -101,7 +101,12 @@ main(int argc, char **argv)
             return 1;
         }
         synth(f, i, &seed);
-        fclose(f);
+        int werr = ferror(f); /* before fclose, which must run either way */
+
+        if(fclose(f) != 0 || werr) {
+            perror(path);
+            return 1;
+        }
     }
     snprintf(path, sizeof(path), "%s/store", argv[1]);
     o.dir = path;

@@ -41,7 +41,7 @@ usage_err(const char *msg)
 {
     if(msg)
         fprintf(stderr, "sealaudit: %s\n", msg);
-    fputs(usage, stderr);
+    (void)fputs(usage, stderr); /* exit status 2 says it already */
     return 2;
 }
 
@@ -78,7 +78,7 @@ read_pubkey(const char *path, uint8_t pk[32])
     if(!f)
         return failf("NOT_FOUND", "cannot open public key file");
     n = fread(text, 1, sizeof(text) - 1, f);
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing to flush */
     while(n && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
         n--;
     if(sd_hex_decode(pk, 32, text, n) != SD_OK)
@@ -197,10 +197,11 @@ load_log(const char *path, struct loaded *l)
     }
     while(fread(hdr, 1, 5, f) == 5) {
         uint32_t len = sd_get_u32be(hdr + 1);
-        uint8_t *buf;
+        uint8_t *buf = NULL;
 
         if(len > SD_AUDIT_REC_MAX || !(buf = malloc(len ? len : 1)) ||
            fread(buf, 1, len, f) != len) {
+            free(buf); /* a short read leaked it */
             rc = failf("DATA_LOSS", "truncated or oversized record");
             goto out;
         }
@@ -231,7 +232,9 @@ load_log(const char *path, struct loaded *l)
         free(buf);
     }
 out:
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing to flush */
+    if(rc)
+        loaded_free(l); /* callers return at once on failure, without freeing */
     return rc;
 }
 
@@ -322,7 +325,7 @@ cmd_verify(const struct opts *o)
             goto out;
         }
         err = sd_audit_verify_file(v, f, o->pubkey ? pk : NULL, o->trusted ? &trusted : NULL);
-        fclose(f);
+        (void)fclose(f); /* read-only: nothing to flush */
         if(err == SD_E_INVALID && !v->bad) {
             rc = failf("INVALID_ARGUMENT", "not a sealdesk audit export");
             goto out;
@@ -549,7 +552,7 @@ main(int argc, char **argv)
         const char **slot = NULL;
 
         if(strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
+            (void)fputs(usage, stdout); /* help text: nothing to do if stdout is gone */
             return 0;
         }
         if(strcmp(a, "--json") == 0) {

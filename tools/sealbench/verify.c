@@ -110,6 +110,7 @@ sb_verify(const char *data, const char *acked, bool json)
         return 1;
     }
     (void)sd_store_batch_begin(NULL); /* the audited reads are discarded below */
+    // NOLINTNEXTLINE(cert-err34-c): file written by sealbench load
     while(fscanf(f, "%" SCNu64 " %" SCNu64, &id, &nonce) == 2) {
         struct sd_ticket t;
         char want[64];
@@ -132,7 +133,7 @@ sb_verify(const char *data, const char *acked, bool json)
         sd_ticket_clear(&t);
     }
     sd_store_batch_abort();
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing to flush */
     sd_desk_close(d);
     if(missing || wrong)
         bad = 1;

@@ -81,7 +81,7 @@ struct cli_reply {
     struct sd_buf stream;                   /* concatenated ExportChunk data (streaming) */
     bool streaming;
 };
-#define CLI_REPLY(type_desc) {.desc = &type_desc}
+#define CLI_REPLY(type_desc) {.desc = &(type_desc)}
 /* Connect, send req to method with the session token, collect the reply. On a non-OK status
  * prints "STATUS: message" on stderr and returns 1; 0 on success. */
 int cli_call(struct cli *c, const char *method, const ProtobufCMessage *req,

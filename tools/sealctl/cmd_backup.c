@@ -60,7 +60,7 @@ copy_store(const char *from, const char *to)
         return SD_E_CONFLICT;
     if(mkdir(to, 0700) != 0 && errno != EEXIST)
         return SD_E_IO;
-    fflush(NULL);
+    (void)fflush(NULL); /* the child _exits: only orders output */
     pid = fork();
     if(pid < 0)
         return SD_E_NOMEM;

@@ -212,6 +212,7 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
         rc = parse_limit(c, &limit);
         if(rc)
             goto out;
+        // NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): set: parse_limit returned 0
         hits = calloc(limit, sizeof(*hits));
         if(!hits) {
             rc = cli_fail(SD_E_NOMEM, "kb search");
@@ -390,6 +391,7 @@ cmd_kb_online(struct cli *c, int argc, char **argv)
             goto out;
         r.text = (char *)cli_get(c, "text");
         r.lang = (char *)(cli_get(c, "lang") ? cli_get(c, "lang") : "");
+        // NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Assign): set: parse_limit returned 0
         r.limit = (uint32_t)limit;
         rc = cli_call(c, "/sealdesk.v1.Knowledge/Search", &r.base, &rep);
         if(!rc) {

@@ -163,12 +163,13 @@ print_scalar(FILE *f, json_t *v)
     char *s;
 
     switch(json_typeof(v)) {
-    case JSON_STRING: fputs(json_string_value(v), f); break;
-    case JSON_NULL: fputs("-", f); break;
+    /* Write errors on f are sticky: stdout_done() checks them once for the whole output. */
+    case JSON_STRING: (void)fputs(json_string_value(v), f); break;
+    case JSON_NULL: (void)fputs("-", f); break;
     default:
         s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
         if(s)
-            fputs(s, f);
+            (void)fputs(s, f);
         free(s);
     }
 }
@@ -184,19 +185,19 @@ print_text(FILE *f, json_t *j, int indent)
         json_array_foreach(j, i, v) {
             if(json_is_object(v)) {
                 if(i)
-                    fputc('\n', f);
+                    (void)fputc('\n', f); /* sticky error, checked in stdout_done() */
                 print_text(f, v, indent);
             } else {
                 fprintf(f, "%*s", indent, "");
                 print_scalar(f, v);
-                fputc('\n', f);
+                (void)fputc('\n', f); /* sticky error, checked in stdout_done() */
             }
         }
         return;
     }
     if(!json_is_object(j)) {
         print_scalar(f, j);
-        fputc('\n', f);
+        (void)fputc('\n', f); /* sticky error, checked in stdout_done() */
         return;
     }
     json_object_foreach(j, key, v) {
@@ -207,12 +208,12 @@ print_text(FILE *f, json_t *j, int indent)
         }
         fprintf(f, "%*s%s: ", indent, "", key);
         if(json_is_object(v)) {
-            fputc('\n', f);
+            (void)fputc('\n', f); /* sticky error, checked in stdout_done() */
             print_text(f, v, indent + 2);
             continue;
         }
         print_scalar(f, v);
-        fputc('\n', f);
+        (void)fputc('\n', f); /* sticky error, checked in stdout_done() */
     }
 }
 
@@ -291,6 +292,16 @@ table_cell(void *ctx, const char *key, json_t *v)
     t->col++;
 }
 
+/* Flush stdout and report a failed write (full disk, closed pipe): a command whose output
+ * was lost must not exit 0, e.g. `user add`, whose password is printed once. */
+static int
+stdout_done(void)
+{
+    if(fflush(stdout) != 0 || ferror(stdout))
+        return cli_fail(SD_E_IO, "write standard output");
+    return 0;
+}
+
 int
 cli_emit_table(const struct cli *c, json_t *j)
 {
@@ -318,7 +329,7 @@ cli_emit_table(const struct cli *c, json_t *j)
         putchar('\n');
     }
     json_decref(j);
-    return 0;
+    return stdout_done();
 }
 
 int
@@ -331,15 +342,17 @@ cli_emit(const struct cli *c, json_t *j)
     if(c->json) {
         char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
 
-        if(s) {
-            puts(s);
-            free(s);
+        if(!s) {
+            json_decref(j);
+            return cli_fail(SD_E_NOMEM, "format output");
         }
+        puts(s);
+        free(s);
     } else {
         print_text(stdout, j, 0);
     }
     json_decref(j);
-    return 0;
+    return stdout_done();
 }
 
 json_t *

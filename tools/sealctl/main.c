@@ -68,12 +68,13 @@ static const char usage[] =
     "  online when SEALDESK_SERVER is set, offline otherwise\n"
     "exit status: 0 ok, 1 refused or failed (reason on stderr), 2 usage\n";
 
+/* (void) on usage and error text: a failed write to stdout/stderr has nowhere to be reported. */
 int
 cli_usage(const char *msg)
 {
     if(msg)
         fprintf(stderr, "sealctl: %s\n", msg);
-    fputs(usage, stderr);
+    (void)fputs(usage, stderr);
     return 2;
 }
 
@@ -224,7 +225,7 @@ main(int argc, char **argv)
         const char *a = argv[i];
 
         if(strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
+            (void)fputs(usage, stdout);
             return 0;
         } else if(strcmp(a, "--json") == 0) {
             c.json = true;

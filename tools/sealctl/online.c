@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -339,7 +340,12 @@ audit_online(struct cli *c, int argc, char **argv)
         rc = cli_fail(errno == EEXIST ? SD_E_CONFLICT : SD_E_IO, "cannot create output file");
         goto out;
     }
-    if(fwrite(r.stream.data, 1, r.stream.len, f) != r.stream.len || fclose(f) != 0) {
+    /* Close on a short write too (the || used to skip fclose and leak f); fclose always
+     * releases f, so nothing touches it after this. */
+    size_t wrote = fwrite(r.stream.data, 1, r.stream.len, f);
+
+    if(fclose(f) != 0 || wrote != r.stream.len) {
+        (void)unlink(cli_get(c, "out")); /* ours (created with "x"): no half-written export */
         rc = cli_fail(SD_E_IO, "write output file");
         goto out;
     }

@@ -90,8 +90,8 @@ cli_secret_read(int fd, bool tty, const char *prompt, char *out, size_t cap)
     bool ok, echo_off = false;
 
     if(tty) {
-        fprintf(stderr, "%s", prompt);
-        fflush(stderr);
+        (void)fprintf(stderr, "%s", prompt); /* a prompt that fails to show is still asked */
+        (void)fflush(stderr);
         if(tcgetattr(fd, &old) == 0) {
             quiet = old;
             quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
@@ -100,8 +100,8 @@ cli_secret_read(int fd, bool tty, const char *prompt, char *out, size_t cap)
     }
     ok = read_line(fd, out, cap);
     if(echo_off) {
-        tcsetattr(fd, TCSAFLUSH, &old);
-        fputc('\n', stderr);
+        (void)tcsetattr(fd, TCSAFLUSH, &old); /* nothing better to do if echo stays off */
+        (void)fputc('\n', stderr);
     }
     if(!ok) {
         sodium_memzero(out, cap);
@@ -116,8 +116,8 @@ int
 cli_passwd_read(const struct cli *c, char *old, char *new_pw, size_t cap)
 {
     char again[SD_PASSWORD_MAX + 2];
-    bool tty;
-    int rc, fd;
+    bool tty = false;
+    int rc, fd = -1;
 
     rc = cli_secret_source(c, &fd, &tty);
     if(rc)

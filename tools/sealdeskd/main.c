@@ -120,8 +120,9 @@ have_cap_ipc_lock(void)
     if(!f)
         return false;
     while(!found && fgets(line, sizeof(line), f))
+        // NOLINTNEXTLINE(cert-err34-c): kernel-written /proc number
         found = sscanf(line, "CapEff: %llx", &eff) == 1;
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing to flush */
     return found && (eff >> 14) & 1u;
 }
 
@@ -170,6 +171,7 @@ unlock_store_map(const char *dir)
         const char *path = strchr(line, '/');
         size_t n;
 
+        // NOLINTNEXTLINE(cert-err34-c): kernel-written /proc/self/maps
         if(!path || sscanf(line, "%llx-%llx", &lo, &hi) != 2 || hi <= lo)
             continue;
         n = strcspn(path, "\n");
@@ -177,7 +179,7 @@ unlock_store_map(const char *dir)
            munlock((void *)(uintptr_t)lo, (size_t)(hi - lo)) != 0)
             sd_log(SD_LOG_WARN, "munlock_store", "errno=%d", errno);
     }
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing to flush */
 }
 
 /* Flags are collected first so that --config, wherever it appears, is applied before them. */
@@ -186,6 +188,7 @@ struct flag {
     const char *value;
 };
 
+/* (void) on usage and error text: a failed write to stdout/stderr has nowhere to be reported. */
 int
 main(int argc, char **argv)
 {
@@ -263,11 +266,11 @@ main(int argc, char **argv)
         case 'u': key = "group-commit-us"; break;
         case 'm': key = "metrics"; break;
         case 'R': key = "route-auto-seconds"; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
+        case 'h': (void)fputs(usage, stdout); return 0;
+        default: (void)fputs(usage, stderr); return 2;
         }
         if(nflags == sizeof(flags) / sizeof(flags[0])) {
-            fputs("sealdeskd: too many options\n", stderr);
+            (void)fputs("sealdeskd: too many options\n", stderr);
             return 2;
         }
         flags[nflags].key = key;
@@ -276,17 +279,17 @@ main(int argc, char **argv)
     }
     if(optind != argc) {
         fprintf(stderr, "sealdeskd: unexpected argument '%s'\n", argv[optind]);
-        fputs(usage, stderr);
+        (void)fputs(usage, stderr);
         return 2;
     }
 
     /* Secrets live in this process: no core files, no ptrace by other users' tools. */
     if(setrlimit(RLIMIT_CORE, &no_core) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
-        fputs("sealdeskd: cannot disable core dumps\n", stderr);
+        (void)fputs("sealdeskd: cannot disable core dumps\n", stderr);
         return 1;
     }
     if(sd_crypto_init() != SD_OK) {
-        fputs("sealdeskd: libsodium initialisation failed\n", stderr);
+        (void)fputs("sealdeskd: libsodium initialisation failed\n", stderr);
         return 1;
     }
 
@@ -310,11 +313,11 @@ main(int argc, char **argv)
         }
     }
     if(!cfg.data[0] || !cfg.cert_file[0] || !cfg.key_file[0]) {
-        fputs("sealdeskd: --data, --cert and --key are required\n", stderr);
+        (void)fputs("sealdeskd: --data, --cert and --key are required\n", stderr);
         return 1;
     }
     if(cfg.require_client_cert && !cfg.client_ca_file[0]) {
-        fputs("sealdeskd: --require-client-cert needs --client-ca\n", stderr);
+        (void)fputs("sealdeskd: --require-client-cert needs --client-ca\n", stderr);
         return 1;
     }
 
@@ -326,7 +329,7 @@ main(int argc, char **argv)
     dopts.dir = cfg.data;
     dopts.key_file = cfg.key_path[0] ? cfg.key_path : NULL;
     if(cfg.pass_path[0] && cfg.key_path[0]) {
-        fputs("sealdeskd: give --key-file or --passphrase-file, not both\n", stderr);
+        (void)fputs("sealdeskd: give --key-file or --passphrase-file, not both\n", stderr);
         return 2;
     }
     if(cfg.pass_path[0])
@@ -341,10 +344,10 @@ main(int argc, char **argv)
     err = sd_server_new(&srv, &cfg, sd_rpc_dispatch, desk);
     if(err != SD_OK) {
         if(err == SD_E_DENIED)
-            fputs("sealdeskd: refusing a non-loopback listen address without "
-                  "--require-client-cert\n", stderr);
+            (void)fputs("sealdeskd: refusing a non-loopback listen address without "
+                        "--require-client-cert\n", stderr);
         else if(err == SD_E_CRYPTO)
-            fputs("sealdeskd: unusable certificate, key or client CA\n", stderr);
+            (void)fputs("sealdeskd: unusable certificate, key or client CA\n", stderr);
         else if(err == SD_E_IO)
             fprintf(stderr, "sealdeskd: cannot listen on %s\n", cfg.listen);
         else
@@ -365,8 +368,8 @@ main(int argc, char **argv)
         lim.backoff_max_s = cfg.login_backoff_max_s;
         err = sd_desk_set_login_limits(desk, &lim, cfg.login_audit_window_s);
         if(err != SD_OK) {
-            fputs("sealdeskd: bad login limits (login-backoff-max-s must be at least "
-                  "login-window-s)\n", stderr);
+            (void)fputs("sealdeskd: bad login limits (login-backoff-max-s must be at least "
+                        "login-window-s)\n", stderr);
             goto out;
         }
     }
@@ -385,8 +388,8 @@ main(int argc, char **argv)
         err = sd_metrics_new_opts(&metrics, cfg.metrics, desk, &mo);
         if(err != SD_OK) {
             if(err == SD_E_DENIED)
-                fputs("sealdeskd: refusing a non-loopback metrics address (the endpoint has no "
-                      "authentication)\n", stderr);
+                (void)fputs("sealdeskd: refusing a non-loopback metrics address (the endpoint "
+                            "has no authentication)\n", stderr);
             else if(err == SD_E_IO)
                 fprintf(stderr, "sealdeskd: cannot listen on %s for metrics\n", cfg.metrics);
             else
@@ -401,7 +404,7 @@ main(int argc, char **argv)
     colon = cfg.listen[0] == '[' ? strchr(cfg.listen, ']') + 1 : strrchr(cfg.listen, ':');
     snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg.listen), cfg.listen);
     fprintf(stderr, "sealdeskd listening on %s:%d\n", host, sd_server_port(srv));
-    fflush(stderr);
+    (void)fflush(stderr);
 
     if(cfg.route_auto_s) {
         err = sd_autoroute_start(&autoroute, desk, cfg.route_auto_s);

@@ -54,12 +54,13 @@ fail(sd_err err, const char *what)
     return 1;
 }
 
+/* (void) on usage and error text: a failed write to stdout/stderr has nowhere to be reported. */
 static int
 bad_usage(const char *msg)
 {
     if(msg)
         fprintf(stderr, "sealkey: %s\n", msg);
-    fputs(usage, stderr);
+    (void)fputs(usage, stderr);
     return 2;
 }
 
@@ -141,7 +142,8 @@ iso_time(char *out, size_t cap, uint64_t t)
         snprintf(out, cap, "%s", "");
         return;
     }
-    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if(strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        out[0] = 0; /* did not fit: strftime leaves the buffer unterminated */
 }
 
 /* The audit key chain, oldest first: what `sealaudit verify` follows. */
@@ -545,7 +547,7 @@ main(int argc, char **argv)
         const char **slot = NULL;
 
         if(strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
+            (void)fputs(usage, stdout);
             return 0;
         }
         if(strcmp(a, "--json") == 0) {

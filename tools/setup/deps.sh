@@ -8,7 +8,7 @@ PKGS=(
   libsodium-dev liblmdb-dev libprotobuf-c-dev protobuf-c-compiler libssl-dev libnghttp2-dev
   libcmocka-dev libjansson-dev libutf8proc-dev libopencc-dev
   python3 python3-grpcio python3-grpc-tools python3-protobuf
-  openssl lmdb-utils clang libclang-rt-14-dev
+  openssl lmdb-utils clang libclang-rt-14-dev cppcheck clang-tidy
   tzdata
 )
 
