@@ -1,6 +1,6 @@
 /* Sessions: 256-bit random tokens handed to the client once; the `sessions` table is keyed by
  * SHA-256 of the token, so a copy of the store yields no usable token. Absolute expiry 8 h,
- * idle expiry 30 min, revocation per user (sessions_valid_after), optional binding to the mTLS
+ * idle expiry 30 min, revocation per user (the user's session_epoch), optional binding to the mTLS
  * client certificate the session was opened with. */
 #include <stdio.h>
 #include <string.h>
@@ -43,9 +43,15 @@ sd_session_create(struct sd_txn *t, const char *user, const char *cert_fingerpri
                   uint64_t now, char token[SD_TOKEN_HEX + 1], uint64_t *expires_at)
 {
     Sealdesk__V1__SessionRecord s = SEALDESK__V1__SESSION_RECORD__INIT;
+    Sealdesk__V1__UserRecord *u = NULL;
     uint8_t raw[SD_TOKEN_BYTES], key[32];
     sd_err err;
 
+    err = sd_urec_load(t, user, &u);
+    if(err != SD_OK)
+        return err;
+    s.user_epoch = u->session_epoch;
+    sealdesk__v1__user_record__free_unpacked(u, NULL);
     randombytes_buf(raw, sizeof(raw));
     sd_sha256(key, raw, sizeof(raw));
     s.user = (char *)user;
@@ -82,7 +88,10 @@ sd_auth_check(struct sd_txn *t, const char *token, const char *cert_fingerprint,
                       sodium_memcmp(cert_fingerprint, s->cert_fingerprint, 64) == 0,
                   SD_E_UNAUTH);
     SD_ENSURE(sd_urec_load(t, s->user, &u) == SD_OK, SD_E_UNAUTH);
-    SD_ENSURE(!u->disabled && s->created_at >= u->sessions_valid_after, SD_E_UNAUTH);
+    SD_ENSURE(!u->disabled && s->user_epoch == u->session_epoch, SD_E_UNAUTH);
+    /* A session from before epochs existed (epoch 0 on both sides) still obeys the old
+     * whole-second revocation time. */
+    SD_ENSURE(s->user_epoch > 0 || s->created_at >= u->sessions_valid_after, SD_E_UNAUTH);
     memset(out, 0, sizeof(*out));
     snprintf(out->user, sizeof(out->user), "%s", u->name);
     out->roles = u->roles & SD_ROLES_USER_MASK;

@@ -69,6 +69,13 @@ sd_urec_store(struct sd_txn *t, const Sealdesk__V1__UserRecord *r)
     return sd_txn_put(t, SD_DB_USERS, r->name, strlen(r->name), buf, n);
 }
 
+void
+sd_urec_end_sessions(Sealdesk__V1__UserRecord *r, uint64_t now)
+{
+    r->session_epoch++;
+    r->sessions_valid_after = now + 1; /* whole seconds: sessions of this second die too */
+}
+
 static void
 to_user(struct sd_user *u, const Sealdesk__V1__UserRecord *r)
 {
@@ -185,7 +192,7 @@ sd_user_set_disabled(struct sd_txn *t, const char *name, bool disabled)
     SD_TRY(sd_urec_load(t, name, &r));
     r->disabled = disabled;
     if(disabled) {
-        r->sessions_valid_after = sd_clock_now() + 1;
+        sd_urec_end_sessions(r, sd_clock_now());
         r->disabled_at = sd_clock_now();
     }
     SD_TRY(sd_urec_store(t, r));
@@ -238,7 +245,7 @@ sd_user_reset_totp(struct sd_txn *t, const struct sd_keyring *kr, const char *na
     r->totp_secret.data = sealed.data;
     r->totp_secret.len = sealed.len;
     r->last_totp_step = 0;
-    r->sessions_valid_after = sd_clock_now() + 1;
+    sd_urec_end_sessions(r, sd_clock_now());
     err = sd_urec_store(t, r);
     r->totp_secret = old; /* borrowed: put the unpacked one back before free_unpacked */
 out:
@@ -284,8 +291,7 @@ sd_user_revoke_sessions(struct sd_txn *t, const char *name, uint64_t now)
     sd_err err = SD_OK;
 
     SD_TRY(sd_urec_load(t, name, &r));
-    /* Sessions created at or before now die; +1 because times are whole seconds. */
-    r->sessions_valid_after = now + 1;
+    sd_urec_end_sessions(r, now);
     SD_TRY(sd_urec_store(t, r));
 out:
     if(r)
@@ -457,7 +463,7 @@ sd_user_password_set(struct sd_txn *t, const char *name, const char *expect_hash
               SD_E_CONFLICT);
     old = r->password_hash;
     r->password_hash = (char *)new_hash;
-    r->sessions_valid_after = now + 1;
+    sd_urec_end_sessions(r, now);
     err = sd_urec_store(t, r);
     r->password_hash = old; /* free_unpacked frees what it allocated */
 out:

@@ -215,6 +215,12 @@ test_sessions_expire_idle_logout_and_revocation(void **state)
     assert_int_equal(sd_desk_user_revoke(f->d, &sys, "ann", &info), SD_OK);
     assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
     assert_int_equal(sd_desk_session(f->d, t2, NULL, &s), SD_E_UNAUTH);
+    /* A login in the same second as the revocation gets a live session (it did not: sessions
+     * were dead until a whole second after the revocation), and the revocation still holds
+     * for the old ones. */
+    assert_int_equal(login(f, "ann", &u, 0, t2), SD_OK);
+    assert_int_equal(sd_desk_session(f->d, t2, NULL, &s), SD_OK);
+    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
     sd_clock_set(sd_clock_now() + 5);
     assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
     assert_int_equal(sd_desk_user_set_disabled(f->d, &sys, "ann", true, &info), SD_OK);
