@@ -10,6 +10,7 @@
 #define SEALDESK_TZ_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sealdesk/err.h"
@@ -24,6 +25,10 @@
  * SD_E_NOTFOUND: no such zone in the tz database (or tzdata is not installed);
  * SD_E_STORE: the zone's file is malformed; SD_E_LIMIT: too many distinct zones. */
 sd_err sd_tz_offset(const char *zone, int64_t t, int32_t *off_sec);
+/* Parse the TZif bytes p[0..n) (what sd_tz_offset reads from a zone file; the fuzz harness
+ * feeds it directly) and give the offset at t. SD_E_STORE for malformed bytes, SD_E_INVALID
+ * past SD_TZ_FILE_MAX. Nothing is cached. */
+sd_err sd_tz_parse_offset(const uint8_t *p, size_t n, int64_t t, int32_t *off_sec);
 /* true (and *off_sec) when zone is a fixed offset: "UTC", "UTC+HH:MM", "UTC-HH:MM". */
 bool sd_tz_fixed(const char *zone, int32_t *off_sec);
 

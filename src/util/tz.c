@@ -435,6 +435,22 @@ zone_offset(const struct zone *z, int64_t t)
 }
 
 sd_err
+sd_tz_parse_offset(const uint8_t *p, size_t n, int64_t t, int32_t *off_sec)
+{
+    struct zone *z = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG((p || n == 0) && off_sec && n <= SD_TZ_FILE_MAX);
+    z = calloc(1, sizeof(*z));
+    SD_ENSURE(z, SD_E_NOMEM);
+    SD_TRY(parse_tzif(z, p, n));
+    *off_sec = zone_offset(z, t);
+out:
+    zone_free(z);
+    return err;
+}
+
+sd_err
 sd_tz_offset(const char *zone, int64_t t, int32_t *off_sec)
 {
     struct zone *z = NULL;
