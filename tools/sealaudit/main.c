@@ -17,6 +17,7 @@
 #include "sealdesk/keystore.h"
 #include "sealdesk/merkle.h"
 #include "sealdesk/store.h"
+#include "sealdesk/version.h"
 
 #define MAX_ENTRIES_IN_MEMORY ((size_t)1 << 26)
 
@@ -543,6 +544,13 @@ main(int argc, char **argv)
 {
     struct opts o;
     const char *cmd = NULL;
+
+    {
+        int meta_rc;
+
+        if(sd_tool_meta("sealaudit", usage, argc, argv, &meta_rc))
+            return meta_rc;
+    }
 
     memset(&o, 0, sizeof(o));
     if(sodium_init() < 0)

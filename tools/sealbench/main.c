@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "sealdesk/version.h"
 #include "bench.h"
 
 static const char usage[] =
@@ -119,6 +120,12 @@ main(int argc, char **argv)
     const char *cmd, *data = NULL;
     unsigned seconds_set = 0, pid = 0;
     int opt;
+    {
+        int meta_rc;
+
+        if(sd_tool_meta("sealbench", usage, argc, argv, &meta_rc))
+            return meta_rc;
+    }
 
     if(argc < 2)
         return bad_usage(NULL);

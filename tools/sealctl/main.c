@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/rpc.h"
+#include "sealdesk/version.h"
 
 static const char usage[] =
     "usage: sealctl [--offline --data DIR [--key-file F | --passphrase-file F]\n"
@@ -209,6 +210,12 @@ main(int argc, char **argv)
     char actor[SD_MAX_AGENT + 1];
     bool server_flag = false, data_flag = false;
     int i = 1;
+    {
+        int meta_rc;
+
+        if(sd_tool_meta("sealctl", usage, argc, argv, &meta_rc))
+            return meta_rc;
+    }
 
     memset(&c, 0, sizeof(c));
     if(sd_crypto_init() != SD_OK) {

@@ -25,6 +25,7 @@
 #include "sealdesk/metrics.h"
 #include "sealdesk/rpc.h"
 #include "sealdesk/server.h"
+#include "sealdesk/version.h"
 
 static const char usage[] =
     "usage: sealdeskd [--config FILE] [--listen ADDR:PORT] [--cert F] [--key F]\n"
@@ -244,6 +245,12 @@ main(int argc, char **argv)
     sd_err err;
     int opt;
     int rc = 1;
+    {
+        int meta_rc;
+
+        if(sd_tool_meta("sealdeskd", usage, argc, argv, &meta_rc))
+            return meta_rc;
+    }
 
     int li = 0;
 

@@ -20,6 +20,7 @@
 #include "sealdesk/authz.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/rpc.h"
+#include "sealdesk/version.h"
 
 static const char usage[] =
     "usage: sealkey [[--offline] --data DIR [--key-file F | --passphrase-file F]\n"
@@ -529,6 +530,12 @@ main(int argc, char **argv)
     char actor[SD_MAX_AGENT + 1];
     bool server_flag = false, data_flag = false;
     int i = 1;
+    {
+        int meta_rc;
+
+        if(sd_tool_meta("sealkey", usage, argc, argv, &meta_rc))
+            return meta_rc;
+    }
 
     /* Key material passes through this process: no core dumps, no ptrace by others. */
     setrlimit(RLIMIT_CORE, &nocore);
