@@ -54,6 +54,7 @@ test: build-asan build-release build-clang static build-fuzz
 	@cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD_REL) && ctest --output-on-failure -j $(JOBS) -L valgrind
 	@tools/setup/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS_CI)
 	@python3 tools/triage_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl --jobs $(JOBS) \
 	    ../shared/data/triage-dev.jsonl
