@@ -12,6 +12,7 @@
 
 #include "desk_int.h"
 #include "kb_int.h"
+#include "sealdesk/lang.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/text.h"
 #include "util/err_int.h"
@@ -39,95 +40,6 @@ sd_kb_status_parse(enum sd_kb_status *out, const char *s)
         }
     }
     return SD_E_INVALID;
-}
-
-static const char *const lang_codes[] = {NULL, "zh", "zh-Hant", "en", "ko"};
-
-const char *
-sd_kb_lang_canon(const char *s)
-{
-    static const struct {
-        const char *in, *out;
-    } map[] = {
-        {"zh", "zh"},           {"zh-Hans", "zh"},      {"zh-CN", "zh"},  {"zh-SG", "zh"},
-        {"zh-Hant", "zh-Hant"}, {"zh-TW", "zh-Hant"},   {"zh-HK", "zh-Hant"},
-        {"en", "en"},           {"ko", "ko"},           {"ko-KR", "ko"},
-    };
-
-    for(size_t i = 0; s && i < sizeof(map) / sizeof(map[0]); i++) {
-        if(strcasecmp(s, map[i].in) == 0)
-            return map[i].out;
-    }
-    return NULL;
-}
-
-uint8_t
-sd_kb_lang_code(const char *lang)
-{
-    for(uint8_t i = 1; i < 5; i++) {
-        if(lang && strcmp(lang, lang_codes[i]) == 0)
-            return i;
-    }
-    return 0;
-}
-
-const char *
-sd_kb_lang_of_code(uint8_t c)
-{
-    return c >= 1 && c <= 4 ? lang_codes[c] : "";
-}
-
-const char *
-sd_kb_lang_detect(const char *text, size_t n)
-{
-    size_t han = 0, hangul = 0, latin = 0, i = 0;
-    struct sd_buf hanbuf = SD_BUF_INIT, f = SD_BUF_INIT;
-    bool trad = false;
-
-    if(!text || !sd_text_valid(text, n))
-        return "en";
-    while(i < n) {
-        unsigned char c = (unsigned char)text[i];
-        size_t k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-        uint32_t cp = 0;
-
-        if(k > n - i)
-            break;
-        if(k == 3)
-            cp = ((uint32_t)(c & 0x0f) << 12) | ((uint32_t)(text[i + 1] & 0x3f) << 6) |
-                 (uint32_t)(text[i + 2] & 0x3f);
-        if(cp >= 0xac00 && cp <= 0xd7a3) {
-            hangul++;
-        } else if(cp >= 0x4e00 && cp <= 0x9fff) {
-            han++;
-            if(hanbuf.len < 3 * 512)
-                (void)sd_buf_append(&hanbuf, text + i, 3);
-        } else if(k == 1 && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
-            latin++;
-        }
-        i += k;
-    }
-    if(hangul && hangul >= han) {
-        sd_buf_free(&hanbuf);
-        return "ko";
-    }
-    if(han && han * 6 >= latin) {
-        /* traditional when t2s folding rewrites some Han character (帳 -> 账 is simplified
-         * spelling too: 帐 also folds, so ignore that single character) */
-        if(sd_text_fold(&f, (const char *)hanbuf.data, hanbuf.len) == SD_OK &&
-           f.len == hanbuf.len) {
-            for(size_t j = 0; j + 3 <= f.len; j += 3) {
-                if(memcmp(f.data + j, hanbuf.data + j, 3) != 0 &&
-                   memcmp(hanbuf.data + j, "\xe5\xb8\x90", 3) != 0)
-                    trad = true;
-            }
-        }
-        sd_buf_free(&f);
-        sd_buf_free(&hanbuf);
-        return trad ? "zh-Hant" : "zh";
-    }
-    sd_buf_free(&hanbuf);
-    return "en";
 }
 
 void
@@ -295,7 +207,7 @@ skey(uint8_t *k, size_t *kn, const char *slug, const char *lang)
     k[0] = 's';
     memcpy(k + 1, slug, n);
     k[1 + n] = 0;
-    k[2 + n] = sd_kb_lang_code(lang);
+    k[2 + n] = sd_lang_code(lang);
     *kn = n + 3;
 }
 
@@ -372,7 +284,7 @@ add_txn(struct sd_txn *t, const char *author, const struct sd_kb_new *in, uint64
     uint64_t members[8];
     uint8_t gk[17], sk[SD_KB_MAX_SLUG + 3];
     size_t nm = 0, skn;
-    const char *lang = sd_kb_lang_canon(in->lang);
+    const char *lang = sd_lang_canon(in->lang);
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(lang);
@@ -421,7 +333,7 @@ check_new(const struct sd_kb_new *in)
 {
     sd_err err = SD_OK;
 
-    SD_CHECK_ARG(in && sd_kb_lang_canon(in->lang));
+    SD_CHECK_ARG(in && sd_lang_canon(in->lang));
     SD_TRY(check_text(in->title, SD_KB_MAX_TITLE, true));
     SD_TRY(check_text(in->body, SD_KB_MAX_BODY, true));
     SD_CHECK_ARG(in->category >= -1 && in->category < SD_CAT_COUNT);
@@ -596,7 +508,7 @@ sd_kb_search(struct sd_desk *d, const char *text, const char *lang, size_t limit
     SD_CHECK_ARG(d && text && n);
     *n = 0;
     if(lang) {
-        l = sd_kb_lang_canon(lang);
+        l = sd_lang_canon(lang);
         SD_CHECK_ARG(l);
     }
     tn = strnlen(text, SD_KB_MAX_QUERY + 1);
@@ -761,7 +673,7 @@ sd_kb_add_file_txn(struct sd_txn *t, const char *actor, const char *text, size_t
     f = malloc(sizeof(*f));
     SD_ENSURE(f, SD_E_NOMEM);
     SD_TRY(parse_file(f, text, n));
-    in.lang = sd_kb_lang_canon(f->lang);
+    in.lang = sd_lang_canon(f->lang);
     SD_CHECK_ARG(in.lang && slug_ok(f->slug));
     body = strndup(f->body, f->body_n);
     SD_ENSURE(body, SD_E_NOMEM);
@@ -957,7 +869,7 @@ sd_kb_use(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *
     *text = NULL;
     SD_TRY(sd_actor_check(a));
     if(lang) {
-        lang = sd_kb_lang_canon(lang);
+        lang = sd_lang_canon(lang);
         SD_CHECK_ARG(lang);
     }
     SD_TRY(sd_txn_begin(d->store, true, &t));

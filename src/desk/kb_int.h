@@ -26,9 +26,6 @@ sd_err sd_kb_tokenize(const char *s, size_t n, sd_kb_term_fn fn, void *ctx);
 sd_err sd_arec_load(struct sd_txn *t, uint64_t id, sd_arec **out);
 void sd_arec_free(sd_arec *r);
 sd_err sd_arec_store(struct sd_txn *t, const sd_arec *r, uint8_t digest[32]);
-/* Language code stored in postings: 1 zh, 2 zh-Hant, 3 en, 4 ko (0 unknown). */
-uint8_t sd_kb_lang_code(const char *lang);
-const char *sd_kb_lang_of_code(uint8_t c);
 
 /* Index maintenance in write txn t: add or remove every posting of r (published articles
  * only; others are a no-op) and keep the document count, total length and df current. */

@@ -12,6 +12,7 @@
 #include "desk.pb-c.h"
 #include "kb_int.h"
 #include "route_int.h"
+#include "sealdesk/lang.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/kb.h"
 #include "sealdesk/tz.h"
@@ -241,7 +242,7 @@ sd_route_parse_langs(const char *csv, struct sd_agent_profile *p)
         SD_ENSURE(e - i > 0 && e - i < sizeof(tag), SD_E_INVALID);
         memcpy(tag, csv + i, e - i);
         tag[e - i] = 0;
-        canon = sd_kb_lang_canon(tag);
+        canon = sd_lang_canon(tag);
         SD_ENSURE(canon, SD_E_INVALID);
         for(size_t k = 0; k < p->n_langs; k++)
             dup = dup || strcmp(p->langs[k], canon) == 0;
@@ -506,8 +507,8 @@ prof_encode(const struct sd_agent_profile *p, struct sd_buf *enc)
                  p->n_overrides <= SD_ROUTE_MAX_OVERRIDES);
     SD_CHECK_ARG(p->categories < (1u << SD_CAT_COUNT));
     for(size_t i = 0; i < p->n_langs; i++) {
-        SD_CHECK_ARG(sd_kb_lang_canon(p->langs[i]) &&
-                     strcmp(sd_kb_lang_canon(p->langs[i]), p->langs[i]) == 0);
+        SD_CHECK_ARG(sd_lang_canon(p->langs[i]) &&
+                     strcmp(sd_lang_canon(p->langs[i]), p->langs[i]) == 0);
         langs[i] = (char *)p->langs[i];
     }
     for(size_t i = 0; i < p->n_shifts; i++) {

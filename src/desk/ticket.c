@@ -14,6 +14,7 @@
 #include "incident_int.h"
 #include "kb_int.h"
 #include "route_int.h"
+#include "sealdesk/lang.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/kb.h"
@@ -398,7 +399,7 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     SD_TRY(sd_buf_append(&p->both, p->subj.data, p->subj.len));
     SD_TRY(sd_buf_append(&p->both, "\n", 1));
     SD_TRY(sd_buf_append(&p->both, p->body.data, p->body.len));
-    p->lang = sd_kb_lang_detect((const char *)p->both.data, p->both.len);
+    p->lang = sd_lang_detect((const char *)p->both.data, p->both.len);
     if(in->category >= 0) {
         p->tr.category = (enum sd_category)in->category;
         p->client_triage = true;
