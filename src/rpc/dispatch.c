@@ -13,7 +13,7 @@
 #include "health.pb-c.h"
 #include "keys.pb-c.h"
 #include "remedies.pb-c.h"
-#include "rpc_convert.h"
+#include "sealdesk/rpc_convert.h"
 #include "sealdesk.pb-c.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/authz.h"

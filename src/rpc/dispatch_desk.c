@@ -10,7 +10,7 @@
 
 #include "desk.pb-c.h"
 #include "dispatch_int.h"
-#include "rpc_convert.h"
+#include "sealdesk/rpc_convert.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/incident.h"
 #include "sealdesk/kb.h"

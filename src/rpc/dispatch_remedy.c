@@ -8,7 +8,7 @@
 
 #include "dispatch_int.h"
 #include "remedies.pb-c.h"
-#include "rpc_convert.h"
+#include "sealdesk/rpc_convert.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/remedy.h"
 

@@ -8,7 +8,7 @@
 #include <sodium.h>
 
 #include "dispatch_int.h"
-#include "rpc_convert.h"
+#include "sealdesk/rpc_convert.h"
 #include "sealdesk.pb-c.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/user_admin.h"
