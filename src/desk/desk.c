@@ -12,7 +12,6 @@
 #include <sodium.h>
 
 #include "desk_int.h"
-#include "kb_int.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/keystore.h"
@@ -300,7 +299,7 @@ out:
 }
 
 sd_err
-sd_desk_init(const struct sd_desk_opts *o)
+sd_desk_init_core(const struct sd_desk_opts *o, sd_desk_seed_fn seed)
 {
     uint8_t master[SD_KEY_BYTES];
     struct sd_store *s = NULL;
@@ -316,7 +315,8 @@ sd_desk_init(const struct sd_desk_opts *o)
     SD_TRY(sd_keyring_new(&kr, master));
     SD_TRY(sd_txn_begin(s, true, &t));
     SD_TRY(sd_keys_init(t, kr));
-    SD_TRY(sd_kb_seed(t, sd_clock_now())); /* starter articles, covered by store.init */
+    if(seed)
+        SD_TRY(seed(t, sd_clock_now())); /* starter articles, covered by store.init */
     SD_TRY(sd_audit_append(t, kr, &r, NULL));
     err = sd_txn_commit(t);
     t = NULL;
@@ -329,7 +329,7 @@ out:
 }
 
 sd_err
-sd_desk_open(struct sd_desk **out, const struct sd_desk_opts *o)
+sd_desk_open_core(struct sd_desk **out, const struct sd_desk_opts *o)
 {
     uint8_t master[SD_KEY_BYTES];
     struct sd_desk *d = NULL;

@@ -10,13 +10,33 @@
 #include "sealdesk/store.h"
 #include "sealdesk/triage.h"
 
+struct sd_kb_hit;
+
+/* Calls from this layer up into higher ones, set by ops/init.c when the desk is opened (a
+ * desk opened by sd_desk_open_core alone has none). A NULL hook means the feature is absent. */
+struct sd_desk_hooks {
+    /* kb: search inside txn t (sd_kb_search_txn) for a new ticket's suggested articles. */
+    sd_err (*kb_search)(struct sd_txn *t, const char *text, size_t tlen, const char *lang,
+                        size_t limit, bool snippets, struct sd_kb_hit *out, size_t *n);
+    /* kb: article id's text in lang, counting the use (sd_kb_use_txn); *text malloc'ed. */
+    sd_err (*kb_use)(struct sd_txn *t, uint64_t id, const char *lang, char **text,
+                     uint64_t *used_id);
+};
+
 struct sd_desk {
     struct sd_store *store;
     struct sd_keyring *kr;
     struct sd_triage_rules *rules;
     struct sd_remedy_policy *remedy_policy; /* <dir>/remedy.policy, else the default */
     struct sd_login_guard *login;           /* failed-login throttle and audit (access.c) */
+    struct sd_desk_hooks hooks;             /* set by ops/init.c; NULL members: absent */
 };
+
+/* The core of sd_desk_init and sd_desk_open (ops/init.c composes them with the layers above).
+ * seed (may be NULL) fills the new store inside the init txn, before its "store.init" entry. */
+typedef sd_err (*sd_desk_seed_fn)(struct sd_txn *t, uint64_t now);
+sd_err sd_desk_init_core(const struct sd_desk_opts *o, sd_desk_seed_fn seed);
+sd_err sd_desk_open_core(struct sd_desk **out, const struct sd_desk_opts *o);
 
 /* access.c: the failed-login guard of a desk (defaults made by sd_desk_open). */
 struct sd_login_limits;

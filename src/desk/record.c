@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "desk_int.h"
-#include "kb_int.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/clock.h"
 #include "util/err_int.h"

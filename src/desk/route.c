@@ -10,7 +10,6 @@
 #include <strings.h>
 
 #include "desk.pb-c.h"
-#include "kb_int.h"
 #include "route_int.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/clock.h"

@@ -12,7 +12,6 @@
 
 #include "desk_int.h"
 #include "incident_int.h"
-#include "kb_int.h"
 #include "route_int.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/authz.h"
@@ -311,7 +310,7 @@ redact_detail(char *out, size_t cap, const struct sd_redact_report *a,
  * text with no searchable words suggests nothing; only store and memory errors are errors. */
 #define SUGGEST_QUERY 512
 static sd_err
-find_suggestions(struct sd_txn *t, const char *lang, const struct sd_buf *text,
+find_suggestions(struct sd_desk *d, struct sd_txn *t, const char *lang, const struct sd_buf *text,
                  uint64_t ids[SD_MAX_SUGGESTED], size_t *n)
 {
     struct sd_kb_hit hits[SD_MAX_SUGGESTED];
@@ -320,13 +319,15 @@ find_suggestions(struct sd_txn *t, const char *lang, const struct sd_buf *text,
 
     _Static_assert(SUGGEST_QUERY <= SD_KB_MAX_QUERY, "suggestion query fits a search");
     *n = 0;
+    if(!d->hooks.kb_search)
+        return SD_OK; /* no knowledge base: nothing to suggest */
     if(len > SUGGEST_QUERY) {
         len = SUGGEST_QUERY;
         while(len && (text->data[len] & 0xC0) == 0x80)
             len--;
     }
-    err = sd_kb_search_txn(t, (const char *)text->data, len, lang, SD_MAX_SUGGESTED, false,
-                           hits, &got);
+    err = d->hooks.kb_search(t, (const char *)text->data, len, lang, SD_MAX_SUGGESTED, false,
+                             hits, &got);
     if(err == SD_E_INVALID || err == SD_E_LIMIT)
         return SD_OK;
     if(err != SD_OK)
@@ -420,7 +421,7 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     }
     if(search_kb) {
         SD_TRY(sd_txn_begin(d->store, false, &t));
-        SD_TRY(find_suggestions(t, p->lang, &p->both, p->suggested, &p->n_suggested));
+        SD_TRY(find_suggestions(d, t, p->lang, &p->both, p->suggested, &p->n_suggested));
         p->searched = true;
     }
     *out = p;
@@ -516,7 +517,7 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
         n_suggested = p->n_suggested;
         memcpy(suggested, p->suggested, n_suggested * sizeof(suggested[0]));
     } else {
-        SD_TRY(find_suggestions(t, p->lang, &p->both, suggested, &n_suggested));
+        SD_TRY(find_suggestions(d, t, p->lang, &p->both, suggested, &n_suggested));
     }
     if(n_suggested) {
         size_t off = 0;
@@ -955,7 +956,9 @@ do_comment_article(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a
     sd_err err = SD_OK;
 
     SD_ENSURE(r->status != SD_ST_ARCHIVED, SD_E_PRECONDITION);
-    SD_TRY(sd_kb_use_txn(t, ac->article, r->lang && r->lang[0] ? r->lang : NULL, &text, &used));
+    SD_ENSURE(d->hooks.kb_use, SD_E_NOTFOUND); /* no knowledge base: no such article */
+    SD_TRY(d->hooks.kb_use(t, ac->article, r->lang && r->lang[0] ? r->lang : NULL, &text,
+                           &used));
     SD_ENSURE(strlen(text) <= SD_MAX_COMMENT, SD_E_LIMIT);
     snprintf(detail, sizeof(detail), "public article=%" PRIu64, used);
     cc.body = text;

@@ -6,7 +6,7 @@
 #include <dirent.h>
 
 #include "desk/desk_int.h"
-#include "desk/kb_int.h"
+#include "kb/kb_int.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/kb.h"

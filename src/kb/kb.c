@@ -1,5 +1,5 @@
-/* Knowledge base articles: validation, add/edit with version history, translation groups,
- * reads, the article file format of kb/ (loader and built-in starter set) and posting an
+/* Knowledge base articles: validation, add/edit with version history (records and groups:
+ * article.c), reads, the article file format of kb/ (loader and built-in starter set) and posting an
  * article into a ticket. Each change is one write txn with its index update and audit entry. */
 #include <dirent.h>
 #include <inttypes.h>
@@ -10,14 +10,13 @@
 
 #include <protobuf-c/protobuf-c.h>
 
-#include "desk_int.h"
+#include "desk/desk_int.h"
 #include "kb_int.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/text.h"
 #include "util/err_int.h"
 
-#define AREC_MAX (256 * 1024)
 #define KB_FILE_MAX (64 * 1024)
 #define KB_DIR_MAX_FILES 10000
 
@@ -52,152 +51,6 @@ sd_kb_article_clear(struct sd_kb_article *a)
     memset(a, 0, sizeof(*a));
 }
 
-/* ---- records ---- */
-
-static void
-akey(uint8_t k[9], uint64_t id)
-{
-    k[0] = 'a';
-    sd_put_u64be(k + 1, id);
-}
-
-sd_err
-sd_arec_load(struct sd_txn *t, uint64_t id, sd_arec **out)
-{
-    uint8_t k[9];
-    struct sd_val v;
-    sd_err err;
-
-    akey(k, id);
-    err = sd_txn_get(t, SD_DB_KB, k, sizeof(k), &v);
-    if(err != SD_OK)
-        return err;
-    *out = sealdesk__v1__article_record__unpack(NULL, v.n, v.p);
-    if(!*out)
-        return SD_E_STORE;
-    if((*out)->id != id) {
-        sd_arec_free(*out);
-        *out = NULL;
-        return SD_E_STORE;
-    }
-    return SD_OK;
-}
-
-void
-sd_arec_free(sd_arec *r)
-{
-    if(r)
-        sealdesk__v1__article_record__free_unpacked(r, NULL);
-}
-
-static sd_err
-arec_pack(struct sd_buf *enc, const sd_arec *r)
-{
-    size_t n = sealdesk__v1__article_record__get_packed_size(r);
-    sd_err err;
-
-    if(n > AREC_MAX)
-        return SD_E_LIMIT;
-    err = sd_buf_reserve(enc, n);
-    if(err != SD_OK)
-        return err;
-    enc->len = sealdesk__v1__article_record__pack(r, enc->data);
-    return SD_OK;
-}
-
-sd_err
-sd_arec_store(struct sd_txn *t, const sd_arec *r, uint8_t digest[32])
-{
-    struct sd_buf enc = SD_BUF_INIT;
-    uint8_t k[9];
-    sd_err err = SD_OK;
-
-    SD_TRY(arec_pack(&enc, r));
-    akey(k, r->id);
-    SD_TRY(sd_txn_put(t, SD_DB_KB, k, sizeof(k), enc.data, enc.len));
-    if(digest)
-        sd_sha256(digest, enc.data, enc.len);
-out:
-    sd_buf_free(&enc);
-    return err;
-}
-
-/* Keep the current version of r under 'v'|id|version. */
-static sd_err
-arec_keep_version(struct sd_txn *t, const sd_arec *r)
-{
-    struct sd_buf enc = SD_BUF_INIT;
-    uint8_t k[13];
-    sd_err err = SD_OK;
-
-    SD_TRY(arec_pack(&enc, r));
-    k[0] = 'v';
-    sd_put_u64be(k + 1, r->id);
-    sd_put_u32be(k + 9, r->version);
-    SD_TRY(sd_txn_put_new(t, SD_DB_KB, k, sizeof(k), enc.data, enc.len));
-out:
-    sd_buf_free(&enc);
-    return err;
-}
-
-static void
-gkey(uint8_t k[17], uint64_t group, uint64_t id)
-{
-    k[0] = 'g';
-    sd_put_u64be(k + 1, group);
-    sd_put_u64be(k + 9, id);
-}
-
-/* Visit the members of a group (ids in order). */
-static sd_err
-group_members(struct sd_txn *t, uint64_t group, uint64_t *ids, size_t cap, size_t *n)
-{
-    struct sd_cursor *c = NULL;
-    struct sd_val k, v;
-    uint8_t start[17];
-    sd_err err = SD_OK, rc;
-
-    *n = 0;
-    gkey(start, group, 0);
-    SD_TRY(sd_cursor_open(t, SD_DB_KB, &c));
-    k.p = start;
-    k.n = sizeof(start);
-    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK;
-        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
-        if(k.n != 17 || k.p[0] != 'g' || sd_get_u64be(k.p + 1) != group)
-            break;
-        if(*n < cap)
-            ids[(*n)++] = sd_get_u64be(k.p + 9);
-    }
-    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
-out:
-    sd_cursor_close(c);
-    return err;
-}
-
-sd_err
-sd_kb_group_find(struct sd_txn *t, uint64_t group, const char *lang, uint64_t *out)
-{
-    uint64_t ids[8];
-    size_t n;
-    sd_arec *r = NULL;
-    sd_err err = SD_OK;
-
-    SD_TRY(group_members(t, group, ids, 8, &n));
-    for(size_t i = 0; i < n; i++) {
-        SD_TRY(sd_arec_load(t, ids[i], &r));
-        if(strcmp(r->lang, lang) == 0) {
-            *out = ids[i];
-            goto out;
-        }
-        sd_arec_free(r);
-        r = NULL;
-    }
-    err = SD_E_NOTFOUND;
-out:
-    sd_arec_free(r);
-    return err;
-}
 
 static void
 skey(uint8_t *k, size_t *kn, const char *slug, const char *lang)
@@ -293,7 +146,7 @@ add_txn(struct sd_txn *t, const char *author, const struct sd_kb_new *in, uint64
     if(in->translation_of) {
         SD_TRY(sd_arec_load(t, in->translation_of, &base));
         r.group_id = base->group_id;
-        SD_TRY(group_members(t, r.group_id, members, 8, &nm));
+        SD_TRY(sd_kb_group_members(t, r.group_id, members, 8, &nm));
         SD_ENSURE(nm < SD_KB_MAX_LANGS, SD_E_LIMIT);
         SD_ENSURE(sd_kb_group_find(t, r.group_id, lang, &members[0]) == SD_E_NOTFOUND,
                   SD_E_CONFLICT);
@@ -318,7 +171,7 @@ add_txn(struct sd_txn *t, const char *author, const struct sd_kb_new *in, uint64
         sd_put_u64be(idb, r.id);
         SD_TRY(sd_txn_put(t, SD_DB_KB, sk, skn, idb, sizeof(idb)));
     }
-    gkey(gk, r.group_id, r.id);
+    sd_kb_gkey(gk, r.group_id, r.id);
     SD_TRY(sd_txn_put(t, SD_DB_KB, gk, sizeof(gk), "", 0));
     SD_TRY(sd_arec_store(t, &r, digest));
     SD_TRY(sd_kb_index_add(t, &r));
@@ -391,7 +244,7 @@ to_article(struct sd_txn *t, const sd_arec *r, struct sd_kb_article *out)
     out->version = r->version;
     snprintf(out->author, sizeof(out->author), "%s", r->author);
     snprintf(out->slug, sizeof(out->slug), "%s", r->slug);
-    SD_TRY(group_members(t, r->group_id, ids, 8, &n));
+    SD_TRY(sd_kb_group_members(t, r->group_id, ids, 8, &n));
     for(size_t i = 0; i < n && out->n_translations < SD_KB_MAX_LANGS; i++) {
         if(ids[i] == r->id)
             continue;
@@ -431,7 +284,7 @@ sd_kb_edit(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_arec_load(t, id, &r));
     SD_TRY(sd_kb_index_remove(t, r));
-    SD_TRY(arec_keep_version(t, r));
+    SD_TRY(sd_arec_keep_version(t, r));
     /* The new version borrows the old record's strings where unchanged. */
     nr = *r;
     if(e->title)
