@@ -10,7 +10,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 
-#include "desk/desk_int.h"
+#include "tickets/desk_int.h"
 #include "kb_int.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/clock.h"

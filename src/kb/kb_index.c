@@ -7,7 +7,7 @@
 
 #include <utf8proc.h>
 
-#include "desk/desk_int.h"
+#include "tickets/desk_int.h"
 #include "kb_int.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/text.h"

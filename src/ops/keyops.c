@@ -11,7 +11,7 @@
 
 #include <sodium.h>
 
-#include "desk/desk_int.h"
+#include "tickets/desk_int.h"
 #include "ops_int.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/log.h"

@@ -5,7 +5,7 @@
 
 #include <dirent.h>
 
-#include "desk/desk_int.h"
+#include "tickets/desk_int.h"
 #include "kb/kb_int.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/audit.h"

@@ -10,9 +10,7 @@
 #include <protobuf-c/protobuf-c.h>
 #include <sodium.h>
 
-#include "desk_int.h"
-#include "incident_int.h"
-#include "route_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
@@ -530,12 +528,14 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
         SD_TRY(sd_event_add(t, &rec, "system", SD_EV_SUGGESTED, 0, 0, NULL, false, detail));
     }
     /* Incident suggestions go on the timeline of the record about to be stored. */
-    SD_TRY(sd_incident_autolink_find(t, &rec, (const char *)p->both.data, p->both.len,
-                                     &inc_ids, &n_inc));
+    if(d->hooks.incident_find)
+        SD_TRY(d->hooks.incident_find(t, &rec, (const char *)p->both.data, p->both.len,
+                                      &inc_ids, &n_inc));
     SD_TRY(sd_trec_index(t, &rec));
     SD_TRY(sd_trec_store_new(t, &rec, digest));
     SD_TRY(sd_desk_audit(d, t, a, "ticket.create", rec.id, digest, NULL));
-    SD_TRY(sd_incident_autolink_store(d, t, a, rec.id, inc_ids, n_inc));
+    if(d->hooks.incident_store)
+        SD_TRY(d->hooks.incident_store(d, t, a, rec.id, inc_ids, n_inc));
     err = sd_txn_commit(t);
     t = NULL;
     SD_TRY(err);
@@ -1107,8 +1107,10 @@ sd_queue_claim(struct sd_desk *d, const struct sd_actor *a, const char *agent,
      * read in this txn cannot be handed to anyone else before it commits. */
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(assignee_ok(t, a, agent, true));
-    /* An agent with a routing profile gets the first ticket they fit (route.c). */
-    SD_TRY(sd_route_pick(t, agent, sd_clock_now(), &routed, &id));
+    /* An agent with a routing profile gets the first ticket they fit (routing/route.c). */
+    routed = false;
+    if(d->hooks.route_pick)
+        SD_TRY(d->hooks.route_pick(t, agent, sd_clock_now(), &routed, &id));
     if(!routed) {
         SD_TRY(sd_cursor_open(t, SD_DB_QUEUE, &c));
         rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v);

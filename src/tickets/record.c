@@ -2,7 +2,7 @@
  * timeline events. The only place that knows how a ticket maps onto tables. */
 #include <string.h>
 
-#include "desk_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/clock.h"
 #include "util/err_int.h"
