@@ -933,7 +933,7 @@ admin_revoke(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     sealdesk__v1__revoke_sessions_request__free_unpacked(r, NULL);
 }
 
-/* Offboard: disable, end sessions, requeue open tickets (one txn, desk/access.c). */
+/* Offboard: disable, end sessions, requeue open tickets (one txn, ops/access.c). */
 static void
 admin_offboard(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
