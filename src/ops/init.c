@@ -1,11 +1,10 @@
 /* The composition of the desk: sd_desk_init, sd_desk_open and sd_desk_close put the layers
  * together. The ticket core (src/tickets) knows nothing above it; here the knowledge base seeds
- * a new store, the remedy policy and the login guard are made, and kb, routing and incidents
- * are plugged into the ticket layer through the hooks of struct sd_desk (desk_int.h). */
+ * a new store, the remedy policy and the login guard are made, and kb and incidents are
+ * plugged into the ticket layer through the hooks of struct sd_desk (desk_int.h). */
 #include "incident/incident_int.h"
 #include "kb/kb_int.h"
 #include "ops_int.h"
-#include "routing/route_int.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/desk.h"
 #include "sealdesk/log.h"
@@ -18,7 +17,6 @@ sd_ops_wire(struct sd_desk *d)
 {
     d->hooks.kb_search = sd_kb_search_txn;
     d->hooks.kb_use = sd_kb_use_txn;
-    d->hooks.route_pick = sd_route_pick;
     d->hooks.incident_find = sd_incident_autolink_find;
     d->hooks.incident_store = sd_incident_autolink_store;
 }

@@ -1,6 +1,6 @@
 /* Routing: agent profiles (skills and weekly shifts in local wall-clock time of a tz
  * database zone or a fixed UTC offset) stored as AgentRecord in SD_DB_AGENTS, the
- * fit/on-shift predicates, the pick used by sd_queue_claim (ticket.c) inside its write txn,
+ * fit/on-shift predicates, the pick used by sd_queue_claim (queue.c) inside its write txn,
  * and route auto (least-loaded fit agent on shift). Offsets come from util/tz.c at the moment
  * judged, so daylight saving time moves a shift with the agent's clock. */
 #include <ctype.h>
@@ -914,7 +914,7 @@ sd_route_auto(struct sd_desk *d, const struct sd_actor *a, uint64_t now,
         if(best < 0)
             continue;
         SD_TRY(sd_ticket_claim_in(d, t, a, ids[i], all[best].name,
-                                  fallback ? "route.fallback" : "route.assign"));
+                                  fallback ? "route.fallback" : "route.assign", NULL));
         load[best]++;
         res[cnt].ticket_id = ids[i];
         res[cnt].fallback = fallback;

@@ -1,4 +1,4 @@
-/* Private to src/routing: the pick ops/init.c hooks into the queue claim of ticket.c. */
+/* Private to src/routing: the pick shared by queue.c (claim) and route.c (auto). */
 #ifndef SEALDESK_ROUTE_INT_H
 #define SEALDESK_ROUTE_INT_H
 

@@ -24,9 +24,6 @@ struct sd_desk_hooks {
     /* kb: article id's text in lang, counting the use (sd_kb_use_txn); *text malloc'ed. */
     sd_err (*kb_use)(struct sd_txn *t, uint64_t id, const char *lang, char **text,
                      uint64_t *used_id);
-    /* routing: the ticket agent should claim at now (sd_route_pick); NULL: the queue head. */
-    sd_err (*route_pick)(struct sd_txn *t, const char *agent, uint64_t now, bool *has_profile,
-                         uint64_t *id);
     /* incident: auto-link on intake (sd_incident_autolink_find / _store). */
     sd_err (*incident_find)(struct sd_txn *t, sd_trec *r, const char *text, size_t n,
                             uint64_t **ids, size_t *n_ids);
@@ -117,8 +114,13 @@ sd_err sd_ticket_comment_in(struct sd_desk *d, struct sd_txn *t, const struct sd
 sd_err sd_ticket_transition_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
                                uint64_t id, int to);
 /* ticket.c: hand queued ticket id to agent inside write txn t, as a claim (status
- * in_progress, timeline event, audit entry `action`). */
+ * in_progress, timeline event, audit entry `action`); out (may be NULL) gets its metadata. */
 sd_err sd_ticket_claim_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
-                          uint64_t id, const char *agent, const char *action);
+                          uint64_t id, const char *agent, const char *action,
+                          struct sd_ticket *out);
+/* ticket.c: may `name` hold a ticket (an enabled agent; self_ok: the caller names themselves;
+ * the local operator may name a non-user). SD_E_INVALID otherwise. */
+sd_err sd_ticket_assignee_ok(struct sd_txn *t, const struct sd_actor *a, const char *name,
+                             bool self_ok);
 
 #endif

@@ -228,6 +228,12 @@ assignee_ok(struct sd_txn *t, const struct sd_actor *a, const char *name, bool s
     return !u.disabled && (u.roles & SD_ROLE_AGENT) ? SD_OK : SD_E_INVALID;
 }
 
+sd_err
+sd_ticket_assignee_ok(struct sd_txn *t, const struct sd_actor *a, const char *name, bool self_ok)
+{
+    return assignee_ok(t, a, name, self_ok);
+}
+
 /* Unmask: the assignee, supervisors and compliance, with a reason, within the hourly limit
  * (charged in the same txn as the read, so a refused read costs nothing). */
 static sd_err
@@ -1073,61 +1079,11 @@ out:
 
 sd_err
 sd_ticket_claim_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id,
-                   const char *agent, const char *action)
+                   const char *agent, const char *action, struct sd_ticket *out)
 {
     struct claim_ctx cc = {agent, action};
 
-    return mutate_in(d, t, a, id, do_claim, &cc, NULL);
-}
-
-sd_err
-sd_queue_claim(struct sd_desk *d, const struct sd_actor *a, const char *agent,
-               struct sd_ticket *out)
-{
-    struct sd_txn *t = NULL;
-    struct sd_cursor *c = NULL;
-    struct sd_val k, v;
-    struct claim_ctx cc = {agent, "queue.claim"};
-    uint64_t id;
-    bool routed;
-    sd_err err = SD_OK;
-    sd_err rc;
-
-    SD_CHECK_ARG(d);
-    SD_TRY(sd_actor_check(a));
-    /* An agent claims for themselves (the default); another name needs a supervisor. */
-    if(!agent || !*agent)
-        agent = a->name;
-    cc.agent = agent;
-    SD_CHECK_ARG(sd_agent_name_ok(agent));
-    SD_ENSURE(strcmp(agent, a->name) == 0 ||
-                  (a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_SYSTEM)),
-              SD_E_DENIED);
-    /* LMDB admits one writer at a time across threads and processes: the head of the queue
-     * read in this txn cannot be handed to anyone else before it commits. */
-    SD_TRY(sd_txn_begin(d->store, true, &t));
-    SD_TRY(assignee_ok(t, a, agent, true));
-    /* An agent with a routing profile gets the first ticket they fit (routing/route.c). */
-    routed = false;
-    if(d->hooks.route_pick)
-        SD_TRY(d->hooks.route_pick(t, agent, sd_clock_now(), &routed, &id));
-    if(!routed) {
-        SD_TRY(sd_cursor_open(t, SD_DB_QUEUE, &c));
-        rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v);
-        SD_ENSURE(rc != SD_E_NOTFOUND, SD_E_EMPTY);
-        SD_TRY(rc);
-        SD_ENSURE(k.n == 17, SD_E_STORE);
-        id = sd_get_u64be(k.p + 9);
-        sd_cursor_close(c);
-        c = NULL;
-    }
-    SD_TRY(mutate_in(d, t, a, id, do_claim, &cc, out));
-    err = sd_txn_commit(t);
-    t = NULL;
-out:
-    sd_cursor_close(c);
-    sd_txn_abort(t);
-    return err;
+    return mutate_in(d, t, a, id, do_claim, &cc, out);
 }
 
 /* ---- offboarding: a leaver's open tickets go back to the queue ---- */
