@@ -1,5 +1,5 @@
 # Generate the knowledge-base starter set (kb/*.md, README.md excluded) as C: one NUL-terminated
-# byte array per article and `sd_kb_starter[]` naming them (struct sd_kb_file, src/desk/kb_int.h).
+# byte array per article and `sd_kb_starter[]` naming them (struct sd_kb_file, src/kb/kb_int.h).
 # Run at build time, so the articles in kb/ are the only copy in the tree.
 # Usage: cmake -DKB_DIR=dir -DOUT=file.c -P kb_embed.cmake
 file(GLOB names RELATIVE "${KB_DIR}" "${KB_DIR}/*.md")

@@ -355,7 +355,7 @@ sd_err sd_desk_audit_search(struct sd_desk *d, const struct sd_actor *a,
                             const struct sd_audit_query *q, struct sd_audit_hit **out,
                             size_t *n, uint64_t *next, bool *more);
 
-/* ---- access (desk/access.c): users and sessions with their audit entries ---- */
+/* ---- access (ops/access.c): users and sessions with their audit entries ---- */
 struct sd_session;
 struct sd_user;
 /* Validate a session token (and certificate binding) and refresh its idle timer. Every

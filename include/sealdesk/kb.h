@@ -33,13 +33,6 @@ enum sd_kb_status { SD_KB_DRAFT = 1, SD_KB_PUBLISHED, SD_KB_RETIRED };
 /* "draft", "published", "retired"; "unknown" out of range. Static storage. */
 const char *sd_kb_status_name(enum sd_kb_status s);
 sd_err sd_kb_status_parse(enum sd_kb_status *out, const char *s);
-/* Canonical language tag for s: "zh" (also "zh-Hans", "zh-CN"), "zh-Hant" (also "zh-TW",
- * "zh-HK"), "en", "ko". NULL when s is not one of them. Static storage. */
-const char *sd_kb_lang_canon(const char *s);
-/* Guess the language of UTF-8 text: "ko" when Hangul dominates, "zh-Hant" / "zh" for Han text
- * (traditional when folding changes it), else "en". Never NULL. Thread-safe. */
-const char *sd_kb_lang_detect(const char *text, size_t n);
-
 struct sd_kb_link {
     char lang[8];
     uint64_t id;
@@ -64,7 +57,7 @@ struct sd_kb_article {
 void sd_kb_article_clear(struct sd_kb_article *a);
 
 struct sd_kb_new {
-    const char *lang;            /* required; see sd_kb_lang_canon */
+    const char *lang;            /* required; see sd_lang_canon */
     const char *title;           /* required, non-empty */
     const char *body;            /* required, non-empty */
     int category;                /* enum sd_category, or -1 for general */

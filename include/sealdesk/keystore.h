@@ -65,7 +65,7 @@ sd_err sd_keys_audit_next(struct sd_txn *t, const struct sd_keyring *kr, uint32_
 sd_err sd_keys_audit_install(struct sd_txn *t, uint32_t version, const struct sd_buf *wrapped,
                              const uint8_t pk[SD_SIG_PK_BYTES], uint64_t from_size);
 
-/* ---- key lifecycle (desk/keyops.c wraps each in one audited write txn) ---- */
+/* ---- key lifecycle (ops/keyops.c wraps each in one audited write txn) ---- */
 
 /* Bring kr up to date with the store: load KEK versions another process added (meta
  * "kek_latest") and raise the minimum decryption version (meta "kek_min_version"). Called by

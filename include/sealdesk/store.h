@@ -35,8 +35,8 @@ enum sd_db {
     SD_DB_REMEDIES,
     SD_DB_KB,          /* 'a'|u64 id -> ArticleRecord; 'v'|u64 id|u32 ver -> old version;
                           'g'|u64 group|u64 id -> ""; 'd'|term -> u32 df (desk/kb*.c) */
-    SD_DB_KB_POSTINGS, /* folded term -> 16-byte posting (dupsort, dupfixed; desk/kb_index.c) */
-    SD_DB_AGENTS,      /* agent name -> AgentRecord (skills, shifts; desk/route.c) */
+    SD_DB_KB_POSTINGS, /* folded term -> 16-byte posting (dupsort, dupfixed; kb/kb_index.c) */
+    SD_DB_AGENTS,      /* agent name -> AgentRecord (skills, shifts; routing/route.c) */
     SD_DB_INCIDENTS,   /* 'i'|u64 id -> IncidentRecord; 'l'|u64 id|u64 ticket -> "" */
     SD_DB_COUNT
 };

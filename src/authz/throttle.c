@@ -2,7 +2,7 @@
  * name, with exponential back-off. Keys are SipHash-128 digests under a per-process random key
  * (no name or address is kept in clear); the tables have a fixed size and evict the oldest
  * entry, so an attacker who sprays names or addresses cannot grow memory. Used by
- * desk/access.c before any Argon2id work is spent on a login. */
+ * ops/access.c before any Argon2id work is spent on a login. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 
 #include <sodium.h>
 
-#include "rpc_convert.h"
+#include "sealdesk/rpc_convert.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/redact.h"
 

@@ -13,7 +13,7 @@
 #include "health.pb-c.h"
 #include "keys.pb-c.h"
 #include "remedies.pb-c.h"
-#include "rpc_convert.h"
+#include "sealdesk/rpc_convert.h"
 #include "sealdesk.pb-c.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/authz.h"
@@ -933,7 +933,7 @@ admin_revoke(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     sealdesk__v1__revoke_sessions_request__free_unpacked(r, NULL);
 }
 
-/* Offboard: disable, end sessions, requeue open tickets (one txn, desk/access.c). */
+/* Offboard: disable, end sessions, requeue open tickets (one txn, ops/access.c). */
 static void
 admin_offboard(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {

@@ -1,6 +1,6 @@
-/* Desk feature services (proto/desk.proto): the Knowledge service over desk/kb.c (add, edit,
- * get, search), the Routing calls over desk/route.c (agent profiles, auto routing, duty
- * view) and the Incidents service over desk/incident.c.
+/* Desk feature services (proto/desk.proto): the Knowledge service over kb/kb.c (add, edit,
+ * get, search), the Routing calls over routing/route.c (agent profiles, auto routing, duty
+ * view) and the Incidents service over incident/incident.c.
  * Agents, supervisors and compliance read the knowledge base; supervisors edit it and
  * manage routing and incidents (agents may link, confirm and unlink tickets they may work on;
  * agents, supervisors and compliance read incidents). Articles are public help text. */
@@ -10,7 +10,7 @@
 
 #include "desk.pb-c.h"
 #include "dispatch_int.h"
-#include "rpc_convert.h"
+#include "sealdesk/rpc_convert.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/incident.h"
 #include "sealdesk/kb.h"

@@ -1,6 +1,6 @@
 /* gRPC handlers of the Keys service (proto/keys.proto): key status and crypto-shredding
  * (policy op key.admin) and audit-key rotation (key.audit_rotate), all security_admin. The
- * work and its audit entry are in desk/keyops.c; this file only converts messages. */
+ * work and its audit entry are in ops/keyops.c; this file only converts messages. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

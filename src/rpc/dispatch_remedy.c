@@ -1,4 +1,4 @@
-/* Remedies service: maker-checker remedies and the emergency freeze (desk/remedy.c). Refusals
+/* Remedies service: maker-checker remedies and the emergency freeze (remedy/remedy.c). Refusals
  * carry the desk's stable reason, e.g. "PERMISSION_DENIED: the requester cannot approve their
  * own remedy". */
 #include <stdio.h>
@@ -8,7 +8,7 @@
 
 #include "dispatch_int.h"
 #include "remedies.pb-c.h"
-#include "rpc_convert.h"
+#include "sealdesk/rpc_convert.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/remedy.h"
 

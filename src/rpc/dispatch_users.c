@@ -1,4 +1,4 @@
-/* Admin service, maker-checker part (desk/user_admin.c): role changes and TOTP resets are
+/* Admin service, maker-checker part (ops/user_admin.c): role changes and TOTP resets are
  * requests; another security admin lists, approves or rejects them. Admin/AddUser (dispatch.c)
  * makes the same kind of request. An approval's answer carries the new password / TOTP URI
  * once, to the approver; they are wiped from memory after the reply is packed. */
@@ -8,7 +8,7 @@
 #include <sodium.h>
 
 #include "dispatch_int.h"
-#include "rpc_convert.h"
+#include "sealdesk/rpc_convert.h"
 #include "sealdesk.pb-c.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/user_admin.h"

@@ -1,6 +1,6 @@
 /* Continuous routing for sealdeskd: a thread that runs sd_route_auto every `seconds`, so open
  * tickets reach the least-loaded fit agent on shift without anyone typing `route auto`. Each
- * pass is one write txn with its audit entries (desk/route.c); the log line carries counts
+ * pass is one write txn with its audit entries (routing/route.c); the log line carries counts
  * only (no ticket ids, no names). */
 #include <errno.h>
 #include <pthread.h>

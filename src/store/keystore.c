@@ -211,7 +211,7 @@ out:
     return err;
 }
 
-/* ---- rotation, rewrap, retire, shred, remaster (desk/keyops.c adds txns and audit) ---- */
+/* ---- rotation, rewrap, retire, shred, remaster (ops/keyops.c adds txns and audit) ---- */
 
 sd_err
 sd_keys_sync(struct sd_txn *t, const struct sd_keyring *kr)

@@ -1,5 +1,5 @@
 /* UTF-8 validation and match-folding (NFKC + case fold via utf8proc, traditional -> simplified
- * Chinese via OpenCC). Used by desk/triage.c to match keyword rules and by anything that
+ * Chinese via OpenCC). Used by text/triage.c to match keyword rules and by anything that
  * compares free text. The OpenCC converter is a process-wide singleton opened with pthread_once
  * and never closed; OpenCC documents its conversion calls as thread-safe. */
 #include <pthread.h>

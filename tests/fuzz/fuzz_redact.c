@@ -1,4 +1,4 @@
-/* libFuzzer harness for sd_redact (src/desk/redact.c): arbitrary bytes in, and the output must
+/* libFuzzer harness for sd_redact (src/text/redact.c): arbitrary bytes in, and the output must
  * be NUL-terminated, carry every counted marker, and be no longer than the input plus the
  * markers written. Inputs over SD_REDACT_MAX must fail with SD_E_LIMIT and count nothing. */
 #include <stdint.h>

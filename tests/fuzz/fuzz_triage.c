@@ -1,4 +1,4 @@
-/* libFuzzer harness for desk/triage.c: the input is parsed as a rules file and, split at the
+/* libFuzzer harness for src/text/triage.c: the input is parsed as a rules file and, split at the
  * first NUL byte into subject and body, classified with the default rules (first byte's low
  * bit picks VIP). Build: clang -fsanitize=fuzzer,address,undefined (CMake SD_FUZZ=ON). */
 #include <stdbool.h>

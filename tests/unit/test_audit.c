@@ -6,7 +6,7 @@
 
 #include <sodium.h>
 
-#include "desk/desk_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/keystore.h"

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "desk/desk_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/rpc.h"

@@ -5,7 +5,7 @@
  * with linked tickets, get with links and list. */
 #include "test_helpers.h"
 
-#include "desk/incident_int.h"
+#include "incident/incident_int.h"
 #include "sealdesk/incident.h"
 
 static const struct sd_actor sys = {"ops", NULL, SD_ROLE_SYSTEM};

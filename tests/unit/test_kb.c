@@ -5,8 +5,9 @@
 
 #include <dirent.h>
 
-#include "desk/desk_int.h"
-#include "desk/kb_int.h"
+#include "tickets/desk_int.h"
+#include "kb/kb_int.h"
+#include "sealdesk/lang.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/kb.h"
 
@@ -295,10 +296,10 @@ tokeniser_makes_bigrams_and_words(void **state)
     assert_true(has_term(&c, "withdraw")); /* stemmed, plus synonym */
     assert_true(has_term(&c, "2fa"));
     assert_false(has_term(&c, "提現"));
-    assert_string_equal(sd_kb_lang_detect("출금이 안돼요", strlen("출금이 안돼요")), "ko");
-    assert_string_equal(sd_kb_lang_detect("帳戶被盜", strlen("帳戶被盜")), "zh-Hant");
-    assert_string_equal(sd_kb_lang_detect("账户被盗", strlen("账户被盗")), "zh");
-    assert_string_equal(sd_kb_lang_detect("my account", 10), "en");
+    assert_string_equal(sd_lang_detect("출금이 안돼요", strlen("출금이 안돼요")), "ko");
+    assert_string_equal(sd_lang_detect("帳戶被盜", strlen("帳戶被盜")), "zh-Hant");
+    assert_string_equal(sd_lang_detect("账户被盗", strlen("账户被盗")), "zh");
+    assert_string_equal(sd_lang_detect("my account", 10), "en");
 }
 
 static void

@@ -1,4 +1,4 @@
-/* Key operations (desk/keyops.c, store/keystore.c lifecycle, crypto/keyring.c adoption):
+/* Key operations (ops/keyops.c, store/keystore.c lifecycle, crypto/keyring.c adoption):
  * rotation while another handle writes, rewrap with resume, retire, crypto-shredding checked
  * by an attacker holding the data dir and the master key, remaster, blind-index rotation. */
 #include "test_helpers.h"

@@ -11,7 +11,7 @@
 
 #include <time.h>
 
-#include "desk/desk_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/metrics.h"
 #include "sealdesk/rpc.h"

@@ -1,4 +1,4 @@
-/* Unit tests for src/desk/redact.c: each secret kind is replaced in en/zh/ko text, and the
+/* Unit tests for src/text/redact.c: each secret kind is replaced in en/zh/ko text, and the
  * look-alikes that must stay (txids, addresses, order numbers, amounts, phones) stay. */
 #include <setjmp.h>
 #include <stdarg.h>

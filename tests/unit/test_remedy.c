@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "desk/desk_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/remedy.h"

@@ -6,7 +6,7 @@
 
 #include <pthread.h>
 
-#include "desk/desk_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/route.h"
 #include "sealdesk/tz.h"
 

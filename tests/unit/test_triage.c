@@ -1,4 +1,4 @@
-/* Unit tests for desk/triage.c: the rules language (parse errors, sets, proximity, negation,
+/* Unit tests for src/text/triage.c: the rules language (parse errors, sets, proximity, negation,
  * word boundaries, scopes, tie-break), the decision (fund safety, VIP, defaults) and the
  * default rules on zh/en/ko tickets, plus the accuracy floor on the shared dev set. */
 #include <pthread.h>

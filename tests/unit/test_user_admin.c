@@ -3,7 +3,7 @@
  * approval; the local operator bootstraps directly. */
 #include "test_helpers.h"
 
-#include "desk/desk_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/store.h"

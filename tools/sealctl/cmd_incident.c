@@ -1,7 +1,7 @@
 /* sealctl incident: `incident open --title T [--category C] [--match TEXT]`, `incident
  * link|confirm|unlink ID --ticket T`, `incident update ID --body B`, `incident resolve ID
  * [--resolve-tickets]`, `incident get ID`, `incident list [--status open|resolved]`, offline
- * through desk/incident.c and online through the Incidents service. Prints the incident as
+ * through incident/incident.c and online through the Incidents service. Prints the incident as
  * JSON ({"id","title","category","match","status",...,"replied","suggested"}; get adds
  * "links": [{"ticket","state"}]); list prints an array (a table without --json). */
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* sealctl route: `route auto [--now RFC3339]` assigns queued tickets to the least-loaded fit
- * agent on shift (desk/route.c), offline through the library and online through the Routing
+ * agent on shift (routing/route.c), offline through the library and online through the Routing
  * service. Prints {"assigned": [{"ticket_id", "agent", "fallback"}]}. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* sealctl user requests|approve|reject|roles|reset-totp: user administration under
- * maker-checker (desk/user_admin.c), offline and online with the same JSON. `user roles` and
+ * maker-checker (ops/user_admin.c), offline and online with the same JSON. `user roles` and
  * `user reset-totp` (and, online, `user add`) make a request; another security admin runs
  * `user approve --request N` and receives the new password / TOTP URI once, to hand over. */
 #include <stdlib.h>

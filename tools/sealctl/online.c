@@ -9,7 +9,7 @@
 #include <sodium.h>
 
 #include "cli.h"
-#include "rpc/rpc_convert.h"
+#include "sealdesk/rpc_convert.h"
 #include "sealdesk.pb-c.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"

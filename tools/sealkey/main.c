@@ -1,6 +1,6 @@
 /* sealkey: the key ceremony tool (docs/KEY_CEREMONY.md). Offline it links the library on a
  * data dir (`--data DIR`, like sealctl --offline; actor "offline:<login>", SD_ROLE_SYSTEM) and
- * runs desk/keyops.c; every operation is audited there. Online (`--server`) it calls the Keys
+ * runs ops/keyops.c; every operation is audited there. Online (`--server`) it calls the Keys
  * service (status, shred, audit-rotate) as a security_admin session. Exit 0 ok, 1
  * refused/failed with "STATUS: what: reason" on stderr, 2 usage. */
 #include <errno.h>

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "desk_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/text.h"
 #include "util/err_int.h"

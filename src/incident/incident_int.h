@@ -1,9 +1,9 @@
-/* Private to src/desk: the incident hooks shared by ticket.c (auto-link on create) and
- * incident.c (which posts comments and resolves tickets through ticket.c's txn shape). */
+/* Private to src/incident: the auto-link functions ops/init.c hooks into ticket creation
+ * (struct sd_desk_hooks), exposed for tests. */
 #ifndef SEALDESK_INCIDENT_INT_H
 #define SEALDESK_INCIDENT_INT_H
 
-#include "desk_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/incident.h"
 
 /* Auto-link on intake, in two steps inside the create txn t. Before the new ticket r is
@@ -20,12 +20,5 @@ sd_err sd_incident_autolink_store(struct sd_desk *d, struct sd_txn *t, const str
  * an edge that is a Latin letter or digit may not touch another letter or digit, a Korean
  * term must start a Korean word, Han and kana edges need no boundary. Exposed for tests. */
 bool sd_incident_term_matches(const char *text, size_t n, const char *term);
-
-/* ticket.c: a public/internal comment and a status transition inside write txn t, with the
- * same checks, timeline events and audit entries as sd_ticket_comment / _transition. */
-sd_err sd_ticket_comment_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
-                            uint64_t id, const char *body, bool internal);
-sd_err sd_ticket_transition_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
-                               uint64_t id, int to);
 
 #endif

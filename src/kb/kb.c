@@ -1,5 +1,5 @@
-/* Knowledge base articles: validation, add/edit with version history, translation groups,
- * reads, the article file format of kb/ (loader and built-in starter set) and posting an
+/* Knowledge base articles: validation, add/edit with version history (records and groups:
+ * article.c), reads, the article file format of kb/ (loader and built-in starter set) and posting an
  * article into a ticket. Each change is one write txn with its index update and audit entry. */
 #include <dirent.h>
 #include <inttypes.h>
@@ -10,13 +10,13 @@
 
 #include <protobuf-c/protobuf-c.h>
 
-#include "desk_int.h"
+#include "tickets/desk_int.h"
 #include "kb_int.h"
+#include "sealdesk/lang.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/text.h"
 #include "util/err_int.h"
 
-#define AREC_MAX (256 * 1024)
 #define KB_FILE_MAX (64 * 1024)
 #define KB_DIR_MAX_FILES 10000
 
@@ -41,95 +41,6 @@ sd_kb_status_parse(enum sd_kb_status *out, const char *s)
     return SD_E_INVALID;
 }
 
-static const char *const lang_codes[] = {NULL, "zh", "zh-Hant", "en", "ko"};
-
-const char *
-sd_kb_lang_canon(const char *s)
-{
-    static const struct {
-        const char *in, *out;
-    } map[] = {
-        {"zh", "zh"},           {"zh-Hans", "zh"},      {"zh-CN", "zh"},  {"zh-SG", "zh"},
-        {"zh-Hant", "zh-Hant"}, {"zh-TW", "zh-Hant"},   {"zh-HK", "zh-Hant"},
-        {"en", "en"},           {"ko", "ko"},           {"ko-KR", "ko"},
-    };
-
-    for(size_t i = 0; s && i < sizeof(map) / sizeof(map[0]); i++) {
-        if(strcasecmp(s, map[i].in) == 0)
-            return map[i].out;
-    }
-    return NULL;
-}
-
-uint8_t
-sd_kb_lang_code(const char *lang)
-{
-    for(uint8_t i = 1; i < 5; i++) {
-        if(lang && strcmp(lang, lang_codes[i]) == 0)
-            return i;
-    }
-    return 0;
-}
-
-const char *
-sd_kb_lang_of_code(uint8_t c)
-{
-    return c >= 1 && c <= 4 ? lang_codes[c] : "";
-}
-
-const char *
-sd_kb_lang_detect(const char *text, size_t n)
-{
-    size_t han = 0, hangul = 0, latin = 0, i = 0;
-    struct sd_buf hanbuf = SD_BUF_INIT, f = SD_BUF_INIT;
-    bool trad = false;
-
-    if(!text || !sd_text_valid(text, n))
-        return "en";
-    while(i < n) {
-        unsigned char c = (unsigned char)text[i];
-        size_t k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-        uint32_t cp = 0;
-
-        if(k > n - i)
-            break;
-        if(k == 3)
-            cp = ((uint32_t)(c & 0x0f) << 12) | ((uint32_t)(text[i + 1] & 0x3f) << 6) |
-                 (uint32_t)(text[i + 2] & 0x3f);
-        if(cp >= 0xac00 && cp <= 0xd7a3) {
-            hangul++;
-        } else if(cp >= 0x4e00 && cp <= 0x9fff) {
-            han++;
-            if(hanbuf.len < 3 * 512)
-                (void)sd_buf_append(&hanbuf, text + i, 3);
-        } else if(k == 1 && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
-            latin++;
-        }
-        i += k;
-    }
-    if(hangul && hangul >= han) {
-        sd_buf_free(&hanbuf);
-        return "ko";
-    }
-    if(han && han * 6 >= latin) {
-        /* traditional when t2s folding rewrites some Han character (帳 -> 账 is simplified
-         * spelling too: 帐 also folds, so ignore that single character) */
-        if(sd_text_fold(&f, (const char *)hanbuf.data, hanbuf.len) == SD_OK &&
-           f.len == hanbuf.len) {
-            for(size_t j = 0; j + 3 <= f.len; j += 3) {
-                if(memcmp(f.data + j, hanbuf.data + j, 3) != 0 &&
-                   memcmp(hanbuf.data + j, "\xe5\xb8\x90", 3) != 0)
-                    trad = true;
-            }
-        }
-        sd_buf_free(&f);
-        sd_buf_free(&hanbuf);
-        return trad ? "zh-Hant" : "zh";
-    }
-    sd_buf_free(&hanbuf);
-    return "en";
-}
-
 void
 sd_kb_article_clear(struct sd_kb_article *a)
 {
@@ -140,152 +51,6 @@ sd_kb_article_clear(struct sd_kb_article *a)
     memset(a, 0, sizeof(*a));
 }
 
-/* ---- records ---- */
-
-static void
-akey(uint8_t k[9], uint64_t id)
-{
-    k[0] = 'a';
-    sd_put_u64be(k + 1, id);
-}
-
-sd_err
-sd_arec_load(struct sd_txn *t, uint64_t id, sd_arec **out)
-{
-    uint8_t k[9];
-    struct sd_val v;
-    sd_err err;
-
-    akey(k, id);
-    err = sd_txn_get(t, SD_DB_KB, k, sizeof(k), &v);
-    if(err != SD_OK)
-        return err;
-    *out = sealdesk__v1__article_record__unpack(NULL, v.n, v.p);
-    if(!*out)
-        return SD_E_STORE;
-    if((*out)->id != id) {
-        sd_arec_free(*out);
-        *out = NULL;
-        return SD_E_STORE;
-    }
-    return SD_OK;
-}
-
-void
-sd_arec_free(sd_arec *r)
-{
-    if(r)
-        sealdesk__v1__article_record__free_unpacked(r, NULL);
-}
-
-static sd_err
-arec_pack(struct sd_buf *enc, const sd_arec *r)
-{
-    size_t n = sealdesk__v1__article_record__get_packed_size(r);
-    sd_err err;
-
-    if(n > AREC_MAX)
-        return SD_E_LIMIT;
-    err = sd_buf_reserve(enc, n);
-    if(err != SD_OK)
-        return err;
-    enc->len = sealdesk__v1__article_record__pack(r, enc->data);
-    return SD_OK;
-}
-
-sd_err
-sd_arec_store(struct sd_txn *t, const sd_arec *r, uint8_t digest[32])
-{
-    struct sd_buf enc = SD_BUF_INIT;
-    uint8_t k[9];
-    sd_err err = SD_OK;
-
-    SD_TRY(arec_pack(&enc, r));
-    akey(k, r->id);
-    SD_TRY(sd_txn_put(t, SD_DB_KB, k, sizeof(k), enc.data, enc.len));
-    if(digest)
-        sd_sha256(digest, enc.data, enc.len);
-out:
-    sd_buf_free(&enc);
-    return err;
-}
-
-/* Keep the current version of r under 'v'|id|version. */
-static sd_err
-arec_keep_version(struct sd_txn *t, const sd_arec *r)
-{
-    struct sd_buf enc = SD_BUF_INIT;
-    uint8_t k[13];
-    sd_err err = SD_OK;
-
-    SD_TRY(arec_pack(&enc, r));
-    k[0] = 'v';
-    sd_put_u64be(k + 1, r->id);
-    sd_put_u32be(k + 9, r->version);
-    SD_TRY(sd_txn_put_new(t, SD_DB_KB, k, sizeof(k), enc.data, enc.len));
-out:
-    sd_buf_free(&enc);
-    return err;
-}
-
-static void
-gkey(uint8_t k[17], uint64_t group, uint64_t id)
-{
-    k[0] = 'g';
-    sd_put_u64be(k + 1, group);
-    sd_put_u64be(k + 9, id);
-}
-
-/* Visit the members of a group (ids in order). */
-static sd_err
-group_members(struct sd_txn *t, uint64_t group, uint64_t *ids, size_t cap, size_t *n)
-{
-    struct sd_cursor *c = NULL;
-    struct sd_val k, v;
-    uint8_t start[17];
-    sd_err err = SD_OK, rc;
-
-    *n = 0;
-    gkey(start, group, 0);
-    SD_TRY(sd_cursor_open(t, SD_DB_KB, &c));
-    k.p = start;
-    k.n = sizeof(start);
-    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK;
-        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
-        if(k.n != 17 || k.p[0] != 'g' || sd_get_u64be(k.p + 1) != group)
-            break;
-        if(*n < cap)
-            ids[(*n)++] = sd_get_u64be(k.p + 9);
-    }
-    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
-out:
-    sd_cursor_close(c);
-    return err;
-}
-
-sd_err
-sd_kb_group_find(struct sd_txn *t, uint64_t group, const char *lang, uint64_t *out)
-{
-    uint64_t ids[8];
-    size_t n;
-    sd_arec *r = NULL;
-    sd_err err = SD_OK;
-
-    SD_TRY(group_members(t, group, ids, 8, &n));
-    for(size_t i = 0; i < n; i++) {
-        SD_TRY(sd_arec_load(t, ids[i], &r));
-        if(strcmp(r->lang, lang) == 0) {
-            *out = ids[i];
-            goto out;
-        }
-        sd_arec_free(r);
-        r = NULL;
-    }
-    err = SD_E_NOTFOUND;
-out:
-    sd_arec_free(r);
-    return err;
-}
 
 static void
 skey(uint8_t *k, size_t *kn, const char *slug, const char *lang)
@@ -295,7 +60,7 @@ skey(uint8_t *k, size_t *kn, const char *slug, const char *lang)
     k[0] = 's';
     memcpy(k + 1, slug, n);
     k[1 + n] = 0;
-    k[2 + n] = sd_kb_lang_code(lang);
+    k[2 + n] = sd_lang_code(lang);
     *kn = n + 3;
 }
 
@@ -372,7 +137,7 @@ add_txn(struct sd_txn *t, const char *author, const struct sd_kb_new *in, uint64
     uint64_t members[8];
     uint8_t gk[17], sk[SD_KB_MAX_SLUG + 3];
     size_t nm = 0, skn;
-    const char *lang = sd_kb_lang_canon(in->lang);
+    const char *lang = sd_lang_canon(in->lang);
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(lang);
@@ -381,7 +146,7 @@ add_txn(struct sd_txn *t, const char *author, const struct sd_kb_new *in, uint64
     if(in->translation_of) {
         SD_TRY(sd_arec_load(t, in->translation_of, &base));
         r.group_id = base->group_id;
-        SD_TRY(group_members(t, r.group_id, members, 8, &nm));
+        SD_TRY(sd_kb_group_members(t, r.group_id, members, 8, &nm));
         SD_ENSURE(nm < SD_KB_MAX_LANGS, SD_E_LIMIT);
         SD_ENSURE(sd_kb_group_find(t, r.group_id, lang, &members[0]) == SD_E_NOTFOUND,
                   SD_E_CONFLICT);
@@ -406,7 +171,7 @@ add_txn(struct sd_txn *t, const char *author, const struct sd_kb_new *in, uint64
         sd_put_u64be(idb, r.id);
         SD_TRY(sd_txn_put(t, SD_DB_KB, sk, skn, idb, sizeof(idb)));
     }
-    gkey(gk, r.group_id, r.id);
+    sd_kb_gkey(gk, r.group_id, r.id);
     SD_TRY(sd_txn_put(t, SD_DB_KB, gk, sizeof(gk), "", 0));
     SD_TRY(sd_arec_store(t, &r, digest));
     SD_TRY(sd_kb_index_add(t, &r));
@@ -421,7 +186,7 @@ check_new(const struct sd_kb_new *in)
 {
     sd_err err = SD_OK;
 
-    SD_CHECK_ARG(in && sd_kb_lang_canon(in->lang));
+    SD_CHECK_ARG(in && sd_lang_canon(in->lang));
     SD_TRY(check_text(in->title, SD_KB_MAX_TITLE, true));
     SD_TRY(check_text(in->body, SD_KB_MAX_BODY, true));
     SD_CHECK_ARG(in->category >= -1 && in->category < SD_CAT_COUNT);
@@ -479,7 +244,7 @@ to_article(struct sd_txn *t, const sd_arec *r, struct sd_kb_article *out)
     out->version = r->version;
     snprintf(out->author, sizeof(out->author), "%s", r->author);
     snprintf(out->slug, sizeof(out->slug), "%s", r->slug);
-    SD_TRY(group_members(t, r->group_id, ids, 8, &n));
+    SD_TRY(sd_kb_group_members(t, r->group_id, ids, 8, &n));
     for(size_t i = 0; i < n && out->n_translations < SD_KB_MAX_LANGS; i++) {
         if(ids[i] == r->id)
             continue;
@@ -519,7 +284,7 @@ sd_kb_edit(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_arec_load(t, id, &r));
     SD_TRY(sd_kb_index_remove(t, r));
-    SD_TRY(arec_keep_version(t, r));
+    SD_TRY(sd_arec_keep_version(t, r));
     /* The new version borrows the old record's strings where unchanged. */
     nr = *r;
     if(e->title)
@@ -596,7 +361,7 @@ sd_kb_search(struct sd_desk *d, const char *text, const char *lang, size_t limit
     SD_CHECK_ARG(d && text && n);
     *n = 0;
     if(lang) {
-        l = sd_kb_lang_canon(lang);
+        l = sd_lang_canon(lang);
         SD_CHECK_ARG(l);
     }
     tn = strnlen(text, SD_KB_MAX_QUERY + 1);
@@ -761,7 +526,7 @@ sd_kb_add_file_txn(struct sd_txn *t, const char *actor, const char *text, size_t
     f = malloc(sizeof(*f));
     SD_ENSURE(f, SD_E_NOMEM);
     SD_TRY(parse_file(f, text, n));
-    in.lang = sd_kb_lang_canon(f->lang);
+    in.lang = sd_lang_canon(f->lang);
     SD_CHECK_ARG(in.lang && slug_ok(f->slug));
     body = strndup(f->body, f->body_n);
     SD_ENSURE(body, SD_E_NOMEM);
@@ -957,7 +722,7 @@ sd_kb_use(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *
     *text = NULL;
     SD_TRY(sd_actor_check(a));
     if(lang) {
-        lang = sd_kb_lang_canon(lang);
+        lang = sd_lang_canon(lang);
         SD_CHECK_ARG(lang);
     }
     SD_TRY(sd_txn_begin(d->store, true, &t));

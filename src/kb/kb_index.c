@@ -7,8 +7,9 @@
 
 #include <utf8proc.h>
 
-#include "desk_int.h"
+#include "tickets/desk_int.h"
 #include "kb_int.h"
+#include "sealdesk/lang.h"
 #include "sealdesk/text.h"
 #include "util/err_int.h"
 
@@ -382,7 +383,7 @@ typedef sd_err (*posting_fn)(struct sd_txn *t, const char *term, size_t n,
 static sd_err
 each_posting(struct sd_txn *t, const sd_arec *r, const struct dterms *d, posting_fn fn)
 {
-    uint8_t lang = sd_kb_lang_code(r->lang);
+    uint8_t lang = sd_lang_code(r->lang);
     uint16_t dl = sat16(d->n);
     sd_err err = SD_OK;
     size_t i = 0;
@@ -808,8 +809,8 @@ sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *la
     SD_ENSURE(tlen <= SD_KB_MAX_QUERY, SD_E_LIMIT);
     SD_CHECK_ARG(text && sd_text_valid(text, tlen));
     if(!lang)
-        lang = sd_kb_lang_detect(text, tlen);
-    pref = sd_kb_lang_code(lang);
+        lang = sd_lang_detect(text, tlen);
+    pref = sd_lang_code(lang);
     SD_CHECK_ARG(pref);
     q = calloc(1, sizeof(*q));
     SD_ENSURE(q, SD_E_NOMEM);
@@ -851,7 +852,7 @@ sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *la
         if(!seen && r->status == SD_KB_PUBLISHED) {
             groups[ng++] = r->group_id;
             /* prefer the topic's article in the wanted language */
-            if(sd_kb_lang_code(r->lang) != pref &&
+            if(sd_lang_code(r->lang) != pref &&
                sd_kb_group_find(t, r->group_id, lang, &alt_id) == SD_OK &&
                sd_arec_load(t, alt_id, &alt) == SD_OK && alt->status == SD_KB_PUBLISHED)
                 hit_from(&out[(*n)++], alt, list[i].score, snippets ? q : NULL);

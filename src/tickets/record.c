@@ -2,8 +2,8 @@
  * timeline events. The only place that knows how a ticket maps onto tables. */
 #include <string.h>
 
-#include "desk_int.h"
-#include "kb_int.h"
+#include "tickets/desk_int.h"
+#include "sealdesk/lang.h"
 #include "sealdesk/clock.h"
 #include "util/err_int.h"
 
@@ -119,7 +119,7 @@ sd_queue_val(uint8_t v[SD_QUEUE_VAL_BYTES], const sd_trec *r)
 {
     v[0] = 1; /* layout version */
     v[1] = (uint8_t)(r->category < SD_CAT_COUNT ? r->category : SD_CAT_GENERAL);
-    v[2] = sd_kb_lang_code(r->lang);
+    v[2] = sd_lang_code(r->lang);
     v[3] = r->vip ? 1 : 0;
     sd_put_u64be(v + 4, r->created_at);
 }
@@ -130,7 +130,7 @@ sd_queue_val_read(const uint8_t *v, size_t n, struct sd_queue_facts *f)
     if(n != SD_QUEUE_VAL_BYTES || v[0] != 1 || v[1] >= SD_CAT_COUNT || v[2] > 4 || v[3] > 1)
         return false;
     f->category = (enum sd_category)v[1];
-    f->lang = sd_kb_lang_of_code(v[2]);
+    f->lang = sd_lang_of_code(v[2]);
     f->vip = v[3] != 0;
     f->created_at = sd_get_u64be(v + 4);
     return true;

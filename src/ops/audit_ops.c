@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "desk_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/keystore.h"
 #include "sealdesk/text.h"

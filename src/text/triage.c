@@ -214,7 +214,7 @@ squeeze(uint8_t *p, size_t n)
     return o;
 }
 
-/* Blank out redaction markers ("[REDACTED:seed_phrase]", written by desk/redact.c before
+/* Blank out redaction markers ("[REDACTED:seed_phrase]", written by text/redact.c before
  * tickets are triaged; folded to lower case here) so their kind names ("card_number",
  * "otp_code") are not matched as ticket words. */
 static void

@@ -10,10 +10,8 @@
 #include <protobuf-c/protobuf-c.h>
 #include <sodium.h>
 
-#include "desk_int.h"
-#include "incident_int.h"
-#include "kb_int.h"
-#include "route_int.h"
+#include "tickets/desk_int.h"
+#include "sealdesk/lang.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/kb.h"
@@ -230,6 +228,12 @@ assignee_ok(struct sd_txn *t, const struct sd_actor *a, const char *name, bool s
     return !u.disabled && (u.roles & SD_ROLE_AGENT) ? SD_OK : SD_E_INVALID;
 }
 
+sd_err
+sd_ticket_assignee_ok(struct sd_txn *t, const struct sd_actor *a, const char *name, bool self_ok)
+{
+    return assignee_ok(t, a, name, self_ok);
+}
+
 /* Unmask: the assignee, supervisors and compliance, with a reason, within the hourly limit
  * (charged in the same txn as the read, so a refused read costs nothing). */
 static sd_err
@@ -310,7 +314,7 @@ redact_detail(char *out, size_t cap, const struct sd_redact_report *a,
  * text with no searchable words suggests nothing; only store and memory errors are errors. */
 #define SUGGEST_QUERY 512
 static sd_err
-find_suggestions(struct sd_txn *t, const char *lang, const struct sd_buf *text,
+find_suggestions(struct sd_desk *d, struct sd_txn *t, const char *lang, const struct sd_buf *text,
                  uint64_t ids[SD_MAX_SUGGESTED], size_t *n)
 {
     struct sd_kb_hit hits[SD_MAX_SUGGESTED];
@@ -319,13 +323,15 @@ find_suggestions(struct sd_txn *t, const char *lang, const struct sd_buf *text,
 
     _Static_assert(SUGGEST_QUERY <= SD_KB_MAX_QUERY, "suggestion query fits a search");
     *n = 0;
+    if(!d->hooks.kb_search)
+        return SD_OK; /* no knowledge base: nothing to suggest */
     if(len > SUGGEST_QUERY) {
         len = SUGGEST_QUERY;
         while(len && (text->data[len] & 0xC0) == 0x80)
             len--;
     }
-    err = sd_kb_search_txn(t, (const char *)text->data, len, lang, SD_MAX_SUGGESTED, false,
-                           hits, &got);
+    err = d->hooks.kb_search(t, (const char *)text->data, len, lang, SD_MAX_SUGGESTED, false,
+                             hits, &got);
     if(err == SD_E_INVALID || err == SD_E_LIMIT)
         return SD_OK;
     if(err != SD_OK)
@@ -398,7 +404,7 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     SD_TRY(sd_buf_append(&p->both, p->subj.data, p->subj.len));
     SD_TRY(sd_buf_append(&p->both, "\n", 1));
     SD_TRY(sd_buf_append(&p->both, p->body.data, p->body.len));
-    p->lang = sd_kb_lang_detect((const char *)p->both.data, p->both.len);
+    p->lang = sd_lang_detect((const char *)p->both.data, p->both.len);
     if(in->category >= 0) {
         p->tr.category = (enum sd_category)in->category;
         p->client_triage = true;
@@ -419,7 +425,7 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     }
     if(search_kb) {
         SD_TRY(sd_txn_begin(d->store, false, &t));
-        SD_TRY(find_suggestions(t, p->lang, &p->both, p->suggested, &p->n_suggested));
+        SD_TRY(find_suggestions(d, t, p->lang, &p->both, p->suggested, &p->n_suggested));
         p->searched = true;
     }
     *out = p;
@@ -515,7 +521,7 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
         n_suggested = p->n_suggested;
         memcpy(suggested, p->suggested, n_suggested * sizeof(suggested[0]));
     } else {
-        SD_TRY(find_suggestions(t, p->lang, &p->both, suggested, &n_suggested));
+        SD_TRY(find_suggestions(d, t, p->lang, &p->both, suggested, &n_suggested));
     }
     if(n_suggested) {
         size_t off = 0;
@@ -528,12 +534,14 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
         SD_TRY(sd_event_add(t, &rec, "system", SD_EV_SUGGESTED, 0, 0, NULL, false, detail));
     }
     /* Incident suggestions go on the timeline of the record about to be stored. */
-    SD_TRY(sd_incident_autolink_find(t, &rec, (const char *)p->both.data, p->both.len,
-                                     &inc_ids, &n_inc));
+    if(d->hooks.incident_find)
+        SD_TRY(d->hooks.incident_find(t, &rec, (const char *)p->both.data, p->both.len,
+                                      &inc_ids, &n_inc));
     SD_TRY(sd_trec_index(t, &rec));
     SD_TRY(sd_trec_store_new(t, &rec, digest));
     SD_TRY(sd_desk_audit(d, t, a, "ticket.create", rec.id, digest, NULL));
-    SD_TRY(sd_incident_autolink_store(d, t, a, rec.id, inc_ids, n_inc));
+    if(d->hooks.incident_store)
+        SD_TRY(d->hooks.incident_store(d, t, a, rec.id, inc_ids, n_inc));
     err = sd_txn_commit(t);
     t = NULL;
     SD_TRY(err);
@@ -954,7 +962,9 @@ do_comment_article(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a
     sd_err err = SD_OK;
 
     SD_ENSURE(r->status != SD_ST_ARCHIVED, SD_E_PRECONDITION);
-    SD_TRY(sd_kb_use_txn(t, ac->article, r->lang && r->lang[0] ? r->lang : NULL, &text, &used));
+    SD_ENSURE(d->hooks.kb_use, SD_E_NOTFOUND); /* no knowledge base: no such article */
+    SD_TRY(d->hooks.kb_use(t, ac->article, r->lang && r->lang[0] ? r->lang : NULL, &text,
+                           &used));
     SD_ENSURE(strlen(text) <= SD_MAX_COMMENT, SD_E_LIMIT);
     snprintf(detail, sizeof(detail), "public article=%" PRIu64, used);
     cc.body = text;
@@ -1069,59 +1079,11 @@ out:
 
 sd_err
 sd_ticket_claim_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id,
-                   const char *agent, const char *action)
+                   const char *agent, const char *action, struct sd_ticket *out)
 {
     struct claim_ctx cc = {agent, action};
 
-    return mutate_in(d, t, a, id, do_claim, &cc, NULL);
-}
-
-sd_err
-sd_queue_claim(struct sd_desk *d, const struct sd_actor *a, const char *agent,
-               struct sd_ticket *out)
-{
-    struct sd_txn *t = NULL;
-    struct sd_cursor *c = NULL;
-    struct sd_val k, v;
-    struct claim_ctx cc = {agent, "queue.claim"};
-    uint64_t id;
-    bool routed;
-    sd_err err = SD_OK;
-    sd_err rc;
-
-    SD_CHECK_ARG(d);
-    SD_TRY(sd_actor_check(a));
-    /* An agent claims for themselves (the default); another name needs a supervisor. */
-    if(!agent || !*agent)
-        agent = a->name;
-    cc.agent = agent;
-    SD_CHECK_ARG(sd_agent_name_ok(agent));
-    SD_ENSURE(strcmp(agent, a->name) == 0 ||
-                  (a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_SYSTEM)),
-              SD_E_DENIED);
-    /* LMDB admits one writer at a time across threads and processes: the head of the queue
-     * read in this txn cannot be handed to anyone else before it commits. */
-    SD_TRY(sd_txn_begin(d->store, true, &t));
-    SD_TRY(assignee_ok(t, a, agent, true));
-    /* An agent with a routing profile gets the first ticket they fit (route.c). */
-    SD_TRY(sd_route_pick(t, agent, sd_clock_now(), &routed, &id));
-    if(!routed) {
-        SD_TRY(sd_cursor_open(t, SD_DB_QUEUE, &c));
-        rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v);
-        SD_ENSURE(rc != SD_E_NOTFOUND, SD_E_EMPTY);
-        SD_TRY(rc);
-        SD_ENSURE(k.n == 17, SD_E_STORE);
-        id = sd_get_u64be(k.p + 9);
-        sd_cursor_close(c);
-        c = NULL;
-    }
-    SD_TRY(mutate_in(d, t, a, id, do_claim, &cc, out));
-    err = sd_txn_commit(t);
-    t = NULL;
-out:
-    sd_cursor_close(c);
-    sd_txn_abort(t);
-    return err;
+    return mutate_in(d, t, a, id, do_claim, &cc, out);
 }
 
 /* ---- offboarding: a leaver's open tickets go back to the queue ---- */

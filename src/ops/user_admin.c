@@ -11,7 +11,7 @@
 
 #include <sodium.h>
 
-#include "desk_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/text.h"
 #include "sealdesk/user_admin.h"

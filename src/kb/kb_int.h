@@ -1,5 +1,5 @@
-/* Private to src/desk: knowledge base records, tokeniser and index (kb.c, kb_index.c), used
- * by ticket.c for suggestions and --from-article. */
+/* Private to src/kb: knowledge base records (article.c), tokeniser and index (kb_index.c) and
+ * articles (kb.c); ticket.c reaches search and --from-article through the desk hooks. */
 #ifndef SEALDESK_KB_INT_H
 #define SEALDESK_KB_INT_H
 
@@ -26,9 +26,13 @@ sd_err sd_kb_tokenize(const char *s, size_t n, sd_kb_term_fn fn, void *ctx);
 sd_err sd_arec_load(struct sd_txn *t, uint64_t id, sd_arec **out);
 void sd_arec_free(sd_arec *r);
 sd_err sd_arec_store(struct sd_txn *t, const sd_arec *r, uint8_t digest[32]);
-/* Language code stored in postings: 1 zh, 2 zh-Hant, 3 en, 4 ko (0 unknown). */
-uint8_t sd_kb_lang_code(const char *lang);
-const char *sd_kb_lang_of_code(uint8_t c);
+/* Keep the current version of r under 'v'|id|version (SD_E_CONFLICT if already kept). */
+sd_err sd_arec_keep_version(struct sd_txn *t, const sd_arec *r);
+/* Key 'g'|group|id of a translation group member. */
+void sd_kb_gkey(uint8_t k[17], uint64_t group, uint64_t id);
+/* The ids of group's members, in order: up to cap in ids, *n their count. */
+sd_err sd_kb_group_members(struct sd_txn *t, uint64_t group, uint64_t *ids, size_t cap,
+                           size_t *n);
 
 /* Index maintenance in write txn t: add or remove every posting of r (published articles
  * only; others are a no-op) and keep the document count, total length and df current. */
@@ -44,7 +48,7 @@ sd_err sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const c
 sd_err sd_kb_group_find(struct sd_txn *t, uint64_t group, const char *lang, uint64_t *out);
 
 /* Load the built-in starter set (kb/ of the source tree, embedded in kb_starter.c) in write
- * txn t. Called by sd_desk_init inside its txn: the "store.init" entry covers it. */
+ * txn t. Called by sd_desk_init (ops/init.c) inside its txn: the "store.init" entry covers it. */
 sd_err sd_kb_seed(struct sd_txn *t, uint64_t now);
 
 /* Text to post from article id for a ticket in lang (see sd_kb_use), counting the use, in

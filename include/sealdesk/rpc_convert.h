@@ -1,4 +1,4 @@
-/* Ticket <-> protobuf conversion (convert.c) and a small string arena for building protobuf-c
+/* Ticket <-> protobuf conversion (src/rpc/convert.c) and a small string arena for building protobuf-c
  * messages whose strings must outlive the call that formats them. */
 #ifndef SEALDESK_RPC_CONVERT_H
 #define SEALDESK_RPC_CONVERT_H

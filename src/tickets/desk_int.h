@@ -1,4 +1,5 @@
-/* Private to src/desk: the desk context and the record helpers shared by ticket.c, query.c. */
+/* Private to src/tickets: the desk context, its hooks into higher layers and the record helpers
+ * shared by the ticket layer and the modules above it (kb, routing, remedy, incident, ops). */
 #ifndef SEALDESK_DESK_INT_H
 #define SEALDESK_DESK_INT_H
 
@@ -6,25 +7,47 @@
 #include "sealdesk/audit.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/desk.h"
-#include "sealdesk/remedy.h"
 #include "sealdesk/store.h"
 #include "sealdesk/triage.h"
+
+struct sd_kb_hit;
+struct sd_remedy_policy;
+
+typedef Sealdesk__V1__TicketRecord sd_trec;
+
+/* Calls from this layer up into higher ones, set by ops/init.c when the desk is opened (a
+ * desk opened by sd_desk_open_core alone has none). A NULL hook means the feature is absent. */
+struct sd_desk_hooks {
+    /* kb: search inside txn t (sd_kb_search_txn) for a new ticket's suggested articles. */
+    sd_err (*kb_search)(struct sd_txn *t, const char *text, size_t tlen, const char *lang,
+                        size_t limit, bool snippets, struct sd_kb_hit *out, size_t *n);
+    /* kb: article id's text in lang, counting the use (sd_kb_use_txn); *text malloc'ed. */
+    sd_err (*kb_use)(struct sd_txn *t, uint64_t id, const char *lang, char **text,
+                     uint64_t *used_id);
+    /* incident: auto-link on intake (sd_incident_autolink_find / _store). */
+    sd_err (*incident_find)(struct sd_txn *t, sd_trec *r, const char *text, size_t n,
+                            uint64_t **ids, size_t *n_ids);
+    sd_err (*incident_store)(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                             uint64_t ticket, const uint64_t *ids, size_t n);
+};
 
 struct sd_desk {
     struct sd_store *store;
     struct sd_keyring *kr;
     struct sd_triage_rules *rules;
-    struct sd_remedy_policy *remedy_policy; /* <dir>/remedy.policy, else the default */
-    struct sd_login_guard *login;           /* failed-login throttle and audit (access.c) */
+    struct sd_remedy_policy *remedy_policy; /* <dir>/remedy.policy, else the default (ops) */
+    struct sd_login_guard *login;           /* failed-login throttle and audit (ops/access.c) */
+    struct sd_desk_hooks hooks;             /* set by ops/init.c; NULL members: absent */
 };
 
-/* access.c: the failed-login guard of a desk (defaults made by sd_desk_open). */
-struct sd_login_limits;
-sd_err sd_login_guard_new(struct sd_login_guard **out, const struct sd_login_limits *l,
-                          unsigned audit_window_s);
-void sd_login_guard_free(struct sd_login_guard *g);
+/* The core of sd_desk_init and sd_desk_open (ops/init.c composes them with the layers above).
+ * seed (may be NULL) fills the new store inside the init txn, before its "store.init" entry. */
+typedef sd_err (*sd_desk_seed_fn)(struct sd_txn *t, uint64_t now);
+sd_err sd_desk_init_core(const struct sd_desk_opts *o, sd_desk_seed_fn seed);
+sd_err sd_desk_open_core(struct sd_desk **out, const struct sd_desk_opts *o);
+/* Free what sd_desk_open_core made (rules, keyring, store) and d; NULL is a no-op. */
+void sd_desk_close_core(struct sd_desk *d);
 
-typedef Sealdesk__V1__TicketRecord sd_trec;
 
 /* Load ticket `id` (SD_E_NOTFOUND); free with sd_trec_free. */
 sd_err sd_trec_load(struct sd_txn *t, uint64_t id, sd_trec **out);
@@ -83,5 +106,21 @@ sd_err sd_actor_check(const struct sd_actor *a);
 sd_err sd_desk_audit(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
                      const char *action, uint64_t ticket_id, const uint8_t *digest,
                      const char *reason);
+
+/* ticket.c: a public/internal comment and a status transition inside write txn t, with the
+ * same checks, timeline events and audit entries as sd_ticket_comment / _transition. */
+sd_err sd_ticket_comment_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                            uint64_t id, const char *body, bool internal);
+sd_err sd_ticket_transition_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                               uint64_t id, int to);
+/* ticket.c: hand queued ticket id to agent inside write txn t, as a claim (status
+ * in_progress, timeline event, audit entry `action`); out (may be NULL) gets its metadata. */
+sd_err sd_ticket_claim_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                          uint64_t id, const char *agent, const char *action,
+                          struct sd_ticket *out);
+/* ticket.c: may `name` hold a ticket (an enabled agent; self_ok: the caller names themselves;
+ * the local operator may name a non-user). SD_E_INVALID otherwise. */
+sd_err sd_ticket_assignee_ok(struct sd_txn *t, const struct sd_actor *a, const char *name,
+                             bool self_ok);
 
 #endif

@@ -1,6 +1,6 @@
 /* Routing: agent profiles (skills and weekly shifts in local wall-clock time of a tz
  * database zone or a fixed UTC offset) stored as AgentRecord in SD_DB_AGENTS, the
- * fit/on-shift predicates, the pick used by sd_queue_claim (ticket.c) inside its write txn,
+ * fit/on-shift predicates, the pick used by sd_queue_claim (queue.c) inside its write txn,
  * and route auto (least-loaded fit agent on shift). Offsets come from util/tz.c at the moment
  * judged, so daylight saving time moves a shift with the agent's clock. */
 #include <ctype.h>
@@ -10,8 +10,8 @@
 #include <strings.h>
 
 #include "desk.pb-c.h"
-#include "kb_int.h"
 #include "route_int.h"
+#include "sealdesk/lang.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/kb.h"
 #include "sealdesk/tz.h"
@@ -241,7 +241,7 @@ sd_route_parse_langs(const char *csv, struct sd_agent_profile *p)
         SD_ENSURE(e - i > 0 && e - i < sizeof(tag), SD_E_INVALID);
         memcpy(tag, csv + i, e - i);
         tag[e - i] = 0;
-        canon = sd_kb_lang_canon(tag);
+        canon = sd_lang_canon(tag);
         SD_ENSURE(canon, SD_E_INVALID);
         for(size_t k = 0; k < p->n_langs; k++)
             dup = dup || strcmp(p->langs[k], canon) == 0;
@@ -506,8 +506,8 @@ prof_encode(const struct sd_agent_profile *p, struct sd_buf *enc)
                  p->n_overrides <= SD_ROUTE_MAX_OVERRIDES);
     SD_CHECK_ARG(p->categories < (1u << SD_CAT_COUNT));
     for(size_t i = 0; i < p->n_langs; i++) {
-        SD_CHECK_ARG(sd_kb_lang_canon(p->langs[i]) &&
-                     strcmp(sd_kb_lang_canon(p->langs[i]), p->langs[i]) == 0);
+        SD_CHECK_ARG(sd_lang_canon(p->langs[i]) &&
+                     strcmp(sd_lang_canon(p->langs[i]), p->langs[i]) == 0);
         langs[i] = (char *)p->langs[i];
     }
     for(size_t i = 0; i < p->n_shifts; i++) {
@@ -914,7 +914,7 @@ sd_route_auto(struct sd_desk *d, const struct sd_actor *a, uint64_t now,
         if(best < 0)
             continue;
         SD_TRY(sd_ticket_claim_in(d, t, a, ids[i], all[best].name,
-                                  fallback ? "route.fallback" : "route.assign"));
+                                  fallback ? "route.fallback" : "route.assign", NULL));
         load[best]++;
         res[cnt].ticket_id = ids[i];
         res[cnt].fallback = fallback;

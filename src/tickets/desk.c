@@ -11,8 +11,7 @@
 
 #include <sodium.h>
 
-#include "desk_int.h"
-#include "kb_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/keystore.h"
@@ -300,7 +299,7 @@ out:
 }
 
 sd_err
-sd_desk_init(const struct sd_desk_opts *o)
+sd_desk_init_core(const struct sd_desk_opts *o, sd_desk_seed_fn seed)
 {
     uint8_t master[SD_KEY_BYTES];
     struct sd_store *s = NULL;
@@ -316,7 +315,8 @@ sd_desk_init(const struct sd_desk_opts *o)
     SD_TRY(sd_keyring_new(&kr, master));
     SD_TRY(sd_txn_begin(s, true, &t));
     SD_TRY(sd_keys_init(t, kr));
-    SD_TRY(sd_kb_seed(t, sd_clock_now())); /* starter articles, covered by store.init */
+    if(seed)
+        SD_TRY(seed(t, sd_clock_now())); /* starter articles, covered by store.init */
     SD_TRY(sd_audit_append(t, kr, &r, NULL));
     err = sd_txn_commit(t);
     t = NULL;
@@ -329,7 +329,7 @@ out:
 }
 
 sd_err
-sd_desk_open(struct sd_desk **out, const struct sd_desk_opts *o)
+sd_desk_open_core(struct sd_desk **out, const struct sd_desk_opts *o)
 {
     uint8_t master[SD_KEY_BYTES];
     struct sd_desk *d = NULL;
@@ -345,27 +345,12 @@ sd_desk_open(struct sd_desk **out, const struct sd_desk_opts *o)
     SD_TRY(sd_txn_begin(d->store, false, &t));
     SD_TRY(sd_keys_load(t, d->kr));
     SD_TRY(load_rules(d, o));
-    {
-        size_t line = 0;
-        const char *why = NULL;
-
-        err = sd_remedy_policy_load(&d->remedy_policy, o->dir, &line, &why);
-        if(err != SD_OK)
-            sd_log(SD_LOG_ERROR, "remedy_policy_invalid", "line=%zu", line);
-        SD_TRY(err);
-    }
-    {
-        struct sd_login_limits lim;
-
-        sd_login_limits_defaults(&lim);
-        SD_TRY(sd_login_guard_new(&d->login, &lim, 60));
-    }
     *out = d;
     d = NULL;
 out:
     sodium_memzero(master, sizeof(master));
     sd_txn_abort(t);
-    sd_desk_close(d);
+    sd_desk_close_core(d);
     return err;
 }
 
@@ -376,15 +361,11 @@ sd_desk_store(struct sd_desk *d)
 }
 
 void
-sd_desk_close(struct sd_desk *d)
+sd_desk_close_core(struct sd_desk *d)
 {
     if(!d)
         return;
-    if(d->login && sd_desk_login_audit_flush(d) != SD_OK)
-        sd_log(SD_LOG_ERROR, "login_audit_lost", "reason=flush_failed");
-    sd_login_guard_free(d->login);
     sd_triage_rules_free(d->rules);
-    sd_remedy_policy_free(d->remedy_policy);
     sd_keyring_free(d->kr);
     sd_store_close(d->store);
     free(d);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "desk_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/route.h"
 #include "util/err_int.h"
 

@@ -13,7 +13,7 @@
 
 #include <sodium.h>
 
-#include "desk_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/keystore.h"

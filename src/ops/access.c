@@ -8,7 +8,8 @@
 
 #include <sodium.h>
 
-#include "desk_int.h"
+#include "ops_int.h"
+#include "tickets/desk_int.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "util/err_int.h"

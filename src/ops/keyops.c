@@ -11,7 +11,8 @@
 
 #include <sodium.h>
 
-#include "desk_int.h"
+#include "tickets/desk_int.h"
+#include "ops_int.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/log.h"
 #include "sealdesk/text.h"
@@ -117,6 +118,7 @@ sd_keyops_desk_open_passphrase(struct sd_desk **out, const struct sd_desk_opts *
     SD_TRY(sd_keyring_new(&d->kr, master));
     SD_TRY(sd_keys_load(t, d->kr));
     SD_TRY(sd_desk_rules_load(&d->rules, o->rules_file ? NULL : o->dir));
+    sd_ops_wire(d);
     *out = d;
     d = NULL;
 out:

@@ -1,0 +1,98 @@
+/* Language tags of the desk: canonical tags, the one-byte codes stored in index postings and
+ * queue entries, and detection from text (Hangul, Han simplified/traditional, else English). */
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sealdesk/buf.h"
+#include "sealdesk/lang.h"
+#include "sealdesk/text.h"
+
+static const char *const lang_codes[] = {NULL, "zh", "zh-Hant", "en", "ko"};
+
+const char *
+sd_lang_canon(const char *s)
+{
+    static const struct {
+        const char *in, *out;
+    } map[] = {
+        {"zh", "zh"},           {"zh-Hans", "zh"},      {"zh-CN", "zh"},  {"zh-SG", "zh"},
+        {"zh-Hant", "zh-Hant"}, {"zh-TW", "zh-Hant"},   {"zh-HK", "zh-Hant"},
+        {"en", "en"},           {"ko", "ko"},           {"ko-KR", "ko"},
+    };
+
+    for(size_t i = 0; s && i < sizeof(map) / sizeof(map[0]); i++) {
+        if(strcasecmp(s, map[i].in) == 0)
+            return map[i].out;
+    }
+    return NULL;
+}
+
+uint8_t
+sd_lang_code(const char *lang)
+{
+    for(uint8_t i = 1; i < 5; i++) {
+        if(lang && strcmp(lang, lang_codes[i]) == 0)
+            return i;
+    }
+    return 0;
+}
+
+const char *
+sd_lang_of_code(uint8_t c)
+{
+    return c >= 1 && c <= 4 ? lang_codes[c] : "";
+}
+
+const char *
+sd_lang_detect(const char *text, size_t n)
+{
+    size_t han = 0, hangul = 0, latin = 0, i = 0;
+    struct sd_buf hanbuf = SD_BUF_INIT, f = SD_BUF_INIT;
+    bool trad = false;
+
+    if(!text || !sd_text_valid(text, n))
+        return "en";
+    while(i < n) {
+        unsigned char c = (unsigned char)text[i];
+        size_t k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        uint32_t cp = 0;
+
+        if(k > n - i)
+            break;
+        if(k == 3)
+            cp = ((uint32_t)(c & 0x0f) << 12) | ((uint32_t)(text[i + 1] & 0x3f) << 6) |
+                 (uint32_t)(text[i + 2] & 0x3f);
+        if(cp >= 0xac00 && cp <= 0xd7a3) {
+            hangul++;
+        } else if(cp >= 0x4e00 && cp <= 0x9fff) {
+            han++;
+            if(hanbuf.len < 3 * 512)
+                (void)sd_buf_append(&hanbuf, text + i, 3);
+        } else if(k == 1 && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+            latin++;
+        }
+        i += k;
+    }
+    if(hangul && hangul >= han) {
+        sd_buf_free(&hanbuf);
+        return "ko";
+    }
+    if(han && han * 6 >= latin) {
+        /* traditional when t2s folding rewrites some Han character (帳 -> 账 is simplified
+         * spelling too: 帐 also folds, so ignore that single character) */
+        if(sd_text_fold(&f, (const char *)hanbuf.data, hanbuf.len) == SD_OK &&
+           f.len == hanbuf.len) {
+            for(size_t j = 0; j + 3 <= f.len; j += 3) {
+                if(memcmp(f.data + j, hanbuf.data + j, 3) != 0 &&
+                   memcmp(hanbuf.data + j, "\xe5\xb8\x90", 3) != 0)
+                    trad = true;
+            }
+        }
+        sd_buf_free(&f);
+        sd_buf_free(&hanbuf);
+        return trad ? "zh-Hant" : "zh";
+    }
+    sd_buf_free(&hanbuf);
+    return "en";
+}
