@@ -4,6 +4,8 @@
   objdeps.py BUILD cycles            list every cycle between two or more .o files of src/
   objdeps.py BUILD closure TARGET    the src/ objects a tool's link pulls in, e.g. sealaudit
   objdeps.py BUILD why OBJ TARGET    one chain from the tool's main to OBJ
+  objdeps.py BUILD modules           which src/ folder (static library) needs which; exit 1 on
+                                     any cycle between folders
 
 Exit 1 when `cycles` finds one. Reads the object files CMake leaves in BUILD/CMakeFiles."""
 import os
@@ -23,8 +25,19 @@ def nm(path):
     return defs, undef
 
 
+def source_dir(build):
+    with open(os.path.join(build, "CMakeCache.txt")) as f:
+        for line in f:
+            if line.startswith("CMAKE_HOME_DIRECTORY:"):
+                return line.split("=", 1)[1].strip()
+    return None
+
+
 def objects(build, prefix):
+    """Object files of the current sources: a .o whose source is gone (a file moved to another
+    module leaves its old object behind in an incremental build) is skipped."""
     found = {}
+    src = source_dir(build)
     base = os.path.join(build, "CMakeFiles")
     for d in sorted(os.listdir(base)):
         if not d.startswith(prefix) or not d.endswith(".dir"):
@@ -34,7 +47,10 @@ def objects(build, prefix):
                 if f.endswith(".c.o"):
                     p = os.path.join(root, f)
                     rel = p.split("/src/", 1)[-1] if "/src/" in p else f
-                    found["src/" + rel[:-2]] = p
+                    name = "src/" + rel[:-2]
+                    if src and "/proto/" not in p and not os.path.exists(os.path.join(src, name)):
+                        continue
+                    found[name] = p
     return found
 
 
@@ -115,6 +131,20 @@ def main():
         for c in cyc:
             print("cycle: " + " <-> ".join(c))
         print("objects=%d cycles=%d" % (len(edges), len(cyc)))
+        return 1 if cyc else 0
+    if cmd == "modules":
+        mod = lambda o: o.split("/")[1]
+        medges = {}
+        for a, outs in edges.items():
+            medges.setdefault(mod(a), set())
+            for b in outs:
+                if mod(b) != mod(a):
+                    medges[mod(a)].add(mod(b))
+        for m in sorted(medges):
+            print("%s -> %s" % (m, " ".join(sorted(medges[m])) or "-"))
+        cyc = sccs({k: sorted(v) for k, v in medges.items()})
+        for c in cyc:
+            print("module cycle: " + " <-> ".join(c))
         return 1 if cyc else 0
     if cmd == "closure":
         seen, _ = closure(edges, tool_needs(build, sys.argv[3], owner))
