@@ -17,64 +17,12 @@
 #include "authz_int.h"
 #include "util/err_int.h"
 
-#define USER_REC_MAX 4096
 /* Field id of a TOTP secret in the associated data; the "ticket id" slot holds the user id. */
 #define FIELD_TOTP 0x30000u
 #define TOTP_SECRET_BYTES 20
 /* Interactive limits: ~0.1 s and 64 MiB per hash on this hardware; logins stay responsive. */
 #define PW_OPS crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define PW_MEM crypto_pwhash_MEMLIMIT_INTERACTIVE
-
-static bool
-name_ok(const char *s)
-{
-    size_t n = s ? strnlen(s, SD_USER_NAME_MAX + 1) : 0;
-
-    if(n == 0 || n > SD_USER_NAME_MAX)
-        return false;
-    for(size_t i = 0; i < n; i++) {
-        char c = s[i];
-
-        if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-             c == '.' || c == '_' || c == '-' || c == '@'))
-            return false;
-    }
-    return true;
-}
-
-sd_err
-sd_urec_load(struct sd_txn *t, const char *name, Sealdesk__V1__UserRecord **out)
-{
-    struct sd_val v;
-    sd_err err;
-
-    if(!name_ok(name))
-        return SD_E_NOTFOUND;
-    err = sd_txn_get(t, SD_DB_USERS, name, strlen(name), &v);
-    if(err != SD_OK)
-        return err;
-    *out = sealdesk__v1__user_record__unpack(NULL, v.n, v.p);
-    return *out ? SD_OK : SD_E_STORE;
-}
-
-sd_err
-sd_urec_store(struct sd_txn *t, const Sealdesk__V1__UserRecord *r)
-{
-    uint8_t buf[USER_REC_MAX];
-    size_t n = sealdesk__v1__user_record__get_packed_size(r);
-
-    if(n > sizeof(buf))
-        return SD_E_LIMIT;
-    sealdesk__v1__user_record__pack(r, buf);
-    return sd_txn_put(t, SD_DB_USERS, r->name, strlen(r->name), buf, n);
-}
-
-void
-sd_urec_end_sessions(Sealdesk__V1__UserRecord *r, uint64_t now)
-{
-    r->session_epoch++;
-    r->sessions_valid_after = now + 1; /* whole seconds: sessions of this second die too */
-}
 
 static void
 to_user(struct sd_user *u, const Sealdesk__V1__UserRecord *r)
@@ -128,7 +76,7 @@ sd_user_add(struct sd_txn *t, const struct sd_keyring *kr, const char *name, uns
 
     password[0] = 0;
     totp_uri[0] = 0;
-    SD_CHECK_ARG(name_ok(name));
+    SD_CHECK_ARG(sd_urec_name_ok(name));
     SD_CHECK_ARG(roles && !(roles & ~SD_ROLES_USER_MASK));
     SD_CHECK_ARG(!(no_totp && sd_roles_need_totp(roles)));
     SD_CHECK_ARG(!cert_fingerprint || strlen(cert_fingerprint) == 64);
@@ -374,7 +322,6 @@ dummy_init(void)
     if(crypto_pwhash_str(dummy_hash, "not a password", 14, PW_OPS, PW_MEM) != 0)
         dummy_hash[0] = 0;
 }
-
 
 _Static_assert(SD_PWHASH_BYTES == crypto_pwhash_STRBYTES, "hash string size");
 

@@ -70,7 +70,7 @@ static const char *
 opt(int argc, char **argv, const char *name)
 {
     for(int i = 1; i + 1 < argc; i++) {
-        if(strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i] + 2, name) == 0)
+        if(argv[i] && strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i] + 2, name) == 0)
             return argv[i + 1];
     }
     return NULL;
