@@ -214,4 +214,7 @@ const char *sd_op_name(enum sd_op op);
 /* true if any role in `roles` may perform op (SD_ROLE_SYSTEM may do everything). */
 bool sd_policy_allows(unsigned roles, enum sd_op op);
 
+/* true when s is a well-formed user name: 1..SD_USER_NAME_MAX of [A-Za-z0-9._@-]. */
+bool sd_user_name_ok(const char *s);
+
 #endif

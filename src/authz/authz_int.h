@@ -5,8 +5,6 @@
 #include "sealdesk.pb-c.h"
 #include "sealdesk/authz.h"
 
-/* A user name: 1..SD_USER_NAME_MAX of [A-Za-z0-9._@-] (urec.c). */
-bool sd_urec_name_ok(const char *s);
 /* Load a user record (SD_E_NOTFOUND for unknown or malformed names); free_unpacked it. */
 sd_err sd_urec_load(struct sd_txn *t, const char *name, Sealdesk__V1__UserRecord **out);
 sd_err sd_urec_store(struct sd_txn *t, const Sealdesk__V1__UserRecord *r);

@@ -11,7 +11,7 @@
 #define USER_REC_MAX 4096
 
 bool
-sd_urec_name_ok(const char *s)
+sd_user_name_ok(const char *s)
 {
     size_t n = s ? strnlen(s, SD_USER_NAME_MAX + 1) : 0;
 
@@ -33,7 +33,7 @@ sd_urec_load(struct sd_txn *t, const char *name, Sealdesk__V1__UserRecord **out)
     struct sd_val v;
     sd_err err;
 
-    if(!sd_urec_name_ok(name))
+    if(!sd_user_name_ok(name))
         return SD_E_NOTFOUND;
     err = sd_txn_get(t, SD_DB_USERS, name, strlen(name), &v);
     if(err != SD_OK)

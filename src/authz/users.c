@@ -76,7 +76,7 @@ sd_user_add(struct sd_txn *t, const struct sd_keyring *kr, const char *name, uns
 
     password[0] = 0;
     totp_uri[0] = 0;
-    SD_CHECK_ARG(sd_urec_name_ok(name));
+    SD_CHECK_ARG(sd_user_name_ok(name));
     SD_CHECK_ARG(roles && !(roles & ~SD_ROLES_USER_MASK));
     SD_CHECK_ARG(!(no_totp && sd_roles_need_totp(roles)));
     SD_CHECK_ARG(!cert_fingerprint || strlen(cert_fingerprint) == 64);

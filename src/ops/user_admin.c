@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <sodium.h>
 
@@ -48,36 +47,6 @@ sd_uadm_state_parse(enum sd_uadm_state *out, const char *s)
         }
     }
     return SD_E_INVALID;
-}
-
-/* "offline:<user>" is <user>; names compare case-insensitively (as remedy.c does). */
-static const char *
-person(const char *name)
-{
-    return strncasecmp(name, "offline:", 8) == 0 ? name + 8 : name;
-}
-
-static bool
-same_person(const char *a, const char *b)
-{
-    return strcasecmp(person(a), person(b)) == 0;
-}
-
-static bool
-user_name_ok(const char *s)
-{
-    size_t n = s ? strnlen(s, SD_USER_NAME_MAX + 1) : 0;
-
-    if(n == 0 || n > SD_USER_NAME_MAX)
-        return false;
-    for(size_t i = 0; i < n; i++) {
-        char c = s[i];
-
-        if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-             c == '.' || c == '_' || c == '-' || c == '@'))
-            return false;
-    }
-    return true;
 }
 
 static void
@@ -201,7 +170,7 @@ apply(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, const struc
             *reason = "user exists";
         SD_TRY(err);
         SD_TRY(sd_user_set_creator(t, u->name, u->requester,
-                                   same_person(u->requester, a->name) ? NULL : a->name));
+                                   sd_actor_same_person(u->requester, a->name) ? NULL : a->name));
         SD_TRY(audit(d, t, a, "user.add", u->name, NULL, rnames));
         break;
     case SD_UADM_ROLES:
@@ -256,7 +225,7 @@ sd_uadm_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_uad
         reason = "unknown user request kind";
         SD_ENSURE(0, SD_E_INVALID);
     }
-    if(!user_name_ok(in->name)) {
+    if(!sd_user_name_ok(in->name)) {
         reason = "name: 1 to 64 of letters, digits, '.', '_', '-', '@'";
         SD_ENSURE(0, SD_E_INVALID);
     }
@@ -336,18 +305,18 @@ check_checker(struct sd_txn *t, const struct sd_actor *a, const struct sd_uadm *
         *reason = "user administration needs security_admin";
         SD_ENSURE(0, SD_E_DENIED);
     }
-    if(same_person(a->name, u->requester)) {
+    if(sd_actor_same_person(a->name, u->requester)) {
         if(approving) {
             *reason = "the requester cannot approve their own user request";
             SD_ENSURE(0, SD_E_DENIED);
         }
         goto out; /* withdrawing one's own request is fine */
     }
-    if(approving && same_person(a->name, u->name)) {
+    if(approving && sd_actor_same_person(a->name, u->name)) {
         *reason = "nobody approves a change to their own account";
         SD_ENSURE(0, SD_E_DENIED);
     }
-    rc = sd_user_get(t, person(a->name), &me);
+    rc = sd_user_get(t, sd_actor_person(a->name), &me);
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
     if(rc == SD_OK && (me.disabled || !(me.roles & SD_ROLE_SECURITY_ADMIN))) {
         *reason = "the approver is not an enabled security_admin";

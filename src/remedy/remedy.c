@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <sodium.h>
 
@@ -892,24 +891,11 @@ out:
 
 /* ---- people ---- */
 
-/* The person behind an actor name: "offline:<user>" is <user>. */
-static const char *
-person(const char *name)
-{
-    return strncasecmp(name, "offline:", 8) == 0 ? name + 8 : name;
-}
-
-static bool
-same_person(const char *a, const char *b)
-{
-    return strcasecmp(person(a), person(b)) == 0;
-}
-
 /* Users-table view of a person: *exists false for names the table does not know. */
 static sd_err
 lookup_user(struct sd_txn *t, const char *name, struct sd_user *u, bool *exists)
 {
-    sd_err err = sd_user_get(t, person(name), u);
+    sd_err err = sd_user_get(t, sd_actor_person(name), u);
 
     *exists = err == SD_OK;
     return err == SD_E_NOTFOUND ? SD_OK : err;
@@ -919,8 +905,8 @@ lookup_user(struct sd_txn *t, const char *name, struct sd_user *u, bool *exists)
 static bool
 made_by(const struct sd_user *of, const char *who)
 {
-    return (of->created_by[0] && same_person(of->created_by, who)) ||
-           (of->approved_by[0] && same_person(of->approved_by, who));
+    return (of->created_by[0] && sd_actor_same_person(of->created_by, who)) ||
+           (of->approved_by[0] && sd_actor_same_person(of->approved_by, who));
 }
 
 /* Creator rule: an approver does not count for a remedy requested by someone they made, or
@@ -965,10 +951,10 @@ count_approvals(struct sd_txn *t, const struct sd_remedy_policy *pol, const stru
     for(size_t i = 0; i < r->n_approvals; i++) {
         const struct sd_remedy_approval *ap = &r->approvals[i];
         struct sd_user u;
-        bool exists, ok = !same_person(ap->user, r->requester);
+        bool exists, ok = !sd_actor_same_person(ap->user, r->requester);
 
         for(size_t j = 0; j < i && ok; j++)
-            ok = !same_person(ap->user, r->approvals[j].user);
+            ok = !sd_actor_same_person(ap->user, r->approvals[j].user);
         if(ok) {
             SD_TRY(lookup_user(t, ap->user, &u, &exists));
             ok = !exists || (!u.disabled && (u.roles & roles) && !void_by_disable(&u, ap));
@@ -1605,7 +1591,7 @@ check_checker(struct act *c, const struct rrec *r, bool approving, const char **
     sd_err err = SD_OK;
 
     memset(&u, 0, sizeof(u));
-    if(same_person(c->a->name, r->requester)) {
+    if(sd_actor_same_person(c->a->name, r->requester)) {
         *reason = approving ? "the requester cannot approve their own remedy"
                             : "the requester cannot reject their own remedy";
         SD_ENSURE(0, SD_E_DENIED);
@@ -1646,7 +1632,7 @@ do_approve(struct act *c, struct rrec *r, const char **reason)
         struct sd_user u;
         bool exists;
 
-        if(!same_person(c->a->name, r->approvals[i].user))
+        if(!sd_actor_same_person(c->a->name, r->approvals[i].user))
             continue;
         SD_TRY(lookup_user(c->t, c->a->name, &u, &exists));
         if(exists && void_by_disable(&u, &r->approvals[i])) {
@@ -1789,7 +1775,7 @@ do_review(struct act *c, struct rrec *r, const char **reason)
     SD_TRY(check_checker(c, r, true, reason));
     SD_TRY(lookup_user(c->t, c->a->name, &u, &exists));
     if(exists) {
-        err = sd_auth_unmask_charge(c->t, person(c->a->name), c->now);
+        err = sd_auth_unmask_charge(c->t, sd_actor_person(c->a->name), c->now);
         if(err == SD_E_LIMIT)
             *reason = "unmask limit reached (50 per hour)";
         SD_TRY(err);

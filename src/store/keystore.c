@@ -539,8 +539,6 @@ out:
     return err;
 }
 
-/* ---- audit signing key chain ---- */
-
 /* Zero a key record in place (same size: LMDB rewrites it in the dirty page), then delete it. */
 static sd_err
 erase_rec(struct sd_txn *t, const uint8_t k[13])
@@ -559,6 +557,8 @@ erase_rec(struct sd_txn *t, const uint8_t k[13])
 out:
     return err;
 }
+
+/* ---- audit signing key chain: writes (reads are in audit_keys.c) ---- */
 
 sd_err
 sd_keys_audit_sync(struct sd_txn *t, const struct sd_keyring *kr)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -200,6 +201,18 @@ sd_agent_name_ok(const char *s)
             return false;
     }
     return true;
+}
+
+const char *
+sd_actor_person(const char *name)
+{
+    return strncasecmp(name, "offline:", 8) == 0 ? name + 8 : name;
+}
+
+bool
+sd_actor_same_person(const char *a, const char *b)
+{
+    return strcasecmp(sd_actor_person(a), sd_actor_person(b)) == 0;
 }
 
 sd_err

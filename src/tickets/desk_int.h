@@ -101,6 +101,10 @@ sd_err sd_ticket_requeue_all_in(struct sd_desk *d, struct sd_txn *t, const struc
 
 /* Validation helpers. */
 bool sd_agent_name_ok(const char *s);
+/* The person behind an actor name: "offline:<user>" (sd_offline_actor_name) is <user>. */
+const char *sd_actor_person(const char *name);
+/* true when a and b name the same person (offline prefix dropped, case-insensitive). */
+bool sd_actor_same_person(const char *a, const char *b);
 sd_err sd_actor_check(const struct sd_actor *a);
 /* Audit shorthand: append with target "t<id>". */
 sd_err sd_desk_audit(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
