@@ -12,7 +12,7 @@ FUZZ_SECONDS_CI ?= 20
 JOBS       ?= $(shell nproc)
 
 .PHONY: all deps build build-asan build-release build-clang build-fuzz test fuzz run clean \
-        crash-test static
+        crash-test static format
 
 all: build
 
@@ -46,7 +46,12 @@ build-fuzz: deps
 # cppcheck, clang-tidy (.clang-tidy) and gcc -fanalyzer over src/ and tools/, zero findings
 # allowed (tools/check/static.sh; the compile database comes from the clang build).
 static: build-clang
+	@tools/check/format.sh
 	@STATIC_JOBS=$(STATIC_JOBS) tools/check/static.sh $(BUILD_CLANG) $(BUILD_ANALYZER)
+
+# Rewrite every tracked .c/.h file with clang-format (.clang-format); `make static` checks it.
+format:
+	@git ls-files -- '*.c' '*.h' | xargs clang-format -i
 
 # Every test, built with AddressSanitizer + UndefinedBehaviorSanitizer, then each libFuzzer
 # harness for FUZZ_SECONDS_CI seconds.

@@ -14,7 +14,7 @@
 #include "sealdesk/merkle.h"
 #include "sealdesk/store.h"
 
-#define SD_AUDIT_TEXT_MAX 256 /* actor, action, target, request id */
+#define SD_AUDIT_TEXT_MAX   256 /* actor, action, target, request id */
 #define SD_AUDIT_REASON_MAX 512
 
 struct sd_audit_rec {
@@ -29,8 +29,8 @@ struct sd_audit_rec {
 /* Append one entry in write txn t; *index gets its index (0-based). Writes a signed checkpoint
  * when the policy says so (every `cp_every` entries or `cp_seconds` seconds, meta settings,
  * defaults 1000 and 60). SD_E_INVALID for missing actor/action or over-long text. */
-sd_err sd_audit_append(struct sd_txn *t, const struct sd_keyring *kr,
-                       const struct sd_audit_rec *r, uint64_t *index);
+sd_err sd_audit_append(struct sd_txn *t, const struct sd_keyring *kr, const struct sd_audit_rec *r,
+                       uint64_t *index);
 
 /* Number of entries. */
 sd_err sd_audit_size(struct sd_txn *t, uint64_t *n);
@@ -41,8 +41,8 @@ sd_err sd_audit_root(struct sd_txn *t, uint64_t size, uint8_t root[32]);
  * for SD_MERKLE_MAX_PROOF hashes. */
 sd_err sd_audit_inclusion_proof(struct sd_txn *t, uint64_t index, uint64_t size,
                                 uint8_t (*proof)[32], size_t *np, uint8_t leaf[32]);
-sd_err sd_audit_consistency_proof(struct sd_txn *t, uint64_t m, uint64_t n,
-                                  uint8_t (*proof)[32], size_t *np);
+sd_err sd_audit_consistency_proof(struct sd_txn *t, uint64_t m, uint64_t n, uint8_t (*proof)[32],
+                                  size_t *np);
 
 struct sd_checkpoint {
     uint64_t size;
@@ -88,9 +88,14 @@ sd_err sd_checkpoint_verify(const struct sd_checkpoint *cp, const uint8_t pk[SD_
  * Entries [from, size) and every checkpoint with tree size in (from, size] are included. The
  * header key is the audit key in effect at `from` (the one that signs the first checkpoint
  * above it); hand-off checkpoints in the file lead the verifier to each later key. */
-#define SD_AUDIT_MAGIC "SDAUDIT1"
+#define SD_AUDIT_MAGIC   "SDAUDIT1"
 #define SD_AUDIT_REC_MAX (64 * 1024)
-enum { SD_AREC_HEADER = 1, SD_AREC_ENTRY = 2, SD_AREC_CHECKPOINT = 3, SD_AREC_END = 4 };
+enum {
+    SD_AREC_HEADER = 1,
+    SD_AREC_ENTRY = 2,
+    SD_AREC_CHECKPOINT = 3,
+    SD_AREC_END = 4
+};
 
 /* Write entries from index `from` and their checkpoints to f, in read or write txn t. The
  * caller makes a fresh checkpoint first (sd_audit_checkpoint) so the export is covered. */
@@ -100,7 +105,7 @@ sd_err sd_audit_export(struct sd_txn *t, FILE *f, uint64_t from, uint64_t *n_wri
  * than the trusted first audit public key. A checkpoint that verifies under the current key
  * and carries next_pk moves the current key to next_pk for the checkpoints after it. */
 struct sd_audit_verifier {
-    uint8_t pk[SD_SIG_PK_BYTES];  /* current key */
+    uint8_t pk[SD_SIG_PK_BYTES]; /* current key */
     /* the key chain followed: keys[0] the starting key, keys[n_keys - 1] == pk */
     uint8_t keys[SD_MAX_AUDIT_KEY_VERSIONS][SD_SIG_PK_BYTES];
     uint64_t key_from[SD_MAX_AUDIT_KEY_VERSIONS]; /* hand-off tree size (0 for keys[0]) */
@@ -110,19 +115,19 @@ struct sd_audit_verifier {
     bool trusted_denied;          /* trusted is not signed by the key in effect at its size */
     struct sd_checkpoint trusted; /* earlier checkpoint known good (optional) */
     /* state */
-    uint64_t next;                /* index expected next */
+    uint64_t next; /* index expected next */
     uint64_t from;
-    uint8_t prev[32];             /* leaf hash of the previous entry */
+    uint8_t prev[32]; /* leaf hash of the previous entry */
     uint8_t prev_prev[32];
     struct sd_merkle_stream ms;
     uint64_t checkpoints;
     uint64_t last_good_cp;
     bool trusted_checked;
-    bool chain_pending;           /* entry `chain_at` did not link to its predecessor */
+    bool chain_pending; /* entry `chain_at` did not link to its predecessor */
     uint64_t chain_at;
-    bool root_pending;            /* a checkpoint root did not match; next entry locates it */
-    bool allow_unsigned_tail;     /* store mode: entries after the last checkpoint are normal */
-    uint64_t unsigned_tail;       /* how many entries no checkpoint covers yet */
+    bool root_pending;        /* a checkpoint root did not match; next entry locates it */
+    bool allow_unsigned_tail; /* store mode: entries after the last checkpoint are normal */
+    uint64_t unsigned_tail;   /* how many entries no checkpoint covers yet */
     /* result */
     bool bad;
     uint64_t first_bad;
@@ -132,8 +137,8 @@ struct sd_audit_verifier {
 
 /* Start at index `from` with the chain and tree state of entries [0, from). */
 void sd_audit_verify_init(struct sd_audit_verifier *v, const uint8_t pk[SD_SIG_PK_BYTES],
-                          uint64_t from, const uint8_t prev[32],
-                          const uint8_t (*range)[32], size_t n_range);
+                          uint64_t from, const uint8_t prev[32], const uint8_t (*range)[32],
+                          size_t n_range);
 void sd_audit_verify_entry(struct sd_audit_verifier *v, const uint8_t *p, size_t n);
 void sd_audit_verify_checkpoint(struct sd_audit_verifier *v, const uint8_t *p, size_t n);
 /* Finish: SD_OK when everything checked out (v->root, v->next = entries), else SD_E_CRYPTO

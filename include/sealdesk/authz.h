@@ -31,15 +31,15 @@ sd_err sd_roles_parse(unsigned *mask, const char *csv);
 /* Comma-separated names of mask into out. */
 void sd_roles_format(char *out, size_t cap, unsigned mask);
 
-#define SD_USER_NAME_MAX 64
-#define SD_PASSWORD_MAX 128
-#define SD_TOKEN_BYTES 32            /* 256-bit session tokens */
-#define SD_TOKEN_HEX (2 * SD_TOKEN_BYTES)
-#define SD_SESSION_TTL (8 * 3600)    /* absolute expiry */
-#define SD_SESSION_IDLE (30 * 60)    /* idle expiry */
-#define SD_LOGIN_MAX_FAILS 10        /* then locked */
+#define SD_USER_NAME_MAX      64
+#define SD_PASSWORD_MAX       128
+#define SD_TOKEN_BYTES        32 /* 256-bit session tokens */
+#define SD_TOKEN_HEX          (2 * SD_TOKEN_BYTES)
+#define SD_SESSION_TTL        (8 * 3600) /* absolute expiry */
+#define SD_SESSION_IDLE       (30 * 60)  /* idle expiry */
+#define SD_LOGIN_MAX_FAILS    10         /* then locked */
 #define SD_LOGIN_LOCK_SECONDS (15 * 60)
-#define SD_UNMASK_PER_HOUR 50
+#define SD_UNMASK_PER_HOUR    50
 
 struct sd_user {
     uint64_t id;
@@ -83,9 +83,9 @@ bool sd_roles_need_totp(unsigned roles);
  * TOTP secret (sealed like PII). password gets the password, totp_uri the otpauth:// URI ("" if
  * none); both must be wiped by the caller. SD_E_CONFLICT: name taken; SD_E_INVALID: bad name
  * or roles, or no_totp for a role that needs TOTP. */
-sd_err sd_user_add(struct sd_txn *t, const struct sd_keyring *kr, const char *name,
-                   unsigned roles, bool no_totp, const char *cert_fingerprint,
-                   char password[SD_PASSWORD_MAX + 1], char totp_uri[256]);
+sd_err sd_user_add(struct sd_txn *t, const struct sd_keyring *kr, const char *name, unsigned roles,
+                   bool no_totp, const char *cert_fingerprint, char password[SD_PASSWORD_MAX + 1],
+                   char totp_uri[256]);
 sd_err sd_user_get(struct sd_txn *t, const char *name, struct sd_user *out);
 /* Replace the roles of user `name` (SD_E_INVALID: empty or unknown bits, or a role that needs
  * TOTP for a user without it). */
@@ -121,8 +121,8 @@ sd_err sd_auth_login(struct sd_txn *t, const struct sd_keyring *kr, const char *
 /* Why a login ended as it did: for the audit record only, never for the caller. */
 enum sd_login_outcome {
     SD_LOGIN_OK,
-    SD_LOGIN_BAD,       /* wrong password, TOTP or certificate */
-    SD_LOGIN_UNKNOWN,   /* no such user (or a malformed name) */
+    SD_LOGIN_BAD,     /* wrong password, TOTP or certificate */
+    SD_LOGIN_UNKNOWN, /* no such user (or a malformed name) */
     SD_LOGIN_LOCKED,
     SD_LOGIN_DISABLED,
     SD_LOGIN_THROTTLED, /* refused by the failed-login throttle before any check */
@@ -162,11 +162,10 @@ sd_err sd_throttle_new(struct sd_throttle **out, const struct sd_login_limits *l
 void sd_throttle_free(struct sd_throttle *t);
 /* SD_E_LIMIT if source (NULL or "": not counted) or name is backing off at now; *retry_at (may
  * be NULL) gets the time the longer back-off ends. */
-sd_err sd_throttle_check(struct sd_throttle *t, const char *source, const char *name,
-                         uint64_t now, uint64_t *retry_at);
+sd_err sd_throttle_check(struct sd_throttle *t, const char *source, const char *name, uint64_t now,
+                         uint64_t *retry_at);
 /* Count one failed login for source and name. */
-void sd_throttle_fail(struct sd_throttle *t, const char *source, const char *name,
-                      uint64_t now);
+void sd_throttle_fail(struct sd_throttle *t, const char *source, const char *name, uint64_t now);
 /* A successful login clears the name's failures and strikes (not the source's). */
 void sd_throttle_success(struct sd_throttle *t, const char *name, uint64_t now);
 
@@ -197,13 +196,34 @@ sd_err sd_base32_decode(uint8_t *out, size_t cap, size_t *n, const char *in);
 
 /* ---- policy: the role x operation matrix, one table ---- */
 enum sd_op {
-    SD_OP_TICKET_CREATE, SD_OP_TICKET_GET, SD_OP_TICKET_UNMASK, SD_OP_TICKET_LIST,
-    SD_OP_TICKET_FIND, SD_OP_TICKET_TRANSITION, SD_OP_TICKET_ASSIGN, SD_OP_TICKET_COMMENT,
-    SD_OP_TICKET_RATE, SD_OP_QUEUE_CLAIM, SD_OP_SLA_OVERDUE, SD_OP_STATS, SD_OP_TRIAGE,
-    SD_OP_AUDIT_READ, SD_OP_AUDIT_EXPORT, SD_OP_REMEDY_REQUEST, SD_OP_REMEDY_APPROVE,
-    SD_OP_REMEDY_READ, SD_OP_REMEDY_EXECUTE, SD_OP_FREEZE, SD_OP_USER_ADMIN, SD_OP_KEY_ADMIN,
+    SD_OP_TICKET_CREATE,
+    SD_OP_TICKET_GET,
+    SD_OP_TICKET_UNMASK,
+    SD_OP_TICKET_LIST,
+    SD_OP_TICKET_FIND,
+    SD_OP_TICKET_TRANSITION,
+    SD_OP_TICKET_ASSIGN,
+    SD_OP_TICKET_COMMENT,
+    SD_OP_TICKET_RATE,
+    SD_OP_QUEUE_CLAIM,
+    SD_OP_SLA_OVERDUE,
+    SD_OP_STATS,
+    SD_OP_TRIAGE,
+    SD_OP_AUDIT_READ,
+    SD_OP_AUDIT_EXPORT,
+    SD_OP_REMEDY_REQUEST,
+    SD_OP_REMEDY_APPROVE,
+    SD_OP_REMEDY_READ,
+    SD_OP_REMEDY_EXECUTE,
+    SD_OP_FREEZE,
+    SD_OP_USER_ADMIN,
+    SD_OP_KEY_ADMIN,
     SD_OP_SESSION, /* logout, whoami: any authenticated user */
-    SD_OP_KB_READ, SD_OP_KB_EDIT, SD_OP_ROUTING, SD_OP_INCIDENT, SD_OP_INCIDENT_LINK,
+    SD_OP_KB_READ,
+    SD_OP_KB_EDIT,
+    SD_OP_ROUTING,
+    SD_OP_INCIDENT,
+    SD_OP_INCIDENT_LINK,
     SD_OP_KEY_AUDIT_ROTATE, /* Keys/RotateAuditKey: security_admin */
     SD_OP_CUSTOMER_READ,    /* Remedies/GetCustomer: freeze status of an account */
     SD_OP_INCIDENT_READ,    /* Incidents/Get, List */

@@ -22,7 +22,10 @@ struct sd_buf {
     size_t cap;
 };
 
-#define SD_BUF_INIT {NULL, 0, 0}
+#define SD_BUF_INIT \
+    {               \
+        NULL, 0, 0  \
+    }
 
 /* Ensure room for `extra` more bytes. SD_E_LIMIT past SD_BUF_MAX, SD_E_NOMEM. */
 sd_err sd_buf_reserve(struct sd_buf *b, size_t extra);

@@ -19,11 +19,11 @@
 #include "sealdesk/buf.h"
 #include "sealdesk/err.h"
 
-#define SD_KEY_BYTES 32
-#define SD_BIDX_BYTES 16
-#define SD_SIG_BYTES 64
-#define SD_SIG_PK_BYTES 32
-#define SD_MAX_KEK_VERSIONS 1024
+#define SD_KEY_BYTES              32
+#define SD_BIDX_BYTES             16
+#define SD_SIG_BYTES              64
+#define SD_SIG_PK_BYTES           32
+#define SD_MAX_KEK_VERSIONS       1024
 #define SD_MAX_AUDIT_KEY_VERSIONS 256 /* audit signing key rotations a store and verifier follow */
 
 /* Call once per process before anything else (wraps sodium_init). SD_E_CRYPTO on failure. */
@@ -59,8 +59,8 @@ bool sd_keyring_kek_has(const struct sd_keyring *kr, uint32_t version);
  * loaded. SD_OK if it is (now) loaded; SD_E_CRYPTO if it does not unwrap (e.g. the store was
  * remastered: restart). Thread-safe against concurrent seal/open; the keyring stays logically
  * const (its loaded KEKs are a cache of the `keys` table). */
-sd_err sd_keyring_kek_adopt(const struct sd_keyring *kr, uint32_t version,
-                            const uint8_t *wrapped, size_t n);
+sd_err sd_keyring_kek_adopt(const struct sd_keyring *kr, uint32_t version, const uint8_t *wrapped,
+                            size_t n);
 /* Lowest KEK version that may still be used to unwrap (versions below are retired).
  * _raise only ever increases it (thread-safe; used when another process retired a version). */
 void sd_keyring_set_min_version(struct sd_keyring *kr, uint32_t v);
@@ -69,15 +69,16 @@ uint32_t sd_keyring_min_version(const struct sd_keyring *kr);
 /* Remaster: append KEK `version` (retired or not) / an instance key wrapped under new_master to
  * `wrapped`, in the format _kek_load/_ikey_load read. The keyring itself is unchanged. */
 sd_err sd_keyring_kek_rewrap_master(const struct sd_keyring *kr, uint32_t version,
-                                    const uint8_t new_master[SD_KEY_BYTES],
-                                    struct sd_buf *wrapped);
+                                    const uint8_t new_master[SD_KEY_BYTES], struct sd_buf *wrapped);
 
 /* Instance keys wrapped directly by the master key: the blind-index key and the Ed25519 audit
  * signing key (its public key goes to `pk`). */
-enum sd_instance_key { SD_IKEY_BIDX = 1, SD_IKEY_AUDIT_SIGN = 2 };
-sd_err sd_keyring_ikey_create(struct sd_keyring *kr, enum sd_instance_key kind,
-                              uint32_t version, struct sd_buf *wrapped,
-                              uint8_t pk[SD_SIG_PK_BYTES]);
+enum sd_instance_key {
+    SD_IKEY_BIDX = 1,
+    SD_IKEY_AUDIT_SIGN = 2
+};
+sd_err sd_keyring_ikey_create(struct sd_keyring *kr, enum sd_instance_key kind, uint32_t version,
+                              struct sd_buf *wrapped, uint8_t pk[SD_SIG_PK_BYTES]);
 sd_err sd_keyring_ikey_load(struct sd_keyring *kr, enum sd_instance_key kind, uint32_t version,
                             const uint8_t *wrapped, size_t n);
 sd_err sd_keyring_ikey_rewrap_master(const struct sd_keyring *kr, enum sd_instance_key kind,
@@ -85,9 +86,8 @@ sd_err sd_keyring_ikey_rewrap_master(const struct sd_keyring *kr, enum sd_instan
                                      struct sd_buf *wrapped);
 /* Replace the blind-index or audit signing key by a fresh one (version `version`); the old
  * key is wiped. On failure the old key stays. Not thread-safe (offline tools only). */
-sd_err sd_keyring_ikey_rotate(struct sd_keyring *kr, enum sd_instance_key kind,
-                              uint32_t version, struct sd_buf *wrapped,
-                              uint8_t pk[SD_SIG_PK_BYTES]);
+sd_err sd_keyring_ikey_rotate(struct sd_keyring *kr, enum sd_instance_key kind, uint32_t version,
+                              struct sd_buf *wrapped, uint8_t pk[SD_SIG_PK_BYTES]);
 /* Audit signing key rotation (driven by sd_audit_key_rotate, which signs the hand-off).
  * _sign_new makes a fresh Ed25519 key version `version`: its seed, wrapped under the master
  * key, is appended to `wrapped` and its public key goes to pk. The keyring is NOT changed, so
@@ -99,8 +99,8 @@ sd_err sd_keyring_sign_new(const struct sd_keyring *kr, uint32_t version, struct
  * not unwrap or its public key is not `pk`. Thread-safe against concurrent sd_sig_sign: the
  * keyring stays logically const (its signing key caches the store's current one; see
  * sd_keys_audit_sync). */
-sd_err sd_keyring_sign_adopt(const struct sd_keyring *kr, uint32_t version,
-                             const uint8_t *wrapped, size_t n, const uint8_t pk[SD_SIG_PK_BYTES]);
+sd_err sd_keyring_sign_adopt(const struct sd_keyring *kr, uint32_t version, const uint8_t *wrapped,
+                             size_t n, const uint8_t pk[SD_SIG_PK_BYTES]);
 /* Version of the loaded signing key (0: none). Thread-safe. */
 uint32_t sd_keyring_sign_version(const struct sd_keyring *kr);
 /* Derive a master key from a passphrase with Argon2id (crypto_pwhash, moderate limits) and a
@@ -142,9 +142,14 @@ sd_err sd_field_key_id(uint64_t *dkey_id, const uint8_t *sealed, size_t n);
  * NFKC-casefolded and trimmed; phone keeps + and digits only (00 -> +); uid is trimmed; a login
  * name (the name typed at a failed login, recorded in the audit log only as this hash) is
  * taken as raw bytes. SD_E_INVALID if the value normalises to nothing. */
-enum sd_bidx_kind { SD_BIDX_EMAIL = 1, SD_BIDX_PHONE = 2, SD_BIDX_UID = 3, SD_BIDX_LOGIN = 4 };
-sd_err sd_bidx(const struct sd_keyring *kr, enum sd_bidx_kind kind, const char *value,
-               size_t n, uint8_t out[SD_BIDX_BYTES]);
+enum sd_bidx_kind {
+    SD_BIDX_EMAIL = 1,
+    SD_BIDX_PHONE = 2,
+    SD_BIDX_UID = 3,
+    SD_BIDX_LOGIN = 4
+};
+sd_err sd_bidx(const struct sd_keyring *kr, enum sd_bidx_kind kind, const char *value, size_t n,
+               uint8_t out[SD_BIDX_BYTES]);
 
 /* Ed25519 over msg with the audit signing key. */
 sd_err sd_sig_sign(const struct sd_keyring *kr, uint8_t sig[SD_SIG_BYTES], const uint8_t *msg,
@@ -161,7 +166,7 @@ sd_err sd_sig_verify(const uint8_t pk[SD_SIG_PK_BYTES], const uint8_t sig[SD_SIG
 void sd_sha256(uint8_t out[32], const uint8_t *p, size_t n);
 /* SHA-256 of a || b || c (any length may be 0), hardware-accelerated where the CPU allows;
  * thread-safe. Used by the Merkle tree. */
-void sd_sha256_parts(uint8_t out[32], const uint8_t *a, size_t alen, const uint8_t *b,
-                     size_t blen, const uint8_t *c, size_t clen);
+void sd_sha256_parts(uint8_t out[32], const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+                     const uint8_t *c, size_t clen);
 
 #endif

@@ -16,35 +16,53 @@
 #include "sealdesk/triage.h"
 
 /* Input limits (bytes). Anything longer is refused with SD_E_LIMIT, never truncated. */
-#define SD_MAX_SUBJECT 1024
-#define SD_MAX_BODY (64 * 1024)
-#define SD_MAX_COMMENT (64 * 1024)
-#define SD_MAX_SUGGESTED 3 /* articles suggested on intake */
-#define SD_MAX_NAME_FIELD 256
-#define SD_MAX_EMAIL 254
-#define SD_MAX_PHONE 32
-#define SD_MAX_UID 128
+#define SD_MAX_SUBJECT     1024
+#define SD_MAX_BODY        (64 * 1024)
+#define SD_MAX_COMMENT     (64 * 1024)
+#define SD_MAX_SUGGESTED   3 /* articles suggested on intake */
+#define SD_MAX_NAME_FIELD  256
+#define SD_MAX_EMAIL       254
+#define SD_MAX_PHONE       32
+#define SD_MAX_UID         128
 #define SD_MAX_NATIONAL_ID 64
-#define SD_MAX_WALLETS 2048
-#define SD_MAX_IP 45
-#define SD_MAX_AGENT 64  /* agent / actor names: [A-Za-z0-9._@:-] */
-#define SD_MAX_REASON 512
-#define SD_MAX_LIST 10000 /* tickets returned by one list/find/overdue call */
+#define SD_MAX_WALLETS     2048
+#define SD_MAX_IP          45
+#define SD_MAX_AGENT       64 /* agent / actor names: [A-Za-z0-9._@:-] */
+#define SD_MAX_REASON      512
+#define SD_MAX_LIST        10000 /* tickets returned by one list/find/overdue call */
 
 enum sd_channel {
-    SD_CH_CHAT = 1, SD_CH_EMAIL, SD_CH_WEB, SD_CH_PHONE, SD_CH_SOCIAL, SD_CH_API, SD_CH_COUNT
+    SD_CH_CHAT = 1,
+    SD_CH_EMAIL,
+    SD_CH_WEB,
+    SD_CH_PHONE,
+    SD_CH_SOCIAL,
+    SD_CH_API,
+    SD_CH_COUNT
 };
 enum sd_status {
-    SD_ST_RECEIVED = 1, SD_ST_IN_PROGRESS, SD_ST_WAITING_CUSTOMER, SD_ST_RESOLVED,
-    SD_ST_ARCHIVED, SD_ST_COUNT
+    SD_ST_RECEIVED = 1,
+    SD_ST_IN_PROGRESS,
+    SD_ST_WAITING_CUSTOMER,
+    SD_ST_RESOLVED,
+    SD_ST_ARCHIVED,
+    SD_ST_COUNT
 };
 /* Transition targets: the statuses plus reopen (resolved -> in_progress). */
 #define SD_ST_REOPEN 100
 
 /* PII fields, each sealed separately. The number is the field id in the associated data. */
 enum sd_field {
-    SD_F_CUSTOMER_NAME = 1, SD_F_CUSTOMER_EMAIL, SD_F_CUSTOMER_PHONE, SD_F_CUSTOMER_UID,
-    SD_F_NATIONAL_ID, SD_F_WALLETS, SD_F_IP_ADDRESS, SD_F_SUBJECT, SD_F_BODY, SD_F_COUNT
+    SD_F_CUSTOMER_NAME = 1,
+    SD_F_CUSTOMER_EMAIL,
+    SD_F_CUSTOMER_PHONE,
+    SD_F_CUSTOMER_UID,
+    SD_F_NATIONAL_ID,
+    SD_F_WALLETS,
+    SD_F_IP_ADDRESS,
+    SD_F_SUBJECT,
+    SD_F_BODY,
+    SD_F_COUNT
 };
 /* Comment bodies are sealed with field id SD_F_COMMENT_BASE + event seq. */
 #define SD_F_COMMENT_BASE 0x10000u
@@ -54,8 +72,16 @@ enum sd_field {
  * outbound messages) carries a kind of its own plus a non-PII `detail` "VERB key=value ..."
  * (e.g. "link incident=3 suggested"), appended with sd_ticket_event_in (desk_int.h). */
 enum sd_event_kind {
-    SD_EV_CREATED = 1, SD_EV_TRIAGED, SD_EV_REDACTED, SD_EV_CLAIMED, SD_EV_ASSIGNED,
-    SD_EV_STATUS, SD_EV_COMMENT, SD_EV_RATED, SD_EV_REOPENED, SD_EV_SUGGESTED,
+    SD_EV_CREATED = 1,
+    SD_EV_TRIAGED,
+    SD_EV_REDACTED,
+    SD_EV_CLAIMED,
+    SD_EV_ASSIGNED,
+    SD_EV_STATUS,
+    SD_EV_COMMENT,
+    SD_EV_RATED,
+    SD_EV_REOPENED,
+    SD_EV_SUGGESTED,
     SD_EV_REMEDY,   /* a remedy on the ticket: request, approve, reject, execute, expire */
     SD_EV_FREEZE,   /* an emergency freeze from this ticket */
     SD_EV_UNFREEZE, /* an approved account_unfreeze lifted a freeze */
@@ -144,8 +170,8 @@ struct sd_ticket {
     unsigned reopen_count;
     size_t n_signals;
     char signals[SD_TRIAGE_MAX_SIGNALS][48];
-    char lang[8];             /* detected language of subject and body ("" = unknown) */
-    size_t n_suggested;       /* knowledge base articles suggested on intake, best first */
+    char lang[8];       /* detected language of subject and body ("" = unknown) */
+    size_t n_suggested; /* knowledge base articles suggested on intake, best first */
     uint64_t suggested[SD_MAX_SUGGESTED];
     /* PII, filled by sd_ticket_get only: masked or clear text, NUL-terminated. */
     bool has[SD_F_COUNT];
@@ -168,8 +194,8 @@ void sd_ticket_list_clear(struct sd_ticket_list *l);
  * secrets from subject and body, triages unless category and priority are given, seals PII
  * under the customer's data key, indexes email/phone/uid blind indexes, queues it, appends the
  * timeline and the audit entry. *out gets the stored metadata (no PII). */
-sd_err sd_ticket_create(struct sd_desk *d, const struct sd_actor *a,
-                        const struct sd_ticket_new *in, struct sd_ticket *out);
+sd_err sd_ticket_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_ticket_new *in,
+                        struct sd_ticket *out);
 /* Check a new ticket's input exactly as sd_ticket_create does, touching nothing. SD_OK, or
  * SD_E_INVALID / SD_E_LIMIT with *field (may be NULL) set to the name of the first bad input
  * ("channel", "category", "priority", "subject", "body" or an sd_field_name) and *why (may be
@@ -198,8 +224,8 @@ sd_err sd_ticket_get(struct sd_desk *d, const struct sd_actor *a, uint64_t id, b
                      const char *reason, struct sd_ticket *out);
 
 struct sd_ticket_filter {
-    int status;        /* 0 = any */
-    int category;      /* -1 = any */
+    int status;           /* 0 = any */
+    int category;         /* -1 = any */
     const char *assignee; /* NULL = any */
 };
 sd_err sd_ticket_list(struct sd_desk *d, const struct sd_ticket_filter *f,
@@ -222,12 +248,12 @@ sd_err sd_ticket_transition(struct sd_desk *d, const struct sd_actor *a, uint64_
 /* Assign (or reassign) to agent; takes the ticket out of the queue. agent must be an existing,
  * enabled user with the agent role (SD_E_INVALID otherwise; the local operator may also name
  * someone who is not a user). */
-sd_err sd_ticket_assign(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
-                        const char *agent, struct sd_ticket *out);
+sd_err sd_ticket_assign(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *agent,
+                        struct sd_ticket *out);
 /* Comment (secrets redacted first). A public comment is the first response if none yet.
  * SD_E_PRECONDITION on an archived ticket. */
-sd_err sd_ticket_comment(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
-                         const char *body, bool internal, struct sd_ticket *out);
+sd_err sd_ticket_comment(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *body,
+                         bool internal, struct sd_ticket *out);
 /* Post knowledge base article `article` as a public reply: the translation in the ticket's
  * language where one is published, else the article itself. Counts one use of the article
  * posted; the timeline event names it ("public article=K"). SD_E_NOTFOUND no such ticket or
@@ -259,7 +285,7 @@ struct sd_stats {
     uint64_t median_first_response; /* seconds, over tickets with a first response */
     uint64_t median_resolution;     /* seconds, over resolved tickets */
     uint64_t n_first_response, n_resolved;
-    uint64_t sla_breaches;          /* tickets that missed either due time (by now) */
+    uint64_t sla_breaches; /* tickets that missed either due time (by now) */
     uint64_t csat_count;
     double csat_average;
     uint64_t redacted;
@@ -269,7 +295,7 @@ sd_err sd_stats(struct sd_desk *d, uint64_t now, struct sd_stats *out);
 /* Daily intake: tickets created per UTC day, by category and channel. */
 #define SD_STATS_MAX_DAYS 3700 /* rows of one sd_stats_by_day answer (ten years) */
 struct sd_day_stats {
-    uint64_t day;                       /* Unix time of the day's 00:00 UTC */
+    uint64_t day; /* Unix time of the day's 00:00 UTC */
     uint64_t total;
     uint64_t by_category[SD_CAT_COUNT];
     uint64_t by_channel[SD_CH_COUNT];
@@ -277,15 +303,21 @@ struct sd_day_stats {
 /* Intake per day over tickets created in [from, to) (to == 0: no upper bound), oldest day
  * first; days without tickets are left out. *out is malloc'ed (free(); NULL when *n is 0).
  * SD_E_LIMIT more than SD_STATS_MAX_DAYS days (narrow the range). Read-only, metadata only. */
-sd_err sd_stats_by_day(struct sd_desk *d, uint64_t from, uint64_t to,
-                       struct sd_day_stats **out, size_t *n);
+sd_err sd_stats_by_day(struct sd_desk *d, uint64_t from, uint64_t to, struct sd_day_stats **out,
+                       size_t *n);
 
 /* The counter groups of sd_stats as (name, value) pairs, for output without a table of names
  * per caller. */
-enum sd_stats_group { SD_SG_STATUS, SD_SG_CATEGORY, SD_SG_PRIORITY, SD_SG_CHANNEL, SD_SG_COUNT };
+enum sd_stats_group {
+    SD_SG_STATUS,
+    SD_SG_CATEGORY,
+    SD_SG_PRIORITY,
+    SD_SG_CHANNEL,
+    SD_SG_COUNT
+};
 #define SD_STATS_GROUP_MAX 8 /* counters in the largest group */
 struct sd_count {
-    const char *name;       /* static string */
+    const char *name; /* static string */
     uint64_t value;
 };
 /* "by_status", "by_category", "by_priority", "by_channel". */
@@ -316,9 +348,8 @@ sd_err sd_desk_audit_checkpoint(struct sd_desk *d, const struct sd_actor *a, boo
 sd_err sd_desk_audit_inclusion(struct sd_desk *d, uint64_t index, uint64_t *size,
                                uint8_t (*proof)[32], size_t *np, uint8_t leaf[32],
                                uint8_t root[32]);
-sd_err sd_desk_audit_consistency(struct sd_desk *d, uint64_t m, uint64_t *n,
-                                 uint8_t (*proof)[32], size_t *np, uint8_t root_m[32],
-                                 uint8_t root_n[32]);
+sd_err sd_desk_audit_consistency(struct sd_desk *d, uint64_t m, uint64_t *n, uint8_t (*proof)[32],
+                                 size_t *np, uint8_t root_m[32], uint8_t root_n[32]);
 /* The audit public key (for verifiers). */
 sd_err sd_desk_audit_pk(struct sd_desk *d, uint8_t pk[32]);
 /* The current audit key (signs new checkpoints) and the first one (starts a verification of
@@ -327,18 +358,18 @@ sd_err sd_desk_audit_pks(struct sd_desk *d, uint8_t current[32], uint8_t first[3
 
 /* Audit search for compliance and auditors: entries matching every given filter, oldest
  * first, bounded per call; page on with q->from = *next while *more. */
-#define SD_AUDIT_SEARCH_MAX 1000      /* entries per answer */
-#define SD_AUDIT_SEARCH_DEFAULT 100   /* limit 0 */
-#define SD_AUDIT_SEARCH_SCAN 100000   /* entries examined per call */
-#define SD_AUDIT_FIELD_MAX 256        /* actor, action, target, request id (audit.h) */
+#define SD_AUDIT_SEARCH_MAX     1000   /* entries per answer */
+#define SD_AUDIT_SEARCH_DEFAULT 100    /* limit 0 */
+#define SD_AUDIT_SEARCH_SCAN    100000 /* entries examined per call */
+#define SD_AUDIT_FIELD_MAX      256    /* actor, action, target, request id (audit.h) */
 struct sd_audit_query {
-    const char *actor;      /* NULL/"" = any; exact name */
-    const char *kind;       /* NULL/"" = any; an action ("ticket.unmask") or a family
+    const char *actor;     /* NULL/"" = any; exact name */
+    const char *kind;      /* NULL/"" = any; an action ("ticket.unmask") or a family
                                ("ticket.*" or "ticket": every "ticket." action) */
-    uint64_t ticket;        /* 0 = any: entries on ticket "t<id>" or naming "ticket=<id>" */
-    uint64_t since, until;  /* [since, until) Unix seconds; 0 = unbounded */
-    uint64_t from;          /* first entry index examined (paging) */
-    size_t limit;           /* 0 = SD_AUDIT_SEARCH_DEFAULT; at most SD_AUDIT_SEARCH_MAX */
+    uint64_t ticket;       /* 0 = any: entries on ticket "t<id>" or naming "ticket=<id>" */
+    uint64_t since, until; /* [since, until) Unix seconds; 0 = unbounded */
+    uint64_t from;         /* first entry index examined (paging) */
+    size_t limit;          /* 0 = SD_AUDIT_SEARCH_DEFAULT; at most SD_AUDIT_SEARCH_MAX */
 };
 struct sd_audit_hit {
     uint64_t index, time;
@@ -352,8 +383,8 @@ struct sd_audit_hit {
  * is returned unless that entry is stored. SD_E_INVALID bad filter (over-long text, limit
  * over SD_AUDIT_SEARCH_MAX, since >= until). */
 sd_err sd_desk_audit_search(struct sd_desk *d, const struct sd_actor *a,
-                            const struct sd_audit_query *q, struct sd_audit_hit **out,
-                            size_t *n, uint64_t *next, bool *more);
+                            const struct sd_audit_query *q, struct sd_audit_hit **out, size_t *n,
+                            uint64_t *next, bool *more);
 
 /* ---- access (ops/access.c): users and sessions with their audit entries ---- */
 struct sd_session;
@@ -375,9 +406,9 @@ sd_err sd_desk_login_src(struct sd_desk *d, const char *source, const char *name
                          const char *request_id, char token[65], uint64_t *expires_at,
                          unsigned *roles);
 /* The same without a source address (local callers and tests). */
-sd_err sd_desk_login(struct sd_desk *d, const char *name, const char *password,
-                     const char *totp, const char *cert_fingerprint, const char *request_id,
-                     char token[65], uint64_t *expires_at, unsigned *roles);
+sd_err sd_desk_login(struct sd_desk *d, const char *name, const char *password, const char *totp,
+                     const char *cert_fingerprint, const char *request_id, char token[65],
+                     uint64_t *expires_at, unsigned *roles);
 /* Failed-login limits (struct sd_login_limits, authz.h) and the audit window in seconds
  * (1..86400; default 60) of this desk; pending records are written first. Call before serving.
  * SD_E_INVALID for bad limits. */
@@ -423,13 +454,12 @@ sd_err sd_desk_passwd_prepare(struct sd_desk *d, const char *name, const char *o
 sd_err sd_desk_passwd_commit(struct sd_desk *d, const struct sd_actor *a,
                              const struct sd_passwd_prep *p);
 sd_err sd_desk_user_passwd(struct sd_desk *d, const struct sd_actor *a, const char *name,
-                           const char *old_password, const char *new_password,
-                           const char **why);
+                           const char *old_password, const char *new_password, const char **why);
 void sd_passwd_prep_clear(struct sd_passwd_prep *p);
 /* End every session (everyone logs in again), audited as "sessions.invalidate_all" with
  * reason (e.g. "restore"; may be NULL) in the same txn. *n gets how many ended. */
-sd_err sd_desk_sessions_invalidate(struct sd_desk *d, const struct sd_actor *a,
-                                   const char *reason, uint64_t *n);
+sd_err sd_desk_sessions_invalidate(struct sd_desk *d, const struct sd_actor *a, const char *reason,
+                                   uint64_t *n);
 
 /* Key memory under load: keep long-lived keys readable until idle for grace_ms (0: re-protect
  * at once, the default), and re-protect the idle ones when sd_desk_keys_idle is called. */

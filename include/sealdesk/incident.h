@@ -20,32 +20,35 @@
 #include "sealdesk/triage.h"
 
 #define SD_INC_MAX_TITLE 256
-#define SD_INC_MAX_TERMS 16       /* match terms per incident */
-#define SD_INC_MAX_TERM 128       /* bytes of one folded term */
-#define SD_INC_MAX_MATCH 2048     /* bytes of the comma-separated --match text */
-#define SD_INC_MAX_LINKS 10000    /* linked tickets handled by one update/resolve */
-#define SD_INC_MAX_LIST 1000      /* incidents returned by one sd_incident_list */
+#define SD_INC_MAX_TERMS 16    /* match terms per incident */
+#define SD_INC_MAX_TERM  128   /* bytes of one folded term */
+#define SD_INC_MAX_MATCH 2048  /* bytes of the comma-separated --match text */
+#define SD_INC_MAX_LINKS 10000 /* linked tickets handled by one update/resolve */
+#define SD_INC_MAX_LIST  1000  /* incidents returned by one sd_incident_list */
 
-enum sd_incident_status { SD_INC_OPEN = 1, SD_INC_RESOLVED = 2 };
+enum sd_incident_status {
+    SD_INC_OPEN = 1,
+    SD_INC_RESOLVED = 2
+};
 
 struct sd_incident {
     uint64_t id, created_at, resolved_at, linked;
     char title[SD_INC_MAX_TITLE + 1];
-    enum sd_category category;    /* meaningful unless any_category */
-    bool any_category;            /* auto-links tickets of every category */
+    enum sd_category category; /* meaningful unless any_category */
+    bool any_category;         /* auto-links tickets of every category */
     size_t n_match;
     char match[SD_INC_MAX_TERMS][SD_INC_MAX_TERM + 1];
     enum sd_incident_status status;
     char opened_by[SD_MAX_AGENT + 1];
     uint32_t updates;
-    uint64_t replied;             /* tickets that got the last update (update only) */
-    uint64_t resolved_tickets;    /* tickets resolved with it (resolve only) */
-    uint64_t suggested;           /* links awaiting confirmation (get, list and every call) */
+    uint64_t replied;          /* tickets that got the last update (update only) */
+    uint64_t resolved_tickets; /* tickets resolved with it (resolve only) */
+    uint64_t suggested;        /* links awaiting confirmation (get, list and every call) */
 };
 
 struct sd_incident_link {
     uint64_t ticket;
-    bool confirmed;               /* false: suggested by an automatic match */
+    bool confirmed; /* false: suggested by an automatic match */
 };
 
 /* "open", "resolved"; "unknown" otherwise. Static storage. */
@@ -61,8 +64,8 @@ sd_err sd_incident_open(struct sd_desk *d, const struct sd_actor *a, const char 
  * SD_E_NOTFOUND either missing; SD_E_PRECONDITION the incident is resolved; SD_E_CONFLICT
  * already linked; SD_E_DENIED an agent's ticket not theirs (sd_ticket_may_touch). Audited
  * "incident.link"; the ticket's timeline gets "link incident=ID". */
-sd_err sd_incident_link(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
-                        uint64_t ticket, struct sd_incident *out);
+sd_err sd_incident_link(struct sd_desk *d, const struct sd_actor *a, uint64_t id, uint64_t ticket,
+                        struct sd_incident *out);
 /* Confirm a suggested link (an agent checked the ticket is about the incident): from now on
  * updates reply on it and resolve resolves it. SD_E_NOTFOUND not linked; SD_E_CONFLICT
  * already confirmed; SD_E_PRECONDITION resolved; SD_E_DENIED as link. Audited
@@ -71,8 +74,8 @@ sd_err sd_incident_confirm(struct sd_desk *d, const struct sd_actor *a, uint64_t
                            uint64_t ticket, struct sd_incident *out);
 /* Remove a link (suggested or confirmed; also on a resolved incident). SD_E_NOTFOUND not
  * linked; SD_E_DENIED as link. Audited "incident.unlink"; timeline "unlink incident=ID". */
-sd_err sd_incident_unlink(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
-                          uint64_t ticket, struct sd_incident *out);
+sd_err sd_incident_unlink(struct sd_desk *d, const struct sd_actor *a, uint64_t id, uint64_t ticket,
+                          struct sd_incident *out);
 /* Post body as one public reply (redacted and sealed like any comment) on every confirmed
  * linked ticket that is not resolved or archived, in one write txn; out->replied counts
  * them (suggested links get nothing). Audited "incident.update" plus each ticket's

@@ -17,18 +17,22 @@
 #include "sealdesk/triage.h"
 
 /* Input limits (bytes unless said otherwise). Longer input is refused with SD_E_LIMIT. */
-#define SD_KB_MAX_TITLE 256
-#define SD_KB_MAX_BODY (32 * 1024)
-#define SD_KB_MAX_TAGS 16
-#define SD_KB_MAX_TAG 48
-#define SD_KB_MAX_SLUG 63
-#define SD_KB_MAX_LANGS 4      /* zh, zh-Hant, en, ko: one article per language per group */
-#define SD_KB_MAX_QUERY 4096   /* search text */
-#define SD_KB_MAX_LIMIT 50     /* hits returned by one search */
-#define SD_KB_SNIPPET 200      /* snippet bytes (UTF-8, cut on a character boundary) */
+#define SD_KB_MAX_TITLE   256
+#define SD_KB_MAX_BODY    (32 * 1024)
+#define SD_KB_MAX_TAGS    16
+#define SD_KB_MAX_TAG     48
+#define SD_KB_MAX_SLUG    63
+#define SD_KB_MAX_LANGS   4    /* zh, zh-Hant, en, ko: one article per language per group */
+#define SD_KB_MAX_QUERY   4096 /* search text */
+#define SD_KB_MAX_LIMIT   50   /* hits returned by one search */
+#define SD_KB_SNIPPET     200  /* snippet bytes (UTF-8, cut on a character boundary) */
 #define SD_KB_MAX_SUGGEST 3
 
-enum sd_kb_status { SD_KB_DRAFT = 1, SD_KB_PUBLISHED, SD_KB_RETIRED };
+enum sd_kb_status {
+    SD_KB_DRAFT = 1,
+    SD_KB_PUBLISHED,
+    SD_KB_RETIRED
+};
 
 /* "draft", "published", "retired"; "unknown" out of range. Static storage. */
 const char *sd_kb_status_name(enum sd_kb_status s);
@@ -41,8 +45,8 @@ struct sd_kb_link {
 struct sd_kb_article {
     uint64_t id, group_id, created_at, updated_at, uses;
     char lang[8];
-    char *title;                 /* malloc'ed, NUL-terminated */
-    char *body;                  /* malloc'ed, NUL-terminated Markdown */
+    char *title; /* malloc'ed, NUL-terminated */
+    char *body;  /* malloc'ed, NUL-terminated Markdown */
     enum sd_category category;
     size_t n_tags;
     char tags[SD_KB_MAX_TAGS][SD_KB_MAX_TAG + 1];
@@ -50,22 +54,22 @@ struct sd_kb_article {
     uint32_t version;
     char author[SD_MAX_AGENT + 1];
     char slug[SD_KB_MAX_SLUG + 1];
-    size_t n_translations;       /* other articles of the group (not this one) */
+    size_t n_translations; /* other articles of the group (not this one) */
     struct sd_kb_link translations[SD_KB_MAX_LANGS];
 };
 /* Free what an article holds; the struct is zeroed. NULL is a no-op. */
 void sd_kb_article_clear(struct sd_kb_article *a);
 
 struct sd_kb_new {
-    const char *lang;            /* required; see sd_lang_canon */
-    const char *title;           /* required, non-empty */
-    const char *body;            /* required, non-empty */
-    int category;                /* enum sd_category, or -1 for general */
-    const char *const *tags;     /* n_tags tags ([a-z0-9 -] and any non-ASCII letters) */
+    const char *lang;        /* required; see sd_lang_canon */
+    const char *title;       /* required, non-empty */
+    const char *body;        /* required, non-empty */
+    int category;            /* enum sd_category, or -1 for general */
+    const char *const *tags; /* n_tags tags ([a-z0-9 -] and any non-ASCII letters) */
     size_t n_tags;
-    uint64_t translation_of;     /* 0, or an article of the same topic in another language */
-    int status;                  /* enum sd_kb_status, 0 = published */
-    const char *slug;            /* may be NULL */
+    uint64_t translation_of; /* 0, or an article of the same topic in another language */
+    int status;              /* enum sd_kb_status, 0 = published */
+    const char *slug;        /* may be NULL */
 };
 
 /* Add an article (version 1). SD_E_INVALID bad input; SD_E_LIMIT over a limit;
@@ -75,13 +79,13 @@ sd_err sd_kb_add(struct sd_desk *d, const struct sd_actor *a, const struct sd_kb
                  uint64_t *id);
 
 struct sd_kb_edit {
-    const char *title;           /* NULL = unchanged */
-    const char *body;            /* NULL = unchanged */
-    int category;                /* -1 = unchanged */
+    const char *title; /* NULL = unchanged */
+    const char *body;  /* NULL = unchanged */
+    int category;      /* -1 = unchanged */
     const char *const *tags;
     size_t n_tags;
-    bool set_tags;               /* replace the tags with tags[0..n_tags) */
-    int status;                  /* 0 = unchanged */
+    bool set_tags; /* replace the tags with tags[0..n_tags) */
+    int status;    /* 0 = unchanged */
 };
 /* Edit: the current version is kept in the history, the version number goes up by one and
  * the index follows. out (may be NULL) gets the new version. Audited as "kb.edit". */
@@ -114,8 +118,7 @@ sd_err sd_kb_search(struct sd_desk *d, const char *text, const char *lang, size_
 /* Load every "*.md" article file of dir (format in kb/README.md), linking files with the same
  * slug as translations. Articles whose slug already exists in that language are skipped.
  * One txn, one audit entry "kb.load". *n (may be NULL) gets the number added. */
-sd_err sd_kb_load_dir(struct sd_desk *d, const struct sd_actor *a, const char *dir,
-                      size_t *n);
+sd_err sd_kb_load_dir(struct sd_desk *d, const struct sd_actor *a, const char *dir, size_t *n);
 
 /* The text to post from article id into a ticket written in `lang`: the group's article in
  * that language if there is one, else id itself. Counts one use of the article posted.

@@ -39,10 +39,10 @@ sd_err sd_keyops_desk_open_passphrase_file(struct sd_desk **out, const struct sd
 sd_err sd_keyops_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *version);
 
 struct sd_rewrap_progress {
-    uint32_t target;     /* KEK version data keys are re-wrapped under */
-    uint64_t rewrapped;  /* in this call */
-    uint64_t batches;    /* write txns committed by this call */
-    bool resumed;        /* continued a run an earlier process left unfinished */
+    uint32_t target;    /* KEK version data keys are re-wrapped under */
+    uint64_t rewrapped; /* in this call */
+    uint64_t batches;   /* write txns committed by this call */
+    bool resumed;       /* continued a run an earlier process left unfinished */
     bool done;
 };
 /* Re-wrap data keys under the newest KEK, `batch` keys (1..SD_KEYS_REWRAP_MAX) per write txn,
@@ -59,7 +59,7 @@ sd_err sd_keyops_retire(struct sd_desk *d, const struct sd_actor *a, uint32_t be
 
 struct sd_key_status {
     struct sd_keys_info info;
-    uint32_t rewrap_target;   /* 0: no rewrap run in progress */
+    uint32_t rewrap_target; /* 0: no rewrap run in progress */
     uint64_t rewrap_next;
     char audit_fingerprint[65]; /* hex SHA-256 of the current audit public key */
     size_t n_audit_keys;        /* the audit key chain, oldest first; the last is current */
@@ -98,10 +98,10 @@ sd_err sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32
                              uint64_t *reindexed);
 
 struct sd_audit_rotation {
-    uint32_t version;         /* the new audit key's version */
-    uint64_t handoff_size;    /* tree size of the hand-off checkpoint (signed by the old key) */
+    uint32_t version;      /* the new audit key's version */
+    uint64_t handoff_size; /* tree size of the hand-off checkpoint (signed by the old key) */
     uint8_t pk[SD_SIG_PK_BYTES];
-    char fingerprint[65];     /* hex SHA-256 of pk */
+    char fingerprint[65]; /* hex SHA-256 of pk */
 };
 /* New audit signing key (Ed25519, version k+1) in one write txn: audit entry
  * "key.audit_rotate" (target "audit_key:v<k+1>", digest = the new key's fingerprint, reason

@@ -11,7 +11,11 @@
  * `wrapped` is empty), kept so status and verifiers can list the key chain. It sorts after the
  * data keys, where sd_keys_load and the remaster/rewrap scans never look. */
 enum sd_key_kind {
-    SD_KK_KEK = 1, SD_KK_BIDX = 2, SD_KK_AUDIT_SIGN = 3, SD_KK_DATA = 4, SD_KK_AUDIT_PUB = 5
+    SD_KK_KEK = 1,
+    SD_KK_BIDX = 2,
+    SD_KK_AUDIT_SIGN = 3,
+    SD_KK_DATA = 4,
+    SD_KK_AUDIT_PUB = 5
 };
 
 /* At init: create KEK v1, blind-index key v1, audit signing key v1 in kr and store them
@@ -78,8 +82,8 @@ sd_err sd_keys_kek_rotate(struct sd_txn *t, struct sd_keyring *kr, uint32_t *ver
  * the wrapped data keys change; field ciphertexts name the KEK version they were sealed under
  * in their header and stay valid). *next_id: where the next batch starts, 0 when done. */
 #define SD_KEYS_REWRAP_MAX 10000
-sd_err sd_keys_rewrap(struct sd_txn *t, const struct sd_keyring *kr, uint64_t from_id,
-                      size_t max, uint64_t *next_id, size_t *n_rewrapped);
+sd_err sd_keys_rewrap(struct sd_txn *t, const struct sd_keyring *kr, uint64_t from_id, size_t max,
+                      uint64_t *next_id, size_t *n_rewrapped);
 
 struct sd_keys_info {
     uint32_t kek_latest, kek_min;
@@ -91,7 +95,7 @@ struct sd_keys_info {
     uint64_t data_keys;        /* stored now */
     uint64_t data_keys_issued; /* ever created (ids are 1..issued) */
     uint64_t shredded;
-    uint64_t last_rotation;    /* 0 if never rotated */
+    uint64_t last_rotation; /* 0 if never rotated */
     uint32_t bidx_version, audit_version;
     uint64_t audit_created_at;
     uint8_t audit_pk[SD_SIG_PK_BYTES];

@@ -4,7 +4,12 @@
 #ifndef SEALDESK_LOG_H
 #define SEALDESK_LOG_H
 
-enum sd_log_level { SD_LOG_ERROR, SD_LOG_WARN, SD_LOG_INFO, SD_LOG_DEBUG };
+enum sd_log_level {
+    SD_LOG_ERROR,
+    SD_LOG_WARN,
+    SD_LOG_INFO,
+    SD_LOG_DEBUG
+};
 
 void sd_log_set_level(enum sd_log_level lvl);
 void sd_log(enum sd_log_level lvl, const char *event, const char *fmt, ...)

@@ -14,12 +14,12 @@
 
 #include "sealdesk/err.h"
 
-#define SD_HASH_BYTES 32
+#define SD_HASH_BYTES       32
 /* Hashes in any proof for trees of at most SD_MERKLE_MAX_SIZE leaves: an inclusion proof has
  * at most 63, a consistency proof at most 64 (63 siblings + the seed node). */
 #define SD_MERKLE_MAX_PROOF 64
 /* Largest tree the proof generators and sd_merkle_append accept (2^63 leaves). */
-#define SD_MERKLE_MAX_SIZE ((uint64_t)1 << 63)
+#define SD_MERKLE_MAX_SIZE  ((uint64_t)1 << 63)
 
 /* Fetch stored perfect-subtree hash node(level, index) into out; SD_E_NOTFOUND if absent.
  * Any other error is passed back unchanged by the function that called it. */
@@ -48,15 +48,14 @@ sd_err sd_merkle_append(void *ctx, sd_merkle_get_fn get, sd_merkle_put_fn put, u
 /* Root MTH(D[0:size]) of the first `size` leaves; size may be smaller than the stored tree.
  * size 0 gives SHA-256("") without calling get. Reads at most 64 nodes. SD_E_INVALID for NULL
  * get/out, SD_E_NOTFOUND (from get) when the store holds fewer than `size` leaves. */
-sd_err sd_merkle_root(void *ctx, sd_merkle_get_fn get, uint64_t size,
-                      uint8_t out[SD_HASH_BYTES]);
+sd_err sd_merkle_root(void *ctx, sd_merkle_get_fn get, uint64_t size, uint8_t out[SD_HASH_BYTES]);
 
 /* RFC 6962 2.1.1 PATH(index, D[0:size]): the audit path of leaf `index`, leaf-to-root order,
  * written to out[0 .. *n_out) (out has room for SD_MERKLE_MAX_PROOF hashes; caller owns it).
  * SD_E_INVALID for NULL pointers or index >= size, SD_E_LIMIT for size > SD_MERKLE_MAX_SIZE,
  * else get's errors; on error *n_out is 0 and out's contents are unspecified. */
-sd_err sd_merkle_inclusion_proof(void *ctx, sd_merkle_get_fn get, uint64_t index,
-                                 uint64_t size, uint8_t out[][SD_HASH_BYTES], size_t *n_out);
+sd_err sd_merkle_inclusion_proof(void *ctx, sd_merkle_get_fn get, uint64_t index, uint64_t size,
+                                 uint8_t out[][SD_HASH_BYTES], size_t *n_out);
 /* RFC 6962 2.1.2 PROOF(m, D[0:n]) that the tree of size m is a prefix of the tree of size n,
  * same output convention; m == n gives an empty proof. SD_E_INVALID for NULL pointers,
  * m == 0 or m > n, SD_E_LIMIT for n > SD_MERKLE_MAX_SIZE, else get's errors. */
@@ -72,15 +71,14 @@ sd_err sd_merkle_consistency_proof(void *ctx, sd_merkle_get_fn get, uint64_t m, 
  * SD_MERKLE_MAX_PROOF). SD_E_INVALID for NULL leaf_hash/root, or NULL proof with n > 0.
  * Pure function of its (borrowed) arguments; thread-safe. */
 sd_err sd_merkle_verify_inclusion(const uint8_t leaf_hash[SD_HASH_BYTES], uint64_t index,
-                                  uint64_t size, const uint8_t proof[][SD_HASH_BYTES],
-                                  size_t n, const uint8_t root[SD_HASH_BYTES]);
+                                  uint64_t size, const uint8_t proof[][SD_HASH_BYTES], size_t n,
+                                  const uint8_t root[SD_HASH_BYTES]);
 /* RFC 9162 2.1.4.2: SD_OK when proof[0 .. np) proves the tree of size m with root root_m is a
  * prefix of the tree of size n with root root_n, else SD_E_CRYPTO. m == n needs an empty proof
  * and equal roots. m == 0 or m > n is always SD_E_CRYPTO (no such proof exists; a caller that
  * trusts the empty tree special-cases it). SD_E_INVALID for NULL roots, or NULL proof with
  * np > 0. Pure function; thread-safe. */
-sd_err sd_merkle_verify_consistency(uint64_t m, uint64_t n,
-                                    const uint8_t root_m[SD_HASH_BYTES],
+sd_err sd_merkle_verify_consistency(uint64_t m, uint64_t n, const uint8_t root_m[SD_HASH_BYTES],
                                     const uint8_t root_n[SD_HASH_BYTES],
                                     const uint8_t proof[][SD_HASH_BYTES], size_t np);
 

@@ -15,11 +15,11 @@
 #include "sealdesk/buf.h"
 #include "sealdesk/err.h"
 
-#define SD_METRICS_MAX_METHODS 256       /* dispatch table entries that get their own series */
-#define SD_METRICS_MAX_REQUEST 8192      /* HTTP request head; more gets 431 and a close */
-#define SD_METRICS_READ_TIMEOUT_MS 2000  /* to receive the whole request head */
+#define SD_METRICS_MAX_METHODS      256  /* dispatch table entries that get their own series */
+#define SD_METRICS_MAX_REQUEST      8192 /* HTTP request head; more gets 431 and a close */
+#define SD_METRICS_READ_TIMEOUT_MS  2000 /* to receive the whole request head */
 #define SD_METRICS_WRITE_TIMEOUT_MS 5000 /* to send the whole answer */
-#define SD_METRICS_QUEUE_SCAN_MAX ((uint64_t)1 << 20) /* queue entries walked per scrape */
+#define SD_METRICS_QUEUE_SCAN_MAX   ((uint64_t)1 << 20) /* queue entries walked per scrape */
 
 /* ---- recording (any thread, lock-free, no allocation) ---- */
 

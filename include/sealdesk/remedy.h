@@ -21,17 +21,17 @@
 #include "sealdesk/desk.h"
 #include "sealdesk/err.h"
 
-#define SD_REMEDY_MAX_ASSET 16         /* asset symbol: 1..16 of [A-Za-z0-9], stored upper */
-#define SD_REMEDY_MAX_INT_DIGITS 18    /* amount: up to 18 integer digits ... */
-#define SD_REMEDY_MAX_FRAC_DIGITS 8    /* ... and 8 decimals, > 0 */
-#define SD_REMEDY_MAX_AMOUNT (SD_REMEDY_MAX_INT_DIGITS + 1 + SD_REMEDY_MAX_FRAC_DIGITS)
-#define SD_REMEDY_MAX_APPROVALS 8      /* stored approvals per remedy */
-#define SD_REMEDY_MAX_QUORUM 5         /* largest quorum a policy may ask for */
-#define SD_REMEDY_MAX_IDEMPOTENCY 64   /* idempotency key: 1..64 printable ASCII */
-#define SD_REMEDY_MAX_LIST 10000       /* remedies returned by one list call */
-#define SD_REMEDY_MASKED_UID 16        /* room for a masked UID ("ab***yz") */
+#define SD_REMEDY_MAX_ASSET       16 /* asset symbol: 1..16 of [A-Za-z0-9], stored upper */
+#define SD_REMEDY_MAX_INT_DIGITS  18 /* amount: up to 18 integer digits ... */
+#define SD_REMEDY_MAX_FRAC_DIGITS 8  /* ... and 8 decimals, > 0 */
+#define SD_REMEDY_MAX_AMOUNT      (SD_REMEDY_MAX_INT_DIGITS + 1 + SD_REMEDY_MAX_FRAC_DIGITS)
+#define SD_REMEDY_MAX_APPROVALS   8     /* stored approvals per remedy */
+#define SD_REMEDY_MAX_QUORUM      5     /* largest quorum a policy may ask for */
+#define SD_REMEDY_MAX_IDEMPOTENCY 64    /* idempotency key: 1..64 printable ASCII */
+#define SD_REMEDY_MAX_LIST        10000 /* remedies returned by one list call */
+#define SD_REMEDY_MASKED_UID      16    /* room for a masked UID ("ab***yz") */
 /* Sealed field id of a remedy's destination UID in the ticket's data key (ticket id in AD). */
-#define SD_F_REMEDY_UID_BASE 0x20000u
+#define SD_F_REMEDY_UID_BASE      0x20000u
 
 enum sd_remedy_kind {
     SD_RK_COMPENSATION = 1,
@@ -39,7 +39,7 @@ enum sd_remedy_kind {
     SD_RK_MANUAL_DEPOSIT_CREDIT,
     SD_RK_WITHDRAWAL_RELEASE,
     SD_RK_ACCOUNT_UNFREEZE,
-    SD_RK_FREEZE_REVIEW, /* opened by sd_freeze only; approval closes it (state executed) */
+    SD_RK_FREEZE_REVIEW,      /* opened by sd_freeze only; approval closes it (state executed) */
     SD_RK_THIRD_PARTY_PAYOUT, /* pays an account other than the ticket's customer: needs a
                                  destination reason and a quorum above the "*" rules' */
     SD_RK_COUNT
@@ -130,10 +130,10 @@ struct sd_remedy {
     char requester[SD_MAX_AGENT + 1];
     enum sd_remedy_state state; /* effective now: expiry and void approvals applied */
     unsigned quorum;
-    unsigned approvals_needed;  /* remaining; 0 unless pending */
-    size_t n_approvals;         /* approvals that count now */
+    unsigned approvals_needed; /* remaining; 0 unless pending */
+    size_t n_approvals;        /* approvals that count now */
     struct sd_remedy_approval approvals[SD_REMEDY_MAX_APPROVALS];
-    size_t n_void;              /* stored approvals that no longer count (disabled user, role
+    size_t n_void;                   /* stored approvals that no longer count (disabled user, role
                                    revoked) */
     uint64_t created_at, expires_at; /* expires_at 0: never (freeze reviews) */
     uint64_t executed_at;
@@ -141,8 +141,8 @@ struct sd_remedy {
     char rejected_by[SD_MAX_AGENT + 1];
     char reject_reason[SD_MAX_REASON + 1];
     char idempotency_key[SD_REMEDY_MAX_IDEMPOTENCY + 1];
-    uint64_t freeze_id; /* freeze reviews: the freeze reviewed */
-    bool dest_is_customer; /* the destination is the ticket's customer UID */
+    uint64_t freeze_id;                         /* freeze reviews: the freeze reviewed */
+    bool dest_is_customer;                      /* the destination is the ticket's customer UID */
     char destination_reason[SD_MAX_REASON + 1]; /* third_party_payout */
     /* Only after sd_remedy_review (PII: wipe the struct with sodium_memzero when done): */
     bool unmasked;
@@ -159,17 +159,17 @@ void sd_remedy_list_clear(struct sd_remedy_list *l);
 
 struct sd_remedy_new {
     uint64_t ticket_id;
-    enum sd_remedy_kind kind;  /* any but SD_RK_FREEZE_REVIEW */
-    const char *asset;         /* fund-moving kinds: an asset with a rate in the policy
+    enum sd_remedy_kind kind;       /* any but SD_RK_FREEZE_REVIEW */
+    const char *asset;              /* fund-moving kinds: an asset with a rate in the policy
                                   (else SD_E_INVALID); account_unfreeze: NULL or "" */
-    const char *amount;        /* sd_remedy_amount_parse; account_unfreeze: NULL or "" */
-    const char *to_uid;        /* destination account UID: 1..SD_MAX_UID printable ASCII, no
+    const char *amount;             /* sd_remedy_amount_parse; account_unfreeze: NULL or "" */
+    const char *to_uid;             /* destination account UID: 1..SD_MAX_UID printable ASCII, no
                                   spaces. PII: sealed under the ticket's customer data key.
                                   Fund-moving kinds pay the ticket's customer: NULL/"" or that
                                   very UID; third_party_payout: required (another account);
                                   account_unfreeze: the frozen account, default the ticket's
                                   customer */
-    const char *justification; /* 1..SD_MAX_REASON bytes of valid text, no secrets */
+    const char *justification;      /* 1..SD_MAX_REASON bytes of valid text, no secrets */
     const char *destination_reason; /* third_party_payout: required, like justification;
                                        other kinds: NULL or "" */
 };
@@ -191,8 +191,7 @@ struct sd_remedy_new {
  * else; SD_E_SHREDDED the ticket's customer data key was erased. *out (may be NULL) gets the
  * new remedy (state pending). */
 sd_err sd_remedy_request(struct sd_desk *d, const struct sd_actor *a,
-                         const struct sd_remedy_new *in, struct sd_remedy *out,
-                         const char **why);
+                         const struct sd_remedy_new *in, struct sd_remedy *out, const char **why);
 
 /* Approve as actor a. SD_E_DENIED: a requested it, lacks an approving role for the kind, or is
  * a disabled user; SD_E_CONFLICT: a already approved; SD_E_PRECONDITION: executed, rejected or
@@ -250,7 +249,7 @@ sd_err sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *custom
 /* Freeze status of a customer account, for `customer get`. No plaintext PII. */
 struct sd_customer_status {
     char uid_masked[SD_REMEDY_MASKED_UID];
-    bool frozen;                 /* an emergency freeze no approved unfreeze has lifted */
+    bool frozen; /* an emergency freeze no approved unfreeze has lifted */
     uint64_t freeze_id, frozen_at, ticket_id, review_id;
     enum sd_remedy_state review_state; /* of the freeze review (executed: closed) */
     char frozen_by[SD_MAX_AGENT + 1];

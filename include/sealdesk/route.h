@@ -18,18 +18,18 @@
 #include "sealdesk/err.h"
 #include "sealdesk/triage.h"
 
-#define SD_ROUTE_MAX_LANGS 4        /* zh, zh-Hant, en, ko */
-#define SD_ROUTE_MAX_SHIFTS 16
-#define SD_ROUTE_MAX_SPEC 1024      /* bytes of one --shift specification */
-#define SD_ROUTE_MAX_AGENTS 1024    /* profiles considered by one routing decision */
-#define SD_ROUTE_ZONE 32
-#define SD_ROUTE_MAX_OVERRIDES 16   /* one-off overrides kept per agent (expired ones drop) */
+#define SD_ROUTE_MAX_LANGS            4 /* zh, zh-Hant, en, ko */
+#define SD_ROUTE_MAX_SHIFTS           16
+#define SD_ROUTE_MAX_SPEC             1024 /* bytes of one --shift specification */
+#define SD_ROUTE_MAX_AGENTS           1024 /* profiles considered by one routing decision */
+#define SD_ROUTE_ZONE                 32
+#define SD_ROUTE_MAX_OVERRIDES        16 /* one-off overrides kept per agent (expired ones drop) */
 #define SD_ROUTE_MAX_OVERRIDE_SECONDS (31 * 86400)
 
 struct sd_shift {
-    uint32_t days;                  /* bit 0 = Monday .. bit 6 = Sunday */
-    uint32_t start_min, end_min;    /* local minutes; end <= start wraps past midnight */
-    int32_t utc_offset_min;         /* fixed zones: local = UTC + offset; tz zones: the offset
+    uint32_t days;               /* bit 0 = Monday .. bit 6 = Sunday */
+    uint32_t start_min, end_min; /* local minutes; end <= start wraps past midnight */
+    int32_t utc_offset_min;      /* fixed zones: local = UTC + offset; tz zones: the offset
                                        when set, used only if the zone cannot be read */
     char zone[SD_ROUTE_ZONE];
 };
@@ -43,13 +43,13 @@ struct sd_shift_override {
 
 struct sd_agent_profile {
     char name[SD_MAX_AGENT + 1];
-    size_t n_langs;                 /* 0 = every language */
+    size_t n_langs; /* 0 = every language */
     char langs[SD_ROUTE_MAX_LANGS][8];
-    uint32_t categories;            /* bit per sd_category; 0 = every category */
+    uint32_t categories; /* bit per sd_category; 0 = every category */
     bool vip;
-    size_t n_shifts;                /* 0 = always on shift */
+    size_t n_shifts; /* 0 = always on shift */
     struct sd_shift shifts[SD_ROUTE_MAX_SHIFTS];
-    size_t n_overrides;             /* oldest first */
+    size_t n_overrides; /* oldest first */
     struct sd_shift_override overrides[SD_ROUTE_MAX_OVERRIDES];
     uint64_t updated_at;
 };
@@ -92,8 +92,7 @@ uint64_t sd_route_wait(int priority);
 /* Create or replace the profile p->name (validated; updated_at set): languages, categories,
  * vip and weekly shifts. One-off overrides already stored are kept (p->overrides is ignored;
  * see sd_agent_override). Audited "agent.set". SD_E_INVALID bad name or fields. */
-sd_err sd_agent_set(struct sd_desk *d, const struct sd_actor *a,
-                    const struct sd_agent_profile *p);
+sd_err sd_agent_set(struct sd_desk *d, const struct sd_actor *a, const struct sd_agent_profile *p);
 /* Add a one-off override [from, to) to agent name's profile, judged at now: overrides that
  * ended by now are dropped. SD_E_INVALID from >= to, to <= now or longer than
  * SD_ROUTE_MAX_OVERRIDE_SECONDS; SD_E_NOTFOUND no profile; SD_E_LIMIT SD_ROUTE_MAX_OVERRIDES
@@ -110,7 +109,7 @@ sd_err sd_agent_list(struct sd_desk *d, struct sd_agent_profile **out, size_t *n
 struct sd_route_assignment {
     uint64_t ticket_id;
     char agent[SD_MAX_AGENT + 1];
-    bool fallback;                  /* nobody fit: given to any on-shift agent after the wait */
+    bool fallback; /* nobody fit: given to any on-shift agent after the wait */
 };
 /* Assign every queued (received, unassigned) ticket, most urgent first, to the least-loaded
  * (open tickets) fit agent on shift at `now`; a ticket nobody on shift fits goes to the
@@ -122,12 +121,12 @@ sd_err sd_route_auto(struct sd_desk *d, const struct sd_actor *a, uint64_t now,
 
 struct sd_agent_stats {
     char agent[SD_MAX_AGENT + 1];
-    uint64_t handled;                   /* tickets assigned to the agent */
-    int64_t median_first_response;      /* seconds from creation; -1 when none yet */
-    int64_t median_resolution;          /* seconds from creation to resolved; -1 none */
-    uint64_t sla_breaches;              /* tickets past either SLA due time (at `now`) */
-    double reopen_rate;                 /* share of handled tickets reopened at least once */
-    double csat_average;                /* 0 when csat_count is 0 */
+    uint64_t handled;              /* tickets assigned to the agent */
+    int64_t median_first_response; /* seconds from creation; -1 when none yet */
+    int64_t median_resolution;     /* seconds from creation to resolved; -1 none */
+    uint64_t sla_breaches;         /* tickets past either SLA due time (at `now`) */
+    double reopen_rate;            /* share of handled tickets reopened at least once */
+    double csat_average;           /* 0 when csat_count is 0 */
     uint64_t csat_count;
 };
 /* Per-agent statistics over tickets created in [from, to) (to == 0: no upper bound), judged

@@ -15,20 +15,31 @@
 #include "sealdesk/err.h"
 
 /* DESIGN.md "gRPC" limits. */
-#define SD_RPC_MAX_MSG (1024 * 1024)        /* one gRPC message, either direction */
-#define SD_RPC_MAX_STREAMS 100              /* concurrent streams per connection */
-#define SD_RPC_MAX_HEADER_LIST (16 * 1024)  /* header list size */
+#define SD_RPC_MAX_MSG         (1024 * 1024) /* one gRPC message, either direction */
+#define SD_RPC_MAX_STREAMS     100           /* concurrent streams per connection */
+#define SD_RPC_MAX_HEADER_LIST (16 * 1024)   /* header list size */
 #define SD_RPC_IDLE_TIMEOUT_MS 60000
-#define SD_RPC_MAX_STREAM_MSGS 4096         /* messages in one server-streaming reply */
+#define SD_RPC_MAX_STREAM_MSGS 4096 /* messages in one server-streaming reply */
 
 /* gRPC status codes (https://grpc.github.io/grpc/core/md_doc_statuscodes.html). */
 enum sd_grpc_status {
-    SD_GRPC_OK = 0, SD_GRPC_CANCELLED = 1, SD_GRPC_UNKNOWN = 2, SD_GRPC_INVALID_ARGUMENT = 3,
-    SD_GRPC_DEADLINE_EXCEEDED = 4, SD_GRPC_NOT_FOUND = 5, SD_GRPC_ALREADY_EXISTS = 6,
-    SD_GRPC_PERMISSION_DENIED = 7, SD_GRPC_RESOURCE_EXHAUSTED = 8,
-    SD_GRPC_FAILED_PRECONDITION = 9, SD_GRPC_ABORTED = 10, SD_GRPC_OUT_OF_RANGE = 11,
-    SD_GRPC_UNIMPLEMENTED = 12, SD_GRPC_INTERNAL = 13, SD_GRPC_UNAVAILABLE = 14,
-    SD_GRPC_DATA_LOSS = 15, SD_GRPC_UNAUTHENTICATED = 16
+    SD_GRPC_OK = 0,
+    SD_GRPC_CANCELLED = 1,
+    SD_GRPC_UNKNOWN = 2,
+    SD_GRPC_INVALID_ARGUMENT = 3,
+    SD_GRPC_DEADLINE_EXCEEDED = 4,
+    SD_GRPC_NOT_FOUND = 5,
+    SD_GRPC_ALREADY_EXISTS = 6,
+    SD_GRPC_PERMISSION_DENIED = 7,
+    SD_GRPC_RESOURCE_EXHAUSTED = 8,
+    SD_GRPC_FAILED_PRECONDITION = 9,
+    SD_GRPC_ABORTED = 10,
+    SD_GRPC_OUT_OF_RANGE = 11,
+    SD_GRPC_UNIMPLEMENTED = 12,
+    SD_GRPC_INTERNAL = 13,
+    SD_GRPC_UNAVAILABLE = 14,
+    SD_GRPC_DATA_LOSS = 15,
+    SD_GRPC_UNAUTHENTICATED = 16
 };
 
 /* sd_err -> gRPC status (STYLE.md: one meaning each). */
@@ -40,27 +51,27 @@ const char *sd_grpc_status_name(int status);
  * the handler call; outputs are owned by the call and freed by sd_rpc_call_clear. */
 struct sd_rpc_call {
     /* inputs */
-    const char *method;        /* ":path", e.g. "/sealdesk.v1.Tickets/Create" */
-    const uint8_t *req;        /* the single request message (unary and server-streaming) */
+    const char *method; /* ":path", e.g. "/sealdesk.v1.Tickets/Create" */
+    const uint8_t *req; /* the single request message (unary and server-streaming) */
     size_t req_len;
-    const char *peer_subject;  /* verified mTLS client certificate subject, or NULL */
+    const char *peer_subject;     /* verified mTLS client certificate subject, or NULL */
     const char *peer_fingerprint; /* its SHA-256 (DER), lower-case hex, or NULL */
-    const char *peer_addr;     /* the client's source address ("127.0.0.1"; an IPv6 client
+    const char *peer_addr;        /* the client's source address ("127.0.0.1"; an IPv6 client
                                   as its /64 prefix), or NULL: for per-source limits */
-    const char *authorization; /* "authorization" metadata value, or NULL */
-    const char *request_id;    /* "x-request-id" metadata, or NULL */
-    uint64_t deadline_ms;      /* absolute CLOCK_MONOTONIC ms from grpc-timeout, 0 = none */
+    const char *authorization;    /* "authorization" metadata value, or NULL */
+    const char *request_id;       /* "x-request-id" metadata, or NULL */
+    uint64_t deadline_ms;         /* absolute CLOCK_MONOTONIC ms from grpc-timeout, 0 = none */
     /* state handed from the prepare step to the handler (sd_rpc_prepare); freed with the
      * call by prep_free */
     void *prep;
     void (*prep_free)(void *prep);
     /* outputs */
-    int status;                /* enum sd_grpc_status */
-    char message[256];         /* grpc-message (ASCII, no PII) */
-    struct sd_buf *msgs;       /* response messages (serialized protobuf), in order */
+    int status;          /* enum sd_grpc_status */
+    char message[256];   /* grpc-message (ASCII, no PII) */
+    struct sd_buf *msgs; /* response messages (serialized protobuf), in order */
     size_t n_msgs;
     size_t cap_msgs;
-    size_t mem_reserved;       /* bytes held against the process reply budget
+    size_t mem_reserved; /* bytes held against the process reply budget
                                   (sd_rpc_mem_reserve); released when the answer is gone */
 };
 
@@ -88,7 +99,7 @@ typedef void (*sd_rpc_handler_fn)(void *app, struct sd_rpc_call *c);
 
 /* Incremental decoder of a gRPC message stream (a request body). */
 struct sd_grpc_reader {
-    struct sd_buf buf;  /* bytes received and not yet consumed */
+    struct sd_buf buf; /* bytes received and not yet consumed */
     size_t max_msg;
 };
 void sd_grpc_reader_init(struct sd_grpc_reader *r, size_t max_msg);
@@ -152,10 +163,10 @@ sd_err sd_grpc_client_call(struct sd_grpc_client *c, const char *method, const c
  * sd_grpc_client_close sends GOAWAY without blocking, runs on_done (SD_E_IO, "client closed")
  * for every pending call, wipes and frees everything; NULL is a no-op; never from a callback. */
 
-#define SD_GRPC_CLIENT_MAX_PENDING 1024  /* calls started and not yet done, per client */
-#define SD_GRPC_CLIENT_MAX_MD 32         /* metadata pairs per call */
-#define SD_GRPC_CLIENT_MAX_MD_BYTES 8192 /* sum of metadata name and value lengths per call */
-#define SD_GRPC_CLIENT_MAX_METHOD 256    /* ":path" length */
+#define SD_GRPC_CLIENT_MAX_PENDING    1024 /* calls started and not yet done, per client */
+#define SD_GRPC_CLIENT_MAX_MD         32   /* metadata pairs per call */
+#define SD_GRPC_CLIENT_MAX_MD_BYTES   8192 /* sum of metadata name and value lengths per call */
+#define SD_GRPC_CLIENT_MAX_METHOD     256  /* ":path" length */
 #define SD_GRPC_CLIENT_MAX_TIMEOUT_MS 86400000u
 
 /* Like sd_grpc_client_connect, and on failure writes a one-line reason (NUL-terminated, possibly
@@ -166,9 +177,8 @@ sd_err sd_grpc_client_call(struct sd_grpc_client *c, const char *method, const c
  * client cert/key; SD_E_NOMEM. A server refusing our client certificate gives SD_E_CRYPTO when
  * it sends an alert, SD_E_IO when it just closes (grpcio does).
  * sd_grpc_client_connect is this plus a warn log line with the reason. */
-sd_err sd_grpc_client_connect_why(struct sd_grpc_client **out,
-                                  const struct sd_grpc_client_opts *o, char *why,
-                                  size_t whycap);
+sd_err sd_grpc_client_connect_why(struct sd_grpc_client **out, const struct sd_grpc_client_opts *o,
+                                  char *why, size_t whycap);
 
 /* Called once when a call ends. err SD_OK: a gRPC status was obtained, status/message are the
  * decoded trailers (message "" if none; DEADLINE_EXCEEDED with message "deadline exceeded"

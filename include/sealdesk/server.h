@@ -30,20 +30,20 @@ struct sd_srv_config {
                                   sealdeskd, see sd_autoroute_start) */
     /* Abuse limits (issue 13). A connection is idle when no request arrived, no call ran and
      * no answer byte was sent for idle_timeout_ms: PINGs and SETTINGS do not keep it open. */
-    unsigned max_conns_per_source; /* connections one source address may hold (default 64;
+    unsigned max_conns_per_source;   /* connections one source address may hold (default 64;
                                       an IPv6 source is its /64) */
-    unsigned conn_reserve;     /* the last this many of max_conns only admit a source that
+    unsigned conn_reserve;           /* the last this many of max_conns only admit a source that
                                   holds no connection yet (default 32; < max_conns) */
-    unsigned login_workers;    /* threads that run Auth/Login (Argon2id), apart from the
+    unsigned login_workers;          /* threads that run Auth/Login (Argon2id), apart from the
                                   workers (default 1) */
-    unsigned login_queue;      /* logins waiting for them; more: RESOURCE_EXHAUSTED (64) */
+    unsigned login_queue;            /* logins waiting for them; more: RESOURCE_EXHAUSTED (64) */
     unsigned login_fails_per_source; /* failed logins per source per window (default 20) */
     unsigned login_fails_per_name;   /* failed logins per typed name per window (default 5) */
-    unsigned login_window_s;   /* throttle window (default 60) */
-    unsigned login_backoff_max_s; /* longest back-off (default 3600) */
-    unsigned login_audit_window_s; /* one failed-login audit record per label per this many
+    unsigned login_window_s;         /* throttle window (default 60) */
+    unsigned login_backoff_max_s;    /* longest back-off (default 3600) */
+    unsigned login_audit_window_s;   /* one failed-login audit record per label per this many
                                       seconds (default 60) */
-    unsigned export_memory_mb; /* Audit/Export bytes held at once, whole process (default 256) */
+    unsigned export_memory_mb;  /* Audit/Export bytes held at once, whole process (default 256) */
     unsigned metrics_max_conns; /* metrics connections served at once (default 16) */
     unsigned metrics_read_timeout_ms; /* per read of a metrics request (default 1000) */
 };
@@ -107,7 +107,7 @@ typedef void (*sd_writer_run_fn)(void *ctx);
 typedef void (*sd_writer_done_fn)(void *ctx, sd_err commit);
 
 #define SD_WRITER_MAX_QUEUE 4096
-#define SD_WRITER_HIST 12 /* histogram buckets, see struct sd_writer_stats */
+#define SD_WRITER_HIST      12 /* histogram buckets, see struct sd_writer_stats */
 
 /* Counters for metrics, read with sd_writer_stats (a consistent-enough snapshot). */
 struct sd_writer_stats {

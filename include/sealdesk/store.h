@@ -51,8 +51,8 @@ struct sd_val {
 };
 
 enum sd_store_flags {
-    SD_STORE_CREATE = 1,   /* create the directory files and tables if absent */
-    SD_STORE_RDONLY = 2,   /* read-only open (sealaudit on a copy) */
+    SD_STORE_CREATE = 1, /* create the directory files and tables if absent */
+    SD_STORE_RDONLY = 2, /* read-only open (sealaudit on a copy) */
 };
 
 /* Open the environment in directory `dir` (which must exist). SD_E_STORE for a corrupt or
@@ -97,27 +97,32 @@ void sd_store_batch_abort(void);
 unsigned sd_store_batch_children(void);
 
 /* Point-get: *v borrowed until the txn ends. SD_E_NOTFOUND if absent. */
-sd_err sd_txn_get(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
-                  struct sd_val *v);
+sd_err sd_txn_get(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, struct sd_val *v);
 /* Put (overwrite; for dupsort tables adds the pair, existing pair is not an error). */
-sd_err sd_txn_put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
-                  const void *val, size_t vlen);
+sd_err sd_txn_put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
+                  size_t vlen);
 /* Put that fails with SD_E_CONFLICT if the key exists. */
 sd_err sd_txn_put_new(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
                       const void *val, size_t vlen);
 /* Put a key greater than every key of db (MDB_APPEND): pages fill completely instead of
  * splitting in half, for tables written in key order (tickets by id, the audit log).
  * SD_E_CONFLICT if the key is not the greatest. */
-sd_err sd_txn_append(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
-                     const void *val, size_t vlen);
+sd_err sd_txn_append(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
+                     size_t vlen);
 /* Delete key (val NULL) or one pair of a dupsort table. SD_E_NOTFOUND if absent. */
-sd_err sd_txn_del(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
-                  const void *val, size_t vlen);
+sd_err sd_txn_del(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
+                  size_t vlen);
 
 /* Cursors. ops mirror LMDB's. Borrowed key/val until the txn ends. SD_E_NOTFOUND past end. */
 enum sd_cursor_op {
-    SD_CUR_FIRST, SD_CUR_LAST, SD_CUR_NEXT, SD_CUR_PREV, SD_CUR_SET_RANGE, SD_CUR_SET_KEY,
-    SD_CUR_NEXT_DUP, SD_CUR_GET_CURRENT
+    SD_CUR_FIRST,
+    SD_CUR_LAST,
+    SD_CUR_NEXT,
+    SD_CUR_PREV,
+    SD_CUR_SET_RANGE,
+    SD_CUR_SET_KEY,
+    SD_CUR_NEXT_DUP,
+    SD_CUR_GET_CURRENT
 };
 sd_err sd_cursor_open(struct sd_txn *t, enum sd_db db, struct sd_cursor **out);
 /* Move and read. *key is an input only for SET_RANGE and SET_KEY; always an output. */

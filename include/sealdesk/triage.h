@@ -26,17 +26,17 @@ enum sd_category {
 };
 
 /* Limits of the rules format; exceeding one fails the parse with SD_E_LIMIT. */
-#define SD_TRIAGE_RULES_MAX_BYTES ((size_t)1 << 20) /* whole rules text */
-#define SD_TRIAGE_MAX_LINE 8192                      /* bytes per line */
-#define SD_TRIAGE_MAX_RULES 1024                     /* cat + prio + fund_safety rules */
-#define SD_TRIAGE_MAX_SETS 512                       /* named sets */
-#define SD_TRIAGE_MAX_SET_SIZE 1024                  /* literals in one set (after @includes) */
-#define SD_TRIAGE_MAX_LITERALS 16384                 /* distinct literals in all rules */
-#define SD_TRIAGE_MAX_LITERAL_BYTES 96               /* one literal, after folding */
-#define SD_TRIAGE_MAX_TERMS 256                      /* "|" alternatives in one rule */
-#define SD_TRIAGE_MAX_PARTS 6                        /* "&" parts in one alternative */
-#define SD_TRIAGE_MAX_NEAR 200                       /* largest N in "A ~N B", in characters */
-#define SD_TRIAGE_MAX_NAME 32                        /* rule and set names, bytes */
+#define SD_TRIAGE_RULES_MAX_BYTES   ((size_t)1 << 20) /* whole rules text */
+#define SD_TRIAGE_MAX_LINE          8192              /* bytes per line */
+#define SD_TRIAGE_MAX_RULES         1024              /* cat + prio + fund_safety rules */
+#define SD_TRIAGE_MAX_SETS          512               /* named sets */
+#define SD_TRIAGE_MAX_SET_SIZE      1024              /* literals in one set (after @includes) */
+#define SD_TRIAGE_MAX_LITERALS      16384             /* distinct literals in all rules */
+#define SD_TRIAGE_MAX_LITERAL_BYTES 96                /* one literal, after folding */
+#define SD_TRIAGE_MAX_TERMS         256               /* "|" alternatives in one rule */
+#define SD_TRIAGE_MAX_PARTS         6                 /* "&" parts in one alternative */
+#define SD_TRIAGE_MAX_NEAR          200               /* largest N in "A ~N B", in characters */
+#define SD_TRIAGE_MAX_NAME          32                /* rule and set names, bytes */
 
 /* Largest subject + body accepted by sd_triage_classify, bytes. */
 #define SD_TRIAGE_MAX_TEXT ((size_t)256 * 1024)
@@ -72,7 +72,7 @@ void sd_triage_rules_free(struct sd_triage_rules *r);
 
 struct sd_triage_result {
     enum sd_category category;
-    int priority;    /* 1..4 after the VIP raise */
+    int priority;     /* 1..4 after the VIP raise */
     bool fund_safety; /* a fund-safety signal fired: forces security + P1 */
     size_t n_signals;
     /* Names of the rules that fired, NUL-terminated, in this order: fund-safety rules
@@ -101,8 +101,8 @@ sd_err sd_triage_classify(const struct sd_triage_rules *r, const char *subject, 
  * sd_triage_classify finds them itself by running the redactor over its input (scratch copy,
  * wiped). A seed phrase or a private key forces security P1 ("fund_safety:pasted_secret"
  * first among the signals): whoever saw it can move the funds now. */
-sd_err sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject,
-                                size_t slen, const char *body, size_t blen, bool vip,
-                                unsigned secrets, struct sd_triage_result *out);
+sd_err sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, size_t slen,
+                                const char *body, size_t blen, bool vip, unsigned secrets,
+                                struct sd_triage_result *out);
 
 #endif

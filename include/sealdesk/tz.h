@@ -15,9 +15,9 @@
 
 #include "sealdesk/err.h"
 
-#define SD_TZ_NAME_MAX 64    /* bytes of a zone name */
+#define SD_TZ_NAME_MAX   64  /* bytes of a zone name */
 #define SD_TZ_MAX_CACHED 256 /* distinct zones loaded per process */
-#define SD_TZ_FILE_MAX (256 * 1024)
+#define SD_TZ_FILE_MAX   (256 * 1024)
 
 /* Offset (seconds east of UTC) of zone at Unix time t.
  * SD_E_INVALID: not a zone name (empty, too long, characters outside [A-Za-z0-9/_+-], "..",

@@ -22,7 +22,12 @@
 
 #define SD_UADM_EXPIRY 86400 /* a request not decided within 24 h lapses */
 
-enum sd_uadm_kind { SD_UADM_ADD = 1, SD_UADM_ROLES, SD_UADM_RESET_TOTP, SD_UADM_KIND_COUNT };
+enum sd_uadm_kind {
+    SD_UADM_ADD = 1,
+    SD_UADM_ROLES,
+    SD_UADM_RESET_TOTP,
+    SD_UADM_KIND_COUNT
+};
 enum sd_uadm_state {
     SD_UADM_PENDING = 1,
     SD_UADM_DONE,
@@ -64,21 +69,21 @@ struct sd_uadm {
  * out at once (state done) and password/totp_uri are filled as on approval; otherwise they are
  * "". password (129) and totp_uri (256) are wiped by the caller. */
 sd_err sd_uadm_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_uadm_new *in,
-                       struct sd_uadm *out, char password[SD_PASSWORD_MAX + 1],
-                       char totp_uri[256], const char **why);
+                       struct sd_uadm *out, char password[SD_PASSWORD_MAX + 1], char totp_uri[256],
+                       const char **why);
 
 /* Approve and carry out request id. The approver must be a security admin other than the
  * requester and other than the user concerned, enabled in the users table (or system):
  * SD_E_DENIED otherwise; SD_E_PRECONDITION when no longer pending (an expiry found here is
  * persisted); SD_E_NOTFOUND. password/totp_uri as sd_uadm_request. */
 sd_err sd_uadm_approve(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
-                       struct sd_uadm *out, char password[SD_PASSWORD_MAX + 1],
-                       char totp_uri[256], const char **why);
+                       struct sd_uadm *out, char password[SD_PASSWORD_MAX + 1], char totp_uri[256],
+                       const char **why);
 
 /* Reject with a reason (1..SD_MAX_REASON bytes of text). Same approver rules, except that the
  * requester may withdraw their own request. */
-sd_err sd_uadm_reject(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
-                      const char *reason, struct sd_uadm *out, const char **why);
+sd_err sd_uadm_reject(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *reason,
+                      struct sd_uadm *out, const char **why);
 
 /* Requests newest first, only those in `state` when state != 0. *out is malloc'ed (free()). */
 sd_err sd_uadm_list(struct sd_desk *d, const struct sd_actor *a, int state, struct sd_uadm **out,

@@ -17,7 +17,7 @@
 #include "audit_int.h"
 #include "util/err_int.h"
 
-#define DEFAULT_CP_EVERY 1000
+#define DEFAULT_CP_EVERY   1000
 #define DEFAULT_CP_SECONDS 60
 
 static sd_err

@@ -54,8 +54,7 @@ bit_len(uint64_t x)
  * subtrees given by the binary digits of hi-lo, largest first, and its hash is their
  * right fold; walking the digits lowest first reads them right to left. <= 64 gets. */
 static sd_err
-range_hash(void *ctx, sd_merkle_get_fn get, uint64_t lo, uint64_t hi,
-           uint8_t out[SD_HASH_BYTES])
+range_hash(void *ctx, sd_merkle_get_fn get, uint64_t lo, uint64_t hi, uint8_t out[SD_HASH_BYTES])
 {
     uint8_t node[SD_HASH_BYTES];
     uint64_t width = hi - lo;
@@ -210,8 +209,8 @@ shift_to_odd(uint64_t *fn, uint64_t *sn)
 }
 
 sd_err
-sd_merkle_verify_inclusion(const uint8_t leaf_hash[SD_HASH_BYTES], uint64_t index,
-                           uint64_t size, const uint8_t proof[][SD_HASH_BYTES], size_t n,
+sd_merkle_verify_inclusion(const uint8_t leaf_hash[SD_HASH_BYTES], uint64_t index, uint64_t size,
+                           const uint8_t proof[][SD_HASH_BYTES], size_t n,
                            const uint8_t root[SD_HASH_BYTES])
 {
     uint8_t r[SD_HASH_BYTES];

@@ -45,9 +45,8 @@ resolve_chain(struct sd_audit_verifier *v, int next_links)
 }
 
 void
-sd_audit_verify_init(struct sd_audit_verifier *v, const uint8_t pk[SD_SIG_PK_BYTES],
-                     uint64_t from, const uint8_t prev[32], const uint8_t (*range)[32],
-                     size_t n_range)
+sd_audit_verify_init(struct sd_audit_verifier *v, const uint8_t pk[SD_SIG_PK_BYTES], uint64_t from,
+                     const uint8_t prev[32], const uint8_t (*range)[32], size_t n_range)
 {
     size_t i = 0;
 
@@ -189,8 +188,9 @@ sd_audit_verify_checkpoint(struct sd_audit_verifier *v, const uint8_t *p, size_t
         return;
     }
     if(cp.size != v->ms.size) {
-        fail(v, v->ms.size, cp.size > v->ms.size ? "entries_missing_before_checkpoint"
-                                                  : "checkpoint_out_of_place");
+        fail(v, v->ms.size,
+             cp.size > v->ms.size ? "entries_missing_before_checkpoint"
+                                  : "checkpoint_out_of_place");
         return;
     }
     sd_merkle_stream_root(&v->ms, root);
@@ -281,8 +281,8 @@ sd_audit_verify_file(struct sd_audit_verifier *v, FILE *f, const uint8_t *pk,
         from = sd_get_u64be(buf);
         k = buf[72];
         SD_ENSURE(len == 73 + 32 * k, SD_E_INVALID);
-        sd_audit_verify_init(v, pk ? pk : buf + 8, from, buf + 40,
-                             (const uint8_t(*)[32])(buf + 73), k);
+        sd_audit_verify_init(v, pk ? pk : buf + 8, from, buf + 40, (const uint8_t(*)[32])(buf + 73),
+                             k);
         if(pk && sodium_memcmp(pk, buf + 8, 32) != 0)
             fail(v, from, "public_key_mismatch");
     }
@@ -305,14 +305,19 @@ sd_audit_verify_file(struct sd_audit_verifier *v, FILE *f, const uint8_t *pk,
             break;
         }
         switch(hdr[0]) {
-        case SD_AREC_ENTRY: sd_audit_verify_entry(v, buf, len); break;
-        case SD_AREC_CHECKPOINT: sd_audit_verify_checkpoint(v, buf, len); break;
+        case SD_AREC_ENTRY:
+            sd_audit_verify_entry(v, buf, len);
+            break;
+        case SD_AREC_CHECKPOINT:
+            sd_audit_verify_checkpoint(v, buf, len);
+            break;
         case SD_AREC_END:
             if(len != 8 || sd_get_u64be(buf) != v->next - v->from)
                 fail(v, v->next, "entry_count_mismatch");
             ended = true;
             break;
-        default: fail(v, v->next, "unknown_record");
+        default:
+            fail(v, v->next, "unknown_record");
         }
     }
     err = finish_trusted(v);
@@ -362,8 +367,8 @@ sd_audit_verify_store(struct sd_audit_verifier *v, struct sd_store *s, const uin
         }
         sd_audit_verify_entry(v, val.p, val.n);
         sd_merkle_leaf_hash(lh, val.p, val.n);
-        if(!v->bad && (sd_audit_node_get(t, 0, i, stored) != SD_OK ||
-                       sodium_memcmp(stored, lh, 32) != 0))
+        if(!v->bad &&
+           (sd_audit_node_get(t, 0, i, stored) != SD_OK || sodium_memcmp(stored, lh, 32) != 0))
             fail(v, i, "leaf_hash_mismatch");
         while(crc == SD_OK && ck.n == 8 && sd_get_u64be(ck.p) <= v->next) {
             sd_audit_verify_checkpoint(v, cv.p, cv.n);

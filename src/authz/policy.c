@@ -17,8 +17,8 @@ static const struct {
     unsigned roles;
 } matrix[SD_OP_COUNT] = {
     [SD_OP_TICKET_CREATE] = {"ticket.create", A | S},
-    [SD_OP_TICKET_GET] = {"ticket.get", A | S | C},          /* agents: own/queued only */
-    [SD_OP_TICKET_UNMASK] = {"ticket.unmask", A | S | C},    /* agents: assignee only */
+    [SD_OP_TICKET_GET] = {"ticket.get", A | S | C},       /* agents: own/queued only */
+    [SD_OP_TICKET_UNMASK] = {"ticket.unmask", A | S | C}, /* agents: assignee only */
     [SD_OP_TICKET_LIST] = {"ticket.list", A | S | C},
     [SD_OP_TICKET_FIND] = {"ticket.find", A | S | C},
     [SD_OP_TICKET_TRANSITION] = {"ticket.transition", A | S},
@@ -32,7 +32,7 @@ static const struct {
     [SD_OP_AUDIT_READ] = {"audit.read", C | U | X},
     [SD_OP_AUDIT_EXPORT] = {"audit.export", C | U},
     [SD_OP_REMEDY_REQUEST] = {"remedy.request", A | S},
-    [SD_OP_REMEDY_APPROVE] = {"remedy.approve", S | C | X},  /* per kind: remedy.policy */
+    [SD_OP_REMEDY_APPROVE] = {"remedy.approve", S | C | X}, /* per kind: remedy.policy */
     [SD_OP_REMEDY_READ] = {"remedy.read", A | S | C | X | U},
     [SD_OP_REMEDY_EXECUTE] = {"remedy.execute", A | S},
     [SD_OP_FREEZE] = {"account.freeze", S | X},

@@ -11,7 +11,7 @@
 #include "util/err_int.h"
 
 #define SESSION_REC_MAX 1024
-#define TOUCH_EVERY 60
+#define TOUCH_EVERY     60
 
 static sd_err
 token_key(uint8_t key[32], const char *token)
@@ -39,8 +39,8 @@ put_session(struct sd_txn *t, const uint8_t key[32], const Sealdesk__V1__Session
 }
 
 sd_err
-sd_session_create(struct sd_txn *t, const char *user, const char *cert_fingerprint,
-                  uint64_t now, char token[SD_TOKEN_HEX + 1], uint64_t *expires_at)
+sd_session_create(struct sd_txn *t, const char *user, const char *cert_fingerprint, uint64_t now,
+                  char token[SD_TOKEN_HEX + 1], uint64_t *expires_at)
 {
     Sealdesk__V1__SessionRecord s = SEALDESK__V1__SESSION_RECORD__INIT;
     Sealdesk__V1__UserRecord *u = NULL;

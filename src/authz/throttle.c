@@ -13,13 +13,13 @@
 #include "util/err_int.h"
 
 #define TABLE_SLOTS 4096u /* per kind; a power of two */
-#define PROBE 16u
+#define PROBE       16u
 
 struct slot {
     uint8_t key[crypto_shorthash_siphashx24_BYTES];
     bool used;
-    unsigned fails;        /* in the current window */
-    unsigned strikes;      /* back-offs served; the next one is twice as long */
+    unsigned fails;   /* in the current window */
+    unsigned strikes; /* back-offs served; the next one is twice as long */
     uint64_t window_start;
     uint64_t blocked_until;
     uint64_t last_seen;

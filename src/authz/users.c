@@ -18,11 +18,11 @@
 #include "util/err_int.h"
 
 /* Field id of a TOTP secret in the associated data; the "ticket id" slot holds the user id. */
-#define FIELD_TOTP 0x30000u
+#define FIELD_TOTP        0x30000u
 #define TOTP_SECRET_BYTES 20
 /* Interactive limits: ~0.1 s and 64 MiB per hash on this hardware; logins stay responsive. */
-#define PW_OPS crypto_pwhash_OPSLIMIT_INTERACTIVE
-#define PW_MEM crypto_pwhash_MEMLIMIT_INTERACTIVE
+#define PW_OPS            crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define PW_MEM            crypto_pwhash_MEMLIMIT_INTERACTIVE
 
 static void
 to_user(struct sd_user *u, const Sealdesk__V1__UserRecord *r)
@@ -80,8 +80,7 @@ sd_user_add(struct sd_txn *t, const struct sd_keyring *kr, const char *name, uns
     SD_CHECK_ARG(roles && !(roles & ~SD_ROLES_USER_MASK));
     SD_CHECK_ARG(!(no_totp && sd_roles_need_totp(roles)));
     SD_CHECK_ARG(!cert_fingerprint || strlen(cert_fingerprint) == 64);
-    SD_ENSURE(sd_txn_get(t, SD_DB_USERS, name, strlen(name), &v) == SD_E_NOTFOUND,
-              SD_E_CONFLICT);
+    SD_ENSURE(sd_txn_get(t, SD_DB_USERS, name, strlen(name), &v) == SD_E_NOTFOUND, SD_E_CONFLICT);
     for(int i = 0; i < 20; i++)
         password[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
     password[20] = 0;
@@ -371,8 +370,7 @@ sd_password_verify(const char *hash, const char *pw)
     pthread_once(&dummy_once, dummy_init);
     if(!hash || !hash[0]) {
         /* same work as a real check, so timing says nothing */
-        bool same = dummy_hash[0] &&
-                    crypto_pwhash_str_verify(dummy_hash, pw, strlen(pw)) == 0;
+        bool same = dummy_hash[0] && crypto_pwhash_str_verify(dummy_hash, pw, strlen(pw)) == 0;
 
         (void)same;
         return false;
@@ -405,8 +403,7 @@ sd_user_password_set(struct sd_txn *t, const char *name, const char *expect_hash
     sd_err err = SD_OK;
 
     SD_TRY(sd_urec_load(t, name, &r));
-    SD_ENSURE(strlen(r->password_hash) == n &&
-                  sodium_memcmp(r->password_hash, expect_hash, n) == 0,
+    SD_ENSURE(strlen(r->password_hash) == n && sodium_memcmp(r->password_hash, expect_hash, n) == 0,
               SD_E_CONFLICT);
     old = r->password_hash;
     r->password_hash = (char *)new_hash;
@@ -423,8 +420,7 @@ out:
 
 /* Verify a 6-digit code against steps now-1..now+1, each usable once. */
 static bool
-totp_ok(const uint8_t *secret, size_t n, const char *code, uint64_t now,
-        uint64_t *last_step)
+totp_ok(const uint8_t *secret, size_t n, const char *code, uint64_t now, uint64_t *last_step)
 {
     uint64_t step = now / 30;
     bool ok = false;
@@ -559,9 +555,9 @@ out:
 }
 
 sd_err
-sd_auth_login(struct sd_txn *t, const struct sd_keyring *kr, const char *name,
-              const char *password, const char *totp_code, const char *cert_fingerprint,
-              uint64_t now, char token[SD_TOKEN_HEX + 1], uint64_t *expires_at)
+sd_auth_login(struct sd_txn *t, const struct sd_keyring *kr, const char *name, const char *password,
+              const char *totp_code, const char *cert_fingerprint, uint64_t now,
+              char token[SD_TOKEN_HEX + 1], uint64_t *expires_at)
 {
     char hash[SD_PWHASH_MAX];
     bool good;

@@ -30,14 +30,14 @@
 #include "util/err_int.h"
 
 #define CONNECT_TIMEOUT_MS 10000
-#define MAX_TARGET 300            /* "host:port" */
-#define MAX_HOST 253
-#define RX_CHUNK 16384            /* one SSL_read */
-#define RX_PER_ROUND (1024 * 1024) /* then let writes and timers run */
-#define TX_HIGH_WATER 65536       /* bytes taken from nghttp2 before writing them */
-#define STREAM_WINDOW (1024 * 1024)
-#define CONN_WINDOW (16 * 1024 * 1024)
-#define WHY_CAP 200
+#define MAX_TARGET         300 /* "host:port" */
+#define MAX_HOST           253
+#define RX_CHUNK           16384         /* one SSL_read */
+#define RX_PER_ROUND       (1024 * 1024) /* then let writes and timers run */
+#define TX_HIGH_WATER      65536         /* bytes taken from nghttp2 before writing them */
+#define STREAM_WINDOW      (1024 * 1024)
+#define CONN_WINDOW        (16 * 1024 * 1024)
+#define WHY_CAP            200
 
 /* One call. Lives in exactly one of the client's lists: queue (not yet submitted), active
  * (submitted to nghttp2; stays there after its result is fixed until the stream is closed and
@@ -45,19 +45,19 @@
  * pointer to it: callbacks find it by stream id, so a late callback cannot touch freed memory. */
 struct gcall {
     struct gcall *prev, *next;
-    int32_t stream_id;      /* 0 until submitted */
-    struct sd_buf hdr;      /* "method\0name\0value\0..." until submitted (wiped) */
+    int32_t stream_id; /* 0 until submitted */
+    struct sd_buf hdr; /* "method\0name\0value\0..." until submitted (wiped) */
     size_t n_md;
-    struct sd_buf body;     /* framed request until fully sent (wiped) */
+    struct sd_buf body; /* framed request until fully sent (wiped) */
     size_t body_off;
-    uint64_t deadline_ms;   /* CLOCK_MONOTONIC ms, 0 = none */
+    uint64_t deadline_ms;     /* CLOCK_MONOTONIC ms, 0 = none */
     struct sd_grpc_reader rx; /* response bytes not yet delivered (wiped) */
-    size_t hdr_bytes;       /* response header list size so far */
+    size_t hdr_bytes;         /* response header list size so far */
     int http_status;
     bool have_status;
-    bool finished;          /* err/status/message are final */
-    bool notified;          /* on_done has run */
-    bool closed;            /* no stream open for it any more */
+    bool finished; /* err/status/message are final */
+    bool notified; /* on_done has run */
+    bool closed;   /* no stream open for it any more */
     sd_err err;
     int status;
     char message[256];
@@ -80,18 +80,18 @@ struct sd_grpc_client {
     nghttp2_mem mem;
     char authority[MAX_TARGET + 1];
     struct glist queue, active, done;
-    size_t n_open;          /* streams submitted and not closed */
-    size_t n_pending;       /* started calls whose on_done has not run */
-    struct sd_buf tx;       /* TLS plaintext waiting for SSL_write (wiped at close) */
+    size_t n_open;    /* streams submitted and not closed */
+    size_t n_pending; /* started calls whose on_done has not run */
+    struct sd_buf tx; /* TLS plaintext waiting for SSL_write (wiped at close) */
     size_t tx_off;
-    bool read_wants_write;  /* SSL_read asked for a writable socket */
+    bool read_wants_write; /* SSL_read asked for a writable socket */
     bool got_settings;
     bool connected;
     bool goaway;
     bool dead;
     bool closing;
-    bool in_callback;       /* inside on_msg or on_done */
-    bool in_on_msg;         /* inside on_msg (start is refused there) */
+    bool in_callback; /* inside on_msg or on_done */
+    bool in_on_msg;   /* inside on_msg (start is refused there) */
     sd_err dead_err;
     uint32_t timeout_ms;
     uint64_t last_rx_ms;
@@ -118,8 +118,8 @@ ms_until(uint64_t deadline, uint64_t now)
     return d > INT_MAX ? INT_MAX : (int)d;
 }
 
-static void
-set_why(char *why, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_why(char *why, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
 set_why(char *why, size_t cap, const char *fmt, ...)
@@ -206,8 +206,7 @@ find_call(struct sd_grpc_client *c, int32_t stream_id)
 
 /* Fix the result of a call once; later events for it are ignored. message NULL keeps the
  * grpc-message already decoded into k->message. */
-static void
-call_finish(struct gcall *k, sd_err err, int status, const char *fmt, ...)
+static void call_finish(struct gcall *k, sd_err err, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void
@@ -239,8 +238,7 @@ stream_fail(struct sd_grpc_client *c, struct gcall *k, sd_err err, const char *r
 
 /* The connection is lost: every call not yet finished gets err. No nghttp2 call is made
  * after this except nghttp2_session_del. */
-static void
-client_die(struct sd_grpc_client *c, sd_err err, const char *fmt, ...)
+static void client_die(struct sd_grpc_client *c, sd_err err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -480,8 +478,8 @@ tcp_connect(struct sd_grpc_client *c, const char *host, const char *port, uint64
         socklen_t sl = sizeof(soerr);
         int one = 1;
 
-        c->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                       ai->ai_protocol);
+        c->fd =
+            socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
         if(c->fd < 0) {
             last = errno;
             continue;
@@ -540,10 +538,8 @@ tls_setup(struct sd_grpc_client *c, const struct sd_grpc_client_opts *o, const c
         set_why(c->why, sizeof(c->why), "TLS setup failed: %s", ssl_err_str(eb, sizeof(eb)));
         return SD_E_CRYPTO;
     }
-    SSL_CTX_set_options(c->ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                                    SSL_OP_NO_TICKET);
-    SSL_CTX_set_mode(c->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-                                 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_options(c->ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET);
+    SSL_CTX_set_mode(c->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
     if(SSL_CTX_load_verify_locations(c->ctx, o->ca_file, NULL) != 1) {
         set_why(c->why, sizeof(c->why), "cannot load CA file %s: %s", o->ca_file,
@@ -602,8 +598,8 @@ tls_handshake(struct sd_grpc_client *c, uint64_t deadline)
             break;
         e = SSL_get_error(c->ssl, r);
         if(e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-            if(wait_fd(c, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline,
-                       "TLS handshake") != SD_OK)
+            if(wait_fd(c, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline, "TLS handshake") !=
+               SD_OK)
                 return SD_E_IO;
             continue;
         }
@@ -649,8 +645,7 @@ flush_out(struct sd_grpc_client *c)
             while(c->tx.len < TX_HIGH_WATER) {
                 n = nghttp2_session_mem_send(c->h2, &d);
                 if(n < 0) {
-                    client_die(c, SD_E_IO, "HTTP/2 send failed: %s",
-                               nghttp2_strerror((int)n));
+                    client_die(c, SD_E_IO, "HTTP/2 send failed: %s", nghttp2_strerror((int)n));
                     return;
                 }
                 if(n == 0)
@@ -738,8 +733,8 @@ io_round(struct sd_grpc_client *c, int timeout_ms)
         read_in(c);
     flush_out(c);
     if(!c->dead && !nghttp2_session_want_read(c->h2) && !nghttp2_session_want_write(c->h2))
-        client_die(c, SD_E_IO, c->goaway ? "server closed the connection (GOAWAY)"
-                                         : "HTTP/2 session ended");
+        client_die(c, SD_E_IO,
+                   c->goaway ? "server closed the connection (GOAWAY)" : "HTTP/2 session ended");
 }
 
 /* ---- nghttp2 callbacks ---- */
@@ -921,8 +916,8 @@ rx_feed(struct sd_grpc_client *c, struct gcall *k, const uint8_t *p, size_t n)
 }
 
 static int
-on_data_chunk(nghttp2_session *s, uint8_t flags, int32_t stream_id, const uint8_t *data,
-              size_t len, void *ud)
+on_data_chunk(nghttp2_session *s, uint8_t flags, int32_t stream_id, const uint8_t *data, size_t len,
+              void *ud)
 {
     struct sd_grpc_client *c = ud;
     struct gcall *k = find_call(c, stream_id);
@@ -938,15 +933,21 @@ static int
 http_to_grpc(int http)
 {
     switch(http) {
-    case 400: return SD_GRPC_INTERNAL;
-    case 401: return SD_GRPC_UNAUTHENTICATED;
-    case 403: return SD_GRPC_PERMISSION_DENIED;
-    case 404: return SD_GRPC_UNIMPLEMENTED;
+    case 400:
+        return SD_GRPC_INTERNAL;
+    case 401:
+        return SD_GRPC_UNAUTHENTICATED;
+    case 403:
+        return SD_GRPC_PERMISSION_DENIED;
+    case 404:
+        return SD_GRPC_UNIMPLEMENTED;
     case 429:
     case 502:
     case 503:
-    case 504: return SD_GRPC_UNAVAILABLE;
-    default: return SD_GRPC_UNKNOWN;
+    case 504:
+        return SD_GRPC_UNAVAILABLE;
+    default:
+        return SD_GRPC_UNKNOWN;
     }
 }
 
@@ -972,8 +973,7 @@ on_stream_close(nghttp2_session *s, int32_t stream_id, uint32_t code, void *ud)
         call_finish(k, SD_E_IO, SD_GRPC_UNKNOWN, "stream reset by server: %s",
                     nghttp2_http2_strerror(code));
     else if(k->http_status != 0 && k->http_status != 200)
-        call_finish(k, SD_OK, http_to_grpc(k->http_status), "HTTP status %d",
-                    k->http_status);
+        call_finish(k, SD_OK, http_to_grpc(k->http_status), "HTTP status %d", k->http_status);
     else
         call_finish(k, SD_E_IO, SD_GRPC_UNKNOWN, "response ended without grpc-status");
     return 0;
@@ -1018,8 +1018,7 @@ on_frame_not_send(nghttp2_session *s, const nghttp2_frame *f, int lib_error, voi
         return 0;
     k->closed = true;
     c->n_open--;
-    call_finish(k, SD_E_IO, SD_GRPC_UNKNOWN, "request not sent: %s",
-                nghttp2_strerror(lib_error));
+    call_finish(k, SD_E_IO, SD_GRPC_UNKNOWN, "request not sent: %s", nghttp2_strerror(lib_error));
     return 0;
 }
 
@@ -1050,10 +1049,11 @@ h2_setup(struct sd_grpc_client *c)
     /* Until the server's SETTINGS arrive (connect waits for them) open nothing. */
     nghttp2_option_set_peer_max_concurrent_streams(opt, 1);
     SD_ENSURE(nghttp2_session_client_new3(&c->h2, cb, c, opt, &c->mem) == 0, SD_E_NOMEM);
-    SD_ENSURE(nghttp2_submit_settings(c->h2, NGHTTP2_FLAG_NONE, iv,
-                                      sizeof(iv) / sizeof(iv[0])) == 0, SD_E_NOMEM);
-    SD_ENSURE(nghttp2_session_set_local_window_size(c->h2, NGHTTP2_FLAG_NONE, 0,
-                                                    CONN_WINDOW) == 0, SD_E_NOMEM);
+    SD_ENSURE(nghttp2_submit_settings(c->h2, NGHTTP2_FLAG_NONE, iv, sizeof(iv) / sizeof(iv[0])) ==
+                  0,
+              SD_E_NOMEM);
+    SD_ENSURE(nghttp2_session_set_local_window_size(c->h2, NGHTTP2_FLAG_NONE, 0, CONN_WINDOW) == 0,
+              SD_E_NOMEM);
 out:
     nghttp2_option_del(opt);
     nghttp2_session_callbacks_del(cb);
@@ -1084,8 +1084,8 @@ static bool
 md_name_ok(const char *s, size_t n)
 {
     static const char *const reserved[] = {
-        "te", "content-type", "user-agent", "host", "connection", "keep-alive",
-        "proxy-connection", "transfer-encoding", "upgrade",
+        "te",         "content-type",     "user-agent",        "host",    "connection",
+        "keep-alive", "proxy-connection", "transfer-encoding", "upgrade",
     };
     size_t i;
 
@@ -1139,14 +1139,14 @@ call_submit(struct sd_grpc_client *c, struct gcall *k)
     size_t i;
     int32_t id;
 
-#define NV(nm, val, fl)                                                                     \
-    do {                                                                                    \
-        nva[nv].name = (uint8_t *)(uintptr_t)(nm);                                          \
-        nva[nv].namelen = strlen(nm);                                                       \
-        nva[nv].value = (uint8_t *)(uintptr_t)(val);                                        \
-        nva[nv].valuelen = strlen(val);                                                     \
-        nva[nv].flags = (fl);                                                               \
-        nv++;                                                                               \
+#define NV(nm, val, fl)                              \
+    do {                                             \
+        nva[nv].name = (uint8_t *)(uintptr_t)(nm);   \
+        nva[nv].namelen = strlen(nm);                \
+        nva[nv].value = (uint8_t *)(uintptr_t)(val); \
+        nva[nv].valuelen = strlen(val);              \
+        nva[nv].flags = (fl);                        \
+        nv++;                                        \
     } while(0)
 
     NV(":method", "POST", NGHTTP2_NV_FLAG_NONE);
@@ -1234,8 +1234,7 @@ check_deadlines(struct sd_grpc_client *c)
         if(now >= k->deadline_ms) {
             call_finish(k, SD_OK, SD_GRPC_DEADLINE_EXCEEDED, "deadline exceeded");
             if(!c->dead && !k->closed)
-                nghttp2_submit_rst_stream(c->h2, NGHTTP2_FLAG_NONE, k->stream_id,
-                                          NGHTTP2_CANCEL);
+                nghttp2_submit_rst_stream(c->h2, NGHTTP2_FLAG_NONE, k->stream_id, NGHTTP2_CANCEL);
         } else if(k->deadline_ms < next) {
             next = k->deadline_ms;
         }
@@ -1320,9 +1319,8 @@ out:
 }
 
 static sd_err
-start_call(struct sd_grpc_client *c, const char *method, const char *const *md,
-           const uint8_t *req, size_t n, sd_grpc_msg_fn on_msg, sd_grpc_done_fn on_done,
-           void *ctx, struct gcall **outk)
+start_call(struct sd_grpc_client *c, const char *method, const char *const *md, const uint8_t *req,
+           size_t n, sd_grpc_msg_fn on_msg, sd_grpc_done_fn on_done, void *ctx, struct gcall **outk)
 {
     struct gcall *k = NULL;
     sd_err err = SD_OK;
@@ -1347,8 +1345,8 @@ out:
 
 sd_err
 sd_grpc_client_start(struct sd_grpc_client *c, const char *method, const char *const *md,
-                     const uint8_t *req, size_t n, sd_grpc_msg_fn on_msg,
-                     sd_grpc_done_fn on_done, void *ctx)
+                     const uint8_t *req, size_t n, sd_grpc_msg_fn on_msg, sd_grpc_done_fn on_done,
+                     void *ctx)
 {
     return start_call(c, method, md, req, n, on_msg, on_done, ctx, NULL);
 }
@@ -1442,8 +1440,8 @@ sync_done(void *p, sd_err err, int status, const char *message)
 
 sd_err
 sd_grpc_client_call(struct sd_grpc_client *c, const char *method, const char *const *md,
-                    const uint8_t *req, size_t n, sd_grpc_msg_fn on_msg, void *ctx,
-                    int *status, char *msg, size_t msgcap)
+                    const uint8_t *req, size_t n, sd_grpc_msg_fn on_msg, void *ctx, int *status,
+                    char *msg, size_t msgcap)
 {
     struct sync_call s = {on_msg, ctx, false, SD_OK, SD_GRPC_UNKNOWN, msg, msg ? msgcap : 0};
     struct gcall *k = NULL;
@@ -1547,7 +1545,8 @@ sd_grpc_client_connect_why(struct sd_grpc_client **out, const struct sd_grpc_cli
         io_round(c, ms_until(deadline, now_ms()));
     if(c->dead) {
         if(c->dead_err == SD_E_IO && strstr(c->why, "closed"))
-            set_why(c->why, sizeof(c->why), "server closed the connection before HTTP/2 "
+            set_why(c->why, sizeof(c->why),
+                    "server closed the connection before HTTP/2 "
                     "SETTINGS (client certificate missing or refused?)");
         err = c->dead_err;
         goto out;

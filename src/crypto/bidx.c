@@ -42,8 +42,8 @@ trim(struct sd_buf *b)
     while(b->len && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\t' ||
                      b->data[b->len - 1] == '\n' || b->data[b->len - 1] == '\r'))
         b->len--;
-    while(s < b->len && (b->data[s] == ' ' || b->data[s] == '\t' || b->data[s] == '\n' ||
-                         b->data[s] == '\r'))
+    while(s < b->len &&
+          (b->data[s] == ' ' || b->data[s] == '\t' || b->data[s] == '\n' || b->data[s] == '\r'))
         s++;
     memmove(b->data, b->data + s, b->len - s);
     b->len -= s;

@@ -5,7 +5,12 @@
 
 #include "sealdesk/crypto.h"
 
-enum sd_key_slot { SD_SLOT_MASTER, SD_SLOT_KEK, SD_SLOT_BIDX, SD_SLOT_SIGN };
+enum sd_key_slot {
+    SD_SLOT_MASTER,
+    SD_SLOT_KEK,
+    SD_SLOT_BIDX,
+    SD_SLOT_SIGN
+};
 
 typedef sd_err (*sd_key_fn)(void *ctx, const uint8_t *key, size_t len);
 
@@ -24,7 +29,7 @@ struct sd_dkey {
 #define SD_WRAP_BYTES (1 + 24 + SD_KEY_BYTES + 16)
 sd_err sd_wrap(struct sd_buf *out, const uint8_t kek[SD_KEY_BYTES], const uint8_t *key,
                size_t keylen, const uint8_t *ad, size_t adlen);
-sd_err sd_unwrap(uint8_t *key, size_t keylen, const uint8_t kek[SD_KEY_BYTES],
-                 const uint8_t *blob, size_t n, const uint8_t *ad, size_t adlen);
+sd_err sd_unwrap(uint8_t *key, size_t keylen, const uint8_t kek[SD_KEY_BYTES], const uint8_t *blob,
+                 size_t n, const uint8_t *ad, size_t adlen);
 
 #endif

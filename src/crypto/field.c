@@ -9,8 +9,8 @@
 #include "util/err_int.h"
 
 #define FIELD_VERSION 0x01
-#define NPUB crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define HDR (1 + 8 + 4 + NPUB)
+#define NPUB          crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define HDR           (1 + 8 + 4 + NPUB)
 
 static const char ad_label[] = "sealdesk/v1";
 
@@ -28,8 +28,8 @@ field_ad(uint8_t ad[sizeof(ad_label) - 1 + 24], uint64_t ticket_id, uint32_t fie
 }
 
 sd_err
-sd_field_seal(struct sd_buf *out, const struct sd_dkey *dk, uint64_t ticket_id,
-              uint32_t field_id, const uint8_t *pt, size_t n)
+sd_field_seal(struct sd_buf *out, const struct sd_dkey *dk, uint64_t ticket_id, uint32_t field_id,
+              const uint8_t *pt, size_t n)
 {
     uint8_t ad[sizeof(ad_label) - 1 + 24];
     unsigned long long clen;
@@ -46,8 +46,8 @@ sd_field_seal(struct sd_buf *out, const struct sd_dkey *dk, uint64_t ticket_id,
     sd_put_u32be(p + 9, dk->kek_version);
     randombytes_buf(p + 13, NPUB);
     field_ad(ad, ticket_id, field_id, dk->id, dk->kek_version);
-    crypto_aead_xchacha20poly1305_ietf_encrypt(p + HDR, &clen, pt, n, ad, sizeof(ad), NULL,
-                                               p + 13, dk->key);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(p + HDR, &clen, pt, n, ad, sizeof(ad), NULL, p + 13,
+                                               dk->key);
     out->len += HDR + (size_t)clen;
 out:
     return err;
@@ -63,8 +63,8 @@ sd_field_key_id(uint64_t *dkey_id, const uint8_t *sealed, size_t n)
 }
 
 sd_err
-sd_field_open(struct sd_buf *out, const struct sd_dkey *dk, uint64_t ticket_id,
-              uint32_t field_id, const uint8_t *sealed, size_t n)
+sd_field_open(struct sd_buf *out, const struct sd_dkey *dk, uint64_t ticket_id, uint32_t field_id,
+              const uint8_t *sealed, size_t n)
 {
     uint8_t ad[sizeof(ad_label) - 1 + 24];
     uint64_t kid;
@@ -79,9 +79,9 @@ sd_field_open(struct sd_buf *out, const struct sd_dkey *dk, uint64_t ticket_id,
     field_ad(ad, ticket_id, field_id, kid, sd_get_u32be(sealed + 9));
     ptlen = n - SD_FIELD_OVERHEAD;
     SD_TRY(sd_buf_reserve(out, ptlen));
-    if(crypto_aead_xchacha20poly1305_ietf_decrypt(out->data + out->len, NULL, NULL,
-                                                  sealed + HDR, n - HDR, ad, sizeof(ad),
-                                                  sealed + 13, dk->key) != 0) {
+    if(crypto_aead_xchacha20poly1305_ietf_decrypt(out->data + out->len, NULL, NULL, sealed + HDR,
+                                                  n - HDR, ad, sizeof(ad), sealed + 13,
+                                                  dk->key) != 0) {
         sodium_memzero(out->data + out->len, ptlen);
         err = SD_E_CRYPTO;
         goto out;

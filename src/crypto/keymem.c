@@ -100,7 +100,7 @@ slot_index(const void *p)
 
         if(a >= c && a < c + SD_KEYMEM_CHUNK)
             return (a - c) % SD_KEYMEM_SLOT == 0 ? i * per_chunk + (a - c) / SD_KEYMEM_SLOT
-                                                   : SIZE_MAX;
+                                                 : SIZE_MAX;
     }
     return SIZE_MAX;
 }
@@ -158,7 +158,7 @@ sd_keymem_free(void *p, size_t n)
         pthread_mutex_unlock(&g_mu);
         abort(); /* not ours, or freed twice */
     }
-    g_inuse[i / 8] &= (uint8_t)~(1u << (i % 8));
+    g_inuse[i / 8] &= (uint8_t) ~(1u << (i % 8));
     sodium_memzero(p, SD_KEYMEM_SLOT);
     s->next = g_free;
     g_free = s;

@@ -10,10 +10,10 @@
 
 /* Blocks up to this size share pages: they come from a process-wide pool of fixed slots, so a
  * data key costs no system call (one mmap + madvise per SD_KEYMEM_CHUNK of slots). */
-#define SD_KEYMEM_SLOT 64
-#define SD_KEYMEM_CHUNK ((size_t)64 << 10)  /* bytes per pool chunk (1024 slots) */
-#define SD_KEYMEM_MAX_CHUNKS 64             /* pool cap: 64 chunks = 65536 slots, 4 MiB */
-#define SD_KEYMEM_MAX_BLOCK ((size_t)1 << 20) /* largest block (own mapping above SLOT) */
+#define SD_KEYMEM_SLOT       64
+#define SD_KEYMEM_CHUNK      ((size_t)64 << 10) /* bytes per pool chunk (1024 slots) */
+#define SD_KEYMEM_MAX_CHUNKS 64                 /* pool cap: 64 chunks = 65536 slots, 4 MiB */
+#define SD_KEYMEM_MAX_BLOCK  ((size_t)1 << 20)  /* largest block (own mapping above SLOT) */
 
 /* A zeroed block of n bytes (1..SD_KEYMEM_MAX_BLOCK) in MADV_DONTDUMP pages; blocks of at
  * most SD_KEYMEM_SLOT bytes are SD_KEYMEM_SLOT-aligned slots, larger ones page-aligned.

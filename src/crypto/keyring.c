@@ -30,16 +30,16 @@ struct gkey {
 
 struct sd_keyring {
     pthread_mutex_t mu;
-    pthread_cond_t idle_cv;  /* signalled when a key's last user lets go and someone waits */
-    unsigned swap_waiters;   /* sd_keyring_sign_adopt calls waiting for the signing key */
+    pthread_cond_t idle_cv; /* signalled when a key's last user lets go and someone waits */
+    unsigned swap_waiters;  /* sd_keyring_sign_adopt calls waiting for the signing key */
     struct gkey master;
     struct gkey kek[SD_MAX_KEK_VERSIONS + 1]; /* by version; [0] unused */
     uint32_t kek_current;
     uint32_t kek_min;
     struct gkey bidx;
-    struct gkey sign;                          /* Ed25519 secret key (seed || pk) */
+    struct gkey sign; /* Ed25519 secret key (seed || pk) */
     uint8_t sign_pk[SD_SIG_PK_BYTES];
-    uint32_t sign_version;                     /* store version of `sign` (0: none) */
+    uint32_t sign_version; /* store version of `sign` (0: none) */
     /* 0: re-protect a key as soon as its last user is done. >0 (a server under load): keep it
      * readable until it has been idle that long; sd_keyring_idle() re-protects. Each mprotect
      * of a multi-threaded process flushes every CPU's TLB: doing four per ticket operation cost
@@ -158,18 +158,22 @@ static struct gkey *
 slot_key(struct sd_keyring *kr, enum sd_key_slot slot, uint32_t version)
 {
     switch(slot) {
-    case SD_SLOT_MASTER: return &kr->master;
-    case SD_SLOT_BIDX: return &kr->bidx;
-    case SD_SLOT_SIGN: return &kr->sign;
+    case SD_SLOT_MASTER:
+        return &kr->master;
+    case SD_SLOT_BIDX:
+        return &kr->bidx;
+    case SD_SLOT_SIGN:
+        return &kr->sign;
     case SD_SLOT_KEK:
         return version == 0 || version > SD_MAX_KEK_VERSIONS ? NULL : &kr->kek[version];
-    default: return NULL;
+    default:
+        return NULL;
     }
 }
 
 sd_err
-sd_key_use(const struct sd_keyring *kr_c, enum sd_key_slot slot, uint32_t version,
-           sd_key_fn fn, void *ctx)
+sd_key_use(const struct sd_keyring *kr_c, enum sd_key_slot slot, uint32_t version, sd_key_fn fn,
+           void *ctx)
 {
     /* The user count and page protection are bookkeeping, not key state: the keyring stays
      * logically const for callers. */
@@ -189,15 +193,15 @@ sd_wrap(struct sd_buf *out, const uint8_t kek[SD_KEY_BYTES], const uint8_t *key,
     unsigned long long clen;
     sd_err err;
 
-    err = sd_buf_reserve(out, 1 + sizeof(nonce) + keylen +
-                                  crypto_aead_xchacha20poly1305_ietf_ABYTES);
+    err =
+        sd_buf_reserve(out, 1 + sizeof(nonce) + keylen + crypto_aead_xchacha20poly1305_ietf_ABYTES);
     if(err != SD_OK)
         return err;
     randombytes_buf(nonce, sizeof(nonce));
     out->data[out->len] = 0x01;
     memcpy(out->data + out->len + 1, nonce, sizeof(nonce));
-    crypto_aead_xchacha20poly1305_ietf_encrypt(out->data + out->len + 1 + sizeof(nonce), &clen,
-                                               key, keylen, ad, adlen, NULL, nonce, kek);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(out->data + out->len + 1 + sizeof(nonce), &clen, key,
+                                               keylen, ad, adlen, NULL, nonce, kek);
     out->len += 1 + sizeof(nonce) + (size_t)clen;
     return SD_OK;
 }
@@ -210,8 +214,8 @@ sd_unwrap(uint8_t *key, size_t keylen, const uint8_t kek[SD_KEY_BYTES], const ui
 
     if(n != 1 + npub + keylen + crypto_aead_xchacha20poly1305_ietf_ABYTES || blob[0] != 0x01)
         return SD_E_CRYPTO;
-    if(crypto_aead_xchacha20poly1305_ietf_decrypt(key, NULL, NULL, blob + 1 + npub,
-                                                  n - 1 - npub, ad, adlen, blob + 1, kek) != 0)
+    if(crypto_aead_xchacha20poly1305_ietf_decrypt(key, NULL, NULL, blob + 1 + npub, n - 1 - npub,
+                                                  ad, adlen, blob + 1, kek) != 0)
         return SD_E_CRYPTO;
     return SD_OK;
 }
@@ -503,8 +507,8 @@ sd_keyring_ikey_rewrap_master(const struct sd_keyring *kr, enum sd_instance_key 
         return SD_E_INVALID;
     c.adlen = wrap_ad(c.ad, ikey_label(kind), 0, version);
     /* The signing slot holds seed || pk: the first 32 bytes are the seed that was wrapped. */
-    return sd_key_use(kr, kind == SD_IKEY_BIDX ? SD_SLOT_BIDX : SD_SLOT_SIGN, 0,
-                      do_rewrap_master, &c);
+    return sd_key_use(kr, kind == SD_IKEY_BIDX ? SD_SLOT_BIDX : SD_SLOT_SIGN, 0, do_rewrap_master,
+                      &c);
 }
 
 static const char *
@@ -645,8 +649,8 @@ sd_dkey_create(const struct sd_keyring *kr, uint64_t id, struct sd_dkey **out,
 }
 
 sd_err
-sd_dkey_open(const struct sd_keyring *kr, uint64_t id, uint32_t kek_version,
-             const uint8_t *wrapped, size_t n, struct sd_dkey **out)
+sd_dkey_open(const struct sd_keyring *kr, uint64_t id, uint32_t kek_version, const uint8_t *wrapped,
+             size_t n, struct sd_dkey **out)
 {
     struct sd_dkey *dk = dkey_alloc();
     struct wrap_ctx c = {.keylen = SD_KEY_BYTES, .blob = wrapped, .n = n};
@@ -703,8 +707,7 @@ do_sign(void *vctx, const uint8_t *sk, size_t len)
 }
 
 sd_err
-sd_sig_sign(const struct sd_keyring *kr, uint8_t sig[SD_SIG_BYTES], const uint8_t *msg,
-            size_t n)
+sd_sig_sign(const struct sd_keyring *kr, uint8_t sig[SD_SIG_BYTES], const uint8_t *msg, size_t n)
 {
     struct sign_ctx c = {sig, msg, n};
 
@@ -797,4 +800,3 @@ sd_keyring_sign_version(const struct sd_keyring *kr_c)
     pthread_mutex_unlock(&kr->mu);
     return v;
 }
-

@@ -21,9 +21,12 @@ const char *
 sd_incident_status_name(enum sd_incident_status s)
 {
     switch(s) {
-    case SD_INC_OPEN: return "open";
-    case SD_INC_RESOLVED: return "resolved";
-    default: return "unknown";
+    case SD_INC_OPEN:
+        return "open";
+    case SD_INC_RESOLVED:
+        return "resolved";
+    default:
+        return "unknown";
     }
 }
 
@@ -182,8 +185,8 @@ out:
 }
 
 sd_err
-sd_incident_open(struct sd_desk *d, const struct sd_actor *a, const char *title,
-                 int category, const char *match, struct sd_incident *out)
+sd_incident_open(struct sd_desk *d, const struct sd_actor *a, const char *title, int category,
+                 const char *match, struct sd_incident *out)
 {
     struct sd_incident o;
     struct sd_txn *t = NULL;
@@ -342,11 +345,15 @@ out:
     return err;
 }
 
-enum link_op { OP_LINK, OP_CONFIRM, OP_UNLINK };
+enum link_op {
+    OP_LINK,
+    OP_CONFIRM,
+    OP_UNLINK
+};
 
 static sd_err
-link_op(struct sd_desk *d, const struct sd_actor *a, uint64_t id, uint64_t ticket,
-        enum link_op op, struct sd_incident *out)
+link_op(struct sd_desk *d, const struct sd_actor *a, uint64_t id, uint64_t ticket, enum link_op op,
+        struct sd_incident *out)
 {
     struct sd_incident o;
     struct sd_txn *t = NULL;
@@ -363,7 +370,9 @@ link_op(struct sd_desk *d, const struct sd_actor *a, uint64_t id, uint64_t ticke
     SD_TRY(ticket_check(t, a, ticket));
     link_key(k, id, ticket);
     switch(op) {
-    case OP_LINK: SD_TRY(link_in(d, t, a, &o, ticket)); break;
+    case OP_LINK:
+        SD_TRY(link_in(d, t, a, &o, ticket));
+        break;
     case OP_CONFIRM:
         SD_TRY(link_state(t, id, ticket, &confirmed));
         SD_ENSURE(!confirmed, SD_E_CONFLICT);
@@ -494,8 +503,8 @@ sd_incident_term_matches(const char *text, size_t n, const char *term)
 }
 
 sd_err
-sd_incident_autolink_find(struct sd_txn *t, sd_trec *r, const char *text, size_t n,
-                          uint64_t **out, size_t *n_out)
+sd_incident_autolink_find(struct sd_txn *t, sd_trec *r, const char *text, size_t n, uint64_t **out,
+                          size_t *n_out)
 {
     struct sd_cursor *c = NULL;
     struct sd_buf f = SD_BUF_INIT;
@@ -693,8 +702,7 @@ batch(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *body
     SD_TRY(inc_store(t, &o, digest));
     SD_TRY(scan_links(t, id, NULL, NULL, &o.suggested));
     snprintf(reason, sizeof(reason), "tickets=%" PRIu64, done);
-    SD_TRY(inc_audit(d, t, a, body ? "incident.update" : "incident.resolve", id, digest,
-                     reason));
+    SD_TRY(inc_audit(d, t, a, body ? "incident.update" : "incident.resolve", id, digest, reason));
     err = sd_txn_commit(t);
     t = NULL;
     SD_TRY(err);
@@ -719,8 +727,8 @@ sd_incident_update(struct sd_desk *d, const struct sd_actor *a, uint64_t id, con
 }
 
 sd_err
-sd_incident_resolve(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
-                    bool resolve_tickets, struct sd_incident *out)
+sd_incident_resolve(struct sd_desk *d, const struct sd_actor *a, uint64_t id, bool resolve_tickets,
+                    struct sd_incident *out)
 {
     return batch(d, a, id, NULL, resolve_tickets, out);
 }

@@ -17,7 +17,7 @@
 #include "sealdesk/text.h"
 #include "util/err_int.h"
 
-#define KB_FILE_MAX (64 * 1024)
+#define KB_FILE_MAX      (64 * 1024)
 #define KB_DIR_MAX_FILES 10000
 
 static const char *const status_names[] = {
@@ -92,9 +92,8 @@ check_tags(const char *const *tags, size_t n)
         if(err != SD_OK)
             return err;
         for(const char *p = tags[i]; *p; p++) {
-            if((unsigned char)*p < 0x80 && !((*p >= 'a' && *p <= 'z') ||
-                                              (*p >= '0' && *p <= '9') || *p == '-' ||
-                                              *p == ' ' || *p == '_'))
+            if((unsigned char)*p < 0x80 && !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                                             *p == '-' || *p == ' ' || *p == '_'))
                 return SD_E_INVALID;
         }
     }
@@ -120,8 +119,11 @@ audit_kb(struct sd_txn *t, const struct sd_keyring *kr, const struct sd_actor *a
          const char *action, uint64_t id, const uint8_t *digest)
 {
     char target[32];
-    struct sd_audit_rec r = {.actor = a->name, .action = action, .target = target,
-                             .request_id = a->request_id, .digest = digest};
+    struct sd_audit_rec r = {.actor = a->name,
+                             .action = action,
+                             .target = target,
+                             .request_id = a->request_id,
+                             .digest = digest};
 
     snprintf(target, sizeof(target), "kb%" PRIu64, id);
     return sd_audit_append(t, kr, &r, NULL);
@@ -199,8 +201,7 @@ out:
 }
 
 sd_err
-sd_kb_add(struct sd_desk *d, const struct sd_actor *a, const struct sd_kb_new *in,
-          uint64_t *id)
+sd_kb_add(struct sd_desk *d, const struct sd_actor *a, const struct sd_kb_new *in, uint64_t *id)
 {
     struct sd_txn *t = NULL;
     uint8_t digest[32];
@@ -262,8 +263,8 @@ out:
 }
 
 sd_err
-sd_kb_edit(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
-           const struct sd_kb_edit *e, struct sd_kb_article *out)
+sd_kb_edit(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const struct sd_kb_edit *e,
+           struct sd_kb_article *out)
 {
     struct sd_txn *t = NULL;
     sd_arec *r = NULL;
@@ -507,8 +508,8 @@ out:
 }
 
 sd_err
-sd_kb_add_file_txn(struct sd_txn *t, const char *actor, const char *text, size_t n,
-                   uint64_t now, bool *added)
+sd_kb_add_file_txn(struct sd_txn *t, const char *actor, const char *text, size_t n, uint64_t now,
+                   bool *added)
 {
     struct kb_file *f = NULL;
     struct sd_kb_new in = {.category = -1};
@@ -664,8 +665,8 @@ sd_kb_seed(struct sd_txn *t, uint64_t now)
     for(size_t i = 0; i < sd_kb_starter_n; i++) {
         bool ok;
 
-        SD_TRY(sd_kb_add_file_txn(t, "system", sd_kb_starter[i].text,
-                                  strlen(sd_kb_starter[i].text), now, &ok));
+        SD_TRY(sd_kb_add_file_txn(t, "system", sd_kb_starter[i].text, strlen(sd_kb_starter[i].text),
+                                  now, &ok));
     }
 out:
     return err;
@@ -711,8 +712,8 @@ out:
 }
 
 sd_err
-sd_kb_use(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *lang,
-          char **text, uint64_t *used_id)
+sd_kb_use(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *lang, char **text,
+          uint64_t *used_id)
 {
     struct sd_txn *t = NULL;
     uint64_t used = 0;

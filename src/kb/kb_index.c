@@ -13,16 +13,16 @@
 #include "sealdesk/text.h"
 #include "util/err_int.h"
 
-#define POSTING_BYTES 16
-#define W_TITLE 3
-#define W_TAGS 2
-#define W_BODY 1
-#define BM25_K1 1.2
-#define BM25_B 0.75
+#define POSTING_BYTES   16
+#define W_TITLE         3
+#define W_TAGS          2
+#define W_BODY          1
+#define BM25_K1         1.2
+#define BM25_B          0.75
 #define MAX_QUERY_TERMS 128
-#define MAX_DOC_TERMS 65536      /* term occurrences indexed per article */
-#define MAX_SCAN 20000           /* postings read per query term */
-#define COMMON_FRACTION 0.5      /* terms in more than half of a large collection are skipped */
+#define MAX_DOC_TERMS   65536 /* term occurrences indexed per article */
+#define MAX_SCAN        20000 /* postings read per query term */
+#define COMMON_FRACTION 0.5   /* terms in more than half of a large collection are skipped */
 #define COMMON_MIN_DOCS 200
 
 /* Natural logarithm for x > 0 without libm (the library does not link it): x = m * 2^e with
@@ -52,7 +52,13 @@ ln(double x)
 
 /* ---- tokeniser ---- */
 
-enum cclass { C_SEP, C_WORD, C_HAN, C_HANGUL, C_KANA };
+enum cclass {
+    C_SEP,
+    C_WORD,
+    C_HAN,
+    C_HANGUL,
+    C_KANA
+};
 
 static enum cclass
 classify(utf8proc_int32_t cp)
@@ -77,17 +83,19 @@ classify(utf8proc_int32_t cp)
     case UTF8PROC_CATEGORY_LO:
     case UTF8PROC_CATEGORY_ND:
     case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC: return C_WORD;
-    default: return C_SEP;
+    case UTF8PROC_CATEGORY_MC:
+        return C_WORD;
+    default:
+        return C_SEP;
     }
 }
 
 static const char *const stop_words[] = {
-    "a",    "an",   "and",  "are",  "as",   "at",   "be",   "but",  "by",   "can",  "do",
-    "doe",  "for",  "from", "ha",   "have", "i",    "if",   "in",   "is",   "it",   "me",
-    "my",   "of",   "on",   "or",   "so",   "that", "the",  "thi",  "to",   "wa",   "we",
-    "what", "when", "will", "with", "you",  "your", "am",   "been", "there", "they", "our",
-    "hi",   "hello", "please", "pls", "thank", "thanks", "would", "could", "should", "just",
+    "a",    "an",    "and",    "are",  "as",    "at",     "be",    "but",   "by",     "can",  "do",
+    "doe",  "for",   "from",   "ha",   "have",  "i",      "if",    "in",    "is",     "it",   "me",
+    "my",   "of",    "on",     "or",   "so",    "that",   "the",   "thi",   "to",     "wa",   "we",
+    "what", "when",  "will",   "with", "you",   "your",   "am",    "been",  "there",  "they", "our",
+    "hi",   "hello", "please", "pls",  "thank", "thanks", "would", "could", "should", "just",
 };
 
 static bool
@@ -156,21 +164,56 @@ static const struct {
     const char *from, *to;
 } synonyms[] = {
     /* zh: 提币/出金 = 提现; 充币/入金 = 充值; 开户 = 注册 */
-    {"提币", "提现"}, {"提u", "提现"}, {"出金", "提现"}, {"充币", "充值"},
-    {"入金", "充值"}, {"开户", "注册"}, {"费率", "手续费"}, {"佣金", "手续费"},
-    {"爆仓", "强平"}, {"闪退", "打不开"}, {"实名", "认证"}, {"风控", "审查"},
-    {"客服", "人工"}, {"被盗", "冻结"}, {"骗子", "诈骗"}, {"谷歌", "2fa"},
+    {"提币", "提现"},
+    {"提u", "提现"},
+    {"出金", "提现"},
+    {"充币", "充值"},
+    {"入金", "充值"},
+    {"开户", "注册"},
+    {"费率", "手续费"},
+    {"佣金", "手续费"},
+    {"爆仓", "强平"},
+    {"闪退", "打不开"},
+    {"实名", "认证"},
+    {"风控", "审查"},
+    {"客服", "人工"},
+    {"被盗", "冻结"},
+    {"骗子", "诈骗"},
+    {"谷歌", "2fa"},
     /* ko */
-    {"비번", "비밀번호"}, {"탈퇴", "해지"}, {"출금", "인출"}, {"인출", "출금"},
-    {"입금", "충전"}, {"충전", "입금"}, {"오티", "otp"}, {"가입", "회원가입"},
-    {"튕겨", "오류"}, {"꺼져", "오류"}, {"해킹", "도난"},
+    {"비번", "비밀번호"},
+    {"탈퇴", "해지"},
+    {"출금", "인출"},
+    {"인출", "출금"},
+    {"입금", "충전"},
+    {"충전", "입금"},
+    {"오티", "otp"},
+    {"가입", "회원가입"},
+    {"튕겨", "오류"},
+    {"꺼져", "오류"},
+    {"해킹", "도난"},
     /* en (stemmed forms) */
-    {"withdrawal", "withdraw"}, {"commission", "fee"}, {"charge", "fee"},
-    {"crash", "error"}, {"closing", "crash"}, {"signup", "sign up"}, {"register", "sign up"},
-    {"authenticator", "2fa"}, {"otp", "2fa"}, {"stuck", "pend"}, {"deactivat", "clos"},
-    {"delet", "clos"}, {"compromis", "hack"}, {"stolen", "hack"}, {"scam", "phish"},
-    {"fraud", "phish"}, {"identity", "kyc"}, {"verify", "verification"},
-    {"credit", "arriv"}, {"cost", "fee"}, {"expensive", "fee"},
+    {"withdrawal", "withdraw"},
+    {"commission", "fee"},
+    {"charge", "fee"},
+    {"crash", "error"},
+    {"closing", "crash"},
+    {"signup", "sign up"},
+    {"register", "sign up"},
+    {"authenticator", "2fa"},
+    {"otp", "2fa"},
+    {"stuck", "pend"},
+    {"deactivat", "clos"},
+    {"delet", "clos"},
+    {"compromis", "hack"},
+    {"stolen", "hack"},
+    {"scam", "phish"},
+    {"fraud", "phish"},
+    {"identity", "kyc"},
+    {"verify", "verification"},
+    {"credit", "arriv"},
+    {"cost", "fee"},
+    {"expensive", "fee"},
 };
 
 /* Tokeniser state around the caller's callback: adds synonym expansions. */
@@ -181,8 +224,7 @@ struct syn_ctx {
 };
 
 static sd_err syn_emit(void *ctx, const char *term, size_t n);
-static sd_err sd_kb_tokenize_raw(const char *s, size_t n, bool folded, sd_kb_term_fn fn,
-                                 void *ctx);
+static sd_err sd_kb_tokenize_raw(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx);
 
 static sd_err
 syn_emit(void *ctx, const char *term, size_t n)
@@ -197,8 +239,8 @@ syn_emit(void *ctx, const char *term, size_t n)
            strcmp(synonyms[i].from, synonyms[i].to) != 0) {
             struct syn_ctx inner = {sc->fn, sc->ctx, 1};
 
-            err = sd_kb_tokenize_raw(synonyms[i].to, strlen(synonyms[i].to), true, syn_emit,
-                                     &inner);
+            err =
+                sd_kb_tokenize_raw(synonyms[i].to, strlen(synonyms[i].to), true, syn_emit, &inner);
             if(err != SD_OK)
                 return err;
         }
@@ -225,7 +267,7 @@ sd_kb_tokenize_raw(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void 
     struct sd_buf f = SD_BUF_INIT;
     char word[SD_KB_TERM_MAX + 8];
     size_t wn = 0;
-    const uint8_t *prev = NULL;   /* previous CJK character of the current run */
+    const uint8_t *prev = NULL; /* previous CJK character of the current run */
     size_t prev_n = 0;
     enum cclass prev_c = C_SEP;
     bool run_emitted = false;
@@ -791,8 +833,8 @@ hit_from(struct sd_kb_hit *h, const sd_arec *r, double score, const struct qterm
 }
 
 sd_err
-sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang,
-                 size_t limit, bool snippets, struct sd_kb_hit *out, size_t *n)
+sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang, size_t limit,
+                 bool snippets, struct sd_kb_hit *out, size_t *n)
 {
     struct qterms *q = NULL;
     struct cmap m = {0};

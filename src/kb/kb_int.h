@@ -12,7 +12,11 @@ typedef Sealdesk__V1__ArticleRecord sd_arec;
 #define SD_KB_TERM_MAX 40 /* bytes of one index term (longer words are cut) */
 
 /* Field of a term occurrence (title and tags are boosted in ranking). */
-enum sd_kb_field { SD_KB_F_TITLE, SD_KB_F_TAGS, SD_KB_F_BODY };
+enum sd_kb_field {
+    SD_KB_F_TITLE,
+    SD_KB_F_TAGS,
+    SD_KB_F_BODY
+};
 
 /* Called once per term occurrence; term is not NUL-terminated. Return non-OK to stop. */
 typedef sd_err (*sd_kb_term_fn)(void *ctx, const char *term, size_t n);
@@ -31,8 +35,7 @@ sd_err sd_arec_keep_version(struct sd_txn *t, const sd_arec *r);
 /* Key 'g'|group|id of a translation group member. */
 void sd_kb_gkey(uint8_t k[17], uint64_t group, uint64_t id);
 /* The ids of group's members, in order: up to cap in ids, *n their count. */
-sd_err sd_kb_group_members(struct sd_txn *t, uint64_t group, uint64_t *ids, size_t cap,
-                           size_t *n);
+sd_err sd_kb_group_members(struct sd_txn *t, uint64_t group, uint64_t *ids, size_t cap, size_t *n);
 
 /* Index maintenance in write txn t: add or remove every posting of r (published articles
  * only; others are a no-op) and keep the document count, total length and df current. */

@@ -22,8 +22,11 @@ audit_user(struct sd_desk *d, struct sd_txn *t, const char *actor, const char *r
     struct sd_audit_rec r;
 
     snprintf(target, sizeof(target), "user:%.*s", SD_USER_NAME_MAX, user);
-    r = (struct sd_audit_rec){.actor = actor, .action = action, .target = target,
-                              .request_id = request_id, .reason = reason};
+    r = (struct sd_audit_rec){.actor = actor,
+                              .action = action,
+                              .target = target,
+                              .request_id = request_id,
+                              .reason = reason};
     return sd_audit_append(t, d->kr, &r, NULL);
 }
 
@@ -59,7 +62,7 @@ out:
  * rest are summed into one "unknown:*" entry, so the log grows by a bounded amount per window
  * whatever an unauthenticated caller sends. */
 #define LOGIN_AUDIT_LABELS 64
-#define LOGIN_LABEL_MAX (SD_USER_NAME_MAX + 1)
+#define LOGIN_LABEL_MAX    (SD_USER_NAME_MAX + 1)
 
 struct login_agg {
     uint64_t count;
@@ -138,12 +141,18 @@ static const char *
 outcome_name(enum sd_login_outcome o)
 {
     switch(o) {
-    case SD_LOGIN_OK: return "ok";
-    case SD_LOGIN_BAD: return "bad credentials";
-    case SD_LOGIN_UNKNOWN: return "unknown name";
-    case SD_LOGIN_LOCKED: return "locked";
-    case SD_LOGIN_DISABLED: return "disabled";
-    case SD_LOGIN_THROTTLED: return "throttled";
+    case SD_LOGIN_OK:
+        return "ok";
+    case SD_LOGIN_BAD:
+        return "bad credentials";
+    case SD_LOGIN_UNKNOWN:
+        return "unknown name";
+    case SD_LOGIN_LOCKED:
+        return "locked";
+    case SD_LOGIN_DISABLED:
+        return "disabled";
+    case SD_LOGIN_THROTTLED:
+        return "throttled";
     }
     return "?";
 }
@@ -268,10 +277,9 @@ sd_desk_login_audit_flush(struct sd_desk *d)
 }
 
 sd_err
-sd_desk_login_src(struct sd_desk *d, const char *source, const char *name,
-                  const char *password, const char *totp, const char *cert_fingerprint,
-                  const char *request_id, char token[65], uint64_t *expires_at,
-                  unsigned *roles)
+sd_desk_login_src(struct sd_desk *d, const char *source, const char *name, const char *password,
+                  const char *totp, const char *cert_fingerprint, const char *request_id,
+                  char token[65], uint64_t *expires_at, unsigned *roles)
 {
     struct sd_txn *t = NULL;
     struct sd_user u;
@@ -331,8 +339,7 @@ sd_desk_login_src(struct sd_desk *d, const char *source, const char *name,
         /* No guard (cannot happen after sd_desk_open): keep the record, hashed. */
         login_label(d, name, exists, label);
         SD_TRY(sd_txn_begin(d->store, true, &t));
-        SD_TRY(audit_user(d, t, label, request_id, "auth.login_failed", label,
-                          outcome_name(why)));
+        SD_TRY(audit_user(d, t, label, request_id, "auth.login_failed", label, outcome_name(why)));
         SD_TRY(sd_txn_commit(t));
         t = NULL;
     }
@@ -373,8 +380,7 @@ out:
 
 sd_err
 sd_desk_user_add(struct sd_desk *d, const struct sd_actor *a, const char *name, unsigned roles,
-                 bool no_totp, const char *cert_fingerprint, char password[129],
-                 char totp_uri[256])
+                 bool no_totp, const char *cert_fingerprint, char password[129], char totp_uri[256])
 {
     struct sd_txn *t = NULL;
     char rnames[96];
@@ -414,7 +420,9 @@ user_change(struct sd_desk *d, const struct sd_actor *a, const char *name, int w
     else
         SD_TRY(sd_user_set_disabled(t, name, what == 1));
     SD_TRY(audit_user(d, t, a->name, a->request_id,
-                      what == 2 ? "user.revoke_sessions" : what ? "user.disable" : "user.enable",
+                      what == 2 ? "user.revoke_sessions"
+                      : what    ? "user.disable"
+                                : "user.enable",
                       name, NULL));
     SD_TRY(sd_user_get(t, name, out));
     err = sd_txn_commit(t);
@@ -466,8 +474,10 @@ sd_desk_sessions_invalidate(struct sd_desk *d, const struct sd_actor *a, const c
     SD_TRY(sd_session_purge_all(t, n));
     snprintf(detail, sizeof(detail), "%s; sessions=%llu", reason ? reason : "invalidate",
              (unsigned long long)*n);
-    r = (struct sd_audit_rec){.actor = a->name, .action = "sessions.invalidate_all",
-                              .target = "sessions", .request_id = a->request_id,
+    r = (struct sd_audit_rec){.actor = a->name,
+                              .action = "sessions.invalidate_all",
+                              .target = "sessions",
+                              .request_id = a->request_id,
                               .reason = detail};
     SD_TRY(sd_audit_append(t, d->kr, &r, NULL));
     err = sd_txn_commit(t);
@@ -551,8 +561,7 @@ out:
 }
 
 sd_err
-sd_desk_passwd_commit(struct sd_desk *d, const struct sd_actor *a,
-                      const struct sd_passwd_prep *p)
+sd_desk_passwd_commit(struct sd_desk *d, const struct sd_actor *a, const struct sd_passwd_prep *p)
 {
     struct sd_txn *t = NULL;
     sd_err err = SD_OK;
@@ -561,8 +570,7 @@ sd_desk_passwd_commit(struct sd_desk *d, const struct sd_actor *a,
     SD_TRY(sd_actor_check(a));
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_user_password_set(t, p->name, p->cur_hash, p->new_hash, sd_clock_now()));
-    SD_TRY(audit_user(d, t, a->name, a->request_id, "user.passwd", p->name,
-                      "sessions ended"));
+    SD_TRY(audit_user(d, t, a->name, a->request_id, "user.passwd", p->name, "sessions ended"));
     err = sd_txn_commit(t);
     t = NULL;
 out:

@@ -18,8 +18,8 @@ _Static_assert(SD_AUDIT_FIELD_MAX == SD_AUDIT_TEXT_MAX, "hit fields hold any sto
 _Static_assert(SD_MAX_REASON == SD_AUDIT_REASON_MAX, "hit reason holds any stored reason");
 
 sd_err
-sd_desk_audit_export(struct sd_desk *d, const struct sd_actor *a, const char *path,
-                     uint64_t from, uint64_t *n)
+sd_desk_audit_export(struct sd_desk *d, const struct sd_actor *a, const char *path, uint64_t from,
+                     uint64_t *n)
 {
     struct sd_audit_rec r;
     struct sd_txn *t = NULL;
@@ -34,8 +34,8 @@ sd_desk_audit_export(struct sd_desk *d, const struct sd_actor *a, const char *pa
     /* Checkpoints on both sides of the export's own entry: every entry of the file, the last
      * one included, lies between two signed roots one entry apart or is pinned by the chain. */
     SD_TRY(sd_audit_checkpoint(t, d->kr, NULL));
-    r = (struct sd_audit_rec){.actor = a->name, .action = "audit.export", .target = "audit",
-                              .request_id = a->request_id};
+    r = (struct sd_audit_rec){
+        .actor = a->name, .action = "audit.export", .target = "audit", .request_id = a->request_id};
     SD_TRY(sd_audit_append(t, d->kr, &r, NULL));
     SD_TRY(sd_audit_checkpoint(t, d->kr, NULL));
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -88,8 +88,8 @@ sd_desk_audit_export_mem(struct sd_desk *d, const struct sd_actor *a, uint64_t f
     SD_TRY(sd_actor_check(a));
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_audit_checkpoint(t, d->kr, NULL));
-    r = (struct sd_audit_rec){.actor = a->name, .action = "audit.export", .target = "audit",
-                              .request_id = a->request_id};
+    r = (struct sd_audit_rec){
+        .actor = a->name, .action = "audit.export", .target = "audit", .request_id = a->request_id};
     SD_TRY(sd_audit_append(t, d->kr, &r, NULL));
     SD_TRY(sd_audit_checkpoint(t, d->kr, NULL));
     f = open_memstream(&mem, &memlen);
@@ -130,7 +130,9 @@ sd_desk_audit_checkpoint(struct sd_desk *d, const struct sd_actor *a, bool fresh
     }
     SD_TRY(sd_actor_check(a));
     SD_TRY(sd_txn_begin(d->store, true, &t));
-    r = (struct sd_audit_rec){.actor = a->name, .action = "audit.checkpoint", .target = "audit",
+    r = (struct sd_audit_rec){.actor = a->name,
+                              .action = "audit.checkpoint",
+                              .target = "audit",
                               .request_id = a->request_id};
     SD_TRY(sd_audit_append(t, d->kr, &r, NULL));
     SD_TRY(sd_audit_checkpoint(t, d->kr, out));
@@ -236,8 +238,8 @@ reason_names_ticket(const char *reason, const char *tok)
 }
 
 static bool
-entry_matches(const struct sd_audit_query *q, const Sealdesk__V1__AuditEntry *e,
-              const char *target, const char *tok)
+entry_matches(const struct sd_audit_query *q, const Sealdesk__V1__AuditEntry *e, const char *target,
+              const char *tok)
 {
     if(q->actor && q->actor[0] && strcmp(e->actor, q->actor) != 0)
         return false;
@@ -266,17 +268,15 @@ search_reason(char *out, size_t cap, const struct sd_audit_query *q, size_t limi
 
     sd_time_format(since, sizeof(since), q->since);
     sd_time_format(until, sizeof(until), q->until);
-    snprintf(out, cap,
-             "actor=%.64s kind=%.64s ticket=%" PRIu64 " since=%s until=%s from=%" PRIu64
-             " limit=%zu",
-             q->actor ? q->actor : "", q->kind ? q->kind : "", q->ticket, since, until, q->from,
-             limit);
+    snprintf(
+        out, cap,
+        "actor=%.64s kind=%.64s ticket=%" PRIu64 " since=%s until=%s from=%" PRIu64 " limit=%zu",
+        q->actor ? q->actor : "", q->kind ? q->kind : "", q->ticket, since, until, q->from, limit);
 }
 
 sd_err
-sd_desk_audit_search(struct sd_desk *d, const struct sd_actor *a,
-                     const struct sd_audit_query *q, struct sd_audit_hit **out, size_t *n,
-                     uint64_t *next, bool *more)
+sd_desk_audit_search(struct sd_desk *d, const struct sd_actor *a, const struct sd_audit_query *q,
+                     struct sd_audit_hit **out, size_t *n, uint64_t *next, bool *more)
 {
     Sealdesk__V1__AuditEntry *e = NULL;
     struct sd_audit_hit *hits = NULL;
@@ -346,8 +346,11 @@ sd_desk_audit_search(struct sd_desk *d, const struct sd_actor *a,
 
     search_reason(reason, sizeof(reason), q, limit);
     SD_TRY(sd_txn_begin(d->store, true, &t));
-    r = (struct sd_audit_rec){.actor = a->name, .action = "audit.search", .target = "audit",
-                              .request_id = a->request_id, .reason = reason};
+    r = (struct sd_audit_rec){.actor = a->name,
+                              .action = "audit.search",
+                              .target = "audit",
+                              .request_id = a->request_id,
+                              .reason = reason};
     SD_TRY(sd_audit_append(t, d->kr, &r, NULL));
     err = sd_txn_commit(t);
     t = NULL;

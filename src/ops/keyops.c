@@ -19,7 +19,7 @@
 #include "util/err_int.h"
 
 #define SHRED_MAX_TICKETS 100000
-#define SHRED_MAX_KEYS 4096
+#define SHRED_MAX_KEYS    4096
 
 static sd_err
 audit_key(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, const char *action,
@@ -94,8 +94,8 @@ out:
 }
 
 sd_err
-sd_keyops_desk_open_passphrase(struct sd_desk **out, const struct sd_desk_opts *o,
-                               const char *pass, size_t n)
+sd_keyops_desk_open_passphrase(struct sd_desk **out, const struct sd_desk_opts *o, const char *pass,
+                               size_t n)
 {
     uint8_t master[SD_KEY_BYTES], salt[SD_PWHASH_SALT_BYTES];
     struct sd_desk *d = NULL;
@@ -152,8 +152,7 @@ out:
 
 /* One rewrap batch in its own txn. */
 static sd_err
-rewrap_step(struct sd_desk *d, const struct sd_actor *a, size_t batch,
-            struct sd_rewrap_progress *p)
+rewrap_step(struct sd_desk *d, const struct sd_actor *a, size_t batch, struct sd_rewrap_progress *p)
 {
     struct sd_txn *t = NULL;
     uint64_t target, next, nn;
@@ -193,8 +192,8 @@ out:
 }
 
 sd_err
-sd_keyops_rewrap(struct sd_desk *d, const struct sd_actor *a, size_t batch,
-                 uint64_t max_batches, struct sd_rewrap_progress *out)
+sd_keyops_rewrap(struct sd_desk *d, const struct sd_actor *a, size_t batch, uint64_t max_batches,
+                 struct sd_rewrap_progress *out)
 {
     sd_err err = SD_OK;
 
@@ -257,8 +256,7 @@ sd_keyops_status(struct sd_desk *d, struct sd_key_status *out)
     SD_TRY(sd_meta_get_u64(t, "rewrap_next", &out->rewrap_next));
     sd_sha256(h, out->info.audit_pk, sizeof(out->info.audit_pk));
     sd_hex_encode(out->audit_fingerprint, h, sizeof(h));
-    SD_TRY(sd_keys_audit_chain(t, out->audit_keys, SD_MAX_AUDIT_KEY_VERSIONS,
-                               &out->n_audit_keys));
+    SD_TRY(sd_keys_audit_chain(t, out->audit_keys, SD_MAX_AUDIT_KEY_VERSIONS, &out->n_audit_keys));
 out:
     sd_txn_abort(t);
     return err;
@@ -282,8 +280,10 @@ sd_keyops_audit_rotate(struct sd_desk *d, const struct sd_actor *a, const char *
         SD_ENSURE(n <= SD_MAX_REASON, SD_E_LIMIT);
         SD_CHECK_ARG(sd_text_valid(reason, n));
     }
-    r = (struct sd_audit_rec){.actor = a->name, .action = "key.audit_rotate",
-                              .request_id = a->request_id, .reason = reason};
+    r = (struct sd_audit_rec){.actor = a->name,
+                              .action = "key.audit_rotate",
+                              .request_id = a->request_id,
+                              .reason = reason};
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_audit_key_rotate(t, d->kr, &r, &out->version, &cp));
     err = sd_txn_commit(t);
@@ -403,8 +403,8 @@ del_pair(struct sd_txn *t, enum sd_db db, const uint8_t *k, size_t kn, const voi
 
 /* The shred txn proper: collect, unindex, erase. */
 static sd_err
-shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES],
-         struct idset *keys, struct sd_shred_result *res)
+shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], struct idset *keys,
+         struct sd_shred_result *res)
 {
     struct idset tickets = {.max = SHRED_MAX_TICKETS};
     struct idset more = {.max = SHRED_MAX_TICKETS};
@@ -473,8 +473,8 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES],
                 continue;
             SD_TRY(del_pair(t, SD_DB_BY_CUSTOMER, bx[j], SD_BIDX_BYTES, idb, sizeof(idb),
                             &res->index_entries));
-            SD_TRY(del_pair(t, SD_DB_CUSTOMERS, bx[j], SD_BIDX_BYTES, NULL, 0,
-                            &res->index_entries));
+            SD_TRY(
+                del_pair(t, SD_DB_CUSTOMERS, bx[j], SD_BIDX_BYTES, NULL, 0, &res->index_entries));
         }
         sd_dkey_free(dk);
         dk = NULL;
@@ -550,8 +550,7 @@ out:
 
 sd_err
 sd_keyops_remaster(struct sd_desk *d, const struct sd_actor *a,
-                   const uint8_t new_master[SD_KEY_BYTES],
-                   const uint8_t salt[SD_PWHASH_SALT_BYTES])
+                   const uint8_t new_master[SD_KEY_BYTES], const uint8_t salt[SD_PWHASH_SALT_BYTES])
 {
     struct sd_txn *t = NULL;
     size_t n = 0;
@@ -568,8 +567,8 @@ sd_keyops_remaster(struct sd_desk *d, const struct sd_actor *a,
         rc = sd_txn_del(t, SD_DB_META, "master_salt", strlen("master_salt"), NULL, 0);
         SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
     }
-    SD_TRY(audit_key(d, t, a, "key.remaster", salt ? "master:passphrase" : "master:file", NULL,
-                     NULL));
+    SD_TRY(
+        audit_key(d, t, a, "key.remaster", salt ? "master:passphrase" : "master:file", NULL, NULL));
     err = sd_txn_commit(t);
     t = NULL;
     if(err == SD_OK)
@@ -661,14 +660,12 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
             for(int j = 0; j < 3; j++) {
                 if(!has[j])
                     continue;
-                SD_TRY(sd_txn_put(t, SD_DB_BY_CUSTOMER, bx[j], SD_BIDX_BYTES, idb,
-                                  sizeof(idb)));
+                SD_TRY(sd_txn_put(t, SD_DB_BY_CUSTOMER, bx[j], SD_BIDX_BYTES, idb, sizeof(idb)));
             }
             /* The customer map keys by uid, else email, else phone, as ticket create does. */
             for(int j = 0; j < 3; j++) {
                 if(has[j]) {
-                    SD_TRY(sd_txn_put(t, SD_DB_CUSTOMERS, bx[j], SD_BIDX_BYTES, kid,
-                                      sizeof(kid)));
+                    SD_TRY(sd_txn_put(t, SD_DB_CUSTOMERS, bx[j], SD_BIDX_BYTES, kid, sizeof(kid)));
                     break;
                 }
             }

@@ -16,14 +16,17 @@
 #include "sealdesk/user_admin.h"
 #include "util/err_int.h"
 
-enum { PFX_USER_ADMIN = 'A' };
+enum {
+    PFX_USER_ADMIN = 'A'
+};
 #define UADM_REC_MAX 4096
 
 static const char *const kind_names[SD_UADM_KIND_COUNT] = {
     [SD_UADM_ADD] = "add", [SD_UADM_ROLES] = "roles", [SD_UADM_RESET_TOTP] = "reset_totp"};
-static const char *const state_names[SD_UADM_STATE_COUNT] = {
-    [SD_UADM_PENDING] = "pending", [SD_UADM_DONE] = "done", [SD_UADM_REJECTED] = "rejected",
-    [SD_UADM_EXPIRED] = "expired"};
+static const char *const state_names[SD_UADM_STATE_COUNT] = {[SD_UADM_PENDING] = "pending",
+                                                             [SD_UADM_DONE] = "done",
+                                                             [SD_UADM_REJECTED] = "rejected",
+                                                             [SD_UADM_EXPIRED] = "expired"};
 
 const char *
 sd_uadm_kind_name(enum sd_uadm_kind k)
@@ -73,8 +76,7 @@ ukey(uint8_t k[9], uint64_t id)
 }
 
 static sd_err
-rec_load(struct sd_txn *t, uint64_t id, struct sd_uadm *u, char *fp, size_t fp_cap,
-         bool *no_totp)
+rec_load(struct sd_txn *t, uint64_t id, struct sd_uadm *u, char *fp, size_t fp_cap, bool *no_totp)
 {
     Sealdesk__V1__UserAdminRecord *m = NULL;
     struct sd_val v;
@@ -147,8 +149,12 @@ audit(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, const char 
     struct sd_audit_rec r;
 
     snprintf(target, sizeof(target), "user:%s", user);
-    r = (struct sd_audit_rec){.actor = a->name, .action = action, .target = target,
-                              .request_id = a->request_id, .reason = reason, .digest = digest};
+    r = (struct sd_audit_rec){.actor = a->name,
+                              .action = action,
+                              .target = target,
+                              .request_id = a->request_id,
+                              .reason = reason,
+                              .digest = digest};
     return sd_audit_append(t, d->kr, &r, NULL);
 }
 
@@ -164,8 +170,8 @@ apply(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, const struc
     sd_roles_format(rnames, sizeof(rnames), u->roles);
     switch(u->kind) {
     case SD_UADM_ADD:
-        err = sd_user_add(t, d->kr, u->name, u->roles, no_totp, fp && fp[0] ? fp : NULL,
-                          password, totp_uri);
+        err = sd_user_add(t, d->kr, u->name, u->roles, no_totp, fp && fp[0] ? fp : NULL, password,
+                          totp_uri);
         if(err == SD_E_CONFLICT)
             *reason = "user exists";
         SD_TRY(err);
@@ -190,7 +196,8 @@ apply(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, const struc
         SD_TRY(err);
         SD_TRY(audit(d, t, a, "user.reset_totp", u->name, NULL, NULL));
         break;
-    default: SD_ENSURE(0, SD_E_INTERNAL);
+    default:
+        SD_ENSURE(0, SD_E_INTERNAL);
     }
 out:
     return err;
@@ -275,8 +282,7 @@ sd_uadm_request(struct sd_desk *d, const struct sd_actor *a, const struct sd_uad
     sd_roles_format(rnames, sizeof(rnames), u.roles);
     SD_TRY(audit(d, t, a, "user.request", u.name, digest, sd_uadm_kind_name(u.kind)));
     if(system)
-        SD_TRY(apply(d, t, a, &u, in->no_totp, in->cert_fingerprint, password, totp_uri,
-                     &reason));
+        SD_TRY(apply(d, t, a, &u, in->no_totp, in->cert_fingerprint, password, totp_uri, &reason));
     err = sd_txn_commit(t);
     t = NULL;
     SD_TRY(err);
@@ -295,8 +301,8 @@ out:
 /* The checker: a security admin (enabled, per the users table) who is neither the requester
  * nor the user concerned; the local operator may check anything it did not request. */
 static sd_err
-check_checker(struct sd_txn *t, const struct sd_actor *a, const struct sd_uadm *u,
-              bool approving, const char **reason)
+check_checker(struct sd_txn *t, const struct sd_actor *a, const struct sd_uadm *u, bool approving,
+              const char **reason)
 {
     struct sd_user me;
     sd_err err = SD_OK, rc;

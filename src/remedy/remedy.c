@@ -25,25 +25,30 @@
 extern const unsigned char sd_default_remedy_policy[];
 extern const size_t sd_default_remedy_policy_len;
 
-#define POLICY_MAX_BYTES ((size_t)64 * 1024)
-#define POLICY_MAX_LINE 256
-#define POLICY_MAX_RULES 128
-#define POLICY_MAX_RATES 512
-#define POLICY_MAX_WORDS 4
-#define EXPIRY_DEFAULT 86400u
-#define EXPIRY_MIN 300u
-#define EXPIRY_MAX ((uint64_t)30 * 86400)
-#define COOLOFF_DEFAULT ((uint64_t)30 * 86400)
-#define COOLOFF_MAX ((uint64_t)366 * 86400)
-#define THRESHOLD_INT_DIGITS 12 /* USDT, 6 decimals: micro units stay below 1e18 */
+#define POLICY_MAX_BYTES      ((size_t)64 * 1024)
+#define POLICY_MAX_LINE       256
+#define POLICY_MAX_RULES      128
+#define POLICY_MAX_RATES      512
+#define POLICY_MAX_WORDS      4
+#define EXPIRY_DEFAULT        86400u
+#define EXPIRY_MIN            300u
+#define EXPIRY_MAX            ((uint64_t)30 * 86400)
+#define COOLOFF_DEFAULT       ((uint64_t)30 * 86400)
+#define COOLOFF_MAX           ((uint64_t)366 * 86400)
+#define THRESHOLD_INT_DIGITS  12 /* USDT, 6 decimals: micro units stay below 1e18 */
 #define THRESHOLD_FRAC_DIGITS 6
-#define RATE_INT_DIGITS 10      /* USDT per unit, 8 decimals: 1e-8 units stay below 1e18 */
-#define RATE_FRAC_DIGITS 8
-#define REC_MAX ((size_t)64 * 1024)
-#define UID_SEALED_MAX (SD_MAX_UID + SD_FIELD_OVERHEAD)
+#define RATE_INT_DIGITS       10 /* USDT per unit, 8 decimals: 1e-8 units stay below 1e18 */
+#define RATE_FRAC_DIGITS      8
+#define REC_MAX               ((size_t)64 * 1024)
+#define UID_SEALED_MAX        (SD_MAX_UID + SD_FIELD_OVERHEAD)
 
 /* 'C' | blind index (17 bytes) -> u64 id of the freeze in force on that customer account. */
-enum { PFX_CUSTOMER = 'C', PFX_FREEZE = 'F', PFX_INSTRUCTION = 'I', PFX_REMEDY = 'R' };
+enum {
+    PFX_CUSTOMER = 'C',
+    PFX_FREEZE = 'F',
+    PFX_INSTRUCTION = 'I',
+    PFX_REMEDY = 'R'
+};
 
 __extension__ typedef unsigned __int128 u128;
 
@@ -206,7 +211,7 @@ usdt_micro(uint64_t ip, uint64_t frac_e8, uint64_t rate_e8)
 /* ---- policy ---- */
 
 struct qrule {
-    int kind; /* 0: "*" */
+    int kind;           /* 0: "*" */
     uint64_t threshold; /* micro-USDT */
     unsigned count;
 };
@@ -272,8 +277,8 @@ policy_line(struct sd_remedy_policy *p, const struct pline *l, const char **why)
     int kind;
 
     if(word_is(l->w[0], l->n[0], "expiry")) {
-        if(l->nw != 2 || !parse_decimal(l->w[1], l->n[1], 7, 0, &ip, &fr) ||
-           ip < EXPIRY_MIN || ip > EXPIRY_MAX) {
+        if(l->nw != 2 || !parse_decimal(l->w[1], l->n[1], 7, 0, &ip, &fr) || ip < EXPIRY_MIN ||
+           ip > EXPIRY_MAX) {
             *why = "expiry needs whole seconds between 300 and 2592000";
             return SD_E_INVALID;
         }
@@ -286,8 +291,7 @@ policy_line(struct sd_remedy_policy *p, const struct pline *l, const char **why)
         return SD_OK;
     }
     if(word_is(l->w[0], l->n[0], "creator_cooloff")) {
-        if(l->nw != 2 || !parse_decimal(l->w[1], l->n[1], 8, 0, &ip, &fr) ||
-           ip > COOLOFF_MAX) {
+        if(l->nw != 2 || !parse_decimal(l->w[1], l->n[1], 8, 0, &ip, &fr) || ip > COOLOFF_MAX) {
             *why = "creator_cooloff needs whole seconds between 0 and 31622400";
             return SD_E_INVALID;
         }
@@ -438,8 +442,8 @@ split_words(const char *s, size_t n, struct pline *l)
 }
 
 sd_err
-sd_remedy_policy_parse(struct sd_remedy_policy **out, const char *text, size_t n,
-                       size_t *errline, const char **why)
+sd_remedy_policy_parse(struct sd_remedy_policy **out, const char *text, size_t n, size_t *errline,
+                       const char **why)
 {
     struct sd_remedy_policy *p = NULL;
     const char *reason = NULL;
@@ -646,8 +650,7 @@ sd_remedy_policy_quorum(const struct sd_remedy_policy *p, enum sd_remedy_kind k,
         for(size_t i = 0; i < p->n_rules; i++) {
             const struct qrule *r = &p->rules[i];
 
-            if(r->kind == want && r->threshold <= usdt &&
-               (!best || r->threshold > best->threshold))
+            if(r->kind == want && r->threshold <= usdt && (!best || r->threshold > best->threshold))
                 best = r;
         }
     }
@@ -789,9 +792,9 @@ rrec_decode(struct rrec *r, const uint8_t *p, size_t n)
     r->dest_is_customer = m->dest_is_customer;
     for(size_t i = 0; i < m->n_approvals; i++) {
         SD_ENSURE(m->approvals[i], SD_E_STORE);
-        SD_ENSURE(copy_in(r->approvals[i].user, sizeof(r->approvals[i].user),
-                          m->approvals[i]->user),
-                  SD_E_STORE);
+        SD_ENSURE(
+            copy_in(r->approvals[i].user, sizeof(r->approvals[i].user), m->approvals[i]->user),
+            SD_E_STORE);
         r->approvals[i].at = m->approvals[i]->at;
     }
     r->n_approvals = m->n_approvals;
@@ -1120,8 +1123,8 @@ check_text(const char *s, bool justification, const char **reason)
         SD_ENSURE(0, SD_E_INVALID);
     }
     if(n > SD_MAX_REASON) {
-        *reason = justification ? "justification longer than 512 bytes"
-                                : "reason longer than 512 bytes";
+        *reason =
+            justification ? "justification longer than 512 bytes" : "reason longer than 512 bytes";
         SD_ENSURE(0, SD_E_LIMIT);
     }
     if(!sd_text_valid(s, n)) {
@@ -1142,8 +1145,12 @@ static sd_err
 audit_target(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, const char *action,
              const char *target, const uint8_t *digest, const char *reason)
 {
-    struct sd_audit_rec r = {.actor = a->name, .action = action, .target = target,
-                             .request_id = a->request_id, .reason = reason, .digest = digest};
+    struct sd_audit_rec r = {.actor = a->name,
+                             .action = action,
+                             .target = target,
+                             .request_id = a->request_id,
+                             .reason = reason,
+                             .digest = digest};
 
     return sd_audit_append(t, d->kr, &r, NULL);
 }
@@ -1361,8 +1368,8 @@ rrec_plain_uid(struct sd_desk *d, struct sd_txn *t, const struct rrec *r, struct
     if(r->uid_len) {
         SD_TRY(sd_field_key_id(&dkid, r->uid, r->uid_len));
         SD_TRY(sd_keys_dkey_open(t, d->kr, dkid, &dk));
-        SD_TRY(sd_field_open(out, dk, r->ticket_id, SD_F_REMEDY_UID_BASE + (uint32_t)r->id,
-                             r->uid, r->uid_len));
+        SD_TRY(sd_field_open(out, dk, r->ticket_id, SD_F_REMEDY_UID_BASE + (uint32_t)r->id, r->uid,
+                             r->uid_len));
     }
     SD_TRY(sd_buf_terminate(out));
 out:
@@ -1549,15 +1556,15 @@ struct act {
     const struct sd_actor *a;
     const struct sd_remedy_policy *pol;
     uint64_t now;
-    const char *arg;     /* reject reason or idempotency key */
-    const char *action;  /* audit action on success */
+    const char *arg;    /* reject reason or idempotency key */
+    const char *action; /* audit action on success */
     const char *audit_reason;
-    bool instruction;    /* also write the back-office instruction */
-    bool expired;        /* refused because it expired just now: persist that */
-    bool replay;         /* execute replayed with the original key: answer, write nothing */
-    bool no_store;       /* the remedy is unchanged: audit only (review) */
+    bool instruction; /* also write the back-office instruction */
+    bool expired;     /* refused because it expired just now: persist that */
+    bool replay;      /* execute replayed with the original key: answer, write nothing */
+    bool no_store;    /* the remedy is unchanged: audit only (review) */
     uint64_t freeze_ticket, freeze_id; /* an unfreeze executed: the freeze it lifted */
-    bool unmask;         /* the answer carries the destination in the clear (review) */
+    bool unmask; /* the answer carries the destination in the clear (review) */
 };
 
 typedef sd_err (*act_fn)(struct act *c, struct rrec *r, const char **reason);
@@ -1567,10 +1574,17 @@ static sd_err
 check_open(struct act *c, struct rrec *r, const char **reason)
 {
     switch(r->state) {
-    case SD_RS_EXECUTED: *reason = "remedy already executed"; return SD_E_PRECONDITION;
-    case SD_RS_REJECTED: *reason = "remedy was rejected"; return SD_E_PRECONDITION;
-    case SD_RS_EXPIRED: *reason = "remedy expired"; return SD_E_PRECONDITION;
-    default: break;
+    case SD_RS_EXECUTED:
+        *reason = "remedy already executed";
+        return SD_E_PRECONDITION;
+    case SD_RS_REJECTED:
+        *reason = "remedy was rejected";
+        return SD_E_PRECONDITION;
+    case SD_RS_EXPIRED:
+        *reason = "remedy expired";
+        return SD_E_PRECONDITION;
+    default:
+        break;
     }
     if(r->expires_at && c->now >= r->expires_at) {
         r->state = SD_RS_EXPIRED;
@@ -1682,8 +1696,7 @@ out:
 }
 
 static sd_err freeze_load(struct sd_txn *t, uint64_t id, Sealdesk__V1__FreezeRecord **out);
-static sd_err freeze_put(struct sd_txn *t, const Sealdesk__V1__FreezeRecord *m,
-                         uint8_t digest[32]);
+static sd_err freeze_put(struct sd_txn *t, const Sealdesk__V1__FreezeRecord *m, uint8_t digest[32]);
 
 /* An approved account_unfreeze is executed: the freeze in force on its account ends. */
 static sd_err
@@ -1906,8 +1919,8 @@ act_run(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *ar
         const char *verb = c.action + 7; /* "remedy.<verb>" */
 
         if(strcmp(c.action, "remedy.approve") == 0)
-            snprintf(note, sizeof(note), "approve r%" PRIu64 " (%zu of %u)%s", id,
-                     v.n_approvals, r.quorum,
+            snprintf(note, sizeof(note), "approve r%" PRIu64 " (%zu of %u)%s", id, v.n_approvals,
+                     r.quorum,
                      r.kind == SD_RK_FREEZE_REVIEW && r.state == SD_RS_EXECUTED
                          ? ": freeze review closed"
                          : "");
@@ -1936,8 +1949,8 @@ out:
 }
 
 sd_err
-sd_remedy_approve(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
-                  struct sd_remedy *out, const char **why)
+sd_remedy_approve(struct sd_desk *d, const struct sd_actor *a, uint64_t id, struct sd_remedy *out,
+                  const char **why)
 {
     return act_run(d, a, id, NULL, do_approve, out, why);
 }
@@ -1973,8 +1986,8 @@ sd_remedy_execute(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
 }
 
 sd_err
-sd_remedy_review(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
-                 struct sd_remedy *out, const char **why)
+sd_remedy_review(struct sd_desk *d, const struct sd_actor *a, uint64_t id, struct sd_remedy *out,
+                 const char **why)
 {
     return act_run(d, a, id, NULL, do_review, out, why);
 }
@@ -2019,8 +2032,8 @@ sd_remedy_list_clear(struct sd_remedy_list *l)
 }
 
 sd_err
-sd_remedy_list(struct sd_desk *d, const struct sd_actor *a, int state,
-               struct sd_remedy_list *out, const char **why)
+sd_remedy_list(struct sd_desk *d, const struct sd_actor *a, int state, struct sd_remedy_list *out,
+               const char **why)
 {
     const struct sd_remedy_policy *pol;
     struct sd_txn *t = NULL;
@@ -2160,8 +2173,8 @@ sd_customer_get(struct sd_desk *d, const struct sd_actor *a, const char *uid,
     SD_CHECK_ARG(d && out);
     memset(out, 0, sizeof(*out));
     SD_TRY(sd_actor_check(a));
-    if(!(a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_COMPLIANCE | SD_ROLE_SECURITY_ADMIN |
-                     SD_ROLE_SYSTEM))) {
+    if(!(a->roles &
+         (SD_ROLE_SUPERVISOR | SD_ROLE_COMPLIANCE | SD_ROLE_SECURITY_ADMIN | SD_ROLE_SYSTEM))) {
         reason = "customer lookups need supervisor, compliance or security_admin";
         SD_ENSURE(0, SD_E_DENIED);
     }
@@ -2204,9 +2217,8 @@ out:
 }
 
 sd_err
-sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid,
-          uint64_t ticket_id, const char *reason_text, struct sd_remedy *out_review,
-          const char **why)
+sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid, uint64_t ticket_id,
+          const char *reason_text, struct sd_remedy *out_review, const char **why)
 {
     const struct sd_remedy_policy *pol = NULL;
     struct rrec r;

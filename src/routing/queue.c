@@ -27,8 +27,7 @@ sd_queue_claim(struct sd_desk *d, const struct sd_actor *a, const char *agent,
     if(!agent || !*agent)
         agent = a->name;
     SD_CHECK_ARG(sd_agent_name_ok(agent));
-    SD_ENSURE(strcmp(agent, a->name) == 0 ||
-                  (a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_SYSTEM)),
+    SD_ENSURE(strcmp(agent, a->name) == 0 || (a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_SYSTEM)),
               SD_E_DENIED);
     /* LMDB admits one writer at a time across threads and processes: the head of the queue
      * read in this txn cannot be handed to anyone else before it commits. */

@@ -167,13 +167,13 @@ parse_window(const char *s, size_t n, size_t k, struct sd_shift *w, char *why, s
     err = sd_route_zone_offset(w->zone, sd_clock_now(), &w->utc_offset_min);
     if(err != SD_OK)
         WHY("window %zu: unknown time zone \"%.40s\" (a tz database name such as "
-            "Europe/London, or UTC+HH:MM)", k, w->zone);
+            "Europe/London, or UTC+HH:MM)",
+            k, w->zone);
     return err;
 }
 
 sd_err
-sd_route_parse_shifts_why(const char *spec, struct sd_agent_profile *p, char *why,
-                          size_t why_cap)
+sd_route_parse_shifts_why(const char *spec, struct sd_agent_profile *p, char *why, size_t why_cap)
 {
     size_t len, i = 0, k = 0;
     sd_err err = SD_OK;
@@ -359,8 +359,7 @@ same_lang(const char *agent, const char *ticket)
 }
 
 bool
-sd_agent_fits(const struct sd_agent_profile *p, const char *lang, enum sd_category cat,
-              bool vip)
+sd_agent_fits(const struct sd_agent_profile *p, const char *lang, enum sd_category cat, bool vip)
 {
     bool lang_ok = !lang || !*lang || p->n_langs == 0;
 
@@ -377,10 +376,14 @@ uint64_t
 sd_route_wait(int priority)
 {
     switch(priority) {
-    case 1: return 2 * 60;
-    case 2: return 10 * 60;
-    case 3: return 30 * 60;
-    default: return 2 * 3600;
+    case 1:
+        return 2 * 60;
+    case 2:
+        return 10 * 60;
+    case 3:
+        return 30 * 60;
+    default:
+        return 2 * 3600;
     }
 }
 
@@ -407,8 +410,7 @@ prof_from_pb(const Sealdesk__V1__AgentRecord *pb, struct sd_agent_profile *p)
     for(size_t i = 0; i < pb->n_shifts; i++) {
         const Sealdesk__V1__ShiftWindow *w = pb->shifts[i];
 
-        SD_ENSURE(w->start_min < 24 * 60 && w->end_min < 24 * 60 && w->days <= 0x7f,
-                  SD_E_STORE);
+        SD_ENSURE(w->start_min < 24 * 60 && w->end_min < 24 * 60 && w->days <= 0x7f, SD_E_STORE);
         p->shifts[i].days = w->days;
         p->shifts[i].start_min = w->start_min;
         p->shifts[i].end_min = w->end_min;
@@ -513,8 +515,7 @@ prof_encode(const struct sd_agent_profile *p, struct sd_buf *enc)
     for(size_t i = 0; i < p->n_shifts; i++) {
         const struct sd_shift *s = &p->shifts[i];
 
-        SD_CHECK_ARG(s->days && s->days <= 0x7f && s->start_min < 24 * 60 &&
-                     s->end_min < 24 * 60 &&
+        SD_CHECK_ARG(s->days && s->days <= 0x7f && s->start_min < 24 * 60 && s->end_min < 24 * 60 &&
                      (s->start_min != s->end_min || s->start_min == 0)); /* 0-0: all day */
         /* A fixed zone's offset is its name's; a tz zone's stored offset is only the
          * fallback of window_offset. */
@@ -767,8 +768,7 @@ out:
 }
 
 sd_err
-sd_route_pick(struct sd_txn *t, const char *agent, uint64_t now, bool *has_profile,
-              uint64_t *id)
+sd_route_pick(struct sd_txn *t, const char *agent, uint64_t now, bool *has_profile, uint64_t *id)
 {
     struct sd_agent_profile me, *all = NULL;
     struct sd_cursor *c = NULL;
@@ -860,8 +860,7 @@ least_loaded(const struct sd_agent_profile *all, const uint64_t *load, size_t n,
     for(size_t i = 0; i < n; i++) {
         if(!sd_agent_on_shift(&all[i], now))
             continue;
-        if(need_fit &&
-           !sd_agent_fits(&all[i], r->lang, (enum sd_category)r->category, r->vip))
+        if(need_fit && !sd_agent_fits(&all[i], r->lang, (enum sd_category)r->category, r->vip))
             continue;
         if(best < 0 || load[i] < load[best])
             best = (long)i;

@@ -69,8 +69,7 @@ time_str(struct sd_arena *a, uint64_t t)
 }
 
 sd_err
-sd_ticket_to_pb(struct sd_arena *a, const struct sd_ticket *t, bool full,
-                Sealdesk__V1__Ticket *pb)
+sd_ticket_to_pb(struct sd_arena *a, const struct sd_ticket *t, bool full, Sealdesk__V1__Ticket *pb)
 {
     sealdesk__v1__ticket__init(pb);
     pb->id = t->id;
@@ -92,8 +91,8 @@ sd_ticket_to_pb(struct sd_arena *a, const struct sd_ticket *t, bool full,
     pb->redactions = sd_arena_alloc(a, SD_REDACT_KIND_COUNT * sizeof(char *));
     pb->signals = sd_arena_alloc(a, (t->n_signals + 1) * sizeof(char *));
     if(!pb->assignee || !pb->created_at || !pb->updated_at || !pb->sla_first_response_due ||
-       !pb->sla_resolution_due || !pb->first_response_at || !pb->resolved_at ||
-       !pb->redactions || !pb->signals)
+       !pb->sla_resolution_due || !pb->first_response_at || !pb->resolved_at || !pb->redactions ||
+       !pb->signals)
         return SD_E_NOMEM;
     for(int k = 0; k < SD_REDACT_KIND_COUNT; k++) {
         if(t->redaction_flags & (1u << k))
@@ -144,9 +143,8 @@ sd_ticket_to_pb(struct sd_arena *a, const struct sd_ticket *t, bool full,
         e->to_status = (char *)(ev->to_status ? sd_status_name(ev->to_status) : "");
         e->detail = sd_arena_strndup(a, ev->detail, strlen(ev->detail));
         e->has_body = ev->has_body;
-        e->body = ev->has_body
-                      ? sd_arena_strndup(a, (const char *)ev->body.data, ev->body.len)
-                      : (char *)"";
+        e->body = ev->has_body ? sd_arena_strndup(a, (const char *)ev->body.data, ev->body.len)
+                               : (char *)"";
         e->internal = ev->internal;
         if(!e->at || !e->actor || !e->detail || !e->body)
             return SD_E_NOMEM;

@@ -25,7 +25,7 @@
 #include "sealdesk/text.h"
 
 #define EXPORT_CHUNK (256 * 1024)
-#define AGENT_RULE "must name an existing, enabled user with the agent role"
+#define AGENT_RULE   "must name an existing, enabled user with the agent role"
 
 /* Operation-level check beyond the method's own (e.g. Get with unmask). */
 bool
@@ -38,8 +38,7 @@ sd_rpc_allowed(struct sd_rpc_ctx *x, struct sd_rpc_call *c, enum sd_op op)
 }
 
 static void
-reply_ticket(struct sd_rpc_call *c, sd_err err, struct sd_ticket *t, bool full,
-             const char *what)
+reply_ticket(struct sd_rpc_call *c, sd_err err, struct sd_ticket *t, bool full, const char *what)
 {
     Sealdesk__V1__Ticket pb;
     struct sd_arena a = {0};
@@ -195,8 +194,7 @@ tickets_create(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     Sealdesk__V1__CreateTicketRequest *r;
 
     if(cp) {
-        reply_ticket(c, sd_ticket_create_prepared(x->d, &x->actor, cp->p, &t), &t, false,
-                     "create");
+        reply_ticket(c, sd_ticket_create_prepared(x->d, &x->actor, cp->p, &t), &t, false, "create");
         return;
     }
     r = sealdesk__v1__create_ticket_request__unpack(NULL, c->req_len, c->req);
@@ -223,8 +221,8 @@ tickets_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
                            "reason: unmask needs a reason with visible text");
         goto out;
     }
-    if(!sd_rpc_empty(r->reason) && (strlen(r->reason) > SD_MAX_REASON ||
-                                    !sd_text_valid(r->reason, strlen(r->reason)))) {
+    if(!sd_rpc_empty(r->reason) &&
+       (strlen(r->reason) > SD_MAX_REASON || !sd_text_valid(r->reason, strlen(r->reason)))) {
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
                            "reason: at most %d bytes of valid UTF-8 text", SD_MAX_REASON);
         goto out;
@@ -294,14 +292,13 @@ tickets_find(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
                            "give exactly one of customer_email, customer_uid, customer_phone");
     } else if(!sd_rpc_empty(r->customer_email)) {
-        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_EMAIL, r->customer_email,
-                                     &l), &l);
-    } else if(!sd_rpc_empty(r->customer_uid)) {
-        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_UID, r->customer_uid, &l),
+        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_EMAIL, r->customer_email, &l),
                    &l);
+    } else if(!sd_rpc_empty(r->customer_uid)) {
+        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_UID, r->customer_uid, &l), &l);
     } else {
-        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_PHONE, r->customer_phone,
-                                     &l), &l);
+        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_PHONE, r->customer_phone, &l),
+                   &l);
     }
     sealdesk__v1__find_tickets_request__free_unpacked(r, NULL);
 }
@@ -355,14 +352,14 @@ tickets_comment(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
                            "comment: from_article posts a public reply and takes no body");
     else if(r->from_article)
-        reply_ticket(c, sd_ticket_comment_article(x->d, &x->actor, r->id, r->from_article, &t),
-                     &t, false, "comment from article");
+        reply_ticket(c, sd_ticket_comment_article(x->d, &x->actor, r->id, r->from_article, &t), &t,
+                     false, "comment from article");
     else if(sd_rpc_empty(r->body) || !sd_text_valid(r->body, strlen(r->body)))
         sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
                            "body: a comment needs a body of valid UTF-8 text");
     else
-        reply_ticket(c, sd_ticket_comment(x->d, &x->actor, r->id, r->body, r->internal, &t),
-                     &t, false, "comment");
+        reply_ticket(c, sd_ticket_comment(x->d, &x->actor, r->id, r->body, r->internal, &t), &t,
+                     false, "comment");
     sealdesk__v1__comment_request__free_unpacked(r, NULL);
 }
 
@@ -467,18 +464,17 @@ tickets_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     }
     pb.total = s.total;
     pb.by_status = counts(&a, &s, SD_SG_STATUS, &pb.n_by_status);
-    pb.by_category = (Sealdesk__V1__TicketStats__ByCategoryEntry **)counts(
-        &a, &s, SD_SG_CATEGORY, &pb.n_by_category);
-    pb.by_priority = (Sealdesk__V1__TicketStats__ByPriorityEntry **)counts(
-        &a, &s, SD_SG_PRIORITY, &pb.n_by_priority);
-    pb.by_channel = (Sealdesk__V1__TicketStats__ByChannelEntry **)counts(
-        &a, &s, SD_SG_CHANNEL, &pb.n_by_channel);
+    pb.by_category = (Sealdesk__V1__TicketStats__ByCategoryEntry **)counts(&a, &s, SD_SG_CATEGORY,
+                                                                           &pb.n_by_category);
+    pb.by_priority = (Sealdesk__V1__TicketStats__ByPriorityEntry **)counts(&a, &s, SD_SG_PRIORITY,
+                                                                           &pb.n_by_priority);
+    pb.by_channel = (Sealdesk__V1__TicketStats__ByChannelEntry **)counts(&a, &s, SD_SG_CHANNEL,
+                                                                         &pb.n_by_channel);
     if(!pb.by_status || !pb.by_category || !pb.by_priority || !pb.by_channel) {
         sd_rpc_fail(c, SD_E_NOMEM, "stats");
         goto out;
     }
-    pb.median_first_response_seconds = s.n_first_response ? (int64_t)s.median_first_response
-                                                          : -1;
+    pb.median_first_response_seconds = s.n_first_response ? (int64_t)s.median_first_response : -1;
     pb.median_resolution_seconds = s.n_resolved ? (int64_t)s.median_resolution : -1;
     pb.sla_breaches = s.sla_breaches;
     pb.csat_count = s.csat_count;
@@ -572,8 +568,8 @@ audit_inclusion(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 static void
 audit_consistency(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__ConsistencyProofRequest,
-                  sealdesk__v1__consistency_proof_request, r);
+    SD_RPC_UNPACK(Sealdesk__V1__ConsistencyProofRequest, sealdesk__v1__consistency_proof_request,
+                  r);
     Sealdesk__V1__ConsistencyProof pb = SEALDESK__V1__CONSISTENCY_PROOF__INIT;
     uint8_t proof[SD_MERKLE_MAX_PROOF][32], rm[32], rn[32];
     ProtobufCBinaryData items[SD_MERKLE_MAX_PROOF];
@@ -756,9 +752,8 @@ auth_login(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     unsigned rmask = 0;
     sd_err err;
 
-    err = sd_desk_login_src(x->d, x->source, r->name ? r->name : "",
-                            r->password ? r->password : "", r->totp, x->fingerprint,
-                            x->actor.request_id, token, &expires, &rmask);
+    err = sd_desk_login_src(x->d, x->source, r->name ? r->name : "", r->password ? r->password : "",
+                            r->totp, x->fingerprint, x->actor.request_id, token, &expires, &rmask);
     /* Unknown, locked and disabled names and wrong credentials: one answer. */
     if(err == SD_E_UNAUTH || err == SD_E_DENIED) {
         sd_rpc_call_status(c, SD_GRPC_UNAUTHENTICATED, "bad credentials");
@@ -956,9 +951,9 @@ auth_passwd_prepare(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     SD_RPC_UNPACK(Sealdesk__V1__ChangePasswordRequest, sealdesk__v1__change_password_request, r);
     struct sd_passwd_prep *p = calloc(1, sizeof(*p));
     const char *why = NULL;
-    sd_err err = p ? sd_desk_passwd_prepare(x->d, x->actor.name, r->old_password,
-                                            r->new_password, p, &why)
-                   : SD_E_NOMEM;
+    sd_err err =
+        p ? sd_desk_passwd_prepare(x->d, x->actor.name, r->old_password, r->new_password, p, &why)
+          : SD_E_NOMEM;
 
     if(err != SD_OK) {
         passwd_fail(c, err, why);
@@ -1172,10 +1167,16 @@ wire_nul_field(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t n, 
             if(!wire_varint(p, n, &pos, &len))
                 return false;
             continue;
-        case 1: pos += 8; continue;
-        case 5: pos += 4; continue;
-        case 2: break;
-        default: return false;
+        case 1:
+            pos += 8;
+            continue;
+        case 5:
+            pos += 4;
+            continue;
+        case 2:
+            break;
+        default:
+            return false;
         }
         if(!wire_varint(p, n, &pos, &len) || len > n - pos)
             return false;
@@ -1216,8 +1217,7 @@ request_strings_ok(struct sd_rpc_call *c)
     name[0] = 0;
     if(!wire_nul_field(d, c->req, c->req_len, 0, name, sizeof(name)))
         return true;
-    sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "%s: must not contain a NUL character",
-                       name);
+    sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "%s: must not contain a NUL character", name);
     return false;
 }
 
@@ -1233,8 +1233,7 @@ bearer(const char *auth)
 /* The method of c and the caller's context: request id, session and policy. false when the
  * call is answered already (UNIMPLEMENTED, UNAUTHENTICATED, PERMISSION_DENIED). */
 static bool
-call_ctx(void *app, struct sd_rpc_call *c, const struct sd_rpc_method **mp,
-         struct sd_rpc_ctx *x)
+call_ctx(void *app, struct sd_rpc_call *c, const struct sd_rpc_method **mp, struct sd_rpc_ctx *x)
 {
     const struct sd_rpc_method *m = NULL;
     struct sd_session sess;

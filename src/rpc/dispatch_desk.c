@@ -586,8 +586,7 @@ route_day_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         sd_time_format(day, sizeof(day), st[i].day);
         m->day = sd_arena_strndup(&a, day, 10);
         m->total = st[i].total;
-        m->by_category = day_map(&a, st[i].by_category, 0, SD_CAT_COUNT, true,
-                                 &m->n_by_category);
+        m->by_category = day_map(&a, st[i].by_category, 0, SD_CAT_COUNT, true, &m->n_by_category);
         m->by_channel = (Sealdesk__V1__DayStatsRow__ByChannelEntry **)day_map(
             &a, st[i].by_channel, SD_CH_CHAT, SD_CH_COUNT, false, &m->n_by_channel);
         if(!m->day || !m->by_category || !m->by_channel) {
@@ -676,8 +675,8 @@ out:
     sealdesk__v1__open_incident_request__free_unpacked(q, NULL);
 }
 
-typedef sd_err (*link_fn)(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
-                          uint64_t ticket, struct sd_incident *out);
+typedef sd_err (*link_fn)(struct sd_desk *d, const struct sd_actor *a, uint64_t id, uint64_t ticket,
+                          struct sd_incident *out);
 
 static void
 incident_link_call(struct sd_rpc_ctx *x, struct sd_rpc_call *c, link_fn fn, const char *what)
@@ -710,8 +709,7 @@ incident_confirm(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 static void
 incident_update(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__UpdateIncidentRequest, sealdesk__v1__update_incident_request,
-                  q);
+    SD_RPC_UNPACK(Sealdesk__V1__UpdateIncidentRequest, sealdesk__v1__update_incident_request, q);
     struct sd_incident o;
 
     reply_incident(c, sd_incident_update(x->d, &x->actor, q->id, q->body, &o), &o,
@@ -722,8 +720,7 @@ incident_update(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 static void
 incident_resolve(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__ResolveIncidentRequest, sealdesk__v1__resolve_incident_request,
-                  q);
+    SD_RPC_UNPACK(Sealdesk__V1__ResolveIncidentRequest, sealdesk__v1__resolve_incident_request, q);
     struct sd_incident o;
 
     reply_incident(c, sd_incident_resolve(x->d, &x->actor, q->id, q->resolve_tickets, &o), &o,

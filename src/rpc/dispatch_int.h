@@ -11,19 +11,19 @@
 
 struct sd_rpc_ctx {
     struct sd_desk *d;
-    struct sd_actor actor;          /* the session's user and roles */
+    struct sd_actor actor; /* the session's user and roles */
     char actor_name[SD_MAX_AGENT + 1];
     char request_id[65];
-    const char *token;              /* the session token of this call (borrowed) */
-    const char *fingerprint;        /* verified client certificate, or NULL */
-    const char *source;             /* the client's address, or NULL (borrowed) */
+    const char *token;       /* the session token of this call (borrowed) */
+    const char *fingerprint; /* verified client certificate, or NULL */
+    const char *source;      /* the client's address, or NULL (borrowed) */
 };
 
 struct sd_rpc_method {
     const char *path;
     void (*fn)(struct sd_rpc_ctx *x, struct sd_rpc_call *c);
-    enum sd_op op;                  /* checked with sd_policy_allows before fn runs */
-    bool public;                    /* callable without a session (Login, Health) */
+    enum sd_op op; /* checked with sd_policy_allows before fn runs */
+    bool public;   /* callable without a session (Login, Health) */
 };
 
 /* Method tables of the service files (listed in dispatch.c's tables[]). */
@@ -46,11 +46,11 @@ bool sd_rpc_allowed(struct sd_rpc_ctx *x, struct sd_rpc_call *c, enum sd_op op);
 bool sd_rpc_empty(const char *s);
 
 /* Unpack the request as `type` into `var` or answer INVALID_ARGUMENT and return. */
-#define SD_RPC_UNPACK(type, fn, var)                                                         \
-    type *var = fn##__unpack(NULL, c->req_len, c->req);                                    \
-    if(!(var)) {                                                                            \
-        sd_rpc_bad_request(c);                                                              \
-        return;                                                                             \
+#define SD_RPC_UNPACK(type, fn, var)                    \
+    type *var = fn##__unpack(NULL, c->req_len, c->req); \
+    if(!(var)) {                                        \
+        sd_rpc_bad_request(c);                          \
+        return;                                         \
     }
 
 #endif

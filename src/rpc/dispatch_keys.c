@@ -28,8 +28,8 @@ keys_status(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     Sealdesk__V1__KekVersion *vers = NULL, **vp = NULL;
     Sealdesk__V1__AuditKey *aks = NULL, **akp = NULL;
     struct sd_key_status *s = NULL;
-    char (*times)[32] = NULL;
-    char (*akt)[32] = NULL, (*akf)[65] = NULL, (*akpk)[65] = NULL;
+    char(*times)[32] = NULL;
+    char(*akt)[32] = NULL, (*akf)[65] = NULL, (*akpk)[65] = NULL;
     char last[32];
     size_t n = 0;
     sd_err err;
@@ -147,10 +147,8 @@ keys_rotate_audit(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     char pk[65];
     sd_err err;
 
-    SD_RPC_UNPACK(Sealdesk__V1__RotateAuditKeyRequest, sealdesk__v1__rotate_audit_key_request,
-                  q);
-    err = sd_keyops_audit_rotate(x->d, &x->actor, sd_rpc_empty(q->reason) ? NULL : q->reason,
-                                 &r);
+    SD_RPC_UNPACK(Sealdesk__V1__RotateAuditKeyRequest, sealdesk__v1__rotate_audit_key_request, q);
+    err = sd_keyops_audit_rotate(x->d, &x->actor, sd_rpc_empty(q->reason) ? NULL : q->reason, &r);
     if(err != SD_OK) {
         sd_rpc_fail(c, err, "rotate audit key");
     } else {

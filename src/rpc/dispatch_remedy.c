@@ -200,8 +200,7 @@ remedy_freeze(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     const char *why = NULL;
     sd_err err;
 
-    err = sd_freeze(x->d, &x->actor, q->customer_uid, q->ticket_id, q->reason, &r,
-                              &why);
+    err = sd_freeze(x->d, &x->actor, q->customer_uid, q->ticket_id, q->reason, &r, &why);
     reply_remedy(c, err, why, &r, "freeze");
     sealdesk__v1__freeze_request__free_unpacked(q, NULL);
 }

@@ -39,15 +39,14 @@ info_fill(Sealdesk__V1__UserRequestInfo *pb, struct sd_uadm *u, struct info_bufs
 }
 
 static void
-reply_info(struct sd_rpc_call *c, sd_err err, const char *why, struct sd_uadm *u,
-           char *password, char *uri)
+reply_info(struct sd_rpc_call *c, sd_err err, const char *why, struct sd_uadm *u, char *password,
+           char *uri)
 {
     Sealdesk__V1__UserRequestInfo pb;
     struct info_bufs b;
 
     if(err != SD_OK) {
-        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s",
-                           why ? why : sd_err_str(err));
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s", why ? why : sd_err_str(err));
         return;
     }
     info_fill(&pb, u, &b);
@@ -118,8 +117,8 @@ users_approve(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 static void
 users_reject(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__RejectUserRequestRequest,
-                  sealdesk__v1__reject_user_request_request, q);
+    SD_RPC_UNPACK(Sealdesk__V1__RejectUserRequestRequest, sealdesk__v1__reject_user_request_request,
+                  q);
     struct sd_uadm u;
     const char *why = NULL;
     sd_err err;
@@ -165,8 +164,7 @@ users_list_requests(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         pb.requests[pb.n_requests++] = m;
     }
     if(err != SD_OK)
-        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s",
-                           why ? why : sd_err_str(err));
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s", why ? why : sd_err_str(err));
     else
         sd_rpc_reply(c, &pb.base);
     sd_arena_free(&a);

@@ -149,14 +149,27 @@ sd_grpc_timeout_parse(const char *v, uint64_t *ms)
     }
     SD_CHECK_ARG(i > 0 && v[i] != 0 && v[i + 1] == 0);
     switch(v[i]) {
-    case 'H': x *= 3600000u; break;
-    case 'M': x *= 60000u; break;
-    case 'S': x *= 1000u; break;
-    case 'm': break;
+    case 'H':
+        x *= 3600000u;
+        break;
+    case 'M':
+        x *= 60000u;
+        break;
+    case 'S':
+        x *= 1000u;
+        break;
+    case 'm':
+        break;
     /* Round sub-millisecond units up: a short deadline must not become "none" or earlier. */
-    case 'u': x = (x + 999u) / 1000u; break;
-    case 'n': x = (x + 999999u) / 1000000u; break;
-    default: err = SD_E_INVALID; goto out;
+    case 'u':
+        x = (x + 999u) / 1000u;
+        break;
+    case 'n':
+        x = (x + 999999u) / 1000000u;
+        break;
+    default:
+        err = SD_E_INVALID;
+        goto out;
     }
     *ms = x;
 out:

@@ -29,21 +29,21 @@ enum st_state {
 struct stream {
     int32_t id;
     enum st_state state;
-    size_t hdr_bytes;       /* header list size as SETTINGS_MAX_HEADER_LIST_SIZE counts it */
+    size_t hdr_bytes; /* header list size as SETTINGS_MAX_HEADER_LIST_SIZE counts it */
     bool post, ct_ok, te_ok, too_big, dup, bad_value, bad_timeout, bad_encoding;
     bool have_timeout;
-    bool remote_ended;      /* END_STREAM received */
+    bool remote_ended; /* END_STREAM received */
     uint64_t timeout_ms;
-    uint64_t deadline_ms;   /* absolute, 0 = none */
+    uint64_t deadline_ms; /* absolute, 0 = none */
     char *path;
-    char *authorization;    /* secret */
+    char *authorization; /* secret */
     char *request_id;
     struct sd_grpc_reader rd;
-    struct sd_buf body;     /* framed reply messages (may hold PII) */
+    struct sd_buf body; /* framed reply messages (may hold PII) */
     size_t body_off;
     int status;
     char message[MSG_ENC_MAX];
-    size_t mem_reserved;    /* process reply budget held by body (sd_rpc_mem_reserve) */
+    size_t mem_reserved; /* process reply budget held by body (sd_rpc_mem_reserve) */
     struct stream *prev, *next;
 };
 
@@ -57,8 +57,8 @@ struct sd_h2 {
     uint64_t conn_id;
     struct stream *streams;
     size_t n_streams;
-    size_t req_bytes; /* sum of the streams' reader buffers */
-    size_t out_bytes; /* sum of the streams' unsent reply bytes */
+    size_t req_bytes;   /* sum of the streams' reader buffers */
+    size_t out_bytes;   /* sum of the streams' unsent reply bytes */
     uint64_t active_ms; /* last request byte received or answer byte sent */
     bool goaway;
 };
@@ -285,8 +285,7 @@ dup_str(char **dst, const char *s)
 }
 
 static sd_err
-job_new(struct sd_h2_job **out, struct sd_h2 *h, struct stream *st, const uint8_t *msg,
-        size_t len)
+job_new(struct sd_h2_job **out, struct sd_h2 *h, struct stream *st, const uint8_t *msg, size_t len)
 {
     sd_err err = SD_OK;
     struct sd_h2_job *job = NULL;
@@ -367,8 +366,7 @@ validate_headers(struct sd_h2 *h, struct stream *st)
     else if(!st->post)
         reject(h, st, "405", SD_GRPC_UNIMPLEMENTED, "method must be POST");
     else if(!st->ct_ok)
-        reject(h, st, "415", SD_GRPC_INVALID_ARGUMENT,
-                      "content-type must be application/grpc");
+        reject(h, st, "415", SD_GRPC_INVALID_ARGUMENT, "content-type must be application/grpc");
     else if(!st->te_ok)
         reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT, "te: trailers is required");
     else if(st->bad_encoding)
@@ -380,8 +378,7 @@ validate_headers(struct sd_h2 *h, struct stream *st)
     else if(st->have_timeout) {
         uint64_t now = sd_rpc_now_ms();
 
-        st->deadline_ms = st->timeout_ms > UINT64_MAX - now - 1 ? UINT64_MAX
-                                                                : now + st->timeout_ms;
+        st->deadline_ms = st->timeout_ms > UINT64_MAX - now - 1 ? UINT64_MAX : now + st->timeout_ms;
     }
 }
 
@@ -408,15 +405,15 @@ finish_request(struct sd_h2 *h, struct stream *st)
     h->req_bytes -= held - st->rd.buf.len;
     if(e == SD_E_EMPTY) {
         reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT,
-                      st->rd.buf.len ? "truncated request message" : "missing request message");
+               st->rd.buf.len ? "truncated request message" : "missing request message");
         return 0;
     }
     if(e != SD_OK || st->rd.buf.len != 0) {
-        reject(h, st, "200", e == SD_E_LIMIT ? SD_GRPC_RESOURCE_EXHAUSTED
-                                                    : SD_GRPC_INVALID_ARGUMENT,
-                      e == SD_E_INVALID ? "compressed messages are not supported"
-                      : e == SD_E_LIMIT ? "request message too large"
-                                        : "exactly one request message expected");
+        reject(h, st, "200",
+               e == SD_E_LIMIT ? SD_GRPC_RESOURCE_EXHAUSTED : SD_GRPC_INVALID_ARGUMENT,
+               e == SD_E_INVALID ? "compressed messages are not supported"
+               : e == SD_E_LIMIT ? "request message too large"
+                                 : "exactly one request message expected");
         return 0;
     }
     e = job_new(&job, h, st, msg, len);
@@ -429,9 +426,8 @@ finish_request(struct sd_h2 *h, struct stream *st)
     e = h->submit(h->ctx, job);
     if(e != SD_OK) {
         sd_h2_job_free(job);
-        reject(h, st, "200",
-                      e == SD_E_LIMIT ? SD_GRPC_RESOURCE_EXHAUSTED : SD_GRPC_UNAVAILABLE,
-                      e == SD_E_LIMIT ? "server busy" : "server unavailable");
+        reject(h, st, "200", e == SD_E_LIMIT ? SD_GRPC_RESOURCE_EXHAUSTED : SD_GRPC_UNAVAILABLE,
+               e == SD_E_LIMIT ? "server busy" : "server unavailable");
     }
     return 0;
 }
@@ -540,14 +536,13 @@ on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t id, const uint8_t *dat
     h->req_bytes += st->rd.buf.len - before;
     if(e != SD_OK) {
         reject(h, st, "200", SD_GRPC_RESOURCE_EXHAUSTED,
-                      e == SD_E_LIMIT ? "request message too large" : "out of memory");
+               e == SD_E_LIMIT ? "request message too large" : "out of memory");
         return 0;
     }
     /* Our methods take exactly one message: bytes past the first one are refused at once,
      * which also bounds what one stream can buffer. */
     if(st->rd.buf.len >= 5 && st->rd.buf.len - 5 > sd_get_u32be(st->rd.buf.data + 1))
-        reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT,
-                      "exactly one request message expected");
+        reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT, "exactly one request message expected");
     return 0;
 }
 
@@ -718,10 +713,11 @@ sd_h2_new(struct sd_h2 **out, const struct sd_h2_opts *o)
     nghttp2_option_set_max_continuations(opt, 8);
     nghttp2_option_set_stream_reset_rate_limit(opt, 1000, 33);
     SD_ENSURE(nghttp2_session_server_new2(&h->ng, cbs, h, opt) == 0, SD_E_NOMEM);
-    SD_ENSURE(nghttp2_submit_settings(h->ng, NGHTTP2_FLAG_NONE, iv, sizeof(iv) / sizeof(iv[0]))
-                  == 0, SD_E_NOMEM);
-    SD_ENSURE(nghttp2_session_set_local_window_size(h->ng, NGHTTP2_FLAG_NONE, 0, CONN_WINDOW)
-                  == 0, SD_E_NOMEM);
+    SD_ENSURE(nghttp2_submit_settings(h->ng, NGHTTP2_FLAG_NONE, iv, sizeof(iv) / sizeof(iv[0])) ==
+                  0,
+              SD_E_NOMEM);
+    SD_ENSURE(nghttp2_session_set_local_window_size(h->ng, NGHTTP2_FLAG_NONE, 0, CONN_WINDOW) == 0,
+              SD_E_NOMEM);
     *out = h;
     h = NULL;
 out:

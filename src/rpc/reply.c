@@ -39,8 +39,7 @@ sd_rpc_fail(struct sd_rpc_call *c, sd_err err, const char *what)
     if(err == SD_E_EMPTY)
         sd_rpc_call_status(c, SD_GRPC_NOT_FOUND, "queue empty");
     else
-        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s: %s", what,
-                           sd_err_str(err));
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s: %s", what, sd_err_str(err));
 }
 
 void

@@ -15,7 +15,7 @@
 /* Request bytes one connection may hold in partly received request bodies (all streams). */
 #define SD_H2_MAX_REQ_BUFFERED ((size_t)8 << 20)
 /* Per-stream HTTP/2 receive window we announce: one full message fits without a round trip. */
-#define SD_H2_INITIAL_WINDOW (SD_RPC_MAX_MSG + 5 + 16384)
+#define SD_H2_INITIAL_WINDOW   (SD_RPC_MAX_MSG + 5 + 16384)
 
 /* Monotonic clock in milliseconds / microseconds (CLOCK_MONOTONIC). Thread-safe. */
 uint64_t sd_rpc_now_ms(void);
@@ -72,16 +72,16 @@ struct sd_h2_job {
     struct sd_rpc_call call; /* inputs point into the fields below */
     struct sd_buf req;       /* the request message (wiped on free) */
     char *method;
-    char *authorization;     /* secret: wiped on free */
+    char *authorization; /* secret: wiped on free */
     char *request_id;
     char *peer_subject;
     char *peer_fingerprint;
     char *peer_addr;
     int32_t stream_id;
-    uint64_t t_start_us;     /* sd_rpc_now_us() when the request was complete */
-    void *owner;             /* for the submitter (the server's connection) */
-    bool to_writer;          /* for the submitter: prepared on a worker, then to the writer */
-    struct sd_h2_job *next;  /* for the submitter's queues */
+    uint64_t t_start_us;    /* sd_rpc_now_us() when the request was complete */
+    void *owner;            /* for the submitter (the server's connection) */
+    bool to_writer;         /* for the submitter: prepared on a worker, then to the writer */
+    struct sd_h2_job *next; /* for the submitter's queues */
 };
 
 /* Run on a worker thread: checks the deadline before and after the handler (DEADLINE_EXCEEDED
@@ -101,10 +101,10 @@ typedef sd_err (*sd_h2_submit_fn)(void *ctx, struct sd_h2_job *job);
 struct sd_h2_opts {
     sd_h2_submit_fn submit;
     void *ctx;
-    const char *peer_subject; /* copied; NULL if none */
+    const char *peer_subject;     /* copied; NULL if none */
     const char *peer_fingerprint; /* copied; NULL if none */
-    uint64_t conn_id;         /* for log lines only */
-    const char *peer_addr;    /* source address, copied; NULL if unknown */
+    uint64_t conn_id;             /* for log lines only */
+    const char *peer_addr;        /* source address, copied; NULL if unknown */
 };
 
 struct sd_h2;

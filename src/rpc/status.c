@@ -11,21 +11,32 @@ enum sd_grpc_status
 sd_grpc_status_from_err(sd_err err)
 {
     switch(err) {
-    case SD_OK: return SD_GRPC_OK;
-    case SD_E_INVALID: return SD_GRPC_INVALID_ARGUMENT;
+    case SD_OK:
+        return SD_GRPC_OK;
+    case SD_E_INVALID:
+        return SD_GRPC_INVALID_ARGUMENT;
     case SD_E_NOTFOUND:
-    case SD_E_EMPTY: return SD_GRPC_NOT_FOUND;
-    case SD_E_DENIED: return SD_GRPC_PERMISSION_DENIED;
-    case SD_E_UNAUTH: return SD_GRPC_UNAUTHENTICATED;
+    case SD_E_EMPTY:
+        return SD_GRPC_NOT_FOUND;
+    case SD_E_DENIED:
+        return SD_GRPC_PERMISSION_DENIED;
+    case SD_E_UNAUTH:
+        return SD_GRPC_UNAUTHENTICATED;
     case SD_E_PRECONDITION:
-    case SD_E_SHREDDED: return SD_GRPC_FAILED_PRECONDITION;
+    case SD_E_SHREDDED:
+        return SD_GRPC_FAILED_PRECONDITION;
     case SD_E_LIMIT:
-    case SD_E_NOMEM: return SD_GRPC_RESOURCE_EXHAUSTED;
-    case SD_E_CONFLICT: return SD_GRPC_ALREADY_EXISTS;
-    case SD_E_CRYPTO: return SD_GRPC_DATA_LOSS;
-    case SD_E_IO: return SD_GRPC_UNAVAILABLE;
+    case SD_E_NOMEM:
+        return SD_GRPC_RESOURCE_EXHAUSTED;
+    case SD_E_CONFLICT:
+        return SD_GRPC_ALREADY_EXISTS;
+    case SD_E_CRYPTO:
+        return SD_GRPC_DATA_LOSS;
+    case SD_E_IO:
+        return SD_GRPC_UNAVAILABLE;
     case SD_E_STORE:
-    case SD_E_INTERNAL: return SD_GRPC_INTERNAL;
+    case SD_E_INTERNAL:
+        return SD_GRPC_INTERNAL;
     }
     return SD_GRPC_UNKNOWN;
 }
@@ -34,9 +45,22 @@ const char *
 sd_grpc_status_name(int status)
 {
     static const char *const names[] = {
-        "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-        "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-        "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+        "OK",
+        "CANCELLED",
+        "UNKNOWN",
+        "INVALID_ARGUMENT",
+        "DEADLINE_EXCEEDED",
+        "NOT_FOUND",
+        "ALREADY_EXISTS",
+        "PERMISSION_DENIED",
+        "RESOURCE_EXHAUSTED",
+        "FAILED_PRECONDITION",
+        "ABORTED",
+        "OUT_OF_RANGE",
+        "UNIMPLEMENTED",
+        "INTERNAL",
+        "UNAVAILABLE",
+        "DATA_LOSS",
         "UNAUTHENTICATED",
     };
 

@@ -26,7 +26,7 @@ struct sd_tls {
     BIO *rbio; /* ciphertext from the peer (owned by ssl) */
     BIO *wbio; /* ciphertext for the peer (owned by ssl) */
     char *subject;
-    char fingerprint[65];   /* hex SHA-256 of the verified client certificate, or "" */
+    char fingerprint[65]; /* hex SHA-256 of the verified client certificate, or "" */
 };
 
 static const unsigned char alpn_h2[] = {2, 'h', '2'};
@@ -107,10 +107,9 @@ sd_tls_ctx_new(struct sd_tls_ctx **out, const struct sd_tls_ctx_opts *o)
         }
         SSL_CTX_set_client_CA_list(c->ssl, cas); /* takes ownership */
         cas = NULL;
-        SSL_CTX_set_verify(c->ssl,
-                           SSL_VERIFY_PEER |
-                               (o->require_client_cert ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0),
-                           NULL);
+        SSL_CTX_set_verify(
+            c->ssl,
+            SSL_VERIFY_PEER | (o->require_client_cert ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0), NULL);
         SSL_CTX_set_verify_depth(c->ssl, 4);
     }
     *out = c;
@@ -216,8 +215,7 @@ take_subject(struct sd_tls *t)
         uint8_t md[EVP_MAX_MD_SIZE];
         unsigned mdlen = 0;
 
-        SD_ENSURE(X509_digest(peer, EVP_sha256(), md, &mdlen) == 1 && mdlen == 32,
-                  SD_E_CRYPTO);
+        SD_ENSURE(X509_digest(peer, EVP_sha256(), md, &mdlen) == 1 && mdlen == 32, SD_E_CRYPTO);
         sd_hex_encode(t->fingerprint, md, 32);
     }
 out:

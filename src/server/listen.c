@@ -90,8 +90,8 @@ sd_listen_tcp(const char *addr, unsigned flags, int backlog, int *fd_out, int *p
     }
     err = SD_E_IO;
     for(struct addrinfo *ai = res; ai && lfd < 0; ai = ai->ai_next) {
-        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                        ai->ai_protocol);
+        int fd =
+            socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
 
         if(fd < 0)
             continue;

@@ -31,13 +31,12 @@
 #include "sealdesk/store.h"
 #include "util/err_int.h"
 
-#define NSTATUS 17 /* gRPC codes 0..16 */
+#define NSTATUS        17                     /* gRPC codes 0..16 */
 #define UNKNOWN_METHOD SD_METRICS_MAX_METHODS /* the slot for paths outside the table */
 
 /* Latency bucket bounds in microseconds and as Prometheus `le` text (seconds). */
-static const uint64_t lat_le_us[] = {500,    1000,    2500,    5000,    10000,
-                                     25000,  50000,   100000,  250000,  500000,
-                                     1000000, 2500000, 5000000, 10000000};
+static const uint64_t lat_le_us[] = {500,    1000,   2500,   5000,    10000,   25000,   50000,
+                                     100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000};
 static const char *const lat_le_txt[] = {"0.0005", "0.001", "0.0025", "0.005", "0.01",
                                          "0.025",  "0.05",  "0.1",    "0.25",  "0.5",
                                          "1",      "2.5",   "5",      "10"};
@@ -92,8 +91,7 @@ init_methods(void)
         slash = strrchr(p, '/');
         /* Table paths are "/service/Method"; anything else would be a table bug: skip it
          * (its calls are counted as unknown) rather than emit a malformed label. */
-        if(p[0] != '/' || !slash || slash == p || strlen(slash) < 2 ||
-           slash - p - 1 > 200)
+        if(p[0] != '/' || !slash || slash == p || strlen(slash) < 2 || slash - p - 1 > 200)
             continue;
         g_methods[g_nmethods].path = p;
         g_methods[g_nmethods].svc_len = (int)(slash - p - 1);
@@ -188,8 +186,7 @@ sd_metrics_reset(void)
 
 /* ---- exposition text ---- */
 
-static sd_err appendf(struct sd_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static sd_err appendf(struct sd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static sd_err
 appendf(struct sd_buf *b, const char *fmt, ...)
@@ -233,8 +230,7 @@ labels(struct sd_buf *b, size_t m)
     }
     SD_TRY(sd_buf_append_str(b, "\",method=\""));
     for(const char *p = n->name; *p; p++)
-        SD_TRY(sd_buf_append_byte(b, (uint8_t)(*p == '"' || *p == '\\' || *p == '\n' ? '_'
-                                                                                    : *p)));
+        SD_TRY(sd_buf_append_byte(b, (uint8_t)(*p == '"' || *p == '\\' || *p == '\n' ? '_' : *p)));
     SD_TRY(sd_buf_append_byte(b, '"'));
 out:
     return err;
@@ -259,8 +255,8 @@ render_calls(struct sd_buf *b)
                 continue;
             SD_TRY(sd_buf_append_str(b, "sealdesk_rpc_requests_total{"));
             SD_TRY(labels(b, m));
-            SD_TRY(appendf(b, ",code=\"%s\"} %llu\n", sd_grpc_status_name(s),
-                           (unsigned long long)v));
+            SD_TRY(
+                appendf(b, ",code=\"%s\"} %llu\n", sd_grpc_status_name(s), (unsigned long long)v));
         }
     }
     SD_TRY(header(b, "sealdesk_rpc_duration_seconds", "histogram",
@@ -355,8 +351,8 @@ render_writer(struct sd_buf *b)
                        st.commit_us_sum));
     SD_TRY(header(b, "sealdesk_commit_failed_total", "counter",
                   "Group commits that failed (every call in them was answered UNAVAILABLE)."));
-    SD_TRY(appendf(b, "sealdesk_commit_failed_total %llu\n",
-                   (unsigned long long)st.failed_batches));
+    SD_TRY(
+        appendf(b, "sealdesk_commit_failed_total %llu\n", (unsigned long long)st.failed_batches));
     SD_TRY(header(b, "sealdesk_writer_queue_length", "gauge",
                   "Write calls waiting for the group-commit writer."));
     SD_TRY(appendf(b, "sealdesk_writer_queue_length %llu\n", (unsigned long long)st.queued));
@@ -493,8 +489,7 @@ sd_metrics_render(struct sd_buf *out, struct sd_desk *desk, uint64_t now)
         SD_TRY(appendf(out, "sealdesk_memory_locked %d\n", ml));
     }
     SD_TRY(header(out, "process_resident_memory_bytes", "gauge", "Resident memory size."));
-    SD_TRY(appendf(out, "process_resident_memory_bytes %llu\n",
-                   (unsigned long long)rss_bytes()));
+    SD_TRY(appendf(out, "process_resident_memory_bytes %llu\n", (unsigned long long)rss_bytes()));
 out:
     return err;
 }
@@ -510,7 +505,6 @@ struct sd_metrics {
     pthread_t *threads; /* o.max_conns of them, each accepts and serves one connection */
     unsigned started;
 };
-
 
 
 static uint64_t
@@ -573,8 +567,7 @@ send_status(const struct sd_metrics *m, int fd, const char *status, const char *
                      status, strlen(status) + 1, extra, status);
 
     if(n > 0 && (size_t)n < sizeof(head))
-        send_all(m, fd, (const uint8_t *)head, (size_t)n,
-                 mono_ms() + SD_METRICS_WRITE_TIMEOUT_MS);
+        send_all(m, fd, (const uint8_t *)head, (size_t)n, mono_ms() + SD_METRICS_WRITE_TIMEOUT_MS);
 }
 
 /* After an error answer the client may still be sending: read a little so close() does not

@@ -30,19 +30,22 @@
 #include "sealdesk/server.h"
 #include "util/err_int.h"
 
-#define RECV_CHUNK 16384
-#define RECV_BUDGET 64                /* recv() calls per readiness event, for fairness */
-#define OUT_SOFT ((size_t)1 << 20)    /* stop reading a client with this much unsent output */
-#define OUT_HARD ((size_t)64 << 20)   /* close a connection holding more than this */
+#define RECV_CHUNK           16384
+#define RECV_BUDGET          64                /* recv() calls per readiness event, for fairness */
+#define OUT_SOFT             ((size_t)1 << 20) /* stop reading a client with this much unsent output */
+#define OUT_HARD             ((size_t)64 << 20) /* close a connection holding more than this */
 #define HANDSHAKE_TIMEOUT_MS 10000u
-#define DRAIN_TIMEOUT_MS 10000u       /* graceful stop: then in-flight connections are cut */
-#define QUEUE_MAX_JOBS 4096           /* calls waiting for a worker ... */
-#define QUEUE_MAX_BYTES ((size_t)64 << 20) /* ... and the request bytes they hold */
-#define ACCEPT_BATCH 128
-#define MAX_EVENTS 256
-#define TICK_MS 1000u
+#define DRAIN_TIMEOUT_MS     10000u /* graceful stop: then in-flight connections are cut */
+#define QUEUE_MAX_JOBS       4096   /* calls waiting for a worker ... */
+#define QUEUE_MAX_BYTES      ((size_t)64 << 20) /* ... and the request bytes they hold */
+#define ACCEPT_BATCH         128
+#define MAX_EVENTS           256
+#define TICK_MS              1000u
 
-enum conn_state { C_HANDSHAKE, C_OPEN };
+enum conn_state {
+    C_HANDSHAKE,
+    C_OPEN
+};
 
 #define ADDR_MAX 48 /* INET6_ADDRSTRLEN and a NUL */
 
@@ -59,7 +62,7 @@ struct conn {
     uint64_t last_ms;  /* last byte received or sent */
     unsigned inflight; /* jobs out at workers; the struct lives until they return */
     bool closed;
-    bool paused;       /* not reading: too much output waits */
+    bool paused; /* not reading: too much output waits */
     uint32_t events;
     char addr[ADDR_MAX]; /* source address (an IPv6 one as its /64), "" if unknown */
     struct conn *prev, *next;
@@ -73,12 +76,16 @@ struct pool {
     bool cv_ready;
     pthread_t *threads;
     unsigned nthreads;
-    unsigned want;    /* threads to start */
-    size_t max_jobs;  /* waiting calls past which new ones are refused */
+    unsigned want;   /* threads to start */
+    size_t max_jobs; /* waiting calls past which new ones are refused */
     struct sd_h2_job *qhead, *qtail;
     size_t qlen, qbytes;
 };
-enum { POOL_WORKERS, POOL_SLOW, NPOOLS };
+enum {
+    POOL_WORKERS,
+    POOL_SLOW,
+    NPOOLS
+};
 
 struct sd_server {
     struct sd_srv_config cfg;
@@ -97,9 +104,9 @@ struct sd_server {
     struct conn *conns;
     size_t nconns;
     uint64_t next_id;
-    struct conn *grave; /* closed connections freed at the end of a loop turn */
+    struct conn *grave;    /* closed connections freed at the end of a loop turn */
     struct sd_buf scratch; /* plaintext on its way into TLS (wiped after each use) */
-    size_t inflight;    /* jobs out of the loop (queued, running or completed) */
+    size_t inflight;       /* jobs out of the loop (queued, running or completed) */
     /* worker pools: mu guards everything below */
     pthread_mutex_t mu;
     bool sync_ready;
@@ -117,10 +124,14 @@ static const char *
 errname(int e)
 {
     switch(e) {
-    case ECONNRESET: return "reset";
-    case EPIPE: return "pipe";
-    case ETIMEDOUT: return "timeout";
-    default: return "io";
+    case ECONNRESET:
+        return "reset";
+    case EPIPE:
+        return "pipe";
+    case ETIMEDOUT:
+        return "timeout";
+    default:
+        return "io";
     }
 }
 
@@ -158,8 +169,8 @@ conn_close(struct conn *c, const char *reason)
     if(c->closed)
         return;
     sd_log(SD_LOG_INFO, "conn_close", "conn=%llu reason=%s open_ms=%llu inflight=%u",
-           (unsigned long long)c->id, reason,
-           (unsigned long long)(sd_rpc_now_ms() - c->opened_ms), c->inflight);
+           (unsigned long long)c->id, reason, (unsigned long long)(sd_rpc_now_ms() - c->opened_ms),
+           c->inflight);
     epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
     c->fd = -1;
@@ -190,8 +201,8 @@ static sd_err
 conn_send(struct conn *c)
 {
     while(out_pending(c) > 0) {
-        ssize_t n = send(c->fd, c->out.data + c->out_off, out_pending(c),
-                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t n =
+            send(c->fd, c->out.data + c->out_off, out_pending(c), MSG_NOSIGNAL | MSG_DONTWAIT);
 
         if(n > 0) {
             c->out_off += (size_t)n;
@@ -473,8 +484,7 @@ conn_new(struct sd_server *s, int fd, const char *addr)
     s->conns = c;
     s->nconns++;
     sd_metrics_set_conns(s->nconns);
-    sd_log(SD_LOG_INFO, "conn_open", "conn=%llu conns=%zu", (unsigned long long)c->id,
-           s->nconns);
+    sd_log(SD_LOG_INFO, "conn_open", "conn=%llu conns=%zu", (unsigned long long)c->id, s->nconns);
 }
 
 /* The source key of a peer: the IPv4 address, or the /64 of an IPv6 one (one host usually
@@ -881,8 +891,8 @@ sd_server_run(struct sd_server *s)
         sd_metrics_writer_attach(s->writer);
     }
     sd_log(SD_LOG_INFO, "server_start",
-           "port=%d workers=%u max_conns=%u idle_ms=%u group_commit=%u/%uus mtls=%s",
-           s->port, s->cfg.workers, s->cfg.max_conns, s->cfg.idle_timeout_ms,
+           "port=%d workers=%u max_conns=%u idle_ms=%u group_commit=%u/%uus mtls=%s", s->port,
+           s->cfg.workers, s->cfg.max_conns, s->cfg.idle_timeout_ms,
            s->writer ? s->cfg.group_commit_max : 0, s->cfg.group_commit_us,
            s->cfg.client_ca_file[0] ? (s->cfg.require_client_cert ? "required" : "optional")
                                     : "off");
@@ -934,7 +944,7 @@ sd_server_run(struct sd_server *s)
     /* Workers first: they drain their queue, and a prepared write goes on to the writer. */
     stop_workers(s);
     sd_metrics_writer_detach(s->writer); /* waits for a scrape reading it */
-    sd_writer_free(s->writer); /* runs and commits what is queued, then joins */
+    sd_writer_free(s->writer);           /* runs and commits what is queued, then joins */
     s->writer = NULL;
     process_completions(s); /* nothing should be left; free it if there is */
     bury(s);

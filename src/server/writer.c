@@ -136,8 +136,8 @@ writer_main(void *arg)
         w->st.commit_us_sum += t1 - t0;
         pthread_mutex_unlock(&w->mu);
         sd_log(err == SD_OK ? SD_LOG_DEBUG : SD_LOG_ERROR, "group_commit",
-               "ops=%u run_us=%llu commit_us=%llu result=%s", n,
-               (unsigned long long)(t0 - tb), (unsigned long long)(t1 - t0), sd_err_str(err));
+               "ops=%u run_us=%llu commit_us=%llu result=%s", n, (unsigned long long)(t0 - tb),
+               (unsigned long long)(t1 - t0), sd_err_str(err));
         pthread_mutex_lock(&w->mu);
     }
     pthread_mutex_unlock(&w->mu);
@@ -152,8 +152,7 @@ sd_writer_new(struct sd_writer **out, unsigned max_batch, unsigned max_us)
     bool mu = false, cv = false;
     pthread_condattr_t ca;
 
-    SD_CHECK_ARG(out && max_batch >= 1 && max_batch <= SD_WRITER_MAX_QUEUE &&
-                 max_us <= 1000000u);
+    SD_CHECK_ARG(out && max_batch >= 1 && max_batch <= SD_WRITER_MAX_QUEUE && max_us <= 1000000u);
     *out = NULL;
     w = calloc(1, sizeof(*w));
     SD_ENSURE(w, SD_E_NOMEM);

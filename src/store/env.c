@@ -40,20 +40,28 @@ sd_err
 sd_store_err(int rc)
 {
     switch(rc) {
-    case MDB_SUCCESS: return SD_OK;
-    case MDB_NOTFOUND: return SD_E_NOTFOUND;
-    case MDB_KEYEXIST: return SD_E_CONFLICT;
+    case MDB_SUCCESS:
+        return SD_OK;
+    case MDB_NOTFOUND:
+        return SD_E_NOTFOUND;
+    case MDB_KEYEXIST:
+        return SD_E_CONFLICT;
     case MDB_MAP_FULL:
     case MDB_READERS_FULL:
     case MDB_TXN_FULL:
-    case MDB_DBS_FULL: return SD_E_LIMIT;
-    case ENOMEM: return SD_E_NOMEM;
+    case MDB_DBS_FULL:
+        return SD_E_LIMIT;
+    case ENOMEM:
+        return SD_E_NOMEM;
     case EIO:
     case ENOSPC:
     case EACCES:
-    case EROFS: return SD_E_IO;
-    case ENOENT: return SD_E_NOTFOUND;
-    default: return SD_E_STORE;
+    case EROFS:
+        return SD_E_IO;
+    case ENOENT:
+        return SD_E_NOTFOUND;
+    default:
+        return SD_E_STORE;
     }
 }
 

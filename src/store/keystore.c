@@ -16,10 +16,9 @@
 
 #define KEYREC_MAX 4096
 
-static sd_err
-put_rec2(struct sd_txn *t, enum sd_key_kind kind, uint64_t id, uint32_t version,
-         const struct sd_buf *wrapped, const uint8_t *pk, uint32_t kek_version,
-         uint64_t created_at, bool replace);
+static sd_err put_rec2(struct sd_txn *t, enum sd_key_kind kind, uint64_t id, uint32_t version,
+                       const struct sd_buf *wrapped, const uint8_t *pk, uint32_t kek_version,
+                       uint64_t created_at, bool replace);
 
 static sd_err
 put_rec(struct sd_txn *t, enum sd_key_kind kind, uint64_t id, uint32_t version,
@@ -31,8 +30,8 @@ put_rec(struct sd_txn *t, enum sd_key_kind kind, uint64_t id, uint32_t version,
 /* Store a key record; replace overwrites (same size in place, see sd_keys_dkey_erase). */
 static sd_err
 put_rec2(struct sd_txn *t, enum sd_key_kind kind, uint64_t id, uint32_t version,
-         const struct sd_buf *wrapped, const uint8_t *pk, uint32_t kek_version,
-         uint64_t created_at, bool replace)
+         const struct sd_buf *wrapped, const uint8_t *pk, uint32_t kek_version, uint64_t created_at,
+         bool replace)
 {
     Sealdesk__V1__KeyRecord rec = SEALDESK__V1__KEY_RECORD__INIT;
     uint8_t k[13];
@@ -123,7 +122,8 @@ sd_keys_load(struct sd_txn *t, struct sd_keyring *kr)
                                             rec->wrapped.len));
             have_sign = true;
             break;
-        default: SD_ENSURE(0, SD_E_STORE);
+        default:
+            SD_ENSURE(0, SD_E_STORE);
         }
         sealdesk__v1__key_record__free_unpacked(rec, NULL);
         rec = NULL;
@@ -141,8 +141,7 @@ out:
 }
 
 sd_err
-sd_keys_dkey_open(struct sd_txn *t, const struct sd_keyring *kr, uint64_t id,
-                  struct sd_dkey **dk)
+sd_keys_dkey_open(struct sd_txn *t, const struct sd_keyring *kr, uint64_t id, struct sd_dkey **dk)
 {
     Sealdesk__V1__KeyRecord *rec = NULL;
     uint8_t k[13];
@@ -319,15 +318,15 @@ sd_keys_rewrap(struct sd_txn *t, const struct sd_keyring *kr, uint64_t from_id, 
         SD_TRY(sd_txn_get(t, SD_DB_KEYS, start, sizeof(start), &v));
         SD_TRY(sd_keys_rec_get(&v, &rec));
         created = rec->created_at;
-        SD_TRY(sd_dkey_open(kr, todo[i], rec->kek_version, rec->wrapped.data, rec->wrapped.len,
-                            &dk));
+        SD_TRY(
+            sd_dkey_open(kr, todo[i], rec->kek_version, rec->wrapped.data, rec->wrapped.len, &dk));
         sealdesk__v1__key_record__free_unpacked(rec, NULL);
         rec = NULL;
         sd_buf_reset(&w);
         SD_TRY(sd_dkey_wrap(kr, dk, &w));
         /* Same record size: LMDB overwrites the old wrapped key in place in the page. */
-        SD_TRY(put_rec2(t, SD_KK_DATA, todo[i], 0, &w, NULL, sd_dkey_kek_version(dk), created,
-                        true));
+        SD_TRY(
+            put_rec2(t, SD_KK_DATA, todo[i], 0, &w, NULL, sd_dkey_kek_version(dk), created, true));
         sd_dkey_free(dk);
         dk = NULL;
         (*n_rewrapped)++;
@@ -370,19 +369,22 @@ sd_keys_info(struct sd_txn *t, struct sd_keys_info *out)
             if(ver > out->kek_latest)
                 out->kek_latest = ver;
             break;
-        case SD_KK_BIDX: out->bidx_version = ver; break;
-        case SD_KK_AUDIT_PUB: break; /* retired audit keys: sd_keys_audit_chain */
+        case SD_KK_BIDX:
+            out->bidx_version = ver;
+            break;
+        case SD_KK_AUDIT_PUB:
+            break; /* retired audit keys: sd_keys_audit_chain */
         case SD_KK_AUDIT_SIGN:
             out->audit_version = ver;
             out->audit_created_at = rec->created_at;
             break;
         case SD_KK_DATA:
-            SD_ENSURE(rec->kek_version >= 1 && rec->kek_version <= SD_MAX_KEK_VERSIONS,
-                      SD_E_STORE);
+            SD_ENSURE(rec->kek_version >= 1 && rec->kek_version <= SD_MAX_KEK_VERSIONS, SD_E_STORE);
             out->kek[rec->kek_version].data_keys++;
             out->data_keys++;
             break;
-        default: SD_ENSURE(0, SD_E_STORE);
+        default:
+            SD_ENSURE(0, SD_E_STORE);
         }
         sealdesk__v1__key_record__free_unpacked(rec, NULL);
         rec = NULL;
@@ -486,8 +488,8 @@ sd_keys_remaster(struct sd_txn *t, const struct sd_keyring *kr,
             SD_TRY(sd_keyring_kek_rewrap_master(kr, todo[i].version, new_master, &w));
         else
             SD_TRY(sd_keyring_ikey_rewrap_master(
-                kr, todo[i].kind == SD_KK_BIDX ? SD_IKEY_BIDX : SD_IKEY_AUDIT_SIGN,
-                todo[i].version, new_master, &w));
+                kr, todo[i].kind == SD_KK_BIDX ? SD_IKEY_BIDX : SD_IKEY_AUDIT_SIGN, todo[i].version,
+                new_master, &w));
         SD_TRY(put_rec2(t, (enum sd_key_kind)todo[i].kind, 0, todo[i].version, &w,
                         todo[i].has_pk ? todo[i].pk : NULL, 0, todo[i].created, true));
     }
@@ -518,8 +520,8 @@ sd_keys_ikey_rotate(struct sd_txn *t, struct sd_keyring *kr, enum sd_key_kind ki
     sd_keys_key_id(start, kind, 0, 0);
     k.p = start;
     k.n = sizeof(start);
-    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK && k.n == 13 &&
-                                                         k.p[0] == (uint8_t)kind;
+    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v);
+        rc == SD_OK && k.n == 13 && k.p[0] == (uint8_t)kind;
         rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v))
         old = sd_get_u32be(k.p + 9);
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);

@@ -172,8 +172,8 @@ sd_txn_get(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, struct
 }
 
 static sd_err
-put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
-    size_t vlen, unsigned flags)
+put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val, size_t vlen,
+    unsigned flags)
 {
     MDB_val k = {klen, (void *)key}, d = {vlen, (void *)val};
     int rc;
@@ -244,10 +244,10 @@ sd_err
 sd_cursor_get(struct sd_cursor *c, enum sd_cursor_op op, struct sd_val *key, struct sd_val *val)
 {
     static const MDB_cursor_op ops[] = {
-        [SD_CUR_FIRST] = MDB_FIRST,       [SD_CUR_LAST] = MDB_LAST,
-        [SD_CUR_NEXT] = MDB_NEXT,         [SD_CUR_PREV] = MDB_PREV,
+        [SD_CUR_FIRST] = MDB_FIRST,         [SD_CUR_LAST] = MDB_LAST,
+        [SD_CUR_NEXT] = MDB_NEXT,           [SD_CUR_PREV] = MDB_PREV,
         [SD_CUR_SET_RANGE] = MDB_SET_RANGE, [SD_CUR_SET_KEY] = MDB_SET_KEY,
-        [SD_CUR_NEXT_DUP] = MDB_NEXT_DUP, [SD_CUR_GET_CURRENT] = MDB_GET_CURRENT,
+        [SD_CUR_NEXT_DUP] = MDB_NEXT_DUP,   [SD_CUR_GET_CURRENT] = MDB_GET_CURRENT,
     };
     MDB_val k = {0, NULL}, d = {0, NULL};
     int rc;

@@ -16,9 +16,9 @@ sd_lang_canon(const char *s)
     static const struct {
         const char *in, *out;
     } map[] = {
-        {"zh", "zh"},           {"zh-Hans", "zh"},      {"zh-CN", "zh"},  {"zh-SG", "zh"},
-        {"zh-Hant", "zh-Hant"}, {"zh-TW", "zh-Hant"},   {"zh-HK", "zh-Hant"},
-        {"en", "en"},           {"ko", "ko"},           {"ko-KR", "ko"},
+        {"zh", "zh"},           {"zh-Hans", "zh"},    {"zh-CN", "zh"},      {"zh-SG", "zh"},
+        {"zh-Hant", "zh-Hant"}, {"zh-TW", "zh-Hant"}, {"zh-HK", "zh-Hant"}, {"en", "en"},
+        {"ko", "ko"},           {"ko-KR", "ko"},
     };
 
     for(size_t i = 0; s && i < sizeof(map) / sizeof(map[0]); i++) {

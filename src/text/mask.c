@@ -133,17 +133,25 @@ sd_mask(struct sd_buf *out, enum sd_field f, const char *v, size_t n)
     if(!n)
         return SD_OK;
     switch(f) {
-    case SD_F_CUSTOMER_EMAIL: return mask_email(out, v, n);
-    case SD_F_CUSTOMER_PHONE: return mask_phone(out, v, n);
+    case SD_F_CUSTOMER_EMAIL:
+        return mask_email(out, v, n);
+    case SD_F_CUSTOMER_PHONE:
+        return mask_phone(out, v, n);
     case SD_F_CUSTOMER_NAME:
         err = sd_buf_append(out, v, u8len(v, n));
         return err == SD_OK ? sd_buf_append_str(out, "***") : err;
-    case SD_F_CUSTOMER_UID: return mask_ends(out, v, n, 2, 2);
-    case SD_F_NATIONAL_ID: return mask_ends(out, v, n, 0, 4);
-    case SD_F_WALLETS: return mask_wallets(out, v, n);
-    case SD_F_IP_ADDRESS: return mask_ip(out, v, n);
+    case SD_F_CUSTOMER_UID:
+        return mask_ends(out, v, n, 2, 2);
+    case SD_F_NATIONAL_ID:
+        return mask_ends(out, v, n, 0, 4);
+    case SD_F_WALLETS:
+        return mask_wallets(out, v, n);
+    case SD_F_IP_ADDRESS:
+        return mask_ip(out, v, n);
     case SD_F_SUBJECT:
-    case SD_F_BODY: return sd_buf_append(out, v, n);
-    default: return SD_E_INVALID;
+    case SD_F_BODY:
+        return sd_buf_append(out, v, n);
+    default:
+        return SD_E_INVALID;
     }
 }

@@ -20,26 +20,26 @@
 extern const unsigned char sd_bip39_english[];
 extern const size_t sd_bip39_english_len;
 
-#define BIP39_WORDS 2048
-#define WORD_MIN 3         /* shortest BIP-39 word */
-#define WORD_MAX 8         /* longest BIP-39 word */
-#define TYPO_MIN 4         /* shortest non-list word that may count as a typo */
-#define TYPO_MAX 9         /* longest: one letter more than WORD_MAX */
-#define SEED_MIN 12        /* list words (or words with one typo) that make a phrase */
-#define SEED_MIN_TWO 18    /* a window with two typos must be at least this long */
-#define SEED_GAP_MAX 24    /* bytes of separators allowed between two words of a phrase */
-#define SEED_NUM_MAX 2     /* digits of a list number ("12.") inside a phrase */
-#define CTX_KEY_CP 24      /* code points before a 64-hex token searched for txid/key words */
-#define CTX_OTP_CP 32      /* code points either side of a 6-digit number searched for "code" */
-#define CTX_ID_CP 16       /* an "order"/"订单" this close before a number makes it an id */
-#define CHAIN_MAX 19       /* digits of the longest card number */
-#define CHAIN_GROUPS 64    /* digit groups held at once while scanning a long chain */
-#define CHAIN_LOOKAHEAD 6  /* groups a card match at one group may look ahead (5) plus one */
-#define WORDBUF 16         /* scratch for one lower-cased word */
-#define KEY_GROUPS 40      /* groups of a grouped key collected at once (111 / 3 + 3) */
-#define B58_BUDGET 64      /* grouped Base58 checksum checks per call, plus one per 64 bytes */
-#define SEG_MAX 216        /* longest letter run split into glued list words (24 x 9) */
-#define FILL_MAX 2         /* filler words between two words of an interleaved phrase */
+#define BIP39_WORDS     2048
+#define WORD_MIN        3   /* shortest BIP-39 word */
+#define WORD_MAX        8   /* longest BIP-39 word */
+#define TYPO_MIN        4   /* shortest non-list word that may count as a typo */
+#define TYPO_MAX        9   /* longest: one letter more than WORD_MAX */
+#define SEED_MIN        12  /* list words (or words with one typo) that make a phrase */
+#define SEED_MIN_TWO    18  /* a window with two typos must be at least this long */
+#define SEED_GAP_MAX    24  /* bytes of separators allowed between two words of a phrase */
+#define SEED_NUM_MAX    2   /* digits of a list number ("12.") inside a phrase */
+#define CTX_KEY_CP      24  /* code points before a 64-hex token searched for txid/key words */
+#define CTX_OTP_CP      32  /* code points either side of a 6-digit number searched for "code" */
+#define CTX_ID_CP       16  /* an "order"/"订单" this close before a number makes it an id */
+#define CHAIN_MAX       19  /* digits of the longest card number */
+#define CHAIN_GROUPS    64  /* digit groups held at once while scanning a long chain */
+#define CHAIN_LOOKAHEAD 6   /* groups a card match at one group may look ahead (5) plus one */
+#define WORDBUF         16  /* scratch for one lower-cased word */
+#define KEY_GROUPS      40  /* groups of a grouped key collected at once (111 / 3 + 3) */
+#define B58_BUDGET      64  /* grouped Base58 checksum checks per call, plus one per 64 bytes */
+#define SEG_MAX         216 /* longest letter run split into glued list words (24 x 9) */
+#define FILL_MAX        2   /* filler words between two words of an interleaved phrase */
 
 /* ---- BIP-39 list, parsed once ---------------------------------------------------------- */
 
@@ -59,11 +59,31 @@ static uint8_t g_kw_by_byte[256][KW_PER_BYTE]; /* keyword indices by (lower-case
 static uint8_t g_kw_nby[256];
 static bool kw_index(void);
 
-static bool is_alpha(uint8_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static bool is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
-static bool is_alnum(uint8_t c) { return is_alpha(c) || is_digit(c); }
-static uint8_t to_lower(uint8_t c) { return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c; }
-static bool in_set(uint8_t c, const char *set) { return c != 0 && strchr(set, c) != NULL; }
+static bool
+is_alpha(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static bool
+is_digit(uint8_t c)
+{
+    return c >= '0' && c <= '9';
+}
+static bool
+is_alnum(uint8_t c)
+{
+    return is_alpha(c) || is_digit(c);
+}
+static uint8_t
+to_lower(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+static bool
+in_set(uint8_t c, const char *set)
+{
+    return c != 0 && strchr(set, c) != NULL;
+}
 
 static int
 del_cmp(const void *a, const void *b)
@@ -231,51 +251,110 @@ struct kw {
     uint8_t cls;
 };
 
-#define KW(str, cls) {str, (uint8_t)(sizeof(str) - 1), cls}
+#define KW(str, cls)                         \
+    {                                        \
+        str, (uint8_t)(sizeof(str) - 1), cls \
+    }
 
 static const struct kw g_kws[] = {
-    KW("code", HIT_OTP), KW("passcode", HIT_OTP), KW("2fa", HIT_OTP), KW("mfa", HIT_OTP),
-    KW("otp", HIT_OTP), KW("totp", HIT_OTP), KW("authenticator", HIT_OTP),
-    KW("google auth", HIT_OTP), KW("verification", HIT_OTP),
-    KW("验证码", HIT_OTP), KW("驗證碼", HIT_OTP), KW("动态码", HIT_OTP), KW("動態碼", HIT_OTP),
-    KW("谷歌验证", HIT_OTP), KW("谷歌驗證", HIT_OTP), KW("校验码", HIT_OTP),
-    KW("认证码", HIT_OTP), KW("確認碼", HIT_OTP), KW("确认码", HIT_OTP),
-    KW("인증번호", HIT_OTP), KW("인증 번호", HIT_OTP), KW("인증코드", HIT_OTP),
-    KW("인증 코드", HIT_OTP), KW("보안코드", HIT_OTP), KW("보안 코드", HIT_OTP),
-    KW("order", HIT_ID), KW("ticket", HIT_ID), KW("uid", HIT_ID), KW("id", HIT_ID),
-    KW("no", HIT_ID), KW("invoice", HIT_ID), KW("ref", HIT_ID), KW("account", HIT_ID),
-    KW("member", HIT_ID), KW("订单", HIT_ID), KW("訂單", HIT_ID), KW("单号", HIT_ID),
-    KW("單號", HIT_ID), KW("工单", HIT_ID), KW("编号", HIT_ID), KW("編號", HIT_ID),
-    KW("账号", HIT_ID), KW("帳號", HIT_ID), KW("주문", HIT_ID), KW("티켓", HIT_ID),
-    KW("회원", HIT_ID), KW("계정", HIT_ID),
-    KW("txid", HIT_PUB), KW("txn", HIT_PUB), KW("tx", HIT_PUB), KW("txhash", HIT_PUB),
-    KW("hash", HIT_PUB), KW("blockhash", HIT_PUB), KW("transaction", HIT_PUB),
-    KW("block", HIT_PUB), KW("address", HIT_PUB), KW("addr", HIT_PUB),
-    KW("交易", HIT_PUB), KW("哈希", HIT_PUB), KW("地址", HIT_PUB), KW("區塊", HIT_PUB),
-    KW("区块", HIT_PUB), KW("거래", HIT_PUB), KW("해시", HIT_PUB), KW("트랜잭션", HIT_PUB),
+    KW("code", HIT_OTP),
+    KW("passcode", HIT_OTP),
+    KW("2fa", HIT_OTP),
+    KW("mfa", HIT_OTP),
+    KW("otp", HIT_OTP),
+    KW("totp", HIT_OTP),
+    KW("authenticator", HIT_OTP),
+    KW("google auth", HIT_OTP),
+    KW("verification", HIT_OTP),
+    KW("验证码", HIT_OTP),
+    KW("驗證碼", HIT_OTP),
+    KW("动态码", HIT_OTP),
+    KW("動態碼", HIT_OTP),
+    KW("谷歌验证", HIT_OTP),
+    KW("谷歌驗證", HIT_OTP),
+    KW("校验码", HIT_OTP),
+    KW("认证码", HIT_OTP),
+    KW("確認碼", HIT_OTP),
+    KW("确认码", HIT_OTP),
+    KW("인증번호", HIT_OTP),
+    KW("인증 번호", HIT_OTP),
+    KW("인증코드", HIT_OTP),
+    KW("인증 코드", HIT_OTP),
+    KW("보안코드", HIT_OTP),
+    KW("보안 코드", HIT_OTP),
+    KW("order", HIT_ID),
+    KW("ticket", HIT_ID),
+    KW("uid", HIT_ID),
+    KW("id", HIT_ID),
+    KW("no", HIT_ID),
+    KW("invoice", HIT_ID),
+    KW("ref", HIT_ID),
+    KW("account", HIT_ID),
+    KW("member", HIT_ID),
+    KW("订单", HIT_ID),
+    KW("訂單", HIT_ID),
+    KW("单号", HIT_ID),
+    KW("單號", HIT_ID),
+    KW("工单", HIT_ID),
+    KW("编号", HIT_ID),
+    KW("編號", HIT_ID),
+    KW("账号", HIT_ID),
+    KW("帳號", HIT_ID),
+    KW("주문", HIT_ID),
+    KW("티켓", HIT_ID),
+    KW("회원", HIT_ID),
+    KW("계정", HIT_ID),
+    KW("txid", HIT_PUB),
+    KW("txn", HIT_PUB),
+    KW("tx", HIT_PUB),
+    KW("txhash", HIT_PUB),
+    KW("hash", HIT_PUB),
+    KW("blockhash", HIT_PUB),
+    KW("transaction", HIT_PUB),
+    KW("block", HIT_PUB),
+    KW("address", HIT_PUB),
+    KW("addr", HIT_PUB),
+    KW("交易", HIT_PUB),
+    KW("哈希", HIT_PUB),
+    KW("地址", HIT_PUB),
+    KW("區塊", HIT_PUB),
+    KW("区块", HIT_PUB),
+    KW("거래", HIT_PUB),
+    KW("해시", HIT_PUB),
+    KW("트랜잭션", HIT_PUB),
     KW("주소", HIT_PUB),
-    KW("private", HIT_KEY), KW("privkey", HIT_KEY), KW("priv", HIT_KEY),
-    KW("secret", HIT_KEY), KW("key", HIT_KEY), KW("私钥", HIT_KEY), KW("私鑰", HIT_KEY),
-    KW("密钥", HIT_KEY), KW("密鑰", HIT_KEY), KW("개인키", HIT_KEY), KW("개인 키", HIT_KEY),
+    KW("private", HIT_KEY),
+    KW("privkey", HIT_KEY),
+    KW("priv", HIT_KEY),
+    KW("secret", HIT_KEY),
+    KW("key", HIT_KEY),
+    KW("私钥", HIT_KEY),
+    KW("私鑰", HIT_KEY),
+    KW("密钥", HIT_KEY),
+    KW("密鑰", HIT_KEY),
+    KW("개인키", HIT_KEY),
+    KW("개인 키", HIT_KEY),
     KW("비밀키", HIT_KEY),
 };
 
 /* Words that make a following "code" something other than a 2FA code. */
 static const char *const g_not_otp[] = {
-    "zip", "postal", "post", "area", "country", "referral", "invite", "invitation", "promo",
-    "promotion", "coupon", "voucher", "gift", "error", "status", "swift", "bank", "branch",
-    "sort", "tracking", "reference", "ref", "product", "item", "discount", "qr", "source",
+    "zip",        "postal",  "post",      "area",     "country", "referral", "invite",
+    "invitation", "promo",   "promotion", "coupon",   "voucher", "gift",     "error",
+    "status",     "swift",   "bank",      "branch",   "sort",    "tracking", "reference",
+    "ref",        "product", "item",      "discount", "qr",      "source",
 };
 
 /* Units after a number that make it an amount or a duration, not a code. */
 static const struct kw g_units[] = {
-    KW("usdt", 0), KW("usdc", 0), KW("usd", 0), KW("btc", 0), KW("eth", 0), KW("trx", 0),
-    KW("bnb", 0), KW("sol", 0), KW("xrp", 0), KW("doge", 0), KW("ltc", 0), KW("dai", 0),
-    KW("cny", 0), KW("rmb", 0), KW("krw", 0), KW("jpy", 0), KW("eur", 0), KW("hkd", 0),
-    KW("sat", 0), KW("sats", 0), KW("dollars", 0), KW("won", 0), KW("yuan", 0),
-    KW("seconds", 0), KW("minutes", 0), KW("points", 0), KW("pts", 0), KW("hours", 0),
-    KW("days", 0), KW("times", 0), KW("users", 0), KW("元", 0), KW("块", 0), KW("美元", 0),
-    KW("人民币", 0), KW("韩元", 0), KW("원", 0), KW("개", 0), KW("个", 0), KW("枚", 0),
+    KW("usdt", 0),    KW("usdc", 0), KW("usd", 0),   KW("btc", 0),     KW("eth", 0),
+    KW("trx", 0),     KW("bnb", 0),  KW("sol", 0),   KW("xrp", 0),     KW("doge", 0),
+    KW("ltc", 0),     KW("dai", 0),  KW("cny", 0),   KW("rmb", 0),     KW("krw", 0),
+    KW("jpy", 0),     KW("eur", 0),  KW("hkd", 0),   KW("sat", 0),     KW("sats", 0),
+    KW("dollars", 0), KW("won", 0),  KW("yuan", 0),  KW("seconds", 0), KW("minutes", 0),
+    KW("points", 0),  KW("pts", 0),  KW("hours", 0), KW("days", 0),    KW("times", 0),
+    KW("users", 0),   KW("元", 0),   KW("块", 0),    KW("美元", 0),    KW("人民币", 0),
+    KW("韩元", 0),    KW("원", 0),   KW("개", 0),    KW("个", 0),      KW("枚", 0),
 };
 
 /* Fill g_kw_by_byte; false if a bucket overflows (a table edit went wrong). */
@@ -326,29 +405,29 @@ struct dgroup {
 };
 
 struct ctx {
-    const uint8_t *in;    /* the folded text every pass reads */
+    const uint8_t *in; /* the folded text every pass reads */
     size_t n;
-    const uint8_t *orig;  /* the caller's text; spans are mapped back to it for output */
+    const uint8_t *orig; /* the caller's text; spans are mapped back to it for output */
     size_t on;
-    struct sd_buf fold;   /* the folded text (sd_text_fold_map) */
-    struct sd_buf map;    /* struct sd_text_src per folded byte */
-    struct sd_buf run;    /* struct wtok[]: the current run of seed words */
-    struct sd_buf tpos;   /* size_t[]: positions of the typos in the run */
-    struct sd_buf seed;   /* struct span[]: seed phrases, in order */
-    struct sd_buf other;  /* struct span[]: everything else, in order */
-    struct sd_buf hits;   /* struct hit[]: context keywords, by start */
-    struct sd_buf words;  /* struct lword[]: every word with its link to the one before */
+    struct sd_buf fold;       /* the folded text (sd_text_fold_map) */
+    struct sd_buf map;        /* struct sd_text_src per folded byte */
+    struct sd_buf run;        /* struct wtok[]: the current run of seed words */
+    struct sd_buf tpos;       /* size_t[]: positions of the typos in the run */
+    struct sd_buf seed;       /* struct span[]: seed phrases, in order */
+    struct sd_buf other;      /* struct span[]: everything else, in order */
+    struct sd_buf hits;       /* struct hit[]: context keywords, by start */
+    struct sd_buf words;      /* struct lword[]: every word with its link to the one before */
     uint8_t seg[SEG_MAX + 1]; /* scratch for splitting a glued run */
     struct dgroup chain[CHAIN_GROUPS]; /* window on the current chain of digit groups */
-    size_t seed_next;     /* first seed span not wholly before the token pass position */
-    size_t b58_left;      /* grouped Base58 candidates still allowed to be decoded */
-    bool have_pub;        /* the last 64-hex token was public (a txid list continues) */
+    size_t seed_next; /* first seed span not wholly before the token pass position */
+    size_t b58_left;  /* grouped Base58 candidates still allowed to be decoded */
+    bool have_pub;    /* the last 64-hex token was public (a txid list continues) */
     size_t pub_end;
     char word[WORDBUF];
 };
 
 #define VEC_AT(type, b, i) (((type *)(void *)(b)->data)[i])
-#define VEC_LEN(type, b) ((b)->len / sizeof(type))
+#define VEC_LEN(type, b)   ((b)->len / sizeof(type))
 
 static sd_err
 span_push(struct sd_buf *v, size_t s, size_t e, unsigned kind)
@@ -705,7 +784,7 @@ seed_pass(struct ctx *cx)
     size_t digits = 0;
     bool gap_ok = true;
     bool gap_digits = false;
-    size_t cand_s = 0;     /* last unchecked typo candidate outside a run */
+    size_t cand_s = 0; /* last unchecked typo candidate outside a run */
     size_t cand_e = 0;
     bool cand = false;
 
@@ -769,8 +848,7 @@ seed_pass(struct ctx *cx)
             } else {
                 if(cx->run.len)
                     SD_TRY(seed_flush(cx));
-                cand = len >= TYPO_MIN && len <= TYPO_MAX &&
-                       !(i < cx->n && is_digit(cx->in[i]));
+                cand = len >= TYPO_MIN && len <= TYPO_MAX && !(i < cx->n && is_digit(cx->in[i]));
                 cand_s = s;
                 cand_e = i;
             }
@@ -997,8 +1075,7 @@ hex_token(struct ctx *cx, size_t s, size_t e)
 static int
 b58_digit(uint8_t c)
 {
-    static const char alphabet[] =
-        "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    static const char alphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
     const char *p;
 
     if(c == 0)
@@ -1165,8 +1242,8 @@ skip_sp_fwd(const struct ctx *cx, size_t p, size_t max)
 static bool
 number_is_amount(const struct ctx *cx, size_t s, size_t e)
 {
-    static const char *const signs[] = {"$", "\xe2\x82\xac", "\xc2\xa3", "\xc2\xa5",
-                                        "\xef\xbf\xa5", "\xe2\x82\xa9"};
+    static const char *const signs[] = {"$",        "\xe2\x82\xac", "\xc2\xa3",
+                                        "\xc2\xa5", "\xef\xbf\xa5", "\xe2\x82\xa9"};
     size_t p = s;
     size_t i;
 
@@ -1240,8 +1317,8 @@ chain_scan(struct ctx *cx, size_t m, size_t *ip, bool final, bool glued_r)
     for(; final ? i < m : i + CHAIN_LOOKAHEAD < m; i++) {
         size_t last = chain_card_at(cx, g, m, i);
         bool end_glued = final && glued_r;
-        bool alone = (g[i].joiner == 0 || g[i].joiner == ' ') &&
-                     (i + 1 == m || g[i + 1].joiner == ' ');
+        bool alone =
+            (g[i].joiner == 0 || g[i].joiner == ' ') && (i + 1 == m || g[i + 1].joiner == ' ');
 
         /* a '.' joined onto either end makes it a decimal ("4111111111111111.25") */
         if(last != SIZE_MAX && (g[i].joiner == '.' || (last + 1 < m && g[last + 1].joiner == '.')))
@@ -1309,8 +1386,8 @@ digit_chain(struct ctx *cx, size_t s, size_t e, size_t *next)
     cx->chain[0].s = s;
     cx->chain[0].e = e;
     cx->chain[0].joiner = 0;
-    i = s > 0 && (in_set(in[s - 1], "+@_") ||
-                  (in_set(in[s - 1], ".,:/") && s > 1 && is_digit(in[s - 2])));
+    i = s > 0 &&
+        (in_set(in[s - 1], "+@_") || (in_set(in[s - 1], ".,:/") && s > 1 && is_digit(in[s - 2])));
     for(;;) {
         uint8_t kind = 0;
         size_t jl = chain_joiner(cx, p, &kind);
@@ -1442,8 +1519,9 @@ grouped_key(struct ctx *cx, size_t s, size_t e, size_t *next, bool *found)
         total += g[j][1] - g[j][0];
         if(j == 0)
             continue;
-        if(hex && letter && (total == 64 || (total == 66 && cx->in[s] == '0' &&
-                                              (cx->in[s + 1] == 'x' || cx->in[s + 1] == 'X')))) {
+        if(hex && letter &&
+           (total == 64 ||
+            (total == 66 && cx->in[s] == '0' && (cx->in[s + 1] == 'x' || cx->in[s + 1] == 'X')))) {
             SD_TRY(hex_token(cx, s, g[j][1]));
             *next = g[j][1];
             *found = true;
@@ -1506,7 +1584,10 @@ out:
 /* ---- output ----------------------------------------------------------------------------- */
 
 static const char *const g_kind_names[SD_REDACT_KIND_COUNT] = {
-    "seed_phrase", "private_key", "otp_code", "card_number",
+    "seed_phrase",
+    "private_key",
+    "otp_code",
+    "card_number",
 };
 
 const char *

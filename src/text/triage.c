@@ -18,17 +18,24 @@
 extern const unsigned char sd_default_triage_rules[];
 extern const size_t sd_default_triage_rules_len;
 
-#define NONE UINT32_MAX
-#define LIT_LB 1u /* literal must start at a word boundary (ASCII letters/digits) */
-#define LIT_RB 2u /* literal must end at a word boundary */
+#define NONE          UINT32_MAX
+#define LIT_LB        1u /* literal must start at a word boundary (ASCII letters/digits) */
+#define LIT_RB        2u /* literal must end at a word boundary */
 /* Internal capacity limits derived from the public ones; they bound every array below. */
-#define MAX_NODES ((size_t)SD_TRIAGE_MAX_LITERALS * SD_TRIAGE_MAX_LITERAL_BYTES)
-#define MAX_ATOMS ((size_t)SD_TRIAGE_MAX_SETS + SD_TRIAGE_MAX_LITERALS)
+#define MAX_NODES     ((size_t)SD_TRIAGE_MAX_LITERALS * SD_TRIAGE_MAX_LITERAL_BYTES)
+#define MAX_ATOMS     ((size_t)SD_TRIAGE_MAX_SETS + SD_TRIAGE_MAX_LITERALS)
 #define MAX_ATOM_LITS ((size_t)SD_TRIAGE_MAX_SETS * SD_TRIAGE_MAX_SET_SIZE + MAX_ATOMS)
 #define MAX_PARTS_ALL ((size_t)SD_TRIAGE_MAX_RULES * SD_TRIAGE_MAX_TERMS)
 
-enum rule_kind { RK_FUND, RK_CAT, RK_PRIO };
-enum part_kind { PK_ATOM, PK_NEAR };
+enum rule_kind {
+    RK_FUND,
+    RK_CAT,
+    RK_PRIO
+};
+enum part_kind {
+    PK_ATOM,
+    PK_NEAR
+};
 
 struct node {
     uint32_t child;   /* first child, NONE if leaf */
@@ -93,26 +100,26 @@ struct set {
 #define CNT(b, T) ((b).len / sizeof(T))
 
 struct sd_triage_rules {
-    struct sd_buf nodes;      /* struct node; node 0 is the root */
-    struct sd_buf lits;       /* struct lit */
-    struct sd_buf atoms;      /* struct atom */
-    struct sd_buf atom_lits;  /* uint32_t literal ids, per atom */
-    struct sd_buf lit_atoms;  /* uint32_t atom ids, per literal (built after parsing) */
-    struct sd_buf nears;      /* struct near */
-    struct sd_buf atom_near;  /* uint32_t near ids, per atom (built after parsing) */
-    struct sd_buf parts;      /* struct part */
-    struct sd_buf terms;      /* struct term */
-    struct sd_buf rules;      /* struct rule */
-    uint32_t root_next[256];  /* root transitions, for speed */
+    struct sd_buf nodes;     /* struct node; node 0 is the root */
+    struct sd_buf lits;      /* struct lit */
+    struct sd_buf atoms;     /* struct atom */
+    struct sd_buf atom_lits; /* uint32_t literal ids, per atom */
+    struct sd_buf lit_atoms; /* uint32_t atom ids, per literal (built after parsing) */
+    struct sd_buf nears;     /* struct near */
+    struct sd_buf atom_near; /* uint32_t near ids, per atom (built after parsing) */
+    struct sd_buf parts;     /* struct part */
+    struct sd_buf terms;     /* struct term */
+    struct sd_buf rules;     /* struct rule */
+    uint32_t root_next[256]; /* root transitions, for speed */
     int defaults[SD_CAT_COUNT];
     enum sd_category order[SD_CAT_COUNT]; /* tie-break order, first wins */
 };
 
 struct parse_ctx {
     struct sd_triage_rules *r;
-    struct sd_buf sets;        /* struct set */
-    struct sd_buf lit_inline;  /* uint32_t per literal: its single-literal atom, or NONE */
-    struct sd_buf fold;        /* scratch */
+    struct sd_buf sets;       /* struct set */
+    struct sd_buf lit_inline; /* uint32_t per literal: its single-literal atom, or NONE */
+    struct sd_buf fold;       /* scratch */
 };
 
 static const char *const cat_names[SD_CAT_COUNT] = {
@@ -715,8 +722,7 @@ parse_line(struct parse_ctx *pc, const char *s, size_t n)
         rl.kind = RK_CAT;
         rl.cat = cat;
         rl.weight = (int)v;
-        snprintf(rl.signal, sizeof(rl.signal), "cat:%s:%.*s", cat_names[cat], (int)tlen[2],
-                 tok[2]);
+        snprintf(rl.signal, sizeof(rl.signal), "cat:%s:%.*s", cat_names[cat], (int)tlen[2], tok[2]);
         SD_TRY(add_rule(pc, &rl, body, blen));
     } else if(kwlen == 4 && memcmp(kw, "prio", 4) == 0) {
         const char *sc;
@@ -876,8 +882,7 @@ sd_triage_rules_free(struct sd_triage_rules *r)
 }
 
 sd_err
-sd_triage_rules_parse(struct sd_triage_rules **out, const char *text, size_t len,
-                      size_t *errline)
+sd_triage_rules_parse(struct sd_triage_rules **out, const char *text, size_t len, size_t *errline)
 {
     sd_err err = SD_OK;
     struct parse_ctx pc;
@@ -936,9 +941,9 @@ sd_triage_rules_default(struct sd_triage_rules **out)
 /* ---- classification ------------------------------------------------------------------------ */
 
 struct scan {
-    uint8_t *seen;   /* per atom */
-    uint32_t *last;  /* per atom: character position of the last hit's end */
-    uint8_t *sat;    /* per near clause */
+    uint8_t *seen;  /* per atom */
+    uint32_t *last; /* per atom: character position of the last hit's end */
+    uint8_t *sat;   /* per near clause */
 };
 
 static void
@@ -1153,8 +1158,8 @@ sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, s
             }
         }
         for(size_t i = 0; i < nrules; i++) {
-            if(fired[i] && rules[i].kind == RK_PRIO && (rules[i].scope & (1u << cat))
-               && (prio == 0 || rules[i].prio < prio))
+            if(fired[i] && rules[i].kind == RK_PRIO && (rules[i].scope & (1u << cat)) &&
+               (prio == 0 || rules[i].prio < prio))
                 prio = rules[i].prio;
         }
         if(prio == 0)

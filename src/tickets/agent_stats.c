@@ -11,7 +11,7 @@
 
 struct acc {
     struct sd_agent_stats s;
-    int64_t *fr, *res;                  /* samples for the medians */
+    int64_t *fr, *res; /* samples for the medians */
     size_t n_fr, n_res, cap_fr, cap_res;
     uint64_t reopened, csat_sum;
 };
@@ -70,8 +70,7 @@ add(struct acc *a, const sd_trec *r, uint64_t now)
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
 #endif
     if(r->first_response_at >= r->created_at && r->first_response_at)
-        SD_TRY(push(&a->fr, &a->n_fr, &a->cap_fr,
-                    (int64_t)(r->first_response_at - r->created_at)));
+        SD_TRY(push(&a->fr, &a->n_fr, &a->cap_fr, (int64_t)(r->first_response_at - r->created_at)));
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -79,8 +78,8 @@ add(struct acc *a, const sd_trec *r, uint64_t now)
         SD_TRY(push(&a->res, &a->n_res, &a->cap_res, (int64_t)(r->resolved_at - r->created_at)));
     fr_late = r->first_response_at ? r->first_response_at > r->sla_first_response_due
                                    : now > r->sla_first_response_due;
-    res_late = r->resolved_at ? r->resolved_at > r->sla_resolution_due
-                              : now > r->sla_resolution_due;
+    res_late =
+        r->resolved_at ? r->resolved_at > r->sla_resolution_due : now > r->sla_resolution_due;
     if(fr_late || res_late)
         a->s.sla_breaches++;
     if(r->reopen_count)
@@ -156,8 +155,7 @@ sd_stats_by_agent(struct sd_desk *d, uint64_t from, uint64_t to, uint64_t now,
         a->s.median_first_response = median(a->fr, a->n_fr);
         a->s.median_resolution = median(a->res, a->n_res);
         a->s.reopen_rate = (double)a->reopened / (double)a->s.handled;
-        a->s.csat_average = a->s.csat_count ? (double)a->csat_sum / (double)a->s.csat_count
-                                            : 0.0;
+        a->s.csat_average = a->s.csat_count ? (double)a->csat_sum / (double)a->s.csat_count : 0.0;
         res[i] = a->s;
     }
     *out = res;
@@ -185,8 +183,7 @@ cmp_day(const void *a, const void *b)
 }
 
 sd_err
-sd_stats_by_day(struct sd_desk *d, uint64_t from, uint64_t to, struct sd_day_stats **out,
-                size_t *n)
+sd_stats_by_day(struct sd_desk *d, uint64_t from, uint64_t to, struct sd_day_stats **out, size_t *n)
 {
     struct sd_txn *t = NULL;
     struct sd_cursor *c = NULL;

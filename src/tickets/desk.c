@@ -24,8 +24,8 @@
 static sd_err load_rules(struct sd_desk *d, const struct sd_desk_opts *o);
 
 static const char *const channel_names[] = {
-    [SD_CH_CHAT] = "chat",     [SD_CH_EMAIL] = "email",   [SD_CH_WEB] = "web",
-    [SD_CH_PHONE] = "phone",   [SD_CH_SOCIAL] = "social", [SD_CH_API] = "api",
+    [SD_CH_CHAT] = "chat",   [SD_CH_EMAIL] = "email",   [SD_CH_WEB] = "web",
+    [SD_CH_PHONE] = "phone", [SD_CH_SOCIAL] = "social", [SD_CH_API] = "api",
 };
 static const char *const status_names[] = {
     [SD_ST_RECEIVED] = "received",
@@ -35,17 +35,21 @@ static const char *const status_names[] = {
     [SD_ST_ARCHIVED] = "archived",
 };
 static const char *const field_names[] = {
-    [SD_F_CUSTOMER_NAME] = "customer_name",   [SD_F_CUSTOMER_EMAIL] = "customer_email",
-    [SD_F_CUSTOMER_PHONE] = "customer_phone", [SD_F_CUSTOMER_UID] = "customer_uid",
-    [SD_F_NATIONAL_ID] = "national_id",       [SD_F_WALLETS] = "wallets",
-    [SD_F_IP_ADDRESS] = "ip_address",         [SD_F_SUBJECT] = "subject",
+    [SD_F_CUSTOMER_NAME] = "customer_name",
+    [SD_F_CUSTOMER_EMAIL] = "customer_email",
+    [SD_F_CUSTOMER_PHONE] = "customer_phone",
+    [SD_F_CUSTOMER_UID] = "customer_uid",
+    [SD_F_NATIONAL_ID] = "national_id",
+    [SD_F_WALLETS] = "wallets",
+    [SD_F_IP_ADDRESS] = "ip_address",
+    [SD_F_SUBJECT] = "subject",
     [SD_F_BODY] = "body",
 };
 static const char *const event_names[] = {
-    [SD_EV_CREATED] = "created",   [SD_EV_TRIAGED] = "triaged",   [SD_EV_REDACTED] = "redacted",
-    [SD_EV_CLAIMED] = "claimed",   [SD_EV_ASSIGNED] = "assigned", [SD_EV_STATUS] = "status",
-    [SD_EV_COMMENT] = "comment",   [SD_EV_RATED] = "rated",       [SD_EV_REOPENED] = "reopened",
-    [SD_EV_SUGGESTED] = "suggested", [SD_EV_REMEDY] = "remedy",   [SD_EV_FREEZE] = "freeze",
+    [SD_EV_CREATED] = "created",     [SD_EV_TRIAGED] = "triaged",   [SD_EV_REDACTED] = "redacted",
+    [SD_EV_CLAIMED] = "claimed",     [SD_EV_ASSIGNED] = "assigned", [SD_EV_STATUS] = "status",
+    [SD_EV_COMMENT] = "comment",     [SD_EV_RATED] = "rated",       [SD_EV_REOPENED] = "reopened",
+    [SD_EV_SUGGESTED] = "suggested", [SD_EV_REMEDY] = "remedy",     [SD_EV_FREEZE] = "freeze",
     [SD_EV_UNFREEZE] = "unfreeze",   [SD_EV_INCIDENT] = "incident",
 };
 
@@ -148,8 +152,7 @@ sd_stats_group(const struct sd_stats *s, enum sd_stats_group g, struct sd_count 
         break;
     case SD_SG_CATEGORY:
         for(int i = 0; i < SD_CAT_COUNT; i++)
-            out[n++] = (struct sd_count){sd_category_name((enum sd_category)i),
-                                         s->by_category[i]};
+            out[n++] = (struct sd_count){sd_category_name((enum sd_category)i), s->by_category[i]};
         break;
     case SD_SG_PRIORITY:
         for(int i = 1; i <= 4; i++)

@@ -59,7 +59,7 @@ void sd_trec_free(sd_trec *r);
 #define SD_QUEUE_VAL_BYTES 12
 struct sd_queue_facts {
     enum sd_category category;
-    const char *lang;   /* static string, "" when unknown */
+    const char *lang; /* static string, "" when unknown */
     bool vip;
     uint64_t created_at;
 };

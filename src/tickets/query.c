@@ -131,8 +131,8 @@ may_find(const struct sd_actor *a, const struct sd_ticket_list *l)
 }
 
 sd_err
-sd_ticket_find(struct sd_desk *d, const struct sd_actor *a, enum sd_field kind,
-               const char *value, struct sd_ticket_list *out)
+sd_ticket_find(struct sd_desk *d, const struct sd_actor *a, enum sd_field kind, const char *value,
+               struct sd_ticket_list *out)
 {
     struct sd_txn *t = NULL;
     struct sd_cursor *c = NULL;
@@ -151,10 +151,17 @@ sd_ticket_find(struct sd_desk *d, const struct sd_actor *a, enum sd_field kind,
     memset(out, 0, sizeof(*out));
     SD_TRY(sd_actor_check(a));
     switch(kind) {
-    case SD_F_CUSTOMER_EMAIL: bk = SD_BIDX_EMAIL; break;
-    case SD_F_CUSTOMER_PHONE: bk = SD_BIDX_PHONE; break;
-    case SD_F_CUSTOMER_UID: bk = SD_BIDX_UID; break;
-    default: SD_ENSURE(0, SD_E_INVALID);
+    case SD_F_CUSTOMER_EMAIL:
+        bk = SD_BIDX_EMAIL;
+        break;
+    case SD_F_CUSTOMER_PHONE:
+        bk = SD_BIDX_PHONE;
+        break;
+    case SD_F_CUSTOMER_UID:
+        bk = SD_BIDX_UID;
+        break;
+    default:
+        SD_ENSURE(0, SD_E_INVALID);
     }
     n = strnlen(value, SD_MAX_WALLETS + 1);
     SD_ENSURE(n <= SD_MAX_EMAIL, SD_E_LIMIT);
@@ -183,7 +190,8 @@ sd_ticket_find(struct sd_desk *d, const struct sd_actor *a, enum sd_field kind,
     allowed = may_find(a, out);
     ar = (struct sd_audit_rec){.actor = a->name,
                                .action = allowed ? "ticket.find" : "ticket.find_denied",
-                               .target = target, .request_id = a->request_id};
+                               .target = target,
+                               .request_id = a->request_id};
     sd_cursor_close(c);
     c = NULL;
     SD_TRY(sd_audit_append(t, d->kr, &ar, NULL));

@@ -107,8 +107,7 @@ sd_trec_unindex(struct sd_txn *t, const sd_trec *r)
     }
     if(r->assignee[0]) {
         sd_put_u64be(id, r->id);
-        SD_TRY(sd_txn_del(t, SD_DB_BY_ASSIGNEE, r->assignee, strlen(r->assignee), id,
-                          sizeof(id)));
+        SD_TRY(sd_txn_del(t, SD_DB_BY_ASSIGNEE, r->assignee, strlen(r->assignee), id, sizeof(id)));
     }
 out:
     return err;
@@ -151,8 +150,7 @@ sd_trec_index(struct sd_txn *t, const sd_trec *r)
     }
     if(r->assignee[0]) {
         sd_put_u64be(id, r->id);
-        SD_TRY(sd_txn_put(t, SD_DB_BY_ASSIGNEE, r->assignee, strlen(r->assignee), id,
-                          sizeof(id)));
+        SD_TRY(sd_txn_put(t, SD_DB_BY_ASSIGNEE, r->assignee, strlen(r->assignee), id, sizeof(id)));
     }
 out:
     return err;
@@ -232,8 +230,8 @@ out:
 }
 
 sd_err
-sd_ticket_event_in(struct sd_txn *t, uint64_t ticket, const char *actor,
-                   enum sd_event_kind kind, const char *detail)
+sd_ticket_event_in(struct sd_txn *t, uint64_t ticket, const char *actor, enum sd_event_kind kind,
+                   const char *detail)
 {
     sd_trec *r = NULL;
     uint8_t digest[32];
@@ -254,16 +252,26 @@ static ProtobufCBinaryData *
 field_slot(sd_trec *r, enum sd_field f)
 {
     switch(f) {
-    case SD_F_CUSTOMER_NAME: return &r->customer_name;
-    case SD_F_CUSTOMER_EMAIL: return &r->customer_email;
-    case SD_F_CUSTOMER_PHONE: return &r->customer_phone;
-    case SD_F_CUSTOMER_UID: return &r->customer_uid;
-    case SD_F_NATIONAL_ID: return &r->national_id;
-    case SD_F_WALLETS: return &r->wallets;
-    case SD_F_IP_ADDRESS: return &r->ip_address;
-    case SD_F_SUBJECT: return &r->subject;
-    case SD_F_BODY: return &r->body;
-    default: return NULL;
+    case SD_F_CUSTOMER_NAME:
+        return &r->customer_name;
+    case SD_F_CUSTOMER_EMAIL:
+        return &r->customer_email;
+    case SD_F_CUSTOMER_PHONE:
+        return &r->customer_phone;
+    case SD_F_CUSTOMER_UID:
+        return &r->customer_uid;
+    case SD_F_NATIONAL_ID:
+        return &r->national_id;
+    case SD_F_WALLETS:
+        return &r->wallets;
+    case SD_F_IP_ADDRESS:
+        return &r->ip_address;
+    case SD_F_SUBJECT:
+        return &r->subject;
+    case SD_F_BODY:
+        return &r->body;
+    default:
+        return NULL;
     }
 }
 

@@ -22,10 +22,14 @@
 #include "util/err_int.h"
 
 static const size_t field_max[SD_F_COUNT] = {
-    [SD_F_CUSTOMER_NAME] = SD_MAX_NAME_FIELD, [SD_F_CUSTOMER_EMAIL] = SD_MAX_EMAIL,
-    [SD_F_CUSTOMER_PHONE] = SD_MAX_PHONE,     [SD_F_CUSTOMER_UID] = SD_MAX_UID,
-    [SD_F_NATIONAL_ID] = SD_MAX_NATIONAL_ID,  [SD_F_WALLETS] = SD_MAX_WALLETS,
-    [SD_F_IP_ADDRESS] = SD_MAX_IP,            [SD_F_SUBJECT] = SD_MAX_SUBJECT,
+    [SD_F_CUSTOMER_NAME] = SD_MAX_NAME_FIELD,
+    [SD_F_CUSTOMER_EMAIL] = SD_MAX_EMAIL,
+    [SD_F_CUSTOMER_PHONE] = SD_MAX_PHONE,
+    [SD_F_CUSTOMER_UID] = SD_MAX_UID,
+    [SD_F_NATIONAL_ID] = SD_MAX_NATIONAL_ID,
+    [SD_F_WALLETS] = SD_MAX_WALLETS,
+    [SD_F_IP_ADDRESS] = SD_MAX_IP,
+    [SD_F_SUBJECT] = SD_MAX_SUBJECT,
     [SD_F_BODY] = SD_MAX_BODY,
 };
 
@@ -70,7 +74,7 @@ check_ip(const char *v)
     uint8_t buf[16];
 
     return inet_pton(AF_INET, v, buf) == 1 || inet_pton(AF_INET6, v, buf) == 1 ? SD_OK
-                                                                             : SD_E_INVALID;
+                                                                               : SD_E_INVALID;
 }
 
 /* Identifiers (everything but the name and the free text) carry no invisible code point: a
@@ -127,7 +131,8 @@ check_field(enum sd_field f, const char *v, const char **why)
         }
         *why = "control characters are not allowed";
         break;
-    default: break;
+    default:
+        break;
     }
     if(err == SD_OK)
         *why = NULL;
@@ -247,9 +252,12 @@ may_unmask(struct sd_txn *t, const struct sd_actor *a, const sd_trec *r, const c
        !(r->assignee[0] && strcmp(r->assignee, a->name) == 0))
         return SD_E_DENIED;
     switch(sd_auth_unmask_charge(t, a->name, sd_clock_now())) {
-    case SD_OK: return SD_OK;
-    case SD_E_LIMIT: return SD_E_LIMIT;
-    default: return SD_E_DENIED; /* not a known user: no unmask */
+    case SD_OK:
+        return SD_OK;
+    case SD_E_LIMIT:
+        return SD_E_LIMIT;
+    default:
+        return SD_E_DENIED; /* not a known user: no unmask */
     }
 }
 
@@ -263,7 +271,7 @@ set_str(char **slot, const char *v)
         return SD_E_NOMEM;
     if(*slot && *slot != protobuf_c_empty_string)
         free(*slot);
-    /* gcc -fanalyzer cannot see that free_unpacked frees the record's strings, copy included. */
+        /* gcc -fanalyzer cannot see that free_unpacked frees the record's strings, copy included. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
@@ -330,8 +338,8 @@ find_suggestions(struct sd_desk *d, struct sd_txn *t, const char *lang, const st
         while(len && (text->data[len] & 0xC0) == 0x80)
             len--;
     }
-    err = d->hooks.kb_search(t, (const char *)text->data, len, lang, SD_MAX_SUGGESTED, false,
-                             hits, &got);
+    err = d->hooks.kb_search(t, (const char *)text->data, len, lang, SD_MAX_SUGGESTED, false, hits,
+                             &got);
     if(err == SD_E_INVALID || err == SD_E_LIMIT)
         return SD_OK;
     if(err != SD_OK)
@@ -346,15 +354,15 @@ find_suggestions(struct sd_desk *d, struct sd_txn *t, const char *lang, const st
  * redacted subject and body, triage, language, blind indexes and (when searched before the
  * txn) the suggested articles. Wiped on free. */
 struct sd_ticket_prep {
-    struct sd_ticket_new in;         /* pointers into the caller's input (not owned) */
-    struct sd_buf subj, body, both;  /* redacted; both = subject "\n" body */
+    struct sd_ticket_new in;        /* pointers into the caller's input (not owned) */
+    struct sd_buf subj, body, both; /* redacted; both = subject "\n" body */
     struct sd_redact_report rs, rb;
     struct sd_triage_result tr;
-    const char *lang;                /* static string */
+    const char *lang; /* static string */
     bool client_triage;
     uint8_t bidx[3][SD_BIDX_BYTES];
     bool has_bidx[3];
-    int cust;                        /* index into bidx of the customer key, or -1 */
+    int cust; /* index into bidx of the customer key, or -1 */
     bool searched;
     size_t n_suggested;
     uint64_t suggested[SD_MAX_SUGGESTED];
@@ -394,8 +402,7 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     p->in = *in;
     p->cust = -1;
     /* Secrets never reach the store: redact before anything is sealed or triaged. */
-    SD_TRY(sd_redact(&p->subj, in->field[SD_F_SUBJECT], strlen(in->field[SD_F_SUBJECT]),
-                     &p->rs));
+    SD_TRY(sd_redact(&p->subj, in->field[SD_F_SUBJECT], strlen(in->field[SD_F_SUBJECT]), &p->rs));
     SD_TRY(sd_redact(&p->body, in->field[SD_F_BODY], strlen(in->field[SD_F_BODY]), &p->rb));
     SD_TRY(sd_triage_classify_found(d->rules, (const char *)p->subj.data, p->subj.len,
                                     (const char *)p->body.data, p->body.len, in->vip,
@@ -437,8 +444,7 @@ out:
 }
 
 sd_err
-sd_ticket_prepare(struct sd_desk *d, const struct sd_ticket_new *in,
-                  struct sd_ticket_prep **out)
+sd_ticket_prepare(struct sd_desk *d, const struct sd_ticket_new *in, struct sd_ticket_prep **out)
 {
     return prepare(d, in, true, out);
 }
@@ -506,8 +512,7 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
 
     snprintf(detail, sizeof(detail), "channel=%s vip=%d", sd_channel_name(p->in.channel),
              p->in.vip ? 1 : 0);
-    SD_TRY(sd_event_add(t, &rec, a->name, SD_EV_CREATED, 0, SD_ST_RECEIVED, NULL, false,
-                        detail));
+    SD_TRY(sd_event_add(t, &rec, a->name, SD_EV_CREATED, 0, SD_ST_RECEIVED, NULL, false, detail));
     snprintf(detail, sizeof(detail), "category=%s priority=P%d source=%s",
              sd_category_name(p->tr.category), p->tr.priority,
              rec.triage_source ? "client" : "rules");
@@ -535,8 +540,8 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
     }
     /* Incident suggestions go on the timeline of the record about to be stored. */
     if(d->hooks.incident_find)
-        SD_TRY(d->hooks.incident_find(t, &rec, (const char *)p->both.data, p->both.len,
-                                      &inc_ids, &n_inc));
+        SD_TRY(d->hooks.incident_find(t, &rec, (const char *)p->both.data, p->both.len, &inc_ids,
+                                      &n_inc));
     SD_TRY(sd_trec_index(t, &rec));
     SD_TRY(sd_trec_store_new(t, &rec, digest));
     SD_TRY(sd_desk_audit(d, t, a, "ticket.create", rec.id, digest, NULL));
@@ -618,8 +623,7 @@ read_fields(const sd_trec *r, const struct sd_dkey *dk, bool unmask, struct sd_t
                    sd_field_name((enum sd_field)f));
         SD_TRY(err);
         if(!unmask && maskable((enum sd_field)f))
-            SD_TRY(sd_mask(&out->field[f], (enum sd_field)f, (const char *)plain.data,
-                           plain.len));
+            SD_TRY(sd_mask(&out->field[f], (enum sd_field)f, (const char *)plain.data, plain.len));
         else
             SD_TRY(sd_buf_append(&out->field[f], plain.data, plain.len));
         SD_TRY(sd_buf_terminate(&out->field[f]));
@@ -631,8 +635,7 @@ out:
 }
 
 static sd_err
-read_events(struct sd_txn *t, const sd_trec *r, const struct sd_dkey *dk,
-            struct sd_ticket *out)
+read_events(struct sd_txn *t, const sd_trec *r, const struct sd_dkey *dk, struct sd_ticket *out)
 {
     Sealdesk__V1__EventRecord *e = NULL;
     struct sd_cursor *c = NULL;
@@ -678,11 +681,11 @@ read_events(struct sd_txn *t, const sd_trec *r, const struct sd_dkey *dk,
             if(!dk) {
                 SD_TRY(sd_buf_append_str(&ev->body, "[shredded]"));
             } else {
-                err = sd_field_open(&ev->body, dk, r->id, SD_F_COMMENT_BASE + e->seq,
-                                    e->body.data, e->body.len);
+                err = sd_field_open(&ev->body, dk, r->id, SD_F_COMMENT_BASE + e->seq, e->body.data,
+                                    e->body.len);
                 if(err == SD_E_CRYPTO)
-                    sd_log(SD_LOG_WARN, "integrity_fail", "ticket=%" PRIu64 " event=%u",
-                           r->id, e->seq);
+                    sd_log(SD_LOG_WARN, "integrity_fail", "ticket=%" PRIu64 " event=%u", r->id,
+                           e->seq);
                 SD_TRY(err);
             }
             SD_TRY(sd_buf_terminate(&ev->body));
@@ -755,8 +758,8 @@ typedef sd_err (*mutate_fn)(struct sd_desk *d, struct sd_txn *t, const struct sd
                             sd_trec *r, void *ctx, const char **action);
 
 static sd_err
-mutate_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id,
-          mutate_fn fn, void *ctx, struct sd_ticket *out)
+mutate_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id, mutate_fn fn,
+          void *ctx, struct sd_ticket *out)
 {
     sd_trec *r = NULL;
     const char *action = NULL;
@@ -804,16 +807,20 @@ transition_ok(int from, int to)
     switch(from) {
     case SD_ST_RECEIVED:
         return to == SD_ST_IN_PROGRESS || to == SD_ST_WAITING_CUSTOMER || to == SD_ST_RESOLVED;
-    case SD_ST_IN_PROGRESS: return to == SD_ST_WAITING_CUSTOMER || to == SD_ST_RESOLVED;
-    case SD_ST_WAITING_CUSTOMER: return to == SD_ST_IN_PROGRESS || to == SD_ST_RESOLVED;
-    case SD_ST_RESOLVED: return to == SD_ST_ARCHIVED || to == SD_ST_REOPEN;
-    default: return false; /* archived is final */
+    case SD_ST_IN_PROGRESS:
+        return to == SD_ST_WAITING_CUSTOMER || to == SD_ST_RESOLVED;
+    case SD_ST_WAITING_CUSTOMER:
+        return to == SD_ST_IN_PROGRESS || to == SD_ST_RESOLVED;
+    case SD_ST_RESOLVED:
+        return to == SD_ST_ARCHIVED || to == SD_ST_REOPEN;
+    default:
+        return false; /* archived is final */
     }
 }
 
 static sd_err
-do_transition(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r,
-              void *ctx, const char **action)
+do_transition(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r, void *ctx,
+              const char **action)
 {
     int to = *(int *)ctx;
     int from = (int)r->status;
@@ -833,8 +840,8 @@ do_transition(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_
         r->resolved_at = 0;
         r->reopen_count++;
         *action = "ticket.reopen";
-        SD_TRY(sd_event_add(t, r, a->name, SD_EV_REOPENED, from, SD_ST_IN_PROGRESS, NULL,
-                            false, NULL));
+        SD_TRY(sd_event_add(t, r, a->name, SD_EV_REOPENED, from, SD_ST_IN_PROGRESS, NULL, false,
+                            NULL));
         goto out;
     }
     /* Working a ticket means owning it: an unassigned ticket goes to the actor. */
@@ -856,8 +863,8 @@ out:
 }
 
 sd_err
-sd_ticket_transition_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
-                        uint64_t id, int to)
+sd_ticket_transition_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id,
+                        int to)
 {
     if(!((to >= SD_ST_RECEIVED && to < SD_ST_COUNT) || to == SD_ST_REOPEN))
         return SD_E_INVALID;
@@ -909,8 +916,8 @@ struct comment_ctx {
 };
 
 static sd_err
-do_comment(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r,
-           void *ctx, const char **action)
+do_comment(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r, void *ctx,
+           const char **action)
 {
     struct comment_ctx *c = ctx;
     struct sd_buf clean = SD_BUF_INIT, sealed = SD_BUF_INIT;
@@ -926,10 +933,12 @@ do_comment(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_tre
     SD_ENSURE(r->status != SD_ST_ARCHIVED, SD_E_PRECONDITION);
     SD_TRY(sd_redact(&clean, c->body, strlen(c->body), &rep));
     SD_TRY(sd_keys_dkey_open(t, d->kr, r->data_key_id, &dk));
-    SD_TRY(sd_field_seal(&sealed, dk, r->id, SD_F_COMMENT_BASE + r->next_event_seq,
-                         clean.data, clean.len));
+    SD_TRY(sd_field_seal(&sealed, dk, r->id, SD_F_COMMENT_BASE + r->next_event_seq, clean.data,
+                         clean.len));
     SD_TRY(sd_event_add(t, r, a->name, SD_EV_COMMENT, 0, 0, &sealed, c->internal,
-                        c->detail ? c->detail : c->internal ? "internal" : "public"));
+                        c->detail     ? c->detail
+                        : c->internal ? "internal"
+                                      : "public"));
     if(sd_redact_any(&rep)) {
         r->redaction_flags |= redact_bits(&rep);
         redact_detail(detail, sizeof(detail), &rep, NULL);
@@ -963,8 +972,7 @@ do_comment_article(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a
 
     SD_ENSURE(r->status != SD_ST_ARCHIVED, SD_E_PRECONDITION);
     SD_ENSURE(d->hooks.kb_use, SD_E_NOTFOUND); /* no knowledge base: no such article */
-    SD_TRY(d->hooks.kb_use(t, ac->article, r->lang && r->lang[0] ? r->lang : NULL, &text,
-                           &used));
+    SD_TRY(d->hooks.kb_use(t, ac->article, r->lang && r->lang[0] ? r->lang : NULL, &text, &used));
     SD_ENSURE(strlen(text) <= SD_MAX_COMMENT, SD_E_LIMIT);
     snprintf(detail, sizeof(detail), "public article=%" PRIu64, used);
     cc.body = text;
@@ -1015,8 +1023,8 @@ sd_ticket_comment_article(struct sd_desk *d, const struct sd_actor *a, uint64_t 
 }
 
 sd_err
-sd_ticket_comment_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
-                     uint64_t id, const char *body, bool internal)
+sd_ticket_comment_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id,
+                     const char *body, bool internal)
 {
     struct comment_ctx c = {body, internal, NULL};
     sd_err err = comment_check(body);
@@ -1089,8 +1097,8 @@ sd_ticket_claim_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a
 /* ---- offboarding: a leaver's open tickets go back to the queue ---- */
 
 static sd_err
-do_requeue(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r,
-           void *ctx, const char **action)
+do_requeue(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r, void *ctx,
+           const char **action)
 {
     char detail[96];
     int from = (int)r->status;
@@ -1103,8 +1111,7 @@ do_requeue(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_tre
     r->status = SD_ST_RECEIVED;
     r->claimed_at = 0;
     *action = "ticket.requeue";
-    SD_TRY(sd_event_add(t, r, a->name, SD_EV_ASSIGNED, from, SD_ST_RECEIVED, NULL, false,
-                        detail));
+    SD_TRY(sd_event_add(t, r, a->name, SD_EV_ASSIGNED, from, SD_ST_RECEIVED, NULL, false, detail));
 out:
     return err;
 }

@@ -85,8 +85,8 @@ sd_time_parse(uint64_t *out, const char *s)
     h = digits(s + 11, 2);
     mi = digits(s + 14, 2);
     se = digits(s + 17, 2);
-    if(y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h < 0 || h > 23 ||
-       mi < 0 || mi > 59 || se < 0 || se > 60)
+    if(y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h < 0 || h > 23 || mi < 0 ||
+       mi > 59 || se < 0 || se > 60)
         return SD_E_INVALID;
     p = s + 19;
     if(*p == '.') {

@@ -5,19 +5,19 @@
 
 #include "sealdesk/err.h"
 
-#define SD_TRY(expr)                                                                       \
-    do {                                                                                   \
-        err = (expr);                                                                      \
-        if(err != SD_OK)                                                                   \
-            goto out;                                                                      \
+#define SD_TRY(expr)     \
+    do {                 \
+        err = (expr);    \
+        if(err != SD_OK) \
+            goto out;    \
     } while(0)
 
-#define SD_ENSURE(cond, code)                                                              \
-    do {                                                                                   \
-        if(!(cond)) {                                                                      \
-            err = (code);                                                                  \
-            goto out;                                                                      \
-        }                                                                                  \
+#define SD_ENSURE(cond, code) \
+    do {                      \
+        if(!(cond)) {         \
+            err = (code);     \
+            goto out;         \
+        }                     \
     } while(0)
 
 #define SD_CHECK_ARG(cond) SD_ENSURE(cond, SD_E_INVALID)

@@ -137,8 +137,10 @@ cp_visible(utf8proc_int32_t cp)
     case UTF8PROC_CATEGORY_ZL:
     case UTF8PROC_CATEGORY_ZP:
     case UTF8PROC_CATEGORY_CC:
-    case UTF8PROC_CATEGORY_CN: return false;
-    default: return true;
+    case UTF8PROC_CATEGORY_CN:
+        return false;
+    default:
+        return true;
     }
 }
 
@@ -209,8 +211,8 @@ sd_text_fold(struct sd_buf *out, const char *s, size_t n)
     SD_CHECK_ARG(sd_text_valid(s, n));
     if(n > 0) {
         nflen = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &nf,
-                             UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT
-                                 | UTF8PROC_CASEFOLD | UTF8PROC_LUMP | UTF8PROC_IGNORE);
+                             UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                 UTF8PROC_CASEFOLD | UTF8PROC_LUMP | UTF8PROC_IGNORE);
         SD_ENSURE(nflen >= 0, nflen == UTF8PROC_ERROR_NOMEM ? SD_E_NOMEM : SD_E_INVALID);
     }
     od = nflen > 0 && may_convert(nf, (size_t)nflen) ? t2s_get() : (opencc_t)-1;
@@ -242,10 +244,10 @@ out:
 
 /* ---- fold with an offset map ----------------------------------------------------------- */
 
-#define FOLD_OPTS                                                                             \
+#define FOLD_OPTS \
     (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_LUMP | UTF8PROC_IGNORE)
 #define CLUSTER_CP_MAX 32 /* a base and at most 31 marks fold together; longer runs are cut */
-#define CLUSTER_STACK 64
+#define CLUSTER_STACK  64
 
 /* Latin look-alikes in Cyrillic and Greek (lower and upper case) -> the ASCII letter. */
 static const struct {
@@ -420,8 +422,7 @@ out:
 }
 
 sd_err
-sd_text_fold_map(struct sd_buf *out, struct sd_buf *map, const char *s, size_t n,
-                 unsigned opts)
+sd_text_fold_map(struct sd_buf *out, struct sd_buf *map, const char *s, size_t n, unsigned opts)
 {
     const uint8_t *in = (const uint8_t *)s;
     size_t o0 = 0;

@@ -19,13 +19,13 @@ struct rule_time {
 struct zone {
     char name[SD_TZ_NAME_MAX + 1];
     size_t n_trans;
-    int64_t *trans;        /* transition times, ascending */
-    uint8_t *idx;          /* type after each transition */
+    int64_t *trans; /* transition times, ascending */
+    uint8_t *idx;   /* type after each transition */
     size_t n_types;
-    int32_t *utoff;        /* by type */
+    int32_t *utoff; /* by type */
     uint8_t *isdst;
-    int32_t first_std;     /* offset before the first transition */
-    bool has_rule;         /* footer rule usable after the last transition */
+    int32_t first_std; /* offset before the first transition */
+    bool has_rule;     /* footer rule usable after the last transition */
     int32_t std_off, dst_off;
     bool has_dst;
     struct rule_time start, end;
@@ -54,8 +54,8 @@ sd_tz_fixed(const char *zone, int32_t *off_sec)
         *off_sec = 0;
         return true;
     }
-    if(strncmp(zone, "UTC", 3) != 0 || (zone[3] != '+' && zone[3] != '-') ||
-       strlen(zone) != 9 || zone[6] != ':')
+    if(strncmp(zone, "UTC", 3) != 0 || (zone[3] != '+' && zone[3] != '-') || strlen(zone) != 9 ||
+       zone[6] != ':')
         return false;
     h = two(zone + 4);
     m = two(zone + 7);
@@ -292,8 +292,8 @@ read_hdr(const uint8_t *p, size_t n, struct hdr *h)
 static size_t
 block_len(const struct hdr *h, size_t tsize)
 {
-    return h->time * tsize + h->time + h->type * 6 + h->chars + h->leap * (tsize + 4) +
-           h->isstd + h->isut;
+    return h->time * tsize + h->time + h->type * 6 + h->chars + h->leap * (tsize + 4) + h->isstd +
+           h->isut;
 }
 
 static sd_err
@@ -388,8 +388,7 @@ zone_load(const char *name, struct zone **out)
     SD_ENSURE((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) < sizeof(path),
               SD_E_INVALID);
     f = fopen(path, "rbe");
-    SD_ENSURE(f, errno == ENOENT || errno == ENOTDIR || errno == EISDIR ? SD_E_NOTFOUND
-                                                                          : SD_E_IO);
+    SD_ENSURE(f, errno == ENOENT || errno == ENOTDIR || errno == EISDIR ? SD_E_NOTFOUND : SD_E_IO);
     buf = malloc(SD_TZ_FILE_MAX + 1);
     SD_ENSURE(buf, SD_E_NOMEM);
     n = fread(buf, 1, SD_TZ_FILE_MAX + 1, f);

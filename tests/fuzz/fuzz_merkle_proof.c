@@ -12,7 +12,7 @@
 #include "sealdesk/buf.h"
 #include "sealdesk/merkle.h"
 
-#define TREE_N 300
+#define TREE_N      300
 #define TREE_LEVELS 9 /* 2^8 <= TREE_N < 2^9 */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -34,8 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if(!r || line != 0)
             abort();
         /* Classify the rules text with itself too: exercises user-written automata. */
-        if(sd_triage_classify(r, "", 0, (const char *)data, size, false, &res) == SD_OK
-           && (res.priority < 1 || res.priority > 4 || res.n_signals > SD_TRIAGE_MAX_SIGNALS))
+        if(sd_triage_classify(r, "", 0, (const char *)data, size, false, &res) == SD_OK &&
+           (res.priority < 1 || res.priority > 4 || res.n_signals > SD_TRIAGE_MAX_SIGNALS))
             abort();
         sd_triage_rules_free(r);
     } else if(r) {
@@ -50,8 +50,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     err = sd_triage_classify(defaults, subj, slen, body, blen, size > 0 && (data[0] & 1), &res);
     if(err == SD_OK) {
-        if(res.priority < 1 || res.priority > 4 || (unsigned)res.category >= SD_CAT_COUNT
-           || res.n_signals > SD_TRIAGE_MAX_SIGNALS)
+        if(res.priority < 1 || res.priority > 4 || (unsigned)res.category >= SD_CAT_COUNT ||
+           res.n_signals > SD_TRIAGE_MAX_SIGNALS)
             abort();
         if(res.fund_safety && (res.category != SD_CAT_SECURITY || res.priority != 1))
             abort();

@@ -12,8 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const int64_t at[] = {INT64_MIN / 2, -1, 0, 1711846800, 1798761600, 2366841600,
-                                 INT64_MAX / 2};
+    static const int64_t at[] = {INT64_MIN / 2, -1,           0, 1711846800, 1798761600,
+                                 2366841600,    INT64_MAX / 2};
     int32_t off;
 
     for(size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {

@@ -314,8 +314,7 @@ test_every_checkpoint_field_is_verified(void **state)
                 file->r[p].p[at] ^= flips[k];
                 memset(&v, 0, sizeof(v));
                 if(verify_path(bad, &v, NULL) != SD_E_CRYPTO)
-                    fprintf(stderr, "checkpoint %zu byte %u ^ 0x%02x accepted\n", p, at,
-                            flips[k]);
+                    fprintf(stderr, "checkpoint %zu byte %u ^ 0x%02x accepted\n", p, at, flips[k]);
                 assert_int_equal(verify_path(bad, &v, NULL), SD_E_CRYPTO);
             }
         }
@@ -586,10 +585,10 @@ pk_of(const struct sd_keyring *kr, uint8_t pk[32])
 }
 
 struct rotated {
-    uint8_t first[32];          /* the key before any rotation */
+    uint8_t first[32]; /* the key before any rotation */
     struct sd_audit_rotation r1, r2;
-    struct sd_keyring *old_kr;  /* holds the first key's secret */
-    uint64_t n;                 /* entries exported */
+    struct sd_keyring *old_kr; /* holds the first key's secret */
+    uint64_t n;                /* entries exported */
 };
 
 /* Entries, rotate, entries, rotate, entries, export from 0 to `path`. */
@@ -987,7 +986,7 @@ test_audit_search_filters_pages_and_is_audited(void **state)
     sd_clock_set(T0 + 100);
     assert_int_equal(sd_ticket_create(f->d, &ana, &in, &t), SD_OK); /* t1 */
     sd_clock_set(T0 + 200);
-    assert_int_equal(sd_ticket_create(f->d, &bo, &in, &t), SD_OK);  /* t2 */
+    assert_int_equal(sd_ticket_create(f->d, &bo, &in, &t), SD_OK); /* t2 */
     sd_clock_set(T0 + 300);
     assert_int_equal(sd_ticket_get(f->d, &bo, 1, true, "customer call", &t), SD_OK);
     sd_ticket_clear(&t);
@@ -1059,17 +1058,14 @@ test_audit_search_filters_pages_and_is_audited(void **state)
     sd_txn_abort(tx);
     memset(&q, 0, sizeof(q));
     q.limit = SD_AUDIT_SEARCH_MAX + 1;
-    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more),
-                     SD_E_INVALID);
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_E_INVALID);
     q.limit = 0;
     q.since = T0 + 5;
     q.until = T0 + 5;
-    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more),
-                     SD_E_INVALID);
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_E_INVALID);
     q.since = q.until = 0;
     q.actor = "bad\x01name";
-    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more),
-                     SD_E_INVALID);
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_E_INVALID);
     assert_int_equal(sd_txn_begin(sd_desk_store(f->d), false, &tx), SD_OK);
     assert_int_equal(sd_audit_size(tx, &size1), SD_OK);
     sd_txn_abort(tx);
@@ -1082,8 +1078,7 @@ test_audit_search_filters_pages_and_is_audited(void **state)
     q.limit = SD_AUDIT_SEARCH_MAX;
     assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_OK);
     assert_int_equal(n, 11);
-    assert_string_equal(h[0].reason,
-                        "actor=bo kind= ticket=0 since= until= from=0 limit=100");
+    assert_string_equal(h[0].reason, "actor=bo kind= ticket=0 since= until= from=0 limit=100");
     free(h);
 }
 

@@ -70,7 +70,8 @@ test_totp_matches_rfc_vectors(void **state)
 
     (void)state;
     assert_non_null(root);
-    json_array_foreach(json_object_get(json_object_get(root, "hotp"), "vectors"), i, v) {
+    json_array_foreach(json_object_get(json_object_get(root, "hotp"), "vectors"), i, v)
+    {
         char want[8];
 
         snprintf(want, sizeof(want), "%06u",
@@ -79,7 +80,8 @@ test_totp_matches_rfc_vectors(void **state)
         assert_string_equal(want, json_string_value(json_object_get(v, "hotp")));
     }
     assert_int_equal(i, 10);
-    json_array_foreach(json_object_get(json_object_get(root, "totp"), "sha1"), i, v) {
+    json_array_foreach(json_object_get(json_object_get(root, "totp"), "sha1"), i, v)
+    {
         char want[10];
         uint64_t t = (uint64_t)json_integer_value(json_object_get(v, "time"));
 
@@ -114,18 +116,17 @@ test_roles_need_totp_and_names_are_checked(void **state)
     struct fixture *f = *state;
     char pw[129], uri[256];
 
-    assert_int_equal(sd_desk_user_add(f->d, &sys, "sup", SD_ROLE_SUPERVISOR, true, NULL, pw,
-                                      uri), SD_E_INVALID);
-    assert_int_equal(sd_desk_user_add(f->d, &sys, "bad name", SD_ROLE_AGENT, true, NULL, pw,
-                                      uri), SD_E_INVALID);
-    assert_int_equal(sd_desk_user_add(f->d, &sys, "a1", SD_ROLE_AGENT, true, NULL, pw, uri),
-                     SD_OK);
+    assert_int_equal(sd_desk_user_add(f->d, &sys, "sup", SD_ROLE_SUPERVISOR, true, NULL, pw, uri),
+                     SD_E_INVALID);
+    assert_int_equal(sd_desk_user_add(f->d, &sys, "bad name", SD_ROLE_AGENT, true, NULL, pw, uri),
+                     SD_E_INVALID);
+    assert_int_equal(sd_desk_user_add(f->d, &sys, "a1", SD_ROLE_AGENT, true, NULL, pw, uri), SD_OK);
     assert_int_equal(strlen(pw), 20);
     assert_string_equal(uri, "");
     assert_int_equal(sd_desk_user_add(f->d, &sys, "a1", SD_ROLE_AGENT, true, NULL, pw, uri),
                      SD_E_CONFLICT);
-    assert_int_equal(sd_desk_user_add(f->d, &sys, "s1", SD_ROLE_SUPERVISOR, false, NULL, pw,
-                                      uri), SD_OK);
+    assert_int_equal(sd_desk_user_add(f->d, &sys, "s1", SD_ROLE_SUPERVISOR, false, NULL, pw, uri),
+                     SD_OK);
     assert_non_null(strstr(uri, "otpauth://totp/sealdesk:s1?secret="));
 }
 
@@ -314,30 +315,26 @@ test_password_change_needs_the_old_one_follows_the_rules_and_ends_sessions(void 
 
     add_user(f, "ann", SD_ROLE_AGENT, &u);
     assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
-    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", "wrong password", "a new passphrase",
-                                         &why),
-                     SD_E_UNAUTH);
+    assert_int_equal(
+        sd_desk_user_passwd(f->d, &sys, "ann", "wrong password", "a new passphrase", &why),
+        SD_E_UNAUTH);
     assert_string_equal(why, "old_password: does not match");
     assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "short", &why),
                      SD_E_INVALID);
     assert_string_equal(why, "new_password: 12 to 128 bytes");
-    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "xx-ANN-password-xx",
-                                         &why),
+    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "xx-ANN-password-xx", &why),
                      SD_E_INVALID);
     assert_string_equal(why, "new_password: must not contain the user name");
     assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, u.password, &why),
                      SD_E_INVALID);
     assert_string_equal(why, "new_password: must differ from the old password");
-    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "tab\there ok long",
-                                         &why),
+    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "tab\there ok long", &why),
                      SD_E_INVALID);
-    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ghost", u.password, "a new passphrase",
-                                         &why),
+    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ghost", u.password, "a new passphrase", &why),
                      SD_E_NOTFOUND);
     /* nothing changed by the refusals: the session still works */
     assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_OK);
-    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "a new passphrase",
-                                         &why),
+    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "a new passphrase", &why),
                      SD_OK);
     assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
     sd_clock_set(sd_clock_now() + 1);
@@ -354,41 +351,69 @@ static const struct {
     const char *path;
     const char *who;
 } expected[] = {
-    {"/sealdesk.v1.Tickets/Create", "AS"},       {"/sealdesk.v1.Tickets/Get", "ASC"},
-    {"/sealdesk.v1.Tickets/List", "ASC"},        {"/sealdesk.v1.Tickets/Find", "ASC"},
-    {"/sealdesk.v1.Tickets/Transition", "AS"},   {"/sealdesk.v1.Tickets/Assign", "S"},
-    {"/sealdesk.v1.Tickets/Comment", "ASC"},     {"/sealdesk.v1.Tickets/Rate", "AS"},
-    {"/sealdesk.v1.Tickets/ClaimNext", "AS"},    {"/sealdesk.v1.Tickets/Overdue", "AS"},
-    {"/sealdesk.v1.Tickets/Stats", "SCU"},       {"/sealdesk.v1.Tickets/Triage", "AS"},
-    {"/sealdesk.v1.Audit/GetCheckpoint", "CXU"}, {"/sealdesk.v1.Audit/GetInclusionProof", "CXU"},
+    {"/sealdesk.v1.Tickets/Create", "AS"},
+    {"/sealdesk.v1.Tickets/Get", "ASC"},
+    {"/sealdesk.v1.Tickets/List", "ASC"},
+    {"/sealdesk.v1.Tickets/Find", "ASC"},
+    {"/sealdesk.v1.Tickets/Transition", "AS"},
+    {"/sealdesk.v1.Tickets/Assign", "S"},
+    {"/sealdesk.v1.Tickets/Comment", "ASC"},
+    {"/sealdesk.v1.Tickets/Rate", "AS"},
+    {"/sealdesk.v1.Tickets/ClaimNext", "AS"},
+    {"/sealdesk.v1.Tickets/Overdue", "AS"},
+    {"/sealdesk.v1.Tickets/Stats", "SCU"},
+    {"/sealdesk.v1.Tickets/Triage", "AS"},
+    {"/sealdesk.v1.Audit/GetCheckpoint", "CXU"},
+    {"/sealdesk.v1.Audit/GetInclusionProof", "CXU"},
     {"/sealdesk.v1.Audit/GetConsistencyProof", "CXU"},
-    {"/sealdesk.v1.Audit/Export", "CU"},         {"/sealdesk.v1.Audit/Search", "CU"},
+    {"/sealdesk.v1.Audit/Export", "CU"},
+    {"/sealdesk.v1.Audit/Search", "CU"},
     {"/sealdesk.v1.Audit/GetPublicKey", "CXU"},
-    {"/sealdesk.v1.Auth/Login", "P"},            {"/sealdesk.v1.Auth/Logout", "*"},
-    {"/sealdesk.v1.Admin/AddUser", "X"},         {"/sealdesk.v1.Admin/SetUserDisabled", "X"},
-    {"/sealdesk.v1.Admin/RevokeSessions", "X"},  {"/sealdesk.v1.Admin/ListUsers", "X"},
-    {"/sealdesk.v1.Admin/SetUserRoles", "X"},    {"/sealdesk.v1.Admin/ResetTotp", "X"},
+    {"/sealdesk.v1.Auth/Login", "P"},
+    {"/sealdesk.v1.Auth/Logout", "*"},
+    {"/sealdesk.v1.Admin/AddUser", "X"},
+    {"/sealdesk.v1.Admin/SetUserDisabled", "X"},
+    {"/sealdesk.v1.Admin/RevokeSessions", "X"},
+    {"/sealdesk.v1.Admin/ListUsers", "X"},
+    {"/sealdesk.v1.Admin/SetUserRoles", "X"},
+    {"/sealdesk.v1.Admin/ResetTotp", "X"},
     {"/sealdesk.v1.Admin/ListUserRequests", "X"},
     {"/sealdesk.v1.Admin/ApproveUserRequest", "X"},
     {"/sealdesk.v1.Admin/RejectUserRequest", "X"},
-    {"/sealdesk.v1.Admin/OffboardUser", "X"},    {"/sealdesk.v1.Auth/ChangePassword", "*"},
-    {"/sealdesk.v1.Remedies/Request", "AS"},     {"/sealdesk.v1.Remedies/Approve", "SCX"},
-    {"/sealdesk.v1.Remedies/Reject", "SCX"},     {"/sealdesk.v1.Remedies/Get", "ASCXU"},
-    {"/sealdesk.v1.Remedies/List", "ASCXU"},     {"/sealdesk.v1.Remedies/Execute", "AS"},
-    {"/sealdesk.v1.Remedies/Freeze", "SX"},      {"/sealdesk.v1.Remedies/Review", "SCX"},
-    {"/sealdesk.v1.Remedies/GetCustomer", "SCX"},      {"/grpc.health.v1.Health/Check", "P"},
-    {"/sealdesk.v1.Keys/Status", "X"},           {"/sealdesk.v1.Keys/Shred", "X"},
+    {"/sealdesk.v1.Admin/OffboardUser", "X"},
+    {"/sealdesk.v1.Auth/ChangePassword", "*"},
+    {"/sealdesk.v1.Remedies/Request", "AS"},
+    {"/sealdesk.v1.Remedies/Approve", "SCX"},
+    {"/sealdesk.v1.Remedies/Reject", "SCX"},
+    {"/sealdesk.v1.Remedies/Get", "ASCXU"},
+    {"/sealdesk.v1.Remedies/List", "ASCXU"},
+    {"/sealdesk.v1.Remedies/Execute", "AS"},
+    {"/sealdesk.v1.Remedies/Freeze", "SX"},
+    {"/sealdesk.v1.Remedies/Review", "SCX"},
+    {"/sealdesk.v1.Remedies/GetCustomer", "SCX"},
+    {"/grpc.health.v1.Health/Check", "P"},
+    {"/sealdesk.v1.Keys/Status", "X"},
+    {"/sealdesk.v1.Keys/Shred", "X"},
     {"/sealdesk.v1.Keys/RotateAuditKey", "X"},
-    {"/sealdesk.v1.Knowledge/Add", "S"},         {"/sealdesk.v1.Knowledge/Edit", "S"},
-    {"/sealdesk.v1.Knowledge/Get", "ASC"},       {"/sealdesk.v1.Knowledge/Search", "ASC"},
-    {"/sealdesk.v1.Routing/SetAgent", "S"},      {"/sealdesk.v1.Routing/ListAgents", "S"},
-    {"/sealdesk.v1.Routing/AutoRoute", "S"},     {"/sealdesk.v1.Routing/Duty", "S"},
-    {"/sealdesk.v1.Routing/AgentStats", "SCU"},  {"/sealdesk.v1.Routing/DayStats", "SCU"},
+    {"/sealdesk.v1.Knowledge/Add", "S"},
+    {"/sealdesk.v1.Knowledge/Edit", "S"},
+    {"/sealdesk.v1.Knowledge/Get", "ASC"},
+    {"/sealdesk.v1.Knowledge/Search", "ASC"},
+    {"/sealdesk.v1.Routing/SetAgent", "S"},
+    {"/sealdesk.v1.Routing/ListAgents", "S"},
+    {"/sealdesk.v1.Routing/AutoRoute", "S"},
+    {"/sealdesk.v1.Routing/Duty", "S"},
+    {"/sealdesk.v1.Routing/AgentStats", "SCU"},
+    {"/sealdesk.v1.Routing/DayStats", "SCU"},
     {"/sealdesk.v1.Routing/OverrideShift", "S"},
-    {"/sealdesk.v1.Incidents/Open", "S"},        {"/sealdesk.v1.Incidents/Link", "AS"},
-    {"/sealdesk.v1.Incidents/Update", "S"},      {"/sealdesk.v1.Incidents/Resolve", "S"},
-    {"/sealdesk.v1.Incidents/Unlink", "AS"},     {"/sealdesk.v1.Incidents/Confirm", "AS"},
-    {"/sealdesk.v1.Incidents/Get", "ASC"},       {"/sealdesk.v1.Incidents/List", "ASC"},
+    {"/sealdesk.v1.Incidents/Open", "S"},
+    {"/sealdesk.v1.Incidents/Link", "AS"},
+    {"/sealdesk.v1.Incidents/Update", "S"},
+    {"/sealdesk.v1.Incidents/Resolve", "S"},
+    {"/sealdesk.v1.Incidents/Unlink", "AS"},
+    {"/sealdesk.v1.Incidents/Confirm", "AS"},
+    {"/sealdesk.v1.Incidents/Get", "ASC"},
+    {"/sealdesk.v1.Incidents/List", "ASC"},
 };
 
 static void
@@ -444,10 +469,9 @@ test_every_rpc_times_every_role(void **state)
                 assert_int_equal(c.status, SD_GRPC_UNAUTHENTICATED);
             else if(allow && strcmp(who, "P") == 0)
                 assert_int_not_equal(c.status, SD_GRPC_PERMISSION_DENIED);
-            else if(allow && (c.status == SD_GRPC_PERMISSION_DENIED ||
-                              c.status == SD_GRPC_UNAUTHENTICATED))
-                fail_msg("%s as %c: status %d, expected to be allowed", path, letters[r],
-                         c.status);
+            else if(allow &&
+                    (c.status == SD_GRPC_PERMISSION_DENIED || c.status == SD_GRPC_UNAUTHENTICATED))
+                fail_msg("%s as %c: status %d, expected to be allowed", path, letters[r], c.status);
             else if(!allow && c.status != SD_GRPC_PERMISSION_DENIED)
                 fail_msg("%s as %c: status %d, expected PERMISSION_DENIED", path, letters[r],
                          c.status);
@@ -477,8 +501,7 @@ test_compliance_adds_internal_notes_only(void **state)
     id = t.id;
     assert_true(sd_policy_allows(SD_ROLE_COMPLIANCE, SD_OP_TICKET_COMMENT));
     assert_int_equal(sd_ticket_comment(f->d, &comp, id, "KYC hold noted", true, &t), SD_OK);
-    assert_int_equal(sd_ticket_comment(f->d, &comp, id, "hello customer", false, &t),
-                     SD_E_DENIED);
+    assert_int_equal(sd_ticket_comment(f->d, &comp, id, "hello customer", false, &t), SD_E_DENIED);
     assert_int_equal(sd_ticket_comment_article(f->d, &comp, id, 1, &t), SD_E_DENIED);
     assert_int_equal(sd_ticket_get(f->d, &comp, id, false, NULL, &t), SD_OK);
     assert_int_equal(t.events[t.n_events - 1].kind, SD_EV_COMMENT);
@@ -727,9 +750,8 @@ test_login_hash_runs_outside_the_write_txn(void **state)
     }
     pthread_join(th, NULL);
     assert_true(n > 0);
-    print_message("hash %llu us, %llu writes, mean write %llu us\n",
-                  (unsigned long long)hash_us, (unsigned long long)n,
-                  (unsigned long long)(sum / n));
+    print_message("hash %llu us, %llu writes, mean write %llu us\n", (unsigned long long)hash_us,
+                  (unsigned long long)n, (unsigned long long)(sum / n));
     assert_true(sum / n < hash_us / 5);
 }
 

@@ -19,8 +19,8 @@
 #include "sealdesk/rpc.h"
 
 #define PYTHON "/usr/bin/python3"
-#define PEER SD_SOURCE_DIR "/tests/integration/client_peer.py"
-#define MIB (1024 * 1024)
+#define PEER   SD_SOURCE_DIR "/tests/integration/client_peer.py"
+#define MIB    (1024 * 1024)
 
 static struct {
     pid_t pid;
@@ -227,8 +227,9 @@ test_unary_check_returns_serving_bytes(void **state)
     int status = -1;
 
     (void)state;
-    assert_int_equal(call(c, "/grpc.health.v1.Health/Check", NULL, NULL, 0, &m, &status, msg,
-                          sizeof(msg)), SD_OK);
+    assert_int_equal(
+        call(c, "/grpc.health.v1.Health/Check", NULL, NULL, 0, &m, &status, msg, sizeof(msg)),
+        SD_OK);
     assert_int_equal(status, SD_GRPC_OK);
     assert_string_equal(msg, "");
     assert_int_equal(m.n, 1);
@@ -247,8 +248,9 @@ test_unary_request_bytes_reach_server(void **state)
     int status = -1;
 
     (void)state;
-    assert_int_equal(call(c, "/grpc.health.v1.Health/Check", NULL, req, sizeof(req), &m,
-                          &status, msg, sizeof(msg)), SD_OK);
+    assert_int_equal(call(c, "/grpc.health.v1.Health/Check", NULL, req, sizeof(req), &m, &status,
+                          msg, sizeof(msg)),
+                     SD_OK);
     assert_int_equal(status, SD_GRPC_NOT_FOUND);
     assert_string_equal(msg, "unknown service");
     assert_int_equal(m.n, 0);
@@ -264,8 +266,8 @@ test_server_streaming_delivers_three_chunks_in_order(void **state)
     int status = -1;
 
     (void)state;
-    assert_int_equal(call(c, "/sealdesk.v1.Audit/Export", NULL, NULL, 0, &m, &status, msg,
-                          sizeof(msg)), SD_OK);
+    assert_int_equal(
+        call(c, "/sealdesk.v1.Audit/Export", NULL, NULL, 0, &m, &status, msg, sizeof(msg)), SD_OK);
     assert_int_equal(status, SD_GRPC_OK);
     assert_int_equal(m.n, 3);
     assert_string_equal(m.text[0], "chunk-0");
@@ -284,8 +286,9 @@ test_non_ok_status_message_is_percent_decoded(void **state)
     int status = -1;
 
     (void)state;
-    assert_int_equal(call(c, "/sealdesk.v1.Tickets/Get", token_md, req, sizeof(req), &m,
-                          &status, msg, sizeof(msg)), SD_OK);
+    assert_int_equal(call(c, "/sealdesk.v1.Tickets/Get", token_md, req, sizeof(req), &m, &status,
+                          msg, sizeof(msg)),
+                     SD_OK);
     assert_int_equal(status, SD_GRPC_NOT_FOUND);
     assert_string_equal(msg, "ticket 42 not found: 100% gone (50%2F50) "
                              "\xe5\xb7\xa5\xe5\x8d\x95 done");
@@ -296,8 +299,8 @@ test_non_ok_status_message_is_percent_decoded(void **state)
 static void
 test_missing_token_metadata_is_unauthenticated(void **state)
 {
-    static const char *const wrong_md[] = {"authorization", "Bearer nope", "x-request-id",
-                                           "r-1", NULL};
+    static const char *const wrong_md[] = {"authorization", "Bearer nope", "x-request-id", "r-1",
+                                           NULL};
     static const uint8_t req[] = {0x08, 42};
     struct sd_grpc_client *c = must_connect(peer.port);
     struct msgs m = {0};
@@ -305,11 +308,13 @@ test_missing_token_metadata_is_unauthenticated(void **state)
     int status = -1;
 
     (void)state;
-    assert_int_equal(call(c, "/sealdesk.v1.Tickets/Get", NULL, req, sizeof(req), &m, &status,
-                          msg, sizeof(msg)), SD_OK);
+    assert_int_equal(
+        call(c, "/sealdesk.v1.Tickets/Get", NULL, req, sizeof(req), &m, &status, msg, sizeof(msg)),
+        SD_OK);
     assert_int_equal(status, SD_GRPC_UNAUTHENTICATED);
-    assert_int_equal(call(c, "/sealdesk.v1.Tickets/Get", wrong_md, req, sizeof(req), &m,
-                          &status, msg, sizeof(msg)), SD_OK);
+    assert_int_equal(call(c, "/sealdesk.v1.Tickets/Get", wrong_md, req, sizeof(req), &m, &status,
+                          msg, sizeof(msg)),
+                     SD_OK);
     assert_int_equal(status, SD_GRPC_UNAUTHENTICATED);
     assert_string_equal(msg, "missing or bad token");
     sd_grpc_client_close(c);
@@ -324,8 +329,8 @@ test_unknown_method_is_unimplemented(void **state)
     int status = -1;
 
     (void)state;
-    assert_int_equal(call(c, "/sealdesk.v1.Nope/Nothing", NULL, NULL, 0, &m, &status, msg,
-                          sizeof(msg)), SD_OK);
+    assert_int_equal(
+        call(c, "/sealdesk.v1.Nope/Nothing", NULL, NULL, 0, &m, &status, msg, sizeof(msg)), SD_OK);
     assert_int_equal(status, SD_GRPC_UNIMPLEMENTED);
     sd_grpc_client_close(c);
 }
@@ -340,8 +345,9 @@ test_message_of_exactly_1mib_is_accepted(void **state)
     int status = -1;
 
     (void)state;
-    assert_int_equal(call(c, "/sealdesk.v1.Audit/Export", NULL, req, sizeof(req), &m, &status,
-                          msg, sizeof(msg)), SD_OK);
+    assert_int_equal(
+        call(c, "/sealdesk.v1.Audit/Export", NULL, req, sizeof(req), &m, &status, msg, sizeof(msg)),
+        SD_OK);
     assert_int_equal(status, SD_GRPC_OK);
     assert_int_equal(m.n, 2);
     assert_int_equal(m.lens[0], MIB);
@@ -359,13 +365,15 @@ test_message_over_1mib_is_limit_error_and_connection_survives(void **state)
     int status = -1;
 
     (void)state;
-    assert_int_equal(call(c, "/sealdesk.v1.Audit/Export", NULL, req, sizeof(req), &m, &status,
-                          msg, sizeof(msg)), SD_E_LIMIT);
+    assert_int_equal(
+        call(c, "/sealdesk.v1.Audit/Export", NULL, req, sizeof(req), &m, &status, msg, sizeof(msg)),
+        SD_E_LIMIT);
     assert_int_equal(m.n, 0);
     assert_non_null(strstr(msg, "1 MiB"));
     memset(&m, 0, sizeof(m));
-    assert_int_equal(call(c, "/grpc.health.v1.Health/Check", NULL, NULL, 0, &m, &status, msg,
-                          sizeof(msg)), SD_OK);
+    assert_int_equal(
+        call(c, "/grpc.health.v1.Health/Check", NULL, NULL, 0, &m, &status, msg, sizeof(msg)),
+        SD_OK);
     assert_int_equal(status, SD_GRPC_OK);
     sd_grpc_client_close(c);
 }
@@ -379,11 +387,12 @@ test_on_msg_error_cancels_call_only(void **state)
     int status = -1;
 
     (void)state;
-    assert_int_equal(call(c, "/sealdesk.v1.Audit/Export", NULL, NULL, 0, &m, &status, msg,
-                          sizeof(msg)), SD_E_DENIED);
+    assert_int_equal(
+        call(c, "/sealdesk.v1.Audit/Export", NULL, NULL, 0, &m, &status, msg, sizeof(msg)),
+        SD_E_DENIED);
     m.fail_with = SD_OK;
-    assert_int_equal(call(c, "/sealdesk.v1.Audit/Export", NULL, NULL, 0, &m, &status, msg,
-                          sizeof(msg)), SD_OK);
+    assert_int_equal(
+        call(c, "/sealdesk.v1.Audit/Export", NULL, NULL, 0, &m, &status, msg, sizeof(msg)), SD_OK);
     assert_int_equal(m.n, 3);
     sd_grpc_client_close(c);
 }
@@ -403,14 +412,16 @@ test_local_deadline_gives_deadline_exceeded(void **state)
                      SD_E_INVALID);
     assert_int_equal(sd_grpc_client_set_timeout(c, 200), SD_OK);
     t0 = ms_now();
-    assert_int_equal(call(c, "/grpc.health.v1.Health/Check", NULL, slow, sizeof(slow), &m,
-                          &status, msg, sizeof(msg)), SD_OK);
+    assert_int_equal(call(c, "/grpc.health.v1.Health/Check", NULL, slow, sizeof(slow), &m, &status,
+                          msg, sizeof(msg)),
+                     SD_OK);
     assert_int_equal(status, SD_GRPC_DEADLINE_EXCEEDED);
     assert_true(ms_now() - t0 < 1500);
     /* The connection stays usable. */
     assert_int_equal(sd_grpc_client_set_timeout(c, 0), SD_OK);
-    assert_int_equal(call(c, "/grpc.health.v1.Health/Check", NULL, NULL, 0, &m, &status, msg,
-                          sizeof(msg)), SD_OK);
+    assert_int_equal(
+        call(c, "/grpc.health.v1.Health/Check", NULL, NULL, 0, &m, &status, msg, sizeof(msg)),
+        SD_OK);
     assert_int_equal(status, SD_GRPC_OK);
     sd_grpc_client_close(c);
 }
@@ -429,20 +440,27 @@ test_bad_method_metadata_or_size_is_refused_before_sending(void **state)
 
     (void)state;
     assert_non_null(big);
-    assert_int_equal(sd_grpc_client_call(c, "grpc.health.v1.Health/Check", NULL, NULL, 0,
-                                         NULL, NULL, &status, msg, sizeof(msg)), SD_E_INVALID);
-    assert_int_equal(sd_grpc_client_call(c, "/a b", NULL, NULL, 0, NULL, NULL, &status, msg,
-                                         sizeof(msg)), SD_E_INVALID);
-    assert_int_equal(sd_grpc_client_call(c, "/x/y", upper, NULL, 0, NULL, NULL, &status, msg,
-                                         sizeof(msg)), SD_E_INVALID);
-    assert_int_equal(sd_grpc_client_call(c, "/x/y", newline, NULL, 0, NULL, NULL, &status, msg,
-                                         sizeof(msg)), SD_E_INVALID);
-    assert_int_equal(sd_grpc_client_call(c, "/x/y", reserved, NULL, 0, NULL, NULL, &status, msg,
-                                         sizeof(msg)), SD_E_INVALID);
-    assert_int_equal(sd_grpc_client_call(c, "/x/y", odd, NULL, 0, NULL, NULL, &status, msg,
-                                         sizeof(msg)), SD_E_INVALID);
-    assert_int_equal(sd_grpc_client_call(c, "/x/y", NULL, big, MIB + 1, NULL, NULL, &status,
-                                         msg, sizeof(msg)), SD_E_LIMIT);
+    assert_int_equal(sd_grpc_client_call(c, "grpc.health.v1.Health/Check", NULL, NULL, 0, NULL,
+                                         NULL, &status, msg, sizeof(msg)),
+                     SD_E_INVALID);
+    assert_int_equal(
+        sd_grpc_client_call(c, "/a b", NULL, NULL, 0, NULL, NULL, &status, msg, sizeof(msg)),
+        SD_E_INVALID);
+    assert_int_equal(
+        sd_grpc_client_call(c, "/x/y", upper, NULL, 0, NULL, NULL, &status, msg, sizeof(msg)),
+        SD_E_INVALID);
+    assert_int_equal(
+        sd_grpc_client_call(c, "/x/y", newline, NULL, 0, NULL, NULL, &status, msg, sizeof(msg)),
+        SD_E_INVALID);
+    assert_int_equal(
+        sd_grpc_client_call(c, "/x/y", reserved, NULL, 0, NULL, NULL, &status, msg, sizeof(msg)),
+        SD_E_INVALID);
+    assert_int_equal(
+        sd_grpc_client_call(c, "/x/y", odd, NULL, 0, NULL, NULL, &status, msg, sizeof(msg)),
+        SD_E_INVALID);
+    assert_int_equal(
+        sd_grpc_client_call(c, "/x/y", NULL, big, MIB + 1, NULL, NULL, &status, msg, sizeof(msg)),
+        SD_E_LIMIT);
     assert_int_equal(sd_grpc_client_pending(c), 0);
     assert_int_equal(sd_grpc_client_poll(c, -1), SD_E_INVALID);
     free(big);
@@ -461,9 +479,10 @@ test_many_sequential_calls_reuse_one_connection(void **state)
         struct msgs m = {0};
         int status = -1;
 
-        assert_int_equal(call(c, i % 3 ? "/grpc.health.v1.Health/Check"
-                                       : "/sealdesk.v1.Audit/Export",
-                              token_md, NULL, 0, &m, &status, msg, sizeof(msg)), SD_OK);
+        assert_int_equal(call(c,
+                              i % 3 ? "/grpc.health.v1.Health/Check" : "/sealdesk.v1.Audit/Export",
+                              token_md, NULL, 0, &m, &status, msg, sizeof(msg)),
+                         SD_OK);
         assert_int_equal(status, SD_GRPC_OK);
         assert_int_equal(m.n, i % 3 ? 1 : 3);
     }
@@ -522,9 +541,9 @@ test_async_50_concurrent_calls_respect_max_streams(void **state)
     r.c = must_connect(peer.port);
     assert_int_equal(sd_grpc_client_max_streams(r.c), 10); /* the peer's setting */
     for(i = 0; i < 50; i++)
-        assert_int_equal(sd_grpc_client_start(r.c, "/grpc.health.v1.Health/Check", token_md,
-                                              busy, sizeof(busy), collect, count_done,
-                                              &r.m[i]), SD_OK);
+        assert_int_equal(sd_grpc_client_start(r.c, "/grpc.health.v1.Health/Check", token_md, busy,
+                                              sizeof(busy), collect, count_done, &r.m[i]),
+                         SD_OK);
     assert_int_equal(sd_grpc_client_pending(r.c), 50);
     while(sd_grpc_client_pending(r.c) > 0) {
         size_t f = sd_grpc_client_in_flight(r.c);
@@ -552,8 +571,9 @@ test_on_done_can_start_the_next_call(void **state)
     r.to_chain = 40;
     r.next_slot = 4;
     for(i = 0; i < 4; i++)
-        assert_int_equal(sd_grpc_client_start(r.c, "/grpc.health.v1.Health/Check", NULL, NULL,
-                                              0, collect, count_done, &r.m[i]), SD_OK);
+        assert_int_equal(sd_grpc_client_start(r.c, "/grpc.health.v1.Health/Check", NULL, NULL, 0,
+                                              collect, count_done, &r.m[i]),
+                         SD_OK);
     while(sd_grpc_client_pending(r.c) > 0)
         assert_int_equal(sd_grpc_client_poll(r.c, 1000), SD_OK);
     assert_int_equal(r.done, 44);
@@ -572,8 +592,9 @@ test_close_completes_pending_calls(void **state)
     the_run = &r;
     r.c = must_connect(peer.port);
     for(i = 0; i < 5; i++)
-        assert_int_equal(sd_grpc_client_start(r.c, "/grpc.health.v1.Health/Check", token_md,
-                                              NULL, 0, collect, count_done, &r.m[i]), SD_OK);
+        assert_int_equal(sd_grpc_client_start(r.c, "/grpc.health.v1.Health/Check", token_md, NULL,
+                                              0, collect, count_done, &r.m[i]),
+                         SD_OK);
     sd_grpc_client_close(r.c);
     assert_int_equal(r.done, 5);
     assert_int_equal(r.errors, 5);
@@ -601,8 +622,8 @@ test_server_name_is_verified(void **state)
     char why[256];
 
     (void)state;
-    assert_int_equal(connect_to(&c, peer.port, peer.ca, "wrong.example", false, why,
-                                sizeof(why)), SD_E_CRYPTO);
+    assert_int_equal(connect_to(&c, peer.port, peer.ca, "wrong.example", false, why, sizeof(why)),
+                     SD_E_CRYPTO);
     assert_non_null(strstr(why, "certificate verify failed"));
     assert_int_equal(connect_to(&c, peer.port, peer.ca, "127.0.0.2", false, why, sizeof(why)),
                      SD_E_CRYPTO);
@@ -633,8 +654,7 @@ test_server_without_alpn_h2_is_refused(void **state)
     char why[256];
 
     (void)state;
-    assert_int_equal(connect_to(&c, peer.noalpn, peer.ca, NULL, false, why, sizeof(why)),
-                     SD_E_IO);
+    assert_int_equal(connect_to(&c, peer.noalpn, peer.ca, NULL, false, why, sizeof(why)), SD_E_IO);
     assert_non_null(strstr(why, "ALPN"));
 }
 
@@ -660,13 +680,13 @@ test_mtls_needs_client_certificate(void **state)
 
     (void)state;
     /* grpcio closes without sending its alert; a server that sends one gives SD_E_CRYPTO. */
-    assert_int_equal(connect_to(&c, peer.mtls, peer.ca, NULL, false, why, sizeof(why)),
-                     SD_E_IO);
+    assert_int_equal(connect_to(&c, peer.mtls, peer.ca, NULL, false, why, sizeof(why)), SD_E_IO);
     assert_non_null(strstr(why, "client certificate"));
     assert_null(c);
     assert_int_equal(connect_to(&c, peer.mtls, peer.ca, NULL, true, why, sizeof(why)), SD_OK);
-    assert_int_equal(sd_grpc_client_call(c, "/grpc.health.v1.Health/Check", NULL, NULL, 0,
-                                         NULL, NULL, &status, msg, sizeof(msg)), SD_OK);
+    assert_int_equal(sd_grpc_client_call(c, "/grpc.health.v1.Health/Check", NULL, NULL, 0, NULL,
+                                         NULL, &status, msg, sizeof(msg)),
+                     SD_OK);
     assert_int_equal(status, SD_GRPC_OK);
     sd_grpc_client_close(c);
 }
@@ -681,14 +701,16 @@ test_rst_stream_without_status_is_transport_error(void **state)
     int status = -1;
 
     (void)state;
-    assert_int_equal(sd_grpc_client_call(c, "/x/y", token_md, NULL, 0, NULL, NULL, &status, msg,
-                                         sizeof(msg)), SD_E_IO);
+    assert_int_equal(
+        sd_grpc_client_call(c, "/x/y", token_md, NULL, 0, NULL, NULL, &status, msg, sizeof(msg)),
+        SD_E_IO);
     assert_int_equal(status, SD_GRPC_UNKNOWN);
     assert_non_null(strstr(msg, "reset"));
     assert_null(strstr(msg, "test-token"));
     /* Only the stream died: the next call gets its own reset. */
-    assert_int_equal(sd_grpc_client_call(c, "/x/y", NULL, NULL, 0, NULL, NULL, &status, msg,
-                                         sizeof(msg)), SD_E_IO);
+    assert_int_equal(
+        sd_grpc_client_call(c, "/x/y", NULL, NULL, 0, NULL, NULL, &status, msg, sizeof(msg)),
+        SD_E_IO);
     sd_grpc_client_close(c);
 }
 
@@ -700,10 +722,12 @@ test_goaway_fails_call_and_connection(void **state)
     int status = -1;
 
     (void)state;
-    assert_int_equal(sd_grpc_client_call(c, "/x/y", NULL, NULL, 0, NULL, NULL, &status, msg,
-                                         sizeof(msg)), SD_E_IO);
-    assert_int_equal(sd_grpc_client_call(c, "/x/y", NULL, NULL, 0, NULL, NULL, &status, msg,
-                                         sizeof(msg)), SD_E_IO);
+    assert_int_equal(
+        sd_grpc_client_call(c, "/x/y", NULL, NULL, 0, NULL, NULL, &status, msg, sizeof(msg)),
+        SD_E_IO);
+    assert_int_equal(
+        sd_grpc_client_call(c, "/x/y", NULL, NULL, 0, NULL, NULL, &status, msg, sizeof(msg)),
+        SD_E_IO);
     assert_non_null(strstr(msg, "GOAWAY"));
     sd_grpc_client_close(c);
 }
@@ -716,8 +740,9 @@ test_http_404_maps_to_unimplemented(void **state)
     int status = -1;
 
     (void)state;
-    assert_int_equal(sd_grpc_client_call(c, "/x/y", NULL, NULL, 0, NULL, NULL, &status, msg,
-                                         sizeof(msg)), SD_OK);
+    assert_int_equal(
+        sd_grpc_client_call(c, "/x/y", NULL, NULL, 0, NULL, NULL, &status, msg, sizeof(msg)),
+        SD_OK);
     assert_int_equal(status, SD_GRPC_UNIMPLEMENTED);
     assert_string_equal(msg, "HTTP status 404");
     sd_grpc_client_close(c);
@@ -731,8 +756,9 @@ test_response_without_grpc_status_is_transport_error(void **state)
     int status = -1;
 
     (void)state;
-    assert_int_equal(sd_grpc_client_call(c, "/x/y", NULL, NULL, 0, NULL, NULL, &status, msg,
-                                         sizeof(msg)), SD_E_IO);
+    assert_int_equal(
+        sd_grpc_client_call(c, "/x/y", NULL, NULL, 0, NULL, NULL, &status, msg, sizeof(msg)),
+        SD_E_IO);
     assert_string_equal(msg, "response ended without grpc-status");
     sd_grpc_client_close(c);
 }
@@ -769,8 +795,7 @@ main(void)
     };
 
     if(!peer_available()) {
-        printf("SKIP test_client: %s with grpcio/grpc_tools/protobuf is not available\n",
-               PYTHON);
+        printf("SKIP test_client: %s with grpcio/grpc_tools/protobuf is not available\n", PYTHON);
         return 0;
     }
     return cmocka_run_group_tests(tests, peer_start, peer_stop);

@@ -140,8 +140,7 @@ test_kek_unwrap_needs_the_right_master(void **state)
 
     memcpy(m2, k->master, sizeof(m2));
     assert_int_equal(sd_keyring_new(&kr2, m2), SD_OK);
-    assert_int_equal(sd_keyring_kek_load(kr2, 1, k->kek_wrapped.data, k->kek_wrapped.len),
-                     SD_OK);
+    assert_int_equal(sd_keyring_kek_load(kr2, 1, k->kek_wrapped.data, k->kek_wrapped.len), SD_OK);
     assert_int_equal(sd_keyring_kek_load(kr2, 1, k->kek_wrapped.data, k->kek_wrapped.len),
                      SD_E_CONFLICT);
     sd_keyring_free(kr2);
@@ -194,8 +193,7 @@ test_blind_index_normalises_and_separates_kinds(void **state)
     assert_int_equal(sd_bidx(k->kr, SD_BIDX_EMAIL, "alice@example.com", 17, b), SD_OK);
     assert_memory_equal(a, b, sizeof(a));
     /* full-width letters fold too (NFKC) */
-    assert_int_equal(sd_bidx(k->kr, SD_BIDX_EMAIL, "\xef\xbd\x81lice@example.com", 19, b),
-                     SD_OK);
+    assert_int_equal(sd_bidx(k->kr, SD_BIDX_EMAIL, "\xef\xbd\x81lice@example.com", 19, b), SD_OK);
     assert_memory_equal(a, b, sizeof(a));
     assert_int_equal(sd_bidx(k->kr, SD_BIDX_UID, "alice@example.com", 17, b), SD_OK);
     assert_memory_not_equal(a, b, sizeof(a));
@@ -222,7 +220,8 @@ test_ed25519_rfc8032_vectors_verify(void **state)
 
     (void)state;
     assert_non_null(root);
-    json_array_foreach(json_object_get(root, "vectors"), i, v) {
+    json_array_foreach(json_object_get(root, "vectors"), i, v)
+    {
         const char *pkh = json_string_value(json_object_get(v, "public_key"));
         const char *sigh = json_string_value(json_object_get(v, "signature"));
         const char *msgh = json_string_value(json_object_get(v, "message"));

@@ -165,15 +165,18 @@ test_create_rejects_bad_input(void **state)
         in.field[SD_F_CUSTOMER_EMAIL] = "alice\xe2\x80\x8b@example.com"; /* U+200B */
         assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_E_INVALID);
         in.field[SD_F_CUSTOMER_EMAIL] = NULL;
-        in.field[SD_F_CUSTOMER_UID] = "U1\xe2\x81\xa6" "23"; /* U+2066 */
+        in.field[SD_F_CUSTOMER_UID] = "U1\xe2\x81\xa6"
+                                      "23"; /* U+2066 */
         assert_int_equal(sd_ticket_check(&in, &field, &why), SD_E_INVALID);
         assert_string_equal(field, "customer_uid");
         in.field[SD_F_CUSTOMER_UID] = NULL;
-        in.field[SD_F_CUSTOMER_NAME] = "Bob\xe2\x80\xae" "evil";
+        in.field[SD_F_CUSTOMER_NAME] = "Bob\xe2\x80\xae"
+                                       "evil";
         assert_int_equal(sd_ticket_check(&in, &field, &why), SD_E_INVALID);
         assert_string_equal(field, "customer_name");
         in.field[SD_F_CUSTOMER_NAME] = NULL;
-        in.field[SD_F_SUBJECT] = "\xe2\x80\xab" "RTL subject\xe2\x80\xac"; /* free text */
+        in.field[SD_F_SUBJECT] = "\xe2\x80\xab"
+                                 "RTL subject\xe2\x80\xac"; /* free text */
         assert_int_equal(sd_ticket_check(&in, &field, &why), SD_OK);
         in.field[SD_F_SUBJECT] = "s";
         in.field[SD_F_BODY] = "";
@@ -256,8 +259,7 @@ test_status_machine_allows_only_legal_transitions(void **state)
             sd_err want = legal[from][k] ? SD_OK : SD_E_PRECONDITION;
 
             for(int s = 0; s < 3 && path[from][s]; s++)
-                assert_int_equal(sd_ticket_transition(f->d, &agent, id, path[from][s], &t),
-                                 SD_OK);
+                assert_int_equal(sd_ticket_transition(f->d, &agent, id, path[from][s], &t), SD_OK);
             assert_int_equal(sd_ticket_transition(f->d, &agent, id, to, &t), want);
             if(want == SD_OK && to == SD_ST_REOPEN) {
                 assert_int_equal(t.status, SD_ST_IN_PROGRESS);
@@ -266,8 +268,7 @@ test_status_machine_allows_only_legal_transitions(void **state)
             }
         }
     }
-    assert_int_equal(sd_ticket_transition(f->d, &agent, 9999, SD_ST_RESOLVED, &t),
-                     SD_E_NOTFOUND);
+    assert_int_equal(sd_ticket_transition(f->d, &agent, 9999, SD_ST_RESOLVED, &t), SD_E_NOTFOUND);
     assert_int_equal(sd_ticket_transition(f->d, &agent, 1, 42, &t), SD_E_INVALID);
 }
 
@@ -381,7 +382,7 @@ test_get_masks_pii_unless_unmasked_and_audits_reads(void **state)
         /* a person's unmask needs a reason with something visible in it */
         static const struct sd_actor sup = {"sven", NULL, SD_ROLE_SUPERVISOR};
         static const char *const blank[] = {
-            "   ", "\xe2\x80\x8b\xe2\x80\x8b", "\xe3\x80\x80\xe2\x80\x8d", "\t\n",
+            "   ",          "\xe2\x80\x8b\xe2\x80\x8b", "\xe3\x80\x80\xe2\x80\x8d", "\t\n",
             "\xe3\x85\xa4", "\xe2\x80\xae\xe2\x80\xac",
         };
 
@@ -411,12 +412,11 @@ test_find_by_blind_index_normalises(void **state)
     assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_OK);
     assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_OK);
     create(f->d, "s", "b", -1, 0, "other@example.com");
-    assert_int_equal(sd_ticket_find(f->d, &agent, SD_F_CUSTOMER_EMAIL, " bob.smith@example.com",
-                                    &l), SD_OK);
+    assert_int_equal(
+        sd_ticket_find(f->d, &agent, SD_F_CUSTOMER_EMAIL, " bob.smith@example.com", &l), SD_OK);
     assert_int_equal(l.n, 2);
     sd_ticket_list_clear(&l);
-    assert_int_equal(sd_ticket_find(f->d, &agent, SD_F_CUSTOMER_PHONE, "0015550109999", &l),
-                     SD_OK);
+    assert_int_equal(sd_ticket_find(f->d, &agent, SD_F_CUSTOMER_PHONE, "0015550109999", &l), SD_OK);
     assert_int_equal(l.n, 2);
     sd_ticket_list_clear(&l);
     assert_int_equal(sd_ticket_find(f->d, &agent, SD_F_CUSTOMER_UID, "nobody", &l), SD_OK);
@@ -469,8 +469,7 @@ test_no_plaintext_pii_in_data_file(void **state)
     for(int i = SD_F_CUSTOMER_NAME; i < SD_F_COUNT; i++)
         in.field[i] = pii[i];
     assert_int_equal(sd_ticket_create(f->d, &agent, &in, &t), SD_OK);
-    assert_int_equal(sd_ticket_comment(f->d, &agent, t.id, "COMMENTPLAINTEXT", false, &t),
-                     SD_OK);
+    assert_int_equal(sd_ticket_comment(f->d, &agent, t.id, "COMMENTPLAINTEXT", false, &t), SD_OK);
     assert_int_equal(sd_ticket_get(f->d, &agent, t.id, true, "check", &t), SD_OK);
     sd_ticket_clear(&t);
     sd_desk_close(f->d); /* flush nothing pending; files are what they are */
@@ -608,8 +607,9 @@ test_secrets_are_redacted_before_storage(void **state)
         found_event |= t.events[i].kind == SD_EV_REDACTED;
     assert_true(found_event);
     sd_ticket_clear(&t);
-    assert_int_equal(sd_ticket_comment(f->d, &agent, id, "code 123456 from google authenticator",
-                                       false, &t), SD_OK);
+    assert_int_equal(
+        sd_ticket_comment(f->d, &agent, id, "code 123456 from google authenticator", false, &t),
+        SD_OK);
     assert_true(t.redaction_flags & (1u << SD_REDACT_OTP_CODE));
     assert_int_equal(sd_ticket_get(f->d, &agent, id, false, NULL, &t), SD_OK);
     assert_null(strstr((char *)t.events[t.n_events - 2].body.data, "123456"));
@@ -624,14 +624,14 @@ test_stats_match_hand_computed_fixture(void **state)
     struct sd_stats s;
     uint64_t a, b, c;
 
-    a = create(f->d, "s", "b", SD_CAT_DEPOSIT, 2, NULL);       /* created T0 */
-    b = create(f->d, "s", "b", SD_CAT_WITHDRAWAL, 2, NULL);    /* created T0 */
-    c = create(f->d, "s", "b", SD_CAT_DEPOSIT, 4, NULL);       /* created T0, stays open */
+    a = create(f->d, "s", "b", SD_CAT_DEPOSIT, 2, NULL);    /* created T0 */
+    b = create(f->d, "s", "b", SD_CAT_WITHDRAWAL, 2, NULL); /* created T0 */
+    c = create(f->d, "s", "b", SD_CAT_DEPOSIT, 4, NULL);    /* created T0, stays open */
     sd_clock_set(T0 + 600);
-    assert_int_equal(sd_ticket_comment(f->d, &agent, a, "hi", false, &t), SD_OK);   /* fr 600 */
+    assert_int_equal(sd_ticket_comment(f->d, &agent, a, "hi", false, &t), SD_OK); /* fr 600 */
     sd_clock_set(T0 + 1800);
     assert_int_equal(sd_ticket_transition(f->d, &agent, a, SD_ST_RESOLVED, &t), SD_OK);
-    sd_clock_set(T0 + 7200);                                    /* b: fr 7200 > 1h due */
+    sd_clock_set(T0 + 7200); /* b: fr 7200 > 1h due */
     assert_int_equal(sd_ticket_transition(f->d, &agent, b, SD_ST_RESOLVED, &t), SD_OK);
     assert_int_equal(sd_ticket_rate(f->d, &agent, a, 5, &t), SD_OK);
     assert_int_equal(sd_ticket_rate(f->d, &agent, b, 2, &t), SD_OK);
@@ -643,10 +643,10 @@ test_stats_match_hand_computed_fixture(void **state)
     assert_int_equal(s.by_priority[2], 2);
     assert_int_equal(s.by_channel[SD_CH_EMAIL], 3);
     assert_int_equal(s.n_first_response, 2);
-    assert_int_equal(s.median_first_response, 600);   /* {600, 7200}: lower middle */
+    assert_int_equal(s.median_first_response, 600); /* {600, 7200}: lower middle */
     assert_int_equal(s.n_resolved, 2);
-    assert_int_equal(s.median_resolution, 1800);      /* {1800, 7200} */
-    assert_int_equal(s.sla_breaches, 1);              /* b missed 1 h first response */
+    assert_int_equal(s.median_resolution, 1800); /* {1800, 7200} */
+    assert_int_equal(s.sla_breaches, 1);         /* b missed 1 h first response */
     assert_int_equal(s.csat_count, 2);
     assert_true(s.csat_average > 3.49 && s.csat_average < 3.51);
     (void)c;
@@ -695,8 +695,11 @@ people(struct sd_desk *d)
     static const struct {
         const char *name;
         unsigned roles;
-    } u[] = {{"wei", SD_ROLE_AGENT}, {"ag1", SD_ROLE_AGENT}, {"sup", SD_ROLE_SUPERVISOR},
-             {"comp", SD_ROLE_COMPLIANCE}, {"gone", SD_ROLE_AGENT}};
+    } u[] = {{"wei", SD_ROLE_AGENT},
+             {"ag1", SD_ROLE_AGENT},
+             {"sup", SD_ROLE_SUPERVISOR},
+             {"comp", SD_ROLE_COMPLIANCE},
+             {"gone", SD_ROLE_AGENT}};
     char pw[129], uri[256];
     struct sd_user info;
 
@@ -859,8 +862,7 @@ test_offboard_disables_and_requeues_open_tickets_in_one_txn(void **state)
     assert_int_equal(sd_ticket_transition(f->d, &wei, b, SD_ST_WAITING_CUSTOMER, &t), SD_OK);
     assert_int_equal(sd_ticket_transition(f->d, &wei, c, SD_ST_RESOLVED, &t), SD_OK);
     assert_int_equal(queued(f->d), 0);
-    assert_int_equal(sd_desk_user_offboard(f->d, &agent, "nobody", &u, &ids, &n),
-                     SD_E_NOTFOUND);
+    assert_int_equal(sd_desk_user_offboard(f->d, &agent, "nobody", &u, &ids, &n), SD_E_NOTFOUND);
     before = audit_size(f->d);
     assert_int_equal(sd_desk_user_offboard(f->d, &agent, "wei", &u, &ids, &n), SD_OK);
     assert_true(u.disabled);

@@ -242,9 +242,9 @@ test_timeout_parses_every_unit(void **state)
     expect_timeout("5S", 5000u);
     expect_timeout("100m", 100u);
     expect_timeout("0m", 0u);
-    expect_timeout("1500u", 2u);     /* 1.5 ms rounds up */
+    expect_timeout("1500u", 2u); /* 1.5 ms rounds up */
     expect_timeout("1000u", 1u);
-    expect_timeout("1n", 1u);        /* never rounds down to "already expired" */
+    expect_timeout("1n", 1u); /* never rounds down to "already expired" */
     expect_timeout("2000000n", 2u);
     expect_timeout("99999999H", 99999999ull * 3600000u);
     expect_timeout("00000001S", 1000u);
@@ -254,8 +254,8 @@ static void
 test_timeout_rejects_bad_values(void **state)
 {
     static const char *bad[] = {
-        "", "m", "1", "1x", "1h", "123456789m", "-1m", "+1m", "1mm", " 1m", "1 m", "1m ", "1.5S",
-        "0x10m",
+        "",    "m",   "1",   "1x",  "1h",  "123456789m", "-1m",
+        "+1m", "1mm", " 1m", "1 m", "1m ", "1.5S",       "0x10m",
     };
     uint64_t ms = 77;
 

@@ -44,8 +44,7 @@ incident_events(struct sd_desk *d, uint64_t id, char *out, size_t cap)
         if(t.events[i].kind != SD_EV_INCIDENT)
             continue;
         assert_string_equal(sd_event_kind_name(t.events[i].kind), "incident");
-        off += (size_t)snprintf(out + off, cap - off, "%s%s", off ? "|" : "",
-                                t.events[i].detail);
+        off += (size_t)snprintf(out + off, cap - off, "%s%s", off ? "|" : "", t.events[i].detail);
     }
     sd_ticket_clear(&t);
 }
@@ -59,8 +58,8 @@ replies(struct sd_desk *d, uint64_t id, const char *body)
 
     assert_int_equal(sd_ticket_get(d, &sys, id, false, NULL, &t), SD_OK);
     for(size_t i = 0; i < t.n_events; i++) {
-        if(t.events[i].kind == SD_EV_COMMENT && !t.events[i].internal &&
-           t.events[i].has_body && strcmp((const char *)t.events[i].body.data, body) == 0)
+        if(t.events[i].kind == SD_EV_COMMENT && !t.events[i].internal && t.events[i].has_body &&
+           strcmp((const char *)t.events[i].body.data, body) == 0)
             n++;
     }
     sd_ticket_clear(&t);
@@ -83,7 +82,7 @@ test_update_reaches_every_linked_open_ticket_exactly_once(void **state)
     assert_int_equal(inc.status, SD_INC_OPEN);
     a = create(f->d, "Withdrawal delay", "my BTC is not here yet");
     b = create(f->d, "where is my BTC", "ＷＩＴＨＤＲＡＷＡＬ ＤＥＬＡＹ again?"); /* full-width */
-    c = create(f->d, "提币延迟", "我的比特币还没到");                           /* simplified */
+    c = create(f->d, "提币延迟", "我的比特币还没到");                              /* simplified */
     closed = create(f->d, "withdrawal delay", "it arrived, thanks");
     other = create(f->d, "password reset", "I cannot log in");
     manual = create(f->d, "BTC stuck", "sent two hours ago, nothing");
@@ -133,15 +132,13 @@ test_bad_incident_input_is_refused(void **state)
     struct fixture *f = *state;
     struct sd_incident inc;
 
-    assert_int_equal(sd_incident_open(f->d, &sys, "", SD_CAT_GENERAL, NULL, &inc),
-                     SD_E_INVALID);
+    assert_int_equal(sd_incident_open(f->d, &sys, "", SD_CAT_GENERAL, NULL, &inc), SD_E_INVALID);
     assert_int_equal(sd_incident_open(f->d, &sys, "t", SD_CAT_COUNT, "ab", &inc), SD_E_INVALID);
     assert_int_equal(sd_incident_open(f->d, &sys, "t", -2, "ab", &inc), SD_E_INVALID);
     assert_int_equal(sd_incident_open(f->d, &sys, "t", SD_CAT_GENERAL, "a", &inc),
                      SD_E_INVALID); /* one-byte term would match everything */
     assert_int_equal(sd_incident_get(f->d, 42, &inc), SD_E_NOTFOUND);
-    assert_int_equal(sd_incident_open(f->d, &sys, "no terms", SD_CAT_GENERAL, "", &inc),
-                     SD_OK);
+    assert_int_equal(sd_incident_open(f->d, &sys, "no terms", SD_CAT_GENERAL, "", &inc), SD_OK);
     assert_int_equal(sd_incident_update(f->d, &sys, inc.id, "", &inc), SD_E_INVALID);
 }
 
@@ -186,9 +183,8 @@ test_autolink_respects_words_and_category(void **state)
     uint64_t word, inside, deposit, general;
     char ev[256];
 
-    assert_int_equal(sd_incident_open(f->d, &sys, "ETH node resync", SD_CAT_WITHDRAWAL, "eth",
-                                      &inc),
-                     SD_OK);
+    assert_int_equal(
+        sd_incident_open(f->d, &sys, "ETH node resync", SD_CAT_WITHDRAWAL, "eth", &inc), SD_OK);
     inside = create(f->d, "Something is wrong", "Whether I can withdraw, nobody knows");
     word = create(f->d, "ETH withdrawal stuck", "sent 2 ETH an hour ago");
     deposit = create_in(f->d, SD_CAT_DEPOSIT, "ETH deposit missing", "my ETH deposit");
@@ -346,14 +342,14 @@ main(void)
         cmocka_unit_test_setup_teardown(test_bad_incident_input_is_refused, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test(test_terms_match_whole_words_and_whole_terms),
-        cmocka_unit_test_setup_teardown(test_autolink_respects_words_and_category,
-                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_autolink_respects_words_and_category, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(test_suggested_link_gets_no_reply_until_confirmed,
                                         fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_resolve_leaves_suggested_tickets_open,
-                                        fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_link_confirm_unlink_on_the_timeline,
-                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_resolve_leaves_suggested_tickets_open, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_link_confirm_unlink_on_the_timeline, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(test_list_and_get, fixture_setup, fixture_teardown),
     };
 

@@ -26,8 +26,7 @@ audit_size(struct sd_desk *d)
 }
 
 static size_t
-search(struct sd_desk *d, const char *text, const char *lang, struct sd_kb_hit *hits,
-       size_t limit)
+search(struct sd_desk *d, const char *text, const char *lang, struct sd_kb_hit *hits, size_t limit)
 {
     size_t n = 99;
 
@@ -93,8 +92,7 @@ one_hit_per_topic_in_the_preferred_language(void **state)
     assert_string_equal(h[0].lang, "ko"); /* Latin terms matched; the Korean one is shown */
     for(size_t i = 0; i < n; i++) {
         for(size_t j = i + 1; j < n; j++)
-            assert_string_not_equal(h[i].slug[0] ? h[i].slug : "x",
-                                    h[j].slug[0] ? h[j].slug : "y");
+            assert_string_not_equal(h[i].slug[0] ? h[i].slug : "x", h[j].slug[0] ? h[j].slug : "y");
     }
 }
 
@@ -103,9 +101,12 @@ add_edit_keeps_history_and_reindexes(void **state)
 {
     struct fixture *f = *state;
     const char *tags[] = {"staking", "rewards"};
-    struct sd_kb_new in = {.lang = "en", .title = "Staking rewards schedule",
+    struct sd_kb_new in = {.lang = "en",
+                           .title = "Staking rewards schedule",
                            .body = "Staking rewards are paid every Tuesday.",
-                           .category = SD_CAT_GENERAL, .tags = tags, .n_tags = 2};
+                           .category = SD_CAT_GENERAL,
+                           .tags = tags,
+                           .n_tags = 2};
     struct sd_kb_edit e = {.body = "Validator payouts arrive every Friday.", .category = -1};
     struct sd_kb_article a;
     struct sd_kb_hit h[5];
@@ -144,9 +145,13 @@ static void
 translations_link_one_article_per_language(void **state)
 {
     struct fixture *f = *state;
-    struct sd_kb_new en = {.lang = "en", .title = "Margin lending",
-                           .body = "Borrow to trade.", .category = SD_CAT_TRADING};
-    struct sd_kb_new ko = {.lang = "ko", .title = "마진 대출", .body = "빌려서 거래합니다.",
+    struct sd_kb_new en = {.lang = "en",
+                           .title = "Margin lending",
+                           .body = "Borrow to trade.",
+                           .category = SD_CAT_TRADING};
+    struct sd_kb_new ko = {.lang = "ko",
+                           .title = "마진 대출",
+                           .body = "빌려서 거래합니다.",
                            .category = SD_CAT_TRADING};
     struct sd_kb_new en2 = en;
     struct sd_kb_article a;
@@ -463,22 +468,19 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(
-            init_loads_starter_set_searchable_in_three_languages, fixture_setup,
-            fixture_teardown),
-        cmocka_unit_test_setup_teardown(
-            traditional_and_fullwidth_queries_match_simplified_articles, fixture_setup,
-            fixture_teardown),
-        cmocka_unit_test_setup_teardown(one_hit_per_topic_in_the_preferred_language,
+        cmocka_unit_test_setup_teardown(init_loads_starter_set_searchable_in_three_languages,
                                         fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(traditional_and_fullwidth_queries_match_simplified_articles,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(one_hit_per_topic_in_the_preferred_language, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(add_edit_keeps_history_and_reindexes, fixture_setup,
                                         fixture_teardown),
-        cmocka_unit_test_setup_teardown(translations_link_one_article_per_language,
-                                        fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(bad_input_is_refused_and_changes_nothing,
-                                        fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(every_change_is_audited, fixture_setup,
+        cmocka_unit_test_setup_teardown(translations_link_one_article_per_language, fixture_setup,
                                         fixture_teardown),
+        cmocka_unit_test_setup_teardown(bad_input_is_refused_and_changes_nothing, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(every_change_is_audited, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(
             create_suggests_articles_in_the_ticket_language_and_records_them, fixture_setup,
             fixture_teardown),

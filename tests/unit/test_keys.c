@@ -460,8 +460,7 @@ test_bidx_rotation_reindexes_lookups(void **state)
     assert_int_equal(s->info.bidx_version, 2);
     free(s);
     reopen(f);
-    assert_int_equal(sd_ticket_find(f->d, &sys, SD_F_CUSTOMER_EMAIL, "ONE@example.com", &l),
-                     SD_OK);
+    assert_int_equal(sd_ticket_find(f->d, &sys, SD_F_CUSTOMER_EMAIL, "ONE@example.com", &l), SD_OK);
     assert_int_equal(l.n, 2);
     sd_ticket_list_clear(&l);
     assert_int_equal(sd_ticket_find(f->d, &sys, SD_F_CUSTOMER_UID, "U-2", &l), SD_OK);
@@ -488,8 +487,8 @@ main(void)
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_rewrap_resumes_after_interruption, fixture_setup,
                                         fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_shred_erases_customer_pii_everywhere,
-                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_shred_erases_customer_pii_everywhere, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(test_remaster_with_key_file, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_remaster_with_passphrase, fixture_setup,

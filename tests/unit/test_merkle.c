@@ -81,7 +81,7 @@ mem_free(struct memtree *t)
 struct naive {
     hash_t *lh;
     size_t n;
-    hash_t *memo;   /* memo[lo * (n + 1) + hi] */
+    hash_t *memo; /* memo[lo * (n + 1) + hi] */
     uint8_t *have;
 };
 
@@ -141,8 +141,7 @@ naive_path(struct naive *nv, size_t m, size_t lo, size_t hi, hash_t *out, size_t
 
 /* SUBPROOF(m, D[lo:hi], b). */
 static void
-naive_subproof(struct naive *nv, size_t m, size_t lo, size_t hi, int b, hash_t *out,
-               size_t *cnt)
+naive_subproof(struct naive *nv, size_t m, size_t lo, size_t hi, int b, hash_t *out, size_t *cnt)
 {
     size_t n = hi - lo;
     size_t k;
@@ -194,8 +193,7 @@ static void
 hex32(uint8_t out[SD_HASH_BYTES], json_t *s)
 {
     assert_true(json_is_string(s));
-    assert_int_equal(sd_hex_decode(out, SD_HASH_BYTES, json_string_value(s),
-                                   json_string_length(s)),
+    assert_int_equal(sd_hex_decode(out, SD_HASH_BYTES, json_string_value(s), json_string_length(s)),
                      SD_OK);
 }
 
@@ -224,12 +222,12 @@ load_vectors(void **state)
         print_error("cannot load %s: %s\n", VECTORS, root ? "" : jerr.text);
         return -1;
     }
-    json_array_foreach(json_object_get(root, "leaves"), i, v) {
+    json_array_foreach(json_object_get(root, "leaves"), i, v)
+    {
         size_t len = json_string_length(v) / 2;
 
         assert_true(i < MAX_VEC && len <= sizeof(V.leaf[0]));
-        assert_int_equal(sd_hex_decode(V.leaf[i], len, json_string_value(v),
-                                       json_string_length(v)),
+        assert_int_equal(sd_hex_decode(V.leaf[i], len, json_string_value(v), json_string_length(v)),
                          SD_OK);
         V.leaf_len[i] = len;
         V.n_leaves = i + 1;
@@ -243,7 +241,8 @@ load_vectors(void **state)
         snprintf(key, sizeof(key), "%zu", i);
         hex32(V.roots[i], json_object_get(roots, key));
     }
-    json_array_foreach(json_object_get(root, "inclusion"), i, v) {
+    json_array_foreach(json_object_get(root, "inclusion"), i, v)
+    {
         struct incl_vec *c = &V.incl[i];
 
         assert_true(i < MAX_VEC);
@@ -254,7 +253,8 @@ load_vectors(void **state)
         c->n = hex_proof(c->proof, json_object_get(v, "proof"));
         V.n_incl = i + 1;
     }
-    json_array_foreach(json_object_get(root, "consistency"), i, v) {
+    json_array_foreach(json_object_get(root, "consistency"), i, v)
+    {
         struct cons_vec *c = &V.cons[i];
 
         assert_true(i < MAX_VEC);
@@ -357,8 +357,7 @@ test_consistency_proofs_match_vectors_and_verify(void **state)
     for(size_t i = 0; i < V.n_cons; i++) {
         const struct cons_vec *c = &V.cons[i];
 
-        assert_int_equal(sd_merkle_consistency_proof(&t, mem_get, c->m, c->n, proof, &n),
-                         SD_OK);
+        assert_int_equal(sd_merkle_consistency_proof(&t, mem_get, c->m, c->n, proof, &n), SD_OK);
         assert_int_equal(n, c->np);
         if(n)
             assert_memory_equal(proof, c->proof, n * SD_HASH_BYTES);
@@ -387,8 +386,7 @@ test_inclusion_verify_rejects_tampering(void **state)
                 memcpy(p, c->proof, sizeof(c->proof));
                 flip(p[j], bit);
                 assert_int_equal(sd_merkle_verify_inclusion(c->leaf, c->index, c->size,
-                                                            SD_MERKLE_CPROOF(p), c->n,
-                                                            c->root),
+                                                            SD_MERKLE_CPROOF(p), c->n, c->root),
                                  SD_E_CRYPTO);
             }
         }
@@ -407,8 +405,7 @@ test_inclusion_verify_rejects_tampering(void **state)
             if(idx == c->index)
                 continue;
             assert_int_equal(sd_merkle_verify_inclusion(c->leaf, idx, c->size,
-                                                        SD_MERKLE_CPROOF(c->proof), c->n,
-                                                        c->root),
+                                                        SD_MERKLE_CPROOF(c->proof), c->n, c->root),
                              SD_E_CRYPTO);
         }
         /* Out-of-range index, and a size whose path has another length (a size with the same
@@ -426,14 +423,14 @@ test_inclusion_verify_rejects_tampering(void **state)
                                                         c->root),
                              SD_E_CRYPTO);
             assert_int_equal(sd_merkle_verify_inclusion(c->leaf, c->index, c->size,
-                                                        SD_MERKLE_CPROOF(c->proof + 1),
-                                                        c->n - 1, c->root),
+                                                        SD_MERKLE_CPROOF(c->proof + 1), c->n - 1,
+                                                        c->root),
                              SD_E_CRYPTO);
         }
         memcpy(p, c->proof, sizeof(c->proof));
         memcpy(p[c->n], c->root, SD_HASH_BYTES);
-        assert_int_equal(sd_merkle_verify_inclusion(c->leaf, c->index, c->size,
-                                                    SD_MERKLE_CPROOF(p), c->n + 1, c->root),
+        assert_int_equal(sd_merkle_verify_inclusion(c->leaf, c->index, c->size, SD_MERKLE_CPROOF(p),
+                                                    c->n + 1, c->root),
                          SD_E_CRYPTO);
     }
 }
@@ -452,9 +449,8 @@ test_consistency_verify_rejects_tampering(void **state)
             for(size_t bit = 0; bit < 8 * SD_HASH_BYTES; bit += 37) {
                 memcpy(p, c->proof, sizeof(c->proof));
                 flip(p[j], bit);
-                assert_int_equal(sd_merkle_verify_consistency(c->m, c->n, c->root_m,
-                                                              c->root_n, SD_MERKLE_CPROOF(p),
-                                                              c->np),
+                assert_int_equal(sd_merkle_verify_consistency(c->m, c->n, c->root_m, c->root_n,
+                                                              SD_MERKLE_CPROOF(p), c->np),
                                  SD_E_CRYPTO);
             }
         }
@@ -481,8 +477,7 @@ test_consistency_verify_rejects_tampering(void **state)
                          SD_E_CRYPTO);
         if(c->np > 0) {
             assert_int_equal(sd_merkle_verify_consistency(c->m, c->n, c->root_m, c->root_n,
-                                                          SD_MERKLE_CPROOF(c->proof),
-                                                          c->np - 1),
+                                                          SD_MERKLE_CPROOF(c->proof), c->np - 1),
                              SD_E_CRYPTO);
             assert_int_equal(sd_merkle_verify_consistency(c->m, c->n, c->root_m, c->root_n,
                                                           SD_MERKLE_CPROOF(c->proof + 1),
@@ -530,8 +525,7 @@ test_proof_generators_reject_bad_ranges(void **state)
     assert_int_equal(sd_merkle_consistency_proof(&t, mem_get, 3, 9, p, &n), SD_E_NOTFOUND);
     assert_int_equal(sd_merkle_root(&t, mem_get, 9, lh), SD_E_NOTFOUND);
     assert_int_equal(sd_merkle_root(&t, NULL, 1, lh), SD_E_INVALID);
-    assert_int_equal(sd_merkle_append(&t, mem_get, mem_put, SD_MERKLE_MAX_SIZE, lh),
-                     SD_E_LIMIT);
+    assert_int_equal(sd_merkle_append(&t, mem_get, mem_put, SD_MERKLE_MAX_SIZE, lh), SD_E_LIMIT);
     assert_int_equal(sd_merkle_append(&t, mem_get, NULL, 8, lh), SD_E_INVALID);
     assert_int_equal(t.cnt[0], 8);
     mem_free(&t);
@@ -547,9 +541,9 @@ test_verifiers_reject_impossible_sizes(void **state)
     (void)state;
     sd_merkle_stream_root(&(struct sd_merkle_stream){0}, r); /* empty root */
     assert_int_equal(sd_merkle_verify_inclusion(c->leaf, 0, 0, NULL, 0, c->leaf), SD_E_CRYPTO);
-    assert_int_equal(sd_merkle_verify_inclusion(c->leaf, 5, 3, SD_MERKLE_CPROOF(c->proof),
-                                                c->n, c->root),
-                     SD_E_CRYPTO);
+    assert_int_equal(
+        sd_merkle_verify_inclusion(c->leaf, 5, 3, SD_MERKLE_CPROOF(c->proof), c->n, c->root),
+        SD_E_CRYPTO);
     assert_int_equal(sd_merkle_verify_inclusion(c->leaf, 0, UINT64_MAX, SD_MERKLE_CPROOF(big),
                                                 SD_MERKLE_MAX_PROOF + 1, c->root),
                      SD_E_CRYPTO);
@@ -564,16 +558,14 @@ test_verifiers_reject_impossible_sizes(void **state)
     assert_int_equal(sd_merkle_verify_consistency(3, 3, V.roots[3], V.roots[3], NULL, 0), SD_OK);
     assert_int_equal(sd_merkle_verify_consistency(3, 3, V.roots[3], V.roots[4], NULL, 0),
                      SD_E_CRYPTO);
-    assert_int_equal(sd_merkle_verify_consistency(3, 3, V.roots[3], V.roots[3],
-                                                  SD_MERKLE_CPROOF(big), 1),
-                     SD_E_CRYPTO);
+    assert_int_equal(
+        sd_merkle_verify_consistency(3, 3, V.roots[3], V.roots[3], SD_MERKLE_CPROOF(big), 1),
+        SD_E_CRYPTO);
     assert_int_equal(sd_merkle_verify_consistency(3, 4, V.roots[3], V.roots[4], NULL, 0),
                      SD_E_CRYPTO);
-    assert_int_equal(sd_merkle_verify_consistency(1, 8, NULL, V.roots[8], NULL, 0),
-                     SD_E_INVALID);
+    assert_int_equal(sd_merkle_verify_consistency(1, 8, NULL, V.roots[8], NULL, 0), SD_E_INVALID);
     assert_int_equal(sd_merkle_verify_consistency(1, UINT64_MAX, V.roots[1], V.roots[8],
-                                                  SD_MERKLE_CPROOF(big),
-                                                  SD_MERKLE_MAX_PROOF + 1),
+                                                  SD_MERKLE_CPROOF(big), SD_MERKLE_MAX_PROOF + 1),
                      SD_E_CRYPTO);
 }
 
@@ -667,9 +659,9 @@ test_random_trees_match_naive_rfc6962(void **state)
             assert_int_equal(ng, nw);
             if(ng)
                 assert_memory_equal(got, want, ng * SD_HASH_BYTES);
-            assert_int_equal(sd_merkle_verify_inclusion(lh[idx], idx, n, SD_MERKLE_CPROOF(got),
-                                                        ng, root),
-                             SD_OK);
+            assert_int_equal(
+                sd_merkle_verify_inclusion(lh[idx], idx, n, SD_MERKLE_CPROOF(got), ng, root),
+                SD_OK);
         }
         for(size_t m = 1; m <= n; m++) {
             nw = 0;
@@ -682,9 +674,8 @@ test_random_trees_match_naive_rfc6962(void **state)
             assert_int_equal(ng, nw);
             if(ng)
                 assert_memory_equal(got, want, ng * SD_HASH_BYTES);
-            assert_int_equal(sd_merkle_verify_consistency(m, n, mroot, root,
-                                                          SD_MERKLE_CPROOF(got), ng),
-                             SD_OK);
+            assert_int_equal(
+                sd_merkle_verify_consistency(m, n, mroot, root, SD_MERKLE_CPROOF(got), ng), SD_OK);
         }
     }
     free(nv.memo);
@@ -719,8 +710,8 @@ static void
 test_huge_trees_give_short_verifying_proofs(void **state)
 {
     static const uint64_t sizes[] = {
-        SD_MERKLE_MAX_SIZE, SD_MERKLE_MAX_SIZE - 1, ((uint64_t)1 << 62) + 12345,
-        3 * ((uint64_t)1 << 61) + 7, 0x5555555555555555ull, 1000003,
+        SD_MERKLE_MAX_SIZE,          SD_MERKLE_MAX_SIZE - 1, ((uint64_t)1 << 62) + 12345,
+        3 * ((uint64_t)1 << 61) + 7, 0x5555555555555555ull,  1000003,
     };
     struct uniform u;
     hash_t p[SD_MERKLE_MAX_PROOF];
@@ -745,9 +736,9 @@ test_huge_trees_give_short_verifying_proofs(void **state)
             assert_int_equal(sd_merkle_inclusion_proof(&u, uni_get, idx[k], n, p, &np), SD_OK);
             assert_true(np <= 63);
             assert_true(u.gets <= 2 * 64);
-            assert_int_equal(sd_merkle_verify_inclusion(u.h[0], idx[k], n, SD_MERKLE_CPROOF(p),
-                                                        np, root),
-                             SD_OK);
+            assert_int_equal(
+                sd_merkle_verify_inclusion(u.h[0], idx[k], n, SD_MERKLE_CPROOF(p), np, root),
+                SD_OK);
         }
         for(size_t k = 0; k < 7; k++) {
             u.gets = 0;
@@ -756,9 +747,9 @@ test_huge_trees_give_short_verifying_proofs(void **state)
             assert_true(u.gets <= 2 * 64 + 1);
             longest = np > longest ? np : longest;
             assert_int_equal(sd_merkle_root(&u, uni_get, ms[k], mroot), SD_OK);
-            assert_int_equal(sd_merkle_verify_consistency(ms[k], n, mroot, root,
-                                                          SD_MERKLE_CPROOF(p), np),
-                             SD_OK);
+            assert_int_equal(
+                sd_merkle_verify_consistency(ms[k], n, mroot, root, SD_MERKLE_CPROOF(p), np),
+                SD_OK);
         }
     }
     /* 2^63 - 1 -> 2^63 is the longest possible consistency proof. */

@@ -55,25 +55,34 @@ test_metrics_counts_calls_by_method_and_code(void **state)
     sd_metrics_call(create_path, 99, 2000000000u); /* bad status counts as UNKNOWN */
     t = render(NULL, 0);
     assert_int_equal(sample(t, "sealdesk_rpc_requests_total{service=\"sealdesk.v1.Tickets\","
-                               "method=\"Create\",code=\"OK\"}"), 2);
+                               "method=\"Create\",code=\"OK\"}"),
+                     2);
     assert_int_equal(sample(t, "sealdesk_rpc_requests_total{service=\"sealdesk.v1.Tickets\","
-                               "method=\"Create\",code=\"NOT_FOUND\"}"), 1);
+                               "method=\"Create\",code=\"NOT_FOUND\"}"),
+                     1);
     assert_int_equal(sample(t, "sealdesk_rpc_requests_total{service=\"sealdesk.v1.Tickets\","
-                               "method=\"Create\",code=\"UNKNOWN\"}"), 1);
+                               "method=\"Create\",code=\"UNKNOWN\"}"),
+                     1);
     /* Codes never used have no series. */
     assert_int_equal(sample(t, "sealdesk_rpc_requests_total{service=\"sealdesk.v1.Tickets\","
-                               "method=\"Create\",code=\"INTERNAL\"}"), -1);
+                               "method=\"Create\",code=\"INTERNAL\"}"),
+                     -1);
     /* Cumulative buckets: 30us <= 0.5ms; 800us, 900us <= 1ms; 2000s only in +Inf. */
     assert_int_equal(sample(t, "sealdesk_rpc_duration_seconds_bucket{service=\"sealdesk.v1."
-                               "Tickets\",method=\"Create\",le=\"0.0005\"}"), 1);
+                               "Tickets\",method=\"Create\",le=\"0.0005\"}"),
+                     1);
     assert_int_equal(sample(t, "sealdesk_rpc_duration_seconds_bucket{service=\"sealdesk.v1."
-                               "Tickets\",method=\"Create\",le=\"0.001\"}"), 3);
+                               "Tickets\",method=\"Create\",le=\"0.001\"}"),
+                     3);
     assert_int_equal(sample(t, "sealdesk_rpc_duration_seconds_bucket{service=\"sealdesk.v1."
-                               "Tickets\",method=\"Create\",le=\"10\"}"), 3);
+                               "Tickets\",method=\"Create\",le=\"10\"}"),
+                     3);
     assert_int_equal(sample(t, "sealdesk_rpc_duration_seconds_bucket{service=\"sealdesk.v1."
-                               "Tickets\",method=\"Create\",le=\"+Inf\"}"), 4);
+                               "Tickets\",method=\"Create\",le=\"+Inf\"}"),
+                     4);
     assert_int_equal(sample(t, "sealdesk_rpc_duration_seconds_count{service=\"sealdesk.v1."
-                               "Tickets\",method=\"Create\"}"), 4);
+                               "Tickets\",method=\"Create\"}"),
+                     4);
     assert_non_null(strstr(t, "sealdesk_rpc_duration_seconds_sum{service=\"sealdesk.v1.Tickets"
                               "\",method=\"Create\"} 2000.001730\n"));
     /* Methods never called have no histogram. */
@@ -92,7 +101,8 @@ test_metrics_unknown_path_never_becomes_a_label(void **state)
     sd_metrics_call(NULL, SD_GRPC_UNIMPLEMENTED, 5);
     t = render(NULL, 0);
     assert_int_equal(sample(t, "sealdesk_rpc_requests_total{service=\"unknown\",method=\""
-                               "unknown\",code=\"UNIMPLEMENTED\"}"), 2);
+                               "unknown\",code=\"UNIMPLEMENTED\"}"),
+                     2);
     assert_null(strstr(t, "evil"));
     assert_null(strstr(t, "fake_metric"));
     free(t);

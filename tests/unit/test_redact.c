@@ -14,31 +14,31 @@
 #include "sealdesk/redact.h"
 
 #define SEED "[REDACTED:seed_phrase]"
-#define KEY "[REDACTED:private_key]"
-#define OTP "[REDACTED:otp_code]"
+#define KEY  "[REDACTED:private_key]"
+#define OTP  "[REDACTED:otp_code]"
 #define CARD "[REDACTED:card_number]"
 
 /* BIP-39 test vectors with valid checksums (trezor/python-mnemonic vectors.json). */
 #define PHRASE12 "legal winner thank year wave sausage worth useful legal winner thank yellow"
-#define PHRASE24                                                                             \
-    "void come effort suffer camp survey warrior heavy shoot primary clutch crush open "    \
+#define PHRASE24                                                                         \
+    "void come effort suffer camp survey warrior heavy shoot primary clutch crush open " \
     "amazing screen patrol group space point ten exist slush involve unfold"
 
 /* sha256("sealdesk test key"); WIFs below are Base58Check(0x80 || it [|| 0x01]). */
-#define HEXKEY "b3f96054a733b237dc27c6f82ba00e7157a4c759b6957c4faaf1b8aaf4669ef6"
-#define TXID "c7fe9cc0b0f57e174d6f19a4b577bed5701a2e28d2737581a59106762144cc8d"
-#define WIF_U "5KBYn8qyyKf2974k6DwKkqCNEiACsL7fxwfMbFXLFBscFMFRiv6"
-#define WIF_C "L3FZGDdCTbLp2mmXC46mnTjAjWfdP9NSyvGHtB6swczNaK9WmuD1"
+#define HEXKEY       "b3f96054a733b237dc27c6f82ba00e7157a4c759b6957c4faaf1b8aaf4669ef6"
+#define TXID         "c7fe9cc0b0f57e174d6f19a4b577bed5701a2e28d2737581a59106762144cc8d"
+#define WIF_U        "5KBYn8qyyKf2974k6DwKkqCNEiACsL7fxwfMbFXLFBscFMFRiv6"
+#define WIF_C        "L3FZGDdCTbLp2mmXC46mnTjAjWfdP9NSyvGHtB6swczNaK9WmuD1"
 #define WIF_C_BADSUM "L3FZGDdCTbLp2mmXC46mnTjAjWfdP9NSyvGHtB6swczNaK9WmuD2"
 /* BIP-32 test vector 1, chain m. */
-#define XPRV                                                                                 \
+#define XPRV                                                                                  \
     "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRN" \
     "NU3TGtRBeJgk33yuGBxrMPHi"
 /* Same version bytes but key data 0x02||k (a public key): checksum fine, not a private key. */
-#define XPRV_NOT_PRIVATE                                                                     \
+#define XPRV_NOT_PRIVATE                                                                      \
     "xprv9s21ZrQH143K2bAfr1rHgv55jkNELBq8Q7ouSACGYmTAKqKaAne9xfavikKwg34yW8KwvreNNHkoBQfzJPP" \
     "59fg8788CfMReo2RxDtvDbyg"
-#define XPUB                                                                                 \
+#define XPUB                                                                                  \
     "xpub661MyMwAqRbcFtXgS5sYJABqqG9YLmC4Q1Rdap9gSE8NqtwybGhePY2gZ29ESFjqJoCu1Rupje8YtGqsefD" \
     "265TMg7usUDFdp6W1EGMcet8"
 
@@ -108,10 +108,10 @@ test_redact_seed_tolerates_one_typo_in_12_and_two_in_24(void **state)
     check("legal winner thank year wave sausge worth useful legal winner thank yellow ok",
           SEED " ok", 1, 0, 0, 0);
     /* A typo in the first or last word is covered, or 11 words would stay readable. */
-    check("legl winner thank year wave sausage worth useful legal winner thank yellow",
-          SEED, 1, 0, 0, 0);
-    check("legal winner thank year wave sausage worth useful legal winner thank yelow",
-          SEED, 1, 0, 0, 0);
+    check("legl winner thank year wave sausage worth useful legal winner thank yellow", SEED, 1, 0,
+          0, 0);
+    check("legal winner thank year wave sausage worth useful legal winner thank yelow", SEED, 1, 0,
+          0, 0);
     /* ... but not when the phrase is complete without it. */
     check("legal winner thank year wave sausage worth useful legal winner thank yellow thanks",
           SEED " thanks", 1, 0, 0, 0);
@@ -185,8 +185,8 @@ test_redact_otp_after_code_words_in_three_languages(void **state)
     check("验证码：384920，请尽快处理", "验证码：" OTP "，请尽快处理", 0, 0, 1, 0);
     check("my 2FA code is 384920 right now", "my 2FA code is " OTP " right now", 0, 0, 1, 0);
     check("인증번호 384920 입력했는데 안돼요", "인증번호 " OTP " 입력했는데 안돼요", 0, 0, 1, 0);
-    check("384920 is what Google Authenticator shows", OTP " is what Google Authenticator shows",
-          0, 0, 1, 0);
+    check("384920 is what Google Authenticator shows", OTP " is what Google Authenticator shows", 0,
+          0, 1, 0);
     check("verification code: 384 920", "verification code: " OTP, 0, 0, 1, 0);
 }
 
@@ -212,19 +212,18 @@ test_redact_card_luhn_valid_with_known_prefix(void **state)
     (void)state;
     check("card 4111 1111 1111 1111 exp 12/29", "card " CARD " exp 12/29", 0, 0, 0, 1);
     check("卡号4111-1111-1111-1111。", "卡号" CARD "。", 0, 0, 0, 1);
-    check("amex 3782 822463 10005, mc 5555555555554444",
-          "amex " CARD ", mc " CARD, 0, 0, 0, 2);
+    check("amex 3782 822463 10005, mc 5555555555554444", "amex " CARD ", mc " CARD, 0, 0, 0, 2);
 }
 
 static void
 test_redact_card_keeps_bad_luhn_unknown_prefix_and_phones(void **state)
 {
     (void)state;
-    check_kept("card 4111 1111 1111 1112");          /* Luhn fails */
-    check_kept("ref 1234567812345670");              /* Luhn ok, no scheme starts with 1 */
+    check_kept("card 4111 1111 1111 1112"); /* Luhn fails */
+    check_kept("ref 1234567812345670");     /* Luhn ok, no scheme starts with 1 */
     check_kept("call +86 138 1234 5678 or 010-1234-5678 or +1 415 555 2671");
-    check_kept("tel +378282246310005");              /* after '+' it is a phone number */
-    check_kept("amount 4111111111111111.25");        /* a decimal, not a card */
+    check_kept("tel +378282246310005");       /* after '+' it is a phone number */
+    check_kept("amount 4111111111111111.25"); /* a decimal, not a card */
 }
 
 /* ---- whole-text behaviour ---- */
@@ -234,7 +233,8 @@ test_redact_text_without_secrets_is_unchanged(void **state)
 {
     (void)state;
     check_kept("您好，我在 2024-01-15 14:30:00 提现 1,250.50 USDT 到 "
-               "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t，交易哈希 " TXID "，订单号 384920，电话 +86 138 1234 5678。\n"
+               "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t，交易哈希 " TXID
+               "，订单号 384920，电话 +86 138 1234 5678。\n"
                "안녕하세요, 주문 번호 20240115123456 입금이 안 됐어요. ETH 주소 "
                "0x742d35Cc6634C0532925a3b844Bc454e4438f44e 입니다.\n"
                "Hi team, withdrawal of 0.5 BTC to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq is "
@@ -356,10 +356,18 @@ static void
 test_redact_maps_folded_offsets_back_exactly(void **state)
 {
     (void)state;
-    check("\xe2\x80\x8b" "code\xef\xbc\x9a" "\xef\xbc\x94\xef\xbc\x98\xe2\x80\x8b\xef\xbc\x92"
+    check("\xe2\x80\x8b"
+          "code\xef\xbc\x9a"
+          "\xef\xbc\x94\xef\xbc\x98\xe2\x80\x8b\xef\xbc\x92"
           "\xef\xbc\x99\xef\xbc\x91\xef\xbc\x93\xe2\x80\x8b\xe3\x80\x82",
-          "\xe2\x80\x8b" "code\xef\xbc\x9a" OTP "\xe2\x80\x8b\xe3\x80\x82", 0, 0, 1, 0);
-    check("\xd0\xb0" "bandon", "\xd0\xb0" "bandon", 0, 0, 0, 0);
+          "\xe2\x80\x8b"
+          "code\xef\xbc\x9a" OTP "\xe2\x80\x8b\xe3\x80\x82",
+          0, 0, 1, 0);
+    check("\xd0\xb0"
+          "bandon",
+          "\xd0\xb0"
+          "bandon",
+          0, 0, 0, 0);
     check("x \xef\xbc\x94\xef\xbc\x91\xef\xbc\x91\xef\xbc\x91 1111 1111 1111 \xe5\x8d\xa1",
           "x " CARD " \xe5\x8d\xa1", 0, 0, 0, 1);
 }
@@ -371,7 +379,7 @@ static bool
 corpus_line(json_t *row)
 {
     static const char *const kinds[SD_REDACT_KIND_COUNT] = {"seed_phrase", "private_key",
-                                                           "otp_code", "card_number"};
+                                                            "otp_code", "card_number"};
     const char *id = json_string_value(json_object_get(row, "id"));
     const char *text = json_string_value(json_object_get(row, "text"));
     json_t *want = json_object_get(row, "kinds");
@@ -400,7 +408,8 @@ corpus_line(json_t *row)
         printf("%s: negative changed\n", id);
         ok = false;
     }
-    json_array_foreach(secrets, i, sec) {
+    json_array_foreach(secrets, i, sec)
+    {
         if(strstr((const char *)out.data, json_string_value(sec))) {
             printf("%s: secret part %zu survived\n", id, i);
             ok = false;

@@ -42,9 +42,9 @@ ticket(struct sd_desk *d, int category)
 }
 
 static sd_err
-request_full(struct sd_desk *d, const struct sd_actor *a, uint64_t tid,
-             enum sd_remedy_kind kind, const char *asset, const char *amount, const char *uid,
-             struct sd_remedy *out, const char **why)
+request_full(struct sd_desk *d, const struct sd_actor *a, uint64_t tid, enum sd_remedy_kind kind,
+             const char *asset, const char *amount, const char *uid, struct sd_remedy *out,
+             const char **why)
 {
     struct sd_remedy_new in = {tid, kind, asset, amount, uid, "goodwill for a delayed deposit",
                                NULL};
@@ -60,8 +60,7 @@ request(struct sd_desk *d, uint64_t tid, enum sd_remedy_kind kind, const char *a
     struct sd_remedy v;
     const char *why = "unset";
 
-    assert_int_equal(request_full(d, &bob, tid, kind, asset, amount, NULL, &v, &why),
-                     SD_OK);
+    assert_int_equal(request_full(d, &bob, tid, kind, asset, amount, NULL, &v, &why), SD_OK);
     assert_null(why);
     if(out)
         *out = v;
@@ -76,9 +75,8 @@ static const char frozen_reason_text[] =
 static void
 freeze_uid(struct sd_desk *d, const char *uid)
 {
-    assert_int_equal(sd_freeze(d, &sam, uid, ticket(d, SD_CAT_SECURITY), "account takeover",
-                               NULL, NULL),
-                     SD_OK);
+    assert_int_equal(
+        sd_freeze(d, &sam, uid, ticket(d, SD_CAT_SECURITY), "account takeover", NULL, NULL), SD_OK);
 }
 
 static enum sd_remedy_state
@@ -199,8 +197,8 @@ test_remedy_pays_the_ticket_customer_and_approvers_see_it_unmasked(void **state)
 {
     struct fixture *f = *state;
     uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
-    struct sd_remedy_new in = {tid, SD_RK_FEE_REFUND, "USDT", "10", "UIMALLORY02",
-                               "refund the double fee", NULL};
+    struct sd_remedy_new in = {tid,           SD_RK_FEE_REFUND,        "USDT", "10",
+                               "UIMALLORY02", "refund the double fee", NULL};
     struct sd_ticket_new tn;
     struct sd_ticket t;
     const char *why = NULL;
@@ -289,8 +287,8 @@ static void
 test_remedy_rejects_self_approval(void **state)
 {
     struct fixture *f = *state;
-    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10",
-                          NULL);
+    uint64_t id =
+        request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10", NULL);
     const struct sd_actor other_spelling = {"offline:BOB", NULL, SD_ROLE_SUPERVISOR};
     const struct sd_actor system_bob = {"bob", NULL, SD_ROLE_SYSTEM};
     size_t before = count_audit(f->d, "remedy.approve", NULL);
@@ -317,9 +315,9 @@ test_remedy_rejects_approver_without_role(void **state)
     struct sd_remedy v;
 
     freeze_uid(f->d, "UID-FROZEN-1");
-    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL,
-                                  "UID-FROZEN-1", &v, NULL),
-                     SD_OK);
+    assert_int_equal(
+        request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, "UID-FROZEN-1", &v, NULL),
+        SD_OK);
     unfreeze = v.id;
 
     assert_int_equal(sd_remedy_approve(f->d, &agent, id, NULL, &why), SD_E_DENIED);
@@ -342,8 +340,8 @@ static void
 test_remedy_approving_twice_is_a_conflict(void **state)
 {
     struct fixture *f = *state;
-    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT",
-                          "5000", NULL);
+    uint64_t id =
+        request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "5000", NULL);
     const struct sd_actor carol_again = {"Carol", NULL, SD_ROLE_SUPERVISOR};
     const char *why = NULL;
     struct sd_remedy v;
@@ -364,8 +362,8 @@ static void
 test_remedy_one_approval_on_two_quorum_does_not_execute(void **state)
 {
     struct fixture *f = *state;
-    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT",
-                          "5000", NULL);
+    uint64_t id =
+        request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "5000", NULL);
     const char *why = NULL;
     struct sd_remedy v;
 
@@ -373,8 +371,7 @@ test_remedy_one_approval_on_two_quorum_does_not_execute(void **state)
     assert_int_equal(v.quorum, 2);
     assert_int_equal(v.state, SD_RS_PENDING);
     assert_int_equal(v.approvals_needed, 1);
-    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "exec-1", NULL, &why),
-                     SD_E_PRECONDITION);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, id, "exec-1", NULL, &why), SD_E_PRECONDITION);
     assert_string_equal(why, "quorum not met");
     assert_int_equal(count_prefix(f->d, 'I'), 0);
     assert_int_equal(state_of(f->d, id), SD_RS_PENDING);
@@ -427,26 +424,25 @@ test_remedy_unknown_asset_refused_and_unfreeze_has_fixed_quorum(void **state)
     const char *why = NULL;
     struct sd_remedy v;
 
-    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "NOPECOIN", "0.001",
-                                  NULL, &v, &why),
-                     SD_E_INVALID);
+    assert_int_equal(
+        request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "NOPECOIN", "0.001", NULL, &v, &why),
+        SD_E_INVALID);
     assert_string_equal(why, "asset: unknown asset (no rate in remedy.policy)");
-    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, "USDT", "0.00000001",
-                                  NULL, &v, &why),
-                     SD_E_INVALID);
+    assert_int_equal(
+        request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, "USDT", "0.00000001", NULL, &v, &why),
+        SD_E_INVALID);
     assert_string_equal(why, "asset, amount: account_unfreeze takes no asset or amount");
-    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, "1", NULL,
-                                  &v, &why),
-                     SD_E_INVALID);
-    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, NULL, "1", NULL, &v,
-                                  &why),
+    assert_int_equal(
+        request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, "1", NULL, &v, &why),
+        SD_E_INVALID);
+    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, NULL, "1", NULL, &v, &why),
                      SD_E_INVALID);
     assert_string_equal(why, "asset: 1 to 16 letters or digits");
     assert_int_equal(count_prefix(f->d, 'R'), before);
 
-    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL,
-                                  &v, &why),
-                     SD_E_PRECONDITION);
+    assert_int_equal(
+        request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL, &v, &why),
+        SD_E_PRECONDITION);
     assert_string_equal(why, "the account is not frozen: nothing to unfreeze");
     freeze_uid(f->d, "UID-100200300");
     request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, "", &v);
@@ -465,8 +461,9 @@ test_remedy_freeze_blocks_fund_moving_remedies_until_an_approved_unfreeze(void *
     uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
     uint64_t approved = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "10", NULL);
     uint64_t pending = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "5000", NULL);
-    struct sd_remedy_new other = {0, SD_RK_THIRD_PARTY_PAYOUT, "USDT", "5", "UID-100200300",
-                                  "goodwill", "the customer's second account"};
+    struct sd_remedy_new other = {
+        0,          SD_RK_THIRD_PARTY_PAYOUT,       "USDT", "5", "UID-100200300",
+        "goodwill", "the customer's second account"};
     struct sd_ticket_new tn;
     struct sd_ticket t;
     struct sd_customer_status cs;
@@ -479,9 +476,9 @@ test_remedy_freeze_blocks_fund_moving_remedies_until_an_approved_unfreeze(void *
     assert_false(cs.frozen);
     freeze_uid(f->d, "UID-100200300");
 
-    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_WITHDRAWAL_RELEASE, "BTC", "10", NULL,
-                                  &v, &why),
-                     SD_E_PRECONDITION);
+    assert_int_equal(
+        request_full(f->d, &bob, tid, SD_RK_WITHDRAWAL_RELEASE, "BTC", "10", NULL, &v, &why),
+        SD_E_PRECONDITION);
     assert_string_equal(why, "the customer's account is frozen by an emergency freeze: "
                              "fund-moving remedies are refused until an approved "
                              "account_unfreeze is executed (sealctl customer get --uid shows "
@@ -499,8 +496,7 @@ test_remedy_freeze_blocks_fund_moving_remedies_until_an_approved_unfreeze(void *
     assert_int_equal(sd_remedy_request(f->d, &bob, &other, &v, &why), SD_E_PRECONDITION);
     assert_string_equal(why, frozen_reason_text);
     /* remedies requested before the freeze stop too */
-    assert_int_equal(sd_remedy_execute(f->d, &bob, approved, "k1", NULL, &why),
-                     SD_E_PRECONDITION);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, approved, "k1", NULL, &why), SD_E_PRECONDITION);
     assert_string_equal(why, frozen_reason_text);
     assert_int_equal(sd_remedy_approve(f->d, &carol, pending, NULL, &why), SD_E_PRECONDITION);
     assert_int_equal(count_prefix(f->d, 'I'), 0);
@@ -521,8 +517,7 @@ test_remedy_freeze_blocks_fund_moving_remedies_until_an_approved_unfreeze(void *
     request(f->d, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, &v);
     unfreeze = v.id;
     assert_int_equal(sd_remedy_approve(f->d, &cora, unfreeze, NULL, NULL), SD_OK);
-    assert_int_equal(sd_remedy_execute(f->d, &bob, unfreeze, "u1", NULL, &why),
-                     SD_E_PRECONDITION);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, unfreeze, "u1", NULL, &why), SD_E_PRECONDITION);
     assert_string_equal(why, "quorum not met");
     assert_true(cs.frozen);
     assert_int_equal(sd_remedy_approve(f->d, &sam, unfreeze, NULL, NULL), SD_OK);
@@ -533,9 +528,9 @@ test_remedy_freeze_blocks_fund_moving_remedies_until_an_approved_unfreeze(void *
     assert_false(cs.frozen);
     assert_int_equal(sd_remedy_execute(f->d, &bob, approved, "k1", &v, &why), SD_OK);
     assert_int_equal(v.state, SD_RS_EXECUTED);
-    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL,
-                                  &v, &why),
-                     SD_E_PRECONDITION);
+    assert_int_equal(
+        request_full(f->d, &bob, tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL, &v, &why),
+        SD_E_PRECONDITION);
 }
 
 /* The remedy and freeze events of ticket tid, "kind detail" joined by "; ". */
@@ -623,16 +618,14 @@ test_remedy_expiry_refuses_approve_and_execute_and_shows_expired(void **state)
     assert_int_equal(state_of(f->d, pending), SD_RS_EXPIRED);
     assert_int_equal(count_audit(f->d, "remedy.expire", NULL), 0);
 
-    assert_int_equal(sd_remedy_execute(f->d, &bob, approved, "k", NULL, &why),
-                     SD_E_PRECONDITION);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, approved, "k", NULL, &why), SD_E_PRECONDITION);
     assert_string_equal(why, "remedy expired");
     assert_int_equal(sd_remedy_approve(f->d, &dave, pending, NULL, &why), SD_E_PRECONDITION);
     assert_string_equal(why, "remedy expired");
     /* the expiry was persisted and audited once per remedy, by the first write */
     assert_int_equal(count_audit(f->d, "remedy.expire", "r1"), 1);
     assert_int_equal(count_audit(f->d, "remedy.expire", "r2"), 1);
-    assert_int_equal(sd_remedy_execute(f->d, &bob, approved, "k", NULL, &why),
-                     SD_E_PRECONDITION);
+    assert_int_equal(sd_remedy_execute(f->d, &bob, approved, "k", NULL, &why), SD_E_PRECONDITION);
     assert_int_equal(count_audit(f->d, "remedy.expire", NULL), 2);
     assert_int_equal(count_prefix(f->d, 'I'), 0);
 
@@ -647,8 +640,8 @@ static void
 test_remedy_execute_replay_is_idempotent_and_one_instruction(void **state)
 {
     struct fixture *f = *state;
-    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10",
-                          NULL);
+    uint64_t id =
+        request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10", NULL);
     const char *why = NULL;
     struct sd_remedy v;
     struct sd_txn *t;
@@ -700,8 +693,8 @@ static void
 test_remedy_execute_rejects_bad_idempotency_key(void **state)
 {
     struct fixture *f = *state;
-    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10",
-                          NULL);
+    uint64_t id =
+        request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10", NULL);
     char long_key[SD_REMEDY_MAX_IDEMPOTENCY + 2];
     const char *why = NULL;
 
@@ -721,15 +714,14 @@ static void
 test_remedy_reject_closes_it(void **state)
 {
     struct fixture *f = *state;
-    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10",
-                          NULL);
+    uint64_t id =
+        request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10", NULL);
     const char *why = NULL;
     struct sd_remedy v;
 
     assert_int_equal(sd_remedy_reject(f->d, &carol, id, "", NULL, &why), SD_E_INVALID);
     assert_string_equal(why, "a reason is required");
-    assert_int_equal(sd_remedy_reject(f->d, &bob, id, "changed my mind", NULL, &why),
-                     SD_E_DENIED);
+    assert_int_equal(sd_remedy_reject(f->d, &bob, id, "changed my mind", NULL, &why), SD_E_DENIED);
     assert_string_equal(why, "the requester cannot reject their own remedy");
     assert_int_equal(sd_remedy_reject(f->d, &agent, id, "no", NULL, &why), SD_E_DENIED);
     assert_int_equal(sd_remedy_reject(f->d, &carol, id, "duplicate of r0", &v, &why), SD_OK);
@@ -742,8 +734,7 @@ test_remedy_reject_closes_it(void **state)
     assert_string_equal(why, "remedy was rejected");
     assert_int_equal(sd_remedy_execute(f->d, &bob, id, "k", NULL, &why), SD_E_PRECONDITION);
     assert_string_equal(why, "remedy was rejected");
-    assert_int_equal(sd_remedy_reject(f->d, &dave, id, "again", NULL, NULL),
-                     SD_E_PRECONDITION);
+    assert_int_equal(sd_remedy_reject(f->d, &dave, id, "again", NULL, NULL), SD_E_PRECONDITION);
     assert_int_equal(state_of(f->d, id), SD_RS_REJECTED);
 }
 
@@ -751,8 +742,8 @@ static void
 test_remedy_disabled_approver_stops_counting(void **state)
 {
     struct fixture *f = *state;
-    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT",
-                          "5000", NULL);
+    uint64_t id =
+        request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "5000", NULL);
     const char *why = NULL;
     struct sd_remedy v;
 
@@ -819,9 +810,8 @@ test_remedy_creator_and_created_do_not_count_within_cooloff(void **state)
     assert_int_equal(sd_user_set_creator(t, "sup2", "offline:Boss", NULL), SD_OK);
     assert_int_equal(sd_txn_commit(t), SD_OK);
 
-    assert_int_equal(request_full(f->d, &ag, tid, SD_RK_WITHDRAWAL_RELEASE, "BTC", "10", NULL,
-                                  &v, NULL),
-                     SD_OK);
+    assert_int_equal(
+        request_full(f->d, &ag, tid, SD_RK_WITHDRAWAL_RELEASE, "BTC", "10", NULL, &v, NULL), SD_OK);
     id = v.id;
     assert_int_equal(v.quorum, 2);
     assert_int_equal(sd_remedy_approve(f->d, &mal, id, NULL, &why), SD_E_DENIED);
@@ -832,17 +822,15 @@ test_remedy_creator_and_created_do_not_count_within_cooloff(void **state)
     assert_int_equal(v.approvals_needed, 1);
 
     /* the other direction: the requester made the approver's account */
-    assert_int_equal(request_full(f->d, &boss, tid, SD_RK_COMPENSATION, "USDT", "10", NULL, &v,
-                                  NULL),
-                     SD_OK);
+    assert_int_equal(
+        request_full(f->d, &boss, tid, SD_RK_COMPENSATION, "USDT", "10", NULL, &v, NULL), SD_OK);
     comp = v.id;
     assert_int_equal(sd_remedy_approve(f->d, &sup2, comp, NULL, &why), SD_E_DENIED);
 
     /* after the cool-off the relation no longer matters */
     sd_clock_set(T0 + sd_remedy_policy_cooloff(f->d->remedy_policy));
-    assert_int_equal(request_full(f->d, &boss, tid, SD_RK_COMPENSATION, "USDT", "10", NULL, &v,
-                                  NULL),
-                     SD_OK);
+    assert_int_equal(
+        request_full(f->d, &boss, tid, SD_RK_COMPENSATION, "USDT", "10", NULL, &v, NULL), SD_OK);
     assert_int_equal(sd_remedy_approve(f->d, &sup2, v.id, &v, NULL), SD_OK);
     assert_int_equal(v.state, SD_RS_APPROVED);
 }
@@ -851,8 +839,8 @@ static void
 test_remedy_user_without_role_in_table_is_refused(void **state)
 {
     struct fixture *f = *state;
-    uint64_t id = request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10",
-                          NULL);
+    uint64_t id =
+        request(f->d, ticket(f->d, SD_CAT_DEPOSIT), SD_RK_COMPENSATION, "USDT", "10", NULL);
     /* claims supervisor, but the users table says agent */
     const struct sd_actor eve = {"offline:eve", NULL, SD_ROLE_SUPERVISOR | SD_ROLE_SYSTEM};
     const char *why = NULL;
@@ -913,8 +901,7 @@ test_remedy_freeze_opens_review_the_freezer_cannot_approve(void **state)
     assert_int_equal(v.state, SD_RS_EXECUTED);
     assert_string_equal(v.executed_by, "carol");
     assert_int_equal(count_prefix(f->d, 'I'), 0);
-    assert_int_equal(sd_remedy_execute(f->d, &carol, v.id, "k", NULL, &why),
-                     SD_E_PRECONDITION);
+    assert_int_equal(sd_remedy_execute(f->d, &carol, v.id, "k", NULL, &why), SD_E_PRECONDITION);
     assert_string_equal(why, "remedy already executed");
     /* freeze reviews are not requested directly */
     assert_int_equal(request_full(f->d, &bob, sec_ticket, SD_RK_FREEZE_REVIEW, "USDT", "1",
@@ -929,27 +916,27 @@ test_remedy_request_rejects_bad_input(void **state)
     struct fixture *f = *state;
     uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT);
     static const char *const bad[] = {
-        "-1", "1e5", "0", "1.123456789", "1234567890123456789", "", "1.", ".5", "01",
-        " 1", "1 ", "1,000", "0.00000000", "+1", "0x10", "1.2.3", "１",
+        "-1", "1e5", "0",  "1.123456789", "1234567890123456789", "",   "1.",   ".5",
+        "01", " 1",  "1 ", "1,000",       "0.00000000",          "+1", "0x10", "1.2.3",
+        "１",
     };
-    static const char *const good[] = {"123456789012345678.12345678", "0.00000001", "0.5",
-                                       "7"};
+    static const char *const good[] = {"123456789012345678.12345678", "0.00000001", "0.5", "7"};
     struct sd_remedy_new in = {tid, SD_RK_COMPENSATION, "USDT", "1", NULL, "because", NULL};
     char big[SD_MAX_REASON + 2];
     const char *why = NULL;
 
     for(size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         why = NULL;
-        assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "USDT", bad[i],
-                                      NULL, NULL, &why),
-                         SD_E_INVALID);
+        assert_int_equal(
+            request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "USDT", bad[i], NULL, NULL, &why),
+            SD_E_INVALID);
         assert_string_equal(why, "amount: a decimal above 0 with at most 18 digits "
                                  "and 8 decimals");
         assert_int_equal(sd_remedy_amount_parse(bad[i], NULL, NULL), SD_E_INVALID);
     }
-    assert_int_equal(request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "USDT", NULL, NULL,
-                                  NULL, &why),
-                     SD_E_INVALID);
+    assert_int_equal(
+        request_full(f->d, &bob, tid, SD_RK_COMPENSATION, "USDT", NULL, NULL, NULL, &why),
+        SD_E_INVALID);
     for(size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
         assert_int_equal(sd_remedy_amount_parse(good[i], NULL, NULL), SD_OK);
     assert_int_equal(count_prefix(f->d, 'R'), 0);
@@ -991,8 +978,7 @@ test_remedy_request_rejects_bad_input(void **state)
 
     assert_int_equal(sd_remedy_approve(f->d, &carol, 42, NULL, &why), SD_E_NOTFOUND);
     assert_string_equal(why, "remedy not found");
-    assert_int_equal(sd_remedy_get(f->d, &carol, 42, &(struct sd_remedy){0}, &why),
-                     SD_E_NOTFOUND);
+    assert_int_equal(sd_remedy_get(f->d, &carol, 42, &(struct sd_remedy){0}, &why), SD_E_NOTFOUND);
     assert_string_equal(why, "remedy not found");
 }
 
@@ -1005,19 +991,16 @@ test_remedy_agent_requests_only_on_own_or_unassigned_tickets(void **state)
     struct sd_ticket t;
     struct sd_remedy v;
 
-    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL,
-                                  &v, &why),
-                     SD_OK); /* unassigned */
+    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL, &v, &why),
+                     SD_OK);              /* unassigned */
     add_user(f->d, "zed", SD_ROLE_AGENT); /* tickets go only to enabled agents (issue 13) */
     add_user(f->d, "alice", SD_ROLE_AGENT);
     assert_int_equal(sd_ticket_assign(f->d, &bob, tid, "zed", &t), SD_OK);
-    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL,
-                                  &v, &why),
+    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL, &v, &why),
                      SD_E_DENIED);
     assert_string_equal(why, "agents request remedies only on their own or unassigned tickets");
     assert_int_equal(sd_ticket_assign(f->d, &bob, tid, "alice", &t), SD_OK);
-    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL,
-                                  &v, &why),
+    assert_int_equal(request_full(f->d, &agent, tid, SD_RK_FEE_REFUND, "USDT", "3", NULL, &v, &why),
                      SD_OK);
     assert_int_equal(count_prefix(f->d, 'R'), 2);
 }
@@ -1089,8 +1072,12 @@ test_remedy_to_uid_never_stored_in_plaintext(void **state)
     struct fixture *f = *state;
     uint64_t tid = ticket(f->d, SD_CAT_SECURITY);
     struct sd_remedy v;
-    struct sd_remedy_new in = {tid, SD_RK_THIRD_PARTY_PAYOUT, "ETH", "1.5",
-                               "DEST-ZQXW-7741-PLAIN", "goodwill for a delayed deposit",
+    struct sd_remedy_new in = {tid,
+                               SD_RK_THIRD_PARTY_PAYOUT,
+                               "ETH",
+                               "1.5",
+                               "DEST-ZQXW-7741-PLAIN",
+                               "goodwill for a delayed deposit",
                                "customer asked to pay their business account"};
 
     assert_int_equal(sd_remedy_request(f->d, &bob, &in, &v, NULL), SD_OK);
@@ -1124,24 +1111,23 @@ test_remedy_policy_parse_and_errors(void **state)
     const char *why = NULL;
     uint64_t usdt;
     bool priced;
-    static const char good[] =
-        "# test policy\n"
-        "expiry 3600\n"
-        "quorum * 0 1   # base\n"
-        "quorum * 1000 2\n"
-        "quorum compensation 0 1\r\n"
-        "quorum compensation 50000.5 3\n"
-        "\t\n"
-        "approver compensation supervisor\n"
-        "approver fee_refund supervisor,compliance\n"
-        "approver manual_deposit_credit supervisor\n"
-        "approver withdrawal_release supervisor\n"
-        "approver account_unfreeze security_admin\n"
-        "approver freeze_review security_admin\n"
-        "approver third_party_payout supervisor\n"
-        "rate usdt 1\n"
-        "fixed account_unfreeze 3\n"
-        "rate SHIB 0.00001\n";
+    static const char good[] = "# test policy\n"
+                               "expiry 3600\n"
+                               "quorum * 0 1   # base\n"
+                               "quorum * 1000 2\n"
+                               "quorum compensation 0 1\r\n"
+                               "quorum compensation 50000.5 3\n"
+                               "\t\n"
+                               "approver compensation supervisor\n"
+                               "approver fee_refund supervisor,compliance\n"
+                               "approver manual_deposit_credit supervisor\n"
+                               "approver withdrawal_release supervisor\n"
+                               "approver account_unfreeze security_admin\n"
+                               "approver freeze_review security_admin\n"
+                               "approver third_party_payout supervisor\n"
+                               "rate usdt 1\n"
+                               "fixed account_unfreeze 3\n"
+                               "rate SHIB 0.00001\n";
     struct {
         const char *text;
         size_t line;
@@ -1168,8 +1154,7 @@ test_remedy_policy_parse_and_errors(void **state)
         {"quorum * 0 1\nquorum account_unfreeze 0 1\n", 2, SD_E_INVALID},
         {"quorum * 0 1\nfixed compensation 1\n", 2, SD_E_INVALID},
         {"quorum * 0 1\nfixed account_unfreeze 6\n", 2, SD_E_INVALID},
-        {"quorum * 0 1\nfixed account_unfreeze 2\nfixed account_unfreeze 3\n", 3,
-         SD_E_INVALID},
+        {"quorum * 0 1\nfixed account_unfreeze 2\nfixed account_unfreeze 3\n", 3, SD_E_INVALID},
     };
     char longline[400];
 
@@ -1204,8 +1189,7 @@ test_remedy_policy_parse_and_errors(void **state)
         p = NULL;
         line = 99;
         why = NULL;
-        assert_int_equal(sd_remedy_policy_parse(&p, bad[i].text, strlen(bad[i].text), &line,
-                                                &why),
+        assert_int_equal(sd_remedy_policy_parse(&p, bad[i].text, strlen(bad[i].text), &line, &why),
                          bad[i].err);
         assert_null(p);
         assert_int_equal(line, bad[i].line);
@@ -1254,7 +1238,8 @@ test_remedy_policy_load_prefers_data_dir_file(void **state)
     fputs("approver compensation supervisor\napprover fee_refund supervisor\n"
           "approver manual_deposit_credit supervisor\napprover withdrawal_release supervisor\n"
           "approver account_unfreeze supervisor\napprover freeze_review supervisor\n"
-          "approver third_party_payout supervisor\n", fp);
+          "approver third_party_payout supervisor\n",
+          fp);
     fclose(fp);
     assert_int_equal(sd_remedy_policy_load(&p, f->dir, &line, &why), SD_OK);
     assert_int_equal(sd_remedy_policy_expiry(p), 600);
@@ -1275,12 +1260,11 @@ test_remedy_names_round_trip(void **state)
         assert_int_equal(k, i);
     }
     for(int i = SD_RS_PENDING; i < SD_RS_COUNT; i++) {
-        assert_int_equal(
-            sd_remedy_state_parse(&s, sd_remedy_state_name((enum sd_remedy_state)i)), SD_OK);
+        assert_int_equal(sd_remedy_state_parse(&s, sd_remedy_state_name((enum sd_remedy_state)i)),
+                         SD_OK);
         assert_int_equal(s, i);
     }
-    assert_string_equal(sd_remedy_kind_name(SD_RK_MANUAL_DEPOSIT_CREDIT),
-                        "manual_deposit_credit");
+    assert_string_equal(sd_remedy_kind_name(SD_RK_MANUAL_DEPOSIT_CREDIT), "manual_deposit_credit");
     assert_int_equal(sd_remedy_kind_parse(&k, "refund"), SD_E_INVALID);
     assert_int_equal(sd_remedy_state_parse(&s, NULL), SD_E_INVALID);
     assert_string_equal(sd_remedy_state_name((enum sd_remedy_state)0), "unknown");

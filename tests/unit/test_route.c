@@ -36,7 +36,8 @@ create(struct sd_desk *d, const char *subject, const char *body, int cat, int pr
 static uint64_t
 korean_withdrawal(struct sd_desk *d)
 {
-    return create(d, "출금 문의", "어제 신청한 출금이 아직 지갑에 안 들어왔어요. 확인 부탁드립니다.",
+    return create(d, "출금 문의",
+                  "어제 신청한 출금이 아직 지갑에 안 들어왔어요. 확인 부탁드립니다.",
                   SD_CAT_WITHDRAWAL, 3, false);
 }
 
@@ -77,8 +78,7 @@ test_shift_spec_parses_days_times_and_zones(void **state)
 
     memset(&p, 0, sizeof(p));
     assert_int_equal(
-        sd_route_parse_shifts("Mon-Fri 09:00-18:00 Asia/Seoul; Sat,Sun 22:00-02:00 UTC-05:30",
-                              &p),
+        sd_route_parse_shifts("Mon-Fri 09:00-18:00 Asia/Seoul; Sat,Sun 22:00-02:00 UTC-05:30", &p),
         SD_OK);
     assert_int_equal(p.n_shifts, 2);
     assert_int_equal(p.shifts[0].days, 0x1f);
@@ -221,7 +221,8 @@ test_route_auto_assigns_least_loaded_fit_agent_on_shift(void **state)
     sd_clock_set(MON_10KST);
     for(int i = 0; i < 4; i++)
         korean_withdrawal(f->d);
-    zh = create(f->d, "充值没到账", "我昨天的充值还没有到账，请帮忙查一下", SD_CAT_DEPOSIT, 3, false);
+    zh = create(f->d, "充值没到账", "我昨天的充值还没有到账，请帮忙查一下", SD_CAT_DEPOSIT, 3,
+                false);
     assert_int_equal(sd_route_auto(f->d, &sys, MON_10KST, &as, &n), SD_OK);
     assert_int_equal(n, 4); /* the Chinese ticket waits: nobody on shift reads Chinese */
     for(size_t i = 0; i < n; i++) {
@@ -243,7 +244,7 @@ test_route_auto_assigns_least_loaded_fit_agent_on_shift(void **state)
 }
 
 #define CLAIMERS 64
-#define TICKETS 48
+#define TICKETS  48
 
 struct claimer {
     struct sd_desk *d;
@@ -280,9 +281,9 @@ test_64_concurrent_routed_claims_never_double_assign(void **state)
 
     sd_clock_set(MON_10KST);
     for(int i = 0; i < TICKETS; i++) {
-        uint64_t id = i % 2 ? korean_withdrawal(f->d)
-                            : create(f->d, "deposit", "my deposit is late", SD_CAT_DEPOSIT, 3,
-                                     false);
+        uint64_t id = i % 2
+                          ? korean_withdrawal(f->d)
+                          : create(f->d, "deposit", "my deposit is late", SD_CAT_DEPOSIT, 3, false);
         assert_true(id >= 1 && id <= TICKETS);
     }
     for(int i = 0; i < CLAIMERS; i++) {
@@ -406,8 +407,7 @@ test_one_off_overrides_beat_the_weekly_shift_and_survive_agent_set(void **state)
         struct sd_shift_override bad = {MON_10KST, MON_10KST, false};
         struct sd_shift_override longer = {MON_10KST, MON_10KST + 32 * 86400, false};
 
-        assert_int_equal(sd_agent_override(f->d, &sys, "kim", &bad, MON_00UTC, NULL),
-                         SD_E_INVALID);
+        assert_int_equal(sd_agent_override(f->d, &sys, "kim", &bad, MON_00UTC, NULL), SD_E_INVALID);
         assert_int_equal(sd_agent_override(f->d, &sys, "kim", &longer, MON_00UTC, NULL),
                          SD_E_INVALID);
     }
@@ -430,8 +430,7 @@ test_one_off_overrides_beat_the_weekly_shift_and_survive_agent_set(void **state)
     assert_int_equal(claim(f->d, "kim", &tid), SD_OK);
     assert_int_equal(tid, id);
     /* An extra Saturday (UTC) shift; the leave has ended by then and is dropped. */
-    assert_int_equal(sd_agent_override(f->d, &sys, "kim", &extra, MON_10KST + 86400, &p),
-                     SD_OK);
+    assert_int_equal(sd_agent_override(f->d, &sys, "kim", &extra, MON_10KST + 86400, &p), SD_OK);
     assert_int_equal(p.n_overrides, 1);
     assert_true(p.overrides[0].on);
     assert_true(sd_agent_on_shift(&p, MON_00UTC + 5 * 86400 + 3600));
@@ -441,8 +440,7 @@ test_one_off_overrides_beat_the_weekly_shift_and_survive_agent_set(void **state)
         struct sd_shift_override o = {MON_00UTC + 8 * 86400 + i * 3600,
                                       MON_00UTC + 8 * 86400 + i * 3600 + 60, false};
 
-        assert_int_equal(sd_agent_override(f->d, &sys, "kim", &o, MON_10KST + 86400, NULL),
-                         SD_OK);
+        assert_int_equal(sd_agent_override(f->d, &sys, "kim", &o, MON_10KST + 86400, NULL), SD_OK);
     }
     assert_int_equal(sd_agent_override(f->d, &sys, "kim", &extra, MON_10KST + 86400, NULL),
                      SD_E_LIMIT);
@@ -548,8 +546,8 @@ test_claim_reads_routing_facts_from_the_queue_and_old_entries_still_route(void *
 /* Item 21: shifts in zones with daylight saving time, from the tz database. */
 #define FRI_27MAR26_0830Z 1774600200u /* London GMT (UTC+0) until Sun 29 Mar 01:00Z */
 #define MON_30MAR26_0800Z 1774857600u /* London BST (UTC+1) */
-#define BST_START_2026 1774746000u    /* 2026-03-29T01:00:00Z */
-#define BST_END_2026 1792890000u      /* 2026-10-25T01:00:00Z */
+#define BST_START_2026    1774746000u /* 2026-03-29T01:00:00Z */
+#define BST_END_2026      1792890000u /* 2026-10-25T01:00:00Z */
 
 static void
 test_tz_offsets_follow_daylight_saving_time(void **state)
@@ -592,8 +590,8 @@ test_tz_offsets_follow_daylight_saving_time(void **state)
     assert_int_equal(sd_tz_offset("/etc/passwd", 0, &off), SD_E_INVALID);
     assert_int_equal(sd_tz_offset("Europe/../../etc/passwd", 0, &off), SD_E_INVALID);
     assert_int_equal(sd_tz_offset("Mars/Olympus", 0, &off), SD_E_NOTFOUND);
-    assert_int_equal(sd_tz_offset("Europe", 0, &off), SD_E_NOTFOUND); /* a directory */
-    assert_int_equal(sd_tz_offset("zone.tab", 0, &off), SD_E_INVALID); /* no dots */
+    assert_int_equal(sd_tz_offset("Europe", 0, &off), SD_E_NOTFOUND);      /* a directory */
+    assert_int_equal(sd_tz_offset("zone.tab", 0, &off), SD_E_INVALID);     /* no dots */
     assert_int_equal(sd_tz_offset("leapseconds", 0, &off), SD_E_NOTFOUND); /* not a TZif */
 }
 
@@ -605,9 +603,9 @@ test_london_shift_moves_with_bst_and_fixed_offset_does_not(void **state)
     char why[160];
 
     memset(&p, 0, sizeof(p));
-    assert_int_equal(sd_route_parse_shifts_why("Mon-Fri 09:00-17:00 Europe/London", &p, why,
-                                               sizeof(why)),
-                     SD_OK);
+    assert_int_equal(
+        sd_route_parse_shifts_why("Mon-Fri 09:00-17:00 Europe/London", &p, why, sizeof(why)),
+        SD_OK);
     memset(&q, 0, sizeof(q));
     assert_int_equal(sd_route_parse_shifts("Mon-Fri 09:00-17:00 UTC+01:00", &q), SD_OK);
     /* Friday before the change: London is on GMT, 08:30Z is 08:30 local (off), 09:00Z on;
@@ -634,12 +632,12 @@ test_london_shift_moves_with_bst_and_fixed_offset_does_not(void **state)
     /* Errors name the part that is wrong. */
     memset(&p, 0, sizeof(p));
     assert_int_equal(sd_route_parse_shifts_why("Mon 09:00-17:00 UTC; Tue 09:00-17:00 "
-                                               "Europe/Londn", &p, why, sizeof(why)),
+                                               "Europe/Londn",
+                                               &p, why, sizeof(why)),
                      SD_E_INVALID);
     assert_non_null(strstr(why, "window 2: unknown time zone \"Europe/Londn\""));
     memset(&p, 0, sizeof(p));
-    assert_int_equal(sd_route_parse_shifts_why("Mon-Fry 09:00-17:00 UTC", &p, why,
-                                               sizeof(why)),
+    assert_int_equal(sd_route_parse_shifts_why("Mon-Fry 09:00-17:00 UTC", &p, why, sizeof(why)),
                      SD_E_INVALID);
     assert_non_null(strstr(why, "window 1: bad days \"Mon-Fry\""));
     memset(&p, 0, sizeof(p));
@@ -647,8 +645,7 @@ test_london_shift_moves_with_bst_and_fixed_offset_does_not(void **state)
                      SD_E_INVALID);
     assert_non_null(strstr(why, "window 1: bad times \"09:00-25:00\""));
     memset(&p, 0, sizeof(p));
-    assert_int_equal(sd_route_parse_shifts_why("Mon", &p, why, sizeof(why)),
-                     SD_E_INVALID);
+    assert_int_equal(sd_route_parse_shifts_why("Mon", &p, why, sizeof(why)), SD_E_INVALID);
     assert_non_null(strstr(why, "window 1: expected"));
 }
 
@@ -659,16 +656,16 @@ main(void)
         cmocka_unit_test(test_tz_offsets_follow_daylight_saving_time),
         cmocka_unit_test_setup_teardown(test_london_shift_moves_with_bst_and_fixed_offset_does_not,
                                         fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_shift_spec_parses_days_times_and_zones,
-                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_shift_spec_parses_days_times_and_zones, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(
             test_korean_withdrawal_is_claimed_only_by_a_fit_on_shift_agent, fixture_setup,
             fixture_teardown),
         cmocka_unit_test_setup_teardown(test_ticket_nobody_fits_falls_back_after_the_priority_wait,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(
-            test_agent_off_shift_gets_queue_empty_and_no_profile_claims_as_before,
-            fixture_setup, fixture_teardown),
+            test_agent_off_shift_gets_queue_empty_and_no_profile_claims_as_before, fixture_setup,
+            fixture_teardown),
         cmocka_unit_test_setup_teardown(test_vip_ticket_needs_the_vip_skill, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_route_auto_assigns_least_loaded_fit_agent_on_shift,
@@ -681,8 +678,8 @@ main(void)
         cmocka_unit_test_setup_teardown(
             test_claim_reads_routing_facts_from_the_queue_and_old_entries_still_route,
             fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_day_stats_match_a_hand_computed_fixture,
-                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_day_stats_match_a_hand_computed_fixture, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(test_agent_stats_match_a_hand_computed_fixture,
                                         fixture_setup, fixture_teardown),
     };

@@ -132,10 +132,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-        T(test_open_missing_store_is_notfound),
-        T(test_counters_and_put_new),
-        T(test_newer_schema_is_refused),
-        T(test_corrupt_environment_is_refused),
+        T(test_open_missing_store_is_notfound),    T(test_counters_and_put_new),
+        T(test_newer_schema_is_refused),           T(test_corrupt_environment_is_refused),
         T(test_injected_write_failure_rolls_back),
 #undef T
     };

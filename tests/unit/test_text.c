@@ -90,8 +90,10 @@ static void
 test_fold_lumps_typographic_punctuation(void **state)
 {
     (void)state;
-    assert_fold("didn\xe2\x80\x99t", "didn't");        /* U+2019 */
-    assert_fold("a\xe2\x80\x94" "b", "a-b");           /* em dash */
+    assert_fold("didn\xe2\x80\x99t", "didn't"); /* U+2019 */
+    assert_fold("a\xe2\x80\x94"
+                "b",
+                "a-b"); /* em dash */
 }
 
 static void
@@ -175,8 +177,8 @@ fold_worker(void *arg)
     for(int i = 0; i < 50; i++) {
         struct sd_buf out = SD_BUF_INIT;
 
-        if(sd_text_fold(&out, "帳號被盜 ＨＡＣＫＥＤ", strlen("帳號被盜 ＨＡＣＫＥＤ")) != SD_OK
-           || strcmp((const char *)out.data, "账号被盗 hacked") != 0)
+        if(sd_text_fold(&out, "帳號被盜 ＨＡＣＫＥＤ", strlen("帳號被盜 ＨＡＣＫＥＤ")) != SD_OK ||
+           strcmp((const char *)out.data, "账号被盗 hacked") != 0)
             job->ok = 0;
         sd_buf_free(&out);
     }
@@ -203,21 +205,25 @@ test_invisible_checks_bidi_zero_width_and_blank(void **state)
 {
     (void)state;
     assert_false(sd_text_has_bidi("alice@example.com", 17));
-    assert_true(sd_text_has_bidi("alice\xe2\x80\xae@example.com", 20));   /* U+202E */
-    assert_true(sd_text_has_bidi("\xe2\x81\xa6x", 4));                    /* U+2066 */
-    assert_true(sd_text_has_bidi("a\xe2\x80\x8f", 4));                    /* U+200F */
-    assert_false(sd_text_has_bidi("a\xe2\x80\x8b", 4));                   /* ZWSP: not bidi */
-    assert_true(sd_text_has_invisible("a\xe2\x80\x8b", 4));               /* U+200B */
-    assert_true(sd_text_has_invisible("a\xe2\x80\x8d", 4));               /* U+200D */
-    assert_true(sd_text_has_invisible("\xef\xbb\xbf" "a", 4));             /* BOM */
-    assert_true(sd_text_has_invisible("a\xc2\xad" "b", 4));                /* soft hyphen */
+    assert_true(sd_text_has_bidi("alice\xe2\x80\xae@example.com", 20)); /* U+202E */
+    assert_true(sd_text_has_bidi("\xe2\x81\xa6x", 4));                  /* U+2066 */
+    assert_true(sd_text_has_bidi("a\xe2\x80\x8f", 4));                  /* U+200F */
+    assert_false(sd_text_has_bidi("a\xe2\x80\x8b", 4));                 /* ZWSP: not bidi */
+    assert_true(sd_text_has_invisible("a\xe2\x80\x8b", 4));             /* U+200B */
+    assert_true(sd_text_has_invisible("a\xe2\x80\x8d", 4));             /* U+200D */
+    assert_true(sd_text_has_invisible("\xef\xbb\xbf"
+                                      "a",
+                                      4)); /* BOM */
+    assert_true(sd_text_has_invisible("a\xc2\xad"
+                                      "b",
+                                      4)); /* soft hyphen */
     assert_true(sd_text_has_invisible("a\xe2\x80\xae", 4));
     assert_false(sd_text_has_invisible("\xed\x95\x9c\xea\xb8\x80 name", 11));
     assert_true(sd_text_blank("", 0));
     assert_true(sd_text_blank("   \t\n", 6));
     assert_true(sd_text_blank("\xe2\x80\x8b\xe2\x80\x8c\xe2\x80\x8d", 9));
-    assert_true(sd_text_blank("\xe3\x80\x80 \xc2\xa0", 6));               /* U+3000, NBSP */
-    assert_true(sd_text_blank("\xe3\x85\xa4\xe2\xa0\x80", 6));           /* U+3164, U+2800 */
+    assert_true(sd_text_blank("\xe3\x80\x80 \xc2\xa0", 6));    /* U+3000, NBSP */
+    assert_true(sd_text_blank("\xe3\x85\xa4\xe2\xa0\x80", 6)); /* U+3164, U+2800 */
     assert_true(sd_text_blank("\xe2\x80\xae\xe2\x80\xac", 6));
     assert_false(sd_text_blank("  x  ", 5));
     assert_false(sd_text_blank("\xe2\x80\x8b\xe8\xb0\x83\xe6\x9f\xa5", 9)); /* ZWSP 调查 */

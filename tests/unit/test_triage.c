@@ -305,9 +305,8 @@ test_subject_and_body_are_both_matched(void **state)
     const char *body = "No money was taken.";
 
     (void)state;
-    assert_int_equal(sd_triage_classify(defaults, subj, strlen(subj), body, strlen(body), false,
-                                        &res),
-                     SD_OK);
+    assert_int_equal(
+        sd_triage_classify(defaults, subj, strlen(subj), body, strlen(body), false, &res), SD_OK);
     assert_int_equal(res.category, SD_CAT_DEPOSIT);
     assert_int_equal(res.priority, 3);
 }
@@ -393,8 +392,8 @@ test_signals_are_rule_names_not_ticket_text(void **state)
         assert_non_null(memchr(s, '\0', sizeof(res.signals[i])));
         assert_null(strstr(s, "secretword"));
         assert_null(strstr(s, "SECRETWORD"));
-        assert_true(strncmp(s, "fund_safety:", 12) == 0 || strncmp(s, "cat:", 4) == 0
-                    || strncmp(s, "prio:", 5) == 0 || strcmp(s, "vip_raise") == 0);
+        assert_true(strncmp(s, "fund_safety:", 12) == 0 || strncmp(s, "cat:", 4) == 0 ||
+                    strncmp(s, "prio:", 5) == 0 || strcmp(s, "vip_raise") == 0);
     }
 }
 
@@ -404,16 +403,16 @@ static void
 test_parse_reports_line_of_first_bad_line(void **state)
 {
     (void)state;
-    assert_parse_fails("# comment\n\ncat nosuchcat 3 x: foo\ncat deposit 3 y: bar\n",
-                       SD_E_INVALID, 3);
+    assert_parse_fails("# comment\n\ncat nosuchcat 3 x: foo\ncat deposit 3 y: bar\n", SD_E_INVALID,
+                       3);
     assert_parse_fails("cat deposit 3 a: x\nfrobnicate 1 b: y\n", SD_E_INVALID, 2);
     assert_parse_fails("set A: x\ncat deposit 3 a: @B\n", SD_E_INVALID, 2); /* undefined */
-    assert_parse_fails("cat deposit 0 a: x\n", SD_E_INVALID, 1);             /* zero weight */
+    assert_parse_fails("cat deposit 0 a: x\n", SD_E_INVALID, 1);            /* zero weight */
     assert_parse_fails("cat deposit 101 a: x\n", SD_E_INVALID, 1);
-    assert_parse_fails("cat deposit 3 a: x | | y\n", SD_E_INVALID, 1);       /* empty alt */
+    assert_parse_fails("cat deposit 3 a: x | | y\n", SD_E_INVALID, 1); /* empty alt */
     assert_parse_fails("cat deposit 3 a: x |\n", SD_E_INVALID, 1);
-    assert_parse_fails("cat deposit 3 a: !x\n", SD_E_INVALID, 1);          /* all negative */
-    assert_parse_fails("cat deposit 3 a x\n", SD_E_INVALID, 1);             /* no colon */
+    assert_parse_fails("cat deposit 3 a: !x\n", SD_E_INVALID, 1); /* all negative */
+    assert_parse_fails("cat deposit 3 a x\n", SD_E_INVALID, 1);   /* no colon */
     assert_parse_fails("cat deposit 3 a: x\r\ncat deposit 2 a: y\r\n", SD_E_INVALID, 2); /* dup */
     assert_parse_fails("set A: x\nset A: y\n", SD_E_INVALID, 2);
     assert_parse_fails("prio 5 * a: x\n", SD_E_INVALID, 1);
@@ -423,9 +422,9 @@ test_parse_reports_line_of_first_bad_line(void **state)
     assert_parse_fails("cat deposit 3 a: x ~0 y\n", SD_E_INVALID, 1);
     assert_parse_fails("cat deposit 3 a: x ~201 y\n", SD_E_INVALID, 1);
     assert_parse_fails("cat deposit 3 bad-name: x\n", SD_E_INVALID, 1);
-    assert_parse_fails("cat deposit 3 a: x\"y\n", SD_E_INVALID, 1);        /* quote inside */
+    assert_parse_fails("cat deposit 3 a: x\"y\n", SD_E_INVALID, 1); /* quote inside */
     assert_parse_fails("cat:deposit 3 a: x\n", SD_E_INVALID, 1);
-    assert_parse_fails("\n\ncat deposit 3 a: caf\xc3\n", SD_E_INVALID, 3);  /* bad UTF-8 */
+    assert_parse_fails("\n\ncat deposit 3 a: caf\xc3\n", SD_E_INVALID, 3); /* bad UTF-8 */
 }
 
 static void
@@ -656,8 +655,8 @@ classify_worker(void *arg)
         struct sd_triage_result res;
         const char *t = texts[i % 3];
 
-        if(sd_triage_classify(defaults, "", 0, t, strlen(t), false, &res) != SD_OK
-           || res.priority != prios[i % 3])
+        if(sd_triage_classify(defaults, "", 0, t, strlen(t), false, &res) != SD_OK ||
+           res.priority != prios[i % 3])
             w->ok = 0;
     }
     return NULL;
@@ -707,9 +706,9 @@ test_default_rules_meet_dev_set_targets(void **state)
         assert_non_null(body);
         assert_non_null(cat);
         assert_non_null(prio);
-        assert_int_equal(sd_triage_classify(defaults, subj, strlen(subj), body, strlen(body),
-                                            false, &res),
-                         SD_OK);
+        assert_int_equal(
+            sd_triage_classify(defaults, subj, strlen(subj), body, strlen(body), false, &res),
+            SD_OK);
         n++;
         cat_ok += strcmp(cat, sd_category_name(res.category)) == 0;
         prio_ok += prio[1] - '0' == res.priority;

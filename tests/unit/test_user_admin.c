@@ -85,10 +85,10 @@ test_user_add_online_needs_a_second_security_admin(void **state)
     assert_false(get_user(f->d, "ag", &usr));
     assert_int_equal(sd_uadm_approve(f->d, &sa1, u.id, &u, pw, uri, &why), SD_E_DENIED);
     assert_string_equal(why, "the requester cannot approve their own user request");
-    assert_int_equal(sd_uadm_approve(f->d, &(struct sd_actor){"OFFLINE:SA1", NULL,
-                                                              SD_ROLE_SECURITY_ADMIN},
-                                     u.id, &u, pw, uri, &why),
-                     SD_E_DENIED);
+    assert_int_equal(
+        sd_uadm_approve(f->d, &(struct sd_actor){"OFFLINE:SA1", NULL, SD_ROLE_SECURITY_ADMIN}, u.id,
+                        &u, pw, uri, &why),
+        SD_E_DENIED);
     assert_false(get_user(f->d, "ag", &usr));
 
     assert_int_equal(sd_uadm_approve(f->d, &sa2, 1, &u, pw, uri, &why), SD_OK);
@@ -156,8 +156,7 @@ test_user_roles_and_totp_reset_need_another_admin(void **state)
     /* reject; the requester may withdraw their own */
     assert_int_equal(sd_uadm_request(f->d, &sa1, &roles, &u, pw, uri, &why), SD_OK);
     assert_int_equal(sd_uadm_reject(f->d, &sa2, u.id, "", &u, &why), SD_E_INVALID);
-    assert_int_equal(sd_uadm_reject(f->d, &sa2, u.id, "not agreed with the team lead", &u,
-                                    &why),
+    assert_int_equal(sd_uadm_reject(f->d, &sa2, u.id, "not agreed with the team lead", &u, &why),
                      SD_OK);
     assert_int_equal(u.state, SD_UADM_REJECTED);
     assert_int_equal(sd_uadm_request(f->d, &sa1, &roles, &u, pw, uri, &why), SD_OK);
@@ -166,8 +165,7 @@ test_user_roles_and_totp_reset_need_another_admin(void **state)
     /* a request lapses after 24 h */
     assert_int_equal(sd_uadm_request(f->d, &sa1, &roles, &u, pw, uri, &why), SD_OK);
     sd_clock_set(T0 + SD_UADM_EXPIRY);
-    assert_int_equal(sd_uadm_approve(f->d, &sa2, u.id, NULL, pw, uri, &why),
-                     SD_E_PRECONDITION);
+    assert_int_equal(sd_uadm_approve(f->d, &sa2, u.id, NULL, pw, uri, &why), SD_E_PRECONDITION);
     assert_string_equal(why, "user request expired");
     assert_int_equal(sd_uadm_list(f->d, &sa2, SD_UADM_EXPIRED, &items, &n, &why), SD_OK);
     assert_int_equal(n, 1);

@@ -31,13 +31,13 @@ cpu_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-#define CHECK(x)                                                                           \
-    do {                                                                                   \
-        sd_err e_ = (x);                                                                   \
-        if(e_ != SD_OK) {                                                                  \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, sd_err_str(e_));            \
-            exit(1);                                                                       \
-        }                                                                                  \
+#define CHECK(x)                                                                \
+    do {                                                                        \
+        sd_err e_ = (x);                                                        \
+        if(e_ != SD_OK) {                                                       \
+            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, sd_err_str(e_)); \
+            exit(1);                                                            \
+        }                                                                       \
     } while(0)
 
 int
@@ -50,8 +50,10 @@ main(int argc, char **argv)
     struct sd_store *s;
     struct sd_txn *t;
     struct sd_audit_verifier *v = calloc(1, sizeof(*v));
-    struct sd_audit_rec r = {.actor = "bench-agent-42", .action = "ticket.create",
-                             .target = "t123456", .request_id = "req-0123456789abcdef",
+    struct sd_audit_rec r = {.actor = "bench-agent-42",
+                             .action = "ticket.create",
+                             .target = "t123456",
+                             .request_id = "req-0123456789abcdef",
                              .digest = digest};
     char path[1024];
     double t0, t1, c0, c1;
@@ -80,8 +82,8 @@ main(int argc, char **argv)
     }
     t1 = now_s();
     printf("append, one durable txn per entry: %.1f us/entry (%.0f entries/s), %" PRIu64
-           " entries\n", (t1 - t0) / (double)durable * 1e6, (double)durable / (t1 - t0),
-           durable);
+           " entries\n",
+           (t1 - t0) / (double)durable * 1e6, (double)durable / (t1 - t0), durable);
 
     /* batched: the append work itself, amortising the fsync over `batch` entries */
     t0 = now_s();
@@ -95,8 +97,9 @@ main(int argc, char **argv)
     t1 = now_s();
     c1 = cpu_s();
     printf("append, %" PRIu64 " entries per txn: %.2f us/entry wall, %.2f us/entry CPU, "
-           "%" PRIu64 " entries\n", batch, (t1 - t0) / (double)(n - durable) * 1e6,
-           (c1 - c0) / (double)(n - durable) * 1e6, n - durable);
+           "%" PRIu64 " entries\n",
+           batch, (t1 - t0) / (double)(n - durable) * 1e6, (c1 - c0) / (double)(n - durable) * 1e6,
+           n - durable);
 
     snprintf(path, sizeof(path), "%s/export.log", argv[1]);
     f = fopen(path, "wb");
@@ -118,8 +121,8 @@ main(int argc, char **argv)
     c1 = cpu_s();
     (void)fclose(f); /* read-only: nothing to flush */
     printf("verify: %" PRIu64 " entries, %" PRIu64 " checkpoints in %.2f s wall, %.2f s CPU: "
-           "%.0f entries/s\n", v->next, v->checkpoints, t1 - t0, c1 - c0,
-           (double)v->next / (t1 - t0));
+           "%.0f entries/s\n",
+           v->next, v->checkpoints, t1 - t0, c1 - c0, (double)v->next / (t1 - t0));
     free(v);
     sd_keyring_free(kr);
     sd_store_close(s);

@@ -17,13 +17,13 @@
 #include "sealdesk/desk.h"
 #include "sealdesk/store.h"
 
-#define CHECK(x)                                                                           \
-    do {                                                                                   \
-        sd_err e_ = (x);                                                                   \
-        if(e_ != SD_OK) {                                                                  \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, sd_err_str(e_));            \
-            exit(1);                                                                       \
-        }                                                                                  \
+#define CHECK(x)                                                                \
+    do {                                                                        \
+        sd_err e_ = (x);                                                        \
+        if(e_ != SD_OK) {                                                       \
+            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, sd_err_str(e_)); \
+            exit(1);                                                            \
+        }                                                                       \
     } while(0)
 
 static double
@@ -36,7 +36,7 @@ now_s(void)
 }
 
 static const char *const subjects[] = {
-    "USDT deposit not credited", "提现一直在审核中", "출금이 지연되고 있어요",
+    "USDT deposit not credited",     "提现一直在审核中",       "출금이 지연되고 있어요",
     "Cannot log in after 2FA reset", "KYC documents rejected", "Order filled at wrong price",
 };
 
@@ -89,8 +89,8 @@ main(int argc, char **argv)
             in.field[SD_F_WALLETS] = wallet;
             in.category = -1;
             CHECK(sd_ticket_create(d, &sys, &in, &t));
-            CHECK(sd_ticket_comment(d, &sys, t.id, "We are checking with the chain team.",
-                                    false, &t));
+            CHECK(sd_ticket_comment(d, &sys, t.id, "We are checking with the chain team.", false,
+                                    &t));
         }
         CHECK(sd_store_batch_commit());
     }
@@ -103,9 +103,10 @@ main(int argc, char **argv)
         return 1;
     }
     printf("created %lu tickets in %.1f s: %.0f tickets/s (create + comment, %lu per "
-           "durable txn)\n", n, t1 - t0, (double)n / (t1 - t0), commit);
+           "durable txn)\n",
+           n, t1 - t0, (double)n / (t1 - t0), commit);
     printf("data.mdb %.1f MiB allocated on disk, %.0f bytes per ticket (incl. audit entries, "
-           "Merkle nodes, indexes, KB)\n", (double)st.st_blocks * 512.0 / 1048576.0,
-           (double)st.st_blocks * 512.0 / (double)n);
+           "Merkle nodes, indexes, KB)\n",
+           (double)st.st_blocks * 512.0 / 1048576.0, (double)st.st_blocks * 512.0 / (double)n);
     return 0;
 }

@@ -13,13 +13,13 @@
 #include "sealdesk/desk.h"
 #include "sealdesk/kb.h"
 
-#define CHECK(x)                                                                           \
-    do {                                                                                   \
-        sd_err e_ = (x);                                                                   \
-        if(e_ != SD_OK) {                                                                  \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, sd_err_str(e_));            \
-            exit(1);                                                                       \
-        }                                                                                  \
+#define CHECK(x)                                                                \
+    do {                                                                        \
+        sd_err e_ = (x);                                                        \
+        if(e_ != SD_OK) {                                                       \
+            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, sd_err_str(e_)); \
+            exit(1);                                                            \
+        }                                                                       \
     } while(0)
 
 static double
@@ -40,13 +40,27 @@ dbl_cmp(const void *a, const void *b)
 }
 
 static const char *const queries[] = {
-    "withdrawal pending for hours",   "提现一直没到账",          "출금이 안돼요",
-    "lost my 2fa phone",              "谷歌验证器丢失",          "OTP 초기화",
-    "deposit not credited USDT",      "充值未到账 TRC20",        "입금 반영 안됨",
-    "KYC rejected selfie",            "实名认证失败",            "신분증 인증 거절",
-    "futures liquidation margin",     "合约爆仓",                "선물 청산",
-    "api key rate limit 429",         "手续费多少",              "수수료 얼마",
-    "account hacked freeze",          "账户被盗",                "해킹 의심",
+    "withdrawal pending for hours",
+    "提现一直没到账",
+    "출금이 안돼요",
+    "lost my 2fa phone",
+    "谷歌验证器丢失",
+    "OTP 초기화",
+    "deposit not credited USDT",
+    "充值未到账 TRC20",
+    "입금 반영 안됨",
+    "KYC rejected selfie",
+    "实名认证失败",
+    "신분증 인증 거절",
+    "futures liquidation margin",
+    "合约爆仓",
+    "선물 청산",
+    "api key rate limit 429",
+    "手续费多少",
+    "수수료 얼마",
+    "account hacked freeze",
+    "账户被盗",
+    "해킹 의심",
 };
 
 /* Body of a synthetic article: lines of random starter articles plus a unique code. */
@@ -59,8 +73,9 @@ synth(FILE *f, size_t i, unsigned *seed)
     const struct sd_kb_file *src = &sd_kb_starter[(size_t)rand_r(seed) % sd_kb_starter_n];
     const char *body = strstr(src->text + 3, "---\n");
 
-    fprintf(f, "---\nslug: bench-%zu\nlang: %s\ncategory: %s\ntags: code%zu, bench\n"
-               "title: Bench article %zu case %u\n---\n",
+    fprintf(f,
+            "---\nslug: bench-%zu\nlang: %s\ncategory: %s\ntags: code%zu, bench\n"
+            "title: Bench article %zu case %u\n---\n",
             i, langs[i % 3], cats[(size_t)rand_r(seed) % 8], i, i, (unsigned)rand_r(seed));
     (void)fputs(body ? body + 4 : "", f); /* sticky: main checks ferror before fclose */
     fprintf(f, "\nReference case %zu-%u.\n", i, (unsigned)rand_r(seed) % 100000);
@@ -116,13 +131,15 @@ main(int argc, char **argv)
     t0 = now_s();
     CHECK(sd_kb_load_dir(d, &a, srcdir, &loaded));
     t1 = now_s();
-    printf("bulk load: %zu articles in %.2f s, %.1f us per article (one txn)\n", loaded,
-           t1 - t0, (t1 - t0) * 1e6 / (double)(loaded ? loaded : 1));
+    printf("bulk load: %zu articles in %.2f s, %.1f us per article (one txn)\n", loaded, t1 - t0,
+           (t1 - t0) * 1e6 / (double)(loaded ? loaded : 1));
 
     t0 = now_s();
     for(size_t i = 0; i < n_single; i++) {
         char title[64];
-        struct sd_kb_new in = {.lang = i % 2 ? "en" : "ko", .title = title, .category = -1,
+        struct sd_kb_new in = {.lang = i % 2 ? "en" : "ko",
+                               .title = title,
+                               .category = -1,
                                .body = "Withdrawals to a new address are reviewed for your "
                                        "safety. 출금 심사는 보통 2시간 이내입니다."};
         uint64_t id;
@@ -148,8 +165,8 @@ main(int argc, char **argv)
     qsort(lat, n_search, sizeof(*lat), dbl_cmp);
     printf("kb search over %zu articles: %zu queries, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, "
            "max %.3f ms\n",
-           loaded + n_single + sd_kb_starter_n, n_search, lat[n_search / 2],
-           lat[n_search * 9 / 10], lat[n_search * 99 / 100], lat[n_search - 1]);
+           loaded + n_single + sd_kb_starter_n, n_search, lat[n_search / 2], lat[n_search * 9 / 10],
+           lat[n_search * 99 / 100], lat[n_search - 1]);
     free(lat);
     sd_desk_close(d);
     return 0;

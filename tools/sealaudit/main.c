@@ -132,10 +132,11 @@ read_trusted(const char *path, struct sd_checkpoint *cp)
         return failf("INVALID_ARGUMENT", "trusted checkpoint is not JSON");
     memset(cp, 0, sizeof(*cp));
     /* Every field is verified or refused: no field the verifier would silently ignore. */
-    json_object_foreach(o, key, val) {
-        if(strcmp(key, "tree_size") != 0 && strcmp(key, "root") != 0 &&
-           strcmp(key, "time") != 0 && strcmp(key, "signature") != 0 &&
-           strcmp(key, "public_key") != 0 && strcmp(key, "next_public_key") != 0) {
+    json_object_foreach(o, key, val)
+    {
+        if(strcmp(key, "tree_size") != 0 && strcmp(key, "root") != 0 && strcmp(key, "time") != 0 &&
+           strcmp(key, "signature") != 0 && strcmp(key, "public_key") != 0 &&
+           strcmp(key, "next_public_key") != 0) {
             json_decref(o);
             return failf("INVALID_ARGUMENT", "trusted checkpoint: unknown field");
         }
@@ -257,8 +258,8 @@ entry_json(const uint8_t *p, size_t n)
     json_object_set_new(o, "reason", json_string(e->reason));
     json_object_set_new(o, "digest",
                         hex_json(e->digest.data, e->digest.len < 64 ? e->digest.len : 0));
-    json_object_set_new(o, "prev_hash", hex_json(e->prev_hash.data,
-                                                 e->prev_hash.len == 32 ? 32 : 0));
+    json_object_set_new(o, "prev_hash",
+                        hex_json(e->prev_hash.data, e->prev_hash.len == 32 ? 32 : 0));
     sealdesk__v1__audit_entry__free_unpacked(e, NULL);
     return o;
 }
@@ -275,7 +276,8 @@ emit(const struct opts *o, json_t *j)
         puts(s ? s : "{}");
         free(s);
     } else {
-        json_object_foreach(j, k, v) {
+        json_object_foreach(j, k, v)
+        {
             char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 
             printf("%s: %s\n", k, s ? s : json_string_value(v));
@@ -295,9 +297,9 @@ chain_json(const struct sd_audit_verifier *v)
 
     for(size_t i = 0; i < v->n_keys; i++) {
         sd_sig_fingerprint(fp, v->keys[i]);
-        json_array_append_new(arr, json_pack("{s:s, s:o, s:I}", "fingerprint", fp,
-                                             "public_key", hex_json(v->keys[i], 32),
-                                             "from_tree_size", (json_int_t)v->key_from[i]));
+        json_array_append_new(arr, json_pack("{s:s, s:o, s:I}", "fingerprint", fp, "public_key",
+                                             hex_json(v->keys[i], 32), "from_tree_size",
+                                             (json_int_t)v->key_from[i]));
     }
     return arr;
 }
@@ -377,8 +379,7 @@ cmd_verify(const struct opts *o)
                        v->key_from[i]);
         }
         if(v->bad) {
-            printf("TAMPERED first_bad_index=%" PRIu64 " reason=%s\n", v->first_bad,
-                   v->reason);
+            printf("TAMPERED first_bad_index=%" PRIu64 " reason=%s\n", v->first_bad, v->reason);
         } else {
             printf("checkpoints=%" PRIu64 " verified, keys=%zu\n", v->checkpoints, v->n_keys);
             printf("OK entries=%" PRIu64 " root=%s\n", v->next, root);
@@ -459,7 +460,7 @@ cmd_prove(const struct opts *o)
     struct loaded l;
     struct memtree m;
     uint64_t idx, size;
-    uint8_t (*proof)[32] = NULL, lh[32], root[32];
+    uint8_t(*proof)[32] = NULL, lh[32], root[32];
     size_t np = 0;
     json_t *j, *arr;
     int rc = load_log(o->log, &l);
@@ -506,9 +507,10 @@ cmd_prove(const struct opts *o)
     for(size_t i = 0; i < np; i++)
         json_array_append_new(arr, hex_json(proof[i], 32));
     json_object_set_new(j, "proof", arr);
-    json_object_set_new(j, "verified", json_boolean(sd_merkle_verify_inclusion(
-                                           lh, idx, size, SD_MERKLE_CPROOF(proof), np, root) ==
-                                       SD_OK));
+    json_object_set_new(
+        j, "verified",
+        json_boolean(sd_merkle_verify_inclusion(lh, idx, size, SD_MERKLE_CPROOF(proof), np, root) ==
+                     SD_OK));
     rc = emit(o, j);
 out:
     free(proof);

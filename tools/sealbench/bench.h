@@ -7,22 +7,28 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SB_MAX_CONNS 256
+#define SB_MAX_CONNS   256
 #define SB_MAX_STREAMS 100
 #define SB_MAX_SECONDS 3600
-#define SB_BODY_BYTES 1024
+#define SB_BODY_BYTES  1024
 
-enum sb_op { SB_CREATE, SB_GET, SB_CLAIM, SB_LIST, SB_NOPS };
+enum sb_op {
+    SB_CREATE,
+    SB_GET,
+    SB_CLAIM,
+    SB_LIST,
+    SB_NOPS
+};
 
 struct sb_load_opts {
-    const char *target;   /* 127.0.0.1:PORT only */
+    const char *target; /* 127.0.0.1:PORT only */
     const char *ca_file;
-    const char *token;    /* session token (agent role) */
+    const char *token; /* session token (agent role) */
     unsigned conns, streams, seconds;
     unsigned mix[SB_NOPS]; /* weights */
-    unsigned prefill;     /* Creates before the timed run (targets for Get) */
-    long server_pid;      /* 0: no CPU/RSS figures */
-    const char *acked;    /* file: one "id nonce" line per acknowledged Create */
+    unsigned prefill;      /* Creates before the timed run (targets for Get) */
+    long server_pid;       /* 0: no CPU/RSS figures */
+    const char *acked;     /* file: one "id nonce" line per acknowledged Create */
     bool json;
 };
 
@@ -30,15 +36,15 @@ struct sb_load_result {
     uint64_t ok[SB_NOPS], failed[SB_NOPS], empty[SB_NOPS];
     double ops_per_s[SB_NOPS], p50_ms[SB_NOPS], p99_ms[SB_NOPS], p999_ms[SB_NOPS];
     double total_ops_per_s, elapsed_s;
-    double server_cpu_s;  /* -1 when unknown */
-    long server_rss_kib;  /* -1 when unknown */
+    double server_cpu_s; /* -1 when unknown */
+    long server_rss_kib; /* -1 when unknown */
 };
 
 struct sb_ceiling {
-    double txn1_per_s;   /* (a) one 1 KiB put per durable txn */
-    double txn64_per_s;  /* (b) txns/s with 64 puts each */
-    double put64_per_s;  /* (b) puts/s */
-    double fsync_per_s;  /* (c) 4 KiB append + fdatasync */
+    double txn1_per_s;  /* (a) one 1 KiB put per durable txn */
+    double txn64_per_s; /* (b) txns/s with 64 puts each */
+    double put64_per_s; /* (b) puts/s */
+    double fsync_per_s; /* (c) 4 KiB append + fdatasync */
 };
 
 /* Run the load; 0 on success (figures in *r), 1 on a setup failure (reason on stderr). */

@@ -16,7 +16,7 @@
 #include "sealdesk.pb-c.h"
 #include "sealdesk/rpc.h"
 
-#define DRAIN_MS 10000u
+#define DRAIN_MS  10000u
 #define CUSTOMERS 10000u /* customer pool: PII repeats like a real desk's */
 
 static const char *const paths[SB_NOPS] = {
@@ -43,8 +43,8 @@ struct shared {
     const struct sb_load_opts *o;
     char auth[600];
     char body[SB_BODY_BYTES + 1];
-    _Atomic uint64_t max_id;   /* highest ticket id a Create returned */
-    _Atomic long budget;       /* prefill: Creates left to start; <0 unlimited */
+    _Atomic uint64_t max_id; /* highest ticket id a Create returned */
+    _Atomic long budget;     /* prefill: Creates left to start; <0 unlimited */
     _Atomic uint64_t nonce;
     uint64_t t_end_us;
     pthread_mutex_t acked_mu;
@@ -60,7 +60,7 @@ struct slot {
     enum sb_op op;
     uint64_t t0_us;
     uint64_t nonce;
-    uint64_t id;       /* from the Create reply */
+    uint64_t id; /* from the Create reply */
 };
 
 struct worker {
@@ -222,8 +222,7 @@ start_one(struct worker *w, struct sd_grpc_client *c, struct slot *s)
 
     if(op == SB_GET && atomic_load(&sh->max_id) == 0)
         op = SB_CREATE; /* nothing to read yet */
-    if(op == SB_CREATE && atomic_load(&sh->budget) >= 0 &&
-       atomic_fetch_sub(&sh->budget, 1) <= 0)
+    if(op == SB_CREATE && atomic_load(&sh->budget) >= 0 && atomic_fetch_sub(&sh->budget, 1) <= 0)
         return SD_E_EMPTY; /* prefill done */
     s->op = op;
     s->id = 0;
@@ -546,16 +545,16 @@ void
 sb_load_print(FILE *f, const struct sb_load_opts *o, const struct sb_load_result *r)
 {
     if(o->json) {
-        fprintf(f, "{\"conns\":%u,\"streams\":%u,\"seconds\":%.2f,\"ops_per_s\":%.1f",
-                o->conns, o->streams, r->elapsed_s, r->total_ops_per_s);
+        fprintf(f, "{\"conns\":%u,\"streams\":%u,\"seconds\":%.2f,\"ops_per_s\":%.1f", o->conns,
+                o->streams, r->elapsed_s, r->total_ops_per_s);
         for(int k = 0; k < SB_NOPS; k++) {
             if(!o->mix[k] && !(k == SB_CREATE && o->prefill))
                 continue;
             fprintf(f,
                     ",\"%s\":{\"ok\":%" PRIu64 ",\"empty\":%" PRIu64 ",\"failed\":%" PRIu64
                     ",\"ops_per_s\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f}",
-                    sb_op_name((enum sb_op)k), r->ok[k], r->empty[k], r->failed[k],
-                    r->ops_per_s[k], r->p50_ms[k], r->p99_ms[k], r->p999_ms[k]);
+                    sb_op_name((enum sb_op)k), r->ok[k], r->empty[k], r->failed[k], r->ops_per_s[k],
+                    r->p50_ms[k], r->p99_ms[k], r->p999_ms[k]);
         }
         fprintf(f, ",\"server_cpu_s\":%.2f,\"server_rss_kib\":%ld}\n", r->server_cpu_s,
                 r->server_rss_kib);
@@ -563,14 +562,14 @@ sb_load_print(FILE *f, const struct sb_load_opts *o, const struct sb_load_result
     }
     fprintf(f, "load: %u conns x %u streams, %.2f s, %.1f ops/s total\n", o->conns, o->streams,
             r->elapsed_s, r->total_ops_per_s);
-    fprintf(f, "%-7s %10s %8s %8s %11s %9s %9s %9s\n", "method", "ok", "empty", "failed",
-            "ops/s", "p50 ms", "p99 ms", "p99.9 ms");
+    fprintf(f, "%-7s %10s %8s %8s %11s %9s %9s %9s\n", "method", "ok", "empty", "failed", "ops/s",
+            "p50 ms", "p99 ms", "p99.9 ms");
     for(int k = 0; k < SB_NOPS; k++) {
         if(!o->mix[k])
             continue;
         fprintf(f, "%-7s %10" PRIu64 " %8" PRIu64 " %8" PRIu64 " %11.1f %9.3f %9.3f %9.3f\n",
-                sb_op_name((enum sb_op)k), r->ok[k], r->empty[k], r->failed[k],
-                r->ops_per_s[k], r->p50_ms[k], r->p99_ms[k], r->p999_ms[k]);
+                sb_op_name((enum sb_op)k), r->ok[k], r->empty[k], r->failed[k], r->ops_per_s[k],
+                r->p50_ms[k], r->p99_ms[k], r->p999_ms[k]);
     }
     if(r->server_cpu_s >= 0)
         fprintf(f, "server: %.2f CPU s (%.2f cores), RSS %ld KiB\n", r->server_cpu_s,

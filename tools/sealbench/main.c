@@ -91,8 +91,8 @@ print_ceiling(const struct sb_ceiling *c, const char *dir, bool json)
 {
     if(json) {
         printf("{\"dir\":\"%s\",\"txn1_per_s\":%.1f,\"txn64_per_s\":%.1f,\"put64_per_s\":%.1f,"
-               "\"fsync_per_s\":%.1f}\n", dir, c->txn1_per_s, c->txn64_per_s, c->put64_per_s,
-               c->fsync_per_s);
+               "\"fsync_per_s\":%.1f}\n",
+               dir, c->txn1_per_s, c->txn64_per_s, c->put64_per_s, c->fsync_per_s);
         return;
     }
     printf("ceiling on %s:\n", dir);
@@ -106,13 +106,20 @@ int
 main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"target", required_argument, NULL, 't'}, {"ca", required_argument, NULL, 'a'},
-        {"token", required_argument, NULL, 'T'},  {"conns", required_argument, NULL, 'c'},
-        {"streams", required_argument, NULL, 's'}, {"seconds", required_argument, NULL, 'd'},
-        {"mix", required_argument, NULL, 'm'},    {"prefill", required_argument, NULL, 'p'},
-        {"server-pid", required_argument, NULL, 'P'}, {"acked", required_argument, NULL, 'A'},
-        {"data", required_argument, NULL, 'D'},   {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"target", required_argument, NULL, 't'},
+        {"ca", required_argument, NULL, 'a'},
+        {"token", required_argument, NULL, 'T'},
+        {"conns", required_argument, NULL, 'c'},
+        {"streams", required_argument, NULL, 's'},
+        {"seconds", required_argument, NULL, 'd'},
+        {"mix", required_argument, NULL, 'm'},
+        {"prefill", required_argument, NULL, 'p'},
+        {"server-pid", required_argument, NULL, 'P'},
+        {"acked", required_argument, NULL, 'A'},
+        {"data", required_argument, NULL, 'D'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     struct sb_load_opts o = {.conns = 64, .streams = 1, .seconds = 10, .mix = {1, 0, 0, 0}};
     struct sb_load_result r;
@@ -137,9 +144,15 @@ main(int argc, char **argv)
     optind = 2;
     while((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch(opt) {
-        case 't': o.target = optarg; break;
-        case 'a': o.ca_file = optarg; break;
-        case 'T': o.token = optarg; break;
+        case 't':
+            o.target = optarg;
+            break;
+        case 'a':
+            o.ca_file = optarg;
+            break;
+        case 'T':
+            o.token = optarg;
+            break;
         case 'c':
             if(parse_uint(optarg, 1, SB_MAX_CONNS, &o.conns))
                 return bad_usage("--conns is 1..256");
@@ -166,11 +179,20 @@ main(int argc, char **argv)
                 return bad_usage("bad --server-pid");
             o.server_pid = (long)pid;
             break;
-        case 'A': o.acked = optarg; break;
-        case 'D': data = optarg; break;
-        case 'j': o.json = true; break;
-        case 'h': (void)fputs(usage, stdout); return 0;
-        default: return bad_usage(NULL);
+        case 'A':
+            o.acked = optarg;
+            break;
+        case 'D':
+            data = optarg;
+            break;
+        case 'j':
+            o.json = true;
+            break;
+        case 'h':
+            (void)fputs(usage, stdout);
+            return 0;
+        default:
+            return bad_usage(NULL);
         }
     }
     if(optind != argc)

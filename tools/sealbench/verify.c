@@ -120,8 +120,7 @@ sb_verify(const char *data, const char *acked, bool json)
         e = sd_ticket_get(d, &a, id, true, "crash test", &t);
         if(e != SD_OK) {
             if(missing++ < 5)
-                fprintf(stderr, "verify: acknowledged ticket %" PRIu64 ": %s\n", id,
-                        sd_err_str(e));
+                fprintf(stderr, "verify: acknowledged ticket %" PRIu64 ": %s\n", id, sd_err_str(e));
             continue;
         }
         sb_nonce_subject(want, sizeof(want), nonce);
@@ -138,10 +137,10 @@ sb_verify(const char *data, const char *acked, bool json)
     if(missing || wrong)
         bad = 1;
     if(json)
-        printf("{\"acked\":%zu,\"missing\":%zu,\"wrong\":%zu,\"queued\":%zu,\"ok\":%s}\n",
-               nacked, missing, wrong, nq, bad ? "false" : "true");
+        printf("{\"acked\":%zu,\"missing\":%zu,\"wrong\":%zu,\"queued\":%zu,\"ok\":%s}\n", nacked,
+               missing, wrong, nq, bad ? "false" : "true");
     else
-        printf("verify: %zu acknowledged creates, %zu missing, %zu wrong, %zu queued: %s\n",
-               nacked, missing, wrong, nq, bad ? "FAILED" : "OK");
+        printf("verify: %zu acknowledged creates, %zu missing, %zu wrong, %zu queued: %s\n", nacked,
+               missing, wrong, nq, bad ? "FAILED" : "OK");
     return bad;
 }

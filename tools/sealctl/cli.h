@@ -11,12 +11,12 @@
 #include "sealdesk/desk.h"
 
 #define CLI_MAX_OPTS 24
-#define CLI_MAX_POS 4
+#define CLI_MAX_POS  4
 
 struct cli_opt {
     const char *name; /* without the leading "--" */
     bool has_arg;
-    const char *val;  /* set by cli_parse (borrowed from argv) */
+    const char *val; /* set by cli_parse (borrowed from argv) */
     bool set;
 };
 
@@ -28,11 +28,11 @@ struct cli {
     const char *key_file;
     const char *pass_file; /* --passphrase-file: master key from a passphrase (offline) */
     const char *actor;
-    const char *server;   /* online mode: host:port */
+    const char *server; /* online mode: host:port */
     const char *ca;
-    const char *cert;     /* optional client certificate (mTLS) */
+    const char *cert; /* optional client certificate (mTLS) */
     const char *cert_key;
-    const char *token;    /* session token (Access issue) */
+    const char *token; /* session token (Access issue) */
     /* the command's options and positionals */
     struct cli_opt opts[CLI_MAX_OPTS];
     size_t n_opts;
@@ -81,11 +81,13 @@ struct cli_reply {
     struct sd_buf stream;                   /* concatenated ExportChunk data (streaming) */
     bool streaming;
 };
-#define CLI_REPLY(type_desc) {.desc = &(type_desc)}
+#define CLI_REPLY(type_desc) \
+    {                        \
+        .desc = &(type_desc) \
+    }
 /* Connect, send req to method with the session token, collect the reply. On a non-OK status
  * prints "STATUS: message" on stderr and returns 1; 0 on success. */
-int cli_call(struct cli *c, const char *method, const ProtobufCMessage *req,
-             struct cli_reply *r);
+int cli_call(struct cli *c, const char *method, const ProtobufCMessage *req, struct cli_reply *r);
 void cli_reply_free(struct cli_reply *r);
 
 /* ---- commands of later services: one file each, listed in commands.c ---- */
@@ -142,8 +144,8 @@ int cmd_stats_by_day_online(struct cli *c, int argc, char **argv);
 
 /* audit search (both halves) and audit pubkey online (cmd_audit.c); argv after the
  * sub-command word. */
-int cmd_audit_search_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a,
-                             int argc, char **argv);
+int cmd_audit_search_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                             char **argv);
 int cmd_audit_search_online(struct cli *c, int argc, char **argv);
 int cmd_audit_pubkey_online(struct cli *c, int argc, char **argv);
 

@@ -103,8 +103,8 @@ json_strings(char *const *v, size_t n)
 static json_t *
 json_profile(const struct sd_agent_profile *p, uint64_t now)
 {
-    json_t *o = json_object(), *langs = json_array(), *cats = json_array(),
-           *shifts = json_array(), *ovr = json_array();
+    json_t *o = json_object(), *langs = json_array(), *cats = json_array(), *shifts = json_array(),
+           *ovr = json_array();
     char buf[96];
 
     json_object_set_new(o, "name", json_string(p->name));
@@ -147,8 +147,8 @@ json_pb_agent(const Sealdesk__V1__AgentInfo *a)
 }
 
 static int
-agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
-              char **argv, const char *shifts)
+agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv,
+              const char *shifts)
 {
     const char *sub = argc ? argv[0] : "";
     struct sd_agent_profile p, *all = NULL;
@@ -177,8 +177,7 @@ agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int ar
             rc = cli_fail(err, "--langs: unknown or too many (zh, zh-Hant, en, ko)");
         else if((err = sd_route_parse_categories(cli_get(c, "categories"), &p)) != SD_OK)
             rc = cli_fail(err, "--categories: unknown category");
-        else if(shifts && (err = sd_route_parse_shifts_why(shifts, &p, why, sizeof(why))) !=
-                              SD_OK)
+        else if(shifts && (err = sd_route_parse_shifts_why(shifts, &p, why, sizeof(why))) != SD_OK)
             rc = cli_fail(err, (snprintf(msg, sizeof(msg), "--shift: %s", why), msg));
         else if((err = sd_agent_set(d, a, &p)) != SD_OK)
             // NOLINTNEXTLINE(bugprone-branch-clone): set, then read back: same message
@@ -328,8 +327,7 @@ agent_online(struct cli *c, int argc, char **argv, char *shifts)
 }
 
 int
-cmd_agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
-                  char **argv)
+cmd_agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
 {
     char *shifts = join_shifts(&argc, argv);
     int rc = agent_offline(c, d, a, argc, argv, shifts);
@@ -351,8 +349,8 @@ cmd_agent_online(struct cli *c, int argc, char **argv)
 /* ---- stats --by-agent ---- */
 
 static json_t *
-json_agent_stats(const char *agent, uint64_t handled, int64_t fr, int64_t res,
-                 uint64_t breaches, double reopen, double csat, uint64_t csat_n)
+json_agent_stats(const char *agent, uint64_t handled, int64_t fr, int64_t res, uint64_t breaches,
+                 double reopen, double csat, uint64_t csat_n)
 {
     json_t *o = json_object();
 
@@ -401,11 +399,10 @@ cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d, int argc, char **ar
         return cli_fail(err, "stats --by-agent");
     arr = json_array();
     for(size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_agent_stats(st[i].agent, st[i].handled,
-                                                    st[i].median_first_response,
-                                                    st[i].median_resolution,
-                                                    st[i].sla_breaches, st[i].reopen_rate,
-                                                    st[i].csat_average, st[i].csat_count));
+        json_array_append_new(
+            arr, json_agent_stats(st[i].agent, st[i].handled, st[i].median_first_response,
+                                  st[i].median_resolution, st[i].sla_breaches, st[i].reopen_rate,
+                                  st[i].csat_average, st[i].csat_count));
     free(st);
     return cli_emit_table(c, arr);
 }
@@ -431,11 +428,10 @@ cmd_stats_by_agent_online(struct cli *c, int argc, char **argv)
         for(size_t i = 0; i < res->n_rows; i++) {
             const Sealdesk__V1__AgentStatsRow *w = res->rows[i];
 
-            json_array_append_new(arr, json_agent_stats(w->agent, w->handled,
-                                                        w->median_first_response_seconds,
-                                                        w->median_resolution_seconds,
-                                                        w->sla_breaches, w->reopen_rate,
-                                                        w->csat_average, w->csat_count));
+            json_array_append_new(
+                arr, json_agent_stats(w->agent, w->handled, w->median_first_response_seconds,
+                                      w->median_resolution_seconds, w->sla_breaches, w->reopen_rate,
+                                      w->csat_average, w->csat_count));
         }
         rc = cli_emit_table(c, arr);
     }

@@ -76,8 +76,8 @@ local_time(char *out, size_t cap, uint64_t t)
 }
 
 static json_t *
-json_entry(uint64_t index, uint64_t time, const char *actor, const char *action,
-           const char *target, const char *request_id, const char *reason)
+json_entry(uint64_t index, uint64_t time, const char *actor, const char *action, const char *target,
+           const char *request_id, const char *reason)
 {
     json_t *o = json_object();
     char tbuf[32];
@@ -102,10 +102,11 @@ emit_search(struct cli *c, json_t *entries, uint64_t next, bool more)
     int rc;
 
     if(c->json)
-        return cli_emit(c, json_pack("{s:o,s:I,s:b}", "entries", entries, "next",
-                                     (json_int_t)next, "more", more));
+        return cli_emit(c, json_pack("{s:o,s:I,s:b}", "entries", entries, "next", (json_int_t)next,
+                                     "more", more));
     rows = json_array();
-    json_array_foreach(entries, i, e) {
+    json_array_foreach(entries, i, e)
+    {
         uint64_t t = 0;
         char local[64];
         json_t *r = json_object();
@@ -134,8 +135,8 @@ emit_search(struct cli *c, json_t *entries, uint64_t next, bool more)
 }
 
 int
-cmd_audit_search_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a,
-                         int argc, char **argv)
+cmd_audit_search_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                         char **argv)
 {
     struct search_args s;
     struct sd_audit_query q = {0};
@@ -157,9 +158,9 @@ cmd_audit_search_offline(struct cli *c, struct sd_desk *d, const struct sd_actor
         return cli_fail(err, "audit search");
     arr = json_array();
     for(size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_entry(hits[i].index, hits[i].time, hits[i].actor,
-                                              hits[i].action, hits[i].target,
-                                              hits[i].request_id, hits[i].reason));
+        json_array_append_new(arr,
+                              json_entry(hits[i].index, hits[i].time, hits[i].actor, hits[i].action,
+                                         hits[i].target, hits[i].request_id, hits[i].reason));
     free(hits);
     return emit_search(c, arr, next, more);
 }

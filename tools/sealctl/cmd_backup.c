@@ -112,8 +112,9 @@ emit(struct cli *c, const char *dir, bool restore, uint64_t sessions)
     json_object_set_new(j, "master_key", json_string("not included"));
     if(restore) {
         json_object_set_new(j, "sessions_invalidated", json_integer((json_int_t)sessions));
-        json_object_set_new(j, "note", json_string("every session ended: everyone logs in "
-                                                   "again"));
+        json_object_set_new(j, "note",
+                            json_string("every session ended: everyone logs in "
+                                        "again"));
     }
     return cli_emit(c, j);
 }

@@ -52,8 +52,7 @@ json_incident(const struct inc_view *v)
     json_object_set_new(o, "match", m);
     json_object_set_new(o, "status", json_string(v->status));
     json_object_set_new(o, "created_at", json_string(v->created));
-    json_object_set_new(o, "resolved_at",
-                        v->resolved[0] ? json_string(v->resolved) : json_null());
+    json_object_set_new(o, "resolved_at", v->resolved[0] ? json_string(v->resolved) : json_null());
     json_object_set_new(o, "updates", json_integer((json_int_t)v->updates));
     json_object_set_new(o, "linked", json_integer((json_int_t)v->linked));
     json_object_set_new(o, "suggested", json_integer((json_int_t)v->suggested));
@@ -99,8 +98,7 @@ emit_list(struct cli *c, json_t *arr)
     rows = json_array();
     /* cppcheck does not read jansson's header, so its iteration macro looks unknown. */
     // cppcheck-suppress unknownMacro
-    json_array_foreach(arr, i, v)
-        json_array_append_new(rows, list_row(v));
+    json_array_foreach(arr, i, v) json_array_append_new(rows, list_row(v));
     json_decref(arr);
     return cli_emit_table(c, rows);
 }
@@ -125,8 +123,7 @@ incident_error(sd_err err, const char *sub)
 static bool
 is_link_sub(const char *sub)
 {
-    return strcmp(sub, "link") == 0 || strcmp(sub, "confirm") == 0 ||
-           strcmp(sub, "unlink") == 0;
+    return strcmp(sub, "link") == 0 || strcmp(sub, "confirm") == 0 || strcmp(sub, "unlink") == 0;
 }
 
 /* Checks shared by both halves: sub-command, id and required options. 0 ok, else exit code;
@@ -173,10 +170,12 @@ json_sd_incident(const struct sd_incident *o)
         terms[i] = (char *)o->match[i];
     sd_time_format(created, sizeof(created), o->created_at);
     sd_time_format(resolved, sizeof(resolved), o->resolved_at);
-    v = (struct inc_view){o->id, o->title, o->any_category ? "" : sd_category_name(o->category),
-                          terms, o->n_match, sd_incident_status_name(o->status), created,
-                          resolved, o->updates, o->linked, o->replied, o->resolved_tickets,
-                          o->suggested};
+    v = (struct inc_view){
+        o->id,       o->title,   o->any_category ? "" : sd_category_name(o->category),
+        terms,       o->n_match, sd_incident_status_name(o->status),
+        created,     resolved,   o->updates,
+        o->linked,   o->replied, o->resolved_tickets,
+        o->suggested};
     return json_incident(&v);
 }
 
@@ -211,8 +210,7 @@ cmd_incident_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a,
             json_array_append_new(arr, json_sd_incident(&all[i]));
         free(all);
         if(truncated)
-            fprintf(stderr, "sealctl: more than %d incidents, the oldest shown\n",
-                    SD_INC_MAX_LIST);
+            fprintf(stderr, "sealctl: more than %d incidents, the oldest shown\n", SD_INC_MAX_LIST);
         return emit_list(c, arr);
     }
     if(strcmp(sub, "get") == 0) {
@@ -226,8 +224,8 @@ cmd_incident_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a,
         j = json_sd_incident(&o);
         ls = json_array();
         for(size_t i = 0; i < n; i++)
-            json_array_append_new(ls, json_link(links[i].ticket,
-                                                links[i].confirmed ? "confirmed" : "suggested"));
+            json_array_append_new(
+                ls, json_link(links[i].ticket, links[i].confirmed ? "confirmed" : "suggested"));
         free(links);
         json_object_set_new(j, "links", ls);
         return cli_emit(c, j);
@@ -258,9 +256,9 @@ cmd_incident_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a,
 static json_t *
 json_pb_incident(const Sealdesk__V1__Incident *m)
 {
-    struct inc_view v = {m->id,        m->title,   m->category,    m->match,
-                         m->n_match,   m->status,  m->created_at,  m->resolved_at,
-                         m->updates,   m->linked,  m->replied,     m->resolved_tickets,
+    struct inc_view v = {m->id,       m->title,  m->category,   m->match,
+                         m->n_match,  m->status, m->created_at, m->resolved_at,
+                         m->updates,  m->linked, m->replied,    m->resolved_tickets,
                          m->suggested};
 
     return json_incident(&v);

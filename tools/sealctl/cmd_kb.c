@@ -134,8 +134,7 @@ kb_error(sd_err err, const char *what)
 }
 
 int
-cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
-               char **argv)
+cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
 {
     const char *sub = argc ? argv[0] : "";
     const char *tagv[SD_KB_MAX_TAGS];
@@ -266,8 +265,11 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
         }
         err = sd_kb_get(d, id, (uint32_t)ver, &art);
     } else {
-        struct sd_kb_edit e = {.title = cli_get(c, "title"), .body = cli_get(c, "body"),
-                               .category = -1, .tags = tagv, .n_tags = ntags,
+        struct sd_kb_edit e = {.title = cli_get(c, "title"),
+                               .body = cli_get(c, "body"),
+                               .category = -1,
+                               .tags = tagv,
+                               .n_tags = ntags,
                                .set_tags = cli_has(c, "tags")};
 
         if(cli_get(c, "category")) {
@@ -370,8 +372,8 @@ cmd_kb_online(struct cli *c, int argc, char **argv)
         if(!rc) {
             json_t *j = json_object();
 
-            json_object_set_new(j, "id", json_integer(
-                                             (json_int_t)((Sealdesk__V1__Article *)rep.msg)->id));
+            json_object_set_new(j, "id",
+                                json_integer((json_int_t)((Sealdesk__V1__Article *)rep.msg)->id));
             rc = cli_emit(c, j);
         }
         cli_reply_free(&rep);

@@ -54,10 +54,10 @@ json_remedy(const struct sd_remedy *r)
     json_object_set_new(o, "created_at", jtime(r->created_at));
     json_object_set_new(o, "expires_at", jtime(r->expires_at));
     json_object_set_new(o, "executed_at", jtime(r->executed_at));
-    json_object_set_new(o, "executed_by", r->executed_by[0] ? json_string(r->executed_by)
-                                                            : json_null());
-    json_object_set_new(o, "rejected_by", r->rejected_by[0] ? json_string(r->rejected_by)
-                                                            : json_null());
+    json_object_set_new(o, "executed_by",
+                        r->executed_by[0] ? json_string(r->executed_by) : json_null());
+    json_object_set_new(o, "rejected_by",
+                        r->rejected_by[0] ? json_string(r->rejected_by) : json_null());
     if(r->reject_reason[0])
         json_object_set_new(o, "reject_reason", json_string(r->reject_reason));
     if(r->idempotency_key[0])
@@ -243,8 +243,8 @@ run_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, struct r
         return cli_emit(c, arr);
     }
     if(strcmp(q->sub, "request") == 0) {
-        struct sd_remedy_new in = {q->ticket,        q->kind,          q->asset, q->amount,
-                                   q->to_uid,        q->justification, q->dest_reason};
+        struct sd_remedy_new in = {q->ticket, q->kind,          q->asset,      q->amount,
+                                   q->to_uid, q->justification, q->dest_reason};
 
         err = sd_remedy_request(d, a, &in, &r, &why);
     } else if(strcmp(q->sub, "approve") == 0) {
@@ -413,8 +413,8 @@ static const char *
 parse_customer(struct cli *c, int argc, char **argv)
 {
     cli_want(c, "uid", true);
-    if(argc < 1 || strcmp(argv[0], "get") != 0 || !cli_parse(c, argc - 1, argv + 1) ||
-       c->n_pos || !cli_get(c, "uid"))
+    if(argc < 1 || strcmp(argv[0], "get") != 0 || !cli_parse(c, argc - 1, argv + 1) || c->n_pos ||
+       !cli_get(c, "uid"))
         return NULL;
     return cli_get(c, "uid");
 }
@@ -455,9 +455,8 @@ cmd_customer_online(struct cli *c, int argc, char **argv)
     if(!rc) {
         Sealdesk__V1__CustomerInfo *p = (Sealdesk__V1__CustomerInfo *)r.msg;
 
-        rc = cli_emit(c, json_customer(p->uid, p->frozen, p->freeze_id, p->frozen_at,
-                                       p->frozen_by, p->ticket_id, p->review_id,
-                                       p->review_state, p->reason));
+        rc = cli_emit(c, json_customer(p->uid, p->frozen, p->freeze_id, p->frozen_at, p->frozen_by,
+                                       p->ticket_id, p->review_id, p->review_state, p->reason));
     }
     cli_reply_free(&r);
     return rc;

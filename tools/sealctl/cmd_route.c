@@ -32,8 +32,7 @@ json_result(json_t *arr)
 }
 
 int
-cmd_route_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
-                  char **argv)
+cmd_route_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
 {
     struct sd_route_assignment *as = NULL;
     json_t *arr;
@@ -53,8 +52,7 @@ cmd_route_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, in
         return cli_fail(err, "route auto");
     arr = json_array();
     for(size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_assignment(as[i].ticket_id, as[i].agent,
-                                                   as[i].fallback));
+        json_array_append_new(arr, json_assignment(as[i].ticket_id, as[i].agent, as[i].fallback));
     free(as);
     return cli_emit(c, json_result(arr));
 }

@@ -21,10 +21,10 @@ jtime(const char *s)
 
 /* One request as JSON; password / totp_uri only when given (an approval's answer). */
 static json_t *
-json_req(uint64_t id, const char *kind, const char *name, const char *roles,
-         const char *requester, const char *requested_at, const char *expires_at,
-         const char *state, const char *decided_by, const char *decided_at, const char *reason,
-         const char *password, const char *uri)
+json_req(uint64_t id, const char *kind, const char *name, const char *roles, const char *requester,
+         const char *requested_at, const char *expires_at, const char *state,
+         const char *decided_by, const char *decided_at, const char *reason, const char *password,
+         const char *uri)
 {
     json_t *o = json_object();
 
@@ -36,8 +36,8 @@ json_req(uint64_t id, const char *kind, const char *name, const char *roles,
     json_object_set_new(o, "requested_at", jtime(requested_at));
     json_object_set_new(o, "expires_at", jtime(expires_at));
     json_object_set_new(o, "state", json_string(state));
-    json_object_set_new(o, "decided_by", decided_by && decided_by[0] ? json_string(decided_by)
-                                                                     : json_null());
+    json_object_set_new(o, "decided_by",
+                        decided_by && decided_by[0] ? json_string(decided_by) : json_null());
     json_object_set_new(o, "decided_at", jtime(decided_at));
     if(reason && reason[0])
         json_object_set_new(o, "reason", json_string(reason));
@@ -58,16 +58,16 @@ json_uadm(const struct sd_uadm *u, const char *password, const char *uri)
     sd_time_format(ex, sizeof(ex), u->expires_at);
     sd_time_format(dc, sizeof(dc), u->decided_at);
     return json_req(u->id, sd_uadm_kind_name(u->kind), u->name, roles, u->requester, rq, ex,
-                    sd_uadm_state_name(u->state), u->decided_by, u->decided_at ? dc : "",
-                    u->reason, password, uri);
+                    sd_uadm_state_name(u->state), u->decided_by, u->decided_at ? dc : "", u->reason,
+                    password, uri);
 }
 
 static json_t *
 json_pb(const Sealdesk__V1__UserRequestInfo *p)
 {
-    return json_req(p->id, p->kind, p->name, p->roles, p->requester, p->requested_at,
-                    p->expires_at, p->state, p->decided_by, p->decided_by[0] ? p->decided_at : "",
-                    p->reason, p->password, p->totp_uri);
+    return json_req(p->id, p->kind, p->name, p->roles, p->requester, p->requested_at, p->expires_at,
+                    p->state, p->decided_by, p->decided_by[0] ? p->decided_at : "", p->reason,
+                    p->password, p->totp_uri);
 }
 
 static int
@@ -202,8 +202,7 @@ cmd_user_admin_online(struct cli *c, int argc, char **argv)
         m.id = q.id;
         rc = cli_call(c, "/sealdesk.v1.Admin/ApproveUserRequest", &m.base, &r);
     } else if(strcmp(q.sub, "reject") == 0) {
-        Sealdesk__V1__RejectUserRequestRequest m =
-            SEALDESK__V1__REJECT_USER_REQUEST_REQUEST__INIT;
+        Sealdesk__V1__RejectUserRequestRequest m = SEALDESK__V1__REJECT_USER_REQUEST_REQUEST__INIT;
 
         m.id = q.id;
         m.reason = (char *)q.reason;

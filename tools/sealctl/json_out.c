@@ -164,8 +164,12 @@ print_scalar(FILE *f, json_t *v)
 
     switch(json_typeof(v)) {
     /* Write errors on f are sticky: stdout_done() checks them once for the whole output. */
-    case JSON_STRING: (void)fputs(json_string_value(v), f); break;
-    case JSON_NULL: (void)fputs("-", f); break;
+    case JSON_STRING:
+        (void)fputs(json_string_value(v), f);
+        break;
+    case JSON_NULL:
+        (void)fputs("-", f);
+        break;
     default:
         s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
         if(s)
@@ -182,7 +186,8 @@ print_text(FILE *f, json_t *j, int indent)
     size_t i;
 
     if(json_is_array(j)) {
-        json_array_foreach(j, i, v) {
+        json_array_foreach(j, i, v)
+        {
             if(json_is_object(v)) {
                 if(i)
                     (void)fputc('\n', f); /* sticky error, checked in stdout_done() */
@@ -200,7 +205,8 @@ print_text(FILE *f, json_t *j, int indent)
         (void)fputc('\n', f); /* sticky error, checked in stdout_done() */
         return;
     }
-    json_object_foreach(j, key, v) {
+    json_object_foreach(j, key, v)
+    {
         if(json_is_array(v) && json_array_size(v) && json_is_object(json_array_get(v, 0))) {
             fprintf(f, "%*s%s:\n", indent, "", key);
             print_text(f, v, indent + 2);
@@ -244,11 +250,11 @@ row_foreach(json_t *row, void (*fn)(void *, const char *, json_t *), void *ctx)
 
     /* cppcheck does not read jansson's header, so its iteration macro looks unknown. */
     // cppcheck-suppress unknownMacro
-    json_object_foreach(row, key, v) {
+    json_object_foreach(row, key, v)
+    {
         if(json_is_object(v)) {
             // cppcheck-suppress unknownMacro
-            json_object_foreach(v, k2, v2)
-                fn(ctx, k2, v2);
+            json_object_foreach(v, k2, v2) fn(ctx, k2, v2);
         } else if(!json_is_array(v)) {
             fn(ctx, key, v);
         }
@@ -313,7 +319,8 @@ cli_emit_table(const struct cli *c, json_t *j)
         return cli_emit(c, j);
     t.f = stdout;
     t.measure = true;
-    json_array_foreach(j, i, row) {
+    json_array_foreach(j, i, row)
+    {
         t.col = 0;
         if(json_is_object(row))
             row_foreach(row, table_cell, &t);
@@ -322,7 +329,8 @@ cli_emit_table(const struct cli *c, json_t *j)
         printf("%s%-*s", k ? "  " : "", k + 1 < t.ncol ? t.width[k] : 0, t.name[k]);
     putchar('\n');
     t.measure = false;
-    json_array_foreach(j, i, row) {
+    json_array_foreach(j, i, row)
+    {
         t.col = 0;
         if(json_is_object(row))
             row_foreach(row, table_cell, &t);

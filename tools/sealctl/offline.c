@@ -86,10 +86,14 @@ static const struct {
     const char *opt;
     enum sd_field f;
 } field_opts[] = {
-    {"customer-name", SD_F_CUSTOMER_NAME}, {"customer-email", SD_F_CUSTOMER_EMAIL},
-    {"customer-phone", SD_F_CUSTOMER_PHONE}, {"customer-uid", SD_F_CUSTOMER_UID},
-    {"national-id", SD_F_NATIONAL_ID},     {"wallets", SD_F_WALLETS},
-    {"ip", SD_F_IP_ADDRESS},               {"subject", SD_F_SUBJECT},
+    {"customer-name", SD_F_CUSTOMER_NAME},
+    {"customer-email", SD_F_CUSTOMER_EMAIL},
+    {"customer-phone", SD_F_CUSTOMER_PHONE},
+    {"customer-uid", SD_F_CUSTOMER_UID},
+    {"national-id", SD_F_NATIONAL_ID},
+    {"wallets", SD_F_WALLETS},
+    {"ip", SD_F_IP_ADDRESS},
+    {"subject", SD_F_SUBJECT},
     {"body", SD_F_BODY},
 };
 
@@ -140,8 +144,7 @@ ticket_create(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int ar
                 if(*q == '_')
                     *q = '-';
             }
-            snprintf(what, sizeof(what), "ticket create: --%s: %s", opt,
-                     why ? why : "invalid");
+            snprintf(what, sizeof(what), "ticket create: --%s: %s", opt, why ? why : "invalid");
             return cli_fail(err, what);
         }
     }
@@ -189,8 +192,7 @@ ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
         if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
             return 2;
         if(cli_get(c, "status") &&
-           (sd_status_parse(&f.status, cli_get(c, "status")) != SD_OK ||
-            f.status == SD_ST_REOPEN))
+           (sd_status_parse(&f.status, cli_get(c, "status")) != SD_OK || f.status == SD_ST_REOPEN))
             return cli_fail(SD_E_INVALID, "unknown status");
         if(cli_get(c, "category")) {
             if(sd_category_parse(&ec, cli_get(c, "category")) != SD_OK)
@@ -217,7 +219,8 @@ ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
         if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
             return 2;
         if(cli_has(c, "customer-email") + cli_has(c, "customer-uid") +
-               cli_has(c, "customer-phone") != 1)
+               cli_has(c, "customer-phone") !=
+           1)
             return cli_usage("ticket find needs exactly one of --customer-email, "
                              "--customer-uid, --customer-phone");
         kind = cli_has(c, "customer-email") ? SD_F_CUSTOMER_EMAIL
@@ -288,10 +291,9 @@ ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
         }
         if(!cli_get(c, "body"))
             return cli_usage("ticket comment needs --body or --from-article");
-        return emit_ticket(c,
-                           sd_ticket_comment(d, a, id, cli_get(c, "body"),
-                                             cli_has(c, "internal"), &t),
-                           &t, "ticket comment");
+        return emit_ticket(
+            c, sd_ticket_comment(d, a, id, cli_get(c, "body"), cli_has(c, "internal"), &t), &t,
+            "ticket comment");
     }
     /* rate */
     {
@@ -459,8 +461,8 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         err = sd_desk_user_add(d, a, cli_get(c, "name"), roles, cli_has(c, "no-totp"),
                                cli_get(c, "cert-fingerprint"), password, uri);
         if(err == SD_E_CONFLICT) {
-            fprintf(stderr, "%s: user add: a user named %s already exists\n",
-                    cli_status_name(err), cli_get(c, "name"));
+            fprintf(stderr, "%s: user add: a user named %s already exists\n", cli_status_name(err),
+                    cli_get(c, "name"));
             return 1;
         }
         if(err == SD_E_INVALID)
@@ -496,8 +498,7 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         }
         if(err != SD_OK)
             return cli_fail(err, "user passwd");
-        return cli_emit(c, json_pack("{s:s,s:b}", "user", cli_get(c, "name"),
-                                     "sessions_ended", 1));
+        return cli_emit(c, json_pack("{s:s,s:b}", "user", cli_get(c, "name"), "sessions_ended", 1));
     }
     if(strcmp(sub, "offboard") == 0) {
         uint64_t *ids = NULL;
@@ -573,8 +574,8 @@ cmd_offline(struct cli *c, int argc, char **argv)
     if(strcmp(cmd, "ticket") == 0 && argc < 2)
         return cli_usage("ticket needs a subcommand");
     if(!cli_command_find(cmd) && strcmp(cmd, "ticket") != 0 && strcmp(cmd, "queue") != 0 &&
-       strcmp(cmd, "sla") != 0 &&
-       strcmp(cmd, "stats") != 0 && strcmp(cmd, "audit") != 0 && strcmp(cmd, "user") != 0)
+       strcmp(cmd, "sla") != 0 && strcmp(cmd, "stats") != 0 && strcmp(cmd, "audit") != 0 &&
+       strcmp(cmd, "user") != 0)
         return cli_usage("unknown command");
     if(cli_command_find(cmd) && cli_command_find(cmd)->offline) {
         rc = cli_open_desk(c, &d);

@@ -39,8 +39,8 @@ on_msg(void *ctx, const uint8_t *p, size_t n)
 int
 cli_call(struct cli *c, const char *method, const ProtobufCMessage *req, struct cli_reply *r)
 {
-    struct sd_grpc_client_opts o = {.target = c->server, .ca_file = c->ca,
-                                    .cert_file = c->cert, .key_file = c->cert_key};
+    struct sd_grpc_client_opts o = {
+        .target = c->server, .ca_file = c->ca, .cert_file = c->cert, .key_file = c->cert_key};
     struct sd_grpc_client *cl = NULL;
     char auth[600];
     const char *md[5] = {NULL};
@@ -60,8 +60,7 @@ cli_call(struct cli *c, const char *method, const ProtobufCMessage *req, struct 
     }
     err = sd_grpc_client_connect(&cl, &o);
     if(err != SD_OK) {
-        fprintf(stderr, "UNAVAILABLE: cannot reach %s over TLS: %s\n", c->server,
-                sd_err_str(err));
+        fprintf(stderr, "UNAVAILABLE: cannot reach %s over TLS: %s\n", c->server, sd_err_str(err));
         rc = 1;
         goto out;
     }
@@ -153,8 +152,7 @@ emit_pb_stats(struct cli *c, struct cli_reply *r)
         s.by_channel[i] = map_get((Sealdesk__V1__TicketStats__ByStatusEntry **)p->by_channel,
                                   p->n_by_channel, sd_channel_name(i));
     s.n_first_response = p->median_first_response_seconds >= 0;
-    s.median_first_response = s.n_first_response ? (uint64_t)p->median_first_response_seconds
-                                                 : 0;
+    s.median_first_response = s.n_first_response ? (uint64_t)p->median_first_response_seconds : 0;
     s.n_resolved = p->median_resolution_seconds >= 0;
     s.median_resolution = s.n_resolved ? (uint64_t)p->median_resolution_seconds : 0;
     s.sla_breaches = p->sla_breaches;
@@ -182,10 +180,10 @@ ticket_online(struct cli *c, int argc, char **argv)
 
     if(strcmp(sub, "create") == 0) {
         Sealdesk__V1__CreateTicketRequest q = SEALDESK__V1__CREATE_TICKET_REQUEST__INIT;
-        static const char *const fields[] = {"channel", "subject", "body", "customer-name",
-                                             "customer-email", "customer-phone", "customer-uid",
-                                             "national-id", "wallets", "ip", "category",
-                                             "priority"};
+        static const char *const fields[] = {
+            "channel",        "subject",      "body",        "customer-name", "customer-email",
+            "customer-phone", "customer-uid", "national-id", "wallets",       "ip",
+            "category",       "priority"};
 
         for(size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
             cli_want(c, fields[i], true);
@@ -237,7 +235,8 @@ ticket_online(struct cli *c, int argc, char **argv)
             if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
                 return 2;
             if(cli_has(c, "customer-email") + cli_has(c, "customer-uid") +
-                   cli_has(c, "customer-phone") != 1)
+                   cli_has(c, "customer-phone") !=
+               1)
                 return cli_usage("ticket find needs exactly one of --customer-email, "
                                  "--customer-uid, --customer-phone");
             q.customer_email = (char *)opt(c, "customer-email");
@@ -484,8 +483,8 @@ user_online(struct cli *c, int argc, char **argv)
         if(!rc) {
             Sealdesk__V1__ChangePasswordResponse *p = (Sealdesk__V1__ChangePasswordResponse *)r.msg;
 
-            rc = cli_emit(c, json_pack("{s:s,s:b}", "user", p->user, "sessions_ended",
-                                       p->sessions_ended));
+            rc = cli_emit(
+                c, json_pack("{s:s,s:b}", "user", p->user, "sessions_ended", p->sessions_ended));
         }
         cli_reply_free(&r);
         return rc;

@@ -94,7 +94,7 @@ cli_secret_read(int fd, bool tty, const char *prompt, char *out, size_t cap)
         (void)fflush(stderr);
         if(tcgetattr(fd, &old) == 0) {
             quiet = old;
-            quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
+            quiet.c_lflag &= (tcflag_t) ~(ECHO | ECHONL);
             echo_off = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
         }
     }
@@ -105,8 +105,10 @@ cli_secret_read(int fd, bool tty, const char *prompt, char *out, size_t cap)
     }
     if(!ok) {
         sodium_memzero(out, cap);
-        fprintf(stderr, "INVALID_ARGUMENT: %s: no password read (one line, at most %zu "
-                        "bytes)\n", prompt, cap - 1);
+        fprintf(stderr,
+                "INVALID_ARGUMENT: %s: no password read (one line, at most %zu "
+                "bytes)\n",
+                prompt, cap - 1);
         return 1;
     }
     return 0;

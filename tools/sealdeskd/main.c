@@ -258,23 +258,57 @@ main(int argc, char **argv)
         const char *key = NULL;
 
         switch(opt) {
-        case 256: key = opts[li].name; break;
-        case 'c': config = optarg; continue;
-        case 'l': key = "listen"; break;
-        case 'C': key = "cert"; break;
-        case 'K': key = "key"; break;
-        case 'a': key = "client-ca"; break;
-        case 'r': key = "require-client-cert"; break;
-        case 'w': key = "workers"; break;
-        case 'd': key = "data"; break;
-        case 'k': key = "key-file"; break;
-        case 'P': key = "passphrase-file"; break;
-        case 'g': key = "group-commit-max"; break;
-        case 'u': key = "group-commit-us"; break;
-        case 'm': key = "metrics"; break;
-        case 'R': key = "route-auto-seconds"; break;
-        case 'h': (void)fputs(usage, stdout); return 0;
-        default: (void)fputs(usage, stderr); return 2;
+        case 256:
+            key = opts[li].name;
+            break;
+        case 'c':
+            config = optarg;
+            continue;
+        case 'l':
+            key = "listen";
+            break;
+        case 'C':
+            key = "cert";
+            break;
+        case 'K':
+            key = "key";
+            break;
+        case 'a':
+            key = "client-ca";
+            break;
+        case 'r':
+            key = "require-client-cert";
+            break;
+        case 'w':
+            key = "workers";
+            break;
+        case 'd':
+            key = "data";
+            break;
+        case 'k':
+            key = "key-file";
+            break;
+        case 'P':
+            key = "passphrase-file";
+            break;
+        case 'g':
+            key = "group-commit-max";
+            break;
+        case 'u':
+            key = "group-commit-us";
+            break;
+        case 'm':
+            key = "metrics";
+            break;
+        case 'R':
+            key = "route-auto-seconds";
+            break;
+        case 'h':
+            (void)fputs(usage, stdout);
+            return 0;
+        default:
+            (void)fputs(usage, stderr);
+            return 2;
         }
         if(nflags == sizeof(flags) / sizeof(flags[0])) {
             (void)fputs("sealdeskd: too many options\n", stderr);
@@ -352,7 +386,8 @@ main(int argc, char **argv)
     if(err != SD_OK) {
         if(err == SD_E_DENIED)
             (void)fputs("sealdeskd: refusing a non-loopback listen address without "
-                        "--require-client-cert\n", stderr);
+                        "--require-client-cert\n",
+                        stderr);
         else if(err == SD_E_CRYPTO)
             (void)fputs("sealdeskd: unusable certificate, key or client CA\n", stderr);
         else if(err == SD_E_IO)
@@ -376,7 +411,8 @@ main(int argc, char **argv)
         err = sd_desk_set_login_limits(desk, &lim, cfg.login_audit_window_s);
         if(err != SD_OK) {
             (void)fputs("sealdeskd: bad login limits (login-backoff-max-s must be at least "
-                        "login-window-s)\n", stderr);
+                        "login-window-s)\n",
+                        stderr);
             goto out;
         }
     }
@@ -396,15 +432,15 @@ main(int argc, char **argv)
         if(err != SD_OK) {
             if(err == SD_E_DENIED)
                 (void)fputs("sealdeskd: refusing a non-loopback metrics address (the endpoint "
-                            "has no authentication)\n", stderr);
+                            "has no authentication)\n",
+                            stderr);
             else if(err == SD_E_IO)
                 fprintf(stderr, "sealdeskd: cannot listen on %s for metrics\n", cfg.metrics);
             else
                 fail("bad metrics address", err);
             goto out;
         }
-        colon = cfg.metrics[0] == '[' ? strchr(cfg.metrics, ']') + 1
-                                      : strrchr(cfg.metrics, ':');
+        colon = cfg.metrics[0] == '[' ? strchr(cfg.metrics, ']') + 1 : strrchr(cfg.metrics, ':');
         snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg.metrics), cfg.metrics);
         fprintf(stderr, "sealdeskd metrics on %s:%d\n", host, sd_metrics_port(metrics));
     }
@@ -436,7 +472,7 @@ out:
         pthread_join(idle_thread, NULL);
     }
     sd_autoroute_stop(autoroute); /* waits for a pass in progress */
-    sd_metrics_free(metrics); /* before the desk: scrapes read its store */
+    sd_metrics_free(metrics);     /* before the desk: scrapes read its store */
     if(desk)
         sd_desk_set_key_grace(desk, 0);
     g_server = NULL;

@@ -122,7 +122,8 @@ emit(const struct opts *o, json_t *j)
         const char *k;
         json_t *v;
 
-        json_object_foreach(j, k, v) {
+        json_object_foreach(j, k, v)
+        {
             char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 
             printf("%s: %s\n", k, s ? s : json_string_value(v));
@@ -162,9 +163,8 @@ audit_keys_json(const struct sd_key_status *s)
         sd_hex_encode(pk, k->pk, sizeof(k->pk));
         json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:I, s:b}", "version",
                                              (json_int_t)k->version, "fingerprint", fp,
-                                             "public_key", pk, "created_at", ts,
-                                             "from_tree_size", (json_int_t)k->from_size,
-                                             "current", k->current));
+                                             "public_key", pk, "created_at", ts, "from_tree_size",
+                                             (json_int_t)k->from_size, "current", k->current));
     }
     return arr;
 }
@@ -272,10 +272,9 @@ offline(const struct opts *o, int argc, char **argv)
         } else if((err = sd_keyops_rewrap(d, &a, (size_t)batch, maxb, &p)) != SD_OK) {
             rc = fail(err, "rewrap");
         } else {
-            rc = emit(o, json_pack("{s:I, s:I, s:I, s:b, s:b}", "kek_version",
-                                   (json_int_t)p.target, "rewrapped", (json_int_t)p.rewrapped,
-                                   "batches", (json_int_t)p.batches, "resumed", p.resumed,
-                                   "done", p.done));
+            rc = emit(o, json_pack("{s:I, s:I, s:I, s:b, s:b}", "kek_version", (json_int_t)p.target,
+                                   "rewrapped", (json_int_t)p.rewrapped, "batches",
+                                   (json_int_t)p.batches, "resumed", p.resumed, "done", p.done));
         }
     } else if(strcmp(cmd, "retire") == 0) {
         static const char *const names[] = {"below", NULL};
@@ -299,10 +298,10 @@ offline(const struct opts *o, int argc, char **argv)
                                        opt(argc, argv, "reason"), &r)) != SD_OK)
             rc = fail(err, "shred");
         else
-            rc = emit(o, json_pack("{s:I, s:I, s:I, s:I}", "data_keys",
-                                   (json_int_t)r.data_keys, "tickets", (json_int_t)r.tickets,
-                                   "index_entries", (json_int_t)r.index_entries,
-                                   "pages_scrubbed", (json_int_t)r.pages_scrubbed));
+            rc = emit(o, json_pack("{s:I, s:I, s:I, s:I}", "data_keys", (json_int_t)r.data_keys,
+                                   "tickets", (json_int_t)r.tickets, "index_entries",
+                                   (json_int_t)r.index_entries, "pages_scrubbed",
+                                   (json_int_t)r.pages_scrubbed));
     } else if(strcmp(cmd, "remaster") == 0) {
         static const char *const names[] = {"new-key-file", "passphrase-file", NULL};
         const char *kf = opt(argc, argv, "new-key-file");
@@ -338,8 +337,8 @@ offline(const struct opts *o, int argc, char **argv)
         else if((err = sd_keyops_bidx_rotate(d, &a, &v, &n)) != SD_OK)
             rc = fail(err, "bidx-rotate");
         else
-            rc = emit(o, json_pack("{s:I, s:I}", "blind_index_version", (json_int_t)v,
-                                   "reindexed", (json_int_t)n));
+            rc = emit(o, json_pack("{s:I, s:I}", "blind_index_version", (json_int_t)v, "reindexed",
+                                   (json_int_t)n));
     } else if(strcmp(cmd, "audit-rotate") == 0) {
         static const char *const names[] = {"reason", NULL};
         struct sd_audit_rotation r;
@@ -347,8 +346,7 @@ offline(const struct opts *o, int argc, char **argv)
 
         if(!opts_ok(argc, argv, names)) {
             rc = bad_usage("audit-rotate [--reason TEXT]");
-        } else if((err = sd_keyops_audit_rotate(d, &a, opt(argc, argv, "reason"), &r)) !=
-                  SD_OK) {
+        } else if((err = sd_keyops_audit_rotate(d, &a, opt(argc, argv, "reason"), &r)) != SD_OK) {
             rc = fail(err, "audit-rotate");
         } else {
             sd_hex_encode(pk, r.pk, sizeof(r.pk));
@@ -362,9 +360,9 @@ offline(const struct opts *o, int argc, char **argv)
         else if((err = sd_keyops_check(d, &a, &n, &bad)) != SD_OK)
             rc = fail(err, "check");
         else if(bad)
-            rc = (emit(o, json_pack("{s:I, s:I}", "tickets", (json_int_t)n, "bad",
-                                    (json_int_t)bad)),
-                  1);
+            rc =
+                (emit(o, json_pack("{s:I, s:I}", "tickets", (json_int_t)n, "bad", (json_int_t)bad)),
+                 1);
         else
             rc = emit(o, json_pack("{s:I, s:I}", "tickets", (json_int_t)n, "bad", 0));
     } else {
@@ -397,8 +395,8 @@ on_msg(void *ctx, const uint8_t *p, size_t n)
 static int
 call(const struct opts *o, const char *method, const ProtobufCMessage *req, struct reply *r)
 {
-    struct sd_grpc_client_opts co = {.target = o->server, .ca_file = o->ca,
-                                     .cert_file = o->cert, .key_file = o->cert_key};
+    struct sd_grpc_client_opts co = {
+        .target = o->server, .ca_file = o->ca, .cert_file = o->cert, .key_file = o->cert_key};
     struct sd_grpc_client *cl = NULL;
     const char *md[3] = {NULL};
     char auth[600], msg[256] = "";
@@ -417,12 +415,10 @@ call(const struct opts *o, const char *method, const ProtobufCMessage *req, stru
     }
     err = sd_grpc_client_connect(&cl, &co);
     if(err != SD_OK) {
-        fprintf(stderr, "UNAVAILABLE: cannot reach %s over TLS: %s\n", o->server,
-                sd_err_str(err));
+        fprintf(stderr, "UNAVAILABLE: cannot reach %s over TLS: %s\n", o->server, sd_err_str(err));
         rc = 1;
     } else {
-        err = sd_grpc_client_call(cl, method, md, buf, n, on_msg, r, &status, msg,
-                                  sizeof(msg));
+        err = sd_grpc_client_call(cl, method, md, buf, n, on_msg, r, &status, msg, sizeof(msg));
         if(err != SD_OK) {
             fprintf(stderr, "UNAVAILABLE: call failed: %s\n", sd_err_str(err));
             rc = 1;
@@ -455,8 +451,7 @@ online(const struct opts *o, int argc, char **argv)
         vers = json_array();
         for(size_t i = 0; i < s->n_versions; i++)
             json_array_append_new(vers, json_pack("{s:I, s:I, s:s, s:b}", "version",
-                                                  (json_int_t)s->versions[i]->version,
-                                                  "data_keys",
+                                                  (json_int_t)s->versions[i]->version, "data_keys",
                                                   (json_int_t)s->versions[i]->data_keys,
                                                   "created_at", s->versions[i]->created_at,
                                                   "retired", s->versions[i]->retired));
@@ -464,19 +459,17 @@ online(const struct opts *o, int argc, char **argv)
         for(size_t i = 0; i < s->n_audit_keys; i++) {
             const Sealdesk__V1__AuditKey *k = s->audit_keys[i];
 
-            json_array_append_new(aks, json_pack("{s:I, s:s, s:s, s:s, s:I, s:b}", "version",
-                                                 (json_int_t)k->version, "fingerprint",
-                                                 k->fingerprint, "public_key", k->public_key,
-                                                 "created_at", k->created_at, "from_tree_size",
-                                                 (json_int_t)k->from_tree_size, "current",
-                                                 k->current));
+            json_array_append_new(
+                aks, json_pack("{s:I, s:s, s:s, s:s, s:I, s:b}", "version", (json_int_t)k->version,
+                               "fingerprint", k->fingerprint, "public_key", k->public_key,
+                               "created_at", k->created_at, "from_tree_size",
+                               (json_int_t)k->from_tree_size, "current", k->current));
         }
         j = json_pack("{s:o, s:I, s:I, s:I, s:I, s:s, s:I, s:s, s:o}", "kek_versions", vers,
-                      "current_version", (json_int_t)s->current_version,
-                      "min_decryption_version", (json_int_t)s->min_decryption_version,
-                      "data_keys", (json_int_t)s->data_keys, "data_keys_shredded",
-                      (json_int_t)s->data_keys_shredded, "last_rotation", s->last_rotation,
-                      "audit_key_version", (json_int_t)s->audit_key_version,
+                      "current_version", (json_int_t)s->current_version, "min_decryption_version",
+                      (json_int_t)s->min_decryption_version, "data_keys", (json_int_t)s->data_keys,
+                      "data_keys_shredded", (json_int_t)s->data_keys_shredded, "last_rotation",
+                      s->last_rotation, "audit_key_version", (json_int_t)s->audit_key_version,
                       "audit_key_fingerprint", s->audit_key_fingerprint, "audit_keys", aks);
         rc = emit(o, j);
     } else if(strcmp(argv[0], "audit-rotate") == 0) {
@@ -492,8 +485,8 @@ online(const struct opts *o, int argc, char **argv)
         if(rc)
             goto out;
         s = (Sealdesk__V1__RotateAuditKeyResult *)r.msg;
-        rc = emit(o, rotation_json(s->version, s->fingerprint, s->public_key,
-                                   s->handoff_tree_size));
+        rc =
+            emit(o, rotation_json(s->version, s->fingerprint, s->public_key, s->handoff_tree_size));
     } else if(strcmp(argv[0], "shred") == 0) {
         static const char *const names[] = {"customer-uid", "reason", NULL};
         Sealdesk__V1__ShredRequest q = SEALDESK__V1__SHRED_REQUEST__INIT;
@@ -509,9 +502,9 @@ online(const struct opts *o, int argc, char **argv)
         if(rc)
             goto out;
         s = (Sealdesk__V1__ShredResult *)r.msg;
-        rc = emit(o, json_pack("{s:I, s:I, s:I}", "data_keys", (json_int_t)s->data_keys,
-                               "tickets", (json_int_t)s->tickets, "index_entries",
-                               (json_int_t)s->index_entries));
+        rc = emit(o,
+                  json_pack("{s:I, s:I, s:I}", "data_keys", (json_int_t)s->data_keys, "tickets",
+                            (json_int_t)s->tickets, "index_entries", (json_int_t)s->index_entries));
     } else {
         return bad_usage("online mode supports: status, shred, audit-rotate (other commands "
                          "need --data)");

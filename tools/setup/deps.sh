@@ -8,8 +8,9 @@ PKGS=(
   libsodium-dev liblmdb-dev libprotobuf-c-dev protobuf-c-compiler libssl-dev libnghttp2-dev
   libcmocka-dev libjansson-dev libutf8proc-dev libopencc-dev
   python3 python3-grpcio python3-grpc-tools python3-protobuf
-  openssl lmdb-utils clang libclang-rt-14-dev cppcheck clang-tidy
+  openssl lmdb-utils clang libclang-rt-14-dev cppcheck clang-tidy clang-format
   tzdata
+  libgmime-3.0-dev libcurl4-openssl-dev libmagic-dev postfix
 )
 
 missing=()
@@ -27,5 +28,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Postfix is only run by the tests, from a private config directory on loopback: install it
+# unconfigured so the package starts no system mail service.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
