@@ -15,9 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sealdesk/desk.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/err.h"
 #include "sealdesk/triage.h"
+
+struct sd_desk;
 
 #define SD_INC_MAX_TITLE 256
 #define SD_INC_MAX_TERMS 16    /* match terms per incident */

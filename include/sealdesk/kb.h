@@ -12,9 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sealdesk/desk.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/err.h"
 #include "sealdesk/triage.h"
+
+struct sd_desk;
 
 /* Input limits (bytes unless said otherwise). Longer input is refused with SD_E_LIMIT. */
 #define SD_KB_MAX_TITLE   256

@@ -12,9 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sealdesk/actor.h"
 #include "sealdesk/crypto.h"
-#include "sealdesk/desk.h"
+#include "sealdesk/err.h"
 #include "sealdesk/keystore.h"
+
+struct sd_desk;
+struct sd_desk_opts;
 
 /* Open a desk whose master key is derived from a passphrase (`sealkey remaster
  * --passphrase-file`): Argon2id with the salt in meta "master_salt". pass is wiped by the

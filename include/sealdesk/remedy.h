@@ -18,8 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sealdesk/desk.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/err.h"
+#include "sealdesk/tickets.h"
+
+struct sd_desk;
 
 #define SD_REMEDY_MAX_ASSET       16 /* asset symbol: 1..16 of [A-Za-z0-9], stored upper */
 #define SD_REMEDY_MAX_INT_DIGITS  18 /* amount: up to 18 integer digits ... */

@@ -14,9 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sealdesk/desk.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/err.h"
 #include "sealdesk/triage.h"
+
+struct sd_desk;
 
 #define SD_ROUTE_MAX_LANGS            4 /* zh, zh-Hant, en, ko */
 #define SD_ROUTE_MAX_SHIFTS           16
@@ -118,21 +120,5 @@ struct sd_route_assignment {
  * *out is malloc'ed (free(); NULL when *n is 0). */
 sd_err sd_route_auto(struct sd_desk *d, const struct sd_actor *a, uint64_t now,
                      struct sd_route_assignment **out, size_t *n);
-
-struct sd_agent_stats {
-    char agent[SD_MAX_AGENT + 1];
-    uint64_t handled;              /* tickets assigned to the agent */
-    int64_t median_first_response; /* seconds from creation; -1 when none yet */
-    int64_t median_resolution;     /* seconds from creation to resolved; -1 none */
-    uint64_t sla_breaches;         /* tickets past either SLA due time (at `now`) */
-    double reopen_rate;            /* share of handled tickets reopened at least once */
-    double csat_average;           /* 0 when csat_count is 0 */
-    uint64_t csat_count;
-};
-/* Per-agent statistics over tickets created in [from, to) (to == 0: no upper bound), judged
- * at `now`, sorted by agent name. Unassigned tickets are not counted. *out is malloc'ed
- * (free(); NULL when *n is 0). SD_E_LIMIT more than SD_ROUTE_MAX_AGENTS agents. Read-only. */
-sd_err sd_stats_by_agent(struct sd_desk *d, uint64_t from, uint64_t to, uint64_t now,
-                         struct sd_agent_stats **out, size_t *n);
 
 #endif

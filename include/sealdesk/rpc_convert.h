@@ -4,7 +4,8 @@
 #define SEALDESK_RPC_CONVERT_H
 
 #include "sealdesk.pb-c.h"
-#include "sealdesk/desk.h"
+#include "sealdesk/err.h"
+#include "sealdesk/tickets.h"
 
 struct sd_arena_block {
     void *p;

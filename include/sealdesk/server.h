@@ -9,7 +9,7 @@
 #include "sealdesk/err.h"
 #include "sealdesk/rpc.h"
 
-struct sd_srv_config {
+struct sd_server_config {
     char listen[128];          /* "127.0.0.1:7443"; port 0 picks a free port */
     char cert_file[1024];      /* server certificate chain, PEM */
     char key_file[1024];       /* its private key, PEM */
@@ -50,10 +50,10 @@ struct sd_srv_config {
 
 /* Defaults, then `key = value` lines from path (# comments). SD_E_INVALID with *line set for a
  * bad line; unknown keys are errors. */
-void sd_srv_config_defaults(struct sd_srv_config *c);
-sd_err sd_srv_config_load(struct sd_srv_config *c, const char *path, unsigned *line);
+void sd_server_config_defaults(struct sd_server_config *c);
+sd_err sd_server_config_load(struct sd_server_config *c, const char *path, unsigned *line);
 /* Set one key (used for flags and the file alike). */
-sd_err sd_srv_config_set(struct sd_srv_config *c, const char *key, const char *value);
+sd_err sd_server_config_set(struct sd_server_config *c, const char *key, const char *value);
 
 /* ---- listeners (listen.c) ---- */
 enum {
@@ -68,7 +68,7 @@ sd_err sd_listen_tcp(const char *addr, unsigned flags, int backlog, int *fd, int
 struct sd_server;
 /* Bind and listen. Refuses (SD_E_DENIED) a non-loopback address unless client certificates are
  * required. SD_E_CRYPTO for unusable cert/key, SD_E_IO when the address cannot be bound. */
-sd_err sd_server_new(struct sd_server **out, const struct sd_srv_config *c,
+sd_err sd_server_new(struct sd_server **out, const struct sd_server_config *c,
                      sd_rpc_handler_fn handler, void *app);
 /* The bound port (useful with port 0). */
 int sd_server_port(const struct sd_server *s);
@@ -80,8 +80,8 @@ void sd_server_free(struct sd_server *s);
 
 /* Route calls whose method matches to the group-commit writer thread (only when
  * group_commit_max > 0); the others run on workers. Call before sd_server_run. */
-typedef bool (*sd_srv_route_fn)(const char *method);
-void sd_server_set_route(struct sd_server *s, sd_srv_route_fn is_write);
+typedef bool (*sd_server_route_fn)(const char *method);
+void sd_server_set_route(struct sd_server *s, sd_server_route_fn is_write);
 /* With a writer: run `prepare` (sd_rpc_prepare) on a worker for each routed call first, so
  * the writer thread does only the txn part; a call prepare answers never reaches the writer.
  * Call before sd_server_run. */
@@ -89,7 +89,7 @@ void sd_server_set_prepare(struct sd_server *s, sd_rpc_handler_fn prepare);
 /* Calls whose method matches run on the login pool (login_workers threads, login_queue
  * waiting) instead of the workers, so slow password hashing never delays other calls.
  * Call before sd_server_run. */
-void sd_server_set_slow(struct sd_server *s, sd_srv_route_fn is_slow);
+void sd_server_set_slow(struct sd_server *s, sd_server_route_fn is_slow);
 /* The sealdesk choice: Auth/Login. */
 bool sd_server_route_slow_sealdesk(const char *method);
 

@@ -16,9 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
-#include "sealdesk/desk.h"
 #include "sealdesk/err.h"
+
+struct sd_desk;
 
 #define SD_UADM_EXPIRY 86400 /* a request not decided within 24 h lapses */
 

@@ -4,7 +4,6 @@
 
 #include "sealdesk.pb-c.h"
 #include "sealdesk/audit.h"
-#include "sealdesk/clock.h"
 #include "sealdesk/merkle.h"
 #include "audit_int.h"
 #include "util/err_int.h"

@@ -11,8 +11,10 @@
 
 #include "desk.pb-c.h"
 #include "incident_int.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/text.h"
+#include "sealdesk/tickets.h"
 #include "util/err_int.h"
 
 #define INC_REC_MAX (64 * 1024)

@@ -12,8 +12,9 @@
 
 #include "tickets/desk_int.h"
 #include "kb_int.h"
-#include "sealdesk/lang.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/lang.h"
 #include "sealdesk/text.h"
 #include "util/err_int.h"
 

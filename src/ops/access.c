@@ -10,6 +10,8 @@
 
 #include "ops_int.h"
 #include "tickets/desk_int.h"
+#include "sealdesk/access.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "util/err_int.h"
@@ -31,8 +33,8 @@ audit_user(struct sd_desk *d, struct sd_txn *t, const char *actor, const char *r
 }
 
 sd_err
-sd_desk_session(struct sd_desk *d, const char *token, const char *cert_fingerprint,
-                struct sd_session *out)
+sd_access_session(struct sd_desk *d, const char *token, const char *cert_fingerprint,
+                  struct sd_session *out)
 {
     struct sd_txn *t = NULL;
     uint64_t now = sd_clock_now();
@@ -120,15 +122,15 @@ sd_login_guard_free(struct sd_login_guard *g)
 }
 
 sd_err
-sd_desk_set_login_limits(struct sd_desk *d, const struct sd_login_limits *l,
-                         unsigned audit_window_s)
+sd_access_set_login_limits(struct sd_desk *d, const struct sd_login_limits *l,
+                           unsigned audit_window_s)
 {
     struct sd_login_guard *g = NULL;
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(d && l);
     SD_TRY(sd_login_guard_new(&g, l, audit_window_s));
-    SD_TRY(sd_desk_login_audit_flush(d));
+    SD_TRY(sd_access_login_audit_flush(d));
     sd_login_guard_free(d->login);
     d->login = g;
     g = NULL;
@@ -265,21 +267,21 @@ out:
 }
 
 sd_err
-sd_desk_login_audit_tick(struct sd_desk *d)
+sd_access_login_audit_tick(struct sd_desk *d)
 {
     return d ? login_flush(d, sd_clock_now(), false) : SD_OK;
 }
 
 sd_err
-sd_desk_login_audit_flush(struct sd_desk *d)
+sd_access_login_audit_flush(struct sd_desk *d)
 {
     return d ? login_flush(d, sd_clock_now(), true) : SD_OK;
 }
 
 sd_err
-sd_desk_login_src(struct sd_desk *d, const char *source, const char *name, const char *password,
-                  const char *totp, const char *cert_fingerprint, const char *request_id,
-                  char token[65], uint64_t *expires_at, unsigned *roles)
+sd_access_login_src(struct sd_desk *d, const char *source, const char *name, const char *password,
+                    const char *totp, const char *cert_fingerprint, const char *request_id,
+                    char token[65], uint64_t *expires_at, unsigned *roles)
 {
     struct sd_txn *t = NULL;
     struct sd_user u;
@@ -353,16 +355,16 @@ out:
 }
 
 sd_err
-sd_desk_login(struct sd_desk *d, const char *name, const char *password, const char *totp,
-              const char *cert_fingerprint, const char *request_id, char token[65],
-              uint64_t *expires_at, unsigned *roles)
+sd_access_login(struct sd_desk *d, const char *name, const char *password, const char *totp,
+                const char *cert_fingerprint, const char *request_id, char token[65],
+                uint64_t *expires_at, unsigned *roles)
 {
-    return sd_desk_login_src(d, NULL, name, password, totp, cert_fingerprint, request_id, token,
-                             expires_at, roles);
+    return sd_access_login_src(d, NULL, name, password, totp, cert_fingerprint, request_id, token,
+                               expires_at, roles);
 }
 
 sd_err
-sd_desk_logout(struct sd_desk *d, const struct sd_actor *a, const char *token)
+sd_access_logout(struct sd_desk *d, const struct sd_actor *a, const char *token)
 {
     struct sd_txn *t = NULL;
     sd_err err = SD_OK;
@@ -379,8 +381,9 @@ out:
 }
 
 sd_err
-sd_desk_user_add(struct sd_desk *d, const struct sd_actor *a, const char *name, unsigned roles,
-                 bool no_totp, const char *cert_fingerprint, char password[129], char totp_uri[256])
+sd_access_user_add(struct sd_desk *d, const struct sd_actor *a, const char *name, unsigned roles,
+                   bool no_totp, const char *cert_fingerprint, char password[129],
+                   char totp_uri[256])
 {
     struct sd_txn *t = NULL;
     char rnames[96];
@@ -433,21 +436,21 @@ out:
 }
 
 sd_err
-sd_desk_user_set_disabled(struct sd_desk *d, const struct sd_actor *a, const char *name,
-                          bool disabled, struct sd_user *out)
+sd_access_user_set_disabled(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                            bool disabled, struct sd_user *out)
 {
     return user_change(d, a, name, disabled ? 1 : 0, out);
 }
 
 sd_err
-sd_desk_user_revoke(struct sd_desk *d, const struct sd_actor *a, const char *name,
-                    struct sd_user *out)
+sd_access_user_revoke(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                      struct sd_user *out)
 {
     return user_change(d, a, name, 2, out);
 }
 
 sd_err
-sd_desk_user_list(struct sd_desk *d, struct sd_user **out, size_t *n)
+sd_access_user_list(struct sd_desk *d, struct sd_user **out, size_t *n)
 {
     struct sd_txn *t = NULL;
     sd_err err = sd_txn_begin(d->store, false, &t);
@@ -459,8 +462,8 @@ sd_desk_user_list(struct sd_desk *d, struct sd_user **out, size_t *n)
 }
 
 sd_err
-sd_desk_sessions_invalidate(struct sd_desk *d, const struct sd_actor *a, const char *reason,
-                            uint64_t *n)
+sd_access_sessions_invalidate(struct sd_desk *d, const struct sd_actor *a, const char *reason,
+                              uint64_t *n)
 {
     struct sd_txn *t = NULL;
     struct sd_audit_rec r;
@@ -488,8 +491,8 @@ out:
 }
 
 sd_err
-sd_desk_user_offboard(struct sd_desk *d, const struct sd_actor *a, const char *name,
-                      struct sd_user *out, uint64_t **ids, size_t *n)
+sd_access_user_offboard(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                        struct sd_user *out, uint64_t **ids, size_t *n)
 {
     struct sd_txn *t = NULL;
     char reason[48];
@@ -525,15 +528,15 @@ _Static_assert(sizeof(((struct sd_passwd_prep *)0)->name) == SD_USER_NAME_MAX + 
 _Static_assert(sizeof(((struct sd_passwd_prep *)0)->cur_hash) == SD_PWHASH_BYTES, "hash");
 
 void
-sd_passwd_prep_clear(struct sd_passwd_prep *p)
+sd_access_passwd_prep_clear(struct sd_passwd_prep *p)
 {
     if(p)
         sodium_memzero(p, sizeof(*p));
 }
 
 sd_err
-sd_desk_passwd_prepare(struct sd_desk *d, const char *name, const char *old_password,
-                       const char *new_password, struct sd_passwd_prep *out, const char **why)
+sd_access_passwd_prepare(struct sd_desk *d, const char *name, const char *old_password,
+                         const char *new_password, struct sd_passwd_prep *out, const char **why)
 {
     struct sd_txn *t = NULL;
     sd_err err = SD_OK;
@@ -555,13 +558,13 @@ sd_desk_passwd_prepare(struct sd_desk *d, const char *name, const char *old_pass
     SD_TRY(sd_password_hash(out->new_hash, new_password));
 out:
     if(err != SD_OK)
-        sd_passwd_prep_clear(out);
+        sd_access_passwd_prep_clear(out);
     sd_txn_abort(t);
     return err;
 }
 
 sd_err
-sd_desk_passwd_commit(struct sd_desk *d, const struct sd_actor *a, const struct sd_passwd_prep *p)
+sd_access_passwd_commit(struct sd_desk *d, const struct sd_actor *a, const struct sd_passwd_prep *p)
 {
     struct sd_txn *t = NULL;
     sd_err err = SD_OK;
@@ -579,14 +582,14 @@ out:
 }
 
 sd_err
-sd_desk_user_passwd(struct sd_desk *d, const struct sd_actor *a, const char *name,
-                    const char *old_password, const char *new_password, const char **why)
+sd_access_user_passwd(struct sd_desk *d, const struct sd_actor *a, const char *name,
+                      const char *old_password, const char *new_password, const char **why)
 {
     struct sd_passwd_prep p;
-    sd_err err = sd_desk_passwd_prepare(d, name, old_password, new_password, &p, why);
+    sd_err err = sd_access_passwd_prepare(d, name, old_password, new_password, &p, why);
 
     if(err == SD_OK)
-        err = sd_desk_passwd_commit(d, a, &p);
-    sd_passwd_prep_clear(&p);
+        err = sd_access_passwd_commit(d, a, &p);
+    sd_access_passwd_prep_clear(&p);
     return err;
 }

@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "tickets/desk_int.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/desk_audit.h"
 #include "sealdesk/keystore.h"
 #include "sealdesk/text.h"
 #include "util/err_int.h"

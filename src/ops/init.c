@@ -5,8 +5,10 @@
 #include "incident/incident_int.h"
 #include "kb/kb_int.h"
 #include "ops_int.h"
+#include "sealdesk/access.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/err.h"
 #include "sealdesk/log.h"
 #include "sealdesk/remedy.h"
 #include "tickets/desk_int.h"
@@ -62,7 +64,7 @@ sd_desk_close(struct sd_desk *d)
 {
     if(!d)
         return;
-    if(d->login && sd_desk_login_audit_flush(d) != SD_OK)
+    if(d->login && sd_access_login_audit_flush(d) != SD_OK)
         sd_log(SD_LOG_ERROR, "login_audit_lost", "reason=flush_failed");
     sd_login_guard_free(d->login);
     d->login = NULL;

@@ -13,9 +13,12 @@
 
 #include "tickets/desk_int.h"
 #include "ops_int.h"
+#include "sealdesk/actor.h"
+#include "sealdesk/desk.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/log.h"
 #include "sealdesk/text.h"
+#include "sealdesk/tickets.h"
 #include "util/err_int.h"
 
 #define SHRED_MAX_TICKETS 100000

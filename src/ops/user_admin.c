@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "tickets/desk_int.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/text.h"
 #include "sealdesk/user_admin.h"

@@ -13,12 +13,15 @@
 #include <sodium.h>
 
 #include "tickets/desk_int.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/keystore.h"
+#include "sealdesk/mask.h"
 #include "sealdesk/redact.h"
 #include "sealdesk/remedy.h"
 #include "sealdesk/text.h"
+#include "sealdesk/tickets.h"
 #include "util/err_int.h"
 
 /* data/remedy.policy, embedded by the build (cmake/embed.cmake). */

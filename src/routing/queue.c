@@ -4,9 +4,12 @@
 #include <string.h>
 
 #include "route_int.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/buf.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/queue.h"
+#include "sealdesk/tickets.h"
 #include "util/err_int.h"
 
 sd_err

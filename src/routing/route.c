@@ -11,9 +11,11 @@
 
 #include "desk.pb-c.h"
 #include "route_int.h"
-#include "sealdesk/lang.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
-#include "sealdesk/kb.h"
+#include "sealdesk/lang.h"
+#include "sealdesk/route.h"
+#include "sealdesk/tickets.h"
 #include "sealdesk/tz.h"
 #include "util/err_int.h"
 

@@ -3,7 +3,7 @@
 #define SEALDESK_ROUTE_INT_H
 
 #include "tickets/desk_int.h"
-#include "sealdesk/route.h"
+#include "sealdesk/err.h"
 
 /* Inside write txn t: pick the ticket `agent` should claim at `now`. *has_profile false: the
  * agent has no profile (claim the queue head as before; *id untouched). Otherwise SD_OK with

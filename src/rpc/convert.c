@@ -5,9 +5,10 @@
 
 #include <sodium.h>
 
-#include "sealdesk/rpc_convert.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/redact.h"
+#include "sealdesk/rpc_convert.h"
+#include "sealdesk/tickets.h"
 
 void *
 sd_arena_keep(struct sd_arena *a, void *p, size_t n)

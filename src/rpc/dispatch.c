@@ -13,14 +13,23 @@
 #include "health.pb-c.h"
 #include "keys.pb-c.h"
 #include "remedies.pb-c.h"
+#include "sealdesk/access.h"
+#include "sealdesk/actor.h"
+#include "sealdesk/buf.h"
+#include "sealdesk/desk_audit.h"
+#include "sealdesk/err.h"
+#include "sealdesk/queue.h"
 #include "sealdesk/rpc_convert.h"
+#include "sealdesk/sla.h"
+#include "sealdesk/stats.h"
+#include "sealdesk/tickets.h"
+#include "sealdesk/triage.h"
 #include "sealdesk.pb-c.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/user_admin.h"
 #include "sealdesk/desk.h"
-#include "sealdesk/log.h"
 #include "sealdesk/rpc.h"
 #include "sealdesk/text.h"
 
@@ -752,7 +761,8 @@ auth_login(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     unsigned rmask = 0;
     sd_err err;
 
-    err = sd_desk_login_src(x->d, x->source, r->name ? r->name : "", r->password ? r->password : "",
+    err =
+        sd_access_login_src(x->d, x->source, r->name ? r->name : "", r->password ? r->password : "",
                             r->totp, x->fingerprint, x->actor.request_id, token, &expires, &rmask);
     /* Unknown, locked and disabled names and wrong credentials: one answer. */
     if(err == SD_E_UNAUTH || err == SD_E_DENIED) {
@@ -786,7 +796,7 @@ auth_logout(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 {
     SD_RPC_UNPACK(Sealdesk__V1__LogoutRequest, sealdesk__v1__logout_request, r);
     Sealdesk__V1__LogoutResponse pb = SEALDESK__V1__LOGOUT_RESPONSE__INIT;
-    sd_err err = sd_desk_logout(x->d, &x->actor, x->token);
+    sd_err err = sd_access_logout(x->d, &x->actor, x->token);
 
     if(err != SD_OK)
         sd_rpc_fail(c, err, "logout");
@@ -870,7 +880,7 @@ admin_set_disabled(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     SD_RPC_UNPACK(Sealdesk__V1__SetUserDisabledRequest, sealdesk__v1__set_user_disabled_request, r);
     struct sd_user u;
 
-    user_reply(c, sd_desk_user_set_disabled(x->d, &x->actor, r->name, r->disabled, &u), &u,
+    user_reply(c, sd_access_user_set_disabled(x->d, &x->actor, r->name, r->disabled, &u), &u,
                "set disabled");
     sealdesk__v1__set_user_disabled_request__free_unpacked(r, NULL);
 }
@@ -881,7 +891,7 @@ admin_revoke(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     SD_RPC_UNPACK(Sealdesk__V1__RevokeSessionsRequest, sealdesk__v1__revoke_sessions_request, r);
     struct sd_user u;
 
-    user_reply(c, sd_desk_user_revoke(x->d, &x->actor, r->name, &u), &u, "revoke sessions");
+    user_reply(c, sd_access_user_revoke(x->d, &x->actor, r->name, &u), &u, "revoke sessions");
     sealdesk__v1__revoke_sessions_request__free_unpacked(r, NULL);
 }
 
@@ -896,7 +906,7 @@ admin_offboard(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     struct sd_user u;
     uint64_t *ids = NULL;
     size_t n = 0;
-    sd_err err = sd_desk_user_offboard(x->d, &x->actor, r->name, &u, &ids, &n);
+    sd_err err = sd_access_user_offboard(x->d, &x->actor, r->name, &u, &ids, &n);
 
     if(err == SD_E_NOTFOUND) {
         sd_rpc_call_status(c, SD_GRPC_NOT_FOUND, "name: no such user");
@@ -927,7 +937,7 @@ admin_offboard(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
 static void
 passwd_prep_free(void *v)
 {
-    sd_passwd_prep_clear(v);
+    sd_access_passwd_prep_clear(v);
     free(v);
 }
 
@@ -952,7 +962,7 @@ auth_passwd_prepare(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     struct sd_passwd_prep *p = calloc(1, sizeof(*p));
     const char *why = NULL;
     sd_err err =
-        p ? sd_desk_passwd_prepare(x->d, x->actor.name, r->old_password, r->new_password, p, &why)
+        p ? sd_access_passwd_prepare(x->d, x->actor.name, r->old_password, r->new_password, p, &why)
           : SD_E_NOMEM;
 
     if(err != SD_OK) {
@@ -981,7 +991,7 @@ auth_passwd(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
             return;
         p = c->prep;
     }
-    err = sd_desk_passwd_commit(x->d, &x->actor, p);
+    err = sd_access_passwd_commit(x->d, &x->actor, p);
     if(err != SD_OK) {
         passwd_fail(c, err, NULL);
         return;
@@ -999,7 +1009,7 @@ admin_list_users(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     struct sd_arena a = {0};
     struct sd_user *users = NULL;
     size_t n = 0;
-    sd_err err = sd_desk_user_list(x->d, &users, &n);
+    sd_err err = sd_access_user_list(x->d, &users, &n);
 
     if(err == SD_OK) {
         // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
@@ -1271,7 +1281,7 @@ call_ctx(void *app, struct sd_rpc_call *c, const struct sd_rpc_method **mp, stru
         return request_strings_ok(c);
     }
     x->token = bearer(c->authorization);
-    if(!x->token || sd_desk_session(x->d, x->token, x->fingerprint, &sess) != SD_OK) {
+    if(!x->token || sd_access_session(x->d, x->token, x->fingerprint, &sess) != SD_OK) {
         sd_rpc_call_status(c, SD_GRPC_UNAUTHENTICATED, "missing, expired or revoked session");
         goto out;
     }

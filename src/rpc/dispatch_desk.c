@@ -10,11 +10,16 @@
 
 #include "desk.pb-c.h"
 #include "dispatch_int.h"
-#include "sealdesk/rpc_convert.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/err.h"
 #include "sealdesk/incident.h"
 #include "sealdesk/kb.h"
 #include "sealdesk/route.h"
+#include "sealdesk/rpc_convert.h"
+#include "sealdesk/stats.h"
+#include "sealdesk/tickets.h"
+#include "sealdesk/triage.h"
 
 /* Parse an optional category ("" = unset -> *out stays as it is). false on a bad name. */
 static bool

@@ -5,8 +5,9 @@
 
 #include <protobuf-c/protobuf-c.h>
 
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
-#include "sealdesk/desk.h"
+#include "sealdesk/err.h"
 #include "sealdesk/rpc.h"
 
 struct sd_rpc_ctx {

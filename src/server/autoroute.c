@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/err.h"
 #include "sealdesk/log.h"
 #include "sealdesk/route.h"
 #include "sealdesk/server.h"

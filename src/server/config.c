@@ -10,7 +10,7 @@
 #define LINE_MAX_BYTES 2048
 
 void
-sd_srv_config_defaults(struct sd_srv_config *c)
+sd_server_config_defaults(struct sd_server_config *c)
 {
     memset(c, 0, sizeof(*c));
     snprintf(c->listen, sizeof(c->listen), "127.0.0.1:7443");
@@ -72,7 +72,7 @@ set_bool(bool *dst, const char *v)
 }
 
 sd_err
-sd_srv_config_set(struct sd_srv_config *c, const char *key, const char *v)
+sd_server_config_set(struct sd_server_config *c, const char *key, const char *v)
 {
     if(strcmp(key, "listen") == 0)
         return set_str(c->listen, sizeof(c->listen), v);
@@ -145,7 +145,7 @@ trim(char *s)
 }
 
 sd_err
-sd_srv_config_load(struct sd_srv_config *c, const char *path, unsigned *line)
+sd_server_config_load(struct sd_server_config *c, const char *path, unsigned *line)
 {
     char buf[LINE_MAX_BYTES];
     FILE *f = fopen(path, "r");
@@ -173,7 +173,7 @@ sd_srv_config_load(struct sd_srv_config *c, const char *path, unsigned *line)
         *eq = 0;
         v = trim(eq + 1);
         k = trim(k);
-        err = sd_srv_config_set(c, k, v);
+        err = sd_server_config_set(c, k, v);
         if(err != SD_OK)
             break;
     }

@@ -22,8 +22,10 @@
 #include <unistd.h>
 
 #include "sealdesk/audit.h"
+#include "sealdesk/buf.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/err.h"
 #include "sealdesk/log.h"
 #include "sealdesk/metrics.h"
 #include "sealdesk/rpc.h"

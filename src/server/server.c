@@ -88,7 +88,7 @@ enum {
 };
 
 struct sd_server {
-    struct sd_srv_config cfg;
+    struct sd_server_config cfg;
     sd_rpc_handler_fn handler;
     void *app;
     struct sd_tls_ctx *tls;
@@ -111,11 +111,11 @@ struct sd_server {
     pthread_mutex_t mu;
     bool sync_ready;
     struct pool pools[NPOOLS];
-    sd_srv_route_fn slow; /* calls for the POOL_SLOW pool */
+    sd_server_route_fn slow; /* calls for the POOL_SLOW pool */
     bool quit;
     struct sd_h2_job *dhead, *dtail;
     /* group commit: calls for which route() is true run on the writer thread */
-    sd_srv_route_fn route;
+    sd_server_route_fn route;
     struct sd_writer *writer;
     sd_rpc_handler_fn prepare; /* runs on a worker before a write goes to the writer */
 };
@@ -980,7 +980,7 @@ sd_server_set_prepare(struct sd_server *s, sd_rpc_handler_fn prepare)
 }
 
 void
-sd_server_set_slow(struct sd_server *s, sd_srv_route_fn is_slow)
+sd_server_set_slow(struct sd_server *s, sd_server_route_fn is_slow)
 {
     s->slow = is_slow;
 }
@@ -992,7 +992,7 @@ sd_server_route_slow_sealdesk(const char *method)
 }
 
 void
-sd_server_set_route(struct sd_server *s, sd_srv_route_fn is_write)
+sd_server_set_route(struct sd_server *s, sd_server_route_fn is_write)
 {
     s->route = is_write;
 }
@@ -1019,7 +1019,7 @@ open_listener(struct sd_server *s)
 }
 
 sd_err
-sd_server_new(struct sd_server **out, const struct sd_srv_config *c, sd_rpc_handler_fn handler,
+sd_server_new(struct sd_server **out, const struct sd_server_config *c, sd_rpc_handler_fn handler,
               void *app)
 {
     sd_err err = SD_OK;

@@ -3,7 +3,10 @@
  * masked (they are the ticket; secrets were redacted on intake). */
 #include <string.h>
 
-#include "sealdesk/desk.h"
+#include "sealdesk/buf.h"
+#include "sealdesk/err.h"
+#include "sealdesk/mask.h"
+#include "sealdesk/tickets.h"
 
 /* Length of the UTF-8 sequence starting at s[0] (1 for invalid lead bytes). */
 static size_t

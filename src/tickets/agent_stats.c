@@ -6,7 +6,11 @@
 #include <string.h>
 
 #include "tickets/desk_int.h"
-#include "sealdesk/route.h"
+#include "sealdesk/actor.h"
+#include "sealdesk/err.h"
+#include "sealdesk/stats.h"
+#include "sealdesk/tickets.h"
+#include "sealdesk/triage.h"
 #include "util/err_int.h"
 
 struct acc {
@@ -125,7 +129,7 @@ sd_stats_by_agent(struct sd_desk *d, uint64_t from, uint64_t to, uint64_t now,
         for(i = 0; i < n_acc && strcmp(accs[i].s.agent, r->assignee) != 0; i++)
             ;
         if(i == n_acc) {
-            SD_ENSURE(n_acc < SD_ROUTE_MAX_AGENTS, SD_E_LIMIT);
+            SD_ENSURE(n_acc < SD_STATS_MAX_AGENTS, SD_E_LIMIT);
             if(n_acc == cap) {
                 size_t ncap = cap ? cap * 2 : 8;
                 struct acc *p = realloc(accs, ncap * sizeof(*p));

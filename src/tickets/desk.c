@@ -13,10 +13,12 @@
 #include <sodium.h>
 
 #include "tickets/desk_int.h"
-#include "sealdesk/authz.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/desk.h"
 #include "sealdesk/keystore.h"
-#include "sealdesk/log.h"
+#include "sealdesk/stats.h"
+#include "sealdesk/tickets.h"
 #include "util/err_int.h"
 
 #define RULES_MAX (1024 * 1024)
@@ -169,7 +171,7 @@ sd_stats_group(const struct sd_stats *s, enum sd_stats_group g, struct sd_count 
 }
 
 void
-sd_offline_actor_name(char *out, size_t cap)
+sd_actor_offline_name(char *out, size_t cap)
 {
     struct passwd *pw = getpwuid(getuid());
     const char *login = pw && pw->pw_name ? pw->pw_name : "unknown";

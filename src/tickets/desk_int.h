@@ -7,7 +7,9 @@
 #include "sealdesk/audit.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/err.h"
 #include "sealdesk/store.h"
+#include "sealdesk/tickets.h"
 #include "sealdesk/triage.h"
 
 struct sd_kb_hit;
@@ -101,7 +103,7 @@ sd_err sd_ticket_requeue_all_in(struct sd_desk *d, struct sd_txn *t, const struc
 
 /* Validation helpers. */
 bool sd_agent_name_ok(const char *s);
-/* The person behind an actor name: "offline:<user>" (sd_offline_actor_name) is <user>. */
+/* The person behind an actor name: "offline:<user>" (sd_actor_offline_name) is <user>. */
 const char *sd_actor_person(const char *name);
 /* true when a and b name the same person (offline prefix dropped, case-insensitive). */
 bool sd_actor_same_person(const char *a, const char *b);

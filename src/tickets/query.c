@@ -4,8 +4,12 @@
 #include <string.h>
 
 #include "tickets/desk_int.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
+#include "sealdesk/sla.h"
+#include "sealdesk/stats.h"
 #include "sealdesk/text.h"
+#include "sealdesk/tickets.h"
 #include "util/err_int.h"
 
 void

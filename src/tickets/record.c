@@ -3,8 +3,9 @@
 #include <string.h>
 
 #include "tickets/desk_int.h"
-#include "sealdesk/lang.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/lang.h"
+#include "sealdesk/tickets.h"
 #include "util/err_int.h"
 
 #define TREC_MAX (1024 * 1024)

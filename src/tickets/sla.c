@@ -1,5 +1,5 @@
 /* SLA policy (DESIGN.md "Tickets"): time to first response and to resolution by priority. */
-#include "sealdesk/desk.h"
+#include "sealdesk/sla.h"
 
 static const uint64_t first_response[5] = {0, 15 * 60, 60 * 60, 4 * 3600, 24 * 3600};
 static const uint64_t resolution[5] = {0, 4 * 3600, 24 * 3600, 72 * 3600, 7 * 86400};

@@ -11,14 +11,18 @@
 #include <sodium.h>
 
 #include "tickets/desk_int.h"
-#include "sealdesk/lang.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/kb.h"
 #include "sealdesk/keystore.h"
+#include "sealdesk/lang.h"
 #include "sealdesk/log.h"
+#include "sealdesk/mask.h"
 #include "sealdesk/redact.h"
+#include "sealdesk/sla.h"
 #include "sealdesk/text.h"
+#include "sealdesk/tickets.h"
 #include "util/err_int.h"
 
 static const size_t field_max[SD_F_COUNT] = {

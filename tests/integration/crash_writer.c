@@ -5,9 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sealdesk/crypto.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
+#include "sealdesk/crypto.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/err.h"
+#include "sealdesk/queue.h"
+#include "sealdesk/tickets.h"
 
 int
 main(int argc, char **argv)

@@ -7,10 +7,14 @@
 #include <sodium.h>
 
 #include "tickets/desk_int.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/audit.h"
+#include "sealdesk/desk.h"
+#include "sealdesk/desk_audit.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/keystore.h"
 #include "sealdesk/store.h"
+#include "sealdesk/tickets.h"
 
 #define N_TICKETS 40
 

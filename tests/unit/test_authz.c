@@ -10,9 +10,15 @@
 #include <jansson.h>
 
 #include "tickets/desk_int.h"
+#include "sealdesk/access.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/authz.h"
+#include "sealdesk/desk.h"
+#include "sealdesk/desk_audit.h"
+#include "sealdesk/queue.h"
 #include "sealdesk/rpc.h"
+#include "sealdesk/tickets.h"
 
 static const struct sd_actor sys = {"admin", NULL, SD_ROLE_SYSTEM};
 
@@ -42,8 +48,8 @@ struct user {
 static void
 add_user(struct fixture *f, const char *name, unsigned roles, struct user *u)
 {
-    assert_int_equal(sd_desk_user_add(f->d, &sys, name, roles, !sd_roles_need_totp(roles), NULL,
-                                      u->password, u->uri),
+    assert_int_equal(sd_access_user_add(f->d, &sys, name, roles, !sd_roles_need_totp(roles), NULL,
+                                        u->password, u->uri),
                      SD_OK);
 }
 
@@ -56,7 +62,7 @@ login(struct fixture *f, const char *name, const struct user *u, int offset, cha
 
     if(u->uri[0])
         totp_now(code, u->uri, sd_clock_now(), offset);
-    return sd_desk_login(f->d, name, u->password, code, NULL, NULL, token, &exp, &roles);
+    return sd_access_login(f->d, name, u->password, code, NULL, NULL, token, &exp, &roles);
 }
 
 static void
@@ -116,16 +122,17 @@ test_roles_need_totp_and_names_are_checked(void **state)
     struct fixture *f = *state;
     char pw[129], uri[256];
 
-    assert_int_equal(sd_desk_user_add(f->d, &sys, "sup", SD_ROLE_SUPERVISOR, true, NULL, pw, uri),
+    assert_int_equal(sd_access_user_add(f->d, &sys, "sup", SD_ROLE_SUPERVISOR, true, NULL, pw, uri),
                      SD_E_INVALID);
-    assert_int_equal(sd_desk_user_add(f->d, &sys, "bad name", SD_ROLE_AGENT, true, NULL, pw, uri),
+    assert_int_equal(sd_access_user_add(f->d, &sys, "bad name", SD_ROLE_AGENT, true, NULL, pw, uri),
                      SD_E_INVALID);
-    assert_int_equal(sd_desk_user_add(f->d, &sys, "a1", SD_ROLE_AGENT, true, NULL, pw, uri), SD_OK);
+    assert_int_equal(sd_access_user_add(f->d, &sys, "a1", SD_ROLE_AGENT, true, NULL, pw, uri),
+                     SD_OK);
     assert_int_equal(strlen(pw), 20);
     assert_string_equal(uri, "");
-    assert_int_equal(sd_desk_user_add(f->d, &sys, "a1", SD_ROLE_AGENT, true, NULL, pw, uri),
+    assert_int_equal(sd_access_user_add(f->d, &sys, "a1", SD_ROLE_AGENT, true, NULL, pw, uri),
                      SD_E_CONFLICT);
-    assert_int_equal(sd_desk_user_add(f->d, &sys, "s1", SD_ROLE_SUPERVISOR, false, NULL, pw, uri),
+    assert_int_equal(sd_access_user_add(f->d, &sys, "s1", SD_ROLE_SUPERVISOR, false, NULL, pw, uri),
                      SD_OK);
     assert_non_null(strstr(uri, "otpauth://totp/sealdesk:s1?secret="));
 }
@@ -143,7 +150,7 @@ test_login_totp_replay_and_lockout(void **state)
     add_user(f, "sam", SD_ROLE_SUPERVISOR, &u);
     assert_int_equal(login(f, "sam", &u, 0, token), SD_OK);
     assert_int_equal(strlen(token), 64);
-    assert_int_equal(sd_desk_session(f->d, token, NULL, &s), SD_OK);
+    assert_int_equal(sd_access_session(f->d, token, NULL, &s), SD_OK);
     assert_string_equal(s.user, "sam");
     assert_int_equal(s.roles, SD_ROLE_SUPERVISOR);
     /* the same TOTP code twice: refused (replay) */
@@ -164,7 +171,7 @@ test_login_totp_replay_and_lockout(void **state)
 
         sd_login_limits_defaults(&lim);
         lim.fails_per_name = 100;
-        assert_int_equal(sd_desk_set_login_limits(f->d, &lim, 60), SD_OK);
+        assert_int_equal(sd_access_set_login_limits(f->d, &lim, 60), SD_OK);
     }
     wrong = u;
     strcpy(wrong.password, "not-the-password");
@@ -194,43 +201,43 @@ test_sessions_expire_idle_logout_and_revocation(void **state)
     assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
     /* idle: 29 min ok (and refreshed), then 31 min after the refresh: dead */
     sd_clock_set(T0 + 29 * 60);
-    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_OK);
+    assert_int_equal(sd_access_session(f->d, t1, NULL, &s), SD_OK);
     sd_clock_set(T0 + 29 * 60 + 31 * 60);
-    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_access_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
     /* absolute expiry after 8 h even when active */
     assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
     for(int m = 20; m < 8 * 60; m += 20) {
         sd_clock_set(T0 + 29 * 60 + 31 * 60 + (uint64_t)m * 60);
-        assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_OK);
+        assert_int_equal(sd_access_session(f->d, t1, NULL, &s), SD_OK);
     }
     sd_clock_set(T0 + 60 * 60 + 8 * 3600);
-    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_access_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
     /* logout kills the token; replaying it fails */
     assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
-    assert_int_equal(sd_desk_logout(f->d, &a, t1), SD_OK);
-    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
-    assert_int_equal(sd_desk_logout(f->d, &a, t1), SD_E_UNAUTH);
+    assert_int_equal(sd_access_logout(f->d, &a, t1), SD_OK);
+    assert_int_equal(sd_access_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_access_logout(f->d, &a, t1), SD_E_UNAUTH);
     /* revocation and disabling kill every session */
     assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
     assert_int_equal(login(f, "ann", &u, 0, t2), SD_OK);
-    assert_int_equal(sd_desk_user_revoke(f->d, &sys, "ann", &info), SD_OK);
-    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
-    assert_int_equal(sd_desk_session(f->d, t2, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_access_user_revoke(f->d, &sys, "ann", &info), SD_OK);
+    assert_int_equal(sd_access_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_access_session(f->d, t2, NULL, &s), SD_E_UNAUTH);
     /* A login in the same second as the revocation gets a live session (it did not: sessions
      * were dead until a whole second after the revocation), and the revocation still holds
      * for the old ones. */
     assert_int_equal(login(f, "ann", &u, 0, t2), SD_OK);
-    assert_int_equal(sd_desk_session(f->d, t2, NULL, &s), SD_OK);
-    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_access_session(f->d, t2, NULL, &s), SD_OK);
+    assert_int_equal(sd_access_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
     sd_clock_set(sd_clock_now() + 5);
     assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
-    assert_int_equal(sd_desk_user_set_disabled(f->d, &sys, "ann", true, &info), SD_OK);
+    assert_int_equal(sd_access_user_set_disabled(f->d, &sys, "ann", true, &info), SD_OK);
     assert_true(info.disabled);
-    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_access_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
     assert_int_equal(login(f, "ann", &u, 0, t1), SD_E_UNAUTH);
     /* malformed tokens */
-    assert_int_equal(sd_desk_session(f->d, "abc", NULL, &s), SD_E_UNAUTH);
-    assert_int_equal(sd_desk_session(f->d, NULL, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_access_session(f->d, "abc", NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_access_session(f->d, NULL, NULL, &s), SD_E_UNAUTH);
 }
 
 static void
@@ -290,10 +297,10 @@ test_invalidating_all_sessions_ends_every_session_and_is_audited(void **state)
     assert_int_equal(sd_txn_begin(f->d->store, false, &t), SD_OK);
     assert_int_equal(sd_audit_size(t, &before), SD_OK);
     sd_txn_abort(t);
-    assert_int_equal(sd_desk_sessions_invalidate(f->d, &sys, "restore", &n), SD_OK);
+    assert_int_equal(sd_access_sessions_invalidate(f->d, &sys, "restore", &n), SD_OK);
     assert_int_equal(n, 2);
-    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
-    assert_int_equal(sd_desk_session(f->d, t2, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_access_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_access_session(f->d, t2, NULL, &s), SD_E_UNAUTH);
     assert_int_equal(sd_txn_begin(f->d->store, false, &t), SD_OK);
     assert_int_equal(sd_audit_size(t, &after), SD_OK);
     sd_txn_abort(t);
@@ -301,7 +308,7 @@ test_invalidating_all_sessions_ends_every_session_and_is_audited(void **state)
     /* users are untouched: they log in again */
     sd_clock_set(sd_clock_now() + 31);
     assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
-    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_OK);
+    assert_int_equal(sd_access_session(f->d, t1, NULL, &s), SD_OK);
 }
 
 static void
@@ -316,32 +323,35 @@ test_password_change_needs_the_old_one_follows_the_rules_and_ends_sessions(void 
     add_user(f, "ann", SD_ROLE_AGENT, &u);
     assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
     assert_int_equal(
-        sd_desk_user_passwd(f->d, &sys, "ann", "wrong password", "a new passphrase", &why),
+        sd_access_user_passwd(f->d, &sys, "ann", "wrong password", "a new passphrase", &why),
         SD_E_UNAUTH);
     assert_string_equal(why, "old_password: does not match");
-    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "short", &why),
+    assert_int_equal(sd_access_user_passwd(f->d, &sys, "ann", u.password, "short", &why),
                      SD_E_INVALID);
     assert_string_equal(why, "new_password: 12 to 128 bytes");
-    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "xx-ANN-password-xx", &why),
-                     SD_E_INVALID);
+    assert_int_equal(
+        sd_access_user_passwd(f->d, &sys, "ann", u.password, "xx-ANN-password-xx", &why),
+        SD_E_INVALID);
     assert_string_equal(why, "new_password: must not contain the user name");
-    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, u.password, &why),
+    assert_int_equal(sd_access_user_passwd(f->d, &sys, "ann", u.password, u.password, &why),
                      SD_E_INVALID);
     assert_string_equal(why, "new_password: must differ from the old password");
-    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "tab\there ok long", &why),
-                     SD_E_INVALID);
-    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ghost", u.password, "a new passphrase", &why),
-                     SD_E_NOTFOUND);
+    assert_int_equal(
+        sd_access_user_passwd(f->d, &sys, "ann", u.password, "tab\there ok long", &why),
+        SD_E_INVALID);
+    assert_int_equal(
+        sd_access_user_passwd(f->d, &sys, "ghost", u.password, "a new passphrase", &why),
+        SD_E_NOTFOUND);
     /* nothing changed by the refusals: the session still works */
-    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_OK);
-    assert_int_equal(sd_desk_user_passwd(f->d, &sys, "ann", u.password, "a new passphrase", &why),
+    assert_int_equal(sd_access_session(f->d, t1, NULL, &s), SD_OK);
+    assert_int_equal(sd_access_user_passwd(f->d, &sys, "ann", u.password, "a new passphrase", &why),
                      SD_OK);
-    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
+    assert_int_equal(sd_access_session(f->d, t1, NULL, &s), SD_E_UNAUTH);
     sd_clock_set(sd_clock_now() + 1);
     assert_int_equal(login(f, "ann", &u, 0, t1), SD_E_UNAUTH);
     snprintf(u.password, sizeof(u.password), "a new passphrase");
     assert_int_equal(login(f, "ann", &u, 0, t1), SD_OK);
-    assert_int_equal(sd_desk_session(f->d, t1, NULL, &s), SD_OK);
+    assert_int_equal(sd_access_session(f->d, t1, NULL, &s), SD_OK);
 }
 
 /* Expected matrix, written independently of authz/policy.c: which roles may call each RPC.
@@ -547,7 +557,7 @@ login_from(struct fixture *f, const char *src, const char *name, const char *pas
     uint64_t exp;
     unsigned roles;
 
-    return sd_desk_login_src(f->d, src, name, password, "", NULL, NULL, token, &exp, &roles);
+    return sd_access_login_src(f->d, src, name, password, "", NULL, NULL, token, &exp, &roles);
 }
 
 static void
@@ -561,7 +571,7 @@ test_login_lock_is_cleared_when_it_expires(void **state)
 
     sd_login_limits_defaults(&lim);
     lim.fails_per_name = lim.fails_per_source = 1000; /* only the account lock here */
-    assert_int_equal(sd_desk_set_login_limits(f->d, &lim, 60), SD_OK);
+    assert_int_equal(sd_access_set_login_limits(f->d, &lim, 60), SD_OK);
     add_user(f, "kim", SD_ROLE_AGENT, &u);
     for(int i = 0; i < SD_LOGIN_MAX_FAILS; i++)
         assert_int_equal(login_from(f, NULL, "kim", "wrong"), SD_E_UNAUTH);
@@ -592,7 +602,7 @@ test_login_unknown_locked_and_disabled_answer_alike(void **state)
 
     sd_login_limits_defaults(&lim);
     lim.fails_per_name = lim.fails_per_source = 1000;
-    assert_int_equal(sd_desk_set_login_limits(f->d, &lim, 60), SD_OK);
+    assert_int_equal(sd_access_set_login_limits(f->d, &lim, 60), SD_OK);
     add_user(f, "kim", SD_ROLE_AGENT, &u);
     add_user(f, "dan", SD_ROLE_AGENT, &v);
     assert_int_equal(login_from(f, NULL, "nobody", "whatever"), SD_E_UNAUTH);
@@ -601,7 +611,7 @@ test_login_unknown_locked_and_disabled_answer_alike(void **state)
     /* locked, right password: was SD_E_DENIED (PERMISSION_DENIED), a tell */
     assert_int_equal(login_from(f, NULL, "kim", u.password), SD_E_UNAUTH);
     /* disabled: right and wrong passwords answer the same (the right one said DENIED) */
-    assert_int_equal(sd_desk_user_set_disabled(f->d, &sys, "dan", true, &info), SD_OK);
+    assert_int_equal(sd_access_user_set_disabled(f->d, &sys, "dan", true, &info), SD_OK);
     assert_int_equal(login_from(f, NULL, "dan", v.password), SD_E_UNAUTH);
     assert_int_equal(login_from(f, NULL, "dan", "wrong"), SD_E_UNAUTH);
 }
@@ -619,7 +629,7 @@ test_login_throttle_per_source_and_per_name(void **state)
     lim.fails_per_name = 4;
     lim.window_s = 60;
     lim.backoff_max_s = 600;
-    assert_int_equal(sd_desk_set_login_limits(f->d, &lim, 60), SD_OK);
+    assert_int_equal(sd_access_set_login_limits(f->d, &lim, 60), SD_OK);
     add_user(f, "kim", SD_ROLE_AGENT, &u);
     /* per source: 6 failures with 6 different unknown names from one address ... */
     for(int i = 0; i < 6; i++) {
@@ -662,7 +672,7 @@ test_login_failures_are_audited_per_window_with_hashed_unknown_names(void **stat
 
     sd_login_limits_defaults(&lim);
     lim.fails_per_name = lim.fails_per_source = 1000;
-    assert_int_equal(sd_desk_set_login_limits(f->d, &lim, 60), SD_OK);
+    assert_int_equal(sd_access_set_login_limits(f->d, &lim, 60), SD_OK);
     add_user(f, "kim", SD_ROLE_AGENT, &u);
     before = audit_size(f);
     /* 30 failures: a password typed as the name, a real user's wrong passwords */
@@ -689,7 +699,7 @@ test_login_failures_are_audited_per_window_with_hashed_unknown_names(void **stat
         snprintf(src, sizeof(src), "name%d", i);
         assert_int_equal(login_from(f, NULL, src, "x"), SD_E_UNAUTH);
     }
-    assert_int_equal(sd_desk_login_audit_flush(f->d), SD_OK);
+    assert_int_equal(sd_access_login_audit_flush(f->d), SD_OK);
     assert_int_equal(audit_size(f), after + 65);
     assert_true(audit_has(f, "labels over the per-window cap"));
 }
@@ -732,7 +742,7 @@ test_login_hash_runs_outside_the_write_txn(void **state)
 
     sd_login_limits_defaults(&lim);
     lim.fails_per_name = lim.fails_per_source = 1000;
-    assert_int_equal(sd_desk_set_login_limits(f->d, &lim, 60), SD_OK);
+    assert_int_equal(sd_access_set_login_limits(f->d, &lim, 60), SD_OK);
     add_user(f, "kim", SD_ROLE_AGENT, &u);
     t0 = mono_us();
     assert_false(sd_auth_password_verify(NULL, "not a password"));
@@ -744,7 +754,7 @@ test_login_hash_runs_outside_the_write_txn(void **state)
      * (before: every login held the write txn for a whole hash). */
     while(!atomic_load(&fl.done)) {
         t0 = mono_us();
-        assert_int_equal(sd_desk_user_set_disabled(f->d, &sys, "kim", false, &info), SD_OK);
+        assert_int_equal(sd_access_user_set_disabled(f->d, &sys, "kim", false, &info), SD_OK);
         sum += mono_us() - t0;
         n++;
     }

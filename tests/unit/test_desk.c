@@ -8,9 +8,16 @@
 #include <unistd.h>
 
 #include "tickets/desk_int.h"
+#include "sealdesk/access.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/audit.h"
+#include "sealdesk/desk.h"
+#include "sealdesk/queue.h"
 #include "sealdesk/redact.h"
+#include "sealdesk/sla.h"
+#include "sealdesk/stats.h"
 #include "sealdesk/store.h"
+#include "sealdesk/tickets.h"
 
 static const struct sd_actor agent = {"alice", NULL, SD_ROLE_SYSTEM};
 
@@ -704,10 +711,10 @@ people(struct sd_desk *d)
     struct sd_user info;
 
     for(size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
-        assert_int_equal(sd_desk_user_add(d, &agent, u[i].name, u[i].roles,
-                                          !sd_roles_need_totp(u[i].roles), NULL, pw, uri),
+        assert_int_equal(sd_access_user_add(d, &agent, u[i].name, u[i].roles,
+                                            !sd_roles_need_totp(u[i].roles), NULL, pw, uri),
                          SD_OK);
-    assert_int_equal(sd_desk_user_set_disabled(d, &agent, "gone", true, &info), SD_OK);
+    assert_int_equal(sd_access_user_set_disabled(d, &agent, "gone", true, &info), SD_OK);
 }
 
 static size_t
@@ -862,9 +869,9 @@ test_offboard_disables_and_requeues_open_tickets_in_one_txn(void **state)
     assert_int_equal(sd_ticket_transition(f->d, &wei, b, SD_ST_WAITING_CUSTOMER, &t), SD_OK);
     assert_int_equal(sd_ticket_transition(f->d, &wei, c, SD_ST_RESOLVED, &t), SD_OK);
     assert_int_equal(queued(f->d), 0);
-    assert_int_equal(sd_desk_user_offboard(f->d, &agent, "nobody", &u, &ids, &n), SD_E_NOTFOUND);
+    assert_int_equal(sd_access_user_offboard(f->d, &agent, "nobody", &u, &ids, &n), SD_E_NOTFOUND);
     before = audit_size(f->d);
-    assert_int_equal(sd_desk_user_offboard(f->d, &agent, "wei", &u, &ids, &n), SD_OK);
+    assert_int_equal(sd_access_user_offboard(f->d, &agent, "wei", &u, &ids, &n), SD_OK);
     assert_true(u.disabled);
     assert_int_equal(n, 2);
     assert_true((ids[0] == a && ids[1] == b) || (ids[0] == b && ids[1] == a));

@@ -12,10 +12,11 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/crypto.h"
-#include "sealdesk/authz.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/err.h"
 
 #define T0 1790000000u /* 2026-09-21T14:13:20Z */
 

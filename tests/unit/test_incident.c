@@ -6,7 +6,9 @@
 #include "test_helpers.h"
 
 #include "incident/incident_int.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/incident.h"
+#include "sealdesk/tickets.h"
 
 static const struct sd_actor sys = {"ops", NULL, SD_ROLE_SYSTEM};
 

@@ -7,9 +7,11 @@
 
 #include "tickets/desk_int.h"
 #include "kb/kb_int.h"
-#include "sealdesk/lang.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/kb.h"
+#include "sealdesk/lang.h"
+#include "sealdesk/tickets.h"
 
 static const struct sd_actor sys = {.name = "tester", .roles = SD_ROLE_SYSTEM};
 

@@ -9,9 +9,12 @@
 #include <sodium.h>
 
 #include "crypto/crypto_int.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/audit.h"
+#include "sealdesk/desk.h"
 #include "sealdesk/keyops.h"
-#include "sealdesk/keystore.h"
+#include "sealdesk/stats.h"
+#include "sealdesk/tickets.h"
 
 static const struct sd_actor sys = {"offline:test", NULL, SD_ROLE_SYSTEM};
 

@@ -12,10 +12,12 @@
 #include <time.h>
 
 #include "tickets/desk_int.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/metrics.h"
 #include "sealdesk/rpc.h"
 #include "sealdesk/server.h"
+#include "sealdesk/tickets.h"
 
 static const char create_path[] = "/sealdesk.v1.Tickets/Create";
 

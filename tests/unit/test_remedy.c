@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include "tickets/desk_int.h"
-#include "sealdesk/audit.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
+#include "sealdesk/desk.h"
 #include "sealdesk/remedy.h"
 #include "sealdesk/store.h"
+#include "sealdesk/tickets.h"
 
 static const struct sd_actor agent = {"alice", NULL, SD_ROLE_AGENT};
 static const struct sd_actor bob = {"bob", NULL, SD_ROLE_SUPERVISOR};     /* requester */

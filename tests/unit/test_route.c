@@ -7,7 +7,14 @@
 #include <pthread.h>
 
 #include "tickets/desk_int.h"
+#include "sealdesk/actor.h"
+#include "sealdesk/buf.h"
+#include "sealdesk/err.h"
+#include "sealdesk/queue.h"
 #include "sealdesk/route.h"
+#include "sealdesk/stats.h"
+#include "sealdesk/tickets.h"
+#include "sealdesk/triage.h"
 #include "sealdesk/tz.h"
 
 /* T0 is Monday 14:13:20 UTC; MON_10KST is Monday 01:00 UTC = 10:00 in Seoul. */

@@ -4,7 +4,8 @@
 #include "test_helpers.h"
 
 #include "tickets/desk_int.h"
-#include "sealdesk/audit.h"
+#include "sealdesk/access.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/store.h"
 #include "sealdesk/user_admin.h"
@@ -20,7 +21,7 @@ bootstrap(struct sd_desk *d, const char *name, unsigned roles)
 {
     char pw[SD_PASSWORD_MAX + 1], uri[256];
 
-    assert_int_equal(sd_desk_user_add(d, &sys, name, roles, false, NULL, pw, uri), SD_OK);
+    assert_int_equal(sd_access_user_add(d, &sys, name, roles, false, NULL, pw, uri), SD_OK);
 }
 
 static bool
@@ -76,7 +77,7 @@ test_user_add_online_needs_a_second_security_admin(void **state)
     assert_string_equal(usr.created_by, "offline:root");
 
     /* a security admin cannot create a user directly any more */
-    assert_int_equal(sd_desk_user_add(f->d, &sa1, "ag", SD_ROLE_AGENT, true, NULL, pw, uri),
+    assert_int_equal(sd_access_user_add(f->d, &sa1, "ag", SD_ROLE_AGENT, true, NULL, pw, uri),
                      SD_E_DENIED);
     assert_int_equal(sd_uadm_request(f->d, &agent, &in, &u, pw, uri, &why), SD_E_DENIED);
     assert_int_equal(sd_uadm_request(f->d, &sa1, &in, &u, pw, uri, &why), SD_OK);

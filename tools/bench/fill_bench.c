@@ -12,10 +12,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/err.h"
 #include "sealdesk/store.h"
+#include "sealdesk/tickets.h"
 
 #define CHECK(x)                                                                \
     do {                                                                        \

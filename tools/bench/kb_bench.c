@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "sealdesk/actor.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/err.h"
 #include "sealdesk/kb.h"
 
 #define CHECK(x)                                                                \

@@ -14,7 +14,6 @@
 #include "sealdesk.pb-c.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/crypto.h"
-#include "sealdesk/keystore.h"
 #include "sealdesk/merkle.h"
 #include "sealdesk/store.h"
 #include "sealdesk/version.h"

@@ -8,9 +8,12 @@
 #include <string.h>
 
 #include "bench.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/buf.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/err.h"
 #include "sealdesk/store.h"
+#include "sealdesk/tickets.h"
 
 static int
 cmp_u64(const void *a, const void *b)

@@ -8,7 +8,13 @@
 
 #include <jansson.h>
 
+#include "sealdesk/actor.h"
+#include "sealdesk/buf.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/err.h"
+#include "sealdesk/stats.h"
+#include "sealdesk/tickets.h"
+#include "sealdesk/triage.h"
 
 #define CLI_MAX_OPTS 24
 #define CLI_MAX_POS  4

@@ -7,8 +7,13 @@
 
 #include "cli.h"
 #include "desk.pb-c.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/err.h"
 #include "sealdesk/route.h"
+#include "sealdesk/stats.h"
+#include "sealdesk/tickets.h"
+#include "sealdesk/triage.h"
 
 static const char agent_usage[] =
     "agent set --name A [--langs zh,en] [--categories deposit,withdrawal] [--vip] "

@@ -10,8 +10,9 @@
 
 #include "cli.h"
 #include "sealdesk.pb-c.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
-#include "sealdesk/crypto.h"
+#include "sealdesk/desk_audit.h"
 
 static const char search_usage[] =
     "audit search [--actor A] [--ticket ID] [--kind K] [--since T] [--until T] [--limit N] "

@@ -13,8 +13,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sealdesk/access.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/authz.h"
+#include "sealdesk/desk.h"
 #include "sealdesk/store.h"
 
 /* In the child: copy from -> to, verify the copy's audit log. Exit code = sd_err. */
@@ -91,7 +94,7 @@ end_sessions(struct cli *c, const char *to, const struct sd_actor *a, uint64_t *
     rc = cli_open_desk(&at, &d);
     if(rc)
         return rc;
-    err = sd_desk_sessions_invalidate(d, a, "restore", n);
+    err = sd_access_sessions_invalidate(d, a, "restore", n);
     sd_desk_close(d);
     if(err != SD_OK)
         return cli_fail(err, "restore: invalidate the sessions of the restored store");

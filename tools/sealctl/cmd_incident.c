@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "desk.pb-c.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/incident.h"
 

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "desk.pb-c.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/kb.h"
 

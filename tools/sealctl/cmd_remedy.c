@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "remedies.pb-c.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/remedy.h"
 

@@ -6,7 +6,9 @@
 
 #include "cli.h"
 #include "desk.pb-c.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/err.h"
 #include "sealdesk/route.h"
 
 static const char route_usage[] = "route auto [--now RFC3339]";

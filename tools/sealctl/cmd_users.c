@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "sealdesk.pb-c.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/user_admin.h"

@@ -8,6 +8,8 @@
 #include "cli.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/redact.h"
+#include "sealdesk/stats.h"
+#include "sealdesk/tickets.h"
 
 static json_t *
 json_time(uint64_t t)

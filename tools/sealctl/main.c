@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/rpc.h"
 #include "sealdesk/version.h"
@@ -265,7 +266,7 @@ main(int argc, char **argv)
     if(i >= argc)
         return cli_usage(NULL);
     if(!c.actor) {
-        sd_offline_actor_name(actor, sizeof(actor));
+        sd_actor_offline_name(actor, sizeof(actor));
         c.actor = actor;
     }
     /* One rule for every tool (issue 13): the command line decides before the environment.

@@ -11,10 +11,18 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "sealdesk/access.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/desk.h"
+#include "sealdesk/desk_audit.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/keystore.h"
+#include "sealdesk/queue.h"
+#include "sealdesk/sla.h"
+#include "sealdesk/stats.h"
+#include "sealdesk/tickets.h"
 
 #define AGENT_RULE "must name an existing, enabled user with the agent role"
 
@@ -435,7 +443,7 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
 
         if(!cli_parse(c, argc - 1, argv + 1))
             return 2;
-        err = sd_desk_user_list(d, &users, &n);
+        err = sd_access_user_list(d, &users, &n);
         if(err != SD_OK)
             return cli_fail(err, "user list");
         arr = json_array();
@@ -458,8 +466,8 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         if(sd_roles_parse(&roles, cli_get(c, "role")) != SD_OK)
             return cli_fail(SD_E_INVALID, "roles are agent, supervisor, compliance, "
                                           "security_admin, auditor");
-        err = sd_desk_user_add(d, a, cli_get(c, "name"), roles, cli_has(c, "no-totp"),
-                               cli_get(c, "cert-fingerprint"), password, uri);
+        err = sd_access_user_add(d, a, cli_get(c, "name"), roles, cli_has(c, "no-totp"),
+                                 cli_get(c, "cert-fingerprint"), password, uri);
         if(err == SD_E_CONFLICT) {
             fprintf(stderr, "%s: user add: a user named %s already exists\n", cli_status_name(err),
                     cli_get(c, "name"));
@@ -486,7 +494,7 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         rc = cli_passwd_read(c, old, pw, sizeof(old));
         if(rc)
             return rc;
-        err = sd_desk_user_passwd(d, a, cli_get(c, "name"), old, pw, &why);
+        err = sd_access_user_passwd(d, a, cli_get(c, "name"), old, pw, &why);
         sodium_memzero(old, sizeof(old));
         sodium_memzero(pw, sizeof(pw));
         if(err == SD_E_NOTFOUND)
@@ -505,7 +513,7 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         size_t n = 0;
         char roles[96];
 
-        err = sd_desk_user_offboard(d, a, cli_get(c, "name"), &u, &ids, &n);
+        err = sd_access_user_offboard(d, a, cli_get(c, "name"), &u, &ids, &n);
         if(err == SD_E_NOTFOUND)
             return cli_fail(err, "no such user");
         if(err != SD_OK)
@@ -516,9 +524,9 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         return rc;
     }
     if(strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0)
-        err = sd_desk_user_set_disabled(d, a, cli_get(c, "name"), sub[0] == 'd', &u);
+        err = sd_access_user_set_disabled(d, a, cli_get(c, "name"), sub[0] == 'd', &u);
     else if(strcmp(sub, "revoke") == 0)
-        err = sd_desk_user_revoke(d, a, cli_get(c, "name"), &u);
+        err = sd_access_user_revoke(d, a, cli_get(c, "name"), &u);
     else
         return cli_usage("user add|disable|enable|revoke|list|requests|approve|reject|roles|"
                          "reset-totp");

@@ -10,9 +10,10 @@
 
 #include "cli.h"
 #include "sealdesk/rpc_convert.h"
+#include "sealdesk/stats.h"
+#include "sealdesk/tickets.h"
 #include "sealdesk.pb-c.h"
 #include "sealdesk/authz.h"
-#include "sealdesk/clock.h"
 #include "sealdesk/rpc.h"
 
 static sd_err

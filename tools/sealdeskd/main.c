@@ -17,9 +17,11 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include "sealdesk/access.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/err.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/log.h"
 #include "sealdesk/metrics.h"
@@ -86,7 +88,7 @@ key_idle_main(void *arg)
         sd_desk_keys_idle(g_idle_desk);
         /* Failed-login records of a finished window reach the audit log without waiting for
          * the next login. */
-        if(sd_desk_login_audit_tick(g_idle_desk) != SD_OK)
+        if(sd_access_login_audit_tick(g_idle_desk) != SD_OK)
             sd_log(SD_LOG_WARN, "login_audit_flush", "reason=store");
     }
     return NULL;
@@ -229,7 +231,7 @@ main(int argc, char **argv)
     struct flag flags[32];
     size_t nflags = 0;
     const char *config = NULL;
-    struct sd_srv_config cfg;
+    struct sd_server_config cfg;
     struct sd_desk_opts dopts;
     struct sd_desk *desk = NULL;
     pthread_t idle_thread;
@@ -334,11 +336,11 @@ main(int argc, char **argv)
         return 1;
     }
 
-    sd_srv_config_defaults(&cfg);
+    sd_server_config_defaults(&cfg);
     if(config) {
         unsigned line = 0;
 
-        err = sd_srv_config_load(&cfg, config, &line);
+        err = sd_server_config_load(&cfg, config, &line);
         if(err != SD_OK) {
             if(line)
                 fprintf(stderr, "sealdeskd: %s line %u: %s\n", config, line, sd_err_str(err));
@@ -348,7 +350,7 @@ main(int argc, char **argv)
         }
     }
     for(size_t i = 0; i < nflags; i++) {
-        if(sd_srv_config_set(&cfg, flags[i].key, flags[i].value) != SD_OK) {
+        if(sd_server_config_set(&cfg, flags[i].key, flags[i].value) != SD_OK) {
             fprintf(stderr, "sealdeskd: bad value for --%s\n", flags[i].key);
             return 2;
         }
@@ -408,7 +410,7 @@ main(int argc, char **argv)
         lim.fails_per_name = cfg.login_fails_per_name;
         lim.window_s = cfg.login_window_s;
         lim.backoff_max_s = cfg.login_backoff_max_s;
-        err = sd_desk_set_login_limits(desk, &lim, cfg.login_audit_window_s);
+        err = sd_access_set_login_limits(desk, &lim, cfg.login_audit_window_s);
         if(err != SD_OK) {
             (void)fputs("sealdeskd: bad login limits (login-backoff-max-s must be at least "
                         "login-window-s)\n",

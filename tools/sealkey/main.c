@@ -17,7 +17,9 @@
 #include <sodium.h>
 
 #include "keys.pb-c.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
+#include "sealdesk/desk.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/rpc.h"
 #include "sealdesk/version.h"
@@ -594,7 +596,7 @@ main(int argc, char **argv)
         }
     }
     if(!o.actor) {
-        sd_offline_actor_name(actor, sizeof(actor));
+        sd_actor_offline_name(actor, sizeof(actor));
         o.actor = actor;
     }
     /* The rule of every tool (issue 13; sealctl has the same): the command line decides
