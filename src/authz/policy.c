@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sealdesk/authz.h"
+#include "sealdesk/enum.h"
 
 #define A SD_ROLE_AGENT
 #define S SD_ROLE_SUPERVISOR
@@ -89,16 +90,11 @@ sd_roles_parse(unsigned *mask, const char *csv)
         return SD_E_INVALID;
     while(*p) {
         size_t n = strcspn(p, ",");
-        bool found = false;
+        int i = 0;
 
-        for(unsigned i = 0; i < 5; i++) {
-            if(strlen(role_names[i]) == n && strncmp(p, role_names[i], n) == 0) {
-                *mask |= 1u << i;
-                found = true;
-            }
-        }
-        if(!found)
+        if(sd_enum_parse_n(role_names, SD_ENUM_N(role_names), p, n, &i) != SD_OK)
             return SD_E_INVALID;
+        *mask |= 1u << i;
         p += n;
         if(*p == ',')
             p++;

@@ -13,23 +13,19 @@
 #include "incident_int.h"
 #include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/enum.h"
 #include "sealdesk/text.h"
 #include "sealdesk/tickets.h"
 #include "util/err_int.h"
 
 #define INC_REC_MAX (64 * 1024)
 
+static const char *const status_names[] = {[SD_INC_OPEN] = "open", [SD_INC_RESOLVED] = "resolved"};
+
 const char *
 sd_incident_status_name(enum sd_incident_status s)
 {
-    switch(s) {
-    case SD_INC_OPEN:
-        return "open";
-    case SD_INC_RESOLVED:
-        return "resolved";
-    default:
-        return "unknown";
-    }
+    return sd_enum_name(status_names, SD_ENUM_N(status_names), (int)s);
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "kb_int.h"
 #include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/enum.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/text.h"
 #include "util/err_int.h"
@@ -27,19 +28,18 @@ static const char *const status_names[] = {
 const char *
 sd_kb_status_name(enum sd_kb_status s)
 {
-    return s >= SD_KB_DRAFT && s <= SD_KB_RETIRED ? status_names[s] : "unknown";
+    return sd_enum_name(status_names, SD_ENUM_N(status_names), (int)s);
 }
 
 sd_err
 sd_kb_status_parse(enum sd_kb_status *out, const char *s)
 {
-    for(int i = SD_KB_DRAFT; i <= SD_KB_RETIRED; i++) {
-        if(s && strcmp(s, status_names[i]) == 0) {
-            *out = (enum sd_kb_status)i;
-            return SD_OK;
-        }
-    }
-    return SD_E_INVALID;
+    int v = 0;
+
+    if(sd_enum_parse(status_names, SD_ENUM_N(status_names), s, &v) != SD_OK)
+        return SD_E_INVALID;
+    *out = (enum sd_kb_status)v;
+    return SD_OK;
 }
 
 void

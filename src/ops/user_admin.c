@@ -13,6 +13,7 @@
 #include "tickets/desk_int.h"
 #include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/enum.h"
 #include "sealdesk/text.h"
 #include "sealdesk/user_admin.h"
 #include "util/err_int.h"
@@ -32,25 +33,24 @@ static const char *const state_names[SD_UADM_STATE_COUNT] = {[SD_UADM_PENDING] =
 const char *
 sd_uadm_kind_name(enum sd_uadm_kind k)
 {
-    return k >= SD_UADM_ADD && k < SD_UADM_KIND_COUNT ? kind_names[k] : "unknown";
+    return sd_enum_name(kind_names, SD_ENUM_N(kind_names), (int)k);
 }
 
 const char *
 sd_uadm_state_name(enum sd_uadm_state s)
 {
-    return s >= SD_UADM_PENDING && s < SD_UADM_STATE_COUNT ? state_names[s] : "unknown";
+    return sd_enum_name(state_names, SD_ENUM_N(state_names), (int)s);
 }
 
 sd_err
 sd_uadm_state_parse(enum sd_uadm_state *out, const char *s)
 {
-    for(int i = SD_UADM_PENDING; i < SD_UADM_STATE_COUNT; i++) {
-        if(s && strcmp(s, state_names[i]) == 0) {
-            *out = (enum sd_uadm_state)i;
-            return SD_OK;
-        }
-    }
-    return SD_E_INVALID;
+    int v = 0;
+
+    if(sd_enum_parse(state_names, SD_ENUM_N(state_names), s, &v) != SD_OK)
+        return SD_E_INVALID;
+    *out = (enum sd_uadm_state)v;
+    return SD_OK;
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
+#include "sealdesk/enum.h"
 #include "sealdesk/keystore.h"
 #include "sealdesk/mask.h"
 #include "sealdesk/redact.h"
@@ -83,37 +84,35 @@ sd_remedy_kind_moves_funds(enum sd_remedy_kind k)
 const char *
 sd_remedy_kind_name(enum sd_remedy_kind k)
 {
-    return k >= SD_RK_COMPENSATION && k < SD_RK_COUNT ? kind_names[k] : "unknown";
+    return sd_enum_name(kind_names, SD_ENUM_N(kind_names), (int)k);
 }
 
 sd_err
 sd_remedy_kind_parse(enum sd_remedy_kind *out, const char *s)
 {
-    for(int i = SD_RK_COMPENSATION; i < SD_RK_COUNT; i++) {
-        if(s && strcmp(s, kind_names[i]) == 0) {
-            *out = (enum sd_remedy_kind)i;
-            return SD_OK;
-        }
-    }
-    return SD_E_INVALID;
+    int v = 0;
+
+    if(sd_enum_parse(kind_names, SD_ENUM_N(kind_names), s, &v) != SD_OK)
+        return SD_E_INVALID;
+    *out = (enum sd_remedy_kind)v;
+    return SD_OK;
 }
 
 const char *
 sd_remedy_state_name(enum sd_remedy_state s)
 {
-    return s >= SD_RS_PENDING && s < SD_RS_COUNT ? state_names[s] : "unknown";
+    return sd_enum_name(state_names, SD_ENUM_N(state_names), (int)s);
 }
 
 sd_err
 sd_remedy_state_parse(enum sd_remedy_state *out, const char *s)
 {
-    for(int i = SD_RS_PENDING; i < SD_RS_COUNT; i++) {
-        if(s && strcmp(s, state_names[i]) == 0) {
-            *out = (enum sd_remedy_state)i;
-            return SD_OK;
-        }
-    }
-    return SD_E_INVALID;
+    int v = 0;
+
+    if(sd_enum_parse(state_names, SD_ENUM_N(state_names), s, &v) != SD_OK)
+        return SD_E_INVALID;
+    *out = (enum sd_remedy_state)v;
+    return SD_OK;
 }
 
 /* ---- decimals and assets ---- */

@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "sealdesk/enum.h"
 #include "sealdesk/redact.h"
 #include "sealdesk/text.h"
 #include "util/err_int.h"
@@ -1593,9 +1594,7 @@ static const char *const g_kind_names[SD_REDACT_KIND_COUNT] = {
 const char *
 sd_redact_kind_name(enum sd_redact_kind k)
 {
-    if((unsigned)k >= SD_REDACT_KIND_COUNT)
-        return "unknown";
-    return g_kind_names[k];
+    return sd_enum_name(g_kind_names, SD_ENUM_N(g_kind_names), (int)k);
 }
 
 bool

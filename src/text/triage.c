@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sealdesk/buf.h"
+#include "sealdesk/enum.h"
 #include "sealdesk/redact.h"
 #include "sealdesk/text.h"
 #include "sealdesk/triage.h"
@@ -129,21 +130,18 @@ static const char *const cat_names[SD_CAT_COUNT] = {
 const char *
 sd_category_name(enum sd_category c)
 {
-    if((unsigned)c >= SD_CAT_COUNT)
-        return "unknown";
-    return cat_names[c];
+    return sd_enum_name(cat_names, SD_ENUM_N(cat_names), (int)c);
 }
 
 static sd_err
 cat_parse_n(enum sd_category *out, const char *s, size_t n)
 {
-    for(size_t i = 0; i < SD_CAT_COUNT; i++) {
-        if(strlen(cat_names[i]) == n && memcmp(cat_names[i], s, n) == 0) {
-            *out = (enum sd_category)i;
-            return SD_OK;
-        }
-    }
-    return SD_E_INVALID;
+    int v = 0;
+
+    if(sd_enum_parse_n(cat_names, SD_ENUM_N(cat_names), s, n, &v) != SD_OK)
+        return SD_E_INVALID;
+    *out = (enum sd_category)v;
+    return SD_OK;
 }
 
 sd_err

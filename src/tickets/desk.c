@@ -16,6 +16,7 @@
 #include "sealdesk/actor.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/enum.h"
 #include "sealdesk/keystore.h"
 #include "sealdesk/stats.h"
 #include "sealdesk/tickets.h"
@@ -55,28 +56,34 @@ static const char *const event_names[] = {
     [SD_EV_UNFREEZE] = "unfreeze",   [SD_EV_INCIDENT] = "incident",
 };
 
+_Static_assert(SD_ENUM_N(channel_names) == SD_CH_COUNT && SD_ENUM_N(status_names) == SD_ST_COUNT &&
+                   SD_ENUM_N(field_names) == SD_F_COUNT && SD_ENUM_N(event_names) == SD_EV_COUNT,
+               "a name for every value");
+
+static const char *const priority_names[] = {[1] = "P1", [2] = "P2", [3] = "P3", [4] = "P4"};
+static const char *const priority_digits[] = {[1] = "1", [2] = "2", [3] = "3", [4] = "4"};
+
 const char *
 sd_channel_name(enum sd_channel c)
 {
-    return c >= SD_CH_CHAT && c < SD_CH_COUNT ? channel_names[c] : "unknown";
+    return sd_enum_name(channel_names, SD_ENUM_N(channel_names), (int)c);
 }
 
 sd_err
 sd_channel_parse(enum sd_channel *out, const char *s)
 {
-    for(int i = SD_CH_CHAT; i < SD_CH_COUNT; i++) {
-        if(s && strcmp(s, channel_names[i]) == 0) {
-            *out = (enum sd_channel)i;
-            return SD_OK;
-        }
-    }
-    return SD_E_INVALID;
+    int v = 0;
+
+    if(sd_enum_parse(channel_names, SD_ENUM_N(channel_names), s, &v) != SD_OK)
+        return SD_E_INVALID;
+    *out = (enum sd_channel)v;
+    return SD_OK;
 }
 
 const char *
 sd_status_name(enum sd_status s)
 {
-    return s >= SD_ST_RECEIVED && s < SD_ST_COUNT ? status_names[s] : "unknown";
+    return sd_enum_name(status_names, SD_ENUM_N(status_names), (int)s);
 }
 
 sd_err
@@ -86,25 +93,19 @@ sd_status_parse(int *out, const char *s)
         *out = SD_ST_REOPEN;
         return SD_OK;
     }
-    for(int i = SD_ST_RECEIVED; i < SD_ST_COUNT; i++) {
-        if(s && strcmp(s, status_names[i]) == 0) {
-            *out = i;
-            return SD_OK;
-        }
-    }
-    return SD_E_INVALID;
+    return sd_enum_parse(status_names, SD_ENUM_N(status_names), s, out);
 }
 
 const char *
 sd_field_name(enum sd_field f)
 {
-    return f >= SD_F_CUSTOMER_NAME && f < SD_F_COUNT ? field_names[f] : "unknown";
+    return sd_enum_name(field_names, SD_ENUM_N(field_names), (int)f);
 }
 
 const char *
 sd_event_kind_name(enum sd_event_kind k)
 {
-    return k >= SD_EV_CREATED && k < SD_EV_COUNT ? event_names[k] : "unknown";
+    return sd_enum_name(event_names, SD_ENUM_N(event_names), (int)k);
 }
 
 sd_err
@@ -114,19 +115,13 @@ sd_priority_parse(int *out, const char *s)
         return SD_E_INVALID;
     if(s[0] == 'P' || s[0] == 'p')
         s++;
-    if(s[0] >= '1' && s[0] <= '4' && s[1] == 0) {
-        *out = s[0] - '0';
-        return SD_OK;
-    }
-    return SD_E_INVALID;
+    return sd_enum_parse(priority_digits, SD_ENUM_N(priority_digits), s, out);
 }
 
 const char *
 sd_priority_name(int p)
 {
-    static const char *const names[] = {"unknown", "P1", "P2", "P3", "P4"};
-
-    return names[p >= 1 && p <= 4 ? p : 0];
+    return sd_enum_name(priority_names, SD_ENUM_N(priority_names), p);
 }
 
 const char *

@@ -31,6 +31,7 @@ rules = {
     'access.h': r'sd_access_',
     'desk_audit.h': r'sd_desk_audit_',
     'mask.h': r'sd_mask$',
+    'enum.h': r'sd_enum_',
 }
 def functions(path):
     s = re.sub(r'/\*.*?\*/', '', open(path).read(), flags=re.S)
