@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "sealdesk/buf.h"
+#include "sealdesk/enum.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/text.h"
 
@@ -31,11 +32,11 @@ sd_lang_canon(const char *s)
 uint8_t
 sd_lang_code(const char *lang)
 {
-    for(uint8_t i = 1; i < 5; i++) {
-        if(lang && strcmp(lang, lang_codes[i]) == 0)
-            return i;
-    }
-    return 0;
+    int v = 0;
+
+    if(sd_enum_parse(lang_codes, SD_ENUM_N(lang_codes), lang, &v) != SD_OK)
+        return 0;
+    return (uint8_t)v;
 }
 
 const char *

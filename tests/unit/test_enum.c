@@ -14,6 +14,7 @@
 #include "sealdesk/err.h"
 #include "sealdesk/incident.h"
 #include "sealdesk/kb.h"
+#include "sealdesk/lang.h"
 #include "sealdesk/redact.h"
 #include "sealdesk/remedy.h"
 #include "sealdesk/tickets.h"
@@ -189,6 +190,22 @@ test_name_only_enums_name_every_value(void **state)
 }
 
 static void
+test_lang_codes_round_trip(void **state)
+{
+    (void)state;
+    for(uint8_t c = 1; c <= 4; c++)
+        assert_int_equal(sd_lang_code(sd_lang_of_code(c)), c);
+    assert_int_equal(sd_lang_code("zh-Hant"), 2);
+    assert_int_equal(sd_lang_code("ko"), 4);
+    assert_int_equal(sd_lang_code("fr"), 0);
+    assert_int_equal(sd_lang_code("ZH"), 0);
+    assert_int_equal(sd_lang_code(""), 0);
+    assert_int_equal(sd_lang_code(NULL), 0);
+    assert_string_equal(sd_lang_of_code(0), "");
+    assert_string_equal(sd_lang_of_code(5), "");
+}
+
+static void
 test_roles_parse_each_name_of_a_list(void **state)
 {
     unsigned mask = 0;
@@ -217,6 +234,7 @@ main(void)
         cmocka_unit_test(test_enum_parse_n_matches_exact_lengths),
         cmocka_unit_test(test_desk_enums_round_trip),
         cmocka_unit_test(test_name_only_enums_name_every_value),
+        cmocka_unit_test(test_lang_codes_round_trip),
         cmocka_unit_test(test_roles_parse_each_name_of_a_list),
     };
 
