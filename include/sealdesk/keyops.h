@@ -4,7 +4,15 @@
  * change and its record commit or vanish together. Calls may run while a server uses the same
  * data dir (LMDB serialises writers); the server follows at its next write (sd_keys_sync),
  * except remaster and blind-index rotation, which want the server stopped (docs/
- * KEY_CEREMONY.md). A struct sd_desk may be shared between threads as for desk.h. */
+ * KEY_CEREMONY.md). A struct sd_desk may be shared between threads as for desk.h.
+ *
+ * Names (STYLE.md 2, module then object then verb): the module is keyops; a call that acts on
+ * the whole key set drops the object like sd_audit_append and is named after the `sealkey`
+ * command it carries out (sd_keyops_rotate = `sealkey rotate`, _rewrap, _retire, _remaster,
+ * _shred, _check, _status); one acting on a single key names it (sd_keyops_bidx_rotate,
+ * sd_keyops_audit_rotate). The layers beneath name keys by object the same way: sd_keyring_*,
+ * sd_dkey_*, sd_master_key_*, sd_sig_* (crypto.h), sd_keys_* (keystore.h), where STYLE.md
+ * 1.1's table still shows an earlier `sd_key_` row. */
 #ifndef SEALDESK_KEYOPS_H
 #define SEALDESK_KEYOPS_H
 

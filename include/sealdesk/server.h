@@ -138,7 +138,7 @@ bool sd_writer_route_sealdesk(const char *method);
 bool sd_server_writer_stats(struct sd_server *s, struct sd_writer_stats *out);
 
 /* ---- continuous routing (autoroute.c) ----
- * A thread that calls sd_route_auto (desk/route.h) every `seconds` (1..86400) as actor
+ * A thread that calls sd_route_auto (route.h) every `seconds` (1..86400) as actor
  * "system:autoroute"; the first pass runs after one period. Errors are logged, never fatal. */
 struct sd_desk;
 struct sd_autoroute;
