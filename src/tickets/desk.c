@@ -130,7 +130,7 @@ sd_stats_group_key(enum sd_stats_group g)
     static const char *const keys[SD_SG_COUNT] = {"by_status", "by_category", "by_priority",
                                                   "by_channel"};
 
-    return g >= 0 && g < SD_SG_COUNT ? keys[g] : "unknown";
+    return sd_enum_name(keys, SD_ENUM_N(keys), (int)g);
 }
 
 _Static_assert(SD_CAT_COUNT <= SD_STATS_GROUP_MAX && SD_ST_COUNT - 1 <= SD_STATS_GROUP_MAX &&

@@ -17,6 +17,7 @@
 #include "sealdesk/lang.h"
 #include "sealdesk/redact.h"
 #include "sealdesk/remedy.h"
+#include "sealdesk/stats.h"
 #include "sealdesk/tickets.h"
 #include "sealdesk/triage.h"
 #include "sealdesk/user_admin.h"
@@ -183,6 +184,9 @@ test_name_only_enums_name_every_value(void **state)
     assert_string_equal(sd_incident_status_name((enum sd_incident_status)0), "unknown");
     assert_string_equal(sd_uadm_kind_name(SD_UADM_RESET_TOTP), "reset_totp");
     assert_string_equal(sd_uadm_kind_name(SD_UADM_KIND_COUNT), "unknown");
+    assert_string_equal(sd_stats_group_key(SD_SG_STATUS), "by_status");
+    assert_string_equal(sd_stats_group_key(SD_SG_CHANNEL), "by_channel");
+    assert_string_equal(sd_stats_group_key(SD_SG_COUNT), "unknown");
     assert_string_equal(sd_err_name(SD_OK), "ok");
     assert_string_equal(sd_err_name(SD_E_NOTFOUND), "not_found");
     assert_string_equal(sd_err_name(SD_E_SHREDDED), "shredded");
