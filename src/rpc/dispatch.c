@@ -727,33 +727,24 @@ auth_logout(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     sd_rpc_answer(c, sd_desk_logout(x->d, &x->actor, x->token), &pb.base, "logout");
 }
 
-/* UserInfo of u; strings borrowed from u or kept in a. */
+/* UserInfo of user src (item i); strings borrowed from it or kept in a. */
 static sd_err
-user_to_pb(struct sd_arena *a, const struct sd_user *u, Sealdesk__V1__UserInfo *pb)
+user_info_item(struct sd_arena *a, void *pb, const void *src, size_t i)
 {
+    Sealdesk__V1__UserInfo *m = pb;
+    const struct sd_user *u = (const struct sd_user *)src + i;
     char roles[96];
 
-    sealdesk__v1__user_info__init(pb);
+    sealdesk__v1__user_info__init(m);
     sd_roles_format(roles, sizeof(roles), u->roles);
-    pb->name = (char *)u->name;
-    pb->roles = sd_arena_strndup(a, roles, strlen(roles));
-    pb->disabled = u->disabled;
-    pb->totp = u->totp;
-    pb->created_at = sd_rpc_time(a, u->created_at);
-    pb->failed_logins = u->failed_logins;
-    pb->locked_until = sd_rpc_time(a, u->locked_until);
-    return pb->roles && pb->created_at && pb->locked_until ? SD_OK : SD_E_NOMEM;
-}
-
-static void
-user_reply(struct sd_rpc_ctx *x, struct sd_rpc_call *c, sd_err err, const struct sd_user *u,
-           const char *what)
-{
-    Sealdesk__V1__UserInfo pb;
-
-    if(err == SD_OK)
-        err = user_to_pb(&x->a, u, &pb);
-    sd_rpc_answer(c, err, &pb.base, what);
+    m->name = (char *)u->name;
+    m->roles = sd_arena_strndup(a, roles, strlen(roles));
+    m->disabled = u->disabled;
+    m->totp = u->totp;
+    m->created_at = sd_rpc_time(a, u->created_at);
+    m->failed_logins = u->failed_logins;
+    m->locked_until = sd_rpc_time(a, u->locked_until);
+    return m->roles && m->created_at && m->locked_until ? SD_OK : SD_E_NOMEM;
 }
 
 static void
@@ -800,23 +791,19 @@ admin_add_user(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     sodium_memzero(uri, sizeof(uri));
 }
 
+/* SetUserDisabled (.arg 1) and RevokeSessions (.arg 0): both answer the user. */
 static void
-admin_set_disabled(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
+admin_user(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    const Sealdesk__V1__SetUserDisabledRequest *r = req;
+    const Sealdesk__V1__SetUserDisabledRequest *dis = req;
+    const Sealdesk__V1__RevokeSessionsRequest *rev = req;
     struct sd_user u;
+    sd_err err = x->m->arg
+                     ? sd_desk_user_set_disabled(x->d, &x->actor, dis->name, dis->disabled, &u)
+                     : sd_desk_user_revoke(x->d, &x->actor, rev->name, &u);
 
-    user_reply(x, c, sd_desk_user_set_disabled(x->d, &x->actor, r->name, r->disabled, &u), &u,
-               "set disabled");
-}
-
-static void
-admin_revoke(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
-{
-    const Sealdesk__V1__RevokeSessionsRequest *r = req;
-    struct sd_user u;
-
-    user_reply(x, c, sd_desk_user_revoke(x->d, &x->actor, r->name, &u), &u, "revoke sessions");
+    sd_rpc_answer_item(c, &x->a, err, &sealdesk__v1__user_info__descriptor, user_info_item, &u,
+                       x->m->arg ? "set disabled" : "revoke sessions");
 }
 
 /* Offboard: disable, end sessions, requeue open tickets (one txn, ops/access.c). */
@@ -832,7 +819,7 @@ admin_offboard(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     sd_err err = sd_desk_user_offboard(x->d, &x->actor, r->name, &u, &ids, &n);
 
     if(err == SD_OK)
-        err = user_to_pb(&x->a, &u, &ui);
+        err = user_info_item(&x->a, &ui, &u, 0);
     pb.user = &ui;
     pb.requeued = ids;
     pb.n_requeued = n;
@@ -907,20 +894,16 @@ auth_passwd(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     sd_rpc_reply(c, &pb.base);
 }
 
+/* A row of the user list: the UserInfo without created_at and locked_until. */
 static sd_err
 user_item(struct sd_arena *a, void *pb, const void *src, size_t i)
 {
     Sealdesk__V1__UserInfo *u = pb;
-    const struct sd_user *s = (const struct sd_user *)src + i;
-    char roles[96];
+    sd_err err = user_info_item(a, pb, src, i);
 
-    sd_roles_format(roles, sizeof(roles), s->roles);
-    u->name = (char *)s->name;
-    u->roles = sd_arena_strndup(a, roles, strlen(roles));
-    u->disabled = s->disabled;
-    u->totp = s->totp;
-    u->failed_logins = s->failed_logins;
-    return u->roles ? SD_OK : SD_E_NOMEM;
+    u->created_at = (char *)"";
+    u->locked_until = (char *)"";
+    return err;
 }
 
 static void
@@ -984,9 +967,9 @@ const struct sd_rpc_method sd_rpc_methods_core[] = {
     SD_RPC_METHOD("/sealdesk.v1.Admin/AddUser", sealdesk__v1__add_user_request, admin_add_user,
                   SD_OP_USER_ADMIN),
     SD_RPC_METHOD("/sealdesk.v1.Admin/SetUserDisabled", sealdesk__v1__set_user_disabled_request,
-                  admin_set_disabled, SD_OP_USER_ADMIN),
+                  admin_user, SD_OP_USER_ADMIN, .arg = 1),
     SD_RPC_METHOD("/sealdesk.v1.Admin/RevokeSessions", sealdesk__v1__revoke_sessions_request,
-                  admin_revoke, SD_OP_USER_ADMIN),
+                  admin_user, SD_OP_USER_ADMIN, .arg = 0),
     SD_RPC_METHOD("/sealdesk.v1.Admin/ListUsers", sealdesk__v1__list_users_request,
                   admin_list_users, SD_OP_USER_ADMIN),
     SD_RPC_METHOD("/sealdesk.v1.Admin/OffboardUser", sealdesk__v1__offboard_user_request,

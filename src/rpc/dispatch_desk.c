@@ -16,11 +16,25 @@
 #include "sealdesk/kb.h"
 #include "sealdesk/route.h"
 
-/* Fill pb from art; strings borrowed from art or kept in a. */
 static sd_err
-article_to_pb(struct sd_arena *a, struct sd_kb_article *art, Sealdesk__V1__Article *pb)
+translation_item(struct sd_arena *a, void *pb, const void *src, size_t i)
 {
-    char tbuf[32];
+    Sealdesk__V1__Article__TranslationsEntry *e = pb;
+    const struct sd_kb_link *t = (const struct sd_kb_link *)src + i;
+
+    (void)a;
+    e->key = (char *)t->lang;
+    e->value = t->id;
+    return SD_OK;
+}
+
+/* Fill pb from article src (item i); strings borrowed from it or kept in a. */
+static sd_err
+article_item(struct sd_arena *a, void *m, const void *src, size_t idx)
+{
+    Sealdesk__V1__Article *pb = m;
+    struct sd_kb_article *art = (struct sd_kb_article *)src + idx; /* read-only */
+    sd_err err = SD_OK;
 
     sealdesk__v1__article__init(pb);
     pb->id = art->id;
@@ -33,26 +47,16 @@ article_to_pb(struct sd_arena *a, struct sd_kb_article *art, Sealdesk__V1__Artic
     pb->author = art->author;
     pb->uses = art->uses;
     pb->slug = art->slug;
-    sd_time_format(tbuf, sizeof(tbuf), art->updated_at);
-    pb->updated_at = sd_arena_strndup(a, tbuf, strlen(tbuf));
+    pb->updated_at = sd_rpc_time(a, art->updated_at);
     pb->tags = sd_arena_alloc(a, (art->n_tags + 1) * sizeof(*pb->tags));
-    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-    pb->translations = sd_arena_alloc(a, (art->n_translations + 1) * sizeof(*pb->translations));
-    if(!pb->updated_at || !pb->tags || !pb->translations)
+    if(!pb->updated_at || !pb->tags)
         return SD_E_NOMEM;
     for(size_t i = 0; i < art->n_tags; i++)
         pb->tags[pb->n_tags++] = art->tags[i];
-    for(size_t i = 0; i < art->n_translations; i++) {
-        Sealdesk__V1__Article__TranslationsEntry *e = sd_arena_alloc(a, sizeof(*e));
-
-        if(!e)
-            return SD_E_NOMEM;
-        sealdesk__v1__article__translations_entry__init(e);
-        e->key = art->translations[i].lang;
-        e->value = art->translations[i].id;
-        pb->translations[pb->n_translations++] = e;
-    }
-    return SD_OK;
+    pb->translations =
+        sd_rpc_list(a, &sealdesk__v1__article__translations_entry__descriptor, art->n_translations,
+                    translation_item, art->translations, &pb->n_translations, &err);
+    return err;
 }
 
 /* Reply with article id (current version) or the error; `art` is cleared. */
@@ -60,11 +64,7 @@ static void
 reply_article(struct sd_rpc_ctx *x, struct sd_rpc_call *c, sd_err err, struct sd_kb_article *art,
               const char *what)
 {
-    Sealdesk__V1__Article pb;
-
-    if(err == SD_OK)
-        err = article_to_pb(&x->a, art, &pb);
-    sd_rpc_answer(c, err, &pb.base, what);
+    sd_rpc_answer_item(c, &x->a, err, &sealdesk__v1__article__descriptor, article_item, art, what);
     sd_kb_article_clear(art);
 }
 
@@ -241,10 +241,21 @@ fmt_override(char *out, size_t cap, const void *item)
     sd_route_override_format(out, cap, item);
 }
 
+/* Profiles and the time their on_shift is computed for. */
+struct agents_at {
+    const struct sd_agent_profile *all;
+    uint64_t now;
+};
+
+/* AgentInfo of profile i; strings borrowed from it or kept in a. */
 static sd_err
-agent_to_pb(struct sd_arena *a, const struct sd_agent_profile *p, uint64_t now,
-            Sealdesk__V1__AgentInfo *pb)
+agent_item(struct sd_arena *a, void *m, const void *src, size_t idx)
 {
+    Sealdesk__V1__AgentInfo *pb = m;
+    const struct agents_at *g = src;
+    const struct sd_agent_profile *p = &g->all[idx];
+    uint64_t now = g->now;
+
     sealdesk__v1__agent_info__init(pb);
     pb->name = (char *)p->name;
     pb->vip = p->vip;
@@ -270,11 +281,9 @@ static void
 reply_agent(struct sd_rpc_ctx *x, struct sd_rpc_call *c, sd_err err,
             const struct sd_agent_profile *p, uint64_t now, const char *what)
 {
-    Sealdesk__V1__AgentInfo pb;
+    struct agents_at g = {p, now};
 
-    if(err == SD_OK)
-        err = agent_to_pb(&x->a, p, now, &pb);
-    sd_rpc_answer(c, err, &pb.base, what);
+    sd_rpc_answer_item(c, &x->a, err, &sealdesk__v1__agent_info__descriptor, agent_item, &g, what);
 }
 
 /* The profile of a SetAgent request; false with the status set naming the part that is
@@ -346,19 +355,6 @@ route_override(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
         sd_rpc_invalid(c, "override: needs from < to, to in the future, at most 31 days");
     else
         reply_agent(x, c, err, &p, now, "override");
-}
-
-struct agents_at {
-    const struct sd_agent_profile *all;
-    uint64_t now;
-};
-
-static sd_err
-agent_item(struct sd_arena *a, void *pb, const void *src, size_t i)
-{
-    const struct agents_at *g = src;
-
-    return agent_to_pb(a, &g->all[i], g->now, pb);
 }
 
 static void
@@ -559,10 +555,13 @@ route_day_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 
 /* ---- Incidents ---- */
 
-/* Fill pb from o (strings borrowed from o, times kept in a). */
+/* Fill pb from incident src (item i); strings borrowed from it, times kept in a. */
 static sd_err
-incident_to_pb(struct sd_arena *a, const struct sd_incident *o, Sealdesk__V1__Incident *pb)
+incident_item(struct sd_arena *a, void *m, const void *src, size_t idx)
 {
+    Sealdesk__V1__Incident *pb = m;
+    const struct sd_incident *o = (const struct sd_incident *)src + idx;
+
     sealdesk__v1__incident__init(pb);
     pb->id = o->id;
     pb->title = (char *)o->title;
@@ -589,11 +588,7 @@ static void
 reply_incident(struct sd_rpc_ctx *x, struct sd_rpc_call *c, sd_err err, struct sd_incident *o,
                const char *what)
 {
-    Sealdesk__V1__Incident pb;
-
-    if(err == SD_OK)
-        err = incident_to_pb(&x->a, o, &pb);
-    sd_rpc_answer(c, err, &pb.base, what);
+    sd_rpc_answer_item(c, &x->a, err, &sealdesk__v1__incident__descriptor, incident_item, o, what);
 }
 
 static void
@@ -611,55 +606,45 @@ incident_open(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
                    "incident");
 }
 
-typedef sd_err (*link_fn)(struct sd_desk *d, const struct sd_actor *a, uint64_t id, uint64_t ticket,
-                          struct sd_incident *out);
+/* The methods that act on one incident and answer it; the table's .arg says which. */
+enum incident_call {
+    IC_LINK,
+    IC_UNLINK,
+    IC_CONFIRM,
+    IC_UPDATE,
+    IC_RESOLVE
+};
 
 static void
-incident_link_call(struct sd_rpc_ctx *x, struct sd_rpc_call *c, const void *req, link_fn fn,
-                   const char *what)
+incident_one(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    const Sealdesk__V1__LinkIncidentRequest *q = req;
+    static const char *const what[] = {"incident link", "incident unlink", "incident confirm",
+                                       "incident update", "incident resolve"};
+    const Sealdesk__V1__LinkIncidentRequest *ln = req;
+    const Sealdesk__V1__UpdateIncidentRequest *up = req;
+    const Sealdesk__V1__ResolveIncidentRequest *rs = req;
+    enum incident_call k = (enum incident_call)x->m->arg;
     struct sd_incident o;
+    sd_err err = SD_E_INTERNAL;
 
-    reply_incident(x, c, fn(x->d, &x->actor, q->id, q->ticket, &o), &o, what);
-}
-
-static void
-incident_link(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
-{
-    incident_link_call(x, c, req, sd_incident_link, "incident link");
-}
-
-static void
-incident_unlink(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
-{
-    incident_link_call(x, c, req, sd_incident_unlink, "incident unlink");
-}
-
-static void
-incident_confirm(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
-{
-    incident_link_call(x, c, req, sd_incident_confirm, "incident confirm");
-}
-
-static void
-incident_update(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
-{
-    const Sealdesk__V1__UpdateIncidentRequest *q = req;
-    struct sd_incident o;
-
-    reply_incident(x, c, sd_incident_update(x->d, &x->actor, q->id, q->body, &o), &o,
-                   "incident update");
-}
-
-static void
-incident_resolve(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
-{
-    const Sealdesk__V1__ResolveIncidentRequest *q = req;
-    struct sd_incident o;
-
-    reply_incident(x, c, sd_incident_resolve(x->d, &x->actor, q->id, q->resolve_tickets, &o), &o,
-                   "incident resolve");
+    switch(k) {
+    case IC_LINK:
+        err = sd_incident_link(x->d, &x->actor, ln->id, ln->ticket, &o);
+        break;
+    case IC_UNLINK:
+        err = sd_incident_unlink(x->d, &x->actor, ln->id, ln->ticket, &o);
+        break;
+    case IC_CONFIRM:
+        err = sd_incident_confirm(x->d, &x->actor, ln->id, ln->ticket, &o);
+        break;
+    case IC_UPDATE:
+        err = sd_incident_update(x->d, &x->actor, up->id, up->body, &o);
+        break;
+    case IC_RESOLVE:
+        err = sd_incident_resolve(x->d, &x->actor, rs->id, rs->resolve_tickets, &o);
+        break;
+    }
+    reply_incident(x, c, err, &o, what[k]);
 }
 
 static sd_err
@@ -686,18 +671,12 @@ incident_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 
     err = sd_incident_get_links(x->d, q->id, &o, &links, &n);
     if(err == SD_OK)
-        err = incident_to_pb(&x->a, &o, &pb);
+        err = incident_item(&x->a, &pb, &o, 0);
     if(err == SD_OK)
         pb.links = sd_rpc_list(&x->a, &sealdesk__v1__incident_link__descriptor, n, link_item, links,
                                &pb.n_links, &err);
     sd_rpc_answer(c, err, &pb.base, "incident get");
     free(links);
-}
-
-static sd_err
-incident_item(struct sd_arena *a, void *pb, const void *src, size_t i)
-{
-    return incident_to_pb(a, (const struct sd_incident *)src + i, pb);
 }
 
 static void
@@ -755,16 +734,16 @@ const struct sd_rpc_method sd_rpc_methods_desk[] = {
                   route_day_stats, SD_OP_STATS),
     SD_RPC_METHOD("/sealdesk.v1.Incidents/Open", sealdesk__v1__open_incident_request, incident_open,
                   SD_OP_INCIDENT),
-    SD_RPC_METHOD("/sealdesk.v1.Incidents/Link", sealdesk__v1__link_incident_request, incident_link,
-                  SD_OP_INCIDENT_LINK),
+    SD_RPC_METHOD("/sealdesk.v1.Incidents/Link", sealdesk__v1__link_incident_request, incident_one,
+                  SD_OP_INCIDENT_LINK, .arg = IC_LINK),
     SD_RPC_METHOD("/sealdesk.v1.Incidents/Update", sealdesk__v1__update_incident_request,
-                  incident_update, SD_OP_INCIDENT),
+                  incident_one, SD_OP_INCIDENT, .arg = IC_UPDATE),
     SD_RPC_METHOD("/sealdesk.v1.Incidents/Resolve", sealdesk__v1__resolve_incident_request,
-                  incident_resolve, SD_OP_INCIDENT),
+                  incident_one, SD_OP_INCIDENT, .arg = IC_RESOLVE),
     SD_RPC_METHOD("/sealdesk.v1.Incidents/Unlink", sealdesk__v1__link_incident_request,
-                  incident_unlink, SD_OP_INCIDENT_LINK),
+                  incident_one, SD_OP_INCIDENT_LINK, .arg = IC_UNLINK),
     SD_RPC_METHOD("/sealdesk.v1.Incidents/Confirm", sealdesk__v1__link_incident_request,
-                  incident_confirm, SD_OP_INCIDENT_LINK),
+                  incident_one, SD_OP_INCIDENT_LINK, .arg = IC_CONFIRM),
     SD_RPC_METHOD("/sealdesk.v1.Incidents/Get", sealdesk__v1__get_incident_request, incident_get,
                   SD_OP_INCIDENT_READ),
     SD_RPC_METHOD("/sealdesk.v1.Incidents/List", sealdesk__v1__list_incidents_request,

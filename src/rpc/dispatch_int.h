@@ -123,6 +123,11 @@ typedef sd_err (*sd_rpc_item_fn)(struct sd_arena *a, void *pb, const void *src, 
  * is set on entry; returns NULL with *err set (SD_E_NOMEM or fill's error) on failure. */
 void *sd_rpc_list(struct sd_arena *a, const ProtobufCMessageDescriptor *d, size_t n,
                   sd_rpc_item_fn fill, const void *src, size_t *n_out, sd_err *err);
+/* The answer of a call that returns one object: when err is SD_OK, a message of type d kept
+ * in a, initialised and filled by fill from src (as item 0); then sd_rpc_answer. */
+void sd_rpc_answer_item(struct sd_rpc_call *c, struct sd_arena *a, sd_err err,
+                        const ProtobufCMessageDescriptor *d, sd_rpc_item_fn fill, const void *src,
+                        const char *what);
 /* An RFC 3339 copy of t kept in a, or NULL. */
 char *sd_rpc_time(struct sd_arena *a, uint64_t t);
 

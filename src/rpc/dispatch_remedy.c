@@ -12,10 +12,25 @@
 #include "sealdesk/clock.h"
 #include "sealdesk/remedy.h"
 
-/* Fill pb from r; strings borrowed from r or kept in a. */
 static sd_err
-remedy_to_pb(struct sd_arena *a, struct sd_remedy *r, Sealdesk__V1__Remedy *pb)
+approval_item(struct sd_arena *a, void *pb, const void *src, size_t i)
 {
+    Sealdesk__V1__RemedyApprovalView *v = pb;
+    const struct sd_remedy_approval *ap = (const struct sd_remedy_approval *)src + i;
+
+    v->user = (char *)ap->user;
+    v->at = sd_rpc_time(a, ap->at);
+    return v->at ? SD_OK : SD_E_NOMEM;
+}
+
+/* Fill pb from remedy src (item i); strings borrowed from it (read-only) or kept in a. */
+static sd_err
+remedy_item(struct sd_arena *a, void *m, const void *src, size_t i)
+{
+    Sealdesk__V1__Remedy *pb = m;
+    struct sd_remedy *r = (struct sd_remedy *)src + i;
+    sd_err err = SD_OK;
+
     sealdesk__v1__remedy__init(pb);
     pb->id = r->id;
     pb->ticket_id = r->ticket_id;
@@ -42,36 +57,21 @@ remedy_to_pb(struct sd_arena *a, struct sd_remedy *r, Sealdesk__V1__Remedy *pb)
         pb->to_uid_unmasked = r->to_uid;
         pb->customer_uid = r->customer_uid;
     }
-    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-    pb->approvals = sd_arena_alloc(a, (r->n_approvals + 1) * sizeof(*pb->approvals));
-    if(!pb->created_at || !pb->expires_at || !pb->executed_at || !pb->approvals)
+    pb->approvals = sd_rpc_list(a, &sealdesk__v1__remedy_approval_view__descriptor, r->n_approvals,
+                                approval_item, r->approvals, &pb->n_approvals, &err);
+    if(!pb->created_at || !pb->expires_at || !pb->executed_at)
         return SD_E_NOMEM;
-    for(size_t i = 0; i < r->n_approvals; i++) {
-        Sealdesk__V1__RemedyApprovalView *v = sd_arena_alloc(a, sizeof(*v));
-
-        if(!v)
-            return SD_E_NOMEM;
-        sealdesk__v1__remedy_approval_view__init(v);
-        v->user = r->approvals[i].user;
-        v->at = sd_rpc_time(a, r->approvals[i].at);
-        if(!v->at)
-            return SD_E_NOMEM;
-        pb->approvals[pb->n_approvals++] = v;
-    }
-    return SD_OK;
+    return err;
 }
 
 static void
 reply_remedy(struct sd_rpc_ctx *x, struct sd_rpc_call *c, sd_err err, const char *why,
-             struct sd_remedy *r, const char *what)
+             const struct sd_remedy *r, const char *what)
 {
-    Sealdesk__V1__Remedy pb;
-
-    if(err != SD_OK) {
+    if(err != SD_OK)
         sd_rpc_refuse(c, err, why, what);
-        return;
-    }
-    sd_rpc_answer(c, remedy_to_pb(&x->a, r, &pb), &pb.base, what);
+    else
+        sd_rpc_answer_item(c, &x->a, err, &sealdesk__v1__remedy__descriptor, remedy_item, r, what);
 }
 
 static void
@@ -145,13 +145,6 @@ remedy_one(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     }
     reply_remedy(x, c, err, why, &r, what[k]);
     sodium_memzero(&r, sizeof(r)); /* a review holds the unmasked destination */
-}
-
-static sd_err
-remedy_item(struct sd_arena *a, void *pb, const void *src, size_t i)
-{
-    /* the strings are borrowed read-only: packing never writes them */
-    return remedy_to_pb(a, (struct sd_remedy *)src + i, pb);
 }
 
 static void

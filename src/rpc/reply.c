@@ -110,6 +110,24 @@ sd_rpc_list(struct sd_arena *a, const ProtobufCMessageDescriptor *d, size_t n, s
     return arr;
 }
 
+void
+sd_rpc_answer_item(struct sd_rpc_call *c, struct sd_arena *a, sd_err err,
+                   const ProtobufCMessageDescriptor *d, sd_rpc_item_fn fill, const void *src,
+                   const char *what)
+{
+    ProtobufCMessage *m = NULL;
+
+    if(err == SD_OK) {
+        m = sd_arena_alloc(a, d->sizeof_message);
+        err = m ? SD_OK : SD_E_NOMEM;
+    }
+    if(err == SD_OK) {
+        protobuf_c_message_init(d, m);
+        err = fill(a, m, src, 0);
+    }
+    sd_rpc_answer(c, err, m, what);
+}
+
 char *
 sd_rpc_time(struct sd_arena *a, uint64_t t)
 {
