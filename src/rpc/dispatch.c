@@ -75,19 +75,6 @@ reply_list(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l, const ch
     sd_ticket_list_clear(l);
 }
 
-bool
-sd_rpc_category_opt(const char *s, int *out)
-{
-    enum sd_category cat;
-
-    if(sd_rpc_empty(s))
-        return true;
-    if(sd_category_parse(&cat, s) != SD_OK)
-        return false;
-    *out = (int)cat;
-    return true;
-}
-
 /* The request as the library's input; false with the status set when a name is unknown.
  * in points into r. */
 static bool

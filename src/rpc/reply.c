@@ -144,6 +144,19 @@ sd_rpc_bad_request(struct sd_rpc_call *c)
 }
 
 bool
+sd_rpc_category_opt(const char *s, int *out)
+{
+    enum sd_category cat;
+
+    if(sd_rpc_empty(s))
+        return true;
+    if(sd_category_parse(&cat, s) != SD_OK)
+        return false;
+    *out = (int)cat;
+    return true;
+}
+
+bool
 sd_rpc_empty(const char *s)
 {
     return !s || !*s;
