@@ -56,13 +56,15 @@ reply_ticket(struct sd_rpc_call *c, sd_err err, struct sd_ticket *t, bool full, 
         sd_rpc_fail(c, err, what);
         return;
     }
-    err = sd_ticket_to_pb(&a, t, full, &pb);
-    if(err != SD_OK)
-        sd_rpc_fail(c, err, what);
-    else
-        sd_rpc_reply(c, &pb.base);
+    sd_rpc_answer(c, sd_ticket_to_pb(&a, t, full, &pb), &pb.base, what);
     sd_arena_free(&a);
     sd_ticket_clear(t);
+}
+
+static sd_err
+ticket_item(struct sd_arena *a, void *pb, const void *src, size_t i)
+{
+    return sd_ticket_to_pb(a, (const struct sd_ticket *)src + i, false, pb);
 }
 
 static void
@@ -75,22 +77,9 @@ reply_list(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l, const ch
         sd_rpc_fail(c, err, what);
         return;
     }
-    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-    pb.tickets = sd_arena_alloc(&a, (l->n + 1) * sizeof(*pb.tickets));
-    for(size_t i = 0; pb.tickets && i < l->n && err == SD_OK; i++) {
-        pb.tickets[i] = sd_arena_alloc(&a, sizeof(Sealdesk__V1__Ticket));
-        if(!pb.tickets[i])
-            err = SD_E_NOMEM;
-        else
-            err = sd_ticket_to_pb(&a, &l->items[i], false, pb.tickets[i]);
-        pb.n_tickets = i + 1;
-    }
-    if(!pb.tickets)
-        err = SD_E_NOMEM;
-    if(err != SD_OK)
-        sd_rpc_fail(c, err, what);
-    else
-        sd_rpc_reply(c, &pb.base);
+    pb.tickets = sd_rpc_list(&a, &sealdesk__v1__ticket__descriptor, l->n, ticket_item, l->items,
+                             &pb.n_tickets, &err);
+    sd_rpc_answer(c, err, &pb.base, what);
     sd_arena_free(&a);
     sd_ticket_list_clear(l);
 }
@@ -101,7 +90,6 @@ static bool
 create_input(struct sd_rpc_call *c, const Sealdesk__V1__CreateTicketRequest *r,
              struct sd_ticket_new *in)
 {
-    enum sd_category cat;
     const char *field;
     const char *why;
     sd_err err;
@@ -109,18 +97,15 @@ create_input(struct sd_rpc_call *c, const Sealdesk__V1__CreateTicketRequest *r,
     memset(in, 0, sizeof(*in));
     in->category = -1;
     if(sd_channel_parse(&in->channel, r->channel) != SD_OK) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "channel: unknown channel");
+        sd_rpc_invalid(c, "channel: unknown channel");
         return false;
     }
-    if(!sd_rpc_empty(r->category)) {
-        if(sd_category_parse(&cat, r->category) != SD_OK) {
-            sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "category: unknown category");
-            return false;
-        }
-        in->category = (int)cat;
+    if(!sd_rpc_category_opt(r->category, &in->category)) {
+        sd_rpc_invalid(c, "category: unknown category");
+        return false;
     }
     if(!sd_rpc_empty(r->priority) && sd_priority_parse(&in->priority, r->priority) != SD_OK) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "priority: must be P1..P4");
+        sd_rpc_invalid(c, "priority: must be P1..P4");
         return false;
     }
     in->vip = r->vip;
@@ -143,10 +128,10 @@ create_input(struct sd_rpc_call *c, const Sealdesk__V1__CreateTicketRequest *r,
     return true;
 }
 
-/* What the worker prepared for the writer: the request, its input view and the library's
- * prepared ticket (redacted text: wiped on free). */
+/* What the worker prepared for the writer: the request (kept: the input view points into it),
+ * its input view and the library's prepared ticket (redacted text: wiped on free). */
 struct create_prep {
-    Sealdesk__V1__CreateTicketRequest *r;
+    ProtobufCMessage *r;
     struct sd_ticket_new in;
     struct sd_ticket_prep *p;
 };
@@ -159,13 +144,14 @@ create_prep_free(void *v)
     if(!cp)
         return;
     sd_ticket_prep_free(cp->p);
-    sealdesk__v1__create_ticket_request__free_unpacked(cp->r, NULL);
+    sd_rpc_request_wipe(cp->r); /* customer PII */
+    sd_rpc_request_free(NULL, cp->r);
     free(cp);
 }
 
 /* On a worker: everything but the write txn (sd_ticket_prepare). */
 static void
-tickets_create_prepare(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+tickets_create_prepare(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
     struct create_prep *cp = calloc(1, sizeof(*cp));
     sd_err err;
@@ -174,18 +160,14 @@ tickets_create_prepare(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         sd_rpc_fail(c, SD_E_NOMEM, "create");
         return;
     }
-    cp->r = sealdesk__v1__create_ticket_request__unpack(NULL, c->req_len, c->req);
-    if(!cp->r) {
-        sd_rpc_bad_request(c);
-        goto fail;
-    }
-    if(!create_input(c, cp->r, &cp->in))
+    if(!create_input(c, req, &cp->in))
         goto fail;
     err = sd_ticket_prepare(x->d, &cp->in, &cp->p);
     if(err != SD_OK) {
         sd_rpc_fail(c, err, "create");
         goto fail;
     }
+    cp->r = sd_rpc_request_take(x);
     c->prep = cp;
     c->prep_free = create_prep_free;
     return;
@@ -195,49 +177,44 @@ fail:
 
 /* On the writer: the txn part when a worker prepared the call, else all of it. */
 static void
-tickets_create(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+tickets_create(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
     struct create_prep *cp = c->prep_free == create_prep_free ? c->prep : NULL;
     struct sd_ticket_new in;
     struct sd_ticket t;
-    Sealdesk__V1__CreateTicketRequest *r;
 
-    if(cp) {
+    if(cp)
         reply_ticket(c, sd_ticket_create_prepared(x->d, &x->actor, cp->p, &t), &t, false, "create");
-        return;
-    }
-    r = sealdesk__v1__create_ticket_request__unpack(NULL, c->req_len, c->req);
-    if(!r) {
-        sd_rpc_bad_request(c);
-        return;
-    }
-    if(create_input(c, r, &in))
+    else if(create_input(c, req, &in))
         reply_ticket(c, sd_ticket_create(x->d, &x->actor, &in, &t), &t, false, "create");
-    sealdesk__v1__create_ticket_request__free_unpacked(r, NULL);
+}
+
+/* Get with unmask needs the unmask operation too. */
+static bool
+tickets_get_allowed(struct sd_rpc_ctx *x, struct sd_rpc_call *c, const void *req)
+{
+    const Sealdesk__V1__GetTicketRequest *r = req;
+
+    return !r->unmask || sd_rpc_allowed(x, c, SD_OP_TICKET_UNMASK);
 }
 
 static void
-tickets_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+tickets_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__GetTicketRequest, sealdesk__v1__get_ticket_request, r);
+    const Sealdesk__V1__GetTicketRequest *r = req;
+    const char *reason = sd_rpc_empty(r->reason) ? NULL : r->reason;
     struct sd_ticket t;
     sd_err err;
 
-    if(r->unmask && !sd_rpc_allowed(x, c, SD_OP_TICKET_UNMASK))
-        goto out;
-    if(r->unmask && (sd_rpc_empty(r->reason) || sd_text_blank(r->reason, strlen(r->reason)))) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
-                           "reason: unmask needs a reason with visible text");
-        goto out;
+    if(r->unmask && (!reason || sd_text_blank(reason, strlen(reason)))) {
+        sd_rpc_invalid(c, "reason: unmask needs a reason with visible text");
+        return;
     }
-    if(!sd_rpc_empty(r->reason) &&
-       (strlen(r->reason) > SD_MAX_REASON || !sd_text_valid(r->reason, strlen(r->reason)))) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
-                           "reason: at most %d bytes of valid UTF-8 text", SD_MAX_REASON);
-        goto out;
+    if(reason && (strlen(reason) > SD_MAX_REASON || !sd_text_valid(reason, strlen(reason)))) {
+        sd_rpc_invalid(c, "reason: at most %d bytes of valid UTF-8 text", SD_MAX_REASON);
+        return;
     }
-    err = sd_ticket_get(x->d, &x->actor, r->id, r->unmask,
-                        sd_rpc_empty(r->reason) ? NULL : r->reason, &t);
+    err = sd_ticket_get(x->d, &x->actor, r->id, r->unmask, reason, &t);
     if(err == SD_E_DENIED)
         sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
                            r->unmask ? "unmask is for the assignee, supervisors and compliance"
@@ -249,133 +226,119 @@ tickets_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         sd_rpc_call_status(c, SD_GRPC_DATA_LOSS, "ticket data failed its integrity check");
     else
         reply_ticket(c, err, &t, true, "get");
-out:
-    sealdesk__v1__get_ticket_request__free_unpacked(r, NULL);
 }
 
 static void
-tickets_list(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+tickets_list(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__ListTicketsRequest, sealdesk__v1__list_tickets_request, r);
+    const Sealdesk__V1__ListTicketsRequest *r = req;
     struct sd_ticket_filter f = {.category = -1};
     struct sd_ticket_list l;
-    enum sd_category cat;
 
     if(!sd_rpc_empty(r->status) &&
        (sd_status_parse(&f.status, r->status) != SD_OK || f.status == SD_ST_REOPEN)) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown status");
-        goto out;
+        sd_rpc_invalid(c, "unknown status");
+        return;
     }
-    if(!sd_rpc_empty(r->category)) {
-        if(sd_category_parse(&cat, r->category) != SD_OK) {
-            sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown category");
-            goto out;
-        }
-        f.category = (int)cat;
+    if(!sd_rpc_category_opt(r->category, &f.category)) {
+        sd_rpc_invalid(c, "unknown category");
+        return;
     }
     f.assignee = sd_rpc_empty(r->assignee) ? NULL : r->assignee;
     reply_list(c, sd_ticket_list(x->d, &f, &l), &l, "list");
-out:
-    sealdesk__v1__list_tickets_request__free_unpacked(r, NULL);
 }
 
 static void
-reply_find(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l)
+tickets_find(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
+    const Sealdesk__V1__FindTicketsRequest *r = req;
+    /* the customer keys a lookup may use: exactly one is given */
+    const struct {
+        enum sd_field f;
+        const char *v;
+    } keys[] = {{SD_F_CUSTOMER_EMAIL, r->customer_email},
+                {SD_F_CUSTOMER_UID, r->customer_uid},
+                {SD_F_CUSTOMER_PHONE, r->customer_phone}};
+    struct sd_ticket_list l;
+    size_t given = 0, k = 0;
+    sd_err err;
+
+    for(size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if(!sd_rpc_empty(keys[i].v)) {
+            given++;
+            k = i;
+        }
+    }
+    if(given != 1) {
+        sd_rpc_invalid(c, "give exactly one of customer_email, customer_uid, customer_phone");
+        return;
+    }
+    err = sd_ticket_find(x->d, &x->actor, keys[k].f, keys[k].v, &l);
     if(err == SD_E_DENIED)
         sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
                            "agents look up only customers with a ticket assigned to them");
     else
-        reply_list(c, err, l, "find");
+        reply_list(c, err, &l, "find");
 }
 
 static void
-tickets_find(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+tickets_transition(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__FindTicketsRequest, sealdesk__v1__find_tickets_request, r);
-    struct sd_ticket_list l;
-    int given = !sd_rpc_empty(r->customer_email) + !sd_rpc_empty(r->customer_uid) +
-                !sd_rpc_empty(r->customer_phone);
-
-    if(given != 1) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
-                           "give exactly one of customer_email, customer_uid, customer_phone");
-    } else if(!sd_rpc_empty(r->customer_email)) {
-        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_EMAIL, r->customer_email, &l),
-                   &l);
-    } else if(!sd_rpc_empty(r->customer_uid)) {
-        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_UID, r->customer_uid, &l), &l);
-    } else {
-        reply_find(c, sd_ticket_find(x->d, &x->actor, SD_F_CUSTOMER_PHONE, r->customer_phone, &l),
-                   &l);
-    }
-    sealdesk__v1__find_tickets_request__free_unpacked(r, NULL);
-}
-
-static void
-tickets_transition(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
-{
-    SD_RPC_UNPACK(Sealdesk__V1__TransitionRequest, sealdesk__v1__transition_request, r);
+    const Sealdesk__V1__TransitionRequest *r = req;
     struct sd_ticket t;
     int to;
     sd_err err;
 
     if(sd_status_parse(&to, r->to) != SD_OK) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "unknown status");
-    } else {
-        err = sd_ticket_transition(x->d, &x->actor, r->id, to, &t);
-        if(err == SD_E_PRECONDITION)
-            sd_rpc_call_status(c, SD_GRPC_FAILED_PRECONDITION, "illegal status transition");
-        else if(err == SD_E_DENIED)
-            sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
-                               "only the assignee or a supervisor changes a ticket's status "
-                               "(agents take queued tickets with queue claim)");
-        else
-            reply_ticket(c, err, &t, false, "transition");
+        sd_rpc_invalid(c, "unknown status");
+        return;
     }
-    sealdesk__v1__transition_request__free_unpacked(r, NULL);
+    err = sd_ticket_transition(x->d, &x->actor, r->id, to, &t);
+    if(err == SD_E_PRECONDITION)
+        sd_rpc_call_status(c, SD_GRPC_FAILED_PRECONDITION, "illegal status transition");
+    else if(err == SD_E_DENIED)
+        sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
+                           "only the assignee or a supervisor changes a ticket's status "
+                           "(agents take queued tickets with queue claim)");
+    else
+        reply_ticket(c, err, &t, false, "transition");
 }
 
 static void
-tickets_assign(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+tickets_assign(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__AssignRequest, sealdesk__v1__assign_request, r);
+    const Sealdesk__V1__AssignRequest *r = req;
     struct sd_ticket t;
-
     sd_err err = sd_ticket_assign(x->d, &x->actor, r->id, r->agent, &t);
 
     if(err == SD_E_INVALID)
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "agent: %s", AGENT_RULE);
+        sd_rpc_invalid(c, "agent: %s", AGENT_RULE);
     else
         reply_ticket(c, err, &t, false, "assign");
-    sealdesk__v1__assign_request__free_unpacked(r, NULL);
 }
 
 static void
-tickets_comment(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+tickets_comment(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__CommentRequest, sealdesk__v1__comment_request, r);
+    const Sealdesk__V1__CommentRequest *r = req;
     struct sd_ticket t;
 
     if(r->from_article && (!sd_rpc_empty(r->body) || r->internal))
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
-                           "comment: from_article posts a public reply and takes no body");
+        sd_rpc_invalid(c, "comment: from_article posts a public reply and takes no body");
     else if(r->from_article)
         reply_ticket(c, sd_ticket_comment_article(x->d, &x->actor, r->id, r->from_article, &t), &t,
                      false, "comment from article");
     else if(sd_rpc_empty(r->body) || !sd_text_valid(r->body, strlen(r->body)))
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
-                           "body: a comment needs a body of valid UTF-8 text");
+        sd_rpc_invalid(c, "body: a comment needs a body of valid UTF-8 text");
     else
         reply_ticket(c, sd_ticket_comment(x->d, &x->actor, r->id, r->body, r->internal, &t), &t,
                      false, "comment");
-    sealdesk__v1__comment_request__free_unpacked(r, NULL);
 }
 
 static void
-tickets_rate(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+tickets_rate(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__RateRequest, sealdesk__v1__rate_request, r);
+    const Sealdesk__V1__RateRequest *r = req;
     struct sd_ticket t;
     sd_err err = sd_ticket_rate(x->d, &x->actor, r->id, r->csat, &t);
 
@@ -385,15 +348,13 @@ tickets_rate(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         sd_rpc_call_status(c, SD_GRPC_FAILED_PRECONDITION, "only resolved tickets can be rated");
     else
         reply_ticket(c, err, &t, false, "rate");
-    sealdesk__v1__rate_request__free_unpacked(r, NULL);
 }
 
 static void
-tickets_claim(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+tickets_claim(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__ClaimNextRequest, sealdesk__v1__claim_next_request, r);
+    const Sealdesk__V1__ClaimNextRequest *r = req;
     struct sd_ticket t;
-
     sd_err err = sd_queue_claim(x->d, &x->actor, r->agent, &t);
 
     if(err == SD_E_DENIED)
@@ -401,10 +362,9 @@ tickets_claim(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
                            "agent: agents claim only for themselves (another name needs a "
                            "supervisor)");
     else if(err == SD_E_INVALID)
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "agent: %s", AGENT_RULE);
+        sd_rpc_invalid(c, "agent: %s", AGENT_RULE);
     else
         reply_ticket(c, err, &t, false, "claim");
-    sealdesk__v1__claim_next_request__free_unpacked(r, NULL);
 }
 
 static bool
@@ -412,101 +372,90 @@ parse_now(struct sd_rpc_call *c, const char *s, uint64_t *now)
 {
     *now = sd_clock_now();
     if(!sd_rpc_empty(s) && sd_time_parse(now, s) != SD_OK) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "now must be RFC 3339");
+        sd_rpc_invalid(c, "now must be RFC 3339");
         return false;
     }
     return true;
 }
 
 static void
-tickets_overdue(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+tickets_overdue(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__OverdueRequest, sealdesk__v1__overdue_request, r);
+    const Sealdesk__V1__OverdueRequest *r = req;
     struct sd_ticket_list l;
     uint64_t now;
 
     if(parse_now(c, r->now, &now))
         reply_list(c, sd_sla_overdue(x->d, now, &l), &l, "overdue");
-    sealdesk__v1__overdue_request__free_unpacked(r, NULL);
 }
 
 /* One counter group of s as a protobuf map (all four maps have the same layout: string key,
  * uint64 value). NULL when out of memory. */
-static Sealdesk__V1__TicketStats__ByStatusEntry **
+static sd_err
+count_item(struct sd_arena *a, void *pb, const void *src, size_t i)
+{
+    Sealdesk__V1__TicketStats__ByStatusEntry *e = pb;
+    const struct sd_count *v = src;
+
+    (void)a;
+    e->key = (char *)v[i].name;
+    e->value = v[i].value;
+    return SD_OK;
+}
+
+static void *
 counts(struct sd_arena *a, const struct sd_stats *s, enum sd_stats_group g, size_t *n)
 {
     struct sd_count v[SD_STATS_GROUP_MAX];
     size_t k = sd_stats_group(s, g, v);
-    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-    Sealdesk__V1__TicketStats__ByStatusEntry **arr = sd_arena_alloc(a, (k + 1) * sizeof(*arr));
+    sd_err err = SD_OK;
 
-    *n = 0;
-    for(size_t i = 0; arr && i < k; i++) {
-        Sealdesk__V1__TicketStats__ByStatusEntry *e = sd_arena_alloc(a, sizeof(*e));
-
-        if(!e)
-            return NULL;
-        sealdesk__v1__ticket_stats__by_status_entry__init(e);
-        e->key = (char *)v[i].name;
-        e->value = v[i].value;
-        arr[(*n)++] = e;
-    }
-    return arr;
+    return sd_rpc_list(a, &sealdesk__v1__ticket_stats__by_status_entry__descriptor, k, count_item,
+                       v, n, &err);
 }
 
 static void
-tickets_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+tickets_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__StatsRequest, sealdesk__v1__stats_request, r);
+    const Sealdesk__V1__StatsRequest *r = req;
     Sealdesk__V1__TicketStats pb = SEALDESK__V1__TICKET_STATS__INIT;
-    struct sd_arena a = {0};
     struct sd_stats s;
     uint64_t now;
     sd_err err;
 
     if(!parse_now(c, r->now, &now))
-        goto out;
+        return;
     err = sd_stats(x->d, now, &s);
     if(err != SD_OK) {
         sd_rpc_fail(c, err, "stats");
-        goto out;
+        return;
     }
     pb.total = s.total;
-    pb.by_status = counts(&a, &s, SD_SG_STATUS, &pb.n_by_status);
-    pb.by_category = (Sealdesk__V1__TicketStats__ByCategoryEntry **)counts(&a, &s, SD_SG_CATEGORY,
-                                                                           &pb.n_by_category);
-    pb.by_priority = (Sealdesk__V1__TicketStats__ByPriorityEntry **)counts(&a, &s, SD_SG_PRIORITY,
-                                                                           &pb.n_by_priority);
-    pb.by_channel = (Sealdesk__V1__TicketStats__ByChannelEntry **)counts(&a, &s, SD_SG_CHANNEL,
-                                                                         &pb.n_by_channel);
-    if(!pb.by_status || !pb.by_category || !pb.by_priority || !pb.by_channel) {
-        sd_rpc_fail(c, SD_E_NOMEM, "stats");
-        goto out;
-    }
+    pb.by_status = counts(&x->a, &s, SD_SG_STATUS, &pb.n_by_status);
+    pb.by_category = counts(&x->a, &s, SD_SG_CATEGORY, &pb.n_by_category);
+    pb.by_priority = counts(&x->a, &s, SD_SG_PRIORITY, &pb.n_by_priority);
+    pb.by_channel = counts(&x->a, &s, SD_SG_CHANNEL, &pb.n_by_channel);
+    if(!pb.by_status || !pb.by_category || !pb.by_priority || !pb.by_channel)
+        err = SD_E_NOMEM;
     pb.median_first_response_seconds = s.n_first_response ? (int64_t)s.median_first_response : -1;
     pb.median_resolution_seconds = s.n_resolved ? (int64_t)s.median_resolution : -1;
     pb.sla_breaches = s.sla_breaches;
     pb.csat_count = s.csat_count;
     pb.csat_average = s.csat_average;
     pb.redacted_tickets = s.redacted;
-    sd_rpc_reply(c, &pb.base);
-out:
-    sd_arena_free(&a);
-    sealdesk__v1__stats_request__free_unpacked(r, NULL);
+    sd_rpc_answer(c, err, &pb.base, "stats");
 }
 
 static void
-tickets_triage(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+tickets_triage(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__TriageRequest, sealdesk__v1__triage_request, r);
+    const Sealdesk__V1__TriageRequest *r = req;
     Sealdesk__V1__TriageResult pb = SEALDESK__V1__TRIAGE_RESULT__INIT;
     struct sd_triage_result t;
     char *sigs[SD_TRIAGE_MAX_SIGNALS];
     sd_err err = sd_desk_triage(x->d, r->text, strlen(r->text), r->vip, &t);
 
-    if(err != SD_OK) {
-        sd_rpc_fail(c, err, "triage");
-    } else {
+    if(err == SD_OK) {
         pb.category = (char *)sd_category_name(t.category);
         pb.priority = (char *)sd_priority_name(t.priority);
         pb.fund_safety = t.fund_safety;
@@ -514,15 +463,14 @@ tickets_triage(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
             sigs[i] = t.signals[i];
         pb.signals = sigs;
         pb.n_signals = t.n_signals;
-        sd_rpc_reply(c, &pb.base);
     }
-    sealdesk__v1__triage_request__free_unpacked(r, NULL);
+    sd_rpc_answer(c, err, &pb.base, "triage");
 }
 
 static void
-audit_checkpoint(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+audit_checkpoint(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__GetCheckpointRequest, sealdesk__v1__get_checkpoint_request, r);
+    const Sealdesk__V1__GetCheckpointRequest *r = req;
     Sealdesk__V1__SignedCheckpoint pb = SEALDESK__V1__SIGNED_CHECKPOINT__INIT;
     struct sd_checkpoint cp;
     struct sd_buf note = SD_BUF_INIT;
@@ -532,25 +480,31 @@ audit_checkpoint(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         err = sd_checkpoint_note(&note, &cp);
     if(err == SD_OK)
         err = sd_buf_terminate(&note);
-    if(err != SD_OK) {
-        sd_rpc_fail(c, err, "checkpoint");
-    } else {
+    if(err == SD_OK) {
         pb.tree_size = cp.size;
         pb.root = (ProtobufCBinaryData){32, cp.root};
         pb.time = cp.time;
         pb.signature = (ProtobufCBinaryData){SD_SIG_BYTES, cp.sig};
         pb.public_key = (ProtobufCBinaryData){SD_SIG_PK_BYTES, cp.pk};
         pb.note = (char *)note.data;
-        sd_rpc_reply(c, &pb.base);
     }
+    sd_rpc_answer(c, err, &pb.base, "checkpoint");
     sd_buf_free(&note);
-    sealdesk__v1__get_checkpoint_request__free_unpacked(r, NULL);
+}
+
+/* A Merkle proof as a repeated bytes field (items point into proof). */
+static ProtobufCBinaryData *
+proof_items(ProtobufCBinaryData *items, uint8_t (*proof)[32], size_t np)
+{
+    for(size_t i = 0; i < np; i++)
+        items[i] = (ProtobufCBinaryData){32, proof[i]};
+    return items;
 }
 
 static void
-audit_inclusion(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+audit_inclusion(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__InclusionProofRequest, sealdesk__v1__inclusion_proof_request, r);
+    const Sealdesk__V1__InclusionProofRequest *r = req;
     Sealdesk__V1__InclusionProof pb = SEALDESK__V1__INCLUSION_PROOF__INIT;
     uint8_t proof[SD_MERKLE_MAX_PROOF][32], leaf[32], root[32];
     ProtobufCBinaryData items[SD_MERKLE_MAX_PROOF];
@@ -558,27 +512,21 @@ audit_inclusion(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     size_t np = 0;
     sd_err err = sd_desk_audit_inclusion(x->d, r->index, &size, proof, &np, leaf, root);
 
-    if(err != SD_OK) {
-        sd_rpc_fail(c, err, "inclusion proof");
-    } else {
-        for(size_t i = 0; i < np; i++)
-            items[i] = (ProtobufCBinaryData){32, proof[i]};
+    if(err == SD_OK) {
         pb.index = r->index;
         pb.tree_size = size;
         pb.leaf_hash = (ProtobufCBinaryData){32, leaf};
         pb.root = (ProtobufCBinaryData){32, root};
-        pb.proof = items;
+        pb.proof = proof_items(items, proof, np);
         pb.n_proof = np;
-        sd_rpc_reply(c, &pb.base);
     }
-    sealdesk__v1__inclusion_proof_request__free_unpacked(r, NULL);
+    sd_rpc_answer(c, err, &pb.base, "inclusion proof");
 }
 
 static void
-audit_consistency(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+audit_consistency(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__ConsistencyProofRequest, sealdesk__v1__consistency_proof_request,
-                  r);
+    const Sealdesk__V1__ConsistencyProofRequest *r = req;
     Sealdesk__V1__ConsistencyProof pb = SEALDESK__V1__CONSISTENCY_PROOF__INIT;
     uint8_t proof[SD_MERKLE_MAX_PROOF][32], rm[32], rn[32];
     ProtobufCBinaryData items[SD_MERKLE_MAX_PROOF];
@@ -586,26 +534,21 @@ audit_consistency(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     size_t np = 0;
     sd_err err = sd_desk_audit_consistency(x->d, r->from_size, &n, proof, &np, rm, rn);
 
-    if(err != SD_OK) {
-        sd_rpc_fail(c, err, "consistency proof");
-    } else {
-        for(size_t i = 0; i < np; i++)
-            items[i] = (ProtobufCBinaryData){32, proof[i]};
+    if(err == SD_OK) {
         pb.from_size = r->from_size;
         pb.to_size = n;
-        pb.proof = items;
+        pb.proof = proof_items(items, proof, np);
         pb.n_proof = np;
         pb.from_root = (ProtobufCBinaryData){32, rm};
         pb.to_root = (ProtobufCBinaryData){32, rn};
-        sd_rpc_reply(c, &pb.base);
     }
-    sealdesk__v1__consistency_proof_request__free_unpacked(r, NULL);
+    sd_rpc_answer(c, err, &pb.base, "consistency proof");
 }
 
 static void
-audit_export(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+audit_export(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__ExportRequest, sealdesk__v1__export_request, r);
+    const Sealdesk__V1__ExportRequest *r = req;
     struct sd_buf all = SD_BUF_INIT;
     sd_err err = sd_desk_audit_export_mem(x->d, &x->actor, r->from, &all);
 
@@ -615,7 +558,6 @@ audit_export(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         sd_buf_free(&all);
         sd_rpc_call_status(c, SD_GRPC_RESOURCE_EXHAUSTED,
                            "export memory limit reached; retry later");
-        sealdesk__v1__export_request__free_unpacked(r, NULL);
         return;
     }
     for(size_t off = 0; err == SD_OK && off < all.len; off += EXPORT_CHUNK) {
@@ -637,39 +579,61 @@ audit_export(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     else
         sd_rpc_call_status(c, SD_GRPC_OK, "%s", "");
     sd_buf_free(&all);
-    sealdesk__v1__export_request__free_unpacked(r, NULL);
+}
+
+/* The time filter of an audit search; false with the status set naming the field. */
+static bool
+audit_since_until(struct sd_rpc_call *c, const Sealdesk__V1__AuditSearchRequest *r,
+                  struct sd_audit_query *q)
+{
+    if(!sd_rpc_empty(r->since) && sd_time_parse(&q->since, r->since) != SD_OK) {
+        sd_rpc_invalid(c, "audit search: since: not RFC 3339");
+        return false;
+    }
+    if(!sd_rpc_empty(r->until) && sd_time_parse(&q->until, r->until) != SD_OK) {
+        sd_rpc_invalid(c, "audit search: until: not RFC 3339");
+        return false;
+    }
+    if(r->limit > SD_AUDIT_SEARCH_MAX) {
+        sd_rpc_invalid(c, "audit search: limit: at most %d", SD_AUDIT_SEARCH_MAX);
+        return false;
+    }
+    if(q->since && q->until && q->since >= q->until) {
+        sd_rpc_invalid(c, "audit search: since must be < until");
+        return false;
+    }
+    return true;
+}
+
+static sd_err
+audit_item(struct sd_arena *a, void *pb, const void *src, size_t i)
+{
+    Sealdesk__V1__AuditRecord *m = pb;
+    const struct sd_audit_hit *h = (const struct sd_audit_hit *)src + i;
+
+    m->index = h->index;
+    m->time = sd_rpc_time(a, h->time);
+    m->actor = (char *)h->actor;
+    m->action = (char *)h->action;
+    m->target = (char *)h->target;
+    m->request_id = (char *)h->request_id;
+    m->reason = (char *)h->reason;
+    return m->time ? SD_OK : SD_E_NOMEM;
 }
 
 static void
-audit_search(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+audit_search(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__AuditSearchRequest, sealdesk__v1__audit_search_request, r);
+    const Sealdesk__V1__AuditSearchRequest *r = req;
     Sealdesk__V1__AuditSearchResult pb = SEALDESK__V1__AUDIT_SEARCH_RESULT__INIT;
     struct sd_audit_query q = {0};
     struct sd_audit_hit *hits = NULL;
-    struct sd_arena a = {0};
     size_t n = 0;
     bool more = false;
-    char tbuf[32];
     sd_err err;
 
-    if(!sd_rpc_empty(r->since) && sd_time_parse(&q.since, r->since) != SD_OK) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "audit search: since: not RFC 3339");
-        goto out;
-    }
-    if(!sd_rpc_empty(r->until) && sd_time_parse(&q.until, r->until) != SD_OK) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "audit search: until: not RFC 3339");
-        goto out;
-    }
-    if(r->limit > SD_AUDIT_SEARCH_MAX) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "audit search: limit: at most %d",
-                           SD_AUDIT_SEARCH_MAX);
-        goto out;
-    }
-    if(q.since && q.until && q.since >= q.until) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "audit search: since must be < until");
-        goto out;
-    }
+    if(!audit_since_until(c, r, &q))
+        return;
     q.actor = r->actor;
     q.kind = r->kind;
     q.ticket = r->ticket;
@@ -677,68 +641,32 @@ audit_search(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     q.from = r->from;
     err = sd_desk_audit_search(x->d, &x->actor, &q, &hits, &n, &pb.next, &more);
     pb.more = more;
-    if(err == SD_OK) {
-        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-        pb.entries = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.entries));
-        err = pb.entries ? SD_OK : SD_E_NOMEM;
-    }
-    for(size_t i = 0; err == SD_OK && i < n; i++) {
-        Sealdesk__V1__AuditRecord *m = sd_arena_alloc(&a, sizeof(*m));
-
-        if(!m) {
-            err = SD_E_NOMEM;
-            break;
-        }
-        sealdesk__v1__audit_record__init(m);
-        m->index = hits[i].index;
-        sd_time_format(tbuf, sizeof(tbuf), hits[i].time);
-        m->time = sd_arena_strndup(&a, tbuf, strlen(tbuf));
-        if(!m->time) {
-            err = SD_E_NOMEM;
-            break;
-        }
-        m->actor = hits[i].actor;
-        m->action = hits[i].action;
-        m->target = hits[i].target;
-        m->request_id = hits[i].request_id;
-        m->reason = hits[i].reason;
-        pb.entries[pb.n_entries++] = m;
-    }
+    pb.entries = sd_rpc_list(&x->a, &sealdesk__v1__audit_record__descriptor, n, audit_item, hits,
+                             &pb.n_entries, &err);
     if(err == SD_E_INVALID)
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
-                           "audit search: actor or kind: too long or not text");
-    else if(err != SD_OK)
-        sd_rpc_fail(c, err, "audit search");
+        sd_rpc_invalid(c, "audit search: actor or kind: too long or not text");
     else
-        sd_rpc_reply(c, &pb.base);
-out:
+        sd_rpc_answer(c, err, &pb.base, "audit search");
     free(hits);
-    sd_arena_free(&a);
-    sealdesk__v1__audit_search_request__free_unpacked(r, NULL);
 }
 
 static void
-audit_public_key(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+audit_public_key(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__PublicKeyRequest, sealdesk__v1__public_key_request, r);
     Sealdesk__V1__PublicKeyResponse pb = SEALDESK__V1__PUBLIC_KEY_RESPONSE__INIT;
     uint8_t cur[32], first[32];
     sd_err err = sd_desk_audit_pks(x->d, cur, first);
 
-    if(err != SD_OK) {
-        sd_rpc_fail(c, err, "audit pubkey");
-    } else {
-        pb.public_key = (ProtobufCBinaryData){32, cur};
-        pb.first_public_key = (ProtobufCBinaryData){32, first};
-        sd_rpc_reply(c, &pb.base);
-    }
-    sealdesk__v1__public_key_request__free_unpacked(r, NULL);
+    (void)req;
+    pb.public_key = (ProtobufCBinaryData){32, cur};
+    pb.first_public_key = (ProtobufCBinaryData){32, first};
+    sd_rpc_answer(c, err, &pb.base, "audit pubkey");
 }
 
 static void
-health_check(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+health_check(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Grpc__Health__V1__HealthCheckRequest, grpc__health__v1__health_check_request, r);
+    const Grpc__Health__V1__HealthCheckRequest *r = req;
     Grpc__Health__V1__HealthCheckResponse pb = GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__INIT;
 
     (void)x;
@@ -747,14 +675,14 @@ health_check(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         pb.status = GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVING;
     else
         pb.status = GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVICE_UNKNOWN;
-    grpc__health__v1__health_check_request__free_unpacked(r, NULL);
     sd_rpc_reply(c, &pb.base);
 }
 
+/* The request's strings (the password) are wiped by the dispatcher: SD_RPC_SECRET. */
 static void
-auth_login(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+auth_login(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__LoginRequest, sealdesk__v1__login_request, r);
+    const Sealdesk__V1__LoginRequest *r = req;
     Sealdesk__V1__LoginResponse pb = SEALDESK__V1__LOGIN_RESPONSE__INIT;
     char token[SD_TOKEN_HEX + 1], exp[32], roles[96];
     uint64_t expires = 0;
@@ -772,8 +700,7 @@ auth_login(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
                            "too many failed logins from this address or for this name; retry "
                            "later");
     } else if(err == SD_E_INVALID) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "password: longer than %d bytes",
-                           SD_PASSWORD_MAX);
+        sd_rpc_invalid(c, "password: longer than %d bytes", SD_PASSWORD_MAX);
     } else if(err != SD_OK) {
         sd_rpc_fail(c, err, "login");
     } else {
@@ -786,52 +713,41 @@ auth_login(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         sd_rpc_reply(c, &pb.base);
     }
     sodium_memzero(token, sizeof(token));
-    if(r->password)
-        sodium_memzero(r->password, strlen(r->password));
-    sealdesk__v1__login_request__free_unpacked(r, NULL);
 }
 
 static void
-auth_logout(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+auth_logout(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__LogoutRequest, sealdesk__v1__logout_request, r);
     Sealdesk__V1__LogoutResponse pb = SEALDESK__V1__LOGOUT_RESPONSE__INIT;
-    sd_err err = sd_access_logout(x->d, &x->actor, x->token);
 
-    if(err != SD_OK)
-        sd_rpc_fail(c, err, "logout");
-    else
-        sd_rpc_reply(c, &pb.base);
-    sealdesk__v1__logout_request__free_unpacked(r, NULL);
+    (void)req;
+    sd_rpc_answer(c, sd_access_logout(x->d, &x->actor, x->token), &pb.base, "logout");
 }
 
-static void
-user_reply(struct sd_rpc_call *c, sd_err err, const struct sd_user *u, const char *what)
+/* UserInfo of user src (item i); strings borrowed from it or kept in a. */
+static sd_err
+user_info_item(struct sd_arena *a, void *pb, const void *src, size_t i)
 {
-    Sealdesk__V1__UserInfo pb = SEALDESK__V1__USER_INFO__INIT;
-    char roles[96], created[32], locked[32];
+    Sealdesk__V1__UserInfo *m = pb;
+    const struct sd_user *u = (const struct sd_user *)src + i;
+    char roles[96];
 
-    if(err != SD_OK) {
-        sd_rpc_fail(c, err, what);
-        return;
-    }
+    sealdesk__v1__user_info__init(m);
     sd_roles_format(roles, sizeof(roles), u->roles);
-    sd_time_format(created, sizeof(created), u->created_at);
-    sd_time_format(locked, sizeof(locked), u->locked_until);
-    pb.name = (char *)u->name;
-    pb.roles = roles;
-    pb.disabled = u->disabled;
-    pb.totp = u->totp;
-    pb.created_at = created;
-    pb.failed_logins = u->failed_logins;
-    pb.locked_until = locked;
-    sd_rpc_reply(c, &pb.base);
+    m->name = (char *)u->name;
+    m->roles = sd_arena_strndup(a, roles, strlen(roles));
+    m->disabled = u->disabled;
+    m->totp = u->totp;
+    m->created_at = sd_rpc_time(a, u->created_at);
+    m->failed_logins = u->failed_logins;
+    m->locked_until = sd_rpc_time(a, u->locked_until);
+    return m->roles && m->created_at && m->locked_until ? SD_OK : SD_E_NOMEM;
 }
 
 static void
-admin_add_user(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+admin_add_user(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__AddUserRequest, sealdesk__v1__add_user_request, r);
+    const Sealdesk__V1__AddUserRequest *r = req;
     Sealdesk__V1__AddUserResponse pb = SEALDESK__V1__ADD_USER_RESPONSE__INIT;
     char password[SD_PASSWORD_MAX + 1], uri[256], roles[96];
     struct sd_uadm_new in = {0};
@@ -841,8 +757,8 @@ admin_add_user(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     sd_err err;
 
     if(sd_roles_parse(&mask, r->roles) != SD_OK) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "roles: unknown role");
-        goto out;
+        sd_rpc_invalid(c, "roles: unknown role");
+        return;
     }
     /* Online, creating a user is a maker-checker request (issue 13): another security admin
      * approves it (Admin/ApproveUserRequest) and receives the password and TOTP URI. */
@@ -857,7 +773,7 @@ admin_add_user(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         sd_rpc_call_status(c, SD_GRPC_ALREADY_EXISTS, "user add: a user named %s already exists",
                            r->name);
     } else if(err != SD_OK) {
-        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s", why);
+        sd_rpc_refuse(c, err, why, NULL);
     } else {
         sd_roles_format(roles, sizeof(roles), mask);
         pb.name = r->name;
@@ -870,70 +786,50 @@ admin_add_user(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     }
     sodium_memzero(password, sizeof(password));
     sodium_memzero(uri, sizeof(uri));
-out:
-    sealdesk__v1__add_user_request__free_unpacked(r, NULL);
 }
 
+/* SetUserDisabled (.arg 1) and RevokeSessions (.arg 0): both answer the user. */
 static void
-admin_set_disabled(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+admin_user(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__SetUserDisabledRequest, sealdesk__v1__set_user_disabled_request, r);
+    const Sealdesk__V1__SetUserDisabledRequest *dis = req;
+    const Sealdesk__V1__RevokeSessionsRequest *rev = req;
     struct sd_user u;
+    sd_err err = x->m->arg
+                     ? sd_access_user_set_disabled(x->d, &x->actor, dis->name, dis->disabled, &u)
+                     : sd_access_user_revoke(x->d, &x->actor, rev->name, &u);
 
-    user_reply(c, sd_access_user_set_disabled(x->d, &x->actor, r->name, r->disabled, &u), &u,
-               "set disabled");
-    sealdesk__v1__set_user_disabled_request__free_unpacked(r, NULL);
-}
-
-static void
-admin_revoke(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
-{
-    SD_RPC_UNPACK(Sealdesk__V1__RevokeSessionsRequest, sealdesk__v1__revoke_sessions_request, r);
-    struct sd_user u;
-
-    user_reply(c, sd_access_user_revoke(x->d, &x->actor, r->name, &u), &u, "revoke sessions");
-    sealdesk__v1__revoke_sessions_request__free_unpacked(r, NULL);
+    sd_rpc_answer_item(c, &x->a, err, &sealdesk__v1__user_info__descriptor, user_info_item, &u,
+                       x->m->arg ? "set disabled" : "revoke sessions");
 }
 
 /* Offboard: disable, end sessions, requeue open tickets (one txn, ops/access.c). */
 static void
-admin_offboard(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+admin_offboard(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__OffboardUserRequest, sealdesk__v1__offboard_user_request, r);
+    const Sealdesk__V1__OffboardUserRequest *r = req;
     Sealdesk__V1__OffboardUserResponse pb = SEALDESK__V1__OFFBOARD_USER_RESPONSE__INIT;
-    Sealdesk__V1__UserInfo ui = SEALDESK__V1__USER_INFO__INIT;
-    char roles[96], created[32], locked[32];
+    Sealdesk__V1__UserInfo ui;
     struct sd_user u;
     uint64_t *ids = NULL;
     size_t n = 0;
     sd_err err = sd_access_user_offboard(x->d, &x->actor, r->name, &u, &ids, &n);
 
-    if(err == SD_E_NOTFOUND) {
+    if(err == SD_OK)
+        err = user_info_item(&x->a, &ui, &u, 0);
+    pb.user = &ui;
+    pb.requeued = ids;
+    pb.n_requeued = n;
+    if(err == SD_E_NOTFOUND)
         sd_rpc_call_status(c, SD_GRPC_NOT_FOUND, "name: no such user");
-    } else if(err != SD_OK) {
-        sd_rpc_fail(c, err, "offboard");
-    } else {
-        sd_roles_format(roles, sizeof(roles), u.roles);
-        sd_time_format(created, sizeof(created), u.created_at);
-        sd_time_format(locked, sizeof(locked), u.locked_until);
-        ui.name = u.name;
-        ui.roles = roles;
-        ui.disabled = u.disabled;
-        ui.totp = u.totp;
-        ui.created_at = created;
-        ui.failed_logins = u.failed_logins;
-        ui.locked_until = locked;
-        pb.user = &ui;
-        pb.requeued = ids;
-        pb.n_requeued = n;
-        sd_rpc_reply(c, &pb.base);
-    }
+    else
+        sd_rpc_answer(c, err, &pb.base, "offboard");
     free(ids);
-    sealdesk__v1__offboard_user_request__free_unpacked(r, NULL);
 }
 
 /* ChangePassword: the Argon2id work (verify the old, hash the new) runs on a worker in the
- * prepare step; the writer only stores the new hash. */
+ * prepare step; the writer only stores the new hash. The request's passwords are wiped by the
+ * dispatcher (SD_RPC_SECRET). */
 static void
 passwd_prep_free(void *v)
 {
@@ -945,10 +841,9 @@ static void
 passwd_fail(struct sd_rpc_call *c, sd_err err, const char *why)
 {
     if(err == SD_E_UNAUTH) /* a wrong field, not a missing session: INVALID_ARGUMENT */
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "old_password: does not match");
+        sd_rpc_invalid(c, "old_password: does not match");
     else if(err == SD_E_INVALID)
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "%s",
-                           why ? why : "old_password or new_password: malformed");
+        sd_rpc_invalid(c, "%s", why ? why : "old_password or new_password: malformed");
     else if(err == SD_E_CONFLICT)
         sd_rpc_call_status(c, SD_GRPC_ABORTED, "password changed meanwhile: try again");
     else
@@ -956,9 +851,9 @@ passwd_fail(struct sd_rpc_call *c, sd_err err, const char *why)
 }
 
 static void
-auth_passwd_prepare(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+auth_passwd_prepare(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__ChangePasswordRequest, sealdesk__v1__change_password_request, r);
+    const Sealdesk__V1__ChangePasswordRequest *r = req;
     struct sd_passwd_prep *p = calloc(1, sizeof(*p));
     const char *why = NULL;
     sd_err err =
@@ -972,26 +867,21 @@ auth_passwd_prepare(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         c->prep = p;
         c->prep_free = passwd_prep_free;
     }
-    sodium_memzero(r->old_password, strlen(r->old_password));
-    sodium_memzero(r->new_password, strlen(r->new_password));
-    sealdesk__v1__change_password_request__free_unpacked(r, NULL);
 }
 
 static void
-auth_passwd(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+auth_passwd(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
     Sealdesk__V1__ChangePasswordResponse pb = SEALDESK__V1__CHANGE_PASSWORD_RESPONSE__INIT;
-    struct sd_passwd_prep *p = c->prep_free == passwd_prep_free ? c->prep : NULL;
     sd_err err;
 
-    if(!p) {
+    if(c->prep_free != passwd_prep_free) {
         /* no worker step ran (not expected): do it here */
-        auth_passwd_prepare(x, c);
+        auth_passwd_prepare(x, c, req);
         if(c->prep_free != passwd_prep_free)
             return;
-        p = c->prep;
     }
-    err = sd_access_passwd_commit(x->d, &x->actor, p);
+    err = sd_access_passwd_commit(x->d, &x->actor, c->prep);
     if(err != SD_OK) {
         passwd_fail(c, err, NULL);
         return;
@@ -1001,92 +891,109 @@ auth_passwd(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     sd_rpc_reply(c, &pb.base);
 }
 
-static void
-admin_list_users(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+/* A row of the user list: the UserInfo without created_at and locked_until. */
+static sd_err
+user_item(struct sd_arena *a, void *pb, const void *src, size_t i)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__ListUsersRequest, sealdesk__v1__list_users_request, r);
+    Sealdesk__V1__UserInfo *u = pb;
+    sd_err err = user_info_item(a, pb, src, i);
+
+    u->created_at = (char *)"";
+    u->locked_until = (char *)"";
+    return err;
+}
+
+static void
+admin_list_users(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
+{
     Sealdesk__V1__UserList pb = SEALDESK__V1__USER_LIST__INIT;
-    struct sd_arena a = {0};
     struct sd_user *users = NULL;
     size_t n = 0;
     sd_err err = sd_access_user_list(x->d, &users, &n);
 
-    if(err == SD_OK) {
-        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-        pb.users = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.users));
-        err = pb.users ? SD_OK : SD_E_NOMEM;
-    }
-    for(size_t i = 0; err == SD_OK && i < n; i++) {
-        Sealdesk__V1__UserInfo *u = sd_arena_alloc(&a, sizeof(*u));
-        char roles[96];
-
-        if(!u) {
-            err = SD_E_NOMEM;
-            break;
-        }
-        sealdesk__v1__user_info__init(u);
-        sd_roles_format(roles, sizeof(roles), users[i].roles);
-        u->name = users[i].name;
-        u->roles = sd_arena_strndup(&a, roles, strlen(roles));
-        u->disabled = users[i].disabled;
-        u->totp = users[i].totp;
-        u->failed_logins = users[i].failed_logins;
-        pb.users[pb.n_users++] = u;
-    }
-    if(err != SD_OK)
-        sd_rpc_fail(c, err, "list users");
-    else
-        sd_rpc_reply(c, &pb.base);
-    sd_arena_free(&a);
+    (void)req;
+    pb.users = sd_rpc_list(&x->a, &sealdesk__v1__user_info__descriptor, n, user_item, users,
+                           &pb.n_users, &err);
+    sd_rpc_answer(c, err, &pb.base, "list users");
     free(users);
-    sealdesk__v1__list_users_request__free_unpacked(r, NULL);
 }
 
-static const struct sd_rpc_method core_methods[] = {
-    {"/sealdesk.v1.Tickets/Create", tickets_create, SD_OP_TICKET_CREATE, false},
-    {"/sealdesk.v1.Tickets/Get", tickets_get, SD_OP_TICKET_GET, false},
-    {"/sealdesk.v1.Tickets/List", tickets_list, SD_OP_TICKET_LIST, false},
-    {"/sealdesk.v1.Tickets/Find", tickets_find, SD_OP_TICKET_FIND, false},
-    {"/sealdesk.v1.Tickets/Transition", tickets_transition, SD_OP_TICKET_TRANSITION, false},
-    {"/sealdesk.v1.Tickets/Assign", tickets_assign, SD_OP_TICKET_ASSIGN, false},
-    {"/sealdesk.v1.Tickets/Comment", tickets_comment, SD_OP_TICKET_COMMENT, false},
-    {"/sealdesk.v1.Tickets/Rate", tickets_rate, SD_OP_TICKET_RATE, false},
-    {"/sealdesk.v1.Tickets/ClaimNext", tickets_claim, SD_OP_QUEUE_CLAIM, false},
-    {"/sealdesk.v1.Tickets/Overdue", tickets_overdue, SD_OP_SLA_OVERDUE, false},
-    {"/sealdesk.v1.Tickets/Stats", tickets_stats, SD_OP_STATS, false},
-    {"/sealdesk.v1.Tickets/Triage", tickets_triage, SD_OP_TRIAGE, false},
-    {"/sealdesk.v1.Audit/GetCheckpoint", audit_checkpoint, SD_OP_AUDIT_READ, false},
-    {"/sealdesk.v1.Audit/GetInclusionProof", audit_inclusion, SD_OP_AUDIT_READ, false},
-    {"/sealdesk.v1.Audit/GetConsistencyProof", audit_consistency, SD_OP_AUDIT_READ, false},
-    {"/sealdesk.v1.Audit/Export", audit_export, SD_OP_AUDIT_EXPORT, false},
-    {"/sealdesk.v1.Audit/Search", audit_search, SD_OP_AUDIT_SEARCH, false},
-    {"/sealdesk.v1.Audit/GetPublicKey", audit_public_key, SD_OP_AUDIT_READ, false},
-    {"/sealdesk.v1.Auth/Login", auth_login, SD_OP_SESSION, true},
-    {"/sealdesk.v1.Auth/Logout", auth_logout, SD_OP_SESSION, false},
-    {"/sealdesk.v1.Admin/AddUser", admin_add_user, SD_OP_USER_ADMIN, false},
-    {"/sealdesk.v1.Admin/SetUserDisabled", admin_set_disabled, SD_OP_USER_ADMIN, false},
-    {"/sealdesk.v1.Admin/RevokeSessions", admin_revoke, SD_OP_USER_ADMIN, false},
-    {"/sealdesk.v1.Admin/ListUsers", admin_list_users, SD_OP_USER_ADMIN, false},
-    {"/sealdesk.v1.Admin/OffboardUser", admin_offboard, SD_OP_USER_ADMIN, false},
-    {"/sealdesk.v1.Auth/ChangePassword", auth_passwd, SD_OP_SESSION, false},
-    {"/grpc.health.v1.Health/Check", health_check, SD_OP_SESSION, true},
+/* clang-format off: one row a method, aligned for reading */
+const struct sd_rpc_method sd_rpc_methods_core[] = {
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/Create", sealdesk__v1__create_ticket_request,
+                  tickets_create, SD_OP_TICKET_CREATE, .flags = SD_RPC_SECRET,
+                  .prepare = tickets_create_prepare),
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/Get", sealdesk__v1__get_ticket_request, tickets_get,
+                  SD_OP_TICKET_GET, .allow = tickets_get_allowed),
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/List", sealdesk__v1__list_tickets_request, tickets_list,
+                  SD_OP_TICKET_LIST),
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/Find", sealdesk__v1__find_tickets_request, tickets_find,
+                  SD_OP_TICKET_FIND),
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/Transition", sealdesk__v1__transition_request,
+                  tickets_transition, SD_OP_TICKET_TRANSITION),
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/Assign", sealdesk__v1__assign_request, tickets_assign,
+                  SD_OP_TICKET_ASSIGN),
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/Comment", sealdesk__v1__comment_request, tickets_comment,
+                  SD_OP_TICKET_COMMENT),
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/Rate", sealdesk__v1__rate_request, tickets_rate,
+                  SD_OP_TICKET_RATE),
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/ClaimNext", sealdesk__v1__claim_next_request, tickets_claim,
+                  SD_OP_QUEUE_CLAIM),
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/Overdue", sealdesk__v1__overdue_request, tickets_overdue,
+                  SD_OP_SLA_OVERDUE),
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/Stats", sealdesk__v1__stats_request, tickets_stats,
+                  SD_OP_STATS),
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/Triage", sealdesk__v1__triage_request, tickets_triage,
+                  SD_OP_TRIAGE),
+    SD_RPC_METHOD("/sealdesk.v1.Audit/GetCheckpoint", sealdesk__v1__get_checkpoint_request,
+                  audit_checkpoint, SD_OP_AUDIT_READ),
+    SD_RPC_METHOD("/sealdesk.v1.Audit/GetInclusionProof", sealdesk__v1__inclusion_proof_request,
+                  audit_inclusion, SD_OP_AUDIT_READ),
+    SD_RPC_METHOD("/sealdesk.v1.Audit/GetConsistencyProof", sealdesk__v1__consistency_proof_request,
+                  audit_consistency, SD_OP_AUDIT_READ),
+    SD_RPC_METHOD("/sealdesk.v1.Audit/Export", sealdesk__v1__export_request, audit_export,
+                  SD_OP_AUDIT_EXPORT),
+    SD_RPC_METHOD("/sealdesk.v1.Audit/Search", sealdesk__v1__audit_search_request, audit_search,
+                  SD_OP_AUDIT_SEARCH),
+    SD_RPC_METHOD("/sealdesk.v1.Audit/GetPublicKey", sealdesk__v1__public_key_request,
+                  audit_public_key, SD_OP_AUDIT_READ),
+    SD_RPC_METHOD("/sealdesk.v1.Auth/Login", sealdesk__v1__login_request, auth_login, SD_OP_SESSION,
+                  .flags = SD_RPC_PUBLIC | SD_RPC_SECRET),
+    SD_RPC_METHOD("/sealdesk.v1.Auth/Logout", sealdesk__v1__logout_request, auth_logout,
+                  SD_OP_SESSION),
+    SD_RPC_METHOD("/sealdesk.v1.Admin/AddUser", sealdesk__v1__add_user_request, admin_add_user,
+                  SD_OP_USER_ADMIN),
+    SD_RPC_METHOD("/sealdesk.v1.Admin/SetUserDisabled", sealdesk__v1__set_user_disabled_request,
+                  admin_user, SD_OP_USER_ADMIN, .arg = 1),
+    SD_RPC_METHOD("/sealdesk.v1.Admin/RevokeSessions", sealdesk__v1__revoke_sessions_request,
+                  admin_user, SD_OP_USER_ADMIN, .arg = 0),
+    SD_RPC_METHOD("/sealdesk.v1.Admin/ListUsers", sealdesk__v1__list_users_request,
+                  admin_list_users, SD_OP_USER_ADMIN),
+    SD_RPC_METHOD("/sealdesk.v1.Admin/OffboardUser", sealdesk__v1__offboard_user_request,
+                  admin_offboard, SD_OP_USER_ADMIN),
+    SD_RPC_METHOD("/sealdesk.v1.Auth/ChangePassword", sealdesk__v1__change_password_request,
+                  auth_passwd, SD_OP_SESSION, .flags = SD_RPC_SECRET,
+                  .prepare = auth_passwd_prepare),
+    SD_RPC_METHOD("/grpc.health.v1.Health/Check", grpc__health__v1__health_check_request,
+                  health_check, SD_OP_SESSION, .flags = SD_RPC_PUBLIC),
 };
-static const size_t core_methods_n = sizeof(core_methods) / sizeof(core_methods[0]);
+/* clang-format on */
+const size_t sd_rpc_methods_core_n = sizeof(sd_rpc_methods_core) / sizeof(sd_rpc_methods_core[0]);
 
 /* Every method table; a new service adds its file's table here. */
 static const struct {
     const struct sd_rpc_method *m;
     const size_t *n;
 } tables[] = {
-    {core_methods, &core_methods_n},
+    {sd_rpc_methods_core, &sd_rpc_methods_core_n},
     {sd_rpc_methods_remedy, &sd_rpc_methods_remedy_n},
     {sd_rpc_methods_keys, &sd_rpc_methods_keys_n},
     {sd_rpc_methods_users, &sd_rpc_methods_users_n},
     {sd_rpc_methods_desk, &sd_rpc_methods_desk_n},
 };
 
-static const struct sd_rpc_method *
-method_at(size_t i)
+const struct sd_rpc_method *
+sd_rpc_method_at(size_t i)
 {
     for(size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
         if(i < *tables[t].n)
@@ -1096,10 +1003,22 @@ method_at(size_t i)
     return NULL;
 }
 
+const struct sd_rpc_method *
+sd_rpc_method_find(const char *path)
+{
+    const struct sd_rpc_method *m = NULL;
+
+    for(size_t i = 0; path && sd_rpc_method_at(i); i++) {
+        if(strcmp(path, sd_rpc_method_at(i)->path) == 0)
+            m = sd_rpc_method_at(i);
+    }
+    return m;
+}
+
 const char *
 sd_rpc_method_path(size_t i)
 {
-    const struct sd_rpc_method *m = method_at(i);
+    const struct sd_rpc_method *m = sd_rpc_method_at(i);
 
     return m ? m->path : NULL;
 }
@@ -1110,36 +1029,7 @@ sd_rpc_method_path(size_t i)
  * request, the request's wire bytes are walked with the method's input descriptor and a
  * string field (at any depth) holding a NUL is refused with INVALID_ARGUMENT naming it. */
 
-static const ProtobufCServiceDescriptor *const services[] = {
-    &sealdesk__v1__tickets__descriptor,   &sealdesk__v1__audit__descriptor,
-    &sealdesk__v1__auth__descriptor,      &sealdesk__v1__admin__descriptor,
-    &sealdesk__v1__knowledge__descriptor, &sealdesk__v1__routing__descriptor,
-    &sealdesk__v1__incidents__descriptor, &sealdesk__v1__keys__descriptor,
-    &sealdesk__v1__remedies__descriptor,  &grpc__health__v1__health__descriptor,
-};
-
 #define WIRE_DEPTH_MAX 16
-
-/* Input message type of "/package.Service/Method", or NULL. */
-static const ProtobufCMessageDescriptor *
-input_descriptor(const char *path)
-{
-    const char *slash = path ? strrchr(path, '/') : NULL;
-    size_t sl;
-
-    if(!slash || path[0] != '/' || slash == path)
-        return NULL;
-    sl = (size_t)(slash - path - 1);
-    for(size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
-        const ProtobufCMethodDescriptor *m;
-
-        if(strlen(services[i]->name) != sl || memcmp(services[i]->name, path + 1, sl) != 0)
-            continue;
-        m = protobuf_c_service_descriptor_get_method_by_name(services[i], slash + 1);
-        return m ? m->input : NULL;
-    }
-    return NULL;
-}
 
 /* Read a varint at p[*pos..n); false if cut or longer than 10 bytes. */
 static bool
@@ -1214,21 +1104,96 @@ wire_nul_field(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t n, 
     return false;
 }
 
-/* false (INVALID_ARGUMENT set, naming the field) if a string field of the request holds a
- * NUL byte. */
-static bool
-request_strings_ok(struct sd_rpc_call *c)
+ProtobufCMessage *
+sd_rpc_unpack(const struct sd_rpc_method *m, struct sd_rpc_call *c)
 {
-    const ProtobufCMessageDescriptor *d = input_descriptor(c->method);
+    size_t max = m->max_req ? m->max_req : SD_RPC_MAX_MSG;
+    ProtobufCMessage *req;
     char name[128];
 
-    if(!d || !c->req || !c->req_len)
-        return true;
+    if(c->req_len > max) {
+        sd_rpc_call_status(c, SD_GRPC_RESOURCE_EXHAUSTED, "request: larger than %zu bytes", max);
+        return NULL;
+    }
     name[0] = 0;
-    if(!wire_nul_field(d, c->req, c->req_len, 0, name, sizeof(name)))
-        return true;
-    sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "%s: must not contain a NUL character", name);
-    return false;
+    if(c->req && c->req_len && wire_nul_field(m->in, c->req, c->req_len, 0, name, sizeof(name))) {
+        sd_rpc_invalid(c, "%s: must not contain a NUL character", name);
+        return NULL;
+    }
+    req = protobuf_c_message_unpack(m->in, NULL, c->req_len, c->req);
+    if(!req)
+        sd_rpc_bad_request(c);
+    return req;
+}
+
+static void
+wipe_field(const ProtobufCFieldDescriptor *f, void *v)
+{
+    if(f->type == PROTOBUF_C_TYPE_STRING) {
+        char *s = *(char **)v;
+
+        if(s && s != f->default_value)
+            sodium_memzero(s, strlen(s));
+    } else if(f->type == PROTOBUF_C_TYPE_BYTES) {
+        ProtobufCBinaryData *b = v;
+
+        if(b->data && b->len)
+            sodium_memzero(b->data, b->len);
+    } else if(f->type == PROTOBUF_C_TYPE_MESSAGE) {
+        sd_rpc_request_wipe(*(ProtobufCMessage **)v);
+    }
+}
+
+void
+sd_rpc_request_wipe(ProtobufCMessage *req)
+{
+    const ProtobufCMessageDescriptor *d;
+
+    if(!req)
+        return;
+    d = req->descriptor;
+    for(unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        char *member = (char *)req + f->offset;
+        const char *qf = (const char *)req + f->quantifier_offset;
+
+        if(f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_BYTES &&
+           f->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        if((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) && *(const uint32_t *)qf != f->id)
+            continue; /* another member of the oneof is set */
+        if(f->label != PROTOBUF_C_LABEL_REPEATED) {
+            wipe_field(f, member);
+            continue;
+        }
+        for(size_t k = 0; k < *(const size_t *)qf; k++) {
+            if(f->type == PROTOBUF_C_TYPE_BYTES)
+                wipe_field(f, *(ProtobufCBinaryData **)member + k);
+            else
+                wipe_field(f, *(void ***)member + k);
+        }
+    }
+    for(unsigned i = 0; i < req->n_unknown_fields; i++)
+        sodium_memzero(req->unknown_fields[i].data, req->unknown_fields[i].len);
+}
+
+void
+sd_rpc_request_free(const struct sd_rpc_method *m, ProtobufCMessage *req)
+{
+    if(!req)
+        return;
+    if(m && (m->flags & SD_RPC_SECRET))
+        sd_rpc_request_wipe(req);
+    protobuf_c_message_free_unpacked(req, NULL);
+}
+
+ProtobufCMessage *
+sd_rpc_request_take(struct sd_rpc_ctx *x)
+{
+    ProtobufCMessage *req = x->req;
+
+    x->req = NULL;
+    return req;
 }
 
 /* "Bearer <token>" -> token (borrowed from the header value), or NULL. */
@@ -1240,18 +1205,18 @@ bearer(const char *auth)
     return auth + 7;
 }
 
-/* The method of c and the caller's context: request id, session and policy. false when the
- * call is answered already (UNIMPLEMENTED, UNAUTHENTICATED, PERMISSION_DENIED). */
+/* The caller's context: request id, session and policy. false when the call is answered
+ * already (UNAUTHENTICATED, PERMISSION_DENIED). */
 static bool
-call_ctx(void *app, struct sd_rpc_call *c, const struct sd_rpc_method **mp, struct sd_rpc_ctx *x)
+call_ctx(void *app, struct sd_rpc_call *c, const struct sd_rpc_method *m, struct sd_rpc_ctx *x)
 {
-    const struct sd_rpc_method *m = NULL;
     struct sd_session sess;
     size_t rl;
     bool ok = false;
 
     memset(x, 0, sizeof(*x));
     x->d = app;
+    x->m = m;
     x->fingerprint = c->peer_fingerprint;
     x->source = c->peer_addr;
     /* request ids are echoed into audit entries: printable ASCII, bounded, else dropped */
@@ -1266,19 +1231,10 @@ call_ctx(void *app, struct sd_rpc_call *c, const struct sd_rpc_method **mp, stru
             x->actor.request_id = x->request_id;
         }
     }
-    for(size_t i = 0; method_at(i); i++) {
-        if(strcmp(c->method, method_at(i)->path) == 0)
-            m = method_at(i);
-    }
-    *mp = m;
-    if(!m) {
-        sd_rpc_call_status(c, SD_GRPC_UNIMPLEMENTED, "unknown method");
-        return false;
-    }
-    if(m->public) {
+    if(m->flags & SD_RPC_PUBLIC) {
         snprintf(x->actor_name, sizeof(x->actor_name), "anonymous");
         x->actor.name = x->actor_name;
-        return request_strings_ok(c);
+        return true;
     }
     x->token = bearer(c->authorization);
     if(!x->token || sd_access_session(x->d, x->token, x->fingerprint, &sess) != SD_OK) {
@@ -1288,46 +1244,57 @@ call_ctx(void *app, struct sd_rpc_call *c, const struct sd_rpc_method **mp, stru
     snprintf(x->actor_name, sizeof(x->actor_name), "%s", sess.user);
     x->actor.name = x->actor_name;
     x->actor.roles = sess.roles;
-    ok = sd_rpc_allowed(x, c, m->op) && request_strings_ok(c);
+    ok = sd_rpc_allowed(x, c, m->op);
 out:
     sodium_memzero(&sess, sizeof(sess));
     return ok;
 }
 
+/* The shape of every call: method, session and policy, request (unpacked, the method's own
+ * check), the handler (fn, or the prepare step), then the request and the reply arena freed. */
+static void
+run(void *app, struct sd_rpc_call *c, const struct sd_rpc_method *m, bool prepare)
+{
+    sd_rpc_fn fn = prepare ? m->prepare : m->fn;
+    struct sd_rpc_ctx x;
+
+    if(!call_ctx(app, c, m, &x))
+        return;
+    /* a prepared call: the prepare step read the request and keeps what it needs */
+    if(prepare || !m->prepare || !c->prep) {
+        x.req = sd_rpc_unpack(m, c);
+        if(!x.req)
+            goto out;
+        if(m->allow && !m->allow(&x, c, x.req))
+            goto out;
+    }
+    fn(&x, c, x.req);
+out:
+    sd_rpc_request_free(m, x.req);
+    sd_arena_free(&x.a);
+}
+
 void
 sd_rpc_dispatch(void *app, struct sd_rpc_call *c)
 {
-    const struct sd_rpc_method *m;
-    struct sd_rpc_ctx x;
+    const struct sd_rpc_method *m = sd_rpc_method_find(c->method);
 
-    if(call_ctx(app, c, &m, &x))
-        m->fn(&x, c);
+    if(!m)
+        sd_rpc_call_status(c, SD_GRPC_UNIMPLEMENTED, "unknown method");
+    else
+        run(app, c, m, false);
 }
 
-/* Methods with a prepare step: the work that needs no write txn (unpack, validate, redact,
- * triage, search), run on a worker before the call goes to the writer thread, after the same
- * session and policy checks. It leaves c->status SD_GRPC_UNKNOWN and may set c->prep for the
- * handler, or sets a final status. */
-static const struct {
-    const char *path;
-    void (*prepare)(struct sd_rpc_ctx *x, struct sd_rpc_call *c);
-} prepares[] = {
-    {"/sealdesk.v1.Tickets/Create", tickets_create_prepare},
-    {"/sealdesk.v1.Auth/ChangePassword", auth_passwd_prepare},
-};
-
+/* Methods with a prepare step (the table's .prepare): the work that needs no write txn
+ * (unpack, validate, redact, triage, search), run on a worker before the call goes to the
+ * writer thread, after the same session and policy checks. It leaves c->status
+ * SD_GRPC_UNKNOWN and may set c->prep for the handler, or sets a final status. */
 void
 sd_rpc_prepare(void *app, struct sd_rpc_call *c)
 {
-    const struct sd_rpc_method *m;
-    struct sd_rpc_ctx x;
+    const struct sd_rpc_method *m = sd_rpc_method_find(c->method);
 
-    for(size_t i = 0; i < sizeof(prepares) / sizeof(prepares[0]); i++) {
-        if(strcmp(c->method, prepares[i].path) != 0)
-            continue;
-        if(call_ctx(app, c, &m, &x))
-            prepares[i].prepare(&x, c);
-        return;
-    }
+    if(m && m->prepare)
+        run(app, c, m, true);
     /* no prepare step: sd_rpc_dispatch answers it on the writer */
 }

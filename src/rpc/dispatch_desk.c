@@ -21,38 +21,25 @@
 #include "sealdesk/tickets.h"
 #include "sealdesk/triage.h"
 
-/* Parse an optional category ("" = unset -> *out stays as it is). false on a bad name. */
-static bool
-parse_category(const char *s, int *out)
-{
-    enum sd_category cat;
-
-    if(sd_rpc_empty(s))
-        return true;
-    if(sd_category_parse(&cat, s) != SD_OK)
-        return false;
-    *out = (int)cat;
-    return true;
-}
-
-static bool
-parse_status(const char *s, int *out)
-{
-    enum sd_kb_status st;
-
-    if(sd_rpc_empty(s))
-        return true;
-    if(sd_kb_status_parse(&st, s) != SD_OK)
-        return false;
-    *out = (int)st;
-    return true;
-}
-
-/* Fill pb from art; strings borrowed from art or kept in a. */
 static sd_err
-article_to_pb(struct sd_arena *a, struct sd_kb_article *art, Sealdesk__V1__Article *pb)
+translation_item(struct sd_arena *a, void *pb, const void *src, size_t i)
 {
-    char tbuf[32];
+    Sealdesk__V1__Article__TranslationsEntry *e = pb;
+    const struct sd_kb_link *t = (const struct sd_kb_link *)src + i;
+
+    (void)a;
+    e->key = (char *)t->lang;
+    e->value = t->id;
+    return SD_OK;
+}
+
+/* Fill pb from article src (item i); strings borrowed from it or kept in a. */
+static sd_err
+article_item(struct sd_arena *a, void *m, const void *src, size_t idx)
+{
+    Sealdesk__V1__Article *pb = m;
+    struct sd_kb_article *art = (struct sd_kb_article *)src + idx; /* read-only */
+    sd_err err = SD_OK;
 
     sealdesk__v1__article__init(pb);
     pb->id = art->id;
@@ -65,62 +52,59 @@ article_to_pb(struct sd_arena *a, struct sd_kb_article *art, Sealdesk__V1__Artic
     pb->author = art->author;
     pb->uses = art->uses;
     pb->slug = art->slug;
-    sd_time_format(tbuf, sizeof(tbuf), art->updated_at);
-    pb->updated_at = sd_arena_strndup(a, tbuf, strlen(tbuf));
+    pb->updated_at = sd_rpc_time(a, art->updated_at);
     pb->tags = sd_arena_alloc(a, (art->n_tags + 1) * sizeof(*pb->tags));
-    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-    pb->translations = sd_arena_alloc(a, (art->n_translations + 1) * sizeof(*pb->translations));
-    if(!pb->updated_at || !pb->tags || !pb->translations)
+    if(!pb->updated_at || !pb->tags)
         return SD_E_NOMEM;
     for(size_t i = 0; i < art->n_tags; i++)
         pb->tags[pb->n_tags++] = art->tags[i];
-    for(size_t i = 0; i < art->n_translations; i++) {
-        Sealdesk__V1__Article__TranslationsEntry *e = sd_arena_alloc(a, sizeof(*e));
-
-        if(!e)
-            return SD_E_NOMEM;
-        sealdesk__v1__article__translations_entry__init(e);
-        e->key = art->translations[i].lang;
-        e->value = art->translations[i].id;
-        pb->translations[pb->n_translations++] = e;
-    }
-    return SD_OK;
+    pb->translations =
+        sd_rpc_list(a, &sealdesk__v1__article__translations_entry__descriptor, art->n_translations,
+                    translation_item, art->translations, &pb->n_translations, &err);
+    return err;
 }
 
 /* Reply with article id (current version) or the error; `art` is cleared. */
 static void
-reply_article(struct sd_rpc_call *c, sd_err err, struct sd_kb_article *art, const char *what)
+reply_article(struct sd_rpc_ctx *x, struct sd_rpc_call *c, sd_err err, struct sd_kb_article *art,
+              const char *what)
 {
-    Sealdesk__V1__Article pb;
-    struct sd_arena a = {0};
-
-    if(err == SD_OK)
-        err = article_to_pb(&a, art, &pb);
-    if(err != SD_OK)
-        sd_rpc_fail(c, err, what);
-    else
-        sd_rpc_reply(c, &pb.base);
-    sd_arena_free(&a);
+    sd_rpc_answer_item(c, &x->a, err, &sealdesk__v1__article__descriptor, article_item, art, what);
     sd_kb_article_clear(art);
 }
 
-static void
-kb_add(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+/* The fields Add and Edit share; false with the status set. */
+static bool
+kb_fields(struct sd_rpc_call *c, const char *category, const char *status, size_t n_tags,
+          int *cat_out, int *status_out, const char *what)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__AddArticleRequest, sealdesk__v1__add_article_request, q);
+    enum sd_kb_status st;
+
+    if(!sd_rpc_category_opt(category, cat_out) ||
+       (!sd_rpc_empty(status) && sd_kb_status_parse(&st, status) != SD_OK)) {
+        sd_rpc_invalid(c, "%s: unknown category or status", what);
+        return false;
+    }
+    if(!sd_rpc_empty(status))
+        *status_out = (int)st;
+    if(n_tags > SD_KB_MAX_TAGS) {
+        sd_rpc_fail(c, SD_E_LIMIT, what);
+        return false;
+    }
+    return true;
+}
+
+static void
+kb_add(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
+{
+    const Sealdesk__V1__AddArticleRequest *q = req;
     struct sd_kb_new in = {.category = -1};
     struct sd_kb_article art = {0};
     uint64_t id = 0;
     sd_err err;
 
-    if(!parse_category(q->category, &in.category) || !parse_status(q->status, &in.status)) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "add: unknown category or status");
-        goto out;
-    }
-    if(q->n_tags > SD_KB_MAX_TAGS) {
-        sd_rpc_fail(c, SD_E_LIMIT, "add");
-        goto out;
-    }
+    if(!kb_fields(c, q->category, q->status, q->n_tags, &in.category, &in.status, "add"))
+        return;
     in.lang = q->lang;
     in.title = q->title;
     in.body = q->body;
@@ -130,27 +114,19 @@ kb_add(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     err = sd_kb_add(x->d, &x->actor, &in, &id);
     if(err == SD_OK)
         err = sd_kb_get(x->d, id, 0, &art);
-    reply_article(c, err, &art, "add");
-out:
-    sealdesk__v1__add_article_request__free_unpacked(q, NULL);
+    reply_article(x, c, err, &art, "add");
 }
 
 static void
-kb_edit(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+kb_edit(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__EditArticleRequest, sealdesk__v1__edit_article_request, q);
+    const Sealdesk__V1__EditArticleRequest *q = req;
     struct sd_kb_edit e = {.category = -1};
     struct sd_kb_article art = {0};
     sd_err err;
 
-    if(!parse_category(q->category, &e.category) || !parse_status(q->status, &e.status)) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "edit: unknown category or status");
-        goto out;
-    }
-    if(q->n_tags > SD_KB_MAX_TAGS) {
-        sd_rpc_fail(c, SD_E_LIMIT, "edit");
-        goto out;
-    }
+    if(!kb_fields(c, q->category, q->status, q->n_tags, &e.category, &e.status, "edit"))
+        return;
     e.title = sd_rpc_empty(q->title) ? NULL : q->title;
     e.body = sd_rpc_empty(q->body) ? NULL : q->body;
     e.tags = (const char *const *)q->tags;
@@ -159,57 +135,50 @@ kb_edit(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     err = sd_kb_edit(x->d, &x->actor, q->id, &e, NULL);
     if(err == SD_OK)
         err = sd_kb_get(x->d, q->id, 0, &art);
-    reply_article(c, err, &art, "edit");
-out:
-    sealdesk__v1__edit_article_request__free_unpacked(q, NULL);
+    reply_article(x, c, err, &art, "edit");
 }
 
 static void
-kb_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+kb_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__GetArticleRequest, sealdesk__v1__get_article_request, q);
+    const Sealdesk__V1__GetArticleRequest *q = req;
     struct sd_kb_article art = {0};
-    sd_err err;
 
-    err = sd_kb_get(x->d, q->id, q->version, &art);
-    reply_article(c, err, &art, "get");
-    sealdesk__v1__get_article_request__free_unpacked(q, NULL);
+    reply_article(x, c, sd_kb_get(x->d, q->id, q->version, &art), &art, "get");
+}
+
+static sd_err
+hit_item(struct sd_arena *a, void *pb, const void *src, size_t i)
+{
+    Sealdesk__V1__SearchHit *h = pb;
+    const struct sd_kb_hit *k = (const struct sd_kb_hit *)src + i;
+
+    (void)a;
+    h->id = k->id;
+    h->lang = (char *)k->lang;
+    h->title = (char *)k->title;
+    h->score = k->score;
+    h->snippet = (char *)k->snippet;
+    return SD_OK;
 }
 
 static void
-kb_search(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+kb_search(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__SearchRequest, sealdesk__v1__search_request, q);
+    const Sealdesk__V1__SearchRequest *q = req;
     Sealdesk__V1__SearchResult pb = SEALDESK__V1__SEARCH_RESULT__INIT;
     struct sd_kb_hit hits[SD_KB_MAX_LIMIT];
-    Sealdesk__V1__SearchHit hpb[SD_KB_MAX_LIMIT];
-    Sealdesk__V1__SearchHit *hptr[SD_KB_MAX_LIMIT];
     size_t limit = q->limit ? q->limit : 10, n = 0;
     sd_err err;
 
     if(limit > SD_KB_MAX_LIMIT) {
         sd_rpc_fail(c, SD_E_LIMIT, "search");
-        goto out;
+        return;
     }
     err = sd_kb_search(x->d, q->text, sd_rpc_empty(q->lang) ? NULL : q->lang, limit, hits, &n);
-    if(err != SD_OK) {
-        sd_rpc_fail(c, err, "search");
-        goto out;
-    }
-    for(size_t i = 0; i < n; i++) {
-        sealdesk__v1__search_hit__init(&hpb[i]);
-        hpb[i].id = hits[i].id;
-        hpb[i].lang = hits[i].lang;
-        hpb[i].title = hits[i].title;
-        hpb[i].score = hits[i].score;
-        hpb[i].snippet = hits[i].snippet;
-        hptr[i] = &hpb[i];
-    }
-    pb.hits = hptr;
-    pb.n_hits = n;
-    sd_rpc_reply(c, &pb.base);
-out:
-    sealdesk__v1__search_request__free_unpacked(q, NULL);
+    pb.hits = sd_rpc_list(&x->a, &sealdesk__v1__search_hit__descriptor, n, hit_item, hits,
+                          &pb.n_hits, &err);
+    sd_rpc_answer(c, err, &pb.base, "search");
 }
 
 /* ---- Routing ---- */
@@ -225,15 +194,72 @@ req_now(struct sd_rpc_call *c, const char *s, uint64_t *now)
         return true;
     if(sd_time_parse(now, s) == SD_OK)
         return true;
-    sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "now: not an RFC 3339 time");
+    sd_rpc_invalid(c, "now: not an RFC 3339 time");
     return false;
 }
 
-static sd_err
-agent_to_pb(struct sd_arena *a, const struct sd_agent_profile *p, uint64_t now,
-            Sealdesk__V1__AgentInfo *pb)
+/* An optional from/to window (0 = open); false with the status set. */
+static bool
+req_window(struct sd_rpc_call *c, const char *from_s, const char *to_s, uint64_t *from,
+           uint64_t *to)
 {
+    *from = 0;
+    *to = 0;
+    if((!sd_rpc_empty(from_s) && sd_time_parse(from, from_s) != SD_OK) ||
+       (!sd_rpc_empty(to_s) && sd_time_parse(to, to_s) != SD_OK)) {
+        sd_rpc_invalid(c, "from/to: not an RFC 3339 time");
+        return false;
+    }
+    return true;
+}
+
+/* A list of formatted strings kept in a (shifts, overrides). */
+typedef void (*fmt_fn)(char *out, size_t cap, const void *item);
+
+static char **
+strings(struct sd_arena *a, const void *items, size_t size, size_t n, fmt_fn fmt, size_t *n_out)
+{
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of string pointers
+    char **arr = sd_arena_alloc(a, (n + 1) * sizeof(*arr));
     char buf[96];
+
+    *n_out = 0;
+    for(size_t i = 0; arr && i < n; i++) {
+        fmt(buf, sizeof(buf), (const char *)items + i * size);
+        arr[i] = sd_arena_strndup(a, buf, strlen(buf));
+        if(!arr[i])
+            return NULL;
+        (*n_out)++;
+    }
+    return arr;
+}
+
+static void
+fmt_shift(char *out, size_t cap, const void *item)
+{
+    sd_route_shift_format(out, cap, item);
+}
+
+static void
+fmt_override(char *out, size_t cap, const void *item)
+{
+    sd_route_override_format(out, cap, item);
+}
+
+/* Profiles and the time their on_shift is computed for. */
+struct agents_at {
+    const struct sd_agent_profile *all;
+    uint64_t now;
+};
+
+/* AgentInfo of profile i; strings borrowed from it or kept in a. */
+static sd_err
+agent_item(struct sd_arena *a, void *m, const void *src, size_t idx)
+{
+    Sealdesk__V1__AgentInfo *pb = m;
+    const struct agents_at *g = src;
+    const struct sd_agent_profile *p = &g->all[idx];
+    uint64_t now = g->now;
 
     sealdesk__v1__agent_info__init(pb);
     pb->name = (char *)p->name;
@@ -241,8 +267,9 @@ agent_to_pb(struct sd_arena *a, const struct sd_agent_profile *p, uint64_t now,
     pb->on_shift = sd_agent_on_shift(p, now);
     pb->langs = sd_arena_alloc(a, (p->n_langs + 1) * sizeof(*pb->langs));
     pb->categories = sd_arena_alloc(a, (SD_CAT_COUNT + 1) * sizeof(*pb->categories));
-    pb->shifts = sd_arena_alloc(a, (p->n_shifts + 1) * sizeof(*pb->shifts));
-    pb->overrides = sd_arena_alloc(a, (p->n_overrides + 1) * sizeof(*pb->overrides));
+    pb->shifts = strings(a, p->shifts, sizeof(p->shifts[0]), p->n_shifts, fmt_shift, &pb->n_shifts);
+    pb->overrides = strings(a, p->overrides, sizeof(p->overrides[0]), p->n_overrides, fmt_override,
+                            &pb->n_overrides);
     if(!pb->langs || !pb->categories || !pb->shifts || !pb->overrides)
         return SD_E_NOMEM;
     for(size_t i = 0; i < p->n_langs; i++)
@@ -251,291 +278,228 @@ agent_to_pb(struct sd_arena *a, const struct sd_agent_profile *p, uint64_t now,
         if(p->categories & (1u << k))
             pb->categories[pb->n_categories++] = (char *)sd_category_name((enum sd_category)k);
     }
-    for(size_t i = 0; i < p->n_shifts; i++) {
-        sd_route_shift_format(buf, sizeof(buf), &p->shifts[i]);
-        pb->shifts[i] = sd_arena_strndup(a, buf, strlen(buf));
-        if(!pb->shifts[i])
-            return SD_E_NOMEM;
-        pb->n_shifts++;
-    }
-    for(size_t i = 0; i < p->n_overrides; i++) {
-        sd_route_override_format(buf, sizeof(buf), &p->overrides[i]);
-        pb->overrides[i] = sd_arena_strndup(a, buf, strlen(buf));
-        if(!pb->overrides[i])
-            return SD_E_NOMEM;
-        pb->n_overrides++;
-    }
     return SD_OK;
 }
 
+/* The AgentInfo answer of a profile call (with the overrides it kept). */
 static void
-route_set_agent(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+reply_agent(struct sd_rpc_ctx *x, struct sd_rpc_call *c, sd_err err,
+            const struct sd_agent_profile *p, uint64_t now, const char *what)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__SetAgentRequest, sealdesk__v1__set_agent_request, q);
-    Sealdesk__V1__AgentInfo pb;
-    struct sd_agent_profile p;
-    struct sd_arena a = {0};
-    char why[192];
-    sd_err err = SD_OK;
+    struct agents_at g = {p, now};
 
-    memset(&p, 0, sizeof(p));
-    if(sd_rpc_empty(q->name) || strlen(q->name) >= sizeof(p.name)) {
+    sd_rpc_answer_item(c, &x->a, err, &sealdesk__v1__agent_info__descriptor, agent_item, &g, what);
+}
+
+/* The profile of a SetAgent request; false with the status set naming the part that is
+ * wrong. */
+static bool
+agent_input(struct sd_rpc_call *c, const Sealdesk__V1__SetAgentRequest *q,
+            struct sd_agent_profile *p)
+{
+    char why[192];
+    sd_err err;
+
+    memset(p, 0, sizeof(*p));
+    if(sd_rpc_empty(q->name) || strlen(q->name) >= sizeof(p->name)) {
         sd_rpc_fail(c, SD_E_INVALID, "agent");
-        goto out;
+        return false;
     }
-    snprintf(p.name, sizeof(p.name), "%s", q->name);
-    p.vip = q->vip;
-    /* Each part is checked on its own so the error names the one that is wrong. */
-    if((err = sd_route_parse_langs(q->langs, &p)) != SD_OK) {
+    snprintf(p->name, sizeof(p->name), "%s", q->name);
+    p->vip = q->vip;
+    err = sd_route_parse_langs(q->langs, p);
+    if(err != SD_OK) {
         sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err),
                            "agent: langs: unknown or too many (zh, zh-Hant, en, ko)");
-        goto out;
+        return false;
     }
-    if((err = sd_route_parse_categories(q->categories, &p)) != SD_OK) {
+    err = sd_route_parse_categories(q->categories, p);
+    if(err != SD_OK) {
         sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err),
                            "agent: categories: unknown category");
-        goto out;
+        return false;
     }
-    if(!sd_rpc_empty(q->shift) &&
-       (err = sd_route_parse_shifts_why(q->shift, &p, why, sizeof(why))) != SD_OK) {
+    err = sd_rpc_empty(q->shift) ? SD_OK : sd_route_parse_shifts_why(q->shift, p, why, sizeof(why));
+    if(err != SD_OK) {
         sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "agent: shift: %s", why);
-        goto out;
+        return false;
     }
-    err = sd_agent_set(x->d, &x->actor, &p);
-    if(err == SD_OK)
-        err = sd_agent_get(x->d, p.name, &p); /* with the overrides it kept */
-    if(err == SD_OK)
-        err = agent_to_pb(&a, &p, sd_clock_now(), &pb);
-    if(err != SD_OK)
-        sd_rpc_fail(c, err, "agent");
-    else
-        sd_rpc_reply(c, &pb.base);
-out:
-    sd_arena_free(&a);
-    sealdesk__v1__set_agent_request__free_unpacked(q, NULL);
+    return true;
 }
 
 static void
-route_override(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+route_set_agent(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__AgentOverrideRequest, sealdesk__v1__agent_override_request, q);
-    Sealdesk__V1__AgentInfo pb;
+    struct sd_agent_profile p;
+    sd_err err;
+
+    if(!agent_input(c, req, &p))
+        return;
+    err = sd_agent_set(x->d, &x->actor, &p);
+    if(err == SD_OK)
+        err = sd_agent_get(x->d, p.name, &p); /* with the overrides it kept */
+    reply_agent(x, c, err, &p, sd_clock_now(), "agent");
+}
+
+static void
+route_override(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
+{
+    const Sealdesk__V1__AgentOverrideRequest *q = req;
     struct sd_agent_profile p;
     struct sd_shift_override o = {0, 0, q->on};
-    struct sd_arena a = {0};
     uint64_t now = sd_clock_now();
     sd_err err;
 
     if(sd_rpc_empty(q->name) || sd_time_parse(&o.from, q->from) != SD_OK ||
        sd_time_parse(&o.to, q->to) != SD_OK) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
-                           "override: name, from and to (RFC 3339) are required");
-        goto out;
+        sd_rpc_invalid(c, "override: name, from and to (RFC 3339) are required");
+        return;
     }
     err = sd_agent_override(x->d, &x->actor, q->name, &o, now, &p);
-    if(err == SD_OK)
-        err = agent_to_pb(&a, &p, now, &pb);
     if(err == SD_E_INVALID)
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
-                           "override: needs from < to, to in the future, at most 31 days");
-    else if(err != SD_OK)
-        sd_rpc_fail(c, err, "override");
+        sd_rpc_invalid(c, "override: needs from < to, to in the future, at most 31 days");
     else
-        sd_rpc_reply(c, &pb.base);
-out:
-    sd_arena_free(&a);
-    sealdesk__v1__agent_override_request__free_unpacked(q, NULL);
+        reply_agent(x, c, err, &p, now, "override");
 }
 
 static void
-route_list_agents(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+route_list_agents(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__ListAgentsRequest, sealdesk__v1__list_agents_request, q);
+    const Sealdesk__V1__ListAgentsRequest *q = req;
     Sealdesk__V1__AgentList pb = SEALDESK__V1__AGENT_LIST__INIT;
     struct sd_agent_profile *all = NULL;
-    struct sd_arena a = {0};
+    struct agents_at g;
     size_t n = 0;
-    uint64_t now;
     sd_err err;
 
-    if(!req_now(c, q->now, &now))
-        goto out;
+    if(!req_now(c, q->now, &g.now))
+        return;
     err = sd_agent_list(x->d, &all, &n);
-    if(err == SD_OK) {
-        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-        pb.agents = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.agents));
-        err = pb.agents ? SD_OK : SD_E_NOMEM;
-    }
-    for(size_t i = 0; err == SD_OK && i < n; i++) {
-        Sealdesk__V1__AgentInfo *m = sd_arena_alloc(&a, sizeof(*m));
-
-        err = m ? agent_to_pb(&a, &all[i], now, m) : SD_E_NOMEM;
-        if(err == SD_OK)
-            pb.agents[pb.n_agents++] = m;
-    }
-    if(err != SD_OK)
-        sd_rpc_fail(c, err, "agents");
-    else
-        sd_rpc_reply(c, &pb.base);
-out:
+    g.all = all;
+    pb.agents = sd_rpc_list(&x->a, &sealdesk__v1__agent_info__descriptor, n, agent_item, &g,
+                            &pb.n_agents, &err);
+    sd_rpc_answer(c, err, &pb.base, "agents");
     free(all);
-    sd_arena_free(&a);
-    sealdesk__v1__list_agents_request__free_unpacked(q, NULL);
+}
+
+static sd_err
+assignment_item(struct sd_arena *a, void *pb, const void *src, size_t i)
+{
+    Sealdesk__V1__RouteAssignment *m = pb;
+    const struct sd_route_assignment *as = (const struct sd_route_assignment *)src + i;
+
+    (void)a;
+    m->ticket_id = as->ticket_id;
+    m->agent = (char *)as->agent;
+    m->fallback = as->fallback;
+    return SD_OK;
 }
 
 static void
-route_auto(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+route_auto(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__RouteAutoRequest, sealdesk__v1__route_auto_request, q);
+    const Sealdesk__V1__RouteAutoRequest *q = req;
     Sealdesk__V1__RouteAutoResult pb = SEALDESK__V1__ROUTE_AUTO_RESULT__INIT;
     struct sd_route_assignment *as = NULL;
-    struct sd_arena a = {0};
     size_t n = 0;
     uint64_t now;
     sd_err err;
 
     if(!req_now(c, q->now, &now))
-        goto out;
+        return;
     err = sd_route_auto(x->d, &x->actor, now, &as, &n);
-    if(err == SD_OK) {
-        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-        pb.assigned = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.assigned));
-        err = pb.assigned ? SD_OK : SD_E_NOMEM;
-    }
-    for(size_t i = 0; err == SD_OK && i < n; i++) {
-        Sealdesk__V1__RouteAssignment *m = sd_arena_alloc(&a, sizeof(*m));
-
-        if(!m) {
-            err = SD_E_NOMEM;
-            break;
-        }
-        sealdesk__v1__route_assignment__init(m);
-        m->ticket_id = as[i].ticket_id;
-        m->agent = as[i].agent;
-        m->fallback = as[i].fallback;
-        pb.assigned[pb.n_assigned++] = m;
-    }
-    if(err != SD_OK)
-        sd_rpc_fail(c, err, "route");
-    else
-        sd_rpc_reply(c, &pb.base);
-out:
+    pb.assigned = sd_rpc_list(&x->a, &sealdesk__v1__route_assignment__descriptor, n,
+                              assignment_item, as, &pb.n_assigned, &err);
+    sd_rpc_answer(c, err, &pb.base, "route");
     free(as);
-    sd_arena_free(&a);
-    sealdesk__v1__route_auto_request__free_unpacked(q, NULL);
+}
+
+struct duty_src {
+    const struct sd_agent_profile *all;
+    size_t n;
+    uint64_t now;
+};
+
+/* Cell i of the duty view: language i / SD_CAT_COUNT, category i % SD_CAT_COUNT, and the
+ * agents on shift who fit it. */
+static sd_err
+duty_item(struct sd_arena *a, void *pb, const void *src, size_t i)
+{
+    Sealdesk__V1__DutyCell *m = pb;
+    const struct duty_src *s = src;
+    enum sd_category cat = (enum sd_category)(i % SD_CAT_COUNT);
+
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of string pointers
+    m->agents = sd_arena_alloc(a, (s->n + 1) * sizeof(*m->agents));
+    if(!m->agents)
+        return SD_E_NOMEM;
+    m->lang = (char *)duty_langs[i / SD_CAT_COUNT];
+    m->category = (char *)sd_category_name(cat);
+    for(size_t g = 0; g < s->n; g++) {
+        if(sd_agent_on_shift(&s->all[g], s->now) && sd_agent_fits(&s->all[g], m->lang, cat, false))
+            m->agents[m->n_agents++] = (char *)s->all[g].name;
+    }
+    return SD_OK;
 }
 
 static void
-route_duty(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+route_duty(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__DutyRequest, sealdesk__v1__duty_request, q);
+    const Sealdesk__V1__DutyRequest *q = req;
     Sealdesk__V1__DutyView pb = SEALDESK__V1__DUTY_VIEW__INIT;
     struct sd_agent_profile *all = NULL;
-    struct sd_arena a = {0};
-    size_t n = 0, ncell = 4 * SD_CAT_COUNT;
-    uint64_t now;
+    struct duty_src s = {0};
     sd_err err;
 
-    if(!req_now(c, q->now, &now))
-        goto out;
-    err = sd_agent_list(x->d, &all, &n);
-    if(err == SD_OK) {
-        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-        pb.cells = sd_arena_alloc(&a, (ncell + 1) * sizeof(*pb.cells));
-        err = pb.cells ? SD_OK : SD_E_NOMEM;
-    }
-    for(size_t l = 0; err == SD_OK && l < 4; l++) {
-        for(int k = 0; err == SD_OK && k < SD_CAT_COUNT; k++) {
-            Sealdesk__V1__DutyCell *m = sd_arena_alloc(&a, sizeof(*m));
-
-            if(!m) {
-                err = SD_E_NOMEM;
-                break;
-            }
-            sealdesk__v1__duty_cell__init(m);
-            m->agents = sd_arena_alloc(&a, (n + 1) * sizeof(*m->agents));
-            if(!m->agents) {
-                err = SD_E_NOMEM;
-                break;
-            }
-            m->lang = (char *)duty_langs[l];
-            m->category = (char *)sd_category_name((enum sd_category)k);
-            pb.cells[pb.n_cells++] = m;
-        }
-    }
-    for(size_t i = 0; err == SD_OK && i < pb.n_cells; i++) {
-        Sealdesk__V1__DutyCell *m = pb.cells[i];
-
-        for(size_t g = 0; g < n; g++) {
-            if(sd_agent_on_shift(&all[g], now) &&
-               sd_agent_fits(&all[g], m->lang, (enum sd_category)(i % SD_CAT_COUNT), false))
-                m->agents[m->n_agents++] = all[g].name;
-        }
-    }
-    if(err != SD_OK)
-        sd_rpc_fail(c, err, "duty");
-    else
-        sd_rpc_reply(c, &pb.base);
-out:
+    if(!req_now(c, q->now, &s.now))
+        return;
+    err = sd_agent_list(x->d, &all, &s.n);
+    s.all = all;
+    pb.cells = sd_rpc_list(&x->a, &sealdesk__v1__duty_cell__descriptor, 4 * (size_t)SD_CAT_COUNT,
+                           duty_item, &s, &pb.n_cells, &err);
+    sd_rpc_answer(c, err, &pb.base, "duty");
     free(all);
-    sd_arena_free(&a);
-    sealdesk__v1__duty_request__free_unpacked(q, NULL);
+}
+
+static sd_err
+agent_stats_item(struct sd_arena *a, void *pb, const void *src, size_t i)
+{
+    Sealdesk__V1__AgentStatsRow *m = pb;
+    const struct sd_agent_stats *st = (const struct sd_agent_stats *)src + i;
+
+    (void)a;
+    m->agent = (char *)st->agent;
+    m->handled = st->handled;
+    m->median_first_response_seconds = st->median_first_response;
+    m->median_resolution_seconds = st->median_resolution;
+    m->sla_breaches = st->sla_breaches;
+    m->reopen_rate = st->reopen_rate;
+    m->csat_average = st->csat_average;
+    m->csat_count = st->csat_count;
+    return SD_OK;
 }
 
 static void
-route_agent_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+route_agent_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__AgentStatsRequest, sealdesk__v1__agent_stats_request, q);
+    const Sealdesk__V1__AgentStatsRequest *q = req;
     Sealdesk__V1__AgentStatsResult pb = SEALDESK__V1__AGENT_STATS_RESULT__INIT;
     struct sd_agent_stats *st = NULL;
-    struct sd_arena a = {0};
-    uint64_t from = 0, to = 0, now;
+    uint64_t from, to, now;
     size_t n = 0;
     sd_err err;
 
-    if(!req_now(c, q->now, &now))
-        goto out;
-    if((!sd_rpc_empty(q->from) && sd_time_parse(&from, q->from) != SD_OK) ||
-       (!sd_rpc_empty(q->to) && sd_time_parse(&to, q->to) != SD_OK)) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "from/to: not an RFC 3339 time");
-        goto out;
-    }
+    if(!req_now(c, q->now, &now) || !req_window(c, q->from, q->to, &from, &to))
+        return;
     err = sd_stats_by_agent(x->d, from, to, now, &st, &n);
-    if(err == SD_OK) {
-        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-        pb.rows = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.rows));
-        err = pb.rows ? SD_OK : SD_E_NOMEM;
-    }
-    for(size_t i = 0; err == SD_OK && i < n; i++) {
-        Sealdesk__V1__AgentStatsRow *m = sd_arena_alloc(&a, sizeof(*m));
-
-        if(!m) {
-            err = SD_E_NOMEM;
-            break;
-        }
-        sealdesk__v1__agent_stats_row__init(m);
-        m->agent = st[i].agent;
-        m->handled = st[i].handled;
-        m->median_first_response_seconds = st[i].median_first_response;
-        m->median_resolution_seconds = st[i].median_resolution;
-        m->sla_breaches = st[i].sla_breaches;
-        m->reopen_rate = st[i].reopen_rate;
-        m->csat_average = st[i].csat_average;
-        m->csat_count = st[i].csat_count;
-        pb.rows[pb.n_rows++] = m;
-    }
-    if(err != SD_OK)
-        sd_rpc_fail(c, err, "stats");
-    else
-        sd_rpc_reply(c, &pb.base);
-out:
+    pb.rows = sd_rpc_list(&x->a, &sealdesk__v1__agent_stats_row__descriptor, n, agent_stats_item,
+                          st, &pb.n_rows, &err);
+    sd_rpc_answer(c, err, &pb.base, "stats");
     free(st);
-    sd_arena_free(&a);
-    sealdesk__v1__agent_stats_request__free_unpacked(q, NULL);
 }
 
 /* One map entry per name (DayStatsRow maps: string key, uint64 value). */
-static Sealdesk__V1__DayStatsRow__ByCategoryEntry **
+static void *
 day_map(struct sd_arena *a, const uint64_t *v, int from, int to, bool category, size_t *n)
 {
     Sealdesk__V1__DayStatsRow__ByCategoryEntry **arr =
@@ -557,83 +521,64 @@ day_map(struct sd_arena *a, const uint64_t *v, int from, int to, bool category, 
     return arr;
 }
 
-static void
-route_day_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+static sd_err
+day_item(struct sd_arena *a, void *pb, const void *src, size_t i)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__AgentStatsRequest, sealdesk__v1__agent_stats_request, q);
+    Sealdesk__V1__DayStatsRow *m = pb;
+    const struct sd_day_stats *st = (const struct sd_day_stats *)src + i;
+    char day[32];
+
+    sd_time_format(day, sizeof(day), st->day);
+    m->day = sd_arena_strndup(a, day, 10);
+    m->total = st->total;
+    m->by_category = day_map(a, st->by_category, 0, SD_CAT_COUNT, true, &m->n_by_category);
+    m->by_channel = day_map(a, st->by_channel, SD_CH_CHAT, SD_CH_COUNT, false, &m->n_by_channel);
+    return m->day && m->by_category && m->by_channel ? SD_OK : SD_E_NOMEM;
+}
+
+static void
+route_day_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
+{
+    const Sealdesk__V1__AgentStatsRequest *q = req;
     Sealdesk__V1__DayStatsResult pb = SEALDESK__V1__DAY_STATS_RESULT__INIT;
     struct sd_day_stats *st = NULL;
-    struct sd_arena a = {0};
-    uint64_t from = 0, to = 0;
+    uint64_t from, to;
     size_t n = 0;
-    char day[32];
     sd_err err;
 
-    if((!sd_rpc_empty(q->from) && sd_time_parse(&from, q->from) != SD_OK) ||
-       (!sd_rpc_empty(q->to) && sd_time_parse(&to, q->to) != SD_OK)) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "from/to: not an RFC 3339 time");
-        goto out;
-    }
+    if(!req_window(c, q->from, q->to, &from, &to))
+        return;
     err = sd_stats_by_day(x->d, from, to, &st, &n);
-    if(err == SD_OK) {
-        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-        pb.rows = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.rows));
-        err = pb.rows ? SD_OK : SD_E_NOMEM;
-    }
-    for(size_t i = 0; err == SD_OK && i < n; i++) {
-        Sealdesk__V1__DayStatsRow *m = sd_arena_alloc(&a, sizeof(*m));
-
-        if(!m) {
-            err = SD_E_NOMEM;
-            break;
-        }
-        sealdesk__v1__day_stats_row__init(m);
-        sd_time_format(day, sizeof(day), st[i].day);
-        m->day = sd_arena_strndup(&a, day, 10);
-        m->total = st[i].total;
-        m->by_category = day_map(&a, st[i].by_category, 0, SD_CAT_COUNT, true, &m->n_by_category);
-        m->by_channel = (Sealdesk__V1__DayStatsRow__ByChannelEntry **)day_map(
-            &a, st[i].by_channel, SD_CH_CHAT, SD_CH_COUNT, false, &m->n_by_channel);
-        if(!m->day || !m->by_category || !m->by_channel) {
-            err = SD_E_NOMEM;
-            break;
-        }
-        pb.rows[pb.n_rows++] = m;
-    }
+    pb.rows = sd_rpc_list(&x->a, &sealdesk__v1__day_stats_row__descriptor, n, day_item, st,
+                          &pb.n_rows, &err);
     if(err == SD_E_LIMIT)
         sd_rpc_call_status(c, SD_GRPC_RESOURCE_EXHAUSTED, "stats: too many days, narrow from/to");
-    else if(err != SD_OK)
-        sd_rpc_fail(c, err, "stats");
     else
-        sd_rpc_reply(c, &pb.base);
-out:
+        sd_rpc_answer(c, err, &pb.base, "stats");
     free(st);
-    sd_arena_free(&a);
-    sealdesk__v1__agent_stats_request__free_unpacked(q, NULL);
 }
 
 /* ---- Incidents ---- */
 
-/* Fill pb from o (strings borrowed from o, times kept in a). */
+/* Fill pb from incident src (item i); strings borrowed from it, times kept in a. */
 static sd_err
-incident_to_pb(struct sd_arena *a, struct sd_incident *o, Sealdesk__V1__Incident *pb)
+incident_item(struct sd_arena *a, void *m, const void *src, size_t idx)
 {
-    char tbuf[32];
+    Sealdesk__V1__Incident *pb = m;
+    const struct sd_incident *o = (const struct sd_incident *)src + idx;
 
     sealdesk__v1__incident__init(pb);
     pb->id = o->id;
-    pb->title = o->title;
+    pb->title = (char *)o->title;
     pb->category = (char *)(o->any_category ? "" : sd_category_name(o->category));
     pb->match = sd_arena_alloc(a, (o->n_match + 1) * sizeof(*pb->match));
     if(!pb->match)
         return SD_E_NOMEM;
     for(size_t i = 0; i < o->n_match && i < SD_INC_MAX_TERMS; i++)
-        pb->match[pb->n_match++] = o->match[i];
+        pb->match[pb->n_match++] = (char *)o->match[i];
     pb->status = (char *)sd_incident_status_name(o->status);
-    sd_time_format(tbuf, sizeof(tbuf), o->created_at);
-    pb->created_at = sd_arena_strndup(a, tbuf, strlen(tbuf));
-    sd_time_format(tbuf, sizeof(tbuf), o->resolved_at);
-    pb->resolved_at = sd_arena_strndup(a, tbuf, strlen(tbuf));
+    pb->created_at = sd_rpc_time(a, o->created_at);
+    pb->resolved_at = sd_rpc_time(a, o->resolved_at);
     if(!pb->created_at || !pb->resolved_at)
         return SD_E_NOMEM;
     pb->updates = o->updates;
@@ -645,141 +590,106 @@ incident_to_pb(struct sd_arena *a, struct sd_incident *o, Sealdesk__V1__Incident
 }
 
 static void
-reply_incident(struct sd_rpc_call *c, sd_err err, struct sd_incident *o, const char *what)
+reply_incident(struct sd_rpc_ctx *x, struct sd_rpc_call *c, sd_err err, struct sd_incident *o,
+               const char *what)
 {
-    Sealdesk__V1__Incident pb;
-    struct sd_arena a = {0};
-
-    if(err == SD_OK)
-        err = incident_to_pb(&a, o, &pb);
-    if(err != SD_OK)
-        sd_rpc_fail(c, err, what);
-    else
-        sd_rpc_reply(c, &pb.base);
-    sd_arena_free(&a);
+    sd_rpc_answer_item(c, &x->a, err, &sealdesk__v1__incident__descriptor, incident_item, o, what);
 }
 
 static void
-incident_open(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+incident_open(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__OpenIncidentRequest, sealdesk__v1__open_incident_request, q);
+    const Sealdesk__V1__OpenIncidentRequest *q = req;
     struct sd_incident o;
-    enum sd_category cat;
     int category = -1; /* no category: tickets of every category */
 
-    if(!sd_rpc_empty(q->category)) {
-        if(sd_category_parse(&cat, q->category) != SD_OK) {
-            sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "incident: category: unknown name");
-            goto out;
-        }
-        category = (int)cat;
+    if(!sd_rpc_category_opt(q->category, &category)) {
+        sd_rpc_invalid(c, "incident: category: unknown name");
+        return;
     }
-    reply_incident(c, sd_incident_open(x->d, &x->actor, q->title, category, q->match, &o), &o,
+    reply_incident(x, c, sd_incident_open(x->d, &x->actor, q->title, category, q->match, &o), &o,
                    "incident");
-out:
-    sealdesk__v1__open_incident_request__free_unpacked(q, NULL);
 }
 
-typedef sd_err (*link_fn)(struct sd_desk *d, const struct sd_actor *a, uint64_t id, uint64_t ticket,
-                          struct sd_incident *out);
+/* The methods that act on one incident and answer it; the table's .arg says which. */
+enum incident_call {
+    IC_LINK,
+    IC_UNLINK,
+    IC_CONFIRM,
+    IC_UPDATE,
+    IC_RESOLVE
+};
 
 static void
-incident_link_call(struct sd_rpc_ctx *x, struct sd_rpc_call *c, link_fn fn, const char *what)
+incident_one(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__LinkIncidentRequest, sealdesk__v1__link_incident_request, q);
+    static const char *const what[] = {"incident link", "incident unlink", "incident confirm",
+                                       "incident update", "incident resolve"};
+    const Sealdesk__V1__LinkIncidentRequest *ln = req;
+    const Sealdesk__V1__UpdateIncidentRequest *up = req;
+    const Sealdesk__V1__ResolveIncidentRequest *rs = req;
+    enum incident_call k = (enum incident_call)x->m->arg;
     struct sd_incident o;
+    sd_err err = SD_E_INTERNAL;
 
-    reply_incident(c, fn(x->d, &x->actor, q->id, q->ticket, &o), &o, what);
-    sealdesk__v1__link_incident_request__free_unpacked(q, NULL);
+    switch(k) {
+    case IC_LINK:
+        err = sd_incident_link(x->d, &x->actor, ln->id, ln->ticket, &o);
+        break;
+    case IC_UNLINK:
+        err = sd_incident_unlink(x->d, &x->actor, ln->id, ln->ticket, &o);
+        break;
+    case IC_CONFIRM:
+        err = sd_incident_confirm(x->d, &x->actor, ln->id, ln->ticket, &o);
+        break;
+    case IC_UPDATE:
+        err = sd_incident_update(x->d, &x->actor, up->id, up->body, &o);
+        break;
+    case IC_RESOLVE:
+        err = sd_incident_resolve(x->d, &x->actor, rs->id, rs->resolve_tickets, &o);
+        break;
+    }
+    reply_incident(x, c, err, &o, what[k]);
+}
+
+static sd_err
+link_item(struct sd_arena *a, void *pb, const void *src, size_t i)
+{
+    Sealdesk__V1__IncidentLink *m = pb;
+    const struct sd_incident_link *l = (const struct sd_incident_link *)src + i;
+
+    (void)a;
+    m->ticket = l->ticket;
+    m->state = (char *)(l->confirmed ? "confirmed" : "suggested");
+    return SD_OK;
 }
 
 static void
-incident_link(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+incident_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    incident_link_call(x, c, sd_incident_link, "incident link");
-}
-
-static void
-incident_unlink(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
-{
-    incident_link_call(x, c, sd_incident_unlink, "incident unlink");
-}
-
-static void
-incident_confirm(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
-{
-    incident_link_call(x, c, sd_incident_confirm, "incident confirm");
-}
-
-static void
-incident_update(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
-{
-    SD_RPC_UNPACK(Sealdesk__V1__UpdateIncidentRequest, sealdesk__v1__update_incident_request, q);
-    struct sd_incident o;
-
-    reply_incident(c, sd_incident_update(x->d, &x->actor, q->id, q->body, &o), &o,
-                   "incident update");
-    sealdesk__v1__update_incident_request__free_unpacked(q, NULL);
-}
-
-static void
-incident_resolve(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
-{
-    SD_RPC_UNPACK(Sealdesk__V1__ResolveIncidentRequest, sealdesk__v1__resolve_incident_request, q);
-    struct sd_incident o;
-
-    reply_incident(c, sd_incident_resolve(x->d, &x->actor, q->id, q->resolve_tickets, &o), &o,
-                   "incident resolve");
-    sealdesk__v1__resolve_incident_request__free_unpacked(q, NULL);
-}
-
-static void
-incident_get(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
-{
-    SD_RPC_UNPACK(Sealdesk__V1__GetIncidentRequest, sealdesk__v1__get_incident_request, q);
+    const Sealdesk__V1__GetIncidentRequest *q = req;
     Sealdesk__V1__Incident pb;
     struct sd_incident o;
     struct sd_incident_link *links = NULL;
-    struct sd_arena a = {0};
     size_t n = 0;
     sd_err err;
 
     err = sd_incident_get_links(x->d, q->id, &o, &links, &n);
     if(err == SD_OK)
-        err = incident_to_pb(&a, &o, &pb);
-    if(err == SD_OK) {
-        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-        pb.links = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.links));
-        err = pb.links ? SD_OK : SD_E_NOMEM;
-    }
-    for(size_t i = 0; err == SD_OK && i < n; i++) {
-        Sealdesk__V1__IncidentLink *m = sd_arena_alloc(&a, sizeof(*m));
-
-        if(!m) {
-            err = SD_E_NOMEM;
-            break;
-        }
-        sealdesk__v1__incident_link__init(m);
-        m->ticket = links[i].ticket;
-        m->state = (char *)(links[i].confirmed ? "confirmed" : "suggested");
-        pb.links[pb.n_links++] = m;
-    }
-    if(err != SD_OK)
-        sd_rpc_fail(c, err, "incident get");
-    else
-        sd_rpc_reply(c, &pb.base);
+        err = incident_item(&x->a, &pb, &o, 0);
+    if(err == SD_OK)
+        pb.links = sd_rpc_list(&x->a, &sealdesk__v1__incident_link__descriptor, n, link_item, links,
+                               &pb.n_links, &err);
+    sd_rpc_answer(c, err, &pb.base, "incident get");
     free(links);
-    sd_arena_free(&a);
-    sealdesk__v1__get_incident_request__free_unpacked(q, NULL);
 }
 
 static void
-incident_list(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+incident_list(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__ListIncidentsRequest, sealdesk__v1__list_incidents_request, q);
+    const Sealdesk__V1__ListIncidentsRequest *q = req;
     Sealdesk__V1__IncidentList pb = SEALDESK__V1__INCIDENT_LIST__INIT;
     struct sd_incident *all = NULL;
-    struct sd_arena a = {0};
     size_t n = 0;
     bool truncated = false;
     int status = 0;
@@ -791,54 +701,58 @@ incident_list(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
         } else if(strcmp(q->status, "resolved") == 0) {
             status = SD_INC_RESOLVED;
         } else {
-            sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
-                               "incident list: status: open or resolved");
-            goto out;
+            sd_rpc_invalid(c, "incident list: status: open or resolved");
+            return;
         }
     }
     err = sd_incident_list(x->d, status, &all, &n, &truncated);
-    if(err == SD_OK) {
-        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-        pb.incidents = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.incidents));
-        err = pb.incidents ? SD_OK : SD_E_NOMEM;
-    }
-    for(size_t i = 0; err == SD_OK && i < n; i++) {
-        Sealdesk__V1__Incident *m = sd_arena_alloc(&a, sizeof(*m));
-
-        err = m ? incident_to_pb(&a, &all[i], m) : SD_E_NOMEM;
-        if(err == SD_OK)
-            pb.incidents[pb.n_incidents++] = m;
-    }
+    pb.incidents = sd_rpc_list(&x->a, &sealdesk__v1__incident__descriptor, n, incident_item, all,
+                               &pb.n_incidents, &err);
     pb.truncated = truncated;
-    if(err != SD_OK)
-        sd_rpc_fail(c, err, "incident list");
-    else
-        sd_rpc_reply(c, &pb.base);
-out:
+    sd_rpc_answer(c, err, &pb.base, "incident list");
     free(all);
-    sd_arena_free(&a);
-    sealdesk__v1__list_incidents_request__free_unpacked(q, NULL);
 }
 
+/* clang-format off: one row a method, aligned for reading */
 const struct sd_rpc_method sd_rpc_methods_desk[] = {
-    {"/sealdesk.v1.Knowledge/Add", kb_add, SD_OP_KB_EDIT, false},
-    {"/sealdesk.v1.Knowledge/Edit", kb_edit, SD_OP_KB_EDIT, false},
-    {"/sealdesk.v1.Knowledge/Get", kb_get, SD_OP_KB_READ, false},
-    {"/sealdesk.v1.Knowledge/Search", kb_search, SD_OP_KB_READ, false},
-    {"/sealdesk.v1.Routing/SetAgent", route_set_agent, SD_OP_ROUTING, false},
-    {"/sealdesk.v1.Routing/OverrideShift", route_override, SD_OP_ROUTING, false},
-    {"/sealdesk.v1.Routing/ListAgents", route_list_agents, SD_OP_ROUTING, false},
-    {"/sealdesk.v1.Routing/AutoRoute", route_auto, SD_OP_ROUTING, false},
-    {"/sealdesk.v1.Routing/Duty", route_duty, SD_OP_ROUTING, false},
-    {"/sealdesk.v1.Routing/AgentStats", route_agent_stats, SD_OP_STATS, false},
-    {"/sealdesk.v1.Routing/DayStats", route_day_stats, SD_OP_STATS, false},
-    {"/sealdesk.v1.Incidents/Open", incident_open, SD_OP_INCIDENT, false},
-    {"/sealdesk.v1.Incidents/Link", incident_link, SD_OP_INCIDENT_LINK, false},
-    {"/sealdesk.v1.Incidents/Update", incident_update, SD_OP_INCIDENT, false},
-    {"/sealdesk.v1.Incidents/Resolve", incident_resolve, SD_OP_INCIDENT, false},
-    {"/sealdesk.v1.Incidents/Unlink", incident_unlink, SD_OP_INCIDENT_LINK, false},
-    {"/sealdesk.v1.Incidents/Confirm", incident_confirm, SD_OP_INCIDENT_LINK, false},
-    {"/sealdesk.v1.Incidents/Get", incident_get, SD_OP_INCIDENT_READ, false},
-    {"/sealdesk.v1.Incidents/List", incident_list, SD_OP_INCIDENT_READ, false},
+    SD_RPC_METHOD("/sealdesk.v1.Knowledge/Add", sealdesk__v1__add_article_request, kb_add,
+                  SD_OP_KB_EDIT),
+    SD_RPC_METHOD("/sealdesk.v1.Knowledge/Edit", sealdesk__v1__edit_article_request, kb_edit,
+                  SD_OP_KB_EDIT),
+    SD_RPC_METHOD("/sealdesk.v1.Knowledge/Get", sealdesk__v1__get_article_request, kb_get,
+                  SD_OP_KB_READ),
+    SD_RPC_METHOD("/sealdesk.v1.Knowledge/Search", sealdesk__v1__search_request, kb_search,
+                  SD_OP_KB_READ),
+    SD_RPC_METHOD("/sealdesk.v1.Routing/SetAgent", sealdesk__v1__set_agent_request, route_set_agent,
+                  SD_OP_ROUTING),
+    SD_RPC_METHOD("/sealdesk.v1.Routing/OverrideShift", sealdesk__v1__agent_override_request,
+                  route_override, SD_OP_ROUTING),
+    SD_RPC_METHOD("/sealdesk.v1.Routing/ListAgents", sealdesk__v1__list_agents_request,
+                  route_list_agents, SD_OP_ROUTING),
+    SD_RPC_METHOD("/sealdesk.v1.Routing/AutoRoute", sealdesk__v1__route_auto_request, route_auto,
+                  SD_OP_ROUTING),
+    SD_RPC_METHOD("/sealdesk.v1.Routing/Duty", sealdesk__v1__duty_request, route_duty,
+                  SD_OP_ROUTING),
+    SD_RPC_METHOD("/sealdesk.v1.Routing/AgentStats", sealdesk__v1__agent_stats_request,
+                  route_agent_stats, SD_OP_STATS),
+    SD_RPC_METHOD("/sealdesk.v1.Routing/DayStats", sealdesk__v1__agent_stats_request,
+                  route_day_stats, SD_OP_STATS),
+    SD_RPC_METHOD("/sealdesk.v1.Incidents/Open", sealdesk__v1__open_incident_request, incident_open,
+                  SD_OP_INCIDENT),
+    SD_RPC_METHOD("/sealdesk.v1.Incidents/Link", sealdesk__v1__link_incident_request, incident_one,
+                  SD_OP_INCIDENT_LINK, .arg = IC_LINK),
+    SD_RPC_METHOD("/sealdesk.v1.Incidents/Update", sealdesk__v1__update_incident_request,
+                  incident_one, SD_OP_INCIDENT, .arg = IC_UPDATE),
+    SD_RPC_METHOD("/sealdesk.v1.Incidents/Resolve", sealdesk__v1__resolve_incident_request,
+                  incident_one, SD_OP_INCIDENT, .arg = IC_RESOLVE),
+    SD_RPC_METHOD("/sealdesk.v1.Incidents/Unlink", sealdesk__v1__link_incident_request,
+                  incident_one, SD_OP_INCIDENT_LINK, .arg = IC_UNLINK),
+    SD_RPC_METHOD("/sealdesk.v1.Incidents/Confirm", sealdesk__v1__link_incident_request,
+                  incident_one, SD_OP_INCIDENT_LINK, .arg = IC_CONFIRM),
+    SD_RPC_METHOD("/sealdesk.v1.Incidents/Get", sealdesk__v1__get_incident_request, incident_get,
+                  SD_OP_INCIDENT_READ),
+    SD_RPC_METHOD("/sealdesk.v1.Incidents/List", sealdesk__v1__list_incidents_request,
+                  incident_list, SD_OP_INCIDENT_READ),
 };
+/* clang-format on */
 const size_t sd_rpc_methods_desk_n = sizeof(sd_rpc_methods_desk) / sizeof(sd_rpc_methods_desk[0]);

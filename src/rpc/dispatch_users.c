@@ -38,103 +38,99 @@ info_fill(Sealdesk__V1__UserRequestInfo *pb, struct sd_uadm *u, struct info_bufs
     pb->reason = u->reason;
 }
 
+/* What a maker-checker call gives back: the request, the library's reason for a refusal and,
+ * for an approval, the new password / TOTP URI (wiped after the reply is packed). */
+struct uadm_out {
+    struct sd_uadm u;
+    const char *why;
+    char pw[SD_PASSWORD_MAX + 1], uri[256];
+};
+
 static void
-reply_info(struct sd_rpc_call *c, sd_err err, const char *why, struct sd_uadm *u, char *password,
-           char *uri)
+reply_info(struct sd_rpc_call *c, sd_err err, struct uadm_out *o, bool secrets)
 {
     Sealdesk__V1__UserRequestInfo pb;
     struct info_bufs b;
 
     if(err != SD_OK) {
-        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s", why ? why : sd_err_str(err));
-        return;
+        sd_rpc_refuse(c, err, o->why, NULL);
+    } else {
+        info_fill(&pb, &o->u, &b);
+        pb.password = secrets ? o->pw : (char *)"";
+        pb.totp_uri = secrets ? o->uri : (char *)"";
+        sd_rpc_reply(c, &pb.base);
     }
-    info_fill(&pb, u, &b);
-    pb.password = password ? password : (char *)"";
-    pb.totp_uri = uri ? uri : (char *)"";
-    sd_rpc_reply(c, &pb.base);
+    sodium_memzero(o->pw, sizeof(o->pw));
+    sodium_memzero(o->uri, sizeof(o->uri));
+}
+
+/* Role change and TOTP reset: a request another security admin approves. */
+static void
+users_request(struct sd_rpc_ctx *x, struct sd_rpc_call *c, const struct sd_uadm_new *in)
+{
+    struct uadm_out o = {.why = NULL};
+    sd_err err = sd_uadm_request(x->d, &x->actor, in, &o.u, o.pw, o.uri, &o.why);
+
+    reply_info(c, err, &o, false);
 }
 
 static void
-users_set_roles(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+users_set_roles(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__SetUserRolesRequest, sealdesk__v1__set_user_roles_request, q);
-    struct sd_uadm_new in = {0};
-    struct sd_uadm u;
-    char pw[SD_PASSWORD_MAX + 1], uri[256];
-    const char *why = NULL;
-    sd_err err;
+    const Sealdesk__V1__SetUserRolesRequest *q = req;
+    struct sd_uadm_new in = {.kind = SD_UADM_ROLES, .name = q->name};
 
-    in.kind = SD_UADM_ROLES;
-    in.name = q->name;
-    if(sd_roles_parse(&in.roles, q->roles) != SD_OK) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "roles: unknown role");
-        goto out;
-    }
-    err = sd_uadm_request(x->d, &x->actor, &in, &u, pw, uri, &why);
-    reply_info(c, err, why, &u, NULL, NULL);
-    sodium_memzero(pw, sizeof(pw));
-    sodium_memzero(uri, sizeof(uri));
-out:
-    sealdesk__v1__set_user_roles_request__free_unpacked(q, NULL);
+    if(sd_roles_parse(&in.roles, q->roles) != SD_OK)
+        sd_rpc_invalid(c, "roles: unknown role");
+    else
+        users_request(x, c, &in);
 }
 
 static void
-users_reset_totp(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+users_reset_totp(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__ResetTotpRequest, sealdesk__v1__reset_totp_request, q);
-    struct sd_uadm_new in = {0};
-    struct sd_uadm u;
-    char pw[SD_PASSWORD_MAX + 1], uri[256];
-    const char *why = NULL;
-    sd_err err;
+    const Sealdesk__V1__ResetTotpRequest *q = req;
+    struct sd_uadm_new in = {.kind = SD_UADM_RESET_TOTP, .name = q->name};
 
-    in.kind = SD_UADM_RESET_TOTP;
-    in.name = q->name;
-    err = sd_uadm_request(x->d, &x->actor, &in, &u, pw, uri, &why);
-    reply_info(c, err, why, &u, NULL, NULL);
-    sodium_memzero(pw, sizeof(pw));
-    sodium_memzero(uri, sizeof(uri));
-    sealdesk__v1__reset_totp_request__free_unpacked(q, NULL);
+    users_request(x, c, &in);
 }
 
 static void
-users_approve(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+users_approve(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__UserRequestId, sealdesk__v1__user_request_id, q);
-    struct sd_uadm u;
-    char pw[SD_PASSWORD_MAX + 1], uri[256];
-    const char *why = NULL;
-    sd_err err;
+    const Sealdesk__V1__UserRequestId *q = req;
+    struct uadm_out o = {.why = NULL};
+    sd_err err = sd_uadm_approve(x->d, &x->actor, q->id, &o.u, o.pw, o.uri, &o.why);
 
-    err = sd_uadm_approve(x->d, &x->actor, q->id, &u, pw, uri, &why);
-    reply_info(c, err, why, &u, pw, uri);
-    sodium_memzero(pw, sizeof(pw));
-    sodium_memzero(uri, sizeof(uri));
-    sealdesk__v1__user_request_id__free_unpacked(q, NULL);
+    reply_info(c, err, &o, true);
 }
 
 static void
-users_reject(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+users_reject(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__RejectUserRequestRequest, sealdesk__v1__reject_user_request_request,
-                  q);
-    struct sd_uadm u;
-    const char *why = NULL;
-    sd_err err;
+    const Sealdesk__V1__RejectUserRequestRequest *q = req;
+    struct uadm_out o = {.why = NULL};
+    sd_err err = sd_uadm_reject(x->d, &x->actor, q->id, q->reason, &o.u, &o.why);
 
-    err = sd_uadm_reject(x->d, &x->actor, q->id, q->reason, &u, &why);
-    reply_info(c, err, why, &u, NULL, NULL);
-    sealdesk__v1__reject_user_request_request__free_unpacked(q, NULL);
+    reply_info(c, err, &o, false);
+}
+
+static sd_err
+info_item(struct sd_arena *a, void *pb, const void *src, size_t i)
+{
+    struct info_bufs *b = sd_arena_alloc(a, sizeof(*b));
+
+    if(!b)
+        return SD_E_NOMEM;
+    info_fill(pb, (struct sd_uadm *)src + i, b); /* strings borrowed read-only */
+    return SD_OK;
 }
 
 static void
-users_list_requests(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
+users_list_requests(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
-    SD_RPC_UNPACK(Sealdesk__V1__ListUserRequestsRequest, sealdesk__v1__list_user_requests_request,
-                  q);
+    const Sealdesk__V1__ListUserRequestsRequest *q = req;
     Sealdesk__V1__UserRequestList pb = SEALDESK__V1__USER_REQUEST_LIST__INIT;
-    struct sd_arena a = {0};
     struct sd_uadm *items = NULL;
     enum sd_uadm_state st = 0;
     const char *why = NULL;
@@ -142,43 +138,32 @@ users_list_requests(struct sd_rpc_ctx *x, struct sd_rpc_call *c)
     sd_err err;
 
     if(!sd_rpc_empty(q->state) && sd_uadm_state_parse(&st, q->state) != SD_OK) {
-        sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT,
-                           "state: pending, done, rejected or expired");
-        goto out;
+        sd_rpc_invalid(c, "state: pending, done, rejected or expired");
+        return;
     }
     err = sd_uadm_list(x->d, &x->actor, (int)st, &items, &n, &why);
-    if(err == SD_OK) {
-        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
-        pb.requests = sd_arena_alloc(&a, (n + 1) * sizeof(*pb.requests));
-        err = pb.requests ? SD_OK : SD_E_NOMEM;
-    }
-    for(size_t i = 0; err == SD_OK && i < n; i++) {
-        Sealdesk__V1__UserRequestInfo *m = sd_arena_alloc(&a, sizeof(*m));
-        struct info_bufs *b = sd_arena_alloc(&a, sizeof(*b));
-
-        if(!m || !b) {
-            err = SD_E_NOMEM;
-            break;
-        }
-        info_fill(m, &items[i], b);
-        pb.requests[pb.n_requests++] = m;
-    }
+    pb.requests = sd_rpc_list(&x->a, &sealdesk__v1__user_request_info__descriptor, n, info_item,
+                              items, &pb.n_requests, &err);
     if(err != SD_OK)
-        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s", why ? why : sd_err_str(err));
+        sd_rpc_refuse(c, err, why, NULL);
     else
         sd_rpc_reply(c, &pb.base);
-    sd_arena_free(&a);
     free(items);
-out:
-    sealdesk__v1__list_user_requests_request__free_unpacked(q, NULL);
 }
 
+/* clang-format off: one row a method, aligned for reading */
 const struct sd_rpc_method sd_rpc_methods_users[] = {
-    {"/sealdesk.v1.Admin/SetUserRoles", users_set_roles, SD_OP_USER_ADMIN, false},
-    {"/sealdesk.v1.Admin/ResetTotp", users_reset_totp, SD_OP_USER_ADMIN, false},
-    {"/sealdesk.v1.Admin/ListUserRequests", users_list_requests, SD_OP_USER_ADMIN, false},
-    {"/sealdesk.v1.Admin/ApproveUserRequest", users_approve, SD_OP_USER_ADMIN, false},
-    {"/sealdesk.v1.Admin/RejectUserRequest", users_reject, SD_OP_USER_ADMIN, false},
+    SD_RPC_METHOD("/sealdesk.v1.Admin/SetUserRoles", sealdesk__v1__set_user_roles_request,
+                  users_set_roles, SD_OP_USER_ADMIN),
+    SD_RPC_METHOD("/sealdesk.v1.Admin/ResetTotp", sealdesk__v1__reset_totp_request,
+                  users_reset_totp, SD_OP_USER_ADMIN),
+    SD_RPC_METHOD("/sealdesk.v1.Admin/ListUserRequests", sealdesk__v1__list_user_requests_request,
+                  users_list_requests, SD_OP_USER_ADMIN),
+    SD_RPC_METHOD("/sealdesk.v1.Admin/ApproveUserRequest", sealdesk__v1__user_request_id,
+                  users_approve, SD_OP_USER_ADMIN),
+    SD_RPC_METHOD("/sealdesk.v1.Admin/RejectUserRequest", sealdesk__v1__reject_user_request_request,
+                  users_reject, SD_OP_USER_ADMIN),
 };
+/* clang-format on */
 const size_t sd_rpc_methods_users_n =
     sizeof(sd_rpc_methods_users) / sizeof(sd_rpc_methods_users[0]);

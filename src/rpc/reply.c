@@ -1,13 +1,17 @@
 /* Answering a call from a handler: pack the reply (wiped after: it may hold unmasked PII),
- * map an sd_err to its gRPC status, refuse a malformed request. Shared by every dispatch_*.c
- * file; the method tables that name the handlers live in dispatch.c, so the handlers never
- * need dispatch.c and dispatch.c is the only file that needs them. */
+ * map an sd_err to its gRPC status, refuse a malformed request, build the repeated message
+ * fields of list replies. Shared by every dispatch_*.c file; the method tables that name the
+ * handlers live in the dispatch files, so the handlers never need dispatch.c. */
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <protobuf-c/protobuf-c.h>
 #include <sodium.h>
 
+#include "sealdesk/clock.h"
 #include "sealdesk/err.h"
 #include "sealdesk/rpc.h"
 #include "dispatch_int.h"
@@ -43,9 +47,113 @@ sd_rpc_fail(struct sd_rpc_call *c, sd_err err, const char *what)
 }
 
 void
+sd_rpc_answer(struct sd_rpc_call *c, sd_err err, const ProtobufCMessage *m, const char *what)
+{
+    if(err != SD_OK)
+        sd_rpc_fail(c, err, what);
+    else
+        sd_rpc_reply(c, m);
+}
+
+void
+sd_rpc_refuse(struct sd_rpc_call *c, sd_err err, const char *why, const char *what)
+{
+    if(why)
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s", why);
+    else if(what)
+        sd_rpc_fail(c, err, what);
+    else
+        sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s", sd_err_str(err));
+}
+
+void
+sd_rpc_invalid(struct sd_rpc_call *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    c->status = SD_GRPC_INVALID_ARGUMENT;
+    va_start(ap, fmt);
+    (void)vsnprintf(c->message, sizeof(c->message), fmt, ap); /* cut like sd_rpc_call_status */
+    va_end(ap);
+}
+
+void *
+sd_rpc_list(struct sd_arena *a, const ProtobufCMessageDescriptor *d, size_t n, sd_rpc_item_fn fill,
+            const void *src, size_t *n_out, sd_err *err)
+{
+    void **arr;
+
+    *n_out = 0;
+    if(*err != SD_OK)
+        return NULL;
+    if(n > SIZE_MAX / sizeof(*arr) - 1) {
+        *err = SD_E_NOMEM;
+        return NULL;
+    }
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
+    arr = sd_arena_alloc(a, (n + 1) * sizeof(*arr));
+    for(size_t i = 0; arr && i < n; i++) {
+        void *m = sd_arena_alloc(a, d->sizeof_message);
+
+        if(!m) {
+            arr = NULL;
+            break;
+        }
+        protobuf_c_message_init(d, m);
+        *err = fill(a, m, src, i);
+        if(*err != SD_OK)
+            return NULL;
+        arr[(*n_out)++] = m;
+    }
+    if(!arr)
+        *err = SD_E_NOMEM;
+    return arr;
+}
+
+void
+sd_rpc_answer_item(struct sd_rpc_call *c, struct sd_arena *a, sd_err err,
+                   const ProtobufCMessageDescriptor *d, sd_rpc_item_fn fill, const void *src,
+                   const char *what)
+{
+    ProtobufCMessage *m = NULL;
+
+    if(err == SD_OK) {
+        m = sd_arena_alloc(a, d->sizeof_message);
+        err = m ? SD_OK : SD_E_NOMEM;
+    }
+    if(err == SD_OK) {
+        protobuf_c_message_init(d, m);
+        err = fill(a, m, src, 0);
+    }
+    sd_rpc_answer(c, err, m, what);
+}
+
+char *
+sd_rpc_time(struct sd_arena *a, uint64_t t)
+{
+    char buf[32];
+
+    sd_time_format(buf, sizeof(buf), t);
+    return sd_arena_strndup(a, buf, strlen(buf));
+}
+
+void
 sd_rpc_bad_request(struct sd_rpc_call *c)
 {
     sd_rpc_call_status(c, SD_GRPC_INVALID_ARGUMENT, "malformed request message");
+}
+
+bool
+sd_rpc_category_opt(const char *s, int *out)
+{
+    enum sd_category cat;
+
+    if(sd_rpc_empty(s))
+        return true;
+    if(sd_category_parse(&cat, s) != SD_OK)
+        return false;
+    *out = (int)cat;
+    return true;
 }
 
 bool
