@@ -132,17 +132,17 @@ test_customers_upsert_get_by_uid_email_phone_and_notes_need_a_reason(void **stat
     sd_customer_clear(&c);
 
     /* found by each identifier; notes stay sealed without a reason */
-    assert_int_equal(sd_customers_get(f->d, &bob, SD_F_CUSTOMER_EMAIL, "KIM@example.com", false,
-                                      NULL, &c, &why),
-                     SD_OK);
+    assert_int_equal(
+        sd_customers_get(f->d, &bob, SD_F_CUSTOMER_EMAIL, "KIM@example.com", false, NULL, &c, &why),
+        SD_OK);
     assert_string_equal(c.lang, "ko");
     assert_true(c.has_notes);
     assert_int_equal(c.notes.len, 0);
     assert_int_equal(strlen(c.id), 32);
     sd_customer_clear(&c);
-    assert_int_equal(sd_customers_get(f->d, &cora, SD_F_CUSTOMER_PHONE, "+821012345678", false,
-                                      NULL, &c, &why),
-                     SD_OK);
+    assert_int_equal(
+        sd_customers_get(f->d, &cora, SD_F_CUSTOMER_PHONE, "+821012345678", false, NULL, &c, &why),
+        SD_OK);
     assert_int_equal(c.vip_tier, 2);
     sd_customer_clear(&c);
     assert_int_equal(
@@ -159,8 +159,8 @@ test_customers_upsert_get_by_uid_email_phone_and_notes_need_a_reason(void **stat
     assert_int_equal(
         sd_customers_get(f->d, &agent, SD_F_CUSTOMER_UID, "UID-42", false, NULL, &c, &why),
         SD_E_DENIED);
-    assert_int_equal(sd_customers_get(f->d, &bob, SD_F_CUSTOMER_EMAIL, "nobody@example.com",
-                                      false, NULL, &c, &why),
+    assert_int_equal(sd_customers_get(f->d, &bob, SD_F_CUSTOMER_EMAIL, "nobody@example.com", false,
+                                      NULL, &c, &why),
                      SD_E_NOTFOUND);
 
     /* a partial update keeps what it does not name */
@@ -305,12 +305,11 @@ test_customers_frozen_by_freeze_and_cleared_by_executed_unfreeze(void **state)
     struct sd_remedy v;
     const char *why = NULL;
     uint64_t tid = ticket_full(f->d, "UID-FRZ", NULL, false, SD_CAT_SECURITY, NULL);
-    struct sd_remedy_new un = {tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL,
-                               "identity verified by video call", NULL};
+    struct sd_remedy_new un = {
+        tid, SD_RK_ACCOUNT_UNFREEZE, NULL, NULL, NULL, "identity verified by video call", NULL};
 
     /* no profile yet: the freeze creates a bare one */
-    assert_int_equal(sd_freeze(f->d, &sam, "UID-FRZ", tid, "account takeover", NULL, &why),
-                     SD_OK);
+    assert_int_equal(sd_freeze(f->d, &sam, "UID-FRZ", tid, "account takeover", NULL, &why), SD_OK);
     assert_int_equal(
         sd_customers_get(f->d, &bob, SD_F_CUSTOMER_UID, "UID-FRZ", false, NULL, &c, &why), SD_OK);
     assert_true(c.frozen);
@@ -361,8 +360,7 @@ test_customers_ticket_list_spans_uid_email_and_phone(void **state)
     assert_int_equal(sd_customers_tickets(f->d, &agent, "UID-LIST", &ids, &n, &more, &why),
                      SD_E_DENIED);
     assert_int_equal(
-        sd_customers_get(f->d, &cora, SD_F_CUSTOMER_UID, "UID-LIST", false, NULL, &c, &why),
-        SD_OK);
+        sd_customers_get(f->d, &cora, SD_F_CUSTOMER_UID, "UID-LIST", false, NULL, &c, &why), SD_OK);
     assert_int_equal(c.n_tickets, 2);
     sd_customer_clear(&c);
     assert_int_equal(count_audit(f->d, "customer.tickets", NULL, NULL), 1);
