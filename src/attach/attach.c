@@ -446,6 +446,8 @@ sd_attach_list(struct sd_desk *d, const struct sd_actor *a, uint64_t ticket_id, 
         out->n++;
     }
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    sd_cursor_close(c); /* before the commit, which frees a write txn's cursors */
+    c = NULL;
     SD_TRY(sd_desk_audit(d, t, a, unmask ? "attachment.unmask" : "attachment.list", ticket_id, NULL,
                          reason));
     err = sd_txn_commit(t);
