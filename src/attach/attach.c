@@ -475,12 +475,11 @@ sd_attach_read(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const c
     struct sd_val v;
     uint8_t k[12], sum[32];
     char target[32], why[SD_ATTACH_MAX_REASON + 64];
-    size_t start;
+    size_t start = out ? out->len : 0;
     sd_err err = SD_OK;
 
     memset(&meta, 0, sizeof(meta));
     SD_CHECK_ARG(d && out);
-    start = out->len;
     SD_TRY(sd_actor_check(a));
     SD_ENSURE(sd_policy_allows(a->roles, SD_OP_ATTACH_READ), SD_E_DENIED);
     SD_CHECK_ARG((a->roles & SD_ROLE_SYSTEM) || reason_ok(reason));

@@ -66,6 +66,7 @@ pkey(uint8_t k[1 + SD_BIDX_BYTES], char prefix, const uint8_t b[SD_BIDX_BYTES])
 static void
 target_of(char out[TARGET_MAX], const uint8_t uid[SD_BIDX_BYTES])
 {
+    // NOLINTNEXTLINE(bugprone-not-null-terminated-result): sd_hex_encode ends it
     memcpy(out, "customer:", 9);
     sd_hex_encode(out + 9, uid, SD_BIDX_BYTES);
 }

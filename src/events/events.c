@@ -114,6 +114,7 @@ ack_get(struct sd_txn *t, const char *consumer, uint64_t *acked)
 
     *acked = 0;
     k[0] = PFX_ACK;
+    // NOLINTNEXTLINE(bugprone-not-null-terminated-result): a table key, not a string
     memcpy(k + 1, consumer, n);
     err = sd_txn_get(t, SD_DB_FEED, k, 1 + n, &v);
     if(err == SD_E_NOTFOUND)
@@ -278,6 +279,7 @@ sd_events_ack(struct sd_desk *d, const struct sd_actor *a, const char *consumer,
         goto out; /* idempotent: nothing changes */
     n = strlen(consumer);
     k[0] = PFX_ACK;
+    // NOLINTNEXTLINE(bugprone-not-null-terminated-result): a table key, not a string
     memcpy(k + 1, consumer, n);
     sd_put_u64be(vb, offset);
     SD_TRY(sd_txn_put(t, SD_DB_FEED, k, 1 + n, vb, sizeof(vb)));
