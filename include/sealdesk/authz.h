@@ -228,6 +228,12 @@ enum sd_op {
     SD_OP_CUSTOMER_READ,    /* Remedies/GetCustomer: freeze status of an account */
     SD_OP_INCIDENT_READ,    /* Incidents/Get, List */
     SD_OP_AUDIT_SEARCH,     /* Audit/Search: compliance, auditor */
+    SD_OP_CUSTOMER_EDIT,    /* customer profile upsert (src/customers): supervisor */
+    SD_OP_CUSTOMER_SYNC,    /* back-office profile sync: a service identity (the local
+                               operator until the intake/back-office roles land) */
+    SD_OP_ATTACH_READ,      /* attachment download: the ticket-unmask rule applies on top */
+    SD_OP_EVENTS_READ,      /* back-office event feed read (src/events) */
+    SD_OP_EVENTS_ACK,       /* back-office event feed acknowledgement */
     SD_OP_COUNT
 };
 const char *sd_op_name(enum sd_op op);

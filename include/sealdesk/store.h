@@ -38,6 +38,11 @@ enum sd_db {
     SD_DB_KB_POSTINGS, /* folded term -> 16-byte posting (dupsort, dupfixed; kb/kb_index.c) */
     SD_DB_AGENTS,      /* agent name -> AgentRecord (skills, shifts; routing/route.c) */
     SD_DB_INCIDENTS,   /* 'i'|u64 id -> IncidentRecord; 'l'|u64 id|u64 ticket -> "" */
+    SD_DB_PROFILES,    /* 'p'|uid bidx -> CustomerProfile; 'e'|'h' email/phone bidx -> uid
+                          bidx (customers/customers.c) */
+    SD_DB_ATTACH,      /* 'm'|u64 id -> AttachmentMeta; 't'|u64 ticket|u64 id -> "" */
+    SD_DB_ATTACH_DATA, /* u64 attachment id | u32 chunk -> sealed chunk (attach/attach.c) */
+    SD_DB_FEED,        /* 'e'|u64 offset -> FeedEvent; 'a'|consumer -> u64 acked offset */
     SD_DB_COUNT
 };
 

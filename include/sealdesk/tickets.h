@@ -89,6 +89,9 @@ enum sd_event_kind {
     SD_EV_FREEZE,   /* an emergency freeze from this ticket */
     SD_EV_UNFREEZE, /* an approved account_unfreeze lifted a freeze */
     SD_EV_INCIDENT, /* link / confirm / unlink of an incident */
+    /* attachments (src/attach): kept, refused (type or size; metadata only) */
+    SD_EV_ATTACHMENT,
+    SD_EV_ATTACHMENT_REFUSED,
     SD_EV_COUNT
 };
 

@@ -49,6 +49,13 @@ static const struct {
     [SD_OP_CUSTOMER_READ] = {"customer.read", S | C | X},
     [SD_OP_INCIDENT_READ] = {"incident.read", A | S | C},
     [SD_OP_AUDIT_SEARCH] = {"audit.search", C | U},
+    [SD_OP_CUSTOMER_EDIT] = {"customer.edit", S},
+    [SD_OP_CUSTOMER_SYNC] = {"customer.sync", 0},         /* service identity only (issue 15) */
+    [SD_OP_ATTACH_READ] = {"attachment.read", A | S | C}, /* agents: assignee only */
+    /* The feed carries payout instructions with destination UIDs: compliance and security
+     * admins now, the back-office service identity when its role lands. */
+    [SD_OP_EVENTS_READ] = {"events.read", C | X},
+    [SD_OP_EVENTS_ACK] = {"events.ack", C | X},
 };
 
 const char *

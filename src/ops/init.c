@@ -7,6 +7,7 @@
 #include "ops_int.h"
 #include "sealdesk/access.h"
 #include "sealdesk/authz.h"
+#include "sealdesk/customers.h"
 #include "sealdesk/desk.h"
 #include "sealdesk/err.h"
 #include "sealdesk/log.h"
@@ -21,6 +22,7 @@ sd_ops_wire(struct sd_desk *d)
     d->hooks.kb_use = sd_kb_use_txn;
     d->hooks.incident_find = sd_incident_autolink_find;
     d->hooks.incident_store = sd_incident_autolink_store;
+    d->hooks.customer_defaults = sd_customers_defaults_in;
 }
 
 sd_err

@@ -15,6 +15,8 @@
 #include "ops_int.h"
 #include "sealdesk/actor.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/customers.h"
+#include "sealdesk/events.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/log.h"
 #include "sealdesk/text.h"
@@ -486,6 +488,9 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], s
     }
     SD_TRY(del_pair(t, SD_DB_BY_CUSTOMER, cb, SD_BIDX_BYTES, NULL, 0, &res->index_entries));
     SD_TRY(del_pair(t, SD_DB_CUSTOMERS, cb, SD_BIDX_BYTES, NULL, 0, &res->index_entries));
+    /* The customer's profile goes too: its notes are sealed under the erased key, and its
+     * email/phone aliases would still name the customer (issue 15). */
+    SD_TRY(sd_customers_delete_in(t, cb, &res->index_entries));
     for(size_t i = 0; i < keys->n; i++) {
         rc = sd_keys_dkey_erase(t, keys->v[i]);
         if(rc == SD_OK)
@@ -533,6 +538,16 @@ sd_keyops_shred(struct sd_desk *d, const struct sd_actor *a, const char *custome
     memcpy(target, "customer:", 9);
     sd_hex_encode(target + 9, cb, SD_BIDX_BYTES);
     SD_TRY(audit_key(d, t, a, "key.shred", target, digest, reason));
+    {
+        /* The back office erases the customer downstream too: the request is on the feed. */
+        char detail[96];
+        struct sd_feed_new e = {
+            .kind = SD_FEED_SHRED_REQUESTED, .customer_bidx = cb, .detail = detail};
+
+        snprintf(detail, sizeof(detail), "data_keys=%" PRIu64 " tickets=%" PRIu64, out->data_keys,
+                 out->tickets);
+        SD_TRY(sd_events_append_in(t, a, &e, NULL));
+    }
     err = sd_txn_commit(t);
     t = NULL;
     SD_TRY(err);

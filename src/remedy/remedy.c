@@ -17,6 +17,8 @@
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/enum.h"
+#include "sealdesk/customers.h"
+#include "sealdesk/events.h"
 #include "sealdesk/keystore.h"
 #include "sealdesk/mask.h"
 #include "sealdesk/redact.h"
@@ -1727,6 +1729,19 @@ lift_freeze(struct act *c, const struct rrec *r, const char **reason)
     m->lifted_by = NULL; /* borrowed: not freed by free_unpacked */
     customer_target(target, bidx);
     SD_TRY(audit_target(c->d, c->t, c->a, "account.unfreeze", target, digest, NULL));
+    /* The profile's flag and the back-office feed change in the same txn (issue 15). */
+    SD_TRY(sd_customers_set_frozen_in(c->d, c->t, c->a, bidx, false));
+    {
+        char detail[64];
+        struct sd_feed_new e = {.kind = SD_FEED_UNFREEZE,
+                                .ticket_id = m->ticket_id,
+                                .ref_id = fid,
+                                .customer_bidx = bidx,
+                                .detail = detail};
+
+        snprintf(detail, sizeof(detail), "unfreeze_remedy=%" PRIu64, r->id);
+        SD_TRY(sd_events_append_in(c->t, c->a, &e, NULL));
+    }
     c->freeze_ticket = m->ticket_id;
     c->freeze_id = fid;
 out:
@@ -1848,6 +1863,43 @@ out:
     return err;
 }
 
+/* The executed remedy's instruction on the back-office feed, in the execution's txn: kind,
+ * asset and amount in the clear (no PII), the destination UID as sealed in the remedy. */
+static sd_err
+feed_instruction(struct act *c, const struct rrec *r, const char **reason)
+{
+    struct sd_buf dest = SD_BUF_INIT;
+    uint8_t bidx[SD_BIDX_BYTES];
+    char detail[SD_EVENTS_DETAIL_MAX + 1];
+    struct sd_feed_new e = {.kind = SD_FEED_REMEDY_EXECUTED,
+                            .ticket_id = r->ticket_id,
+                            .ref_id = r->id,
+                            .detail = detail,
+                            .sealed = r->uid,
+                            .sealed_len = r->uid_len,
+                            .seal_id = r->ticket_id,
+                            .seal_field = SD_F_REMEDY_UID_BASE + (uint32_t)r->id};
+    sd_err err = SD_OK;
+
+    snprintf(detail, sizeof(detail), "kind=%s asset=%s amount=%s destination=%s idempotency=%s",
+             sd_remedy_kind_name((enum sd_remedy_kind)r->kind), r->asset[0] ? r->asset : "-",
+             r->amount[0] ? r->amount : "-", r->dest_is_customer ? "customer" : "third_party",
+             r->idem);
+    err = rrec_plain_uid(c->d, c->t, r, &dest);
+    if(err == SD_E_SHREDDED)
+        *reason = "the customer's data was crypto-shredded";
+    SD_TRY(err);
+    if(dest.len) {
+        SD_TRY(sd_bidx(c->d->kr, SD_BIDX_UID, (const char *)dest.data, dest.len, bidx));
+        e.customer_bidx = bidx;
+    }
+    SD_TRY(sd_events_append_in(c->t, c->a, &e, NULL));
+out:
+    sodium_memzero(bidx, sizeof(bidx));
+    sd_buf_wipe_free(&dest);
+    return err;
+}
+
 static sd_err
 act_run(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *arg, act_fn fn,
         struct sd_remedy *out, const char **why)
@@ -1913,6 +1965,8 @@ act_run(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *ar
             err = SD_E_PRECONDITION;
         }
         SD_TRY(err);
+        if(c.instruction)
+            SD_TRY(feed_instruction(&c, &r, &reason));
     }
     SD_TRY(audit_remedy(d, c.t, a, c.action, id, c.no_store ? NULL : digest, c.audit_reason));
     SD_TRY(make_view(d, c.t, c.pol, &r, NULL, c.now, &v));
@@ -2279,6 +2333,18 @@ sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid,
     }
     customer_target(target, bidx);
     SD_TRY(audit_target(d, t, a, "account.freeze", target, digest, reason_text));
+    SD_TRY(sd_customers_set_frozen_in(d, t, a, bidx, true));
+    {
+        char detail[64];
+        struct sd_feed_new e = {.kind = SD_FEED_FREEZE,
+                                .ticket_id = ticket_id,
+                                .ref_id = freeze_id,
+                                .customer_bidx = bidx,
+                                .detail = detail};
+
+        snprintf(detail, sizeof(detail), "review=%" PRIu64, r.id);
+        SD_TRY(sd_events_append_in(t, a, &e, NULL));
+    }
     SD_TRY(rrec_store(t, &r, false, digest));
     SD_TRY(audit_remedy(d, t, a, "remedy.request", r.id, digest, NULL));
     {

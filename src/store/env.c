@@ -34,6 +34,10 @@ static const struct {
     [SD_DB_KB_POSTINGS] = {"kb_postings", MDB_DUPSORT | MDB_DUPFIXED},
     [SD_DB_AGENTS] = {"agents", 0},
     [SD_DB_INCIDENTS] = {"incidents", 0},
+    [SD_DB_PROFILES] = {"customer_profiles", 0},
+    [SD_DB_ATTACH] = {"attachments", 0},
+    [SD_DB_ATTACH_DATA] = {"attachment_chunks", 0},
+    [SD_DB_FEED] = {"feed", 0},
 };
 
 sd_err

@@ -31,6 +31,11 @@ struct sd_desk_hooks {
                             uint64_t **ids, size_t *n_ids);
     sd_err (*incident_store)(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
                              uint64_t ticket, const uint64_t *ids, size_t n);
+    /* customers: what a known customer's new ticket inherits (sd_customers_defaults_in);
+     * each blind index may be NULL; *lang static. */
+    sd_err (*customer_defaults)(struct sd_txn *t, const uint8_t *uid, const uint8_t *email,
+                                const uint8_t *phone, bool *found, unsigned *vip_tier,
+                                const char **lang);
 };
 
 struct sd_desk {
@@ -91,6 +96,11 @@ sd_err sd_ticket_event_in(struct sd_txn *t, uint64_t ticket, const char *actor,
  * the local operator, for an agent only on a ticket assigned to them or unassigned;
  * SD_E_DENIED otherwise. */
 sd_err sd_ticket_may_touch(const struct sd_actor *a, const sd_trec *r);
+/* The unmask rule of sd_ticket_get (the assignee, supervisors and compliance, with a reason,
+ * within the hourly limit, charged in t): SD_OK, SD_E_INVALID (no reason), SD_E_DENIED,
+ * SD_E_LIMIT. Used for every read of a ticket's PII held elsewhere (attachments). */
+sd_err sd_ticket_may_unmask(struct sd_txn *t, const struct sd_actor *a, const sd_trec *r,
+                            const char *reason);
 /* Sealed bytes of field f in r (NULL/0 when absent). */
 void sd_trec_field(const sd_trec *r, enum sd_field f, const uint8_t **p, size_t *n);
 void sd_trec_set_field(sd_trec *r, enum sd_field f, uint8_t *p, size_t n);

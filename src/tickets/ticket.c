@@ -265,6 +265,13 @@ may_unmask(struct sd_txn *t, const struct sd_actor *a, const sd_trec *r, const c
     }
 }
 
+sd_err
+sd_ticket_may_unmask(struct sd_txn *t, const struct sd_actor *a, const sd_trec *r,
+                     const char *reason)
+{
+    return may_unmask(t, a, r, reason);
+}
+
 /* Replace a string field of an unpacked record: protobuf-c frees it with free_unpacked. */
 static sd_err
 set_str(char **slot, const char *v)
@@ -501,12 +508,33 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
     rec.priority = (uint32_t)p->tr.priority;
     rec.status = SD_ST_RECEIVED;
     rec.vip = p->in.vip;
-    sd_sla_due(p->tr.priority, now, &rec.sla_first_response_due, &rec.sla_resolution_due);
-    rec.data_key_id = sd_dkey_id(dk);
-    rec.redaction_flags = redact_bits(&p->rs) | redact_bits(&p->rb);
     for(size_t i = 0; i < p->tr.n_signals; i++)
         sigs[i] = (char *)p->tr.signals[i];
     rec.n_signals = p->tr.n_signals;
+    /* A known customer's ticket inherits the profile's VIP tier and language (issue 15: a
+     * VIP's follow-up came in with vip=false); VIP raises the rules' priority as in triage. */
+    if(d->hooks.customer_defaults) {
+        bool found = false;
+        unsigned tier = 0;
+        const char *plang = "";
+
+        SD_TRY(d->hooks.customer_defaults(
+            t, p->has_bidx[0] ? p->bidx[0] : NULL, p->has_bidx[1] ? p->bidx[1] : NULL,
+            p->has_bidx[2] ? p->bidx[2] : NULL, &found, &tier, &plang));
+        if(found && plang && plang[0])
+            rec.lang = (char *)plang;
+        if(found && tier > 0 && !rec.vip) {
+            rec.vip = true;
+            if(p->in.priority == 0 && rec.priority > 1) {
+                rec.priority--;
+                if(rec.n_signals < SD_TRIAGE_MAX_SIGNALS)
+                    sigs[rec.n_signals++] = (char *)"vip_raise";
+            }
+        }
+    }
+    sd_sla_due((int)rec.priority, now, &rec.sla_first_response_due, &rec.sla_resolution_due);
+    rec.data_key_id = sd_dkey_id(dk);
+    rec.redaction_flags = redact_bits(&p->rs) | redact_bits(&p->rb);
     rec.signals = sigs;
     sd_put_u64be(idb, rec.id);
     for(int i = 0; i < 3; i++) {
@@ -515,10 +543,10 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
     }
 
     snprintf(detail, sizeof(detail), "channel=%s vip=%d", sd_channel_name(p->in.channel),
-             p->in.vip ? 1 : 0);
+             rec.vip ? 1 : 0);
     SD_TRY(sd_event_add(t, &rec, a->name, SD_EV_CREATED, 0, SD_ST_RECEIVED, NULL, false, detail));
-    snprintf(detail, sizeof(detail), "category=%s priority=P%d source=%s",
-             sd_category_name(p->tr.category), p->tr.priority,
+    snprintf(detail, sizeof(detail), "category=%s priority=P%u source=%s",
+             sd_category_name(p->tr.category), rec.priority,
              rec.triage_source ? "client" : "rules");
     SD_TRY(sd_event_add(t, &rec, a->name, SD_EV_TRIAGED, 0, 0, NULL, false, detail));
     if(rec.redaction_flags) {
