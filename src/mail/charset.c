@@ -79,8 +79,19 @@ sd_mail_clean(struct sd_buf *out, const uint8_t *s, size_t n, bool multiline)
     SD_TRY(sd_buf_reserve(out, n + 1));
     while(i < n) {
         uint32_t cp = 0;
-        size_t l = utf8_seq(s + i, n - i, &cp);
+        size_t l;
+        size_t run = i;
 
+        /* Runs of ordinary text are copied in one go. */
+        while(run < n && s[run] >= 0x20 && s[run] < 0x7F)
+            run++;
+        if(run > i) {
+            SD_TRY(sd_buf_append(out, s + i, run - i));
+            i = run;
+            first = false;
+            continue;
+        }
+        l = utf8_seq(s + i, n - i, &cp);
         if(!l) {
             SD_TRY(sd_buf_append(out, "\xEF\xBF\xBD", 3)); /* U+FFFD */
             i++;

@@ -38,16 +38,16 @@ build(struct sd_buf *b)
                                "--M\r\nContent-Type: multipart/alternative; boundary=\"A\"\r\n\r\n"
                                "--A\r\nContent-Type: text/plain; charset=utf-8\r\n"
                                "Content-Transfer-Encoding: 8bit\r\n\r\n");
-    for(int i = 0; i < 40; i++)
+    for(int i = 0; i < 75; i++)
         rc |= sd_buf_append_str(
             b, "您好，我的 USDT 提现已经 20 个小时还没有到账，TXID 是 "
                "0x3f5a9c1e7b2d4f6a8c0e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a。\r\n");
     rc |= sd_buf_append_str(b,
                             "\r\n在 2024年3月5日 09:00，Support <support@desk.example> 写道：\r\n");
-    for(int i = 0; i < 20; i++)
+    for(int i = 0; i < 40; i++)
         rc |= sd_buf_append_str(b, "> 我们正在核实您的提现，请耐心等待。\r\n");
     rc |= sd_buf_append_str(b, "--A\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body>");
-    for(int i = 0; i < 40; i++)
+    for(int i = 0; i < 75; i++)
         rc |= sd_buf_append_str(b, "<p>您好，我的 USDT 提现已经 20 个小时还没有到账。</p>\r\n");
     rc |=
         sd_buf_append_str(b, "</body></html>\r\n--A--\r\n--M\r\nContent-Type: image/png; "
