@@ -206,10 +206,8 @@ sd_mail_html_text(struct sd_buf *out, const char *s, size_t n)
                 continue;
             }
             gt = memchr(s + j, '>', n - j);
-            if(!gt) {
-                i = n;
-                break;
-            }
+            if(!gt)
+                break; /* an unclosed tag ends the text */
             if(!close && tag_is(s + nb, j - nb, skipped)) {
                 char name[16];
                 size_t nl = j - nb < sizeof(name) ? j - nb : sizeof(name) - 1;

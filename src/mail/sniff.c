@@ -36,7 +36,7 @@ sd_mail_sniff(char *out, size_t cap, const uint8_t *data, size_t n)
     pthread_mutex_lock(&magic_lock);
     if(magic_handle)
         t = magic_buffer(magic_handle, data, n);
-    snprintf(out, cap, "%s", t ? t : "application/octet-stream");
+    (void)snprintf(out, cap, "%s", t ? t : "application/octet-stream");
     pthread_mutex_unlock(&magic_lock);
 }
 
