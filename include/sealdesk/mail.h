@@ -47,7 +47,7 @@ enum sd_mail_class {
 #define SD_MAIL_LOOP_HEADER "X-Sealdesk-Loop"
 
 struct sd_mail_addr {
-    char *addr; /* "local@domain", never NULL in a returned message */
+    char *addr; /* "local@domain" (domain lower-cased); "" only in a bounce without one */
     char *name; /* display name, RFC 2047 decoded; "" when absent */
 };
 
@@ -100,8 +100,14 @@ void sd_mail_limits_default(struct sd_mail_limits *lim);
  *   SD_E_INVALID  no usable sender (From missing, unparsable, or not local@domain), or
  *                 msg NULL / out NULL
  *   SD_E_NOMEM    allocation failed
+ * Both refusals are permanent (the mail gate exits 65, EX_DATAERR, with why on stderr).
  * A damaged body (missing closing boundary, bad base64, a wrong charset label) is not an
- * error: what can be read is returned. msg is borrowed for the call. Thread-safe. */
+ * error: what can be read is returned. A class bounce message is returned even without a
+ * usable sender (from.addr may then be ""): the desk needs bounce_message_id.
+ * GMime 3.2.13 drops the rest of a header after adjacent B-encoded words whose first ends in
+ * '=' padding (GMime issue 133, fixed in 3.2.14): such words of the top-level header block
+ * are rewritten as Q words of the same bytes before GMime parses it (part headers, where only
+ * file names live, are not). msg is borrowed for the call. Thread-safe. */
 sd_err sd_mail_parse(const uint8_t *msg, size_t len, const struct sd_mail_limits *lim,
                      struct sd_mail **out, char *why, size_t why_cap);
 
@@ -121,10 +127,11 @@ sd_err sd_mail_refs(const struct sd_mail *m, const char **ids, size_t cap, size_
  * *id set, SD_E_NOTFOUND if there is none or it is 0, SD_E_INVALID on NULL args. */
 sd_err sd_mail_ticket_ref(const char *subject, uint64_t *id);
 
-/* The attachment allow-list, on the sniffed type: image/png, image/jpeg, image/gif,
- * image/webp, application/pdf, text/plain. True if allowed; otherwise false and *why (if not
- * NULL) points at a static reason such as "type not allowed: application/zip is not an image,
- * PDF or plain text" (the reason names only the type class, never the file name). */
+/* The attachment allow-list, on the type sniffed from the bytes: image/png, image/jpeg,
+ * image/gif, image/webp, application/pdf, and text/plain when it was declared text/plain or
+ * application/octet-stream (a message or script sent as text is not kept). True if allowed;
+ * otherwise false and *why (if not NULL) points at a static reason for the timeline, e.g.
+ * "attachment type not allowed: archives and programs are refused" (never the file name). */
 bool sd_mail_attachment_allowed(const struct sd_mail_attachment *a, const char **why);
 
 #endif

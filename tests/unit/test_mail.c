@@ -170,6 +170,15 @@ run_corpus(const char *dir, struct score *sc, struct sd_buf *hard, struct sd_buf
                                         json_string_value(json_array_get(types, i))) == 0,
                                  file, "attachment sniffed type");
             }
+            if(json_is_array(json_object_get(e, "filenames"))) {
+                json_t *fns = json_object_get(e, "filenames");
+
+                for(size_t i = 0; i < json_array_size(fns) && i < m->n_attachments; i++)
+                    bad += check(hard,
+                                 strcmp(m->attachments[i].filename,
+                                        json_string_value(json_array_get(fns, i))) == 0,
+                                 file, "attachment file name");
+            }
             if(json_is_integer(allowed)) {
                 size_t k = 0;
 
@@ -570,6 +579,36 @@ test_mail_allow_list(void **state)
     assert_true(sd_mail_attachment_allowed(&a, &why));
 }
 
+static void
+test_mail_attachment_names_and_inline_images(void **state)
+{
+    static const char png_b64[] = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+                                  "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    struct sd_buf b = SD_BUF_INIT;
+    struct sd_mail *m = NULL;
+    char why[256];
+
+    (void)state;
+    sd_buf_append_str(&b, "From: i@example.com\nContent-Type: multipart/related; boundary=r\n\n"
+                          "--r\nContent-Type: text/html\n\n<p>see</p><img src=\"cid:s1@x\">\n"
+                          "--r\nContent-Type: image/png; name=\"=?UTF-8?B?5oiq5Zu+LnBuZw==?=\"\n"
+                          "Content-ID: <s1@x>\nContent-Transfer-Encoding: base64\n\n");
+    sd_buf_append_str(&b, png_b64);
+    sd_buf_append_str(&b, "\n--r\nContent-Type: application/octet-stream\n"
+                          "Content-Disposition: attachment; filename=\"..\"\n\nx\n--r--\n");
+    assert_int_equal(sd_mail_parse(b.data, b.len, NULL, &m, why, sizeof(why)), SD_OK);
+    assert_string_equal(m->body, "see");
+    assert_int_equal(m->n_attachments, 2);
+    assert_string_equal(m->attachments[0].filename, "截图.png"); /* RFC 2047 name */
+    assert_string_equal(m->attachments[0].content_id, "s1@x");
+    assert_true(m->attachments[0].is_inline);
+    assert_string_equal(m->attachments[0].sniffed_type, "image/png");
+    assert_string_equal(m->attachments[1].filename, ""); /* ".." is no name */
+    assert_false(m->attachments[1].is_inline);
+    sd_mail_free(m);
+    sd_buf_free(&b);
+}
+
 static void *
 parse_many(void *arg)
 {
@@ -625,6 +664,7 @@ main(void)
         cmocka_unit_test(test_mail_ticket_ref),
         cmocka_unit_test(test_mail_refs_lists_referenced_ids),
         cmocka_unit_test(test_mail_allow_list),
+        cmocka_unit_test(test_mail_attachment_names_and_inline_images),
         cmocka_unit_test(test_mail_parse_is_thread_safe),
     };
 
