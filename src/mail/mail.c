@@ -566,6 +566,7 @@ walk_text(struct walk *w, GMimePart *p, struct sd_buf *into)
     const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(p), "charset");
     bool fb = false;
 
+    add_hint(w, cs);
     SD_TRY(part_bytes(p, &raw));
     if(into->len)
         SD_TRY(sd_buf_append_byte(into, '\n'));
@@ -793,6 +794,65 @@ classify(GMimeObject *o, const struct sd_mail *m, const struct sd_mail_limits *l
     return SD_MAIL_NORMAL;
 }
 
+/* ---- raw 8-bit headers ------------------------------------------------------------------- */
+
+/* The raw value of the top-level field name when it holds 8-bit bytes that are not UTF-8 and
+ * no encoded word (a raw GBK or EUC-KR Subject, as some clients send); NULL otherwise. */
+static const char *
+raw_8bit(GMimeMessage *msg, const char *name)
+{
+    GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+    GMimeHeader *h = hl ? g_mime_header_list_get_header(hl, name) : NULL;
+    const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
+    bool high = false;
+
+    if(!raw || strstr(raw, "=?"))
+        return NULL;
+    for(const char *p = raw; *p && !high; p++)
+        high = (unsigned char)*p >= 0x80;
+    if(!high || g_utf8_validate(raw, -1, NULL))
+        return NULL;
+    return raw;
+}
+
+/* GMime decodes raw 8-bit header text with a fixed fallback list (UTF-8, GB18030, CP949,
+ * Big5), so raw EUC-KR came out as Chinese. Decoded again here with the charsets the body
+ * declared tried first: the sender's client used one charset for both. */
+static sd_err
+redecode_8bit(struct sd_mail *m, GMimeMessage *msg, const char *const *hints)
+{
+    sd_err err = SD_OK;
+    struct sd_buf b = SD_BUF_INIT;
+    const char *raw;
+    InternetAddressList *l = NULL;
+
+    if(!hints || !hints[0])
+        return SD_OK;
+    raw = raw_8bit(msg, "Subject");
+    if(raw) {
+        SD_TRY(sd_mail_to_utf8(&b, (const uint8_t *)raw, strlen(raw), NULL, hints, NULL));
+        SD_TRY(set_str(&m->subject, (const char *)b.data, b.len, false, MAIL_MAX_FIELD));
+        sd_buf_reset(&b);
+    }
+    raw = raw_8bit(msg, "From");
+    if(raw) {
+        InternetAddressMailbox *mb;
+
+        SD_TRY(sd_mail_to_utf8(&b, (const uint8_t *)raw, strlen(raw), NULL, hints, NULL));
+        SD_TRY(sd_buf_terminate(&b));
+        l = internet_address_list_parse(NULL, (const char *)b.data);
+        mb = first_mailbox(l);
+        if(mb)
+            SD_TRY(set_cstr(&m->from.name, internet_address_get_name(INTERNET_ADDRESS(mb)),
+                            MAIL_MAX_FIELD));
+    }
+out:
+    if(l)
+        g_object_unref(l);
+    sd_buf_wipe_free(&b);
+    return err;
+}
+
 /* ---- the whole message --------------------------------------------------------------------- */
 
 static sd_err
@@ -972,6 +1032,7 @@ sd_mail_parse(const uint8_t *msg, size_t len, const struct sd_mail_limits *lim,
         SD_TRY(walk(&w, top, 0));
         w.report = ct_is(ct, "multipart", "report");
     }
+    SD_TRY(redecode_8bit(m, gm, w.hintv));
     if(w.plain.len) {
         SD_TRY(sd_buf_append(&text, w.plain.data, w.plain.len));
     } else if(w.html.len) {

@@ -508,6 +508,31 @@ test_mail_charset_cp949_and_fallback(void **state)
     sd_mail_free(m);
 }
 
+/* Raw 8-bit header text (no encoded word), as some Korean and Chinese clients send it: read
+ * with the charset the body declares, not taken for Chinese. */
+static void
+test_mail_raw_8bit_headers_follow_body_charset(void **state)
+{
+    static const char ko[] = "From: \xb1\xe8\xb9\xce\xbc\xf6 <k@example.kr>\n"
+                             "Subject: \xb0\xe8\xc1\xa4 \xc7\xd8\xc5\xb7\n"
+                             "Content-Type: text/plain; charset=euc-kr\n\n\xb5\xb5\xbf\xcd\n";
+    static const char zh[] = "From: \xcd\xf5\xd0\xa1\xc3\xf7 <w@example.cn>\n"
+                             "Subject: \xcc\xe1\xcf\xd6\xce\xb4\xb5\xbd\xd5\xcb\n\nx\n";
+    struct sd_mail *m = NULL;
+    char why[256];
+
+    (void)state;
+    assert_int_equal(parse_str(ko, &m, why, sizeof(why)), SD_OK);
+    assert_string_equal(m->subject, "계정 해킹");
+    assert_string_equal(m->from.name, "김민수");
+    assert_string_equal(m->body, "도와");
+    sd_mail_free(m);
+    assert_int_equal(parse_str(zh, &m, why, sizeof(why)), SD_OK);
+    assert_string_equal(m->subject, "提现未到账");
+    assert_string_equal(m->from.name, "王小明");
+    sd_mail_free(m);
+}
+
 static void
 test_mail_ticket_ref(void **state)
 {
@@ -661,6 +686,7 @@ main(void)
         cmocka_unit_test(test_mail_html_reduced_to_text),
         cmocka_unit_test(test_mail_alternative_prefers_plain),
         cmocka_unit_test(test_mail_charset_cp949_and_fallback),
+        cmocka_unit_test(test_mail_raw_8bit_headers_follow_body_charset),
         cmocka_unit_test(test_mail_ticket_ref),
         cmocka_unit_test(test_mail_refs_lists_referenced_ids),
         cmocka_unit_test(test_mail_allow_list),
