@@ -105,9 +105,9 @@ void sd_mail_limits_default(struct sd_mail_limits *lim);
  * error: what can be read is returned. A class bounce message is returned even without a
  * usable sender (from.addr may then be ""): the desk needs bounce_message_id.
  * GMime 3.2.13 drops the rest of a header after adjacent B-encoded words whose first ends in
- * '=' padding (GMime issue 133, fixed in 3.2.14): such words of the top-level header block
- * are rewritten as Q words of the same bytes before GMime parses it (part headers, where only
- * file names live, are not). msg is borrowed for the call. Thread-safe. */
+ * '=' padding (GMime issue 133, fixed in 3.2.14): such words in header blocks (the message's
+ * and each part's, so file names too) are rewritten as Q words of the same bytes before GMime
+ * parses the message. msg is borrowed for the call. Thread-safe. */
 sd_err sd_mail_parse(const uint8_t *msg, size_t len, const struct sd_mail_limits *lim,
                      struct sd_mail **out, char *why, size_t why_cap);
 

@@ -211,11 +211,48 @@ label_fix(const uint8_t *p, size_t n, size_t *label_len)
     return NULL;
 }
 
-/* Copy msg into out with the top-level header block repaired (NULs dropped, padded B words
- * before another encoded word rewritten as Q words of the same bytes, which GMime decodes
- * right, narrow charset labels of encoded words replaced by the superset); *need is false
- * (and out untouched) when there is nothing to repair. The first encoded-word charset is
- * copied into hint (for the body's charset fallback). */
+/* Where header blocks are, without parsing MIME: the top-level block up to its empty line,
+ * and after any line starting "--" (a boundary) the lines up to the next empty line. Only
+ * used to decide where the encoded-word repair applies; a body line that happens to start
+ * with "--" costs nothing, the repair changes only the exact shape it looks for. */
+struct hdr_scan {
+    bool in_hdr;
+    bool bol;
+    bool dash1;
+    bool dash2;
+    bool blank;
+};
+
+static void
+hdr_step(struct hdr_scan *h, uint8_t c)
+{
+    if(h->bol) {
+        h->blank = c == '\n' || c == '\r';
+        h->dash1 = c == '-';
+        h->dash2 = false;
+    } else if(h->dash1 && !h->dash2) {
+        h->dash2 = c == '-';
+        h->dash1 = h->dash2;
+    }
+    if(c != '\r' && c != '\n')
+        h->blank = false;
+    if(c == '\n') {
+        if(h->in_hdr && h->blank)
+            h->in_hdr = false;
+        else if(!h->in_hdr && h->dash2)
+            h->in_hdr = true;
+        h->bol = true;
+        h->blank = true;
+        return;
+    }
+    h->bol = false;
+}
+
+/* Copy msg into out with its header blocks repaired: NULs of the top-level block dropped,
+ * padded B words before another encoded word rewritten as Q words of the same bytes (which
+ * GMime decodes right), narrow charset labels of encoded words replaced by the superset.
+ * *need is false (and out untouched) when there is nothing to repair. The first
+ * encoded-word charset is copied into hint (for the body's charset fallback). */
 static sd_err
 prep_headers(struct sd_buf *out, bool *need, const uint8_t *msg, size_t len, char *hint,
              size_t hint_cap)
@@ -223,17 +260,19 @@ prep_headers(struct sd_buf *out, bool *need, const uint8_t *msg, size_t len, cha
     sd_err err = SD_OK;
     size_t he = header_end(msg, len);
     uint8_t *bin = NULL;
+    struct hdr_scan h = {true, true, false, false, true};
 
     *need = false;
-    for(size_t i = 0; i < he; i++) {
-        size_t csl, po, pl;
+    for(size_t i = 0; i < len && !*need; i++) {
+        size_t csl, po, pl, ll;
+        bool ew = msg[i] == '=' && i + 1 < len && msg[i + 1] == '?';
 
-        size_t ll;
-
-        if(msg[i] == '\0' || (msg[i] == '=' && padded_b_word(msg + i, he - i, &csl, &po, &pl)) ||
-           (msg[i] == '=' && i + 1 < he && msg[i + 1] == '?' && label_fix(msg + i, he - i, &ll)))
+        if(i < he && msg[i] == '\0')
             *need = true;
-        if(msg[i] == '=' && i + 1 < he && msg[i + 1] == '?' && !hint[0]) {
+        if(ew && h.in_hdr &&
+           (padded_b_word(msg + i, len - i, &csl, &po, &pl) || label_fix(msg + i, len - i, &ll)))
+            *need = true;
+        if(ew && i < he && !hint[0]) {
             size_t k = i + 2;
 
             while(k < he && k - i - 2 < hint_cap - 1 && msg[k] != '?' && msg[k] > ' ')
@@ -243,37 +282,42 @@ prep_headers(struct sd_buf *out, bool *need, const uint8_t *msg, size_t len, cha
                 hint[k - i - 2] = '\0';
             }
         }
+        hdr_step(&h, msg[i]);
     }
     if(!*need)
         goto out;
     SD_TRY(sd_buf_reserve(out, len + 1));
-    for(size_t i = 0; i < he;) {
+    h = (struct hdr_scan){true, true, false, false, true};
+    for(size_t i = 0; i < len;) {
         size_t csl = 0, po = 0, pl = 0, wl = 0, ll = 0;
         size_t binlen = 0;
         const char *sup = NULL;
 
-        if(msg[i] == '\0') {
+        if(i < he && msg[i] == '\0') {
             i++;
             continue;
         }
-        if(msg[i] == '=' && i + 1 < he && msg[i + 1] == '?') {
-            wl = padded_b_word(msg + i, he - i, &csl, &po, &pl);
-            sup = label_fix(msg + i, he - i, &ll);
+        if(h.in_hdr && msg[i] == '=' && i + 1 < len && msg[i + 1] == '?') {
+            wl = padded_b_word(msg + i, len - i, &csl, &po, &pl);
+            sup = label_fix(msg + i, len - i, &ll);
         }
         if(!wl && sup) {
             SD_TRY(sd_buf_append(out, "=?", 2));
             SD_TRY(sd_buf_append_str(out, sup));
-            i += 2 + ll;
+            i += 2 + ll; /* no newline inside: the line state is unchanged */
+            h.bol = false;
             continue;
         }
         if(!wl) {
             SD_TRY(sd_buf_append_byte(out, msg[i]));
+            hdr_step(&h, msg[i]);
             i++;
             continue;
         }
         free(bin);
         bin = malloc(pl);
         SD_ENSURE(bin, SD_E_NOMEM);
+        h.bol = false;
         if(sodium_base642bin(bin, pl, (const char *)msg + i + po, pl, NULL, &binlen, NULL,
                              sodium_base64_VARIANT_ORIGINAL) != 0) {
             /* Not base64 after all: leave the word to GMime as it is. */
@@ -296,7 +340,6 @@ prep_headers(struct sd_buf *out, bool *need, const uint8_t *msg, size_t len, cha
         SD_TRY(sd_buf_append(out, "?=", 2));
         i += wl;
     }
-    SD_TRY(sd_buf_append(out, msg + he, len - he));
 out:
     free(bin);
     return err;

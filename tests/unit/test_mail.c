@@ -402,6 +402,18 @@ test_mail_gmime133_subject_and_name(void **state)
                      SD_OK);
     assert_string_equal(m->subject, "提现 没有 end");
     sd_mail_free(m);
+    /* The same shape in an attachment's file name (a part header). */
+    assert_int_equal(
+        parse_str("From: a@example.com\nContent-Type: multipart/mixed; boundary=q\n\n"
+                  "--q\nContent-Type: text/plain\n\nhi\n--q\nContent-Type: image/png\n"
+                  "Content-Disposition: attachment; filename=\"=?UTF-8?B?5o+Q546wIA==?= "
+                  "=?UTF-8?B?5rKh5pyJ5Yiw6LSm?=.png\"\n\nxx\n--q--\n",
+                  &m, why, sizeof(why)),
+        SD_OK);
+    assert_int_equal(m->n_attachments, 1);
+    assert_string_equal(m->attachments[0].filename, "提现 没有到账.png");
+    assert_string_equal(m->body, "hi");
+    sd_mail_free(m);
 }
 
 static void
