@@ -38,6 +38,8 @@ enum sd_db {
     SD_DB_KB_POSTINGS, /* folded term -> 16-byte posting (dupsort, dupfixed; kb/kb_index.c) */
     SD_DB_AGENTS,      /* agent name -> AgentRecord (skills, shifts; routing/route.c) */
     SD_DB_INCIDENTS,   /* 'i'|u64 id -> IncidentRecord; 'l'|u64 id|u64 ticket -> "" */
+    SD_DB_OUTBOX,      /* 'm'|u64 id -> OutboxRecord; 'd'|u64 due|u64 id -> "" (queued);
+                          'c'|code[10] -> u64 id (verification codes; outbox/outbox.c) */
     SD_DB_COUNT
 };
 

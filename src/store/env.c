@@ -34,6 +34,7 @@ static const struct {
     [SD_DB_KB_POSTINGS] = {"kb_postings", MDB_DUPSORT | MDB_DUPFIXED},
     [SD_DB_AGENTS] = {"agents", 0},
     [SD_DB_INCIDENTS] = {"incidents", 0},
+    [SD_DB_OUTBOX] = {"outbox", 0},
 };
 
 sd_err
