@@ -82,10 +82,13 @@ enum sd_event_kind {
     SD_EV_RATED,
     SD_EV_REOPENED,
     SD_EV_SUGGESTED,
-    SD_EV_REMEDY,   /* a remedy on the ticket: request, approve, reject, execute, expire */
-    SD_EV_FREEZE,   /* an emergency freeze from this ticket */
-    SD_EV_UNFREEZE, /* an approved account_unfreeze lifted a freeze */
-    SD_EV_INCIDENT, /* link / confirm / unlink of an incident */
+    SD_EV_REMEDY,         /* a remedy on the ticket: request, approve, reject, execute, expire */
+    SD_EV_FREEZE,         /* an emergency freeze from this ticket */
+    SD_EV_UNFREEZE,       /* an approved account_unfreeze lifted a freeze */
+    SD_EV_INCIDENT,       /* link / confirm / unlink of an incident */
+    SD_EV_MAIL_DELIVERED, /* an outbound mail reached the relay (issue 15) */
+    SD_EV_MAIL_FAILED,    /* an outbound mail failed for good (5xx, attempts, shredded) */
+    SD_EV_MAIL_BOUNCED,   /* a bounce came back for an outbound mail */
     SD_EV_COUNT
 };
 

@@ -55,6 +55,8 @@ enum sd_outbox_state {
 /* "queued", "delivered", ...; "unknown" otherwise. */
 const char *sd_outbox_state_name(int state);
 const char *sd_outbox_kind_name(int kind);
+/* One plain address the relay takes (ASCII, one @, nothing that ends a header or command). */
+bool sd_outbox_addr_ok(const char *s, size_t n);
 /* Ticket reference "SD-000123" into out (cap >= 16). */
 void sd_outbox_ref(char *out, size_t cap, uint64_t ticket_id);
 

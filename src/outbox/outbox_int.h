@@ -34,7 +34,5 @@ void sd_outbox_code_text(char out[SD_OUTBOX_CODE_CHARS + 1],
 sd_err sd_outbox_code_parse(uint8_t code[SD_OUTBOX_CODE_BYTES], const char *s);
 /* The footer appended to the body (CRLF lines), naming the code. */
 sd_err sd_outbox_footer(struct sd_buf *out, const char *code_text);
-/* One plain address (ASCII, one @, nothing that ends a header or command). */
-bool sd_outbox_addr_ok(const char *s, size_t n);
 
 #endif

@@ -69,7 +69,7 @@ printable_ascii(const char *s, size_t n)
 static sd_err
 subject_header(struct sd_buf *out, const char *s, size_t n)
 {
-    size_t plain = 0, col;
+    size_t plain = 0;
     sd_err err = SD_OK;
 
     /* The longest prefix of whole printable-ASCII words (up to 200 bytes). */
@@ -88,20 +88,20 @@ subject_header(struct sd_buf *out, const char *s, size_t n)
     }
     SD_TRY(sd_buf_append_str(out, "Subject: "));
     SD_TRY(sd_buf_append(out, s, plain));
-    col = 9 + plain;
     if(plain < n && s[plain] == ' ')
         plain++; /* the space between the plain words and the encoded words is a separator */
-    for(size_t i = plain; i < n;) {
+    /* The first encoded word stays on the line of the plain words (under the 998 limit);
+     * each further one is folded onto a line of its own. */
+    for(size_t i = plain, w = 0; i < n; w++) {
         size_t k = utf8_cut((const uint8_t *)s + i, n - i, ENC_CHUNK);
 
-        if(col > 9) {
+        if(w > 0)
             SD_TRY(sd_buf_append(out, "\r\n ", 3));
-            col = 1;
-        }
+        else if(plain > 0)
+            SD_TRY(sd_buf_append_byte(out, ' '));
         SD_TRY(sd_buf_append_str(out, "=?UTF-8?B?"));
         SD_TRY(b64(out, (const uint8_t *)s + i, k));
         SD_TRY(sd_buf_append_str(out, "?="));
-        col += 72;
         i += k;
     }
     SD_TRY(sd_buf_append(out, "\r\n", 2));
