@@ -21,10 +21,10 @@
 #include "sealdesk/server.h"
 #include "util/err_int.h"
 
-#define BATCH          16
-#define IDLE_WAIT_MS   500
+#define BATCH           16
+#define IDLE_WAIT_MS    500
 #define CONNECT_TIMEOUT 10L
-#define SEND_TIMEOUT   60L
+#define SEND_TIMEOUT    60L
 
 struct sd_mailer {
     struct sd_desk *d;
@@ -185,8 +185,8 @@ deliver(struct sd_mailer *m, uint64_t id)
         else
             o = SD_OUTBOX_TEMPFAIL;
         if(rc != CURLE_OK)
-            sd_log(SD_LOG_WARN, "mail_send", "mail=%llu smtp=%ld curl=%d",
-                   (unsigned long long)id, code, (int)rc);
+            sd_log(SD_LOG_WARN, "mail_send", "mail=%llu smtp=%ld curl=%d", (unsigned long long)id,
+                   code, (int)rc);
     }
     err = sd_desk_mail_outcome(m->d, id, o, code > 0 && code < 1000 ? (unsigned)code : 0, jitter,
                                &info);
@@ -269,8 +269,8 @@ sd_mailer_start(struct sd_mailer **out, struct sd_desk *d, const char *smtp, con
     m->tls = tls;
     snprintf(m->from, sizeof(m->from), "%s", from);
     snprintf(m->from_path, sizeof(m->from_path), "<%s>", from);
-    snprintf(m->url, sizeof(m->url), strchr(host, ':') ? "smtp://[%s]:%u" : "smtp://%s:%u",
-             host, port);
+    snprintf(m->url, sizeof(m->url), strchr(host, ':') ? "smtp://[%s]:%u" : "smtp://%s:%u", host,
+             port);
     /* Message-IDs of new records use the sender's domain; crashed attempts become due. */
     SD_TRY(sd_desk_mail_start(d, at + 1, &recovered));
     if(recovered)

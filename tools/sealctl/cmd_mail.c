@@ -50,14 +50,14 @@ emit(struct cli *c, const struct sd_outbox_verdict *v)
     if(!v->valid) {
         fprintf(stderr, "NOT_VERIFIED: %s\n", v->why ? v->why : "not sent by this desk");
         if(c->json)
-            (void)cli_emit(c, json_pack("{s:b, s:s}", "verified", 0, "reason",
-                                        v->why ? v->why : ""));
+            (void)cli_emit(c,
+                           json_pack("{s:b, s:s}", "verified", 0, "reason", v->why ? v->why : ""));
         return 1;
     }
     sd_time_format(when, sizeof(when), v->sent_at);
     o = json_pack("{s:b, s:s, s:s, s:s, s:i, s:s}", "verified", 1, "reference", v->ref, "to",
-                  v->to_masked, "sent_at", when, "key_version", (json_int_t)v->key_version,
-                  "code", v->code);
+                  v->to_masked, "sent_at", when, "key_version", (json_int_t)v->key_version, "code",
+                  v->code);
     if(o && v->state)
         json_object_set_new(o, "state", json_string(sd_outbox_state_name(v->state)));
     return cli_emit(c, o);
