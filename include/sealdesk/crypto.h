@@ -103,6 +103,24 @@ sd_err sd_keyring_sign_adopt(const struct sd_keyring *kr, uint32_t version, cons
                              size_t n, const uint8_t pk[SD_SIG_PK_BYTES]);
 /* Version of the loaded signing key (0: none). Thread-safe. */
 uint32_t sd_keyring_sign_version(const struct sd_keyring *kr);
+/* Mail signing key (issue 15): an Ed25519 key of its own, separate from the audit key, that
+ * signs the verification code of every outbound message (outbox/mailkey.c stores it, wrapped
+ * under the master key with label "sealdesk/v1/mail"). _new makes version `version`: wrapped
+ * seed appended to `wrapped`, public key to pk; the keyring is not changed. _adopt makes a
+ * stored version the one sd_mail_sign uses (SD_E_CRYPTO if it does not unwrap to pk); the old
+ * one is wiped once no signature is in progress. Thread-safe. _version: 0 when none is loaded.
+ * _rewrap_master: the loaded key wrapped under new_master (remaster). */
+sd_err sd_keyring_mail_new(const struct sd_keyring *kr, uint32_t version, struct sd_buf *wrapped,
+                           uint8_t pk[SD_SIG_PK_BYTES]);
+sd_err sd_keyring_mail_adopt(const struct sd_keyring *kr, uint32_t version, const uint8_t *wrapped,
+                             size_t n, const uint8_t pk[SD_SIG_PK_BYTES]);
+uint32_t sd_keyring_mail_version(const struct sd_keyring *kr);
+sd_err sd_keyring_mail_rewrap_master(const struct sd_keyring *kr,
+                                     const uint8_t new_master[SD_KEY_BYTES],
+                                     struct sd_buf *wrapped);
+/* Ed25519 over msg with the mail signing key (SD_E_PRECONDITION: none loaded). */
+sd_err sd_mail_sign(const struct sd_keyring *kr, uint8_t sig[SD_SIG_BYTES], const uint8_t *msg,
+                    size_t n);
 /* Derive a master key from a passphrase with Argon2id (crypto_pwhash, moderate limits) and a
  * 16-byte salt. SD_E_NOMEM if the KDF cannot get its memory. out must be wiped by the caller. */
 #define SD_PWHASH_SALT_BYTES 16

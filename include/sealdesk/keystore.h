@@ -15,7 +15,9 @@ enum sd_key_kind {
     SD_KK_BIDX = 2,
     SD_KK_AUDIT_SIGN = 3,
     SD_KK_DATA = 4,
-    SD_KK_AUDIT_PUB = 5
+    SD_KK_AUDIT_PUB = 5,
+    SD_KK_MAIL_SIGN = 6, /* the current mail signing key, wrapped (outbox/mailkey.c) */
+    SD_KK_MAIL_PUB = 7   /* public half of every mail key version, for verify-message */
 };
 
 /* At init: create KEK v1, blind-index key v1, audit signing key v1 in kr and store them
@@ -68,6 +70,21 @@ sd_err sd_keys_audit_next(struct sd_txn *t, const struct sd_keyring *kr, uint32_
  * current+1. */
 sd_err sd_keys_audit_install(struct sd_txn *t, uint32_t version, const struct sd_buf *wrapped,
                              const uint8_t pk[SD_SIG_PK_BYTES], uint64_t from_size);
+
+/* ---- mail signing key (issue 15; signs outbound messages' verification codes) ---- */
+#define SD_MAX_MAIL_KEY_VERSIONS 65535
+/* Make kr's mail key the store's current one: created (version 1, stored) when the store has
+ * none and t is a write txn (SD_E_PRECONDITION in a read txn), adopted when another process
+ * rotated it. Thread-safe (sd_keyring_mail_adopt). */
+sd_err sd_keys_mail_sync(struct sd_txn *t, const struct sd_keyring *kr);
+/* New mail key version current+1 in the store and in kr; the old secret is zeroed and
+ * deleted, its public half kept (messages it signed still verify). */
+sd_err sd_keys_mail_rotate(struct sd_txn *t, const struct sd_keyring *kr, uint32_t *version);
+/* Public key of mail key `version` (no keyring needed); created_at may be NULL. */
+sd_err sd_keys_mail_pk(struct sd_txn *t, uint32_t version, uint8_t pk[SD_SIG_PK_BYTES],
+                       uint64_t *created_at);
+/* Current mail key version (0: none yet). */
+sd_err sd_keys_mail_version(struct sd_txn *t, uint32_t *version);
 
 /* ---- key lifecycle (ops/keyops.c wraps each in one audited write txn) ---- */
 

@@ -46,6 +46,18 @@ struct sd_server_config {
     unsigned export_memory_mb;  /* Audit/Export bytes held at once, whole process (default 256) */
     unsigned metrics_max_conns; /* metrics connections served at once (default 16) */
     unsigned metrics_read_timeout_ms; /* per read of a metrics request (default 1000) */
+    /* Outbound mail (issue 15; mailer.c). No smtp: no sender thread, mail stays queued. */
+    char smtp[256];      /* relay "host:port" (config `smtp`, flag --smtp) */
+    char mail_from[256]; /* envelope and From address (`mail_from`, --mail-from) */
+    unsigned smtp_tls;   /* enum sd_smtp_tls (`smtp_tls`, --smtp-tls; default opportunistic) */
+};
+
+/* smtp_tls: required = STARTTLS or no mail (CURLUSESSL_ALL); opportunistic = STARTTLS whenever
+ * the relay offers it (CURLUSESSL_TRY); off = clear text, allowed to a loopback relay only. */
+enum sd_smtp_tls {
+    SD_SMTP_TLS_OPPORTUNISTIC = 0,
+    SD_SMTP_TLS_REQUIRED = 1,
+    SD_SMTP_TLS_OFF = 2
 };
 
 /* Defaults, then `key = value` lines from path (# comments). SD_E_INVALID with *line set for a
@@ -136,6 +148,24 @@ bool sd_writer_route_sealdesk(const char *method);
 /* Writer counters of a running server; false when it has no writer. Any thread (the writer
  * pointer is set before and cleared after the serving threads run). */
 bool sd_server_writer_stats(struct sd_server *s, struct sd_writer_stats *out);
+
+/* ---- outbound mail (mailer.c) ----
+ * A thread that delivers due outbox records (sealdesk/desk_mail.h) over SMTP with libcurl to
+ * the relay `smtp`, one connection reused across messages. At start, records a crashed
+ * process had in flight are made due again (same Message-ID: at-least-once). Each outcome is
+ * one txn with its audit entry and, when final, a timeline event. SD_E_INVALID for a bad
+ * relay address or mail_from, SD_E_DENIED for smtp_tls=off to a relay that is not loopback. */
+struct sd_desk;
+struct sd_mailer;
+sd_err sd_mailer_start(struct sd_mailer **out, struct sd_desk *d, const char *smtp,
+                       const char *mail_from, unsigned smtp_tls);
+/* Messages delivered / failed for good / retried since start. */
+void sd_mailer_counts(struct sd_mailer *m, uint64_t *delivered, uint64_t *failed,
+                      uint64_t *retried);
+/* Stop after the message in flight (NULL is a no-op). */
+void sd_mailer_stop(struct sd_mailer *m);
+/* Check a relay "host:port" and the TLS setting without starting anything. */
+sd_err sd_mailer_check(const char *smtp, unsigned smtp_tls);
 
 /* ---- continuous routing (autoroute.c) ----
  * A thread that calls sd_route_auto (route.h) every `seconds` (1..86400) as actor

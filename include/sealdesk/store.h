@@ -43,6 +43,8 @@ enum sd_db {
     SD_DB_ATTACH,      /* 'm'|u64 id -> AttachmentMeta; 't'|u64 ticket|u64 id -> "" */
     SD_DB_ATTACH_DATA, /* u64 attachment id | u32 chunk -> sealed chunk (attach/attach.c) */
     SD_DB_FEED,        /* 'e'|u64 offset -> FeedEvent; 'a'|consumer -> u64 acked offset */
+    SD_DB_OUTBOX,      /* 'm'|u64 id -> OutboxRecord; 'd'|u64 due|u64 id -> "" (queued);
+                          'c'|code[10] -> u64 id (verification codes; outbox/outbox.c) */
     SD_DB_COUNT
 };
 

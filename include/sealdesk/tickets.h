@@ -92,6 +92,10 @@ enum sd_event_kind {
     /* attachments (src/attach): kept, refused (type or size; metadata only) */
     SD_EV_ATTACHMENT,
     SD_EV_ATTACHMENT_REFUSED,
+    /* outbound mail (src/outbox, server/mailer.c): the relay took it, gave up, it bounced */
+    SD_EV_MAIL_DELIVERED,
+    SD_EV_MAIL_FAILED,
+    SD_EV_MAIL_BOUNCED,
     SD_EV_COUNT
 };
 

@@ -9,7 +9,8 @@ enum sd_key_slot {
     SD_SLOT_MASTER,
     SD_SLOT_KEK,
     SD_SLOT_BIDX,
-    SD_SLOT_SIGN
+    SD_SLOT_SIGN,
+    SD_SLOT_MAIL
 };
 
 typedef sd_err (*sd_key_fn)(void *ctx, const uint8_t *key, size_t len);

@@ -40,6 +40,9 @@ struct sd_keyring {
     struct gkey sign; /* Ed25519 secret key (seed || pk) */
     uint8_t sign_pk[SD_SIG_PK_BYTES];
     uint32_t sign_version; /* store version of `sign` (0: none) */
+    struct gkey mail;      /* Ed25519 mail signing key (seed || pk), separate from `sign` */
+    uint8_t mail_pk[SD_SIG_PK_BYTES];
+    uint32_t mail_version; /* store version of `mail` (0: none) */
     /* 0: re-protect a key as soon as its last user is done. >0 (a server under load): keep it
      * readable until it has been idle that long; sd_keyring_idle() re-protects. Each mprotect
      * of a multi-threaded process flushes every CPU's TLB: doing four per ticket operation cost
@@ -151,6 +154,7 @@ sd_keyring_idle(struct sd_keyring *kr)
         gkey_idle(&kr->kek[v], now, kr->grace_ms);
     gkey_idle(&kr->bidx, now, kr->grace_ms);
     gkey_idle(&kr->sign, now, kr->grace_ms);
+    gkey_idle(&kr->mail, now, kr->grace_ms);
     pthread_mutex_unlock(&kr->mu);
 }
 
@@ -164,6 +168,8 @@ slot_key(struct sd_keyring *kr, enum sd_key_slot slot, uint32_t version)
         return &kr->bidx;
     case SD_SLOT_SIGN:
         return &kr->sign;
+    case SD_SLOT_MAIL:
+        return &kr->mail;
     case SD_SLOT_KEK:
         return version == 0 || version > SD_MAX_KEK_VERSIONS ? NULL : &kr->kek[version];
     default:
@@ -314,6 +320,7 @@ sd_keyring_free(struct sd_keyring *kr)
         gkey_clear(&kr->kek[v]);
     gkey_clear(&kr->bidx);
     gkey_clear(&kr->sign);
+    gkey_clear(&kr->mail);
     pthread_cond_destroy(&kr->idle_cv);
     pthread_mutex_destroy(&kr->mu);
     free(kr);
@@ -799,4 +806,97 @@ sd_keyring_sign_version(const struct sd_keyring *kr_c)
     v = kr->sign.p ? kr->sign_version : 0;
     pthread_mutex_unlock(&kr->mu);
     return v;
+}
+
+/* ---- mail signing key (outbound verification codes; outbox/mailkey.c stores it) ---- */
+
+#define MAIL_LABEL "sealdesk/v1/mail"
+
+sd_err
+sd_keyring_mail_new(const struct sd_keyring *kr, uint32_t version, struct sd_buf *wrapped,
+                    uint8_t pk[SD_SIG_PK_BYTES])
+{
+    uint8_t seed[SD_KEY_BYTES], sk[crypto_sign_SECRETKEYBYTES];
+    struct wrap_ctx c = {.out = wrapped, .key = seed, .keylen = sizeof(seed)};
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(kr && wrapped && pk && version >= 1);
+    randombytes_buf(seed, sizeof(seed));
+    c.adlen = wrap_ad(c.ad, MAIL_LABEL, 0, version);
+    SD_TRY(sd_key_use(kr, SD_SLOT_MASTER, 0, do_wrap, &c));
+    crypto_sign_seed_keypair(pk, sk, seed);
+out:
+    sodium_memzero(seed, sizeof(seed));
+    sodium_memzero(sk, sizeof(sk));
+    return err;
+}
+
+sd_err
+sd_keyring_mail_adopt(const struct sd_keyring *kr_c, uint32_t version, const uint8_t *wrapped,
+                      size_t n, const uint8_t pk[SD_SIG_PK_BYTES])
+{
+    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
+    uint8_t seed[SD_KEY_BYTES], sk[crypto_sign_SECRETKEYBYTES], got[SD_SIG_PK_BYTES];
+    struct wrap_ctx c = {.dst = seed, .keylen = sizeof(seed), .blob = wrapped, .n = n};
+    struct gkey fresh, old;
+    sd_err err = SD_OK;
+
+    memset(&fresh, 0, sizeof(fresh));
+    memset(&old, 0, sizeof(old));
+    memset(sk, 0, sizeof(sk));
+    SD_CHECK_ARG(kr && wrapped && pk && version >= 1);
+    c.adlen = wrap_ad(c.ad, MAIL_LABEL, 0, version);
+    SD_TRY(sd_key_use(kr, SD_SLOT_MASTER, 0, do_unwrap, &c));
+    crypto_sign_seed_keypair(got, sk, seed);
+    SD_ENSURE(sodium_memcmp(got, pk, SD_SIG_PK_BYTES) == 0, SD_E_CRYPTO);
+    SD_TRY(gkey_set(&fresh, sk, sizeof(sk)));
+    pthread_mutex_lock(&kr->mu);
+    /* Swap only while nobody signs (as sd_keyring_sign_adopt). */
+    kr->swap_waiters++;
+    while(kr->mail.users > 0)
+        pthread_cond_wait(&kr->idle_cv, &kr->mu);
+    kr->swap_waiters--;
+    old = kr->mail;
+    kr->mail = fresh;
+    memcpy(kr->mail_pk, got, SD_SIG_PK_BYTES);
+    kr->mail_version = version;
+    pthread_mutex_unlock(&kr->mu);
+    memset(&fresh, 0, sizeof(fresh)); /* now owned by the keyring */
+out:
+    gkey_clear(&old);
+    gkey_clear(&fresh);
+    sodium_memzero(seed, sizeof(seed));
+    sodium_memzero(sk, sizeof(sk));
+    return err;
+}
+
+uint32_t
+sd_keyring_mail_version(const struct sd_keyring *kr_c)
+{
+    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
+    uint32_t v;
+
+    pthread_mutex_lock(&kr->mu);
+    v = kr->mail.p ? kr->mail_version : 0;
+    pthread_mutex_unlock(&kr->mu);
+    return v;
+}
+
+sd_err
+sd_mail_sign(const struct sd_keyring *kr, uint8_t sig[SD_SIG_BYTES], const uint8_t *msg, size_t n)
+{
+    struct sign_ctx c = {sig, msg, n};
+
+    return sd_key_use(kr, SD_SLOT_MAIL, 0, do_sign, &c);
+}
+
+sd_err
+sd_keyring_mail_rewrap_master(const struct sd_keyring *kr, const uint8_t new_master[SD_KEY_BYTES],
+                              struct sd_buf *wrapped)
+{
+    struct rewrap_ctx c = {.out = wrapped, .new_master = new_master};
+
+    c.adlen = wrap_ad(c.ad, MAIL_LABEL, 0, sd_keyring_mail_version(kr));
+    /* The slot holds seed || pk: the first 32 bytes are the seed that was wrapped. */
+    return sd_key_use(kr, SD_SLOT_MAIL, 0, do_rewrap_master, &c);
 }

@@ -128,6 +128,22 @@ sd_server_config_set(struct sd_server_config *c, const char *key, const char *v)
         return set_uint(&c->metrics_max_conns, v, 1, 1024);
     if(strcmp(key, "metrics-read-timeout-ms") == 0)
         return set_uint(&c->metrics_read_timeout_ms, v, 10, 600000);
+    /* Outbound mail (issue 15): the issue names them with underscores; flags use dashes. */
+    if(strcmp(key, "smtp") == 0)
+        return set_str(c->smtp, sizeof(c->smtp), v);
+    if(strcmp(key, "mail_from") == 0 || strcmp(key, "mail-from") == 0)
+        return set_str(c->mail_from, sizeof(c->mail_from), v);
+    if(strcmp(key, "smtp_tls") == 0 || strcmp(key, "smtp-tls") == 0) {
+        if(strcmp(v, "required") == 0)
+            c->smtp_tls = SD_SMTP_TLS_REQUIRED;
+        else if(strcmp(v, "opportunistic") == 0)
+            c->smtp_tls = SD_SMTP_TLS_OPPORTUNISTIC;
+        else if(strcmp(v, "off") == 0)
+            c->smtp_tls = SD_SMTP_TLS_OFF;
+        else
+            return SD_E_INVALID;
+        return SD_OK;
+    }
     return SD_E_INVALID;
 }
 

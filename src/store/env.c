@@ -38,6 +38,7 @@ static const struct {
     [SD_DB_ATTACH] = {"attachments", 0},
     [SD_DB_ATTACH_DATA] = {"attachment_chunks", 0},
     [SD_DB_FEED] = {"feed", 0},
+    [SD_DB_OUTBOX] = {"outbox", 0},
 };
 
 sd_err

@@ -58,6 +58,8 @@ put_rec2(struct sd_txn *t, enum sd_key_kind kind, uint64_t id, uint32_t version,
 }
 
 static sd_err erase_rec(struct sd_txn *t, const uint8_t k[13]);
+static sd_err mail_remaster(struct sd_txn *t, const struct sd_keyring *kr,
+                            const uint8_t new_master[SD_KEY_BYTES], size_t *n_keys);
 
 sd_err
 sd_keys_init(struct sd_txn *t, struct sd_keyring *kr)
@@ -75,6 +77,7 @@ sd_keys_init(struct sd_txn *t, struct sd_keyring *kr)
     SD_TRY(sd_keyring_ikey_create(kr, SD_IKEY_AUDIT_SIGN, 1, &w, pk));
     SD_TRY(put_rec(t, SD_KK_AUDIT_SIGN, 0, 1, &w, pk, 0));
     SD_TRY(sd_meta_put(t, "audit_pk", pk, sizeof(pk)));
+    SD_TRY(sd_keys_mail_sync(t, kr)); /* mail signing key v1 (issue 15) */
 out:
     sd_buf_wipe_free(&w);
     return err;
@@ -133,6 +136,10 @@ sd_keys_load(struct sd_txn *t, struct sd_keyring *kr)
     SD_TRY(sd_meta_get_u64(t, "kek_min_version", &min_ver));
     if(min_ver)
         sd_keyring_set_min_version(kr, (uint32_t)min_ver);
+    /* The mail signing key; a store from before it gets one at its first outbound message. */
+    err = sd_keys_mail_sync(t, kr);
+    if(err == SD_E_PRECONDITION)
+        err = SD_OK;
 out:
     if(rec)
         sealdesk__v1__key_record__free_unpacked(rec, NULL);
@@ -374,6 +381,9 @@ sd_keys_info(struct sd_txn *t, struct sd_keys_info *out)
             break;
         case SD_KK_AUDIT_PUB:
             break; /* retired audit keys: sd_keys_audit_chain */
+        case SD_KK_MAIL_SIGN:
+        case SD_KK_MAIL_PUB:
+            break; /* mail signing key: sd_keys_mail_* */
         case SD_KK_AUDIT_SIGN:
             out->audit_version = ver;
             out->audit_created_at = rec->created_at;
@@ -494,6 +504,8 @@ sd_keys_remaster(struct sd_txn *t, const struct sd_keyring *kr,
                         todo[i].has_pk ? todo[i].pk : NULL, 0, todo[i].created, true));
     }
     *n_keys = n;
+    /* The mail signing key (after the data keys in key order) is wrapped by the master key too. */
+    SD_TRY(mail_remaster(t, kr, new_master, n_keys));
 out:
     if(rec)
         sealdesk__v1__key_record__free_unpacked(rec, NULL);
@@ -766,5 +778,149 @@ out:
     if(cur)
         mdb_cursor_close(cur);
     sd_buf_wipe_free(&all);
+    return err;
+}
+
+/* ---- mail signing key (issue 15): one current version, wrapped under the master key
+ * (SD_KK_MAIL_SIGN | 0 | version), the public half of every version (SD_KK_MAIL_PUB), and
+ * meta "mail_key_version". ---- */
+
+static sd_err
+mail_current(struct sd_txn *t, uint32_t *v)
+{
+    uint64_t u = 0;
+    sd_err err = sd_meta_get_u64(t, "mail_key_version", &u);
+
+    if(err != SD_OK)
+        return err;
+    if(u > UINT32_MAX)
+        return SD_E_STORE;
+    *v = (uint32_t)u;
+    return SD_OK;
+}
+
+static sd_err
+mail_install(struct sd_txn *t, const struct sd_keyring *kr, uint32_t version)
+{
+    struct sd_buf w = SD_BUF_INIT;
+    struct sd_buf none = SD_BUF_INIT;
+    uint8_t pk[SD_SIG_PK_BYTES];
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_keyring_mail_new(kr, version, &w, pk));
+    SD_TRY(put_rec(t, SD_KK_MAIL_SIGN, 0, version, &w, pk, 0));
+    SD_TRY(put_rec(t, SD_KK_MAIL_PUB, 0, version, &none, pk, 0));
+    SD_TRY(sd_meta_put_u64(t, "mail_key_version", version));
+    SD_TRY(sd_keyring_mail_adopt(kr, version, w.data, w.len, pk));
+out:
+    sd_buf_wipe_free(&w);
+    return err;
+}
+
+sd_err
+sd_keys_mail_sync(struct sd_txn *t, const struct sd_keyring *kr)
+{
+    Sealdesk__V1__KeyRecord *rec = NULL;
+    uint8_t k[13];
+    struct sd_val v;
+    uint32_t cur = 0;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && kr);
+    SD_TRY(mail_current(t, &cur));
+    if(cur == 0) {
+        SD_ENSURE(sd_txn_is_write(t), SD_E_PRECONDITION);
+        SD_TRY(mail_install(t, kr, 1));
+        goto out;
+    }
+    if(sd_keyring_mail_version(kr) == cur)
+        goto out;
+    sd_keys_key_id(k, SD_KK_MAIL_SIGN, 0, cur);
+    SD_TRY(sd_txn_get(t, SD_DB_KEYS, k, sizeof(k), &v));
+    SD_TRY(sd_keys_rec_get(&v, &rec));
+    SD_ENSURE(rec->public_key.len == SD_SIG_PK_BYTES, SD_E_STORE);
+    SD_TRY(
+        sd_keyring_mail_adopt(kr, cur, rec->wrapped.data, rec->wrapped.len, rec->public_key.data));
+out:
+    if(rec)
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+    return err;
+}
+
+sd_err
+sd_keys_mail_rotate(struct sd_txn *t, const struct sd_keyring *kr, uint32_t *version)
+{
+    uint8_t k[13];
+    uint32_t cur = 0;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && kr && version);
+    SD_TRY(sd_keys_mail_sync(t, kr));
+    SD_TRY(mail_current(t, &cur));
+    SD_ENSURE(cur < SD_MAX_MAIL_KEY_VERSIONS, SD_E_LIMIT);
+    sd_keys_key_id(k, SD_KK_MAIL_SIGN, 0, cur);
+    SD_TRY(erase_rec(t, k)); /* the old secret goes; its public half stays for verification */
+    SD_TRY(mail_install(t, kr, cur + 1));
+    *version = cur + 1;
+out:
+    return err;
+}
+
+sd_err
+sd_keys_mail_pk(struct sd_txn *t, uint32_t version, uint8_t pk[SD_SIG_PK_BYTES],
+                uint64_t *created_at)
+{
+    Sealdesk__V1__KeyRecord *rec = NULL;
+    uint8_t k[13];
+    struct sd_val v;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && pk && version >= 1);
+    sd_keys_key_id(k, SD_KK_MAIL_PUB, 0, version);
+    SD_TRY(sd_txn_get(t, SD_DB_KEYS, k, sizeof(k), &v));
+    SD_TRY(sd_keys_rec_get(&v, &rec));
+    SD_ENSURE(rec->public_key.len == SD_SIG_PK_BYTES, SD_E_STORE);
+    memcpy(pk, rec->public_key.data, SD_SIG_PK_BYTES);
+    if(created_at)
+        *created_at = rec->created_at;
+out:
+    if(rec)
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+    return err;
+}
+
+sd_err
+sd_keys_mail_version(struct sd_txn *t, uint32_t *version)
+{
+    return t && version ? mail_current(t, version) : SD_E_INVALID;
+}
+
+static sd_err
+mail_remaster(struct sd_txn *t, const struct sd_keyring *kr, const uint8_t new_master[SD_KEY_BYTES],
+              size_t *n_keys)
+{
+    Sealdesk__V1__KeyRecord *rec = NULL;
+    struct sd_buf w = SD_BUF_INIT;
+    uint8_t k[13];
+    struct sd_val v;
+    uint32_t cur = 0;
+    sd_err err = SD_OK;
+
+    SD_TRY(mail_current(t, &cur));
+    if(cur == 0)
+        goto out; /* a store from before the mail key: created at its first use */
+    SD_TRY(sd_keys_mail_sync(t, kr));
+    sd_keys_key_id(k, SD_KK_MAIL_SIGN, 0, cur);
+    SD_TRY(sd_txn_get(t, SD_DB_KEYS, k, sizeof(k), &v));
+    SD_TRY(sd_keys_rec_get(&v, &rec));
+    SD_ENSURE(rec->public_key.len == SD_SIG_PK_BYTES, SD_E_STORE);
+    SD_TRY(sd_keyring_mail_rewrap_master(kr, new_master, &w));
+    SD_TRY(
+        put_rec2(t, SD_KK_MAIL_SIGN, 0, cur, &w, rec->public_key.data, 0, rec->created_at, true));
+    (*n_keys)++;
+out:
+    if(rec)
+        sealdesk__v1__key_record__free_unpacked(rec, NULL);
+    sd_buf_wipe_free(&w);
     return err;
 }

@@ -49,14 +49,25 @@ static const char *const field_names[] = {
     [SD_F_BODY] = "body",
 };
 static const char *const event_names[] = {
-    [SD_EV_CREATED] = "created",       [SD_EV_TRIAGED] = "triaged",
-    [SD_EV_REDACTED] = "redacted",     [SD_EV_CLAIMED] = "claimed",
-    [SD_EV_ASSIGNED] = "assigned",     [SD_EV_STATUS] = "status",
-    [SD_EV_COMMENT] = "comment",       [SD_EV_RATED] = "rated",
-    [SD_EV_REOPENED] = "reopened",     [SD_EV_SUGGESTED] = "suggested",
-    [SD_EV_REMEDY] = "remedy",         [SD_EV_FREEZE] = "freeze",
-    [SD_EV_UNFREEZE] = "unfreeze",     [SD_EV_INCIDENT] = "incident",
-    [SD_EV_ATTACHMENT] = "attachment", [SD_EV_ATTACHMENT_REFUSED] = "attachment_refused",
+    [SD_EV_CREATED] = "created",
+    [SD_EV_TRIAGED] = "triaged",
+    [SD_EV_REDACTED] = "redacted",
+    [SD_EV_CLAIMED] = "claimed",
+    [SD_EV_ASSIGNED] = "assigned",
+    [SD_EV_STATUS] = "status",
+    [SD_EV_COMMENT] = "comment",
+    [SD_EV_RATED] = "rated",
+    [SD_EV_REOPENED] = "reopened",
+    [SD_EV_SUGGESTED] = "suggested",
+    [SD_EV_REMEDY] = "remedy",
+    [SD_EV_FREEZE] = "freeze",
+    [SD_EV_UNFREEZE] = "unfreeze",
+    [SD_EV_INCIDENT] = "incident",
+    [SD_EV_ATTACHMENT] = "attachment",
+    [SD_EV_ATTACHMENT_REFUSED] = "attachment_refused",
+    [SD_EV_MAIL_DELIVERED] = "mail_delivered",
+    [SD_EV_MAIL_FAILED] = "mail_failed",
+    [SD_EV_MAIL_BOUNCED] = "mail_bounced",
 };
 
 _Static_assert(SD_ENUM_N(channel_names) == SD_CH_COUNT && SD_ENUM_N(status_names) == SD_ST_COUNT &&

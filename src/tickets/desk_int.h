@@ -8,6 +8,7 @@
 #include "sealdesk/crypto.h"
 #include "sealdesk/desk.h"
 #include "sealdesk/err.h"
+#include "sealdesk/outbox.h"
 #include "sealdesk/store.h"
 #include "sealdesk/tickets.h"
 #include "sealdesk/triage.h"
@@ -129,6 +130,13 @@ sd_err sd_ticket_comment_in(struct sd_desk *d, struct sd_txn *t, const struct sd
                             uint64_t id, const char *body, bool internal);
 sd_err sd_ticket_transition_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
                                uint64_t id, int to);
+/* mail.c: enqueue the outbox record for ticket r in write txn t (same txn as the change):
+ * kind REPLY/INCIDENT mails `text` with subject "Re: [SD-000123] <subject>", CSAT the survey
+ * in the ticket's language (text unused). Nothing when the customer has no usable e-mail
+ * address. dk: the ticket's open data key. */
+sd_err sd_ticket_mail_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                         const sd_trec *r, const struct sd_dkey *dk, enum sd_outbox_kind kind,
+                         const char *text);
 /* ticket.c: hand queued ticket id to agent inside write txn t, as a claim (status
  * in_progress, timeline event, audit entry `action`); out (may be NULL) gets its metadata. */
 sd_err sd_ticket_claim_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,

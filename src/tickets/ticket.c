@@ -857,9 +857,9 @@ do_transition(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_
     int to = *(int *)ctx;
     int from = (int)r->status;
     uint64_t now = r->updated_at;
+    struct sd_dkey *dk = NULL;
     sd_err err = SD_OK;
 
-    (void)d;
     /* Only the assignee works a ticket. Supervisors (and the local operator) may act on any
      * and take an unassigned one out of queue order; agents take queued tickets with a claim
      * (queue order, or what their routing profile allows). */
@@ -890,7 +890,18 @@ do_transition(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_
     r->status = (uint32_t)to;
     *action = "ticket.status";
     SD_TRY(sd_event_add(t, r, a->name, SD_EV_STATUS, from, to, NULL, false, NULL));
+    if(to == SD_ST_RESOLVED) {
+        /* The CSAT survey commits with the resolution (issue 15); a shredded customer gets
+         * none. */
+        err = sd_keys_dkey_open(t, d->kr, r->data_key_id, &dk);
+        if(err == SD_E_SHREDDED)
+            err = SD_OK;
+        else if(err == SD_OK)
+            err = sd_ticket_mail_in(d, t, a, r, dk, SD_OUTBOX_CSAT, NULL);
+        SD_TRY(err);
+    }
 out:
+    sd_dkey_free(dk);
     return err;
 }
 
@@ -944,7 +955,8 @@ sd_ticket_assign(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const
 struct comment_ctx {
     const char *body;
     bool internal;
-    const char *detail; /* timeline detail; NULL: "internal" or "public" */
+    const char *detail;       /* timeline detail; NULL: "internal" or "public" */
+    enum sd_outbox_kind mail; /* a public one is mailed to the customer as this kind */
 };
 
 static sd_err
@@ -978,6 +990,12 @@ do_comment(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_tre
     }
     if(!c->internal && !r->first_response_at)
         r->first_response_at = r->updated_at;
+    if(!c->internal) {
+        /* The customer hears back: the outbox record commits with the reply (issue 15). */
+        SD_TRY(sd_buf_terminate(&clean));
+        SD_TRY(sd_ticket_mail_in(d, t, a, r, dk, c->mail ? c->mail : SD_OUTBOX_REPLY,
+                                 (const char *)clean.data));
+    }
     *action = "ticket.comment";
 out:
     sd_dkey_free(dk);
@@ -996,7 +1014,7 @@ do_comment_article(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a
                    void *ctx, const char **action)
 {
     const struct article_ctx *ac = ctx;
-    struct comment_ctx cc = {NULL, false, NULL};
+    struct comment_ctx cc = {NULL, false, NULL, SD_OUTBOX_REPLY};
     char *text = NULL;
     char detail[48];
     uint64_t used = 0;
@@ -1035,7 +1053,7 @@ sd_err
 sd_ticket_comment(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *body,
                   bool internal, struct sd_ticket *out)
 {
-    struct comment_ctx c = {body, internal, NULL};
+    struct comment_ctx c = {body, internal, NULL, SD_OUTBOX_REPLY};
     sd_err err = comment_check(body);
 
     if(err != SD_OK)
@@ -1058,7 +1076,8 @@ sd_err
 sd_ticket_comment_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id,
                      const char *body, bool internal)
 {
-    struct comment_ctx c = {body, internal, NULL};
+    /* Used by incident updates: mailed as such. */
+    struct comment_ctx c = {body, internal, NULL, SD_OUTBOX_INCIDENT};
     sd_err err = comment_check(body);
 
     if(err != SD_OK)

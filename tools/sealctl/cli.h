@@ -142,6 +142,10 @@ int cmd_route_online(struct cli *c, int argc, char **argv);
 int cmd_incident_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
                          char **argv);
 int cmd_incident_online(struct cli *c, int argc, char **argv);
+/* verify-message --file F | --code C (cmd_mail.c, issue 15) */
+int cmd_verify_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                       char **argv);
+int cmd_verify_online(struct cli *c, int argc, char **argv);
 /* `stats --by-agent [--from T] [--to T] [--now T]` (cmd_agent.c); argv after --by-agent. */
 int cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d, int argc, char **argv);
 int cmd_stats_by_agent_online(struct cli *c, int argc, char **argv);

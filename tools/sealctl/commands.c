@@ -14,6 +14,7 @@ const struct cli_command cli_commands[] = {
     {"agent", cmd_agent_offline, cmd_agent_online},
     {"route", cmd_route_offline, cmd_route_online},
     {"incident", cmd_incident_offline, cmd_incident_online},
+    {"verify-message", cmd_verify_offline, cmd_verify_online},
     {NULL, NULL, NULL}, /* placeholder so the array is never empty */
 };
 const size_t cli_commands_n = sizeof(cli_commands) / sizeof(cli_commands[0]) - 1;

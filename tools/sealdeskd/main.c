@@ -65,6 +65,9 @@ static const char usage[] =
     "  --login-fails-per-name N (5), --login-window-s N (60), --login-backoff-max-s N\n"
     "  (3600), --login-audit-window-s N (60), --export-memory-mb N (256),\n"
     "  --metrics-max-conns N (16), --metrics-read-timeout-ms N (1000)\n"
+    "  --smtp HOST:PORT       deliver the outbox to this relay (config `smtp`; none: mail\n"
+    "                         stays queued); --mail-from ADDR (`mail_from`); --smtp-tls\n"
+    "                         required|opportunistic|off (`smtp_tls`; off: loopback only)\n"
     "prints `sealdeskd metrics on HOST:PORT` (with --metrics), then\n"
     "`sealdeskd listening on HOST:PORT` on stderr once serving;\n"
     "SIGTERM or SIGINT stops it gracefully. exit: 0 stopped, 1 start-up failed, 2 usage\n";
@@ -225,6 +228,9 @@ main(int argc, char **argv)
         {"export-memory-mb", required_argument, NULL, 256},
         {"metrics-max-conns", required_argument, NULL, 256},
         {"metrics-read-timeout-ms", required_argument, NULL, 256},
+        {"smtp", required_argument, NULL, 256},
+        {"mail-from", required_argument, NULL, 256},
+        {"smtp-tls", required_argument, NULL, 256},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -239,6 +245,7 @@ main(int argc, char **argv)
     struct sd_server *srv = NULL;
     struct sd_metrics *metrics = NULL;
     struct sd_autoroute *autoroute = NULL;
+    struct sd_mailer *mailer = NULL;
     bool locked;
     struct rlimit no_core = {0, 0};
     struct sigaction sa;
@@ -458,6 +465,19 @@ main(int argc, char **argv)
             goto out;
         }
     }
+    if(cfg.smtp[0]) {
+        if(!cfg.mail_from[0]) {
+            (void)fputs("sealdeskd: smtp needs mail_from\n", stderr);
+            goto out;
+        }
+        err = sd_mailer_start(&mailer, desk, cfg.smtp, cfg.mail_from, cfg.smtp_tls);
+        if(err != SD_OK) {
+            fail(err == SD_E_DENIED ? "smtp_tls = off is for a loopback relay only"
+                                    : "cannot start the mail sender",
+                 err);
+            goto out;
+        }
+    }
     /* Keys stay readable while in use and go back to PROT_NONE after KEY_GRACE_MS idle. */
     sd_desk_set_key_grace(desk, KEY_GRACE_MS);
     g_idle_desk = desk;
@@ -474,6 +494,7 @@ out:
         pthread_join(idle_thread, NULL);
     }
     sd_autoroute_stop(autoroute); /* waits for a pass in progress */
+    sd_mailer_stop(mailer);       /* after the message in flight */
     sd_metrics_free(metrics);     /* before the desk: scrapes read its store */
     if(desk)
         sd_desk_set_key_grace(desk, 0);

@@ -20,6 +20,7 @@
 #include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/desk_mail.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/rpc.h"
 #include "sealdesk/version.h"
@@ -39,6 +40,8 @@ static const char usage[] =
     "  bidx-rotate                              new blind-index key, re-index (server stopped)\n"
     "  audit-rotate [--reason R]                new audit signing key; the old one signs the\n"
     "                                           hand-off (safe while the server runs)\n"
+    "  rotate-mail-key                          new mail signing key (outbound verification\n"
+    "                                           codes); messages signed before still verify\n"
     "  check                                    every data key unwraps, every field opens\n"
     "online (--server): status, shred, audit-rotate\n"
     "mode: --server means online, --data/--offline offline (both: refused); else online\n"
@@ -354,6 +357,15 @@ offline(const struct opts *o, int argc, char **argv)
             sd_hex_encode(pk, r.pk, sizeof(r.pk));
             rc = emit(o, rotation_json(r.version, r.fingerprint, pk, r.handoff_size));
         }
+    } else if(strcmp(cmd, "rotate-mail-key") == 0) {
+        uint32_t mv = 0;
+
+        if(argc != 1)
+            rc = bad_usage("rotate-mail-key takes no options");
+        else if((err = sd_desk_mail_rotate_key(d, &a, &mv)) != SD_OK)
+            rc = fail(err, "rotate-mail-key");
+        else
+            rc = emit(o, json_pack("{s:I}", "mail_key_version", (json_int_t)mv));
     } else if(strcmp(cmd, "check") == 0) {
         uint64_t n, bad;
 

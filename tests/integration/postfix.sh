@@ -1,0 +1,74 @@
+# A private Postfix (Debian's) for mail tests, sourced by test_mail_out.sh and the mail crash
+# test: config, queue and data dirs under DIR, smtpd on 127.0.0.1:PORT only, mail for
+# alice@desk.test (an alias) delivered to the Maildir MAILDIR/ (new/ holds one file per
+# message); log in DIR/maillog. Needs root (Postfix drops to mail_owner = postfix).
+pf_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+pf_start() {
+  local dir=$1 port=$2 maildir=$3
+  mkdir -p "$dir/conf" "$dir/queue" "$dir/data" "$maildir"
+  chmod 755 "$dir" "$dir/conf"
+  chown postfix "$dir/data"
+  chown nobody "$maildir" # local(8) writes alias deliveries as default_privs
+  cat > "$dir/conf/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $dir/queue
+data_directory = $dir/data
+mail_owner = postfix
+setgid_group = postdrop
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+myhostname = mx.desk.test
+mydomain = desk.test
+myorigin = desk.test
+mydestination = desk.test
+mynetworks = 127.0.0.0/8
+alias_maps = hash:$dir/conf/aliases
+alias_database = hash:$dir/conf/aliases
+local_recipient_maps = \$alias_maps
+smtpd_relay_restrictions = permit_mynetworks, reject
+default_transport = error:no external mail in tests
+maillog_file_prefixes = $dir
+maillog_file = $dir/maillog
+biff = no
+smtputf8_enable = no
+CF
+  cat > "$dir/conf/master.cf" <<CF
+127.0.0.1:$port inet n - n - - smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+local     unix  -       n       n       -       -       local
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+CF
+  printf 'alice: %s/\n' "$maildir" > "$dir/conf/aliases"
+  postalias -c "$dir/conf" "$dir/conf/aliases"
+  postfix -c "$dir/conf" start >/dev/null 2>&1
+  for _ in $(seq 50); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "postfix did not start" >&2; return 1
+}
+pf_stop() { postfix -c "$1/conf" stop >/dev/null 2>&1 || true; }
+# pf_skip_unless_root: exit 0 with a clear message when Postfix cannot run here.
+pf_skip_unless_root() {
+  if [ "$(id -u)" -ne 0 ]; then echo "SKIP: the Postfix mail test needs root"; exit 0; fi
+  if ! command -v postfix >/dev/null; then echo "SKIP: postfix is not installed"; exit 0; fi
+}
