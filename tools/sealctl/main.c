@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/args.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/rpc.h"
 #include "sealdesk/version.h"
@@ -140,46 +141,33 @@ cli_want(struct cli *c, const char *name, bool has_arg)
         c->opts[c->n_opts++] = (struct cli_opt){name, has_arg, NULL, false};
 }
 
+/* The shared parser (tools/common/args.h) with the command's options plus --json, which every
+ * command accepts anywhere. */
 bool
 cli_parse(struct cli *c, int argc, char **argv)
 {
-    for(int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        size_t k;
+    struct sd_arg_spec spec[CLI_MAX_OPTS + 1];
+    struct sd_args a = {.tool = "sealctl", .spec = spec, .max_pos = CLI_MAX_POS};
 
-        if(strncmp(a, "--", 2) != 0) {
-            if(c->n_pos >= CLI_MAX_POS) {
-                cli_usage("too many arguments");
-                return false;
-            }
-            c->pos[c->n_pos++] = a;
-            continue;
-        }
-        if(strcmp(a, "--json") == 0) {
-            c->json = true;
-            continue;
-        }
-        for(k = 0; k < c->n_opts; k++) {
-            if(strcmp(a + 2, c->opts[k].name) == 0)
-                break;
-        }
-        if(k == c->n_opts) {
-            fprintf(stderr, "sealctl: unknown option %s\n", a);
-            return false;
-        }
-        if(c->opts[k].set) {
-            fprintf(stderr, "sealctl: option %s given twice\n", a);
-            return false;
-        }
-        c->opts[k].set = true;
-        if(c->opts[k].has_arg) {
-            if(i + 1 >= argc) {
-                fprintf(stderr, "sealctl: option %s needs a value\n", a);
-                return false;
-            }
-            c->opts[k].val = argv[++i];
-        }
+    for(size_t k = 0; k < c->n_opts; k++)
+        spec[k] = (struct sd_arg_spec){c->opts[k].name, c->opts[k].has_arg ? SD_ARG_VALUE : 0, NULL,
+                                       NULL};
+    spec[c->n_opts] = (struct sd_arg_spec){"json", SD_ARG_REPEAT, NULL, NULL};
+    a.n_spec = c->n_opts + 1;
+    if(sd_args_parse(&a, argc, argv) != 0)
+        return false;
+    if(a.help) {
+        fprintf(stderr, "sealctl: --help goes right after the command words\n");
+        return false;
     }
+    c->json = c->json || sd_args_count(&a, "json") > 0;
+    for(size_t k = 0; k < c->n_opts; k++) {
+        c->opts[k].set = sd_args_count(&a, c->opts[k].name) > 0;
+        c->opts[k].val = sd_args_get(&a, c->opts[k].name);
+    }
+    c->n_pos = a.n_pos;
+    for(size_t i = 0; i < a.n_pos; i++)
+        c->pos[i] = a.pos[i];
     return true;
 }
 
@@ -202,6 +190,24 @@ cli_has(const struct cli *c, const char *name)
     }
     return false;
 }
+
+#define GLOBAL_VALUE(n)                            \
+    {                                              \
+        n, SD_ARG_VALUE | SD_ARG_REPEAT, "V", NULL \
+    }
+static const struct sd_arg_spec global_opts[] = {
+    {"json", SD_ARG_REPEAT, NULL, NULL},
+    {"offline", SD_ARG_REPEAT, NULL, NULL},
+    GLOBAL_VALUE("data"),
+    GLOBAL_VALUE("key-file"),
+    GLOBAL_VALUE("passphrase-file"),
+    GLOBAL_VALUE("actor"),
+    GLOBAL_VALUE("server"),
+    GLOBAL_VALUE("ca"),
+    GLOBAL_VALUE("cert"),
+    GLOBAL_VALUE("cert-key"),
+    GLOBAL_VALUE("token"),
+};
 
 int
 main(int argc, char **argv)
@@ -228,39 +234,33 @@ main(int argc, char **argv)
     c.server = getenv("SEALDESK_SERVER");
     c.ca = getenv("SEALDESK_CA");
     c.token = getenv("SEALDESK_TOKEN");
-    for(; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-        const char *a = argv[i];
+    {
+        struct sd_args g = {.tool = "sealctl",
+                            .spec = global_opts,
+                            .n_spec = sizeof(global_opts) / sizeof(global_opts[0]),
+                            .stop_at_pos = true};
+        const char *v;
 
-        if(strcmp(a, "--help") == 0) {
+        if(sd_args_parse(&g, argc - 1, argv + 1) != 0)
+            return cli_usage(NULL);
+        if(g.help) {
             (void)fputs(usage, stdout);
             return 0;
-        } else if(strcmp(a, "--json") == 0) {
-            c.json = true;
-        } else if(strcmp(a, "--offline") == 0) {
-            c.offline = true;
-        } else if(i + 1 < argc && strcmp(a, "--data") == 0) {
-            c.data = argv[++i];
-            data_flag = true;
-        } else if(i + 1 < argc && strcmp(a, "--key-file") == 0) {
-            c.key_file = argv[++i];
-        } else if(i + 1 < argc && strcmp(a, "--passphrase-file") == 0) {
-            c.pass_file = argv[++i];
-        } else if(i + 1 < argc && strcmp(a, "--actor") == 0) {
-            c.actor = argv[++i];
-        } else if(i + 1 < argc && strcmp(a, "--server") == 0) {
-            c.server = argv[++i];
-            server_flag = true;
-        } else if(i + 1 < argc && strcmp(a, "--ca") == 0) {
-            c.ca = argv[++i];
-        } else if(i + 1 < argc && strcmp(a, "--cert") == 0) {
-            c.cert = argv[++i];
-        } else if(i + 1 < argc && strcmp(a, "--cert-key") == 0) {
-            c.cert_key = argv[++i];
-        } else if(i + 1 < argc && strcmp(a, "--token") == 0) {
-            c.token = argv[++i];
-        } else {
-            return cli_usage("unknown global option");
         }
+        i = g.next + 1;
+        c.json = sd_args_count(&g, "json") > 0;
+        c.offline = sd_args_count(&g, "offline") > 0;
+        data_flag = (v = sd_args_get(&g, "data")) != NULL;
+        c.data = v ? v : c.data;
+        server_flag = (v = sd_args_get(&g, "server")) != NULL;
+        c.server = v ? v : c.server;
+        c.key_file = (v = sd_args_get(&g, "key-file")) ? v : c.key_file;
+        c.pass_file = (v = sd_args_get(&g, "passphrase-file")) ? v : c.pass_file;
+        c.actor = sd_args_get(&g, "actor");
+        c.ca = (v = sd_args_get(&g, "ca")) ? v : c.ca;
+        c.cert = sd_args_get(&g, "cert");
+        c.cert_key = sd_args_get(&g, "cert-key");
+        c.token = (v = sd_args_get(&g, "token")) ? v : c.token;
     }
     if(i >= argc)
         return cli_usage(NULL);

@@ -1,0 +1,168 @@
+/* The tools' one argument parser (args.h). */
+#include "common/args.h"
+
+#include <string.h>
+
+/* "TOOL: option --NAME WHAT" (never the value: it may be a secret). */
+static int
+args_err(const struct sd_args *a, const char *name, size_t len, const char *what)
+{
+    fprintf(stderr, "%s: option --%.*s %s\n", a->tool, (int)len, name, what);
+    return 2;
+}
+
+static size_t
+find(const struct sd_args *a, const char *name, size_t len)
+{
+    for(size_t k = 0; k < a->n_spec; k++) {
+        if(strlen(a->spec[k].name) == len && strncmp(a->spec[k].name, name, len) == 0)
+            return k;
+    }
+    return a->n_spec;
+}
+
+/* One "--name[=value]" at argv[*i]; may take argv[*i + 1] as the value. */
+static int
+parse_opt(struct sd_args *a, int argc, char **argv, int *i)
+{
+    const char *name = argv[*i] + 2;
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    size_t k = find(a, name, len);
+    const char *val = NULL;
+
+    if(k == a->n_spec) {
+        if(!eq && strcmp(name, "help") == 0) {
+            a->help = true;
+            return 0;
+        }
+        fprintf(stderr, "%s: unknown option --%.*s\n", a->tool, (int)len, name);
+        return 2;
+    }
+    if(!(a->spec[k].flags & SD_ARG_REPEAT) && sd_args_count(a, a->spec[k].name) > 0)
+        return args_err(a, name, len, "given twice");
+    if(a->spec[k].flags & SD_ARG_VALUE) {
+        if(eq) {
+            val = eq + 1;
+        } else {
+            if(*i + 1 >= argc)
+                return args_err(a, name, len, "needs a value");
+            val = argv[++*i];
+        }
+    } else if(eq) {
+        return args_err(a, name, len, "takes no value");
+    }
+    if(a->n_seen >= SD_ARGS_MAX_SEEN)
+        return args_err(a, name, len, "is one option too many");
+    a->seen[a->n_seen].opt = k;
+    a->seen[a->n_seen].val = val;
+    a->n_seen++;
+    return 0;
+}
+
+int
+sd_args_parse(struct sd_args *a, int argc, char **argv)
+{
+    bool dashdash = false;
+    size_t max_pos = a->max_pos < SD_ARGS_MAX_POS ? a->max_pos : SD_ARGS_MAX_POS;
+    int rc;
+
+    a->n_seen = 0;
+    a->n_pos = 0;
+    a->help = false;
+    a->next = argc;
+    for(int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+
+        if(!s)
+            break;
+        if(!dashdash && strcmp(s, "--") == 0) {
+            dashdash = true;
+            continue;
+        }
+        if(!dashdash && strncmp(s, "--", 2) == 0) {
+            rc = parse_opt(a, argc, argv, &i);
+            if(rc)
+                return rc;
+            continue;
+        }
+        if(a->stop_at_pos) {
+            a->next = i;
+            return 0;
+        }
+        if(a->n_pos >= max_pos) {
+            fprintf(stderr, "%s: too many arguments\n", a->tool);
+            return 2;
+        }
+        a->pos[a->n_pos++] = s;
+    }
+    return 0;
+}
+
+size_t
+sd_args_count(const struct sd_args *a, const char *name)
+{
+    size_t n = 0;
+
+    for(size_t i = 0; i < a->n_seen; i++)
+        n += strcmp(a->spec[a->seen[i].opt].name, name) == 0;
+    return n;
+}
+
+const char *
+sd_args_nth(const struct sd_args *a, const char *name, size_t nth)
+{
+    for(size_t i = 0; i < a->n_seen; i++) {
+        if(strcmp(a->spec[a->seen[i].opt].name, name) == 0 && nth-- == 0)
+            return a->seen[i].val;
+    }
+    return NULL;
+}
+
+const char *
+sd_args_get(const struct sd_args *a, const char *name)
+{
+    size_t n = sd_args_count(a, name);
+
+    return n ? sd_args_nth(a, name, n - 1) : NULL;
+}
+
+bool
+sd_arg_enum_has(const struct sd_arg_enum *e, const char *v)
+{
+    for(int i = e->first; v && i < e->first + e->count; i++) {
+        const char *n = e->name(i);
+
+        if(n && strcmp(n, v) == 0)
+            return true;
+    }
+    return false;
+}
+
+void
+sd_args_help(FILE *f, const struct sd_arg_spec *spec, size_t n_spec)
+{
+    for(size_t k = 0; k < n_spec; k++) {
+        const struct sd_arg_spec *s = &spec[k];
+        int w = fprintf(f, "  --%s", s->name);
+
+        if(s->flags & SD_ARG_VALUE)
+            w += fprintf(f, " %s", s->meta ? s->meta : "V");
+        if(s->flags & SD_ARG_REPEAT)
+            w += fprintf(f, " (repeatable)");
+        if(s->values) {
+            const char *sep = "";
+
+            fprintf(f, "%*s one of: ", w < 28 ? 28 - w : 1, "");
+            for(int i = s->values->first; i < s->values->first + s->values->count; i++) {
+                const char *n = s->values->name(i);
+
+                if(n && *n) {
+                    fprintf(f, "%s%s", sep, n);
+                    sep = ", ";
+                }
+            }
+        }
+        fputc('\n', f);
+    }
+}
