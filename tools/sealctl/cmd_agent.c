@@ -18,21 +18,6 @@ static const char agent_usage[] =
 
 static const char *const duty_langs[] = {"zh", "zh-Hant", "en", "ko"};
 
-static void
-want_agent(struct cli *c)
-{
-    cli_want(c, "name", true);
-    cli_want(c, "langs", true);
-    cli_want(c, "categories", true);
-    cli_want(c, "vip", false);
-    cli_want(c, "shift", true);
-    cli_want(c, "now", true);
-    cli_want(c, "from", true);
-    cli_want(c, "to", true);
-    cli_want(c, "on", false);
-    cli_want(c, "off", false);
-}
-
 /* `agent override` arguments; 0 or the exit code of a usage/parse failure. */
 static int
 parse_override(const struct cli *c, struct sd_shift_override *o)
@@ -48,36 +33,28 @@ parse_override(const struct cli *c, struct sd_shift_override *o)
     return 0;
 }
 
-/* Every --shift value joined with ';' (cli_parse refuses repeated options), removed from
- * argv (*argcp shrinks). malloc'ed, or NULL when there is none (or out of memory). */
+/* Every --shift value (a repeatable option) joined with ';'. malloc'ed, or NULL when there is
+ * none (or out of memory). */
 static char *
-join_shifts(int *argcp, char **argv)
+join_shifts(const struct cli *c)
 {
-    int argc = *argcp, w = 0;
-    size_t len = 0;
+    size_t n = sd_args_count(&c->args, "shift"), len = 0;
     char *s;
 
-    for(int i = 0; i + 1 < argc; i++) {
-        if(strcmp(argv[i], "--shift") == 0)
-            len += strlen(argv[i + 1]) + 1;
-    }
+    for(size_t i = 0; i < n; i++)
+        len += strlen(sd_args_nth(&c->args, "shift", i)) + 1;
     if(!len)
         return NULL; /* (argv is bounded; an over-long spec is refused by the parser) */
     s = calloc(1, len + 1);
     if(!s)
         return NULL;
-    for(int i = 0; i < argc; i++) {
-        if(i + 1 < argc && strcmp(argv[i], "--shift") == 0) {
-            if(*s)
-                // NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.strcpy): s is sized for all
-                strcat(s, ";");
+    for(size_t i = 0; i < n; i++) {
+        if(i)
             // NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.strcpy): s is sized for all
-            strcat(s, argv[++i]);
-            continue;
-        }
-        argv[w++] = argv[i];
+            strcat(s, ";");
+        // NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.strcpy): s is sized for all
+        strcat(s, sd_args_nth(&c->args, "shift", i));
     }
-    *argcp = w;
     return s;
 }
 
@@ -158,9 +135,6 @@ agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int ar
     sd_err err;
     int rc;
 
-    want_agent(c);
-    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
-        return 2;
     rc = parse_now(c, &now);
     if(rc)
         return rc;
@@ -244,9 +218,6 @@ agent_online(struct cli *c, int argc, char **argv, char *shifts)
     const char *sub = argc ? argv[0] : "";
     int rc;
 
-    want_agent(c);
-    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
-        return 2;
     if(strcmp(sub, "set") == 0) {
         Sealdesk__V1__SetAgentRequest r = SEALDESK__V1__SET_AGENT_REQUEST__INIT;
         struct cli_reply rep = CLI_REPLY(sealdesk__v1__agent_info__descriptor);
@@ -329,7 +300,7 @@ agent_online(struct cli *c, int argc, char **argv, char *shifts)
 int
 cmd_agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
 {
-    char *shifts = join_shifts(&argc, argv);
+    char *shifts = join_shifts(c);
     int rc = agent_offline(c, d, a, argc, argv, shifts);
 
     free(shifts);
@@ -339,7 +310,7 @@ cmd_agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, in
 int
 cmd_agent_online(struct cli *c, int argc, char **argv)
 {
-    char *shifts = join_shifts(&argc, argv);
+    char *shifts = join_shifts(c);
     int rc = agent_online(c, argc, argv, shifts);
 
     free(shifts);
@@ -367,16 +338,8 @@ json_agent_stats(const char *agent, uint64_t handled, int64_t fr, int64_t res, u
     return o;
 }
 
-static void
-want_stats(struct cli *c)
-{
-    cli_want(c, "from", true);
-    cli_want(c, "to", true);
-    cli_want(c, "now", true);
-}
-
 int
-cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d, int argc, char **argv)
+cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d)
 {
     struct sd_agent_stats *st = NULL;
     uint64_t from = 0, to = 0, now;
@@ -385,9 +348,6 @@ cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d, int argc, char **ar
     sd_err err;
     int rc;
 
-    want_stats(c);
-    if(!cli_parse(c, argc, argv))
-        return 2;
     rc = parse_now(c, &now);
     if(rc)
         return rc;
@@ -408,15 +368,12 @@ cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d, int argc, char **ar
 }
 
 int
-cmd_stats_by_agent_online(struct cli *c, int argc, char **argv)
+cmd_stats_by_agent_online(struct cli *c)
 {
     Sealdesk__V1__AgentStatsRequest r = SEALDESK__V1__AGENT_STATS_REQUEST__INIT;
     struct cli_reply rep = CLI_REPLY(sealdesk__v1__agent_stats_result__descriptor);
     int rc;
 
-    want_stats(c);
-    if(!cli_parse(c, argc, argv))
-        return 2;
     r.from = (char *)(cli_get(c, "from") ? cli_get(c, "from") : "");
     r.to = (char *)(cli_get(c, "to") ? cli_get(c, "to") : "");
     r.now = (char *)(cli_get(c, "now") ? cli_get(c, "now") : "");
@@ -463,7 +420,7 @@ json_day_stats(const struct sd_day_stats *s)
 }
 
 int
-cmd_stats_by_day_offline(struct cli *c, struct sd_desk *d, int argc, char **argv)
+cmd_stats_by_day_offline(struct cli *c, struct sd_desk *d)
 {
     struct sd_day_stats *st = NULL;
     uint64_t from = 0, to = 0;
@@ -471,9 +428,6 @@ cmd_stats_by_day_offline(struct cli *c, struct sd_desk *d, int argc, char **argv
     size_t n = 0;
     sd_err err;
 
-    want_stats(c);
-    if(!cli_parse(c, argc, argv))
-        return 2;
     if((cli_get(c, "from") && sd_time_parse(&from, cli_get(c, "from")) != SD_OK) ||
        (cli_get(c, "to") && sd_time_parse(&to, cli_get(c, "to")) != SD_OK))
         return cli_fail(SD_E_INVALID, "--from/--to must be RFC 3339 times");
@@ -518,15 +472,12 @@ day_from_pb(const Sealdesk__V1__DayStatsRow *w, struct sd_day_stats *s)
 }
 
 int
-cmd_stats_by_day_online(struct cli *c, int argc, char **argv)
+cmd_stats_by_day_online(struct cli *c)
 {
     Sealdesk__V1__AgentStatsRequest r = SEALDESK__V1__AGENT_STATS_REQUEST__INIT;
     struct cli_reply rep = CLI_REPLY(sealdesk__v1__day_stats_result__descriptor);
     int rc;
 
-    want_stats(c);
-    if(!cli_parse(c, argc, argv))
-        return 2;
     r.from = (char *)(cli_get(c, "from") ? cli_get(c, "from") : "");
     r.to = (char *)(cli_get(c, "to") ? cli_get(c, "to") : "");
     rc = cli_call(c, "/sealdesk.v1.Routing/DayStats", &r.base, &rep);

@@ -18,18 +18,6 @@ static const char incident_usage[] =
     "--ticket T | incident update ID --body B | incident resolve ID [--resolve-tickets] | "
     "incident get ID | incident list [--status open|resolved]";
 
-static void
-want_incident(struct cli *c)
-{
-    cli_want(c, "title", true);
-    cli_want(c, "category", true);
-    cli_want(c, "match", true);
-    cli_want(c, "ticket", true);
-    cli_want(c, "body", true);
-    cli_want(c, "resolve-tickets", false);
-    cli_want(c, "status", true);
-}
-
 struct inc_view {
     uint64_t id;
     const char *title, *category; /* category "" = every category */
@@ -190,9 +178,6 @@ cmd_incident_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a,
     int rc, status, category = -1;
     sd_err err;
 
-    want_incident(c);
-    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
-        return 2;
     rc = check_args(c, sub, &id, &ticket, &status);
     if(rc)
         return rc;
@@ -272,9 +257,6 @@ cmd_incident_online(struct cli *c, int argc, char **argv)
     uint64_t id = 0, ticket = 0;
     int rc, status;
 
-    want_incident(c);
-    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
-        return 2;
     rc = check_args(c, sub, &id, &ticket, &status);
     if(rc)
         return rc;

@@ -95,20 +95,21 @@ json_hit(uint64_t id, const char *lang, const char *title, double score, const c
     return o;
 }
 
-static void
-want_common(struct cli *c)
+/* --tags a,b split into tagv (tagbuf owns the copy: the caller frees it); 0 or the exit code. */
+static int
+split_tags(const struct cli *c, char **tagbuf, const char **tagv, size_t *ntags)
 {
-    cli_want(c, "lang", true);
-    cli_want(c, "title", true);
-    cli_want(c, "body", true);
-    cli_want(c, "category", true);
-    cli_want(c, "tags", true);
-    cli_want(c, "translation-of", true);
-    cli_want(c, "status", true);
-    cli_want(c, "text", true);
-    cli_want(c, "limit", true);
-    cli_want(c, "version", true);
-    cli_want(c, "dir", true);
+    *tagbuf = NULL;
+    *ntags = 0;
+    if(!cli_get(c, "tags"))
+        return 0;
+    *tagbuf = strdup(cli_get(c, "tags"));
+    if(!*tagbuf || split_csv(*tagbuf, tagv, SD_KB_MAX_TAGS, ntags) != SD_OK) {
+        free(*tagbuf);
+        *tagbuf = NULL;
+        return cli_fail(SD_E_LIMIT, "too many tags");
+    }
+    return 0;
 }
 
 static int
@@ -147,16 +148,9 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
     sd_err err;
     int rc;
 
-    want_common(c);
-    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
-        return 2;
-    if(cli_get(c, "tags")) {
-        tagbuf = strdup(cli_get(c, "tags"));
-        if(!tagbuf || split_csv(tagbuf, tagv, SD_KB_MAX_TAGS, &ntags) != SD_OK) {
-            free(tagbuf);
-            return cli_fail(SD_E_LIMIT, "too many tags");
-        }
-    }
+    rc = split_tags(c, &tagbuf, tagv, &ntags);
+    if(rc)
+        return rc;
     if(strcmp(sub, "add") == 0) {
         struct sd_kb_new in = {.category = -1};
         json_t *j;
@@ -338,16 +332,9 @@ cmd_kb_online(struct cli *c, int argc, char **argv)
     uint64_t id = 0;
     int rc;
 
-    want_common(c);
-    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
-        return 2;
-    if(cli_get(c, "tags")) {
-        tagbuf = strdup(cli_get(c, "tags"));
-        if(!tagbuf || split_csv(tagbuf, tagv, SD_KB_MAX_TAGS, &ntags) != SD_OK) {
-            free(tagbuf);
-            return cli_fail(SD_E_LIMIT, "too many tags");
-        }
-    }
+    rc = split_tags(c, &tagbuf, tagv, &ntags);
+    if(rc)
+        return rc;
     if(strcmp(sub, "add") == 0) {
         Sealdesk__V1__AddArticleRequest r = SEALDESK__V1__ADD_ARTICLE_REQUEST__INIT;
         struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);

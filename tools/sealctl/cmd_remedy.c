@@ -159,11 +159,8 @@ parse_rq(struct cli *c, const char *word, int argc, char **argv, struct rq *q)
     memset(q, 0, sizeof(*q));
     if(strcmp(word, "freeze") == 0) {
         q->sub = "freeze";
-        cli_want(c, "customer-uid", true);
-        cli_want(c, "ticket", true);
-        cli_want(c, "reason", true);
-        if(!cli_parse(c, argc, argv) || c->n_pos || !cli_get(c, "customer-uid") ||
-           !cli_get(c, "reason") || !parse_u64(cli_get(c, "ticket"), &q->ticket))
+        if(c->n_pos || !cli_get(c, "customer-uid") || !cli_get(c, "reason") ||
+           !parse_u64(cli_get(c, "ticket"), &q->ticket))
             return cli_usage("freeze --customer-uid U --ticket ID --reason R");
         q->uid = cli_get(c, "customer-uid");
         q->reason = cli_get(c, "reason");
@@ -173,15 +170,8 @@ parse_rq(struct cli *c, const char *word, int argc, char **argv, struct rq *q)
         return cli_usage("remedy request|approve|reject|execute|get|review|list");
     q->sub = argv[0];
     if(strcmp(q->sub, "request") == 0) {
-        cli_want(c, "ticket", true);
-        cli_want(c, "kind", true);
-        cli_want(c, "asset", true);
-        cli_want(c, "amount", true);
-        cli_want(c, "to-uid", true);
-        cli_want(c, "justification", true);
-        cli_want(c, "destination-reason", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos || !cli_get(c, "kind") ||
-           !cli_get(c, "justification") || !parse_u64(cli_get(c, "ticket"), &q->ticket))
+        if(c->n_pos || !cli_get(c, "kind") || !cli_get(c, "justification") ||
+           !parse_u64(cli_get(c, "ticket"), &q->ticket))
             return cli_usage("remedy request --ticket ID --kind K [--asset A --amount X] "
                              "[--to-uid U --destination-reason R] --justification J");
         if(sd_remedy_kind_parse(&q->kind, cli_get(c, "kind")) != SD_OK ||
@@ -197,21 +187,13 @@ parse_rq(struct cli *c, const char *word, int argc, char **argv, struct rq *q)
         return 0;
     }
     if(strcmp(q->sub, "list") == 0) {
-        cli_want(c, "state", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+        if(c->n_pos)
             return 2;
         if(cli_get(c, "state") && sd_remedy_state_parse(&q->state, cli_get(c, "state")) != SD_OK)
             return cli_fail(SD_E_INVALID, "unknown remedy state");
         return 0;
     }
-    if(strcmp(q->sub, "reject") == 0)
-        cli_want(c, "reason", true);
-    else if(strcmp(q->sub, "execute") == 0)
-        cli_want(c, "idempotency-key", true);
-    else if(strcmp(q->sub, "approve") != 0 && strcmp(q->sub, "get") != 0 &&
-            strcmp(q->sub, "review") != 0)
-        return cli_usage("remedy request|approve|reject|execute|get|review|list");
-    if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos != 1 || !parse_u64(c->pos[0], &q->id))
+    if(c->n_pos != 1 || !parse_u64(c->pos[0], &q->id))
         return cli_usage("remedy approve|reject|execute|get|review ID");
     q->reason = cli_get(c, "reason");
     q->key = cli_get(c, "idempotency-key");
@@ -275,17 +257,7 @@ cmd_remedy_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, i
                    char **argv)
 {
     struct rq q;
-    int rc = parse_rq(c, "remedy", argc, argv, &q);
-
-    return rc ? rc : run_offline(c, d, a, &q);
-}
-
-int
-cmd_freeze_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
-                   char **argv)
-{
-    struct rq q;
-    int rc = parse_rq(c, "freeze", argc, argv, &q);
+    int rc = parse_rq(c, c->cmd->name, argc, argv, &q);
 
     return rc ? rc : run_offline(c, d, a, &q);
 }
@@ -372,16 +344,7 @@ int
 cmd_remedy_online(struct cli *c, int argc, char **argv)
 {
     struct rq q;
-    int rc = parse_rq(c, "remedy", argc, argv, &q);
-
-    return rc ? rc : run_online(c, &q);
-}
-
-int
-cmd_freeze_online(struct cli *c, int argc, char **argv)
-{
-    struct rq q;
-    int rc = parse_rq(c, "freeze", argc, argv, &q);
+    int rc = parse_rq(c, c->cmd->name, argc, argv, &q);
 
     return rc ? rc : run_online(c, &q);
 }
@@ -412,9 +375,8 @@ json_customer(const char *uid_masked, bool frozen, uint64_t freeze_id, const cha
 static const char *
 parse_customer(struct cli *c, int argc, char **argv)
 {
-    cli_want(c, "uid", true);
-    if(argc < 1 || strcmp(argv[0], "get") != 0 || !cli_parse(c, argc - 1, argv + 1) || c->n_pos ||
-       !cli_get(c, "uid"))
+    (void)argc, (void)argv;
+    if(c->n_pos || !cli_get(c, "uid"))
         return NULL;
     return cli_get(c, "uid");
 }

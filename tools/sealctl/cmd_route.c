@@ -9,8 +9,6 @@
 #include "sealdesk/clock.h"
 #include "sealdesk/route.h"
 
-static const char route_usage[] = "route auto [--now RFC3339]";
-
 static json_t *
 json_assignment(uint64_t id, const char *agent, bool fallback)
 {
@@ -40,11 +38,7 @@ cmd_route_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, in
     size_t n = 0;
     sd_err err;
 
-    cli_want(c, "now", true);
-    if(argc < 1 || strcmp(argv[0], "auto") != 0)
-        return cli_usage(route_usage);
-    if(!cli_parse(c, argc - 1, argv + 1))
-        return 2;
+    (void)argc, (void)argv;
     if(cli_get(c, "now") && sd_time_parse(&now, cli_get(c, "now")) != SD_OK)
         return cli_fail(SD_E_INVALID, "--now must be an RFC 3339 time");
     err = sd_route_auto(d, a, now, &as, &n);
@@ -64,11 +58,7 @@ cmd_route_online(struct cli *c, int argc, char **argv)
     struct cli_reply rep = CLI_REPLY(sealdesk__v1__route_auto_result__descriptor);
     int rc;
 
-    cli_want(c, "now", true);
-    if(argc < 1 || strcmp(argv[0], "auto") != 0)
-        return cli_usage(route_usage);
-    if(!cli_parse(c, argc - 1, argv + 1))
-        return 2;
+    (void)argc, (void)argv;
     r.now = (char *)(cli_get(c, "now") ? cli_get(c, "now") : "");
     rc = cli_call(c, "/sealdesk.v1.Routing/AutoRoute", &r.base, &rep);
     if(!rc) {

@@ -93,28 +93,21 @@ parse(struct cli *c, int argc, char **argv, struct uq *q)
     memset(q, 0, sizeof(*q));
     q->sub = argc ? argv[0] : "";
     if(strcmp(q->sub, "requests") == 0) {
-        cli_want(c, "state", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+        if(c->n_pos)
             return cli_usage("user requests [--state pending|done|rejected|expired]");
         if(cli_get(c, "state") && sd_uadm_state_parse(&q->state, cli_get(c, "state")) != SD_OK)
             return cli_fail(SD_E_INVALID, "state: pending, done, rejected or expired");
         return 0;
     }
     if(strcmp(q->sub, "approve") == 0 || strcmp(q->sub, "reject") == 0) {
-        cli_want(c, "request", true);
-        cli_want(c, "reason", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos ||
-           !cli_parse_id(cli_get(c, "request"), &q->id) ||
+        if(c->n_pos || !cli_parse_id(cli_get(c, "request"), &q->id) ||
            (q->sub[0] == 'r' && !cli_get(c, "reason")))
             return cli_usage("user approve --request N | user reject --request N --reason R");
         q->reason = cli_get(c, "reason");
         return 0;
     }
     if(strcmp(q->sub, "roles") == 0 || strcmp(q->sub, "reset-totp") == 0) {
-        cli_want(c, "name", true);
-        cli_want(c, "role", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos || !cli_get(c, "name") ||
-           (q->sub[1] == 'o' && !cli_get(c, "role")))
+        if(c->n_pos || !cli_get(c, "name") || (q->sub[1] == 'o' && !cli_get(c, "role")))
             return cli_usage("user roles --name N --role R[,R...] | user reset-totp --name N");
         if(q->sub[1] == 'o' && sd_roles_parse(&q->roles, cli_get(c, "role")) != SD_OK)
             return cli_fail(SD_E_INVALID, "roles are agent, supervisor, compliance, "

@@ -112,83 +112,69 @@ cli_parse_id(const char *s, uint64_t *out)
     return true;
 }
 
-bool
-cli_ticket_want(struct cli *c, const char *sub)
+int
+cli_parse_command(struct cli *c, unsigned mode, int argc, char **argv, bool *done)
 {
-    if(strcmp(sub, "get") == 0) {
-        cli_want(c, "unmask", false);
-        cli_want(c, "reason", true);
-    } else if(strcmp(sub, "status") == 0) {
-        cli_want(c, "to", true);
-    } else if(strcmp(sub, "assign") == 0) {
-        cli_want(c, "agent", true);
-    } else if(strcmp(sub, "comment") == 0) {
-        cli_want(c, "body", true);
-        cli_want(c, "internal", false);
-        cli_want(c, "from-article", true);
-    } else if(strcmp(sub, "rate") == 0) {
-        cli_want(c, "csat", true);
-    } else {
-        return false;
-    }
-    return true;
-}
+    const struct cli_command *cmd = cli_command_find(argv[0]);
+    const char *word = argc > 1 ? argv[1] : NULL;
+    const struct cli_sub *sub;
+    size_t skip;
 
-void
-cli_want(struct cli *c, const char *name, bool has_arg)
-{
-    if(c->n_opts < CLI_MAX_OPTS)
-        c->opts[c->n_opts++] = (struct cli_opt){name, has_arg, NULL, false};
-}
+    *done = false;
+    if(!cmd)
+        return cli_usage(mode == CLI_ONLINE ? "unknown command (online mode)" : "unknown command");
+    sub = cli_sub_find(cmd, word, mode);
+    if(!sub) {
+        char msg[64];
 
-/* The shared parser (tools/common/args.h) with the command's options plus --json, which every
- * command accepts anywhere. */
-bool
-cli_parse(struct cli *c, int argc, char **argv)
-{
-    struct sd_arg_spec spec[CLI_MAX_OPTS + 1];
-    struct sd_args a = {.tool = "sealctl", .spec = spec, .max_pos = CLI_MAX_POS};
-
-    for(size_t k = 0; k < c->n_opts; k++)
-        spec[k] = (struct sd_arg_spec){c->opts[k].name, c->opts[k].has_arg ? SD_ARG_VALUE : 0, NULL,
-                                       NULL};
-    spec[c->n_opts] = (struct sd_arg_spec){"json", SD_ARG_REPEAT, NULL, NULL};
-    a.n_spec = c->n_opts + 1;
-    if(sd_args_parse(&a, argc, argv) != 0)
-        return false;
-    if(a.help) {
-        fprintf(stderr, "sealctl: --help goes right after the command words\n");
-        return false;
+        for(int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+            if(strcmp(argv[i], "--help") == 0) {
+                cli_command_help(stdout, cmd, NULL);
+                *done = true;
+                return fflush(stdout) == 0 ? 0 : 1;
+            }
+        }
+        if(word || cmd->bad_sub)
+            return cli_usage(cmd->bad_sub ? cmd->bad_sub : "unknown command (online mode)");
+        snprintf(msg, sizeof(msg), "%s needs a subcommand", cmd->name);
+        return cli_usage(msg);
     }
-    c->json = c->json || sd_args_count(&a, "json") > 0;
-    for(size_t k = 0; k < c->n_opts; k++) {
-        c->opts[k].set = sd_args_count(&a, c->opts[k].name) > 0;
-        c->opts[k].val = sd_args_get(&a, c->opts[k].name);
+    skip = sub->word ? 2 : 1;
+    if(sub->n_opts >= SD_ARGS_MAX_SPEC)
+        return cli_fail(SD_E_INTERNAL, "command table");
+    for(size_t k = 0; k < sub->n_opts; k++)
+        c->spec[k] = sub->opts[k];
+    c->spec[sub->n_opts] = (struct sd_arg_spec){"json", SD_ARG_REPEAT, NULL, NULL};
+    c->cmd = cmd;
+    c->sub = sub;
+    c->args = (struct sd_args){
+        .tool = "sealctl", .spec = c->spec, .n_spec = sub->n_opts + 1, .max_pos = CLI_MAX_POS};
+    if(sd_args_parse(&c->args, argc - (int)skip, argv + skip) != 0) {
+        fprintf(stderr, "usage: sealctl %s\n", sub->synopsis);
+        return 2;
     }
-    c->n_pos = a.n_pos;
-    for(size_t i = 0; i < a.n_pos; i++)
-        c->pos[i] = a.pos[i];
-    return true;
+    if(c->args.help) {
+        cli_command_help(stdout, cmd, sub);
+        *done = true;
+        return fflush(stdout) == 0 ? 0 : 1;
+    }
+    c->json = c->json || sd_args_count(&c->args, "json") > 0;
+    c->n_pos = c->args.n_pos;
+    for(size_t i = 0; i < c->args.n_pos; i++)
+        c->pos[i] = c->args.pos[i];
+    return 0;
 }
 
 const char *
 cli_get(const struct cli *c, const char *name)
 {
-    for(size_t k = 0; k < c->n_opts; k++) {
-        if(strcmp(c->opts[k].name, name) == 0)
-            return c->opts[k].val;
-    }
-    return NULL;
+    return sd_args_get(&c->args, name);
 }
 
 bool
 cli_has(const struct cli *c, const char *name)
 {
-    for(size_t k = 0; k < c->n_opts; k++) {
-        if(strcmp(c->opts[k].name, name) == 0)
-            return c->opts[k].set;
-    }
-    return false;
+    return sd_args_count(&c->args, name) > 0;
 }
 
 #define GLOBAL_VALUE(n)                            \
@@ -214,12 +200,14 @@ main(int argc, char **argv)
 {
     struct cli c;
     char actor[SD_MAX_AGENT + 1];
-    bool server_flag = false, data_flag = false;
-    int i = 1;
+    bool server_flag = false, data_flag = false, done;
+    unsigned mode;
+    int i = 1, rc;
     {
         int meta_rc;
 
-        if(sd_tool_meta("sealctl", usage, argc, argv, &meta_rc))
+        /* `sealctl COMMAND [SUB] --help` is the command's own help (cli_parse_command) */
+        if(argc <= 2 && sd_tool_meta("sealctl", usage, argc, argv, &meta_rc))
             return meta_rc;
     }
 
@@ -272,18 +260,22 @@ main(int argc, char **argv)
      * --server means online, --offline or --data offline, both at once is refused; with
      * neither, SEALDESK_SERVER means online (even when SEALDESK_DATA is set too), else
      * offline. init is always local. */
+    if(data_flag)
+        c.offline = true;
+    mode = !c.offline && c.server && strcmp(argv[i], "init") != 0 ? CLI_ONLINE : CLI_OFFLINE;
+    rc = cli_parse_command(&c, mode, argc - i, argv + i, &done);
+    if(rc || done)
+        return rc;
     if(server_flag && (c.offline || data_flag))
         return cli_usage("ambiguous: --server means online, --offline/--data mean offline; "
                          "give one");
     if(server_flag && strcmp(argv[i], "init") == 0)
         return cli_usage("init is local: give --data DIR, not --server");
-    if(data_flag)
-        c.offline = true;
-    if(!c.offline && c.server && strcmp(argv[i], "init") != 0)
-        return cmd_online(&c, argc - i, argv + i);
+    if(mode == CLI_ONLINE)
+        return cli_run_online(&c);
     if(strcmp(argv[i], "login") == 0 || strcmp(argv[i], "logout") == 0)
         return cli_usage("login and logout need --server (or SEALDESK_SERVER)");
     if(!c.data && strcmp(argv[i], "triage") != 0)
         return cli_usage("--data DIR (or SEALDESK_DATA) is required");
-    return cmd_offline(&c, argc - i, argv + i);
+    return cli_run_offline(&c);
 }

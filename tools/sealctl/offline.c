@@ -56,15 +56,13 @@ cli_open_desk(const struct cli *c, struct sd_desk **d)
     return 0;
 }
 
-static int
-cmd_init(struct cli *c, int argc, char **argv)
+int
+cmd_init_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
 {
     struct sd_desk_opts o;
     sd_err err;
 
-    cli_want(c, "key-file", true);
-    if(!cli_parse(c, argc, argv))
-        return 2;
+    (void)d, (void)a, (void)argc, (void)argv;
     if(cli_get(c, "key-file"))
         c->key_file = cli_get(c, "key-file");
     o = desk_opts(c);
@@ -98,21 +96,13 @@ static const struct {
 };
 
 static int
-ticket_create(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+ticket_create(struct cli *c, struct sd_desk *d, const struct sd_actor *a)
 {
     struct sd_ticket_new in;
     struct sd_ticket t;
     sd_err err;
 
     memset(&in, 0, sizeof(in));
-    cli_want(c, "channel", true);
-    for(size_t i = 0; i < sizeof(field_opts) / sizeof(field_opts[0]); i++)
-        cli_want(c, field_opts[i].opt, true);
-    cli_want(c, "category", true);
-    cli_want(c, "priority", true);
-    cli_want(c, "vip", false);
-    if(!cli_parse(c, argc, argv))
-        return 2;
     if(!cli_get(c, "channel") || !cli_get(c, "subject") || !cli_get(c, "body"))
         return cli_usage("ticket create needs --channel, --subject and --body");
     if(sd_channel_parse(&in.channel, cli_get(c, "channel")) != SD_OK)
@@ -170,8 +160,9 @@ emit_ticket(struct cli *c, sd_err err, struct sd_ticket *t, const char *what)
     return rc;
 }
 
-static int
-ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+int
+cmd_ticket_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                   char **argv)
 {
     const char *sub = argv[0];
     struct sd_ticket t;
@@ -180,16 +171,13 @@ ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
 
     memset(&t, 0, sizeof(t));
     if(strcmp(sub, "create") == 0)
-        return ticket_create(c, d, a, argc - 1, argv + 1);
+        return ticket_create(c, d, a);
     if(strcmp(sub, "list") == 0) {
         struct sd_ticket_filter f = {.category = -1};
         struct sd_ticket_list l;
         enum sd_category ec;
 
-        cli_want(c, "status", true);
-        cli_want(c, "category", true);
-        cli_want(c, "assignee", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+        if(c->n_pos)
             return 2;
         if(cli_get(c, "status") &&
            (sd_status_parse(&f.status, cli_get(c, "status")) != SD_OK || f.status == SD_ST_REOPEN))
@@ -213,10 +201,7 @@ ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
         enum sd_field kind;
         const char *v;
 
-        cli_want(c, "customer-email", true);
-        cli_want(c, "customer-uid", true);
-        cli_want(c, "customer-phone", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+        if(c->n_pos)
             return 2;
         if(cli_has(c, "customer-email") + cli_has(c, "customer-uid") +
                cli_has(c, "customer-phone") !=
@@ -239,10 +224,7 @@ ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
     }
 
     /* The rest take a ticket id. */
-    if(!cli_ticket_want(c, sub))
-        return cli_usage("unknown ticket command");
-    if(!cli_parse(c, argc - 1, argv + 1))
-        return 2;
+    (void)argc;
     if(c->n_pos != 1 || !cli_parse_id(c->pos[0], &id))
         return cli_usage("expected one ticket ID (a positive integer)");
 
@@ -319,8 +301,8 @@ parse_now(const struct cli *c, uint64_t *now)
     return 0;
 }
 
-static int
-audit_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+int
+cmd_audit_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
 {
     uint8_t pk[32];
     char hex[65];
@@ -331,8 +313,6 @@ audit_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, 
         uint8_t first[32];
         struct sd_txn *t = NULL;
 
-        if(!cli_parse(c, argc - 1, argv + 1))
-            return 2;
         err = sd_desk_audit_pk(d, pk);
         if(err != SD_OK)
             return cli_fail(err, "audit pubkey");
@@ -358,12 +338,8 @@ audit_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, 
         return 0;
     }
     if(argc >= 1 && strcmp(argv[0], "search") == 0)
-        return cmd_audit_search_offline(c, d, a, argc - 1, argv + 1);
-    if(argc < 1 || strcmp(argv[0], "export") != 0)
-        return cli_usage("audit export --out FILE [--from I] | audit pubkey | audit search ...");
-    cli_want(c, "out", true);
-    cli_want(c, "from", true);
-    if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "out") || c->n_pos)
+        return cmd_audit_search_offline(c, d, a);
+    if(!cli_get(c, "out") || c->n_pos)
         return cli_usage("audit export --out FILE [--from I]");
     if(cli_get(c, "from")) {
         char *end;
@@ -417,8 +393,8 @@ json_new_user(const char *name, unsigned roles, const char *password, const char
     return o;
 }
 
-static int
-user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+int
+cmd_user_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
 {
     const char *sub = argc ? argv[0] : "";
     struct sd_user u;
@@ -433,8 +409,6 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         size_t n = 0;
         json_t *arr;
 
-        if(!cli_parse(c, argc - 1, argv + 1))
-            return 2;
         err = sd_desk_user_list(d, &users, &n);
         if(err != SD_OK)
             return cli_fail(err, "user list");
@@ -444,15 +418,11 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         free(users);
         return cli_emit(c, arr);
     }
-    cli_want(c, "name", true);
     if(strcmp(sub, "add") == 0) {
         char password[SD_PASSWORD_MAX + 1], uri[256];
         unsigned roles;
 
-        cli_want(c, "role", true);
-        cli_want(c, "no-totp", false);
-        cli_want(c, "cert-fingerprint", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name") || !cli_get(c, "role"))
+        if(!cli_get(c, "name") || !cli_get(c, "role"))
             return cli_usage("user add --name N --role R[,R...] [--no-totp] "
                              "[--cert-fingerprint HEX]");
         if(sd_roles_parse(&roles, cli_get(c, "role")) != SD_OK)
@@ -475,9 +445,7 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         sodium_memzero(uri, sizeof(uri));
         return rc;
     }
-    if(strcmp(sub, "passwd") == 0)
-        cli_secret_want(c);
-    if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name"))
+    if(!cli_get(c, "name"))
         return cli_usage("user add|disable|enable|revoke|offboard|passwd|list --name N");
     if(strcmp(sub, "passwd") == 0) {
         char old[SD_PASSWORD_MAX + 2], pw[SD_PASSWORD_MAX + 2];
@@ -531,17 +499,17 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
 
 /* Triage needs no keys: rules come from <data>/triage.rules when present, else the built-in
  * default, so it also runs without a store. */
-static int
-cmd_triage(struct cli *c, int argc, char **argv)
+int
+cmd_triage_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                   char **argv)
 {
     struct sd_triage_rules *rules = NULL;
     struct sd_triage_result r;
     const char *text;
     sd_err err;
 
-    cli_want(c, "text", true);
-    cli_want(c, "vip", false);
-    if(!cli_parse(c, argc, argv) || !cli_get(c, "text") || c->n_pos)
+    (void)d, (void)a, (void)argc, (void)argv;
+    if(!cli_get(c, "text") || c->n_pos)
         return cli_usage("triage --text T [--vip]");
     err = sd_desk_rules_load(&rules, c->data);
     if(err != SD_OK)
@@ -555,99 +523,77 @@ cmd_triage(struct cli *c, int argc, char **argv)
 }
 
 int
-cmd_offline(struct cli *c, int argc, char **argv)
+cmd_queue_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+{
+    struct sd_ticket t;
+    sd_err err = sd_queue_claim(d, a, cli_get(c, "agent"), &t);
+
+    (void)argc, (void)argv;
+    return err == SD_E_EMPTY     ? cli_fail(err, "queue empty")
+           : err == SD_E_INVALID ? cli_fail(err, "--agent: " AGENT_RULE)
+                                 : emit_ticket(c, err, &t, "queue claim");
+}
+
+int
+cmd_sla_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+{
+    struct sd_ticket_list l;
+    uint64_t now;
+    sd_err err;
+    int rc = parse_now(c, &now);
+
+    (void)a, (void)argc, (void)argv;
+    if(rc)
+        return rc;
+    err = sd_sla_overdue(d, now, &l);
+    if(err != SD_OK)
+        return cli_fail(err, "sla overdue");
+    rc = cli_emit(c, json_ticket_list(&l));
+    sd_ticket_list_clear(&l);
+    return rc;
+}
+
+int
+cmd_stats_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+{
+    struct sd_stats s;
+    uint64_t now;
+    sd_err err;
+    int rc;
+
+    (void)a;
+    if(argc && strcmp(argv[0], "--by-agent") == 0)
+        return cmd_stats_by_agent_offline(c, d);
+    if(argc && strcmp(argv[0], "--by-day") == 0)
+        return cmd_stats_by_day_offline(c, d);
+    rc = parse_now(c, &now);
+    if(rc)
+        return rc;
+    err = sd_stats(d, now, &s);
+    return err != SD_OK ? cli_fail(err, "stats") : cli_emit(c, json_stats(&s));
+}
+
+int
+cli_run_offline(struct cli *c)
 {
     struct sd_desk *d = NULL;
     struct sd_actor a = {.name = c->actor, .roles = SD_ROLE_SYSTEM};
-    const char *cmd = argv[0];
     struct rlimit no_core = {0, 0};
+    char *word[1] = {(char *)c->sub->word};
     int rc;
 
     /* The master key and decrypted PII pass through this process (as in sealdeskd and
      * sealkey): no core files, no ptrace or /proc reads by other users' tools. */
     if(setrlimit(RLIMIT_CORE, &no_core) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
         return cli_fail(SD_E_INTERNAL, "cannot disable core dumps");
-    if(strcmp(cmd, "init") == 0)
-        return cmd_init(c, argc - 1, argv + 1);
-    if(strcmp(cmd, "triage") == 0)
-        return cmd_triage(c, argc - 1, argv + 1);
-    if(strcmp(cmd, "ticket") == 0 && argc < 2)
-        return cli_usage("ticket needs a subcommand");
-    if(!cli_command_find(cmd) && strcmp(cmd, "ticket") != 0 && strcmp(cmd, "queue") != 0 &&
-       strcmp(cmd, "sla") != 0 && strcmp(cmd, "stats") != 0 && strcmp(cmd, "audit") != 0 &&
-       strcmp(cmd, "user") != 0)
+    if(!c->cmd->offline)
         return cli_usage("unknown command");
-    if(cli_command_find(cmd) && cli_command_find(cmd)->offline) {
+    if(!(c->cmd->flags & CLI_NO_STORE)) {
         rc = cli_open_desk(c, &d);
-        if(!rc)
-            rc = cli_command_find(cmd)->offline(c, d, &a, argc - 1, argv + 1);
-        sd_desk_close(d);
-        return rc;
-    }
-    rc = cli_open_desk(c, &d);
-    if(rc)
-        return rc;
-
-    if(strcmp(cmd, "ticket") == 0) {
-        rc = ticket_cmd(c, d, &a, argc - 1, argv + 1);
-    } else if(strcmp(cmd, "audit") == 0) {
-        rc = audit_cmd(c, d, &a, argc - 1, argv + 1);
-    } else if(strcmp(cmd, "user") == 0) {
-        rc = user_cmd(c, d, &a, argc - 1, argv + 1);
-    } else if(strcmp(cmd, "queue") == 0) {
-        struct sd_ticket t;
-        sd_err err;
-
-        cli_want(c, "agent", true);
-        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2)) {
-            rc = cli_usage("queue claim [--agent A]");
-            goto out;
-        }
-        err = sd_queue_claim(d, &a, cli_get(c, "agent"), &t);
-        rc = err == SD_E_EMPTY     ? cli_fail(err, "queue empty")
-             : err == SD_E_INVALID ? cli_fail(err, "--agent: " AGENT_RULE)
-                                   : emit_ticket(c, err, &t, "queue claim");
-    } else if(strcmp(cmd, "sla") == 0) {
-        struct sd_ticket_list l;
-        uint64_t now;
-        sd_err err;
-
-        cli_want(c, "now", true);
-        if(argc < 2 || strcmp(argv[1], "overdue") != 0 || !cli_parse(c, argc - 2, argv + 2)) {
-            rc = cli_usage("sla overdue [--now RFC3339]");
-            goto out;
-        }
-        rc = parse_now(c, &now);
         if(rc)
-            goto out;
-        err = sd_sla_overdue(d, now, &l);
-        if(err != SD_OK) {
-            rc = cli_fail(err, "sla overdue");
-            goto out;
-        }
-        rc = cli_emit(c, json_ticket_list(&l));
-        sd_ticket_list_clear(&l);
-    } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-agent") == 0) {
-        rc = cmd_stats_by_agent_offline(c, d, argc - 2, argv + 2);
-    } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-day") == 0) {
-        rc = cmd_stats_by_day_offline(c, d, argc - 2, argv + 2);
-    } else if(strcmp(cmd, "stats") == 0) {
-        struct sd_stats s;
-        uint64_t now;
-        sd_err err;
-
-        cli_want(c, "now", true);
-        if(!cli_parse(c, argc - 1, argv + 1)) {
-            rc = 2;
-            goto out;
-        }
-        rc = parse_now(c, &now);
-        if(rc)
-            goto out;
-        err = sd_stats(d, now, &s);
-        rc = err != SD_OK ? cli_fail(err, "stats") : cli_emit(c, json_stats(&s));
+            return rc;
     }
-out:
+    rc = c->cmd->offline(c, d, &a, word[0] ? 1 : 0, word);
     sd_desk_close(d);
     return rc;
 }

@@ -170,8 +170,8 @@ opt(const struct cli *c, const char *name)
     return v ? v : "";
 }
 
-static int
-ticket_online(struct cli *c, int argc, char **argv)
+int
+cmd_ticket_online(struct cli *c, int argc, char **argv)
 {
     const char *sub = argv[0];
     struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket__descriptor);
@@ -180,15 +180,7 @@ ticket_online(struct cli *c, int argc, char **argv)
 
     if(strcmp(sub, "create") == 0) {
         Sealdesk__V1__CreateTicketRequest q = SEALDESK__V1__CREATE_TICKET_REQUEST__INIT;
-        static const char *const fields[] = {
-            "channel",        "subject",      "body",        "customer-name", "customer-email",
-            "customer-phone", "customer-uid", "national-id", "wallets",       "ip",
-            "category",       "priority"};
-
-        for(size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-            cli_want(c, fields[i], true);
-        cli_want(c, "vip", false);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+        if(c->n_pos)
             return 2;
         if(!cli_get(c, "channel") || !cli_get(c, "subject") || !cli_get(c, "body"))
             return cli_usage("ticket create needs --channel, --subject and --body");
@@ -217,10 +209,7 @@ ticket_online(struct cli *c, int argc, char **argv)
         if(list) {
             Sealdesk__V1__ListTicketsRequest q = SEALDESK__V1__LIST_TICKETS_REQUEST__INIT;
 
-            cli_want(c, "status", true);
-            cli_want(c, "category", true);
-            cli_want(c, "assignee", true);
-            if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+            if(c->n_pos)
                 return 2;
             q.status = (char *)opt(c, "status");
             q.category = (char *)opt(c, "category");
@@ -229,10 +218,7 @@ ticket_online(struct cli *c, int argc, char **argv)
         } else {
             Sealdesk__V1__FindTicketsRequest q = SEALDESK__V1__FIND_TICKETS_REQUEST__INIT;
 
-            cli_want(c, "customer-email", true);
-            cli_want(c, "customer-uid", true);
-            cli_want(c, "customer-phone", true);
-            if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+            if(c->n_pos)
                 return 2;
             if(cli_has(c, "customer-email") + cli_has(c, "customer-uid") +
                    cli_has(c, "customer-phone") !=
@@ -248,10 +234,7 @@ ticket_online(struct cli *c, int argc, char **argv)
             rc = emit_pb_list(c, &r);
         goto out;
     }
-    if(!cli_ticket_want(c, sub))
-        return cli_usage("unknown ticket command");
-    if(!cli_parse(c, argc - 1, argv + 1))
-        return 2;
+    (void)argc;
     if(c->n_pos != 1 || !cli_parse_id(c->pos[0], &id))
         return cli_usage("expected one ticket ID (a positive integer)");
     if(strcmp(sub, "get") == 0) {
@@ -311,8 +294,8 @@ out:
     return rc;
 }
 
-static int
-audit_online(struct cli *c, int argc, char **argv)
+int
+cmd_audit_online(struct cli *c, int argc, char **argv)
 {
     struct cli_reply r = {.streaming = true};
     Sealdesk__V1__ExportRequest q = SEALDESK__V1__EXPORT_REQUEST__INIT;
@@ -320,13 +303,10 @@ audit_online(struct cli *c, int argc, char **argv)
     int rc;
 
     if(argc >= 1 && strcmp(argv[0], "search") == 0)
-        return cmd_audit_search_online(c, argc - 1, argv + 1);
+        return cmd_audit_search_online(c);
     if(argc >= 1 && strcmp(argv[0], "pubkey") == 0)
-        return cmd_audit_pubkey_online(c, argc - 1, argv + 1);
-    cli_want(c, "out", true);
-    cli_want(c, "from", true);
-    if(argc < 1 || strcmp(argv[0], "export") != 0 || !cli_parse(c, argc - 1, argv + 1) ||
-       !cli_get(c, "out"))
+        return cmd_audit_pubkey_online(c);
+    if(!cli_get(c, "out"))
         return cli_usage("audit export --out FILE [--from I] | audit pubkey | audit search ...");
     if(cli_get(c, "from") && !cli_parse_id(cli_get(c, "from"), &q.from) &&
        strcmp(cli_get(c, "from"), "0") != 0)
@@ -358,8 +338,8 @@ out:
     return rc;
 }
 
-static int
-login_online(struct cli *c, int argc, char **argv)
+int
+cmd_login_online(struct cli *c, int argc, char **argv)
 {
     Sealdesk__V1__LoginRequest q = SEALDESK__V1__LOGIN_REQUEST__INIT;
     struct cli_reply r = CLI_REPLY(sealdesk__v1__login_response__descriptor);
@@ -367,11 +347,8 @@ login_online(struct cli *c, int argc, char **argv)
     bool tty;
     int rc, fd;
 
-    cli_want(c, "name", true);
-    cli_want(c, "password", true);
-    cli_secret_want(c);
-    cli_want(c, "totp", true);
-    if(!cli_parse(c, argc, argv) || !cli_get(c, "name") || c->n_pos)
+    (void)argc, (void)argv;
+    if(!cli_get(c, "name") || c->n_pos)
         return cli_usage("login --name N [--password-stdin | --password-fd N] [--totp CODE]");
     q.name = (char *)opt(c, "name");
     if(cli_get(c, "password")) {
@@ -430,8 +407,8 @@ emit_pb_user(struct cli *c, struct cli_reply *r)
     return cli_emit(c, o);
 }
 
-static int
-user_online(struct cli *c, int argc, char **argv)
+int
+cmd_user_online(struct cli *c, int argc, char **argv)
 {
     const char *sub = argc ? argv[0] : "";
     struct cli_reply r = CLI_REPLY(sealdesk__v1__user_info__descriptor);
@@ -442,8 +419,6 @@ user_online(struct cli *c, int argc, char **argv)
     if(strcmp(sub, "list") == 0) {
         Sealdesk__V1__ListUsersRequest q = SEALDESK__V1__LIST_USERS_REQUEST__INIT;
 
-        if(!cli_parse(c, argc - 1, argv + 1))
-            return 2;
         r.desc = &sealdesk__v1__user_list__descriptor;
         rc = cli_call(c, "/sealdesk.v1.Admin/ListUsers", &q.base, &r);
         if(!rc) {
@@ -468,8 +443,7 @@ user_online(struct cli *c, int argc, char **argv)
         Sealdesk__V1__ChangePasswordRequest q = SEALDESK__V1__CHANGE_PASSWORD_REQUEST__INIT;
         char old[SD_PASSWORD_MAX + 2], pw[SD_PASSWORD_MAX + 2];
 
-        cli_secret_want(c);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+        if(c->n_pos)
             return cli_usage("user passwd [--password-stdin | --password-fd N]  (your own)");
         rc = cli_passwd_read(c, old, pw, sizeof(old));
         if(rc)
@@ -489,11 +463,10 @@ user_online(struct cli *c, int argc, char **argv)
         cli_reply_free(&r);
         return rc;
     }
-    cli_want(c, "name", true);
     if(strcmp(sub, "offboard") == 0) {
         Sealdesk__V1__OffboardUserRequest q = SEALDESK__V1__OFFBOARD_USER_REQUEST__INIT;
 
-        if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name") || c->n_pos)
+        if(!cli_get(c, "name") || c->n_pos)
             return cli_usage("user offboard --name N");
         q.name = (char *)opt(c, "name");
         r.desc = &sealdesk__v1__offboard_user_response__descriptor;
@@ -513,10 +486,7 @@ user_online(struct cli *c, int argc, char **argv)
     if(strcmp(sub, "add") == 0) {
         Sealdesk__V1__AddUserRequest q = SEALDESK__V1__ADD_USER_REQUEST__INIT;
 
-        cli_want(c, "role", true);
-        cli_want(c, "no-totp", false);
-        cli_want(c, "cert-fingerprint", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name") || !cli_get(c, "role"))
+        if(!cli_get(c, "name") || !cli_get(c, "role"))
             return cli_usage("user add --name N --role R[,R...] [--no-totp]");
         q.name = (char *)opt(c, "name");
         q.roles = (char *)opt(c, "role");
@@ -547,7 +517,7 @@ user_online(struct cli *c, int argc, char **argv)
         cli_reply_free(&r);
         return rc;
     }
-    if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name"))
+    if(!cli_get(c, "name"))
         return cli_usage("user add|disable|enable|revoke|offboard|list --name N | user passwd");
     if(strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
         Sealdesk__V1__SetUserDisabledRequest q = SEALDESK__V1__SET_USER_DISABLED_REQUEST__INIT;
@@ -571,106 +541,109 @@ user_online(struct cli *c, int argc, char **argv)
 }
 
 int
-cmd_online(struct cli *c, int argc, char **argv)
+cmd_logout_online(struct cli *c, int argc, char **argv)
 {
-    const char *cmd = argv[0];
-    int rc = 2;
+    Sealdesk__V1__LogoutRequest q = SEALDESK__V1__LOGOUT_REQUEST__INIT;
+    struct cli_reply r = CLI_REPLY(sealdesk__v1__logout_response__descriptor);
+    int rc = cli_call(c, "/sealdesk.v1.Auth/Logout", &q.base, &r);
+
+    (void)argc, (void)argv;
+    if(!rc)
+        rc = cli_emit(c, json_pack("{s:b}", "logged_out", 1));
+    cli_reply_free(&r);
+    return rc;
+}
+
+int
+cmd_queue_online(struct cli *c, int argc, char **argv)
+{
+    Sealdesk__V1__ClaimNextRequest q = SEALDESK__V1__CLAIM_NEXT_REQUEST__INIT;
+    struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket__descriptor);
+    int rc;
+
+    (void)argc, (void)argv;
+    q.agent = (char *)opt(c, "agent"); /* "": the caller */
+    rc = cli_call(c, "/sealdesk.v1.Tickets/ClaimNext", &q.base, &r);
+    if(!rc)
+        rc = emit_pb_ticket(c, &r, false);
+    cli_reply_free(&r);
+    return rc;
+}
+
+int
+cmd_sla_online(struct cli *c, int argc, char **argv)
+{
+    Sealdesk__V1__OverdueRequest q = SEALDESK__V1__OVERDUE_REQUEST__INIT;
+    struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket_list__descriptor);
+    int rc;
+
+    (void)argc, (void)argv;
+    q.now = (char *)opt(c, "now");
+    rc = cli_call(c, "/sealdesk.v1.Tickets/Overdue", &q.base, &r);
+    if(!rc)
+        rc = emit_pb_list(c, &r);
+    cli_reply_free(&r);
+    return rc;
+}
+
+int
+cmd_stats_online(struct cli *c, int argc, char **argv)
+{
+    Sealdesk__V1__StatsRequest q = SEALDESK__V1__STATS_REQUEST__INIT;
+    struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket_stats__descriptor);
+    int rc;
+
+    if(argc && strcmp(argv[0], "--by-agent") == 0)
+        return cmd_stats_by_agent_online(c);
+    if(argc && strcmp(argv[0], "--by-day") == 0)
+        return cmd_stats_by_day_online(c);
+    q.now = (char *)opt(c, "now");
+    rc = cli_call(c, "/sealdesk.v1.Tickets/Stats", &q.base, &r);
+    if(!rc)
+        rc = emit_pb_stats(c, &r);
+    cli_reply_free(&r);
+    return rc;
+}
+
+int
+cmd_triage_online(struct cli *c, int argc, char **argv)
+{
+    Sealdesk__V1__TriageRequest q = SEALDESK__V1__TRIAGE_REQUEST__INIT;
+    struct cli_reply r = CLI_REPLY(sealdesk__v1__triage_result__descriptor);
+    struct sd_triage_result t;
+    enum sd_category cat = SD_CAT_GENERAL;
+    int rc;
+
+    (void)argc, (void)argv;
+    if(!cli_get(c, "text"))
+        return cli_usage("triage --text T [--vip]");
+    q.text = (char *)opt(c, "text");
+    q.vip = cli_has(c, "vip");
+    rc = cli_call(c, "/sealdesk.v1.Tickets/Triage", &q.base, &r);
+    if(!rc) {
+        Sealdesk__V1__TriageResult *p = (Sealdesk__V1__TriageResult *)r.msg;
+
+        memset(&t, 0, sizeof(t));
+        sd_category_parse(&cat, p->category);
+        t.category = cat;
+        sd_priority_parse(&t.priority, p->priority);
+        t.fund_safety = p->fund_safety;
+        for(size_t i = 0; i < p->n_signals && i < SD_TRIAGE_MAX_SIGNALS; i++)
+            snprintf(t.signals[t.n_signals++], sizeof(t.signals[0]), "%s", p->signals[i]);
+        rc = cli_emit(c, json_triage(&t));
+    }
+    cli_reply_free(&r);
+    return rc;
+}
+
+int
+cli_run_online(struct cli *c)
+{
+    char *word[1] = {(char *)c->sub->word};
 
     if(!c->ca)
         return cli_usage("--ca FILE (or SEALDESK_CA) is required with --server");
-    if(cli_command_find(cmd) && cli_command_find(cmd)->online)
-        return cli_command_find(cmd)->online(c, argc - 1, argv + 1);
-    if(strcmp(cmd, "ticket") == 0) {
-        if(argc < 2)
-            return cli_usage("ticket needs a subcommand");
-        return ticket_online(c, argc - 1, argv + 1);
-    }
-    if(strcmp(cmd, "audit") == 0)
-        return audit_online(c, argc - 1, argv + 1);
-    if(strcmp(cmd, "login") == 0)
-        return login_online(c, argc - 1, argv + 1);
-    if(strcmp(cmd, "user") == 0)
-        return user_online(c, argc - 1, argv + 1);
-    if(strcmp(cmd, "logout") == 0) {
-        Sealdesk__V1__LogoutRequest q = SEALDESK__V1__LOGOUT_REQUEST__INIT;
-        struct cli_reply r = CLI_REPLY(sealdesk__v1__logout_response__descriptor);
-
-        if(!cli_parse(c, argc - 1, argv + 1))
-            return 2;
-        rc = cli_call(c, "/sealdesk.v1.Auth/Logout", &q.base, &r);
-        if(!rc)
-            rc = cli_emit(c, json_pack("{s:b}", "logged_out", 1));
-        cli_reply_free(&r);
-        return rc;
-    }
-    if(strcmp(cmd, "queue") == 0) {
-        Sealdesk__V1__ClaimNextRequest q = SEALDESK__V1__CLAIM_NEXT_REQUEST__INIT;
-        struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket__descriptor);
-
-        cli_want(c, "agent", true);
-        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2))
-            return cli_usage("queue claim [--agent A]");
-        q.agent = (char *)opt(c, "agent"); /* "": the caller */
-        rc = cli_call(c, "/sealdesk.v1.Tickets/ClaimNext", &q.base, &r);
-        if(!rc)
-            rc = emit_pb_ticket(c, &r, false);
-        cli_reply_free(&r);
-    } else if(strcmp(cmd, "sla") == 0) {
-        Sealdesk__V1__OverdueRequest q = SEALDESK__V1__OVERDUE_REQUEST__INIT;
-        struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket_list__descriptor);
-
-        cli_want(c, "now", true);
-        if(argc < 2 || strcmp(argv[1], "overdue") != 0 || !cli_parse(c, argc - 2, argv + 2))
-            return cli_usage("sla overdue [--now RFC3339]");
-        q.now = (char *)opt(c, "now");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Overdue", &q.base, &r);
-        if(!rc)
-            rc = emit_pb_list(c, &r);
-        cli_reply_free(&r);
-    } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-agent") == 0) {
-        rc = cmd_stats_by_agent_online(c, argc - 2, argv + 2);
-    } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-day") == 0) {
-        rc = cmd_stats_by_day_online(c, argc - 2, argv + 2);
-    } else if(strcmp(cmd, "stats") == 0) {
-        Sealdesk__V1__StatsRequest q = SEALDESK__V1__STATS_REQUEST__INIT;
-        struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket_stats__descriptor);
-
-        cli_want(c, "now", true);
-        if(!cli_parse(c, argc - 1, argv + 1))
-            return 2;
-        q.now = (char *)opt(c, "now");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Stats", &q.base, &r);
-        if(!rc)
-            rc = emit_pb_stats(c, &r);
-        cli_reply_free(&r);
-    } else if(strcmp(cmd, "triage") == 0) {
-        Sealdesk__V1__TriageRequest q = SEALDESK__V1__TRIAGE_REQUEST__INIT;
-        struct cli_reply r = CLI_REPLY(sealdesk__v1__triage_result__descriptor);
-        struct sd_triage_result t;
-        enum sd_category cat = SD_CAT_GENERAL;
-
-        cli_want(c, "text", true);
-        cli_want(c, "vip", false);
-        if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "text"))
-            return cli_usage("triage --text T [--vip]");
-        q.text = (char *)opt(c, "text");
-        q.vip = cli_has(c, "vip");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Triage", &q.base, &r);
-        if(!rc) {
-            Sealdesk__V1__TriageResult *p = (Sealdesk__V1__TriageResult *)r.msg;
-
-            memset(&t, 0, sizeof(t));
-            sd_category_parse(&cat, p->category);
-            t.category = cat;
-            sd_priority_parse(&t.priority, p->priority);
-            t.fund_safety = p->fund_safety;
-            for(size_t i = 0; i < p->n_signals && i < SD_TRIAGE_MAX_SIGNALS; i++)
-                snprintf(t.signals[t.n_signals++], sizeof(t.signals[0]), "%s", p->signals[i]);
-            rc = cli_emit(c, json_triage(&t));
-        }
-        cli_reply_free(&r);
-    } else {
+    if(!c->cmd->online)
         return cli_usage("unknown command (online mode)");
-    }
-    return rc;
+    return c->cmd->online(c, word[0] ? 1 : 0, word);
 }

@@ -483,6 +483,10 @@ out:
     {                                            \
         n, SD_ARG_VALUE | SD_ARG_REPEAT, m, NULL \
     }
+#define CMD_OPT(n, m)            \
+    {                            \
+        n, SD_ARG_VALUE, m, NULL \
+    }
 #define JSON_OPT                          \
     {                                     \
         "json", SD_ARG_REPEAT, NULL, NULL \
@@ -502,14 +506,14 @@ static const struct sd_arg_spec global_opts[] = {
 };
 /* Each command's options (one parse in main; `--json` after the command word too). */
 static const struct sd_arg_spec no_opts[] = {JSON_OPT};
-static const struct sd_arg_spec rewrap_opts[] = {JSON_OPT, VALUE_OPT("batch", "1..10000"),
-                                                 VALUE_OPT("max-batches", "N")};
-static const struct sd_arg_spec retire_opts[] = {JSON_OPT, VALUE_OPT("below", "VERSION")};
-static const struct sd_arg_spec shred_opts[] = {JSON_OPT, VALUE_OPT("customer-uid", "UID"),
-                                                VALUE_OPT("reason", "TEXT")};
-static const struct sd_arg_spec remaster_opts[] = {JSON_OPT, VALUE_OPT("new-key-file", "F"),
-                                                   VALUE_OPT("passphrase-file", "F")};
-static const struct sd_arg_spec rotate_audit_opts[] = {JSON_OPT, VALUE_OPT("reason", "TEXT")};
+static const struct sd_arg_spec rewrap_opts[] = {JSON_OPT, CMD_OPT("batch", "1..10000"),
+                                                 CMD_OPT("max-batches", "N")};
+static const struct sd_arg_spec retire_opts[] = {JSON_OPT, CMD_OPT("below", "VERSION")};
+static const struct sd_arg_spec shred_opts[] = {JSON_OPT, CMD_OPT("customer-uid", "UID"),
+                                                CMD_OPT("reason", "TEXT")};
+static const struct sd_arg_spec remaster_opts[] = {JSON_OPT, CMD_OPT("new-key-file", "F"),
+                                                   CMD_OPT("passphrase-file", "F")};
+static const struct sd_arg_spec rotate_audit_opts[] = {JSON_OPT, CMD_OPT("reason", "TEXT")};
 
 struct cmd_opts {
     const char *name, *synopsis;
@@ -553,7 +557,8 @@ main(int argc, char **argv)
     {
         int meta_rc;
 
-        if(sd_tool_meta("sealkey", usage, argc, argv, &meta_rc))
+        /* `sealkey COMMAND --help`: the command's own help (main's command table) */
+        if(argc <= 2 && sd_tool_meta("sealkey", usage, argc, argv, &meta_rc))
             return meta_rc;
     }
 
