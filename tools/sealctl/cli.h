@@ -44,11 +44,28 @@ bool cli_parse_id(const char *s, uint64_t *out);
 const char *cli_get(const struct cli *c, const char *name);
 bool cli_has(const struct cli *c, const char *name);
 
+/* The value of option name, or "" when it was not given (request fields of the online calls). */
+const char *cli_str(const struct cli *c, const char *name);
+
+/* `ticket SUB ...` checked once for both modes (request.c): the id, `find`'s one key, the
+ * comment's source, the rating; 0 or the exit status after printing the reason. */
+struct ticket_req {
+    const char *sub;
+    uint64_t id;
+    enum sd_field find_kind; /* find */
+    const char *find_value;
+    uint64_t article; /* comment --from-article */
+    unsigned csat;    /* rate */
+};
+int cli_ticket_req(const struct cli *c, const char *sub, struct ticket_req *q);
+
 /* gRPC status name for an sd_err ("NOT_FOUND", ...). */
 const char *cli_status_name(sd_err err);
 /* Print "STATUS: what: reason" on stderr, return 1. */
 int cli_fail(sd_err err, const char *what);
 int cli_usage(const char *msg);
+/* Print "STATUS: why" when the library said why (it names no PII), else as cli_fail; 1. */
+int cli_refuse(sd_err err, const char *why, const char *what);
 
 /* Output. */
 json_t *json_ticket(const struct sd_ticket *t, bool full);

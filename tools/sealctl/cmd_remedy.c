@@ -122,15 +122,6 @@ remedy_from_pb(struct sd_remedy *r, const Sealdesk__V1__Remedy *p)
     r->freeze_id = p->freeze_id;
 }
 
-static int
-refuse(sd_err err, const char *why, const char *what)
-{
-    if(!why)
-        return cli_fail(err, what);
-    fprintf(stderr, "%s: %s\n", cli_status_name(err), why);
-    return 1;
-}
-
 static bool
 parse_u64(const char *s, uint64_t *out)
 {
@@ -217,7 +208,7 @@ run_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, struct r
 
         err = sd_remedy_list(d, a, (int)q->state, &l, &why);
         if(err != SD_OK)
-            return refuse(err, why, "remedy list");
+            return cli_refuse(err, why, "remedy list");
         arr = json_array();
         for(size_t i = 0; i < l.n; i++)
             json_array_append_new(arr, json_remedy(&l.items[i]));
@@ -243,7 +234,7 @@ run_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, struct r
         err = sd_remedy_get(d, a, q->id, &r, &why);
     }
     if(err != SD_OK)
-        return refuse(err, why, q->sub);
+        return cli_refuse(err, why, q->sub);
     {
         json_t *j = json_remedy(&r);
 
@@ -395,7 +386,7 @@ cmd_customer_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a,
         return cli_usage("customer get --uid U");
     err = sd_customer_get(d, a, uid, &cs, &why);
     if(err != SD_OK)
-        return refuse(err, why, "customer get");
+        return cli_refuse(err, why, "customer get");
     sd_time_format(at, sizeof(at), cs.frozen_at);
     return cli_emit(c, json_customer(cs.uid_masked, cs.frozen, cs.freeze_id, at, cs.frozen_by,
                                      cs.ticket_id, cs.review_id,

@@ -70,15 +70,6 @@ json_pb(const Sealdesk__V1__UserRequestInfo *p)
                     p->password, p->totp_uri);
 }
 
-static int
-refuse(sd_err err, const char *why, const char *what)
-{
-    if(!why)
-        return cli_fail(err, what);
-    fprintf(stderr, "%s: %s\n", cli_status_name(err), why);
-    return 1;
-}
-
 struct uq {
     const char *sub, *name, *reason;
     uint64_t id;
@@ -138,7 +129,7 @@ cmd_user_admin_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *
 
         err = sd_uadm_list(d, a, (int)q.state, &items, &n, &why);
         if(err != SD_OK)
-            return refuse(err, why, "user requests");
+            return cli_refuse(err, why, "user requests");
         j = json_array();
         for(size_t i = 0; i < n; i++)
             json_array_append_new(j, json_uadm(&items[i], NULL, NULL));
@@ -156,7 +147,7 @@ cmd_user_admin_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *
         err = sd_uadm_request(d, a, &in, &u, pw, uri, &why);
     }
     if(err != SD_OK)
-        return refuse(err, why, q.sub);
+        return cli_refuse(err, why, q.sub);
     j = json_uadm(&u, pw, uri);
     sodium_memzero(pw, sizeof(pw));
     sodium_memzero(uri, sizeof(uri));

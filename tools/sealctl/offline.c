@@ -103,8 +103,6 @@ ticket_create(struct cli *c, struct sd_desk *d, const struct sd_actor *a)
     sd_err err;
 
     memset(&in, 0, sizeof(in));
-    if(!cli_get(c, "channel") || !cli_get(c, "subject") || !cli_get(c, "body"))
-        return cli_usage("ticket create needs --channel, --subject and --body");
     if(sd_channel_parse(&in.channel, cli_get(c, "channel")) != SD_OK)
         return cli_fail(SD_E_INVALID, "unknown channel");
     for(size_t i = 0; i < sizeof(field_opts) / sizeof(field_opts[0]); i++)
@@ -160,78 +158,59 @@ emit_ticket(struct cli *c, sd_err err, struct sd_ticket *t, const char *what)
     return rc;
 }
 
+static int
+emit_list(struct cli *c, sd_err err, struct sd_ticket_list *l, const char *what)
+{
+    json_t *j;
+
+    if(err != SD_OK)
+        return cli_fail(err, what);
+    j = json_ticket_list(l);
+    sd_ticket_list_clear(l);
+    return cli_emit(c, j);
+}
+
+static int
+ticket_list(struct cli *c, struct sd_desk *d)
+{
+    struct sd_ticket_filter f = {.category = -1};
+    struct sd_ticket_list l;
+    enum sd_category ec;
+
+    if(cli_get(c, "status") &&
+       (sd_status_parse(&f.status, cli_get(c, "status")) != SD_OK || f.status == SD_ST_REOPEN))
+        return cli_fail(SD_E_INVALID, "unknown status");
+    if(cli_get(c, "category")) {
+        if(sd_category_parse(&ec, cli_get(c, "category")) != SD_OK)
+            return cli_fail(SD_E_INVALID, "unknown category");
+        f.category = (int)ec;
+    }
+    f.assignee = cli_get(c, "assignee");
+    return emit_list(c, sd_ticket_list(d, &f, &l), &l, "ticket list");
+}
+
 int
 cmd_ticket_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
                    char **argv)
 {
-    const char *sub = argv[0];
+    struct ticket_req q;
     struct sd_ticket t;
-    uint64_t id = 0;
+    struct sd_ticket_list l;
+    int to, rc = cli_ticket_req(c, argv[0], &q);
     sd_err err;
 
-    memset(&t, 0, sizeof(t));
-    if(strcmp(sub, "create") == 0)
-        return ticket_create(c, d, a);
-    if(strcmp(sub, "list") == 0) {
-        struct sd_ticket_filter f = {.category = -1};
-        struct sd_ticket_list l;
-        enum sd_category ec;
-
-        if(c->n_pos)
-            return 2;
-        if(cli_get(c, "status") &&
-           (sd_status_parse(&f.status, cli_get(c, "status")) != SD_OK || f.status == SD_ST_REOPEN))
-            return cli_fail(SD_E_INVALID, "unknown status");
-        if(cli_get(c, "category")) {
-            if(sd_category_parse(&ec, cli_get(c, "category")) != SD_OK)
-                return cli_fail(SD_E_INVALID, "unknown category");
-            f.category = (int)ec;
-        }
-        f.assignee = cli_get(c, "assignee");
-        err = sd_ticket_list(d, &f, &l);
-        if(err != SD_OK)
-            return cli_fail(err, "ticket list");
-        json_t *j = json_ticket_list(&l);
-
-        sd_ticket_list_clear(&l);
-        return cli_emit(c, j);
-    }
-    if(strcmp(sub, "find") == 0) {
-        struct sd_ticket_list l;
-        enum sd_field kind;
-        const char *v;
-
-        if(c->n_pos)
-            return 2;
-        if(cli_has(c, "customer-email") + cli_has(c, "customer-uid") +
-               cli_has(c, "customer-phone") !=
-           1)
-            return cli_usage("ticket find needs exactly one of --customer-email, "
-                             "--customer-uid, --customer-phone");
-        kind = cli_has(c, "customer-email") ? SD_F_CUSTOMER_EMAIL
-               : cli_has(c, "customer-uid") ? SD_F_CUSTOMER_UID
-                                            : SD_F_CUSTOMER_PHONE;
-        v = cli_get(c, kind == SD_F_CUSTOMER_EMAIL ? "customer-email"
-                       : kind == SD_F_CUSTOMER_UID ? "customer-uid"
-                                                   : "customer-phone");
-        err = sd_ticket_find(d, a, kind, v, &l);
-        if(err != SD_OK)
-            return cli_fail(err, "ticket find");
-        json_t *j = json_ticket_list(&l);
-
-        sd_ticket_list_clear(&l);
-        return cli_emit(c, j);
-    }
-
-    /* The rest take a ticket id. */
     (void)argc;
-    if(c->n_pos != 1 || !cli_parse_id(c->pos[0], &id))
-        return cli_usage("expected one ticket ID (a positive integer)");
-
-    if(strcmp(sub, "get") == 0) {
-        int rc;
-
-        err = sd_ticket_get(d, a, id, cli_has(c, "unmask"), cli_get(c, "reason"), &t);
+    memset(&t, 0, sizeof(t));
+    if(rc)
+        return rc;
+    if(strcmp(q.sub, "create") == 0)
+        return ticket_create(c, d, a);
+    if(strcmp(q.sub, "list") == 0)
+        return ticket_list(c, d);
+    if(strcmp(q.sub, "find") == 0)
+        return emit_list(c, sd_ticket_find(d, a, q.find_kind, q.find_value, &l), &l, "ticket find");
+    if(strcmp(q.sub, "get") == 0) {
+        err = sd_ticket_get(d, a, q.id, cli_has(c, "unmask"), cli_get(c, "reason"), &t);
         if(err == SD_E_CRYPTO)
             return cli_fail(err, "ticket data failed its integrity check");
         if(err != SD_OK)
@@ -240,56 +219,32 @@ cmd_ticket_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, i
         sd_ticket_clear(&t);
         return rc;
     }
-    if(strcmp(sub, "status") == 0) {
-        int to;
-
-        if(!cli_get(c, "to"))
-            return cli_usage("ticket status needs --to");
+    if(strcmp(q.sub, "status") == 0) {
         if(sd_status_parse(&to, cli_get(c, "to")) != SD_OK)
             return cli_fail(SD_E_INVALID, "unknown status");
-        err = sd_ticket_transition(d, a, id, to, &t);
+        err = sd_ticket_transition(d, a, q.id, to, &t);
         if(err == SD_E_PRECONDITION)
             return cli_fail(err, "illegal status transition");
         return emit_ticket(c, err, &t, "ticket status");
     }
-    if(strcmp(sub, "assign") == 0) {
-        if(!cli_get(c, "agent"))
-            return cli_usage("ticket assign needs --agent");
-        err = sd_ticket_assign(d, a, id, cli_get(c, "agent"), &t);
+    if(strcmp(q.sub, "assign") == 0) {
+        err = sd_ticket_assign(d, a, q.id, cli_get(c, "agent"), &t);
         if(err == SD_E_INVALID)
             return cli_fail(err, "--agent: " AGENT_RULE);
         return emit_ticket(c, err, &t, "ticket assign");
     }
-    if(strcmp(sub, "comment") == 0) {
-        if(cli_get(c, "from-article")) {
-            uint64_t art;
-
-            if(cli_get(c, "body") || cli_has(c, "internal"))
-                return cli_usage("ticket comment: --from-article takes no --body or --internal");
-            if(!cli_parse_id(cli_get(c, "from-article"), &art))
-                return cli_fail(SD_E_INVALID, "--from-article must be an article id");
-            return emit_ticket(c, sd_ticket_comment_article(d, a, id, art, &t), &t,
-                               "ticket comment");
-        }
-        if(!cli_get(c, "body"))
-            return cli_usage("ticket comment needs --body or --from-article");
-        return emit_ticket(
-            c, sd_ticket_comment(d, a, id, cli_get(c, "body"), cli_has(c, "internal"), &t), &t,
-            "ticket comment");
+    if(strcmp(q.sub, "comment") == 0) {
+        err = q.article
+                  ? sd_ticket_comment_article(d, a, q.id, q.article, &t)
+                  : sd_ticket_comment(d, a, q.id, cli_get(c, "body"), cli_has(c, "internal"), &t);
+        return emit_ticket(c, err, &t, "ticket comment");
     }
-    /* rate */
-    {
-        const char *v = cli_get(c, "csat");
-
-        if(!v || strlen(v) != 1 || v[0] < '1' || v[0] > '5')
-            return cli_fail(SD_E_INVALID, "--csat must be 1..5");
-        err = sd_ticket_rate(d, a, id, (unsigned)(v[0] - '0'), &t);
-        if(err == SD_E_CONFLICT)
-            return cli_fail(err, "ticket already rated");
-        if(err == SD_E_PRECONDITION)
-            return cli_fail(err, "only resolved tickets can be rated");
-        return emit_ticket(c, err, &t, "ticket rate");
-    }
+    err = sd_ticket_rate(d, a, q.id, q.csat, &t); /* rate */
+    if(err == SD_E_CONFLICT)
+        return cli_fail(err, "ticket already rated");
+    if(err == SD_E_PRECONDITION)
+        return cli_fail(err, "only resolved tickets can be rated");
+    return emit_ticket(c, err, &t, "ticket rate");
 }
 
 static int
@@ -539,18 +494,12 @@ cmd_sla_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int 
 {
     struct sd_ticket_list l;
     uint64_t now;
-    sd_err err;
     int rc = parse_now(c, &now);
 
     (void)a, (void)argc, (void)argv;
     if(rc)
         return rc;
-    err = sd_sla_overdue(d, now, &l);
-    if(err != SD_OK)
-        return cli_fail(err, "sla overdue");
-    rc = cli_emit(c, json_ticket_list(&l));
-    sd_ticket_list_clear(&l);
-    return rc;
+    return emit_list(c, sd_sla_overdue(d, now, &l), &l, "sla overdue");
 }
 
 int

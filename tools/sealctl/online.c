@@ -162,134 +162,102 @@ emit_pb_stats(struct cli *c, struct cli_reply *r)
     return cli_emit(c, json_stats(&s));
 }
 
-static const char *
-opt(const struct cli *c, const char *name)
+static int
+ticket_create_online(struct cli *c, struct cli_reply *r)
 {
-    const char *v = cli_get(c, name);
+    Sealdesk__V1__CreateTicketRequest q = SEALDESK__V1__CREATE_TICKET_REQUEST__INIT;
+    int rc;
 
-    return v ? v : "";
+    q.channel = (char *)cli_str(c, "channel");
+    q.subject = (char *)cli_str(c, "subject");
+    q.body = (char *)cli_str(c, "body");
+    q.customer_name = (char *)cli_str(c, "customer-name");
+    q.customer_email = (char *)cli_str(c, "customer-email");
+    q.customer_phone = (char *)cli_str(c, "customer-phone");
+    q.customer_uid = (char *)cli_str(c, "customer-uid");
+    q.national_id = (char *)cli_str(c, "national-id");
+    q.wallets = (char *)cli_str(c, "wallets");
+    q.ip_address = (char *)cli_str(c, "ip");
+    q.category = (char *)cli_str(c, "category");
+    q.priority = (char *)cli_str(c, "priority");
+    q.vip = cli_has(c, "vip");
+    rc = cli_call(c, "/sealdesk.v1.Tickets/Create", &q.base, r);
+    return rc ? rc : emit_pb_ticket(c, r, false);
+}
+
+static int
+ticket_lists_online(struct cli *c, const struct ticket_req *t, struct cli_reply *r)
+{
+    Sealdesk__V1__ListTicketsRequest l = SEALDESK__V1__LIST_TICKETS_REQUEST__INIT;
+    Sealdesk__V1__FindTicketsRequest f = SEALDESK__V1__FIND_TICKETS_REQUEST__INIT;
+    int rc;
+
+    r->desc = &sealdesk__v1__ticket_list__descriptor;
+    if(strcmp(t->sub, "list") == 0) {
+        l.status = (char *)cli_str(c, "status");
+        l.category = (char *)cli_str(c, "category");
+        l.assignee = (char *)cli_str(c, "assignee");
+        rc = cli_call(c, "/sealdesk.v1.Tickets/List", &l.base, r);
+    } else {
+        f.customer_email = (char *)cli_str(c, "customer-email");
+        f.customer_uid = (char *)cli_str(c, "customer-uid");
+        f.customer_phone = (char *)cli_str(c, "customer-phone");
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Find", &f.base, r);
+    }
+    return rc ? rc : emit_pb_list(c, r);
+}
+
+/* get, status, assign, comment, rate: one ticket comes back. */
+static int
+ticket_one_online(struct cli *c, const struct ticket_req *t, struct cli_reply *r)
+{
+    Sealdesk__V1__GetTicketRequest g = SEALDESK__V1__GET_TICKET_REQUEST__INIT;
+    Sealdesk__V1__TransitionRequest s = SEALDESK__V1__TRANSITION_REQUEST__INIT;
+    Sealdesk__V1__AssignRequest a = SEALDESK__V1__ASSIGN_REQUEST__INIT;
+    Sealdesk__V1__CommentRequest m = SEALDESK__V1__COMMENT_REQUEST__INIT;
+    Sealdesk__V1__RateRequest q = SEALDESK__V1__RATE_REQUEST__INIT;
+    bool get = strcmp(t->sub, "get") == 0;
+    int rc;
+
+    g.id = s.id = a.id = m.id = q.id = t->id;
+    if(get) {
+        g.unmask = cli_has(c, "unmask");
+        g.reason = (char *)cli_str(c, "reason");
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Get", &g.base, r);
+    } else if(strcmp(t->sub, "status") == 0) {
+        s.to = (char *)cli_str(c, "to");
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Transition", &s.base, r);
+    } else if(strcmp(t->sub, "assign") == 0) {
+        a.agent = (char *)cli_str(c, "agent");
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Assign", &a.base, r);
+    } else if(strcmp(t->sub, "comment") == 0) {
+        m.from_article = t->article;
+        m.body = (char *)cli_str(c, "body");
+        m.internal = cli_has(c, "internal");
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Comment", &m.base, r);
+    } else {
+        q.csat = t->csat;
+        rc = cli_call(c, "/sealdesk.v1.Tickets/Rate", &q.base, r);
+    }
+    return rc ? rc : emit_pb_ticket(c, r, get);
 }
 
 int
 cmd_ticket_online(struct cli *c, int argc, char **argv)
 {
-    const char *sub = argv[0];
     struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket__descriptor);
-    uint64_t id = 0;
-    int rc;
+    struct ticket_req t;
+    int rc = cli_ticket_req(c, argv[0], &t);
 
-    if(strcmp(sub, "create") == 0) {
-        Sealdesk__V1__CreateTicketRequest q = SEALDESK__V1__CREATE_TICKET_REQUEST__INIT;
-        if(c->n_pos)
-            return 2;
-        if(!cli_get(c, "channel") || !cli_get(c, "subject") || !cli_get(c, "body"))
-            return cli_usage("ticket create needs --channel, --subject and --body");
-        q.channel = (char *)opt(c, "channel");
-        q.subject = (char *)opt(c, "subject");
-        q.body = (char *)opt(c, "body");
-        q.customer_name = (char *)opt(c, "customer-name");
-        q.customer_email = (char *)opt(c, "customer-email");
-        q.customer_phone = (char *)opt(c, "customer-phone");
-        q.customer_uid = (char *)opt(c, "customer-uid");
-        q.national_id = (char *)opt(c, "national-id");
-        q.wallets = (char *)opt(c, "wallets");
-        q.ip_address = (char *)opt(c, "ip");
-        q.category = (char *)opt(c, "category");
-        q.priority = (char *)opt(c, "priority");
-        q.vip = cli_has(c, "vip");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Create", &q.base, &r);
-        if(!rc)
-            rc = emit_pb_ticket(c, &r, false);
-        goto out;
-    }
-    if(strcmp(sub, "list") == 0 || strcmp(sub, "find") == 0) {
-        bool list = sub[0] == 'l';
-
-        r.desc = &sealdesk__v1__ticket_list__descriptor;
-        if(list) {
-            Sealdesk__V1__ListTicketsRequest q = SEALDESK__V1__LIST_TICKETS_REQUEST__INIT;
-
-            if(c->n_pos)
-                return 2;
-            q.status = (char *)opt(c, "status");
-            q.category = (char *)opt(c, "category");
-            q.assignee = (char *)opt(c, "assignee");
-            rc = cli_call(c, "/sealdesk.v1.Tickets/List", &q.base, &r);
-        } else {
-            Sealdesk__V1__FindTicketsRequest q = SEALDESK__V1__FIND_TICKETS_REQUEST__INIT;
-
-            if(c->n_pos)
-                return 2;
-            if(cli_has(c, "customer-email") + cli_has(c, "customer-uid") +
-                   cli_has(c, "customer-phone") !=
-               1)
-                return cli_usage("ticket find needs exactly one of --customer-email, "
-                                 "--customer-uid, --customer-phone");
-            q.customer_email = (char *)opt(c, "customer-email");
-            q.customer_uid = (char *)opt(c, "customer-uid");
-            q.customer_phone = (char *)opt(c, "customer-phone");
-            rc = cli_call(c, "/sealdesk.v1.Tickets/Find", &q.base, &r);
-        }
-        if(!rc)
-            rc = emit_pb_list(c, &r);
-        goto out;
-    }
     (void)argc;
-    if(c->n_pos != 1 || !cli_parse_id(c->pos[0], &id))
-        return cli_usage("expected one ticket ID (a positive integer)");
-    if(strcmp(sub, "get") == 0) {
-        Sealdesk__V1__GetTicketRequest q = SEALDESK__V1__GET_TICKET_REQUEST__INIT;
-
-        q.id = id;
-        q.unmask = cli_has(c, "unmask");
-        q.reason = (char *)opt(c, "reason");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Get", &q.base, &r);
-        if(!rc)
-            rc = emit_pb_ticket(c, &r, true);
-    } else if(strcmp(sub, "status") == 0) {
-        Sealdesk__V1__TransitionRequest q = SEALDESK__V1__TRANSITION_REQUEST__INIT;
-
-        if(!cli_get(c, "to"))
-            return cli_usage("ticket status needs --to");
-        q.id = id;
-        q.to = (char *)opt(c, "to");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Transition", &q.base, &r);
-    } else if(strcmp(sub, "assign") == 0) {
-        Sealdesk__V1__AssignRequest q = SEALDESK__V1__ASSIGN_REQUEST__INIT;
-
-        if(!cli_get(c, "agent"))
-            return cli_usage("ticket assign needs --agent");
-        q.id = id;
-        q.agent = (char *)opt(c, "agent");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Assign", &q.base, &r);
-    } else if(strcmp(sub, "comment") == 0) {
-        Sealdesk__V1__CommentRequest q = SEALDESK__V1__COMMENT_REQUEST__INIT;
-
-        if(cli_get(c, "from-article")) {
-            if(cli_get(c, "body") || cli_has(c, "internal"))
-                return cli_usage("ticket comment: --from-article takes no --body or --internal");
-            if(!cli_parse_id(cli_get(c, "from-article"), &q.from_article))
-                return cli_fail(SD_E_INVALID, "--from-article must be an article id");
-        } else if(!cli_get(c, "body")) {
-            return cli_usage("ticket comment needs --body or --from-article");
-        }
-        q.id = id;
-        q.body = (char *)opt(c, "body");
-        q.internal = cli_has(c, "internal");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Comment", &q.base, &r);
-    } else {
-        Sealdesk__V1__RateRequest q = SEALDESK__V1__RATE_REQUEST__INIT;
-        const char *v = opt(c, "csat");
-
-        if(strlen(v) != 1 || v[0] < '1' || v[0] > '5')
-            return cli_fail(SD_E_INVALID, "--csat must be 1..5");
-        q.id = id;
-        q.csat = (uint32_t)(v[0] - '0');
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Rate", &q.base, &r);
-    }
-    if(!rc && strcmp(sub, "get") != 0)
-        rc = emit_pb_ticket(c, &r, false);
-out:
+    if(rc)
+        return rc;
+    if(strcmp(t.sub, "create") == 0)
+        rc = ticket_create_online(c, &r);
+    else if(strcmp(t.sub, "list") == 0 || strcmp(t.sub, "find") == 0)
+        rc = ticket_lists_online(c, &t, &r);
+    else
+        rc = ticket_one_online(c, &t, &r);
     cli_reply_free(&r);
     return rc;
 }
@@ -350,14 +318,14 @@ cmd_login_online(struct cli *c, int argc, char **argv)
     (void)argc, (void)argv;
     if(!cli_get(c, "name") || c->n_pos)
         return cli_usage("login --name N [--password-stdin | --password-fd N] [--totp CODE]");
-    q.name = (char *)opt(c, "name");
+    q.name = (char *)cli_str(c, "name");
     if(cli_get(c, "password")) {
         if(cli_has(c, "password-stdin") || cli_get(c, "password-fd"))
             return cli_usage("give one of --password, --password-stdin, --password-fd");
         /* Kept for old scripts only: argv is readable by every local user (/proc). */
         fprintf(stderr, "sealctl: warning: --password is visible to other local users; use "
                         "the prompt, --password-stdin or --password-fd\n");
-        q.password = (char *)opt(c, "password");
+        q.password = (char *)cli_str(c, "password");
     } else {
         rc = cli_secret_source(c, &fd, &tty);
         if(rc)
@@ -366,7 +334,7 @@ cmd_login_online(struct cli *c, int argc, char **argv)
             return 1;
         q.password = pw;
     }
-    q.totp = (char *)opt(c, "totp");
+    q.totp = (char *)cli_str(c, "totp");
     c->token = NULL; /* Login carries no session */
     rc = cli_call(c, "/sealdesk.v1.Auth/Login", &q.base, &r);
     if(!rc) {
@@ -468,7 +436,7 @@ cmd_user_online(struct cli *c, int argc, char **argv)
 
         if(!cli_get(c, "name") || c->n_pos)
             return cli_usage("user offboard --name N");
-        q.name = (char *)opt(c, "name");
+        q.name = (char *)cli_str(c, "name");
         r.desc = &sealdesk__v1__offboard_user_response__descriptor;
         rc = cli_call(c, "/sealdesk.v1.Admin/OffboardUser", &q.base, &r);
         if(!rc) {
@@ -488,10 +456,10 @@ cmd_user_online(struct cli *c, int argc, char **argv)
 
         if(!cli_get(c, "name") || !cli_get(c, "role"))
             return cli_usage("user add --name N --role R[,R...] [--no-totp]");
-        q.name = (char *)opt(c, "name");
-        q.roles = (char *)opt(c, "role");
+        q.name = (char *)cli_str(c, "name");
+        q.roles = (char *)cli_str(c, "role");
         q.no_totp = cli_has(c, "no-totp");
-        q.cert_fingerprint = (char *)opt(c, "cert-fingerprint");
+        q.cert_fingerprint = (char *)cli_str(c, "cert-fingerprint");
         r.desc = &sealdesk__v1__add_user_response__descriptor;
         rc = cli_call(c, "/sealdesk.v1.Admin/AddUser", &q.base, &r);
         if(!rc) {
@@ -522,13 +490,13 @@ cmd_user_online(struct cli *c, int argc, char **argv)
     if(strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
         Sealdesk__V1__SetUserDisabledRequest q = SEALDESK__V1__SET_USER_DISABLED_REQUEST__INIT;
 
-        q.name = (char *)opt(c, "name");
+        q.name = (char *)cli_str(c, "name");
         q.disabled = sub[0] == 'd';
         rc = cli_call(c, "/sealdesk.v1.Admin/SetUserDisabled", &q.base, &r);
     } else if(strcmp(sub, "revoke") == 0) {
         Sealdesk__V1__RevokeSessionsRequest q = SEALDESK__V1__REVOKE_SESSIONS_REQUEST__INIT;
 
-        q.name = (char *)opt(c, "name");
+        q.name = (char *)cli_str(c, "name");
         rc = cli_call(c, "/sealdesk.v1.Admin/RevokeSessions", &q.base, &r);
     } else {
         return cli_usage("user add|disable|enable|revoke|list|requests|approve|reject|roles|"
@@ -562,7 +530,7 @@ cmd_queue_online(struct cli *c, int argc, char **argv)
     int rc;
 
     (void)argc, (void)argv;
-    q.agent = (char *)opt(c, "agent"); /* "": the caller */
+    q.agent = (char *)cli_str(c, "agent"); /* "": the caller */
     rc = cli_call(c, "/sealdesk.v1.Tickets/ClaimNext", &q.base, &r);
     if(!rc)
         rc = emit_pb_ticket(c, &r, false);
@@ -578,7 +546,7 @@ cmd_sla_online(struct cli *c, int argc, char **argv)
     int rc;
 
     (void)argc, (void)argv;
-    q.now = (char *)opt(c, "now");
+    q.now = (char *)cli_str(c, "now");
     rc = cli_call(c, "/sealdesk.v1.Tickets/Overdue", &q.base, &r);
     if(!rc)
         rc = emit_pb_list(c, &r);
@@ -597,7 +565,7 @@ cmd_stats_online(struct cli *c, int argc, char **argv)
         return cmd_stats_by_agent_online(c);
     if(argc && strcmp(argv[0], "--by-day") == 0)
         return cmd_stats_by_day_online(c);
-    q.now = (char *)opt(c, "now");
+    q.now = (char *)cli_str(c, "now");
     rc = cli_call(c, "/sealdesk.v1.Tickets/Stats", &q.base, &r);
     if(!rc)
         rc = emit_pb_stats(c, &r);
@@ -617,7 +585,7 @@ cmd_triage_online(struct cli *c, int argc, char **argv)
     (void)argc, (void)argv;
     if(!cli_get(c, "text"))
         return cli_usage("triage --text T [--vip]");
-    q.text = (char *)opt(c, "text");
+    q.text = (char *)cli_str(c, "text");
     q.vip = cli_has(c, "vip");
     rc = cli_call(c, "/sealdesk.v1.Tickets/Triage", &q.base, &r);
     if(!rc) {
