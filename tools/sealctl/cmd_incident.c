@@ -264,7 +264,7 @@ cmd_incident_online(struct cli *c, int argc, char **argv)
         Sealdesk__V1__ListIncidentsRequest r = SEALDESK__V1__LIST_INCIDENTS_REQUEST__INIT;
         struct cli_reply lr = CLI_REPLY(sealdesk__v1__incident_list__descriptor);
 
-        r.status = (char *)(cli_get(c, "status") ? cli_get(c, "status") : "");
+        r.status = (char *)cli_str(c, "status");
         rc = cli_call(c, "/sealdesk.v1.Incidents/List", &r.base, &lr);
         if(!rc) {
             Sealdesk__V1__IncidentList *m = (Sealdesk__V1__IncidentList *)lr.msg;
@@ -284,8 +284,8 @@ cmd_incident_online(struct cli *c, int argc, char **argv)
         Sealdesk__V1__OpenIncidentRequest r = SEALDESK__V1__OPEN_INCIDENT_REQUEST__INIT;
 
         r.title = (char *)cli_get(c, "title");
-        r.category = (char *)(cli_get(c, "category") ? cli_get(c, "category") : "");
-        r.match = (char *)(cli_get(c, "match") ? cli_get(c, "match") : "");
+        r.category = (char *)cli_str(c, "category");
+        r.match = (char *)cli_str(c, "match");
         rc = cli_call(c, "/sealdesk.v1.Incidents/Open", &r.base, &rep);
     } else if(is_link_sub(sub)) {
         Sealdesk__V1__LinkIncidentRequest r = SEALDESK__V1__LINK_INCIDENT_REQUEST__INIT;

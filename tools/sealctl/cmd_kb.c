@@ -124,6 +124,27 @@ parse_limit(const struct cli *c, size_t *limit)
     return 0;
 }
 
+/* --category and --status of add and edit (offline: the library takes the enums); *category
+ * and *status are left alone when the option is absent. 0 or the exit code. */
+static int
+kb_enums(const struct cli *c, int *category, int *status)
+{
+    enum sd_category cat;
+    enum sd_kb_status st;
+
+    if(cli_get(c, "category")) {
+        if(sd_category_parse(&cat, cli_get(c, "category")) != SD_OK)
+            return cli_fail(SD_E_INVALID, "unknown category");
+        *category = (int)cat;
+    }
+    if(cli_get(c, "status")) {
+        if(sd_kb_status_parse(&st, cli_get(c, "status")) != SD_OK)
+            return cli_fail(SD_E_INVALID, "status is draft, published or retired");
+        *status = (int)st;
+    }
+    return 0;
+}
+
 static int
 kb_error(sd_err err, const char *what)
 {
@@ -142,8 +163,6 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
     char *tagbuf = NULL;
     size_t ntags = 0;
     uint64_t id = 0;
-    enum sd_category cat;
-    enum sd_kb_status st;
     struct sd_kb_article art;
     sd_err err;
     int rc;
@@ -162,20 +181,9 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
             rc = cli_usage("kb add needs --lang, --title and --body");
             goto out;
         }
-        if(cli_get(c, "category")) {
-            if(sd_category_parse(&cat, cli_get(c, "category")) != SD_OK) {
-                rc = cli_fail(SD_E_INVALID, "unknown category");
-                goto out;
-            }
-            in.category = (int)cat;
-        }
-        if(cli_get(c, "status")) {
-            if(sd_kb_status_parse(&st, cli_get(c, "status")) != SD_OK) {
-                rc = cli_fail(SD_E_INVALID, "status is draft, published or retired");
-                goto out;
-            }
-            in.status = (int)st;
-        }
+        rc = kb_enums(c, &in.category, &in.status);
+        if(rc)
+            goto out;
         if(cli_get(c, "translation-of") &&
            parse_u64(&in.translation_of, cli_get(c, "translation-of")) != SD_OK) {
             rc = cli_fail(SD_E_INVALID, "--translation-of must be an article id");
@@ -266,20 +274,9 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
                                .n_tags = ntags,
                                .set_tags = cli_has(c, "tags")};
 
-        if(cli_get(c, "category")) {
-            if(sd_category_parse(&cat, cli_get(c, "category")) != SD_OK) {
-                rc = cli_fail(SD_E_INVALID, "unknown category");
-                goto out;
-            }
-            e.category = (int)cat;
-        }
-        if(cli_get(c, "status")) {
-            if(sd_kb_status_parse(&st, cli_get(c, "status")) != SD_OK) {
-                rc = cli_fail(SD_E_INVALID, "status is draft, published or retired");
-                goto out;
-            }
-            e.status = (int)st;
-        }
+        rc = kb_enums(c, &e.category, &e.status);
+        if(rc)
+            goto out;
         err = sd_kb_edit(d, a, id, &e, &art);
     }
     if(err != SD_OK) {
@@ -346,8 +343,8 @@ cmd_kb_online(struct cli *c, int argc, char **argv)
         r.lang = (char *)cli_get(c, "lang");
         r.title = (char *)cli_get(c, "title");
         r.body = (char *)cli_get(c, "body");
-        r.category = (char *)(cli_get(c, "category") ? cli_get(c, "category") : "");
-        r.status = (char *)(cli_get(c, "status") ? cli_get(c, "status") : "");
+        r.category = (char *)cli_str(c, "category");
+        r.status = (char *)cli_str(c, "status");
         r.tags = (char **)tagv;
         r.n_tags = ntags;
         if(cli_get(c, "translation-of") &&
@@ -379,7 +376,7 @@ cmd_kb_online(struct cli *c, int argc, char **argv)
         if(rc)
             goto out;
         r.text = (char *)cli_get(c, "text");
-        r.lang = (char *)(cli_get(c, "lang") ? cli_get(c, "lang") : "");
+        r.lang = (char *)cli_str(c, "lang");
         // NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Assign): set: parse_limit returned 0
         r.limit = (uint32_t)limit;
         rc = cli_call(c, "/sealdesk.v1.Knowledge/Search", &r.base, &rep);
@@ -422,10 +419,10 @@ cmd_kb_online(struct cli *c, int argc, char **argv)
         struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);
 
         r.id = id;
-        r.title = (char *)(cli_get(c, "title") ? cli_get(c, "title") : "");
-        r.body = (char *)(cli_get(c, "body") ? cli_get(c, "body") : "");
-        r.category = (char *)(cli_get(c, "category") ? cli_get(c, "category") : "");
-        r.status = (char *)(cli_get(c, "status") ? cli_get(c, "status") : "");
+        r.title = (char *)cli_str(c, "title");
+        r.body = (char *)cli_str(c, "body");
+        r.category = (char *)cli_str(c, "category");
+        r.status = (char *)cli_str(c, "status");
         r.tags = (char **)tagv;
         r.n_tags = ntags;
         r.set_tags = cli_has(c, "tags");

@@ -59,7 +59,7 @@ cmd_route_online(struct cli *c, int argc, char **argv)
     int rc;
 
     (void)argc, (void)argv;
-    r.now = (char *)(cli_get(c, "now") ? cli_get(c, "now") : "");
+    r.now = (char *)cli_str(c, "now");
     rc = cli_call(c, "/sealdesk.v1.Routing/AutoRoute", &r.base, &rep);
     if(!rc) {
         Sealdesk__V1__RouteAutoResult *res = (Sealdesk__V1__RouteAutoResult *)rep.msg;

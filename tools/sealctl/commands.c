@@ -20,24 +20,15 @@ known(const char *n)
     return n && strcmp(n, "unknown") != 0 ? n : NULL;
 }
 
-static const char *
-channel_name(int i)
-{
-    return known(sd_channel_name((enum sd_channel)i));
-}
-
-static const char *
-category_name(int i)
-{
-    return known(sd_category_name((enum sd_category)i));
-}
-
-static const char *
-status_name(int i)
-{
-    return known(sd_status_name((enum sd_status)i));
-}
-
+/* fn(i): the library's name of value i, NULL when it has none. */
+#define NAME_FN(fn, lib, type)      \
+    static const char *fn(int i)    \
+    {                               \
+        return known(lib((type)i)); \
+    }
+NAME_FN(channel_name, sd_channel_name, enum sd_channel)
+NAME_FN(category_name, sd_category_name, enum sd_category)
+NAME_FN(status_name, sd_status_name, enum sd_status)
 /* `ticket status --to` also takes "reopen" (sd_status_parse: SD_ST_REOPEN). */
 static const char *
 status_to_name(int i)
@@ -45,12 +36,7 @@ status_to_name(int i)
     return i == SD_ST_COUNT ? "reopen" : status_name(i);
 }
 
-static const char *
-priority_name(int i)
-{
-    return known(sd_priority_name(i));
-}
-
+NAME_FN(priority_name, sd_priority_name, int)
 static const char *
 role_name(int i)
 {
@@ -66,36 +52,11 @@ remedy_kind_name(int i)
     return i == SD_RK_FREEZE_REVIEW ? NULL : known(sd_remedy_kind_name((enum sd_remedy_kind)i));
 }
 
-static const char *
-remedy_state_name(int i)
-{
-    return known(sd_remedy_state_name((enum sd_remedy_state)i));
-}
-
-static const char *
-uadm_state_name(int i)
-{
-    return known(sd_uadm_state_name((enum sd_uadm_state)i));
-}
-
-static const char *
-kb_status_name(int i)
-{
-    return known(sd_kb_status_name((enum sd_kb_status)i));
-}
-
-static const char *
-incident_status_name(int i)
-{
-    return known(sd_incident_status_name((enum sd_incident_status)i));
-}
-
-static const char *
-event_kind_name(int i)
-{
-    return known(sd_event_kind_name((enum sd_event_kind)i));
-}
-
+NAME_FN(remedy_state_name, sd_remedy_state_name, enum sd_remedy_state)
+NAME_FN(uadm_state_name, sd_uadm_state_name, enum sd_uadm_state)
+NAME_FN(kb_status_name, sd_kb_status_name, enum sd_kb_status)
+NAME_FN(incident_status_name, sd_incident_status_name, enum sd_incident_status)
+NAME_FN(event_kind_name, sd_event_kind_name, enum sd_event_kind)
 static const struct sd_arg_enum channels = {channel_name, SD_CH_CHAT, SD_CH_COUNT - SD_CH_CHAT};
 static const struct sd_arg_enum categories = {category_name, 0, SD_CAT_COUNT};
 static const struct sd_arg_enum statuses = {status_name, SD_ST_RECEIVED,

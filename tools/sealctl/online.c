@@ -90,36 +90,66 @@ cli_reply_free(struct cli_reply *r)
     sd_buf_wipe_free(&r->stream);
 }
 
-static int
-emit_pb_ticket(struct cli *c, struct cli_reply *r, bool full)
+int
+cli_call_view(struct cli *c, const char *method, const ProtobufCMessage *req,
+              const struct cli_view *v)
 {
-    struct sd_ticket t;
-    int rc;
+    struct cli_reply r = {.desc = v->desc};
+    json_t *j;
+    int rc = cli_call(c, method, req, &r);
 
-    if(sd_ticket_from_pb(&t, (Sealdesk__V1__Ticket *)r->msg) != SD_OK)
-        return cli_fail(SD_E_INVALID, "malformed ticket in reply");
-    rc = cli_emit(c, json_ticket(&t, full));
-    sd_ticket_clear(&t);
+    if(!rc) {
+        j = v->json(r.msg);
+        rc = !j ? cli_fail(v->bad_err != SD_OK ? v->bad_err : SD_E_INVALID,
+                           v->bad ? v->bad : "malformed reply")
+             : v->table ? cli_emit_table(c, j)
+                        : cli_emit(c, j);
+    }
+    cli_reply_free(&r);
     return rc;
 }
 
-static int
-emit_pb_list(struct cli *c, struct cli_reply *r)
+static json_t *
+pb_ticket(const ProtobufCMessage *m, bool full)
 {
-    Sealdesk__V1__TicketList *l = (Sealdesk__V1__TicketList *)r->msg;
+    struct sd_ticket t;
+    json_t *j;
+
+    if(sd_ticket_from_pb(&t, (const Sealdesk__V1__Ticket *)m) != SD_OK)
+        return NULL;
+    j = json_ticket(&t, full);
+    sd_ticket_clear(&t);
+    return j;
+}
+
+static json_t *
+pb_ticket_short(const ProtobufCMessage *m)
+{
+    return pb_ticket(m, false);
+}
+
+static json_t *
+pb_ticket_full(const ProtobufCMessage *m)
+{
+    return pb_ticket(m, true);
+}
+
+static json_t *
+pb_ticket_list(const ProtobufCMessage *m)
+{
+    const Sealdesk__V1__TicketList *l = (const Sealdesk__V1__TicketList *)m;
     json_t *a = json_array();
 
     for(size_t i = 0; i < l->n_tickets; i++) {
-        struct sd_ticket t;
+        json_t *t = pb_ticket(&l->tickets[i]->base, false);
 
-        if(sd_ticket_from_pb(&t, l->tickets[i]) != SD_OK) {
+        if(!t) {
             json_decref(a);
-            return cli_fail(SD_E_INVALID, "malformed ticket in reply");
+            return NULL;
         }
-        json_array_append_new(a, json_ticket(&t, false));
-        sd_ticket_clear(&t);
+        json_array_append_new(a, t);
     }
-    return cli_emit(c, a);
+    return a;
 }
 
 static uint64_t
@@ -132,10 +162,10 @@ map_get(Sealdesk__V1__TicketStats__ByStatusEntry **e, size_t n, const char *key)
     return 0;
 }
 
-static int
-emit_pb_stats(struct cli *c, struct cli_reply *r)
+static json_t *
+pb_stats(const ProtobufCMessage *m)
 {
-    Sealdesk__V1__TicketStats *p = (Sealdesk__V1__TicketStats *)r->msg;
+    const Sealdesk__V1__TicketStats *p = (const Sealdesk__V1__TicketStats *)m;
     struct sd_stats s;
 
     memset(&s, 0, sizeof(s));
@@ -159,14 +189,23 @@ emit_pb_stats(struct cli *c, struct cli_reply *r)
     s.csat_count = p->csat_count;
     s.csat_average = p->csat_average;
     s.redacted = p->redacted_tickets;
-    return cli_emit(c, json_stats(&s));
+    return json_stats(&s);
 }
 
+#define BAD_TICKET "malformed ticket in reply"
+static const struct cli_view ticket_view = {&sealdesk__v1__ticket__descriptor, pb_ticket_short,
+                                            BAD_TICKET, false, SD_OK};
+static const struct cli_view ticket_full_view = {&sealdesk__v1__ticket__descriptor, pb_ticket_full,
+                                                 BAD_TICKET, false, SD_OK};
+static const struct cli_view list_view = {&sealdesk__v1__ticket_list__descriptor, pb_ticket_list,
+                                          BAD_TICKET, false, SD_OK};
+static const struct cli_view stats_view = {&sealdesk__v1__ticket_stats__descriptor, pb_stats, NULL,
+                                           false, SD_OK};
+
 static int
-ticket_create_online(struct cli *c, struct cli_reply *r)
+ticket_create_online(struct cli *c)
 {
     Sealdesk__V1__CreateTicketRequest q = SEALDESK__V1__CREATE_TICKET_REQUEST__INIT;
-    int rc;
 
     q.channel = (char *)cli_str(c, "channel");
     q.subject = (char *)cli_str(c, "subject");
@@ -181,71 +220,64 @@ ticket_create_online(struct cli *c, struct cli_reply *r)
     q.category = (char *)cli_str(c, "category");
     q.priority = (char *)cli_str(c, "priority");
     q.vip = cli_has(c, "vip");
-    rc = cli_call(c, "/sealdesk.v1.Tickets/Create", &q.base, r);
-    return rc ? rc : emit_pb_ticket(c, r, false);
+    return cli_call_view(c, "/sealdesk.v1.Tickets/Create", &q.base, &ticket_view);
 }
 
 static int
-ticket_lists_online(struct cli *c, const struct ticket_req *t, struct cli_reply *r)
+ticket_lists_online(struct cli *c, const struct ticket_req *t)
 {
     Sealdesk__V1__ListTicketsRequest l = SEALDESK__V1__LIST_TICKETS_REQUEST__INIT;
     Sealdesk__V1__FindTicketsRequest f = SEALDESK__V1__FIND_TICKETS_REQUEST__INIT;
-    int rc;
 
-    r->desc = &sealdesk__v1__ticket_list__descriptor;
     if(strcmp(t->sub, "list") == 0) {
         l.status = (char *)cli_str(c, "status");
         l.category = (char *)cli_str(c, "category");
         l.assignee = (char *)cli_str(c, "assignee");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/List", &l.base, r);
-    } else {
-        f.customer_email = (char *)cli_str(c, "customer-email");
-        f.customer_uid = (char *)cli_str(c, "customer-uid");
-        f.customer_phone = (char *)cli_str(c, "customer-phone");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Find", &f.base, r);
+        return cli_call_view(c, "/sealdesk.v1.Tickets/List", &l.base, &list_view);
     }
-    return rc ? rc : emit_pb_list(c, r);
+    f.customer_email = (char *)cli_str(c, "customer-email");
+    f.customer_uid = (char *)cli_str(c, "customer-uid");
+    f.customer_phone = (char *)cli_str(c, "customer-phone");
+    return cli_call_view(c, "/sealdesk.v1.Tickets/Find", &f.base, &list_view);
 }
 
 /* get, status, assign, comment, rate: one ticket comes back. */
 static int
-ticket_one_online(struct cli *c, const struct ticket_req *t, struct cli_reply *r)
+ticket_one_online(struct cli *c, const struct ticket_req *t)
 {
     Sealdesk__V1__GetTicketRequest g = SEALDESK__V1__GET_TICKET_REQUEST__INIT;
     Sealdesk__V1__TransitionRequest s = SEALDESK__V1__TRANSITION_REQUEST__INIT;
     Sealdesk__V1__AssignRequest a = SEALDESK__V1__ASSIGN_REQUEST__INIT;
     Sealdesk__V1__CommentRequest m = SEALDESK__V1__COMMENT_REQUEST__INIT;
     Sealdesk__V1__RateRequest q = SEALDESK__V1__RATE_REQUEST__INIT;
-    bool get = strcmp(t->sub, "get") == 0;
-    int rc;
 
     g.id = s.id = a.id = m.id = q.id = t->id;
-    if(get) {
+    if(strcmp(t->sub, "get") == 0) {
         g.unmask = cli_has(c, "unmask");
         g.reason = (char *)cli_str(c, "reason");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Get", &g.base, r);
-    } else if(strcmp(t->sub, "status") == 0) {
+        return cli_call_view(c, "/sealdesk.v1.Tickets/Get", &g.base, &ticket_full_view);
+    }
+    if(strcmp(t->sub, "status") == 0) {
         s.to = (char *)cli_str(c, "to");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Transition", &s.base, r);
-    } else if(strcmp(t->sub, "assign") == 0) {
+        return cli_call_view(c, "/sealdesk.v1.Tickets/Transition", &s.base, &ticket_view);
+    }
+    if(strcmp(t->sub, "assign") == 0) {
         a.agent = (char *)cli_str(c, "agent");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Assign", &a.base, r);
-    } else if(strcmp(t->sub, "comment") == 0) {
+        return cli_call_view(c, "/sealdesk.v1.Tickets/Assign", &a.base, &ticket_view);
+    }
+    if(strcmp(t->sub, "comment") == 0) {
         m.from_article = t->article;
         m.body = (char *)cli_str(c, "body");
         m.internal = cli_has(c, "internal");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Comment", &m.base, r);
-    } else {
-        q.csat = t->csat;
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Rate", &q.base, r);
+        return cli_call_view(c, "/sealdesk.v1.Tickets/Comment", &m.base, &ticket_view);
     }
-    return rc ? rc : emit_pb_ticket(c, r, get);
+    q.csat = t->csat;
+    return cli_call_view(c, "/sealdesk.v1.Tickets/Rate", &q.base, &ticket_view);
 }
 
 int
 cmd_ticket_online(struct cli *c, int argc, char **argv)
 {
-    struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket__descriptor);
     struct ticket_req t;
     int rc = cli_ticket_req(c, argv[0], &t);
 
@@ -253,13 +285,10 @@ cmd_ticket_online(struct cli *c, int argc, char **argv)
     if(rc)
         return rc;
     if(strcmp(t.sub, "create") == 0)
-        rc = ticket_create_online(c, &r);
-    else if(strcmp(t.sub, "list") == 0 || strcmp(t.sub, "find") == 0)
-        rc = ticket_lists_online(c, &t, &r);
-    else
-        rc = ticket_one_online(c, &t, &r);
-    cli_reply_free(&r);
-    return rc;
+        return ticket_create_online(c);
+    if(strcmp(t.sub, "list") == 0 || strcmp(t.sub, "find") == 0)
+        return ticket_lists_online(c, &t);
+    return ticket_one_online(c, &t);
 }
 
 int
@@ -526,51 +555,33 @@ int
 cmd_queue_online(struct cli *c, int argc, char **argv)
 {
     Sealdesk__V1__ClaimNextRequest q = SEALDESK__V1__CLAIM_NEXT_REQUEST__INIT;
-    struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket__descriptor);
-    int rc;
 
     (void)argc, (void)argv;
     q.agent = (char *)cli_str(c, "agent"); /* "": the caller */
-    rc = cli_call(c, "/sealdesk.v1.Tickets/ClaimNext", &q.base, &r);
-    if(!rc)
-        rc = emit_pb_ticket(c, &r, false);
-    cli_reply_free(&r);
-    return rc;
+    return cli_call_view(c, "/sealdesk.v1.Tickets/ClaimNext", &q.base, &ticket_view);
 }
 
 int
 cmd_sla_online(struct cli *c, int argc, char **argv)
 {
     Sealdesk__V1__OverdueRequest q = SEALDESK__V1__OVERDUE_REQUEST__INIT;
-    struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket_list__descriptor);
-    int rc;
 
     (void)argc, (void)argv;
     q.now = (char *)cli_str(c, "now");
-    rc = cli_call(c, "/sealdesk.v1.Tickets/Overdue", &q.base, &r);
-    if(!rc)
-        rc = emit_pb_list(c, &r);
-    cli_reply_free(&r);
-    return rc;
+    return cli_call_view(c, "/sealdesk.v1.Tickets/Overdue", &q.base, &list_view);
 }
 
 int
 cmd_stats_online(struct cli *c, int argc, char **argv)
 {
     Sealdesk__V1__StatsRequest q = SEALDESK__V1__STATS_REQUEST__INIT;
-    struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket_stats__descriptor);
-    int rc;
 
     if(argc && strcmp(argv[0], "--by-agent") == 0)
         return cmd_stats_by_agent_online(c);
     if(argc && strcmp(argv[0], "--by-day") == 0)
         return cmd_stats_by_day_online(c);
     q.now = (char *)cli_str(c, "now");
-    rc = cli_call(c, "/sealdesk.v1.Tickets/Stats", &q.base, &r);
-    if(!rc)
-        rc = emit_pb_stats(c, &r);
-    cli_reply_free(&r);
-    return rc;
+    return cli_call_view(c, "/sealdesk.v1.Tickets/Stats", &q.base, &stats_view);
 }
 
 int
