@@ -145,6 +145,52 @@ kb_enums(const struct cli *c, int *category, int *status)
     return 0;
 }
 
+/* {"key": n} */
+static int
+emit_number(struct cli *c, const char *key, uint64_t n)
+{
+    json_t *j = json_object();
+
+    json_object_set_new(j, key, json_integer((json_int_t)n));
+    return cli_emit(c, j);
+}
+
+/* A kb request checked once for both modes: tags split, the required options of each
+ * subcommand, the article id of get/edit, --translation-of and --limit. */
+struct kb_req {
+    const char *tagv[SD_KB_MAX_TAGS];
+    char *tagbuf; /* owns the tags' text */
+    size_t ntags, limit;
+    uint64_t id, translation_of;
+};
+
+/* 0, or the exit code (nothing left to free). */
+static int
+kb_req(const struct cli *c, const char *sub, struct kb_req *q)
+{
+    int rc;
+
+    memset(q, 0, sizeof(*q));
+    if(strcmp(sub, "add") == 0 &&
+       (!cli_get(c, "lang") || !cli_get(c, "title") || !cli_get(c, "body")))
+        return cli_usage("kb add needs --lang, --title and --body");
+    if(strcmp(sub, "search") == 0) {
+        if(!cli_get(c, "text"))
+            return cli_usage("kb search --text T [--lang L] [--limit N]");
+        return parse_limit(c, &q->limit);
+    }
+    if(strcmp(sub, "load") == 0)
+        return cli_get(c, "dir") ? 0 : cli_usage("kb load --dir DIR");
+    if(strcmp(sub, "add") != 0 &&
+       (c->n_pos != 1 || parse_u64(&q->id, c->pos[0]) != SD_OK || q->id == 0))
+        return cli_usage(kb_usage); /* get, edit */
+    if(strcmp(sub, "add") == 0 && cli_get(c, "translation-of") &&
+       parse_u64(&q->translation_of, cli_get(c, "translation-of")) != SD_OK)
+        return cli_fail(SD_E_INVALID, "--translation-of must be an article id");
+    rc = split_tags(c, &q->tagbuf, q->tagv, &q->ntags);
+    return rc;
+}
+
 static int
 kb_error(sd_err err, const char *what)
 {
@@ -159,46 +205,29 @@ int
 cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
 {
     const char *sub = argc ? argv[0] : "";
-    const char *tagv[SD_KB_MAX_TAGS];
-    char *tagbuf = NULL;
-    size_t ntags = 0;
+    struct kb_req q;
     uint64_t id = 0;
     struct sd_kb_article art;
     sd_err err;
     int rc;
 
-    rc = split_tags(c, &tagbuf, tagv, &ntags);
+    rc = kb_req(c, sub, &q);
     if(rc)
         return rc;
     if(strcmp(sub, "add") == 0) {
         struct sd_kb_new in = {.category = -1};
-        json_t *j;
 
         in.lang = cli_get(c, "lang");
         in.title = cli_get(c, "title");
         in.body = cli_get(c, "body");
-        if(!in.lang || !in.title || !in.body) {
-            rc = cli_usage("kb add needs --lang, --title and --body");
-            goto out;
-        }
         rc = kb_enums(c, &in.category, &in.status);
         if(rc)
             goto out;
-        if(cli_get(c, "translation-of") &&
-           parse_u64(&in.translation_of, cli_get(c, "translation-of")) != SD_OK) {
-            rc = cli_fail(SD_E_INVALID, "--translation-of must be an article id");
-            goto out;
-        }
-        in.tags = tagv;
-        in.n_tags = ntags;
+        in.translation_of = q.translation_of;
+        in.tags = q.tagv;
+        in.n_tags = q.ntags;
         err = sd_kb_add(d, a, &in, &id);
-        if(err != SD_OK) {
-            rc = kb_error(err, "kb add");
-            goto out;
-        }
-        j = json_object();
-        json_object_set_new(j, "id", json_integer((json_int_t)id));
-        rc = cli_emit(c, j);
+        rc = err != SD_OK ? kb_error(err, "kb add") : emit_number(c, "id", id);
         goto out;
     }
     if(strcmp(sub, "search") == 0) {
@@ -206,14 +235,7 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
         size_t limit, n = 0;
         json_t *arr;
 
-        if(!cli_get(c, "text")) {
-            rc = cli_usage("kb search --text T [--lang L] [--limit N]");
-            goto out;
-        }
-        rc = parse_limit(c, &limit);
-        if(rc)
-            goto out;
-        // NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): set: parse_limit returned 0
+        limit = q.limit; /* 1..50 (kb_req) */
         hits = calloc(limit, sizeof(*hits));
         if(!hits) {
             rc = cli_fail(SD_E_NOMEM, "kb search");
@@ -236,25 +258,9 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
     }
     if(strcmp(sub, "load") == 0) {
         size_t n = 0;
-        json_t *j;
 
-        if(!cli_get(c, "dir")) {
-            rc = cli_usage("kb load --dir DIR");
-            goto out;
-        }
         err = sd_kb_load_dir(d, a, cli_get(c, "dir"), &n);
-        if(err != SD_OK) {
-            rc = cli_fail(err, "kb load");
-            goto out;
-        }
-        j = json_object();
-        json_object_set_new(j, "loaded", json_integer((json_int_t)n));
-        rc = cli_emit(c, j);
-        goto out;
-    }
-    if((strcmp(sub, "get") != 0 && strcmp(sub, "edit") != 0) || c->n_pos != 1 ||
-       parse_u64(&id, c->pos[0]) != SD_OK || id == 0) {
-        rc = cli_usage(kb_usage);
+        rc = err != SD_OK ? cli_fail(err, "kb load") : emit_number(c, "loaded", n);
         goto out;
     }
     if(strcmp(sub, "get") == 0) {
@@ -265,19 +271,19 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
             rc = cli_fail(SD_E_INVALID, "--version must be a number");
             goto out;
         }
-        err = sd_kb_get(d, id, (uint32_t)ver, &art);
+        err = sd_kb_get(d, q.id, (uint32_t)ver, &art);
     } else {
         struct sd_kb_edit e = {.title = cli_get(c, "title"),
                                .body = cli_get(c, "body"),
                                .category = -1,
-                               .tags = tagv,
-                               .n_tags = ntags,
+                               .tags = q.tagv,
+                               .n_tags = q.ntags,
                                .set_tags = cli_has(c, "tags")};
 
         rc = kb_enums(c, &e.category, &e.status);
         if(rc)
             goto out;
-        err = sd_kb_edit(d, a, id, &e, &art);
+        err = sd_kb_edit(d, a, q.id, &e, &art);
     }
     if(err != SD_OK) {
         rc = kb_error(err, strcmp(sub, "get") == 0 ? "kb get" : "kb edit");
@@ -286,7 +292,7 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
     rc = cli_emit(c, json_article(&art));
     sd_kb_article_clear(&art);
 out:
-    free(tagbuf);
+    free(q.tagbuf);
     return rc;
 }
 
@@ -323,35 +329,24 @@ int
 cmd_kb_online(struct cli *c, int argc, char **argv)
 {
     const char *sub = argc ? argv[0] : "";
-    char *tagbuf = NULL;
-    const char *tagv[SD_KB_MAX_TAGS];
-    size_t ntags = 0;
-    uint64_t id = 0;
+    struct kb_req q;
     int rc;
 
-    rc = split_tags(c, &tagbuf, tagv, &ntags);
+    rc = kb_req(c, sub, &q);
     if(rc)
         return rc;
     if(strcmp(sub, "add") == 0) {
         Sealdesk__V1__AddArticleRequest r = SEALDESK__V1__ADD_ARTICLE_REQUEST__INIT;
         struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);
 
-        if(!cli_get(c, "lang") || !cli_get(c, "title") || !cli_get(c, "body")) {
-            rc = cli_usage("kb add needs --lang, --title and --body");
-            goto out;
-        }
         r.lang = (char *)cli_get(c, "lang");
         r.title = (char *)cli_get(c, "title");
         r.body = (char *)cli_get(c, "body");
         r.category = (char *)cli_str(c, "category");
         r.status = (char *)cli_str(c, "status");
-        r.tags = (char **)tagv;
-        r.n_tags = ntags;
-        if(cli_get(c, "translation-of") &&
-           parse_u64(&r.translation_of, cli_get(c, "translation-of")) != SD_OK) {
-            rc = cli_fail(SD_E_INVALID, "--translation-of must be an article id");
-            goto out;
-        }
+        r.tags = (char **)q.tagv;
+        r.n_tags = q.ntags;
+        r.translation_of = q.translation_of;
         rc = cli_call(c, "/sealdesk.v1.Knowledge/Add", &r.base, &rep);
         if(!rc) {
             json_t *j = json_object();
@@ -366,19 +361,10 @@ cmd_kb_online(struct cli *c, int argc, char **argv)
     if(strcmp(sub, "search") == 0) {
         Sealdesk__V1__SearchRequest r = SEALDESK__V1__SEARCH_REQUEST__INIT;
         struct cli_reply rep = CLI_REPLY(sealdesk__v1__search_result__descriptor);
-        size_t limit;
 
-        if(!cli_get(c, "text")) {
-            rc = cli_usage("kb search --text T [--lang L] [--limit N]");
-            goto out;
-        }
-        rc = parse_limit(c, &limit);
-        if(rc)
-            goto out;
         r.text = (char *)cli_get(c, "text");
         r.lang = (char *)cli_str(c, "lang");
-        // NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Assign): set: parse_limit returned 0
-        r.limit = (uint32_t)limit;
+        r.limit = (uint32_t)q.limit; /* 1..50 (kb_req) */
         rc = cli_call(c, "/sealdesk.v1.Knowledge/Search", &r.base, &rep);
         if(!rc) {
             Sealdesk__V1__SearchResult *res = (Sealdesk__V1__SearchResult *)rep.msg;
@@ -393,11 +379,6 @@ cmd_kb_online(struct cli *c, int argc, char **argv)
         cli_reply_free(&rep);
         goto out;
     }
-    if((strcmp(sub, "get") != 0 && strcmp(sub, "edit") != 0) || c->n_pos != 1 ||
-       parse_u64(&id, c->pos[0]) != SD_OK || id == 0) {
-        rc = cli_usage(kb_usage);
-        goto out;
-    }
     if(strcmp(sub, "get") == 0) {
         Sealdesk__V1__GetArticleRequest r = SEALDESK__V1__GET_ARTICLE_REQUEST__INIT;
         struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);
@@ -408,7 +389,7 @@ cmd_kb_online(struct cli *c, int argc, char **argv)
             rc = cli_fail(SD_E_INVALID, "--version must be a number");
             goto out;
         }
-        r.id = id;
+        r.id = q.id;
         r.version = (uint32_t)ver;
         rc = cli_call(c, "/sealdesk.v1.Knowledge/Get", &r.base, &rep);
         if(!rc)
@@ -418,13 +399,13 @@ cmd_kb_online(struct cli *c, int argc, char **argv)
         Sealdesk__V1__EditArticleRequest r = SEALDESK__V1__EDIT_ARTICLE_REQUEST__INIT;
         struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);
 
-        r.id = id;
+        r.id = q.id;
         r.title = (char *)cli_str(c, "title");
         r.body = (char *)cli_str(c, "body");
         r.category = (char *)cli_str(c, "category");
         r.status = (char *)cli_str(c, "status");
-        r.tags = (char **)tagv;
-        r.n_tags = ntags;
+        r.tags = (char **)q.tagv;
+        r.n_tags = q.ntags;
         r.set_tags = cli_has(c, "tags");
         rc = cli_call(c, "/sealdesk.v1.Knowledge/Edit", &r.base, &rep);
         if(!rc)
@@ -432,6 +413,6 @@ cmd_kb_online(struct cli *c, int argc, char **argv)
         cli_reply_free(&rep);
     }
 out:
-    free(tagbuf);
+    free(q.tagbuf);
     return rc;
 }

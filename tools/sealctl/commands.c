@@ -90,102 +90,76 @@ static const struct sd_arg_enum event_kinds = {event_kind_name, 1, SD_EV_COUNT -
 #define OPTS(a) a, sizeof(a) / sizeof(a[0])
 #define NO_OPTS NULL, 0
 
+/* Option tables, packed by hand: one option per line would triple the file. */
+// clang-format off
 static const struct sd_arg_spec init_opts[] = {V("key-file", "F")};
 static const struct sd_arg_spec create_opts[] = {
-    E("channel", "C", channels),
-    V("subject", "S"),
-    V("body", "B"),
-    V("customer-name", "N"),
-    V("customer-email", "E"),
-    V("customer-phone", "P"),
-    V("customer-uid", "U"),
-    V("national-id", "X"),
-    V("wallets", "W"),
-    V("ip", "IP"),
-    E("category", "C", categories),
-    E("priority", "P", priorities),
-    F("vip"),
+    E("channel", "C", channels), V("subject", "S"), V("body", "B"), V("customer-name", "N"),
+    V("customer-email", "E"), V("customer-phone", "P"), V("customer-uid", "U"),
+    V("national-id", "X"), V("wallets", "W"), V("ip", "IP"), E("category", "C", categories),
+    E("priority", "P", priorities), F("vip"),
 };
-static const struct sd_arg_spec list_opts[] = {E("status", "S", statuses),
-                                               E("category", "C", categories), V("assignee", "A")};
-static const struct sd_arg_spec find_opts[] = {V("customer-email", "E"), V("customer-uid", "U"),
-                                               V("customer-phone", "P")};
+static const struct sd_arg_spec list_opts[] = {
+    E("status", "S", statuses), E("category", "C", categories), V("assignee", "A"),
+};
+static const struct sd_arg_spec find_opts[] = {
+    V("customer-email", "E"), V("customer-uid", "U"), V("customer-phone", "P"),
+};
 static const struct sd_arg_spec get_opts[] = {F("unmask"), V("reason", "R")};
 static const struct sd_arg_spec to_opts[] = {E("to", "S", status_targets)};
 static const struct sd_arg_spec agent_opt[] = {V("agent", "A")};
-static const struct sd_arg_spec comment_opts[] = {V("body", "B"), F("internal"),
-                                                  V("from-article", "K")};
+static const struct sd_arg_spec comment_opts[] = {
+    V("body", "B"), F("internal"), V("from-article", "K"),
+};
 static const struct sd_arg_spec rate_opts[] = {V("csat", "1..5")};
 static const struct sd_arg_spec now_opt[] = {V("now", "RFC3339")};
 static const struct sd_arg_spec range_opts[] = {V("from", "T"), V("to", "T"), V("now", "T")};
 static const struct sd_arg_spec triage_opts[] = {V("text", "T"), F("vip")};
 static const struct sd_arg_spec export_opts[] = {V("out", "FILE"), V("from", "I")};
 static const struct sd_arg_spec search_opts[] = {
-    V("actor", "A"), V("ticket", "ID"), E("kind", "K", event_kinds),
-    V("since", "T"), V("until", "T"),   V("limit", "N"),
-    V("from", "I"),
+    V("actor", "A"), V("ticket", "ID"), E("kind", "K", event_kinds), V("since", "T"),
+    V("until", "T"), V("limit", "N"), V("from", "I"),
 };
 static const struct sd_arg_spec name_opt[] = {V("name", "N")};
-static const struct sd_arg_spec user_add_opts[] = {V("name", "N"), E("role", "R[,R...]", roles),
-                                                   F("no-totp"), V("cert-fingerprint", "HEX")};
+static const struct sd_arg_spec user_add_opts[] = {
+    V("name", "N"), E("role", "R[,R...]", roles), F("no-totp"), V("cert-fingerprint", "HEX"),
+};
 static const struct sd_arg_spec passwd_offline_opts[] = {V("name", "N"), SECRET};
 static const struct sd_arg_spec passwd_online_opts[] = {SECRET};
 static const struct sd_arg_spec requests_opts[] = {E("state", "S", uadm_states)};
 static const struct sd_arg_spec decide_opts[] = {V("request", "N"), V("reason", "R")};
 static const struct sd_arg_spec user_roles_opts[] = {V("name", "N"), E("role", "R[,R...]", roles)};
-static const struct sd_arg_spec login_opts[] = {V("name", "N"), V("password", "P"), SECRET,
-                                                V("totp", "CODE")};
+static const struct sd_arg_spec login_opts[] = {
+    V("name", "N"), V("password", "P"), SECRET, V("totp", "CODE"),
+};
 static const struct sd_arg_spec request_opts[] = {
-    V("ticket", "ID"),
-    E("kind", "K", remedy_kinds),
-    V("asset", "A"),
-    V("amount", "X"),
-    V("to-uid", "U"),
-    V("justification", "J"),
-    V("destination-reason", "R"),
+    V("ticket", "ID"), E("kind", "K", remedy_kinds), V("asset", "A"), V("amount", "X"),
+    V("to-uid", "U"), V("justification", "J"), V("destination-reason", "R"),
 };
 static const struct sd_arg_spec remedy_list_opts[] = {E("state", "S", remedy_states)};
 static const struct sd_arg_spec reason_opt[] = {V("reason", "R")};
 static const struct sd_arg_spec execute_opts[] = {V("idempotency-key", "K")};
-static const struct sd_arg_spec freeze_opts[] = {V("customer-uid", "U"), V("ticket", "ID"),
-                                                 V("reason", "R")};
+static const struct sd_arg_spec freeze_opts[] = {
+    V("customer-uid", "U"), V("ticket", "ID"), V("reason", "R"),
+};
 static const struct sd_arg_spec uid_opt[] = {V("uid", "U")};
 static const struct sd_arg_spec kb_opts[] = {
-    V("lang", "L"),
-    V("title", "T"),
-    V("body", "B"),
-    E("category", "C", categories),
-    V("tags", "a,b"),
-    V("translation-of", "ID"),
-    E("status", "S", kb_statuses),
-    V("text", "T"),
-    V("limit", "1..50"),
-    V("version", "N"),
-    V("dir", "DIR"),
+    V("lang", "L"), V("title", "T"), V("body", "B"), E("category", "C", categories),
+    V("tags", "a,b"), V("translation-of", "ID"), E("status", "S", kb_statuses), V("text", "T"),
+    V("limit", "1..50"), V("version", "N"), V("dir", "DIR"),
 };
 static const struct sd_arg_spec out_opt[] = {V("out", "DIR")};
 static const struct sd_arg_spec restore_opts[] = {V("to", "NEW_DATA_DIR")};
 static const struct sd_arg_spec agent_opts[] = {
-    V("name", "A"),
-    V("langs", "zh,en"),
-    V("categories", "C,C"),
-    F("vip"),
-    {"shift", SD_ARG_VALUE | SD_ARG_REPEAT, "SPEC", NULL},
-    V("now", "T"),
-    V("from", "T"),
-    V("to", "T"),
-    F("on"),
-    F("off"),
+    V("name", "A"), V("langs", "zh,en"), V("categories", "C,C"), F("vip"),
+    {"shift", SD_ARG_VALUE | SD_ARG_REPEAT, "SPEC", NULL}, V("now", "T"), V("from", "T"),
+    V("to", "T"), F("on"), F("off"),
 };
 static const struct sd_arg_spec incident_opts[] = {
-    V("title", "T"),
-    E("category", "C", categories),
-    V("match", "a,b"),
-    V("ticket", "T"),
-    V("body", "B"),
-    F("resolve-tickets"),
-    E("status", "S", incident_statuses),
+    V("title", "T"), E("category", "C", categories), V("match", "a,b"), V("ticket", "T"),
+    V("body", "B"), F("resolve-tickets"), E("status", "S", incident_statuses),
 };
+// clang-format on
 
 /* ---- commands ---- */
 
@@ -282,7 +256,7 @@ static const struct cli_sub kb_subs[] = {
     SUB(BOTH, "get", "kb get ID [--lang L]", OPTS(kb_opts)),
     SUB(BOTH, "search", "kb search --text T [--lang L] [--category C] [--limit 1..50]",
         OPTS(kb_opts)),
-    SUB(BOTH, "load", "kb load --dir DIR", OPTS(kb_opts)),
+    SUB(CLI_OFFLINE, "load", "kb load --dir DIR", OPTS(kb_opts)),
 };
 static const struct cli_sub backup_subs[] = {
     SUB(BOTH, NULL, "backup --out DIR   (offline, --data DATA_DIR)", OPTS(out_opt))};

@@ -388,10 +388,10 @@ cmd_login_online(struct cli *c, int argc, char **argv)
     return rc;
 }
 
-static int
-emit_pb_user(struct cli *c, struct cli_reply *r)
+static json_t *
+pb_user(const ProtobufCMessage *m)
 {
-    Sealdesk__V1__UserInfo *p = (Sealdesk__V1__UserInfo *)r->msg;
+    const Sealdesk__V1__UserInfo *p = (const Sealdesk__V1__UserInfo *)m;
     json_t *o = json_object();
 
     json_object_set_new(o, "name", json_string(p->name));
@@ -401,12 +401,17 @@ emit_pb_user(struct cli *c, struct cli_reply *r)
     json_object_set_new(o, "failed_logins", json_integer(p->failed_logins));
     json_object_set_new(o, "locked_until",
                         p->locked_until[0] ? json_string(p->locked_until) : json_null());
-    return cli_emit(c, o);
+    return o;
 }
+
+static const struct cli_view user_view = {&sealdesk__v1__user_info__descriptor, pb_user, NULL,
+                                          false, SD_OK};
 
 int
 cmd_user_online(struct cli *c, int argc, char **argv)
 {
+    Sealdesk__V1__SetUserDisabledRequest dis = SEALDESK__V1__SET_USER_DISABLED_REQUEST__INIT;
+    Sealdesk__V1__RevokeSessionsRequest rev = SEALDESK__V1__REVOKE_SESSIONS_REQUEST__INIT;
     const char *sub = argc ? argv[0] : "";
     struct cli_reply r = CLI_REPLY(sealdesk__v1__user_info__descriptor);
     int rc = cmd_user_admin_online(c, argc, argv);
@@ -517,38 +522,34 @@ cmd_user_online(struct cli *c, int argc, char **argv)
     if(!cli_get(c, "name"))
         return cli_usage("user add|disable|enable|revoke|offboard|list --name N | user passwd");
     if(strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
-        Sealdesk__V1__SetUserDisabledRequest q = SEALDESK__V1__SET_USER_DISABLED_REQUEST__INIT;
-
-        q.name = (char *)cli_str(c, "name");
-        q.disabled = sub[0] == 'd';
-        rc = cli_call(c, "/sealdesk.v1.Admin/SetUserDisabled", &q.base, &r);
-    } else if(strcmp(sub, "revoke") == 0) {
-        Sealdesk__V1__RevokeSessionsRequest q = SEALDESK__V1__REVOKE_SESSIONS_REQUEST__INIT;
-
-        q.name = (char *)cli_str(c, "name");
-        rc = cli_call(c, "/sealdesk.v1.Admin/RevokeSessions", &q.base, &r);
-    } else {
-        return cli_usage("user add|disable|enable|revoke|list|requests|approve|reject|roles|"
-                         "reset-totp");
+        dis.name = (char *)cli_str(c, "name");
+        dis.disabled = sub[0] == 'd';
+        return cli_call_view(c, "/sealdesk.v1.Admin/SetUserDisabled", &dis.base, &user_view);
     }
-    if(!rc)
-        rc = emit_pb_user(c, &r);
-    cli_reply_free(&r);
-    return rc;
+    if(strcmp(sub, "revoke") == 0) {
+        rev.name = (char *)cli_str(c, "name");
+        return cli_call_view(c, "/sealdesk.v1.Admin/RevokeSessions", &rev.base, &user_view);
+    }
+    return cli_usage("user add|disable|enable|revoke|list|requests|approve|reject|roles|"
+                     "reset-totp");
+}
+
+static json_t *
+logged_out(const ProtobufCMessage *m)
+{
+    (void)m;
+    return json_pack("{s:b}", "logged_out", 1);
 }
 
 int
 cmd_logout_online(struct cli *c, int argc, char **argv)
 {
+    static const struct cli_view v = {&sealdesk__v1__logout_response__descriptor, logged_out, NULL,
+                                      false, SD_OK};
     Sealdesk__V1__LogoutRequest q = SEALDESK__V1__LOGOUT_REQUEST__INIT;
-    struct cli_reply r = CLI_REPLY(sealdesk__v1__logout_response__descriptor);
-    int rc = cli_call(c, "/sealdesk.v1.Auth/Logout", &q.base, &r);
 
     (void)argc, (void)argv;
-    if(!rc)
-        rc = cli_emit(c, json_pack("{s:b}", "logged_out", 1));
-    cli_reply_free(&r);
-    return rc;
+    return cli_call_view(c, "/sealdesk.v1.Auth/Logout", &q.base, &v);
 }
 
 int
