@@ -99,13 +99,13 @@ struct cli_reply {
 int cli_call(struct cli *c, const char *method, const ProtobufCMessage *req, struct cli_reply *r);
 void cli_reply_free(struct cli_reply *r);
 /* How a unary reply prints: its type, its JSON (NULL when malformed: `bad` is printed), and
- * whether an array prints as a table in text mode. */
+ * the printer (cli_emit_table: an array as a table in text mode). */
 struct cli_view {
     const ProtobufCMessageDescriptor *desc;
     json_t *(*json)(const ProtobufCMessage *m);
-    const char *bad; /* NULL: "malformed reply" */
-    bool table;
-    sd_err bad_err; /* SD_OK: SD_E_INVALID */
+    const char *bad;                             /* NULL: "malformed reply" */
+    int (*emit)(const struct cli *c, json_t *j); /* NULL: cli_emit */
+    sd_err bad_err;                              /* SD_OK: SD_E_INVALID */
 };
 /* cli_call, then print the reply through v; 0 or the exit status. */
 int cli_call_view(struct cli *c, const char *method, const ProtobufCMessage *req,

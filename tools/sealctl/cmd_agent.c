@@ -250,7 +250,7 @@ pb_duty(const ProtobufCMessage *m)
 static const struct cli_view agent_view = {&sealdesk__v1__agent_info__descriptor, pb_agent, NULL,
                                            false, SD_OK};
 static const struct cli_view agent_list_view = {&sealdesk__v1__agent_list__descriptor,
-                                                pb_agent_list, NULL, false, SD_OK};
+                                                pb_agent_list, NULL, NULL, SD_OK};
 static const struct cli_view duty_view = {&sealdesk__v1__duty_view__descriptor, pb_duty, NULL,
                                           false, SD_OK};
 
@@ -384,7 +384,7 @@ pb_agent_stats(const ProtobufCMessage *m)
 }
 
 static const struct cli_view agent_stats_view = {&sealdesk__v1__agent_stats_result__descriptor,
-                                                 pb_agent_stats, NULL, true, SD_OK};
+                                                 pb_agent_stats, NULL, cli_emit_table, SD_OK};
 
 int
 cmd_stats_by_agent_online(struct cli *c)
@@ -491,7 +491,7 @@ pb_day_stats(const ProtobufCMessage *m)
 
 static const struct cli_view day_stats_view = {
     &sealdesk__v1__day_stats_result__descriptor, pb_day_stats,
-    "stats --by-day: bad day in the answer", true, SD_E_INTERNAL};
+    "stats --by-day: bad day in the answer", cli_emit_table, SD_E_INTERNAL};
 
 int
 cmd_stats_by_day_online(struct cli *c)

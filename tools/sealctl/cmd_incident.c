@@ -75,7 +75,7 @@ list_row(json_t *full)
 }
 
 static int
-emit_list(struct cli *c, json_t *arr)
+emit_list(const struct cli *c, json_t *arr)
 {
     json_t *rows;
     size_t i;
@@ -249,6 +249,23 @@ json_pb_incident(const Sealdesk__V1__Incident *m)
     return json_incident(&v);
 }
 
+/* (the truncation note goes to stderr before the list prints) */
+static json_t *
+pb_incident_list(const ProtobufCMessage *msg)
+{
+    const Sealdesk__V1__IncidentList *m = (const Sealdesk__V1__IncidentList *)msg;
+    json_t *arr = json_array();
+
+    for(size_t i = 0; i < m->n_incidents; i++)
+        json_array_append_new(arr, json_pb_incident(m->incidents[i]));
+    if(m->truncated)
+        fprintf(stderr, "sealctl: more than %d incidents, the oldest shown\n", SD_INC_MAX_LIST);
+    return arr;
+}
+
+static const struct cli_view incident_list_view = {&sealdesk__v1__incident_list__descriptor,
+                                                   pb_incident_list, NULL, emit_list, SD_OK};
+
 int
 cmd_incident_online(struct cli *c, int argc, char **argv)
 {
@@ -262,23 +279,9 @@ cmd_incident_online(struct cli *c, int argc, char **argv)
         return rc;
     if(strcmp(sub, "list") == 0) {
         Sealdesk__V1__ListIncidentsRequest r = SEALDESK__V1__LIST_INCIDENTS_REQUEST__INIT;
-        struct cli_reply lr = CLI_REPLY(sealdesk__v1__incident_list__descriptor);
 
         r.status = (char *)cli_str(c, "status");
-        rc = cli_call(c, "/sealdesk.v1.Incidents/List", &r.base, &lr);
-        if(!rc) {
-            Sealdesk__V1__IncidentList *m = (Sealdesk__V1__IncidentList *)lr.msg;
-            json_t *arr = json_array();
-
-            for(size_t i = 0; i < m->n_incidents; i++)
-                json_array_append_new(arr, json_pb_incident(m->incidents[i]));
-            if(m->truncated)
-                fprintf(stderr, "sealctl: more than %d incidents, the oldest shown\n",
-                        SD_INC_MAX_LIST);
-            rc = emit_list(c, arr);
-        }
-        cli_reply_free(&lr);
-        return rc;
+        return cli_call_view(c, "/sealdesk.v1.Incidents/List", &r.base, &incident_list_view);
     }
     if(strcmp(sub, "open") == 0) {
         Sealdesk__V1__OpenIncidentRequest r = SEALDESK__V1__OPEN_INCIDENT_REQUEST__INIT;

@@ -162,6 +162,7 @@ struct kb_req {
     char *tagbuf; /* owns the tags' text */
     size_t ntags, limit;
     uint64_t id, translation_of;
+    uint32_t version; /* get --version, 0: the current one */
 };
 
 /* 0, or the exit code (nothing left to free). */
@@ -184,6 +185,13 @@ kb_req(const struct cli *c, const char *sub, struct kb_req *q)
     if(strcmp(sub, "add") != 0 &&
        (c->n_pos != 1 || parse_u64(&q->id, c->pos[0]) != SD_OK || q->id == 0))
         return cli_usage(kb_usage); /* get, edit */
+    if(strcmp(sub, "get") == 0 && cli_get(c, "version")) {
+        uint64_t v;
+
+        if(parse_u64(&v, cli_get(c, "version")) != SD_OK || v > UINT32_MAX)
+            return cli_fail(SD_E_INVALID, "--version must be a number");
+        q->version = (uint32_t)v;
+    }
     if(strcmp(sub, "add") == 0 && cli_get(c, "translation-of") &&
        parse_u64(&q->translation_of, cli_get(c, "translation-of")) != SD_OK)
         return cli_fail(SD_E_INVALID, "--translation-of must be an article id");
@@ -264,14 +272,7 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
         goto out;
     }
     if(strcmp(sub, "get") == 0) {
-        uint64_t ver = 0;
-
-        if(cli_get(c, "version") &&
-           (parse_u64(&ver, cli_get(c, "version")) != SD_OK || ver > UINT32_MAX)) {
-            rc = cli_fail(SD_E_INVALID, "--version must be a number");
-            goto out;
-        }
-        err = sd_kb_get(d, q.id, (uint32_t)ver, &art);
+        err = sd_kb_get(d, q.id, q.version, &art);
     } else {
         struct sd_kb_edit e = {.title = cli_get(c, "title"),
                                .body = cli_get(c, "body"),
@@ -298,9 +299,10 @@ out:
 
 /* ---- online ---- */
 
-static int
-emit_pb_article(struct cli *c, const Sealdesk__V1__Article *a)
+static json_t *
+pb_article(const ProtobufCMessage *m)
 {
+    const Sealdesk__V1__Article *a = (const Sealdesk__V1__Article *)m;
     json_t *o = json_object(), *tags = json_array(), *tr = json_object();
 
     json_object_set_new(o, "id", json_integer((json_int_t)a->id));
@@ -322,7 +324,74 @@ emit_pb_article(struct cli *c, const Sealdesk__V1__Article *a)
                             json_integer((json_int_t)a->translations[i]->value));
     json_object_set_new(o, "translations", tr);
     json_object_set_new(o, "body", json_string(a->body));
-    return cli_emit(c, o);
+    return o;
+}
+
+static json_t *
+pb_article_id(const ProtobufCMessage *m)
+{
+    return json_pack("{s:I}", "id", (json_int_t)((const Sealdesk__V1__Article *)m)->id);
+}
+
+static json_t *
+pb_hits(const ProtobufCMessage *m)
+{
+    const Sealdesk__V1__SearchResult *res = (const Sealdesk__V1__SearchResult *)m;
+    json_t *arr = json_array();
+
+    for(size_t i = 0; i < res->n_hits; i++)
+        json_array_append_new(arr,
+                              json_hit(res->hits[i]->id, res->hits[i]->lang, res->hits[i]->title,
+                                       res->hits[i]->score, res->hits[i]->snippet, NULL));
+    return arr;
+}
+
+static const struct cli_view article_view = {&sealdesk__v1__article__descriptor, pb_article, NULL,
+                                             false, SD_OK};
+static const struct cli_view article_id_view = {&sealdesk__v1__article__descriptor, pb_article_id,
+                                                NULL, NULL, SD_OK};
+static const struct cli_view hits_view = {&sealdesk__v1__search_result__descriptor, pb_hits, NULL,
+                                          false, SD_OK};
+
+static int
+kb_online(struct cli *c, const char *sub, const struct kb_req *q)
+{
+    Sealdesk__V1__AddArticleRequest add = SEALDESK__V1__ADD_ARTICLE_REQUEST__INIT;
+    Sealdesk__V1__SearchRequest search = SEALDESK__V1__SEARCH_REQUEST__INIT;
+    Sealdesk__V1__GetArticleRequest get = SEALDESK__V1__GET_ARTICLE_REQUEST__INIT;
+    Sealdesk__V1__EditArticleRequest edit = SEALDESK__V1__EDIT_ARTICLE_REQUEST__INIT;
+
+    if(strcmp(sub, "add") == 0) {
+        add.lang = (char *)cli_get(c, "lang");
+        add.title = (char *)cli_get(c, "title");
+        add.body = (char *)cli_get(c, "body");
+        add.category = (char *)cli_str(c, "category");
+        add.status = (char *)cli_str(c, "status");
+        add.tags = (char **)q->tagv;
+        add.n_tags = q->ntags;
+        add.translation_of = q->translation_of;
+        return cli_call_view(c, "/sealdesk.v1.Knowledge/Add", &add.base, &article_id_view);
+    }
+    if(strcmp(sub, "search") == 0) {
+        search.text = (char *)cli_get(c, "text");
+        search.lang = (char *)cli_str(c, "lang");
+        search.limit = (uint32_t)q->limit; /* 1..50 (kb_req) */
+        return cli_call_view(c, "/sealdesk.v1.Knowledge/Search", &search.base, &hits_view);
+    }
+    if(strcmp(sub, "get") == 0) {
+        get.id = q->id;
+        get.version = q->version;
+        return cli_call_view(c, "/sealdesk.v1.Knowledge/Get", &get.base, &article_view);
+    }
+    edit.id = q->id;
+    edit.title = (char *)cli_str(c, "title");
+    edit.body = (char *)cli_str(c, "body");
+    edit.category = (char *)cli_str(c, "category");
+    edit.status = (char *)cli_str(c, "status");
+    edit.tags = (char **)q->tagv;
+    edit.n_tags = q->ntags;
+    edit.set_tags = cli_has(c, "tags");
+    return cli_call_view(c, "/sealdesk.v1.Knowledge/Edit", &edit.base, &article_view);
 }
 
 int
@@ -330,89 +399,11 @@ cmd_kb_online(struct cli *c, int argc, char **argv)
 {
     const char *sub = argc ? argv[0] : "";
     struct kb_req q;
-    int rc;
+    int rc = kb_req(c, sub, &q);
 
-    rc = kb_req(c, sub, &q);
     if(rc)
         return rc;
-    if(strcmp(sub, "add") == 0) {
-        Sealdesk__V1__AddArticleRequest r = SEALDESK__V1__ADD_ARTICLE_REQUEST__INIT;
-        struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);
-
-        r.lang = (char *)cli_get(c, "lang");
-        r.title = (char *)cli_get(c, "title");
-        r.body = (char *)cli_get(c, "body");
-        r.category = (char *)cli_str(c, "category");
-        r.status = (char *)cli_str(c, "status");
-        r.tags = (char **)q.tagv;
-        r.n_tags = q.ntags;
-        r.translation_of = q.translation_of;
-        rc = cli_call(c, "/sealdesk.v1.Knowledge/Add", &r.base, &rep);
-        if(!rc) {
-            json_t *j = json_object();
-
-            json_object_set_new(j, "id",
-                                json_integer((json_int_t)((Sealdesk__V1__Article *)rep.msg)->id));
-            rc = cli_emit(c, j);
-        }
-        cli_reply_free(&rep);
-        goto out;
-    }
-    if(strcmp(sub, "search") == 0) {
-        Sealdesk__V1__SearchRequest r = SEALDESK__V1__SEARCH_REQUEST__INIT;
-        struct cli_reply rep = CLI_REPLY(sealdesk__v1__search_result__descriptor);
-
-        r.text = (char *)cli_get(c, "text");
-        r.lang = (char *)cli_str(c, "lang");
-        r.limit = (uint32_t)q.limit; /* 1..50 (kb_req) */
-        rc = cli_call(c, "/sealdesk.v1.Knowledge/Search", &r.base, &rep);
-        if(!rc) {
-            Sealdesk__V1__SearchResult *res = (Sealdesk__V1__SearchResult *)rep.msg;
-            json_t *arr = json_array();
-
-            for(size_t i = 0; i < res->n_hits; i++)
-                json_array_append_new(arr, json_hit(res->hits[i]->id, res->hits[i]->lang,
-                                                    res->hits[i]->title, res->hits[i]->score,
-                                                    res->hits[i]->snippet, NULL));
-            rc = cli_emit(c, arr);
-        }
-        cli_reply_free(&rep);
-        goto out;
-    }
-    if(strcmp(sub, "get") == 0) {
-        Sealdesk__V1__GetArticleRequest r = SEALDESK__V1__GET_ARTICLE_REQUEST__INIT;
-        struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);
-        uint64_t ver = 0;
-
-        if(cli_get(c, "version") &&
-           (parse_u64(&ver, cli_get(c, "version")) != SD_OK || ver > UINT32_MAX)) {
-            rc = cli_fail(SD_E_INVALID, "--version must be a number");
-            goto out;
-        }
-        r.id = q.id;
-        r.version = (uint32_t)ver;
-        rc = cli_call(c, "/sealdesk.v1.Knowledge/Get", &r.base, &rep);
-        if(!rc)
-            rc = emit_pb_article(c, (Sealdesk__V1__Article *)rep.msg);
-        cli_reply_free(&rep);
-    } else {
-        Sealdesk__V1__EditArticleRequest r = SEALDESK__V1__EDIT_ARTICLE_REQUEST__INIT;
-        struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);
-
-        r.id = q.id;
-        r.title = (char *)cli_str(c, "title");
-        r.body = (char *)cli_str(c, "body");
-        r.category = (char *)cli_str(c, "category");
-        r.status = (char *)cli_str(c, "status");
-        r.tags = (char **)q.tagv;
-        r.n_tags = q.ntags;
-        r.set_tags = cli_has(c, "tags");
-        rc = cli_call(c, "/sealdesk.v1.Knowledge/Edit", &r.base, &rep);
-        if(!rc)
-            rc = emit_pb_article(c, (Sealdesk__V1__Article *)rep.msg);
-        cli_reply_free(&rep);
-    }
-out:
+    rc = kb_online(c, sub, &q);
     free(q.tagbuf);
     return rc;
 }

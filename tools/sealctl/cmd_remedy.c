@@ -253,6 +253,23 @@ cmd_remedy_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, i
     return rc ? rc : run_offline(c, d, a, &q);
 }
 
+static json_t *
+pb_remedy_list(const ProtobufCMessage *m)
+{
+    const Sealdesk__V1__RemedyList *l = (const Sealdesk__V1__RemedyList *)m;
+    json_t *arr = json_array();
+    struct sd_remedy v;
+
+    for(size_t i = 0; i < l->n_remedies; i++) {
+        remedy_from_pb(&v, l->remedies[i]);
+        json_array_append_new(arr, json_remedy(&v));
+    }
+    return arr;
+}
+
+static const struct cli_view remedy_list_view = {&sealdesk__v1__remedy_list__descriptor,
+                                                 pb_remedy_list, NULL, NULL, SD_OK};
+
 static int
 run_online(struct cli *c, struct rq *q)
 {
@@ -264,20 +281,7 @@ run_online(struct cli *c, struct rq *q)
         Sealdesk__V1__ListRemediesRequest m = SEALDESK__V1__LIST_REMEDIES_REQUEST__INIT;
 
         m.state = (char *)(q->state ? sd_remedy_state_name(q->state) : "");
-        r.desc = &sealdesk__v1__remedy_list__descriptor;
-        rc = cli_call(c, "/sealdesk.v1.Remedies/List", &m.base, &r);
-        if(!rc) {
-            Sealdesk__V1__RemedyList *l = (Sealdesk__V1__RemedyList *)r.msg;
-            json_t *arr = json_array();
-
-            for(size_t i = 0; i < l->n_remedies; i++) {
-                remedy_from_pb(&v, l->remedies[i]);
-                json_array_append_new(arr, json_remedy(&v));
-            }
-            rc = cli_emit(c, arr);
-        }
-        cli_reply_free(&r);
-        return rc;
+        return cli_call_view(c, "/sealdesk.v1.Remedies/List", &m.base, &remedy_list_view);
     }
     if(strcmp(q->sub, "request") == 0) {
         Sealdesk__V1__RequestRemedyRequest m = SEALDESK__V1__REQUEST_REMEDY_REQUEST__INIT;

@@ -51,26 +51,27 @@ cmd_route_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, in
     return cli_emit(c, json_result(arr));
 }
 
+static json_t *
+pb_assignments(const ProtobufCMessage *m)
+{
+    const Sealdesk__V1__RouteAutoResult *res = (const Sealdesk__V1__RouteAutoResult *)m;
+    json_t *arr = json_array();
+
+    for(size_t i = 0; i < res->n_assigned; i++)
+        json_array_append_new(arr,
+                              json_assignment(res->assigned[i]->ticket_id, res->assigned[i]->agent,
+                                              res->assigned[i]->fallback));
+    return json_result(arr);
+}
+
 int
 cmd_route_online(struct cli *c, int argc, char **argv)
 {
+    static const struct cli_view v = {&sealdesk__v1__route_auto_result__descriptor, pb_assignments,
+                                      NULL, NULL, SD_OK};
     Sealdesk__V1__RouteAutoRequest r = SEALDESK__V1__ROUTE_AUTO_REQUEST__INIT;
-    struct cli_reply rep = CLI_REPLY(sealdesk__v1__route_auto_result__descriptor);
-    int rc;
 
     (void)argc, (void)argv;
     r.now = (char *)cli_str(c, "now");
-    rc = cli_call(c, "/sealdesk.v1.Routing/AutoRoute", &r.base, &rep);
-    if(!rc) {
-        Sealdesk__V1__RouteAutoResult *res = (Sealdesk__V1__RouteAutoResult *)rep.msg;
-        json_t *arr = json_array();
-
-        for(size_t i = 0; i < res->n_assigned; i++)
-            json_array_append_new(arr, json_assignment(res->assigned[i]->ticket_id,
-                                                       res->assigned[i]->agent,
-                                                       res->assigned[i]->fallback));
-        rc = cli_emit(c, json_result(arr));
-    }
-    cli_reply_free(&rep);
-    return rc;
+    return cli_call_view(c, "/sealdesk.v1.Routing/AutoRoute", &r.base, &v);
 }

@@ -154,6 +154,20 @@ cmd_user_admin_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *
     return cli_emit(c, j);
 }
 
+static json_t *
+pb_requests(const ProtobufCMessage *m)
+{
+    const Sealdesk__V1__UserRequestList *l = (const Sealdesk__V1__UserRequestList *)m;
+    json_t *j = json_array();
+
+    for(size_t i = 0; i < l->n_requests; i++)
+        json_array_append_new(j, json_pb(l->requests[i]));
+    return j;
+}
+
+static const struct cli_view requests_view = {&sealdesk__v1__user_request_list__descriptor,
+                                              pb_requests, NULL, NULL, SD_OK};
+
 int
 cmd_user_admin_online(struct cli *c, int argc, char **argv)
 {
@@ -167,18 +181,7 @@ cmd_user_admin_online(struct cli *c, int argc, char **argv)
         Sealdesk__V1__ListUserRequestsRequest m = SEALDESK__V1__LIST_USER_REQUESTS_REQUEST__INIT;
 
         m.state = (char *)(q.state ? sd_uadm_state_name(q.state) : "");
-        r.desc = &sealdesk__v1__user_request_list__descriptor;
-        rc = cli_call(c, "/sealdesk.v1.Admin/ListUserRequests", &m.base, &r);
-        if(!rc) {
-            Sealdesk__V1__UserRequestList *l = (Sealdesk__V1__UserRequestList *)r.msg;
-            json_t *j = json_array();
-
-            for(size_t i = 0; i < l->n_requests; i++)
-                json_array_append_new(j, json_pb(l->requests[i]));
-            rc = cli_emit(c, j);
-        }
-        cli_reply_free(&r);
-        return rc;
+        return cli_call_view(c, "/sealdesk.v1.Admin/ListUserRequests", &m.base, &requests_view);
     }
     if(strcmp(q.sub, "approve") == 0) {
         Sealdesk__V1__UserRequestId m = SEALDESK__V1__USER_REQUEST_ID__INIT;

@@ -2,6 +2,7 @@
  * JSON as offline mode. Each command builds its request message, calls the server, converts the
  * reply back into the library's structs and prints it through json_out.c. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -102,8 +103,8 @@ cli_call_view(struct cli *c, const char *method, const ProtobufCMessage *req,
         j = v->json(r.msg);
         rc = !j ? cli_fail(v->bad_err != SD_OK ? v->bad_err : SD_E_INVALID,
                            v->bad ? v->bad : "malformed reply")
-             : v->table ? cli_emit_table(c, j)
-                        : cli_emit(c, j);
+             : v->emit ? v->emit(c, j)
+                       : cli_emit(c, j);
     }
     cli_reply_free(&r);
     return rc;
@@ -194,31 +195,48 @@ pb_stats(const ProtobufCMessage *m)
 
 #define BAD_TICKET "malformed ticket in reply"
 static const struct cli_view ticket_view = {&sealdesk__v1__ticket__descriptor, pb_ticket_short,
-                                            BAD_TICKET, false, SD_OK};
+                                            BAD_TICKET, NULL, SD_OK};
 static const struct cli_view ticket_full_view = {&sealdesk__v1__ticket__descriptor, pb_ticket_full,
-                                                 BAD_TICKET, false, SD_OK};
+                                                 BAD_TICKET, NULL, SD_OK};
 static const struct cli_view list_view = {&sealdesk__v1__ticket_list__descriptor, pb_ticket_list,
-                                          BAD_TICKET, false, SD_OK};
+                                          BAD_TICKET, NULL, SD_OK};
 static const struct cli_view stats_view = {&sealdesk__v1__ticket_stats__descriptor, pb_stats, NULL,
                                            false, SD_OK};
+
+/* ticket create: each option's request field (a string; "" when not given). */
+static const struct {
+    const char *opt;
+    size_t off;
+} create_fields[] = {
+#define CF(opt, field)                                          \
+    {                                                           \
+        opt, offsetof(Sealdesk__V1__CreateTicketRequest, field) \
+    }
+    CF("channel", channel),
+    CF("subject", subject),
+    CF("body", body),
+    CF("customer-name", customer_name),
+    CF("customer-email", customer_email),
+    CF("customer-phone", customer_phone),
+    CF("customer-uid", customer_uid),
+    CF("national-id", national_id),
+    CF("wallets", wallets),
+    CF("ip", ip_address),
+    CF("category", category),
+    CF("priority", priority),
+#undef CF
+};
 
 static int
 ticket_create_online(struct cli *c)
 {
     Sealdesk__V1__CreateTicketRequest q = SEALDESK__V1__CREATE_TICKET_REQUEST__INIT;
 
-    q.channel = (char *)cli_str(c, "channel");
-    q.subject = (char *)cli_str(c, "subject");
-    q.body = (char *)cli_str(c, "body");
-    q.customer_name = (char *)cli_str(c, "customer-name");
-    q.customer_email = (char *)cli_str(c, "customer-email");
-    q.customer_phone = (char *)cli_str(c, "customer-phone");
-    q.customer_uid = (char *)cli_str(c, "customer-uid");
-    q.national_id = (char *)cli_str(c, "national-id");
-    q.wallets = (char *)cli_str(c, "wallets");
-    q.ip_address = (char *)cli_str(c, "ip");
-    q.category = (char *)cli_str(c, "category");
-    q.priority = (char *)cli_str(c, "priority");
+    for(size_t i = 0; i < sizeof(create_fields) / sizeof(create_fields[0]); i++) {
+        char **field = (char **)(void *)((char *)&q + create_fields[i].off);
+
+        *field = (char *)cli_str(c, create_fields[i].opt);
+    }
     q.vip = cli_has(c, "vip");
     return cli_call_view(c, "/sealdesk.v1.Tickets/Create", &q.base, &ticket_view);
 }
