@@ -3,11 +3,12 @@
 
 #include <string.h>
 
-/* "TOOL: option --NAME WHAT" (never the value: it may be a secret). */
+/* Messages on stderr and help on f: (void), a failed write there has nowhere to be reported.
+ * "TOOL: option --NAME WHAT" (never the value: it may be a secret). */
 static int
 args_err(const struct sd_args *a, const char *name, size_t len, const char *what)
 {
-    fprintf(stderr, "%s: option --%.*s %s\n", a->tool, (int)len, name, what);
+    (void)fprintf(stderr, "%s: option --%.*s %s\n", a->tool, (int)len, name, what);
     return 2;
 }
 
@@ -36,7 +37,7 @@ parse_opt(struct sd_args *a, int argc, char **argv, int *i)
             a->help = true;
             return 0;
         }
-        fprintf(stderr, "%s: unknown option --%.*s\n", a->tool, (int)len, name);
+        (void)fprintf(stderr, "%s: unknown option --%.*s\n", a->tool, (int)len, name);
         return 2;
     }
     if(!(a->spec[k].flags & SD_ARG_REPEAT) && sd_args_count(a, a->spec[k].name) > 0)
@@ -91,7 +92,7 @@ sd_args_parse(struct sd_args *a, int argc, char **argv)
             return 0;
         }
         if(a->n_pos >= max_pos) {
-            fprintf(stderr, "%s: too many arguments\n", a->tool);
+            (void)fprintf(stderr, "%s: too many arguments\n", a->tool);
             return 2;
         }
         a->pos[a->n_pos++] = s;
@@ -153,16 +154,16 @@ sd_args_help(FILE *f, const struct sd_arg_spec *spec, size_t n_spec)
         if(s->values) {
             const char *sep = "";
 
-            fprintf(f, "%*s one of: ", w < 28 ? 28 - w : 1, "");
+            (void)fprintf(f, "%*s one of: ", w < 28 ? 28 - w : 1, "");
             for(int i = s->values->first; i < s->values->first + s->values->count; i++) {
                 const char *n = s->values->name(i);
 
                 if(n && *n) {
-                    fprintf(f, "%s%s", sep, n);
+                    (void)fprintf(f, "%s%s", sep, n);
                     sep = ", ";
                 }
             }
         }
-        fputc('\n', f);
+        (void)fputc('\n', f);
     }
 }

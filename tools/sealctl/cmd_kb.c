@@ -244,6 +244,7 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
         json_t *arr;
 
         limit = q.limit; /* 1..50 (kb_req) */
+        // NOLINTNEXTLINE(clang-analyzer-optin.portability.UnixAPI): limit >= 1 (parse_limit)
         hits = calloc(limit, sizeof(*hits));
         if(!hits) {
             rc = cli_fail(SD_E_NOMEM, "kb search");

@@ -78,16 +78,16 @@ static const struct sd_arg_enum event_kinds = {event_kind_name, 1, SD_EV_COUNT -
     {                            \
         n, SD_ARG_VALUE, m, NULL \
     }
-#define E(n, m, e)             \
-    {                          \
-        n, SD_ARG_VALUE, m, &e \
+#define E(n, m, e)               \
+    {                            \
+        n, SD_ARG_VALUE, m, &(e) \
     }
 #define F(n)                       \
     {                              \
         n, SD_ARG_FLAG, NULL, NULL \
     }
 #define SECRET  F("password-stdin"), V("password-fd", "N")
-#define OPTS(a) a, sizeof(a) / sizeof(a[0])
+#define OPTS(a) a, sizeof(a) / sizeof((a)[0])
 #define NO_OPTS NULL, 0
 
 /* Option tables, packed by hand: one option per line would triple the file. */
@@ -284,9 +284,9 @@ static const struct cli_sub incident_subs[] = {
     SUB(BOTH, "list", "incident list [--status S]", OPTS(incident_opts)),
 };
 
-#define CMD(name, flags, subs, bad_sub, off, on)                            \
-    {                                                                       \
-        name, flags, subs, sizeof(subs) / sizeof(subs[0]), bad_sub, off, on \
+#define CMD(name, flags, subs, bad_sub, off, on)                              \
+    {                                                                         \
+        name, flags, subs, sizeof(subs) / sizeof((subs)[0]), bad_sub, off, on \
     }
 
 const struct cli_command cli_commands[] = {
@@ -357,10 +357,10 @@ cli_command_help(FILE *f, const struct cli_command *cmd, const struct cli_sub *o
 
         if(only && s != only)
             continue;
-        fprintf(f, "usage: sealctl [global options] %s%s\n", s->synopsis,
-                s->modes == CLI_ONLINE    ? "   (online)"
-                : s->modes == CLI_OFFLINE ? "   (offline)"
-                                          : "");
+        (void)fprintf(f, "usage: sealctl [global options] %s%s\n", s->synopsis,
+                      s->modes == CLI_ONLINE    ? "   (online)"
+                      : s->modes == CLI_OFFLINE ? "   (offline)"
+                                                : "");
         sd_args_help(f, s->opts, s->n_opts);
     }
 }

@@ -136,7 +136,7 @@ cli_parse_command(struct cli *c, unsigned mode, int argc, char **argv, bool *don
         }
         if(word || cmd->bad_sub)
             return cli_usage(cmd->bad_sub ? cmd->bad_sub : "unknown command (online mode)");
-        snprintf(msg, sizeof(msg), "%s needs a subcommand", cmd->name);
+        (void)snprintf(msg, sizeof(msg), "%s needs a subcommand", cmd->name);
         return cli_usage(msg);
     }
     skip = sub->word ? 2 : 1;
@@ -150,7 +150,7 @@ cli_parse_command(struct cli *c, unsigned mode, int argc, char **argv, bool *don
     c->args = (struct sd_args){
         .tool = "sealctl", .spec = c->spec, .n_spec = sub->n_opts + 1, .max_pos = CLI_MAX_POS};
     if(sd_args_parse(&c->args, argc - (int)skip, argv + skip) != 0) {
-        fprintf(stderr, "usage: sealctl %s\n", sub->synopsis);
+        (void)fprintf(stderr, "usage: sealctl %s\n", sub->synopsis);
         return 2;
     }
     if(c->args.help) {

@@ -92,6 +92,6 @@ cli_refuse(sd_err err, const char *why, const char *what)
 {
     if(!why)
         return cli_fail(err, what);
-    fprintf(stderr, "%s: %s\n", cli_status_name(err), why);
+    (void)fprintf(stderr, "%s: %s\n", cli_status_name(err), why);
     return 1;
 }

@@ -520,9 +520,9 @@ struct cmd_opts {
     const struct sd_arg_spec *spec;
     size_t n_spec;
 };
-#define CMD(n, syn, spec)                            \
-    {                                                \
-        n, syn, spec, sizeof(spec) / sizeof(spec[0]) \
+#define CMD(n, syn, spec)                              \
+    {                                                  \
+        n, syn, spec, sizeof(spec) / sizeof((spec)[0]) \
     }
 static const struct cmd_opts cmd_table[] = {
     CMD("status", "status", no_opts),
