@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -156,6 +157,51 @@ test_help_lists_enum_values_from_the_table(void **state)
     assert_false(sd_arg_enum_has(&colours, NULL));
 }
 
+static void
+test_globals_flags_over_environment(void **state)
+{
+    char *argv[] = {"tool", "--data", "/d", "--json", "--ca=/ca", "status", "--data", "x"};
+    struct sd_globals g;
+
+    (void)state;
+    setenv("SEALDESK_DATA", "/env-data", 1);
+    setenv("SEALDESK_SERVER", "h:1", 1);
+    setenv("SEALDESK_PASSPHRASE_FILE", "/env-pass", 1);
+    assert_int_equal(sd_globals_parse("t", 8, argv, false, &g), 0);
+    assert_string_equal(g.data, "/d"); /* the command line wins */
+    assert_true(g.data_flag);
+    assert_string_equal(g.server, "h:1"); /* the environment stands in */
+    assert_false(g.server_flag);
+    assert_string_equal(g.ca, "/ca");
+    assert_true(g.json);
+    assert_null(g.pass_file); /* not read without env_pass */
+    assert_int_equal(g.cmd, 5);
+    assert_int_equal(sd_globals_parse("t", 8, argv, true, &g), 0);
+    assert_string_equal(g.pass_file, "/env-pass");
+    unsetenv("SEALDESK_DATA");
+    unsetenv("SEALDESK_SERVER");
+    unsetenv("SEALDESK_PASSPHRASE_FILE");
+}
+
+static void
+test_globals_errors_and_help(void **state)
+{
+    char *bad[] = {"tool", "--bogus", "status"};
+    char *missing[] = {"tool", "--data"};
+    char *help[] = {"tool", "--help"};
+    char *none[] = {"tool", "--offline"};
+    struct sd_globals g;
+
+    (void)state;
+    assert_int_equal(sd_globals_parse("t", 3, bad, false, &g), 2);
+    assert_int_equal(sd_globals_parse("t", 2, missing, false, &g), 2);
+    assert_int_equal(sd_globals_parse("t", 2, help, false, &g), 0);
+    assert_true(g.help);
+    assert_int_equal(sd_globals_parse("t", 2, none, false, &g), 0);
+    assert_true(g.offline_flag);
+    assert_int_equal(g.cmd, 2); /* no command word */
+}
+
 int
 main(void)
 {
@@ -168,6 +214,8 @@ main(void)
         cmocka_unit_test(test_stop_at_command_word),
         cmocka_unit_test(test_help_is_reported_not_an_error),
         cmocka_unit_test(test_help_lists_enum_values_from_the_table),
+        cmocka_unit_test(test_globals_flags_over_environment),
+        cmocka_unit_test(test_globals_errors_and_help),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

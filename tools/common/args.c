@@ -1,6 +1,7 @@
 /* The tools' one argument parser (args.h). */
 #include "common/args.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Messages on stderr and help on f: (void), a failed write there has nowhere to be reported.
@@ -166,4 +167,61 @@ sd_args_help(FILE *f, const struct sd_arg_spec *spec, size_t n_spec)
         }
         (void)fputc('\n', f);
     }
+}
+
+#define GLOBAL_VALUE(n, m)                       \
+    {                                            \
+        n, SD_ARG_VALUE | SD_ARG_REPEAT, m, NULL \
+    }
+static const struct sd_arg_spec global_opts[] = {
+    {"json", SD_ARG_REPEAT, NULL, NULL},
+    {"offline", SD_ARG_REPEAT, NULL, NULL},
+    GLOBAL_VALUE("data", "DIR"),
+    GLOBAL_VALUE("key-file", "F"),
+    GLOBAL_VALUE("passphrase-file", "F"),
+    GLOBAL_VALUE("actor", "NAME"),
+    GLOBAL_VALUE("server", "HOST:PORT"),
+    GLOBAL_VALUE("ca", "F"),
+    GLOBAL_VALUE("cert", "F"),
+    GLOBAL_VALUE("cert-key", "F"),
+    GLOBAL_VALUE("token", "T"),
+};
+
+/* The option's value, else the environment variable's (env may be NULL). */
+static const char *
+opt_or_env(const struct sd_args *a, const char *name, const char *env)
+{
+    const char *v = sd_args_get(a, name);
+
+    return v ? v : env ? getenv(env) : NULL;
+}
+
+int
+sd_globals_parse(const char *tool, int argc, char **argv, bool env_pass, struct sd_globals *g)
+{
+    struct sd_args a = {.tool = tool,
+                        .spec = global_opts,
+                        .n_spec = sizeof(global_opts) / sizeof(global_opts[0]),
+                        .stop_at_pos = true};
+    int rc = sd_args_parse(&a, argc - 1, argv + 1);
+
+    memset(g, 0, sizeof(*g));
+    if(rc)
+        return rc;
+    g->help = a.help;
+    g->cmd = a.next + 1;
+    g->json = sd_args_count(&a, "json") > 0;
+    g->offline_flag = sd_args_count(&a, "offline") > 0;
+    g->data_flag = sd_args_count(&a, "data") > 0;
+    g->server_flag = sd_args_count(&a, "server") > 0;
+    g->data = opt_or_env(&a, "data", "SEALDESK_DATA");
+    g->key_file = opt_or_env(&a, "key-file", "SEALDESK_KEY_FILE");
+    g->pass_file = opt_or_env(&a, "passphrase-file", env_pass ? "SEALDESK_PASSPHRASE_FILE" : NULL);
+    g->actor = opt_or_env(&a, "actor", NULL);
+    g->server = opt_or_env(&a, "server", "SEALDESK_SERVER");
+    g->ca = opt_or_env(&a, "ca", "SEALDESK_CA");
+    g->cert = opt_or_env(&a, "cert", NULL);
+    g->cert_key = opt_or_env(&a, "cert-key", NULL);
+    g->token = opt_or_env(&a, "token", "SEALDESK_TOKEN");
+    return 0;
 }

@@ -72,4 +72,19 @@ void sd_args_help(FILE *f, const struct sd_arg_spec *spec, size_t n_spec);
 /* True if v is one of e's names. */
 bool sd_arg_enum_has(const struct sd_arg_enum *e, const char *v);
 
+/* The global options of sealctl and sealkey, before the command word: --json, --offline,
+ * --data DIR, --key-file F, --passphrase-file F, --actor NAME, --server HOST:PORT, --ca F,
+ * --cert F, --cert-key F, --token T (the last given wins). SEALDESK_DATA, SEALDESK_KEY_FILE,
+ * SEALDESK_SERVER, SEALDESK_CA, SEALDESK_TOKEN (and SEALDESK_PASSPHRASE_FILE with env_pass)
+ * stand in for the options not given. The *_flag fields say what the command line gave, for the
+ * tools' one mode rule. Values are borrowed from argv and the environment. */
+struct sd_globals {
+    const char *data, *key_file, *pass_file, *actor, *server, *ca, *cert, *cert_key, *token;
+    bool json, offline_flag, data_flag, server_flag;
+    bool help; /* --help before the command */
+    int cmd;   /* argv index of the command word; argc when there is none */
+};
+/* 0, or 2 after printing the reason (see sd_args_parse). */
+int sd_globals_parse(const char *tool, int argc, char **argv, bool env_pass, struct sd_globals *g);
+
 #endif

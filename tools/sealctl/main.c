@@ -177,24 +177,6 @@ cli_has(const struct cli *c, const char *name)
     return sd_args_count(&c->args, name) > 0;
 }
 
-#define GLOBAL_VALUE(n)                            \
-    {                                              \
-        n, SD_ARG_VALUE | SD_ARG_REPEAT, "V", NULL \
-    }
-static const struct sd_arg_spec global_opts[] = {
-    {"json", SD_ARG_REPEAT, NULL, NULL},
-    {"offline", SD_ARG_REPEAT, NULL, NULL},
-    GLOBAL_VALUE("data"),
-    GLOBAL_VALUE("key-file"),
-    GLOBAL_VALUE("passphrase-file"),
-    GLOBAL_VALUE("actor"),
-    GLOBAL_VALUE("server"),
-    GLOBAL_VALUE("ca"),
-    GLOBAL_VALUE("cert"),
-    GLOBAL_VALUE("cert-key"),
-    GLOBAL_VALUE("token"),
-};
-
 int
 main(int argc, char **argv)
 {
@@ -216,39 +198,29 @@ main(int argc, char **argv)
         fprintf(stderr, "INTERNAL: libsodium failed to initialise\n");
         return 1;
     }
-    c.data = getenv("SEALDESK_DATA");
-    c.key_file = getenv("SEALDESK_KEY_FILE");
-    c.pass_file = getenv("SEALDESK_PASSPHRASE_FILE");
-    c.server = getenv("SEALDESK_SERVER");
-    c.ca = getenv("SEALDESK_CA");
-    c.token = getenv("SEALDESK_TOKEN");
     {
-        struct sd_args g = {.tool = "sealctl",
-                            .spec = global_opts,
-                            .n_spec = sizeof(global_opts) / sizeof(global_opts[0]),
-                            .stop_at_pos = true};
-        const char *v;
+        struct sd_globals g;
 
-        if(sd_args_parse(&g, argc - 1, argv + 1) != 0)
+        if(sd_globals_parse("sealctl", argc, argv, true, &g) != 0)
             return cli_usage(NULL);
         if(g.help) {
             (void)fputs(usage, stdout);
             return 0;
         }
-        i = g.next + 1;
-        c.json = sd_args_count(&g, "json") > 0;
-        c.offline = sd_args_count(&g, "offline") > 0;
-        data_flag = (v = sd_args_get(&g, "data")) != NULL;
-        c.data = v ? v : c.data;
-        server_flag = (v = sd_args_get(&g, "server")) != NULL;
-        c.server = v ? v : c.server;
-        c.key_file = (v = sd_args_get(&g, "key-file")) ? v : c.key_file;
-        c.pass_file = (v = sd_args_get(&g, "passphrase-file")) ? v : c.pass_file;
-        c.actor = sd_args_get(&g, "actor");
-        c.ca = (v = sd_args_get(&g, "ca")) ? v : c.ca;
-        c.cert = sd_args_get(&g, "cert");
-        c.cert_key = sd_args_get(&g, "cert-key");
-        c.token = (v = sd_args_get(&g, "token")) ? v : c.token;
+        i = g.cmd;
+        c.json = g.json;
+        c.offline = g.offline_flag;
+        data_flag = g.data_flag;
+        server_flag = g.server_flag;
+        c.data = g.data;
+        c.key_file = g.key_file;
+        c.pass_file = g.pass_file;
+        c.actor = g.actor;
+        c.server = g.server;
+        c.ca = g.ca;
+        c.cert = g.cert;
+        c.cert_key = g.cert_key;
+        c.token = g.token;
     }
     if(i >= argc)
         return cli_usage(NULL);

@@ -479,10 +479,6 @@ out:
     return rc;
 }
 
-#define VALUE_OPT(n, m)                          \
-    {                                            \
-        n, SD_ARG_VALUE | SD_ARG_REPEAT, m, NULL \
-    }
 #define CMD_OPT(n, m)            \
     {                            \
         n, SD_ARG_VALUE, m, NULL \
@@ -491,19 +487,6 @@ out:
     {                                     \
         "json", SD_ARG_REPEAT, NULL, NULL \
     }
-static const struct sd_arg_spec global_opts[] = {
-    JSON_OPT,
-    {"offline", SD_ARG_REPEAT, NULL, NULL},
-    VALUE_OPT("data", "DIR"),
-    VALUE_OPT("key-file", "F"),
-    VALUE_OPT("passphrase-file", "F"),
-    VALUE_OPT("actor", "NAME"),
-    VALUE_OPT("server", "HOST:PORT"),
-    VALUE_OPT("ca", "F"),
-    VALUE_OPT("cert", "F"),
-    VALUE_OPT("cert-key", "F"),
-    VALUE_OPT("token", "T"),
-};
 /* Each command's options (one parse in main; `--json` after the command word too). */
 static const struct sd_arg_spec no_opts[] = {JSON_OPT};
 static const struct sd_arg_spec rewrap_opts[] = {JSON_OPT, CMD_OPT("batch", "1..10000"),
@@ -569,38 +552,30 @@ main(int argc, char **argv)
         fprintf(stderr, "INTERNAL: libsodium failed to initialise\n");
         return 1;
     }
-    o.data = getenv("SEALDESK_DATA");
-    o.key_file = getenv("SEALDESK_KEY_FILE");
-    o.server = getenv("SEALDESK_SERVER");
-    o.ca = getenv("SEALDESK_CA");
-    o.token = getenv("SEALDESK_TOKEN");
     {
-        struct sd_args g = {.tool = "sealkey",
-                            .spec = global_opts,
-                            .n_spec = sizeof(global_opts) / sizeof(global_opts[0]),
-                            .stop_at_pos = true};
-        static const char *const value_opts[] = {"data",  "key-file", "passphrase-file",
-                                                 "actor", "server",   "ca",
-                                                 "cert",  "cert-key", "token"};
-        const char **slots[] = {&o.data, &o.key_file, &o.pass_file, &o.actor, &o.server,
-                                &o.ca,   &o.cert,     &o.cert_key,  &o.token};
+        struct sd_globals g;
         const struct cmd_opts *co;
 
-        if(sd_args_parse(&g, argc - 1, argv + 1) != 0)
+        if(sd_globals_parse("sealkey", argc, argv, false, &g) != 0)
             return bad_usage(NULL);
         if(g.help) {
             (void)fputs(usage, stdout);
             return 0;
         }
-        for(size_t k = 0; k < sizeof(slots) / sizeof(slots[0]); k++) {
-            if(sd_args_get(&g, value_opts[k]))
-                *slots[k] = sd_args_get(&g, value_opts[k]);
-        }
-        o.json = sd_args_count(&g, "json") > 0;
+        o.data = g.data;
+        o.key_file = g.key_file;
+        o.pass_file = g.pass_file;
+        o.actor = g.actor;
+        o.server = g.server;
+        o.ca = g.ca;
+        o.cert = g.cert;
+        o.cert_key = g.cert_key;
+        o.token = g.token;
+        o.json = g.json;
         /* as sealctl: offline on --data or SEALDESK_DATA */
-        data_flag = sd_args_count(&g, "offline") + sd_args_count(&g, "data") > 0;
-        server_flag = sd_args_count(&g, "server") > 0;
-        i = g.next + 1;
+        data_flag = g.offline_flag || g.data_flag;
+        server_flag = g.server_flag;
+        i = g.cmd;
         if(i >= argc)
             return bad_usage(NULL);
         /* The command's options, parsed once here (`status --json` reads naturally: --json
