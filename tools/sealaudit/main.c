@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "common/args.h"
 #include "sealdesk.pb-c.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/crypto.h"
@@ -540,6 +541,17 @@ out:
     return rc;
 }
 
+/* Options may stand before or after the command word; repeated ones: the last wins. */
+static const struct sd_arg_spec audit_opts[] = {
+    {"json", SD_ARG_REPEAT, NULL, NULL},
+    {"log", SD_ARG_VALUE | SD_ARG_REPEAT, "FILE", NULL},
+    {"data", SD_ARG_VALUE | SD_ARG_REPEAT, "DIR", NULL},
+    {"pubkey", SD_ARG_VALUE | SD_ARG_REPEAT, "F", NULL},
+    {"trusted-checkpoint", SD_ARG_VALUE | SD_ARG_REPEAT, "F", NULL},
+    {"index", SD_ARG_VALUE | SD_ARG_REPEAT, "I", NULL},
+    {"size", SD_ARG_VALUE | SD_ARG_REPEAT, "N", NULL},
+};
+
 int
 main(int argc, char **argv)
 {
@@ -556,39 +568,26 @@ main(int argc, char **argv)
     memset(&o, 0, sizeof(o));
     if(sodium_init() < 0)
         return failf("INTERNAL", "libsodium failed to initialise");
-    for(int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **slot = NULL;
+    {
+        struct sd_args a = {.tool = "sealaudit",
+                            .spec = audit_opts,
+                            .n_spec = sizeof(audit_opts) / sizeof(audit_opts[0]),
+                            .max_pos = 1};
 
-        if(strcmp(a, "--help") == 0) {
+        if(sd_args_parse(&a, argc - 1, argv + 1) != 0)
+            return usage_err(NULL);
+        if(a.help) {
             (void)fputs(usage, stdout); /* help text: nothing to do if stdout is gone */
             return 0;
         }
-        if(strcmp(a, "--json") == 0) {
-            o.json = true;
-            continue;
-        }
-        if(strcmp(a, "--log") == 0)
-            slot = &o.log;
-        else if(strcmp(a, "--data") == 0)
-            slot = &o.data;
-        else if(strcmp(a, "--pubkey") == 0)
-            slot = &o.pubkey;
-        else if(strcmp(a, "--trusted-checkpoint") == 0)
-            slot = &o.trusted;
-        else if(strcmp(a, "--index") == 0)
-            slot = &o.index;
-        else if(strcmp(a, "--size") == 0)
-            slot = &o.size;
-        if(slot) {
-            if(i + 1 >= argc)
-                return usage_err("option needs a value");
-            *slot = argv[++i];
-            continue;
-        }
-        if(a[0] == '-' || cmd)
-            return usage_err("unexpected argument");
-        cmd = a;
+        o.json = sd_args_count(&a, "json") > 0;
+        o.log = sd_args_get(&a, "log");
+        o.data = sd_args_get(&a, "data");
+        o.pubkey = sd_args_get(&a, "pubkey");
+        o.trusted = sd_args_get(&a, "trusted-checkpoint");
+        o.index = sd_args_get(&a, "index");
+        o.size = sd_args_get(&a, "size");
+        cmd = a.n_pos ? a.pos[0] : NULL;
     }
     if(!cmd)
         return usage_err(NULL);

@@ -23,21 +23,6 @@ static const char agent_usage[] =
 
 static const char *const duty_langs[] = {"zh", "zh-Hant", "en", "ko"};
 
-static void
-want_agent(struct cli *c)
-{
-    cli_want(c, "name", true);
-    cli_want(c, "langs", true);
-    cli_want(c, "categories", true);
-    cli_want(c, "vip", false);
-    cli_want(c, "shift", true);
-    cli_want(c, "now", true);
-    cli_want(c, "from", true);
-    cli_want(c, "to", true);
-    cli_want(c, "on", false);
-    cli_want(c, "off", false);
-}
-
 /* `agent override` arguments; 0 or the exit code of a usage/parse failure. */
 static int
 parse_override(const struct cli *c, struct sd_shift_override *o)
@@ -53,36 +38,28 @@ parse_override(const struct cli *c, struct sd_shift_override *o)
     return 0;
 }
 
-/* Every --shift value joined with ';' (cli_parse refuses repeated options), removed from
- * argv (*argcp shrinks). malloc'ed, or NULL when there is none (or out of memory). */
+/* Every --shift value (a repeatable option) joined with ';'. malloc'ed, or NULL when there is
+ * none (or out of memory). */
 static char *
-join_shifts(int *argcp, char **argv)
+join_shifts(const struct cli *c)
 {
-    int argc = *argcp, w = 0;
-    size_t len = 0;
+    size_t n = sd_args_count(&c->args, "shift"), len = 0;
     char *s;
 
-    for(int i = 0; i + 1 < argc; i++) {
-        if(strcmp(argv[i], "--shift") == 0)
-            len += strlen(argv[i + 1]) + 1;
-    }
+    for(size_t i = 0; i < n; i++)
+        len += strlen(sd_args_nth(&c->args, "shift", i)) + 1;
     if(!len)
         return NULL; /* (argv is bounded; an over-long spec is refused by the parser) */
     s = calloc(1, len + 1);
     if(!s)
         return NULL;
-    for(int i = 0; i < argc; i++) {
-        if(i + 1 < argc && strcmp(argv[i], "--shift") == 0) {
-            if(*s)
-                // NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.strcpy): s is sized for all
-                strcat(s, ";");
+    for(size_t i = 0; i < n; i++) {
+        if(i)
             // NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.strcpy): s is sized for all
-            strcat(s, argv[++i]);
-            continue;
-        }
-        argv[w++] = argv[i];
+            strcat(s, ";");
+        // NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.strcpy): s is sized for all
+        strcat(s, sd_args_nth(&c->args, "shift", i));
     }
-    *argcp = w;
     return s;
 }
 
@@ -163,9 +140,6 @@ agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int ar
     sd_err err;
     int rc;
 
-    want_agent(c);
-    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
-        return 2;
     rc = parse_now(c, &now);
     if(rc)
         return rc;
@@ -243,90 +217,86 @@ agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int ar
     return rc;
 }
 
+static json_t *
+pb_agent(const ProtobufCMessage *m)
+{
+    return json_pb_agent((const Sealdesk__V1__AgentInfo *)m);
+}
+
+static json_t *
+pb_agent_list(const ProtobufCMessage *m)
+{
+    const Sealdesk__V1__AgentList *l = (const Sealdesk__V1__AgentList *)m;
+    json_t *arr = json_array();
+
+    for(size_t i = 0; i < l->n_agents; i++)
+        json_array_append_new(arr, json_pb_agent(l->agents[i]));
+    return arr;
+}
+
+static json_t *
+pb_duty(const ProtobufCMessage *m)
+{
+    const Sealdesk__V1__DutyView *v = (const Sealdesk__V1__DutyView *)m;
+    json_t *arr = json_array();
+
+    for(size_t i = 0; i < v->n_cells; i++) {
+        json_t *cell = json_object();
+
+        json_object_set_new(cell, "lang", json_string(v->cells[i]->lang));
+        json_object_set_new(cell, "category", json_string(v->cells[i]->category));
+        json_object_set_new(cell, "agents",
+                            json_strings(v->cells[i]->agents, v->cells[i]->n_agents));
+        json_array_append_new(arr, cell);
+    }
+    return arr;
+}
+
+static const struct cli_view agent_view = {&sealdesk__v1__agent_info__descriptor, pb_agent, NULL,
+                                           false, SD_OK};
+static const struct cli_view agent_list_view = {&sealdesk__v1__agent_list__descriptor,
+                                                pb_agent_list, NULL, NULL, SD_OK};
+static const struct cli_view duty_view = {&sealdesk__v1__duty_view__descriptor, pb_duty, NULL,
+                                          false, SD_OK};
+
 static int
 agent_online(struct cli *c, int argc, char **argv, char *shifts)
 {
     const char *sub = argc ? argv[0] : "";
+    Sealdesk__V1__SetAgentRequest set = SEALDESK__V1__SET_AGENT_REQUEST__INIT;
+    Sealdesk__V1__AgentOverrideRequest ov = SEALDESK__V1__AGENT_OVERRIDE_REQUEST__INIT;
+    Sealdesk__V1__ListAgentsRequest list = SEALDESK__V1__LIST_AGENTS_REQUEST__INIT;
+    Sealdesk__V1__DutyRequest duty = SEALDESK__V1__DUTY_REQUEST__INIT;
+    struct sd_shift_override o;
     int rc;
 
-    want_agent(c);
-    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
-        return 2;
     if(strcmp(sub, "set") == 0) {
-        Sealdesk__V1__SetAgentRequest r = SEALDESK__V1__SET_AGENT_REQUEST__INIT;
-        struct cli_reply rep = CLI_REPLY(sealdesk__v1__agent_info__descriptor);
-
         if(!cli_get(c, "name"))
             return cli_usage(agent_usage);
-        r.name = (char *)cli_get(c, "name");
-        r.langs = (char *)(cli_get(c, "langs") ? cli_get(c, "langs") : "");
-        r.categories = (char *)(cli_get(c, "categories") ? cli_get(c, "categories") : "");
-        r.vip = cli_has(c, "vip");
-        r.shift = shifts ? shifts : (char *)"";
-        rc = cli_call(c, "/sealdesk.v1.Routing/SetAgent", &r.base, &rep);
-        if(!rc)
-            rc = cli_emit(c, json_pb_agent((Sealdesk__V1__AgentInfo *)rep.msg));
-        cli_reply_free(&rep);
-        return rc;
+        set.name = (char *)cli_get(c, "name");
+        set.langs = (char *)cli_str(c, "langs");
+        set.categories = (char *)cli_str(c, "categories");
+        set.vip = cli_has(c, "vip");
+        set.shift = shifts ? shifts : (char *)"";
+        return cli_call_view(c, "/sealdesk.v1.Routing/SetAgent", &set.base, &agent_view);
     }
     if(strcmp(sub, "override") == 0) {
-        Sealdesk__V1__AgentOverrideRequest r = SEALDESK__V1__AGENT_OVERRIDE_REQUEST__INIT;
-        struct cli_reply rep = CLI_REPLY(sealdesk__v1__agent_info__descriptor);
-        struct sd_shift_override o;
-
         rc = parse_override(c, &o);
         if(rc)
             return rc;
-        r.name = (char *)cli_get(c, "name");
-        r.from = (char *)cli_get(c, "from");
-        r.to = (char *)cli_get(c, "to");
-        r.on = o.on;
-        rc = cli_call(c, "/sealdesk.v1.Routing/OverrideShift", &r.base, &rep);
-        if(!rc)
-            rc = cli_emit(c, json_pb_agent((Sealdesk__V1__AgentInfo *)rep.msg));
-        cli_reply_free(&rep);
-        return rc;
+        ov.name = (char *)cli_get(c, "name");
+        ov.from = (char *)cli_get(c, "from");
+        ov.to = (char *)cli_get(c, "to");
+        ov.on = o.on;
+        return cli_call_view(c, "/sealdesk.v1.Routing/OverrideShift", &ov.base, &agent_view);
     }
     if(strcmp(sub, "list") == 0) {
-        Sealdesk__V1__ListAgentsRequest r = SEALDESK__V1__LIST_AGENTS_REQUEST__INIT;
-        struct cli_reply rep = CLI_REPLY(sealdesk__v1__agent_list__descriptor);
-
-        r.now = (char *)(cli_get(c, "now") ? cli_get(c, "now") : "");
-        rc = cli_call(c, "/sealdesk.v1.Routing/ListAgents", &r.base, &rep);
-        if(!rc) {
-            Sealdesk__V1__AgentList *l = (Sealdesk__V1__AgentList *)rep.msg;
-            json_t *arr = json_array();
-
-            for(size_t i = 0; i < l->n_agents; i++)
-                json_array_append_new(arr, json_pb_agent(l->agents[i]));
-            rc = cli_emit(c, arr);
-        }
-        cli_reply_free(&rep);
-        return rc;
+        list.now = (char *)cli_str(c, "now");
+        return cli_call_view(c, "/sealdesk.v1.Routing/ListAgents", &list.base, &agent_list_view);
     }
     if(strcmp(sub, "duty") == 0) {
-        Sealdesk__V1__DutyRequest r = SEALDESK__V1__DUTY_REQUEST__INIT;
-        struct cli_reply rep = CLI_REPLY(sealdesk__v1__duty_view__descriptor);
-
-        r.now = (char *)(cli_get(c, "now") ? cli_get(c, "now") : "");
-        rc = cli_call(c, "/sealdesk.v1.Routing/Duty", &r.base, &rep);
-        if(!rc) {
-            Sealdesk__V1__DutyView *v = (Sealdesk__V1__DutyView *)rep.msg;
-            json_t *arr = json_array();
-
-            for(size_t i = 0; i < v->n_cells; i++) {
-                json_t *cell = json_object();
-
-                json_object_set_new(cell, "lang", json_string(v->cells[i]->lang));
-                json_object_set_new(cell, "category", json_string(v->cells[i]->category));
-                json_object_set_new(cell, "agents",
-                                    json_strings(v->cells[i]->agents, v->cells[i]->n_agents));
-                json_array_append_new(arr, cell);
-            }
-            rc = cli_emit(c, arr);
-        }
-        cli_reply_free(&rep);
-        return rc;
+        duty.now = (char *)cli_str(c, "now");
+        return cli_call_view(c, "/sealdesk.v1.Routing/Duty", &duty.base, &duty_view);
     }
     return cli_usage(agent_usage);
 }
@@ -334,7 +304,7 @@ agent_online(struct cli *c, int argc, char **argv, char *shifts)
 int
 cmd_agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
 {
-    char *shifts = join_shifts(&argc, argv);
+    char *shifts = join_shifts(c);
     int rc = agent_offline(c, d, a, argc, argv, shifts);
 
     free(shifts);
@@ -344,7 +314,7 @@ cmd_agent_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, in
 int
 cmd_agent_online(struct cli *c, int argc, char **argv)
 {
-    char *shifts = join_shifts(&argc, argv);
+    char *shifts = join_shifts(c);
     int rc = agent_online(c, argc, argv, shifts);
 
     free(shifts);
@@ -372,16 +342,8 @@ json_agent_stats(const char *agent, uint64_t handled, int64_t fr, int64_t res, u
     return o;
 }
 
-static void
-want_stats(struct cli *c)
-{
-    cli_want(c, "from", true);
-    cli_want(c, "to", true);
-    cli_want(c, "now", true);
-}
-
 int
-cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d, int argc, char **argv)
+cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d)
 {
     struct sd_agent_stats *st = NULL;
     uint64_t from = 0, to = 0, now;
@@ -390,9 +352,6 @@ cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d, int argc, char **ar
     sd_err err;
     int rc;
 
-    want_stats(c);
-    if(!cli_parse(c, argc, argv))
-        return 2;
     rc = parse_now(c, &now);
     if(rc)
         return rc;
@@ -412,36 +371,35 @@ cmd_stats_by_agent_offline(struct cli *c, struct sd_desk *d, int argc, char **ar
     return cli_emit_table(c, arr);
 }
 
+static json_t *
+pb_agent_stats(const ProtobufCMessage *m)
+{
+    const Sealdesk__V1__AgentStatsResult *res = (const Sealdesk__V1__AgentStatsResult *)m;
+    json_t *arr = json_array();
+
+    for(size_t i = 0; i < res->n_rows; i++) {
+        const Sealdesk__V1__AgentStatsRow *w = res->rows[i];
+
+        json_array_append_new(
+            arr, json_agent_stats(w->agent, w->handled, w->median_first_response_seconds,
+                                  w->median_resolution_seconds, w->sla_breaches, w->reopen_rate,
+                                  w->csat_average, w->csat_count));
+    }
+    return arr;
+}
+
+static const struct cli_view agent_stats_view = {&sealdesk__v1__agent_stats_result__descriptor,
+                                                 pb_agent_stats, NULL, cli_emit_table, SD_OK};
+
 int
-cmd_stats_by_agent_online(struct cli *c, int argc, char **argv)
+cmd_stats_by_agent_online(struct cli *c)
 {
     Sealdesk__V1__AgentStatsRequest r = SEALDESK__V1__AGENT_STATS_REQUEST__INIT;
-    struct cli_reply rep = CLI_REPLY(sealdesk__v1__agent_stats_result__descriptor);
-    int rc;
 
-    want_stats(c);
-    if(!cli_parse(c, argc, argv))
-        return 2;
-    r.from = (char *)(cli_get(c, "from") ? cli_get(c, "from") : "");
-    r.to = (char *)(cli_get(c, "to") ? cli_get(c, "to") : "");
-    r.now = (char *)(cli_get(c, "now") ? cli_get(c, "now") : "");
-    rc = cli_call(c, "/sealdesk.v1.Routing/AgentStats", &r.base, &rep);
-    if(!rc) {
-        Sealdesk__V1__AgentStatsResult *res = (Sealdesk__V1__AgentStatsResult *)rep.msg;
-        json_t *arr = json_array();
-
-        for(size_t i = 0; i < res->n_rows; i++) {
-            const Sealdesk__V1__AgentStatsRow *w = res->rows[i];
-
-            json_array_append_new(
-                arr, json_agent_stats(w->agent, w->handled, w->median_first_response_seconds,
-                                      w->median_resolution_seconds, w->sla_breaches, w->reopen_rate,
-                                      w->csat_average, w->csat_count));
-        }
-        rc = cli_emit_table(c, arr);
-    }
-    cli_reply_free(&rep);
-    return rc;
+    r.from = (char *)cli_str(c, "from");
+    r.to = (char *)cli_str(c, "to");
+    r.now = (char *)cli_str(c, "now");
+    return cli_call_view(c, "/sealdesk.v1.Routing/AgentStats", &r.base, &agent_stats_view);
 }
 
 /* ---- stats --by-day ---- */
@@ -468,7 +426,7 @@ json_day_stats(const struct sd_day_stats *s)
 }
 
 int
-cmd_stats_by_day_offline(struct cli *c, struct sd_desk *d, int argc, char **argv)
+cmd_stats_by_day_offline(struct cli *c, struct sd_desk *d)
 {
     struct sd_day_stats *st = NULL;
     uint64_t from = 0, to = 0;
@@ -476,9 +434,6 @@ cmd_stats_by_day_offline(struct cli *c, struct sd_desk *d, int argc, char **argv
     size_t n = 0;
     sd_err err;
 
-    want_stats(c);
-    if(!cli_parse(c, argc, argv))
-        return 2;
     if((cli_get(c, "from") && sd_time_parse(&from, cli_get(c, "from")) != SD_OK) ||
        (cli_get(c, "to") && sd_time_parse(&to, cli_get(c, "to")) != SD_OK))
         return cli_fail(SD_E_INVALID, "--from/--to must be RFC 3339 times");
@@ -522,35 +477,33 @@ day_from_pb(const Sealdesk__V1__DayStatsRow *w, struct sd_day_stats *s)
     return true;
 }
 
+static json_t *
+pb_day_stats(const ProtobufCMessage *m)
+{
+    const Sealdesk__V1__DayStatsResult *res = (const Sealdesk__V1__DayStatsResult *)m;
+    json_t *arr = json_array();
+    struct sd_day_stats s;
+
+    for(size_t i = 0; i < res->n_rows; i++) {
+        if(!day_from_pb(res->rows[i], &s)) {
+            json_decref(arr);
+            return NULL;
+        }
+        json_array_append_new(arr, json_day_stats(&s));
+    }
+    return arr;
+}
+
+static const struct cli_view day_stats_view = {
+    &sealdesk__v1__day_stats_result__descriptor, pb_day_stats,
+    "stats --by-day: bad day in the answer", cli_emit_table, SD_E_INTERNAL};
+
 int
-cmd_stats_by_day_online(struct cli *c, int argc, char **argv)
+cmd_stats_by_day_online(struct cli *c)
 {
     Sealdesk__V1__AgentStatsRequest r = SEALDESK__V1__AGENT_STATS_REQUEST__INIT;
-    struct cli_reply rep = CLI_REPLY(sealdesk__v1__day_stats_result__descriptor);
-    int rc;
 
-    want_stats(c);
-    if(!cli_parse(c, argc, argv))
-        return 2;
-    r.from = (char *)(cli_get(c, "from") ? cli_get(c, "from") : "");
-    r.to = (char *)(cli_get(c, "to") ? cli_get(c, "to") : "");
-    rc = cli_call(c, "/sealdesk.v1.Routing/DayStats", &r.base, &rep);
-    if(!rc) {
-        Sealdesk__V1__DayStatsResult *res = (Sealdesk__V1__DayStatsResult *)rep.msg;
-        json_t *arr = json_array();
-        struct sd_day_stats s;
-
-        for(size_t i = 0; i < res->n_rows && !rc; i++) {
-            if(!day_from_pb(res->rows[i], &s))
-                rc = cli_fail(SD_E_INTERNAL, "stats --by-day: bad day in the answer");
-            else
-                json_array_append_new(arr, json_day_stats(&s));
-        }
-        if(rc)
-            json_decref(arr);
-        else
-            rc = cli_emit_table(c, arr);
-    }
-    cli_reply_free(&rep);
-    return rc;
+    r.from = (char *)cli_str(c, "from");
+    r.to = (char *)cli_str(c, "to");
+    return cli_call_view(c, "/sealdesk.v1.Routing/DayStats", &r.base, &day_stats_view);
 }

@@ -26,19 +26,12 @@ struct search_args {
 
 /* Parse the options; 0 ok, else the exit code (usage 2, bad value 1 naming the option). */
 static int
-search_parse(struct cli *c, int argc, char **argv, struct search_args *s)
+search_parse(struct cli *c, struct search_args *s)
 {
     const char *v;
 
     memset(s, 0, sizeof(*s));
-    cli_want(c, "actor", true);
-    cli_want(c, "ticket", true);
-    cli_want(c, "kind", true);
-    cli_want(c, "since", true);
-    cli_want(c, "until", true);
-    cli_want(c, "limit", true);
-    cli_want(c, "from", true);
-    if(!cli_parse(c, argc, argv) || c->n_pos)
+    if(c->n_pos)
         return cli_usage(search_usage);
     s->actor = cli_get(c, "actor");
     s->kind = cli_get(c, "kind");
@@ -136,8 +129,7 @@ emit_search(struct cli *c, json_t *entries, uint64_t next, bool more)
 }
 
 int
-cmd_audit_search_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
-                         char **argv)
+cmd_audit_search_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a)
 {
     struct search_args s;
     struct sd_audit_query q = {0};
@@ -147,7 +139,7 @@ cmd_audit_search_offline(struct cli *c, struct sd_desk *d, const struct sd_actor
     bool more = false;
     json_t *arr;
     sd_err err;
-    int rc = search_parse(c, argc, argv, &s);
+    int rc = search_parse(c, &s);
 
     if(rc)
         return rc;
@@ -167,12 +159,12 @@ cmd_audit_search_offline(struct cli *c, struct sd_desk *d, const struct sd_actor
 }
 
 int
-cmd_audit_search_online(struct cli *c, int argc, char **argv)
+cmd_audit_search_online(struct cli *c)
 {
     Sealdesk__V1__AuditSearchRequest q = SEALDESK__V1__AUDIT_SEARCH_REQUEST__INIT;
     struct cli_reply r = CLI_REPLY(sealdesk__v1__audit_search_result__descriptor);
     struct search_args s;
-    int rc = search_parse(c, argc, argv, &s);
+    int rc = search_parse(c, &s);
 
     if(rc)
         return rc;
@@ -203,14 +195,14 @@ cmd_audit_search_online(struct cli *c, int argc, char **argv)
 }
 
 int
-cmd_audit_pubkey_online(struct cli *c, int argc, char **argv)
+cmd_audit_pubkey_online(struct cli *c)
 {
     Sealdesk__V1__PublicKeyRequest q = SEALDESK__V1__PUBLIC_KEY_REQUEST__INIT;
     struct cli_reply r = CLI_REPLY(sealdesk__v1__public_key_response__descriptor);
     char hex[65];
     int rc;
 
-    if(!cli_parse(c, argc, argv) || c->n_pos)
+    if(c->n_pos)
         return cli_usage("audit pubkey");
     rc = cli_call(c, "/sealdesk.v1.Audit/GetPublicKey", &q.base, &r);
     if(!rc) {

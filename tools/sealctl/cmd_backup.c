@@ -123,7 +123,7 @@ emit(struct cli *c, const char *dir, bool restore, uint64_t sessions)
 }
 
 static int
-run(struct cli *c, const char *data, int argc, char **argv, bool restore)
+run(struct cli *c, const char *data, bool restore)
 {
     struct sd_actor a = {c->actor, NULL, SD_ROLE_SYSTEM};
     uint64_t sessions = 0;
@@ -131,8 +131,7 @@ run(struct cli *c, const char *data, int argc, char **argv, bool restore)
     int rc;
     sd_err err;
 
-    cli_want(c, restore ? "to" : "out", true);
-    if(!cli_parse(c, argc, argv) || c->n_pos)
+    if(c->n_pos)
         return cli_usage(restore ? "restore --to NEW_DATA_DIR (from the backup given as --data)"
                                  : "backup --out DIR");
     to = cli_get(c, restore ? "to" : "out");
@@ -163,34 +162,18 @@ run(struct cli *c, const char *data, int argc, char **argv, bool restore)
     return emit(c, to, restore, sessions);
 }
 
+/* backup and restore, offline or online: the same copy of the data dir (a server does not
+ * stream its store; the copy is consistent while the server writes). */
 int
 cmd_backup_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
                    char **argv)
 {
-    (void)d;
-    (void)a;
-    return run(c, c->data, argc, argv, false);
+    (void)d, (void)a, (void)argc, (void)argv;
+    return run(c, c->data, strcmp(c->cmd->name, "restore") == 0);
 }
 
-/* Online mode too works on the data dir (a server does not stream its store): the copy is
- * consistent while the server writes. */
 int
 cmd_backup_online(struct cli *c, int argc, char **argv)
 {
-    return run(c, c->data, argc, argv, false);
-}
-
-int
-cmd_restore_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
-                    char **argv)
-{
-    (void)d;
-    (void)a;
-    return run(c, c->data, argc, argv, true);
-}
-
-int
-cmd_restore_online(struct cli *c, int argc, char **argv)
-{
-    return run(c, c->data, argc, argv, true);
+    return cmd_backup_offline(c, NULL, NULL, argc, argv);
 }

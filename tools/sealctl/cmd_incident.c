@@ -19,18 +19,6 @@ static const char incident_usage[] =
     "--ticket T | incident update ID --body B | incident resolve ID [--resolve-tickets] | "
     "incident get ID | incident list [--status open|resolved]";
 
-static void
-want_incident(struct cli *c)
-{
-    cli_want(c, "title", true);
-    cli_want(c, "category", true);
-    cli_want(c, "match", true);
-    cli_want(c, "ticket", true);
-    cli_want(c, "body", true);
-    cli_want(c, "resolve-tickets", false);
-    cli_want(c, "status", true);
-}
-
 struct inc_view {
     uint64_t id;
     const char *title, *category; /* category "" = every category */
@@ -88,7 +76,7 @@ list_row(json_t *full)
 }
 
 static int
-emit_list(struct cli *c, json_t *arr)
+emit_list(const struct cli *c, json_t *arr)
 {
     json_t *rows;
     size_t i;
@@ -191,9 +179,6 @@ cmd_incident_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a,
     int rc, status, category = -1;
     sd_err err;
 
-    want_incident(c);
-    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
-        return 2;
     rc = check_args(c, sub, &id, &ticket, &status);
     if(rc)
         return rc;
@@ -265,6 +250,23 @@ json_pb_incident(const Sealdesk__V1__Incident *m)
     return json_incident(&v);
 }
 
+/* (the truncation note goes to stderr before the list prints) */
+static json_t *
+pb_incident_list(const ProtobufCMessage *msg)
+{
+    const Sealdesk__V1__IncidentList *m = (const Sealdesk__V1__IncidentList *)msg;
+    json_t *arr = json_array();
+
+    for(size_t i = 0; i < m->n_incidents; i++)
+        json_array_append_new(arr, json_pb_incident(m->incidents[i]));
+    if(m->truncated)
+        fprintf(stderr, "sealctl: more than %d incidents, the oldest shown\n", SD_INC_MAX_LIST);
+    return arr;
+}
+
+static const struct cli_view incident_list_view = {&sealdesk__v1__incident_list__descriptor,
+                                                   pb_incident_list, NULL, emit_list, SD_OK};
+
 int
 cmd_incident_online(struct cli *c, int argc, char **argv)
 {
@@ -273,38 +275,21 @@ cmd_incident_online(struct cli *c, int argc, char **argv)
     uint64_t id = 0, ticket = 0;
     int rc, status;
 
-    want_incident(c);
-    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
-        return 2;
     rc = check_args(c, sub, &id, &ticket, &status);
     if(rc)
         return rc;
     if(strcmp(sub, "list") == 0) {
         Sealdesk__V1__ListIncidentsRequest r = SEALDESK__V1__LIST_INCIDENTS_REQUEST__INIT;
-        struct cli_reply lr = CLI_REPLY(sealdesk__v1__incident_list__descriptor);
 
-        r.status = (char *)(cli_get(c, "status") ? cli_get(c, "status") : "");
-        rc = cli_call(c, "/sealdesk.v1.Incidents/List", &r.base, &lr);
-        if(!rc) {
-            Sealdesk__V1__IncidentList *m = (Sealdesk__V1__IncidentList *)lr.msg;
-            json_t *arr = json_array();
-
-            for(size_t i = 0; i < m->n_incidents; i++)
-                json_array_append_new(arr, json_pb_incident(m->incidents[i]));
-            if(m->truncated)
-                fprintf(stderr, "sealctl: more than %d incidents, the oldest shown\n",
-                        SD_INC_MAX_LIST);
-            rc = emit_list(c, arr);
-        }
-        cli_reply_free(&lr);
-        return rc;
+        r.status = (char *)cli_str(c, "status");
+        return cli_call_view(c, "/sealdesk.v1.Incidents/List", &r.base, &incident_list_view);
     }
     if(strcmp(sub, "open") == 0) {
         Sealdesk__V1__OpenIncidentRequest r = SEALDESK__V1__OPEN_INCIDENT_REQUEST__INIT;
 
         r.title = (char *)cli_get(c, "title");
-        r.category = (char *)(cli_get(c, "category") ? cli_get(c, "category") : "");
-        r.match = (char *)(cli_get(c, "match") ? cli_get(c, "match") : "");
+        r.category = (char *)cli_str(c, "category");
+        r.match = (char *)cli_str(c, "match");
         rc = cli_call(c, "/sealdesk.v1.Incidents/Open", &r.base, &rep);
     } else if(is_link_sub(sub)) {
         Sealdesk__V1__LinkIncidentRequest r = SEALDESK__V1__LINK_INCIDENT_REQUEST__INIT;

@@ -96,20 +96,21 @@ json_hit(uint64_t id, const char *lang, const char *title, double score, const c
     return o;
 }
 
-static void
-want_common(struct cli *c)
+/* --tags a,b split into tagv (tagbuf owns the copy: the caller frees it); 0 or the exit code. */
+static int
+split_tags(const struct cli *c, char **tagbuf, const char **tagv, size_t *ntags)
 {
-    cli_want(c, "lang", true);
-    cli_want(c, "title", true);
-    cli_want(c, "body", true);
-    cli_want(c, "category", true);
-    cli_want(c, "tags", true);
-    cli_want(c, "translation-of", true);
-    cli_want(c, "status", true);
-    cli_want(c, "text", true);
-    cli_want(c, "limit", true);
-    cli_want(c, "version", true);
-    cli_want(c, "dir", true);
+    *tagbuf = NULL;
+    *ntags = 0;
+    if(!cli_get(c, "tags"))
+        return 0;
+    *tagbuf = strdup(cli_get(c, "tags"));
+    if(!*tagbuf || split_csv(*tagbuf, tagv, SD_KB_MAX_TAGS, ntags) != SD_OK) {
+        free(*tagbuf);
+        *tagbuf = NULL;
+        return cli_fail(SD_E_LIMIT, "too many tags");
+    }
+    return 0;
 }
 
 static int
@@ -122,6 +123,81 @@ parse_limit(const struct cli *c, size_t *limit)
         return cli_fail(SD_E_INVALID, "--limit must be 1..50");
     *limit = (size_t)v;
     return 0;
+}
+
+/* --category and --status of add and edit (offline: the library takes the enums); *category
+ * and *status are left alone when the option is absent. 0 or the exit code. */
+static int
+kb_enums(const struct cli *c, int *category, int *status)
+{
+    enum sd_category cat;
+    enum sd_kb_status st;
+
+    if(cli_get(c, "category")) {
+        if(sd_category_parse(&cat, cli_get(c, "category")) != SD_OK)
+            return cli_fail(SD_E_INVALID, "unknown category");
+        *category = (int)cat;
+    }
+    if(cli_get(c, "status")) {
+        if(sd_kb_status_parse(&st, cli_get(c, "status")) != SD_OK)
+            return cli_fail(SD_E_INVALID, "status is draft, published or retired");
+        *status = (int)st;
+    }
+    return 0;
+}
+
+/* {"key": n} */
+static int
+emit_number(struct cli *c, const char *key, uint64_t n)
+{
+    json_t *j = json_object();
+
+    json_object_set_new(j, key, json_integer((json_int_t)n));
+    return cli_emit(c, j);
+}
+
+/* A kb request checked once for both modes: tags split, the required options of each
+ * subcommand, the article id of get/edit, --translation-of and --limit. */
+struct kb_req {
+    const char *tagv[SD_KB_MAX_TAGS];
+    char *tagbuf; /* owns the tags' text */
+    size_t ntags, limit;
+    uint64_t id, translation_of;
+    uint32_t version; /* get --version, 0: the current one */
+};
+
+/* 0, or the exit code (nothing left to free). */
+static int
+kb_req(const struct cli *c, const char *sub, struct kb_req *q)
+{
+    int rc;
+
+    memset(q, 0, sizeof(*q));
+    if(strcmp(sub, "add") == 0 &&
+       (!cli_get(c, "lang") || !cli_get(c, "title") || !cli_get(c, "body")))
+        return cli_usage("kb add needs --lang, --title and --body");
+    if(strcmp(sub, "search") == 0) {
+        if(!cli_get(c, "text"))
+            return cli_usage("kb search --text T [--lang L] [--limit N]");
+        return parse_limit(c, &q->limit);
+    }
+    if(strcmp(sub, "load") == 0)
+        return cli_get(c, "dir") ? 0 : cli_usage("kb load --dir DIR");
+    if(strcmp(sub, "add") != 0 &&
+       (c->n_pos != 1 || parse_u64(&q->id, c->pos[0]) != SD_OK || q->id == 0))
+        return cli_usage(kb_usage); /* get, edit */
+    if(strcmp(sub, "get") == 0 && cli_get(c, "version")) {
+        uint64_t v;
+
+        if(parse_u64(&v, cli_get(c, "version")) != SD_OK || v > UINT32_MAX)
+            return cli_fail(SD_E_INVALID, "--version must be a number");
+        q->version = (uint32_t)v;
+    }
+    if(strcmp(sub, "add") == 0 && cli_get(c, "translation-of") &&
+       parse_u64(&q->translation_of, cli_get(c, "translation-of")) != SD_OK)
+        return cli_fail(SD_E_INVALID, "--translation-of must be an article id");
+    rc = split_tags(c, &q->tagbuf, q->tagv, &q->ntags);
+    return rc;
 }
 
 static int
@@ -138,66 +214,29 @@ int
 cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
 {
     const char *sub = argc ? argv[0] : "";
-    const char *tagv[SD_KB_MAX_TAGS];
-    char *tagbuf = NULL;
-    size_t ntags = 0;
+    struct kb_req q;
     uint64_t id = 0;
-    enum sd_category cat;
-    enum sd_kb_status st;
     struct sd_kb_article art;
     sd_err err;
     int rc;
 
-    want_common(c);
-    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
-        return 2;
-    if(cli_get(c, "tags")) {
-        tagbuf = strdup(cli_get(c, "tags"));
-        if(!tagbuf || split_csv(tagbuf, tagv, SD_KB_MAX_TAGS, &ntags) != SD_OK) {
-            free(tagbuf);
-            return cli_fail(SD_E_LIMIT, "too many tags");
-        }
-    }
+    rc = kb_req(c, sub, &q);
+    if(rc)
+        return rc;
     if(strcmp(sub, "add") == 0) {
         struct sd_kb_new in = {.category = -1};
-        json_t *j;
 
         in.lang = cli_get(c, "lang");
         in.title = cli_get(c, "title");
         in.body = cli_get(c, "body");
-        if(!in.lang || !in.title || !in.body) {
-            rc = cli_usage("kb add needs --lang, --title and --body");
+        rc = kb_enums(c, &in.category, &in.status);
+        if(rc)
             goto out;
-        }
-        if(cli_get(c, "category")) {
-            if(sd_category_parse(&cat, cli_get(c, "category")) != SD_OK) {
-                rc = cli_fail(SD_E_INVALID, "unknown category");
-                goto out;
-            }
-            in.category = (int)cat;
-        }
-        if(cli_get(c, "status")) {
-            if(sd_kb_status_parse(&st, cli_get(c, "status")) != SD_OK) {
-                rc = cli_fail(SD_E_INVALID, "status is draft, published or retired");
-                goto out;
-            }
-            in.status = (int)st;
-        }
-        if(cli_get(c, "translation-of") &&
-           parse_u64(&in.translation_of, cli_get(c, "translation-of")) != SD_OK) {
-            rc = cli_fail(SD_E_INVALID, "--translation-of must be an article id");
-            goto out;
-        }
-        in.tags = tagv;
-        in.n_tags = ntags;
+        in.translation_of = q.translation_of;
+        in.tags = q.tagv;
+        in.n_tags = q.ntags;
         err = sd_kb_add(d, a, &in, &id);
-        if(err != SD_OK) {
-            rc = kb_error(err, "kb add");
-            goto out;
-        }
-        j = json_object();
-        json_object_set_new(j, "id", json_integer((json_int_t)id));
-        rc = cli_emit(c, j);
+        rc = err != SD_OK ? kb_error(err, "kb add") : emit_number(c, "id", id);
         goto out;
     }
     if(strcmp(sub, "search") == 0) {
@@ -205,14 +244,8 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
         size_t limit, n = 0;
         json_t *arr;
 
-        if(!cli_get(c, "text")) {
-            rc = cli_usage("kb search --text T [--lang L] [--limit N]");
-            goto out;
-        }
-        rc = parse_limit(c, &limit);
-        if(rc)
-            goto out;
-        // NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): set: parse_limit returned 0
+        limit = q.limit; /* 1..50 (kb_req) */
+        // NOLINTNEXTLINE(clang-analyzer-optin.portability.UnixAPI): limit >= 1 (parse_limit)
         hits = calloc(limit, sizeof(*hits));
         if(!hits) {
             rc = cli_fail(SD_E_NOMEM, "kb search");
@@ -235,59 +268,25 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
     }
     if(strcmp(sub, "load") == 0) {
         size_t n = 0;
-        json_t *j;
 
-        if(!cli_get(c, "dir")) {
-            rc = cli_usage("kb load --dir DIR");
-            goto out;
-        }
         err = sd_kb_load_dir(d, a, cli_get(c, "dir"), &n);
-        if(err != SD_OK) {
-            rc = cli_fail(err, "kb load");
-            goto out;
-        }
-        j = json_object();
-        json_object_set_new(j, "loaded", json_integer((json_int_t)n));
-        rc = cli_emit(c, j);
-        goto out;
-    }
-    if((strcmp(sub, "get") != 0 && strcmp(sub, "edit") != 0) || c->n_pos != 1 ||
-       parse_u64(&id, c->pos[0]) != SD_OK || id == 0) {
-        rc = cli_usage(kb_usage);
+        rc = err != SD_OK ? cli_fail(err, "kb load") : emit_number(c, "loaded", n);
         goto out;
     }
     if(strcmp(sub, "get") == 0) {
-        uint64_t ver = 0;
-
-        if(cli_get(c, "version") &&
-           (parse_u64(&ver, cli_get(c, "version")) != SD_OK || ver > UINT32_MAX)) {
-            rc = cli_fail(SD_E_INVALID, "--version must be a number");
-            goto out;
-        }
-        err = sd_kb_get(d, id, (uint32_t)ver, &art);
+        err = sd_kb_get(d, q.id, q.version, &art);
     } else {
         struct sd_kb_edit e = {.title = cli_get(c, "title"),
                                .body = cli_get(c, "body"),
                                .category = -1,
-                               .tags = tagv,
-                               .n_tags = ntags,
+                               .tags = q.tagv,
+                               .n_tags = q.ntags,
                                .set_tags = cli_has(c, "tags")};
 
-        if(cli_get(c, "category")) {
-            if(sd_category_parse(&cat, cli_get(c, "category")) != SD_OK) {
-                rc = cli_fail(SD_E_INVALID, "unknown category");
-                goto out;
-            }
-            e.category = (int)cat;
-        }
-        if(cli_get(c, "status")) {
-            if(sd_kb_status_parse(&st, cli_get(c, "status")) != SD_OK) {
-                rc = cli_fail(SD_E_INVALID, "status is draft, published or retired");
-                goto out;
-            }
-            e.status = (int)st;
-        }
-        err = sd_kb_edit(d, a, id, &e, &art);
+        rc = kb_enums(c, &e.category, &e.status);
+        if(rc)
+            goto out;
+        err = sd_kb_edit(d, a, q.id, &e, &art);
     }
     if(err != SD_OK) {
         rc = kb_error(err, strcmp(sub, "get") == 0 ? "kb get" : "kb edit");
@@ -296,15 +295,16 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
     rc = cli_emit(c, json_article(&art));
     sd_kb_article_clear(&art);
 out:
-    free(tagbuf);
+    free(q.tagbuf);
     return rc;
 }
 
 /* ---- online ---- */
 
-static int
-emit_pb_article(struct cli *c, const Sealdesk__V1__Article *a)
+static json_t *
+pb_article(const ProtobufCMessage *m)
 {
+    const Sealdesk__V1__Article *a = (const Sealdesk__V1__Article *)m;
     json_t *o = json_object(), *tags = json_array(), *tr = json_object();
 
     json_object_set_new(o, "id", json_integer((json_int_t)a->id));
@@ -326,129 +326,86 @@ emit_pb_article(struct cli *c, const Sealdesk__V1__Article *a)
                             json_integer((json_int_t)a->translations[i]->value));
     json_object_set_new(o, "translations", tr);
     json_object_set_new(o, "body", json_string(a->body));
-    return cli_emit(c, o);
+    return o;
+}
+
+static json_t *
+pb_article_id(const ProtobufCMessage *m)
+{
+    return json_pack("{s:I}", "id", (json_int_t)((const Sealdesk__V1__Article *)m)->id);
+}
+
+static json_t *
+pb_hits(const ProtobufCMessage *m)
+{
+    const Sealdesk__V1__SearchResult *res = (const Sealdesk__V1__SearchResult *)m;
+    json_t *arr = json_array();
+
+    for(size_t i = 0; i < res->n_hits; i++)
+        json_array_append_new(arr,
+                              json_hit(res->hits[i]->id, res->hits[i]->lang, res->hits[i]->title,
+                                       res->hits[i]->score, res->hits[i]->snippet, NULL));
+    return arr;
+}
+
+static const struct cli_view article_view = {&sealdesk__v1__article__descriptor, pb_article, NULL,
+                                             false, SD_OK};
+static const struct cli_view article_id_view = {&sealdesk__v1__article__descriptor, pb_article_id,
+                                                NULL, NULL, SD_OK};
+static const struct cli_view hits_view = {&sealdesk__v1__search_result__descriptor, pb_hits, NULL,
+                                          false, SD_OK};
+
+static int
+kb_online(struct cli *c, const char *sub, const struct kb_req *q)
+{
+    Sealdesk__V1__AddArticleRequest add = SEALDESK__V1__ADD_ARTICLE_REQUEST__INIT;
+    Sealdesk__V1__SearchRequest search = SEALDESK__V1__SEARCH_REQUEST__INIT;
+    Sealdesk__V1__GetArticleRequest get = SEALDESK__V1__GET_ARTICLE_REQUEST__INIT;
+    Sealdesk__V1__EditArticleRequest edit = SEALDESK__V1__EDIT_ARTICLE_REQUEST__INIT;
+
+    if(strcmp(sub, "add") == 0) {
+        add.lang = (char *)cli_get(c, "lang");
+        add.title = (char *)cli_get(c, "title");
+        add.body = (char *)cli_get(c, "body");
+        add.category = (char *)cli_str(c, "category");
+        add.status = (char *)cli_str(c, "status");
+        add.tags = (char **)q->tagv;
+        add.n_tags = q->ntags;
+        add.translation_of = q->translation_of;
+        return cli_call_view(c, "/sealdesk.v1.Knowledge/Add", &add.base, &article_id_view);
+    }
+    if(strcmp(sub, "search") == 0) {
+        search.text = (char *)cli_get(c, "text");
+        search.lang = (char *)cli_str(c, "lang");
+        search.limit = (uint32_t)q->limit; /* 1..50 (kb_req) */
+        return cli_call_view(c, "/sealdesk.v1.Knowledge/Search", &search.base, &hits_view);
+    }
+    if(strcmp(sub, "get") == 0) {
+        get.id = q->id;
+        get.version = q->version;
+        return cli_call_view(c, "/sealdesk.v1.Knowledge/Get", &get.base, &article_view);
+    }
+    edit.id = q->id;
+    edit.title = (char *)cli_str(c, "title");
+    edit.body = (char *)cli_str(c, "body");
+    edit.category = (char *)cli_str(c, "category");
+    edit.status = (char *)cli_str(c, "status");
+    edit.tags = (char **)q->tagv;
+    edit.n_tags = q->ntags;
+    edit.set_tags = cli_has(c, "tags");
+    return cli_call_view(c, "/sealdesk.v1.Knowledge/Edit", &edit.base, &article_view);
 }
 
 int
 cmd_kb_online(struct cli *c, int argc, char **argv)
 {
     const char *sub = argc ? argv[0] : "";
-    char *tagbuf = NULL;
-    const char *tagv[SD_KB_MAX_TAGS];
-    size_t ntags = 0;
-    uint64_t id = 0;
-    int rc;
+    struct kb_req q;
+    int rc = kb_req(c, sub, &q);
 
-    want_common(c);
-    if(!cli_parse(c, argc - (argc > 0), argv + (argc > 0)))
-        return 2;
-    if(cli_get(c, "tags")) {
-        tagbuf = strdup(cli_get(c, "tags"));
-        if(!tagbuf || split_csv(tagbuf, tagv, SD_KB_MAX_TAGS, &ntags) != SD_OK) {
-            free(tagbuf);
-            return cli_fail(SD_E_LIMIT, "too many tags");
-        }
-    }
-    if(strcmp(sub, "add") == 0) {
-        Sealdesk__V1__AddArticleRequest r = SEALDESK__V1__ADD_ARTICLE_REQUEST__INIT;
-        struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);
-
-        if(!cli_get(c, "lang") || !cli_get(c, "title") || !cli_get(c, "body")) {
-            rc = cli_usage("kb add needs --lang, --title and --body");
-            goto out;
-        }
-        r.lang = (char *)cli_get(c, "lang");
-        r.title = (char *)cli_get(c, "title");
-        r.body = (char *)cli_get(c, "body");
-        r.category = (char *)(cli_get(c, "category") ? cli_get(c, "category") : "");
-        r.status = (char *)(cli_get(c, "status") ? cli_get(c, "status") : "");
-        r.tags = (char **)tagv;
-        r.n_tags = ntags;
-        if(cli_get(c, "translation-of") &&
-           parse_u64(&r.translation_of, cli_get(c, "translation-of")) != SD_OK) {
-            rc = cli_fail(SD_E_INVALID, "--translation-of must be an article id");
-            goto out;
-        }
-        rc = cli_call(c, "/sealdesk.v1.Knowledge/Add", &r.base, &rep);
-        if(!rc) {
-            json_t *j = json_object();
-
-            json_object_set_new(j, "id",
-                                json_integer((json_int_t)((Sealdesk__V1__Article *)rep.msg)->id));
-            rc = cli_emit(c, j);
-        }
-        cli_reply_free(&rep);
-        goto out;
-    }
-    if(strcmp(sub, "search") == 0) {
-        Sealdesk__V1__SearchRequest r = SEALDESK__V1__SEARCH_REQUEST__INIT;
-        struct cli_reply rep = CLI_REPLY(sealdesk__v1__search_result__descriptor);
-        size_t limit;
-
-        if(!cli_get(c, "text")) {
-            rc = cli_usage("kb search --text T [--lang L] [--limit N]");
-            goto out;
-        }
-        rc = parse_limit(c, &limit);
-        if(rc)
-            goto out;
-        r.text = (char *)cli_get(c, "text");
-        r.lang = (char *)(cli_get(c, "lang") ? cli_get(c, "lang") : "");
-        // NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Assign): set: parse_limit returned 0
-        r.limit = (uint32_t)limit;
-        rc = cli_call(c, "/sealdesk.v1.Knowledge/Search", &r.base, &rep);
-        if(!rc) {
-            Sealdesk__V1__SearchResult *res = (Sealdesk__V1__SearchResult *)rep.msg;
-            json_t *arr = json_array();
-
-            for(size_t i = 0; i < res->n_hits; i++)
-                json_array_append_new(arr, json_hit(res->hits[i]->id, res->hits[i]->lang,
-                                                    res->hits[i]->title, res->hits[i]->score,
-                                                    res->hits[i]->snippet, NULL));
-            rc = cli_emit(c, arr);
-        }
-        cli_reply_free(&rep);
-        goto out;
-    }
-    if((strcmp(sub, "get") != 0 && strcmp(sub, "edit") != 0) || c->n_pos != 1 ||
-       parse_u64(&id, c->pos[0]) != SD_OK || id == 0) {
-        rc = cli_usage(kb_usage);
-        goto out;
-    }
-    if(strcmp(sub, "get") == 0) {
-        Sealdesk__V1__GetArticleRequest r = SEALDESK__V1__GET_ARTICLE_REQUEST__INIT;
-        struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);
-        uint64_t ver = 0;
-
-        if(cli_get(c, "version") &&
-           (parse_u64(&ver, cli_get(c, "version")) != SD_OK || ver > UINT32_MAX)) {
-            rc = cli_fail(SD_E_INVALID, "--version must be a number");
-            goto out;
-        }
-        r.id = id;
-        r.version = (uint32_t)ver;
-        rc = cli_call(c, "/sealdesk.v1.Knowledge/Get", &r.base, &rep);
-        if(!rc)
-            rc = emit_pb_article(c, (Sealdesk__V1__Article *)rep.msg);
-        cli_reply_free(&rep);
-    } else {
-        Sealdesk__V1__EditArticleRequest r = SEALDESK__V1__EDIT_ARTICLE_REQUEST__INIT;
-        struct cli_reply rep = CLI_REPLY(sealdesk__v1__article__descriptor);
-
-        r.id = id;
-        r.title = (char *)(cli_get(c, "title") ? cli_get(c, "title") : "");
-        r.body = (char *)(cli_get(c, "body") ? cli_get(c, "body") : "");
-        r.category = (char *)(cli_get(c, "category") ? cli_get(c, "category") : "");
-        r.status = (char *)(cli_get(c, "status") ? cli_get(c, "status") : "");
-        r.tags = (char **)tagv;
-        r.n_tags = ntags;
-        r.set_tags = cli_has(c, "tags");
-        rc = cli_call(c, "/sealdesk.v1.Knowledge/Edit", &r.base, &rep);
-        if(!rc)
-            rc = emit_pb_article(c, (Sealdesk__V1__Article *)rep.msg);
-        cli_reply_free(&rep);
-    }
-out:
-    free(tagbuf);
+    if(rc)
+        return rc;
+    rc = kb_online(c, sub, &q);
+    free(q.tagbuf);
     return rc;
 }

@@ -123,15 +123,6 @@ remedy_from_pb(struct sd_remedy *r, const Sealdesk__V1__Remedy *p)
     r->freeze_id = p->freeze_id;
 }
 
-static int
-refuse(sd_err err, const char *why, const char *what)
-{
-    if(!why)
-        return cli_fail(err, what);
-    fprintf(stderr, "%s: %s\n", cli_status_name(err), why);
-    return 1;
-}
-
 static bool
 parse_u64(const char *s, uint64_t *out)
 {
@@ -160,11 +151,8 @@ parse_rq(struct cli *c, const char *word, int argc, char **argv, struct rq *q)
     memset(q, 0, sizeof(*q));
     if(strcmp(word, "freeze") == 0) {
         q->sub = "freeze";
-        cli_want(c, "customer-uid", true);
-        cli_want(c, "ticket", true);
-        cli_want(c, "reason", true);
-        if(!cli_parse(c, argc, argv) || c->n_pos || !cli_get(c, "customer-uid") ||
-           !cli_get(c, "reason") || !parse_u64(cli_get(c, "ticket"), &q->ticket))
+        if(c->n_pos || !cli_get(c, "customer-uid") || !cli_get(c, "reason") ||
+           !parse_u64(cli_get(c, "ticket"), &q->ticket))
             return cli_usage("freeze --customer-uid U --ticket ID --reason R");
         q->uid = cli_get(c, "customer-uid");
         q->reason = cli_get(c, "reason");
@@ -174,15 +162,8 @@ parse_rq(struct cli *c, const char *word, int argc, char **argv, struct rq *q)
         return cli_usage("remedy request|approve|reject|execute|get|review|list");
     q->sub = argv[0];
     if(strcmp(q->sub, "request") == 0) {
-        cli_want(c, "ticket", true);
-        cli_want(c, "kind", true);
-        cli_want(c, "asset", true);
-        cli_want(c, "amount", true);
-        cli_want(c, "to-uid", true);
-        cli_want(c, "justification", true);
-        cli_want(c, "destination-reason", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos || !cli_get(c, "kind") ||
-           !cli_get(c, "justification") || !parse_u64(cli_get(c, "ticket"), &q->ticket))
+        if(c->n_pos || !cli_get(c, "kind") || !cli_get(c, "justification") ||
+           !parse_u64(cli_get(c, "ticket"), &q->ticket))
             return cli_usage("remedy request --ticket ID --kind K [--asset A --amount X] "
                              "[--to-uid U --destination-reason R] --justification J");
         if(sd_remedy_kind_parse(&q->kind, cli_get(c, "kind")) != SD_OK ||
@@ -198,21 +179,13 @@ parse_rq(struct cli *c, const char *word, int argc, char **argv, struct rq *q)
         return 0;
     }
     if(strcmp(q->sub, "list") == 0) {
-        cli_want(c, "state", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+        if(c->n_pos)
             return 2;
         if(cli_get(c, "state") && sd_remedy_state_parse(&q->state, cli_get(c, "state")) != SD_OK)
             return cli_fail(SD_E_INVALID, "unknown remedy state");
         return 0;
     }
-    if(strcmp(q->sub, "reject") == 0)
-        cli_want(c, "reason", true);
-    else if(strcmp(q->sub, "execute") == 0)
-        cli_want(c, "idempotency-key", true);
-    else if(strcmp(q->sub, "approve") != 0 && strcmp(q->sub, "get") != 0 &&
-            strcmp(q->sub, "review") != 0)
-        return cli_usage("remedy request|approve|reject|execute|get|review|list");
-    if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos != 1 || !parse_u64(c->pos[0], &q->id))
+    if(c->n_pos != 1 || !parse_u64(c->pos[0], &q->id))
         return cli_usage("remedy approve|reject|execute|get|review ID");
     q->reason = cli_get(c, "reason");
     q->key = cli_get(c, "idempotency-key");
@@ -236,7 +209,7 @@ run_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, struct r
 
         err = sd_remedy_list(d, a, (int)q->state, &l, &why);
         if(err != SD_OK)
-            return refuse(err, why, "remedy list");
+            return cli_refuse(err, why, "remedy list");
         arr = json_array();
         for(size_t i = 0; i < l.n; i++)
             json_array_append_new(arr, json_remedy(&l.items[i]));
@@ -262,7 +235,7 @@ run_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, struct r
         err = sd_remedy_get(d, a, q->id, &r, &why);
     }
     if(err != SD_OK)
-        return refuse(err, why, q->sub);
+        return cli_refuse(err, why, q->sub);
     {
         json_t *j = json_remedy(&r);
 
@@ -276,20 +249,27 @@ cmd_remedy_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, i
                    char **argv)
 {
     struct rq q;
-    int rc = parse_rq(c, "remedy", argc, argv, &q);
+    int rc = parse_rq(c, c->cmd->name, argc, argv, &q);
 
     return rc ? rc : run_offline(c, d, a, &q);
 }
 
-int
-cmd_freeze_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
-                   char **argv)
+static json_t *
+pb_remedy_list(const ProtobufCMessage *m)
 {
-    struct rq q;
-    int rc = parse_rq(c, "freeze", argc, argv, &q);
+    const Sealdesk__V1__RemedyList *l = (const Sealdesk__V1__RemedyList *)m;
+    json_t *arr = json_array();
+    struct sd_remedy v;
 
-    return rc ? rc : run_offline(c, d, a, &q);
+    for(size_t i = 0; i < l->n_remedies; i++) {
+        remedy_from_pb(&v, l->remedies[i]);
+        json_array_append_new(arr, json_remedy(&v));
+    }
+    return arr;
 }
+
+static const struct cli_view remedy_list_view = {&sealdesk__v1__remedy_list__descriptor,
+                                                 pb_remedy_list, NULL, NULL, SD_OK};
 
 static int
 run_online(struct cli *c, struct rq *q)
@@ -302,20 +282,7 @@ run_online(struct cli *c, struct rq *q)
         Sealdesk__V1__ListRemediesRequest m = SEALDESK__V1__LIST_REMEDIES_REQUEST__INIT;
 
         m.state = (char *)(q->state ? sd_remedy_state_name(q->state) : "");
-        r.desc = &sealdesk__v1__remedy_list__descriptor;
-        rc = cli_call(c, "/sealdesk.v1.Remedies/List", &m.base, &r);
-        if(!rc) {
-            Sealdesk__V1__RemedyList *l = (Sealdesk__V1__RemedyList *)r.msg;
-            json_t *arr = json_array();
-
-            for(size_t i = 0; i < l->n_remedies; i++) {
-                remedy_from_pb(&v, l->remedies[i]);
-                json_array_append_new(arr, json_remedy(&v));
-            }
-            rc = cli_emit(c, arr);
-        }
-        cli_reply_free(&r);
-        return rc;
+        return cli_call_view(c, "/sealdesk.v1.Remedies/List", &m.base, &remedy_list_view);
     }
     if(strcmp(q->sub, "request") == 0) {
         Sealdesk__V1__RequestRemedyRequest m = SEALDESK__V1__REQUEST_REMEDY_REQUEST__INIT;
@@ -373,16 +340,7 @@ int
 cmd_remedy_online(struct cli *c, int argc, char **argv)
 {
     struct rq q;
-    int rc = parse_rq(c, "remedy", argc, argv, &q);
-
-    return rc ? rc : run_online(c, &q);
-}
-
-int
-cmd_freeze_online(struct cli *c, int argc, char **argv)
-{
-    struct rq q;
-    int rc = parse_rq(c, "freeze", argc, argv, &q);
+    int rc = parse_rq(c, c->cmd->name, argc, argv, &q);
 
     return rc ? rc : run_online(c, &q);
 }
@@ -413,9 +371,8 @@ json_customer(const char *uid_masked, bool frozen, uint64_t freeze_id, const cha
 static const char *
 parse_customer(struct cli *c, int argc, char **argv)
 {
-    cli_want(c, "uid", true);
-    if(argc < 1 || strcmp(argv[0], "get") != 0 || !cli_parse(c, argc - 1, argv + 1) || c->n_pos ||
-       !cli_get(c, "uid"))
+    (void)argc, (void)argv;
+    if(c->n_pos || !cli_get(c, "uid"))
         return NULL;
     return cli_get(c, "uid");
 }
@@ -434,7 +391,7 @@ cmd_customer_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a,
         return cli_usage("customer get --uid U");
     err = sd_customer_get(d, a, uid, &cs, &why);
     if(err != SD_OK)
-        return refuse(err, why, "customer get");
+        return cli_refuse(err, why, "customer get");
     sd_time_format(at, sizeof(at), cs.frozen_at);
     return cli_emit(c, json_customer(cs.uid_masked, cs.frozen, cs.freeze_id, at, cs.frozen_by,
                                      cs.ticket_id, cs.review_id,

@@ -11,8 +11,6 @@
 #include "sealdesk/err.h"
 #include "sealdesk/route.h"
 
-static const char route_usage[] = "route auto [--now RFC3339]";
-
 static json_t *
 json_assignment(uint64_t id, const char *agent, bool fallback)
 {
@@ -42,11 +40,7 @@ cmd_route_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, in
     size_t n = 0;
     sd_err err;
 
-    cli_want(c, "now", true);
-    if(argc < 1 || strcmp(argv[0], "auto") != 0)
-        return cli_usage(route_usage);
-    if(!cli_parse(c, argc - 1, argv + 1))
-        return 2;
+    (void)argc, (void)argv;
     if(cli_get(c, "now") && sd_time_parse(&now, cli_get(c, "now")) != SD_OK)
         return cli_fail(SD_E_INVALID, "--now must be an RFC 3339 time");
     err = sd_route_auto(d, a, now, &as, &n);
@@ -59,30 +53,27 @@ cmd_route_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, in
     return cli_emit(c, json_result(arr));
 }
 
+static json_t *
+pb_assignments(const ProtobufCMessage *m)
+{
+    const Sealdesk__V1__RouteAutoResult *res = (const Sealdesk__V1__RouteAutoResult *)m;
+    json_t *arr = json_array();
+
+    for(size_t i = 0; i < res->n_assigned; i++)
+        json_array_append_new(arr,
+                              json_assignment(res->assigned[i]->ticket_id, res->assigned[i]->agent,
+                                              res->assigned[i]->fallback));
+    return json_result(arr);
+}
+
 int
 cmd_route_online(struct cli *c, int argc, char **argv)
 {
+    static const struct cli_view v = {&sealdesk__v1__route_auto_result__descriptor, pb_assignments,
+                                      NULL, NULL, SD_OK};
     Sealdesk__V1__RouteAutoRequest r = SEALDESK__V1__ROUTE_AUTO_REQUEST__INIT;
-    struct cli_reply rep = CLI_REPLY(sealdesk__v1__route_auto_result__descriptor);
-    int rc;
 
-    cli_want(c, "now", true);
-    if(argc < 1 || strcmp(argv[0], "auto") != 0)
-        return cli_usage(route_usage);
-    if(!cli_parse(c, argc - 1, argv + 1))
-        return 2;
-    r.now = (char *)(cli_get(c, "now") ? cli_get(c, "now") : "");
-    rc = cli_call(c, "/sealdesk.v1.Routing/AutoRoute", &r.base, &rep);
-    if(!rc) {
-        Sealdesk__V1__RouteAutoResult *res = (Sealdesk__V1__RouteAutoResult *)rep.msg;
-        json_t *arr = json_array();
-
-        for(size_t i = 0; i < res->n_assigned; i++)
-            json_array_append_new(arr, json_assignment(res->assigned[i]->ticket_id,
-                                                       res->assigned[i]->agent,
-                                                       res->assigned[i]->fallback));
-        rc = cli_emit(c, json_result(arr));
-    }
-    cli_reply_free(&rep);
-    return rc;
+    (void)argc, (void)argv;
+    r.now = (char *)cli_str(c, "now");
+    return cli_call_view(c, "/sealdesk.v1.Routing/AutoRoute", &r.base, &v);
 }

@@ -71,15 +71,6 @@ json_pb(const Sealdesk__V1__UserRequestInfo *p)
                     p->password, p->totp_uri);
 }
 
-static int
-refuse(sd_err err, const char *why, const char *what)
-{
-    if(!why)
-        return cli_fail(err, what);
-    fprintf(stderr, "%s: %s\n", cli_status_name(err), why);
-    return 1;
-}
-
 struct uq {
     const char *sub, *name, *reason;
     uint64_t id;
@@ -94,28 +85,21 @@ parse(struct cli *c, int argc, char **argv, struct uq *q)
     memset(q, 0, sizeof(*q));
     q->sub = argc ? argv[0] : "";
     if(strcmp(q->sub, "requests") == 0) {
-        cli_want(c, "state", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+        if(c->n_pos)
             return cli_usage("user requests [--state pending|done|rejected|expired]");
         if(cli_get(c, "state") && sd_uadm_state_parse(&q->state, cli_get(c, "state")) != SD_OK)
             return cli_fail(SD_E_INVALID, "state: pending, done, rejected or expired");
         return 0;
     }
     if(strcmp(q->sub, "approve") == 0 || strcmp(q->sub, "reject") == 0) {
-        cli_want(c, "request", true);
-        cli_want(c, "reason", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos ||
-           !cli_parse_id(cli_get(c, "request"), &q->id) ||
+        if(c->n_pos || !cli_parse_id(cli_get(c, "request"), &q->id) ||
            (q->sub[0] == 'r' && !cli_get(c, "reason")))
             return cli_usage("user approve --request N | user reject --request N --reason R");
         q->reason = cli_get(c, "reason");
         return 0;
     }
     if(strcmp(q->sub, "roles") == 0 || strcmp(q->sub, "reset-totp") == 0) {
-        cli_want(c, "name", true);
-        cli_want(c, "role", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos || !cli_get(c, "name") ||
-           (q->sub[1] == 'o' && !cli_get(c, "role")))
+        if(c->n_pos || !cli_get(c, "name") || (q->sub[1] == 'o' && !cli_get(c, "role")))
             return cli_usage("user roles --name N --role R[,R...] | user reset-totp --name N");
         if(q->sub[1] == 'o' && sd_roles_parse(&q->roles, cli_get(c, "role")) != SD_OK)
             return cli_fail(SD_E_INVALID, "roles are agent, supervisor, compliance, "
@@ -146,7 +130,7 @@ cmd_user_admin_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *
 
         err = sd_uadm_list(d, a, (int)q.state, &items, &n, &why);
         if(err != SD_OK)
-            return refuse(err, why, "user requests");
+            return cli_refuse(err, why, "user requests");
         j = json_array();
         for(size_t i = 0; i < n; i++)
             json_array_append_new(j, json_uadm(&items[i], NULL, NULL));
@@ -164,12 +148,26 @@ cmd_user_admin_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *
         err = sd_uadm_request(d, a, &in, &u, pw, uri, &why);
     }
     if(err != SD_OK)
-        return refuse(err, why, q.sub);
+        return cli_refuse(err, why, q.sub);
     j = json_uadm(&u, pw, uri);
     sodium_memzero(pw, sizeof(pw));
     sodium_memzero(uri, sizeof(uri));
     return cli_emit(c, j);
 }
+
+static json_t *
+pb_requests(const ProtobufCMessage *m)
+{
+    const Sealdesk__V1__UserRequestList *l = (const Sealdesk__V1__UserRequestList *)m;
+    json_t *j = json_array();
+
+    for(size_t i = 0; i < l->n_requests; i++)
+        json_array_append_new(j, json_pb(l->requests[i]));
+    return j;
+}
+
+static const struct cli_view requests_view = {&sealdesk__v1__user_request_list__descriptor,
+                                              pb_requests, NULL, NULL, SD_OK};
 
 int
 cmd_user_admin_online(struct cli *c, int argc, char **argv)
@@ -184,18 +182,7 @@ cmd_user_admin_online(struct cli *c, int argc, char **argv)
         Sealdesk__V1__ListUserRequestsRequest m = SEALDESK__V1__LIST_USER_REQUESTS_REQUEST__INIT;
 
         m.state = (char *)(q.state ? sd_uadm_state_name(q.state) : "");
-        r.desc = &sealdesk__v1__user_request_list__descriptor;
-        rc = cli_call(c, "/sealdesk.v1.Admin/ListUserRequests", &m.base, &r);
-        if(!rc) {
-            Sealdesk__V1__UserRequestList *l = (Sealdesk__V1__UserRequestList *)r.msg;
-            json_t *j = json_array();
-
-            for(size_t i = 0; i < l->n_requests; i++)
-                json_array_append_new(j, json_pb(l->requests[i]));
-            rc = cli_emit(c, j);
-        }
-        cli_reply_free(&r);
-        return rc;
+        return cli_call_view(c, "/sealdesk.v1.Admin/ListUserRequests", &m.base, &requests_view);
     }
     if(strcmp(q.sub, "approve") == 0) {
         Sealdesk__V1__UserRequestId m = SEALDESK__V1__USER_REQUEST_ID__INIT;

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "sealdesk/actor.h"
+#include "common/args.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/rpc.h"
 #include "sealdesk/version.h"
@@ -112,96 +113,69 @@ cli_parse_id(const char *s, uint64_t *out)
     return true;
 }
 
-bool
-cli_ticket_want(struct cli *c, const char *sub)
+int
+cli_parse_command(struct cli *c, unsigned mode, int argc, char **argv, bool *done)
 {
-    if(strcmp(sub, "get") == 0) {
-        cli_want(c, "unmask", false);
-        cli_want(c, "reason", true);
-    } else if(strcmp(sub, "status") == 0) {
-        cli_want(c, "to", true);
-    } else if(strcmp(sub, "assign") == 0) {
-        cli_want(c, "agent", true);
-    } else if(strcmp(sub, "comment") == 0) {
-        cli_want(c, "body", true);
-        cli_want(c, "internal", false);
-        cli_want(c, "from-article", true);
-    } else if(strcmp(sub, "rate") == 0) {
-        cli_want(c, "csat", true);
-    } else {
-        return false;
-    }
-    return true;
-}
+    const struct cli_command *cmd = cli_command_find(argv[0]);
+    const char *word = argc > 1 ? argv[1] : NULL;
+    const struct cli_sub *sub;
+    size_t skip;
 
-void
-cli_want(struct cli *c, const char *name, bool has_arg)
-{
-    if(c->n_opts < CLI_MAX_OPTS)
-        c->opts[c->n_opts++] = (struct cli_opt){name, has_arg, NULL, false};
-}
+    *done = false;
+    if(!cmd)
+        return cli_usage(mode == CLI_ONLINE ? "unknown command (online mode)" : "unknown command");
+    sub = cli_sub_find(cmd, word, mode);
+    if(!sub) {
+        char msg[64];
 
-bool
-cli_parse(struct cli *c, int argc, char **argv)
-{
-    for(int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        size_t k;
-
-        if(strncmp(a, "--", 2) != 0) {
-            if(c->n_pos >= CLI_MAX_POS) {
-                cli_usage("too many arguments");
-                return false;
+        for(int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+            if(strcmp(argv[i], "--help") == 0) {
+                cli_command_help(stdout, cmd, NULL);
+                *done = true;
+                return fflush(stdout) == 0 ? 0 : 1;
             }
-            c->pos[c->n_pos++] = a;
-            continue;
         }
-        if(strcmp(a, "--json") == 0) {
-            c->json = true;
-            continue;
-        }
-        for(k = 0; k < c->n_opts; k++) {
-            if(strcmp(a + 2, c->opts[k].name) == 0)
-                break;
-        }
-        if(k == c->n_opts) {
-            fprintf(stderr, "sealctl: unknown option %s\n", a);
-            return false;
-        }
-        if(c->opts[k].set) {
-            fprintf(stderr, "sealctl: option %s given twice\n", a);
-            return false;
-        }
-        c->opts[k].set = true;
-        if(c->opts[k].has_arg) {
-            if(i + 1 >= argc) {
-                fprintf(stderr, "sealctl: option %s needs a value\n", a);
-                return false;
-            }
-            c->opts[k].val = argv[++i];
-        }
+        if(word || cmd->bad_sub)
+            return cli_usage(cmd->bad_sub ? cmd->bad_sub : "unknown command (online mode)");
+        (void)snprintf(msg, sizeof(msg), "%s needs a subcommand", cmd->name);
+        return cli_usage(msg);
     }
-    return true;
+    skip = sub->word ? 2 : 1;
+    if(sub->n_opts >= SD_ARGS_MAX_SPEC)
+        return cli_fail(SD_E_INTERNAL, "command table");
+    for(size_t k = 0; k < sub->n_opts; k++)
+        c->spec[k] = sub->opts[k];
+    c->spec[sub->n_opts] = (struct sd_arg_spec){"json", SD_ARG_REPEAT, NULL, NULL};
+    c->cmd = cmd;
+    c->sub = sub;
+    c->args = (struct sd_args){
+        .tool = "sealctl", .spec = c->spec, .n_spec = sub->n_opts + 1, .max_pos = CLI_MAX_POS};
+    if(sd_args_parse(&c->args, argc - (int)skip, argv + skip) != 0) {
+        (void)fprintf(stderr, "usage: sealctl %s\n", sub->synopsis);
+        return 2;
+    }
+    if(c->args.help) {
+        cli_command_help(stdout, cmd, sub);
+        *done = true;
+        return fflush(stdout) == 0 ? 0 : 1;
+    }
+    c->json = c->json || sd_args_count(&c->args, "json") > 0;
+    c->n_pos = c->args.n_pos;
+    for(size_t i = 0; i < c->args.n_pos; i++)
+        c->pos[i] = c->args.pos[i];
+    return 0;
 }
 
 const char *
 cli_get(const struct cli *c, const char *name)
 {
-    for(size_t k = 0; k < c->n_opts; k++) {
-        if(strcmp(c->opts[k].name, name) == 0)
-            return c->opts[k].val;
-    }
-    return NULL;
+    return sd_args_get(&c->args, name);
 }
 
 bool
 cli_has(const struct cli *c, const char *name)
 {
-    for(size_t k = 0; k < c->n_opts; k++) {
-        if(strcmp(c->opts[k].name, name) == 0)
-            return c->opts[k].set;
-    }
-    return false;
+    return sd_args_count(&c->args, name) > 0;
 }
 
 int
@@ -209,12 +183,14 @@ main(int argc, char **argv)
 {
     struct cli c;
     char actor[SD_MAX_AGENT + 1];
-    bool server_flag = false, data_flag = false;
-    int i = 1;
+    bool server_flag = false, data_flag = false, done;
+    unsigned mode;
+    int i = 1, rc;
     {
         int meta_rc;
 
-        if(sd_tool_meta("sealctl", usage, argc, argv, &meta_rc))
+        /* `sealctl COMMAND [SUB] --help` is the command's own help (cli_parse_command) */
+        if(argc <= 2 && sd_tool_meta("sealctl", usage, argc, argv, &meta_rc))
             return meta_rc;
     }
 
@@ -223,45 +199,29 @@ main(int argc, char **argv)
         fprintf(stderr, "INTERNAL: libsodium failed to initialise\n");
         return 1;
     }
-    c.data = getenv("SEALDESK_DATA");
-    c.key_file = getenv("SEALDESK_KEY_FILE");
-    c.pass_file = getenv("SEALDESK_PASSPHRASE_FILE");
-    c.server = getenv("SEALDESK_SERVER");
-    c.ca = getenv("SEALDESK_CA");
-    c.token = getenv("SEALDESK_TOKEN");
-    for(; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-        const char *a = argv[i];
+    {
+        struct sd_globals g;
 
-        if(strcmp(a, "--help") == 0) {
+        if(sd_globals_parse("sealctl", argc, argv, true, &g) != 0)
+            return cli_usage(NULL);
+        if(g.help) {
             (void)fputs(usage, stdout);
             return 0;
-        } else if(strcmp(a, "--json") == 0) {
-            c.json = true;
-        } else if(strcmp(a, "--offline") == 0) {
-            c.offline = true;
-        } else if(i + 1 < argc && strcmp(a, "--data") == 0) {
-            c.data = argv[++i];
-            data_flag = true;
-        } else if(i + 1 < argc && strcmp(a, "--key-file") == 0) {
-            c.key_file = argv[++i];
-        } else if(i + 1 < argc && strcmp(a, "--passphrase-file") == 0) {
-            c.pass_file = argv[++i];
-        } else if(i + 1 < argc && strcmp(a, "--actor") == 0) {
-            c.actor = argv[++i];
-        } else if(i + 1 < argc && strcmp(a, "--server") == 0) {
-            c.server = argv[++i];
-            server_flag = true;
-        } else if(i + 1 < argc && strcmp(a, "--ca") == 0) {
-            c.ca = argv[++i];
-        } else if(i + 1 < argc && strcmp(a, "--cert") == 0) {
-            c.cert = argv[++i];
-        } else if(i + 1 < argc && strcmp(a, "--cert-key") == 0) {
-            c.cert_key = argv[++i];
-        } else if(i + 1 < argc && strcmp(a, "--token") == 0) {
-            c.token = argv[++i];
-        } else {
-            return cli_usage("unknown global option");
         }
+        i = g.cmd;
+        c.json = g.json;
+        c.offline = g.offline_flag;
+        data_flag = g.data_flag;
+        server_flag = g.server_flag;
+        c.data = g.data;
+        c.key_file = g.key_file;
+        c.pass_file = g.pass_file;
+        c.actor = g.actor;
+        c.server = g.server;
+        c.ca = g.ca;
+        c.cert = g.cert;
+        c.cert_key = g.cert_key;
+        c.token = g.token;
     }
     if(i >= argc)
         return cli_usage(NULL);
@@ -273,18 +233,22 @@ main(int argc, char **argv)
      * --server means online, --offline or --data offline, both at once is refused; with
      * neither, SEALDESK_SERVER means online (even when SEALDESK_DATA is set too), else
      * offline. init is always local. */
+    if(data_flag)
+        c.offline = true;
+    mode = !c.offline && c.server && strcmp(argv[i], "init") != 0 ? CLI_ONLINE : CLI_OFFLINE;
+    rc = cli_parse_command(&c, mode, argc - i, argv + i, &done);
+    if(rc || done)
+        return rc;
     if(server_flag && (c.offline || data_flag))
         return cli_usage("ambiguous: --server means online, --offline/--data mean offline; "
                          "give one");
     if(server_flag && strcmp(argv[i], "init") == 0)
         return cli_usage("init is local: give --data DIR, not --server");
-    if(data_flag)
-        c.offline = true;
-    if(!c.offline && c.server && strcmp(argv[i], "init") != 0)
-        return cmd_online(&c, argc - i, argv + i);
+    if(mode == CLI_ONLINE)
+        return cli_run_online(&c);
     if(strcmp(argv[i], "login") == 0 || strcmp(argv[i], "logout") == 0)
         return cli_usage("login and logout need --server (or SEALDESK_SERVER)");
     if(!c.data && strcmp(argv[i], "triage") != 0)
         return cli_usage("--data DIR (or SEALDESK_DATA) is required");
-    return cmd_offline(&c, argc - i, argv + i);
+    return cli_run_offline(&c);
 }

@@ -11,14 +11,14 @@
 #include <sodium.h>
 
 #include "cli.h"
-#include "sealdesk/access.h"
-#include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
-#include "sealdesk/desk.h"
-#include "sealdesk/desk_audit.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/keystore.h"
+#include "sealdesk/access.h"
+#include "sealdesk/actor.h"
+#include "sealdesk/desk.h"
+#include "sealdesk/desk_audit.h"
 #include "sealdesk/queue.h"
 #include "sealdesk/sla.h"
 #include "sealdesk/stats.h"
@@ -64,15 +64,13 @@ cli_open_desk(const struct cli *c, struct sd_desk **d)
     return 0;
 }
 
-static int
-cmd_init(struct cli *c, int argc, char **argv)
+int
+cmd_init_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
 {
     struct sd_desk_opts o;
     sd_err err;
 
-    cli_want(c, "key-file", true);
-    if(!cli_parse(c, argc, argv))
-        return 2;
+    (void)d, (void)a, (void)argc, (void)argv;
     if(cli_get(c, "key-file"))
         c->key_file = cli_get(c, "key-file");
     o = desk_opts(c);
@@ -106,23 +104,13 @@ static const struct {
 };
 
 static int
-ticket_create(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+ticket_create(struct cli *c, struct sd_desk *d, const struct sd_actor *a)
 {
     struct sd_ticket_new in;
     struct sd_ticket t;
     sd_err err;
 
     memset(&in, 0, sizeof(in));
-    cli_want(c, "channel", true);
-    for(size_t i = 0; i < sizeof(field_opts) / sizeof(field_opts[0]); i++)
-        cli_want(c, field_opts[i].opt, true);
-    cli_want(c, "category", true);
-    cli_want(c, "priority", true);
-    cli_want(c, "vip", false);
-    if(!cli_parse(c, argc, argv))
-        return 2;
-    if(!cli_get(c, "channel") || !cli_get(c, "subject") || !cli_get(c, "body"))
-        return cli_usage("ticket create needs --channel, --subject and --body");
     if(sd_channel_parse(&in.channel, cli_get(c, "channel")) != SD_OK)
         return cli_fail(SD_E_INVALID, "unknown channel");
     for(size_t i = 0; i < sizeof(field_opts) / sizeof(field_opts[0]); i++)
@@ -179,85 +167,58 @@ emit_ticket(struct cli *c, sd_err err, struct sd_ticket *t, const char *what)
 }
 
 static int
-ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+emit_list(struct cli *c, sd_err err, struct sd_ticket_list *l, const char *what)
 {
-    const char *sub = argv[0];
+    json_t *j;
+
+    if(err != SD_OK)
+        return cli_fail(err, what);
+    j = json_ticket_list(l);
+    sd_ticket_list_clear(l);
+    return cli_emit(c, j);
+}
+
+static int
+ticket_list(struct cli *c, struct sd_desk *d)
+{
+    struct sd_ticket_filter f = {.category = -1};
+    struct sd_ticket_list l;
+    enum sd_category ec;
+
+    if(cli_get(c, "status") &&
+       (sd_status_parse(&f.status, cli_get(c, "status")) != SD_OK || f.status == SD_ST_REOPEN))
+        return cli_fail(SD_E_INVALID, "unknown status");
+    if(cli_get(c, "category")) {
+        if(sd_category_parse(&ec, cli_get(c, "category")) != SD_OK)
+            return cli_fail(SD_E_INVALID, "unknown category");
+        f.category = (int)ec;
+    }
+    f.assignee = cli_get(c, "assignee");
+    return emit_list(c, sd_ticket_list(d, &f, &l), &l, "ticket list");
+}
+
+int
+cmd_ticket_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                   char **argv)
+{
+    struct ticket_req q;
     struct sd_ticket t;
-    uint64_t id = 0;
+    struct sd_ticket_list l;
+    int to, rc = cli_ticket_req(c, argv[0], &q);
     sd_err err;
 
+    (void)argc;
     memset(&t, 0, sizeof(t));
-    if(strcmp(sub, "create") == 0)
-        return ticket_create(c, d, a, argc - 1, argv + 1);
-    if(strcmp(sub, "list") == 0) {
-        struct sd_ticket_filter f = {.category = -1};
-        struct sd_ticket_list l;
-        enum sd_category ec;
-
-        cli_want(c, "status", true);
-        cli_want(c, "category", true);
-        cli_want(c, "assignee", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
-            return 2;
-        if(cli_get(c, "status") &&
-           (sd_status_parse(&f.status, cli_get(c, "status")) != SD_OK || f.status == SD_ST_REOPEN))
-            return cli_fail(SD_E_INVALID, "unknown status");
-        if(cli_get(c, "category")) {
-            if(sd_category_parse(&ec, cli_get(c, "category")) != SD_OK)
-                return cli_fail(SD_E_INVALID, "unknown category");
-            f.category = (int)ec;
-        }
-        f.assignee = cli_get(c, "assignee");
-        err = sd_ticket_list(d, &f, &l);
-        if(err != SD_OK)
-            return cli_fail(err, "ticket list");
-        json_t *j = json_ticket_list(&l);
-
-        sd_ticket_list_clear(&l);
-        return cli_emit(c, j);
-    }
-    if(strcmp(sub, "find") == 0) {
-        struct sd_ticket_list l;
-        enum sd_field kind;
-        const char *v;
-
-        cli_want(c, "customer-email", true);
-        cli_want(c, "customer-uid", true);
-        cli_want(c, "customer-phone", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
-            return 2;
-        if(cli_has(c, "customer-email") + cli_has(c, "customer-uid") +
-               cli_has(c, "customer-phone") !=
-           1)
-            return cli_usage("ticket find needs exactly one of --customer-email, "
-                             "--customer-uid, --customer-phone");
-        kind = cli_has(c, "customer-email") ? SD_F_CUSTOMER_EMAIL
-               : cli_has(c, "customer-uid") ? SD_F_CUSTOMER_UID
-                                            : SD_F_CUSTOMER_PHONE;
-        v = cli_get(c, kind == SD_F_CUSTOMER_EMAIL ? "customer-email"
-                       : kind == SD_F_CUSTOMER_UID ? "customer-uid"
-                                                   : "customer-phone");
-        err = sd_ticket_find(d, a, kind, v, &l);
-        if(err != SD_OK)
-            return cli_fail(err, "ticket find");
-        json_t *j = json_ticket_list(&l);
-
-        sd_ticket_list_clear(&l);
-        return cli_emit(c, j);
-    }
-
-    /* The rest take a ticket id. */
-    if(!cli_ticket_want(c, sub))
-        return cli_usage("unknown ticket command");
-    if(!cli_parse(c, argc - 1, argv + 1))
-        return 2;
-    if(c->n_pos != 1 || !cli_parse_id(c->pos[0], &id))
-        return cli_usage("expected one ticket ID (a positive integer)");
-
-    if(strcmp(sub, "get") == 0) {
-        int rc;
-
-        err = sd_ticket_get(d, a, id, cli_has(c, "unmask"), cli_get(c, "reason"), &t);
+    if(rc)
+        return rc;
+    if(strcmp(q.sub, "create") == 0)
+        return ticket_create(c, d, a);
+    if(strcmp(q.sub, "list") == 0)
+        return ticket_list(c, d);
+    if(strcmp(q.sub, "find") == 0)
+        return emit_list(c, sd_ticket_find(d, a, q.find_kind, q.find_value, &l), &l, "ticket find");
+    if(strcmp(q.sub, "get") == 0) {
+        err = sd_ticket_get(d, a, q.id, cli_has(c, "unmask"), cli_get(c, "reason"), &t);
         if(err == SD_E_CRYPTO)
             return cli_fail(err, "ticket data failed its integrity check");
         if(err != SD_OK)
@@ -266,56 +227,32 @@ ticket_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
         sd_ticket_clear(&t);
         return rc;
     }
-    if(strcmp(sub, "status") == 0) {
-        int to;
-
-        if(!cli_get(c, "to"))
-            return cli_usage("ticket status needs --to");
+    if(strcmp(q.sub, "status") == 0) {
         if(sd_status_parse(&to, cli_get(c, "to")) != SD_OK)
             return cli_fail(SD_E_INVALID, "unknown status");
-        err = sd_ticket_transition(d, a, id, to, &t);
+        err = sd_ticket_transition(d, a, q.id, to, &t);
         if(err == SD_E_PRECONDITION)
             return cli_fail(err, "illegal status transition");
         return emit_ticket(c, err, &t, "ticket status");
     }
-    if(strcmp(sub, "assign") == 0) {
-        if(!cli_get(c, "agent"))
-            return cli_usage("ticket assign needs --agent");
-        err = sd_ticket_assign(d, a, id, cli_get(c, "agent"), &t);
+    if(strcmp(q.sub, "assign") == 0) {
+        err = sd_ticket_assign(d, a, q.id, cli_get(c, "agent"), &t);
         if(err == SD_E_INVALID)
             return cli_fail(err, "--agent: " AGENT_RULE);
         return emit_ticket(c, err, &t, "ticket assign");
     }
-    if(strcmp(sub, "comment") == 0) {
-        if(cli_get(c, "from-article")) {
-            uint64_t art;
-
-            if(cli_get(c, "body") || cli_has(c, "internal"))
-                return cli_usage("ticket comment: --from-article takes no --body or --internal");
-            if(!cli_parse_id(cli_get(c, "from-article"), &art))
-                return cli_fail(SD_E_INVALID, "--from-article must be an article id");
-            return emit_ticket(c, sd_ticket_comment_article(d, a, id, art, &t), &t,
-                               "ticket comment");
-        }
-        if(!cli_get(c, "body"))
-            return cli_usage("ticket comment needs --body or --from-article");
-        return emit_ticket(
-            c, sd_ticket_comment(d, a, id, cli_get(c, "body"), cli_has(c, "internal"), &t), &t,
-            "ticket comment");
+    if(strcmp(q.sub, "comment") == 0) {
+        err = q.article
+                  ? sd_ticket_comment_article(d, a, q.id, q.article, &t)
+                  : sd_ticket_comment(d, a, q.id, cli_get(c, "body"), cli_has(c, "internal"), &t);
+        return emit_ticket(c, err, &t, "ticket comment");
     }
-    /* rate */
-    {
-        const char *v = cli_get(c, "csat");
-
-        if(!v || strlen(v) != 1 || v[0] < '1' || v[0] > '5')
-            return cli_fail(SD_E_INVALID, "--csat must be 1..5");
-        err = sd_ticket_rate(d, a, id, (unsigned)(v[0] - '0'), &t);
-        if(err == SD_E_CONFLICT)
-            return cli_fail(err, "ticket already rated");
-        if(err == SD_E_PRECONDITION)
-            return cli_fail(err, "only resolved tickets can be rated");
-        return emit_ticket(c, err, &t, "ticket rate");
-    }
+    err = sd_ticket_rate(d, a, q.id, q.csat, &t); /* rate */
+    if(err == SD_E_CONFLICT)
+        return cli_fail(err, "ticket already rated");
+    if(err == SD_E_PRECONDITION)
+        return cli_fail(err, "only resolved tickets can be rated");
+    return emit_ticket(c, err, &t, "ticket rate");
 }
 
 static int
@@ -327,8 +264,8 @@ parse_now(const struct cli *c, uint64_t *now)
     return 0;
 }
 
-static int
-audit_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+int
+cmd_audit_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
 {
     uint8_t pk[32];
     char hex[65];
@@ -339,8 +276,6 @@ audit_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, 
         uint8_t first[32];
         struct sd_txn *t = NULL;
 
-        if(!cli_parse(c, argc - 1, argv + 1))
-            return 2;
         err = sd_desk_audit_pk(d, pk);
         if(err != SD_OK)
             return cli_fail(err, "audit pubkey");
@@ -366,12 +301,8 @@ audit_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, 
         return 0;
     }
     if(argc >= 1 && strcmp(argv[0], "search") == 0)
-        return cmd_audit_search_offline(c, d, a, argc - 1, argv + 1);
-    if(argc < 1 || strcmp(argv[0], "export") != 0)
-        return cli_usage("audit export --out FILE [--from I] | audit pubkey | audit search ...");
-    cli_want(c, "out", true);
-    cli_want(c, "from", true);
-    if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "out") || c->n_pos)
+        return cmd_audit_search_offline(c, d, a);
+    if(!cli_get(c, "out") || c->n_pos)
         return cli_usage("audit export --out FILE [--from I]");
     if(cli_get(c, "from")) {
         char *end;
@@ -425,8 +356,8 @@ json_new_user(const char *name, unsigned roles, const char *password, const char
     return o;
 }
 
-static int
-user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+int
+cmd_user_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
 {
     const char *sub = argc ? argv[0] : "";
     struct sd_user u;
@@ -441,8 +372,6 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         size_t n = 0;
         json_t *arr;
 
-        if(!cli_parse(c, argc - 1, argv + 1))
-            return 2;
         err = sd_access_user_list(d, &users, &n);
         if(err != SD_OK)
             return cli_fail(err, "user list");
@@ -452,15 +381,11 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         free(users);
         return cli_emit(c, arr);
     }
-    cli_want(c, "name", true);
     if(strcmp(sub, "add") == 0) {
         char password[SD_PASSWORD_MAX + 1], uri[256];
         unsigned roles;
 
-        cli_want(c, "role", true);
-        cli_want(c, "no-totp", false);
-        cli_want(c, "cert-fingerprint", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name") || !cli_get(c, "role"))
+        if(!cli_get(c, "name") || !cli_get(c, "role"))
             return cli_usage("user add --name N --role R[,R...] [--no-totp] "
                              "[--cert-fingerprint HEX]");
         if(sd_roles_parse(&roles, cli_get(c, "role")) != SD_OK)
@@ -483,9 +408,7 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
         sodium_memzero(uri, sizeof(uri));
         return rc;
     }
-    if(strcmp(sub, "passwd") == 0)
-        cli_secret_want(c);
-    if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name"))
+    if(!cli_get(c, "name"))
         return cli_usage("user add|disable|enable|revoke|offboard|passwd|list --name N");
     if(strcmp(sub, "passwd") == 0) {
         char old[SD_PASSWORD_MAX + 2], pw[SD_PASSWORD_MAX + 2];
@@ -539,17 +462,17 @@ user_cmd(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, c
 
 /* Triage needs no keys: rules come from <data>/triage.rules when present, else the built-in
  * default, so it also runs without a store. */
-static int
-cmd_triage(struct cli *c, int argc, char **argv)
+int
+cmd_triage_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                   char **argv)
 {
     struct sd_triage_rules *rules = NULL;
     struct sd_triage_result r;
     const char *text;
     sd_err err;
 
-    cli_want(c, "text", true);
-    cli_want(c, "vip", false);
-    if(!cli_parse(c, argc, argv) || !cli_get(c, "text") || c->n_pos)
+    (void)d, (void)a, (void)argc, (void)argv;
+    if(!cli_get(c, "text") || c->n_pos)
         return cli_usage("triage --text T [--vip]");
     err = sd_desk_rules_load(&rules, c->data);
     if(err != SD_OK)
@@ -563,99 +486,71 @@ cmd_triage(struct cli *c, int argc, char **argv)
 }
 
 int
-cmd_offline(struct cli *c, int argc, char **argv)
+cmd_queue_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+{
+    struct sd_ticket t;
+    sd_err err = sd_queue_claim(d, a, cli_get(c, "agent"), &t);
+
+    (void)argc, (void)argv;
+    return err == SD_E_EMPTY     ? cli_fail(err, "queue empty")
+           : err == SD_E_INVALID ? cli_fail(err, "--agent: " AGENT_RULE)
+                                 : emit_ticket(c, err, &t, "queue claim");
+}
+
+int
+cmd_sla_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+{
+    struct sd_ticket_list l;
+    uint64_t now;
+    int rc = parse_now(c, &now);
+
+    (void)a, (void)argc, (void)argv;
+    if(rc)
+        return rc;
+    return emit_list(c, sd_sla_overdue(d, now, &l), &l, "sla overdue");
+}
+
+int
+cmd_stats_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc, char **argv)
+{
+    struct sd_stats s;
+    uint64_t now;
+    sd_err err;
+    int rc;
+
+    (void)a;
+    if(argc && strcmp(argv[0], "--by-agent") == 0)
+        return cmd_stats_by_agent_offline(c, d);
+    if(argc && strcmp(argv[0], "--by-day") == 0)
+        return cmd_stats_by_day_offline(c, d);
+    rc = parse_now(c, &now);
+    if(rc)
+        return rc;
+    err = sd_stats(d, now, &s);
+    return err != SD_OK ? cli_fail(err, "stats") : cli_emit(c, json_stats(&s));
+}
+
+int
+cli_run_offline(struct cli *c)
 {
     struct sd_desk *d = NULL;
     struct sd_actor a = {.name = c->actor, .roles = SD_ROLE_SYSTEM};
-    const char *cmd = argv[0];
     struct rlimit no_core = {0, 0};
+    char *word[1] = {(char *)c->sub->word};
     int rc;
 
     /* The master key and decrypted PII pass through this process (as in sealdeskd and
      * sealkey): no core files, no ptrace or /proc reads by other users' tools. */
     if(setrlimit(RLIMIT_CORE, &no_core) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
         return cli_fail(SD_E_INTERNAL, "cannot disable core dumps");
-    if(strcmp(cmd, "init") == 0)
-        return cmd_init(c, argc - 1, argv + 1);
-    if(strcmp(cmd, "triage") == 0)
-        return cmd_triage(c, argc - 1, argv + 1);
-    if(strcmp(cmd, "ticket") == 0 && argc < 2)
-        return cli_usage("ticket needs a subcommand");
-    if(!cli_command_find(cmd) && strcmp(cmd, "ticket") != 0 && strcmp(cmd, "queue") != 0 &&
-       strcmp(cmd, "sla") != 0 && strcmp(cmd, "stats") != 0 && strcmp(cmd, "audit") != 0 &&
-       strcmp(cmd, "user") != 0)
+    if(!c->cmd->offline)
         return cli_usage("unknown command");
-    if(cli_command_find(cmd) && cli_command_find(cmd)->offline) {
+    if(!(c->cmd->flags & CLI_NO_STORE)) {
         rc = cli_open_desk(c, &d);
-        if(!rc)
-            rc = cli_command_find(cmd)->offline(c, d, &a, argc - 1, argv + 1);
-        sd_desk_close(d);
-        return rc;
-    }
-    rc = cli_open_desk(c, &d);
-    if(rc)
-        return rc;
-
-    if(strcmp(cmd, "ticket") == 0) {
-        rc = ticket_cmd(c, d, &a, argc - 1, argv + 1);
-    } else if(strcmp(cmd, "audit") == 0) {
-        rc = audit_cmd(c, d, &a, argc - 1, argv + 1);
-    } else if(strcmp(cmd, "user") == 0) {
-        rc = user_cmd(c, d, &a, argc - 1, argv + 1);
-    } else if(strcmp(cmd, "queue") == 0) {
-        struct sd_ticket t;
-        sd_err err;
-
-        cli_want(c, "agent", true);
-        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2)) {
-            rc = cli_usage("queue claim [--agent A]");
-            goto out;
-        }
-        err = sd_queue_claim(d, &a, cli_get(c, "agent"), &t);
-        rc = err == SD_E_EMPTY     ? cli_fail(err, "queue empty")
-             : err == SD_E_INVALID ? cli_fail(err, "--agent: " AGENT_RULE)
-                                   : emit_ticket(c, err, &t, "queue claim");
-    } else if(strcmp(cmd, "sla") == 0) {
-        struct sd_ticket_list l;
-        uint64_t now;
-        sd_err err;
-
-        cli_want(c, "now", true);
-        if(argc < 2 || strcmp(argv[1], "overdue") != 0 || !cli_parse(c, argc - 2, argv + 2)) {
-            rc = cli_usage("sla overdue [--now RFC3339]");
-            goto out;
-        }
-        rc = parse_now(c, &now);
         if(rc)
-            goto out;
-        err = sd_sla_overdue(d, now, &l);
-        if(err != SD_OK) {
-            rc = cli_fail(err, "sla overdue");
-            goto out;
-        }
-        rc = cli_emit(c, json_ticket_list(&l));
-        sd_ticket_list_clear(&l);
-    } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-agent") == 0) {
-        rc = cmd_stats_by_agent_offline(c, d, argc - 2, argv + 2);
-    } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-day") == 0) {
-        rc = cmd_stats_by_day_offline(c, d, argc - 2, argv + 2);
-    } else if(strcmp(cmd, "stats") == 0) {
-        struct sd_stats s;
-        uint64_t now;
-        sd_err err;
-
-        cli_want(c, "now", true);
-        if(!cli_parse(c, argc - 1, argv + 1)) {
-            rc = 2;
-            goto out;
-        }
-        rc = parse_now(c, &now);
-        if(rc)
-            goto out;
-        err = sd_stats(d, now, &s);
-        rc = err != SD_OK ? cli_fail(err, "stats") : cli_emit(c, json_stats(&s));
+            return rc;
     }
-out:
+    rc = c->cmd->offline(c, d, &a, word[0] ? 1 : 0, word);
     sd_desk_close(d);
     return rc;
 }

@@ -2,6 +2,7 @@
  * JSON as offline mode. Each command builds its request message, calls the server, converts the
  * reply back into the library's structs and prints it through json_out.c. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -91,36 +92,66 @@ cli_reply_free(struct cli_reply *r)
     sd_buf_wipe_free(&r->stream);
 }
 
-static int
-emit_pb_ticket(struct cli *c, struct cli_reply *r, bool full)
+int
+cli_call_view(struct cli *c, const char *method, const ProtobufCMessage *req,
+              const struct cli_view *v)
 {
-    struct sd_ticket t;
-    int rc;
+    struct cli_reply r = {.desc = v->desc};
+    json_t *j;
+    int rc = cli_call(c, method, req, &r);
 
-    if(sd_ticket_from_pb(&t, (Sealdesk__V1__Ticket *)r->msg) != SD_OK)
-        return cli_fail(SD_E_INVALID, "malformed ticket in reply");
-    rc = cli_emit(c, json_ticket(&t, full));
-    sd_ticket_clear(&t);
+    if(!rc) {
+        j = v->json(r.msg);
+        rc = !j ? cli_fail(v->bad_err != SD_OK ? v->bad_err : SD_E_INVALID,
+                           v->bad ? v->bad : "malformed reply")
+             : v->emit ? v->emit(c, j)
+                       : cli_emit(c, j);
+    }
+    cli_reply_free(&r);
     return rc;
 }
 
-static int
-emit_pb_list(struct cli *c, struct cli_reply *r)
+static json_t *
+pb_ticket(const ProtobufCMessage *m, bool full)
 {
-    Sealdesk__V1__TicketList *l = (Sealdesk__V1__TicketList *)r->msg;
+    struct sd_ticket t;
+    json_t *j;
+
+    if(sd_ticket_from_pb(&t, (const Sealdesk__V1__Ticket *)m) != SD_OK)
+        return NULL;
+    j = json_ticket(&t, full);
+    sd_ticket_clear(&t);
+    return j;
+}
+
+static json_t *
+pb_ticket_short(const ProtobufCMessage *m)
+{
+    return pb_ticket(m, false);
+}
+
+static json_t *
+pb_ticket_full(const ProtobufCMessage *m)
+{
+    return pb_ticket(m, true);
+}
+
+static json_t *
+pb_ticket_list(const ProtobufCMessage *m)
+{
+    const Sealdesk__V1__TicketList *l = (const Sealdesk__V1__TicketList *)m;
     json_t *a = json_array();
 
     for(size_t i = 0; i < l->n_tickets; i++) {
-        struct sd_ticket t;
+        json_t *t = pb_ticket(&l->tickets[i]->base, false);
 
-        if(sd_ticket_from_pb(&t, l->tickets[i]) != SD_OK) {
+        if(!t) {
             json_decref(a);
-            return cli_fail(SD_E_INVALID, "malformed ticket in reply");
+            return NULL;
         }
-        json_array_append_new(a, json_ticket(&t, false));
-        sd_ticket_clear(&t);
+        json_array_append_new(a, t);
     }
-    return cli_emit(c, a);
+    return a;
 }
 
 static uint64_t
@@ -133,10 +164,10 @@ map_get(Sealdesk__V1__TicketStats__ByStatusEntry **e, size_t n, const char *key)
     return 0;
 }
 
-static int
-emit_pb_stats(struct cli *c, struct cli_reply *r)
+static json_t *
+pb_stats(const ProtobufCMessage *m)
 {
-    Sealdesk__V1__TicketStats *p = (Sealdesk__V1__TicketStats *)r->msg;
+    const Sealdesk__V1__TicketStats *p = (const Sealdesk__V1__TicketStats *)m;
     struct sd_stats s;
 
     memset(&s, 0, sizeof(s));
@@ -160,160 +191,127 @@ emit_pb_stats(struct cli *c, struct cli_reply *r)
     s.csat_count = p->csat_count;
     s.csat_average = p->csat_average;
     s.redacted = p->redacted_tickets;
-    return cli_emit(c, json_stats(&s));
+    return json_stats(&s);
 }
 
-static const char *
-opt(const struct cli *c, const char *name)
-{
-    const char *v = cli_get(c, name);
+#define BAD_TICKET "malformed ticket in reply"
+static const struct cli_view ticket_view = {&sealdesk__v1__ticket__descriptor, pb_ticket_short,
+                                            BAD_TICKET, NULL, SD_OK};
+static const struct cli_view ticket_full_view = {&sealdesk__v1__ticket__descriptor, pb_ticket_full,
+                                                 BAD_TICKET, NULL, SD_OK};
+static const struct cli_view list_view = {&sealdesk__v1__ticket_list__descriptor, pb_ticket_list,
+                                          BAD_TICKET, NULL, SD_OK};
+static const struct cli_view stats_view = {&sealdesk__v1__ticket_stats__descriptor, pb_stats, NULL,
+                                           false, SD_OK};
 
-    return v ? v : "";
+/* ticket create: each option's request field (a string; "" when not given). */
+static const struct {
+    const char *opt;
+    size_t off;
+} create_fields[] = {
+#define CF(opt, field)                                          \
+    {                                                           \
+        opt, offsetof(Sealdesk__V1__CreateTicketRequest, field) \
+    }
+    CF("channel", channel),
+    CF("subject", subject),
+    CF("body", body),
+    CF("customer-name", customer_name),
+    CF("customer-email", customer_email),
+    CF("customer-phone", customer_phone),
+    CF("customer-uid", customer_uid),
+    CF("national-id", national_id),
+    CF("wallets", wallets),
+    CF("ip", ip_address),
+    CF("category", category),
+    CF("priority", priority),
+#undef CF
+};
+
+static int
+ticket_create_online(struct cli *c)
+{
+    Sealdesk__V1__CreateTicketRequest q = SEALDESK__V1__CREATE_TICKET_REQUEST__INIT;
+
+    for(size_t i = 0; i < sizeof(create_fields) / sizeof(create_fields[0]); i++) {
+        char **field = (char **)(void *)((char *)&q + create_fields[i].off);
+
+        *field = (char *)cli_str(c, create_fields[i].opt);
+    }
+    q.vip = cli_has(c, "vip");
+    return cli_call_view(c, "/sealdesk.v1.Tickets/Create", &q.base, &ticket_view);
 }
 
 static int
-ticket_online(struct cli *c, int argc, char **argv)
+ticket_lists_online(struct cli *c, const struct ticket_req *t)
 {
-    const char *sub = argv[0];
-    struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket__descriptor);
-    uint64_t id = 0;
-    int rc;
+    Sealdesk__V1__ListTicketsRequest l = SEALDESK__V1__LIST_TICKETS_REQUEST__INIT;
+    Sealdesk__V1__FindTicketsRequest f = SEALDESK__V1__FIND_TICKETS_REQUEST__INIT;
 
-    if(strcmp(sub, "create") == 0) {
-        Sealdesk__V1__CreateTicketRequest q = SEALDESK__V1__CREATE_TICKET_REQUEST__INIT;
-        static const char *const fields[] = {
-            "channel",        "subject",      "body",        "customer-name", "customer-email",
-            "customer-phone", "customer-uid", "national-id", "wallets",       "ip",
-            "category",       "priority"};
-
-        for(size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-            cli_want(c, fields[i], true);
-        cli_want(c, "vip", false);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
-            return 2;
-        if(!cli_get(c, "channel") || !cli_get(c, "subject") || !cli_get(c, "body"))
-            return cli_usage("ticket create needs --channel, --subject and --body");
-        q.channel = (char *)opt(c, "channel");
-        q.subject = (char *)opt(c, "subject");
-        q.body = (char *)opt(c, "body");
-        q.customer_name = (char *)opt(c, "customer-name");
-        q.customer_email = (char *)opt(c, "customer-email");
-        q.customer_phone = (char *)opt(c, "customer-phone");
-        q.customer_uid = (char *)opt(c, "customer-uid");
-        q.national_id = (char *)opt(c, "national-id");
-        q.wallets = (char *)opt(c, "wallets");
-        q.ip_address = (char *)opt(c, "ip");
-        q.category = (char *)opt(c, "category");
-        q.priority = (char *)opt(c, "priority");
-        q.vip = cli_has(c, "vip");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Create", &q.base, &r);
-        if(!rc)
-            rc = emit_pb_ticket(c, &r, false);
-        goto out;
+    if(strcmp(t->sub, "list") == 0) {
+        l.status = (char *)cli_str(c, "status");
+        l.category = (char *)cli_str(c, "category");
+        l.assignee = (char *)cli_str(c, "assignee");
+        return cli_call_view(c, "/sealdesk.v1.Tickets/List", &l.base, &list_view);
     }
-    if(strcmp(sub, "list") == 0 || strcmp(sub, "find") == 0) {
-        bool list = sub[0] == 'l';
-
-        r.desc = &sealdesk__v1__ticket_list__descriptor;
-        if(list) {
-            Sealdesk__V1__ListTicketsRequest q = SEALDESK__V1__LIST_TICKETS_REQUEST__INIT;
-
-            cli_want(c, "status", true);
-            cli_want(c, "category", true);
-            cli_want(c, "assignee", true);
-            if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
-                return 2;
-            q.status = (char *)opt(c, "status");
-            q.category = (char *)opt(c, "category");
-            q.assignee = (char *)opt(c, "assignee");
-            rc = cli_call(c, "/sealdesk.v1.Tickets/List", &q.base, &r);
-        } else {
-            Sealdesk__V1__FindTicketsRequest q = SEALDESK__V1__FIND_TICKETS_REQUEST__INIT;
-
-            cli_want(c, "customer-email", true);
-            cli_want(c, "customer-uid", true);
-            cli_want(c, "customer-phone", true);
-            if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
-                return 2;
-            if(cli_has(c, "customer-email") + cli_has(c, "customer-uid") +
-                   cli_has(c, "customer-phone") !=
-               1)
-                return cli_usage("ticket find needs exactly one of --customer-email, "
-                                 "--customer-uid, --customer-phone");
-            q.customer_email = (char *)opt(c, "customer-email");
-            q.customer_uid = (char *)opt(c, "customer-uid");
-            q.customer_phone = (char *)opt(c, "customer-phone");
-            rc = cli_call(c, "/sealdesk.v1.Tickets/Find", &q.base, &r);
-        }
-        if(!rc)
-            rc = emit_pb_list(c, &r);
-        goto out;
-    }
-    if(!cli_ticket_want(c, sub))
-        return cli_usage("unknown ticket command");
-    if(!cli_parse(c, argc - 1, argv + 1))
-        return 2;
-    if(c->n_pos != 1 || !cli_parse_id(c->pos[0], &id))
-        return cli_usage("expected one ticket ID (a positive integer)");
-    if(strcmp(sub, "get") == 0) {
-        Sealdesk__V1__GetTicketRequest q = SEALDESK__V1__GET_TICKET_REQUEST__INIT;
-
-        q.id = id;
-        q.unmask = cli_has(c, "unmask");
-        q.reason = (char *)opt(c, "reason");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Get", &q.base, &r);
-        if(!rc)
-            rc = emit_pb_ticket(c, &r, true);
-    } else if(strcmp(sub, "status") == 0) {
-        Sealdesk__V1__TransitionRequest q = SEALDESK__V1__TRANSITION_REQUEST__INIT;
-
-        if(!cli_get(c, "to"))
-            return cli_usage("ticket status needs --to");
-        q.id = id;
-        q.to = (char *)opt(c, "to");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Transition", &q.base, &r);
-    } else if(strcmp(sub, "assign") == 0) {
-        Sealdesk__V1__AssignRequest q = SEALDESK__V1__ASSIGN_REQUEST__INIT;
-
-        if(!cli_get(c, "agent"))
-            return cli_usage("ticket assign needs --agent");
-        q.id = id;
-        q.agent = (char *)opt(c, "agent");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Assign", &q.base, &r);
-    } else if(strcmp(sub, "comment") == 0) {
-        Sealdesk__V1__CommentRequest q = SEALDESK__V1__COMMENT_REQUEST__INIT;
-
-        if(cli_get(c, "from-article")) {
-            if(cli_get(c, "body") || cli_has(c, "internal"))
-                return cli_usage("ticket comment: --from-article takes no --body or --internal");
-            if(!cli_parse_id(cli_get(c, "from-article"), &q.from_article))
-                return cli_fail(SD_E_INVALID, "--from-article must be an article id");
-        } else if(!cli_get(c, "body")) {
-            return cli_usage("ticket comment needs --body or --from-article");
-        }
-        q.id = id;
-        q.body = (char *)opt(c, "body");
-        q.internal = cli_has(c, "internal");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Comment", &q.base, &r);
-    } else {
-        Sealdesk__V1__RateRequest q = SEALDESK__V1__RATE_REQUEST__INIT;
-        const char *v = opt(c, "csat");
-
-        if(strlen(v) != 1 || v[0] < '1' || v[0] > '5')
-            return cli_fail(SD_E_INVALID, "--csat must be 1..5");
-        q.id = id;
-        q.csat = (uint32_t)(v[0] - '0');
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Rate", &q.base, &r);
-    }
-    if(!rc && strcmp(sub, "get") != 0)
-        rc = emit_pb_ticket(c, &r, false);
-out:
-    cli_reply_free(&r);
-    return rc;
+    f.customer_email = (char *)cli_str(c, "customer-email");
+    f.customer_uid = (char *)cli_str(c, "customer-uid");
+    f.customer_phone = (char *)cli_str(c, "customer-phone");
+    return cli_call_view(c, "/sealdesk.v1.Tickets/Find", &f.base, &list_view);
 }
 
+/* get, status, assign, comment, rate: one ticket comes back. */
 static int
-audit_online(struct cli *c, int argc, char **argv)
+ticket_one_online(struct cli *c, const struct ticket_req *t)
+{
+    Sealdesk__V1__GetTicketRequest g = SEALDESK__V1__GET_TICKET_REQUEST__INIT;
+    Sealdesk__V1__TransitionRequest s = SEALDESK__V1__TRANSITION_REQUEST__INIT;
+    Sealdesk__V1__AssignRequest a = SEALDESK__V1__ASSIGN_REQUEST__INIT;
+    Sealdesk__V1__CommentRequest m = SEALDESK__V1__COMMENT_REQUEST__INIT;
+    Sealdesk__V1__RateRequest q = SEALDESK__V1__RATE_REQUEST__INIT;
+
+    g.id = s.id = a.id = m.id = q.id = t->id;
+    if(strcmp(t->sub, "get") == 0) {
+        g.unmask = cli_has(c, "unmask");
+        g.reason = (char *)cli_str(c, "reason");
+        return cli_call_view(c, "/sealdesk.v1.Tickets/Get", &g.base, &ticket_full_view);
+    }
+    if(strcmp(t->sub, "status") == 0) {
+        s.to = (char *)cli_str(c, "to");
+        return cli_call_view(c, "/sealdesk.v1.Tickets/Transition", &s.base, &ticket_view);
+    }
+    if(strcmp(t->sub, "assign") == 0) {
+        a.agent = (char *)cli_str(c, "agent");
+        return cli_call_view(c, "/sealdesk.v1.Tickets/Assign", &a.base, &ticket_view);
+    }
+    if(strcmp(t->sub, "comment") == 0) {
+        m.from_article = t->article;
+        m.body = (char *)cli_str(c, "body");
+        m.internal = cli_has(c, "internal");
+        return cli_call_view(c, "/sealdesk.v1.Tickets/Comment", &m.base, &ticket_view);
+    }
+    q.csat = t->csat;
+    return cli_call_view(c, "/sealdesk.v1.Tickets/Rate", &q.base, &ticket_view);
+}
+
+int
+cmd_ticket_online(struct cli *c, int argc, char **argv)
+{
+    struct ticket_req t;
+    int rc = cli_ticket_req(c, argv[0], &t);
+
+    (void)argc;
+    if(rc)
+        return rc;
+    if(strcmp(t.sub, "create") == 0)
+        return ticket_create_online(c);
+    if(strcmp(t.sub, "list") == 0 || strcmp(t.sub, "find") == 0)
+        return ticket_lists_online(c, &t);
+    return ticket_one_online(c, &t);
+}
+
+int
+cmd_audit_online(struct cli *c, int argc, char **argv)
 {
     struct cli_reply r = {.streaming = true};
     Sealdesk__V1__ExportRequest q = SEALDESK__V1__EXPORT_REQUEST__INIT;
@@ -321,13 +319,10 @@ audit_online(struct cli *c, int argc, char **argv)
     int rc;
 
     if(argc >= 1 && strcmp(argv[0], "search") == 0)
-        return cmd_audit_search_online(c, argc - 1, argv + 1);
+        return cmd_audit_search_online(c);
     if(argc >= 1 && strcmp(argv[0], "pubkey") == 0)
-        return cmd_audit_pubkey_online(c, argc - 1, argv + 1);
-    cli_want(c, "out", true);
-    cli_want(c, "from", true);
-    if(argc < 1 || strcmp(argv[0], "export") != 0 || !cli_parse(c, argc - 1, argv + 1) ||
-       !cli_get(c, "out"))
+        return cmd_audit_pubkey_online(c);
+    if(!cli_get(c, "out"))
         return cli_usage("audit export --out FILE [--from I] | audit pubkey | audit search ...");
     if(cli_get(c, "from") && !cli_parse_id(cli_get(c, "from"), &q.from) &&
        strcmp(cli_get(c, "from"), "0") != 0)
@@ -359,8 +354,8 @@ out:
     return rc;
 }
 
-static int
-login_online(struct cli *c, int argc, char **argv)
+int
+cmd_login_online(struct cli *c, int argc, char **argv)
 {
     Sealdesk__V1__LoginRequest q = SEALDESK__V1__LOGIN_REQUEST__INIT;
     struct cli_reply r = CLI_REPLY(sealdesk__v1__login_response__descriptor);
@@ -368,20 +363,17 @@ login_online(struct cli *c, int argc, char **argv)
     bool tty;
     int rc, fd;
 
-    cli_want(c, "name", true);
-    cli_want(c, "password", true);
-    cli_secret_want(c);
-    cli_want(c, "totp", true);
-    if(!cli_parse(c, argc, argv) || !cli_get(c, "name") || c->n_pos)
+    (void)argc, (void)argv;
+    if(!cli_get(c, "name") || c->n_pos)
         return cli_usage("login --name N [--password-stdin | --password-fd N] [--totp CODE]");
-    q.name = (char *)opt(c, "name");
+    q.name = (char *)cli_str(c, "name");
     if(cli_get(c, "password")) {
         if(cli_has(c, "password-stdin") || cli_get(c, "password-fd"))
             return cli_usage("give one of --password, --password-stdin, --password-fd");
         /* Kept for old scripts only: argv is readable by every local user (/proc). */
         fprintf(stderr, "sealctl: warning: --password is visible to other local users; use "
                         "the prompt, --password-stdin or --password-fd\n");
-        q.password = (char *)opt(c, "password");
+        q.password = (char *)cli_str(c, "password");
     } else {
         rc = cli_secret_source(c, &fd, &tty);
         if(rc)
@@ -390,7 +382,7 @@ login_online(struct cli *c, int argc, char **argv)
             return 1;
         q.password = pw;
     }
-    q.totp = (char *)opt(c, "totp");
+    q.totp = (char *)cli_str(c, "totp");
     c->token = NULL; /* Login carries no session */
     rc = cli_call(c, "/sealdesk.v1.Auth/Login", &q.base, &r);
     if(!rc) {
@@ -415,10 +407,10 @@ login_online(struct cli *c, int argc, char **argv)
     return rc;
 }
 
-static int
-emit_pb_user(struct cli *c, struct cli_reply *r)
+static json_t *
+pb_user(const ProtobufCMessage *m)
 {
-    Sealdesk__V1__UserInfo *p = (Sealdesk__V1__UserInfo *)r->msg;
+    const Sealdesk__V1__UserInfo *p = (const Sealdesk__V1__UserInfo *)m;
     json_t *o = json_object();
 
     json_object_set_new(o, "name", json_string(p->name));
@@ -428,12 +420,17 @@ emit_pb_user(struct cli *c, struct cli_reply *r)
     json_object_set_new(o, "failed_logins", json_integer(p->failed_logins));
     json_object_set_new(o, "locked_until",
                         p->locked_until[0] ? json_string(p->locked_until) : json_null());
-    return cli_emit(c, o);
+    return o;
 }
 
-static int
-user_online(struct cli *c, int argc, char **argv)
+static const struct cli_view user_view = {&sealdesk__v1__user_info__descriptor, pb_user, NULL,
+                                          false, SD_OK};
+
+int
+cmd_user_online(struct cli *c, int argc, char **argv)
 {
+    Sealdesk__V1__SetUserDisabledRequest dis = SEALDESK__V1__SET_USER_DISABLED_REQUEST__INIT;
+    Sealdesk__V1__RevokeSessionsRequest rev = SEALDESK__V1__REVOKE_SESSIONS_REQUEST__INIT;
     const char *sub = argc ? argv[0] : "";
     struct cli_reply r = CLI_REPLY(sealdesk__v1__user_info__descriptor);
     int rc = cmd_user_admin_online(c, argc, argv);
@@ -443,8 +440,6 @@ user_online(struct cli *c, int argc, char **argv)
     if(strcmp(sub, "list") == 0) {
         Sealdesk__V1__ListUsersRequest q = SEALDESK__V1__LIST_USERS_REQUEST__INIT;
 
-        if(!cli_parse(c, argc - 1, argv + 1))
-            return 2;
         r.desc = &sealdesk__v1__user_list__descriptor;
         rc = cli_call(c, "/sealdesk.v1.Admin/ListUsers", &q.base, &r);
         if(!rc) {
@@ -469,8 +464,7 @@ user_online(struct cli *c, int argc, char **argv)
         Sealdesk__V1__ChangePasswordRequest q = SEALDESK__V1__CHANGE_PASSWORD_REQUEST__INIT;
         char old[SD_PASSWORD_MAX + 2], pw[SD_PASSWORD_MAX + 2];
 
-        cli_secret_want(c);
-        if(!cli_parse(c, argc - 1, argv + 1) || c->n_pos)
+        if(c->n_pos)
             return cli_usage("user passwd [--password-stdin | --password-fd N]  (your own)");
         rc = cli_passwd_read(c, old, pw, sizeof(old));
         if(rc)
@@ -490,13 +484,12 @@ user_online(struct cli *c, int argc, char **argv)
         cli_reply_free(&r);
         return rc;
     }
-    cli_want(c, "name", true);
     if(strcmp(sub, "offboard") == 0) {
         Sealdesk__V1__OffboardUserRequest q = SEALDESK__V1__OFFBOARD_USER_REQUEST__INIT;
 
-        if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name") || c->n_pos)
+        if(!cli_get(c, "name") || c->n_pos)
             return cli_usage("user offboard --name N");
-        q.name = (char *)opt(c, "name");
+        q.name = (char *)cli_str(c, "name");
         r.desc = &sealdesk__v1__offboard_user_response__descriptor;
         rc = cli_call(c, "/sealdesk.v1.Admin/OffboardUser", &q.base, &r);
         if(!rc) {
@@ -514,15 +507,12 @@ user_online(struct cli *c, int argc, char **argv)
     if(strcmp(sub, "add") == 0) {
         Sealdesk__V1__AddUserRequest q = SEALDESK__V1__ADD_USER_REQUEST__INIT;
 
-        cli_want(c, "role", true);
-        cli_want(c, "no-totp", false);
-        cli_want(c, "cert-fingerprint", true);
-        if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name") || !cli_get(c, "role"))
+        if(!cli_get(c, "name") || !cli_get(c, "role"))
             return cli_usage("user add --name N --role R[,R...] [--no-totp]");
-        q.name = (char *)opt(c, "name");
-        q.roles = (char *)opt(c, "role");
+        q.name = (char *)cli_str(c, "name");
+        q.roles = (char *)cli_str(c, "role");
         q.no_totp = cli_has(c, "no-totp");
-        q.cert_fingerprint = (char *)opt(c, "cert-fingerprint");
+        q.cert_fingerprint = (char *)cli_str(c, "cert-fingerprint");
         r.desc = &sealdesk__v1__add_user_response__descriptor;
         rc = cli_call(c, "/sealdesk.v1.Admin/AddUser", &q.base, &r);
         if(!rc) {
@@ -548,130 +538,111 @@ user_online(struct cli *c, int argc, char **argv)
         cli_reply_free(&r);
         return rc;
     }
-    if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "name"))
+    if(!cli_get(c, "name"))
         return cli_usage("user add|disable|enable|revoke|offboard|list --name N | user passwd");
     if(strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
-        Sealdesk__V1__SetUserDisabledRequest q = SEALDESK__V1__SET_USER_DISABLED_REQUEST__INIT;
-
-        q.name = (char *)opt(c, "name");
-        q.disabled = sub[0] == 'd';
-        rc = cli_call(c, "/sealdesk.v1.Admin/SetUserDisabled", &q.base, &r);
-    } else if(strcmp(sub, "revoke") == 0) {
-        Sealdesk__V1__RevokeSessionsRequest q = SEALDESK__V1__REVOKE_SESSIONS_REQUEST__INIT;
-
-        q.name = (char *)opt(c, "name");
-        rc = cli_call(c, "/sealdesk.v1.Admin/RevokeSessions", &q.base, &r);
-    } else {
-        return cli_usage("user add|disable|enable|revoke|list|requests|approve|reject|roles|"
-                         "reset-totp");
+        dis.name = (char *)cli_str(c, "name");
+        dis.disabled = sub[0] == 'd';
+        return cli_call_view(c, "/sealdesk.v1.Admin/SetUserDisabled", &dis.base, &user_view);
     }
-    if(!rc)
-        rc = emit_pb_user(c, &r);
+    if(strcmp(sub, "revoke") == 0) {
+        rev.name = (char *)cli_str(c, "name");
+        return cli_call_view(c, "/sealdesk.v1.Admin/RevokeSessions", &rev.base, &user_view);
+    }
+    return cli_usage("user add|disable|enable|revoke|list|requests|approve|reject|roles|"
+                     "reset-totp");
+}
+
+static json_t *
+logged_out(const ProtobufCMessage *m)
+{
+    (void)m;
+    return json_pack("{s:b}", "logged_out", 1);
+}
+
+int
+cmd_logout_online(struct cli *c, int argc, char **argv)
+{
+    static const struct cli_view v = {&sealdesk__v1__logout_response__descriptor, logged_out, NULL,
+                                      false, SD_OK};
+    Sealdesk__V1__LogoutRequest q = SEALDESK__V1__LOGOUT_REQUEST__INIT;
+
+    (void)argc, (void)argv;
+    return cli_call_view(c, "/sealdesk.v1.Auth/Logout", &q.base, &v);
+}
+
+int
+cmd_queue_online(struct cli *c, int argc, char **argv)
+{
+    Sealdesk__V1__ClaimNextRequest q = SEALDESK__V1__CLAIM_NEXT_REQUEST__INIT;
+
+    (void)argc, (void)argv;
+    q.agent = (char *)cli_str(c, "agent"); /* "": the caller */
+    return cli_call_view(c, "/sealdesk.v1.Tickets/ClaimNext", &q.base, &ticket_view);
+}
+
+int
+cmd_sla_online(struct cli *c, int argc, char **argv)
+{
+    Sealdesk__V1__OverdueRequest q = SEALDESK__V1__OVERDUE_REQUEST__INIT;
+
+    (void)argc, (void)argv;
+    q.now = (char *)cli_str(c, "now");
+    return cli_call_view(c, "/sealdesk.v1.Tickets/Overdue", &q.base, &list_view);
+}
+
+int
+cmd_stats_online(struct cli *c, int argc, char **argv)
+{
+    Sealdesk__V1__StatsRequest q = SEALDESK__V1__STATS_REQUEST__INIT;
+
+    if(argc && strcmp(argv[0], "--by-agent") == 0)
+        return cmd_stats_by_agent_online(c);
+    if(argc && strcmp(argv[0], "--by-day") == 0)
+        return cmd_stats_by_day_online(c);
+    q.now = (char *)cli_str(c, "now");
+    return cli_call_view(c, "/sealdesk.v1.Tickets/Stats", &q.base, &stats_view);
+}
+
+int
+cmd_triage_online(struct cli *c, int argc, char **argv)
+{
+    Sealdesk__V1__TriageRequest q = SEALDESK__V1__TRIAGE_REQUEST__INIT;
+    struct cli_reply r = CLI_REPLY(sealdesk__v1__triage_result__descriptor);
+    struct sd_triage_result t;
+    enum sd_category cat = SD_CAT_GENERAL;
+    int rc;
+
+    (void)argc, (void)argv;
+    if(!cli_get(c, "text"))
+        return cli_usage("triage --text T [--vip]");
+    q.text = (char *)cli_str(c, "text");
+    q.vip = cli_has(c, "vip");
+    rc = cli_call(c, "/sealdesk.v1.Tickets/Triage", &q.base, &r);
+    if(!rc) {
+        Sealdesk__V1__TriageResult *p = (Sealdesk__V1__TriageResult *)r.msg;
+
+        memset(&t, 0, sizeof(t));
+        sd_category_parse(&cat, p->category);
+        t.category = cat;
+        sd_priority_parse(&t.priority, p->priority);
+        t.fund_safety = p->fund_safety;
+        for(size_t i = 0; i < p->n_signals && i < SD_TRIAGE_MAX_SIGNALS; i++)
+            snprintf(t.signals[t.n_signals++], sizeof(t.signals[0]), "%s", p->signals[i]);
+        rc = cli_emit(c, json_triage(&t));
+    }
     cli_reply_free(&r);
     return rc;
 }
 
 int
-cmd_online(struct cli *c, int argc, char **argv)
+cli_run_online(struct cli *c)
 {
-    const char *cmd = argv[0];
-    int rc = 2;
+    char *word[1] = {(char *)c->sub->word};
 
     if(!c->ca)
         return cli_usage("--ca FILE (or SEALDESK_CA) is required with --server");
-    if(cli_command_find(cmd) && cli_command_find(cmd)->online)
-        return cli_command_find(cmd)->online(c, argc - 1, argv + 1);
-    if(strcmp(cmd, "ticket") == 0) {
-        if(argc < 2)
-            return cli_usage("ticket needs a subcommand");
-        return ticket_online(c, argc - 1, argv + 1);
-    }
-    if(strcmp(cmd, "audit") == 0)
-        return audit_online(c, argc - 1, argv + 1);
-    if(strcmp(cmd, "login") == 0)
-        return login_online(c, argc - 1, argv + 1);
-    if(strcmp(cmd, "user") == 0)
-        return user_online(c, argc - 1, argv + 1);
-    if(strcmp(cmd, "logout") == 0) {
-        Sealdesk__V1__LogoutRequest q = SEALDESK__V1__LOGOUT_REQUEST__INIT;
-        struct cli_reply r = CLI_REPLY(sealdesk__v1__logout_response__descriptor);
-
-        if(!cli_parse(c, argc - 1, argv + 1))
-            return 2;
-        rc = cli_call(c, "/sealdesk.v1.Auth/Logout", &q.base, &r);
-        if(!rc)
-            rc = cli_emit(c, json_pack("{s:b}", "logged_out", 1));
-        cli_reply_free(&r);
-        return rc;
-    }
-    if(strcmp(cmd, "queue") == 0) {
-        Sealdesk__V1__ClaimNextRequest q = SEALDESK__V1__CLAIM_NEXT_REQUEST__INIT;
-        struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket__descriptor);
-
-        cli_want(c, "agent", true);
-        if(argc < 2 || strcmp(argv[1], "claim") != 0 || !cli_parse(c, argc - 2, argv + 2))
-            return cli_usage("queue claim [--agent A]");
-        q.agent = (char *)opt(c, "agent"); /* "": the caller */
-        rc = cli_call(c, "/sealdesk.v1.Tickets/ClaimNext", &q.base, &r);
-        if(!rc)
-            rc = emit_pb_ticket(c, &r, false);
-        cli_reply_free(&r);
-    } else if(strcmp(cmd, "sla") == 0) {
-        Sealdesk__V1__OverdueRequest q = SEALDESK__V1__OVERDUE_REQUEST__INIT;
-        struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket_list__descriptor);
-
-        cli_want(c, "now", true);
-        if(argc < 2 || strcmp(argv[1], "overdue") != 0 || !cli_parse(c, argc - 2, argv + 2))
-            return cli_usage("sla overdue [--now RFC3339]");
-        q.now = (char *)opt(c, "now");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Overdue", &q.base, &r);
-        if(!rc)
-            rc = emit_pb_list(c, &r);
-        cli_reply_free(&r);
-    } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-agent") == 0) {
-        rc = cmd_stats_by_agent_online(c, argc - 2, argv + 2);
-    } else if(strcmp(cmd, "stats") == 0 && argc > 1 && strcmp(argv[1], "--by-day") == 0) {
-        rc = cmd_stats_by_day_online(c, argc - 2, argv + 2);
-    } else if(strcmp(cmd, "stats") == 0) {
-        Sealdesk__V1__StatsRequest q = SEALDESK__V1__STATS_REQUEST__INIT;
-        struct cli_reply r = CLI_REPLY(sealdesk__v1__ticket_stats__descriptor);
-
-        cli_want(c, "now", true);
-        if(!cli_parse(c, argc - 1, argv + 1))
-            return 2;
-        q.now = (char *)opt(c, "now");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Stats", &q.base, &r);
-        if(!rc)
-            rc = emit_pb_stats(c, &r);
-        cli_reply_free(&r);
-    } else if(strcmp(cmd, "triage") == 0) {
-        Sealdesk__V1__TriageRequest q = SEALDESK__V1__TRIAGE_REQUEST__INIT;
-        struct cli_reply r = CLI_REPLY(sealdesk__v1__triage_result__descriptor);
-        struct sd_triage_result t;
-        enum sd_category cat = SD_CAT_GENERAL;
-
-        cli_want(c, "text", true);
-        cli_want(c, "vip", false);
-        if(!cli_parse(c, argc - 1, argv + 1) || !cli_get(c, "text"))
-            return cli_usage("triage --text T [--vip]");
-        q.text = (char *)opt(c, "text");
-        q.vip = cli_has(c, "vip");
-        rc = cli_call(c, "/sealdesk.v1.Tickets/Triage", &q.base, &r);
-        if(!rc) {
-            Sealdesk__V1__TriageResult *p = (Sealdesk__V1__TriageResult *)r.msg;
-
-            memset(&t, 0, sizeof(t));
-            sd_category_parse(&cat, p->category);
-            t.category = cat;
-            sd_priority_parse(&t.priority, p->priority);
-            t.fund_safety = p->fund_safety;
-            for(size_t i = 0; i < p->n_signals && i < SD_TRIAGE_MAX_SIGNALS; i++)
-                snprintf(t.signals[t.n_signals++], sizeof(t.signals[0]), "%s", p->signals[i]);
-            rc = cli_emit(c, json_triage(&t));
-        }
-        cli_reply_free(&r);
-    } else {
+    if(!c->cmd->online)
         return cli_usage("unknown command (online mode)");
-    }
-    return rc;
+    return c->cmd->online(c, word[0] ? 1 : 0, word);
 }

@@ -46,13 +46,6 @@ read_line(int fd, char *out, size_t cap)
     return any && n > 0;
 }
 
-void
-cli_secret_want(struct cli *c)
-{
-    cli_want(c, "password-stdin", false);
-    cli_want(c, "password-fd", true);
-}
-
 int
 cli_secret_source(const struct cli *c, int *fd, bool *tty)
 {

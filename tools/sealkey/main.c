@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "common/args.h"
 #include "keys.pb-c.h"
 #include "sealdesk/actor.h"
 #include "sealdesk/authz.h"
@@ -50,6 +51,7 @@ static const char usage[] =
 struct opts {
     const char *data, *key_file, *pass_file, *actor, *server, *ca, *cert, *cert_key, *token;
     bool json;
+    struct sd_args args; /* the command's options (main) */
 };
 
 static int
@@ -70,32 +72,11 @@ bad_usage(const char *msg)
     return 2;
 }
 
-/* Command options: --name VALUE pairs after the command word. */
+/* The command's options, parsed once in main by the tools' shared parser. */
 static const char *
-opt(int argc, char **argv, const char *name)
+arg(const struct opts *o, const char *name)
 {
-    for(int i = 1; i + 1 < argc; i++) {
-        if(argv[i] && strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i] + 2, name) == 0)
-            return argv[i + 1];
-    }
-    return NULL;
-}
-
-/* Every argument after the command must be a known "--name value" pair. */
-static bool
-opts_ok(int argc, char **argv, const char *const *names)
-{
-    for(int i = 1; i < argc; i += 2) {
-        bool known = false;
-
-        if(strncmp(argv[i], "--", 2) != 0 || i + 1 >= argc)
-            return false;
-        for(size_t k = 0; names[k]; k++)
-            known = known || strcmp(argv[i] + 2, names[k]) == 0;
-        if(!known)
-            return false;
-    }
-    return true;
+    return sd_args_get(&o->args, name);
 }
 
 static bool
@@ -263,16 +244,12 @@ offline(const struct opts *o, int argc, char **argv)
         else
             rc = emit(o, json_pack("{s:I}", "kek_version", (json_int_t)v));
     } else if(strcmp(cmd, "rewrap") == 0) {
-        static const char *const names[] = {"batch", "max-batches", NULL};
         struct sd_rewrap_progress p;
         uint64_t batch = 256, maxb = 0;
 
-        if(!opts_ok(argc, argv, names) ||
-           (opt(argc, argv, "batch") &&
-            !parse_u64(opt(argc, argv, "batch"), SD_KEYS_REWRAP_MAX, &batch)) ||
+        if((arg(o, "batch") && !parse_u64(arg(o, "batch"), SD_KEYS_REWRAP_MAX, &batch)) ||
            batch == 0 ||
-           (opt(argc, argv, "max-batches") &&
-            !parse_u64(opt(argc, argv, "max-batches"), UINT32_MAX, &maxb))) {
+           (arg(o, "max-batches") && !parse_u64(arg(o, "max-batches"), UINT32_MAX, &maxb))) {
             rc = bad_usage("rewrap [--batch 1..10000] [--max-batches N]");
         } else if((err = sd_keyops_rewrap(d, &a, (size_t)batch, maxb, &p)) != SD_OK) {
             rc = fail(err, "rewrap");
@@ -282,25 +259,21 @@ offline(const struct opts *o, int argc, char **argv)
                                    (json_int_t)p.batches, "resumed", p.resumed, "done", p.done));
         }
     } else if(strcmp(cmd, "retire") == 0) {
-        static const char *const names[] = {"below", NULL};
         uint64_t below;
 
-        if(!opts_ok(argc, argv, names) ||
-           !parse_u64(opt(argc, argv, "below"), SD_MAX_KEK_VERSIONS, &below))
+        if(!parse_u64(arg(o, "below"), SD_MAX_KEK_VERSIONS, &below))
             rc = bad_usage("retire --below VERSION");
         else if((err = sd_keyops_retire(d, &a, (uint32_t)below)) != SD_OK)
             rc = fail(err, "retire");
         else
             rc = emit(o, json_pack("{s:I}", "min_decryption_version", (json_int_t)below));
     } else if(strcmp(cmd, "shred") == 0) {
-        static const char *const names[] = {"customer-uid", "reason", NULL};
         struct sd_shred_result r;
 
-        if(!opts_ok(argc, argv, names) || !opt(argc, argv, "customer-uid") ||
-           !opt(argc, argv, "reason"))
+        if(!arg(o, "customer-uid") || !arg(o, "reason"))
             rc = bad_usage("shred --customer-uid UID --reason TEXT");
-        else if((err = sd_keyops_shred(d, &a, opt(argc, argv, "customer-uid"),
-                                       opt(argc, argv, "reason"), &r)) != SD_OK)
+        else if((err = sd_keyops_shred(d, &a, arg(o, "customer-uid"), arg(o, "reason"), &r)) !=
+                SD_OK)
             rc = fail(err, "shred");
         else
             rc = emit(o, json_pack("{s:I, s:I, s:I, s:I}", "data_keys", (json_int_t)r.data_keys,
@@ -308,12 +281,11 @@ offline(const struct opts *o, int argc, char **argv)
                                    (json_int_t)r.index_entries, "pages_scrubbed",
                                    (json_int_t)r.pages_scrubbed));
     } else if(strcmp(cmd, "remaster") == 0) {
-        static const char *const names[] = {"new-key-file", "passphrase-file", NULL};
-        const char *kf = opt(argc, argv, "new-key-file");
-        const char *pf = opt(argc, argv, "passphrase-file");
+        const char *kf = arg(o, "new-key-file");
+        const char *pf = arg(o, "passphrase-file");
         uint8_t m[SD_KEY_BYTES], salt[SD_PWHASH_SALT_BYTES];
 
-        if(!opts_ok(argc, argv, names) || !kf == !pf) {
+        if(!kf == !pf) {
             rc = bad_usage("remaster --new-key-file F | --passphrase-file F");
         } else {
             if(kf) {
@@ -345,13 +317,10 @@ offline(const struct opts *o, int argc, char **argv)
             rc = emit(o, json_pack("{s:I, s:I}", "blind_index_version", (json_int_t)v, "reindexed",
                                    (json_int_t)n));
     } else if(strcmp(cmd, "audit-rotate") == 0) {
-        static const char *const names[] = {"reason", NULL};
         struct sd_audit_rotation r;
         char pk[65];
 
-        if(!opts_ok(argc, argv, names)) {
-            rc = bad_usage("audit-rotate [--reason TEXT]");
-        } else if((err = sd_keyops_audit_rotate(d, &a, opt(argc, argv, "reason"), &r)) != SD_OK) {
+        if((err = sd_keyops_audit_rotate(d, &a, arg(o, "reason"), &r)) != SD_OK) {
             rc = fail(err, "audit-rotate");
         } else {
             sd_hex_encode(pk, r.pk, sizeof(r.pk));
@@ -487,13 +456,10 @@ online(const struct opts *o, int argc, char **argv)
                       "audit_key_fingerprint", s->audit_key_fingerprint, "audit_keys", aks);
         rc = emit(o, j);
     } else if(strcmp(argv[0], "audit-rotate") == 0) {
-        static const char *const names[] = {"reason", NULL};
         Sealdesk__V1__RotateAuditKeyRequest q = SEALDESK__V1__ROTATE_AUDIT_KEY_REQUEST__INIT;
         Sealdesk__V1__RotateAuditKeyResult *s;
 
-        if(!opts_ok(argc, argv, names))
-            return bad_usage("audit-rotate [--reason TEXT]");
-        q.reason = (char *)(opt(argc, argv, "reason") ? opt(argc, argv, "reason") : "");
+        q.reason = (char *)(arg(o, "reason") ? arg(o, "reason") : "");
         r.desc = &sealdesk__v1__rotate_audit_key_result__descriptor;
         rc = call(o, "/sealdesk.v1.Keys/RotateAuditKey", &q.base, &r);
         if(rc)
@@ -502,15 +468,13 @@ online(const struct opts *o, int argc, char **argv)
         rc =
             emit(o, rotation_json(s->version, s->fingerprint, s->public_key, s->handoff_tree_size));
     } else if(strcmp(argv[0], "shred") == 0) {
-        static const char *const names[] = {"customer-uid", "reason", NULL};
         Sealdesk__V1__ShredRequest q = SEALDESK__V1__SHRED_REQUEST__INIT;
         Sealdesk__V1__ShredResult *s;
 
-        if(!opts_ok(argc, argv, names) || !opt(argc, argv, "customer-uid") ||
-           !opt(argc, argv, "reason"))
+        if(!arg(o, "customer-uid") || !arg(o, "reason"))
             return bad_usage("shred --customer-uid UID --reason TEXT");
-        q.customer_uid = (char *)opt(argc, argv, "customer-uid");
-        q.reason = (char *)opt(argc, argv, "reason");
+        q.customer_uid = (char *)arg(o, "customer-uid");
+        q.reason = (char *)arg(o, "reason");
         r.desc = &sealdesk__v1__shred_result__descriptor;
         rc = call(o, "/sealdesk.v1.Keys/Shred", &q.base, &r);
         if(rc)
@@ -529,6 +493,56 @@ out:
     return rc;
 }
 
+#define CMD_OPT(n, m)            \
+    {                            \
+        n, SD_ARG_VALUE, m, NULL \
+    }
+#define JSON_OPT                          \
+    {                                     \
+        "json", SD_ARG_REPEAT, NULL, NULL \
+    }
+/* Each command's options (one parse in main; `--json` after the command word too). */
+static const struct sd_arg_spec no_opts[] = {JSON_OPT};
+static const struct sd_arg_spec rewrap_opts[] = {JSON_OPT, CMD_OPT("batch", "1..10000"),
+                                                 CMD_OPT("max-batches", "N")};
+static const struct sd_arg_spec retire_opts[] = {JSON_OPT, CMD_OPT("below", "VERSION")};
+static const struct sd_arg_spec shred_opts[] = {JSON_OPT, CMD_OPT("customer-uid", "UID"),
+                                                CMD_OPT("reason", "TEXT")};
+static const struct sd_arg_spec remaster_opts[] = {JSON_OPT, CMD_OPT("new-key-file", "F"),
+                                                   CMD_OPT("passphrase-file", "F")};
+static const struct sd_arg_spec rotate_audit_opts[] = {JSON_OPT, CMD_OPT("reason", "TEXT")};
+
+struct cmd_opts {
+    const char *name, *synopsis;
+    const struct sd_arg_spec *spec;
+    size_t n_spec;
+};
+#define CMD(n, syn, spec)                              \
+    {                                                  \
+        n, syn, spec, sizeof(spec) / sizeof((spec)[0]) \
+    }
+static const struct cmd_opts cmd_table[] = {
+    CMD("status", "status", no_opts),
+    CMD("rotate", "rotate", no_opts),
+    CMD("rewrap", "rewrap [--batch 1..10000] [--max-batches N]", rewrap_opts),
+    CMD("retire", "retire --below VERSION", retire_opts),
+    CMD("shred", "shred --customer-uid UID --reason TEXT", shred_opts),
+    CMD("remaster", "remaster --new-key-file F | --passphrase-file F", remaster_opts),
+    CMD("bidx-rotate", "bidx-rotate", no_opts),
+    CMD("audit-rotate", "audit-rotate [--reason TEXT]", rotate_audit_opts),
+    CMD("check", "check", no_opts),
+};
+
+static const struct cmd_opts *
+cmd_opts_find(const char *name)
+{
+    for(size_t k = 0; k < sizeof(cmd_table) / sizeof(cmd_table[0]); k++) {
+        if(strcmp(cmd_table[k].name, name) == 0)
+            return &cmd_table[k];
+    }
+    return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -540,7 +554,8 @@ main(int argc, char **argv)
     {
         int meta_rc;
 
-        if(sd_tool_meta("sealkey", usage, argc, argv, &meta_rc))
+        /* `sealkey COMMAND --help`: the command's own help (main's command table) */
+        if(argc <= 2 && sd_tool_meta("sealkey", usage, argc, argv, &meta_rc))
             return meta_rc;
     }
 
@@ -551,61 +566,47 @@ main(int argc, char **argv)
         fprintf(stderr, "INTERNAL: libsodium failed to initialise\n");
         return 1;
     }
-    o.data = getenv("SEALDESK_DATA");
-    o.key_file = getenv("SEALDESK_KEY_FILE");
-    o.server = getenv("SEALDESK_SERVER");
-    o.ca = getenv("SEALDESK_CA");
-    o.token = getenv("SEALDESK_TOKEN");
-    for(; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-        const char *a = argv[i];
-        const char **slot = NULL;
+    {
+        struct sd_globals g;
+        const struct cmd_opts *co;
 
-        if(strcmp(a, "--help") == 0) {
+        if(sd_globals_parse("sealkey", argc, argv, false, &g) != 0)
+            return bad_usage(NULL);
+        if(g.help) {
             (void)fputs(usage, stdout);
             return 0;
         }
-        if(strcmp(a, "--json") == 0) {
-            o.json = true;
-            continue;
+        o.data = g.data;
+        o.key_file = g.key_file;
+        o.pass_file = g.pass_file;
+        o.actor = g.actor;
+        o.server = g.server;
+        o.ca = g.ca;
+        o.cert = g.cert;
+        o.cert_key = g.cert_key;
+        o.token = g.token;
+        o.json = g.json;
+        /* as sealctl: offline on --data or SEALDESK_DATA */
+        data_flag = g.offline_flag || g.data_flag;
+        server_flag = g.server_flag;
+        i = g.cmd;
+        if(i >= argc)
+            return bad_usage(NULL);
+        /* The command's options, parsed once here (`status --json` reads naturally: --json
+         * after the command too). */
+        co = cmd_opts_find(argv[i]);
+        if(!co)
+            return bad_usage("unknown command");
+        o.args = (struct sd_args){.tool = "sealkey", .spec = co->spec, .n_spec = co->n_spec};
+        if(sd_args_parse(&o.args, argc - i - 1, argv + i + 1) != 0)
+            return bad_usage(co->synopsis);
+        if(o.args.help) {
+            printf("usage: sealkey [global options] %s\n", co->synopsis);
+            sd_args_help(stdout, co->spec, co->n_spec);
+            return fflush(stdout) == 0 ? 0 : 1;
         }
-        if(strcmp(a, "--offline") == 0) {
-            data_flag = true; /* as sealctl: offline on --data or SEALDESK_DATA */
-            continue;
-        }
-        data_flag |= strcmp(a, "--data") == 0;
-        server_flag |= strcmp(a, "--server") == 0;
-        if(strcmp(a, "--data") == 0)
-            slot = &o.data;
-        else if(strcmp(a, "--key-file") == 0)
-            slot = &o.key_file;
-        else if(strcmp(a, "--passphrase-file") == 0)
-            slot = &o.pass_file;
-        else if(strcmp(a, "--actor") == 0)
-            slot = &o.actor;
-        else if(strcmp(a, "--server") == 0)
-            slot = &o.server;
-        else if(strcmp(a, "--ca") == 0)
-            slot = &o.ca;
-        else if(strcmp(a, "--cert") == 0)
-            slot = &o.cert;
-        else if(strcmp(a, "--cert-key") == 0)
-            slot = &o.cert_key;
-        else if(strcmp(a, "--token") == 0)
-            slot = &o.token;
-        if(!slot || i + 1 >= argc)
-            return bad_usage("unknown global option or missing value");
-        *slot = argv[++i];
-    }
-    if(i >= argc)
-        return bad_usage(NULL);
-    /* `status --json` reads naturally: accept --json after the command too. */
-    for(int k = i + 1; k < argc; k++) {
-        if(strcmp(argv[k], "--json") == 0) {
-            o.json = true;
-            memmove(&argv[k], &argv[k + 1], (size_t)(argc - k - 1) * sizeof(*argv));
-            argc--;
-            k--;
-        }
+        o.json = o.json || sd_args_count(&o.args, "json") > 0;
+        argc = i + 1; /* the command word alone: its options are in o.args */
     }
     if(!o.actor) {
         sd_actor_offline_name(actor, sizeof(actor));
