@@ -38,6 +38,14 @@ struct sd_keyring {
     uint32_t kek_min;
     struct gkey bidx;
     struct gkey sign; /* Ed25519 secret key (seed || pk) */
+    /* The key an instance-key rotation replaced, kept until its store txn has committed
+     * (sd_keyring_ikey_rotate_end puts it back if it did not). kind 0: none. */
+    struct {
+        enum sd_instance_key kind;
+        struct gkey key;
+        uint8_t sign_pk[SD_SIG_PK_BYTES];
+        uint32_t sign_version;
+    } rot_prev;
     uint8_t sign_pk[SD_SIG_PK_BYTES];
     uint32_t sign_version; /* store version of `sign` (0: none) */
     /* 0: re-protect a key as soon as its last user is done. >0 (a server under load): keep it
@@ -151,6 +159,7 @@ sd_keyring_idle(struct sd_keyring *kr)
         gkey_idle(&kr->kek[v], now, kr->grace_ms);
     gkey_idle(&kr->bidx, now, kr->grace_ms);
     gkey_idle(&kr->sign, now, kr->grace_ms);
+    gkey_idle(&kr->rot_prev.key, now, kr->grace_ms);
     pthread_mutex_unlock(&kr->mu);
 }
 
@@ -314,6 +323,7 @@ sd_keyring_free(struct sd_keyring *kr)
         gkey_clear(&kr->kek[v]);
     gkey_clear(&kr->bidx);
     gkey_clear(&kr->sign);
+    gkey_clear(&kr->rot_prev.key);
     pthread_cond_destroy(&kr->idle_cv);
     pthread_mutex_destroy(&kr->mu);
     free(kr);
@@ -405,6 +415,18 @@ sd_keyring_kek_adopt(const struct sd_keyring *kr_c, uint32_t version, const uint
 
         return err == SD_E_CONFLICT ? SD_OK : err; /* another thread won the race */
     }
+}
+
+void
+sd_keyring_kek_drop(struct sd_keyring *kr, uint32_t version)
+{
+    if(version == 0 || version > SD_MAX_KEK_VERSIONS)
+        return;
+    pthread_mutex_lock(&kr->mu);
+    gkey_clear(&kr->kek[version]);
+    while(kr->kek_current > 0 && !kr->kek[kr->kek_current].p)
+        kr->kek_current--;
+    pthread_mutex_unlock(&kr->mu);
 }
 
 bool
@@ -575,29 +597,43 @@ sd_err
 sd_keyring_ikey_rotate(struct sd_keyring *kr, enum sd_instance_key kind, uint32_t version,
                        struct sd_buf *wrapped, uint8_t pk[SD_SIG_PK_BYTES])
 {
-    struct gkey old;
-    uint8_t old_pk[SD_SIG_PK_BYTES];
-    uint32_t old_version = kr->sign_version;
     struct gkey *slot;
     sd_err err;
 
     if(kind != SD_IKEY_BIDX && kind != SD_IKEY_AUDIT_SIGN)
         return SD_E_INVALID;
+    if(kr->rot_prev.kind)
+        return SD_E_PRECONDITION; /* the last rotation was not ended */
     slot = kind == SD_IKEY_BIDX ? &kr->bidx : &kr->sign;
-    /* Move the old key aside so a failure leaves the keyring as it was. */
-    old = *slot;
-    memcpy(old_pk, kr->sign_pk, sizeof(old_pk));
+    /* Move the old key aside so a failure, here or in the caller's txn, can put it back. */
+    kr->rot_prev.kind = kind;
+    kr->rot_prev.key = *slot;
+    memcpy(kr->rot_prev.sign_pk, kr->sign_pk, sizeof(kr->sign_pk));
+    kr->rot_prev.sign_version = kr->sign_version;
     memset(slot, 0, sizeof(*slot));
     err = sd_keyring_ikey_create(kr, kind, version, wrapped, pk);
-    if(err != SD_OK) {
+    if(err != SD_OK)
+        sd_keyring_ikey_rotate_end(kr, false);
+    return err;
+}
+
+void
+sd_keyring_ikey_rotate_end(struct sd_keyring *kr, bool committed)
+{
+    struct gkey *slot;
+
+    if(!kr->rot_prev.kind)
+        return;
+    slot = kr->rot_prev.kind == SD_IKEY_BIDX ? &kr->bidx : &kr->sign;
+    if(committed) {
+        gkey_clear(&kr->rot_prev.key);
+    } else {
         gkey_clear(slot);
-        *slot = old;
-        memcpy(kr->sign_pk, old_pk, sizeof(old_pk));
-        kr->sign_version = old_version;
-        return err;
+        *slot = kr->rot_prev.key;
+        memcpy(kr->sign_pk, kr->rot_prev.sign_pk, sizeof(kr->sign_pk));
+        kr->sign_version = kr->rot_prev.sign_version;
     }
-    gkey_clear(&old);
-    return SD_OK;
+    memset(&kr->rot_prev, 0, sizeof(kr->rot_prev));
 }
 
 /* ---- data keys ---- */
