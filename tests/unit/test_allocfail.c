@@ -39,26 +39,27 @@ static const struct sd_actor sa2 = {"sa2", NULL, SD_ROLE_SECURITY_ADMIN};
 
 /* What the operations create for the ones after them. */
 struct ids {
-    uint64_t ticket, other, queued, remedy, kb, incident, uadm;
+    uint64_t ticket, other, queued, security, remedy, remedy2, kb, incident, uadm, uadm2;
+    char password[SD_PASSWORD_MAX + 1];
 };
 
 /* SHA-256 over every (table, key, value) of the store, in cursor order, and over what the
- * desk's keyring caches of it: the current KEK version, the blind index of a probe (so the
- * blind-index key) and the audit public key. A failed operation changes none of them. */
+ * desk's keyring holds beside it: the current KEK version (new data keys are wrapped by it) and
+ * the blind index of a probe (so the blind-index key). A failed operation changes none of
+ * them. (The audit signing key is left out: the keyring adopts a committed rotation at the
+ * next checkpoint, whichever operation writes it.) */
 static void
 store_digest(struct sd_desk *d, uint8_t out[crypto_hash_sha256_BYTES])
 {
     crypto_hash_sha256_state h;
-    uint8_t probe[SD_BIDX_BYTES], pk[SD_SIG_PK_BYTES], kek[4];
+    uint8_t probe[SD_BIDX_BYTES], kek[4];
     struct sd_txn *t;
 
     crypto_hash_sha256_init(&h);
     sd_put_u32be(kek, sd_keyring_kek_current(d->kr));
     assert_int_equal(sd_bidx(d->kr, SD_BIDX_EMAIL, "probe@example.com", 17, probe), SD_OK);
-    assert_int_equal(sd_sig_public_key(d->kr, pk), SD_OK);
     crypto_hash_sha256_update(&h, kek, sizeof(kek));
     crypto_hash_sha256_update(&h, probe, sizeof(probe));
-    crypto_hash_sha256_update(&h, pk, sizeof(pk));
     assert_int_equal(sd_txn_begin(d->store, false, &t), SD_OK);
     for(int db = 0; db < SD_DB_COUNT; db++) {
         struct sd_cursor *c;
@@ -85,7 +86,7 @@ store_digest(struct sd_desk *d, uint8_t out[crypto_hash_sha256_BYTES])
 /* ---- the operations: each returns the library's answer and frees what it got ---- */
 
 static sd_err
-new_ticket(struct sd_desk *d, const char *email, uint64_t *id)
+new_ticket_in(struct sd_desk *d, const char *email, int category, uint64_t *id)
 {
     struct sd_ticket_new in;
     struct sd_ticket t;
@@ -94,7 +95,7 @@ new_ticket(struct sd_desk *d, const char *email, uint64_t *id)
     memset(&in, 0, sizeof(in));
     memset(&t, 0, sizeof(t));
     in.channel = SD_CH_EMAIL;
-    in.category = SD_CAT_DEPOSIT;
+    in.category = category;
     in.field[SD_F_SUBJECT] = "deposit missing";
     in.field[SD_F_BODY] = "my USDT deposit is not credited, seed abandon ability able about "
                           "above absent absorb abstract absurd abuse access accident";
@@ -110,12 +111,17 @@ new_ticket(struct sd_desk *d, const char *email, uint64_t *id)
 }
 
 static sd_err
+new_ticket(struct sd_desk *d, const char *email, uint64_t *id)
+{
+    return new_ticket_in(d, email, SD_CAT_DEPOSIT, id);
+}
+
+static sd_err
 op_user_add(struct sd_desk *d, struct ids *s)
 {
-    char pw[SD_PASSWORD_MAX + 1], uri[256];
+    char uri[256];
 
-    (void)s;
-    return sd_desk_user_add(d, &sys, "wei", SD_ROLE_AGENT, true, NULL, pw, uri);
+    return sd_desk_user_add(d, &sys, "wei", SD_ROLE_AGENT, true, NULL, s->password, uri);
 }
 
 static sd_err
@@ -154,6 +160,47 @@ static sd_err
 op_ticket_create_queued(struct sd_desk *d, struct ids *s)
 {
     return new_ticket(d, "carol@example.com", &s->queued);
+}
+
+static sd_err
+op_ticket_create_security(struct sd_desk *d, struct ids *s)
+{
+    return new_ticket_in(d, "dave@example.com", SD_CAT_SECURITY, &s->security);
+}
+
+TICKET_OP(op_ticket_comment_article, sd_ticket_comment_article(d, &sys, s->other, s->kb, &t))
+
+static sd_err
+op_ticket_list(struct sd_desk *d, struct ids *s)
+{
+    struct sd_ticket_filter flt = {.category = -1};
+    struct sd_ticket_list l;
+    sd_err err;
+
+    (void)s;
+    memset(&l, 0, sizeof(l));
+    err = sd_ticket_list(d, &flt, &l);
+    sd_ticket_list_clear(&l);
+    return err;
+}
+
+static sd_err
+op_stats(struct sd_desk *d, struct ids *s)
+{
+    struct sd_stats st;
+
+    (void)s;
+    return sd_stats(d, T0 + 3600, &st);
+}
+
+static sd_err
+op_kb_search(struct sd_desk *d, struct ids *s)
+{
+    struct sd_kb_hit hits[5];
+    size_t n;
+
+    (void)s;
+    return sd_kb_search(d, "deposit confirmations", "en", 5, hits, &n);
 }
 
 static sd_err
@@ -215,6 +262,32 @@ op_remedy_request(struct sd_desk *d, struct ids *s)
 }
 
 static sd_err
+op_remedy_request2(struct sd_desk *d, struct ids *s)
+{
+    struct sd_remedy_new in = {s->other, SD_RK_FEE_REFUND,    "USDT", "1",
+                               NULL,     "fee charged twice", NULL};
+    struct sd_remedy r;
+    sd_err err;
+
+    err = sd_remedy_request(d, &bob, &in, &r, NULL);
+    if(err == SD_OK)
+        s->remedy2 = r.id;
+    return err;
+}
+
+static sd_err
+op_remedy_reject(struct sd_desk *d, struct ids *s)
+{
+    return sd_remedy_reject(d, &carol, s->remedy2, "already refunded", NULL, NULL);
+}
+
+static sd_err
+op_freeze(struct sd_desk *d, struct ids *s)
+{
+    return sd_freeze(d, &sa1, "UID-100200300", s->security, "account takeover", NULL, NULL);
+}
+
+static sd_err
 op_remedy_approve(struct sd_desk *d, struct ids *s)
 {
     return sd_remedy_approve(d, &carol, s->remedy, NULL, NULL);
@@ -250,6 +323,56 @@ op_uadm_approve(struct sd_desk *d, struct ids *s)
 }
 
 static sd_err
+op_uadm_request2(struct sd_desk *d, struct ids *s)
+{
+    struct sd_uadm_new in = {SD_UADM_ADD, "ag3", SD_ROLE_AGENT, false, NULL};
+    char pw[SD_PASSWORD_MAX + 1], uri[256];
+    struct sd_uadm u;
+    sd_err err;
+
+    err = sd_uadm_request(d, &sa1, &in, &u, pw, uri, NULL);
+    if(err == SD_OK)
+        s->uadm2 = u.id;
+    return err;
+}
+
+static sd_err
+op_uadm_reject(struct sd_desk *d, struct ids *s)
+{
+    struct sd_uadm u;
+
+    return sd_uadm_reject(d, &sa2, s->uadm2, "not needed", &u, NULL);
+}
+
+static sd_err
+op_login(struct sd_desk *d, struct ids *s)
+{
+    char token[65];
+    uint64_t expires;
+    unsigned roles;
+
+    return sd_desk_login(d, "wei", s->password, NULL, NULL, NULL, token, &expires, &roles);
+}
+
+static sd_err
+op_sessions_invalidate(struct sd_desk *d, struct ids *s)
+{
+    uint64_t n;
+
+    (void)s;
+    return sd_desk_sessions_invalidate(d, &sa1, "incident response", &n);
+}
+
+static sd_err
+op_user_disable(struct sd_desk *d, struct ids *s)
+{
+    struct sd_user u;
+
+    (void)s;
+    return sd_desk_user_set_disabled(d, &sys, "ag2", true, &u);
+}
+
+static sd_err
 op_incident_open(struct sd_desk *d, struct ids *s)
 {
     struct sd_incident i;
@@ -278,6 +401,36 @@ op_incident_update(struct sd_desk *d, struct ids *s)
 }
 
 static sd_err
+op_incident_resolve(struct sd_desk *d, struct ids *s)
+{
+    struct sd_incident i;
+
+    return sd_incident_resolve(d, &sys, s->incident, true, &i);
+}
+
+static sd_err
+op_agent_override(struct sd_desk *d, struct ids *s)
+{
+    struct sd_shift_override o = {T0 + 3600, T0 + 7200, false};
+
+    (void)s;
+    return sd_agent_override(d, &sys, "wei", &o, T0, NULL);
+}
+
+static sd_err
+op_route_auto(struct sd_desk *d, struct ids *s)
+{
+    struct sd_route_assignment *out = NULL;
+    size_t n = 0;
+    sd_err err;
+
+    (void)s;
+    err = sd_route_auto(d, &sys, T0 + 3 * 3600, &out, &n);
+    free(out);
+    return err;
+}
+
+static sd_err
 op_agent_set(struct sd_desk *d, struct ids *s)
 {
     struct sd_agent_profile p;
@@ -297,6 +450,44 @@ op_key_rotate(struct sd_desk *d, struct ids *s)
 
     (void)s;
     return sd_keyops_rotate(d, &sys, &v);
+}
+
+static sd_err
+op_key_rewrap(struct sd_desk *d, struct ids *s)
+{
+    struct sd_rewrap_progress p;
+
+    (void)s;
+    memset(&p, 0, sizeof(p));
+    return sd_keyops_rewrap(d, &sys, 2, 0, &p);
+}
+
+static sd_err
+op_key_retire(struct sd_desk *d, struct ids *s)
+{
+    (void)s;
+    return sd_keyops_retire(d, &sys, 2);
+}
+
+static sd_err
+op_audit_rotate(struct sd_desk *d, struct ids *s)
+{
+    struct sd_audit_rotation r;
+
+    (void)s;
+    return sd_keyops_audit_rotate(d, &sys, "yearly rotation", &r);
+}
+
+static sd_err
+op_audit_export(struct sd_desk *d, struct ids *s)
+{
+    struct sd_buf b = SD_BUF_INIT;
+    sd_err err;
+
+    (void)s;
+    err = sd_desk_audit_export_mem(d, &sys, 0, &b);
+    sd_buf_free(&b);
+    return err;
 }
 
 static sd_err
@@ -349,31 +540,51 @@ struct op {
 /* In order: each may use what the ones before it made. */
 static const struct op ops[] = {
     {"user.add", op_user_add},
+    {"login", op_login},
     {"ticket.create", op_ticket_create},
     {"ticket.create (2)", op_ticket_create_other},
     {"ticket.create (3)", op_ticket_create_queued},
+    {"ticket.create (security)", op_ticket_create_security},
     {"ticket.comment", op_ticket_comment},
     {"ticket.comment internal", op_ticket_note},
     {"ticket.get unmasked", op_ticket_get_unmasked},
     {"ticket.assign", op_ticket_assign},
     {"ticket.find", op_ticket_find},
+    {"ticket.list", op_ticket_list},
     {"kb.add", op_kb_add},
     {"kb.edit", op_kb_edit},
+    {"kb.search", op_kb_search},
+    {"ticket.comment article", op_ticket_comment_article},
     {"remedy.request", op_remedy_request},
     {"remedy.approve", op_remedy_approve},
     {"remedy.execute", op_remedy_execute},
+    {"remedy.request (2)", op_remedy_request2},
+    {"remedy.reject", op_remedy_reject},
+    {"account.freeze", op_freeze},
     {"uadm.request", op_uadm_request},
     {"uadm.approve", op_uadm_approve},
+    {"uadm.request (2)", op_uadm_request2},
+    {"uadm.reject", op_uadm_reject},
+    {"user.disable", op_user_disable},
+    {"sessions.invalidate", op_sessions_invalidate},
     {"incident.open", op_incident_open},
     {"incident.link", op_incident_link},
     {"incident.update", op_incident_update},
     {"agent.set", op_agent_set},
+    {"agent.override", op_agent_override},
     {"queue.claim", op_queue_claim},
+    {"route.auto", op_route_auto},
+    {"incident.resolve", op_incident_resolve},
     {"ticket.status", op_ticket_status},
     {"ticket.rate", op_ticket_rate},
+    {"stats", op_stats},
     {"key.rotate", op_key_rotate},
+    {"key.rewrap", op_key_rewrap},
+    {"key.retire", op_key_retire},
     {"key.bidx_rotate", op_bidx_rotate},
     {"audit.checkpoint", op_audit_checkpoint},
+    {"audit.rotate", op_audit_rotate},
+    {"audit.export", op_audit_export},
     {"user.offboard", op_user_offboard},
     {"key.shred", op_key_shred},
 };
@@ -402,29 +613,37 @@ test_every_failed_allocation_fails_cleanly_and_changes_nothing(void **state)
 
         store_digest(f->d, before);
         for(n = 1;; n++) {
-            unsigned long base = alloc_wrap_count();
-            bool fired;
-            sd_err err;
+            /* The nth allocation fails alone, then with every one after it (cleanup code
+             * that allocates must cope too). */
+            for(int persist = 0; persist < 2; persist++) {
+                unsigned long base = alloc_wrap_count();
+                bool fired;
+                sd_err err;
 
-            assert_true(n < MAX_TRIES);
-            sd_alloc_test_fail_after(n);
-            err = ops[i].run(f->d, &s);
-            sd_alloc_test_fail_after(0);
-            fired = alloc_wrap_count() - base >= n;
-            if(err == SD_OK) {
-                if(fired)
-                    fail_msg("%s: allocation %u failed, yet the operation reported success",
-                             ops[i].name, n);
-                break;
+                assert_true(n < MAX_TRIES);
+                alloc_wrap_persist(persist);
+                sd_alloc_test_fail_after(n);
+                err = ops[i].run(f->d, &s);
+                sd_alloc_test_fail_after(0);
+                alloc_wrap_persist(false);
+                fired = alloc_wrap_count() - base >= n;
+                if(err == SD_OK) {
+                    if(fired)
+                        fail_msg("%s: allocation %u failed%s, yet the operation reported success",
+                                 ops[i].name, n, persist ? " (and all after)" : "");
+                    assert_int_equal(persist, 0);
+                    goto done;
+                }
+                if(!fired)
+                    fail_msg("%s: failed with %s without an allocation failing", ops[i].name,
+                             sd_err_name(err));
+                store_digest(f->d, after);
+                if(memcmp(before, after, sizeof(before)) != 0)
+                    fail_msg("%s: allocation %u failed%s (%s) and the store or keyring changed",
+                             ops[i].name, n, persist ? " (and all after)" : "", sd_err_name(err));
             }
-            if(!fired)
-                fail_msg("%s: failed with %s without an allocation failing", ops[i].name,
-                         sd_err_name(err));
-            store_digest(f->d, after);
-            if(memcmp(before, after, sizeof(before)) != 0)
-                fail_msg("%s: allocation %u failed (%s) and the store or keyring changed",
-                         ops[i].name, n, sd_err_name(err));
         }
+    done:
 #ifdef SD_LSAN
         if(__lsan_do_recoverable_leak_check() != 0)
             fail_msg("%s: leaked on a failed allocation", ops[i].name);
