@@ -46,6 +46,9 @@ void sd_keyring_free(struct sd_keyring *kr);
  * sd_keyring_idle() call re-protects the ones idle that long. Thread-safe. */
 void sd_keyring_set_grace(struct sd_keyring *kr, unsigned ms);
 void sd_keyring_idle(struct sd_keyring *kr);
+/* Long-lived keys currently readable (not PROT_NONE): 0 when every key is protected. For
+ * tests of the grace period. Thread-safe. */
+unsigned sd_keyring_readable(const struct sd_keyring *kr);
 
 /* KEKs. _kek_create makes version `version` and appends its wrapped form to `wrapped`;
  * _kek_load unwraps a stored one (SD_E_CRYPTO on a wrong master key or tampering). The highest

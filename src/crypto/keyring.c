@@ -16,6 +16,7 @@
 
 #include "crypto_int.h"
 #include "keymem.h"
+#include "sealdesk/clock.h"
 #include "util/err_int.h"
 
 static const char *ikey_label(enum sd_instance_key kind);
@@ -54,15 +55,6 @@ struct sd_keyring {
      * most of the server's time. */
     uint64_t grace_ms;
 };
-
-static uint64_t
-mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 sd_err
 sd_crypto_init(void)
@@ -118,7 +110,7 @@ gkey_use(struct sd_keyring *kr, struct gkey *g, uint32_t version, bool min_check
     pthread_mutex_lock(&kr->mu);
     if(--g->users == 0) {
         if(kr->grace_ms) {
-            g->released_ms = mono_ms();
+            g->released_ms = sd_clock_mono_ms();
         } else {
             sodium_mprotect_noaccess(g->p);
             g->readable = false;
@@ -148,10 +140,24 @@ sd_keyring_set_grace(struct sd_keyring *kr, unsigned ms)
     sd_keyring_idle(kr);
 }
 
+unsigned
+sd_keyring_readable(const struct sd_keyring *kr_c)
+{
+    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
+    unsigned n;
+
+    pthread_mutex_lock(&kr->mu);
+    n = kr->master.readable + kr->bidx.readable + kr->sign.readable + kr->rot_prev.key.readable;
+    for(size_t v = 1; v <= SD_MAX_KEK_VERSIONS; v++)
+        n += kr->kek[v].readable;
+    pthread_mutex_unlock(&kr->mu);
+    return n;
+}
+
 void
 sd_keyring_idle(struct sd_keyring *kr)
 {
-    uint64_t now = mono_ms();
+    uint64_t now = sd_clock_mono_ms();
 
     pthread_mutex_lock(&kr->mu);
     gkey_idle(&kr->master, now, kr->grace_ms);

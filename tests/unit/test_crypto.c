@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "sealdesk/clock.h"
 #include "sealdesk/crypto.h"
 
 struct kf {
@@ -269,22 +270,33 @@ test_grace_mode_keeps_keys_usable_and_idle_reprotects(void **state)
     uint8_t sig[SD_SIG_BYTES], pk[SD_SIG_PK_BYTES];
 
     /* With a grace period keys stay readable between uses; sd_keyring_idle re-protects them
-     * once idle. Either way every use must still work (a PROT_NONE page would crash here). */
+     * once idle. Either way every use must still work (a PROT_NONE page would crash here).
+     * Time moves by sd_clock_set_mono_ms, not by sleeping. */
+    sd_clock_set_mono_ms(1000);
     sd_keyring_set_grace(k->kr, 50);
+    assert_int_equal(sd_keyring_readable(k->kr), 0);
     for(int i = 0; i < 20; i++) {
         assert_int_equal(sd_dkey_create(k->kr, 100 + (uint64_t)i, &dk, &w), SD_OK);
         sd_dkey_free(dk);
         sd_buf_reset(&w);
     }
-    usleep(60 * 1000);
+    assert_true(sd_keyring_readable(k->kr) > 0); /* kept readable for the grace period */
+    sd_clock_set_mono_ms(1000 + 49);
     sd_keyring_idle(k->kr);
+    assert_true(sd_keyring_readable(k->kr) > 0); /* not idle long enough yet */
+    sd_clock_set_mono_ms(1000 + 60);
+    sd_keyring_idle(k->kr);
+    assert_int_equal(sd_keyring_readable(k->kr), 0);
     assert_int_equal(sd_sig_sign(k->kr, sig, (const uint8_t *)"m", 1), SD_OK);
     assert_int_equal(sd_sig_public_key(k->kr, pk), SD_OK);
     assert_int_equal(sd_sig_verify(pk, sig, (const uint8_t *)"m", 1), SD_OK);
     sd_keyring_set_grace(k->kr, 0);
+    assert_int_equal(sd_keyring_readable(k->kr), 0); /* no grace: protected again at once */
     assert_int_equal(sd_dkey_create(k->kr, 200, &dk, &w), SD_OK);
+    assert_int_equal(sd_keyring_readable(k->kr), 0);
     sd_dkey_free(dk);
     sd_buf_free(&w);
+    sd_clock_set_mono_ms(0);
 }
 
 int
