@@ -46,6 +46,9 @@ void sd_keyring_free(struct sd_keyring *kr);
  * sd_keyring_idle() call re-protects the ones idle that long. Thread-safe. */
 void sd_keyring_set_grace(struct sd_keyring *kr, unsigned ms);
 void sd_keyring_idle(struct sd_keyring *kr);
+/* Long-lived keys currently readable (not PROT_NONE): 0 when every key is protected. For
+ * tests of the grace period. Thread-safe. */
+unsigned sd_keyring_readable(const struct sd_keyring *kr);
 
 /* KEKs. _kek_create makes version `version` and appends its wrapped form to `wrapped`;
  * _kek_load unwraps a stored one (SD_E_CRYPTO on a wrong master key or tampering). The highest
@@ -54,6 +57,9 @@ sd_err sd_keyring_kek_create(struct sd_keyring *kr, uint32_t version, struct sd_
 sd_err sd_keyring_kek_load(struct sd_keyring *kr, uint32_t version, const uint8_t *wrapped,
                            size_t n);
 uint32_t sd_keyring_kek_current(const struct sd_keyring *kr);
+/* Undo _kek_create of `version` when the txn storing it did not commit: the KEK is wiped and
+ * the current version falls back to the highest one still loaded. No-op if not loaded. */
+void sd_keyring_kek_drop(struct sd_keyring *kr, uint32_t version);
 bool sd_keyring_kek_has(const struct sd_keyring *kr, uint32_t version);
 /* Online rotation: load KEK `version` that another process stored after this keyring was
  * loaded. SD_OK if it is (now) loaded; SD_E_CRYPTO if it does not unwrap (e.g. the store was
@@ -84,10 +90,14 @@ sd_err sd_keyring_ikey_load(struct sd_keyring *kr, enum sd_instance_key kind, ui
 sd_err sd_keyring_ikey_rewrap_master(const struct sd_keyring *kr, enum sd_instance_key kind,
                                      uint32_t version, const uint8_t new_master[SD_KEY_BYTES],
                                      struct sd_buf *wrapped);
-/* Replace the blind-index or audit signing key by a fresh one (version `version`); the old
- * key is wiped. On failure the old key stays. Not thread-safe (offline tools only). */
+/* Replace the blind-index or audit signing key by a fresh one (version `version`). The old
+ * key is kept aside until sd_keyring_ikey_rotate_end: committed true (the txn storing the new
+ * key committed) wipes it, false wipes the new key and puts the old one back. On failure the
+ * old key stays (nothing to end). SD_E_PRECONDITION while a rotation is not ended. Not
+ * thread-safe (offline tools only). */
 sd_err sd_keyring_ikey_rotate(struct sd_keyring *kr, enum sd_instance_key kind, uint32_t version,
                               struct sd_buf *wrapped, uint8_t pk[SD_SIG_PK_BYTES]);
+void sd_keyring_ikey_rotate_end(struct sd_keyring *kr, bool committed);
 /* Audit signing key rotation (driven by sd_audit_key_rotate, which signs the hand-off).
  * _sign_new makes a fresh Ed25519 key version `version`: its seed, wrapped under the master
  * key, is appended to `wrapped` and its public key goes to pk. The keyring is NOT changed, so

@@ -93,7 +93,9 @@ sd_err sd_keys_mail_version(struct sd_txn *t, uint32_t *version);
  * the data key functions above, so a running server follows `sealkey rotate/retire` at its
  * next write. Thread-safe (see sd_keyring_kek_adopt). */
 sd_err sd_keys_sync(struct sd_txn *t, const struct sd_keyring *kr);
-/* Create and store KEK version latest+1; new data keys use it from the next txn on. */
+/* Create and store KEK version latest+1; new data keys use it from the next txn on. The keyring
+ * holds it at once: if t does not commit, the caller drops it (sd_keyring_kek_drop); on
+ * failure here it is dropped already. */
 sd_err sd_keys_kek_rotate(struct sd_txn *t, struct sd_keyring *kr, uint32_t *version);
 /* Re-wrap up to `max` data keys with id >= from_id that are not under the current KEK (only
  * the wrapped data keys change; field ciphertexts name the KEK version they were sealed under
@@ -129,7 +131,8 @@ sd_err sd_keys_remaster(struct sd_txn *t, const struct sd_keyring *kr,
                         const uint8_t new_master[SD_KEY_BYTES], size_t *n_keys);
 /* Replace the blind-index key (SD_KK_BIDX) by version old+1 in kr and in the store; the old
  * record is zeroed and deleted. The caller re-indexes in t. The audit signing key is refused
- * (SD_E_INVALID): its rotation needs a signed hand-off, see sd_audit_key_rotate. */
+ * (SD_E_INVALID): its rotation needs a signed hand-off, see sd_audit_key_rotate. On SD_OK the
+ * caller ends the rotation in kr once t has ended: sd_keyring_ikey_rotate_end(kr, committed). */
 sd_err sd_keys_ikey_rotate(struct sd_txn *t, struct sd_keyring *kr, enum sd_key_kind kind,
                            uint32_t *version, uint8_t pk[SD_SIG_PK_BYTES]);
 /* Rewrite the whole `keys` table into fresh pages (after an erase): LMDB leaves bytes of moved

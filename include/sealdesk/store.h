@@ -150,5 +150,12 @@ sd_err sd_meta_put(struct sd_txn *t, const char *name, const void *val, size_t n
 /* Test hook (STYLE.md 8): make the nth LMDB write call from now fail with SD_E_STORE
  * (0 disables). Process-wide. */
 void sd_store_test_fail_after(unsigned n);
+/* Test hook, the heap twin of sd_store_test_fail_after: make the nth allocation from now fail
+ * (0 disables). Process-wide. Nothing in src/ calls it: a test executable linked with
+ * -Wl,--wrap=malloc,... and tests/unit/alloc_wrap.c asks sd_alloc_test_should_fail() on each
+ * allocation our static libraries make (tests/unit/test_allocfail.c). */
+void sd_alloc_test_fail_after(unsigned n);
+/* True (once) when the armed countdown reaches this allocation; false when disarmed. */
+bool sd_alloc_test_should_fail(void);
 
 #endif

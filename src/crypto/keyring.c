@@ -16,6 +16,7 @@
 
 #include "crypto_int.h"
 #include "keymem.h"
+#include "sealdesk/clock.h"
 #include "util/err_int.h"
 
 static const char *ikey_label(enum sd_instance_key kind);
@@ -38,6 +39,14 @@ struct sd_keyring {
     uint32_t kek_min;
     struct gkey bidx;
     struct gkey sign; /* Ed25519 secret key (seed || pk) */
+    /* The key an instance-key rotation replaced, kept until its store txn has committed
+     * (sd_keyring_ikey_rotate_end puts it back if it did not). kind 0: none. */
+    struct {
+        enum sd_instance_key kind;
+        struct gkey key;
+        uint8_t sign_pk[SD_SIG_PK_BYTES];
+        uint32_t sign_version;
+    } rot_prev;
     uint8_t sign_pk[SD_SIG_PK_BYTES];
     uint32_t sign_version; /* store version of `sign` (0: none) */
     struct gkey mail;      /* Ed25519 mail signing key (seed || pk), separate from `sign` */
@@ -49,15 +58,6 @@ struct sd_keyring {
      * most of the server's time. */
     uint64_t grace_ms;
 };
-
-static uint64_t
-mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 sd_err
 sd_crypto_init(void)
@@ -113,7 +113,7 @@ gkey_use(struct sd_keyring *kr, struct gkey *g, uint32_t version, bool min_check
     pthread_mutex_lock(&kr->mu);
     if(--g->users == 0) {
         if(kr->grace_ms) {
-            g->released_ms = mono_ms();
+            g->released_ms = sd_clock_mono_ms();
         } else {
             sodium_mprotect_noaccess(g->p);
             g->readable = false;
@@ -143,10 +143,24 @@ sd_keyring_set_grace(struct sd_keyring *kr, unsigned ms)
     sd_keyring_idle(kr);
 }
 
+unsigned
+sd_keyring_readable(const struct sd_keyring *kr_c)
+{
+    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
+    unsigned n;
+
+    pthread_mutex_lock(&kr->mu);
+    n = kr->master.readable + kr->bidx.readable + kr->sign.readable + kr->rot_prev.key.readable;
+    for(size_t v = 1; v <= SD_MAX_KEK_VERSIONS; v++)
+        n += kr->kek[v].readable;
+    pthread_mutex_unlock(&kr->mu);
+    return n;
+}
+
 void
 sd_keyring_idle(struct sd_keyring *kr)
 {
-    uint64_t now = mono_ms();
+    uint64_t now = sd_clock_mono_ms();
 
     pthread_mutex_lock(&kr->mu);
     gkey_idle(&kr->master, now, kr->grace_ms);
@@ -155,6 +169,7 @@ sd_keyring_idle(struct sd_keyring *kr)
     gkey_idle(&kr->bidx, now, kr->grace_ms);
     gkey_idle(&kr->sign, now, kr->grace_ms);
     gkey_idle(&kr->mail, now, kr->grace_ms);
+    gkey_idle(&kr->rot_prev.key, now, kr->grace_ms);
     pthread_mutex_unlock(&kr->mu);
 }
 
@@ -321,6 +336,7 @@ sd_keyring_free(struct sd_keyring *kr)
     gkey_clear(&kr->bidx);
     gkey_clear(&kr->sign);
     gkey_clear(&kr->mail);
+    gkey_clear(&kr->rot_prev.key);
     pthread_cond_destroy(&kr->idle_cv);
     pthread_mutex_destroy(&kr->mu);
     free(kr);
@@ -412,6 +428,18 @@ sd_keyring_kek_adopt(const struct sd_keyring *kr_c, uint32_t version, const uint
 
         return err == SD_E_CONFLICT ? SD_OK : err; /* another thread won the race */
     }
+}
+
+void
+sd_keyring_kek_drop(struct sd_keyring *kr, uint32_t version)
+{
+    if(version == 0 || version > SD_MAX_KEK_VERSIONS)
+        return;
+    pthread_mutex_lock(&kr->mu);
+    gkey_clear(&kr->kek[version]);
+    while(kr->kek_current > 0 && !kr->kek[kr->kek_current].p)
+        kr->kek_current--;
+    pthread_mutex_unlock(&kr->mu);
 }
 
 bool
@@ -582,29 +610,43 @@ sd_err
 sd_keyring_ikey_rotate(struct sd_keyring *kr, enum sd_instance_key kind, uint32_t version,
                        struct sd_buf *wrapped, uint8_t pk[SD_SIG_PK_BYTES])
 {
-    struct gkey old;
-    uint8_t old_pk[SD_SIG_PK_BYTES];
-    uint32_t old_version = kr->sign_version;
     struct gkey *slot;
     sd_err err;
 
     if(kind != SD_IKEY_BIDX && kind != SD_IKEY_AUDIT_SIGN)
         return SD_E_INVALID;
+    if(kr->rot_prev.kind)
+        return SD_E_PRECONDITION; /* the last rotation was not ended */
     slot = kind == SD_IKEY_BIDX ? &kr->bidx : &kr->sign;
-    /* Move the old key aside so a failure leaves the keyring as it was. */
-    old = *slot;
-    memcpy(old_pk, kr->sign_pk, sizeof(old_pk));
+    /* Move the old key aside so a failure, here or in the caller's txn, can put it back. */
+    kr->rot_prev.kind = kind;
+    kr->rot_prev.key = *slot;
+    memcpy(kr->rot_prev.sign_pk, kr->sign_pk, sizeof(kr->sign_pk));
+    kr->rot_prev.sign_version = kr->sign_version;
     memset(slot, 0, sizeof(*slot));
     err = sd_keyring_ikey_create(kr, kind, version, wrapped, pk);
-    if(err != SD_OK) {
+    if(err != SD_OK)
+        sd_keyring_ikey_rotate_end(kr, false);
+    return err;
+}
+
+void
+sd_keyring_ikey_rotate_end(struct sd_keyring *kr, bool committed)
+{
+    struct gkey *slot;
+
+    if(!kr->rot_prev.kind)
+        return;
+    slot = kr->rot_prev.kind == SD_IKEY_BIDX ? &kr->bidx : &kr->sign;
+    if(committed) {
+        gkey_clear(&kr->rot_prev.key);
+    } else {
         gkey_clear(slot);
-        *slot = old;
-        memcpy(kr->sign_pk, old_pk, sizeof(old_pk));
-        kr->sign_version = old_version;
-        return err;
+        *slot = kr->rot_prev.key;
+        memcpy(kr->sign_pk, kr->rot_prev.sign_pk, sizeof(kr->sign_pk));
+        kr->sign_version = kr->rot_prev.sign_version;
     }
-    gkey_clear(&old);
-    return SD_OK;
+    memset(&kr->rot_prev, 0, sizeof(kr->rot_prev));
 }
 
 /* ---- data keys ---- */

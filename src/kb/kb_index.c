@@ -751,8 +751,9 @@ count_lines(const char *s, size_t n)
 
 /* Best line of the body for the query: the one containing most query terms (after folding),
  * with Markdown markers stripped. The body is folded once; folding keeps line breaks, so line
- * k of the folded text is line k of the body (checked; else the first line is used). */
-static void
+ * k of the folded text is line k of the body (checked; else the first line is used). A failed
+ * fold (no memory) is an error, not another snippet. */
+static sd_err
 make_snippet(char *out, size_t cap, const char *body, const struct qterms *q)
 {
     struct sd_buf f = SD_BUF_INIT;
@@ -760,9 +761,13 @@ make_snippet(char *out, size_t cap, const char *body, const struct qterms *q)
     int best_hits = -1;
     const char *p, *best = NULL;
     size_t best_n = 0;
+    sd_err err = sd_text_fold(&f, body, bn);
 
-    if(sd_text_fold(&f, body, bn) == SD_OK &&
-       count_lines((const char *)f.data, f.len) == count_lines(body, bn)) {
+    if(err == SD_E_NOMEM) {
+        sd_buf_free(&f);
+        return err;
+    }
+    if(err == SD_OK && count_lines((const char *)f.data, f.len) == count_lines(body, bn)) {
         char *fp = (char *)f.data;
 
         while(fp) {
@@ -805,7 +810,7 @@ make_snippet(char *out, size_t cap, const char *body, const struct qterms *q)
     }
     if(!best) {
         out[0] = 0;
-        return;
+        return SD_OK;
     }
     copy_cut(out, cap, best, best_n);
     {
@@ -817,9 +822,10 @@ make_snippet(char *out, size_t cap, const char *body, const struct qterms *q)
         }
         out[w] = 0;
     }
+    return SD_OK;
 }
 
-static void
+static sd_err
 hit_from(struct sd_kb_hit *h, const sd_arec *r, double score, const struct qterms *q)
 {
     memset(h, 0, sizeof(*h));
@@ -829,7 +835,8 @@ hit_from(struct sd_kb_hit *h, const sd_arec *r, double score, const struct qterm
     snprintf(h->slug, sizeof(h->slug), "%s", r->slug ? r->slug : "");
     h->score = score;
     if(q) /* NULL: the caller needs no snippet (ticket intake suggestions) */
-        make_snippet(h->snippet, sizeof(h->snippet), r->body, q);
+        return make_snippet(h->snippet, sizeof(h->snippet), r->body, q);
+    return SD_OK;
 }
 
 sd_err
@@ -893,13 +900,18 @@ sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *la
             seen |= groups[g] == r->group_id;
         if(!seen && r->status == SD_KB_PUBLISHED) {
             groups[ng++] = r->group_id;
-            /* prefer the topic's article in the wanted language */
-            if(sd_lang_code(r->lang) != pref &&
-               sd_kb_group_find(t, r->group_id, lang, &alt_id) == SD_OK &&
-               sd_arec_load(t, alt_id, &alt) == SD_OK && alt->status == SD_KB_PUBLISHED)
-                hit_from(&out[(*n)++], alt, list[i].score, snippets ? q : NULL);
-            else
-                hit_from(&out[(*n)++], r, list[i].score, snippets ? q : NULL);
+            /* prefer the topic's article in the wanted language; only "there is none" falls
+             * back to this one (a failed read is an error, not a different answer) */
+            if(sd_lang_code(r->lang) != pref) {
+                sd_err rc = sd_kb_group_find(t, r->group_id, lang, &alt_id);
+
+                SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+                if(rc == SD_OK)
+                    SD_TRY(sd_arec_load(t, alt_id, &alt));
+            }
+            SD_TRY(hit_from(&out[*n], alt && alt->status == SD_KB_PUBLISHED ? alt : r,
+                            list[i].score, snippets ? q : NULL));
+            (*n)++;
             sd_arec_free(alt);
             alt = NULL;
         }

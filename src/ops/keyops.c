@@ -138,12 +138,14 @@ sd_keyops_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *version)
 {
     struct sd_txn *t = NULL;
     char target[32];
+    uint32_t created = 0;
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(d && version);
     SD_TRY(sd_actor_check(a));
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_keys_kek_rotate(t, d->kr, version));
+    created = *version;
     snprintf(target, sizeof(target), "kek:v%" PRIu32, *version);
     SD_TRY(audit_key(d, t, a, "key.rotate", target, NULL, NULL));
     err = sd_txn_commit(t);
@@ -152,6 +154,8 @@ sd_keyops_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *version)
         sd_log(SD_LOG_INFO, "key_rotate", "kek_version=%" PRIu32, *version);
 out:
     sd_txn_abort(t);
+    if(err != SD_OK && created)
+        sd_keyring_kek_drop(d->kr, created); /* not stored: no data key may be wrapped by it */
     return err;
 }
 
@@ -653,7 +657,7 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
     struct sd_dkey *dk = NULL;
     sd_trec *r = NULL;
     uint8_t bx[3][SD_BIDX_BYTES], idb[8], kid[8];
-    bool has[3];
+    bool has[3], rotated = false;
     char target[32];
     sd_err err = SD_OK;
     sd_err rc;
@@ -663,6 +667,7 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
     *reindexed = 0;
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_keys_ikey_rotate(t, d->kr, SD_KK_BIDX, version, NULL));
+    rotated = true;
     SD_TRY(sd_keys_rebuild(t)); /* no copy of the old index key left in a live page */
     SD_TRY(clear_table(t, SD_DB_BY_CUSTOMER));
     SD_TRY(clear_table(t, SD_DB_CUSTOMERS));
@@ -698,6 +703,9 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
     SD_TRY(audit_key(d, t, a, "key.bidx_rotate", target, NULL, NULL));
     err = sd_txn_commit(t);
     t = NULL;
+    /* The keyring follows the store: the new key if the txn committed, else the old one. */
+    sd_keyring_ikey_rotate_end(d->kr, err == SD_OK);
+    rotated = false;
     SD_TRY(err);
     for(int i = 0; i < 2; i++) {
         uint64_t pages;
@@ -706,6 +714,8 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
     }
 out:
     sd_txn_abort(t);
+    if(rotated)
+        sd_keyring_ikey_rotate_end(d->kr, false);
     sd_dkey_free(dk);
     sd_trec_free(r);
     free(ids.v);

@@ -90,6 +90,26 @@ sd_store_should_fail(void)
     return false;
 }
 
+static _Atomic unsigned alloc_fail_after;
+
+void
+sd_alloc_test_fail_after(unsigned n)
+{
+    atomic_store(&alloc_fail_after, n);
+}
+
+bool
+sd_alloc_test_should_fail(void)
+{
+    unsigned n = atomic_load(&alloc_fail_after);
+
+    while(n) {
+        if(atomic_compare_exchange_weak(&alloc_fail_after, &n, n - 1))
+            return n == 1;
+    }
+    return false;
+}
+
 static sd_err
 check_schema(struct sd_store *s, MDB_txn *txn, bool create)
 {

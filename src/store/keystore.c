@@ -254,18 +254,22 @@ sd_err
 sd_keys_kek_rotate(struct sd_txn *t, struct sd_keyring *kr, uint32_t *version)
 {
     struct sd_buf w = SD_BUF_INIT;
-    uint32_t v;
+    uint32_t v = 0;
+    bool created = false;
     sd_err err = SD_OK;
 
     SD_TRY(sd_keys_sync(t, kr));
     v = sd_keyring_kek_current(kr) + 1;
     SD_ENSURE(v <= SD_MAX_KEK_VERSIONS, SD_E_LIMIT);
     SD_TRY(sd_keyring_kek_create(kr, v, &w));
+    created = true;
     SD_TRY(put_rec(t, SD_KK_KEK, 0, v, &w, NULL, 0));
     SD_TRY(sd_meta_put_u64(t, "kek_latest", v));
     SD_TRY(sd_meta_put_u64(t, "kek_rotated_at", sd_clock_now()));
     *version = v;
 out:
+    if(err != SD_OK && created)
+        sd_keyring_kek_drop(kr, v); /* the txn will not hold it: new data keys must not use it */
     sd_buf_wipe_free(&w);
     return err;
 }
@@ -523,6 +527,7 @@ sd_keys_ikey_rotate(struct sd_txn *t, struct sd_keyring *kr, enum sd_key_kind ki
     uint8_t start[13], oldk[13];
     struct sd_val k, v;
     uint32_t old = 0;
+    bool rotated = false;
     sd_err err = SD_OK;
     sd_err rc;
 
@@ -541,6 +546,7 @@ sd_keys_ikey_rotate(struct sd_txn *t, struct sd_keyring *kr, enum sd_key_kind ki
     c = NULL;
     SD_ENSURE(old >= 1 && old < UINT32_MAX, SD_E_STORE);
     SD_TRY(sd_keyring_ikey_rotate(kr, SD_IKEY_BIDX, old + 1, &w, pk));
+    rotated = true;
     SD_TRY(put_rec(t, kind, 0, old + 1, &w, NULL, 0));
     /* The old secret is no longer needed (re-indexing is done in this txn by the caller):
      * erase it like a shredded data key. */
@@ -548,6 +554,8 @@ sd_keys_ikey_rotate(struct sd_txn *t, struct sd_keyring *kr, enum sd_key_kind ki
     SD_TRY(erase_rec(t, oldk));
     *version = old + 1;
 out:
+    if(err != SD_OK && rotated)
+        sd_keyring_ikey_rotate_end(kr, false);
     sd_cursor_close(c);
     sd_buf_wipe_free(&w);
     return err;
@@ -666,7 +674,8 @@ sd_keys_scrub_free_pages(struct sd_store *s, uint64_t *pages)
     MDB_cursor *cur = NULL;
     MDB_stat st;
     MDB_val k, v;
-    uint8_t *zero = NULL;
+    static uint8_t zero[65536]; /* never written: the zero-filled values (no allocation, so
+                                   a rotation or shred that committed cannot fail here on one) */
     char name[32];
     uint64_t free_pages = 0;
     size_t vlen;
@@ -678,8 +687,7 @@ sd_keys_scrub_free_pages(struct sd_store *s, uint64_t *pages)
     SD_TRY(sd_store_err(mdb_env_stat(s->env, &st)));
     SD_ENSURE(st.ms_psize > 64, SD_E_STORE);
     vlen = st.ms_psize - 16; /* one overflow page: 16-byte page header + value */
-    zero = calloc(1, vlen);
-    SD_ENSURE(zero, SD_E_NOMEM);
+    SD_ENSURE(vlen <= sizeof(zero), SD_E_STORE);
     /* dbi 0 is LMDB's free list: txn id -> list of page numbers (count first). LMDB lets only
      * read txns open a cursor on it; the count is an estimate anyway (see below). */
     SD_TRY(sd_store_err(mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)));
@@ -729,7 +737,6 @@ out:
         mdb_cursor_close(cur);
     if(txn)
         mdb_txn_abort(txn);
-    free(zero);
     return err;
 }
 

@@ -27,6 +27,26 @@ sd_clock_set(uint64_t t)
     atomic_store(&fixed_now, t);
 }
 
+static _Atomic uint64_t fixed_mono_ms;
+
+uint64_t
+sd_clock_mono_ms(void)
+{
+    uint64_t f = atomic_load(&fixed_mono_ms);
+    struct timespec ts;
+
+    if(f)
+        return f;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void
+sd_clock_set_mono_ms(uint64_t ms)
+{
+    atomic_store(&fixed_mono_ms, ms);
+}
+
 void
 sd_time_format(char *out, size_t outlen, uint64_t t)
 {

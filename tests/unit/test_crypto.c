@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "sealdesk/clock.h"
 #include "sealdesk/crypto.h"
 
 struct kf {
@@ -269,21 +270,73 @@ test_grace_mode_keeps_keys_usable_and_idle_reprotects(void **state)
     uint8_t sig[SD_SIG_BYTES], pk[SD_SIG_PK_BYTES];
 
     /* With a grace period keys stay readable between uses; sd_keyring_idle re-protects them
-     * once idle. Either way every use must still work (a PROT_NONE page would crash here). */
+     * once idle. Either way every use must still work (a PROT_NONE page would crash here).
+     * Time moves by sd_clock_set_mono_ms, not by sleeping. */
+    sd_clock_set_mono_ms(1000);
     sd_keyring_set_grace(k->kr, 50);
+    assert_int_equal(sd_keyring_readable(k->kr), 0);
     for(int i = 0; i < 20; i++) {
         assert_int_equal(sd_dkey_create(k->kr, 100 + (uint64_t)i, &dk, &w), SD_OK);
         sd_dkey_free(dk);
         sd_buf_reset(&w);
     }
-    usleep(60 * 1000);
+    assert_true(sd_keyring_readable(k->kr) > 0); /* kept readable for the grace period */
+    sd_clock_set_mono_ms(1000 + 49);
     sd_keyring_idle(k->kr);
+    assert_true(sd_keyring_readable(k->kr) > 0); /* not idle long enough yet */
+    sd_clock_set_mono_ms(1000 + 60);
+    sd_keyring_idle(k->kr);
+    assert_int_equal(sd_keyring_readable(k->kr), 0);
     assert_int_equal(sd_sig_sign(k->kr, sig, (const uint8_t *)"m", 1), SD_OK);
     assert_int_equal(sd_sig_public_key(k->kr, pk), SD_OK);
     assert_int_equal(sd_sig_verify(pk, sig, (const uint8_t *)"m", 1), SD_OK);
     sd_keyring_set_grace(k->kr, 0);
+    assert_int_equal(sd_keyring_readable(k->kr), 0); /* no grace: protected again at once */
     assert_int_equal(sd_dkey_create(k->kr, 200, &dk, &w), SD_OK);
+    assert_int_equal(sd_keyring_readable(k->kr), 0);
     sd_dkey_free(dk);
+    sd_buf_free(&w);
+    sd_clock_set_mono_ms(0);
+}
+
+/* A rotation whose store txn does not commit is undone in the keyring too: the KEK it made is
+ * dropped (new data keys use the previous one again) and the old blind-index key comes back. */
+static void
+test_uncommitted_rotations_are_undone_in_the_keyring(void **state)
+{
+    struct kf *k = *state;
+    struct sd_buf w = SD_BUF_INIT;
+    struct sd_dkey *dk = NULL;
+    uint8_t b1[SD_BIDX_BYTES], b2[SD_BIDX_BYTES], b3[SD_BIDX_BYTES];
+
+    assert_int_equal(sd_keyring_kek_create(k->kr, 2, &w), SD_OK);
+    assert_int_equal(sd_keyring_kek_current(k->kr), 2);
+    sd_keyring_kek_drop(k->kr, 2);
+    assert_int_equal(sd_keyring_kek_current(k->kr), 1);
+    assert_false(sd_keyring_kek_has(k->kr, 2));
+    assert_true(sd_keyring_kek_has(k->kr, 1));
+    sd_buf_reset(&w);
+    assert_int_equal(sd_dkey_create(k->kr, 8, &dk, &w), SD_OK);
+    assert_int_equal(sd_dkey_kek_version(dk), 1);
+    sd_dkey_free(dk);
+    sd_buf_reset(&w);
+    sd_keyring_kek_drop(k->kr, 5); /* not loaded: nothing happens */
+    assert_int_equal(sd_keyring_kek_current(k->kr), 1);
+
+    assert_int_equal(sd_bidx(k->kr, SD_BIDX_EMAIL, "a@example.com", 13, b1), SD_OK);
+    assert_int_equal(sd_keyring_ikey_rotate(k->kr, SD_IKEY_BIDX, 2, &w, NULL), SD_OK);
+    assert_int_equal(sd_bidx(k->kr, SD_BIDX_EMAIL, "a@example.com", 13, b2), SD_OK);
+    assert_memory_not_equal(b1, b2, sizeof(b1));
+    /* a second rotation before the first has ended is refused */
+    assert_int_equal(sd_keyring_ikey_rotate(k->kr, SD_IKEY_BIDX, 3, &w, NULL), SD_E_PRECONDITION);
+    sd_keyring_ikey_rotate_end(k->kr, false);
+    assert_int_equal(sd_bidx(k->kr, SD_BIDX_EMAIL, "a@example.com", 13, b2), SD_OK);
+    assert_memory_equal(b1, b2, sizeof(b1));
+    assert_int_equal(sd_keyring_ikey_rotate(k->kr, SD_IKEY_BIDX, 2, &w, NULL), SD_OK);
+    sd_keyring_ikey_rotate_end(k->kr, true);
+    sd_keyring_ikey_rotate_end(k->kr, false); /* nothing pending: no-op */
+    assert_int_equal(sd_bidx(k->kr, SD_BIDX_EMAIL, "a@example.com", 13, b3), SD_OK);
+    assert_memory_not_equal(b1, b3, sizeof(b1));
     sd_buf_free(&w);
 }
 
@@ -302,6 +355,7 @@ main(void)
         T(test_ed25519_rfc8032_vectors_verify),
         T(test_audit_signing_key_signs_verifiably),
         T(test_grace_mode_keeps_keys_usable_and_idle_reprotects),
+        T(test_uncommitted_rotations_are_undone_in_the_keyring),
 #undef T
     };
 

@@ -15,7 +15,14 @@
 #include "sealdesk/authz.h"
 #include "sealdesk/clock.h"
 #include "sealdesk/crypto.h"
+#include "sealdesk/access.h"
+#include "sealdesk/actor.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/desk_audit.h"
+#include "sealdesk/queue.h"
+#include "sealdesk/sla.h"
+#include "sealdesk/stats.h"
+#include "sealdesk/tickets.h"
 #include "sealdesk/err.h"
 
 #define T0 1790000000u /* 2026-09-21T14:13:20Z */

@@ -1,79 +1,13 @@
-/* Routing: shift and zone parsing, skill- and shift-aware claim (fit agents first, fallback
- * after the per-priority wait, off-shift agents get SD_E_EMPTY, agents without a profile
- * claim as before), route auto's least-loaded assignment, 64 concurrent claims and the
- * per-agent statistics against a hand-computed fixture. */
-#include "test_helpers.h"
+/* Routing (src/routing): shift and zone parsing, skill- and shift-aware claim (fit agents
+ * first, fallback after the per-priority wait, off-shift agents get SD_E_EMPTY, agents without
+ * a profile claim as before), route auto's least-loaded assignment, 64 concurrent claims,
+ * one-off overrides and shifts across daylight saving time. */
+#include "route_helpers.h"
 
 #include <pthread.h>
 
 #include "tickets/desk_int.h"
-#include "sealdesk/actor.h"
-#include "sealdesk/buf.h"
-#include "sealdesk/err.h"
-#include "sealdesk/queue.h"
-#include "sealdesk/route.h"
-#include "sealdesk/stats.h"
-#include "sealdesk/tickets.h"
-#include "sealdesk/triage.h"
 #include "sealdesk/tz.h"
-
-/* T0 is Monday 14:13:20 UTC; MON_10KST is Monday 01:00 UTC = 10:00 in Seoul. */
-#define MON_00UTC (T0 - (14u * 3600 + 13 * 60 + 20))
-#define MON_10KST (MON_00UTC + 3600)
-
-static const struct sd_actor sys = {"ops", NULL, SD_ROLE_SYSTEM};
-
-static uint64_t
-create(struct sd_desk *d, const char *subject, const char *body, int cat, int prio, bool vip)
-{
-    struct sd_ticket_new in;
-    struct sd_ticket t;
-
-    memset(&in, 0, sizeof(in));
-    in.channel = SD_CH_WEB;
-    in.field[SD_F_SUBJECT] = subject;
-    in.field[SD_F_BODY] = body;
-    in.category = cat;
-    in.priority = prio;
-    in.vip = vip;
-    assert_int_equal(sd_ticket_create(d, &sys, &in, &t), SD_OK);
-    return t.id;
-}
-
-static uint64_t
-korean_withdrawal(struct sd_desk *d)
-{
-    return create(d, "출금 문의",
-                  "어제 신청한 출금이 아직 지갑에 안 들어왔어요. 확인 부탁드립니다.",
-                  SD_CAT_WITHDRAWAL, 3, false);
-}
-
-static void
-set_agent(struct sd_desk *d, const char *name, const char *langs, const char *cats, bool vip,
-          const char *shift)
-{
-    struct sd_agent_profile p;
-
-    memset(&p, 0, sizeof(p));
-    snprintf(p.name, sizeof(p.name), "%s", name);
-    assert_int_equal(sd_route_parse_langs(langs, &p), SD_OK);
-    assert_int_equal(sd_route_parse_categories(cats, &p), SD_OK);
-    p.vip = vip;
-    if(shift)
-        assert_int_equal(sd_route_parse_shifts(shift, &p), SD_OK);
-    assert_int_equal(sd_agent_set(d, &sys, &p), SD_OK);
-}
-
-static sd_err
-claim(struct sd_desk *d, const char *agent, uint64_t *id)
-{
-    struct sd_ticket t;
-    sd_err err = sd_queue_claim(d, &sys, agent, &t);
-
-    if(err == SD_OK)
-        *id = t.id;
-    return err;
-}
 
 static void
 test_shift_spec_parses_days_times_and_zones(void **state)
@@ -320,82 +254,6 @@ test_64_concurrent_routed_claims_never_double_assign(void **state)
     assert_int_equal(total, TICKETS);
 }
 
-
-static void
-at(uint64_t t)
-{
-    sd_clock_set(t);
-}
-
-static void
-test_agent_stats_match_a_hand_computed_fixture(void **state)
-{
-    struct fixture *f = *state;
-    struct sd_agent_stats *st = NULL;
-    struct sd_ticket t;
-    uint64_t t1, t2, t3, t4, old;
-    size_t n = 0;
-
-    /* All P3: first response due in 4 h, resolution in 72 h. */
-    at(T0 - 86400);
-    old = create(f->d, "old", "before the window", SD_CAT_DEPOSIT, 3, false);
-    assert_int_equal(sd_ticket_assign(f->d, &sys, old, "bob", &t), SD_OK);
-    at(T0);
-    t1 = create(f->d, "a", "one", SD_CAT_DEPOSIT, 3, false);
-    t2 = create(f->d, "b", "two", SD_CAT_DEPOSIT, 3, false);
-    t3 = create(f->d, "c", "three", SD_CAT_DEPOSIT, 3, false);
-    t4 = create(f->d, "d", "four", SD_CAT_DEPOSIT, 3, false);
-    create(f->d, "e", "unassigned", SD_CAT_DEPOSIT, 3, false);
-    assert_int_equal(sd_ticket_assign(f->d, &sys, t1, "ann", &t), SD_OK);
-    assert_int_equal(sd_ticket_assign(f->d, &sys, t2, "ann", &t), SD_OK);
-    assert_int_equal(sd_ticket_assign(f->d, &sys, t3, "ann", &t), SD_OK);
-    assert_int_equal(sd_ticket_assign(f->d, &sys, t4, "bob", &t), SD_OK);
-    /* ann t1: response 600 s, resolved 3600 s, CSAT 5. */
-    at(T0 + 600);
-    assert_int_equal(sd_ticket_comment(f->d, &sys, t1, "hello", false, &t), SD_OK);
-    at(T0 + 3600);
-    assert_int_equal(sd_ticket_transition(f->d, &sys, t1, SD_ST_RESOLVED, &t), SD_OK);
-    assert_int_equal(sd_ticket_rate(f->d, &sys, t1, 5, &t), SD_OK);
-    /* bob t4: response 1200 s, open. */
-    at(T0 + 1200);
-    assert_int_equal(sd_ticket_comment(f->d, &sys, t4, "looking", false, &t), SD_OK);
-    /* ann t2: response 18000 s (past 4 h: breach), resolved, reopened, resolved at 30000 s,
-     * CSAT 3. */
-    at(T0 + 18000);
-    assert_int_equal(sd_ticket_comment(f->d, &sys, t2, "sorry", false, &t), SD_OK);
-    at(T0 + 20000);
-    assert_int_equal(sd_ticket_transition(f->d, &sys, t2, SD_ST_RESOLVED, &t), SD_OK);
-    at(T0 + 21000);
-    assert_int_equal(sd_ticket_transition(f->d, &sys, t2, SD_ST_REOPEN, &t), SD_OK);
-    at(T0 + 30000);
-    assert_int_equal(sd_ticket_transition(f->d, &sys, t2, SD_ST_RESOLVED, &t), SD_OK);
-    assert_int_equal(sd_ticket_rate(f->d, &sys, t2, 3, &t), SD_OK);
-    /* ann t3: never answered; at T0+40000 it is past its 4 h first-response due (breach). */
-    assert_int_equal(sd_stats_by_agent(f->d, T0 - 10, 0, T0 + 40000, &st, &n), SD_OK);
-    assert_int_equal(n, 2);
-    assert_string_equal(st[0].agent, "ann");
-    assert_int_equal(st[0].handled, 3);
-    assert_int_equal(st[0].median_first_response, (600 + 18000) / 2);
-    assert_int_equal(st[0].median_resolution, (3600 + 30000) / 2);
-    assert_int_equal(st[0].sla_breaches, 2);
-    assert_true(st[0].reopen_rate > 0.3333 && st[0].reopen_rate < 0.3334);
-    assert_true(st[0].csat_average > 3.999 && st[0].csat_average < 4.001);
-    assert_int_equal(st[0].csat_count, 2);
-    assert_string_equal(st[1].agent, "bob"); /* the old ticket is outside the window */
-    assert_int_equal(st[1].handled, 1);
-    assert_int_equal(st[1].median_first_response, 1200);
-    assert_int_equal(st[1].median_resolution, -1);
-    assert_int_equal(st[1].sla_breaches, 0);
-    assert_int_equal(st[1].csat_count, 0);
-    free(st);
-    /* Without the window bob also has the old ticket, never answered: one breach. */
-    assert_int_equal(sd_stats_by_agent(f->d, 0, 0, T0 + 40000, &st, &n), SD_OK);
-    assert_int_equal(n, 2);
-    assert_int_equal(st[1].handled, 2);
-    assert_int_equal(st[1].sla_breaches, 1);
-    free(st);
-}
-
 static void
 test_one_off_overrides_beat_the_weekly_shift_and_survive_agent_set(void **state)
 {
@@ -453,64 +311,6 @@ test_one_off_overrides_beat_the_weekly_shift_and_survive_agent_set(void **state)
                      SD_E_LIMIT);
 }
 
-static void
-test_day_stats_match_a_hand_computed_fixture(void **state)
-{
-    struct fixture *f = *state;
-    struct sd_day_stats *st = NULL;
-    struct sd_ticket_new in;
-    struct sd_ticket t;
-    size_t n = 0;
-    /* day, channel, category */
-    static const struct {
-        uint64_t at;
-        enum sd_channel ch;
-        int cat;
-    } rows[] = {
-        {MON_00UTC + 10, SD_CH_CHAT, SD_CAT_DEPOSIT},
-        {MON_00UTC + 86399, SD_CH_EMAIL, SD_CAT_DEPOSIT},
-        {MON_00UTC + 3600, SD_CH_CHAT, SD_CAT_SECURITY},
-        {MON_00UTC + 86400, SD_CH_WEB, SD_CAT_WITHDRAWAL}, /* Tuesday 00:00 */
-        {MON_00UTC + 3 * 86400 + 5, SD_CH_PHONE, SD_CAT_GENERAL},
-        {MON_00UTC - 1, SD_CH_CHAT, SD_CAT_DEPOSIT}, /* Sunday 23:59:59 */
-    };
-
-    for(size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        memset(&in, 0, sizeof(in));
-        in.channel = rows[i].ch;
-        in.field[SD_F_SUBJECT] = "s";
-        in.field[SD_F_BODY] = "b";
-        in.category = rows[i].cat;
-        in.priority = 3;
-        sd_clock_set(rows[i].at);
-        assert_int_equal(sd_ticket_create(f->d, &sys, &in, &t), SD_OK);
-    }
-    assert_int_equal(sd_stats_by_day(f->d, 0, 0, &st, &n), SD_OK);
-    assert_int_equal(n, 4);
-    assert_int_equal(st[0].day, MON_00UTC - 86400);
-    assert_int_equal(st[0].total, 1);
-    assert_int_equal(st[1].day, MON_00UTC);
-    assert_int_equal(st[1].total, 3);
-    assert_int_equal(st[1].by_category[SD_CAT_DEPOSIT], 2);
-    assert_int_equal(st[1].by_category[SD_CAT_SECURITY], 1);
-    assert_int_equal(st[1].by_category[SD_CAT_WITHDRAWAL], 0);
-    assert_int_equal(st[1].by_channel[SD_CH_CHAT], 2);
-    assert_int_equal(st[1].by_channel[SD_CH_EMAIL], 1);
-    assert_int_equal(st[2].day, MON_00UTC + 86400);
-    assert_int_equal(st[2].by_channel[SD_CH_WEB], 1);
-    assert_int_equal(st[2].by_category[SD_CAT_WITHDRAWAL], 1);
-    assert_int_equal(st[3].day, MON_00UTC + 3 * 86400); /* Wednesday left out: no tickets */
-    assert_int_equal(st[3].by_channel[SD_CH_PHONE], 1);
-    free(st);
-    /* [from, to): Monday only. */
-    assert_int_equal(sd_stats_by_day(f->d, MON_00UTC, MON_00UTC + 86400, &st, &n), SD_OK);
-    assert_int_equal(n, 1);
-    assert_int_equal(st[0].total, 3);
-    free(st);
-    assert_int_equal(sd_stats_by_day(f->d, MON_00UTC + 9 * 86400, 0, &st, &n), SD_OK);
-    assert_int_equal(n, 0);
-    assert_null(st);
-}
 
 /* Queue entries carry the routing facts; entries written before (empty values) still route
  * by loading the record. */
@@ -555,52 +355,6 @@ test_claim_reads_routing_facts_from_the_queue_and_old_entries_still_route(void *
 #define MON_30MAR26_0800Z 1774857600u /* London BST (UTC+1) */
 #define BST_START_2026    1774746000u /* 2026-03-29T01:00:00Z */
 #define BST_END_2026      1792890000u /* 2026-10-25T01:00:00Z */
-
-static void
-test_tz_offsets_follow_daylight_saving_time(void **state)
-{
-    int32_t off;
-
-    (void)state;
-    /* Europe/London across both 2026 changes, to the second. */
-    assert_int_equal(sd_tz_offset("Europe/London", BST_START_2026 - 1, &off), SD_OK);
-    assert_int_equal(off, 0);
-    assert_int_equal(sd_tz_offset("Europe/London", BST_START_2026, &off), SD_OK);
-    assert_int_equal(off, 3600);
-    assert_int_equal(sd_tz_offset("Europe/London", BST_END_2026 - 1, &off), SD_OK);
-    assert_int_equal(off, 3600);
-    assert_int_equal(sd_tz_offset("Europe/London", BST_END_2026, &off), SD_OK);
-    assert_int_equal(off, 0);
-    /* Past the file's transitions, the POSIX rule at its end decides (2045). */
-    assert_int_equal(sd_tz_offset("Europe/London", 2374102800 - 1, &off), SD_OK);
-    assert_int_equal(off, 0);
-    assert_int_equal(sd_tz_offset("Europe/London", 2374102800, &off), SD_OK);
-    assert_int_equal(off, 3600);
-    /* Southern hemisphere: Sydney's summer spans the new year. */
-    assert_int_equal(sd_tz_offset("Australia/Sydney", 2374675200 - 1, &off), SD_OK);
-    assert_int_equal(off, 39600);
-    assert_int_equal(sd_tz_offset("Australia/Sydney", 2374675200, &off), SD_OK);
-    assert_int_equal(off, 36000);
-    assert_int_equal(sd_tz_offset("Australia/Sydney", 2383732800, &off), SD_OK);
-    assert_int_equal(off, 36000);
-    assert_int_equal(sd_tz_offset("Australia/Sydney", 2390400000, &off), SD_OK);
-    assert_int_equal(off, 39600);
-    assert_int_equal(sd_tz_offset("America/New_York", 1784116800, &off), SD_OK);
-    assert_int_equal(off, -4 * 3600);
-    assert_int_equal(sd_tz_offset("America/New_York", 1768478400, &off), SD_OK);
-    assert_int_equal(off, -5 * 3600);
-    /* Fixed offsets and bad names. */
-    assert_int_equal(sd_tz_offset("UTC-05:30", BST_START_2026, &off), SD_OK);
-    assert_int_equal(off, -(5 * 3600 + 1800));
-    assert_int_equal(sd_tz_offset("UTC+15:00", 0, &off), SD_E_INVALID);
-    assert_int_equal(sd_tz_offset("", 0, &off), SD_E_INVALID);
-    assert_int_equal(sd_tz_offset("/etc/passwd", 0, &off), SD_E_INVALID);
-    assert_int_equal(sd_tz_offset("Europe/../../etc/passwd", 0, &off), SD_E_INVALID);
-    assert_int_equal(sd_tz_offset("Mars/Olympus", 0, &off), SD_E_NOTFOUND);
-    assert_int_equal(sd_tz_offset("Europe", 0, &off), SD_E_NOTFOUND);      /* a directory */
-    assert_int_equal(sd_tz_offset("zone.tab", 0, &off), SD_E_INVALID);     /* no dots */
-    assert_int_equal(sd_tz_offset("leapseconds", 0, &off), SD_E_NOTFOUND); /* not a TZif */
-}
 
 static void
 test_london_shift_moves_with_bst_and_fixed_offset_does_not(void **state)
@@ -660,35 +414,18 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tz_offsets_follow_daylight_saving_time),
-        cmocka_unit_test_setup_teardown(test_london_shift_moves_with_bst_and_fixed_offset_does_not,
-                                        fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_shift_spec_parses_days_times_and_zones, fixture_setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(
-            test_korean_withdrawal_is_claimed_only_by_a_fit_on_shift_agent, fixture_setup,
-            fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_ticket_nobody_fits_falls_back_after_the_priority_wait,
-                                        fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(
-            test_agent_off_shift_gets_queue_empty_and_no_profile_claims_as_before, fixture_setup,
-            fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_vip_ticket_needs_the_vip_skill, fixture_setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_route_auto_assigns_least_loaded_fit_agent_on_shift,
-                                        fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_64_concurrent_routed_claims_never_double_assign,
-                                        fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(
-            test_one_off_overrides_beat_the_weekly_shift_and_survive_agent_set, fixture_setup,
-            fixture_teardown),
-        cmocka_unit_test_setup_teardown(
-            test_claim_reads_routing_facts_from_the_queue_and_old_entries_still_route,
-            fixture_setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_day_stats_match_a_hand_computed_fixture, fixture_setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_agent_stats_match_a_hand_computed_fixture,
-                                        fixture_setup, fixture_teardown),
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
+        T(test_shift_spec_parses_days_times_and_zones),
+        T(test_korean_withdrawal_is_claimed_only_by_a_fit_on_shift_agent),
+        T(test_ticket_nobody_fits_falls_back_after_the_priority_wait),
+        T(test_agent_off_shift_gets_queue_empty_and_no_profile_claims_as_before),
+        T(test_vip_ticket_needs_the_vip_skill),
+        T(test_route_auto_assigns_least_loaded_fit_agent_on_shift),
+        T(test_64_concurrent_routed_claims_never_double_assign),
+        T(test_one_off_overrides_beat_the_weekly_shift_and_survive_agent_set),
+        T(test_claim_reads_routing_facts_from_the_queue_and_old_entries_still_route),
+        T(test_london_shift_moves_with_bst_and_fixed_offset_does_not),
+#undef T
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

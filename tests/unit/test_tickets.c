@@ -1,7 +1,7 @@
-/* Desk workflow: intake, triage override, queue order and atomic claim, the status machine,
- * SLA and overdue, comments, CSAT, blind-index find, masking, statistics, redaction, and the
- * store never holding plaintext PII or returning tampered data. */
-#include "test_helpers.h"
+/* Tickets (src/tickets): intake, triage override, the status machine, SLA and overdue,
+ * comments, CSAT, blind-index find (and who may find whom), masking, statistics, redaction,
+ * assignment rules, and the store never holding plaintext PII or returning tampered data. */
+#include "desk_helpers.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -18,38 +18,6 @@
 #include "sealdesk/stats.h"
 #include "sealdesk/store.h"
 #include "sealdesk/tickets.h"
-
-static const struct sd_actor agent = {"alice", NULL, SD_ROLE_SYSTEM};
-
-static uint64_t
-create(struct sd_desk *d, const char *subject, const char *body, int cat, int prio,
-       const char *email)
-{
-    struct sd_ticket_new in;
-    struct sd_ticket t;
-
-    memset(&in, 0, sizeof(in));
-    in.channel = SD_CH_EMAIL;
-    in.field[SD_F_SUBJECT] = subject;
-    in.field[SD_F_BODY] = body;
-    in.field[SD_F_CUSTOMER_EMAIL] = email;
-    in.category = cat;
-    in.priority = prio;
-    assert_int_equal(sd_ticket_create(d, &agent, &in, &t), SD_OK);
-    return t.id;
-}
-
-static uint64_t
-audit_size(struct sd_desk *d)
-{
-    struct sd_txn *t;
-    uint64_t n;
-
-    assert_int_equal(sd_txn_begin(d->store, false, &t), SD_OK);
-    assert_int_equal(sd_audit_size(t, &n), SD_OK);
-    sd_txn_abort(t);
-    return n;
-}
 
 static void
 test_create_returns_triaged_metadata_and_sla(void **state)
@@ -204,40 +172,6 @@ test_create_rejects_bad_input(void **state)
 }
 
 static void
-test_queue_claims_by_priority_then_due_time(void **state)
-{
-    struct fixture *f = *state;
-    struct sd_ticket t;
-    uint64_t p3, p1a, p2, p1b;
-
-    p3 = create(f->d, "q", "how do fees work", SD_CAT_GENERAL, 3, NULL);
-    sd_clock_set(T0 + 10);
-    p1a = create(f->d, "q", "x", SD_CAT_SECURITY, 1, NULL);
-    p2 = create(f->d, "q", "x", SD_CAT_DEPOSIT, 2, NULL);
-    sd_clock_set(T0 + 20);
-    p1b = create(f->d, "q", "x", SD_CAT_WITHDRAWAL, 1, NULL);
-    assert_int_equal(sd_queue_claim(f->d, &agent, "bob", &t), SD_OK);
-    assert_int_equal(t.id, p1a);
-    assert_int_equal(t.status, SD_ST_IN_PROGRESS);
-    assert_string_equal(t.assignee, "bob");
-    assert_int_equal(sd_queue_claim(f->d, &agent, "bob", &t), SD_OK);
-    assert_int_equal(t.id, p1b);
-    assert_int_equal(sd_queue_claim(f->d, &agent, "carol", &t), SD_OK);
-    assert_int_equal(t.id, p2);
-    assert_int_equal(sd_queue_claim(f->d, &agent, "carol", &t), SD_OK);
-    assert_int_equal(t.id, p3);
-    assert_int_equal(sd_queue_claim(f->d, &agent, "carol", &t), SD_E_EMPTY);
-    assert_int_equal(sd_queue_claim(f->d, &agent, "bad name!", &t), SD_E_INVALID);
-
-    struct sd_ticket_filter flt = {.category = -1, .assignee = "bob"};
-    struct sd_ticket_list l;
-
-    assert_int_equal(sd_ticket_list(f->d, &flt, &l), SD_OK);
-    assert_int_equal(l.n, 2);
-    sd_ticket_list_clear(&l);
-}
-
-static void
 test_status_machine_allows_only_legal_transitions(void **state)
 {
     struct fixture *f = *state;
@@ -277,21 +211,6 @@ test_status_machine_allows_only_legal_transitions(void **state)
     }
     assert_int_equal(sd_ticket_transition(f->d, &agent, 9999, SD_ST_RESOLVED, &t), SD_E_NOTFOUND);
     assert_int_equal(sd_ticket_transition(f->d, &agent, 1, 42, &t), SD_E_INVALID);
-}
-
-static void
-test_working_a_ticket_takes_it_off_the_queue(void **state)
-{
-    struct fixture *f = *state;
-    struct sd_ticket t;
-    uint64_t id = create(f->d, "s", "b", SD_CAT_GENERAL, 2, NULL);
-
-    assert_int_equal(sd_ticket_transition(f->d, &agent, id, SD_ST_IN_PROGRESS, &t), SD_OK);
-    assert_string_equal(t.assignee, "alice");
-    assert_int_equal(sd_queue_claim(f->d, &agent, "bob", &t), SD_E_EMPTY);
-    id = create(f->d, "s", "b", SD_CAT_GENERAL, 2, NULL);
-    assert_int_equal(sd_ticket_assign(f->d, &agent, id, "dave", &t), SD_OK);
-    assert_int_equal(sd_queue_claim(f->d, &agent, "bob", &t), SD_E_EMPTY);
 }
 
 static void
@@ -688,78 +607,12 @@ test_failed_write_changes_nothing(void **state)
     assert_int_equal(t.id, 1); /* every failed attempt rolled back its id too */
     assert_int_equal(audit_size(f->d), before + 1);
 }
-
 /* ---- issue 13: nobody acts as somebody else ---- */
 
 static const struct sd_actor wei = {"wei", NULL, SD_ROLE_AGENT};
 static const struct sd_actor ag1 = {"ag1", NULL, SD_ROLE_AGENT};
 static const struct sd_actor sup = {"sup", NULL, SD_ROLE_SUPERVISOR};
 static const struct sd_actor comp = {"comp", NULL, SD_ROLE_COMPLIANCE};
-
-static void
-people(struct sd_desk *d)
-{
-    static const struct {
-        const char *name;
-        unsigned roles;
-    } u[] = {{"wei", SD_ROLE_AGENT},
-             {"ag1", SD_ROLE_AGENT},
-             {"sup", SD_ROLE_SUPERVISOR},
-             {"comp", SD_ROLE_COMPLIANCE},
-             {"gone", SD_ROLE_AGENT}};
-    char pw[129], uri[256];
-    struct sd_user info;
-
-    for(size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
-        assert_int_equal(sd_access_user_add(d, &agent, u[i].name, u[i].roles,
-                                            !sd_roles_need_totp(u[i].roles), NULL, pw, uri),
-                         SD_OK);
-    assert_int_equal(sd_access_user_set_disabled(d, &agent, "gone", true, &info), SD_OK);
-}
-
-static size_t
-queued(struct sd_desk *d)
-{
-    struct sd_ticket_filter f = {.status = SD_ST_RECEIVED, .category = -1};
-    struct sd_ticket_list l;
-    size_t n;
-
-    assert_int_equal(sd_ticket_list(d, &f, &l), SD_OK);
-    n = l.n;
-    sd_ticket_list_clear(&l);
-    return n;
-}
-
-static void
-test_claim_only_for_yourself_unless_supervisor(void **state)
-{
-    struct fixture *f = *state;
-    struct sd_ticket t;
-    uint64_t before;
-
-    people(f->d);
-    create(f->d, "s", "b", SD_CAT_GENERAL, 2, NULL);
-    create(f->d, "s", "b", SD_CAT_GENERAL, 3, NULL);
-    create(f->d, "s", "b", SD_CAT_GENERAL, 4, NULL);
-    before = audit_size(f->d);
-    /* an agent names a ghost or a colleague: refused, nothing taken, nothing written */
-    assert_int_equal(sd_queue_claim(f->d, &wei, "ghost_agent", &t), SD_E_DENIED);
-    assert_int_equal(sd_queue_claim(f->d, &wei, "ag1", &t), SD_E_DENIED);
-    assert_int_equal(queued(f->d), 3);
-    assert_int_equal(audit_size(f->d), before);
-    /* --agent defaults to the caller */
-    assert_int_equal(sd_queue_claim(f->d, &wei, NULL, &t), SD_OK);
-    assert_string_equal(t.assignee, "wei");
-    assert_int_equal(sd_queue_claim(f->d, &wei, "wei", &t), SD_OK);
-    assert_string_equal(t.assignee, "wei");
-    /* a supervisor may claim for someone else, but only for an enabled agent */
-    assert_int_equal(sd_queue_claim(f->d, &sup, "ghost_agent", &t), SD_E_INVALID);
-    assert_int_equal(sd_queue_claim(f->d, &sup, "gone", &t), SD_E_INVALID);
-    assert_int_equal(sd_queue_claim(f->d, &sup, "comp", &t), SD_E_INVALID);
-    assert_int_equal(queued(f->d), 1);
-    assert_int_equal(sd_queue_claim(f->d, &sup, "ag1", &t), SD_OK);
-    assert_string_equal(t.assignee, "ag1");
-}
 
 static void
 test_assign_only_to_existing_enabled_agents(void **state)
@@ -850,49 +703,6 @@ test_agent_finds_only_customers_of_their_tickets(void **state)
     sd_ticket_list_clear(&l);
 }
 
-static void
-test_offboard_disables_and_requeues_open_tickets_in_one_txn(void **state)
-{
-    struct fixture *f = *state;
-    struct sd_ticket t;
-    struct sd_user u;
-    uint64_t a, b, c, before, *ids = NULL;
-    size_t n = 0;
-
-    people(f->d);
-    a = create(f->d, "s", "b", SD_CAT_GENERAL, 1, NULL);
-    b = create(f->d, "s", "b", SD_CAT_GENERAL, 2, NULL);
-    c = create(f->d, "s", "b", SD_CAT_GENERAL, 3, NULL);
-    assert_int_equal(sd_queue_claim(f->d, &wei, NULL, &t), SD_OK);
-    assert_int_equal(sd_queue_claim(f->d, &wei, NULL, &t), SD_OK);
-    assert_int_equal(sd_queue_claim(f->d, &wei, NULL, &t), SD_OK);
-    assert_int_equal(sd_ticket_transition(f->d, &wei, b, SD_ST_WAITING_CUSTOMER, &t), SD_OK);
-    assert_int_equal(sd_ticket_transition(f->d, &wei, c, SD_ST_RESOLVED, &t), SD_OK);
-    assert_int_equal(queued(f->d), 0);
-    assert_int_equal(sd_access_user_offboard(f->d, &agent, "nobody", &u, &ids, &n), SD_E_NOTFOUND);
-    before = audit_size(f->d);
-    assert_int_equal(sd_access_user_offboard(f->d, &agent, "wei", &u, &ids, &n), SD_OK);
-    assert_true(u.disabled);
-    assert_int_equal(n, 2);
-    assert_true((ids[0] == a && ids[1] == b) || (ids[0] == b && ids[1] == a));
-    free(ids);
-    /* one entry per requeued ticket plus the offboarding itself */
-    assert_int_equal(audit_size(f->d), before + 3);
-    assert_int_equal(queued(f->d), 2);
-    assert_int_equal(sd_ticket_get(f->d, &agent, b, false, NULL, &t), SD_OK);
-    assert_string_equal(t.assignee, "");
-    assert_int_equal(t.status, SD_ST_RECEIVED);
-    assert_int_equal(t.events[t.n_events - 1].kind, SD_EV_ASSIGNED);
-    sd_ticket_clear(&t);
-    assert_int_equal(sd_ticket_get(f->d, &agent, c, false, NULL, &t), SD_OK);
-    assert_string_equal(t.assignee, "wei"); /* resolved: history stays as it was */
-    sd_ticket_clear(&t);
-    /* the queue hands them to someone else, never back to the leaver */
-    assert_int_equal(sd_queue_claim(f->d, &ag1, NULL, &t), SD_OK);
-    assert_int_equal(t.id, a);
-    assert_int_equal(sd_queue_claim(f->d, &sup, "wei", &t), SD_E_INVALID);
-}
-
 int
 main(void)
 {
@@ -901,9 +711,7 @@ main(void)
         T(test_create_returns_triaged_metadata_and_sla),
         T(test_prepare_writes_nothing_and_create_prepared_matches_create),
         T(test_create_rejects_bad_input),
-        T(test_queue_claims_by_priority_then_due_time),
         T(test_status_machine_allows_only_legal_transitions),
-        T(test_working_a_ticket_takes_it_off_the_queue),
         T(test_sla_overdue_and_first_response),
         T(test_csat_only_once_and_only_when_resolved),
         T(test_get_masks_pii_unless_unmasked_and_audits_reads),
@@ -914,11 +722,9 @@ main(void)
         T(test_secrets_are_redacted_before_storage),
         T(test_stats_match_hand_computed_fixture),
         T(test_failed_write_changes_nothing),
-        T(test_claim_only_for_yourself_unless_supervisor),
         T(test_assign_only_to_existing_enabled_agents),
         T(test_status_change_needs_the_assignee_or_a_supervisor),
         T(test_agent_finds_only_customers_of_their_tickets),
-        T(test_offboard_disables_and_requeues_open_tickets_in_one_txn),
 #undef T
     };
 
