@@ -245,7 +245,7 @@ sd_outbox_verify_message(struct sd_txn *t, const uint8_t *eml, size_t n,
         memcpy(to, p, to_len);
         to[to_len] = 0;
     }
-    if(!find_header(m, hlen, "Content-Transfer-Encoding", h) || strcasecmp(h->value, "base64"))
+    if(!find_header(m, hlen, "Content-Transfer-Encoding", h) || strcasecmp(h->value, "base64") != 0)
         FAIL("the body is not base64 as the desk sends it");
     /* Body: base64 lines; anything but the alphabet and line breaks is a change. */
     blen = n - boff;

@@ -36,6 +36,24 @@
 #define EXPORT_CHUNK (256 * 1024)
 #define AGENT_RULE   "must name an existing, enabled user with the agent role"
 
+/* The messages of library errors that have a more useful text for one method (sd_rpc_explain). */
+static const struct sd_rpc_why find_why[] = {
+    {SD_E_DENIED, "agents look up only customers with a ticket assigned to them"}};
+static const struct sd_rpc_why transition_why[] = {
+    {SD_E_PRECONDITION, "illegal status transition"},
+    {SD_E_DENIED, "only the assignee or a supervisor changes a ticket's status (agents take "
+                  "queued tickets with queue claim)"}};
+static const struct sd_rpc_why assign_why[] = {{SD_E_INVALID, "agent: " AGENT_RULE}};
+static const struct sd_rpc_why rate_why[] = {
+    {SD_E_CONFLICT, "ticket already rated"},
+    {SD_E_PRECONDITION, "only resolved tickets can be rated"}};
+static const struct sd_rpc_why claim_why[] = {
+    {SD_E_DENIED, "agent: agents claim only for themselves (another name needs a supervisor)"},
+    {SD_E_INVALID, "agent: " AGENT_RULE}};
+static const struct sd_rpc_why audit_search_why[] = {
+    {SD_E_INVALID, "audit search: actor or kind: too long or not text"}};
+static const struct sd_rpc_why offboard_why[] = {{SD_E_NOTFOUND, "name: no such user"}};
+
 /* Operation-level check beyond the method's own (e.g. Get with unmask). */
 bool
 sd_rpc_allowed(struct sd_rpc_ctx *x, struct sd_rpc_call *c, enum sd_op op)
@@ -274,10 +292,7 @@ tickets_find(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
         return;
     }
     err = sd_ticket_find(x->d, &x->actor, keys[k].f, keys[k].v, &l);
-    if(err == SD_E_DENIED)
-        sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
-                           "agents look up only customers with a ticket assigned to them");
-    else
+    if(!SD_RPC_EXPLAIN(c, err, find_why))
         reply_list(c, err, &l, "find");
 }
 
@@ -294,13 +309,7 @@ tickets_transition(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
         return;
     }
     err = sd_ticket_transition(x->d, &x->actor, r->id, to, &t);
-    if(err == SD_E_PRECONDITION)
-        sd_rpc_call_status(c, SD_GRPC_FAILED_PRECONDITION, "illegal status transition");
-    else if(err == SD_E_DENIED)
-        sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
-                           "only the assignee or a supervisor changes a ticket's status "
-                           "(agents take queued tickets with queue claim)");
-    else
+    if(!SD_RPC_EXPLAIN(c, err, transition_why))
         reply_ticket(c, err, &t, false, "transition");
 }
 
@@ -311,9 +320,7 @@ tickets_assign(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     struct sd_ticket t;
     sd_err err = sd_ticket_assign(x->d, &x->actor, r->id, r->agent, &t);
 
-    if(err == SD_E_INVALID)
-        sd_rpc_invalid(c, "agent: %s", AGENT_RULE);
-    else
+    if(!SD_RPC_EXPLAIN(c, err, assign_why))
         reply_ticket(c, err, &t, false, "assign");
 }
 
@@ -342,11 +349,7 @@ tickets_rate(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     struct sd_ticket t;
     sd_err err = sd_ticket_rate(x->d, &x->actor, r->id, r->csat, &t);
 
-    if(err == SD_E_CONFLICT)
-        sd_rpc_call_status(c, SD_GRPC_ALREADY_EXISTS, "ticket already rated");
-    else if(err == SD_E_PRECONDITION)
-        sd_rpc_call_status(c, SD_GRPC_FAILED_PRECONDITION, "only resolved tickets can be rated");
-    else
+    if(!SD_RPC_EXPLAIN(c, err, rate_why))
         reply_ticket(c, err, &t, false, "rate");
 }
 
@@ -357,13 +360,7 @@ tickets_claim(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     struct sd_ticket t;
     sd_err err = sd_queue_claim(x->d, &x->actor, r->agent, &t);
 
-    if(err == SD_E_DENIED)
-        sd_rpc_call_status(c, SD_GRPC_PERMISSION_DENIED,
-                           "agent: agents claim only for themselves (another name needs a "
-                           "supervisor)");
-    else if(err == SD_E_INVALID)
-        sd_rpc_invalid(c, "agent: %s", AGENT_RULE);
-    else
+    if(!SD_RPC_EXPLAIN(c, err, claim_why))
         reply_ticket(c, err, &t, false, "claim");
 }
 
@@ -643,9 +640,7 @@ audit_search(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     pb.more = more;
     pb.entries = sd_rpc_list(&x->a, &sealdesk__v1__audit_record__descriptor, n, audit_item, hits,
                              &pb.n_entries, &err);
-    if(err == SD_E_INVALID)
-        sd_rpc_invalid(c, "audit search: actor or kind: too long or not text");
-    else
+    if(!SD_RPC_EXPLAIN(c, err, audit_search_why))
         sd_rpc_answer(c, err, &pb.base, "audit search");
     free(hits);
 }
@@ -820,9 +815,7 @@ admin_offboard(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     pb.user = &ui;
     pb.requeued = ids;
     pb.n_requeued = n;
-    if(err == SD_E_NOTFOUND)
-        sd_rpc_call_status(c, SD_GRPC_NOT_FOUND, "name: no such user");
-    else
+    if(!SD_RPC_EXPLAIN(c, err, offboard_why))
         sd_rpc_answer(c, err, &pb.base, "offboard");
     free(ids);
 }

@@ -78,14 +78,15 @@ static bool
 kb_fields(struct sd_rpc_call *c, const char *category, const char *status, size_t n_tags,
           int *cat_out, int *status_out, const char *what)
 {
-    enum sd_kb_status st;
+    enum sd_kb_status st = SD_KB_DRAFT;
+    bool has_status = !sd_rpc_empty(status);
 
     if(!sd_rpc_category_opt(category, cat_out) ||
-       (!sd_rpc_empty(status) && sd_kb_status_parse(&st, status) != SD_OK)) {
+       (has_status && sd_kb_status_parse(&st, status) != SD_OK)) {
         sd_rpc_invalid(c, "%s: unknown category or status", what);
         return false;
     }
-    if(!sd_rpc_empty(status))
+    if(has_status)
         *status_out = (int)st;
     if(n_tags > SD_KB_MAX_TAGS) {
         sd_rpc_fail(c, SD_E_LIMIT, what);
@@ -341,6 +342,9 @@ route_set_agent(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     reply_agent(x, c, err, &p, sd_clock_now(), "agent");
 }
 
+static const struct sd_rpc_why override_why[] = {
+    {SD_E_INVALID, "override: needs from < to, to in the future, at most 31 days"}};
+
 static void
 route_override(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
@@ -356,9 +360,7 @@ route_override(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
         return;
     }
     err = sd_agent_override(x->d, &x->actor, q->name, &o, now, &p);
-    if(err == SD_E_INVALID)
-        sd_rpc_invalid(c, "override: needs from < to, to in the future, at most 31 days");
-    else
+    if(!SD_RPC_EXPLAIN(c, err, override_why))
         reply_agent(x, c, err, &p, now, "override");
 }
 
@@ -536,6 +538,9 @@ day_item(struct sd_arena *a, void *pb, const void *src, size_t i)
     return m->day && m->by_category && m->by_channel ? SD_OK : SD_E_NOMEM;
 }
 
+static const struct sd_rpc_why day_stats_why[] = {
+    {SD_E_LIMIT, "stats: too many days, narrow from/to"}};
+
 static void
 route_day_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
@@ -551,9 +556,7 @@ route_day_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     err = sd_stats_by_day(x->d, from, to, &st, &n);
     pb.rows = sd_rpc_list(&x->a, &sealdesk__v1__day_stats_row__descriptor, n, day_item, st,
                           &pb.n_rows, &err);
-    if(err == SD_E_LIMIT)
-        sd_rpc_call_status(c, SD_GRPC_RESOURCE_EXHAUSTED, "stats: too many days, narrow from/to");
-    else
+    if(!SD_RPC_EXPLAIN(c, err, day_stats_why))
         sd_rpc_answer(c, err, &pb.base, "stats");
     free(st);
 }

@@ -106,6 +106,17 @@ void sd_rpc_answer(struct sd_rpc_call *c, sd_err err, const ProtobufCMessage *m,
 /* A refusal with the library's stable reason: why ("%s") when set, else sd_rpc_fail(c, err,
  * what) when what is set, else the bare sd_err_str(err). */
 void sd_rpc_refuse(struct sd_rpc_call *c, sd_err err, const char *why, const char *what);
+/* A method's own message for a library error: the status stays the one sd_err maps to
+ * (sd_grpc_status_from_err), the text says what the caller can do about it. */
+struct sd_rpc_why {
+    sd_err err;
+    const char *msg;
+};
+/* If err matches a row of why[0..n), set its status and message and return true; else
+ * false (the caller replies as usual). SD_RPC_EXPLAIN takes an array. */
+bool sd_rpc_explain(struct sd_rpc_call *c, sd_err err, const struct sd_rpc_why *why, size_t n);
+#define SD_RPC_EXPLAIN(c, err, why) \
+    sd_rpc_explain((c), (err), (why), sizeof(why) / sizeof((why)[0]))
 /* INVALID_ARGUMENT with a message naming the field ("field: rule"); printf-style. */
 void sd_rpc_invalid(struct sd_rpc_call *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -76,6 +76,10 @@ keys_status(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     sd_err err = s ? sd_keyops_status(x->d, s) : SD_E_NOMEM;
 
     (void)req;
+    if(!s) { /* NULL s leaves err SD_E_NOMEM; said once so no path below reads s */
+        sd_rpc_answer(c, err, &rep.base, "status");
+        return;
+    }
     if(err == SD_OK) {
         present = sd_arena_alloc(&x->a, (s->info.kek_latest + 1) * sizeof(*present));
         err = present ? SD_OK : SD_E_NOMEM;

@@ -46,6 +46,18 @@ sd_rpc_fail(struct sd_rpc_call *c, sd_err err, const char *what)
         sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s: %s", what, sd_err_str(err));
 }
 
+bool
+sd_rpc_explain(struct sd_rpc_call *c, sd_err err, const struct sd_rpc_why *why, size_t n)
+{
+    for(size_t i = 0; err != SD_OK && i < n; i++) {
+        if(why[i].err == err) {
+            sd_rpc_call_status(c, (int)sd_grpc_status_from_err(err), "%s", why[i].msg);
+            return true;
+        }
+    }
+    return false;
+}
+
 void
 sd_rpc_answer(struct sd_rpc_call *c, sd_err err, const ProtobufCMessage *m, const char *what)
 {
@@ -92,12 +104,16 @@ sd_rpc_list(struct sd_arena *a, const ProtobufCMessageDescriptor *d, size_t n, s
     }
     // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
     arr = sd_arena_alloc(a, (n + 1) * sizeof(*arr));
-    for(size_t i = 0; arr && i < n; i++) {
+    if(!arr) {
+        *err = SD_E_NOMEM;
+        return NULL;
+    }
+    for(size_t i = 0; i < n; i++) {
         void *m = sd_arena_alloc(a, d->sizeof_message);
 
         if(!m) {
-            arr = NULL;
-            break;
+            *err = SD_E_NOMEM;
+            return NULL;
         }
         protobuf_c_message_init(d, m);
         *err = fill(a, m, src, i);
@@ -105,8 +121,6 @@ sd_rpc_list(struct sd_arena *a, const ProtobufCMessageDescriptor *d, size_t n, s
             return NULL;
         arr[(*n_out)++] = m;
     }
-    if(!arr)
-        *err = SD_E_NOMEM;
     return arr;
 }
 

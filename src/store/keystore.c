@@ -383,11 +383,10 @@ sd_keys_info(struct sd_txn *t, struct sd_keys_info *out)
         case SD_KK_BIDX:
             out->bidx_version = ver;
             break;
-        case SD_KK_AUDIT_PUB:
-            break; /* retired audit keys: sd_keys_audit_chain */
-        case SD_KK_MAIL_SIGN:
+        case SD_KK_AUDIT_PUB: /* retired audit keys: sd_keys_audit_chain */
+        case SD_KK_MAIL_SIGN: /* mail signing key: sd_keys_mail_* */
         case SD_KK_MAIL_PUB:
-            break; /* mail signing key: sd_keys_mail_* */
+            break;
         case SD_KK_AUDIT_SIGN:
             out->audit_version = ver;
             out->audit_created_at = rec->created_at;

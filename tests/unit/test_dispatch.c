@@ -203,6 +203,31 @@ test_answer_and_refuse_map_errors(void **state)
     sd_rpc_call_clear(&c);
 }
 
+/* A method's own text for a library error keeps the status sd_err maps to; other errors and
+ * success fall through to the caller's reply. */
+static void
+test_explain_keeps_the_mapped_status_with_the_methods_text(void **state)
+{
+    static const struct sd_rpc_why why[] = {{SD_E_CONFLICT, "ticket already rated"},
+                                            {SD_E_PRECONDITION, "only resolved tickets"}};
+    struct sd_rpc_call c;
+
+    (void)state;
+    memset(&c, 0, sizeof(c));
+    assert_true(SD_RPC_EXPLAIN(&c, SD_E_CONFLICT, why));
+    assert_int_equal(c.status, SD_GRPC_ALREADY_EXISTS);
+    assert_string_equal(c.message, "ticket already rated");
+    assert_true(SD_RPC_EXPLAIN(&c, SD_E_PRECONDITION, why));
+    assert_int_equal(c.status, SD_GRPC_FAILED_PRECONDITION);
+    assert_string_equal(c.message, "only resolved tickets");
+    memset(&c, 0, sizeof(c));
+    assert_false(SD_RPC_EXPLAIN(&c, SD_E_DENIED, why));
+    assert_false(SD_RPC_EXPLAIN(&c, SD_OK, why));
+    assert_int_equal(c.status, 0);
+    assert_string_equal(c.message, "");
+    sd_rpc_call_clear(&c);
+}
+
 int
 main(void)
 {
@@ -212,6 +237,7 @@ main(void)
         cmocka_unit_test(test_wipe_clears_every_string_and_the_secret_flag_is_set),
         cmocka_unit_test(test_list_builds_items_and_stops_on_error),
         cmocka_unit_test(test_answer_and_refuse_map_errors),
+        cmocka_unit_test(test_explain_keeps_the_mapped_status_with_the_methods_text),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

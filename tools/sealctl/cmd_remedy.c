@@ -149,6 +149,7 @@ static int
 parse_rq(struct cli *c, const char *word, int argc, char **argv, struct rq *q)
 {
     memset(q, 0, sizeof(*q));
+    q->sub = ""; /* set below; never NULL for run_* */
     if(strcmp(word, "freeze") == 0) {
         q->sub = "freeze";
         if(c->n_pos || !cli_get(c, "customer-uid") || !cli_get(c, "reason") ||

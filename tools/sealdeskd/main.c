@@ -194,74 +194,50 @@ struct flag {
     const char *value;
 };
 
-/* (void) on usage and error text: a failed write to stdout/stderr has nowhere to be reported. */
-int
-main(int argc, char **argv)
+/* The command line: --config and the flags, collected so that --config, wherever it appears,
+ * is applied before them. -1 to go on, else the exit status (usage printed). */
+static const struct option opts[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"listen", required_argument, NULL, 'l'},
+    {"cert", required_argument, NULL, 'C'},
+    {"key", required_argument, NULL, 'K'},
+    {"client-ca", required_argument, NULL, 'a'},
+    {"require-client-cert", no_argument, NULL, 'r'},
+    {"workers", required_argument, NULL, 'w'},
+    {"data", required_argument, NULL, 'd'},
+    {"key-file", required_argument, NULL, 'k'},
+    {"passphrase-file", required_argument, NULL, 'P'},
+    {"group-commit-max", required_argument, NULL, 'g'},
+    {"group-commit-us", required_argument, NULL, 'u'},
+    {"metrics", required_argument, NULL, 'm'},
+    {"route-auto-seconds", required_argument, NULL, 'R'},
+    /* limits: the flag is the config key (val >= 256 = take the key from the name) */
+    {"max-conns", required_argument, NULL, 256},
+    {"max-conns-per-source", required_argument, NULL, 256},
+    {"conn-reserve", required_argument, NULL, 256},
+    {"idle-timeout-ms", required_argument, NULL, 256},
+    {"login-workers", required_argument, NULL, 256},
+    {"login-queue", required_argument, NULL, 256},
+    {"login-fails-per-source", required_argument, NULL, 256},
+    {"login-fails-per-name", required_argument, NULL, 256},
+    {"login-window-s", required_argument, NULL, 256},
+    {"login-backoff-max-s", required_argument, NULL, 256},
+    {"login-audit-window-s", required_argument, NULL, 256},
+    {"export-memory-mb", required_argument, NULL, 256},
+    {"metrics-max-conns", required_argument, NULL, 256},
+    {"metrics-read-timeout-ms", required_argument, NULL, 256},
+    {"smtp", required_argument, NULL, 256},
+    {"mail-from", required_argument, NULL, 256},
+    {"smtp-tls", required_argument, NULL, 256},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int
+collect_flags(int argc, char **argv, const char **config, struct flag *flags, size_t cap,
+              size_t *nflags)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"listen", required_argument, NULL, 'l'},
-        {"cert", required_argument, NULL, 'C'},
-        {"key", required_argument, NULL, 'K'},
-        {"client-ca", required_argument, NULL, 'a'},
-        {"require-client-cert", no_argument, NULL, 'r'},
-        {"workers", required_argument, NULL, 'w'},
-        {"data", required_argument, NULL, 'd'},
-        {"key-file", required_argument, NULL, 'k'},
-        {"passphrase-file", required_argument, NULL, 'P'},
-        {"group-commit-max", required_argument, NULL, 'g'},
-        {"group-commit-us", required_argument, NULL, 'u'},
-        {"metrics", required_argument, NULL, 'm'},
-        {"route-auto-seconds", required_argument, NULL, 'R'},
-        /* limits: the flag is the config key (val >= 256 = take the key from the name) */
-        {"max-conns", required_argument, NULL, 256},
-        {"max-conns-per-source", required_argument, NULL, 256},
-        {"conn-reserve", required_argument, NULL, 256},
-        {"idle-timeout-ms", required_argument, NULL, 256},
-        {"login-workers", required_argument, NULL, 256},
-        {"login-queue", required_argument, NULL, 256},
-        {"login-fails-per-source", required_argument, NULL, 256},
-        {"login-fails-per-name", required_argument, NULL, 256},
-        {"login-window-s", required_argument, NULL, 256},
-        {"login-backoff-max-s", required_argument, NULL, 256},
-        {"login-audit-window-s", required_argument, NULL, 256},
-        {"export-memory-mb", required_argument, NULL, 256},
-        {"metrics-max-conns", required_argument, NULL, 256},
-        {"metrics-read-timeout-ms", required_argument, NULL, 256},
-        {"smtp", required_argument, NULL, 256},
-        {"mail-from", required_argument, NULL, 256},
-        {"smtp-tls", required_argument, NULL, 256},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct flag flags[32];
-    size_t nflags = 0;
-    const char *config = NULL;
-    struct sd_server_config cfg;
-    struct sd_desk_opts dopts;
-    struct sd_desk *desk = NULL;
-    pthread_t idle_thread;
-    bool idle_started = false;
-    struct sd_server *srv = NULL;
-    struct sd_metrics *metrics = NULL;
-    struct sd_autoroute *autoroute = NULL;
-    struct sd_mailer *mailer = NULL;
-    bool locked;
-    struct rlimit no_core = {0, 0};
-    struct sigaction sa;
-    char host[128];
-    const char *colon;
-    sd_err err;
-    int opt;
-    int rc = 1;
-    {
-        int meta_rc;
-
-        if(sd_tool_meta("sealdeskd", usage, argc, argv, &meta_rc))
-            return meta_rc;
-    }
-
-    int li = 0;
+    int opt, li = 0;
 
     while((opt = getopt_long(argc, argv, "", opts, &li)) != -1) {
         const char *key = NULL;
@@ -271,7 +247,7 @@ main(int argc, char **argv)
             key = opts[li].name;
             break;
         case 'c':
-            config = optarg;
+            *config = optarg;
             continue;
         case 'l':
             key = "listen";
@@ -314,24 +290,89 @@ main(int argc, char **argv)
             break;
         case 'h':
             (void)fputs(usage, stdout);
-            return 0;
+            return 0; /* --help */
         default:
             (void)fputs(usage, stderr);
             return 2;
         }
-        if(nflags == sizeof(flags) / sizeof(flags[0])) {
+        if(*nflags == cap) {
             (void)fputs("sealdeskd: too many options\n", stderr);
             return 2;
         }
-        flags[nflags].key = key;
-        flags[nflags].value = opt == 'r' ? "true" : optarg;
-        nflags++;
+        flags[*nflags].key = key;
+        flags[*nflags].value = opt == 'r' ? "true" : optarg;
+        (*nflags)++;
     }
     if(optind != argc) {
         fprintf(stderr, "sealdeskd: unexpected argument '%s'\n", argv[optind]);
         (void)fputs(usage, stderr);
         return 2;
     }
+
+    return -1;
+}
+
+/* Defaults, then the config file, then the flags. 0, or the exit status (reason printed). */
+static int
+configure(struct sd_server_config *cfg, const char *config, const struct flag *flags, size_t nflags)
+{
+    sd_err err;
+
+    sd_server_config_defaults(cfg);
+    if(config) {
+        unsigned line = 0;
+
+        err = sd_server_config_load(cfg, config, &line);
+        if(err != SD_OK) {
+            if(line)
+                fprintf(stderr, "sealdeskd: %s line %u: %s\n", config, line, sd_err_str(err));
+            else
+                fprintf(stderr, "sealdeskd: %s: %s\n", config, sd_err_str(err));
+            return 1;
+        }
+    }
+    for(size_t i = 0; i < nflags; i++) {
+        if(sd_server_config_set(cfg, flags[i].key, flags[i].value) != SD_OK) {
+            fprintf(stderr, "sealdeskd: bad value for --%s\n", flags[i].key);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+/* (void) on usage and error text: a failed write to stdout/stderr has nowhere to be reported. */
+int
+main(int argc, char **argv)
+{
+    struct flag flags[32];
+    size_t nflags = 0;
+    const char *config = NULL;
+    struct sd_server_config cfg;
+    struct sd_desk_opts dopts;
+    struct sd_desk *desk = NULL;
+    pthread_t idle_thread;
+    bool idle_started = false;
+    struct sd_server *srv = NULL;
+    struct sd_metrics *metrics = NULL;
+    struct sd_autoroute *autoroute = NULL;
+    struct sd_mailer *mailer = NULL;
+    bool locked;
+    struct rlimit no_core = {0, 0};
+    struct sigaction sa;
+    char host[128];
+    const char *colon;
+    sd_err err;
+    int rc = 1;
+    {
+        int meta_rc;
+
+        if(sd_tool_meta("sealdeskd", usage, argc, argv, &meta_rc))
+            return meta_rc;
+    }
+
+    rc = collect_flags(argc, argv, &config, flags, sizeof(flags) / sizeof(flags[0]), &nflags);
+    if(rc >= 0)
+        return rc;
 
     /* Secrets live in this process: no core files, no ptrace by other users' tools. */
     if(setrlimit(RLIMIT_CORE, &no_core) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
@@ -343,25 +384,10 @@ main(int argc, char **argv)
         return 1;
     }
 
-    sd_server_config_defaults(&cfg);
-    if(config) {
-        unsigned line = 0;
-
-        err = sd_server_config_load(&cfg, config, &line);
-        if(err != SD_OK) {
-            if(line)
-                fprintf(stderr, "sealdeskd: %s line %u: %s\n", config, line, sd_err_str(err));
-            else
-                fprintf(stderr, "sealdeskd: %s: %s\n", config, sd_err_str(err));
-            return 1;
-        }
-    }
-    for(size_t i = 0; i < nflags; i++) {
-        if(sd_server_config_set(&cfg, flags[i].key, flags[i].value) != SD_OK) {
-            fprintf(stderr, "sealdeskd: bad value for --%s\n", flags[i].key);
-            return 2;
-        }
-    }
+    rc = configure(&cfg, config, flags, nflags);
+    if(rc != 0)
+        return rc;
+    rc = 1;
     if(!cfg.data[0] || !cfg.cert_file[0] || !cfg.key_file[0]) {
         (void)fputs("sealdeskd: --data, --cert and --key are required\n", stderr);
         return 1;
