@@ -1097,6 +1097,40 @@ wire_nul_field(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t n, 
     return false;
 }
 
+/* Field number 0 is not a field (protobuf encoding spec), yet protobuf-c keeps a non-minimal
+ * varint tag of 0 ("80 00") as an unknown field and then refuses what it packs from it; such a
+ * request is malformed. Walks nested messages (depth bounded by protobuf-c's unpack). */
+static bool
+has_field_zero(const ProtobufCMessage *msg)
+{
+    const ProtobufCMessageDescriptor *d = msg->descriptor;
+
+    for(unsigned i = 0; i < msg->n_unknown_fields; i++) {
+        if(msg->unknown_fields[i].tag == 0)
+            return true;
+    }
+    for(unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        const char *base = (const char *)msg;
+        size_t n = 1;
+        const void *const *arr;
+
+        if(f->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        if(f->label == PROTOBUF_C_LABEL_REPEATED) {
+            n = *(const size_t *)(const void *)(base + f->quantifier_offset);
+            arr = *(const void *const *const *)(const void *)(base + f->offset);
+        } else {
+            arr = (const void *const *)(const void *)(base + f->offset);
+        }
+        for(size_t k = 0; arr && k < n; k++) {
+            if(arr[k] && has_field_zero(arr[k]))
+                return true;
+        }
+    }
+    return false;
+}
+
 ProtobufCMessage *
 sd_rpc_unpack(const struct sd_rpc_method *m, struct sd_rpc_call *c)
 {
@@ -1114,6 +1148,10 @@ sd_rpc_unpack(const struct sd_rpc_method *m, struct sd_rpc_call *c)
         return NULL;
     }
     req = protobuf_c_message_unpack(m->in, NULL, c->req_len, c->req);
+    if(req && has_field_zero(req)) {
+        protobuf_c_message_free_unpacked(req, NULL);
+        req = NULL;
+    }
     if(!req)
         sd_rpc_bad_request(c);
     return req;
