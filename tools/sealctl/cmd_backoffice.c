@@ -502,19 +502,27 @@ parse_attachment(struct cli *c, int argc, char **argv, struct att_req *q)
     return 0;
 }
 
-/* Create path 0600 (never an existing file, never through a symlink) and write the bytes; a
- * partial file is removed. 0 or the exit status after printing the reason. */
+/* Create path 0600, never an existing file, never through a symlink: before the download, so
+ * a refused --out costs no audited read. *fd or the exit status after printing the reason. */
 static int
-write_new_file(const char *path, const uint8_t *p, size_t n)
+create_new_file(const char *path, int *fd)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    *fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if(*fd >= 0)
+        return 0;
+    return cli_fail(errno == EEXIST ? SD_E_CONFLICT : SD_E_IO,
+                    errno == EEXIST ? "--out: file exists (not overwritten)"
+                                    : "--out: cannot create the file");
+}
+
+/* Write the bytes to fd (from create_new_file) and close it; on failure (rc != 0 on entry:
+ * the download failed) the file is removed. 0 or the exit status. */
+static int
+finish_file(int rc, int fd, const char *path, const uint8_t *p, size_t n)
+{
     size_t off = 0;
 
-    if(fd < 0)
-        return cli_fail(errno == EEXIST ? SD_E_CONFLICT : SD_E_IO,
-                        errno == EEXIST ? "--out: file exists (not overwritten)"
-                                        : "--out: cannot create the file");
-    while(off < n) {
+    while(!rc && off < n) {
         ssize_t w = write(fd, p + off, n - off);
 
         if(w < 0 && errno == EINTR)
@@ -523,9 +531,12 @@ write_new_file(const char *path, const uint8_t *p, size_t n)
             break;
         off += (size_t)w;
     }
-    if(off != n || fsync(fd) != 0 || close(fd) != 0) {
-        if(off != n)
-            (void)close(fd);
+    if(rc || off != n || fsync(fd) != 0) {
+        (void)close(fd);
+        (void)unlink(path);
+        return rc ? rc : cli_fail(SD_E_IO, "--out: write failed (file removed)");
+    }
+    if(close(fd) != 0) {
         (void)unlink(path);
         return cli_fail(SD_E_IO, "--out: write failed (file removed)");
     }
@@ -574,11 +585,15 @@ cmd_attachment_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *
     {
         struct sd_buf data = SD_BUF_INIT;
         struct sd_attachment info;
+        int fd;
 
+        memset(&info, 0, sizeof(info));
+        rc = create_new_file(q.out, &fd);
+        if(rc)
+            return rc;
         err = sd_attach_read(d, a, q.id, q.reason, &data, &info);
-        if(err != SD_OK)
-            return cli_fail(err, "attachment get");
-        rc = write_new_file(q.out, data.data, data.len);
+        rc = finish_file(err != SD_OK ? cli_fail(err, "attachment get") : 0, fd, q.out, data.data,
+                         data.len);
         sd_buf_wipe_free(&data);
         if(!rc) {
             attachment_view(&v, &info, t);
@@ -624,7 +639,11 @@ cmd_attachment_online(struct cli *c, int argc, char **argv)
         const Sealdesk__V1__AttachmentView *v = NULL;
         uint8_t sum[32];
         char hex[65];
+        int fd;
 
+        rc = create_new_file(q.out, &fd);
+        if(rc)
+            return rc;
         m.id = q.id;
         m.reason = (char *)q.reason;
         rc = cli_call(c, "/sealdesk.v1.Attachments/Download", &m.base, &r);
@@ -639,8 +658,7 @@ cmd_attachment_online(struct cli *c, int argc, char **argv)
             if(strcmp(hex, v->sha256) != 0)
                 rc = cli_fail(SD_E_CRYPTO, "attachment get: content does not match its SHA-256");
         }
-        if(!rc)
-            rc = write_new_file(q.out, r.stream.data, r.stream.len);
+        rc = finish_file(rc, fd, q.out, r.stream.data, r.stream.len);
         if(!rc)
             rc = cli_emit(c, json_download(v, q.out));
         cli_reply_free(&r);
