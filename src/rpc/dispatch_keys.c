@@ -77,6 +77,10 @@ keys_status(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     sd_err err = s ? sd_keyops_status(x->d, s) : SD_E_NOMEM;
 
     (void)req;
+    if(!s) { /* (err is SD_E_NOMEM): said outright for the analyzer */
+        sd_rpc_fail(c, SD_E_NOMEM, "status");
+        return;
+    }
     if(err == SD_OK) {
         present = sd_arena_alloc(&x->a, (s->info.kek_latest + 1) * sizeof(*present));
         err = present ? SD_OK : SD_E_NOMEM;

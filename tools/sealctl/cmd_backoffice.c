@@ -507,6 +507,9 @@ parse_attachment(struct cli *c, int argc, char **argv, struct att_req *q)
 static int
 create_new_file(const char *path, int *fd)
 {
+    *fd = -1;
+    if(!path || !path[0])
+        return cli_usage(aget_usage);
     *fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if(*fd >= 0)
         return 0;
@@ -660,7 +663,7 @@ cmd_attachment_online(struct cli *c, int argc, char **argv)
         }
         rc = finish_file(rc, fd, q.out, r.stream.data, r.stream.len);
         if(!rc)
-            rc = cli_emit(c, json_download(v, q.out));
+            rc = v ? cli_emit(c, json_download(v, q.out)) : 1;
         cli_reply_free(&r);
         return rc;
     }
@@ -749,7 +752,7 @@ cmd_events_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, i
             return cli_fail(err, "events read");
         if(page.n) {
             views = calloc(page.n, sizeof(*views));
-            ptrs = calloc(page.n, sizeof(*ptrs));
+            ptrs = calloc(page.n, sizeof(void *)); /* an array of pointers */
             times = calloc(page.n, sizeof(*times));
         }
         if(page.n && (!views || !ptrs || !times)) {

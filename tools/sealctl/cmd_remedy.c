@@ -251,6 +251,8 @@ cmd_remedy_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, i
     struct rq q;
     int rc = parse_rq(c, c->cmd->name, argc, argv, &q);
 
+    if(!rc && !q.sub)
+        rc = 2; /* not reached: parse_rq sets sub or fails (said for the analyzer) */
     return rc ? rc : run_offline(c, d, a, &q);
 }
 
@@ -342,5 +344,7 @@ cmd_remedy_online(struct cli *c, int argc, char **argv)
     struct rq q;
     int rc = parse_rq(c, c->cmd->name, argc, argv, &q);
 
+    if(!rc && !q.sub)
+        rc = 2; /* not reached: parse_rq sets sub or fails (said for the analyzer) */
     return rc ? rc : run_online(c, &q);
 }
