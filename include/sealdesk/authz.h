@@ -19,10 +19,14 @@ enum sd_role {
     SD_ROLE_COMPLIANCE = 1u << 2,
     SD_ROLE_SECURITY_ADMIN = 1u << 3,
     SD_ROLE_AUDITOR = 1u << 4,
+    /* Bit 5 is left for the intake service identity (issue 15, Intake). */
+    /* The back-office service identity (issue 15): reads and acknowledges the event feed and
+     * syncs customer profiles; nothing else. */
+    SD_ROLE_BACKOFFICE = 1u << 6,
     /* Not a user role: the local operator of `sealctl --offline` and the server itself. */
     SD_ROLE_SYSTEM = 1u << 15,
 };
-#define SD_ROLES_USER_MASK 0x1fu
+#define SD_ROLES_USER_MASK 0x5fu
 
 /* "agent", "supervisor", ... for one bit (static). */
 const char *sd_role_name(unsigned bit);
@@ -229,8 +233,7 @@ enum sd_op {
     SD_OP_INCIDENT_READ,    /* Incidents/Get, List */
     SD_OP_AUDIT_SEARCH,     /* Audit/Search: compliance, auditor */
     SD_OP_CUSTOMER_EDIT,    /* customer profile upsert (src/customers): supervisor */
-    SD_OP_CUSTOMER_SYNC,    /* back-office profile sync: a service identity (the local
-                               operator until the intake/back-office roles land) */
+    SD_OP_CUSTOMER_SYNC,    /* back-office profile sync: the backoffice service identity */
     SD_OP_ATTACH_READ,      /* attachment download: the ticket-unmask rule applies on top */
     SD_OP_EVENTS_READ,      /* back-office event feed read (src/events) */
     SD_OP_EVENTS_ACK,       /* back-office event feed acknowledgement */

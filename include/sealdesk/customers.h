@@ -31,6 +31,8 @@
 #define SD_CUSTOMER_MAX_TICKETS 1000 /* ticket ids returned with a profile */
 /* Field id of the sealed notes (bound into the AEAD associated data with the data key id). */
 #define SD_F_CUSTOMER_NOTES     0x3fff0010u
+/* Field id of the sealed identifiers (uid, email, phone) the blind-index rotation re-keys by. */
+#define SD_F_CUSTOMER_IDS       0x3fff0011u
 
 struct sd_customer {
     char id[2 * SD_BIDX_BYTES + 1]; /* hex blind index of the UID: names the customer, no PII */
@@ -94,9 +96,12 @@ sd_err sd_customers_tickets(struct sd_desk *d, const struct sd_actor *a, const c
 
 /* Set the frozen flag of the customer with UID blind index uid_bidx (creating a bare profile
  * when there is none), audited "customer.frozen" / "customer.unfrozen" in t. Called by
- * sd_freeze and by an executed account_unfreeze. */
+ * sd_freeze and by an executed account_unfreeze. uid (uid_len bytes, the UID uid_bidx was
+ * computed from; may be NULL) is sealed into a profile that does not keep its identifiers yet,
+ * so a blind-index rotation can re-key it. */
 sd_err sd_customers_set_frozen_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
-                                  const uint8_t uid_bidx[SD_BIDX_BYTES], bool frozen);
+                                  const uint8_t uid_bidx[SD_BIDX_BYTES], const char *uid,
+                                  size_t uid_len, bool frozen);
 /* What a new ticket inherits: the profile found by uid, else email, else phone blind index
  * (each may be NULL). *found false (and nothing set) when there is none. *lang static. */
 sd_err sd_customers_defaults_in(struct sd_txn *t, const uint8_t *uid_bidx,
@@ -106,5 +111,16 @@ sd_err sd_customers_defaults_in(struct sd_txn *t, const uint8_t *uid_bidx,
  * sealed under the erased key). *removed counts deleted entries. SD_OK when there is none. */
 sd_err sd_customers_delete_in(struct sd_txn *t, const uint8_t uid_bidx[SD_BIDX_BYTES],
                               uint64_t *removed);
+/* The data key ids the profile of uid_bidx seals under (notes, identifiers): *n (0..2) of them
+ * into ids, for crypto-shredding. *n 0 without a profile. */
+sd_err sd_customers_key_ids_in(struct sd_txn *t, const uint8_t uid_bidx[SD_BIDX_BYTES],
+                               uint64_t ids[2], size_t *n);
+/* Blind-index key rotation (sd_keyops_bidx_rotate), inside its txn and after the new key is in
+ * place: every profile that keeps its identifiers is moved to the new blind index of its UID,
+ * with its email/phone aliases, and the customer map names its data key again when no ticket
+ * did. *rekeyed counts moved profiles, *kept those left under the old index (no identifiers
+ * kept, or their data key is erased: they cannot be found either way). */
+sd_err sd_customers_rekey_in(struct sd_desk *d, struct sd_txn *t, uint64_t *rekeyed,
+                             uint64_t *kept);
 
 #endif

@@ -12,6 +12,7 @@
 #define C SD_ROLE_COMPLIANCE
 #define X SD_ROLE_SECURITY_ADMIN
 #define U SD_ROLE_AUDITOR
+#define B SD_ROLE_BACKOFFICE
 
 static const struct {
     const char *name;
@@ -39,7 +40,7 @@ static const struct {
     [SD_OP_FREEZE] = {"account.freeze", S | X},
     [SD_OP_USER_ADMIN] = {"user.admin", X},
     [SD_OP_KEY_ADMIN] = {"key.admin", X},
-    [SD_OP_SESSION] = {"session", A | S | C | X | U},
+    [SD_OP_SESSION] = {"session", A | S | C | X | U | B},
     [SD_OP_KB_READ] = {"kb.read", A | S | C},
     [SD_OP_KB_EDIT] = {"kb.edit", S},
     [SD_OP_ROUTING] = {"routing", S},
@@ -50,12 +51,12 @@ static const struct {
     [SD_OP_INCIDENT_READ] = {"incident.read", A | S | C},
     [SD_OP_AUDIT_SEARCH] = {"audit.search", C | U},
     [SD_OP_CUSTOMER_EDIT] = {"customer.edit", S},
-    [SD_OP_CUSTOMER_SYNC] = {"customer.sync", 0},         /* service identity only (issue 15) */
+    [SD_OP_CUSTOMER_SYNC] = {"customer.sync", B}, /* the back-office service identity only */
     [SD_OP_ATTACH_READ] = {"attachment.read", A | S | C}, /* agents: assignee only */
-    /* The feed carries payout instructions with destination UIDs: compliance and security
-     * admins now, the back-office service identity when its role lands. */
-    [SD_OP_EVENTS_READ] = {"events.read", C | X},
-    [SD_OP_EVENTS_ACK] = {"events.ack", C | X},
+    /* The feed carries payout instructions with destination UIDs: the back-office service
+     * identity, and compliance and security admins. */
+    [SD_OP_EVENTS_READ] = {"events.read", C | X | B},
+    [SD_OP_EVENTS_ACK] = {"events.ack", C | X | B},
 };
 
 const char *
@@ -74,14 +75,16 @@ sd_policy_allows(unsigned roles, enum sd_op op)
     return (roles & SD_ROLES_USER_MASK & matrix[op].roles) != 0;
 }
 
-static const char *const role_names[] = {"agent", "supervisor", "compliance", "security_admin",
-                                         "auditor"};
+/* Indexed by bit number; NULL: a bit without a role here (bit 5 is kept for intake). */
+static const char *const role_names[] = {"agent",   "supervisor", "compliance", "security_admin",
+                                         "auditor", NULL,         "backoffice"};
+#define N_ROLE_NAMES (sizeof(role_names) / sizeof(role_names[0]))
 
 const char *
 sd_role_name(unsigned bit)
 {
-    for(unsigned i = 0; i < 5; i++) {
-        if(bit == 1u << i)
+    for(unsigned i = 0; i < N_ROLE_NAMES; i++) {
+        if(bit == 1u << i && role_names[i])
             return role_names[i];
     }
     return bit == SD_ROLE_SYSTEM ? "system" : "unknown";
@@ -116,8 +119,8 @@ sd_roles_format(char *out, size_t cap, unsigned mask)
 
     if(cap)
         out[0] = 0;
-    for(unsigned i = 0; i < 5; i++) {
-        if(!(mask & (1u << i)))
+    for(unsigned i = 0; i < N_ROLE_NAMES; i++) {
+        if(!(mask & (1u << i)) || !role_names[i])
             continue;
         off += (size_t)snprintf(out + off, off < cap ? cap - off : 0, "%s%s", off ? "," : "",
                                 role_names[i]);

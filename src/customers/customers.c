@@ -23,6 +23,8 @@
 #define PFX_EMAIL   'e'
 #define PFX_PHONE   'h'
 #define TARGET_MAX  (9 + 2 * SD_BIDX_BYTES + 1)
+/* Sealed "uid\0email\0phone": identifiers are each at most 1 KiB as stored on tickets. */
+#define IDS_MAX     (3 * 1024 + SD_FIELD_OVERHEAD)
 
 /* A profile as stored, in plain C (validated on decode). */
 struct prof {
@@ -37,12 +39,16 @@ struct prof {
     uint64_t data_key_id, created_at, updated_at;
     char updated_by[SD_MAX_AGENT + 1];
     uint32_t version;
+    uint8_t *ids; /* sealed identifiers, malloc'ed (NULL: none kept) */
+    size_t ids_len;
+    uint64_t ids_key_id;
 };
 
 static void
 prof_free(struct prof *p)
 {
     free(p->notes);
+    free(p->ids);
     sodium_memzero(p, sizeof(*p));
 }
 
@@ -112,6 +118,14 @@ prof_load(struct sd_txn *t, const uint8_t uid[SD_BIDX_BYTES], struct prof *p)
         p->notes_len = m->notes.len;
     }
     p->data_key_id = m->data_key_id;
+    if(m->ids.len) {
+        SD_ENSURE(m->ids.len <= IDS_MAX && m->ids_key_id, SD_E_STORE);
+        p->ids = malloc(m->ids.len);
+        SD_ENSURE(p->ids, SD_E_NOMEM);
+        memcpy(p->ids, m->ids.data, m->ids.len);
+        p->ids_len = m->ids.len;
+        p->ids_key_id = m->ids_key_id;
+    }
     p->created_at = m->created_at;
     p->updated_at = m->updated_at;
     n = m->updated_by ? strnlen(m->updated_by, sizeof(p->updated_by)) : 0;
@@ -154,6 +168,9 @@ prof_store(struct sd_txn *t, const struct prof *p, uint8_t digest[32])
     m.updated_at = p->updated_at;
     m.updated_by = (char *)p->updated_by;
     m.version = p->version;
+    m.ids.data = p->ids;
+    m.ids.len = p->ids_len;
+    m.ids_key_id = p->ids_key_id;
     SD_TRY(sd_buf_reserve(&enc, sealdesk__v1__customer_profile__get_packed_size(&m)));
     enc.len = sealdesk__v1__customer_profile__pack(&m, enc.data);
     pkey(k, PFX_PROFILE, p->uid);
@@ -216,6 +233,65 @@ set_why(const char **why, const char *reason)
 {
     if(why)
         *why = reason;
+}
+
+/* Open p's sealed identifiers into plain (NUL-separated, NUL-terminated) and point id[0..2] at
+ * uid, email and phone ("" none). SD_E_NOTFOUND: p keeps none; SD_E_SHREDDED: key erased. */
+static sd_err
+ids_open(const struct sd_keyring *kr, struct sd_txn *t, const struct prof *p, struct sd_buf *plain,
+         const char *id[3])
+{
+    struct sd_dkey *dk = NULL;
+    size_t at = 0;
+    sd_err err = SD_OK;
+
+    SD_ENSURE(p->ids_len, SD_E_NOTFOUND);
+    SD_TRY(sd_keys_dkey_open(t, kr, p->ids_key_id, &dk));
+    SD_TRY(sd_field_open(plain, dk, p->ids_key_id, SD_F_CUSTOMER_IDS, p->ids, p->ids_len));
+    SD_TRY(sd_buf_terminate(plain));
+    for(int i = 0; i < 3; i++) {
+        size_t n;
+
+        SD_ENSURE(at <= plain->len, SD_E_STORE);
+        id[i] = (const char *)plain->data + at;
+        n = strnlen(id[i], plain->len - at);
+        SD_ENSURE(i == 2 ? at + n == plain->len : at + n < plain->len, SD_E_STORE);
+        at += n + 1;
+    }
+    SD_ENSURE(id[0][0], SD_E_STORE);
+out:
+    sd_dkey_free(dk);
+    return err;
+}
+
+/* Seal uid, email and phone (NULL: "") into p under dk, replacing what p kept. */
+static sd_err
+ids_seal(struct prof *p, const struct sd_dkey *dk, const char *uid, const char *email,
+         const char *phone)
+{
+    struct sd_buf plain = SD_BUF_INIT, sealed = SD_BUF_INIT;
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_buf_append_str(&plain, uid));
+    SD_TRY(sd_buf_append_byte(&plain, 0));
+    SD_TRY(sd_buf_append_str(&plain, email ? email : ""));
+    SD_TRY(sd_buf_append_byte(&plain, 0));
+    SD_TRY(sd_buf_append_str(&plain, phone ? phone : ""));
+    SD_ENSURE(plain.len + SD_FIELD_OVERHEAD <= IDS_MAX, SD_E_LIMIT);
+    SD_TRY(sd_field_seal(&sealed, dk, sd_dkey_id(dk), SD_F_CUSTOMER_IDS, plain.data, plain.len));
+    free(p->ids);
+    p->ids_len = sealed.len;
+    p->ids = sd_buf_steal(&sealed);
+    p->ids_key_id = sd_dkey_id(dk);
+    if(!p->ids) {
+        p->ids_len = 0;
+        p->ids_key_id = 0;
+        err = SD_E_NOMEM;
+    }
+out:
+    sd_buf_wipe_free(&plain);
+    sd_buf_free(&sealed);
+    return err;
 }
 
 static sd_err
@@ -395,16 +471,32 @@ upsert(struct sd_desk *d, const struct sd_actor *a, const struct sd_customer_in 
         p.lang = in->lang[0] ? sd_lang_canon(in->lang) : "";
     if(in->vip_tier >= 0)
         p.vip_tier = (unsigned)in->vip_tier;
+    /* The identifiers, sealed, so a blind-index rotation can re-key the profile: the new
+     * email/phone when given, else the ones kept before. */
+    rc = sd_keys_customer_dkey(t, d->kr, uid, &dk);
+    if(rc == SD_OK) {
+        struct sd_buf old = SD_BUF_INIT;
+        const char *id[3] = {NULL, NULL, NULL};
+
+        rc = existed ? ids_open(d->kr, t, &p, &old, id) : SD_E_NOTFOUND;
+        if(rc == SD_OK || rc == SD_E_NOTFOUND || rc == SD_E_SHREDDED)
+            rc = ids_seal(&p, dk, in->uid, in->email ? in->email : id[1],
+                          in->phone ? in->phone : id[2]);
+        sd_buf_wipe_free(&old);
+        SD_TRY(rc);
+    } else if(rc != SD_E_SHREDDED) {
+        SD_TRY(rc);
+    }
     if(in->notes) {
         free(p.notes);
         p.notes = NULL;
         p.notes_len = 0;
         p.data_key_id = 0;
         if(in->notes[0]) {
-            err = sd_keys_customer_dkey(t, d->kr, uid, &dk);
-            if(err == SD_E_SHREDDED)
+            if(!dk) {
                 reason = "the customer's data was crypto-shredded";
-            SD_TRY(err);
+                SD_ENSURE(0, SD_E_SHREDDED);
+            }
             SD_TRY(sd_field_seal(&sealed, dk, sd_dkey_id(dk), SD_F_CUSTOMER_NOTES,
                                  (const uint8_t *)in->notes, strlen(in->notes)));
             p.notes_len = sealed.len;
@@ -685,8 +777,10 @@ out:
 
 sd_err
 sd_customers_set_frozen_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
-                           const uint8_t uid_bidx[SD_BIDX_BYTES], bool frozen)
+                           const uint8_t uid_bidx[SD_BIDX_BYTES], const char *uid, size_t uid_len,
+                           bool frozen)
 {
+    struct sd_dkey *dk = NULL;
     struct prof p;
     uint8_t digest[32];
     uint64_t now = sd_clock_now();
@@ -702,6 +796,18 @@ sd_customers_set_frozen_in(struct sd_desk *d, struct sd_txn *t, const struct sd_
         p.lang = "";
         p.created_at = now;
     }
+    if(uid && uid_len && uid_len <= SD_MAX_UID && !p.ids_len && !p.has_email && !p.has_phone &&
+       memchr(uid, 0, uid_len) == NULL) {
+        char u[SD_MAX_UID + 1];
+
+        memcpy(u, uid, uid_len);
+        u[uid_len] = 0;
+        rc = sd_keys_customer_dkey(t, d->kr, uid_bidx, &dk);
+        if(rc == SD_OK)
+            rc = ids_seal(&p, dk, u, NULL, NULL);
+        sodium_memzero(u, sizeof(u));
+        SD_ENSURE(rc == SD_OK || rc == SD_E_SHREDDED, rc); /* shredded: a flag, no identifiers */
+    }
     p.frozen = frozen;
     p.updated_at = now;
     snprintf(p.updated_by, sizeof(p.updated_by), "%s", a->name);
@@ -710,6 +816,7 @@ sd_customers_set_frozen_in(struct sd_desk *d, struct sd_txn *t, const struct sd_
     SD_TRY(
         audit(d, t, a, frozen ? "customer.frozen" : "customer.unfrozen", uid_bidx, digest, NULL));
 out:
+    sd_dkey_free(dk);
     prof_free(&p);
     return err;
 }
@@ -777,5 +884,150 @@ sd_customers_delete_in(struct sd_txn *t, const uint8_t uid_bidx[SD_BIDX_BYTES], 
         (*removed)++;
 out:
     prof_free(&p);
+    return err;
+}
+
+sd_err
+sd_customers_key_ids_in(struct sd_txn *t, const uint8_t uid_bidx[SD_BIDX_BYTES], uint64_t ids[2],
+                        size_t *n)
+{
+    struct prof p;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    memset(&p, 0, sizeof(p));
+    SD_CHECK_ARG(t && uid_bidx && ids && n);
+    *n = 0;
+    rc = prof_load(t, uid_bidx, &p);
+    if(rc == SD_E_NOTFOUND)
+        goto out;
+    SD_TRY(rc);
+    if(p.data_key_id)
+        ids[(*n)++] = p.data_key_id;
+    if(p.ids_key_id && p.ids_key_id != p.data_key_id)
+        ids[(*n)++] = p.ids_key_id;
+out:
+    prof_free(&p);
+    return err;
+}
+
+/* The UID blind indexes of every profile (keys of 'p' entries), malloc'ed. */
+static sd_err
+profile_keys(struct sd_txn *t, uint8_t (**out)[SD_BIDX_BYTES], size_t *n)
+{
+    struct sd_cursor *c = NULL;
+    struct sd_val k, v;
+    uint8_t start = PFX_PROFILE;
+    size_t cap = 0;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    *out = NULL;
+    *n = 0;
+    SD_TRY(sd_cursor_open(t, SD_DB_PROFILES, &c));
+    k.p = &start;
+    k.n = 1;
+    for(rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        const uint8_t *kp = k.p;
+
+        if(k.n < 1 || kp[0] != PFX_PROFILE)
+            break;
+        SD_ENSURE(k.n == 1 + SD_BIDX_BYTES, SD_E_STORE);
+        if(*n == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            uint8_t(*np)[SD_BIDX_BYTES] = realloc(*out, ncap * sizeof(*np));
+
+            SD_ENSURE(np, SD_E_NOMEM);
+            *out = np;
+            cap = ncap;
+        }
+        memcpy((*out)[(*n)++], kp + 1, SD_BIDX_BYTES);
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+out:
+    sd_cursor_close(c);
+    if(err != SD_OK) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return err;
+}
+
+/* Move one profile to the blind indexes of its identifiers under the current key. */
+static sd_err
+rekey_one(struct sd_desk *d, struct sd_txn *t, const uint8_t old[SD_BIDX_BYTES], bool *moved)
+{
+    struct sd_buf plain = SD_BUF_INIT;
+    struct prof p;
+    const char *id[3] = {NULL, NULL, NULL};
+    uint8_t k[1 + SD_BIDX_BYTES], digest[32], kid[8];
+    struct sd_val v;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    memset(&p, 0, sizeof(p));
+    *moved = false;
+    SD_TRY(prof_load(t, old, &p));
+    rc = ids_open(d->kr, t, &p, &plain, id);
+    if(rc == SD_E_NOTFOUND || rc == SD_E_SHREDDED)
+        goto out; /* nothing to re-key by: left as it is */
+    SD_TRY(rc);
+    pkey(k, PFX_PROFILE, old);
+    SD_TRY(sd_txn_del(t, SD_DB_PROFILES, k, sizeof(k), NULL, 0));
+    if(p.has_email)
+        SD_TRY(alias_del(t, PFX_EMAIL, p.email, NULL));
+    if(p.has_phone)
+        SD_TRY(alias_del(t, PFX_PHONE, p.phone, NULL));
+    SD_TRY(sd_bidx(d->kr, SD_BIDX_UID, id[0], strlen(id[0]), p.uid));
+    p.has_email = id[1][0] != 0;
+    p.has_phone = id[2][0] != 0;
+    if(p.has_email) {
+        SD_TRY(sd_bidx(d->kr, SD_BIDX_EMAIL, id[1], strlen(id[1]), p.email));
+        pkey(k, PFX_EMAIL, p.email);
+        SD_TRY(sd_txn_put(t, SD_DB_PROFILES, k, sizeof(k), p.uid, SD_BIDX_BYTES));
+    }
+    if(p.has_phone) {
+        SD_TRY(sd_bidx(d->kr, SD_BIDX_PHONE, id[2], strlen(id[2]), p.phone));
+        pkey(k, PFX_PHONE, p.phone);
+        SD_TRY(sd_txn_put(t, SD_DB_PROFILES, k, sizeof(k), p.uid, SD_BIDX_BYTES));
+    }
+    SD_TRY(prof_store(t, &p, digest));
+    /* The customer's data key stays theirs: the map was rebuilt from tickets only. */
+    rc = sd_txn_get(t, SD_DB_CUSTOMERS, p.uid, SD_BIDX_BYTES, &v);
+    if(rc == SD_E_NOTFOUND) {
+        sd_put_u64be(kid, p.ids_key_id);
+        rc = sd_txn_put(t, SD_DB_CUSTOMERS, p.uid, SD_BIDX_BYTES, kid, sizeof(kid));
+    }
+    SD_TRY(rc);
+    *moved = true;
+out:
+    sd_buf_wipe_free(&plain);
+    prof_free(&p);
+    return err;
+}
+
+sd_err
+sd_customers_rekey_in(struct sd_desk *d, struct sd_txn *t, uint64_t *rekeyed, uint64_t *kept)
+{
+    uint8_t(*keys)[SD_BIDX_BYTES] = NULL;
+    size_t n = 0;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && t && rekeyed && kept);
+    *rekeyed = *kept = 0;
+    SD_TRY(profile_keys(t, &keys, &n));
+    for(size_t i = 0; i < n; i++) {
+        bool moved = false;
+
+        SD_TRY(rekey_one(d, t, keys[i], &moved));
+        if(moved)
+            (*rekeyed)++;
+        else
+            (*kept)++;
+    }
+out:
+    free(keys);
     return err;
 }

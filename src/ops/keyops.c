@@ -422,6 +422,8 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], s
     uint8_t bx[3][SD_BIDX_BYTES], idb[8];
     bool has[3];
     struct sd_val v;
+    uint64_t pkeys[2], prof_removed = 0;
+    size_t npk = 0;
     sd_err err = SD_OK;
     sd_err rc;
 
@@ -431,6 +433,10 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], s
         SD_TRY(idset_add(keys, sd_get_u64be(v.p)));
     }
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    /* The keys the profile seals its notes and identifiers under are the customer's too. */
+    SD_TRY(sd_customers_key_ids_in(t, cb, pkeys, &npk));
+    for(size_t i = 0; i < npk; i++)
+        SD_TRY(idset_add(keys, pkeys[i]));
     SD_TRY(tickets_of(t, cb, &tickets));
     /* Tickets without a UID that share an email or phone with the customer's tickets belong to
      * the same customer (their key is keyed by that email/phone): one level of expansion. */
@@ -469,7 +475,12 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], s
         sd_trec_free(r);
         r = NULL;
     }
-    SD_ENSURE(keys->n > 0 || tickets.n > 0, SD_E_NOTFOUND);
+    /* The customer's profile goes too: its notes and identifiers are sealed under the erased
+     * keys, and its email/phone aliases would still name the customer (issue 15). A bare
+     * profile (a freeze flag, no data key, no ticket) is all there is to shred. */
+    SD_TRY(sd_customers_delete_in(t, cb, &prof_removed));
+    res->index_entries += prof_removed;
+    SD_ENSURE(keys->n > 0 || tickets.n > 0 || prof_removed > 0, SD_E_NOTFOUND);
     /* Remove every blind-index entry of these tickets and the customer map entries. */
     for(size_t i = 0; i < tickets.n; i++) {
         SD_TRY(sd_trec_load(t, tickets.v[i], &r));
@@ -492,16 +503,13 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], s
     }
     SD_TRY(del_pair(t, SD_DB_BY_CUSTOMER, cb, SD_BIDX_BYTES, NULL, 0, &res->index_entries));
     SD_TRY(del_pair(t, SD_DB_CUSTOMERS, cb, SD_BIDX_BYTES, NULL, 0, &res->index_entries));
-    /* The customer's profile goes too: its notes are sealed under the erased key, and its
-     * email/phone aliases would still name the customer (issue 15). */
-    SD_TRY(sd_customers_delete_in(t, cb, &res->index_entries));
     for(size_t i = 0; i < keys->n; i++) {
         rc = sd_keys_dkey_erase(t, keys->v[i]);
         if(rc == SD_OK)
             res->data_keys++;
         SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
     }
-    SD_ENSURE(res->data_keys > 0, SD_E_NOTFOUND); /* nothing left to shred */
+    SD_ENSURE(res->data_keys > 0 || prof_removed > 0, SD_E_NOTFOUND); /* nothing left */
     SD_TRY(sd_keys_rebuild(t));
     res->tickets = tickets.n;
 out:
@@ -658,7 +666,8 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
     sd_trec *r = NULL;
     uint8_t bx[3][SD_BIDX_BYTES], idb[8], kid[8];
     bool has[3], rotated = false;
-    char target[32];
+    uint64_t profiles = 0, kept = 0;
+    char target[32], why[96];
     sd_err err = SD_OK;
     sd_err rc;
 
@@ -699,8 +708,13 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
         sd_trec_free(r);
         r = NULL;
     }
+    /* Customer profiles and their email/phone aliases move to the new index too (issue 15):
+     * they keep their identifiers sealed under the customer's data key. */
+    SD_TRY(sd_customers_rekey_in(d, t, &profiles, &kept));
     snprintf(target, sizeof(target), "bidx:v%" PRIu32, *version);
-    SD_TRY(audit_key(d, t, a, "key.bidx_rotate", target, NULL, NULL));
+    snprintf(why, sizeof(why), "tickets=%" PRIu64 " profiles=%" PRIu64 " profiles_kept=%" PRIu64,
+             *reindexed, profiles, kept);
+    SD_TRY(audit_key(d, t, a, "key.bidx_rotate", target, NULL, why));
     err = sd_txn_commit(t);
     t = NULL;
     /* The keyring follows the store: the new key if the txn committed, else the old one. */

@@ -1730,7 +1730,8 @@ lift_freeze(struct act *c, const struct rrec *r, const char **reason)
     customer_target(target, bidx);
     SD_TRY(audit_target(c->d, c->t, c->a, "account.unfreeze", target, digest, NULL));
     /* The profile's flag and the back-office feed change in the same txn (issue 15). */
-    SD_TRY(sd_customers_set_frozen_in(c->d, c->t, c->a, bidx, false));
+    SD_TRY(
+        sd_customers_set_frozen_in(c->d, c->t, c->a, bidx, (const char *)uid.data, uid.len, false));
     {
         char detail[64];
         struct sd_feed_new e = {.kind = SD_FEED_UNFREEZE,
@@ -2333,7 +2334,7 @@ sd_freeze(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid,
     }
     customer_target(target, bidx);
     SD_TRY(audit_target(d, t, a, "account.freeze", target, digest, reason_text));
-    SD_TRY(sd_customers_set_frozen_in(d, t, a, bidx, true));
+    SD_TRY(sd_customers_set_frozen_in(d, t, a, bidx, customer_uid, strlen(customer_uid), true));
     {
         char detail[64];
         struct sd_feed_new e = {.kind = SD_FEED_FREEZE,

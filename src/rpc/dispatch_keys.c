@@ -8,6 +8,7 @@
 
 #include "dispatch_int.h"
 #include "keys.pb-c.h"
+#include "sealdesk/desk_mail.h"
 #include "sealdesk/keyops.h"
 
 /* RFC 3339 UTC of t kept in a; "" for 0 (never). NULL when out of memory. */
@@ -145,6 +146,18 @@ keys_rotate_audit(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     sd_rpc_answer(c, err, &rep.base, "rotate audit key");
 }
 
+static void
+keys_rotate_mail(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
+{
+    Sealdesk__V1__RotateMailKeyResult rep = SEALDESK__V1__ROTATE_MAIL_KEY_RESULT__INIT;
+    uint32_t v = 0;
+    sd_err err = sd_desk_mail_rotate_key(x->d, &x->actor, &v);
+
+    (void)req;
+    rep.version = v;
+    sd_rpc_answer(c, err, &rep.base, "rotate mail key");
+}
+
 /* clang-format off: one row a method, aligned for reading */
 const struct sd_rpc_method sd_rpc_methods_keys[] = {
     SD_RPC_METHOD("/sealdesk.v1.Keys/Status", sealdesk__v1__key_status_request, keys_status,
@@ -153,6 +166,8 @@ const struct sd_rpc_method sd_rpc_methods_keys[] = {
                   SD_OP_KEY_ADMIN),
     SD_RPC_METHOD("/sealdesk.v1.Keys/RotateAuditKey", sealdesk__v1__rotate_audit_key_request,
                   keys_rotate_audit, SD_OP_KEY_AUDIT_ROTATE),
+    SD_RPC_METHOD("/sealdesk.v1.Keys/RotateMailKey", sealdesk__v1__rotate_mail_key_request,
+                  keys_rotate_mail, SD_OP_KEY_ADMIN),
 };
 /* clang-format on */
 const size_t sd_rpc_methods_keys_n = sizeof(sd_rpc_methods_keys) / sizeof(sd_rpc_methods_keys[0]);

@@ -133,8 +133,8 @@ test_unmask_needs_reason_role_or_assignment_and_is_rate_limited(void **state)
 }
 
 /* Expected matrix, written independently of authz/policy.c: which roles may call each RPC.
- * A = agent, S = supervisor, C = compliance, X = security_admin, U = auditor, * = anyone
- * authenticated, P = public (no session). */
+ * A = agent, S = supervisor, C = compliance, X = security_admin, U = auditor, B = backoffice
+ * (service identity), * = anyone authenticated, P = public (no session). */
 static const struct {
     const char *path;
     const char *who;
@@ -202,22 +202,33 @@ static const struct {
     {"/sealdesk.v1.Incidents/Confirm", "AS"},
     {"/sealdesk.v1.Incidents/Get", "ASC"},
     {"/sealdesk.v1.Incidents/List", "ASC"},
+    {"/sealdesk.v1.Keys/RotateMailKey", "X"},
+    {"/sealdesk.v1.Customers/Get", "SCX"},
+    {"/sealdesk.v1.Customers/Upsert", "S"},
+    {"/sealdesk.v1.Customers/Sync", "B"},
+    {"/sealdesk.v1.Customers/ListTickets", "SCX"},
+    {"/sealdesk.v1.Attachments/List", "ASC"},
+    {"/sealdesk.v1.Attachments/Download", "ASC"},
+    {"/sealdesk.v1.Events/Read", "CXB"},
+    {"/sealdesk.v1.Events/Ack", "CXB"},
 };
 
 static void
 test_every_rpc_times_every_role(void **state)
 {
     struct fixture *f = *state;
-    static const char letters[] = "ASCXU";
-    char tokens[5][65];
+    static const char letters[] = "ASCXUB";
+    static const unsigned bits[] = {SD_ROLE_AGENT,          SD_ROLE_SUPERVISOR, SD_ROLE_COMPLIANCE,
+                                    SD_ROLE_SECURITY_ADMIN, SD_ROLE_AUDITOR,    SD_ROLE_BACKOFFICE};
+    char tokens[6][65];
     char name[16];
     size_t covered = 0;
 
-    for(int r = 0; r < 5; r++) {
+    for(int r = 0; r < 6; r++) {
         struct user u;
 
         snprintf(name, sizeof(name), "role%d", r);
-        add_user(f, name, 1u << r, &u);
+        add_user(f, name, bits[r], &u);
         assert_int_equal(login(f, name, &u, 0, tokens[r]), SD_OK);
     }
     for(size_t i = 0; sd_rpc_method_path(i); i++) {
@@ -231,7 +242,7 @@ test_every_rpc_times_every_role(void **state)
         if(!who)
             fail_msg("RPC %s has no row in the expected matrix", path);
         covered++;
-        for(int r = -1; r < 5; r++) {
+        for(int r = -1; r < 6; r++) {
             struct sd_rpc_call c;
             char auth[80];
             bool allow;

@@ -11,6 +11,7 @@
 #include "sealdesk/keyops.h"
 #include "sealdesk/remedy.h"
 #include "sealdesk/store.h"
+#include "tickets/desk_int.h"
 
 static const struct sd_actor sys = {"operator", NULL, SD_ROLE_SYSTEM};
 static const struct sd_actor agent = {"alice", NULL, SD_ROLE_AGENT};
@@ -397,6 +398,112 @@ test_customers_shred_deletes_profile_and_aliases(void **state)
     }
 }
 
+/* Blind-index rotation re-keys profiles and their aliases (sg's gap): a profile set by a
+ * supervisor (uid, email, phone, notes; no ticket at all) and a bare profile made by a freeze
+ * are found by every identifier afterwards, notes intact, and a new ticket by the email still
+ * inherits VIP and language. Without the re-key they were unfindable. */
+static void
+test_customers_bidx_rotation_rekeys_profiles_and_aliases(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_customer_in in = cin("UID-ROT");
+    struct sd_customer c;
+    struct sd_ticket t;
+    const char *why = NULL;
+    uint64_t reindexed = 0;
+    uint32_t version = 0;
+    uint64_t tid = ticket_full(f->d, "UID-ROTFRZ", NULL, false, SD_CAT_SECURITY, NULL);
+
+    in.email = "rot@example.com";
+    in.phone = "+821012345678";
+    in.lang = "ko";
+    in.vip_tier = 4;
+    in.notes = "call after 18:00 KST";
+    assert_int_equal(sd_customers_upsert(f->d, &bob, &in, NULL, &why), SD_OK);
+    in = cin("UID-ROT");
+    in.vip_tier = 5; /* a later upsert without email/phone keeps them (sealed again) */
+    assert_int_equal(sd_customers_upsert(f->d, &bob, &in, NULL, &why), SD_OK);
+    assert_int_equal(sd_freeze(f->d, &sam, "UID-ROTFRZ", tid, "takeover", NULL, &why), SD_OK);
+    assert_false(store_holds(f->dir, "rot@example.com"));
+    assert_false(store_holds(f->dir, "UID-ROTFRZ"));
+
+    assert_int_equal(sd_keyops_bidx_rotate(f->d, &sys, &version, &reindexed), SD_OK);
+    assert_int_equal(version, 2);
+    assert_int_equal(count_audit(f->d, "key.bidx_rotate", NULL, NULL), 1);
+
+    assert_int_equal(
+        sd_customers_get(f->d, &bob, SD_F_CUSTOMER_UID, "UID-ROT", true, "phone call", &c, &why),
+        SD_OK);
+    assert_int_equal(c.vip_tier, 5);
+    assert_string_equal(c.lang, "ko");
+    assert_string_equal((const char *)c.notes.data, "call after 18:00 KST");
+    sd_customer_clear(&c);
+    assert_int_equal(
+        sd_customers_get(f->d, &bob, SD_F_CUSTOMER_EMAIL, "rot@example.com", false, NULL, &c, &why),
+        SD_OK);
+    assert_int_equal(c.vip_tier, 5);
+    sd_customer_clear(&c);
+    assert_int_equal(
+        sd_customers_get(f->d, &bob, SD_F_CUSTOMER_PHONE, "+821012345678", false, NULL, &c, &why),
+        SD_OK);
+    sd_customer_clear(&c);
+    assert_int_equal(
+        sd_customers_get(f->d, &bob, SD_F_CUSTOMER_UID, "UID-ROTFRZ", false, NULL, &c, &why),
+        SD_OK);
+    assert_true(c.frozen);
+    assert_int_equal(c.n_tickets, 1);
+    sd_customer_clear(&c);
+    ticket_full(f->d, NULL, "rot@example.com", false, -1, &t);
+    assert_true(t.vip);
+    assert_string_equal(t.lang, "ko");
+    sd_ticket_clear(&t);
+    /* still one customer: the upsert refuses the email for someone else */
+    in = cin("UID-OTHER");
+    in.email = "rot@example.com";
+    assert_int_equal(sd_customers_upsert(f->d, &bob, &in, NULL, &why), SD_E_CONFLICT);
+    /* and shredding after the rotation still finds the profile and its key */
+    {
+        struct sd_shred_result r;
+
+        assert_int_equal(sd_keyops_shred(f->d, &sys, "UID-ROT", "erasure", &r), SD_OK);
+        assert_true(r.data_keys >= 1);
+        assert_int_equal(sd_customers_get(f->d, &bob, SD_F_CUSTOMER_EMAIL, "rot@example.com", false,
+                                          NULL, &c, &why),
+                         SD_E_NOTFOUND);
+    }
+}
+
+/* Shredding a customer who has only a bare profile (a frozen flag: no data key, no ticket)
+ * deletes the profile instead of answering NOTFOUND and leaving it. */
+static void
+test_customers_shred_of_a_bare_profile_deletes_it(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_txn *t = NULL;
+    struct sd_customer c;
+    struct sd_shred_result r;
+    uint8_t b[SD_BIDX_BYTES];
+    const char *why = NULL;
+
+    assert_int_equal(sd_bidx(f->d->kr, SD_BIDX_UID, "UID-BARE", 8, b), SD_OK);
+    assert_int_equal(sd_txn_begin(sd_desk_store(f->d), true, &t), SD_OK);
+    assert_int_equal(sd_customers_set_frozen_in(f->d, t, &sys, b, NULL, 0, true), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    assert_int_equal(
+        sd_customers_get(f->d, &bob, SD_F_CUSTOMER_UID, "UID-BARE", false, NULL, &c, &why), SD_OK);
+    assert_true(c.frozen);
+    sd_customer_clear(&c);
+    assert_int_equal(sd_keyops_shred(f->d, &sys, "UID-BARE", "erasure", &r), SD_OK);
+    assert_int_equal(r.data_keys, 0);
+    assert_int_equal(r.index_entries, 1);
+    assert_int_equal(
+        sd_customers_get(f->d, &bob, SD_F_CUSTOMER_UID, "UID-BARE", false, NULL, &c, &why),
+        SD_E_NOTFOUND);
+    /* nothing left: a second shred is NOTFOUND */
+    assert_int_equal(sd_keyops_shred(f->d, &sys, "UID-BARE", "erasure", &r), SD_E_NOTFOUND);
+    assert_int_equal(sd_keyops_shred(f->d, &sys, "UID-NEVER", "erasure", &r), SD_E_NOTFOUND);
+}
+
 static void
 test_customers_vip_parse(void **state)
 {
@@ -427,6 +534,8 @@ main(void)
         T(test_customers_frozen_by_freeze_and_cleared_by_executed_unfreeze),
         T(test_customers_ticket_list_spans_uid_email_and_phone),
         T(test_customers_shred_deletes_profile_and_aliases),
+        T(test_customers_bidx_rotation_rekeys_profiles_and_aliases),
+        T(test_customers_shred_of_a_bare_profile_deletes_it),
         cmocka_unit_test(test_customers_vip_parse),
     };
 

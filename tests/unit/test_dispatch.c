@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "backoffice.pb-c.h"
 #include "desk.pb-c.h"
 #include "health.pb-c.h"
 #include "keys.pb-c.h"
@@ -24,6 +25,8 @@ static const ProtobufCServiceDescriptor *const services[] = {
     &sealdesk__v1__knowledge__descriptor, &sealdesk__v1__routing__descriptor,
     &sealdesk__v1__incidents__descriptor, &sealdesk__v1__keys__descriptor,
     &sealdesk__v1__remedies__descriptor,  &grpc__health__v1__health__descriptor,
+    &sealdesk__v1__customers__descriptor, &sealdesk__v1__attachments__descriptor,
+    &sealdesk__v1__events__descriptor,
 };
 
 /* The proto's input type of "/package.Service/Method", or NULL. */

@@ -95,6 +95,12 @@ struct cli_reply {
     ProtobufCMessage *msg;                  /* the unary reply, unpacked */
     struct sd_buf stream;                   /* concatenated ExportChunk data (streaming) */
     bool streaming;
+    /* streaming: when set, the first message is unpacked as head_desc into head (the rest are
+     * data chunks: field 1 bytes, as ExportChunk) */
+    const ProtobufCMessageDescriptor *head_desc;
+    ProtobufCMessage *head;
+    bool quiet_notfound; /* NOT_FOUND returns 1 without printing (status tells) */
+    int status;          /* the call's gRPC status (SD_GRPC_UNKNOWN when none came) */
 };
 #define CLI_REPLY(type_desc) \
     {                        \
@@ -194,10 +200,16 @@ int cmd_remedy_online(struct cli *c, int argc, char **argv);
 int cmd_user_admin_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
                            char **argv);
 int cmd_user_admin_online(struct cli *c, int argc, char **argv);
-/* customer get --uid U: freeze status (cmd_remedy.c) */
+/* customer get|set|tickets, attachment list|get, events read|ack (cmd_backoffice.c) */
 int cmd_customer_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
                          char **argv);
 int cmd_customer_online(struct cli *c, int argc, char **argv);
+int cmd_attachment_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                           char **argv);
+int cmd_attachment_online(struct cli *c, int argc, char **argv);
+int cmd_events_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
+                       char **argv);
+int cmd_events_online(struct cli *c, int argc, char **argv);
 /* backup and restore (cmd_backup.c; c->cmd->name tells which) */
 int cmd_backup_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
                        char **argv);

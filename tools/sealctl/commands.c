@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "sealdesk/authz.h"
+#include "sealdesk/events.h"
 #include "sealdesk/incident.h"
 #include "sealdesk/kb.h"
 #include "sealdesk/remedy.h"
@@ -71,6 +72,26 @@ static const struct sd_arg_enum uadm_states = {uadm_state_name, 1, SD_UADM_STATE
 static const struct sd_arg_enum kb_statuses = {kb_status_name, 1, 8};
 static const struct sd_arg_enum incident_statuses = {incident_status_name, 1, 8};
 static const struct sd_arg_enum event_kinds = {event_kind_name, 1, SD_EV_COUNT - 1};
+/* customer set: the languages a profile keeps (sd_lang_canon) and the VIP tiers */
+static const char *
+profile_lang_name(int i)
+{
+    static const char *const n[] = {"zh", "zh-Hant", "en", "ko"};
+
+    return i >= 0 && i < 4 ? n[i] : NULL;
+}
+
+static const char *
+vip_tier_name(int i)
+{
+    static const char *const n[] = {"none", "vip1", "vip2", "vip3", "vip4",
+                                    "vip5", "vip6", "vip7", "vip8", "vip9"};
+
+    return i >= 0 && i < 10 ? n[i] : NULL;
+}
+
+static const struct sd_arg_enum profile_langs = {profile_lang_name, 0, 4};
+static const struct sd_arg_enum vip_tiers = {vip_tier_name, 0, 10};
 
 /* ---- options ---- */
 
@@ -143,6 +164,19 @@ static const struct sd_arg_spec freeze_opts[] = {
     V("customer-uid", "U"), V("ticket", "ID"), V("reason", "R"),
 };
 static const struct sd_arg_spec uid_opt[] = {V("uid", "U")};
+static const struct sd_arg_spec customer_get_opts[] = {
+    V("uid", "U"), V("email", "E"), V("phone", "P"), V("reason", "R"),
+};
+static const struct sd_arg_spec customer_set_opts[] = {
+    V("uid", "U"), E("lang", "L", profile_langs), E("vip-tier", "N", vip_tiers), V("notes", "T"),
+    V("email", "E"), V("phone", "P"),
+};
+static const struct sd_arg_spec attach_list_opts[] = {V("ticket", "ID"), V("reason", "R")};
+static const struct sd_arg_spec attach_get_opts[] = {V("out", "FILE"), V("reason", "R")};
+static const struct sd_arg_spec events_read_opts[] = {
+    V("from", "OFFSET"), V("max", "1..1000"), V("consumer", "NAME"),
+};
+static const struct sd_arg_spec events_ack_opts[] = {V("offset", "N"), V("consumer", "NAME")};
 static const struct sd_arg_spec kb_opts[] = {
     V("lang", "L"), V("title", "T"), V("body", "B"), E("category", "C", categories),
     V("tags", "a,b"), V("translation-of", "ID"), E("status", "S", kb_statuses), V("text", "T"),
@@ -244,7 +278,26 @@ static const struct cli_sub remedy_subs[] = {
 static const struct cli_sub freeze_subs[] = {
     SUB(BOTH, NULL, "freeze --customer-uid U --ticket ID --reason R", OPTS(freeze_opts))};
 static const struct cli_sub customer_subs[] = {
-    SUB(BOTH, "get", "customer get --uid U   (freeze status)", OPTS(uid_opt))};
+    SUB(BOTH, "get",
+        "customer get --uid U | --email E | --phone P [--reason R]   (freeze status and "
+        "profile; --reason shows the notes)",
+        OPTS(customer_get_opts)),
+    SUB(BOTH, "set",
+        "customer set --uid U [--lang L] [--vip-tier N] [--notes T] [--email E] [--phone P]",
+        OPTS(customer_set_opts)),
+    SUB(BOTH, "tickets", "customer tickets --uid U", OPTS(uid_opt)),
+};
+static const struct cli_sub attachment_subs[] = {
+    SUB(BOTH, "list", "attachment list --ticket ID [--reason R]   (--reason: filenames)",
+        OPTS(attach_list_opts)),
+    SUB(BOTH, "get", "attachment get ID --out FILE --reason R   (new file, mode 0600)",
+        OPTS(attach_get_opts)),
+};
+static const struct cli_sub events_subs[] = {
+    SUB(BOTH, "read", "events read [--from OFFSET] [--max N] [--consumer NAME]",
+        OPTS(events_read_opts)),
+    SUB(BOTH, "ack", "events ack --offset N [--consumer NAME]", OPTS(events_ack_opts)),
+};
 static const struct cli_sub kb_subs[] = {
     SUB(BOTH, "add",
         "kb add --lang L --title T --body B [--category C] [--tags a,b] "
@@ -311,8 +364,11 @@ const struct cli_command cli_commands[] = {
     CMD("remedy", 0, remedy_subs, "remedy request|approve|reject|execute|get|review|list",
         cmd_remedy_offline, cmd_remedy_online),
     CMD("freeze", 0, freeze_subs, NULL, cmd_remedy_offline, cmd_remedy_online),
-    CMD("customer", 0, customer_subs, "customer get --uid U", cmd_customer_offline,
+    CMD("customer", 0, customer_subs, "customer get|set|tickets ...", cmd_customer_offline,
         cmd_customer_online),
+    CMD("attachment", 0, attachment_subs, "attachment list|get ...", cmd_attachment_offline,
+        cmd_attachment_online),
+    CMD("events", 0, events_subs, "events read|ack ...", cmd_events_offline, cmd_events_online),
     CMD("kb", 0, kb_subs, "kb add|edit|get|search|load ...", cmd_kb_offline, cmd_kb_online),
     CMD("backup", 0, backup_subs, NULL, cmd_backup_offline, cmd_backup_online),
     CMD("restore", 0, restore_subs, NULL, cmd_backup_offline, cmd_backup_online),

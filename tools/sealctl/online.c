@@ -22,6 +22,10 @@ on_msg(void *ctx, const uint8_t *p, size_t n)
 {
     struct cli_reply *r = ctx;
 
+    if(r->streaming && r->head_desc && !r->head) {
+        r->head = protobuf_c_message_unpack(r->head_desc, NULL, n, p);
+        return r->head ? SD_OK : SD_E_INVALID;
+    }
     if(r->streaming) {
         Sealdesk__V1__ExportChunk *ch = sealdesk__v1__export_chunk__unpack(NULL, n, p);
         sd_err err;
@@ -52,6 +56,7 @@ cli_call(struct cli *c, const char *method, const ProtobufCMessage *req, struct 
     int status = SD_GRPC_UNKNOWN, rc = 0;
     sd_err err;
 
+    r->status = SD_GRPC_UNKNOWN;
     if(!buf)
         return cli_fail(SD_E_NOMEM, "request");
     protobuf_c_message_pack(req, buf);
@@ -67,8 +72,11 @@ cli_call(struct cli *c, const char *method, const ProtobufCMessage *req, struct 
         goto out;
     }
     err = sd_grpc_client_call(cl, method, md, buf, n, on_msg, r, &status, msg, sizeof(msg));
+    r->status = err == SD_OK ? status : SD_GRPC_UNKNOWN;
     if(err != SD_OK) {
         fprintf(stderr, "UNAVAILABLE: call failed: %s\n", sd_err_str(err));
+        rc = 1;
+    } else if(status == SD_GRPC_NOT_FOUND && r->quiet_notfound) {
         rc = 1;
     } else if(status != SD_GRPC_OK) {
         fprintf(stderr, "%s: %s\n", sd_grpc_status_name(status), msg);
@@ -89,6 +97,9 @@ cli_reply_free(struct cli_reply *r)
 {
     if(r->msg)
         protobuf_c_message_free_unpacked(r->msg, NULL);
+    if(r->head)
+        protobuf_c_message_free_unpacked(r->head, NULL);
+    r->msg = r->head = NULL;
     sd_buf_wipe_free(&r->stream);
 }
 

@@ -44,7 +44,7 @@ static const char usage[] =
     "  rotate-mail-key                          new mail signing key (outbound verification\n"
     "                                           codes); messages signed before still verify\n"
     "  check                                    every data key unwraps, every field opens\n"
-    "online (--server): status, shred, audit-rotate\n"
+    "online (--server): status, shred, audit-rotate, rotate-mail-key\n"
     "mode: --server means online, --data/--offline offline (both: refused); else online\n"
     "  when SEALDESK_SERVER is set, offline on SEALDESK_DATA\n";
 
@@ -483,9 +483,18 @@ online(const struct opts *o, int argc, char **argv)
         rc = emit(o,
                   json_pack("{s:I, s:I, s:I}", "data_keys", (json_int_t)s->data_keys, "tickets",
                             (json_int_t)s->tickets, "index_entries", (json_int_t)s->index_entries));
+    } else if(strcmp(argv[0], "rotate-mail-key") == 0 && argc == 1) {
+        Sealdesk__V1__RotateMailKeyRequest q = SEALDESK__V1__ROTATE_MAIL_KEY_REQUEST__INIT;
+
+        r.desc = &sealdesk__v1__rotate_mail_key_result__descriptor;
+        rc = call(o, "/sealdesk.v1.Keys/RotateMailKey", &q.base, &r);
+        if(rc)
+            goto out;
+        rc = emit(o, json_pack("{s:I}", "mail_key_version",
+                               (json_int_t)((Sealdesk__V1__RotateMailKeyResult *)r.msg)->version));
     } else {
-        return bad_usage("online mode supports: status, shred, audit-rotate (other commands "
-                         "need --data)");
+        return bad_usage("online mode supports: status, shred, audit-rotate, rotate-mail-key "
+                         "(other commands need --data)");
     }
 out:
     if(r.msg)
@@ -530,6 +539,8 @@ static const struct cmd_opts cmd_table[] = {
     CMD("remaster", "remaster --new-key-file F | --passphrase-file F", remaster_opts),
     CMD("bidx-rotate", "bidx-rotate", no_opts),
     CMD("audit-rotate", "audit-rotate [--reason TEXT]", rotate_audit_opts),
+    /* was missing from this table, so `sealkey rotate-mail-key` was "unknown command" */
+    CMD("rotate-mail-key", "rotate-mail-key", no_opts),
     CMD("check", "check", no_opts),
 };
 
