@@ -13,6 +13,7 @@
 
 #include "desk.pb-c.h"
 #include "health.pb-c.h"
+#include "intake.pb-c.h"
 #include "keys.pb-c.h"
 #include "remedies.pb-c.h"
 #include "rpc/dispatch_int.h"
@@ -24,6 +25,7 @@ static const ProtobufCServiceDescriptor *const services[] = {
     &sealdesk__v1__knowledge__descriptor, &sealdesk__v1__routing__descriptor,
     &sealdesk__v1__incidents__descriptor, &sealdesk__v1__keys__descriptor,
     &sealdesk__v1__remedies__descriptor,  &grpc__health__v1__health__descriptor,
+    &sealdesk__v1__intake__descriptor,
 };
 
 /* The proto's input type of "/package.Service/Method", or NULL. */
