@@ -9,6 +9,7 @@
 #include "sealdesk/desk_mail.h"
 #include "sealdesk/intake.h"
 #include "sealdesk/outbox.h"
+#include "sealdesk/server.h"
 #include "tickets/desk_int.h"
 
 static const struct sd_actor sys = {"alice", NULL, SD_ROLE_SYSTEM};
@@ -503,6 +504,22 @@ test_intake_csat_by_reply_keyword_and_rate_call(void **state)
     assert_int_equal(sd_intake_rate(f->d, &gw, r1.ticket_id, &me, 5, &ref), SD_E_CONFLICT);
 }
 
+/* sealdeskd's config key reopen_window_days: default 14, 0..365. */
+static void
+test_intake_reopen_window_config_key(void **state)
+{
+    struct sd_server_config c;
+
+    (void)state;
+    sd_server_config_defaults(&c);
+    assert_int_equal(c.reopen_window_days, 14);
+    assert_int_equal(sd_server_config_set(&c, "reopen_window_days", "30"), SD_OK);
+    assert_int_equal(c.reopen_window_days, 30);
+    assert_int_equal(sd_server_config_set(&c, "reopen_window_days", "366"), SD_E_INVALID);
+    assert_int_equal(sd_server_config_set(&c, "reopen_window_days", "x"), SD_E_INVALID);
+    assert_int_equal(c.reopen_window_days, 30);
+}
+
 static void
 test_intake_role_may_only_call_intake(void **state)
 {
@@ -540,6 +557,7 @@ main(void)
         T(test_intake_status_shows_public_replies_to_the_customer_only),
         T(test_intake_csat_by_reply_keyword_and_rate_call),
         T(test_intake_role_may_only_call_intake),
+        T(test_intake_reopen_window_config_key),
 #undef T
     };
 
