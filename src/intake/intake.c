@@ -420,7 +420,6 @@ sd_intake_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_in
         goto out;
     }
     SD_ENSURE(err == SD_E_NOTFOUND, err);
-    err = SD_OK;
     memset(&nt, 0, sizeof(nt));
     nt.channel = in->channel;
     nt.cust = &in->cust;
@@ -794,7 +793,6 @@ sd_intake_mail(struct sd_desk *d, const struct sd_actor *a, const struct sd_inta
             goto out; /* nothing stored twice */
         }
         SD_ENSURE(err == SD_E_NOTFOUND, err);
-        err = SD_OK;
     }
     if(m->cls == SD_INTAKE_MAIL_AUTO_REPLY || m->cls == SD_INTAKE_MAIL_BULK ||
        m->cls == SD_INTAKE_MAIL_LOOP) {
@@ -829,7 +827,6 @@ sd_intake_mail(struct sd_desk *d, const struct sd_actor *a, const struct sd_inta
             }
         }
         SD_ENSURE(err == SD_OK || err == SD_E_NOTFOUND, err);
-        err = SD_OK;
         csat = r ? csat_keyword(m->body) : 0;
         if(r && csat && (r->status == SD_ST_RESOLVED || r->status == SD_ST_ARCHIVED) &&
            r->csat == 0) {

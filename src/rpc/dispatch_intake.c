@@ -50,7 +50,7 @@ type_checked(const char *type, const uint8_t *p, size_t n)
     for(size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
         if(strcmp(type, sigs[i].type) != 0)
             continue;
-        if(n < sigs[i].off + sigs[i].n || memcmp(p + sigs[i].off, sigs[i].magic, sigs[i].n))
+        if(n < sigs[i].off + sigs[i].n || memcmp(p + sigs[i].off, sigs[i].magic, sigs[i].n) != 0)
             return "application/octet-stream";
         return type;
     }
@@ -226,6 +226,7 @@ intake_status(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     }
     if(s.n_replies) {
         items = sd_arena_alloc(&x->a, s.n_replies * sizeof(*items));
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         ptrs = sd_arena_alloc(&x->a, s.n_replies * sizeof(*ptrs));
         if(!items || !ptrs) {
             sd_intake_status_clear(&s);
@@ -258,31 +259,34 @@ intake_suggest(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     struct sd_kb_hit hits[SD_INTAKE_MAX_SUGGEST];
     Sealdesk__V1__IntakeArticle items[SD_INTAKE_MAX_SUGGEST];
     Sealdesk__V1__IntakeArticle *ptrs[SD_INTAKE_MAX_SUGGEST];
-    struct sd_kb_article art[SD_INTAKE_MAX_SUGGEST];
     size_t limit = q->limit ? q->limit : 3, n = 0;
     sd_err err;
 
-    memset(art, 0, sizeof(art));
     if(limit > SD_INTAKE_MAX_SUGGEST) {
         sd_rpc_invalid(c, "limit: 1..%d", SD_INTAKE_MAX_SUGGEST);
         return;
     }
     err = sd_intake_suggest(x->d, q->text, q->lang, limit, hits, &n);
     for(size_t i = 0; err == SD_OK && i < n; i++) {
-        err = sd_kb_get(x->d, hits[i].id, 0, &art[i]);
+        struct sd_kb_article art;
+
+        memset(&art, 0, sizeof(art));
+        err = sd_kb_get(x->d, hits[i].id, 0, &art);
         sealdesk__v1__intake_article__init(&items[i]);
         items[i].id = hits[i].id;
         items[i].lang = hits[i].lang;
         items[i].title = hits[i].title;
-        items[i].body = err == SD_OK && art[i].body ? art[i].body : (char *)"";
+        items[i].body =
+            err == SD_OK && art.body ? sd_arena_strndup(&x->a, art.body, strlen(art.body)) : NULL;
+        if(err == SD_OK && !items[i].body)
+            err = SD_E_NOMEM;
         items[i].score = hits[i].score;
         ptrs[i] = &items[i];
+        sd_kb_article_clear(&art);
     }
     pb.articles = ptrs;
     pb.n_articles = err == SD_OK ? n : 0;
     sd_rpc_answer(c, err, &pb.base, err == SD_E_INVALID ? "text" : "suggest");
-    for(size_t i = 0; i < n; i++)
-        sd_kb_article_clear(&art[i]);
 }
 
 static void

@@ -289,6 +289,7 @@ deliver_online(const struct sd_grpc_client_opts *o, const char *token, const str
     snprintf(auth, sizeof(auth), "Bearer %s", token);
     if(m->n_attachments) {
         att = calloc(m->n_attachments, sizeof(*att));
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of message pointers
         atp = calloc(m->n_attachments, sizeof(*atp));
         if(!att || !atp) {
             rc = EX_TEMPFAIL_;
@@ -394,7 +395,7 @@ main(int argc, char **argv)
     if(sd_args_parse(&a, argc - 1, argv + 1) != 0)
         return EX_USAGE_;
     if(a.help) {
-        fputs(usage, stdout);
+        (void)fputs(usage, stdout);
         return EX_OK_;
     }
     /* Customer data passes through this process: no core dumps. */
