@@ -828,10 +828,10 @@ sd_intake_mail(struct sd_desk *d, const struct sd_actor *a, const struct sd_inta
         }
         SD_ENSURE(err == SD_OK || err == SD_E_NOTFOUND, err);
         csat = r ? csat_keyword(m->body) : 0;
-        if(r && csat && (r->status == SD_ST_RESOLVED || r->status == SD_ST_ARCHIVED) &&
-           r->csat == 0) {
-            /* The survey's reply keyword: the rating, not a new message. */
-            SD_TRY(sd_ticket_customer_rate_in(d, t, a, r->id, csat, NULL));
+        if(r && csat && (r->status == SD_ST_RESOLVED || r->status == SD_ST_ARCHIVED)) {
+            /* The survey's reply keyword: the rating (once), not a message that reopens. */
+            if(r->csat == 0)
+                SD_TRY(sd_ticket_customer_rate_in(d, t, a, r->id, csat, NULL));
             id = r->id;
         } else if(r) {
             SD_TRY(follow_up(d, t, a, r, &nt, "email", &id, &created, why));

@@ -86,6 +86,17 @@ check("add message as another customer is NOT_FOUND",
 check("bad input names the field",
       code_of(lambda: intake.CreateTicket(ipb.IntakeCreateRequest(
           channel=1, body="x"), metadata=IT)) == grpc.StatusCode.INVALID_ARGUMENT)
+png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+att = [ipb.IntakeAttachment(filename="shot.png", sniffed_type="image/png", data=png),
+       ipb.IntakeAttachment(filename="fake.png", sniffed_type="image/png", data=b"MZ\x90\x00exe"),
+       ipb.IntakeAttachment(filename="run.exe", sniffed_type="application/x-dosexec", data=b"MZ")]
+w = intake.CreateTicket(ipb.IntakeCreateRequest(idempotency_key="chat-7", channel=1,
+                                                sender_id="tg:@kim", customer_uid="U4242",
+                                                subject="screenshot", body="see the picture",
+                                                attachments=att), metadata=IT)
+check("attachments: a real PNG kept, a claimed PNG that is not one and an exe refused",
+      w.attachments_kept == 1 and w.attachments_refused == 2)
+check("no acknowledgement without an e-mail address", not w.acknowledged)
 s = intake.SuggestArticles(ipb.IntakeSuggestRequest(text="withdrawal pending", lang="en"),
                            metadata=IT)
 check("self-service suggestions answer", s is not None)

@@ -62,7 +62,7 @@ expect_exit 75 "a bad token is a temporary failure (the MTA keeps the mail)" -- 
   <"$WORK/m1.eml"
 n=$(env SEALDESK_TOKEN="$WEI" "$SEALCTL" --server "127.0.0.1:$port" --ca "$CA" --json \
   ticket list | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(len(d["tickets"]) if isinstance(d, dict) else len(d))')
-check "two tickets in all (intake_flow one, the mail one)" test "$n" = 2
+check "three tickets in all (intake_flow two, the mail one)" test "$n" = 3
 
 kill -TERM "$SRV"; wait "$SRV" || true; SRV=""
 expect_exit 75 "server down: EX_TEMPFAIL" -- G <"$WORK/m1.eml"

@@ -133,6 +133,10 @@ check "the acknowledgement arrives in the customer's mailbox" wait_mail 1
 ACK=$(find "$MD/new" -type f | head -1)
 check "the acknowledgement carries the reference" grep -q "^Subject: \[SD-000001\]" "$ACK"
 check "the acknowledgement is Auto-Submitted" grep -q "^Auto-Submitted: auto-replied" "$ACK"
+subj=$("$PY" -c 'import email, email.header, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+print(str(email.header.make_header(email.header.decode_header(m["Subject"]))))' "$ACK")
+check "the acknowledgement is in Chinese (the ticket's language)" grep -q "我们已收到您的问题" <<<"$subj"
 
 expect_exit 0 "agent's public reply" -- S ticket comment 1 --body "我们正在核查链上记录"
 check "the reply arrives" wait_mail 2

@@ -502,6 +502,13 @@ test_intake_csat_by_reply_keyword_and_rate_call(void **state)
     assert_int_equal(t.status, SD_ST_RESOLVED); /* a rating does not reopen */
     sd_ticket_clear(&t);
     assert_int_equal(sd_intake_rate(f->d, &gw, r1.ticket_id, &me, 5, &ref), SD_E_CONFLICT);
+    /* a second keyword reply neither changes the rating nor reopens the ticket */
+    m = mail("r3@mail.example", "kim@example.com", subj, "CSAT 1");
+    assert_int_equal(submit(f->d, &m).outcome, SD_INTAKE_ADDED);
+    t = meta(f->d, r1.ticket_id);
+    assert_int_equal(t.csat, 4);
+    assert_int_equal(t.status, SD_ST_RESOLVED);
+    sd_ticket_clear(&t);
 }
 
 /* sealdeskd's config key reopen_window_days: default 14, 0..365. */
