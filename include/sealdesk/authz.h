@@ -19,14 +19,17 @@ enum sd_role {
     SD_ROLE_COMPLIANCE = 1u << 2,
     SD_ROLE_SECURITY_ADMIN = 1u << 3,
     SD_ROLE_AUDITOR = 1u << 4,
-    /* Bit 5 is left for the intake service identity (issue 15, Intake). */
+    /* A service identity (issue 15): sealmailgate and the exchange's chat/web/social/phone
+     * front-ends. It may call the Intake service and nothing else (policy.c). */
+    SD_ROLE_INTAKE = 1u << 5,
     /* The back-office service identity (issue 15): reads and acknowledges the event feed and
      * syncs customer profiles; nothing else. */
     SD_ROLE_BACKOFFICE = 1u << 6,
     /* Not a user role: the local operator of `sealctl --offline` and the server itself. */
     SD_ROLE_SYSTEM = 1u << 15,
 };
-#define SD_ROLES_USER_MASK 0x5fu
+#define SD_ROLES_USER_MASK 0x7fu
+#define SD_ROLES_COUNT     7 /* user roles: bits 0..6 */
 
 /* "agent", "supervisor", ... for one bit (static). */
 const char *sd_role_name(unsigned bit);
@@ -237,6 +240,14 @@ enum sd_op {
     SD_OP_ATTACH_READ,      /* attachment download: the ticket-unmask rule applies on top */
     SD_OP_EVENTS_READ,      /* back-office event feed read (src/events) */
     SD_OP_EVENTS_ACK,       /* back-office event feed acknowledgement */
+    /* The Intake service (issue 15): the intake identity only (and the local operator). */
+    SD_OP_INTAKE_CREATE,  /* CreateTicket */
+    SD_OP_INTAKE_MESSAGE, /* AddMessage */
+    SD_OP_INTAKE_MAIL,    /* SubmitMail */
+    SD_OP_INTAKE_STATUS,  /* GetStatus */
+    SD_OP_INTAKE_SUGGEST, /* SuggestArticles */
+    SD_OP_INTAKE_RATE,    /* RateTicket */
+    SD_OP_INTAKE_VERIFY,  /* VerifyMessage */
     SD_OP_COUNT
 };
 const char *sd_op_name(enum sd_op op);

@@ -88,6 +88,9 @@ struct sd_outbox_info {
     char code[SD_OUTBOX_CODE_CHARS + 1];
 };
 sd_err sd_outbox_get(struct sd_txn *t, uint64_t id, struct sd_outbox_info *out);
+/* The record whose Message-ID is msgid (with or without <>; as the desk sent it, domain case
+ * ignored), for threading a reply (intake). SD_E_NOTFOUND for any other id. */
+sd_err sd_outbox_by_message_id(struct sd_txn *t, const char *msgid, struct sd_outbox_info *out);
 /* Ids of records queued (or leased) with next_try_at <= now, soonest first, at most max. */
 sd_err sd_outbox_due(struct sd_txn *t, uint64_t now, uint64_t *ids, size_t max, size_t *n);
 /* Records by state (index = enum sd_outbox_state, [0] unused); one pass over the table. */

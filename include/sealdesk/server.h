@@ -50,6 +50,9 @@ struct sd_server_config {
     char smtp[256];      /* relay "host:port" (config `smtp`, flag --smtp) */
     char mail_from[256]; /* envelope and From address (`mail_from`, --mail-from) */
     unsigned smtp_tls;   /* enum sd_smtp_tls (`smtp_tls`, --smtp-tls; default opportunistic) */
+    /* Intake (issue 15): reopen window of a resolved ticket, days (`reopen_window_days`;
+     * default 14, 0..365; sd_intake_set_reopen_days). */
+    unsigned reopen_window_days;
 };
 
 /* smtp_tls: required = STARTTLS or no mail (CURLUSESSL_ALL); opportunistic = STARTTLS whenever

@@ -45,6 +45,8 @@ enum sd_db {
     SD_DB_FEED,        /* 'e'|u64 offset -> FeedEvent; 'a'|consumer -> u64 acked offset */
     SD_DB_OUTBOX,      /* 'm'|u64 id -> OutboxRecord; 'd'|u64 due|u64 id -> "" (queued);
                           'c'|code[10] -> u64 id (verification codes; outbox/outbox.c) */
+    SD_DB_INTAKE,      /* 'k'|sha256(create key) and 'a'|sha256(message key) -> u64 ticket;
+                          'm'|sha256(Message-ID) -> mail outcome (intake/intake.c) */
     SD_DB_COUNT
 };
 

@@ -96,6 +96,10 @@ enum sd_event_kind {
     SD_EV_MAIL_DELIVERED,
     SD_EV_MAIL_FAILED,
     SD_EV_MAIL_BOUNCED,
+    /* intake (src/intake): a customer's message (body sealed like a comment, never an agent's
+     * words); a link between a resolved ticket and the new ticket a late follow-up opened */
+    SD_EV_CUSTOMER_MESSAGE,
+    SD_EV_LINKED,
     SD_EV_COUNT
 };
 
@@ -118,6 +122,7 @@ struct sd_ticket_new {
     int category;                  /* enum sd_category, or -1 to triage */
     int priority;                  /* 1..4, or 0 to triage */
     bool vip;
+    const char *lang; /* NULL or "": detected from subject and body (else sd_lang_canon) */
 };
 
 struct sd_event {

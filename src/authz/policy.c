@@ -13,6 +13,7 @@
 #define X SD_ROLE_SECURITY_ADMIN
 #define U SD_ROLE_AUDITOR
 #define B SD_ROLE_BACKOFFICE
+#define I SD_ROLE_INTAKE
 
 static const struct {
     const char *name;
@@ -57,6 +58,16 @@ static const struct {
      * identity, and compliance and security admins. */
     [SD_OP_EVENTS_READ] = {"events.read", C | X | B},
     [SD_OP_EVENTS_ACK] = {"events.ack", C | X | B},
+    /* Customer-facing intake: the intake service identity only. No human role gets these
+     * (an agent could otherwise speak as a customer); the local operator may (SD_ROLE_SYSTEM).
+     * The intake role gets no other row, so every other RPC is PERMISSION_DENIED for it. */
+    [SD_OP_INTAKE_CREATE] = {"intake.create", I},
+    [SD_OP_INTAKE_MESSAGE] = {"intake.message", I},
+    [SD_OP_INTAKE_MAIL] = {"intake.mail", I},
+    [SD_OP_INTAKE_STATUS] = {"intake.status", I},
+    [SD_OP_INTAKE_SUGGEST] = {"intake.suggest", I},
+    [SD_OP_INTAKE_RATE] = {"intake.rate", I},
+    [SD_OP_INTAKE_VERIFY] = {"intake.verify", I},
 };
 
 const char *
@@ -75,16 +86,14 @@ sd_policy_allows(unsigned roles, enum sd_op op)
     return (roles & SD_ROLES_USER_MASK & matrix[op].roles) != 0;
 }
 
-/* Indexed by bit number; NULL: a bit without a role here (bit 5 is kept for intake). */
-static const char *const role_names[] = {"agent",   "supervisor", "compliance", "security_admin",
-                                         "auditor", NULL,         "backoffice"};
-#define N_ROLE_NAMES (sizeof(role_names) / sizeof(role_names[0]))
+static const char *const role_names[SD_ROLES_COUNT] = {
+    "agent", "supervisor", "compliance", "security_admin", "auditor", "intake", "backoffice"};
 
 const char *
 sd_role_name(unsigned bit)
 {
-    for(unsigned i = 0; i < N_ROLE_NAMES; i++) {
-        if(bit == 1u << i && role_names[i])
+    for(unsigned i = 0; i < SD_ROLES_COUNT; i++) {
+        if(bit == 1u << i)
             return role_names[i];
     }
     return bit == SD_ROLE_SYSTEM ? "system" : "unknown";
@@ -119,8 +128,8 @@ sd_roles_format(char *out, size_t cap, unsigned mask)
 
     if(cap)
         out[0] = 0;
-    for(unsigned i = 0; i < N_ROLE_NAMES; i++) {
-        if(!(mask & (1u << i)) || !role_names[i])
+    for(unsigned i = 0; i < SD_ROLES_COUNT; i++) {
+        if(!(mask & (1u << i)))
             continue;
         off += (size_t)snprintf(out + off, off < cap ? cap - off : 0, "%s%s", off ? "," : "",
                                 role_names[i]);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -480,6 +481,55 @@ sd_outbox_get(struct sd_txn *t, uint64_t id, struct sd_outbox_info *out)
 
     SD_CHECK_ARG(t && out);
     SD_TRY(sd_outbox_load(t, id, &r));
+    sd_outbox_info_of(out, r);
+out:
+    if(r)
+        sealdesk__v1__outbox_record__free_unpacked(r, NULL);
+    return err;
+}
+
+/* The Message-ID of record N is "<SD-000123.N.RANDOM@domain>" (fixed at enqueue): the record
+ * id in it is the index, and the whole id must equal the stored one, so neither a reference
+ * nor a guessed id finds a record (the 64-bit random part is unknown to an outsider). */
+sd_err
+sd_outbox_by_message_id(struct sd_txn *t, const char *msgid, struct sd_outbox_info *out)
+{
+    Sealdesk__V1__OutboxRecord *r = NULL;
+    const char *p, *stored;
+    size_t n, sn;
+    uint64_t id = 0;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && msgid && out);
+    n = strnlen(msgid, 300);
+    SD_ENSURE(n < 300, SD_E_NOTFOUND);
+    if(n >= 2 && msgid[0] == '<' && msgid[n - 1] == '>') {
+        msgid++;
+        n -= 2;
+    }
+    SD_ENSURE(n > 3 && strncmp(msgid, "SD-", 3) == 0, SD_E_NOTFOUND);
+    p = memchr(msgid, '.', n);
+    SD_ENSURE(p && p + 1 < msgid + n, SD_E_NOTFOUND);
+    for(p++; p < msgid + n && *p >= '0' && *p <= '9'; p++) {
+        SD_ENSURE(id <= (UINT64_MAX - 9) / 10, SD_E_NOTFOUND);
+        id = id * 10 + (uint64_t)(*p - '0');
+    }
+    SD_ENSURE(id > 0 && p < msgid + n && *p == '.', SD_E_NOTFOUND);
+    err = sd_outbox_load(t, id, &r);
+    SD_ENSURE(err != SD_E_NOTFOUND, SD_E_NOTFOUND);
+    SD_TRY(err);
+    stored = r->message_id ? r->message_id : "";
+    sn = strlen(stored);
+    if(sn >= 2 && stored[0] == '<' && stored[sn - 1] == '>') {
+        stored++;
+        sn -= 2;
+    }
+    /* Domains compare without case (GMime lower-cases nothing, MTAs may). */
+    SD_ENSURE(sn == n, SD_E_NOTFOUND);
+    p = memchr(stored, '@', sn);
+    SD_ENSURE(p, SD_E_NOTFOUND);
+    SD_ENSURE(memcmp(stored, msgid, (size_t)(p - stored)) == 0, SD_E_NOTFOUND);
+    SD_ENSURE(strncasecmp(p, msgid + (p - stored), sn - (size_t)(p - stored)) == 0, SD_E_NOTFOUND);
     sd_outbox_info_of(out, r);
 out:
     if(r)

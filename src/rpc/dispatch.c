@@ -984,6 +984,7 @@ static const struct {
     {sd_rpc_methods_users, &sd_rpc_methods_users_n},
     {sd_rpc_methods_desk, &sd_rpc_methods_desk_n},
     {sd_rpc_methods_backoffice, &sd_rpc_methods_backoffice_n},
+    {sd_rpc_methods_intake, &sd_rpc_methods_intake_n},
 };
 
 const struct sd_rpc_method *

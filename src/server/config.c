@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sealdesk/intake.h"
 #include "sealdesk/server.h"
 
 #define LINE_MAX_BYTES 2048
@@ -30,6 +31,7 @@ sd_server_config_defaults(struct sd_server_config *c)
     c->export_memory_mb = 256;
     c->metrics_max_conns = 16;
     c->metrics_read_timeout_ms = 1000;
+    c->reopen_window_days = SD_INTAKE_REOPEN_DAYS;
 }
 
 static sd_err
@@ -128,6 +130,9 @@ sd_server_config_set(struct sd_server_config *c, const char *key, const char *v)
         return set_uint(&c->metrics_max_conns, v, 1, 1024);
     if(strcmp(key, "metrics-read-timeout-ms") == 0)
         return set_uint(&c->metrics_read_timeout_ms, v, 10, 600000);
+    /* Intake (issue 15): a customer message reopens a resolved ticket within this many days. */
+    if(strcmp(key, "reopen_window_days") == 0 || strcmp(key, "reopen-window-days") == 0)
+        return set_uint(&c->reopen_window_days, v, 0, SD_INTAKE_MAX_REOPEN_DAYS);
     /* Outbound mail (issue 15): the issue names them with underscores; flags use dashes. */
     if(strcmp(key, "smtp") == 0)
         return set_str(c->smtp, sizeof(c->smtp), v);

@@ -39,6 +39,7 @@ static const struct {
     [SD_DB_ATTACH_DATA] = {"attachment_chunks", 0},
     [SD_DB_FEED] = {"feed", 0},
     [SD_DB_OUTBOX] = {"outbox", 0},
+    [SD_DB_INTAKE] = {"intake_keys", 0},
 };
 
 sd_err

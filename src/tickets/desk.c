@@ -68,6 +68,8 @@ static const char *const event_names[] = {
     [SD_EV_MAIL_DELIVERED] = "mail_delivered",
     [SD_EV_MAIL_FAILED] = "mail_failed",
     [SD_EV_MAIL_BOUNCED] = "mail_bounced",
+    [SD_EV_CUSTOMER_MESSAGE] = "customer_message",
+    [SD_EV_LINKED] = "linked",
 };
 
 _Static_assert(SD_ENUM_N(channel_names) == SD_CH_COUNT && SD_ENUM_N(status_names) == SD_ST_COUNT &&

@@ -137,6 +137,27 @@ sd_err sd_ticket_transition_in(struct sd_desk *d, struct sd_txn *t, const struct
 sd_err sd_ticket_mail_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
                          const sd_trec *r, const struct sd_dkey *dk, enum sd_outbox_kind kind,
                          const char *text);
+/* ticket.c: sd_ticket_create_prepared inside the caller's write txn t (intake: the ticket, its
+ * idempotency key, attachments and acknowledgement commit together). sd_ticket_prepare_in is
+ * sd_ticket_prepare without its own read txn (the create txn searches the KB instead). */
+sd_err sd_ticket_create_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                           const struct sd_ticket_prep *p, struct sd_ticket *out);
+sd_err sd_ticket_prepare_in(struct sd_desk *d, const struct sd_ticket_new *in,
+                            struct sd_ticket_prep **out);
+/* ticket.c: the timeline of r into out->events (comment bodies decrypted with dk; NULL:
+ * shredded), read in t. The caller audits the read. */
+sd_err sd_ticket_events_in(struct sd_txn *t, const sd_trec *r, const struct sd_dkey *dk,
+                           struct sd_ticket *out);
+/* ticket.c: the customer's acts through the intake identity, in write txn t. The CALLER has
+ * checked that the customer is the ticket's (no agent object rule applies). A message (body
+ * redacted, sealed, event customer_message with `detail`, may be NULL) moves waiting_customer
+ * to in_progress and reopens a resolved ticket when reopen_ok (else SD_E_PRECONDITION, as for
+ * an archived one). Rate: CSAT 1..5 once, resolved or archived (as sd_ticket_rate). */
+sd_err sd_ticket_customer_message_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                                     uint64_t id, const char *body, const char *detail,
+                                     bool reopen_ok, struct sd_ticket *out);
+sd_err sd_ticket_customer_rate_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                                  uint64_t id, unsigned csat, struct sd_ticket *out);
 /* ticket.c: hand queued ticket id to agent inside write txn t, as a claim (status
  * in_progress, timeline event, audit entry `action`); out (may be NULL) gets its metadata. */
 sd_err sd_ticket_claim_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,

@@ -182,6 +182,11 @@ sd_ticket_check(const struct sd_ticket_new *in, const char **field, const char *
         *why = "required";
         return SD_E_INVALID;
     }
+    if(present(in->lang) && !sd_lang_canon(in->lang)) {
+        *field = "lang";
+        *why = "must be zh, zh-Hant, en or ko";
+        return SD_E_INVALID;
+    }
     for(int f = SD_F_CUSTOMER_NAME; f < SD_F_COUNT; f++) {
         sd_err err;
 
@@ -370,6 +375,7 @@ struct sd_ticket_prep {
     struct sd_redact_report rs, rb;
     struct sd_triage_result tr;
     const char *lang; /* static string */
+    bool lang_given;  /* the caller named the language: a profile's does not override it */
     bool client_triage;
     uint8_t bidx[3][SD_BIDX_BYTES];
     bool has_bidx[3];
@@ -423,6 +429,13 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     SD_TRY(sd_buf_append(&p->both, "\n", 1));
     SD_TRY(sd_buf_append(&p->both, p->body.data, p->body.len));
     p->lang = sd_lang_detect((const char *)p->both.data, p->both.len);
+    if(present(in->lang)) {
+        const char *canon = sd_lang_canon(in->lang);
+
+        SD_ENSURE(canon, SD_E_INVALID);
+        p->lang = canon;
+        p->lang_given = true;
+    }
     if(in->category >= 0) {
         p->tr.category = (enum sd_category)in->category;
         p->client_triage = true;
@@ -461,8 +474,8 @@ sd_ticket_prepare(struct sd_desk *d, const struct sd_ticket_new *in, struct sd_t
 }
 
 sd_err
-sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
-                          const struct sd_ticket_prep *p, struct sd_ticket *out)
+sd_ticket_create_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                    const struct sd_ticket_prep *p, struct sd_ticket *out)
 {
     sd_trec rec = SEALDESK__V1__TICKET_RECORD__INIT;
     struct sd_buf sealed[SD_F_COUNT];
@@ -472,18 +485,16 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
     uint64_t suggested[SD_MAX_SUGGESTED];
     size_t n_suggested = 0, n_inc = 0;
     uint64_t *inc_ids = NULL;
-    struct sd_txn *t = NULL;
     struct sd_dkey *dk = NULL;
     uint64_t now = sd_clock_now();
     sd_err err = SD_OK;
 
     memset(sealed, 0, sizeof(sealed));
-    SD_CHECK_ARG(d && p && out);
+    SD_CHECK_ARG(d && t && p && out);
     SD_TRY(sd_actor_check(a));
     rec.lang = (char *)p->lang;
     rec.triage_source = p->client_triage ? 1 : 0;
 
-    SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_meta_next(t, "next_ticket", &rec.id));
     SD_TRY(sd_keys_customer_dkey(t, d->kr, p->cust >= 0 ? p->bidx[p->cust] : NULL, &dk));
     for(int f = SD_F_CUSTOMER_NAME; f < SD_F_COUNT; f++) {
@@ -521,7 +532,7 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
         SD_TRY(d->hooks.customer_defaults(
             t, p->has_bidx[0] ? p->bidx[0] : NULL, p->has_bidx[1] ? p->bidx[1] : NULL,
             p->has_bidx[2] ? p->bidx[2] : NULL, &found, &tier, &plang));
-        if(found && plang && plang[0])
+        if(found && plang && plang[0] && !p->lang_given)
             rec.lang = (char *)plang;
         if(found && tier > 0 && !rec.vip) {
             rec.vip = true;
@@ -579,18 +590,41 @@ sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
     SD_TRY(sd_desk_audit(d, t, a, "ticket.create", rec.id, digest, NULL));
     if(d->hooks.incident_store)
         SD_TRY(d->hooks.incident_store(d, t, a, rec.id, inc_ids, n_inc));
-    err = sd_txn_commit(t);
-    t = NULL;
-    SD_TRY(err);
     memset(out, 0, sizeof(*out));
     sd_trec_meta(out, &rec);
 out:
     free(inc_ids);
-    sd_txn_abort(t);
     sd_dkey_free(dk);
     for(int f = 0; f < SD_F_COUNT; f++)
         sd_buf_free(&sealed[f]);
     return err;
+}
+
+sd_err
+sd_ticket_create_prepared(struct sd_desk *d, const struct sd_actor *a,
+                          const struct sd_ticket_prep *p, struct sd_ticket *out)
+{
+    struct sd_ticket got;
+    struct sd_txn *t = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && p && out);
+    SD_TRY(sd_actor_check(a));
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(sd_ticket_create_in(d, t, a, p, &got));
+    err = sd_txn_commit(t);
+    t = NULL;
+    SD_TRY(err);
+    *out = got;
+out:
+    sd_txn_abort(t);
+    return err;
+}
+
+sd_err
+sd_ticket_prepare_in(struct sd_desk *d, const struct sd_ticket_new *in, struct sd_ticket_prep **out)
+{
+    return prepare(d, in, false, out);
 }
 
 sd_err
@@ -784,14 +818,23 @@ out:
     return err;
 }
 
+sd_err
+sd_ticket_events_in(struct sd_txn *t, const sd_trec *r, const struct sd_dkey *dk,
+                    struct sd_ticket *out)
+{
+    return read_events(t, r, dk, out);
+}
+
 /* ---- mutations: one txn shape for all of them ---- */
 
 typedef sd_err (*mutate_fn)(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
                             sd_trec *r, void *ctx, const char **action);
 
+/* touch: apply the agent object rule (may_touch); the customer's acts (intake) are checked by
+ * the caller against the ticket's customer instead. */
 static sd_err
-mutate_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id, mutate_fn fn,
-          void *ctx, struct sd_ticket *out)
+mutate_in_as(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id,
+             mutate_fn fn, void *ctx, struct sd_ticket *out, bool touch)
 {
     sd_trec *r = NULL;
     const char *action = NULL;
@@ -799,7 +842,8 @@ mutate_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_
     sd_err err = SD_OK;
 
     SD_TRY(sd_trec_load(t, id, &r));
-    SD_TRY(may_touch(a, r));
+    if(touch)
+        SD_TRY(may_touch(a, r));
     SD_TRY(sd_trec_unindex(t, r));
     r->updated_at = sd_clock_now();
     SD_TRY(fn(d, t, a, r, ctx, &action));
@@ -813,6 +857,13 @@ mutate_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_
 out:
     sd_trec_free(r);
     return err;
+}
+
+static sd_err
+mutate_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id, mutate_fn fn,
+          void *ctx, struct sd_ticket *out)
+{
+    return mutate_in_as(d, t, a, id, fn, ctx, out, true);
 }
 
 static sd_err
@@ -1111,6 +1162,82 @@ sd_ticket_rate(struct sd_desk *d, const struct sd_actor *a, uint64_t id, unsigne
     if(csat < 1 || csat > 5)
         return SD_E_INVALID;
     return mutate(d, a, id, do_rate, &csat, out);
+}
+
+/* ---- acts of the customer through the intake identity (src/intake) ---- */
+
+struct customer_msg_ctx {
+    const char *body;
+    const char *detail;
+    bool reopen_ok;
+};
+
+/* The customer writes: the message is sealed like a comment but is its own event kind (never
+ * an agent's words); waiting_customer goes back to in_progress, a resolved ticket reopens. */
+static sd_err
+do_customer_message(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_trec *r,
+                    void *ctx, const char **action)
+{
+    struct customer_msg_ctx *c = ctx;
+    struct sd_buf clean = SD_BUF_INIT, sealed = SD_BUF_INIT;
+    struct sd_redact_report rep;
+    struct sd_dkey *dk = NULL;
+    char detail[160];
+    int from = (int)r->status;
+    sd_err err = SD_OK;
+
+    SD_ENSURE(r->status != SD_ST_ARCHIVED, SD_E_PRECONDITION);
+    SD_ENSURE(r->status != SD_ST_RESOLVED || c->reopen_ok, SD_E_PRECONDITION);
+    SD_TRY(sd_redact(&clean, c->body, strlen(c->body), &rep));
+    SD_TRY(sd_keys_dkey_open(t, d->kr, r->data_key_id, &dk));
+    SD_TRY(sd_field_seal(&sealed, dk, r->id, SD_F_COMMENT_BASE + r->next_event_seq, clean.data,
+                         clean.len));
+    SD_TRY(sd_event_add(t, r, a->name, SD_EV_CUSTOMER_MESSAGE, 0, 0, &sealed, false,
+                        c->detail ? c->detail : "customer"));
+    if(sd_redact_any(&rep)) {
+        r->redaction_flags |= redact_bits(&rep);
+        redact_detail(detail, sizeof(detail), &rep, NULL);
+        SD_TRY(sd_event_add(t, r, "system", SD_EV_REDACTED, 0, 0, NULL, false, detail));
+    }
+    if(from == SD_ST_WAITING_CUSTOMER) {
+        r->status = SD_ST_IN_PROGRESS;
+        SD_TRY(sd_event_add(t, r, a->name, SD_EV_STATUS, from, SD_ST_IN_PROGRESS, NULL, false,
+                            "customer replied"));
+    } else if(from == SD_ST_RESOLVED) {
+        r->status = SD_ST_IN_PROGRESS;
+        r->resolved_at = 0;
+        r->reopen_count++;
+        SD_TRY(sd_event_add(t, r, a->name, SD_EV_REOPENED, from, SD_ST_IN_PROGRESS, NULL, false,
+                            "customer replied"));
+    }
+    *action = "ticket.customer_message";
+out:
+    sd_dkey_free(dk);
+    sd_buf_wipe_free(&clean);
+    sd_buf_free(&sealed);
+    return err;
+}
+
+sd_err
+sd_ticket_customer_message_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                              uint64_t id, const char *body, const char *detail, bool reopen_ok,
+                              struct sd_ticket *out)
+{
+    struct customer_msg_ctx c = {body, detail, reopen_ok};
+    sd_err err = comment_check(body);
+
+    if(err != SD_OK)
+        return err;
+    return mutate_in_as(d, t, a, id, do_customer_message, &c, out, false);
+}
+
+sd_err
+sd_ticket_customer_rate_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
+                           uint64_t id, unsigned csat, struct sd_ticket *out)
+{
+    if(csat < 1 || csat > 5)
+        return SD_E_INVALID;
+    return mutate_in_as(d, t, a, id, do_rate, &csat, out, false);
 }
 
 struct claim_ctx {

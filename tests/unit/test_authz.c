@@ -133,8 +133,9 @@ test_unmask_needs_reason_role_or_assignment_and_is_rate_limited(void **state)
 }
 
 /* Expected matrix, written independently of authz/policy.c: which roles may call each RPC.
- * A = agent, S = supervisor, C = compliance, X = security_admin, U = auditor, B = backoffice
- * (service identity), * = anyone authenticated, P = public (no session). */
+ * A = agent, S = supervisor, C = compliance, X = security_admin, U = auditor, I = intake (the
+ * service identity: Intake only), B = backoffice (service identity: event feed and profile
+ * sync), * = anyone authenticated, P = public (no session). */
 static const struct {
     const char *path;
     const char *who;
@@ -158,7 +159,7 @@ static const struct {
     {"/sealdesk.v1.Audit/Search", "CU"},
     {"/sealdesk.v1.Audit/GetPublicKey", "CXU"},
     {"/sealdesk.v1.Auth/Login", "P"},
-    {"/sealdesk.v1.Auth/Logout", "*"},
+    {"/sealdesk.v1.Auth/Logout", "ASCXUB"},
     {"/sealdesk.v1.Admin/AddUser", "X"},
     {"/sealdesk.v1.Admin/SetUserDisabled", "X"},
     {"/sealdesk.v1.Admin/RevokeSessions", "X"},
@@ -169,7 +170,7 @@ static const struct {
     {"/sealdesk.v1.Admin/ApproveUserRequest", "X"},
     {"/sealdesk.v1.Admin/RejectUserRequest", "X"},
     {"/sealdesk.v1.Admin/OffboardUser", "X"},
-    {"/sealdesk.v1.Auth/ChangePassword", "*"},
+    {"/sealdesk.v1.Auth/ChangePassword", "ASCXUB"},
     {"/sealdesk.v1.Remedies/Request", "AS"},
     {"/sealdesk.v1.Remedies/Approve", "SCX"},
     {"/sealdesk.v1.Remedies/Reject", "SCX"},
@@ -211,20 +212,28 @@ static const struct {
     {"/sealdesk.v1.Attachments/Download", "ASC"},
     {"/sealdesk.v1.Events/Read", "CXB"},
     {"/sealdesk.v1.Events/Ack", "CXB"},
+    {"/sealdesk.v1.Intake/CreateTicket", "I"},
+    {"/sealdesk.v1.Intake/AddMessage", "I"},
+    {"/sealdesk.v1.Intake/SubmitMail", "I"},
+    {"/sealdesk.v1.Intake/GetStatus", "I"},
+    {"/sealdesk.v1.Intake/SuggestArticles", "I"},
+    {"/sealdesk.v1.Intake/RateTicket", "I"},
+    {"/sealdesk.v1.Intake/VerifyMessage", "I"},
 };
 
 static void
 test_every_rpc_times_every_role(void **state)
 {
     struct fixture *f = *state;
-    static const char letters[] = "ASCXUB";
+    static const char letters[] = "ASCXUIB";
     static const unsigned bits[] = {SD_ROLE_AGENT,          SD_ROLE_SUPERVISOR, SD_ROLE_COMPLIANCE,
-                                    SD_ROLE_SECURITY_ADMIN, SD_ROLE_AUDITOR,    SD_ROLE_BACKOFFICE};
-    char tokens[6][65];
+                                    SD_ROLE_SECURITY_ADMIN, SD_ROLE_AUDITOR,    SD_ROLE_INTAKE,
+                                    SD_ROLE_BACKOFFICE};
+    char tokens[7][65];
     char name[16];
     size_t covered = 0;
 
-    for(int r = 0; r < 6; r++) {
+    for(int r = 0; r < 7; r++) {
         struct user u;
 
         snprintf(name, sizeof(name), "role%d", r);
@@ -242,7 +251,7 @@ test_every_rpc_times_every_role(void **state)
         if(!who)
             fail_msg("RPC %s has no row in the expected matrix", path);
         covered++;
-        for(int r = -1; r < 6; r++) {
+        for(int r = -1; r < 7; r++) {
             struct sd_rpc_call c;
             char auth[80];
             bool allow;
@@ -277,7 +286,7 @@ test_every_rpc_times_every_role(void **state)
             sd_rpc_call_clear(&c);
         }
     }
-    assert_true(covered >= 22);
+    assert_true(covered >= 29);
 }
 
 /* Compliance may add internal notes to any ticket, never public replies (item 20). */

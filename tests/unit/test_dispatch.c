@@ -14,6 +14,7 @@
 #include "backoffice.pb-c.h"
 #include "desk.pb-c.h"
 #include "health.pb-c.h"
+#include "intake.pb-c.h"
 #include "keys.pb-c.h"
 #include "remedies.pb-c.h"
 #include "rpc/dispatch_int.h"
@@ -26,7 +27,7 @@ static const ProtobufCServiceDescriptor *const services[] = {
     &sealdesk__v1__incidents__descriptor, &sealdesk__v1__keys__descriptor,
     &sealdesk__v1__remedies__descriptor,  &grpc__health__v1__health__descriptor,
     &sealdesk__v1__customers__descriptor, &sealdesk__v1__attachments__descriptor,
-    &sealdesk__v1__events__descriptor,
+    &sealdesk__v1__events__descriptor,    &sealdesk__v1__intake__descriptor,
 };
 
 /* The proto's input type of "/package.Service/Method", or NULL. */

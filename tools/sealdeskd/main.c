@@ -26,6 +26,7 @@
 #include "sealdesk/log.h"
 #include "sealdesk/metrics.h"
 #include "sealdesk/rpc.h"
+#include "sealdesk/intake.h"
 #include "sealdesk/server.h"
 #include "sealdesk/version.h"
 
@@ -65,6 +66,8 @@ static const char usage[] =
     "  --login-fails-per-name N (5), --login-window-s N (60), --login-backoff-max-s N\n"
     "  (3600), --login-audit-window-s N (60), --export-memory-mb N (256),\n"
     "  --metrics-max-conns N (16), --metrics-read-timeout-ms N (1000)\n"
+    "  config key reopen_window_days N (14, 0..365): a customer message reopens a resolved\n"
+    "                         ticket within N days, later it opens a linked new ticket\n"
     "  --smtp HOST:PORT       deliver the outbox to this relay (config `smtp`; none: mail\n"
     "                         stays queued); --mail-from ADDR (`mail_from`); --smtp-tls\n"
     "                         required|opportunistic|off (`smtp_tls`; off: loopback only)\n"
@@ -484,6 +487,7 @@ main(int argc, char **argv)
     fprintf(stderr, "sealdeskd listening on %s:%d\n", host, sd_server_port(srv));
     (void)fflush(stderr);
 
+    (void)sd_intake_set_reopen_days(cfg.reopen_window_days); /* checked by the config parser */
     if(cfg.route_auto_s) {
         err = sd_autoroute_start(&autoroute, desk, cfg.route_auto_s);
         if(err != SD_OK) {

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Issue 15 Intake service over real TLS gRPC: a user with role intake (created with sealctl,
+# logged in like any user) creates tickets idempotently, reads status only for the ticket's
+# customer, and may call nothing else; human roles may not call Intake (intake_flow.py, a stock
+# grpcio client). sealmailgate delivers a message online: new ticket, duplicate, ignored
+# auto-reply, refused message (65), usage (64), server down (75).
+. "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3
+HERE=$(cd "$(dirname "$0")" && pwd)
+GATE="$SD_BIN/sealmailgate"
+bash "$HERE/gen_certs.sh" "$WORK/certs" >/dev/null
+D="$WORK/data"
+SRV=""
+cleanup() { [ -n "$SRV" ] && kill -9 "$SRV" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+OFF() { "$SEALCTL" --offline --data "$D" "$@"; }
+"$SEALCTL" --offline --data "$D" init >/dev/null
+OFF --json user add --name intake-gw --role intake --no-totp >"$WORK/gw.json"
+OFF --json user add --name wei --role agent --no-totp >"$WORK/wei.json"
+OFF --json user list >"$WORK/users.json"
+check "intake user has role intake" grep -q '"intake"' "$WORK/users.json"
+
+: >"$WORK/server.log"
+"$SD_BIN/sealdeskd" --listen 127.0.0.1:0 --cert "$WORK/certs/server.pem" \
+  --key "$WORK/certs/server.key" --data "$D" 2>"$WORK/server.log" &
+SRV=$!
+port=""
+for _ in $(seq 1 100); do
+  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+check "server started" test -n "$port"
+CA="$WORK/certs/ca.pem"
+ON() { "$SEALCTL" --server "127.0.0.1:$port" --ca "$CA" "$@"; }
+pw() { jget '["password"]' <"$WORK/$1.json"; }
+GW=$(ON login --name intake-gw --password "$(pw gw)")
+WEI=$(ON login --name wei --password "$(pw wei)")
+check "intake identity logs in like a user" test "${#GW}" = 64
+
+SD_INTAKE_TOKEN="$GW" SD_AGENT_TOKEN="$WEI" "$PY" "$HERE/intake_flow.py" "$port" "$CA" "$WORK" \
+  >"$WORK/py.out" 2>&1 || true
+sed 's/^/    /' "$WORK/py.out"
+check "intake_flow.py: all checks passed" grep -q " 0 failed" "$WORK/py.out"
+
+# ---- sealmailgate online ----
+G() { "$GATE" --server "127.0.0.1:$port" --ca "$CA" --token "$GW" "$@"; }
+printf 'From: Lee <lee@example.com>\r\nTo: support@desk.test\r\nSubject: deposit missing\r\nMessage-ID: <gate-1@example.com>\r\n\r\nMy USDT deposit has not arrived.\r\n' >"$WORK/m1.eml"
+expect_exit 0 "sealmailgate delivers a new message" -- G <"$WORK/m1.eml"
+check "new ticket reported with its reference" grep -q "new_ticket SD-0000" "$WORK/out"
+expect_exit 0 "the same Message-ID again is delivered (duplicate)" -- G <"$WORK/m1.eml"
+check "duplicate reported, no second ticket" grep -q "duplicate SD-0000" "$WORK/out"
+printf 'From: lee@example.com\r\nAuto-Submitted: auto-replied\r\nSubject: Out of office\r\nMessage-ID: <gate-2@example.com>\r\n\r\naway\r\n' >"$WORK/ooo.eml"
+expect_exit 0 "an auto-reply is delivered and ignored" -- G <"$WORK/ooo.eml"
+check "auto-reply made no ticket" grep -q "ignored" "$WORK/out"
+printf 'To: support@desk.test\r\nSubject: no sender\r\n\r\ntext\r\n' >"$WORK/nofrom.eml"
+expect_exit 65 "a message without a sender is refused for good" -- G <"$WORK/nofrom.eml"
+check "the reason is on stderr" grep -q "refused" "$WORK/err"
+expect_exit 64 "usage error" -- "$GATE" --server "127.0.0.1:$port"
+expect_exit 75 "a bad token is a temporary failure (the MTA keeps the mail)" -- \
+  "$GATE" --server "127.0.0.1:$port" --ca "$CA" --token "$(printf '0%.0s' $(seq 1 64))" \
+  <"$WORK/m1.eml"
+n=$(env SEALDESK_TOKEN="$WEI" "$SEALCTL" --server "127.0.0.1:$port" --ca "$CA" --json \
+  ticket list | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(len(d["tickets"]) if isinstance(d, dict) else len(d))')
+check "three tickets in all (intake_flow two, the mail one)" test "$n" = 3
+
+kill -TERM "$SRV"; wait "$SRV" || true; SRV=""
+expect_exit 75 "server down: EX_TEMPFAIL" -- G <"$WORK/m1.eml"
+finish
