@@ -86,9 +86,16 @@ check "verified reference" test "$(jget '["reference"]' <"$WORK/out")" = "SD-000
 code=$(jget '["code"]' <"$WORK/out")
 expect_exit 0 "verify-message --code" -- S --json verify-message --code "$code"
 check "code: delivered" test "$(jget '["state"]' <"$WORK/out")" = "delivered"
-expect_exit 0 "online-mode verify-message --file reads the data dir (public keys only)" -- \
-  env SEALDESK_SERVER=127.0.0.1:1 SEALDESK_CA="$C/ca.pem" SEALDESK_DATA="$D" \
-  "$SEALCTL" verify-message --file "$M"
+# Online, an agent asks the server (Intake/VerifyMessage, open to the desk's human roles).
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/srv.log" | head -1)
+S --json user add --name ag1 --role agent --no-totp >"$WORK/ag.json"
+AG_TOKEN=$(jget '["password"]' <"$WORK/ag.json" |
+  "$SEALCTL" --server "127.0.0.1:$port" --ca "$C/ca.pem" login --name ag1 --password-stdin)
+O() { SEALDESK_TOKEN=$AG_TOKEN "$SEALCTL" --server "127.0.0.1:$port" --ca "$C/ca.pem" "$@"; }
+expect_exit 0 "online verify-message --file (an agent, over TLS gRPC)" -- O --json verify-message --file "$M"
+check "online: recipient masked" test "$(jget '["to"]' <"$WORK/out")" = "a***@desk.test"
+expect_exit 0 "online verify-message --code" -- O --json verify-message --code "$code"
+check "online: same reference" test "$(jget '["reference"]' <"$WORK/out")" = "SD-000001"
 # One byte of the body changed: rejected.
 python3 - "$M" "$WORK/changed.eml" <<'PY'
 import sys
@@ -99,6 +106,7 @@ open(sys.argv[2], 'wb').write(raw)
 PY
 expect_exit 1 "verify-message rejects one changed byte" -- S verify-message --file "$WORK/changed.eml"
 check "with a reason" grep -q "^NOT_VERIFIED" "$WORK/err"
+expect_exit 1 "online: one changed byte rejected" -- O verify-message --file "$WORK/changed.eml"
 expect_exit 1 "an unknown code" -- S verify-message --code AAAA-BBBB-CCCC-DDDD
 expect_exit 2 "usage: neither --file nor --code" -- S verify-message
 

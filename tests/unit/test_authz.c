@@ -218,7 +218,7 @@ static const struct {
     {"/sealdesk.v1.Intake/GetStatus", "I"},
     {"/sealdesk.v1.Intake/SuggestArticles", "I"},
     {"/sealdesk.v1.Intake/RateTicket", "I"},
-    {"/sealdesk.v1.Intake/VerifyMessage", "I"},
+    {"/sealdesk.v1.Intake/VerifyMessage", "ASCXI"},
 };
 
 static void

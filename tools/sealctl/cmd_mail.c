@@ -1,8 +1,9 @@
 /* sealctl verify-message --file MESSAGE.eml | --code C (issue 15): was this message really sent
- * by the desk, to whom (masked) and when, without showing its content. A file is checked with
- * the store's mail public keys alone (no master key: online mode reads the data dir given by
- * --data read-only, like backup); a code is looked up in the outbox, which opens the sealed
- * recipient (offline, audited). Exit 0 genuine, 1 not (reason on stderr), 2 usage. */
+ * by the desk, to whom (masked) and when, without showing its content. Offline: a file is
+ * checked with the store's mail public keys, a code is looked up in the outbox (opens the
+ * sealed recipient to mask it: audited). Online: the same through Intake/VerifyMessage, which
+ * agents, supervisors, compliance and security admins may call as well as the intake identity.
+ * Exit 0 genuine, 1 not (reason on stderr), 2 usage. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "sealdesk/desk_mail.h"
 #include "sealdesk/outbox.h"
 #include "sealdesk/store.h"
+#include "intake.pb-c.h"
 
 static const char usage[] = "verify-message --file MESSAGE.eml | --code XXXX-XXXX-XXXX-XXXX";
 
@@ -78,6 +80,18 @@ parse(struct cli *c, int argc, char **argv, const char **file, const char **code
     return 0;
 }
 
+/* Read --file for either half: 0, or the exit status after the reason. */
+static int
+load(const char *file, uint8_t **buf, size_t *n)
+{
+    sd_err err = read_file(file, buf, n);
+
+    if(err != SD_OK)
+        return cli_fail(err, err == SD_E_LIMIT ? "verify-message: file over 256 KiB"
+                                               : "verify-message: cannot read --file");
+    return 0;
+}
+
 int
 cmd_verify_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
                    char **argv)
@@ -94,10 +108,9 @@ cmd_verify_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, i
     if(code) {
         err = sd_desk_mail_verify_code(d, a, code, &v);
     } else {
-        err = read_file(file, &buf, &n);
-        if(err != SD_OK)
-            return cli_fail(err, err == SD_E_LIMIT ? "verify-message: file over 256 KiB"
-                                                   : "verify-message: cannot read --file");
+        rc = load(file, &buf, &n);
+        if(rc)
+            return rc;
         err = sd_desk_mail_verify_message(d, buf, n, &v);
         free(buf);
     }
@@ -109,35 +122,42 @@ cmd_verify_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, i
 int
 cmd_verify_online(struct cli *c, int argc, char **argv)
 {
+    Sealdesk__V1__IntakeVerifyRequest q = SEALDESK__V1__INTAKE_VERIFY_REQUEST__INIT;
+    struct cli_reply r = CLI_REPLY(sealdesk__v1__intake_verify_result__descriptor);
     struct sd_outbox_verdict v;
-    struct sd_store *s = NULL;
-    struct sd_txn *t = NULL;
     const char *file = NULL, *code = NULL;
     uint8_t *buf = NULL;
     size_t n = 0;
     int rc = parse(c, argc, argv, &file, &code);
-    sd_err err;
 
     if(rc)
         return rc;
-    /* No RPC yet (Intake.VerifyMessage comes with the intake service): a file is checked
-     * against the data dir's public keys; a code needs the offline desk. */
-    if(code || !c->data)
-        return cli_fail(SD_E_PRECONDITION,
-                        code ? "verify-message --code: run it with --offline --data DIR"
-                             : "verify-message --file: give --data DIR (public keys only)");
-    err = read_file(file, &buf, &n);
-    if(err != SD_OK)
-        return cli_fail(err, "verify-message: cannot read --file");
-    err = sd_store_open(&s, c->data, SD_STORE_RDONLY, 0);
-    if(err == SD_OK)
-        err = sd_txn_begin(s, false, &t);
-    if(err == SD_OK)
-        err = sd_outbox_verify_message(t, buf, n, &v);
-    sd_txn_abort(t);
-    sd_store_close(s);
+    if(file) {
+        rc = load(file, &buf, &n);
+        if(rc)
+            return rc;
+        q.message.data = buf;
+        q.message.len = n;
+    } else {
+        q.code = (char *)code;
+    }
+    rc = cli_call(c, "/sealdesk.v1.Intake/VerifyMessage", &q.base, &r);
     free(buf);
-    if(err != SD_OK)
-        return cli_fail(err, "verify-message");
-    return emit(c, &v);
+    if(rc)
+        return rc;
+    {
+        const Sealdesk__V1__IntakeVerifyResult *m = (const Sealdesk__V1__IntakeVerifyResult *)r.msg;
+
+        memset(&v, 0, sizeof(v));
+        v.valid = m->valid;
+        v.why = m->reason && *m->reason ? m->reason : NULL;
+        (void)snprintf(v.ref, sizeof(v.ref), "%s", m->reference ? m->reference : "");
+        (void)snprintf(v.to_masked, sizeof(v.to_masked), "%s", m->to_masked ? m->to_masked : "");
+        v.sent_at = m->sent_at;
+        v.key_version = m->key_version;
+        (void)snprintf(v.code, sizeof(v.code), "%s", m->code ? m->code : "");
+        rc = emit(c, &v);
+    }
+    cli_reply_free(&r);
+    return rc;
 }
