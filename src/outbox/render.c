@@ -11,6 +11,7 @@
 
 #include "outbox_int.h"
 #include "sealdesk/keystore.h"
+#include "sealdesk/mail.h" /* SD_MAIL_LOOP_HEADER only: outbox does not link src/mail */
 #include "util/err_int.h"
 
 #define ENC_CHUNK 45 /* input bytes per encoded word: 60 base64 chars, 72 with the wrapper */
@@ -168,8 +169,12 @@ sd_outbox_render(struct sd_txn *t, const struct sd_keyring *kr, uint64_t id, con
     SD_TRY(header(&out->msg, "To", out->rcpt));
     SD_TRY(subject_header(&out->msg, (const char *)subj.data, subj.len));
     SD_TRY(header(&out->msg, "Message-ID", r->message_id));
-    if(r->auto_submitted)
+    if(r->auto_submitted) {
         SD_TRY(header(&out->msg, "Auto-Submitted", "auto-replied"));
+        /* An acknowledgement or survey that comes back (a forwarding rule, a desk that ignores
+         * Auto-Submitted) is classed `loop` by src/mail and makes no ticket and no new ack. */
+        SD_TRY(header(&out->msg, SD_MAIL_LOOP_HEADER, ref));
+    }
     SD_TRY(header(&out->msg, "X-Sealdesk-Ticket", ref));
     snprintf(line, sizeof(line), "v=1; r=%s; k=%" PRIu32 "; t=%" PRIu64 "; c=%s;\r\n s=%s", ref,
              r->key_version, r->created_at, code_text, sig64);

@@ -165,6 +165,7 @@ test_outbox_message_renders_and_verifies_and_rejects_a_changed_byte(void **state
     assert_non_null(strstr(msg, "Date: Mon, 21 Sep 2026 14:13:20 +0000\r\n"));
     assert_non_null(strstr(msg, "Content-Transfer-Encoding: base64\r\n"));
     assert_null(strstr(msg, "Auto-Submitted")); /* an agent's reply is not automatic */
+    assert_null(strstr(msg, "X-Sealdesk-Loop"));
     assert_int_equal(sd_desk_mail_get(f->d, id, &info), SD_OK);
     assert_non_null(strstr(msg, info.message_id));
     assert_int_equal(strlen(info.code), SD_OUTBOX_CODE_CHARS);
@@ -220,6 +221,7 @@ test_outbox_csat_on_resolve_in_the_customers_language(void **state)
     assert_int_equal(sd_desk_mail_render(f->d, id, "support@desk.test", &r), SD_OK);
     assert_int_equal(sd_buf_terminate(&r.msg), SD_OK);
     assert_non_null(strstr((char *)r.msg.data, "Auto-Submitted: auto-replied\r\n"));
+    assert_non_null(strstr((char *)r.msg.data, "\r\nX-Sealdesk-Loop: SD-"));
     assert_non_null(strstr((char *)r.msg.data, "Subject: [SD-000001] =?UTF-8?B?"));
     assert_non_null(strstr((char *)r.msg.data, "Content-Language: ko"));
     sd_outbox_rendered_clear(&r);
