@@ -779,11 +779,12 @@ sd_sig_public_key(const struct sd_keyring *kr_c, uint8_t pk[SD_SIG_PK_BYTES])
     return err;
 }
 
-/* ---- audit signing key rotation ---- */
+/* ---- Ed25519 signing keys: the audit key and the mail key share one shape ---- */
 
-sd_err
-sd_keyring_sign_new(const struct sd_keyring *kr, uint32_t version, struct sd_buf *wrapped,
-                    uint8_t pk[SD_SIG_PK_BYTES])
+/* A fresh seed wrapped under the master key with label/version in the AD; *pk its public key. */
+static sd_err
+sig_new(const struct sd_keyring *kr, const char *label, uint32_t version, struct sd_buf *wrapped,
+        uint8_t pk[SD_SIG_PK_BYTES])
 {
     uint8_t seed[SD_KEY_BYTES], sk[crypto_sign_SECRETKEYBYTES];
     struct wrap_ctx c = {.out = wrapped, .key = seed, .keylen = sizeof(seed)};
@@ -791,7 +792,7 @@ sd_keyring_sign_new(const struct sd_keyring *kr, uint32_t version, struct sd_buf
 
     SD_CHECK_ARG(kr && wrapped && pk && version >= 1);
     randombytes_buf(seed, sizeof(seed));
-    c.adlen = wrap_ad(c.ad, ikey_label(SD_IKEY_AUDIT_SIGN), 0, version);
+    c.adlen = wrap_ad(c.ad, label, 0, version);
     SD_TRY(sd_key_use(kr, SD_SLOT_MASTER, 0, do_wrap, &c));
     crypto_sign_seed_keypair(pk, sk, seed);
 out:
@@ -800,11 +801,14 @@ out:
     return err;
 }
 
-sd_err
-sd_keyring_sign_adopt(const struct sd_keyring *kr_c, uint32_t version, const uint8_t *wrapped,
-                      size_t n, const uint8_t pk[SD_SIG_PK_BYTES])
+/* Unwrap a stored seed, check it gives pk, and make it the key of slot (with slot_pk and
+ * slot_version), swapping only while nobody signs: a signer reads the slot's pointer outside
+ * the lock. */
+static sd_err
+sig_adopt(struct sd_keyring *kr, const char *label, uint32_t version, const uint8_t *wrapped,
+          size_t n, const uint8_t pk[SD_SIG_PK_BYTES], struct gkey *slot, uint8_t *slot_pk,
+          uint32_t *slot_version)
 {
-    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
     uint8_t seed[SD_KEY_BYTES], sk[crypto_sign_SECRETKEYBYTES], got[SD_SIG_PK_BYTES];
     struct wrap_ctx c = {.dst = seed, .keylen = sizeof(seed), .blob = wrapped, .n = n};
     struct gkey fresh, old;
@@ -812,22 +816,22 @@ sd_keyring_sign_adopt(const struct sd_keyring *kr_c, uint32_t version, const uin
 
     memset(&fresh, 0, sizeof(fresh));
     memset(&old, 0, sizeof(old));
+    memset(sk, 0, sizeof(sk));
     SD_CHECK_ARG(kr && wrapped && pk && version >= 1);
-    c.adlen = wrap_ad(c.ad, ikey_label(SD_IKEY_AUDIT_SIGN), 0, version);
+    c.adlen = wrap_ad(c.ad, label, 0, version);
     SD_TRY(sd_key_use(kr, SD_SLOT_MASTER, 0, do_unwrap, &c));
     crypto_sign_seed_keypair(got, sk, seed);
     SD_ENSURE(sodium_memcmp(got, pk, SD_SIG_PK_BYTES) == 0, SD_E_CRYPTO);
     SD_TRY(gkey_set(&fresh, sk, sizeof(sk)));
     pthread_mutex_lock(&kr->mu);
-    /* Swap only while nobody signs: a signer reads the slot's pointer outside the lock. */
     kr->swap_waiters++;
-    while(kr->sign.users > 0)
+    while(slot->users > 0)
         pthread_cond_wait(&kr->idle_cv, &kr->mu);
     kr->swap_waiters--;
-    old = kr->sign;
-    kr->sign = fresh;
-    memcpy(kr->sign_pk, got, SD_SIG_PK_BYTES);
-    kr->sign_version = version;
+    old = *slot;
+    *slot = fresh;
+    memcpy(slot_pk, got, SD_SIG_PK_BYTES);
+    *slot_version = version;
     pthread_mutex_unlock(&kr->mu);
     memset(&fresh, 0, sizeof(fresh)); /* now owned by the keyring */
 out:
@@ -838,16 +842,42 @@ out:
     return err;
 }
 
-uint32_t
-sd_keyring_sign_version(const struct sd_keyring *kr_c)
+/* The store version of a slot's key, 0 when the slot is empty. */
+static uint32_t
+sig_version(const struct sd_keyring *kr_c, const struct gkey *slot, const uint32_t *version)
 {
     struct sd_keyring *kr = (struct sd_keyring *)kr_c;
     uint32_t v;
 
     pthread_mutex_lock(&kr->mu);
-    v = kr->sign.p ? kr->sign_version : 0;
+    v = slot->p ? *version : 0;
     pthread_mutex_unlock(&kr->mu);
     return v;
+}
+
+/* ---- audit signing key rotation ---- */
+
+sd_err
+sd_keyring_sign_new(const struct sd_keyring *kr, uint32_t version, struct sd_buf *wrapped,
+                    uint8_t pk[SD_SIG_PK_BYTES])
+{
+    return sig_new(kr, ikey_label(SD_IKEY_AUDIT_SIGN), version, wrapped, pk);
+}
+
+sd_err
+sd_keyring_sign_adopt(const struct sd_keyring *kr_c, uint32_t version, const uint8_t *wrapped,
+                      size_t n, const uint8_t pk[SD_SIG_PK_BYTES])
+{
+    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
+
+    return sig_adopt(kr, ikey_label(SD_IKEY_AUDIT_SIGN), version, wrapped, n, pk, &kr->sign,
+                     kr->sign_pk, &kr->sign_version);
+}
+
+uint32_t
+sd_keyring_sign_version(const struct sd_keyring *kr)
+{
+    return sig_version(kr, &kr->sign, &kr->sign_version);
 }
 
 /* ---- mail signing key (outbound verification codes; outbox/mailkey.c stores it) ---- */
@@ -858,19 +888,7 @@ sd_err
 sd_keyring_mail_new(const struct sd_keyring *kr, uint32_t version, struct sd_buf *wrapped,
                     uint8_t pk[SD_SIG_PK_BYTES])
 {
-    uint8_t seed[SD_KEY_BYTES], sk[crypto_sign_SECRETKEYBYTES];
-    struct wrap_ctx c = {.out = wrapped, .key = seed, .keylen = sizeof(seed)};
-    sd_err err = SD_OK;
-
-    SD_CHECK_ARG(kr && wrapped && pk && version >= 1);
-    randombytes_buf(seed, sizeof(seed));
-    c.adlen = wrap_ad(c.ad, MAIL_LABEL, 0, version);
-    SD_TRY(sd_key_use(kr, SD_SLOT_MASTER, 0, do_wrap, &c));
-    crypto_sign_seed_keypair(pk, sk, seed);
-out:
-    sodium_memzero(seed, sizeof(seed));
-    sodium_memzero(sk, sizeof(sk));
-    return err;
+    return sig_new(kr, MAIL_LABEL, version, wrapped, pk);
 }
 
 sd_err
@@ -878,50 +896,15 @@ sd_keyring_mail_adopt(const struct sd_keyring *kr_c, uint32_t version, const uin
                       size_t n, const uint8_t pk[SD_SIG_PK_BYTES])
 {
     struct sd_keyring *kr = (struct sd_keyring *)kr_c;
-    uint8_t seed[SD_KEY_BYTES], sk[crypto_sign_SECRETKEYBYTES], got[SD_SIG_PK_BYTES];
-    struct wrap_ctx c = {.dst = seed, .keylen = sizeof(seed), .blob = wrapped, .n = n};
-    struct gkey fresh, old;
-    sd_err err = SD_OK;
 
-    memset(&fresh, 0, sizeof(fresh));
-    memset(&old, 0, sizeof(old));
-    memset(sk, 0, sizeof(sk));
-    SD_CHECK_ARG(kr && wrapped && pk && version >= 1);
-    c.adlen = wrap_ad(c.ad, MAIL_LABEL, 0, version);
-    SD_TRY(sd_key_use(kr, SD_SLOT_MASTER, 0, do_unwrap, &c));
-    crypto_sign_seed_keypair(got, sk, seed);
-    SD_ENSURE(sodium_memcmp(got, pk, SD_SIG_PK_BYTES) == 0, SD_E_CRYPTO);
-    SD_TRY(gkey_set(&fresh, sk, sizeof(sk)));
-    pthread_mutex_lock(&kr->mu);
-    /* Swap only while nobody signs (as sd_keyring_sign_adopt). */
-    kr->swap_waiters++;
-    while(kr->mail.users > 0)
-        pthread_cond_wait(&kr->idle_cv, &kr->mu);
-    kr->swap_waiters--;
-    old = kr->mail;
-    kr->mail = fresh;
-    memcpy(kr->mail_pk, got, SD_SIG_PK_BYTES);
-    kr->mail_version = version;
-    pthread_mutex_unlock(&kr->mu);
-    memset(&fresh, 0, sizeof(fresh)); /* now owned by the keyring */
-out:
-    gkey_clear(&old);
-    gkey_clear(&fresh);
-    sodium_memzero(seed, sizeof(seed));
-    sodium_memzero(sk, sizeof(sk));
-    return err;
+    return sig_adopt(kr, MAIL_LABEL, version, wrapped, n, pk, &kr->mail, kr->mail_pk,
+                     &kr->mail_version);
 }
 
 uint32_t
-sd_keyring_mail_version(const struct sd_keyring *kr_c)
+sd_keyring_mail_version(const struct sd_keyring *kr)
 {
-    struct sd_keyring *kr = (struct sd_keyring *)kr_c;
-    uint32_t v;
-
-    pthread_mutex_lock(&kr->mu);
-    v = kr->mail.p ? kr->mail_version : 0;
-    pthread_mutex_unlock(&kr->mu);
-    return v;
+    return sig_version(kr, &kr->mail, &kr->mail_version);
 }
 
 sd_err

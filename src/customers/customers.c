@@ -228,6 +228,31 @@ alias_put(struct sd_txn *t, char prefix, const uint8_t b[SD_BIDX_BYTES],
     return sd_txn_put(t, SD_DB_PROFILES, k, sizeof(k), uid, SD_BIDX_BYTES);
 }
 
+/* Replace a profile's email or phone alias with value's ("" drops it): *has and cur are the
+ * profile's; *reason gets conflict when another customer already has that value. */
+static sd_err
+set_alias(struct sd_desk *d, struct sd_txn *t, enum sd_bidx_kind kind, char prefix,
+          const char *value, const uint8_t uid[SD_BIDX_BYTES], bool *has,
+          uint8_t cur[SD_BIDX_BYTES], const char *conflict, const char **reason)
+{
+    uint8_t b[SD_BIDX_BYTES];
+    sd_err err = SD_OK;
+
+    if(*has)
+        SD_TRY(alias_del(t, prefix, cur, NULL));
+    *has = value[0] != 0;
+    if(*has) {
+        SD_TRY(sd_bidx(d->kr, kind, value, strlen(value), b));
+        err = alias_put(t, prefix, b, uid);
+        if(err == SD_E_CONFLICT)
+            *reason = conflict;
+        SD_TRY(err);
+        memcpy(cur, b, SD_BIDX_BYTES);
+    }
+out:
+    return err;
+}
+
 static void
 set_why(const char **why, const char *reason)
 {
@@ -412,7 +437,7 @@ upsert(struct sd_desk *d, const struct sd_actor *a, const struct sd_customer_in 
     struct sd_dkey *dk = NULL;
     struct sd_buf sealed = SD_BUF_INIT;
     struct prof p;
-    uint8_t uid[SD_BIDX_BYTES], b[SD_BIDX_BYTES], digest[32];
+    uint8_t uid[SD_BIDX_BYTES], digest[32];
     uint64_t now = sd_clock_now();
     const char *reason = NULL;
     bool existed;
@@ -441,32 +466,12 @@ upsert(struct sd_desk *d, const struct sd_actor *a, const struct sd_customer_in 
         p.lang = "";
         p.created_at = now;
     }
-    if(in->email) {
-        if(p.has_email)
-            SD_TRY(alias_del(t, PFX_EMAIL, p.email, NULL));
-        p.has_email = in->email[0] != 0;
-        if(p.has_email) {
-            SD_TRY(sd_bidx(d->kr, SD_BIDX_EMAIL, in->email, strlen(in->email), b));
-            err = alias_put(t, PFX_EMAIL, b, uid);
-            if(err == SD_E_CONFLICT)
-                reason = "email: already the email of another customer";
-            SD_TRY(err);
-            memcpy(p.email, b, SD_BIDX_BYTES);
-        }
-    }
-    if(in->phone) {
-        if(p.has_phone)
-            SD_TRY(alias_del(t, PFX_PHONE, p.phone, NULL));
-        p.has_phone = in->phone[0] != 0;
-        if(p.has_phone) {
-            SD_TRY(sd_bidx(d->kr, SD_BIDX_PHONE, in->phone, strlen(in->phone), b));
-            err = alias_put(t, PFX_PHONE, b, uid);
-            if(err == SD_E_CONFLICT)
-                reason = "phone: already the phone of another customer";
-            SD_TRY(err);
-            memcpy(p.phone, b, SD_BIDX_BYTES);
-        }
-    }
+    if(in->email)
+        SD_TRY(set_alias(d, t, SD_BIDX_EMAIL, PFX_EMAIL, in->email, uid, &p.has_email, p.email,
+                         "email: already the email of another customer", &reason));
+    if(in->phone)
+        SD_TRY(set_alias(d, t, SD_BIDX_PHONE, PFX_PHONE, in->phone, uid, &p.has_phone, p.phone,
+                         "phone: already the phone of another customer", &reason));
     if(in->lang)
         p.lang = in->lang[0] ? sd_lang_canon(in->lang) : "";
     if(in->vip_tier >= 0)

@@ -390,6 +390,19 @@ ref_fill(struct sd_intake_ref *out, uint64_t id)
 
 /* ---- create ---- */
 
+/* What every call with an idempotency key checks first: the actor, then the key. */
+static sd_err
+keyed_check(const struct sd_actor *a, const char *key, const char **why)
+{
+    sd_err err = sd_actor_check(a);
+
+    if(err == SD_OK && !key_ok(key)) {
+        *why = "idempotency_key";
+        err = SD_E_INVALID;
+    }
+    return err;
+}
+
 sd_err
 sd_intake_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_intake_new *in,
                  const struct sd_attach_limits *lim, struct sd_intake_ref *out, const char **why)
@@ -406,11 +419,7 @@ sd_intake_create(struct sd_desk *d, const struct sd_actor *a, const struct sd_in
     *why = NULL;
     SD_CHECK_ARG(d && in && out);
     memset(out, 0, sizeof(*out));
-    SD_TRY(sd_actor_check(a));
-    if(!key_ok(in->idempotency_key)) {
-        *why = "idempotency_key";
-        SD_TRY(SD_E_INVALID);
-    }
+    SD_TRY(keyed_check(a, in->idempotency_key, why));
     SD_TRY(sender_check(in->sender_id, why));
     SD_TRY(sd_txn_begin(d->store, true, &t));
     err = key_get(t, 'k', in->idempotency_key, &id);
@@ -510,11 +519,7 @@ sd_intake_add_message(struct sd_desk *d, const struct sd_actor *a,
     *why = NULL;
     SD_CHECK_ARG(d && in && out);
     memset(out, 0, sizeof(*out));
-    SD_TRY(sd_actor_check(a));
-    if(!key_ok(in->idempotency_key)) {
-        *why = "idempotency_key";
-        SD_TRY(SD_E_INVALID);
-    }
+    SD_TRY(keyed_check(a, in->idempotency_key, why));
     if(!customer_given(&in->cust)) {
         *why = "customer_uid";
         SD_TRY(SD_E_INVALID);
