@@ -29,6 +29,7 @@ sd_server_config_defaults(struct sd_server_config *c)
     c->login_backoff_max_s = 3600;
     c->login_audit_window_s = 60;
     c->export_memory_mb = 256;
+    c->intake_memory_mb = 128;
     c->metrics_max_conns = 16;
     c->metrics_read_timeout_ms = 1000;
     c->reopen_window_days = SD_INTAKE_REOPEN_DAYS;
@@ -126,6 +127,8 @@ sd_server_config_set(struct sd_server_config *c, const char *key, const char *v)
         return set_uint(&c->login_audit_window_s, v, 1, 86400);
     if(strcmp(key, "export-memory-mb") == 0)
         return set_uint(&c->export_memory_mb, v, 1, 65536);
+    if(strcmp(key, "intake-memory-mb") == 0)
+        return set_uint(&c->intake_memory_mb, v, 1, 65536);
     if(strcmp(key, "metrics-max-conns") == 0)
         return set_uint(&c->metrics_max_conns, v, 1, 1024);
     if(strcmp(key, "metrics-read-timeout-ms") == 0)

@@ -319,11 +319,11 @@ deliver_online(const struct sd_grpc_client_opts *o, const char *token, const str
     q.attachments = atp;
     q.n_attachments = m->n_attachments;
     n = sealdesk__v1__intake_mail_request__get_packed_size(&q);
-    if(n > SD_RPC_MAX_MSG) {
+    if(n > SD_RPC_MAX_REQ_LARGE) {
         fprintf(stderr,
                 "sealmailgate: message with attachments over the server's %d-byte "
                 "request limit\n",
-                SD_RPC_MAX_MSG);
+                SD_RPC_MAX_REQ_LARGE);
         rc = EX_DATAERR_;
         goto out;
     }
