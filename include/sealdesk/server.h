@@ -55,6 +55,10 @@ struct sd_server_config {
     /* Intake (issue 15): reopen window of a resolved ticket, days (`reopen_window_days`;
      * default 14, 0..365; sd_intake_set_reopen_days). */
     unsigned reopen_window_days;
+    /* Attachment limits of intake (issue 15; `attachment-max-file-mb` default 10,
+     * `attachment-max-message-mb` default 25, 1..64; sd_intake_set_attach_limits). */
+    unsigned attachment_max_file_mb;
+    unsigned attachment_max_message_mb;
 };
 
 /* smtp_tls: required = STARTTLS or no mail (CURLUSESSL_ALL); opportunistic = STARTTLS whenever

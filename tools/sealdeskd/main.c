@@ -26,6 +26,7 @@
 #include "sealdesk/log.h"
 #include "sealdesk/metrics.h"
 #include "sealdesk/rpc.h"
+#include "sealdesk/attach.h"
 #include "sealdesk/intake.h"
 #include "sealdesk/server.h"
 #include "sealdesk/version.h"
@@ -449,6 +450,19 @@ main(int argc, char **argv)
     sd_rpc_mem_set_limit((size_t)cfg.export_memory_mb << 20);
     sd_server_set_max_req(srv, sd_rpc_method_max_req);
     sd_rpc_req_mem_set_limit((size_t)cfg.intake_memory_mb << 20);
+    {
+        struct sd_attach_limits al;
+
+        sd_attach_limits_default(&al);
+        al.max_file = (size_t)cfg.attachment_max_file_mb << 20;
+        al.max_message = (size_t)cfg.attachment_max_message_mb << 20;
+        if(sd_intake_set_attach_limits(&al) != SD_OK) {
+            (void)fputs("sealdeskd: attachment-max-message-mb must be at least "
+                        "attachment-max-file-mb\n",
+                        stderr);
+            goto out;
+        }
+    }
     {
         struct sd_login_limits lim;
 
