@@ -46,6 +46,12 @@
  * Process-wide; SD_E_INVALID outside 0..SD_INTAKE_MAX_REOPEN_DAYS. Thread-safe. */
 sd_err sd_intake_set_reopen_days(unsigned days);
 unsigned sd_intake_reopen_days(void);
+/* Attachment limits every intake call uses when it is given lim == NULL (config keys
+ * attachment-max-file-mb, attachment-max-message-mb of sealdeskd; default
+ * sd_attach_limits_default). SD_E_INVALID when sd_attach_limits_check refuses them (nothing
+ * changed). Process-wide, thread-safe. */
+sd_err sd_intake_set_attach_limits(const struct sd_attach_limits *lim);
+void sd_intake_attach_limits(struct sd_attach_limits *out);
 
 /* Who the customer is (each NULL or "" when not given). */
 struct sd_intake_customer {

@@ -16,8 +16,12 @@
 
 /* DESIGN.md "gRPC" limits. */
 #define SD_RPC_MAX_MSG         (1024 * 1024) /* one gRPC message, either direction */
-#define SD_RPC_MAX_STREAMS     100           /* concurrent streams per connection */
-#define SD_RPC_MAX_HEADER_LIST (16 * 1024)   /* header list size */
+/* A request to a method that takes whole mails with attachments (issue 15: 10 MiB per file,
+ * 25 MiB per message, plus framing): the largest request any method's max_req may allow and
+ * what the client may send. Every other method keeps SD_RPC_MAX_MSG. */
+#define SD_RPC_MAX_REQ_LARGE   (26 * 1024 * 1024)
+#define SD_RPC_MAX_STREAMS     100         /* concurrent streams per connection */
+#define SD_RPC_MAX_HEADER_LIST (16 * 1024) /* header list size */
 #define SD_RPC_IDLE_TIMEOUT_MS 60000
 #define SD_RPC_MAX_STREAM_MSGS 4096 /* messages in one server-streaming reply */
 
@@ -91,6 +95,16 @@ bool sd_rpc_mem_reserve(struct sd_rpc_call *c, size_t n);
 void sd_rpc_mem_release(size_t n);
 size_t sd_rpc_mem_held(void);
 
+/* Process-wide budget for large request bodies in flight (requests to a method whose limit is
+ * over SD_RPC_MAX_MSG, config `intake-memory-mb`): the HTTP/2 session reserves each received
+ * byte of such a body before buffering it and refuses the call with RESOURCE_EXHAUSTED when
+ * the budget would be exceeded; the reservation travels with the request to its job and is
+ * released when the job is freed. limit 0 = no limit; the default is 128 MiB. Thread-safe. */
+void sd_rpc_req_mem_set_limit(size_t bytes);
+bool sd_rpc_req_mem_reserve(size_t n);
+void sd_rpc_req_mem_release(size_t n);
+size_t sd_rpc_req_mem_held(void);
+
 /* The application: called on a worker thread, may block on the store. Must set c->status
  * (and for OK, at least one message for unary methods). Unknown method -> UNIMPLEMENTED. */
 typedef void (*sd_rpc_handler_fn)(void *app, struct sd_rpc_call *c);
@@ -128,6 +142,10 @@ void sd_rpc_prepare(void *app, struct sd_rpc_call *c);
 /* The dispatch table, for tests that must cover every RPC: path of method i (static), NULL
  * past the end. */
 const char *sd_rpc_method_path(size_t i);
+/* Request bytes the method at path takes at most (its table's max_req, at most
+ * SD_RPC_MAX_REQ_LARGE); SD_RPC_MAX_MSG for an unknown path or a method without its own limit.
+ * The HTTP/2 session asks this once the headers are in, before any DATA is buffered. */
+size_t sd_rpc_method_max_req(const char *path);
 
 /* ---- client (client.c) ---- */
 struct sd_grpc_client;
@@ -198,7 +216,7 @@ typedef void (*sd_grpc_done_fn)(void *ctx, sd_err err, int status, const char *m
  * printable ASCII without leading/trailing space. on_msg (may be NULL) gets each response
  * message in order, borrowed for the callback; it must not call this client; an error it
  * returns cancels the call. ctx is passed to both callbacks. SD_E_INVALID bad method,
- * metadata or NULL on_done, or called from on_msg; SD_E_LIMIT request over SD_RPC_MAX_MSG or
+ * metadata or NULL on_done, or called from on_msg; SD_E_LIMIT request over SD_RPC_MAX_REQ_LARGE or
  * SD_GRPC_CLIENT_MAX_PENDING calls pending; SD_E_IO connection lost or server going away;
  * SD_E_NOMEM. No on_done follows an error return. */
 sd_err sd_grpc_client_start(struct sd_grpc_client *c, const char *method, const char *const *md,

@@ -44,6 +44,8 @@ struct sd_server_config {
     unsigned login_audit_window_s;   /* one failed-login audit record per label per this many
                                       seconds (default 60) */
     unsigned export_memory_mb;  /* Audit/Export bytes held at once, whole process (default 256) */
+    unsigned intake_memory_mb;  /* large request bodies (mail with attachments) in flight, whole
+                                   process (default 128; sd_rpc_req_mem_set_limit) */
     unsigned metrics_max_conns; /* metrics connections served at once (default 16) */
     unsigned metrics_read_timeout_ms; /* per read of a metrics request (default 1000) */
     /* Outbound mail (issue 15; mailer.c). No smtp: no sender thread, mail stays queued. */
@@ -53,6 +55,10 @@ struct sd_server_config {
     /* Intake (issue 15): reopen window of a resolved ticket, days (`reopen_window_days`;
      * default 14, 0..365; sd_intake_set_reopen_days). */
     unsigned reopen_window_days;
+    /* Attachment limits of intake (issue 15; `attachment-max-file-mb` default 10,
+     * `attachment-max-message-mb` default 25, 1..64; sd_intake_set_attach_limits). */
+    unsigned attachment_max_file_mb;
+    unsigned attachment_max_message_mb;
 };
 
 /* smtp_tls: required = STARTTLS or no mail (CURLUSESSL_ALL); opportunistic = STARTTLS whenever
@@ -101,6 +107,9 @@ void sd_server_set_route(struct sd_server *s, sd_server_route_fn is_write);
  * the writer thread does only the txn part; a call prepare answers never reaches the writer.
  * Call before sd_server_run. */
 void sd_server_set_prepare(struct sd_server *s, sd_rpc_handler_fn prepare);
+/* The request limit of each method (sd_rpc_method_max_req), asked by every connection's HTTP/2
+ * session once a stream's headers are in; unset: SD_RPC_MAX_MSG for all. Before sd_server_run. */
+void sd_server_set_max_req(struct sd_server *s, size_t (*max_req)(const char *path));
 /* Calls whose method matches run on the login pool (login_workers threads, login_queue
  * waiting) instead of the workers, so slow password hashing never delays other calls.
  * Call before sd_server_run. */

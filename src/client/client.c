@@ -1290,7 +1290,9 @@ call_new(struct gcall **out, const char *method, const char *const *md, const ui
     *out = NULL;
     SD_CHECK_ARG(method && method_ok(method));
     SD_CHECK_ARG(req || n == 0);
-    SD_ENSURE(n <= SD_RPC_MAX_MSG, SD_E_LIMIT);
+    /* The send limit is the largest any method takes (Intake/SubmitMail); the server refuses
+     * a request over its method's own limit with RESOURCE_EXHAUSTED. */
+    SD_ENSURE(n <= SD_RPC_MAX_REQ_LARGE, SD_E_LIMIT);
     k = calloc(1, sizeof(*k));
     SD_ENSURE(k, SD_E_NOMEM);
     sd_grpc_reader_init(&k->rx, SD_RPC_MAX_MSG);

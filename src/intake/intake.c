@@ -49,6 +49,27 @@ sd_intake_reopen_days(void)
     return atomic_load(&reopen_days);
 }
 
+static _Atomic size_t att_max_file = SD_ATTACH_MAX_FILE;
+static _Atomic size_t att_max_message = SD_ATTACH_MAX_MESSAGE;
+
+sd_err
+sd_intake_set_attach_limits(const struct sd_attach_limits *lim)
+{
+    if(sd_attach_limits_check(lim) != SD_OK)
+        return SD_E_INVALID;
+    atomic_store(&att_max_file, lim->max_file);
+    atomic_store(&att_max_message, lim->max_message);
+    return SD_OK;
+}
+
+void
+sd_intake_attach_limits(struct sd_attach_limits *out)
+{
+    sd_attach_limits_default(out);
+    out->max_file = atomic_load(&att_max_file);
+    out->max_message = atomic_load(&att_max_message);
+}
+
 static bool
 given(const char *s)
 {
@@ -279,11 +300,16 @@ attach(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t i
 {
     struct sd_attach_result *res = NULL;
     struct sd_actor as = *a;
+    struct sd_attach_limits conf;
     sd_err err = SD_OK;
 
     *kept = *refused = 0;
     if(!n)
         goto out;
+    if(!lim) { /* the configured limits (sd_intake_set_attach_limits) */
+        sd_intake_attach_limits(&conf);
+        lim = &conf;
+    }
     SD_ENSURE(files, SD_E_INVALID);
     SD_ENSURE(n <= SD_ATTACH_MAX_FILES, SD_E_LIMIT);
     res = calloc(n, sizeof(*res));

@@ -1018,6 +1018,16 @@ sd_rpc_method_path(size_t i)
     return m ? m->path : NULL;
 }
 
+size_t
+sd_rpc_method_max_req(const char *path)
+{
+    const struct sd_rpc_method *m = sd_rpc_method_find(path);
+
+    if(!m || !m->max_req)
+        return SD_RPC_MAX_MSG;
+    return m->max_req < SD_RPC_MAX_REQ_LARGE ? m->max_req : SD_RPC_MAX_REQ_LARGE;
+}
+
 /* ---- string fields: the one place protobuf strings become C strings ----
  * protobuf-c copies a string field into a NUL-terminated char *, so a NUL inside it would cut
  * the value short without a word ("abc\0HIDDEN" read as "abc"). Before any method unpacks its

@@ -33,6 +33,8 @@ struct stream {
     bool post, ct_ok, te_ok, too_big, dup, bad_value, bad_timeout, bad_encoding;
     bool have_timeout;
     bool remote_ended; /* END_STREAM received */
+    bool large;        /* method limit over SD_RPC_MAX_MSG: rd.buf is held against the process
+                          budget (sd_rpc_req_mem_reserve), not h->req_bytes */
     uint64_t timeout_ms;
     uint64_t deadline_ms; /* absolute, 0 = none */
     char *path;
@@ -61,6 +63,7 @@ struct sd_h2 {
     size_t out_bytes;   /* sum of the streams' unsent reply bytes */
     uint64_t active_ms; /* last request byte received or answer byte sent */
     bool goaway;
+    size_t (*max_req)(const char *path);
 };
 
 static const uint8_t empty_msg[1];
@@ -184,10 +187,20 @@ status_nv(nghttp2_nv *out, const struct stream *st, char *code, size_t codecap)
     return n;
 }
 
+/* n bytes of st's reader buffer are no longer held there. */
+static void
+unhold(struct sd_h2 *h, struct stream *st, size_t n)
+{
+    if(st->large)
+        sd_rpc_req_mem_release(n);
+    else
+        h->req_bytes -= n;
+}
+
 static void
 drop_reader(struct sd_h2 *h, struct stream *st)
 {
-    h->req_bytes -= st->rd.buf.len;
+    unhold(h, st, st->rd.buf.len);
     sd_grpc_reader_clear(&st->rd);
 }
 
@@ -243,7 +256,7 @@ stream_unlink(struct sd_h2 *h, struct stream *st)
     if(st->next)
         st->next->prev = st->prev;
     h->n_streams--;
-    h->req_bytes -= st->rd.buf.len;
+    unhold(h, st, st->rd.buf.len);
     h->out_bytes -= st->body.len - st->body_off;
 }
 
@@ -255,6 +268,7 @@ sd_h2_job_free(struct sd_h2_job *job)
     if(!job)
         return;
     sd_rpc_call_clear(&job->call);
+    sd_rpc_req_mem_release(job->req_mem);
     if(job->call.prep_free)
         job->call.prep_free(job->call.prep);
     sd_buf_wipe_free(&job->req);
@@ -375,10 +389,23 @@ validate_headers(struct sd_h2 *h, struct stream *st)
         reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT, "malformed grpc-timeout");
     else if(!st->path)
         reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT, "missing :path");
-    else if(st->have_timeout) {
-        uint64_t now = sd_rpc_now_ms();
+    else {
+        /* The method is known before any DATA: its own limit bounds the reader (no body byte
+         * has been buffered yet, so the accounting can still change sides). */
+        size_t max = h->max_req ? h->max_req(st->path) : SD_RPC_MAX_MSG;
 
-        st->deadline_ms = st->timeout_ms > UINT64_MAX - now - 1 ? UINT64_MAX : now + st->timeout_ms;
+        if(max > SD_RPC_MAX_REQ_LARGE)
+            max = SD_RPC_MAX_REQ_LARGE;
+        if(max > SD_RPC_MAX_MSG && st->rd.buf.len == 0) {
+            st->rd.max_msg = max;
+            st->large = true;
+        }
+        if(st->have_timeout) {
+            uint64_t now = sd_rpc_now_ms();
+
+            st->deadline_ms =
+                st->timeout_ms > UINT64_MAX - now - 1 ? UINT64_MAX : now + st->timeout_ms;
+        }
     }
 }
 
@@ -388,7 +415,7 @@ finish_request(struct sd_h2 *h, struct stream *st)
 {
     struct sd_h2_job *job = NULL;
     const uint8_t *msg = NULL;
-    size_t len = 0, held;
+    size_t len = 0, held, taken;
     sd_err e;
 
     if(st->state != ST_RECV)
@@ -402,13 +429,18 @@ finish_request(struct sd_h2 *h, struct stream *st)
     /* The taken message is no longer in rd.buf.len (it stays readable until job_new copies
      * it): release its share of the connection's budget here, or every request would leak
      * its size until the connection refuses all calls as RESOURCE_EXHAUSTED. */
-    h->req_bytes -= held - st->rd.buf.len;
+    taken = held - st->rd.buf.len;
+    /* A large body's reservation moves to the job (released when the job is freed). */
+    if(!st->large)
+        h->req_bytes -= taken;
     if(e == SD_E_EMPTY) {
+        sd_rpc_req_mem_release(st->large ? taken : 0);
         reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT,
                st->rd.buf.len ? "truncated request message" : "missing request message");
         return 0;
     }
     if(e != SD_OK || st->rd.buf.len != 0) {
+        sd_rpc_req_mem_release(st->large ? taken : 0);
         reject(h, st, "200",
                e == SD_E_LIMIT ? SD_GRPC_RESOURCE_EXHAUSTED : SD_GRPC_INVALID_ARGUMENT,
                e == SD_E_INVALID ? "compressed messages are not supported"
@@ -419,9 +451,11 @@ finish_request(struct sd_h2 *h, struct stream *st)
     e = job_new(&job, h, st, msg, len);
     drop_reader(h, st);
     if(e != SD_OK) {
+        sd_rpc_req_mem_release(st->large ? taken : 0);
         reject(h, st, "200", SD_GRPC_RESOURCE_EXHAUSTED, "out of memory");
         return 0;
     }
+    job->req_mem = st->large ? taken : 0;
     st->state = ST_DISPATCHED;
     e = h->submit(h->ctx, job);
     if(e != SD_OK) {
@@ -526,14 +560,24 @@ on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t id, const uint8_t *dat
     st = nghttp2_session_get_stream_user_data(ng, id);
     if(!st || st->state != ST_RECV)
         return 0; /* answered already: the rest of the body is discarded */
-    if(len > SD_H2_MAX_REQ_BUFFERED - h->req_bytes) {
+    if(st->large) {
+        /* Charged before it is buffered; the server-wide budget is what bounds large bodies. */
+        if(!sd_rpc_req_mem_reserve(len)) {
+            reject(h, st, "200", SD_GRPC_RESOURCE_EXHAUSTED,
+                   "server busy: too many large requests in flight");
+            return 0;
+        }
+    } else if(len > SD_H2_MAX_REQ_BUFFERED - h->req_bytes) {
         reject(h, st, "200", SD_GRPC_RESOURCE_EXHAUSTED, "too many pending requests");
         return 0;
     }
     h->active_ms = sd_rpc_now_ms();
     before = st->rd.buf.len;
     e = sd_grpc_reader_feed(&st->rd, data, len);
-    h->req_bytes += st->rd.buf.len - before;
+    if(st->large)
+        sd_rpc_req_mem_release(len - (st->rd.buf.len - before)); /* what was not kept */
+    else
+        h->req_bytes += st->rd.buf.len - before;
     if(e != SD_OK) {
         reject(h, st, "200", SD_GRPC_RESOURCE_EXHAUSTED,
                e == SD_E_LIMIT ? "request message too large" : "out of memory");
@@ -696,6 +740,7 @@ sd_h2_new(struct sd_h2 **out, const struct sd_h2_opts *o)
     h->ctx = o->ctx;
     h->active_ms = sd_rpc_now_ms();
     h->conn_id = o->conn_id;
+    h->max_req = o->max_req;
     SD_TRY(dup_str(&h->peer_subject, o->peer_subject));
     SD_TRY(dup_str(&h->peer_fingerprint, o->peer_fingerprint));
     SD_TRY(dup_str(&h->peer_addr, o->peer_addr));

@@ -12,9 +12,12 @@
 #include "sealdesk/err.h"
 #include "sealdesk/rpc.h"
 
-/* Request bytes one connection may hold in partly received request bodies (all streams). */
+/* Request bytes one connection may hold in partly received request bodies (all streams whose
+ * method takes at most SD_RPC_MAX_MSG; larger bodies are charged to the process budget of
+ * sd_rpc_req_mem_reserve instead). */
 #define SD_H2_MAX_REQ_BUFFERED ((size_t)8 << 20)
-/* Per-stream HTTP/2 receive window we announce: one full message fits without a round trip. */
+/* Per-stream HTTP/2 receive window we announce: one full message fits without a round trip. A
+ * larger request flows as nghttp2 grants WINDOW_UPDATEs for the bytes we consumed. */
 #define SD_H2_INITIAL_WINDOW   (SD_RPC_MAX_MSG + 5 + 16384)
 
 /* Monotonic clock in milliseconds / microseconds (CLOCK_MONOTONIC). Thread-safe. */
@@ -82,6 +85,7 @@ struct sd_h2_job {
     void *owner;            /* for the submitter (the server's connection) */
     bool to_writer;         /* for the submitter: prepared on a worker, then to the writer */
     struct sd_h2_job *next; /* for the submitter's queues */
+    size_t req_mem;         /* bytes held against sd_rpc_req_mem_reserve; released on free */
 };
 
 /* Run on a worker thread: checks the deadline before and after the handler (DEADLINE_EXCEEDED
@@ -105,6 +109,10 @@ struct sd_h2_opts {
     const char *peer_fingerprint; /* copied; NULL if none */
     uint64_t conn_id;             /* for log lines only */
     const char *peer_addr;        /* source address, copied; NULL if unknown */
+    /* Request limit of a method (sd_rpc_method_max_req), asked once a stream's headers are
+     * in; NULL: SD_RPC_MAX_MSG for every method. A limit over SD_RPC_MAX_MSG makes the body
+     * count against the process budget (sd_rpc_req_mem_reserve), not the connection's. */
+    size_t (*max_req)(const char *path);
 };
 
 struct sd_h2;

@@ -154,3 +154,38 @@ sd_rpc_mem_held(void)
 {
     return atomic_load(&mem_held);
 }
+
+static atomic_size_t req_mem_limit = (size_t)128 << 20;
+static atomic_size_t req_mem_held;
+
+void
+sd_rpc_req_mem_set_limit(size_t bytes)
+{
+    atomic_store(&req_mem_limit, bytes);
+}
+
+bool
+sd_rpc_req_mem_reserve(size_t n)
+{
+    size_t limit = atomic_load(&req_mem_limit);
+    size_t cur = atomic_load(&req_mem_held);
+
+    do {
+        if(limit && (n > limit || cur > limit - n))
+            return false;
+    } while(!atomic_compare_exchange_weak(&req_mem_held, &cur, cur + n));
+    return true;
+}
+
+void
+sd_rpc_req_mem_release(size_t n)
+{
+    if(n)
+        atomic_fetch_sub(&req_mem_held, n);
+}
+
+size_t
+sd_rpc_req_mem_held(void)
+{
+    return atomic_load(&req_mem_held);
+}

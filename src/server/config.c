@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sealdesk/attach.h"
 #include "sealdesk/intake.h"
 #include "sealdesk/server.h"
 
@@ -29,6 +30,9 @@ sd_server_config_defaults(struct sd_server_config *c)
     c->login_backoff_max_s = 3600;
     c->login_audit_window_s = 60;
     c->export_memory_mb = 256;
+    c->intake_memory_mb = 128;
+    c->attachment_max_file_mb = 10;
+    c->attachment_max_message_mb = 25;
     c->metrics_max_conns = 16;
     c->metrics_read_timeout_ms = 1000;
     c->reopen_window_days = SD_INTAKE_REOPEN_DAYS;
@@ -126,6 +130,13 @@ sd_server_config_set(struct sd_server_config *c, const char *key, const char *v)
         return set_uint(&c->login_audit_window_s, v, 1, 86400);
     if(strcmp(key, "export-memory-mb") == 0)
         return set_uint(&c->export_memory_mb, v, 1, 65536);
+    if(strcmp(key, "attachment-max-file-mb") == 0 || strcmp(key, "attachment_max_file_mb") == 0)
+        return set_uint(&c->attachment_max_file_mb, v, 1, SD_ATTACH_LIMIT_CEILING >> 20);
+    if(strcmp(key, "attachment-max-message-mb") == 0 ||
+       strcmp(key, "attachment_max_message_mb") == 0)
+        return set_uint(&c->attachment_max_message_mb, v, 1, SD_ATTACH_LIMIT_CEILING >> 20);
+    if(strcmp(key, "intake-memory-mb") == 0)
+        return set_uint(&c->intake_memory_mb, v, 1, 65536);
     if(strcmp(key, "metrics-max-conns") == 0)
         return set_uint(&c->metrics_max_conns, v, 1, 1024);
     if(strcmp(key, "metrics-read-timeout-ms") == 0)

@@ -117,7 +117,8 @@ struct sd_server {
     /* group commit: calls for which route() is true run on the writer thread */
     sd_server_route_fn route;
     struct sd_writer *writer;
-    sd_rpc_handler_fn prepare; /* runs on a worker before a write goes to the writer */
+    sd_rpc_handler_fn prepare;           /* runs on a worker before a write goes to the writer */
+    size_t (*max_req)(const char *path); /* per-method request limit for the h2 sessions */
 };
 
 static const char *
@@ -401,8 +402,10 @@ conn_handshake(struct conn *c)
         conn_fail(c, "tls_handshake");
         return;
     }
+    memset(&o, 0, sizeof(o));
     o.submit = submit_job;
     o.ctx = c;
+    o.max_req = c->s->max_req;
     o.peer_subject = sd_tls_peer_subject(c->tls);
     o.peer_fingerprint = sd_tls_peer_fingerprint(c->tls);
     o.conn_id = c->id;
@@ -977,6 +980,12 @@ void
 sd_server_set_prepare(struct sd_server *s, sd_rpc_handler_fn prepare)
 {
     s->prepare = prepare;
+}
+
+void
+sd_server_set_max_req(struct sd_server *s, size_t (*max_req)(const char *path))
+{
+    s->max_req = max_req;
 }
 
 void

@@ -434,7 +434,7 @@ test_bad_method_metadata_or_size_is_refused_before_sending(void **state)
     static const char *const reserved[] = {"grpc-timeout", "1S", NULL};
     static const char *const odd[] = {"x-a", NULL};
     struct sd_grpc_client *c = must_connect(peer.port);
-    uint8_t *big = calloc(1, MIB + 1);
+    uint8_t *big = calloc(1, SD_RPC_MAX_REQ_LARGE + 1); /* the client's send limit, + 1 */
     char msg[256];
     int status = -1;
 
@@ -458,9 +458,9 @@ test_bad_method_metadata_or_size_is_refused_before_sending(void **state)
     assert_int_equal(
         sd_grpc_client_call(c, "/x/y", odd, NULL, 0, NULL, NULL, &status, msg, sizeof(msg)),
         SD_E_INVALID);
-    assert_int_equal(
-        sd_grpc_client_call(c, "/x/y", NULL, big, MIB + 1, NULL, NULL, &status, msg, sizeof(msg)),
-        SD_E_LIMIT);
+    assert_int_equal(sd_grpc_client_call(c, "/x/y", NULL, big, SD_RPC_MAX_REQ_LARGE + 1, NULL, NULL,
+                                         &status, msg, sizeof(msg)),
+                     SD_E_LIMIT);
     assert_int_equal(sd_grpc_client_pending(c), 0);
     assert_int_equal(sd_grpc_client_poll(c, -1), SD_E_INVALID);
     free(big);

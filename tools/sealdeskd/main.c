@@ -26,6 +26,7 @@
 #include "sealdesk/log.h"
 #include "sealdesk/metrics.h"
 #include "sealdesk/rpc.h"
+#include "sealdesk/attach.h"
 #include "sealdesk/intake.h"
 #include "sealdesk/server.h"
 #include "sealdesk/version.h"
@@ -66,6 +67,11 @@ static const char usage[] =
     "  --login-fails-per-name N (5), --login-window-s N (60), --login-backoff-max-s N\n"
     "  (3600), --login-audit-window-s N (60), --export-memory-mb N (256),\n"
     "  --metrics-max-conns N (16), --metrics-read-timeout-ms N (1000)\n"
+    "  --intake-memory-mb N   large request bodies (mail with attachments, up to 26 MiB\n"
+    "                         each) in flight, whole server (128); over: RESOURCE_EXHAUSTED\n"
+    "  --attachment-max-file-mb N (10), --attachment-max-message-mb N (25): attachment\n"
+    "                         limits of intake (a file over them is refused, with the\n"
+    "                         reason on the ticket's timeline)\n"
     "  config key reopen_window_days N (14, 0..365): a customer message reopens a resolved\n"
     "                         ticket within N days, later it opens a linked new ticket\n"
     "  --smtp HOST:PORT       deliver the outbox to this relay (config `smtp`; none: mail\n"
@@ -228,6 +234,9 @@ static const struct option opts[] = {
     {"login-audit-window-s", required_argument, NULL, 256},
     {"export-memory-mb", required_argument, NULL, 256},
     {"metrics-max-conns", required_argument, NULL, 256},
+    {"intake-memory-mb", required_argument, NULL, 256},
+    {"attachment-max-file-mb", required_argument, NULL, 256},
+    {"attachment-max-message-mb", required_argument, NULL, 256},
     {"metrics-read-timeout-ms", required_argument, NULL, 256},
     {"smtp", required_argument, NULL, 256},
     {"mail-from", required_argument, NULL, 256},
@@ -439,6 +448,21 @@ main(int argc, char **argv)
     sd_server_set_prepare(srv, sd_rpc_prepare);
     sd_server_set_slow(srv, sd_server_route_slow_sealdesk);
     sd_rpc_mem_set_limit((size_t)cfg.export_memory_mb << 20);
+    sd_server_set_max_req(srv, sd_rpc_method_max_req);
+    sd_rpc_req_mem_set_limit((size_t)cfg.intake_memory_mb << 20);
+    {
+        struct sd_attach_limits al;
+
+        sd_attach_limits_default(&al);
+        al.max_file = (size_t)cfg.attachment_max_file_mb << 20;
+        al.max_message = (size_t)cfg.attachment_max_message_mb << 20;
+        if(sd_intake_set_attach_limits(&al) != SD_OK) {
+            (void)fputs("sealdeskd: attachment-max-message-mb must be at least "
+                        "attachment-max-file-mb\n",
+                        stderr);
+            goto out;
+        }
+    }
     {
         struct sd_login_limits lim;
 

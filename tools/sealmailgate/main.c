@@ -53,6 +53,7 @@ static const char usage[] =
     "  --cert F --cert-key F  client certificate (mTLS) the token is bound to\n"
     "  --token T            session token of a user with role intake; SEALDESK_TOKEN\n"
     "  --offline --data DIR [--key-file F]  deliver into the data directory directly\n"
+    "  --max-message-mb N   refuse (65) a message over N MiB (default 25, 1..64)\n"
     "Exit: 0 delivered (duplicates and ignored auto-replies too), 64 usage, 65 message can\n"
     "never be accepted (reason on stderr), 70 internal error, 75 try again later.\n";
 
@@ -61,6 +62,7 @@ static const struct sd_arg_spec spec[] = {
     {"cert", SD_ARG_VALUE, "F", NULL},           {"cert-key", SD_ARG_VALUE, "F", NULL},
     {"token", SD_ARG_VALUE, "T", NULL},          {"offline", SD_ARG_FLAG, NULL, NULL},
     {"data", SD_ARG_VALUE, "DIR", NULL},         {"key-file", SD_ARG_VALUE, "F", NULL},
+    {"max-message-mb", SD_ARG_VALUE, "N", NULL},
 };
 
 static const char *
@@ -319,11 +321,11 @@ deliver_online(const struct sd_grpc_client_opts *o, const char *token, const str
     q.attachments = atp;
     q.n_attachments = m->n_attachments;
     n = sealdesk__v1__intake_mail_request__get_packed_size(&q);
-    if(n > SD_RPC_MAX_MSG) {
+    if(n > SD_RPC_MAX_REQ_LARGE) {
         fprintf(stderr,
                 "sealmailgate: message with attachments over the server's %d-byte "
                 "request limit\n",
-                SD_RPC_MAX_MSG);
+                SD_RPC_MAX_REQ_LARGE);
         rc = EX_DATAERR_;
         goto out;
     }
@@ -432,6 +434,17 @@ main(int argc, char **argv)
         return EX_SOFTWARE_;
     }
     sd_mail_limits_default(&lim);
+    if(sd_args_get(&a, "max-message-mb")) {
+        const char *v = sd_args_get(&a, "max-message-mb");
+        char *end = NULL;
+        unsigned long mb = strtoul(v, &end, 10);
+
+        if(!*v || *end || *v < '0' || *v > '9' || mb < 1 || mb > 64) {
+            fprintf(stderr, "sealmailgate: --max-message-mb must be 1..64\n");
+            return EX_USAGE_;
+        }
+        lim.max_message_bytes = (size_t)mb << 20;
+    }
     rc = read_all(&raw, &n, lim.max_message_bytes);
     if(rc != 0)
         return rc;
