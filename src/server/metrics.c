@@ -26,6 +26,7 @@
 #include "sealdesk/clock.h"
 #include "sealdesk/desk.h"
 #include "sealdesk/err.h"
+#include "sealdesk/intake.h"
 #include "sealdesk/log.h"
 #include "sealdesk/metrics.h"
 #include "sealdesk/rpc.h"
@@ -404,6 +405,29 @@ out:
     return err;
 }
 
+/* Inbound mail that made no ticket (src/intake keeps the counts in the store, so they survive
+ * restarts): auto-replies, bulk mail and loops by class, and bounces of the desk's own mail. */
+static sd_err
+render_mail_counts(struct sd_buf *b, struct sd_desk *d)
+{
+    static const char *const cls[3] = {"auto_reply", "bulk", "loop"};
+    uint64_t c[4];
+    sd_err err = sd_intake_counts(d, c);
+
+    if(err != SD_OK)
+        return SD_OK; /* the store figures above say whether the store could be read */
+    SD_TRY(header(b, "sealdesk_mail_ignored_total", "counter",
+                  "Inbound mail that made no ticket and no acknowledgement, by class."));
+    for(int i = 0; i < 3; i++)
+        SD_TRY(appendf(b, "sealdesk_mail_ignored_total{class=\"%s\"} %llu\n", cls[i],
+                       (unsigned long long)c[i]));
+    SD_TRY(header(b, "sealdesk_mail_bounces_total", "counter",
+                  "Bounces of the desk's own messages recorded on their tickets."));
+    SD_TRY(appendf(b, "sealdesk_mail_bounces_total %llu\n", (unsigned long long)c[3]));
+out:
+    return err;
+}
+
 static sd_err
 render_store(struct sd_buf *b, struct sd_desk *d, uint64_t now)
 {
@@ -433,6 +457,7 @@ render_store(struct sd_buf *b, struct sd_desk *d, uint64_t now)
     SD_TRY(appendf(b, "sealdesk_queue_scan_truncated %d\n", f.truncated));
     SD_TRY(header(b, "sealdesk_audit_entries", "gauge", "Entries in the audit log."));
     SD_TRY(appendf(b, "sealdesk_audit_entries %llu\n", (unsigned long long)f.audit_size));
+    SD_TRY(render_mail_counts(b, d));
 out:
     return err;
 }

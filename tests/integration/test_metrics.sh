@@ -129,10 +129,13 @@ values = set(re.findall(r'(?:service|method|code|priority)="([^"]*)"', text))
 bad = values & set(sys.argv[2:])
 sys.exit(1 if bad else 0)
 EOF
-check "labels use only service, method, code, le, priority" $PY - "$WORK/m4" <<'EOF'
+check "labels use only service, method, code, le, priority, class (fixed values)" $PY - "$WORK/m4" <<'EOF'
 import re, sys
-names = set(re.findall(r'[{,]([a-z_]+)="', open(sys.argv[1]).read()))
-sys.exit(0 if names <= {"service", "method", "code", "le", "priority"} else 1)
+text = open(sys.argv[1]).read()
+names = set(re.findall(r'[{,]([a-z_]+)="', text))
+classes = set(re.findall(r'class="([^"]*)"', text))
+ok = names <= {"service", "method", "code", "le", "priority", "class"}
+sys.exit(0 if ok and classes <= {"auto_reply", "bulk", "loop"} else 1)
 EOF
 
 # Other paths, methods and an oversized request.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "test_helpers.h"
+#include "sealdesk/intake.h"
 
 #include <time.h>
 
@@ -204,6 +205,29 @@ test_metrics_queue_depth_overdue_and_audit_size_from_the_store(void **state)
     assert_int_equal(sample(t, "sealdesk_queue_scan_truncated"), 0);
     assert_int_equal(sample(t, "sealdesk_audit_entries"), (long long)audit);
     assert_true(audit >= 3);
+    assert_int_equal(sample(t, "sealdesk_mail_ignored_total{class=\"auto_reply\"}"), 0);
+    assert_int_equal(sample(t, "sealdesk_mail_bounces_total"), 0);
+    free(t);
+    {
+        static const struct sd_actor gw = {"intake-gw", NULL, SD_ROLE_INTAKE};
+        struct sd_intake_mail m = {.message_id = "ooo-1@mail.example",
+                                   .from_addr = "kim@example.com",
+                                   .subject = "Out of office",
+                                   .body = "away until Monday",
+                                   .cls = SD_INTAKE_MAIL_AUTO_REPLY};
+        struct sd_intake_mail_result r;
+
+        assert_int_equal(sd_intake_mail(f->d, &gw, &m, NULL, &r, NULL), SD_OK);
+        m.message_id = "list-1@mail.example";
+        m.cls = SD_INTAKE_MAIL_BULK;
+        assert_int_equal(sd_intake_mail(f->d, &gw, &m, NULL, &r, NULL), SD_OK);
+        m.message_id = "list-2@mail.example";
+        assert_int_equal(sd_intake_mail(f->d, &gw, &m, NULL, &r, NULL), SD_OK);
+    }
+    t = render(f->d, T0);
+    assert_int_equal(sample(t, "sealdesk_mail_ignored_total{class=\"auto_reply\"}"), 1);
+    assert_int_equal(sample(t, "sealdesk_mail_ignored_total{class=\"bulk\"}"), 2);
+    assert_int_equal(sample(t, "sealdesk_mail_ignored_total{class=\"loop\"}"), 0);
     /* No PII or ids in the text. */
     assert_null(strstr(t, "zebra"));
     assert_null(strstr(t, "example.com"));
