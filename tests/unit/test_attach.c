@@ -64,30 +64,6 @@ marked(size_t n)
     return p;
 }
 
-static size_t
-count_audit(struct sd_desk *d, const char *action)
-{
-    struct sd_txn *t;
-    struct sd_cursor *c;
-    struct sd_val k, v;
-    size_t n = 0;
-    sd_err rc;
-
-    assert_int_equal(sd_txn_begin(sd_desk_store(d), false, &t), SD_OK);
-    assert_int_equal(sd_cursor_open(t, SD_DB_AUDIT, &c), SD_OK);
-    for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
-        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
-        Sealdesk__V1__AuditEntry *e = sealdesk__v1__audit_entry__unpack(NULL, v.n, v.p);
-
-        assert_non_null(e);
-        n += strcmp(e->action, action) == 0;
-        sealdesk__v1__audit_entry__free_unpacked(e, NULL);
-    }
-    sd_cursor_close(c);
-    sd_txn_abort(t);
-    return n;
-}
-
 static off_t
 mdb_size(const char *dir)
 {
@@ -97,30 +73,6 @@ mdb_size(const char *dir)
     snprintf(path, sizeof(path), "%s/data.mdb", dir);
     assert_int_equal(stat(path, &st), 0);
     return st.st_size;
-}
-
-static bool
-store_holds(const char *dir, const char *needle)
-{
-    char path[128];
-    FILE *fp;
-    uint8_t *buf;
-    long sz;
-    bool hit;
-
-    snprintf(path, sizeof(path), "%s/data.mdb", dir);
-    fp = fopen(path, "rb");
-    assert_non_null(fp);
-    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-    sz = ftell(fp);
-    rewind(fp);
-    buf = malloc((size_t)sz);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)sz, fp), (size_t)sz);
-    fclose(fp);
-    hit = memmem(buf, (size_t)sz, needle, strlen(needle)) != NULL;
-    free(buf);
-    return hit;
 }
 
 /* Timeline events of kind on ticket id, details joined by "|". */
@@ -196,10 +148,10 @@ test_attach_kept_and_refused_with_timeline_list_and_download(void **state)
     assert_int_equal(sd_attach_read(f->d, &sys, res[1].id, "look", &got, NULL), SD_E_PRECONDITION);
     assert_int_equal(got.len, 0);
     assert_int_equal(sd_attach_read(f->d, &sys, 99, "look", &got, NULL), SD_E_NOTFOUND);
-    assert_int_equal(count_audit(f->d, "attachment.add"), 1);
-    assert_int_equal(count_audit(f->d, "attachment.read"), 1);
-    assert_int_equal(count_audit(f->d, "attachment.list"), 1);
-    assert_int_equal(count_audit(f->d, "attachment.unmask"), 1);
+    assert_int_equal(audit_count(f->d, "attachment.add"), 1);
+    assert_int_equal(audit_count(f->d, "attachment.read"), 1);
+    assert_int_equal(audit_count(f->d, "attachment.list"), 1);
+    assert_int_equal(audit_count(f->d, "attachment.unmask"), 1);
 
     /* neither the bytes nor the filename are in the store file in the clear */
     sd_desk_close(f->d);
@@ -324,7 +276,7 @@ test_attach_download_follows_the_ticket_unmask_rule(void **state)
     add_user(f->d, "bob", SD_ROLE_SUPERVISOR);
     assert_int_equal(sd_attach_read(f->d, &bob, res.id, "second look", &got, NULL), SD_OK);
     sd_buf_wipe_free(&got);
-    assert_int_equal(count_audit(f->d, "attachment.read"), 2);
+    assert_int_equal(audit_count(f->d, "attachment.read"), 2);
 }
 
 static void

@@ -83,31 +83,6 @@ count_audit(struct sd_desk *d, const char *action, const char *needle, bool *pii
     return n;
 }
 
-/* true when data.mdb of dir holds needle anywhere. */
-static bool
-store_holds(const char *dir, const char *needle)
-{
-    char path[128];
-    FILE *fp;
-    uint8_t *buf;
-    long sz;
-    bool hit;
-
-    snprintf(path, sizeof(path), "%s/data.mdb", dir);
-    fp = fopen(path, "rb");
-    assert_non_null(fp);
-    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-    sz = ftell(fp);
-    rewind(fp);
-    buf = malloc((size_t)sz);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)sz, fp), (size_t)sz);
-    fclose(fp);
-    hit = memmem(buf, (size_t)sz, needle, strlen(needle)) != NULL;
-    free(buf);
-    return hit;
-}
-
 static void
 test_customers_upsert_get_by_uid_email_phone_and_notes_need_a_reason(void **state)
 {

@@ -55,30 +55,6 @@ compensate(struct sd_desk *d, uint64_t tid, const char *idem, sd_err expect)
     return v.id;
 }
 
-static size_t
-count_audit(struct sd_desk *d, const char *action)
-{
-    struct sd_txn *t;
-    struct sd_cursor *c;
-    struct sd_val k, v;
-    size_t n = 0;
-    sd_err rc;
-
-    assert_int_equal(sd_txn_begin(sd_desk_store(d), false, &t), SD_OK);
-    assert_int_equal(sd_cursor_open(t, SD_DB_AUDIT, &c), SD_OK);
-    for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
-        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
-        Sealdesk__V1__AuditEntry *e = sealdesk__v1__audit_entry__unpack(NULL, v.n, v.p);
-
-        assert_non_null(e);
-        n += strcmp(e->action, action) == 0;
-        sealdesk__v1__audit_entry__free_unpacked(e, NULL);
-    }
-    sd_cursor_close(c);
-    sd_txn_abort(t);
-    return n;
-}
-
 static void
 test_events_remedy_freeze_unfreeze_and_shred_reach_the_feed(void **state)
 {
@@ -138,7 +114,7 @@ test_events_remedy_freeze_unfreeze_and_shred_reach_the_feed(void **state)
     assert_true(p.events[0].shredded);
     assert_string_equal(p.events[0].uid, "");
     sd_feed_page_clear(&p);
-    assert_int_equal(count_audit(f->d, "events.read"), 2);
+    assert_int_equal(audit_count(f->d, "events.read"), 2);
 }
 
 static void
@@ -225,7 +201,7 @@ test_events_paging_and_acks_never_lose_or_repeat(void **state)
     assert_int_equal(sd_events_ack(f->d, &backoffice, "ledger-sync", 4), SD_OK);
     assert_int_equal(sd_events_position(f->d, "ledger-sync", &acked, &last), SD_OK);
     assert_int_equal(acked, 4);
-    assert_int_equal(count_audit(f->d, "events.ack"), 3);
+    assert_int_equal(audit_count(f->d, "events.ack"), 3);
     /* limits and names */
     assert_int_equal(sd_events_read(f->d, &backoffice, 1, SD_EVENTS_PAGE_MAX + 1, &p), SD_E_LIMIT);
     assert_int_equal(sd_events_ack(f->d, &backoffice, "bad name!", 1), SD_E_INVALID);

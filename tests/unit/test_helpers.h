@@ -24,6 +24,8 @@
 #include "sealdesk/stats.h"
 #include "sealdesk/tickets.h"
 #include "sealdesk/err.h"
+#include "sealdesk/store.h"
+#include "sealdesk.pb-c.h"
 
 #define T0 1790000000u /* 2026-09-21T14:13:20Z */
 
@@ -70,6 +72,56 @@ fixture_teardown(void **state)
     free(f);
     sd_clock_set(0);
     return 0;
+}
+
+/* true when dir's data.mdb holds needle anywhere (sealed data must never show there). */
+static inline bool
+store_holds(const char *dir, const char *needle)
+{
+    char path[128];
+    FILE *fp;
+    uint8_t *buf;
+    long sz;
+    bool hit;
+
+    snprintf(path, sizeof(path), "%s/data.mdb", dir);
+    fp = fopen(path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    sz = ftell(fp);
+    rewind(fp);
+    buf = malloc((size_t)sz);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)sz, fp), (size_t)sz);
+    fclose(fp);
+    hit = memmem(buf, (size_t)sz, needle, strlen(needle)) != NULL;
+    free(buf);
+    return hit;
+}
+
+/* Audit entries whose action is `action`. */
+static inline size_t
+audit_count(struct sd_desk *d, const char *action)
+{
+    struct sd_txn *t;
+    struct sd_cursor *c;
+    struct sd_val k, v;
+    size_t n = 0;
+    sd_err rc;
+
+    assert_int_equal(sd_txn_begin(sd_desk_store(d), false, &t), SD_OK);
+    assert_int_equal(sd_cursor_open(t, SD_DB_AUDIT, &c), SD_OK);
+    for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        Sealdesk__V1__AuditEntry *e = sealdesk__v1__audit_entry__unpack(NULL, v.n, v.p);
+
+        assert_non_null(e);
+        n += strcmp(e->action, action) == 0;
+        sealdesk__v1__audit_entry__free_unpacked(e, NULL);
+    }
+    sd_cursor_close(c);
+    sd_txn_abort(t);
+    return n;
 }
 
 #endif

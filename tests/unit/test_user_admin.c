@@ -37,30 +37,6 @@ get_user(struct sd_desk *d, const char *name, struct sd_user *u)
     return err == SD_OK;
 }
 
-static size_t
-count_audit(struct sd_desk *d, const char *action)
-{
-    struct sd_txn *t;
-    struct sd_cursor *c;
-    struct sd_val k, v;
-    size_t n = 0;
-    sd_err rc;
-
-    assert_int_equal(sd_txn_begin(d->store, false, &t), SD_OK);
-    assert_int_equal(sd_cursor_open(t, SD_DB_AUDIT, &c), SD_OK);
-    for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
-        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
-        Sealdesk__V1__AuditEntry *e = sealdesk__v1__audit_entry__unpack(NULL, v.n, v.p);
-
-        assert_non_null(e);
-        n += strcmp(e->action, action) == 0;
-        sealdesk__v1__audit_entry__free_unpacked(e, NULL);
-    }
-    sd_cursor_close(c);
-    sd_txn_abort(t);
-    return n;
-}
-
 static void
 test_user_add_online_needs_a_second_security_admin(void **state)
 {
@@ -101,9 +77,9 @@ test_user_add_online_needs_a_second_security_admin(void **state)
     assert_int_equal(usr.roles, SD_ROLE_AGENT);
     assert_string_equal(usr.created_by, "sa1");
     assert_string_equal(usr.approved_by, "sa2");
-    assert_int_equal(count_audit(f->d, "user.request"), 1);
-    assert_int_equal(count_audit(f->d, "user.approve"), 1);
-    assert_int_equal(count_audit(f->d, "user.add"), 3); /* two bootstraps and this one */
+    assert_int_equal(audit_count(f->d, "user.request"), 1);
+    assert_int_equal(audit_count(f->d, "user.approve"), 1);
+    assert_int_equal(audit_count(f->d, "user.add"), 3); /* two bootstraps and this one */
 
     assert_int_equal(sd_uadm_approve(f->d, &sa2, 1, &u, pw, uri, &why), SD_E_PRECONDITION);
     assert_string_equal(why, "user request already decided");
@@ -143,7 +119,7 @@ test_user_roles_and_totp_reset_need_another_admin(void **state)
     assert_int_equal(sd_uadm_approve(f->d, &sa2, u.id, &u, pw, uri, &why), SD_OK);
     assert_true(get_user(f->d, "ag", &usr));
     assert_int_equal(usr.roles, SD_ROLE_AGENT | SD_ROLE_SUPERVISOR);
-    assert_int_equal(count_audit(f->d, "user.roles"), 1);
+    assert_int_equal(audit_count(f->d, "user.roles"), 1);
 
     /* sa2's own TOTP: sa2 may not approve the change to their own account */
     assert_int_equal(sd_uadm_request(f->d, &sa1, &reset, &u, pw, uri, &why), SD_OK);
@@ -152,7 +128,7 @@ test_user_roles_and_totp_reset_need_another_admin(void **state)
     assert_int_equal(sd_uadm_approve(f->d, &sa3, u.id, &u, pw, uri, &why), SD_OK);
     assert_true(strncmp(uri, "otpauth://totp/sealdesk:sa2?", 28) == 0);
     assert_string_equal(pw, "");
-    assert_int_equal(count_audit(f->d, "user.reset_totp"), 1);
+    assert_int_equal(audit_count(f->d, "user.reset_totp"), 1);
 
     /* reject; the requester may withdraw their own */
     assert_int_equal(sd_uadm_request(f->d, &sa1, &roles, &u, pw, uri, &why), SD_OK);
