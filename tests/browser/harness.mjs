@@ -272,10 +272,69 @@ class Desk {
       timeout: 15000 });
   }
 
+  // A gRPC-Web call from inside `page` (same origin, the page's cookie): `method` as
+  // "sealdesk.v1.Auth/Me", `msg` the encoded request (default empty). Returns { status,
+  // headers, grpcStatus, grpcMessage, messages (arrays of bytes) }.
+  async grpcWeb(page, method, msg = []) {
+    const r = await page.evaluate(async ({ method, msg }) => {
+      const body = new Uint8Array(5 + msg.length);
+      new DataView(body.buffer).setUint32(1, msg.length);
+      body.set(msg, 5);
+      const res = await fetch(`/${method}`, { method: 'POST', body, credentials: 'same-origin',
+        headers: { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' } });
+      return { status: res.status, headers: Object.fromEntries(res.headers.entries()),
+        body: Array.from(new Uint8Array(await res.arrayBuffer())) };
+    }, { method, msg: Array.from(msg) });
+    const { messages, trailers } = grpcWebParse(Buffer.from(r.body));
+    return { status: r.status, headers: r.headers, messages,
+      grpcStatus: trailers['grpc-status'] === undefined ? undefined
+        : Number(trailers['grpc-status']), grpcMessage: trailers['grpc-message'] };
+  }
+
   // The session cookie of a context (undefined when none).
   async sessionCookie(context) {
     return (await context.cookies(this.url)).find((c) => c.name === '__Host-sealdesk');
   }
+}
+
+// axe-core in `page` (its context needs bypassCSP: true, only for this): the violations of
+// impact serious or critical, as readable strings.
+export async function axeSerious(page) {
+  const { createRequire } = await import('node:module');
+  const { readFileSync } = await import('node:fs');
+  const src = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+    'utf8');
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.addScriptTag({ content: src });
+  }
+  const res = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+      'best-practice'] } }));
+  return res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' '))
+      .slice(0, 5).join(', ')})`);
+}
+
+// Switch the console's language with its "Language" control (a select, or a button that
+// opens a menu), then wait until <html lang> follows.
+export async function setLanguage(page, lang) {
+  const names = { en: 'English', zh: '中文', ko: '한국어' };
+  // the control may be labelled in the language on show: Language, 语言, 언어
+  const label = /^(Language|语言|語言|언어)\b|^(Language|语言|語言|언어)$/;
+  const ctl = page.getByLabel(label).or(page.getByRole('button', { name: label })).first();
+  const tag = await ctl.evaluate((e) => e.tagName);
+  if (tag === 'SELECT') {
+    const values = await ctl.evaluate((e) => Array.from(e.options, (o) => o.value));
+    const v = values.find((x) => x === lang || x.startsWith(`${lang}-`));
+    await ctl.selectOption(v ?? { label: names[lang] });
+  } else {
+    await ctl.click();
+    await page.getByRole('menuitem', { name: names[lang] }).or(page.getByRole('option',
+      { name: names[lang] })).or(page.getByRole('button', { name: names[lang] })).first()
+      .click();
+  }
+  await page.waitForFunction((l) => document.documentElement.lang.startsWith(l), lang,
+    { timeout: 10000 });
 }
 
 // Chromium from Debian, headless; the sandbox needs user namespaces, which containers and
