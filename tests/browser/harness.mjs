@@ -291,6 +291,31 @@ class Desk {
         : Number(trailers['grpc-status']), grpcMessage: trailers['grpc-message'] };
   }
 
+  // What page.route's route.fetch() would do, over HTTP/2: sealdeskd speaks only h2 (ALPN),
+  // and Playwright's own fetch is HTTP/1.1. Sends the intercepted request (method, headers
+  // with the cookie, body) from node; returns { status, headers (no pseudo-headers), body },
+  // ready for route.fulfill() after a change:
+  //   await page.route('**/sealdesk.v1.Audit/GetInclusionProof', async (route) => {
+  //     const r = await desk.routeFetch(route);  /* change r.body */  await route.fulfill(r);
+  //   });
+  async routeFetch(route) {
+    const req = route.request();
+    const headers = {};
+    for (const [k, v] of Object.entries(await req.allHeaders())) {
+      if (!k.startsWith(':') && !['host', 'connection', 'content-length'].includes(k)) {
+        headers[k] = v;
+      }
+    }
+    const u = new URL(req.url());
+    const r = await h2request(this, { method: req.method(), path: u.pathname + u.search,
+      headers, body: req.postDataBuffer() ?? undefined });
+    const out = {};
+    for (const [k, v] of Object.entries(r.headers)) {
+      if (!k.startsWith(':')) out[k] = Array.isArray(v) ? v.join('\n') : String(v);
+    }
+    return { status: r.status, headers: out, body: r.body };
+  }
+
   // The session cookie of a context (undefined when none).
   async sessionCookie(context) {
     return (await context.cookies(this.url)).find((c) => c.name === '__Host-sealdesk');

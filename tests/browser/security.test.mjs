@@ -109,11 +109,12 @@ describe('console security', () => {
       });
       // An attacker who gets markup into index.html: the server's headers stay as they are.
       await page.route(desk.url, async (route) => {
-        const res = await route.fetch();
-        const html = (await res.text()).replace(/<head>/i, '<head>' +
+        const res = await desk.routeFetch(route);
+        const html = res.body.toString('utf8').replace(/<head>/i, '<head>' +
           '<script>window.__pwned = "inline";</script>' +
           '<img src="data:," onload="window.__pwned = \'handler\'" alt="">');
-        await route.fulfill({ response: res, body: html });
+        assert.notEqual(html, res.body.toString('utf8'), 'index.html has a <head>');
+        await route.fulfill({ ...res, body: html });
       });
       await page.goto(desk.url);
       await page.getByLabel('User name').waitFor();
