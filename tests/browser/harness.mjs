@@ -171,6 +171,9 @@ class Desk {
     }
     if (process.env.SD_KEEP !== '1') rmSync(this.work, { recursive: true, force: true });
     else console.error(`harness: kept ${this.work}`);
+    // a sanitizer report from the server fails the test file that drove it
+    const bad = /(ERROR: (Address|Leak)Sanitizer|runtime error:)[^\n]*/.exec(this.log);
+    if (bad) throw new Error(`sealdeskd: ${bad[0]}\n${this.log.slice(-8000)}`);
   }
 
   // sealctl --offline on this desk (LMDB lets it share the data dir with the running server).
