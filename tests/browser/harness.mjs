@@ -106,15 +106,25 @@ async function waitFor(what, fn, ms = 20000) {
 }
 
 // Start sealdeskd on a fresh desk. opts.consoleDir (default CONSOLE_DIR; null = none),
-// opts.args (more sealdeskd flags), opts.seed(desk) runs offline before the server starts.
+// opts.args (more sealdeskd flags), opts.seed(desk) runs offline before the server starts,
+// opts.fillTickets = N starts from N tickets made by fill_bench (benchmarks).
 export async function startDesk(opts = {}) {
   const work = mkdtempSync(path.join(tmpdir(), 'sdbrowser.'));
   const certs = path.join(work, 'certs');
   const data = path.join(work, 'data');
   const keyFile = path.join(work, 'master.key');
   await run('bash', [path.join(SOURCE_DIR, 'tests', 'integration', 'gen_certs.sh'), certs]);
-  const desk = new Desk(work, certs, data, keyFile);
-  await desk.offline('init');
+  let desk;
+  if (opts.fillTickets) {
+    // a desk of N reference tickets (open, with PII), by tools/bench/fill_bench: its own
+    // master key in the data dir
+    await run(path.join(SD_BIN, 'fill_bench'), [data, String(opts.fillTickets), '512'],
+      { maxBuffer: 1 << 20 });
+    desk = new Desk(work, certs, data, path.join(data, 'master.key'));
+  } else {
+    desk = new Desk(work, certs, data, keyFile);
+    await desk.offline('init');
+  }
   desk.admin = await desk.addUser('harness_admin',
     ['agent', 'supervisor', 'compliance', 'security_admin']);
   if (opts.seed) await opts.seed(desk);
