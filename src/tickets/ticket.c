@@ -906,7 +906,7 @@ size_t
 sd_ticket_transitions(const struct sd_actor *a, const struct sd_ticket *t, int *out, size_t cap)
 {
     static const int targets[] = {SD_ST_RECEIVED, SD_ST_IN_PROGRESS, SD_ST_WAITING_CUSTOMER,
-                                  SD_ST_RESOLVED, SD_ST_ARCHIVED, SD_ST_REOPEN};
+                                  SD_ST_RESOLVED, SD_ST_ARCHIVED,    SD_ST_REOPEN};
     size_t n = 0;
 
     if(!a || !t || !sd_policy_allows(a->roles, SD_OP_TICKET_TRANSITION))
