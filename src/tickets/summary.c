@@ -251,6 +251,7 @@ sd_ticket_related(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
     uint64_t *ids = NULL;
     size_t n = 0, cap = 0;
     sd_err err = SD_OK;
+    sd_err rc;
 
     SD_CHECK_ARG(d && out);
     memset(out, 0, sizeof(*out));
@@ -270,12 +271,10 @@ sd_ticket_related(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
             out->more = true;
             break;
         }
-        err = sd_trec_load(t, ids[i], &o);
-        if(err == SD_E_NOTFOUND) {
-            err = SD_OK;
+        rc = sd_trec_load(t, ids[i], &o);
+        if(rc == SD_E_NOTFOUND) /* not expected: tickets are never deleted */
             continue;
-        }
-        SD_TRY(err);
+        SD_TRY(rc);
         SD_TRY(push(out, &cap, o));
         out->next = ids[i];
         SD_TRY(summarize(d, t, a, o, &kc, &out->items[out->n - 1]));

@@ -277,7 +277,7 @@ ticket_list_pages(struct cli *c, Sealdesk__V1__ListTicketsRequest *l)
             break;
         }
         page = (const Sealdesk__V1__TicketList *)r.msg;
-        j = pb_ticket_list(r.msg);
+        j = page ? pb_ticket_list(r.msg) : NULL;
         if(!j) {
             cli_reply_free(&r);
             rc = cli_fail(SD_E_INVALID, BAD_TICKET);
