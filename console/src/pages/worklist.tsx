@@ -228,46 +228,46 @@ export function WorkListPage(_props: PageProps) {
       </div>
       <form class="toolbar" role="search" aria-label={t("agent.filters")}
         onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t("agent.filter.status")}
-          <select value={filters.status}
+        <div class="field">
+          <label for="wl-status">{t("agent.filter.status")}</label>
+          <select id="wl-status" value={filters.status}
             onChange={(e) => setFilter("status", (e.currentTarget as HTMLSelectElement).value)}>
             <option value="open">{t("agent.filter.open")}</option>
             <option value="all">{t("agent.filter.all")}</option>
             {STATUSES.map((s) => <option value={s}>{enumText(lang, "status", s)}</option>)}
           </select>
-        </label>
-        <label>
-          {t("agent.filter.category")}
-          <select value={filters.category}
+        </div>
+        <div class="field">
+          <label for="wl-category">{t("agent.filter.category")}</label>
+          <select id="wl-category" value={filters.category}
             onChange={(e) => setFilter("category", (e.currentTarget as HTMLSelectElement).value)}>
             <option value="">{t("agent.filter.any")}</option>
             {CATEGORIES.map((c) => <option value={c}>{enumText(lang, "category", c)}</option>)}
           </select>
-        </label>
-        <label>
-          {t("agent.filter.priority")}
-          <select value={filters.priority}
+        </div>
+        <div class="field">
+          <label for="wl-priority">{t("agent.filter.priority")}</label>
+          <select id="wl-priority" value={filters.priority}
             onChange={(e) => setFilter("priority", (e.currentTarget as HTMLSelectElement).value)}>
             <option value="">{t("agent.filter.any")}</option>
             {PRIORITIES.map((p) => <option value={p}>{p}</option>)}
           </select>
-        </label>
-        <label>
-          {t("agent.filter.assignee")}
-          <select value={filters.assignee}
+        </div>
+        <div class="field">
+          <label for="wl-assignee">{t("agent.filter.assignee")}</label>
+          <select id="wl-assignee" value={filters.assignee}
             onChange={(e) =>
               setFilter("assignee", (e.currentTarget as HTMLSelectElement).value as AssigneeFilter)}>
             <option value="all">{t("agent.filter.all")}</option>
             <option value="me">{t("agent.filter.me")}</option>
             <option value="unassigned">{t("agent.filter.unassigned")}</option>
           </select>
-        </label>
-        <label>
-          {t("agent.filter.text")}
-          <input type="search" maxLength={200} value={filters.text}
+        </div>
+        <div class="field">
+          <label for="wl-text">{t("agent.filter.text")}</label>
+          <input id="wl-text" type="search" maxLength={200} value={filters.text}
             onInput={(e) => setFilter("text", (e.currentTarget as HTMLInputElement).value)} />
-        </label>
+        </div>
       </form>
       <p role="alert" class="error">{error}</p>
       <p class="muted" role="status" aria-live="polite">
