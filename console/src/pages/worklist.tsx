@@ -2,7 +2,7 @@
 // summary form (subject as stored, customer masked by the server). The first page renders at
 // once, the rest loads in the background up to LOAD_CAP; the table shows PAGE_ROWS rows at a
 // time so 10,000 open tickets stay fast. Arrow keys or j/k move the selection, Enter opens.
-import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Ticket } from "../gen/sealdesk_pb";
 import { api, errorText } from "../lib/api";
 import { useApp } from "../lib/app";
@@ -50,7 +50,7 @@ export function WorkListPage(_props: PageProps) {
   const [now, setNow] = useState(Date.now());
   const [claiming, setClaiming] = useState(false);
   const gen = useRef(0);
-  const focusRow = useRef(false);
+  const focusRow = useRef<bigint | null>(null);
   const tableRef = useRef<HTMLTableElement>(null);
 
   const sf = serverFilter(filters, me.user);
@@ -135,49 +135,65 @@ export function WorkListPage(_props: PageProps) {
     app.navigate(`ticket/${id}`);
   }
 
+  /* The key handler is registered once and reads the latest rows through this ref (keys can
+   * come faster than Preact re-renders). */
+  const live = useRef({ shown, selected, curPage });
+  live.current = { shown, selected, curPage };
+
   function move(delta: number) {
-    if (!shown.length) return;
-    let i = selected === null ? -1 : shown.findIndex((x) => x.id === selected);
-    if (i < 0) i = delta > 0 ? curPage * PAGE_ROWS - 1 : curPage * PAGE_ROWS + 1;
-    const n = Math.max(0, Math.min(shown.length - 1, i + delta));
-    const row = shown[n];
+    const cur = live.current;
+    if (!cur.shown.length) return;
+    let i = cur.selected === null ? -1 : cur.shown.findIndex((x) => x.id === cur.selected);
+    if (i < 0) i = delta > 0 ? cur.curPage * PAGE_ROWS - 1 : cur.curPage * PAGE_ROWS + 1;
+    const n = Math.max(0, Math.min(cur.shown.length - 1, i + delta));
+    const row = cur.shown[n];
     if (!row) return;
+    const p = Math.floor(n / PAGE_ROWS);
+    live.current = { ...cur, selected: row.id, curPage: p };
     setSelected(row.id);
-    setPage(Math.floor(n / PAGE_ROWS));
-    focusRow.current = true;
+    setPage(p);
+    const a = tableRef.current?.querySelector<HTMLAnchorElement>(`tr[data-id="${row.id}"] a`);
+    if (a) a.focus();
+    else focusRow.current = row.id; // on another page: focused once it is rendered
   }
 
-  useEffect(() => {
-    if (!focusRow.current || selected === null) return;
-    focusRow.current = false;
-    const a = tableRef.current?.querySelector<HTMLAnchorElement>(`tr[data-id="${selected}"] a`);
-    a?.focus();
+  useLayoutEffect(() => {
+    const id = focusRow.current;
+    if (id === null) return;
+    const a = tableRef.current?.querySelector<HTMLAnchorElement>(`tr[data-id="${id}"] a`);
+    if (a) {
+      focusRow.current = null;
+      a.focus();
+    }
   });
 
   /* j/k and the arrow keys anywhere on the page except in a form control; Enter opens the
    * selected row when focus is not on a control of its own. */
-  useEffect(() => {
-    function onKey(e: KeyboardEvent) {
-      if (e.altKey || e.ctrlKey || e.metaKey) return;
-      const el = e.target as HTMLElement | null;
-      const tag = el?.tagName ?? "";
-      if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || el?.isContentEditable)
-        return;
-      const inTable = !!el && !!tableRef.current?.contains(el);
-      if (e.key === "j" || (e.key === "ArrowDown" && inTable)) {
-        e.preventDefault();
-        move(1);
-      } else if (e.key === "k" || (e.key === "ArrowUp" && inTable)) {
-        e.preventDefault();
-        move(-1);
-      } else if (e.key === "Enter" && selected !== null && (tag === "BODY" || tag === "MAIN")) {
-        e.preventDefault();
-        open(selected);
-      }
+  const onKey = useRef<(e: KeyboardEvent) => void>(() => undefined);
+  onKey.current = (e: KeyboardEvent) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const el = e.target as HTMLElement | null;
+    const tag = el?.tagName ?? "";
+    if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || el?.isContentEditable) return;
+    if (el?.closest("dialog")) return;
+    const inTable = !!el && !!tableRef.current?.contains(el);
+    const sel = live.current.selected;
+    if (e.key === "j" || (e.key === "ArrowDown" && inTable)) {
+      e.preventDefault();
+      move(1);
+    } else if (e.key === "k" || (e.key === "ArrowUp" && inTable)) {
+      e.preventDefault();
+      move(-1);
+    } else if (e.key === "Enter" && sel !== null && (tag === "BODY" || tag === "MAIN")) {
+      e.preventDefault();
+      open(sel);
     }
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  });
+  };
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => onKey.current(e);
+    document.addEventListener("keydown", h);
+    return () => document.removeEventListener("keydown", h);
+  }, []);
 
   async function claimNext() {
     setClaiming(true);
