@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 600
 FUZZ_SECONDS_CI ?= 20
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build build-asan build-release build-clang build-fuzz test fuzz run clean \
+.PHONY: all deps console build build-asan build-release build-clang build-fuzz test fuzz run clean \
         crash-test static format
 
 all: build
@@ -19,11 +19,15 @@ all: build
 deps:
 	@tools/setup/deps.sh
 
-build: deps
+# The web console (TypeScript, Vite): console/dist, served by sealdeskd (console_dir).
+console: deps
+	@tools/setup/console.sh
+
+build: deps console
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-build-asan: deps
+build-asan: deps console
 	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DSD_SANITIZE=ON -DSD_WERROR=ON >/dev/null
 	@cmake --build $(BUILD_ASAN) -j $(JOBS)
 

@@ -5,13 +5,19 @@ set -euo pipefail
 
 PKGS=(
   build-essential cmake pkg-config
-  libsodium-dev liblmdb-dev libprotobuf-c-dev protobuf-c-compiler libssl-dev libnghttp2-dev
+  libsodium-dev liblmdb-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler libssl-dev libnghttp2-dev
   libcmocka-dev libjansson-dev libutf8proc-dev libopencc-dev
   python3 python3-grpcio python3-grpc-tools python3-protobuf
   openssl lmdb-utils clang libclang-rt-14-dev cppcheck clang-tidy clang-format
   tzdata
   libgmime-3.0-dev libcurl4-openssl-dev libmagic-dev postfix
 )
+
+# The web console builds with Node.js and npm: Debian's nodejs/npm when no node is installed
+# (a newer Node.js already on the machine is used as it is).
+if ! command -v npm >/dev/null; then
+  PKGS+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -1,0 +1,8 @@
+// Placeholder: replaced by the page's own implementation.
+import type { PageProps } from "./registry";
+import { useApp } from "../lib/app";
+
+export function KbPage(_props: PageProps) {
+  const { t } = useApp();
+  return <h1>{t("nav.kb")}</h1>;
+}
