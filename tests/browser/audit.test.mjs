@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { launchChromium, requirements, SD_BIN, startDesk } from './harness.mjs';
+import { axeSerious, launchChromium, requirements, SD_BIN, startDesk } from './harness.mjs';
 
 const run = promisify(execFile);
 
@@ -165,5 +165,22 @@ describe('console audit view: in-browser proof verification', () => {
     const { stdout } = await run(path.join(SD_BIN, 'sealaudit'), ['verify', '--log', file,
       '--pubkey', pk]);
     assert.match(stdout.trim().split('\n').pop(), /^OK entries=\d+ root=[0-9a-f]{64}$/);
+  });
+
+  test('results and a verified proof: no serious axe violations', async () => {
+    // bypassCSP only in this context, so that axe-core can be injected
+    const ctx = await desk.newContext(browser, { bypassCSP: true });
+    try {
+      page = await ctx.newPage();
+      await desk.login(page, cora);
+      await search();
+      const b = page.getByRole('button', { name: /^Verify entry \d+$/ }).first();
+      await b.click();
+      await settled(/\d+/.exec(await b.getAttribute('aria-label'))[0]);
+      const v = await axeSerious(page);
+      assert.deepEqual(v, [], `audit view: serious/critical axe violations:\n${v.join('\n')}`);
+    } finally {
+      await ctx.close();
+    }
   });
 });
