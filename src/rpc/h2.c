@@ -23,6 +23,8 @@
 #define MSG_ENC_MAX (3 * sizeof(((struct sd_rpc_call *)0)->message) + 1)
 /* Connection-level receive window: a full request without waiting for WINDOW_UPDATE. */
 #define CONN_WINDOW (2 * SD_H2_INITIAL_WINDOW)
+/* Request bytes a gRPC-Web or static stream may still send after its answer before a reset. */
+#define DISCARD_MAX ((size_t)64 << 10)
 
 /* What the stream turned out to be once its headers were in. */
 enum st_kind {
@@ -56,6 +58,9 @@ struct stream {
     bool fetch_same_origin; /* sec-fetch-site: same-origin */
     bool have_timeout;
     bool remote_ended; /* END_STREAM received */
+    bool answered;     /* our END_STREAM went out */
+    bool reset;        /* we sent RST_STREAM after answering */
+    size_t discarded;  /* request bytes received after our answer (not K_GRPC) */
     bool large;        /* method limit over SD_RPC_MAX_MSG: rd.buf is held against the process
                           budget (sd_rpc_req_mem_reserve), not h->req_bytes */
     uint64_t timeout_ms;
@@ -809,6 +814,17 @@ on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t id, const uint8_t *dat
 
     (void)flags;
     st = nghttp2_session_get_stream_user_data(ng, id);
+    if(st && st->state != ST_RECV && st->kind != K_GRPC && st->answered && !st->reset) {
+        /* A browser finishes sending a small body after our answer; past DISCARD_MAX bytes
+         * the client is told to stop (RST_STREAM NO_ERROR, RFC 9113 8.1). */
+        st->discarded += len;
+        if(st->discarded > DISCARD_MAX) {
+            st->reset = true;
+            if(nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, id, NGHTTP2_NO_ERROR) != 0)
+                return NGHTTP2_ERR_CALLBACK_FAILURE;
+        }
+        return 0;
+    }
     if(!st || st->state != ST_RECV)
         return 0; /* answered already: the rest of the body is discarded */
     if(st->large) {
@@ -873,8 +889,16 @@ on_frame_send(nghttp2_session *ng, const nghttp2_frame *frame, void *user)
        !(frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
         return 0;
     st = nghttp2_session_get_stream_user_data(ng, frame->hd.stream_id);
+    if(!st)
+        return 0;
+    st->answered = true;
+    /* gRPC-Web and static answers: browsers (and curl) treat a reset of a request they are
+     * still sending as an error even after a complete answer; on_data_chunk resets a long
+     * one. */
+    if(st->kind != K_GRPC)
+        return 0;
     /* We answered before the request ended: tell the client to stop sending it. */
-    if(st && !st->remote_ended &&
+    if(!st->remote_ended &&
        nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, st->id, NGHTTP2_NO_ERROR) != 0)
         return NGHTTP2_ERR_CALLBACK_FAILURE;
     return 0;
