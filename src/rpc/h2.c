@@ -596,7 +596,8 @@ serve_static(struct sd_h2 *h, struct stream *st)
 static void
 validate_headers(struct sd_h2 *h, struct stream *st)
 {
-    if(st->method == M_GET || st->method == M_HEAD) {
+    /* A GET with a gRPC content-type is a gRPC client's mistake: the gRPC answer below. */
+    if((st->method == M_GET || st->method == M_HEAD) && !st->ct_ok) {
         serve_static(h, st);
         return;
     }
