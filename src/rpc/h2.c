@@ -76,6 +76,7 @@ struct stream {
     struct sd_buf body; /* framed reply messages (may hold PII) */
     const uint8_t *src; /* what read_body sends: body.data, or a file of the static table */
     size_t src_len;
+    bool borrowed; /* src is static (file table, literal): not counted in out_bytes */
     size_t body_off;
     int status;
     char message[MSG_ENC_MAX];
@@ -263,11 +264,13 @@ submit_with_body(struct sd_h2 *h, struct stream *st, const nghttp2_nv *hdr, size
     st->body_off = 0;
     if(!with_body)
         st->src_len = 0;
-    h->out_bytes += st->src_len;
+    if(!st->borrowed)
+        h->out_bytes += st->src_len;
     prd.source.ptr = st;
     prd.read_callback = read_body;
     if(nghttp2_submit_response(h->ng, st->id, hdr, n, with_body ? &prd : NULL) != 0) {
-        h->out_bytes -= st->src_len;
+        if(!st->borrowed)
+            h->out_bytes -= st->src_len;
         st->src = NULL;
         st->src_len = 0;
         sd_buf_wipe_free(&st->body);
@@ -313,6 +316,7 @@ http_respond(struct sd_h2 *h, struct stream *st, const char *http, const char *t
     st->state = ST_DONE;
     st->src = (const uint8_t *)text;
     st->src_len = strlen(text);
+    st->borrowed = true;
     snprintf(clen, sizeof(clen), "%zu", st->src_len);
     hdr[n++] = nv(":status", http);
     hdr[n++] = nv("content-type", "text/plain; charset=utf-8");
@@ -421,7 +425,8 @@ stream_unlink(struct sd_h2 *h, struct stream *st)
         st->next->prev = st->prev;
     h->n_streams--;
     unhold(h, st, st->rd.buf.len);
-    h->out_bytes -= st->src_len - st->body_off;
+    if(!st->borrowed)
+        h->out_bytes -= st->src_len - st->body_off;
 }
 
 /* ---- jobs ---- */
@@ -585,6 +590,7 @@ serve_static(struct sd_h2 *h, struct stream *st)
     st->state = ST_DONE;
     st->src = f->data;
     st->src_len = f->len;
+    st->borrowed = true; /* the table outlives the session: nothing is copied */
     snprintf(clen, sizeof(clen), "%zu", f->len);
     hdr[n++] = nv(":status", "200");
     hdr[n++] = nv("content-type", f->content_type);
@@ -937,7 +943,8 @@ read_body(nghttp2_session *ng, int32_t id, uint8_t *buf, size_t cap, uint32_t *f
         h->active_ms = sd_rpc_now_ms();
     }
     st->body_off += n;
-    h->out_bytes -= n;
+    if(!st->borrowed)
+        h->out_bytes -= n;
     if(st->body_off == st->src_len && st->kind != K_GRPC) {
         /* gRPC-Web and plain HTTP: the body is all there is, END_STREAM on this DATA. */
         *flags |= NGHTTP2_DATA_FLAG_EOF;
