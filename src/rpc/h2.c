@@ -294,8 +294,8 @@ http_log(struct sd_h2 *h, struct stream *st, const char *http)
     char raw[128];
     size_t n = st->path ? strcspn(st->path, "?#") : 0;
 
-    snprintf(raw, sizeof(raw), "%.*s", (int)(n < sizeof(raw) ? n : sizeof(raw) - 1),
-             st->path ? st->path : "");
+    (void)snprintf(raw, sizeof(raw), "%.*s", (int)(n < sizeof(raw) ? n : sizeof(raw) - 1),
+                   st->path ? st->path : "");
     sanitize(p, sizeof(p), raw);
     sd_log(http[0] == '2' ? SD_LOG_DEBUG : SD_LOG_WARN, "http",
            "conn=%llu stream=%ld method=%s path=%s status=%s", (unsigned long long)h->conn_id,
@@ -317,7 +317,7 @@ http_respond(struct sd_h2 *h, struct stream *st, const char *http, const char *t
     st->src = (const uint8_t *)text;
     st->src_len = strlen(text);
     st->borrowed = true;
-    snprintf(clen, sizeof(clen), "%zu", st->src_len);
+    (void)snprintf(clen, sizeof(clen), "%zu", st->src_len);
     hdr[n++] = nv(":status", http);
     hdr[n++] = nv("content-type", "text/plain; charset=utf-8");
     hdr[n++] = nv("content-length", clen);
@@ -477,7 +477,8 @@ bearer_from_cookie(char **dst, const char *tok)
     if(!p)
         return SD_E_NOMEM;
     memcpy(p, "Bearer ", 7);
-    memcpy(p + 7, tok, n + 1);
+    memcpy(p + 7, tok, n);
+    p[7 + n] = 0;
     *dst = p;
     return SD_OK;
 }
@@ -591,7 +592,7 @@ serve_static(struct sd_h2 *h, struct stream *st)
     st->src = f->data;
     st->src_len = f->len;
     st->borrowed = true; /* the table outlives the session: nothing is copied */
-    snprintf(clen, sizeof(clen), "%zu", f->len);
+    (void)snprintf(clen, sizeof(clen), "%zu", f->len);
     hdr[n++] = nv(":status", "200");
     hdr[n++] = nv("content-type", f->content_type);
     hdr[n++] = nv("content-length", clen);

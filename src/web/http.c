@@ -32,7 +32,9 @@ sd_web_security_headers(void)
 static char
 lower(char c)
 {
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    if(c >= 'A' && c <= 'Z')
+        return (char)(c - 'A' + 'a'); // NOLINT(bugprone-narrowing-conversions): a-z fit a char
+    return c;
 }
 
 /* v[0..n) starts with lit (ASCII case ignored) followed by the end, ';' or a space. */
