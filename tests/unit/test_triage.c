@@ -564,6 +564,53 @@ test_proximity_counts_characters_in_either_order(void **state)
     sd_triage_rules_free(r);
 }
 
+/* "A ^N B": A counts only where no B ends within N characters before or after it (negation
+ * and "I did it myself" scopes), and one A outside the scope is enough. */
+static void
+test_outside_scope_operator(void **state)
+{
+    struct sd_triage_rules *r = parse_ok("set NEG: not | no | never | 아니 | 没有\n"
+                                         "set LOSS: stolen | hacked | 해킹 | 被盗\n"
+                                         "fund_safety theft: @LOSS ^10 @NEG\n"
+                                         "cat account 3 only_negated: hacked & !hacked ^10 @NEG\n");
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify_with(r, "my account was hacked", false);
+    assert_true(res.fund_safety);
+    assert_true(has_signal(&res, "fund_safety:theft"));
+    /* negation before, in any language, and after (Korean puts it after the noun) */
+    res = classify_with(r, "it was not stolen, I reset it", false);
+    assert_false(res.fund_safety);
+    res = classify_with(r, "没有被盗", false);
+    assert_false(res.fund_safety);
+    res = classify_with(r, "해킹 아니고 제가 지웠어요", false);
+    assert_false(res.fund_safety);
+    /* "hacked" negated by a "not" ending after it: the engine saw no B first */
+    res = classify_with(r, "hacked? not", false);
+    assert_false(res.fund_safety);
+    assert_int_equal(res.category, SD_CAT_ACCOUNT); /* !A^B: every A is in scope */
+    /* a negation further away than N does not reach */
+    res = classify_with(r, "no idea why but my account got hacked", false);
+    assert_true(res.fund_safety);
+    res = classify_with(r, "my account got hacked and i have no idea why", false);
+    assert_true(res.fund_safety);
+    /* one hit outside the scope is enough, before or after the negated one */
+    res = classify_with(r, "not stolen. later that day: stolen", false);
+    assert_true(res.fund_safety);
+    res = classify_with(r, "stolen!!! and a bit later: never stolen", false);
+    assert_true(res.fund_safety);
+    /* several hits in one scope are all negated */
+    res = classify_with(r, "hacked not hacked", false);
+    assert_false(res.fund_safety);
+    sd_triage_rules_free(r);
+    /* '^' is an operator: a literal cannot hold it, N is bounded, operands are required */
+    assert_parse_fails("cat account 1 x: a^b c\n", SD_E_INVALID, 1);
+    assert_parse_fails("cat account 1 x: a ^201 b\n", SD_E_INVALID, 1);
+    assert_parse_fails("cat account 1 x: a ^5\n", SD_E_INVALID, 1);
+    assert_parse_fails("cat account 1 x: ^5 b\n", SD_E_INVALID, 1);
+}
+
 static void
 test_scores_tiebreak_defaults_and_scopes(void **state)
 {
@@ -758,6 +805,7 @@ main(void)
         cmocka_unit_test(test_redaction_markers_are_ignored),
         cmocka_unit_test(test_and_not_and_sets),
         cmocka_unit_test(test_proximity_counts_characters_in_either_order),
+        cmocka_unit_test(test_outside_scope_operator),
         cmocka_unit_test(test_scores_tiebreak_defaults_and_scopes),
         cmocka_unit_test(test_fund_safety_rule_overrides_scores),
         cmocka_unit_test(test_signals_truncate_but_keep_vip_raise),
