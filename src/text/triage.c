@@ -205,6 +205,20 @@ trim(const char *s, size_t *n)
     return s;
 }
 
+/* Is p[i..n) a Hangul syllable (U+AC00..U+D7A3) or compatibility jamo (U+3131..U+318E, the
+ * ㅠ ㅋ people type)? UTF-8 is valid here (folded text). */
+static bool
+hangul_at(const uint8_t *p, size_t n, size_t i)
+{
+    uint32_t cp;
+
+    if(i + 3 > n || (p[i] & 0xf0) != 0xe0 || (p[i + 1] & 0xc0) != 0x80 || (p[i + 2] & 0xc0) != 0x80)
+        return false;
+    cp = ((uint32_t)(p[i] & 0x0f) << 12) | ((uint32_t)(p[i + 1] & 0x3f) << 6) |
+         (uint32_t)(p[i + 2] & 0x3f);
+    return (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x3131 && cp <= 0x318e);
+}
+
 /* Collapse runs of blanks to one space and trim, in place; returns the new length. */
 static size_t
 squeeze(uint8_t *p, size_t n)
@@ -217,7 +231,9 @@ squeeze(uint8_t *p, size_t n)
             blank = o > 0;
             continue;
         }
-        if(blank)
+        /* Korean is written with and without spaces ("잔고가 0", "잔고가0"): no blank next
+         * to a Hangul character, in the text and in the literals alike. */
+        if(blank && !hangul_at(p, n, i) && !(o >= 3 && hangul_at(p, o, o - 3)))
             p[o++] = ' ';
         blank = false;
         p[o++] = p[i];
