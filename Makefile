@@ -65,8 +65,11 @@ test: build-asan build-release build-clang static build-fuzz
 	    ctest --output-on-failure -j $(JOBS)
 	@cd $(BUILD_REL) && ctest --output-on-failure -j $(JOBS) -L valgrind
 	@tools/setup/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS_CI)
-	@python3 tools/triage_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl --jobs $(JOBS) \
-	    ../shared/data/triage-dev.jsonl
+	@for f in ../shared/data/triage-dev.jsonl data/triage/train-zh.jsonl \
+	    data/triage/train-en.jsonl data/triage/train-ko.jsonl data/triage/holdout-zh.jsonl \
+	    data/triage/holdout-en.jsonl data/triage/holdout-ko.jsonl; do \
+	    echo "triage $$f"; python3 tools/triage_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
+	        --jobs $(JOBS) --fail-under 0,0,1.0 $$f || exit 1; done
 
 # kill -9 under sealbench load, 100 trials (tests/crash/; `make test` runs 10).
 crash-test: build
