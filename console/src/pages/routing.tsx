@@ -100,26 +100,7 @@ export function RoutingPage(_props: PageProps) {
       {!duty || duty.cells.length === 0 ? (
         <p>{t("dash.nobody")}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("rt.lang")}</th>
-              <th scope="col">{t("rt.category")}</th>
-              <th scope="col">{t("rt.agentsOnDuty")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {duty.cells.map((c) => (
-              <tr>
-                <td>{c.lang || t("rt.every")}</td>
-                <td>{c.category ? enumText(lang, "category", c.category) : t("rt.every")}</td>
-                <td class={c.agents.length === 0 ? "overdue" : undefined}>
-                  {c.agents.join(", ") || t("rt.uncovered")}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DutyMatrix duty={duty} />
       )}
     </section>
   );
@@ -284,5 +265,41 @@ function OverrideForm(p: { name: string; onSaved: (a: AgentInfo) => void; onCanc
       </div>
       <p role="alert" class="error">{error}</p>
     </form>
+  );
+}
+
+/* The on-duty view as a matrix: one row per language, one column per category. */
+function DutyMatrix(p: { duty: DutyView }) {
+  const { t, lang } = useApp();
+  const langs = [...new Set(p.duty.cells.map((c) => c.lang))];
+  const cats = [...new Set(p.duty.cells.map((c) => c.category))];
+  const cell = (l: string, c: string) => p.duty.cells.find((x) => x.lang === l && x.category === c);
+  return (
+    <table class="rt-duty">
+      <caption class="sr-only">{t("rt.duty")}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t("rt.lang")}</th>
+          {cats.map((c) => (
+            <th scope="col">{c ? enumText(lang, "category", c) : t("rt.every")}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {langs.map((l) => (
+          <tr>
+            <th scope="row">{l || t("rt.every")}</th>
+            {cats.map((c) => {
+              const agents = cell(l, c)?.agents ?? [];
+              return agents.length === 0 ? (
+                <td class="uncovered">{t("rt.uncovered")}</td>
+              ) : (
+                <td>{agents.join(", ")}</td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

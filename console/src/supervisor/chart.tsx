@@ -78,20 +78,30 @@ export function Chart(p: ChartProps) {
               }),
             )
           : p.series.map((s, si) => (
-              <polyline
-                class={`chart-line chart-s${si % 6}`}
-                fill="none"
-                points={s.values.map((v, i) => `${PAD_L + band * (i + 0.5)},${y(v)}`).join(" ")}
-              />
+              <g class={`chart-s${si % 6}`}>
+                <polyline
+                  class="chart-line"
+                  fill="none"
+                  points={s.values.map((v, i) => `${PAD_L + band * (i + 0.5)},${y(v)}`).join(" ")}
+                />
+                {s.values.map((v, i) => (
+                  <circle cx={PAD_L + band * (i + 0.5)} cy={y(v)} r={3} />
+                ))}
+              </g>
             ))}
         {nothing && (
           <text class="chart-tick" x={W / 2} y={H / 2} text-anchor="middle">{p.empty}</text>
         )}
       </svg>
-      {p.series.length > 1 && (
+      {p.series.length > 0 && (
         <ul class="chart-legend" aria-hidden="true">
           {p.series.map((s, si) => (
-            <li><span class={`chart-key chart-s${si % 6}`} />{s.name}</li>
+            <li>
+              <svg class="chart-key" viewBox="0 0 10 10">
+                <rect class={`chart-s${si % 6}`} width={10} height={10} />
+              </svg>
+              {s.name}
+            </li>
           ))}
         </ul>
       )}
