@@ -72,6 +72,19 @@ describe('supervisor pages', () => {
         ?.textContent === '3');
     });
 
+  test('dashboard for compliance: the statistics, without the supervisors\' duty view',
+    async () => {
+      const cleo = await desk.addUser('cleo', ['compliance']);
+      const ctx = await desk.newContext(browser);
+      const p = await ctx.newPage();
+      await desk.login(p, cleo);
+      await p.goto(`${desk.origin}/#/dashboard`);
+      await p.locator('table.dash-queue').getByRole('row', { name: /^P1/ }).waitFor();
+      assert.equal((await p.locator('main [role="alert"]').first().innerText()).trim(), '');
+      assert.equal(await p.getByRole('heading', { name: /Agents on duty/ }).count(), 0);
+      await ctx.close();
+    });
+
   test('incidents: open, link a ticket, post one update, resolve', async () => {
     const ticket = await desk.createTicket({ subject: 'TRX withdrawal delayed',
       body: 'my TRX withdrawal is late', email: 'cust.inc@example.com' });
