@@ -78,6 +78,8 @@ extern const struct sd_rpc_method sd_rpc_methods_backoffice[]; /* Customers, Att
 extern const size_t sd_rpc_methods_backoffice_n;
 extern const struct sd_rpc_method sd_rpc_methods_intake[]; /* dispatch_intake.c */
 extern const size_t sd_rpc_methods_intake_n;
+extern const struct sd_rpc_method sd_rpc_methods_console[]; /* dispatch_console.c */
+extern const size_t sd_rpc_methods_console_n;
 
 /* Method i of all tables (static), NULL past the end; the method named path, or NULL. */
 const struct sd_rpc_method *sd_rpc_method_at(size_t i);

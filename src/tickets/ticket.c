@@ -803,6 +803,7 @@ sd_ticket_get(struct sd_desk *d, const struct sd_actor *a, uint64_t id, bool unm
     if(unmask)
         SD_TRY(may_unmask(t, a, r, reason));
     sd_trec_meta(out, r);
+    out->n_transitions = sd_ticket_transitions(a, out, out->transitions, SD_ST_COUNT);
     SD_TRY(open_dkey(d, t, r, &dk, &out->shredded));
     SD_TRY(read_fields(r, dk, unmask, out));
     SD_TRY(read_events(t, r, dk, out));
@@ -899,6 +900,26 @@ transition_ok(int from, int to)
     default:
         return false; /* archived is final */
     }
+}
+
+size_t
+sd_ticket_transitions(const struct sd_actor *a, const struct sd_ticket *t, int *out, size_t cap)
+{
+    static const int targets[] = {SD_ST_RECEIVED, SD_ST_IN_PROGRESS, SD_ST_WAITING_CUSTOMER,
+                                  SD_ST_RESOLVED, SD_ST_ARCHIVED,    SD_ST_REOPEN};
+    size_t n = 0;
+
+    if(!a || !t || !sd_policy_allows(a->roles, SD_OP_TICKET_TRANSITION))
+        return 0;
+    /* do_transition's rule: the assignee, a supervisor or the local operator */
+    if(!(a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_SYSTEM)) &&
+       !(t->assignee[0] && strcmp(t->assignee, a->name) == 0))
+        return 0;
+    for(size_t i = 0; i < sizeof(targets) / sizeof(targets[0]) && n < cap; i++) {
+        if(transition_ok((int)t->status, targets[i]))
+            out[n++] = targets[i];
+    }
+    return n;
 }
 
 static sd_err

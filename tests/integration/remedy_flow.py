@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PROTO = os.path.join(os.path.dirname(os.path.dirname(HERE)), "proto")
 out = tempfile.mkdtemp(prefix="sdrem.")
 inc = os.path.join(os.path.dirname(protoc.__file__), "_proto")
-for p in ("sealdesk.proto", "remedies.proto"):
+for p in ("console.proto", "sealdesk.proto", "remedies.proto"):
     assert protoc.main(["protoc", "-I" + PROTO, "-I" + inc, "--python_out=" + out,
                         "--grpc_python_out=" + out, os.path.join(PROTO, p)]) == 0
 sys.path.insert(0, out)

@@ -207,7 +207,7 @@ function RemedyDetail(p: {
         <dt>{t("appr.requester")}</dt>
         <dd>{r.requester}{mine && ` (${t("appr.you")})`}</dd>
         <dt>{t("appr.justification")}</dt>
-        <dd class="prewrap">{r.justification}</dd>
+        <dd class="sup-prewrap">{r.justification}</dd>
         <dt>{t("appr.ticket")}</dt>
         <dd>{r.ticketId > 0n ? <a href={`#/ticket/${r.ticketId}`}>#{String(r.ticketId)}</a> : "—"}</dd>
         <dt>{t("appr.created")}</dt>
@@ -218,7 +218,7 @@ function RemedyDetail(p: {
         <dd>
           {review ? (
             <>
-              <span class="mono" data-field="destination">{review.toUidUnmasked || "—"}</span>
+              <span class="sup-mono" data-field="destination">{review.toUidUnmasked || "—"}</span>
               {" "}
               {review.destinationIsCustomer ? (
                 <span class="ok">{t("appr.destCustomer")}</span>
@@ -230,7 +230,7 @@ function RemedyDetail(p: {
             </>
           ) : (
             <>
-              <span class="mono">{r.toUid || "—"}</span>{" "}
+              <span class="sup-mono">{r.toUid || "—"}</span>{" "}
               <span class="muted">
                 {reviewError ? t("appr.reviewRefused", { msg: reviewError }) : t("app.loading")}
               </span>

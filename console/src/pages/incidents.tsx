@@ -91,7 +91,7 @@ export function IncidentsPage(props: PageProps) {
                   <tr class={i.id === sel ? "selected" : undefined}>
                     <td>{String(i.id)}</td>
                     <td>
-                      <button type="button" class="linklike" onClick={() => setSel(i.id)}
+                      <button type="button" class="sup-link" onClick={() => setSel(i.id)}
                         aria-pressed={i.id === sel}>
                         {i.title}
                       </button>
@@ -278,7 +278,7 @@ function IncidentDetail(p: { id: bigint; onChanged: () => void; onClose: () => v
       )}
       {open && (
         <div class="toolbar">
-          <label class="inline">
+          <label class="sup-inline">
             <input type="checkbox" checked={resolveTickets}
               onChange={(e) => setResolveTickets((e.currentTarget as HTMLInputElement).checked)} />
             {t("inc.resolveTickets")}

@@ -77,7 +77,7 @@ export function KbPage(props: PageProps) {
             <ol class="kb-hits" aria-label={t("kb.results")}>
               {hits.map((h) => (
                 <li>
-                  <button type="button" class="linklike" onClick={() => setMode({ kind: "view", id: h.id })}>
+                  <button type="button" class="sup-link" onClick={() => setMode({ kind: "view", id: h.id })}>
                     {h.title}
                   </button>{" "}
                   <span class="muted">#{String(h.id)} · {h.lang}</span>
@@ -169,13 +169,13 @@ function ArticleView(p: {
         <button type="button" onClick={() => p.onEdit(current)}>{t("kb.edit")}</button>
         <button type="button" onClick={() => p.onTranslate(current)}>{t("kb.translate")}</button>
       </div>
-      {old && <p class="warn" lang={lang}>{t("kb.oldVersion", { v: String(shown.version) })}</p>}
+      {old && <p class="sup-warn" lang={lang}>{t("kb.oldVersion", { v: String(shown.version) })}</p>}
       <pre class="kb-body">{shown.body}</pre>
       {Object.keys(current.translations).length > 0 && (
         <p lang={lang}>
           {t("kb.translations")}{" "}
           {Object.entries(current.translations).map(([l, id]) => (
-            <button type="button" class="linklike" onClick={() => p.onOpen(id)}>{l} #{String(id)}</button>
+            <button type="button" class="sup-link" onClick={() => p.onOpen(id)}>{l} #{String(id)}</button>
           ))}
         </p>
       )}

@@ -155,7 +155,7 @@ function AgentForm(p: { agent: AgentInfo; onSaved: (a: AgentInfo) => void; onCan
       <fieldset>
         <legend>{t("rt.categories")}</legend>
         {CATEGORIES.map((c) => (
-          <label class="inline">
+          <label class="sup-inline">
             <input type="checkbox" checked={cats.includes(c)}
               onChange={(e) => {
                 const on = (e.currentTarget as HTMLInputElement).checked;
@@ -166,7 +166,7 @@ function AgentForm(p: { agent: AgentInfo; onSaved: (a: AgentInfo) => void; onCan
         ))}
         <span class="muted">{t("rt.catsHint")}</span>
       </fieldset>
-      <label class="inline">
+      <label class="sup-inline">
         <input type="checkbox" checked={vip} onChange={(e) => setVip((e.currentTarget as HTMLInputElement).checked)} />
         {t("rt.vipLong")}
       </label>
@@ -250,11 +250,11 @@ function OverrideForm(p: { name: string; onSaved: (a: AgentInfo) => void; onCanc
         onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} />
       <fieldset>
         <legend>{t("rt.overrideKind")}</legend>
-        <label class="inline">
+        <label class="sup-inline">
           <input type="radio" name="rt-o-on" checked={on} onChange={() => setOn(true)} />
           {t("rt.forceOn")}
         </label>
-        <label class="inline">
+        <label class="sup-inline">
           <input type="radio" name="rt-o-on" checked={!on} onChange={() => setOn(false)} />
           {t("rt.forceOff")}
         </label>
