@@ -26,8 +26,8 @@ sd_ticket_list_clear(struct sd_ticket_list *l)
     l->more = false;
 }
 
-static sd_err
-list_push(struct sd_ticket_list *l, size_t *cap, const sd_trec *r)
+sd_err
+sd_ticket_list_push(struct sd_ticket_list *l, size_t *cap, const sd_trec *r)
 {
     if(l->n >= SD_MAX_LIST)
         return SD_E_LIMIT;
@@ -119,7 +119,7 @@ sd_ticket_list(struct sd_desk *d, const struct sd_ticket_filter *f, struct sd_ti
                 out->more = true;
                 break;
             }
-            SD_TRY(list_push(out, &cap, r));
+            SD_TRY(sd_ticket_list_push(out, &cap, r));
             out->next = id;
         }
         sd_trec_free(r);
@@ -199,7 +199,7 @@ sd_ticket_find(struct sd_desk *d, const struct sd_actor *a, enum sd_field kind, 
         if(rc == SD_E_NOTFOUND)
             continue;
         SD_TRY(rc);
-        SD_TRY(list_push(out, &cap, r));
+        SD_TRY(sd_ticket_list_push(out, &cap, r));
         sd_trec_free(r);
         r = NULL;
     }
@@ -286,7 +286,7 @@ sd_sla_overdue(struct sd_desk *d, uint64_t now, struct sd_ticket_list *out)
                 break;
             SD_TRY(sd_trec_load(t, sd_get_u64be(k.p + 1), &r));
             if(overdue(r, now))
-                SD_TRY(list_push(out, &cap, r));
+                SD_TRY(sd_ticket_list_push(out, &cap, r));
             sd_trec_free(r);
             r = NULL;
         }

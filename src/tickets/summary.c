@@ -145,24 +145,6 @@ out:
     return err;
 }
 
-/* Append r's metadata to l (room grows as needed). */
-static sd_err
-push(struct sd_ticket_list *l, size_t *cap, const sd_trec *r)
-{
-    if(l->n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        struct sd_ticket *p = realloc(l->items, ncap * sizeof(*p));
-
-        if(!p)
-            return SD_E_NOMEM;
-        l->items = p;
-        *cap = ncap;
-    }
-    memset(&l->items[l->n], 0, sizeof(l->items[0]));
-    sd_trec_meta(&l->items[l->n++], r);
-    return SD_OK;
-}
-
 static int
 cmp_id(const void *a, const void *b)
 {
@@ -275,7 +257,7 @@ sd_ticket_related(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
         if(rc == SD_E_NOTFOUND) /* not expected: tickets are never deleted */
             continue;
         SD_TRY(rc);
-        SD_TRY(push(out, &cap, o));
+        SD_TRY(sd_ticket_list_push(out, &cap, o));
         out->next = ids[i];
         SD_TRY(summarize(d, t, a, o, &kc, &out->items[out->n - 1]));
         sd_trec_free(o);
@@ -342,12 +324,12 @@ sd_ticket_inbox(struct sd_desk *d, const struct sd_actor *a, uint64_t after_p1,
             if(r->priority == 1 && id > out->max_p1)
                 out->max_p1 = id;
             if(r->priority == 1 && id > after_p1 && out->new_p1.n < SD_MAX_LIST)
-                SD_TRY(push(&out->new_p1, &cap_p1, r));
+                SD_TRY(sd_ticket_list_push(&out->new_p1, &cap_p1, r));
             else if(r->priority == 1 && id > after_p1)
                 out->new_p1.more = true;
             if(r->assignee[0] && strcmp(r->assignee, a->name) == 0) {
                 if(out->assigned.n < SD_INBOX_MAX_ASSIGNED)
-                    SD_TRY(push(&out->assigned, &cap_mine, r));
+                    SD_TRY(sd_ticket_list_push(&out->assigned, &cap_mine, r));
                 else
                     out->assigned.more = true;
             }
