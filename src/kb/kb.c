@@ -674,6 +674,37 @@ out:
 }
 
 sd_err
+sd_kb_slug_txn(struct sd_txn *t, const char *slug, const char *lang, uint64_t *out)
+{
+    const char *langs[2] = {lang && lang[0] ? lang : "en", "en"};
+    uint8_t k[SD_KB_MAX_SLUG + 3];
+    sd_arec *r = NULL;
+    size_t kn;
+    sd_err err = SD_E_NOTFOUND;
+
+    SD_CHECK_ARG(t && slug && out && slug_ok(slug));
+    for(size_t i = 0; i < 2 && err == SD_E_NOTFOUND; i++) {
+        struct sd_val v;
+
+        skey(k, &kn, slug, langs[i]);
+        err = sd_txn_get(t, SD_DB_KB, k, kn, &v);
+        if(err != SD_OK)
+            continue;
+        SD_ENSURE(v.n == 8, SD_E_STORE);
+        SD_TRY(sd_arec_load(t, sd_get_u64be(v.p), &r));
+        if(r->status != SD_KB_PUBLISHED)
+            err = SD_E_NOTFOUND;
+        else
+            *out = r->id;
+        sd_arec_free(r);
+        r = NULL;
+    }
+out:
+    sd_arec_free(r);
+    return err;
+}
+
+sd_err
 sd_kb_use_txn(struct sd_txn *t, uint64_t id, const char *lang, char **text, uint64_t *used_id)
 {
     sd_arec *r = NULL, *alt = NULL, *use;

@@ -366,6 +366,37 @@ find_suggestions(struct sd_desk *d, struct sd_txn *t, const char *lang, const st
     return SD_OK;
 }
 
+/* A pasted seed phrase or private key means the funds are at risk now, whatever else the
+ * ticket says (issue 17): the "move your funds" guidance goes first among the suggestions, in
+ * the ticket's language, and the search's own suggestions follow (the last one drops out when
+ * all places are taken). Without a knowledge base or that article nothing changes. */
+#define SECRET_GUIDANCE "security-secret-exposed"
+static sd_err
+suggest_guidance(struct sd_desk *d, struct sd_txn *t, const char *lang, bool secret_pasted,
+                 uint64_t ids[SD_MAX_SUGGESTED], size_t *n)
+{
+    uint64_t id;
+    size_t at;
+    sd_err err;
+
+    if(!secret_pasted || !d->hooks.kb_slug)
+        return SD_OK;
+    err = d->hooks.kb_slug(t, SECRET_GUIDANCE, lang, &id);
+    if(err == SD_E_NOTFOUND)
+        return SD_OK;
+    if(err != SD_OK)
+        return err;
+    for(at = 0; at < *n && ids[at] != id; at++)
+        ;
+    if(at == *n && *n < SD_MAX_SUGGESTED)
+        (*n)++;
+    if(at == *n)
+        at = *n - 1; /* full: the last suggestion gives way */
+    memmove(&ids[1], &ids[0], at * sizeof(ids[0]));
+    ids[0] = id;
+    return SD_OK;
+}
+
 /* Everything about a new ticket that needs neither its id nor the write txn: validated input,
  * redacted subject and body, triage, language, blind indexes and (when searched before the
  * txn) the suggested articles. Wiped on free. */
@@ -571,6 +602,12 @@ sd_ticket_create_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *
     } else {
         SD_TRY(find_suggestions(d, t, p->lang, &p->both, suggested, &n_suggested));
     }
+    SD_TRY(suggest_guidance(
+        d, t, p->lang,
+        p->rs.count[SD_REDACT_SEED_PHRASE] + p->rb.count[SD_REDACT_SEED_PHRASE] +
+                p->rs.count[SD_REDACT_PRIVATE_KEY] + p->rb.count[SD_REDACT_PRIVATE_KEY] >
+            0,
+        suggested, &n_suggested));
     if(n_suggested) {
         size_t off = 0;
 
