@@ -285,6 +285,8 @@ sd_kb_edit(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const struc
     SD_TRY(check_tags(e->tags, e->n_tags));
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_arec_load(t, id, &r));
+    /* Checked in the write txn: two editors of one version cannot both save. */
+    SD_ENSURE(!e->expected_version || r->version == e->expected_version, SD_E_PRECONDITION);
     SD_TRY(sd_kb_index_remove(t, r));
     SD_TRY(sd_arec_keep_version(t, r));
     /* The new version borrows the old record's strings where unchanged. */

@@ -125,6 +125,24 @@ add_edit_keeps_history_and_reindexes(void **state)
     assert_string_equal(a.body, "Validator payouts arrive every Friday.");
     assert_string_equal(a.title, "Staking rewards schedule");
     sd_kb_article_clear(&a);
+    /* An editor who started from version 1 cannot overwrite version 2: refused, nothing
+     * changed; naming the current version saves. */
+    {
+        struct sd_kb_edit stale = {.body = "Stale copy.", .category = -1, .expected_version = 1};
+        uint64_t before = audit_size(f->d);
+
+        assert_int_equal(sd_kb_edit(f->d, &sys, id, &stale, NULL), SD_E_PRECONDITION);
+        assert_int_equal(audit_size(f->d), before);
+        assert_int_equal(sd_kb_get(f->d, id, 0, &a), SD_OK);
+        assert_int_equal(a.version, 2);
+        assert_string_equal(a.body, "Validator payouts arrive every Friday.");
+        sd_kb_article_clear(&a);
+        stale.expected_version = 2;
+        stale.body = "Validator payouts arrive every Friday, 12:00 UTC.";
+        assert_int_equal(sd_kb_edit(f->d, &sys, id, &stale, &a), SD_OK);
+        assert_int_equal(a.version, 3);
+        sd_kb_article_clear(&a);
+    }
     /* old words are gone from the index, new ones are in */
     n = search(f->d, "tuesday", "en", h, 5);
     assert_false(has_id(h, n, id));
@@ -136,7 +154,7 @@ add_edit_keeps_history_and_reindexes(void **state)
     assert_int_equal(a.version, 1);
     assert_string_equal(a.body, "Staking rewards are paid every Tuesday.");
     sd_kb_article_clear(&a);
-    assert_int_equal(sd_kb_get(f->d, id, 3, &a), SD_E_NOTFOUND);
+    assert_int_equal(sd_kb_get(f->d, id, 4, &a), SD_E_NOTFOUND);
     /* retiring removes it from search */
     e = (struct sd_kb_edit){.category = -1, .status = SD_KB_RETIRED};
     assert_int_equal(sd_kb_edit(f->d, &sys, id, &e, NULL), SD_OK);

@@ -1,7 +1,7 @@
 // Knowledge base: search (BM25 on the server), view an article and any earlier version, add a
-// new article (or a translation of one), edit with versions. The Knowledge API has no
-// "expected version" on Edit, so before saving the page reads the article again and refuses
-// to overwrite a newer version than the one the editor started from.
+// new article (or a translation of one), edit with versions. Edit sends the version the editor
+// started from (`expected_version`): the server refuses to overwrite a newer one in its write
+// txn; the page also reads the article first to name who saved in between.
 import { useEffect, useState } from "preact/hooks";
 import type { Article, SearchHit } from "../gen/desk_pb";
 import { api, errorText } from "../lib/api";
@@ -212,7 +212,9 @@ function ArticleForm(p: {
           setError(t("kb.conflict", { mine: String(a.version), now: String(now.version), who: now.author }));
           return;
         }
+        // The server checks it again in its write txn (a save between the read and this call).
         out = await api.knowledge.edit({
+          expectedVersion: a.version,
           id: a.id,
           title: title.trim() === a.title ? "" : title.trim(),
           body: body === a.body ? "" : body,
