@@ -64,6 +64,8 @@ sd_err sd_trec_load(struct sd_txn *t, uint64_t id, sd_trec **out);
 void sd_trec_free(sd_trec *r);
 /* Append r's metadata to l (room *cap grows as needed); SD_E_LIMIT past SD_MAX_LIST. */
 sd_err sd_ticket_list_push(struct sd_ticket_list *l, size_t *cap, const sd_trec *r);
+/* qsort order of uint64_t values, ascending. */
+int sd_cmp_u64(const void *a, const void *b);
 /* Pack and store; digest (32 bytes) gets SHA-256 of the stored bytes for the audit entry. */
 /* Queue entries carry what routing needs, so a claim can pick without loading records:
  * u8 layout (1) | u8 category | u8 language code (kb_int.h) | u8 vip | u64 created_at.

@@ -301,8 +301,8 @@ out:
     return err;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
+int
+sd_cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
@@ -315,7 +315,7 @@ median(uint64_t *v, size_t n)
 {
     if(!n)
         return 0;
-    qsort(v, n, sizeof(*v), cmp_u64);
+    qsort(v, n, sizeof(*v), sd_cmp_u64);
     return v[(n - 1) / 2];
 }
 

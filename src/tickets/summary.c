@@ -146,17 +146,9 @@ out:
 }
 
 static int
-cmp_id(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static int
 cmp_ticket(const void *a, const void *b)
 {
-    return cmp_id(&((const struct sd_ticket *)a)->id, &((const struct sd_ticket *)b)->id);
+    return sd_cmp_u64(&((const struct sd_ticket *)a)->id, &((const struct sd_ticket *)b)->id);
 }
 
 /* Ids of the tickets filed under blind index bidx, appended to *ids (count *n, room *cap). */
@@ -245,7 +237,7 @@ sd_ticket_related(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
     if(!kc.shredded)
         SD_TRY(related_ids(d, t, r, kc.dk, &ids, &n));
     if(n)
-        qsort(ids, n, sizeof(*ids), cmp_id);
+        qsort(ids, n, sizeof(*ids), sd_cmp_u64);
     for(size_t i = 0; i < n; i++) {
         if(ids[i] == id || (i && ids[i] == ids[i - 1]))
             continue;
