@@ -82,31 +82,6 @@ reply_ticket(struct sd_rpc_call *c, sd_err err, struct sd_ticket *t, bool full, 
     sd_ticket_clear(t);
 }
 
-static sd_err
-ticket_item(struct sd_arena *a, void *pb, const void *src, size_t i)
-{
-    return sd_ticket_to_pb(a, (const struct sd_ticket *)src + i, false, pb);
-}
-
-static void
-reply_list(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l, const char *what)
-{
-    Sealdesk__V1__TicketList pb = SEALDESK__V1__TICKET_LIST__INIT;
-    struct sd_arena a = {0};
-
-    if(err != SD_OK) {
-        sd_rpc_fail(c, err, what);
-        return;
-    }
-    pb.tickets = sd_rpc_list(&a, &sealdesk__v1__ticket__descriptor, l->n, ticket_item, l->items,
-                             &pb.n_tickets, &err);
-    pb.next = l->next;
-    pb.more = l->more;
-    sd_rpc_answer(c, err, &pb.base, what);
-    sd_arena_free(&a);
-    sd_ticket_list_clear(l);
-}
-
 /* The request as the library's input; false with the status set when a name is unknown.
  * in points into r. */
 static bool
@@ -282,7 +257,7 @@ tickets_list(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     err = sd_ticket_list(x->d, &f, &l);
     if(err == SD_OK && r->summary)
         err = sd_ticket_list_summarize(x->d, &x->actor, &l);
-    reply_list(c, err, &l, "list");
+    sd_rpc_reply_tickets(c, err, &l, "list");
 }
 
 static void
@@ -312,7 +287,7 @@ tickets_find(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     }
     err = sd_ticket_find(x->d, &x->actor, keys[k].f, keys[k].v, &l);
     if(!SD_RPC_EXPLAIN(c, err, find_why))
-        reply_list(c, err, &l, "find");
+        sd_rpc_reply_tickets(c, err, &l, "find");
 }
 
 static void
@@ -402,7 +377,7 @@ tickets_overdue(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     uint64_t now;
 
     if(parse_now(c, r->now, &now))
-        reply_list(c, sd_sla_overdue(x->d, now, &l), &l, "overdue");
+        sd_rpc_reply_tickets(c, sd_sla_overdue(x->d, now, &l), &l, "overdue");
 }
 
 /* One counter group of s as a protobuf map (all four maps have the same layout: string key,

@@ -95,17 +95,10 @@ auth_set_prefs(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 
 /* ---- Tickets ---- */
 
-static sd_err
-ticket_item(struct sd_arena *a, void *pb, const void *src, size_t i)
-{
-    return sd_ticket_to_pb(a, (const struct sd_ticket *)src + i, false, pb);
-}
-
 static void
 tickets_related(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
     const Sealdesk__V1__GetTicketRequest *r = req;
-    Sealdesk__V1__TicketList pb = SEALDESK__V1__TICKET_LIST__INIT;
     struct sd_ticket_list l;
     sd_err err;
 
@@ -123,14 +116,7 @@ tickets_related(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
         sd_rpc_call_status(c, SD_GRPC_DATA_LOSS, "ticket data failed its integrity check");
         return;
     }
-    if(err == SD_OK) {
-        pb.tickets = sd_rpc_list(&x->a, &sealdesk__v1__ticket__descriptor, l.n, ticket_item,
-                                 l.items, &pb.n_tickets, &err);
-        pb.next = l.next;
-        pb.more = l.more;
-    }
-    sd_rpc_answer(c, err, &pb.base, "related");
-    sd_ticket_list_clear(&l);
+    sd_rpc_reply_tickets(c, err, &l, "related");
 }
 
 static void
@@ -151,10 +137,10 @@ tickets_inbox(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
                   : SD_E_NOMEM;
     }
     if(err == SD_OK) {
-        pb.new_p1 = sd_rpc_list(&x->a, &sealdesk__v1__ticket__descriptor, in.new_p1.n, ticket_item,
-                                in.new_p1.items, &pb.n_new_p1, &err);
+        pb.new_p1 = sd_rpc_list(&x->a, &sealdesk__v1__ticket__descriptor, in.new_p1.n,
+                                sd_rpc_ticket_item, in.new_p1.items, &pb.n_new_p1, &err);
         pb.assigned = sd_rpc_list(&x->a, &sealdesk__v1__ticket__descriptor, in.assigned.n,
-                                  ticket_item, in.assigned.items, &pb.n_assigned, &err);
+                                  sd_rpc_ticket_item, in.assigned.items, &pb.n_assigned, &err);
         pb.approvals = ids;
         pb.n_approvals = n;
         pb.max_p1 = in.max_p1;
