@@ -19,7 +19,9 @@ struct sd_store {
     MDB_env *env;
     MDB_dbi dbi[SD_DB_COUNT];
     bool rdonly;
-    atomic_bool capture; /* write sets (wset.h): read once per write txn begin */
+    atomic_bool capture;       /* write sets (wset.h): read once per write txn begin */
+    sd_store_commit_hook hook; /* wset.h: called before a top-level or batch commit */
+    void *hook_ctx;
 };
 
 struct sd_txn {

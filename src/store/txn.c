@@ -65,17 +65,25 @@ sd_err
 sd_store_batch_commit(void)
 {
     MDB_txn *txn = tl_batch.txn;
+    struct sd_store *s = tl_batch.s;
     bool broken = tl_batch.broken;
+    sd_err err = SD_OK;
     int rc;
 
     if(tl_batch.child)
         return SD_E_INTERNAL; /* a child still open: programming error, batch kept */
+    if(txn && !broken && s && s->hook && tl_batch.ws.len) {
+        /* The batch as a txn for the hook: writes (applied_seq) go to the batch itself. */
+        struct sd_txn view = {.s = s, .txn = txn, .write = true};
+
+        err = s->hook(s->hook_ctx, &view, tl_batch.ws.data, tl_batch.ws.len);
+    }
     batch_reset();
     if(!txn)
         return SD_OK;
-    if(broken) {
+    if(broken || err != SD_OK) {
         mdb_txn_abort(txn);
-        return SD_E_STORE;
+        return broken ? SD_E_STORE : err;
     }
     rc = mdb_txn_commit(txn);
     return sd_store_err(rc);
@@ -162,6 +170,10 @@ sd_txn_commit(struct sd_txn *t)
         err = sd_wset_reserve(&tl_batch.ws, &t->ws);
     if(err == SD_OK && sd_store_should_fail())
         err = SD_E_STORE;
+    if(err == SD_OK && !t->child && t->ws.len && t->s->hook) {
+        t->cap = false; /* the hook's own writes (applied_seq) are not part of the set */
+        err = t->s->hook(t->s->hook_ctx, t, t->ws.data, t->ws.len);
+    }
     if(err != SD_OK) {
         mdb_txn_abort(t->txn);
         txn_free(t);

@@ -24,6 +24,15 @@ sd_store_set_capture(struct sd_store *s, bool on)
         atomic_store(&s->capture, on);
 }
 
+void
+sd_store_set_commit_hook(struct sd_store *s, sd_store_commit_hook fn, void *ctx)
+{
+    if(!s)
+        return;
+    s->hook = fn;
+    s->hook_ctx = ctx;
+}
+
 sd_err
 sd_wset_rec(struct sd_txn *t, enum sd_wset_op op, enum sd_db db, const void *key, size_t klen,
             const void *val, size_t vlen)
