@@ -57,6 +57,14 @@ enum sd_wset_op {
     SD_WS_DROP = 6,
 };
 
+/* sd_wset_apply, beyond the contract above: t's own capture is off while it replays (the
+ * replayed ops are not this node's changes); SD_E_INVALID also for an op the leader cannot
+ * have recorded (a node-local meta key, a drop of meta, an audit entry not appended: the
+ * audit log is append-only); an op the store refuses returns the store's error (SD_E_CONFLICT
+ * for PUT_NEW over an existing key or an APPEND that is not last, SD_E_NOTFOUND for a delete
+ * of a missing key: the follower's state is not the leader's) with the offset recorded too.
+ * An empty input (len 0) is the empty set: SD_OK, nothing done. */
+
 /* The last sd_wset_apply failure of this thread, for logs: "offset N: reason" (no key or
  * value bytes). Static thread-local storage; "" when none. */
 const char *sd_wset_why(void);
