@@ -78,7 +78,7 @@ static sd_err
 fail(sd_err err, size_t off, const char *reason)
 {
     bad_off = off;
-    snprintf(why, sizeof(why), "write set offset %zu: %s", off, reason);
+    (void)snprintf(why, sizeof(why), "write set offset %zu: %s", off, reason);
     return err;
 }
 

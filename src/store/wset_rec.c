@@ -42,7 +42,10 @@ sd_wset_rec(struct sd_txn *t, enum sd_wset_op op, enum sd_db db, const void *key
     SD_TRY(sd_buf_reserve(b, need));
     p = b->data + b->len;
     if(b->len == 0) {
-        memcpy(p, SD_WSET_MAGIC, 4);
+        p[0] = 'S'; /* SD_WSET_MAGIC */
+        p[1] = 'D';
+        p[2] = 'W';
+        p[3] = 'S';
         p[4] = SD_WSET_VERSION;
         p += SD_WSET_HEADER;
     }
