@@ -34,6 +34,7 @@
 #define MAX_RESP           (16 * 1024 * 1024) /* one etcd answer (a Range of many log entries) */
 #define MAX_PATH_LEN       4096
 #define WHY_CAP            256
+#define DEADLINE_SLACK_MS  100 /* etcd's copy of a Watch deadline may fire this much earlier */
 
 struct sd_etcd {
     char ep[SD_ETCD_MAX_ENDPOINTS][SD_ETCD_MAX_TARGET + 1];
@@ -824,9 +825,11 @@ sd_etcd_wait(struct sd_etcd *e, const void *key, size_t klen, const void *end, s
             SD_TRY(SD_E_PRECONDITION);
         }
         /* Our deadline, or etcd's (we send it as grpc-timeout; it may end the stream a moment
-         * before ours fires, as DEADLINE_EXCEEDED or CANCELLED): nothing changed in time. */
+         * before ours fires, as DEADLINE_EXCEEDED, CANCELLED or UNKNOWN "context deadline
+         * exceeded"): nothing changed in time. */
         if(w.done && w.err == SD_OK &&
-           (w.status == SD_GRPC_DEADLINE_EXCEEDED || w.status == SD_GRPC_CANCELLED)) {
+           (w.status == SD_GRPC_DEADLINE_EXCEEDED || w.status == SD_GRPC_CANCELLED ||
+            now_ms() + DEADLINE_SLACK_MS >= deadline)) {
             err = SD_OK;
             goto out;
         }
