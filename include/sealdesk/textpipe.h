@@ -38,8 +38,8 @@ struct sd_textpipe {
  * NULL) with rules r; vip raises the priority as in sd_triage_classify. p must be
  * SD_TEXTPIPE_INIT or freed with sd_textpipe_free; it is filled on SD_OK.
  * Returns SD_OK; SD_E_INVALID if r or p is NULL, a text is NULL with a length, or either text
- * fails sd_text_valid; SD_E_LIMIT if slen or blen > SD_REDACT_MAX or slen + blen >
- * SD_TRIAGE_MAX_TEXT; SD_E_NOMEM. On error p holds nothing (its buffers are wiped and freed).
+ * fails sd_text_valid; SD_E_LIMIT if slen or blen > SD_REDACT_MAX or the redacted
+ * subject + body > SD_TRIAGE_MAX_TEXT; SD_E_NOMEM. On error p holds nothing (its buffers are wiped and freed).
  * Ownership: texts and r are borrowed; p's buffers are the caller's (sd_textpipe_free). */
 sd_err sd_textpipe_run(struct sd_textpipe *p, const struct sd_triage_rules *r, const char *subject,
                        size_t slen, const char *body, size_t blen, bool vip);

@@ -43,7 +43,6 @@ sd_textpipe_run(struct sd_textpipe *p, const struct sd_triage_rules *r, const ch
     sd_textpipe_free(p);
     SD_CHECK_ARG(r && (subject || slen == 0) && (body || blen == 0));
     SD_ENSURE(slen <= SD_REDACT_MAX && blen <= SD_REDACT_MAX, SD_E_LIMIT);
-    SD_ENSURE(slen + blen <= SD_TRIAGE_MAX_TEXT, SD_E_LIMIT);
     /* validated once: redaction accepts any bytes, the fold below does not check again */
     SD_CHECK_ARG(sd_text_valid(subject, slen) && sd_text_valid(body, blen));
     SD_TRY(sd_redact(&p->subj, subject, slen, &p->rs));

@@ -278,6 +278,30 @@ test_pipeline_bad_input_names_nothing_and_keeps_nothing(void **state)
     free(big);
 }
 
+/* The size limit applies to the redacted text, as it did when triage ran on it: a body at
+ * the redaction limit that a redacted key shrinks still passes with a subject. */
+static void
+test_pipeline_limit_is_on_the_redacted_text(void **state)
+{
+    static const char key[] = "my private key is "
+                              "b3f96054a733b237c0c1d2e3f4a5b6c7d8e9fa0b1c2d3e4f5a6b7c8d9e0f1a2b ";
+    char *body = malloc(SD_REDACT_MAX + 1);
+    struct sd_textpipe tp = SD_TEXTPIPE_INIT;
+
+    (void)state;
+    assert_non_null(body);
+    memset(body, 'w', SD_REDACT_MAX);
+    for(size_t i = 5; i < SD_REDACT_MAX; i += 6)
+        body[i] = ' ';
+    memcpy(body, key, sizeof(key) - 1);
+    body[SD_REDACT_MAX] = 0;
+    assert_int_equal(sd_textpipe_run(&tp, rules, "hello", 5, body, SD_REDACT_MAX, false), SD_OK);
+    assert_int_equal(tp.rb.count[SD_REDACT_PRIVATE_KEY], 1);
+    sd_textpipe_free(&tp);
+    check_one("hello", body, false);
+    free(body);
+}
+
 int
 main(void)
 {
@@ -286,6 +310,7 @@ main(void)
         cmocka_unit_test(test_pipeline_equals_per_feature_calls_on_labelled_sets),
         cmocka_unit_test(test_triage_on_shared_fold_equals_triage_that_folds),
         cmocka_unit_test(test_pipeline_bad_input_names_nothing_and_keeps_nothing),
+        cmocka_unit_test(test_pipeline_limit_is_on_the_redacted_text),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
