@@ -105,4 +105,12 @@ sd_err sd_triage_classify_found(const struct sd_triage_rules *r, const char *sub
                                 const char *body, size_t blen, bool vip, unsigned secrets,
                                 struct sd_triage_result *out);
 
+/* The same on text already folded by the caller: folded[0..flen) must be
+ * sd_text_fold(subject) " " sd_text_fold(body) (what sd_triage_classify_found builds itself;
+ * the one text pipeline, textpipe.h, folds once and shares it). Neither validated nor folded
+ * again here. SD_E_INVALID if r or out is NULL or folded is NULL with flen > 0; SD_E_LIMIT if
+ * flen > 2 * SD_TRIAGE_MAX_TEXT; SD_E_NOMEM. folded is borrowed, not modified. */
+sd_err sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, size_t flen,
+                                 bool vip, unsigned secrets, struct sd_triage_result *out);
+
 #endif

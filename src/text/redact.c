@@ -44,14 +44,23 @@ extern const size_t sd_bip39_english_len;
 
 /* ---- BIP-39 list, parsed once ---------------------------------------------------------- */
 
-/* A list word with one letter deleted at pos; lets typo checks run as binary searches. */
+/* A list word with one letter deleted: the positions (bit i: letter i) at which deleting a
+ * letter of some list word gives s. Lets typo checks run as hash lookups. */
 struct del_ent {
     char s[WORD_MAX];
-    uint8_t pos;
+    uint16_t pos_mask;
 };
 
+/* Open-addressing hash sets built once with the list (index + 1 per slot, 0 = empty): the
+ * words, their four-letter prefixes and their one-deletion forms. Lookups are O(word length)
+ * instead of a binary search of strcmp calls (most of redaction's time before). */
+#define WORD_SLOTS 4096
+#define DEL_SLOTS  32768
 static char g_words[BIP39_WORDS][WORD_MAX + 1];
+static uint16_t g_word_slot[WORD_SLOTS];
+static uint16_t g_pre4_slot[WORD_SLOTS];
 static struct del_ent g_dels[BIP39_WORDS * WORD_MAX];
+static uint16_t g_del_slot[DEL_SLOTS];
 static size_t g_ndels;
 static bool g_list_ok;
 static pthread_once_t g_list_once = PTHREAD_ONCE_INIT;
@@ -86,14 +95,48 @@ in_set(uint8_t c, const char *set)
     return c != 0 && strchr(set, c) != NULL;
 }
 
-static int
-del_cmp(const void *a, const void *b)
+/* FNV-1a of s[0..n). */
+static uint32_t
+word_hash(const char *s, size_t n)
 {
-    const struct del_ent *x = a;
-    const struct del_ent *y = b;
-    int c = strcmp(x->s, y->s);
+    uint32_t h = 2166136261u;
 
-    return c ? c : (int)x->pos - (int)y->pos;
+    for(size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+/* Slot of word w (its first n letters when pre4) in g_word_slot / g_pre4_slot: the slot that
+ * holds it, or the empty slot where it would go. */
+static size_t
+word_find(const uint16_t *slots, const char *w, size_t n, bool pre4)
+{
+    size_t i = word_hash(w, n) & (WORD_SLOTS - 1);
+
+    while(slots[i]) {
+        const char *x = g_words[slots[i] - 1];
+
+        if(pre4 ? memcmp(x, w, 4) == 0 : (strncmp(x, w, n) == 0 && x[n] == 0))
+            return i;
+        i = (i + 1) & (WORD_SLOTS - 1);
+    }
+    return i;
+}
+
+/* Slot of the deletion form s[0..n) in g_del_slot (holding it, or empty). */
+static size_t
+del_find(const char *s, size_t n)
+{
+    size_t i = word_hash(s, n) & (DEL_SLOTS - 1);
+
+    while(g_del_slot[i]) {
+        const char *x = g_dels[g_del_slot[i] - 1].s;
+
+        if(strncmp(x, s, n) == 0 && x[n] == 0)
+            return i;
+        i = (i + 1) & (DEL_SLOTS - 1);
+    }
+    return i;
 }
 
 /* Close word number w of length len; false if it is too short or out of order. */
@@ -135,70 +178,52 @@ list_load(void)
         return;
     for(w = 0; w < BIP39_WORDS; w++) {
         size_t wl = strlen(g_words[w]);
+        size_t slot = word_find(g_word_slot, g_words[w], wl, false);
 
+        g_word_slot[slot] = (uint16_t)(w + 1);
+        if(wl >= 4) {
+            slot = word_find(g_pre4_slot, g_words[w], 4, true);
+            if(!g_pre4_slot[slot])
+                g_pre4_slot[slot] = (uint16_t)(w + 1);
+        }
         for(i = 0; i < wl; i++) {
-            struct del_ent *d = &g_dels[g_ndels++];
+            char d[WORD_MAX];
 
-            memcpy(d->s, g_words[w], i);
-            memcpy(d->s + i, g_words[w] + i + 1, wl - i); /* includes the NUL */
-            d->pos = (uint8_t)i;
+            memcpy(d, g_words[w], i);
+            memcpy(d + i, g_words[w] + i + 1, wl - i); /* includes the NUL */
+            slot = del_find(d, wl - 1);
+            if(!g_del_slot[slot]) {
+                memcpy(g_dels[g_ndels].s, d, wl);
+                g_dels[g_ndels].pos_mask = 0;
+                g_del_slot[slot] = (uint16_t)(++g_ndels);
+            }
+            g_dels[g_del_slot[slot] - 1].pos_mask |= (uint16_t)(1u << i);
         }
     }
-    qsort(g_dels, g_ndels, sizeof(g_dels[0]), del_cmp);
     g_list_ok = kw_index();
-}
-
-/* Index of the first list word >= w (BIP39_WORDS if none). */
-static size_t
-words_lower_bound(const char *w)
-{
-    size_t lo = 0;
-    size_t hi = BIP39_WORDS;
-
-    while(lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if(strcmp(g_words[mid], w) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 static bool
 words_has(const char *w)
 {
-    size_t k = words_lower_bound(w);
+    size_t n = strlen(w);
 
-    return k < BIP39_WORDS && strcmp(g_words[k], w) == 0;
+    return n >= WORD_MIN && n <= WORD_MAX && g_word_slot[word_find(g_word_slot, w, n, false)];
 }
 
 /* Is s a list word with one letter removed (at pos, or anywhere when pos < 0)? */
 static bool
 dels_has(const char *s, int pos)
 {
-    struct del_ent key;
-    size_t lo = 0;
-    size_t hi = g_ndels;
     size_t sl = strlen(s);
+    uint16_t k;
 
-    if(sl >= sizeof(key.s))
+    if(sl >= WORD_MAX)
         return false;
-    memcpy(key.s, s, sl + 1);
-    key.pos = (uint8_t)(pos < 0 ? 0 : pos);
-    while(lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if(del_cmp(&g_dels[mid], &key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    sodium_memzero(&key, sizeof(key));
-    if(lo >= g_ndels || strcmp(g_dels[lo].s, s) != 0)
+    k = g_del_slot[del_find(s, sl)];
+    if(!k)
         return false;
-    return pos < 0 || g_dels[lo].pos == (uint8_t)pos;
+    return pos < 0 || (pos < 16 && (g_dels[k - 1].pos_mask & (1u << pos)));
 }
 
 /* A non-list word counts as a typo of a list word if it shares the first four letters with
@@ -209,15 +234,11 @@ word_is_typo(const char *w, size_t len)
 {
     char v[TYPO_MAX + 1];
     size_t i;
-    size_t k;
     bool hit = false;
 
     if(len < TYPO_MIN || len > TYPO_MAX)
         return false;
-    memcpy(v, w, 4);
-    v[4] = 0;
-    k = words_lower_bound(v);
-    hit = k < BIP39_WORDS && strncmp(g_words[k], v, 4) == 0;
+    hit = g_pre4_slot[word_find(g_pre4_slot, w, 4, true)] != 0;
     if(!hit && len < WORD_MAX)
         hit = dels_has(w, -1);
     for(i = 0; !hit && i < len; i++) {

@@ -1150,6 +1150,27 @@ sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, s
 {
     sd_err err = SD_OK;
     struct sd_buf text = SD_BUF_INIT;
+
+    SD_CHECK_ARG(r && out);
+    SD_CHECK_ARG((subject || slen == 0) && (body || blen == 0));
+    SD_ENSURE(slen <= SD_TRIAGE_MAX_TEXT && blen <= SD_TRIAGE_MAX_TEXT - slen, SD_E_LIMIT);
+    SD_CHECK_ARG(sd_text_valid(subject, slen) && sd_text_valid(body, blen));
+    /* Fold the two parts separately (each is <= SD_TEXT_MAX) and join them with a blank. */
+    SD_TRY(sd_text_fold(&text, subject, slen));
+    SD_TRY(sd_buf_append_byte(&text, ' '));
+    SD_TRY(sd_text_fold(&text, body, blen));
+    err = sd_triage_classify_folded(r, (const char *)text.data, text.len, vip, secrets, out);
+out:
+    sd_buf_wipe_free(&text);
+    return err;
+}
+
+sd_err
+sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, size_t flen,
+                          bool vip, unsigned secrets, struct sd_triage_result *out)
+{
+    sd_err err = SD_OK;
+    struct sd_buf text = SD_BUF_INIT;
     struct scan sc = {NULL, NULL, NULL, NULL};
     uint8_t *fired = NULL;
     size_t na;
@@ -1162,14 +1183,12 @@ sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, s
     int prio = 0;
     size_t cap = SD_TRIAGE_MAX_SIGNALS - (vip ? 1 : 0);
 
-    SD_CHECK_ARG(r && out);
-    SD_CHECK_ARG((subject || slen == 0) && (body || blen == 0));
-    SD_ENSURE(slen <= SD_TRIAGE_MAX_TEXT && blen <= SD_TRIAGE_MAX_TEXT - slen, SD_E_LIMIT);
-    SD_CHECK_ARG(sd_text_valid(subject, slen) && sd_text_valid(body, blen));
-    /* Fold the two parts separately (each is <= SD_TEXT_MAX) and join them with a blank. */
-    SD_TRY(sd_text_fold(&text, subject, slen));
-    SD_TRY(sd_buf_append_byte(&text, ' '));
-    SD_TRY(sd_text_fold(&text, body, blen));
+    SD_CHECK_ARG(r && out && (folded || flen == 0));
+    /* folding may grow text a little (NFKC expansions): allow twice the raw limit */
+    SD_ENSURE(flen <= 2 * SD_TRIAGE_MAX_TEXT, SD_E_LIMIT);
+    /* a private copy: markers are masked and blanks squeezed in place */
+    SD_TRY(sd_buf_append(&text, folded, flen));
+    SD_TRY(sd_buf_terminate(&text));
     mask_markers(text.data, text.len);
     text.len = squeeze(text.data, text.len);
 

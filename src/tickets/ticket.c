@@ -22,6 +22,7 @@
 #include "sealdesk/redact.h"
 #include "sealdesk/sla.h"
 #include "sealdesk/text.h"
+#include "sealdesk/textpipe.h"
 #include "sealdesk/tickets.h"
 #include "util/err_int.h"
 
@@ -439,6 +440,7 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
 {
     static const enum sd_bidx_kind bidx_kinds[3] = {SD_BIDX_UID, SD_BIDX_EMAIL, SD_BIDX_PHONE};
     struct sd_ticket_prep *p = NULL;
+    struct sd_textpipe tp = SD_TEXTPIPE_INIT;
     struct sd_txn *t = NULL;
     sd_err err = SD_OK;
 
@@ -449,17 +451,19 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     SD_ENSURE(p, SD_E_NOMEM);
     p->in = *in;
     p->cust = -1;
-    /* Secrets never reach the store: redact before anything is sealed or triaged. */
-    SD_TRY(sd_redact(&p->subj, in->field[SD_F_SUBJECT], strlen(in->field[SD_F_SUBJECT]), &p->rs));
-    SD_TRY(sd_redact(&p->body, in->field[SD_F_BODY], strlen(in->field[SD_F_BODY]), &p->rb));
-    SD_TRY(sd_triage_classify_found(d->rules, (const char *)p->subj.data, p->subj.len,
-                                    (const char *)p->body.data, p->body.len, in->vip,
-                                    redact_bits(&p->rs) | redact_bits(&p->rb), &p->tr));
-    /* Routing matches agents by the language of the redacted text. */
-    SD_TRY(sd_buf_append(&p->both, p->subj.data, p->subj.len));
-    SD_TRY(sd_buf_append(&p->both, "\n", 1));
-    SD_TRY(sd_buf_append(&p->both, p->body.data, p->body.len));
-    p->lang = sd_lang_detect((const char *)p->both.data, p->both.len);
+    /* Secrets never reach the store: redact before anything is sealed or triaged. The one
+     * text pipeline redacts, folds once and triages; routing matches agents by the language
+     * of the redacted text and the KB suggestion searches it (textpipe.h). */
+    SD_TRY(sd_textpipe_run(&tp, d->rules, in->field[SD_F_SUBJECT], strlen(in->field[SD_F_SUBJECT]),
+                           in->field[SD_F_BODY], strlen(in->field[SD_F_BODY]), in->vip));
+    p->subj = tp.subj;
+    p->body = tp.body;
+    p->both = tp.both;
+    tp.subj = tp.body = tp.both = (struct sd_buf)SD_BUF_INIT; /* moved into p */
+    p->rs = tp.rs;
+    p->rb = tp.rb;
+    p->tr = tp.tr;
+    p->lang = tp.lang;
     if(present(in->lang)) {
         const char *canon = sd_lang_canon(in->lang);
 
@@ -494,6 +498,7 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     p = NULL;
 out:
     sd_txn_abort(t);
+    sd_textpipe_free(&tp);
     sd_ticket_prep_free(p);
     return err;
 }

@@ -74,8 +74,13 @@ sd_text_valid(const char *s, size_t n)
         return false;
     while(pos < n) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p + pos, (utf8proc_ssize_t)(n - pos), &cp);
+        utf8proc_ssize_t k;
 
+        if(p[pos] >= 0x20 && p[pos] < 0x7F) { /* printable ASCII: most ticket text */
+            pos++;
+            continue;
+        }
+        k = utf8proc_iterate(p + pos, (utf8proc_ssize_t)(n - pos), &cp);
         /* utf8proc_iterate rejects overlong forms, surrogates and values past U+10FFFF. */
         if(k <= 0 || !cp_allowed(cp))
             return false;
@@ -194,27 +199,21 @@ may_convert(const uint8_t *p, size_t n)
     return false;
 }
 
-sd_err
-sd_text_fold(struct sd_buf *out, const char *s, size_t n)
+/* Fold one segment p[0..n) of valid UTF-8 (see sd_text_fold) and append it to out. */
+static sd_err
+fold_segment(struct sd_buf *out, const uint8_t *p, size_t n)
 {
     sd_err err = SD_OK;
     utf8proc_uint8_t *nf = NULL;
-    utf8proc_ssize_t nflen = 0;
+    utf8proc_ssize_t nflen;
     char *conv = NULL;
     size_t convlen = 0;
-    size_t oldlen = 0;
     opencc_t od;
 
-    SD_CHECK_ARG(out);
-    oldlen = out->len;
-    SD_ENSURE(n <= SD_TEXT_MAX, SD_E_LIMIT);
-    SD_CHECK_ARG(sd_text_valid(s, n));
-    if(n > 0) {
-        nflen = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &nf,
-                             UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                 UTF8PROC_CASEFOLD | UTF8PROC_LUMP | UTF8PROC_IGNORE);
-        SD_ENSURE(nflen >= 0, nflen == UTF8PROC_ERROR_NOMEM ? SD_E_NOMEM : SD_E_INVALID);
-    }
+    nflen = utf8proc_map(p, (utf8proc_ssize_t)n, &nf,
+                         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                             UTF8PROC_LUMP | UTF8PROC_IGNORE);
+    SD_ENSURE(nflen >= 0, nflen == UTF8PROC_ERROR_NOMEM ? SD_E_NOMEM : SD_E_INVALID);
     od = nflen > 0 && may_convert(nf, (size_t)nflen) ? t2s_get() : (opencc_t)-1;
     if(od != (opencc_t)-1) {
         conv = opencc_convert_utf8(od, (const char *)nf, (size_t)nflen);
@@ -224,12 +223,7 @@ sd_text_fold(struct sd_buf *out, const char *s, size_t n)
     } else if(nflen > 0) {
         SD_TRY(sd_buf_append(out, nf, (size_t)nflen));
     }
-    if(out->data) /* else nothing was appended (an empty sd_buf has len 0) */
-        unify_zhang(out->data + oldlen, out->len - oldlen);
-    SD_TRY(sd_buf_terminate(out));
 out:
-    if(err != SD_OK && out)
-        out->len = oldlen;
     if(nf) {
         if(nflen > 0)
             sodium_memzero(nf, (size_t)nflen);
@@ -238,6 +232,59 @@ out:
     if(conv) {
         sodium_memzero(conv, convlen);
         opencc_convert_utf8_free(conv);
+    }
+    return err;
+}
+
+/* The text is folded in segments cut between two ASCII characters: no ASCII character
+ * composes with its neighbours under NFKC, case folding is per code point and OpenCC's
+ * traditional-to-simplified phrases hold no two ASCII characters in a row, so the
+ * concatenation of the segments' folds is the fold of the whole. ASCII runs (all but the
+ * last character before non-ASCII text, which may take combining marks) are lower-cased in
+ * place; only the rest goes through utf8proc and, when it holds Han, OpenCC. */
+sd_err
+sd_text_fold(struct sd_buf *out, const char *s, size_t n)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    sd_err err = SD_OK;
+    size_t oldlen = 0;
+    size_t i = 0;
+
+    SD_CHECK_ARG(out);
+    oldlen = out->len;
+    SD_ENSURE(n <= SD_TEXT_MAX, SD_E_LIMIT);
+    SD_CHECK_ARG(sd_text_valid(s, n));
+    SD_TRY(sd_buf_reserve(out, n + 1));
+    while(i < n) {
+        size_t j = i;
+
+        while(j < n && p[j] < 0x80)
+            j++;
+        if(j < n && j > i)
+            j--; /* the ASCII character before non-ASCII text folds with it */
+        if(j > i) {
+            SD_TRY(sd_buf_reserve(out, j - i + 1));
+            for(size_t k = i; k < j; k++)
+                out->data[out->len++] = (p[k] >= 'A' && p[k] <= 'Z') ? (uint8_t)(p[k] + 32) : p[k];
+            i = j;
+            continue;
+        }
+        /* non-ASCII segment: up to the first two ASCII characters in a row */
+        j = i + 1;
+        while(j < n && !(p[j - 1] < 0x80 && p[j] < 0x80))
+            j++;
+        /* j < n: p[j - 1] and p[j] are ASCII; the cut falls between them */
+        SD_TRY(fold_segment(out, p + i, j - i));
+        i = j;
+    }
+    if(out->data) /* else nothing was appended (an empty sd_buf has len 0) */
+        unify_zhang(out->data + oldlen, out->len - oldlen);
+    SD_TRY(sd_buf_terminate(out));
+out:
+    if(err != SD_OK && out) {
+        if(out->data)
+            sodium_memzero(out->data + oldlen, out->len - oldlen);
+        out->len = oldlen;
     }
     return err;
 }

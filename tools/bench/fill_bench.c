@@ -4,10 +4,13 @@
  * durable txn (the group-commit batch of sealdeskd), and prints the create rate and the store
  * size per ticket.
  * The data dir it leaves is used for the 1M-ticket start-up and RSS measurements (README).
- * usage: fill_bench DIR [TICKETS] [COMMIT] [capture]   (DIR must not exist; defaults 100000
- * and 512). `capture` turns write-set capture on (wset.h, issue 18) and also prints the bytes
- * of write set per ticket (each batch's set, as a cluster leader would ship it). The map is
- * 64 GiB of address space; FILL_BENCH_MAP_GB=1 for runs under valgrind. */
+ * usage: fill_bench [--map-mb MB] DIR [TICKETS] [COMMIT]
+ *        [capture]   (DIR must not exist; defaults 100000 and 512; map 65536 MiB). `capture`
+ *        turns write-set capture on (wset.h, issue 18) and also prints the bytes of write set
+ *        per ticket (each batch's set, as a cluster leader would ship it). A small --map-mb (e.g.
+ *        256 for 2,000 tickets) lets it run under `valgrind --tool=callgrind`, which cannot
+ *        reserve a 64 GiB map; instructions per create = the difference of the totals of two
+ *        runs over the difference of their ticket counts (the desk's start-up cancels out). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,28 +57,33 @@ main(int argc, char **argv)
     struct sd_desk_opts o = {0};
     struct sd_desk *d = NULL;
     char body[1025], uid[32], email[64], phone[32], name[32], wallet[64];
-    unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
-    unsigned long commit = argc > 3 ? strtoul(argv[3], NULL, 10) : 512;
-    int capture = argc > 4 && strcmp(argv[4], "capture") == 0;
+    unsigned long n, commit, map_mb = 65536;
     unsigned long long ws_bytes = 0;
+    int capture;
     struct stat st;
     char path[4096];
     double t0, t1;
 
-    if(argc < 2 || n == 0 || commit == 0 || commit > 4096) {
-        fprintf(stderr, "usage: fill_bench DIR [TICKETS] [COMMIT]\n");
+    if(argc > 2 && strcmp(argv[1], "--map-mb") == 0) {
+        map_mb = strtoul(argv[2], NULL, 10);
+        argc -= 2;
+        argv += 2;
+    }
+    n = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
+    commit = argc > 3 ? strtoul(argv[3], NULL, 10) : 512;
+    capture = argc > 4 && strcmp(argv[4], "capture") == 0;
+    if(argc < 2 || argv[1][0] == '-' || n == 0 || commit == 0 || commit > 4096 || map_mb < 16 ||
+       map_mb > ((unsigned long)1 << 20)) {
+        fprintf(stderr, "usage: fill_bench [--map-mb 16..1048576] DIR [TICKETS] [COMMIT] [capture]\n");
         return 2;
     }
     CHECK(sd_crypto_init());
     o.dir = argv[1];
-    /* FILL_BENCH_MAP_GB: a smaller map for valgrind, which cannot reserve 64 GiB. */
-    o.map_bytes =
-        (size_t)(getenv("FILL_BENCH_MAP_GB") ? strtoul(getenv("FILL_BENCH_MAP_GB"), NULL, 10) : 64)
-        << 30;
+    o.map_bytes = (size_t)map_mb << 20;
     CHECK(sd_desk_init(&o));
     CHECK(sd_desk_open(&d, &o));
-    sd_desk_set_key_grace(d, 200); /* as sealdeskd: no mprotect per key use under load */
     sd_store_set_capture(sd_desk_store(d), capture);
+    sd_desk_set_key_grace(d, 200); /* as sealdeskd: no mprotect per key use under load */
     for(size_t i = 0; i < sizeof(body) - 1; i++)
         body[i] = "We sent the funds two hours ago and the balance still shows nothing. "[i % 69];
     body[sizeof(body) - 1] = 0;
