@@ -74,7 +74,8 @@ main(int argc, char **argv)
     capture = argc > 4 && strcmp(argv[4], "capture") == 0;
     if(argc < 2 || argv[1][0] == '-' || n == 0 || commit == 0 || commit > 4096 || map_mb < 16 ||
        map_mb > ((unsigned long)1 << 20)) {
-        fprintf(stderr, "usage: fill_bench [--map-mb 16..1048576] DIR [TICKETS] [COMMIT] [capture]\n");
+        fprintf(stderr,
+                "usage: fill_bench [--map-mb 16..1048576] DIR [TICKETS] [COMMIT] [capture]\n");
         return 2;
     }
     CHECK(sd_crypto_init());
