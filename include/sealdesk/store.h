@@ -47,6 +47,8 @@ enum sd_db {
                           'c'|code[10] -> u64 id (verification codes; outbox/outbox.c) */
     SD_DB_INTAKE,      /* 'k'|sha256(create key) and 'a'|sha256(message key) -> u64 ticket;
                           'm'|sha256(Message-ID) -> mail outcome (intake/intake.c) */
+    SD_DB_SEARCH,      /* keyed term hash[16] -> u64 (UINT64_MAX - ticket id), dupsort,
+                          dupfixed: newest first (search/index.c) */
     SD_DB_COUNT
 };
 
@@ -131,10 +133,12 @@ enum sd_cursor_op {
     SD_CUR_SET_RANGE,
     SD_CUR_SET_KEY,
     SD_CUR_NEXT_DUP,
-    SD_CUR_GET_CURRENT
+    SD_CUR_GET_CURRENT,
+    SD_CUR_GET_BOTH_RANGE /* dupsort: key exactly, first value >= *val (both inputs) */
 };
 sd_err sd_cursor_open(struct sd_txn *t, enum sd_db db, struct sd_cursor **out);
-/* Move and read. *key is an input only for SET_RANGE and SET_KEY; always an output. */
+/* Move and read. *key is an input only for SET_RANGE, SET_KEY and GET_BOTH_RANGE (*val too
+ * for that one); always an output. */
 sd_err sd_cursor_get(struct sd_cursor *c, enum sd_cursor_op op, struct sd_val *key,
                      struct sd_val *val);
 /* Delete the pair the cursor is on. */

@@ -19,6 +19,7 @@
 #include "sealdesk/events.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/log.h"
+#include "sealdesk/search.h"
 #include "sealdesk/text.h"
 #include "sealdesk/tickets.h"
 #include "util/err_int.h"
@@ -422,7 +423,7 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], s
     uint8_t bx[3][SD_BIDX_BYTES], idb[8];
     bool has[3];
     struct sd_val v;
-    uint64_t pkeys[2], prof_removed = 0;
+    uint64_t pkeys[2], prof_removed = 0, postings = 0;
     size_t npk = 0;
     sd_err err = SD_OK;
     sd_err rc;
@@ -487,6 +488,10 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], s
         rc = sd_keys_dkey_open(t, d->kr, r->data_key_id, &dk);
         SD_ENSURE(rc == SD_OK || rc == SD_E_SHREDDED, rc);
         SD_TRY(ticket_bidx(d, r, dk, bx, has));
+        /* The search postings go too: read through the key before it is erased (a ticket
+         * shredded before has none left). */
+        if(dk)
+            SD_TRY(sd_ticket_search_unindex_in(d, t, r, dk, &postings));
         sd_put_u64be(idb, r->id);
         for(int j = 0; j < 3; j++) {
             if(!has[j])
@@ -512,6 +517,7 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], s
     SD_ENSURE(res->data_keys > 0 || prof_removed > 0, SD_E_NOTFOUND); /* nothing left */
     SD_TRY(sd_keys_rebuild(t));
     res->tickets = tickets.n;
+    sd_log(SD_LOG_INFO, "key_shred_search", "postings=%" PRIu64, postings);
 out:
     sd_dkey_free(dk);
     sd_trec_free(r);
@@ -680,6 +686,8 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
     SD_TRY(sd_keys_rebuild(t)); /* no copy of the old index key left in a live page */
     SD_TRY(clear_table(t, SD_DB_BY_CUSTOMER));
     SD_TRY(clear_table(t, SD_DB_CUSTOMERS));
+    /* The search key derives from the index key: every posting is written again below. */
+    SD_TRY(sd_search_clear_in(t));
     SD_TRY(all_tickets(t, &ids));
     for(size_t i = 0; i < ids.n; i++) {
         SD_TRY(sd_trec_load(t, ids.v[i], &r));
@@ -694,6 +702,7 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
                     continue;
                 SD_TRY(sd_txn_put(t, SD_DB_BY_CUSTOMER, bx[j], SD_BIDX_BYTES, idb, sizeof(idb)));
             }
+            SD_TRY(sd_ticket_search_reindex_in(d, t, r, dk));
             /* The customer map keys by uid, else email, else phone, as ticket create does. */
             for(int j = 0; j < 3; j++) {
                 if(has[j]) {

@@ -112,6 +112,15 @@ void sd_trec_set_field(sd_trec *r, enum sd_field f, uint8_t *p, size_t n);
 sd_err sd_ticket_requeue_all_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
                                 const char *agent, uint64_t **ids, size_t *n);
 
+/* search.c: the search postings of ticket r (texts decrypted with dk, which must be open),
+ * inside write txn t. _unindex removes every posting of its subject, body, comments and
+ * customer messages (crypto-shredding; *removed, may be NULL, counts them); _reindex writes
+ * them again under the current search key, text by text as they were written (bidx-rotate). */
+sd_err sd_ticket_search_unindex_in(struct sd_desk *d, struct sd_txn *t, const sd_trec *r,
+                                   const struct sd_dkey *dk, uint64_t *removed);
+sd_err sd_ticket_search_reindex_in(struct sd_desk *d, struct sd_txn *t, const sd_trec *r,
+                                   const struct sd_dkey *dk);
+
 /* Validation helpers. */
 bool sd_agent_name_ok(const char *s);
 /* The person behind an actor name: "offline:<user>" (sd_actor_offline_name) is <user>. */
