@@ -267,7 +267,26 @@ main(int argc, char **argv)
     for(size_t i = 0; i < sizeof(master); i++)
         master[i] = (uint8_t)(next() & 0xff);
     CHECK(sd_keyring_new(&kr, master));
-    CHECK(sd_keyring_ikey_create(kr, SD_IKEY_BIDX, 1, &wrapped, pk));
+    snprintf(path, sizeof(path), "%s/bidx.wrapped", argv[1]);
+    if(reuse) {
+        /* the index key of the run that built it, wrapped under the (fixed) master key */
+        uint8_t w[256];
+        FILE *fp = fopen(path, "rb");
+        size_t wn = fp ? fread(w, 1, sizeof(w), fp) : 0;
+
+        if(fp)
+            fclose(fp);
+        CHECK(sd_keyring_ikey_load(kr, SD_IKEY_BIDX, 1, w, wn));
+    } else {
+        FILE *fp;
+
+        CHECK(sd_keyring_ikey_create(kr, SD_IKEY_BIDX, 1, &wrapped, pk));
+        fp = fopen(path, "wb");
+        if(!fp || fwrite(wrapped.data, 1, wrapped.len, fp) != wrapped.len || fclose(fp) != 0) {
+            perror(path);
+            return 1;
+        }
+    }
     sd_keyring_set_grace(kr, 200);
     CHECK(sd_store_open(&s, argv[1], SD_STORE_CREATE, (size_t)64 << 30));
     make_vocab();
