@@ -166,6 +166,11 @@ def main():
         for (w, g), v in sorted(wrong, key=lambda kv: -kv[1]):
             print("  P%d -> %s: %d" % (w, "P%d" % g if g else "ERROR", v), file=sys.stderr)
     if floors and any(m < f for m, f in zip(measures, floors)):
+        for name, m, f in zip(("category_accuracy", "priority_accuracy", "p1_recall"),
+                              measures, floors):
+            if m < f:
+                print("FAIL %s: %s=%.3f is below %.3f" % (args.jsonl, name, m, f),
+                      file=sys.stderr)
         return 1
     return 0
 

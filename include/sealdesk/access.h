@@ -82,6 +82,14 @@ sd_err sd_access_passwd_commit(struct sd_desk *d, const struct sd_actor *a,
 sd_err sd_access_user_passwd(struct sd_desk *d, const struct sd_actor *a, const char *name,
                              const char *old_password, const char *new_password, const char **why);
 void sd_access_passwd_prep_clear(struct sd_passwd_prep *p);
+/* The caller's own user record (a->name; no secrets: struct sd_user holds none). Read-only.
+ * SD_E_NOTFOUND when the actor is no user (the local operator). */
+sd_err sd_access_me(struct sd_desk *d, const struct sd_actor *a, struct sd_user *out);
+/* Set the caller's own console preferences (sd_user_prefs_check: SD_E_INVALID with *field
+ * "locale" or "time_zone", nothing changed), audited as "user.preferences" (target
+ * "user:<name>", the new values as the reason) in the same txn. *out gets the user after. */
+sd_err sd_access_set_prefs(struct sd_desk *d, const struct sd_actor *a, const char *locale,
+                           const char *time_zone, const char **field, struct sd_user *out);
 /* End every session (everyone logs in again), audited as "sessions.invalidate_all" with
  * reason (e.g. "restore"; may be NULL) in the same txn. *n gets how many ended. */
 sd_err sd_access_sessions_invalidate(struct sd_desk *d, const struct sd_actor *a,

@@ -68,6 +68,10 @@ sd_err sd_audit_checkpoint(struct sd_txn *t, const struct sd_keyring *kr,
 sd_err sd_audit_key_rotate(struct sd_txn *t, const struct sd_keyring *kr,
                            const struct sd_audit_rec *r, uint32_t *version,
                            struct sd_checkpoint *handoff);
+/* The key hand-off checkpoints (has_next), oldest first: together they lead from the first
+ * audit key to the current one. Writes at most cap into out, *n how many; SD_E_LIMIT when
+ * there are more. Read or write txn. */
+sd_err sd_audit_handoffs(struct sd_txn *t, struct sd_checkpoint *out, size_t cap, size_t *n);
 /* Latest stored checkpoint (SD_E_NOTFOUND if none). */
 sd_err sd_audit_latest_checkpoint(struct sd_txn *t, struct sd_checkpoint *out);
 /* The exact bytes a checkpoint signature covers (a text note; see checkpoint.c). A checkpoint

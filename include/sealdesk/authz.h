@@ -48,6 +48,9 @@ void sd_roles_format(char *out, size_t cap, unsigned mask);
 #define SD_LOGIN_LOCK_SECONDS (15 * 60)
 #define SD_UNMASK_PER_HOUR    50
 
+#define SD_LOCALE_MAX  2  /* bytes of a console locale ("en", "zh", "ko") */
+#define SD_USER_TZ_MAX 64 /* bytes of a time zone name (SD_TZ_NAME_MAX) */
+
 struct sd_user {
     uint64_t id;
     char name[SD_USER_NAME_MAX + 1];
@@ -61,6 +64,8 @@ struct sd_user {
     char created_by[SD_USER_NAME_MAX + 16];  /* who requested (or, offline, made) the user */
     char approved_by[SD_USER_NAME_MAX + 16]; /* the second security admin; "" offline */
     uint64_t disabled_at;                    /* last disable; 0 never */
+    char locale[SD_LOCALE_MAX + 1];          /* console language: "en", "zh", "ko"; "" unset */
+    char time_zone[SD_USER_TZ_MAX + 1];      /* IANA zone name; "" = UTC */
 };
 
 /* Passwords (Argon2id strings of crypto_pwhash_str). A new password: 12 to SD_PASSWORD_MAX
@@ -104,6 +109,14 @@ sd_err sd_user_reset_totp(struct sd_txn *t, const struct sd_keyring *kr, const c
 /* Record who made user `name` (created_by, approved_by: actor names; approved_by may be NULL). */
 sd_err sd_user_set_creator(struct sd_txn *t, const char *name, const char *created_by,
                            const char *approved_by);
+/* The console preferences a user sets for themselves: locale one of "en", "zh", "ko" (the
+ * console's languages) and time_zone "" (UTC) or a zone of the tz database (sd_tz_offset; a
+ * fixed "UTC+HH:MM" is no IANA name and is refused, "UTC" itself is fine). SD_OK, or
+ * SD_E_INVALID with *field (may be NULL) "locale" or "time_zone". Touches nothing. */
+sd_err sd_user_prefs_check(const char *locale, const char *time_zone, const char **field);
+/* Store them for user `name` after sd_user_prefs_check (same errors; SD_E_NOTFOUND). */
+sd_err sd_user_set_prefs(struct sd_txn *t, const char *name, const char *locale,
+                         const char *time_zone, const char **field);
 /* Disable (true) or enable; disabling also revokes every session and stamps disabled_at, so the
  * user's earlier remedy approvals stop counting for good (re-enabling does not revive them). */
 sd_err sd_user_set_disabled(struct sd_txn *t, const char *name, bool disabled);
@@ -248,6 +261,9 @@ enum sd_op {
     SD_OP_INTAKE_SUGGEST, /* SuggestArticles */
     SD_OP_INTAKE_RATE,    /* RateTicket */
     SD_OP_INTAKE_VERIFY,  /* VerifyMessage */
+    /* Auth/Me, Auth/SetPreferences (issue 16): a person's own account and console settings;
+     * every human role, not the service identities. */
+    SD_OP_SELF,
     SD_OP_COUNT
 };
 const char *sd_op_name(enum sd_op op);

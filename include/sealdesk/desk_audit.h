@@ -44,6 +44,7 @@ sd_err sd_desk_audit_pks(struct sd_desk *d, uint8_t current[32], uint8_t first[3
 #define SD_AUDIT_SEARCH_DEFAULT 100    /* limit 0 */
 #define SD_AUDIT_SEARCH_SCAN    100000 /* entries examined per call */
 #define SD_AUDIT_FIELD_MAX      256    /* actor, action, target, request id (audit.h) */
+#define SD_AUDIT_LEAF_MAX       2048   /* stored AuditEntry bytes (text limits: ~1.7 KB) */
 struct sd_audit_query {
     const char *actor;     /* NULL/"" = any; exact name */
     const char *kind;      /* NULL/"" = any; an action ("ticket.unmask") or a family
@@ -58,6 +59,9 @@ struct sd_audit_hit {
     char actor[SD_AUDIT_FIELD_MAX + 1], action[SD_AUDIT_FIELD_MAX + 1];
     char target[SD_AUDIT_FIELD_MAX + 1], request_id[SD_AUDIT_FIELD_MAX + 1];
     char reason[SD_MAX_REASON + 1];
+    /* the entry's stored bytes: SHA-256(0x00 || leaf) is its RFC 6962 leaf hash */
+    uint8_t leaf[SD_AUDIT_LEAF_MAX];
+    size_t leaf_len;
 };
 /* Run q; *out is malloc'ed (free(); NULL when *n is 0). *next is the index to continue from,
  * *more true when entries past it were not examined (limit or SD_AUDIT_SEARCH_SCAN reached).
@@ -67,5 +71,10 @@ struct sd_audit_hit {
 sd_err sd_desk_audit_search(struct sd_desk *d, const struct sd_actor *a,
                             const struct sd_audit_query *q, struct sd_audit_hit **out, size_t *n,
                             uint64_t *next, bool *more);
+
+/* The audit key hand-off checkpoints, oldest first (sd_audit_handoffs): from the first key
+ * (sd_desk_audit_pks) to the current one. out has room for SD_MAX_AUDIT_KEY_VERSIONS; *n gets
+ * how many. Read-only. */
+sd_err sd_desk_audit_handoffs(struct sd_desk *d, struct sd_checkpoint *out, size_t *n);
 
 #endif

@@ -86,8 +86,9 @@ struct sd_kb_edit {
     int category;      /* -1 = unchanged */
     const char *const *tags;
     size_t n_tags;
-    bool set_tags; /* replace the tags with tags[0..n_tags) */
-    int status;    /* 0 = unchanged */
+    bool set_tags;             /* replace the tags with tags[0..n_tags) */
+    int status;                /* 0 = unchanged */
+    uint32_t expected_version; /* 0 = any; else SD_E_PRECONDITION unless it is the current one */
 };
 /* Edit: the current version is kept in the history, the version number goes up by one and
  * the index follows. out (may be NULL) gets the new version. Audited as "kb.edit". */

@@ -235,6 +235,14 @@ sd_err sd_remedy_get(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
 sd_err sd_remedy_list(struct sd_desk *d, const struct sd_actor *a, int state,
                       struct sd_remedy_list *out, const char **why);
 
+/* The pending remedies actor a may approve now (issue 16: the console's inbox), oldest
+ * first: sd_remedy_approve's rules applied without writing (not their own request, an
+ * approving role for the kind, an enabled account, no creator tie, the account not frozen)
+ * and no approval of theirs that still counts. Writes at most cap ids, *n how many, *more
+ * when more were left out. Read-only. */
+sd_err sd_remedy_approvable(struct sd_desk *d, const struct sd_actor *a, uint64_t *ids, size_t cap,
+                            size_t *n, bool *more);
+
 /* Emergency freeze of customer account `customer_uid` from security ticket `ticket_id`: one
  * person, immediate. Until an approved account_unfreeze for the account is executed, every
  * fund-moving remedy whose destination or ticket customer is that account is refused at

@@ -59,6 +59,9 @@ struct sd_server_config {
      * `attachment-max-message-mb` default 25, 1..64; sd_intake_set_attach_limits). */
     unsigned attachment_max_file_mb;
     unsigned attachment_max_message_mb;
+    /* The web console (issue #16): directory of its static files, read once at start-up
+     * (config `console_dir`, flag --console-dir; "" = no console, GET / answers 404). */
+    char console_dir[1024];
 };
 
 /* smtp_tls: required = STARTTLS or no mail (CURLUSESSL_ALL); opportunistic = STARTTLS whenever
@@ -110,6 +113,11 @@ void sd_server_set_prepare(struct sd_server *s, sd_rpc_handler_fn prepare);
 /* The request limit of each method (sd_rpc_method_max_req), asked by every connection's HTTP/2
  * session once a stream's headers are in; unset: SD_RPC_MAX_MSG for all. Before sd_server_run. */
 void sd_server_set_max_req(struct sd_server *s, size_t (*max_req)(const char *path));
+/* The web console's static files (sealdesk/web.h, loaded once from console_dir), served on
+ * GET/HEAD by every connection; borrowed, must outlive the server. Unset: GET answers 404
+ * "console not configured". Call before sd_server_run. */
+struct sd_web_files;
+void sd_server_set_web_files(struct sd_server *s, const struct sd_web_files *files);
 /* Calls whose method matches run on the login pool (login_workers threads, login_queue
  * waiting) instead of the workers, so slow password hashing never delays other calls.
  * Call before sd_server_run. */

@@ -26,6 +26,10 @@ struct sd_stats {
     uint64_t csat_count;
     double csat_average;
     uint64_t redacted;
+    /* open tickets (received, in_progress, waiting_customer) by priority 1..4, and those of
+     * them overdue at `now` (sd_sla_overdue's rule) */
+    uint64_t open_by_priority[5];
+    uint64_t overdue_by_priority[5];
 };
 sd_err sd_stats(struct sd_desk *d, uint64_t now, struct sd_stats *out);
 

@@ -160,6 +160,14 @@ struct sd_ticket {
     bool shredded; /* the customer's data key was erased: fields read "[shredded]" */
     struct sd_event *events;
     size_t n_events;
+    /* Summary form (sd_ticket_list_summarize, sd_ticket_related, sd_ticket_inbox): when the
+     * caller may open the ticket, field[SD_F_SUBJECT] holds the subject as stored and one
+     * customer field (e-mail, else name, else UID) its masked form, each with has[] set. */
+    bool summary;
+    /* Filled by sd_ticket_get: the transition targets (sd_status or SD_ST_REOPEN) the caller
+     * may make now (sd_ticket_transitions). */
+    size_t n_transitions;
+    int transitions[SD_ST_COUNT];
 };
 
 /* Wipe and free everything a ticket holds; the struct is zeroed. */
@@ -168,6 +176,8 @@ void sd_ticket_clear(struct sd_ticket *t);
 struct sd_ticket_list {
     struct sd_ticket *items; /* metadata only: no PII, no events */
     size_t n;
+    uint64_t next; /* sd_ticket_list with a limit: the last id returned (page on after it) */
+    bool more;     /* ... and whether matching tickets past `next` were left out */
 };
 void sd_ticket_list_clear(struct sd_ticket_list *l);
 
@@ -208,7 +218,12 @@ struct sd_ticket_filter {
     int status;           /* 0 = any */
     int category;         /* -1 = any */
     const char *assignee; /* NULL = any */
+    uint64_t after;       /* only tickets with a greater id (0 = from the first) */
+    size_t limit;         /* at most this many, 1..SD_MAX_LIST (0 = up to SD_MAX_LIST) */
 };
+/* Tickets matching f, id ascending. With a limit, out->more tells whether matching tickets
+ * past out->next (the last id returned) were left out. SD_E_LIMIT past SD_MAX_LIST without a
+ * limit; SD_E_INVALID for a bad filter. Read-only, metadata only. */
 sd_err sd_ticket_list(struct sd_desk *d, const struct sd_ticket_filter *f,
                       struct sd_ticket_list *out);
 
@@ -231,6 +246,42 @@ struct sd_ticket_query {
 sd_err sd_ticket_search(struct sd_desk *d, const struct sd_actor *a,
                         const struct sd_ticket_query *q, struct sd_ticket_list *out,
                         bool *truncated);
+
+/* ---- summary form (issue 16: the console's lists) ----
+ * A listed ticket's subject (as stored: secrets were redacted on intake) and its customer
+ * (masked e-mail, else masked name, else masked UID; never clear text), decrypted with the
+ * ticket's data key, only for tickets the caller may open (sd_ticket_get's rule: agents their
+ * own and unassigned ones); others keep metadata only. A shredded customer's read
+ * "[shredded]". No audit entry (nothing unmasked); read txn. */
+#define SD_INBOX_MAX_P1       100 /* new_p1 tickets per inbox answer */
+#define SD_INBOX_MAX_ASSIGNED 500 /* assigned tickets per inbox answer */
+#define SD_RELATED_MAX        1000
+/* Fill the summary fields of every ticket of l (sets summary on each). SD_E_CRYPTO when a
+ * field fails to authenticate. */
+sd_err sd_ticket_list_summarize(struct sd_desk *d, const struct sd_actor *a,
+                                struct sd_ticket_list *l);
+/* The same customer's other tickets (customer UID, e-mail or phone blind index), summary
+ * form, id ascending, at most SD_RELATED_MAX (out->more when cut). The authorization of
+ * sd_ticket_get (SD_E_NOTFOUND, SD_E_DENIED); audited "ticket.related" on ticket id (a lookup
+ * by the customer's identity, like sd_ticket_find). A shredded customer has none. */
+sd_err sd_ticket_related(struct sd_desk *d, const struct sd_actor *a, uint64_t id,
+                         struct sd_ticket_list *out);
+/* What the console polls: open P1 tickets with id > after_p1 (at most SD_INBOX_MAX_P1, the
+ * oldest first), the open tickets assigned to the caller (at most SD_INBOX_MAX_ASSIGNED), both
+ * in summary form, and max_p1, the greatest open P1 id (0 when none). Read-only. */
+struct sd_ticket_inbox {
+    struct sd_ticket_list new_p1, assigned;
+    uint64_t max_p1;
+};
+sd_err sd_ticket_inbox(struct sd_desk *d, const struct sd_actor *a, uint64_t after_p1,
+                       struct sd_ticket_inbox *out);
+void sd_ticket_inbox_clear(struct sd_ticket_inbox *in);
+/* The transition targets (sd_status values, SD_ST_REOPEN) actor a may make on ticket t now:
+ * legal from its status (sd_ticket_transition's machine) and allowed to a (the ticket.
+ * transition operation; the assignee, a supervisor or the local operator). Writes at most cap
+ * into out; returns how many. */
+size_t sd_ticket_transitions(const struct sd_actor *a, const struct sd_ticket *t, int *out,
+                             size_t cap);
 
 /* Blind-index lookup. kind: SD_F_CUSTOMER_EMAIL, _PHONE or _UID. Audited (a PII lookup).
  * Supervisors, compliance and the local operator look up any customer; an agent only a

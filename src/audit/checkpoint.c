@@ -74,6 +74,32 @@ out:
     return err;
 }
 
+sd_err
+sd_audit_handoffs(struct sd_txn *t, struct sd_checkpoint *out, size_t cap, size_t *n)
+{
+    struct sd_cursor *c = NULL;
+    struct sd_checkpoint cp;
+    struct sd_val k, v;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    SD_CHECK_ARG(t && n && (out || !cap));
+    *n = 0;
+    SD_TRY(sd_cursor_open(t, SD_DB_CHECKPOINTS, &c));
+    for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        SD_ENSURE(sd_checkpoint_decode(&cp, v.p, v.n) == SD_OK, SD_E_STORE);
+        if(!cp.has_next)
+            continue;
+        SD_ENSURE(*n < cap, SD_E_LIMIT);
+        out[(*n)++] = cp;
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+out:
+    sd_cursor_close(c);
+    return err;
+}
+
 /* The key id a checkpoint may carry: the first 8 bytes of SHA-256(public key). */
 static bool
 key_id_ok(const ProtobufCBinaryData *id, const uint8_t pk[SD_SIG_PK_BYTES])

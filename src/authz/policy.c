@@ -70,6 +70,8 @@ static const struct {
     /* Verifying a message the desk sent shows only a masked recipient and the time: agents
      * answering "is this mail from you?" need it as much as the public verification page. */
     [SD_OP_INTAKE_VERIFY] = {"intake.verify", A | S | C | X | I},
+    /* One's own account and console preferences: people, not the service identities. */
+    [SD_OP_SELF] = {"self", A | S | C | X | U},
 };
 
 const char *

@@ -14,6 +14,7 @@
 #include "sealdesk/clock.h"
 #include "sealdesk/keystore.h"
 #include "sealdesk/text.h"
+#include "sealdesk/tz.h"
 #include "authz_int.h"
 #include "util/err_int.h"
 
@@ -40,6 +41,8 @@ to_user(struct sd_user *u, const Sealdesk__V1__UserRecord *r)
     snprintf(u->created_by, sizeof(u->created_by), "%s", r->created_by ? r->created_by : "");
     snprintf(u->approved_by, sizeof(u->approved_by), "%s", r->approved_by ? r->approved_by : "");
     u->disabled_at = r->disabled_at;
+    snprintf(u->locale, sizeof(u->locale), "%s", r->locale ? r->locale : "");
+    snprintf(u->time_zone, sizeof(u->time_zone), "%s", r->time_zone ? r->time_zone : "");
 }
 
 /* The data key that seals every user's TOTP secret (created on first use). */
@@ -225,6 +228,59 @@ sd_user_set_creator(struct sd_txn *t, const char *name, const char *created_by,
     err = sd_urec_store(t, r);
     r->created_by = old_c; /* borrowed pointers out before free_unpacked */
     r->approved_by = old_a;
+out:
+    if(r)
+        sealdesk__v1__user_record__free_unpacked(r, NULL);
+    return err;
+}
+
+_Static_assert(SD_USER_TZ_MAX == SD_TZ_NAME_MAX, "a user's zone is any zone name");
+
+sd_err
+sd_user_prefs_check(const char *locale, const char *time_zone, const char **field)
+{
+    static const char *const locales[] = {"en", "zh", "ko"};
+    bool locale_ok = false;
+    int32_t off;
+
+    if(field)
+        *field = "locale";
+    for(size_t i = 0; locale && i < sizeof(locales) / sizeof(locales[0]); i++)
+        locale_ok = locale_ok || strcmp(locale, locales[i]) == 0;
+    if(!locale_ok)
+        return SD_E_INVALID;
+    if(field)
+        *field = "time_zone";
+    if(!time_zone)
+        return SD_E_INVALID;
+    if(time_zone[0] == 0 || strcmp(time_zone, "UTC") == 0)
+        return SD_OK;
+    /* "UTC+09:00" is sd_tz's own notation, not an IANA name a browser knows */
+    if(sd_tz_fixed(time_zone, &off) ||
+       sd_tz_offset(time_zone, (int64_t)sd_clock_now(), &off) != SD_OK)
+        return SD_E_INVALID;
+    return SD_OK;
+}
+
+sd_err
+sd_user_set_prefs(struct sd_txn *t, const char *name, const char *locale, const char *time_zone,
+                  const char **field)
+{
+    Sealdesk__V1__UserRecord *r = NULL;
+    char *old_l, *old_z;
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_user_prefs_check(locale, time_zone, field));
+    if(field)
+        *field = NULL;
+    SD_TRY(sd_urec_load(t, name, &r));
+    old_l = r->locale;
+    old_z = r->time_zone;
+    r->locale = (char *)locale;
+    r->time_zone = (char *)time_zone;
+    err = sd_urec_store(t, r);
+    r->locale = old_l; /* borrowed pointers out before free_unpacked */
+    r->time_zone = old_z;
 out:
     if(r)
         sealdesk__v1__user_record__free_unpacked(r, NULL);

@@ -285,6 +285,8 @@ sd_kb_edit(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const struc
     SD_TRY(check_tags(e->tags, e->n_tags));
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_arec_load(t, id, &r));
+    /* Checked in the write txn: two editors of one version cannot both save. */
+    SD_ENSURE(!e->expected_version || r->version == e->expected_version, SD_E_PRECONDITION);
     SD_TRY(sd_kb_index_remove(t, r));
     SD_TRY(sd_arec_keep_version(t, r));
     /* The new version borrows the old record's strings where unchanged. */
@@ -670,6 +672,37 @@ sd_kb_seed(struct sd_txn *t, uint64_t now)
                                   now, &ok));
     }
 out:
+    return err;
+}
+
+sd_err
+sd_kb_slug_txn(struct sd_txn *t, const char *slug, const char *lang, uint64_t *out)
+{
+    const char *langs[2] = {lang && lang[0] ? lang : "en", "en"};
+    uint8_t k[SD_KB_MAX_SLUG + 3];
+    sd_arec *r = NULL;
+    size_t kn;
+    sd_err err = SD_E_NOTFOUND;
+
+    SD_CHECK_ARG(t && slug && out && slug_ok(slug));
+    for(size_t i = 0; i < 2 && err == SD_E_NOTFOUND; i++) {
+        struct sd_val v;
+
+        skey(k, &kn, slug, langs[i]);
+        err = sd_txn_get(t, SD_DB_KB, k, kn, &v);
+        if(err != SD_OK)
+            continue;
+        SD_ENSURE(v.n == 8, SD_E_STORE);
+        SD_TRY(sd_arec_load(t, sd_get_u64be(v.p), &r));
+        if(r->status != SD_KB_PUBLISHED)
+            err = SD_E_NOTFOUND;
+        else
+            *out = r->id;
+        sd_arec_free(r);
+        r = NULL;
+    }
+out:
+    sd_arec_free(r);
     return err;
 }
 

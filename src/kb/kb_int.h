@@ -50,6 +50,10 @@ sd_err sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const c
 /* The article of r's translation group in lang (*out = id), or SD_E_NOTFOUND. */
 sd_err sd_kb_group_find(struct sd_txn *t, uint64_t group, const char *lang, uint64_t *out);
 
+/* The published article with this slug in lang, else its English one (*out = id), or
+ * SD_E_NOTFOUND: the fixed guidance the desk puts first for a kind of ticket. */
+sd_err sd_kb_slug_txn(struct sd_txn *t, const char *slug, const char *lang, uint64_t *out);
+
 /* Load the built-in starter set (kb/ of the source tree, embedded in kb_starter.c) in write
  * txn t. Called by sd_desk_init (ops/init.c) inside its txn: the "store.init" entry covers it. */
 sd_err sd_kb_seed(struct sd_txn *t, uint64_t now);

@@ -462,6 +462,48 @@ sd_access_user_list(struct sd_desk *d, struct sd_user **out, size_t *n)
 }
 
 sd_err
+sd_access_me(struct sd_desk *d, const struct sd_actor *a, struct sd_user *out)
+{
+    struct sd_txn *t = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && out);
+    SD_TRY(sd_actor_check(a));
+    SD_TRY(sd_txn_begin(d->store, false, &t));
+    SD_TRY(sd_user_get(t, a->name, out));
+out:
+    sd_txn_abort(t);
+    return err;
+}
+
+sd_err
+sd_access_set_prefs(struct sd_desk *d, const struct sd_actor *a, const char *locale,
+                    const char *time_zone, const char **field, struct sd_user *out)
+{
+    struct sd_txn *t = NULL;
+    char reason[64 + SD_USER_TZ_MAX];
+    sd_err err = SD_OK;
+
+    if(field)
+        *field = NULL;
+    SD_CHECK_ARG(d && out);
+    SD_TRY(sd_actor_check(a));
+    SD_TRY(sd_user_prefs_check(locale, time_zone, field));
+    SD_TRY(sd_txn_begin(d->store, true, &t));
+    SD_TRY(sd_user_set_prefs(t, a->name, locale, time_zone, field));
+    /* display settings, no PII: the audit reason may name them */
+    snprintf(reason, sizeof(reason), "locale=%s time_zone=%s", locale,
+             time_zone[0] ? time_zone : "UTC");
+    SD_TRY(audit_user(d, t, a->name, a->request_id, "user.preferences", a->name, reason));
+    SD_TRY(sd_user_get(t, a->name, out));
+    err = sd_txn_commit(t);
+    t = NULL;
+out:
+    sd_txn_abort(t);
+    return err;
+}
+
+sd_err
 sd_access_sessions_invalidate(struct sd_desk *d, const struct sd_actor *a, const char *reason,
                               uint64_t *n)
 {

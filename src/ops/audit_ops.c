@@ -201,6 +201,20 @@ out:
     return err;
 }
 
+sd_err
+sd_desk_audit_handoffs(struct sd_desk *d, struct sd_checkpoint *out, size_t *n)
+{
+    struct sd_txn *t = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(d && out && n);
+    SD_TRY(sd_txn_begin(d->store, false, &t));
+    SD_TRY(sd_audit_handoffs(t, out, SD_MAX_AUDIT_KEY_VERSIONS, n));
+out:
+    sd_txn_abort(t);
+    return err;
+}
+
 /* A filter string: absent, or valid text within max bytes. */
 static bool
 filter_ok(const char *s, size_t max)
@@ -335,6 +349,9 @@ sd_desk_audit_search(struct sd_desk *d, const struct sd_actor *a, const struct s
             copy_field(h->target, sizeof(h->target), e->target);
             copy_field(h->request_id, sizeof(h->request_id), e->request_id);
             copy_field(h->reason, sizeof(h->reason), e->reason);
+            SD_ENSURE(v.n <= sizeof(h->leaf), SD_E_STORE);
+            memcpy(h->leaf, v.p, v.n);
+            h->leaf_len = v.n;
         }
         sealdesk__v1__audit_entry__free_unpacked(e, NULL);
         e = NULL;

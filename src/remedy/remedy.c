@@ -2079,6 +2079,71 @@ out:
     return err;
 }
 
+sd_err
+sd_remedy_approvable(struct sd_desk *d, const struct sd_actor *a, uint64_t *ids, size_t cap,
+                     size_t *n, bool *more)
+{
+    struct act c = {0};
+    struct sd_cursor *cur = NULL;
+    struct sd_val k, v;
+    struct rrec r;
+    struct sd_remedy view;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    SD_CHECK_ARG(d && n && more && (ids || !cap));
+    *n = 0;
+    *more = false;
+    SD_TRY(sd_actor_check(a));
+    c.d = d;
+    c.a = a;
+    c.pol = desk_policy(d);
+    c.now = sd_clock_now();
+    SD_ENSURE(c.pol, SD_E_INTERNAL);
+    SD_TRY(sd_txn_begin(d->store, false, &c.t));
+    SD_TRY(sd_cursor_open(c.t, SD_DB_REMEDIES, &cur));
+    /* oldest first: the remedy waiting longest comes first */
+    k.p = (const uint8_t *)"R";
+    k.n = 1;
+    for(rc = sd_cursor_get(cur, SD_CUR_SET_RANGE, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(cur, SD_CUR_NEXT, &k, &v)) {
+        const char *why = NULL;
+        bool mine = false;
+
+        if(k.n != 9 || k.p[0] != PFX_REMEDY)
+            break;
+        SD_TRY(rrec_decode(&r, v.p, v.n));
+        SD_TRY(make_view(d, c.t, c.pol, &r, NULL, c.now, &view));
+        if(view.state != SD_RS_PENDING)
+            continue;
+        /* sd_remedy_approve's rules, read-only: not the requester's own, an approving role
+         * for the kind, an enabled account, no creator tie, the account not frozen */
+        err = check_checker(&c, &r, true, &why);
+        if(err == SD_OK)
+            err = check_not_frozen(d, c.t, &r, &why);
+        if(err == SD_E_DENIED || err == SD_E_PRECONDITION) {
+            err = SD_OK;
+            continue;
+        }
+        SD_TRY(err);
+        /* one approval per person: an approval of theirs that still counts */
+        for(size_t i = 0; i < view.n_approvals; i++)
+            mine = mine || sd_actor_same_person(a->name, view.approvals[i].user);
+        if(mine)
+            continue;
+        if(*n == cap) {
+            *more = true;
+            break;
+        }
+        ids[(*n)++] = r.id;
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+out:
+    sd_cursor_close(cur);
+    sd_txn_abort(c.t);
+    return err;
+}
+
 void
 sd_remedy_list_clear(struct sd_remedy_list *l)
 {

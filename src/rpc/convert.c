@@ -69,6 +69,31 @@ time_str(struct sd_arena *a, uint64_t t)
     return sd_arena_strndup(a, buf, strlen(buf));
 }
 
+/* The summary fields of t (sd_ticket_list_summarize): the subject and the one customer field
+ * it holds, already masked. */
+static sd_err
+summary_to_pb(struct sd_arena *a, const struct sd_ticket *t, Sealdesk__V1__Ticket *pb)
+{
+    static const enum sd_field customer[] = {SD_F_CUSTOMER_EMAIL, SD_F_CUSTOMER_NAME,
+                                             SD_F_CUSTOMER_UID};
+
+    if(t->has[SD_F_SUBJECT]) {
+        pb->subject = sd_arena_strndup(a, (const char *)t->field[SD_F_SUBJECT].data,
+                                       t->field[SD_F_SUBJECT].len);
+        if(!pb->subject)
+            return SD_E_NOMEM;
+    }
+    for(size_t i = 0; i < sizeof(customer) / sizeof(customer[0]); i++) {
+        const struct sd_buf *b = &t->field[customer[i]];
+
+        if(!t->has[customer[i]])
+            continue;
+        pb->customer = sd_arena_strndup(a, (const char *)b->data, b->len);
+        return pb->customer ? SD_OK : SD_E_NOMEM;
+    }
+    return SD_OK;
+}
+
 sd_err
 sd_ticket_to_pb(struct sd_arena *a, const struct sd_ticket *t, bool full, Sealdesk__V1__Ticket *pb)
 {
@@ -105,6 +130,22 @@ sd_ticket_to_pb(struct sd_arena *a, const struct sd_ticket *t, bool full, Sealde
     pb->lang = (char *)t->lang;
     pb->suggested_articles = (uint64_t *)t->suggested;
     pb->n_suggested_articles = t->n_suggested;
+    if(t->summary) {
+        sd_err err = summary_to_pb(a, t, pb);
+
+        if(err != SD_OK)
+            return err;
+    }
+    if(t->n_transitions) {
+        pb->transitions = sd_arena_alloc(a, t->n_transitions * sizeof(char *));
+        if(!pb->transitions)
+            return SD_E_NOMEM;
+        for(size_t i = 0; i < t->n_transitions && i < SD_ST_COUNT; i++)
+            pb->transitions[pb->n_transitions++] =
+                (char *)(t->transitions[i] == SD_ST_REOPEN
+                             ? "reopen"
+                             : sd_status_name((enum sd_status)t->transitions[i]));
+    }
     if(!full)
         return SD_OK;
     pb->shredded = t->shredded;

@@ -34,8 +34,11 @@
 #include "sealdesk/search.h"
 #include "sealdesk/text.h"
 
-#define EXPORT_CHUNK (256 * 1024)
-#define AGENT_RULE   "must name an existing, enabled user with the agent role"
+#define EXPORT_CHUNK         (256 * 1024)
+/* Tickets.List pages (issue 16): limit 0 = 500, at most 1000 */
+#define SD_LIST_PAGE_DEFAULT 500
+#define SD_LIST_PAGE_MAX     1000
+#define AGENT_RULE           "must name an existing, enabled user with the agent role"
 
 /* The messages of library errors that have a more useful text for one method (sd_rpc_explain). */
 static const struct sd_rpc_why find_why[] = {
@@ -78,29 +81,6 @@ reply_ticket(struct sd_rpc_call *c, sd_err err, struct sd_ticket *t, bool full, 
     sd_rpc_answer(c, sd_ticket_to_pb(&a, t, full, &pb), &pb.base, what);
     sd_arena_free(&a);
     sd_ticket_clear(t);
-}
-
-static sd_err
-ticket_item(struct sd_arena *a, void *pb, const void *src, size_t i)
-{
-    return sd_ticket_to_pb(a, (const struct sd_ticket *)src + i, false, pb);
-}
-
-static void
-reply_list(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l, const char *what)
-{
-    Sealdesk__V1__TicketList pb = SEALDESK__V1__TICKET_LIST__INIT;
-    struct sd_arena a = {0};
-
-    if(err != SD_OK) {
-        sd_rpc_fail(c, err, what);
-        return;
-    }
-    pb.tickets = sd_rpc_list(&a, &sealdesk__v1__ticket__descriptor, l->n, ticket_item, l->items,
-                             &pb.n_tickets, &err);
-    sd_rpc_answer(c, err, &pb.base, what);
-    sd_arena_free(&a);
-    sd_ticket_list_clear(l);
 }
 
 /* The request as the library's input; false with the status set when a name is unknown.
@@ -253,6 +233,7 @@ tickets_list(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     const Sealdesk__V1__ListTicketsRequest *r = req;
     struct sd_ticket_filter f = {.category = -1};
     struct sd_ticket_list l;
+    sd_err err;
 
     if(!sd_rpc_empty(r->status) &&
        (sd_status_parse(&f.status, r->status) != SD_OK || f.status == SD_ST_REOPEN)) {
@@ -263,8 +244,21 @@ tickets_list(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
         sd_rpc_invalid(c, "unknown category");
         return;
     }
+    if(r->limit > SD_LIST_PAGE_MAX) {
+        sd_rpc_invalid(c, "limit: at most %d tickets per page", SD_LIST_PAGE_MAX);
+        return;
+    }
+    if(r->after == UINT64_MAX) {
+        sd_rpc_invalid(c, "after: no ticket id is greater");
+        return;
+    }
     f.assignee = sd_rpc_empty(r->assignee) ? NULL : r->assignee;
-    reply_list(c, sd_ticket_list(x->d, &f, &l), &l, "list");
+    f.limit = r->limit ? r->limit : SD_LIST_PAGE_DEFAULT;
+    f.after = r->after;
+    err = sd_ticket_list(x->d, &f, &l);
+    if(err == SD_OK && r->summary)
+        err = sd_ticket_list_summarize(x->d, &x->actor, &l);
+    sd_rpc_reply_tickets(c, err, &l, "list");
 }
 
 static void
@@ -294,7 +288,7 @@ tickets_find(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     }
     err = sd_ticket_find(x->d, &x->actor, keys[k].f, keys[k].v, &l);
     if(!SD_RPC_EXPLAIN(c, err, find_why))
-        reply_list(c, err, &l, "find");
+        sd_rpc_reply_tickets(c, err, &l, "find");
 }
 
 static sd_err
@@ -453,7 +447,7 @@ tickets_overdue(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     uint64_t now;
 
     if(parse_now(c, r->now, &now))
-        reply_list(c, sd_sla_overdue(x->d, now, &l), &l, "overdue");
+        sd_rpc_reply_tickets(c, sd_sla_overdue(x->d, now, &l), &l, "overdue");
 }
 
 /* One counter group of s as a protobuf map (all four maps have the same layout: string key,
@@ -479,6 +473,19 @@ counts(struct sd_arena *a, const struct sd_stats *s, enum sd_stats_group g, size
 
     return sd_rpc_list(a, &sealdesk__v1__ticket_stats__by_status_entry__descriptor, k, count_item,
                        v, n, &err);
+}
+
+/* A per-priority counter (index 1..4) as a map P1..P4. */
+static void *
+priority_counts(struct sd_arena *a, const uint64_t v[5], size_t *n)
+{
+    struct sd_count cnt[4];
+    sd_err err = SD_OK;
+
+    for(int p = 1; p <= 4; p++)
+        cnt[p - 1] = (struct sd_count){sd_priority_name(p), v[p]};
+    return sd_rpc_list(a, &sealdesk__v1__ticket_stats__open_by_priority_entry__descriptor, 4,
+                       count_item, cnt, n, &err);
 }
 
 static void
@@ -510,6 +517,11 @@ tickets_stats(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     pb.csat_count = s.csat_count;
     pb.csat_average = s.csat_average;
     pb.redacted_tickets = s.redacted;
+    pb.open_by_priority = priority_counts(&x->a, s.open_by_priority, &pb.n_open_by_priority);
+    pb.overdue_by_priority =
+        priority_counts(&x->a, s.overdue_by_priority, &pb.n_overdue_by_priority);
+    if(!pb.open_by_priority || !pb.overdue_by_priority)
+        err = SD_E_NOMEM;
     sd_rpc_answer(c, err, &pb.base, "stats");
 }
 
@@ -554,6 +566,8 @@ audit_checkpoint(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
         pb.signature = (ProtobufCBinaryData){SD_SIG_BYTES, cp.sig};
         pb.public_key = (ProtobufCBinaryData){SD_SIG_PK_BYTES, cp.pk};
         pb.note = (char *)note.data;
+        if(cp.has_next)
+            pb.next_public_key = (ProtobufCBinaryData){SD_SIG_PK_BYTES, cp.next_pk};
     }
     sd_rpc_answer(c, err, &pb.base, "checkpoint");
     sd_buf_free(&note);
@@ -685,6 +699,7 @@ audit_item(struct sd_arena *a, void *pb, const void *src, size_t i)
     m->target = (char *)h->target;
     m->request_id = (char *)h->request_id;
     m->reason = (char *)h->reason;
+    m->leaf = (ProtobufCBinaryData){h->leaf_len, (uint8_t *)h->leaf};
     return m->time ? SD_OK : SD_E_NOMEM;
 }
 
@@ -1057,6 +1072,7 @@ static const struct {
     {sd_rpc_methods_desk, &sd_rpc_methods_desk_n},
     {sd_rpc_methods_backoffice, &sd_rpc_methods_backoffice_n},
     {sd_rpc_methods_intake, &sd_rpc_methods_intake_n},
+    {sd_rpc_methods_console, &sd_rpc_methods_console_n},
 };
 
 const struct sd_rpc_method *

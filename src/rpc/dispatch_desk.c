@@ -133,7 +133,13 @@ kb_edit(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     e.tags = (const char *const *)q->tags;
     e.n_tags = q->n_tags;
     e.set_tags = q->set_tags;
+    e.expected_version = q->expected_version;
     err = sd_kb_edit(x->d, &x->actor, q->id, &e, NULL);
+    if(err == SD_E_PRECONDITION && q->expected_version) {
+        sd_rpc_call_status(c, SD_GRPC_FAILED_PRECONDITION,
+                           "expected_version: the article has a newer version; reload it");
+        return;
+    }
     if(err == SD_OK)
         err = sd_kb_get(x->d, q->id, 0, &art);
     reply_article(x, c, err, &art, "edit");

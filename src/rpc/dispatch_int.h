@@ -78,6 +78,8 @@ extern const struct sd_rpc_method sd_rpc_methods_backoffice[]; /* Customers, Att
 extern const size_t sd_rpc_methods_backoffice_n;
 extern const struct sd_rpc_method sd_rpc_methods_intake[]; /* dispatch_intake.c */
 extern const size_t sd_rpc_methods_intake_n;
+extern const struct sd_rpc_method sd_rpc_methods_console[]; /* dispatch_console.c */
+extern const size_t sd_rpc_methods_console_n;
 
 /* Method i of all tables (static), NULL past the end; the method named path, or NULL. */
 const struct sd_rpc_method *sd_rpc_method_at(size_t i);
@@ -144,6 +146,11 @@ void *sd_rpc_list(struct sd_arena *a, const ProtobufCMessageDescriptor *d, size_
 void sd_rpc_answer_item(struct sd_rpc_call *c, struct sd_arena *a, sd_err err,
                         const ProtobufCMessageDescriptor *d, sd_rpc_item_fn fill, const void *src,
                         const char *what);
+/* sd_rpc_item_fn for a struct sd_ticket array (summary fields included when set). */
+sd_err sd_rpc_ticket_item(struct sd_arena *a, void *pb, const void *src, size_t i);
+/* A TicketList answer from l (with next/more), or sd_rpc_fail(c, err, what); l is cleared. */
+void sd_rpc_reply_tickets(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l,
+                          const char *what);
 /* An RFC 3339 copy of t kept in a, or NULL. */
 char *sd_rpc_time(struct sd_arena *a, uint64_t t);
 

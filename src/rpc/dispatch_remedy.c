@@ -1,6 +1,7 @@
 /* Remedies service: maker-checker remedies and the emergency freeze (remedy/remedy.c). Refusals
  * carry the desk's stable reason, e.g. "PERMISSION_DENIED: the requester cannot approve their
  * own remedy". */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,6 +54,16 @@ remedy_item(struct sd_arena *a, void *m, const void *src, size_t i)
     pb->freeze_id = r->freeze_id;
     pb->destination_is_customer = r->dest_is_customer;
     pb->destination_reason = r->destination_reason;
+    if(sd_remedy_kind_moves_funds(r->kind) && r->priced) {
+        char usdt[32];
+
+        snprintf(usdt, sizeof(usdt), "%" PRIu64 ".%06" PRIu64, r->amount_usdt_micro / 1000000u,
+                 r->amount_usdt_micro % 1000000u);
+        pb->amount_usdt = sd_arena_alloc(a, strlen(usdt) + 1);
+        if(!pb->amount_usdt)
+            return SD_E_NOMEM;
+        memcpy(pb->amount_usdt, usdt, strlen(usdt) + 1);
+    }
     if(r->unmasked) {
         pb->to_uid_unmasked = r->to_uid;
         pb->customer_uid = r->customer_uid;

@@ -2,7 +2,11 @@
  * caller feeds decrypted bytes in (sd_h2_recv) and takes frames out (sd_h2_send), so the same
  * code runs under TLS in src/server and bare in the fuzz harness. It validates each request
  * (POST, application/grpc, te: trailers, limits), reassembles the single request message with
- * sd_grpc_reader, hands a job to the submit callback and sends the job's reply and trailers. */
+ * sd_grpc_reader, hands a job to the submit callback and sends the job's reply and trailers.
+ * The web console (issue #16) rides on the same session: GET/HEAD serve the static file table
+ * (src/web), gRPC-Web POSTs (same origin only, session from the __Host-sealdesk cookie) go to
+ * the same jobs and are answered with the trailers in a final 0x80 body frame; every response
+ * carries the security headers of sd_web_security_headers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +16,29 @@
 
 #include "rpc/rpc_int.h"
 #include "sealdesk/log.h"
+#include "sealdesk/web.h"
 #include "util/err_int.h"
 
 /* grpc-message after percent-encoding of the 255 characters sd_rpc_call allows. */
 #define MSG_ENC_MAX (3 * sizeof(((struct sd_rpc_call *)0)->message) + 1)
 /* Connection-level receive window: a full request without waiting for WINDOW_UPDATE. */
 #define CONN_WINDOW (2 * SD_H2_INITIAL_WINDOW)
+/* Request bytes a gRPC-Web or static stream may still send after its answer before a reset. */
+#define DISCARD_MAX ((size_t)64 << 10)
+
+/* What the stream turned out to be once its headers were in. */
+enum st_kind {
+    K_GRPC, /* native gRPC (also every request refused before its kind was known) */
+    K_WEB,  /* gRPC-Web: trailers travel in the body */
+    K_HTTP  /* a static file or a plain HTTP error */
+};
+
+enum st_method {
+    M_OTHER,
+    M_POST,
+    M_GET,
+    M_HEAD
+};
 
 enum st_state {
     ST_RECV,       /* headers or body still arriving */
@@ -30,9 +51,16 @@ struct stream {
     int32_t id;
     enum st_state state;
     size_t hdr_bytes; /* header list size as SETTINGS_MAX_HEADER_LIST_SIZE counts it */
-    bool post, ct_ok, te_ok, too_big, dup, bad_value, bad_timeout, bad_encoding;
+    enum st_kind kind;
+    enum st_method method;
+    enum sd_web_ctype web; /* content-type asked for gRPC-Web */
+    bool ct_ok, te_ok, too_big, dup, bad_value, bad_timeout, bad_encoding;
+    bool fetch_same_origin; /* sec-fetch-site: same-origin */
     bool have_timeout;
     bool remote_ended; /* END_STREAM received */
+    bool answered;     /* our END_STREAM went out */
+    bool reset;        /* we sent RST_STREAM after answering */
+    size_t discarded;  /* request bytes received after our answer (not K_GRPC) */
     bool large;        /* method limit over SD_RPC_MAX_MSG: rd.buf is held against the process
                           budget (sd_rpc_req_mem_reserve), not h->req_bytes */
     uint64_t timeout_ms;
@@ -40,8 +68,15 @@ struct stream {
     char *path;
     char *authorization; /* secret */
     char *request_id;
+    char *origin;
+    char *authority;
+    struct sd_web_cookie cookie;            /* secret: the session token, wiped */
+    char set_cookie[SD_WEB_SET_COOKIE_MAX]; /* secret: sent from here (no copy), wiped */
     struct sd_grpc_reader rd;
     struct sd_buf body; /* framed reply messages (may hold PII) */
+    const uint8_t *src; /* what read_body sends: body.data, or a file of the static table */
+    size_t src_len;
+    bool borrowed; /* src is static (file table, literal): not counted in out_bytes */
     size_t body_off;
     int status;
     char message[MSG_ENC_MAX];
@@ -64,6 +99,7 @@ struct sd_h2 {
     uint64_t active_ms; /* last request byte received or answer byte sent */
     bool goaway;
     size_t (*max_req)(const char *path);
+    const struct sd_web_files *files; /* console files, borrowed; NULL: not configured */
 };
 
 static const uint8_t empty_msg[1];
@@ -204,20 +240,149 @@ drop_reader(struct sd_h2 *h, struct stream *st)
     sd_grpc_reader_clear(&st->rd);
 }
 
-/* Answer with a trailers-only response (one HEADERS frame with END_STREAM). */
+static ssize_t read_body(nghttp2_session *ng, int32_t id, uint8_t *buf, size_t cap, uint32_t *flags,
+                         nghttp2_data_source *src, void *user);
+
+/* Append the security headers (issue #16: every HTTP response); returns how many. */
+static size_t
+sec_nv(nghttp2_nv *out)
+{
+    const struct sd_web_header *w = sd_web_security_headers();
+
+    for(size_t i = 0; i < SD_WEB_N_HEADERS; i++)
+        out[i] = nv(w[i].name, w[i].value);
+    return SD_WEB_N_HEADERS;
+}
+
+/* Submit the response HEADERS, followed (with_body) by st->src[0..src_len) through read_body. */
+static void
+submit_with_body(struct sd_h2 *h, struct stream *st, const nghttp2_nv *hdr, size_t n,
+                 bool with_body)
+{
+    nghttp2_data_provider prd;
+
+    st->body_off = 0;
+    if(!with_body)
+        st->src_len = 0;
+    if(!st->borrowed)
+        h->out_bytes += st->src_len;
+    prd.source.ptr = st;
+    prd.read_callback = read_body;
+    if(nghttp2_submit_response(h->ng, st->id, hdr, n, with_body ? &prd : NULL) != 0) {
+        if(!st->borrowed)
+            h->out_bytes -= st->src_len;
+        st->src = NULL;
+        st->src_len = 0;
+        sd_buf_wipe_free(&st->body);
+        st->state = ST_DONE;
+        nghttp2_submit_rst_stream(h->ng, NGHTTP2_FLAG_NONE, st->id, NGHTTP2_INTERNAL_ERROR);
+    }
+}
+
+static const char *
+method_name(enum st_method m)
+{
+    return m == M_GET ? "GET" : m == M_HEAD ? "HEAD" : m == M_POST ? "POST" : "other";
+}
+
+/* One `ev=http` line for a response that is not a call: method, path without its query
+ * (reduced to a safe alphabet) and the HTTP status. */
+static void
+http_log(struct sd_h2 *h, struct stream *st, const char *http)
+{
+    char p[128];
+    char raw[128];
+    size_t n = st->path ? strcspn(st->path, "?#") : 0;
+
+    (void)snprintf(raw, sizeof(raw), "%.*s", (int)(n < sizeof(raw) ? n : sizeof(raw) - 1),
+                   st->path ? st->path : "");
+    sanitize(p, sizeof(p), raw);
+    sd_log(http[0] == '2' ? SD_LOG_DEBUG : SD_LOG_WARN, "http",
+           "conn=%llu stream=%ld method=%s path=%s status=%s", (unsigned long long)h->conn_id,
+           (long)st->id, method_name(st->method), p, http);
+}
+
+/* A plain HTTP answer (static errors, 403, 405, 415): text/plain body, no gRPC status. */
+static void
+http_respond(struct sd_h2 *h, struct stream *st, const char *http, const char *text)
+{
+    nghttp2_nv hdr[4 + SD_WEB_N_HEADERS];
+    char clen[24];
+    size_t n = 0;
+
+    http_log(h, st, http);
+    drop_reader(h, st);
+    st->kind = K_HTTP;
+    st->state = ST_DONE;
+    st->src = (const uint8_t *)text;
+    st->src_len = strlen(text);
+    st->borrowed = true;
+    (void)snprintf(clen, sizeof(clen), "%zu", st->src_len);
+    hdr[n++] = nv(":status", http);
+    hdr[n++] = nv("content-type", "text/plain; charset=utf-8");
+    hdr[n++] = nv("content-length", clen);
+    if(strcmp(http, "405") == 0)
+        hdr[n++] = nv("allow", "GET, HEAD, POST");
+    n += sec_nv(hdr + n);
+    submit_with_body(h, st, hdr, n, st->method != M_HEAD);
+}
+
+/* gRPC-Web answer: the call's messages (none for an early refusal), then the trailer frame
+ * with st's status; END_STREAM on the last DATA. cookie: a set-cookie value or NULL/"". */
+static void
+web_respond(struct sd_h2 *h, struct stream *st, const struct sd_rpc_call *call, const char *cookie)
+{
+    nghttp2_nv hdr[3 + SD_WEB_N_HEADERS];
+    size_t n = 0;
+    sd_err e = SD_OK;
+
+    for(size_t i = 0; call && i < call->n_msgs && e == SD_OK; i++)
+        e = sd_grpc_frame(&st->body, call->msgs[i].data, call->msgs[i].len);
+    if(e != SD_OK) {
+        sd_buf_wipe_free(&st->body);
+        set_status(st, SD_GRPC_INTERNAL, "reply too large");
+        cookie = NULL;
+    }
+    if(sd_web_trailer_frame(&st->body, st->status, st->message) != SD_OK) {
+        sd_buf_wipe_free(&st->body);
+        st->state = ST_DONE;
+        nghttp2_submit_rst_stream(h->ng, NGHTTP2_FLAG_NONE, st->id, NGHTTP2_INTERNAL_ERROR);
+        return;
+    }
+    st->src = st->body.data;
+    st->src_len = st->body.len;
+    hdr[n++] = nv(":status", "200");
+    hdr[n++] = nv("content-type", "application/grpc-web+proto");
+    n += sec_nv(hdr + n);
+    if(cookie && cookie[0]) {
+        /* Never into the HPACK table: the value is the session token. */
+        hdr[n] = nv("set-cookie", cookie);
+        hdr[n++].flags = NGHTTP2_NV_FLAG_NO_INDEX;
+    }
+    st->state = call ? ST_RESPONDING : ST_DONE;
+    submit_with_body(h, st, hdr, n, true);
+}
+
+/* Answer with a trailers-only response (one HEADERS frame with END_STREAM); a gRPC-Web stream
+ * gets HEADERS and the trailer frame instead. */
 static void
 respond_early(struct sd_h2 *h, struct stream *st, const char *http, int status, const char *msg)
 {
-    nghttp2_nv hdr[5];
+    nghttp2_nv hdr[4 + SD_WEB_N_HEADERS];
     char code[16];
     size_t n = 0;
 
     drop_reader(h, st);
     set_status(st, status, msg);
     st->state = ST_DONE;
+    if(st->kind == K_WEB) {
+        web_respond(h, st, NULL, NULL);
+        return;
+    }
     hdr[n++] = nv(":status", http);
     hdr[n++] = nv("content-type", "application/grpc");
     n += status_nv(hdr + n, st, code, sizeof(code));
+    n += sec_nv(hdr + n);
     /* If the request is still arriving, on_frame_send follows this with RST_STREAM(NO_ERROR)
      * (RFC 9113 8.1); submitting it now would make nghttp2 drop the HEADERS. */
     if(nghttp2_submit_response(h->ng, st->id, hdr, n, NULL) != 0)
@@ -243,6 +408,9 @@ stream_free(struct stream *st)
     free(st->path);
     free_secret_str(st->authorization);
     free(st->request_id);
+    free(st->origin);
+    free(st->authority);
+    sd_web_cookie_clear(&st->cookie);
     free(st);
 }
 
@@ -257,7 +425,8 @@ stream_unlink(struct sd_h2 *h, struct stream *st)
         st->next->prev = st->prev;
     h->n_streams--;
     unhold(h, st, st->rd.buf.len);
-    h->out_bytes -= st->body.len - st->body_off;
+    if(!st->borrowed)
+        h->out_bytes -= st->src_len - st->body_off;
 }
 
 /* ---- jobs ---- */
@@ -298,6 +467,22 @@ dup_str(char **dst, const char *s)
     return SD_OK;
 }
 
+/* "Bearer <token>" from the session cookie, for the dispatcher's authorization check. */
+static sd_err
+bearer_from_cookie(char **dst, const char *tok)
+{
+    size_t n = strlen(tok);
+    char *p = malloc(7 + n + 1);
+
+    if(!p)
+        return SD_E_NOMEM;
+    memcpy(p, "Bearer ", 7);
+    memcpy(p + 7, tok, n);
+    p[7 + n] = 0;
+    *dst = p;
+    return SD_OK;
+}
+
 static sd_err
 job_new(struct sd_h2_job **out, struct sd_h2 *h, struct stream *st, const uint8_t *msg, size_t len)
 {
@@ -307,7 +492,11 @@ job_new(struct sd_h2_job **out, struct sd_h2 *h, struct stream *st, const uint8_
     job = calloc(1, sizeof(*job));
     SD_ENSURE(job, SD_E_NOMEM);
     SD_TRY(dup_str(&job->method, st->path));
-    SD_TRY(dup_str(&job->authorization, st->authorization));
+    /* gRPC-Web: an authorization header (tools) wins, else the __Host-sealdesk cookie. */
+    if(st->kind == K_WEB && !st->authorization && sd_web_cookie_token(&st->cookie))
+        SD_TRY(bearer_from_cookie(&job->authorization, sd_web_cookie_token(&st->cookie)));
+    else
+        SD_TRY(dup_str(&job->authorization, st->authorization));
     SD_TRY(dup_str(&job->request_id, st->request_id));
     SD_TRY(dup_str(&job->peer_subject, h->peer_subject));
     SD_TRY(dup_str(&job->peer_fingerprint, h->peer_fingerprint));
@@ -370,18 +559,81 @@ sd_h2_job_prepare(struct sd_h2_job *job, sd_rpc_handler_fn fn, void *app)
 
 /* ---- request side ---- */
 
+/* GET / HEAD: a file of the console table, answered at once (no body is read). */
+static void
+serve_static(struct sd_h2 *h, struct stream *st)
+{
+    nghttp2_nv hdr[3 + SD_WEB_N_HEADERS];
+    const struct sd_web_file *f;
+    char clen[24];
+    size_t n = 0;
+
+    if(st->too_big) {
+        http_respond(h, st, "431", "request header fields too large\n");
+        return;
+    }
+    if(st->dup || st->bad_value || !st->path || st->path[0] != '/') {
+        http_respond(h, st, "400", "bad request\n");
+        return;
+    }
+    if(!h->files) {
+        http_respond(h, st, "404", "console not configured\n");
+        return;
+    }
+    f = sd_web_files_find(h->files, st->path, strcspn(st->path, "?#"));
+    if(!f) {
+        http_respond(h, st, "404", "not found\n");
+        return;
+    }
+    http_log(h, st, "200");
+    drop_reader(h, st);
+    st->kind = K_HTTP;
+    st->state = ST_DONE;
+    st->src = f->data;
+    st->src_len = f->len;
+    st->borrowed = true; /* the table outlives the session: nothing is copied */
+    (void)snprintf(clen, sizeof(clen), "%zu", f->len);
+    hdr[n++] = nv(":status", "200");
+    hdr[n++] = nv("content-type", f->content_type);
+    hdr[n++] = nv("content-length", clen);
+    n += sec_nv(hdr + n);
+    submit_with_body(h, st, hdr, n, st->method == M_GET);
+}
+
 static void
 validate_headers(struct sd_h2 *h, struct stream *st)
 {
+    /* A GET with a gRPC content-type is a gRPC client's mistake: the gRPC answer below. */
+    if((st->method == M_GET || st->method == M_HEAD) && !st->ct_ok) {
+        serve_static(h, st);
+        return;
+    }
+    if(st->method == M_OTHER && !st->ct_ok) {
+        http_respond(h, st, "405", "method not allowed\n");
+        return;
+    }
+    if(st->method == M_POST && st->web != SD_WEB_CT_OTHER) {
+        /* gRPC-Web: from here on every refusal is a gRPC-Web answer (or plain HTTP). */
+        st->kind = K_WEB;
+        if(!st->too_big && !st->dup && !st->bad_value &&
+           !sd_web_same_origin(st->origin, st->authority, st->fetch_same_origin)) {
+            http_respond(h, st, "403", "cross-origin request refused\n");
+            return;
+        }
+        if(st->web == SD_WEB_CT_GRPC_WEB_TEXT) {
+            http_respond(h, st, "415", "application/grpc-web-text is not supported\n");
+            return;
+        }
+    }
     if(st->too_big)
         reject(h, st, "200", SD_GRPC_RESOURCE_EXHAUSTED, "header list too large");
     else if(st->dup || st->bad_value)
         reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT, "malformed request headers");
-    else if(!st->post)
+    else if(st->method != M_POST)
         reject(h, st, "405", SD_GRPC_UNIMPLEMENTED, "method must be POST");
-    else if(!st->ct_ok)
+    else if(st->kind != K_WEB && !st->ct_ok)
         reject(h, st, "415", SD_GRPC_INVALID_ARGUMENT, "content-type must be application/grpc");
-    else if(!st->te_ok)
+    else if(st->kind != K_WEB && !st->te_ok)
         reject(h, st, "200", SD_GRPC_INVALID_ARGUMENT, "te: trailers is required");
     else if(st->bad_encoding)
         reject(h, st, "200", SD_GRPC_UNIMPLEMENTED, "grpc-encoding not supported");
@@ -519,13 +771,25 @@ on_header(nghttp2_session *ng, const nghttp2_frame *frame, const uint8_t *name, 
     st->hdr_bytes += add + 32;
     if(frame->headers.cat != NGHTTP2_HCAT_REQUEST)
         return 0; /* client trailers carry nothing we use */
-    if(name_is(name, namelen, ":method"))
-        st->post = valuelen == 4 && memcmp(value, "POST", 4) == 0;
-    else if(name_is(name, namelen, ":path"))
+    if(name_is(name, namelen, ":method")) {
+        st->method = name_is(value, valuelen, "POST")   ? M_POST
+                     : name_is(value, valuelen, "GET")  ? M_GET
+                     : name_is(value, valuelen, "HEAD") ? M_HEAD
+                                                        : M_OTHER;
+    } else if(name_is(name, namelen, ":path"))
         e = take_value(st, &st->path, value, valuelen);
-    else if(name_is(name, namelen, "content-type"))
+    else if(name_is(name, namelen, ":authority"))
+        e = take_value(st, &st->authority, value, valuelen);
+    else if(name_is(name, namelen, "origin"))
+        e = take_value(st, &st->origin, value, valuelen);
+    else if(name_is(name, namelen, "sec-fetch-site"))
+        st->fetch_same_origin = name_is(value, valuelen, "same-origin");
+    else if(name_is(name, namelen, "cookie"))
+        sd_web_cookie_feed(&st->cookie, value, valuelen);
+    else if(name_is(name, namelen, "content-type")) {
         st->ct_ok = content_type_ok(value, valuelen);
-    else if(name_is(name, namelen, "te"))
+        st->web = sd_web_content_kind(value, valuelen);
+    } else if(name_is(name, namelen, "te"))
         st->te_ok = valuelen == 8 && memcmp(value, "trailers", 8) == 0;
     else if(name_is(name, namelen, "authorization"))
         e = take_value(st, &st->authorization, value, valuelen);
@@ -558,6 +822,17 @@ on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t id, const uint8_t *dat
 
     (void)flags;
     st = nghttp2_session_get_stream_user_data(ng, id);
+    if(st && st->state != ST_RECV && st->kind != K_GRPC && st->answered && !st->reset) {
+        /* A browser finishes sending a small body after our answer; past DISCARD_MAX bytes
+         * the client is told to stop (RST_STREAM NO_ERROR, RFC 9113 8.1). */
+        st->discarded += len;
+        if(st->discarded > DISCARD_MAX) {
+            st->reset = true;
+            if(nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, id, NGHTTP2_NO_ERROR) != 0)
+                return NGHTTP2_ERR_CALLBACK_FAILURE;
+        }
+        return 0;
+    }
     if(!st || st->state != ST_RECV)
         return 0; /* answered already: the rest of the body is discarded */
     if(st->large) {
@@ -617,11 +892,21 @@ on_frame_send(nghttp2_session *ng, const nghttp2_frame *frame, void *user)
     struct stream *st;
 
     (void)user;
-    if(frame->hd.type != NGHTTP2_HEADERS || !(frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
+    /* END_STREAM rides on HEADERS (gRPC trailers) or on DATA (gRPC-Web, static files). */
+    if((frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) ||
+       !(frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
         return 0;
     st = nghttp2_session_get_stream_user_data(ng, frame->hd.stream_id);
+    if(!st)
+        return 0;
+    st->answered = true;
+    /* gRPC-Web and static answers: browsers (and curl) treat a reset of a request they are
+     * still sending as an error even after a complete answer; on_data_chunk resets a long
+     * one. */
+    if(st->kind != K_GRPC)
+        return 0;
     /* We answered before the request ended: tell the client to stop sending it. */
-    if(st && !st->remote_ended &&
+    if(!st->remote_ended &&
        nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, st->id, NGHTTP2_NO_ERROR) != 0)
         return NGHTTP2_ERR_CALLBACK_FAILURE;
     return 0;
@@ -651,16 +936,21 @@ read_body(nghttp2_session *ng, int32_t id, uint8_t *buf, size_t cap, uint32_t *f
 {
     struct sd_h2 *h = user;
     struct stream *st = src->ptr;
-    size_t left = st->body.len - st->body_off;
+    size_t left = st->src_len - st->body_off;
     size_t n = left < cap ? left : cap;
 
     if(n) {
-        memcpy(buf, st->body.data + st->body_off, n);
+        memcpy(buf, st->src + st->body_off, n);
         h->active_ms = sd_rpc_now_ms();
     }
     st->body_off += n;
-    h->out_bytes -= n;
-    if(st->body_off == st->body.len) {
+    if(!st->borrowed)
+        h->out_bytes -= n;
+    if(st->body_off == st->src_len && st->kind != K_GRPC) {
+        /* gRPC-Web and plain HTTP: the body is all there is, END_STREAM on this DATA. */
+        *flags |= NGHTTP2_DATA_FLAG_EOF;
+        st->state = ST_DONE;
+    } else if(st->body_off == st->src_len) {
         nghttp2_nv tr[2];
         char code[16];
         size_t k = status_nv(tr, st, code, sizeof(code));
@@ -673,18 +963,45 @@ read_body(nghttp2_session *ng, int32_t id, uint8_t *buf, size_t cap, uint32_t *f
     return (ssize_t)n;
 }
 
+/* A gRPC-Web reply. Login moves the token from the reply into the cookie; Logout (whatever
+ * its status: the cookie is of no use afterwards) expires it. */
+static void
+web_complete(struct sd_h2 *h, struct stream *st, struct sd_h2_job *job)
+{
+    char cookie[SD_WEB_SET_COOKIE_MAX];
+
+    cookie[0] = 0;
+    if(strcmp(job->method, "/sealdesk.v1.Auth/Login") == 0 && job->call.status == SD_GRPC_OK) {
+        if(sd_rpc_web_login_reply(&job->call, cookie, sizeof(cookie)) != SD_OK) {
+            sd_rpc_call_clear(&job->call);
+            sd_rpc_call_status(&job->call, SD_GRPC_INTERNAL, "login reply");
+        }
+    } else if(strcmp(job->method, "/sealdesk.v1.Auth/Logout") == 0) {
+        (void)sd_web_set_cookie(cookie, sizeof(cookie), NULL, 0);
+    }
+    set_status(st, job->call.status, job->call.message);
+    st->mem_reserved += job->call.mem_reserved; /* released with the body */
+    job->call.mem_reserved = 0;
+    web_respond(h, st, &job->call, cookie);
+    sodium_memzero(cookie, sizeof(cookie));
+}
+
 void
 sd_h2_complete(struct sd_h2 *h, struct sd_h2_job *job)
 {
     struct stream *st;
-    nghttp2_nv hdr[2];
-    nghttp2_data_provider prd;
+    nghttp2_nv hdr[2 + SD_WEB_N_HEADERS];
+    size_t n = 0;
     sd_err e = SD_OK;
 
     st = nghttp2_session_get_stream_user_data(h->ng, job->stream_id);
     if(!st || st->state != ST_DISPATCHED) {
         sd_h2_job_free(job); /* the client reset the stream meanwhile */
         return;
+    }
+    if(st->kind == K_WEB) {
+        web_complete(h, st, job);
+        goto out;
     }
     for(size_t i = 0; i < job->call.n_msgs && e == SD_OK; i++)
         e = sd_grpc_frame(&st->body, job->call.msgs[i].data, job->call.msgs[i].len);
@@ -700,18 +1017,13 @@ sd_h2_complete(struct sd_h2 *h, struct sd_h2_job *job)
     set_status(st, job->call.status, job->call.message);
     st->mem_reserved += job->call.mem_reserved; /* released with the body */
     job->call.mem_reserved = 0;
-    h->out_bytes += st->body.len;
-    hdr[0] = nv(":status", "200");
-    hdr[1] = nv("content-type", "application/grpc");
-    prd.source.ptr = st;
-    prd.read_callback = read_body;
+    hdr[n++] = nv(":status", "200");
+    hdr[n++] = nv("content-type", "application/grpc");
+    n += sec_nv(hdr + n);
+    st->src = st->body.data;
+    st->src_len = st->body.len;
     st->state = ST_RESPONDING;
-    if(nghttp2_submit_response(h->ng, st->id, hdr, 2, &prd) != 0) {
-        h->out_bytes -= st->body.len;
-        sd_buf_wipe_free(&st->body);
-        st->state = ST_DONE;
-        nghttp2_submit_rst_stream(h->ng, NGHTTP2_FLAG_NONE, st->id, NGHTTP2_INTERNAL_ERROR);
-    }
+    submit_with_body(h, st, hdr, n, true);
 out:
     sd_h2_job_free(job);
 }
@@ -741,6 +1053,7 @@ sd_h2_new(struct sd_h2 **out, const struct sd_h2_opts *o)
     h->active_ms = sd_rpc_now_ms();
     h->conn_id = o->conn_id;
     h->max_req = o->max_req;
+    h->files = o->files;
     SD_TRY(dup_str(&h->peer_subject, o->peer_subject));
     SD_TRY(dup_str(&h->peer_fingerprint, o->peer_fingerprint));
     SD_TRY(dup_str(&h->peer_addr, o->peer_addr));

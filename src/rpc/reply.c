@@ -15,6 +15,8 @@
 #include "sealdesk/err.h"
 #include "sealdesk/rpc.h"
 #include "dispatch_int.h"
+#include "sealdesk.pb-c.h"
+#include "sealdesk/tickets.h"
 
 void
 sd_rpc_reply(struct sd_rpc_call *c, const ProtobufCMessage *m)
@@ -174,4 +176,29 @@ bool
 sd_rpc_empty(const char *s)
 {
     return !s || !*s;
+}
+
+sd_err
+sd_rpc_ticket_item(struct sd_arena *a, void *pb, const void *src, size_t i)
+{
+    return sd_ticket_to_pb(a, (const struct sd_ticket *)src + i, false, pb);
+}
+
+void
+sd_rpc_reply_tickets(struct sd_rpc_call *c, sd_err err, struct sd_ticket_list *l, const char *what)
+{
+    Sealdesk__V1__TicketList pb = SEALDESK__V1__TICKET_LIST__INIT;
+    struct sd_arena a = {0};
+
+    if(err != SD_OK) {
+        sd_rpc_fail(c, err, what);
+        return;
+    }
+    pb.tickets = sd_rpc_list(&a, &sealdesk__v1__ticket__descriptor, l->n, sd_rpc_ticket_item,
+                             l->items, &pb.n_tickets, &err);
+    pb.next = l->next;
+    pb.more = l->more;
+    sd_rpc_answer(c, err, &pb.base, what);
+    sd_arena_free(&a);
+    sd_ticket_list_clear(l);
 }

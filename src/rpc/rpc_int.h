@@ -12,6 +12,8 @@
 #include "sealdesk/err.h"
 #include "sealdesk/rpc.h"
 
+struct sd_web_files;
+
 /* Request bytes one connection may hold in partly received request bodies (all streams whose
  * method takes at most SD_RPC_MAX_MSG; larger bodies are charged to the process budget of
  * sd_rpc_req_mem_reserve instead). */
@@ -67,6 +69,14 @@ const char *sd_tls_peer_subject(const struct sd_tls *t);
 /* Hex SHA-256 of the verified client certificate (DER), or NULL. */
 const char *sd_tls_peer_fingerprint(const struct sd_tls *t);
 
+/* ---- web_login.c: Auth/Login over gRPC-Web (issue #16) ---- */
+
+/* Take the session token out of c's single LoginResponse message: the message is re-encoded
+ * with an empty token (the old bytes wiped) and cookie gets the set-cookie value
+ * (sd_web_set_cookie, Max-Age SD_SESSION_TTL). SD_E_INTERNAL when the reply is not one
+ * LoginResponse with a token. cookie holds a secret: the caller wipes it. */
+sd_err sd_rpc_web_login_reply(struct sd_rpc_call *c, char *cookie, size_t cap);
+
 /* ---- h2.c: HTTP/2 server session carrying gRPC, fed plaintext by the caller ---- */
 
 /* One complete call on its way to a handler and back. Owned by whoever holds it: h2 creates
@@ -113,6 +123,9 @@ struct sd_h2_opts {
      * in; NULL: SD_RPC_MAX_MSG for every method. A limit over SD_RPC_MAX_MSG makes the body
      * count against the process budget (sd_rpc_req_mem_reserve), not the connection's. */
     size_t (*max_req)(const char *path);
+    /* The console's static files (sealdesk/web.h), borrowed: must outlive the session. NULL:
+     * no console_dir, GET answers 404 "console not configured". */
+    const struct sd_web_files *files;
 };
 
 struct sd_h2;

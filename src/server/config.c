@@ -144,6 +144,9 @@ sd_server_config_set(struct sd_server_config *c, const char *key, const char *v)
     /* Intake (issue 15): a customer message reopens a resolved ticket within this many days. */
     if(strcmp(key, "reopen_window_days") == 0 || strcmp(key, "reopen-window-days") == 0)
         return set_uint(&c->reopen_window_days, v, 0, SD_INTAKE_MAX_REOPEN_DAYS);
+    /* Web console (issue #16): the issue names the key with an underscore, the flag a dash. */
+    if(strcmp(key, "console_dir") == 0 || strcmp(key, "console-dir") == 0)
+        return set_str(c->console_dir, sizeof(c->console_dir), v);
     /* Outbound mail (issue 15): the issue names them with underscores; flags use dashes. */
     if(strcmp(key, "smtp") == 0)
         return set_str(c->smtp, sizeof(c->smtp), v);

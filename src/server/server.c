@@ -119,6 +119,7 @@ struct sd_server {
     struct sd_writer *writer;
     sd_rpc_handler_fn prepare;           /* runs on a worker before a write goes to the writer */
     size_t (*max_req)(const char *path); /* per-method request limit for the h2 sessions */
+    const struct sd_web_files *files;    /* console files (borrowed), NULL: none */
 };
 
 static const char *
@@ -406,6 +407,7 @@ conn_handshake(struct conn *c)
     o.submit = submit_job;
     o.ctx = c;
     o.max_req = c->s->max_req;
+    o.files = c->s->files;
     o.peer_subject = sd_tls_peer_subject(c->tls);
     o.peer_fingerprint = sd_tls_peer_fingerprint(c->tls);
     o.conn_id = c->id;
@@ -986,6 +988,12 @@ void
 sd_server_set_max_req(struct sd_server *s, size_t (*max_req)(const char *path))
 {
     s->max_req = max_req;
+}
+
+void
+sd_server_set_web_files(struct sd_server *s, const struct sd_web_files *files)
+{
+    s->files = files;
 }
 
 void

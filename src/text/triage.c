@@ -62,11 +62,17 @@ struct atom {
     uint32_t n_near;
 };
 
+enum near_mode {
+    NM_NEAR,    /* "A ~N B": A and B end at most N characters apart */
+    NM_ORDERED, /* "A ~>N B": the same, B ending after A */
+    NM_OUTSIDE  /* "A ^N B": some A has no B ending within N characters before or after it */
+};
+
 struct near {
     uint32_t a;
     uint32_t b;
     uint32_t dist;
-    uint32_t ordered; /* "A ~>N B": B must end after A */
+    uint32_t mode; /* enum near_mode */
 };
 
 struct part {
@@ -199,6 +205,20 @@ trim(const char *s, size_t *n)
     return s;
 }
 
+/* Is p[i..n) a Hangul syllable (U+AC00..U+D7A3) or compatibility jamo (U+3131..U+318E, the
+ * ㅠ ㅋ people type)? UTF-8 is valid here (folded text). */
+static bool
+hangul_at(const uint8_t *p, size_t n, size_t i)
+{
+    uint32_t cp;
+
+    if(i + 3 > n || (p[i] & 0xf0) != 0xe0 || (p[i + 1] & 0xc0) != 0x80 || (p[i + 2] & 0xc0) != 0x80)
+        return false;
+    cp = ((uint32_t)(p[i] & 0x0f) << 12) | ((uint32_t)(p[i + 1] & 0x3f) << 6) |
+         (uint32_t)(p[i + 2] & 0x3f);
+    return (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x3131 && cp <= 0x318e);
+}
+
 /* Collapse runs of blanks to one space and trim, in place; returns the new length. */
 static size_t
 squeeze(uint8_t *p, size_t n)
@@ -211,7 +231,9 @@ squeeze(uint8_t *p, size_t n)
             blank = o > 0;
             continue;
         }
-        if(blank)
+        /* Korean is written with and without spaces ("잔고가 0", "잔고가0"): no blank next
+         * to a Hangul character, in the text and in the literals alike. */
+        if(blank && !hangul_at(p, n, i) && !(o >= 3 && hangul_at(p, o, o - 3)))
             p[o++] = ' ';
         blank = false;
         p[o++] = p[i];
@@ -397,7 +419,7 @@ parse_literal(struct parse_ctx *pc, const char *s, size_t n, uint32_t *out)
     s = trim(s, &n);
     SD_CHECK_ARG(n > 0);
     for(size_t i = 0; i < n; i++)
-        SD_CHECK_ARG(!strchr("|&~!@\"", s[i]));
+        SD_CHECK_ARG(!strchr("|&~^!@\"", s[i]));
     sd_buf_reset(&pc->fold);
     SD_TRY(sd_text_fold(&pc->fold, s, n));
     flen = squeeze(pc->fold.data, pc->fold.len);
@@ -507,7 +529,8 @@ out:
     return err;
 }
 
-/* One "&" part: [!] operand [~N operand] or [!] operand [~>N operand]. */
+/* One "&" part: [!] operand [~N operand], [!] operand [~>N operand] or
+ * [!] operand [^N operand]. */
 static sd_err
 parse_part(struct parse_ctx *pc, const char *s, size_t n, struct part *pt)
 {
@@ -522,6 +545,8 @@ parse_part(struct parse_ctx *pc, const char *s, size_t n, struct part *pt)
         n--;
     }
     k = span_to(s, n, '~');
+    if(k == n)
+        k = span_to(s, n, '^');
     if(k == n) {
         pt->kind = PK_ATOM;
         SD_TRY(parse_operand(pc, s, n, &pt->idx));
@@ -532,9 +557,9 @@ parse_part(struct parse_ctx *pc, const char *s, size_t n, struct part *pt)
         size_t d = 0;
         long dist;
 
-        nr.ordered = 0;
-        if(rlen > 0 && rest[0] == '>') {
-            nr.ordered = 1;
+        nr.mode = s[k] == '^' ? NM_OUTSIDE : NM_NEAR;
+        if(nr.mode == NM_NEAR && rlen > 0 && rest[0] == '>') {
+            nr.mode = NM_ORDERED;
             rest++;
             rlen--;
         }
@@ -942,7 +967,32 @@ struct scan {
     uint8_t *seen;  /* per atom */
     uint32_t *last; /* per atom: character position of the last hit's end */
     uint8_t *sat;   /* per near clause */
+    uint32_t *pend; /* per "A ^N B" clause: end of the earliest A not yet cleared of a B
+                     * (0: none; positions start at 1) */
 };
+
+/* "A ^N B" (NM_OUTSIDE) online: an A hit with a B ending at most N characters before it is
+ * in B's scope; otherwise it is pending until a B ends within N characters after it (then
+ * every pending A is in scope: they all end at or after the earliest) or the scan moves more
+ * than N characters past it (then it is outside: the clause holds). */
+static void
+outside_hit(const struct near *c, struct scan *sc, uint32_t ci, uint32_t atom, uint32_t pos)
+{
+    if(sc->sat[ci])
+        return;
+    if(sc->pend[ci] && pos - sc->pend[ci] > c->dist) {
+        sc->sat[ci] = 1;
+        return;
+    }
+    if(atom == c->b && atom != c->a) {
+        sc->pend[ci] = 0;
+        return;
+    }
+    if(sc->seen[c->b] && pos - sc->last[c->b] <= c->dist)
+        return;
+    if(!sc->pend[ci])
+        sc->pend[ci] = pos;
+}
 
 static void
 hit(const struct sd_triage_rules *r, struct scan *sc, uint32_t l, uint32_t pos)
@@ -964,10 +1014,14 @@ hit(const struct sd_triage_rules *r, struct scan *sc, uint32_t l, uint32_t pos)
             const struct near *c = &nears[an[j]];
             uint32_t other = c->a == la[i] ? c->b : c->a;
 
-            /* An ordered clause is only completed by its second operand. */
-            if(c->ordered && c->b != la[i])
+            if(c->mode == NM_OUTSIDE) {
+                outside_hit(c, sc, an[j], la[i], pos);
                 continue;
-            if(c->ordered)
+            }
+            /* An ordered clause is only completed by its second operand. */
+            if(c->mode == NM_ORDERED && c->b != la[i])
+                continue;
+            if(c->mode == NM_ORDERED)
                 other = c->a;
             /* Hits arrive in order of end position, so last[other] <= pos. */
             if(sc->seen[other] && pos - sc->last[other] <= c->dist)
@@ -1096,7 +1150,7 @@ sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, s
 {
     sd_err err = SD_OK;
     struct sd_buf text = SD_BUF_INIT;
-    struct scan sc = {NULL, NULL, NULL};
+    struct scan sc = {NULL, NULL, NULL, NULL};
     uint8_t *fired = NULL;
     size_t na;
     size_t nrules;
@@ -1125,9 +1179,15 @@ sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, s
     sc.seen = calloc(na + 1, 1);
     sc.last = calloc(na + 1, sizeof(*sc.last));
     sc.sat = calloc(nnear + 1, 1);
+    sc.pend = calloc(nnear + 1, sizeof(*sc.pend));
     fired = calloc(nrules + 1, 1);
-    SD_ENSURE(sc.seen && sc.last && sc.sat && fired, SD_E_NOMEM);
+    SD_ENSURE(sc.seen && sc.last && sc.sat && sc.pend && fired, SD_E_NOMEM);
     scan_text(r, &sc, text.data, text.len);
+    /* An A still pending at the end of the text has no B after it: outside B's scope. */
+    for(size_t c = 0; c < nnear; c++) {
+        if(sc.pend[c])
+            sc.sat[c] = 1;
+    }
 
     rules = ARR(r->rules, const struct rule);
     for(size_t i = 0; i < nrules; i++) {
@@ -1195,6 +1255,7 @@ out:
     free(sc.seen);
     free(sc.last);
     free(sc.sat);
+    free(sc.pend);
     free(fired);
     return err;
 }

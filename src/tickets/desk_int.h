@@ -27,6 +27,8 @@ struct sd_desk_hooks {
     /* kb: article id's text in lang, counting the use (sd_kb_use_txn); *text malloc'ed. */
     sd_err (*kb_use)(struct sd_txn *t, uint64_t id, const char *lang, char **text,
                      uint64_t *used_id);
+    /* kb: the published article with a slug in lang, else English (sd_kb_slug_txn). */
+    sd_err (*kb_slug)(struct sd_txn *t, const char *slug, const char *lang, uint64_t *id);
     /* incident: auto-link on intake (sd_incident_autolink_find / _store). */
     sd_err (*incident_find)(struct sd_txn *t, sd_trec *r, const char *text, size_t n,
                             uint64_t **ids, size_t *n_ids);
@@ -60,6 +62,10 @@ void sd_desk_close_core(struct sd_desk *d);
 /* Load ticket `id` (SD_E_NOTFOUND); free with sd_trec_free. */
 sd_err sd_trec_load(struct sd_txn *t, uint64_t id, sd_trec **out);
 void sd_trec_free(sd_trec *r);
+/* Append r's metadata to l (room *cap grows as needed); SD_E_LIMIT past SD_MAX_LIST. */
+sd_err sd_ticket_list_push(struct sd_ticket_list *l, size_t *cap, const sd_trec *r);
+/* qsort order of uint64_t values, ascending. */
+int sd_cmp_u64(const void *a, const void *b);
 /* Pack and store; digest (32 bytes) gets SHA-256 of the stored bytes for the audit entry. */
 /* Queue entries carry what routing needs, so a claim can pick without loading records:
  * u8 layout (1) | u8 category | u8 language code (kb_int.h) | u8 vip | u64 created_at.

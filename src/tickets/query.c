@@ -22,10 +22,12 @@ sd_ticket_list_clear(struct sd_ticket_list *l)
     free(l->items);
     l->items = NULL;
     l->n = 0;
+    l->next = 0;
+    l->more = false;
 }
 
-static sd_err
-list_push(struct sd_ticket_list *l, size_t *cap, const sd_trec *r)
+sd_err
+sd_ticket_list_push(struct sd_ticket_list *l, size_t *cap, const sd_trec *r)
 {
     if(l->n >= SD_MAX_LIST)
         return SD_E_LIMIT;
@@ -72,6 +74,7 @@ sd_ticket_list(struct sd_desk *d, const struct sd_ticket_filter *f, struct sd_ti
     memset(out, 0, sizeof(*out));
     SD_CHECK_ARG(!f->assignee || sd_agent_name_ok(f->assignee));
     SD_CHECK_ARG(f->status >= 0 && f->status < SD_ST_COUNT);
+    SD_CHECK_ARG(f->limit <= SD_MAX_LIST && f->after < UINT64_MAX);
     SD_TRY(sd_txn_begin(d->store, false, &t));
     if(f->assignee) {
         SD_TRY(sd_cursor_open(t, SD_DB_BY_ASSIGNEE, &c));
@@ -81,13 +84,16 @@ sd_ticket_list(struct sd_desk *d, const struct sd_ticket_filter *f, struct sd_ti
     } else if(f->status) {
         SD_TRY(sd_cursor_open(t, SD_DB_BY_STATUS, &c));
         start[0] = (uint8_t)f->status;
-        sd_put_u64be(start + 1, 0);
+        sd_put_u64be(start + 1, f->after + 1);
         k.p = start;
         k.n = sizeof(start);
         rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v);
     } else {
         SD_TRY(sd_cursor_open(t, SD_DB_TICKETS, &c));
-        rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v);
+        sd_put_u64be(start, f->after + 1);
+        k.p = start;
+        k.n = 8;
+        rc = sd_cursor_get(c, SD_CUR_SET_RANGE, &k, &v);
     }
     while(rc == SD_OK) {
         uint64_t id;
@@ -103,9 +109,19 @@ sd_ticket_list(struct sd_desk *d, const struct sd_ticket_filter *f, struct sd_ti
             SD_ENSURE(k.n == 8, SD_E_STORE);
             id = sd_get_u64be(k.p);
         }
+        if(id <= f->after) { /* by_assignee: ids ascending within the name, skipped up to after */
+            rc = sd_cursor_get(c, f->assignee ? SD_CUR_NEXT_DUP : SD_CUR_NEXT, &k, &v);
+            continue;
+        }
         SD_TRY(sd_trec_load(t, id, &r));
-        if(matches(r, f))
-            SD_TRY(list_push(out, &cap, r));
+        if(matches(r, f)) {
+            if(f->limit && out->n == f->limit) {
+                out->more = true;
+                break;
+            }
+            SD_TRY(sd_ticket_list_push(out, &cap, r));
+            out->next = id;
+        }
         sd_trec_free(r);
         r = NULL;
         rc = sd_cursor_get(c, f->assignee ? SD_CUR_NEXT_DUP : SD_CUR_NEXT, &k, &v);
@@ -183,7 +199,7 @@ sd_ticket_find(struct sd_desk *d, const struct sd_actor *a, enum sd_field kind, 
         if(rc == SD_E_NOTFOUND)
             continue;
         SD_TRY(rc);
-        SD_TRY(list_push(out, &cap, r));
+        SD_TRY(sd_ticket_list_push(out, &cap, r));
         sd_trec_free(r);
         r = NULL;
     }
@@ -270,7 +286,7 @@ sd_sla_overdue(struct sd_desk *d, uint64_t now, struct sd_ticket_list *out)
                 break;
             SD_TRY(sd_trec_load(t, sd_get_u64be(k.p + 1), &r));
             if(overdue(r, now))
-                SD_TRY(list_push(out, &cap, r));
+                SD_TRY(sd_ticket_list_push(out, &cap, r));
             sd_trec_free(r);
             r = NULL;
         }
@@ -285,8 +301,8 @@ out:
     return err;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
+int
+sd_cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
@@ -299,7 +315,7 @@ median(uint64_t *v, size_t n)
 {
     if(!n)
         return 0;
-    qsort(v, n, sizeof(*v), cmp_u64);
+    qsort(v, n, sizeof(*v), sd_cmp_u64);
     return v[(n - 1) / 2];
 }
 
@@ -344,8 +360,13 @@ sd_stats(struct sd_desk *d, uint64_t now, struct sd_stats *out)
             out->by_status[r->status]++;
         if(r->category < SD_CAT_COUNT)
             out->by_category[r->category]++;
-        if(r->priority >= 1 && r->priority <= 4)
+        if(r->priority >= 1 && r->priority <= 4) {
             out->by_priority[r->priority]++;
+            if(is_open(r->status))
+                out->open_by_priority[r->priority]++;
+            if(overdue(r, now))
+                out->overdue_by_priority[r->priority]++;
+        }
         if(r->channel < SD_CH_COUNT)
             out->by_channel[r->channel]++;
         if(r->first_response_at >= r->created_at && r->first_response_at)

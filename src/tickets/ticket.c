@@ -367,6 +367,37 @@ find_suggestions(struct sd_desk *d, struct sd_txn *t, const char *lang, const st
     return SD_OK;
 }
 
+/* A pasted seed phrase or private key means the funds are at risk now, whatever else the
+ * ticket says (issue 17): the "move your funds" guidance goes first among the suggestions, in
+ * the ticket's language, and the search's own suggestions follow (the last one drops out when
+ * all places are taken). Without a knowledge base or that article nothing changes. */
+#define SECRET_GUIDANCE "security-secret-exposed"
+static sd_err
+suggest_guidance(struct sd_desk *d, struct sd_txn *t, const char *lang, bool secret_pasted,
+                 uint64_t ids[SD_MAX_SUGGESTED], size_t *n)
+{
+    uint64_t id;
+    size_t at;
+    sd_err err;
+
+    if(!secret_pasted || !d->hooks.kb_slug)
+        return SD_OK;
+    err = d->hooks.kb_slug(t, SECRET_GUIDANCE, lang, &id);
+    if(err == SD_E_NOTFOUND)
+        return SD_OK;
+    if(err != SD_OK)
+        return err;
+    for(at = 0; at < *n && ids[at] != id; at++)
+        ;
+    if(at == *n && *n < SD_MAX_SUGGESTED)
+        (*n)++;
+    if(at == *n)
+        at = *n - 1; /* full: the last suggestion gives way */
+    memmove(&ids[1], &ids[0], at * sizeof(ids[0]));
+    ids[0] = id;
+    return SD_OK;
+}
+
 /* Everything about a new ticket that needs neither its id nor the write txn: validated input,
  * redacted subject and body, triage, language, blind indexes and (when searched before the
  * txn) the suggested articles. Wiped on free. */
@@ -572,6 +603,12 @@ sd_ticket_create_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *
     } else {
         SD_TRY(find_suggestions(d, t, p->lang, &p->both, suggested, &n_suggested));
     }
+    SD_TRY(suggest_guidance(
+        d, t, p->lang,
+        p->rs.count[SD_REDACT_SEED_PHRASE] + p->rb.count[SD_REDACT_SEED_PHRASE] +
+                p->rs.count[SD_REDACT_PRIVATE_KEY] + p->rb.count[SD_REDACT_PRIVATE_KEY] >
+            0,
+        suggested, &n_suggested));
     if(n_suggested) {
         size_t off = 0;
 
@@ -806,6 +843,7 @@ sd_ticket_get(struct sd_desk *d, const struct sd_actor *a, uint64_t id, bool unm
     if(unmask)
         SD_TRY(may_unmask(t, a, r, reason));
     sd_trec_meta(out, r);
+    out->n_transitions = sd_ticket_transitions(a, out, out->transitions, SD_ST_COUNT);
     SD_TRY(open_dkey(d, t, r, &dk, &out->shredded));
     SD_TRY(read_fields(r, dk, unmask, out));
     SD_TRY(read_events(t, r, dk, out));
@@ -902,6 +940,26 @@ transition_ok(int from, int to)
     default:
         return false; /* archived is final */
     }
+}
+
+size_t
+sd_ticket_transitions(const struct sd_actor *a, const struct sd_ticket *t, int *out, size_t cap)
+{
+    static const int targets[] = {SD_ST_RECEIVED, SD_ST_IN_PROGRESS, SD_ST_WAITING_CUSTOMER,
+                                  SD_ST_RESOLVED, SD_ST_ARCHIVED,    SD_ST_REOPEN};
+    size_t n = 0;
+
+    if(!a || !t || !sd_policy_allows(a->roles, SD_OP_TICKET_TRANSITION))
+        return 0;
+    /* do_transition's rule: the assignee, a supervisor or the local operator */
+    if(!(a->roles & (SD_ROLE_SUPERVISOR | SD_ROLE_SYSTEM)) &&
+       !(t->assignee[0] && strcmp(t->assignee, a->name) == 0))
+        return 0;
+    for(size_t i = 0; i < sizeof(targets) / sizeof(targets[0]) && n < cap; i++) {
+        if(transition_ok((int)t->status, targets[i]))
+            out[n++] = targets[i];
+    }
+    return n;
 }
 
 static sd_err

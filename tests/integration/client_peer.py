@@ -66,7 +66,8 @@ def compile_protos(d):
     proto = os.path.join(ROOT, "proto")
     subprocess.run([sys.executable, "-m", "grpc_tools.protoc", "-I" + proto,
                     "--python_out=" + d, "--grpc_python_out=" + d,
-                    os.path.join(proto, "health.proto"), os.path.join(proto, "sealdesk.proto")],
+                    os.path.join(proto, "health.proto"), os.path.join(proto, "console.proto"),
+                    os.path.join(proto, "sealdesk.proto")],
                    check=True)
     sys.path.insert(0, d)
 

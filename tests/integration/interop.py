@@ -20,7 +20,7 @@ PROTO = os.path.join(ROOT, "proto")
 
 out = tempfile.mkdtemp(prefix="sdpy.", dir=WORK)
 inc = os.path.join(os.path.dirname(protoc.__file__), "_proto")
-for p in ("sealdesk.proto", "health.proto"):
+for p in ("console.proto", "sealdesk.proto", "health.proto"):
     rc = protoc.main(["protoc", "-I" + PROTO, "-I" + inc, "--python_out=" + out,
                       "--grpc_python_out=" + out, os.path.join(PROTO, p)])
     assert rc == 0, "protoc failed for " + p

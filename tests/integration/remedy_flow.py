@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PROTO = os.path.join(os.path.dirname(os.path.dirname(HERE)), "proto")
 out = tempfile.mkdtemp(prefix="sdrem.")
 inc = os.path.join(os.path.dirname(protoc.__file__), "_proto")
-for p in ("sealdesk.proto", "remedies.proto"):
+for p in ("console.proto", "sealdesk.proto", "remedies.proto"):
     assert protoc.main(["protoc", "-I" + PROTO, "-I" + inc, "--python_out=" + out,
                         "--grpc_python_out=" + out, os.path.join(PROTO, p)]) == 0
 sys.path.insert(0, out)
@@ -70,6 +70,7 @@ big = rita.Request(rp.RequestRemedyRequest(ticket_id=t.id, kind="compensation", 
 check("request: pending, 2 approvals needed", big.state == "pending" and big.approvals_needed == 2)
 check("destination UID masked", big.to_uid != "UID778899" and big.to_uid.startswith("UI"))
 check("destination is the ticket's customer", big.destination_is_customer)
+check("USDT value that chose the quorum", big.amount_usdt == "5000.000000")
 # issue 13 item 1: a payout to another account on this ticket is refused, naming the field
 c, msg = err(rita.Request, rp.RequestRemedyRequest(ticket_id=t.id, kind="fee_refund",
                                                    asset="USDT", amount="3",
@@ -167,6 +168,7 @@ unf = rita.Request(rp.RequestRemedyRequest(ticket_id=dep.id, kind="account_unfre
                                            justification="customer verified by video call"),
                    timeout=20)
 check("account_unfreeze has the fixed quorum", unf.quorum == 2 and unf.amount == "")
+check("a kind without an amount has no USDT value", unf.amount_usdt == "")
 
 lst = sam.List(rp.ListRemediesRequest(state="executed"), timeout=20)
 check("list by state", {big.id, review.id} <= {x.id for x in lst.remedies})

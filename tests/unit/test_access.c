@@ -463,12 +463,63 @@ test_login_hash_runs_outside_the_write_txn(void **state)
     assert_true(sum / n < hash_us / 5);
 }
 
+/* Issue 16: a user's own console preferences (Auth.Me / Auth.SetPreferences). */
+static void
+test_preferences_are_validated_stored_and_audited(void **state)
+{
+    struct fixture *f = *state;
+    const char *field = NULL;
+    struct sd_user u;
+    uint64_t before;
+
+    people(f->d);
+    assert_int_equal(sd_access_me(f->d, &wei, &u), SD_OK);
+    assert_string_equal(u.name, "wei");
+    assert_int_equal(u.roles, SD_ROLE_AGENT);
+    assert_string_equal(u.locale, ""); /* never set */
+    assert_string_equal(u.time_zone, "");
+    before = audit_size(f->d);
+    /* bad input names the field and changes nothing */
+    assert_int_equal(sd_access_set_prefs(f->d, &wei, "fr", "Asia/Seoul", &field, &u), SD_E_INVALID);
+    assert_string_equal(field, "locale");
+    assert_int_equal(sd_access_set_prefs(f->d, &wei, "", "", &field, &u), SD_E_INVALID);
+    assert_string_equal(field, "locale");
+    assert_int_equal(sd_access_set_prefs(f->d, &wei, "ko", "Mars/Olympus", &field, &u),
+                     SD_E_INVALID);
+    assert_string_equal(field, "time_zone");
+    assert_int_equal(sd_access_set_prefs(f->d, &wei, "ko", "UTC+09:00", &field, &u), SD_E_INVALID);
+    assert_string_equal(field, "time_zone");
+    assert_int_equal(sd_access_set_prefs(f->d, &wei, "ko", "../../etc/passwd", &field, &u),
+                     SD_E_INVALID);
+    assert_string_equal(field, "time_zone");
+    assert_int_equal(audit_size(f->d), before);
+    assert_int_equal(sd_access_me(f->d, &wei, &u), SD_OK);
+    assert_string_equal(u.locale, "");
+    /* a good one is stored and audited in the same txn */
+    assert_int_equal(sd_access_set_prefs(f->d, &wei, "ko", "Asia/Seoul", &field, &u), SD_OK);
+    assert_null(field);
+    assert_string_equal(u.locale, "ko");
+    assert_string_equal(u.time_zone, "Asia/Seoul");
+    assert_int_equal(audit_size(f->d), before + 1);
+    assert_int_equal(sd_access_me(f->d, &wei, &u), SD_OK);
+    assert_string_equal(u.locale, "ko");
+    assert_string_equal(u.time_zone, "Asia/Seoul");
+    /* "" is UTC; each user has their own */
+    assert_int_equal(sd_access_set_prefs(f->d, &sup, "zh", "", &field, &u), SD_OK);
+    assert_string_equal(u.time_zone, "");
+    assert_int_equal(sd_access_me(f->d, &wei, &u), SD_OK);
+    assert_string_equal(u.locale, "ko");
+    /* the local operator is no user */
+    assert_int_equal(sd_access_me(f->d, &agent, &u), SD_E_NOTFOUND);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
         T(test_offboard_disables_and_requeues_open_tickets_in_one_txn),
+        T(test_preferences_are_validated_stored_and_audited),
         T(test_login_totp_replay_and_lockout),
         T(test_sessions_expire_idle_logout_and_revocation),
         T(test_invalidating_all_sessions_ends_every_session_and_is_audited),

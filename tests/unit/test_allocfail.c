@@ -242,8 +242,9 @@ op_kb_add(struct sd_desk *d, struct ids *s)
 static sd_err
 op_kb_edit(struct sd_desk *d, struct ids *s)
 {
-    struct sd_kb_edit e = {
-        "Where is my USDT deposit", "Deposits need 20 confirmations.", -1, NULL, 0, false, 0};
+    struct sd_kb_edit e = {.title = "Where is my USDT deposit",
+                           .body = "Deposits need 20 confirmations.",
+                           .category = -1};
     struct sd_kb_article a;
     sd_err err;
 

@@ -1099,12 +1099,79 @@ test_audit_pks_gives_current_and_first_key(void **state)
     assert_memory_equal(first, pk, 32); /* no rotation yet */
 }
 
+/* Issue 16: the console lists the key hand-offs, oldest first, each signed by the key before
+ * it and naming the next, so a browser walks from the first key to the current one. */
+static void
+test_handoffs_lead_from_the_first_key_to_the_current_one(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_checkpoint *cps = calloc(SD_MAX_AUDIT_KEY_VERSIONS, sizeof(*cps));
+    uint8_t cur[32], first[32];
+    char path[128];
+    struct rotated rt;
+    size_t n = 99;
+
+    assert_non_null(cps);
+    assert_int_equal(sd_desk_audit_handoffs(f->d, cps, &n), SD_OK);
+    assert_int_equal(n, 0); /* no rotation yet */
+    make_rotated_log(f, path, sizeof(path), &rt);
+    assert_int_equal(sd_desk_audit_handoffs(f->d, cps, &n), SD_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(sd_desk_audit_pks(f->d, cur, first), SD_OK);
+    assert_int_equal(cps[0].size, rt.r1.handoff_size);
+    assert_int_equal(cps[1].size, rt.r2.handoff_size);
+    assert_true(cps[0].has_next && cps[1].has_next);
+    assert_memory_equal(cps[0].pk, first, 32);
+    assert_int_equal(sd_checkpoint_verify(&cps[0], first), SD_OK);
+    assert_memory_equal(cps[0].next_pk, rt.r1.pk, 32);
+    assert_int_equal(sd_checkpoint_verify(&cps[1], cps[0].next_pk), SD_OK);
+    assert_memory_equal(cps[1].next_pk, cur, 32);
+    sd_keyring_free(rt.old_kr);
+    remove(path);
+    free(cps);
+}
+
+/* Issue 16: a search hit carries the entry's stored bytes: their RFC 6962 leaf hash is the
+ * one the inclusion proof proves. */
+static void
+test_search_hit_leaf_is_the_merkle_leaf(void **state)
+{
+    struct fixture *f = *state;
+    const struct sd_actor comp = {"cleo", NULL, SD_ROLE_COMPLIANCE};
+    uint8_t proof[SD_MERKLE_MAX_PROOF][32], leaf[32], root[32], mine[32];
+    struct sd_audit_query q;
+    struct sd_audit_hit *h = NULL;
+    uint64_t next = 0, size = 0;
+    size_t n = 0, np = 0;
+    bool more = true;
+
+    add_tickets(f, 3, T0);
+    memset(&q, 0, sizeof(q));
+    q.kind = "ticket.create";
+    assert_int_equal(sd_desk_audit_search(f->d, &comp, &q, &h, &n, &next, &more), SD_OK);
+    assert_int_equal(n, 3);
+    for(size_t i = 0; i < n; i++) {
+        assert_true(h[i].leaf_len > 0);
+        sd_merkle_leaf_hash(mine, h[i].leaf, h[i].leaf_len);
+        size = 0;
+        assert_int_equal(sd_desk_audit_inclusion(f->d, h[i].index, &size, proof, &np, leaf, root),
+                         SD_OK);
+        assert_memory_equal(mine, leaf, 32);
+        assert_int_equal(sd_merkle_verify_inclusion(mine, h[i].index, size,
+                                                    (const uint8_t(*)[32])proof, np, root),
+                         SD_OK);
+    }
+    free(h);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
         T(test_untouched_export_verifies_with_the_store_root),
+        T(test_handoffs_lead_from_the_first_key_to_the_current_one),
+        T(test_search_hit_leaf_is_the_merkle_leaf),
         T(test_each_tampering_names_the_first_bad_index),
         T(test_truncation_below_trusted_checkpoint_is_detected),
         T(test_every_checkpoint_field_is_verified),

@@ -220,6 +220,11 @@ static const struct {
     {"/sealdesk.v1.Intake/SuggestArticles", "I"},
     {"/sealdesk.v1.Intake/RateTicket", "I"},
     {"/sealdesk.v1.Intake/VerifyMessage", "ASCXI"},
+    {"/sealdesk.v1.Auth/Me", "ASCXU"},
+    {"/sealdesk.v1.Auth/SetPreferences", "ASCXU"},
+    {"/sealdesk.v1.Tickets/Related", "ASC"},
+    {"/sealdesk.v1.Tickets/Inbox", "ASC"},
+    {"/sealdesk.v1.Audit/Checkpoints", "CXU"},
 };
 
 static void

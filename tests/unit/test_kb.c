@@ -11,6 +11,7 @@
 #include "sealdesk/audit.h"
 #include "sealdesk/kb.h"
 #include "sealdesk/lang.h"
+#include "sealdesk/redact.h"
 #include "sealdesk/tickets.h"
 
 static const struct sd_actor sys = {.name = "tester", .roles = SD_ROLE_SYSTEM};
@@ -124,6 +125,24 @@ add_edit_keeps_history_and_reindexes(void **state)
     assert_string_equal(a.body, "Validator payouts arrive every Friday.");
     assert_string_equal(a.title, "Staking rewards schedule");
     sd_kb_article_clear(&a);
+    /* An editor who started from version 1 cannot overwrite version 2: refused, nothing
+     * changed; naming the current version saves. */
+    {
+        struct sd_kb_edit stale = {.body = "Stale copy.", .category = -1, .expected_version = 1};
+        uint64_t before = audit_size(f->d);
+
+        assert_int_equal(sd_kb_edit(f->d, &sys, id, &stale, NULL), SD_E_PRECONDITION);
+        assert_int_equal(audit_size(f->d), before);
+        assert_int_equal(sd_kb_get(f->d, id, 0, &a), SD_OK);
+        assert_int_equal(a.version, 2);
+        assert_string_equal(a.body, "Validator payouts arrive every Friday.");
+        sd_kb_article_clear(&a);
+        stale.expected_version = 2;
+        stale.body = "Validator payouts arrive every Friday, 12:00 UTC.";
+        assert_int_equal(sd_kb_edit(f->d, &sys, id, &stale, &a), SD_OK);
+        assert_int_equal(a.version, 3);
+        sd_kb_article_clear(&a);
+    }
     /* old words are gone from the index, new ones are in */
     n = search(f->d, "tuesday", "en", h, 5);
     assert_false(has_id(h, n, id));
@@ -135,7 +154,7 @@ add_edit_keeps_history_and_reindexes(void **state)
     assert_int_equal(a.version, 1);
     assert_string_equal(a.body, "Staking rewards are paid every Tuesday.");
     sd_kb_article_clear(&a);
-    assert_int_equal(sd_kb_get(f->d, id, 3, &a), SD_E_NOTFOUND);
+    assert_int_equal(sd_kb_get(f->d, id, 4, &a), SD_E_NOTFOUND);
     /* retiring removes it from search */
     e = (struct sd_kb_edit){.category = -1, .status = SD_KB_RETIRED};
     assert_int_equal(sd_kb_edit(f->d, &sys, id, &e, NULL), SD_OK);
@@ -413,6 +432,53 @@ create_suggests_articles_in_the_ticket_language_and_records_them(void **state)
     sd_ticket_clear(&g);
 }
 
+/* A pasted seed phrase or private key puts the "move your funds" guidance first, in the
+ * ticket's language, whatever the rest of the text is about; other tickets never get it
+ * first (issue 17). */
+static void
+pasted_secret_puts_move_your_funds_guidance_first(void **state)
+{
+    static const struct {
+        const char *subject, *body, *lang;
+    } cases[] = {
+        {"提现一直在审核中",
+         "我的USDT提现还在审核 助记词是 abandon abandon abandon abandon abandon "
+         "abandon abandon abandon abandon abandon abandon about",
+         "zh"},
+        {"출금이 안 돼요",
+         "출금 대기 중이에요 개인키 "
+         "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318",
+         "ko"},
+        {"deposit missing",
+         "my deposit of 2 ETH is not credited, here is my recovery phrase so "
+         "you can check: legal winner thank year wave sausage worth useful "
+         "legal winner thank yellow",
+         "en"},
+    };
+    struct fixture *f = *state;
+    struct sd_kb_article a;
+    struct sd_ticket t;
+
+    for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        new_ticket(f->d, cases[i].subject, cases[i].body, &t);
+        assert_true(t.redaction_flags &
+                    ((1u << SD_REDACT_SEED_PHRASE) | (1u << SD_REDACT_PRIVATE_KEY)));
+        assert_true(t.n_suggested >= 1 && t.n_suggested <= SD_MAX_SUGGESTED);
+        assert_int_equal(sd_kb_get(f->d, t.suggested[0], 0, &a), SD_OK);
+        assert_string_equal(a.slug, "security-secret-exposed");
+        assert_string_equal(a.lang, cases[i].lang);
+        sd_kb_article_clear(&a);
+        for(size_t j = 1; j < t.n_suggested; j++)
+            assert_true(t.suggested[j] != t.suggested[0]); /* no duplicate */
+    }
+    /* The same question without a secret: the guidance is not first. */
+    new_ticket(f->d, "提现一直在审核中", "我的USDT提现还在审核，两个小时了", &t);
+    assert_true(t.n_suggested >= 1);
+    assert_int_equal(sd_kb_get(f->d, t.suggested[0], 0, &a), SD_OK);
+    assert_string_not_equal(a.slug, "security-secret-exposed");
+    sd_kb_article_clear(&a);
+}
+
 static void
 comment_from_article_posts_the_translation_and_counts_its_use(void **state)
 {
@@ -489,6 +555,8 @@ main(void)
         cmocka_unit_test_setup_teardown(
             comment_from_article_posts_the_translation_and_counts_its_use, fixture_setup,
             fixture_teardown),
+        cmocka_unit_test_setup_teardown(pasted_secret_puts_move_your_funds_guidance_first,
+                                        fixture_setup, fixture_teardown),
         cmocka_unit_test(tokeniser_makes_bigrams_and_words),
         cmocka_unit_test(embedded_starter_set_matches_kb_directory),
     };

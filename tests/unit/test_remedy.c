@@ -1274,11 +1274,60 @@ test_remedy_names_round_trip(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 
+/* Issue 16: the inbox's approvals are the pending remedies a checker may approve now. */
+static size_t
+approvable(struct sd_desk *d, const struct sd_actor *a, uint64_t *ids)
+{
+    size_t n = 0;
+    bool more = true;
+
+    assert_int_equal(sd_remedy_approvable(d, a, ids, 8, &n, &more), SD_OK);
+    assert_false(more);
+    return n;
+}
+
+static void
+test_remedy_approvable_follows_the_maker_checker_rules(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t tid = ticket(f->d, SD_CAT_DEPOSIT), ids[8], r1, r2, r3;
+    struct sd_remedy v;
+    const char *why = NULL;
+    size_t n = 0;
+    bool more = false;
+
+    r1 = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "50", NULL);   /* quorum 1 */
+    r2 = request(f->d, tid, SD_RK_COMPENSATION, "USDT", "5000", NULL); /* quorum 2 */
+    assert_int_equal(
+        request_full(f->d, &carol, tid, SD_RK_COMPENSATION, "USDT", "20", NULL, &v, &why), SD_OK);
+    r3 = v.id;
+    /* never one's own request */
+    assert_int_equal(approvable(f->d, &carol, ids), 2);
+    assert_int_equal(ids[0], r1);
+    assert_int_equal(ids[1], r2);
+    assert_int_equal(approvable(f->d, &bob, ids), 1);
+    assert_int_equal(ids[0], r3);
+    /* one approval per person; approved ones are no longer pending */
+    assert_int_equal(sd_remedy_approve(f->d, &carol, r2, &v, NULL), SD_OK);
+    assert_int_equal(sd_remedy_approve(f->d, &carol, r1, &v, NULL), SD_OK);
+    assert_int_equal(approvable(f->d, &carol, ids), 0);
+    assert_int_equal(approvable(f->d, &dave, ids), 2);
+    assert_int_equal(ids[0], r2);
+    assert_int_equal(ids[1], r3);
+    /* a role that may not approve the kind sees none */
+    assert_int_equal(approvable(f->d, &agent, ids), 0);
+    /* the answer is bounded */
+    assert_int_equal(sd_remedy_approvable(f->d, &dave, ids, 1, &n, &more), SD_OK);
+    assert_int_equal(n, 1);
+    assert_true(more);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_remedy_request_is_pending_with_quorum_and_masked_uid),
+        T(test_remedy_approvable_follows_the_maker_checker_rules),
         T(test_remedy_pays_the_ticket_customer_and_approvers_see_it_unmasked),
         T(test_remedy_rejects_self_approval),
         T(test_remedy_rejects_approver_without_role),

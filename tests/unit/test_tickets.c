@@ -679,12 +679,296 @@ test_agent_finds_only_customers_of_their_tickets(void **state)
     sd_ticket_list_clear(&l);
 }
 
+/* ---- issue 16: list paging, summary form, related tickets, inbox, transitions ---- */
+
+static void
+list_ids(struct sd_desk *d, const struct sd_ticket_filter *flt, uint64_t *ids, size_t *n,
+         bool *more, uint64_t *next)
+{
+    struct sd_ticket_list l;
+
+    assert_int_equal(sd_ticket_list(d, flt, &l), SD_OK);
+    for(size_t i = 0; i < l.n; i++)
+        ids[i] = l.items[i].id;
+    *n = l.n;
+    *more = l.more;
+    *next = l.next;
+    sd_ticket_list_clear(&l);
+}
+
+static void
+test_list_pages_by_id_with_limit_and_after(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_filter flt = {.category = -1, .limit = 2};
+    struct sd_ticket_list l;
+    struct sd_ticket t;
+    uint64_t ids[8], next;
+    size_t n;
+    bool more;
+
+    people(f->d);
+    for(int i = 0; i < 5; i++)
+        create(f->d, "Deposit missing", "my deposit is missing", SD_CAT_DEPOSIT, 3, NULL);
+    list_ids(f->d, &flt, ids, &n, &more, &next);
+    assert_int_equal(n, 2);
+    assert_int_equal(ids[0], 1);
+    assert_int_equal(ids[1], 2);
+    assert_true(more);
+    assert_int_equal(next, 2);
+    flt.after = next;
+    list_ids(f->d, &flt, ids, &n, &more, &next);
+    assert_int_equal(n, 2);
+    assert_int_equal(ids[0], 3);
+    assert_int_equal(ids[1], 4);
+    assert_true(more);
+    flt.after = next;
+    list_ids(f->d, &flt, ids, &n, &more, &next);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], 5);
+    assert_false(more);
+    assert_int_equal(next, 5);
+    /* the status index pages the same way */
+    flt =
+        (struct sd_ticket_filter){.status = SD_ST_RECEIVED, .category = -1, .limit = 3, .after = 1};
+    list_ids(f->d, &flt, ids, &n, &more, &next);
+    assert_int_equal(n, 3);
+    assert_int_equal(ids[0], 2);
+    assert_int_equal(ids[2], 4);
+    assert_true(more);
+    /* and the assignee index */
+    assert_int_equal(sd_ticket_assign(f->d, &agent, 2, "wei", &t), SD_OK);
+    assert_int_equal(sd_ticket_assign(f->d, &agent, 4, "wei", &t), SD_OK);
+    assert_int_equal(sd_ticket_assign(f->d, &agent, 5, "wei", &t), SD_OK);
+    flt = (struct sd_ticket_filter){.category = -1, .assignee = "wei", .limit = 1, .after = 2};
+    list_ids(f->d, &flt, ids, &n, &more, &next);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], 4);
+    assert_true(more);
+    flt.limit = 0;
+    list_ids(f->d, &flt, ids, &n, &more, &next);
+    assert_int_equal(n, 2);
+    assert_false(more);
+    flt.limit = SD_MAX_LIST + 1;
+    assert_int_equal(sd_ticket_list(f->d, &flt, &l), SD_E_INVALID);
+}
+
+/* A ticket with only a customer name, for the summary's fallback. */
+static uint64_t
+create_named(struct sd_desk *d, const char *name)
+{
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_CHAT;
+    in.field[SD_F_SUBJECT] = "Login problem";
+    in.field[SD_F_BODY] = "I cannot log in";
+    in.field[SD_F_CUSTOMER_NAME] = name;
+    in.category = SD_CAT_ACCOUNT;
+    in.priority = 3;
+    assert_int_equal(sd_ticket_create(d, &agent, &in, &t), SD_OK);
+    return t.id;
+}
+
+static void
+test_summary_masks_the_customer_for_tickets_the_caller_may_open(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_filter flt = {.category = -1};
+    struct sd_ticket_list l;
+    struct sd_ticket t;
+    uint64_t before;
+
+    people(f->d);
+    create(f->d, "Withdrawal pending", "my withdrawal is pending", SD_CAT_WITHDRAWAL, 2,
+           "kim.seoyeon@example.com");
+    create(f->d, "Other agent's ticket", "text", SD_CAT_DEPOSIT, 3, "lee@example.com");
+    create_named(f->d, "Zhang Wei");
+    assert_int_equal(sd_ticket_assign(f->d, &agent, 2, "ag1", &t), SD_OK);
+    before = audit_size(f->d);
+    assert_int_equal(sd_ticket_list(f->d, &flt, &l), SD_OK);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(sd_ticket_list_summarize(f->d, &wei, &l), SD_OK);
+    /* 1: unassigned, the agent may open it: subject as stored, e-mail masked */
+    assert_true(l.items[0].summary);
+    assert_true(l.items[0].has[SD_F_SUBJECT]);
+    assert_string_equal((const char *)l.items[0].field[SD_F_SUBJECT].data, "Withdrawal pending");
+    assert_true(l.items[0].has[SD_F_CUSTOMER_EMAIL]);
+    assert_null(strstr((const char *)l.items[0].field[SD_F_CUSTOMER_EMAIL].data, "kim.seoyeon"));
+    assert_non_null(strstr((const char *)l.items[0].field[SD_F_CUSTOMER_EMAIL].data, "***"));
+    assert_false(l.items[0].has[SD_F_CUSTOMER_NAME]);
+    assert_false(l.items[0].has[SD_F_BODY]);
+    /* 2: another agent's ticket: listed (as Tickets.List shows it), no subject, no customer */
+    assert_true(l.items[1].summary);
+    assert_false(l.items[1].has[SD_F_SUBJECT]);
+    assert_false(l.items[1].has[SD_F_CUSTOMER_EMAIL]);
+    /* 3: no e-mail: the masked name */
+    assert_true(l.items[2].has[SD_F_CUSTOMER_NAME]);
+    assert_null(strstr((const char *)l.items[2].field[SD_F_CUSTOMER_NAME].data, "Zhang Wei"));
+    assert_int_equal(audit_size(f->d), before); /* nothing unmasked: no entry */
+    sd_ticket_list_clear(&l);
+    /* a supervisor sees every ticket's summary */
+    assert_int_equal(sd_ticket_list(f->d, &flt, &l), SD_OK);
+    assert_int_equal(sd_ticket_list_summarize(f->d, &sup, &l), SD_OK);
+    assert_true(l.items[1].has[SD_F_SUBJECT]);
+    assert_null(strstr((const char *)l.items[1].field[SD_F_CUSTOMER_EMAIL].data, "lee@"));
+    sd_ticket_list_clear(&l);
+}
+
+static void
+test_related_lists_the_same_customers_other_tickets(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_list l;
+    struct sd_ticket t;
+    uint64_t before;
+
+    people(f->d);
+    create(f->d, "First", "body one", SD_CAT_DEPOSIT, 3, "same@example.com");
+    create(f->d, "Someone else", "body two", SD_CAT_DEPOSIT, 3, "other@example.com");
+    create(f->d, "Second", "body three", SD_CAT_WITHDRAWAL, 2, "same@example.com");
+    create(f->d, "Third", "body four", SD_CAT_ACCOUNT, 3, "same@example.com");
+    assert_int_equal(sd_ticket_assign(f->d, &agent, 4, "ag1", &t), SD_OK);
+    before = audit_size(f->d);
+    assert_int_equal(sd_ticket_related(f->d, &wei, 1, &l), SD_OK);
+    assert_int_equal(l.n, 2); /* 3 and 4, not 1 itself, not the other customer's 2 */
+    assert_int_equal(l.items[0].id, 3);
+    assert_int_equal(l.items[1].id, 4);
+    assert_false(l.more);
+    assert_string_equal((const char *)l.items[0].field[SD_F_SUBJECT].data, "Second");
+    assert_null(strstr((const char *)l.items[0].field[SD_F_CUSTOMER_EMAIL].data, "same@"));
+    assert_false(l.items[1].has[SD_F_SUBJECT]);     /* ag1's ticket: metadata only for wei */
+    assert_int_equal(audit_size(f->d), before + 1); /* "ticket.related" */
+    sd_ticket_list_clear(&l);
+    /* the Get rule: not another agent's ticket */
+    assert_int_equal(sd_ticket_related(f->d, &wei, 4, &l), SD_E_DENIED);
+    assert_int_equal(l.n, 0);
+    assert_int_equal(sd_ticket_related(f->d, &wei, 99, &l), SD_E_NOTFOUND);
+    assert_int_equal(audit_size(f->d), before + 1);
+    assert_int_equal(sd_ticket_related(f->d, &agent, 2, &l), SD_OK);
+    assert_int_equal(l.n, 0);
+    sd_ticket_list_clear(&l);
+}
+
+static void
+test_inbox_holds_new_p1_and_my_open_tickets(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_inbox in;
+    struct sd_ticket t;
+
+    people(f->d);
+    create(f->d, "Account hacked", "freeze it", SD_CAT_SECURITY, 1, "p1@example.com"); /* 1 */
+    create(f->d, "Deposit", "missing", SD_CAT_DEPOSIT, 3, NULL);                       /* 2 */
+    create(f->d, "Hacked again", "help", SD_CAT_SECURITY, 1, NULL);                    /* 3 */
+    create(f->d, "Mine", "assigned", SD_CAT_DEPOSIT, 2, NULL);                         /* 4 */
+    create(f->d, "Done P1", "resolved", SD_CAT_SECURITY, 1, NULL);                     /* 5 */
+    assert_int_equal(sd_ticket_assign(f->d, &agent, 4, "wei", &t), SD_OK);
+    assert_int_equal(sd_ticket_assign(f->d, &agent, 5, "wei", &t), SD_OK);
+    assert_int_equal(sd_ticket_transition(f->d, &agent, 5, SD_ST_RESOLVED, &t), SD_OK);
+    assert_int_equal(sd_ticket_inbox(f->d, &wei, 0, &in), SD_OK);
+    assert_int_equal(in.new_p1.n, 2); /* 5 is resolved: not open */
+    assert_int_equal(in.new_p1.items[0].id, 1);
+    assert_int_equal(in.new_p1.items[1].id, 3);
+    assert_true(in.new_p1.items[0].summary);
+    assert_string_equal((const char *)in.new_p1.items[0].field[SD_F_SUBJECT].data,
+                        "Account hacked");
+    assert_null(strstr((const char *)in.new_p1.items[0].field[SD_F_CUSTOMER_EMAIL].data, "p1@"));
+    assert_int_equal(in.assigned.n, 1);
+    assert_int_equal(in.assigned.items[0].id, 4);
+    assert_int_equal(in.max_p1, 3);
+    sd_ticket_inbox_clear(&in);
+    /* polling on from max_p1: nothing new until a new P1 arrives */
+    assert_int_equal(sd_ticket_inbox(f->d, &wei, 3, &in), SD_OK);
+    assert_int_equal(in.new_p1.n, 0);
+    assert_int_equal(in.max_p1, 3);
+    sd_ticket_inbox_clear(&in);
+    create(f->d, "New P1", "urgent", SD_CAT_SECURITY, 1, NULL); /* 6 */
+    assert_int_equal(sd_ticket_inbox(f->d, &wei, 3, &in), SD_OK);
+    assert_int_equal(in.new_p1.n, 1);
+    assert_int_equal(in.new_p1.items[0].id, 6);
+    assert_int_equal(in.max_p1, 6);
+    sd_ticket_inbox_clear(&in);
+}
+
+static bool
+has_target(const struct sd_ticket *t, int to)
+{
+    for(size_t i = 0; i < t->n_transitions; i++) {
+        if(t->transitions[i] == to)
+            return true;
+    }
+    return false;
+}
+
+static void
+test_get_lists_the_transitions_the_caller_may_make(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+
+    people(f->d);
+    create(f->d, "Deposit", "missing", SD_CAT_DEPOSIT, 3, NULL);
+    assert_int_equal(sd_ticket_get(f->d, &sup, 1, false, NULL, &t), SD_OK);
+    assert_int_equal(t.n_transitions, 3);
+    assert_true(has_target(&t, SD_ST_IN_PROGRESS));
+    assert_true(has_target(&t, SD_ST_WAITING_CUSTOMER));
+    assert_true(has_target(&t, SD_ST_RESOLVED));
+    sd_ticket_clear(&t);
+    /* an agent works only their own ticket (a queued one is claimed, not moved) */
+    assert_int_equal(sd_ticket_get(f->d, &wei, 1, false, NULL, &t), SD_OK);
+    assert_int_equal(t.n_transitions, 0);
+    sd_ticket_clear(&t);
+    assert_int_equal(sd_ticket_assign(f->d, &agent, 1, "wei", &t), SD_OK);
+    assert_int_equal(sd_ticket_transition(f->d, &wei, 1, SD_ST_RESOLVED, &t), SD_OK);
+    assert_int_equal(sd_ticket_get(f->d, &wei, 1, false, NULL, &t), SD_OK);
+    assert_int_equal(t.n_transitions, 2);
+    assert_true(has_target(&t, SD_ST_ARCHIVED));
+    assert_true(has_target(&t, SD_ST_REOPEN));
+    sd_ticket_clear(&t);
+    /* compliance reads tickets but moves none */
+    assert_int_equal(sd_ticket_get(f->d, &comp, 1, false, NULL, &t), SD_OK);
+    assert_int_equal(t.n_transitions, 0);
+    sd_ticket_clear(&t);
+}
+
+static void
+test_stats_count_open_and_overdue_by_priority(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_stats s;
+    struct sd_ticket t;
+
+    create(f->d, "Hacked", "freeze", SD_CAT_SECURITY, 1, NULL);
+    create(f->d, "Hacked 2", "freeze", SD_CAT_SECURITY, 1, NULL);
+    create(f->d, "Deposit", "missing", SD_CAT_DEPOSIT, 2, NULL);
+    create(f->d, "Question", "fees", SD_CAT_GENERAL, 4, NULL);
+    assert_int_equal(sd_ticket_transition(f->d, &agent, 4, SD_ST_RESOLVED, &t), SD_OK);
+    /* 20 minutes on: both P1 missed their 15-minute first response; P2 has an hour */
+    assert_int_equal(sd_stats(f->d, T0 + 20 * 60, &s), SD_OK);
+    assert_int_equal(s.open_by_priority[1], 2);
+    assert_int_equal(s.open_by_priority[2], 1);
+    assert_int_equal(s.open_by_priority[4], 0); /* resolved */
+    assert_int_equal(s.overdue_by_priority[1], 2);
+    assert_int_equal(s.overdue_by_priority[2], 0);
+    assert_int_equal(sd_stats(f->d, T0 + 2 * 3600, &s), SD_OK);
+    assert_int_equal(s.overdue_by_priority[2], 1);
+    assert_int_equal(s.overdue_by_priority[4], 0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
         T(test_create_returns_triaged_metadata_and_sla),
+        T(test_list_pages_by_id_with_limit_and_after),
+        T(test_summary_masks_the_customer_for_tickets_the_caller_may_open),
+        T(test_related_lists_the_same_customers_other_tickets),
+        T(test_inbox_holds_new_p1_and_my_open_tickets),
+        T(test_get_lists_the_transitions_the_caller_may_make),
+        T(test_stats_count_open_and_overdue_by_priority),
         T(test_prepare_writes_nothing_and_create_prepared_matches_create),
         T(test_create_rejects_bad_input),
         T(test_status_machine_allows_only_legal_transitions),

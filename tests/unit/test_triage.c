@@ -564,6 +564,116 @@ test_proximity_counts_characters_in_either_order(void **state)
     sd_triage_rules_free(r);
 }
 
+/* "A ^N B": A counts only where no B ends within N characters before or after it (negation
+ * and "I did it myself" scopes), and one A outside the scope is enough. */
+static void
+test_outside_scope_operator(void **state)
+{
+    struct sd_triage_rules *r = parse_ok("set NEG: not | no | never | 아니 | 没有\n"
+                                         "set LOSS: stolen | hacked | 해킹 | 被盗\n"
+                                         "fund_safety theft: @LOSS ^10 @NEG\n"
+                                         "cat account 3 only_negated: hacked & !hacked ^10 @NEG\n");
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify_with(r, "my account was hacked", false);
+    assert_true(res.fund_safety);
+    assert_true(has_signal(&res, "fund_safety:theft"));
+    /* negation before, in any language, and after (Korean puts it after the noun) */
+    res = classify_with(r, "it was not stolen, I reset it", false);
+    assert_false(res.fund_safety);
+    res = classify_with(r, "没有被盗", false);
+    assert_false(res.fund_safety);
+    res = classify_with(r, "해킹 아니고 제가 지웠어요", false);
+    assert_false(res.fund_safety);
+    /* "hacked" negated by a "not" ending after it: the engine saw no B first */
+    res = classify_with(r, "hacked? not", false);
+    assert_false(res.fund_safety);
+    assert_int_equal(res.category, SD_CAT_ACCOUNT); /* !A^B: every A is in scope */
+    /* a negation further away than N does not reach */
+    res = classify_with(r, "no idea why but my account got hacked", false);
+    assert_true(res.fund_safety);
+    res = classify_with(r, "my account got hacked and i have no idea why", false);
+    assert_true(res.fund_safety);
+    /* one hit outside the scope is enough, before or after the negated one */
+    res = classify_with(r, "not stolen. later that day: stolen", false);
+    assert_true(res.fund_safety);
+    res = classify_with(r, "stolen!!! and a bit later: never stolen", false);
+    assert_true(res.fund_safety);
+    /* several hits in one scope are all negated */
+    res = classify_with(r, "hacked not hacked", false);
+    assert_false(res.fund_safety);
+    sd_triage_rules_free(r);
+    /* '^' is an operator: a literal cannot hold it, N is bounded, operands are required */
+    assert_parse_fails("cat account 1 x: a^b c\n", SD_E_INVALID, 1);
+    assert_parse_fails("cat account 1 x: a ^201 b\n", SD_E_INVALID, 1);
+    assert_parse_fails("cat account 1 x: a ^5\n", SD_E_INVALID, 1);
+    assert_parse_fails("cat account 1 x: ^5 b\n", SD_E_INVALID, 1);
+}
+
+/* Korean is written with and without spaces: blanks next to Hangul are dropped in the text
+ * and in the literals, so one literal matches both ways; other scripts keep their blanks. */
+static void
+test_korean_spacing_is_ignored(void **state)
+{
+    struct sd_triage_rules *r = parse_ok("cat security 3 zero: 잔고가 0\n"
+                                         "cat account 3 unspaced: 로그인이안돼\n"
+                                         "cat trading 3 en: stop loss\n");
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify_with(r, "잔고가0이에요", false);
+    assert_int_equal(res.category, SD_CAT_SECURITY);
+    res = classify_with(r, "잔고 가  0 이에요", false);
+    assert_int_equal(res.category, SD_CAT_SECURITY);
+    res = classify_with(r, "로그인이 안 돼요 ㅠㅠ", false);
+    assert_int_equal(res.category, SD_CAT_ACCOUNT);
+    res = classify_with(r, "stoploss", false); /* Latin text keeps its word spaces */
+    assert_int_equal(res.category, SD_CAT_GENERAL);
+    sd_triage_rules_free(r);
+}
+
+/* Issue #17: the kinds of failure on unseen tickets (default rules). */
+static void
+test_issue17_fund_safety_negation_direction_compliance(void **state)
+{
+    struct sd_triage_result res;
+
+    (void)state;
+    /* loss written as slang: account gone, balance zeroed */
+    res = classify("号没了！！！余额清零！！！");
+    assert_true(res.fund_safety);
+    res = classify("my whole balance is gone, 3 BTC vanished overnight");
+    assert_true(res.fund_safety);
+    /* a negated or self-done change stays account P2 */
+    res = classify("lost 2fa. not stolen, nobody has it, I reset my phone myself. can't log in");
+    assert_false(res.fund_safety);
+    assert_int_equal(res.category, SD_CAT_ACCOUNT);
+    assert_int_equal(res.priority, 2);
+    res = classify("제가 실수로 OTP 앱을 지웠어요. 해킹 아니에요. 로그인이 안 돼요");
+    assert_false(res.fund_safety);
+    assert_int_equal(res.category, SD_CAT_ACCOUNT);
+    /* ... but a compromise word outside the denial still counts */
+    res = classify("not me!! my account was hacked and 2 ETH withdrawn");
+    assert_true(res.fund_safety);
+    /* secrets exposed without being pasted, keys the customer did not create */
+    res = classify("I typed my seed phrase into a wallet validation site");
+    assert_true(res.fund_safety);
+    res = classify("API 管理里多了一个我没创建的 API key");
+    assert_true(res.fund_safety);
+    /* own funds moved between own wallets: not a loss */
+    res = classify("펀딩 지갑에서 선물 지갑으로 옮겨서 펀딩 잔고가 0인데 괜찮죠?");
+    assert_false(res.fund_safety);
+    /* direction: coming in from another exchange is a deposit */
+    res = classify("I withdrew 300 USDC from Coinbase to your address 5 hours ago, nothing here");
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    /* compliance cues win over the transfer they hold */
+    res = classify("withdrawal blocked because the receiving address is high risk");
+    assert_int_equal(res.category, SD_CAT_COMPLIANCE);
+    res = classify("提币被拦截了，说收款地址跟混币器有关");
+    assert_int_equal(res.category, SD_CAT_COMPLIANCE);
+}
+
 static void
 test_scores_tiebreak_defaults_and_scopes(void **state)
 {
@@ -758,6 +868,9 @@ main(void)
         cmocka_unit_test(test_redaction_markers_are_ignored),
         cmocka_unit_test(test_and_not_and_sets),
         cmocka_unit_test(test_proximity_counts_characters_in_either_order),
+        cmocka_unit_test(test_outside_scope_operator),
+        cmocka_unit_test(test_korean_spacing_is_ignored),
+        cmocka_unit_test(test_issue17_fund_safety_negation_direction_compliance),
         cmocka_unit_test(test_scores_tiebreak_defaults_and_scopes),
         cmocka_unit_test(test_fund_safety_rule_overrides_scores),
         cmocka_unit_test(test_signals_truncate_but_keep_vip_raise),

@@ -26,9 +26,10 @@ PROTO = os.path.join(ROOT, "proto")
 def load_stubs():
     out = tempfile.mkdtemp(prefix="sdflood.")
     inc = os.path.join(os.path.dirname(protoc.__file__), "_proto")
-    rc = protoc.main(["protoc", "-I" + PROTO, "-I" + inc, "--python_out=" + out,
-                      "--grpc_python_out=" + out, os.path.join(PROTO, "sealdesk.proto")])
-    assert rc == 0, "protoc failed"
+    for p in ("console.proto", "sealdesk.proto"):
+        rc = protoc.main(["protoc", "-I" + PROTO, "-I" + inc, "--python_out=" + out,
+                          "--grpc_python_out=" + out, os.path.join(PROTO, p)])
+        assert rc == 0, "protoc failed"
     sys.path.insert(0, out)
     import sealdesk_pb2, sealdesk_pb2_grpc  # noqa: E402
     return sealdesk_pb2, sealdesk_pb2_grpc

@@ -253,6 +253,49 @@ ticket_create_online(struct cli *c)
     return cli_call_view(c, "/sealdesk.v1.Tickets/Create", &q.base, &ticket_view);
 }
 
+/* Tickets.List answers pages (at most 1000 tickets each): ask for the next page while `more`,
+ * up to SD_MAX_LIST tickets in all (the offline list's limit), and print them as one list. */
+static int
+ticket_list_pages(struct cli *c, Sealdesk__V1__ListTicketsRequest *l)
+{
+    json_t *all = json_array();
+    size_t total = 0;
+    bool more = true;
+    int rc = 0;
+
+    if(!all)
+        return cli_fail(SD_E_NOMEM, "list");
+    l->limit = 1000;
+    while(!rc && more) {
+        struct cli_reply r = {.desc = &sealdesk__v1__ticket_list__descriptor};
+        const Sealdesk__V1__TicketList *page;
+        json_t *j;
+
+        rc = cli_call(c, "/sealdesk.v1.Tickets/List", &l->base, &r);
+        if(rc) {
+            cli_reply_free(&r);
+            break;
+        }
+        page = (const Sealdesk__V1__TicketList *)r.msg;
+        j = page ? pb_ticket_list(r.msg) : NULL;
+        if(!j) {
+            cli_reply_free(&r);
+            rc = cli_fail(SD_E_INVALID, BAD_TICKET);
+            break;
+        }
+        json_array_extend(all, j);
+        json_decref(j);
+        total += page->n_tickets;
+        more = page->more && page->n_tickets && total < SD_MAX_LIST;
+        l->after = page->next;
+        cli_reply_free(&r);
+    }
+    if(!rc)
+        return cli_emit(c, all); /* takes all */
+    json_decref(all);
+    return rc;
+}
+
 static int
 ticket_lists_online(struct cli *c, const struct ticket_req *t)
 {
@@ -263,7 +306,7 @@ ticket_lists_online(struct cli *c, const struct ticket_req *t)
         l.status = (char *)cli_str(c, "status");
         l.category = (char *)cli_str(c, "category");
         l.assignee = (char *)cli_str(c, "assignee");
-        return cli_call_view(c, "/sealdesk.v1.Tickets/List", &l.base, &list_view);
+        return ticket_list_pages(c, &l);
     }
     f.customer_email = (char *)cli_str(c, "customer-email");
     f.customer_uid = (char *)cli_str(c, "customer-uid");

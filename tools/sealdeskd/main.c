@@ -30,6 +30,7 @@
 #include "sealdesk/intake.h"
 #include "sealdesk/server.h"
 #include "sealdesk/version.h"
+#include "sealdesk/web.h"
 
 static const char usage[] =
     "usage: sealdeskd [--config FILE] [--listen ADDR:PORT] [--cert F] [--key F]\n"
@@ -61,6 +62,8 @@ static const char usage[] =
     "                         loopback address, e.g. 127.0.0.1:9464; port 0 picks one\n"
     "  --route-auto-seconds N assign queued tickets to the least-loaded fit agent on\n"
     "                         shift every N seconds (`route auto`; default 0 = off)\n"
+    "  --console-dir DIR      serve the web console's files from DIR (read once at\n"
+    "                         start-up; config key console_dir) and gRPC-Web on the port\n"
     "  abuse limits (flags or config keys, see README): --max-conns N (1024),\n"
     "  --max-conns-per-source N (64), --conn-reserve N (32), --idle-timeout-ms N,\n"
     "  --login-workers N (1), --login-queue N (64), --login-fails-per-source N (20),\n"
@@ -241,6 +244,7 @@ static const struct option opts[] = {
     {"smtp", required_argument, NULL, 256},
     {"mail-from", required_argument, NULL, 256},
     {"smtp-tls", required_argument, NULL, 256},
+    {"console-dir", required_argument, NULL, 256},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -368,6 +372,7 @@ main(int argc, char **argv)
     struct sd_metrics *metrics = NULL;
     struct sd_autoroute *autoroute = NULL;
     struct sd_mailer *mailer = NULL;
+    struct sd_web_files *web = NULL;
     bool locked;
     struct rlimit no_core = {0, 0};
     struct sigaction sa;
@@ -449,6 +454,18 @@ main(int argc, char **argv)
     sd_server_set_slow(srv, sd_server_route_slow_sealdesk);
     sd_rpc_mem_set_limit((size_t)cfg.export_memory_mb << 20);
     sd_server_set_max_req(srv, sd_rpc_method_max_req);
+    if(cfg.console_dir[0]) {
+        char why[256];
+
+        /* Read once: a request never touches the file system. */
+        err = sd_web_files_load(&web, cfg.console_dir, why, sizeof(why));
+        if(err != SD_OK) {
+            fprintf(stderr, "sealdeskd: %s\n", why[0] ? why : sd_err_str(err));
+            goto out;
+        }
+        sd_server_set_web_files(srv, web);
+        fprintf(stderr, "sealdeskd console: %zu files\n", sd_web_files_count(web));
+    }
     sd_rpc_req_mem_set_limit((size_t)cfg.intake_memory_mb << 20);
     {
         struct sd_attach_limits al;
@@ -554,6 +571,7 @@ out:
         sd_desk_set_key_grace(desk, 0);
     g_server = NULL;
     sd_server_free(srv);
+    sd_web_files_free(web); /* after the server: its connections borrow the table */
     sd_desk_close(desk);
     return rc;
 }

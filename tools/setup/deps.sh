@@ -11,7 +11,22 @@ PKGS=(
   openssl lmdb-utils clang libclang-rt-14-dev cppcheck clang-tidy clang-format
   tzdata
   libgmime-3.0-dev libcurl4-openssl-dev libmagic-dev postfix
+  chromium fonts-noto-cjk
 )
+
+# tests/browser (the console's real-browser tests): playwright-core and axe-core from the
+# committed lock, no browser download (they drive Debian's chromium above); again whenever the
+# lock is newer than node_modules.
+browser_deps() {
+  local d
+  d="$(cd "$(dirname "$0")/../.." && pwd)/tests/browser"
+  if [ ! -d "$d/node_modules" ] || [ "$d/package-lock.json" -nt "$d/node_modules" ]; then
+    command -v npm >/dev/null || { echo "deps: npm is missing (tests/browser)" >&2; return 1; }
+    echo "deps: npm ci --ignore-scripts in tests/browser" >&2
+    (cd "$d" && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
+    touch "$d/node_modules"
+  fi
+}
 
 # The web console builds with Node.js and npm: Debian's nodejs/npm when no node is installed
 # (a newer Node.js already on the machine is used as it is).
@@ -25,7 +40,7 @@ for p in "${PKGS[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && { browser_deps; exit 0; }
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps: missing Debian packages: ${missing[*]}" >&2
@@ -39,3 +54,4 @@ export DEBIAN_FRONTEND=noninteractive
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+browser_deps

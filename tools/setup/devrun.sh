@@ -36,5 +36,11 @@ devrun: wrote $DEV/env. In another terminal:
   $BUILD/tools/sealctl --json ticket status 1 --to resolved
 devrun: starting sealdeskd on $LISTEN (Ctrl-C to stop)
 MSG
+# The web console (issue #16), once `npm run build` has made console/dist.
+CONSOLE=()
+if [ -f "$ROOT/console/dist/index.html" ]; then
+  CONSOLE=(--console-dir "$ROOT/console/dist")
+  echo "devrun: web console at https://$LISTEN/ (CA $DEV/certs/ca.pem)"
+fi
 exec "$BIN/sealdeskd" --listen "$LISTEN" --cert "$DEV/certs/server.pem" \
-  --key "$DEV/certs/server.key" --data "$DEV/data" --key-file "$DEV/master.key"
+  --key "$DEV/certs/server.key" --data "$DEV/data" --key-file "$DEV/master.key" "${CONSOLE[@]}"
