@@ -78,6 +78,18 @@ sd_err sd_store_err(int rc);
 /* Copy the environment (compacting) into directory `dir`, consistent as of one read txn. */
 sd_err sd_store_copy(struct sd_store *s, const char *dir);
 
+/* Physical purge (crypto-shredding; src/store/purge.c says why deleting records is not
+ * enough with LMDB's page buffers). sd_store_purge_mark flags the store in write txn t (the
+ * shred's own txn, so a crash cannot lose the request). sd_store_purge: when flagged and no
+ * other handle of any process has the store open, rewrites data.mdb in place from a fresh
+ * environment holding only the live records, clears the flag and sets *purged; else leaves
+ * the flag (*purged false, SD_OK). The caller must own s alone: no txn open on it, no other
+ * thread using it (never under the server's workers). A flagged store is purged by the next
+ * sd_store_open that finds no other handle. *pending: the flag is set. */
+sd_err sd_store_purge_mark(struct sd_txn *t);
+sd_err sd_store_purge(struct sd_store *s, bool *purged);
+sd_err sd_store_purge_pending(struct sd_store *s, bool *pending);
+
 /* Txns. A write txn must end in _commit or _abort; _commit frees it even on failure. Read txns
  * may be used from any thread (MDB_NOTLS) but by one thread at a time. */
 sd_err sd_txn_begin(struct sd_store *s, bool write, struct sd_txn **out);

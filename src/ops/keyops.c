@@ -311,6 +311,24 @@ out:
 
 /* ---- shred ---- */
 
+/* The physical purge of the store file (store.h): at once on a desk one thread owns, else at
+ * the next open that has the store to itself (sealdeskd: its next start). */
+static sd_err
+purge_if_exclusive(struct sd_desk *d, bool *purged)
+{
+    sd_err err;
+
+    *purged = false;
+    if(!d->exclusive) {
+        sd_log(SD_LOG_WARN, "store_purge_pending", "reason=shared_desk");
+        return SD_OK;
+    }
+    err = sd_store_purge(d->store, purged);
+    if(err == SD_OK)
+        sd_log(SD_LOG_INFO, "store_purge", "done=%s", *purged ? "yes" : "pending");
+    return err;
+}
+
 struct idset {
     uint64_t *v;
     size_t n, cap, max;
@@ -516,6 +534,11 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], s
     }
     SD_ENSURE(res->data_keys > 0 || prof_removed > 0, SD_E_NOTFOUND); /* nothing left */
     SD_TRY(sd_keys_rebuild(t));
+    /* Deleting is not erasing: stale copies of the erased keys and postings can sit in the
+     * free gaps of LIVE pages of any table (LMDB reuses page buffers unzeroed, purge.c). The
+     * store file is rewritten from the live records after this txn; flagged here, in the same
+     * txn, so a crash before the purge cannot drop it (the next open finishes it). */
+    SD_TRY(sd_store_purge_mark(t));
     res->tickets = tickets.n;
     sd_log(SD_LOG_INFO, "key_shred_search", "postings=%" PRIu64, postings);
 out:
@@ -571,11 +594,15 @@ sd_keyops_shred(struct sd_desk *d, const struct sd_actor *a, const char *custome
     SD_TRY(err);
     sd_log(SD_LOG_INFO, "key_shred", "data_keys=%" PRIu64 " tickets=%" PRIu64, out->data_keys,
            out->tickets);
-    /* Twice: the first pass frees the pages the shred txn replaced only after it commits. */
+    /* Twice: the first pass frees the pages the shred txn replaced only after it commits.
+     * The free list alone is not the whole story (see sd_store_purge); while the purge waits
+     * (a shared desk: sealdeskd), zeroed free pages at least keep the old keys page copies
+     * from being handed out again. */
     for(int i = 0; i < 2; i++) {
         SD_TRY(sd_keys_scrub_free_pages(d->store, &pages));
         out->pages_scrubbed += pages;
     }
+    SD_TRY(purge_if_exclusive(d, &out->purged));
 out:
     sd_txn_abort(t);
     free(keys.v);
@@ -724,6 +751,7 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
     snprintf(why, sizeof(why), "tickets=%" PRIu64 " profiles=%" PRIu64 " profiles_kept=%" PRIu64,
              *reindexed, profiles, kept);
     SD_TRY(audit_key(d, t, a, "key.bidx_rotate", target, NULL, why));
+    SD_TRY(sd_store_purge_mark(t)); /* old postings and the old index key: see shred */
     err = sd_txn_commit(t);
     t = NULL;
     /* The keyring follows the store: the new key if the txn committed, else the old one. */
@@ -734,6 +762,11 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
         uint64_t pages;
 
         SD_TRY(sd_keys_scrub_free_pages(d->store, &pages));
+    }
+    {
+        bool purged;
+
+        SD_TRY(purge_if_exclusive(d, &purged));
     }
 out:
     sd_txn_abort(t);

@@ -48,6 +48,7 @@ struct sd_desk {
     struct sd_remedy_policy *remedy_policy; /* <dir>/remedy.policy, else the default (ops) */
     struct sd_login_guard *login;           /* failed-login throttle and audit (ops/access.c) */
     struct sd_desk_hooks hooks;             /* set by ops/init.c; NULL members: absent */
+    bool exclusive;                         /* sd_desk_opts.exclusive */
 };
 
 /* The core of sd_desk_init and sd_desk_open (ops/init.c composes them with the layers above).

@@ -29,7 +29,8 @@
 static struct sd_desk_opts
 desk_opts(const struct cli *c)
 {
-    struct sd_desk_opts o = {.dir = c->data, .key_file = c->key_file};
+    /* One thread: a shred purges the store file at once (store.h sd_store_purge). */
+    struct sd_desk_opts o = {.dir = c->data, .key_file = c->key_file, .exclusive = true};
 
     return o;
 }

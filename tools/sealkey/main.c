@@ -203,7 +203,8 @@ rotation_json(uint32_t version, const char *fingerprint, const char *pk_hex, uin
 static int
 offline(const struct opts *o, int argc, char **argv)
 {
-    struct sd_desk_opts dopt = {.dir = o->data, .key_file = o->key_file};
+    /* One thread: shred and bidx-rotate purge the store file at once (sd_store_purge). */
+    struct sd_desk_opts dopt = {.dir = o->data, .key_file = o->key_file, .exclusive = true};
     struct sd_actor a = {o->actor, NULL, SD_ROLE_SYSTEM};
     struct sd_desk *d = NULL;
     const char *cmd = argv[0];
