@@ -42,8 +42,9 @@
 #include "store_int.h"
 #include "util/err_int.h"
 
-#define PURGE_PENDING "purge_pending"
-#define PURGE_CHUNK   ((size_t)1 << 20)
+#define PURGE_PENDING     "purge_pending"
+#define PURGE_CHUNK       ((size_t)1 << 20)
+#define PURGE_TXN_RECORDS 100000u
 
 static int
 path_of(char *out, size_t cap, const char *dir, const char *name)
@@ -66,10 +67,12 @@ fsync_dir(const char *dir)
     return rc == 0 ? SD_OK : SD_E_IO;
 }
 
-/* Copy every record of table i from txn `from` into dst (a fresh env) with append flags: the
- * source cursor walks in key (and duplicate) order. *n gets the records copied. */
+/* Copy every record of table i from txn `from` into the fresh env of *to with append flags
+ * (the source cursor walks in key and duplicate order), committing every PURGE_TXN_RECORDS so
+ * the dirty pages of one txn stay bounded (a new txn reuses buffers that held pages of the new
+ * file only). *n gets the records copied. */
 static sd_err
-copy_table(MDB_txn *from, MDB_dbi sdbi, MDB_txn *to, MDB_dbi ddbi, unsigned flags, size_t *n)
+copy_table(MDB_txn *from, MDB_dbi sdbi, MDB_txn **to, MDB_dbi ddbi, unsigned flags, size_t *n)
 {
     MDB_cursor *cur = NULL;
     MDB_val k, v;
@@ -81,8 +84,15 @@ copy_table(MDB_txn *from, MDB_dbi sdbi, MDB_txn *to, MDB_dbi ddbi, unsigned flag
     SD_TRY(sd_store_err(mdb_cursor_open(from, sdbi, &cur)));
     for(rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        SD_TRY(sd_store_err(mdb_put(to, ddbi, &k, &v, put)));
-        (*n)++;
+        SD_TRY(sd_store_err(mdb_put(*to, ddbi, &k, &v, put)));
+        if(++(*n) % PURGE_TXN_RECORDS == 0) {
+            MDB_env *env = mdb_txn_env(*to);
+
+            rc = mdb_txn_commit(*to);
+            *to = NULL;
+            SD_TRY(sd_store_err(rc));
+            SD_TRY(sd_store_err(mdb_txn_begin(env, NULL, 0, to)));
+        }
     }
     SD_ENSURE(rc == MDB_NOTFOUND, sd_store_err(rc));
 out:
@@ -100,15 +110,12 @@ build_copy(struct sd_store *s, const char *tmp, const char *done)
     MDB_stat st;
     MDB_dbi main_dbi, ddbi;
     MDB_val k = {sizeof(PURGE_PENDING) - 1, PURGE_PENDING};
-    char lock[4200];
+    char lock[4300];
     size_t n, total = 0;
     int rc, fd = -1;
     sd_err err = SD_OK;
 
-    SD_ENSURE(path_of(lock, sizeof(lock), tmp, "") == 0, SD_E_INVALID);
-    lock[strlen(lock) - 1] = '\0';
-    SD_ENSURE(strlen(lock) + 5 < sizeof(lock), SD_E_INVALID);
-    strcat(lock, "-lock");
+    SD_ENSURE((size_t)snprintf(lock, sizeof(lock), "%s-lock", tmp) < sizeof(lock), SD_E_INVALID);
     unlink(tmp);
     unlink(lock);
     SD_TRY(sd_store_err(mdb_txn_begin(s->env, NULL, MDB_RDONLY, &from)));
@@ -127,7 +134,7 @@ build_copy(struct sd_store *s, const char *tmp, const char *done)
 
         SD_TRY(sd_store_err(mdb_dbi_flags(from, s->dbi[i], &flags)));
         SD_TRY(sd_store_err(mdb_dbi_open(to, sd_store_table_name(i), flags | MDB_CREATE, &ddbi)));
-        SD_TRY(copy_table(from, s->dbi[i], to, ddbi, flags, &n));
+        SD_TRY(copy_table(from, s->dbi[i], &to, ddbi, flags, &n));
         total += n;
         if(i == SD_DB_META) {
             rc = mdb_del(to, ddbi, &k, NULL);
@@ -295,7 +302,7 @@ out:
 sd_err
 sd_store_purge_recover(struct sd_store *s)
 {
-    char tmp[4200], done[4200];
+    char tmp[4200], done[4200], lock[4300];
     struct stat st;
     bool pending = false;
     sd_err err = SD_OK;
@@ -309,9 +316,8 @@ sd_store_purge_recover(struct sd_store *s)
         SD_TRY(overwrite(s->dir));
     }
     unlink(tmp);
-    SD_ENSURE(strlen(tmp) + 5 < sizeof(tmp), SD_E_INVALID);
-    strcat(tmp, "-lock");
-    unlink(tmp);
+    SD_ENSURE((size_t)snprintf(lock, sizeof(lock), "%s-lock", tmp) < sizeof(lock), SD_E_INVALID);
+    unlink(lock);
     if(s->rdonly)
         return SD_OK;
     SD_TRY(sd_store_env_open(s));

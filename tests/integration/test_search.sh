@@ -48,6 +48,14 @@ en=$(AS ticket create --channel email --subject "Odd wallet" --body "The $EN $EN
 ko=$(AS ticket create --channel web --subject "문의" --body "${KO}에서 계정이 잠겼습니다" \
   --category account | jget '["id"]')
 AS ticket comment "$en" --body "customer mentions a $CM" --internal >/dev/null
+# Comment words in zh and ko too, and a customer who will be shredded (words only in their
+# ticket and comment).
+ZC="鸭嘴兽"; KC="두더지공원"; SW="wombatique"; SC="袋熊饼干"
+AS ticket comment "$zh" --body "客户又提到${ZC}" >/dev/null
+AS ticket comment "$ko" --body "${KC} 근처에서 접속했다고 합니다" >/dev/null
+sh=$(AS ticket create --channel email --subject "Erase me" --body "my $SW savings" \
+  --customer-uid SHRED-1 --category technical | jget '["id"]')
+AS ticket comment "$sh" --body "回电：${SC}" >/dev/null
 
 expect_exit 0 "search zh by a body word" -- AS ticket search --text "$ZH"
 check "zh ticket found" test "$(ids <"$WORK/out")" = "$zh"
@@ -61,6 +69,12 @@ expect_exit 0 "search ko by a body word (particle attached in the text)" -- \
 check "ko ticket found" test "$(ids <"$WORK/out")" = "$ko"
 expect_exit 0 "search a comment word" -- AS ticket search --text "$CM"
 check "comment found" test "$(ids <"$WORK/out")" = "$en"
+expect_exit 0 "search a zh comment word" -- AS ticket search --text "$ZC"
+check "zh comment found" test "$(ids <"$WORK/out")" = "$zh"
+expect_exit 0 "search a ko comment word" -- AS ticket search --text "$KC"
+check "ko comment found" test "$(ids <"$WORK/out")" = "$ko"
+expect_exit 0 "search the customer to be shredded" -- AS ticket search --text "$SW $SC"
+check "their ticket found by body and comment words" test "$(ids <"$WORK/out")" = "$sh"
 expect_exit 0 "every word must match" -- AS ticket search --text "$EN $ZH"
 check "no ticket has both" test "$(ids <"$WORK/out")" = ""
 expect_exit 0 "category filter" -- AS ticket search --text "wallet" --category account
@@ -96,7 +110,18 @@ check "offline finds the ko ticket" test "$(ids <"$WORK/out")" = "$ko"
 OFF audit export --out "$WORK/audit.log" >/dev/null
 check "searches are audited" test "$(grep -c 'ticket.search' "$WORK/audit.log")" -ge 12
 
-for w in "$ZH" "$EN" "$EN2" "$KO" "$CM" "고양이" "蝴蝶"; do
+# Shredding removes their postings, and the purge leaves no stale copy in data.mdb.
+expect_exit 0 "shred the customer" -- \
+  "$SD_BIN/sealkey" --data "$D" --json shred --customer-uid SHRED-1 --reason "erasure test"
+check "the shred purged data.mdb" test "$(jget '["purged"]' <"$WORK/out")" = True
+expect_exit 0 "search a shredded body word" -- OFF --json ticket search --text "$SW"
+check "no hit for the shredded customer's body word" test -z "$(ids <"$WORK/out")"
+expect_exit 0 "search a shredded comment word" -- OFF --json ticket search --text "$SC"
+check "no hit for the shredded customer's comment word" test -z "$(ids <"$WORK/out")"
+expect_exit 0 "others are still found" -- OFF --json ticket search --text "$KC"
+check "ko comment still found" test "$(ids <"$WORK/out")" = "$ko"
+
+for w in "$ZH" "$EN" "$EN2" "$KO" "$CM" "고양이" "蝴蝶" "$ZC" "$KC" "$SW" "$SC"; do
   check "data.mdb does not hold '$w'" test "$(grep -c "$w" "$D/data.mdb" || true)" = 0
 done
 check "the audit export does not hold the query words" \

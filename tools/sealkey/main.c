@@ -277,10 +277,10 @@ offline(const struct opts *o, int argc, char **argv)
                 SD_OK)
             rc = fail(err, "shred");
         else
-            rc = emit(o, json_pack("{s:I, s:I, s:I, s:I}", "data_keys", (json_int_t)r.data_keys,
-                                   "tickets", (json_int_t)r.tickets, "index_entries",
-                                   (json_int_t)r.index_entries, "pages_scrubbed",
-                                   (json_int_t)r.pages_scrubbed));
+            rc = emit(o, json_pack("{s:I, s:I, s:I, s:I, s:b}", "data_keys",
+                                   (json_int_t)r.data_keys, "tickets", (json_int_t)r.tickets,
+                                   "index_entries", (json_int_t)r.index_entries, "pages_scrubbed",
+                                   (json_int_t)r.pages_scrubbed, "purged", r.purged));
     } else if(strcmp(cmd, "remaster") == 0) {
         const char *kf = arg(o, "new-key-file");
         const char *pf = arg(o, "passphrase-file");
