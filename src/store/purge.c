@@ -1,5 +1,5 @@
-/* Physical purge after a crypto-shred (SECURITY.md "Shredding"): the store file is rewritten
- * so that it holds the live records and nothing else.
+/* Physical purge after a crypto-shred (SECURITY.md "Shredding erases, physically"): the store
+ * file is rewritten so that it holds the live records and nothing else.
  *
  * Why deleting a wrapped key is not enough: LMDB (0.9.x, the system library) keeps the buffers
  * of pages a txn wrote in a per-environment pool (env->me_dpages) and hands them out again
@@ -19,10 +19,17 @@
  * ("purge.mdb", made durable and renamed into place first, so a crash leaves either nothing or
  * a complete copy) is then written OVER data.mdb in place (same inode: the old blocks are
  * overwritten, not just unlinked), the old tail zero-filled and cut, and purge.mdb removed.
+ * Why this holds without trusting LMDB's internals: it relies only on LMDB writing into the
+ * file nothing but bytes of its own buffers of THIS env and of the values it is given (mdb_put
+ * copies mv_size bytes), and on malloc'd memory that LMDB does not fill never reaching the
+ * file uninitialised (it zero-fills a fresh page; a multi-page value fills all but the last
+ * page, which it zero-fills). However LMDB pools, copies or skips gaps, the pool of the new env
+ * only ever saw the new file. If a future LMDB broke that, test_keyops' attack (every byte
+ * offset of data.mdb tried as a wrapped key with the master key) fails.
  * The result depends on nothing but the live records: no per-node secret, so every node of a
  * future cluster that replays the same write sets can purge on its own.
  *
- * Exclusivity: every handle holds a shared flock on data.mdb (env.c); the purge needs it
+ * Exclusivity: every handle holds a shared flock on data.mdb (open.c); the purge needs it
  * exclusive, so it runs only when no other handle of any process has the store open, and never
  * under the sealdeskd worker threads (the caller says it owns the handle). Otherwise the meta
  * flag "purge_pending" stays set and the next open that gets the lock finishes the job. */
