@@ -179,6 +179,15 @@ enum sd_bidx_kind {
 sd_err sd_bidx(const struct sd_keyring *kr, enum sd_bidx_kind kind, const char *value, size_t n,
                uint8_t out[SD_BIDX_BYTES]);
 
+/* Encrypted ticket search (src/search): hash n search terms with the search key. The search
+ * key is a key of its own in the hierarchy, derived from the blind-index key (keyed BLAKE2b-256
+ * of the context "sealdesk/v1/search-key" under it), so it is wrapped, backed up, remastered and
+ * rotated (bidx-rotate) with that key, and never equals it. terms: n terms packed as u8 length
+ * (1..255) then the bytes; out[i] = BLAKE2b-128 keyed with the search key over term i. The key
+ * is made readable once for all n. SD_E_INVALID on a malformed packing. Thread-safe. */
+sd_err sd_bidx_search_terms(const struct sd_keyring *kr, const uint8_t *terms, size_t len, size_t n,
+                            uint8_t (*out)[SD_BIDX_BYTES]);
+
 /* Ed25519 over msg with the audit signing key. */
 sd_err sd_sig_sign(const struct sd_keyring *kr, uint8_t sig[SD_SIG_BYTES], const uint8_t *msg,
                    size_t n);

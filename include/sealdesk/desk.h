@@ -23,6 +23,9 @@ struct sd_desk_opts {
     const char *rules_file; /* triage rules; NULL: "<dir>/triage.rules" if present, else the
                                built-in default */
     size_t map_bytes;       /* 0: default */
+    bool exclusive;         /* one thread uses this desk (offline tools): a shred purges the
+                               store file at once (store.h sd_store_purge) instead of at the
+                               next open. Never for sealdeskd's shared desk. */
 };
 
 /* Create a new store with fresh keys (master key file created 0600 if absent).

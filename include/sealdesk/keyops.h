@@ -86,11 +86,15 @@ struct sd_shred_result {
     uint64_t tickets;       /* tickets whose PII became unreadable */
     uint64_t index_entries; /* blind-index entries removed */
     uint64_t pages_scrubbed;
+    bool purged; /* the store file was rewritten from the live records (store.h
+                    sd_store_purge); false: pending until the next exclusive open */
 };
 /* Crypto-shred the customer with this UID: erase their data key(s) (the key of the UID, of
  * every ticket carrying the UID, and of tickets without a UID that share their email or
- * phone), remove their blind-index and customer-map entries, then scrub freed store pages.
- * Tickets keep metadata and statistics; reads show "[shredded]". reason is required (<=
+ * phone), remove their blind-index, customer-map and search entries, then scrub freed store
+ * pages and purge the store file (out->purged; on a desk opened without `exclusive` the purge
+ * waits for the next open that has the store to itself). Tickets keep metadata and
+ * statistics; reads show "[shredded]". reason is required (<=
  * SD_MAX_REASON). SD_E_NOTFOUND: no such customer (or already shredded). Audited "key.shred"
  * with target "customer:<blind index hex>" (never the UID). */
 sd_err sd_keyops_shred(struct sd_desk *d, const struct sd_actor *a, const char *customer_uid,

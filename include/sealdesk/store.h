@@ -47,6 +47,8 @@ enum sd_db {
                           'c'|code[10] -> u64 id (verification codes; outbox/outbox.c) */
     SD_DB_INTAKE,      /* 'k'|sha256(create key) and 'a'|sha256(message key) -> u64 ticket;
                           'm'|sha256(Message-ID) -> mail outcome (intake/intake.c) */
+    SD_DB_SEARCH,      /* keyed term hash[16] -> u64 (UINT64_MAX - ticket id), dupsort,
+                          dupfixed: newest first (search/index.c) */
     SD_DB_COUNT
 };
 
@@ -75,6 +77,18 @@ void sd_store_close(struct sd_store *s);
 sd_err sd_store_err(int rc);
 /* Copy the environment (compacting) into directory `dir`, consistent as of one read txn. */
 sd_err sd_store_copy(struct sd_store *s, const char *dir);
+
+/* Physical purge (crypto-shredding; src/store/purge.c says why deleting records is not
+ * enough with LMDB's page buffers). sd_store_purge_mark flags the store in write txn t (the
+ * shred's own txn, so a crash cannot lose the request). sd_store_purge: when flagged and no
+ * other handle of any process has the store open, rewrites data.mdb in place from a fresh
+ * environment holding only the live records, clears the flag and sets *purged; else leaves
+ * the flag (*purged false, SD_OK). The caller must own s alone: no txn open on it, no other
+ * thread using it (never under the server's workers). A flagged store is purged by the next
+ * sd_store_open that finds no other handle. *pending: the flag is set. */
+sd_err sd_store_purge_mark(struct sd_txn *t);
+sd_err sd_store_purge(struct sd_store *s, bool *purged);
+sd_err sd_store_purge_pending(struct sd_store *s, bool *pending);
 
 /* Txns. A write txn must end in _commit or _abort; _commit frees it even on failure. Read txns
  * may be used from any thread (MDB_NOTLS) but by one thread at a time. */
@@ -131,10 +145,12 @@ enum sd_cursor_op {
     SD_CUR_SET_RANGE,
     SD_CUR_SET_KEY,
     SD_CUR_NEXT_DUP,
-    SD_CUR_GET_CURRENT
+    SD_CUR_GET_CURRENT,
+    SD_CUR_GET_BOTH_RANGE /* dupsort: key exactly, first value >= *val (both inputs) */
 };
 sd_err sd_cursor_open(struct sd_txn *t, enum sd_db db, struct sd_cursor **out);
-/* Move and read. *key is an input only for SET_RANGE and SET_KEY; always an output. */
+/* Move and read. *key is an input only for SET_RANGE, SET_KEY and GET_BOTH_RANGE (*val too
+ * for that one); always an output. */
 sd_err sd_cursor_get(struct sd_cursor *c, enum sd_cursor_op op, struct sd_val *key,
                      struct sd_val *val);
 /* Delete the pair the cursor is on. */

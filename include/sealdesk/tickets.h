@@ -227,6 +227,26 @@ struct sd_ticket_filter {
 sd_err sd_ticket_list(struct sd_desk *d, const struct sd_ticket_filter *f,
                       struct sd_ticket_list *out);
 
+/* Full-text search (issue #17 item 5) over subjects, bodies, comments and customer messages
+ * in the encrypted index (search.h: keyed hashes of folded words and CJK bigrams, every term
+ * must match). Hits are filtered by status, category and the caller's object rule (an agent
+ * sees tickets assigned to them and unassigned ones, as sd_ticket_get), newest first, at most
+ * `limit`. out->items hold metadata and the subject (field[SD_F_SUBJECT], has set; not for a
+ * shredded ticket). Audited "ticket.search" with a keyed digest of the query's terms and the
+ * hit count, never the text. SD_E_INVALID: text not valid UTF-8 or without a searchable term,
+ * status/category/limit out of range; SD_E_LIMIT: text over SD_SEARCH_QUERY_MAX bytes or with
+ * more than SD_SEARCH_QUERY_TERMS terms. *truncated (may be NULL): the scan stopped at
+ * SD_SEARCH_SCAN_MAX candidates. */
+struct sd_ticket_query {
+    const char *text;
+    int status;   /* 0 = any */
+    int category; /* -1 = any */
+    size_t limit; /* 0 = SD_SEARCH_LIMIT (50), at most SD_SEARCH_LIMIT_MAX (200) */
+};
+sd_err sd_ticket_search(struct sd_desk *d, const struct sd_actor *a,
+                        const struct sd_ticket_query *q, struct sd_ticket_list *out,
+                        bool *truncated);
+
 /* ---- summary form (issue 16: the console's lists) ----
  * A listed ticket's subject (as stored: secrets were redacted on intake) and its customer
  * (masked e-mail, else masked name, else masked UID; never clear text), decrypted with the

@@ -97,3 +97,50 @@ out:
     sd_buf_wipe_free(&norm);
     return err;
 }
+
+struct terms_ctx {
+    const uint8_t *terms;
+    size_t len, n;
+    uint8_t (*out)[SD_BIDX_BYTES];
+};
+
+static sd_err
+do_terms(void *vctx, const uint8_t *key, size_t keylen)
+{
+    static const char context[] = "sealdesk/v1/search-key";
+    struct terms_ctx *c = vctx;
+    uint8_t sk[SD_KEY_BYTES];
+    size_t pos = 0;
+    sd_err err = SD_OK;
+
+    SD_ENSURE(crypto_generichash(sk, sizeof(sk), (const uint8_t *)context, sizeof(context) - 1, key,
+                                 keylen) == 0,
+              SD_E_CRYPTO);
+    for(size_t i = 0; i < c->n; i++) {
+        size_t tl;
+
+        SD_ENSURE(pos < c->len, SD_E_INVALID);
+        tl = c->terms[pos];
+        SD_ENSURE(tl > 0 && tl <= c->len - pos - 1, SD_E_INVALID);
+        SD_ENSURE(crypto_generichash(c->out[i], SD_BIDX_BYTES, c->terms + pos + 1, tl, sk,
+                                     sizeof(sk)) == 0,
+                  SD_E_CRYPTO);
+        pos += 1 + tl;
+    }
+out:
+    sodium_memzero(sk, sizeof(sk));
+    return err;
+}
+
+sd_err
+sd_bidx_search_terms(const struct sd_keyring *kr, const uint8_t *terms, size_t len, size_t n,
+                     uint8_t (*out)[SD_BIDX_BYTES])
+{
+    struct terms_ctx c = {terms, len, n, out};
+
+    if(!kr || (n && (!terms || !out)))
+        return SD_E_INVALID;
+    if(n == 0)
+        return SD_OK;
+    return sd_key_use(kr, SD_SLOT_BIDX, 0, do_terms, &c);
+}

@@ -19,6 +19,7 @@
 #include "sealdesk/events.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/log.h"
+#include "sealdesk/search.h"
 #include "sealdesk/text.h"
 #include "sealdesk/tickets.h"
 #include "util/err_int.h"
@@ -310,6 +311,24 @@ out:
 
 /* ---- shred ---- */
 
+/* The physical purge of the store file (store.h): at once on a desk one thread owns, else at
+ * the next open that has the store to itself (sealdeskd: its next start). */
+static sd_err
+purge_if_exclusive(struct sd_desk *d, bool *purged)
+{
+    sd_err err;
+
+    *purged = false;
+    if(!d->exclusive) {
+        sd_log(SD_LOG_WARN, "store_purge_pending", "reason=shared_desk");
+        return SD_OK;
+    }
+    err = sd_store_purge(d->store, purged);
+    if(err == SD_OK)
+        sd_log(SD_LOG_INFO, "store_purge", "done=%s", *purged ? "yes" : "pending");
+    return err;
+}
+
 struct idset {
     uint64_t *v;
     size_t n, cap, max;
@@ -422,7 +441,7 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], s
     uint8_t bx[3][SD_BIDX_BYTES], idb[8];
     bool has[3];
     struct sd_val v;
-    uint64_t pkeys[2], prof_removed = 0;
+    uint64_t pkeys[2], prof_removed = 0, postings = 0;
     size_t npk = 0;
     sd_err err = SD_OK;
     sd_err rc;
@@ -487,6 +506,10 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], s
         rc = sd_keys_dkey_open(t, d->kr, r->data_key_id, &dk);
         SD_ENSURE(rc == SD_OK || rc == SD_E_SHREDDED, rc);
         SD_TRY(ticket_bidx(d, r, dk, bx, has));
+        /* The search postings go too: read through the key before it is erased (a ticket
+         * shredded before has none left). */
+        if(dk)
+            SD_TRY(sd_ticket_search_unindex_in(d, t, r, dk, &postings));
         sd_put_u64be(idb, r->id);
         for(int j = 0; j < 3; j++) {
             if(!has[j])
@@ -511,7 +534,13 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], s
     }
     SD_ENSURE(res->data_keys > 0 || prof_removed > 0, SD_E_NOTFOUND); /* nothing left */
     SD_TRY(sd_keys_rebuild(t));
+    /* Deleting is not erasing: stale copies of the erased keys and postings can sit in the
+     * free gaps of LIVE pages of any table (LMDB reuses page buffers unzeroed, purge.c). The
+     * store file is rewritten from the live records after this txn; flagged here, in the same
+     * txn, so a crash before the purge cannot drop it (the next open finishes it). */
+    SD_TRY(sd_store_purge_mark(t));
     res->tickets = tickets.n;
+    sd_log(SD_LOG_INFO, "key_shred_search", "postings=%" PRIu64, postings);
 out:
     sd_dkey_free(dk);
     sd_trec_free(r);
@@ -565,11 +594,15 @@ sd_keyops_shred(struct sd_desk *d, const struct sd_actor *a, const char *custome
     SD_TRY(err);
     sd_log(SD_LOG_INFO, "key_shred", "data_keys=%" PRIu64 " tickets=%" PRIu64, out->data_keys,
            out->tickets);
-    /* Twice: the first pass frees the pages the shred txn replaced only after it commits. */
+    /* Twice: the first pass frees the pages the shred txn replaced only after it commits.
+     * The free list alone is not the whole story (see sd_store_purge); while the purge waits
+     * (a shared desk: sealdeskd), zeroed free pages at least keep the old keys page copies
+     * from being handed out again. */
     for(int i = 0; i < 2; i++) {
         SD_TRY(sd_keys_scrub_free_pages(d->store, &pages));
         out->pages_scrubbed += pages;
     }
+    SD_TRY(purge_if_exclusive(d, &out->purged));
 out:
     sd_txn_abort(t);
     free(keys.v);
@@ -680,6 +713,8 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
     SD_TRY(sd_keys_rebuild(t)); /* no copy of the old index key left in a live page */
     SD_TRY(clear_table(t, SD_DB_BY_CUSTOMER));
     SD_TRY(clear_table(t, SD_DB_CUSTOMERS));
+    /* The search key derives from the index key: every posting is written again below. */
+    SD_TRY(sd_search_clear_in(t));
     SD_TRY(all_tickets(t, &ids));
     for(size_t i = 0; i < ids.n; i++) {
         SD_TRY(sd_trec_load(t, ids.v[i], &r));
@@ -694,6 +729,7 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
                     continue;
                 SD_TRY(sd_txn_put(t, SD_DB_BY_CUSTOMER, bx[j], SD_BIDX_BYTES, idb, sizeof(idb)));
             }
+            SD_TRY(sd_ticket_search_reindex_in(d, t, r, dk));
             /* The customer map keys by uid, else email, else phone, as ticket create does. */
             for(int j = 0; j < 3; j++) {
                 if(has[j]) {
@@ -715,6 +751,7 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
     snprintf(why, sizeof(why), "tickets=%" PRIu64 " profiles=%" PRIu64 " profiles_kept=%" PRIu64,
              *reindexed, profiles, kept);
     SD_TRY(audit_key(d, t, a, "key.bidx_rotate", target, NULL, why));
+    SD_TRY(sd_store_purge_mark(t)); /* old postings and the old index key: see shred */
     err = sd_txn_commit(t);
     t = NULL;
     /* The keyring follows the store: the new key if the txn committed, else the old one. */
@@ -725,6 +762,11 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
         uint64_t pages;
 
         SD_TRY(sd_keys_scrub_free_pages(d->store, &pages));
+    }
+    {
+        bool purged;
+
+        SD_TRY(purge_if_exclusive(d, &purged));
     }
 out:
     sd_txn_abort(t);

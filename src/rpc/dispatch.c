@@ -31,6 +31,7 @@
 #include "sealdesk/user_admin.h"
 #include "sealdesk/desk.h"
 #include "sealdesk/rpc.h"
+#include "sealdesk/search.h"
 #include "sealdesk/text.h"
 
 #define EXPORT_CHUNK         (256 * 1024)
@@ -288,6 +289,75 @@ tickets_find(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     err = sd_ticket_find(x->d, &x->actor, keys[k].f, keys[k].v, &l);
     if(!SD_RPC_EXPLAIN(c, err, find_why))
         sd_rpc_reply_tickets(c, err, &l, "find");
+}
+
+static sd_err
+search_item(struct sd_arena *a, void *pb, const void *src, size_t i)
+{
+    const struct sd_ticket *t = (const struct sd_ticket *)src + i;
+    Sealdesk__V1__Ticket *m = pb;
+    sd_err err = sd_ticket_to_pb(a, t, false, m);
+
+    if(err == SD_OK && t->has[SD_F_SUBJECT]) {
+        m->subject = sd_arena_strndup(a, (const char *)t->field[SD_F_SUBJECT].data,
+                                      t->field[SD_F_SUBJECT].len);
+        err = m->subject ? SD_OK : SD_E_NOMEM;
+    }
+    return err;
+}
+
+/* Full-text search (issue 17): the library filters by the caller's object rule and audits. */
+static void
+tickets_search(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
+{
+    const Sealdesk__V1__TicketSearchRequest *r = req;
+    Sealdesk__V1__TicketList pb = SEALDESK__V1__TICKET_LIST__INIT;
+    struct sd_ticket_query q = {.text = r->text, .category = -1, .limit = r->limit};
+    struct sd_ticket_list l = {0};
+    struct sd_arena a = {0};
+    bool more = false;
+    sd_err err;
+
+    if(!sd_rpc_empty(r->status) &&
+       (sd_status_parse(&q.status, r->status) != SD_OK || q.status == SD_ST_REOPEN)) {
+        sd_rpc_invalid(c, "status: unknown status");
+        return;
+    }
+    if(!sd_rpc_category_opt(r->category, &q.category)) {
+        sd_rpc_invalid(c, "category: unknown category");
+        return;
+    }
+    if(r->limit > SD_SEARCH_LIMIT_MAX) {
+        sd_rpc_invalid(c, "limit: at most %d", SD_SEARCH_LIMIT_MAX);
+        return;
+    }
+    if(sd_rpc_empty(r->text) || !sd_text_valid(r->text, strlen(r->text))) {
+        sd_rpc_invalid(c, "text: required, valid UTF-8");
+        return;
+    }
+    if(strlen(r->text) > SD_SEARCH_QUERY_MAX) {
+        sd_rpc_invalid(c, "text: at most %d bytes", SD_SEARCH_QUERY_MAX);
+        return;
+    }
+    err = sd_ticket_search(x->d, &x->actor, &q, &l, &more);
+    if(err == SD_E_INVALID) {
+        sd_rpc_invalid(c, "text: no searchable word in it");
+        return;
+    }
+    if(err == SD_E_LIMIT) {
+        sd_rpc_invalid(c, "text: at most %d words", SD_SEARCH_QUERY_TERMS);
+        return;
+    }
+    if(err != SD_OK) {
+        sd_rpc_fail(c, err, "search");
+        return;
+    }
+    pb.more = more;
+    pb.tickets = sd_rpc_list(&a, &sealdesk__v1__ticket__descriptor, l.n, search_item, l.items,
+                             &pb.n_tickets, &err);
+    sd_rpc_answer(c, err, &pb.base, "search");
+    sd_arena_free(&a);
+    sd_ticket_list_clear(&l);
 }
 
 static void
@@ -937,6 +1007,8 @@ const struct sd_rpc_method sd_rpc_methods_core[] = {
                   SD_OP_TICKET_LIST),
     SD_RPC_METHOD("/sealdesk.v1.Tickets/Find", sealdesk__v1__find_tickets_request, tickets_find,
                   SD_OP_TICKET_FIND),
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/Search", sealdesk__v1__ticket_search_request,
+                  tickets_search, SD_OP_TICKET_LIST),
     SD_RPC_METHOD("/sealdesk.v1.Tickets/Transition", sealdesk__v1__transition_request,
                   tickets_transition, SD_OP_TICKET_TRANSITION),
     SD_RPC_METHOD("/sealdesk.v1.Tickets/Assign", sealdesk__v1__assign_request, tickets_assign,

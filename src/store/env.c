@@ -1,10 +1,9 @@
-/* LMDB environment: open with the named tables, schema check, compacting copy. Txn and cursor
- * wrappers are in txn.c; meta counters in meta.c. */
+/* LMDB environment: open with the named tables (open.c wraps it in a handle), schema check,
+ * compacting copy. Txn and cursor wrappers are in txn.c; meta counters in meta.c. */
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <lmdb.h>
 
@@ -40,6 +39,7 @@ static const struct {
     [SD_DB_FEED] = {"feed", 0},
     [SD_DB_OUTBOX] = {"outbox", 0},
     [SD_DB_INTAKE] = {"intake_keys", 0},
+    [SD_DB_SEARCH] = {"ticket_search", MDB_DUPSORT | MDB_DUPFIXED},
 };
 
 sd_err
@@ -138,42 +138,37 @@ check_schema(struct sd_store *s, MDB_txn *txn, bool create)
     return SD_OK;
 }
 
-sd_err
-sd_store_open(struct sd_store **out, const char *dir, unsigned flags, size_t map_bytes)
+const char *
+sd_store_table_name(int i)
 {
-    struct sd_store *s = NULL;
-    bool create = flags & SD_STORE_CREATE;
-    bool rdonly = flags & SD_STORE_RDONLY;
-    char path[4096];
-    struct stat st;
+    return i >= 0 && i < SD_DB_COUNT ? tables[i].name : NULL;
+}
+
+sd_err
+sd_store_env_open(struct sd_store *s)
+{
     MDB_txn *txn = NULL;
     sd_err err = SD_OK;
     int rc;
 
-    SD_CHECK_ARG(out && dir && !(create && rdonly));
-    SD_ENSURE((size_t)snprintf(path, sizeof(path), "%s/data.mdb", dir) < sizeof(path),
-              SD_E_INVALID);
-    if(!create && stat(path, &st) != 0)
-        return SD_E_NOTFOUND;
-    s = calloc(1, sizeof(*s));
-    SD_ENSURE(s, SD_E_NOMEM);
+    SD_CHECK_ARG(s && !s->env);
     SD_TRY(sd_store_err(mdb_env_create(&s->env)));
     SD_TRY(sd_store_err(mdb_env_set_maxdbs(s->env, SD_DB_COUNT + 4)));
     SD_TRY(sd_store_err(mdb_env_set_maxreaders(s->env, 1024)));
-    SD_TRY(sd_store_err(mdb_env_set_mapsize(s->env, map_bytes ? map_bytes : SD_MAP_DEFAULT)));
+    SD_TRY(sd_store_err(mdb_env_set_mapsize(s->env, s->map_bytes)));
     /* NOTLS: read txns are handed between worker threads. No NOSYNC/NOMETASYNC: every commit
      * is durable (DESIGN.md "Durability"). */
-    rc = mdb_env_open(s->env, dir, MDB_NOTLS | (rdonly ? MDB_RDONLY : 0), 0600);
+    rc = mdb_env_open(s->env, s->dir, MDB_NOTLS | (s->rdonly ? MDB_RDONLY : 0), 0600);
     if(rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH || rc == MDB_CORRUPTED) {
         err = SD_E_STORE;
         goto out;
     }
     SD_TRY(sd_store_err(rc));
-    SD_TRY(sd_store_err(mdb_txn_begin(s->env, NULL, rdonly ? MDB_RDONLY : 0, &txn)));
+    SD_TRY(sd_store_err(mdb_txn_begin(s->env, NULL, s->rdonly ? MDB_RDONLY : 0, &txn)));
     for(int i = 0; i < SD_DB_COUNT; i++) {
         /* Writable opens create tables added by later versions of the schema; the txn
          * commits only after the schema check, so a foreign environment is left untouched. */
-        rc = mdb_dbi_open(txn, tables[i].name, tables[i].flags | (rdonly ? 0 : MDB_CREATE),
+        rc = mdb_dbi_open(txn, tables[i].name, tables[i].flags | (s->rdonly ? 0 : MDB_CREATE),
                           &s->dbi[i]);
         if(rc == MDB_NOTFOUND) {
             err = SD_E_NOTFOUND;
@@ -183,28 +178,24 @@ sd_store_open(struct sd_store **out, const char *dir, unsigned flags, size_t map
         SD_ENSURE(rc != MDB_INCOMPATIBLE, SD_E_STORE);
         SD_TRY(sd_store_err(rc));
     }
-    SD_TRY(check_schema(s, txn, create));
+    SD_TRY(check_schema(s, txn, s->create));
     rc = mdb_txn_commit(txn);
     txn = NULL;
     SD_TRY(sd_store_err(rc));
-    s->rdonly = rdonly;
-    *out = s;
-    s = NULL;
 out:
     if(txn)
         mdb_txn_abort(txn);
-    sd_store_close(s);
+    if(err != SD_OK)
+        sd_store_env_close(s);
     return err;
 }
 
 void
-sd_store_close(struct sd_store *s)
+sd_store_env_close(struct sd_store *s)
 {
-    if(!s)
-        return;
     if(s->env)
         mdb_env_close(s->env);
-    free(s);
+    s->env = NULL;
 }
 
 sd_err

@@ -434,7 +434,8 @@ sd_keys_dkey_erase(struct sd_txn *t, uint64_t id)
     SD_ENSURE(zero, SD_E_NOMEM);
     /* Overwrite with zeros first (LMDB rewrites a same-size value in place in the dirty page),
      * so the page that replaces the current one does not keep the wrapped key in its free gap
-     * after the node is removed. Older copies in free pages: sd_keys_scrub_free_pages. */
+     * after the node is removed. Older copies in free pages: sd_keys_scrub_free_pages; in the
+     * gaps of live pages (LMDB's reused page buffers): the purge, purge.c. */
     SD_TRY(sd_txn_put(t, SD_DB_KEYS, k, sizeof(k), zero, n));
     SD_TRY(sd_txn_del(t, SD_DB_KEYS, k, sizeof(k), NULL, 0));
     SD_TRY(sd_meta_get_u64(t, "dkeys_shredded", &shredded));
@@ -767,7 +768,10 @@ sd_keys_rebuild(struct sd_txn *t)
     mdb_cursor_close(cur);
     cur = NULL;
     /* ...empty the table (its pages go to the free list, for the scrub) and write it again in
-     * key order into fresh pages, which LMDB zero-fills: no free gap keeps old node bytes. */
+     * key order. This keeps the keys table itself compact, but it is NOT what erases: LMDB
+     * zero-fills only freshly malloc'd pages and hands out its reused page buffers as they
+     * were, so old keys-page bytes can still sit in the free gaps of live pages of any table.
+     * The purge after the txn (purge.c, sd_store_purge) is what removes them. */
     SD_TRY(sd_store_err(mdb_drop(t->txn, dbi, 0)));
     if(t->cap) /* the drop and the puts below are logical changes: captured (wset.h) */
         SD_TRY(sd_wset_rec(t, SD_WS_DROP, SD_DB_KEYS, NULL, 0, NULL, 0));

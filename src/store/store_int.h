@@ -18,11 +18,23 @@
 struct sd_store {
     MDB_env *env;
     MDB_dbi dbi[SD_DB_COUNT];
-    bool rdonly;
+    bool rdonly, create;
     atomic_bool capture;       /* write sets (wset.h): read once per write txn begin */
     sd_store_commit_hook hook; /* wset.h: called before a top-level or batch commit */
     void *hook_ctx;
+    char *dir;        /* the data directory (owned) */
+    size_t map_bytes; /* the map size the env was opened with */
+    int lock_fd;      /* data.mdb, holding a shared flock (exclusive while purging) */
 };
+
+/* env.c: open s->env on s->dir with s's flags and open every table (SD_E_* as sd_store_open;
+ * on failure s->env is NULL); close it (a no-op when closed). The name of table i. */
+sd_err sd_store_env_open(struct sd_store *s);
+void sd_store_env_close(struct sd_store *s);
+const char *sd_store_table_name(int i);
+/* purge.c: with the exclusive flock held and no env open, finish an interrupted or pending
+ * purge and leave s->env open (writable stores; read-only: nothing to do). */
+sd_err sd_store_purge_recover(struct sd_store *s);
 
 struct sd_txn {
     struct sd_store *s;

@@ -248,9 +248,11 @@ sd_err
 sd_txn_put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
            size_t vlen)
 {
-    sd_err err =
-        put(t, db, key, klen, val, vlen,
-            (db == SD_DB_BY_ASSIGNEE || db == SD_DB_BY_CUSTOMER) ? MDB_NODUPDATA : 0, SD_WS_PUT);
+    sd_err err = put(t, db, key, klen, val, vlen,
+                     (db == SD_DB_BY_ASSIGNEE || db == SD_DB_BY_CUSTOMER || db == SD_DB_SEARCH)
+                         ? MDB_NODUPDATA
+                         : 0,
+                     SD_WS_PUT);
 
     return err == SD_E_CONFLICT ? SD_OK : err;
 }
@@ -311,19 +313,29 @@ sd_err
 sd_cursor_get(struct sd_cursor *c, enum sd_cursor_op op, struct sd_val *key, struct sd_val *val)
 {
     static const MDB_cursor_op ops[] = {
-        [SD_CUR_FIRST] = MDB_FIRST,         [SD_CUR_LAST] = MDB_LAST,
-        [SD_CUR_NEXT] = MDB_NEXT,           [SD_CUR_PREV] = MDB_PREV,
-        [SD_CUR_SET_RANGE] = MDB_SET_RANGE, [SD_CUR_SET_KEY] = MDB_SET_KEY,
-        [SD_CUR_NEXT_DUP] = MDB_NEXT_DUP,   [SD_CUR_GET_CURRENT] = MDB_GET_CURRENT,
+        [SD_CUR_FIRST] = MDB_FIRST,
+        [SD_CUR_LAST] = MDB_LAST,
+        [SD_CUR_NEXT] = MDB_NEXT,
+        [SD_CUR_PREV] = MDB_PREV,
+        [SD_CUR_SET_RANGE] = MDB_SET_RANGE,
+        [SD_CUR_SET_KEY] = MDB_SET_KEY,
+        [SD_CUR_NEXT_DUP] = MDB_NEXT_DUP,
+        [SD_CUR_GET_CURRENT] = MDB_GET_CURRENT,
+        [SD_CUR_GET_BOTH_RANGE] = MDB_GET_BOTH_RANGE,
     };
     MDB_val k = {0, NULL}, d = {0, NULL};
     int rc;
 
     /* Only the positioning ops read the caller's key: for the others it is an output and the
      * caller may pass it uninitialised (valgrind's first report on a server run). */
-    if(key && (op == SD_CUR_SET_RANGE || op == SD_CUR_SET_KEY) && key->p) {
+    if(key && (op == SD_CUR_SET_RANGE || op == SD_CUR_SET_KEY || op == SD_CUR_GET_BOTH_RANGE) &&
+       key->p) {
         k.mv_data = (void *)key->p;
         k.mv_size = key->n;
+    }
+    if(val && op == SD_CUR_GET_BOTH_RANGE && val->p) {
+        d.mv_data = (void *)val->p;
+        d.mv_size = val->n;
     }
     rc = mdb_cursor_get(c->cur, &k, &d, ops[op]);
     if(rc != MDB_SUCCESS)

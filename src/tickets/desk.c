@@ -368,6 +368,7 @@ sd_desk_open_core(struct sd_desk **out, const struct sd_desk_opts *o)
     SD_CHECK_ARG(out && o && o->dir);
     d = calloc(1, sizeof(*d));
     SD_ENSURE(d, SD_E_NOMEM);
+    d->exclusive = o->exclusive;
     SD_TRY(sd_store_open(&d->store, o->dir, 0, o->map_bytes));
     SD_TRY(load_master(o, false, master));
     SD_TRY(sd_keyring_new(&d->kr, master));

@@ -48,6 +48,7 @@ struct sd_desk {
     struct sd_remedy_policy *remedy_policy; /* <dir>/remedy.policy, else the default (ops) */
     struct sd_login_guard *login;           /* failed-login throttle and audit (ops/access.c) */
     struct sd_desk_hooks hooks;             /* set by ops/init.c; NULL members: absent */
+    bool exclusive;                         /* sd_desk_opts.exclusive */
 };
 
 /* The core of sd_desk_init and sd_desk_open (ops/init.c composes them with the layers above).
@@ -117,6 +118,15 @@ void sd_trec_set_field(sd_trec *r, enum sd_field f, uint8_t *p, size_t n);
  * txn. *ids (malloc'ed, free()) gets the requeued ticket ids, *n their count. */
 sd_err sd_ticket_requeue_all_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
                                 const char *agent, uint64_t **ids, size_t *n);
+
+/* search.c: the search postings of ticket r (texts decrypted with dk, which must be open),
+ * inside write txn t. _unindex removes every posting of its subject, body, comments and
+ * customer messages (crypto-shredding; *removed, may be NULL, counts them); _reindex writes
+ * them again under the current search key, text by text as they were written (bidx-rotate). */
+sd_err sd_ticket_search_unindex_in(struct sd_desk *d, struct sd_txn *t, const sd_trec *r,
+                                   const struct sd_dkey *dk, uint64_t *removed);
+sd_err sd_ticket_search_reindex_in(struct sd_desk *d, struct sd_txn *t, const sd_trec *r,
+                                   const struct sd_dkey *dk);
 
 /* Validation helpers. */
 bool sd_agent_name_ok(const char *s);

@@ -20,6 +20,7 @@
 #include "sealdesk/log.h"
 #include "sealdesk/mask.h"
 #include "sealdesk/redact.h"
+#include "sealdesk/search.h"
 #include "sealdesk/sla.h"
 #include "sealdesk/text.h"
 #include "sealdesk/textpipe.h"
@@ -628,6 +629,8 @@ sd_ticket_create_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *
         SD_TRY(d->hooks.incident_find(t, &rec, (const char *)p->both.data, p->both.len, &inc_ids,
                                       &n_inc));
     SD_TRY(sd_trec_index(t, &rec));
+    /* The search postings (keyed hashes of subject and body terms) commit with the ticket. */
+    SD_TRY(sd_search_index_in(t, d->kr, rec.id, (const char *)p->both.data, p->both.len));
     SD_TRY(sd_trec_store_new(t, &rec, digest));
     SD_TRY(sd_desk_audit(d, t, a, "ticket.create", rec.id, digest, NULL));
     if(d->hooks.incident_store)
@@ -1093,6 +1096,7 @@ do_comment(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, sd_tre
     SD_TRY(sd_keys_dkey_open(t, d->kr, r->data_key_id, &dk));
     SD_TRY(sd_field_seal(&sealed, dk, r->id, SD_F_COMMENT_BASE + r->next_event_seq, clean.data,
                          clean.len));
+    SD_TRY(sd_search_index_in(t, d->kr, r->id, (const char *)clean.data, clean.len));
     SD_TRY(sd_event_add(t, r, a->name, SD_EV_COMMENT, 0, 0, &sealed, c->internal,
                         c->detail     ? c->detail
                         : c->internal ? "internal"
@@ -1255,6 +1259,7 @@ do_customer_message(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *
     SD_TRY(sd_keys_dkey_open(t, d->kr, r->data_key_id, &dk));
     SD_TRY(sd_field_seal(&sealed, dk, r->id, SD_F_COMMENT_BASE + r->next_event_seq, clean.data,
                          clean.len));
+    SD_TRY(sd_search_index_in(t, d->kr, r->id, (const char *)clean.data, clean.len));
     SD_TRY(sd_event_add(t, r, a->name, SD_EV_CUSTOMER_MESSAGE, 0, 0, &sealed, false,
                         c->detail ? c->detail : "customer"));
     if(sd_redact_any(&rep)) {

@@ -169,6 +169,14 @@ check "key.audit_rotate audited with its reason" \
 check "second hand-off after the first" test "$ho2" -gt "$ho1"
 kill -TERM "$SRV"
 wait "$SRV" 2>/dev/null || true
+# The shred over gRPC erased the key; the physical purge of data.mdb needs the store to itself
+# (SECURITY.md "Shredding erases, physically"): the next open without the server does it.
+check "online shred left the purge for an exclusive open" \
+  grep -q 'ev=store_purge_pending reason=shared_desk' "$WORK/server.log"
+"$SEALKEY" --data "$D" status >/dev/null 2>"$WORK/purge.err"
+check "the next offline open purged data.mdb" grep -q 'ev=store_purge_resume step=copy' "$WORK/purge.err"
+"$SEALKEY" --data "$D" status >/dev/null 2>"$WORK/purge.err"
+check "and only once" bash -c "! grep -q store_purge '$WORK/purge.err'"
 
 # ---- 2. kill -9 during rewrap (on the data dir of part 1: one data key per customer) ----
 D2="$D"
@@ -224,6 +232,8 @@ expect_exit 1 "retire refused while v1 data keys remain" -- "$SEALKEY" --data "$
 check "FAILED_PRECONDITION on retire" grep -q "^FAILED_PRECONDITION" "$WORK/err"
 expect_exit 2 "shred needs a reason" -- "$SEALKEY" --data "$D3" shred --customer-uid QS-1
 expect_exit 0 "shred QS-1" -- "$SEALKEY" --data "$D3" --json shred --customer-uid QS-1 --reason "GDPR art. 17"
+check "offline shred purged data.mdb at once" test "$(jget '["purged"]' <"$WORK/out")" = True
+check "no purge copy left behind" test ! -e "$D3/purge.mdb" -a ! -e "$D3/purge.tmp"
 g=$("$SEALCTL" --offline --data "$D3" --json ticket get "$id" --unmask --reason check)
 check "shredded ticket still reads, with the marker" \
   test "$(echo "$g" | jget '["customer_name"]')" = "[shredded]"

@@ -144,6 +144,7 @@ static const struct {
     {"/sealdesk.v1.Tickets/Get", "ASC"},
     {"/sealdesk.v1.Tickets/List", "ASC"},
     {"/sealdesk.v1.Tickets/Find", "ASC"},
+    {"/sealdesk.v1.Tickets/Search", "ASC"},
     {"/sealdesk.v1.Tickets/Transition", "AS"},
     {"/sealdesk.v1.Tickets/Assign", "S"},
     {"/sealdesk.v1.Tickets/Comment", "ASC"},

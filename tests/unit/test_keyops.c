@@ -4,6 +4,7 @@
 #include "test_helpers.h"
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -14,6 +15,7 @@
 #include "sealdesk/desk.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/stats.h"
+#include "sealdesk/store.h"
 #include "sealdesk/tickets.h"
 
 static const struct sd_actor sys = {"offline:test", NULL, SD_ROLE_SYSTEM};
@@ -226,9 +228,9 @@ ad_of(uint8_t ad[48], const char *label, uint64_t id, uint32_t version)
 }
 
 /* Try every position of the file as a wrapped key: every KEK the master key opens, then every
- * data key `dkid` any of those KEKs opens. Returns how many data keys were recovered. */
+ * data key of ids[0..n) any of those KEKs opens. Returns how many data keys were recovered. */
 static int
-attack(const char *dir, uint64_t dkid)
+attack_ids(const char *dir, const uint64_t *ids, size_t nids)
 {
     char path[128];
     uint8_t master[SD_KEY_BYTES], keks[16][SD_KEY_BYTES], dk[SD_KEY_BYTES], ad[48];
@@ -256,10 +258,12 @@ attack(const char *dir, uint64_t dkid)
             continue;
         for(size_t k = 0; k < nk; k++) {
             for(uint32_t v = 1; v <= 4; v++) {
-                adn = ad_of(ad, "sealdesk/v1/dk", dkid, v);
-                if(sd_unwrap(dk, SD_KEY_BYTES, keks[k], file + off, SD_WRAP_BYTES, ad, adn) ==
-                   SD_OK)
-                    found++;
+                for(size_t i = 0; i < nids; i++) {
+                    adn = ad_of(ad, "sealdesk/v1/dk", ids[i], v);
+                    if(sd_unwrap(dk, SD_KEY_BYTES, keks[k], file + off, SD_WRAP_BYTES, ad, adn) ==
+                       SD_OK)
+                        found++;
+                }
             }
         }
     }
@@ -268,6 +272,12 @@ attack(const char *dir, uint64_t dkid)
     sodium_memzero(dk, sizeof(dk));
     free(file);
     return found;
+}
+
+static int
+attack(const char *dir, uint64_t dkid)
+{
+    return attack_ids(dir, &dkid, 1);
 }
 
 static bool
@@ -299,6 +309,9 @@ test_shred_erases_customer_pii_everywhere(void **state)
     bool sh;
     char *n;
 
+    /* An offline tool's desk (one thread): the shred purges the store file at once. */
+    f->o.exclusive = true;
+    reopen(f);
     a1 = mk(f->d, "VICTIM-77", "victim@example.com", "Zelda Victimova", "my seed is lost");
     assert_int_equal(sd_ticket_comment(f->d, &sys, a1, "called Zelda back", false, NULL), SD_OK);
     /* A rotation in between: the customer's key has been wrapped under two KEKs. */
@@ -324,6 +337,14 @@ test_shred_erases_customer_pii_everywhere(void **state)
     assert_int_equal(r.tickets, 3);
     assert_true(r.index_entries >= 5);
     assert_true(r.pages_scrubbed > 0);
+    assert_true(r.purged);
+    /* At once, before any reopen: nothing in data.mdb unwraps the erased keys. */
+    sd_desk_close(f->d);
+    f->d = NULL;
+    assert_int_equal(attack(f->dir, 1), 0);
+    assert_int_equal(attack(f->dir, 2), 0);
+    assert_true(attack(f->dir, 3) > 0);
+    assert_int_equal(sd_desk_open(&f->d, &f->o), SD_OK);
     assert_int_equal(sd_keyops_shred(f->d, &sys, "VICTIM-77", "again", &r), SD_E_NOTFOUND);
 
     /* Reads show the marker, metadata stays, other customers are untouched. */
@@ -378,6 +399,165 @@ test_shred_erases_customer_pii_everywhere(void **state)
     assert_int_equal(attack(f->dir, 2), 0);
     assert_true(attack(f->dir, 3) > 0); /* Olga's key is still there (control) */
     assert_int_equal(sd_desk_open(&f->d, &f->o), SD_OK);
+}
+
+static size_t
+search_hits(struct sd_desk *d, const char *text)
+{
+    struct sd_ticket_query q = {.text = text, .category = -1};
+    struct sd_ticket_list l;
+    size_t n;
+
+    assert_int_equal(sd_ticket_search(d, &sys, &q, &l, NULL), SD_OK);
+    n = l.n;
+    sd_ticket_list_clear(&l);
+    return n;
+}
+
+/* The same attack on a busy desk (many customers, tickets in three languages, comments, search
+ * postings, rotations and rewraps), shredded on a shared desk as sealdeskd does: the purge
+ * waits while another handle has the store open and runs at the next open that has the store
+ * to itself. So much page churn that stale copies in live pages cannot be missed by luck. */
+static void
+test_shred_busy_desk_purged_when_store_is_free(void **state)
+{
+    static const char *const bodies[] = {
+        "withdrawal of usdt stuck for hours, please check txid",
+        "我的提现一直显示处理中，已经三个小时了",
+        "출금이 계속 대기 중이에요 확인 부탁드립니다",
+    };
+    enum {
+        CUSTOMERS = 120,
+        EVERY = 8
+    }; /* every 8th customer is shredded: 15 of them */
+    struct fixture *f = *state;
+    struct sd_shred_result r;
+    struct sd_desk *other = NULL;
+    struct sd_rewrap_progress p;
+    char uid[32], mail[64], name[64], body[256];
+    uint64_t vkeys[CUSTOMERS / EVERY], kept[CUSTOMERS];
+    size_t nv = 0, nk = 0;
+    uint32_t v;
+    bool pending, purged;
+
+    /* Customer i has data key i + 1 (one key per UID, made at its first ticket). */
+    for(int i = 0; i < CUSTOMERS; i++) {
+        bool victim = i % EVERY == 3;
+        uint64_t id;
+
+        snprintf(uid, sizeof(uid), "%s-%03d", victim ? "VICTIM" : "CUST", i);
+        snprintf(mail, sizeof(mail), "c%03d@example.com", i);
+        snprintf(name, sizeof(name), "%s%03d", victim ? "Zora Quellwasser" : "Customer", i);
+        if(victim)
+            snprintf(body, sizeof(body), "zorapalooza %s 蓝鲸钱包 콩나물지갑", bodies[i % 3]);
+        else
+            snprintf(body, sizeof(body), "%s ref%03d", bodies[i % 3], i);
+        id = mk(f->d, uid, mail, name, body);
+        assert_int_equal(sd_ticket_comment(f->d, &sys, id,
+                                           victim ? "called Zora back, zorapalooza confirmed"
+                                                  : "agent note: checked the chain",
+                                           false, NULL),
+                         SD_OK);
+        if(victim)
+            vkeys[nv++] = (uint64_t)i + 1;
+        else
+            kept[nk++] = (uint64_t)i + 1;
+        if(i % 40 == 39 && i < CUSTOMERS - 1) { /* KEK versions 2 and 3, every key rewrapped */
+            assert_int_equal(sd_keyops_rotate(f->d, &sys, &v), SD_OK);
+            assert_int_equal(sd_keyops_rewrap(f->d, &sys, 50, 0, &p), SD_OK);
+        }
+    }
+    assert_int_equal(search_hits(f->d, "zorapalooza"), nv);
+    assert_int_equal(search_hits(f->d, "蓝鲸钱包"), nv);
+    assert_int_equal(search_hits(f->d, "콩나물지갑"), nv);
+    assert_int_equal(search_hits(f->d, "ref007"), 1);
+
+    /* Shared desk, and another handle open: the shreds commit, the purge waits. */
+    assert_int_equal(sd_desk_open(&other, &f->o), SD_OK);
+    for(size_t i = 0; i < nv; i++) {
+        snprintf(uid, sizeof(uid), "VICTIM-%03" PRIu64, vkeys[i] - 1);
+        assert_int_equal(sd_keyops_shred(f->d, &sys, uid, "erasure", &r), SD_OK);
+        assert_int_equal(r.tickets, 1);
+        assert_false(r.purged);
+    }
+    assert_int_equal(sd_store_purge_pending(sd_desk_store(f->d), &pending), SD_OK);
+    assert_true(pending);
+    /* Postings are gone at once; everyone else's stay. */
+    assert_int_equal(search_hits(f->d, "zorapalooza"), 0);
+    assert_int_equal(search_hits(f->d, "蓝鲸钱包"), 0);
+    assert_int_equal(search_hits(f->d, "콩나물지갑"), 0);
+    assert_int_equal(search_hits(f->d, "ref007"), 1);
+    assert_true(search_hits(f->d, "usdt txid") > 10);
+    /* The desk's owner may ask for it: refused while the other handle is open. */
+    assert_int_equal(sd_store_purge(sd_desk_store(f->d), &purged), SD_OK);
+    assert_false(purged);
+    sd_desk_close(other);
+    other = NULL;
+    /* Like sealdeskd: closed, then opened again with the store to itself. */
+    reopen(f);
+    assert_int_equal(sd_store_purge_pending(sd_desk_store(f->d), &pending), SD_OK);
+    assert_false(pending);
+    assert_int_equal(sd_store_purge(sd_desk_store(f->d), &purged), SD_OK);
+    assert_false(purged); /* nothing pending */
+    assert_int_equal(search_hits(f->d, "zorapalooza"), 0);
+    assert_int_equal(search_hits(f->d, "ref007"), 1);
+    assert_true(search_hits(f->d, "출금이") > 10);
+    verify_audit(f);
+    sd_desk_close(f->d);
+    f->d = NULL;
+    assert_false(file_has(f->dir, "data.mdb", "Zora"));
+    assert_false(file_has(f->dir, "data.mdb", "zorapalooza"));
+    assert_int_equal(attack_ids(f->dir, vkeys, nv), 0);
+    /* Control: kept customers' keys are found (the first, a middle and the last one). */
+    {
+        uint64_t ctl[3] = {kept[0], kept[nk / 2], kept[nk - 1]};
+
+        assert_int_equal(attack_ids(f->dir, ctl, 3), 3);
+    }
+    assert_int_equal(sd_desk_open(&f->d, &f->o), SD_OK);
+}
+
+/* A purge a crash interrupted after its copy became durable: data.mdb may be half
+ * overwritten; the next writable open finishes from purge.mdb, a read-only one refuses. */
+static void
+test_purge_resumes_after_crash(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_store *s = NULL;
+    char tmp[64], from[160], to[160];
+    uint8_t junk[8192];
+    uint64_t id;
+    bool sh;
+    char *n;
+    FILE *fp;
+
+    id = mk(f->d, "U-5", "u5@example.com", "Kept Customer", "kept body");
+    sd_desk_close(f->d);
+    f->d = NULL;
+    snprintf(tmp, sizeof(tmp), "/tmp/sdpurge.XXXXXX");
+    assert_non_null(mkdtemp(tmp));
+    assert_int_equal(sd_store_open(&s, f->dir, 0, 0), SD_OK);
+    assert_int_equal(sd_store_copy(s, tmp), SD_OK);
+    sd_store_close(s);
+    s = NULL;
+    snprintf(from, sizeof(from), "%s/data.mdb", tmp);
+    snprintf(to, sizeof(to), "%s/purge.mdb", f->dir);
+    assert_int_equal(rename(from, to), 0);
+    rm_rf(tmp);
+    snprintf(from, sizeof(from), "%s/data.mdb", f->dir);
+    memset(junk, 0xAA, sizeof(junk));
+    fp = fopen(from, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(junk, 1, sizeof(junk), fp), sizeof(junk));
+    fclose(fp);
+    assert_int_equal(sd_store_open(&s, f->dir, SD_STORE_RDONLY, 0), SD_E_PRECONDITION);
+    assert_int_equal(sd_desk_open(&f->d, &f->o), SD_OK);
+    assert_int_equal(access(to, F_OK), -1);
+    n = read_name(f->d, id, &sh);
+    assert_false(sh);
+    assert_string_equal(n, "Kept Customer");
+    free(n);
+    verify_audit(f);
 }
 
 static void
@@ -491,6 +671,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_rewrap_resumes_after_interruption, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_shred_erases_customer_pii_everywhere, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_shred_busy_desk_purged_when_store_is_free,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_purge_resumes_after_crash, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_remaster_with_key_file, fixture_setup,
                                         fixture_teardown),

@@ -64,6 +64,9 @@ struct ticket_req {
     unsigned csat;    /* rate */
 };
 int cli_ticket_req(const struct cli *c, const char *sub, struct ticket_req *q);
+/* ticket search (cmd_search.c), after cli_ticket_req checked --text. */
+int cli_ticket_search_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a);
+int cli_ticket_search_online(struct cli *c);
 
 /* gRPC status name for an sd_err ("NOT_FOUND", ...). */
 const char *cli_status_name(sd_err err);

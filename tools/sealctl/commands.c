@@ -123,6 +123,9 @@ static const struct sd_arg_spec create_opts[] = {
 static const struct sd_arg_spec list_opts[] = {
     E("status", "S", statuses), E("category", "C", categories), V("assignee", "A"),
 };
+static const struct sd_arg_spec ticket_search_opts[] = {
+    V("text", "T"), E("status", "S", statuses), E("category", "C", categories), V("limit", "1..200"),
+};
 static const struct sd_arg_spec find_opts[] = {
     V("customer-email", "E"), V("customer-uid", "U"), V("customer-phone", "P"),
 };
@@ -221,6 +224,10 @@ static const struct cli_sub ticket_subs[] = {
     SUB(BOTH, "rate", "ticket rate ID --csat N", OPTS(rate_opts)),
     SUB(BOTH, "find", "ticket find --customer-email E | --customer-uid U | --customer-phone P",
         OPTS(find_opts)),
+    SUB(BOTH, "search",
+        "ticket search --text T [--status S] [--category C] [--limit N]   (every word must "
+        "match; newest first, 50 by default)",
+        OPTS(ticket_search_opts)),
 };
 static const struct cli_sub queue_subs[] = {
     SUB(BOTH, "claim", "queue claim [--agent A]", OPTS(agent_opt))};

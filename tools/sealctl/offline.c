@@ -29,7 +29,8 @@
 static struct sd_desk_opts
 desk_opts(const struct cli *c)
 {
-    struct sd_desk_opts o = {.dir = c->data, .key_file = c->key_file};
+    /* One thread: a shred purges the store file at once (store.h sd_store_purge). */
+    struct sd_desk_opts o = {.dir = c->data, .key_file = c->key_file, .exclusive = true};
 
     return o;
 }
@@ -215,6 +216,8 @@ cmd_ticket_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, i
         return ticket_create(c, d, a);
     if(strcmp(q.sub, "list") == 0)
         return ticket_list(c, d);
+    if(strcmp(q.sub, "search") == 0)
+        return cli_ticket_search_offline(c, d, a);
     if(strcmp(q.sub, "find") == 0)
         return emit_list(c, sd_ticket_find(d, a, q.find_kind, q.find_value, &l), &l, "ticket find");
     if(strcmp(q.sub, "get") == 0) {

@@ -359,6 +359,8 @@ cmd_ticket_online(struct cli *c, int argc, char **argv)
         return rc;
     if(strcmp(t.sub, "create") == 0)
         return ticket_create_online(c);
+    if(strcmp(t.sub, "search") == 0)
+        return cli_ticket_search_online(c);
     if(strcmp(t.sub, "list") == 0 || strcmp(t.sub, "find") == 0)
         return ticket_lists_online(c, &t);
     return ticket_one_online(c, &t);

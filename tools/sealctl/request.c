@@ -56,6 +56,11 @@ cli_ticket_req(const struct cli *c, const char *sub, struct ticket_req *q)
             return cli_usage("ticket create needs --channel, --subject and --body");
         return c->n_pos ? 2 : 0;
     }
+    if(strcmp(sub, "search") == 0) {
+        if(!cli_get(c, "text"))
+            return cli_usage("ticket search needs --text");
+        return c->n_pos ? 2 : 0;
+    }
     if(strcmp(sub, "list") == 0 || strcmp(sub, "find") == 0) {
         if(c->n_pos)
             return 2;

@@ -203,7 +203,8 @@ rotation_json(uint32_t version, const char *fingerprint, const char *pk_hex, uin
 static int
 offline(const struct opts *o, int argc, char **argv)
 {
-    struct sd_desk_opts dopt = {.dir = o->data, .key_file = o->key_file};
+    /* One thread: shred and bidx-rotate purge the store file at once (sd_store_purge). */
+    struct sd_desk_opts dopt = {.dir = o->data, .key_file = o->key_file, .exclusive = true};
     struct sd_actor a = {o->actor, NULL, SD_ROLE_SYSTEM};
     struct sd_desk *d = NULL;
     const char *cmd = argv[0];
@@ -276,10 +277,10 @@ offline(const struct opts *o, int argc, char **argv)
                 SD_OK)
             rc = fail(err, "shred");
         else
-            rc = emit(o, json_pack("{s:I, s:I, s:I, s:I}", "data_keys", (json_int_t)r.data_keys,
-                                   "tickets", (json_int_t)r.tickets, "index_entries",
-                                   (json_int_t)r.index_entries, "pages_scrubbed",
-                                   (json_int_t)r.pages_scrubbed));
+            rc = emit(o, json_pack("{s:I, s:I, s:I, s:I, s:b}", "data_keys",
+                                   (json_int_t)r.data_keys, "tickets", (json_int_t)r.tickets,
+                                   "index_entries", (json_int_t)r.index_entries, "pages_scrubbed",
+                                   (json_int_t)r.pages_scrubbed, "purged", r.purged));
     } else if(strcmp(cmd, "remaster") == 0) {
         const char *kf = arg(o, "new-key-file");
         const char *pf = arg(o, "passphrase-file");

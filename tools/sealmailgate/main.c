@@ -188,7 +188,7 @@ exit_of_err(sd_err err)
 static int
 deliver_offline(const char *dir, const char *key_file, const struct sd_mail *m)
 {
-    struct sd_desk_opts o = {dir, key_file, NULL, 0};
+    struct sd_desk_opts o = {.dir = dir, .key_file = key_file};
     struct sd_desk *d = NULL;
     struct sd_actor a = {"offline:sealmailgate", NULL, SD_ROLE_SYSTEM | SD_ROLE_INTAKE};
     struct sd_intake_mail im;

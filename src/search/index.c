@@ -1,0 +1,252 @@
+/* The search index: hashed term sets, postings in SD_DB_SEARCH written and removed in the
+ * caller's txn, and the leapfrog intersection of a query's posting lists (search.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "sealdesk/buf.h"
+#include "sealdesk/search.h"
+#include "sealdesk/text.h"
+#include "util/err_int.h"
+
+void
+sd_search_terms_clear(struct sd_search_terms *ts)
+{
+    if(!ts)
+        return;
+    free(ts->h);
+    ts->h = NULL;
+    ts->n = ts->cap = 0;
+}
+
+/* Terms packed as u8 length | bytes, for one call of sd_bidx_search_terms. */
+struct pack {
+    struct sd_buf b;
+    size_t n;
+};
+
+static sd_err
+pack_term(void *ctx, const char *term, size_t n)
+{
+    struct pack *p = ctx;
+    uint8_t len = (uint8_t)(n > 255 ? 255 : n);
+    sd_err err = sd_buf_append_byte(&p->b, len);
+
+    if(err == SD_OK)
+        err = sd_buf_append(&p->b, term, len);
+    if(err == SD_OK)
+        p->n++;
+    return err;
+}
+
+static int
+hash_cmp(const void *a, const void *b)
+{
+    return memcmp(a, b, SD_BIDX_BYTES);
+}
+
+/* Sort and drop duplicates. */
+static void
+uniq(struct sd_search_terms *ts)
+{
+    size_t w = 0;
+
+    if(ts->n < 2)
+        return;
+    qsort(ts->h, ts->n, SD_BIDX_BYTES, hash_cmp);
+    for(size_t r = 1; r < ts->n; r++) {
+        if(memcmp(ts->h[r], ts->h[w], SD_BIDX_BYTES) != 0)
+            memcpy(ts->h[++w], ts->h[r], SD_BIDX_BYTES);
+    }
+    ts->n = w + 1;
+}
+
+sd_err
+sd_search_terms_add(struct sd_search_terms *ts, const struct sd_keyring *kr, const char *s,
+                    size_t n, size_t *added)
+{
+    struct pack p = {SD_BUF_INIT, 0};
+    size_t max, need;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(ts && kr && (s || n == 0));
+    max = ts->max ? ts->max : SD_SEARCH_DOC_TERMS;
+    SD_TRY(sd_search_tokenize(s, n, pack_term, &p));
+    if(added)
+        *added = p.n;
+    if(!p.n)
+        goto out;
+    SD_ENSURE(!__builtin_add_overflow(ts->n, p.n, &need), SD_E_LIMIT);
+    if(need > ts->cap) {
+        uint8_t(*h)[SD_BIDX_BYTES] = realloc(ts->h, need * SD_BIDX_BYTES);
+
+        SD_ENSURE(h, SD_E_NOMEM);
+        ts->h = h;
+        ts->cap = need;
+    }
+    SD_TRY(sd_bidx_search_terms(kr, p.b.data, p.b.len, p.n, ts->h + ts->n));
+    ts->n = need;
+    uniq(ts);
+    if(ts->n > max)
+        ts->n = max; /* the rest of a very long text is not searchable */
+out:
+    sd_buf_wipe_free(&p.b);
+    return err;
+}
+
+static void
+posting_val(uint8_t v[8], uint64_t id)
+{
+    sd_put_u64be(v, UINT64_MAX - id);
+}
+
+sd_err
+sd_search_put_in(struct sd_txn *t, uint64_t id, const struct sd_search_terms *ts)
+{
+    uint8_t v[8];
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && ts && id);
+    posting_val(v, id);
+    for(size_t i = 0; i < ts->n; i++)
+        SD_TRY(sd_txn_put(t, SD_DB_SEARCH, ts->h[i], SD_BIDX_BYTES, v, sizeof(v)));
+out:
+    return err;
+}
+
+sd_err
+sd_search_del_in(struct sd_txn *t, uint64_t id, const struct sd_search_terms *ts, uint64_t *removed)
+{
+    uint8_t v[8];
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && ts && id);
+    posting_val(v, id);
+    for(size_t i = 0; i < ts->n; i++) {
+        sd_err rc = sd_txn_del(t, SD_DB_SEARCH, ts->h[i], SD_BIDX_BYTES, v, sizeof(v));
+
+        SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+        if(rc == SD_OK && removed)
+            (*removed)++;
+    }
+out:
+    return err;
+}
+
+sd_err
+sd_search_index_in(struct sd_txn *t, const struct sd_keyring *kr, uint64_t id, const char *s,
+                   size_t n)
+{
+    struct sd_search_terms ts = {0};
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_search_terms_add(&ts, kr, s, n, NULL));
+    SD_TRY(sd_search_put_in(t, id, &ts));
+out:
+    sd_search_terms_clear(&ts);
+    return err;
+}
+
+sd_err
+sd_search_clear_in(struct sd_txn *t)
+{
+    struct sd_cursor *c = NULL;
+    struct sd_val k, v;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    SD_CHECK_ARG(t);
+    SD_TRY(sd_cursor_open(t, SD_DB_SEARCH, &c));
+    while((rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v)) == SD_OK)
+        SD_TRY(sd_cursor_del(c));
+    SD_ENSURE(rc == SD_E_NOTFOUND, rc);
+out:
+    sd_cursor_close(c);
+    return err;
+}
+
+/* Position cursor c on term h's first posting >= cand (inverted id); *got gets it. */
+static sd_err
+seek(struct sd_cursor *c, const uint8_t h[SD_BIDX_BYTES], uint64_t cand, uint64_t *got)
+{
+    uint8_t vb[8];
+    struct sd_val k = {h, SD_BIDX_BYTES}, v;
+    sd_err err;
+
+    sd_put_u64be(vb, cand);
+    v.p = vb;
+    v.n = sizeof(vb);
+    err = sd_cursor_get(c, SD_CUR_GET_BOTH_RANGE, &k, &v);
+    if(err != SD_OK)
+        return err;
+    if(v.n != 8)
+        return SD_E_STORE;
+    *got = sd_get_u64be(v.p);
+    return SD_OK;
+}
+
+sd_err
+sd_search_query_in(struct sd_txn *t, const struct sd_keyring *kr, const char *q, size_t n,
+                   size_t max_scan, sd_search_hit_fn fn, void *ctx, bool *truncated,
+                   uint8_t digest[32])
+{
+    struct sd_search_terms ts = {.max = SD_SEARCH_QUERY_TERMS + 1};
+    struct sd_cursor *cur[SD_SEARCH_QUERY_TERMS];
+    size_t ncur = 0, scanned = 0;
+    uint64_t cand = 0;
+    bool stop = false;
+    sd_err err = SD_OK;
+
+    memset(cur, 0, sizeof(cur));
+    SD_CHECK_ARG(t && kr && q && fn);
+    if(truncated)
+        *truncated = false;
+    SD_ENSURE(n <= SD_SEARCH_QUERY_MAX, SD_E_LIMIT);
+    SD_CHECK_ARG(sd_text_valid(q, n));
+    SD_TRY(sd_search_terms_add(&ts, kr, q, n, NULL));
+    SD_CHECK_ARG(ts.n > 0);
+    SD_ENSURE(ts.n <= SD_SEARCH_QUERY_TERMS, SD_E_LIMIT);
+    if(digest)
+        sd_sha256(digest, (const uint8_t *)ts.h, ts.n * SD_BIDX_BYTES);
+    max_scan = max_scan ? max_scan : SD_SEARCH_SCAN_MAX;
+    for(size_t i = 0; i < ts.n; i++) {
+        SD_TRY(sd_cursor_open(t, SD_DB_SEARCH, &cur[i]));
+        ncur++;
+    }
+    /* Leapfrog: seek every list to the candidate; a list past it raises the candidate. When a
+     * round moves nothing, every list holds the candidate. */
+    while(!stop) {
+        bool moved = false;
+
+        for(size_t i = 0; i < ncur; i++) {
+            uint64_t got;
+            sd_err rc = seek(cur[i], ts.h[i], cand, &got);
+
+            if(rc == SD_E_NOTFOUND)
+                goto out;
+            SD_TRY(rc);
+            if(got != cand) {
+                cand = got;
+                moved = true;
+            }
+        }
+        if(moved)
+            continue;
+        if(scanned == max_scan) {
+            if(truncated)
+                *truncated = true;
+            break;
+        }
+        scanned++;
+        SD_TRY(fn(ctx, UINT64_MAX - cand, &stop));
+        if(cand == UINT64_MAX)
+            break;
+        cand++;
+    }
+out:
+    for(size_t i = 0; i < ncur; i++)
+        sd_cursor_close(cur[i]);
+    sd_search_terms_clear(&ts);
+    return err;
+}

@@ -1,0 +1,143 @@
+/* The search tokeniser: folded text cut into word terms and CJK bigrams (search.h). Index and
+ * query use the same function, so it only has to be consistent, not linguistically exact. */
+#include <string.h>
+
+#include <sodium.h>
+#include <utf8proc.h>
+
+#include "sealdesk/buf.h"
+#include "sealdesk/search.h"
+#include "sealdesk/text.h"
+#include "util/err_int.h"
+
+enum cclass {
+    C_SEP,
+    C_WORD,
+    C_HAN,
+    C_HANGUL,
+    C_KANA
+};
+
+static enum cclass
+classify(utf8proc_int32_t cp)
+{
+    if((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
+        return C_WORD;
+    if(cp < 0x80)
+        return C_SEP;
+    if((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x2ffff))
+        return C_HAN;
+    if((cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x1100 && cp <= 0x11ff) ||
+       (cp >= 0x3130 && cp <= 0x318f))
+        return C_HANGUL;
+    if(cp >= 0x3040 && cp <= 0x30ff)
+        return C_KANA;
+    switch(utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+        return C_WORD;
+    default:
+        return C_SEP;
+    }
+}
+
+/* Very common English words: in nearly every ticket, they would only make long posting lists. */
+static const char *const stop_words[] = {
+    "an",   "and",  "are",  "as",   "at", "be",     "but",    "by",    "do",
+    "for",  "from", "has",  "have", "he", "if",     "in",     "is",    "it",
+    "me",   "my",   "no",   "not",  "of", "on",     "or",     "so",    "that",
+    "the",  "this", "to",   "was",  "we", "were",   "will",   "with",  "you",
+    "your", "our",  "they", "am",   "hi", "please", "thanks", "thank", "hello",
+};
+
+static bool
+is_stop(const char *w, size_t n)
+{
+    for(size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++) {
+        if(strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A word term: at least 2 bytes (a lone Latin letter or digit says nothing), no stop word. */
+static sd_err
+emit_word(const char *w, size_t n, sd_search_term_fn fn, void *ctx)
+{
+    if(n < 2 || is_stop(w, n))
+        return SD_OK;
+    return fn(ctx, w, n);
+}
+
+sd_err
+sd_search_tokenize(const char *s, size_t n, sd_search_term_fn fn, void *ctx)
+{
+    struct sd_buf f = SD_BUF_INIT;
+    char word[SD_SEARCH_TERM_MAX + 8];
+    size_t wn = 0;
+    const uint8_t *prev = NULL; /* previous character of the current CJK run */
+    size_t prev_n = 0, run = 0;
+    enum cclass prev_c = C_SEP;
+    sd_err err = SD_OK;
+    size_t i = 0;
+
+    SD_CHECK_ARG(fn && (s || n == 0));
+    SD_TRY(sd_text_fold(&f, s, n));
+    while(i <= f.len) {
+        utf8proc_int32_t cp = ' ';
+        utf8proc_ssize_t k = 1;
+        enum cclass c = C_SEP;
+
+        if(i < f.len) {
+            k = utf8proc_iterate(f.data + i, (utf8proc_ssize_t)(f.len - i), &cp);
+            SD_ENSURE(k > 0, SD_E_INVALID);
+            c = classify(cp);
+        }
+        if(c != C_WORD && wn) {
+            SD_TRY(emit_word(word, wn, fn, ctx));
+            wn = 0;
+        }
+        if(prev && c != prev_c) {
+            /* A run of one CJK character: the character alone. */
+            if(run == 1)
+                SD_TRY(fn(ctx, (const char *)prev, prev_n));
+            prev = NULL;
+            run = 0;
+        }
+        if(c == C_HAN || c == C_HANGUL || c == C_KANA) {
+            if(prev) {
+                char bg[8];
+
+                memcpy(bg, prev, prev_n);
+                memcpy(bg + prev_n, f.data + i, (size_t)k);
+                err = fn(ctx, bg, prev_n + (size_t)k);
+                sodium_memzero(bg, sizeof(bg));
+                SD_TRY(err);
+            }
+            prev = f.data + i;
+            prev_n = (size_t)k;
+            prev_c = c;
+            run++;
+        } else if(c == C_WORD) {
+            prev_c = C_WORD;
+            if(wn + (size_t)k <= SD_SEARCH_TERM_MAX) {
+                memcpy(word + wn, f.data + i, (size_t)k);
+                wn += (size_t)k;
+            }
+        } else {
+            prev_c = C_SEP;
+        }
+        i += (size_t)k;
+    }
+out:
+    sodium_memzero(word, sizeof(word));
+    sd_buf_wipe_free(&f);
+    return err;
+}

@@ -1,0 +1,338 @@
+/* Physical purge after a crypto-shred (SECURITY.md "Shredding erases, physically"): the store
+ * file is rewritten so that it holds the live records and nothing else.
+ *
+ * Why deleting a wrapped key is not enough: LMDB (0.9.x, the system library) keeps the buffers
+ * of pages a txn wrote in a per-environment pool (env->me_dpages) and hands them out again
+ * WITHOUT zeroing them; only a freshly malloc'd single page is zero-filled after its header.
+ * mdb_page_copy/touch copy only the used parts of a page (below mp_lower, above mp_upper), and
+ * a one-page overflow value fills only its own length. So the free gap of any branch or leaf
+ * page, and the tail of any one-page overflow page, written later by the same process holds
+ * whatever page that buffer held before - for example an older `keys` page with a wrapped data
+ * key. Those bytes sit in LIVE pages of unrelated tables, where neither deleting the record,
+ * nor rewriting the keys table, nor zeroing the free list reaches them (test_keyops shows it).
+ *
+ * The purge: a new environment, opened in this process (so its page pool starts empty and every
+ * buffer it ever uses was zero-filled by LMDB or holds a page of the NEW file), receives every
+ * record of every table through mdb_put, read from a txn of the old environment. Every byte of
+ * the new file is therefore LMDB's structure, a live key or value, zeros, or a copy of one of
+ * those made while building the new file - never a byte of a deleted record. The new file
+ * ("purge.mdb", made durable and renamed into place first, so a crash leaves either nothing or
+ * a complete copy) is then written OVER data.mdb in place (same inode: the old blocks are
+ * overwritten, not just unlinked), the old tail zero-filled and cut, and purge.mdb removed.
+ * Why this holds without trusting LMDB's internals: it relies only on LMDB writing into the
+ * file nothing but bytes of its own buffers of THIS env and of the values it is given (mdb_put
+ * copies mv_size bytes), and on malloc'd memory that LMDB does not fill never reaching the
+ * file uninitialised (it zero-fills a fresh page; a multi-page value fills all but the last
+ * page, which it zero-fills). However LMDB pools, copies or skips gaps, the pool of the new env
+ * only ever saw the new file. If a future LMDB broke that, test_keyops' attack (every byte
+ * offset of data.mdb tried as a wrapped key with the master key) fails.
+ * The result depends on nothing but the live records: no per-node secret, so every node of a
+ * future cluster that replays the same write sets can purge on its own.
+ *
+ * Exclusivity: every handle holds a shared flock on data.mdb (open.c); the purge needs it
+ * exclusive, so it runs only when no other handle of any process has the store open, and never
+ * under the sealdeskd worker threads (the caller says it owns the handle). Otherwise the meta
+ * flag "purge_pending" stays set and the next open that gets the lock finishes the job. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lmdb.h>
+
+#include "sealdesk/log.h"
+#include "store_int.h"
+#include "util/err_int.h"
+
+#define PURGE_PENDING     "purge_pending"
+#define PURGE_CHUNK       ((size_t)1 << 20)
+#define PURGE_TXN_RECORDS 100000u
+
+static int
+path_of(char *out, size_t cap, const char *dir, const char *name)
+{
+    int n = snprintf(out, cap, "%s/%s", dir, name);
+
+    return n > 0 && (size_t)n < cap ? 0 : -1;
+}
+
+static sd_err
+fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc;
+
+    if(fd < 0)
+        return SD_E_IO;
+    rc = fsync(fd);
+    close(fd);
+    return rc == 0 ? SD_OK : SD_E_IO;
+}
+
+/* Copy every record of table i from txn `from` into the fresh env of *to with append flags
+ * (the source cursor walks in key and duplicate order), committing every PURGE_TXN_RECORDS so
+ * the dirty pages of one txn stay bounded (a new txn reuses buffers that held pages of the new
+ * file only). *n gets the records copied. */
+static sd_err
+copy_table(MDB_txn *from, MDB_dbi sdbi, MDB_txn **to, MDB_dbi ddbi, unsigned flags, size_t *n)
+{
+    MDB_cursor *cur = NULL;
+    MDB_val k, v;
+    unsigned put = (flags & MDB_DUPSORT) ? MDB_APPENDDUP : MDB_APPEND;
+    int rc;
+    sd_err err = SD_OK;
+
+    *n = 0;
+    SD_TRY(sd_store_err(mdb_cursor_open(from, sdbi, &cur)));
+    for(rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        SD_TRY(sd_store_err(mdb_put(*to, ddbi, &k, &v, put)));
+        if(++(*n) % PURGE_TXN_RECORDS == 0) {
+            MDB_env *env = mdb_txn_env(*to);
+
+            rc = mdb_txn_commit(*to);
+            *to = NULL;
+            SD_TRY(sd_store_err(rc));
+            SD_TRY(sd_store_err(mdb_txn_begin(env, NULL, 0, to)));
+        }
+    }
+    SD_ENSURE(rc == MDB_NOTFOUND, sd_store_err(rc));
+out:
+    if(cur)
+        mdb_cursor_close(cur);
+    return err;
+}
+
+/* Build <dir>/purge.mdb: every table of s, read in one txn, without "purge_pending". */
+static sd_err
+build_copy(struct sd_store *s, const char *tmp, const char *done)
+{
+    MDB_env *env = NULL;
+    MDB_txn *from = NULL, *to = NULL;
+    MDB_stat st;
+    MDB_dbi main_dbi, ddbi;
+    MDB_val k = {sizeof(PURGE_PENDING) - 1, PURGE_PENDING};
+    char lock[4300];
+    size_t n, total = 0;
+    int rc, fd = -1;
+    sd_err err = SD_OK;
+
+    SD_ENSURE((size_t)snprintf(lock, sizeof(lock), "%s-lock", tmp) < sizeof(lock), SD_E_INVALID);
+    unlink(tmp);
+    unlink(lock);
+    SD_TRY(sd_store_err(mdb_txn_begin(s->env, NULL, MDB_RDONLY, &from)));
+    /* Only our tables are copied: refuse a main table holding anything else. */
+    SD_TRY(sd_store_err(mdb_dbi_open(from, NULL, 0, &main_dbi)));
+    SD_TRY(sd_store_err(mdb_stat(from, main_dbi, &st)));
+    SD_ENSURE(st.ms_entries == SD_DB_COUNT, SD_E_STORE);
+    SD_TRY(sd_store_err(mdb_env_create(&env)));
+    SD_TRY(sd_store_err(mdb_env_set_maxdbs(env, SD_DB_COUNT + 4)));
+    SD_TRY(sd_store_err(mdb_env_set_mapsize(env, s->map_bytes)));
+    /* NOSYNC: one explicit sync at the end; the file is not in use until it is renamed. */
+    SD_TRY(sd_store_err(mdb_env_open(env, tmp, MDB_NOSUBDIR | MDB_NOSYNC | MDB_NOTLS, 0600)));
+    SD_TRY(sd_store_err(mdb_txn_begin(env, NULL, 0, &to)));
+    for(int i = 0; i < SD_DB_COUNT; i++) {
+        unsigned flags;
+
+        SD_TRY(sd_store_err(mdb_dbi_flags(from, s->dbi[i], &flags)));
+        SD_TRY(sd_store_err(mdb_dbi_open(to, sd_store_table_name(i), flags | MDB_CREATE, &ddbi)));
+        SD_TRY(copy_table(from, s->dbi[i], &to, ddbi, flags, &n));
+        total += n;
+        if(i == SD_DB_META) {
+            rc = mdb_del(to, ddbi, &k, NULL);
+            SD_ENSURE(rc == MDB_SUCCESS || rc == MDB_NOTFOUND, sd_store_err(rc));
+        }
+    }
+    rc = mdb_txn_commit(to);
+    to = NULL;
+    SD_TRY(sd_store_err(rc));
+    SD_TRY(sd_store_err(mdb_env_sync(env, 1)));
+    mdb_env_close(env);
+    env = NULL;
+    fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    SD_ENSURE(fd >= 0 && fsync(fd) == 0, SD_E_IO);
+    SD_ENSURE(rename(tmp, done) == 0, SD_E_IO);
+    SD_TRY(fsync_dir(s->dir));
+    unlink(lock);
+    sd_log(SD_LOG_INFO, "store_purge_copy", "records=%zu", total);
+out:
+    if(fd >= 0)
+        close(fd);
+    if(to)
+        mdb_txn_abort(to);
+    if(env)
+        mdb_env_close(env);
+    if(from)
+        mdb_txn_abort(from);
+    if(err != SD_OK) {
+        unlink(tmp);
+        unlink(lock);
+    }
+    return err;
+}
+
+/* Write <dir>/purge.mdb over <dir>/data.mdb in place, zero the old tail, cut it, remove the
+ * copy. Idempotent: a crash anywhere leaves purge.mdb complete, and this runs again. No env
+ * may be open on the directory. */
+static sd_err
+overwrite(const char *dir)
+{
+    char data[4200], done[4200];
+    uint8_t *buf = NULL;
+    int in = -1, out = -1;
+    struct stat st;
+    off_t pos = 0, old_len;
+    sd_err err = SD_OK;
+
+    SD_ENSURE(path_of(data, sizeof(data), dir, "data.mdb") == 0, SD_E_INVALID);
+    SD_ENSURE(path_of(done, sizeof(done), dir, "purge.mdb") == 0, SD_E_INVALID);
+    buf = malloc(PURGE_CHUNK);
+    SD_ENSURE(buf, SD_E_NOMEM);
+    in = open(done, O_RDONLY | O_CLOEXEC);
+    SD_ENSURE(in >= 0, SD_E_IO);
+    out = open(data, O_RDWR | O_CLOEXEC);
+    SD_ENSURE(out >= 0 && fstat(out, &st) == 0, SD_E_IO);
+    old_len = st.st_size;
+    for(;;) {
+        ssize_t r = read(in, buf, PURGE_CHUNK);
+
+        if(r < 0 && errno == EINTR)
+            continue;
+        SD_ENSURE(r >= 0, SD_E_IO);
+        if(r == 0)
+            break;
+        SD_ENSURE(pwrite(out, buf, (size_t)r, pos) == r, SD_E_IO);
+        pos += r;
+    }
+    /* The old file's tail beyond the new length held old pages too: zeros, then cut. */
+    memset(buf, 0, PURGE_CHUNK);
+    for(off_t z = pos; z < old_len;) {
+        size_t len = (size_t)(old_len - z) < PURGE_CHUNK ? (size_t)(old_len - z) : PURGE_CHUNK;
+
+        SD_ENSURE(pwrite(out, buf, len, z) == (ssize_t)len, SD_E_IO);
+        z += (off_t)len;
+    }
+    SD_ENSURE(fsync(out) == 0, SD_E_IO);
+    SD_ENSURE(ftruncate(out, pos) == 0 && fsync(out) == 0, SD_E_IO);
+    close(in);
+    in = -1;
+    SD_ENSURE(unlink(done) == 0, SD_E_IO);
+    SD_TRY(fsync_dir(dir));
+out:
+    if(in >= 0)
+        close(in);
+    if(out >= 0)
+        close(out);
+    free(buf);
+    return err;
+}
+
+sd_err
+sd_store_purge_mark(struct sd_txn *t)
+{
+    if(!t || !t->write)
+        return SD_E_INVALID;
+    return sd_meta_put_u64(t, PURGE_PENDING, 1);
+}
+
+sd_err
+sd_store_purge_pending(struct sd_store *s, bool *pending)
+{
+    struct sd_txn *t = NULL;
+    uint64_t v = 0;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(s && pending);
+    SD_TRY(sd_txn_begin(s, false, &t));
+    SD_TRY(sd_meta_get_u64(t, PURGE_PENDING, &v));
+    *pending = v != 0;
+out:
+    sd_txn_abort(t);
+    return err;
+}
+
+/* With the exclusive lock held and s->env open: copy, close, overwrite, reopen. */
+static sd_err
+purge_locked(struct sd_store *s)
+{
+    char tmp[4200], done[4200];
+    sd_err err = SD_OK;
+
+    SD_ENSURE(path_of(tmp, sizeof(tmp), s->dir, "purge.tmp") == 0, SD_E_INVALID);
+    SD_ENSURE(path_of(done, sizeof(done), s->dir, "purge.mdb") == 0, SD_E_INVALID);
+    SD_TRY(build_copy(s, tmp, done));
+    /* Close the env: its page pool (the stale buffers) goes with it. */
+    sd_store_env_close(s);
+    SD_TRY(overwrite(s->dir));
+out:
+    if(!s->env) {
+        sd_err rc = sd_store_env_open(s);
+
+        if(err == SD_OK)
+            err = rc;
+    }
+    return err;
+}
+
+sd_err
+sd_store_purge(struct sd_store *s, bool *purged)
+{
+    bool pending = false;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(s && purged && s->lock_fd >= 0);
+    *purged = false;
+    if(s->rdonly)
+        return SD_OK;
+    SD_TRY(sd_store_purge_pending(s, &pending));
+    if(!pending)
+        return SD_OK;
+    /* Another handle (this process or another) has the store open: leave it pending. */
+    if(flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        sd_log(SD_LOG_WARN, "store_purge_pending", "reason=store_in_use");
+        return SD_OK;
+    }
+    err = purge_locked(s);
+    if(flock(s->lock_fd, LOCK_SH) != 0 && err == SD_OK)
+        err = SD_E_IO;
+    SD_TRY(err);
+    *purged = true;
+out:
+    return err;
+}
+
+sd_err
+sd_store_purge_recover(struct sd_store *s)
+{
+    char tmp[4200], done[4200], lock[4300];
+    struct stat st;
+    bool pending = false;
+    sd_err err = SD_OK;
+
+    SD_ENSURE(path_of(tmp, sizeof(tmp), s->dir, "purge.tmp") == 0, SD_E_INVALID);
+    SD_ENSURE(path_of(done, sizeof(done), s->dir, "purge.mdb") == 0, SD_E_INVALID);
+    /* Called by env.c with the exclusive lock and no env open. A half-built copy is dropped;
+     * a complete one is finished (the copy is the store as of the shred, purged). */
+    if(stat(done, &st) == 0) {
+        sd_log(SD_LOG_WARN, "store_purge_resume", "step=overwrite");
+        SD_TRY(overwrite(s->dir));
+    }
+    unlink(tmp);
+    SD_ENSURE((size_t)snprintf(lock, sizeof(lock), "%s-lock", tmp) < sizeof(lock), SD_E_INVALID);
+    unlink(lock);
+    if(s->rdonly)
+        return SD_OK;
+    SD_TRY(sd_store_env_open(s));
+    SD_TRY(sd_store_purge_pending(s, &pending));
+    if(pending) {
+        sd_log(SD_LOG_WARN, "store_purge_resume", "step=copy");
+        SD_TRY(purge_locked(s));
+    }
+out:
+    return err;
+}

@@ -1,0 +1,55 @@
+/* libFuzzer harness for the search tokeniser (src/search/tokenize.c): arbitrary bytes in. Valid
+ * text up to SD_TEXT_MAX must tokenise; invalid UTF-8 must be refused with SD_E_INVALID. Every
+ * term is non-empty valid UTF-8 of at most SD_SEARCH_TERM_MAX bytes, and a second run gives the
+ * same terms (index and query must agree). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "sealdesk/search.h"
+#include "sealdesk/text.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct acc {
+    size_t n;
+    uint64_t h;
+};
+
+static sd_err
+term(void *ctx, const char *t, size_t n)
+{
+    struct acc *a = ctx;
+
+    if(n == 0 || n > SD_SEARCH_TERM_MAX || !sd_text_valid(t, n))
+        abort();
+    a->n++;
+    for(size_t i = 0; i < n; i++)
+        a->h = (a->h ^ (uint8_t)t[i]) * 0x100000001b3ull;
+    return SD_OK;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static int ready;
+    struct acc a = {0, 0xcbf29ce484222325ull}, b = {0, 0xcbf29ce484222325ull};
+    sd_err err, err2;
+
+    if(!ready) {
+        if(sodium_init() < 0)
+            abort();
+        ready = 1;
+    }
+    err = sd_search_tokenize((const char *)data, size, term, &a);
+    if(sd_text_valid((const char *)data, size) && size <= SD_TEXT_MAX && err != SD_OK)
+        abort();
+    if(!sd_text_valid((const char *)data, size) && err == SD_OK)
+        abort();
+    err2 = sd_search_tokenize((const char *)data, size, term, &b);
+    if(err2 != err || (err == SD_OK && (a.n != b.n || a.h != b.h)))
+        abort();
+    return 0;
+}

@@ -1,0 +1,357 @@
+/* Encrypted ticket search (issue #17 item 5): the tokeniser on zh, zh-Hant, en and ko; the
+ * index written with tickets and comments and queried (AND, newest first, filters, access
+ * rules, audit); shred removes the postings; bidx-rotate re-keys them (old-key hashes miss);
+ * bad input is refused and changes nothing. */
+#include "desk_helpers.h"
+
+#include "sealdesk/keyops.h"
+#include "sealdesk/search.h"
+
+static const struct sd_actor sys = {"offline:test", NULL, SD_ROLE_SYSTEM};
+static const struct sd_actor wei = {"wei", NULL, SD_ROLE_AGENT};
+static const struct sd_actor sup = {"sup", NULL, SD_ROLE_SUPERVISOR};
+
+/* ---- tokeniser ---- */
+
+struct terms {
+    char s[2048]; /* "|t1|t2|...|" */
+    size_t n;
+};
+
+static sd_err
+collect(void *ctx, const char *term, size_t n)
+{
+    struct terms *t = ctx;
+    size_t len = strlen(t->s);
+
+    if(!len)
+        t->s[len++] = '|';
+    assert_true(len + n + 2 < sizeof(t->s));
+    memcpy(t->s + len, term, n);
+    t->s[len + n] = '|';
+    t->s[len + n + 1] = 0;
+    t->n++;
+    return SD_OK;
+}
+
+static struct terms
+tok(const char *s)
+{
+    struct terms t;
+
+    memset(&t, 0, sizeof(t));
+    assert_int_equal(sd_search_tokenize(s, strlen(s), collect, &t), SD_OK);
+    return t;
+}
+
+static void
+test_tokenize_en(void **state)
+{
+    struct terms t = tok("My Withdrawal is PENDING for 20 hours, ref A-7 ＥＴＨ");
+
+    (void)state;
+    /* case folded, stop words and one-letter words dropped, full-width folded */
+    assert_string_equal(t.s, "|withdrawal|pending|20|hours|ref|eth|");
+}
+
+static void
+test_tokenize_zh_and_hant(void **state)
+{
+    struct terms s = tok("提现审核中");
+    struct terms h = tok("提現審核中");
+
+    (void)state;
+    assert_string_equal(s.s, "|提现|现审|审核|核中|");
+    /* traditional folds to simplified: the same terms */
+    assert_string_equal(h.s, s.s);
+    /* a lone Han character is its own term; Latin next to Han is a word */
+    assert_string_equal(tok("币 USDT到账").s, "|币|usdt|到账|");
+}
+
+static void
+test_tokenize_ko(void **state)
+{
+    struct terms t = tok("출금이 지연되고 있습니다");
+
+    (void)state;
+    /* syllable bigrams: the particle 이 does not hide 출금 */
+    assert_string_equal(t.s, "|출금|금이|지연|연되|되고|있습|습니|니다|");
+    assert_string_equal(tok("출금").s, "|출금|");
+}
+
+static void
+test_tokenize_rejects_bad_utf8(void **state)
+{
+    struct terms t;
+
+    (void)state;
+    memset(&t, 0, sizeof(t));
+    assert_int_equal(sd_search_tokenize("a\xff\xfe", 3, collect, &t), SD_E_INVALID);
+}
+
+/* ---- index and query ---- */
+
+static uint64_t
+mk(struct sd_desk *d, const char *subject, const char *body, int cat, const char *uid)
+{
+    struct sd_ticket_new in;
+    struct sd_ticket t;
+
+    memset(&in, 0, sizeof(in));
+    in.channel = SD_CH_WEB;
+    in.field[SD_F_SUBJECT] = subject;
+    in.field[SD_F_BODY] = body;
+    in.field[SD_F_CUSTOMER_UID] = uid;
+    in.category = cat;
+    in.priority = 3;
+    assert_int_equal(sd_ticket_create(d, &sys, &in, &t), SD_OK);
+    return t.id;
+}
+
+/* ids found for text as actor a ("" when none), "1,3" newest first. */
+static const char *
+found(struct sd_desk *d, const struct sd_actor *a, const char *text, int status, int cat)
+{
+    static char out[256];
+    struct sd_ticket_query q = {.text = text, .status = status, .category = cat};
+    struct sd_ticket_list l;
+    size_t off = 0;
+
+    out[0] = 0;
+    assert_int_equal(sd_ticket_search(d, a, &q, &l, NULL), SD_OK);
+    for(size_t i = 0; i < l.n; i++)
+        off += (size_t)snprintf(out + off, sizeof(out) - off, "%s%llu", i ? "," : "",
+                                (unsigned long long)l.items[i].id);
+    sd_ticket_list_clear(&l);
+    return out;
+}
+
+/* Postings of ticket id in the table. */
+static size_t
+postings_of(struct sd_desk *d, uint64_t id)
+{
+    struct sd_txn *t;
+    struct sd_cursor *c;
+    struct sd_val k, v;
+    size_t n = 0;
+    sd_err rc;
+
+    assert_int_equal(sd_txn_begin(sd_desk_store(d), false, &t), SD_OK);
+    assert_int_equal(sd_cursor_open(t, SD_DB_SEARCH, &c), SD_OK);
+    for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        assert_int_equal(k.n, SD_BIDX_BYTES);
+        assert_int_equal(v.n, 8);
+        n += sd_get_u64be(v.p) == UINT64_MAX - id;
+    }
+    assert_int_equal(rc, SD_E_NOTFOUND);
+    sd_cursor_close(c);
+    sd_txn_abort(t);
+    return n;
+}
+
+static void
+test_search_zh_en_ko_and_nothing_in_clear(void **state)
+{
+    struct fixture *f = *state;
+    uint64_t zh, en, ko;
+
+    zh = mk(f->d, "钱包问题", "翡翠蝴蝶钱包同步异常", SD_CAT_TECHNICAL, NULL);
+    en = mk(f->d, "Strange issue", "zanzibar quokka wallet froze", SD_CAT_TECHNICAL, NULL);
+    ko = mk(f->d, "문의", "고양이도서관 계정 잠김", SD_CAT_ACCOUNT, NULL);
+    assert_string_equal(found(f->d, &sys, "翡翠蝴蝶", 0, -1), "1");
+    assert_string_equal(found(f->d, &sys, "翡翠 蝴蝶", 0, -1), "1");
+    assert_string_equal(found(f->d, &sys, "ZANZIBAR", 0, -1), "2");
+    assert_string_equal(found(f->d, &sys, "고양이", 0, -1), "3");
+    /* zh-Hant query finds the simplified text */
+    assert_string_equal(found(f->d, &sys, "錢包同步", 0, -1), "1");
+    /* every word must match; a word in no ticket: nothing */
+    assert_string_equal(found(f->d, &sys, "zanzibar wallet", 0, -1), "2");
+    assert_string_equal(found(f->d, &sys, "zanzibar 翡翠", 0, -1), "");
+    assert_string_equal(found(f->d, &sys, "wallet", 0, -1), "2");
+    (void)zh;
+    (void)en;
+    (void)ko;
+    /* the words are in the store only as keyed hashes (and sealed text) */
+    sd_desk_close(f->d);
+    f->d = NULL;
+    assert_false(store_holds(f->dir, "翡翠"));
+    assert_false(store_holds(f->dir, "蝴蝶"));
+    assert_false(store_holds(f->dir, "zanzibar"));
+    assert_false(store_holds(f->dir, "quokka"));
+    assert_false(store_holds(f->dir, "고양이"));
+    assert_int_equal(sd_desk_open(&f->d, &f->o), SD_OK);
+}
+
+static void
+test_search_comments_order_filters_audit(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+    struct sd_ticket_query q = {.text = "quokka", .category = -1};
+    struct sd_ticket_list l;
+    size_t before;
+
+    mk(f->d, "one", "quokka first", SD_CAT_TECHNICAL, NULL);
+    mk(f->d, "two", "quokka second", SD_CAT_ACCOUNT, NULL);
+    mk(f->d, "three", "nothing here", SD_CAT_ACCOUNT, NULL);
+    assert_string_equal(found(f->d, &sys, "quokka", 0, -1), "2,1");
+    assert_string_equal(found(f->d, &sys, "quokka", 0, SD_CAT_TECHNICAL), "1");
+    /* a comment is searchable from its txn on */
+    assert_int_equal(sd_ticket_comment(f->d, &sys, 3, "the quokka came back", true, &t), SD_OK);
+    sd_ticket_clear(&t);
+    assert_string_equal(found(f->d, &sys, "quokka", 0, -1), "3,2,1");
+    assert_int_equal(sd_ticket_transition(f->d, &sys, 2, SD_ST_RESOLVED, &t), SD_OK);
+    sd_ticket_clear(&t);
+    assert_string_equal(found(f->d, &sys, "quokka", SD_ST_RESOLVED, -1), "2");
+    /* limit, subject in the results, one audit entry per search */
+    before = audit_count(f->d, "ticket.search");
+    q.limit = 2;
+    assert_int_equal(sd_ticket_search(f->d, &sys, &q, &l, NULL), SD_OK);
+    assert_int_equal(l.n, 2);
+    assert_true(l.items[0].has[SD_F_SUBJECT]);
+    assert_string_equal((const char *)l.items[0].field[SD_F_SUBJECT].data, "three");
+    sd_ticket_list_clear(&l);
+    assert_int_equal(audit_count(f->d, "ticket.search"), before + 1);
+}
+
+static void
+test_search_agent_sees_own_and_queued_only(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket t;
+
+    people(f->d);
+    mk(f->d, "a", "okapi one", SD_CAT_TECHNICAL, NULL);
+    mk(f->d, "b", "okapi two", SD_CAT_TECHNICAL, NULL);
+    mk(f->d, "c", "okapi three", SD_CAT_TECHNICAL, NULL);
+    assert_int_equal(sd_ticket_assign(f->d, &sys, 1, "wei", &t), SD_OK);
+    sd_ticket_clear(&t);
+    assert_int_equal(sd_ticket_assign(f->d, &sys, 2, "ag1", &t), SD_OK);
+    sd_ticket_clear(&t);
+    /* wei: their own (1) and the unassigned one (3), never ag1's (2) */
+    assert_string_equal(found(f->d, &wei, "okapi", 0, -1), "3,1");
+    assert_string_equal(found(f->d, &sup, "okapi", 0, -1), "3,2,1");
+}
+
+static void
+test_shred_removes_postings(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_shred_result r;
+    uint64_t a, b;
+
+    a = mk(f->d, "lost", "axolotl wallet frozen", SD_CAT_ACCOUNT, "VICTIM-9");
+    b = mk(f->d, "other", "axolotl other customer", SD_CAT_ACCOUNT, "OTHER-1");
+    {
+        struct sd_ticket t;
+
+        assert_int_equal(sd_ticket_comment(f->d, &sys, a, "platypus note", true, &t), SD_OK);
+        sd_ticket_clear(&t);
+    }
+    assert_true(postings_of(f->d, a) > 0);
+    assert_string_equal(found(f->d, &sys, "axolotl", 0, -1), "2,1");
+    assert_string_equal(found(f->d, &sys, "platypus", 0, -1), "1");
+    assert_int_equal(sd_keyops_shred(f->d, &sys, "VICTIM-9", "GDPR erasure", &r), SD_OK);
+    assert_int_equal(postings_of(f->d, a), 0);
+    assert_true(postings_of(f->d, b) > 0);
+    assert_string_equal(found(f->d, &sys, "axolotl", 0, -1), "2");
+    assert_string_equal(found(f->d, &sys, "platypus", 0, -1), "");
+}
+
+/* The posting list of one term under the current key: present or not. */
+static bool
+has_term_hash(struct sd_desk *d, const uint8_t h[SD_BIDX_BYTES])
+{
+    struct sd_txn *t;
+    struct sd_val v;
+    sd_err rc;
+
+    assert_int_equal(sd_txn_begin(sd_desk_store(d), false, &t), SD_OK);
+    rc = sd_txn_get(t, SD_DB_SEARCH, h, SD_BIDX_BYTES, &v);
+    sd_txn_abort(t);
+    assert_true(rc == SD_OK || rc == SD_E_NOTFOUND);
+    return rc == SD_OK;
+}
+
+static void
+test_rotate_rekeys_postings(void **state)
+{
+    struct fixture *f = *state;
+    static const uint8_t packed[] = {7, 'n', 'a', 'r', 'w', 'h', 'a', 'l'};
+    uint8_t old_h[1][SD_BIDX_BYTES], new_h[1][SD_BIDX_BYTES];
+    struct sd_ticket t;
+    uint64_t n = 0;
+    uint32_t v;
+
+    mk(f->d, "sea", "narwhal sighting", SD_CAT_GENERAL, "U-1");
+    assert_int_equal(sd_ticket_comment(f->d, &sys, 1, "beluga too", false, &t), SD_OK);
+    sd_ticket_clear(&t);
+    assert_int_equal(sd_bidx_search_terms(f->d->kr, packed, sizeof(packed), 1, old_h), SD_OK);
+    assert_true(has_term_hash(f->d, old_h[0]));
+    assert_int_equal(sd_keyops_bidx_rotate(f->d, &sys, &v, &n), SD_OK);
+    assert_int_equal(sd_bidx_search_terms(f->d->kr, packed, sizeof(packed), 1, new_h), SD_OK);
+    assert_memory_not_equal(old_h[0], new_h[0], SD_BIDX_BYTES);
+    /* the old key's hash is gone, the new one is there: queries under the old key miss */
+    assert_false(has_term_hash(f->d, old_h[0]));
+    assert_true(has_term_hash(f->d, new_h[0]));
+    assert_string_equal(found(f->d, &sys, "narwhal", 0, -1), "1");
+    assert_string_equal(found(f->d, &sys, "beluga", 0, -1), "1");
+}
+
+static void
+test_bad_queries_refused(void **state)
+{
+    struct fixture *f = *state;
+    char longq[SD_SEARCH_QUERY_MAX + 2];
+    struct sd_ticket_query q = {.category = -1};
+    struct sd_ticket_list l;
+    size_t before = audit_count(f->d, "ticket.search");
+
+    mk(f->d, "s", "body words", SD_CAT_GENERAL, NULL);
+    q.text = "";
+    assert_int_equal(sd_ticket_search(f->d, &sys, &q, &l, NULL), SD_E_INVALID);
+    q.text = "the and of"; /* only stop words */
+    assert_int_equal(sd_ticket_search(f->d, &sys, &q, &l, NULL), SD_E_INVALID);
+    q.text = "bad \xff utf8";
+    assert_int_equal(sd_ticket_search(f->d, &sys, &q, &l, NULL), SD_E_INVALID);
+    memset(longq, 'a', sizeof(longq) - 1);
+    longq[sizeof(longq) - 1] = 0;
+    q.text = longq;
+    assert_int_equal(sd_ticket_search(f->d, &sys, &q, &l, NULL), SD_E_LIMIT);
+    q.text = "aa bb cc dd ee ff gg hh ii jj kk ll mm nn oo pp qq";
+    assert_int_equal(sd_ticket_search(f->d, &sys, &q, &l, NULL), SD_E_LIMIT);
+    q.text = "body";
+    q.limit = SD_SEARCH_LIMIT_MAX + 1;
+    assert_int_equal(sd_ticket_search(f->d, &sys, &q, &l, NULL), SD_E_INVALID);
+    q.limit = 0;
+    q.status = 99;
+    assert_int_equal(sd_ticket_search(f->d, &sys, &q, &l, NULL), SD_E_INVALID);
+    /* refused searches leave no entry */
+    assert_int_equal(audit_count(f->d, "ticket.search"), before);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tokenize_en),
+        cmocka_unit_test(test_tokenize_zh_and_hant),
+        cmocka_unit_test(test_tokenize_ko),
+        cmocka_unit_test(test_tokenize_rejects_bad_utf8),
+        cmocka_unit_test_setup_teardown(test_search_zh_en_ko_and_nothing_in_clear, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_search_comments_order_filters_audit, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_search_agent_sees_own_and_queued_only, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_shred_removes_postings, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_rotate_rekeys_postings, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_queries_refused, fixture_setup, fixture_teardown),
+    };
+
+    assert_int_equal(sd_crypto_init(), SD_OK);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
