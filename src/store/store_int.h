@@ -17,6 +17,8 @@ struct sd_store {
     MDB_env *env;
     MDB_dbi dbi[SD_DB_COUNT];
     bool rdonly;
+    sd_store_commit_hook_fn hook; /* cluster: before each top-level write commit (txn.c) */
+    void *hook_arg;
 };
 
 struct sd_txn {

@@ -36,6 +36,7 @@ sd_err
 sd_store_batch_commit(void)
 {
     MDB_txn *txn = tl_batch.txn;
+    struct sd_store *s = tl_batch.s;
     bool broken = tl_batch.broken;
     int rc;
 
@@ -48,8 +49,24 @@ sd_store_batch_commit(void)
         mdb_txn_abort(txn);
         return SD_E_STORE;
     }
+    if(s && s->hook) {
+        struct sd_txn bt = {.s = s, .txn = txn, .write = true, .child = false};
+        sd_err herr = s->hook(s->hook_arg, &bt);
+
+        if(herr != SD_OK) {
+            mdb_txn_abort(txn);
+            return herr;
+        }
+    }
     rc = mdb_txn_commit(txn);
     return sd_store_err(rc);
+}
+
+void
+sd_store_set_commit_hook(struct sd_store *s, sd_store_commit_hook_fn fn, void *arg)
+{
+    s->hook = fn;
+    s->hook_arg = arg;
 }
 
 void
@@ -126,6 +143,15 @@ sd_txn_commit(struct sd_txn *t)
         mdb_txn_abort(t->txn);
         free(t);
         return SD_E_STORE;
+    }
+    if(t->write && !t->child && t->s->hook) {
+        sd_err herr = t->s->hook(t->s->hook_arg, t);
+
+        if(herr != SD_OK) {
+            mdb_txn_abort(t->txn);
+            free(t);
+            return herr;
+        }
     }
     rc = mdb_txn_commit(t->txn);
     if(t->child) {
