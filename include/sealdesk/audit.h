@@ -39,6 +39,11 @@ sd_err sd_audit_root(struct sd_txn *t, uint64_t size, uint8_t root[32]);
 /* Recomputes the audit tree's size and root in t from the stored LEAVES (the entries' own
  * bytes hashed again, not any stored node hash), incrementally from the last verified
  * frontier kept in meta, so a follower can compare with the leader's root. */
+/* (src/audit/recompute.c) The frontier is the node-local meta key "local/audit_frontier",
+ * updated in t when t is a write txn (never captured). *size and root are set whenever the
+ * leaves could be read; then SD_E_CRYPTO also says the stored tree disagrees with them
+ * (meta audit_size is not the number of leaves, or the root from audit_nodes differs), and a
+ * gap in the leaf keys is SD_E_CRYPTO without them. */
 sd_err sd_audit_recompute_root(struct sd_txn *t, uint64_t *size, uint8_t root[32]);
 
 /* RFC 6962 proofs over the stored tree (sizes must not exceed the current size). proof has room

@@ -27,4 +27,58 @@ sd_err sd_wset_apply(struct sd_txn *t, const uint8_t *ws, size_t len);
  * "applied_seq"; never captured: each node writes its own). */
 sd_err sd_store_applied_get(struct sd_txn *t, uint64_t *seq);
 sd_err sd_store_applied_put(struct sd_txn *t, uint64_t seq);
+
+/* ---- additions (brief W) ---- */
+
+#define SD_WSET_MAGIC   "SDWS"
+#define SD_WSET_VERSION 1
+#define SD_WSET_HEADER  5 /* magic + version */
+/* Bounds sd_wset_apply enforces: LMDB's key limit (MDB_MAXKEYSIZE of the Debian build), and a
+ * value ceiling far above anything sealdesk stores (sealed attachment chunks are 256 KiB plus
+ * a few bytes; every record is built from a request of at most 26 MiB, cut into chunks). */
+#define SD_WSET_KEY_MAX 511u
+#define SD_WSET_VAL_MAX ((uint32_t)16 << 20)
+
+/* Op codes. Replay calls the same store function the leader called, so LMDB flags mean the
+ * same on both sides: PUT is sd_txn_put (overwrite; MDB_NODUPDATA on the by_assignee and
+ * by_customer tables, where an existing pair is not an error), PUT_NEW is sd_txn_put_new
+ * (MDB_NOOVERWRITE: an existing key on the follower is a divergence and fails the replay with
+ * SD_E_CONFLICT, never a silent overwrite), APPEND is sd_txn_append (MDB_APPEND), DEL deletes
+ * the key (every duplicate), DEL_PAIR one (key, value) pair of a dupsort table (what a cursor
+ * delete on it removed), DROP empties a table (klen and vlen 0). Only ops that succeeded on
+ * the leader are recorded (a put of an existing dupsort pair, a delete of a missing key are
+ * not), so every op of a valid set succeeds on a follower holding the same prior state. */
+enum sd_wset_op {
+    SD_WS_PUT = 1,
+    SD_WS_PUT_NEW = 2,
+    SD_WS_APPEND = 3,
+    SD_WS_DEL = 4,
+    SD_WS_DEL_PAIR = 5,
+    SD_WS_DROP = 6,
+};
+
+/* The last sd_wset_apply failure of this thread, for logs: "offset N: reason" (no key or
+ * value bytes). Static thread-local storage; "" when none. */
+const char *sd_wset_why(void);
+/* Byte offset of the op (or field) the last failed sd_wset_apply of this thread stopped at. */
+size_t sd_wset_bad_offset(void);
+
+/* The write set of this thread's open group-commit batch (store.h "Group commit"): the
+ * children merged so far, in commit order. *data stays valid until the batch commits, aborts
+ * or merges another child. Empty (or not batching): *len 0. An error from recording (out of
+ * memory) is returned here and by sd_store_batch_commit, which then commits nothing. */
+sd_err sd_store_batch_wset(const uint8_t **data, size_t *len);
+
+/* Node-local meta keys: never captured, refused in a write set, skipped by sd_store_digest.
+ * They are "applied_seq", every key starting with "local/" (for the cluster code and the
+ * audit frontier, "local/audit_frontier") and the scrub's temporary "scrub/" keys. */
+bool sd_meta_is_local(const void *key, size_t klen);
+/* Put a node-local meta value (name must satisfy sd_meta_is_local): not captured. */
+sd_err sd_meta_put_local(struct sd_txn *t, const char *name, const void *val, size_t n);
+
+/* SHA-256 over the logical content of every table (in enum sd_db order, each pair in cursor
+ * order as u8 table | u32 klen | key | u32 vlen | val, big-endian lengths), node-local meta
+ * keys left out: two nodes holding the same replicated state give the same digest. One read
+ * txn. */
+sd_err sd_store_digest(struct sd_store *s, uint8_t out[32]);
 #endif

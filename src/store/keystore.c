@@ -660,7 +660,8 @@ out:
     return err;
 }
 
-/* Scrub: LMDB never reuses a page while a reader may still see it and never zeroes a freed
+/* Scrub (physical housekeeping, never captured in a write set: it works on raw LMDB txns of
+ * its own and every node scrubs its own free pages): LMDB never reuses a page while a reader may still see it and never zeroes a freed
  * page, so old copies of a deleted key can sit in the free list. Writing zero-filled one-page
  * values takes every reusable free page (LMDB prefers the free list to growing the file) and
  * overwrites it; deleting them in the next txn gives the pages back, now holding zeros. */
@@ -768,6 +769,8 @@ sd_keys_rebuild(struct sd_txn *t)
     /* ...empty the table (its pages go to the free list, for the scrub) and write it again in
      * key order into fresh pages, which LMDB zero-fills: no free gap keeps old node bytes. */
     SD_TRY(sd_store_err(mdb_drop(t->txn, dbi, 0)));
+    if(t->cap) /* the drop and the puts below are logical changes: captured (wset.h) */
+        SD_TRY(sd_wset_rec(t, SD_WS_DROP, SD_DB_KEYS, NULL, 0, NULL, 0));
     sd_rd_init(&rd, all.data, all.len);
     while(rd.pos < rd.len) {
         uint32_t kn, vn;
@@ -779,6 +782,9 @@ sd_keys_rebuild(struct sd_txn *t)
         v.mv_size = vn;
         SD_TRY(sd_rd_bytes(&rd, (const uint8_t **)&v.mv_data, vn));
         SD_TRY(sd_store_err(mdb_put(t->txn, dbi, &k, &v, MDB_APPEND)));
+        if(t->cap)
+            SD_TRY(sd_wset_rec(t, SD_WS_APPEND, SD_DB_KEYS, k.mv_data, k.mv_size, v.mv_data,
+                               v.mv_size));
     }
 out:
     if(cur)

@@ -2,6 +2,7 @@
 #ifndef SEALDESK_STORE_INT_H
 #define SEALDESK_STORE_INT_H
 
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include <lmdb.h>
@@ -10,6 +11,7 @@
 #include "sealdesk/buf.h"
 #include "sealdesk/keystore.h"
 #include "sealdesk/store.h"
+#include "sealdesk/wset.h"
 
 #define SD_MAP_DEFAULT ((size_t)16 << 30)
 
@@ -17,6 +19,7 @@ struct sd_store {
     MDB_env *env;
     MDB_dbi dbi[SD_DB_COUNT];
     bool rdonly;
+    atomic_bool capture;          /* write sets (wset.h): read once per write txn begin */
     sd_store_commit_hook_fn hook; /* cluster: before each top-level write commit (txn.c) */
     void *hook_arg;
 };
@@ -25,12 +28,33 @@ struct sd_txn {
     struct sd_store *s;
     MDB_txn *txn;
     bool write;
-    bool child; /* a nested child of this thread's group-commit batch (txn.c) */
+    bool child;       /* a nested child of this thread's group-commit batch (txn.c) */
+    bool cap;         /* capture on (wset.c): every successful write is recorded into ws */
+    sd_err ws_err;    /* recording failed: the txn must not commit (its set is incomplete) */
+    struct sd_buf ws; /* the write set recorded so far (empty when cap is off) */
 };
 
 struct sd_cursor {
     MDB_cursor *cur;
+    struct sd_txn *t; /* for capture of cursor deletes */
+    enum sd_db db;
 };
+
+/* The dupsort tables (env.c opens them MDB_DUPSORT | MDB_DUPFIXED). */
+static inline bool
+sd_db_dupsort(enum sd_db db)
+{
+    return db == SD_DB_BY_ASSIGNEE || db == SD_DB_BY_CUSTOMER || db == SD_DB_KB_POSTINGS;
+}
+
+/* Record one successful write of t (t->cap is true): appends op | table | klen | key | vlen |
+ * val to t->ws, all or nothing. On failure sets t->ws_err and returns it (wset.c). */
+sd_err sd_wset_rec(struct sd_txn *t, enum sd_wset_op op, enum sd_db db, const void *key,
+                   size_t klen, const void *val, size_t vlen);
+/* Append the set `from` (a committed child's) to `to`; reserve first with sd_wset_reserve so
+ * the merge after LMDB's commit cannot fail. */
+sd_err sd_wset_reserve(struct sd_buf *to, const struct sd_buf *from);
+void sd_wset_merge(struct sd_buf *to, struct sd_buf *from);
 
 /* Key of a record in the `keys` table: kind | id (big-endian) | version (big-endian). */
 static inline void

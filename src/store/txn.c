@@ -16,7 +16,35 @@ static _Thread_local struct {
     struct sd_txn *child; /* the open child, if any */
     unsigned children;    /* children merged so far */
     bool broken;          /* a child commit failed half-way: the batch must not commit */
+    struct sd_buf ws;     /* write set of the children merged so far (capture on, wset.h) */
 } tl_batch;
+
+/* Leave batching mode: wipe the batch's write set (sealed fields, wrapped keys) and reset. */
+static void
+batch_reset(void)
+{
+    sd_buf_wipe_free(&tl_batch.ws);
+    memset(&tl_batch, 0, sizeof(tl_batch));
+}
+
+sd_err
+sd_store_batch_wset(const uint8_t **data, size_t *len)
+{
+    if(!data || !len)
+        return SD_E_INVALID;
+    *data = tl_batch.ws.data;
+    *len = tl_batch.ws.len;
+    return SD_OK;
+}
+
+/* Free a txn struct and its write set. */
+static void
+txn_free(struct sd_txn *t)
+{
+    if(t->ws.cap)
+        sd_buf_wipe_free(&t->ws);
+    free(t);
+}
 
 sd_err
 sd_store_batch_begin(struct sd_store *s)
@@ -29,6 +57,7 @@ sd_store_batch_begin(struct sd_store *s)
     tl_batch.child = NULL;
     tl_batch.children = 0;
     tl_batch.broken = false;
+    tl_batch.ws = (struct sd_buf)SD_BUF_INIT;
     return SD_OK;
 }
 
@@ -38,28 +67,35 @@ sd_store_batch_commit(void)
     MDB_txn *txn = tl_batch.txn;
     struct sd_store *s = tl_batch.s;
     bool broken = tl_batch.broken;
+    struct sd_buf ws = tl_batch.ws; /* the batch's write set, for the commit hook */
+    sd_err err = SD_OK;
     int rc;
 
     if(tl_batch.child)
         return SD_E_INTERNAL; /* a child still open: programming error, batch kept */
-    memset(&tl_batch, 0, sizeof(tl_batch));
+    tl_batch.ws = (struct sd_buf)SD_BUF_INIT;
+    batch_reset();
     if(!txn)
-        return SD_OK;
+        goto out;
     if(broken) {
         mdb_txn_abort(txn);
-        return SD_E_STORE;
+        err = SD_E_STORE;
+        goto out;
     }
     if(s && s->hook) {
-        struct sd_txn bt = {.s = s, .txn = txn, .write = true, .child = false};
-        sd_err herr = s->hook(s->hook_arg, &bt);
+        struct sd_txn bt = {.s = s, .txn = txn, .write = true, .child = false, .ws = ws};
 
-        if(herr != SD_OK) {
+        err = s->hook(s->hook_arg, &bt);
+        if(err != SD_OK) {
             mdb_txn_abort(txn);
-            return herr;
+            goto out;
         }
     }
     rc = mdb_txn_commit(txn);
-    return sd_store_err(rc);
+    err = sd_store_err(rc);
+out:
+    sd_buf_wipe_free(&ws);
+    return err;
 }
 
 void
@@ -78,7 +114,7 @@ sd_store_batch_abort(void)
     }
     if(tl_batch.txn)
         mdb_txn_abort(tl_batch.txn);
-    memset(&tl_batch, 0, sizeof(tl_batch));
+    batch_reset();
 }
 
 unsigned
@@ -122,6 +158,9 @@ sd_txn_begin(struct sd_store *s, bool write, struct sd_txn **out)
     t->s = s;
     t->write = write;
     t->child = parent != NULL;
+    /* The only capture cost a write txn pays when capture is off: this load and one branch
+     * per write. */
+    t->cap = write && atomic_load_explicit(&s->capture, memory_order_relaxed);
     if(t->child)
         tl_batch.child = t;
     *out = t;
@@ -131,25 +170,33 @@ sd_txn_begin(struct sd_store *s, bool write, struct sd_txn **out)
 sd_err
 sd_txn_commit(struct sd_txn *t)
 {
+    sd_err err;
     int rc;
 
     if(t->child && tl_batch.child == t)
         tl_batch.child = NULL;
     if(!t->txn) {
-        free(t); /* its batch was aborted under it */
+        txn_free(t); /* its batch was aborted under it */
         return SD_E_STORE;
     }
-    if(sd_store_should_fail()) {
+    /* A write set that missed a write must not describe a committed change: refuse. For a
+     * child, make room in the batch's set first so the merge after LMDB's cannot fail. */
+    err = t->ws_err;
+    if(err == SD_OK && t->child && t->ws.len)
+        err = sd_wset_reserve(&tl_batch.ws, &t->ws);
+    if(err == SD_OK && sd_store_should_fail())
+        err = SD_E_STORE;
+    if(err != SD_OK) {
         mdb_txn_abort(t->txn);
-        free(t);
-        return SD_E_STORE;
+        txn_free(t);
+        return err;
     }
     if(t->write && !t->child && t->s->hook) {
         sd_err herr = t->s->hook(t->s->hook_arg, t);
 
         if(herr != SD_OK) {
             mdb_txn_abort(t->txn);
-            free(t);
+            txn_free(t);
             return herr;
         }
     }
@@ -157,12 +204,14 @@ sd_txn_commit(struct sd_txn *t)
     if(t->child) {
         /* A child merges into the batch; a failure there may leave the parent half-merged,
          * so the whole batch is failed rather than committed. */
-        if(rc == MDB_SUCCESS)
+        if(rc == MDB_SUCCESS) {
             tl_batch.children++;
-        else
+            sd_wset_merge(&tl_batch.ws, &t->ws);
+        } else {
             tl_batch.broken = true;
+        }
     }
-    free(t);
+    txn_free(t);
     return sd_store_err(rc);
 }
 
@@ -174,8 +223,8 @@ sd_txn_abort(struct sd_txn *t)
     if(t->child && tl_batch.child == t)
         tl_batch.child = NULL;
     if(t->txn)
-        mdb_txn_abort(t->txn); /* a child alone: the batch stays as it was */
-    free(t);
+        mdb_txn_abort(t->txn); /* a child alone: the batch stays as it was (and its set) */
+    txn_free(t);
 }
 
 bool
@@ -199,7 +248,7 @@ sd_txn_get(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, struct
 
 static sd_err
 put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val, size_t vlen,
-    unsigned flags)
+    unsigned flags, enum sd_wset_op op)
 {
     MDB_val k = {klen, (void *)key}, d = {vlen, (void *)val};
     int rc;
@@ -209,15 +258,20 @@ put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *v
     if(sd_store_should_fail())
         return SD_E_STORE;
     rc = mdb_put(t->txn, t->s->dbi[db], &k, &d, flags);
-    return sd_store_err(rc);
+    if(rc != MDB_SUCCESS)
+        return sd_store_err(rc); /* nothing changed: nothing to record */
+    if(t->cap)
+        return sd_wset_rec(t, op, db, key, klen, val, vlen);
+    return SD_OK;
 }
 
 sd_err
 sd_txn_put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
            size_t vlen)
 {
-    sd_err err = put(t, db, key, klen, val, vlen,
-                     (db == SD_DB_BY_ASSIGNEE || db == SD_DB_BY_CUSTOMER) ? MDB_NODUPDATA : 0);
+    sd_err err =
+        put(t, db, key, klen, val, vlen,
+            (db == SD_DB_BY_ASSIGNEE || db == SD_DB_BY_CUSTOMER) ? MDB_NODUPDATA : 0, SD_WS_PUT);
 
     return err == SD_E_CONFLICT ? SD_OK : err;
 }
@@ -226,14 +280,14 @@ sd_err
 sd_txn_put_new(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
                size_t vlen)
 {
-    return put(t, db, key, klen, val, vlen, MDB_NOOVERWRITE);
+    return put(t, db, key, klen, val, vlen, MDB_NOOVERWRITE, SD_WS_PUT_NEW);
 }
 
 sd_err
 sd_txn_append(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
               size_t vlen)
 {
-    return put(t, db, key, klen, val, vlen, MDB_APPEND);
+    return put(t, db, key, klen, val, vlen, MDB_APPEND, SD_WS_APPEND);
 }
 
 sd_err
@@ -241,12 +295,18 @@ sd_txn_del(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const 
            size_t vlen)
 {
     MDB_val k = {klen, (void *)key}, d = {vlen, (void *)val};
+    int rc;
 
     if(!t->write)
         return SD_E_INTERNAL;
     if(sd_store_should_fail())
         return SD_E_STORE;
-    return sd_store_err(mdb_del(t->txn, t->s->dbi[db], &k, val ? &d : NULL));
+    rc = mdb_del(t->txn, t->s->dbi[db], &k, val ? &d : NULL);
+    if(rc != MDB_SUCCESS)
+        return sd_store_err(rc);
+    if(t->cap)
+        return sd_wset_rec(t, val ? SD_WS_DEL_PAIR : SD_WS_DEL, db, key, klen, val, val ? vlen : 0);
+    return SD_OK;
 }
 
 sd_err
@@ -262,6 +322,8 @@ sd_cursor_open(struct sd_txn *t, enum sd_db db, struct sd_cursor **out)
         free(c);
         return sd_store_err(rc);
     }
+    c->t = t;
+    c->db = db;
     *out = c;
     return SD_OK;
 }
@@ -301,9 +363,33 @@ sd_cursor_get(struct sd_cursor *c, enum sd_cursor_op op, struct sd_val *key, str
 sd_err
 sd_cursor_del(struct sd_cursor *c)
 {
+    struct sd_txn *t = c->t;
+    MDB_val k, d;
+    size_t mark;
+    sd_err err;
+    int rc;
+
     if(sd_store_should_fail())
         return SD_E_STORE;
-    return sd_store_err(mdb_cursor_del(c->cur, 0));
+    if(!t->cap)
+        return sd_store_err(mdb_cursor_del(c->cur, 0));
+    /* Record the pair first (the key and value live in the page the delete changes), then
+     * take the record back if the delete fails. A dupsort table loses one pair, as the replay
+     * of DEL_PAIR does; any other table the key. */
+    rc = mdb_cursor_get(c->cur, &k, &d, MDB_GET_CURRENT);
+    if(rc != MDB_SUCCESS)
+        return sd_store_err(rc);
+    mark = t->ws.len;
+    if(sd_db_dupsort(c->db))
+        err = sd_wset_rec(t, SD_WS_DEL_PAIR, c->db, k.mv_data, k.mv_size, d.mv_data, d.mv_size);
+    else
+        err = sd_wset_rec(t, SD_WS_DEL, c->db, k.mv_data, k.mv_size, NULL, 0);
+    if(err != SD_OK)
+        return err;
+    rc = mdb_cursor_del(c->cur, 0);
+    if(rc != MDB_SUCCESS)
+        t->ws.len = mark;
+    return sd_store_err(rc);
 }
 
 void

@@ -11,6 +11,7 @@
 
 #include "sealdesk/buf.h"
 #include "sealdesk/store.h"
+#include "sealdesk/wset.h"
 
 static char dir[64];
 
@@ -132,6 +133,7 @@ test_injected_write_failure_rolls_back(void **state)
 struct hook_rec {
     unsigned calls;
     sd_err answer;
+    size_t wlen; /* the write set the last call saw */
 };
 
 static sd_err
@@ -139,8 +141,11 @@ hook_fn(void *arg, struct sd_txn *t)
 {
     struct hook_rec *h = arg;
 
+    const uint8_t *ws = NULL;
+
     h->calls++;
     assert_true(sd_txn_is_write(t));
+    assert_int_equal(sd_txn_wset(t, &ws, &h->wlen), SD_OK);
     if(h->answer == SD_OK)
         assert_int_equal(sd_txn_put(t, SD_DB_META, "hooked", 6, "1", 1), SD_OK);
     return h->answer;
@@ -152,16 +157,18 @@ test_commit_hook(void **state)
     struct sd_store *s = NULL;
     struct sd_txn *t = NULL;
     struct sd_val v;
-    struct hook_rec h = {0, SD_OK};
+    struct hook_rec h = {0, SD_OK, 0};
 
     (void)state;
     assert_int_equal(sd_store_open(&s, dir, SD_STORE_CREATE, 1 << 24), SD_OK);
     sd_store_set_commit_hook(s, hook_fn, &h);
+    sd_store_set_capture(s, true);
     /* a plain write txn: the hook's own put commits with it */
     assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
     assert_int_equal(sd_txn_put(t, SD_DB_TICKETS, "a", 1, "x", 1), SD_OK);
     assert_int_equal(sd_txn_commit(t), SD_OK);
     assert_int_equal(h.calls, 1);
+    assert_true(h.wlen > 5); /* the put of "a" */
     /* read txns never call it */
     assert_int_equal(sd_txn_begin(s, false, &t), SD_OK);
     assert_int_equal(sd_txn_get(t, SD_DB_META, "hooked", 6, &v), SD_OK);
@@ -175,8 +182,10 @@ test_commit_hook(void **state)
         assert_int_equal(sd_txn_commit(t), SD_OK);
     }
     assert_int_equal(h.calls, 1);
+    h.wlen = 0;
     assert_int_equal(sd_store_batch_commit(), SD_OK);
     assert_int_equal(h.calls, 2);
+    assert_true(h.wlen > 5 + 2 * 10); /* both children's puts reach the hook */
     /* a refusing hook: the txn and the batch are aborted with its error, nothing stays */
     h.answer = SD_E_IO;
     assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
