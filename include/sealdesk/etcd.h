@@ -1,3 +1,5 @@
+/* The cluster contract's text, verbatim (briefs E, W, N share it): not reformatted. */
+// clang-format off
 /* etcd v3 client (etcdserverpb KV/Lease, optionally Watch) over the project's HTTP/2 + TLS
  * gRPC client (src/client) with protobuf-c messages generated from a trimmed copy of etcd's
  * published rpc.proto/kv.proto (same package names, field numbers and types; only the messages
@@ -34,19 +36,9 @@ struct sd_etcd_kvs {
     int64_t header_rev; /* the store revision the answer was read at */
 };
 
-enum sd_etcd_target {
-    SD_ETCD_T_VERSION,
-    SD_ETCD_T_CREATE,
-    SD_ETCD_T_MOD,
-    SD_ETCD_T_VALUE,
-    SD_ETCD_T_LEASE
-};
-enum sd_etcd_result {
-    SD_ETCD_EQ,
-    SD_ETCD_GT,
-    SD_ETCD_LT,
-    SD_ETCD_NE
-};
+enum sd_etcd_target { SD_ETCD_T_VERSION, SD_ETCD_T_CREATE, SD_ETCD_T_MOD, SD_ETCD_T_VALUE,
+                      SD_ETCD_T_LEASE };
+enum sd_etcd_result { SD_ETCD_EQ, SD_ETCD_GT, SD_ETCD_LT, SD_ETCD_NE };
 
 struct sd_etcd_cmp {
     const void *key;
@@ -58,10 +50,7 @@ struct sd_etcd_cmp {
     size_t vlen;
 };
 
-enum sd_etcd_op_kind {
-    SD_ETCD_OP_PUT,
-    SD_ETCD_OP_DEL
-};
+enum sd_etcd_op_kind { SD_ETCD_OP_PUT, SD_ETCD_OP_DEL };
 
 struct sd_etcd_op {
     enum sd_etcd_op_kind kind;
@@ -71,7 +60,7 @@ struct sd_etcd_op {
     size_t vlen;
     const void *end; /* DEL: range end (NULL: the one key) */
     size_t elen;
-    int64_t lease; /* PUT: attach to this lease (0: none) */
+    int64_t lease;   /* PUT: attach to this lease (0: none) */
 };
 
 /* Connects lazily (first call). Errors: SD_E_INVALID naming the bad option (endpoints, ca,
@@ -84,18 +73,18 @@ const char *sd_etcd_why(const struct sd_etcd *e);
  * refused the size (request too large, or its space quota alarm: "mvcc: database space
  * exceeded"), SD_E_PRECONDITION when the revision asked for was compacted, SD_E_INTERNAL
  * for any other etcd error. */
-sd_err sd_etcd_range(struct sd_etcd *e, const void *key, size_t klen, const void *end, size_t elen,
-                     int64_t limit, struct sd_etcd_kvs *out);
+sd_err sd_etcd_range(struct sd_etcd *e, const void *key, size_t klen, const void *end,
+                     size_t elen, int64_t limit, struct sd_etcd_kvs *out);
 void sd_etcd_kvs_clear(struct sd_etcd_kvs *l);
 sd_err sd_etcd_put(struct sd_etcd *e, const void *key, size_t klen, const void *val, size_t vlen,
                    int64_t lease);
-sd_err sd_etcd_delete(struct sd_etcd *e, const void *key, size_t klen, const void *end, size_t elen,
-                      int64_t *deleted);
+sd_err sd_etcd_delete(struct sd_etcd *e, const void *key, size_t klen, const void *end,
+                      size_t elen, int64_t *deleted);
 /* All compares hold -> the `ok` ops, else the `ko` ops; *succeeded says which; *rev is the
  * revision after it (header). */
 sd_err sd_etcd_txn(struct sd_etcd *e, const struct sd_etcd_cmp *c, size_t nc,
-                   const struct sd_etcd_op *ok, size_t nok, const struct sd_etcd_op *ko, size_t nko,
-                   bool *succeeded, int64_t *rev);
+                   const struct sd_etcd_op *ok, size_t nok, const struct sd_etcd_op *ko,
+                   size_t nko, bool *succeeded, int64_t *rev);
 sd_err sd_etcd_compact(struct sd_etcd *e, int64_t rev);
 sd_err sd_etcd_lease_grant(struct sd_etcd *e, int64_t ttl_s, int64_t *id);
 /* *ttl_left: seconds left after the renewal; 0 means the lease is gone. */
@@ -103,6 +92,15 @@ sd_err sd_etcd_lease_keepalive(struct sd_etcd *e, int64_t id, int64_t *ttl_left)
 sd_err sd_etcd_lease_revoke(struct sd_etcd *e, int64_t id);
 /* Blocks until a key in [key, end) changes after revision `after` or timeout_ms passes
  * (*changed false). May be a Watch stream or a short-interval Range poll. */
-sd_err sd_etcd_wait(struct sd_etcd *e, const void *key, size_t klen, const void *end, size_t elen,
-                    int64_t after, unsigned timeout_ms, bool *changed);
+sd_err sd_etcd_wait(struct sd_etcd *e, const void *key, size_t klen, const void *end,
+                    size_t elen, int64_t after, unsigned timeout_ms, bool *changed);
+// clang-format on
+/* ---- additions (brief E) ---- */
+/* sd_etcd_open, and on failure a one-line reason naming the bad option ("endpoints: invalid
+ * argument", "ca: I/O error") in why (NUL-terminated, possibly truncated). sd_etcd_open is
+ * this plus a warn log line with the reason. */
+sd_err sd_etcd_open_why(struct sd_etcd **out, const struct sd_etcd_opts *o, char *why,
+                        size_t whycap);
+/* "host:port" of the endpoint the next call goes to first (static while e lives). */
+const char *sd_etcd_endpoint(const struct sd_etcd *e);
 #endif

@@ -186,6 +186,7 @@ sd_err sd_grpc_client_call(struct sd_grpc_client *c, const char *method, const c
 #define SD_GRPC_CLIENT_MAX_MD_BYTES   8192 /* sum of metadata name and value lengths per call */
 #define SD_GRPC_CLIENT_MAX_METHOD     256  /* ":path" length */
 #define SD_GRPC_CLIENT_MAX_TIMEOUT_MS 86400000u
+#define SD_GRPC_CLIENT_MAX_RESP       (64 * 1024 * 1024) /* sd_grpc_client_set_max_msg ceiling */
 
 /* Like sd_grpc_client_connect, and on failure writes a one-line reason (NUL-terminated, possibly
  * truncated, no secrets) into why, e.g. "certificate verify failed: unable to get local issuer
@@ -240,5 +241,10 @@ size_t sd_grpc_client_max_streams(const struct sd_grpc_client *c);
  * default) means none, and sd_grpc_client_call then gives up with SD_E_IO after
  * SD_RPC_IDLE_TIMEOUT_MS without input. SD_E_INVALID above SD_GRPC_CLIENT_MAX_TIMEOUT_MS. */
 sd_err sd_grpc_client_set_timeout(struct sd_grpc_client *c, uint32_t timeout_ms);
+
+/* Largest response message accepted by calls started afterwards (default SD_RPC_MAX_MSG; the
+ * etcd client takes more); a larger one ends its call with SD_E_LIMIT. SD_E_INVALID for 0 or
+ * above SD_GRPC_CLIENT_MAX_RESP. */
+sd_err sd_grpc_client_set_max_msg(struct sd_grpc_client *c, size_t max_msg);
 
 #endif

@@ -94,6 +94,7 @@ struct sd_grpc_client {
     bool in_on_msg;   /* inside on_msg (start is refused there) */
     sd_err dead_err;
     uint32_t timeout_ms;
+    size_t max_msg; /* response message limit for calls started from now on */
     uint64_t last_rx_ms;
     char why[WHY_CAP];
 };
@@ -1334,6 +1335,7 @@ start_call(struct sd_grpc_client *c, const char *method, const char *const *md, 
     k->on_msg = on_msg;
     k->on_done = on_done;
     k->ctx = ctx;
+    k->rx.max_msg = c->max_msg;
     if(c->timeout_ms)
         k->deadline_ms = now_ms() + c->timeout_ms;
     list_push(&c->queue, k);
@@ -1397,6 +1399,15 @@ size_t
 sd_grpc_client_in_flight(const struct sd_grpc_client *c)
 {
     return c ? c->n_open : 0;
+}
+
+sd_err
+sd_grpc_client_set_max_msg(struct sd_grpc_client *c, size_t max_msg)
+{
+    if(!c || max_msg == 0 || max_msg > SD_GRPC_CLIENT_MAX_RESP)
+        return SD_E_INVALID;
+    c->max_msg = max_msg;
+    return SD_OK;
 }
 
 sd_err
@@ -1529,6 +1540,7 @@ sd_grpc_client_connect_why(struct sd_grpc_client **out, const struct sd_grpc_cli
     c = calloc(1, sizeof(*c));
     SD_ENSURE(c, SD_E_NOMEM);
     c->fd = -1;
+    c->max_msg = SD_RPC_MAX_MSG;
     set_why(c->why, sizeof(c->why), "invalid client options");
     SD_CHECK_ARG(out && o && o->target && o->ca_file);
     *out = NULL;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Development certificates for sealdeskd tests and `make run`, with the openssl CLI:
 #   gen_certs.sh DIR  ->  DIR/ca.pem ca.key (dev CA), server.pem server.key (SAN 127.0.0.1,
-#   ::1, localhost; serverAuth), client.pem client.key (CN=sealdesk-test-client; clientAuth).
+#   ::1, localhost; serverAuth), client.pem client.key (CN=sealdesk-test-client; clientAuth),
+#   peer.pem peer.key (SAN as server; serverAuth + clientAuth: etcd members and cluster nodes,
+#   which are both ends of their connections).
 # ECDSA P-256 keys, mode 0600. Never use these outside a developer machine.
 set -euo pipefail
 D=${1:?usage: gen_certs.sh DIR}
@@ -38,6 +40,14 @@ keyUsage=critical,digitalSignature
 extendedKeyUsage=clientAuth
 X
 sign client "/O=sealdesk/CN=sealdesk-test-client" client.ext
+
+cat > peer.ext <<'X'
+basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=serverAuth,clientAuth
+subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost
+X
+sign peer "/O=sealdesk/CN=sealdesk-test-peer" peer.ext
 
 rm -f ca.srl
 chmod 600 ./*.key

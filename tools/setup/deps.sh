@@ -12,6 +12,7 @@ PKGS=(
   tzdata
   libgmime-3.0-dev libcurl4-openssl-dev libmagic-dev postfix
   chromium fonts-noto-cjk
+  etcd-server etcd-client
 )
 
 # tests/browser (the console's real-browser tests): playwright-core and axe-core from the
