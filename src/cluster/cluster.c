@@ -310,7 +310,20 @@ apply_one(struct sd_cluster *c, const struct sd_etcd_kv *kv, uint64_t want)
     }
     tl_applying = true;
     SD_TRY(sd_txn_begin(c->s, true, &t));
-    SD_TRY(sd_wset_apply(t, e.ws, e.wlen));
+    err = sd_wset_apply(t, e.ws, e.wlen);
+    if(err != SD_OK) {
+        sd_log(SD_LOG_ERROR, "cluster", "cluster: cannot apply seq %" PRIu64 ": %s", e.seq,
+               sd_wset_why());
+        if(err == SD_E_INVALID || err == SD_E_CONFLICT || err == SD_E_NOTFOUND) {
+            /* the leader's set does not fit this store: a divergence, never skipped */
+            fprintf(stderr, "cluster: divergence at seq %" PRIu64 ": write set does not apply\n",
+                    e.seq);
+            sd_txn_abort(t);
+            t = NULL;
+            fatal(c);
+        }
+        goto out;
+    }
     SD_TRY(sd_store_applied_put(t, e.seq));
     SD_TRY(sd_audit_recompute_root(t, &size, root));
     if(size != e.tree_size || memcmp(root, e.root, 32) != 0) {
@@ -672,6 +685,7 @@ sd_cluster_start(struct sd_cluster **out, struct sd_store *s, const struct sd_cl
         wo.timeout_ms = APPEND_MS;
         SD_TRY(sd_etcd_open(&c->ew, &wo));
     }
+    sd_store_set_capture(s, true);
     sd_store_set_commit_hook(s, commit_hook, c);
     SD_ENSURE(pthread_create(&c->lease_thread, NULL, lease_thread, c) == 0, SD_E_NOMEM);
     c->lease_started = true;
