@@ -47,6 +47,10 @@ struct sd_cluster_opts {
      * differs from the one recomputed here). The reason is logged. */
     void (*on_fatal)(void *arg);
     void *fatal_arg;
+    /* Test hook: the leader's commit hook waits this long after it checked its lease and
+     * before the fenced append (a batch in flight when the process is paused); 0 in
+     * production (sealdeskd: environment SEALDESK_TEST_APPEND_DELAY_MS). */
+    unsigned test_append_delay_ms;
 };
 
 struct sd_cluster;

@@ -30,6 +30,7 @@ struct sd_cluster {
     char advertise[SD_CLUSTER_URL_MAX + 1];
     char prefix[SD_CLUSTER_NAME_MAX + 16]; /* "/sealdesk/<name>/" */
     unsigned ttl_s;
+    unsigned test_delay_ms;
     void (*on_fatal)(void *);
     void *fatal_arg;
     struct sd_etcd *el, *em, *ew; /* lease thread, main thread, commit hook */
@@ -228,6 +229,12 @@ commit_hook(void *arg, struct sd_txn *t)
         sd_log(SD_LOG_WARN, "cluster", "batch write set of %zu bytes over the log entry limit",
                wlen);
     SD_TRY(err);
+    if(c->test_delay_ms) {
+        struct timespec ts = {(time_t)(c->test_delay_ms / 1000u),
+                              (long)(c->test_delay_ms % 1000u) * 1000000L};
+
+        nanosleep(&ts, NULL);
+    }
     lklen = log_key(c, lk, sizeof(lk), e.seq);
     key(c, hk, sizeof(hk), "head");
     snprintf(pv, sizeof(pv), "%" PRIu64, head);
@@ -260,6 +267,7 @@ commit_hook(void *arg, struct sd_txn *t)
         goto out;
     }
     if(!ok) {
+        sd_log(SD_LOG_WARN, "cluster", "append seq=%" PRIu64 " refused: fenced", e.seq);
         step_down(c, "fenced");
         SD_ENSURE(false, SD_E_IO);
     }
@@ -671,6 +679,7 @@ sd_cluster_start(struct sd_cluster **out, struct sd_store *s, const struct sd_cl
     snprintf(c->prefix, sizeof(c->prefix), "/sealdesk/%s/", name);
     snprintf(c->hint, sizeof(c->hint), "leader=unknown");
     c->ttl_s = o->ttl_s ? o->ttl_s : SD_CLUSTER_DEFAULT_TTL;
+    c->test_delay_ms = o->test_append_delay_ms;
     c->on_fatal = o->on_fatal;
     c->fatal_arg = o->fatal_arg;
     SD_ENSURE(pthread_mutex_init(&c->mu, NULL) == 0, SD_E_NOMEM);

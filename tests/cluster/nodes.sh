@@ -56,10 +56,11 @@ nodes_stop() {
 
 alive() { [ -n "${NPID[$1]:-}" ] && kill -0 "${NPID[$1]}" 2>/dev/null; }
 
-# The node that leads now (by its last cluster log line), or nothing.
+# The node that leads now (by its last cluster log line), or nothing; never node $1.
 leader_now() {
   for i in 1 2 3; do
     alive "$i" || continue
+    [ "$i" = "${1:-0}" ] && continue
     if grep -a 'cluster' "$WORK/n$i.log" | grep -aE 'leader node=|step down' | tail -1 |
       grep -q 'leader node='; then
       echo "$i"
@@ -72,7 +73,7 @@ leader_now() {
 wait_leader() {
   local until=$((SECONDS + $1)) l
   while [ "$SECONDS" -lt "$until" ]; do
-    l=$(leader_now)
+    l=$(leader_now "${2:-0}")
     if [ -n "$l" ] && [ "$l" != "${2:-0}" ]; then echo "$l"; return 0; fi
     sleep 0.1
   done

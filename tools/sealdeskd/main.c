@@ -203,6 +203,12 @@ cluster_start(struct sd_cluster **out, struct sd_server_config *cfg, struct sd_d
     co.etcd.cert = cfg->etcd_cert;
     co.etcd.key = cfg->etcd_key;
     co.on_fatal = cluster_fatal;
+    {
+        /* test hook only (tests/cluster/test_pause.sh): a batch held before its append */
+        const char *d = getenv("SEALDESK_TEST_APPEND_DELAY_MS");
+
+        co.test_append_delay_ms = d ? (unsigned)strtoul(d, NULL, 10) % 60000u : 0;
+    }
     co.fatal_arg = srv;
     err = sd_cluster_start(out, sd_desk_store(desk), &co);
     if(err != SD_OK) {
