@@ -642,7 +642,11 @@ writer_done(void *ctx, sd_err commit)
         char msg[512];
 
         sd_rpc_call_clear(&job->call);
-        if(s->gate && !s->gate(s->gate_arg, job->method, msg, sizeof(msg)))
+        if(commit == SD_E_LIMIT && s->gate)
+            sd_rpc_call_status(&job->call, SD_GRPC_RESOURCE_EXHAUSTED,
+                               "request: its changes exceed a cluster log entry (1 MiB) or the "
+                               "store's map");
+        else if(s->gate && !s->gate(s->gate_arg, job->method, msg, sizeof(msg)))
             sd_rpc_call_status(&job->call, SD_GRPC_UNAVAILABLE, "commit failed: %s", msg);
         else
             sd_rpc_call_status(&job->call, SD_GRPC_UNAVAILABLE, "commit failed: %s",

@@ -31,27 +31,29 @@ probe() {
 }
 
 : > "$WORK/all.acked"
+for round in $(seq 1 "${CLUSTER_ETCD_TRIALS:-1}"); do
 for kind in follower leader; do
   el=$(etcd_leader)
   if [ "$kind" = leader ]; then victim=$el; else victim=$(( (el + 1) % 3 )); fi
   "$BENCH" load --target "$LIST" --ca "$CERTS/ca.pem" --conns 2 --streams 4 --seconds 6 \
-    --mix create=1 --acked "$WORK/acked.$kind" >"$WORK/bench.$kind" 2>&1 &
+    --mix create=1 --acked "$WORK/acked.$round.$kind" >"$WORK/bench.$kind" 2>&1 &
   BP=$!
-  probe 6 > "$WORK/stall.$kind" &
+  probe 6 > "$WORK/stall.$round.$kind" &
   PP=$!
   sleep 1.5
   etcd_member_kill "$victim"
   wait "$PP" || true
   wait "$BP" || true
-  stall=$(cat "$WORK/stall.$kind")
+  stall=$(cat "$WORK/stall.$round.$kind")
   echo "etcd_${kind}_kill_stall_ms=$stall"
   [ -n "${CLUSTER_FIGURES:-}" ] && echo "etcd_${kind}_kill_stall_ms=$stall" >> "$CLUSTER_FIGURES"
-  cat "$WORK/acked.$kind" >> "$WORK/all.acked"
-  check "kill -9 etcd $kind member m$victim: creates acknowledged ($(wc -l < "$WORK/acked.$kind"))" \
-    test "$(wc -l < "$WORK/acked.$kind")" -gt 0
+  cat "$WORK/acked.$round.$kind" >> "$WORK/all.acked"
+  check "kill -9 etcd $kind member m$victim: creates acknowledged ($(wc -l < "$WORK/acked.$round.$kind"))" \
+    test "$(wc -l < "$WORK/acked.$round.$kind")" -gt 0
   check "... writes went on (stall ${stall} ms < 6000)" test "$stall" -lt 6000
   etcd_member_start "$victim"
   etcd_wait_healthy "$victim" || bad "member m$victim back"
+done
 done
 R=$(wait_same_root 30) && ok "every node has the same audit root" || bad "same audit root"
 nodes_stop
