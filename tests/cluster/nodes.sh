@@ -33,8 +33,12 @@ nodes_init() {
   LIST="127.0.0.1:${NPORT[1]},127.0.0.1:${NPORT[2]},127.0.0.1:${NPORT[3]}"
 }
 
-node_start() { # node_start I
-  local i=$1
+node_start() { # node_start I (a restart keeps the old log as nI.log.1, .2, ...)
+  local i=$1 k=1
+  if [ -e "$WORK/n$i.log" ]; then
+    while [ -e "$WORK/n$i.log.$k" ]; do k=$((k + 1)); done
+    mv "$WORK/n$i.log" "$WORK/n$i.log.$k"
+  fi
   "$SD_BIN/sealdeskd" --listen "127.0.0.1:${NPORT[$i]}" --cert "$CERTS/server.pem" \
     --key "$CERTS/server.key" --data "$WORK/n$i" --workers 2 \
     --cluster etcd --etcd_endpoints "$ETCD_ENDPOINTS" --etcd_ca "$ETCD_CA" \
