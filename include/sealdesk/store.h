@@ -105,14 +105,6 @@ void sd_store_batch_abort(void);
 /* Children merged into the batch of this thread so far (0 outside batching mode). */
 unsigned sd_store_batch_children(void);
 
-/* Cluster (issue 18): fn(arg, t) runs just before every top-level write txn of s commits (a
- * plain write txn, or the group-commit batch after its children merged), on the committing
- * thread and under LMDB's writer lock, so calls are serialised. fn may still write in t (what it
- * writes commits with the rest). An error aborts t and sd_txn_commit / sd_store_batch_commit
- * return it. NULL fn: none (the default). Set before any writer runs. */
-typedef sd_err (*sd_store_commit_hook_fn)(void *arg, struct sd_txn *t);
-void sd_store_set_commit_hook(struct sd_store *s, sd_store_commit_hook_fn fn, void *arg);
-
 /* Point-get: *v borrowed until the txn ends. SD_E_NOTFOUND if absent. */
 sd_err sd_txn_get(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, struct sd_val *v);
 /* Put (overwrite; for dupsort tables adds the pair, existing pair is not an error). */

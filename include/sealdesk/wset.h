@@ -57,6 +57,14 @@ enum sd_wset_op {
     SD_WS_DROP = 6,
 };
 
+/* sd_wset_apply, beyond the contract above: t's own capture is off while it replays (the
+ * replayed ops are not this node's changes); SD_E_INVALID also for an op the leader cannot
+ * have recorded (a node-local meta key, a drop of meta, an audit entry not appended: the
+ * audit log is append-only); an op the store refuses returns the store's error (SD_E_CONFLICT
+ * for PUT_NEW over an existing key or an APPEND that is not last, SD_E_NOTFOUND for a delete
+ * of a missing key: the follower's state is not the leader's) with the offset recorded too.
+ * An empty input (len 0) is the empty set: SD_OK, nothing done. */
+
 /* The last sd_wset_apply failure of this thread, for logs: "offset N: reason" (no key or
  * value bytes). Static thread-local storage; "" when none. */
 const char *sd_wset_why(void);
@@ -68,6 +76,17 @@ size_t sd_wset_bad_offset(void);
  * or merges another child. Empty (or not batching): *len 0. An error from recording (out of
  * memory) is returned here and by sd_store_batch_commit, which then commits nothing. */
 sd_err sd_store_batch_wset(const uint8_t **data, size_t *len);
+
+/* Commit hook (for a cluster leader): called for every write txn of a capturing store that
+ * commits a non-empty write set on its own (a top-level write txn, or this thread's
+ * group-commit batch at sd_store_batch_commit; a batch's children are inside the batch's
+ * set), just before LMDB commits it, on the committing thread, with LMDB's writer lock held.
+ * t is that txn (for the batch a view of it), usable for reads and sd_store_applied_put; its
+ * writes during the hook are not captured. ws/len: the complete set (len > 0), valid during
+ * the call. A hook error aborts the txn (or the whole batch) and is what sd_txn_commit /
+ * sd_store_batch_commit return. Set it before any write txn begins; NULL removes it. */
+typedef sd_err (*sd_store_commit_hook)(void *ctx, struct sd_txn *t, const uint8_t *ws, size_t len);
+void sd_store_set_commit_hook(struct sd_store *s, sd_store_commit_hook fn, void *ctx);
 
 /* Node-local meta keys: never captured, refused in a write set, skipped by sd_store_digest.
  * They are "applied_seq", every key starting with "local/" (for the cluster code and the

@@ -188,12 +188,11 @@ nap(struct sd_cluster *c, unsigned ms)
 /* ---- the commit hook (leader's fenced append) ---- */
 
 static sd_err
-commit_hook(void *arg, struct sd_txn *t)
+commit_hook(void *arg, struct sd_txn *t, const uint8_t *ws, size_t wlen)
 {
     struct sd_cluster *c = arg;
     sd_err err = SD_OK;
-    const uint8_t *ws = NULL;
-    size_t wlen = 0, elen = 0;
+    size_t elen = 0;
     uint8_t *entry = NULL;
     struct sd_cluster_entry e = {0};
     bool leader, ok = false;
@@ -204,7 +203,6 @@ commit_hook(void *arg, struct sd_txn *t)
 
     if(tl_applying)
         return SD_OK;
-    SD_TRY(sd_txn_wset(t, &ws, &wlen));
     if(wlen == 0)
         return SD_OK; /* nothing another node must replay */
     pthread_mutex_lock(&c->mu);

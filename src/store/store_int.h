@@ -19,9 +19,9 @@ struct sd_store {
     MDB_env *env;
     MDB_dbi dbi[SD_DB_COUNT];
     bool rdonly;
-    atomic_bool capture;          /* write sets (wset.h): read once per write txn begin */
-    sd_store_commit_hook_fn hook; /* cluster: before each top-level write commit (txn.c) */
-    void *hook_arg;
+    atomic_bool capture;       /* write sets (wset.h): read once per write txn begin */
+    sd_store_commit_hook hook; /* wset.h: called before a top-level or batch commit */
+    void *hook_ctx;
 };
 
 struct sd_txn {

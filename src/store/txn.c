@@ -67,42 +67,26 @@ sd_store_batch_commit(void)
     MDB_txn *txn = tl_batch.txn;
     struct sd_store *s = tl_batch.s;
     bool broken = tl_batch.broken;
-    struct sd_buf ws = tl_batch.ws; /* the batch's write set, for the commit hook */
     sd_err err = SD_OK;
     int rc;
 
     if(tl_batch.child)
         return SD_E_INTERNAL; /* a child still open: programming error, batch kept */
-    tl_batch.ws = (struct sd_buf)SD_BUF_INIT;
+    if(txn && !broken && s && s->hook && tl_batch.ws.len) {
+        /* The batch as a txn for the hook: writes (applied_seq) go to the batch itself. */
+        struct sd_txn view = {.s = s, .txn = txn, .write = true};
+
+        err = s->hook(s->hook_ctx, &view, tl_batch.ws.data, tl_batch.ws.len);
+    }
     batch_reset();
     if(!txn)
-        goto out;
-    if(broken) {
+        return SD_OK;
+    if(broken || err != SD_OK) {
         mdb_txn_abort(txn);
-        err = SD_E_STORE;
-        goto out;
-    }
-    if(s && s->hook) {
-        struct sd_txn bt = {.s = s, .txn = txn, .write = true, .child = false, .ws = ws};
-
-        err = s->hook(s->hook_arg, &bt);
-        if(err != SD_OK) {
-            mdb_txn_abort(txn);
-            goto out;
-        }
+        return broken ? SD_E_STORE : err;
     }
     rc = mdb_txn_commit(txn);
-    err = sd_store_err(rc);
-out:
-    sd_buf_wipe_free(&ws);
-    return err;
-}
-
-void
-sd_store_set_commit_hook(struct sd_store *s, sd_store_commit_hook_fn fn, void *arg)
-{
-    s->hook = fn;
-    s->hook_arg = arg;
+    return sd_store_err(rc);
 }
 
 void
@@ -186,19 +170,14 @@ sd_txn_commit(struct sd_txn *t)
         err = sd_wset_reserve(&tl_batch.ws, &t->ws);
     if(err == SD_OK && sd_store_should_fail())
         err = SD_E_STORE;
+    if(err == SD_OK && !t->child && t->ws.len && t->s->hook) {
+        t->cap = false; /* the hook's own writes (applied_seq) are not part of the set */
+        err = t->s->hook(t->s->hook_ctx, t, t->ws.data, t->ws.len);
+    }
     if(err != SD_OK) {
         mdb_txn_abort(t->txn);
         txn_free(t);
         return err;
-    }
-    if(t->write && !t->child && t->s->hook) {
-        sd_err herr = t->s->hook(t->s->hook_arg, t);
-
-        if(herr != SD_OK) {
-            mdb_txn_abort(t->txn);
-            txn_free(t);
-            return herr;
-        }
     }
     rc = mdb_txn_commit(t->txn);
     if(t->child) {

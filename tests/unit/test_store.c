@@ -137,15 +137,14 @@ struct hook_rec {
 };
 
 static sd_err
-hook_fn(void *arg, struct sd_txn *t)
+hook_fn(void *arg, struct sd_txn *t, const uint8_t *ws, size_t len)
 {
     struct hook_rec *h = arg;
 
-    const uint8_t *ws = NULL;
-
     h->calls++;
     assert_true(sd_txn_is_write(t));
-    assert_int_equal(sd_txn_wset(t, &ws, &h->wlen), SD_OK);
+    assert_non_null(ws);
+    h->wlen = len;
     if(h->answer == SD_OK)
         assert_int_equal(sd_txn_put(t, SD_DB_META, "hooked", 6, "1", 1), SD_OK);
     return h->answer;
