@@ -34,6 +34,7 @@
 #define MAX_RESP           (16 * 1024 * 1024) /* one etcd answer (a Range of many log entries) */
 #define MAX_PATH_LEN       4096
 #define WHY_CAP            256
+#define DEADLINE_SLACK_MS  100 /* etcd's copy of a Watch deadline may fire this much earlier */
 
 struct sd_etcd {
     char ep[SD_ETCD_MAX_ENDPOINTS][SD_ETCD_MAX_TARGET + 1];
@@ -64,7 +65,7 @@ set_why(struct sd_etcd *e, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(e->why, sizeof(e->why), fmt, ap);
+    (void)vsnprintf(e->why, sizeof(e->why), fmt, ap); /* a longer reason is cut: fine */
     va_end(ap);
 }
 
@@ -173,7 +174,7 @@ sd_etcd_open_why(struct sd_etcd **out, const struct sd_etcd_opts *o, char *why, 
     e = NULL;
 out:
     if(err != SD_OK && whycap)
-        snprintf(why, whycap, "%s: %s", bad ? bad : "etcd", sd_err_str(err));
+        (void)snprintf(why, whycap, "%s: %s", bad ? bad : "etcd", sd_err_str(err));
     sd_etcd_close(e);
     return err;
 }
@@ -357,13 +358,13 @@ bin(const void *p, size_t n)
     return b;
 }
 
-#define UNPACK(type, var, buf)                                                        \
-    do {                                                                              \
-        var = etcdserverpb__##type##__unpack(&wipe_allocator, (buf).len, (buf).data); \
-        if(!var) {                                                                    \
-            set_why(e, "%s: malformed %s answer", e->ep[e->cur], #type);              \
-            SD_TRY(SD_E_INTERNAL);                                                    \
-        }                                                                             \
+#define UNPACK(type, var, buf)                                                          \
+    do {                                                                                \
+        (var) = etcdserverpb__##type##__unpack(&wipe_allocator, (buf).len, (buf).data); \
+        if(!(var)) {                                                                    \
+            set_why(e, "%s: malformed %s answer", e->ep[e->cur], #type);                \
+            SD_TRY(SD_E_INTERNAL);                                                      \
+        }                                                                               \
     } while(0)
 
 /* ---- KV ---- */
@@ -751,7 +752,7 @@ watch_done(void *p, sd_err err, int status, const char *message)
     w->done = true;
     w->err = err;
     w->status = status;
-    snprintf(w->msg, sizeof(w->msg), "%s", message);
+    (void)snprintf(w->msg, sizeof(w->msg), "%s", message);
 }
 
 /* Watch from revision after+1: etcd first replays the changes already made, so a change
@@ -820,13 +821,15 @@ sd_etcd_wait(struct sd_etcd *e, const void *key, size_t klen, const void *end, s
             goto out;
         }
         if(w.compacted) {
-            set_why(e, "%s: Watch: revision %lld compacted", e->ep[e->cur], (long long)(after + 1));
+            set_why(e, "%s: Watch: revision %lld compacted", e->ep[e->cur], (long long)after + 1);
             SD_TRY(SD_E_PRECONDITION);
         }
         /* Our deadline, or etcd's (we send it as grpc-timeout; it may end the stream a moment
-         * before ours fires, as DEADLINE_EXCEEDED or CANCELLED): nothing changed in time. */
+         * before ours fires, as DEADLINE_EXCEEDED, CANCELLED or UNKNOWN "context deadline
+         * exceeded"): nothing changed in time. */
         if(w.done && w.err == SD_OK &&
-           (w.status == SD_GRPC_DEADLINE_EXCEEDED || w.status == SD_GRPC_CANCELLED)) {
+           (w.status == SD_GRPC_DEADLINE_EXCEEDED || w.status == SD_GRPC_CANCELLED ||
+            now_ms() + DEADLINE_SLACK_MS >= deadline)) {
             err = SD_OK;
             goto out;
         }

@@ -556,7 +556,37 @@ test_leader_killed(void **state)
     member_killed(true);
 }
 
-/* No argument: every test, the last kills a follower; "leader": kill the leader. */
+/* A cluster started with a small --quota-backend-bytes: writes fill it until etcd raises its
+ * space alarm and refuses them (SD_E_LIMIT); reads still work. */
+static void
+test_quota(void **state)
+{
+    struct sd_etcd *e = open_client();
+    uint8_t *v = calloc(1, 512 * KIB);
+    struct sd_etcd_kvs l;
+    char k[32];
+    sd_err err = SD_OK;
+    int i;
+
+    (void)state;
+    assert_non_null(v);
+    for(i = 0; i < 200 && err == SD_OK; i++) {
+        snprintf(k, sizeof(k), "/t/q/%03d", i);
+        v[0] = (uint8_t)i;
+        err = sd_etcd_put(e, k, strlen(k), v, 512 * KIB, 0);
+    }
+    printf("# quota: refused after %d puts of 512 KiB: %s\n", i - 1, sd_etcd_why(e));
+    assert_int_equal(err, SD_E_LIMIT);
+    assert_non_null(strstr(sd_etcd_why(e), "database space exceeded"));
+    assert_int_equal(sd_etcd_range(e, "/t/q/000", 8, NULL, 0, 0, &l), SD_OK);
+    assert_int_equal(l.n, 1);
+    sd_etcd_kvs_clear(&l);
+    free(v);
+    sd_etcd_close(e);
+}
+
+/* No argument: every test, the last kills a follower; "leader": kill the leader; "quota": the
+ * space alarm (a cluster with a small quota). */
 int
 main(int argc, char **argv)
 {
@@ -570,6 +600,9 @@ main(int argc, char **argv)
     const struct CMUnitTest leader_tests[] = {
         cmocka_unit_test(test_leader_killed),
     };
+    const struct CMUnitTest quota_tests[] = {
+        cmocka_unit_test(test_quota),
+    };
 
     opts.endpoints = getenv("ETCD_ENDPOINTS");
     opts.ca = getenv("ETCD_CA");
@@ -582,5 +615,7 @@ main(int argc, char **argv)
     }
     if(argc > 1 && strcmp(argv[1], "leader") == 0)
         return cmocka_run_group_tests(leader_tests, NULL, NULL);
+    if(argc > 1 && strcmp(argv[1], "quota") == 0)
+        return cmocka_run_group_tests(quota_tests, NULL, NULL);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

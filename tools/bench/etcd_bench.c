@@ -38,8 +38,8 @@ cmp_u64(const void *a, const void *b)
 static int
 usage(void)
 {
-    fprintf(stderr, "usage: etcd_bench --endpoints URLS --ca F --cert F --key F [--count N] "
-                    "[--size BYTES] [--prefix P]\n");
+    (void)fprintf(stderr, "usage: etcd_bench --endpoints URLS --ca F --cert F --key F [--count N] "
+                          "[--size BYTES] [--prefix P]\n");
     return 2;
 }
 
@@ -57,6 +57,8 @@ main(int argc, char **argv)
     char head_key[256], leader_key[256], log_key[300], prev[32], next[32];
     int64_t leader_create;
     uint64_t t_all;
+    size_t p50;
+    size_t p99;
     bool ok = false;
     int rc = 1;
     int i;
@@ -89,14 +91,14 @@ main(int argc, char **argv)
     if(!lat || !val)
         goto out;
     memset(val, 'v', (size_t)size);
-    snprintf(head_key, sizeof(head_key), "%shead", prefix);
-    snprintf(leader_key, sizeof(leader_key), "%sleader", prefix);
+    (void)snprintf(head_key, sizeof(head_key), "%shead", prefix);
+    (void)snprintf(leader_key, sizeof(leader_key), "%sleader", prefix);
     /* A fresh leader key and head 0, as a leader that just won. */
     if(sd_etcd_delete(e, prefix, strlen(prefix), NULL, 0, NULL) != SD_OK ||
        sd_etcd_put(e, leader_key, strlen(leader_key), "bench", 5, 0) != SD_OK ||
        sd_etcd_put(e, head_key, strlen(head_key), "0", 1, 0) != SD_OK ||
        sd_etcd_range(e, leader_key, strlen(leader_key), NULL, 0, 0, &l) != SD_OK || l.n != 1) {
-        fprintf(stderr, "etcd_bench: set-up failed: %s\n", sd_etcd_why(e));
+        (void)fprintf(stderr, "etcd_bench: set-up failed: %s\n", sd_etcd_why(e));
         goto out;
     }
     leader_create = l.v[0].create_rev;
@@ -118,10 +120,10 @@ main(int argc, char **argv)
         uint64_t t0;
         sd_err err;
 
-        snprintf(prev, sizeof(prev), "%d", i);
-        snprintf(next, sizeof(next), "%d", i + 1);
+        (void)snprintf(prev, sizeof(prev), "%d", i);
+        (void)snprintf(next, sizeof(next), "%d", i + 1);
         c[0].vlen = strlen(prev);
-        snprintf(log_key, sizeof(log_key), "%slog/%020d", prefix, i + 1);
+        (void)snprintf(log_key, sizeof(log_key), "%slog/%020d", prefix, i + 1);
         op[0] = (struct sd_etcd_op){.kind = SD_ETCD_OP_PUT,
                                     .key = log_key,
                                     .klen = strlen(log_key),
@@ -136,17 +138,18 @@ main(int argc, char **argv)
         err = sd_etcd_txn(e, c, 2, op, 2, NULL, 0, &ok, NULL);
         lat[i] = now_us() - t0;
         if(err != SD_OK || !ok) {
-            fprintf(stderr, "etcd_bench: append %d: %s\n", i + 1,
-                    err != SD_OK ? sd_etcd_why(e) : "fenced");
+            (void)fprintf(stderr, "etcd_bench: append %d: %s\n", i + 1,
+                          err != SD_OK ? sd_etcd_why(e) : "fenced");
             goto out;
         }
     }
     t_all = now_us() - t_all;
     qsort(lat, (size_t)count, sizeof(*lat), cmp_u64);
-    /* count * 99 / 100 < count for count >= 1 */
+    p50 = (size_t)count / 2;
+    p99 = (size_t)count * 99 / 100; /* < count for count >= 1 */
     printf("fenced append, %ld bytes, %ld appends: p50 %.2f ms, p99 %.2f ms, max %.2f ms, "
            "%.0f appends/s (one client, sequential)\n",
-           size, count, (double)lat[count / 2] / 1000.0, (double)lat[count * 99 / 100] / 1000.0,
+           size, count, (double)lat[p50] / 1000.0, (double)lat[p99] / 1000.0,
            (double)lat[count - 1] / 1000.0, (double)count * 1e6 / (double)t_all);
     (void)sd_etcd_delete(e, prefix, strlen(prefix), NULL, 0, NULL);
     rc = 0;

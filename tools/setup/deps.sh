@@ -12,7 +12,7 @@ PKGS=(
   tzdata
   libgmime-3.0-dev libcurl4-openssl-dev libmagic-dev postfix
   chromium fonts-noto-cjk
-  etcd-server etcd-client
+  etcd-server etcd-client # issue 18: etcd and etcdctl for tests/cluster
 )
 
 # tests/browser (the console's real-browser tests): playwright-core and axe-core from the
@@ -55,4 +55,9 @@ export DEBIAN_FRONTEND=noninteractive
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# etcd is only run by the tests (tests/cluster/etcd.sh: private members on free loopback ports):
+# the package's system service, enabled and started on a systemd machine, is turned off.
+if [[ " ${missing[*]} " == *" etcd-server "* ]] && command -v systemctl >/dev/null; then
+  systemctl disable --now etcd.service >/dev/null 2>&1 || true
+fi
 browser_deps
