@@ -36,7 +36,6 @@ sd_err sd_audit_append(struct sd_txn *t, const struct sd_keyring *kr, const stru
 sd_err sd_audit_size(struct sd_txn *t, uint64_t *n);
 /* Merkle root of the first `size` entries. */
 sd_err sd_audit_root(struct sd_txn *t, uint64_t size, uint8_t root[32]);
-
 /* Recomputes the audit tree's size and root in t from the stored LEAVES (the entries' own
  * bytes hashed again, not any stored node hash), incrementally from the last verified
  * frontier kept in meta, so a follower can compare with the leader's root. */

@@ -4,6 +4,7 @@
 #define SEALDESK_SERVER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sealdesk/err.h"
@@ -62,6 +63,21 @@ struct sd_server_config {
     /* The web console (issue #16): directory of its static files, read once at start-up
      * (config `console_dir`, flag --console-dir; "" = no console, GET / answers 404). */
     char console_dir[1024];
+    /* Cluster (issue 18; sealdesk/cluster.h): `cluster` = none (default: one node, as before)
+     * or etcd; the etcd members' client URLs and this node's mTLS files for them; this node's
+     * name and client address (`advertise`, host:port; default the listen address) for the
+     * leader hint; the cluster's key prefix (`cluster_name`, default sealdesk). */
+    unsigned cluster; /* enum sd_cluster_mode */
+    char etcd_endpoints[1024];
+    char etcd_ca[1024], etcd_cert[1024], etcd_key[1024];
+    char node_name[65];
+    char cluster_name[65];
+    char advertise[257];
+};
+
+enum sd_cluster_mode {
+    SD_CLUSTER_NONE = 0,
+    SD_CLUSTER_ETCD = 1
 };
 
 /* smtp_tls: required = STARTTLS or no mail (CURLUSESSL_ALL); opportunistic = STARTTLS whenever
@@ -110,6 +126,12 @@ void sd_server_set_route(struct sd_server *s, sd_server_route_fn is_write);
  * the writer thread does only the txn part; a call prepare answers never reaches the writer.
  * Call before sd_server_run. */
 void sd_server_set_prepare(struct sd_server *s, sd_rpc_handler_fn prepare);
+/* Cluster (issue 18): gate(arg, method, msg, cap) runs before every call (on its worker or
+ * the writer); false refuses the call with UNAVAILABLE and msg (a follower naming the leader),
+ * and a failed batch commit answers with msg when the gate refuses the method by then. gate
+ * must be thread-safe. NULL: every call runs (the default). Call before sd_server_run. */
+typedef bool (*sd_server_gate_fn)(void *arg, const char *method, char *msg, size_t cap);
+void sd_server_set_gate(struct sd_server *s, sd_server_gate_fn gate, void *arg);
 /* The request limit of each method (sd_rpc_method_max_req), asked by every connection's HTTP/2
  * session once a stream's headers are in; unset: SD_RPC_MAX_MSG for all. Before sd_server_run. */
 void sd_server_set_max_req(struct sd_server *s, size_t (*max_req)(const char *path));

@@ -49,6 +49,22 @@ set_str(char *dst, size_t cap, const char *v)
     return SD_OK;
 }
 
+/* A node or cluster name: 1..64 of [A-Za-z0-9._-] (it becomes part of etcd keys). */
+static sd_err
+set_name(char *dst, size_t cap, const char *v)
+{
+    size_t n = strlen(v);
+
+    if(n == 0 || n >= cap)
+        return n ? SD_E_LIMIT : SD_E_INVALID;
+    for(size_t i = 0; i < n; i++) {
+        if(!isalnum((unsigned char)v[i]) && v[i] != '.' && v[i] != '_' && v[i] != '-')
+            return SD_E_INVALID;
+    }
+    memcpy(dst, v, n + 1);
+    return SD_OK;
+}
+
 static sd_err
 set_uint(unsigned *dst, const char *v, unsigned lo, unsigned hi)
 {
@@ -162,6 +178,33 @@ sd_server_config_set(struct sd_server_config *c, const char *key, const char *v)
         else
             return SD_E_INVALID;
         return SD_OK;
+    }
+    /* Cluster (issue 18): the issue names the keys with underscores; dashes work too. */
+    if(strcmp(key, "cluster") == 0) {
+        if(strcmp(v, "etcd") == 0)
+            c->cluster = SD_CLUSTER_ETCD;
+        else if(strcmp(v, "none") == 0)
+            c->cluster = SD_CLUSTER_NONE;
+        else
+            return SD_E_INVALID;
+        return SD_OK;
+    }
+    if(strcmp(key, "etcd_endpoints") == 0 || strcmp(key, "etcd-endpoints") == 0)
+        return set_str(c->etcd_endpoints, sizeof(c->etcd_endpoints), v);
+    if(strcmp(key, "etcd_ca") == 0 || strcmp(key, "etcd-ca") == 0)
+        return set_str(c->etcd_ca, sizeof(c->etcd_ca), v);
+    if(strcmp(key, "etcd_cert") == 0 || strcmp(key, "etcd-cert") == 0)
+        return set_str(c->etcd_cert, sizeof(c->etcd_cert), v);
+    if(strcmp(key, "etcd_key") == 0 || strcmp(key, "etcd-key") == 0)
+        return set_str(c->etcd_key, sizeof(c->etcd_key), v);
+    if(strcmp(key, "node_name") == 0 || strcmp(key, "node-name") == 0)
+        return set_name(c->node_name, sizeof(c->node_name), v);
+    if(strcmp(key, "cluster_name") == 0 || strcmp(key, "cluster-name") == 0)
+        return set_name(c->cluster_name, sizeof(c->cluster_name), v);
+    if(strcmp(key, "advertise") == 0) {
+        if(strchr(v, ' ') || !v[0])
+            return SD_E_INVALID;
+        return set_str(c->advertise, sizeof(c->advertise), v);
     }
     return SD_E_INVALID;
 }

@@ -117,7 +117,9 @@ struct sd_server {
     /* group commit: calls for which route() is true run on the writer thread */
     sd_server_route_fn route;
     struct sd_writer *writer;
-    sd_rpc_handler_fn prepare;           /* runs on a worker before a write goes to the writer */
+    sd_rpc_handler_fn prepare; /* runs on a worker before a write goes to the writer */
+    sd_server_gate_fn gate;    /* cluster: false refuses a call (UNAVAILABLE) */
+    void *gate_arg;
     size_t (*max_req)(const char *path); /* per-method request limit for the h2 sessions */
     const struct sd_web_files *files;    /* console files (borrowed), NULL: none */
 };
@@ -604,6 +606,19 @@ job_done(struct sd_server *s, struct sd_h2_job *job)
     pthread_mutex_unlock(&s->mu);
 }
 
+/* The cluster gate (sd_server_set_gate): true when the call was answered here (a follower
+ * refusing a write with UNAVAILABLE and the leader's name). */
+static bool
+gated(struct sd_server *s, struct sd_h2_job *job)
+{
+    char msg[512];
+
+    if(!s->gate || s->gate(s->gate_arg, job->method, msg, sizeof(msg)))
+        return false;
+    sd_rpc_call_status(&job->call, SD_GRPC_UNAVAILABLE, "%s", msg);
+    return true;
+}
+
 /* On the writer thread, inside the batch: the connection outlives the job (inflight). */
 static void
 writer_run(void *ctx)
@@ -611,7 +626,8 @@ writer_run(void *ctx)
     struct sd_h2_job *job = ctx;
     struct sd_server *s = ((struct conn *)job->owner)->s;
 
-    sd_h2_job_run(job, s->handler, s->app);
+    if(!gated(s, job))
+        sd_h2_job_run(job, s->handler, s->app);
 }
 
 /* After the batch commit: a lost commit turns every successful answer into UNAVAILABLE (the
@@ -623,9 +639,18 @@ writer_done(void *ctx, sd_err commit)
     struct sd_server *s = ((struct conn *)job->owner)->s;
 
     if(commit != SD_OK && job->call.status == SD_GRPC_OK) {
+        char msg[512];
+
         sd_rpc_call_clear(&job->call);
-        sd_rpc_call_status(&job->call, SD_GRPC_UNAVAILABLE, "commit failed: %s",
-                           sd_err_str(commit));
+        if(commit == SD_E_LIMIT && s->gate)
+            sd_rpc_call_status(&job->call, SD_GRPC_RESOURCE_EXHAUSTED,
+                               "request: its changes exceed a cluster log entry (1 MiB) or the "
+                               "store's map");
+        else if(s->gate && !s->gate(s->gate_arg, job->method, msg, sizeof(msg)))
+            sd_rpc_call_status(&job->call, SD_GRPC_UNAVAILABLE, "commit failed: %s", msg);
+        else
+            sd_rpc_call_status(&job->call, SD_GRPC_UNAVAILABLE, "commit failed: %s",
+                               sd_err_str(commit));
     }
     job_done(s, job);
 }
@@ -700,7 +725,9 @@ worker_main(void *arg)
         p->qbytes -= job->req.len;
         pthread_mutex_unlock(&s->mu);
 
-        if(job->to_writer) {
+        if(gated(s, job)) {
+            job->to_writer = false; /* answered: a follower does not take this call */
+        } else if(job->to_writer) {
             /* Prepare off the writer thread, then hand over; an answer (bad request, no
              * session, ...) or a full writer queue ends the call here. */
             job->to_writer = false;
@@ -976,6 +1003,13 @@ int
 sd_server_port(const struct sd_server *s)
 {
     return s->port;
+}
+
+void
+sd_server_set_gate(struct sd_server *s, sd_server_gate_fn gate, void *arg)
+{
+    s->gate = gate;
+    s->gate_arg = arg;
 }
 
 void

@@ -11,7 +11,13 @@
 #include "sealdesk/log.h"
 #include "sealdesk/server.h"
 #include "sealdesk/store.h"
+#include "sealdesk/wset.h"
 #include "util/err_int.h"
+
+/* Cluster (issue 18): a batch whose write set reached this many bytes is closed, so that with
+ * closures of ordinary size the batch's log entry stays under the 1 MiB entry limit
+ * (cluster.h SD_CLUSTER_ENTRY_MAX). Capture off (one node): the set is empty, no effect. */
+#define BATCH_WSET_SOFT ((size_t)512 << 10)
 
 struct item {
     sd_writer_run_fn run;
@@ -114,6 +120,13 @@ writer_main(void *arg)
             pthread_mutex_lock(&w->mu);
             if(n >= w->max_batch)
                 break;
+            {
+                const uint8_t *ws = NULL;
+                size_t wlen = 0;
+
+                if(sd_store_batch_wset(&ws, &wlen) == SD_OK && wlen >= BATCH_WSET_SOFT)
+                    break;
+            }
             it = take(w, w->max_us ? now_us() + w->max_us : 1); /* 1: do not wait */
         }
         pthread_mutex_unlock(&w->mu);

@@ -11,6 +11,7 @@
 
 #include "sealdesk/buf.h"
 #include "sealdesk/store.h"
+#include "sealdesk/wset.h"
 
 static char dir[64];
 
@@ -127,6 +128,83 @@ test_injected_write_failure_rolls_back(void **state)
     sd_store_close(s);
 }
 
+/* Cluster commit hook (issue 18): runs once before each top-level write commit (plain txn or
+ * group-commit batch, never a child), may write into the txn, and its error aborts it all. */
+struct hook_rec {
+    unsigned calls;
+    sd_err answer;
+    size_t wlen; /* the write set the last call saw */
+};
+
+static sd_err
+hook_fn(void *arg, struct sd_txn *t, const uint8_t *ws, size_t len)
+{
+    struct hook_rec *h = arg;
+
+    h->calls++;
+    assert_true(sd_txn_is_write(t));
+    assert_non_null(ws);
+    h->wlen = len;
+    if(h->answer == SD_OK)
+        assert_int_equal(sd_txn_put(t, SD_DB_META, "hooked", 6, "1", 1), SD_OK);
+    return h->answer;
+}
+
+static void
+test_commit_hook(void **state)
+{
+    struct sd_store *s = NULL;
+    struct sd_txn *t = NULL;
+    struct sd_val v;
+    struct hook_rec h = {0, SD_OK, 0};
+
+    (void)state;
+    assert_int_equal(sd_store_open(&s, dir, SD_STORE_CREATE, 1 << 24), SD_OK);
+    sd_store_set_commit_hook(s, hook_fn, &h);
+    sd_store_set_capture(s, true);
+    /* a plain write txn: the hook's own put commits with it */
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    assert_int_equal(sd_txn_put(t, SD_DB_TICKETS, "a", 1, "x", 1), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    assert_int_equal(h.calls, 1);
+    assert_true(h.wlen > 5); /* the put of "a" */
+    /* read txns never call it */
+    assert_int_equal(sd_txn_begin(s, false, &t), SD_OK);
+    assert_int_equal(sd_txn_get(t, SD_DB_META, "hooked", 6, &v), SD_OK);
+    sd_txn_abort(t);
+    assert_int_equal(h.calls, 1);
+    /* a batch: two children, one hook call at the batch commit */
+    assert_int_equal(sd_store_batch_begin(s), SD_OK);
+    for(int i = 0; i < 2; i++) {
+        assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+        assert_int_equal(sd_txn_put(t, SD_DB_TICKETS, i ? "c" : "b", 1, "x", 1), SD_OK);
+        assert_int_equal(sd_txn_commit(t), SD_OK);
+    }
+    assert_int_equal(h.calls, 1);
+    h.wlen = 0;
+    assert_int_equal(sd_store_batch_commit(), SD_OK);
+    assert_int_equal(h.calls, 2);
+    assert_true(h.wlen > 5 + 2 * 10); /* both children's puts reach the hook */
+    /* a refusing hook: the txn and the batch are aborted with its error, nothing stays */
+    h.answer = SD_E_IO;
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    assert_int_equal(sd_txn_put(t, SD_DB_TICKETS, "d", 1, "x", 1), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_E_IO);
+    assert_int_equal(sd_store_batch_begin(s), SD_OK);
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    assert_int_equal(sd_txn_put(t, SD_DB_TICKETS, "e", 1, "x", 1), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    assert_int_equal(sd_store_batch_commit(), SD_E_IO);
+    assert_int_equal(h.calls, 4);
+    sd_store_set_commit_hook(s, NULL, NULL);
+    assert_int_equal(sd_txn_begin(s, false, &t), SD_OK);
+    assert_int_equal(sd_txn_get(t, SD_DB_TICKETS, "c", 1, &v), SD_OK);
+    assert_int_equal(sd_txn_get(t, SD_DB_TICKETS, "d", 1, &v), SD_E_NOTFOUND);
+    assert_int_equal(sd_txn_get(t, SD_DB_TICKETS, "e", 1, &v), SD_E_NOTFOUND);
+    sd_txn_abort(t);
+    sd_store_close(s);
+}
+
 int
 main(void)
 {
@@ -134,7 +212,7 @@ main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
         T(test_open_missing_store_is_notfound),    T(test_counters_and_put_new),
         T(test_newer_schema_is_refused),           T(test_corrupt_environment_is_refused),
-        T(test_injected_write_failure_rolls_back),
+        T(test_injected_write_failure_rolls_back), T(test_commit_hook),
 #undef T
     };
 

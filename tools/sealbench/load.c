@@ -74,6 +74,11 @@ struct worker {
     uint64_t first_fail_status;
     char first_fail[160];
     int setup_rc;
+    /* cluster (issue 18): the endpoint this worker uses, and a follower's leader hint */
+    char target[64];
+    char redirect[64];
+    unsigned next_ep;
+    uint64_t reconnects;
 };
 
 static uint64_t
@@ -186,6 +191,18 @@ on_done(void *ctx, sd_err err, int status, const char *message)
         (void)lat_add(&w->lat[s->op], dt);
         return;
     }
+    if(err == SD_OK && status == SD_GRPC_UNAVAILABLE && message && !w->redirect[0]) {
+        /* A follower answered: "... leader=<node> <host:port>" (it did not run the call). */
+        const char *p = strstr(message, "leader=");
+        const char *sp = p ? strchr(p, ' ') : NULL;
+
+        if(sp && strncmp(p, "leader=unknown", 14) != 0) {
+            size_t n = strcspn(sp + 1, " ;,");
+
+            if(n && n < sizeof(w->redirect))
+                snprintf(w->redirect, sizeof(w->redirect), "%.*s", (int)n, sp + 1);
+        }
+    }
     w->failed[s->op]++;
     if(!w->first_fail[0]) {
         snprintf(w->first_fail, sizeof(w->first_fail), "%s: %s %s", sb_op_name(s->op),
@@ -287,50 +304,102 @@ start_one(struct worker *w, struct sd_grpc_client *c, struct slot *s)
     return SD_OK;
 }
 
-static void *
-worker_main(void *arg)
+/* The n-th endpoint of the comma list into out. */
+static void
+endpoint(const char *list, unsigned n, char *out, size_t cap)
 {
-    struct worker *w = arg;
+    const char *p = list;
+    unsigned count = 1;
+
+    for(const char *q = list; *q; q++)
+        count += *q == ',';
+    n %= count;
+    while(n--)
+        p = strchr(p, ',') + 1;
+    snprintf(out, cap, "%.*s", (int)strcspn(p, ","), p);
+}
+
+/* Run calls on one connection until the end, a lost connection or a leader hint. false when
+ * the run is over. */
+static bool
+run_conn(struct worker *w, struct sd_grpc_client *c)
+{
     struct shared *sh = w->sh;
-    struct sd_grpc_client_opts co = {.target = sh->o->target, .ca_file = sh->o->ca_file};
-    struct sd_grpc_client *c = NULL;
-    char why[256] = "";
-    bool stop = false;
+    bool stop = false, over = false;
     uint64_t drain_end;
 
-    if(sd_grpc_client_connect_why(&c, &co, why, sizeof(why)) != SD_OK) {
-        /* Truncating a long reason is fine here: it is only shown. */
-        snprintf(w->first_fail, sizeof(w->first_fail), "connect: %.140s", why);
-        w->setup_rc = 1;
-        return NULL;
-    }
     (void)sd_grpc_client_set_timeout(c, 30000);
     while(!stop) {
         for(unsigned i = 0; i < sh->o->streams && !stop; i++) {
             if(w->slots[i].busy)
                 continue;
             if(now_us() >= sh->t_end_us) {
-                stop = true;
+                stop = over = true;
                 break;
             }
             sd_err e = start_one(w, c, &w->slots[i]);
 
             if(e == SD_E_EMPTY)
-                stop = true; // NOLINT(bugprone-branch-clone): two reasons, own comments
+                stop = over = true; /* the prefill budget is spent */
             else if(e != SD_OK)
-                stop = true; /* connection lost (server killed): the run ends here */
+                stop = true; /* connection lost (server killed) */
         }
         if(sd_grpc_client_poll(c, 20) != SD_OK)
             break;
         if(now_us() >= sh->t_end_us)
-            stop = true;
+            stop = over = true;
+        if(w->redirect[0])
+            stop = true; /* a follower: go to the leader */
     }
     drain_end = now_us() + DRAIN_MS * 1000u;
     while(sd_grpc_client_pending(c) && now_us() < drain_end) {
         if(sd_grpc_client_poll(c, 50) != SD_OK)
             break;
     }
-    sd_grpc_client_close(c); /* on_done (failed) for anything still pending */
+    return !over;
+}
+
+static void *
+worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct shared *sh = w->sh;
+    struct sd_grpc_client_opts co = {.target = w->target, .ca_file = sh->o->ca_file};
+    bool cluster = strchr(sh->o->target, ',') != NULL;
+    char why[256] = "";
+
+    endpoint(sh->o->target, 0, w->target, sizeof(w->target));
+    for(;;) {
+        struct sd_grpc_client *c = NULL;
+        struct timespec pause = {0, 100 * 1000000L};
+        bool more;
+
+        if(sd_grpc_client_connect_why(&c, &co, why, sizeof(why)) != SD_OK) {
+            if(!cluster || now_us() >= sh->t_end_us) {
+                /* Truncating a long reason is fine here: it is only shown. */
+                snprintf(w->first_fail, sizeof(w->first_fail), "connect: %.140s", why);
+                if(!w->reconnects)
+                    w->setup_rc = 1;
+                return NULL;
+            }
+            endpoint(sh->o->target, ++w->next_ep, w->target, sizeof(w->target));
+            nanosleep(&pause, NULL);
+            continue;
+        }
+        more = run_conn(w, c);
+        sd_grpc_client_close(c); /* on_done (failed) for anything still pending */
+        if(!more || !cluster || now_us() >= sh->t_end_us)
+            break;
+        /* Cluster: follow the leader hint, else try the next endpoint. */
+        w->reconnects++;
+        if(w->redirect[0]) {
+            snprintf(w->target, sizeof(w->target), "%s", w->redirect);
+            w->redirect[0] = 0;
+        } else {
+            endpoint(sh->o->target, ++w->next_ep, w->target, sizeof(w->target));
+            nanosleep(&pause, NULL);
+        }
+    }
     return NULL;
 }
 

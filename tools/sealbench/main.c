@@ -21,7 +21,9 @@ static const char usage[] =
     "                 [--conns C] [--streams S] [--seconds D] [--server-pid PID] [--json]\n"
     "       sealbench verify --data DIR --acked FILE [--json]\n"
     "  --token defaults to $SEALDESK_TOKEN (a session of a user with the agent role)\n"
-    "  defaults: 64 conns x 1 stream, 10 s, mix create=1; ceiling 3 s per measurement\n";
+    "  defaults: 64 conns x 1 stream, 10 s, mix create=1; ceiling 3 s per measurement\n"
+    "  load --target may list a cluster's nodes (127.0.0.1:P1,127.0.0.1:P2,...): each\n"
+    "  connection follows a follower's leader hint and moves on from a dead node\n";
 
 /* (void) on usage and error text: a failed write to stdout/stderr has nowhere to be reported. */
 static int
@@ -77,13 +79,30 @@ parse_mix(const char *s, unsigned mix[SB_NOPS])
     return sum ? 0 : -1;
 }
 
-/* Only the loopback address: a benchmark must never load someone else's server. */
+/* Only the loopback address: a benchmark must never load someone else's server. A cluster
+ * (issue 18): up to 7 such endpoints, comma-separated; the load follows the leader. */
 static int
 target_ok(const char *t)
 {
-    unsigned port;
+    unsigned port, n = 0;
+    char one[32];
 
-    return t && strncmp(t, "127.0.0.1:", 10) == 0 && parse_uint(t + 10, 1, 65535, &port) == 0;
+    if(!t || !*t)
+        return 0;
+    while(*t) {
+        size_t len = strcspn(t, ",");
+
+        if(len == 0 || len >= sizeof(one) || ++n > 7)
+            return 0;
+        memcpy(one, t, len);
+        one[len] = 0;
+        if(strncmp(one, "127.0.0.1:", 10) != 0 || parse_uint(one + 10, 1, 65535, &port) != 0)
+            return 0;
+        t += len;
+        if(*t == ',')
+            t++;
+    }
+    return 1;
 }
 
 static void

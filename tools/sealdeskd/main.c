@@ -19,6 +19,7 @@
 
 #include "sealdesk/access.h"
 #include "sealdesk/authz.h"
+#include "sealdesk/cluster.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/desk.h"
 #include "sealdesk/err.h"
@@ -82,7 +83,11 @@ static const char usage[] =
     "                         required|opportunistic|off (`smtp_tls`; off: loopback only)\n"
     "prints `sealdeskd metrics on HOST:PORT` (with --metrics), then\n"
     "`sealdeskd listening on HOST:PORT` on stderr once serving;\n"
-    "SIGTERM or SIGINT stops it gracefully. exit: 0 stopped, 1 start-up failed, 2 usage\n";
+    "  --cluster [etcd]       a cluster node (README): --etcd_endpoints URLS --etcd_ca F\n"
+    "                         --etcd_cert F --etcd_key F --node_name N [--cluster_name C]\n"
+    "                         [--advertise HOST:PORT] (same config keys)\n"
+    "SIGTERM or SIGINT stops it gracefully. exit: 0 stopped, 1 start-up failed, 2 usage,\n"
+    "3 cluster divergence\n";
 
 static struct sd_server *volatile g_server;
 
@@ -117,6 +122,104 @@ on_signal(int sig)
     (void)sig;
     if(s)
         sd_server_stop(s); /* async-signal-safe */
+}
+
+/* Cluster (issue 18): a follower serves these reads from its own store; every other call goes
+ * to the leader (most calls write: a PII read appends to the audit log). */
+static bool
+follower_may_serve(const char *method)
+{
+    static const char *const local[] = {
+        "/grpc.health.v1.Health/Check", "/sealdesk.v1.Tickets/List",
+        "/sealdesk.v1.Tickets/Overdue", "/sealdesk.v1.Tickets/Stats",
+        "/sealdesk.v1.Tickets/Triage",
+    };
+
+    for(size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+        if(method && strcmp(method, local[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool
+cluster_gate(void *arg, const char *method, char *msg, size_t cap)
+{
+    struct sd_cluster *c = arg;
+    char hint[512];
+
+    if(sd_cluster_is_leader(c) || follower_may_serve(method))
+        return true;
+    sd_cluster_leader_hint(c, hint, sizeof(hint));
+    snprintf(msg, cap, "not the leader; %s", hint);
+    return false;
+}
+
+static atomic_bool g_cluster_failed;
+
+/* Divergence: stop serving at once; main exits 3. */
+static void
+cluster_fatal(void *arg)
+{
+    struct sd_server *s = arg;
+
+    atomic_store(&g_cluster_failed, true);
+    sd_server_stop(s);
+}
+
+/* Validate the cluster keys and start the node (a follower until it wins). 0 or exit status. */
+static int
+cluster_start(struct sd_cluster **out, struct sd_server_config *cfg, struct sd_desk *desk,
+              struct sd_server *srv)
+{
+    struct sd_cluster_opts co;
+    char adv[sizeof(cfg->advertise)];
+    const char *colon;
+    sd_err err;
+    static const char *const need[] = {"etcd_endpoints", "etcd_ca", "etcd_cert", "etcd_key",
+                                       "node_name"};
+    const char *have[] = {cfg->etcd_endpoints, cfg->etcd_ca, cfg->etcd_cert, cfg->etcd_key,
+                          cfg->node_name};
+
+    for(size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+        if(!have[i][0]) {
+            fprintf(stderr, "sealdeskd: cluster = etcd needs %s\n", need[i]);
+            return 2;
+        }
+    }
+    if(cfg->advertise[0]) {
+        snprintf(adv, sizeof(adv), "%s", cfg->advertise);
+    } else {
+        colon = cfg->listen[0] == '[' ? strchr(cfg->listen, ']') + 1 : strrchr(cfg->listen, ':');
+        snprintf(adv, sizeof(adv), "%.*s:%d", (int)(colon - cfg->listen), cfg->listen,
+                 sd_server_port(srv));
+    }
+    memset(&co, 0, sizeof(co));
+    co.cluster_name = cfg->cluster_name[0] ? cfg->cluster_name : "sealdesk";
+    co.node_name = cfg->node_name;
+    co.advertise = adv;
+    co.etcd.endpoints = cfg->etcd_endpoints;
+    co.etcd.ca = cfg->etcd_ca;
+    co.etcd.cert = cfg->etcd_cert;
+    co.etcd.key = cfg->etcd_key;
+    co.on_fatal = cluster_fatal;
+    {
+        /* test hook only (tests/cluster/test_pause.sh): a batch held before its append */
+        const char *d = getenv("SEALDESK_TEST_APPEND_DELAY_MS");
+
+        co.test_append_delay_ms = d ? (unsigned)strtoul(d, NULL, 10) % 60000u : 0;
+    }
+    co.fatal_arg = srv;
+    err = sd_cluster_start(out, sd_desk_store(desk), &co);
+    if(err != SD_OK) {
+        fprintf(stderr,
+                "sealdeskd: cannot start the cluster node (etcd_endpoints, etcd_ca, "
+                "etcd_cert, etcd_key): %s\n",
+                sd_err_str(err));
+        return 1;
+    }
+    fprintf(stderr, "sealdeskd cluster node %s advertises %s\n", cfg->node_name, adv);
+    return 0;
 }
 
 static int
@@ -245,6 +348,21 @@ static const struct option opts[] = {
     {"mail-from", required_argument, NULL, 256},
     {"smtp-tls", required_argument, NULL, 256},
     {"console-dir", required_argument, NULL, 256},
+    /* cluster (issue 18): the issue's names (underscores), and the same with dashes */
+    {"cluster", optional_argument, NULL, 'X'},
+    {"etcd_endpoints", required_argument, NULL, 256},
+    {"etcd-endpoints", required_argument, NULL, 256},
+    {"etcd_ca", required_argument, NULL, 256},
+    {"etcd-ca", required_argument, NULL, 256},
+    {"etcd_cert", required_argument, NULL, 256},
+    {"etcd-cert", required_argument, NULL, 256},
+    {"etcd_key", required_argument, NULL, 256},
+    {"etcd-key", required_argument, NULL, 256},
+    {"node_name", required_argument, NULL, 256},
+    {"node-name", required_argument, NULL, 256},
+    {"cluster_name", required_argument, NULL, 256},
+    {"cluster-name", required_argument, NULL, 256},
+    {"advertise", required_argument, NULL, 256},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -265,6 +383,13 @@ collect_flags(int argc, char **argv, const char **config, struct flag *flags, si
         case 'c':
             *config = optarg;
             continue;
+        case 'X':
+            /* --cluster alone means etcd; --cluster etcd|none and --cluster=etcd work too */
+            key = "cluster";
+            if(!optarg && optind < argc &&
+               (strcmp(argv[optind], "etcd") == 0 || strcmp(argv[optind], "none") == 0))
+                optarg = argv[optind++];
+            break;
         case 'l':
             key = "listen";
             break;
@@ -316,7 +441,7 @@ collect_flags(int argc, char **argv, const char **config, struct flag *flags, si
             return 2;
         }
         flags[*nflags].key = key;
-        flags[*nflags].value = opt == 'r' ? "true" : optarg;
+        flags[*nflags].value = opt == 'r' ? "true" : opt == 'X' && !optarg ? "etcd" : optarg;
         (*nflags)++;
     }
     if(optind != argc) {
@@ -326,6 +451,30 @@ collect_flags(int argc, char **argv, const char **config, struct flag *flags, si
     }
 
     return -1;
+}
+
+/* The key on line `line` of the config file, for an error that names it ("?" if unreadable). */
+static const char *
+line_key(const char *path, unsigned line)
+{
+    static char k[128];
+    char buf[2048];
+    FILE *f = fopen(path, "r");
+    unsigned n = 0;
+
+    snprintf(k, sizeof(k), "?");
+    if(!f)
+        return k;
+    while(fgets(buf, sizeof(buf), f)) {
+        if(++n == line) {
+            size_t a = strspn(buf, " \t"), b = strcspn(buf + a, " \t=\r\n");
+
+            snprintf(k, sizeof(k), "%.*s", (int)(b < 64 ? b : 64), buf + a);
+            break;
+        }
+    }
+    (void)fclose(f); /* read-only */
+    return k;
 }
 
 /* Defaults, then the config file, then the flags. 0, or the exit status (reason printed). */
@@ -341,7 +490,8 @@ configure(struct sd_server_config *cfg, const char *config, const struct flag *f
         err = sd_server_config_load(cfg, config, &line);
         if(err != SD_OK) {
             if(line)
-                fprintf(stderr, "sealdeskd: %s line %u: %s\n", config, line, sd_err_str(err));
+                fprintf(stderr, "sealdeskd: %s line %u (%s): %s\n", config, line,
+                        line_key(config, line), sd_err_str(err));
             else
                 fprintf(stderr, "sealdeskd: %s: %s\n", config, sd_err_str(err));
             return 1;
@@ -360,7 +510,7 @@ configure(struct sd_server_config *cfg, const char *config, const struct flag *f
 int
 main(int argc, char **argv)
 {
-    struct flag flags[32];
+    struct flag flags[48];
     size_t nflags = 0;
     const char *config = NULL;
     struct sd_server_config cfg;
@@ -373,6 +523,7 @@ main(int argc, char **argv)
     struct sd_autoroute *autoroute = NULL;
     struct sd_mailer *mailer = NULL;
     struct sd_web_files *web = NULL;
+    struct sd_cluster *cluster = NULL;
     bool locked;
     struct rlimit no_core = {0, 0};
     struct sigaction sa;
@@ -495,6 +646,15 @@ main(int argc, char **argv)
             goto out;
         }
     }
+    if(cfg.cluster == SD_CLUSTER_ETCD) {
+        int crc = cluster_start(&cluster, &cfg, desk, srv);
+
+        if(crc != 0) {
+            rc = crc;
+            goto out;
+        }
+        sd_server_set_gate(srv, cluster_gate, cluster);
+    }
     g_server = srv;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
@@ -558,7 +718,7 @@ main(int argc, char **argv)
         fail("server stopped on an error", err);
         goto out;
     }
-    rc = 0;
+    rc = atomic_load(&g_cluster_failed) ? 3 : 0;
 out:
     if(idle_started) {
         atomic_store(&g_idle_stop, true);
@@ -571,7 +731,8 @@ out:
         sd_desk_set_key_grace(desk, 0);
     g_server = NULL;
     sd_server_free(srv);
-    sd_web_files_free(web); /* after the server: its connections borrow the table */
+    sd_cluster_stop(cluster); /* after the server: no write may commit without the hook */
+    sd_web_files_free(web);   /* after the server: its connections borrow the table */
     sd_desk_close(desk);
     return rc;
 }

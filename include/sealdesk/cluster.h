@@ -1,0 +1,73 @@
+/* Cluster (issue 18): several sealdeskd nodes, each with its own LMDB, share one fenced commit
+ * log in etcd. One node leads (an etcd lease holds the `leader` key); before any top-level
+ * write txn of its store commits, the commit hook appends the txn's write set (wset.h) to the
+ * log with one etcd Txn that holds only while the log head and the leader key are unchanged,
+ * then stores the log position (applied_seq) in the same LMDB txn. Followers refuse writes,
+ * apply the log in order (one LMDB txn per entry), recompute the audit root and stop loudly
+ * when it differs from the leader's. Keys under /sealdesk/<cluster_name>/: `leader`, `head`,
+ * `log/<seq, 20 digits>`, `applied/<node_name>`. */
+#ifndef SEALDESK_CLUSTER_H
+#define SEALDESK_CLUSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sealdesk/err.h"
+#include "sealdesk/etcd.h"
+#include "sealdesk/store.h"
+
+#define SD_CLUSTER_ENTRY_MAX   ((size_t)1 << 20) /* one log entry, header included */
+#define SD_CLUSTER_ENTRY_HDR   (4 + 1 + 8 + 8 + 32 + 4)
+#define SD_CLUSTER_NAME_MAX    64  /* cluster_name, node_name: [A-Za-z0-9._-] */
+#define SD_CLUSTER_URL_MAX     256 /* advertise */
+#define SD_CLUSTER_DEFAULT_TTL 3   /* lease seconds */
+
+/* A decoded log entry: ws borrows the decoded buffer. */
+struct sd_cluster_entry {
+    uint64_t seq, tree_size;
+    uint8_t root[32];
+    const uint8_t *ws;
+    size_t wlen;
+};
+
+/* entry = "SDLE", u8 version 1, u64 seq, u64 tree_size, root[32], u32 wlen, write set
+ * (big-endian). encode: *out malloc'd (caller frees), SD_E_LIMIT over SD_CLUSTER_ENTRY_MAX.
+ * decode: SD_E_INVALID for a bad magic, version or length. */
+sd_err sd_cluster_entry_encode(const struct sd_cluster_entry *e, uint8_t **out, size_t *n);
+sd_err sd_cluster_entry_decode(struct sd_cluster_entry *e, const uint8_t *p, size_t n);
+
+struct sd_cluster_opts {
+    const char *cluster_name; /* default "sealdesk" */
+    const char *node_name;    /* required, unique in the cluster */
+    const char *advertise;    /* this node's client URL ("host:port"), for the leader hint */
+    struct sd_etcd_opts etcd; /* endpoints, ca, cert, key (each thread opens its own) */
+    unsigned ttl_s;           /* lease ttl, 0 = SD_CLUSTER_DEFAULT_TTL (keepalive every ttl/3) */
+    /* Called once (from a cluster thread) when the node must stop: divergence (the log's root
+     * differs from the one recomputed here). The reason is logged. */
+    void (*on_fatal)(void *arg);
+    void *fatal_arg;
+    /* Test hook: the leader's commit hook waits this long after it checked its lease and
+     * before the fenced append (a batch in flight when the process is paused); 0 in
+     * production (sealdeskd: environment SEALDESK_TEST_APPEND_DELAY_MS). */
+    unsigned test_append_delay_ms;
+};
+
+struct sd_cluster;
+/* Installs the commit hook on s (the store must outlive the cluster) and starts the lease and
+ * apply threads: the node starts as a follower, catches up and campaigns. SD_E_INVALID naming
+ * the bad option in the log (node_name, cluster_name, advertise, etcd_*). */
+sd_err sd_cluster_start(struct sd_cluster **out, struct sd_store *s,
+                        const struct sd_cluster_opts *o);
+/* True while this node holds the lease, has applied the whole log and takes writes. */
+bool sd_cluster_is_leader(struct sd_cluster *c);
+/* "leader=<node_name> <url>" as last read from etcd, or "leader=unknown". */
+void sd_cluster_leader_hint(struct sd_cluster *c, char *buf, size_t cap);
+/* True after a divergence stopped this node. */
+bool sd_cluster_failed(struct sd_cluster *c);
+/* The last seq applied (or appended) by this node. */
+uint64_t sd_cluster_applied(struct sd_cluster *c);
+/* Steps down, stops the threads, removes the hook, revokes the lease. NULL is a no-op. */
+void sd_cluster_stop(struct sd_cluster *c);
+
+#endif

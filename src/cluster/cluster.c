@@ -1,0 +1,790 @@
+/* The cluster (issue 18): lease + election, the fenced append in the store's commit hook, and
+ * the follower's apply loop. Three etcd handles, one per thread that talks to etcd (sd_etcd is
+ * not thread-safe): the lease thread (grant, keepalive), the main thread (campaign, catch-up,
+ * leader hint, applied/<node>) and the commit hook (calls serialised by LMDB's writer lock). */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sealdesk/audit.h"
+#include "sealdesk/cluster.h"
+#include "sealdesk/log.h"
+#include "sealdesk/wset.h"
+#include "util/err_int.h"
+
+#define KEY_MAX      (SD_CLUSTER_NAME_MAX * 2 + 64)
+#define LOG_DIGITS   20
+#define RANGE_BATCH  16
+#define POLL_MS      500
+#define APPEND_MS    2000 /* per etcd call of the commit hook */
+#define ENTRY_MAGIC  "SDLE"
+#define ENTRY_VERSON 1
+
+struct sd_cluster {
+    struct sd_store *s;
+    char name[SD_CLUSTER_NAME_MAX + 1];
+    char node[SD_CLUSTER_NAME_MAX + 1];
+    char advertise[SD_CLUSTER_URL_MAX + 1];
+    char prefix[SD_CLUSTER_NAME_MAX + 16]; /* "/sealdesk/<name>/" */
+    unsigned ttl_s;
+    unsigned test_delay_ms;
+    void (*on_fatal)(void *);
+    void *fatal_arg;
+    struct sd_etcd *el, *em, *ew; /* lease thread, main thread, commit hook */
+    pthread_t lease_thread, main_thread;
+    bool lease_started, main_started;
+
+    pthread_mutex_t mu; /* guards everything below */
+    pthread_cond_t cv;
+    bool quit;
+    bool failed;
+    bool leader;
+    int64_t lease;        /* 0: none */
+    uint64_t lease_dl_ms; /* the lease is surely alive before this (monotonic) */
+    int64_t fence;        /* create revision of our leader key */
+    uint64_t head;        /* leader: the last seq appended */
+    uint64_t applied;     /* last seq applied or appended here */
+    char hint[SD_CLUSTER_NAME_MAX + SD_CLUSTER_URL_MAX + 16];
+};
+
+/* Set on the main thread while it applies log entries: the hook lets those txns through. */
+static _Thread_local bool tl_applying;
+
+static uint64_t
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void
+put_be(uint8_t *p, uint64_t v, unsigned n)
+{
+    for(unsigned i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+}
+
+static uint64_t
+get_be(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+
+    for(unsigned i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+sd_err
+sd_cluster_entry_encode(const struct sd_cluster_entry *e, uint8_t **out, size_t *n)
+{
+    sd_err err = SD_OK;
+    uint8_t *p = NULL;
+
+    SD_CHECK_ARG(e && out && n && (e->ws || !e->wlen));
+    SD_ENSURE(e->wlen <= SD_CLUSTER_ENTRY_MAX - SD_CLUSTER_ENTRY_HDR, SD_E_LIMIT);
+    p = malloc(SD_CLUSTER_ENTRY_HDR + e->wlen);
+    SD_ENSURE(p, SD_E_NOMEM);
+    memcpy(p, ENTRY_MAGIC, 4);
+    p[4] = ENTRY_VERSON;
+    put_be(p + 5, e->seq, 8);
+    put_be(p + 13, e->tree_size, 8);
+    memcpy(p + 21, e->root, 32);
+    put_be(p + 53, e->wlen, 4);
+    if(e->wlen)
+        memcpy(p + SD_CLUSTER_ENTRY_HDR, e->ws, e->wlen);
+    *out = p;
+    *n = SD_CLUSTER_ENTRY_HDR + e->wlen;
+out:
+    return err;
+}
+
+sd_err
+sd_cluster_entry_decode(struct sd_cluster_entry *e, const uint8_t *p, size_t n)
+{
+    if(!e || !p || n < SD_CLUSTER_ENTRY_HDR || n > SD_CLUSTER_ENTRY_MAX ||
+       memcmp(p, ENTRY_MAGIC, 4) != 0 || p[4] != ENTRY_VERSON)
+        return SD_E_INVALID;
+    e->seq = get_be(p + 5, 8);
+    e->tree_size = get_be(p + 13, 8);
+    memcpy(e->root, p + 21, 32);
+    e->wlen = (size_t)get_be(p + 53, 4);
+    if(e->wlen != n - SD_CLUSTER_ENTRY_HDR || e->seq == 0)
+        return SD_E_INVALID;
+    e->ws = p + SD_CLUSTER_ENTRY_HDR;
+    return SD_OK;
+}
+
+static int
+key(const struct sd_cluster *c, char *buf, size_t cap, const char *what)
+{
+    return snprintf(buf, cap, "%s%s", c->prefix, what);
+}
+
+static size_t
+log_key(const struct sd_cluster *c, char *buf, size_t cap, uint64_t seq)
+{
+    int n = snprintf(buf, cap, "%slog/%0*" PRIu64, c->prefix, LOG_DIGITS, seq);
+
+    return n > 0 ? (size_t)n : 0;
+}
+
+static void
+step_down(struct sd_cluster *c, const char *why)
+{
+    bool was;
+
+    pthread_mutex_lock(&c->mu);
+    was = c->leader;
+    c->leader = false;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    if(was)
+        sd_log(SD_LOG_WARN, "cluster", "step down node=%s reason=%s", c->node, why);
+}
+
+static void
+fatal(struct sd_cluster *c)
+{
+    bool first;
+
+    pthread_mutex_lock(&c->mu);
+    first = !c->failed;
+    c->failed = true;
+    c->leader = false;
+    c->quit = true;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    if(first && c->on_fatal)
+        c->on_fatal(c->fatal_arg);
+}
+
+/* Sleep up to ms or until quit. */
+static bool
+nap(struct sd_cluster *c, unsigned ms)
+{
+    struct timespec ts;
+    bool quit;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += ms / 1000u;
+    ts.tv_nsec += (long)(ms % 1000u) * 1000000L;
+    if(ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&c->mu);
+    if(!c->quit)
+        pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+    quit = c->quit;
+    pthread_mutex_unlock(&c->mu);
+    return !quit;
+}
+
+/* ---- the commit hook (leader's fenced append) ---- */
+
+static sd_err
+commit_hook(void *arg, struct sd_txn *t, const uint8_t *ws, size_t wlen)
+{
+    struct sd_cluster *c = arg;
+    sd_err err = SD_OK;
+    size_t elen = 0;
+    uint8_t *entry = NULL;
+    struct sd_cluster_entry e = {0};
+    bool leader, ok = false;
+    uint64_t head, stored = 0;
+    int64_t fence, rev = 0;
+    char lk[KEY_MAX], hk[KEY_MAX], hv[24], pv[24];
+    size_t lklen;
+
+    if(tl_applying)
+        return SD_OK;
+    if(wlen == 0)
+        return SD_OK; /* nothing another node must replay */
+    pthread_mutex_lock(&c->mu);
+    leader = c->leader && now_ms() < c->lease_dl_ms;
+    head = c->head;
+    fence = c->fence;
+    pthread_mutex_unlock(&c->mu);
+    SD_ENSURE(leader, SD_E_IO); /* UNAVAILABLE: not the leader (the server names it) */
+    SD_TRY(sd_store_applied_get(t, &stored));
+    if(stored != head) {
+        /* An appended entry did not commit here: apply it from the log first. */
+        step_down(c, "local store behind the log");
+        SD_ENSURE(false, SD_E_IO);
+    }
+    e.seq = head + 1;
+    SD_TRY(sd_audit_size(t, &e.tree_size));
+    SD_TRY(sd_audit_root(t, e.tree_size, e.root));
+    e.ws = ws;
+    e.wlen = wlen;
+    err = sd_cluster_entry_encode(&e, &entry, &elen);
+    if(err == SD_E_LIMIT)
+        sd_log(SD_LOG_WARN, "cluster", "batch write set of %zu bytes over the log entry limit",
+               wlen);
+    SD_TRY(err);
+    if(c->test_delay_ms) {
+        struct timespec ts = {(time_t)(c->test_delay_ms / 1000u),
+                              (long)(c->test_delay_ms % 1000u) * 1000000L};
+
+        nanosleep(&ts, NULL);
+    }
+    lklen = log_key(c, lk, sizeof(lk), e.seq);
+    key(c, hk, sizeof(hk), "head");
+    snprintf(pv, sizeof(pv), "%" PRIu64, head);
+    snprintf(hv, sizeof(hv), "%" PRIu64, e.seq);
+    {
+        char ldk[KEY_MAX];
+        struct sd_etcd_cmp cmp[2] = {
+            {.key = hk,
+             .klen = strlen(hk),
+             .target = SD_ETCD_T_VALUE,
+             .result = SD_ETCD_EQ,
+             .val = pv,
+             .vlen = strlen(pv)},
+            {.key = ldk, .target = SD_ETCD_T_CREATE, .result = SD_ETCD_EQ, .num = fence},
+        };
+        struct sd_etcd_op ops[2] = {
+            {.kind = SD_ETCD_OP_PUT, .key = lk, .klen = lklen, .val = entry, .vlen = elen},
+            {.kind = SD_ETCD_OP_PUT, .key = hk, .klen = strlen(hk), .val = hv, .vlen = strlen(hv)},
+        };
+
+        key(c, ldk, sizeof(ldk), "leader");
+        cmp[1].klen = strlen(ldk);
+        err = sd_etcd_txn(c->ew, cmp, 2, ops, 2, NULL, 0, &ok, &rev);
+    }
+    if(err != SD_OK) {
+        sd_log(SD_LOG_WARN, "cluster", "append seq=%" PRIu64 " failed: %s", e.seq,
+               sd_etcd_why(c->ew));
+        step_down(c, "etcd append failed");
+        err = err == SD_E_LIMIT ? SD_E_LIMIT : SD_E_IO;
+        goto out;
+    }
+    if(!ok) {
+        sd_log(SD_LOG_WARN, "cluster", "append seq=%" PRIu64 " refused: fenced", e.seq);
+        step_down(c, "fenced");
+        SD_ENSURE(false, SD_E_IO);
+    }
+    err = sd_store_applied_put(t, e.seq);
+    if(err != SD_OK) {
+        step_down(c, "applied_seq not stored");
+        goto out;
+    }
+    pthread_mutex_lock(&c->mu);
+    c->head = e.seq;
+    c->applied = e.seq;
+    pthread_mutex_unlock(&c->mu);
+out:
+    free(entry);
+    return err;
+}
+
+/* ---- follower: apply the log ---- */
+
+static sd_err
+read_applied(struct sd_cluster *c, uint64_t *seq)
+{
+    struct sd_txn *t = NULL;
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_txn_begin(c->s, false, &t));
+    SD_TRY(sd_store_applied_get(t, seq));
+out:
+    sd_txn_abort(t);
+    return err;
+}
+
+/* One entry in one LMDB txn; nothing of it stays when the root differs. */
+static sd_err
+apply_one(struct sd_cluster *c, const struct sd_etcd_kv *kv, uint64_t want)
+{
+    struct sd_cluster_entry e;
+    struct sd_txn *t = NULL;
+    uint64_t size = 0;
+    uint8_t root[32];
+    sd_err err = SD_OK;
+
+    err = sd_cluster_entry_decode(&e, kv->val, kv->vlen);
+    if(err != SD_OK || e.seq != want) {
+        sd_log(SD_LOG_ERROR, "cluster", "cluster: bad log entry at seq %" PRIu64, want);
+        fatal(c);
+        return SD_E_INVALID;
+    }
+    tl_applying = true;
+    SD_TRY(sd_txn_begin(c->s, true, &t));
+    err = sd_wset_apply(t, e.ws, e.wlen);
+    if(err != SD_OK) {
+        sd_log(SD_LOG_ERROR, "cluster", "cluster: cannot apply seq %" PRIu64 ": %s", e.seq,
+               sd_wset_why());
+        if(err == SD_E_INVALID || err == SD_E_CONFLICT || err == SD_E_NOTFOUND) {
+            /* the leader's set does not fit this store: a divergence, never skipped */
+            fprintf(stderr, "cluster: divergence at seq %" PRIu64 ": write set does not apply\n",
+                    e.seq);
+            sd_txn_abort(t);
+            t = NULL;
+            fatal(c);
+        }
+        goto out;
+    }
+    SD_TRY(sd_store_applied_put(t, e.seq));
+    SD_TRY(sd_audit_recompute_root(t, &size, root));
+    if(size != e.tree_size || memcmp(root, e.root, 32) != 0) {
+        sd_log(SD_LOG_ERROR, "cluster", "cluster: divergence at seq %" PRIu64 ": root mismatch",
+               e.seq);
+        fprintf(stderr, "cluster: divergence at seq %" PRIu64 ": root mismatch\n", e.seq);
+        sd_txn_abort(t);
+        t = NULL;
+        fatal(c);
+        SD_ENSURE(false, SD_E_CRYPTO);
+    }
+    err = sd_txn_commit(t);
+    t = NULL;
+    SD_TRY(err);
+    pthread_mutex_lock(&c->mu);
+    c->applied = e.seq;
+    pthread_mutex_unlock(&c->mu);
+out:
+    sd_txn_abort(t);
+    tl_applying = false;
+    if(err != SD_OK && err != SD_E_CRYPTO)
+        sd_log(SD_LOG_ERROR, "cluster", "apply seq=%" PRIu64 " failed: %s", want, sd_err_str(err));
+    return err;
+}
+
+/* Apply entries after applied_seq while the log has them. *at: applied_seq after. */
+static sd_err
+catch_up(struct sd_cluster *c, uint64_t *at)
+{
+    sd_err err = SD_OK;
+    uint64_t seq = 0;
+    char from[KEY_MAX], end[KEY_MAX];
+    size_t flen;
+    struct sd_etcd_kvs kvs = {0};
+
+    SD_TRY(read_applied(c, &seq));
+    key(c, end, sizeof(end), "log0"); /* '0' follows '/' */
+    for(;;) {
+        flen = log_key(c, from, sizeof(from), seq + 1);
+        SD_TRY(sd_etcd_range(c->em, from, flen, end, strlen(end), RANGE_BATCH, &kvs));
+        if(kvs.n == 0)
+            break;
+        for(size_t i = 0; i < kvs.n; i++) {
+            SD_TRY(apply_one(c, &kvs.v[i], seq + 1));
+            seq++;
+        }
+        sd_etcd_kvs_clear(&kvs);
+        pthread_mutex_lock(&c->mu);
+        bool quit = c->quit;
+        pthread_mutex_unlock(&c->mu);
+        SD_ENSURE(!quit, SD_E_PRECONDITION);
+    }
+out:
+    sd_etcd_kvs_clear(&kvs);
+    *at = seq;
+    return err;
+}
+
+/* ---- election ---- */
+
+static sd_err
+get_u64(struct sd_cluster *c, const char *what, bool *found, uint64_t *v, int64_t *rev)
+{
+    char k[KEY_MAX];
+    struct sd_etcd_kvs kvs = {0};
+    sd_err err = SD_OK;
+
+    key(c, k, sizeof(k), what);
+    *found = false;
+    *v = 0;
+    SD_TRY(sd_etcd_range(c->em, k, strlen(k), NULL, 0, 1, &kvs));
+    if(rev)
+        *rev = kvs.header_rev;
+    if(kvs.n == 1) {
+        char buf[24];
+        char *endp;
+
+        SD_ENSURE(kvs.v[0].vlen > 0 && kvs.v[0].vlen < sizeof(buf), SD_E_INVALID);
+        memcpy(buf, kvs.v[0].val, kvs.v[0].vlen);
+        buf[kvs.v[0].vlen] = 0;
+        *v = strtoull(buf, &endp, 10);
+        SD_ENSURE(*endp == 0, SD_E_INVALID);
+        *found = true;
+    }
+out:
+    sd_etcd_kvs_clear(&kvs);
+    return err;
+}
+
+/* Read the leader key: *ours when it is held with our lease (then *fence its create rev). */
+static sd_err
+read_leader(struct sd_cluster *c, int64_t lease, bool *ours, int64_t *fence)
+{
+    char k[KEY_MAX];
+    struct sd_etcd_kvs kvs = {0};
+    sd_err err = SD_OK;
+
+    key(c, k, sizeof(k), "leader");
+    *ours = false;
+    SD_TRY(sd_etcd_range(c->em, k, strlen(k), NULL, 0, 1, &kvs));
+    pthread_mutex_lock(&c->mu);
+    if(kvs.n == 1 && kvs.v[0].vlen < SD_CLUSTER_NAME_MAX + SD_CLUSTER_URL_MAX + 2)
+        snprintf(c->hint, sizeof(c->hint), "leader=%.*s", (int)kvs.v[0].vlen,
+                 (const char *)kvs.v[0].val);
+    else
+        snprintf(c->hint, sizeof(c->hint), "leader=unknown");
+    pthread_mutex_unlock(&c->mu);
+    if(kvs.n == 1 && lease && kvs.v[0].lease == lease) {
+        *ours = true;
+        *fence = kvs.v[0].create_rev;
+    }
+out:
+    sd_etcd_kvs_clear(&kvs);
+    return err;
+}
+
+static sd_err
+campaign(struct sd_cluster *c, int64_t lease)
+{
+    sd_err err = SD_OK;
+    char lk[KEY_MAX], hk[KEY_MAX], val[SD_CLUSTER_NAME_MAX + SD_CLUSTER_URL_MAX + 2];
+    bool ok = false, ours = false, found = false;
+    int64_t rev = 0, fence = 0;
+    uint64_t head = 0, at = 0;
+
+    key(c, lk, sizeof(lk), "leader");
+    key(c, hk, sizeof(hk), "head");
+    snprintf(val, sizeof(val), "%s %s", c->node, c->advertise);
+    {
+        struct sd_etcd_cmp cmp = {.key = lk,
+                                  .klen = strlen(lk),
+                                  .target = SD_ETCD_T_CREATE,
+                                  .result = SD_ETCD_EQ,
+                                  .num = 0};
+        struct sd_etcd_op op = {.kind = SD_ETCD_OP_PUT,
+                                .key = lk,
+                                .klen = strlen(lk),
+                                .val = val,
+                                .vlen = strlen(val),
+                                .lease = lease};
+
+        SD_TRY(sd_etcd_txn(c->em, &cmp, 1, &op, 1, NULL, 0, &ok, &rev));
+    }
+    SD_TRY(read_leader(c, lease, &ours, &fence));
+    if(!ours)
+        goto out; /* someone else leads */
+    {
+        struct sd_etcd_cmp cmp = {.key = hk,
+                                  .klen = strlen(hk),
+                                  .target = SD_ETCD_T_VERSION,
+                                  .result = SD_ETCD_EQ,
+                                  .num = 0};
+        struct sd_etcd_op op = {
+            .kind = SD_ETCD_OP_PUT, .key = hk, .klen = strlen(hk), .val = "0", .vlen = 1};
+
+        SD_TRY(sd_etcd_txn(c->em, &cmp, 1, &op, 1, NULL, 0, &ok, &rev));
+    }
+    /* Nobody else can append now (the fence moved to our key): apply up to the head. */
+    SD_TRY(get_u64(c, "head", &found, &head, NULL));
+    SD_TRY(catch_up(c, &at));
+    if(at != head) {
+        sd_log(SD_LOG_ERROR, "cluster", "cannot take over: applied=%" PRIu64 " head=%" PRIu64, at,
+               head);
+        SD_ENSURE(false, SD_E_PRECONDITION);
+    }
+    pthread_mutex_lock(&c->mu);
+    if(c->lease == lease && now_ms() < c->lease_dl_ms && !c->quit) {
+        c->leader = true;
+        c->fence = fence;
+        c->head = head;
+        c->applied = head;
+        snprintf(c->hint, sizeof(c->hint), "leader=%s", val);
+    }
+    pthread_mutex_unlock(&c->mu);
+    sd_log(SD_LOG_INFO, "cluster", "leader node=%s head=%" PRIu64 " fence=%" PRId64, c->node, head,
+           fence);
+out:
+    return err;
+}
+
+static void
+publish_applied(struct sd_cluster *c, int64_t lease)
+{
+    char k[KEY_MAX], v[24];
+    uint64_t seq = 0;
+
+    if(!lease || read_applied(c, &seq) != SD_OK)
+        return;
+    snprintf(k, sizeof(k), "%sapplied/%s", c->prefix, c->node);
+    snprintf(v, sizeof(v), "%" PRIu64, seq);
+    (void)sd_etcd_put(c->em, k, strlen(k), v, strlen(v), lease); /* retried next round */
+}
+
+static void *
+main_thread(void *arg)
+{
+    struct sd_cluster *c = arg;
+    uint64_t last_pub = 0;
+
+    for(;;) {
+        bool leader, quit;
+        int64_t lease, fence;
+        uint64_t at = 0;
+
+        pthread_mutex_lock(&c->mu);
+        leader = c->leader;
+        lease = c->lease;
+        fence = c->fence;
+        quit = c->quit;
+        pthread_mutex_unlock(&c->mu);
+        if(quit)
+            break;
+        if(now_ms() - last_pub >= 1000) {
+            publish_applied(c, lease);
+            last_pub = now_ms();
+        }
+        if(leader) {
+            bool ours = false;
+            int64_t f = 0;
+
+            if(read_leader(c, lease, &ours, &f) == SD_OK && (!ours || f != fence))
+                step_down(c, "leader key lost");
+            nap(c, POLL_MS);
+            continue;
+        }
+        if(catch_up(c, &at) != SD_OK) {
+            nap(c, POLL_MS);
+            continue;
+        }
+        if(lease && campaign(c, lease) == SD_OK && sd_cluster_is_leader(c))
+            continue;
+        {
+            char from[KEY_MAX], end[KEY_MAX];
+            size_t flen = log_key(c, from, sizeof(from), at + 1);
+            bool changed = false;
+
+            key(c, end, sizeof(end), "log0");
+            if(sd_etcd_wait(c->em, from, flen, end, strlen(end), 0, POLL_MS, &changed) != SD_OK)
+                nap(c, POLL_MS);
+        }
+    }
+    return NULL;
+}
+
+/* ---- the lease ---- */
+
+static void *
+lease_thread(void *arg)
+{
+    struct sd_cluster *c = arg;
+    unsigned every = c->ttl_s * 1000u / 3u;
+
+    for(;;) {
+        int64_t lease, left = 0;
+        uint64_t t0 = now_ms();
+        sd_err err;
+
+        pthread_mutex_lock(&c->mu);
+        lease = c->lease;
+        pthread_mutex_unlock(&c->mu);
+        if(lease == 0) {
+            err = sd_etcd_lease_grant(c->el, c->ttl_s, &lease);
+            if(err == SD_OK) {
+                pthread_mutex_lock(&c->mu);
+                c->lease = lease;
+                c->lease_dl_ms = t0 + c->ttl_s * 1000u;
+                pthread_mutex_unlock(&c->mu);
+            } else {
+                sd_log(SD_LOG_WARN, "cluster", "lease grant failed: %s", sd_etcd_why(c->el));
+            }
+        } else {
+            err = sd_etcd_lease_keepalive(c->el, lease, &left);
+            if(err == SD_OK && left > 0) {
+                pthread_mutex_lock(&c->mu);
+                c->lease_dl_ms = t0 + (uint64_t)left * 1000u;
+                pthread_mutex_unlock(&c->mu);
+            } else {
+                bool lost;
+
+                pthread_mutex_lock(&c->mu);
+                lost = err == SD_OK || now_ms() >= c->lease_dl_ms;
+                if(lost)
+                    c->lease = 0;
+                pthread_mutex_unlock(&c->mu);
+                if(lost)
+                    step_down(c, "lease lost");
+            }
+        }
+        if(!nap(c, every))
+            break;
+    }
+    return NULL;
+}
+
+/* ---- public ---- */
+
+static bool
+name_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+
+    if(n == 0 || n > SD_CLUSTER_NAME_MAX)
+        return false;
+    for(size_t i = 0; i < n; i++) {
+        char ch = s[i];
+
+        if(!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+             ch == '.' || ch == '_' || ch == '-'))
+            return false;
+    }
+    return true;
+}
+
+sd_err
+sd_cluster_start(struct sd_cluster **out, struct sd_store *s, const struct sd_cluster_opts *o)
+{
+    sd_err err = SD_OK;
+    struct sd_cluster *c = NULL;
+    const char *name;
+    bool mu = false, cv = false;
+
+    SD_CHECK_ARG(out && s && o);
+    *out = NULL;
+    name = o->cluster_name && o->cluster_name[0] ? o->cluster_name : "sealdesk";
+    if(!name_ok(o->node_name)) {
+        sd_log(SD_LOG_ERROR, "cluster", "bad node_name");
+        SD_ENSURE(false, SD_E_INVALID);
+    }
+    if(!name_ok(name)) {
+        sd_log(SD_LOG_ERROR, "cluster", "bad cluster_name");
+        SD_ENSURE(false, SD_E_INVALID);
+    }
+    if(!o->advertise || !o->advertise[0] || strlen(o->advertise) > SD_CLUSTER_URL_MAX ||
+       strchr(o->advertise, ' ')) {
+        sd_log(SD_LOG_ERROR, "cluster", "bad advertise");
+        SD_ENSURE(false, SD_E_INVALID);
+    }
+    SD_ENSURE(o->ttl_s <= 60, SD_E_INVALID);
+    c = calloc(1, sizeof(*c));
+    SD_ENSURE(c, SD_E_NOMEM);
+    c->s = s;
+    snprintf(c->name, sizeof(c->name), "%s", name);
+    snprintf(c->node, sizeof(c->node), "%s", o->node_name);
+    snprintf(c->advertise, sizeof(c->advertise), "%s", o->advertise);
+    snprintf(c->prefix, sizeof(c->prefix), "/sealdesk/%s/", name);
+    snprintf(c->hint, sizeof(c->hint), "leader=unknown");
+    c->ttl_s = o->ttl_s ? o->ttl_s : SD_CLUSTER_DEFAULT_TTL;
+    c->test_delay_ms = o->test_append_delay_ms;
+    c->on_fatal = o->on_fatal;
+    c->fatal_arg = o->fatal_arg;
+    SD_ENSURE(pthread_mutex_init(&c->mu, NULL) == 0, SD_E_NOMEM);
+    mu = true;
+    SD_ENSURE(pthread_cond_init(&c->cv, NULL) == 0, SD_E_NOMEM);
+    cv = true;
+    SD_TRY(sd_etcd_open(&c->el, &o->etcd));
+    SD_TRY(sd_etcd_open(&c->em, &o->etcd));
+    {
+        struct sd_etcd_opts wo = o->etcd;
+
+        wo.timeout_ms = APPEND_MS;
+        SD_TRY(sd_etcd_open(&c->ew, &wo));
+    }
+    sd_store_set_capture(s, true);
+    sd_store_set_commit_hook(s, commit_hook, c);
+    SD_ENSURE(pthread_create(&c->lease_thread, NULL, lease_thread, c) == 0, SD_E_NOMEM);
+    c->lease_started = true;
+    SD_ENSURE(pthread_create(&c->main_thread, NULL, main_thread, c) == 0, SD_E_NOMEM);
+    c->main_started = true;
+    sd_log(SD_LOG_INFO, "cluster", "node=%s cluster=%s follower", c->node, c->name);
+    *out = c;
+    c = NULL;
+out:
+    if(c) {
+        if(c->lease_started || c->main_started) {
+            sd_cluster_stop(c);
+        } else {
+            sd_store_set_commit_hook(s, NULL, NULL);
+            sd_etcd_close(c->el);
+            sd_etcd_close(c->em);
+            sd_etcd_close(c->ew);
+            if(cv)
+                pthread_cond_destroy(&c->cv);
+            if(mu)
+                pthread_mutex_destroy(&c->mu);
+            free(c);
+        }
+    }
+    return err;
+}
+
+bool
+sd_cluster_is_leader(struct sd_cluster *c)
+{
+    bool v;
+
+    pthread_mutex_lock(&c->mu);
+    v = c->leader && now_ms() < c->lease_dl_ms;
+    pthread_mutex_unlock(&c->mu);
+    return v;
+}
+
+void
+sd_cluster_leader_hint(struct sd_cluster *c, char *buf, size_t cap)
+{
+    pthread_mutex_lock(&c->mu);
+    snprintf(buf, cap, "%s", c->hint);
+    pthread_mutex_unlock(&c->mu);
+}
+
+bool
+sd_cluster_failed(struct sd_cluster *c)
+{
+    bool v;
+
+    pthread_mutex_lock(&c->mu);
+    v = c->failed;
+    pthread_mutex_unlock(&c->mu);
+    return v;
+}
+
+uint64_t
+sd_cluster_applied(struct sd_cluster *c)
+{
+    uint64_t v;
+
+    pthread_mutex_lock(&c->mu);
+    v = c->applied;
+    pthread_mutex_unlock(&c->mu);
+    return v;
+}
+
+void
+sd_cluster_stop(struct sd_cluster *c)
+{
+    int64_t lease;
+
+    if(!c)
+        return;
+    step_down(c, "stopping");
+    pthread_mutex_lock(&c->mu);
+    c->quit = true;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    if(c->main_started)
+        pthread_join(c->main_thread, NULL);
+    if(c->lease_started)
+        pthread_join(c->lease_thread, NULL);
+    sd_store_set_commit_hook(c->s, NULL, NULL);
+    lease = c->lease;
+    if(lease)
+        (void)sd_etcd_lease_revoke(c->el, lease); /* else it expires after ttl */
+    sd_etcd_close(c->el);
+    sd_etcd_close(c->em);
+    sd_etcd_close(c->ew);
+    pthread_cond_destroy(&c->cv);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}

@@ -1,0 +1,119 @@
+# Helpers of the cluster tests (sourced after tests/integration/lib.sh and tests/cluster/etcd.sh):
+# three sealdeskd nodes on loopback, each with its own copy of one initialised data dir, joined
+# through the etcd cluster etcd.sh started (mTLS), TLS to clients with the dev certificates.
+BENCH="$SD_BIN/sealbench"
+SEALAUDIT="$SD_BIN/sealaudit"
+CERTS="$WORK/certs"
+CLUSTER_NAME="t$$"
+declare -a NPID NPORT
+
+# Free loopback ports, one per line.
+free_ports() {
+  python3 - "$1" <<'PY'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
+print("\n".join(str(s.getsockname()[1]) for s in socks))
+PY
+}
+
+# One initialised data dir with a user "ops" (agent, supervisor), copied to n1..n3.
+nodes_init() {
+  bash "$SD_SOURCE_DIR/tests/integration/gen_certs.sh" "$CERTS" >/dev/null
+  "$SEALCTL" --offline --data "$WORK/seed" init >/dev/null
+  USER_JSON=$("$SEALCTL" --offline --data "$WORK/seed" --json user add --name ops \
+    --role agent,supervisor)
+  local i=1
+  for p in $(free_ports 3); do
+    NPORT[$i]=$p
+    cp -a "$WORK/seed" "$WORK/n$i"
+    i=$((i + 1))
+  done
+  LIST="127.0.0.1:${NPORT[1]},127.0.0.1:${NPORT[2]},127.0.0.1:${NPORT[3]}"
+}
+
+node_start() { # node_start I (a restart keeps the old log as nI.log.1, .2, ...)
+  local i=$1 k=1
+  if [ -e "$WORK/n$i.log" ]; then
+    while [ -e "$WORK/n$i.log.$k" ]; do k=$((k + 1)); done
+    mv "$WORK/n$i.log" "$WORK/n$i.log.$k"
+  fi
+  "$SD_BIN/sealdeskd" --listen "127.0.0.1:${NPORT[$i]}" --cert "$CERTS/server.pem" \
+    --key "$CERTS/server.key" --data "$WORK/n$i" --workers 2 \
+    --cluster etcd --etcd_endpoints "$ETCD_ENDPOINTS" --etcd_ca "$ETCD_CA" \
+    --etcd_cert "$ETCD_CERT" --etcd_key "$ETCD_KEY" --node_name "n$i" \
+    --cluster_name "$CLUSTER_NAME" 2>>"$WORK/n$i.log" &
+  NPID[$i]=$!
+}
+
+nodes_start() { for i in 1 2 3; do node_start "$i"; done; }
+
+nodes_stop() {
+  for i in 1 2 3; do
+    if [ -n "${NPID[$i]:-}" ]; then kill "${NPID[$i]}" 2>/dev/null || true; fi
+  done
+  for i in 1 2 3; do
+    if [ -n "${NPID[$i]:-}" ]; then wait "${NPID[$i]}" 2>/dev/null || true; NPID[$i]=""; fi
+  done
+}
+
+alive() { [ -n "${NPID[$1]:-}" ] && kill -0 "${NPID[$1]}" 2>/dev/null; }
+
+# The node that leads now (by its last cluster log line), or nothing; never node $1.
+leader_now() {
+  for i in 1 2 3; do
+    alive "$i" || continue
+    [ "$i" = "${1:-0}" ] && continue
+    if grep -a 'cluster' "$WORK/n$i.log" | grep -aE 'leader node=|step down' | tail -1 |
+      grep -q 'leader node='; then
+      echo "$i"
+      return 0
+    fi
+  done
+}
+
+# Wait up to $1 seconds for a leader other than $2 (0: any); prints it.
+wait_leader() {
+  local until=$((SECONDS + $1)) l
+  while [ "$SECONDS" -lt "$until" ]; do
+    l=$(leader_now "${2:-0}")
+    if [ -n "$l" ] && [ "$l" != "${2:-0}" ]; then echo "$l"; return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+login_ops() {
+  "$SEALCTL" --server "$LIST" --ca "$CERTS/ca.pem" login --name ops \
+    --password "$(echo "$USER_JSON" | jget '["password"]')" \
+    --totp "$(python3 "$SD_SOURCE_DIR/tests/integration/totp.py" \
+      "$(echo "$USER_JSON" | jget '["totp_uri"]')")"
+}
+
+# `sealaudit verify --data DIR` root of node I ("root=HEX" of its last line).
+root_of() {
+  "$SEALAUDIT" verify --data "$WORK/n$1" 2>/dev/null | tail -1 | sed -n 's/.*root=\([0-9a-f]*\).*/\1/p'
+}
+
+# Wait up to $1 s until every live node's audit root is the same; prints it.
+wait_same_root() {
+  local until=$((SECONDS + $1)) r first same
+  while [ "$SECONDS" -lt "$until" ]; do
+    first="" same=1
+    for i in 1 2 3; do
+      alive "$i" || continue
+      r=$(root_of "$i")
+      if [ -z "$first" ]; then first=$r; elif [ "$r" != "$first" ]; then same=0; fi
+    done
+    if [ "$same" = 1 ] && [ -n "$first" ]; then echo "$first"; return 0; fi
+    sleep 0.3
+  done
+  return 1
+}
+
+cluster_cleanup() {
+  for i in 1 2 3; do
+    if [ -n "${NPID[$i]:-}" ]; then kill -9 "${NPID[$i]}" 2>/dev/null || true; fi
+  done
+}
