@@ -310,7 +310,7 @@ static void
 tokeniser_makes_bigrams_and_words(void **state)
 {
     struct collect c = {0};
-    const char *s = "USDT提現未到賬 출금지연 Withdrawals 2FA";
+    const char *s = "USDT提現未到賬 출금지연 Withdrawals 2FA TRC-20 bep 20";
 
     (void)state;
     assert_int_equal(sd_kb_tokenize(s, strlen(s), collect_term, &c), SD_OK);
@@ -319,8 +319,11 @@ tokeniser_makes_bigrams_and_words(void **state)
     assert_true(has_term(&c, "到账"));
     assert_true(has_term(&c, "출금"));
     assert_true(has_term(&c, "지연"));
-    assert_true(has_term(&c, "withdraw")); /* stemmed, plus synonym */
+    assert_true(has_term(&c, "withdrawal")); /* stemmed; synonyms are the query's (lexicon) */
     assert_true(has_term(&c, "2fa"));
+    assert_true(has_term(&c, "trc20")); /* one term for a network however it is written */
+    assert_true(has_term(&c, "bep20"));
+    assert_false(has_term(&c, "trc"));
     assert_false(has_term(&c, "提現"));
     assert_string_equal(sd_lang_detect("출금이 안돼요", strlen("출금이 안돼요")), "ko");
     assert_string_equal(sd_lang_detect("帳戶被盜", strlen("帳戶被盜")), "zh-Hant");
