@@ -138,7 +138,7 @@ sd_err sd_kb_search_for(struct sd_desk *d, const char *text, const char *lang, i
  * informative weight (idf of each query word or synonym group, the best alternative counted):
  * an unanswerable question gets no article. Chosen on tests/data/kb_train.jsonl and the train
  * half of kb_unanswerable.jsonl (README "KB search quality"). */
-#define SD_KB_MIN_COVERAGE 0.25
+#define SD_KB_MIN_COVERAGE 0.26
 
 /* ---- lexicon: synonym sets and stop pieces (data/kb/, format in data/kb/README.md) ---- */
 struct sd_kb_lexicon;

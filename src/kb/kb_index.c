@@ -922,13 +922,13 @@ decay(double w, uint64_t days)
 }
 
 static uint32_t
-today(uint64_t now_ms)
+today(uint64_t now)
 {
-    return (uint32_t)(now_ms / 86400000u);
+    return (uint32_t)(now / 86400u);
 }
 
 sd_err
-sd_kb_learn_weight(struct sd_txn *t, int category, uint64_t group, uint64_t now_ms, double *w)
+sd_kb_learn_weight(struct sd_txn *t, int category, uint64_t group, uint64_t now, double *w)
 {
     uint8_t k[10];
     struct sd_val v;
@@ -947,13 +947,13 @@ sd_kb_learn_weight(struct sd_txn *t, int category, uint64_t group, uint64_t now_
     if(v.n != 8)
         return SD_E_STORE;
     d0 = sd_get_u32be(v.p + 4);
-    day = today(now_ms);
+    day = today(now);
     *w = decay(sd_get_u32be(v.p) / 1000.0, day > d0 ? day - d0 : 0);
     return SD_OK;
 }
 
 sd_err
-sd_kb_learn_add(struct sd_txn *t, int category, uint64_t group, uint64_t now_ms)
+sd_kb_learn_add(struct sd_txn *t, int category, uint64_t group, uint64_t now)
 {
     uint8_t k[10], v[8];
     double w;
@@ -961,13 +961,13 @@ sd_kb_learn_add(struct sd_txn *t, int category, uint64_t group, uint64_t now_ms)
 
     if(category < 0 || category > 255)
         return SD_OK;
-    SD_TRY(sd_kb_learn_weight(t, category, group, now_ms, &w));
+    SD_TRY(sd_kb_learn_weight(t, category, group, now, &w));
     w += 1;
     if(w > SD_KB_LEARN_MAX_WEIGHT)
         w = SD_KB_LEARN_MAX_WEIGHT;
     learn_key(k, category, group);
     sd_put_u32be(v, (uint32_t)(w * 1000.0 + 0.5));
-    sd_put_u32be(v + 4, today(now_ms));
+    sd_put_u32be(v + 4, today(now));
     SD_TRY(sd_txn_put(t, SD_DB_KB, k, sizeof(k), v, sizeof(v)));
 out:
     return err;
@@ -1196,7 +1196,7 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
         }
     }
     /* Nothing fits: the best article covers too little of what the question is about. */
-    if(best_cov < SD_KB_MIN_COVERAGE && !getenv("SD_KB_TUNE"))
+    if(best_cov < SD_KB_MIN_COVERAGE)
         goto out;
     /* Only the head of the ranking is needed: partial selection of the best TOPK, sorted;
      * the full sort runs only when deduplication by topic exhausts them. */
@@ -1228,7 +1228,7 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
                     SD_TRY(sd_arec_load(t, alt_id, &alt));
             }
             SD_TRY(hit_from(&out[*n], alt && alt->status == SD_KB_PUBLISHED ? alt : r,
-                            getenv("SD_KB_TUNE") ? best_cov : list[i].score, snippets ? qt : NULL));
+                            list[i].score, snippets ? qt : NULL));
             (*n)++;
             sd_arec_free(alt);
             alt = NULL;

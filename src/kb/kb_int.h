@@ -82,12 +82,11 @@ sd_err sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const 
                          size_t *n);
 
 /* Learning from use (kb.h SD_KB_LEARN_*), key 'u' | u8 category | u64 group in SD_DB_KB ->
- * u32 weight * 1000 | u32 day of the last use. _weight: decayed to now (0 when none);
+ * u32 weight * 1000 | u32 day of the last use (now: Unix seconds). _weight: decayed to now (0 when none);
  * _add: one more use, capped, in write txn t; _boost: the additive boost of a weight for a
  * query whose best score is top. */
-sd_err sd_kb_learn_weight(struct sd_txn *t, int category, uint64_t group, uint64_t now_ms,
-                          double *w);
-sd_err sd_kb_learn_add(struct sd_txn *t, int category, uint64_t group, uint64_t now_ms);
+sd_err sd_kb_learn_weight(struct sd_txn *t, int category, uint64_t group, uint64_t now, double *w);
+sd_err sd_kb_learn_add(struct sd_txn *t, int category, uint64_t group, uint64_t now);
 double sd_kb_learn_boost(double weight, double top);
 
 /* The article of r's translation group in lang (*out = id), or SD_E_NOTFOUND. */

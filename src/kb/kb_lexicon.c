@@ -515,11 +515,7 @@ qtok_push(void *ctx, const char *term, size_t n)
 
     if(q->n >= QUERY_TOKENS)
         return SD_OK;
-    for(size_t i = 0; c->l && i < c->l->nst; i++) {
-        if(c->l->stops[i].kind == STOP_WORD && c->l->stops[i].n == n &&
-           memcmp(c->l->stops[i].s, term, n) == 0)
-            return SD_OK;
-    }
+
     memcpy(q->t[q->n], term, n);
     q->t[q->n][n] = 0;
     q->n++;
@@ -588,6 +584,10 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
         }
         for(size_t u = 0; u < q->n; u++) {
             dup |= !q->s[u].syn && strcmp(q->s[u].a[0].t[0], t->t[i]) == 0;
+        }
+        /* a query stop word counts only inside a synonym phrase ("get rid of") */
+        for(size_t k = 0; l && k < l->nst && !dup; k++) {
+            dup |= l->stops[k].kind == STOP_WORD && strcmp(l->stops[k].s, t->t[i]) == 0;
         }
         if(!dup) {
             s->na = 1;
