@@ -416,15 +416,6 @@ out:
     return err;
 }
 
-static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
-
-static void
-lex_default(void)
-{
-    /* The built-in files are checked by the unit tests: a failure here leaves the search
-     * without synonyms (no lexicon), never without results. */
-    (void)sd_kb_lexicon_load(NULL, NULL, 0);
-}
 
 /* ---- query expansion ---- */
 
@@ -610,7 +601,14 @@ sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q)
 
     SD_CHECK_ARG(q && (text || !n));
     memset(q, 0, sizeof(*q));
-    pthread_once(&lex_once, lex_default);
+    /* a process that opened no desk (tools, tests) gets the built-in lexicon on first use;
+     * its failure (memory) is the search's */
+    pthread_rwlock_rdlock(&lex_lock);
+    locked = lex_cur != NULL;
+    pthread_rwlock_unlock(&lex_lock);
+    if(!locked)
+        SD_TRY(sd_kb_lexicon_load(NULL, NULL, 0));
+    locked = false;
     SD_TRY(sd_text_fold(&f, text, n));
     SD_TRY(sd_buf_append(&f, "", 1)); /* NUL for strstr */
     t = calloc(1, sizeof(*t));
