@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <utf8proc.h>
 
 #include "tickets/desk_int.h"
 #include "kb_int.h"
