@@ -118,6 +118,49 @@ struct sd_kb_hit {
 sd_err sd_kb_search(struct sd_desk *d, const char *text, const char *lang, size_t limit,
                     struct sd_kb_hit *out, size_t *n);
 
+/* Like sd_kb_search, for a ticket of `category` (enum sd_category, -1: none): articles agents
+ * sent (sd_kb_use_for) for tickets of that category rank higher, by a capped, decaying boost
+ * (SD_KB_LEARN_*). Same errors as sd_kb_search. */
+sd_err sd_kb_search_for(struct sd_desk *d, const char *text, const char *lang, int category,
+                        size_t limit, struct sd_kb_hit *out, size_t *n);
+
+/* Learning from use: each article posted into a ticket of a category adds 1 to the weight of
+ * its topic for that category; the weight halves every SD_KB_LEARN_HALF_LIFE_DAYS days and
+ * never exceeds SD_KB_LEARN_MAX_WEIGHT. A topic's boost in a search for that category is
+ * min(weight * SD_KB_LEARN_STEP, SD_KB_LEARN_CAP) times the query's best relevance score,
+ * added to its own score, and only for articles the query matched. */
+#define SD_KB_LEARN_HALF_LIFE_DAYS 30
+#define SD_KB_LEARN_MAX_WEIGHT     50.0
+#define SD_KB_LEARN_STEP           0.03
+#define SD_KB_LEARN_CAP            0.25
+
+/* A search returns nothing when its best article covers less than this share of the query's
+ * informative weight (idf of each query word or synonym group, the best alternative counted):
+ * an unanswerable question gets no article. Chosen on tests/data/kb_train.jsonl and the train
+ * half of kb_unanswerable.jsonl (README "KB search quality"). */
+#define SD_KB_MIN_COVERAGE 0.26
+
+/* ---- lexicon: synonym sets and stop pieces (data/kb/, format in data/kb/README.md) ---- */
+struct sd_kb_lexicon;
+#define SD_KB_LEX_MAX_FILE  (256 * 1024)
+#define SD_KB_LEX_MAX_LINE  1024
+#define SD_KB_LEX_MAX_SETS  4096 /* synonym sets of one lexicon */
+#define SD_KB_LEX_MAX_SET   24   /* entries of one set */
+#define SD_KB_LEX_MAX_STOPS 2048 /* pieces and suffixes */
+/* An empty lexicon; free with sd_kb_lexicon_free (NULL is a no-op). */
+sd_err sd_kb_lexicon_new(struct sd_kb_lexicon **out);
+void sd_kb_lexicon_free(struct sd_kb_lexicon *l);
+/* Add the lines of one file: `stop` true for the stop file ("piece X" / "suffix X" lines),
+ * false for a synonym file ("a, b, c" lines). On a bad line SD_E_INVALID (SD_E_LIMIT over a
+ * limit), *errline (1-based) gets its number, *why a static reason, and l is unchanged. */
+sd_err sd_kb_lexicon_add(struct sd_kb_lexicon *l, bool stop, const char *text, size_t n,
+                         size_t *errline, const char **why);
+/* The lexicon searches use from now on, process-wide: <dir>/kb/synonyms.{zh,en,ko}.txt and
+ * <dir>/kb/stop.txt where they exist, the built-in data/kb files otherwise (dir NULL: all
+ * built-in). A bad file leaves the current lexicon in place: SD_E_INVALID/SD_E_LIMIT with
+ * where (may be NULL, cap bytes) set to "file:line: reason". Called when the desk opens. */
+sd_err sd_kb_lexicon_load(const char *dir, char *where, size_t cap);
+
 /* Load every "*.md" article file of dir (format in kb/README.md), linking files with the same
  * slug as translations. Articles whose slug already exists in that language are skipped.
  * One txn, one audit entry "kb.load". *n (may be NULL) gets the number added. */
@@ -128,6 +171,11 @@ sd_err sd_kb_load_dir(struct sd_desk *d, const struct sd_actor *a, const char *d
  * *text is malloc'ed ("title\n\nbody"), caller frees. Audited as "kb.use". */
 sd_err sd_kb_use(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *lang,
                  char **text, uint64_t *used_id);
+
+/* sd_kb_use that also teaches the search (see SD_KB_LEARN_*): the topic's weight for
+ * `category` (enum sd_category; -1: nothing learned) grows in the same txn. */
+sd_err sd_kb_use_for(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *lang,
+                     int category, char **text, uint64_t *used_id);
 
 /* The starter set `init` loads: every kb/ article, embedded at build time
  * (cmake/kb_embed.cmake). name is the file name ("account-close.en.md"), text its

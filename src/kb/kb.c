@@ -357,6 +357,13 @@ sd_err
 sd_kb_search(struct sd_desk *d, const char *text, const char *lang, size_t limit,
              struct sd_kb_hit *out, size_t *n)
 {
+    return sd_kb_search_for(d, text, lang, -1, limit, out, n);
+}
+
+sd_err
+sd_kb_search_for(struct sd_desk *d, const char *text, const char *lang, int category, size_t limit,
+                 struct sd_kb_hit *out, size_t *n)
+{
     struct sd_txn *t = NULL;
     const char *l = NULL;
     size_t tn;
@@ -364,6 +371,7 @@ sd_kb_search(struct sd_desk *d, const char *text, const char *lang, size_t limit
 
     SD_CHECK_ARG(d && text && n);
     *n = 0;
+    SD_CHECK_ARG(category >= -1 && category < SD_CAT_COUNT);
     if(lang) {
         l = sd_lang_canon(lang);
         SD_CHECK_ARG(l);
@@ -371,7 +379,7 @@ sd_kb_search(struct sd_desk *d, const char *text, const char *lang, size_t limit
     tn = strnlen(text, SD_KB_MAX_QUERY + 1);
     SD_ENSURE(tn <= SD_KB_MAX_QUERY, SD_E_LIMIT);
     SD_TRY(sd_txn_begin(d->store, false, &t));
-    SD_TRY(sd_kb_search_txn(t, text, tn, l, limit, true, out, n));
+    SD_TRY(sd_kb_suggest_txn(t, text, tn, l, category, limit, true, out, n));
 out:
     sd_txn_abort(t);
     return err;
@@ -709,6 +717,13 @@ out:
 sd_err
 sd_kb_use_txn(struct sd_txn *t, uint64_t id, const char *lang, char **text, uint64_t *used_id)
 {
+    return sd_kb_use_for_txn(t, id, lang, -1, text, used_id);
+}
+
+sd_err
+sd_kb_use_for_txn(struct sd_txn *t, uint64_t id, const char *lang, int category, char **text,
+                  uint64_t *used_id)
+{
     sd_arec *r = NULL, *alt = NULL, *use;
     uint64_t alt_id;
     size_t tn, bn;
@@ -733,6 +748,7 @@ sd_kb_use_txn(struct sd_txn *t, uint64_t id, const char *lang, char **text, uint
     memcpy(*text + tn + 2, use->body, bn + 1);
     use->uses++;
     SD_TRY(sd_arec_store(t, use, NULL));
+    SD_TRY(sd_kb_learn_add(t, category, use->group_id, sd_clock_now()));
     if(used_id)
         *used_id = use->id;
 out:
@@ -749,19 +765,27 @@ sd_err
 sd_kb_use(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *lang, char **text,
           uint64_t *used_id)
 {
+    return sd_kb_use_for(d, a, id, lang, -1, text, used_id);
+}
+
+sd_err
+sd_kb_use_for(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const char *lang,
+              int category, char **text, uint64_t *used_id)
+{
     struct sd_txn *t = NULL;
     uint64_t used = 0;
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(d && text);
     *text = NULL;
+    SD_CHECK_ARG(category >= -1 && category < SD_CAT_COUNT);
     SD_TRY(sd_actor_check(a));
     if(lang) {
         lang = sd_lang_canon(lang);
         SD_CHECK_ARG(lang);
     }
     SD_TRY(sd_txn_begin(d->store, true, &t));
-    SD_TRY(sd_kb_use_txn(t, id, lang, text, &used));
+    SD_TRY(sd_kb_use_for_txn(t, id, lang, category, text, &used));
     SD_TRY(audit_kb(t, d->kr, a, "kb.use", used, NULL));
     err = sd_txn_commit(t);
     t = NULL;

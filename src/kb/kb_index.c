@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <utf8proc.h>
 
 #include "tickets/desk_int.h"
 #include "kb_int.h"
+#include "sealdesk/clock.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/text.h"
 #include "util/err_int.h"
@@ -48,295 +48,6 @@ ln(double x)
         term *= z2;
     }
     return 2 * sum + e * 0.69314718055994530942;
-}
-
-/* ---- tokeniser ---- */
-
-enum cclass {
-    C_SEP,
-    C_WORD,
-    C_HAN,
-    C_HANGUL,
-    C_KANA
-};
-
-static enum cclass
-classify(utf8proc_int32_t cp)
-{
-    if((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
-        return C_WORD;
-    if(cp < 0x80)
-        return C_SEP;
-    if((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
-       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x2ffff))
-        return C_HAN;
-    if((cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x1100 && cp <= 0x11ff) ||
-       (cp >= 0x3130 && cp <= 0x318f))
-        return C_HANGUL;
-    if(cp >= 0x3040 && cp <= 0x30ff)
-        return C_KANA;
-    switch(utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC:
-        return C_WORD;
-    default:
-        return C_SEP;
-    }
-}
-
-static const char *const stop_words[] = {
-    "a",    "an",    "and",    "are",  "as",    "at",     "be",    "but",   "by",     "can",  "do",
-    "doe",  "for",   "from",   "ha",   "have",  "i",      "if",    "in",    "is",     "it",   "me",
-    "my",   "of",    "on",     "or",   "so",    "that",   "the",   "thi",   "to",     "wa",   "we",
-    "what", "when",  "will",   "with", "you",   "your",   "am",    "been",  "there",  "they", "our",
-    "hi",   "hello", "please", "pls",  "thank", "thanks", "would", "could", "should", "just",
-};
-
-static bool
-is_stop(const char *w, size_t n)
-{
-    for(size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++) {
-        if(strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0)
-            return true;
-    }
-    return false;
-}
-
-static bool
-ends(const char *w, size_t n, const char *suf)
-{
-    size_t k = strlen(suf);
-
-    return n >= k && memcmp(w + n - k, suf, k) == 0;
-}
-
-static bool
-all_ascii_alpha(const char *w, size_t n)
-{
-    for(size_t i = 0; i < n; i++) {
-        if(w[i] < 'a' || w[i] > 'z')
-            return false;
-    }
-    return true;
-}
-
-/* Light English stemmer (plural and -ing/-ed/-ly forms); applied the same way to articles and
- * queries, so it only needs to be consistent, not linguistically exact. */
-static size_t
-stem(char *w, size_t n)
-{
-    if(!all_ascii_alpha(w, n) || n < 4)
-        return n;
-    if(ends(w, n, "ies") && n > 4) {
-        w[n - 3] = 'y';
-        return n - 2;
-    }
-    if(ends(w, n, "sses"))
-        return n - 2;
-    if(ends(w, n, "ing") && n > 5)
-        n -= 3;
-    else if(ends(w, n, "ied") && n > 4) {
-        w[n - 3] = 'y';
-        return n - 2;
-    } else if(ends(w, n, "ed") && n > 4)
-        n -= 2; // NOLINT(bugprone-branch-clone): one suffix per branch, easier to read
-    else if(ends(w, n, "ly") && n > 5)
-        n -= 2;
-    else if(w[n - 1] == 's' && !ends(w, n, "ss") && !ends(w, n, "us") && !ends(w, n, "is"))
-        n -= 1;
-    /* "withdrawal" vs "withdraw", "verification" vs "verify" stay distinct; trailing 'e'
-     * is dropped so "delete"/"deleting" meet. */
-    if(n > 4 && w[n - 1] == 'e')
-        n--;
-    return n;
-}
-
-/* General-vocabulary synonyms of the support domain: when a term equals `from`, the terms of
- * `to` are emitted as well (for articles and queries alike), so colloquial or regional words
- * meet the wording of the articles. Terms are compared after folding and stemming. */
-static const struct {
-    const char *from, *to;
-} synonyms[] = {
-    /* zh: 提币/出金 = 提现; 充币/入金 = 充值; 开户 = 注册 */
-    {"提币", "提现"},
-    {"提u", "提现"},
-    {"出金", "提现"},
-    {"充币", "充值"},
-    {"入金", "充值"},
-    {"开户", "注册"},
-    {"费率", "手续费"},
-    {"佣金", "手续费"},
-    {"爆仓", "强平"},
-    {"闪退", "打不开"},
-    {"实名", "认证"},
-    {"风控", "审查"},
-    {"客服", "人工"},
-    {"被盗", "冻结"},
-    {"骗子", "诈骗"},
-    {"谷歌", "2fa"},
-    /* ko */
-    {"비번", "비밀번호"},
-    {"탈퇴", "해지"},
-    {"출금", "인출"},
-    {"인출", "출금"},
-    {"입금", "충전"},
-    {"충전", "입금"},
-    {"오티", "otp"},
-    {"가입", "회원가입"},
-    {"튕겨", "오류"},
-    {"꺼져", "오류"},
-    {"해킹", "도난"},
-    /* en (stemmed forms) */
-    {"withdrawal", "withdraw"},
-    {"commission", "fee"},
-    {"charge", "fee"},
-    {"crash", "error"},
-    {"closing", "crash"},
-    {"signup", "sign up"},
-    {"register", "sign up"},
-    {"authenticator", "2fa"},
-    {"otp", "2fa"},
-    {"stuck", "pend"},
-    {"deactivat", "clos"},
-    {"delet", "clos"},
-    {"compromis", "hack"},
-    {"stolen", "hack"},
-    {"scam", "phish"},
-    {"fraud", "phish"},
-    {"identity", "kyc"},
-    {"verify", "verification"},
-    {"credit", "arriv"},
-    {"cost", "fee"},
-    {"expensive", "fee"},
-};
-
-/* Tokeniser state around the caller's callback: adds synonym expansions. */
-struct syn_ctx {
-    sd_kb_term_fn fn;
-    void *ctx;
-    int depth;
-};
-
-static sd_err syn_emit(void *ctx, const char *term, size_t n);
-static sd_err sd_kb_tokenize_raw(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx);
-
-static sd_err
-syn_emit(void *ctx, const char *term, size_t n)
-{
-    struct syn_ctx *sc = ctx;
-    sd_err err = sc->fn(sc->ctx, term, n);
-
-    if(err != SD_OK || sc->depth)
-        return err;
-    for(size_t i = 0; i < sizeof(synonyms) / sizeof(synonyms[0]); i++) {
-        if(strlen(synonyms[i].from) == n && memcmp(synonyms[i].from, term, n) == 0 &&
-           strcmp(synonyms[i].from, synonyms[i].to) != 0) {
-            struct syn_ctx inner = {sc->fn, sc->ctx, 1};
-
-            err =
-                sd_kb_tokenize_raw(synonyms[i].to, strlen(synonyms[i].to), true, syn_emit, &inner);
-            if(err != SD_OK)
-                return err;
-        }
-    }
-    return SD_OK;
-}
-
-static sd_err
-emit_word(char *w, size_t n, sd_kb_term_fn fn, void *ctx)
-{
-    if(n == 0)
-        return SD_OK;
-    if(n > SD_KB_TERM_MAX)
-        n = SD_KB_TERM_MAX;
-    n = stem(w, n);
-    if(is_stop(w, n))
-        return SD_OK;
-    return fn(ctx, w, n);
-}
-
-static sd_err
-sd_kb_tokenize_raw(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx)
-{
-    struct sd_buf f = SD_BUF_INIT;
-    char word[SD_KB_TERM_MAX + 8];
-    size_t wn = 0;
-    const uint8_t *prev = NULL; /* previous CJK character of the current run */
-    size_t prev_n = 0;
-    enum cclass prev_c = C_SEP;
-    bool run_emitted = false;
-    sd_err err = SD_OK;
-    size_t i = 0;
-
-    SD_CHECK_ARG(fn && (s || n == 0));
-    if(folded)
-        SD_TRY(sd_buf_append(&f, s, n)); /* the synonym table is written folded */
-    else
-        SD_TRY(sd_text_fold(&f, s, n));
-    while(i < f.len) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(f.data + i, (utf8proc_ssize_t)(f.len - i), &cp);
-        enum cclass c;
-
-        SD_ENSURE(k > 0, SD_E_INVALID);
-        c = classify(cp);
-        if(c != C_WORD && wn) {
-            SD_TRY(emit_word(word, wn, fn, ctx));
-            wn = 0;
-        }
-        if(c == C_HAN || c == C_HANGUL || c == C_KANA) {
-            if(prev && prev_c == c) {
-                char bg[8];
-
-                memcpy(bg, prev, prev_n);
-                memcpy(bg + prev_n, f.data + i, (size_t)k);
-                SD_TRY(fn(ctx, bg, prev_n + (size_t)k));
-                run_emitted = true;
-            } else {
-                if(prev && !run_emitted)
-                    SD_TRY(fn(ctx, (const char *)prev, prev_n));
-                run_emitted = false;
-            }
-            prev = f.data + i;
-            prev_n = (size_t)k;
-            prev_c = c;
-        } else {
-            if(prev && !run_emitted)
-                SD_TRY(fn(ctx, (const char *)prev, prev_n));
-            prev = NULL;
-            run_emitted = false;
-            prev_c = C_SEP;
-            if(c == C_WORD && wn + (size_t)k <= SD_KB_TERM_MAX) {
-                // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): i < f.len: f.data is set
-                memcpy(word + wn, f.data + i, (size_t)k);
-                wn += (size_t)k;
-            }
-        }
-        i += (size_t)k;
-    }
-    if(wn)
-        SD_TRY(emit_word(word, wn, fn, ctx));
-    if(prev && !run_emitted)
-        SD_TRY(fn(ctx, (const char *)prev, prev_n));
-out:
-    sd_buf_free(&f);
-    return err;
-}
-
-sd_err
-sd_kb_tokenize(const char *s, size_t n, sd_kb_term_fn fn, void *ctx)
-{
-    struct syn_ctx sc = {fn, ctx, 0};
-
-    if(!fn)
-        return SD_E_INVALID;
-    return sd_kb_tokenize_raw(s, n, false, syn_emit, &sc);
 }
 
 /* ---- document terms ---- */
@@ -548,33 +259,32 @@ sd_kb_index_remove(struct sd_txn *t, const sd_arec *r)
 
 /* ---- search ---- */
 
+/* The query terms a snippet looks for (every alternative's terms). */
 struct qterms {
     char t[MAX_QUERY_TERMS][SD_KB_TERM_MAX + 1];
     size_t n;
 };
 
-static sd_err
-qterm_push(void *ctx, const char *term, size_t n)
+static void
+qterm_push(struct qterms *q, const char *term)
 {
-    struct qterms *q = ctx;
-
     for(size_t i = 0; i < q->n; i++) {
-        if(strlen(q->t[i]) == n && memcmp(q->t[i], term, n) == 0)
-            return SD_OK;
+        if(strcmp(q->t[i], term) == 0)
+            return;
     }
-    if(q->n >= MAX_QUERY_TERMS)
-        return SD_OK;
-    memcpy(q->t[q->n], term, n);
-    q->t[q->n][n] = 0;
-    q->n++;
-    return SD_OK;
+    if(q->n < MAX_QUERY_TERMS)
+        memcpy(q->t[q->n++], term, strlen(term) + 1);
 }
 
 struct cand {
     uint64_t id;
-    double score;
+    double score, cov, tcov; /* tcov: coverage by title and tags alone */
     uint8_t lang;
-    uint16_t hits; /* query terms matched */
+    uint16_t hits; /* term postings matched */
+    /* best alternative of the slot being scored: the slot's score and coverage are the best
+     * alternative's (cur_slot is the slot index + 1, 0 = none yet) */
+    uint16_t cur_slot, cur_alt;
+    double a_score, a_cov, s_score, s_cov, a_tcov, s_tcov;
 };
 
 /* Open-addressing map id -> candidate. */
@@ -674,48 +384,382 @@ lang_factor(uint8_t doc, uint8_t pref)
     return 0.6;
 }
 
+/* Weight in the coverage of a query word the index does not know: a Latin word counts as much
+ * as the rarest indexed term (the articles do not talk about it); a CJK bigram half as much
+ * (bigrams across word boundaries are noise, not meaning). */
+#define UNKNOWN_WORD 1.0
+#define UNKNOWN_CJK  0.5
+/* ranking: BM25 times (COORD_BASE + coverage) times (1 + TITLE_BOOST * title coverage) */
+#define COORD_BASE   0.5
+#define TITLE_BOOST  1.0
+#define TYPO_W1      0.8 /* near spelling, edit distance 1 */
+#define TYPO_W2      0.65
+#define TYPO_ALTS    4
+#define VOCAB_SCAN   200000 /* index terms read looking for near spellings */
+
+struct qctx {
+    struct sd_txn *t;
+    double n_docs, avgdl, idf_max;
+    uint8_t pref;
+    struct cmap m;
+};
+
+/* df of term (0 when the index does not know it). */
 static sd_err
-score_term(struct sd_txn *t, const char *term, double n_docs, double avgdl, uint8_t pref,
-           struct cmap *m)
+term_df(struct sd_txn *t, const char *term, double *df)
 {
     uint8_t k[SD_KB_TERM_MAX + 1];
-    size_t kn, tn = strlen(term), scanned = 0;
-    struct sd_cursor *c = NULL;
-    struct sd_val key, v;
-    double df, idf;
-    sd_err err = SD_OK, rc;
+    size_t kn;
+    struct sd_val v;
+    sd_err rc;
 
-    df_key(k, &kn, term, tn);
+    *df = 0;
+    df_key(k, &kn, term, strlen(term));
     rc = sd_txn_get(t, SD_DB_KB, k, kn, &v);
     if(rc == SD_E_NOTFOUND)
         return SD_OK;
-    SD_TRY(rc);
-    SD_ENSURE(v.n == 4, SD_E_STORE);
-    df = sd_get_u32be(v.p);
-    if(n_docs >= COMMON_MIN_DOCS && df > n_docs * COMMON_FRACTION)
-        goto out;
-    idf = ln(1.0 + (n_docs - df + 0.5) / (df + 0.5));
-    SD_TRY(sd_cursor_open(t, SD_DB_KB_POSTINGS, &c));
+    if(rc != SD_OK)
+        return rc;
+    if(v.n != 4)
+        return SD_E_STORE;
+    *df = sd_get_u32be(v.p);
+    return SD_OK;
+}
+
+static double
+idf_of(const struct qctx *c, double df)
+{
+    return ln(1.0 + (c->n_docs - df + 0.5) / (df + 0.5));
+}
+
+static bool
+latin(const char *term)
+{
+    return (unsigned char)term[0] < 0x80;
+}
+
+/* Weight of a term in the coverage: its idf, or the unknown-term weight. */
+static double
+cov_weight(const struct qctx *c, const char *term, double df)
+{
+    if(df > 0)
+        return idf_of(c, df);
+    return c->idf_max * (latin(term) ? UNKNOWN_WORD : UNKNOWN_CJK);
+}
+
+/* Score the postings of one term of alternative (slot, alt): per document the alternative's
+ * sum, the slot keeps its best alternative. cw: the term's share of the slot's coverage. */
+static sd_err
+score_term(struct qctx *c, const char *term, double df, uint16_t slot, uint16_t alt, double w,
+           double cw)
+{
+    size_t tn = strlen(term), scanned = 0;
+    struct sd_cursor *cur = NULL;
+    struct sd_val key, v;
+    double idf;
+    sd_err err = SD_OK, rc;
+
+    if(df <= 0 || (c->n_docs >= COMMON_MIN_DOCS && df > c->n_docs * COMMON_FRACTION))
+        return SD_OK;
+    idf = idf_of(c, df);
+    SD_TRY(sd_cursor_open(c->t, SD_DB_KB_POSTINGS, &cur));
     key.p = (const uint8_t *)term;
     key.n = tn;
-    for(rc = sd_cursor_get(c, SD_CUR_SET_KEY, &key, &v); rc == SD_OK && scanned < MAX_SCAN;
-        rc = sd_cursor_get(c, SD_CUR_NEXT_DUP, &key, &v), scanned++) {
+    for(rc = sd_cursor_get(cur, SD_CUR_SET_KEY, &key, &v); rc == SD_OK && scanned < MAX_SCAN;
+        rc = sd_cursor_get(cur, SD_CUR_NEXT_DUP, &key, &v), scanned++) {
         struct cand *cd;
-        double w, dl, s;
+        double tf, dl, s;
 
         SD_ENSURE(v.n == POSTING_BYTES, SD_E_STORE);
-        w = W_TITLE * v.p[9] + W_TAGS * v.p[10] + W_BODY * (double)((v.p[12] << 8) | v.p[13]);
+        tf = W_TITLE * v.p[9] + W_TAGS * v.p[10] + W_BODY * (double)((v.p[12] << 8) | v.p[13]);
         dl = (double)((v.p[14] << 8) | v.p[15]);
-        s = idf * w * (BM25_K1 + 1) / (w + BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl));
-        SD_TRY(cmap_get(m, sd_get_u64be(v.p), &cd));
+        s = idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / c->avgdl));
+        SD_TRY(cmap_get(&c->m, sd_get_u64be(v.p), &cd));
         cd->lang = v.p[8];
-        cd->score += s * lang_factor(v.p[8], pref);
+        if(cd->cur_slot != slot + 1) {
+            cd->cur_slot = (uint16_t)(slot + 1);
+            cd->cur_alt = alt;
+            cd->a_score = cd->a_cov = cd->s_score = cd->s_cov = cd->a_tcov = cd->s_tcov = 0;
+        } else if(cd->cur_alt != alt) {
+            cd->cur_alt = alt;
+            cd->a_score = cd->a_cov = cd->a_tcov = 0;
+        }
+        if(v.p[9] || v.p[10])
+            cd->a_tcov += cw * w;
+        if(cd->a_tcov > cd->s_tcov) {
+            cd->tcov += cd->a_tcov - cd->s_tcov;
+            cd->s_tcov = cd->a_tcov;
+        }
+        cd->a_score += s * w * lang_factor(v.p[8], c->pref);
+        cd->a_cov += cw * w;
+        if(cd->a_score > cd->s_score) {
+            cd->score += cd->a_score - cd->s_score;
+            cd->s_score = cd->a_score;
+        }
+        if(cd->a_cov > cd->s_cov) {
+            cd->cov += cd->a_cov - cd->s_cov;
+            cd->s_cov = cd->a_cov;
+        }
         cd->hits++;
     }
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
 out:
-    sd_cursor_close(c);
+    sd_cursor_close(cur);
     return err;
+}
+
+/* Optimal string alignment distance of a and b (adjacent swaps cost 1), or max + 1 once it
+ * exceeds max. */
+static size_t
+osa(const char *a, size_t an, const char *b, size_t bn, size_t max)
+{
+    size_t d[SD_KB_TERM_MAX + 1][SD_KB_TERM_MAX + 1];
+
+    if(an > SD_KB_TERM_MAX || bn > SD_KB_TERM_MAX)
+        return max + 1;
+    if((an > bn ? an - bn : bn - an) > max)
+        return max + 1;
+    for(size_t i = 0; i <= an; i++)
+        d[i][0] = i;
+    for(size_t j = 0; j <= bn; j++)
+        d[0][j] = j;
+    for(size_t i = 1; i <= an; i++) {
+        size_t row_min = SIZE_MAX;
+
+        for(size_t j = 1; j <= bn; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t v = d[i - 1][j] + 1;
+
+            if(d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if(d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if(i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+               d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+            if(v < row_min)
+                row_min = v;
+        }
+        if(row_min > max)
+            return max + 1;
+    }
+    return d[an][bn];
+}
+
+static bool
+all_az(const char *s)
+{
+    for(; *s; s++) {
+        if(*s < 'a' || *s > 'z')
+            return false;
+    }
+    return true;
+}
+
+/* Typo tolerance: a Latin word of 5+ letters the index does not know gets the index's words
+ * within edit distance 1 (5-8 letters) or 2 (longer) as alternatives, weighted below the word
+ * itself. One scan of the vocabulary serves every such word of the query. */
+static sd_err
+add_near_spellings(struct qctx *c, struct sd_kb_query *q)
+{
+    bool want[SD_KB_MAX_SLOTS];
+    size_t nwant = 0, scanned = 0;
+    struct sd_cursor *cur = NULL;
+    struct sd_val key, v;
+    uint8_t start[2] = {'d', 'a'};
+    sd_err err = SD_OK, rc;
+
+    for(size_t i = 0; i < q->n; i++) {
+        const char *w = q->s[i].a[0].t[0];
+        double df;
+
+        want[i] = false;
+        if(q->s[i].syn || q->s[i].na != 1 || q->s[i].a[0].nt != 1 || strlen(w) < 5 || !all_az(w))
+            continue;
+        SD_TRY(term_df(c->t, w, &df));
+        want[i] = df <= 0;
+        nwant += want[i];
+    }
+    if(!nwant)
+        return SD_OK;
+    SD_TRY(sd_cursor_open(c->t, SD_DB_KB, &cur));
+    key.p = start;
+    key.n = sizeof(start);
+    for(rc = sd_cursor_get(cur, SD_CUR_SET_RANGE, &key, &v);
+        rc == SD_OK && scanned < VOCAB_SCAN && key.n > 1 && key.p[0] == 'd' && key.p[1] >= 'a' &&
+        key.p[1] <= 'z';
+        rc = sd_cursor_get(cur, SD_CUR_NEXT, &key, &v), scanned++) {
+        const char *term = (const char *)key.p + 1;
+        size_t tn = key.n - 1;
+
+        for(size_t i = 0; i < q->n; i++) {
+            struct sd_kb_qslot *s = &q->s[i];
+            size_t wn, max, d;
+            double w;
+
+            if(!want[i])
+                continue;
+            wn = strlen(s->a[0].t[0]);
+            max = wn <= 8 ? 1 : 2;
+            if(tn > SD_KB_TERM_MAX || tn < 3)
+                continue;
+            d = osa(s->a[0].t[0], wn, term, tn, max);
+            if(d > max)
+                continue;
+            w = d == 1 ? TYPO_W1 : TYPO_W2;
+            if(s->na < 1 + TYPO_ALTS) {
+                struct sd_kb_qalt *a = &s->a[s->na++];
+
+                memset(a, 0, sizeof(*a));
+                a->nt = 1;
+                a->w = w;
+                memcpy(a->t[0], term, tn);
+            } else {
+                /* keep the nearest: replace a farther one */
+                for(size_t k = 1; k < s->na; k++) {
+                    if(s->a[k].w < w) {
+                        memset(s->a[k].t[0], 0, sizeof(s->a[k].t[0]));
+                        memcpy(s->a[k].t[0], term, tn);
+                        s->a[k].w = w;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+out:
+    sd_cursor_close(cur);
+    return err;
+}
+
+/* Score every slot of q; *total gets the query's informative weight (the coverage's
+ * denominator). */
+static sd_err
+score_query(struct qctx *c, const struct sd_kb_query *q, double *total)
+{
+    sd_err err = SD_OK;
+
+    *total = 0;
+    for(size_t i = 0; i < q->n; i++) {
+        const struct sd_kb_qslot *s = &q->s[i];
+        double ws = 0, dfs[SD_KB_MAX_ALTS][SD_KB_MAX_ALT_TERMS], alt_w[SD_KB_MAX_ALTS];
+
+        /* a word weighs its idf; a synonym group what its most informative entry weighs per
+         * term (the customer's own word may be one the articles never use) */
+        for(size_t a = 0; a < s->na; a++) {
+            double sum = 0;
+
+            for(size_t k = 0; k < s->a[a].nt; k++) {
+                SD_TRY(term_df(c->t, s->a[a].t[k], &dfs[a][k]));
+                sum += cov_weight(c, s->a[a].t[k], dfs[a][k]);
+            }
+            alt_w[a] = sum;
+            if(a == 0 || (s->syn && sum / s->a[a].nt > ws))
+                ws = a == 0 && !s->syn ? sum : sum / s->a[a].nt;
+        }
+        *total += ws;
+        for(size_t a = 0; a < s->na; a++) {
+            for(size_t k = 0; k < s->a[a].nt; k++) {
+                double cw =
+                    alt_w[a] > 0 ? ws * cov_weight(c, s->a[a].t[k], dfs[a][k]) / alt_w[a] : 0;
+
+                SD_TRY(score_term(c, s->a[a].t[k], dfs[a][k], (uint16_t)i, (uint16_t)a, s->a[a].w,
+                                  cw));
+            }
+        }
+    }
+out:
+    return err;
+}
+
+/* ---- learning from use: 'u' | u8 category | u64 group -> u32 weight * 1000 | u32 day ---- */
+
+static void
+learn_key(uint8_t k[10], int category, uint64_t group)
+{
+    k[0] = 'u';
+    k[1] = (uint8_t)category;
+    sd_put_u64be(k + 2, group);
+}
+
+/* w * 2^(-days / half-life), by squaring the daily factor (no libm). */
+static double
+decay(double w, uint64_t days)
+{
+    double f = 0.977160301; /* 2^(-1/30) */
+
+    _Static_assert(SD_KB_LEARN_HALF_LIFE_DAYS == 30, "daily factor is 2^(-1/30)");
+    if(days > 3650)
+        return 0;
+    while(days) {
+        if(days & 1)
+            w *= f;
+        f *= f;
+        days >>= 1;
+    }
+    return w;
+}
+
+static uint32_t
+today(uint64_t now)
+{
+    return (uint32_t)(now / 86400u);
+}
+
+sd_err
+sd_kb_learn_weight(struct sd_txn *t, int category, uint64_t group, uint64_t now, double *w)
+{
+    uint8_t k[10];
+    struct sd_val v;
+    uint32_t day, d0;
+    sd_err rc;
+
+    *w = 0;
+    if(category < 0 || category > 255)
+        return SD_OK;
+    learn_key(k, category, group);
+    rc = sd_txn_get(t, SD_DB_KB, k, sizeof(k), &v);
+    if(rc == SD_E_NOTFOUND)
+        return SD_OK;
+    if(rc != SD_OK)
+        return rc;
+    if(v.n != 8)
+        return SD_E_STORE;
+    d0 = sd_get_u32be(v.p + 4);
+    day = today(now);
+    *w = decay(sd_get_u32be(v.p) / 1000.0, day > d0 ? day - d0 : 0);
+    return SD_OK;
+}
+
+sd_err
+sd_kb_learn_add(struct sd_txn *t, int category, uint64_t group, uint64_t now)
+{
+    uint8_t k[10], v[8];
+    double w;
+    sd_err err = SD_OK;
+
+    if(category < 0 || category > 255)
+        return SD_OK;
+    SD_TRY(sd_kb_learn_weight(t, category, group, now, &w));
+    w += 1;
+    if(w > SD_KB_LEARN_MAX_WEIGHT)
+        w = SD_KB_LEARN_MAX_WEIGHT;
+    learn_key(k, category, group);
+    sd_put_u32be(v, (uint32_t)(w * 1000.0 + 0.5));
+    sd_put_u32be(v + 4, today(now));
+    SD_TRY(sd_txn_put(t, SD_DB_KB, k, sizeof(k), v, sizeof(v)));
+out:
+    return err;
+}
+
+double
+sd_kb_learn_boost(double weight, double top)
+{
+    double b = weight * SD_KB_LEARN_STEP;
+
+    return (b > SD_KB_LEARN_CAP ? SD_KB_LEARN_CAP : b) * top;
 }
 
 static void
@@ -839,18 +883,53 @@ hit_from(struct sd_kb_hit *h, const sd_arec *r, double score, const struct qterm
     return SD_OK;
 }
 
+#define LEARN_TOP 16 /* candidates a learned boost may reach */
+
+/* Learned boosts for the best candidates (list sorted, nl of them), then sorted again. */
+static sd_err
+apply_learning(struct sd_txn *t, int category, struct cand *list, size_t nl)
+{
+    uint64_t now = sd_clock_now();
+    size_t k = nl < LEARN_TOP ? nl : LEARN_TOP;
+    double top = nl ? list[0].score : 0;
+    sd_arec *r = NULL;
+    sd_err err = SD_OK;
+
+    for(size_t i = 0; i < k; i++) {
+        double w;
+
+        SD_TRY(sd_arec_load(t, list[i].id, &r));
+        SD_TRY(sd_kb_learn_weight(t, category, r->group_id, now, &w));
+        list[i].score += sd_kb_learn_boost(w, top);
+        sd_arec_free(r);
+        r = NULL;
+    }
+    qsort(list, k, sizeof(*list), cand_cmp);
+out:
+    sd_arec_free(r);
+    return err;
+}
+
 sd_err
 sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang, size_t limit,
                  bool snippets, struct sd_kb_hit *out, size_t *n)
 {
-    struct qterms *q = NULL;
-    struct cmap m = {0};
+    return sd_kb_suggest_txn(t, text, tlen, lang, -1, limit, snippets, out, n);
+}
+
+sd_err
+sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang, int category,
+                  size_t limit, bool snippets, struct sd_kb_hit *out, size_t *n)
+{
+    struct qterms *qt = NULL;
+    struct sd_kb_query *q = NULL;
+    struct qctx c = {0};
     struct cand *list = NULL;
     uint64_t groups[SD_KB_MAX_LIMIT];
     sd_arec *r = NULL, *alt = NULL;
     uint64_t docs, total;
     size_t nl = 0, ng = 0, nsorted;
-    uint8_t pref;
+    double qweight, best_cov = 0;
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(t && out && n && limit >= 1 && limit <= SD_KB_MAX_LIMIT);
@@ -859,34 +938,54 @@ sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *la
     SD_CHECK_ARG(text && sd_text_valid(text, tlen));
     if(!lang)
         lang = sd_lang_detect(text, tlen);
-    pref = sd_lang_code(lang);
-    SD_CHECK_ARG(pref);
-    q = calloc(1, sizeof(*q));
-    SD_ENSURE(q, SD_E_NOMEM);
-    SD_TRY(sd_kb_tokenize(text, tlen, qterm_push, q));
+    c.pref = sd_lang_code(lang);
+    SD_CHECK_ARG(c.pref);
+    c.t = t;
+    q = malloc(sizeof(*q));
+    qt = calloc(1, sizeof(*qt));
+    SD_ENSURE(q && qt, SD_E_NOMEM);
+    SD_TRY(sd_kb_query_build(text, tlen, q));
     SD_TRY(sd_meta_get_u64(t, "kb_docs", &docs));
     SD_TRY(sd_meta_get_u64(t, "kb_terms", &total));
     if(!docs || !q->n)
         goto out;
-    for(size_t i = 0; i < q->n; i++)
-        SD_TRY(score_term(t, q->t[i], (double)docs, (double)total / (double)docs, pref, &m));
-    if(!m.n)
+    c.n_docs = (double)docs;
+    c.avgdl = (double)total / (double)docs;
+    c.idf_max = idf_of(&c, 0);
+    SD_TRY(add_near_spellings(&c, q));
+    for(size_t i = 0; i < q->n; i++) {
+        for(size_t a = 0; a < q->s[i].na; a++) {
+            for(size_t k = 0; k < q->s[i].a[a].nt; k++)
+                qterm_push(qt, q->s[i].a[a].t[k]);
+        }
+    }
+    SD_TRY(score_query(&c, q, &qweight));
+    if(!c.m.n || qweight <= 0)
         goto out;
-    list = malloc(m.n * sizeof(*list));
+    list = malloc(c.m.n * sizeof(*list));
     SD_ENSURE(list, SD_E_NOMEM);
-    for(size_t i = 0; i < m.cap; i++) {
-        if(m.v[i].id) {
-            list[nl] = m.v[i];
+    for(size_t i = 0; i < c.m.cap; i++) {
+        if(c.m.v[i].id) {
+            list[nl] = c.m.v[i];
+            list[nl].cov /= qweight;
+            list[nl].tcov /= qweight;
+            if(list[nl].cov > best_cov)
+                best_cov = list[nl].cov;
             /* coordination: favour documents that match more of the query */
-            list[nl].score *= 1.0 + 0.1 * (double)list[nl].hits / (double)q->n;
+            list[nl].score *= (COORD_BASE + list[nl].cov) * (1 + TITLE_BOOST * list[nl].tcov);
             nl++;
         }
     }
+    /* Nothing fits: the best article covers too little of what the question is about. */
+    if(best_cov < SD_KB_MIN_COVERAGE)
+        goto out;
     /* Only the head of the ranking is needed: partial selection of the best TOPK, sorted;
      * the full sort runs only when deduplication by topic exhausts them. */
     nsorted = nl < TOPK ? nl : TOPK;
     select_top(list, nl, nsorted);
     qsort(list, nsorted, sizeof(*list), cand_cmp);
+    if(category >= 0)
+        SD_TRY(apply_learning(t, category, list, nsorted));
     for(size_t i = 0; i < nl && *n < limit; i++) {
         if(i == nsorted) {
             qsort(list + nsorted, nl - nsorted, sizeof(*list), cand_cmp);
@@ -902,7 +1001,7 @@ sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *la
             groups[ng++] = r->group_id;
             /* prefer the topic's article in the wanted language; only "there is none" falls
              * back to this one (a failed read is an error, not a different answer) */
-            if(sd_lang_code(r->lang) != pref) {
+            if(sd_lang_code(r->lang) != c.pref) {
                 sd_err rc = sd_kb_group_find(t, r->group_id, lang, &alt_id);
 
                 SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
@@ -910,7 +1009,7 @@ sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *la
                     SD_TRY(sd_arec_load(t, alt_id, &alt));
             }
             SD_TRY(hit_from(&out[*n], alt && alt->status == SD_KB_PUBLISHED ? alt : r,
-                            list[i].score, snippets ? q : NULL));
+                            list[i].score, snippets ? qt : NULL));
             (*n)++;
             sd_arec_free(alt);
             alt = NULL;
@@ -922,7 +1021,8 @@ out:
     sd_arec_free(r);
     sd_arec_free(alt);
     free(list);
-    free(m.v);
+    free(c.m.v);
+    free(qt);
     free(q);
     return err;
 }

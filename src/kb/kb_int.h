@@ -25,6 +25,35 @@ typedef sd_err (*sd_kb_term_fn)(void *ctx, const char *term, size_t n);
  * bigrams of Han/Hangul/kana runs (a one-character run is emitted alone) and lower-cased,
  * lightly stemmed Latin words and numbers (English stop words dropped). */
 sd_err sd_kb_tokenize(const char *s, size_t n, sd_kb_term_fn fn, void *ctx);
+/* The same over text already folded by sd_text_fold (the lexicon and query paths). */
+sd_err sd_kb_tokenize_folded(const char *s, size_t n, sd_kb_term_fn fn, void *ctx);
+
+/* ---- query expansion (kb_lexicon.c) ----
+ * A query is a list of slots (one per query word, or per phrase found in a synonym set), each
+ * with alternatives (the word itself, its synonyms, its near spellings), each a list of terms
+ * with a weight: a document scores the best alternative of each slot. */
+#define SD_KB_MAX_SLOTS     64
+#define SD_KB_MAX_ALTS      12
+#define SD_KB_MAX_ALT_TERMS 6
+struct sd_kb_qalt {
+    uint8_t nt;
+    double w; /* 1 for the customer's own words, less for synonyms and near spellings */
+    char t[SD_KB_MAX_ALT_TERMS][SD_KB_TERM_MAX + 1];
+};
+struct sd_kb_qslot {
+    uint8_t na;
+    bool syn; /* found in a synonym set */
+    struct sd_kb_qalt a[SD_KB_MAX_ALTS];
+};
+struct sd_kb_query {
+    size_t n;
+    struct sd_kb_qslot s[SD_KB_MAX_SLOTS];
+};
+#define SD_KB_SYN_WEIGHT 0.9
+
+/* Fold text[0..n), drop the stop pieces and Korean endings of the current lexicon, tokenise and
+ * group the terms into slots with their synonyms (q is zeroed first). */
+sd_err sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q);
 
 /* Record access in a txn. _load: SD_E_NOTFOUND; free with sd_arec_free. */
 sd_err sd_arec_load(struct sd_txn *t, uint64_t id, sd_arec **out);
@@ -47,6 +76,19 @@ sd_err sd_kb_index_remove(struct sd_txn *t, const sd_arec *r);
 sd_err sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang,
                         size_t limit, bool snippets, struct sd_kb_hit *out, size_t *n);
 
+/* sd_kb_search_txn for a ticket of category (-1: none): learned boosts apply (kb.h). */
+sd_err sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang,
+                         int category, size_t limit, bool snippets, struct sd_kb_hit *out,
+                         size_t *n);
+
+/* Learning from use (kb.h SD_KB_LEARN_*), key 'u' | u8 category | u64 group in SD_DB_KB ->
+ * u32 weight * 1000 | u32 day of the last use (now: Unix seconds). _weight: decayed to now (0 when none);
+ * _add: one more use, capped, in write txn t; _boost: the additive boost of a weight for a
+ * query whose best score is top. */
+sd_err sd_kb_learn_weight(struct sd_txn *t, int category, uint64_t group, uint64_t now, double *w);
+sd_err sd_kb_learn_add(struct sd_txn *t, int category, uint64_t group, uint64_t now);
+double sd_kb_learn_boost(double weight, double top);
+
 /* The article of r's translation group in lang (*out = id), or SD_E_NOTFOUND. */
 sd_err sd_kb_group_find(struct sd_txn *t, uint64_t group, const char *lang, uint64_t *out);
 
@@ -62,6 +104,9 @@ sd_err sd_kb_seed(struct sd_txn *t, uint64_t now);
  * write txn t. *text malloc'ed. */
 sd_err sd_kb_use_txn(struct sd_txn *t, uint64_t id, const char *lang, char **text,
                      uint64_t *used_id);
+/* The same, learning that the article served a ticket of category (-1: nothing learned). */
+sd_err sd_kb_use_for_txn(struct sd_txn *t, uint64_t id, const char *lang, int category, char **text,
+                         uint64_t *used_id);
 
 
 /* Parse one article file (kb/README.md format) and add it in txn t by slug grouping. *added

@@ -21,6 +21,8 @@ sd_ops_wire(struct sd_desk *d)
     d->hooks.kb_search = sd_kb_search_txn;
     d->hooks.kb_use = sd_kb_use_txn;
     d->hooks.kb_slug = sd_kb_slug_txn;
+    d->hooks.kb_suggest = sd_kb_suggest_txn;
+    d->hooks.kb_use_for = sd_kb_use_for_txn;
     d->hooks.incident_find = sd_incident_autolink_find;
     d->hooks.incident_store = sd_incident_autolink_store;
     d->hooks.customer_defaults = sd_customers_defaults_in;
@@ -46,6 +48,14 @@ sd_desk_open(struct sd_desk **out, const struct sd_desk_opts *o)
         err = sd_remedy_policy_load(&d->remedy_policy, o->dir, &line, &why);
         if(err != SD_OK)
             sd_log(SD_LOG_ERROR, "remedy_policy_invalid", "line=%zu", line);
+        SD_TRY(err);
+    }
+    {
+        char where[160];
+
+        err = sd_kb_lexicon_load(o->dir, where, sizeof(where));
+        if(err != SD_OK)
+            sd_log(SD_LOG_ERROR, "kb_lexicon_invalid", "at=\"%s\"", where);
         SD_TRY(err);
     }
     {

@@ -340,8 +340,8 @@ redact_detail(char *out, size_t cap, const struct sd_redact_report *a,
  * text with no searchable words suggests nothing; only store and memory errors are errors. */
 #define SUGGEST_QUERY 512
 static sd_err
-find_suggestions(struct sd_desk *d, struct sd_txn *t, const char *lang, const struct sd_buf *text,
-                 uint64_t ids[SD_MAX_SUGGESTED], size_t *n)
+find_suggestions(struct sd_desk *d, struct sd_txn *t, const char *lang, int category,
+                 const struct sd_buf *text, uint64_t ids[SD_MAX_SUGGESTED], size_t *n)
 {
     struct sd_kb_hit hits[SD_MAX_SUGGESTED];
     size_t len = text->len, got = 0;
@@ -356,8 +356,12 @@ find_suggestions(struct sd_desk *d, struct sd_txn *t, const char *lang, const st
         while(len && (text->data[len] & 0xC0) == 0x80)
             len--;
     }
-    err = d->hooks.kb_search(t, (const char *)text->data, len, lang, SD_MAX_SUGGESTED, false, hits,
-                             &got);
+    if(d->hooks.kb_suggest) /* articles agents sent for this kind of ticket rank higher */
+        err = d->hooks.kb_suggest(t, (const char *)text->data, len, lang, category,
+                                  SD_MAX_SUGGESTED, false, hits, &got);
+    else
+        err = d->hooks.kb_search(t, (const char *)text->data, len, lang, SD_MAX_SUGGESTED, false,
+                                 hits, &got);
     if(err == SD_E_INVALID || err == SD_E_LIMIT)
         return SD_OK;
     if(err != SD_OK)
@@ -492,7 +496,8 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     }
     if(search_kb) {
         SD_TRY(sd_txn_begin(d->store, false, &t));
-        SD_TRY(find_suggestions(d, t, p->lang, &p->both, p->suggested, &p->n_suggested));
+        SD_TRY(find_suggestions(d, t, p->lang, (int)p->tr.category, &p->both, p->suggested,
+                                &p->n_suggested));
         p->searched = true;
     }
     *out = p;
@@ -606,7 +611,8 @@ sd_ticket_create_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *
         n_suggested = p->n_suggested;
         memcpy(suggested, p->suggested, n_suggested * sizeof(suggested[0]));
     } else {
-        SD_TRY(find_suggestions(d, t, p->lang, &p->both, suggested, &n_suggested));
+        SD_TRY(find_suggestions(d, t, p->lang, (int)p->tr.category, &p->both, suggested,
+                                &n_suggested));
     }
     SD_TRY(suggest_guidance(
         d, t, p->lang,
@@ -1140,7 +1146,12 @@ do_comment_article(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a
 
     SD_ENSURE(r->status != SD_ST_ARCHIVED, SD_E_PRECONDITION);
     SD_ENSURE(d->hooks.kb_use, SD_E_NOTFOUND); /* no knowledge base: no such article */
-    SD_TRY(d->hooks.kb_use(t, ac->article, r->lang && r->lang[0] ? r->lang : NULL, &text, &used));
+    if(d->hooks.kb_use_for) /* the search learns what was sent for this kind of ticket */
+        SD_TRY(d->hooks.kb_use_for(t, ac->article, r->lang && r->lang[0] ? r->lang : NULL,
+                                   (int)r->category, &text, &used));
+    else
+        SD_TRY(
+            d->hooks.kb_use(t, ac->article, r->lang && r->lang[0] ? r->lang : NULL, &text, &used));
     SD_ENSURE(strlen(text) <= SD_MAX_COMMENT, SD_E_LIMIT);
     snprintf(detail, sizeof(detail), "public article=%" PRIu64, used);
     cc.body = text;

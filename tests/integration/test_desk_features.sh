@@ -50,6 +50,15 @@ check "first hit is English with a score and a snippet" test "$(jget \
 expect_exit 0 "Korean search online" -- env SEALDESK_TOKEN="$RITA" "$SEALCTL" \
   --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" --json kb search --text "출금이 안 돼요"
 check "Korean query prefers a Korean article" test "$(jget '[0]["lang"]' < "$WORK/out")" = ko
+expect_exit 0 "unanswerable question online" -- env SEALDESK_TOKEN="$RITA" "$SEALCTL" \
+  --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" kb search \
+  --text "what's the weather like in singapore tomorrow"
+check "no article fits: no rows" test ! -s "$WORK/out"
+expect_exit 0 "typo and network spelling online" -- env SEALDESK_TOKEN="$RITA" "$SEALCTL" \
+  --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" --json kb search \
+  --text "usdt TRC-20 dposit not showing" --lang en
+check "typo query finds the deposit article" test "$(jget '[0]["title"]' < "$WORK/out")" = \
+  "My crypto deposit has not arrived"
 
 expect_exit 1 "agent cannot add an article" -- env SEALDESK_TOKEN="$RITA" "$SEALCTL" \
   --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" --json kb add --lang en \

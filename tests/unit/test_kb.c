@@ -4,6 +4,7 @@
 #include "test_helpers.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 
 #include "tickets/desk_int.h"
 #include "kb/kb_int.h"
@@ -310,7 +311,7 @@ static void
 tokeniser_makes_bigrams_and_words(void **state)
 {
     struct collect c = {0};
-    const char *s = "USDT提現未到賬 출금지연 Withdrawals 2FA";
+    const char *s = "USDT提現未到賬 출금지연 Withdrawals 2FA TRC-20 bep 20";
 
     (void)state;
     assert_int_equal(sd_kb_tokenize(s, strlen(s), collect_term, &c), SD_OK);
@@ -319,8 +320,11 @@ tokeniser_makes_bigrams_and_words(void **state)
     assert_true(has_term(&c, "到账"));
     assert_true(has_term(&c, "출금"));
     assert_true(has_term(&c, "지연"));
-    assert_true(has_term(&c, "withdraw")); /* stemmed, plus synonym */
+    assert_true(has_term(&c, "withdrawal")); /* stemmed; synonyms are the query's (lexicon) */
     assert_true(has_term(&c, "2fa"));
+    assert_true(has_term(&c, "trc20")); /* one term for a network however it is written */
+    assert_true(has_term(&c, "bep20"));
+    assert_false(has_term(&c, "trc"));
     assert_false(has_term(&c, "提現"));
     assert_string_equal(sd_lang_detect("출금이 안돼요", strlen("출금이 안돼요")), "ko");
     assert_string_equal(sd_lang_detect("帳戶被盜", strlen("帳戶被盜")), "zh-Hant");
@@ -532,6 +536,248 @@ comment_from_article_posts_the_translation_and_counts_its_use(void **state)
     sd_kb_article_clear(&ko);
 }
 
+
+/* ---- issue 17 item 4: lexicon, typos, "nothing fits", learning from use ---- */
+
+static char *
+slurp(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf = malloc(SD_KB_LEX_MAX_FILE + 1);
+
+    assert_non_null(fp);
+    assert_non_null(buf);
+    *n = fread(buf, 1, SD_KB_LEX_MAX_FILE, fp);
+    fclose(fp);
+    return buf;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "wb");
+
+    assert_non_null(fp);
+    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+    assert_int_equal(fclose(fp), 0);
+}
+
+static void
+lexicon_files_parse_and_errors_name_the_line(void **state)
+{
+    static const char *const files[] = {"synonyms.zh.txt", "synonyms.en.txt", "synonyms.ko.txt",
+                                        "stop.txt"};
+    struct fixture *f = *state;
+    struct sd_kb_lexicon *l = NULL;
+    struct sd_kb_hit h[3];
+    char path[256], where[160];
+    size_t line = 0, n;
+    const char *why = NULL;
+
+    assert_int_equal(sd_kb_lexicon_new(&l), SD_OK);
+    /* The shipped files parse. */
+    for(size_t i = 0; i < 4; i++) {
+        char *text;
+
+        snprintf(path, sizeof(path), "%s/data/kb/%s", SD_SOURCE_DIR, files[i]);
+        text = slurp(path, &n);
+        assert_int_equal(sd_kb_lexicon_add(l, i == 3, text, n, &line, &why), SD_OK);
+        free(text);
+    }
+    /* Bad lines: refused with their line number and a reason. */
+    assert_int_equal(sd_kb_lexicon_add(l, false, "# c\nx1, y1\nlonely\n", 18, &line, &why),
+                     SD_E_INVALID);
+    assert_int_equal(line, 3);
+    assert_non_null(why);
+    assert_int_equal(sd_kb_lexicon_add(l, false, "a, , b", 6, &line, &why), SD_E_INVALID);
+    assert_int_equal(line, 1);
+    assert_int_equal(sd_kb_lexicon_add(l, false, "a, the", 6, &line, &why), SD_E_INVALID);
+    assert_int_equal(sd_kb_lexicon_add(l, true, "piece x\nfoo bar\n", 16, &line, &why),
+                     SD_E_INVALID);
+    assert_int_equal(line, 2);
+    assert_int_equal(sd_kb_lexicon_add(l, true, "suffix a b", 10, &line, &why), SD_E_INVALID);
+    assert_int_equal(sd_kb_lexicon_add(l, false, "a, b\xff", 5, &line, &why), SD_E_INVALID);
+    sd_kb_lexicon_free(l);
+
+    /* Files in <data>/kb/ replace the built-in ones: an editable synonym is used... */
+    assert_int_equal(search(f->d, "frobnicate frobnicate", "en", h, 3), 0);
+    snprintf(path, sizeof(path), "%s/kb", f->dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof(path), "%s/kb/synonyms.en.txt", f->dir);
+    write_file(path, "# test\nfrobnicate, withdrawal\n");
+    assert_int_equal(sd_kb_lexicon_load(f->dir, where, sizeof(where)), SD_OK);
+    n = search(f->d, "frobnicate frobnicate", "en", h, 3);
+    assert_true(n >= 1);
+    assert_non_null(strstr(h[0].slug, "withdrawal"));
+    /* ...and a bad one is refused naming file:line, keeping the lexicon in use. */
+    write_file(path, "# test\nfrobnicate\n");
+    assert_int_equal(sd_kb_lexicon_load(f->dir, where, sizeof(where)), SD_E_INVALID);
+    assert_non_null(strstr(where, "synonyms.en.txt:2:"));
+    n = search(f->d, "frobnicate frobnicate", "en", h, 3);
+    assert_true(n >= 1);
+    /* Opening a desk with the bad file fails. */
+    {
+        struct sd_desk *d2 = NULL;
+
+        assert_int_equal(sd_desk_open(&d2, &f->o), SD_E_INVALID);
+        assert_null(d2);
+    }
+    assert_int_equal(sd_kb_lexicon_load(NULL, where, sizeof(where)), SD_OK);
+    assert_int_equal(search(f->d, "frobnicate frobnicate", "en", h, 3), 0);
+}
+
+static void
+synonyms_stop_pieces_typos_and_networks(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_hit h[3], h2[3];
+    size_t n, n2;
+
+    /* zh synonym phrase and filler pieces */
+    n = search(f->d, "最少能提多少", NULL, h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "withdrawal-fees");
+    /* Korean endings do not match the title ending in 대기 중이에요 */
+    n = search(f->d, "앱이 자꾸 튕겨요 아이폰이에요", NULL, h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "technical-app-login-error");
+    /* ko synonyms: 테더 = usdt, 트론스캔 = block explorer */
+    n = search(f->d, "트론스캔에는 완료인데 잔고가 없어요", NULL, h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "deposit-not-credited");
+    /* one letter dropped or two swapped: still found, scored below the exact word */
+    n = search(f->d, "forgot my pasword", "en", h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "account-password-reset");
+    n2 = search(f->d, "forgot my password", "en", h2, 3);
+    assert_true(n2 >= 1);
+    assert_string_equal(h2[0].slug, "account-password-reset");
+    assert_true(h2[0].score > h[0].score);
+    n = search(f->d, "withdrawal pnedign", "en", h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "withdrawal-pending");
+    /* network names: every spelling is the same search */
+    n = search(f->d, "usdt TRC-20 deposit not showing", "en", h, 3);
+    n2 = search(f->d, "usdt trc20 deposit not showing", "en", h2, 3);
+    assert_int_equal(n, n2);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, h2[0].slug);
+    assert_true(h[0].score == h2[0].score);
+    /* traditional Chinese, no zh-Hant article: the zh one answers */
+    n = search(f->d, "提幣一直在審核中", NULL, h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "withdrawal-pending");
+    assert_string_equal(h[0].lang, "zh");
+}
+
+static void
+unanswerable_questions_return_no_article(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_hit h[3];
+
+    assert_int_equal(search(f->d, "what's the weather like in singapore tomorrow", NULL, h, 3), 0);
+    assert_int_equal(search(f->d, "今天天气怎么样", NULL, h, 3), 0);
+    assert_int_equal(search(f->d, "오늘 날씨 어때요", NULL, h, 3), 0);
+    assert_int_equal(search(f->d, "tell me a joke", NULL, h, 3), 0);
+    /* while a real question still gets its article */
+    assert_true(search(f->d, "withdrawal pending for hours", NULL, h, 3) >= 1);
+}
+
+static double
+learned(struct sd_desk *d, int cat, uint64_t article, uint64_t now)
+{
+    struct sd_txn *t;
+    struct sd_kb_article a;
+    double w = -1;
+
+    assert_int_equal(sd_kb_get(d, article, 0, &a), SD_OK);
+    assert_int_equal(sd_txn_begin(d->store, false, &t), SD_OK);
+    assert_int_equal(sd_kb_learn_weight(t, cat, a.group_id, now, &w), SD_OK);
+    sd_txn_abort(t);
+    sd_kb_article_clear(&a);
+    return w;
+}
+
+static size_t
+rank_of(const struct sd_kb_hit *h, size_t n, const char *slug)
+{
+    for(size_t i = 0; i < n; i++) {
+        if(strcmp(h[i].slug, slug) == 0)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* Articles agents send for a kind of ticket rank higher for that kind; the boost is capped
+ * and decays, the plain search is unchanged, and a ticket's --from-article teaches it. */
+static void
+sent_articles_rank_higher_for_their_category_bounded(void **state)
+{
+    struct fixture *f = *state;
+    const char *q = "提现还没到账";
+    struct sd_kb_hit h[3], b[3];
+    struct sd_ticket t;
+    size_t n, nb, before, after;
+    uint64_t pending = 0, wrong = 0;
+    char *text = NULL;
+
+    n = search(f->d, q, "zh", h, 3);
+    assert_true(n == 3);
+    /* the runner-up topic, close enough for the capped boost to lift it */
+    before = 1;
+    assert_true(h[1].score + SD_KB_LEARN_CAP * h[0].score > h[0].score);
+    pending = h[before].id;
+    /* one use: a boost, capped by the step */
+    assert_int_equal(sd_kb_use_for(f->d, &sys, pending, "zh", SD_CAT_WITHDRAWAL, &text, NULL),
+                     SD_OK);
+    free(text);
+    assert_true(learned(f->d, SD_CAT_WITHDRAWAL, pending, T0) > 0.99);
+    assert_true(learned(f->d, SD_CAT_DEPOSIT, pending, T0) == 0);
+    /* decays: half after 30 days */
+    {
+        double w = learned(f->d, SD_CAT_WITHDRAWAL, pending, T0 + 30 * 86400);
+
+        assert_true(w > 0.49 && w < 0.51);
+    }
+    for(int i = 0; i < 200; i++) {
+        assert_int_equal(sd_kb_use_for(f->d, &sys, pending, "zh", SD_CAT_WITHDRAWAL, &text, NULL),
+                         SD_OK);
+        free(text);
+    }
+    /* capped weight */
+    assert_true(learned(f->d, SD_CAT_WITHDRAWAL, pending, T0) <= SD_KB_LEARN_MAX_WEIGHT);
+    nb = 0;
+    assert_int_equal(sd_kb_search_for(f->d, q, "zh", SD_CAT_WITHDRAWAL, 3, b, &nb), SD_OK);
+    after = rank_of(b, nb, h[before].slug);
+    assert_int_equal(after, 0); /* now first for withdrawal tickets */
+    /* bounded: at most SD_KB_LEARN_CAP of the best score was added */
+    assert_true(b[0].score <= h[before].score + SD_KB_LEARN_CAP * h[0].score + 1e-9);
+    assert_true(sd_kb_learn_boost(1e9, 10.0) <= SD_KB_LEARN_CAP * 10.0 + 1e-12);
+    assert_true(sd_kb_learn_boost(1.0, 10.0) > 0);
+    /* other categories and the plain search: unchanged */
+    assert_int_equal(sd_kb_search_for(f->d, q, "zh", SD_CAT_DEPOSIT, 3, b, &nb), SD_OK);
+    assert_string_equal(b[0].slug, h[0].slug);
+    n = search(f->d, q, "zh", b, 3);
+    assert_string_equal(b[0].slug, h[0].slug);
+    /* an unrelated question does not get the boosted article */
+    assert_int_equal(sd_kb_search_for(f->d, "今天天气怎么样", "zh", SD_CAT_WITHDRAWAL, 3, b, &nb),
+                     SD_OK);
+    assert_int_equal(nb, 0);
+    /* bad category: refused */
+    assert_int_equal(sd_kb_search_for(f->d, q, "zh", SD_CAT_COUNT, 3, b, &nb), SD_E_INVALID);
+    assert_int_equal(sd_kb_use_for(f->d, &sys, pending, "zh", 99, &text, NULL), SD_E_INVALID);
+
+    /* A comment --from-article on a ticket teaches its category, in the comment's txn. */
+    n = search(f->d, "withdrew to the wrong address", "en", h, 1);
+    assert_int_equal(n, 1);
+    wrong = h[0].id;
+    new_ticket(f->d, "wrong address", "I withdrew USDT to the wrong address", &t);
+    assert_true(learned(f->d, (int)t.category, wrong, T0) == 0);
+    assert_int_equal(sd_ticket_comment_article(f->d, &sys, t.id, wrong, &t), SD_OK);
+    assert_true(learned(f->d, (int)t.category, wrong, T0) > 0.99);
+}
+
 int
 main(void)
 {
@@ -555,6 +801,14 @@ main(void)
         cmocka_unit_test_setup_teardown(
             comment_from_article_posts_the_translation_and_counts_its_use, fixture_setup,
             fixture_teardown),
+        cmocka_unit_test_setup_teardown(lexicon_files_parse_and_errors_name_the_line, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(synonyms_stop_pieces_typos_and_networks, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(unanswerable_questions_return_no_article, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(sent_articles_rank_higher_for_their_category_bounded,
+                                        fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(pasted_secret_puts_move_your_funds_guidance_first,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test(tokeniser_makes_bigrams_and_words),

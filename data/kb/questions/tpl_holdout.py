@@ -1,0 +1,143 @@
+# Held-out phrasings (NEVER tune on these; data/kb/questions/README.md). Written separately from
+# tpl_train.py with other wordings; gen.py applies other variant transforms to them.
+T = {
+"account-register": [
+ ("en", "trying to open an account but the confirmation email is not in my inbox"),
+ ("en", "where do i register"), ("zh", "第一次用，帐号要怎么申请"), ("zh", "注册收不到邮件验证"),
+ ("ko", "처음인데 가입은 어디서 해요"), ("ko", "가입하려는데 인증 메일이 안 와요"),
+ ("mixed", "sign up 验证邮件 没收到"),
+],
+"account-password-reset": [
+ ("en", "can't remember the password for my login"), ("en", "reset password email not received"),
+ ("zh", "密码记不得了登不进去"), ("zh", "找回密码怎么弄"),
+ ("ko", "비번 기억이 안 나요"), ("ko", "비밀번호 재설정 메일이 안 와요"),
+ ("mixed", "password 까먹음"),
+],
+"account-close": [
+ ("en", "please terminate my account, i'm done with crypto"), ("en", "how can i remove my account"),
+ ("zh", "想把账户注销掉"), ("zh", "我要删号"),
+ ("ko", "탈퇴 하는 법 알려주세요"), ("ko", "계정 없애고 싶어요"),
+ ("mixed", "帐号 close 掉"),
+],
+"compliance-account-restricted": [
+ ("en", "compliance locked my account and wants source of funds"), ("en", "account under review by compliance, cant trade"),
+ ("zh", "合规部门把我账户限制了"), ("zh", "让我说明资金来源才解封"),
+ ("ko", "컴플라이언스 검토로 계정이 묶였어요"), ("ko", "자금 출처 소명하라고 해요"),
+ ("mixed", "source of funds 要求 解冻"),
+],
+"compliance-kyc-verification": [
+ ("en", "identity check got declined what documents work"), ("en", "verification of my passport failed"),
+ ("zh", "认证没通过，证件要求是什么"), ("zh", "身份证审核被驳回"),
+ ("ko", "신원 인증 승인이 안 나요"), ("ko", "KYC 거절 이유가 뭐예요"),
+ ("mixed", "KYC 신분증 reject"),
+],
+"deposit-fiat-bank": [
+ ("en", "i sent money by bank wire and it is not in my account"), ("en", "deposit with bank account transfer"),
+ ("zh", "用银行转账入金还没到"), ("zh", "银行汇款充值要多久"),
+ ("ko", "은행 송금 입금이 아직이에요"), ("ko", "원화 입금 방법 알려주세요"),
+ ("mixed", "银行 transfer 入金"),
+],
+"deposit-memo-missing": [
+ ("en", "i did not put the memo when depositing xrp"), ("en", "deposit without tag, how to recover"),
+ ("zh", "充值的时候没填memo"), ("zh", "备注漏填了币没到账"),
+ ("ko", "입금할 때 메모를 빼먹었어요"), ("ko", "태그 없이 리플 보냈어요"),
+ ("mixed", "memo 빠뜨리고 입금"),
+],
+"deposit-not-credited": [
+ ("en", "i transferred eth to my deposit address, it's not showing up"),
+ ("en", "Trc20 usdt deposit still not there after an hour"),
+ ("zh", "充进来的币没看到"), ("zh", "链上成功了但是没到账"),
+ ("ko", "입금했는데 잔고에 반영이 안 됐어요"), ("ko", "트론스캔 완료인데 안 들어와요"),
+ ("mixed", "deposit 했는데 안 들어옴"),
+],
+"general-contact-support": [
+ ("en", "where can i reach your customer service"), ("en", "want to speak to an agent"),
+ ("zh", "找人工客服"), ("zh", "怎么找你们客服"),
+ ("ko", "고객센터에 문의하려면 어떻게 해요"), ("ko", "상담사랑 이야기하고 싶어요"),
+ ("mixed", "客服 contact 方式"),
+],
+"general-listing-airdrop": [
+ ("en", "the airdrop tokens never showed up"), ("en", "will this coin be delisted"),
+ ("zh", "空投的币什么时候发"), ("zh", "这个币会下架吗"),
+ ("ko", "에어드랍 언제 지급돼요"), ("ko", "코인 상장 폐지 예정인가요"),
+ ("mixed", "新币 listing 什么时候"),
+],
+"security-2fa-reset": [
+ ("en", "my phone broke and i have no authenticator codes"), ("en", "need to reset two factor"),
+ ("zh", "手机丢了谷歌验证码没了"), ("zh", "2FA重置怎么弄"),
+ ("ko", "OTP 초기화 하고 싶어요"), ("ko", "폰 분실해서 2단계 인증을 못 해요"),
+ ("mixed", "authenticator 没了 登录不了"),
+],
+"security-account-hacked": [
+ ("en", "someone accessed my account and withdrew everything"), ("en", "i think i was hacked"),
+ ("zh", "账户被人盗了币没了"), ("zh", "陌生人登录我账号"),
+ ("ko", "해킹당한 것 같아요 제가 안 한 로그인이 있어요"), ("ko", "계정 도용 당했어요"),
+ ("mixed", "账号 被盗 hack"),
+],
+"security-phishing": [
+ ("en", "got an email pretending to be your company, is it real"), ("en", "fake website scam"),
+ ("zh", "有人假冒你们客服"), ("zh", "钓鱼网站怎么辨别"),
+ ("ko", "사칭 고객센터한테 연락 받았어요"), ("ko", "피싱 사이트 같아요"),
+ ("mixed", "fake 客服 诈骗"),
+],
+"security-secret-exposed": [
+ ("en", "i typed my 12 words recovery phrase into a form"), ("en", "my private key was exposed"),
+ ("zh", "助记词泄露了"), ("zh", "把私钥发给了客服"),
+ ("ko", "시드 구문이 노출됐어요"), ("ko", "개인키를 알려줬어요"),
+ ("mixed", "seed phrase 노출됨"),
+],
+"technical-api-keys": [
+ ("en", "where do i generate an api key"), ("en", "api signature invalid error"),
+ ("zh", "API key在哪里生成"), ("zh", "API报签名错误"),
+ ("ko", "API 키 어디서 만들어요"), ("ko", "API 서명 에러"),
+ ("mixed", "API 密钥 permission"),
+],
+"technical-app-login-error": [
+ ("en", "the app shuts down as soon as i open it"), ("en", "getting an error logging in on mobile"),
+ ("zh", "手机app老是闪退"), ("zh", "app登陆报错"),
+ ("ko", "앱이 자꾸 튕겨요 아이폰이에요"), ("ko", "앱 켜면 오류 나요"),
+ ("mixed", "app 打不开 error"),
+],
+"trading-fees": [
+ ("en", "how much commission do you take on trades"), ("en", "maker vs taker fees"),
+ ("zh", "交易费率怎么算"), ("zh", "吃单手续费是多少"),
+ ("ko", "거래 수수료율이 어떻게 돼요"), ("ko", "테이커 수수료 얼마예요"),
+ ("mixed", "交易 fee 多少"),
+],
+"trading-liquidation": [
+ ("en", "got liquidated on futures"), ("en", "how is liquidation price calculated"),
+ ("zh", "合约被强平了"), ("zh", "爆仓价怎么计算"),
+ ("ko", "선물 포지션 강제 청산됐어요"), ("ko", "청산 가격 어떻게 계산해요"),
+ ("mixed", "leverage 爆仓 了"),
+],
+"trading-order-not-filled": [
+ ("en", "my limit order is not executing"), ("en", "order stays open, not filled"),
+ ("zh", "挂的限价单不成交"), ("zh", "订单没有成交怎么回事"),
+ ("ko", "지정가 주문이 안 체결돼요"), ("ko", "미체결 주문 어떻게 해요"),
+ ("mixed", "limit 주문 체결 안 돼요"),
+],
+"withdrawal-fees": [
+ ("en", "withdrawal fees are crazy, whats the minimum"), ("en", "min amount to withdraw bep20 usdt"),
+ ("zh", "最低提币数量多少"), ("zh", "提现手续费怎么收"),
+ ("ko", "출금 최소 수량이 얼마예요"), ("ko", "출금할 때 수수료 얼마 나가요"),
+ ("mixed", "提币 fee 太贵"),
+],
+"withdrawal-limits": [
+ ("en", "how much can i withdraw per day"), ("en", "increase daily withdraw limit"),
+ ("zh", "提现限额怎么提升"), ("zh", "每天提币上限多少"),
+ ("ko", "하루 출금 한도 어떻게 올려요"), ("ko", "출금 한도가 부족해요"),
+ ("mixed", "daily limit 提现"),
+],
+"withdrawal-pending": [
+ ("en", "withdrawal still pending since yesterday"), ("en", "my withdraw request is processing forever"),
+ ("zh", "提现一直显示审核中"), ("zh", "提币很久还在处理"),
+ ("ko", "출금 대기 상태가 계속돼요"), ("ko", "출금이 아직 처리 중이에요"),
+ ("mixed", "提现 pending 很久"),
+],
+"withdrawal-wrong-address": [
+ ("en", "i withdrew to an incorrect address"), ("en", "selected the wrong network when withdrawing"),
+ ("zh", "提币选错链了"), ("zh", "地址填错了币能退回吗"),
+ ("ko", "출금 네트워크를 잘못 골랐어요"), ("ko", "주소 잘못 써서 출금했어요"),
+ ("mixed", "wrong network 提现"),
+],
+}

@@ -1,0 +1,228 @@
+/* Knowledge base tokeniser: character bigrams for Han/Hangul/kana runs and lightly stemmed
+ * Latin words over sd_text_fold'ed text, network names as one term (kb_int.h). Used by the
+ * index (kb_index.c) and the lexicon and query expansion (kb_lexicon.c). */
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "kb_int.h"
+#include "sealdesk/text.h"
+#include "util/err_int.h"
+
+/* ---- tokeniser ---- */
+
+enum cclass {
+    C_SEP,
+    C_WORD,
+    C_HAN,
+    C_HANGUL,
+    C_KANA
+};
+
+static enum cclass
+classify(utf8proc_int32_t cp)
+{
+    if((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
+        return C_WORD;
+    if(cp < 0x80)
+        return C_SEP;
+    if((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x2ffff))
+        return C_HAN;
+    if((cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x1100 && cp <= 0x11ff) ||
+       (cp >= 0x3130 && cp <= 0x318f))
+        return C_HANGUL;
+    if(cp >= 0x3040 && cp <= 0x30ff)
+        return C_KANA;
+    switch(utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+        return C_WORD;
+    default:
+        return C_SEP;
+    }
+}
+
+static const char *const stop_words[] = {
+    "a",    "an",    "and",    "are",  "as",    "at",     "be",    "but",   "by",     "can",  "do",
+    "doe",  "for",   "from",   "ha",   "have",  "i",      "if",    "in",    "is",     "it",   "me",
+    "my",   "of",    "on",     "or",   "so",    "that",   "the",   "thi",   "to",     "wa",   "we",
+    "what", "when",  "will",   "with", "you",   "your",   "am",    "been",  "there",  "they", "our",
+    "hi",   "hello", "please", "pls",  "thank", "thanks", "would", "could", "should", "just",
+};
+
+static bool
+is_stop(const char *w, size_t n)
+{
+    for(size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++) {
+        if(strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool
+ends(const char *w, size_t n, const char *suf)
+{
+    size_t k = strlen(suf);
+
+    return n >= k && memcmp(w + n - k, suf, k) == 0;
+}
+
+static bool
+all_ascii_alpha(const char *w, size_t n)
+{
+    for(size_t i = 0; i < n; i++) {
+        if(w[i] < 'a' || w[i] > 'z')
+            return false;
+    }
+    return true;
+}
+
+/* Light English stemmer (plural and -ing/-ed/-ly forms); applied the same way to articles and
+ * queries, so it only needs to be consistent, not linguistically exact. */
+static size_t
+stem(char *w, size_t n)
+{
+    if(!all_ascii_alpha(w, n) || n < 4)
+        return n;
+    if(ends(w, n, "ies") && n > 4) {
+        w[n - 3] = 'y';
+        return n - 2;
+    }
+    if(ends(w, n, "sses"))
+        return n - 2;
+    if(ends(w, n, "ing") && n > 5)
+        n -= 3;
+    else if(ends(w, n, "ied") && n > 4) {
+        w[n - 3] = 'y';
+        return n - 2;
+    } else if(ends(w, n, "ed") && n > 4)
+        n -= 2; // NOLINT(bugprone-branch-clone): one suffix per branch, easier to read
+    else if(ends(w, n, "ly") && n > 5)
+        n -= 2;
+    else if(w[n - 1] == 's' && !ends(w, n, "ss") && !ends(w, n, "us") && !ends(w, n, "is"))
+        n -= 1;
+    /* "withdrawal" vs "withdraw", "verification" vs "verify" stay distinct; trailing 'e'
+     * is dropped so "delete"/"deleting" meet. */
+    if(n > 4 && w[n - 1] == 'e')
+        n--;
+    return n;
+}
+
+/* Network names are one term however they are written: "TRC-20", "trc 20", "TRC20" -> "trc20". */
+static const char *const net_prefixes[] = {"trc", "bep", "erc", "brc", "spl", "omni"};
+
+static bool
+is_net_prefix(const char *w, size_t n)
+{
+    for(size_t i = 0; i < sizeof(net_prefixes) / sizeof(net_prefixes[0]); i++) {
+        if(strlen(net_prefixes[i]) == n && memcmp(net_prefixes[i], w, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+static sd_err
+emit_word(char *w, size_t n, sd_kb_term_fn fn, void *ctx)
+{
+    if(n == 0)
+        return SD_OK;
+    if(n > SD_KB_TERM_MAX)
+        n = SD_KB_TERM_MAX;
+    n = stem(w, n);
+    if(is_stop(w, n))
+        return SD_OK;
+    return fn(ctx, w, n);
+}
+
+static sd_err
+tokenize(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx)
+{
+    struct sd_buf f = SD_BUF_INIT;
+    char word[SD_KB_TERM_MAX + 8];
+    size_t wn = 0;
+    const uint8_t *prev = NULL; /* previous CJK character of the current run */
+    size_t prev_n = 0;
+    enum cclass prev_c = C_SEP;
+    bool run_emitted = false;
+    sd_err err = SD_OK;
+    size_t i = 0;
+
+    SD_CHECK_ARG(fn && (s || n == 0));
+    if(folded)
+        SD_TRY(sd_buf_append(&f, s, n));
+    else
+        SD_TRY(sd_text_fold(&f, s, n));
+    while(i < f.len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(f.data + i, (utf8proc_ssize_t)(f.len - i), &cp);
+        enum cclass c;
+
+        SD_ENSURE(k > 0, SD_E_INVALID);
+        c = classify(cp);
+        if(c == C_SEP && wn && (cp == '-' || cp == ' ' || cp == '_') && i + 1 < f.len &&
+           f.data[i + 1] >= '0' && f.data[i + 1] <= '9' && is_net_prefix(word, wn)) {
+            i++; /* "trc-20": the separator is dropped, the digits join the word */
+            continue;
+        }
+        if(c != C_WORD && wn) {
+            SD_TRY(emit_word(word, wn, fn, ctx));
+            wn = 0;
+        }
+        if(c == C_HAN || c == C_HANGUL || c == C_KANA) {
+            if(prev && prev_c == c) {
+                char bg[8];
+
+                memcpy(bg, prev, prev_n);
+                memcpy(bg + prev_n, f.data + i, (size_t)k);
+                SD_TRY(fn(ctx, bg, prev_n + (size_t)k));
+                run_emitted = true;
+            } else {
+                if(prev && !run_emitted)
+                    SD_TRY(fn(ctx, (const char *)prev, prev_n));
+                run_emitted = false;
+            }
+            prev = f.data + i;
+            prev_n = (size_t)k;
+            prev_c = c;
+        } else {
+            if(prev && !run_emitted)
+                SD_TRY(fn(ctx, (const char *)prev, prev_n));
+            prev = NULL;
+            run_emitted = false;
+            prev_c = C_SEP;
+            if(c == C_WORD && wn + (size_t)k <= SD_KB_TERM_MAX) {
+                // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): i < f.len: f.data is set
+                memcpy(word + wn, f.data + i, (size_t)k);
+                wn += (size_t)k;
+            }
+        }
+        i += (size_t)k;
+    }
+    if(wn)
+        SD_TRY(emit_word(word, wn, fn, ctx));
+    if(prev && !run_emitted)
+        SD_TRY(fn(ctx, (const char *)prev, prev_n));
+out:
+    sd_buf_free(&f);
+    return err;
+}
+
+sd_err
+sd_kb_tokenize(const char *s, size_t n, sd_kb_term_fn fn, void *ctx)
+{
+    return tokenize(s, n, false, fn, ctx);
+}
+
+sd_err
+sd_kb_tokenize_folded(const char *s, size_t n, sd_kb_term_fn fn, void *ctx)
+{
+    return tokenize(s, n, true, fn, ctx);
+}
