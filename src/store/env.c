@@ -144,6 +144,12 @@ sd_store_table_name(int i)
     return i >= 0 && i < SD_DB_COUNT ? tables[i].name : NULL;
 }
 
+bool
+sd_db_dupsort(enum sd_db db)
+{
+    return (unsigned)db < SD_DB_COUNT && (tables[db].flags & MDB_DUPSORT) != 0;
+}
+
 sd_err
 sd_store_env_open(struct sd_store *s)
 {

@@ -52,12 +52,9 @@ struct sd_cursor {
     enum sd_db db;
 };
 
-/* The dupsort tables (env.c opens them MDB_DUPSORT | MDB_DUPFIXED). */
-static inline bool
-sd_db_dupsort(enum sd_db db)
-{
-    return db == SD_DB_BY_ASSIGNEE || db == SD_DB_BY_CUSTOMER || db == SD_DB_KB_POSTINGS;
-}
+/* Whether env.c opens table db MDB_DUPSORT (read from its table list, so a new dupsort
+ * table cannot be missed: a cursor delete on one must be recorded as DEL_PAIR). */
+bool sd_db_dupsort(enum sd_db db);
 
 /* Record one successful write of t (t->cap is true): appends op | table | klen | key | vlen |
  * val to t->ws, all or nothing. On failure sets t->ws_err and returns it (wset.c). */
