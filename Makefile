@@ -70,6 +70,12 @@ test: build-asan build-release build-clang static build-fuzz
 	    data/triage/holdout-en.jsonl data/triage/holdout-ko.jsonl; do \
 	    echo "triage $$f"; python3 tools/triage_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
 	        --jobs $(JOBS) --fail-under 0,0,1.0 $$f || exit 1; done
+	@# Measured, not gated: the third set (never tuned on) still misses P1 tickets in zh and en
+	@# (data/triage/README.md); gate it here once its P1 recall is 1.000 (issue 17 stays open).
+	@for f in data/triage/holdout2-zh.jsonl data/triage/holdout2-en.jsonl \
+	    data/triage/holdout2-ko.jsonl; do \
+	    echo "triage $$f (not gated)"; python3 tools/triage_eval.py \
+	        --sealctl $(BUILD_ASAN)/tools/sealctl --jobs $(JOBS) $$f; done
 
 # kill -9 under sealbench load, 100 trials (tests/crash/; `make test` runs 10).
 crash-test: build
