@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "sealdesk/buf.h"
 #include "sealdesk/enum.h"
 #include "sealdesk/redact.h"
@@ -45,6 +47,22 @@ struct node {
     uint32_t dict;    /* nearest node on the failure chain that ends a literal, or NONE */
     uint32_t lit;     /* first literal ending here (chained by lit.next_same), or NONE */
     uint8_t byte;
+};
+
+/* Typo repair: a trie of the ASCII words (runs of a-z, TYPO_MIN..TYPO_MAX letters) that occur in
+ * the literals. A ticket word of that length that neither is one nor starts with one of at least
+ * TYPO_PREFIX letters is replaced by the first vocabulary word one edit away that keeps its first
+ * letter: two adjacent letters swapped, one letter too many or one missing ("acconut",
+ * "withdrawl", "accout"). Substitutions are not repaired: they turn real words into others. */
+#define TYPO_MIN    5
+#define TYPO_MAX    32
+#define TYPO_PREFIX 6
+
+struct vnode {
+    uint32_t child;
+    uint32_t sibling;
+    uint8_t byte;
+    uint8_t end; /* a vocabulary word ends here */
 };
 
 struct lit {
@@ -117,6 +135,7 @@ struct sd_triage_rules {
     struct sd_buf parts;     /* struct part */
     struct sd_buf terms;     /* struct term */
     struct sd_buf rules;     /* struct rule */
+    struct sd_buf vocab;     /* struct vnode; node 0 is the root (typo repair) */
     uint32_t root_next[256]; /* root transitions, for speed */
     int defaults[SD_CAT_COUNT];
     enum sd_category order[SD_CAT_COUNT]; /* tie-break order, first wins */
@@ -397,6 +416,66 @@ out:
     return err;
 }
 
+static bool
+is_lower(uint8_t c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static uint32_t
+vocab_child(const struct vnode *vn, uint32_t u, uint8_t c)
+{
+    uint32_t v = vn[u].child;
+
+    while(v != NONE && vn[v].byte != c)
+        v = vn[v].sibling;
+    return v;
+}
+
+/* Add every run of TYPO_MIN..TYPO_MAX letters a-z in the folded literal p[0..n) to the vocabulary. */
+static sd_err
+vocab_add(struct sd_triage_rules *r, const uint8_t *p, size_t n)
+{
+    sd_err err = SD_OK;
+
+    if(r->vocab.len == 0) {
+        struct vnode root = {NONE, NONE, 0, 0};
+
+        SD_TRY(push(&r->vocab, &root, sizeof(root), MAX_NODES));
+    }
+    for(size_t i = 0; i < n;) {
+        size_t j = i;
+        uint32_t u = 0;
+
+        while(j < n && is_lower(p[j]))
+            j++;
+        if(j == i) {
+            i++;
+            continue;
+        }
+        if(j - i < TYPO_MIN || j - i > TYPO_MAX) {
+            i = j;
+            continue;
+        }
+        for(size_t k = i; k < j; k++) {
+            uint32_t v = vocab_child(ARR(r->vocab, struct vnode), u, p[k]);
+
+            if(v == NONE) {
+                struct vnode nd = {NONE, ARR(r->vocab, struct vnode)[u].child, p[k], 0};
+
+                v = (uint32_t)CNT(r->vocab, struct vnode);
+                SD_TRY(push(&r->vocab, &nd, sizeof(nd), MAX_NODES));
+                ARR(r->vocab, struct vnode)[u].child = v;
+            }
+            u = v;
+        }
+        ARR(r->vocab, struct vnode)[u].end = 1;
+        i = j;
+    }
+out:
+    return err;
+}
+
 /* Parse one literal token (optionally "quoted" at either end for word boundaries), fold it and
  * insert it. */
 static sd_err
@@ -426,6 +505,7 @@ parse_literal(struct parse_ctx *pc, const char *s, size_t n, uint32_t *out)
     SD_CHECK_ARG(flen > 0);
     SD_ENSURE(flen <= SD_TRIAGE_MAX_LITERAL_BYTES, SD_E_LIMIT);
     SD_TRY(lit_insert(pc->r, pc->fold.data, flen, flags, out));
+    SD_TRY(vocab_add(pc->r, (const uint8_t *)pc->fold.data, flen));
 out:
     return err;
 }
@@ -901,6 +981,7 @@ sd_triage_rules_free(struct sd_triage_rules *r)
     sd_buf_free(&r->parts);
     sd_buf_free(&r->terms);
     sd_buf_free(&r->rules);
+    sd_buf_free(&r->vocab);
     free(r);
 }
 
@@ -1028,6 +1109,106 @@ hit(const struct sd_triage_rules *r, struct scan *sc, uint32_t l, uint32_t pos)
                 sc->sat[an[j]] = 1;
         }
     }
+}
+
+/* Continue a vocabulary walk from node u (depth d) over s[0..n): true if the word so far plus s
+ * is a vocabulary word or starts with one of at least TYPO_PREFIX letters. */
+static bool
+vocab_rest(const struct vnode *vn, uint32_t u, size_t d, const uint8_t *s, size_t n)
+{
+    for(size_t i = 0; i < n; i++) {
+        u = vocab_child(vn, u, s[i]);
+        if(u == NONE)
+            return false;
+        d++;
+        if(vn[u].end && d >= TYPO_PREFIX)
+            return true;
+    }
+    return vn[u].end != 0;
+}
+
+/* Repair the word w[0..n) (TYPO_MIN..TYPO_MAX letters a-z) into fix (n + 1 bytes); returns its
+ * new length, or 0 when the word is known or no single swap, extra or missing letter after the
+ * first makes it one. */
+static size_t
+repair_word(const struct vnode *vn, const uint8_t *w, size_t n, uint8_t *fix)
+{
+    uint32_t u = 0;
+
+    if(vocab_rest(vn, 0, 0, w, n))
+        return 0;
+    for(size_t i = 0; i < n && u != NONE; i++) {
+        if(i >= 1) {
+            /* swap w[i] and w[i+1] */
+            if(i + 1 < n) {
+                memcpy(fix, w, n);
+                fix[i] = w[i + 1];
+                fix[i + 1] = w[i];
+                if(vocab_rest(vn, u, i, fix + i, n - i))
+                    return n;
+            }
+            /* w[i] is one letter too many */
+            if(n - 1 >= TYPO_MIN && vocab_rest(vn, u, i, w + i + 1, n - i - 1)) {
+                memcpy(fix, w, i);
+                memcpy(fix + i, w + i + 1, n - i - 1);
+                return n - 1;
+            }
+            /* a letter is missing before w[i] */
+            for(uint32_t c = vn[u].child; c != NONE; c = vn[c].sibling) {
+                if(vocab_rest(vn, c, i + 1, w + i, n - i)) {
+                    memcpy(fix, w, i);
+                    fix[i] = vn[c].byte;
+                    memcpy(fix + i + 1, w + i, n - i);
+                    return n + 1;
+                }
+            }
+        }
+        u = vocab_child(vn, u, w[i]);
+    }
+    /* a letter is missing at the end */
+    for(uint32_t c = u != NONE ? vn[u].child : NONE; c != NONE; c = vn[c].sibling) {
+        if(vn[c].end) {
+            memcpy(fix, w, n);
+            fix[n] = vn[c].byte;
+            return n + 1;
+        }
+    }
+    return 0;
+}
+
+/* Copy the folded text p[0..n) to out with every unknown word of a-z letters that is not next to
+ * a digit or another ASCII letter repaired by repair_word. */
+static sd_err
+repair_typos(const struct sd_triage_rules *r, const uint8_t *p, size_t n, struct sd_buf *out)
+{
+    sd_err err = SD_OK;
+    const struct vnode *vn = ARR(r->vocab, const struct vnode);
+    uint8_t fix[TYPO_MAX + 1];
+    size_t i = 0;
+
+    while(i < n) {
+        size_t j = i;
+        size_t m = 0;
+
+        while(j < n && is_lower(p[j]))
+            j++;
+        if(j == i) {
+            SD_TRY(sd_buf_append_byte(out, p[i]));
+            i++;
+            continue;
+        }
+        if(vn && j - i >= TYPO_MIN && j - i <= TYPO_MAX && (i == 0 || !is_word(p[i - 1])) &&
+           (j == n || !is_word(p[j])))
+            m = repair_word(vn, p + i, j - i, fix);
+        if(m > 0)
+            SD_TRY(sd_buf_append(out, fix, m));
+        else
+            SD_TRY(sd_buf_append(out, p + i, j - i));
+        i = j;
+    }
+out:
+    sodium_memzero(fix, sizeof(fix));
+    return err;
 }
 
 static void
@@ -1171,6 +1352,7 @@ sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, s
 {
     sd_err err = SD_OK;
     struct sd_buf text = SD_BUF_INIT;
+    struct sd_buf fixed = SD_BUF_INIT;
     struct scan sc = {NULL, NULL, NULL, NULL};
     uint8_t *fired = NULL;
     size_t na;
@@ -1191,6 +1373,7 @@ sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, s
     SD_TRY(sd_buf_terminate(&text));
     mask_markers(text.data, text.len);
     text.len = squeeze(text.data, text.len);
+    SD_TRY(repair_typos(r, text.data, text.len, &fixed));
 
     na = CNT(r->atoms, struct atom);
     nnear = CNT(r->nears, struct near);
@@ -1201,7 +1384,7 @@ sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, s
     sc.pend = calloc(nnear + 1, sizeof(*sc.pend));
     fired = calloc(nrules + 1, 1);
     SD_ENSURE(sc.seen && sc.last && sc.sat && sc.pend && fired, SD_E_NOMEM);
-    scan_text(r, &sc, text.data, text.len);
+    scan_text(r, &sc, fixed.data, fixed.len);
     /* An A still pending at the end of the text has no B after it: outside B's scope. */
     for(size_t c = 0; c < nnear; c++) {
         if(sc.pend[c])
@@ -1271,6 +1454,7 @@ sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, s
     out->priority = prio;
 out:
     sd_buf_wipe_free(&text);
+    sd_buf_wipe_free(&fixed);
     free(sc.seen);
     free(sc.last);
     free(sc.sat);

@@ -674,6 +674,59 @@ test_issue17_fund_safety_negation_direction_compliance(void **state)
     assert_int_equal(res.category, SD_CAT_COMPLIANCE);
 }
 
+/* Issue 17 item 2: fund-safety evidence with a typo in the word that carries it, money leaving
+ * "my <anything>" while the customer slept, and the category cues (direction, compliance over
+ * deposit/withdrawal, 2FA lost by the customer vs changed by someone else). */
+static void
+test_issue17_typos_direction_compliance_account(void **state)
+{
+    struct sd_triage_result res;
+
+    (void)state;
+    /* one swapped, missing or extra letter in the only word that says what happened */
+    assert_fund_safety("120 usdt left my acconut at 3am, i was asleep");
+    assert_fund_safety("my acount was hakced last night");
+    assert_fund_safety("all my funds were stoeln");
+    res = classify("my withdrawl to binance has been pending for 9 hours");
+    assert_int_equal(res.category, SD_CAT_WITHDRAWAL);
+    assert_int_equal(res.priority, 2);
+    /* a word next to digits (an address or hash) is left alone */
+    res = classify("deposit address 0xhackd1 shows nothing");
+    assert_false(res.fund_safety);
+    /* money leaving "my ..." while the customer was away, whatever the noun */
+    assert_fund_safety("5000 USDT left my acct while i was on a plane");
+    /* the customer lost or removed the factor: account P2, not security */
+    res = classify("I uninstalled the authenticator by accident, need 2fa reset to log in");
+    assert_false(res.fund_safety);
+    assert_int_equal(res.category, SD_CAT_ACCOUNT);
+    assert_int_equal(res.priority, 2);
+    /* a report taken back ("he admitted it") is an access problem */
+    res = classify("I said my account was stolen but my wife changed the password, she admitted "
+                   "it. I need access back");
+    assert_false(res.fund_safety);
+    assert_int_equal(res.category, SD_CAT_ACCOUNT);
+    assert_int_equal(res.priority, 2);
+    /* direction: to the customer's bank or a wrong UID is a withdrawal */
+    res = classify("how long does a transfer to my bank account take?");
+    assert_int_equal(res.category, SD_CAT_WITHDRAWAL);
+    res = classify("sent 80 USDT to the wrong uid by mistake");
+    assert_int_equal(res.category, SD_CAT_WITHDRAWAL);
+    assert_int_equal(res.priority, 2);
+    /* compliance cues decide even when the ticket is framed as a deposit */
+    res = classify("my deposit from kraken is on hold, you ask for source of funds");
+    assert_int_equal(res.category, SD_CAT_COMPLIANCE);
+    assert_int_equal(res.priority, 2);
+    res = classify("입금이 컴플라이언스 검토로 묶여 있어요");
+    assert_int_equal(res.category, SD_CAT_COMPLIANCE);
+    /* a question whether we report to the tax office is P4, a statement request P3 */
+    res = classify("Do you report user information to the tax authorities?");
+    assert_int_equal(res.category, SD_CAT_COMPLIANCE);
+    assert_int_equal(res.priority, 4);
+    res = classify("please send me an annual tax statement");
+    assert_int_equal(res.category, SD_CAT_COMPLIANCE);
+    assert_int_equal(res.priority, 3);
+}
+
 static void
 test_scores_tiebreak_defaults_and_scopes(void **state)
 {
@@ -871,6 +924,7 @@ main(void)
         cmocka_unit_test(test_outside_scope_operator),
         cmocka_unit_test(test_korean_spacing_is_ignored),
         cmocka_unit_test(test_issue17_fund_safety_negation_direction_compliance),
+        cmocka_unit_test(test_issue17_typos_direction_compliance_account),
         cmocka_unit_test(test_scores_tiebreak_defaults_and_scopes),
         cmocka_unit_test(test_fund_safety_rule_overrides_scores),
         cmocka_unit_test(test_signals_truncate_but_keep_vip_raise),
