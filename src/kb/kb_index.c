@@ -644,7 +644,8 @@ score_query(struct qctx *c, const struct sd_kb_query *q, double *total)
     *total = 0;
     for(size_t i = 0; i < q->n; i++) {
         const struct sd_kb_qslot *s = &q->s[i];
-        double ws = 0, dfs[SD_KB_MAX_ALTS][SD_KB_MAX_ALT_TERMS], alt_w[SD_KB_MAX_ALTS];
+        double ws = 0, dfs[SD_KB_MAX_ALTS][SD_KB_MAX_ALT_TERMS] = {{0}},
+               alt_w[SD_KB_MAX_ALTS] = {0};
 
         /* a word weighs its idf; a synonym group what its most informative entry weighs per
          * term (the customer's own word may be one the articles never use) */

@@ -282,6 +282,8 @@ sd_kb_lexicon_add(struct sd_kb_lexicon *l, bool stop, const char *text, size_t n
         return SD_E_INVALID;
     *errline = 0;
     *why = NULL;
+    if(n == 0)
+        return SD_OK; /* an empty file adds nothing (and text may be NULL) */
     ne = l->ne;
     ns = l->ns;
     nst = l->nst;

@@ -90,6 +90,8 @@ sd_search_tokenize(const char *s, size_t n, sd_search_term_fn fn, void *ctx)
 
     SD_CHECK_ARG(fn && (s || n == 0));
     SD_TRY(sd_text_fold(&f, s, n));
+    if(!f.data)
+        goto out; /* nothing folded: no term */
     while(i <= f.len) {
         utf8proc_int32_t cp = ' ';
         utf8proc_ssize_t k = 1;

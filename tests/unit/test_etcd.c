@@ -62,8 +62,8 @@ test_endpoints_bad(void **state)
         "https://a:1,,https://b:2", /* empty item */
         "https://user@a:1",         /* userinfo */
         "https://a:1/path",         /* a path */
-        "https://a:1,https://a:2,https://a:3,https://a:4,https://a:5,https://a:6,https://a:7,"
-        "https://a:8", /* 8 endpoints */
+        ("https://a:1,https://a:2,https://a:3,https://a:4,https://a:5,https://a:6,https://a:7,"
+         "https://a:8"), /* 8 endpoints */
     };
     size_t n;
     size_t i;

@@ -275,7 +275,7 @@ main(int argc, char **argv)
         size_t wn = fp ? fread(w, 1, sizeof(w), fp) : 0;
 
         if(fp)
-            fclose(fp);
+            (void)fclose(fp);
         CHECK(sd_keyring_ikey_load(kr, SD_IKEY_BIDX, 1, w, wn));
     } else {
         FILE *fp;
