@@ -47,6 +47,8 @@ enum sd_db {
                           'c'|code[10] -> u64 id (verification codes; outbox/outbox.c) */
     SD_DB_INTAKE,      /* 'k'|sha256(create key) and 'a'|sha256(message key) -> u64 ticket;
                           'm'|sha256(Message-ID) -> mail outcome (intake/intake.c) */
+    SD_DB_LEARN,       /* hashed triage features of corrected tickets and the model's counts
+                          (learn/learn.c, sealdesk/learn.h) */
     SD_DB_COUNT
 };
 

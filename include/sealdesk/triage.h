@@ -70,6 +70,19 @@ void sd_triage_rules_free(struct sd_triage_rules *r);
 
 #define SD_TRIAGE_MAX_SIGNALS 16
 
+/* What the model trained by the desk's corrections (src/learn, sd_learn_adjust) adds to the
+ * rules. Never applied when a fund-safety signal fired, nor to the categories while a security
+ * rule scores: P1/security from the rules stays P1/security. */
+struct sd_triage_learned {
+    bool active;           /* false: the model had too few examples, nothing is applied */
+    int cat[SD_CAT_COUNT]; /* added to each category's rule score (bounded by src/learn) */
+    int prio;              /* 1..4 the model's priority, 0 none: the rules' priority moves one
+                              level towards it, and a P1 of the rules is never lowered */
+    unsigned examples;     /* examples the model holds */
+    unsigned coverage_pct; /* share of the text's features the model has seen, 0..100 */
+    unsigned prio_pct;     /* the model's confidence in prio, 0..100 */
+};
+
 struct sd_triage_result {
     enum sd_category category;
     int priority;     /* 1..4 after the VIP raise */
@@ -81,6 +94,11 @@ struct sd_triage_result {
      * "vip_raise" last when VIP raised the priority. Truncated to SD_TRIAGE_MAX_SIGNALS
      * ("vip_raise" is always kept). Rule names come from the rules text, never ticket text. */
     char signals[SD_TRIAGE_MAX_SIGNALS][48];
+    /* For explanations (sealctl triage --explain): the rules' own score per category, the
+     * rules' priority before the model and the VIP raise, and the learned part applied. */
+    int rule_score[SD_CAT_COUNT];
+    int rule_priority;
+    struct sd_triage_learned learned;
 };
 
 /* Classify subject[0..slen) + body[0..blen) (UTF-8; either may be empty and then may be NULL).
@@ -104,5 +122,11 @@ sd_err sd_triage_classify(const struct sd_triage_rules *r, const char *subject, 
 sd_err sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, size_t slen,
                                 const char *body, size_t blen, bool vip, unsigned secrets,
                                 struct sd_triage_result *out);
+
+/* sd_triage_classify_found with the model's adjustment (NULL or inactive: the rules alone). */
+sd_err sd_triage_classify_learned(const struct sd_triage_rules *r, const char *subject, size_t slen,
+                                  const char *body, size_t blen, bool vip, unsigned secrets,
+                                  const struct sd_triage_learned *learned,
+                                  struct sd_triage_result *out);
 
 #endif

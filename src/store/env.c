@@ -40,6 +40,7 @@ static const struct {
     [SD_DB_FEED] = {"feed", 0},
     [SD_DB_OUTBOX] = {"outbox", 0},
     [SD_DB_INTAKE] = {"intake_keys", 0},
+    [SD_DB_LEARN] = {"learn", 0},
 };
 
 sd_err

@@ -1148,6 +1148,16 @@ sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, s
                          const char *body, size_t blen, bool vip, unsigned secrets,
                          struct sd_triage_result *out)
 {
+    return sd_triage_classify_learned(r, subject, slen, body, blen, vip, secrets, NULL, out);
+}
+
+sd_err
+sd_triage_classify_learned(const struct sd_triage_rules *r, const char *subject, size_t slen,
+                           const char *body, size_t blen, bool vip, unsigned secrets,
+                           const struct sd_triage_learned *learned, struct sd_triage_result *out)
+{
+    int rule_score[SD_CAT_COUNT], rule_prio = 0;
+    bool learn = learned && learned->active; /* src/learn's bounded part; see below */
     sd_err err = SD_OK;
     struct sd_buf text = SD_BUF_INIT;
     struct scan sc = {NULL, NULL, NULL, NULL};
@@ -1201,6 +1211,10 @@ sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, s
     }
     if(secrets & FUND_SECRETS)
         fund = true;
+    memcpy(rule_score, score, sizeof(score));
+    learn = learn && !fund; /* the model never touches the fund-safety floor */
+    for(size_t k = 0; learn && score[SD_CAT_SECURITY] <= 0 && k < SD_CAT_COUNT; k++)
+        score[k] += learned->cat[k];
     if(fund) {
         cat = SD_CAT_SECURITY;
         prio = 1;
@@ -1222,6 +1236,9 @@ sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, s
         }
         if(prio == 0)
             prio = r->defaults[cat];
+        rule_prio = prio;
+        if(learn && learned->prio && prio != 1) /* one level towards it; P1 stays */
+            prio += learned->prio < prio ? -1 : learned->prio > prio ? 1 : 0;
     }
 
     memset(out, 0, sizeof(*out));
@@ -1250,6 +1267,12 @@ sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, s
         add_signal(out, "vip_raise", SD_TRIAGE_MAX_SIGNALS);
     }
     out->priority = prio;
+    memcpy(out->rule_score, rule_score, sizeof(rule_score));
+    out->rule_priority = fund ? 1 : rule_prio;
+    if(learned) {
+        out->learned = *learned;
+        out->learned.active = learn;
+    }
 out:
     sd_buf_wipe_free(&text);
     free(sc.seen);

@@ -118,6 +118,14 @@ void sd_trec_set_field(sd_trec *r, enum sd_field f, uint8_t *p, size_t n);
 sd_err sd_ticket_requeue_all_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a,
                                 const char *agent, uint64_t **ids, size_t *n);
 
+/* set_triage.c: the learned adjustment for redacted subject + body, read in its own read txn
+ * (MDB_NOTLS: also on a thread that holds a write txn); inactive when the model is empty. */
+sd_err sd_desk_learned(struct sd_desk *d, const uint8_t *subj, size_t slen, const uint8_t *body,
+                       size_t blen, struct sd_triage_learned *out);
+/* set_triage.c: sd_desk_triage (text redacted first, then rules + learned adjustment). */
+sd_err sd_desk_triage_learned(struct sd_desk *d, const char *text, size_t n, bool vip,
+                              struct sd_triage_result *out);
+
 /* Validation helpers. */
 bool sd_agent_name_ok(const char *s);
 /* The person behind an actor name: "offline:<user>" (sd_actor_offline_name) is <user>. */

@@ -439,6 +439,7 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
 {
     static const enum sd_bidx_kind bidx_kinds[3] = {SD_BIDX_UID, SD_BIDX_EMAIL, SD_BIDX_PHONE};
     struct sd_ticket_prep *p = NULL;
+    struct sd_triage_learned learned;
     struct sd_txn *t = NULL;
     sd_err err = SD_OK;
 
@@ -452,9 +453,10 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     /* Secrets never reach the store: redact before anything is sealed or triaged. */
     SD_TRY(sd_redact(&p->subj, in->field[SD_F_SUBJECT], strlen(in->field[SD_F_SUBJECT]), &p->rs));
     SD_TRY(sd_redact(&p->body, in->field[SD_F_BODY], strlen(in->field[SD_F_BODY]), &p->rb));
-    SD_TRY(sd_triage_classify_found(d->rules, (const char *)p->subj.data, p->subj.len,
-                                    (const char *)p->body.data, p->body.len, in->vip,
-                                    redact_bits(&p->rs) | redact_bits(&p->rb), &p->tr));
+    SD_TRY(sd_desk_learned(d, p->subj.data, p->subj.len, p->body.data, p->body.len, &learned));
+    SD_TRY(sd_triage_classify_learned(d->rules, (const char *)p->subj.data, p->subj.len,
+                                      (const char *)p->body.data, p->body.len, in->vip,
+                                      redact_bits(&p->rs) | redact_bits(&p->rb), &learned, &p->tr));
     /* Routing matches agents by the language of the redacted text. */
     SD_TRY(sd_buf_append(&p->both, p->subj.data, p->subj.len));
     SD_TRY(sd_buf_append(&p->both, "\n", 1));
