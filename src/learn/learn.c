@@ -147,8 +147,8 @@ feature_key(const struct sd_keyring *kr, uint8_t key[crypto_shorthash_siphash24_
 }
 
 sd_err
-sd_learn_features(const struct sd_keyring *kr, const char *subject, size_t slen,
-                  const char *body, size_t blen, uint16_t *out, size_t *n)
+sd_learn_features(const struct sd_keyring *kr, const char *subject, size_t slen, const char *body,
+                  size_t blen, uint16_t *out, size_t *n)
 {
     struct sd_buf text = SD_BUF_INIT;
     struct feats f = {.v = NULL, .n = 0};
@@ -360,9 +360,9 @@ out:
 }
 
 sd_err
-sd_learn_train_in(struct sd_txn *t, const struct sd_keyring *kr, uint64_t dkey,
-                  uint64_t ticket, const char *subject, size_t slen, const char *body,
-                  size_t blen, enum sd_category category, int priority)
+sd_learn_train_in(struct sd_txn *t, const struct sd_keyring *kr, uint64_t dkey, uint64_t ticket,
+                  const char *subject, size_t slen, const char *body, size_t blen,
+                  enum sd_category category, int priority)
 {
     uint16_t *f = NULL;
     uint8_t *ex = NULL, k[17];
@@ -451,8 +451,8 @@ out:
 /* Posterior over the classes [lo, hi) that have SD_LEARN_MIN_CLASS examples (others get 0);
  * false when fewer than two qualify. */
 static bool
-posterior(const struct totals *tot, const uint32_t *cnt, size_t n, size_t lo, size_t hi,
-          double *p, size_t *k_out)
+posterior(const struct totals *tot, const uint32_t *cnt, size_t n, size_t lo, size_t hi, double *p,
+          size_t *k_out)
 {
     double ll[NCLS], mx = -INFINITY, sum = 0, docs = 0;
     size_t k = 0;
@@ -540,8 +540,7 @@ sd_learn_adjust(struct sd_txn *t, const struct sd_keyring *kr, const char *subje
 
             if(tot.docs[c] < SD_LEARN_MIN_CLASS)
                 continue;
-            a = SD_LEARN_CAT_CAP * factor * (p[c] - 1.0 / (double)k) * (double)k /
-                (double)(k - 1);
+            a = SD_LEARN_CAT_CAP * factor * (p[c] - 1.0 / (double)k) * (double)k / (double)(k - 1);
             out->cat[c] = (int)lround(fmax(-SD_LEARN_CAT_CAP, fmin(SD_LEARN_CAT_CAP, a)));
         }
     }
@@ -582,8 +581,7 @@ line(char (*lines)[SD_LEARN_EXPLAIN_LINE], size_t n, size_t cap, const char *s)
 }
 
 size_t
-sd_learn_explain(const struct sd_triage_result *r, char (*lines)[SD_LEARN_EXPLAIN_LINE],
-                 size_t cap)
+sd_learn_explain(const struct sd_triage_result *r, char (*lines)[SD_LEARN_EXPLAIN_LINE], size_t cap)
 {
     char b[SD_LEARN_EXPLAIN_LINE];
     const struct sd_triage_learned *l = &r->learned;
@@ -620,14 +618,14 @@ sd_learn_explain(const struct sd_triage_result *r, char (*lines)[SD_LEARN_EXPLAI
         }
         n = line(lines, n, cap, b);
         if(l->prio)
-            snprintf(b, sizeof(b), "learned priority: %s (%u%%)%s", prio_name(l->prio),
-                     l->prio_pct, r->rule_priority == 1 ? ", P1 of the rules kept" : "");
+            snprintf(b, sizeof(b), "learned priority: %s (%u%%)%s", prio_name(l->prio), l->prio_pct,
+                     r->rule_priority == 1 ? ", P1 of the rules kept" : "");
         else
             snprintf(b, sizeof(b), "learned priority: none");
         n = line(lines, n, cap, b);
     }
-    snprintf(b, sizeof(b), "decision: %s %s (rules alone: priority %s)%s",
-             sd_category_name(r->category), prio_name(r->priority),
-             prio_name(r->rule_priority), r->fund_safety ? " fund_safety" : "");
+    snprintf(b, sizeof(b), "decision: %s %s (the rules' priority for it: %s)%s",
+             sd_category_name(r->category), prio_name(r->priority), prio_name(r->rule_priority),
+             r->fund_safety ? " fund_safety" : "");
     return line(lines, n, cap, b);
 }
