@@ -455,7 +455,7 @@ posterior(const struct totals *tot, const uint32_t *cnt, size_t n, size_t lo, si
           size_t *k_out)
 {
     double ll[NCLS], mx = -INFINITY, sum = 0, docs = 0;
-    size_t k = 0;
+    size_t k = 0, zeros = 0;
 
     for(size_t c = lo; c < hi; c++)
         docs += tot->docs[c];
@@ -465,9 +465,17 @@ posterior(const struct totals *tot, const uint32_t *cnt, size_t n, size_t lo, si
         if(tot->docs[c] < SD_LEARN_MIN_CLASS)
             continue;
         k++;
-        ll[c] = log(tot->docs[c] / docs);
-        for(size_t i = 0; i < n; i++)
-            ll[c] += log((cnt[i * NCLS + c] + ALPHA) / (tot->feats[c] + ALPHA * SD_LEARN_DIM));
+        /* log prior + sum of log((count + alpha) / (total + alpha * dim)); most counts are 0,
+         * so only the non-zero ones need a log of their own. */
+        ll[c] = log(tot->docs[c] / docs) - (double)n * log(tot->feats[c] + ALPHA * SD_LEARN_DIM);
+        for(size_t i = 0; i < n; i++) {
+            if(cnt[i * NCLS + c])
+                ll[c] += log(cnt[i * NCLS + c] + ALPHA);
+            else
+                zeros++;
+        }
+        ll[c] += (double)zeros * log(ALPHA);
+        zeros = 0;
         if(ll[c] > mx)
             mx = ll[c];
     }
