@@ -6,7 +6,8 @@ alone: the model is empty), then file every data/triage/train-*.jsonl ticket wit
 `sealctl ticket create` and correct it with `sealctl ticket set ID --category C --priority P
 --reason R` where the rules got it wrong (--mode corrections, what a desk does), or confirm
 every label (--mode all: agents review each ticket), and measure the holdout sets again.
-Prints one line per set and mode: before -> after for category, priority and P1 recall.
+Prints one line per set and mode: before -> after for category, priority and P1 recall, on
+the holdout sets and on the train sets themselves (the corrected phrasing, triaged again).
 
     tools/learn_eval.py --sealctl build/tools/sealctl [--mode corrections|all|both]
 Standard library only. Runs offline; nothing leaves the temporary data dir, removed at the end.
@@ -23,6 +24,9 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "data", "triage")
 LANGS = ("zh", "en", "ko")
+# holdout: text the model never saw; train: the corrected tickets' own text, triaged again
+# (does the desk repeat a mistake it was corrected on?).
+KINDS = ("holdout", "train")
 
 
 def run(argv):
@@ -32,9 +36,9 @@ def run(argv):
     return p.stdout
 
 
-def measure(args, d, lang):
+def measure(args, d, lang, kind="holdout"):
     out = run([sys.executable, os.path.join(HERE, "triage_eval.py"), "--sealctl", args.sealctl,
-               "--jobs", "2", "--data", d, os.path.join(DATA, "holdout-%s.jsonl" % lang)])
+               "--jobs", "2", "--data", d, os.path.join(DATA, "%s-%s.jsonl" % (kind, lang))])
     return dict(line.split("=") for line in out.split())
 
 
@@ -67,18 +71,19 @@ def main():
         d = tempfile.mkdtemp(prefix="sdlearn.")
         try:
             run([args.sealctl, "--offline", "--data", d, "init"])
-            before = {lang: measure(args, d, lang) for lang in LANGS}
+            before = {(k, lang): measure(args, d, lang, k) for k in KINDS for lang in LANGS}
             n = train(args, d, mode)
-            after = {lang: measure(args, d, lang) for lang in LANGS}
+            after = {(k, lang): measure(args, d, lang, k) for k in KINDS for lang in LANGS}
         finally:
             shutil.rmtree(d, ignore_errors=True)
-        for lang in LANGS:
-            b, a = before[lang], after[lang]
-            print("mode=%s examples=%d holdout-%s category %s -> %s, priority %s -> %s, "
-                  "p1_recall %s -> %s" % (mode, n, lang, b["category_accuracy"],
-                                          a["category_accuracy"], b["priority_accuracy"],
-                                          a["priority_accuracy"], b["p1_recall"],
-                                          a["p1_recall"]))
+        for k in KINDS:
+            for lang in LANGS:
+                b, a = before[(k, lang)], after[(k, lang)]
+                print("mode=%s examples=%d %s-%s category %s -> %s, priority %s -> %s, "
+                      "p1_recall %s -> %s" % (mode, n, k, lang, b["category_accuracy"],
+                                              a["category_accuracy"], b["priority_accuracy"],
+                                              a["priority_accuracy"], b["p1_recall"],
+                                              a["p1_recall"]))
     return 0
 
 

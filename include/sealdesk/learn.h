@@ -1,6 +1,10 @@
-/* Triage that learns from the desk (issue 17 item 3): a small multinomial naive Bayes model
- * over HASHED features of a ticket's folded text, trained by the corrections agents and
- * supervisors make (sd_ticket_set_triage), that adjusts the rule scores of sd_triage_classify.
+/* Triage that learns from the desk (issue 17 item 3): a small naive Bayes model over HASHED
+ * features of a ticket's folded text, trained by the corrections agents and supervisors make
+ * (sd_ticket_set_triage), that adjusts the rule scores of sd_triage_classify. The evidence for
+ * a class is the mean over the text's features of log(P(f | class) / P(f)) (presence counts,
+ * P(f | class) smoothed towards P(f); features in over 10% of all examples skipped): about 0
+ * for text unlike the examples, so the model only speaks for phrasing the desk has corrected.
+ * It maps to at most +-SD_LEARN_CAT_CAP per category score and a priority one level away.
  *
  * Features: word and 3..5 character n-grams of Latin-script words, 1..3 character n-grams of
  * CJK and Hangul runs, of sd_text_fold'ed (already redacted) text. Each is reduced to a bucket

@@ -80,7 +80,7 @@ struct sd_triage_learned {
                               level towards it, and a P1 of the rules is never lowered */
     unsigned examples;     /* examples the model holds */
     unsigned coverage_pct; /* share of the text's features the model has seen, 0..100 */
-    unsigned prio_pct;     /* the model's confidence in prio, 0..100 */
+    int prio_evidence;     /* the evidence for prio (mean lift, hundredths of a nat) */
 };
 
 struct sd_triage_result {

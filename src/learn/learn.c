@@ -1,6 +1,7 @@
 /* Triage that learns from the desk: hashed features of corrected tickets, naive Bayes counts
  * kept incrementally in LMDB (learn.h has the layout), and the bounded adjustment of the rule
- * scores that sd_triage_classify_learned applies. No text is stored: bucket ids and counts. */
+ * scores that sd_triage_classify_learned applies (mean Bernoulli log-likelihood ratio of the
+ * text's features, class against all examples: a tempered naive Bayes). No text is stored: bucket ids and counts. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,16 @@
 #define RAW_MAX      8192u /* features hashed before dedupe */
 #define WORD_MAX     24u   /* longer "words" (hashes, addresses) carry no category */
 #define EX_HEADER    6u
-#define ALPHA        0.5 /* additive smoothing */
+/* Calibrated on data/triage train -> holdout (tools/learn_eval.py): the relative lift (see
+ * lift(), 1 = every feature says only this class) from which a category's adjustment starts
+ * and where it reaches the cap; a priority needs PRIO_LIFT and PRIO_MARGIN over the next. */
+#define LIFT_LOW     0.3
+#define LIFT_FULL    0.6
+#define PRIO_LIFT    0.6
+#define PRIO_MARGIN  0.2
+#define COMMON_SHARE 0.1  /* features in more examples than this share carry no class, */
+#define COMMON_MIN   10.0 /* once that is more than this many */
+#define M_EST        2.0  /* weight of P(f) in the m-estimate of P(f | c) */
 #define KEY_LABEL    "sealdesk/learn/triage-features/v1"
 #define TOTALS_BYTES ((size_t)NCLS * 8)
 
@@ -448,49 +458,56 @@ out:
 
 /* ---- the adjustment ---- */
 
-/* Posterior over the classes [lo, hi) that have SD_LEARN_MIN_CLASS examples (others get 0);
- * false when fewer than two qualify. */
-static bool
-posterior(const struct totals *tot, const uint32_t *cnt, size_t n, size_t lo, size_t hi, double *p,
-          size_t *k_out)
+/* How much more often than in all examples the text's features occur in the examples of class
+ * c, among the classes [lo, hi): the mean over the text's n features of log(P(f | c) / P(f)),
+ * with P the share of examples holding f (the counts are presence counts).
+ * Features no example holds add 0, so a text unlike every example scores about 0 whatever
+ * the class sizes; one like the examples of c scores high for c and below 0 for the others. */
+static double
+lift(const struct totals *tot, const uint32_t *cnt, size_t n, size_t c, size_t lo, size_t hi)
 {
-    double ll[NCLS], mx = -INFINITY, sum = 0, docs = 0;
-    size_t k = 0, zeros = 0;
+    double all_docs = 0, s = 0, p_all;
+
+    for(size_t k = lo; k < hi; k++)
+        all_docs += tot->docs[k];
+    for(size_t i = 0; i < n; i++) {
+        double all = 0;
+
+        for(size_t k = lo; k < hi; k++)
+            all += cnt[i * NCLS + k];
+        /* Unseen, or in a large share of all examples (common words and characters of a
+         * language, whose share follows the language mix of the classes, not the class). */
+        if(all == 0 || all > fmax(COMMON_SHARE * all_docs, COMMON_MIN))
+            continue;
+        /* P(f | c) smoothed towards P(f) (m-estimate): a class with few examples neither
+         * gains nor loses much from one feature. */
+        p_all = all / all_docs;
+        s += log((cnt[i * NCLS + c] + M_EST * p_all) / (tot->docs[c] + M_EST)) - log(p_all);
+    }
+    /* As a share of the most a feature can say for c, log(1 / P(c)): the same scale with two
+     * classes or eight, with 10 examples or 10,000. */
+    return s / (double)n / log(all_docs / fmax(tot->docs[c], 1.0));
+}
+
+/* Lift to a bounded score adjustment: nothing within +-LIFT_LOW (text as like the class as
+ * any other), the full cap from LIFT_FULL on. */
+static int
+bounded(double l)
+{
+    double a = fmin(1.0, fmax(0.0, (fabs(l) - LIFT_LOW) / (LIFT_FULL - LIFT_LOW)));
+
+    return (int)lround((l < 0 ? -1 : 1) * SD_LEARN_CAT_CAP * a);
+}
+
+/* Classes of [lo, hi) with SD_LEARN_MIN_CLASS examples. */
+static size_t
+qualified(const struct totals *tot, size_t lo, size_t hi)
+{
+    size_t k = 0;
 
     for(size_t c = lo; c < hi; c++)
-        docs += tot->docs[c];
-    for(size_t c = lo; c < hi; c++) {
-        p[c] = 0;
-        ll[c] = -INFINITY;
-        if(tot->docs[c] < SD_LEARN_MIN_CLASS)
-            continue;
-        k++;
-        /* log prior + sum of log((count + alpha) / (total + alpha * dim)); most counts are 0,
-         * so only the non-zero ones need a log of their own. */
-        ll[c] = log(tot->docs[c] / docs) - (double)n * log(tot->feats[c] + ALPHA * SD_LEARN_DIM);
-        for(size_t i = 0; i < n; i++) {
-            if(cnt[i * NCLS + c])
-                ll[c] += log(cnt[i * NCLS + c] + ALPHA);
-            else
-                zeros++;
-        }
-        ll[c] += (double)zeros * log(ALPHA);
-        zeros = 0;
-        if(ll[c] > mx)
-            mx = ll[c];
-    }
-    *k_out = k;
-    if(k < 2)
-        return false;
-    for(size_t c = lo; c < hi; c++) {
-        if(tot->docs[c] >= SD_LEARN_MIN_CLASS) {
-            p[c] = exp(ll[c] - mx);
-            sum += p[c];
-        }
-    }
-    for(size_t c = lo; c < hi; c++)
-        p[c] /= sum;
-    return true;
+        k += tot->docs[c] >= SD_LEARN_MIN_CLASS;
+    return k;
 }
 
 sd_err
@@ -500,8 +517,7 @@ sd_learn_adjust(struct sd_txn *t, const struct sd_keyring *kr, const char *subje
     uint16_t *f = NULL;
     uint32_t *cnt = NULL;
     struct totals tot;
-    double p[NCLS], factor;
-    size_t n = 0, seen = 0, k;
+    size_t n = 0, seen = 0;
     uint64_t examples = 0;
     sd_err err = SD_OK;
 
@@ -539,30 +555,35 @@ sd_learn_adjust(struct sd_txn *t, const struct sd_keyring *kr, const char *subje
         }
     }
     out->coverage_pct = (unsigned)(100 * seen / n);
-    /* Full influence once half the text's features are known to the model. */
-    factor = fmin(1.0, 2.0 * (double)seen / (double)n);
-    if(posterior(&tot, cnt, n, 0, SD_CAT_COUNT, p, &k)) {
+    if(qualified(&tot, 0, SD_CAT_COUNT) >= 2) {
         out->active = true;
         for(size_t c = 0; c < SD_CAT_COUNT; c++) {
-            double a;
+            if(tot.docs[c] >= SD_LEARN_MIN_CLASS)
+                out->cat[c] = bounded(lift(&tot, cnt, n, c, 0, SD_CAT_COUNT));
+        }
+    }
+    if(qualified(&tot, SD_CAT_COUNT, NCLS) >= 2) {
+        double best = -INFINITY, second = -INFINITY;
+        size_t bp = 0;
+
+        out->active = true;
+        for(size_t c = SD_CAT_COUNT; c < NCLS; c++) {
+            double l;
 
             if(tot.docs[c] < SD_LEARN_MIN_CLASS)
                 continue;
-            a = SD_LEARN_CAT_CAP * factor * (p[c] - 1.0 / (double)k) * (double)k / (double)(k - 1);
-            out->cat[c] = (int)lround(fmax(-SD_LEARN_CAT_CAP, fmin(SD_LEARN_CAT_CAP, a)));
+            l = lift(&tot, cnt, n, c, SD_CAT_COUNT, NCLS);
+            if(l > best) {
+                second = best;
+                best = l;
+                bp = c;
+            } else if(l > second) {
+                second = l;
+            }
         }
-    }
-    if(posterior(&tot, cnt, n, SD_CAT_COUNT, NCLS, p, &k)) {
-        size_t best = SD_CAT_COUNT;
-
-        for(size_t c = SD_CAT_COUNT; c < NCLS; c++) {
-            if(p[c] > p[best])
-                best = c;
-        }
-        out->active = true;
-        out->prio_pct = (unsigned)lround(100 * p[best]);
-        if(p[best] >= 0.6 && factor >= 0.5)
-            out->prio = (int)(best - SD_CAT_COUNT + 1);
+        out->prio_evidence = (int)lround(100 * best);
+        if(best >= PRIO_LIFT && best - second >= PRIO_MARGIN)
+            out->prio = (int)(bp - SD_CAT_COUNT + 1);
     }
 out:
     free(f);
@@ -626,7 +647,8 @@ sd_learn_explain(const struct sd_triage_result *r, char (*lines)[SD_LEARN_EXPLAI
         }
         n = line(lines, n, cap, b);
         if(l->prio)
-            snprintf(b, sizeof(b), "learned priority: %s (%u%%)%s", prio_name(l->prio), l->prio_pct,
+            snprintf(b, sizeof(b), "learned priority: %s (lift %.2f)%s", prio_name(l->prio),
+                     l->prio_evidence / 100.0,
                      r->rule_priority == 1 ? ", P1 of the rules kept" : "");
         else
             snprintf(b, sizeof(b), "learned priority: none");

@@ -53,6 +53,7 @@ static const char *crash[] = {
     "the screen goes white on the market tab",     "market tab screen turns white every time",
     "the market tab goes white on my screen",      "opening the market tab the screen turns white",
     "the market tab screen is white, please look",
+    "white screen again when I open the market tab",
 };
 static const char *promo[] = {
     "where is the referral bonus voucher from the campaign",
@@ -90,7 +91,7 @@ test_training_moves_an_ambiguous_case(void **state)
     assert_int_equal(r.category, SD_CAT_GENERAL);
     assert_false(r.learned.active);
     train_crash_and_promo(f->d);
-    assert_int_equal(examples(f->d), 10);
+    assert_int_equal(examples(f->d), 11);
     assert_int_equal(sd_desk_triage(f->d, probe, strlen(probe), false, &r), SD_OK);
     assert_true(r.learned.active);
     assert_int_equal(r.category, SD_CAT_TRADING);
@@ -112,7 +113,7 @@ test_training_moves_an_ambiguous_case(void **state)
     }
     n = sd_learn_explain(&r, lines, SD_LEARN_EXPLAIN_MAX);
     for(size_t i = 0; i < n; i++)
-        saw = saw || strstr(lines[i], "learned: examples=10") != NULL;
+        saw = saw || strstr(lines[i], "learned: examples=11") != NULL;
     assert_true(saw);
     assert_non_null(strstr(lines[n - 1], "decision: trading P2"));
 }
@@ -162,7 +163,7 @@ test_shred_removes_examples(void **state)
     struct sd_shred_result sr;
 
     train_crash_and_promo(f->d);
-    assert_int_equal(examples(f->d), 9);
+    assert_int_equal(examples(f->d), 10);
     assert_int_equal(sd_keyops_shred(f->d, &sys, "U-CRASH", "erasure request", &sr), SD_OK);
     assert_int_equal(examples(f->d), 4); /* the promo customer's stay */
     assert_int_equal(sd_keyops_shred(f->d, &sys, "U-PROMO", "erasure request", &sr), SD_OK);
