@@ -52,8 +52,7 @@ set(struct sd_desk *d, const struct sd_actor *a, uint64_t id, int cat, int prio,
 static const char *crash[] = {
     "the screen goes white on the market tab",     "market tab screen turns white every time",
     "the market tab goes white on my screen",      "opening the market tab the screen turns white",
-    "the market tab screen is white, please look",
-    "white screen again when I open the market tab",
+    "the market tab screen is white, please look", "white screen again when I open the market tab",
 };
 static const char *promo[] = {
     "where is the referral bonus voucher from the campaign",
