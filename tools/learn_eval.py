@@ -42,9 +42,9 @@ def measure(args, d, lang, kind="holdout"):
     return dict(line.split("=") for line in out.split())
 
 
-def train(args, d, mode):
+def train(args, d, mode, langs):
     n_set = 0
-    for lang in LANGS:
+    for lang in langs:
         with open(os.path.join(DATA, "train-%s.jsonl" % lang), encoding="utf-8") as f:
             for line in f:
                 t = json.loads(line)
@@ -65,19 +65,25 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sealctl", default=os.path.join(HERE, "..", "build", "tools", "sealctl"))
     ap.add_argument("--mode", choices=("corrections", "all", "both"), default="both")
+    ap.add_argument("--langs", default=",".join(LANGS), help="zh,en,ko (default: all three)")
+    ap.add_argument("--keep", action="store_true", help="keep the data dir (its path on stderr)")
     args = ap.parse_args()
+    langs = tuple(args.langs.split(","))
     modes = ("corrections", "all") if args.mode == "both" else (args.mode,)
     for mode in modes:
         d = tempfile.mkdtemp(prefix="sdlearn.")
         try:
             run([args.sealctl, "--offline", "--data", d, "init"])
-            before = {(k, lang): measure(args, d, lang, k) for k in KINDS for lang in LANGS}
-            n = train(args, d, mode)
-            after = {(k, lang): measure(args, d, lang, k) for k in KINDS for lang in LANGS}
+            before = {(k, lang): measure(args, d, lang, k) for k in KINDS for lang in langs}
+            n = train(args, d, mode, langs)
+            after = {(k, lang): measure(args, d, lang, k) for k in KINDS for lang in langs}
         finally:
-            shutil.rmtree(d, ignore_errors=True)
+            if args.keep:
+                print("data dir kept: %s" % d, file=sys.stderr)
+            else:
+                shutil.rmtree(d, ignore_errors=True)
         for k in KINDS:
-            for lang in LANGS:
+            for lang in langs:
                 b, a = before[(k, lang)], after[(k, lang)]
                 print("mode=%s examples=%d %s-%s category %s -> %s, priority %s -> %s, "
                       "p1_recall %s -> %s" % (mode, n, k, lang, b["category_accuracy"],

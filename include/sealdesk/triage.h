@@ -71,8 +71,8 @@ void sd_triage_rules_free(struct sd_triage_rules *r);
 #define SD_TRIAGE_MAX_SIGNALS 16
 
 /* What the model trained by the desk's corrections (src/learn, sd_learn_adjust) adds to the
- * rules. Never applied when a fund-safety signal fired, nor to the categories while a security
- * rule scores: P1/security from the rules stays P1/security. */
+ * rules. Never applied when a fund-safety signal fired or when the rules alone choose security
+ * or P1: P1/security from the rules stays P1/security. */
 struct sd_triage_learned {
     bool active;           /* false: the model had too few examples, nothing is applied */
     int cat[SD_CAT_COUNT]; /* added to each category's rule score (bounded by src/learn) */
@@ -80,7 +80,9 @@ struct sd_triage_learned {
                               level towards it, and a P1 of the rules is never lowered */
     unsigned examples;     /* examples the model holds */
     unsigned coverage_pct; /* share of the text's features the model has seen, 0..100 */
-    int prio_evidence;     /* the evidence for prio (mean lift, hundredths of a nat) */
+    int prio_evidence;     /* the evidence for prio (relative lift, hundredths) */
+    bool floor;            /* set by classify: a fund-safety signal, or the rules' own choice of
+                              security or P1, kept the model out */
 };
 
 struct sd_triage_result {

@@ -143,6 +143,17 @@ cmp_u16(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* n, or less so that s[0..result) ends at a code point boundary and is at most cap bytes. */
+static size_t
+utf8_cut(const char *s, size_t n, size_t cap)
+{
+    if(n <= cap)
+        return n;
+    while(cap > 0 && ((uint8_t)s[cap] & 0xc0) == 0x80)
+        cap--;
+    return cap;
+}
+
 static sd_err
 feature_key(const struct sd_keyring *kr, uint8_t key[crypto_shorthash_siphash24_KEYBYTES])
 {
@@ -167,6 +178,10 @@ sd_learn_features(const struct sd_keyring *kr, const char *subject, size_t slen,
 
     SD_CHECK_ARG(kr && out && n && (subject || slen == 0) && (body || blen == 0));
     *n = 0;
+    /* Only the first SD_LEARN_MAX_TEXT folded bytes count: fold at most 4x that much input
+     * (plenty for ordinary text; the cut bounds the work on long bodies). */
+    slen = utf8_cut(subject, slen, 4 * SD_LEARN_MAX_TEXT);
+    blen = utf8_cut(body, blen, 4 * SD_LEARN_MAX_TEXT);
     SD_TRY(sd_text_fold(&text, subject ? subject : "", slen));
     SD_TRY(sd_buf_append_byte(&text, ' '));
     SD_TRY(sd_text_fold(&text, body ? body : "", blen));
@@ -629,8 +644,11 @@ sd_learn_explain(const struct sd_triage_result *r, char (*lines)[SD_LEARN_EXPLAI
     if(off < sizeof(b) && strcmp(b, "rule scores:") == 0)
         snprintf(b + off, sizeof(b) - off, " none");
     n = line(lines, n, cap, b);
-    if(r->fund_safety) {
-        n = line(lines, n, cap, "learned: not applied (fund-safety floor: security P1)");
+    if(r->fund_safety || l->floor) {
+        n = line(lines, n, cap,
+                 r->fund_safety ? "learned: not applied (fund-safety floor: security P1)"
+                                : "learned: not applied (fund-safety floor: the rules chose "
+                                  "security or P1)");
     } else if(!l->active) {
         snprintf(b, sizeof(b), "learned: not applied (%u examples; needs %u, two classes of %u)",
                  l->examples, SD_LEARN_MIN_EXAMPLES, SD_LEARN_MIN_CLASS);
@@ -638,18 +656,15 @@ sd_learn_explain(const struct sd_triage_result *r, char (*lines)[SD_LEARN_EXPLAI
     } else {
         off = (size_t)snprintf(b, sizeof(b), "learned: examples=%u coverage=%u%%", l->examples,
                                l->coverage_pct);
-        if(r->rule_score[SD_CAT_SECURITY] > 0 && off < sizeof(b))
-            off += (size_t)snprintf(b + off, sizeof(b) - off, " categories kept (security rule)");
         for(int c = 0; c < SD_CAT_COUNT && off < sizeof(b); c++) {
-            if(l->cat[c] && r->rule_score[SD_CAT_SECURITY] <= 0)
+            if(l->cat[c])
                 off += (size_t)snprintf(b + off, sizeof(b) - off, " %s%+d",
                                         sd_category_name((enum sd_category)c), l->cat[c]);
         }
         n = line(lines, n, cap, b);
         if(l->prio)
-            snprintf(b, sizeof(b), "learned priority: %s (lift %.2f)%s", prio_name(l->prio),
-                     l->prio_evidence / 100.0,
-                     r->rule_priority == 1 ? ", P1 of the rules kept" : "");
+            snprintf(b, sizeof(b), "learned priority: %s (lift %.2f)", prio_name(l->prio),
+                     l->prio_evidence / 100.0);
         else
             snprintf(b, sizeof(b), "learned priority: none");
         n = line(lines, n, cap, b);

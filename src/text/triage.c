@@ -1090,6 +1090,29 @@ rule_fired(const struct sd_triage_rules *r, const struct scan *sc, const struct 
     return false;
 }
 
+/* True when the rules alone (category scores score, fired[] of rules) decide security or P1:
+ * the floor the learned adjustment must leave alone. The same decision as below. */
+static bool
+rules_floor(const struct sd_triage_rules *r, const int *score, const uint8_t *fired, size_t nrules)
+{
+    const struct rule *rules = ARR(r->rules, const struct rule);
+    enum sd_category cat = SD_CAT_GENERAL;
+    int best = 0, prio = 0;
+
+    for(size_t k = 0; k < SD_CAT_COUNT; k++) {
+        if(score[r->order[k]] > best) {
+            best = score[r->order[k]];
+            cat = r->order[k];
+        }
+    }
+    for(size_t i = 0; i < nrules; i++) {
+        if(fired[i] && rules[i].kind == RK_PRIO && (rules[i].scope & (1u << cat)) &&
+           (prio == 0 || rules[i].prio < prio))
+            prio = rules[i].prio;
+    }
+    return cat == SD_CAT_SECURITY || (prio ? prio : r->defaults[cat]) == 1;
+}
+
 static void
 add_signal(struct sd_triage_result *out, const char *sig, size_t cap)
 {
@@ -1212,8 +1235,10 @@ sd_triage_classify_learned(const struct sd_triage_rules *r, const char *subject,
     if(secrets & FUND_SECRETS)
         fund = true;
     memcpy(rule_score, score, sizeof(score));
-    learn = learn && !fund; /* the model never touches the fund-safety floor */
-    for(size_t k = 0; learn && score[SD_CAT_SECURITY] <= 0 && k < SD_CAT_COUNT; k++)
+    /* The model never touches the fund-safety floor: not after a fund-safety signal, nor when
+     * the rules alone choose security or a P1 (a category move would drop its P1 rule). */
+    learn = learn && !fund && !rules_floor(r, score, fired, nrules);
+    for(size_t k = 0; learn && k < SD_CAT_COUNT; k++)
         score[k] += learned->cat[k];
     if(fund) {
         cat = SD_CAT_SECURITY;
@@ -1272,6 +1297,7 @@ sd_triage_classify_learned(const struct sd_triage_rules *r, const char *subject,
     if(learned) {
         out->learned = *learned;
         out->learned.active = learn;
+        out->learned.floor = learned->active && !learn;
     }
 out:
     sd_buf_wipe_free(&text);
