@@ -139,10 +139,12 @@ test_floor_holds_under_a_flood(void **state)
     assert_int_equal(r.category, SD_CAT_SECURITY);
     assert_int_equal(r.priority, 1);
     assert_false(r.learned.active); /* not applied at all */
+    assert_true(r.learned.floor);
     /* A security rule keeps its category, whatever the model says. */
     assert_int_equal(sd_desk_triage(f->d, sec, strlen(sec), false, &r), SD_OK);
     assert_int_equal(before.category, SD_CAT_SECURITY);
     assert_int_equal(r.category, SD_CAT_SECURITY);
+    assert_true(r.learned.floor);
     /* And a new fund-safety ticket is still security P1. */
     {
         struct sd_ticket t;
