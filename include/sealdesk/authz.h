@@ -264,6 +264,7 @@ enum sd_op {
     /* Auth/Me, Auth/SetPreferences (issue 16): a person's own account and console settings;
      * every human role, not the service identities. */
     SD_OP_SELF,
+    SD_OP_TICKET_SET_TRIAGE, /* correct category/priority (issue 17); fund-safety: sd_ticket_set_triage */
     SD_OP_COUNT
 };
 const char *sd_op_name(enum sd_op op);

@@ -174,7 +174,9 @@ enum sd_bidx_kind {
     SD_BIDX_EMAIL = 1,
     SD_BIDX_PHONE = 2,
     SD_BIDX_UID = 3,
-    SD_BIDX_LOGIN = 4
+    SD_BIDX_LOGIN = 4,
+    /* the key of the learned triage features (src/learn): value is a fixed label, raw bytes */
+    SD_BIDX_LEARN = 8
 };
 sd_err sd_bidx(const struct sd_keyring *kr, enum sd_bidx_kind kind, const char *value, size_t n,
                uint8_t out[SD_BIDX_BYTES]);

@@ -49,6 +49,8 @@ enum sd_db {
                           'm'|sha256(Message-ID) -> mail outcome (intake/intake.c) */
     SD_DB_SEARCH,      /* keyed term hash[16] -> u64 (UINT64_MAX - ticket id), dupsort,
                           dupfixed: newest first (search/index.c) */
+    SD_DB_LEARN,       /* hashed triage features of corrected tickets and the model's counts
+                          (learn/learn.c, sealdesk/learn.h) */
     SD_DB_COUNT
 };
 

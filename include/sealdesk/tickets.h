@@ -100,6 +100,8 @@ enum sd_event_kind {
      * words); a link between a resolved ticket and the new ticket a late follow-up opened */
     SD_EV_CUSTOMER_MESSAGE,
     SD_EV_LINKED,
+    /* a person corrected category/priority (sd_ticket_set_triage; reason sealed as the body) */
+    SD_EV_TRIAGE_CORRECTED,
     SD_EV_COUNT
 };
 
@@ -315,5 +317,18 @@ sd_err sd_ticket_comment_article(struct sd_desk *d, const struct sd_actor *a, ui
 /* CSAT 1..5, once, only when resolved or archived. */
 sd_err sd_ticket_rate(struct sd_desk *d, const struct sd_actor *a, uint64_t id, unsigned csat,
                       struct sd_ticket *out);
+
+/* Correct a ticket's triage (issue 17, `sealctl ticket set`): category (enum sd_category, -1
+ * keeps it) and/or priority (1..4, 0 keeps it), with a reason of 1..SD_TRIAGE_REASON_MAX
+ * characters (redacted, then sealed as the internal body of a "triage_corrected" event whose
+ * detail names the old and new values). In one write txn: the record and its queue entry, the
+ * event, the audit entry "ticket.set_triage" and the example that trains the learned triage
+ * (sd_learn_train_in). Agents (tickets they may work on) and supervisors; lowering a
+ * fund-safety ticket (P1 to a lower priority, or security to another category) needs a
+ * supervisor. SD_E_INVALID (nothing to set, bad category/priority/reason), SD_E_LIMIT (reason
+ * too long), SD_E_DENIED, SD_E_NOTFOUND, SD_E_SHREDDED (the customer's key is gone). */
+#define SD_TRIAGE_REASON_MAX 500
+sd_err sd_ticket_set_triage(struct sd_desk *d, const struct sd_actor *a, uint64_t id, int category,
+                            int priority, const char *reason, struct sd_ticket *out);
 
 #endif

@@ -70,6 +70,21 @@ void sd_triage_rules_free(struct sd_triage_rules *r);
 
 #define SD_TRIAGE_MAX_SIGNALS 16
 
+/* What the model trained by the desk's corrections (src/learn, sd_learn_adjust) adds to the
+ * rules. Never applied when a fund-safety signal fired or when the rules alone choose security
+ * or P1: P1/security from the rules stays P1/security. */
+struct sd_triage_learned {
+    bool active;           /* false: the model had too few examples, nothing is applied */
+    int cat[SD_CAT_COUNT]; /* added to each category's rule score (bounded by src/learn) */
+    int prio;              /* 1..4 the model's priority, 0 none: the rules' priority moves one
+                              level towards it, and a P1 of the rules is never lowered */
+    unsigned examples;     /* examples the model holds */
+    unsigned coverage_pct; /* share of the text's features the model has seen, 0..100 */
+    int prio_evidence;     /* the evidence for prio (relative lift, hundredths) */
+    bool floor;            /* set by classify: a fund-safety signal, or the rules' own choice of
+                              security or P1, kept the model out */
+};
+
 struct sd_triage_result {
     enum sd_category category;
     int priority;     /* 1..4 after the VIP raise */
@@ -81,6 +96,11 @@ struct sd_triage_result {
      * "vip_raise" last when VIP raised the priority. Truncated to SD_TRIAGE_MAX_SIGNALS
      * ("vip_raise" is always kept). Rule names come from the rules text, never ticket text. */
     char signals[SD_TRIAGE_MAX_SIGNALS][48];
+    /* For explanations (sealctl triage --explain): the rules' own score per category, the
+     * rules' priority before the model and the VIP raise, and the learned part applied. */
+    int rule_score[SD_CAT_COUNT];
+    int rule_priority;
+    struct sd_triage_learned learned;
 };
 
 /* Classify subject[0..slen) + body[0..blen) (UTF-8; either may be empty and then may be NULL).
@@ -112,5 +132,15 @@ sd_err sd_triage_classify_found(const struct sd_triage_rules *r, const char *sub
  * flen > 2 * SD_TRIAGE_MAX_TEXT; SD_E_NOMEM. folded is borrowed, not modified. */
 sd_err sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, size_t flen,
                                  bool vip, unsigned secrets, struct sd_triage_result *out);
+/* sd_triage_classify_found with the model's adjustment (NULL or inactive: the rules alone). */
+sd_err sd_triage_classify_learned(const struct sd_triage_rules *r, const char *subject, size_t slen,
+                                  const char *body, size_t blen, bool vip, unsigned secrets,
+                                  const struct sd_triage_learned *learned,
+                                  struct sd_triage_result *out);
+/* sd_triage_classify_folded with the model's adjustment (the one text pipeline's folded text). */
+sd_err sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *folded,
+                                         size_t flen, bool vip, unsigned secrets,
+                                         const struct sd_triage_learned *learned,
+                                         struct sd_triage_result *out);
 
 #endif

@@ -72,6 +72,9 @@ static const struct {
     [SD_OP_INTAKE_VERIFY] = {"intake.verify", A | S | C | X | I},
     /* One's own account and console preferences: people, not the service identities. */
     [SD_OP_SELF] = {"self", A | S | C | X | U},
+    /* Correcting triage: agents (tickets they may work on; never lowering a fund-safety
+     * ticket) and supervisors. Compliance reads tickets but does not triage them. */
+    [SD_OP_TICKET_SET_TRIAGE] = {"ticket.set_triage", A | S},
 };
 
 const char *

@@ -59,8 +59,8 @@ sd_bidx(const struct sd_keyring *kr, enum sd_bidx_kind kind, const char *value, 
 
     SD_CHECK_ARG(kr && value && n <= BIDX_MAX_INPUT);
     SD_CHECK_ARG(kind == SD_BIDX_EMAIL || kind == SD_BIDX_PHONE || kind == SD_BIDX_UID ||
-                 kind == SD_BIDX_LOGIN);
-    if(kind == SD_BIDX_LOGIN) {
+                 kind == SD_BIDX_LOGIN || kind == SD_BIDX_LEARN);
+    if(kind == SD_BIDX_LOGIN || kind == SD_BIDX_LEARN) {
         /* Whatever was typed, byte for byte: it may be a password, so it is never logged. */
         SD_TRY(sd_buf_append(&norm, value, n));
     } else if(kind == SD_BIDX_PHONE) {

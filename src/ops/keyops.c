@@ -18,6 +18,7 @@
 #include "sealdesk/customers.h"
 #include "sealdesk/events.h"
 #include "sealdesk/keyops.h"
+#include "sealdesk/learn.h"
 #include "sealdesk/log.h"
 #include "sealdesk/search.h"
 #include "sealdesk/text.h"
@@ -526,6 +527,9 @@ shred_in(struct sd_desk *d, struct sd_txn *t, const uint8_t cb[SD_BIDX_BYTES], s
     }
     SD_TRY(del_pair(t, SD_DB_BY_CUSTOMER, cb, SD_BIDX_BYTES, NULL, 0, &res->index_entries));
     SD_TRY(del_pair(t, SD_DB_CUSTOMERS, cb, SD_BIDX_BYTES, NULL, 0, &res->index_entries));
+    /* The customer's learned-triage examples go with their keys (learn.h). */
+    for(size_t i = 0; i < keys->n; i++)
+        SD_TRY(sd_learn_forget_in(t, keys->v[i], NULL));
     for(size_t i = 0; i < keys->n; i++) {
         rc = sd_keys_dkey_erase(t, keys->v[i]);
         if(rc == SD_OK)

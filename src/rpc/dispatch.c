@@ -18,6 +18,7 @@
 #include "sealdesk/buf.h"
 #include "sealdesk/desk_audit.h"
 #include "sealdesk/err.h"
+#include "sealdesk/learn.h"
 #include "sealdesk/queue.h"
 #include "sealdesk/rpc_convert.h"
 #include "sealdesk/sla.h"
@@ -532,6 +533,8 @@ tickets_triage(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     Sealdesk__V1__TriageResult pb = SEALDESK__V1__TRIAGE_RESULT__INIT;
     struct sd_triage_result t;
     char *sigs[SD_TRIAGE_MAX_SIGNALS];
+    char lines[SD_LEARN_EXPLAIN_MAX][SD_LEARN_EXPLAIN_LINE];
+    char *expl[SD_LEARN_EXPLAIN_MAX];
     sd_err err = sd_desk_triage(x->d, r->text, strlen(r->text), r->vip, &t);
 
     if(err == SD_OK) {
@@ -542,8 +545,46 @@ tickets_triage(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
             sigs[i] = t.signals[i];
         pb.signals = sigs;
         pb.n_signals = t.n_signals;
+        pb.n_explanation = sd_learn_explain(&t, lines, SD_LEARN_EXPLAIN_MAX);
+        for(size_t i = 0; i < pb.n_explanation; i++)
+            expl[i] = lines[i];
+        pb.explanation = expl;
     }
     sd_rpc_answer(c, err, &pb.base, "triage");
+}
+
+static const struct sd_rpc_why set_triage_why[] = {
+    {SD_E_DENIED, "priority: lowering a fund-safety ticket (P1 or security) needs a supervisor; "
+                  "agents correct tickets assigned to them or unassigned"},
+    {SD_E_LIMIT, "reason: at most 500 characters"},
+    {SD_E_INVALID, "reason: 1..500 characters of text"},
+    {SD_E_SHREDDED, "ticket: its customer was shredded"}};
+
+static void
+tickets_set_triage(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
+{
+    const Sealdesk__V1__SetTriageRequest *r = req;
+    enum sd_category cat = SD_CAT_GENERAL;
+    int prio = 0;
+    struct sd_ticket t;
+    sd_err err;
+
+    if(!sd_rpc_empty(r->category) && sd_category_parse(&cat, r->category) != SD_OK) {
+        sd_rpc_invalid(c, "category: unknown category");
+        return;
+    }
+    if(!sd_rpc_empty(r->priority) && sd_priority_parse(&prio, r->priority) != SD_OK) {
+        sd_rpc_invalid(c, "priority: P1..P4");
+        return;
+    }
+    if(sd_rpc_empty(r->category) && sd_rpc_empty(r->priority)) {
+        sd_rpc_invalid(c, "category, priority: give at least one");
+        return;
+    }
+    err = sd_ticket_set_triage(x->d, &x->actor, r->id, sd_rpc_empty(r->category) ? -1 : (int)cat,
+                               prio, r->reason, &t);
+    if(!SD_RPC_EXPLAIN(c, err, set_triage_why))
+        reply_ticket(c, err, &t, false, "set triage");
 }
 
 static void
@@ -1025,6 +1066,8 @@ const struct sd_rpc_method sd_rpc_methods_core[] = {
                   SD_OP_STATS),
     SD_RPC_METHOD("/sealdesk.v1.Tickets/Triage", sealdesk__v1__triage_request, tickets_triage,
                   SD_OP_TRIAGE),
+    SD_RPC_METHOD("/sealdesk.v1.Tickets/SetTriage", sealdesk__v1__set_triage_request,
+                  tickets_set_triage, SD_OP_TICKET_SET_TRIAGE),
     SD_RPC_METHOD("/sealdesk.v1.Audit/GetCheckpoint", sealdesk__v1__get_checkpoint_request,
                   audit_checkpoint, SD_OP_AUDIT_READ),
     SD_RPC_METHOD("/sealdesk.v1.Audit/GetInclusionProof", sealdesk__v1__inclusion_proof_request,

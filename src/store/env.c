@@ -40,6 +40,7 @@ static const struct {
     [SD_DB_OUTBOX] = {"outbox", 0},
     [SD_DB_INTAKE] = {"intake_keys", 0},
     [SD_DB_SEARCH] = {"ticket_search", MDB_DUPSORT | MDB_DUPFIXED},
+    [SD_DB_LEARN] = {"learn", 0},
 };
 
 sd_err

@@ -1271,6 +1271,29 @@ rule_fired(const struct sd_triage_rules *r, const struct scan *sc, const struct 
     return false;
 }
 
+/* True when the rules alone (category scores score, fired[] of rules) decide security or P1:
+ * the floor the learned adjustment must leave alone. The same decision as below. */
+static bool
+rules_floor(const struct sd_triage_rules *r, const int *score, const uint8_t *fired, size_t nrules)
+{
+    const struct rule *rules = ARR(r->rules, const struct rule);
+    enum sd_category cat = SD_CAT_GENERAL;
+    int best = 0, prio = 0;
+
+    for(size_t k = 0; k < SD_CAT_COUNT; k++) {
+        if(score[r->order[k]] > best) {
+            best = score[r->order[k]];
+            cat = r->order[k];
+        }
+    }
+    for(size_t i = 0; i < nrules; i++) {
+        if(fired[i] && rules[i].kind == RK_PRIO && (rules[i].scope & (1u << cat)) &&
+           (prio == 0 || rules[i].prio < prio))
+            prio = rules[i].prio;
+    }
+    return cat == SD_CAT_SECURITY || (prio ? prio : r->defaults[cat]) == 1;
+}
+
 static void
 add_signal(struct sd_triage_result *out, const char *sig, size_t cap)
 {
@@ -1329,6 +1352,14 @@ sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, s
                          const char *body, size_t blen, bool vip, unsigned secrets,
                          struct sd_triage_result *out)
 {
+    return sd_triage_classify_learned(r, subject, slen, body, blen, vip, secrets, NULL, out);
+}
+
+sd_err
+sd_triage_classify_learned(const struct sd_triage_rules *r, const char *subject, size_t slen,
+                           const char *body, size_t blen, bool vip, unsigned secrets,
+                           const struct sd_triage_learned *learned, struct sd_triage_result *out)
+{
     sd_err err = SD_OK;
     struct sd_buf text = SD_BUF_INIT;
 
@@ -1340,7 +1371,8 @@ sd_triage_classify_found(const struct sd_triage_rules *r, const char *subject, s
     SD_TRY(sd_text_fold(&text, subject, slen));
     SD_TRY(sd_buf_append_byte(&text, ' '));
     SD_TRY(sd_text_fold(&text, body, blen));
-    err = sd_triage_classify_folded(r, (const char *)text.data, text.len, vip, secrets, out);
+    err = sd_triage_classify_folded_learned(r, (const char *)text.data, text.len, vip, secrets,
+                                            learned, out);
 out:
     sd_buf_wipe_free(&text);
     return err;
@@ -1350,6 +1382,17 @@ sd_err
 sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, size_t flen,
                           bool vip, unsigned secrets, struct sd_triage_result *out)
 {
+    return sd_triage_classify_folded_learned(r, folded, flen, vip, secrets, NULL, out);
+}
+
+sd_err
+sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *folded,
+                                  size_t flen, bool vip, unsigned secrets,
+                                  const struct sd_triage_learned *learned,
+                                  struct sd_triage_result *out)
+{
+    int rule_score[SD_CAT_COUNT], rule_prio = 0;
+    bool learn = learned && learned->active; /* src/learn's bounded part; see below */
     sd_err err = SD_OK;
     struct sd_buf text = SD_BUF_INIT;
     struct sd_buf fixed = SD_BUF_INIT;
@@ -1403,6 +1446,12 @@ sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, s
     }
     if(secrets & FUND_SECRETS)
         fund = true;
+    memcpy(rule_score, score, sizeof(score));
+    /* The model never touches the fund-safety floor: not after a fund-safety signal, nor when
+     * the rules alone choose security or a P1 (a category move would drop its P1 rule). */
+    learn = learn && !fund && !rules_floor(r, score, fired, nrules);
+    for(size_t k = 0; learn && k < SD_CAT_COUNT; k++)
+        score[k] += learned->cat[k];
     if(fund) {
         cat = SD_CAT_SECURITY;
         prio = 1;
@@ -1424,6 +1473,9 @@ sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, s
         }
         if(prio == 0)
             prio = r->defaults[cat];
+        rule_prio = prio;
+        if(learn && learned->prio && prio != 1) /* one level towards it; P1 stays */
+            prio += learned->prio < prio ? -1 : learned->prio > prio ? 1 : 0;
     }
 
     memset(out, 0, sizeof(*out));
@@ -1452,6 +1504,13 @@ sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, s
         add_signal(out, "vip_raise", SD_TRIAGE_MAX_SIGNALS);
     }
     out->priority = prio;
+    memcpy(out->rule_score, rule_score, sizeof(rule_score));
+    out->rule_priority = fund ? 1 : rule_prio;
+    if(learned) {
+        out->learned = *learned;
+        out->learned.active = learn;
+        out->learned.floor = learned->active && !learn;
+    }
 out:
     sd_buf_wipe_free(&text);
     sd_buf_wipe_free(&fixed);

@@ -70,6 +70,7 @@ static const char *const event_names[] = {
     [SD_EV_MAIL_BOUNCED] = "mail_bounced",
     [SD_EV_CUSTOMER_MESSAGE] = "customer_message",
     [SD_EV_LINKED] = "linked",
+    [SD_EV_TRIAGE_CORRECTED] = "triage_corrected",
 };
 
 _Static_assert(SD_ENUM_N(channel_names) == SD_CH_COUNT && SD_ENUM_N(status_names) == SD_ST_COUNT &&
@@ -417,5 +418,6 @@ sd_err
 sd_desk_triage(struct sd_desk *d, const char *text, size_t n, bool vip,
                struct sd_triage_result *out)
 {
-    return sd_triage_classify(d->rules, "", 0, text, n, vip, out);
+    /* The rules and what the desk's corrections taught (set_triage.c). */
+    return sd_desk_triage_learned(d, text, n, vip, out);
 }

@@ -135,6 +135,13 @@ sd_err sd_ticket_search_unindex_in(struct sd_desk *d, struct sd_txn *t, const sd
                                    const struct sd_dkey *dk, uint64_t *removed);
 sd_err sd_ticket_search_reindex_in(struct sd_desk *d, struct sd_txn *t, const sd_trec *r,
                                    const struct sd_dkey *dk);
+/* set_triage.c: the learned adjustment for redacted subject + body, read in its own read txn
+ * (MDB_NOTLS: also on a thread that holds a write txn); inactive when the model is empty. */
+sd_err sd_desk_learned(struct sd_desk *d, const uint8_t *subj, size_t slen, const uint8_t *body,
+                       size_t blen, struct sd_triage_learned *out);
+/* set_triage.c: sd_desk_triage (text redacted first, then rules + learned adjustment). */
+sd_err sd_desk_triage_learned(struct sd_desk *d, const char *text, size_t n, bool vip,
+                              struct sd_triage_result *out);
 
 /* Validation helpers. */
 bool sd_agent_name_ok(const char *s);

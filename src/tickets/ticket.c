@@ -446,6 +446,7 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     static const enum sd_bidx_kind bidx_kinds[3] = {SD_BIDX_UID, SD_BIDX_EMAIL, SD_BIDX_PHONE};
     struct sd_ticket_prep *p = NULL;
     struct sd_textpipe tp = SD_TEXTPIPE_INIT;
+    struct sd_triage_learned learned;
     struct sd_txn *t = NULL;
     sd_err err = SD_OK;
 
@@ -469,6 +470,13 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     p->rb = tp.rb;
     p->tr = tp.tr;
     p->lang = tp.lang;
+    /* The desk's corrections adjust the rules (src/learn; never below the fund-safety floor):
+     * triage again on the same folded text only when the model has something to say. */
+    SD_TRY(sd_desk_learned(d, p->subj.data, p->subj.len, p->body.data, p->body.len, &learned));
+    if(learned.active)
+        SD_TRY(sd_triage_classify_folded_learned(d->rules, (const char *)tp.folded.data,
+                                                 tp.folded.len, in->vip, tp.secrets, &learned,
+                                                 &p->tr));
     if(present(in->lang)) {
         const char *canon = sd_lang_canon(in->lang);
 

@@ -225,6 +225,7 @@ static const struct {
     {"/sealdesk.v1.Tickets/Related", "ASC"},
     {"/sealdesk.v1.Tickets/Inbox", "ASC"},
     {"/sealdesk.v1.Audit/Checkpoints", "CXU"},
+    {"/sealdesk.v1.Tickets/SetTriage", "AS"},
 };
 
 static void

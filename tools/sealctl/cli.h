@@ -62,6 +62,8 @@ struct ticket_req {
     const char *find_value;
     uint64_t article; /* comment --from-article */
     unsigned csat;    /* rate */
+    int set_category; /* set: enum sd_category, -1 keep */
+    int set_priority; /* set: 1..4, 0 keep */
 };
 int cli_ticket_req(const struct cli *c, const char *sub, struct ticket_req *q);
 /* ticket search (cmd_search.c), after cli_ticket_req checked --text. */
@@ -81,6 +83,8 @@ json_t *json_ticket(const struct sd_ticket *t, bool full);
 json_t *json_ticket_list(const struct sd_ticket_list *l);
 json_t *json_stats(const struct sd_stats *s);
 json_t *json_triage(const struct sd_triage_result *r);
+/* Print a triage result; with --explain also its explanation lines (lines[0..n)). */
+int cli_emit_triage(const struct cli *c, const struct sd_triage_result *r, char **lines, size_t n);
 struct sd_user;
 json_t *json_user(const struct sd_user *u);
 json_t *json_new_user(const char *name, unsigned roles, const char *password, const char *uri);

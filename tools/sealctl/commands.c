@@ -136,9 +136,11 @@ static const struct sd_arg_spec comment_opts[] = {
     V("body", "B"), F("internal"), V("from-article", "K"),
 };
 static const struct sd_arg_spec rate_opts[] = {V("csat", "1..5")};
+static const struct sd_arg_spec set_opts[] = {
+    E("category", "C", categories), E("priority", "P", priorities), V("reason", "R")};
 static const struct sd_arg_spec now_opt[] = {V("now", "RFC3339")};
 static const struct sd_arg_spec range_opts[] = {V("from", "T"), V("to", "T"), V("now", "T")};
-static const struct sd_arg_spec triage_opts[] = {V("text", "T"), F("vip")};
+static const struct sd_arg_spec triage_opts[] = {V("text", "T"), F("vip"), F("explain")};
 static const struct sd_arg_spec export_opts[] = {V("out", "FILE"), V("from", "I")};
 static const struct sd_arg_spec search_opts[] = {
     V("actor", "A"), V("ticket", "ID"), E("kind", "K", event_kinds), V("since", "T"),
@@ -222,6 +224,7 @@ static const struct cli_sub ticket_subs[] = {
     SUB(BOTH, "comment", "ticket comment ID --body B [--internal] | --from-article K",
         OPTS(comment_opts)),
     SUB(BOTH, "rate", "ticket rate ID --csat N", OPTS(rate_opts)),
+    SUB(BOTH, "set", "ticket set ID [--category C] [--priority P] --reason R", OPTS(set_opts)),
     SUB(BOTH, "find", "ticket find --customer-email E | --customer-uid U | --customer-phone P",
         OPTS(find_opts)),
     SUB(BOTH, "search",
@@ -239,7 +242,7 @@ static const struct cli_sub stats_subs[] = {
     SUB(BOTH, NULL, "stats [--now RFC3339]", OPTS(now_opt)),
 };
 static const struct cli_sub triage_subs[] = {
-    SUB(BOTH, NULL, "triage --text T [--vip]", OPTS(triage_opts))};
+    SUB(BOTH, NULL, "triage --text T [--vip] [--explain]", OPTS(triage_opts))};
 static const struct cli_sub audit_subs[] = {
     SUB(BOTH, "export", "audit export --out FILE [--from I]", OPTS(export_opts)),
     SUB(BOTH, "pubkey", "audit pubkey", NO_OPTS),

@@ -380,3 +380,31 @@ json_offboard(const char *name, const char *roles, bool disabled, const uint64_t
     json_object_set_new(o, "requeued", a);
     return o;
 }
+
+int
+cli_emit_triage(const struct cli *c, const struct sd_triage_result *r, char **lines, size_t n)
+{
+    json_t *o = json_triage(r);
+    json_t *e;
+    int rc;
+
+    if(!cli_has(c, "explain"))
+        return cli_emit(c, o);
+    if(c->json) {
+        e = json_array();
+        for(size_t i = 0; i < n; i++)
+            json_array_append_new(e, json_string(lines[i]));
+        if(o)
+            json_object_set_new(o, "explanation", e);
+        else
+            json_decref(e);
+        return cli_emit(c, o);
+    }
+    rc = cli_emit(c, o);
+    if(rc)
+        return rc;
+    puts("explanation:");
+    for(size_t i = 0; i < n; i++)
+        printf("  %s\n", lines[i]);
+    return stdout_done();
+}

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 
@@ -15,6 +16,7 @@
 #include "sealdesk/clock.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/keystore.h"
+#include "sealdesk/learn.h"
 #include "sealdesk/access.h"
 #include "sealdesk/actor.h"
 #include "sealdesk/desk.h"
@@ -250,6 +252,13 @@ cmd_ticket_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, i
                   : sd_ticket_comment(d, a, q.id, cli_get(c, "body"), cli_has(c, "internal"), &t);
         return emit_ticket(c, err, &t, "ticket comment");
     }
+    if(strcmp(q.sub, "set") == 0) {
+        err = sd_ticket_set_triage(d, a, q.id, q.set_category, q.set_priority, cli_get(c, "reason"),
+                                   &t);
+        if(err == SD_E_INVALID || err == SD_E_LIMIT)
+            return cli_fail(err, "--reason: 1..500 characters of text");
+        return emit_ticket(c, err, &t, "ticket set");
+    }
     err = sd_ticket_rate(d, a, q.id, q.csat, &t); /* rate */
     if(err == SD_E_CONFLICT)
         return cli_fail(err, "ticket already rated");
@@ -464,28 +473,47 @@ cmd_user_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int
 }
 
 /* Triage needs no keys: rules come from <data>/triage.rules when present, else the built-in
- * default, so it also runs without a store. */
+ * default, so it also runs without a store. With a store in --data, what the desk's
+ * corrections taught applies too (as online). */
 int
 cmd_triage_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int argc,
                    char **argv)
 {
     struct sd_triage_rules *rules = NULL;
     struct sd_triage_result r;
+    char lines[SD_LEARN_EXPLAIN_MAX][SD_LEARN_EXPLAIN_LINE];
+    char *lp[SD_LEARN_EXPLAIN_MAX];
+    char path[4096];
+    struct stat st;
     const char *text;
+    size_t n;
     sd_err err;
+    int rc;
 
     (void)d, (void)a, (void)argc, (void)argv;
     if(!cli_get(c, "text") || c->n_pos)
-        return cli_usage("triage --text T [--vip]");
-    err = sd_desk_rules_load(&rules, c->data);
-    if(err != SD_OK)
-        return cli_fail(err, "load triage rules");
+        return cli_usage("triage --text T [--vip] [--explain]");
     text = cli_get(c, "text");
-    err = sd_triage_classify(rules, "", 0, text, strlen(text), cli_has(c, "vip"), &r);
-    sd_triage_rules_free(rules);
+    if(c->data && (size_t)snprintf(path, sizeof(path), "%s/data.mdb", c->data) < sizeof(path) &&
+       stat(path, &st) == 0) {
+        rc = cli_open_desk(c, &d);
+        if(rc)
+            return rc;
+        err = sd_desk_triage(d, text, strlen(text), cli_has(c, "vip"), &r);
+        sd_desk_close(d);
+    } else {
+        err = sd_desk_rules_load(&rules, c->data);
+        if(err != SD_OK)
+            return cli_fail(err, "load triage rules");
+        err = sd_triage_classify(rules, "", 0, text, strlen(text), cli_has(c, "vip"), &r);
+        sd_triage_rules_free(rules);
+    }
     if(err != SD_OK)
         return cli_fail(err, "triage");
-    return cli_emit(c, json_triage(&r));
+    n = sd_learn_explain(&r, lines, SD_LEARN_EXPLAIN_MAX);
+    for(size_t i = 0; i < n; i++)
+        lp[i] = lines[i];
+    return cli_emit_triage(c, &r, lp, n);
 }
 
 int

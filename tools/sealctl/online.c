@@ -427,6 +427,15 @@ ticket_one_online(struct cli *c, const struct ticket_req *t)
         m.internal = cli_has(c, "internal");
         return cli_call_view(c, "/sealdesk.v1.Tickets/Comment", &m.base, &ticket_view);
     }
+    if(strcmp(t->sub, "set") == 0) {
+        Sealdesk__V1__SetTriageRequest st = SEALDESK__V1__SET_TRIAGE_REQUEST__INIT;
+
+        st.id = t->id;
+        st.category = (char *)cli_str(c, "category");
+        st.priority = (char *)cli_str(c, "priority");
+        st.reason = (char *)cli_str(c, "reason");
+        return cli_call_view(c, "/sealdesk.v1.Tickets/SetTriage", &st.base, &ticket_view);
+    }
     q.csat = t->csat;
     return cli_call_view(c, "/sealdesk.v1.Tickets/Rate", &q.base, &ticket_view);
 }
@@ -754,7 +763,7 @@ cmd_triage_online(struct cli *c, int argc, char **argv)
 
     (void)argc, (void)argv;
     if(!cli_get(c, "text"))
-        return cli_usage("triage --text T [--vip]");
+        return cli_usage("triage --text T [--vip] [--explain]");
     q.text = (char *)cli_str(c, "text");
     q.vip = cli_has(c, "vip");
     rc = cli_call(c, "/sealdesk.v1.Tickets/Triage", &q.base, &r);
@@ -768,7 +777,7 @@ cmd_triage_online(struct cli *c, int argc, char **argv)
         t.fund_safety = p->fund_safety;
         for(size_t i = 0; i < p->n_signals && i < SD_TRIAGE_MAX_SIGNALS; i++)
             snprintf(t.signals[t.n_signals++], sizeof(t.signals[0]), "%s", p->signals[i]);
-        rc = cli_emit(c, json_triage(&t));
+        rc = cli_emit_triage(c, &t, p->explanation, p->n_explanation);
     }
     cli_reply_free(&r);
     return rc;

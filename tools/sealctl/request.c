@@ -44,6 +44,33 @@ ticket_comment_req(const struct cli *c, struct ticket_req *q)
     return 0;
 }
 
+/* set: [--category C] [--priority P] (at least one) --reason R (1..500 characters). */
+static int
+ticket_set_req(const struct cli *c, struct ticket_req *q)
+{
+    const char *r = cli_get(c, "reason");
+    enum sd_category cat = SD_CAT_GENERAL;
+    size_t cps = 0;
+
+    q->set_category = -1;
+    if(!cli_get(c, "category") && !cli_get(c, "priority"))
+        return cli_usage("ticket set needs --category or --priority (or both), and --reason");
+    if(cli_get(c, "category")) {
+        if(sd_category_parse(&cat, cli_get(c, "category")) != SD_OK)
+            return cli_fail(SD_E_INVALID, "--category: unknown category");
+        q->set_category = (int)cat;
+    }
+    if(cli_get(c, "priority") && sd_priority_parse(&q->set_priority, cli_get(c, "priority")))
+        return cli_fail(SD_E_INVALID, "--priority: P1..P4");
+    if(!r || !*r)
+        return cli_fail(SD_E_INVALID, "--reason: required, 1..500 characters");
+    for(const char *p = r; *p; p++)
+        cps += ((unsigned char)*p & 0xc0) != 0x80;
+    if(cps > SD_TRIAGE_REASON_MAX)
+        return cli_fail(SD_E_LIMIT, "--reason: at most 500 characters");
+    return 0;
+}
+
 int
 cli_ticket_req(const struct cli *c, const char *sub, struct ticket_req *q)
 {
@@ -75,6 +102,8 @@ cli_ticket_req(const struct cli *c, const char *sub, struct ticket_req *q)
         return cli_usage("ticket assign needs --agent");
     if(strcmp(sub, "comment") == 0)
         return ticket_comment_req(c, q);
+    if(strcmp(sub, "set") == 0)
+        return ticket_set_req(c, q);
     if(strcmp(sub, "rate") == 0) {
         v = cli_get(c, "csat");
         if(!v || strlen(v) != 1 || v[0] < '1' || v[0] > '5')
