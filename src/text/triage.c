@@ -1386,8 +1386,8 @@ sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, s
 }
 
 sd_err
-sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *folded,
-                                  size_t flen, bool vip, unsigned secrets,
+sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *folded, size_t flen,
+                                  bool vip, unsigned secrets,
                                   const struct sd_triage_learned *learned,
                                   struct sd_triage_result *out)
 {
