@@ -7,8 +7,8 @@
  * when it differs from the leader's. Keys under /sealdesk/<cluster_name>/: `leader`, `head`,
  * `log/<seq, 20 digits>`, `applied/<node_name>` (bound to the node's lease).
  * Trim: the leader, at most every trim_s seconds, reads every `applied/<node>` and deletes the
- * log entries all of them applied (one DeleteRange, fenced; the last entry always stays), then
- * compacts etcd at that revision. A node that is down longer than its lease no longer holds
+ * log entries all of them applied one period ago and now (one DeleteRange, fenced; the last
+ * entry always stays), then compacts etcd at that revision. A node that is down longer than its lease no longer holds
  * the log back; when it returns and its next entry is gone it stops (exit 3) and must rejoin
  * from a peer's copy. */
 #ifndef SEALDESK_CLUSTER_H

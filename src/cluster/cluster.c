@@ -561,18 +561,21 @@ publish_applied(struct sd_cluster *c, int64_t lease)
 
 /* Leader: delete the log entries every node that published applied/<node> has applied (one
  * fenced DeleteRange; the last entry stays), then compact etcd at the delete's revision. The
- * nodes counted are those whose applied key exists (it lives with the node's lease). */
+ * nodes counted are those whose applied key exists (it lives with the node's lease). The trim
+ * lags one period: it goes up to the lowest seq of this round and of the one before (*prev),
+ * so a node restarting, or started from a peer's fresh copy, has a period to publish. */
 static sd_err
-trim_log(struct sd_cluster *c, uint64_t *trimmed)
+trim_log(struct sd_cluster *c, uint64_t *trimmed, uint64_t *prev)
 {
     sd_err err = SD_OK;
     char from[KEY_MAX], end[KEY_MAX], lk[KEY_MAX], fk[KEY_MAX];
     size_t flen, elen;
     struct sd_etcd_kvs kvs = {0};
-    uint64_t low = UINT64_MAX, head, upto;
+    uint64_t low = UINT64_MAX, head, upto, was = *prev;
     int64_t fence, rev = 0;
     bool ok = false;
 
+    *prev = 0; /* a round that reads no complete list holds the next one back */
     pthread_mutex_lock(&c->mu);
     head = c->head;
     fence = c->fence;
@@ -580,8 +583,9 @@ trim_log(struct sd_cluster *c, uint64_t *trimmed)
     key(c, from, sizeof(from), "applied/");
     key(c, end, sizeof(end), "applied0");
     SD_TRY(sd_etcd_range(c->em, from, strlen(from), end, strlen(end), APPLIED_MAX, &kvs));
-    if(kvs.n == 0 || kvs.more)
+    if(kvs.n == 0 || kvs.more) {
         goto out; /* nobody published yet, or more nodes than we read: never guess */
+    }
     for(size_t i = 0; i < kvs.n; i++) {
         char buf[24], *endp;
         uint64_t v;
@@ -596,7 +600,10 @@ trim_log(struct sd_cluster *c, uint64_t *trimmed)
         if(v < low)
             low = v;
     }
-    upto = low < head ? low : head - (head > 0); /* the last entry stays */
+    upto = low < was ? low : was;
+    *prev = low;
+    if(upto >= head)
+        upto = head - (head > 0); /* the last entry stays */
     if(upto <= *trimmed)
         goto out;
     key(c, fk, sizeof(fk), "log/");
@@ -634,7 +641,7 @@ static void *
 main_thread(void *arg)
 {
     struct sd_cluster *c = arg;
-    uint64_t last_pub = 0, last_trim = now_ms(), trimmed = 0;
+    uint64_t last_pub = 0, last_trim = now_ms(), trimmed = 0, trim_prev = 0;
 
     for(;;) {
         bool leader, quit;
@@ -659,7 +666,7 @@ main_thread(void *arg)
             if(read_leader(c, lease, &ours, &f) == SD_OK && (!ours || f != fence))
                 step_down(c, "leader key lost");
             else if(now_ms() - last_trim >= c->trim_ms) {
-                (void)trim_log(c, &trimmed); /* retried next period */
+                (void)trim_log(c, &trimmed, &trim_prev); /* retried next period */
                 last_trim = now_ms();
             }
             nap(c, POLL_MS);
