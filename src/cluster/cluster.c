@@ -583,9 +583,8 @@ trim_log(struct sd_cluster *c, uint64_t *trimmed, uint64_t *prev)
     key(c, from, sizeof(from), "applied/");
     key(c, end, sizeof(end), "applied0");
     SD_TRY(sd_etcd_range(c->em, from, strlen(from), end, strlen(end), APPLIED_MAX, &kvs));
-    if(kvs.n == 0 || kvs.more) {
+    if(kvs.n == 0 || kvs.more)
         goto out; /* nobody published yet, or more nodes than we read: never guess */
-    }
     for(size_t i = 0; i < kvs.n; i++) {
         char buf[24], *endp;
         uint64_t v;
