@@ -5,7 +5,12 @@
  * then stores the log position (applied_seq) in the same LMDB txn. Followers refuse writes,
  * apply the log in order (one LMDB txn per entry), recompute the audit root and stop loudly
  * when it differs from the leader's. Keys under /sealdesk/<cluster_name>/: `leader`, `head`,
- * `log/<seq, 20 digits>`, `applied/<node_name>`. */
+ * `log/<seq, 20 digits>`, `applied/<node_name>` (bound to the node's lease).
+ * Trim: the leader, at most every trim_s seconds, reads every `applied/<node>` and deletes the
+ * log entries all of them applied one period ago and now (one DeleteRange, fenced; the last
+ * entry always stays), then compacts etcd at that revision. A node that is down longer than its lease no longer holds
+ * the log back; when it returns and its next entry is gone it stops (exit 3) and must rejoin
+ * from a peer's copy. */
 #ifndef SEALDESK_CLUSTER_H
 #define SEALDESK_CLUSTER_H
 
@@ -22,6 +27,8 @@
 #define SD_CLUSTER_NAME_MAX    64  /* cluster_name, node_name: [A-Za-z0-9._-] */
 #define SD_CLUSTER_URL_MAX     256 /* advertise */
 #define SD_CLUSTER_DEFAULT_TTL 3   /* lease seconds */
+#define SD_CLUSTER_TRIM_DEF    10  /* cluster_trim_seconds */
+#define SD_CLUSTER_TRIM_MAX    86400
 
 /* A decoded log entry: ws borrows the decoded buffer. */
 struct sd_cluster_entry {
@@ -43,8 +50,10 @@ struct sd_cluster_opts {
     const char *advertise;    /* this node's client URL ("host:port"), for the leader hint */
     struct sd_etcd_opts etcd; /* endpoints, ca, cert, key (each thread opens its own) */
     unsigned ttl_s;           /* lease ttl, 0 = SD_CLUSTER_DEFAULT_TTL (keepalive every ttl/3) */
+    unsigned trim_s;          /* leader trims the log at most this often, 0 = SD_CLUSTER_TRIM_DEF */
     /* Called once (from a cluster thread) when the node must stop: divergence (the log's root
-     * differs from the one recomputed here). The reason is logged. */
+     * differs from the one recomputed here), or its next log entry was trimmed. The reason is
+     * logged. */
     void (*on_fatal)(void *arg);
     void *fatal_arg;
     /* Test hook: the leader's commit hook waits this long after it checked its lease and
@@ -63,7 +72,7 @@ sd_err sd_cluster_start(struct sd_cluster **out, struct sd_store *s,
 bool sd_cluster_is_leader(struct sd_cluster *c);
 /* "leader=<node_name> <url>" as last read from etcd, or "leader=unknown". */
 void sd_cluster_leader_hint(struct sd_cluster *c, char *buf, size_t cap);
-/* True after a divergence stopped this node. */
+/* True after a divergence (or a log trimmed past this node's applied seq) stopped it. */
 bool sd_cluster_failed(struct sd_cluster *c);
 /* The last seq applied (or appended) by this node. */
 uint64_t sd_cluster_applied(struct sd_cluster *c);

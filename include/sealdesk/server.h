@@ -73,6 +73,9 @@ struct sd_server_config {
     char node_name[65];
     char cluster_name[65];
     char advertise[257];
+    /* The leader trims the log in etcd at most every N seconds (`cluster_trim_seconds`,
+     * 1..86400, default 10; README "Running a cluster"). */
+    unsigned cluster_trim_seconds;
 };
 
 enum sd_cluster_mode {

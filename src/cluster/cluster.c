@@ -18,6 +18,7 @@
 #define KEY_MAX      (SD_CLUSTER_NAME_MAX * 2 + 64)
 #define LOG_DIGITS   20
 #define RANGE_BATCH  16
+#define APPLIED_MAX  64 /* applied/<node> keys read by the trim; more: no trim */
 #define POLL_MS      500
 #define APPEND_MS    2000 /* per etcd call of the commit hook */
 #define ENTRY_MAGIC  "SDLE"
@@ -30,6 +31,7 @@ struct sd_cluster {
     char advertise[SD_CLUSTER_URL_MAX + 1];
     char prefix[SD_CLUSTER_NAME_MAX + 16]; /* "/sealdesk/<name>/" */
     unsigned ttl_s;
+    unsigned trim_ms;
     unsigned test_delay_ms;
     void (*on_fatal)(void *);
     void *fatal_arg;
@@ -355,9 +357,25 @@ out:
     return err;
 }
 
-/* Apply entries after applied_seq while the log has them. *at: applied_seq after. */
+static sd_err get_u64(struct sd_cluster *c, const char *what, bool *found, uint64_t *v,
+                      int64_t *rev);
+
+/* The entry after applied_seq was trimmed: this node cannot go on from the log. */
 static sd_err
-catch_up(struct sd_cluster *c, uint64_t *at)
+trimmed_past(struct sd_cluster *c, uint64_t seq)
+{
+    sd_log(SD_LOG_ERROR, "cluster",
+           "cluster: log trimmed past applied seq %" PRIu64 ": rejoin from a peer's copy", seq);
+    fprintf(stderr,
+            "cluster: log trimmed past applied seq %" PRIu64 ": rejoin from a peer's copy\n", seq);
+    fatal(c);
+    return SD_E_PRECONDITION;
+}
+
+/* Apply entries after applied_seq while the log has them. *at: applied_seq after; *rev (may
+ * be NULL): the etcd revision the last (empty) read saw, to watch from. */
+static sd_err
+catch_up(struct sd_cluster *c, uint64_t *at, int64_t *rev)
 {
     sd_err err = SD_OK;
     uint64_t seq = 0;
@@ -370,8 +388,24 @@ catch_up(struct sd_cluster *c, uint64_t *at)
     for(;;) {
         flen = log_key(c, from, sizeof(from), seq + 1);
         SD_TRY(sd_etcd_range(c->em, from, flen, end, strlen(end), RANGE_BATCH, &kvs));
-        if(kvs.n == 0)
-            break;
+        if(rev)
+            *rev = kvs.header_rev;
+        if(kvs.n == 0) {
+            bool found = false;
+            uint64_t head = 0;
+
+            /* The trim keeps the last entry, so a log still empty here after a head past seq
+             * was read is a gap (head first: the append writes both in one txn). */
+            SD_TRY(get_u64(c, "head", &found, &head, NULL));
+            if(!found || head <= seq)
+                break;
+            SD_TRY(sd_etcd_range(c->em, from, flen, end, strlen(end), RANGE_BATCH, &kvs));
+            if(kvs.n == 0)
+                SD_TRY(trimmed_past(c, seq));
+        }
+        /* entries are contiguous but for the trimmed prefix: a later first key is a gap */
+        if(kvs.v[0].klen != flen || memcmp(kvs.v[0].key, from, flen) != 0)
+            SD_TRY(trimmed_past(c, seq));
         for(size_t i = 0; i < kvs.n; i++) {
             SD_TRY(apply_one(c, &kvs.v[i], seq + 1));
             seq++;
@@ -489,7 +523,7 @@ campaign(struct sd_cluster *c, int64_t lease)
     }
     /* Nobody else can append now (the fence moved to our key): apply up to the head. */
     SD_TRY(get_u64(c, "head", &found, &head, NULL));
-    SD_TRY(catch_up(c, &at));
+    SD_TRY(catch_up(c, &at, NULL));
     if(at != head) {
         sd_log(SD_LOG_ERROR, "cluster", "cannot take over: applied=%" PRIu64 " head=%" PRIu64, at,
                head);
@@ -510,29 +544,109 @@ out:
     return err;
 }
 
-static void
+/* applied/<node> = applied_seq, with the lease (a node gone past it no longer holds the trim
+ * back). True when published. */
+static bool
 publish_applied(struct sd_cluster *c, int64_t lease)
 {
     char k[KEY_MAX], v[24];
     uint64_t seq = 0;
 
     if(!lease || read_applied(c, &seq) != SD_OK)
-        return;
+        return false;
     snprintf(k, sizeof(k), "%sapplied/%s", c->prefix, c->node);
     snprintf(v, sizeof(v), "%" PRIu64, seq);
-    (void)sd_etcd_put(c->em, k, strlen(k), v, strlen(v), lease); /* retried next round */
+    return sd_etcd_put(c->em, k, strlen(k), v, strlen(v), lease) == SD_OK;
+}
+
+/* Leader: delete the log entries every node that published applied/<node> has applied (one
+ * fenced DeleteRange; the last entry stays), then compact etcd at the delete's revision. The
+ * nodes counted are those whose applied key exists (it lives with the node's lease). The trim
+ * lags one period: it goes up to the lowest seq of this round and of the one before (*prev),
+ * so a node restarting, or started from a peer's fresh copy, has a period to publish. */
+static sd_err
+trim_log(struct sd_cluster *c, uint64_t *trimmed, uint64_t *prev)
+{
+    sd_err err = SD_OK;
+    char from[KEY_MAX], end[KEY_MAX], lk[KEY_MAX], fk[KEY_MAX];
+    size_t flen, elen;
+    struct sd_etcd_kvs kvs = {0};
+    uint64_t low = UINT64_MAX, head, upto, was = *prev;
+    int64_t fence, rev = 0;
+    bool ok = false;
+
+    *prev = 0; /* a round that reads no complete list holds the next one back */
+    pthread_mutex_lock(&c->mu);
+    head = c->head;
+    fence = c->fence;
+    pthread_mutex_unlock(&c->mu);
+    key(c, from, sizeof(from), "applied/");
+    key(c, end, sizeof(end), "applied0");
+    SD_TRY(sd_etcd_range(c->em, from, strlen(from), end, strlen(end), APPLIED_MAX, &kvs));
+    if(kvs.n == 0 || kvs.more)
+        goto out; /* nobody published yet, or more nodes than we read: never guess */
+    for(size_t i = 0; i < kvs.n; i++) {
+        char buf[24], *endp;
+        uint64_t v;
+
+        if(kvs.v[i].vlen == 0 || kvs.v[i].vlen >= sizeof(buf))
+            goto out; /* not ours to judge: keep the log */
+        memcpy(buf, kvs.v[i].val, kvs.v[i].vlen);
+        buf[kvs.v[i].vlen] = 0;
+        v = strtoull(buf, &endp, 10);
+        if(*endp)
+            goto out;
+        if(v < low)
+            low = v;
+    }
+    upto = low < was ? low : was;
+    *prev = low;
+    if(upto >= head)
+        upto = head - (head > 0); /* the last entry stays */
+    if(upto <= *trimmed)
+        goto out;
+    key(c, fk, sizeof(fk), "log/");
+    elen = log_key(c, lk, sizeof(lk), upto + 1);
+    flen = strlen(fk);
+    {
+        char ldk[KEY_MAX];
+        struct sd_etcd_cmp cmp = {
+            .key = ldk, .target = SD_ETCD_T_CREATE, .result = SD_ETCD_EQ, .num = fence};
+        struct sd_etcd_op op = {
+            .kind = SD_ETCD_OP_DEL, .key = fk, .klen = flen, .end = lk, .elen = elen};
+
+        key(c, ldk, sizeof(ldk), "leader");
+        cmp.klen = strlen(ldk);
+        SD_TRY(sd_etcd_txn(c->em, &cmp, 1, &op, 1, NULL, 0, &ok, &rev));
+    }
+    if(!ok) {
+        step_down(c, "leader key lost");
+        goto out;
+    }
+    *trimmed = upto;
+    sd_log(SD_LOG_INFO, "cluster", "cluster: trimmed log to seq %" PRIu64, upto);
+    err = sd_etcd_compact(c->em, rev);
+    if(err == SD_E_PRECONDITION)
+        err = SD_OK; /* already compacted past it */
+    if(err != SD_OK)
+        sd_log(SD_LOG_WARN, "cluster", "compact at revision %" PRId64 " failed: %s", rev,
+               sd_etcd_why(c->em));
+out:
+    sd_etcd_kvs_clear(&kvs);
+    return err;
 }
 
 static void *
 main_thread(void *arg)
 {
     struct sd_cluster *c = arg;
-    uint64_t last_pub = 0;
+    uint64_t last_pub = 0, last_trim = now_ms(), trimmed = 0, trim_prev = 0;
 
     for(;;) {
         bool leader, quit;
         int64_t lease, fence;
         uint64_t at = 0;
+        int64_t rev = 0;
 
         pthread_mutex_lock(&c->mu);
         leader = c->leader;
@@ -542,20 +656,22 @@ main_thread(void *arg)
         pthread_mutex_unlock(&c->mu);
         if(quit)
             break;
-        if(now_ms() - last_pub >= 1000) {
-            publish_applied(c, lease);
-            last_pub = now_ms();
-        }
+        if(now_ms() - last_pub >= 1000 && publish_applied(c, lease))
+            last_pub = now_ms(); /* else at once next round: before the leader's next trim */
         if(leader) {
             bool ours = false;
             int64_t f = 0;
 
             if(read_leader(c, lease, &ours, &f) == SD_OK && (!ours || f != fence))
                 step_down(c, "leader key lost");
+            else if(now_ms() - last_trim >= c->trim_ms) {
+                (void)trim_log(c, &trimmed, &trim_prev); /* retried next period */
+                last_trim = now_ms();
+            }
             nap(c, POLL_MS);
             continue;
         }
-        if(catch_up(c, &at) != SD_OK) {
+        if(catch_up(c, &at, &rev) != SD_OK) {
             nap(c, POLL_MS);
             continue;
         }
@@ -567,7 +683,9 @@ main_thread(void *arg)
             bool changed = false;
 
             key(c, end, sizeof(end), "log0");
-            if(sd_etcd_wait(c->em, from, flen, end, strlen(end), 0, POLL_MS, &changed) != SD_OK)
+            /* from the revision catch_up read: history before it may be compacted */
+            if(sd_etcd_wait(c->em, from, flen, end, strlen(end), rev > 0 ? rev : 0, POLL_MS,
+                            &changed) != SD_OK)
                 nap(c, POLL_MS);
         }
     }
@@ -668,6 +786,10 @@ sd_cluster_start(struct sd_cluster **out, struct sd_store *s, const struct sd_cl
         SD_ENSURE(false, SD_E_INVALID);
     }
     SD_ENSURE(o->ttl_s <= 60, SD_E_INVALID);
+    if(o->trim_s > SD_CLUSTER_TRIM_MAX) {
+        sd_log(SD_LOG_ERROR, "cluster", "bad cluster_trim_seconds");
+        SD_ENSURE(false, SD_E_INVALID);
+    }
     c = calloc(1, sizeof(*c));
     SD_ENSURE(c, SD_E_NOMEM);
     c->s = s;
@@ -677,6 +799,7 @@ sd_cluster_start(struct sd_cluster **out, struct sd_store *s, const struct sd_cl
     snprintf(c->prefix, sizeof(c->prefix), "/sealdesk/%s/", name);
     snprintf(c->hint, sizeof(c->hint), "leader=unknown");
     c->ttl_s = o->ttl_s ? o->ttl_s : SD_CLUSTER_DEFAULT_TTL;
+    c->trim_ms = (o->trim_s ? o->trim_s : SD_CLUSTER_TRIM_DEF) * 1000u;
     c->test_delay_ms = o->test_append_delay_ms;
     c->on_fatal = o->on_fatal;
     c->fatal_arg = o->fatal_arg;

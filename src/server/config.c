@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sealdesk/attach.h"
+#include "sealdesk/cluster.h"
 #include "sealdesk/intake.h"
 #include "sealdesk/server.h"
 
@@ -36,6 +37,7 @@ sd_server_config_defaults(struct sd_server_config *c)
     c->metrics_max_conns = 16;
     c->metrics_read_timeout_ms = 1000;
     c->reopen_window_days = SD_INTAKE_REOPEN_DAYS;
+    c->cluster_trim_seconds = SD_CLUSTER_TRIM_DEF;
 }
 
 static sd_err
@@ -201,6 +203,8 @@ sd_server_config_set(struct sd_server_config *c, const char *key, const char *v)
         return set_name(c->node_name, sizeof(c->node_name), v);
     if(strcmp(key, "cluster_name") == 0 || strcmp(key, "cluster-name") == 0)
         return set_name(c->cluster_name, sizeof(c->cluster_name), v);
+    if(strcmp(key, "cluster_trim_seconds") == 0 || strcmp(key, "cluster-trim-seconds") == 0)
+        return set_uint(&c->cluster_trim_seconds, v, 1, SD_CLUSTER_TRIM_MAX);
     if(strcmp(key, "advertise") == 0) {
         if(strchr(v, ' ') || !v[0])
             return SD_E_INVALID;

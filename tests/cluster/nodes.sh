@@ -1,6 +1,7 @@
 # Helpers of the cluster tests (sourced after tests/integration/lib.sh and tests/cluster/etcd.sh):
 # three sealdeskd nodes on loopback, each with its own copy of one initialised data dir, joined
 # through the etcd cluster etcd.sh started (mTLS), TLS to clients with the dev certificates.
+# NODE_FLAGS: extra sealdeskd flags for every node (word-split), e.g. "--cluster_trim_seconds 1".
 BENCH="$SD_BIN/sealbench"
 SEALAUDIT="$SD_BIN/sealaudit"
 CERTS="$WORK/certs"
@@ -43,7 +44,7 @@ node_start() { # node_start I (a restart keeps the old log as nI.log.1, .2, ...)
     --key "$CERTS/server.key" --data "$WORK/n$i" --workers 2 \
     --cluster etcd --etcd_endpoints "$ETCD_ENDPOINTS" --etcd_ca "$ETCD_CA" \
     --etcd_cert "$ETCD_CERT" --etcd_key "$ETCD_KEY" --node_name "n$i" \
-    --cluster_name "$CLUSTER_NAME" 2>>"$WORK/n$i.log" &
+    --cluster_name "$CLUSTER_NAME" ${NODE_FLAGS:-} 2>>"$WORK/n$i.log" &
   NPID[$i]=$!
 }
 

@@ -98,6 +98,10 @@ test_start_refuses_bad_options(void **state)
     o.advertise = "";
     assert_int_equal(sd_cluster_start(&c, s, &o), SD_E_INVALID);
     o.advertise = "127.0.0.1:7443";
+    o.trim_s = SD_CLUSTER_TRIM_MAX + 1; /* cluster_trim_seconds over its limit */
+    assert_int_equal(sd_cluster_start(&c, s, &o), SD_E_INVALID);
+    assert_null(c);
+    o.trim_s = 0;
     /* unreadable etcd files: refused by the etcd client, nothing started */
     assert_int_not_equal(sd_cluster_start(&c, s, &o), SD_OK);
     assert_null(c);

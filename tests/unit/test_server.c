@@ -21,6 +21,25 @@ test_cluster_defaults_to_none(void **state)
     assert_int_equal(c.cluster, SD_CLUSTER_NONE);
     assert_string_equal(c.etcd_endpoints, "");
     assert_string_equal(c.node_name, "");
+    assert_int_equal(c.cluster_trim_seconds, 10);
+}
+
+static void
+test_cluster_trim_seconds(void **state)
+{
+    struct sd_server_config c;
+
+    (void)state;
+    sd_server_config_defaults(&c);
+    assert_int_equal(sd_server_config_set(&c, "cluster_trim_seconds", "1"), SD_OK);
+    assert_int_equal(c.cluster_trim_seconds, 1);
+    assert_int_equal(sd_server_config_set(&c, "cluster-trim-seconds", "86400"), SD_OK);
+    assert_int_equal(c.cluster_trim_seconds, 86400);
+    /* out of 1..86400 or not a number: refused, the value unchanged */
+    assert_int_equal(sd_server_config_set(&c, "cluster_trim_seconds", "0"), SD_E_INVALID);
+    assert_int_equal(sd_server_config_set(&c, "cluster_trim_seconds", "86401"), SD_E_INVALID);
+    assert_int_equal(sd_server_config_set(&c, "cluster_trim_seconds", "ten"), SD_E_INVALID);
+    assert_int_equal(c.cluster_trim_seconds, 86400);
 }
 
 static void
@@ -101,9 +120,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cluster_defaults_to_none),
-        cmocka_unit_test(test_cluster_keys),
-        cmocka_unit_test(test_cluster_bad_values),
+        cmocka_unit_test(test_cluster_defaults_to_none), cmocka_unit_test(test_cluster_keys),
+        cmocka_unit_test(test_cluster_trim_seconds),     cmocka_unit_test(test_cluster_bad_values),
         cmocka_unit_test(test_cluster_keys_in_file),
     };
 

@@ -85,9 +85,10 @@ static const char usage[] =
     "`sealdeskd listening on HOST:PORT` on stderr once serving;\n"
     "  --cluster [etcd]       a cluster node (README): --etcd_endpoints URLS --etcd_ca F\n"
     "                         --etcd_cert F --etcd_key F --node_name N [--cluster_name C]\n"
-    "                         [--advertise HOST:PORT] (same config keys)\n"
+    "                         [--advertise HOST:PORT] [--cluster_trim_seconds N] (same\n"
+    "                         config keys; the leader trims the etcd log every N s, 10)\n"
     "SIGTERM or SIGINT stops it gracefully. exit: 0 stopped, 1 start-up failed, 2 usage,\n"
-    "3 cluster divergence\n";
+    "3 cluster divergence or log trimmed past this node\n";
 
 static struct sd_server *volatile g_server;
 
@@ -202,6 +203,7 @@ cluster_start(struct sd_cluster **out, struct sd_server_config *cfg, struct sd_d
     co.etcd.ca = cfg->etcd_ca;
     co.etcd.cert = cfg->etcd_cert;
     co.etcd.key = cfg->etcd_key;
+    co.trim_s = cfg->cluster_trim_seconds;
     co.on_fatal = cluster_fatal;
     {
         /* test hook only (tests/cluster/test_pause.sh): a batch held before its append */
@@ -362,6 +364,8 @@ static const struct option opts[] = {
     {"node-name", required_argument, NULL, 256},
     {"cluster_name", required_argument, NULL, 256},
     {"cluster-name", required_argument, NULL, 256},
+    {"cluster_trim_seconds", required_argument, NULL, 256},
+    {"cluster-trim-seconds", required_argument, NULL, 256},
     {"advertise", required_argument, NULL, 256},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
