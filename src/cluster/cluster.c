@@ -233,6 +233,8 @@ commit_hook(void *arg, struct sd_txn *t, const uint8_t *ws, size_t wlen)
         struct timespec ts = {(time_t)(c->test_delay_ms / 1000u),
                               (long)(c->test_delay_ms % 1000u) * 1000000L};
 
+        /* the test waits for this line before it pauses the node (no sleep-and-hope) */
+        sd_log(SD_LOG_INFO, "cluster_test_hold", "seq=%" PRIu64 " ms=%u", e.seq, c->test_delay_ms);
         nanosleep(&ts, NULL);
     }
     lklen = log_key(c, lk, sizeof(lk), e.seq);

@@ -21,10 +21,17 @@ count() { # tickets node $1 lists
     2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["tickets"]) if isinstance(d, dict) else len(d))'
 }
 n0=$(count "$L")
+held0=$(grep -c cluster_test_hold "$WORK/n$L.log" || true)
 "$SEALCTL" --server "127.0.0.1:${NPORT[$L]}" --ca "$CERTS/ca.pem" ticket create --channel chat \
   --subject "paused batch" --body "x" >"$WORK/pending.out" 2>"$WORK/pending.err" &
 CP=$!
-sleep 0.5
+# Pause the leader while it holds the create's batch before the append (its log says so).
+for _ in $(seq 200); do
+  [ "$(grep -c cluster_test_hold "$WORK/n$L.log" || true)" -gt "$held0" ] && break
+  sleep 0.05
+done
+check "n$L holds the batch before its append" test \
+  "$(grep -c cluster_test_hold "$WORK/n$L.log" || true)" -gt "$held0"
 kill -STOP "${NPID[$L]}"
 N=$(wait_leader 20 "$L") || { bad "another node takes over"; finish; exit 1; }
 ok "n$N takes over while n$L is paused"
