@@ -53,6 +53,19 @@ bool sd_text_blank(const char *s, size_t n);
  * s is borrowed for the call. Thread-safe for distinct out buffers. */
 sd_err sd_text_fold(struct sd_buf *out, const char *s, size_t n);
 
+/* The class of code point cp for tokenisers (KB and search cut folded text the same way):
+ * ASCII letters/digits and other letters, digits and combining marks are WORD, Han (CJK
+ * unified + extensions + compatibility), Hangul (syllables and jamo) and kana their own
+ * class (bigrammed by the callers), everything else SEP. */
+enum sd_text_class {
+    SD_TC_SEP,
+    SD_TC_WORD,
+    SD_TC_HAN,
+    SD_TC_HANGUL,
+    SD_TC_KANA
+};
+enum sd_text_class sd_text_cclass(int32_t cp);
+
 /* Where one byte of folded text came from: the input bytes [s, e) of the code point (or the
  * cluster of a base and its combining marks) that produced it. Always on code point
  * boundaries of the input, so a span mapped back never splits a UTF-8 sequence. */

@@ -11,44 +11,6 @@
 
 /* ---- tokeniser ---- */
 
-enum cclass {
-    C_SEP,
-    C_WORD,
-    C_HAN,
-    C_HANGUL,
-    C_KANA
-};
-
-static enum cclass
-classify(utf8proc_int32_t cp)
-{
-    if((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
-        return C_WORD;
-    if(cp < 0x80)
-        return C_SEP;
-    if((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
-       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x2ffff))
-        return C_HAN;
-    if((cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x1100 && cp <= 0x11ff) ||
-       (cp >= 0x3130 && cp <= 0x318f))
-        return C_HANGUL;
-    if(cp >= 0x3040 && cp <= 0x30ff)
-        return C_KANA;
-    switch(utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC:
-        return C_WORD;
-    default:
-        return C_SEP;
-    }
-}
-
 static const char *const stop_words[] = {
     "a",    "an",    "and",    "are",  "as",    "at",     "be",    "but",   "by",     "can",  "do",
     "doe",  "for",   "from",   "ha",   "have",  "i",      "if",    "in",    "is",     "it",   "me",
@@ -150,7 +112,7 @@ tokenize(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx)
     size_t wn = 0;
     const uint8_t *prev = NULL; /* previous CJK character of the current run */
     size_t prev_n = 0;
-    enum cclass prev_c = C_SEP;
+    enum sd_text_class prev_c = SD_TC_SEP;
     bool run_emitted = false;
     sd_err err = SD_OK;
     size_t i = 0;
@@ -163,20 +125,20 @@ tokenize(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx)
     while(i < f.len) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t k = utf8proc_iterate(f.data + i, (utf8proc_ssize_t)(f.len - i), &cp);
-        enum cclass c;
+        enum sd_text_class c;
 
         SD_ENSURE(k > 0, SD_E_INVALID);
-        c = classify(cp);
-        if(c == C_SEP && wn && (cp == '-' || cp == ' ' || cp == '_') && i + 1 < f.len &&
+        c = sd_text_cclass(cp);
+        if(c == SD_TC_SEP && wn && (cp == '-' || cp == ' ' || cp == '_') && i + 1 < f.len &&
            f.data[i + 1] >= '0' && f.data[i + 1] <= '9' && is_net_prefix(word, wn)) {
             i++; /* "trc-20": the separator is dropped, the digits join the word */
             continue;
         }
-        if(c != C_WORD && wn) {
+        if(c != SD_TC_WORD && wn) {
             SD_TRY(emit_word(word, wn, fn, ctx));
             wn = 0;
         }
-        if(c == C_HAN || c == C_HANGUL || c == C_KANA) {
+        if(c == SD_TC_HAN || c == SD_TC_HANGUL || c == SD_TC_KANA) {
             if(prev && prev_c == c) {
                 char bg[8];
 
@@ -197,8 +159,8 @@ tokenize(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx)
                 SD_TRY(fn(ctx, (const char *)prev, prev_n));
             prev = NULL;
             run_emitted = false;
-            prev_c = C_SEP;
-            if(c == C_WORD && wn + (size_t)k <= SD_KB_TERM_MAX) {
+            prev_c = SD_TC_SEP;
+            if(c == SD_TC_WORD && wn + (size_t)k <= SD_KB_TERM_MAX) {
                 // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): i < f.len: f.data is set
                 memcpy(word + wn, f.data + i, (size_t)k);
                 wn += (size_t)k;

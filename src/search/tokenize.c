@@ -10,44 +10,6 @@
 #include "sealdesk/text.h"
 #include "util/err_int.h"
 
-enum cclass {
-    C_SEP,
-    C_WORD,
-    C_HAN,
-    C_HANGUL,
-    C_KANA
-};
-
-static enum cclass
-classify(utf8proc_int32_t cp)
-{
-    if((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
-        return C_WORD;
-    if(cp < 0x80)
-        return C_SEP;
-    if((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
-       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x2ffff))
-        return C_HAN;
-    if((cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x1100 && cp <= 0x11ff) ||
-       (cp >= 0x3130 && cp <= 0x318f))
-        return C_HANGUL;
-    if(cp >= 0x3040 && cp <= 0x30ff)
-        return C_KANA;
-    switch(utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC:
-        return C_WORD;
-    default:
-        return C_SEP;
-    }
-}
-
 /* Very common English words: in nearly every ticket, they would only make long posting lists. */
 static const char *const stop_words[] = {
     "an",   "and",  "are",  "as",   "at", "be",     "but",    "by",    "do",
@@ -84,7 +46,7 @@ sd_search_tokenize(const char *s, size_t n, sd_search_term_fn fn, void *ctx)
     size_t wn = 0;
     const uint8_t *prev = NULL; /* previous character of the current CJK run */
     size_t prev_n = 0, run = 0;
-    enum cclass prev_c = C_SEP;
+    enum sd_text_class prev_c = SD_TC_SEP;
     sd_err err = SD_OK;
     size_t i = 0;
 
@@ -95,14 +57,14 @@ sd_search_tokenize(const char *s, size_t n, sd_search_term_fn fn, void *ctx)
     while(i <= f.len) {
         utf8proc_int32_t cp = ' ';
         utf8proc_ssize_t k = 1;
-        enum cclass c = C_SEP;
+        enum sd_text_class c = SD_TC_SEP;
 
         if(i < f.len) {
             k = utf8proc_iterate(f.data + i, (utf8proc_ssize_t)(f.len - i), &cp);
             SD_ENSURE(k > 0, SD_E_INVALID);
-            c = classify(cp);
+            c = sd_text_cclass(cp);
         }
-        if(c != C_WORD && wn) {
+        if(c != SD_TC_WORD && wn) {
             SD_TRY(emit_word(word, wn, fn, ctx));
             wn = 0;
         }
@@ -113,7 +75,7 @@ sd_search_tokenize(const char *s, size_t n, sd_search_term_fn fn, void *ctx)
             prev = NULL;
             run = 0;
         }
-        if(c == C_HAN || c == C_HANGUL || c == C_KANA) {
+        if(c == SD_TC_HAN || c == SD_TC_HANGUL || c == SD_TC_KANA) {
             if(prev) {
                 char bg[8];
 
@@ -127,14 +89,14 @@ sd_search_tokenize(const char *s, size_t n, sd_search_term_fn fn, void *ctx)
             prev_n = (size_t)k;
             prev_c = c;
             run++;
-        } else if(c == C_WORD) {
-            prev_c = C_WORD;
+        } else if(c == SD_TC_WORD) {
+            prev_c = SD_TC_WORD;
             if(wn + (size_t)k <= SD_SEARCH_TERM_MAX) {
                 memcpy(word + wn, f.data + i, (size_t)k);
                 wn += (size_t)k;
             }
         } else {
-            prev_c = C_SEP;
+            prev_c = SD_TC_SEP;
         }
         i += (size_t)k;
     }

@@ -538,3 +538,33 @@ out:
     }
     return err;
 }
+
+enum sd_text_class
+sd_text_cclass(int32_t cp)
+{
+    if((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
+        return SD_TC_WORD;
+    if(cp < 0x80)
+        return SD_TC_SEP;
+    if((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x2ffff))
+        return SD_TC_HAN;
+    if((cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x1100 && cp <= 0x11ff) ||
+       (cp >= 0x3130 && cp <= 0x318f))
+        return SD_TC_HANGUL;
+    if(cp >= 0x3040 && cp <= 0x30ff)
+        return SD_TC_KANA;
+    switch(utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+        return SD_TC_WORD;
+    default:
+        return SD_TC_SEP;
+    }
+}
