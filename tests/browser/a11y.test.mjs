@@ -44,6 +44,8 @@ describe('console accessibility', () => {
 
   test('login page: labelled fields, no serious violations', async () => {
     await page.goto(desk.url);
+    // The app renders the form after its first Auth.Me answer: wait for it, then count.
+    await page.getByLabel('User name').first().waitFor();
     for (const label of ['User name', 'TOTP code']) {
       assert.equal(await page.getByLabel(label).count(), 1, `field labelled "${label}"`);
     }
