@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "sealdesk/endpoints.h"
 #include "sealdesk/rpc.h"
 
 #define PYTHON "/usr/bin/python3"
@@ -763,6 +764,119 @@ test_response_without_grpc_status_is_transport_error(void **state)
     sd_grpc_client_close(c);
 }
 
+/* ---- endpoint lists and leader hints (src/client/endpoints.c, issue 18) ---- */
+
+static void
+test_endpoints_parse_list_of_three(void **state)
+{
+    struct sd_endpoints e;
+    char why[128] = "";
+
+    (void)state;
+    assert_int_equal(sd_endpoints_parse(&e, "127.0.0.1:7001,h2.example:443,[::1]:65535", "--server",
+                                        why, sizeof(why)),
+                     SD_OK);
+    assert_int_equal(e.n, 3);
+    assert_string_equal(e.ep[0], "127.0.0.1:7001");
+    assert_string_equal(e.ep[1], "h2.example:443");
+    assert_string_equal(e.ep[2], "[::1]:65535");
+    assert_int_equal(sd_endpoints_parse(&e, "a:1", NULL, why, sizeof(why)), SD_OK);
+    assert_int_equal(e.n, 1);
+    assert_string_equal(e.ep[0], "a:1");
+}
+
+static void
+test_endpoints_parse_refuses_bad_lists_naming_the_flag(void **state)
+{
+    static const struct {
+        const char *list;
+        sd_err err;
+        const char *why;
+    } bad[] = {
+        {"", SD_E_INVALID, "--server: no endpoint"},
+        {"a:1,", SD_E_INVALID, "--server: empty endpoint in the list"},
+        {",a:1", SD_E_INVALID, "--server: empty endpoint in the list"},
+        {"a:1,,b:2", SD_E_INVALID, "--server: empty endpoint in the list"},
+        {"secret-host", SD_E_INVALID, "--server: endpoint 1 has no port (host:port)"},
+        {"a:1,:2", SD_E_INVALID, "--server: endpoint 2 has no host"},
+        {"a:0", SD_E_INVALID, "--server: endpoint 1 has a bad port (1..65535)"},
+        {"a:65536", SD_E_INVALID, "--server: endpoint 1 has a bad port (1..65535)"},
+        {"a:", SD_E_INVALID, "--server: endpoint 1 has a bad port (1..65535)"},
+        {"a:+80", SD_E_INVALID, "--server: endpoint 1 has a bad port (1..65535)"},
+        {"a:123456", SD_E_INVALID, "--server: endpoint 1 has a bad port (1..65535)"},
+        {"a b:1", SD_E_INVALID, "--server: endpoint 1 has a character that is not allowed"},
+        {"a:1,b:2,c:3,d:4,e:5,f:6,g:7,h:8", SD_E_LIMIT, "--server: at most 7 endpoints"},
+    };
+    struct sd_endpoints e;
+    char why[128], big[SD_ENDPOINTS_MAX_LEN + 2], host[SD_ENDPOINT_MAX + 8];
+
+    (void)state;
+    for(size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        why[0] = 0;
+        e.n = 5;
+        assert_int_equal(sd_endpoints_parse(&e, bad[i].list, "--server", why, sizeof(why)),
+                         bad[i].err);
+        assert_string_equal(why, bad[i].why);
+        assert_int_equal(e.n, 0);
+    }
+    assert_int_equal(
+        sd_endpoints_parse(&e, "a:1,b:2,c:3,d:4,e:5,f:6,g:7", "--server", why, sizeof(why)), SD_OK);
+    assert_int_equal(e.n, SD_ENDPOINTS_MAX);
+    memset(big, 'a', sizeof(big) - 1);
+    big[sizeof(big) - 1] = 0;
+    assert_int_equal(sd_endpoints_parse(&e, big, "--target", why, sizeof(why)), SD_E_LIMIT);
+    assert_string_equal(why, "--target: list too long");
+    memset(host, 'h', sizeof(host));
+    memcpy(host + sizeof(host) - 6, ":4430", 6);
+    assert_int_equal(sd_endpoints_parse(&e, host, "--server", why, sizeof(why)), SD_E_INVALID);
+    assert_string_equal(why, "--server: endpoint 1 is too long");
+}
+
+static void
+test_endpoints_leader_hint(void **state)
+{
+    char out[64] = "untouched";
+
+    (void)state;
+    assert_true(
+        sd_endpoints_leader_hint("not the leader: leader=n2 127.0.0.1:7002", out, sizeof(out)));
+    assert_string_equal(out, "127.0.0.1:7002");
+    assert_true(
+        sd_endpoints_leader_hint("commit failed: leader=n3 h3:443; retry", out, sizeof(out)));
+    assert_string_equal(out, "h3:443");
+    strcpy(out, "untouched");
+    assert_false(sd_endpoints_leader_hint("not the leader: leader=unknown", out, sizeof(out)));
+    assert_false(sd_endpoints_leader_hint("leader=unknown 127.0.0.1:1", out, sizeof(out)));
+    assert_false(sd_endpoints_leader_hint("no hint here", out, sizeof(out)));
+    assert_false(sd_endpoints_leader_hint("leader=n1", out, sizeof(out)));
+    assert_false(sd_endpoints_leader_hint("leader=n1 ", out, sizeof(out)));
+    assert_false(sd_endpoints_leader_hint("leader=n1 nohostport", out, sizeof(out)));
+    assert_false(sd_endpoints_leader_hint("leader=n1 h:99999", out, sizeof(out)));
+    assert_false(sd_endpoints_leader_hint("leader=n1 127.0.0.1:7002", out, 8)); /* too long */
+    assert_false(sd_endpoints_leader_hint(NULL, out, sizeof(out)));
+    assert_string_equal(out, "untouched");
+}
+
+static void
+test_follow_goes_to_leader_else_next_and_wraps(void **state)
+{
+    struct sd_endpoints e;
+    struct sd_follow f;
+
+    (void)state;
+    assert_int_equal(sd_endpoints_parse(&e, "a:1,b:2,c:3", NULL, NULL, 0), SD_OK);
+    sd_follow_init(&f, &e);
+    assert_string_equal(f.target, "a:1");
+    assert_false(sd_follow_next(&f, "leader=n3 c:3"));
+    assert_string_equal(f.target, "c:3"); /* the hint */
+    assert_false(sd_follow_next(&f, NULL));
+    assert_string_equal(f.target, "b:2"); /* the list goes on from the last list endpoint */
+    assert_false(sd_follow_next(&f, "leader=unknown"));
+    assert_string_equal(f.target, "c:3");
+    assert_true(sd_follow_next(&f, "leader=unknown")); /* wrapped: every endpoint tried */
+    assert_string_equal(f.target, "a:1");
+}
+
 int
 main(void)
 {
@@ -794,6 +908,15 @@ main(void)
         cmocka_unit_test(test_response_without_grpc_status_is_transport_error),
     };
 
+    static const struct CMUnitTest pure[] = {
+        cmocka_unit_test(test_endpoints_parse_list_of_three),
+        cmocka_unit_test(test_endpoints_parse_refuses_bad_lists_naming_the_flag),
+        cmocka_unit_test(test_endpoints_leader_hint),
+        cmocka_unit_test(test_follow_goes_to_leader_else_next_and_wraps),
+    };
+
+    if(cmocka_run_group_tests_name("endpoints", pure, NULL, NULL) != 0)
+        return 1;
     if(!peer_available()) {
         printf("SKIP test_client: %s with grpcio/grpc_tools/protobuf is not available\n", PYTHON);
         return 0;

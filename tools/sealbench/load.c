@@ -14,6 +14,7 @@
 
 #include "bench.h"
 #include "sealdesk.pb-c.h"
+#include "sealdesk/endpoints.h"
 #include "sealdesk/rpc.h"
 
 #define DRAIN_MS  10000u
@@ -50,6 +51,7 @@ struct shared {
     pthread_mutex_t acked_mu;
     FILE *acked;
     unsigned wsum;
+    struct sd_endpoints eps; /* o->target as a list (issue 18) */
 };
 
 struct worker;
@@ -74,10 +76,10 @@ struct worker {
     uint64_t first_fail_status;
     char first_fail[160];
     int setup_rc;
-    /* cluster (issue 18): the endpoint this worker uses, and a follower's leader hint */
-    char target[64];
-    char redirect[64];
-    unsigned next_ep;
+    /* cluster (issue 18): the endpoint this worker uses (sealdesk/endpoints.h), and a
+     * follower's leader hint */
+    struct sd_follow fl;
+    char redirect[SD_ENDPOINT_MAX + 1];
     uint64_t reconnects;
 };
 
@@ -193,15 +195,7 @@ on_done(void *ctx, sd_err err, int status, const char *message)
     }
     if(err == SD_OK && status == SD_GRPC_UNAVAILABLE && message && !w->redirect[0]) {
         /* A follower answered: "... leader=<node> <host:port>" (it did not run the call). */
-        const char *p = strstr(message, "leader=");
-        const char *sp = p ? strchr(p, ' ') : NULL;
-
-        if(sp && strncmp(p, "leader=unknown", 14) != 0) {
-            size_t n = strcspn(sp + 1, " ;,");
-
-            if(n && n < sizeof(w->redirect))
-                snprintf(w->redirect, sizeof(w->redirect), "%.*s", (int)n, sp + 1);
-        }
+        (void)sd_endpoints_leader_hint(message, w->redirect, sizeof(w->redirect));
     }
     w->failed[s->op]++;
     if(!w->first_fail[0]) {
@@ -304,21 +298,6 @@ start_one(struct worker *w, struct sd_grpc_client *c, struct slot *s)
     return SD_OK;
 }
 
-/* The n-th endpoint of the comma list into out. */
-static void
-endpoint(const char *list, unsigned n, char *out, size_t cap)
-{
-    const char *p = list;
-    unsigned count = 1;
-
-    for(const char *q = list; *q; q++)
-        count += *q == ',';
-    n %= count;
-    while(n--)
-        p = strchr(p, ',') + 1;
-    snprintf(out, cap, "%.*s", (int)strcspn(p, ","), p);
-}
-
 /* Run calls on one connection until the end, a lost connection or a leader hint. false when
  * the run is over. */
 static bool
@@ -364,11 +343,11 @@ worker_main(void *arg)
 {
     struct worker *w = arg;
     struct shared *sh = w->sh;
-    struct sd_grpc_client_opts co = {.target = w->target, .ca_file = sh->o->ca_file};
-    bool cluster = strchr(sh->o->target, ',') != NULL;
+    struct sd_grpc_client_opts co = {.target = w->fl.target, .ca_file = sh->o->ca_file};
+    bool cluster = sh->eps.n > 1;
     char why[256] = "";
 
-    endpoint(sh->o->target, 0, w->target, sizeof(w->target));
+    sd_follow_init(&w->fl, &sh->eps);
     for(;;) {
         struct sd_grpc_client *c = NULL;
         struct timespec pause = {0, 100 * 1000000L};
@@ -382,7 +361,7 @@ worker_main(void *arg)
                     w->setup_rc = 1;
                 return NULL;
             }
-            endpoint(sh->o->target, ++w->next_ep, w->target, sizeof(w->target));
+            (void)sd_follow_next(&w->fl, NULL);
             nanosleep(&pause, NULL);
             continue;
         }
@@ -393,10 +372,10 @@ worker_main(void *arg)
         /* Cluster: follow the leader hint, else try the next endpoint. */
         w->reconnects++;
         if(w->redirect[0]) {
-            snprintf(w->target, sizeof(w->target), "%s", w->redirect);
+            snprintf(w->fl.target, sizeof(w->fl.target), "%s", w->redirect);
             w->redirect[0] = 0;
         } else {
-            endpoint(sh->o->target, ++w->next_ep, w->target, sizeof(w->target));
+            (void)sd_follow_next(&w->fl, NULL);
             nanosleep(&pause, NULL);
         }
     }
@@ -505,6 +484,14 @@ sb_load(const struct sb_load_opts *o, struct sb_load_result *r)
     if(!sh || !ws)
         goto out;
     sh->o = o;
+    {
+        char why[128];
+
+        if(sd_endpoints_parse(&sh->eps, o->target, "--target", why, sizeof(why)) != SD_OK) {
+            fprintf(stderr, "sealbench: %s\n", why);
+            goto out;
+        }
+    }
     snprintf(sh->auth, sizeof(sh->auth), "Bearer %s", o->token);
     for(size_t i = 0; i < SB_BODY_BYTES; i++)
         // NOLINTNEXTLINE(bugprone-narrowing-conversions): both arms are char values

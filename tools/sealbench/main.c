@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "sealdesk/endpoints.h"
 #include "sealdesk/version.h"
 #include "bench.h"
 
@@ -84,23 +85,14 @@ parse_mix(const char *s, unsigned mix[SB_NOPS])
 static int
 target_ok(const char *t)
 {
-    unsigned port, n = 0;
-    char one[32];
+    struct sd_endpoints eps;
+    char why[128];
 
-    if(!t || !*t)
+    if(!t || sd_endpoints_parse(&eps, t, "--target", why, sizeof(why)) != SD_OK)
         return 0;
-    while(*t) {
-        size_t len = strcspn(t, ",");
-
-        if(len == 0 || len >= sizeof(one) || ++n > 7)
+    for(size_t i = 0; i < eps.n; i++) {
+        if(strncmp(eps.ep[i], "127.0.0.1:", 10) != 0 || strchr(eps.ep[i] + 10, ':'))
             return 0;
-        memcpy(one, t, len);
-        one[len] = 0;
-        if(strncmp(one, "127.0.0.1:", 10) != 0 || parse_uint(one + 10, 1, 65535, &port) != 0)
-            return 0;
-        t += len;
-        if(*t == ',')
-            t++;
     }
     return 1;
 }

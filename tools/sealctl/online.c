@@ -16,6 +16,7 @@
 #include "sealdesk/tickets.h"
 #include "sealdesk.pb-c.h"
 #include "sealdesk/authz.h"
+#include "sealdesk/endpoints.h"
 #include "sealdesk/rpc.h"
 
 static sd_err
@@ -43,34 +44,12 @@ on_msg(void *ctx, const uint8_t *p, size_t n)
     return r->msg ? SD_OK : SD_E_INVALID;
 }
 
-/* Cluster (issue 18): --server may list endpoints "h1:p1,h2:p2,...". A dead endpoint moves to
- * the next; UNAVAILABLE naming a leader ("leader=<node> <host:port>") retries that address
- * (the follower did not run the call). At most MAX_HOPS attempts, a short pause when the
- * leader is not known yet (an election in progress). */
-#define MAX_ENDPOINTS 7
-#define MAX_HOPS      12
-#define HOP_PAUSE_MS  300
-
-/* The leader's host:port in a follower's message, copied into out; false if none. */
-static bool
-leader_hint(const char *msg, char *out, size_t cap)
-{
-    const char *p = strstr(msg, "leader="), *sp;
-    size_t n;
-
-    if(!p)
-        return false;
-    sp = strchr(p, ' ');
-    if(!sp)
-        return false;
-    sp++;
-    n = strcspn(sp, " ;,");
-    if(n == 0 || n >= cap || strncmp(p, "leader=unknown", 14) == 0)
-        return false;
-    memcpy(out, sp, n);
-    out[n] = 0;
-    return true;
-}
+/* Cluster (issue 18): --server may list endpoints "h1:p1,h2:p2,..." (sealdesk/endpoints.h).
+ * A dead endpoint moves to the next; UNAVAILABLE naming a leader ("leader=<node> <host:port>")
+ * retries that address (the follower did not run the call). At most MAX_HOPS attempts, a short
+ * pause when the leader is not known yet (an election in progress). */
+#define MAX_HOPS     12
+#define HOP_PAUSE_MS 300
 
 /* One attempt at target. *answered: a gRPC status came back (then *status, msg). */
 static sd_err
@@ -99,9 +78,9 @@ cli_call(struct cli *c, const char *method, const ProtobufCMessage *req, struct 
     size_t n = protobuf_c_message_get_packed_size(req);
     uint8_t *buf = malloc(n ? n : 1);
     char msg[256] = "";
-    char list[1024], target[300];
-    char *ep[MAX_ENDPOINTS];
-    size_t nep = 0, next = 0;
+    char why[128];
+    struct sd_endpoints eps;
+    struct sd_follow fl;
     int status = SD_GRPC_UNKNOWN, rc = 0;
     sd_err err = SD_E_IO;
     bool connected = false;
@@ -109,46 +88,28 @@ cli_call(struct cli *c, const char *method, const ProtobufCMessage *req, struct 
     r->status = SD_GRPC_UNKNOWN;
     if(!buf)
         return cli_fail(SD_E_NOMEM, "request");
-    if(strlen(c->server) >= sizeof(list)) {
+    if(sd_endpoints_parse(&eps, c->server, "--server", why, sizeof(why)) != SD_OK) {
         free(buf);
-        return cli_usage("--server: list too long");
+        return cli_usage(why);
     }
-    snprintf(list, sizeof(list), "%s", c->server);
-    for(char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
-        tok = strtok_r(NULL, ",", &save)) {
-        if(nep == MAX_ENDPOINTS) {
-            free(buf);
-            return cli_usage("--server: at most 7 endpoints");
-        }
-        if(*tok)
-            ep[nep++] = tok;
-    }
-    if(nep == 0) {
-        free(buf);
-        return cli_usage("--server: no endpoint");
-    }
+    sd_follow_init(&fl, &eps);
     protobuf_c_message_pack(req, buf);
     if(c->token) {
         snprintf(auth, sizeof(auth), "Bearer %s", c->token);
         md[0] = "authorization";
         md[1] = auth;
     }
-    snprintf(target, sizeof(target), "%s", ep[0]);
     for(unsigned hop = 0; hop < MAX_HOPS; hop++) {
         msg[0] = 0;
         status = SD_GRPC_UNKNOWN;
-        err = call_once(c, target, method, md, buf, n, r, &status, msg, sizeof(msg), &connected);
-        if(nep == 1 && !strchr(c->server, ','))
+        err = call_once(c, fl.target, method, md, buf, n, r, &status, msg, sizeof(msg), &connected);
+        if(eps.n == 1)
             break; /* one endpoint: no retries, as before */
         if(err == SD_OK && status != SD_GRPC_UNAVAILABLE)
             break;
         if(r->msg || r->head || r->stream.len)
             break; /* part of an answer arrived: never repeat the call */
-        if(err == SD_OK && leader_hint(msg, target, sizeof(target)))
-            continue;
-        next = (next + 1) % nep;
-        snprintf(target, sizeof(target), "%s", ep[next]);
-        if(next == 0) {
+        if(sd_follow_next(&fl, err == SD_OK ? msg : NULL)) {
             struct timespec ts = {0, HOP_PAUSE_MS * 1000000L};
 
             nanosleep(&ts, NULL);
@@ -156,7 +117,7 @@ cli_call(struct cli *c, const char *method, const ProtobufCMessage *req, struct 
     }
     r->status = err == SD_OK ? status : SD_GRPC_UNKNOWN;
     if(err != SD_OK && !connected) {
-        fprintf(stderr, "UNAVAILABLE: cannot reach %s over TLS: %s\n", target, sd_err_str(err));
+        fprintf(stderr, "UNAVAILABLE: cannot reach %s over TLS: %s\n", fl.target, sd_err_str(err));
         rc = 1;
     } else if(err != SD_OK) {
         fprintf(stderr, "UNAVAILABLE: call failed: %s\n", sd_err_str(err));

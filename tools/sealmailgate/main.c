@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -29,6 +30,7 @@
 #include "sealdesk/authz.h"
 #include "sealdesk/crypto.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/endpoints.h"
 #include "sealdesk/intake.h"
 #include "sealdesk/log.h"
 #include "sealdesk/mail.h"
@@ -43,12 +45,17 @@
 #define EX_TEMPFAIL_ 75
 
 #define CALL_TIMEOUT_MS 60000u
+/* Cluster (issue 18): attempts over the --server list, and the pause once every endpoint of
+ * the list was tried (an election in progress), as sealctl. */
+#define MAX_HOPS        12
+#define HOP_PAUSE_MS    300
 
 static const char usage[] =
-    "usage: sealmailgate --server HOST:PORT --ca F [--cert F --cert-key F] --token T\n"
+    "usage: sealmailgate --server HOST:PORT[,...] --ca F [--cert F --cert-key F] --token T\n"
     "       sealmailgate --offline --data DIR [--key-file F]\n"
     "Reads one RFC 5322 message on stdin and delivers it to sealdesk as the intake identity.\n"
-    "  --server HOST:PORT   sealdeskd (TLS gRPC, Intake/SubmitMail); SEALDESK_SERVER\n"
+    "  --server HOST:PORT[,HOST:PORT...]  sealdeskd (TLS gRPC, Intake/SubmitMail); a cluster's\n"
+    "                       nodes (1..7): follows the leader; SEALDESK_SERVER\n"
     "  --ca F               CA of the server certificate; SEALDESK_CA\n"
     "  --cert F --cert-key F  client certificate (mTLS) the token is bound to\n"
     "  --token T            session token of a user with role intake; SEALDESK_TOKEN\n"
@@ -270,16 +277,44 @@ exit_of_status(int status)
     }
 }
 
+/* One attempt at target: connect, then SubmitMail. *sent: the connection was made, so the
+ * request may have reached the server. */
+static sd_err
+submit_once(const struct sd_grpc_client_opts *base, const char *target, const char *const *md,
+            const uint8_t *req, size_t n, Sealdesk__V1__IntakeMailResult **res, int *status,
+            char *msg, size_t cap, bool *sent)
+{
+    struct sd_grpc_client_opts o = *base;
+    struct sd_grpc_client *c = NULL;
+    sd_err err;
+
+    o.target = target;
+    *sent = false;
+    msg[0] = 0;
+    *status = SD_GRPC_UNKNOWN;
+    err = sd_grpc_client_connect_why(&c, &o, msg, cap);
+    if(err != SD_OK)
+        return err;
+    *sent = true;
+    (void)sd_grpc_client_set_timeout(c, CALL_TIMEOUT_MS);
+    err = sd_grpc_client_call(c, "/sealdesk.v1.Intake/SubmitMail", md, req, n, on_msg, res, status,
+                              msg, cap);
+    sd_grpc_client_close(c);
+    return err;
+}
+
 static int
-deliver_online(const struct sd_grpc_client_opts *o, const char *token, const struct sd_mail *m)
+deliver_online(const struct sd_grpc_client_opts *o, const struct sd_endpoints *eps,
+               const char *token, const struct sd_mail *m)
 {
     Sealdesk__V1__IntakeMailRequest q = SEALDESK__V1__INTAKE_MAIL_REQUEST__INIT;
     Sealdesk__V1__IntakeAttachment *att = NULL, **atp = NULL;
     Sealdesk__V1__IntakeMailResult *res = NULL;
-    struct sd_grpc_client *c = NULL;
+    struct sd_follow fl;
     uint8_t *req = NULL;
     size_t n = 0;
-    char auth[16 + SD_TOKEN_HEX], why[256], msg[256];
+    char auth[16 + SD_TOKEN_HEX], msg[256];
+    bool sent = false;
     const char *md[3] = {"authorization", auth, NULL};
     int status = SD_GRPC_UNKNOWN, rc = EX_SOFTWARE_;
     sd_err err;
@@ -335,16 +370,33 @@ deliver_online(const struct sd_grpc_client_opts *o, const char *token, const str
         goto out;
     }
     sealdesk__v1__intake_mail_request__pack(&q, req);
-    err = sd_grpc_client_connect_why(&c, o, why, sizeof(why));
-    if(err != SD_OK) {
-        fprintf(stderr, "sealmailgate: cannot reach the server: %s\n", why);
+    /* Walk the --server list (issue 18). The mail is sent again only when the last attempt
+     * ran nothing on the server: the endpoint was unreachable (no connection, nothing sent),
+     * or a node answered UNAVAILABLE with no reply message: a follower refuses a write at the
+     * gate before running it, and a leader that lost its commit answers UNAVAILABLE for a
+     * batch that is not in the log (it never appears). Even a repeat that did run is
+     * harmless: SubmitMail is idempotent by the mail's Message-ID (src/intake/intake.c looks
+     * the key up in the same LMDB txn and answers DUPLICATE, nothing stored twice). Once any
+     * part of an answer arrived, or the connection broke after the request was sent, the
+     * call is never repeated here: exit 75 and the MTA retries later. */
+    sd_follow_init(&fl, eps);
+    for(unsigned hop = 0;; hop++) {
+        err = submit_once(o, fl.target, md, req, n, &res, &status, msg, sizeof(msg), &sent);
+        if(res || hop + 1 >= MAX_HOPS || eps->n == 1)
+            break;
+        if(sent && (err != SD_OK || status != SD_GRPC_UNAVAILABLE))
+            break;
+        if(sd_follow_next(&fl, sent ? msg : NULL)) {
+            struct timespec ts = {0, HOP_PAUSE_MS * 1000000L};
+
+            nanosleep(&ts, NULL);
+        }
+    }
+    if(err != SD_OK && !sent) {
+        fprintf(stderr, "sealmailgate: cannot reach the server: %s\n", msg);
         rc = EX_TEMPFAIL_;
         goto out;
     }
-    (void)sd_grpc_client_set_timeout(c, CALL_TIMEOUT_MS);
-    msg[0] = 0;
-    err = sd_grpc_client_call(c, "/sealdesk.v1.Intake/SubmitMail", md, req, n, on_msg, &res,
-                              &status, msg, sizeof(msg));
     if(err != SD_OK) {
         fprintf(stderr, "sealmailgate: call failed: %s\n", msg);
         rc = EX_TEMPFAIL_;
@@ -364,7 +416,6 @@ deliver_online(const struct sd_grpc_client_opts *o, const char *token, const str
 out:
     if(res)
         sealdesk__v1__intake_mail_result__free_unpacked(res, NULL);
-    sd_grpc_client_close(c);
     if(req)
         sodium_memzero(req, n);
     free(req);
@@ -388,6 +439,7 @@ main(int argc, char **argv)
     size_t n = 0;
     char why[256];
     const char *server, *ca, *token, *cert, *cert_key, *data;
+    struct sd_endpoints eps = {.n = 0};
     bool offline;
     int rc;
     sd_err err;
@@ -423,6 +475,10 @@ main(int argc, char **argv)
     }
     if(!offline && (!cert) != (!cert_key)) {
         fprintf(stderr, "sealmailgate: --cert and --cert-key go together\n");
+        return EX_USAGE_;
+    }
+    if(!offline && sd_endpoints_parse(&eps, server, "--server", why, sizeof(why)) != SD_OK) {
+        fprintf(stderr, "sealmailgate: %s\n", why);
         return EX_USAGE_;
     }
     if(!offline && !token) {
@@ -462,7 +518,7 @@ main(int argc, char **argv)
         } else {
             struct sd_grpc_client_opts o = {server, ca, cert, cert_key, NULL};
 
-            rc = deliver_online(&o, token, m);
+            rc = deliver_online(&o, &eps, token, m);
         }
     }
     sd_mail_free(m);
