@@ -13,14 +13,15 @@
 static const struct {
     const char *name;
     unsigned flags;
+    size_t vsize; /* MDB_DUPFIXED: the one value size (LMDB copies that many bytes) */
 } tables[SD_DB_COUNT] = {
     [SD_DB_META] = {"meta", 0},
     [SD_DB_TICKETS] = {"tickets", 0},
     [SD_DB_EVENTS] = {"events", 0},
     [SD_DB_QUEUE] = {"queue", 0},
-    [SD_DB_BY_ASSIGNEE] = {"by_assignee", MDB_DUPSORT | MDB_DUPFIXED},
+    [SD_DB_BY_ASSIGNEE] = {"by_assignee", MDB_DUPSORT | MDB_DUPFIXED, 8},
     [SD_DB_BY_STATUS] = {"by_status", 0},
-    [SD_DB_BY_CUSTOMER] = {"by_customer_bidx", MDB_DUPSORT | MDB_DUPFIXED},
+    [SD_DB_BY_CUSTOMER] = {"by_customer_bidx", MDB_DUPSORT | MDB_DUPFIXED, 8},
     [SD_DB_CUSTOMERS] = {"customers", 0},
     [SD_DB_KEYS] = {"keys", 0},
     [SD_DB_AUDIT] = {"audit", 0},
@@ -30,7 +31,7 @@ static const struct {
     [SD_DB_SESSIONS] = {"sessions", 0},
     [SD_DB_REMEDIES] = {"remedies", 0},
     [SD_DB_KB] = {"kb", 0},
-    [SD_DB_KB_POSTINGS] = {"kb_postings", MDB_DUPSORT | MDB_DUPFIXED},
+    [SD_DB_KB_POSTINGS] = {"kb_postings", MDB_DUPSORT | MDB_DUPFIXED, 16},
     [SD_DB_AGENTS] = {"agents", 0},
     [SD_DB_INCIDENTS] = {"incidents", 0},
     [SD_DB_PROFILES] = {"customer_profiles", 0},
@@ -39,7 +40,7 @@ static const struct {
     [SD_DB_FEED] = {"feed", 0},
     [SD_DB_OUTBOX] = {"outbox", 0},
     [SD_DB_INTAKE] = {"intake_keys", 0},
-    [SD_DB_SEARCH] = {"ticket_search", MDB_DUPSORT | MDB_DUPFIXED},
+    [SD_DB_SEARCH] = {"ticket_search", MDB_DUPSORT | MDB_DUPFIXED, 8},
     [SD_DB_LEARN] = {"learn", 0},
 };
 
@@ -143,6 +144,12 @@ const char *
 sd_store_table_name(int i)
 {
     return i >= 0 && i < SD_DB_COUNT ? tables[i].name : NULL;
+}
+
+size_t
+sd_db_fixed_size(enum sd_db db)
+{
+    return (unsigned)db < SD_DB_COUNT ? tables[db].vsize : 0;
 }
 
 bool

@@ -55,6 +55,9 @@ struct sd_cursor {
 /* Whether env.c opens table db MDB_DUPSORT (read from its table list, so a new dupsort
  * table cannot be missed: a cursor delete on one must be recorded as DEL_PAIR). */
 bool sd_db_dupsort(enum sd_db db);
+/* The value size of a MDB_DUPFIXED table (0: any size). LMDB copies that many bytes from a
+ * value put into such a table whatever its given size, so a replayed value must have it. */
+size_t sd_db_fixed_size(enum sd_db db);
 
 /* Record one successful write of t (t->cap is true): appends op | table | klen | key | vlen |
  * val to t->ws, all or nothing. On failure sets t->ws_err and returns it (wset.c). */

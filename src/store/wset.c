@@ -186,6 +186,11 @@ sd_wset_apply(struct sd_txn *t, const uint8_t *ws, size_t len)
                        op == SD_WS_DROP ? "drop with a key or value" : "empty key");
             goto out;
         }
+        if(op != SD_WS_DEL && op != SD_WS_DROP && sd_db_fixed_size(db) != 0 &&
+           vlen != sd_db_fixed_size(db)) {
+            err = fail(SD_E_INVALID, off + 6 + klen, "value size not the table's fixed size");
+            goto out;
+        }
         if(op == SD_WS_DEL && vlen != 0) {
             err = fail(SD_E_INVALID, off + 6 + klen, "delete with a value");
             goto out;
