@@ -11,6 +11,13 @@ check "master key is 0600" test "$(stat -c %a "$D/master.key")" = 600
 expect_exit 1 "second init refused" -- S init
 expect_exit 2 "usage error" -- S ticket create --channel chat
 expect_exit 2 "unknown option" -- S ticket list --bogus
+# --help is built from the command table: every command's synopsis is listed
+expect_exit 0 "help" -- "$SEALCTL" --help
+for c in "ticket set ID" "ticket search --text T" "triage --text T [--vip] [--explain]" \
+         "kb search --text T" "incident resolve ID" "verify-message --file" "logout"; do
+    check "help lists: $c" grep -qF -- "$c" "$WORK/out"
+done
+check "help lines fit 100 columns" test "$(awk 'length($0) > 100' "$WORK/out" | wc -l)" = 0
 
 out=$(S ticket create --channel email --subject "Withdrawal stuck" \
       --body "my BTC withdrawal has been pending for 20 hours" \

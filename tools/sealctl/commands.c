@@ -233,7 +233,9 @@ static const struct cli_sub ticket_subs[] = {
         OPTS(ticket_search_opts)),
 };
 static const struct cli_sub queue_subs[] = {
-    SUB(BOTH, "claim", "queue claim [--agent A]", OPTS(agent_opt))};
+    SUB(BOTH, "claim",
+        "queue claim [--agent A]   (default: yourself; another agent needs a supervisor)",
+        OPTS(agent_opt))};
 static const struct cli_sub sla_subs[] = {
     SUB(BOTH, "overdue", "sla overdue [--now RFC3339]", OPTS(now_opt))};
 static const struct cli_sub stats_subs[] = {
@@ -257,7 +259,9 @@ static const struct cli_sub user_subs[] = {
     SUB(BOTH, "disable", "user disable --name N", OPTS(name_opt)),
     SUB(BOTH, "enable", "user enable --name N", OPTS(name_opt)),
     SUB(BOTH, "revoke", "user revoke --name N", OPTS(name_opt)),
-    SUB(BOTH, "offboard", "user offboard --name N", OPTS(name_opt)),
+    SUB(BOTH, "offboard",
+        "user offboard --name N   (disable, end sessions, open tickets back to the queue)",
+        OPTS(name_opt)),
     SUB(BOTH, "list", "user list", NO_OPTS),
     SUB(CLI_OFFLINE, "passwd", "user passwd --name N [--password-stdin | --password-fd N]",
         OPTS(passwd_offline_opts)),
@@ -270,7 +274,9 @@ static const struct cli_sub user_subs[] = {
     SUB(BOTH, "reset-totp", "user reset-totp --name N", OPTS(user_roles_opts)),
 };
 static const struct cli_sub login_subs[] = {
-    SUB(CLI_ONLINE, NULL, "login --name N [--password-stdin | --password-fd N] [--totp CODE]",
+    SUB(CLI_ONLINE, NULL,
+        "login --name N [--password-stdin | --password-fd N] [--totp CODE]   (prints the "
+        "session token; the password is prompted for without echo on a terminal)",
         OPTS(login_opts))};
 static const struct cli_sub logout_subs[] = {SUB(CLI_ONLINE, NULL, "logout", NO_OPTS)};
 static const struct cli_sub remedy_subs[] = {

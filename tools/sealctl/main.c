@@ -14,62 +14,17 @@
 #include "sealdesk/rpc.h"
 #include "sealdesk/version.h"
 
-static const char usage[] =
+/* The usage text: global options, then every command's synopsis from the command table
+ * (commands.c, the one place that knows the commands, so --help cannot fall behind it), then the
+ * environment and the mode rule. */
+static const char usage_head[] =
     "usage: sealctl [--offline --data DIR [--key-file F | --passphrase-file F]\n"
     "                [--actor NAME]]\n"
-    "               [--server HOST:PORT --ca F [--cert F --cert-key F] [--token T]]\n"
-    "               [--json] COMMAND\n"
-    "commands:\n"
-    "  init [--key-file F]\n"
-    "  ticket create --channel C --subject S --body B [--customer-name N]\n"
-    "                [--customer-email E] [--customer-phone P] [--customer-uid U]\n"
-    "                [--national-id X] [--wallets W] [--ip IP] [--category C]\n"
-    "                [--priority P1..P4] [--vip]\n"
-    "  ticket get ID [--unmask] [--reason R]\n"
-    "  ticket list [--status S] [--category C] [--assignee A]\n"
-    "  ticket status ID --to in_progress|waiting_customer|resolved|archived|reopen\n"
-    "  ticket assign ID --agent A\n"
-    "  ticket comment ID --body B [--internal] | ticket comment ID --from-article K\n"
-    "  ticket rate ID --csat N\n"
-    "  ticket find --customer-email E | --customer-uid U | --customer-phone P\n"
-    "  ticket set ID [--category C] [--priority P] --reason R   (correct the triage)\n"
-    "  ticket search --text T [--status S] [--category C] [--limit N]\n"
-    "  queue claim [--agent A]   (default: yourself; another agent needs supervisor)\n"
-    "  sla overdue [--now RFC3339]\n"
-    "  stats [--now RFC3339] | stats --by-agent|--by-day [--from T] [--to T]\n"
-    "  triage --text T [--vip] [--explain]\n"
-    "  audit export --out FILE [--from I]\n"
-    "  user add --name N --role R[,R...] [--no-totp] [--cert-fingerprint HEX]\n"
-    "  user disable|enable|revoke --name N | user list\n"
-    "  user roles --name N --role R[,R...] | user reset-totp --name N   (requests)\n"
-    "  user requests [--state S] | user approve --request N | user reject --request N\n"
-    "       --reason R   (online user add is a request too: a second admin approves)\n"
-    "  login --name N --password P [--totp CODE]   (online; prints the session token)\n"
-    "  user offboard --name N   (disable, end sessions, open tickets back to the queue)\n"
-    "  user passwd [--password-stdin | --password-fd N]   (online: your own; offline:\n"
-    "        --name N; current then new password, one per line; new: 12..128 bytes, no\n"
-    "        control characters, not containing the user name, not the old one)\n"
-    "  login --name N [--password-stdin | --password-fd N] [--totp CODE]\n"
-    "        (online; prints the session token; the password is prompted for without echo\n"
-    "        on a terminal; --password P still works but is visible to local users)\n"
-    "  logout\n"
-    "  remedy request --ticket ID --kind K [--asset A --amount X] --justification J\n"
-    "                 [--to-uid U] [--destination-reason R]  (third_party_payout: both)\n"
-    "  remedy approve|get|review ID | remedy reject ID --reason R | remedy list [--state S]\n"
-    "  remedy execute ID --idempotency-key K\n"
-    "  freeze --customer-uid U --ticket ID --reason R\n"
-    "  customer get --uid U | --email E | --phone P [--reason R]   (freeze status, profile)\n"
-    "  customer set --uid U [--lang L] [--vip-tier N] [--notes T] [--email E] [--phone P]\n"
-    "  customer tickets --uid U\n"
-    "  attachment list --ticket ID [--reason R] | attachment get ID --out FILE --reason R\n"
-    "  events read [--from OFFSET] [--max N] | events ack --offset N [--consumer NAME]\n"
-    "  audit pubkey\n"
-    "  audit search [--actor A] [--ticket ID] [--kind K] [--since T] [--until T]\n"
-    "               [--limit N] [--from I]\n"
-    "  kb add|edit|get|search|load ...   agent set|override|list|duty ...\n"
-    "  route auto [--now T]\n"
-    "  incident open|link|confirm|unlink|update|resolve|get|list ...\n"
-    "  backup --out DIR | restore --to NEW_DATA_DIR (offline, --data BACKUP_DIR)\n"
+    "               [--server HOST:PORT[,HOST:PORT...] --ca F [--cert F --cert-key F]\n"
+    "                [--token T]]\n"
+    "               [--json] COMMAND   (`sealctl COMMAND --help`: its options and values)\n"
+    "commands:\n";
+static const char usage_tail[] =
     "environment: SEALDESK_DATA, SEALDESK_KEY_FILE, SEALDESK_PASSPHRASE_FILE,\n"
     "  SEALDESK_SERVER, SEALDESK_CA, SEALDESK_TOKEN stand in for --data, --key-file,\n"
     "  --passphrase-file, --server, --ca, --token\n"
@@ -77,13 +32,62 @@ static const char usage[] =
     "  online when SEALDESK_SERVER is set, offline otherwise\n"
     "exit status: 0 ok, 1 refused or failed (reason on stderr), 2 usage\n";
 
+enum {
+    USAGE_WIDTH = 92
+};
+
+/* One synopsis, folded at spaces to USAGE_WIDTH columns (continuations indented). */
+static void
+usage_line(FILE *f, const char *text, const char *tag)
+{
+    size_t col = 2, len = strlen(text);
+
+    (void)fputs("  ", f);
+    for(size_t i = 0; i < len;) {
+        size_t w = strcspn(text + i, " ");
+
+        if(col > 8 && col + 1 + w > USAGE_WIDTH) {
+            (void)fputs("\n        ", f);
+            col = 8;
+        } else if(i > 0) {
+            (void)fputc(' ', f);
+            col++;
+        }
+        (void)fwrite(text + i, 1, w, f);
+        col += w;
+        i += w;
+        while(i < len && text[i] == ' ')
+            i++;
+    }
+    (void)fprintf(f, "%s\n", tag);
+}
+
+static void
+usage_print(FILE *f)
+{
+    (void)fputs(usage_head, f);
+    for(size_t i = 0; i < cli_commands_n; i++) {
+        const struct cli_command *cmd = &cli_commands[i];
+
+        for(size_t k = 0; k < cmd->n_subs; k++) {
+            const struct cli_sub *s = &cmd->subs[k];
+
+            usage_line(f, s->synopsis,
+                       s->modes == CLI_ONLINE    ? "   (online)"
+                       : s->modes == CLI_OFFLINE ? "   (offline)"
+                                                 : "");
+        }
+    }
+    (void)fputs(usage_tail, f);
+}
+
 /* (void) on usage and error text: a failed write to stdout/stderr has nowhere to be reported. */
 int
 cli_usage(const char *msg)
 {
     if(msg)
         fprintf(stderr, "sealctl: %s\n", msg);
-    (void)fputs(usage, stderr);
+    usage_print(stderr);
     return 2;
 }
 
@@ -196,7 +200,11 @@ main(int argc, char **argv)
         int meta_rc;
 
         /* `sealctl COMMAND [SUB] --help` is the command's own help (cli_parse_command) */
-        if(argc <= 2 && sd_tool_meta("sealctl", usage, argc, argv, &meta_rc))
+        if(argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+            usage_print(stdout);
+            return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+        }
+        if(argc <= 2 && sd_tool_meta("sealctl", "", argc, argv, &meta_rc))
             return meta_rc;
     }
 
@@ -211,8 +219,8 @@ main(int argc, char **argv)
         if(sd_globals_parse("sealctl", argc, argv, true, &g) != 0)
             return cli_usage(NULL);
         if(g.help) {
-            (void)fputs(usage, stdout);
-            return 0;
+            usage_print(stdout);
+            return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
         }
         i = g.cmd;
         c.json = g.json;
