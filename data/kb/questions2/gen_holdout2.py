@@ -828,7 +828,7 @@ Q["withdrawal-pending"] = {
 
 Q["withdrawal-wrong-address"] = {
     "en": [
-        "sent to the wrong address, can you reverse it",
+        "withdrew to the wrong address, can you reverse it",
         "withdrew usdt on BEP20 to an ERC20 only address",
         "can I cancel a withdrawal that was already broadcast",
         "put a typo in the adress when i withdrew, are the coins gone?",
@@ -855,7 +855,7 @@ Q["withdrawal-wrong-address"] = {
         "출금 취소 가능해요? 이미 전송됨",
         "바이낸스 스마트체인으로 ERC-20 전용 주소에 출금했어요",
         "오출금 복구 되나요",
-        "받는 주소가 이 거래소 주소인데 잘못 보냈어요",
+        "출금 주소를 잘못 넣었는데 알고 보니 이 거래소 회원 주소래요. 복구돼요?",
         "트론 네트워크로 이더리움 주소에 출금했어요",
         "wrong address로 출금 ㅠ 되돌릴 수 있나요",
     ],
