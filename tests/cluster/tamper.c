@@ -1,7 +1,7 @@
 /* Test helper of tests/cluster/test_divergence.sh: rewrites the cluster log's newest entry
  * (log/<head>) in etcd, as someone with write access to etcd could. Prints the entry's seq.
  *   cluster_tamper CLUSTER record SAVE   flips one byte of the first tickets-table record's
- *                                        value in the write set (audit leaves, root and MAC
+ *                                        value in the write set (put or append) (audit leaves, root and MAC
  *                                        untouched: only the MAC can tell); the original
  *                                        entry is saved to SAVE
  *   cluster_tamper CLUSTER restore SAVE  puts the saved entry back
@@ -45,7 +45,8 @@ flip_ticket_record(uint8_t *ws, size_t n)
         vlen = be32(ws + off + 6 + klen);
         if(off + 10 + klen + vlen > n)
             return false;
-        if(db == SD_DB_TICKETS && vlen > 0 && (op == SD_WS_PUT || op == SD_WS_PUT_NEW)) {
+        if(db == SD_DB_TICKETS && vlen > 0 &&
+           (op == SD_WS_PUT || op == SD_WS_PUT_NEW || op == SD_WS_APPEND)) {
             ws[off + 10 + klen + vlen - 1] ^= 0x01;
             return true;
         }
@@ -145,9 +146,12 @@ main(int argc, char **argv)
         if(strcmp(mode, "record") == 0) {
             if(!file_put(argv[3], val, n) ||
                !flip_ticket_record(val + SD_CLUSTER_ENTRY_HDR,
-                                   n - SD_CLUSTER_ENTRY_HDR - SD_CLUSTER_ENTRY_MAC))
+                                   n - SD_CLUSTER_ENTRY_HDR - SD_CLUSTER_ENTRY_MAC)) {
+                fprintf(stderr, "cluster_tamper: no tickets record in entry %s\n", head);
                 goto out;
+            }
         } else if(!reseal(argv[1], argv[3], val, n)) {
+            fprintf(stderr, "cluster_tamper: cannot seal entry %s again\n", head);
             goto out;
         }
     }
