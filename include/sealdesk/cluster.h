@@ -22,8 +22,10 @@
 #include "sealdesk/etcd.h"
 #include "sealdesk/store.h"
 
-#define SD_CLUSTER_ENTRY_MAX   ((size_t)1 << 20) /* one log entry, header included */
+#define SD_CLUSTER_ENTRY_MAX   ((size_t)1 << 20) /* one log entry, header and MAC included */
 #define SD_CLUSTER_ENTRY_HDR   (4 + 1 + 8 + 8 + 32 + 4)
+#define SD_CLUSTER_ENTRY_MAC   32  /* SD_CLOG_MAC_BYTES, after the write set */
+#define SD_CLUSTER_ENTRY_VER   2   /* 1: no MAC (refused since) */
 #define SD_CLUSTER_NAME_MAX    64  /* cluster_name, node_name: [A-Za-z0-9._-] */
 #define SD_CLUSTER_URL_MAX     256 /* advertise */
 #define SD_CLUSTER_DEFAULT_TTL 3   /* lease seconds */
@@ -38,10 +40,24 @@ struct sd_cluster_entry {
     size_t wlen;
 };
 
-/* entry = "SDLE", u8 version 1, u64 seq, u64 tree_size, root[32], u32 wlen, write set
- * (big-endian). encode: *out malloc'd (caller frees), SD_E_LIMIT over SD_CLUSTER_ENTRY_MAX.
- * decode: SD_E_INVALID for a bad magic, version or length. */
-sd_err sd_cluster_entry_encode(const struct sd_cluster_entry *e, uint8_t **out, size_t *n);
+struct sd_keyring;
+
+/* entry = "SDLE", u8 version 2, u64 seq, u64 tree_size, root[32], u32 wlen, write set, mac[32]
+ * (big-endian). mac = sd_clog_mac (crypto.h: BLAKE2b-256 under the cluster log MAC key derived
+ * from the master key) over the cluster name and every byte before it, from the magic to the
+ * end of the write set: seq, root and every record are authenticated, and an entry of another
+ * cluster, or moved to another seq, never checks.
+ * seal: encodes and MACs; *out malloc'd (caller frees), SD_E_LIMIT over SD_CLUSTER_ENTRY_MAX.
+ * open: what a follower calls: checks the MAC BEFORE it parses anything, then decodes.
+ *   SD_E_CRYPTO: MAC mismatch (tampered, another cluster, another master key);
+ *   SD_E_PRECONDITION: a format-1 entry, which has no MAC (refused: no downgrade);
+ *   SD_E_INVALID: too short or long for an entry, or (MAC correct) a malformed one.
+ * decode: the parser alone (the MAC bytes are not checked; for open and the fuzz harness):
+ *   SD_E_INVALID for a bad magic, version or length, or seq 0. */
+sd_err sd_cluster_entry_seal(const struct sd_keyring *kr, const char *cluster,
+                             const struct sd_cluster_entry *e, uint8_t **out, size_t *n);
+sd_err sd_cluster_entry_open(const struct sd_keyring *kr, const char *cluster,
+                             struct sd_cluster_entry *e, const uint8_t *p, size_t n);
 sd_err sd_cluster_entry_decode(struct sd_cluster_entry *e, const uint8_t *p, size_t n);
 
 struct sd_cluster_opts {
@@ -49,11 +65,14 @@ struct sd_cluster_opts {
     const char *node_name;    /* required, unique in the cluster */
     const char *advertise;    /* this node's client URL ("host:port"), for the leader hint */
     struct sd_etcd_opts etcd; /* endpoints, ca, cert, key (each thread opens its own) */
-    unsigned ttl_s;           /* lease ttl, 0 = SD_CLUSTER_DEFAULT_TTL (keepalive every ttl/3) */
-    unsigned trim_s;          /* leader trims the log at most this often, 0 = SD_CLUSTER_TRIM_DEF */
-    /* Called once (from a cluster thread) when the node must stop: divergence (the log's root
-     * differs from the one recomputed here), or its next log entry was trimmed. The reason is
-     * logged. */
+    /* required: the desk's keyring (its cluster log MAC key seals and checks every entry);
+     * borrowed, must outlive the cluster */
+    const struct sd_keyring *keyring;
+    unsigned ttl_s;  /* lease ttl, 0 = SD_CLUSTER_DEFAULT_TTL (keepalive every ttl/3) */
+    unsigned trim_s; /* leader trims the log at most this often, 0 = SD_CLUSTER_TRIM_DEF */
+    /* Called once (from a cluster thread) when the node must stop: divergence (an entry's MAC
+     * does not check, an entry has no MAC, the log's root differs from the one recomputed
+     * here), or its next log entry was trimmed. The reason is logged. */
     void (*on_fatal)(void *arg);
     void *fatal_arg;
     /* Test hook: the leader's commit hook waits this long after it checked its lease and
@@ -65,7 +84,7 @@ struct sd_cluster_opts {
 struct sd_cluster;
 /* Installs the commit hook on s (the store must outlive the cluster) and starts the lease and
  * apply threads: the node starts as a follower, catches up and campaigns. SD_E_INVALID naming
- * the bad option in the log (node_name, cluster_name, advertise, etcd_*). */
+ * the bad option in the log (node_name, cluster_name, advertise, keyring, etcd_*). */
 sd_err sd_cluster_start(struct sd_cluster **out, struct sd_store *s,
                         const struct sd_cluster_opts *o);
 /* True while this node holds the lease, has applied the whole log and takes writes. */

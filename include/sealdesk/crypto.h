@@ -201,6 +201,20 @@ void sd_sig_fingerprint(char out[65], const uint8_t pk[SD_SIG_PK_BYTES]);
 sd_err sd_sig_verify(const uint8_t pk[SD_SIG_PK_BYTES], const uint8_t sig[SD_SIG_BYTES],
                      const uint8_t *msg, size_t n);
 
+/* Cluster log MAC (src/cluster): each entry the leader appends to the etcd log carries a MAC
+ * a follower checks before it reads anything else of the entry. Key: the cluster log MAC key,
+ * derived from the master key when the keyring is made (keyed BLAKE2b-256 of the label
+ * "sealdesk/v1/cluster-log-mac" under it; every node holds the same master key, etcd never
+ * sees it), in guarded memory like the others and wiped by sd_keyring_free. MAC = BLAKE2b-256
+ * keyed with it over u8 len(cluster) | cluster | msg, so an entry of one cluster never checks
+ * in another. cluster: 1..255 bytes (SD_E_INVALID otherwise). _verify compares in constant
+ * time (sodium_memcmp): SD_OK or SD_E_CRYPTO. Thread-safe. */
+#define SD_CLOG_MAC_BYTES 32
+sd_err sd_clog_mac(const struct sd_keyring *kr, uint8_t out[SD_CLOG_MAC_BYTES], const char *cluster,
+                   const uint8_t *msg, size_t n);
+sd_err sd_clog_mac_verify(const struct sd_keyring *kr, const uint8_t mac[SD_CLOG_MAC_BYTES],
+                          const char *cluster, const uint8_t *msg, size_t n);
+
 /* SHA-256 convenience. */
 void sd_sha256(uint8_t out[32], const uint8_t *p, size_t n);
 /* SHA-256 of a || b || c (any length may be 0), hardware-accelerated where the CPU allows;

@@ -34,6 +34,10 @@ struct sd_desk_opts;
 sd_err sd_keyops_desk_open_passphrase(struct sd_desk **out, const struct sd_desk_opts *o,
                                       const char *pass, size_t n);
 
+/* The desk's keyring (owned by the desk, valid until sd_desk_close), for a component that
+ * seals with a key of its own in the hierarchy: the cluster log MAC (cluster.h). */
+const struct sd_keyring *sd_keyops_keyring(struct sd_desk *d);
+
 #define SD_PASSPHRASE_MAX 4096
 /* Read a passphrase file: its first line, newline stripped, 1..SD_PASSPHRASE_MAX bytes, into
  * guarded memory (sodium_malloc) that the caller frees with sd_keyops_passphrase_free. The

@@ -11,6 +11,7 @@
 
 #include "sealdesk/audit.h"
 #include "sealdesk/cluster.h"
+#include "sealdesk/crypto.h"
 #include "sealdesk/log.h"
 #include "sealdesk/wset.h"
 #include "util/err_int.h"
@@ -22,10 +23,13 @@
 #define POLL_MS      500
 #define APPEND_MS    2000 /* per etcd call of the commit hook */
 #define ENTRY_MAGIC  "SDLE"
-#define ENTRY_VERSON 1
+#define ENTRY_LEGACY 1 /* format 1: no MAC */
+
+_Static_assert(SD_CLUSTER_ENTRY_MAC == SD_CLOG_MAC_BYTES, "entry MAC is the cluster log MAC");
 
 struct sd_cluster {
     struct sd_store *s;
+    const struct sd_keyring *kr; /* its cluster log MAC key seals and checks entries */
     char name[SD_CLUSTER_NAME_MAX + 1];
     char node[SD_CLUSTER_NAME_MAX + 1];
     char advertise[SD_CLUSTER_URL_MAX + 1];
@@ -82,43 +86,80 @@ get_be(const uint8_t *p, unsigned n)
 }
 
 sd_err
-sd_cluster_entry_encode(const struct sd_cluster_entry *e, uint8_t **out, size_t *n)
+sd_cluster_entry_seal(const struct sd_keyring *kr, const char *cluster,
+                      const struct sd_cluster_entry *e, uint8_t **out, size_t *n)
 {
     sd_err err = SD_OK;
     uint8_t *p = NULL;
+    size_t body;
 
-    SD_CHECK_ARG(e && out && n && (e->ws || !e->wlen));
-    SD_ENSURE(e->wlen <= SD_CLUSTER_ENTRY_MAX - SD_CLUSTER_ENTRY_HDR, SD_E_LIMIT);
-    p = malloc(SD_CLUSTER_ENTRY_HDR + e->wlen);
+    SD_CHECK_ARG(kr && cluster && e && out && n && (e->ws || !e->wlen));
+    SD_ENSURE(e->wlen <= SD_CLUSTER_ENTRY_MAX - SD_CLUSTER_ENTRY_HDR - SD_CLUSTER_ENTRY_MAC,
+              SD_E_LIMIT);
+    body = SD_CLUSTER_ENTRY_HDR + e->wlen;
+    p = malloc(body + SD_CLUSTER_ENTRY_MAC);
     SD_ENSURE(p, SD_E_NOMEM);
     memcpy(p, ENTRY_MAGIC, 4);
-    p[4] = ENTRY_VERSON;
+    p[4] = SD_CLUSTER_ENTRY_VER;
     put_be(p + 5, e->seq, 8);
     put_be(p + 13, e->tree_size, 8);
     memcpy(p + 21, e->root, 32);
     put_be(p + 53, e->wlen, 4);
     if(e->wlen)
         memcpy(p + SD_CLUSTER_ENTRY_HDR, e->ws, e->wlen);
+    SD_TRY(sd_clog_mac(kr, p + body, cluster, p, body));
     *out = p;
-    *n = SD_CLUSTER_ENTRY_HDR + e->wlen;
+    p = NULL;
+    *n = body + SD_CLUSTER_ENTRY_MAC;
 out:
+    free(p);
     return err;
 }
 
 sd_err
 sd_cluster_entry_decode(struct sd_cluster_entry *e, const uint8_t *p, size_t n)
 {
-    if(!e || !p || n < SD_CLUSTER_ENTRY_HDR || n > SD_CLUSTER_ENTRY_MAX ||
-       memcmp(p, ENTRY_MAGIC, 4) != 0 || p[4] != ENTRY_VERSON)
+    if(!e || !p || n < SD_CLUSTER_ENTRY_HDR + SD_CLUSTER_ENTRY_MAC || n > SD_CLUSTER_ENTRY_MAX ||
+       memcmp(p, ENTRY_MAGIC, 4) != 0 || p[4] != SD_CLUSTER_ENTRY_VER)
         return SD_E_INVALID;
     e->seq = get_be(p + 5, 8);
     e->tree_size = get_be(p + 13, 8);
     memcpy(e->root, p + 21, 32);
     e->wlen = (size_t)get_be(p + 53, 4);
-    if(e->wlen != n - SD_CLUSTER_ENTRY_HDR || e->seq == 0)
+    if(e->wlen != n - SD_CLUSTER_ENTRY_HDR - SD_CLUSTER_ENTRY_MAC || e->seq == 0)
         return SD_E_INVALID;
     e->ws = p + SD_CLUSTER_ENTRY_HDR;
     return SD_OK;
+}
+
+/* A format-1 entry (no MAC): only to name the refusal, never to accept it. */
+static bool
+legacy_entry(const uint8_t *p, size_t n)
+{
+    return n >= SD_CLUSTER_ENTRY_HDR && memcmp(p, ENTRY_MAGIC, 4) == 0 && p[4] == ENTRY_LEGACY;
+}
+
+sd_err
+sd_cluster_entry_open(const struct sd_keyring *kr, const char *cluster, struct sd_cluster_entry *e,
+                      const uint8_t *p, size_t n)
+{
+    sd_err err = SD_OK;
+    size_t body;
+
+    SD_CHECK_ARG(kr && cluster && e && p);
+    if(n < SD_CLUSTER_ENTRY_HDR + SD_CLUSTER_ENTRY_MAC || n > SD_CLUSTER_ENTRY_MAX) {
+        err = legacy_entry(p, n) ? SD_E_PRECONDITION : SD_E_INVALID;
+        goto out;
+    }
+    /* every byte is authenticated before any is read */
+    body = n - SD_CLUSTER_ENTRY_MAC;
+    err = sd_clog_mac_verify(kr, p + body, cluster, p, body);
+    if(err == SD_E_CRYPTO && legacy_entry(p, n))
+        err = SD_E_PRECONDITION;
+    SD_TRY(err);
+    SD_TRY(sd_cluster_entry_decode(e, p, n));
+out:
+    return err;
 }
 
 static int
@@ -224,7 +265,7 @@ commit_hook(void *arg, struct sd_txn *t, const uint8_t *ws, size_t wlen)
     SD_TRY(sd_audit_root(t, e.tree_size, e.root));
     e.ws = ws;
     e.wlen = wlen;
-    err = sd_cluster_entry_encode(&e, &entry, &elen);
+    err = sd_cluster_entry_seal(c->kr, c->name, &e, &entry, &elen);
     if(err == SD_E_LIMIT)
         sd_log(SD_LOG_WARN, "cluster", "batch write set of %zu bytes over the log entry limit",
                wlen);
@@ -312,9 +353,23 @@ apply_one(struct sd_cluster *c, const struct sd_etcd_kv *kv, uint64_t want)
     uint8_t root[32];
     sd_err err = SD_OK;
 
-    err = sd_cluster_entry_decode(&e, kv->val, kv->vlen);
+    /* the MAC first: nothing of an entry is parsed or applied before it checks */
+    err = sd_cluster_entry_open(c->kr, c->name, &e, kv->val, kv->vlen);
+    if(err == SD_E_CRYPTO || err == SD_E_PRECONDITION) {
+        const char *why =
+            err == SD_E_CRYPTO ? "entry MAC mismatch" : "entry without MAC (log format 1) refused";
+
+        sd_log(SD_LOG_ERROR, "cluster", "cluster: divergence at seq %" PRIu64 ": %s", want, why);
+        fprintf(stderr, "cluster: divergence at seq %" PRIu64 ": %s\n", want, why);
+        fatal(c);
+        return err;
+    }
     if(err != SD_OK || e.seq != want) {
+        /* a MAC'd entry under another seq's key: an old entry replayed (seq is authenticated) */
         sd_log(SD_LOG_ERROR, "cluster", "cluster: bad log entry at seq %" PRIu64, want);
+        if(err == SD_OK)
+            fprintf(stderr, "cluster: divergence at seq %" PRIu64 ": entry of seq %" PRIu64 "\n",
+                    want, e.seq);
         fatal(c);
         return SD_E_INVALID;
     }
@@ -782,6 +837,10 @@ sd_cluster_start(struct sd_cluster **out, struct sd_store *s, const struct sd_cl
         sd_log(SD_LOG_ERROR, "cluster", "bad cluster_name");
         SD_ENSURE(false, SD_E_INVALID);
     }
+    if(!o->keyring) {
+        sd_log(SD_LOG_ERROR, "cluster", "bad keyring: none given");
+        SD_ENSURE(false, SD_E_INVALID);
+    }
     if(!o->advertise || !o->advertise[0] || strlen(o->advertise) > SD_CLUSTER_URL_MAX ||
        strchr(o->advertise, ' ')) {
         sd_log(SD_LOG_ERROR, "cluster", "bad advertise");
@@ -795,6 +854,7 @@ sd_cluster_start(struct sd_cluster **out, struct sd_store *s, const struct sd_cl
     c = calloc(1, sizeof(*c));
     SD_ENSURE(c, SD_E_NOMEM);
     c->s = s;
+    c->kr = o->keyring;
     snprintf(c->name, sizeof(c->name), "%s", name);
     snprintf(c->node, sizeof(c->node), "%s", o->node_name);
     snprintf(c->advertise, sizeof(c->advertise), "%s", o->advertise);

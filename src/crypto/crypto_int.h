@@ -10,7 +10,8 @@ enum sd_key_slot {
     SD_SLOT_KEK,
     SD_SLOT_BIDX,
     SD_SLOT_SIGN,
-    SD_SLOT_MAIL
+    SD_SLOT_MAIL,
+    SD_SLOT_CLOG /* cluster log MAC key, derived from the master key (clogmac.c) */
 };
 
 typedef sd_err (*sd_key_fn)(void *ctx, const uint8_t *key, size_t len);

@@ -52,6 +52,7 @@ struct sd_keyring {
     struct gkey mail;      /* Ed25519 mail signing key (seed || pk), separate from `sign` */
     uint8_t mail_pk[SD_SIG_PK_BYTES];
     uint32_t mail_version; /* store version of `mail` (0: none) */
+    struct gkey clog;      /* cluster log MAC key: derived from the master key at _new */
     /* 0: re-protect a key as soon as its last user is done. >0 (a server under load): keep it
      * readable until it has been idle that long; sd_keyring_idle() re-protects. Each mprotect
      * of a multi-threaded process flushes every CPU's TLB: doing four per ticket operation cost
@@ -150,7 +151,8 @@ sd_keyring_readable(const struct sd_keyring *kr_c)
     unsigned n;
 
     pthread_mutex_lock(&kr->mu);
-    n = kr->master.readable + kr->bidx.readable + kr->sign.readable + kr->rot_prev.key.readable;
+    n = kr->master.readable + kr->bidx.readable + kr->sign.readable + kr->rot_prev.key.readable +
+        kr->clog.readable;
     for(size_t v = 1; v <= SD_MAX_KEK_VERSIONS; v++)
         n += kr->kek[v].readable;
     pthread_mutex_unlock(&kr->mu);
@@ -169,6 +171,7 @@ sd_keyring_idle(struct sd_keyring *kr)
     gkey_idle(&kr->bidx, now, kr->grace_ms);
     gkey_idle(&kr->sign, now, kr->grace_ms);
     gkey_idle(&kr->mail, now, kr->grace_ms);
+    gkey_idle(&kr->clog, now, kr->grace_ms);
     gkey_idle(&kr->rot_prev.key, now, kr->grace_ms);
     pthread_mutex_unlock(&kr->mu);
 }
@@ -185,6 +188,8 @@ slot_key(struct sd_keyring *kr, enum sd_key_slot slot, uint32_t version)
         return &kr->sign;
     case SD_SLOT_MAIL:
         return &kr->mail;
+    case SD_SLOT_CLOG:
+        return &kr->clog;
     case SD_SLOT_KEK:
         return version == 0 || version > SD_MAX_KEK_VERSIONS ? NULL : &kr->kek[version];
     default:
@@ -305,6 +310,24 @@ sd_master_key_passphrase(uint8_t out[SD_KEY_BYTES], const char *pass, size_t n,
     return SD_OK;
 }
 
+/* The cluster log MAC key: keyed BLAKE2b-256 of a fixed label under the master key, so every
+ * node holding the master key derives the same key and etcd never sees it. A new master key
+ * (remaster) gives a new one: every node of a cluster must be remastered together. */
+#define CLOG_LABEL "sealdesk/v1/cluster-log-mac"
+
+static sd_err
+clog_derive(struct gkey *g, const uint8_t master[SD_KEY_BYTES])
+{
+    uint8_t k[SD_KEY_BYTES];
+    sd_err err = SD_E_CRYPTO;
+
+    if(crypto_generichash(k, sizeof(k), (const uint8_t *)CLOG_LABEL, sizeof(CLOG_LABEL) - 1, master,
+                          SD_KEY_BYTES) == 0)
+        err = gkey_set(g, k, sizeof(k));
+    sodium_memzero(k, sizeof(k));
+    return err;
+}
+
 sd_err
 sd_keyring_new(struct sd_keyring **out, const uint8_t master[SD_KEY_BYTES])
 {
@@ -317,6 +340,8 @@ sd_keyring_new(struct sd_keyring **out, const uint8_t master[SD_KEY_BYTES])
     pthread_cond_init(&kr->idle_cv, NULL);
     kr->kek_min = 1;
     err = gkey_set(&kr->master, master, SD_KEY_BYTES);
+    if(err == SD_OK)
+        err = clog_derive(&kr->clog, master);
     if(err != SD_OK) {
         sd_keyring_free(kr);
         return err;
@@ -336,6 +361,7 @@ sd_keyring_free(struct sd_keyring *kr)
     gkey_clear(&kr->bidx);
     gkey_clear(&kr->sign);
     gkey_clear(&kr->mail);
+    gkey_clear(&kr->clog);
     gkey_clear(&kr->rot_prev.key);
     pthread_cond_destroy(&kr->idle_cv);
     pthread_mutex_destroy(&kr->mu);

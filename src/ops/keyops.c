@@ -28,6 +28,12 @@
 #define SHRED_MAX_TICKETS 100000
 #define SHRED_MAX_KEYS    4096
 
+const struct sd_keyring *
+sd_keyops_keyring(struct sd_desk *d)
+{
+    return d ? d->kr : NULL;
+}
+
 static sd_err
 audit_key(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, const char *action,
           const char *target, const uint8_t *digest, const char *reason)

@@ -204,6 +204,7 @@ cluster_start(struct sd_cluster **out, struct sd_server_config *cfg, struct sd_d
     co.etcd.cert = cfg->etcd_cert;
     co.etcd.key = cfg->etcd_key;
     co.trim_s = cfg->cluster_trim_seconds;
+    co.keyring = sd_keyops_keyring(desk); /* its cluster log MAC key seals every entry */
     co.on_fatal = cluster_fatal;
     {
         /* test hook only (tests/cluster/test_pause.sh): a batch held before its append */
