@@ -2,10 +2,19 @@
  * index written with tickets and comments and queried (AND, newest first, filters, access
  * rules, audit); shred removes the postings; bidx-rotate re-keys them (old-key hashes miss);
  * bad input is refused and changes nothing. */
+#include <jansson.h>
+#include <sodium.h>
+
 #include "desk_helpers.h"
 
 #include "sealdesk/keyops.h"
 #include "sealdesk/search.h"
+
+#define GOLDEN_WRAPPED                                                                             \
+    "0151be8a91cca31c7e813a44d5f23490e3a2a017c1a5e98cd988ca10c40a759500f31d94e635b02174e6e0d06f23" \
+    "56525b2cea88694550757961994f7098be953a6905bd1f9102bd1c"
+#define GOLDEN_KB     "cd185886a99bc70a9ea47c348ff75f75cc6d0435854240fa5c25a0939fe6e9ae"
+#define GOLDEN_REDACT "8ecdea6443b18f3e96e874011592a1d7776eea854a51aa0a5ea0b16288e8a6c6"
 
 static const struct sd_actor sys = {"offline:test", NULL, SD_ROLE_SYSTEM};
 static const struct sd_actor wei = {"wei", NULL, SD_ROLE_AGENT};
@@ -87,6 +96,107 @@ test_tokenize_rejects_bad_utf8(void **state)
     (void)state;
     memset(&t, 0, sizeof(t));
     assert_int_equal(sd_search_tokenize("a\xff\xfe", 3, collect, &t), SD_E_INVALID);
+}
+
+/* ---- postings unchanged (issue 17 item 1: the create cost work kept every hash) ---- */
+
+/* A fixed master key and a search key wrapped under it once (sd_keyring_ikey_create): the keyed
+ * term hashes below are then the same on every run. */
+static const char golden_wrapped_hex[] = GOLDEN_WRAPPED;
+
+static struct sd_keyring *
+golden_keyring(void)
+{
+    uint8_t master[SD_KEY_BYTES], w[256];
+    struct sd_keyring *kr = NULL;
+    size_t wn = 0;
+
+    memset(master, 0x5a, sizeof(master));
+    assert_int_equal(sd_keyring_new(&kr, master), SD_OK);
+    if(!golden_wrapped_hex[0]) {
+        struct sd_buf b = SD_BUF_INIT;
+
+        assert_int_equal(sd_keyring_ikey_create(kr, SD_IKEY_BIDX, 1, &b, NULL), SD_OK);
+        printf("GOLDEN_WRAPPED \"");
+        for(size_t i = 0; i < b.len; i++)
+            printf("%02x", b.data[i]);
+        printf("\"\n");
+        sd_buf_free(&b);
+        return kr;
+    }
+    assert_int_equal(sodium_hex2bin(w, sizeof(w), golden_wrapped_hex, strlen(golden_wrapped_hex),
+                                    NULL, &wn, NULL),
+                     0);
+    assert_int_equal(sd_keyring_ikey_load(kr, SD_IKEY_BIDX, 1, w, wn), SD_OK);
+    return kr;
+}
+
+/* SHA-256 over every text's sorted term hashes (each text alone, then all of a file's texts
+ * in one set, which also passes the per-ticket cap of distinct terms) of the JSONL files'
+ * field `field`, as hex. */
+static void
+golden_digest(struct sd_keyring *kr, const char *const *paths, const char *field, char hex[65])
+{
+    crypto_hash_sha256_state st;
+    uint8_t d[32];
+    struct sd_search_terms all = {.max = 1000};
+
+    crypto_hash_sha256_init(&st);
+    for(size_t f = 0; paths[f]; f++) {
+        FILE *fp = fopen(paths[f], "r");
+        char *line = NULL;
+        size_t cap = 0;
+
+        assert_non_null(fp);
+        while(getline(&line, &cap, fp) > 0) {
+            json_error_t jerr;
+            json_t *row = json_loads(line, 0, &jerr);
+            const char *text = json_string_value(json_object_get(row, field));
+            struct sd_search_terms ts = {0};
+            size_t added = 0;
+            uint8_t n8[8];
+
+            assert_non_null(text);
+            assert_int_equal(sd_search_terms_add(&ts, kr, text, strlen(text), &added), SD_OK);
+            assert_int_equal(sd_search_terms_add(&all, kr, text, strlen(text), NULL), SD_OK);
+            sd_put_u64be(n8, (uint64_t)added);
+            crypto_hash_sha256_update(&st, n8, sizeof(n8));
+            crypto_hash_sha256_update(&st, (const uint8_t *)ts.h, ts.n * SD_BIDX_BYTES);
+            sd_search_terms_clear(&ts);
+            json_decref(row);
+        }
+        free(line);
+        fclose(fp);
+    }
+    assert_int_equal(all.n, 1000);
+    crypto_hash_sha256_update(&st, (const uint8_t *)all.h, all.n * SD_BIDX_BYTES);
+    sd_search_terms_clear(&all);
+    crypto_hash_sha256_final(&st, d);
+    sodium_bin2hex(hex, 65, d, sizeof(d));
+}
+
+static void
+test_terms_golden(void **state)
+{
+    static const char *const kb[] = {SD_SOURCE_DIR "/tests/data/kb_train.jsonl",
+                                     SD_SOURCE_DIR "/tests/data/kb_holdout.jsonl", NULL};
+    static const char *const redact[] = {SD_SOURCE_DIR "/tests/data/redact_corpus.jsonl",
+                                         SD_SOURCE_DIR "/tests/data/redact_heldout.jsonl", NULL};
+    struct sd_keyring *kr = golden_keyring();
+    char hex[65];
+
+    (void)state;
+    if(!golden_wrapped_hex[0]) {
+        sd_keyring_free(kr);
+        fail_msg("no golden key yet: paste GOLDEN_WRAPPED above");
+    }
+    golden_digest(kr, kb, "q", hex);
+    printf("GOLDEN_KB %s\n", hex);
+    assert_string_equal(hex, GOLDEN_KB);
+    golden_digest(kr, redact, "text", hex);
+    printf("GOLDEN_REDACT %s\n", hex);
+    assert_string_equal(hex, GOLDEN_REDACT);
+    sd_keyring_free(kr);
 }
 
 /* ---- index and query ---- */
@@ -339,6 +449,7 @@ main(void)
         cmocka_unit_test(test_tokenize_zh_and_hant),
         cmocka_unit_test(test_tokenize_ko),
         cmocka_unit_test(test_tokenize_rejects_bad_utf8),
+        cmocka_unit_test(test_terms_golden),
         cmocka_unit_test_setup_teardown(test_search_zh_en_ko_and_nothing_in_clear, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_comments_order_filters_audit, fixture_setup,
