@@ -9,6 +9,7 @@
 
 #include "sealdesk/keyops.h"
 #include "sealdesk/search.h"
+#include "sealdesk/text.h"
 
 #define GOLDEN_WRAPPED                                                                             \
     "0151be8a91cca31c7e813a44d5f23490e3a2a017c1a5e98cd988ca10c40a759500f31d94e635b02174e6e0d06f23" \
@@ -86,6 +87,51 @@ test_tokenize_ko(void **state)
     /* syllable bigrams: the particle 이 does not hide 출금 */
     assert_string_equal(t.s, "|출금|금이|지연|연되|되고|있습|습니|니다|");
     assert_string_equal(tok("출금").s, "|출금|");
+}
+
+static void
+test_tokenize_stop_words(void **state)
+{
+    /* all 45 stop words, in capitals too: no term */
+    struct terms t = tok("an and are as at be but by do for from has have he if in is it me my no "
+                         "not of on or so that the this to was we were will with you your our "
+                         "they am hi please thanks thank hello AND The PLEASE");
+    /* their neighbours (a letter more or less, other words of the same length) stay */
+    struct terms k = tok("ann andy ar ass thee thes pleases thankss hellos thanksgiving ox bx "
+                         "fro yours ours");
+
+    (void)state;
+    assert_string_equal(t.s, "");
+    assert_int_equal(t.n, 0);
+    assert_string_equal(k.s, "|ann|andy|ar|ass|thee|thes|pleases|thankss|hellos|thanksgiving|ox|"
+                             "bx|fro|yours|ours|");
+}
+
+static void
+test_tokenize_folded_equals_tokenize_of_fold(void **state)
+{
+    static const char *const texts[] = {
+        "My Withdrawal is PENDING for 20 hours, ref A-7 \xef\xbc\xa5\xef\xbc\xb4\xef\xbc\xa8",
+        "\xe6\x8f\x90\xe7\x8f\xbe\xe5\xaf\xa9\xe6\xa0\xb8\xe4\xb8\xad USDT",
+        "\xec\xb6\x9c\xea\xb8\x88\xec\x9d\xb4 \xec\xa7\x80\xec\x97\xb0",
+        "",
+    };
+
+    (void)state;
+    for(size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct sd_buf f = SD_BUF_INIT;
+        struct terms a = tok(texts[i]), b;
+
+        memset(&b, 0, sizeof(b));
+        assert_int_equal(sd_text_fold(&f, texts[i], strlen(texts[i])), SD_OK);
+        assert_int_equal(sd_search_tokenize_folded((const char *)f.data, f.len, collect, &b),
+                         SD_OK);
+        assert_string_equal(a.s, b.s);
+        sd_buf_free(&f);
+    }
+    /* folded text is still checked: invalid UTF-8 and over-long input are refused */
+    assert_int_equal(sd_search_tokenize_folded("a\xff", 2, collect, NULL), SD_E_INVALID);
+    assert_int_equal(sd_search_tokenize_folded("a", SD_TEXT_MAX + 1, collect, NULL), SD_E_LIMIT);
 }
 
 static void
@@ -449,6 +495,8 @@ main(void)
         cmocka_unit_test(test_tokenize_zh_and_hant),
         cmocka_unit_test(test_tokenize_ko),
         cmocka_unit_test(test_tokenize_rejects_bad_utf8),
+        cmocka_unit_test(test_tokenize_stop_words),
+        cmocka_unit_test(test_tokenize_folded_equals_tokenize_of_fold),
         cmocka_unit_test(test_terms_golden),
         cmocka_unit_test_setup_teardown(test_search_zh_en_ko_and_nothing_in_clear, fixture_setup,
                                         fixture_teardown),
