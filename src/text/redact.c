@@ -67,6 +67,10 @@ static pthread_once_t g_list_once = PTHREAD_ONCE_INIT;
 #define KW_PER_BYTE 24
 static uint8_t g_kw_by_byte[256][KW_PER_BYTE]; /* keyword indices by (lower-cased) first byte */
 static uint8_t g_kw_nby[256];
+/* Bit (a << 8 | b): some keyword starts with the bytes a b (both as hits_scan lower-cases
+ * them). Every keyword is at least two bytes long, so a position whose two bytes start none is
+ * skipped without a compare (most positions of most texts). */
+static uint64_t g_kw_pair[65536 / 64];
 static bool kw_index(void);
 
 static bool
@@ -116,7 +120,8 @@ word_find(const uint16_t *slots, const char *w, size_t n, bool pre4)
     while(slots[i]) {
         const char *x = g_words[slots[i] - 1];
 
-        if(pre4 ? memcmp(x, w, 4) == 0 : (strncmp(x, w, n) == 0 && x[n] == 0))
+        /* x is NUL-padded to WORD_MAX + 1 bytes and n <= WORD_MAX; w holds letters only */
+        if(pre4 ? memcmp(x, w, 4) == 0 : (x[n] == 0 && memcmp(x, w, n) == 0))
             return i;
         i = (i + 1) & (WORD_SLOTS - 1);
     }
@@ -132,7 +137,7 @@ del_find(const char *s, size_t n)
     while(g_del_slot[i]) {
         const char *x = g_dels[g_del_slot[i] - 1].s;
 
-        if(strncmp(x, s, n) == 0 && x[n] == 0)
+        if(x[n] == 0 && memcmp(x, s, n) == 0) /* x: WORD_MAX bytes, n < WORD_MAX */
             return i;
         i = (i + 1) & (DEL_SLOTS - 1);
     }
@@ -203,19 +208,23 @@ list_load(void)
     g_list_ok = kw_index();
 }
 
+/* Is w[0..n) (letters) a list word? */
 static bool
-words_has(const char *w)
+words_has_n(const char *w, size_t n)
 {
-    size_t n = strlen(w);
-
     return n >= WORD_MIN && n <= WORD_MAX && g_word_slot[word_find(g_word_slot, w, n, false)];
 }
 
-/* Is s a list word with one letter removed (at pos, or anywhere when pos < 0)? */
 static bool
-dels_has(const char *s, int pos)
+words_has(const char *w)
 {
-    size_t sl = strlen(s);
+    return words_has_n(w, strlen(w));
+}
+
+/* Is s[0..sl) a list word with one letter removed (at pos, or anywhere when pos < 0)? */
+static bool
+dels_has_n(const char *s, size_t sl, int pos)
+{
     uint16_t k;
 
     if(sl >= WORD_MAX)
@@ -240,19 +249,21 @@ word_is_typo(const char *w, size_t len)
         return false;
     hit = g_pre4_slot[word_find(g_pre4_slot, w, 4, true)] != 0;
     if(!hit && len < WORD_MAX)
-        hit = dels_has(w, -1);
+        hit = dels_has_n(w, len, -1);
+    /* lengths are known: no strlen per candidate (w is letters only, so the candidates hold
+     * no NUL and strlen gave these lengths) */
     for(i = 0; !hit && i < len; i++) {
         memcpy(v, w, i);
         memcpy(v + i, w + i + 1, len - i - 1);
         v[len - 1] = 0;
-        hit = words_has(v) || (len <= WORD_MAX && dels_has(v, (int)i));
+        hit = words_has_n(v, len - 1) || (len <= WORD_MAX && dels_has_n(v, len - 1, (int)i));
     }
     for(i = 0; !hit && i + 1 < len; i++) {
         memcpy(v, w, len);
         v[len] = 0;
         v[i] = w[i + 1];
         v[i + 1] = w[i];
-        hit = words_has(v);
+        hit = words_has_n(v, len);
     }
     sodium_memzero(v, sizeof(v));
     return hit;
@@ -388,9 +399,12 @@ kw_index(void)
     for(i = 0; i < sizeof(g_kws) / sizeof(g_kws[0]); i++) {
         uint8_t c = (uint8_t)g_kws[i].s[0];
 
-        if(g_kw_nby[c] >= KW_PER_BYTE || i > UINT8_MAX)
+        unsigned pair = (unsigned)c << 8 | (uint8_t)g_kws[i].s[1];
+
+        if(g_kw_nby[c] >= KW_PER_BYTE || i > UINT8_MAX || g_kws[i].len < 2)
             return false;
         g_kw_by_byte[c][g_kw_nby[c]++] = (uint8_t)i;
+        g_kw_pair[pair / 64] |= (uint64_t)1 << (pair % 64);
     }
     return true;
 }
@@ -544,9 +558,12 @@ hits_scan(struct ctx *cx)
     size_t p;
     size_t i;
 
-    for(p = 0; p < cx->n; p++) {
+    for(p = 0; p + 1 < cx->n; p++) {
         uint8_t c = to_lower(cx->in[p]);
+        unsigned pair = (unsigned)c << 8 | to_lower(cx->in[p + 1]);
 
+        if(!(g_kw_pair[pair / 64] >> (pair % 64) & 1))
+            continue; /* no keyword starts here (kw_at compares these two bytes first) */
         for(i = 0; i < g_kw_nby[c]; i++) {
             const struct kw *k = &g_kws[g_kw_by_byte[c][i]];
             struct hit h = {p, p + k->len, k->cls};
@@ -829,7 +846,7 @@ seed_pass(struct ctx *cx)
             cand = cand && linked;
             if(len >= WORD_MIN && len <= TYPO_MAX && !(i < cx->n && is_digit(cx->in[i]))) {
                 seed_word(cx, s, i);
-                list = len <= WORD_MAX && words_has(cx->word);
+                list = words_has_n(cx->word, len); /* the word is len letters */
                 if(!list && cx->run.len)
                     typo = word_is_typo(cx->word, len);
             }
