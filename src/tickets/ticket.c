@@ -108,7 +108,7 @@ check_field(enum sd_field f, const char *v, const char **why)
         *why = "not valid UTF-8 text (or holds a control character)";
         return SD_E_INVALID;
     }
-    if(sd_text_has_bidi(v, n) && f != SD_F_SUBJECT && f != SD_F_BODY) {
+    if(f != SD_F_SUBJECT && f != SD_F_BODY && sd_text_has_bidi(v, n)) { /* no scan of texts */
         *why = "bidirectional control characters are not allowed";
         return SD_E_INVALID;
     }
