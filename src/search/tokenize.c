@@ -83,12 +83,14 @@ sd_search_tokenize_folded(const char *fs, size_t fn_len, sd_search_term_fn fn, v
 
         if(i < fn_len) {
             if(f[i] < 0x80) {
-                cp = f[i]; /* ASCII: what utf8proc_iterate gives, without the call */
+                /* ASCII: what utf8proc_iterate and sd_text_cclass give, without the calls */
+                cp = f[i];
+                c = (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ? SD_TC_WORD : SD_TC_SEP;
             } else {
                 k = utf8proc_iterate(f + i, (utf8proc_ssize_t)(fn_len - i), &cp);
                 SD_ENSURE(k > 0, SD_E_INVALID);
+                c = sd_text_cclass(cp);
             }
-            c = sd_text_cclass(cp);
         }
         if(c != SD_TC_WORD && wn) {
             SD_TRY(emit_word(word, wn, fn, ctx));
