@@ -263,7 +263,7 @@ static bool
 word_is_typo(const char *w, size_t len)
 {
     char v[TYPO_MAX + 1];
-    uint32_t pre[TYPO_MAX + 1];
+    uint32_t pre[TYPO_MAX + 1] = {0};
     size_t i;
     bool hit = false;
 
