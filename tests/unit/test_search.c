@@ -221,6 +221,36 @@ golden_digest(struct sd_keyring *kr, const char *const *paths, const char *field
     sodium_bin2hex(hex, 65, d, sizeof(d));
 }
 
+/* Many distinct terms in one text (the per-text set of distinct terms grows past its stack
+ * table): the same set as the text added in small pieces, repeats counted in `added` but
+ * hashed once. */
+static void
+test_terms_many_distinct_and_repeats(void **state)
+{
+    struct sd_keyring *kr = golden_keyring();
+    struct sd_search_terms whole = {0}, parts = {0};
+    char *text = malloc(3000 * 8 * 2 + 1);
+    size_t len = 0, added = 0;
+
+    (void)state;
+    assert_non_null(text);
+    for(int rep = 0; rep < 2; rep++) {
+        for(int i = 0; i < 3000; i++)
+            len += (size_t)sprintf(text + len, "w%05d ", i);
+    }
+    assert_int_equal(sd_search_terms_add(&whole, kr, text, len, &added), SD_OK);
+    assert_int_equal(added, 6000); /* every occurrence */
+    assert_int_equal(whole.n, 3000);
+    for(size_t off = 0; off < len / 2; off += 7 * 10) /* ten words at a time, first copy */
+        assert_int_equal(sd_search_terms_add(&parts, kr, text + off, 7 * 10, NULL), SD_OK);
+    assert_int_equal(parts.n, whole.n);
+    assert_memory_equal(parts.h, whole.h, whole.n * SD_BIDX_BYTES);
+    sd_search_terms_clear(&whole);
+    sd_search_terms_clear(&parts);
+    free(text);
+    sd_keyring_free(kr);
+}
+
 static void
 test_terms_golden(void **state)
 {
@@ -498,6 +528,7 @@ main(void)
         cmocka_unit_test(test_tokenize_stop_words),
         cmocka_unit_test(test_tokenize_folded_equals_tokenize_of_fold),
         cmocka_unit_test(test_terms_golden),
+        cmocka_unit_test(test_terms_many_distinct_and_repeats),
         cmocka_unit_test_setup_teardown(test_search_zh_en_ko_and_nothing_in_clear, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_comments_order_filters_audit, fixture_setup,
