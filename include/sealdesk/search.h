@@ -37,6 +37,11 @@ typedef sd_err (*sd_search_term_fn)(void *ctx, const char *term, size_t n);
 /* Tokenise s[0..n) (valid UTF-8, at most SD_TEXT_MAX bytes) as described above. Terms may
  * repeat. SD_E_INVALID for invalid UTF-8, SD_E_LIMIT if too long. */
 sd_err sd_search_tokenize(const char *s, size_t n, sd_search_term_fn fn, void *ctx);
+/* The same on text that is already sd_text_fold output (f[0..n), at most SD_TEXT_MAX bytes):
+ * sd_search_tokenize(s) is sd_search_tokenize_folded(sd_text_fold(s)). The one text pipeline's
+ * fold of a new ticket (textpipe.h) feeds it, so the ticket text is folded once. SD_E_INVALID
+ * for invalid UTF-8, SD_E_LIMIT if too long. */
+sd_err sd_search_tokenize_folded(const char *f, size_t n, sd_search_term_fn fn, void *ctx);
 
 /* A set of hashed terms: sorted, distinct. Caller owns; init with {0}, free with _clear. */
 struct sd_search_terms {
@@ -49,6 +54,10 @@ void sd_search_terms_clear(struct sd_search_terms *ts);
  * *added (may be NULL) gets the number of terms that s gave. */
 sd_err sd_search_terms_add(struct sd_search_terms *ts, const struct sd_keyring *kr, const char *s,
                            size_t n, size_t *added);
+/* The same for folded text f[0..n) (sd_search_tokenize_folded). Each distinct term is hashed
+ * once whatever its repeats (the keyed hash is most of the cost). */
+sd_err sd_search_terms_add_folded(struct sd_search_terms *ts, const struct sd_keyring *kr,
+                                  const char *f, size_t n, size_t *added);
 
 /* Inside write txn t: add (put) or remove (del) the postings of ticket id for every term of ts.
  * del counts the postings it removed in *removed (may be NULL). */
@@ -58,6 +67,9 @@ sd_err sd_search_del_in(struct sd_txn *t, uint64_t id, const struct sd_search_te
 /* Tokenise, hash and put in one call (ticket create, comment). */
 sd_err sd_search_index_in(struct sd_txn *t, const struct sd_keyring *kr, uint64_t id, const char *s,
                           size_t n);
+/* The same for folded text f[0..n) (ticket create: the text pipeline's fold). */
+sd_err sd_search_index_folded_in(struct sd_txn *t, const struct sd_keyring *kr, uint64_t id,
+                                 const char *f, size_t n);
 /* Remove every posting (search key rotation rebuilds the index). */
 sd_err sd_search_clear_in(struct sd_txn *t);
 

@@ -20,23 +20,123 @@ sd_search_terms_clear(struct sd_search_terms *ts)
     ts->n = ts->cap = 0;
 }
 
-/* Terms packed as u8 length | bytes, for one call of sd_bidx_search_terms. */
+/* Terms packed as u8 length | bytes, for one call of sd_bidx_search_terms, each distinct term
+ * once: a ticket repeats its words (the reference ticket's 150 words are 11 distinct terms), and
+ * hashing a repeat only to drop it in uniq() was most of the keyed hashing. The set is an open
+ * addressing table of offsets into b (slot = offset + 1, 0 = empty), on the stack up to
+ * PACK_STACK_SLOTS; its hashes are of plaintext terms, so it is wiped like b. */
+#define PACK_STACK_SLOTS 512
+
 struct pack {
     struct sd_buf b;
-    size_t n;
+    size_t n;   /* distinct terms in b */
+    size_t occ; /* terms the tokeniser gave, repeats included */
+    uint32_t *slot;
+    size_t nslot; /* a power of two */
+    uint32_t stack_slot[PACK_STACK_SLOTS];
 };
+
+static void
+pack_init(struct pack *p)
+{
+    p->b = (struct sd_buf)SD_BUF_INIT;
+    p->n = p->occ = 0;
+    p->slot = p->stack_slot;
+    p->nslot = PACK_STACK_SLOTS;
+    memset(p->stack_slot, 0, sizeof(p->stack_slot));
+}
+
+static void
+pack_free(struct pack *p)
+{
+    sd_buf_wipe_free(&p->b);
+    sodium_memzero(p->slot, p->nslot * sizeof(p->slot[0]));
+    if(p->slot != p->stack_slot)
+        free(p->slot);
+    p->slot = NULL;
+}
+
+static uint32_t
+term_hash(const uint8_t *t, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a: only spreads the table, never leaves this process */
+
+    for(size_t i = 0; i < n; i++)
+        h = (h ^ t[i]) * 16777619u;
+    return h;
+}
+
+/* Slot of term t[0..n) in table slot[0..nslot) over the packed terms data: its own, or the
+ * empty one where it would go. */
+static uint32_t *
+slot_find(const uint8_t *data, uint32_t *slot, size_t nslot, const uint8_t *t, size_t n)
+{
+    size_t mask = nslot - 1;
+
+    for(size_t i = term_hash(t, n) & mask;; i = (i + 1) & mask) {
+        uint32_t *s = &slot[i];
+        const uint8_t *e;
+
+        if(!*s)
+            return s;
+        e = data + *s - 1;
+        if(e[0] == n && memcmp(e + 1, t, n) == 0)
+            return s;
+    }
+}
+
+/* Double the table (kept under half full). */
+static sd_err
+pack_grow(struct pack *p)
+{
+    size_t nslot;
+    uint32_t *slot;
+
+    if(p->nslot > SIZE_MAX / 2 / sizeof(uint32_t))
+        return SD_E_LIMIT;
+    nslot = p->nslot * 2;
+    slot = calloc(nslot, sizeof(uint32_t));
+    if(!slot)
+        return SD_E_NOMEM;
+    for(size_t i = 0; i < p->nslot; i++) {
+        if(p->slot[i]) {
+            const uint8_t *e = p->b.data + p->slot[i] - 1;
+
+            *slot_find(p->b.data, slot, nslot, e + 1, e[0]) = p->slot[i];
+        }
+    }
+    sodium_memzero(p->slot, p->nslot * sizeof(p->slot[0]));
+    if(p->slot != p->stack_slot)
+        free(p->slot);
+    p->slot = slot;
+    p->nslot = nslot;
+    return SD_OK;
+}
 
 static sd_err
 pack_term(void *ctx, const char *term, size_t n)
 {
     struct pack *p = ctx;
     uint8_t len = (uint8_t)(n > 255 ? 255 : n);
-    sd_err err = sd_buf_append_byte(&p->b, len);
+    uint32_t *s;
+    size_t off = p->b.len;
+    sd_err err = SD_OK;
 
-    if(err == SD_OK)
-        err = sd_buf_append(&p->b, term, len);
-    if(err == SD_OK)
-        p->n++;
+    p->occ++;
+    if(*slot_find(p->b.data, p->slot, p->nslot, (const uint8_t *)term, len))
+        return SD_OK; /* a repeat: hashed once */
+    /* offsets fit the slots: a text is at most SD_TEXT_MAX bytes, each term at most 256 */
+    SD_ENSURE(off < UINT32_MAX - 256, SD_E_LIMIT);
+    SD_TRY(sd_buf_append_byte(&p->b, len));
+    SD_TRY(sd_buf_append(&p->b, term, len));
+    if((p->n + 1) * 2 > p->nslot)
+        SD_TRY(pack_grow(p));
+    s = slot_find(p->b.data, p->slot, p->nslot, (const uint8_t *)term, len);
+    *s = (uint32_t)off + 1;
+    p->n++;
+out:
+    if(err != SD_OK)
+        p->b.len = off;
     return err;
 }
 
@@ -62,22 +162,17 @@ uniq(struct sd_search_terms *ts)
     ts->n = w + 1;
 }
 
-sd_err
-sd_search_terms_add(struct sd_search_terms *ts, const struct sd_keyring *kr, const char *s,
-                    size_t n, size_t *added)
+/* Hash the distinct terms of p into ts (sorted, distinct, at most its max). */
+static sd_err
+terms_merge(struct sd_search_terms *ts, const struct sd_keyring *kr, const struct pack *p)
 {
-    struct pack p = {SD_BUF_INIT, 0};
     size_t max, need;
     sd_err err = SD_OK;
 
-    SD_CHECK_ARG(ts && kr && (s || n == 0));
     max = ts->max ? ts->max : SD_SEARCH_DOC_TERMS;
-    SD_TRY(sd_search_tokenize(s, n, pack_term, &p));
-    if(added)
-        *added = p.n;
-    if(!p.n)
+    if(!p->n)
         goto out;
-    SD_ENSURE(!__builtin_add_overflow(ts->n, p.n, &need), SD_E_LIMIT);
+    SD_ENSURE(!__builtin_add_overflow(ts->n, p->n, &need), SD_E_LIMIT);
     if(need > ts->cap) {
         uint8_t(*h)[SD_BIDX_BYTES] = realloc(ts->h, need * SD_BIDX_BYTES);
 
@@ -85,13 +180,48 @@ sd_search_terms_add(struct sd_search_terms *ts, const struct sd_keyring *kr, con
         ts->h = h;
         ts->cap = need;
     }
-    SD_TRY(sd_bidx_search_terms(kr, p.b.data, p.b.len, p.n, ts->h + ts->n));
+    SD_TRY(sd_bidx_search_terms(kr, p->b.data, p->b.len, p->n, ts->h + ts->n));
     ts->n = need;
     uniq(ts);
     if(ts->n > max)
         ts->n = max; /* the rest of a very long text is not searchable */
 out:
-    sd_buf_wipe_free(&p.b);
+    return err;
+}
+
+sd_err
+sd_search_terms_add(struct sd_search_terms *ts, const struct sd_keyring *kr, const char *s,
+                    size_t n, size_t *added)
+{
+    struct pack p;
+    sd_err err = SD_OK;
+
+    pack_init(&p);
+    SD_CHECK_ARG(ts && kr && (s || n == 0));
+    SD_TRY(sd_search_tokenize(s, n, pack_term, &p));
+    if(added)
+        *added = p.occ;
+    SD_TRY(terms_merge(ts, kr, &p));
+out:
+    pack_free(&p);
+    return err;
+}
+
+sd_err
+sd_search_terms_add_folded(struct sd_search_terms *ts, const struct sd_keyring *kr, const char *f,
+                           size_t n, size_t *added)
+{
+    struct pack p;
+    sd_err err = SD_OK;
+
+    pack_init(&p);
+    SD_CHECK_ARG(ts && kr && (f || n == 0));
+    SD_TRY(sd_search_tokenize_folded(f, n, pack_term, &p));
+    if(added)
+        *added = p.occ;
+    SD_TRY(terms_merge(ts, kr, &p));
+out:
+    pack_free(&p);
     return err;
 }
 
@@ -142,6 +272,20 @@ sd_search_index_in(struct sd_txn *t, const struct sd_keyring *kr, uint64_t id, c
     sd_err err = SD_OK;
 
     SD_TRY(sd_search_terms_add(&ts, kr, s, n, NULL));
+    SD_TRY(sd_search_put_in(t, id, &ts));
+out:
+    sd_search_terms_clear(&ts);
+    return err;
+}
+
+sd_err
+sd_search_index_folded_in(struct sd_txn *t, const struct sd_keyring *kr, uint64_t id, const char *f,
+                          size_t n)
+{
+    struct sd_search_terms ts = {0};
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_search_terms_add_folded(&ts, kr, f, n, NULL));
     SD_TRY(sd_search_put_in(t, id, &ts));
 out:
     sd_search_terms_clear(&ts);

@@ -67,6 +67,10 @@ static pthread_once_t g_list_once = PTHREAD_ONCE_INIT;
 #define KW_PER_BYTE 24
 static uint8_t g_kw_by_byte[256][KW_PER_BYTE]; /* keyword indices by (lower-cased) first byte */
 static uint8_t g_kw_nby[256];
+/* Bit (a << 8 | b): some keyword starts with the bytes a b (both as hits_scan lower-cases
+ * them). Every keyword is at least two bytes long, so a position whose two bytes start none is
+ * skipped without a compare (most positions of most texts). */
+static uint64_t g_kw_pair[65536 / 64];
 static bool kw_index(void);
 
 static bool
@@ -95,48 +99,64 @@ in_set(uint8_t c, const char *set)
     return c != 0 && strchr(set, c) != NULL;
 }
 
+#define FNV_BASIS      2166136261u
+#define FNV_STEP(h, c) (((h) ^ (uint8_t)(c)) * 16777619u)
+
 /* FNV-1a of s[0..n). */
 static uint32_t
 word_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
+    uint32_t h = FNV_BASIS;
 
     for(size_t i = 0; i < n; i++)
-        h = (h ^ (uint8_t)s[i]) * 16777619u;
+        h = FNV_STEP(h, s[i]);
     return h;
 }
 
-/* Slot of word w (its first n letters when pre4) in g_word_slot / g_pre4_slot: the slot that
- * holds it, or the empty slot where it would go. */
+/* Slot of word w (its first n letters when pre4) with hash h = word_hash(w, n) in g_word_slot /
+ * g_pre4_slot: the slot that holds it, or the empty slot where it would go. */
 static size_t
-word_find(const uint16_t *slots, const char *w, size_t n, bool pre4)
+word_find_h(const uint16_t *slots, uint32_t h, const char *w, size_t n, bool pre4)
 {
-    size_t i = word_hash(w, n) & (WORD_SLOTS - 1);
+    size_t i = h & (WORD_SLOTS - 1);
 
     while(slots[i]) {
         const char *x = g_words[slots[i] - 1];
 
-        if(pre4 ? memcmp(x, w, 4) == 0 : (strncmp(x, w, n) == 0 && x[n] == 0))
+        /* x is NUL-padded to WORD_MAX + 1 bytes and n <= WORD_MAX; w holds letters only */
+        if(pre4 ? memcmp(x, w, 4) == 0 : (x[n] == 0 && memcmp(x, w, n) == 0))
             return i;
         i = (i + 1) & (WORD_SLOTS - 1);
     }
     return i;
 }
 
-/* Slot of the deletion form s[0..n) in g_del_slot (holding it, or empty). */
 static size_t
-del_find(const char *s, size_t n)
+word_find(const uint16_t *slots, const char *w, size_t n, bool pre4)
 {
-    size_t i = word_hash(s, n) & (DEL_SLOTS - 1);
+    return word_find_h(slots, word_hash(w, n), w, n, pre4);
+}
+
+/* Slot of the deletion form s[0..n) with hash h in g_del_slot (holding it, or empty). */
+static size_t
+del_find_h(uint32_t h, const char *s, size_t n)
+{
+    size_t i = h & (DEL_SLOTS - 1);
 
     while(g_del_slot[i]) {
         const char *x = g_dels[g_del_slot[i] - 1].s;
 
-        if(strncmp(x, s, n) == 0 && x[n] == 0)
+        if(x[n] == 0 && memcmp(x, s, n) == 0) /* x: WORD_MAX bytes, n < WORD_MAX */
             return i;
         i = (i + 1) & (DEL_SLOTS - 1);
     }
     return i;
+}
+
+static size_t
+del_find(const char *s, size_t n)
+{
+    return del_find_h(word_hash(s, n), s, n);
 }
 
 /* Close word number w of length len; false if it is too short or out of order. */
@@ -203,24 +223,34 @@ list_load(void)
     g_list_ok = kw_index();
 }
 
+/* Is w[0..n) (letters, hash h = word_hash(w, n)) a list word? */
+static bool
+words_has_h(const char *w, size_t n, uint32_t h)
+{
+    return n >= WORD_MIN && n <= WORD_MAX && g_word_slot[word_find_h(g_word_slot, h, w, n, false)];
+}
+
+static bool
+words_has_n(const char *w, size_t n)
+{
+    return n >= WORD_MIN && n <= WORD_MAX && words_has_h(w, n, word_hash(w, n));
+}
+
 static bool
 words_has(const char *w)
 {
-    size_t n = strlen(w);
-
-    return n >= WORD_MIN && n <= WORD_MAX && g_word_slot[word_find(g_word_slot, w, n, false)];
+    return words_has_n(w, strlen(w));
 }
 
-/* Is s a list word with one letter removed (at pos, or anywhere when pos < 0)? */
+/* Is s[0..sl) (hash h) a list word with one letter removed (at pos, or anywhere when pos < 0)? */
 static bool
-dels_has(const char *s, int pos)
+dels_has_h(const char *s, size_t sl, int pos, uint32_t h)
 {
-    size_t sl = strlen(s);
     uint16_t k;
 
     if(sl >= WORD_MAX)
         return false;
-    k = g_del_slot[del_find(s, sl)];
+    k = g_del_slot[del_find_h(h, s, sl)];
     if(!k)
         return false;
     return pos < 0 || (pos < 16 && (g_dels[k - 1].pos_mask & (1u << pos)));
@@ -233,27 +263,43 @@ static bool
 word_is_typo(const char *w, size_t len)
 {
     char v[TYPO_MAX + 1];
+    uint32_t pre[TYPO_MAX + 1] = {0};
     size_t i;
     bool hit = false;
 
     if(len < TYPO_MIN || len > TYPO_MAX)
         return false;
-    hit = g_pre4_slot[word_find(g_pre4_slot, w, 4, true)] != 0;
+    /* Every candidate below is w with a letter dropped or two swapped: its hash continues
+     * from the hash of w's untouched prefix (pre[i] = word_hash(w, i)), and one hash serves
+     * both tables. Lengths are known: no strlen per candidate (w holds letters only). */
+    pre[0] = FNV_BASIS;
+    for(i = 0; i < len; i++)
+        pre[i + 1] = FNV_STEP(pre[i], w[i]);
+    hit = g_pre4_slot[word_find_h(g_pre4_slot, pre[4], w, 4, true)] != 0;
     if(!hit && len < WORD_MAX)
-        hit = dels_has(w, -1);
+        hit = dels_has_h(w, len, -1, pre[len]);
     for(i = 0; !hit && i < len; i++) {
+        uint32_t h = pre[i];
+
+        for(size_t j = i + 1; j < len; j++)
+            h = FNV_STEP(h, w[j]);
         memcpy(v, w, i);
         memcpy(v + i, w + i + 1, len - i - 1);
         v[len - 1] = 0;
-        hit = words_has(v) || (len <= WORD_MAX && dels_has(v, (int)i));
+        hit = words_has_h(v, len - 1, h) || (len <= WORD_MAX && dels_has_h(v, len - 1, (int)i, h));
     }
     for(i = 0; !hit && i + 1 < len; i++) {
+        uint32_t h = FNV_STEP(FNV_STEP(pre[i], w[i + 1]), w[i]);
+
+        for(size_t j = i + 2; j < len; j++)
+            h = FNV_STEP(h, w[j]);
         memcpy(v, w, len);
         v[len] = 0;
         v[i] = w[i + 1];
         v[i + 1] = w[i];
-        hit = words_has(v);
+        hit = words_has_h(v, len, h);
     }
+    sodium_memzero(pre, sizeof(pre));
     sodium_memzero(v, sizeof(v));
     return hit;
 }
@@ -388,9 +434,12 @@ kw_index(void)
     for(i = 0; i < sizeof(g_kws) / sizeof(g_kws[0]); i++) {
         uint8_t c = (uint8_t)g_kws[i].s[0];
 
-        if(g_kw_nby[c] >= KW_PER_BYTE || i > UINT8_MAX)
+        unsigned pair = (unsigned)c << 8 | (uint8_t)g_kws[i].s[1];
+
+        if(g_kw_nby[c] >= KW_PER_BYTE || i > UINT8_MAX || g_kws[i].len < 2)
             return false;
         g_kw_by_byte[c][g_kw_nby[c]++] = (uint8_t)i;
+        g_kw_pair[pair / 64] |= (uint64_t)1 << (pair % 64);
     }
     return true;
 }
@@ -544,9 +593,12 @@ hits_scan(struct ctx *cx)
     size_t p;
     size_t i;
 
-    for(p = 0; p < cx->n; p++) {
+    for(p = 0; p + 1 < cx->n; p++) {
         uint8_t c = to_lower(cx->in[p]);
+        unsigned pair = (unsigned)c << 8 | to_lower(cx->in[p + 1]);
 
+        if(!(g_kw_pair[pair / 64] >> (pair % 64) & 1))
+            continue; /* no keyword starts here (kw_at compares these two bytes first) */
         for(i = 0; i < g_kw_nby[c]; i++) {
             const struct kw *k = &g_kws[g_kw_by_byte[c][i]];
             struct hit h = {p, p + k->len, k->cls};
@@ -829,7 +881,7 @@ seed_pass(struct ctx *cx)
             cand = cand && linked;
             if(len >= WORD_MIN && len <= TYPO_MAX && !(i < cx->n && is_digit(cx->in[i]))) {
                 seed_word(cx, s, i);
-                list = len <= WORD_MAX && words_has(cx->word);
+                list = words_has_n(cx->word, len); /* the word is len letters */
                 if(!list && cx->run.len)
                     typo = word_is_typo(cx->word, len);
             }

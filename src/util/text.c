@@ -102,9 +102,12 @@ any_cp(const char *s, size_t n, bool (*pred)(utf8proc_int32_t), bool bad)
     if(!s || n > (size_t)PTRDIFF_MAX)
         return bad;
     while(pos < n) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p + pos, (utf8proc_ssize_t)(n - pos), &cp);
+        utf8proc_int32_t cp = p[pos];
+        utf8proc_ssize_t k = 1;
 
+        /* ASCII: the code point utf8proc_iterate would give, without the call */
+        if(p[pos] >= 0x80)
+            k = utf8proc_iterate(p + pos, (utf8proc_ssize_t)(n - pos), &cp);
         if(k <= 0)
             return bad;
         if(pred(cp))

@@ -340,10 +340,44 @@ test_uncommitted_rotations_are_undone_in_the_keyring(void **state)
     sd_buf_free(&w);
 }
 
+/* sd_sha256 takes EVP for larger inputs (the ticket record digests of every create): the same
+ * digest as libsodium's on every length around and past the switch, and the FIPS 180-2 "abc"
+ * and one-million-'a' vectors. */
+static void
+test_sha256_same_digest_on_every_path(void **state)
+{
+    static const uint8_t abc[32] = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea,
+                                    0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+                                    0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c,
+                                    0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+    static const uint8_t mil[32] = {0xcd, 0xc7, 0x6e, 0x5c, 0x99, 0x14, 0xfb, 0x92,
+                                    0x81, 0xa1, 0xc7, 0xe2, 0x84, 0xd7, 0x3e, 0x67,
+                                    0xf1, 0x80, 0x9a, 0x48, 0xa4, 0x97, 0x20, 0x0e,
+                                    0x04, 0x6d, 0x39, 0xcc, 0xc7, 0x11, 0x2c, 0xd0};
+    uint8_t *buf = malloc(1000000), a[32], b[32];
+
+    (void)state;
+    assert_non_null(buf);
+    for(size_t i = 0; i < 1000000; i++)
+        buf[i] = (uint8_t)(i * 131 + 7);
+    for(size_t n = 0; n < 2100; n += (n < 300 ? 1 : 37)) {
+        sd_sha256(a, buf, n);
+        crypto_hash_sha256(b, buf, n);
+        assert_memory_equal(a, b, 32);
+    }
+    sd_sha256(a, (const uint8_t *)"abc", 3);
+    assert_memory_equal(a, abc, 32);
+    memset(buf, 'a', 1000000);
+    sd_sha256(a, buf, 1000000);
+    assert_memory_equal(a, mil, 32);
+    free(buf);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sha256_same_digest_on_every_path),
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
         T(test_field_roundtrip),
         T(test_field_detects_every_single_bit_flip),

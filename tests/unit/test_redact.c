@@ -470,6 +470,65 @@ test_redact_heldout_corpus(void **state)
     run_corpus(SD_SOURCE_DIR "/tests/data/redact_heldout.jsonl");
 }
 
+/* Redaction output byte for byte (issue 17 item 1: the create-cost work sped up the typo
+ * lookups and the keyword scan and must not change a byte): SHA-256 over every output and
+ * report of the two corpora and the triage sets, against the digest of the code before. */
+#define REDACT_GOLDEN "b2e17be2aeb2df08cb35cce65f7b9f63fbc1218c0a8cf2eb5ac7eee0b2fc8c72"
+
+static void
+digest_file(crypto_hash_sha256_state *st, const char *path, const char *field, size_t *lines)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+
+    assert_non_null(f);
+    while(getline(&line, &cap, f) > 0) {
+        json_error_t jerr;
+        json_t *row = json_loads(line, 0, &jerr);
+        const char *text = json_string_value(json_object_get(row, field));
+        struct sd_buf out = SD_BUF_INIT;
+        struct sd_redact_report rep;
+
+        assert_non_null(text);
+        assert_int_equal(sd_redact(&out, text, strlen(text), &rep), SD_OK);
+        crypto_hash_sha256_update(st, out.data, out.len + 1); /* with the NUL: one per text */
+        crypto_hash_sha256_update(st, (const uint8_t *)rep.count, sizeof(rep.count));
+        sd_buf_wipe_free(&out);
+        json_decref(row);
+        (*lines)++;
+    }
+    free(line);
+    fclose(f);
+}
+
+static void
+test_redact_output_unchanged_on_corpora(void **state)
+{
+    static const char *const sets[][2] = {
+        {SD_SOURCE_DIR "/tests/data/redact_corpus.jsonl", "text"},
+        {SD_SOURCE_DIR "/tests/data/redact_heldout.jsonl", "text"},
+        {SD_SOURCE_DIR "/data/triage/train-en.jsonl", "body"},
+        {SD_SOURCE_DIR "/data/triage/train-zh.jsonl", "body"},
+        {SD_SOURCE_DIR "/data/triage/train-ko.jsonl", "body"},
+        {SD_SOURCE_DIR "/tests/data/kb_train.jsonl", "q"},
+    };
+    crypto_hash_sha256_state st;
+    uint8_t d[32];
+    char hex[65];
+    size_t lines = 0;
+
+    (void)state;
+    crypto_hash_sha256_init(&st);
+    for(size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+        digest_file(&st, sets[i][0], sets[i][1], &lines);
+    crypto_hash_sha256_final(&st, d);
+    sodium_bin2hex(hex, sizeof(hex), d, sizeof(d));
+    printf("redaction of %zu texts: %s\n", lines, hex);
+    assert_true(lines > 2000);
+    assert_string_equal(hex, REDACT_GOLDEN);
+}
+
 int
 main(void)
 {
@@ -496,6 +555,7 @@ main(void)
         cmocka_unit_test(test_redact_maps_folded_offsets_back_exactly),
         cmocka_unit_test(test_redact_corpus),
         cmocka_unit_test(test_redact_heldout_corpus),
+        cmocka_unit_test(test_redact_output_unchanged_on_corpora),
     };
 
     if(sodium_init() < 0)

@@ -2,10 +2,20 @@
  * index written with tickets and comments and queried (AND, newest first, filters, access
  * rules, audit); shred removes the postings; bidx-rotate re-keys them (old-key hashes miss);
  * bad input is refused and changes nothing. */
+#include <jansson.h>
+#include <sodium.h>
+
 #include "desk_helpers.h"
 
 #include "sealdesk/keyops.h"
 #include "sealdesk/search.h"
+#include "sealdesk/text.h"
+
+#define GOLDEN_WRAPPED                                                                             \
+    "0151be8a91cca31c7e813a44d5f23490e3a2a017c1a5e98cd988ca10c40a759500f31d94e635b02174e6e0d06f23" \
+    "56525b2cea88694550757961994f7098be953a6905bd1f9102bd1c"
+#define GOLDEN_KB     "cd185886a99bc70a9ea47c348ff75f75cc6d0435854240fa5c25a0939fe6e9ae"
+#define GOLDEN_REDACT "8ecdea6443b18f3e96e874011592a1d7776eea854a51aa0a5ea0b16288e8a6c6"
 
 static const struct sd_actor sys = {"offline:test", NULL, SD_ROLE_SYSTEM};
 static const struct sd_actor wei = {"wei", NULL, SD_ROLE_AGENT};
@@ -80,6 +90,51 @@ test_tokenize_ko(void **state)
 }
 
 static void
+test_tokenize_stop_words(void **state)
+{
+    /* all 45 stop words, in capitals too: no term */
+    struct terms t = tok("an and are as at be but by do for from has have he if in is it me my no "
+                         "not of on or so that the this to was we were will with you your our "
+                         "they am hi please thanks thank hello AND The PLEASE");
+    /* their neighbours (a letter more or less, other words of the same length) stay */
+    struct terms k = tok("ann andy ar ass thee thes pleases thankss hellos thanksgiving ox bx "
+                         "fro yours ours");
+
+    (void)state;
+    assert_string_equal(t.s, "");
+    assert_int_equal(t.n, 0);
+    assert_string_equal(k.s, "|ann|andy|ar|ass|thee|thes|pleases|thankss|hellos|thanksgiving|ox|"
+                             "bx|fro|yours|ours|");
+}
+
+static void
+test_tokenize_folded_equals_tokenize_of_fold(void **state)
+{
+    static const char *const texts[] = {
+        "My Withdrawal is PENDING for 20 hours, ref A-7 \xef\xbc\xa5\xef\xbc\xb4\xef\xbc\xa8",
+        "\xe6\x8f\x90\xe7\x8f\xbe\xe5\xaf\xa9\xe6\xa0\xb8\xe4\xb8\xad USDT",
+        "\xec\xb6\x9c\xea\xb8\x88\xec\x9d\xb4 \xec\xa7\x80\xec\x97\xb0",
+        "",
+    };
+
+    (void)state;
+    for(size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct sd_buf f = SD_BUF_INIT;
+        struct terms a = tok(texts[i]), b;
+
+        memset(&b, 0, sizeof(b));
+        assert_int_equal(sd_text_fold(&f, texts[i], strlen(texts[i])), SD_OK);
+        assert_int_equal(sd_search_tokenize_folded((const char *)f.data, f.len, collect, &b),
+                         SD_OK);
+        assert_string_equal(a.s, b.s);
+        sd_buf_free(&f);
+    }
+    /* folded text is still checked: invalid UTF-8 and over-long input are refused */
+    assert_int_equal(sd_search_tokenize_folded("a\xff", 2, collect, NULL), SD_E_INVALID);
+    assert_int_equal(sd_search_tokenize_folded("a", SD_TEXT_MAX + 1, collect, NULL), SD_E_LIMIT);
+}
+
+static void
 test_tokenize_rejects_bad_utf8(void **state)
 {
     struct terms t;
@@ -87,6 +142,137 @@ test_tokenize_rejects_bad_utf8(void **state)
     (void)state;
     memset(&t, 0, sizeof(t));
     assert_int_equal(sd_search_tokenize("a\xff\xfe", 3, collect, &t), SD_E_INVALID);
+}
+
+/* ---- postings unchanged (issue 17 item 1: the create cost work kept every hash) ---- */
+
+/* A fixed master key and a search key wrapped under it once (sd_keyring_ikey_create): the keyed
+ * term hashes below are then the same on every run. */
+static const char golden_wrapped_hex[] = GOLDEN_WRAPPED;
+
+static struct sd_keyring *
+golden_keyring(void)
+{
+    uint8_t master[SD_KEY_BYTES], w[256];
+    struct sd_keyring *kr = NULL;
+    size_t wn = 0;
+
+    memset(master, 0x5a, sizeof(master));
+    assert_int_equal(sd_keyring_new(&kr, master), SD_OK);
+    if(!golden_wrapped_hex[0]) {
+        struct sd_buf b = SD_BUF_INIT;
+
+        assert_int_equal(sd_keyring_ikey_create(kr, SD_IKEY_BIDX, 1, &b, NULL), SD_OK);
+        printf("GOLDEN_WRAPPED \"");
+        for(size_t i = 0; i < b.len; i++)
+            printf("%02x", b.data[i]);
+        printf("\"\n");
+        sd_buf_free(&b);
+        return kr;
+    }
+    assert_int_equal(sodium_hex2bin(w, sizeof(w), golden_wrapped_hex, strlen(golden_wrapped_hex),
+                                    NULL, &wn, NULL),
+                     0);
+    assert_int_equal(sd_keyring_ikey_load(kr, SD_IKEY_BIDX, 1, w, wn), SD_OK);
+    return kr;
+}
+
+/* SHA-256 over every text's sorted term hashes (each text alone, then all of a file's texts
+ * in one set, which also passes the per-ticket cap of distinct terms) of the JSONL files'
+ * field `field`, as hex. */
+static void
+golden_digest(struct sd_keyring *kr, const char *const *paths, const char *field, char hex[65])
+{
+    crypto_hash_sha256_state st;
+    uint8_t d[32];
+    struct sd_search_terms all = {.max = 1000};
+
+    crypto_hash_sha256_init(&st);
+    for(size_t f = 0; paths[f]; f++) {
+        FILE *fp = fopen(paths[f], "r");
+        char *line = NULL;
+        size_t cap = 0;
+
+        assert_non_null(fp);
+        while(getline(&line, &cap, fp) > 0) {
+            json_error_t jerr;
+            json_t *row = json_loads(line, 0, &jerr);
+            const char *text = json_string_value(json_object_get(row, field));
+            struct sd_search_terms ts = {0};
+            size_t added = 0;
+            uint8_t n8[8];
+
+            assert_non_null(text);
+            assert_int_equal(sd_search_terms_add(&ts, kr, text, strlen(text), &added), SD_OK);
+            assert_int_equal(sd_search_terms_add(&all, kr, text, strlen(text), NULL), SD_OK);
+            sd_put_u64be(n8, (uint64_t)added);
+            crypto_hash_sha256_update(&st, n8, sizeof(n8));
+            crypto_hash_sha256_update(&st, (const uint8_t *)ts.h, ts.n * SD_BIDX_BYTES);
+            sd_search_terms_clear(&ts);
+            json_decref(row);
+        }
+        free(line);
+        fclose(fp);
+    }
+    assert_int_equal(all.n, 1000);
+    crypto_hash_sha256_update(&st, (const uint8_t *)all.h, all.n * SD_BIDX_BYTES);
+    sd_search_terms_clear(&all);
+    crypto_hash_sha256_final(&st, d);
+    sodium_bin2hex(hex, 65, d, sizeof(d));
+}
+
+/* Many distinct terms in one text (the per-text set of distinct terms grows past its stack
+ * table): the same set as the text added in small pieces, repeats counted in `added` but
+ * hashed once. */
+static void
+test_terms_many_distinct_and_repeats(void **state)
+{
+    struct sd_keyring *kr = golden_keyring();
+    struct sd_search_terms whole = {0}, parts = {0};
+    char *text = malloc(3000 * 8 * 2 + 1);
+    size_t len = 0, added = 0;
+
+    (void)state;
+    assert_non_null(text);
+    for(int rep = 0; rep < 2; rep++) {
+        for(int i = 0; i < 3000; i++)
+            len += (size_t)sprintf(text + len, "w%05d ", i);
+    }
+    assert_int_equal(sd_search_terms_add(&whole, kr, text, len, &added), SD_OK);
+    assert_int_equal(added, 6000); /* every occurrence */
+    assert_int_equal(whole.n, 3000);
+    for(size_t off = 0; off < len / 2; off += 7 * 10) /* ten words at a time, first copy */
+        assert_int_equal(sd_search_terms_add(&parts, kr, text + off, 7 * 10, NULL), SD_OK);
+    assert_int_equal(parts.n, whole.n);
+    assert_memory_equal(parts.h, whole.h, whole.n * SD_BIDX_BYTES);
+    sd_search_terms_clear(&whole);
+    sd_search_terms_clear(&parts);
+    free(text);
+    sd_keyring_free(kr);
+}
+
+static void
+test_terms_golden(void **state)
+{
+    static const char *const kb[] = {SD_SOURCE_DIR "/tests/data/kb_train.jsonl",
+                                     SD_SOURCE_DIR "/tests/data/kb_holdout.jsonl", NULL};
+    static const char *const redact[] = {SD_SOURCE_DIR "/tests/data/redact_corpus.jsonl",
+                                         SD_SOURCE_DIR "/tests/data/redact_heldout.jsonl", NULL};
+    struct sd_keyring *kr = golden_keyring();
+    char hex[65];
+
+    (void)state;
+    if(!golden_wrapped_hex[0]) {
+        sd_keyring_free(kr);
+        fail_msg("no golden key yet: paste GOLDEN_WRAPPED above");
+    }
+    golden_digest(kr, kb, "q", hex);
+    printf("GOLDEN_KB %s\n", hex);
+    assert_string_equal(hex, GOLDEN_KB);
+    golden_digest(kr, redact, "text", hex);
+    printf("GOLDEN_REDACT %s\n", hex);
+    assert_string_equal(hex, GOLDEN_REDACT);
+    sd_keyring_free(kr);
 }
 
 /* ---- index and query ---- */
@@ -339,6 +525,10 @@ main(void)
         cmocka_unit_test(test_tokenize_zh_and_hant),
         cmocka_unit_test(test_tokenize_ko),
         cmocka_unit_test(test_tokenize_rejects_bad_utf8),
+        cmocka_unit_test(test_tokenize_stop_words),
+        cmocka_unit_test(test_tokenize_folded_equals_tokenize_of_fold),
+        cmocka_unit_test(test_terms_golden),
+        cmocka_unit_test(test_terms_many_distinct_and_repeats),
         cmocka_unit_test_setup_teardown(test_search_zh_en_ko_and_nothing_in_clear, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_comments_order_filters_audit, fixture_setup,

@@ -200,6 +200,32 @@ test_fold_is_thread_safe(void **state)
     }
 }
 
+/* The code point walks take ASCII without utf8proc_iterate: every ASCII byte, alone and next
+ * to a non-ASCII character, answers as utf8proc classifies it (space and controls are blank,
+ * no ASCII character is invisible or a bidi control). */
+static void
+test_invisible_checks_on_every_ascii_byte(void **state)
+{
+    (void)state;
+    for(int c = 0; c < 0x80; c++) {
+        char one[1] = {(char)c};
+        char mixed[4] = {(char)c, '\xc3', '\xa9', (char)c}; /* c é c */
+        bool blank = c == ' ' || c < 0x20 || c == 0x7f;
+
+        assert_int_equal(sd_text_blank(one, 1), blank);
+        assert_false(sd_text_has_invisible(one, 1));
+        assert_false(sd_text_has_bidi(one, 1));
+        assert_false(sd_text_blank(mixed, 4));
+        assert_false(sd_text_has_invisible(mixed, 4));
+        assert_false(sd_text_has_bidi(mixed, 4));
+    }
+    assert_true(sd_text_has_bidi("ab\xe2\x80\xae"
+                                 "cd",
+                                 7));
+    assert_true(sd_text_blank("  \t\xe3\x80\x80 ", 7)); /* ideographic space */
+    assert_true(sd_text_has_bidi("ab\xff", 3));         /* invalid UTF-8 after ASCII: reported */
+}
+
 static void
 test_invisible_checks_bidi_zero_width_and_blank(void **state)
 {
@@ -235,6 +261,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_accepts_text_and_allowed_whitespace),
+        cmocka_unit_test(test_invisible_checks_on_every_ascii_byte),
         cmocka_unit_test(test_valid_rejects_malformed_utf8),
         cmocka_unit_test(test_valid_rejects_nul_and_control_characters),
         cmocka_unit_test(test_fold_maps_full_width_to_half_width),

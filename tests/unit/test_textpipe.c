@@ -18,6 +18,7 @@
 
 #include "sealdesk/lang.h"
 #include "sealdesk/redact.h"
+#include "sealdesk/search.h"
 #include "sealdesk/text.h"
 #include "sealdesk/textpipe.h"
 #include "sealdesk/triage.h"
@@ -106,6 +107,35 @@ test_fold_segments_equal_whole_text_fold(void **state)
         check_fold(cases[i]);
 }
 
+/* Search terms as one string "|t1|t2|...|" (every occurrence, in order). */
+static sd_err
+join_term(void *ctx, const char *term, size_t n)
+{
+    struct sd_buf *b = ctx;
+    sd_err err = sd_buf_append(b, term, n);
+
+    return err == SD_OK ? sd_buf_append_byte(b, '|') : err;
+}
+
+/* Ticket create indexes the pipeline's fold (subject " " body folded part by part) instead of
+ * folding `both` (subject "\n" body) again: the terms must be the same, in the same order. */
+static void
+check_search_terms(const struct sd_textpipe *tp)
+{
+    struct sd_buf a = SD_BUF_INIT, b = SD_BUF_INIT;
+
+    assert_int_equal(sd_search_tokenize((const char *)tp->both.data, tp->both.len, join_term, &a),
+                     SD_OK);
+    assert_int_equal(
+        sd_search_tokenize_folded((const char *)tp->folded.data, tp->folded.len, join_term, &b),
+        SD_OK);
+    assert_int_equal(a.len, b.len);
+    if(a.len)
+        assert_memory_equal(a.data, b.data, a.len);
+    sd_buf_wipe_free(&a);
+    sd_buf_wipe_free(&b);
+}
+
 /* Per-feature calls, as ticket.c made them before the pipeline. */
 static void
 check_one(const char *subj, const char *body, bool vip)
@@ -147,6 +177,7 @@ check_one(const char *subj, const char *body, bool vip)
     for(size_t i = 0; i < tr.n_signals; i++)
         assert_string_equal(tp.tr.signals[i], tr.signals[i]);
     assert_string_equal(tp.lang, lang);
+    check_search_terms(&tp);
     sd_textpipe_free(&tp);
     sd_buf_free(&rs);
     sd_buf_free(&rb);
@@ -177,6 +208,19 @@ check_set(const char *path)
             body = json_string_value(json_object_get(o, "text"));
         assert_non_null(body);
         check_one(subj ? subj : "", body, n % 3 == 0);
+        if(!subj) {
+            /* no subject in the set: also cut the text in two (at a character), so that the
+             * subject/body seam falls inside CJK runs and words too */
+            size_t cut = strlen(body) / 2;
+            char *head;
+
+            while(cut && ((unsigned char)body[cut] & 0xC0) == 0x80)
+                cut--;
+            head = strndup(body, cut);
+            assert_non_null(head);
+            check_one(head, body + cut, false);
+            free(head);
+        }
         check_fold(body);
         n++;
         json_decref(o);
