@@ -52,7 +52,8 @@ struct sd_kb_query {
 #define SD_KB_SYN_WEIGHT 0.9
 
 /* Fold text[0..n), drop the stop pieces and Korean endings of the current lexicon, tokenise and
- * group the terms into slots with their synonyms (q is zeroed first). */
+ * group the terms into slots with their synonyms: q->n slots, each with na alternatives of nt
+ * terms set (q is not cleared as a whole: read only what these counts cover). */
 sd_err sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q);
 
 /* Record access in a txn. _load: SD_E_NOTFOUND; free with sd_arec_free. */
