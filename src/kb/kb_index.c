@@ -299,7 +299,7 @@ cmap_get(struct cmap *m, uint64_t id, struct cand **out)
     size_t h;
 
     if((m->n + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 1024;
+        size_t ncap = m->cap ? m->cap * 2 : 64; /* grows with the matches: no large clear */
         struct cand *nv = calloc(ncap, sizeof(*nv));
 
         if(!nv)
@@ -557,9 +557,53 @@ all_az(const char *s)
     return true;
 }
 
-/* Typo tolerance: a Latin word of 5+ letters the index does not know gets the index's words
- * within edit distance 1 (5-8 letters) or 2 (longer) as alternatives, weighted below the word
- * itself. One scan of the vocabulary serves every such word of the query. */
+/* Same letters, in another order (a four-letter word's only allowed typo is a swap). */
+static bool
+same_letters(const char *a, const char *b, size_t n)
+{
+    unsigned cnt[26] = {0};
+
+    for(size_t i = 0; i < n; i++) {
+        cnt[a[i] - 'a']++;
+        cnt[b[i] - 'a']--;
+    }
+    for(size_t i = 0; i < 26; i++) {
+        if(cnt[i])
+            return false;
+    }
+    return true;
+}
+
+size_t
+sd_kb_near_dist(const char *w, const char *v, size_t max)
+{
+    /* The query word is stemmed as typed: a typo can hide its ending from the stemmer
+     * ("crashng", "delisetd"), so v also meets w with the endings the stemmer removes. */
+    static const char *const endings[] = {"", "s", "e", "ed", "ing"};
+    size_t wn = strlen(w), vn = strlen(v), best = max + 1;
+    char buf[SD_KB_TERM_MAX + 4];
+
+    if(wn < 4 || vn < 3 || wn > SD_KB_TERM_MAX || vn > SD_KB_TERM_MAX || !all_az(w) || !all_az(v))
+        return max + 1;
+    if(wn == 4) /* a short word: only two letters swapped */
+        return vn == 4 && osa(w, wn, v, vn, 1) == 1 && same_letters(w, v, 4) ? 1 : max + 1;
+    memcpy(buf, v, vn);
+    for(size_t k = 0; k < sizeof(endings) / sizeof(endings[0]); k++) {
+        size_t en = strlen(endings[k]), d;
+
+        memcpy(buf + vn, endings[k], en);
+        d = osa(w, wn, buf, vn + en, max);
+        if(d < best)
+            best = d;
+    }
+    return best;
+}
+
+/* Typo tolerance: a Latin word of 4+ letters the index does not know is first matched against
+ * the synonym lexicon (a misspelt "withdraw" searches the withdrawal set, sd_kb_query_near);
+ * else it gets the index's words within edit distance 1 (4-8 letters; 4 letters: a swap only)
+ * or 2 (longer) as alternatives, weighted below the word itself. One scan of the vocabulary
+ * serves every such word of the query. */
 static sd_err
 add_near_spellings(struct qctx *c, struct sd_kb_query *q)
 {
@@ -575,11 +619,13 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
         double df;
 
         want[i] = false;
-        if(q->s[i].syn || q->s[i].na != 1 || q->s[i].a[0].nt != 1 || strlen(w) < 5 || !all_az(w))
+        if(q->s[i].syn || q->s[i].na != 1 || q->s[i].a[0].nt != 1 || strlen(w) < 4 || !all_az(w))
             continue;
         SD_TRY(term_df(c->t, w, &df));
-        want[i] = df <= 0;
-        nwant += want[i];
+        if(df > 0 || sd_kb_query_near(&q->s[i], TYPO_W1, TYPO_W2))
+            continue;
+        want[i] = true;
+        nwant++;
     }
     if(!nwant)
         return SD_OK;
@@ -592,6 +638,7 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
         rc = sd_cursor_get(cur, SD_CUR_NEXT, &key, &v), scanned++) {
         const char *term = (const char *)key.p + 1;
         size_t tn = key.n - 1;
+        char tbuf[SD_KB_TERM_MAX + 1];
 
         for(size_t i = 0; i < q->n; i++) {
             struct sd_kb_qslot *s = &q->s[i];
@@ -604,7 +651,9 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
             max = wn <= 8 ? 1 : 2;
             if(tn > SD_KB_TERM_MAX || tn < 3)
                 continue;
-            d = osa(s->a[0].t[0], wn, term, tn, max);
+            memcpy(tbuf, term, tn);
+            tbuf[tn] = 0;
+            d = sd_kb_near_dist(s->a[0].t[0], tbuf, max);
             if(d > max)
                 continue;
             w = d == 1 ? TYPO_W1 : TYPO_W2;
@@ -886,6 +935,28 @@ hit_from(struct sd_kb_hit *h, const sd_arec *r, double score, const struct qterm
 
 #define LEARN_TOP 16 /* candidates a learned boost may reach */
 
+/* Whether anything was learned for category (one key with its prefix). */
+static sd_err
+learned_any(struct sd_txn *t, int category, bool *any)
+{
+    uint8_t k[10];
+    struct sd_cursor *cur = NULL;
+    struct sd_val key, v;
+    sd_err err = SD_OK, rc;
+
+    *any = false;
+    learn_key(k, category, 0);
+    SD_TRY(sd_cursor_open(t, SD_DB_KB, &cur));
+    key.p = k;
+    key.n = sizeof(k);
+    rc = sd_cursor_get(cur, SD_CUR_SET_RANGE, &key, &v);
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    *any = rc == SD_OK && key.n == sizeof(k) && memcmp(key.p, k, 2) == 0;
+out:
+    sd_cursor_close(cur);
+    return err;
+}
+
 /* Learned boosts for the best candidates (list sorted, nl of them), then sorted again. */
 static sd_err
 apply_learning(struct sd_txn *t, int category, struct cand *list, size_t nl)
@@ -894,8 +965,14 @@ apply_learning(struct sd_txn *t, int category, struct cand *list, size_t nl)
     size_t k = nl < LEARN_TOP ? nl : LEARN_TOP;
     double top = nl ? list[0].score : 0;
     sd_arec *r = NULL;
+    bool any;
     sd_err err = SD_OK;
 
+    if(category < 0 || category > 255)
+        return SD_OK;
+    SD_TRY(learned_any(t, category, &any));
+    if(!any)
+        goto out; /* no article read for nothing */
     for(size_t i = 0; i < k; i++) {
         double w;
 
@@ -943,8 +1020,10 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
     SD_CHECK_ARG(c.pref);
     c.t = t;
     q = malloc(sizeof(*q));
-    qt = calloc(1, sizeof(*qt));
-    SD_ENSURE(q && qt, SD_E_NOMEM);
+    qt = snippets ? malloc(sizeof(*qt)) : NULL; /* the terms a snippet looks for */
+    SD_ENSURE(q && (qt || !snippets), SD_E_NOMEM);
+    if(qt)
+        qt->n = 0;
     SD_TRY(sd_kb_query_build(text, tlen, q));
     SD_TRY(sd_meta_get_u64(t, "kb_docs", &docs));
     SD_TRY(sd_meta_get_u64(t, "kb_terms", &total));
@@ -954,7 +1033,7 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
     c.avgdl = (double)total / (double)docs;
     c.idf_max = idf_of(&c, 0);
     SD_TRY(add_near_spellings(&c, q));
-    for(size_t i = 0; i < q->n; i++) {
+    for(size_t i = 0; qt && i < q->n; i++) {
         for(size_t a = 0; a < q->s[i].na; a++) {
             for(size_t k = 0; k < q->s[i].a[a].nt; k++)
                 qterm_push(qt, q->s[i].a[a].t[k]);
@@ -1010,7 +1089,7 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
                     SD_TRY(sd_arec_load(t, alt_id, &alt));
             }
             SD_TRY(hit_from(&out[*n], alt && alt->status == SD_KB_PUBLISHED ? alt : r,
-                            list[i].score, snippets ? qt : NULL));
+                            list[i].score, qt));
             (*n)++;
             sd_arec_free(alt);
             alt = NULL;

@@ -619,6 +619,11 @@ drop_suffixes(const struct sd_kb_lexicon *l, char *s, size_t n)
         utf8proc_int32_t cp;
         utf8proc_ssize_t k;
 
+        if((uint8_t)s[i] < 0x80) {
+            i++; /* not Hangul: ASCII needs no decoding */
+            continue;
+        }
+
         while(i < n) {
             k = utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
             if(k <= 0 || !is_hangul(cp))
@@ -703,7 +708,28 @@ alt_set(struct sd_kb_qalt *a, const struct lex_entry *e, double w)
     memcpy(a->t, e->t, sizeof(a->t));
 }
 
-#define SEEN_CAP 128 /* > 2 * SD_KB_MAX_SLOTS */
+/* The entries of set si other than entry skip (and those already in s) as alternatives of s at
+ * the synonym weight, while there is room. */
+static void
+add_set(const struct sd_kb_lexicon *l, size_t si, size_t skip, struct sd_kb_qslot *s)
+{
+    const struct lex_set *ls = &l->sets[si];
+
+    for(uint32_t k = 0; k < ls->n && s->na < SD_KB_MAX_ALTS; k++) {
+        const struct lex_entry *e = &l->e[ls->first + k];
+        bool have = false;
+
+        if(ls->first + k == skip)
+            continue;
+        for(size_t a = 0; a < s->na && !have; a++)
+            have = s->a[a].nt == e->nt && memcmp(s->a[a].t, e->t, sizeof(e->t)) == 0;
+        if(!have)
+            alt_set(&s->a[s->na++], e, SD_KB_SYN_WEIGHT);
+    }
+}
+
+#define SEEN_CAP 128                   /* > 2 * SD_KB_MAX_SLOTS */
+#define USED_CAP (4 * SD_KB_MAX_SLOTS) /* room for one set per slot left, and extras */
 
 /* Group the terms of t into slots: at each position the longest synonym entry starting there
  * (the first in file order among equals) makes a slot of its set, once per set; any other term
@@ -712,7 +738,7 @@ static void
 build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_query *q)
 {
     size_t i = 0;
-    uint32_t used_sets[SD_KB_MAX_SLOTS];
+    uint32_t used_sets[USED_CAP]; /* sets already in a slot */
     size_t nused = 0;
     /* the plain-word slots so far by term hash: slot index + 1, 0 free */
     uint8_t seen[SEEN_CAP];
@@ -742,14 +768,24 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
             for(size_t u = 0; u < nused; u++)
                 dup |= used_sets[u] == best_set;
             if(!dup) {
-                const struct lex_set *ls = &l->sets[best_set];
-
                 used_sets[nused++] = (uint32_t)best_set;
                 s->syn = true;
                 alt_set(&s->a[s->na++], &l->e[best], 1.0);
-                for(uint32_t k = 0; k < ls->n && s->na < SD_KB_MAX_ALTS; k++) {
-                    if(ls->first + k != best)
-                        alt_set(&s->a[s->na++], &l->e[ls->first + k], SD_KB_SYN_WEIGHT);
+                add_set(l, best_set, best, s);
+                /* the same words in other sets (another language's set, a second sense):
+                 * their entries join this slot, in file order, while there is room */
+                for(uint32_t c = 0; c < lt->count && nused + SD_KB_MAX_SLOTS < USED_CAP; c++) {
+                    uint32_t ei = l->ord[lt->start + c];
+                    bool seen_set = false;
+
+                    if(l->e[ei].nt != l->e[best].nt || !entry_at(&l->e[ei], t, i))
+                        continue;
+                    for(size_t u = 0; u < nused; u++)
+                        seen_set |= used_sets[u] == l->eset[ei];
+                    if(seen_set)
+                        continue;
+                    used_sets[nused++] = l->eset[ei];
+                    add_set(l, l->eset[ei], ei, s);
                 }
                 q->n++;
             }
@@ -774,6 +810,46 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
         }
         i++;
     }
+}
+
+bool
+sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
+{
+    char w[SD_KB_TERM_MAX + 1];
+    size_t max, best = SIZE_MAX, bestd;
+    const struct sd_kb_lexicon *l;
+
+    memcpy(w, s->a[0].t[0], sizeof(w));
+    w[SD_KB_TERM_MAX] = 0;
+    max = strlen(w) <= 8 ? 1 : 2;
+    bestd = max + 1;
+    pthread_rwlock_rdlock(&lex_lock);
+    l = lex_cur;
+    for(size_t i = 0; l && i < l->ne && bestd > 1; i++) {
+        size_t d;
+
+        if(l->e[i].nt != 1)
+            continue;
+        d = sd_kb_near_dist(w, l->e[i].t[0], max);
+        if(d < bestd) {
+            bestd = d;
+            best = i;
+        }
+    }
+    if(best != SIZE_MAX) {
+        double wt = bestd == 1 ? w1 : w2;
+        size_t a0;
+
+        s->na = 0;
+        s->syn = true;
+        alt_set(&s->a[s->na++], &l->e[best], wt);
+        a0 = s->na;
+        add_set(l, l->eset[best], best, s);
+        for(size_t a = a0; a < s->na; a++)
+            s->a[a].w = SD_KB_SYN_WEIGHT * wt;
+    }
+    pthread_rwlock_unlock(&lex_lock);
+    return best != SIZE_MAX;
 }
 
 sd_err

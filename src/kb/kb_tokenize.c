@@ -155,10 +155,12 @@ tokenize(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx)
         len = f.len;
     }
     while(i < len) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(data + i, (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_int32_t cp = data[i];
+        utf8proc_ssize_t k = 1; /* ASCII is read as it is */
         enum sd_text_class c;
 
+        if(cp >= 0x80)
+            k = utf8proc_iterate(data + i, (utf8proc_ssize_t)(len - i), &cp);
         SD_ENSURE(k > 0, SD_E_INVALID);
         c = sd_text_cclass(cp);
         if(c == SD_TC_SEP && wn && (cp == '-' || cp == ' ' || cp == '_') && i + 1 < len &&
