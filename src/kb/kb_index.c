@@ -583,14 +583,18 @@ sd_kb_near_dist(const char *w, const char *v, size_t max)
     size_t wn = strlen(w), vn = strlen(v), best = max + 1;
     char buf[SD_KB_TERM_MAX + 4];
 
-    if(wn < 4 || vn < 3 || wn > SD_KB_TERM_MAX || vn > SD_KB_TERM_MAX || !all_az(w) || !all_az(v))
+    /* lengths first (the endings add 0 to 3 letters): most words are rejected here */
+    if(wn < 4 || vn < 3 || wn > SD_KB_TERM_MAX || vn > SD_KB_TERM_MAX || wn + max < vn ||
+       wn > vn + 3 + max || (wn == 4 && vn != 4) || !all_az(w) || !all_az(v))
         return max + 1;
     if(wn == 4) /* a short word: only two letters swapped */
-        return vn == 4 && osa(w, wn, v, vn, 1) == 1 && same_letters(w, v, 4) ? 1 : max + 1;
+        return osa(w, wn, v, vn, 1) == 1 && same_letters(w, v, 4) ? 1 : max + 1;
     memcpy(buf, v, vn);
     for(size_t k = 0; k < sizeof(endings) / sizeof(endings[0]); k++) {
         size_t en = strlen(endings[k]), d;
 
+        if(wn + max < vn + en || wn > vn + en + max)
+            continue; /* lengths too far apart for this ending */
         memcpy(buf + vn, endings[k], en);
         d = osa(w, wn, buf, vn + en, max);
         if(d < best)
@@ -600,10 +604,10 @@ sd_kb_near_dist(const char *w, const char *v, size_t max)
 }
 
 /* Typo tolerance: a Latin word of 4+ letters the index does not know is first matched against
- * the synonym lexicon (a misspelt "withdraw" searches the withdrawal set, sd_kb_query_near);
- * else it gets the index's words within edit distance 1 (4-8 letters; 4 letters: a swap only)
- * or 2 (longer) as alternatives, weighted below the word itself. One scan of the vocabulary
- * serves every such word of the query. */
+ * the synonym lexicon (a misspelt "withdraw" searches the withdrawal set, sd_kb_query_near;
+ * four letters: a swap only); else a word of 5+ letters gets the index's words within edit
+ * distance 1 (5-8 letters) or 2 (longer) as alternatives, weighted below the word itself. One
+ * scan of the vocabulary serves every such word of the query. */
 static sd_err
 add_near_spellings(struct qctx *c, struct sd_kb_query *q)
 {
@@ -624,8 +628,10 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
         SD_TRY(term_df(c->t, w, &df));
         if(df > 0 || sd_kb_query_near(&q->s[i], TYPO_W1, TYPO_W2))
             continue;
-        want[i] = true;
-        nwant++;
+        /* the index's words: for 5+ letters (a swapped four-letter word is looked for in the
+         * lexicon only, not worth a scan of the vocabulary) */
+        want[i] = strlen(w) >= 5;
+        nwant += want[i];
     }
     if(!nwant)
         return SD_OK;

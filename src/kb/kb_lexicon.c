@@ -67,6 +67,9 @@ struct sd_kb_lexicon {
     uint32_t *eset;                           /* set of each entry */
     uint16_t pbkt[257], *pord;                /* pieces by first byte, in stops order */
     uint16_t sbkt[SUFFIX_BUCKETS + 1], *sord; /* suffixes by last syllable, stops order */
+    uint32_t *latin;  /* one-word a-z entries (typo candidates, sd_kb_query_near), nlatin */
+    uint8_t *latin_n; /* their lengths */
+    size_t nlatin;
 };
 
 sd_err
@@ -99,6 +102,8 @@ sd_kb_lexicon_free(struct sd_kb_lexicon *l)
     free(l->eset);
     free(l->pord);
     free(l->sord);
+    free(l->latin);
+    free(l->latin_n);
     free(l);
 }
 
@@ -451,6 +456,22 @@ lex_index(struct sd_kb_lexicon *l)
         }
     }
     l->sbkt[SUFFIX_BUCKETS] = (uint16_t)nsf;
+    l->latin = calloc(l->ne + 1, sizeof(*l->latin));
+    l->latin_n = calloc(l->ne + 1, sizeof(*l->latin_n));
+    if(!l->latin || !l->latin_n)
+        return SD_E_NOMEM;
+    for(size_t i = 0; i < l->ne; i++) {
+        const char *t = l->e[i].t[0];
+        size_t n = strlen(t);
+        bool az = n >= 3;
+
+        for(size_t k = 0; k < n && az; k++)
+            az = t[k] >= 'a' && t[k] <= 'z';
+        if(l->e[i].nt == 1 && az) {
+            l->latin[l->nlatin] = (uint32_t)i;
+            l->latin_n[l->nlatin++] = (uint8_t)n;
+        }
+    }
     return SD_OK;
 }
 
@@ -816,7 +837,7 @@ bool
 sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
 {
     char w[SD_KB_TERM_MAX + 1];
-    size_t max, best = SIZE_MAX, bestd;
+    size_t max, best = SIZE_MAX, bestd, wn;
     const struct sd_kb_lexicon *l;
 
     memcpy(w, s->a[0].t[0], sizeof(w));
@@ -825,15 +846,16 @@ sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
     bestd = max + 1;
     pthread_rwlock_rdlock(&lex_lock);
     l = lex_cur;
-    for(size_t i = 0; l && i < l->ne && bestd > 1; i++) {
-        size_t d;
+    wn = strlen(w);
+    for(size_t j = 0; l && j < l->nlatin && bestd > 1; j++) {
+        size_t d, vn = l->latin_n[j];
 
-        if(l->e[i].nt != 1)
-            continue;
-        d = sd_kb_near_dist(w, l->e[i].t[0], max);
+        if(wn + max < vn || wn > vn + 3 + max)
+            continue; /* sd_kb_near_dist's first test, without the call */
+        d = sd_kb_near_dist(w, l->e[l->latin[j]].t[0], max);
         if(d < bestd) {
             bestd = d;
-            best = i;
+            best = l->latin[j];
         }
     }
     if(best != SIZE_MAX) {
