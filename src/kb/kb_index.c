@@ -399,6 +399,7 @@ lang_factor(uint8_t doc, uint8_t pref)
 
 struct qctx {
     struct sd_txn *t;
+    struct sd_cursor *post; /* one postings cursor for every term of the query (score_term) */
     double n_docs, avgdl, idf_max;
     uint8_t pref;
     struct cmap m;
@@ -462,7 +463,9 @@ score_term(struct qctx *c, const char *term, double df, uint16_t slot, uint16_t 
     if(df <= 0 || (c->n_docs >= COMMON_MIN_DOCS && df > c->n_docs * COMMON_FRACTION))
         return SD_OK;
     idf = idf_of(c, df);
-    SD_TRY(sd_cursor_open(c->t, SD_DB_KB_POSTINGS, &cur));
+    if(!c->post)
+        SD_TRY(sd_cursor_open(c->t, SD_DB_KB_POSTINGS, &c->post));
+    cur = c->post;
     key.p = (const uint8_t *)term;
     key.n = tn;
     for(rc = sd_cursor_get(cur, SD_CUR_SET_KEY, &key, &v); rc == SD_OK && scanned < MAX_SCAN;
@@ -504,8 +507,7 @@ score_term(struct qctx *c, const char *term, double df, uint16_t slot, uint16_t 
     }
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
 out:
-    sd_cursor_close(cur);
-    return err;
+    return err; /* the cursor is the query's (closed by sd_kb_suggest_txn) */
 }
 
 /* Optimal string alignment distance of a and b (adjacent swaps cost 1), or max + 1 once it
@@ -1107,6 +1109,7 @@ out:
     sd_arec_free(r);
     sd_arec_free(alt);
     free(list);
+    sd_cursor_close(c.post);
     free(c.m.v);
     free(qt);
     free(q);
