@@ -510,45 +510,6 @@ out:
     return err; /* the cursor is the query's (closed by sd_kb_suggest_txn) */
 }
 
-/* Optimal string alignment distance of a and b (adjacent swaps cost 1), or max + 1 once it
- * exceeds max. */
-static size_t
-osa(const char *a, size_t an, const char *b, size_t bn, size_t max)
-{
-    size_t d[SD_KB_TERM_MAX + 1][SD_KB_TERM_MAX + 1];
-
-    if(an > SD_KB_TERM_MAX || bn > SD_KB_TERM_MAX)
-        return max + 1;
-    if((an > bn ? an - bn : bn - an) > max)
-        return max + 1;
-    for(size_t i = 0; i <= an; i++)
-        d[i][0] = i;
-    for(size_t j = 0; j <= bn; j++)
-        d[0][j] = j;
-    for(size_t i = 1; i <= an; i++) {
-        size_t row_min = SIZE_MAX;
-
-        for(size_t j = 1; j <= bn; j++) {
-            size_t cost = a[i - 1] != b[j - 1];
-            size_t v = d[i - 1][j] + 1;
-
-            if(d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if(d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if(i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-               d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-            if(v < row_min)
-                row_min = v;
-        }
-        if(row_min > max)
-            return max + 1;
-    }
-    return d[an][bn];
-}
-
 static bool
 all_az(const char *s)
 {
@@ -557,52 +518,6 @@ all_az(const char *s)
             return false;
     }
     return true;
-}
-
-/* Same letters, in another order (a four-letter word's only allowed typo is a swap). */
-static bool
-same_letters(const char *a, const char *b, size_t n)
-{
-    unsigned cnt[26] = {0};
-
-    for(size_t i = 0; i < n; i++) {
-        cnt[a[i] - 'a']++;
-        cnt[b[i] - 'a']--;
-    }
-    for(size_t i = 0; i < 26; i++) {
-        if(cnt[i])
-            return false;
-    }
-    return true;
-}
-
-size_t
-sd_kb_near_dist(const char *w, const char *v, size_t max)
-{
-    /* The query word is stemmed as typed: a typo can hide its ending from the stemmer
-     * ("crashng", "delisetd"), so v also meets w with the endings the stemmer removes. */
-    static const char *const endings[] = {"", "s", "e", "ed", "ing"};
-    size_t wn = strlen(w), vn = strlen(v), best = max + 1;
-    char buf[SD_KB_TERM_MAX + 4];
-
-    /* lengths first (the endings add 0 to 3 letters): most words are rejected here */
-    if(wn < 4 || vn < 3 || wn > SD_KB_TERM_MAX || vn > SD_KB_TERM_MAX || wn + max < vn ||
-       wn > vn + 3 + max || (wn == 4 && vn != 4) || !all_az(w) || !all_az(v))
-        return max + 1;
-    if(wn == 4) /* a short word: only two letters swapped */
-        return osa(w, wn, v, vn, 1) == 1 && same_letters(w, v, 4) ? 1 : max + 1;
-    memcpy(buf, v, vn);
-    for(size_t k = 0; k < sizeof(endings) / sizeof(endings[0]); k++) {
-        size_t en = strlen(endings[k]), d;
-
-        if(wn + max < vn + en || wn > vn + en + max)
-            continue; /* lengths too far apart for this ending */
-        memcpy(buf + vn, endings[k], en);
-        d = osa(w, wn, buf, vn + en, max);
-        if(d < best)
-            best = d;
-    }
-    return best;
 }
 
 /* Typo tolerance: a Latin word of 4+ letters the index does not know is first matched against
