@@ -76,10 +76,11 @@ test: build-asan build-release build-clang static build-fuzz
 	    data/triage/holdout2-ko.jsonl; do \
 	    echo "triage $$f (not gated)"; python3 tools/triage_eval.py \
 	        --sealctl $(BUILD_ASAN)/tools/sealctl --jobs $(JOBS) $$f; done
-	@# KB search on the held-out questions and the held-out unanswerable ones: recall@1,
-	@# recall@3, share of unanswerable questions with no article (README "KB search quality").
-	@echo "kb held-out"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jobs $(JOBS) --split holdout --fail-under 0.88,0.92,0.80 \
+	@# KB search on the first held-out questions (a dev set since round 5: its misses were
+	@# studied) and the held-out unanswerable ones: recall@1, recall@3, share of unanswerable
+	@# questions with no article (README "KB search quality"; dev reaches 0.985/0.985/0.833).
+	@echo "kb dev (kb_holdout)"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
+	    --jobs $(JOBS) --split holdout --fail-under 0.96,0.96,0.80 \
 	    tests/data/kb_holdout.jsonl tests/data/kb_unanswerable.jsonl
 
 # kill -9 under sealbench load, 100 trials (tests/crash/; `make test` runs 10).

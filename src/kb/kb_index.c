@@ -299,7 +299,7 @@ cmap_get(struct cmap *m, uint64_t id, struct cand **out)
     size_t h;
 
     if((m->n + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 1024;
+        size_t ncap = m->cap ? m->cap * 2 : 64; /* grows with the matches: no large clear */
         struct cand *nv = calloc(ncap, sizeof(*nv));
 
         if(!nv)
@@ -399,6 +399,7 @@ lang_factor(uint8_t doc, uint8_t pref)
 
 struct qctx {
     struct sd_txn *t;
+    struct sd_cursor *post; /* one postings cursor for every term of the query (score_term) */
     double n_docs, avgdl, idf_max;
     uint8_t pref;
     struct cmap m;
@@ -462,7 +463,9 @@ score_term(struct qctx *c, const char *term, double df, uint16_t slot, uint16_t 
     if(df <= 0 || (c->n_docs >= COMMON_MIN_DOCS && df > c->n_docs * COMMON_FRACTION))
         return SD_OK;
     idf = idf_of(c, df);
-    SD_TRY(sd_cursor_open(c->t, SD_DB_KB_POSTINGS, &cur));
+    if(!c->post)
+        SD_TRY(sd_cursor_open(c->t, SD_DB_KB_POSTINGS, &c->post));
+    cur = c->post;
     key.p = (const uint8_t *)term;
     key.n = tn;
     for(rc = sd_cursor_get(cur, SD_CUR_SET_KEY, &key, &v); rc == SD_OK && scanned < MAX_SCAN;
@@ -504,47 +507,7 @@ score_term(struct qctx *c, const char *term, double df, uint16_t slot, uint16_t 
     }
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
 out:
-    sd_cursor_close(cur);
-    return err;
-}
-
-/* Optimal string alignment distance of a and b (adjacent swaps cost 1), or max + 1 once it
- * exceeds max. */
-static size_t
-osa(const char *a, size_t an, const char *b, size_t bn, size_t max)
-{
-    size_t d[SD_KB_TERM_MAX + 1][SD_KB_TERM_MAX + 1];
-
-    if(an > SD_KB_TERM_MAX || bn > SD_KB_TERM_MAX)
-        return max + 1;
-    if((an > bn ? an - bn : bn - an) > max)
-        return max + 1;
-    for(size_t i = 0; i <= an; i++)
-        d[i][0] = i;
-    for(size_t j = 0; j <= bn; j++)
-        d[0][j] = j;
-    for(size_t i = 1; i <= an; i++) {
-        size_t row_min = SIZE_MAX;
-
-        for(size_t j = 1; j <= bn; j++) {
-            size_t cost = a[i - 1] != b[j - 1];
-            size_t v = d[i - 1][j] + 1;
-
-            if(d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if(d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if(i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-               d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-            if(v < row_min)
-                row_min = v;
-        }
-        if(row_min > max)
-            return max + 1;
-    }
-    return d[an][bn];
+    return err; /* the cursor is the query's (closed by sd_kb_suggest_txn) */
 }
 
 static bool
@@ -557,9 +520,11 @@ all_az(const char *s)
     return true;
 }
 
-/* Typo tolerance: a Latin word of 5+ letters the index does not know gets the index's words
- * within edit distance 1 (5-8 letters) or 2 (longer) as alternatives, weighted below the word
- * itself. One scan of the vocabulary serves every such word of the query. */
+/* Typo tolerance: a Latin word of 4+ letters the index does not know is first matched against
+ * the synonym lexicon (a misspelt "withdraw" searches the withdrawal set, sd_kb_query_near;
+ * four letters: a swap only); else a word of 5+ letters gets the index's words within edit
+ * distance 1 (5-8 letters) or 2 (longer) as alternatives, weighted below the word itself. One
+ * scan of the vocabulary serves every such word of the query. */
 static sd_err
 add_near_spellings(struct qctx *c, struct sd_kb_query *q)
 {
@@ -575,10 +540,14 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
         double df;
 
         want[i] = false;
-        if(q->s[i].syn || q->s[i].na != 1 || q->s[i].a[0].nt != 1 || strlen(w) < 5 || !all_az(w))
+        if(q->s[i].syn || q->s[i].na != 1 || q->s[i].a[0].nt != 1 || strlen(w) < 4 || !all_az(w))
             continue;
         SD_TRY(term_df(c->t, w, &df));
-        want[i] = df <= 0;
+        if(df > 0 || sd_kb_query_near(&q->s[i], TYPO_W1, TYPO_W2))
+            continue;
+        /* the index's words: for 5+ letters (a swapped four-letter word is looked for in the
+         * lexicon only, not worth a scan of the vocabulary) */
+        want[i] = strlen(w) >= 5;
         nwant += want[i];
     }
     if(!nwant)
@@ -592,6 +561,7 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
         rc = sd_cursor_get(cur, SD_CUR_NEXT, &key, &v), scanned++) {
         const char *term = (const char *)key.p + 1;
         size_t tn = key.n - 1;
+        char tbuf[SD_KB_TERM_MAX + 1];
 
         for(size_t i = 0; i < q->n; i++) {
             struct sd_kb_qslot *s = &q->s[i];
@@ -604,7 +574,9 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
             max = wn <= 8 ? 1 : 2;
             if(tn > SD_KB_TERM_MAX || tn < 3)
                 continue;
-            d = osa(s->a[0].t[0], wn, term, tn, max);
+            memcpy(tbuf, term, tn);
+            tbuf[tn] = 0;
+            d = sd_kb_near_dist(s->a[0].t[0], tbuf, max);
             if(d > max)
                 continue;
             w = d == 1 ? TYPO_W1 : TYPO_W2;
@@ -886,6 +858,28 @@ hit_from(struct sd_kb_hit *h, const sd_arec *r, double score, const struct qterm
 
 #define LEARN_TOP 16 /* candidates a learned boost may reach */
 
+/* Whether anything was learned for category (one key with its prefix). */
+static sd_err
+learned_any(struct sd_txn *t, int category, bool *any)
+{
+    uint8_t k[10];
+    struct sd_cursor *cur = NULL;
+    struct sd_val key, v;
+    sd_err err = SD_OK, rc;
+
+    *any = false;
+    learn_key(k, category, 0);
+    SD_TRY(sd_cursor_open(t, SD_DB_KB, &cur));
+    key.p = k;
+    key.n = sizeof(k);
+    rc = sd_cursor_get(cur, SD_CUR_SET_RANGE, &key, &v);
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    *any = rc == SD_OK && key.n == sizeof(k) && memcmp(key.p, k, 2) == 0;
+out:
+    sd_cursor_close(cur);
+    return err;
+}
+
 /* Learned boosts for the best candidates (list sorted, nl of them), then sorted again. */
 static sd_err
 apply_learning(struct sd_txn *t, int category, struct cand *list, size_t nl)
@@ -894,8 +888,14 @@ apply_learning(struct sd_txn *t, int category, struct cand *list, size_t nl)
     size_t k = nl < LEARN_TOP ? nl : LEARN_TOP;
     double top = nl ? list[0].score : 0;
     sd_arec *r = NULL;
+    bool any;
     sd_err err = SD_OK;
 
+    if(category < 0 || category > 255)
+        return SD_OK;
+    SD_TRY(learned_any(t, category, &any));
+    if(!any)
+        goto out; /* no article read for nothing */
     for(size_t i = 0; i < k; i++) {
         double w;
 
@@ -943,8 +943,10 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
     SD_CHECK_ARG(c.pref);
     c.t = t;
     q = malloc(sizeof(*q));
-    qt = calloc(1, sizeof(*qt));
-    SD_ENSURE(q && qt, SD_E_NOMEM);
+    qt = snippets ? malloc(sizeof(*qt)) : NULL; /* the terms a snippet looks for */
+    SD_ENSURE(q && (qt || !snippets), SD_E_NOMEM);
+    if(qt)
+        qt->n = 0;
     SD_TRY(sd_kb_query_build(text, tlen, q));
     SD_TRY(sd_meta_get_u64(t, "kb_docs", &docs));
     SD_TRY(sd_meta_get_u64(t, "kb_terms", &total));
@@ -954,7 +956,7 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
     c.avgdl = (double)total / (double)docs;
     c.idf_max = idf_of(&c, 0);
     SD_TRY(add_near_spellings(&c, q));
-    for(size_t i = 0; i < q->n; i++) {
+    for(size_t i = 0; qt && i < q->n; i++) {
         for(size_t a = 0; a < q->s[i].na; a++) {
             for(size_t k = 0; k < q->s[i].a[a].nt; k++)
                 qterm_push(qt, q->s[i].a[a].t[k]);
@@ -1010,7 +1012,7 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
                     SD_TRY(sd_arec_load(t, alt_id, &alt));
             }
             SD_TRY(hit_from(&out[*n], alt && alt->status == SD_KB_PUBLISHED ? alt : r,
-                            list[i].score, snippets ? qt : NULL));
+                            list[i].score, qt));
             (*n)++;
             sd_arec_free(alt);
             alt = NULL;
@@ -1022,6 +1024,7 @@ out:
     sd_arec_free(r);
     sd_arec_free(alt);
     free(list);
+    sd_cursor_close(c.post);
     free(c.m.v);
     free(qt);
     free(q);

@@ -51,8 +51,21 @@ struct sd_kb_query {
 };
 #define SD_KB_SYN_WEIGHT 0.9
 
+/* Typo distance of query word w (lower-case a-z, stemmed) to an indexed or lexicon word v: the
+ * optimal string alignment distance to v or v with an ending the stemmer removes (s, e, ed,
+ * ing); a four-letter w only matches a four-letter v by one swap. max + 1 when farther than max
+ * or not a-z words of 4+ (w) and 3+ (v) letters. */
+size_t sd_kb_near_dist(const char *w, const char *v, size_t max);
+
+/* Typo of a synonym: when the one-word slot s (a word the index does not know) is within 1 edit
+ * (up to 8 letters) or 2 (longer) of a one-word Latin entry of the lexicon (sd_kb_near_dist,
+ * the nearest, first in file order), s becomes that entry's set: the entry at weight w1 or w2 by
+ * the distance, the set's other entries at SD_KB_SYN_WEIGHT times it. True when it did. */
+bool sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2);
+
 /* Fold text[0..n), drop the stop pieces and Korean endings of the current lexicon, tokenise and
- * group the terms into slots with their synonyms (q is zeroed first). */
+ * group the terms into slots with their synonyms: q->n slots, each with na alternatives of nt
+ * terms set (q is not cleared as a whole: read only what these counts cover). */
 sd_err sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q);
 
 /* Record access in a txn. _load: SD_E_NOTFOUND; free with sd_arec_free. */

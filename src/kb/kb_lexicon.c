@@ -41,6 +41,18 @@ struct lex_stop {
     uint8_t kind;
 };
 
+/* A term of the lexicon's hash table (built once when a lexicon is loaded, lex_index): the
+ * entries whose first term it is (ord[start..start + count), in entry order) and whether it is
+ * a query stop word. key points into the lexicon (an entry's first term or a stop word). */
+struct lex_term {
+    uint32_t h;
+    uint32_t start, count;
+    bool stopword;
+    const char *key; /* NULL: free slot */
+};
+
+#define SUFFIX_BUCKETS 64
+
 struct sd_kb_lexicon {
     struct lex_entry *e;
     size_t ne, cape;
@@ -48,6 +60,16 @@ struct sd_kb_lexicon {
     size_t ns;
     struct lex_stop *stops;
     size_t nst;
+    /* lookup tables (lex_index) */
+    struct lex_term *terms; /* open addressing, tcap slots (a power of two) */
+    size_t tcap;
+    uint32_t *ord;                            /* entry indices grouped by first term */
+    uint32_t *eset;                           /* set of each entry */
+    uint16_t pbkt[257], *pord;                /* pieces by first byte, in stops order */
+    uint16_t sbkt[SUFFIX_BUCKETS + 1], *sord; /* suffixes by last syllable, stops order */
+    uint32_t *latin;  /* one-word a-z entries (typo candidates, sd_kb_query_near), nlatin */
+    uint8_t *latin_n; /* their lengths */
+    size_t nlatin;
 };
 
 sd_err
@@ -75,6 +97,13 @@ sd_kb_lexicon_free(struct sd_kb_lexicon *l)
     free(l->e);
     free(l->sets);
     free(l->stops);
+    free(l->terms);
+    free(l->ord);
+    free(l->eset);
+    free(l->pord);
+    free(l->sord);
+    free(l->latin);
+    free(l->latin_n);
     free(l);
 }
 
@@ -323,6 +352,129 @@ sd_kb_lexicon_add(struct sd_kb_lexicon *l, bool stop, const char *text, size_t n
     return SD_OK;
 }
 
+/* ---- lookup tables ---- */
+
+/* FNV-1a of s[0..n). */
+static uint32_t
+term_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+
+    for(size_t i = 0; i < n; i++) {
+        h ^= (uint8_t)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* The slot of key (hash h) in l's term table: its own, or the free one it would take. */
+static struct lex_term *
+term_slot(const struct sd_kb_lexicon *l, const char *key, uint32_t h)
+{
+    size_t i = h & (l->tcap - 1);
+
+    while(l->terms[i].key && (l->terms[i].h != h || strcmp(l->terms[i].key, key) != 0))
+        i = (i + 1) & (l->tcap - 1);
+    return &l->terms[i];
+}
+
+static struct lex_term *
+term_add(struct sd_kb_lexicon *l, const char *key)
+{
+    uint32_t h = term_hash(key, strlen(key));
+    struct lex_term *t = term_slot(l, key, h);
+
+    if(!t->key) {
+        t->key = key;
+        t->h = h;
+    }
+    return t;
+}
+
+static size_t
+suffix_bucket(const char *last3)
+{
+    return term_hash(last3, 3) & (SUFFIX_BUCKETS - 1);
+}
+
+/* Build the lookup tables of a complete lexicon: the query path (sd_kb_query_build) then does
+ * one hash lookup per query term instead of a scan of every synonym entry and stop word, and
+ * finds stop pieces and suffixes by their first byte or last syllable. */
+static sd_err
+lex_index(struct sd_kb_lexicon *l)
+{
+    size_t run = 0, np = 0, nsf = 0;
+
+    l->tcap = 64;
+    while(l->tcap < 2 * (l->ne + l->nst) + 1)
+        l->tcap *= 2;
+    l->terms = calloc(l->tcap, sizeof(*l->terms));
+    l->ord = calloc(l->ne + 1, sizeof(*l->ord));
+    l->eset = calloc(l->ne + 1, sizeof(*l->eset));
+    l->pord = calloc(l->nst + 1, sizeof(*l->pord));
+    l->sord = calloc(l->nst + 1, sizeof(*l->sord));
+    if(!l->terms || !l->ord || !l->eset || !l->pord || !l->sord)
+        return SD_E_NOMEM;
+    for(size_t si = 0; si < l->ns; si++) {
+        for(uint32_t k = 0; k < l->sets[si].n; k++)
+            l->eset[l->sets[si].first + k] = (uint32_t)si;
+    }
+    for(size_t i = 0; i < l->ne; i++)
+        term_add(l, l->e[i].t[0])->count++;
+    for(size_t k = 0; k < l->nst; k++) {
+        if(l->stops[k].kind == STOP_WORD)
+            term_add(l, l->stops[k].s)->stopword = true;
+    }
+    for(size_t i = 0; i < l->tcap; i++) {
+        l->terms[i].start = (uint32_t)run;
+        run += l->terms[i].count;
+        l->terms[i].count = 0;
+    }
+    for(size_t i = 0; i < l->ne; i++) {
+        struct lex_term *t =
+            term_slot(l, l->e[i].t[0], term_hash(l->e[i].t[0], strlen(l->e[i].t[0])));
+
+        l->ord[t->start + t->count++] = (uint32_t)i;
+    }
+    /* pieces by first byte and suffixes by last three bytes, each list in stops order (longest
+     * first): a suffix of fewer than three bytes cannot end a Hangul word (3-byte syllables) */
+    for(size_t b = 0; b < 256; b++) {
+        l->pbkt[b] = (uint16_t)np;
+        for(size_t k = 0; k < l->nst; k++) {
+            if(l->stops[k].kind == STOP_PIECE && (uint8_t)l->stops[k].s[0] == b)
+                l->pord[np++] = (uint16_t)k;
+        }
+    }
+    l->pbkt[256] = (uint16_t)np;
+    for(size_t b = 0; b < SUFFIX_BUCKETS; b++) {
+        l->sbkt[b] = (uint16_t)nsf;
+        for(size_t k = 0; k < l->nst; k++) {
+            const struct lex_stop *st = &l->stops[k];
+
+            if(st->kind == STOP_SUFFIX && st->n >= 3 && suffix_bucket(st->s + st->n - 3) == b)
+                l->sord[nsf++] = (uint16_t)k;
+        }
+    }
+    l->sbkt[SUFFIX_BUCKETS] = (uint16_t)nsf;
+    l->latin = calloc(l->ne + 1, sizeof(*l->latin));
+    l->latin_n = calloc(l->ne + 1, sizeof(*l->latin_n));
+    if(!l->latin || !l->latin_n)
+        return SD_E_NOMEM;
+    for(size_t i = 0; i < l->ne; i++) {
+        const char *t = l->e[i].t[0];
+        size_t n = strlen(t);
+        bool az = n >= 3;
+
+        for(size_t k = 0; k < n && az; k++)
+            az = t[k] >= 'a' && t[k] <= 'z';
+        if(l->e[i].nt == 1 && az) {
+            l->latin[l->nlatin] = (uint32_t)i;
+            l->latin_n[l->nlatin++] = (uint8_t)n;
+        }
+    }
+    return SD_OK;
+}
+
 /* ---- the process-wide lexicon ---- */
 
 static pthread_rwlock_t lex_lock = PTHREAD_RWLOCK_INITIALIZER;
@@ -407,6 +559,7 @@ sd_kb_lexicon_load(const char *dir, char *where, size_t cap)
             goto out;
         }
     }
+    SD_TRY(lex_index(l));
     pthread_rwlock_wrlock(&lex_lock);
     old = lex_cur;
     lex_cur = l;
@@ -419,6 +572,103 @@ out:
 }
 
 
+/* ---- typo distance (sd_kb_near_dist: the lexicon here, the index's vocabulary in kb_index.c) ---- */
+
+/* Optimal string alignment distance of a and b (adjacent swaps cost 1), or max + 1 once it
+ * exceeds max. */
+static size_t
+osa(const char *a, size_t an, const char *b, size_t bn, size_t max)
+{
+    size_t d[SD_KB_TERM_MAX + 1][SD_KB_TERM_MAX + 1];
+
+    if(an > SD_KB_TERM_MAX || bn > SD_KB_TERM_MAX)
+        return max + 1;
+    if((an > bn ? an - bn : bn - an) > max)
+        return max + 1;
+    for(size_t i = 0; i <= an; i++)
+        d[i][0] = i;
+    for(size_t j = 0; j <= bn; j++)
+        d[0][j] = j;
+    for(size_t i = 1; i <= an; i++) {
+        size_t row_min = SIZE_MAX;
+
+        for(size_t j = 1; j <= bn; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t v = d[i - 1][j] + 1;
+
+            if(d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if(d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if(i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+               d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+            if(v < row_min)
+                row_min = v;
+        }
+        if(row_min > max)
+            return max + 1;
+    }
+    return d[an][bn];
+}
+
+static bool
+all_az(const char *s)
+{
+    for(; *s; s++) {
+        if(*s < 'a' || *s > 'z')
+            return false;
+    }
+    return true;
+}
+
+/* Same letters, in another order (a four-letter word's only allowed typo is a swap). */
+static bool
+same_letters(const char *a, const char *b, size_t n)
+{
+    unsigned cnt[26] = {0};
+
+    for(size_t i = 0; i < n; i++) {
+        cnt[a[i] - 'a']++;
+        cnt[b[i] - 'a']--;
+    }
+    for(size_t i = 0; i < 26; i++) {
+        if(cnt[i])
+            return false;
+    }
+    return true;
+}
+
+size_t
+sd_kb_near_dist(const char *w, const char *v, size_t max)
+{
+    /* The query word is stemmed as typed: a typo can hide its ending from the stemmer
+     * ("crashng", "delisetd"), so v also meets w with the endings the stemmer removes. */
+    static const char *const endings[] = {"", "s", "e", "ed", "ing"};
+    size_t wn = strlen(w), vn = strlen(v), best = max + 1;
+    char buf[SD_KB_TERM_MAX + 4];
+
+    /* lengths first (the endings add 0 to 3 letters): most words are rejected here */
+    if(wn < 4 || vn < 3 || wn > SD_KB_TERM_MAX || vn > SD_KB_TERM_MAX || wn + max < vn ||
+       wn > vn + 3 + max || (wn == 4 && vn != 4) || !all_az(w) || !all_az(v))
+        return max + 1;
+    if(wn == 4) /* a short word: only two letters swapped */
+        return osa(w, wn, v, vn, 1) == 1 && same_letters(w, v, 4) ? 1 : max + 1;
+    memcpy(buf, v, vn);
+    for(size_t k = 0; k < sizeof(endings) / sizeof(endings[0]); k++) {
+        size_t en = strlen(endings[k]), d;
+
+        if(wn + max < vn + en || wn > vn + en + max)
+            continue; /* lengths too far apart for this ending */
+        memcpy(buf + vn, endings[k], en);
+        d = osa(w, wn, buf, vn + en, max);
+        if(d < best)
+            best = d;
+    }
+    return best;
+}
+
 /* ---- query expansion ---- */
 
 static bool
@@ -427,9 +677,10 @@ is_hangul(utf8proc_int32_t cp)
     return cp >= 0xac00 && cp <= 0xd7a3;
 }
 
-/* Blank (with spaces) every stop piece in s, longest pieces first. */
+/* Blank (with spaces) every stop piece in s, longest pieces first: each piece blanks its
+ * occurrences left to right, skipping those a longer piece already blanked. */
 static void
-drop_pieces(const struct sd_kb_lexicon *l, char *s)
+drop_pieces_slow(const struct sd_kb_lexicon *l, char *s)
 {
     for(size_t i = 0; i < l->nst; i++) {
         char *p;
@@ -439,6 +690,40 @@ drop_pieces(const struct sd_kb_lexicon *l, char *s)
         while((p = strstr(s, l->stops[i].s)))
             memset(p, ' ', l->stops[i].n);
     }
+}
+
+#define PIECE_HITS 64
+
+/* The same in one pass over s[0..n): the occurrences of every piece are found by first byte;
+ * when none overlaps another the order of blanking does not matter (a blank never makes a
+ * piece, which has no space) and all are blanked; otherwise, or past PIECE_HITS occurrences,
+ * drop_pieces_slow decides. */
+static void
+drop_pieces(const struct sd_kb_lexicon *l, char *s, size_t n)
+{
+    uint32_t at[PIECE_HITS];
+    uint16_t len[PIECE_HITS];
+    size_t nh = 0, end = 0;
+
+    for(size_t i = 0; i < n; i++) {
+        uint8_t b = (uint8_t)s[i];
+
+        for(uint16_t k = l->pbkt[b]; k < l->pbkt[b + 1]; k++) {
+            const struct lex_stop *st = &l->stops[l->pord[k]];
+
+            if(st->n > n - i || memcmp(s + i, st->s, st->n) != 0)
+                continue;
+            if(i < end || nh == PIECE_HITS) {
+                drop_pieces_slow(l, s);
+                return;
+            }
+            at[nh] = (uint32_t)i;
+            len[nh++] = st->n;
+            end = i + st->n;
+        }
+    }
+    for(size_t h = 0; h < nh; h++)
+        memset(s + at[h], ' ', len[h]);
 }
 
 /* Strip Korean endings and particles from the end of each Hangul run of s[0..n) (up to two,
@@ -453,6 +738,11 @@ drop_suffixes(const struct sd_kb_lexicon *l, char *s, size_t n)
         utf8proc_int32_t cp;
         utf8proc_ssize_t k;
 
+        if((uint8_t)s[i] < 0x80) {
+            i++; /* not Hangul: ASCII needs no decoding */
+            continue;
+        }
+
         while(i < n) {
             k = utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
             if(k <= 0 || !is_hangul(cp))
@@ -461,15 +751,15 @@ drop_suffixes(const struct sd_kb_lexicon *l, char *s, size_t n)
             syll++;
         }
         for(int round = 0; round < 2 && syll > 2; round++) {
+            size_t b = suffix_bucket(s + i - 3);
             bool cut = false;
 
-            for(size_t j = 0; j < l->nst && !cut; j++) {
-                const struct lex_stop *st = &l->stops[j];
+            for(uint16_t j = l->sbkt[b]; j < l->sbkt[b + 1] && !cut; j++) {
+                const struct lex_stop *st = &l->stops[l->sord[j]];
                 size_t rest = i - start;
 
                 /* suffixes are whole syllables (3 bytes each): keep 2 syllables (6 bytes) */
-                if(st->kind != STOP_SUFFIX || (size_t)st->n + 6 > rest ||
-                   memcmp(s + i - st->n, st->s, st->n) != 0)
+                if((size_t)st->n + 6 > rest || memcmp(s + i - st->n, st->s, st->n) != 0)
                     continue;
                 memset(s + i - st->n, ' ', st->n);
                 i -= st->n;
@@ -492,6 +782,7 @@ drop_suffixes(const struct sd_kb_lexicon *l, char *s, size_t n)
 
 struct qtoks {
     char t[QUERY_TOKENS][SD_KB_TERM_MAX + 1];
+    uint32_t h[QUERY_TOKENS];
     size_t n;
 };
 
@@ -511,6 +802,7 @@ qtok_push(void *ctx, const char *term, size_t n)
 
     memcpy(q->t[q->n], term, n);
     q->t[q->n][n] = 0;
+    q->h[q->n] = term_hash(term, n);
     q->n++;
     return SD_OK;
 }
@@ -535,62 +827,149 @@ alt_set(struct sd_kb_qalt *a, const struct lex_entry *e, double w)
     memcpy(a->t, e->t, sizeof(a->t));
 }
 
+/* The entries of set si other than entry skip (and those already in s) as alternatives of s at
+ * the synonym weight, while there is room. */
+static void
+add_set(const struct sd_kb_lexicon *l, size_t si, size_t skip, struct sd_kb_qslot *s)
+{
+    const struct lex_set *ls = &l->sets[si];
+
+    for(uint32_t k = 0; k < ls->n && s->na < SD_KB_MAX_ALTS; k++) {
+        const struct lex_entry *e = &l->e[ls->first + k];
+        bool have = false;
+
+        if(ls->first + k == skip)
+            continue;
+        for(size_t a = 0; a < s->na && !have; a++)
+            have = s->a[a].nt == e->nt && memcmp(s->a[a].t, e->t, sizeof(e->t)) == 0;
+        if(!have)
+            alt_set(&s->a[s->na++], e, SD_KB_SYN_WEIGHT);
+    }
+}
+
+#define SEEN_CAP 128                   /* > 2 * SD_KB_MAX_SLOTS */
+#define USED_CAP (4 * SD_KB_MAX_SLOTS) /* room for one set per slot left, and extras */
+
+/* Group the terms of t into slots: at each position the longest synonym entry starting there
+ * (the first in file order among equals) makes a slot of its set, once per set; any other term
+ * a slot of its own, once per term, unless it is a query stop word. */
 static void
 build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_query *q)
 {
     size_t i = 0;
-    uint32_t used_sets[SD_KB_MAX_SLOTS];
+    uint32_t used_sets[USED_CAP]; /* sets already in a slot */
     size_t nused = 0;
+    /* the plain-word slots so far by term hash: slot index + 1, 0 free */
+    uint8_t seen[SEEN_CAP];
 
+    _Static_assert(SD_KB_MAX_SLOTS < 255 && SEEN_CAP >= 2 * SD_KB_MAX_SLOTS, "seen table");
+    memset(seen, 0, sizeof(seen));
     while(i < t->n && q->n < SD_KB_MAX_SLOTS) {
-        size_t best = SIZE_MAX, best_set = 0;
+        size_t best = SIZE_MAX, best_set = 0, h;
         struct sd_kb_qslot *s = &q->s[q->n];
+        const struct lex_term *lt = l ? term_slot(l, t->t[i], t->h[i]) : NULL;
         bool dup = false;
 
-        for(size_t si = 0; l && si < l->ns; si++) {
-            for(uint32_t k = 0; k < l->sets[si].n; k++) {
-                const struct lex_entry *e = &l->e[l->sets[si].first + k];
+        s->na = 0;
+        s->syn = false;
+        if(lt && !lt->key)
+            lt = NULL;
+        for(uint32_t c = 0; lt && c < lt->count; c++) {
+            uint32_t ei = l->ord[lt->start + c];
+            const struct lex_entry *e = &l->e[ei];
 
-                if((best == SIZE_MAX || e->nt > l->e[best].nt) && entry_at(e, t, i)) {
-                    best = l->sets[si].first + k;
-                    best_set = si;
-                }
+            if((best == SIZE_MAX || e->nt > l->e[best].nt) && entry_at(e, t, i)) {
+                best = ei;
+                best_set = l->eset[ei];
             }
         }
         if(best != SIZE_MAX) {
             for(size_t u = 0; u < nused; u++)
                 dup |= used_sets[u] == best_set;
             if(!dup) {
-                const struct lex_set *ls = &l->sets[best_set];
-
                 used_sets[nused++] = (uint32_t)best_set;
                 s->syn = true;
                 alt_set(&s->a[s->na++], &l->e[best], 1.0);
-                for(uint32_t k = 0; k < ls->n && s->na < SD_KB_MAX_ALTS; k++) {
-                    if(ls->first + k != best)
-                        alt_set(&s->a[s->na++], &l->e[ls->first + k], SD_KB_SYN_WEIGHT);
+                add_set(l, best_set, best, s);
+                /* the same words in other sets (another language's set, a second sense):
+                 * their entries join this slot, in file order, while there is room */
+                for(uint32_t c = 0; c < lt->count && nused + SD_KB_MAX_SLOTS < USED_CAP; c++) {
+                    uint32_t ei = l->ord[lt->start + c];
+                    bool seen_set = false;
+
+                    if(l->e[ei].nt != l->e[best].nt || !entry_at(&l->e[ei], t, i))
+                        continue;
+                    for(size_t u = 0; u < nused; u++)
+                        seen_set |= used_sets[u] == l->eset[ei];
+                    if(seen_set)
+                        continue;
+                    used_sets[nused++] = l->eset[ei];
+                    add_set(l, l->eset[ei], ei, s);
                 }
                 q->n++;
             }
             i += l->e[best].nt;
             continue;
         }
-        for(size_t u = 0; u < q->n; u++) {
-            dup |= !q->s[u].syn && strcmp(q->s[u].a[0].t[0], t->t[i]) == 0;
+        for(h = t->h[i] & (SEEN_CAP - 1); seen[h]; h = (h + 1) & (SEEN_CAP - 1)) {
+            if(strcmp(q->s[seen[h] - 1].a[0].t[0], t->t[i]) == 0) {
+                dup = true;
+                break;
+            }
         }
         /* a query stop word counts only inside a synonym phrase ("get rid of") */
-        for(size_t k = 0; l && k < l->nst && !dup; k++) {
-            dup |= l->stops[k].kind == STOP_WORD && strcmp(l->stops[k].s, t->t[i]) == 0;
-        }
+        dup |= lt && lt->stopword;
         if(!dup) {
             s->na = 1;
             s->a[0].nt = 1;
             s->a[0].w = 1.0;
-            memcpy(s->a[0].t[0], t->t[i], sizeof(s->a[0].t[0]));
+            memcpy(s->a[0].t[0], t->t[i], strlen(t->t[i]) + 1);
+            seen[h] = (uint8_t)(q->n + 1);
             q->n++;
         }
         i++;
     }
+}
+
+bool
+sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
+{
+    char w[SD_KB_TERM_MAX + 1];
+    size_t max, best = SIZE_MAX, bestd, wn;
+    const struct sd_kb_lexicon *l;
+
+    memcpy(w, s->a[0].t[0], sizeof(w));
+    w[SD_KB_TERM_MAX] = 0;
+    max = strlen(w) <= 8 ? 1 : 2;
+    bestd = max + 1;
+    pthread_rwlock_rdlock(&lex_lock);
+    l = lex_cur;
+    wn = strlen(w);
+    for(size_t j = 0; l && j < l->nlatin && bestd > 1; j++) {
+        size_t d, vn = l->latin_n[j];
+
+        if(wn + max < vn || wn > vn + 3 + max)
+            continue; /* sd_kb_near_dist's first test, without the call */
+        d = sd_kb_near_dist(w, l->e[l->latin[j]].t[0], max);
+        if(d < bestd) {
+            bestd = d;
+            best = l->latin[j];
+        }
+    }
+    if(best != SIZE_MAX) {
+        double wt = bestd == 1 ? w1 : w2;
+        size_t a0;
+
+        s->na = 0;
+        s->syn = true;
+        alt_set(&s->a[s->na++], &l->e[best], wt);
+        a0 = s->na;
+        add_set(l, l->eset[best], best, s);
+        for(size_t a = a0; a < s->na; a++)
+            s->a[a].w = SD_KB_SYN_WEIGHT * wt;
+    }
+    pthread_rwlock_unlock(&lex_lock);
+    return best != SIZE_MAX;
 }
 
 sd_err
@@ -602,7 +981,7 @@ sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q)
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(q && (text || !n));
-    memset(q, 0, sizeof(*q));
+    q->n = 0; /* slots are set as they are made: no clearing of the whole (large) query */
     /* a process that opened no desk (tools, tests) gets the built-in lexicon on first use;
      * its failure (memory) is the search's */
     pthread_rwlock_rdlock(&lex_lock);
@@ -613,12 +992,13 @@ sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q)
     locked = false;
     SD_TRY(sd_text_fold(&f, text, n));
     SD_TRY(sd_buf_append(&f, "", 1)); /* NUL for strstr */
-    t = calloc(1, sizeof(*t));
+    t = malloc(sizeof(*t));
     SD_ENSURE(t, SD_E_NOMEM);
+    t->n = 0;
     pthread_rwlock_rdlock(&lex_lock);
     locked = true;
     if(lex_cur) {
-        drop_pieces(lex_cur, (char *)f.data);
+        drop_pieces(lex_cur, (char *)f.data, f.len - 1);
         drop_suffixes(lex_cur, (char *)f.data, f.len - 1);
     }
     {

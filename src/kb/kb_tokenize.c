@@ -11,20 +11,47 @@
 
 /* ---- tokeniser ---- */
 
+/* English stop words, sorted in strcmp order (is_stop searches them; test_kb_stop_words). */
 static const char *const stop_words[] = {
-    "a",    "an",    "and",    "are",  "as",    "at",     "be",    "but",   "by",     "can",  "do",
-    "doe",  "for",   "from",   "ha",   "have",  "i",      "if",    "in",    "is",     "it",   "me",
-    "my",   "of",    "on",     "or",   "so",    "that",   "the",   "thi",   "to",     "wa",   "we",
-    "what", "when",  "will",   "with", "you",   "your",   "am",    "been",  "there",  "they", "our",
-    "hi",   "hello", "please", "pls",  "thank", "thanks", "would", "could", "should", "just",
+    "a",      "am",    "an",     "and",  "are",   "as",     "at",   "be",    "been",  "but",  "by",
+    "can",    "could", "do",     "doe",  "for",   "from",   "ha",   "have",  "hello", "hi",   "i",
+    "if",     "in",    "is",     "it",   "just",  "me",     "my",   "of",    "on",    "or",   "our",
+    "please", "pls",   "should", "so",   "thank", "thanks", "that", "the",   "there", "they", "thi",
+    "to",     "wa",    "we",     "what", "when",  "will",   "with", "would", "you",   "your",
 };
+
+/* Compare the word w[0..n) with the NUL-terminated s as strcmp would order them. */
+static int
+word_cmp(const char *w, size_t n, const char *s)
+{
+    size_t i = 0;
+
+    for(; i < n && s[i]; i++) {
+        if(w[i] != s[i])
+            return (unsigned char)w[i] < (unsigned char)s[i] ? -1 : 1;
+    }
+    if(i < n)
+        return 1;
+    return s[i] ? -1 : 0;
+}
 
 static bool
 is_stop(const char *w, size_t n)
 {
-    for(size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++) {
-        if(strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0)
+    size_t lo = 0, hi = sizeof(stop_words) / sizeof(stop_words[0]);
+
+    if(n == 0 || n > 6)
+        return false;
+    while(lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = word_cmp(w, n, stop_words[mid]);
+
+        if(c == 0)
             return true;
+        if(c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
     return false;
 }
@@ -115,22 +142,29 @@ tokenize(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx)
     enum sd_text_class prev_c = SD_TC_SEP;
     bool run_emitted = false;
     sd_err err = SD_OK;
-    size_t i = 0;
+    size_t i = 0, len;
+    const uint8_t *data;
 
     SD_CHECK_ARG(fn && (s || n == 0));
-    if(folded)
-        SD_TRY(sd_buf_append(&f, s, n));
-    else
+    if(folded) {
+        data = (const uint8_t *)s; /* read in place: no copy */
+        len = n;
+    } else {
         SD_TRY(sd_text_fold(&f, s, n));
-    while(i < f.len) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(f.data + i, (utf8proc_ssize_t)(f.len - i), &cp);
+        data = f.data;
+        len = f.len;
+    }
+    while(i < len) {
+        utf8proc_int32_t cp = data[i];
+        utf8proc_ssize_t k = 1; /* ASCII is read as it is */
         enum sd_text_class c;
 
+        if(cp >= 0x80)
+            k = utf8proc_iterate(data + i, (utf8proc_ssize_t)(len - i), &cp);
         SD_ENSURE(k > 0, SD_E_INVALID);
         c = sd_text_cclass(cp);
-        if(c == SD_TC_SEP && wn && (cp == '-' || cp == ' ' || cp == '_') && i + 1 < f.len &&
-           f.data[i + 1] >= '0' && f.data[i + 1] <= '9' && is_net_prefix(word, wn)) {
+        if(c == SD_TC_SEP && wn && (cp == '-' || cp == ' ' || cp == '_') && i + 1 < len &&
+           data[i + 1] >= '0' && data[i + 1] <= '9' && is_net_prefix(word, wn)) {
             i++; /* "trc-20": the separator is dropped, the digits join the word */
             continue;
         }
@@ -143,7 +177,7 @@ tokenize(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx)
                 char bg[8];
 
                 memcpy(bg, prev, prev_n);
-                memcpy(bg + prev_n, f.data + i, (size_t)k);
+                memcpy(bg + prev_n, data + i, (size_t)k);
                 SD_TRY(fn(ctx, bg, prev_n + (size_t)k));
                 run_emitted = true;
             } else {
@@ -151,7 +185,7 @@ tokenize(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx)
                     SD_TRY(fn(ctx, (const char *)prev, prev_n));
                 run_emitted = false;
             }
-            prev = f.data + i;
+            prev = data + i;
             prev_n = (size_t)k;
             prev_c = c;
         } else {
@@ -161,8 +195,8 @@ tokenize(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx)
             run_emitted = false;
             prev_c = SD_TC_SEP;
             if(c == SD_TC_WORD && wn + (size_t)k <= SD_KB_TERM_MAX) {
-                // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): i < f.len: f.data is set
-                memcpy(word + wn, f.data + i, (size_t)k);
+                // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): i < len: data is set
+                memcpy(word + wn, data + i, (size_t)k);
                 wn += (size_t)k;
             }
         }

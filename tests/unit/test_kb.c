@@ -778,6 +778,134 @@ sent_articles_rank_higher_for_their_category_bounded(void **state)
     assert_true(learned(f->d, (int)t.category, wrong, T0) > 0.99);
 }
 
+/* The query's terms, every alternative of every slot. */
+static bool
+query_has(const struct sd_kb_query *q, const char *term)
+{
+    for(size_t i = 0; i < q->n; i++) {
+        for(size_t a = 0; a < q->s[i].na; a++) {
+            for(size_t k = 0; k < q->s[i].a[a].nt; k++) {
+                if(strcmp(q->s[i].a[a].t[k], term) == 0)
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+static struct sd_kb_query *
+query_of(const char *text)
+{
+    struct sd_kb_query *q = malloc(sizeof(*q));
+
+    assert_non_null(q);
+    assert_int_equal(sd_kb_query_build(text, strlen(text), q), SD_OK);
+    return q;
+}
+
+/* The query path's lookup tables (first term -> entries, stop words, pieces by first byte,
+ * suffixes by last syllable, sorted English stop words) give the lexicon's documented results:
+ * every English stop word is dropped; the longest stop piece wins where pieces overlap; a
+ * particle is stripped from a Korean word; a word of several sets (one per language) searches
+ * all of them; a repeated word or set makes one slot. */
+static void
+query_tables_keep_the_lexicon_rules(void **state)
+{
+    static const char *const stop[] = {
+        /* as kb_tokenize.c lists them (compared after stemming) */
+        "a",    "am",    "an",     "and",   "are",  "as",    "at",     "be",   "been",
+        "but",  "by",    "can",    "could", "do",   "doe",   "for",    "from", "ha",
+        "have", "hello", "hi",     "i",     "if",   "in",    "is",     "it",   "just",
+        "me",   "my",    "of",     "on",    "or",   "our",   "please", "pls",  "should",
+        "so",   "thank", "thanks", "that",  "the",  "there", "they",   "thi",  "to",
+        "wa",   "we",    "what",   "when",  "will", "with",  "would",  "you",  "your",
+    };
+    struct sd_kb_query *q;
+    struct collect c = {0};
+
+    (void)state;
+    for(size_t i = 0; i < sizeof(stop) / sizeof(stop[0]); i++) {
+        c.n = 0;
+        assert_int_equal(sd_kb_tokenize(stop[i], strlen(stop[i]), collect_term, &c), SD_OK);
+        /* dropped, unless the stemmer makes it another word first ("please" -> "pleas") */
+        assert_true(c.n == 0 || (c.n == 1 && strcmp(c.terms[0], stop[i]) != 0));
+    }
+    c.n = 0;
+    assert_int_equal(sd_kb_tokenize("zebra", 5, collect_term, &c), SD_OK); /* past the list */
+    assert_int_equal(c.n, 1);
+    /* pieces: 了吗 and 了 and 吗 overlap (the longest goes first); 的 and 了 alone go */
+    q = query_of("提现到了吗 我的币的了");
+    assert_true(query_has(q, "提现"));
+    for(size_t i = 0; i < q->n; i++) {
+        for(size_t a = 0; a < q->s[i].na; a++)
+            assert_null(strstr(q->s[i].a[a].t[0], "了"));
+    }
+    assert_false(query_has(q, "的币"));
+    free(q);
+    /* a particle (랑) comes off a Korean word, keeping two syllables */
+    q = query_of("상담사랑 통화");
+    assert_true(query_has(q, "상담"));
+    assert_false(query_has(q, "사랑"));
+    free(q);
+    /* "withdraw" is in the en, zh and ko sets: one slot searches all three */
+    q = query_of("withdraw withdraw withdrawal");
+    assert_int_equal(q->n, 1);
+    assert_true(q->s[0].syn);
+    assert_true(query_has(q, "提现"));
+    assert_true(query_has(q, "출금"));
+    assert_true(query_has(q, "payout"));
+    free(q);
+    /* a plain word repeated is one slot; an English filler word none */
+    q = query_of("zebra zebra think");
+    assert_int_equal(q->n, 1);
+    free(q);
+}
+
+/* Typos: a misspelt synonym searches its set, an ending hidden from the stemmer by a typo is
+ * still found, a four-letter word only by a swap. */
+static void
+typos_reach_synonym_sets_and_hidden_endings(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_qslot s;
+    struct sd_kb_hit h[3];
+    size_t n;
+
+    assert_int_equal(sd_kb_near_dist("crashng", "crash", 1), 1);   /* crashing */
+    assert_int_equal(sd_kb_near_dist("delisetd", "delist", 1), 1); /* delisted */
+    assert_int_equal(sd_kb_near_dist("pedn", "pend", 1), 1);       /* swap */
+    assert_true(sd_kb_near_dist("pond", "pend", 1) > 1);           /* not a swap */
+    assert_true(sd_kb_near_dist("abc", "abc", 1) > 1);             /* too short */
+    memset(&s, 0, sizeof(s));
+    s.na = 1;
+    s.a[0].nt = 1;
+    s.a[0].w = 1;
+    strcpy(s.a[0].t[0], "payuot"); /* payout, swapped: the withdrawal set */
+    assert_true(sd_kb_query_near(&s, 0.8, 0.65));
+    assert_true(s.syn);
+    assert_string_equal(s.a[0].t[0], "payout");
+    assert_true(s.a[0].w > 0.79 && s.a[0].w < 0.81);
+    assert_true(s.na > 2 && s.a[1].w < s.a[0].w);
+    strcpy(s.a[0].t[0], "zzzzzzz");
+    s.na = 1;
+    s.syn = false;
+    assert_false(sd_kb_query_near(&s, 0.8, 0.65));
+    /* a misspelt synonym that no article uses still finds the topic */
+    n = search(f->d, "please deactivte my profile", "en", h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "account-close");
+    n = search(f->d, "the app is crashng", "en", h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "technical-app-login-error");
+    /* mixed languages meet through the sets; the API article covers signature errors */
+    n = search(f->d, "USDT 提现 fee 多少", NULL, h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "withdrawal-fees");
+    n = search(f->d, "invalid signature from the api", "en", h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "technical-api-keys");
+}
+
 int
 main(void)
 {
@@ -811,6 +939,9 @@ main(void)
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(pasted_secret_puts_move_your_funds_guidance_first,
                                         fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(typos_reach_synonym_sets_and_hidden_endings, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test(query_tables_keep_the_lexicon_rules),
         cmocka_unit_test(tokeniser_makes_bigrams_and_words),
         cmocka_unit_test(embedded_starter_set_matches_kb_directory),
     };
