@@ -107,4 +107,10 @@ T = [
     ('deposit', 2, "", "my deposit from another exchange is missing, the explorer shows it completed {txid}"),
     ('withdrawal', 2, "", "withdrawal marked completed on your side but my wallet shows nothing, etherscan says success {txid}"),
     ('security', 1, "", "here is my key so you can look at the wallet: {pk}"),
+    ('security', 1, "", "my {coin} balance is 0 now and I never moved it anywhere"),
+    ('security', 1, "", "wallet emptied while I was at the gym, that was not me"),
+    ('security', 1, "", "my api key was used to place trades without me knowing"),
+    ('security', 1, "", "some1 got into my acc and withdrew {amt} {coin}"),
+    ('account', 2, "", "lost access to my google authenticator after a factory reset, nobody else has it, cant log in"),
+    ('general', 4, "", "saw hack news on twitter about some exchange, is my money safe with you?"),
 ]

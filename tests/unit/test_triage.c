@@ -1019,6 +1019,15 @@ test_issue17_round3_kinds(void **state)
     assert_false(res.fund_safety);
     assert_int_equal(res.category, SD_CAT_ACCOUNT);
     assert_int_equal(res.priority, 2);
+    /* loss without the usual words, slang, "without me", a lost factor with no compromise */
+    assert_fund_safety("my sol wallet emptied overnight, not me");
+    assert_fund_safety("sum1 logged in to my account from abroad");
+    assert_fund_safety("trades were placed with my api key without me knowing");
+    assert_fund_safety("거래소 지갑이 텅 비었어요 제가 한 게 아니에요");
+    res = classify("lost access to the authenticator when my phone broke, nobody else has it");
+    assert_false(res.fund_safety);
+    assert_int_equal(res.category, SD_CAT_ACCOUNT);
+    assert_int_equal(res.priority, 2);
     /* filler of long mails: "which is why", "here is what happened", the support chat bot */
     res = classify("Here is what happened. I wanted to know, how do I set a nickname? That is why "
                    "I write, the chat bot did not help");
