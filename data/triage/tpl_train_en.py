@@ -113,4 +113,8 @@ T = [
     ('security', 1, "", "some1 got into my acc and withdrew {amt} {coin}"),
     ('account', 2, "", "lost access to my google authenticator after a factory reset, nobody else has it, cant log in"),
     ('general', 4, "", "saw hack news on twitter about some exchange, is my money safe with you?"),
+    ('security', 1, "", "{amt} {coin} withdrawn to an unknown wallet this morning, funds missing"),
+    ('security', 1, "", "a man texted me as support, I gave him the verification code and now my account is empty"),
+    ('security', 1, "", "my phone number was ported out to another carrier, I never asked, and now no sms arrives"),
+    ('security', 1, "", "paid a fund recovery service to get my lost coins back and they took more money from me"),
 ]

@@ -1024,6 +1024,14 @@ test_issue17_round3_kinds(void **state)
     assert_fund_safety("sum1 logged in to my account from abroad");
     assert_fund_safety("trades were placed with my api key without me knowing");
     assert_fund_safety("거래소 지갑이 텅 비었어요 제가 한 게 아니에요");
+    assert_fund_safety("gave the sms code to a caller and an hour later my balance was empty");
+    assert_fund_safety("my number has been ported to a new carrier and I did not ask for it");
+    assert_fund_safety("3 eth sent to an unknown destination, funds missing");
+    assert_fund_safety("a recovery company said it could get my coins back, then they took more");
+    assert_fund_safety("有陌生人登入我的帐户");
+    assert_fund_safety("我老婆趁我不在把我账号的币转到她钱包");
+    res = classify("有人登录不了吗？网站打不开");
+    assert_false(res.fund_safety);
     res = classify("lost access to the authenticator when my phone broke, nobody else has it");
     assert_false(res.fund_safety);
     assert_int_equal(res.category, SD_CAT_ACCOUNT);
