@@ -9,7 +9,8 @@ prints exactly three lines on stdout:
     priority_accuracy=0.xxx
     p1_recall=0.xxx
 
-Confusion details and failures go to stderr. By default the command is
+On stderr it also prints p1_false_positives (tickets labelled P2-P4 that came out P1) and
+p1_precision, so recall is not bought by over-firing. Confusion details and failures go to stderr. By default the command is
     SEALCTL --offline --data DIR triage --text TEXT --json
 Use --cmd to run anything else: a template split like a shell command line (no shell runs)
 in which the argument "{text}" is replaced by the ticket text, e.g.
@@ -127,7 +128,7 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
         results = list(ex.map(lambda t: classify(args, t), tickets))
 
-    cat_ok = prio_ok = p1 = p1_ok = failed = 0
+    cat_ok = prio_ok = p1 = p1_ok = failed = p1_false = 0
     confusion = collections.Counter()
     prio_confusion = collections.Counter()
     for t, (cat, prio, err) in zip(tickets, results):
@@ -140,6 +141,8 @@ def main():
         if want_p == 1:
             p1 += 1
             p1_ok += prio == 1
+        else:
+            p1_false += prio == 1
         confusion[(want_c, cat or "ERROR")] += 1
         prio_confusion[(want_p, prio or 0)] += 1
         if args.verbose and not err and (cat != want_c or prio != want_p):
@@ -153,6 +156,10 @@ def main():
     print("p1_recall=%.3f" % measures[2])
 
     print("tickets=%d failed_commands=%d p1_labelled=%d" % (n, failed, p1), file=sys.stderr)
+    # P1 precision: recall must not be bought by calling everything P1.
+    print("p1_false_positives=%d (of %d labelled P2-P4) p1_precision=%.3f" % (
+        p1_false, n - p1, p1_ok / (p1_ok + p1_false) if p1_ok + p1_false else 1.0),
+        file=sys.stderr)
     if not p1:
         print("no P1 tickets in the file: p1_recall reported as 1.000", file=sys.stderr)
     wrong = [(k, v) for k, v in confusion.items() if k[0] != k[1]]

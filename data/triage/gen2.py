@@ -9,7 +9,8 @@ vocabulary and its own ways of writing. Every situation is written out three tim
   en  as written / terse chat with dropped or doubled letters and slang / a long rambling mail
   ko  as written / unspaced chat with ㅋㅋ/ㅠ / mixed ko-en
 Amounts, coins, tx hashes and addresses are fresh per ticket. Labels follow
-../shared/data/TRIAGE.md. NEVER tune the rules on this set: read only its summary numbers.
+../shared/data/TRIAGE.md. A dev set since round 3 of issue #17 (data/triage/README.md): its
+misses were read and their kinds fixed; holdout3 is the held-out set now.
 Deterministic (seeded by ticket id). Standard library only.
 """
 

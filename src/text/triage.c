@@ -33,7 +33,8 @@ extern const size_t sd_default_triage_rules_len;
 enum rule_kind {
     RK_FUND,
     RK_CAT,
-    RK_PRIO
+    RK_PRIO,
+    RK_PUBLIC_HEX /* the text says the 64-hex token the redactor took for a key is a txid */
 };
 enum part_kind {
     PK_ATOM,
@@ -238,7 +239,28 @@ hangul_at(const uint8_t *p, size_t n, size_t i)
     return (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x3131 && cp <= 0x318e);
 }
 
-/* Collapse runs of blanks to one space and trim, in place; returns the new length. */
+static bool
+is_letter(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Length of an apostrophe (' or U+2019) at p[i..n) between two ASCII letters, else 0. */
+static size_t
+inner_apostrophe(const uint8_t *p, size_t n, size_t o, size_t i)
+{
+    size_t k = 0;
+
+    if(p[i] == '\'')
+        k = 1;
+    else if(i + 3 <= n && p[i] == 0xe2 && p[i + 1] == 0x80 && p[i + 2] == 0x99)
+        k = 3;
+    return k && o > 0 && is_letter(p[o - 1]) && i + k < n && is_letter(p[i + k]) ? k : 0;
+}
+
+/* Collapse runs of blanks to one space and trim, in place; returns the new length. An
+ * apostrophe between two letters is dropped ("don't" and "dont", "it's" and "its" are written
+ * alike by customers), in the text and in the literals alike. */
 static size_t
 squeeze(uint8_t *p, size_t n)
 {
@@ -246,8 +268,14 @@ squeeze(uint8_t *p, size_t n)
     bool blank = false;
 
     for(size_t i = 0; i < n; i++) {
+        size_t k;
+
         if(is_space((char)p[i])) {
             blank = o > 0;
+            continue;
+        }
+        if(!blank && (k = inner_apostrophe(p, n, o, i)) > 0) {
+            i += k - 1;
             continue;
         }
         /* Korean is written with and without spaces ("잔고가 0", "잔고가0"): no blank next
@@ -817,6 +845,11 @@ parse_line(struct parse_ctx *pc, const char *s, size_t n)
         SD_CHECK_ARG(ntok == 1 && valid_name(tok[0], tlen[0]));
         rl.kind = RK_FUND;
         snprintf(rl.signal, sizeof(rl.signal), "fund_safety:%.*s", (int)tlen[0], tok[0]);
+        SD_TRY(add_rule(pc, &rl, body, blen));
+    } else if(kwlen == 10 && memcmp(kw, "public_hex", 10) == 0) {
+        SD_CHECK_ARG(ntok == 1 && valid_name(tok[0], tlen[0]));
+        rl.kind = RK_PUBLIC_HEX;
+        snprintf(rl.signal, sizeof(rl.signal), "public_hex:%.*s", (int)tlen[0], tok[0]);
         SD_TRY(add_rule(pc, &rl, body, blen));
     } else if(kwlen == 3 && memcmp(kw, "cat", 3) == 0) {
         SD_CHECK_ARG(ntok == 3 && valid_name(tok[2], tlen[2]));
@@ -1406,6 +1439,7 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     bool fund = false;
     enum sd_category cat = SD_CAT_GENERAL;
     int prio = 0;
+    bool public_hex = false;
     size_t cap = SD_TRIAGE_MAX_SIGNALS - (vip ? 1 : 0);
 
     SD_CHECK_ARG(r && out && (folded || flen == 0));
@@ -1443,7 +1477,16 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
             fund = true;
         else if(rules[i].kind == RK_CAT)
             score[rules[i].cat] += rules[i].weight;
+        else if(rules[i].kind == RK_PUBLIC_HEX)
+            public_hex = true;
     }
+    /* The redactor blanks every 64-hex token it cannot place as a txid (over-redacting is
+     * safe), so a private key alone is a pasted secret unless a public_hex rule says the text
+     * is about a transaction ("completed", "tronscan says success"). Seed phrases always are. */
+    if(public_hex && (secrets & FUND_SECRETS) == (1u << SD_REDACT_PRIVATE_KEY))
+        secrets &= ~(1u << SD_REDACT_PRIVATE_KEY);
+    else
+        public_hex = false;
     if(secrets & FUND_SECRETS)
         fund = true;
     memcpy(rule_score, score, sizeof(score));
@@ -1483,6 +1526,10 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     out->fund_safety = fund;
     if(secrets & FUND_SECRETS)
         add_signal(out, "fund_safety:pasted_secret", cap);
+    for(size_t i = 0; i < nrules && public_hex; i++) {
+        if(fired[i] && rules[i].kind == RK_PUBLIC_HEX)
+            add_signal(out, rules[i].signal, cap);
+    }
     for(size_t i = 0; i < nrules; i++) {
         if(fired[i] && rules[i].kind == RK_FUND)
             add_signal(out, rules[i].signal, cap);
