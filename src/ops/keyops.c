@@ -312,18 +312,19 @@ out:
 
 /* ---- shred ---- */
 
-/* The physical purge of the store file (store.h): at once on a desk one thread owns, else at
- * the next open that has the store to itself (sealdeskd: its next start). */
+/* The physical purge of the store file (store.h): at once on a desk one thread owns; on a
+ * shared desk (sealdeskd) at once too, with every other thread paused around it
+ * (sd_store_purge_online), unless the store is in use by another process or sealdeskd runs
+ * with `shred_purge = restart`: then at the next open that has the store to itself
+ * (sealdeskd also retries on a timer, server/purger.c). */
 static sd_err
 purge_if_exclusive(struct sd_desk *d, bool *purged)
 {
     sd_err err;
 
     *purged = false;
-    if(!d->exclusive) {
-        sd_log(SD_LOG_WARN, "store_purge_pending", "reason=shared_desk");
-        return SD_OK;
-    }
+    if(!d->exclusive)
+        return sd_store_purge_online(d->store, purged); /* logs ev=store_purge itself */
     err = sd_store_purge(d->store, purged);
     if(err == SD_OK)
         sd_log(SD_LOG_INFO, "store_purge", "done=%s", *purged ? "yes" : "pending");
