@@ -323,8 +323,13 @@ purge_if_exclusive(struct sd_desk *d, bool *purged)
     sd_err err;
 
     *purged = false;
-    if(!d->exclusive)
-        return sd_store_purge_online(d->store, purged); /* logs ev=store_purge itself */
+    if(!d->exclusive) {
+        /* The erasure has committed: a purge that fails now (it logs ev=store_purge
+         * done=pending error=...) stays pending for the retry thread; the call succeeded. */
+        if(sd_store_purge_online(d->store, purged) != SD_OK)
+            *purged = false;
+        return SD_OK;
+    }
     err = sd_store_purge(d->store, purged);
     if(err == SD_OK)
         sd_log(SD_LOG_INFO, "store_purge", "done=%s", *purged ? "yes" : "pending");

@@ -397,16 +397,18 @@ sd_store_purge_online(struct sd_store *s, bool *purged)
     *purged = false;
     if(s->rdonly)
         return SD_OK;
+    /* Off (shred_purge = restart): the next start purges. Checked first: nothing here may
+     * allocate then, after the caller's committed shred (test_allocfail). */
+    if(!atomic_load(&s->online_purge)) {
+        sd_log(SD_LOG_WARN, "store_purge", "done=pending reason=restart");
+        return SD_OK;
+    }
     pthread_mutex_lock(&s->purge_mu);
     err = sd_store_purge_pending(s, &pending);
     if(err != SD_OK || !pending) {
         /* Not pending: a purge ran after the caller's shred committed (the flag is set in the
          * shred's txn and cleared only by a purge, which copies with every txn ended). */
         *purged = err == SD_OK;
-        goto out;
-    }
-    if(!atomic_load(&s->online_purge)) {
-        why = "restart"; /* shred_purge = restart: the next start purges */
         goto out;
     }
     /* Another process holds the store: leave it pending (sealdeskd retries on a timer). */
