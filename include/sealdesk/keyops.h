@@ -91,12 +91,14 @@ struct sd_shred_result {
     uint64_t index_entries; /* blind-index entries removed */
     uint64_t pages_scrubbed;
     bool purged; /* the store file was rewritten from the live records (store.h
-                    sd_store_purge); false: pending until the next exclusive open */
+                    sd_store_purge, sd_store_purge_online on a shared desk); false: pending
+                    (another process holds the store, `shred_purge = restart`, or busy) */
 };
 /* Crypto-shred the customer with this UID: erase their data key(s) (the key of the UID, of
  * every ticket carrying the UID, and of tickets without a UID that share their email or
  * phone), remove their blind-index, customer-map and search entries, then scrub freed store
  * pages and purge the store file (out->purged; on a desk opened without `exclusive` the purge
+ * runs online when the store's online purge is on, store.h sd_store_purge_online, else it
  * waits for the next open that has the store to itself). Tickets keep metadata and
  * statistics; reads show "[shredded]". reason is required (<=
  * SD_MAX_REASON). SD_E_NOTFOUND: no such customer (or already shredded). Audited "key.shred"

@@ -76,6 +76,15 @@ struct sd_server_config {
     /* The leader trims the log in etcd at most every N seconds (`cluster_trim_seconds`,
      * 1..86400, default 10; README "Running a cluster"). */
     unsigned cluster_trim_seconds;
+    /* After a shred (or bidx-rotate): purge the store file at once, pausing every txn for
+     * one pass over the live data (`shred_purge = now`, the default), or at the next start
+     * (`restart`). SECURITY.md "Shredding erases, physically". */
+    unsigned shred_purge; /* enum sd_shred_purge */
+};
+
+enum sd_shred_purge {
+    SD_SHRED_PURGE_NOW = 0,
+    SD_SHRED_PURGE_RESTART = 1
 };
 
 enum sd_cluster_mode {
@@ -211,6 +220,19 @@ void sd_mailer_counts(struct sd_mailer *m, uint64_t *delivered, uint64_t *failed
 void sd_mailer_stop(struct sd_mailer *m);
 /* Check a relay "host:port" and the TLS setting without starting anything. */
 sd_err sd_mailer_check(const char *smtp, unsigned smtp_tls);
+
+/* ---- purge retries (purger.c) ----
+ * A thread that runs store.h sd_store_purge_online every `seconds` while a purge is pending:
+ * one another process kept pending (it held the store), one a drain gave up on, and on a
+ * cluster follower the shred it applied from the leader's log. Between tries it costs one
+ * read txn. Logs ev=store_purge done=yes|pending (store.h). */
+struct sd_purger;
+struct sd_store;
+sd_err sd_purger_start(struct sd_purger **out, struct sd_store *s, unsigned seconds);
+/* Tries so far that found a purge pending, and those that purged (for tests and metrics). */
+void sd_purger_counts(struct sd_purger *p, uint64_t *tries, uint64_t *purged);
+/* Stop and join (waits for a purge in progress); NULL is a no-op. */
+void sd_purger_stop(struct sd_purger *p);
 
 /* ---- continuous routing (autoroute.c) ----
  * A thread that calls sd_route_auto (route.h) every `seconds` (1..86400) as actor

@@ -86,11 +86,29 @@ sd_err sd_store_copy(struct sd_store *s, const char *dir);
  * other handle of any process has the store open, rewrites data.mdb in place from a fresh
  * environment holding only the live records, clears the flag and sets *purged; else leaves
  * the flag (*purged false, SD_OK). The caller must own s alone: no txn open on it, no other
- * thread using it (never under the server's workers). A flagged store is purged by the next
- * sd_store_open that finds no other handle. *pending: the flag is set. */
+ * thread using it (the server uses sd_store_purge_online below). A flagged store is purged by
+ * the next sd_store_open that finds no other handle. *pending: the flag is set. */
 sd_err sd_store_purge_mark(struct sd_txn *t);
 sd_err sd_store_purge(struct sd_store *s, bool *purged);
 sd_err sd_store_purge_pending(struct sd_store *s, bool *pending);
+
+/* Online purge, for a handle every thread of a process uses (sealdeskd). Off by default;
+ * sd_store_set_online_purge(s, true) turns it on (sealdeskd's `shred_purge = now`).
+ * sd_store_purge_online: when flagged, on, and no other process has the store open, quiesces
+ * the handle (new txns of every thread wait, at most SD_STORE_GATE_WAIT_MS from the start of
+ * the pause, then fail with SD_E_IO and sd_store_gate_refused(); open txns get
+ * SD_STORE_DRAIN_MS to end, else the purge stays pending), purges as sd_store_purge does,
+ * reopens the env in place (same struct sd_store) and resumes. The caller must hold no txn of
+ * s. *purged: nothing is pending any more on return (this call or an earlier one purged after
+ * the caller's shred committed); false: still pending (off, store in use by another process,
+ * busy, or an error). Logs ev=store_purge done=yes|pending. One purge at a time per handle. */
+#define SD_STORE_GATE_WAIT_MS 5000u
+#define SD_STORE_DRAIN_MS     2000u
+void sd_store_set_online_purge(struct sd_store *s, bool on);
+sd_err sd_store_purge_online(struct sd_store *s, bool *purged);
+/* True (once) when the purge gate refused a txn of the calling thread since the last call:
+ * the server answers that call UNAVAILABLE with a retry hint. */
+bool sd_store_gate_refused(void);
 
 /* Txns. A write txn must end in _commit or _abort; _commit frees it even on failure. Read txns
  * may be used from any thread (MDB_NOTLS) but by one thread at a time. */
@@ -170,6 +188,9 @@ sd_err sd_meta_put(struct sd_txn *t, const char *name, const void *val, size_t n
 /* Test hook (STYLE.md 8): make the nth LMDB write call from now fail with SD_E_STORE
  * (0 disables). Process-wide. */
 void sd_store_test_fail_after(unsigned n);
+/* Test hook: every purge sleeps ms between its durable copy and the overwrite (0: off), so a
+ * test can watch calls wait and kill the process mid-purge. Process-wide. */
+void sd_store_test_purge_delay(unsigned ms);
 /* Test hook, the heap twin of sd_store_test_fail_after: make the nth allocation from now fail
  * (0 disables). Process-wide. Nothing in src/ calls it: a test executable linked with
  * -Wl,--wrap=malloc,... and tests/unit/alloc_wrap.c asks sd_alloc_test_should_fail() on each

@@ -318,8 +318,11 @@ out:
 
 /* ---- shred ---- */
 
-/* The physical purge of the store file (store.h): at once on a desk one thread owns, else at
- * the next open that has the store to itself (sealdeskd: its next start). */
+/* The physical purge of the store file (store.h): at once on a desk one thread owns; on a
+ * shared desk (sealdeskd) at once too, with every other thread paused around it
+ * (sd_store_purge_online), unless the store is in use by another process or sealdeskd runs
+ * with `shred_purge = restart`: then at the next open that has the store to itself
+ * (sealdeskd also retries on a timer, server/purger.c). */
 static sd_err
 purge_if_exclusive(struct sd_desk *d, bool *purged)
 {
@@ -327,7 +330,10 @@ purge_if_exclusive(struct sd_desk *d, bool *purged)
 
     *purged = false;
     if(!d->exclusive) {
-        sd_log(SD_LOG_WARN, "store_purge_pending", "reason=shared_desk");
+        /* The erasure has committed: a purge that fails now (it logs ev=store_purge
+         * done=pending error=...) stays pending for the retry thread; the call succeeded. */
+        if(sd_store_purge_online(d->store, purged) != SD_OK)
+            *purged = false;
         return SD_OK;
     }
     err = sd_store_purge(d->store, purged);

@@ -122,6 +122,7 @@ keys_shred(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
         rep.data_keys = r.data_keys;
         rep.tickets = r.tickets;
         rep.index_entries = r.index_entries;
+        rep.purged = r.purged;
     }
     sd_rpc_answer(c, err, &rep.base, "shred");
 }

@@ -38,6 +38,7 @@ sd_server_config_defaults(struct sd_server_config *c)
     c->metrics_read_timeout_ms = 1000;
     c->reopen_window_days = SD_INTAKE_REOPEN_DAYS;
     c->cluster_trim_seconds = SD_CLUSTER_TRIM_DEF;
+    c->shred_purge = SD_SHRED_PURGE_NOW;
 }
 
 static sd_err
@@ -177,6 +178,16 @@ sd_server_config_set(struct sd_server_config *c, const char *key, const char *v)
             c->smtp_tls = SD_SMTP_TLS_OPPORTUNISTIC;
         else if(strcmp(v, "off") == 0)
             c->smtp_tls = SD_SMTP_TLS_OFF;
+        else
+            return SD_E_INVALID;
+        return SD_OK;
+    }
+    /* Online purge after a shred (issue 17): now (default) or restart. */
+    if(strcmp(key, "shred_purge") == 0 || strcmp(key, "shred-purge") == 0) {
+        if(strcmp(v, "now") == 0)
+            c->shred_purge = SD_SHRED_PURGE_NOW;
+        else if(strcmp(v, "restart") == 0)
+            c->shred_purge = SD_SHRED_PURGE_RESTART;
         else
             return SD_E_INVALID;
         return SD_OK;

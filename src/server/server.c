@@ -28,6 +28,7 @@
 #include "sealdesk/log.h"
 #include "sealdesk/metrics.h"
 #include "sealdesk/server.h"
+#include "sealdesk/store.h"
 #include "util/err_int.h"
 
 #define RECV_CHUNK           16384
@@ -619,6 +620,21 @@ gated(struct sd_server *s, struct sd_h2_job *job)
     return true;
 }
 
+/* The store's purge gate refused a txn of this call (store.h sd_store_purge_online: the
+ * pause for the purge after a shred outlasted SD_STORE_GATE_WAIT_MS). Nothing was written;
+ * UNAVAILABLE is the status clients retry, and the message says when. Call with the refusal
+ * flag of this thread cleared before the handler ran. */
+static void
+purge_refused(struct sd_h2_job *job)
+{
+    if(!sd_store_gate_refused() || job->call.status == SD_GRPC_OK ||
+       job->call.status == SD_GRPC_UNKNOWN)
+        return;
+    sd_rpc_call_clear(&job->call);
+    sd_rpc_call_status(&job->call, SD_GRPC_UNAVAILABLE,
+                       "store paused: purge after a shred in progress; retry in 1 s");
+}
+
 /* On the writer thread, inside the batch: the connection outlives the job (inflight). */
 static void
 writer_run(void *ctx)
@@ -626,8 +642,11 @@ writer_run(void *ctx)
     struct sd_h2_job *job = ctx;
     struct sd_server *s = ((struct conn *)job->owner)->s;
 
-    if(!gated(s, job))
+    if(!gated(s, job)) {
+        (void)sd_store_gate_refused();
         sd_h2_job_run(job, s->handler, s->app);
+        purge_refused(job);
+    }
 }
 
 /* After the batch commit: a lost commit turns every successful answer into UNAVAILABLE (the
@@ -731,7 +750,9 @@ worker_main(void *arg)
             /* Prepare off the writer thread, then hand over; an answer (bad request, no
              * session, ...) or a full writer queue ends the call here. */
             job->to_writer = false;
+            (void)sd_store_gate_refused();
             sd_h2_job_prepare(job, s->prepare, s->app);
+            purge_refused(job);
             if(job->call.status == SD_GRPC_UNKNOWN &&
                sd_writer_submit(s->writer, writer_run, writer_done, job) == SD_OK) {
                 pthread_mutex_lock(&s->mu);
@@ -740,7 +761,9 @@ worker_main(void *arg)
             if(job->call.status == SD_GRPC_UNKNOWN)
                 sd_rpc_call_status(&job->call, SD_GRPC_RESOURCE_EXHAUSTED, "server busy");
         } else {
+            (void)sd_store_gate_refused();
             sd_h2_job_run(job, s->handler, s->app);
+            purge_refused(job);
         }
         job_done(s, job);
         pthread_mutex_lock(&s->mu);

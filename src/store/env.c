@@ -215,5 +215,11 @@ sd_store_env_close(struct sd_store *s)
 sd_err
 sd_store_copy(struct sd_store *s, const char *dir)
 {
-    return sd_store_err(mdb_env_copy2(s->env, dir, MDB_CP_COMPACT));
+    sd_err err = sd_store_gate_enter(s); /* the copy's read txn is LMDB's own */
+
+    if(err != SD_OK)
+        return err;
+    err = sd_store_err(mdb_env_copy2(s->env, dir, MDB_CP_COMPACT));
+    sd_store_gate_leave(s);
+    return err;
 }

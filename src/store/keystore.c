@@ -680,11 +680,14 @@ sd_keys_scrub_free_pages(struct sd_store *s, uint64_t *pages)
     char name[32];
     uint64_t free_pages = 0;
     size_t vlen;
+    bool gated = false;
     int rc;
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(s && pages && !s->rdonly);
     *pages = 0;
+    SD_TRY(sd_store_gate_enter(s)); /* its txns are LMDB's own: one pass of the gate */
+    gated = true;
     SD_TRY(sd_store_err(mdb_env_stat(s->env, &st)));
     SD_ENSURE(st.ms_psize > 64, SD_E_STORE);
     vlen = st.ms_psize - 16; /* one overflow page: 16-byte page header + value */
@@ -738,6 +741,8 @@ out:
         mdb_cursor_close(cur);
     if(txn)
         mdb_txn_abort(txn);
+    if(gated)
+        sd_store_gate_leave(s);
     return err;
 }
 

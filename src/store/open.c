@@ -31,6 +31,7 @@ sd_store_open(struct sd_store **out, const char *dir, unsigned flags, size_t map
     s = calloc(1, sizeof(*s));
     SD_ENSURE(s, SD_E_NOMEM);
     s->lock_fd = -1;
+    SD_TRY(sd_store_gate_init(s));
     s->dir = strdup(dir);
     SD_ENSURE(s->dir, SD_E_NOMEM);
     s->map_bytes = map_bytes ? map_bytes : SD_MAP_DEFAULT;
@@ -69,6 +70,7 @@ sd_store_close(struct sd_store *s)
     sd_store_env_close(s);
     if(s->lock_fd >= 0)
         close(s->lock_fd); /* drops the flock */
+    sd_store_gate_destroy(s);
     free(s->dir);
     free(s);
 }

@@ -30,9 +30,16 @@
  * future cluster that replays the same write sets can purge on its own.
  *
  * Exclusivity: every handle holds a shared flock on data.mdb (open.c); the purge needs it
- * exclusive, so it runs only when no other handle of any process has the store open, and never
- * under the sealdeskd worker threads (the caller says it owns the handle). Otherwise the meta
- * flag "purge_pending" stays set and the next open that gets the lock finishes the job. */
+ * exclusive, so it runs only when no other handle of any process has the store open. Otherwise
+ * the meta flag "purge_pending" stays set and the next open that gets the lock finishes the
+ * job (sealdeskd also retries on a timer, src/server/purger.c).
+ *
+ * Within one process: an offline tool owns its handle (sd_store_purge). sealdeskd's handle is
+ * used by every thread, so sd_store_purge_online first closes the purge gate (gate.c): new
+ * txns wait, the open ones end (bounded), then the same copy / close / overwrite / reopen runs
+ * with no txn open, and the gate opens again. The handle, its lock and its table handles stay
+ * the same struct (the dbis are reopened in the same order by env.c). A crash during it is the
+ * offline purge's crash: the next open finishes it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -41,6 +48,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lmdb.h>
@@ -256,16 +264,31 @@ out:
     return err;
 }
 
+static _Atomic unsigned test_delay_ms;
+
+void
+sd_store_test_purge_delay(unsigned ms)
+{
+    atomic_store(&test_delay_ms, ms);
+}
+
 /* With the exclusive lock held and s->env open: copy, close, overwrite, reopen. */
 static sd_err
 purge_locked(struct sd_store *s)
 {
     char tmp[4200], done[4200];
+    unsigned delay = atomic_load(&test_delay_ms);
     sd_err err = SD_OK;
 
     SD_ENSURE(path_of(tmp, sizeof(tmp), s->dir, "purge.tmp") == 0, SD_E_INVALID);
     SD_ENSURE(path_of(done, sizeof(done), s->dir, "purge.mdb") == 0, SD_E_INVALID);
     SD_TRY(build_copy(s, tmp, done));
+    if(delay) {
+        /* test hook: a long purge, between the durable copy and the overwrite */
+        struct timespec ts = {(time_t)(delay / 1000u), (long)(delay % 1000u) * 1000000L};
+
+        nanosleep(&ts, NULL);
+    }
     /* Close the env: its page pool (the stale buffers) goes with it. */
     sd_store_env_close(s);
     SD_TRY(overwrite(s->dir));
@@ -279,10 +302,32 @@ out:
     return err;
 }
 
+/* flock(2) does not turn a shared lock into an exclusive one atomically: on Linux a refused
+ * LOCK_EX | LOCK_NB has already dropped our shared lock (fs/locks.c flock_lock_inode). Take it
+ * back. *moved: it was not free at once, so another opener held it exclusively in between (and
+ * may have purged the file under our open env): the caller must reopen the env. */
+static sd_err
+relock_shared(struct sd_store *s, bool *moved)
+{
+    *moved = false;
+    if(flock(s->lock_fd, LOCK_SH | LOCK_NB) == 0)
+        return SD_OK;
+    *moved = true;
+    return flock(s->lock_fd, LOCK_SH) == 0 ? SD_OK : SD_E_IO;
+}
+
+/* Close and reopen s->env (no txn open on it). */
+static sd_err
+env_reopen(struct sd_store *s)
+{
+    sd_store_env_close(s);
+    return sd_store_env_open(s);
+}
+
 sd_err
 sd_store_purge(struct sd_store *s, bool *purged)
 {
-    bool pending = false;
+    bool pending = false, moved = false;
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(s && purged && s->lock_fd >= 0);
@@ -295,6 +340,9 @@ sd_store_purge(struct sd_store *s, bool *purged)
     /* Another handle (this process or another) has the store open: leave it pending. */
     if(flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
         sd_log(SD_LOG_WARN, "store_purge_pending", "reason=store_in_use");
+        SD_TRY(relock_shared(s, &moved));
+        if(moved)
+            SD_TRY(env_reopen(s));
         return SD_OK;
     }
     err = purge_locked(s);
@@ -334,5 +382,73 @@ sd_store_purge_recover(struct sd_store *s)
         SD_TRY(purge_locked(s));
     }
 out:
+    return err;
+}
+
+sd_err
+sd_store_purge_online(struct sd_store *s, bool *purged)
+{
+    struct timespec t0, t1;
+    bool pending = false, moved = false;
+    const char *why = NULL;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(s && purged && s->lock_fd >= 0);
+    *purged = false;
+    if(s->rdonly)
+        return SD_OK;
+    /* Off (shred_purge = restart): the next start purges. Checked first: nothing here may
+     * allocate then, after the caller's committed shred (test_allocfail). */
+    if(!atomic_load(&s->online_purge)) {
+        sd_log(SD_LOG_WARN, "store_purge", "done=pending reason=restart");
+        return SD_OK;
+    }
+    pthread_mutex_lock(&s->purge_mu);
+    err = sd_store_purge_pending(s, &pending);
+    if(err != SD_OK || !pending) {
+        /* Not pending: a purge ran after the caller's shred committed (the flag is set in the
+         * shred's txn and cleared only by a purge, which copies with every txn ended). */
+        *purged = err == SD_OK;
+        goto out;
+    }
+    /* Another process holds the store: leave it pending (sealdeskd retries on a timer). */
+    if(flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        why = "store_in_use";
+        err = relock_shared(s, &moved);
+        if(err == SD_OK && moved) {
+            /* Someone had it exclusively in between: our env may map a rewritten file. */
+            err = sd_store_gate_close(s, SD_STORE_DRAIN_MS);
+            if(err == SD_OK) {
+                err = env_reopen(s);
+                sd_store_gate_reopen(s);
+            }
+        }
+        goto out;
+    }
+    /* Quiesce: new txns wait (gate.c), the open ones end. A txn that outlives the bound (a
+     * long export) keeps the purge pending for the next try. */
+    if(sd_store_gate_close(s, SD_STORE_DRAIN_MS) != SD_OK) {
+        why = "busy";
+        if(flock(s->lock_fd, LOCK_SH) != 0)
+            err = SD_E_IO;
+        goto out;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    err = purge_locked(s);
+    if(flock(s->lock_fd, LOCK_SH) != 0 && err == SD_OK)
+        err = SD_E_IO;
+    sd_store_gate_reopen(s);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if(err == SD_OK) {
+        *purged = true;
+        sd_log(SD_LOG_INFO, "store_purge", "done=yes pause_ms=%lld",
+               (long long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+    }
+out:
+    if(why)
+        sd_log(SD_LOG_WARN, "store_purge", "done=pending reason=%s", why);
+    else if(err != SD_OK)
+        sd_log(SD_LOG_ERROR, "store_purge", "done=pending error=%s", sd_err_str(err));
+    pthread_mutex_unlock(&s->purge_mu);
     return err;
 }

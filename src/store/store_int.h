@@ -2,6 +2,7 @@
 #ifndef SEALDESK_STORE_INT_H
 #define SEALDESK_STORE_INT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
@@ -25,7 +26,35 @@ struct sd_store {
     char *dir;        /* the data directory (owned) */
     size_t map_bytes; /* the map size the env was opened with */
     int lock_fd;      /* data.mdb, holding a shared flock (exclusive while purging) */
+    /* The purge gate (gate.c): every top-level txn (a group-commit batch counts once) passes
+     * it, so an online purge can stop new txns, wait for the open ones and swap the env. */
+    atomic_uint gate_open;    /* top-level txns open */
+    atomic_int gate_state;    /* enum sd_gate_state */
+    uint64_t gate_closed_ms;  /* CLOCK_MONOTONIC ms when the gate closed (under gate_mu) */
+    pthread_mutex_t gate_mu;  /* guards the waits below, and gate_closed_ms */
+    pthread_cond_t gate_cv;   /* broadcast on open, and when gate_open reaches 0 */
+    pthread_mutex_t purge_mu; /* one online purge at a time */
+    bool gate_ready;          /* the mutexes and cond are initialised */
+    atomic_bool online_purge; /* sd_store_set_online_purge */
 };
+
+enum sd_gate_state {
+    SD_GATE_OPEN,     /* txns begin */
+    SD_GATE_DRAINING, /* new txns wait; a thread already in a txn may begin another */
+    SD_GATE_CLOSED,   /* no txn open: the env may be closed and reopened */
+};
+
+/* gate.c. Init/destroy with the handle (open.c). Enter before a top-level txn begins (waits
+ * while the gate is closed, at most SD_STORE_GATE_WAIT_MS from the moment it closed; then
+ * SD_E_IO, and sd_store_gate_refused() is true on this thread), leave after it ended. Close:
+ * stop new txns and wait up to wait_ms for the open ones to end (SD_E_LIMIT: they did not,
+ * the gate is open again). Open: let them go again. Only the purge (purge.c) closes it. */
+sd_err sd_store_gate_init(struct sd_store *s);
+void sd_store_gate_destroy(struct sd_store *s);
+sd_err sd_store_gate_enter(struct sd_store *s);
+void sd_store_gate_leave(struct sd_store *s);
+sd_err sd_store_gate_close(struct sd_store *s, unsigned wait_ms);
+void sd_store_gate_reopen(struct sd_store *s);
 
 /* env.c: open s->env on s->dir with s's flags and open every table (SD_E_* as sd_store_open;
  * on failure s->env is NULL); close it (a no-op when closed). The name of table i. */
@@ -41,6 +70,7 @@ struct sd_txn {
     MDB_txn *txn;
     bool write;
     bool child;       /* a nested child of this thread's group-commit batch (txn.c) */
+    bool gated;       /* passed the purge gate (a top-level txn): leave it when it ends */
     bool cap;         /* capture on (wset.c): every successful write is recorded into ws */
     sd_err ws_err;    /* recording failed: the txn must not commit (its set is incomplete) */
     struct sd_buf ws; /* the write set recorded so far (empty when cap is off) */

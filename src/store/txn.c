@@ -41,6 +41,8 @@ sd_store_batch_wset(const uint8_t **data, size_t *len)
 static void
 txn_free(struct sd_txn *t)
 {
+    if(t->gated)
+        sd_store_gate_leave(t->s); /* its LMDB txn has ended */
     if(t->ws.cap)
         sd_buf_wipe_free(&t->ws);
     free(t);
@@ -83,9 +85,11 @@ sd_store_batch_commit(void)
         return SD_OK;
     if(broken || err != SD_OK) {
         mdb_txn_abort(txn);
+        sd_store_gate_leave(s);
         return broken ? SD_E_STORE : err;
     }
     rc = mdb_txn_commit(txn);
+    sd_store_gate_leave(s);
     return sd_store_err(rc);
 }
 
@@ -96,8 +100,10 @@ sd_store_batch_abort(void)
         mdb_txn_abort(tl_batch.child->txn);
         tl_batch.child->txn = NULL; /* the owner's later abort frees only the struct */
     }
-    if(tl_batch.txn)
+    if(tl_batch.txn) {
         mdb_txn_abort(tl_batch.txn);
+        sd_store_gate_leave(tl_batch.s);
+    }
     batch_reset();
 }
 
@@ -122,9 +128,15 @@ sd_txn_begin(struct sd_store *s, bool write, struct sd_txn **out)
         if(tl_batch.child)
             return SD_E_INTERNAL;
         if(!tl_batch.txn) {
+            /* The batch is one top-level txn for the purge gate (gate.c). */
+            sd_err gerr = sd_store_gate_enter(s);
+
+            if(gerr != SD_OK)
+                return gerr;
             rc = mdb_txn_begin(s->env, NULL, 0, &tl_batch.txn);
             if(rc != MDB_SUCCESS) {
                 tl_batch.txn = NULL;
+                sd_store_gate_leave(s);
                 return sd_store_err(rc);
             }
             tl_batch.s = s;
@@ -134,8 +146,19 @@ sd_txn_begin(struct sd_store *s, bool write, struct sd_txn **out)
     t = calloc(1, sizeof(*t));
     if(!t)
         return SD_E_NOMEM;
+    if(!parent) {
+        sd_err gerr = sd_store_gate_enter(s);
+
+        if(gerr != SD_OK) {
+            free(t);
+            return gerr;
+        }
+        t->gated = true;
+    }
     rc = mdb_txn_begin(s->env, parent, write ? 0 : MDB_RDONLY, &t->txn);
     if(rc != MDB_SUCCESS) {
+        if(t->gated)
+            sd_store_gate_leave(s);
         free(t);
         return sd_store_err(rc);
     }

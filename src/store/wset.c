@@ -234,10 +234,13 @@ sd_store_digest(struct sd_store *s, uint8_t out[32])
     MDB_val k, v;
     uint8_t hdr[5];
     int rc;
+    bool gated = false;
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(s && out);
     crypto_hash_sha256_init(&st);
+    SD_TRY(sd_store_gate_enter(s));
+    gated = true;
     SD_TRY(sd_store_err(mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)));
     for(int db = 0; db < SD_DB_COUNT; db++) {
         SD_TRY(sd_store_err(mdb_cursor_open(txn, s->dbi[db], &cur)));
@@ -264,6 +267,8 @@ out:
         mdb_cursor_close(cur);
     if(txn)
         mdb_txn_abort(txn);
+    if(gated)
+        sd_store_gate_leave(s);
     sodium_memzero(&st, sizeof(st));
     return err;
 }

@@ -1,5 +1,8 @@
-/* Store: create/open, schema refusal, corrupt environment, counters, fault injection. */
+/* Store: create/open, schema refusal, corrupt environment, counters, fault injection, the
+ * online purge (purge gate) under threads. */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -205,14 +208,233 @@ test_commit_hook(void **state)
     sd_store_close(s);
 }
 
+/* ---- online purge: the gate quiesces every thread, the env is rebuilt in place ---- */
+
+#define MARK "ZQXJ-deleted-wrapped-key-"
+
+struct worker {
+    struct sd_store *s;
+    int kind; /* 0, 1: write txns (a read inside); 2: group-commit batches; 3: reads */
+    atomic_bool *stop;
+    unsigned acked, failed; /* commits that succeeded / any txn that failed */
+};
+
+static void *
+worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct sd_txn *t = NULL, *r = NULL;
+    struct sd_val v;
+    char k[32];
+
+    while(!atomic_load(w->stop)) {
+        if(w->kind <= 1) {
+            snprintf(k, sizeof(k), "w%d-%u", w->kind, w->acked);
+            if(sd_txn_begin(w->s, true, &t) != SD_OK) {
+                w->failed++;
+                continue;
+            }
+            /* a read txn inside a write txn of the same thread must not wait for itself */
+            if(sd_txn_begin(w->s, false, &r) != SD_OK)
+                w->failed++;
+            else
+                sd_txn_abort(r);
+            if(sd_txn_put(t, SD_DB_TICKETS, k, strlen(k), "v", 1) != SD_OK ||
+               sd_txn_commit(t) != SD_OK)
+                w->failed++;
+            else
+                w->acked++;
+        } else if(w->kind == 2) {
+            bool ok = sd_store_batch_begin(w->s) == SD_OK;
+
+            for(unsigned i = 0; ok && i < 3; i++) {
+                snprintf(k, sizeof(k), "b-%u", w->acked + i);
+                ok = sd_txn_begin(w->s, true, &t) == SD_OK;
+                if(ok)
+                    ok = sd_txn_put(t, SD_DB_TICKETS, k, strlen(k), "v", 1) == SD_OK &&
+                         sd_txn_commit(t) == SD_OK;
+            }
+            if(ok && sd_store_batch_commit() == SD_OK) {
+                w->acked += 3;
+            } else {
+                if(!ok)
+                    sd_store_batch_abort();
+                w->failed++;
+            }
+        } else {
+            if(sd_txn_begin(w->s, false, &r) != SD_OK) {
+                w->failed++;
+                continue;
+            }
+            if(sd_txn_get(r, SD_DB_META, "schema", 6, &v) != SD_OK)
+                w->failed++;
+            sd_txn_abort(r);
+            w->acked++;
+        }
+    }
+    return NULL;
+}
+
+static bool
+data_has(const char *needle)
+{
+    char path[128];
+    FILE *fp;
+    char *buf;
+    long n;
+    bool hit;
+
+    snprintf(path, sizeof(path), "%s/data.mdb", dir);
+    fp = fopen(path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    n = ftell(fp);
+    rewind(fp);
+    buf = malloc((size_t)n);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    hit = memmem(buf, (size_t)n, needle, strlen(needle)) != NULL;
+    free(buf);
+    return hit;
+}
+
+/* A deleted value left in data.mdb, and the purge flag set, as a shred leaves them. */
+static void
+leave_stale_and_mark(struct sd_store *s)
+{
+    struct sd_txn *t = NULL;
+    char big[3000];
+
+    for(size_t i = 0; i < sizeof(big); i++)
+        big[i] = MARK[i % (sizeof(MARK) - 1)];
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    assert_int_equal(sd_txn_put(t, SD_DB_KEYS, "stale", 5, big, sizeof(big)), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    assert_int_equal(sd_txn_del(t, SD_DB_KEYS, "stale", 5, NULL, 0), SD_OK);
+    assert_int_equal(sd_store_purge_mark(t), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+}
+
+static void
+test_online_purge_quiesces_every_thread(void **state)
+{
+    enum {
+        NW = 5
+    };
+    struct sd_store *s = NULL;
+    struct sd_txn *t = NULL;
+    struct worker w[NW];
+    pthread_t th[NW];
+    atomic_bool stop = false;
+    struct timespec pause = {0, 150 * 1000000L};
+    struct sd_val v;
+    bool purged = false, pending = true;
+    char k[32];
+
+    (void)state;
+    assert_int_equal(sd_store_open(&s, dir, SD_STORE_CREATE, 1 << 26), SD_OK);
+    leave_stale_and_mark(s);
+    assert_true(data_has(MARK)); /* deleting is not erasing */
+    sd_store_set_online_purge(s, true);
+    for(int i = 0; i < NW; i++) {
+        w[i] = (struct worker){.s = s, .kind = i < 4 ? i : 3, .stop = &stop};
+        assert_int_equal(pthread_create(&th[i], NULL, worker_main, &w[i]), 0);
+    }
+    nanosleep(&pause, NULL);
+    assert_int_equal(sd_store_purge_online(s, &purged), SD_OK);
+    assert_true(purged);
+    nanosleep(&pause, NULL); /* and they go on after it */
+    atomic_store(&stop, true);
+    for(int i = 0; i < NW; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    /* No txn failed: they waited for the purge (within the bound), then went on. */
+    for(int i = 0; i < NW; i++) {
+        assert_int_equal(w[i].failed, 0);
+        assert_true(w[i].acked > 0);
+    }
+    assert_false(data_has(MARK));
+    assert_false(sd_store_gate_refused());
+    /* Same handle: every acknowledged write is there, in the rebuilt env. */
+    assert_int_equal(sd_txn_begin(s, false, &t), SD_OK);
+    for(int i = 0; i < 2; i++) {
+        for(unsigned n = 0; n < w[i].acked; n++) {
+            snprintf(k, sizeof(k), "w%d-%u", i, n);
+            assert_int_equal(sd_txn_get(t, SD_DB_TICKETS, k, strlen(k), &v), SD_OK);
+        }
+    }
+    for(unsigned n = 0; n < w[2].acked; n++) {
+        snprintf(k, sizeof(k), "b-%u", n);
+        assert_int_equal(sd_txn_get(t, SD_DB_TICKETS, k, strlen(k), &v), SD_OK);
+    }
+    sd_txn_abort(t);
+    assert_int_equal(sd_store_purge_pending(s, &pending), SD_OK);
+    assert_false(pending);
+    sd_store_close(s);
+    /* The next open has nothing left to do, and sees the same records. */
+    assert_int_equal(sd_store_open(&s, dir, 0, 1 << 26), SD_OK);
+    assert_int_equal(sd_txn_begin(s, false, &t), SD_OK);
+    assert_int_equal(sd_txn_get(t, SD_DB_TICKETS, "w0-0", 4, &v), SD_OK);
+    sd_txn_abort(t);
+    sd_store_close(s);
+}
+
+static void
+test_online_purge_off_or_store_in_use_stays_pending(void **state)
+{
+    struct sd_store *s = NULL, *other = NULL;
+    struct sd_txn *t = NULL;
+    bool purged = true, pending = false;
+
+    (void)state;
+    assert_int_equal(sd_store_open(&s, dir, SD_STORE_CREATE, 1 << 24), SD_OK);
+    leave_stale_and_mark(s);
+    /* Off by default (shred_purge = restart): pending. */
+    assert_int_equal(sd_store_purge_online(s, &purged), SD_OK);
+    assert_false(purged);
+    assert_int_equal(sd_store_purge_pending(s, &pending), SD_OK);
+    assert_true(pending);
+    /* On, but another handle (another process, for the flock) holds the store. */
+    sd_store_set_online_purge(s, true);
+    assert_int_equal(sd_store_open(&other, dir, SD_STORE_RDONLY, 1 << 24), SD_OK);
+    assert_int_equal(sd_store_purge_online(s, &purged), SD_OK);
+    assert_false(purged);
+    assert_true(data_has(MARK));
+    /* The handle still holds its shared lock after the refused upgrade: a new writable
+     * opener cannot take the store exclusively and purge under it. */
+    sd_store_close(other);
+    other = NULL;
+    assert_int_equal(sd_store_open(&other, dir, 0, 1 << 24), SD_OK);
+    assert_int_equal(sd_store_purge_pending(other, &pending), SD_OK);
+    assert_true(pending);
+    sd_store_close(other);
+    other = NULL;
+    /* Free again: the retry purges; a second call finds nothing pending (purged, too). */
+    assert_int_equal(sd_store_purge_online(s, &purged), SD_OK);
+    assert_true(purged);
+    assert_false(data_has(MARK));
+    assert_int_equal(sd_store_purge_online(s, &purged), SD_OK);
+    assert_true(purged);
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    assert_int_equal(sd_txn_put(t, SD_DB_TICKETS, "after", 5, "x", 1), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    sd_store_close(s);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-        T(test_open_missing_store_is_notfound),    T(test_counters_and_put_new),
-        T(test_newer_schema_is_refused),           T(test_corrupt_environment_is_refused),
-        T(test_injected_write_failure_rolls_back), T(test_commit_hook),
+        T(test_open_missing_store_is_notfound),
+        T(test_counters_and_put_new),
+        T(test_newer_schema_is_refused),
+        T(test_corrupt_environment_is_refused),
+        T(test_injected_write_failure_rolls_back),
+        T(test_commit_hook),
+        T(test_online_purge_quiesces_every_thread),
+        T(test_online_purge_off_or_store_in_use_stays_pending),
 #undef T
     };
 

@@ -30,6 +30,7 @@
 #include "sealdesk/attach.h"
 #include "sealdesk/intake.h"
 #include "sealdesk/server.h"
+#include "sealdesk/store.h"
 #include "sealdesk/version.h"
 #include "sealdesk/web.h"
 
@@ -76,6 +77,7 @@ static const char usage[] =
     "  --attachment-max-file-mb N (10), --attachment-max-message-mb N (25): attachment\n"
     "                         limits of intake (a file over them is refused, with the\n"
     "                         reason on the ticket's timeline)\n"
+    "  --shred-purge now|restart (shred_purge)\n"
     "  config key reopen_window_days N (14, 0..365): a customer message reopens a resolved\n"
     "                         ticket within N days, later it opens a linked new ticket\n"
     "  --smtp HOST:PORT       deliver the outbox to this relay (config `smtp`; none: mail\n"
@@ -92,7 +94,8 @@ static const char usage[] =
 
 static struct sd_server *volatile g_server;
 
-#define KEY_GRACE_MS 200
+#define KEY_GRACE_MS  200
+#define PURGE_RETRY_S 2 /* a purge kept pending (store in use, busy) is tried this often */
 
 static struct sd_desk *g_idle_desk;
 static atomic_bool g_idle_stop;
@@ -351,6 +354,7 @@ static const struct option opts[] = {
     {"mail-from", required_argument, NULL, 256},
     {"smtp-tls", required_argument, NULL, 256},
     {"console-dir", required_argument, NULL, 256},
+    {"shred-purge", required_argument, NULL, 256},
     /* cluster (issue 18): the issue's names (underscores), and the same with dashes */
     {"cluster", optional_argument, NULL, 'X'},
     {"etcd_endpoints", required_argument, NULL, 256},
@@ -529,6 +533,7 @@ main(int argc, char **argv)
     struct sd_mailer *mailer = NULL;
     struct sd_web_files *web = NULL;
     struct sd_cluster *cluster = NULL;
+    struct sd_purger *purger = NULL;
     bool locked;
     struct rlimit no_core = {0, 0};
     struct sigaction sa;
@@ -714,6 +719,20 @@ main(int argc, char **argv)
             goto out;
         }
     }
+    if(cfg.shred_purge == SD_SHRED_PURGE_NOW) {
+        /* A shred purges data.mdb at once, every other call paused around it (store.h
+         * sd_store_purge_online); one kept pending is retried every PURGE_RETRY_S. */
+        const char *delay = getenv("SEALDESK_TEST_PURGE_DELAY_MS"); /* test hook only */
+
+        if(delay)
+            sd_store_test_purge_delay((unsigned)strtoul(delay, NULL, 10) % 60000u);
+        sd_store_set_online_purge(sd_desk_store(desk), true);
+        err = sd_purger_start(&purger, sd_desk_store(desk), PURGE_RETRY_S);
+        if(err != SD_OK) {
+            fail("cannot start the purge retries", err);
+            goto out;
+        }
+    }
     /* Keys stay readable while in use and go back to PROT_NONE after KEY_GRACE_MS idle. */
     sd_desk_set_key_grace(desk, KEY_GRACE_MS);
     g_idle_desk = desk;
@@ -736,6 +755,7 @@ out:
         sd_desk_set_key_grace(desk, 0);
     g_server = NULL;
     sd_server_free(srv);
+    sd_purger_stop(purger);   /* after the server: a purge in progress ends first */
     sd_cluster_stop(cluster); /* after the server: no write may commit without the hook */
     sd_web_files_free(web);   /* after the server: its connections borrow the table */
     sd_desk_close(desk);

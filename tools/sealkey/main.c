@@ -481,9 +481,9 @@ online(const struct opts *o, int argc, char **argv)
         if(rc)
             goto out;
         s = (Sealdesk__V1__ShredResult *)r.msg;
-        rc = emit(o,
-                  json_pack("{s:I, s:I, s:I}", "data_keys", (json_int_t)s->data_keys, "tickets",
-                            (json_int_t)s->tickets, "index_entries", (json_int_t)s->index_entries));
+        rc = emit(o, json_pack("{s:I, s:I, s:I, s:b}", "data_keys", (json_int_t)s->data_keys,
+                               "tickets", (json_int_t)s->tickets, "index_entries",
+                               (json_int_t)s->index_entries, "purged", s->purged));
     } else if(strcmp(argv[0], "rotate-mail-key") == 0 && argc == 1) {
         Sealdesk__V1__RotateMailKeyRequest q = SEALDESK__V1__ROTATE_MAIL_KEY_REQUEST__INIT;
 
