@@ -784,7 +784,7 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
         bool keep = false;
 
         for(int h = 0; h < SD_TMODEL_HEADS; h++)
-            keep = keep || fabs(row[h]) >= t->p.prune;
+            keep = keep || (fabs(row[h]) >= t->p.prune && lround(row[h] * SCALE) != 0);
         nrows += keep;
     }
     SD_ENSURE(nrows <= SD_TMODEL_MAX_ROWS, SD_E_LIMIT);
@@ -802,7 +802,7 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
         bool keep = false;
 
         for(int h = 0; h < SD_TMODEL_HEADS; h++)
-            keep = keep || fabs(row[h]) >= t->p.prune;
+            keep = keep || (fabs(row[h]) >= t->p.prune && lround(row[h] * SCALE) != 0);
         if(!keep)
             continue;
         SD_TRY(appendf(out, "r %u", b));
