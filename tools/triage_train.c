@@ -288,9 +288,8 @@ main(int argc, char **argv)
         struct sd_tmodel *m = NULL;
         size_t line;
         static const int weights[] = {2, 3, 4, 6, 8};
-        static const int caps[] = {2, 3, 4, 6, 8};
-        static const double confs[] = {0.5, 0.6, 0.7, 0.8, 1.01};
-        static const double raises[] = {0.3, 0.4, 0.5, 0.6, 0.7, 1.01};
+        static const double confs[] = {0.5, 0.6, 0.7, 1.01};
+        static const double raises[] = {0.4, 0.5, 0.6, 0.7, 1.01};
 
         if(sd_triage_rules_default(&r) != SD_OK ||
            sd_tmodel_parse(&m, (const char *)model.data, model.len, &line) != SD_OK) {
@@ -316,15 +315,13 @@ main(int argc, char **argv)
             }
         }
         for(size_t a = 0; grid && a < sizeof(weights) / sizeof(weights[0]); a++)
-            for(size_t b = 0; b < sizeof(caps) / sizeof(caps[0]); b++)
+            for(int b = 0; b < 2; b++)
                 for(size_t c = 0; c < sizeof(confs) / sizeof(confs[0]); c++)
                     for(size_t d = 0; d < sizeof(raises) / sizeof(raises[0]); d++) {
                         struct score tot = {0};
 
-                        if(caps[b] > weights[a])
-                            continue;
                         p.cat_weight = weights[a];
-                        p.cat_cap = caps[b];
+                        p.cat_cap = b ? weights[a] : (weights[a] + 1) / 2;
                         p.prio_conf = confs[c];
                         p.fund_raise = raises[d];
                         sd_tmodel_set_params(m, &p);
@@ -339,7 +336,7 @@ main(int argc, char **argv)
                             tot.p1_hit += s.p1_hit;
                             tot.p1_fp += s.p1_fp;
                         }
-                        printf("grid w=%d cap=%d conf=%.2f raise=%.2f ", weights[a], caps[b],
+                        printf("grid w=%d cap=%d conf=%.2f raise=%.2f ", p.cat_weight, p.cat_cap,
                                confs[c], raises[d]);
                         print_score("", "all", &tot);
                     }

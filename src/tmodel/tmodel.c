@@ -38,7 +38,7 @@ extern const size_t sd_default_triage_model_len;
 
 struct sd_tmodel {
     uint16_t *index; /* NBUCKETS entries: row + 1, 0 = no row */
-    int16_t *rows;   /* ROW per row */
+    int32_t *rows;   /* ROW per row (int32 in memory: the adds vectorise without widening) */
     uint32_t nrows;
     int32_t bias[SD_TMODEL_HEADS];
     float scale;
@@ -89,7 +89,7 @@ emit(struct sink *s, uint32_t h)
         uint16_t i = s->m->index[b];
 
         if(i) {
-            const int16_t *w = s->m->rows + (size_t)(i - 1) * ROW;
+            const int32_t *w = s->m->rows + (size_t)(i - 1) * ROW;
 
             for(int k = 0; k < ROW; k++)
                 s->acc[k] += w[k];
@@ -101,21 +101,52 @@ emit(struct sink *s, uint32_t h)
     }
 }
 
-static bool
-word_is(const uint8_t *w, size_t n, const char *const *set)
-{
-    for(size_t i = 0; set[i]; i++) {
-        if(strlen(set[i]) == n && memcmp(set[i], w, n) == 0)
-            return true;
+/* Negators (the next NEG_WORDS words become NOT_word) and scope enders ("but"). */
+struct kw {
+    const char *s;
+    uint8_t n;
+    bool neg;
+};
+#define KW(w, neg)            \
+    {                         \
+        w, sizeof(w) - 1, neg \
     }
-    return false;
-}
+static const struct kw keywords[] = {
+    KW("not", true),       KW("no", true),      KW("never", true),    KW("nor", true),
+    KW("without", true),   KW("didn", true),    KW("don", true),      KW("doesn", true),
+    KW("isn", true),       KW("wasn", true),    KW("weren", true),    KW("aren", true),
+    KW("haven", true),     KW("hasn", true),    KW("hadn", true),     KW("won", true),
+    KW("dont", true),      KW("didnt", true),   KW("doesnt", true),   KW("havent", true),
+    KW("nothing", true),   KW("neither", true), KW("none", true),     KW("cannot", true),
+    KW("cant", true),      KW("but", false),    KW("however", false), KW("though", false),
+    KW("although", false), KW("yet", false),
+};
+/* 1: w[0..n) is a negator, 2: a scope ender, 0: neither. */
+static int
+keyword(const uint8_t *w, size_t n)
+{
+    /* per length (2..8): the first letters of the keywords that long */
+    static const uint32_t first[9] = {
+        0,
+        0,
+        (1u << ('n' - 'a')),
+        (1u << ('n' - 'a')) | (1u << ('d' - 'a')) | (1u << ('i' - 'a')) | (1u << ('w' - 'a')) |
+            (1u << ('b' - 'a')) | (1u << ('y' - 'a')),
+        (1u << ('d' - 'a')) | (1u << ('w' - 'a')) | (1u << ('a' - 'a')) | (1u << ('h' - 'a')) |
+            (1u << ('n' - 'a')) | (1u << ('c' - 'a')),
+        (1u << ('n' - 'a')) | (1u << ('d' - 'a')) | (1u << ('w' - 'a')) | (1u << ('h' - 'a')),
+        (1u << ('d' - 'a')) | (1u << ('h' - 'a')) | (1u << ('c' - 'a')) | (1u << ('t' - 'a')),
+        (1u << ('w' - 'a')) | (1u << ('n' - 'a')) | (1u << ('h' - 'a')),
+        (1u << ('a' - 'a'))};
 
-static const char *const negators[] = {
-    "not",    "no",     "never",   "nor",     "without", "didn",   "don",  "doesn", "isn",
-    "wasn",   "weren",  "aren",    "haven",   "hasn",    "hadn",   "won",  "dont",  "didnt",
-    "doesnt", "havent", "nothing", "neither", "none",    "cannot", "cant", NULL};
-static const char *const enders[] = {"but", "however", "though", "although", "yet", NULL};
+    if(n < 2 || n > 8 || w[0] < 'a' || w[0] > 'z' || !((first[n] >> (w[0] - 'a')) & 1u))
+        return 0;
+    for(size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+        if(keywords[i].n == n && keywords[i].s[0] == (char)w[0] && memcmp(keywords[i].s, w, n) == 0)
+            return keywords[i].neg ? 1 : 2;
+    }
+    return 0;
+}
 
 /* One Latin word w[0..n) (digits already collapsed): its features. */
 static void
@@ -153,10 +184,16 @@ latin_word(struct sink *s, const uint8_t *w, size_t n, bool long_word, int *neg,
     }
     if(*neg > 0)
         (*neg)--;
-    if(word_is(w, n, negators))
+    switch(keyword(w, n)) {
+    case 1:
         *neg = NEG_WORDS;
-    else if(word_is(w, n, enders))
+        break;
+    case 2:
         *neg = 0;
+        break;
+    default:
+        break;
+    }
 }
 
 /* Decode one code point at s[*i..n); invalid bytes give U+FFFD and advance one byte. */
@@ -522,11 +559,11 @@ sd_tmodel_parse(struct sd_tmodel **out, const char *text, size_t len, size_t *er
             nrows = (size_t)v;
             /* each row line is at least 2 + 2 * (SD_TMODEL_HEADS + 1) bytes */
             SD_ENSURE(nrows <= len / 28 + 1, SD_E_INVALID);
-            m->rows = calloc(nrows + 1, ROW * sizeof(int16_t));
+            m->rows = calloc(nrows + 1, ROW * sizeof(int32_t));
             SD_ENSURE(m->rows, SD_E_NOMEM);
             stage = nrows ? 5 : 6;
         } else if(stage == 5) {
-            int16_t *row = m->rows + rows_done * ROW;
+            int32_t *row = m->rows + rows_done * ROW;
 
             SD_ENSURE(word_at(&p, end, "r") && parse_int(&p, end, 0, NBUCKETS - 1, &v),
                       SD_E_INVALID);
@@ -537,7 +574,7 @@ sd_tmodel_parse(struct sd_tmodel **out, const char *text, size_t len, size_t *er
                 long w;
 
                 SD_ENSURE(parse_int(&p, end, -32767, 32767, &w), SD_E_INVALID);
-                row[h] = (int16_t)w;
+                row[h] = (int32_t)w;
             }
             SD_ENSURE(p == end, SD_E_INVALID);
             if(++rows_done == nrows)
@@ -617,9 +654,9 @@ sd_tmodel_params_default(struct sd_tmodel_params *p)
     p->l2 = 1e-5;
     p->fund_pos = 2.0;
     p->prune = 0.3;
-    p->cat_weight = 4;
-    p->cat_cap = 4;
-    p->prio_conf = 0.6;
+    p->cat_weight = 2;
+    p->cat_cap = 1;
+    p->prio_conf = 0.7;
     p->fund_raise = 0.5;
 }
 
