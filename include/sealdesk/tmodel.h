@@ -61,7 +61,8 @@ sd_err sd_tmodel_default(struct sd_tmodel **out);
 void sd_tmodel_free(struct sd_tmodel *m);
 
 /* Score folded[0..flen) (sd_text_fold output; at most SD_TMODEL_MAX_TEXT bytes are read).
- * Fills *out (including the bounded adjustment of the model's parameters). No allocation.
+ * Fills *out (including the bounded adjustment of the model's parameters; none for a text of
+ * fewer than 8 features, e.g. a lone word or address). No allocation.
  * SD_E_INVALID if m or out is NULL or folded is NULL with flen > 0. */
 sd_err sd_tmodel_predict(const struct sd_tmodel *m, const char *folded, size_t flen,
                          struct sd_tmodel_out *out);

@@ -28,13 +28,14 @@
 extern const unsigned char sd_default_triage_model[];
 extern const size_t sd_default_triage_model_len;
 
-#define NBUCKETS  ((uint32_t)1 << SD_TMODEL_BITS)
-#define ROW       16 /* int16 weights per row: SD_TMODEL_HEADS used, the rest 0 (vector adds) */
-#define FUND      (SD_TMODEL_HEADS - 1)
-#define MAGIC     "sealdesk-triage-model 1"
-#define MAX_WORD  20 /* longer Latin tokens (addresses, TXIDs) become one "long" feature */
-#define NEG_WORDS 3  /* Latin words after a negator marked NOT_ */
-#define NEG_CHARS 4  /* Han/Hangul characters after a negator marked NOT_ */
+#define NBUCKETS     ((uint32_t)1 << SD_TMODEL_BITS)
+#define ROW          16 /* weights per row: SD_TMODEL_HEADS used, the rest 0 (vector adds) */
+#define FUND         (SD_TMODEL_HEADS - 1)
+#define MAGIC        "sealdesk-triage-model 1"
+#define MAX_WORD     20 /* longer Latin tokens (addresses, TXIDs) become one "long" feature */
+#define NEG_WORDS    3  /* Latin words after a negator marked NOT_ */
+#define NEG_CHARS    4  /* Han/Hangul characters after a negator marked NOT_ */
+#define MIN_FEATURES 8  /* fewer (a lone word or address): no adjustment */
 
 struct sd_tmodel {
     uint16_t *index; /* NBUCKETS entries: row + 1, 0 = no row */
@@ -407,6 +408,11 @@ sd_tmodel_predict(const struct sd_tmodel *m, const char *folded, size_t flen,
         out->prio_target = best + 1 < 2 ? 2 : best + 1;
     out->fund = p[FUND];
     out->fund_raise = p[FUND] >= m->fund_raise;
+    if(sk.n < MIN_FEATURES) { /* too little text to say anything: the rules alone */
+        memset(out->cat_adj, 0, sizeof(out->cat_adj));
+        out->prio_target = 0;
+        out->fund_raise = false;
+    }
 out:
     return err;
 }
