@@ -23,6 +23,12 @@
 #include "sealdesk/text.h"
 #include "sealdesk/tmodel.h"
 #include "sealdesk/triage.h"
+#include "sealdesk/version.h"
+
+#define USAGE                                                                                   \
+    "usage: triage_train [--out FILE] [--eval VAL.jsonl]... [--grid] [--epochs N] [--rate X]\n" \
+    "       [--l2 X] [--fund-pos X] [--prune X] [--cat-weight N] [--cat-cap N]\n"               \
+    "       [--prio-conf X] [--fund-raise X] TRAIN.jsonl...\n"
 
 #define MAX_FILES   32
 #define MAX_TICKETS 20000
@@ -194,17 +200,14 @@ main(int argc, char **argv)
     struct sd_buf model = SD_BUF_INIT, folded = SD_BUF_INIT;
     int rc = 1;
 
+    if(sd_tool_meta("triage_train", USAGE, argc, argv, &rc))
+        return rc;
     sd_tmodel_params_default(&p);
     for(int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         double x;
 
-        if(strcmp(a, "--help") == 0) {
-            printf("usage: triage_train [--out FILE] [--eval VAL.jsonl]... [--grid] [--epochs N]"
-                   " [--rate X] [--l2 X] [--fund-pos X] [--prune X] [--cat-weight N]"
-                   " [--cat-cap N] [--prio-conf X] [--fund-raise X] TRAIN.jsonl...\n");
-            return 0;
-        } else if(strcmp(a, "--out") == 0 && v) {
+        if(strcmp(a, "--out") == 0 && v) {
             outpath = v;
         } else if(strcmp(a, "--eval") == 0 && v) {
             if(neval == MAX_FILES || read_set(v, &eval[neval]))
@@ -286,7 +289,7 @@ main(int argc, char **argv)
     {
         struct sd_triage_rules *r = NULL;
         struct sd_tmodel *m = NULL;
-        size_t line;
+        size_t line = 0;
         static const int weights[] = {2, 3, 4, 6, 8};
         static const double confs[] = {0.5, 0.6, 0.7, 1.01};
         static const double raises[] = {0.4, 0.5, 0.6, 0.7, 1.01};
