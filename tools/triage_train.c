@@ -128,6 +128,13 @@ out:
     free(line);
     if(f)
         fclose(f);
+    if(rc) { /* nothing kept on failure */
+        for(size_t i = 0; s->t && i < s->n; i++)
+            free(s->t[i].text);
+        free(s->t);
+        s->t = NULL;
+        s->n = 0;
+    }
     return rc;
 }
 
@@ -211,53 +218,58 @@ main(int argc, char **argv)
             outpath = v;
         } else if(strcmp(a, "--eval") == 0 && v) {
             if(neval == MAX_FILES || read_set(v, &eval[neval]))
-                return 1;
+                goto out;
             neval++;
         } else if(strcmp(a, "--grid") == 0) {
             grid = true;
             continue;
         } else if(strcmp(a, "--epochs") == 0) {
             if(num_opt(a, v, 1, 200, &x))
-                return 1;
+                goto out;
             p.epochs = (unsigned)x;
         } else if(strcmp(a, "--rate") == 0) {
             if(num_opt(a, v, 1e-6, 100, &p.rate))
-                return 1;
+                goto out;
         } else if(strcmp(a, "--l2") == 0) {
             if(num_opt(a, v, 0, 1, &p.l2))
-                return 1;
+                goto out;
         } else if(strcmp(a, "--fund-pos") == 0) {
             if(num_opt(a, v, 0.1, 100, &p.fund_pos))
-                return 1;
+                goto out;
         } else if(strcmp(a, "--prune") == 0) {
             if(num_opt(a, v, 0, 10, &p.prune))
-                return 1;
+                goto out;
         } else if(strcmp(a, "--cat-weight") == 0) {
             if(num_opt(a, v, 0, 100, &x))
-                return 1;
+                goto out;
             p.cat_weight = (int)x;
         } else if(strcmp(a, "--cat-cap") == 0) {
             if(num_opt(a, v, 0, 100, &x))
-                return 1;
+                goto out;
             p.cat_cap = (int)x;
         } else if(strcmp(a, "--prio-conf") == 0) {
             if(num_opt(a, v, 0, 1, &p.prio_conf))
-                return 1;
+                goto out;
         } else if(strcmp(a, "--fund-raise") == 0) {
             if(num_opt(a, v, 0, 1, &p.fund_raise))
-                return 1;
+                goto out;
         } else if(a[0] == '-') {
-            return fail(a, 0, "unknown option (see --help)");
+            {
+                fail(a, 0, "unknown option (see --help)");
+                goto out;
+            }
         } else {
             if(ntrain == MAX_FILES || read_set(a, &train[ntrain]))
-                return 1;
+                goto out;
             ntrain++;
             continue;
         }
         i++;
     }
-    if(ntrain == 0)
-        return fail("triage_train", 0, "no training files (see --help)");
+    if(ntrain == 0) {
+        fail("triage_train", 0, "no training files (see --help)");
+        goto out;
+    }
     if(sd_tmodel_trainer_new(&tr, &p) != SD_OK)
         goto out;
     for(size_t f = 0; f < ntrain; f++) {
