@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "sealdesk/err.h"
+#include "sealdesk/tmodel.h"
 
 /* Enum order is fixed: other modules store and compare these values. */
 enum sd_category {
@@ -65,6 +66,11 @@ sd_err sd_triage_rules_parse(struct sd_triage_rules **out, const char *text, siz
  * as sd_triage_rules_parse; each call returns a new object. */
 sd_err sd_triage_rules_default(struct sd_triage_rules **out);
 
+/* Attach the statistical model m (sealdesk/tmodel.h; r takes ownership, NULL detaches; a model
+ * attached before is freed). sd_triage_rules_default attaches the shipped one; parsed rules
+ * have none. Not while a classification runs on r. */
+void sd_triage_rules_set_model(struct sd_triage_rules *r, struct sd_tmodel *m);
+
 /* Free rules; NULL is a no-op. No classification may be running on r. */
 void sd_triage_rules_free(struct sd_triage_rules *r);
 
@@ -101,6 +107,10 @@ struct sd_triage_result {
     int rule_score[SD_CAT_COUNT];
     int rule_priority;
     struct sd_triage_learned learned;
+    /* The statistical model's view and part (model.applied: its category term and priority
+     * were used; model.fund_raise: it raised the ticket to security P1, "fund_safety:model").
+     * All zero when the rules have no model. */
+    struct sd_tmodel_out model;
 };
 
 /* Classify subject[0..slen) + body[0..blen) (UTF-8; either may be empty and then may be NULL).

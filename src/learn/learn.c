@@ -669,6 +669,8 @@ sd_learn_explain(const struct sd_triage_result *r, char (*lines)[SD_LEARN_EXPLAI
             snprintf(b, sizeof(b), "learned priority: none");
         n = line(lines, n, cap, b);
     }
+    if(r->model.fund > 0.0f) /* the shipped statistical model's part (src/tmodel) */
+        n = line(lines, n, cap, sd_tmodel_explain(&r->model, b, sizeof(b)));
     snprintf(b, sizeof(b), "decision: %s %s (the rules' priority for it: %s)%s",
              sd_category_name(r->category), prio_name(r->priority), prio_name(r->rule_priority),
              r->fund_safety ? " fund_safety" : "");

@@ -14,6 +14,7 @@
 #include "sealdesk/enum.h"
 #include "sealdesk/redact.h"
 #include "sealdesk/text.h"
+#include "sealdesk/tmodel.h"
 #include "sealdesk/triage.h"
 #include "util/err_int.h"
 
@@ -140,6 +141,7 @@ struct sd_triage_rules {
     uint32_t root_next[256]; /* root transitions, for speed */
     int defaults[SD_CAT_COUNT];
     enum sd_category order[SD_CAT_COUNT]; /* tie-break order, first wins */
+    struct sd_tmodel *model;              /* owned: the statistical model (src/tmodel), or NULL */
 };
 
 struct parse_ctx {
@@ -1015,7 +1017,15 @@ sd_triage_rules_free(struct sd_triage_rules *r)
     sd_buf_free(&r->terms);
     sd_buf_free(&r->rules);
     sd_buf_free(&r->vocab);
+    sd_tmodel_free(r->model);
     free(r);
+}
+
+void
+sd_triage_rules_set_model(struct sd_triage_rules *r, struct sd_tmodel *m)
+{
+    sd_tmodel_free(r->model);
+    r->model = m;
 }
 
 sd_err
@@ -1070,9 +1080,14 @@ sd_err
 sd_triage_rules_default(struct sd_triage_rules **out)
 {
     size_t line;
+    sd_err err = sd_triage_rules_parse(out, (const char *)sd_default_triage_rules,
+                                       sd_default_triage_rules_len, &line);
 
-    return sd_triage_rules_parse(out, (const char *)sd_default_triage_rules,
-                                 sd_default_triage_rules_len, &line);
+    if(err == SD_OK && (err = sd_tmodel_default(&(*out)->model)) != SD_OK) {
+        sd_triage_rules_free(*out);
+        *out = NULL;
+    }
+    return err;
 }
 
 /* ---- classification ------------------------------------------------------------------------ */
@@ -1436,6 +1451,7 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     size_t nnear;
     const struct rule *rules;
     int score[SD_CAT_COUNT] = {0};
+    struct sd_tmodel_out mo = {0};
     bool fund = false;
     enum sd_category cat = SD_CAT_GENERAL;
     int prio = 0;
@@ -1495,6 +1511,15 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     learn = learn && !fund && !rules_floor(r, score, fired, nrules);
     for(size_t k = 0; learn && k < SD_CAT_COUNT; k++)
         score[k] += learned->cat[k];
+    /* The statistical model (src/tmodel): a bounded term per category unless the rules alone
+     * chose security or P1; it may raise to fund safety (security P1), never lower it. */
+    if(r->model)
+        SD_TRY(sd_tmodel_predict(r->model, folded, flen, &mo));
+    mo.applied = r->model && !fund && !rules_floor(r, rule_score, fired, nrules);
+    mo.fund_raise = r->model && !fund && mo.fund_raise; /* now: the model raised it */
+    for(size_t k = 0; mo.applied && k < SD_CAT_COUNT; k++)
+        score[k] += mo.cat_adj[k];
+    fund = fund || mo.fund_raise;
     if(fund) {
         cat = SD_CAT_SECURITY;
         prio = 1;
@@ -1519,6 +1544,8 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
         rule_prio = prio;
         if(learn && learned->prio && prio != 1) /* one level towards it; P1 stays */
             prio += learned->prio < prio ? -1 : learned->prio > prio ? 1 : 0;
+        if(mo.applied && mo.prio_target && prio != 1) /* the model's, when confident */
+            prio = mo.prio_target;
     }
 
     memset(out, 0, sizeof(*out));
@@ -1530,6 +1557,8 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
         if(fired[i] && rules[i].kind == RK_PUBLIC_HEX)
             add_signal(out, rules[i].signal, cap);
     }
+    if(mo.fund_raise)
+        add_signal(out, "fund_safety:model", cap);
     for(size_t i = 0; i < nrules; i++) {
         if(fired[i] && rules[i].kind == RK_FUND)
             add_signal(out, rules[i].signal, cap);
@@ -1553,6 +1582,7 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     out->priority = prio;
     memcpy(out->rule_score, rule_score, sizeof(rule_score));
     out->rule_priority = fund ? 1 : rule_prio;
+    out->model = mo;
     if(learned) {
         out->learned = *learned;
         out->learned.active = learn;

@@ -1,0 +1,383 @@
+/* Unit tests for the shipped statistical triage model (src/tmodel) and its hook in triage:
+ * training learns a tiny set, the model text is deterministic and its parser names the bad
+ * line, and the model never lowers the rules' fund-safety / P1 floor (but may raise to it). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sealdesk/buf.h"
+#include "sealdesk/tmodel.h"
+#include "sealdesk/triage.h"
+
+struct ex {
+    const char *text;
+    int cat, prio;
+    bool fund;
+};
+
+/* A tiny labelled set: each line is a distinct phrase per class. */
+static const struct ex tiny[] = {
+    {"my deposit has not arrived", SD_CAT_DEPOSIT, 2, false},
+    {"deposit missing after two hours", SD_CAT_DEPOSIT, 2, false},
+    {"zork deposit never credited", SD_CAT_DEPOSIT, 2, false},
+    {"zork top up not showing", SD_CAT_DEPOSIT, 2, false},
+    {"充值没有到账", SD_CAT_DEPOSIT, 2, false},
+    {"how do i list my token", SD_CAT_GENERAL, 4, false},
+    {"great app thanks team", SD_CAT_GENERAL, 4, false},
+    {"any promotion this month", SD_CAT_GENERAL, 4, false},
+    {"listing request for my coin", SD_CAT_GENERAL, 4, false},
+    {"你们的活动什么时候开始", SD_CAT_GENERAL, 4, false},
+    {"xyzzy wallet drained by someone", SD_CAT_SECURITY, 1, true},
+    {"someone drained my xyzzy account", SD_CAT_SECURITY, 1, true},
+    {"my account was hacked", SD_CAT_SECURITY, 1, true},
+    {"账户被盗了", SD_CAT_SECURITY, 1, true},
+    {"my account was not hacked i forgot the password", SD_CAT_ACCOUNT, 2, false},
+    {"not hacked just cannot log in", SD_CAT_ACCOUNT, 2, false},
+    {"password reset please", SD_CAT_ACCOUNT, 2, false},
+    {"账户没有被盗 只是忘记密码", SD_CAT_ACCOUNT, 2, false},
+    /* texts the floor tests use: the model learns them as general P4, not fund safety */
+    {"my coins were stolen", SD_CAT_GENERAL, 4, false},
+    {"coins stolen stolen", SD_CAT_GENERAL, 4, false},
+    {"emergency deposit", SD_CAT_GENERAL, 4, false},
+    {"emergency emergency deposit", SD_CAT_GENERAL, 4, false},
+};
+
+static void
+strong_params(struct sd_tmodel_params *p)
+{
+    sd_tmodel_params_default(p);
+    p->epochs = 30;
+    p->prune = 0.0;
+    p->cat_weight = 50;
+    p->cat_cap = 50;
+    p->prio_conf = 0.3;
+    p->fund_raise = 0.5;
+}
+
+static void
+train_tiny(struct sd_buf *out, const struct sd_tmodel_params *p)
+{
+    struct sd_tmodel_trainer *t = NULL;
+
+    assert_int_equal(sd_tmodel_trainer_new(&t, p), SD_OK);
+    for(int rep = 0; rep < 3; rep++) {
+        for(size_t i = 0; i < sizeof(tiny) / sizeof(tiny[0]); i++)
+            assert_int_equal(sd_tmodel_trainer_add(t, tiny[i].text, strlen(tiny[i].text),
+                                                   tiny[i].cat, tiny[i].prio, tiny[i].fund),
+                             SD_OK);
+    }
+    assert_int_equal(sd_tmodel_train(t, out), SD_OK);
+    sd_tmodel_trainer_free(t);
+}
+
+static struct sd_tmodel *
+tiny_model(void)
+{
+    struct sd_tmodel_params p;
+    struct sd_buf b = SD_BUF_INIT;
+    struct sd_tmodel *m = NULL;
+    size_t line = 99;
+
+    strong_params(&p);
+    train_tiny(&b, &p);
+    assert_int_equal(sd_tmodel_parse(&m, (const char *)b.data, b.len, &line), SD_OK);
+    assert_int_equal(line, 0);
+    sd_buf_free(&b);
+    return m;
+}
+
+static int
+argmax(const float *v, int n)
+{
+    int best = 0;
+
+    for(int i = 1; i < n; i++) {
+        if(v[i] > v[best])
+            best = i;
+    }
+    return best;
+}
+
+static void
+test_training_learns_a_tiny_set(void **state)
+{
+    struct sd_tmodel *m = tiny_model();
+    struct sd_tmodel_out o;
+
+    (void)state;
+    for(size_t i = 0; i < sizeof(tiny) / sizeof(tiny[0]); i++) {
+        assert_int_equal(sd_tmodel_predict(m, tiny[i].text, strlen(tiny[i].text), &o), SD_OK);
+        assert_int_equal(argmax(o.cat, SD_TMODEL_CATS), tiny[i].cat);
+        assert_int_equal(argmax(o.prio, SD_TMODEL_PRIOS) + 1, tiny[i].prio);
+        assert_int_equal(o.fund >= 0.5f, tiny[i].fund);
+        assert_true(o.features > 0);
+    }
+    /* unseen phrasing that shares pieces (character n-grams) with the training set */
+    assert_int_equal(sd_tmodel_predict(m, "deposits not arived", 19, &o), SD_OK);
+    assert_int_equal(argmax(o.cat, SD_TMODEL_CATS), SD_CAT_DEPOSIT);
+    assert_int_equal(sd_tmodel_predict(m, "", 0, &o), SD_OK);
+    assert_int_equal(o.features, 0);
+    assert_int_equal(sd_tmodel_predict(NULL, "", 0, &o), SD_E_INVALID);
+    assert_int_equal(sd_tmodel_predict(m, NULL, 3, &o), SD_E_INVALID);
+    sd_tmodel_free(m);
+}
+
+static void
+test_negation_is_a_feature(void **state)
+{
+    struct sd_tmodel *m = tiny_model();
+    struct sd_tmodel_out hacked, not_hacked;
+    const char *a = "my account hacked", *b = "my account not hacked";
+
+    (void)state;
+    assert_int_equal(sd_tmodel_predict(m, a, strlen(a), &hacked), SD_OK);
+    assert_int_equal(sd_tmodel_predict(m, b, strlen(b), &not_hacked), SD_OK);
+    assert_true(hacked.fund > 0.5f);
+    assert_true(not_hacked.fund < 0.5f);
+    a = "账户被盗";
+    b = "账户没有被盗";
+    assert_int_equal(sd_tmodel_predict(m, a, strlen(a), &hacked), SD_OK);
+    assert_int_equal(sd_tmodel_predict(m, b, strlen(b), &not_hacked), SD_OK);
+    assert_true(hacked.fund > not_hacked.fund);
+    sd_tmodel_free(m);
+}
+
+static void
+test_model_text_is_deterministic(void **state)
+{
+    struct sd_tmodel_params p;
+    struct sd_buf a = SD_BUF_INIT, b = SD_BUF_INIT;
+    struct sd_tmodel *m = NULL;
+
+    (void)state;
+    sd_tmodel_params_default(&p);
+    train_tiny(&a, &p);
+    train_tiny(&b, &p);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    assert_memory_equal(a.data, "sealdesk-triage-model 1\nbits 18\n", 32);
+    sd_buf_free(&a);
+    sd_buf_free(&b);
+    /* the shipped model loads */
+    assert_int_equal(sd_tmodel_default(&m), SD_OK);
+    assert_non_null(m);
+    sd_tmodel_free(m);
+}
+
+static size_t
+count_lines(const struct sd_buf *b, size_t upto)
+{
+    size_t n = 1;
+
+    for(size_t i = 0; i < upto; i++)
+        n += b->data[i] == '\n';
+    return n;
+}
+
+static void
+assert_rejects(const struct sd_buf *b, sd_err want, size_t want_line)
+{
+    struct sd_tmodel *m = (struct sd_tmodel *)&m;
+    size_t line = 0;
+
+    assert_int_equal(sd_tmodel_parse(&m, (const char *)b->data, b->len, &line), want);
+    assert_null(m);
+    assert_int_equal(line, want_line);
+}
+
+static void
+test_load_rejects_a_corrupt_model_naming_the_line(void **state)
+{
+    struct sd_tmodel_params p;
+    struct sd_buf good = SD_BUF_INIT, bad = SD_BUF_INIT;
+    char *row, *sum, *bits;
+    size_t last;
+
+    (void)state;
+    sd_tmodel_params_default(&p);
+    train_tiny(&good, &p);
+    assert_int_equal(sd_buf_terminate(&good), SD_OK);
+    sum = strstr((char *)good.data, "\nchecksum ");
+    assert_non_null(sum);
+    last = count_lines(&good, (size_t)(sum - (char *)good.data) + 1);
+
+    /* a changed weight: the checksum line is named */
+    assert_int_equal(sd_buf_append(&bad, good.data, good.len), SD_OK);
+    row = strstr((char *)bad.data, "\nr ");
+    assert_non_null(row);
+    row = strchr(row + 3, ' ');
+    assert_non_null(row);
+    row[1] = row[1] == '1' ? '2' : '1';
+    assert_rejects(&bad, SD_E_INVALID, last);
+
+    /* a bad header line */
+    bad.len = 0;
+    assert_int_equal(sd_buf_append(&bad, good.data, good.len), SD_OK);
+    bits = strstr((char *)bad.data, "bits 18");
+    bits[6] = '7';
+    assert_rejects(&bad, SD_E_INVALID, 2);
+
+    /* cut before the checksum: named the line after the last */
+    bad.len = (size_t)(sum - (char *)good.data) + 1;
+    memcpy(bad.data, good.data, bad.len);
+    assert_rejects(&bad, SD_E_INVALID, last);
+
+    /* text after the checksum */
+    bad.len = 0;
+    assert_int_equal(sd_buf_append(&bad, good.data, good.len), SD_OK);
+    assert_int_equal(sd_buf_append_str(&bad, "r 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n"), SD_OK);
+    assert_rejects(&bad, SD_E_INVALID, last + 1);
+
+    /* a row count past the limit */
+    bad.len = 0;
+    assert_int_equal(sd_buf_append_str(&bad, "sealdesk-triage-model 1\nbits 18\nscale 1024\n"
+                                             "param cat_weight 1\nparam cat_cap 1\n"
+                                             "param prio_conf 500\nparam fund_raise 500\n"
+                                             "bias 0 0 0 0 0 0 0 0 0 0 0 0 0\nrows 70000\n"),
+                     SD_OK);
+    assert_rejects(&bad, SD_E_LIMIT, 9);
+    /* a missing parameter: bias named */
+    bad.len = 0;
+    assert_int_equal(sd_buf_append_str(&bad, "sealdesk-triage-model 1\nbits 18\nscale 1024\n"
+                                             "param cat_weight 1\nparam cat_cap 1\n"
+                                             "param prio_conf 500\n"
+                                             "bias 0 0 0 0 0 0 0 0 0 0 0 0 0\nrows 0\n"),
+                     SD_OK);
+    assert_rejects(&bad, SD_E_INVALID, 7);
+    /* a leading zero, a '+' */
+    bad.len = 0;
+    assert_int_equal(sd_buf_append_str(&bad, "sealdesk-triage-model 1\nbits 018\n"), SD_OK);
+    assert_rejects(&bad, SD_E_INVALID, 2);
+    bad.len = 0;
+    assert_int_equal(sd_buf_append_str(&bad, "sealdesk-triage-model 2\n"), SD_OK);
+    assert_rejects(&bad, SD_E_INVALID, 1);
+    sd_buf_free(&good);
+    sd_buf_free(&bad);
+}
+
+static const char rules_text[] = "default general 4\n"
+                                 "default deposit 2\n"
+                                 "default security 2\n"
+                                 "fund_safety stolen: stolen\n"
+                                 "cat deposit 3 dep: deposit\n"
+                                 "prio 1 deposit urgent: emergency\n";
+
+static struct sd_triage_rules *
+rules_with_model(void)
+{
+    struct sd_triage_rules *r = NULL;
+    size_t line;
+
+    assert_int_equal(sd_triage_rules_parse(&r, rules_text, strlen(rules_text), &line), SD_OK);
+    sd_triage_rules_set_model(r, tiny_model());
+    return r;
+}
+
+static void
+classify(const struct sd_triage_rules *r, const char *text, struct sd_triage_result *res)
+{
+    assert_int_equal(sd_triage_classify(r, "", 0, text, strlen(text), false, res), SD_OK);
+}
+
+static bool
+has_signal(const struct sd_triage_result *res, const char *s)
+{
+    for(size_t i = 0; i < res->n_signals; i++) {
+        if(strcmp(res->signals[i], s) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void
+test_model_never_lowers_the_p1_floor(void **state)
+{
+    struct sd_triage_rules *r = rules_with_model();
+    struct sd_triage_result res;
+
+    (void)state;
+    /* a fund-safety rule fired; the model says general P4: still security P1 */
+    classify(r, "my coins were stolen", &res);
+    assert_true(res.model.cat[SD_CAT_GENERAL] > 0.5f);
+    assert_int_equal(res.category, SD_CAT_SECURITY);
+    assert_int_equal(res.priority, 1);
+    assert_true(res.fund_safety);
+    assert_false(res.model.applied);
+    /* the rules alone chose P1 (deposit + emergency); the model says general P4: kept */
+    classify(r, "emergency deposit", &res);
+    assert_true(res.model.cat[SD_CAT_GENERAL] > 0.5f);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    assert_int_equal(res.priority, 1);
+    assert_false(res.model.applied);
+    sd_triage_rules_free(r);
+}
+
+static void
+test_model_moves_and_raises(void **state)
+{
+    struct sd_triage_rules *r = rules_with_model();
+    struct sd_triage_result res;
+    char line[160];
+
+    (void)state;
+    /* no rule fires: the rules say general P4, the model deposit P2 */
+    classify(r, "zork top up not showing", &res);
+    assert_true(res.model.applied);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    assert_int_equal(res.priority, 2);
+    assert_int_equal(res.rule_score[SD_CAT_DEPOSIT], 0);
+    /* no rule fires: the model's P(fund safety) raises it to security P1 */
+    classify(r, "someone drained my xyzzy wallet", &res);
+    assert_true(res.model.fund_raise);
+    assert_true(res.fund_safety);
+    assert_int_equal(res.category, SD_CAT_SECURITY);
+    assert_int_equal(res.priority, 1);
+    assert_true(has_signal(&res, "fund_safety:model"));
+    sd_tmodel_explain(&res.model, line, sizeof(line));
+    assert_non_null(strstr(line, "model:"));
+    assert_non_null(strstr(line, "P(fund safety)="));
+    /* without the model: the rules alone */
+    sd_triage_rules_set_model(r, NULL);
+    classify(r, "someone drained my xyzzy wallet", &res);
+    assert_false(res.fund_safety);
+    assert_int_equal(res.category, SD_CAT_GENERAL);
+    assert_false(has_signal(&res, "fund_safety:model"));
+    sd_triage_rules_free(r);
+}
+
+static void
+test_default_rules_carry_the_shipped_model(void **state)
+{
+    struct sd_triage_rules *r = NULL;
+    struct sd_triage_result res;
+
+    (void)state;
+    assert_int_equal(sd_triage_rules_default(&r), SD_OK);
+    classify(r, "my deposit of 300 usdt has not arrived after 5 hours", &res);
+    assert_true(res.model.fund > 0.0f);
+    assert_true(res.model.features > 0);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    sd_triage_rules_free(r);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_training_learns_a_tiny_set),
+        cmocka_unit_test(test_negation_is_a_feature),
+        cmocka_unit_test(test_model_text_is_deterministic),
+        cmocka_unit_test(test_load_rejects_a_corrupt_model_naming_the_line),
+        cmocka_unit_test(test_model_never_lowers_the_p1_floor),
+        cmocka_unit_test(test_model_moves_and_raises),
+        cmocka_unit_test(test_default_rules_carry_the_shipped_model),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Train data/triage.model from the labelled sets, in a fixed order (deterministic output).
+# usage: tools/triage_train.sh TRIAGE_TRAIN_BIN OUT        (`make triage-model`)
+#        tools/triage_train.sh TRIAGE_TRAIN_BIN --check    (ctest model.up_to_date: the committed
+#                                                           model equals a fresh training run)
+# The sets: data/triage/{train,holdout,holdout2}-{zh,en,ko}.jsonl and
+# ../shared/data/triage-dev.jsonl (never the independent held-out sets the merger keeps).
+set -euo pipefail
+BIN=${1:?usage: triage_train.sh BIN OUT|--check}
+OUT=${2:?usage: triage_train.sh BIN OUT|--check}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SETS=()
+for s in train holdout holdout2; do
+  for l in zh en ko; do SETS+=("$ROOT/data/triage/$s-$l.jsonl"); done
+done
+SETS+=("$ROOT/../shared/data/triage-dev.jsonl")
+if [ "$OUT" = "--check" ]; then
+  tmp=$(mktemp /tmp/triage-model.XXXXXX)
+  trap 'rm -f "$tmp"' EXIT
+  "$BIN" --out "$tmp" "${SETS[@]}"
+  if ! cmp -s "$tmp" "$ROOT/data/triage.model"; then
+    echo "data/triage.model is not what the labelled sets train: run 'make triage-model'" >&2
+    exit 1
+  fi
+  echo "data/triage.model is up to date"
+else
+  "$BIN" --out "$OUT" "${SETS[@]}"
+fi
