@@ -1433,6 +1433,18 @@ sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, s
     return sd_triage_classify_folded_learned(r, folded, flen, vip, secrets, NULL, out);
 }
 
+/* A fired P4 priority rule scoped to security: the rules read the text as a question. */
+static bool
+security_question(const struct rule *rules, const uint8_t *fired, size_t nrules)
+{
+    for(size_t i = 0; i < nrules; i++) {
+        if(fired[i] && rules[i].kind == RK_PRIO && rules[i].prio == 4 &&
+           (rules[i].scope & (1u << SD_CAT_SECURITY)))
+            return true;
+    }
+    return false;
+}
+
 sd_err
 sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *folded, size_t flen,
                                   bool vip, unsigned secrets,
@@ -1516,7 +1528,11 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     if(r->model)
         SD_TRY(sd_tmodel_predict(r->model, folded, flen, &mo));
     mo.applied = r->model && !fund && !rules_floor(r, rule_score, fired, nrules);
-    mo.fund_raise = r->model && !fund && mo.fund_raise; /* now: the model raised it */
+    /* now: the model raised it. Not when a security-scoped P4 rule fired: that is the rules'
+     * explicit reading of the text as a question or a condition ("if my account got hacked,
+     * would you cover it?", TRIAGE.md: prevention questions are P4), a scope the model's
+     * features do not see (its negation features cover negators, not conditions). */
+    mo.fund_raise = r->model && !fund && mo.fund_raise && !security_question(rules, fired, nrules);
     for(size_t k = 0; mo.applied && k < SD_CAT_COUNT; k++)
         score[k] += mo.cat_adj[k];
     fund = fund || mo.fund_raise;
