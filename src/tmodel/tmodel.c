@@ -74,7 +74,9 @@ bucket(uint32_t h)
 /* Where features go: summed into acc (scoring) or appended to list (training). */
 struct sink {
     const struct sd_tmodel *m;
-    int32_t acc[ROW];
+    /* int64: a row weight is up to 32767 and a text of SD_TMODEL_MAX_TEXT bytes has ~200 k
+     * features, so an int32 sum of a valid model overflows (undefined behaviour). */
+    int64_t acc[ROW];
     uint32_t *list;
     size_t n, cap;
     bool full;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "sealdesk/buf.h"
 #include "sealdesk/tmodel.h"
@@ -366,6 +367,74 @@ test_default_rules_carry_the_shipped_model(void **state)
     sd_triage_rules_free(r);
 }
 
+/* A model text with every row of `b` (a trained model's text) set to weight `w` on head 0 and
+ * 0 elsewhere, zero biases, and a correct checksum. */
+static void
+saturated_model(struct sd_buf *out, const struct sd_buf *b, int w)
+{
+    static const char head[] = "sealdesk-triage-model 1\nbits 18\nscale 1024\n"
+                               "param cat_weight 2\nparam cat_cap 1\nparam prio_conf 700\n"
+                               "param fund_raise 500\nbias 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+    const char *p = (const char *)b->data, *end = p + b->len;
+    uint8_t sum[16];
+    char hex[33], line[64];
+    size_t n = 0;
+
+    for(const char *q = p; q < end; q = (const char *)memchr(q, '\n', (size_t)(end - q)) + 1)
+        n += q[0] == 'r' && q[1] == ' ';
+    assert_int_equal(sd_buf_append(out, head, strlen(head)), SD_OK);
+    snprintf(line, sizeof(line), "rows %zu\n", n);
+    assert_int_equal(sd_buf_append(out, line, strlen(line)), SD_OK);
+    for(const char *q = p; q < end; q = (const char *)memchr(q, '\n', (size_t)(end - q)) + 1) {
+        if(q[0] != 'r' || q[1] != ' ')
+            continue;
+        snprintf(line, sizeof(line), "r %lu %d 0 0 0 0 0 0 0 0 0 0 0 0\n", strtoul(q + 2, NULL, 10),
+                 w);
+        assert_int_equal(sd_buf_append(out, line, strlen(line)), SD_OK);
+    }
+    crypto_generichash(sum, sizeof(sum), out->data, out->len, NULL, 0);
+    sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
+    snprintf(line, sizeof(line), "checksum %s\n", hex);
+    assert_int_equal(sd_buf_append(out, line, strlen(line)), SD_OK);
+}
+
+/* Review finding: the scorer summed row weights in int32. The parser accepts |W| <= 32767 and
+ * a text of SD_TMODEL_MAX_TEXT bytes has ~2-3 features a byte, so a valid model overflowed the
+ * sum (undefined behaviour; in practice a wrapped, sign-flipped score). 64 KiB of "aaa " is
+ * 131071 features, each on a row of weight 32767 for head 0: 4.3e9, past INT32_MAX. */
+static void
+test_score_sum_cannot_overflow(void **state)
+{
+    struct sd_tmodel_params p;
+    struct sd_tmodel_trainer *t = NULL;
+    struct sd_buf trained = SD_BUF_INIT, text = SD_BUF_INIT, big = SD_BUF_INIT;
+    struct sd_tmodel *m = NULL;
+    struct sd_tmodel_out o;
+    size_t line = 0;
+
+    (void)state;
+    sd_tmodel_params_default(&p);
+    p.prune = 0.0;
+    p.epochs = 1;
+    assert_int_equal(sd_tmodel_trainer_new(&t, &p), SD_OK);
+    assert_int_equal(sd_tmodel_trainer_add(t, "aaa aaa aaa", 11, 0, 1, false), SD_OK);
+    assert_int_equal(sd_tmodel_train(t, &trained), SD_OK);
+    sd_tmodel_trainer_free(t);
+    saturated_model(&text, &trained, 32767);
+    assert_int_equal(sd_tmodel_parse(&m, (const char *)text.data, text.len, &line), SD_OK);
+    while(big.len < SD_TMODEL_MAX_TEXT)
+        assert_int_equal(sd_buf_append(&big, "aaa ", 4), SD_OK);
+    assert_int_equal(sd_tmodel_predict(m, (const char *)big.data, big.len, &o), SD_OK);
+    assert_int_equal(o.features, 16384u * 8u - 1u);
+    /* every feature pushes head 0 up: it is the most likely category, by far */
+    assert_int_equal(argmax(o.cat, SD_TMODEL_CATS), 0);
+    assert_true(o.cat[0] > 0.2f);
+    sd_tmodel_free(m);
+    sd_buf_free(&trained);
+    sd_buf_free(&text);
+    sd_buf_free(&big);
+}
+
 int
 main(void)
 {
@@ -377,6 +446,7 @@ main(void)
         cmocka_unit_test(test_model_never_lowers_the_p1_floor),
         cmocka_unit_test(test_model_moves_and_raises),
         cmocka_unit_test(test_default_rules_carry_the_shipped_model),
+        cmocka_unit_test(test_score_sum_cannot_overflow),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
