@@ -720,7 +720,8 @@ sd_tmodel_trainer_add(struct sd_tmodel_trainer *t, const char *folded, size_t fl
     }
     for(;;) {
         memset(&sk, 0, sizeof(sk));
-        sk.list = t->feats + t->nfeats;
+        /* no arithmetic on the NULL of a trainer with no features yet (UB even for + 0) */
+        sk.list = t->feats ? t->feats + t->nfeats : NULL;
         sk.cap = t->capfeats - t->nfeats;
         features(&sk, (const uint8_t *)folded, flen);
         if(!sk.full)
