@@ -393,7 +393,8 @@ sd_tmodel_predict(const struct sd_tmodel *m, const char *folded, size_t flen,
     for(int c = 0; c < SD_TMODEL_CATS; c++) {
         int t;
 
-        out->cat[c] = p[c] / sum;
+        /* every head saturated at 0 (a score past expf's range): no head stands out */
+        out->cat[c] = sum > 0.0f ? p[c] / sum : 1.0f / SD_TMODEL_CATS;
         t = (int)lroundf((float)m->cat_weight * (2.0f * p[c] - 1.0f));
         out->cat_adj[c] = t > m->cat_cap ? m->cat_cap : t < -m->cat_cap ? -m->cat_cap : t;
     }
@@ -402,7 +403,7 @@ sd_tmodel_predict(const struct sd_tmodel *m, const char *folded, size_t flen,
         sum += p[SD_TMODEL_CATS + q];
     best = 0;
     for(int q = 0; q < SD_TMODEL_PRIOS; q++) {
-        out->prio[q] = p[SD_TMODEL_CATS + q] / sum;
+        out->prio[q] = sum > 0.0f ? p[SD_TMODEL_CATS + q] / sum : 1.0f / SD_TMODEL_PRIOS;
         if(out->prio[q] > out->prio[best])
             best = q;
     }
