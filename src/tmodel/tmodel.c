@@ -97,7 +97,7 @@ emit(struct sink *s, uint32_t h)
             for(int k = 0; k < ROW; k++)
                 s->acc[k] += w[k];
         }
-    } else if(s->n <= s->cap) {
+    } else if(s->list && s->n <= s->cap) {
         s->list[s->n - 1] = b;
     } else {
         s->full = true;
