@@ -189,7 +189,8 @@ num_opt(const char *name, const char *v, double lo, double hi, double *out)
     if(!v)
         return fail(name, 0, "needs a value");
     x = strtod(v, &end);
-    if(*end || x < lo || x > hi)
+    /* written so that NaN fails too (every comparison with it is false), and "" (no digits) */
+    if(end == v || *end || !(x >= lo && x <= hi))
         return fail(name, 0, "value out of range");
     *out = x;
     return 0;

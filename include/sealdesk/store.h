@@ -102,8 +102,15 @@ sd_err sd_store_purge_pending(struct sd_store *s, bool *pending);
  * s. *purged: nothing is pending any more on return (this call or an earlier one purged after
  * the caller's shred committed); false: still pending (off, store in use by another process,
  * busy, or an error). Logs ev=store_purge done=yes|pending. One purge at a time per handle. */
-#define SD_STORE_GATE_WAIT_MS 5000u
-#define SD_STORE_DRAIN_MS     2000u
+#define SD_STORE_GATE_WAIT_MS         5000u
+#define SD_STORE_DRAIN_MS             2000u
+/* After a drain gave up (a txn outlived SD_STORE_DRAIN_MS), purge tries within the next
+ * SD_STORE_PURGE_BACKOFF_MS (doubling with each such drain in a row, at most
+ * SD_STORE_PURGE_BACKOFF_MAX_MS) stay pending at once, gate untouched (ev=store_purge
+ * done=pending reason=backoff): a retrying caller does not pause every thread again and
+ * again while long txns run. */
+#define SD_STORE_PURGE_BACKOFF_MS     1000u
+#define SD_STORE_PURGE_BACKOFF_MAX_MS 60000u
 void sd_store_set_online_purge(struct sd_store *s, bool on);
 sd_err sd_store_purge_online(struct sd_store *s, bool *purged);
 /* True (once) when the purge gate refused a txn of the calling thread since the last call:

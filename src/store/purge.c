@@ -316,6 +316,12 @@ relock_shared(struct sd_store *s, bool *moved)
     return flock(s->lock_fd, LOCK_SH) == 0 ? SD_OK : SD_E_IO;
 }
 
+static uint64_t
+mono_ms_of(const struct timespec *ts)
+{
+    return (uint64_t)ts->tv_sec * 1000u + (uint64_t)ts->tv_nsec / 1000000u;
+}
+
 /* Close and reopen s->env (no txn open on it). */
 static sd_err
 env_reopen(struct sd_store *s)
@@ -411,6 +417,12 @@ sd_store_purge_online(struct sd_store *s, bool *purged)
         *purged = err == SD_OK;
         goto out;
     }
+    /* A drain gave up lately: no new pause of every thread before the back-off ends. */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if(s->purge_busy && mono_ms_of(&t0) < s->purge_not_before_ms) {
+        why = "backoff";
+        goto out;
+    }
     /* Another process holds the store: leave it pending (sealdeskd retries on a timer). */
     if(flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
         why = "store_in_use";
@@ -428,11 +440,20 @@ sd_store_purge_online(struct sd_store *s, bool *purged)
     /* Quiesce: new txns wait (gate.c), the open ones end. A txn that outlives the bound (a
      * long export) keeps the purge pending for the next try. */
     if(sd_store_gate_close(s, SD_STORE_DRAIN_MS) != SD_OK) {
+        unsigned shift = s->purge_busy < 6 ? s->purge_busy : 6;
+        uint64_t wait = (uint64_t)SD_STORE_PURGE_BACKOFF_MS << shift;
+
         why = "busy";
+        s->purge_busy++;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        s->purge_not_before_ms =
+            mono_ms_of(&t1) +
+            (wait < SD_STORE_PURGE_BACKOFF_MAX_MS ? wait : SD_STORE_PURGE_BACKOFF_MAX_MS);
         if(flock(s->lock_fd, LOCK_SH) != 0)
             err = SD_E_IO;
         goto out;
     }
+    s->purge_busy = 0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     err = purge_locked(s);
     if(flock(s->lock_fd, LOCK_SH) != 0 && err == SD_OK)

@@ -28,14 +28,16 @@ struct sd_store {
     int lock_fd;      /* data.mdb, holding a shared flock (exclusive while purging) */
     /* The purge gate (gate.c): every top-level txn (a group-commit batch counts once) passes
      * it, so an online purge can stop new txns, wait for the open ones and swap the env. */
-    atomic_uint gate_open;    /* top-level txns open */
-    atomic_int gate_state;    /* enum sd_gate_state */
-    uint64_t gate_closed_ms;  /* CLOCK_MONOTONIC ms when the gate closed (under gate_mu) */
-    pthread_mutex_t gate_mu;  /* guards the waits below, and gate_closed_ms */
-    pthread_cond_t gate_cv;   /* broadcast on open, and when gate_open reaches 0 */
-    pthread_mutex_t purge_mu; /* one online purge at a time */
-    bool gate_ready;          /* the mutexes and cond are initialised */
-    atomic_bool online_purge; /* sd_store_set_online_purge */
+    atomic_uint gate_open;        /* top-level txns open */
+    atomic_int gate_state;        /* enum sd_gate_state */
+    uint64_t gate_closed_ms;      /* CLOCK_MONOTONIC ms when the gate closed (under gate_mu) */
+    pthread_mutex_t gate_mu;      /* guards the waits below, and gate_closed_ms */
+    pthread_cond_t gate_cv;       /* broadcast on open, and when gate_open reaches 0 */
+    pthread_mutex_t purge_mu;     /* one online purge at a time; guards the two below */
+    unsigned purge_busy;          /* drains that gave up in a row */
+    uint64_t purge_not_before_ms; /* CLOCK_MONOTONIC ms: no drain before (back-off) */
+    bool gate_ready;              /* the mutexes and cond are initialised */
+    atomic_bool online_purge;     /* sd_store_set_online_purge */
 };
 
 enum sd_gate_state {

@@ -74,7 +74,9 @@ bucket(uint32_t h)
 /* Where features go: summed into acc (scoring) or appended to list (training). */
 struct sink {
     const struct sd_tmodel *m;
-    int32_t acc[ROW];
+    /* int64: a row weight is up to 32767 and a text of SD_TMODEL_MAX_TEXT bytes has ~200 k
+     * features, so an int32 sum of a valid model overflows (undefined behaviour). */
+    int64_t acc[ROW];
     uint32_t *list;
     size_t n, cap;
     bool full;
@@ -95,7 +97,7 @@ emit(struct sink *s, uint32_t h)
             for(int k = 0; k < ROW; k++)
                 s->acc[k] += w[k];
         }
-    } else if(s->n <= s->cap) {
+    } else if(s->list && s->n <= s->cap) {
         s->list[s->n - 1] = b;
     } else {
         s->full = true;
@@ -391,7 +393,8 @@ sd_tmodel_predict(const struct sd_tmodel *m, const char *folded, size_t flen,
     for(int c = 0; c < SD_TMODEL_CATS; c++) {
         int t;
 
-        out->cat[c] = p[c] / sum;
+        /* every head saturated at 0 (a score past expf's range): no head stands out */
+        out->cat[c] = sum > 0.0f ? p[c] / sum : 1.0f / SD_TMODEL_CATS;
         t = (int)lroundf((float)m->cat_weight * (2.0f * p[c] - 1.0f));
         out->cat_adj[c] = t > m->cat_cap ? m->cat_cap : t < -m->cat_cap ? -m->cat_cap : t;
     }
@@ -400,7 +403,7 @@ sd_tmodel_predict(const struct sd_tmodel *m, const char *folded, size_t flen,
         sum += p[SD_TMODEL_CATS + q];
     best = 0;
     for(int q = 0; q < SD_TMODEL_PRIOS; q++) {
-        out->prio[q] = p[SD_TMODEL_CATS + q] / sum;
+        out->prio[q] = sum > 0.0f ? p[SD_TMODEL_CATS + q] / sum : 1.0f / SD_TMODEL_PRIOS;
         if(out->prio[q] > out->prio[best])
             best = q;
     }
@@ -718,7 +721,8 @@ sd_tmodel_trainer_add(struct sd_tmodel_trainer *t, const char *folded, size_t fl
     }
     for(;;) {
         memset(&sk, 0, sizeof(sk));
-        sk.list = t->feats + t->nfeats;
+        /* no arithmetic on the NULL of a trainer with no features yet (UB even for + 0) */
+        sk.list = t->feats ? t->feats + t->nfeats : NULL;
         sk.cap = t->capfeats - t->nfeats;
         features(&sk, (const uint8_t *)folded, flen);
         if(!sk.full)

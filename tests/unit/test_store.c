@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -422,6 +423,61 @@ test_online_purge_off_or_store_in_use_stays_pending(void **state)
     sd_store_close(s);
 }
 
+static uint64_t
+mono_ms_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Review finding: a txn longer than SD_STORE_DRAIN_MS (a big Stats or audit search) made
+ * every purge try close the gate for the whole drain, stalling every thread, and sealdeskd's
+ * purger retries every 2 s: the server paused about half the time for as long as such txns
+ * kept coming. After a drain gives up, the next tries back off (store.h
+ * SD_STORE_PURGE_BACKOFF_MS, doubling) and return at once, gate untouched. */
+static void
+test_online_purge_backs_off_after_a_busy_drain(void **state)
+{
+    struct sd_store *s = NULL;
+    struct sd_txn *r = NULL, *t = NULL;
+    bool purged = true;
+    uint64_t t0, took;
+    struct timespec wait = {0, 0};
+
+    (void)state;
+    assert_int_equal(sd_store_open(&s, dir, SD_STORE_CREATE, 1 << 24), SD_OK);
+    leave_stale_and_mark(s);
+    sd_store_set_online_purge(s, true);
+    /* a long txn: the drain waits for it, then gives up */
+    assert_int_equal(sd_txn_begin(s, false, &r), SD_OK);
+    t0 = mono_ms_now();
+    assert_int_equal(sd_store_purge_online(s, &purged), SD_OK);
+    took = mono_ms_now() - t0;
+    assert_false(purged);
+    assert_true(took >= SD_STORE_DRAIN_MS);
+    /* the retry right after: no second drain (no pause of the other threads) */
+    t0 = mono_ms_now();
+    assert_int_equal(sd_store_purge_online(s, &purged), SD_OK);
+    took = mono_ms_now() - t0;
+    assert_false(purged);
+    assert_true(took < SD_STORE_DRAIN_MS / 4);
+    /* writes go on meanwhile */
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    assert_int_equal(sd_txn_put(t, SD_DB_TICKETS, "during", 6, "x", 1), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    sd_txn_abort(r);
+    /* after the back-off the next try purges (and the back-off starts over) */
+    wait.tv_sec = (time_t)(SD_STORE_PURGE_BACKOFF_MS / 1000u);
+    wait.tv_nsec = (long)(SD_STORE_PURGE_BACKOFF_MS % 1000u) * 1000000L + 50000000L;
+    nanosleep(&wait, NULL);
+    assert_int_equal(sd_store_purge_online(s, &purged), SD_OK);
+    assert_true(purged);
+    assert_false(data_has(MARK));
+    sd_store_close(s);
+}
+
 int
 main(void)
 {
@@ -435,6 +491,7 @@ main(void)
         T(test_commit_hook),
         T(test_online_purge_quiesces_every_thread),
         T(test_online_purge_off_or_store_in_use_stays_pending),
+        T(test_online_purge_backs_off_after_a_busy_drain),
 #undef T
     };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "sealdesk/buf.h"
 #include "sealdesk/tmodel.h"
@@ -366,6 +367,122 @@ test_default_rules_carry_the_shipped_model(void **state)
     sd_triage_rules_free(r);
 }
 
+/* A model text: scale, the bias line, and every row of `b` (a trained model's text) set to
+ * weight `w` on head 0 and 0 elsewhere, with a correct checksum. */
+static void
+crafted_model(struct sd_buf *out, const struct sd_buf *b, int scale, const char *bias, int w)
+{
+    const char *p = (const char *)b->data, *end = p + b->len;
+    uint8_t sum[16];
+    char hex[33], line[256];
+    size_t n = 0;
+
+    for(const char *q = p; q < end; q = (const char *)memchr(q, '\n', (size_t)(end - q)) + 1)
+        n += q[0] == 'r' && q[1] == ' ';
+    snprintf(line, sizeof(line),
+             "sealdesk-triage-model 1\nbits 18\nscale %d\nparam cat_weight 2\nparam cat_cap 1\n"
+             "param prio_conf 700\nparam fund_raise 500\nbias %s\nrows %zu\n",
+             scale, bias, n);
+    assert_int_equal(sd_buf_append(out, line, strlen(line)), SD_OK);
+    for(const char *q = p; q < end; q = (const char *)memchr(q, '\n', (size_t)(end - q)) + 1) {
+        if(q[0] != 'r' || q[1] != ' ')
+            continue;
+        snprintf(line, sizeof(line), "r %lu %d 0 0 0 0 0 0 0 0 0 0 0 0\n", strtoul(q + 2, NULL, 10),
+                 w);
+        assert_int_equal(sd_buf_append(out, line, strlen(line)), SD_OK);
+    }
+    crypto_generichash(sum, sizeof(sum), out->data, out->len, NULL, 0);
+    sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
+    snprintf(line, sizeof(line), "checksum %s\n", hex);
+    assert_int_equal(sd_buf_append(out, line, strlen(line)), SD_OK);
+}
+
+/* The text of a model trained on "aaa aaa aaa" alone, every weight kept. */
+static void
+trained_aaa(struct sd_buf *out)
+{
+    struct sd_tmodel_params p;
+    struct sd_tmodel_trainer *t = NULL;
+
+    sd_tmodel_params_default(&p);
+    p.prune = 0.0;
+    p.epochs = 1;
+    assert_int_equal(sd_tmodel_trainer_new(&t, &p), SD_OK);
+    assert_int_equal(sd_tmodel_trainer_add(t, "aaa aaa aaa", 11, 0, 1, false), SD_OK);
+    assert_int_equal(sd_tmodel_train(t, out), SD_OK);
+    sd_tmodel_trainer_free(t);
+}
+
+/* Review finding: the scorer summed row weights in int32. The parser accepts |W| <= 32767 and
+ * a text of SD_TMODEL_MAX_TEXT bytes has ~2-3 features a byte, so a valid model overflowed the
+ * sum (undefined behaviour; in practice a wrapped, sign-flipped score). 64 KiB of "aaa " is
+ * 131071 features, each on a row of weight 32767 for head 0: 4.3e9, past INT32_MAX. */
+static void
+test_score_sum_cannot_overflow(void **state)
+{
+    struct sd_buf trained = SD_BUF_INIT, text = SD_BUF_INIT, big = SD_BUF_INIT;
+    struct sd_tmodel *m = NULL;
+    struct sd_tmodel_out o;
+    size_t line = 0;
+
+    (void)state;
+    trained_aaa(&trained);
+    crafted_model(&text, &trained, 1024, "0 0 0 0 0 0 0 0 0 0 0 0 0", 32767);
+    assert_int_equal(sd_tmodel_parse(&m, (const char *)text.data, text.len, &line), SD_OK);
+    while(big.len < SD_TMODEL_MAX_TEXT)
+        assert_int_equal(sd_buf_append(&big, "aaa ", 4), SD_OK);
+    assert_int_equal(sd_tmodel_predict(m, (const char *)big.data, big.len, &o), SD_OK);
+    assert_int_equal(o.features, 16384u * 8u - 1u);
+    /* every feature pushes head 0 up: it is the most likely category, by far */
+    assert_int_equal(argmax(o.cat, SD_TMODEL_CATS), 0);
+    assert_true(o.cat[0] > 0.2f);
+    sd_tmodel_free(m);
+    sd_buf_free(&trained);
+    sd_buf_free(&text);
+    sd_buf_free(&big);
+}
+
+/* Review finding: a valid model whose heads all saturate at 0 (sigmoid of a very negative
+ * score underflows: bias -1000000 at scale 1) made the normalised probabilities 0 / 0 = NaN,
+ * which sealctl triage --json and the explanation then printed. Now they stay a distribution. */
+static void
+test_probabilities_stay_finite_when_every_head_saturates(void **state)
+{
+    struct sd_buf trained = SD_BUF_INIT, text = SD_BUF_INIT;
+    struct sd_tmodel *m = NULL;
+    struct sd_tmodel_out o;
+    size_t line = 0;
+    float sum = 0.0f;
+    char buf[256];
+
+    (void)state;
+    trained_aaa(&trained);
+    crafted_model(&text, &trained, 1,
+                  "-1000000 -1000000 -1000000 -1000000 -1000000 -1000000 -1000000 -1000000 "
+                  "-1000000 -1000000 -1000000 -1000000 -1000000",
+                  0);
+    assert_int_equal(sd_tmodel_parse(&m, (const char *)text.data, text.len, &line), SD_OK);
+    assert_int_equal(sd_tmodel_predict(m, "my deposit has not arrived yet, please check", 44, &o),
+                     SD_OK);
+    for(int c = 0; c < SD_TMODEL_CATS; c++) {
+        assert_true(o.cat[c] >= 0.0f && o.cat[c] <= 1.0f);
+        sum += o.cat[c];
+    }
+    assert_true(sum > 0.99f && sum < 1.01f);
+    sum = 0.0f;
+    for(int q = 0; q < SD_TMODEL_PRIOS; q++) {
+        assert_true(o.prio[q] >= 0.0f && o.prio[q] <= 1.0f);
+        sum += o.prio[q];
+    }
+    assert_true(sum > 0.99f && sum < 1.01f);
+    assert_int_equal(o.prio_target, 0); /* a uniform guess is not confident */
+    assert_false(o.fund_raise);
+    assert_null(strstr(sd_tmodel_explain(&o, buf, sizeof(buf)), "nan"));
+    sd_tmodel_free(m);
+    sd_buf_free(&trained);
+    sd_buf_free(&text);
+}
+
 int
 main(void)
 {
@@ -377,6 +494,8 @@ main(void)
         cmocka_unit_test(test_model_never_lowers_the_p1_floor),
         cmocka_unit_test(test_model_moves_and_raises),
         cmocka_unit_test(test_default_rules_carry_the_shipped_model),
+        cmocka_unit_test(test_score_sum_cannot_overflow),
+        cmocka_unit_test(test_probabilities_stay_finite_when_every_head_saturates),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
