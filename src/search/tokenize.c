@@ -120,7 +120,10 @@ sd_search_tokenize_folded(const char *fs, size_t fn_len, sd_search_term_fn fn, v
         } else if(c == SD_TC_WORD) {
             prev_c = SD_TC_WORD;
             if(wn + (size_t)k <= SD_SEARCH_TERM_MAX) {
-                memcpy(word + wn, f + i, (size_t)k);
+                if(k == 1) /* ASCII: no memcpy call per letter */
+                    word[wn] = (char)f[i];
+                else
+                    memcpy(word + wn, f + i, (size_t)k);
                 wn += (size_t)k;
             }
         } else {

@@ -1234,15 +1234,19 @@ repair_typos(const struct sd_triage_rules *r, const uint8_t *p, size_t n, struct
     uint8_t fix[TYPO_MAX + 1];
     size_t i = 0;
 
+    /* a repair grows a word of at least TYPO_MIN letters by at most one: one allocation */
+    SD_TRY(sd_buf_reserve(out, n + n / TYPO_MIN + 1));
     while(i < n) {
         size_t j = i;
         size_t m = 0;
 
         while(j < n && is_lower(p[j]))
             j++;
-        if(j == i) {
-            SD_TRY(sd_buf_append_byte(out, p[i]));
-            i++;
+        if(j == i) { /* the bytes up to the next a-z letter, at once */
+            while(j < n && !is_lower(p[j]))
+                j++;
+            SD_TRY(sd_buf_append(out, p + i, j - i));
+            i = j;
             continue;
         }
         if(vn && j - i >= TYPO_MIN && j - i <= TYPO_MAX && (i == 0 || !is_word(p[i - 1])) &&

@@ -14,7 +14,7 @@
 #define GOLDEN_WRAPPED                                                                             \
     "0151be8a91cca31c7e813a44d5f23490e3a2a017c1a5e98cd988ca10c40a759500f31d94e635b02174e6e0d06f23" \
     "56525b2cea88694550757961994f7098be953a6905bd1f9102bd1c"
-#define GOLDEN_KB     "cd185886a99bc70a9ea47c348ff75f75cc6d0435854240fa5c25a0939fe6e9ae"
+#define GOLDEN_KB     "bd99f34a05312c711f34dd888fa552c142b9750097e12b96374ac4eba9b9ead5"
 #define GOLDEN_REDACT "8ecdea6443b18f3e96e874011592a1d7776eea854a51aa0a5ea0b16288e8a6c6"
 
 static const struct sd_actor sys = {"offline:test", NULL, SD_ROLE_SYSTEM};
