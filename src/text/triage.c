@@ -1233,8 +1233,10 @@ repair_typos(const struct sd_triage_rules *r, const uint8_t *p, size_t n, struct
     const struct vnode *vn = ARR(r->vocab, const struct vnode);
     uint8_t fix[TYPO_MAX + 1];
     size_t i = 0;
+    size_t copied = 0; /* p[0..copied) is in out */
 
-    /* a repair grows a word of at least TYPO_MIN letters by at most one: one allocation */
+    /* Text is copied in stretches between repaired words, into one allocation (a repair grows a
+     * word of at least TYPO_MIN letters by at most one letter). */
     SD_TRY(sd_buf_reserve(out, n + n / TYPO_MIN + 1));
     while(i < n) {
         size_t j = i;
@@ -1242,22 +1244,23 @@ repair_typos(const struct sd_triage_rules *r, const uint8_t *p, size_t n, struct
 
         while(j < n && is_lower(p[j]))
             j++;
-        if(j == i) { /* the bytes up to the next a-z letter, at once */
+        if(j == i) {
             while(j < n && !is_lower(p[j]))
                 j++;
-            SD_TRY(sd_buf_append(out, p + i, j - i));
             i = j;
             continue;
         }
         if(vn && j - i >= TYPO_MIN && j - i <= TYPO_MAX && (i == 0 || !is_word(p[i - 1])) &&
            (j == n || !is_word(p[j])))
             m = repair_word(vn, p + i, j - i, fix);
-        if(m > 0)
+        if(m > 0) {
+            SD_TRY(sd_buf_append(out, p + copied, i - copied));
             SD_TRY(sd_buf_append(out, fix, m));
-        else
-            SD_TRY(sd_buf_append(out, p + i, j - i));
+            copied = j;
+        }
         i = j;
     }
+    SD_TRY(sd_buf_append(out, p + copied, n - copied));
 out:
     sodium_memzero(fix, sizeof(fix));
     return err;

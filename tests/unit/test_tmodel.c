@@ -432,6 +432,16 @@ static const char *const golden_texts[] = {
     "mixed 提现 review 審核 and émigré café naïve ÅNGSTRÖM ǅ",
     "bad \xff\xfe bytes \xe4\xb8 cut \xf0\x9f\x98\x80 emoji 9 99 999 a1b2c3",
     NULL, /* the fill_bench reference body: 1 KiB of a repeated sentence (filled in below) */
+    /* more distinct words than the scorer remembers (64), each seen plain and negated */
+    "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november "
+    "oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu one two three "
+    "four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
+    "thousand million billion red orange yellow green blue indigo violet black white grey. "
+    "not alpha bravo charlie, no delta echo foxtrot. golf hotel india never juliet kilo lima "
+    "mike november oscar. papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu "
+    "didn't one two three but four five six seven eight nine ten eleven twelve thirteen. "
+    "alpha alpha alpha not alpha alpha alpha alpha red red red",
 };
 
 static const struct golden golden_want[] = {
