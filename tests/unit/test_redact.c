@@ -473,7 +473,9 @@ test_redact_heldout_corpus(void **state)
 /* Redaction output byte for byte (issue 17 item 1: the create-cost work sped up the typo
  * lookups and the keyword scan and must not change a byte): SHA-256 over every output and
  * report of the two corpora and the triage sets, against the digest of the code before. */
-#define REDACT_GOLDEN "b2e17be2aeb2df08cb35cce65f7b9f63fbc1218c0a8cf2eb5ac7eee0b2fc8c72"
+/* Re-recorded in round 6 (the sets had grown since): the code before the per-text typo memo and
+ * the incremental split hashes gives this on them, and so does the code after. */
+#define REDACT_GOLDEN "ab272508271038d01f7dfb2cb8bb05ecf56d37dfeac9e09c4fec5b81e7fd213b"
 
 static void
 digest_file(crypto_hash_sha256_state *st, const char *path, const char *field, size_t *lines)
