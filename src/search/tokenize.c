@@ -120,11 +120,18 @@ sd_search_tokenize_folded(const char *fs, size_t fn_len, sd_search_term_fn fn, v
         } else if(c == SD_TC_WORD) {
             prev_c = SD_TC_WORD;
             if(wn + (size_t)k <= SD_SEARCH_TERM_MAX) {
-                if(k == 1) /* ASCII: no memcpy call per letter */
-                    word[wn] = (char)f[i];
-                else
-                    memcpy(word + wn, f + i, (size_t)k);
+                memcpy(word + wn, f + i, (size_t)k);
                 wn += (size_t)k;
+            }
+            if(k == 1) {
+                /* the rest of an ASCII word at once: each letter or digit would only be
+                 * appended by the loop above (no CJK run to end, the same class) */
+                while(i + 1 < fn_len && ((f[i + 1] >= 'a' && f[i + 1] <= 'z') ||
+                                         (f[i + 1] >= '0' && f[i + 1] <= '9'))) {
+                    i++;
+                    if(wn < SD_SEARCH_TERM_MAX)
+                        word[wn++] = (char)f[i];
+                }
             }
         } else {
             prev_c = SD_TC_SEP;
