@@ -1453,6 +1453,7 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     struct sd_buf fixed = SD_BUF_INIT;
     struct scan sc = {NULL, NULL, NULL, NULL};
     uint8_t *fired = NULL;
+    void *scan_mem = NULL;
     size_t na;
     size_t nrules;
     size_t nnear;
@@ -1478,12 +1479,16 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     na = CNT(r->atoms, struct atom);
     nnear = CNT(r->nears, struct near);
     nrules = CNT(r->rules, struct rule);
-    sc.seen = calloc(na + 1, 1);
-    sc.last = calloc(na + 1, sizeof(*sc.last));
-    sc.sat = calloc(nnear + 1, 1);
-    sc.pend = calloc(nnear + 1, sizeof(*sc.pend));
-    fired = calloc(nrules + 1, 1);
-    SD_ENSURE(sc.seen && sc.last && sc.sat && sc.pend && fired, SD_E_NOMEM);
+    /* the scan state in one zeroed block: the uint32_t arrays first, then the byte arrays
+     * (sizes are bounded by the rules' limits, so no overflow) */
+    scan_mem =
+        calloc(1, (na + 1 + nnear + 1) * sizeof(uint32_t) + (na + 1) + (nnear + 1) + (nrules + 1));
+    SD_ENSURE(scan_mem, SD_E_NOMEM);
+    sc.last = (uint32_t *)scan_mem;
+    sc.pend = sc.last + na + 1;
+    sc.seen = (uint8_t *)(sc.pend + nnear + 1);
+    sc.sat = sc.seen + na + 1;
+    fired = sc.sat + nnear + 1;
     scan_text(r, &sc, fixed.data, fixed.len);
     /* An A still pending at the end of the text has no B after it: outside B's scope. */
     for(size_t c = 0; c < nnear; c++) {
@@ -1598,10 +1603,6 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
 out:
     sd_buf_wipe_free(&text);
     sd_buf_wipe_free(&fixed);
-    free(sc.seen);
-    free(sc.last);
-    free(sc.sat);
-    free(sc.pend);
-    free(fired);
+    free(scan_mem);
     return err;
 }
