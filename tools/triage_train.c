@@ -127,8 +127,8 @@ read_set(const char *path, struct set *s)
 out:
     free(line);
     if(f)
-        fclose(f);
-    if(rc) { /* nothing kept on failure */
+        (void)fclose(f); /* read only: nothing to lose */
+    if(rc) {             /* nothing kept on failure */
         for(size_t i = 0; s->t && i < s->n; i++)
             free(s->t[i].text);
         free(s->t);
@@ -211,7 +211,7 @@ main(int argc, char **argv)
     if(sd_tool_meta("triage_train", USAGE, argc, argv, &rc))
         return rc;
     sd_tmodel_params_default(&p);
-    for(int i = 1; i < argc; i++) {
+    for(int i = 1; i < argc && argv[i]; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         double x;
 

@@ -528,7 +528,7 @@ all_az(const char *s)
 static sd_err
 add_near_spellings(struct qctx *c, struct sd_kb_query *q)
 {
-    bool want[SD_KB_MAX_SLOTS];
+    bool want[SD_KB_MAX_SLOTS] = {false};
     size_t nwant = 0, scanned = 0;
     struct sd_cursor *cur = NULL;
     struct sd_val key, v;

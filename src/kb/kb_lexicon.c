@@ -655,7 +655,7 @@ sd_kb_near_dist(const char *w, const char *v, size_t max)
         return max + 1;
     if(wn == 4) /* a short word: only two letters swapped */
         return osa(w, wn, v, vn, 1) == 1 && same_letters(w, v, 4) ? 1 : max + 1;
-    memcpy(buf, v, vn);
+    memcpy(buf, v, vn + 1); /* v with its NUL (vn <= SD_KB_TERM_MAX) */
     for(size_t k = 0; k < sizeof(endings) / sizeof(endings[0]); k++) {
         size_t en = strlen(endings[k]), d;
 

@@ -123,6 +123,16 @@ sd_search_tokenize_folded(const char *fs, size_t fn_len, sd_search_term_fn fn, v
                 memcpy(word + wn, f + i, (size_t)k);
                 wn += (size_t)k;
             }
+            if(k == 1) {
+                /* the rest of an ASCII word at once: each letter or digit would only be
+                 * appended by the loop above (no CJK run to end, the same class) */
+                while(i + 1 < fn_len && ((f[i + 1] >= 'a' && f[i + 1] <= 'z') ||
+                                         (f[i + 1] >= '0' && f[i + 1] <= '9'))) {
+                    i++;
+                    if(wn < SD_SEARCH_TERM_MAX)
+                        word[wn++] = (char)f[i];
+                }
+            }
         } else {
             prev_c = SD_TC_SEP;
         }

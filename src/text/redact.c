@@ -41,6 +41,7 @@ extern const size_t sd_bip39_english_len;
 #define B58_BUDGET      64  /* grouped Base58 checksum checks per call, plus one per 64 bytes */
 #define SEG_MAX         216 /* longest letter run split into glued list words (24 x 9) */
 #define FILL_MAX        2   /* filler words between two words of an interleaved phrase */
+#define TYPO_MEMO       32  /* typo verdicts remembered per text (a power of two) */
 
 /* ---- BIP-39 list, parsed once ---------------------------------------------------------- */
 
@@ -234,12 +235,6 @@ static bool
 words_has_n(const char *w, size_t n)
 {
     return n >= WORD_MIN && n <= WORD_MAX && words_has_h(w, n, word_hash(w, n));
-}
-
-static bool
-words_has(const char *w)
-{
-    return words_has_n(w, strlen(w));
 }
 
 /* Is s[0..sl) (hash h) a list word with one letter removed (at pos, or anywhere when pos < 0)? */
@@ -495,6 +490,13 @@ struct ctx {
     bool have_pub;    /* the last 64-hex token was public (a txid list continues) */
     size_t pub_end;
     char word[WORDBUF];
+    /* word_is_typo of the words already checked in this text (a ticket repeats its words):
+     * direct-mapped, len 0 = empty, a collision replaces; ticket text, wiped with the ctx */
+    struct {
+        uint8_t len;
+        bool typo;
+        char w[TYPO_MAX];
+    } typo_memo[TYPO_MEMO];
 };
 
 #define VEC_AT(type, b, i) (((type *)(void *)(b)->data)[i])
@@ -772,6 +774,23 @@ seed_word(struct ctx *cx, size_t s, size_t e)
     cx->word[n] = 0;
 }
 
+/* word_is_typo(cx->word, len), remembered per text. */
+static bool
+typo_word(struct ctx *cx, size_t len)
+{
+    size_t slot;
+
+    if(len < TYPO_MIN || len > TYPO_MAX)
+        return false;
+    slot = (word_hash(cx->word, len) >> 8) & (TYPO_MEMO - 1);
+    if(cx->typo_memo[slot].len != len || memcmp(cx->typo_memo[slot].w, cx->word, len) != 0) {
+        cx->typo_memo[slot].typo = word_is_typo(cx->word, len);
+        cx->typo_memo[slot].len = (uint8_t)len;
+        memcpy(cx->typo_memo[slot].w, cx->word, len);
+    }
+    return cx->typo_memo[slot].typo;
+}
+
 /* Record a word of the loose view. */
 static sd_err
 lword_push(struct ctx *cx, size_t s, size_t e, bool list, bool linked)
@@ -794,44 +813,49 @@ seed_split(struct ctx *cx, size_t s, size_t e, size_t *ends, size_t *np)
     size_t i;
     size_t k;
     size_t n = 0;
+    uint32_t h;
     bool ok;
 
     if(len < 2 * WORD_MIN || len > SEG_MAX)
         return false;
-    /* cheap reject first: the run must start with a list word */
+    /* cheap reject first: the run must start with a list word. Each candidate is the one
+     * before plus a letter, so its hash continues the one before (no strlen, no rehash). */
     ok = false;
-    for(k = WORD_MIN; k <= WORD_MAX && k < len && !ok; k++) {
-        for(size_t j = 0; j < k; j++)
-            w[j] = (char)to_lower(cx->in[s + j]);
-        w[k] = 0;
-        ok = words_has(w);
+    h = FNV_BASIS;
+    for(k = 1; k <= WORD_MAX && k < len && !ok; k++) {
+        w[k - 1] = (char)to_lower(cx->in[s + k - 1]);
+        h = FNV_STEP(h, w[k - 1]);
+        ok = k >= WORD_MIN && words_has_h(w, k, h);
     }
     if(!ok)
         return false;
     memset(cx->seg, 0, len + 1);
     cx->seg[len] = 1;
     for(i = len; i-- > 0;) {
-        for(k = WORD_MIN; k <= WORD_MAX && i + k <= len && !cx->seg[i]; k++) {
-            if(!cx->seg[i + k])
-                continue;
-            for(size_t j = 0; j < k; j++)
-                w[j] = (char)to_lower(cx->in[s + i + j]);
-            w[k] = 0;
-            if(words_has(w))
+        h = FNV_BASIS;
+        for(k = 1; k <= WORD_MAX && i + k <= len && !cx->seg[i]; k++) {
+            w[k - 1] = (char)to_lower(cx->in[s + i + k - 1]);
+            h = FNV_STEP(h, w[k - 1]);
+            if(k >= WORD_MIN && cx->seg[i + k] && words_has_h(w, k, h))
                 cx->seg[i] = 1;
         }
     }
     ok = cx->seg[0] != 0;
     for(i = 0; ok && i < len;) {
+        uint32_t ph[WORD_MAX + 1];
+
+        ph[0] = FNV_BASIS;
+        for(k = 1; k <= WORD_MAX && i + k <= len; k++) {
+            w[k - 1] = (char)to_lower(cx->in[s + i + k - 1]);
+            ph[k] = FNV_STEP(ph[k - 1], w[k - 1]);
+        }
         for(k = WORD_MAX; k >= WORD_MIN; k--) {
             if(i + k > len || !cx->seg[i + k])
                 continue;
-            for(size_t j = 0; j < k; j++)
-                w[j] = (char)to_lower(cx->in[s + i + j]);
-            w[k] = 0;
-            if(words_has(w))
+            if(words_has_h(w, k, ph[k]))
                 break;
         }
+        sodium_memzero(ph, sizeof(ph));
         if(k < WORD_MIN) {
             ok = false;
             break;
@@ -883,7 +907,7 @@ seed_pass(struct ctx *cx)
                 seed_word(cx, s, i);
                 list = words_has_n(cx->word, len); /* the word is len letters */
                 if(!list && cx->run.len)
-                    typo = word_is_typo(cx->word, len);
+                    typo = typo_word(cx, len);
             }
             if(!list && !typo && !(i < cx->n && is_digit(cx->in[i]))) {
                 size_t ends[SEG_MAX / WORD_MIN];
@@ -894,7 +918,7 @@ seed_pass(struct ctx *cx)
 
                     if(cand && !cx->run.len) {
                         seed_word(cx, cand_s, cand_e);
-                        if(word_is_typo(cx->word, cand_e - cand_s))
+                        if(typo_word(cx, cand_e - cand_s))
                             SD_TRY(seed_push(cx, cand_s, cand_e, true));
                     }
                     cand = false;
@@ -913,7 +937,7 @@ seed_pass(struct ctx *cx)
             SD_TRY(lword_push(cx, s, i, list, linked));
             if(list && !cx->run.len && cand) {
                 seed_word(cx, cand_s, cand_e);
-                if(word_is_typo(cx->word, cand_e - cand_s))
+                if(typo_word(cx, cand_e - cand_s))
                     SD_TRY(seed_push(cx, cand_s, cand_e, true));
             }
             cand = false;
@@ -1771,6 +1795,7 @@ out:
         out->len = orig;
     }
     sodium_memzero(cx.word, sizeof(cx.word));
+    sodium_memzero(cx.typo_memo, sizeof(cx.typo_memo));
     sd_buf_wipe_free(&cx.run);
     sd_buf_wipe_free(&cx.tpos);
     sd_buf_wipe_free(&cx.seed);

@@ -1233,7 +1233,11 @@ repair_typos(const struct sd_triage_rules *r, const uint8_t *p, size_t n, struct
     const struct vnode *vn = ARR(r->vocab, const struct vnode);
     uint8_t fix[TYPO_MAX + 1];
     size_t i = 0;
+    size_t copied = 0; /* p[0..copied) is in out */
 
+    /* Text is copied in stretches between repaired words, into one allocation (a repair grows a
+     * word of at least TYPO_MIN letters by at most one letter). */
+    SD_TRY(sd_buf_reserve(out, n + n / TYPO_MIN + 1));
     while(i < n) {
         size_t j = i;
         size_t m = 0;
@@ -1241,19 +1245,22 @@ repair_typos(const struct sd_triage_rules *r, const uint8_t *p, size_t n, struct
         while(j < n && is_lower(p[j]))
             j++;
         if(j == i) {
-            SD_TRY(sd_buf_append_byte(out, p[i]));
-            i++;
+            while(j < n && !is_lower(p[j]))
+                j++;
+            i = j;
             continue;
         }
         if(vn && j - i >= TYPO_MIN && j - i <= TYPO_MAX && (i == 0 || !is_word(p[i - 1])) &&
            (j == n || !is_word(p[j])))
             m = repair_word(vn, p + i, j - i, fix);
-        if(m > 0)
+        if(m > 0) {
+            SD_TRY(sd_buf_append(out, p + copied, i - copied));
             SD_TRY(sd_buf_append(out, fix, m));
-        else
-            SD_TRY(sd_buf_append(out, p + i, j - i));
+            copied = j;
+        }
         i = j;
     }
+    SD_TRY(sd_buf_append(out, p + copied, n - copied));
 out:
     sodium_memzero(fix, sizeof(fix));
     return err;
@@ -1458,6 +1465,7 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     struct sd_buf fixed = SD_BUF_INIT;
     struct scan sc = {NULL, NULL, NULL, NULL};
     uint8_t *fired = NULL;
+    void *scan_mem = NULL;
     size_t na;
     size_t nrules;
     size_t nnear;
@@ -1483,12 +1491,16 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     na = CNT(r->atoms, struct atom);
     nnear = CNT(r->nears, struct near);
     nrules = CNT(r->rules, struct rule);
-    sc.seen = calloc(na + 1, 1);
-    sc.last = calloc(na + 1, sizeof(*sc.last));
-    sc.sat = calloc(nnear + 1, 1);
-    sc.pend = calloc(nnear + 1, sizeof(*sc.pend));
-    fired = calloc(nrules + 1, 1);
-    SD_ENSURE(sc.seen && sc.last && sc.sat && sc.pend && fired, SD_E_NOMEM);
+    /* the scan state in one zeroed block: the uint32_t arrays first, then the byte arrays
+     * (sizes are bounded by the rules' limits, so no overflow) */
+    scan_mem =
+        calloc(1, (na + 1 + nnear + 1) * sizeof(uint32_t) + (na + 1) + (nnear + 1) + (nrules + 1));
+    SD_ENSURE(scan_mem, SD_E_NOMEM);
+    sc.last = (uint32_t *)scan_mem;
+    sc.pend = sc.last + na + 1;
+    sc.seen = (uint8_t *)(sc.pend + nnear + 1);
+    sc.sat = sc.seen + na + 1;
+    fired = sc.sat + nnear + 1;
     scan_text(r, &sc, fixed.data, fixed.len);
     /* An A still pending at the end of the text has no B after it: outside B's scope. */
     for(size_t c = 0; c < nnear; c++) {
@@ -1607,10 +1619,6 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
 out:
     sd_buf_wipe_free(&text);
     sd_buf_wipe_free(&fixed);
-    free(sc.seen);
-    free(sc.last);
-    free(sc.sat);
-    free(sc.pend);
-    free(fired);
+    free(scan_mem);
     return err;
 }

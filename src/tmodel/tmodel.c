@@ -71,12 +71,41 @@ bucket(uint32_t h)
     return (h * 0x9e3779b1u) >> (32 - SD_TMODEL_BITS);
 }
 
+/* Four int32 lanes (GCC/clang vector extension): a row is ROW / 4 of them. The scalar loop over
+ * a row's 16 weights was most of the scoring (issue 17 item 1: 0.17 M instructions per ticket):
+ * the compiler could not vectorise it at -O2, acc and the rows being both int32 that might alias.
+ * Integer adds in any order: the same sums, so the same scores. The sums are int64: a row weight
+ * is up to 32767 and a text of SD_TMODEL_MAX_TEXT bytes has ~200 k features, so an int32 sum of
+ * a valid model could overflow (undefined behaviour); each row's four int32 lanes are widened. */
+typedef int32_t lanes32 __attribute__((vector_size(16)));
+typedef int64_t lanes __attribute__((vector_size(32)));
+#define NLANES (ROW / 4)
+_Static_assert(ROW == 16 && ROW >= SD_TMODEL_HEADS, "a row is four lanes (emit)");
+
+/* Scoring remembers what each distinct word of the text added: a word's own features (the word
+ * and its character n-grams, not the bigram with the word before) depend only on its bytes and
+ * on whether it is negated, so a repeat adds the remembered sums and count instead of hashing
+ * and looking up its n-grams again (issue 17 item 1: a ticket repeats its words). Direct-mapped
+ * by the word's hash; a collision replaces the entry. The words are ticket text: wiped after. */
+#define MEMO_SLOTS 64
+
+struct memo_ent {
+    lanes sum[NLANES];
+    uint32_t n, seedx;
+    uint8_t len;
+    uint8_t w[MAX_WORD];
+};
+
+struct memo {
+    struct memo_ent e[MEMO_SLOTS];
+    uint8_t used[MEMO_SLOTS];
+};
+
 /* Where features go: summed into acc (scoring) or appended to list (training). */
 struct sink {
     const struct sd_tmodel *m;
-    /* int64: a row weight is up to 32767 and a text of SD_TMODEL_MAX_TEXT bytes has ~200 k
-     * features, so an int32 sum of a valid model overflows (undefined behaviour). */
-    int64_t acc[ROW];
+    struct memo *memo; /* scoring only, else NULL */
+    lanes acc[NLANES];
     uint32_t *list;
     size_t n, cap;
     bool full;
@@ -94,8 +123,13 @@ emit(struct sink *s, uint32_t h)
         if(i) {
             const int32_t *w = s->m->rows + (size_t)(i - 1) * ROW;
 
-            for(int k = 0; k < ROW; k++)
-                s->acc[k] += w[k];
+            lanes32 x[NLANES];
+
+            memcpy(x, w, sizeof(x));
+            s->acc[0] += __builtin_convertvector(x[0], lanes);
+            s->acc[1] += __builtin_convertvector(x[1], lanes);
+            s->acc[2] += __builtin_convertvector(x[2], lanes);
+            s->acc[3] += __builtin_convertvector(x[3], lanes);
         }
     } else if(s->list && s->n <= s->cap) {
         s->list[s->n - 1] = b;
@@ -151,26 +185,15 @@ keyword(const uint8_t *w, size_t n)
     return 0;
 }
 
-/* One Latin word w[0..n) (digits already collapsed): its features. */
+/* The features of word w[0..n) (1..MAX_WORD bytes) of its own: the word (hash h) and its
+ * character 3- to 5-grams with the word's boundaries marked, seeded with seedx. */
 static void
-latin_word(struct sink *s, const uint8_t *w, size_t n, bool long_word, int *neg, uint32_t *prev)
+word_own(struct sink *s, const uint8_t *w, size_t n, uint32_t seedx, uint32_t h)
 {
-    uint32_t seedx = *neg > 0 ? S_NEG : 0u;
-    uint32_t h = S_WORD ^ seedx;
     uint8_t g[MAX_WORD + 2];
     size_t gn = n + 2;
 
-    if(long_word) {
-        emit(s, S_LONG);
-        *prev = S_LONG;
-        return;
-    }
-    for(size_t i = 0; i < n; i++)
-        h = step(h, w[i]);
     emit(s, h);
-    if(*prev)
-        emit(s, step(step(S_BIGRAM, *prev), h));
-    *prev = h;
     g[0] = '<';
     memcpy(g + 1, w, n);
     g[n + 1] = '>';
@@ -184,6 +207,52 @@ latin_word(struct sink *s, const uint8_t *w, size_t n, bool long_word, int *neg,
             if(i + 5 <= gn)
                 emit(s, step(c, g[i + 4]));
         }
+    }
+}
+
+/* One Latin word w[0..n) (digits already collapsed): its features. */
+static void
+latin_word(struct sink *s, const uint8_t *w, size_t n, bool long_word, int *neg, uint32_t *prev)
+{
+    uint32_t seedx = *neg > 0 ? S_NEG : 0u;
+    uint32_t h = S_WORD ^ seedx;
+
+    if(long_word) {
+        emit(s, S_LONG);
+        *prev = S_LONG;
+        return;
+    }
+    for(size_t i = 0; i < n; i++)
+        h = step(h, w[i]);
+    if(*prev)
+        emit(s, step(step(S_BIGRAM, *prev), h));
+    *prev = h;
+    if(s->memo) {
+        size_t slot = (h ^ (h >> 16)) & (MEMO_SLOTS - 1);
+        struct memo_ent *e = &s->memo->e[slot];
+
+        if(s->memo->used[slot] && e->len == n && e->seedx == seedx && memcmp(e->w, w, n) == 0) {
+            for(int k = 0; k < NLANES; k++)
+                s->acc[k] += e->sum[k];
+            s->n += e->n;
+        } else {
+            lanes saved[NLANES];
+            size_t n0 = s->n;
+
+            memcpy(saved, s->acc, sizeof(saved));
+            memset(s->acc, 0, sizeof(s->acc));
+            word_own(s, w, n, seedx, h);
+            memcpy(e->sum, s->acc, sizeof(e->sum));
+            for(int k = 0; k < NLANES; k++)
+                s->acc[k] += saved[k];
+            e->n = (uint32_t)(s->n - n0);
+            e->seedx = seedx;
+            e->len = (uint8_t)n;
+            memcpy(e->w, w, n);
+            s->memo->used[slot] = 1;
+        }
+    } else {
+        word_own(s, w, n, seedx, h);
     }
     if(*neg > 0)
         (*neg)--;
@@ -375,6 +444,7 @@ sd_tmodel_predict(const struct sd_tmodel *m, const char *folded, size_t flen,
 {
     sd_err err = SD_OK;
     struct sink sk;
+    struct memo memo;
     float p[SD_TMODEL_HEADS], inv, sum;
     int best;
 
@@ -382,10 +452,16 @@ sd_tmodel_predict(const struct sd_tmodel *m, const char *folded, size_t flen,
     memset(&sk, 0, sizeof(sk));
     memset(out, 0, sizeof(*out));
     sk.m = m;
+    sk.memo = &memo;
+    memset(memo.used, 0, sizeof(memo.used));
     features(&sk, (const uint8_t *)folded, flen);
+    for(size_t i = 0; i < MEMO_SLOTS; i++) {
+        if(memo.used[i])
+            sodium_memzero(&memo.e[i], sizeof(memo.e[i]));
+    }
     inv = sk.n ? 1.0f / sqrtf((float)sk.n) : 0.0f;
     for(int h = 0; h < SD_TMODEL_HEADS; h++)
-        p[h] = sigmoid(((float)m->bias[h] + (float)sk.acc[h] * inv) / m->scale);
+        p[h] = sigmoid(((float)m->bias[h] + (float)sk.acc[h / 4][h % 4] * inv) / m->scale);
     out->features = (unsigned)(sk.n > UINT32_MAX ? UINT32_MAX : sk.n);
     sum = 0.0f;
     for(int c = 0; c < SD_TMODEL_CATS; c++)

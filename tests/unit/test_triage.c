@@ -1043,6 +1043,53 @@ test_issue17_round3_kinds(void **state)
     assert_int_equal(res.priority, 4);
 }
 
+/* Typo repair (repair_typos) on text where repaired words, digits, CJK, punctuation and blanks
+ * alternate, with rules of its own: the copy between the a-z words is made in runs (issue 17
+ * item 1) and must give what the byte-at-a-time copy gave. Expected results recorded before. */
+static void
+test_typo_repair_between_other_characters(void **state)
+{
+    static const char rules[] = "default general 4\n"
+                                "default deposit 2\n"
+                                "default withdrawal 3\n"
+                                "fund_safety stolen: stolen\n"
+                                "cat deposit 3 dep: deposit\n"
+                                "cat withdrawal 3 wd: withdrawal\n"
+                                "prio 1 withdrawal urgent: emergency\n";
+    static const struct {
+        const char *text;
+        int cat, prio;
+        size_t nsig;
+        const char *sig; /* the first signal */
+    } cases[] = {
+        {"my depsoit, 充值 12 usdt... not here", SD_CAT_DEPOSIT, 2, 1, "cat:deposit:dep"},
+        {"!!withdrawl?? 提现 -- emergecy!!", SD_CAT_WITHDRAWAL, 1, 2, "cat:withdrawal:wd"},
+        {"x1depsoit 99withdrawl", SD_CAT_GENERAL, 4, 0, NULL},
+        {"출금 stoeln; 잔고가0", SD_CAT_SECURITY, 1, 1, "fund_safety:stolen"},
+        {"  \t depoist\n\nwithdrawall 3am", SD_CAT_DEPOSIT, 2, 2, "cat:deposit:dep"},
+        {"DEPSOIT (WITHDRAWL) [redacted:seed_phrase] emergncy", SD_CAT_DEPOSIT, 2, 2,
+         "cat:deposit:dep"},
+    };
+    struct sd_triage_rules *r = parse_ok(rules);
+
+    (void)state;
+    for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct sd_triage_result res = classify_with(r, cases[i].text, false);
+
+        if(getenv("SD_GOLDEN_PRINT")) {
+            printf("%zu: cat %d prio %d n %zu sig %s\n", i, (int)res.category, res.priority,
+                   res.n_signals, res.n_signals ? res.signals[0] : "-");
+            continue;
+        }
+        assert_int_equal(res.category, cases[i].cat);
+        assert_int_equal(res.priority, cases[i].prio);
+        assert_int_equal(res.n_signals, cases[i].nsig);
+        if(cases[i].sig)
+            assert_string_equal(res.signals[0], cases[i].sig);
+    }
+    sd_triage_rules_free(r);
+}
+
 int
 main(void)
 {
@@ -1077,6 +1124,7 @@ main(void)
         cmocka_unit_test(test_korean_spacing_is_ignored),
         cmocka_unit_test(test_issue17_fund_safety_negation_direction_compliance),
         cmocka_unit_test(test_issue17_typos_direction_compliance_account),
+        cmocka_unit_test(test_typo_repair_between_other_characters),
         cmocka_unit_test(test_scores_tiebreak_defaults_and_scopes),
         cmocka_unit_test(test_fund_safety_rule_overrides_scores),
         cmocka_unit_test(test_signals_truncate_but_keep_vip_raise),
