@@ -481,144 +481,147 @@ test_probabilities_stay_finite_when_every_head_saturates(void **state)
     sd_tmodel_free(m);
     sd_buf_free(&trained);
     sd_buf_free(&text);
-    /* A model built here, not trained: row k is bucket 4k with weights from a fixed formula, so the
+}
+
+/* A model built here, not trained: row k is bucket 4k with weights from a fixed formula, so the
  * scores of the texts below depend only on the feature hashing and the scoring, not on the
  * training code or the shipped model (both change as the labelled sets grow). */
-    static struct sd_tmodel *synthetic_model(void)
-    {
-        struct sd_buf b = SD_BUF_INIT;
-        struct sd_tmodel *m = NULL;
-        uint8_t sum[16];
-        char hex[33], line[256];
-        size_t errline = 99;
+static struct sd_tmodel *
+synthetic_model(void)
+{
+    struct sd_buf b = SD_BUF_INIT;
+    struct sd_tmodel *m = NULL;
+    uint8_t sum[16];
+    char hex[33], line[256];
+    size_t errline = 99;
 
-        assert_int_equal(sd_buf_append_str(&b, "sealdesk-triage-model 1\nbits 18\nscale 1024\n"
-                                               "param cat_weight 50\nparam cat_cap 50\n"
-                                               "param prio_conf 300\nparam fund_raise 500\n"
-                                               "bias -300 200 -100 0 50 -50 100 -200 30 -30 60 -60 "
-                                               "-400\nrows 65535\n"),
-                         SD_OK);
-        for(uint32_t k = 0; k < 65535; k++) {
-            int off = snprintf(line, sizeof(line), "r %u", 4 * k);
+    assert_int_equal(sd_buf_append_str(&b, "sealdesk-triage-model 1\nbits 18\nscale 1024\n"
+                                           "param cat_weight 50\nparam cat_cap 50\n"
+                                           "param prio_conf 300\nparam fund_raise 500\n"
+                                           "bias -300 200 -100 0 50 -50 100 -200 30 -30 60 -60 "
+                                           "-400\nrows 65535\n"),
+                     SD_OK);
+    for(uint32_t k = 0; k < 65535; k++) {
+        int off = snprintf(line, sizeof(line), "r %u", 4 * k);
 
-            for(uint32_t h = 0; h < SD_TMODEL_HEADS; h++)
-                off += snprintf(line + off, sizeof(line) - (size_t)off, " %d",
-                                (int)((k * 7919u + h * 104729u + k * h * 31u) % 2001u) - 1000);
-            snprintf(line + off, sizeof(line) - (size_t)off, "\n");
-            assert_int_equal(sd_buf_append_str(&b, line), SD_OK);
-        }
-        crypto_generichash(sum, sizeof(sum), b.data, b.len, NULL, 0);
-        sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
-        snprintf(line, sizeof(line), "checksum %s\n", hex);
+        for(uint32_t h = 0; h < SD_TMODEL_HEADS; h++)
+            off += snprintf(line + off, sizeof(line) - (size_t)off, " %d",
+                            (int)((k * 7919u + h * 104729u + k * h * 31u) % 2001u) - 1000);
+        snprintf(line + off, sizeof(line) - (size_t)off, "\n");
         assert_int_equal(sd_buf_append_str(&b, line), SD_OK);
-        assert_int_equal(sd_tmodel_parse(&m, (const char *)b.data, b.len, &errline), SD_OK);
-        assert_int_equal(errline, 0);
-        sd_buf_free(&b);
-        return m;
     }
+    crypto_generichash(sum, sizeof(sum), b.data, b.len, NULL, 0);
+    sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
+    snprintf(line, sizeof(line), "checksum %s\n", hex);
+    assert_int_equal(sd_buf_append_str(&b, line), SD_OK);
+    assert_int_equal(sd_tmodel_parse(&m, (const char *)b.data, b.len, &errline), SD_OK);
+    assert_int_equal(errline, 0);
+    sd_buf_free(&b);
+    return m;
+}
 
-    /* Golden scores: recorded before the scoring was made faster (issue 17 item 1); a speed change
+/* Golden scores: recorded before the scoring was made faster (issue 17 item 1); a speed change
  * must give the same features and the same probabilities (the sums are integers, so the same
  * features give bit-identical scores; the tolerance only absorbs printing). SD_GOLDEN_PRINT=1
  * prints the table for a deliberate change of the features. */
-    struct golden {
-        unsigned features;
-        float cat[SD_TMODEL_CATS], prio[SD_TMODEL_PRIOS], fund;
-        int prio_target;
-        bool fund_raise;
-    };
+struct golden {
+    unsigned features;
+    float cat[SD_TMODEL_CATS], prio[SD_TMODEL_PRIOS], fund;
+    int prio_target;
+    bool fund_raise;
+};
 
-    static const char ref_sentence[] =
-        "We sent the funds two hours ago and the balance still shows nothing. ";
+static const char ref_sentence[] =
+    "We sent the funds two hours ago and the balance still shows nothing. ";
 
-    static const char *const golden_texts[] = {
-        "",
-        "deposit",
-        "my deposit of 300 usdt has not arrived after 5 hours, but the withdrawal worked. please "
-        "check tx 0x9f3a2b7c11 and 12345678 again; i didn't get anything, nor did my friend",
-        "i can't log in: 2fa reset done yesterday... it doesn't work and i'm not happy; however "
-        "support never answered",
-        "address tq00000000000000000000000000000001abcdefghijklmnopqrstuvwxyz is whitelisted",
-        "我的充值没有到账，请帮忙查一下。不是我的问题，但是钱没到",
-        "출금이 지연되고 있어요 안 돼요. 못 받았어요! 잔고가0",
-        "アカウントにログインできません、カタカナ ひらがな",
-        "mixed 提现 review 審核 and émigré café naïve ÅNGSTRÖM ǅ",
-        "bad \xff\xfe bytes \xe4\xb8 cut \xf0\x9f\x98\x80 emoji 9 99 999 a1b2c3",
-        NULL, /* the fill_bench reference body: 1 KiB of a repeated sentence (filled in below) */
-        /* more distinct words than the scorer remembers (64), each seen plain and negated */
-        "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november "
-        "oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu one two "
-        "three "
-        "four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
-        "thousand million billion red orange yellow green blue indigo violet black white grey. "
-        "not alpha bravo charlie, no delta echo foxtrot. golf hotel india never juliet kilo lima "
-        "mike november oscar. papa quebec romeo sierra tango uniform victor whiskey xray yankee "
-        "zulu "
-        "didn't one two three but four five six seven eight nine ten eleven twelve thirteen. "
-        "alpha alpha alpha not alpha alpha alpha alpha red red red",
-    };
+static const char *const golden_texts[] = {
+    "",
+    "deposit",
+    "my deposit of 300 usdt has not arrived after 5 hours, but the withdrawal worked. please "
+    "check tx 0x9f3a2b7c11 and 12345678 again; i didn't get anything, nor did my friend",
+    "i can't log in: 2fa reset done yesterday... it doesn't work and i'm not happy; however "
+    "support never answered",
+    "address tq00000000000000000000000000000001abcdefghijklmnopqrstuvwxyz is whitelisted",
+    "我的充值没有到账，请帮忙查一下。不是我的问题，但是钱没到",
+    "출금이 지연되고 있어요 안 돼요. 못 받았어요! 잔고가0",
+    "アカウントにログインできません、カタカナ ひらがな",
+    "mixed 提现 review 審核 and émigré café naïve ÅNGSTRÖM ǅ",
+    "bad \xff\xfe bytes \xe4\xb8 cut \xf0\x9f\x98\x80 emoji 9 99 999 a1b2c3",
+    NULL, /* the fill_bench reference body: 1 KiB of a repeated sentence (filled in below) */
+    /* more distinct words than the scorer remembers (64), each seen plain and negated */
+    "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november "
+    "oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu one two three "
+    "four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
+    "thousand million billion red orange yellow green blue indigo violet black white grey. "
+    "not alpha bravo charlie, no delta echo foxtrot. golf hotel india never juliet kilo lima "
+    "mike november oscar. papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu "
+    "didn't one two three but four five six seven eight nine ten eleven twelve thirteen. "
+    "alpha alpha alpha not alpha alpha alpha alpha red red red",
+};
 
-    static const struct golden golden_want[] = {
+static const struct golden golden_want[] = {
 #include "tmodel_golden.inc"
+};
+
+static void
+test_scores_are_golden(void **state)
+{
+    struct sd_tmodel *m = synthetic_model();
+    char body[1025];
+    bool print = getenv("SD_GOLDEN_PRINT") != NULL;
+    const size_t nt = sizeof(golden_texts) / sizeof(golden_texts[0]);
+
+    (void)state;
+    for(size_t i = 0; i < sizeof(body) - 1; i++)
+        body[i] = ref_sentence[i % (sizeof(ref_sentence) - 1)];
+    body[sizeof(body) - 1] = 0;
+    if(!print)
+        assert_int_equal(sizeof(golden_want) / sizeof(golden_want[0]), nt);
+    for(size_t t = 0; t < nt; t++) {
+        const char *text = golden_texts[t] ? golden_texts[t] : body;
+        struct sd_tmodel_out o;
+        const struct golden *g = &golden_want[print ? 0 : t];
+
+        assert_int_equal(sd_tmodel_predict(m, text, strlen(text), &o), SD_OK);
+        if(print) {
+            printf("    {%u, {", o.features);
+            for(int c = 0; c < SD_TMODEL_CATS; c++)
+                printf("%s%.9gf", c ? ", " : "", (double)o.cat[c]);
+            printf("}, {");
+            for(int q = 0; q < SD_TMODEL_PRIOS; q++)
+                printf("%s%.9gf", q ? ", " : "", (double)o.prio[q]);
+            printf("}, %.9gf, %d, %s},\n", (double)o.fund, o.prio_target,
+                   o.fund_raise ? "true" : "false");
+            continue;
+        }
+        assert_int_equal(o.features, g->features);
+        for(int c = 0; c < SD_TMODEL_CATS; c++)
+            assert_float_equal(o.cat[c], g->cat[c], 1e-6);
+        for(int q = 0; q < SD_TMODEL_PRIOS; q++)
+            assert_float_equal(o.prio[q], g->prio[q], 1e-6);
+        assert_float_equal(o.fund, g->fund, 1e-6);
+        assert_int_equal(o.prio_target, g->prio_target);
+        assert_int_equal(o.fund_raise, g->fund_raise);
+    }
+    sd_tmodel_free(m);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_training_learns_a_tiny_set),
+        cmocka_unit_test(test_negation_is_a_feature),
+        cmocka_unit_test(test_model_text_is_deterministic),
+        cmocka_unit_test(test_load_rejects_a_corrupt_model_naming_the_line),
+        cmocka_unit_test(test_model_never_lowers_the_p1_floor),
+        cmocka_unit_test(test_model_moves_and_raises),
+        cmocka_unit_test(test_default_rules_carry_the_shipped_model),
+        cmocka_unit_test(test_score_sum_cannot_overflow),
+        cmocka_unit_test(test_probabilities_stay_finite_when_every_head_saturates),
+        cmocka_unit_test(test_scores_are_golden),
     };
 
-    static void test_scores_are_golden(void **state)
-    {
-        struct sd_tmodel *m = synthetic_model();
-        char body[1025];
-        bool print = getenv("SD_GOLDEN_PRINT") != NULL;
-        const size_t nt = sizeof(golden_texts) / sizeof(golden_texts[0]);
-
-        (void)state;
-        for(size_t i = 0; i < sizeof(body) - 1; i++)
-            body[i] = ref_sentence[i % (sizeof(ref_sentence) - 1)];
-        body[sizeof(body) - 1] = 0;
-        if(!print)
-            assert_int_equal(sizeof(golden_want) / sizeof(golden_want[0]), nt);
-        for(size_t t = 0; t < nt; t++) {
-            const char *text = golden_texts[t] ? golden_texts[t] : body;
-            struct sd_tmodel_out o;
-            const struct golden *g = &golden_want[print ? 0 : t];
-
-            assert_int_equal(sd_tmodel_predict(m, text, strlen(text), &o), SD_OK);
-            if(print) {
-                printf("    {%u, {", o.features);
-                for(int c = 0; c < SD_TMODEL_CATS; c++)
-                    printf("%s%.9gf", c ? ", " : "", (double)o.cat[c]);
-                printf("}, {");
-                for(int q = 0; q < SD_TMODEL_PRIOS; q++)
-                    printf("%s%.9gf", q ? ", " : "", (double)o.prio[q]);
-                printf("}, %.9gf, %d, %s},\n", (double)o.fund, o.prio_target,
-                       o.fund_raise ? "true" : "false");
-                continue;
-            }
-            assert_int_equal(o.features, g->features);
-            for(int c = 0; c < SD_TMODEL_CATS; c++)
-                assert_float_equal(o.cat[c], g->cat[c], 1e-6);
-            for(int q = 0; q < SD_TMODEL_PRIOS; q++)
-                assert_float_equal(o.prio[q], g->prio[q], 1e-6);
-            assert_float_equal(o.fund, g->fund, 1e-6);
-            assert_int_equal(o.prio_target, g->prio_target);
-            assert_int_equal(o.fund_raise, g->fund_raise);
-        }
-        sd_tmodel_free(m);
-    }
-
-    int main(void)
-    {
-        const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_training_learns_a_tiny_set),
-            cmocka_unit_test(test_negation_is_a_feature),
-            cmocka_unit_test(test_model_text_is_deterministic),
-            cmocka_unit_test(test_load_rejects_a_corrupt_model_naming_the_line),
-            cmocka_unit_test(test_model_never_lowers_the_p1_floor),
-            cmocka_unit_test(test_model_moves_and_raises),
-            cmocka_unit_test(test_default_rules_carry_the_shipped_model),
-            cmocka_unit_test(test_score_sum_cannot_overflow),
-            cmocka_unit_test(test_probabilities_stay_finite_when_every_head_saturates),
-            cmocka_unit_test(test_scores_are_golden),
-        };
-
-        return cmocka_run_group_tests(tests, NULL, NULL);
-    }
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
