@@ -460,8 +460,11 @@ sd_tmodel_predict(const struct sd_tmodel *m, const char *folded, size_t flen,
             sodium_memzero(&memo.e[i], sizeof(memo.e[i]));
     }
     inv = sk.n ? 1.0f / sqrtf((float)sk.n) : 0.0f;
-    for(int h = 0; h < SD_TMODEL_HEADS; h++)
-        p[h] = sigmoid(((float)m->bias[h] + (float)sk.acc[h / 4][h % 4] * inv) / m->scale);
+    for(int h = 0; h < SD_TMODEL_HEADS; h++) {
+        int64_t a = sk.acc[h / 4][h % 4]; /* lane h % 4 of vector h / 4 */
+
+        p[h] = sigmoid(((float)m->bias[h] + (float)a * inv) / m->scale);
+    }
     out->features = (unsigned)(sk.n > UINT32_MAX ? UINT32_MAX : sk.n);
     sum = 0.0f;
     for(int c = 0; c < SD_TMODEL_CATS; c++)
