@@ -911,6 +911,12 @@ out:
     return err;
 }
 
+bool
+sd_kb_fits(double tcov, double score_n)
+{
+    return SD_KB_FIT_TITLE_W * tcov + score_n >= SD_KB_FIT_MIN;
+}
+
 sd_err
 sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang, size_t limit,
                  bool snippets, struct sd_kb_hit *out, size_t *n)
@@ -930,7 +936,8 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
     sd_arec *r = NULL, *alt = NULL;
     uint64_t docs, total;
     size_t nl = 0, ng = 0, nsorted;
-    double qweight, best_cov = 0;
+    double qweight, best_score = 0, best_tcov = 0;
+    uint64_t best_id = 0;
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(t && out && n && limit >= 1 && limit <= SD_KB_MAX_LIMIT);
@@ -972,15 +979,20 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
             list[nl] = c.m.v[i];
             list[nl].cov /= qweight;
             list[nl].tcov /= qweight;
-            if(list[nl].cov > best_cov)
-                best_cov = list[nl].cov;
             /* coordination: favour documents that match more of the query */
             list[nl].score *= (COORD_BASE + list[nl].cov) * (1 + TITLE_BOOST * list[nl].tcov);
+            if(list[nl].score > best_score ||
+               (list[nl].score == best_score && list[nl].id < best_id)) {
+                best_score = list[nl].score;
+                best_tcov = list[nl].tcov;
+                best_id = list[nl].id;
+            }
             nl++;
         }
     }
-    /* Nothing fits: the best article covers too little of what the question is about. */
-    if(best_cov < SD_KB_MIN_COVERAGE)
+    /* Nothing fits: the best article's evidence (title/tag coverage, normalised score) is
+     * too weak for the question (kb.h SD_KB_FIT_MIN). */
+    if(!sd_kb_fits(best_tcov, best_score / c.idf_max))
         goto out;
     /* Only the head of the ranking is needed: partial selection of the best TOPK, sorted;
      * the full sort runs only when deduplication by topic exhausts them. */
