@@ -300,10 +300,13 @@ cmap_get(struct cmap *m, uint64_t id, struct cand **out)
 
     if((m->n + 1) * 2 > m->cap) {
         size_t ncap = m->cap ? m->cap * 2 : 64; /* grows with the matches: no large clear */
-        struct cand *nv = calloc(ncap, sizeof(*nv));
+        struct cand *nv = malloc(ncap * sizeof(*nv));
 
         if(!nv)
             return SD_E_NOMEM;
+        /* only the ids mark free slots: a slot is cleared when a candidate takes it */
+        for(size_t i = 0; i < ncap; i++)
+            nv[i].id = 0;
         for(size_t i = 0; i < m->cap; i++) {
             if(!m->v[i].id)
                 continue;
@@ -320,6 +323,7 @@ cmap_get(struct cmap *m, uint64_t id, struct cand **out)
     while(m->v[h].id && m->v[h].id != id)
         h = (h + 1) & (m->cap - 1);
     if(!m->v[h].id) {
+        memset(&m->v[h], 0, sizeof(m->v[h]));
         m->v[h].id = id;
         m->n++;
     }
@@ -766,6 +770,29 @@ count_lines(const char *s, size_t n)
     return k;
 }
 
+/* sd_text_fold of a body for the snippet, with a shortcut: ASCII text folds to its lower case
+ * (NFKC and traditional-to-simplified change no ASCII), without the converters. NUL-terminated
+ * either way. */
+static sd_err
+fold_body(struct sd_buf *f, const char *body, size_t bn)
+{
+    sd_err err = SD_OK;
+    size_t i;
+
+    for(i = 0; i < bn && (unsigned char)body[i] < 0x80; i++)
+        ;
+    if(i < bn)
+        return sd_text_fold(f, body, bn);
+    SD_TRY(sd_buf_append(f, body, bn));
+    SD_TRY(sd_buf_terminate(f));
+    for(i = 0; i < bn; i++) {
+        if(f->data[i] >= 'A' && f->data[i] <= 'Z')
+            f->data[i] = (uint8_t)(f->data[i] - 'A' + 'a');
+    }
+out:
+    return err;
+}
+
 /* Best line of the body for the query: the one containing most query terms (after folding),
  * with Markdown markers stripped. The body is folded once; folding keeps line breaks, so line
  * k of the folded text is line k of the body (checked; else the first line is used). A failed
@@ -778,7 +805,7 @@ make_snippet(char *out, size_t cap, const char *body, const struct qterms *q)
     int best_hits = -1;
     const char *p, *best = NULL;
     size_t best_n = 0;
-    sd_err err = sd_text_fold(&f, body, bn);
+    sd_err err = fold_body(&f, body, bn);
 
     if(err == SD_E_NOMEM) {
         sd_buf_free(&f);

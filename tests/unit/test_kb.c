@@ -748,6 +748,20 @@ lexicon_kinds_of_round_6(void **state)
     }
 }
 
+/* An all-ASCII article body is folded for its snippet by lower-casing alone (no converters):
+ * the snippet is still the line with most query terms, matched case-insensitively (TxID). */
+static void
+ascii_article_snippet_is_its_best_line(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_hit h[1];
+
+    assert_int_equal(search(f->d, "txid shown in withdrawal history", "en", h, 1), 1);
+    assert_string_equal(h[0].slug, "withdrawal-pending");
+    assert_ptr_equal(strstr(h[0].snippet, "When the status is completed, the TxID is shown"),
+                     h[0].snippet);
+}
+
 static double
 learned(struct sd_desk *d, int cat, uint64_t article, uint64_t now)
 {
@@ -1000,6 +1014,8 @@ main(void)
         cmocka_unit_test_setup_teardown(near_topic_questions_get_nothing_long_stories_their_article,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(lexicon_kinds_of_round_6, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(ascii_article_snippet_is_its_best_line, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(unanswerable_questions_return_no_article, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(sent_articles_rank_higher_for_their_category_bounded,
