@@ -300,10 +300,13 @@ cmap_get(struct cmap *m, uint64_t id, struct cand **out)
 
     if((m->n + 1) * 2 > m->cap) {
         size_t ncap = m->cap ? m->cap * 2 : 64; /* grows with the matches: no large clear */
-        struct cand *nv = calloc(ncap, sizeof(*nv));
+        struct cand *nv = malloc(ncap * sizeof(*nv));
 
         if(!nv)
             return SD_E_NOMEM;
+        /* only the ids mark free slots: a slot is cleared when a candidate takes it */
+        for(size_t i = 0; i < ncap; i++)
+            nv[i].id = 0;
         for(size_t i = 0; i < m->cap; i++) {
             if(!m->v[i].id)
                 continue;
@@ -320,6 +323,7 @@ cmap_get(struct cmap *m, uint64_t id, struct cand **out)
     while(m->v[h].id && m->v[h].id != id)
         h = (h + 1) & (m->cap - 1);
     if(!m->v[h].id) {
+        memset(&m->v[h], 0, sizeof(m->v[h]));
         m->v[h].id = id;
         m->n++;
     }
@@ -766,6 +770,29 @@ count_lines(const char *s, size_t n)
     return k;
 }
 
+/* sd_text_fold of a body for the snippet, with a shortcut: ASCII text folds to its lower case
+ * (NFKC and traditional-to-simplified change no ASCII), without the converters. NUL-terminated
+ * either way. */
+static sd_err
+fold_body(struct sd_buf *f, const char *body, size_t bn)
+{
+    sd_err err = SD_OK;
+    size_t i;
+
+    for(i = 0; i < bn && (unsigned char)body[i] < 0x80; i++)
+        ;
+    if(i < bn)
+        return sd_text_fold(f, body, bn);
+    SD_TRY(sd_buf_append(f, body, bn));
+    SD_TRY(sd_buf_terminate(f));
+    for(i = 0; i < bn; i++) {
+        if(f->data[i] >= 'A' && f->data[i] <= 'Z')
+            f->data[i] = (uint8_t)(f->data[i] - 'A' + 'a');
+    }
+out:
+    return err;
+}
+
 /* Best line of the body for the query: the one containing most query terms (after folding),
  * with Markdown markers stripped. The body is folded once; folding keeps line breaks, so line
  * k of the folded text is line k of the body (checked; else the first line is used). A failed
@@ -778,7 +805,7 @@ make_snippet(char *out, size_t cap, const char *body, const struct qterms *q)
     int best_hits = -1;
     const char *p, *best = NULL;
     size_t best_n = 0;
-    sd_err err = sd_text_fold(&f, body, bn);
+    sd_err err = fold_body(&f, body, bn);
 
     if(err == SD_E_NOMEM) {
         sd_buf_free(&f);
@@ -911,6 +938,12 @@ out:
     return err;
 }
 
+bool
+sd_kb_fits(double tcov, double score_n)
+{
+    return SD_KB_FIT_TITLE_W * tcov + score_n >= SD_KB_FIT_MIN;
+}
+
 sd_err
 sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang, size_t limit,
                  bool snippets, struct sd_kb_hit *out, size_t *n)
@@ -930,7 +963,8 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
     sd_arec *r = NULL, *alt = NULL;
     uint64_t docs, total;
     size_t nl = 0, ng = 0, nsorted;
-    double qweight, best_cov = 0;
+    double qweight, best_score = 0, best_tcov = 0;
+    uint64_t best_id = 0;
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(t && out && n && limit >= 1 && limit <= SD_KB_MAX_LIMIT);
@@ -972,15 +1006,20 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
             list[nl] = c.m.v[i];
             list[nl].cov /= qweight;
             list[nl].tcov /= qweight;
-            if(list[nl].cov > best_cov)
-                best_cov = list[nl].cov;
             /* coordination: favour documents that match more of the query */
             list[nl].score *= (COORD_BASE + list[nl].cov) * (1 + TITLE_BOOST * list[nl].tcov);
+            if(list[nl].score > best_score ||
+               (list[nl].score == best_score && list[nl].id < best_id)) {
+                best_score = list[nl].score;
+                best_tcov = list[nl].tcov;
+                best_id = list[nl].id;
+            }
             nl++;
         }
     }
-    /* Nothing fits: the best article covers too little of what the question is about. */
-    if(best_cov < SD_KB_MIN_COVERAGE)
+    /* Nothing fits: the best article's evidence (title/tag coverage, normalised score) is
+     * too weak for the question (kb.h SD_KB_FIT_MIN). */
+    if(!sd_kb_fits(best_tcov, best_score / c.idf_max))
         goto out;
     /* Only the head of the ranking is needed: partial selection of the best TOPK, sorted;
      * the full sort runs only when deduplication by topic exhausts them. */

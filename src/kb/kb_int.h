@@ -84,6 +84,10 @@ sd_err sd_kb_group_members(struct sd_txn *t, uint64_t group, uint64_t *ids, size
 sd_err sd_kb_index_add(struct sd_txn *t, const sd_arec *r);
 sd_err sd_kb_index_remove(struct sd_txn *t, const sd_arec *r);
 
+/* "Nothing fits" decision (kb.h SD_KB_FIT_MIN) for the best-ranked article: tcov its title and
+ * tag coverage (share of the query's informative weight), score_n its score / idf_max. */
+bool sd_kb_fits(double tcov, double score_n);
+
 /* Search inside any txn (see sd_kb_search); snippets false leaves every hit's snippet "" (it
  * is the costly part of a hit). */
 sd_err sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang,

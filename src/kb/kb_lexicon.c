@@ -580,19 +580,23 @@ static size_t
 osa(const char *a, size_t an, const char *b, size_t bn, size_t max)
 {
     size_t d[SD_KB_TERM_MAX + 1][SD_KB_TERM_MAX + 1];
+    const size_t inf = max + 1; /* anything farther than max is "too far" */
 
     if(an > SD_KB_TERM_MAX || bn > SD_KB_TERM_MAX)
         return max + 1;
     if((an > bn ? an - bn : bn - an) > max)
         return max + 1;
-    for(size_t i = 0; i <= an; i++)
-        d[i][0] = i;
-    for(size_t j = 0; j <= bn; j++)
+    /* Banded: only cells within max of the diagonal can lead to a distance <= max, so row i
+     * computes columns i - max .. i + max; the cells just outside the band read as inf. */
+    for(size_t j = 0; j <= bn && j <= max + 1; j++)
         d[0][j] = j;
+    if(max + 2 <= bn)
+        d[0][max + 2] = inf;
     for(size_t i = 1; i <= an; i++) {
-        size_t row_min = SIZE_MAX;
+        size_t row_min = SIZE_MAX, jlo = i > max ? i - max : 1, jhi = i + max < bn ? i + max : bn;
 
-        for(size_t j = 1; j <= bn; j++) {
+        d[i][jlo - 1] = jlo == 1 ? i : inf;
+        for(size_t j = jlo; j <= jhi; j++) {
             size_t cost = a[i - 1] != b[j - 1];
             size_t v = d[i - 1][j] + 1;
 
@@ -607,10 +611,12 @@ osa(const char *a, size_t an, const char *b, size_t bn, size_t max)
             if(v < row_min)
                 row_min = v;
         }
+        if(jhi + 1 <= bn)
+            d[i][jhi + 1] = inf;
         if(row_min > max)
             return max + 1;
     }
-    return d[an][bn];
+    return d[an][bn] > max ? max + 1 : d[an][bn];
 }
 
 static bool
@@ -640,6 +646,17 @@ same_letters(const char *a, const char *b, size_t n)
     return true;
 }
 
+/* The set of letters of a-z word s[0..n), one bit each. */
+static uint32_t
+letters(const char *s, size_t n)
+{
+    uint32_t m = 0;
+
+    for(size_t i = 0; i < n; i++)
+        m |= 1u << (s[i] - 'a');
+    return m;
+}
+
 size_t
 sd_kb_near_dist(const char *w, const char *v, size_t max)
 {
@@ -648,6 +665,7 @@ sd_kb_near_dist(const char *w, const char *v, size_t max)
     static const char *const endings[] = {"", "s", "e", "ed", "ing"};
     size_t wn = strlen(w), vn = strlen(v), best = max + 1;
     char buf[SD_KB_TERM_MAX + 4];
+    uint32_t mw, mv;
 
     /* lengths first (the endings add 0 to 3 letters): most words are rejected here */
     if(wn < 4 || vn < 3 || wn > SD_KB_TERM_MAX || vn > SD_KB_TERM_MAX || wn + max < vn ||
@@ -655,12 +673,18 @@ sd_kb_near_dist(const char *w, const char *v, size_t max)
         return max + 1;
     if(wn == 4) /* a short word: only two letters swapped */
         return osa(w, wn, v, vn, 1) == 1 && same_letters(w, v, 4) ? 1 : max + 1;
+    mw = letters(w, wn);
+    mv = letters(v, vn);
     memcpy(buf, v, vn + 1); /* v with its NUL (vn <= SD_KB_TERM_MAX) */
     for(size_t k = 0; k < sizeof(endings) / sizeof(endings[0]); k++) {
         size_t en = strlen(endings[k]), d;
+        uint32_t mb = mv | letters(endings[k], en);
 
         if(wn + max < vn + en || wn > vn + en + max)
             continue; /* lengths too far apart for this ending */
+        /* each letter of one word missing from the other costs an edit (a swap moves none) */
+        if((size_t)__builtin_popcount(mw & ~mb) > max || (size_t)__builtin_popcount(mb & ~mw) > max)
+            continue;
         memcpy(buf + vn, endings[k], en);
         d = osa(w, wn, buf, vn + en, max);
         if(d < best)

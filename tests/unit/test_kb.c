@@ -684,6 +684,84 @@ unanswerable_questions_return_no_article(void **state)
     assert_true(search(f->d, "withdrawal pending for hours", NULL, h, 3) >= 1);
 }
 
+/* Round 6 (brief K): "nothing fits" weighs the best article's title/tag coverage and its
+ * normalised score, not the raw share of the query it covers: near-topic questions that only
+ * share body words (staking, taxes, price predictions) get nothing, in every language, while
+ * long stories with the question inside still get their article. */
+static void
+near_topic_questions_get_nothing_long_stories_their_article(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_hit h[3];
+    size_t n;
+
+    /* title evidence weighs more than score: the same sum fits with it, not without */
+    assert_true(SD_KB_FIT_TITLE_W > 1);
+    assert_true(sd_kb_fits(0.35, SD_KB_FIT_MIN - 0.6));
+    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN - 0.6 + 0.35));
+    assert_true(sd_kb_fits(0, SD_KB_FIT_MIN));
+    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN - 0.01));
+    /* near-topic, no article answers them (the raw coverage rule answered the first two) */
+    assert_int_equal(search(f->d, "do you offer staking rewards for ada", NULL, h, 3), 0);
+    assert_int_equal(search(f->d, "can I earn interest on my usdt savings", NULL, h, 3), 0);
+    assert_int_equal(search(f->d, "do I have to pay tax on crypto profits in germany", NULL, h, 3),
+                     0);
+    assert_int_equal(search(f->d, "比特币明年能涨到多少", NULL, h, 3), 0);
+    assert_int_equal(search(f->d, "코인 수익 세금 내야 하나요", NULL, h, 3), 0);
+    /* a long story with the question inside (the raw coverage rule gave nothing) */
+    n = search(f->d,
+               "I uploaded my national ID card front and back three days ago and still nothing, "
+               "is it stuck?",
+               NULL, h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "compliance-kyc-verification");
+    /* zh filler of a story (以后, 不会, 这个) is a stop piece, not evidence against */
+    n = search(f->d, "请帮我销户，以后不会再用这个平台", NULL, h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "account-close");
+}
+
+/* Round 6 lexicon kinds seen on kb_dev3: "smallest" for the minimum, "exceeds" for a limit,
+ * "keeps closing" for a crashing app (not closing an account), "stuck" (卡住) meaning a pending
+ * withdrawal rather than a crashing app, Korean 어플 for the app, Chinese per-day words and
+ * online banking. */
+static void
+lexicon_kinds_of_round_6(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_hit h[3];
+    static const char *const cases[][2] = {
+        {"what is the smallest amount of usdt I can take out", "withdrawal-fees"},
+        {"how much can i cash out in a day, it says exceeds", "withdrawal-limits"},
+        {"app keeps closing as soon as i open it", "technical-app-login-error"},
+        {"提币卡住了", "withdrawal-pending"},
+        {"어플 실행하면 바로 튕겨요", "technical-app-login-error"},
+        {"一天最多能提多少", "withdrawal-limits"},
+        {"网银转了钱但是余额没变", "deposit-fiat-bank"},
+    };
+
+    for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t n = search(f->d, cases[i][0], NULL, h, 3);
+
+        assert_true(n >= 1);
+        assert_string_equal(h[0].slug, cases[i][1]);
+    }
+}
+
+/* An all-ASCII article body is folded for its snippet by lower-casing alone (no converters):
+ * the snippet is still the line with most query terms, matched case-insensitively (TxID). */
+static void
+ascii_article_snippet_is_its_best_line(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_hit h[1];
+
+    assert_int_equal(search(f->d, "txid shown in withdrawal history", "en", h, 1), 1);
+    assert_string_equal(h[0].slug, "withdrawal-pending");
+    assert_ptr_equal(strstr(h[0].snippet, "When the status is completed, the TxID is shown"),
+                     h[0].snippet);
+}
+
 static double
 learned(struct sd_desk *d, int cat, uint64_t article, uint64_t now)
 {
@@ -932,6 +1010,11 @@ main(void)
         cmocka_unit_test_setup_teardown(lexicon_files_parse_and_errors_name_the_line, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(synonyms_stop_pieces_typos_and_networks, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(near_topic_questions_get_nothing_long_stories_their_article,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(lexicon_kinds_of_round_6, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(ascii_article_snippet_is_its_best_line, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(unanswerable_questions_return_no_article, fixture_setup,
                                         fixture_teardown),
