@@ -300,13 +300,12 @@ cmap_get(struct cmap *m, uint64_t id, struct cand **out)
 
     if((m->n + 1) * 2 > m->cap) {
         size_t ncap = m->cap ? m->cap * 2 : 64; /* grows with the matches: no large clear */
-        struct cand *nv = malloc(ncap * sizeof(*nv));
+        /* calloc: the zero ids mark free slots (the rest is cleared when a candidate takes a
+         * slot, below) and the static analyser sees every slot initialised */
+        struct cand *nv = calloc(ncap, sizeof(*nv));
 
         if(!nv)
             return SD_E_NOMEM;
-        /* only the ids mark free slots: a slot is cleared when a candidate takes it */
-        for(size_t i = 0; i < ncap; i++)
-            nv[i].id = 0;
         for(size_t i = 0; i < m->cap; i++) {
             if(!m->v[i].id)
                 continue;

@@ -652,8 +652,12 @@ letters(const char *s, size_t n)
 {
     uint32_t m = 0;
 
-    for(size_t i = 0; i < n; i++)
-        m |= 1u << (s[i] - 'a');
+    for(size_t i = 0; i < n; i++) {
+        unsigned c = (unsigned)(unsigned char)s[i] - 'a';
+
+        if(c < 26) /* the callers pass a-z words (all_az): a guard, not a filter */
+            m |= 1u << c;
+    }
     return m;
 }
 
