@@ -213,6 +213,17 @@ def en_typos(s, r):
     return s
 
 
+KO_CASUAL = [("습니다", "음"), ("주세요", "줘"), ("이에요", "임"), ("예요", "임"),
+             ("었어요", "었음"), ("했어요", "했음"), ("해요", "해"), ("어요", "어"),
+             ("아요", "아"), ("나요", "나"), ("돼요", "돼"), ("네요", "네")]
+
+
+def ko_casual(s):
+    for a, b in KO_CASUAL:
+        s = s.replace(a, b)
+    return s
+
+
 KO_SUFFIX = [" ㅠㅠ", " ;;", " ㅜㅜ", " 빨리요", " 답변좀요", " 제발요", " ㅠ"]
 KO_PREFIX = ["저기요 ", "안녕하세요 ", "급해요 ", "상담원님 ", "질문요 ", ""]
 
@@ -252,9 +263,12 @@ def restyle(lang, subj, body, r):
         post = r.choice(["", "", " thanks", " pls reply asap", " ty", " Regards"])
         return subj, pre + body + post
     # ko
-    k = r.randrange(3)
-    if k == 0:
-        body = literal_map(body, lambda s: s.replace(" ", ""))
+    k = r.randrange(4)
+    if k in (2, 3):
+        body = literal_map(body, ko_casual)
+    if k in (0, 3):
+        # unspaced, but a pasted value keeps its spaces on both sides
+        body = literal_map(body, lambda s: re.sub(r"(?<=\S) (?=\S)", "", s))
     elif k == 1:
         body = literal_map(body, lambda s: s.replace("요.", "요").replace(".", ""))
     pre = r.choice(KO_PREFIX)
