@@ -121,7 +121,7 @@ T = [
     ("web", "bank withdrawal late", "Withdrew {fiat} to my bank account three days ago. Still not there.", "withdrawal", "P2"),
     ("chat", "", "I changed my password myself this morning and now withdrawals are locked for 24h. I need to pay rent today, can you lift it?", "withdrawal", "P2"),
     ("email", "forgot memo on withdrawal", "I withdrew {amt} XLM to {ex} and forgot to put the memo. {ex} says contact the sender. What can you do?", "withdrawal", "P2"),
-    ("web", "", "withdrawal stuck at 'under review' since yesterday, no email, nothing", "withdrawal", "P2"),
+    ("web", "", "withdrawal stuck since yesterday, status says 'awaiting confirmation', no email from you, nothing", "withdrawal", "P2"),
     ("chat", "", "min withdrawal for {coin} on {net}?", "withdrawal", "P4"),
     ("email", "fee changed", "Last week the {coin} withdrawal fee was 1, now it is 5. Why did it change?", "withdrawal", "P3"),
     ("web", "low gas pending", "Withdrew to my own wallet 3 hours ago, txid {txid}, explorer shows it pending with very low gas. Will it go through?", "withdrawal", "P2"),

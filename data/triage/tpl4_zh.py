@@ -125,7 +125,7 @@ T = [
     ("chat", "", "我自己今天早上改了密码，现在提现被限制24小时，今天要急用钱，能解除吗", "withdrawal", "P2"),
     ("web", "忘填memo", "提了{amt} XLM到{ex}忘了填memo，{ex}说要找发送方", "withdrawal", "P2"),
     ("chat", "", "{coin}走{net}最少能提多少", "withdrawal", "P4"),
-    ("chat", "", "提幣一直卡在審核中，已經一天了", "withdrawal", "P2"),
+    ("chat", "", "提幣一直卡在處理中，已經一天了", "withdrawal", "P2"),
     ("web", "出金", "出金到銀行帳戶三天了還沒入帳，金額{fiat}", "withdrawal", "P2"),
     ("chat", "", "我提咗{amt} {coin}去{ex}，打錯咗地址，點算", "withdrawal", "P2"),
     ("chat", "", "withdraw 卡住了 {hrs}个小时 还是 processing", "withdrawal", "P2", "mixed"),
