@@ -173,7 +173,13 @@ enum sd_cursor_op {
     SD_CUR_SET_KEY,
     SD_CUR_NEXT_DUP,
     SD_CUR_GET_CURRENT,
-    SD_CUR_GET_BOTH_RANGE /* dupsort: key exactly, first value >= *val (both inputs) */
+    SD_CUR_GET_BOTH_RANGE, /* dupsort: key exactly, first value >= *val (both inputs) */
+    /* Dupsort tables with one value size (MDB_DUPFIXED), after SET_KEY: GET_MULTIPLE gives the
+     * values of the cursor's key from the first on its page up to that page's end, packed in
+     * *val (val->n a multiple of the value size); NEXT_MULTIPLE the next page of them
+     * (SD_E_NOTFOUND after the last). Reads a posting list without a call per value. */
+    SD_CUR_GET_MULTIPLE,
+    SD_CUR_NEXT_MULTIPLE
 };
 sd_err sd_cursor_open(struct sd_txn *t, enum sd_db db, struct sd_cursor **out);
 /* Move and read. *key is an input only for SET_RANGE, SET_KEY and GET_BOTH_RANGE (*val too

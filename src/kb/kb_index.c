@@ -451,13 +451,57 @@ cov_weight(const struct qctx *c, const char *term, double df)
     return c->idf_max * (latin(term) ? UNKNOWN_WORD : UNKNOWN_CJK);
 }
 
+/* Add one posting p (POSTING_BYTES) of a term of alternative (slot, alt) to its document. */
+static sd_err
+score_posting(struct qctx *c, const uint8_t *p, double idf, uint16_t slot, uint16_t alt, double w,
+              double cw)
+{
+    struct cand *cd;
+    double tf, dl, s;
+    sd_err err = SD_OK;
+
+    tf = W_TITLE * p[9] + W_TAGS * p[10] + W_BODY * (double)((p[12] << 8) | p[13]);
+    dl = (double)((p[14] << 8) | p[15]);
+    s = idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / c->avgdl));
+    SD_TRY(cmap_get(&c->m, sd_get_u64be(p), &cd));
+    cd->lang = p[8];
+    if(cd->cur_slot != slot + 1) {
+        cd->cur_slot = (uint16_t)(slot + 1);
+        cd->cur_alt = alt;
+        cd->a_score = cd->a_cov = cd->s_score = cd->s_cov = cd->a_tcov = cd->s_tcov = 0;
+    } else if(cd->cur_alt != alt) {
+        cd->cur_alt = alt;
+        cd->a_score = cd->a_cov = cd->a_tcov = 0;
+    }
+    if(p[9] || p[10])
+        cd->a_tcov += cw * w;
+    if(cd->a_tcov > cd->s_tcov) {
+        cd->tcov += cd->a_tcov - cd->s_tcov;
+        cd->s_tcov = cd->a_tcov;
+    }
+    cd->a_score += s * w * lang_factor(p[8], c->pref);
+    cd->a_cov += cw * w;
+    if(cd->a_score > cd->s_score) {
+        cd->score += cd->a_score - cd->s_score;
+        cd->s_score = cd->a_score;
+    }
+    if(cd->a_cov > cd->s_cov) {
+        cd->cov += cd->a_cov - cd->s_cov;
+        cd->s_cov = cd->a_cov;
+    }
+    cd->hits++;
+out:
+    return err;
+}
+
 /* Score the postings of one term of alternative (slot, alt): per document the alternative's
- * sum, the slot keeps its best alternative. cw: the term's share of the slot's coverage. */
+ * sum, the slot keeps its best alternative. cw: the term's share of the slot's coverage. The
+ * postings (DUPFIXED) are read a page of them at a time, in order, the first MAX_SCAN. */
 static sd_err
 score_term(struct qctx *c, const char *term, double df, uint16_t slot, uint16_t alt, double w,
            double cw)
 {
-    size_t tn = strlen(term), scanned = 0;
+    size_t scanned = 0;
     struct sd_cursor *cur = NULL;
     struct sd_val key, v;
     double idf;
@@ -470,43 +514,16 @@ score_term(struct qctx *c, const char *term, double df, uint16_t slot, uint16_t 
         SD_TRY(sd_cursor_open(c->t, SD_DB_KB_POSTINGS, &c->post));
     cur = c->post;
     key.p = (const uint8_t *)term;
-    key.n = tn;
-    for(rc = sd_cursor_get(cur, SD_CUR_SET_KEY, &key, &v); rc == SD_OK && scanned < MAX_SCAN;
-        rc = sd_cursor_get(cur, SD_CUR_NEXT_DUP, &key, &v), scanned++) {
-        struct cand *cd;
-        double tf, dl, s;
-
-        SD_ENSURE(v.n == POSTING_BYTES, SD_E_STORE);
-        tf = W_TITLE * v.p[9] + W_TAGS * v.p[10] + W_BODY * (double)((v.p[12] << 8) | v.p[13]);
-        dl = (double)((v.p[14] << 8) | v.p[15]);
-        s = idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / c->avgdl));
-        SD_TRY(cmap_get(&c->m, sd_get_u64be(v.p), &cd));
-        cd->lang = v.p[8];
-        if(cd->cur_slot != slot + 1) {
-            cd->cur_slot = (uint16_t)(slot + 1);
-            cd->cur_alt = alt;
-            cd->a_score = cd->a_cov = cd->s_score = cd->s_cov = cd->a_tcov = cd->s_tcov = 0;
-        } else if(cd->cur_alt != alt) {
-            cd->cur_alt = alt;
-            cd->a_score = cd->a_cov = cd->a_tcov = 0;
-        }
-        if(v.p[9] || v.p[10])
-            cd->a_tcov += cw * w;
-        if(cd->a_tcov > cd->s_tcov) {
-            cd->tcov += cd->a_tcov - cd->s_tcov;
-            cd->s_tcov = cd->a_tcov;
-        }
-        cd->a_score += s * w * lang_factor(v.p[8], c->pref);
-        cd->a_cov += cw * w;
-        if(cd->a_score > cd->s_score) {
-            cd->score += cd->a_score - cd->s_score;
-            cd->s_score = cd->a_score;
-        }
-        if(cd->a_cov > cd->s_cov) {
-            cd->cov += cd->a_cov - cd->s_cov;
-            cd->s_cov = cd->a_cov;
-        }
-        cd->hits++;
+    key.n = strlen(term);
+    rc = sd_cursor_get(cur, SD_CUR_SET_KEY, &key, &v);
+    if(rc == SD_OK)
+        rc = sd_cursor_get(cur, SD_CUR_GET_MULTIPLE, &key, &v);
+    while(rc == SD_OK && scanned < MAX_SCAN) {
+        SD_ENSURE(v.n > 0 && v.n % POSTING_BYTES == 0, SD_E_STORE);
+        for(size_t at = 0; at < v.n && scanned < MAX_SCAN; at += POSTING_BYTES, scanned++)
+            SD_TRY(score_posting(c, v.p + at, idf, slot, alt, w, cw));
+        if(scanned < MAX_SCAN)
+            rc = sd_cursor_get(cur, SD_CUR_NEXT_MULTIPLE, &key, &v);
     }
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
 out:

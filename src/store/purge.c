@@ -141,7 +141,9 @@ build_copy(struct sd_store *s, const char *tmp, const char *done)
     SD_TRY(sd_store_err(mdb_env_create(&env)));
     SD_TRY(sd_store_err(mdb_env_set_maxdbs(env, SD_DB_COUNT + 4)));
     SD_TRY(sd_store_err(mdb_env_set_mapsize(env, s->map_bytes)));
-    /* NOSYNC: one explicit sync at the end; the file is not in use until it is renamed. */
+    /* NOSYNC: one explicit sync at the end; the file is not in use until it is renamed. Never
+     * MDB_NOMEMINIT: the copy's guarantee (no byte of a deleted record) rests on LMDB zeroing
+     * the pages it mallocs, the page pool of this new environment starting empty. */
     SD_TRY(sd_store_err(mdb_env_open(env, tmp, MDB_NOSUBDIR | MDB_NOSYNC | MDB_NOTLS, 0600)));
     SD_TRY(sd_store_err(mdb_txn_begin(env, NULL, 0, &to)));
     for(int i = 0; i < SD_DB_COUNT; i++) {

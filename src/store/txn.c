@@ -345,6 +345,8 @@ sd_cursor_get(struct sd_cursor *c, enum sd_cursor_op op, struct sd_val *key, str
         [SD_CUR_NEXT_DUP] = MDB_NEXT_DUP,
         [SD_CUR_GET_CURRENT] = MDB_GET_CURRENT,
         [SD_CUR_GET_BOTH_RANGE] = MDB_GET_BOTH_RANGE,
+        [SD_CUR_GET_MULTIPLE] = MDB_GET_MULTIPLE,
+        [SD_CUR_NEXT_MULTIPLE] = MDB_NEXT_MULTIPLE,
     };
     MDB_val k = {0, NULL}, d = {0, NULL};
     int rc;
@@ -360,7 +362,13 @@ sd_cursor_get(struct sd_cursor *c, enum sd_cursor_op op, struct sd_val *key, str
         d.mv_data = (void *)val->p;
         d.mv_size = val->n;
     }
+    if((unsigned)op >= sizeof(ops) / sizeof(ops[0]))
+        return SD_E_INVALID;
     rc = mdb_cursor_get(c->cur, &k, &d, ops[op]);
+    /* A key with a single value has no page of duplicates (liblmdb 0.9 answers GET_MULTIPLE
+     * with success and no data): that value is the whole list. */
+    if(rc == MDB_SUCCESS && op == SD_CUR_GET_MULTIPLE && !d.mv_data)
+        rc = mdb_cursor_get(c->cur, &k, &d, MDB_GET_CURRENT);
     if(rc != MDB_SUCCESS)
         return sd_store_err(rc);
     if(key) {

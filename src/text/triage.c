@@ -49,6 +49,7 @@ struct node {
     uint32_t dict;    /* nearest node on the failure chain that ends a literal, or NONE */
     uint32_t lit;     /* first literal ending here (chained by lit.next_same), or NONE */
     uint8_t byte;
+    uint8_t hashed; /* its children are in node_edges (it has many) */
 };
 
 /* Typo repair: a trie of the ASCII words (runs of a-z, TYPO_MIN..TYPO_MAX letters) that occur in
@@ -64,7 +65,25 @@ struct vnode {
     uint32_t child;
     uint32_t sibling;
     uint8_t byte;
-    uint8_t end; /* a vocabulary word ends here */
+    uint8_t end;    /* a vocabulary word ends here */
+    uint8_t hashed; /* its children are in vocab_edges (it has many) */
+};
+
+/* The edges (node, byte) -> child of a trie's nodes with more than EDGES_MIN children, in an
+ * open-addressed table, for the per-ticket walks: a shallow node has dozens of children, and
+ * walking its sibling list was a third of the rule scan; a deep node has one or two, and the
+ * list is faster than a hash. Built once the trie is complete; the sibling lists stay (building,
+ * listing children, the nodes with few children). */
+#define EDGES_MIN 4
+
+struct edge {
+    uint32_t key; /* (node << 8 | byte) + 1; 0: an empty slot */
+    uint32_t child;
+};
+
+struct edges {
+    struct edge *slot; /* 1 << bits slots, at most half of them used */
+    unsigned bits;
 };
 
 struct lit {
@@ -127,18 +146,20 @@ struct set {
 #define CNT(b, T) ((b).len / sizeof(T))
 
 struct sd_triage_rules {
-    struct sd_buf nodes;     /* struct node; node 0 is the root */
-    struct sd_buf lits;      /* struct lit */
-    struct sd_buf atoms;     /* struct atom */
-    struct sd_buf atom_lits; /* uint32_t literal ids, per atom */
-    struct sd_buf lit_atoms; /* uint32_t atom ids, per literal (built after parsing) */
-    struct sd_buf nears;     /* struct near */
-    struct sd_buf atom_near; /* uint32_t near ids, per atom (built after parsing) */
-    struct sd_buf parts;     /* struct part */
-    struct sd_buf terms;     /* struct term */
-    struct sd_buf rules;     /* struct rule */
-    struct sd_buf vocab;     /* struct vnode; node 0 is the root (typo repair) */
-    uint32_t root_next[256]; /* root transitions, for speed */
+    struct sd_buf nodes;      /* struct node; node 0 is the root */
+    struct sd_buf lits;       /* struct lit */
+    struct sd_buf atoms;      /* struct atom */
+    struct sd_buf atom_lits;  /* uint32_t literal ids, per atom */
+    struct sd_buf lit_atoms;  /* uint32_t atom ids, per literal (built after parsing) */
+    struct sd_buf nears;      /* struct near */
+    struct sd_buf atom_near;  /* uint32_t near ids, per atom (built after parsing) */
+    struct sd_buf parts;      /* struct part */
+    struct sd_buf terms;      /* struct term */
+    struct sd_buf rules;      /* struct rule */
+    struct sd_buf vocab;      /* struct vnode; node 0 is the root (typo repair) */
+    uint32_t root_next[256];  /* root transitions, for speed */
+    struct edges node_edges;  /* the literal trie's edges (scan_text) */
+    struct edges vocab_edges; /* the vocabulary trie's edges (repair_word) */
     int defaults[SD_CAT_COUNT];
     enum sd_category order[SD_CAT_COUNT]; /* tie-break order, first wins */
     struct sd_tmodel *model;              /* owned: the statistical model (src/tmodel), or NULL */
@@ -382,12 +403,80 @@ span_to(const char *s, size_t n, char sep)
     return p ? (size_t)(p - s) : n;
 }
 
+/* ---- trie edge tables ------------------------------------------------------------------------ */
+
+static uint32_t
+edge_key(uint32_t u, uint8_t c)
+{
+    return (u << 8 | c) + 1; /* u < MAX_NODES < 2^24 */
+}
+
+static size_t
+edge_home(const struct edges *m, uint32_t key)
+{
+    return (uint32_t)(key * UINT32_C(0x9E3779B1)) >> (32 - m->bits); /* Fibonacci hashing */
+}
+
+/* Room for n edges at a load of at most one half. */
+static sd_err
+edges_init(struct edges *m, size_t n)
+{
+    unsigned bits = 4;
+
+    _Static_assert(MAX_NODES < ((size_t)1 << 24), "a node id and a byte fit an edge key");
+    while(((size_t)1 << bits) < 2 * n)
+        bits++;
+    m->slot = calloc((size_t)1 << bits, sizeof(*m->slot));
+    if(!m->slot)
+        return SD_E_NOMEM;
+    m->bits = bits;
+    return SD_OK;
+}
+
+static void
+edges_put(struct edges *m, uint32_t u, uint8_t c, uint32_t child)
+{
+    uint32_t key = edge_key(u, c);
+    size_t mask = ((size_t)1 << m->bits) - 1;
+    size_t i = edge_home(m, key);
+
+    while(m->slot[i].key != 0 && m->slot[i].key != key)
+        i = (i + 1) & mask;
+    m->slot[i].key = key;
+    m->slot[i].child = child;
+}
+
+/* The child of u by byte c, NONE if none (or no table: an empty trie). */
+static uint32_t
+edges_get(const struct edges *m, uint32_t u, uint8_t c)
+{
+    uint32_t key = edge_key(u, c);
+    size_t mask;
+    size_t i;
+
+    if(!m->slot)
+        return NONE;
+    mask = ((size_t)1 << m->bits) - 1;
+    for(i = edge_home(m, key); m->slot[i].key != 0; i = (i + 1) & mask) {
+        if(m->slot[i].key == key)
+            return m->slot[i].child;
+    }
+    return NONE;
+}
+
+static void
+edges_free(struct edges *m)
+{
+    free(m->slot);
+    m->slot = NULL;
+}
+
 /* ---- literal trie --------------------------------------------------------------------------- */
 
 static sd_err
 node_new(struct sd_triage_rules *r, uint8_t byte, uint32_t *out)
 {
-    struct node nd = {NONE, NONE, 0, NONE, NONE, byte};
+    struct node nd = {NONE, NONE, 0, NONE, NONE, byte, 0};
     size_t id = CNT(r->nodes, struct node);
     sd_err err = push(&r->nodes, &nd, sizeof(nd), MAX_NODES);
 
@@ -469,7 +558,7 @@ vocab_add(struct sd_triage_rules *r, const uint8_t *p, size_t n)
     sd_err err = SD_OK;
 
     if(r->vocab.len == 0) {
-        struct vnode root = {NONE, NONE, 0, 0};
+        struct vnode root = {NONE, NONE, 0, 0, 0};
 
         SD_TRY(push(&r->vocab, &root, sizeof(root), MAX_NODES));
     }
@@ -491,7 +580,7 @@ vocab_add(struct sd_triage_rules *r, const uint8_t *p, size_t n)
             uint32_t v = vocab_child(ARR(r->vocab, struct vnode), u, p[k]);
 
             if(v == NONE) {
-                struct vnode nd = {NONE, ARR(r->vocab, struct vnode)[u].child, p[k], 0};
+                struct vnode nd = {NONE, ARR(r->vocab, struct vnode)[u].child, p[k], 0, 0};
 
                 v = (uint32_t)CNT(r->vocab, struct vnode);
                 SD_TRY(push(&r->vocab, &nd, sizeof(nd), MAX_NODES));
@@ -996,6 +1085,32 @@ build_automaton(struct sd_triage_rules *r)
             queue[tail++] = v;
         }
     }
+    /* every node but the root is one edge: the table has room for all */
+    SD_TRY(edges_init(&r->node_edges, nn));
+    for(size_t u = 0; u < nn; u++) {
+        size_t k = 0;
+
+        for(uint32_t v = nd[u].child; v != NONE; v = nd[v].sibling)
+            k++;
+        nd[u].hashed = k > EDGES_MIN;
+        for(uint32_t v = nd[u].child; v != NONE && nd[u].hashed; v = nd[v].sibling)
+            edges_put(&r->node_edges, (uint32_t)u, nd[v].byte, v);
+    }
+    if(r->vocab.len) {
+        struct vnode *vn = ARR(r->vocab, struct vnode);
+        size_t nv = CNT(r->vocab, struct vnode);
+
+        SD_TRY(edges_init(&r->vocab_edges, nv));
+        for(size_t u = 0; u < nv; u++) {
+            size_t k = 0;
+
+            for(uint32_t v = vn[u].child; v != NONE; v = vn[v].sibling)
+                k++;
+            vn[u].hashed = k > EDGES_MIN;
+            for(uint32_t v = vn[u].child; v != NONE && vn[u].hashed; v = vn[v].sibling)
+                edges_put(&r->vocab_edges, (uint32_t)u, vn[v].byte, v);
+        }
+    }
 out:
     free(queue);
     return err;
@@ -1017,6 +1132,8 @@ sd_triage_rules_free(struct sd_triage_rules *r)
     sd_buf_free(&r->terms);
     sd_buf_free(&r->rules);
     sd_buf_free(&r->vocab);
+    edges_free(&r->node_edges);
+    edges_free(&r->vocab_edges);
     sd_tmodel_free(r->model);
     free(r);
 }
@@ -1162,10 +1279,11 @@ hit(const struct sd_triage_rules *r, struct scan *sc, uint32_t l, uint32_t pos)
 /* Continue a vocabulary walk from node u (depth d) over s[0..n): true if the word so far plus s
  * is a vocabulary word or starts with one of at least TYPO_PREFIX letters. */
 static bool
-vocab_rest(const struct vnode *vn, uint32_t u, size_t d, const uint8_t *s, size_t n)
+vocab_rest(const struct vnode *vn, const struct edges *ve, uint32_t u, size_t d, const uint8_t *s,
+           size_t n)
 {
     for(size_t i = 0; i < n; i++) {
-        u = vocab_child(vn, u, s[i]);
+        u = vn[u].hashed ? edges_get(ve, u, s[i]) : vocab_child(vn, u, s[i]);
         if(u == NONE)
             return false;
         d++;
@@ -1179,11 +1297,12 @@ vocab_rest(const struct vnode *vn, uint32_t u, size_t d, const uint8_t *s, size_
  * new length, or 0 when the word is known or no single swap, extra or missing letter after the
  * first makes it one. */
 static size_t
-repair_word(const struct vnode *vn, const uint8_t *w, size_t n, uint8_t *fix)
+repair_word(const struct vnode *vn, const struct edges *ve, const uint8_t *w, size_t n,
+            uint8_t *fix)
 {
     uint32_t u = 0;
 
-    if(vocab_rest(vn, 0, 0, w, n))
+    if(vocab_rest(vn, ve, 0, 0, w, n))
         return 0;
     for(size_t i = 0; i < n && u != NONE; i++) {
         if(i >= 1) {
@@ -1192,18 +1311,18 @@ repair_word(const struct vnode *vn, const uint8_t *w, size_t n, uint8_t *fix)
                 memcpy(fix, w, n);
                 fix[i] = w[i + 1];
                 fix[i + 1] = w[i];
-                if(vocab_rest(vn, u, i, fix + i, n - i))
+                if(vocab_rest(vn, ve, u, i, fix + i, n - i))
                     return n;
             }
             /* w[i] is one letter too many */
-            if(n - 1 >= TYPO_MIN && vocab_rest(vn, u, i, w + i + 1, n - i - 1)) {
+            if(n - 1 >= TYPO_MIN && vocab_rest(vn, ve, u, i, w + i + 1, n - i - 1)) {
                 memcpy(fix, w, i);
                 memcpy(fix + i, w + i + 1, n - i - 1);
                 return n - 1;
             }
             /* a letter is missing before w[i] */
             for(uint32_t c = vn[u].child; c != NONE; c = vn[c].sibling) {
-                if(vocab_rest(vn, c, i + 1, w + i, n - i)) {
+                if(vocab_rest(vn, ve, c, i + 1, w + i, n - i)) {
                     memcpy(fix, w, i);
                     fix[i] = vn[c].byte;
                     memcpy(fix + i + 1, w + i, n - i);
@@ -1211,7 +1330,7 @@ repair_word(const struct vnode *vn, const uint8_t *w, size_t n, uint8_t *fix)
                 }
             }
         }
-        u = vocab_child(vn, u, w[i]);
+        u = vn[u].hashed ? edges_get(ve, u, w[i]) : vocab_child(vn, u, w[i]);
     }
     /* a letter is missing at the end */
     for(uint32_t c = u != NONE ? vn[u].child : NONE; c != NONE; c = vn[c].sibling) {
@@ -1252,7 +1371,7 @@ repair_typos(const struct sd_triage_rules *r, const uint8_t *p, size_t n, struct
         }
         if(vn && j - i >= TYPO_MIN && j - i <= TYPO_MAX && (i == 0 || !is_word(p[i - 1])) &&
            (j == n || !is_word(p[j])))
-            m = repair_word(vn, p + i, j - i, fix);
+            m = repair_word(vn, &r->vocab_edges, p + i, j - i, fix);
         if(m > 0) {
             SD_TRY(sd_buf_append(out, p + copied, i - copied));
             SD_TRY(sd_buf_append(out, fix, m));
@@ -1280,7 +1399,9 @@ scan_text(const struct sd_triage_rules *r, struct scan *sc, const uint8_t *p, si
         if((c & 0xc0) != 0x80)
             cpos++;
         for(;;) {
-            uint32_t v = st == 0 ? r->root_next[c] : node_child(r, st, c);
+            uint32_t v = st == 0         ? r->root_next[c]
+                         : nd[st].hashed ? edges_get(&r->node_edges, st, c)
+                                         : node_child(r, st, c);
 
             if(v != NONE && v != 0) {
                 st = v;

@@ -43,6 +43,11 @@ unify_zhang(uint8_t *p, size_t n)
     if(!p)
         return; /* an empty buffer */
     while(i + 3 <= n) {
+        const uint8_t *lead = memchr(p + i, from[0], n - 2 - i); /* most text has no 0xE5 */
+
+        if(!lead)
+            break;
+        i = (size_t)(lead - p);
         if(memcmp(p + i, from, 3) == 0) {
             memcpy(p + i, to, 3);
             i += 3;
@@ -62,6 +67,20 @@ cp_allowed(utf8proc_int32_t cp)
     return utf8proc_codepoint_valid(cp);
 }
 
+#define ASCII_ONES  UINT64_C(0x0101010101010101)
+#define ASCII_HIGHS UINT64_C(0x8080808080808080)
+
+/* Eight ASCII bytes (each below 0x80) with A-Z lower-cased. Per byte b: b + 0x3F has its high
+ * bit set iff b >= 'A', b + 0x25 iff b > 'Z' (no carry leaves a byte below 0x80); the bytes
+ * where the two differ are the capitals, and 0x80 >> 2 is the 0x20 that lower-cases them. */
+static uint64_t
+ascii_lower8(uint64_t w)
+{
+    uint64_t caps = ((w + ASCII_ONES * 0x3F) ^ (w + ASCII_ONES * 0x25)) & ASCII_HIGHS;
+
+    return w | caps >> 2;
+}
+
 bool
 sd_text_valid(const char *s, size_t n)
 {
@@ -75,7 +94,19 @@ sd_text_valid(const char *s, size_t n)
     while(pos < n) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t k;
+        uint64_t w;
 
+        /* Eight printable ASCII bytes (0x20..0x7E) at once: most ticket text. A byte below 0x20
+         * leaves its high bit set in w - 0x20.. (and not in w), a byte above 0x7E sets it in
+         * w + 0x01.. or in w itself; neither test misses one, so a word that passes is all
+         * printable. A word that fails goes byte by byte. */
+        if(n - pos >= sizeof(w)) {
+            memcpy(&w, p + pos, sizeof(w));
+            if(!((((w - ASCII_ONES * 0x20) & ~w) | (w + ASCII_ONES) | w) & ASCII_HIGHS)) {
+                pos += sizeof(w);
+                continue;
+            }
+        }
         if(p[pos] >= 0x20 && p[pos] < 0x7F) { /* printable ASCII: most ticket text */
             pos++;
             continue;
@@ -266,8 +297,18 @@ sd_text_fold(struct sd_buf *out, const char *s, size_t n)
         if(j < n && j > i)
             j--; /* the ASCII character before non-ASCII text folds with it */
         if(j > i) {
+            size_t k = i;
+
             SD_TRY(sd_buf_reserve(out, j - i + 1));
-            for(size_t k = i; k < j; k++)
+            for(; k + sizeof(uint64_t) <= j; k += sizeof(uint64_t)) {
+                uint64_t w;
+
+                memcpy(&w, p + k, sizeof(w));
+                w = ascii_lower8(w);
+                memcpy(out->data + out->len, &w, sizeof(w));
+                out->len += sizeof(w);
+            }
+            for(; k < j; k++)
                 out->data[out->len++] = (p[k] >= 'A' && p[k] <= 'Z') ? (uint8_t)(p[k] + 32) : p[k];
             i = j;
             continue;
@@ -494,20 +535,30 @@ sd_text_fold_map(struct sd_buf *out, struct sd_buf *map, const char *s, size_t n
         size_t ncp = 1;
 
         if(in[pos] < 0x80 && (pos + 1 == n || in[pos + 1] < 0x80)) {
-            uint8_t c = in[pos];
+            /* A run of ASCII characters, each followed by ASCII or the end (the last one before
+             * non-ASCII text may take combining marks: the cluster path below), one byte each. */
+            size_t end = pos + 1;
+            struct sd_text_src *m;
 
-            if(!(opts & SD_FOLD_KEEP_CASE) && c >= 'A' && c <= 'Z')
-                c = (uint8_t)(c + 32);
-            if(out->len + 1 < out->cap && map->len + sizeof(struct sd_text_src) <= map->cap) {
-                struct sd_text_src src = {(uint32_t)pos, (uint32_t)(pos + 1)};
+            while(end < n && in[end] < 0x80)
+                end++;
+            if(end < n)
+                end--;
+            SD_TRY(sd_buf_reserve(out, end - pos + 1));
+            SD_TRY(sd_buf_reserve(map, (end - pos) * sizeof(*m)));
+            m = (struct sd_text_src *)(void *)(map->data + map->len);
+            for(size_t i = pos; i < end; i++) {
+                uint8_t c = in[i];
 
+                if(!(opts & SD_FOLD_KEEP_CASE) && c >= 'A' && c <= 'Z')
+                    c = (uint8_t)(c + 32);
                 out->data[out->len++] = c;
-                memcpy(map->data + map->len, &src, sizeof(src));
-                map->len += sizeof(src);
-            } else {
-                SD_TRY(emit_mapped(out, map, &c, 1, pos, pos + 1));
+                m->s = (uint32_t)i;
+                m->e = (uint32_t)(i + 1);
+                m++;
             }
-            pos++;
+            map->len += (end - pos) * sizeof(*m);
+            pos = end;
             continue;
         }
         k = cp_at(in, n, pos, &cp);

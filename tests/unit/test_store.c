@@ -76,6 +76,79 @@ test_counters_and_put_new(void **state)
     sd_store_close(s);
 }
 
+/* Read every value of key k of the DUPFIXED table SD_DB_SEARCH (8-byte values) a page at a
+ * time into got; returns how many. */
+static size_t
+read_multiple(struct sd_txn *t, const char *k, uint64_t *got, size_t cap)
+{
+    struct sd_cursor *c = NULL;
+    struct sd_val key = {(const uint8_t *)k, strlen(k)}, v;
+    size_t n = 0, pages = 0;
+    sd_err rc;
+
+    assert_int_equal(sd_cursor_open(t, SD_DB_SEARCH, &c), SD_OK);
+    rc = sd_cursor_get(c, SD_CUR_SET_KEY, &key, &v);
+    if(rc == SD_OK)
+        rc = sd_cursor_get(c, SD_CUR_GET_MULTIPLE, &key, &v);
+    while(rc == SD_OK) {
+        assert_true(v.n > 0 && v.n % 8 == 0);
+        for(size_t at = 0; at < v.n; at += 8) {
+            assert_true(n < cap);
+            got[n++] = sd_get_u64be(v.p + at);
+        }
+        pages++;
+        rc = sd_cursor_get(c, SD_CUR_NEXT_MULTIPLE, &key, &v);
+    }
+    assert_int_equal(rc, SD_E_NOTFOUND);
+    assert_true(n == 0 || pages >= 1);
+    sd_cursor_close(c);
+    return n;
+}
+
+/* GET_MULTIPLE/NEXT_MULTIPLE give every value of the key, in order, across pages; a key with
+ * one value (no page of duplicates in LMDB) gives that value; the next key's values are not
+ * mixed in. */
+static void
+test_cursor_reads_duplicates_a_page_at_a_time(void **state)
+{
+    enum {
+        MANY = 3000
+    };
+    struct sd_store *s;
+    struct sd_txn *t;
+    uint64_t *got = calloc(MANY + 1, sizeof(*got));
+    uint8_t v[8];
+
+    (void)state;
+    assert_non_null(got);
+    assert_int_equal(sd_store_open(&s, dir, SD_STORE_CREATE, 1 << 24), SD_OK);
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    for(uint64_t i = 0; i < MANY; i++) {
+        sd_put_u64be(v, i * 7 + 1);
+        assert_int_equal(sd_txn_put(t, SD_DB_SEARCH, "many", 4, v, sizeof(v)), SD_OK);
+    }
+    sd_put_u64be(v, 42);
+    assert_int_equal(sd_txn_put(t, SD_DB_SEARCH, "one", 3, v, sizeof(v)), SD_OK);
+    sd_put_u64be(v, 5);
+    assert_int_equal(sd_txn_put(t, SD_DB_SEARCH, "two", 3, v, sizeof(v)), SD_OK);
+    sd_put_u64be(v, 6);
+    assert_int_equal(sd_txn_put(t, SD_DB_SEARCH, "two", 3, v, sizeof(v)), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    assert_int_equal(sd_txn_begin(s, false, &t), SD_OK);
+    assert_int_equal(read_multiple(t, "many", got, MANY + 1), MANY);
+    for(uint64_t i = 0; i < MANY; i++)
+        assert_int_equal(got[i], i * 7 + 1);
+    assert_int_equal(read_multiple(t, "one", got, MANY + 1), 1);
+    assert_int_equal(got[0], 42);
+    assert_int_equal(read_multiple(t, "two", got, MANY + 1), 2);
+    assert_int_equal(got[0], 5);
+    assert_int_equal(got[1], 6);
+    assert_int_equal(read_multiple(t, "none", got, MANY + 1), 0);
+    sd_txn_abort(t);
+    sd_store_close(s);
+    free(got);
+}
+
 static void
 test_newer_schema_is_refused(void **state)
 {
@@ -485,6 +558,7 @@ main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
         T(test_open_missing_store_is_notfound),
         T(test_counters_and_put_new),
+        T(test_cursor_reads_duplicates_a_page_at_a_time),
         T(test_newer_schema_is_refused),
         T(test_corrupt_environment_is_refused),
         T(test_injected_write_failure_rolls_back),
