@@ -153,10 +153,13 @@ entry_push(void *ctx, const char *term, size_t n)
     return SD_OK;
 }
 
+static void drop_pieces_slow(const struct sd_kb_lexicon *l, char *s);
+static void drop_suffixes_slow(const struct sd_kb_lexicon *l, char *s);
+
 static sd_err
 add_entry(struct sd_kb_lexicon *l, const char *s, size_t n, const char **why)
 {
-    char folded[ENTRY_MAX + 1];
+    char folded[ENTRY_MAX + 1], blanked[ENTRY_MAX + 1];
     struct lex_entry e;
     sd_err err;
 
@@ -164,7 +167,16 @@ add_entry(struct sd_kb_lexicon *l, const char *s, size_t n, const char **why)
     err = fold_into(folded, sizeof(folded), s, n, why);
     if(err != SD_OK)
         return err;
-    err = sd_kb_tokenize_folded(folded, strlen(folded), entry_push, &e);
+    /* The query's stop pieces and Hangul endings are blanked before its terms meet the
+     * entries, so an entry is blanked the same way (the stop file loads first): "收多少钱" must
+     * meet "收 钱", "모르는 기기" "모르 기기". An entry that is all stop pieces keeps its words
+     * (it can never match, as before). */
+    memcpy(blanked, folded, sizeof(blanked));
+    drop_pieces_slow(l, blanked);
+    drop_suffixes_slow(l, blanked);
+    err = sd_kb_tokenize_folded(blanked, strlen(blanked), entry_push, &e);
+    if(err == SD_OK && !e.nt)
+        err = sd_kb_tokenize_folded(folded, strlen(folded), entry_push, &e);
     if(err == SD_E_LIMIT)
         *why = "entry has too many words";
     if(err != SD_OK)
@@ -486,10 +498,10 @@ static const struct lex_file {
     const unsigned char *data;
     const size_t *len;
 } lex_files[] = {
+    {"stop.txt", true, sd_kb_stop, &sd_kb_stop_len}, /* first: entries are blanked by it */
     {"synonyms.zh.txt", false, sd_kb_syn_zh, &sd_kb_syn_zh_len},
     {"synonyms.en.txt", false, sd_kb_syn_en, &sd_kb_syn_en_len},
     {"synonyms.ko.txt", false, sd_kb_syn_ko, &sd_kb_syn_ko_len},
-    {"stop.txt", true, sd_kb_stop, &sd_kb_stop_len},
 };
 
 static sd_err
@@ -717,6 +729,57 @@ drop_pieces_slow(const struct sd_kb_lexicon *l, char *s)
             continue;
         while((p = strstr(s, l->stops[i].s)))
             memset(p, ' ', l->stops[i].n);
+    }
+}
+
+/* Strip Korean endings from the end of each Hangul run of the NUL-terminated s like
+ * drop_suffixes, without its lookup tables (a synonym entry, while the lexicon loads): the
+ * stops are sorted longest first. */
+static void
+drop_suffixes_slow(const struct sd_kb_lexicon *l, char *s)
+{
+    size_t i = 0, n = strlen(s);
+
+    while(i < n) {
+        size_t start = i, syll = 0;
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k;
+
+        if((uint8_t)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        while(i < n) {
+            k = utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+            if(k <= 0 || !is_hangul(cp))
+                break;
+            i += (size_t)k;
+            syll++;
+        }
+        for(int round = 0; round < 2 && syll > 2; round++) {
+            bool cut = false;
+
+            for(size_t j = 0; j < l->nst && !cut; j++) {
+                const struct lex_stop *st = &l->stops[j];
+
+                if(st->kind != STOP_SUFFIX || (size_t)st->n + 6 > i - start ||
+                   memcmp(s + i - st->n, st->s, st->n) != 0)
+                    continue;
+                memset(s + i - st->n, ' ', st->n);
+                i -= st->n;
+                syll -= st->n / 3;
+                cut = true;
+            }
+            if(!cut)
+                break;
+        }
+        if(i == start) {
+            k = utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+            i += k > 0 ? (size_t)k : 1; /* not Hangul: skip the character */
+        } else {
+            while(i < n && s[i] == ' ')
+                i++;
+        }
     }
 }
 
