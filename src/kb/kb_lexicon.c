@@ -67,8 +67,9 @@ struct sd_kb_lexicon {
     uint32_t *eset;                           /* set of each entry */
     uint16_t pbkt[257], *pord;                /* pieces by first byte, in stops order */
     uint16_t sbkt[SUFFIX_BUCKETS + 1], *sord; /* suffixes by last syllable, stops order */
-    uint32_t *latin;  /* one-word a-z entries (typo candidates, sd_kb_query_near), nlatin */
-    uint8_t *latin_n; /* their lengths */
+    uint32_t *latin;   /* one-word a-z entries (typo candidates, sd_kb_query_near), nlatin */
+    uint8_t *latin_n;  /* their lengths */
+    uint32_t *latin_m; /* their letters, one bit each (a-z) */
     size_t nlatin;
 };
 
@@ -104,6 +105,7 @@ sd_kb_lexicon_free(struct sd_kb_lexicon *l)
     free(l->sord);
     free(l->latin);
     free(l->latin_n);
+    free(l->latin_m);
     free(l);
 }
 
@@ -154,6 +156,7 @@ entry_push(void *ctx, const char *term, size_t n)
 }
 
 static void drop_pieces_slow(const struct sd_kb_lexicon *l, char *s);
+static uint32_t letters(const char *s, size_t n);
 static void drop_suffixes_slow(const struct sd_kb_lexicon *l, char *s);
 
 static sd_err
@@ -470,7 +473,8 @@ lex_index(struct sd_kb_lexicon *l)
     l->sbkt[SUFFIX_BUCKETS] = (uint16_t)nsf;
     l->latin = calloc(l->ne + 1, sizeof(*l->latin));
     l->latin_n = calloc(l->ne + 1, sizeof(*l->latin_n));
-    if(!l->latin || !l->latin_n)
+    l->latin_m = calloc(l->ne + 1, sizeof(*l->latin_m));
+    if(!l->latin || !l->latin_n || !l->latin_m)
         return SD_E_NOMEM;
     for(size_t i = 0; i < l->ne; i++) {
         const char *t = l->e[i].t[0];
@@ -481,6 +485,7 @@ lex_index(struct sd_kb_lexicon *l)
             az = t[k] >= 'a' && t[k] <= 'z';
         if(l->e[i].nt == 1 && az) {
             l->latin[l->nlatin] = (uint32_t)i;
+            l->latin_m[l->nlatin] = letters(t, n);
             l->latin_n[l->nlatin++] = (uint8_t)n;
         }
     }
@@ -672,6 +677,11 @@ letters(const char *s, size_t n)
     }
     return m;
 }
+
+/* The letters sd_kb_near_dist's endings add. */
+#define END_LETTERS                                                                          \
+    ((1u << ('s' - 'a')) | (1u << ('e' - 'a')) | (1u << ('d' - 'a')) | (1u << ('i' - 'a')) | \
+     (1u << ('n' - 'a')) | (1u << ('g' - 'a')))
 
 size_t
 sd_kb_near_dist(const char *w, const char *v, size_t max)
@@ -1027,6 +1037,7 @@ sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
 {
     char w[SD_KB_TERM_MAX + 1];
     size_t max, best = SIZE_MAX, bestd, wn;
+    uint32_t mw;
     const struct sd_kb_lexicon *l;
 
     memcpy(w, s->a[0].t[0], sizeof(w));
@@ -1036,11 +1047,17 @@ sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
     pthread_rwlock_rdlock(&lex_lock);
     l = lex_cur;
     wn = strlen(w);
-    for(size_t j = 0; l && j < l->nlatin && bestd > 1; j++) {
+    mw = all_az(w) ? letters(w, wn) : 0;
+    for(size_t j = 0; l && mw && j < l->nlatin && bestd > 1; j++) {
         size_t d, vn = l->latin_n[j];
+        uint32_t miss = mw & ~(l->latin_m[j] | END_LETTERS);
 
         if(wn + max < vn || wn > vn + 3 + max)
             continue; /* sd_kb_near_dist's first test, without the call */
+        /* each letter of w that neither v nor an ending has costs an edit (a four-letter
+         * word may only swap two letters: the same letters) */
+        if((size_t)__builtin_popcount(miss) > max || (wn == 4 && mw != l->latin_m[j]))
+            continue;
         d = sd_kb_near_dist(w, l->e[l->latin[j]].t[0], max);
         if(d < bestd) {
             bestd = d;
