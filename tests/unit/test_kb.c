@@ -925,6 +925,14 @@ query_tables_keep_the_lexicon_rules(void **state)
     assert_true(query_has(q, "상담"));
     assert_false(query_has(q, "사랑"));
     free(q);
+    /* an entry is blanked like the query (round 7): 모르는 기기 (ending 는) and 官方的人 (piece
+     * 的) meet the query's 모르 기기 and 官方 人, so their sets are searched */
+    q = query_of("모르는 기기에서 접속");
+    assert_true(query_has(q, "해킹"));
+    free(q);
+    q = query_of("官方的人");
+    assert_true(query_has(q, "诈骗"));
+    free(q);
     /* "withdraw" is in the en, zh and ko sets: one slot searches all three */
     q = query_of("withdraw withdraw withdrawal");
     assert_int_equal(q->n, 1);
