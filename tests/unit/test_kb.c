@@ -363,7 +363,7 @@ embedded_starter_set_matches_kb_directory(void **state)
                 fp = fopen(path, "rb");
                 assert_non_null(fp);
                 n = fread(buf, 1, 8191, fp);
-                fclose(fp);
+                (void)fclose(fp); /* read only */
                 assert_int_equal(n, strlen(sd_kb_starter[i].text));
                 assert_memory_equal(buf, sd_kb_starter[i].text, n);
                 free(buf);
@@ -548,7 +548,7 @@ slurp(const char *path, size_t *n)
     assert_non_null(fp);
     assert_non_null(buf);
     *n = fread(buf, 1, SD_KB_LEX_MAX_FILE, fp);
-    fclose(fp);
+    (void)fclose(fp); /* read only */
     return buf;
 }
 
@@ -836,7 +836,7 @@ sent_articles_rank_higher_for_their_category_bounded(void **state)
     /* other categories and the plain search: unchanged */
     assert_int_equal(sd_kb_search_for(f->d, q, "zh", SD_CAT_DEPOSIT, 3, b, &nb), SD_OK);
     assert_string_equal(b[0].slug, h[0].slug);
-    n = search(f->d, q, "zh", b, 3);
+    assert_true(search(f->d, q, "zh", b, 3) >= 1);
     assert_string_equal(b[0].slug, h[0].slug);
     /* an unrelated question does not get the boosted article */
     assert_int_equal(sd_kb_search_for(f->d, "今天天气怎么样", "zh", SD_CAT_WITHDRAWAL, 3, b, &nb),
