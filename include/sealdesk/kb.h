@@ -142,7 +142,8 @@ sd_err sd_kb_search_for(struct sd_desk *d, const char *text, const char *lang, i
  * reads as "how many rare query terms the article matches, weighted". A raw coverage threshold
  * rejected long questions with filler words and accepted near-topic ones (other exchanges,
  * taxes) that only share body words. Chosen on kb_train, kb_dev3 and the train halves of
- * kb_unanswerable and kb_unanswerable3 (README "KB search quality"). */
+ * kb_unanswerable and kb_unanswerable3 (README "KB search quality"); checked again in round 7
+ * with kb_dev4 (data/kb/README.md: the answered-vs-unanswerable trade-off). */
 #define SD_KB_FIT_TITLE_W 2.0
 #define SD_KB_FIT_MIN     1.8
 

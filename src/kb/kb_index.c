@@ -592,8 +592,8 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
                 continue;
             wn = strlen(s->a[0].t[0]);
             max = wn <= 8 ? 1 : 2;
-            if(tn > SD_KB_TERM_MAX || tn < 3)
-                continue;
+            if(tn > SD_KB_TERM_MAX || tn < 3 || wn + max < tn || wn > tn + 3 + max)
+                continue; /* also sd_kb_near_dist's length test, without the copy and call */
             memcpy(tbuf, term, tn);
             tbuf[tn] = 0;
             d = sd_kb_near_dist(s->a[0].t[0], tbuf, max);

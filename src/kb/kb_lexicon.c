@@ -67,8 +67,9 @@ struct sd_kb_lexicon {
     uint32_t *eset;                           /* set of each entry */
     uint16_t pbkt[257], *pord;                /* pieces by first byte, in stops order */
     uint16_t sbkt[SUFFIX_BUCKETS + 1], *sord; /* suffixes by last syllable, stops order */
-    uint32_t *latin;  /* one-word a-z entries (typo candidates, sd_kb_query_near), nlatin */
-    uint8_t *latin_n; /* their lengths */
+    uint32_t *latin;   /* one-word a-z entries (typo candidates, sd_kb_query_near), nlatin */
+    uint8_t *latin_n;  /* their lengths */
+    uint32_t *latin_m; /* their letters, one bit each (a-z) */
     size_t nlatin;
 };
 
@@ -104,6 +105,7 @@ sd_kb_lexicon_free(struct sd_kb_lexicon *l)
     free(l->sord);
     free(l->latin);
     free(l->latin_n);
+    free(l->latin_m);
     free(l);
 }
 
@@ -153,10 +155,14 @@ entry_push(void *ctx, const char *term, size_t n)
     return SD_OK;
 }
 
+static void drop_pieces_slow(const struct sd_kb_lexicon *l, char *s);
+static uint32_t letters(const char *s, size_t n);
+static void drop_suffixes_slow(const struct sd_kb_lexicon *l, char *s);
+
 static sd_err
 add_entry(struct sd_kb_lexicon *l, const char *s, size_t n, const char **why)
 {
-    char folded[ENTRY_MAX + 1];
+    char folded[ENTRY_MAX + 1], blanked[ENTRY_MAX + 1];
     struct lex_entry e;
     sd_err err;
 
@@ -164,7 +170,16 @@ add_entry(struct sd_kb_lexicon *l, const char *s, size_t n, const char **why)
     err = fold_into(folded, sizeof(folded), s, n, why);
     if(err != SD_OK)
         return err;
-    err = sd_kb_tokenize_folded(folded, strlen(folded), entry_push, &e);
+    /* The query's stop pieces and Hangul endings are blanked before its terms meet the
+     * entries, so an entry is blanked the same way (the stop file loads first): "收多少钱" must
+     * meet "收 钱", "모르는 기기" "모르 기기". An entry that is all stop pieces keeps its words
+     * (it can never match, as before). */
+    memcpy(blanked, folded, sizeof(blanked));
+    drop_pieces_slow(l, blanked);
+    drop_suffixes_slow(l, blanked);
+    err = sd_kb_tokenize_folded(blanked, strlen(blanked), entry_push, &e);
+    if(err == SD_OK && !e.nt)
+        err = sd_kb_tokenize_folded(folded, strlen(folded), entry_push, &e);
     if(err == SD_E_LIMIT)
         *why = "entry has too many words";
     if(err != SD_OK)
@@ -458,7 +473,8 @@ lex_index(struct sd_kb_lexicon *l)
     l->sbkt[SUFFIX_BUCKETS] = (uint16_t)nsf;
     l->latin = calloc(l->ne + 1, sizeof(*l->latin));
     l->latin_n = calloc(l->ne + 1, sizeof(*l->latin_n));
-    if(!l->latin || !l->latin_n)
+    l->latin_m = calloc(l->ne + 1, sizeof(*l->latin_m));
+    if(!l->latin || !l->latin_n || !l->latin_m)
         return SD_E_NOMEM;
     for(size_t i = 0; i < l->ne; i++) {
         const char *t = l->e[i].t[0];
@@ -469,6 +485,7 @@ lex_index(struct sd_kb_lexicon *l)
             az = t[k] >= 'a' && t[k] <= 'z';
         if(l->e[i].nt == 1 && az) {
             l->latin[l->nlatin] = (uint32_t)i;
+            l->latin_m[l->nlatin] = letters(t, n);
             l->latin_n[l->nlatin++] = (uint8_t)n;
         }
     }
@@ -486,10 +503,10 @@ static const struct lex_file {
     const unsigned char *data;
     const size_t *len;
 } lex_files[] = {
+    {"stop.txt", true, sd_kb_stop, &sd_kb_stop_len}, /* first: entries are blanked by it */
     {"synonyms.zh.txt", false, sd_kb_syn_zh, &sd_kb_syn_zh_len},
     {"synonyms.en.txt", false, sd_kb_syn_en, &sd_kb_syn_en_len},
     {"synonyms.ko.txt", false, sd_kb_syn_ko, &sd_kb_syn_ko_len},
-    {"stop.txt", true, sd_kb_stop, &sd_kb_stop_len},
 };
 
 static sd_err
@@ -661,6 +678,11 @@ letters(const char *s, size_t n)
     return m;
 }
 
+/* The letters sd_kb_near_dist's endings add. */
+#define END_LETTERS                                                                          \
+    ((1u << ('s' - 'a')) | (1u << ('e' - 'a')) | (1u << ('d' - 'a')) | (1u << ('i' - 'a')) | \
+     (1u << ('n' - 'a')) | (1u << ('g' - 'a')))
+
 size_t
 sd_kb_near_dist(const char *w, const char *v, size_t max)
 {
@@ -717,6 +739,57 @@ drop_pieces_slow(const struct sd_kb_lexicon *l, char *s)
             continue;
         while((p = strstr(s, l->stops[i].s)))
             memset(p, ' ', l->stops[i].n);
+    }
+}
+
+/* Strip Korean endings from the end of each Hangul run of the NUL-terminated s like
+ * drop_suffixes, without its lookup tables (a synonym entry, while the lexicon loads): the
+ * stops are sorted longest first. */
+static void
+drop_suffixes_slow(const struct sd_kb_lexicon *l, char *s)
+{
+    size_t i = 0, n = strlen(s);
+
+    while(i < n) {
+        size_t start = i, syll = 0;
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k;
+
+        if((uint8_t)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        while(i < n) {
+            k = utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+            if(k <= 0 || !is_hangul(cp))
+                break;
+            i += (size_t)k;
+            syll++;
+        }
+        for(int round = 0; round < 2 && syll > 2; round++) {
+            bool cut = false;
+
+            for(size_t j = 0; j < l->nst && !cut; j++) {
+                const struct lex_stop *st = &l->stops[j];
+
+                if(st->kind != STOP_SUFFIX || (size_t)st->n + 6 > i - start ||
+                   memcmp(s + i - st->n, st->s, st->n) != 0)
+                    continue;
+                memset(s + i - st->n, ' ', st->n);
+                i -= st->n;
+                syll -= st->n / 3;
+                cut = true;
+            }
+            if(!cut)
+                break;
+        }
+        if(i == start) {
+            k = utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+            i += k > 0 ? (size_t)k : 1; /* not Hangul: skip the character */
+        } else {
+            while(i < n && s[i] == ' ')
+                i++;
+        }
     }
 }
 
@@ -964,6 +1037,7 @@ sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
 {
     char w[SD_KB_TERM_MAX + 1];
     size_t max, best = SIZE_MAX, bestd, wn;
+    uint32_t mw;
     const struct sd_kb_lexicon *l;
 
     memcpy(w, s->a[0].t[0], sizeof(w));
@@ -973,11 +1047,17 @@ sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
     pthread_rwlock_rdlock(&lex_lock);
     l = lex_cur;
     wn = strlen(w);
-    for(size_t j = 0; l && j < l->nlatin && bestd > 1; j++) {
+    mw = all_az(w) ? letters(w, wn) : 0;
+    for(size_t j = 0; l && mw && j < l->nlatin && bestd > 1; j++) {
         size_t d, vn = l->latin_n[j];
+        uint32_t miss = mw & ~(l->latin_m[j] | END_LETTERS);
 
         if(wn + max < vn || wn > vn + 3 + max)
             continue; /* sd_kb_near_dist's first test, without the call */
+        /* each letter of w that neither v nor an ending has costs an edit (a four-letter
+         * word may only swap two letters: the same letters) */
+        if((size_t)__builtin_popcount(miss) > max || (wn == 4 && mw != l->latin_m[j]))
+            continue;
         d = sd_kb_near_dist(w, l->e[l->latin[j]].t[0], max);
         if(d < bestd) {
             bestd = d;

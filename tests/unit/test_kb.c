@@ -363,7 +363,7 @@ embedded_starter_set_matches_kb_directory(void **state)
                 fp = fopen(path, "rb");
                 assert_non_null(fp);
                 n = fread(buf, 1, 8191, fp);
-                fclose(fp);
+                (void)fclose(fp); /* read only */
                 assert_int_equal(n, strlen(sd_kb_starter[i].text));
                 assert_memory_equal(buf, sd_kb_starter[i].text, n);
                 free(buf);
@@ -548,7 +548,7 @@ slurp(const char *path, size_t *n)
     assert_non_null(fp);
     assert_non_null(buf);
     *n = fread(buf, 1, SD_KB_LEX_MAX_FILE, fp);
-    fclose(fp);
+    (void)fclose(fp); /* read only */
     return buf;
 }
 
@@ -836,7 +836,7 @@ sent_articles_rank_higher_for_their_category_bounded(void **state)
     /* other categories and the plain search: unchanged */
     assert_int_equal(sd_kb_search_for(f->d, q, "zh", SD_CAT_DEPOSIT, 3, b, &nb), SD_OK);
     assert_string_equal(b[0].slug, h[0].slug);
-    n = search(f->d, q, "zh", b, 3);
+    assert_true(search(f->d, q, "zh", b, 3) >= 1);
     assert_string_equal(b[0].slug, h[0].slug);
     /* an unrelated question does not get the boosted article */
     assert_int_equal(sd_kb_search_for(f->d, "今天天气怎么样", "zh", SD_CAT_WITHDRAWAL, 3, b, &nb),
@@ -924,6 +924,14 @@ query_tables_keep_the_lexicon_rules(void **state)
     q = query_of("상담사랑 통화");
     assert_true(query_has(q, "상담"));
     assert_false(query_has(q, "사랑"));
+    free(q);
+    /* an entry is blanked like the query (round 7): 모르는 기기 (ending 는) and 官方的人 (piece
+     * 的) meet the query's 모르 기기 and 官方 人, so their sets are searched */
+    q = query_of("모르는 기기에서 접속");
+    assert_true(query_has(q, "해킹"));
+    free(q);
+    q = query_of("官方的人");
+    assert_true(query_has(q, "诈骗"));
     free(q);
     /* "withdraw" is in the en, zh and ko sets: one slot searches all three */
     q = query_of("withdraw withdraw withdrawal");
