@@ -174,10 +174,10 @@ classify_set(const struct sd_triage_rules *r, const struct set *s, struct score 
 static void
 print_score(const char *label, const char *path, const struct score *s)
 {
-    printf("%-12s %-40s n=%-4zu category=%.3f priority=%.3f p1_recall=%.3f p1_fp=%zu\n", label,
-           path, s->n, s->n ? (double)s->cat / (double)s->n : 0.0,
+    printf("%-12s %-40s n=%-4zu category=%.3f priority=%.3f p1_recall=%.3f p1_fp=%zu p1=%zu/%zu\n",
+           label, path, s->n, s->n ? (double)s->cat / (double)s->n : 0.0,
            s->n ? (double)s->prio / (double)s->n : 0.0,
-           s->p1 ? (double)s->p1_hit / (double)s->p1 : 1.0, s->p1_fp);
+           s->p1 ? (double)s->p1_hit / (double)s->p1 : 1.0, s->p1_fp, s->p1_hit, s->p1);
 }
 
 static int
