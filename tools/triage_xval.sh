@@ -21,12 +21,14 @@ FOLD[gen2]="$D/holdout2-zh.jsonl $D/holdout2-en.jsonl $D/holdout2-ko.jsonl"
 FOLD[gen4]="$D/train4-zh.jsonl $D/train4-en.jsonl $D/train4-ko.jsonl"
 FOLD[dev]="$ROOT/../shared/data/triage-dev.jsonl"
 ORDER="tpl gen2 gen4 dev"
+# model-only examples of alarming non-P1 kinds (data/triage/README.md): always trained on
+EXTRA=$D/tmodel-kinds.jsonl
 GRID=0
 for a in "$@"; do [ "$a" = "--grid" ] && GRID=1; done
 tmp=$(mktemp -d /tmp/triage-xval.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 for w in $ORDER; do
-  train=()
+  train=("$EXTRA")
   for o in $ORDER; do
     # shellcheck disable=SC2206
     [ "$o" = "$w" ] || train+=(${FOLD[$o]})
