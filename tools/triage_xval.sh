@@ -40,6 +40,8 @@ for w in $ORDER; do
     sed "s/^/$w /" "$tmp/$w.out"
   fi
 done
+outs=()
+for w in $ORDER; do outs+=("$tmp/$w.out"); done
 # totals: n-weighted over a fold's files (rules, rules+model), or per grid point over all folds
 awk -v grid="$GRID" -v order="$ORDER" '
 function val(s,   a) { split(s, a, "="); return a[2] }
@@ -62,4 +64,4 @@ function val(s,   a) { split(s, a, "="); return a[2] }
 END {
   for (k in keys)
     printf "TOTAL %-44s n=%-5d category=%.3f priority=%.3f p1_recall=%.3f p1_fp=%d p1_miss=%d\n", k, N[k], C[k] / N[k], P[k] / N[k], PN[k] ? PH[k] / PN[k] : 1, FP[k], PN[k] - PH[k]
-}' $(for w in $ORDER; do echo "$tmp/$w.out"; done) | sort
+}' "${outs[@]}" | sort
