@@ -293,8 +293,10 @@ main(int argc, char **argv)
         fail("triage_train", 0, "no training files (see --help)");
         goto out;
     }
-    if(sd_tmodel_trainer_new(&tr, &p) != SD_OK)
+    if(sd_tmodel_trainer_new(&tr, &p) != SD_OK) {
+        fail("triage_train", 0, "cannot start training (out of memory or a bad parameter)");
         goto out;
+    }
     for(size_t f = 0; f < ntrain; f++) {
         for(size_t i = 0; i < train[f].n; i++) {
             const struct ticket *t = &train[f].t[i];

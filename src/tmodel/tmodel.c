@@ -767,7 +767,7 @@ sd_tmodel_trainer_new(struct sd_tmodel_trainer **out, const struct sd_tmodel_par
     SD_CHECK_ARG(out && p);
     *out = NULL;
     /* written so that NaN fails too */
-    SD_CHECK_ARG(p->dropout >= 0.0 && p->dropout <= 0.9 && p->average <= p->epochs);
+    SD_CHECK_ARG(p->dropout >= 0.0 && p->dropout <= 0.9);
     *out = calloc(1, sizeof(**out));
     SD_ENSURE(*out, SD_E_NOMEM);
     (*out)->p = *p;
@@ -844,8 +844,7 @@ appendf(struct sd_buf *b, const char *fmt, ...)
     return sd_buf_append(b, tmp, (size_t)n);
 }
 
-#define SCALE    1024.0
-#define MAX_KEEP ((size_t)1 << 20) /* features of one example used in training */
+#define SCALE 1024.0
 
 sd_err
 sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
@@ -855,7 +854,7 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
     uint32_t *kept = NULL;
     double bias[SD_TMODEL_HEADS] = {0}, avg_bias[SD_TMODEL_HEADS] = {0};
     unsigned navg = 0;
-    size_t *order = NULL, start;
+    size_t *order = NULL, start, maxn = 0;
     uint64_t rng = 0x2545f4914f6cdd1dULL;
     uint8_t sum[16];
     char hex[33];
@@ -865,7 +864,9 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
     start = out->len;
     w = calloc((size_t)NBUCKETS * SD_TMODEL_HEADS, sizeof(*w));
     order = calloc(t->nex + 1, sizeof(*order));
-    kept = calloc(MAX_KEEP, sizeof(*kept));
+    for(size_t i = 0; i < t->nex; i++)
+        maxn = t->ex[i].n > maxn ? t->ex[i].n : maxn;
+    kept = calloc(maxn + 1, sizeof(*kept)); /* the features of one example a step uses */
     SD_ENSURE(w && order && kept, SD_E_NOMEM);
     if(t->p.average) {
         avg = calloc((size_t)NBUCKETS * SD_TMODEL_HEADS, sizeof(*avg));
@@ -897,7 +898,7 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
             double z[SD_TMODEL_HEADS], g[SD_TMODEL_HEADS];
             size_t nk = 0;
 
-            for(size_t k = 0; k < x->n && nk < MAX_KEEP; k++) {
+            for(size_t k = 0; k < x->n; k++) {
                 if(t->p.dropout > 0.0) {
                     rng ^= rng << 13;
                     rng ^= rng >> 7;
@@ -931,7 +932,8 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
                     row[h] -= (float)(rate * (g[h] * inv + t->p.l2 * row[h]));
             }
         }
-        /* averaging: the mean of the weights after each of the last `average` epochs */
+        /* averaging: the mean of the weights after each of the last `average` epochs (all of
+         * them when fewer were run) */
         if(avg && e + t->p.average >= t->p.epochs) {
             for(size_t k = 0; k < (size_t)NBUCKETS * SD_TMODEL_HEADS; k++)
                 avg[k] += w[k];
