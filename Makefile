@@ -75,7 +75,8 @@ test: build-asan build-release build-clang static build-fuzz
 	@for f in ../shared/data/triage-dev.jsonl data/triage/train-zh.jsonl \
 	    data/triage/train-en.jsonl data/triage/train-ko.jsonl data/triage/holdout-zh.jsonl \
 	    data/triage/holdout-en.jsonl data/triage/holdout-ko.jsonl data/triage/holdout2-zh.jsonl \
-	    data/triage/holdout2-en.jsonl data/triage/holdout2-ko.jsonl; do \
+	    data/triage/holdout2-en.jsonl data/triage/holdout2-ko.jsonl data/triage/train4-zh.jsonl \
+	    data/triage/train4-en.jsonl data/triage/train4-ko.jsonl; do \
 	    echo "triage $$f"; python3 tools/triage_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
 	        --jobs $(JOBS) --fail-under 0,0,1.0 $$f || exit 1; done
 	@# Measured, not gated: the independent set (holdout3, never tuned on) does not yet reach

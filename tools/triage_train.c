@@ -3,11 +3,13 @@
  *
  * usage: triage_train [--out FILE] [OPTIONS] TRAIN.jsonl ...
  *        triage_train --eval VAL.jsonl [--eval ...] [--grid] [OPTIONS] TRAIN.jsonl ...
- * OPTIONS: --epochs N --rate X --l2 X --fund-pos X --prune X (training) and --cat-weight N
- *          --cat-cap N --prio-conf X --fund-raise X (combination with the rules); defaults are
- *          the shipped values (sd_tmodel_params_default). Output is deterministic: the same
+ * OPTIONS: --epochs N --rate X --l2 X --fund-pos X --dropout X --average N --prune X
+ *          (training) and --cat-weight N --cat-cap N --prio-conf X --fund-raise X (combination
+ *          with the rules); defaults are the shipped values (sd_tmodel_params_default). Output is deterministic: the same
  *          files in the same order give the same bytes (`make triage-model`; ctest
  *          model.up_to_date compares the committed model with a fresh run).
+ * --verbose (with --eval) prints each P1 miss and P1 false positive on stderr: tuning sets only.
+ * tools/triage_xval.sh runs --eval leaving out one writer's sets at a time (cross-writer).
  * --eval trains on the TRAIN files only, then classifies each VAL file with the default rules
  * alone and with the rules plus the fresh model (exactly what `sealctl triage --text` does with
  * subject "\n" body) and prints category / priority accuracy, P1 recall and P1 false positives
@@ -25,9 +27,11 @@
 #include "sealdesk/triage.h"
 #include "sealdesk/version.h"
 
-#define USAGE                                                                                   \
-    "usage: triage_train [--out FILE] [--eval VAL.jsonl]... [--grid] [--epochs N] [--rate X]\n" \
-    "       [--l2 X] [--fund-pos X] [--prune X] [--cat-weight N] [--cat-cap N]\n"               \
+#define USAGE                                                                                    \
+    "usage: triage_train [--out FILE] [--eval VAL.jsonl]... [--grid] [--verbose] [--epochs N]\n" \
+    "       [--rate X]"                                                                          \
+    "       [--l2 X] [--fund-pos X] [--dropout X] [--average N] [--prune X]\n"                   \
+    "       [--cat-weight N] [--cat-cap N]\n"                                                    \
     "       [--prio-conf X] [--fund-raise X] TRAIN.jsonl...\n"
 
 #define MAX_FILES   32
@@ -152,6 +156,10 @@ struct score {
     size_t n, cat, prio, p1, p1_hit, p1_fp;
 };
 
+/* --verbose: every P1 miss and P1 false positive on stderr (tuning sets only: never a
+ * held-out set, data/triage/README.md) */
+static bool verbose;
+
 static void
 classify_set(const struct sd_triage_rules *r, const struct set *s, struct score *sc)
 {
@@ -168,16 +176,20 @@ classify_set(const struct sd_triage_rules *r, const struct set *s, struct score 
         sc->p1 += t->prio == 1;
         sc->p1_hit += t->prio == 1 && res.priority == 1;
         sc->p1_fp += t->prio != 1 && res.priority == 1;
+        if(verbose && (t->prio == 1) != (res.priority == 1))
+            fprintf(stderr, "%s: P%d -> P%d fund=%.2f: %.300s\n",
+                    t->prio == 1 ? "P1_MISS" : "P1_FP", t->prio, res.priority,
+                    (double)res.model.fund, t->text);
     }
 }
 
 static void
 print_score(const char *label, const char *path, const struct score *s)
 {
-    printf("%-12s %-40s n=%-4zu category=%.3f priority=%.3f p1_recall=%.3f p1_fp=%zu\n", label,
-           path, s->n, s->n ? (double)s->cat / (double)s->n : 0.0,
+    printf("%-12s %-40s n=%-4zu category=%.3f priority=%.3f p1_recall=%.3f p1_fp=%zu p1=%zu/%zu\n",
+           label, path, s->n, s->n ? (double)s->cat / (double)s->n : 0.0,
            s->n ? (double)s->prio / (double)s->n : 0.0,
-           s->p1 ? (double)s->p1_hit / (double)s->p1 : 1.0, s->p1_fp);
+           s->p1 ? (double)s->p1_hit / (double)s->p1 : 1.0, s->p1_fp, s->p1_hit, s->p1);
 }
 
 static int
@@ -224,6 +236,9 @@ main(int argc, char **argv)
         } else if(strcmp(a, "--grid") == 0) {
             grid = true;
             continue;
+        } else if(strcmp(a, "--verbose") == 0) {
+            verbose = true;
+            continue;
         } else if(strcmp(a, "--epochs") == 0) {
             if(num_opt(a, v, 1, 200, &x))
                 goto out;
@@ -237,6 +252,13 @@ main(int argc, char **argv)
         } else if(strcmp(a, "--fund-pos") == 0) {
             if(num_opt(a, v, 0.1, 100, &p.fund_pos))
                 goto out;
+        } else if(strcmp(a, "--dropout") == 0) {
+            if(num_opt(a, v, 0, 0.9, &p.dropout))
+                goto out;
+        } else if(strcmp(a, "--average") == 0) {
+            if(num_opt(a, v, 0, 200, &x))
+                goto out;
+            p.average = (unsigned)x;
         } else if(strcmp(a, "--prune") == 0) {
             if(num_opt(a, v, 0, 10, &p.prune))
                 goto out;
@@ -271,8 +293,10 @@ main(int argc, char **argv)
         fail("triage_train", 0, "no training files (see --help)");
         goto out;
     }
-    if(sd_tmodel_trainer_new(&tr, &p) != SD_OK)
+    if(sd_tmodel_trainer_new(&tr, &p) != SD_OK) {
+        fail("triage_train", 0, "cannot start training (out of memory or a bad parameter)");
         goto out;
+    }
     for(size_t f = 0; f < ntrain; f++) {
         for(size_t i = 0; i < train[f].n; i++) {
             const struct ticket *t = &train[f].t[i];

@@ -3,17 +3,21 @@
 # usage: tools/triage_train.sh TRIAGE_TRAIN_BIN OUT        (`make triage-model`)
 #        tools/triage_train.sh TRIAGE_TRAIN_BIN --check    (ctest model.up_to_date: the committed
 #                                                           model equals a fresh training run)
-# The sets: data/triage/{train,holdout,holdout2}-{zh,en,ko}.jsonl and
-# ../shared/data/triage-dev.jsonl (never the independent held-out sets the merger keeps).
+# The sets: data/triage/{train,holdout,holdout2,train4}-{zh,en,ko}.jsonl and
+# ../shared/data/triage-dev.jsonl and data/triage/tmodel-kinds.jsonl (never the independent
+# held-out sets holdout3-*, holdout4-*).
 set -euo pipefail
 BIN=${1:?usage: triage_train.sh BIN OUT|--check}
 OUT=${2:?usage: triage_train.sh BIN OUT|--check}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SETS=()
-for s in train holdout holdout2; do
+for s in train holdout holdout2 train4; do
   for l in zh en ko; do SETS+=("$ROOT/data/triage/$s-$l.jsonl"); done
 done
 SETS+=("$ROOT/../shared/data/triage-dev.jsonl")
+# model-only examples of alarming non-P1 kinds (exchange hack rumours, prevention questions,
+# ignored impersonators, lost 2FA without compromise, own logins): data/triage/README.md
+SETS+=("$ROOT/data/triage/tmodel-kinds.jsonl")
 if [ "$OUT" = "--check" ]; then
   tmp=$(mktemp /tmp/triage-model.XXXXXX)
   trap 'rm -f "$tmp"' EXIT

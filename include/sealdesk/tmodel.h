@@ -81,6 +81,9 @@ struct sd_tmodel_params {
     double l2;         /* L2 penalty */
     double fund_pos;   /* weight of a fund-safety positive (recall first) */
     double prune;      /* weights below this (absolute) are dropped from the model */
+    double dropout;    /* share of an example's features left out at each step (0..0.9) */
+    unsigned average;  /* the model is the mean of the weights after the last N epochs (all
+                          when fewer; 0: the last epoch's) */
     int cat_weight;    /* category term: round(cat_weight * (2p - 1)), p the head's probability */
     int cat_cap;       /* |category term| <= cat_cap */
     double prio_conf;  /* priority probability needed to move the rules' priority */
@@ -95,7 +98,8 @@ void sd_tmodel_set_params(struct sd_tmodel *m, const struct sd_tmodel_params *p)
 
 struct sd_tmodel_trainer;
 
-/* New trainer (free with sd_tmodel_trainer_free). SD_E_INVALID for a NULL argument. */
+/* New trainer (free with sd_tmodel_trainer_free). SD_E_INVALID for a NULL argument or a
+ * dropout outside 0..0.9. */
 sd_err sd_tmodel_trainer_new(struct sd_tmodel_trainer **out, const struct sd_tmodel_params *p);
 /* Add one example: folded text, category 0..7, priority 1..4, fund-safety label (security
  * P1). SD_E_INVALID for a label out of range, SD_E_LIMIT past 100,000 examples. */

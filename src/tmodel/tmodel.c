@@ -737,11 +737,13 @@ struct sd_tmodel_trainer {
 void
 sd_tmodel_params_default(struct sd_tmodel_params *p)
 {
-    p->epochs = 12;
+    p->epochs = 20;
     p->rate = 0.5;
     p->l2 = 1e-5;
     p->fund_pos = 2.0;
     p->prune = 0.3;
+    p->dropout = 0.3;
+    p->average = 10;
     p->cat_weight = 2;
     p->cat_cap = 1;
     p->prio_conf = 0.7;
@@ -763,6 +765,9 @@ sd_tmodel_trainer_new(struct sd_tmodel_trainer **out, const struct sd_tmodel_par
     sd_err err = SD_OK;
 
     SD_CHECK_ARG(out && p);
+    *out = NULL;
+    /* written so that NaN fails too */
+    SD_CHECK_ARG(p->dropout >= 0.0 && p->dropout <= 0.9);
     *out = calloc(1, sizeof(**out));
     SD_ENSURE(*out, SD_E_NOMEM);
     (*out)->p = *p;
@@ -845,9 +850,11 @@ sd_err
 sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
 {
     sd_err err = SD_OK;
-    float *w = NULL;
-    double bias[SD_TMODEL_HEADS] = {0};
-    size_t *order = NULL, start;
+    float *w = NULL, *avg = NULL;
+    uint32_t *kept = NULL;
+    double bias[SD_TMODEL_HEADS] = {0}, avg_bias[SD_TMODEL_HEADS] = {0};
+    unsigned navg = 0;
+    size_t *order = NULL, start, maxn = 0;
     uint64_t rng = 0x2545f4914f6cdd1dULL;
     uint8_t sum[16];
     char hex[33];
@@ -857,7 +864,14 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
     start = out->len;
     w = calloc((size_t)NBUCKETS * SD_TMODEL_HEADS, sizeof(*w));
     order = calloc(t->nex + 1, sizeof(*order));
-    SD_ENSURE(w && order, SD_E_NOMEM);
+    for(size_t i = 0; i < t->nex; i++)
+        maxn = t->ex[i].n > maxn ? t->ex[i].n : maxn;
+    kept = calloc(maxn + 1, sizeof(*kept)); /* the features of one example a step uses */
+    SD_ENSURE(w && order && kept, SD_E_NOMEM);
+    if(t->p.average) {
+        avg = calloc((size_t)NBUCKETS * SD_TMODEL_HEADS, sizeof(*avg));
+        SD_ENSURE(avg, SD_E_NOMEM);
+    }
     for(size_t i = 0; i < t->nex; i++)
         order[i] = i;
     for(unsigned e = 0; e < t->p.epochs; e++) {
@@ -877,13 +891,27 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
         for(size_t i = 0; i < t->nex; i++) {
             const struct example *x = &t->ex[order[i]];
             const uint32_t *f = t->feats + x->off;
-            double inv = x->n ? 1.0 / sqrt((double)x->n) : 0.0;
+            /* feature dropout (inverted: the kept ones count 1 / (1 - dropout), so a score's
+             * expectation is the full text's): the model cannot lean on a few phrases of the
+             * writers it saw (cross-writer validation, tools/triage_xval.sh) */
+            double inv = x->n ? 1.0 / sqrt((double)x->n) / (1.0 - t->p.dropout) : 0.0;
             double z[SD_TMODEL_HEADS], g[SD_TMODEL_HEADS];
+            size_t nk = 0;
 
+            for(size_t k = 0; k < x->n; k++) {
+                if(t->p.dropout > 0.0) {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    if((double)(rng >> 11) * 0x1.0p-53 < t->p.dropout)
+                        continue;
+                }
+                kept[nk++] = f[k];
+            }
             for(int h = 0; h < SD_TMODEL_HEADS; h++)
                 z[h] = bias[h];
-            for(size_t k = 0; k < x->n; k++) {
-                const float *row = w + (size_t)f[k] * SD_TMODEL_HEADS;
+            for(size_t k = 0; k < nk; k++) {
+                const float *row = w + (size_t)kept[k] * SD_TMODEL_HEADS;
 
                 for(int h = 0; h < SD_TMODEL_HEADS; h++)
                     z[h] += row[h] * inv;
@@ -897,13 +925,28 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
                 g[h] = (pr - (y ? 1.0 : 0.0)) * (h == FUND && y ? t->p.fund_pos : 1.0);
                 bias[h] -= rate * g[h];
             }
-            for(size_t k = 0; k < x->n; k++) {
-                float *row = w + (size_t)f[k] * SD_TMODEL_HEADS;
+            for(size_t k = 0; k < nk; k++) {
+                float *row = w + (size_t)kept[k] * SD_TMODEL_HEADS;
 
                 for(int h = 0; h < SD_TMODEL_HEADS; h++)
                     row[h] -= (float)(rate * (g[h] * inv + t->p.l2 * row[h]));
             }
         }
+        /* averaging: the mean of the weights after each of the last `average` epochs (all of
+         * them when fewer were run) */
+        if(avg && e + t->p.average >= t->p.epochs) {
+            for(size_t k = 0; k < (size_t)NBUCKETS * SD_TMODEL_HEADS; k++)
+                avg[k] += w[k];
+            for(int h = 0; h < SD_TMODEL_HEADS; h++)
+                avg_bias[h] += bias[h];
+            navg++;
+        }
+    }
+    if(avg && navg) {
+        for(size_t k = 0; k < (size_t)NBUCKETS * SD_TMODEL_HEADS; k++)
+            w[k] = avg[k] / (float)navg;
+        for(int h = 0; h < SD_TMODEL_HEADS; h++)
+            bias[h] = avg_bias[h] / navg;
     }
     for(uint32_t b = 0; b < NBUCKETS; b++) {
         const float *row = w + (size_t)b * SD_TMODEL_HEADS;
@@ -944,6 +987,8 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
     SD_TRY(appendf(out, "checksum %s\n", hex));
 out:
     free(w);
+    free(avg);
+    free(kept);
     free(order);
     return err;
 }

@@ -171,6 +171,43 @@ test_model_text_is_deterministic(void **state)
     sd_tmodel_free(m);
 }
 
+/* Feature dropout and weight averaging (cross-writer generalisation, tools/triage_xval.sh): the
+ * output stays deterministic, differs from plain SGD, and the parameters are checked. */
+static void
+test_dropout_and_averaging(void **state)
+{
+    struct sd_tmodel_params p;
+    struct sd_buf a = SD_BUF_INIT, b = SD_BUF_INIT, c = SD_BUF_INIT;
+    struct sd_tmodel_trainer *t = NULL;
+
+    (void)state;
+    sd_tmodel_params_default(&p);
+    assert_true(p.dropout > 0.0 && p.average > 0);
+    train_tiny(&a, &p);
+    train_tiny(&b, &p);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    p.dropout = 0.0;
+    p.average = 0;
+    train_tiny(&c, &p);
+    assert_true(a.len != c.len || memcmp(a.data, c.data, a.len) != 0);
+    p.dropout = 0.95;
+    assert_int_equal(sd_tmodel_trainer_new(&t, &p), SD_E_INVALID);
+    p.dropout = -0.1;
+    assert_int_equal(sd_tmodel_trainer_new(&t, &p), SD_E_INVALID);
+    assert_null(t);
+    /* more epochs averaged than run: all of them (a short --epochs run still trains) */
+    p.dropout = 0.3;
+    p.epochs = 2;
+    p.average = 10;
+    sd_buf_free(&c);
+    train_tiny(&c, &p);
+    assert_memory_equal(c.data, "sealdesk-triage-model 1\n", 24);
+    sd_buf_free(&a);
+    sd_buf_free(&b);
+    sd_buf_free(&c);
+}
+
 static size_t
 count_lines(const struct sd_buf *b, size_t upto)
 {
@@ -407,6 +444,8 @@ trained_aaa(struct sd_buf *out)
     sd_tmodel_params_default(&p);
     p.prune = 0.0;
     p.epochs = 1;
+    p.average = 1;
+    p.dropout = 0.0; /* every feature of the one example gets its row */
     assert_int_equal(sd_tmodel_trainer_new(&t, &p), SD_OK);
     assert_int_equal(sd_tmodel_trainer_add(t, "aaa aaa aaa", 11, 0, 1, false), SD_OK);
     assert_int_equal(sd_tmodel_train(t, out), SD_OK);
@@ -614,6 +653,7 @@ main(void)
         cmocka_unit_test(test_training_learns_a_tiny_set),
         cmocka_unit_test(test_negation_is_a_feature),
         cmocka_unit_test(test_model_text_is_deterministic),
+        cmocka_unit_test(test_dropout_and_averaging),
         cmocka_unit_test(test_load_rejects_a_corrupt_model_naming_the_line),
         cmocka_unit_test(test_model_never_lowers_the_p1_floor),
         cmocka_unit_test(test_model_moves_and_raises),

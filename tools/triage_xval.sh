@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Cross-writer validation of the statistical triage model (issue #17 item 2): each fold leaves
+# out every set one writer wrote, trains on the rest and evaluates the desk (the default rules,
+# then the rules plus the fresh model, as `sealctl triage --text` does) on the left-out writer.
+# Writers: tpl (data/triage/{train,holdout}-*, tpl_*.py), gen2 (holdout2-*), gen4 (train4-*) and
+# dev (../shared/data/triage-dev.jsonl). Never holdout3-* or holdout4-* (kept held out).
+# usage: tools/triage_xval.sh TRIAGE_TRAIN_BIN [TRIAGE_TRAIN OPTIONS...]
+#   e.g. tools/triage_xval.sh build/tools/triage_train --l2 1e-4
+#        tools/triage_xval.sh build/tools/triage_train --grid   (combination grid per fold and
+#                                                                 summed over the folds)
+# Prints triage_train's per-file lines, then per fold the rules / rules+model totals
+# (category, priority, P1 recall, P1 false positives) over the fold's files.
+set -euo pipefail
+BIN=${1:?usage: triage_xval.sh TRIAGE_TRAIN_BIN [OPTIONS...]}
+shift
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+D=$ROOT/data/triage
+declare -A FOLD
+FOLD[tpl]="$D/train-zh.jsonl $D/train-en.jsonl $D/train-ko.jsonl $D/holdout-zh.jsonl $D/holdout-en.jsonl $D/holdout-ko.jsonl"
+FOLD[gen2]="$D/holdout2-zh.jsonl $D/holdout2-en.jsonl $D/holdout2-ko.jsonl"
+FOLD[gen4]="$D/train4-zh.jsonl $D/train4-en.jsonl $D/train4-ko.jsonl"
+FOLD[dev]="$ROOT/../shared/data/triage-dev.jsonl"
+ORDER="tpl gen2 gen4 dev"
+# model-only examples of alarming non-P1 kinds (data/triage/README.md): always trained on
+EXTRA=$D/tmodel-kinds.jsonl
+GRID=0
+for a in "$@"; do [ "$a" = "--grid" ] && GRID=1; done
+tmp=$(mktemp -d /tmp/triage-xval.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+for w in $ORDER; do
+  train=("$EXTRA")
+  for o in $ORDER; do
+    # shellcheck disable=SC2206
+    [ "$o" = "$w" ] || train+=(${FOLD[$o]})
+  done
+  ev=()
+  for f in ${FOLD[$w]}; do ev+=(--eval "$f"); done
+  "$BIN" "$@" "${ev[@]}" "${train[@]}" >"$tmp/$w.out"
+  if [ "$GRID" = 0 ]; then
+    sed "s/^/$w /" "$tmp/$w.out"
+  fi
+done
+outs=()
+for w in $ORDER; do outs+=("$tmp/$w.out"); done
+# totals: n-weighted over a fold's files (rules, rules+model), or per grid point over all folds
+awk -v grid="$GRID" -v order="$ORDER" '
+function val(s,   a) { split(s, a, "="); return a[2] }
+{
+  fold = FILENAME; sub(/.*\//, "", fold); sub(/\.out$/, "", fold)
+  n = c = p = r = fp = ""
+  for (i = 1; i <= NF; i++) {
+    if ($i ~ /^n=/) n = val($i); else if ($i ~ /^category=/) c = val($i)
+    else if ($i ~ /^priority=/) p = val($i); else if ($i ~ /^p1_recall=/) r = val($i)
+    else if ($i ~ /^p1_fp=/) fp = val($i)
+    else if ($i ~ /^p1=/) { split(val($i), q, "/"); ph = q[1]; pn = q[2] }
+  }
+  if (n == "") next
+  if (grid) {
+    if ($1 != "grid") { key = fold " rules"; } else { key = $2 " " $3 " " $4 " " $5 }
+  } else key = fold " " $1
+  N[key] += n; C[key] += c * n; P[key] += p * n; FP[key] += fp; PH[key] += ph; PN[key] += pn
+  keys[key] = 1
+}
+END {
+  for (k in keys)
+    printf "TOTAL %-44s n=%-5d category=%.3f priority=%.3f p1_recall=%.3f p1_fp=%d p1_miss=%d\n", k, N[k], C[k] / N[k], P[k] / N[k], PN[k] ? PH[k] / PN[k] : 1, FP[k], PN[k] - PH[k]
+}' "${outs[@]}" | sort
