@@ -237,8 +237,9 @@ sd_err sd_ticket_list(struct sd_desk *d, const struct sd_ticket_filter *f,
  * shredded ticket). Audited "ticket.search" with a keyed digest of the query's terms and the
  * hit count, never the text. SD_E_INVALID: text not valid UTF-8 or without a searchable term,
  * status/category/limit out of range; SD_E_LIMIT: text over SD_SEARCH_QUERY_MAX bytes or with
- * more than SD_SEARCH_QUERY_TERMS terms. *truncated (may be NULL): the scan stopped at
- * SD_SEARCH_SCAN_MAX candidates. */
+ * more than SD_SEARCH_QUERY_TERMS terms. *truncated (may be NULL): more hits the caller may
+ * see than `limit` (one past it was found), or the scan stopped at SD_SEARCH_SCAN_MAX
+ * candidates (every ticket holding the words counts toward that cap, SECURITY.md). */
 struct sd_ticket_query {
     const char *text;
     int status;   /* 0 = any */

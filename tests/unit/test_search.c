@@ -420,6 +420,46 @@ test_search_agent_sees_own_and_queued_only(void **state)
     assert_string_equal(found(f->d, &sup, "okapi", 0, -1), "3,2,1");
 }
 
+/* `more` (truncated) tells whether the caller has more hits than the limit, counting only the
+ * tickets they may see: a full page says so, and hidden tickets never make it true. */
+static void
+test_search_more_counts_visible_hits_only(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_query q = {.text = "capybara", .category = -1};
+    struct sd_ticket_list l;
+    struct sd_ticket t;
+    bool more = true;
+
+    people(f->d);
+    for(int i = 0; i < 3; i++)
+        mk(f->d, "s", "capybara sighting", SD_CAT_TECHNICAL, NULL);
+    q.limit = 2;
+    assert_int_equal(sd_ticket_search(f->d, &sup, &q, &l, &more), SD_OK);
+    assert_int_equal(l.n, 2);
+    assert_true(more); /* a third one exists */
+    sd_ticket_list_clear(&l);
+    q.limit = 3;
+    assert_int_equal(sd_ticket_search(f->d, &sup, &q, &l, &more), SD_OK);
+    assert_int_equal(l.n, 3);
+    assert_false(more); /* exactly a full page */
+    sd_ticket_list_clear(&l);
+    /* wei may see one of them (1); 2 and 3 belong to ag1 */
+    assert_int_equal(sd_ticket_assign(f->d, &sys, 1, "wei", &t), SD_OK);
+    sd_ticket_clear(&t);
+    for(uint64_t id = 2; id <= 3; id++) {
+        assert_int_equal(sd_ticket_assign(f->d, &sys, id, "ag1", &t), SD_OK);
+        sd_ticket_clear(&t);
+    }
+    q.limit = 1;
+    more = true;
+    assert_int_equal(sd_ticket_search(f->d, &wei, &q, &l, &more), SD_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].id, 1);
+    assert_false(more); /* the hidden ones are not "more" */
+    sd_ticket_list_clear(&l);
+}
+
 static void
 test_shred_removes_postings(void **state)
 {
@@ -534,6 +574,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_search_comments_order_filters_audit, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_agent_sees_own_and_queued_only, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_search_more_counts_visible_hits_only, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_shred_removes_postings, fixture_setup,
                                         fixture_teardown),
