@@ -422,6 +422,27 @@ out:
 }
 
 sd_err
+sd_learn_label_in(struct sd_txn *t, uint64_t dkey, uint64_t ticket, enum sd_category *category,
+                  int *priority)
+{
+    const uint8_t *fp;
+    uint8_t k[17];
+    struct sd_val v;
+    size_t n;
+    int cat, prio;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && category && priority);
+    ex_key(k, dkey, ticket);
+    SD_TRY(sd_txn_get(t, SD_DB_LEARN, k, sizeof(k), &v));
+    SD_TRY(ex_parse(&v, &cat, &prio, &fp, &n));
+    *category = (enum sd_category)cat;
+    *priority = prio;
+out:
+    return err;
+}
+
+sd_err
 sd_learn_forget_in(struct sd_txn *t, uint64_t dkey, uint64_t *removed)
 {
     struct sd_cursor *c = NULL;
