@@ -131,7 +131,8 @@ test_tokenize_folded_equals_tokenize_of_fold(void **state)
     }
     /* folded text is still checked: invalid UTF-8 and over-long input are refused */
     assert_int_equal(sd_search_tokenize_folded("a\xff", 2, collect, NULL), SD_E_INVALID);
-    assert_int_equal(sd_search_tokenize_folded("a", SD_TEXT_MAX + 1, collect, NULL), SD_E_LIMIT);
+    assert_int_equal(sd_search_tokenize_folded("a", SD_SEARCH_FOLDED_MAX + 1, collect, NULL),
+                     SD_E_LIMIT);
 }
 
 static void
@@ -420,6 +421,38 @@ test_search_agent_sees_own_and_queued_only(void **state)
     assert_string_equal(found(f->d, &sup, "okapi", 0, -1), "3,2,1");
 }
 
+/* A comment or ticket of allowed size is never refused because its fold is longer than the
+ * text was (NFKC expands some characters many times: U+FDFA is 3 bytes, 33 folded): the index
+ * takes the terms of what fits, and shred still removes every posting. */
+static void
+test_index_survives_fold_expansion(void **state)
+{
+    struct fixture *f = *state;
+    const char *lig = "\xef\xb7\xba"; /* U+FDFA */
+    size_t n = (SD_MAX_COMMENT - 16) / 3;
+    char *big = malloc(n * 3 + 16);
+    struct sd_shred_result sr;
+    struct sd_ticket t;
+    uint64_t id;
+
+    assert_non_null(big);
+    memcpy(big, "ocelot ", 7);
+    for(size_t i = 0; i < n; i++)
+        memcpy(big + 7 + 3 * i, lig, 3);
+    big[7 + 3 * n] = 0;
+    id = mk(f->d, "fold", "margay body", SD_CAT_GENERAL, "FOLD-1");
+    assert_int_equal(sd_ticket_comment(f->d, &sys, id, big, true, &t), SD_OK);
+    sd_ticket_clear(&t);
+    assert_string_equal(found(f->d, &sys, "ocelot", 0, -1), "1");
+    big[7 + 3 * 11000] = 0; /* a body that folds to 363 KB, past SD_TEXT_MAX, too */
+    id = mk(f->d, "fold", big, SD_CAT_GENERAL, "FOLD-1");
+    assert_string_equal(found(f->d, &sys, "ocelot", 0, -1), "2,1");
+    free(big);
+    assert_int_equal(sd_keyops_shred(f->d, &sys, "FOLD-1", "erasure", &sr), SD_OK);
+    assert_int_equal(postings_of(f->d, 1), 0);
+    assert_int_equal(postings_of(f->d, id), 0);
+}
+
 /* `more` (truncated) tells whether the caller has more hits than the limit, counting only the
  * tickets they may see: a full page says so, and hidden tickets never make it true. */
 static void
@@ -574,6 +607,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_search_comments_order_filters_audit, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_agent_sees_own_and_queued_only, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_index_survives_fold_expansion, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_more_counts_visible_hits_only, fixture_setup,
                                         fixture_teardown),
