@@ -133,6 +133,7 @@ word_feats(struct feats *f, const uint8_t *w, size_t n, const size_t *off, size_
         for(size_t i = 0; i + g <= k + 2; i++)
             feat_add(f, (uint8_t)('0' + g), pad + po[i], po[i + g] - po[i]);
     }
+    sodium_memzero(pad, sizeof(pad)); /* a word of the ticket in clear */
 }
 
 static int
