@@ -535,8 +535,19 @@ tickets_triage(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     char *sigs[SD_TRIAGE_MAX_SIGNALS];
     char lines[SD_LEARN_EXPLAIN_MAX][SD_LEARN_EXPLAIN_LINE];
     char *expl[SD_LEARN_EXPLAIN_MAX];
-    sd_err err = sd_desk_triage(x->d, r->text, strlen(r->text), r->vip, &t);
+    size_t n = strnlen(r->text, SD_TRIAGE_MAX_TEXT + 1);
+    sd_err err;
 
+    /* Refusals name the field and never echo the text (it may hold a secret). */
+    if(n > SD_TRIAGE_MAX_TEXT) {
+        sd_rpc_invalid(c, "text: at most %zu bytes", SD_TRIAGE_MAX_TEXT);
+        return;
+    }
+    if(!sd_text_valid(r->text, n)) {
+        sd_rpc_invalid(c, "text: not valid UTF-8 text");
+        return;
+    }
+    err = sd_desk_triage(x->d, r->text, n, r->vip, &t);
     if(err == SD_OK) {
         pb.category = (char *)sd_category_name(t.category);
         pb.priority = (char *)sd_priority_name(t.priority);
