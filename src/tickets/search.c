@@ -207,12 +207,18 @@ sd_ticket_search(struct sd_desk *d, const struct sd_actor *a, const struct sd_ti
     SD_CHECK_ARG(q->category >= -1 && q->category < SD_CAT_COUNT);
     SD_CHECK_ARG(q->limit <= SD_SEARCH_LIMIT_MAX);
     c = (struct hit_ctx){d, NULL, a, q, q->limit ? q->limit : SD_SEARCH_LIMIT, 0, out, false};
-    /* The search and its audit entry share one write txn. */
-    SD_TRY(sd_txn_begin(d->store, true, &t));
+    /* The scan reads a snapshot: up to SD_SEARCH_SCAN_MAX candidates must not hold the store's
+     * one write lock (every create and comment would wait for it, and any agent can search).
+     * The audit entry follows in its own write txn; no hit is handed out before it commits. */
+    SD_TRY(sd_txn_begin(d->store, false, &t));
     c.t = t;
     SD_TRY(sd_search_query_in(t, d->kr, q->text, n, 0, on_hit, &c, &more, digest));
+    sd_txn_abort(t);
+    t = NULL;
+    c.t = NULL;
     /* No query text in the log: a keyed digest of its terms and the number of hits. */
     snprintf(target, sizeof(target), "hits:%zu", out->n);
+    SD_TRY(sd_txn_begin(d->store, true, &t));
     {
         struct sd_audit_rec ar = {.actor = a->name,
                                   .action = "ticket.search",
