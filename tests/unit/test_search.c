@@ -215,7 +215,7 @@ golden_digest(struct sd_keyring *kr, const char *const *paths, const char *field
             json_decref(row);
         }
         free(line);
-        fclose(fp);
+        assert_int_equal(fclose(fp), 0);
     }
     assert_int_equal(all.n, 1000);
     crypto_hash_sha256_update(&st, (const uint8_t *)all.h, all.n * SD_BIDX_BYTES);
