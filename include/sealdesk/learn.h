@@ -9,7 +9,8 @@
  * Features: word and 3..5 character n-grams of Latin-script words, 1..3 character n-grams of
  * CJK and Hangul runs, of sd_text_fold'ed (already redacted) text. Each is reduced to a bucket
  * id in [0, SD_LEARN_DIM) by a keyed SipHash whose key comes from the keyring (blind-index key,
- * kind SD_BIDX_LEARN): the store holds bucket ids and counts only, never text.
+ * kind SD_BIDX_LEARN): the store holds bucket ids and counts only, never text. The key follows
+ * the blind-index key, so `bidx-rotate` hashes every example again (sd_learn_label_in).
  *
  * LMDB table SD_DB_LEARN:
  *   'e' | u64 data key id | u64 ticket id -> one example: u8 version | u8 category | u8 priority
@@ -54,6 +55,13 @@ sd_err sd_learn_adjust(struct sd_txn *t, const struct sd_keyring *kr, const char
 sd_err sd_learn_train_in(struct sd_txn *t, const struct sd_keyring *kr, uint64_t dkey,
                          uint64_t ticket, const char *subject, size_t slen, const char *body,
                          size_t blen, enum sd_category category, int priority);
+
+/* The label of the example stored for ticket `ticket` under data key `dkey`, read in txn t:
+ * SD_OK with *category and *priority, SD_E_NOTFOUND when there is none, SD_E_STORE for a bad
+ * record. bidx-rotate uses it to hash the example again under the new feature key
+ * (sd_learn_train_in with the same label takes the old buckets out of the counts). */
+sd_err sd_learn_label_in(struct sd_txn *t, uint64_t dkey, uint64_t ticket,
+                         enum sd_category *category, int *priority);
 
 /* Inside write txn t: remove every example stored under data key `dkey` from the table and
  * the counts (a customer shred). *removed (may be NULL) gets how many. */

@@ -21,6 +21,7 @@
 #include "sealdesk/crypto.h"
 #include "sealdesk/err.h"
 #include "sealdesk/store.h"
+#include "sealdesk/text.h"
 
 #define SD_SEARCH_TERM_MAX    64     /* bytes of one word term (longer words are cut) */
 #define SD_SEARCH_DOC_TERMS   8192   /* distinct terms indexed per ticket (the rest ignored) */
@@ -29,15 +30,20 @@
 #define SD_SEARCH_LIMIT       50     /* results by default */
 #define SD_SEARCH_LIMIT_MAX   200    /* results at most */
 #define SD_SEARCH_SCAN_MAX    100000 /* candidates a query examines at most */
+/* Folded bytes the tokeniser takes: the fold of a text of at most SD_TEXT_MAX bytes can be
+ * longer than the text (NFKC turns U+FDFA, 3 bytes, into 33), and a comment or ticket of an
+ * allowed size must never be refused for it. 32 x covers the largest expansion. */
+#define SD_SEARCH_FOLDED_MAX  (32 * SD_TEXT_MAX)
 
 /* Called once per term occurrence; term is folded UTF-8 (not NUL-terminated), borrowed. A
  * non-SD_OK return stops the tokeniser and is returned. */
 typedef sd_err (*sd_search_term_fn)(void *ctx, const char *term, size_t n);
 
 /* Tokenise s[0..n) (valid UTF-8, at most SD_TEXT_MAX bytes) as described above. Terms may
- * repeat. SD_E_INVALID for invalid UTF-8, SD_E_LIMIT if too long. */
+ * repeat. SD_E_INVALID for invalid UTF-8, SD_E_LIMIT if too long (its fold may be longer than
+ * SD_TEXT_MAX: that is fine). */
 sd_err sd_search_tokenize(const char *s, size_t n, sd_search_term_fn fn, void *ctx);
-/* The same on text that is already sd_text_fold output (f[0..n), at most SD_TEXT_MAX bytes):
+/* The same on text that is already sd_text_fold output (f[0..n), at most SD_SEARCH_FOLDED_MAX):
  * sd_search_tokenize(s) is sd_search_tokenize_folded(sd_text_fold(s)). The one text pipeline's
  * fold of a new ticket (textpipe.h) feeds it, so the ticket text is folded once. SD_E_INVALID
  * for invalid UTF-8, SD_E_LIMIT if too long. */

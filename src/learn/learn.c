@@ -133,6 +133,7 @@ word_feats(struct feats *f, const uint8_t *w, size_t n, const size_t *off, size_
         for(size_t i = 0; i + g <= k + 2; i++)
             feat_add(f, (uint8_t)('0' + g), pad + po[i], po[i + g] - po[i]);
     }
+    sodium_memzero(pad, sizeof(pad)); /* a word of the ticket in clear */
 }
 
 static int
@@ -418,6 +419,27 @@ sd_learn_train_in(struct sd_txn *t, const struct sd_keyring *kr, uint64_t dkey, 
 out:
     free(f);
     free(ex);
+    return err;
+}
+
+sd_err
+sd_learn_label_in(struct sd_txn *t, uint64_t dkey, uint64_t ticket, enum sd_category *category,
+                  int *priority)
+{
+    const uint8_t *fp;
+    uint8_t k[17];
+    struct sd_val v;
+    size_t n;
+    int cat, prio;
+    sd_err err = SD_OK;
+
+    SD_CHECK_ARG(t && category && priority);
+    ex_key(k, dkey, ticket);
+    SD_TRY(sd_txn_get(t, SD_DB_LEARN, k, sizeof(k), &v));
+    SD_TRY(ex_parse(&v, &cat, &prio, &fp, &n));
+    *category = (enum sd_category)cat;
+    *priority = prio;
+out:
     return err;
 }
 

@@ -746,6 +746,8 @@ sd_keyops_bidx_rotate(struct sd_desk *d, const struct sd_actor *a, uint32_t *ver
                 SD_TRY(sd_txn_put(t, SD_DB_BY_CUSTOMER, bx[j], SD_BIDX_BYTES, idb, sizeof(idb)));
             }
             SD_TRY(sd_ticket_search_reindex_in(d, t, r, dk));
+            /* The learned-triage feature key derives from the index key too (learn.h). */
+            SD_TRY(sd_ticket_learn_rehash_in(d, t, r, dk));
             /* The customer map keys by uid, else email, else phone, as ticket create does. */
             for(int j = 0; j < 3; j++) {
                 if(has[j]) {

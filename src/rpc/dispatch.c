@@ -535,8 +535,19 @@ tickets_triage(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     char *sigs[SD_TRIAGE_MAX_SIGNALS];
     char lines[SD_LEARN_EXPLAIN_MAX][SD_LEARN_EXPLAIN_LINE];
     char *expl[SD_LEARN_EXPLAIN_MAX];
-    sd_err err = sd_desk_triage(x->d, r->text, strlen(r->text), r->vip, &t);
+    size_t n = strnlen(r->text, SD_TRIAGE_MAX_TEXT + 1);
+    sd_err err;
 
+    /* Refusals name the field and never echo the text (it may hold a secret). */
+    if(n > SD_TRIAGE_MAX_TEXT) {
+        sd_rpc_invalid(c, "text: at most %zu bytes", SD_TRIAGE_MAX_TEXT);
+        return;
+    }
+    if(!sd_text_valid(r->text, n)) {
+        sd_rpc_invalid(c, "text: not valid UTF-8 text");
+        return;
+    }
+    err = sd_desk_triage(x->d, r->text, n, r->vip, &t);
     if(err == SD_OK) {
         pb.category = (char *)sd_category_name(t.category);
         pb.priority = (char *)sd_priority_name(t.priority);
@@ -1049,13 +1060,13 @@ const struct sd_rpc_method sd_rpc_methods_core[] = {
     SD_RPC_METHOD("/sealdesk.v1.Tickets/Find", sealdesk__v1__find_tickets_request, tickets_find,
                   SD_OP_TICKET_FIND),
     SD_RPC_METHOD("/sealdesk.v1.Tickets/Search", sealdesk__v1__ticket_search_request,
-                  tickets_search, SD_OP_TICKET_LIST),
+                  tickets_search, SD_OP_TICKET_LIST, .flags = SD_RPC_SECRET),
     SD_RPC_METHOD("/sealdesk.v1.Tickets/Transition", sealdesk__v1__transition_request,
                   tickets_transition, SD_OP_TICKET_TRANSITION),
     SD_RPC_METHOD("/sealdesk.v1.Tickets/Assign", sealdesk__v1__assign_request, tickets_assign,
                   SD_OP_TICKET_ASSIGN),
     SD_RPC_METHOD("/sealdesk.v1.Tickets/Comment", sealdesk__v1__comment_request, tickets_comment,
-                  SD_OP_TICKET_COMMENT),
+                  SD_OP_TICKET_COMMENT, .flags = SD_RPC_SECRET),
     SD_RPC_METHOD("/sealdesk.v1.Tickets/Rate", sealdesk__v1__rate_request, tickets_rate,
                   SD_OP_TICKET_RATE),
     SD_RPC_METHOD("/sealdesk.v1.Tickets/ClaimNext", sealdesk__v1__claim_next_request, tickets_claim,
@@ -1065,9 +1076,9 @@ const struct sd_rpc_method sd_rpc_methods_core[] = {
     SD_RPC_METHOD("/sealdesk.v1.Tickets/Stats", sealdesk__v1__stats_request, tickets_stats,
                   SD_OP_STATS),
     SD_RPC_METHOD("/sealdesk.v1.Tickets/Triage", sealdesk__v1__triage_request, tickets_triage,
-                  SD_OP_TRIAGE),
+                  SD_OP_TRIAGE, .flags = SD_RPC_SECRET),
     SD_RPC_METHOD("/sealdesk.v1.Tickets/SetTriage", sealdesk__v1__set_triage_request,
-                  tickets_set_triage, SD_OP_TICKET_SET_TRIAGE),
+                  tickets_set_triage, SD_OP_TICKET_SET_TRIAGE, .flags = SD_RPC_SECRET),
     SD_RPC_METHOD("/sealdesk.v1.Audit/GetCheckpoint", sealdesk__v1__get_checkpoint_request,
                   audit_checkpoint, SD_OP_AUDIT_READ),
     SD_RPC_METHOD("/sealdesk.v1.Audit/GetInclusionProof", sealdesk__v1__inclusion_proof_request,

@@ -125,7 +125,8 @@ pack_term(void *ctx, const char *term, size_t n)
     p->occ++;
     if(*slot_find(p->b.data, p->slot, p->nslot, (const uint8_t *)term, len))
         return SD_OK; /* a repeat: hashed once */
-    /* offsets fit the slots: a text is at most SD_TEXT_MAX bytes, each term at most 256 */
+    /* offsets fit the slots: a folded text is at most SD_SEARCH_FOLDED_MAX bytes, each term at
+     * most 256 */
     SD_ENSURE(off < UINT32_MAX - 256, SD_E_LIMIT);
     SD_TRY(sd_buf_append_byte(&p->b, len));
     SD_TRY(sd_buf_append(&p->b, term, len));

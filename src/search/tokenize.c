@@ -75,7 +75,7 @@ sd_search_tokenize_folded(const char *fs, size_t fn_len, sd_search_term_fn fn, v
     size_t i = 0;
 
     SD_CHECK_ARG(fn && (fs || fn_len == 0));
-    SD_ENSURE(fn_len <= SD_TEXT_MAX, SD_E_LIMIT);
+    SD_ENSURE(fn_len <= SD_SEARCH_FOLDED_MAX, SD_E_LIMIT);
     while(i <= fn_len) {
         utf8proc_int32_t cp = ' ';
         utf8proc_ssize_t k = 1;

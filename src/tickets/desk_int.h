@@ -135,6 +135,11 @@ sd_err sd_ticket_search_unindex_in(struct sd_desk *d, struct sd_txn *t, const sd
                                    const struct sd_dkey *dk, uint64_t *removed);
 sd_err sd_ticket_search_reindex_in(struct sd_desk *d, struct sd_txn *t, const sd_trec *r,
                                    const struct sd_dkey *dk);
+/* set_triage.c: inside write txn t, the learned-triage example of ticket r (if any) hashed
+ * again under the current feature key with its label kept (bidx-rotate: the feature key
+ * derives from the blind-index key); dk must be open. */
+sd_err sd_ticket_learn_rehash_in(struct sd_desk *d, struct sd_txn *t, const sd_trec *r,
+                                 const struct sd_dkey *dk);
 /* set_triage.c: the learned adjustment for redacted subject + body, read in its own read txn
  * (MDB_NOTLS: also on a thread that holds a write txn); inactive when the model is empty. */
 sd_err sd_desk_learned(struct sd_desk *d, const uint8_t *subj, size_t slen, const uint8_t *body,

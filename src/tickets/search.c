@@ -111,6 +111,7 @@ struct hit_ctx {
     const struct sd_ticket_query *q;
     size_t limit, cap;
     struct sd_ticket_list *out;
+    bool more; /* a visible hit past the limit exists */
 };
 
 static sd_err
@@ -170,8 +171,14 @@ on_hit(void *vctx, uint64_t id, bool *stop)
         goto out;
     if(sd_ticket_may_touch(c->a, r) != SD_OK)
         goto out; /* the caller's access rules, as Tickets/Get */
+    if(c->out->n == c->limit) {
+        /* One visible hit past the limit: there is more to show (nothing of it is read). Hits
+         * the caller may not see never count here, so `more` says nothing about them. */
+        c->more = true;
+        *stop = true;
+        goto out;
+    }
     SD_TRY(push(c, r));
-    *stop = c->out->n >= c->limit;
 out:
     sd_trec_free(r);
     return err;
@@ -199,13 +206,19 @@ sd_ticket_search(struct sd_desk *d, const struct sd_actor *a, const struct sd_ti
     SD_CHECK_ARG(q->status >= 0 && q->status < SD_ST_COUNT);
     SD_CHECK_ARG(q->category >= -1 && q->category < SD_CAT_COUNT);
     SD_CHECK_ARG(q->limit <= SD_SEARCH_LIMIT_MAX);
-    c = (struct hit_ctx){d, NULL, a, q, q->limit ? q->limit : SD_SEARCH_LIMIT, 0, out};
-    /* The search and its audit entry share one write txn. */
-    SD_TRY(sd_txn_begin(d->store, true, &t));
+    c = (struct hit_ctx){d, NULL, a, q, q->limit ? q->limit : SD_SEARCH_LIMIT, 0, out, false};
+    /* The scan reads a snapshot: up to SD_SEARCH_SCAN_MAX candidates must not hold the store's
+     * one write lock (every create and comment would wait for it, and any agent can search).
+     * The audit entry follows in its own write txn; no hit is handed out before it commits. */
+    SD_TRY(sd_txn_begin(d->store, false, &t));
     c.t = t;
     SD_TRY(sd_search_query_in(t, d->kr, q->text, n, 0, on_hit, &c, &more, digest));
+    sd_txn_abort(t);
+    t = NULL;
+    c.t = NULL;
     /* No query text in the log: a keyed digest of its terms and the number of hits. */
     snprintf(target, sizeof(target), "hits:%zu", out->n);
+    SD_TRY(sd_txn_begin(d->store, true, &t));
     {
         struct sd_audit_rec ar = {.actor = a->name,
                                   .action = "ticket.search",
@@ -219,7 +232,7 @@ sd_ticket_search(struct sd_desk *d, const struct sd_actor *a, const struct sd_ti
     t = NULL;
     SD_TRY(err);
     if(truncated)
-        *truncated = more;
+        *truncated = more || c.more;
 out:
     if(err != SD_OK)
         sd_ticket_list_clear(out);

@@ -66,6 +66,25 @@ out:
     return err;
 }
 
+sd_err
+sd_ticket_learn_rehash_in(struct sd_desk *d, struct sd_txn *t, const sd_trec *r,
+                          const struct sd_dkey *dk)
+{
+    enum sd_category cat;
+    int prio;
+    sd_err err = SD_OK;
+    sd_err rc;
+
+    SD_CHECK_ARG(d && t && r && dk);
+    rc = sd_learn_label_in(t, r->data_key_id, r->id, &cat, &prio);
+    if(rc == SD_E_NOTFOUND)
+        goto out; /* never corrected */
+    SD_TRY(rc);
+    SD_TRY(train(d, t, r, dk, (int)cat, prio));
+out:
+    return err;
+}
+
 static sd_err
 set_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id, int category,
        int priority, const char *reason, struct sd_ticket *out)

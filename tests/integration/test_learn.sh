@@ -98,6 +98,10 @@ expect_exit 0 "triage --explain --json" -- AS "$RITA" --json triage --explain \
 check "fund-safety stays security P1 with the model" test \
   "$(jget '["category"]+d["priority"]+str(d["fund_safety"])' < "$WORK/out")" = securityP1True
 check "explanation says the floor held" grep -q "fund-safety floor" "$WORK/out"
+expect_exit 1 "triage of text that is not UTF-8 is refused" -- AS "$RITA" triage \
+  --text "$(printf 'bad \377 text')"
+check "INVALID_ARGUMENT names text" grep -q "^INVALID_ARGUMENT: text:" "$WORK/err"
+check "the refusal does not echo the text" bash -c '! grep -q "bad" "$1"' _ "$WORK/err"
 expect_exit 0 "offline triage sees the same model" -- "$SEALCTL" --offline --data "$D" --json \
   triage --text "the screen goes white again on the market tab"
 check "offline category trading" test "$(jget '["category"]' < "$WORK/out")" = trading

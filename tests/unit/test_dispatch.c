@@ -146,6 +146,12 @@ test_wipe_clears_every_string_and_the_secret_flag_is_set(void **state)
     assert_true(sd_rpc_method_find("/sealdesk.v1.Auth/Login")->flags & SD_RPC_SECRET);
     assert_true(sd_rpc_method_find("/sealdesk.v1.Auth/ChangePassword")->flags & SD_RPC_SECRET);
     assert_true(sd_rpc_method_find("/sealdesk.v1.Tickets/Create")->flags & SD_RPC_SECRET);
+    /* ticket text in clear before redaction or hashing: a comment's body, a search's words, the
+     * text triaged, a correction's reason */
+    assert_true(sd_rpc_method_find("/sealdesk.v1.Tickets/Comment")->flags & SD_RPC_SECRET);
+    assert_true(sd_rpc_method_find("/sealdesk.v1.Tickets/Search")->flags & SD_RPC_SECRET);
+    assert_true(sd_rpc_method_find("/sealdesk.v1.Tickets/Triage")->flags & SD_RPC_SECRET);
+    assert_true(sd_rpc_method_find("/sealdesk.v1.Tickets/SetTriage")->flags & SD_RPC_SECRET);
 }
 
 static sd_err

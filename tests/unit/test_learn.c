@@ -189,6 +189,94 @@ test_shred_removes_examples(void **state)
     }
 }
 
+/* The buckets of the example stored for ticket id (u16 big-endian from the record). */
+static size_t
+stored_buckets(struct sd_desk *d, uint64_t id, uint16_t *out)
+{
+    struct sd_txn *t;
+    struct sd_cursor *c;
+    struct sd_val k, v;
+    size_t n = 0;
+    bool found = false;
+    sd_err rc;
+
+    assert_int_equal(sd_txn_begin(sd_desk_store(d), false, &t), SD_OK);
+    assert_int_equal(sd_cursor_open(t, SD_DB_LEARN, &c), SD_OK);
+    for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        if(k.n != 17 || k.p[0] != 'e' || sd_get_u64be(k.p + 9) != id)
+            continue;
+        n = (size_t)v.p[4] << 8 | v.p[5];
+        assert_true(n <= SD_LEARN_MAX_FEATURES && v.n == 6 + 2 * n);
+        for(size_t i = 0; i < n; i++)
+            out[i] = (uint16_t)(v.p[6 + 2 * i] << 8 | v.p[7 + 2 * i]);
+        found = true;
+    }
+    sd_cursor_close(c);
+    sd_txn_abort(t);
+    assert_true(found);
+    return n;
+}
+
+/* The feature key derives from the blind-index key: bidx-rotate hashes every stored example
+ * again under the new key (labels kept), so the model still speaks for what it learned, and
+ * no example keeps buckets of a key that is gone. */
+static void
+test_bidx_rotate_rehashes_examples(void **state)
+{
+    struct fixture *f = *state;
+    const char *probe = "the screen goes white again on the market tab";
+    uint16_t got[SD_LEARN_MAX_FEATURES], want[SD_LEARN_MAX_FEATURES];
+    struct sd_triage_result r;
+    size_t ng, nw;
+    uint32_t version;
+    uint64_t reindexed;
+
+    train_crash_and_promo(f->d); /* ticket 1: "help" / crash[0], trading P2 */
+    ng = stored_buckets(f->d, 1, got);
+    assert_int_equal(sd_learn_features(f->d->kr, "help", 4, crash[0], strlen(crash[0]), want, &nw),
+                     SD_OK);
+    assert_int_equal(ng, nw);
+    assert_memory_equal(got, want, nw * sizeof(want[0]));
+    assert_int_equal(sd_keyops_bidx_rotate(f->d, &sys, &version, &reindexed), SD_OK);
+    assert_int_equal(examples(f->d), 10);
+    ng = stored_buckets(f->d, 1, got);
+    assert_int_equal(sd_learn_features(f->d->kr, "help", 4, crash[0], strlen(crash[0]), want, &nw),
+                     SD_OK);
+    assert_int_equal(ng, nw);
+    assert_memory_equal(got, want, nw * sizeof(want[0]));
+    /* and the model still moves the probe as it did under the old key */
+    assert_int_equal(sd_desk_triage(f->d, probe, strlen(probe), false, &r), SD_OK);
+    assert_true(r.learned.active);
+    assert_int_equal(r.category, SD_CAT_TRADING);
+    assert_int_equal(r.learned.prio, 2);
+    /* a shred after the rotation still takes every count back out */
+    {
+        struct sd_shred_result sr;
+
+        assert_int_equal(sd_keyops_shred(f->d, &sys, "U-CRASH", "erasure request", &sr), SD_OK);
+        assert_int_equal(sd_keyops_shred(f->d, &sys, "U-PROMO", "erasure request", &sr), SD_OK);
+        assert_int_equal(examples(f->d), 0);
+    }
+    {
+        /* every count is back to zero: the rehash moved each example's counts, none doubled */
+        struct sd_txn *t;
+        struct sd_cursor *c;
+        struct sd_val k, v;
+        sd_err rc;
+
+        assert_int_equal(sd_txn_begin(sd_desk_store(f->d), false, &t), SD_OK);
+        assert_int_equal(sd_cursor_open(t, SD_DB_LEARN, &c), SD_OK);
+        for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
+            rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+            for(size_t i = 0; i < v.n; i++)
+                assert_int_equal(v.p[i], 0);
+        }
+        sd_cursor_close(c);
+        sd_txn_abort(t);
+    }
+}
+
 /* Every 4-byte piece of text must be absent from every key and value of the learn table. */
 static void
 test_features_are_not_reversible(void **state)
@@ -323,6 +411,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_floor_holds_under_a_flood, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_shred_removes_examples, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_bidx_rotate_rehashes_examples, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_features_are_not_reversible, fixture_setup,
                                         fixture_teardown),

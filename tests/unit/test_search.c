@@ -3,7 +3,9 @@
  * rules, audit); shred removes the postings; bidx-rotate re-keys them (old-key hashes miss);
  * bad input is refused and changes nothing. */
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <time.h>
 
 #include "desk_helpers.h"
 
@@ -131,7 +133,8 @@ test_tokenize_folded_equals_tokenize_of_fold(void **state)
     }
     /* folded text is still checked: invalid UTF-8 and over-long input are refused */
     assert_int_equal(sd_search_tokenize_folded("a\xff", 2, collect, NULL), SD_E_INVALID);
-    assert_int_equal(sd_search_tokenize_folded("a", SD_TEXT_MAX + 1, collect, NULL), SD_E_LIMIT);
+    assert_int_equal(sd_search_tokenize_folded("a", SD_SEARCH_FOLDED_MAX + 1, collect, NULL),
+                     SD_E_LIMIT);
 }
 
 static void
@@ -212,7 +215,7 @@ golden_digest(struct sd_keyring *kr, const char *const *paths, const char *field
             json_decref(row);
         }
         free(line);
-        fclose(fp);
+        assert_int_equal(fclose(fp), 0);
     }
     assert_int_equal(all.n, 1000);
     crypto_hash_sha256_update(&st, (const uint8_t *)all.h, all.n * SD_BIDX_BYTES);
@@ -420,6 +423,171 @@ test_search_agent_sees_own_and_queued_only(void **state)
     assert_string_equal(found(f->d, &sup, "okapi", 0, -1), "3,2,1");
 }
 
+/* A thread that holds the store's write txn until told to clear the index and commit. */
+struct holder {
+    struct sd_desk *d;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stage; /* 1: the write txn is open; 2: clear and commit */
+    sd_err rc;
+};
+
+static void *
+hold_write(void *v)
+{
+    struct holder *h = v;
+    struct sd_txn *t = NULL;
+    sd_err rc = sd_txn_begin(sd_desk_store(h->d), true, &t);
+
+    pthread_mutex_lock(&h->mu);
+    h->stage = 1;
+    pthread_cond_broadcast(&h->cv);
+    while(h->stage < 2)
+        pthread_cond_wait(&h->cv, &h->mu);
+    pthread_mutex_unlock(&h->mu);
+    if(rc == SD_OK)
+        rc = sd_search_clear_in(t);
+    if(rc == SD_OK)
+        rc = sd_txn_commit(t);
+    else
+        sd_txn_abort(t);
+    h->rc = rc;
+    return NULL;
+}
+
+struct searcher {
+    struct sd_desk *d;
+    sd_err rc;
+    size_t n;
+};
+
+static void *
+run_search(void *v)
+{
+    struct searcher *s = v;
+    struct sd_ticket_query q = {.text = "tapir", .category = -1};
+    struct sd_ticket_list l;
+
+    s->rc = sd_ticket_search(s->d, &sys, &q, &l, NULL);
+    if(s->rc == SD_OK) {
+        s->n = l.n;
+        sd_ticket_list_clear(&l);
+    }
+    return NULL;
+}
+
+/* The scan reads a snapshot without the store's one write lock (a broad query examines up to
+ * SD_SEARCH_SCAN_MAX candidates; every create and comment would wait for it); only the audit
+ * entry waits for the writer. Seen here: a search started while another thread holds the write
+ * txn finds what the snapshot held, though that writer then empties the index before the
+ * search can write its audit entry. */
+static void
+test_search_scans_without_the_write_lock(void **state)
+{
+    struct fixture *f = *state;
+    struct holder h = {.d = f->d, .stage = 0, .rc = SD_E_STORE};
+    struct searcher s = {.d = f->d, .rc = SD_E_STORE, .n = 0};
+    struct timespec pause = {0, 400 * 1000 * 1000};
+    pthread_t ht, st;
+    size_t before;
+
+    pthread_mutex_init(&h.mu, NULL);
+    pthread_cond_init(&h.cv, NULL);
+    mk(f->d, "t", "tapir sighting", SD_CAT_GENERAL, NULL);
+    before = audit_count(f->d, "ticket.search");
+    assert_int_equal(pthread_create(&ht, NULL, hold_write, &h), 0);
+    pthread_mutex_lock(&h.mu);
+    while(h.stage < 1)
+        pthread_cond_wait(&h.cv, &h.mu);
+    pthread_mutex_unlock(&h.mu);
+    assert_int_equal(pthread_create(&st, NULL, run_search, &s), 0);
+    nanosleep(&pause, NULL); /* the search takes its snapshot, then waits to audit */
+    pthread_mutex_lock(&h.mu);
+    h.stage = 2;
+    pthread_cond_broadcast(&h.cv);
+    pthread_mutex_unlock(&h.mu);
+    pthread_join(ht, NULL);
+    pthread_join(st, NULL);
+    assert_int_equal(h.rc, SD_OK);
+    assert_int_equal(s.rc, SD_OK);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(audit_count(f->d, "ticket.search"), before + 1);
+    pthread_cond_destroy(&h.cv);
+    pthread_mutex_destroy(&h.mu);
+}
+
+/* A comment or ticket of allowed size is never refused because its fold is longer than the
+ * text was (NFKC expands some characters many times: U+FDFA is 3 bytes, 33 folded): the index
+ * takes the terms of what fits, and shred still removes every posting. */
+static void
+test_index_survives_fold_expansion(void **state)
+{
+    struct fixture *f = *state;
+    const char *lig = "\xef\xb7\xba"; /* U+FDFA */
+    size_t n = (SD_MAX_COMMENT - 16) / 3;
+    char *big = malloc(n * 3 + 16);
+    struct sd_shred_result sr;
+    struct sd_ticket t;
+    uint64_t id;
+
+    assert_non_null(big);
+    memcpy(big, "ocelot ", 7);
+    for(size_t i = 0; i < n; i++)
+        memcpy(big + 7 + 3 * i, lig, 3);
+    big[7 + 3 * n] = 0;
+    id = mk(f->d, "fold", "margay body", SD_CAT_GENERAL, "FOLD-1");
+    assert_int_equal(sd_ticket_comment(f->d, &sys, id, big, true, &t), SD_OK);
+    sd_ticket_clear(&t);
+    assert_string_equal(found(f->d, &sys, "ocelot", 0, -1), "1");
+    big[7 + 3 * 11000] = 0; /* a body that folds to 363 KB, past SD_TEXT_MAX, too */
+    id = mk(f->d, "fold", big, SD_CAT_GENERAL, "FOLD-1");
+    assert_string_equal(found(f->d, &sys, "ocelot", 0, -1), "2,1");
+    free(big);
+    assert_int_equal(sd_keyops_shred(f->d, &sys, "FOLD-1", "erasure", &sr), SD_OK);
+    assert_int_equal(postings_of(f->d, 1), 0);
+    assert_int_equal(postings_of(f->d, id), 0);
+}
+
+/* `more` (truncated) tells whether the caller has more hits than the limit, counting only the
+ * tickets they may see: a full page says so, and hidden tickets never make it true. */
+static void
+test_search_more_counts_visible_hits_only(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_query q = {.text = "capybara", .category = -1};
+    struct sd_ticket_list l;
+    struct sd_ticket t;
+    bool more = true;
+
+    people(f->d);
+    for(int i = 0; i < 3; i++)
+        mk(f->d, "s", "capybara sighting", SD_CAT_TECHNICAL, NULL);
+    q.limit = 2;
+    assert_int_equal(sd_ticket_search(f->d, &sup, &q, &l, &more), SD_OK);
+    assert_int_equal(l.n, 2);
+    assert_true(more); /* a third one exists */
+    sd_ticket_list_clear(&l);
+    q.limit = 3;
+    assert_int_equal(sd_ticket_search(f->d, &sup, &q, &l, &more), SD_OK);
+    assert_int_equal(l.n, 3);
+    assert_false(more); /* exactly a full page */
+    sd_ticket_list_clear(&l);
+    /* wei may see one of them (1); 2 and 3 belong to ag1 */
+    assert_int_equal(sd_ticket_assign(f->d, &sys, 1, "wei", &t), SD_OK);
+    sd_ticket_clear(&t);
+    for(uint64_t id = 2; id <= 3; id++) {
+        assert_int_equal(sd_ticket_assign(f->d, &sys, id, "ag1", &t), SD_OK);
+        sd_ticket_clear(&t);
+    }
+    q.limit = 1;
+    more = true;
+    assert_int_equal(sd_ticket_search(f->d, &wei, &q, &l, &more), SD_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].id, 1);
+    assert_false(more); /* the hidden ones are not "more" */
+    sd_ticket_list_clear(&l);
+}
+
 static void
 test_shred_removes_postings(void **state)
 {
@@ -534,6 +702,12 @@ main(void)
         cmocka_unit_test_setup_teardown(test_search_comments_order_filters_audit, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_agent_sees_own_and_queued_only, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_search_scans_without_the_write_lock, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_index_survives_fold_expansion, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_search_more_counts_visible_hits_only, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_shred_removes_postings, fixture_setup,
                                         fixture_teardown),
