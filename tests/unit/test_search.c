@@ -725,18 +725,18 @@ test_long_cjk_query_counts_as_one_word(void **state)
     han_run(q, SD_SEARCH_QUERY_KEYS + 2);
     assert_int_equal(sd_ticket_search(f->d, &sys, &tq, &l, NULL), SD_E_LIMIT);
     /* 15 words and a run: 16 words; 16 words and a run: 17 */
-    strcpy(q, "aa bb cc dd ee ff gg hh ii jj kk ll mm nn oo 提现到账");
+    snprintf(q, sizeof(q), "%s", "aa bb cc dd ee ff gg hh ii jj kk ll mm nn oo 提现到账");
     assert_int_equal(sd_ticket_search(f->d, &sys, &tq, &l, NULL), SD_OK);
     sd_ticket_list_clear(&l);
-    strcpy(q, "aa bb cc dd ee ff gg hh ii jj kk ll mm nn oo pp 提现到账");
+    snprintf(q, sizeof(q), "%s", "aa bb cc dd ee ff gg hh ii jj kk ll mm nn oo pp 提现到账");
     assert_int_equal(sd_ticket_search(f->d, &sys, &tq, &l, NULL), SD_E_LIMIT);
     /* two runs are two words; a lone character is a run */
-    strcpy(q, "aa bb cc dd ee ff gg hh ii jj kk ll mm nn 提现 到账 钱");
+    snprintf(q, sizeof(q), "%s", "aa bb cc dd ee ff gg hh ii jj kk ll mm nn 提现 到账 钱");
     assert_int_equal(sd_ticket_search(f->d, &sys, &tq, &l, NULL), SD_E_LIMIT);
     /* a repeated word is one word */
-    q[0] = 0;
     for(n = 0; n < 20; n++)
-        strcat(q, "wallet ");
+        memcpy(q + 7 * n, "wallet ", 7);
+    q[7 * n] = 0;
     assert_int_equal(sd_ticket_search(f->d, &sys, &tq, &l, NULL), SD_OK);
     sd_ticket_list_clear(&l);
 }
