@@ -125,7 +125,8 @@ sd_err sd_kb_search_for(struct sd_desk *d, const char *text, const char *lang, i
                         size_t limit, struct sd_kb_hit *out, size_t *n);
 
 /* Learning from use: each article posted into a ticket of a category adds 1 to the weight of
- * its topic for that category; the weight halves every SD_KB_LEARN_HALF_LIFE_DAYS days and
+ * its topic for that category, once per ticket and topic (a ticket sending it again, or its
+ * translation, adds nothing: one ticket cannot pump a topic to the cap); the weight halves every SD_KB_LEARN_HALF_LIFE_DAYS days and
  * never exceeds SD_KB_LEARN_MAX_WEIGHT. A topic's boost in a search for that category is
  * min(weight * SD_KB_LEARN_STEP, SD_KB_LEARN_CAP) times the query's best relevance score,
  * added to its own score, and only for articles the query matched. */

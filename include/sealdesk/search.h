@@ -23,17 +23,22 @@
 #include "sealdesk/store.h"
 #include "sealdesk/text.h"
 
-#define SD_SEARCH_TERM_MAX    64     /* bytes of one word term (longer words are cut) */
-#define SD_SEARCH_DOC_TERMS   8192   /* distinct terms indexed per ticket (the rest ignored) */
-#define SD_SEARCH_QUERY_MAX   512    /* bytes of a query */
-#define SD_SEARCH_QUERY_TERMS 16     /* terms of a query (more: SD_E_LIMIT) */
-#define SD_SEARCH_LIMIT       50     /* results by default */
-#define SD_SEARCH_LIMIT_MAX   200    /* results at most */
-#define SD_SEARCH_SCAN_MAX    100000 /* candidates a query examines at most */
+#define SD_SEARCH_TERM_MAX  64   /* bytes of one word term (longer words are cut) */
+#define SD_SEARCH_DOC_TERMS 8192 /* distinct terms indexed per ticket (the rest ignored) */
+#define SD_SEARCH_QUERY_MAX 512  /* bytes of a query */
+#define SD_SEARCH_QUERY_TERMS \
+    16 /* words of a query, a CJK run counting as one (more:
+                                        SD_E_LIMIT) */
+#define SD_SEARCH_QUERY_KEYS \
+    48                              /* distinct terms (bigrams included) of a query: the
+                                        posting lists it walks at once (more: SD_E_LIMIT) */
+#define SD_SEARCH_LIMIT      50     /* results by default */
+#define SD_SEARCH_LIMIT_MAX  200    /* results at most */
+#define SD_SEARCH_SCAN_MAX   100000 /* candidates a query examines at most */
 /* Folded bytes the tokeniser takes: the fold of a text of at most SD_TEXT_MAX bytes can be
  * longer than the text (NFKC turns U+FDFA, 3 bytes, into 33), and a comment or ticket of an
  * allowed size must never be refused for it. 32 x covers the largest expansion. */
-#define SD_SEARCH_FOLDED_MAX  (32 * SD_TEXT_MAX)
+#define SD_SEARCH_FOLDED_MAX (32 * SD_TEXT_MAX)
 
 /* Called once per term occurrence; term is folded UTF-8 (not NUL-terminated), borrowed. A
  * non-SD_OK return stops the tokeniser and is returned. */
@@ -82,7 +87,10 @@ sd_err sd_search_clear_in(struct sd_txn *t);
 /* Called for each ticket id holding every query term, newest first; set *stop to end. */
 typedef sd_err (*sd_search_hit_fn)(void *ctx, uint64_t id, bool *stop);
 /* Query q[0..n) in txn t (read or write). SD_E_INVALID: not valid text or no term in it;
- * SD_E_LIMIT: longer than SD_SEARCH_QUERY_MAX or more than SD_SEARCH_QUERY_TERMS terms. At most
+ * SD_E_LIMIT: longer than SD_SEARCH_QUERY_MAX, more than SD_SEARCH_QUERY_TERMS words (a Latin
+ * word, or a run of Han/Hangul/kana characters, is one word) or more than SD_SEARCH_QUERY_KEYS
+ * distinct terms (a CJK run of K characters makes K-1 bigrams: a Chinese run of at most
+ * SD_SEARCH_QUERY_KEYS + 1 characters is searchable). At most
  * max_scan candidates (0: SD_SEARCH_SCAN_MAX) are handed to fn; *truncated (may be NULL) tells
  * whether more were left. digest (may be NULL, 32 bytes) gets SHA-256 of the sorted keyed term
  * hashes: a keyed digest of the query for the audit entry, never the text. */

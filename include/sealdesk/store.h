@@ -34,7 +34,9 @@ enum sd_db {
     SD_DB_SESSIONS,
     SD_DB_REMEDIES,
     SD_DB_KB,          /* 'a'|u64 id -> ArticleRecord; 'v'|u64 id|u32 ver -> old version;
-                          'g'|u64 group|u64 id -> ""; 'd'|term -> u32 df (desk/kb*.c) */
+                          'g'|u64 group|u64 id -> ""; 'd'|term -> u32 df; 'u'|u8 category|
+                          u64 group -> learned weight; 't'|u64 ticket|u64 group -> "" (that
+                          ticket's use was learned; no PII) (kb/kb*.c) */
     SD_DB_KB_POSTINGS, /* folded term -> 16-byte posting (dupsort, dupfixed; kb/kb_index.c) */
     SD_DB_AGENTS,      /* agent name -> AgentRecord (skills, shifts; routing/route.c) */
     SD_DB_INCIDENTS,   /* 'i'|u64 id -> IncidentRecord; 'l'|u64 id|u64 ticket -> "" */

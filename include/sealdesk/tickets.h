@@ -239,7 +239,7 @@ sd_err sd_ticket_list(struct sd_desk *d, const struct sd_ticket_filter *f,
  * write lock), the entry commits in a write txn after it, before any hit is returned.
  * SD_E_INVALID: text not valid UTF-8 or without a searchable term, status/category/limit out
  * of range; SD_E_LIMIT: text over SD_SEARCH_QUERY_MAX bytes or with
- * more than SD_SEARCH_QUERY_TERMS terms. *truncated (may be NULL): more hits the caller may
+ * more than SD_SEARCH_QUERY_TERMS words or SD_SEARCH_QUERY_KEYS terms (search.h). *truncated (may be NULL): more hits the caller may
  * see than `limit` (one past it was found), or the scan stopped at SD_SEARCH_SCAN_MAX
  * candidates (every ticket holding the words counts toward that cap, SECURITY.md). */
 struct sd_ticket_query {

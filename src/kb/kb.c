@@ -717,12 +717,12 @@ out:
 sd_err
 sd_kb_use_txn(struct sd_txn *t, uint64_t id, const char *lang, char **text, uint64_t *used_id)
 {
-    return sd_kb_use_for_txn(t, id, lang, -1, text, used_id);
+    return sd_kb_use_for_txn(t, id, lang, -1, 0, text, used_id);
 }
 
 sd_err
-sd_kb_use_for_txn(struct sd_txn *t, uint64_t id, const char *lang, int category, char **text,
-                  uint64_t *used_id)
+sd_kb_use_for_txn(struct sd_txn *t, uint64_t id, const char *lang, int category, uint64_t ticket,
+                  char **text, uint64_t *used_id)
 {
     sd_arec *r = NULL, *alt = NULL, *use;
     uint64_t alt_id;
@@ -748,7 +748,7 @@ sd_kb_use_for_txn(struct sd_txn *t, uint64_t id, const char *lang, int category,
     memcpy(*text + tn + 2, use->body, bn + 1);
     use->uses++;
     SD_TRY(sd_arec_store(t, use, NULL));
-    SD_TRY(sd_kb_learn_add(t, category, use->group_id, sd_clock_now()));
+    SD_TRY(sd_kb_learn_add_for(t, category, use->group_id, ticket, sd_clock_now(), NULL));
     if(used_id)
         *used_id = use->id;
 out:
@@ -785,7 +785,7 @@ sd_kb_use_for(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const ch
         SD_CHECK_ARG(lang);
     }
     SD_TRY(sd_txn_begin(d->store, true, &t));
-    SD_TRY(sd_kb_use_for_txn(t, id, lang, category, text, &used));
+    SD_TRY(sd_kb_use_for_txn(t, id, lang, category, 0, text, &used));
     SD_TRY(audit_kb(t, d->kr, a, "kb.use", used, NULL));
     err = sd_txn_commit(t);
     t = NULL;

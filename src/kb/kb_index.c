@@ -747,6 +747,50 @@ out:
     return err;
 }
 
+/* One vote per ticket: 't' | u64 ticket | u64 group -> "" marks that the ticket's use of the
+ * topic was learned. Without it one ticket could pump a topic to its cap by sending the same
+ * article again and again (SD_KB_LEARN_CAP / SD_KB_LEARN_STEP sends); with it, moving the boost
+ * takes that many distinct tickets. Keyed by the topic (group), not the article, so sending the
+ * topic's translation counts as the same vote, and not by category, so re-triaging the ticket
+ * does not earn it a second one. The marker holds a ticket id and a group id only, no customer
+ * data (the ticket's own "public article=N" comment event records the same non-PII fact), so a
+ * shred has nothing to remove here; tickets are never deleted, so neither are markers: one
+ * 17-byte key per (ticket, topic) actually sent, bounded by the ticket's own comments. */
+static void
+vote_key(uint8_t k[17], uint64_t ticket, uint64_t group)
+{
+    k[0] = 't';
+    sd_put_u64be(k + 1, ticket);
+    sd_put_u64be(k + 9, group);
+}
+
+sd_err
+sd_kb_learn_add_for(struct sd_txn *t, int category, uint64_t group, uint64_t ticket, uint64_t now,
+                    bool *counted)
+{
+    uint8_t k[17];
+    struct sd_val v;
+    sd_err rc, err = SD_OK;
+
+    if(counted)
+        *counted = false;
+    if(category < 0 || category > 255)
+        return SD_OK;
+    if(ticket) {
+        vote_key(k, ticket, group);
+        rc = sd_txn_get(t, SD_DB_KB, k, sizeof(k), &v);
+        if(rc == SD_OK)
+            return SD_OK; /* this ticket already voted for this topic */
+        SD_ENSURE(rc == SD_E_NOTFOUND, rc);
+        SD_TRY(sd_txn_put(t, SD_DB_KB, k, sizeof(k), "", 0));
+    }
+    SD_TRY(sd_kb_learn_add(t, category, group, now));
+    if(counted)
+        *counted = true;
+out:
+    return err;
+}
+
 double
 sd_kb_learn_boost(double weight, double top)
 {

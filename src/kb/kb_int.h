@@ -105,6 +105,11 @@ sd_err sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const 
 sd_err sd_kb_learn_weight(struct sd_txn *t, int category, uint64_t group, uint64_t now, double *w);
 sd_err sd_kb_learn_add(struct sd_txn *t, int category, uint64_t group, uint64_t now);
 double sd_kb_learn_boost(double weight, double top);
+/* sd_kb_learn_add counting ticket (0: none, every call counts) at most once per topic: a
+ * marker 't'|u64 ticket|u64 group -> "" in SD_DB_KB, written in the same txn (kb_index.c).
+ * *counted (may be NULL): whether the weight moved. */
+sd_err sd_kb_learn_add_for(struct sd_txn *t, int category, uint64_t group, uint64_t ticket,
+                           uint64_t now, bool *counted);
 
 /* The article of r's translation group in lang (*out = id), or SD_E_NOTFOUND. */
 sd_err sd_kb_group_find(struct sd_txn *t, uint64_t group, const char *lang, uint64_t *out);
@@ -121,9 +126,11 @@ sd_err sd_kb_seed(struct sd_txn *t, uint64_t now);
  * write txn t. *text malloc'ed. */
 sd_err sd_kb_use_txn(struct sd_txn *t, uint64_t id, const char *lang, char **text,
                      uint64_t *used_id);
-/* The same, learning that the article served a ticket of category (-1: nothing learned). */
-sd_err sd_kb_use_for_txn(struct sd_txn *t, uint64_t id, const char *lang, int category, char **text,
-                         uint64_t *used_id);
+/* The same, learning that the article served ticket `ticket` of category (-1: nothing
+ * learned). A ticket counts once per topic (sd_kb_learn_add_for); ticket 0 (no ticket, e.g.
+ * sd_kb_use_for) counts every call. */
+sd_err sd_kb_use_for_txn(struct sd_txn *t, uint64_t id, const char *lang, int category,
+                         uint64_t ticket, char **text, uint64_t *used_id);
 
 
 /* Parse one article file (kb/README.md format) and add it in txn t by slug grouping. *added

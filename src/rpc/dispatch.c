@@ -346,7 +346,10 @@ tickets_search(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
         return;
     }
     if(err == SD_E_LIMIT) {
-        sd_rpc_invalid(c, "text: at most %d words", SD_SEARCH_QUERY_TERMS);
+        sd_rpc_invalid(c,
+                       "text: at most %d words and %d terms (a Chinese, Japanese or Korean run "
+                       "of K characters is one word of K-1 terms)",
+                       SD_SEARCH_QUERY_TERMS, SD_SEARCH_QUERY_KEYS);
         return;
     }
     if(err != SD_OK) {

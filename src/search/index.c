@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <utf8proc.h>
 
 #include "sealdesk/buf.h"
 #include "sealdesk/search.h"
@@ -331,27 +332,91 @@ seek(struct sd_cursor *c, const uint8_t h[SD_BIDX_BYTES], uint64_t cand, uint64_
     return SD_OK;
 }
 
+/* What a query's user wrote, for SD_SEARCH_QUERY_TERMS: each word term once (a repeated word
+ * is one), each run of CJK characters once, however many bigrams it makes (those are bounded
+ * by SD_SEARCH_QUERY_KEYS instead). A run is seen in the term stream as a lone character or a
+ * chain of bigrams, each starting with the character the one before ended with; two runs
+ * separated by a space that chain that way ("ab bc") count as one, which only loosens the word
+ * count, never the key bound. */
+struct query_words {
+    char w[SD_SEARCH_QUERY_TERMS][SD_SEARCH_TERM_MAX]; /* distinct word terms */
+    uint8_t wn[SD_SEARCH_QUERY_TERMS];
+    size_t nw;    /* distinct words */
+    size_t runs;  /* CJK runs */
+    char last[4]; /* last character of the previous term if it was a CJK bigram */
+    size_t last_n;
+};
+
+static bool
+cjk_at(const char *s, size_t n, size_t *k)
+{
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t r = utf8proc_iterate((const uint8_t *)s, (utf8proc_ssize_t)n, &cp);
+    enum sd_text_class c;
+
+    if(r <= 0)
+        return false;
+    *k = (size_t)r;
+    c = sd_text_cclass(cp);
+    return c == SD_TC_HAN || c == SD_TC_HANGUL || c == SD_TC_KANA;
+}
+
+static sd_err
+count_word(void *ctx, const char *term, size_t n)
+{
+    struct query_words *q = ctx;
+    size_t k = 0;
+    bool chained;
+
+    if(n && cjk_at(term, n, &k)) {
+        chained = k < n && q->last_n == k && memcmp(q->last, term, k) == 0;
+        if(!chained && ++q->runs + q->nw > SD_SEARCH_QUERY_TERMS)
+            return SD_E_LIMIT;
+        q->last_n = 0;
+        if(k < n && n - k <= sizeof(q->last)) { /* a bigram: the next one may chain on */
+            memcpy(q->last, term + k, n - k);
+            q->last_n = n - k;
+        }
+        return SD_OK;
+    }
+    q->last_n = 0;
+    if(n > SD_SEARCH_TERM_MAX)
+        n = SD_SEARCH_TERM_MAX; /* emit_word cuts words already */
+    for(size_t i = 0; i < q->nw; i++) {
+        if(q->wn[i] == n && memcmp(q->w[i], term, n) == 0)
+            return SD_OK;
+    }
+    if(q->nw + q->runs >= SD_SEARCH_QUERY_TERMS)
+        return SD_E_LIMIT;
+    memcpy(q->w[q->nw], term, n);
+    q->wn[q->nw++] = (uint8_t)n;
+    return SD_OK;
+}
+
 sd_err
 sd_search_query_in(struct sd_txn *t, const struct sd_keyring *kr, const char *q, size_t n,
                    size_t max_scan, sd_search_hit_fn fn, void *ctx, bool *truncated,
                    uint8_t digest[32])
 {
-    struct sd_search_terms ts = {.max = SD_SEARCH_QUERY_TERMS + 1};
-    struct sd_cursor *cur[SD_SEARCH_QUERY_TERMS];
+    struct sd_search_terms ts = {.max = SD_SEARCH_QUERY_KEYS + 1};
+    struct sd_cursor *cur[SD_SEARCH_QUERY_KEYS];
+    struct query_words qw;
     size_t ncur = 0, scanned = 0;
     uint64_t cand = 0;
     bool stop = false;
     sd_err err = SD_OK;
 
     memset(cur, 0, sizeof(cur));
+    memset(&qw, 0, sizeof(qw));
     SD_CHECK_ARG(t && kr && q && fn);
     if(truncated)
         *truncated = false;
     SD_ENSURE(n <= SD_SEARCH_QUERY_MAX, SD_E_LIMIT);
     SD_CHECK_ARG(sd_text_valid(q, n));
+    SD_TRY(sd_search_tokenize(q, n, count_word, &qw));
     SD_TRY(sd_search_terms_add(&ts, kr, q, n, NULL));
     SD_CHECK_ARG(ts.n > 0);
-    SD_ENSURE(ts.n <= SD_SEARCH_QUERY_TERMS, SD_E_LIMIT);
+    SD_ENSURE(ts.n <= SD_SEARCH_QUERY_KEYS, SD_E_LIMIT);
     if(digest)
         sd_sha256(digest, (const uint8_t *)ts.h, ts.n * SD_BIDX_BYTES);
     max_scan = max_scan ? max_scan : SD_SEARCH_SCAN_MAX;
@@ -392,6 +457,7 @@ sd_search_query_in(struct sd_txn *t, const struct sd_keyring *kr, const char *q,
 out:
     for(size_t i = 0; i < ncur; i++)
         sd_cursor_close(cur[i]);
+    sodium_memzero(&qw, sizeof(qw)); /* the query's words, in clear */
     sd_search_terms_clear(&ts);
     return err;
 }

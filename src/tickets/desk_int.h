@@ -28,13 +28,13 @@ struct sd_desk_hooks {
     sd_err (*kb_use)(struct sd_txn *t, uint64_t id, const char *lang, char **text,
                      uint64_t *used_id);
     /* kb: the same two for a ticket of a category (sd_kb_suggest_txn, sd_kb_use_for_txn):
-     * the search learns which articles agents send for which kind of ticket. NULL: use the
-     * two above. */
+     * the search learns which articles agents send for which kind of ticket, a ticket
+     * counting once per topic (its id: `ticket`). NULL: use the two above. */
     sd_err (*kb_suggest)(struct sd_txn *t, const char *text, size_t tlen, const char *lang,
                          int category, size_t limit, bool snippets, struct sd_kb_hit *out,
                          size_t *n);
-    sd_err (*kb_use_for)(struct sd_txn *t, uint64_t id, const char *lang, int category, char **text,
-                         uint64_t *used_id);
+    sd_err (*kb_use_for)(struct sd_txn *t, uint64_t id, const char *lang, int category,
+                         uint64_t ticket, char **text, uint64_t *used_id);
     /* kb: the published article with a slug in lang, else English (sd_kb_slug_txn). */
     sd_err (*kb_slug)(struct sd_txn *t, const char *slug, const char *lang, uint64_t *id);
     /* incident: auto-link on intake (sd_incident_autolink_find / _store). */

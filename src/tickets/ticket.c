@@ -1164,7 +1164,7 @@ do_comment_article(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a
     SD_ENSURE(d->hooks.kb_use, SD_E_NOTFOUND); /* no knowledge base: no such article */
     if(d->hooks.kb_use_for) /* the search learns what was sent for this kind of ticket */
         SD_TRY(d->hooks.kb_use_for(t, ac->article, r->lang && r->lang[0] ? r->lang : NULL,
-                                   (int)r->category, &text, &used));
+                                   (int)r->category, r->id, &text, &used));
     else
         SD_TRY(
             d->hooks.kb_use(t, ac->article, r->lang && r->lang[0] ? r->lang : NULL, &text, &used));

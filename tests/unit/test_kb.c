@@ -856,6 +856,52 @@ sent_articles_rank_higher_for_their_category_bounded(void **state)
     assert_true(learned(f->d, (int)t.category, wrong, T0) > 0.99);
 }
 
+/* One ticket is one vote per topic: the same article sent 9 times from one ticket (enough
+ * sends to reach the cap if each counted) moves the weight and the boost as one send does;
+ * from 9 tickets it moves them nine times. */
+static void
+one_ticket_counts_once_for_the_learned_boost(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_hit h[1];
+    struct sd_ticket t;
+    uint64_t art, first;
+    int cat;
+    double w;
+
+    assert_true(9 * SD_KB_LEARN_STEP >= SD_KB_LEARN_CAP); /* 9 sends would reach the cap */
+    assert_int_equal(search(f->d, "withdrew to the wrong address", "en", h, 1), 1);
+    art = h[0].id;
+    first = new_ticket(f->d, "wrong address", "I withdrew USDT to the wrong address", &t);
+    cat = (int)t.category;
+    sd_ticket_clear(&t);
+    assert_true(cat >= 0);
+    for(int i = 0; i < 9; i++) {
+        assert_int_equal(sd_ticket_comment_article(f->d, &sys, first, art, &t), SD_OK);
+        sd_ticket_clear(&t);
+    }
+    w = learned(f->d, cat, art, T0);
+    assert_true(w > 0.99 && w < 1.01);
+    assert_true(sd_kb_learn_boost(w, 10.0) < 0.31); /* one step, far from the 2.5 cap */
+    /* eight more tickets: nine votes in all, the boost at its cap */
+    for(int i = 0; i < 8; i++) {
+        uint64_t id = new_ticket(f->d, "wrong address", "I withdrew USDT to the wrong address", &t);
+
+        assert_int_equal((int)t.category, cat);
+        sd_ticket_clear(&t);
+        assert_int_equal(sd_ticket_comment_article(f->d, &sys, id, art, &t), SD_OK);
+        sd_ticket_clear(&t);
+    }
+    w = learned(f->d, cat, art, T0);
+    assert_true(w > 8.99 && w < 9.01);
+    assert_true(sd_kb_learn_boost(w, 10.0) > SD_KB_LEARN_CAP * 10.0 - 1e-9);
+    /* and the first ticket still adds nothing */
+    assert_int_equal(sd_ticket_comment_article(f->d, &sys, first, art, &t), SD_OK);
+    sd_ticket_clear(&t);
+    w = learned(f->d, cat, art, T0);
+    assert_true(w > 8.99 && w < 9.01);
+}
+
 /* The query's terms, every alternative of every slot. */
 static bool
 query_has(const struct sd_kb_query *q, const char *term)
@@ -1028,6 +1074,8 @@ main(void)
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(sent_articles_rank_higher_for_their_category_bounded,
                                         fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(one_ticket_counts_once_for_the_learned_boost, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(pasted_secret_puts_move_your_funds_guidance_first,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(typos_reach_synonym_sets_and_hidden_endings, fixture_setup,

@@ -685,6 +685,62 @@ test_bad_queries_refused(void **state)
     assert_int_equal(audit_count(f->d, "ticket.search"), before);
 }
 
+/* A run of n distinct Han characters (U+4E00 + 3i) into b (room for 3n + 1 bytes). */
+static void
+han_run(char *b, size_t n)
+{
+    for(size_t i = 0; i < n; i++) {
+        unsigned cp = 0x4e00u + 3u * (unsigned)i;
+
+        b[3 * i] = (char)(0xe0 | (cp >> 12));
+        b[3 * i + 1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        b[3 * i + 2] = (char)(0x80 | (cp & 0x3f));
+    }
+    b[3 * n] = 0;
+}
+
+/* A normal Chinese question of more than 17 characters (more than 16 bigrams) is a query: a
+ * CJK run counts as one word; its bigrams are bounded by SD_SEARCH_QUERY_KEYS instead. */
+static void
+test_long_cjk_query_counts_as_one_word(void **state)
+{
+    struct fixture *f = *state;
+    const char *zh = "我昨天从交易所提现了一笔比特币到我的钱包但是到现在还没有到账请帮我查一下";
+    char q[3 * (SD_SEARCH_QUERY_KEYS + 2) + 200];
+    struct sd_ticket_query tq = {.category = -1};
+    struct sd_ticket_list l;
+    size_t n;
+
+    mk(f->d, "提现未到账", zh, SD_CAT_WITHDRAWAL, NULL);
+    mk(f->d, "other", "比特币钱包", SD_CAT_WITHDRAWAL, NULL);
+    assert_string_equal(found(f->d, &sys, zh, 0, -1), "1");
+    assert_string_equal(found(f->d, &sys, "提现了一笔比特币到我的钱包但是到现在还没有到账", 0, -1),
+                        "1");
+    /* a run as long as the key bound allows: searchable; one more character: refused */
+    han_run(q, SD_SEARCH_QUERY_KEYS + 1);
+    tq.text = q;
+    assert_int_equal(sd_ticket_search(f->d, &sys, &tq, &l, NULL), SD_OK);
+    assert_int_equal(l.n, 0);
+    sd_ticket_list_clear(&l);
+    han_run(q, SD_SEARCH_QUERY_KEYS + 2);
+    assert_int_equal(sd_ticket_search(f->d, &sys, &tq, &l, NULL), SD_E_LIMIT);
+    /* 15 words and a run: 16 words; 16 words and a run: 17 */
+    snprintf(q, sizeof(q), "%s", "aa bb cc dd ee ff gg hh ii jj kk ll mm nn oo 提现到账");
+    assert_int_equal(sd_ticket_search(f->d, &sys, &tq, &l, NULL), SD_OK);
+    sd_ticket_list_clear(&l);
+    snprintf(q, sizeof(q), "%s", "aa bb cc dd ee ff gg hh ii jj kk ll mm nn oo pp 提现到账");
+    assert_int_equal(sd_ticket_search(f->d, &sys, &tq, &l, NULL), SD_E_LIMIT);
+    /* two runs are two words; a lone character is a run */
+    snprintf(q, sizeof(q), "%s", "aa bb cc dd ee ff gg hh ii jj kk ll mm nn 提现 到账 钱");
+    assert_int_equal(sd_ticket_search(f->d, &sys, &tq, &l, NULL), SD_E_LIMIT);
+    /* a repeated word is one word */
+    for(n = 0; n < 20; n++)
+        memcpy(q + 7 * n, "wallet ", 7);
+    q[7 * n] = 0;
+    assert_int_equal(sd_ticket_search(f->d, &sys, &tq, &l, NULL), SD_OK);
+    sd_ticket_list_clear(&l);
+}
+
 int
 main(void)
 {
@@ -714,6 +770,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_rotate_rekeys_postings, fixture_setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(test_bad_queries_refused, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_long_cjk_query_counts_as_one_word, fixture_setup,
+                                        fixture_teardown),
     };
 
     assert_int_equal(sd_crypto_init(), SD_OK);

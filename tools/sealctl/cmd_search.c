@@ -8,6 +8,10 @@
 #include "sealdesk/search.h"
 #include "sealdesk.pb-c.h"
 
+_Static_assert(SD_SEARCH_QUERY_MAX == 512 && SD_SEARCH_QUERY_TERMS == 16 &&
+                   SD_SEARCH_QUERY_KEYS == 48,
+               "the refusal message below names these limits");
+
 /* One hit: the list form of a ticket plus its subject (null when shredded or absent). */
 static json_t *
 hit_json(const struct sd_ticket *t, const char *subject, size_t n)
@@ -60,7 +64,10 @@ cli_ticket_search_offline(struct cli *c, struct sd_desk *d, const struct sd_acto
     if(err == SD_E_INVALID)
         return cli_refuse(err, "text: no searchable word in it (or not valid UTF-8)", NULL);
     if(err == SD_E_LIMIT)
-        return cli_refuse(err, "text: at most 512 bytes and 16 words", NULL);
+        return cli_refuse(err,
+                          "text: at most 512 bytes, 16 words and 48 terms (a Chinese, Japanese "
+                          "or Korean run of K characters is one word of K-1 terms)",
+                          NULL);
     if(err != SD_OK)
         return cli_fail(err, "ticket search");
     arr = json_array();
