@@ -18,6 +18,10 @@
 #include "sealdesk/triage.h"
 #include "util/err_int.h"
 
+/* the BIP-39 English list (data/bip39-english.txt, embedded by cmake/embed.cmake) */
+extern const unsigned char sd_bip39_english[];
+extern const size_t sd_bip39_english_len;
+
 /* Embedded by the build from data/triage.rules (cmake/embed.cmake). */
 extern const unsigned char sd_default_triage_rules[];
 extern const size_t sd_default_triage_rules_len;
@@ -60,6 +64,20 @@ struct node {
 #define TYPO_MIN    5
 #define TYPO_MAX    32
 #define TYPO_PREFIX 6
+
+/* Two further kinds, repaired only when exactly one vocabulary word (same first letter) is close
+ * enough and the ticket word is not itself a common English word (a word of the BIP-39 list,
+ * 2048 common words every build embeds) nor a vocabulary word:
+ * - a word of TYPO_SHORT letters with two letters swapped or one missing inside it ("lgin",
+ *   "cdes"); not one missing at the end: real short words plus a letter are other words
+ *   ("here" -> "heres", "even" -> "event"). The vocabulary keeps words of VOCAB_MIN letters for
+ *   this (longer ticket words never reach them);
+ * - a word of TYPO_FAR_MIN letters or more with no one-edit repair, with two letters swapped and
+ *   at most one more swap, missing or extra letter ("wtihrawal", "compelte"). Two edits of other
+ *   kinds turn real long words into others ("expected" -> "executed", "panicked" -> "picked"). */
+#define VOCAB_MIN    4
+#define TYPO_SHORT   4
+#define TYPO_FAR_MIN 8
 
 struct vnode {
     uint32_t child;
@@ -551,7 +569,7 @@ vocab_child(const struct vnode *vn, uint32_t u, uint8_t c)
     return v;
 }
 
-/* Add every run of TYPO_MIN..TYPO_MAX letters a-z in the folded literal p[0..n) to the vocabulary. */
+/* Add every run of VOCAB_MIN..TYPO_MAX letters a-z in the folded literal p[0..n) to the vocabulary. */
 static sd_err
 vocab_add(struct sd_triage_rules *r, const uint8_t *p, size_t n)
 {
@@ -572,7 +590,7 @@ vocab_add(struct sd_triage_rules *r, const uint8_t *p, size_t n)
             i++;
             continue;
         }
-        if(j - i < TYPO_MIN || j - i > TYPO_MAX) {
+        if(j - i < VOCAB_MIN || j - i > TYPO_MAX) {
             i = j;
             continue;
         }
@@ -1343,8 +1361,140 @@ repair_word(const struct vnode *vn, const struct edges *ve, const uint8_t *w, si
     return 0;
 }
 
+/* Is w[0..n) a word of the embedded BIP-39 list (sorted, one word a line)? A binary search over
+ * its bytes: each probe backs up to the start of its line. */
+static bool
+common_word(const uint8_t *w, size_t n)
+{
+    const unsigned char *p = sd_bip39_english;
+    size_t lo = 0;
+    size_t hi = sd_bip39_english_len;
+
+    while(lo < hi) {
+        size_t a = lo + (hi - lo) / 2;
+        size_t b;
+        int c;
+
+        while(a > lo && p[a - 1] != '\n')
+            a--;
+        b = a;
+        while(b < hi && p[b] != '\n')
+            b++;
+        c = memcmp(w, p + a, n < b - a ? n : b - a);
+        if(c == 0 && n == b - a)
+            return true;
+        if(c < 0 || (c == 0 && n < b - a))
+            hi = a;
+        else
+            lo = b + 1;
+    }
+    return false;
+}
+
+/* A bounded walk of the vocabulary trie for repair_far: the rows of an edit distance (missing,
+ * extra and swapped letters) between the word and each trie path, cut where every entry of a row
+ * exceeds the bound. */
+struct far {
+    const struct vnode *vn;
+    const uint8_t *w;
+    size_t n;
+    uint8_t k;                                /* at most this many edits (after a swap) */
+    uint8_t rows[TYPO_MAX + 1][TYPO_MAX + 1]; /* rows[d][j]: path[0..d) against w[0..j) */
+    uint8_t path[TYPO_MAX];
+    size_t found; /* vocabulary words within k edits (stops at 2) */
+    size_t best_len;
+    uint8_t best[TYPO_MAX];
+};
+
+/* Walk below node u (at depth d: path[0..d) spelled, rows[d] filled). The depth is at most
+ * TYPO_MAX (vocabulary words are not longer), so the recursion is bounded. */
+static void
+far_walk(struct far *f, uint32_t u, size_t d)
+{
+    const struct vnode *vn = f->vn;
+
+    if(d >= TYPO_MAX || d >= f->n + f->k)
+        return;
+    for(uint32_t c = vn[u].child; c != NONE && f->found < 2; c = vn[c].sibling) {
+        const uint8_t *prev = f->rows[d];
+        uint8_t *row = f->rows[d + 1];
+        uint8_t a = vn[c].byte;
+        uint8_t low;
+
+        if(d == 0 && a != f->w[0])
+            continue; /* the first letter is kept */
+        row[0] = (uint8_t)(d + 1);
+        low = row[0];
+        for(size_t j = 1; j <= f->n; j++) {
+            uint8_t v = (uint8_t)(prev[j] + 1); /* the word misses letter a */
+
+            if(row[j - 1] + 1 < v)
+                v = (uint8_t)(row[j - 1] + 1); /* the word has w[j-1] too many */
+            if(a == f->w[j - 1] && prev[j - 1] < v)
+                v = prev[j - 1];
+            if(d >= 1 && j >= 2 && a == f->w[j - 2] && f->path[d - 1] == f->w[j - 1] &&
+               f->rows[d - 1][j - 2] + 1 < v)
+                v = (uint8_t)(f->rows[d - 1][j - 2] + 1); /* two letters swapped */
+            row[j] = v;
+            if(v < low)
+                low = v;
+        }
+        if(low > f->k)
+            continue;
+        f->path[d] = a;
+        /* (a short word plus a letter at its end is not a repair) */
+        if(vn[c].end && row[f->n] <= f->k &&
+           !(f->n == TYPO_SHORT && d + 1 == f->n + 1 && memcmp(f->path, f->w, f->n) == 0) &&
+           (f->found == 0 || f->best_len != d + 1 || memcmp(f->best, f->path, d + 1) != 0) &&
+           ++f->found == 1) {
+            memcpy(f->best, f->path, d + 1);
+            f->best_len = d + 1;
+        }
+        far_walk(f, c, d + 1);
+    }
+}
+
+/* Repair w[0..n) (TYPO_SHORT letters, or TYPO_FAR_MIN..TYPO_MAX) into fix (TYPO_MAX bytes) when
+ * exactly one vocabulary word is within reach (see TYPO_SHORT) and w is neither a vocabulary word
+ * nor a common one; returns the new length, or 0. */
+static size_t
+repair_far(const struct vnode *vn, const struct edges *ve, const uint8_t *w, size_t n, uint8_t *fix)
+{
+    struct far f;
+    uint8_t sw[TYPO_MAX];
+
+    if(n > TYPO_MAX || vocab_rest(vn, ve, 0, 0, w, n) || common_word(w, n))
+        return 0;
+    memset(&f, 0, sizeof(f));
+    f.vn = vn;
+    f.n = n;
+    f.k = 1;
+    for(size_t j = 0; j <= n; j++)
+        f.rows[0][j] = (uint8_t)j;
+    if(n == TYPO_SHORT) {
+        f.w = w;
+        far_walk(&f, 0, 0);
+    } else {
+        /* one swap after the first letter, then one edit of any kind; the candidates found
+         * after every swap together must be a single word */
+        f.w = sw;
+        for(size_t i = 1; i + 1 < n && f.found < 2; i++) {
+            if(w[i] == w[i + 1])
+                continue;
+            memcpy(sw, w, n);
+            sw[i] = w[i + 1];
+            sw[i + 1] = w[i];
+            far_walk(&f, 0, 0);
+        }
+    }
+    if(f.found != 1)
+        return 0;
+    memcpy(fix, f.best, f.best_len);
+    return f.best_len;
+}
+
 /* Copy the folded text p[0..n) to out with every unknown word of a-z letters that is not next to
- * a digit or another ASCII letter repaired by repair_word. */
+ * a digit or another ASCII letter repaired by repair_word or repair_far. */
 static sd_err
 repair_typos(const struct sd_triage_rules *r, const uint8_t *p, size_t n, struct sd_buf *out)
 {
@@ -1355,8 +1505,9 @@ repair_typos(const struct sd_triage_rules *r, const uint8_t *p, size_t n, struct
     size_t copied = 0; /* p[0..copied) is in out */
 
     /* Text is copied in stretches between repaired words, into one allocation (a repair grows a
-     * word of at least TYPO_MIN letters by at most one letter). */
-    SD_TRY(sd_buf_reserve(out, n + n / TYPO_MIN + 1));
+     * word of TYPO_SHORT letters or more, followed by a separator or the end, by at most one
+     * letter). */
+    SD_TRY(sd_buf_reserve(out, n + n / TYPO_SHORT + 1));
     while(i < n) {
         size_t j = i;
         size_t m = 0;
@@ -1369,9 +1520,13 @@ repair_typos(const struct sd_triage_rules *r, const uint8_t *p, size_t n, struct
             i = j;
             continue;
         }
-        if(vn && j - i >= TYPO_MIN && j - i <= TYPO_MAX && (i == 0 || !is_word(p[i - 1])) &&
-           (j == n || !is_word(p[j])))
-            m = repair_word(vn, &r->vocab_edges, p + i, j - i, fix);
+        if(vn && j - i >= TYPO_SHORT && j - i <= TYPO_MAX && (i == 0 || !is_word(p[i - 1])) &&
+           (j == n || !is_word(p[j]))) {
+            if(j - i >= TYPO_MIN)
+                m = repair_word(vn, &r->vocab_edges, p + i, j - i, fix);
+            if(m == 0 && (j - i == TYPO_SHORT || j - i >= TYPO_FAR_MIN))
+                m = repair_far(vn, &r->vocab_edges, p + i, j - i, fix);
+        }
         if(m > 0) {
             SD_TRY(sd_buf_append(out, p + copied, i - copied));
             SD_TRY(sd_buf_append(out, fix, m));

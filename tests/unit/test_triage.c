@@ -1090,6 +1090,53 @@ test_typo_repair_between_other_characters(void **state)
     sd_triage_rules_free(r);
 }
 
+/* Typo repair of short words (one swap or one letter missing inside) and of long ones (a swap
+ * plus one more edit), only when a single vocabulary word is within reach, never of a common
+ * English word or a short word plus a letter at its end. */
+static void
+test_typo_repair_short_and_long_words(void **state)
+{
+    static const char rules[] = "default general 4\n"
+                                "fund_safety stolen: stolen\n"
+                                "cat account 3 login: login\n"
+                                "cat account 3 codes: codes\n"
+                                "cat security 3 lost: lost\n"
+                                "cat withdrawal 3 wd: withdrawal\n"
+                                "cat deposit 3 ev: event\n"
+                                "cat trading 3 ex: executed\n"
+                                "cat technical 3 crash: crash\n"
+                                "cat compliance 3 susp: suspended\n"
+                                "cat trading 3 susp2: suspender\n";
+    static const struct {
+        const char *text;
+        int cat;
+    } cases[] = {
+        /* repaired */
+        {"i cant lgin since monday", SD_CAT_ACCOUNT},     /* a letter missing inside */
+        {"never got the sms cdes", SD_CAT_ACCOUNT},       /* a letter missing inside */
+        {"my phone was lsot yesterday", SD_CAT_SECURITY}, /* two letters swapped */
+        {"where is my wtihrawal", SD_CAT_WITHDRAWAL},     /* a swap and a missing letter */
+        {"my wihtdrawall is late", SD_CAT_WITHDRAWAL},    /* a swap and an extra letter */
+        /* not repaired */
+        {"lgn please", SD_CAT_GENERAL},         /* three letters: too short */
+        {"even so, nothing", SD_CAT_GENERAL},   /* "event": a letter at the end */
+        {"i have no cash", SD_CAT_GENERAL},     /* "crash": a common word */
+        {"it was expected", SD_CAT_GENERAL},    /* "executed": no swap */
+        {"it is susepnde now", SD_CAT_GENERAL}, /* two words in reach */
+        {"x1wtihrawal 9lgin", SD_CAT_GENERAL},  /* next to digits */
+    };
+    struct sd_triage_rules *r = parse_ok(rules);
+
+    (void)state;
+    for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct sd_triage_result res = classify_with(r, cases[i].text, false);
+
+        if(res.category != (enum sd_category)cases[i].cat)
+            fail_msg("case %zu (%s): category %d", i, cases[i].text, (int)res.category);
+    }
+    sd_triage_rules_free(r);
+}
+
 int
 main(void)
 {
@@ -1125,6 +1172,7 @@ main(void)
         cmocka_unit_test(test_issue17_fund_safety_negation_direction_compliance),
         cmocka_unit_test(test_issue17_typos_direction_compliance_account),
         cmocka_unit_test(test_typo_repair_between_other_characters),
+        cmocka_unit_test(test_typo_repair_short_and_long_words),
         cmocka_unit_test(test_scores_tiebreak_defaults_and_scopes),
         cmocka_unit_test(test_fund_safety_rule_overrides_scores),
         cmocka_unit_test(test_signals_truncate_but_keep_vip_raise),
