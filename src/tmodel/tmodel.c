@@ -895,7 +895,8 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
              * expectation is the full text's): the model cannot lean on a few phrases of the
              * writers it saw (cross-writer validation, tools/triage_xval.sh) */
             double inv = x->n ? 1.0 / sqrt((double)x->n) / (1.0 - t->p.dropout) : 0.0;
-            double z[SD_TMODEL_HEADS], g[SD_TMODEL_HEADS];
+            /* g zeroed: gcc -fanalyzer cannot see that the head loop sets every g[h] */
+            double z[SD_TMODEL_HEADS], g[SD_TMODEL_HEADS] = {0};
             size_t nk = 0;
 
             for(size_t k = 0; k < x->n; k++) {
