@@ -285,9 +285,16 @@ def main():
             with open(name, "w", encoding="utf-8") as f:
                 for row in lst:
                     f.write(json.dumps(row, ensure_ascii=False) + "\n")
-        stats[lang] = (len(mine), len(again), len(rows["train"]), len(rows["holdout"]))
-    for lang, (n, a, tr, ho) in stats.items():
-        print(f"{lang}: {n} situations, {a} second renderings, train {tr}, holdout {ho}")
+        allrows = rows["train"] + rows["holdout"]
+        p1 = sum(1 for x in allrows if x["priority"] == "P1")
+        cats = {}
+        for x in allrows:
+            cats[x["category"]] = cats.get(x["category"], 0) + 1
+        stats[lang] = (len(mine), len(again), len(rows["train"]), len(rows["holdout"]),
+                       p1 / len(allrows), cats)
+    for lang, (n, a, tr, ho, p1s, cats) in stats.items():
+        print(f"{lang}: {n} situations, {a} second renderings, train {tr}, holdout {ho}, "
+              f"P1 {100 * p1s:.0f} %, " + " ".join(f"{k} {v}" for k, v in sorted(cats.items())))
 
 
 if __name__ == "__main__":
