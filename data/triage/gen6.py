@@ -189,6 +189,7 @@ def make_values(r, lang, style):
     v = {
         "coin": coin, "net": net_s, "net2": net2, "coin2": coin2,
         "amt": fmt_amount(r, lo, hi, dec, style), "amt2": fmt_amount(r, lo, hi, dec, style),
+        "usd": fmt_amount(r, 20, 50000, 2, style), "xrp": fmt_amount(r, 30, 25000, 1, style),
         "addr": amaker(r), "addr2": amaker(r),
         "txid": ("0x" if net in ("ERC20", "BEP20", "Polygon", "Arbitrum", "Base") and r.random() < 0.6
                  else "") + rs(r, HEX, 64),
