@@ -339,7 +339,10 @@ def main():
                 v = make_values(r, lang, rnd)
                 b, sj, chan = body, subj, ch
                 if rnd:
-                    b = RESTYLE[lang](body, r)
+                    for _ in range(8):  # another way of writing: retry until the text differs
+                        b = RESTYLE[lang](body, r)
+                        if b != body:
+                            break
                     sj = r.choice((subj, "", subj.upper() if lang == "en" else subj))
                     chan = r.choice(CHANNELS)
                 tb, ts = fill(b, v, f"{lang} #{i}"), fill(sj, v, f"{lang} #{i} subject")
