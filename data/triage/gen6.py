@@ -242,8 +242,25 @@ ZH_PUNCT = re.compile(r"[，。！？!?,、；;：:\"“”…~～]+")
 KO_PUNCT = re.compile(r"[.,!?~…]+")
 
 
+# a small traditional <-> simplified table (only characters the situations use often)
+T2S = dict(zip("帳號錢這個們見點為說問題幣產轉還時嗎會對應該認證碼機戶鎖凍結麼處理審張開後從來過裡邊讓發現"
+               "貼網買賣單幾無關實圖訊萬給謝請確態錯體價經進頭聯繫縮寫辦錄換綁聽碼寶險額",
+               "帐号钱这个们见点为说问题币产转还时吗会对应该认证码机户锁冻结么处理审张开后从来过里边让发现"
+               "贴网买卖单几无关实图讯万给谢请确态错体价经进头联系缩写办录换绑听码宝险额"))
+S2T = {v: k for k, v in T2S.items()}
+
+
+def swap_script(s):
+    n_t = sum(1 for c in s if c in T2S)
+    n_s = sum(1 for c in s if c in S2T)
+    table = T2S if n_t >= n_s else S2T
+    return "".join(table.get(c, c) for c in s)
+
+
 def restyle_zh(t, r):
-    k = r.randrange(6)
+    k = r.randrange(8)
+    if k >= 6:  # the same customer on a phone set to the other script
+        return on_text(t, swap_script)
     if k == 0:  # voice-to-text: no punctuation, spaces where the breath was
         return on_text(t, lambda s: ZH_PUNCT.sub(" ", s)).strip()
     if k == 1:
@@ -258,8 +275,19 @@ def restyle_zh(t, r):
     return t.replace("。", "\n", 1) if "。" in t else t + " ??"
 
 
+EN_TYPO = ((" the ", " teh "), (" please ", " plz "), (" I ", " i "), ("n't", "nt"), (" you ", " yu "),
+           (" account", " acct"), (" because ", " bcoz "), (" and ", " n "), ("I'm", "im"))
+
+
 def restyle_en(t, r):
-    k = r.randrange(7)
+    k = r.randrange(9)
+    if k >= 7:  # thumbs on a small keyboard
+        def typo(s):
+            for a, b in EN_TYPO:
+                if r.random() < 0.7:
+                    s = s.replace(a, b)
+            return s
+        return on_text(t, typo)
     if k == 0:  # voice-to-text run-on
         return on_text(t, lambda s: re.sub(r"[.,!?;:]+", "", s).lower()).strip()
     if k == 1:
@@ -280,8 +308,19 @@ def restyle_en(t, r):
     return t + r.choice((" ??", " !!!", " pls help", " urgent", " reply fast"))
 
 
+KO_CASUAL = (("습니다", "슴다"), ("해주세요", "해주셈"), ("주세요", "주세여"), ("에요", "에여"),
+             ("어요", "어여"), ("는데", "는뎅"), ("했", "햇"), ("없", "업"), ("뭐", "머"))
+
+
 def restyle_ko(t, r):
-    k = r.randrange(6)
+    k = r.randrange(8)
+    if k >= 6:  # mobile-keyboard spelling and a softer ending
+        def casual(s):
+            for a, b in KO_CASUAL:
+                if r.random() < 0.7:
+                    s = s.replace(a, b)
+            return s
+        return on_text(t, casual)
     if k == 0:  # unspaced mobile typing
         return on_text(t, lambda s: s.replace(" ", "")).strip()
     if k == 1:
