@@ -115,7 +115,7 @@ S = [
 ("deposit", "P4", "chat", "", "ETH充值要几个确认 大概多久到"),
 ("deposit", "P4", "web", "", "可唔可以用轉數快FPS入金 定係只可以用銀行過數"),
 ("deposit", "P4", "chat", "", "存U要填memo嗎 我怕搞錯 還沒存"),
-("deposit", "P4", "chat", "", "我想由{ex}轉幣過嚟 揀邊條鏈手續費最平 仲未轉"),
+("deposit", "P4", "chat", "", "我想由{ex}轉幣過嚟 你哋支援邊幾條鏈 仲未轉"),
 # ---------------- withdrawal ----------------
 ("withdrawal", "P2", "chat", "", "我的 withdraw 一直 pending 已經{hrs}個鐘 {amt} {coin} 之前幾分鐘就到"),
 ("withdrawal", "P2", "chat", "", "出金失敗 錢退回來了但手續費沒退 而且我急著用錢 為什麼會失敗"),
@@ -135,7 +135,7 @@ S = [
 ("withdrawal", "P4", "chat", "", "白名單地址是我自己剛加的 收到通知了沒問題 只是想問要等多久才能提到這個地址"),
 ("withdrawal", "P4", "web", "", "出金到銀行要幾天？可以出到別人的帳戶嗎？"),
 ("withdrawal", "P4", "chat", "", "怎么开启提币白名单 想安全一点"),
-("withdrawal", "P4", "chat", "", "USDT提到{ex}揀{net}定{net2}好 邊個平啲"),
+("withdrawal", "P4", "chat", "", "USDT提到{ex} 揀{net}定{net2}都得唔得 仲未提"),
 # ---------------- trading ----------------
 ("trading", "P2", "chat", "爆倉", "我明明設咗止損 點解會被強平 虧咗{usd} USDT 當時插針根本唔係市價 我要申訴"),
 ("trading", "P2", "web", "強制平倉爭議", "合約{lev}倍被強平，你們的標記價格和其他交易所差很多，這不是正常行情，要求賠償損失{usd} USDT"),
@@ -222,6 +222,6 @@ S = [
 ("account", "P4", "chat", "", "點樣俾子帳戶API交易權限但係唔俾提幣權限"),
 ("general", "P4", "chat", "", "糖果空投活動什麼時候發放 我有參加 只是問一下時間"),
 ("deposit", "P2", "email", "Fwd: 入金", "轉寄：\n> 客戶A：你好請問\n> 客服：請提供UID\n我UID {uid} 入{amt} {coin}經{net} 未到 TXID {txid} 已經一日"),
-("trading", "P3", "chat", "", "閃兌顯示服務繁忙 換唔到{coin2} 已經試咗成個鐘"),
+("trading", "P4", "chat", "", "閃兌最少要換幾多 點樣揀{coin2}"),
 ("account", "P2", "chat", "", "我自己重設咗2FA 要等{days}日先可以登入 有冇快啲嘅方法 冇被盜 只係換機"),
 ]
