@@ -680,7 +680,7 @@ Q = {
             "when does the limit reset",
             "is the limit per coin or total",
             "level 2 limit",
-            "i need to withdraw 150 BTC worth",
+            "i need to withdraw 150 BTC worth in one day and the cap won't let me",
             "withdrawl cap",
         ],
         "zh": [
