@@ -636,8 +636,8 @@ osa(const char *a, size_t an, const char *b, size_t bn, size_t max)
     return d[an][bn] > max ? max + 1 : d[an][bn];
 }
 
-static bool
-all_az(const char *s)
+bool
+sd_kb_all_az(const char *s)
 {
     for(; *s; s++) {
         if(*s < 'a' || *s > 'z')
@@ -672,7 +672,7 @@ letters(const char *s, size_t n)
     for(size_t i = 0; i < n; i++) {
         unsigned c = (unsigned)(unsigned char)s[i] - 'a';
 
-        if(c < 26) /* the callers pass a-z words (all_az): a guard, not a filter */
+        if(c < 26) /* the callers pass a-z words (sd_kb_all_az): a guard, not a filter */
             m |= 1u << c;
     }
     return m;
@@ -695,7 +695,7 @@ sd_kb_near_dist(const char *w, const char *v, size_t max)
 
     /* lengths first (the endings add 0 to 3 letters): most words are rejected here */
     if(wn < 4 || vn < 3 || wn > SD_KB_TERM_MAX || vn > SD_KB_TERM_MAX || wn + max < vn ||
-       wn > vn + 3 + max || (wn == 4 && vn != 4) || !all_az(w) || !all_az(v))
+       wn > vn + 3 + max || (wn == 4 && vn != 4) || !sd_kb_all_az(w) || !sd_kb_all_az(v))
         return max + 1;
     if(wn == 4) /* a short word: only two letters swapped */
         return osa(w, wn, v, vn, 1) == 1 && same_letters(w, v, 4) ? 1 : max + 1;
@@ -1018,7 +1018,7 @@ sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
     pthread_rwlock_rdlock(&lex_lock);
     l = lex_cur;
     wn = strlen(w);
-    mw = all_az(w) ? letters(w, wn) : 0;
+    mw = sd_kb_all_az(w) ? letters(w, wn) : 0;
     for(size_t j = 0; l && mw && j < l->nlatin && bestd > 1; j++) {
         size_t d, vn = l->latin_n[j];
         uint32_t miss = mw & ~(l->latin_m[j] | END_LETTERS);
