@@ -530,16 +530,6 @@ out:
     return err; /* the cursor is the query's (closed by sd_kb_suggest_txn) */
 }
 
-static bool
-all_az(const char *s)
-{
-    for(; *s; s++) {
-        if(*s < 'a' || *s > 'z')
-            return false;
-    }
-    return true;
-}
-
 /* Typo tolerance: a Latin word of 4+ letters the index does not know is first matched against
  * the synonym lexicon (a misspelt "withdraw" searches the withdrawal set, sd_kb_query_near;
  * four letters: a swap only); else a word of 5+ letters gets the index's words within edit
@@ -560,7 +550,8 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
         double df;
 
         want[i] = false;
-        if(q->s[i].syn || q->s[i].na != 1 || q->s[i].a[0].nt != 1 || strlen(w) < 4 || !all_az(w))
+        if(q->s[i].syn || q->s[i].na != 1 || q->s[i].a[0].nt != 1 || strlen(w) < 4 ||
+           !sd_kb_all_az(w))
             continue;
         SD_TRY(term_df(c->t, w, &df));
         if(df > 0 || sd_kb_query_near(&q->s[i], TYPO_W1, TYPO_W2))

@@ -57,6 +57,9 @@ struct sd_kb_query {
  * or not a-z words of 4+ (w) and 3+ (v) letters. */
 size_t sd_kb_near_dist(const char *w, const char *v, size_t max);
 
+/* True when the NUL-terminated s is all lower-case a-z (true for ""). */
+bool sd_kb_all_az(const char *s);
+
 /* Typo of a synonym: when the one-word slot s (a word the index does not know) is within 1 edit
  * (up to 8 letters) or 2 (longer) of a one-word Latin entry of the lexicon (sd_kb_near_dist,
  * the nearest, first in file order), s becomes that entry's set: the entry at weight w1 or w2 by

@@ -157,7 +157,7 @@ entry_push(void *ctx, const char *term, size_t n)
 
 static void drop_pieces_slow(const struct sd_kb_lexicon *l, char *s);
 static uint32_t letters(const char *s, size_t n);
-static void drop_suffixes_slow(const struct sd_kb_lexicon *l, char *s);
+static void drop_suffixes(const struct sd_kb_lexicon *l, char *s, size_t n);
 
 static sd_err
 add_entry(struct sd_kb_lexicon *l, const char *s, size_t n, const char **why)
@@ -176,7 +176,7 @@ add_entry(struct sd_kb_lexicon *l, const char *s, size_t n, const char **why)
      * (it can never match, as before). */
     memcpy(blanked, folded, sizeof(blanked));
     drop_pieces_slow(l, blanked);
-    drop_suffixes_slow(l, blanked);
+    drop_suffixes(l, blanked, strlen(blanked));
     err = sd_kb_tokenize_folded(blanked, strlen(blanked), entry_push, &e);
     if(err == SD_OK && !e.nt)
         err = sd_kb_tokenize_folded(folded, strlen(folded), entry_push, &e);
@@ -636,8 +636,8 @@ osa(const char *a, size_t an, const char *b, size_t bn, size_t max)
     return d[an][bn] > max ? max + 1 : d[an][bn];
 }
 
-static bool
-all_az(const char *s)
+bool
+sd_kb_all_az(const char *s)
 {
     for(; *s; s++) {
         if(*s < 'a' || *s > 'z')
@@ -672,7 +672,7 @@ letters(const char *s, size_t n)
     for(size_t i = 0; i < n; i++) {
         unsigned c = (unsigned)(unsigned char)s[i] - 'a';
 
-        if(c < 26) /* the callers pass a-z words (all_az): a guard, not a filter */
+        if(c < 26) /* the callers pass a-z words (sd_kb_all_az): a guard, not a filter */
             m |= 1u << c;
     }
     return m;
@@ -695,7 +695,7 @@ sd_kb_near_dist(const char *w, const char *v, size_t max)
 
     /* lengths first (the endings add 0 to 3 letters): most words are rejected here */
     if(wn < 4 || vn < 3 || wn > SD_KB_TERM_MAX || vn > SD_KB_TERM_MAX || wn + max < vn ||
-       wn > vn + 3 + max || (wn == 4 && vn != 4) || !all_az(w) || !all_az(v))
+       wn > vn + 3 + max || (wn == 4 && vn != 4) || !sd_kb_all_az(w) || !sd_kb_all_az(v))
         return max + 1;
     if(wn == 4) /* a short word: only two letters swapped */
         return osa(w, wn, v, vn, 1) == 1 && same_letters(w, v, 4) ? 1 : max + 1;
@@ -742,57 +742,6 @@ drop_pieces_slow(const struct sd_kb_lexicon *l, char *s)
     }
 }
 
-/* Strip Korean endings from the end of each Hangul run of the NUL-terminated s like
- * drop_suffixes, without its lookup tables (a synonym entry, while the lexicon loads): the
- * stops are sorted longest first. */
-static void
-drop_suffixes_slow(const struct sd_kb_lexicon *l, char *s)
-{
-    size_t i = 0, n = strlen(s);
-
-    while(i < n) {
-        size_t start = i, syll = 0;
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k;
-
-        if((uint8_t)s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        while(i < n) {
-            k = utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
-            if(k <= 0 || !is_hangul(cp))
-                break;
-            i += (size_t)k;
-            syll++;
-        }
-        for(int round = 0; round < 2 && syll > 2; round++) {
-            bool cut = false;
-
-            for(size_t j = 0; j < l->nst && !cut; j++) {
-                const struct lex_stop *st = &l->stops[j];
-
-                if(st->kind != STOP_SUFFIX || (size_t)st->n + 6 > i - start ||
-                   memcmp(s + i - st->n, st->s, st->n) != 0)
-                    continue;
-                memset(s + i - st->n, ' ', st->n);
-                i -= st->n;
-                syll -= st->n / 3;
-                cut = true;
-            }
-            if(!cut)
-                break;
-        }
-        if(i == start) {
-            k = utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
-            i += k > 0 ? (size_t)k : 1; /* not Hangul: skip the character */
-        } else {
-            while(i < n && s[i] == ' ')
-                i++;
-        }
-    }
-}
-
 #define PIECE_HITS 64
 
 /* The same in one pass over s[0..n): the occurrences of every piece are found by first byte;
@@ -827,6 +776,26 @@ drop_pieces(const struct sd_kb_lexicon *l, char *s, size_t n)
         memset(s + at[h], ' ', len[h]);
 }
 
+/* The suffixes that may end a Hangul run whose last three bytes are at last3, in stops order
+ * (longest first): l->stops[ord ? ord[j] : j] for j in [*lo, *hi). Once lex_index built its
+ * tables (l->sord), the run's bucket; while the lexicon loads (a synonym entry, stop.txt read
+ * first), every stop, whose kind the caller checks. */
+static const uint16_t *
+suffix_candidates(const struct sd_kb_lexicon *l, const char *last3, size_t *lo, size_t *hi)
+{
+    size_t b;
+
+    if(!l->sord) {
+        *lo = 0;
+        *hi = l->nst;
+        return NULL;
+    }
+    b = suffix_bucket(last3);
+    *lo = l->sbkt[b];
+    *hi = l->sbkt[b + 1];
+    return l->sord;
+}
+
 /* Strip Korean endings and particles from the end of each Hangul run of s[0..n) (up to two,
  * longest first), keeping at least two syllables. */
 static void
@@ -852,15 +821,17 @@ drop_suffixes(const struct sd_kb_lexicon *l, char *s, size_t n)
             syll++;
         }
         for(int round = 0; round < 2 && syll > 2; round++) {
-            size_t b = suffix_bucket(s + i - 3);
+            size_t lo, hi;
+            const uint16_t *ord = suffix_candidates(l, s + i - 3, &lo, &hi);
             bool cut = false;
 
-            for(uint16_t j = l->sbkt[b]; j < l->sbkt[b + 1] && !cut; j++) {
-                const struct lex_stop *st = &l->stops[l->sord[j]];
+            for(size_t j = lo; j < hi && !cut; j++) {
+                const struct lex_stop *st = &l->stops[ord ? ord[j] : j];
                 size_t rest = i - start;
 
                 /* suffixes are whole syllables (3 bytes each): keep 2 syllables (6 bytes) */
-                if((size_t)st->n + 6 > rest || memcmp(s + i - st->n, st->s, st->n) != 0)
+                if(st->kind != STOP_SUFFIX || (size_t)st->n + 6 > rest ||
+                   memcmp(s + i - st->n, st->s, st->n) != 0)
                     continue;
                 memset(s + i - st->n, ' ', st->n);
                 i -= st->n;
@@ -1047,7 +1018,7 @@ sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
     pthread_rwlock_rdlock(&lex_lock);
     l = lex_cur;
     wn = strlen(w);
-    mw = all_az(w) ? letters(w, wn) : 0;
+    mw = sd_kb_all_az(w) ? letters(w, wn) : 0;
     for(size_t j = 0; l && mw && j < l->nlatin && bestd > 1; j++) {
         size_t d, vn = l->latin_n[j];
         uint32_t miss = mw & ~(l->latin_m[j] | END_LETTERS);

@@ -298,6 +298,33 @@ conn_fail(struct conn *c, const char *reason)
     conn_close(c, reason);
 }
 
+/* One recv() of what the client sent into buf (cap bytes), fed to the TLS engine. True: read
+ * again (bytes fed, or EINTR); false: nothing is waiting (EAGAIN), or the connection is closed
+ * (eof, a socket error, out of memory: c->closed). */
+static bool
+conn_recv(struct conn *c, uint8_t *buf, size_t cap)
+{
+    ssize_t n = recv(c->fd, buf, cap, MSG_DONTWAIT);
+
+    if(n > 0) {
+        c->last_ms = sd_rpc_now_ms();
+        if(sd_tls_feed(c->tls, buf, (size_t)n) != SD_OK) {
+            conn_close(c, "nomem");
+            return false;
+        }
+        return true;
+    }
+    if(n == 0) {
+        conn_close(c, "eof");
+        return false;
+    }
+    if(errno == EINTR)
+        return true;
+    if(errno != EAGAIN && errno != EWOULDBLOCK)
+        conn_close(c, errname(errno));
+    return false;
+}
+
 /* Read, decrypt and feed HTTP/2 until the socket is drained, the budget is spent or the
  * connection has too much output waiting. */
 static void
@@ -309,7 +336,6 @@ conn_read(struct conn *c)
     while(!c->closed) {
         size_t got = 0;
         sd_err e;
-        ssize_t n;
 
         if(out_pending(c) > OUT_SOFT) {
             c->paused = true;
@@ -336,24 +362,8 @@ conn_read(struct conn *c)
         }
         if(budget-- == 0)
             break; /* level-triggered epoll calls again if more is waiting */
-        n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
-        if(n > 0) {
-            c->last_ms = sd_rpc_now_ms();
-            if(sd_tls_feed(c->tls, buf, (size_t)n) != SD_OK) {
-                conn_close(c, "nomem");
-                return;
-            }
-            continue;
-        }
-        if(n == 0) {
-            conn_close(c, "eof");
-            return;
-        }
-        if(errno == EINTR)
-            continue;
-        if(errno != EAGAIN && errno != EWOULDBLOCK)
-            conn_close(c, errname(errno));
-        break;
+        if(!conn_recv(c, buf, sizeof(buf)))
+            break; /* nothing waiting, or closed */
     }
 }
 
@@ -367,8 +377,6 @@ conn_handshake(struct conn *c)
     sd_err e;
 
     for(;;) {
-        ssize_t n;
-
         e = sd_tls_handshake(c->tls);
         if(e != SD_E_EMPTY)
             break;
@@ -376,26 +384,10 @@ conn_handshake(struct conn *c)
             conn_close(c, "nomem");
             return;
         }
-        n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
-        if(n > 0) {
-            c->last_ms = sd_rpc_now_ms();
-            if(sd_tls_feed(c->tls, buf, (size_t)n) != SD_OK) {
-                conn_close(c, "nomem");
-                return;
-            }
+        if(conn_recv(c, buf, sizeof(buf)))
             continue;
-        }
-        if(n == 0) {
-            conn_close(c, "eof");
-            return;
-        }
-        if(errno == EINTR)
-            continue;
-        if(errno != EAGAIN && errno != EWOULDBLOCK) {
-            conn_close(c, errname(errno));
-            return;
-        }
-        conn_flush(c); /* ServerHello etc.; then wait for the client */
+        if(!c->closed)
+            conn_flush(c); /* ServerHello etc.; then wait for the client */
         return;
     }
     if(e == SD_E_DENIED) {

@@ -3,6 +3,7 @@
  * single linear pass: literal hits mark "atoms" (a named set or one literal), "A ~N B" clauses
  * are checked online from the last position of each atom, and rules are AND/OR/NOT over those.
  * Used by desk/ticket code when a ticket arrives without category/priority, and by sealctl. */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -487,6 +488,68 @@ edges_free(struct edges *m)
 {
     free(m->slot);
     m->slot = NULL;
+}
+
+/* Where a trie's links are in its node struct (struct node, struct vnode): edges_build reads
+ * either trie through it. child and sibling are uint32_t, byte and hashed uint8_t. */
+struct trie_layout {
+    size_t size;                         /* of one node */
+    size_t child, sibling, byte, hashed; /* offsetof each field */
+};
+
+static const struct trie_layout node_layout = {
+    sizeof(struct node), offsetof(struct node, child), offsetof(struct node, sibling),
+    offsetof(struct node, byte), offsetof(struct node, hashed)};
+static const struct trie_layout vnode_layout = {
+    sizeof(struct vnode), offsetof(struct vnode, child), offsetof(struct vnode, sibling),
+    offsetof(struct vnode, byte), offsetof(struct vnode, hashed)};
+
+_Static_assert(sizeof(((struct node *)NULL)->child) == 4 &&
+                   sizeof(((struct node *)NULL)->sibling) == 4 &&
+                   sizeof(((struct node *)NULL)->byte) == 1 &&
+                   sizeof(((struct node *)NULL)->hashed) == 1 &&
+                   sizeof(((struct vnode *)NULL)->child) == 4 &&
+                   sizeof(((struct vnode *)NULL)->sibling) == 4 &&
+                   sizeof(((struct vnode *)NULL)->byte) == 1 &&
+                   sizeof(((struct vnode *)NULL)->hashed) == 1,
+               "edges_build reads child and sibling as uint32_t, byte and hashed as uint8_t");
+
+/* The uint32_t at offset off of node u. */
+static uint32_t
+trie_u32(const uint8_t *nodes, const struct trie_layout *lay, uint32_t u, size_t off)
+{
+    uint32_t v;
+
+    memcpy(&v, nodes + (size_t)u * lay->size + off, sizeof(v));
+    return v;
+}
+
+/* Build m for a complete trie of n nodes (laid out as lay says): every node but the root is one
+ * edge, so the table has room for all; a node with more than EDGES_MIN children is marked hashed
+ * and its edges put. */
+static sd_err
+edges_build(struct edges *m, void *nodes, size_t n, const struct trie_layout *lay)
+{
+    uint8_t *base = nodes;
+    sd_err err;
+
+    err = edges_init(m, n);
+    if(err != SD_OK)
+        return err;
+    for(uint32_t u = 0; u < n; u++) {
+        size_t k = 0;
+
+        for(uint32_t v = trie_u32(base, lay, u, lay->child); v != NONE;
+            v = trie_u32(base, lay, v, lay->sibling))
+            k++;
+        base[(size_t)u * lay->size + lay->hashed] = k > EDGES_MIN;
+        if(k <= EDGES_MIN)
+            continue;
+        for(uint32_t v = trie_u32(base, lay, u, lay->child); v != NONE;
+            v = trie_u32(base, lay, v, lay->sibling))
+            edges_put(m, u, base[(size_t)v * lay->size + lay->byte], v);
+    }
+    return SD_OK;
 }
 
 /* ---- literal trie --------------------------------------------------------------------------- */
@@ -1103,32 +1166,10 @@ build_automaton(struct sd_triage_rules *r)
             queue[tail++] = v;
         }
     }
-    /* every node but the root is one edge: the table has room for all */
-    SD_TRY(edges_init(&r->node_edges, nn));
-    for(size_t u = 0; u < nn; u++) {
-        size_t k = 0;
-
-        for(uint32_t v = nd[u].child; v != NONE; v = nd[v].sibling)
-            k++;
-        nd[u].hashed = k > EDGES_MIN;
-        for(uint32_t v = nd[u].child; v != NONE && nd[u].hashed; v = nd[v].sibling)
-            edges_put(&r->node_edges, (uint32_t)u, nd[v].byte, v);
-    }
-    if(r->vocab.len) {
-        struct vnode *vn = ARR(r->vocab, struct vnode);
-        size_t nv = CNT(r->vocab, struct vnode);
-
-        SD_TRY(edges_init(&r->vocab_edges, nv));
-        for(size_t u = 0; u < nv; u++) {
-            size_t k = 0;
-
-            for(uint32_t v = vn[u].child; v != NONE; v = vn[v].sibling)
-                k++;
-            vn[u].hashed = k > EDGES_MIN;
-            for(uint32_t v = vn[u].child; v != NONE && vn[u].hashed; v = vn[v].sibling)
-                edges_put(&r->vocab_edges, (uint32_t)u, vn[v].byte, v);
-        }
-    }
+    SD_TRY(edges_build(&r->node_edges, nd, nn, &node_layout));
+    if(r->vocab.len)
+        SD_TRY(edges_build(&r->vocab_edges, r->vocab.data, CNT(r->vocab, struct vnode),
+                           &vnode_layout));
 out:
     free(queue);
     return err;

@@ -10,7 +10,7 @@
 SECS=${BENCH_SECONDS:-8}
 LOAD=(--conns 4 --streams 8 --seconds "$SECS" --mix create=1 --json)
 SP=""
-trap '[ -n "$SP" ] && kill -9 "$SP" 2>/dev/null; cluster_cleanup; etcd_cluster_stop; rm -rf "$WORK"' EXIT
+on_exit 'cluster_cleanup; etcd_cluster_stop'
 
 nodes_init
 # one node, no cluster, on its own copy

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/etcd.sh"
 . "$(dirname "$0")/nodes.sh"
 : "${SD_TEST_BIN:?SD_TEST_BIN must point at the built test programs}"
-trap 'cluster_cleanup; etcd_cluster_stop; rm -rf "$WORK"' EXIT
+on_exit 'cluster_cleanup; etcd_cluster_stop'
 
 etcd_cluster_start 3
 nodes_init

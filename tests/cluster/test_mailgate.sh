@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/etcd.sh"
 . "$(dirname "$0")/nodes.sh"
-trap 'cluster_cleanup; etcd_cluster_stop; rm -rf "$WORK"' EXIT
+on_exit 'cluster_cleanup; etcd_cluster_stop'
 GATE="$SD_BIN/sealmailgate"
 
 etcd_cluster_start 3

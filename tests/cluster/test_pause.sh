@@ -7,8 +7,8 @@
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/etcd.sh"
 . "$(dirname "$0")/nodes.sh"
-trap 'for i in 1 2 3; do [ -n "${NPID[$i]:-}" ] && kill -CONT "${NPID[$i]}" 2>/dev/null; done
-      cluster_cleanup; etcd_cluster_stop; rm -rf "$WORK"' EXIT
+on_exit 'for i in 1 2 3; do [ -n "${NPID[$i]:-}" ] && kill -CONT "${NPID[$i]}" 2>/dev/null; done'
+on_exit 'cluster_cleanup; etcd_cluster_stop'
 
 etcd_cluster_start 3
 nodes_init

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/etcd.sh"
 . "$(dirname "$0")/nodes.sh"
-trap 'cluster_cleanup; etcd_cluster_stop; rm -rf "$WORK"' EXIT
+on_exit 'cluster_cleanup; etcd_cluster_stop'
 
 etcd_cluster_start 3
 nodes_init

@@ -14,7 +14,6 @@ u=$("$SEALCTL" --offline --data "$D" --json user add --name crash --role agent,s
 : > "$WORK/all.acked"
 TOKEN=""
 SRV=""
-trap '[ -n "$SRV" ] && kill -9 "$SRV" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 start_server() {
   : > "$WORK/server.log"

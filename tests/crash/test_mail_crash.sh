@@ -16,8 +16,7 @@ D="$WORK/data"
 PF="$WORK/postfix"
 MD="$WORK/Maildir"
 SRV=""
-cleanup() { [ -n "$SRV" ] && kill -9 "$SRV" 2>/dev/null; pf_stop "$PF"; rm -rf "$WORK"; }
-trap cleanup EXIT
+on_exit 'pf_stop "$PF"' # sealdeskd, a job, is killed by lib.sh
 chmod 755 "$WORK"
 S() { "$SEALCTL" --offline --data "$D" "$@"; }
 SMTP_PORT=$(pf_free_port)

@@ -3,7 +3,23 @@ set -euo pipefail
 : "${SD_BIN:?SD_BIN must point at the built tools}"
 SEALCTL="$SD_BIN/sealctl"
 WORK=$(mktemp -d /tmp/sdint.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+# Whatever a test started is stopped on ANY exit, a failed step under set -e included: a
+# sealdeskd left running holds ctest's output pipe, and the test then hangs until ctest's
+# timeout instead of failing. On exit: the hooks registered with `on_exit CMD` run in order
+# (daemons that are not jobs of this shell: Postfix, etcd members' data, cluster nodes), then
+# every background job of this shell still running is killed (kill -9) and reaped, then $WORK
+# is removed; the exit status is kept. Scripts register hooks; they do not set their own trap.
+SD_EXIT_HOOKS=()
+on_exit() { SD_EXIT_HOOKS+=("$1"); }
+sd_exit() {
+  local rc=$? h p
+  set +e
+  for h in ${SD_EXIT_HOOKS[@]+"${SD_EXIT_HOOKS[@]}"}; do eval "$h"; done
+  for p in $(jobs -pr); do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap sd_exit EXIT
 PASS=0
 FAIL=0
 

@@ -19,8 +19,7 @@ mkfifo "$WORK/in"
   2>"$WORK/peer.err" &
 PEER=$!
 exec 3>"$WORK/in"
-stop_peer() { exec 3>&-; wait "$PEER" 2>/dev/null || true; rm -rf "$WORK"; }
-trap stop_peer EXIT
+on_exit 'exec 3>&-' # the peer's end of input; lib.sh then kills it if it still runs
 for _ in $(seq 1 300); do
   grep -q '^READY ' "$WORK/peer.out" && break
   sleep 0.1

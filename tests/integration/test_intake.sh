@@ -11,8 +11,6 @@ GATE="$SD_BIN/sealmailgate"
 bash "$HERE/gen_certs.sh" "$WORK/certs" >/dev/null
 D="$WORK/data"
 SRV=""
-cleanup() { [ -n "$SRV" ] && kill -9 "$SRV" 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
 OFF() { "$SEALCTL" --offline --data "$D" "$@"; }
 "$SEALCTL" --offline --data "$D" init >/dev/null
 OFF --json user add --name intake-gw --role intake --no-totp >"$WORK/gw.json"

@@ -19,12 +19,7 @@ D="$WORK/data"
 PF="$WORK/postfix"
 MD="$WORK/Maildir"
 SRV_PID=""
-cleanup() {
-  [ -n "$SRV_PID" ] && kill -9 "$SRV_PID" 2>/dev/null
-  pf_stop "$PF"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+on_exit 'pf_stop "$PF"' # sealdeskd, a job, is killed by lib.sh
 chmod 755 "$WORK"
 S() { "$SEALCTL" --offline --data "$D" "$@"; }
 

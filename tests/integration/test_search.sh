@@ -10,8 +10,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 bash "$HERE/gen_certs.sh" "$WORK/certs" >/dev/null
 D="$WORK/data"
 SRV=""
-cleanup() { [ -n "$SRV" ] && kill -9 "$SRV" 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
 OFF() { "$SEALCTL" --offline --data "$D" "$@"; }
 OFF init >/dev/null
 OFF --json user add --name wei --role agent --no-totp >"$WORK/wei.json"

@@ -12,8 +12,6 @@ DAEMON="$SD_BIN/sealdeskd"
 C="$WORK/certs"
 D="$WORK/data"
 SRV_PID=""
-cleanup() { [ -n "$SRV_PID" ] && kill -9 "$SRV_PID" 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
 
 bash "$HERE/gen_certs.sh" "$C" >/dev/null
 OFF() { "$SEALCTL" --offline --data "$D" "$@"; }

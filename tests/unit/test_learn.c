@@ -157,6 +157,27 @@ test_floor_holds_under_a_flood(void **state)
     }
 }
 
+/* No example row ('e' key) is left in the learn table, and every count in it is back to zero. */
+static void
+assert_learn_counts_zero(struct sd_desk *d)
+{
+    struct sd_txn *t;
+    struct sd_cursor *c;
+    struct sd_val k, v;
+    sd_err rc;
+
+    assert_int_equal(sd_txn_begin(sd_desk_store(d), false, &t), SD_OK);
+    assert_int_equal(sd_cursor_open(t, SD_DB_LEARN, &c), SD_OK);
+    for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
+        rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
+        assert_int_not_equal(k.p[0], 'e');
+        for(size_t i = 0; i < v.n; i++)
+            assert_int_equal(v.p[i], 0);
+    }
+    sd_cursor_close(c);
+    sd_txn_abort(t);
+}
+
 static void
 test_shred_removes_examples(void **state)
 {
@@ -169,24 +190,7 @@ test_shred_removes_examples(void **state)
     assert_int_equal(examples(f->d), 4); /* the promo customer's stay */
     assert_int_equal(sd_keyops_shred(f->d, &sys, "U-PROMO", "erasure request", &sr), SD_OK);
     assert_int_equal(examples(f->d), 0);
-    {
-        /* No example rows left, and every count back to zero. */
-        struct sd_txn *t;
-        struct sd_cursor *c;
-        struct sd_val k, v;
-        sd_err rc;
-
-        assert_int_equal(sd_txn_begin(sd_desk_store(f->d), false, &t), SD_OK);
-        assert_int_equal(sd_cursor_open(t, SD_DB_LEARN, &c), SD_OK);
-        for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
-            rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
-            assert_int_not_equal(k.p[0], 'e');
-            for(size_t i = 0; i < v.n; i++)
-                assert_int_equal(v.p[i], 0);
-        }
-        sd_cursor_close(c);
-        sd_txn_abort(t);
-    }
+    assert_learn_counts_zero(f->d);
 }
 
 /* The buckets of the example stored for ticket id (u16 big-endian from the record). */
@@ -258,23 +262,8 @@ test_bidx_rotate_rehashes_examples(void **state)
         assert_int_equal(sd_keyops_shred(f->d, &sys, "U-PROMO", "erasure request", &sr), SD_OK);
         assert_int_equal(examples(f->d), 0);
     }
-    {
-        /* every count is back to zero: the rehash moved each example's counts, none doubled */
-        struct sd_txn *t;
-        struct sd_cursor *c;
-        struct sd_val k, v;
-        sd_err rc;
-
-        assert_int_equal(sd_txn_begin(sd_desk_store(f->d), false, &t), SD_OK);
-        assert_int_equal(sd_cursor_open(t, SD_DB_LEARN, &c), SD_OK);
-        for(rc = sd_cursor_get(c, SD_CUR_FIRST, &k, &v); rc == SD_OK;
-            rc = sd_cursor_get(c, SD_CUR_NEXT, &k, &v)) {
-            for(size_t i = 0; i < v.n; i++)
-                assert_int_equal(v.p[i], 0);
-        }
-        sd_cursor_close(c);
-        sd_txn_abort(t);
-    }
+    /* every count is back to zero: the rehash moved each example's counts, none doubled */
+    assert_learn_counts_zero(f->d);
 }
 
 /* Every 4-byte piece of text must be absent from every key and value of the learn table. */
