@@ -345,8 +345,12 @@ mask_markers(uint8_t *p, size_t n)
     size_t i = 0;
 
     while(i + ml <= n) {
+        const uint8_t *b = memchr(p + i, '[', n - ml + 1 - i); /* a marker starts with '[' */
         size_t j;
 
+        if(!b)
+            break;
+        i = (size_t)(b - p);
         if(memcmp(p + i, mark, ml) != 0) {
             i++;
             continue;
