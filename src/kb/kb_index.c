@@ -432,6 +432,16 @@ struct dfc_slot {
     uint8_t n; /* term bytes, 0 = empty */
     char t[SD_KB_TERM_MAX];
 };
+#define NSC_SLOTS 512 /* power of two */
+#define NSC_FILL  384
+#define NSC_HASH  16
+struct nsc_slot {
+    bool used;
+    uint8_t h[NSC_HASH]; /* keyed hash of the word */
+    uint8_t na;          /* alternatives found, in the order the scan added them */
+    double w[TYPO_ALTS];
+    char t[TYPO_ALTS][SD_KB_TERM_MAX + 1];
+};
 static struct {
     pthread_mutex_t mu;
     bool valid;
@@ -439,6 +449,14 @@ static struct {
     uint64_t docs, total; /* kb_docs, kb_terms of that generation */
     size_t used;
     struct dfc_slot s[DFC_SLOTS];
+    /* near spellings (add_near_spellings) of query words the index does not know, under the
+     * same generation: the scan of the vocabulary depends on the word and the vocabulary
+     * alone. A word is kept as its keyed hash (nsc_key, random per process), never as text;
+     * its alternatives are index words. */
+    bool nsc_keyed;
+    uint8_t nsc_key[crypto_generichash_KEYBYTES];
+    size_t nsc_used;
+    struct nsc_slot nsc[NSC_SLOTS];
 } dfc = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static size_t
@@ -504,6 +522,8 @@ collection(struct qctx *c, uint64_t *docs, uint64_t *total)
         pthread_mutex_lock(&dfc.mu);
         memset(dfc.s, 0, sizeof(dfc.s));
         dfc.used = 0;
+        memset(dfc.nsc, 0, sizeof(dfc.nsc));
+        dfc.nsc_used = 0;
         memcpy(dfc.gen, c->gen, KB_GEN_BYTES);
         dfc.docs = *docs;
         dfc.total = *total;
@@ -680,6 +700,81 @@ all_az(const char *s)
     return true;
 }
 
+/* The keyed hash of query word w, and its slot in the near-spelling cache (or the empty slot
+ * it would take). Locked; the key is made on first use. */
+static struct nsc_slot *
+nsc_find(const char *w, uint8_t h[NSC_HASH])
+{
+    size_t i;
+
+    if(!dfc.nsc_keyed) {
+        crypto_generichash_keygen(dfc.nsc_key);
+        dfc.nsc_keyed = true;
+    }
+    crypto_generichash(h, NSC_HASH, (const unsigned char *)w, strlen(w), dfc.nsc_key,
+                       sizeof(dfc.nsc_key));
+    for(i = sd_get_u32be(h) & (NSC_SLOTS - 1);; i = (i + 1) & (NSC_SLOTS - 1)) {
+        if(!dfc.nsc[i].used || memcmp(dfc.nsc[i].h, h, NSC_HASH) == 0)
+            return &dfc.nsc[i]; /* the fill bound keeps an empty slot */
+    }
+}
+
+/* The cached near spellings of slot s's word, appended as the scan would have: true if the
+ * cache of c's generation had them. */
+static bool
+nsc_get(const struct qctx *c, struct sd_kb_qslot *s)
+{
+    uint8_t h[NSC_HASH];
+    bool hit = false;
+
+    if(!c->cached)
+        return false;
+    pthread_mutex_lock(&dfc.mu);
+    if(dfc.valid && memcmp(dfc.gen, c->gen, KB_GEN_BYTES) == 0) {
+        const struct nsc_slot *e = nsc_find(s->a[0].t[0], h);
+
+        hit = e->used;
+        for(size_t k = 0; hit && k < e->na; k++) {
+            struct sd_kb_qalt *a = &s->a[s->na++];
+
+            memset(a, 0, sizeof(*a));
+            a->nt = 1;
+            a->w = e->w[k];
+            memcpy(a->t[0], e->t[k], sizeof(a->t[0]));
+        }
+    }
+    pthread_mutex_unlock(&dfc.mu);
+    sodium_memzero(h, sizeof(h));
+    return hit;
+}
+
+/* Keep what the scan found for slot s (its alternatives after the word itself). */
+static void
+nsc_put(const struct qctx *c, const struct sd_kb_qslot *s)
+{
+    uint8_t h[NSC_HASH];
+
+    if(!c->cached)
+        return;
+    pthread_mutex_lock(&dfc.mu);
+    if(dfc.valid && memcmp(dfc.gen, c->gen, KB_GEN_BYTES) == 0 && dfc.nsc_used < NSC_FILL) {
+        struct nsc_slot *e = nsc_find(s->a[0].t[0], h);
+
+        if(!e->used && s->na >= 1 && s->na <= 1 + TYPO_ALTS) {
+            e->used = true;
+            memcpy(e->h, h, NSC_HASH);
+            e->na = (uint8_t)(s->na - 1);
+            for(size_t k = 1; k < s->na; k++) {
+                e->w[k - 1] = s->a[k].w;
+                memcpy(e->t[k - 1], s->a[k].t[0], sizeof(e->t[0]));
+            }
+            dfc.nsc_used++;
+        }
+    }
+    pthread_mutex_unlock(&dfc.mu);
+    sodium_memzero(h, sizeof(h));
+}
+
 /* Typo tolerance: a Latin word of 4+ letters the index does not know is first matched against
  * the synonym lexicon (a misspelt "withdraw" searches the withdrawal set, sd_kb_query_near;
  * four letters: a swap only); else a word of 5+ letters gets the index's words within edit
@@ -706,8 +801,9 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
         if(df > 0 || sd_kb_query_near(&q->s[i], TYPO_W1, TYPO_W2))
             continue;
         /* the index's words: for 5+ letters (a swapped four-letter word is looked for in the
-         * lexicon only, not worth a scan of the vocabulary) */
-        want[i] = strlen(w) >= 5;
+         * lexicon only, not worth a scan of the vocabulary); what an earlier query's scan found
+         * for the same word and vocabulary needs none */
+        want[i] = strlen(w) >= 5 && !nsc_get(c, &q->s[i]);
         nwant += want[i];
     }
     if(!nwant)
@@ -761,6 +857,10 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
         }
     }
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    for(size_t i = 0; i < q->n; i++) {
+        if(want[i])
+            nsc_put(c, &q->s[i]);
+    }
 out:
     sd_cursor_close(cur);
     return err;

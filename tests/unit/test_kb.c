@@ -1038,9 +1038,9 @@ typos_reach_synonym_sets_and_hidden_endings(void **state)
     assert_string_equal(h[0].slug, "technical-api-keys");
 }
 
-/* The search keeps the document frequencies it read, keyed by the index's generation
- * (kb_index.c): an article added in a txn that aborts leaves no trace in later searches, and
- * one that commits counts at once (the same scores as its own txn saw). */
+/* The search keeps the document frequencies and near spellings it found, keyed by the index's
+ * generation (kb_index.c): an article added in a txn that aborts leaves no trace in later
+ * searches, and one that commits counts at once (the same scores as its own txn saw). */
 static void
 frequency_cache_follows_every_change_even_aborted(void **state)
 {
@@ -1054,6 +1054,9 @@ frequency_cache_follows_every_change_even_aborted(void **state)
     struct sd_txn *t;
     bool added = false;
 
+    /* a misspelt word the index does not know yet: its (empty) near spellings are kept too */
+    assert_int_equal(search(f->d, "quokaa", "en", h2, 3), 0);
+    assert_int_equal(search(f->d, "quokaa", "en", h2, 3), 0);
     n0 = search(f->d, q, "en", h0, 3);
     assert_true(n0 >= 1);
     assert_true(search(f->d, q, "en", h3, 3) == n0); /* from the cache: the same */
@@ -1088,6 +1091,9 @@ frequency_cache_follows_every_change_even_aborted(void **state)
         assert_true(h2[i].score == h1[i].score);
     }
     assert_true(n2 != n0 || h2[0].id != h0[0].id || h2[0].score != h0[0].score);
+    /* the new vocabulary's near spelling of the misspelt word */
+    assert_int_equal(search(f->d, "quokaa", "en", h2, 3), 1);
+    assert_string_equal(h2[0].slug, "quokka-withdrawal-fees");
 }
 
 int
