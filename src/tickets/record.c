@@ -160,7 +160,7 @@ out:
 bool
 sd_trec_ix_of(struct sd_trec_ix *ix, const sd_trec *r)
 {
-    size_t an = r->assignee ? strnlen(r->assignee, sizeof(ix->assignee)) : 0;
+    size_t an = strnlen(r->assignee, sizeof(ix->assignee)); /* "" when none (as queued) */
 
     if(an >= sizeof(ix->assignee))
         return false;
@@ -171,7 +171,7 @@ sd_trec_ix_of(struct sd_trec_ix *ix, const sd_trec *r)
         queue_key(ix->qk, r);
         sd_queue_val(ix->qv, r);
     }
-    memcpy(ix->assignee, r->assignee ? r->assignee : "", an);
+    memcpy(ix->assignee, r->assignee, an);
     return true;
 }
 
