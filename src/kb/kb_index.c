@@ -2,9 +2,10 @@
  * sd_text_fold'ed text), the LMDB inverted index (term -> 16-byte postings, document
  * frequencies, collection size in meta) maintained in the article's own txn, and BM25F ranking
  * with title/tag boosts, language preference and one hit per translation group. */
+#include <pthread.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 #include "tickets/desk_int.h"
 #include "kb_int.h"
@@ -24,6 +25,8 @@
 #define MAX_SCAN        20000 /* postings read per query term */
 #define COMMON_FRACTION 0.5   /* terms in more than half of a large collection are skipped */
 #define COMMON_MIN_DOCS 200
+#define KB_GEN_META     "kb_gen" /* meta: the index's generation, KB_GEN_BYTES random bytes */
+#define KB_GEN_BYTES    16
 
 /* Natural logarithm for x > 0 without libm (the library does not link it): x = m * 2^e with
  * m in [1, 2), ln m = 2 atanh((m - 1) / (m + 1)) by its series (|z| <= 1/3, 12 terms). */
@@ -240,6 +243,14 @@ index_change(struct sd_txn *t, const sd_arec *r, bool add)
     }
     SD_TRY(sd_meta_put_u64(t, "kb_docs", docs));
     SD_TRY(sd_meta_put_u64(t, "kb_terms", total));
+    {
+        /* a new generation with every change of the frequencies, in the same txn (the
+         * search's frequency cache, below) */
+        uint8_t gen[KB_GEN_BYTES];
+
+        randombytes_buf(gen, sizeof(gen));
+        SD_TRY(sd_meta_put(t, KB_GEN_META, gen, sizeof(gen)));
+    }
 out:
     free(d.v);
     return err;
@@ -400,33 +411,182 @@ lang_factor(uint8_t doc, uint8_t pref)
 #define TYPO_ALTS    4
 #define VOCAB_SCAN   200000 /* index terms read looking for near spellings */
 
+/* ---- document frequencies cache ----
+ * Every query reads the collection size and the document frequency of each of its terms (46
+ * reads for the reference ticket, most of them the same words ticket after ticket). The
+ * process keeps the frequencies it read, keyed by the index's generation: KB_GEN_BYTES random
+ * bytes that index_change writes in the same txn as every change of a frequency or of the
+ * collection size (and nothing else writes them). A generation thus names one state of the
+ * frequencies: a txn that changed them and aborted (or a child txn of a group commit that
+ * rolled back) leaves its generation behind it, never to be read again, and a cluster
+ * follower applies the leader's generation with the leader's frequencies (the same write
+ * set). A query uses the cache only when the generation its own txn reads equals the cache's,
+ * so what it gets is what its txn would read; an index written before generations existed
+ * (no kb_gen) is read from the store until its first article change. Only terms the index
+ * knows (df > 0) are kept: the vocabulary of the articles, never a customer's other words.
+ * Bounded: DFC_FILL terms, then later terms are read from the store. */
+#define DFC_SLOTS 4096 /* power of two */
+#define DFC_FILL  3072
+struct dfc_slot {
+    uint32_t df;
+    uint8_t n; /* term bytes, 0 = empty */
+    char t[SD_KB_TERM_MAX];
+};
+#define NSC_SLOTS 512 /* power of two */
+#define NSC_FILL  384
+#define NSC_HASH  16
+struct nsc_slot {
+    bool used;
+    uint8_t h[NSC_HASH]; /* keyed hash of the word */
+    uint8_t na;          /* alternatives found, in the order the scan added them */
+    double w[TYPO_ALTS];
+    char t[TYPO_ALTS][SD_KB_TERM_MAX + 1];
+};
+static struct {
+    pthread_mutex_t mu;
+    bool valid;
+    uint8_t gen[KB_GEN_BYTES];
+    uint64_t docs, total; /* kb_docs, kb_terms of that generation */
+    size_t used;
+    struct dfc_slot s[DFC_SLOTS];
+    /* near spellings (add_near_spellings) of query words the index does not know, under the
+     * same generation: the scan of the vocabulary depends on the word and the vocabulary
+     * alone. A word is kept as its keyed hash (nsc_key, random per process), never as text;
+     * its alternatives are index words. */
+    bool nsc_keyed;
+    uint8_t nsc_key[crypto_generichash_KEYBYTES];
+    size_t nsc_used;
+    struct nsc_slot nsc[NSC_SLOTS];
+} dfc = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static size_t
+dfc_hash(const char *t, size_t n)
+{
+    uint32_t h = 2166136261u;
+
+    for(size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)t[i]) * 16777619u;
+    return h & (DFC_SLOTS - 1);
+}
+
+/* The slot of term t[0..n) in the cache, or the empty slot it would take. Locked. */
+static struct dfc_slot *
+dfc_find(const char *t, size_t n)
+{
+    size_t h = dfc_hash(t, n);
+
+    for(;;) { /* the fill bound keeps an empty slot */
+        struct dfc_slot *e = &dfc.s[h];
+
+        if(!e->n || (e->n == n && memcmp(e->t, t, n) == 0))
+            return e;
+        h = (h + 1) & (DFC_SLOTS - 1);
+    }
+}
+
 struct qctx {
     struct sd_txn *t;
     struct sd_cursor *post; /* one postings cursor for every term of the query (score_term) */
     double n_docs, avgdl, idf_max;
     uint8_t pref;
+    bool cached; /* the txn's index has a generation: gen */
+    uint8_t gen[KB_GEN_BYTES];
     struct cmap m;
 };
 
+/* The collection size of c's txn (kb_docs, kb_terms); reads the generation, and starts the
+ * cache over when the txn's differs from the cache's. */
+static sd_err
+collection(struct qctx *c, uint64_t *docs, uint64_t *total)
+{
+    struct sd_val v;
+    sd_err err = SD_OK, rc;
+
+    rc = sd_meta_get(c->t, KB_GEN_META, &v);
+    SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    c->cached = rc == SD_OK && v.n == KB_GEN_BYTES;
+    if(c->cached) {
+        memcpy(c->gen, v.p, KB_GEN_BYTES);
+        pthread_mutex_lock(&dfc.mu);
+        if(dfc.valid && memcmp(dfc.gen, c->gen, KB_GEN_BYTES) == 0) {
+            *docs = dfc.docs;
+            *total = dfc.total;
+            pthread_mutex_unlock(&dfc.mu);
+            return SD_OK;
+        }
+        pthread_mutex_unlock(&dfc.mu);
+    }
+    SD_TRY(sd_meta_get_u64(c->t, "kb_docs", docs));
+    SD_TRY(sd_meta_get_u64(c->t, "kb_terms", total));
+    if(c->cached) {
+        pthread_mutex_lock(&dfc.mu);
+        memset(dfc.s, 0, sizeof(dfc.s));
+        dfc.used = 0;
+        memset(dfc.nsc, 0, sizeof(dfc.nsc));
+        dfc.nsc_used = 0;
+        memcpy(dfc.gen, c->gen, KB_GEN_BYTES);
+        dfc.docs = *docs;
+        dfc.total = *total;
+        dfc.valid = true;
+        pthread_mutex_unlock(&dfc.mu);
+    }
+out:
+    return err;
+}
+
 /* df of term (0 when the index does not know it). */
 static sd_err
-term_df(struct sd_txn *t, const char *term, double *df)
+term_df(const struct qctx *c, const char *term, double *df)
 {
     uint8_t k[SD_KB_TERM_MAX + 1];
-    size_t kn;
+    size_t kn, n = strlen(term);
     struct sd_val v;
+    uint32_t got;
     sd_err rc;
 
     *df = 0;
-    df_key(k, &kn, term, strlen(term));
-    rc = sd_txn_get(t, SD_DB_KB, k, kn, &v);
+    if(n > SD_KB_TERM_MAX)
+        return SD_OK; /* no such index term (df_key would not fit it) */
+    if(c->cached && n > 0) {
+        bool hit = false;
+
+        pthread_mutex_lock(&dfc.mu);
+        if(dfc.valid && memcmp(dfc.gen, c->gen, KB_GEN_BYTES) == 0) {
+            const struct dfc_slot *e = dfc_find(term, n);
+
+            hit = e->n != 0;
+            got = e->df;
+        }
+        pthread_mutex_unlock(&dfc.mu);
+        if(hit) {
+            *df = got;
+            return SD_OK;
+        }
+    }
+    df_key(k, &kn, term, n);
+    rc = sd_txn_get(c->t, SD_DB_KB, k, kn, &v);
     if(rc == SD_E_NOTFOUND)
         return SD_OK;
     if(rc != SD_OK)
         return rc;
     if(v.n != 4)
         return SD_E_STORE;
-    *df = sd_get_u32be(v.p);
+    got = sd_get_u32be(v.p);
+    *df = got;
+    if(c->cached && n > 0 && got > 0) {
+        pthread_mutex_lock(&dfc.mu);
+        if(dfc.valid && memcmp(dfc.gen, c->gen, KB_GEN_BYTES) == 0 && dfc.used < DFC_FILL) {
+            struct dfc_slot *e = dfc_find(term, n);
+
+            if(!e->n) {
+                memcpy(e->t, term, n);
+                e->n = (uint8_t)n;
+                e->df = got;
+                dfc.used++;
+            }
+        }
+        pthread_mutex_unlock(&dfc.mu);
+    }
     return SD_OK;
 }
 
@@ -530,6 +690,81 @@ out:
     return err; /* the cursor is the query's (closed by sd_kb_suggest_txn) */
 }
 
+/* The keyed hash of query word w, and its slot in the near-spelling cache (or the empty slot
+ * it would take). Locked; the key is made on first use. */
+static struct nsc_slot *
+nsc_find(const char *w, uint8_t h[NSC_HASH])
+{
+    size_t i;
+
+    if(!dfc.nsc_keyed) {
+        crypto_generichash_keygen(dfc.nsc_key);
+        dfc.nsc_keyed = true;
+    }
+    crypto_generichash(h, NSC_HASH, (const unsigned char *)w, strlen(w), dfc.nsc_key,
+                       sizeof(dfc.nsc_key));
+    for(i = sd_get_u32be(h) & (NSC_SLOTS - 1);; i = (i + 1) & (NSC_SLOTS - 1)) {
+        if(!dfc.nsc[i].used || memcmp(dfc.nsc[i].h, h, NSC_HASH) == 0)
+            return &dfc.nsc[i]; /* the fill bound keeps an empty slot */
+    }
+}
+
+/* The cached near spellings of slot s's word, appended as the scan would have: true if the
+ * cache of c's generation had them. */
+static bool
+nsc_get(const struct qctx *c, struct sd_kb_qslot *s)
+{
+    uint8_t h[NSC_HASH];
+    bool hit = false;
+
+    if(!c->cached)
+        return false;
+    pthread_mutex_lock(&dfc.mu);
+    if(dfc.valid && memcmp(dfc.gen, c->gen, KB_GEN_BYTES) == 0) {
+        const struct nsc_slot *e = nsc_find(s->a[0].t[0], h);
+
+        hit = e->used;
+        for(size_t k = 0; hit && k < e->na; k++) {
+            struct sd_kb_qalt *a = &s->a[s->na++];
+
+            memset(a, 0, sizeof(*a));
+            a->nt = 1;
+            a->w = e->w[k];
+            memcpy(a->t[0], e->t[k], sizeof(a->t[0]));
+        }
+    }
+    pthread_mutex_unlock(&dfc.mu);
+    sodium_memzero(h, sizeof(h));
+    return hit;
+}
+
+/* Keep what the scan found for slot s (its alternatives after the word itself). */
+static void
+nsc_put(const struct qctx *c, const struct sd_kb_qslot *s)
+{
+    uint8_t h[NSC_HASH];
+
+    if(!c->cached)
+        return;
+    pthread_mutex_lock(&dfc.mu);
+    if(dfc.valid && memcmp(dfc.gen, c->gen, KB_GEN_BYTES) == 0 && dfc.nsc_used < NSC_FILL) {
+        struct nsc_slot *e = nsc_find(s->a[0].t[0], h);
+
+        if(!e->used && s->na >= 1 && s->na <= 1 + TYPO_ALTS) {
+            e->used = true;
+            memcpy(e->h, h, NSC_HASH);
+            e->na = (uint8_t)(s->na - 1);
+            for(size_t k = 1; k < s->na; k++) {
+                e->w[k - 1] = s->a[k].w;
+                memcpy(e->t[k - 1], s->a[k].t[0], sizeof(e->t[0]));
+            }
+            dfc.nsc_used++;
+        }
+    }
+    pthread_mutex_unlock(&dfc.mu);
+    sodium_memzero(h, sizeof(h));
+}
+
 /* Typo tolerance: a Latin word of 4+ letters the index does not know is first matched against
  * the synonym lexicon (a misspelt "withdraw" searches the withdrawal set, sd_kb_query_near;
  * four letters: a swap only); else a word of 5+ letters gets the index's words within edit
@@ -553,12 +788,13 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
         if(q->s[i].syn || q->s[i].na != 1 || q->s[i].a[0].nt != 1 || strlen(w) < 4 ||
            !sd_kb_all_az(w))
             continue;
-        SD_TRY(term_df(c->t, w, &df));
+        SD_TRY(term_df(c, w, &df));
         if(df > 0 || sd_kb_query_near(&q->s[i], TYPO_W1, TYPO_W2))
             continue;
         /* the index's words: for 5+ letters (a swapped four-letter word is looked for in the
-         * lexicon only, not worth a scan of the vocabulary) */
-        want[i] = strlen(w) >= 5;
+         * lexicon only, not worth a scan of the vocabulary); what an earlier query's scan found
+         * for the same word and vocabulary needs none */
+        want[i] = strlen(w) >= 5 && !nsc_get(c, &q->s[i]);
         nwant += want[i];
     }
     if(!nwant)
@@ -612,6 +848,10 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
         }
     }
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    for(size_t i = 0; i < q->n; i++) {
+        if(want[i])
+            nsc_put(c, &q->s[i]);
+    }
 out:
     sd_cursor_close(cur);
     return err;
@@ -636,7 +876,7 @@ score_query(struct qctx *c, const struct sd_kb_query *q, double *total)
             double sum = 0;
 
             for(size_t k = 0; k < s->a[a].nt; k++) {
-                SD_TRY(term_df(c->t, s->a[a].t[k], &dfs[a][k]));
+                SD_TRY(term_df(c, s->a[a].t[k], &dfs[a][k]));
                 sum += cov_weight(c, s->a[a].t[k], dfs[a][k]);
             }
             alt_w[a] = sum;
@@ -1033,8 +1273,7 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
     if(qt)
         qt->n = 0;
     SD_TRY(sd_kb_query_build(text, tlen, q));
-    SD_TRY(sd_meta_get_u64(t, "kb_docs", &docs));
-    SD_TRY(sd_meta_get_u64(t, "kb_terms", &total));
+    SD_TRY(collection(&c, &docs, &total));
     if(!docs || !q->n)
         goto out;
     c.n_docs = (double)docs;

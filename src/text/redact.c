@@ -1236,6 +1236,8 @@ b58_token(struct ctx *cx, size_t s, size_t e)
     } else if(n == 111 && memcmp(p + 1, "prv", 3) == 0) {
         /* version(4) depth(1) parent(4) child(4) chain code(32) 0x00 key(32) checksum(4) */
         key = b58check_decode(raw, 82, p, n) && raw[45] == 0x00;
+    } else {
+        return SD_OK; /* no key shape: nothing was decoded into raw */
     }
     sodium_memzero(raw, sizeof(raw));
     if(!key)

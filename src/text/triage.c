@@ -118,6 +118,8 @@ struct atom {
     uint32_t n_lits;
     uint32_t near_off; /* into atom_near */
     uint32_t n_near;
+    uint32_t rules_off; /* into key_rules: the rules with a term keyed by this atom */
+    uint32_t n_rules;
 };
 
 enum near_mode {
@@ -130,7 +132,9 @@ struct near {
     uint32_t a;
     uint32_t b;
     uint32_t dist;
-    uint32_t mode; /* enum near_mode */
+    uint32_t mode;      /* enum near_mode */
+    uint32_t rules_off; /* into key_rules: the rules with a term keyed by this clause */
+    uint32_t n_rules;
 };
 
 struct part {
@@ -172,6 +176,7 @@ struct sd_triage_rules {
     struct sd_buf lit_atoms;  /* uint32_t atom ids, per literal (built after parsing) */
     struct sd_buf nears;      /* struct near */
     struct sd_buf atom_near;  /* uint32_t near ids, per atom (built after parsing) */
+    struct sd_buf key_rules;  /* uint32_t rule ids, per atom and near clause (key_part) */
     struct sd_buf parts;      /* struct part */
     struct sd_buf terms;      /* struct term */
     struct sd_buf rules;      /* struct rule */
@@ -341,8 +346,12 @@ mask_markers(uint8_t *p, size_t n)
     size_t i = 0;
 
     while(i + ml <= n) {
+        const uint8_t *b = memchr(p + i, '[', n - ml + 1 - i); /* a marker starts with '[' */
         size_t j;
 
+        if(!b)
+            break;
+        i = (size_t)(b - p);
         if(memcmp(p + i, mark, ml) != 0) {
             i++;
             continue;
@@ -744,7 +753,7 @@ parse_operand(struct parse_ctx *pc, const char *s, size_t n, uint32_t *atom)
         SD_TRY(push_u32(&pc->lit_inline, NONE, SD_TRIAGE_MAX_LITERALS));
     inl = ARR(pc->lit_inline, uint32_t);
     if(inl[l] == NONE) {
-        struct atom a = {(uint32_t)CNT(pc->r->atom_lits, uint32_t), 1, 0, 0};
+        struct atom a = {(uint32_t)CNT(pc->r->atom_lits, uint32_t), 1, 0, 0, 0, 0};
         size_t id = CNT(pc->r->atoms, struct atom);
 
         SD_TRY(push_u32(&pc->r->atom_lits, l, MAX_ATOM_LITS));
@@ -763,7 +772,7 @@ parse_set(struct parse_ctx *pc, const char *name, size_t nlen, const char *body,
     sd_err err = SD_OK;
     struct sd_triage_rules *r = pc->r;
     struct set st;
-    struct atom a = {(uint32_t)CNT(r->atom_lits, uint32_t), 0, 0, 0};
+    struct atom a = {(uint32_t)CNT(r->atom_lits, uint32_t), 0, 0, 0, 0, 0};
 
     SD_CHECK_ARG(valid_name(name, nlen) && !set_find(pc, name, nlen));
     for(;;) {
@@ -831,7 +840,7 @@ parse_part(struct parse_ctx *pc, const char *s, size_t n, struct part *pt)
         pt->kind = PK_ATOM;
         SD_TRY(parse_operand(pc, s, n, &pt->idx));
     } else {
-        struct near nr;
+        struct near nr = {0};
         const char *rest = s + k + 1;
         size_t rlen = n - k - 1;
         size_t d = 0;
@@ -1067,6 +1076,86 @@ out:
 
 /* ---- post-processing: reverse indexes and failure links ----------------------------------- */
 
+/* The key of a term: its first positive part (parse_expr refuses a term without one). A term
+ * holds only when its key does, so a rule can fire only when the key of one of its terms was
+ * seen (an atom) or satisfied (a near clause): classification evaluates those rules only. */
+static const struct part *
+key_part(const struct sd_triage_rules *r, const struct term *tm)
+{
+    const struct part *parts = ARR(r->parts, const struct part);
+
+    for(uint32_t k = 0; k < tm->n_parts; k++) {
+        if(!parts[tm->parts_off + k].neg)
+            return &parts[tm->parts_off + k];
+    }
+    return NULL;
+}
+
+/* The count of key_rules entries of part pt's atom or clause (by kind). */
+static uint32_t *
+key_count(struct sd_triage_rules *r, const struct part *pt)
+{
+    return pt->kind == PK_ATOM ? &ARR(r->atoms, struct atom)[pt->idx].n_rules
+                               : &ARR(r->nears, struct near)[pt->idx].n_rules;
+}
+
+/* key -> rules (atom and near clause lists in key_rules): count, prefix sums, fill; a rule
+ * is listed once per key however many of its terms share it. */
+static sd_err
+build_key_rules(struct sd_triage_rules *r)
+{
+    size_t na = CNT(r->atoms, struct atom);
+    size_t nn = CNT(r->nears, struct near);
+    size_t nr = CNT(r->rules, struct rule);
+    const struct rule *rules = ARR(r->rules, const struct rule);
+    const struct term *terms = ARR(r->terms, const struct term);
+    struct atom *atoms = ARR(r->atoms, struct atom);
+    struct near *nears = ARR(r->nears, struct near);
+    uint32_t off = 0, *kr;
+    sd_err err = SD_OK;
+
+    for(int fill = 0; fill < 2; fill++) {
+        for(size_t i = 0; i < nr; i++) {
+            for(uint32_t t = 0; t < rules[i].n_terms; t++) {
+                const struct part *pt = key_part(r, &terms[rules[i].terms_off + t]);
+                uint32_t *cnt, o;
+                bool dup = false;
+
+                SD_ENSURE(pt, SD_E_INVALID);
+                cnt = key_count(r, pt);
+                o = pt->kind == PK_ATOM ? atoms[pt->idx].rules_off : nears[pt->idx].rules_off;
+                if(fill) {
+                    kr = ARR(r->key_rules, uint32_t);
+                    for(uint32_t j = 0; j < *cnt && !dup; j++)
+                        dup = kr[o + j] == (uint32_t)i;
+                    if(!dup)
+                        kr[o + (*cnt)++] = (uint32_t)i;
+                } else {
+                    (*cnt)++; /* an upper bound (duplicates counted) */
+                }
+            }
+        }
+        if(fill)
+            break;
+        for(size_t a = 0; a < na; a++) {
+            atoms[a].rules_off = off;
+            off += atoms[a].n_rules;
+            atoms[a].n_rules = 0;
+        }
+        for(size_t c = 0; c < nn; c++) {
+            nears[c].rules_off = off;
+            off += nears[c].n_rules;
+            nears[c].n_rules = 0;
+        }
+        SD_TRY(sd_buf_reserve(&r->key_rules, off * sizeof(uint32_t)));
+        r->key_rules.len = off * sizeof(uint32_t);
+        atoms = ARR(r->atoms, struct atom); /* (no reallocation above: the same arrays) */
+        nears = ARR(r->nears, struct near);
+    }
+out:
+    return err;
+}
+
 static sd_err
 build_indexes(struct sd_triage_rules *r)
 {
@@ -1124,6 +1213,7 @@ build_indexes(struct sd_triage_rules *r)
         if(y != x)
             ARR(r->atom_near, uint32_t)[y->near_off + y->n_near++] = (uint32_t)c;
     }
+    SD_TRY(build_key_rules(r));
 out:
     return err;
 }
@@ -1187,6 +1277,7 @@ sd_triage_rules_free(struct sd_triage_rules *r)
     sd_buf_free(&r->lit_atoms);
     sd_buf_free(&r->nears);
     sd_buf_free(&r->atom_near);
+    sd_buf_free(&r->key_rules);
     sd_buf_free(&r->parts);
     sd_buf_free(&r->terms);
     sd_buf_free(&r->rules);
@@ -1826,7 +1917,24 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     }
 
     rules = ARR(r->rules, const struct rule);
+    /* the candidates: rules with a term whose key was seen or satisfied (build_key_rules) */
+    {
+        const struct atom *atoms = ARR(r->atoms, const struct atom);
+        const struct near *nears = ARR(r->nears, const struct near);
+        const uint32_t *kr = ARR(r->key_rules, const uint32_t);
+
+        for(size_t a = 0; a < na; a++) {
+            for(uint32_t j = 0; sc.seen[a] && j < atoms[a].n_rules; j++)
+                fired[kr[atoms[a].rules_off + j]] = 1;
+        }
+        for(size_t c = 0; c < nnear; c++) {
+            for(uint32_t j = 0; sc.sat[c] && j < nears[c].n_rules; j++)
+                fired[kr[nears[c].rules_off + j]] = 1;
+        }
+    }
     for(size_t i = 0; i < nrules; i++) {
+        if(!fired[i])
+            continue;
         fired[i] = rule_fired(r, &sc, &rules[i]);
         if(!fired[i])
             continue;

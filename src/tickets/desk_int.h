@@ -96,6 +96,18 @@ sd_err sd_trec_store_new(struct sd_txn *t, sd_trec *r, uint8_t digest[32]);
  * entries before changing status/assignee, add them after. */
 sd_err sd_trec_unindex(struct sd_txn *t, const sd_trec *r);
 sd_err sd_trec_index(struct sd_txn *t, const sd_trec *r);
+/* The same entries taken before a change (sd_trec_ix_of), then moved after it by
+ * sd_trec_reindex: an entry the change left as it was is neither removed nor put again. For
+ * changes that do not read those indexes meanwhile (the ticket stays in them during the
+ * change). sd_trec_ix_of is false when r's assignee does not fit (then unindex/index). */
+struct sd_trec_ix {
+    uint8_t sk[9];
+    bool queued;
+    uint8_t qk[17], qv[SD_QUEUE_VAL_BYTES];
+    char assignee[SD_MAX_NAME_FIELD + 1];
+};
+bool sd_trec_ix_of(struct sd_trec_ix *ix, const sd_trec *r);
+sd_err sd_trec_reindex(struct sd_txn *t, const struct sd_trec_ix *old, const sd_trec *r);
 /* Copy metadata (no PII) into a struct sd_ticket. */
 void sd_trec_meta(struct sd_ticket *out, const sd_trec *r);
 /* Append a timeline event (seq from r->next_event_seq, which is advanced). */

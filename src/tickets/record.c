@@ -157,6 +157,78 @@ out:
     return err;
 }
 
+bool
+sd_trec_ix_of(struct sd_trec_ix *ix, const sd_trec *r)
+{
+    size_t an = strnlen(r->assignee, sizeof(ix->assignee)); /* "" when none (as queued) */
+
+    if(an >= sizeof(ix->assignee))
+        return false;
+    memset(ix, 0, sizeof(*ix));
+    status_key(ix->sk, r);
+    ix->queued = queued(r);
+    if(ix->queued) {
+        queue_key(ix->qk, r);
+        sd_queue_val(ix->qv, r);
+    }
+    memcpy(ix->assignee, r->assignee, an);
+    return true;
+}
+
+/* Remove the index entries old of ticket id. */
+static sd_err
+unindex_ix(struct sd_txn *t, const struct sd_trec_ix *old, uint64_t id)
+{
+    uint8_t idb[8];
+    sd_err err = SD_OK;
+
+    SD_TRY(sd_txn_del(t, SD_DB_BY_STATUS, old->sk, sizeof(old->sk), NULL, 0));
+    if(old->queued)
+        SD_TRY(sd_txn_del(t, SD_DB_QUEUE, old->qk, sizeof(old->qk), NULL, 0));
+    if(old->assignee[0]) {
+        sd_put_u64be(idb, id);
+        SD_TRY(sd_txn_del(t, SD_DB_BY_ASSIGNEE, old->assignee, strlen(old->assignee), idb,
+                          sizeof(idb)));
+    }
+out:
+    return err;
+}
+
+sd_err
+sd_trec_reindex(struct sd_txn *t, const struct sd_trec_ix *old, const sd_trec *r)
+{
+    struct sd_trec_ix now;
+    uint8_t id[8];
+    sd_err err = SD_OK;
+
+    if(!sd_trec_ix_of(&now, r)) { /* (an assignee is a user name: it fits) */
+        SD_TRY(unindex_ix(t, old, r->id));
+        return sd_trec_index(t, r);
+    }
+    if(memcmp(old->sk, now.sk, sizeof(now.sk)) != 0) {
+        SD_TRY(sd_txn_del(t, SD_DB_BY_STATUS, old->sk, sizeof(old->sk), NULL, 0));
+        SD_TRY(sd_txn_put(t, SD_DB_BY_STATUS, now.sk, sizeof(now.sk), "", 0));
+    }
+    if(old->queued != now.queued || memcmp(old->qk, now.qk, sizeof(now.qk)) != 0 ||
+       memcmp(old->qv, now.qv, sizeof(now.qv)) != 0) {
+        if(old->queued)
+            SD_TRY(sd_txn_del(t, SD_DB_QUEUE, old->qk, sizeof(old->qk), NULL, 0));
+        if(now.queued)
+            SD_TRY(sd_txn_put(t, SD_DB_QUEUE, now.qk, sizeof(now.qk), now.qv, sizeof(now.qv)));
+    }
+    if(strcmp(old->assignee, now.assignee) != 0) {
+        sd_put_u64be(id, r->id);
+        if(old->assignee[0])
+            SD_TRY(sd_txn_del(t, SD_DB_BY_ASSIGNEE, old->assignee, strlen(old->assignee), id,
+                              sizeof(id)));
+        if(now.assignee[0])
+            SD_TRY(sd_txn_put(t, SD_DB_BY_ASSIGNEE, now.assignee, strlen(now.assignee), id,
+                              sizeof(id)));
+    }
+out:
+    return err;
+}
+
 static void
 copy_str(char *dst, size_t cap, const char *src)
 {

@@ -901,21 +901,27 @@ typedef sd_err (*mutate_fn)(struct sd_desk *d, struct sd_txn *t, const struct sd
 /* touch: apply the agent object rule (may_touch); the customer's acts (intake) are checked by
  * the caller against the ticket's customer instead. */
 static sd_err
-mutate_in_as(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id,
-             mutate_fn fn, void *ctx, struct sd_ticket *out, bool touch)
+mutate_core(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id,
+            mutate_fn fn, void *ctx, struct sd_ticket *out, bool touch, bool late_index)
 {
     sd_trec *r = NULL;
     const char *action = NULL;
     uint8_t digest[32];
+    struct sd_trec_ix ix;
+    bool late;
     sd_err err = SD_OK;
 
     SD_TRY(sd_trec_load(t, id, &r));
     if(touch)
         SD_TRY(may_touch(a, r));
-    SD_TRY(sd_trec_unindex(t, r));
+    /* a change that reads no ticket index keeps the ticket in them and moves only the entries
+     * it changed (a comment: none of them) */
+    late = late_index && sd_trec_ix_of(&ix, r);
+    if(!late)
+        SD_TRY(sd_trec_unindex(t, r));
     r->updated_at = sd_clock_now();
     SD_TRY(fn(d, t, a, r, ctx, &action));
-    SD_TRY(sd_trec_index(t, r));
+    SD_TRY(late ? sd_trec_reindex(t, &ix, r) : sd_trec_index(t, r));
     SD_TRY(sd_trec_store(t, r, digest));
     SD_TRY(sd_desk_audit(d, t, a, action, id, digest, NULL));
     if(out) {
@@ -928,15 +934,24 @@ out:
 }
 
 static sd_err
+mutate_in_as(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id,
+             mutate_fn fn, void *ctx, struct sd_ticket *out, bool touch)
+{
+    return mutate_core(d, t, a, id, fn, ctx, out, touch, false);
+}
+
+static sd_err
 mutate_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *a, uint64_t id, mutate_fn fn,
           void *ctx, struct sd_ticket *out)
 {
     return mutate_in_as(d, t, a, id, fn, ctx, out, true);
 }
 
+/* mutate for a change fn that reads none of the ticket indexes (queue, by_status,
+ * by_assignee): see mutate_core. */
 static sd_err
-mutate(struct sd_desk *d, const struct sd_actor *a, uint64_t id, mutate_fn fn, void *ctx,
-       struct sd_ticket *out)
+mutate_txn(struct sd_desk *d, const struct sd_actor *a, uint64_t id, mutate_fn fn, void *ctx,
+           struct sd_ticket *out, bool late_index)
 {
     struct sd_txn *t = NULL;
     sd_err err = SD_OK;
@@ -944,12 +959,19 @@ mutate(struct sd_desk *d, const struct sd_actor *a, uint64_t id, mutate_fn fn, v
     SD_CHECK_ARG(d);
     SD_TRY(sd_actor_check(a));
     SD_TRY(sd_txn_begin(d->store, true, &t));
-    SD_TRY(mutate_in(d, t, a, id, fn, ctx, out));
+    SD_TRY(mutate_core(d, t, a, id, fn, ctx, out, true, late_index));
     err = sd_txn_commit(t);
     t = NULL;
 out:
     sd_txn_abort(t);
     return err;
+}
+
+static sd_err
+mutate(struct sd_desk *d, const struct sd_actor *a, uint64_t id, mutate_fn fn, void *ctx,
+       struct sd_ticket *out)
+{
+    return mutate_txn(d, a, id, fn, ctx, out, false);
 }
 
 static bool
@@ -1203,7 +1225,7 @@ sd_ticket_comment(struct sd_desk *d, const struct sd_actor *a, uint64_t id, cons
 
     if(err != SD_OK)
         return err;
-    return mutate(d, a, id, do_comment, &c, out);
+    return mutate_txn(d, a, id, do_comment, &c, out, true); /* reads no ticket index */
 }
 
 sd_err
@@ -1214,7 +1236,7 @@ sd_ticket_comment_article(struct sd_desk *d, const struct sd_actor *a, uint64_t 
 
     if(!article)
         return SD_E_INVALID;
-    return mutate(d, a, id, do_comment_article, &ac, out);
+    return mutate_txn(d, a, id, do_comment_article, &ac, out, true);
 }
 
 sd_err
@@ -1227,7 +1249,7 @@ sd_ticket_comment_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor 
 
     if(err != SD_OK)
         return err;
-    return mutate_in(d, t, a, id, do_comment, &c, NULL);
+    return mutate_core(d, t, a, id, do_comment, &c, NULL, true, true);
 }
 
 static sd_err

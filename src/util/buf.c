@@ -62,6 +62,13 @@ sd_buf_append(struct sd_buf *b, const void *p, size_t n)
 
     if(n == 0)
         return SD_OK;
+    /* room for n bytes and the terminator: sd_buf_reserve would do nothing (cap is at most
+     * SD_BUF_MAX, so len + n is below it); the text pipeline appends small records often */
+    if(b->cap > b->len && n < b->cap - b->len) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+        return SD_OK;
+    }
     err = sd_buf_reserve(b, n);
     if(err != SD_OK)
         return err;

@@ -1038,6 +1038,64 @@ typos_reach_synonym_sets_and_hidden_endings(void **state)
     assert_string_equal(h[0].slug, "technical-api-keys");
 }
 
+/* The search keeps the document frequencies and near spellings it found, keyed by the index's
+ * generation (kb_index.c): an article added in a txn that aborts leaves no trace in later
+ * searches, and one that commits counts at once (the same scores as its own txn saw). */
+static void
+frequency_cache_follows_every_change_even_aborted(void **state)
+{
+    struct fixture *f = *state;
+    static const char file[] = "---\nslug: quokka-withdrawal-fees\nlang: en\n"
+                               "title: Quokka withdrawal fees\n---\n"
+                               "Withdrawal fees for quokka network transfers are fixed.\n";
+    const char *q = "withdrawal fees pending network";
+    struct sd_kb_hit h0[3], h1[3], h2[3], h3[3];
+    size_t n0, n1 = 0, n2;
+    struct sd_txn *t;
+    bool added = false;
+
+    /* a misspelt word the index does not know yet: its (empty) near spellings are kept too */
+    assert_int_equal(search(f->d, "quokaa", "en", h2, 3), 0);
+    assert_int_equal(search(f->d, "quokaa", "en", h2, 3), 0);
+    n0 = search(f->d, q, "en", h0, 3);
+    assert_true(n0 >= 1);
+    assert_true(search(f->d, q, "en", h3, 3) == n0); /* from the cache: the same */
+    for(size_t i = 0; i < n0; i++) {
+        assert_true(h3[i].id == h0[i].id);
+        assert_true(h3[i].score == h0[i].score);
+    }
+    for(int round = 0; round < 2; round++) {
+        assert_int_equal(sd_txn_begin(f->d->store, true, &t), SD_OK);
+        assert_int_equal(sd_kb_add_file_txn(t, "tester", file, sizeof(file) - 1, T0, &added),
+                         SD_OK);
+        assert_true(added);
+        assert_int_equal(sd_kb_search_txn(t, q, strlen(q), "en", 3, false, h1, &n1), SD_OK);
+        assert_true(n1 >= 1);
+        if(round == 0) {
+            sd_txn_abort(t); /* its generation is never seen again */
+            n2 = search(f->d, q, "en", h2, 3);
+            assert_true(n2 == n0);
+            for(size_t i = 0; i < n0; i++) {
+                assert_true(h2[i].id == h0[i].id);
+                assert_true(h2[i].score == h0[i].score);
+            }
+        } else {
+            assert_int_equal(sd_txn_commit(t), SD_OK);
+        }
+    }
+    /* committed: the scores its own txn computed, not the ones before it */
+    n2 = search(f->d, q, "en", h2, 3);
+    assert_true(n2 == n1);
+    for(size_t i = 0; i < n1; i++) {
+        assert_true(h2[i].id == h1[i].id);
+        assert_true(h2[i].score == h1[i].score);
+    }
+    assert_true(n2 != n0 || h2[0].id != h0[0].id || h2[0].score != h0[0].score);
+    /* the new vocabulary's near spelling of the misspelt word */
+    assert_int_equal(search(f->d, "quokaa", "en", h2, 3), 1);
+    assert_string_equal(h2[0].slug, "quokka-withdrawal-fees");
+}
+
 int
 main(void)
 {
@@ -1080,6 +1138,8 @@ main(void)
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(typos_reach_synonym_sets_and_hidden_endings, fixture_setup,
                                         fixture_teardown),
+        cmocka_unit_test_setup_teardown(frequency_cache_follows_every_change_even_aborted,
+                                        fixture_setup, fixture_teardown),
         cmocka_unit_test(query_tables_keep_the_lexicon_rules),
         cmocka_unit_test(tokeniser_makes_bigrams_and_words),
         cmocka_unit_test(embedded_starter_set_matches_kb_directory),

@@ -957,6 +957,46 @@ test_stats_count_open_and_overdue_by_priority(void **state)
     assert_int_equal(s.overdue_by_priority[4], 0);
 }
 
+/* A comment changes none of the ticket's index entries: they stay (not removed and put
+ * again, mutate_core); one that does change them (a transition) still moves them. */
+static void
+test_comment_keeps_the_queue_status_and_assignee_entries(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_ticket_filter by_wei = {.category = -1, .assignee = "wei"};
+    struct sd_ticket_filter open = {.status = SD_ST_IN_PROGRESS, .category = -1};
+    struct sd_ticket_list l;
+    struct sd_ticket t;
+    uint64_t a, b;
+
+    people(f->d);
+    a = create(f->d, "s", "b", SD_CAT_GENERAL, 1, "a@example.com");
+    b = create(f->d, "s", "b", SD_CAT_GENERAL, 4, "b@example.com");
+    assert_int_equal(sd_ticket_comment(f->d, &agent, a, "we are on it", false, &t), SD_OK);
+    assert_int_equal(sd_ticket_comment(f->d, &agent, b, "internal", true, &t), SD_OK);
+    assert_int_equal(queued(f->d), 2);
+    assert_int_equal(sd_queue_claim(f->d, &wei, NULL, &t), SD_OK); /* the queue's P1 first */
+    assert_int_equal(t.id, a);
+    assert_int_equal(sd_ticket_comment(f->d, &wei, a, "checking", false, &t), SD_OK);
+    assert_int_equal(queued(f->d), 1);
+    assert_int_equal(sd_ticket_list(f->d, &by_wei, &l), SD_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].id, a);
+    sd_ticket_list_clear(&l);
+    assert_int_equal(sd_ticket_list(f->d, &open, &l), SD_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].id, a);
+    sd_ticket_list_clear(&l);
+    assert_int_equal(sd_ticket_transition(f->d, &wei, a, SD_ST_WAITING_CUSTOMER, &t), SD_OK);
+    assert_int_equal(sd_ticket_comment(f->d, &wei, a, "any news?", false, &t), SD_OK);
+    assert_int_equal(sd_ticket_list(f->d, &open, &l), SD_OK);
+    assert_int_equal(l.n, 0);
+    sd_ticket_list_clear(&l);
+    assert_int_equal(sd_queue_claim(f->d, &wei, NULL, &t), SD_OK);
+    assert_int_equal(t.id, b);
+    assert_int_equal(queued(f->d), 0);
+}
+
 int
 main(void)
 {
@@ -973,6 +1013,7 @@ main(void)
         T(test_create_rejects_bad_input),
         T(test_status_machine_allows_only_legal_transitions),
         T(test_sla_overdue_and_first_response),
+        T(test_comment_keeps_the_queue_status_and_assignee_entries),
         T(test_csat_only_once_and_only_when_resolved),
         T(test_get_masks_pii_unless_unmasked_and_audits_reads),
         T(test_find_by_blind_index_normalises),
