@@ -32,7 +32,8 @@ struct lex_set {
 enum stop_kind {
     STOP_PIECE,  /* removed wherever it occurs */
     STOP_SUFFIX, /* stripped from the end of a Hangul word */
-    STOP_WORD    /* a query word (after stemming) that says nothing about the topic */
+    STOP_WORD,   /* a query word (after stemming) that says nothing about the topic */
+    STOP_OTHER   /* the name of another service (exchange, bank, payment app): flags the query */
 };
 
 struct lex_stop {
@@ -67,6 +68,7 @@ struct sd_kb_lexicon {
     uint32_t *eset;                           /* set of each entry */
     uint16_t pbkt[257], *pord;                /* pieces by first byte, in stops order */
     uint16_t sbkt[SUFFIX_BUCKETS + 1], *sord; /* suffixes by last syllable, stops order */
+    uint16_t obkt[257], *oord;                /* other-service names by first byte */
     uint32_t *latin;   /* one-word a-z entries (typo candidates, sd_kb_query_near), nlatin */
     uint8_t *latin_n;  /* their lengths */
     uint32_t *latin_m; /* their letters, one bit each (a-z) */
@@ -103,6 +105,7 @@ sd_kb_lexicon_free(struct sd_kb_lexicon *l)
     free(l->eset);
     free(l->pord);
     free(l->sord);
+    free(l->oord);
     free(l->latin);
     free(l->latin_n);
     free(l->latin_m);
@@ -257,15 +260,20 @@ stop_line(struct sd_kb_lexicon *l, const char *s, size_t n, const char **why)
     static const struct {
         const char *kw;
         enum stop_kind kind;
-    } kinds[] = {{"piece ", STOP_PIECE}, {"suffix ", STOP_SUFFIX}, {"word ", STOP_WORD}};
+    } kinds[] = {{"piece ", STOP_PIECE},
+                 {"suffix ", STOP_SUFFIX},
+                 {"word ", STOP_WORD},
+                 {"other ", STOP_OTHER}};
+    const size_t nkinds = sizeof(kinds) / sizeof(kinds[0]);
     struct lex_stop *st;
     size_t k = 0;
     sd_err err;
 
-    while(k < 3 && !(n > strlen(kinds[k].kw) && memcmp(s, kinds[k].kw, strlen(kinds[k].kw)) == 0))
+    while(k < nkinds &&
+          !(n > strlen(kinds[k].kw) && memcmp(s, kinds[k].kw, strlen(kinds[k].kw)) == 0))
         k++;
-    if(k == 3) {
-        *why = "expected \"piece TEXT\", \"suffix TEXT\" or \"word TEXT\"";
+    if(k == nkinds) {
+        *why = "expected \"piece TEXT\", \"suffix TEXT\", \"word TEXT\" or \"other TEXT\"";
         return SD_E_INVALID;
     }
     s += strlen(kinds[k].kw);
@@ -279,7 +287,8 @@ stop_line(struct sd_kb_lexicon *l, const char *s, size_t n, const char **why)
     err = fold_into(st->s, sizeof(st->s), s, n, why);
     if(err != SD_OK)
         return err;
-    for(const char *p = st->s; *p; p++) {
+    /* a service's name may be two words ("cash app"); pieces, suffixes and words are one */
+    for(const char *p = st->s; *p && kinds[k].kind != STOP_OTHER; p++) {
         if(*p == ' ') {
             *why = "a stop piece is one word";
             return SD_E_INVALID;
@@ -428,7 +437,8 @@ lex_index(struct sd_kb_lexicon *l)
     l->eset = calloc(l->ne + 1, sizeof(*l->eset));
     l->pord = calloc(l->nst + 1, sizeof(*l->pord));
     l->sord = calloc(l->nst + 1, sizeof(*l->sord));
-    if(!l->terms || !l->ord || !l->eset || !l->pord || !l->sord)
+    l->oord = calloc(l->nst + 1, sizeof(*l->oord));
+    if(!l->terms || !l->ord || !l->eset || !l->pord || !l->sord || !l->oord)
         return SD_E_NOMEM;
     for(size_t si = 0; si < l->ns; si++) {
         for(uint32_t k = 0; k < l->sets[si].n; k++)
@@ -461,6 +471,15 @@ lex_index(struct sd_kb_lexicon *l)
         }
     }
     l->pbkt[256] = (uint16_t)np;
+    np = 0;
+    for(size_t b = 0; b < 256; b++) {
+        l->obkt[b] = (uint16_t)np;
+        for(size_t k = 0; k < l->nst; k++) {
+            if(l->stops[k].kind == STOP_OTHER && (uint8_t)l->stops[k].s[0] == b)
+                l->oord[np++] = (uint16_t)k;
+        }
+    }
+    l->obkt[256] = (uint16_t)np;
     for(size_t b = 0; b < SUFFIX_BUCKETS; b++) {
         l->sbkt[b] = (uint16_t)nsf;
         for(size_t k = 0; k < l->nst; k++) {
@@ -827,6 +846,38 @@ drop_pieces(const struct sd_kb_lexicon *l, char *s, size_t n)
         memset(s + at[h], ' ', len[h]);
 }
 
+static bool
+alnum_ascii(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* Whether folded s[0..n) names another service (an "other" line of the stop file): a Latin
+ * name as a whole word (no letter or digit next to it), a Chinese or Korean one anywhere
+ * (particles follow Korean names, Chinese has no spaces). One pass, names by first byte. */
+static bool
+names_other(const struct sd_kb_lexicon *l, const char *s, size_t n)
+{
+    for(size_t i = 0; i < n; i++) {
+        uint8_t b = (uint8_t)s[i];
+
+        if(l->obkt[b] == l->obkt[b + 1] ||
+           (alnum_ascii(b) && i > 0 && alnum_ascii((uint8_t)s[i - 1])))
+            continue;
+        for(uint16_t k = l->obkt[b]; k < l->obkt[b + 1]; k++) {
+            const struct lex_stop *st = &l->stops[l->oord[k]];
+
+            if(st->n > n - i || memcmp(s + i, st->s, st->n) != 0)
+                continue;
+            if(alnum_ascii((uint8_t)st->s[st->n - 1]) && i + st->n < n &&
+               alnum_ascii((uint8_t)s[i + st->n]))
+                continue;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Strip Korean endings and particles from the end of each Hangul run of s[0..n) (up to two,
  * longest first), keeping at least two syllables. */
 static void
@@ -1090,6 +1141,7 @@ sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q)
 
     SD_CHECK_ARG(q && (text || !n));
     q->n = 0; /* slots are set as they are made: no clearing of the whole (large) query */
+    q->other = false;
     /* a process that opened no desk (tools, tests) gets the built-in lexicon on first use;
      * its failure (memory) is the search's */
     pthread_rwlock_rdlock(&lex_lock);
@@ -1106,6 +1158,7 @@ sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q)
     pthread_rwlock_rdlock(&lex_lock);
     locked = true;
     if(lex_cur) {
+        q->other = names_other(lex_cur, (const char *)f.data, f.len - 1);
         drop_pieces(lex_cur, (char *)f.data, f.len - 1);
         drop_suffixes(lex_cur, (char *)f.data, f.len - 1);
     }
