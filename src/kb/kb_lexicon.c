@@ -49,6 +49,7 @@ struct lex_term {
     uint32_t h;
     uint32_t start, count;
     bool stopword;
+    uint16_t oth1;   /* the first "other" name starting with this term: index + 1, 0 none */
     const char *key; /* NULL: free slot */
 };
 
@@ -68,7 +69,9 @@ struct sd_kb_lexicon {
     uint32_t *eset;                           /* set of each entry */
     uint16_t pbkt[257], *pord;                /* pieces by first byte, in stops order */
     uint16_t sbkt[SUFFIX_BUCKETS + 1], *sord; /* suffixes by last syllable, stops order */
-    uint16_t obkt[257], *oord;                /* other-service names by first byte */
+    struct lex_entry *oth;                    /* the "other" names as query terms, noth */
+    uint16_t *oth_next; /* the next name with the same first term: index + 1, 0 none */
+    size_t noth;
     uint32_t *latin;   /* one-word a-z entries (typo candidates, sd_kb_query_near), nlatin */
     uint8_t *latin_n;  /* their lengths */
     uint32_t *latin_m; /* their letters, one bit each (a-z) */
@@ -105,7 +108,8 @@ sd_kb_lexicon_free(struct sd_kb_lexicon *l)
     free(l->eset);
     free(l->pord);
     free(l->sord);
-    free(l->oord);
+    free(l->oth);
+    free(l->oth_next);
     free(l->latin);
     free(l->latin_n);
     free(l->latin_m);
@@ -296,6 +300,17 @@ stop_line(struct sd_kb_lexicon *l, const char *s, size_t n, const char **why)
     }
     st->n = (uint8_t)strlen(st->s);
     st->kind = (uint8_t)kinds[k].kind;
+    if(st->kind == STOP_OTHER) {
+        struct lex_entry e;
+
+        /* matched on the query's terms (lex_index tokenizes it again): it must make some */
+        memset(&e, 0, sizeof(e));
+        err = sd_kb_tokenize_folded(st->s, st->n, entry_push, &e);
+        if(err != SD_OK || e.nt == 0) {
+            *why = "a service's name is 1 to 6 searchable words";
+            return err == SD_OK || err == SD_E_LIMIT ? SD_E_INVALID : err;
+        }
+    }
     if(st->kind == STOP_WORD) {
         struct lex_entry e;
 
@@ -437,8 +452,9 @@ lex_index(struct sd_kb_lexicon *l)
     l->eset = calloc(l->ne + 1, sizeof(*l->eset));
     l->pord = calloc(l->nst + 1, sizeof(*l->pord));
     l->sord = calloc(l->nst + 1, sizeof(*l->sord));
-    l->oord = calloc(l->nst + 1, sizeof(*l->oord));
-    if(!l->terms || !l->ord || !l->eset || !l->pord || !l->sord || !l->oord)
+    l->oth = calloc(l->nst + 1, sizeof(*l->oth));
+    l->oth_next = calloc(l->nst + 1, sizeof(*l->oth_next));
+    if(!l->terms || !l->ord || !l->eset || !l->pord || !l->sord || !l->oth || !l->oth_next)
         return SD_E_NOMEM;
     for(size_t si = 0; si < l->ns; si++) {
         for(uint32_t k = 0; k < l->sets[si].n; k++)
@@ -449,6 +465,17 @@ lex_index(struct sd_kb_lexicon *l)
     for(size_t k = 0; k < l->nst; k++) {
         if(l->stops[k].kind == STOP_WORD)
             term_add(l, l->stops[k].s)->stopword = true;
+        if(l->stops[k].kind == STOP_OTHER) {
+            struct lex_entry *e = &l->oth[l->noth];
+            struct lex_term *lt;
+            sd_err err = sd_kb_tokenize_folded(l->stops[k].s, l->stops[k].n, entry_push, e);
+
+            if(err != SD_OK || e->nt == 0) /* stop_line checked it */
+                return err != SD_OK ? err : SD_E_INVALID;
+            lt = term_add(l, e->t[0]);
+            l->oth_next[l->noth] = lt->oth1;
+            lt->oth1 = (uint16_t)++l->noth;
+        }
     }
     for(size_t i = 0; i < l->tcap; i++) {
         l->terms[i].start = (uint32_t)run;
@@ -471,15 +498,6 @@ lex_index(struct sd_kb_lexicon *l)
         }
     }
     l->pbkt[256] = (uint16_t)np;
-    np = 0;
-    for(size_t b = 0; b < 256; b++) {
-        l->obkt[b] = (uint16_t)np;
-        for(size_t k = 0; k < l->nst; k++) {
-            if(l->stops[k].kind == STOP_OTHER && (uint8_t)l->stops[k].s[0] == b)
-                l->oord[np++] = (uint16_t)k;
-        }
-    }
-    l->obkt[256] = (uint16_t)np;
     for(size_t b = 0; b < SUFFIX_BUCKETS; b++) {
         l->sbkt[b] = (uint16_t)nsf;
         for(size_t k = 0; k < l->nst; k++) {
@@ -846,38 +864,6 @@ drop_pieces(const struct sd_kb_lexicon *l, char *s, size_t n)
         memset(s + at[h], ' ', len[h]);
 }
 
-static bool
-alnum_ascii(uint8_t c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-/* Whether folded s[0..n) names another service (an "other" line of the stop file): a Latin
- * name as a whole word (no letter or digit next to it), a Chinese or Korean one anywhere
- * (particles follow Korean names, Chinese has no spaces). One pass, names by first byte. */
-static bool
-names_other(const struct sd_kb_lexicon *l, const char *s, size_t n)
-{
-    for(size_t i = 0; i < n; i++) {
-        uint8_t b = (uint8_t)s[i];
-
-        if(l->obkt[b] == l->obkt[b + 1] ||
-           (alnum_ascii(b) && i > 0 && alnum_ascii((uint8_t)s[i - 1])))
-            continue;
-        for(uint16_t k = l->obkt[b]; k < l->obkt[b + 1]; k++) {
-            const struct lex_stop *st = &l->stops[l->oord[k]];
-
-            if(st->n > n - i || memcmp(s + i, st->s, st->n) != 0)
-                continue;
-            if(alnum_ascii((uint8_t)st->s[st->n - 1]) && i + st->n < n &&
-               alnum_ascii((uint8_t)s[i + st->n]))
-                continue;
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Strip Korean endings and particles from the end of each Hangul run of s[0..n) (up to two,
  * longest first), keeping at least two syllables. */
 static void
@@ -959,12 +945,14 @@ qtok_push(void *ctx, const char *term, size_t n)
     return SD_OK;
 }
 
+/* Whether entry e continues at the query's term i: every caller found e by its first term, the
+ * query's term i (the lexicon's hash table), so the comparison starts at the second. */
 static bool
 entry_at(const struct lex_entry *e, const struct qtoks *q, size_t i)
 {
     if(i + e->nt > q->n)
         return false;
-    for(size_t k = 0; k < e->nt; k++) {
+    for(size_t k = 1; k < e->nt; k++) {
         if(strcmp(e->t[k], q->t[i + k]) != 0)
             return false;
     }
@@ -997,6 +985,19 @@ add_set(const struct sd_kb_lexicon *l, size_t si, size_t skip, struct sd_kb_qslo
         if(!have)
             alt_set(&s->a[s->na++], e, SD_KB_SYN_WEIGHT);
     }
+}
+
+/* Whether the query's terms from i on spell an "other" name (a Latin name as its words, a
+ * Chinese or Korean one as its bigrams); lt: the lexicon's entry for term i. */
+static bool
+names_other(const struct sd_kb_lexicon *l, const struct lex_term *lt, const struct qtoks *t,
+            size_t i)
+{
+    for(uint16_t k = lt->oth1; k; k = l->oth_next[k - 1]) {
+        if(entry_at(&l->oth[k - 1], t, i))
+            return true;
+    }
+    return false;
 }
 
 #define SEEN_CAP 128                   /* > 2 * SD_KB_MAX_SLOTS */
@@ -1069,6 +1070,9 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
                 break;
             }
         }
+        /* another service named here (a rare term: the names are scanned only then) */
+        if(lt && lt->oth1 && !q->other)
+            q->other = names_other(l, lt, t, i);
         /* a query stop word counts only inside a synonym phrase ("get rid of") */
         dup |= lt && lt->stopword;
         if(!dup) {
@@ -1158,7 +1162,6 @@ sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q)
     pthread_rwlock_rdlock(&lex_lock);
     locked = true;
     if(lex_cur) {
-        q->other = names_other(lex_cur, (const char *)f.data, f.len - 1);
         drop_pieces(lex_cur, (char *)f.data, f.len - 1);
         drop_suffixes(lex_cur, (char *)f.data, f.len - 1);
     }
