@@ -706,7 +706,7 @@ near_topic_questions_get_nothing_long_stories_their_article(void **state)
     assert_false(sd_kb_fits(0, SD_KB_FIT_MIN - 0.01, false));
     /* a question naming another service needs SD_KB_FIT_OTHER more */
     assert_false(sd_kb_fits(0, SD_KB_FIT_MIN, true));
-    assert_true(sd_kb_fits(0, SD_KB_FIT_MIN + SD_KB_FIT_OTHER, true));
+    assert_true(sd_kb_fits(0, SD_KB_FIT_MIN + SD_KB_FIT_OTHER + 0.01, true));
     /* near-topic, no article answers them (the raw coverage rule answered the first two) */
     assert_int_equal(search(f->d, "do you offer staking rewards for ada", NULL, h, 3), 0);
     assert_int_equal(search(f->d, "can I earn interest on my usdt savings", NULL, h, 3), 0);
@@ -716,7 +716,8 @@ near_topic_questions_get_nothing_long_stories_their_article(void **state)
     assert_int_equal(search(f->d, "코인 수익 세금 내야 하나요", NULL, h, 3), 0);
     /* round 8: about another service (stop.txt "other"), in its words and ours */
     assert_int_equal(search(f->d, "what does kucoin charge to withdraw eth", NULL, h, 3), 0);
-    assert_int_equal(search(f->d, "업비트 출금 한도가 얼마예요", NULL, h, 3), 0);
+    assert_int_equal(search(f->d, "币安的合约手续费是多少", NULL, h, 3), 0);
+    assert_int_equal(search(f->d, "how long do paypal transfers take", NULL, h, 3), 0);
     /* ...while a question of ours that names one still gets its article */
     n = search(f->d, "sent usdt from binance two hours ago, explorer says confirmed, not credited",
                NULL, h, 3);
