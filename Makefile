@@ -93,26 +93,34 @@ test: build-asan build-release build-clang static build-fuzz
 	        --sealctl $(BUILD_ASAN)/tools/sealctl --jobs $(JOBS) $$f; done
 	@# KB search on the first held-out questions (a dev set since round 5: its misses were
 	@# studied) and the held-out unanswerable ones: recall@1, recall@3, share of unanswerable
-	@# questions with no article (README "KB search quality"; dev reaches 0.970/0.989/0.867).
+	@# questions with no article (README "KB search quality"; dev reaches 0.973/0.992/0.867).
 	@echo "kb dev (kb_holdout)"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jobs $(JOBS) --split holdout --fail-under 0.96,0.97,0.83 \
+	    --jobs $(JOBS) --split holdout --fail-under 0.96,0.98,0.83 \
 	    tests/data/kb_holdout.jsonl tests/data/kb_unanswerable.jsonl
-	@# Round 6 sets (data/kb/questions/dev3): the tuning part (reaches 0.834/0.932/0.795) and
-	@# the 30 % held out from it, never tuned on (reaches 0.786/0.875/0.822).
+	@# Round 6 sets (data/kb/questions/dev3): the tuning part (reaches 0.832/0.932/0.839) and
+	@# the 30 % held out from it, never tuned on (reaches 0.797/0.885/0.867).
 	@echo "kb dev3 (tuning)"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jobs $(JOBS) --fail-under 0.81,0.91,0.77 \
+	    --jobs $(JOBS) --fail-under 0.81,0.91,0.81 \
 	    tests/data/kb_dev3.jsonl tests/data/kb_unanswerable3.jsonl
 	@echo "kb dev3 held out"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jobs $(JOBS) --fail-under 0.76,0.85,0.79 \
+	    --jobs $(JOBS) --fail-under 0.77,0.86,0.84 \
 	    tests/data/kb_dev3_holdout.jsonl tests/data/kb_unanswerable3_holdout.jsonl
-	@# Round 7 sets (data/kb/questions/dev4): the tuning part (reaches 0.833/0.929/0.819) and
-	@# the 30 % held out from it, never tuned on (reaches 0.774/0.844/0.738).
+	@# Round 7 sets (data/kb/questions/dev4): the tuning part (reaches 0.839/0.929/0.847) and
+	@# the 30 % held out from it, never tuned on (reaches 0.799/0.884/0.810).
 	@echo "kb dev4 (tuning)"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jobs $(JOBS) --fail-under 0.81,0.90,0.79 \
+	    --jobs $(JOBS) --fail-under 0.82,0.91,0.82 \
 	    tests/data/kb_dev4.jsonl tests/data/kb_unanswerable4.jsonl
 	@echo "kb dev4 held out"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jobs $(JOBS) --fail-under 0.75,0.82,0.71 \
+	    --jobs $(JOBS) --fail-under 0.77,0.86,0.78 \
 	    tests/data/kb_dev4_holdout.jsonl tests/data/kb_unanswerable4_holdout.jsonl
+	@# Round 8 sets (data/kb/questions/dev5): the tuning part (reaches 0.861/0.952/0.800) and
+	@# the 30 % held out from it, never tuned on (reaches 0.824/0.922/0.737).
+	@echo "kb dev5 (tuning)"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
+	    --jobs $(JOBS) --fail-under 0.84,0.93,0.77 \
+	    tests/data/kb_dev5.jsonl tests/data/kb_unanswerable5.jsonl
+	@echo "kb dev5 held out"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
+	    --jobs $(JOBS) --fail-under 0.80,0.90,0.71 \
+	    tests/data/kb_dev5_holdout.jsonl tests/data/kb_unanswerable5_holdout.jsonl
 
 # kill -9 under sealbench load, 100 trials (tests/crash/; `make test` runs 10).
 crash-test: build

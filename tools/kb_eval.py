@@ -112,7 +112,7 @@ def main():
         if not r1:
             misses.append((q, slugs))
     ok = True
-    for key in ["all"] + sorted(k for k in stats if k != "all"):
+    for key in (["all"] if "all" in stats else []) + sorted(k for k in stats if k != "all"):
         n, r1, r3, same = stats[key]
         print("%-8s n=%3d recall@1=%.3f recall@3=%.3f top1_in_question_lang=%.3f"
               % (key, n, r1 / n, r3 / n, same / n))

@@ -1230,9 +1230,9 @@ out:
 }
 
 bool
-sd_kb_fits(double tcov, double score_n)
+sd_kb_fits(double tcov, double score_n, bool other)
 {
-    return SD_KB_FIT_TITLE_W * tcov + score_n >= SD_KB_FIT_MIN;
+    return SD_KB_FIT_TITLE_W * tcov + score_n - (other ? SD_KB_FIT_OTHER : 0) >= SD_KB_FIT_MIN;
 }
 
 sd_err
@@ -1309,7 +1309,7 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
     }
     /* Nothing fits: the best article's evidence (title/tag coverage, normalised score) is
      * too weak for the question (kb.h SD_KB_FIT_MIN). */
-    if(!sd_kb_fits(best_tcov, best_score / c.idf_max))
+    if(!sd_kb_fits(best_tcov, best_score / c.idf_max, q->other))
         goto out;
     /* Only the head of the ranking is needed: partial selection of the best TOPK, sorted;
      * the full sort runs only when deduplication by topic exhausts them. */

@@ -47,6 +47,7 @@ struct sd_kb_qslot {
 };
 struct sd_kb_query {
     size_t n;
+    bool other; /* names another service (stop.txt "other"): kb.h SD_KB_FIT_OTHER */
     struct sd_kb_qslot s[SD_KB_MAX_SLOTS];
 };
 #define SD_KB_SYN_WEIGHT 0.9
@@ -89,7 +90,7 @@ sd_err sd_kb_index_remove(struct sd_txn *t, const sd_arec *r);
 
 /* "Nothing fits" decision (kb.h SD_KB_FIT_MIN) for the best-ranked article: tcov its title and
  * tag coverage (share of the query's informative weight), score_n its score / idf_max. */
-bool sd_kb_fits(double tcov, double score_n);
+bool sd_kb_fits(double tcov, double score_n, bool other);
 
 /* Search inside any txn (see sd_kb_search); snippets false leaves every hit's snippet "" (it
  * is the costly part of a hit). */

@@ -32,7 +32,8 @@ struct lex_set {
 enum stop_kind {
     STOP_PIECE,  /* removed wherever it occurs */
     STOP_SUFFIX, /* stripped from the end of a Hangul word */
-    STOP_WORD    /* a query word (after stemming) that says nothing about the topic */
+    STOP_WORD,   /* a query word (after stemming) that says nothing about the topic */
+    STOP_OTHER   /* the name of another service (exchange, bank, payment app): flags the query */
 };
 
 struct lex_stop {
@@ -48,6 +49,7 @@ struct lex_term {
     uint32_t h;
     uint32_t start, count;
     bool stopword;
+    uint16_t oth1;   /* the first "other" name starting with this term: index + 1, 0 none */
     const char *key; /* NULL: free slot */
 };
 
@@ -67,6 +69,9 @@ struct sd_kb_lexicon {
     uint32_t *eset;                           /* set of each entry */
     uint16_t pbkt[257], *pord;                /* pieces by first byte, in stops order */
     uint16_t sbkt[SUFFIX_BUCKETS + 1], *sord; /* suffixes by last syllable, stops order */
+    struct lex_entry *oth;                    /* the "other" names as query terms, noth */
+    uint16_t *oth_next; /* the next name with the same first term: index + 1, 0 none */
+    size_t noth;
     uint32_t *latin;   /* one-word a-z entries (typo candidates, sd_kb_query_near), nlatin */
     uint8_t *latin_n;  /* their lengths */
     uint32_t *latin_m; /* their letters, one bit each (a-z) */
@@ -103,6 +108,8 @@ sd_kb_lexicon_free(struct sd_kb_lexicon *l)
     free(l->eset);
     free(l->pord);
     free(l->sord);
+    free(l->oth);
+    free(l->oth_next);
     free(l->latin);
     free(l->latin_n);
     free(l->latin_m);
@@ -257,15 +264,20 @@ stop_line(struct sd_kb_lexicon *l, const char *s, size_t n, const char **why)
     static const struct {
         const char *kw;
         enum stop_kind kind;
-    } kinds[] = {{"piece ", STOP_PIECE}, {"suffix ", STOP_SUFFIX}, {"word ", STOP_WORD}};
+    } kinds[] = {{"piece ", STOP_PIECE},
+                 {"suffix ", STOP_SUFFIX},
+                 {"word ", STOP_WORD},
+                 {"other ", STOP_OTHER}};
+    const size_t nkinds = sizeof(kinds) / sizeof(kinds[0]);
     struct lex_stop *st;
     size_t k = 0;
     sd_err err;
 
-    while(k < 3 && !(n > strlen(kinds[k].kw) && memcmp(s, kinds[k].kw, strlen(kinds[k].kw)) == 0))
+    while(k < nkinds &&
+          !(n > strlen(kinds[k].kw) && memcmp(s, kinds[k].kw, strlen(kinds[k].kw)) == 0))
         k++;
-    if(k == 3) {
-        *why = "expected \"piece TEXT\", \"suffix TEXT\" or \"word TEXT\"";
+    if(k == nkinds) {
+        *why = "expected \"piece TEXT\", \"suffix TEXT\", \"word TEXT\" or \"other TEXT\"";
         return SD_E_INVALID;
     }
     s += strlen(kinds[k].kw);
@@ -279,7 +291,8 @@ stop_line(struct sd_kb_lexicon *l, const char *s, size_t n, const char **why)
     err = fold_into(st->s, sizeof(st->s), s, n, why);
     if(err != SD_OK)
         return err;
-    for(const char *p = st->s; *p; p++) {
+    /* a service's name may be two words ("cash app"); pieces, suffixes and words are one */
+    for(const char *p = st->s; *p && kinds[k].kind != STOP_OTHER; p++) {
         if(*p == ' ') {
             *why = "a stop piece is one word";
             return SD_E_INVALID;
@@ -287,6 +300,17 @@ stop_line(struct sd_kb_lexicon *l, const char *s, size_t n, const char **why)
     }
     st->n = (uint8_t)strlen(st->s);
     st->kind = (uint8_t)kinds[k].kind;
+    if(st->kind == STOP_OTHER) {
+        struct lex_entry e;
+
+        /* matched on the query's terms (lex_index tokenizes it again): it must make some */
+        memset(&e, 0, sizeof(e));
+        err = sd_kb_tokenize_folded(st->s, st->n, entry_push, &e);
+        if(err != SD_OK || e.nt == 0) {
+            *why = "a service's name is 1 to 6 searchable words";
+            return err == SD_OK || err == SD_E_LIMIT ? SD_E_INVALID : err;
+        }
+    }
     if(st->kind == STOP_WORD) {
         struct lex_entry e;
 
@@ -428,7 +452,9 @@ lex_index(struct sd_kb_lexicon *l)
     l->eset = calloc(l->ne + 1, sizeof(*l->eset));
     l->pord = calloc(l->nst + 1, sizeof(*l->pord));
     l->sord = calloc(l->nst + 1, sizeof(*l->sord));
-    if(!l->terms || !l->ord || !l->eset || !l->pord || !l->sord)
+    l->oth = calloc(l->nst + 1, sizeof(*l->oth));
+    l->oth_next = calloc(l->nst + 1, sizeof(*l->oth_next));
+    if(!l->terms || !l->ord || !l->eset || !l->pord || !l->sord || !l->oth || !l->oth_next)
         return SD_E_NOMEM;
     for(size_t si = 0; si < l->ns; si++) {
         for(uint32_t k = 0; k < l->sets[si].n; k++)
@@ -439,6 +465,17 @@ lex_index(struct sd_kb_lexicon *l)
     for(size_t k = 0; k < l->nst; k++) {
         if(l->stops[k].kind == STOP_WORD)
             term_add(l, l->stops[k].s)->stopword = true;
+        if(l->stops[k].kind == STOP_OTHER) {
+            struct lex_entry *e = &l->oth[l->noth];
+            struct lex_term *lt;
+            sd_err err = sd_kb_tokenize_folded(l->stops[k].s, l->stops[k].n, entry_push, e);
+
+            if(err != SD_OK || e->nt == 0) /* stop_line checked it */
+                return err != SD_OK ? err : SD_E_INVALID;
+            lt = term_add(l, e->t[0]);
+            l->oth_next[l->noth] = lt->oth1;
+            lt->oth1 = (uint16_t)++l->noth;
+        }
     }
     for(size_t i = 0; i < l->tcap; i++) {
         l->terms[i].start = (uint32_t)run;
@@ -879,12 +916,14 @@ qtok_push(void *ctx, const char *term, size_t n)
     return SD_OK;
 }
 
+/* Whether entry e continues at the query's term i: every caller found e by its first term, the
+ * query's term i (the lexicon's hash table), so the comparison starts at the second. */
 static bool
 entry_at(const struct lex_entry *e, const struct qtoks *q, size_t i)
 {
     if(i + e->nt > q->n)
         return false;
-    for(size_t k = 0; k < e->nt; k++) {
+    for(size_t k = 1; k < e->nt; k++) {
         if(strcmp(e->t[k], q->t[i + k]) != 0)
             return false;
     }
@@ -917,6 +956,19 @@ add_set(const struct sd_kb_lexicon *l, size_t si, size_t skip, struct sd_kb_qslo
         if(!have)
             alt_set(&s->a[s->na++], e, SD_KB_SYN_WEIGHT);
     }
+}
+
+/* Whether the query's terms from i on spell an "other" name (a Latin name as its words, a
+ * Chinese or Korean one as its bigrams); lt: the lexicon's entry for term i. */
+static bool
+names_other(const struct sd_kb_lexicon *l, const struct lex_term *lt, const struct qtoks *t,
+            size_t i)
+{
+    for(uint16_t k = lt->oth1; k; k = l->oth_next[k - 1]) {
+        if(entry_at(&l->oth[k - 1], t, i))
+            return true;
+    }
+    return false;
 }
 
 #define SEEN_CAP 128                   /* > 2 * SD_KB_MAX_SLOTS */
@@ -989,6 +1041,9 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
                 break;
             }
         }
+        /* another service named here (a rare term: the names are scanned only then) */
+        if(lt && lt->oth1 && !q->other)
+            q->other = names_other(l, lt, t, i);
         /* a query stop word counts only inside a synonym phrase ("get rid of") */
         dup |= lt && lt->stopword;
         if(!dup) {
@@ -1061,6 +1116,7 @@ sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q)
 
     SD_CHECK_ARG(q && (text || !n));
     q->n = 0; /* slots are set as they are made: no clearing of the whole (large) query */
+    q->other = false;
     /* a process that opened no desk (tools, tests) gets the built-in lexicon on first use;
      * its failure (memory) is the search's */
     pthread_rwlock_rdlock(&lex_lock);

@@ -596,6 +596,9 @@ lexicon_files_parse_and_errors_name_the_line(void **state)
                      SD_E_INVALID);
     assert_int_equal(line, 2);
     assert_int_equal(sd_kb_lexicon_add(l, true, "suffix a b", 10, &line, &why), SD_E_INVALID);
+    /* a service's name may be two words, a stop piece may not; an unknown kind is refused */
+    assert_int_equal(sd_kb_lexicon_add(l, true, "other cash app\n", 15, &line, &why), SD_OK);
+    assert_int_equal(sd_kb_lexicon_add(l, true, "others x\n", 9, &line, &why), SD_E_INVALID);
     assert_int_equal(sd_kb_lexicon_add(l, false, "a, b\xff", 5, &line, &why), SD_E_INVALID);
     sd_kb_lexicon_free(l);
 
@@ -697,10 +700,13 @@ near_topic_questions_get_nothing_long_stories_their_article(void **state)
 
     /* title evidence weighs more than score: the same sum fits with it, not without */
     assert_true(SD_KB_FIT_TITLE_W > 1);
-    assert_true(sd_kb_fits(0.35, SD_KB_FIT_MIN - 0.6));
-    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN - 0.6 + 0.35));
-    assert_true(sd_kb_fits(0, SD_KB_FIT_MIN));
-    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN - 0.01));
+    assert_true(sd_kb_fits(0.35, SD_KB_FIT_MIN - 0.6, false));
+    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN - 0.6 + 0.35, false));
+    assert_true(sd_kb_fits(0, SD_KB_FIT_MIN, false));
+    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN - 0.01, false));
+    /* a question naming another service needs SD_KB_FIT_OTHER more */
+    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN, true));
+    assert_true(sd_kb_fits(0, SD_KB_FIT_MIN + SD_KB_FIT_OTHER + 0.01, true));
     /* near-topic, no article answers them (the raw coverage rule answered the first two) */
     assert_int_equal(search(f->d, "do you offer staking rewards for ada", NULL, h, 3), 0);
     assert_int_equal(search(f->d, "can I earn interest on my usdt savings", NULL, h, 3), 0);
@@ -708,6 +714,15 @@ near_topic_questions_get_nothing_long_stories_their_article(void **state)
                      0);
     assert_int_equal(search(f->d, "比特币明年能涨到多少", NULL, h, 3), 0);
     assert_int_equal(search(f->d, "코인 수익 세금 내야 하나요", NULL, h, 3), 0);
+    /* round 8: about another service (stop.txt "other"), in its words and ours */
+    assert_int_equal(search(f->d, "what does kucoin charge to withdraw eth", NULL, h, 3), 0);
+    assert_int_equal(search(f->d, "币安的合约手续费是多少", NULL, h, 3), 0);
+    assert_int_equal(search(f->d, "how long do paypal transfers take", NULL, h, 3), 0);
+    /* ...while a question of ours that names one still gets its article */
+    n = search(f->d, "sent usdt from binance two hours ago, explorer says confirmed, not credited",
+               NULL, h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "deposit-not-credited");
     /* a long story with the question inside (the raw coverage rule gave nothing) */
     n = search(f->d,
                "I uploaded my national ID card front and back three days ago and still nothing, "
