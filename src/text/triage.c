@@ -1732,9 +1732,8 @@ raise_vetoed(const struct rule *rules, const uint8_t *fired, size_t nrules)
     for(size_t i = 0; i < nrules; i++) {
         if(!fired[i])
             continue;
-        if(rules[i].kind == RK_CALM ||
-           (rules[i].kind == RK_PRIO && rules[i].prio == 4 &&
-            (rules[i].scope & (1u << SD_CAT_SECURITY))))
+        if(rules[i].kind == RK_CALM || (rules[i].kind == RK_PRIO && rules[i].prio == 4 &&
+                                        (rules[i].scope & (1u << SD_CAT_SECURITY))))
             return true;
     }
     return false;
