@@ -24,12 +24,13 @@ FOLD[dev]="$ROOT/../shared/data/triage-dev.jsonl"
 ORDER="tpl gen2 gen4 gen5 dev"
 # model-only examples of alarming non-P1 kinds (data/triage/README.md): always trained on
 EXTRA=$D/tmodel-kinds.jsonl
+EXTRA8=("$D/kinds8-zh.jsonl" "$D/kinds8-en.jsonl" "$D/kinds8-ko.jsonl")
 GRID=0
 for a in "$@"; do [ "$a" = "--grid" ] && GRID=1; done
 tmp=$(mktemp -d /tmp/triage-xval.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 for w in $ORDER; do
-  train=("$EXTRA")
+  train=("$EXTRA" "${EXTRA8[@]}")
   for o in $ORDER; do
     # shellcheck disable=SC2206
     [ "$o" = "$w" ] || train+=(${FOLD[$o]})

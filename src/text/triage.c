@@ -40,7 +40,9 @@ enum rule_kind {
     RK_FUND,
     RK_CAT,
     RK_PRIO,
-    RK_PUBLIC_HEX /* the text says the 64-hex token the redactor took for a key is a txid */
+    RK_PUBLIC_HEX, /* the text says the 64-hex token the redactor took for a key is a txid */
+    RK_CALM        /* the text reads as a denial, an own action or an ignored scam: the model
+                    * may not raise it to fund safety (fund_safety rules still may) */
 };
 enum part_kind {
     PK_ATOM,
@@ -1032,6 +1034,11 @@ parse_line(struct parse_ctx *pc, const char *s, size_t n)
         rl.kind = RK_PUBLIC_HEX;
         snprintf(rl.signal, sizeof(rl.signal), "public_hex:%.*s", (int)tlen[0], tok[0]);
         SD_TRY(add_rule(pc, &rl, body, blen));
+    } else if(kwlen == 4 && memcmp(kw, "calm", 4) == 0) {
+        SD_CHECK_ARG(ntok == 1 && valid_name(tok[0], tlen[0]));
+        rl.kind = RK_CALM;
+        snprintf(rl.signal, sizeof(rl.signal), "calm:%.*s", (int)tlen[0], tok[0]);
+        SD_TRY(add_rule(pc, &rl, body, blen));
     } else if(kwlen == 3 && memcmp(kw, "cat", 3) == 0) {
         SD_CHECK_ARG(ntok == 3 && valid_name(tok[2], tlen[2]));
         SD_CHECK_ARG(cat_parse_n(&cat, tok[0], tlen[0]) == SD_OK);
@@ -1848,13 +1855,17 @@ sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, s
     return sd_triage_classify_folded_learned(r, folded, flen, vip, secrets, NULL, out);
 }
 
-/* A fired P4 priority rule scoped to security: the rules read the text as a question. */
+/* A fired P4 priority rule scoped to security (the rules read the text as a question) or a
+ * fired calm rule (a denial, the customer's own action, an ignored scam): the model may not
+ * raise such a text to fund safety. */
 static bool
-security_question(const struct rule *rules, const uint8_t *fired, size_t nrules)
+raise_vetoed(const struct rule *rules, const uint8_t *fired, size_t nrules)
 {
     for(size_t i = 0; i < nrules; i++) {
-        if(fired[i] && rules[i].kind == RK_PRIO && rules[i].prio == 4 &&
-           (rules[i].scope & (1u << SD_CAT_SECURITY)))
+        if(!fired[i])
+            continue;
+        if(rules[i].kind == RK_CALM || (rules[i].kind == RK_PRIO && rules[i].prio == 4 &&
+                                        (rules[i].scope & (1u << SD_CAT_SECURITY))))
             return true;
     }
     return false;
@@ -1968,8 +1979,10 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     /* now: the model raised it. Not when a security-scoped P4 rule fired: that is the rules'
      * explicit reading of the text as a question or a condition ("if my account got hacked,
      * would you cover it?", TRIAGE.md: prevention questions are P4), a scope the model's
-     * features do not see (its negation features cover negators, not conditions). */
-    mo.fund_raise = r->model && !fund && mo.fund_raise && !security_question(rules, fired, nrules);
+     * features do not see (its negation features cover negators, not conditions); nor when a
+     * calm rule fired (the rules' reading of a denial, an own action or an ignored scam:
+     * unseen writers' alarming words without a loss pushed the model to P1, round 8). */
+    mo.fund_raise = r->model && !fund && mo.fund_raise && !raise_vetoed(rules, fired, nrules);
     for(size_t k = 0; mo.applied && k < SD_CAT_COUNT; k++)
         score[k] += mo.cat_adj[k];
     fund = fund || mo.fund_raise;
@@ -2026,6 +2039,10 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     }
     for(size_t i = 0; i < nrules; i++) {
         if(fired[i] && rules[i].kind == RK_CAT && rules[i].cat != cat)
+            add_signal(out, rules[i].signal, cap);
+    }
+    for(size_t i = 0; i < nrules && !fund; i++) {
+        if(fired[i] && rules[i].kind == RK_CALM)
             add_signal(out, rules[i].signal, cap);
     }
     if(vip && prio > 1) {

@@ -356,6 +356,47 @@ test_model_never_lowers_the_p1_floor(void **state)
     sd_triage_rules_free(r);
 }
 
+/* A calm rule (the rules read the text as a denial, an own action or an ignored scam) keeps
+ * the model from raising it to fund safety; a fund_safety rule still fires (round 8). */
+static void
+test_calm_rule_vetoes_the_raise(void **state)
+{
+    static const char calm_rules[] = "default general 4\n"
+                                     "default security 2\n"
+                                     "fund_safety stolen: stolen\n"
+                                     "calm denied: \"not me\" | nothing happened\n";
+    static const char text[] = "someone drained my xyzzy wallet, nothing happened";
+    struct sd_triage_rules *r = NULL;
+    struct sd_triage_result res;
+    size_t line;
+
+    (void)state;
+    assert_int_equal(sd_triage_rules_parse(&r, calm_rules, strlen(calm_rules), &line), SD_OK);
+    sd_triage_rules_set_model(r, tiny_model());
+    /* the same text without the calm rule is raised (test_model_moves_and_raises's model) */
+    {
+        struct sd_triage_rules *plain = rules_with_model();
+
+        classify(plain, text, &res);
+        assert_true(res.model.fund_raise);
+        sd_triage_rules_free(plain);
+    }
+    classify(r, text, &res);
+    assert_false(res.model.fund_raise);
+    assert_false(res.fund_safety);
+    assert_true(has_signal(&res, "calm:denied"));
+    assert_false(has_signal(&res, "fund_safety:model"));
+    /* a fund_safety rule is not vetoed; calm signals are not listed under it */
+    classify(r, "stolen, nothing happened", &res);
+    assert_true(res.fund_safety);
+    assert_int_equal(res.priority, 1);
+    assert_false(has_signal(&res, "calm:denied"));
+    sd_triage_rules_free(r);
+    /* the directive takes exactly one name */
+    assert_int_equal(sd_triage_rules_parse(&r, "calm: x\n", 8, &line), SD_E_INVALID);
+    assert_int_equal(sd_triage_rules_parse(&r, "calm a b: x\n", 12, &line), SD_E_INVALID);
+}
+
 static void
 test_model_moves_and_raises(void **state)
 {
@@ -660,6 +701,7 @@ main(void)
         cmocka_unit_test(test_default_rules_carry_the_shipped_model),
         cmocka_unit_test(test_score_sum_cannot_overflow),
         cmocka_unit_test(test_probabilities_stay_finite_when_every_head_saturates),
+        cmocka_unit_test(test_calm_rule_vetoes_the_raise),
         cmocka_unit_test(test_scores_are_golden),
     };
 
