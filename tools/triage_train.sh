@@ -18,11 +18,11 @@ SETS+=("$ROOT/../shared/data/triage-dev.jsonl")
 # model-only examples of alarming non-P1 kinds (exchange hack rumours, prevention questions,
 # ignored impersonators, lost 2FA without compromise, own logins): data/triage/README.md
 SETS+=("$ROOT/data/triage/tmodel-kinds.jsonl")
-# The model's P1 raise threshold (the trainer's default, said here because it is a choice):
-# chosen on tools/triage_xval.sh's gen4 fold, the only writer neither the rules nor the model
-# had seen (round 7): 0.5 gives category/priority/P1 recall 0.890/0.876/0.932 there, 0.8
-# 0.878/0.845/0.842, 0.35 0.886/0.872/0.946 with more false P1s. A missed fund-safety ticket
-# is the worst error; the writers the rules were tuned on (dev, tpl, gen2) prefer 0.8.
+# The model's P1 raise (the trainer's defaults, said here because they are a choice): P(fund
+# safety) >= 0.4 and the P1 head >= 0.5, chosen on tools/triage_xval.sh's seven folds, the
+# writers the rules were not tuned on (gen4, gen6, gen7) counted twice (round 8): 33 missed P1s
+# and 164 false P1s over the folds, against 39 and 185 for round 7's fund head alone at 0.5.
+# A missed fund-safety ticket is the worst error (data/triage/README.md "Round 8, brief M").
 PARAMS=(--fund-raise 0.4 --p1-agree 0.5)
 if [ "$OUT" = "--check" ]; then
   tmp=$(mktemp /tmp/triage-model.XXXXXX)
