@@ -3,8 +3,8 @@
  *
  * usage: triage_train [--out FILE] [OPTIONS] TRAIN.jsonl ...
  *        triage_train --eval VAL.jsonl [--eval ...] [--grid] [OPTIONS] TRAIN.jsonl ...
- * OPTIONS: --epochs N --rate X --l2 X --fund-pos X --dropout X --average N --prune X
- *          (training) and --cat-weight N --cat-cap N --prio-conf X --fund-raise X (combination
+ * OPTIONS: --epochs N --rate X --l2 X --fund-pos X --fund-neg X --dropout X --average N --prune X
+ *          (training) and --cat-weight N --cat-cap N --prio-conf X --fund-raise X --p1-agree X (combination
  *          with the rules); defaults are the shipped values (sd_tmodel_params_default). Output is deterministic: the same
  *          files in the same order give the same bytes (`make triage-model`; ctest
  *          model.up_to_date compares the committed model with a fresh run).
@@ -30,9 +30,9 @@
 #define USAGE                                                                                    \
     "usage: triage_train [--out FILE] [--eval VAL.jsonl]... [--grid] [--verbose] [--epochs N]\n" \
     "       [--rate X]"                                                                          \
-    "       [--l2 X] [--fund-pos X] [--dropout X] [--average N] [--prune X]\n"                   \
+    "       [--l2 X] [--fund-pos X] [--fund-neg X] [--dropout X] [--average N] [--prune X]\n"    \
     "       [--cat-weight N] [--cat-cap N]\n"                                                    \
-    "       [--prio-conf X] [--fund-raise X] TRAIN.jsonl...\n"
+    "       [--prio-conf X] [--fund-raise X] [--p1-agree X] TRAIN.jsonl...\n"
 
 #define MAX_FILES   32
 #define MAX_TICKETS 20000
@@ -252,6 +252,9 @@ main(int argc, char **argv)
         } else if(strcmp(a, "--fund-pos") == 0) {
             if(num_opt(a, v, 0.1, 100, &p.fund_pos))
                 goto out;
+        } else if(strcmp(a, "--fund-neg") == 0) {
+            if(num_opt(a, v, 0.1, 100, &p.fund_neg))
+                goto out;
         } else if(strcmp(a, "--dropout") == 0) {
             if(num_opt(a, v, 0, 0.9, &p.dropout))
                 goto out;
@@ -275,6 +278,9 @@ main(int argc, char **argv)
                 goto out;
         } else if(strcmp(a, "--fund-raise") == 0) {
             if(num_opt(a, v, 0, 1, &p.fund_raise))
+                goto out;
+        } else if(strcmp(a, "--p1-agree") == 0) {
+            if(num_opt(a, v, 0, 1, &p.p1_agree))
                 goto out;
         } else if(a[0] == '-') {
             {

@@ -2,8 +2,9 @@
 # Cross-writer validation of the statistical triage model (issue #17 item 2): each fold leaves
 # out every set one writer wrote, trains on the rest and evaluates the desk (the default rules,
 # then the rules plus the fresh model, as `sealctl triage --text` does) on the left-out writer.
-# Writers: tpl (data/triage/{train,holdout}-*, tpl_*.py), gen2 (holdout2-*), gen4 (train4-*), gen5 (train5-*) and
-# dev (../shared/data/triage-dev.jsonl). Never holdout3-*, holdout4-* or holdout5-* (kept held out).
+# Writers: tpl (data/triage/{train,holdout}-*, tpl_*.py), gen2 (holdout2-*), gen4 (train4-*), gen5 (train5-*),
+# gen6 (train6-*), gen7 (train7-*) and dev (../shared/data/triage-dev.jsonl). Never holdout3-*
+# .. holdout7-* (kept held out).
 # usage: tools/triage_xval.sh TRIAGE_TRAIN_BIN [TRIAGE_TRAIN OPTIONS...]
 #   e.g. tools/triage_xval.sh build/tools/triage_train --l2 1e-4
 #        tools/triage_xval.sh build/tools/triage_train --grid   (combination grid per fold and
@@ -20,8 +21,10 @@ FOLD[tpl]="$D/train-zh.jsonl $D/train-en.jsonl $D/train-ko.jsonl $D/holdout-zh.j
 FOLD[gen2]="$D/holdout2-zh.jsonl $D/holdout2-en.jsonl $D/holdout2-ko.jsonl"
 FOLD[gen4]="$D/train4-zh.jsonl $D/train4-en.jsonl $D/train4-ko.jsonl"
 FOLD[gen5]="$D/train5-zh.jsonl $D/train5-en.jsonl $D/train5-ko.jsonl"
+FOLD[gen6]="$D/train6-zh.jsonl $D/train6-en.jsonl $D/train6-ko.jsonl"
+FOLD[gen7]="$D/train7-zh.jsonl $D/train7-en.jsonl $D/train7-ko.jsonl"
 FOLD[dev]="$ROOT/../shared/data/triage-dev.jsonl"
-ORDER="tpl gen2 gen4 gen5 dev"
+ORDER="tpl gen2 gen4 gen5 gen6 gen7 dev"
 # model-only examples of alarming non-P1 kinds (data/triage/README.md): always trained on
 EXTRA=$D/tmodel-kinds.jsonl
 EXTRA8=("$D/kinds8-zh.jsonl" "$D/kinds8-en.jsonl" "$D/kinds8-ko.jsonl")

@@ -80,6 +80,9 @@ struct sd_tmodel_params {
     double rate;       /* learning rate */
     double l2;         /* L2 penalty */
     double fund_pos;   /* weight of a fund-safety positive (recall first) */
+    double fund_neg;   /* weight of a fund-safety negative of category security or account:
+                          the alarming non-P1 tickets (ignored phishing, lost 2FA alone, own
+                          logins) the model confuses with theft */
     double prune;      /* weights below this (absolute) are dropped from the model */
     double dropout;    /* share of an example's features left out at each step (0..0.9) */
     unsigned average;  /* the model is the mean of the weights after the last N epochs (all
@@ -88,12 +91,13 @@ struct sd_tmodel_params {
     int cat_cap;       /* |category term| <= cat_cap */
     double prio_conf;  /* priority probability needed to move the rules' priority */
     double fund_raise; /* P(fund safety) needed to raise to security P1 */
+    double p1_agree;   /* and the P1 priority head's (normalised) probability needed with it */
 };
 
 void sd_tmodel_params_default(struct sd_tmodel_params *p);
 
 /* Replace the combination parameters of a loaded model (cat_weight, cat_cap, prio_conf,
- * fund_raise of p; for tuning: tools/triage_train --eval). Not while it scores. */
+ * fund_raise, p1_agree of p; for tuning: tools/triage_train --eval). Not while it scores. */
 void sd_tmodel_set_params(struct sd_tmodel *m, const struct sd_tmodel_params *p);
 
 struct sd_tmodel_trainer;

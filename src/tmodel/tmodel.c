@@ -6,7 +6,8 @@
  *   bits 18                          feature buckets are 1 << bits (must be SD_TMODEL_BITS)
  *   scale S                          weights are integers: weight = value / S (1..65535)
  *   param NAME VALUE                 cat_weight, cat_cap (integers 0..100), prio_conf,
- *                                    fund_raise (thousandths, 0..1000); each exactly once
+ *                                    fund_raise, p1_agree (thousandths, 0..1000); each once,
+ *                                    the first four required (p1_agree absent: 0)
  *   bias B0 .. B12                   one integer per head (SD_TMODEL_HEADS)
  *   rows N                           N "r" lines follow (N <= SD_TMODEL_MAX_ROWS)
  *   r BUCKET W0 .. W12               bucket < 1 << bits, strictly increasing; |W| <= 32767
@@ -37,6 +38,10 @@ extern const size_t sd_default_triage_model_len;
 #define NEG_CHARS    4  /* Han/Hangul characters after a negator marked NOT_ */
 #define MIN_FEATURES 8  /* fewer (a lone word or address): no adjustment */
 
+/* category heads (enum sd_category order, tmodel.h) the fund head's alarming negatives are in */
+#define CAT_ACCOUNT  0
+#define CAT_SECURITY 4
+
 struct sd_tmodel {
     uint16_t *index; /* NBUCKETS entries: row + 1, 0 = no row */
     int32_t *rows;   /* ROW per row (int32 in memory: the adds vectorise without widening) */
@@ -44,7 +49,7 @@ struct sd_tmodel {
     int32_t bias[SD_TMODEL_HEADS];
     float scale;
     int cat_weight, cat_cap;
-    float prio_conf, fund_raise;
+    float prio_conf, fund_raise, p1_agree;
 };
 
 /* ---- features ------------------------------------------------------------------------------ */
@@ -149,32 +154,35 @@ struct kw {
         w, sizeof(w) - 1, neg \
     }
 static const struct kw keywords[] = {
-    KW("not", true),       KW("no", true),      KW("never", true),    KW("nor", true),
-    KW("without", true),   KW("didn", true),    KW("don", true),      KW("doesn", true),
-    KW("isn", true),       KW("wasn", true),    KW("weren", true),    KW("aren", true),
-    KW("haven", true),     KW("hasn", true),    KW("hadn", true),     KW("won", true),
-    KW("dont", true),      KW("didnt", true),   KW("doesnt", true),   KW("havent", true),
-    KW("nothing", true),   KW("neither", true), KW("none", true),     KW("cannot", true),
-    KW("cant", true),      KW("but", false),    KW("however", false), KW("though", false),
-    KW("although", false), KW("yet", false),
+    KW("not", true),     KW("no", true),       KW("never", true),    KW("nor", true),
+    KW("without", true), KW("didn", true),     KW("don", true),      KW("doesn", true),
+    KW("isn", true),     KW("wasn", true),     KW("weren", true),    KW("aren", true),
+    KW("haven", true),   KW("hasn", true),     KW("hadn", true),     KW("won", true),
+    KW("dont", true),    KW("didnt", true),    KW("doesnt", true),   KW("havent", true),
+    KW("nothing", true), KW("neither", true),  KW("none", true),     KW("cannot", true),
+    KW("cant", true),    KW("wasnt", true),    KW("isnt", true),     KW("arent", true),
+    KW("werent", true),  KW("hasnt", true),    KW("hadnt", true),    KW("wont", true),
+    KW("couldnt", true), KW("wouldnt", true),  KW("shouldnt", true), KW("nobody", true),
+    KW("but", false),    KW("however", false), KW("though", false),  KW("although", false),
+    KW("yet", false),
 };
 /* 1: w[0..n) is a negator, 2: a scope ender, 0: neither. */
 static int
 keyword(const uint8_t *w, size_t n)
 {
-    /* per length (2..8): the first letters of the keywords that long */
-    static const uint32_t first[9] = {
-        0,
-        0,
-        (1u << ('n' - 'a')),
-        (1u << ('n' - 'a')) | (1u << ('d' - 'a')) | (1u << ('i' - 'a')) | (1u << ('w' - 'a')) |
-            (1u << ('b' - 'a')) | (1u << ('y' - 'a')),
-        (1u << ('d' - 'a')) | (1u << ('w' - 'a')) | (1u << ('a' - 'a')) | (1u << ('h' - 'a')) |
-            (1u << ('n' - 'a')) | (1u << ('c' - 'a')),
-        (1u << ('n' - 'a')) | (1u << ('d' - 'a')) | (1u << ('w' - 'a')) | (1u << ('h' - 'a')),
-        (1u << ('d' - 'a')) | (1u << ('h' - 'a')) | (1u << ('c' - 'a')) | (1u << ('t' - 'a')),
-        (1u << ('w' - 'a')) | (1u << ('n' - 'a')) | (1u << ('h' - 'a')),
-        (1u << ('a' - 'a'))};
+#define L(c) (1u << ((c) - 'a'))
+    /* per length (2..8): the first letters of the keywords that long (apostrophe-less
+     * contractions "wasnt", "isnt" are how casual writers negate: round 8, gen6/gen7) */
+    static const uint32_t first[9] = {0,
+                                      0,
+                                      L('n'),
+                                      L('b') | L('d') | L('i') | L('n') | L('w') | L('y'),
+                                      L('a') | L('c') | L('d') | L('h') | L('i') | L('n') | L('w'),
+                                      L('a') | L('d') | L('h') | L('n') | L('w'),
+                                      L('c') | L('d') | L('h') | L('n') | L('t') | L('w'),
+                                      L('c') | L('h') | L('n') | L('w'),
+                                      L('a') | L('s')};
+#undef L
 
     if(n < 2 || n > 8 || w[0] < 'a' || w[0] > 'z' || !((first[n] >> (w[0] - 'a')) & 1u))
         return 0;
@@ -331,6 +339,8 @@ cjk_negator(int32_t cp, bool run_start)
     case 0x522b: /* 别 */
     case 0x65e0: /* 无 */
     case 0x975e: /* 非 */
+    case 0x5187: /* 冇 (Cantonese: have not) */
+    case 0x5514: /* 唔 (Cantonese: not) */
         return true;
     case 0xc548: /* 안 */
     case 0xbabb: /* 못 */
@@ -489,7 +499,9 @@ sd_tmodel_predict(const struct sd_tmodel *m, const char *folded, size_t flen,
     if(out->prio[best] >= m->prio_conf)
         out->prio_target = best + 1 < 2 ? 2 : best + 1;
     out->fund = p[FUND];
-    out->fund_raise = p[FUND] >= m->fund_raise;
+    /* the raise needs the P1 head to agree (round 8, tools/triage_xval.sh): the fund head alone
+     * fired on alarming non-P1 text (ignored phishing, a locked account, a lost phone) */
+    out->fund_raise = p[FUND] >= m->fund_raise && out->prio[0] >= m->p1_agree;
     if(sk.n < MIN_FEATURES) { /* too little text to say anything: the rules alone */
         memset(out->cat_adj, 0, sizeof(out->cat_adj));
         out->prio_target = 0;
@@ -615,12 +627,13 @@ sd_tmodel_parse(struct sd_tmodel **out, const char *text, size_t len, size_t *er
             m->scale = (float)v;
             stage = 3;
         } else if(stage == 3 && word_at(&p, end, "param")) {
-            static const char *const names[] = {"cat_weight", "cat_cap", "prio_conf", "fund_raise"};
+            static const char *const names[] = {"cat_weight", "cat_cap", "prio_conf", "fund_raise",
+                                                "p1_agree"};
             int k = 0;
 
-            while(k < 4 && !word_at(&p, end, names[k]))
+            while(k < 5 && !word_at(&p, end, names[k]))
                 k++;
-            SD_ENSURE(k < 4 && !(params & (1u << k)), SD_E_INVALID);
+            SD_ENSURE(k < 5 && !(params & (1u << k)), SD_E_INVALID);
             SD_ENSURE(parse_int(&p, end, 0, k < 2 ? 100 : 1000, &v) && p == end, SD_E_INVALID);
             params |= 1u << k;
             if(k == 0)
@@ -629,10 +642,13 @@ sd_tmodel_parse(struct sd_tmodel **out, const char *text, size_t len, size_t *er
                 m->cat_cap = (int)v;
             else if(k == 2)
                 m->prio_conf = (float)v / 1000.0f;
-            else
+            else if(k == 3)
                 m->fund_raise = (float)v / 1000.0f;
+            else
+                m->p1_agree = (float)v / 1000.0f;
         } else if(stage == 3 && word_at(&p, end, "bias")) {
-            SD_ENSURE(params == 15 && !have_bias, SD_E_INVALID);
+            /* p1_agree (bit 4) may be absent (a round-7 model text): 0, no agreement needed */
+            SD_ENSURE((params & 15u) == 15u && !have_bias, SD_E_INVALID);
             for(int h = 0; h < SD_TMODEL_HEADS; h++) {
                 SD_ENSURE(parse_int(&p, end, -1000000, 1000000, &v), SD_E_INVALID);
                 m->bias[h] = (int32_t)v;
@@ -741,13 +757,15 @@ sd_tmodel_params_default(struct sd_tmodel_params *p)
     p->rate = 0.5;
     p->l2 = 1e-5;
     p->fund_pos = 2.0;
+    p->fund_neg = 2.0;
     p->prune = 0.3;
     p->dropout = 0.3;
     p->average = 10;
     p->cat_weight = 2;
     p->cat_cap = 1;
     p->prio_conf = 0.7;
-    p->fund_raise = 0.5;
+    p->fund_raise = 0.4;
+    p->p1_agree = 0.5;
 }
 
 void
@@ -757,6 +775,7 @@ sd_tmodel_set_params(struct sd_tmodel *m, const struct sd_tmodel_params *p)
     m->cat_cap = p->cat_cap;
     m->prio_conf = (float)p->prio_conf;
     m->fund_raise = (float)p->fund_raise;
+    m->p1_agree = (float)p->p1_agree;
 }
 
 sd_err
@@ -898,6 +917,7 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
             /* g zeroed: gcc -fanalyzer cannot see that the head loop sets every g[h] */
             double z[SD_TMODEL_HEADS], g[SD_TMODEL_HEADS] = {0};
             size_t nk = 0;
+            bool alarming = x->cat == CAT_SECURITY || x->cat == CAT_ACCOUNT;
 
             for(size_t k = 0; k < x->n; k++) {
                 if(t->p.dropout > 0.0) {
@@ -923,7 +943,11 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
                                                                 : x->fund;
                 double pr = 1.0 / (1.0 + exp(-z[h]));
 
-                g[h] = (pr - (y ? 1.0 : 0.0)) * (h == FUND && y ? t->p.fund_pos : 1.0);
+                double cw = 1.0;
+
+                if(h == FUND)
+                    cw = y ? t->p.fund_pos : alarming ? t->p.fund_neg : 1.0;
+                g[h] = (pr - (y ? 1.0 : 0.0)) * cw;
                 bias[h] -= rate * g[h];
             }
             for(size_t k = 0; k < nk; k++) {
@@ -961,9 +985,9 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
     SD_TRY(appendf(out, "%s\nbits %d\nscale %d\n", MAGIC, SD_TMODEL_BITS, (int)SCALE));
     SD_TRY(appendf(out,
                    "param cat_weight %d\nparam cat_cap %d\nparam prio_conf %ld\n"
-                   "param fund_raise %ld\nbias",
+                   "param fund_raise %ld\nparam p1_agree %ld\nbias",
                    t->p.cat_weight, t->p.cat_cap, lround(t->p.prio_conf * 1000.0),
-                   lround(t->p.fund_raise * 1000.0)));
+                   lround(t->p.fund_raise * 1000.0), lround(t->p.p1_agree * 1000.0)));
     for(int h = 0; h < SD_TMODEL_HEADS; h++)
         SD_TRY(appendf(out, " %ld", lround(bias[h] * SCALE)));
     SD_TRY(appendf(out, "\nrows %zu\n", nrows));

@@ -288,6 +288,14 @@ test_load_rejects_a_corrupt_model_naming_the_line(void **state)
                                              "bias 0 0 0 0 0 0 0 0 0 0 0 0 0\nrows 0\n"),
                      SD_OK);
     assert_rejects(&bad, SD_E_INVALID, 7);
+    /* p1_agree twice (it may be absent: the crafted models below have none) */
+    bad.len = 0;
+    assert_int_equal(sd_buf_append_str(&bad, "sealdesk-triage-model 1\nbits 18\nscale 1024\n"
+                                             "param cat_weight 1\nparam cat_cap 1\n"
+                                             "param prio_conf 500\nparam fund_raise 500\n"
+                                             "param p1_agree 500\nparam p1_agree 400\n"),
+                     SD_OK);
+    assert_rejects(&bad, SD_E_INVALID, 9);
     /* a leading zero, a '+' */
     bad.len = 0;
     assert_int_equal(sd_buf_append_str(&bad, "sealdesk-triage-model 1\nbits 018\n"), SD_OK);
@@ -428,6 +436,35 @@ test_model_moves_and_raises(void **state)
     assert_int_equal(res.category, SD_CAT_GENERAL);
     assert_false(has_signal(&res, "fund_safety:model"));
     sd_triage_rules_free(r);
+}
+
+/* Round 8: the model raises to P1 only when its P1 priority head agrees (p1_agree); 0 (a model
+ * text without the parameter) is the fund head alone. */
+static void
+test_raise_needs_the_p1_head(void **state)
+{
+    struct sd_tmodel *m = tiny_model();
+    struct sd_tmodel_params p;
+    struct sd_tmodel_out o;
+    static const char text[] = "someone drained my xyzzy wallet";
+
+    (void)state;
+    strong_params(&p);
+    p.p1_agree = 0.0;
+    sd_tmodel_set_params(m, &p);
+    assert_int_equal(sd_tmodel_predict(m, text, strlen(text), &o), SD_OK);
+    assert_true(o.fund >= 0.5f);
+    assert_true(o.fund_raise);
+    /* the P1 head's share must reach p1_agree as well */
+    p.p1_agree = (double)o.prio[0] + 0.01;
+    sd_tmodel_set_params(m, &p);
+    assert_int_equal(sd_tmodel_predict(m, text, strlen(text), &o), SD_OK);
+    assert_false(o.fund_raise);
+    p.p1_agree = (double)o.prio[0] - 0.01;
+    sd_tmodel_set_params(m, &p);
+    assert_int_equal(sd_tmodel_predict(m, text, strlen(text), &o), SD_OK);
+    assert_true(o.fund_raise);
+    sd_tmodel_free(m);
 }
 
 static void
@@ -638,6 +675,8 @@ static const char *const golden_texts[] = {
     "mike november oscar. papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu "
     "didn't one two three but four five six seven eight nine ten eleven twelve thirteen. "
     "alpha alpha alpha not alpha alpha alpha alpha red red red",
+    /* round 8 negators: apostrophe-less contractions, Cantonese 冇 and 唔 */
+    "it wasnt me and i couldnt stop it, nobody else has my phone. 冇人用過我部機 唔係我提嘅",
 };
 
 static const struct golden golden_want[] = {
@@ -698,6 +737,7 @@ main(void)
         cmocka_unit_test(test_load_rejects_a_corrupt_model_naming_the_line),
         cmocka_unit_test(test_model_never_lowers_the_p1_floor),
         cmocka_unit_test(test_model_moves_and_raises),
+        cmocka_unit_test(test_raise_needs_the_p1_head),
         cmocka_unit_test(test_default_rules_carry_the_shipped_model),
         cmocka_unit_test(test_score_sum_cannot_overflow),
         cmocka_unit_test(test_probabilities_stay_finite_when_every_head_saturates),
