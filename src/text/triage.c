@@ -41,7 +41,7 @@ enum rule_kind {
     RK_CAT,
     RK_PRIO,
     RK_PUBLIC_HEX, /* the text says the 64-hex token the redactor took for a key is a txid */
-    RK_CALM        /* the text reads as a denial, an own action or an ignored scam: the model
+    RK_CALM        /* the text reads as a denial, an ignored scam or a retraction: the model
                     * may not raise it to fund safety (fund_safety rules still may) */
 };
 enum part_kind {
@@ -1856,7 +1856,7 @@ sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, s
 }
 
 /* A fired P4 priority rule scoped to security (the rules read the text as a question) or a
- * fired calm rule (a denial, the customer's own action, an ignored scam): the model may not
+ * fired calm rule (a denial, an ignored scam, a retraction): the model may not
  * raise such a text to fund safety. */
 static bool
 raise_vetoed(const struct rule *rules, const uint8_t *fired, size_t nrules)
@@ -1980,7 +1980,7 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
      * explicit reading of the text as a question or a condition ("if my account got hacked,
      * would you cover it?", TRIAGE.md: prevention questions are P4), a scope the model's
      * features do not see (its negation features cover negators, not conditions); nor when a
-     * calm rule fired (the rules' reading of a denial, an own action or an ignored scam:
+     * calm rule fired (the rules' reading of a denial, an ignored scam or a retraction:
      * unseen writers' alarming words without a loss pushed the model to P1, round 8). */
     mo.fund_raise = r->model && !fund && mo.fund_raise && !raise_vetoed(rules, fired, nrules);
     for(size_t k = 0; mo.applied && k < SD_CAT_COUNT; k++)
