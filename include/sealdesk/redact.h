@@ -34,6 +34,19 @@
  *    (groups joined by 1-3 spaces, a line break, or one of - . _ / with spaces around),
  *    with a known scheme prefix and length (Visa, Mastercard, Amex, Discover, UnionPay, JCB
  *    3528-3589) and a valid Luhn digit; not after '+' (phone) or inside a decimal.
+ *  - private_key also: a 64-byte Base58 keypair (Solana-style, 86-88 chars) whose second half
+ *    is the Ed25519 public key of its first half (a transaction signature of the same shape
+ *    is not).
+ *  - totp_secret: a 2FA (TOTP) secret, Base32 (A-Z 2-7) of 16-32 chars in one case. Alone:
+ *    upper case with >= 2 digits and >= 3 letter/digit changes; after a key/secret/2FA word
+ *    (within ~32 chars: secret, key, 2fa, otp, authenticator, 密钥, 秘钥, 验证码, 시크릿, ...)
+ *    also lower case with a digit, or in groups of 4 (4-8 groups joined by one space or '-';
+ *    the last may be shorter) with a digit.
+ *  - backup_codes: 2FA backup/recovery codes after a backup-code word (backup code(s),
+ *    recovery codes, 备用码, 备份码, 恢复码, 백업 코드, 복구 코드) with no id word (uid, order,
+ *    账号, ...) between: a run of codes of 4-12 ASCII letters/digits with a digit each
+ *    (list numbers "1." between them allowed), one code of 6+ chars or at least two codes;
+ *    the whole run is one marker.
  *
  * The labelled corpus tests/data/redact_corpus.jsonl (and its held-out part) lists the
  * disguises and the look-alikes that must stay. */
@@ -54,6 +67,8 @@ enum sd_redact_kind {
     SD_REDACT_PRIVATE_KEY,
     SD_REDACT_OTP_CODE,
     SD_REDACT_CARD_NUMBER,
+    SD_REDACT_TOTP_SECRET,
+    SD_REDACT_BACKUP_CODES,
     SD_REDACT_KIND_COUNT
 };
 
@@ -62,8 +77,8 @@ struct sd_redact_report {
     unsigned count[SD_REDACT_KIND_COUNT];
 };
 
-/* Stable lower-case name of a kind: "seed_phrase", "private_key", "otp_code", "card_number";
- * "unknown" for anything else. Static string, never NULL. Thread-safe. */
+/* Stable lower-case name of a kind: "seed_phrase", "private_key", "otp_code", "card_number",
+ * "totp_secret", "backup_codes"; "unknown" for anything else. Static string, never NULL. Thread-safe. */
 const char *sd_redact_kind_name(enum sd_redact_kind k);
 
 /* Copy the UTF-8 text in[0..n) to the end of `out` (appended, then NUL-terminated; the NUL is

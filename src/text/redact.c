@@ -1,6 +1,6 @@
-/* Intake redaction for desk/: finds BIP-39 seed phrases, private keys (hex, WIF, xprv), 2FA
- * codes and card numbers in ticket text and replaces them with markers before the ticket code
- * stores anything. The input is folded first (sd_text_fold_map, with a byte map back to the
+/* Intake redaction for desk/: finds BIP-39 seed phrases, private keys (hex, WIF, xprv,
+ * 64-byte Base58 keypairs), 2FA codes, 2FA (TOTP) secrets, backup codes and card numbers in
+ * ticket text and replaces them with markers before the ticket code stores anything. The input is folded first (sd_text_fold_map, with a byte map back to the
  * input), then linear passes run over the folded text: BIP-39 word runs (also glued words and
  * the loose word view for interleaved phrases), a context-keyword scan (txid, code, 验证码,
  * ...), then ASCII alphanumeric tokens (grouped keys, digit chains). Spans found are mapped
@@ -42,6 +42,17 @@ extern const size_t sd_bip39_english_len;
 #define SEG_MAX         216 /* longest letter run split into glued list words (24 x 9) */
 #define FILL_MAX        2   /* filler words between two words of an interleaved phrase */
 #define TYPO_MEMO       32  /* typo verdicts remembered per text (a power of two) */
+#define SOL_MIN         86  /* Base58 length of a 64-byte keypair (Solana-style secret key) */
+#define SOL_MAX         88
+#define B32_MIN         16 /* Base32 characters of a TOTP secret (80-160 bits) */
+#define B32_MAX         32
+#define B32_GROUP       4  /* a grouped TOTP secret: groups of this many, the last shorter */
+#define B32_GROUPS_MAX  8  /* B32_MAX / B32_GROUP */
+#define CTX_B32_CP      32 /* a key/secret/2FA word this close before a Base32 token */
+#define CTX_BACKUP_CP   48 /* a backup-code word this close before the first code */
+#define BACKUP_MIN      4  /* characters of one backup code */
+#define BACKUP_MAX      12
+#define BACKUP_RUN_MAX  32 /* codes in one run of backup codes */
 
 /* ---- BIP-39 list, parsed once ---------------------------------------------------------- */
 
@@ -302,10 +313,11 @@ word_is_typo(const char *w, size_t len)
 /* ---- context keywords ------------------------------------------------------------------- */
 
 enum {
-    HIT_OTP = 1, /* 2FA context: "code", "验证码", "인증번호" */
-    HIT_ID = 2,  /* a following number is an id: "order", "订单" */
-    HIT_PUB = 4, /* a following 64-hex token is public: "txid", "hash", "address", "交易" */
-    HIT_KEY = 8, /* a following 64-hex token is a key: "private key", "私钥" */
+    HIT_OTP = 1,     /* 2FA context: "code", "验证码", "인증번호" */
+    HIT_ID = 2,      /* a following number is an id: "order", "订单" */
+    HIT_PUB = 4,     /* a following 64-hex token is public: "txid", "hash", "address", "交易" */
+    HIT_KEY = 8,     /* a following 64-hex token is a key: "private key", "私钥" */
+    HIT_BACKUP = 16, /* following codes are 2FA backup codes: "backup codes", "备用码" */
 };
 
 struct kw {
@@ -398,6 +410,23 @@ static const struct kw g_kws[] = {
     KW("개인키", HIT_KEY),
     KW("개인 키", HIT_KEY),
     KW("비밀키", HIT_KEY),
+    KW("秘钥", HIT_KEY),
+    KW("秘鑰", HIT_KEY),
+    KW("시크릿", HIT_KEY),
+    KW("验证器", HIT_OTP),
+    KW("驗證器", HIT_OTP),
+    KW("backup code", HIT_BACKUP),
+    KW("recovery code", HIT_BACKUP),
+    KW("备用码", HIT_BACKUP),
+    KW("備用碼", HIT_BACKUP),
+    KW("备份码", HIT_BACKUP),
+    KW("備份碼", HIT_BACKUP),
+    KW("恢复码", HIT_BACKUP),
+    KW("恢復碼", HIT_BACKUP),
+    KW("백업 코드", HIT_BACKUP),
+    KW("백업코드", HIT_BACKUP),
+    KW("복구 코드", HIT_BACKUP),
+    KW("복구코드", HIT_BACKUP),
 };
 
 /* Words that make a following "code" something other than a 2FA code. */
@@ -1182,12 +1211,11 @@ b58_digit(uint8_t c)
     return p ? (int)(p - alphabet) : -1;
 }
 
-/* Decode Base58 s[0..n) into exactly outlen big-endian bytes and verify the Base58Check
- * double-SHA-256 checksum in the last four. false on a bad digit, overflow or checksum. */
+/* Decode Base58 s[0..n) into exactly outlen big-endian bytes; false on a bad digit or
+ * overflow. */
 static bool
-b58check_decode(uint8_t *out, size_t outlen, const uint8_t *s, size_t n)
+b58_decode(uint8_t *out, size_t outlen, const uint8_t *s, size_t n)
 {
-    uint8_t h[crypto_hash_sha256_BYTES];
     size_t i;
     size_t j;
     bool ok = true;
@@ -1209,6 +1237,17 @@ b58check_decode(uint8_t *out, size_t outlen, const uint8_t *s, size_t n)
         }
         ok = carry == 0;
     }
+    return ok;
+}
+
+/* Decode Base58 s[0..n) into exactly outlen big-endian bytes and verify the Base58Check
+ * double-SHA-256 checksum in the last four. false on a bad digit, overflow or checksum. */
+static bool
+b58check_decode(uint8_t *out, size_t outlen, const uint8_t *s, size_t n)
+{
+    uint8_t h[crypto_hash_sha256_BYTES];
+    bool ok = b58_decode(out, outlen, s, n);
+
     if(ok) {
         crypto_hash_sha256(h, out, outlen - 4);
         crypto_hash_sha256(h, h, sizeof(h));
@@ -1243,6 +1282,93 @@ b58_token(struct ctx *cx, size_t s, size_t e)
     if(!key)
         return SD_OK;
     return span_push(&cx->other, s, e, SD_REDACT_PRIVATE_KEY);
+}
+
+/* A 64-byte Base58 keypair (the Solana-style secret key export, 86-88 chars): the first 32
+ * bytes are an Ed25519 seed and the last 32 its public key. A transaction signature has the
+ * same length and alphabet; only a real keypair has the public half of its seed. Bounded by
+ * the same decode budget as grouped keys (one Ed25519 key derivation each). */
+static sd_err
+sol_token(struct ctx *cx, size_t s, size_t e)
+{
+    uint8_t raw[64];
+    uint8_t pk[crypto_sign_PUBLICKEYBYTES];
+    uint8_t sk[crypto_sign_SECRETKEYBYTES];
+    bool key = false;
+
+    if(e - s < SOL_MIN || e - s > SOL_MAX || cx->b58_left == 0)
+        return SD_OK;
+    cx->b58_left--;
+    if(b58_decode(raw, sizeof(raw), cx->in + s, e - s) &&
+       crypto_sign_seed_keypair(pk, sk, raw) == 0)
+        key = sodium_memcmp(pk, raw + 32, sizeof(pk)) == 0;
+    sodium_memzero(raw, sizeof(raw));
+    sodium_memzero(sk, sizeof(sk));
+    sodium_memzero(pk, sizeof(pk));
+    if(!key)
+        return SD_OK;
+    return span_push(&cx->other, s, e, SD_REDACT_PRIVATE_KEY);
+}
+
+/* Base32 (RFC 4648) shape of in[s, e): counts of letters and digits 2-7, letter/digit
+ * changes, and the case of the letters (+1 upper, -1 lower). false if a character is outside
+ * the alphabet or the letters mix both cases. */
+struct b32_shape {
+    size_t letters, digits, changes;
+    int cs;
+};
+
+static bool
+b32_scan(const struct ctx *cx, size_t s, size_t e, struct b32_shape *sh)
+{
+    for(size_t p = s; p < e; p++) {
+        uint8_t c = cx->in[p];
+        bool digit = c >= '2' && c <= '7';
+        int cs = (c >= 'A' && c <= 'Z') ? 1 : (c >= 'a' && c <= 'z') ? -1 : 0;
+
+        if(!digit && cs == 0)
+            return false;
+        if(cs && sh->cs && cs != sh->cs)
+            return false;
+        if(cs)
+            sh->cs = cs;
+        if(p > s && digit != (cx->in[p - 1] >= '2' && cx->in[p - 1] <= '7'))
+            sh->changes++;
+        if(digit)
+            sh->digits++;
+        else
+            sh->letters++;
+    }
+    return true;
+}
+
+/* Is a key/secret/2FA word ("secret", "key", "2fa", "otp", "密钥", "시크릿", ...) within
+ * CTX_B32_CP code points before s? */
+static bool
+b32_context(const struct ctx *cx, size_t s)
+{
+    return hit_last_end(cx, HIT_KEY | HIT_OTP, back_cp(cx, s, CTX_B32_CP), s, NULL) != 0;
+}
+
+/* An ungrouped TOTP secret: B32_MIN..B32_MAX Base32 characters in one case. Alone only in
+ * upper case (how authenticator setup pages show it) with >= 2 digits and >= 3 letter/digit
+ * changes (not a word with a number glued on); after a key/secret/2FA word also in lower
+ * case with a digit, or upper case without one. */
+static sd_err
+b32_token(struct ctx *cx, size_t s, size_t e)
+{
+    struct b32_shape sh = {0, 0, 0, 0};
+    bool secret;
+
+    if(e - s < B32_MIN || e - s > B32_MAX || !b32_scan(cx, s, e, &sh) || sh.letters == 0)
+        return SD_OK;
+    if(sh.cs > 0 && sh.digits >= 2 && sh.changes >= 3)
+        secret = true;
+    else
+        secret = (sh.cs > 0 || sh.digits > 0) && b32_context(cx, s);
+    if(!secret)
+        return SD_OK;
+    return span_push(&cx->other, s, e, SD_REDACT_TOTP_SECRET);
 }
 
 /* Issuer prefix and length of a known card scheme, then the Luhn check. */
@@ -1642,6 +1768,140 @@ out:
     return err;
 }
 
+/* A TOTP secret written in groups of B32_GROUP ("jbsw y3dp ehpk 3pxp", as authenticator setup
+ * pages show it): 4..B32_GROUPS_MAX groups joined by one space or '-', the last may be
+ * shorter (a word after them that is no group ends them), B32_MIN..B32_MAX Base32 characters
+ * in one case in all, after a key/secret/2FA word. Prose made of four-letter words with a number among them is not one: >= 2 digits,
+ * some group mixes letters and digits, and no group is digits only. On a match the span is
+ * recorded and *next is its end. */
+static sd_err
+grouped_b32(struct ctx *cx, size_t s, size_t e, size_t *next, bool *found)
+{
+    struct b32_shape sh = {0, 0, 0, 0};
+    size_t ng = 0;
+    size_t p = s;
+    size_t end = e;
+    bool mixed = false;
+    sd_err err = SD_OK;
+
+    *found = false;
+    if(e - s != B32_GROUP)
+        return SD_OK;
+    while(ng < B32_GROUPS_MAX) {
+        size_t q = p;
+        struct b32_shape g = {0, 0, 0, 0};
+
+        while(q < cx->n && is_alnum(cx->in[q]) && q - p <= B32_GROUP)
+            q++;
+        if(q - p > B32_GROUP || !b32_scan(cx, p, q, &g) || (g.cs && sh.cs && g.cs != sh.cs) ||
+           g.letters == 0) {
+            if(ng == 0)
+                return SD_OK;
+            break; /* a longer word, a non-Base32 character or digits only: not a group */
+        }
+        sh.cs = g.cs ? g.cs : sh.cs;
+        sh.digits += g.digits;
+        sh.letters += g.letters;
+        mixed = mixed || g.digits > 0;
+        ng++;
+        end = q;
+        if(q - p < B32_GROUP || q + 1 >= cx->n || (cx->in[q] != ' ' && cx->in[q] != '-') ||
+           !is_alnum(cx->in[q + 1]))
+            break;
+        p = q + 1;
+    }
+    if(ng < 4 || sh.digits < 2 || !mixed || sh.digits + sh.letters < B32_MIN ||
+       sh.digits + sh.letters > B32_MAX || !b32_context(cx, s))
+        return SD_OK;
+    SD_TRY(span_push(&cx->other, s, end, SD_REDACT_TOTP_SECRET));
+    *next = end;
+    *found = true;
+out:
+    return err;
+}
+
+/* Is in[s, e) shaped like one backup code: BACKUP_MIN..BACKUP_MAX letters/digits with a
+ * digit? */
+static bool
+backup_code_shape(const struct ctx *cx, size_t s, size_t e)
+{
+    if(e - s < BACKUP_MIN || e - s > BACKUP_MAX)
+        return false;
+    for(size_t p = s; p < e; p++) {
+        if(is_digit(cx->in[p]))
+            return true;
+    }
+    return false;
+}
+
+/* Length of the separator between two backup codes at p (an alphanumeric must follow), or
+ * 0: up to 6 bytes of blanks, , ; - / | . ) and the CJK comma, enumeration comma, semicolon. */
+static size_t
+backup_sep(const struct ctx *cx, size_t p)
+{
+    size_t q = p;
+
+    while(q < cx->n && q - p < 6) {
+        if(in_set(cx->in[q], " \t\r\n,;-/|.)"))
+            q++;
+        else if(q + 3 <= cx->n && (memcmp(cx->in + q, "\xe3\x80\x81", 3) == 0 ||
+                                   memcmp(cx->in + q, "\xef\xbc\x8c", 3) == 0 ||
+                                   memcmp(cx->in + q, "\xef\xbc\x9b", 3) == 0))
+            q += 3;
+        else
+            break;
+    }
+    if(q == p || q >= cx->n || !is_alnum(cx->in[q]))
+        return 0;
+    return q - p;
+}
+
+/* 2FA backup codes: the code-shaped token [s, e) starts a run of codes when the nearest
+ * backup-code or id word within CTX_BACKUP_CP code points before it is a backup-code word.
+ * The run goes on over backup_sep separators and list numbers ("2." between codes) while
+ * tokens are code-shaped, up to BACKUP_RUN_MAX codes; it is a secret with two codes, or one
+ * of six characters or more, and becomes one marker. */
+static sd_err
+backup_run(struct ctx *cx, size_t s, size_t e, size_t *next, bool *found)
+{
+    unsigned which = 0;
+    size_t codes = 1;
+    size_t end = e;
+    size_t p = e;
+    sd_err err = SD_OK;
+
+    *found = false;
+    if(!backup_code_shape(cx, s, e) ||
+       !hit_last_end(cx, HIT_BACKUP | HIT_ID, back_cp(cx, s, CTX_BACKUP_CP), s, &which) ||
+       which != HIT_BACKUP)
+        return SD_OK;
+    while(codes < BACKUP_RUN_MAX) {
+        size_t sl = backup_sep(cx, p);
+        size_t a = p + sl;
+        size_t b = a;
+
+        if(!sl)
+            break;
+        while(b < cx->n && is_alnum(cx->in[b]))
+            b++;
+        if(backup_code_shape(cx, a, b)) {
+            codes++;
+            end = b;
+        } else if(!(b - a <= 2 && all_of(cx->in + a, b - a, pred_digit) && b < cx->n &&
+                    (cx->in[b] == '.' || cx->in[b] == ')'))) {
+            break; /* neither a code nor a list number */
+        }
+        p = b;
+    }
+    if(codes < 2 && e - s < 6)
+        return SD_OK;
+    SD_TRY(span_push(&cx->other, s, end, SD_REDACT_BACKUP_CODES));
+    *next = end;
+    *found = true;
+out:
+    return err;
+}
+
 static sd_err
 token_pass(struct ctx *cx)
 {
@@ -1664,18 +1924,30 @@ token_pass(struct ctx *cx)
             bool found = false;
             size_t next = i;
 
-            SD_TRY(grouped_key(cx, s, i, &next, &found));
+            /* backup codes first: a run of them may hold 6-digit codes (not one-time codes) */
+            SD_TRY(backup_run(cx, s, i, &next, &found));
+            if(!found)
+                SD_TRY(grouped_key(cx, s, i, &next, &found));
+            if(!found)
+                SD_TRY(grouped_b32(cx, s, i, &next, &found));
             if(found) {
                 i = next;
                 continue;
             }
         }
-        if(is_hex64(cx->in + s, i - s))
+        if(is_hex64(cx->in + s, i - s)) {
             SD_TRY(hex_token(cx, s, i));
-        else if(all_of(cx->in + s, i - s, pred_digit))
+        } else if(all_of(cx->in + s, i - s, pred_digit)) {
             SD_TRY(digit_chain(cx, s, i, &i));
-        else
+        } else {
+            size_t had = VEC_LEN(struct span, &cx->other);
+
             SD_TRY(b58_token(cx, s, i));
+            if(VEC_LEN(struct span, &cx->other) == had)
+                SD_TRY(sol_token(cx, s, i));
+            if(VEC_LEN(struct span, &cx->other) == had)
+                SD_TRY(b32_token(cx, s, i));
+        }
     }
 out:
     return err;
@@ -1684,10 +1956,7 @@ out:
 /* ---- output ----------------------------------------------------------------------------- */
 
 static const char *const g_kind_names[SD_REDACT_KIND_COUNT] = {
-    "seed_phrase",
-    "private_key",
-    "otp_code",
-    "card_number",
+    "seed_phrase", "private_key", "otp_code", "card_number", "totp_secret", "backup_codes",
 };
 
 const char *

@@ -1774,9 +1774,13 @@ add_signal(struct sd_triage_result *out, const char *sig, size_t cap)
 }
 
 /* Kinds of pasted secret that put funds at risk now (TRIAGE.md "a pasted secret is an
- * emergency"): whoever saw the text can empty the wallet. A one-time code or a card number
- * is not by itself a loss of control over crypto funds. */
-#define FUND_SECRETS ((1u << SD_REDACT_SEED_PHRASE) | (1u << SD_REDACT_PRIVATE_KEY))
+ * emergency"): whoever saw the text can empty the wallet, or pass the account's 2FA for
+ * good (a TOTP secret, backup codes). The paste itself is the evidence: no other rule (a
+ * prevention question, a calm rule) lowers it. A one-time code or a card number is not by
+ * itself a loss of control over crypto funds. */
+#define FUND_SECRETS                                                 \
+    ((1u << SD_REDACT_SEED_PHRASE) | (1u << SD_REDACT_PRIVATE_KEY) | \
+     (1u << SD_REDACT_TOTP_SECRET) | (1u << SD_REDACT_BACKUP_CODES))
 
 /* Bits (1u << enum sd_redact_kind) of the secrets the redactor finds in s[0..n). The
  * redacted copy is scratch: wiped and freed here. */

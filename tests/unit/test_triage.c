@@ -203,6 +203,50 @@ test_pasted_secret_is_security_p1(void **state)
     assert_int_not_equal(r.priority, 1);
 }
 
+/* Every kind of pasted secret that gives control of funds or of the 2FA is security P1 with
+ * the pasted-secret signal first, even when the text around it is a prevention question or a
+ * request to keep it (the paste itself is the evidence); in en, zh and ko, raw (the redactor
+ * runs inside) and as markers the caller found. */
+static void
+test_every_fund_secret_kind_is_p1_even_in_a_question(void **state)
+{
+    static const char *const raw[] = {
+        "should I keep my backup codes offline? here they are: 8472 9163, 5521 0394, 7730 1286 "
+        "keep them for me",
+        "备用码是 48291736、59302847、61738204，可以帮我保管吗？这样安全吗？",
+        "백업 코드 a7k2-p9x4 m3q8-z6w1 r5t0-y2u7 보관해 주실 수 있나요?",
+        "is it safe to store my 2fa secret key here? KRSX G5CT MVRX 3ZLU",
+        "谷歌验证的密钥是JBSWY3DPEHPK3PXP，怎么防止被盗？",
+        "how do I protect this? phantom key "
+        "2NBVqjPdiftUFyHbTae5vntqhDbkbJRdfB5QumAFn3EHCv2kG66nUt9DFi8QK1z6ALC5fZNjuzEhM2xiCjVEdwN4",
+    };
+    static const unsigned kinds[] = {SD_REDACT_SEED_PHRASE, SD_REDACT_PRIVATE_KEY,
+                                     SD_REDACT_TOTP_SECRET, SD_REDACT_BACKUP_CODES};
+    static const char question[] = "how can I keep my account safe? should I store it offline?";
+    struct sd_triage_result r;
+
+    (void)state;
+    for(size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
+        r = classify(raw[i]);
+        assert_int_equal(r.category, SD_CAT_SECURITY);
+        assert_int_equal(r.priority, 1);
+        assert_string_equal(r.signals[0], "fund_safety:pasted_secret");
+    }
+    for(size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        assert_int_equal(sd_triage_classify_found(defaults, "", 0, question, strlen(question),
+                                                  false, 1u << kinds[i], &r),
+                         SD_OK);
+        assert_int_equal(r.category, SD_CAT_SECURITY);
+        assert_int_equal(r.priority, 1);
+        assert_string_equal(r.signals[0], "fund_safety:pasted_secret");
+    }
+    /* a one-time code or a card number alone is not */
+    assert_int_equal(sd_triage_classify_found(defaults, "", 0, question, strlen(question), false,
+                                              1u << SD_REDACT_CARD_NUMBER, &r),
+                     SD_OK);
+    assert_int_not_equal(r.priority, 1);
+}
+
 static void
 test_fund_safety_fires_even_in_a_multi_issue_ticket(void **state)
 {
@@ -1147,6 +1191,7 @@ main(void)
         cmocka_unit_test(test_fund_safety_forces_security_p1_in_chinese),
         cmocka_unit_test(test_pasted_secret_is_security_p1),
         cmocka_unit_test(test_fund_safety_forces_security_p1_in_korean),
+        cmocka_unit_test(test_every_fund_secret_kind_is_p1_even_in_a_question),
         cmocka_unit_test(test_fund_safety_fires_even_in_a_multi_issue_ticket),
         cmocka_unit_test(test_exchange_rumour_is_not_a_compromise),
         cmocka_unit_test(test_2fa_how_to_is_account_p4),
