@@ -229,6 +229,14 @@ def fill(text, v, where):
 
 # ---- "another way of writing": per-language restyling of the template text (placeholders kept)
 
+def swap_some(s, pairs, r):
+    """Each (a, b) of pairs replaces a with b in s with probability 0.7 (one draw per pair)."""
+    for a, b in pairs:
+        if r.random() < 0.7:
+            s = s.replace(a, b)
+    return s
+
+
 def on_text(t, f):
     """Apply f to the parts of t outside placeholders."""
     parts = PH.split(t)
@@ -282,12 +290,7 @@ EN_TYPO = ((" the ", " teh "), (" please ", " plz "), (" I ", " i "), ("n't", "n
 def restyle_en(t, r):
     k = r.randrange(9)
     if k >= 7:  # thumbs on a small keyboard
-        def typo(s):
-            for a, b in EN_TYPO:
-                if r.random() < 0.7:
-                    s = s.replace(a, b)
-            return s
-        return on_text(t, typo)
+        return on_text(t, lambda s: swap_some(s, EN_TYPO, r))
     if k == 0:  # voice-to-text run-on
         return on_text(t, lambda s: re.sub(r"[.,!?;:]+", "", s).lower()).strip()
     if k == 1:
@@ -315,12 +318,7 @@ KO_CASUAL = (("습니다", "슴다"), ("해주세요", "해주셈"), ("주세요
 def restyle_ko(t, r):
     k = r.randrange(8)
     if k >= 6:  # mobile-keyboard spelling and a softer ending
-        def casual(s):
-            for a, b in KO_CASUAL:
-                if r.random() < 0.7:
-                    s = s.replace(a, b)
-            return s
-        return on_text(t, casual)
+        return on_text(t, lambda s: swap_some(s, KO_CASUAL, r))
     if k == 0:  # unspaced mobile typing
         return on_text(t, lambda s: s.replace(" ", "")).strip()
     if k == 1:
