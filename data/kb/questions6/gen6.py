@@ -364,6 +364,871 @@ A["general-listing-airdrop"] = {
     ],
 }
 
+A["security-2fa-reset"] = {
+    "en": [
+        "lost my phone, no google authenticator anymore",
+        "got a new iphone and the authenticator app didn't bring my codes over",
+        "how do I reset 2FA without the old device",
+        "I wrote down the 16 character backup key, how do I restore it on the new phone",
+        "2FA reset submitted 2 days ago, still under review",
+        "after my google auth reset why are withdrawals locked for 48h",
+        "dropped my phone in the sea, cant get otp codes. it wants a selfie holding my ID, is that normal",
+    ],
+    "ko": [
+        "OTP 앱 깔린 폰을 잃어버렸어요",
+        "휴대폰 바꿨는데 구글 OTP 옮기는 거 깜빡함",
+        "OTP 초기화 어떻게 해요",
+        "백업키 16자리 적어둔 거 있어요 어떻게 복구해요",
+        "OTP 초기화 신청했는데 심사 얼마나 걸려요",
+        "구글 인증기 초기화하고 출금 48시간 막혔어요 왜요",
+        "폰 액정 나가서 2fa 코드 못 봄 ㅠ",
+    ],
+    "zh": [
+        "手机丢了谷歌验证器没了",
+        "换手机了谷歌验证码没迁移过来",
+        "怎么重置2FA",
+        "有16位备份密钥怎么恢复",
+        "重置谷歌验证提交了，多久审核",
+        "重置2FA后为什么48小时不能提币",
+    ],
+    "zh-Hant": [
+        "手機掉了，Google驗證器無法使用怎麼辦",
+        "換新手機後二次驗證碼拿不到",
+        "重置2FA要手持證件自拍嗎",
+    ],
+}
+
+A["security-account-hacked"] = {
+    "en": [
+        "someone logged into my account from russia",
+        "i see withdrawals i didnt make!!!",
+        "how do i freeze my account right now",
+        "got a 'new device login' email but it wasn't me",
+        "there are orders I never placed, is my account compromised?",
+        "unknown API key showed up under Devices and API keys, I never made one",
+        "froze my account after the hack, how do i unfreeze it now",
+    ],
+    "ko": [
+        "누가 제 계정에 로그인했어요",
+        "제가 안 한 출금 기록이 있어요",
+        "계정 동결 어떻게 해요 급해요",
+        "모르는 기기에서 로그인 알림 옴",
+        "해킹당한 거 같아요 제가 안 넣은 주문이 막 들어가 있음",
+        "동결한 계정 해제하려면 어떻게 해요",
+        "계정 털림 ㅠㅠ 뭐부터 해야 돼요",
+    ],
+    "zh": [
+        "账号被盗了",
+        "有人异地登录我的账户",
+        "有不是我操作的提币记录",
+        "怎么冻结账户",
+        "号被黑了，莫名其妙多了很多订单",
+        "冻结的账户怎么解冻",
+    ],
+    "zh-Hant": [
+        "帳號被盜，有陌生裝置登入",
+        "有不是我做的提領紀錄，怎麼凍結帳戶",
+        "我個帳戶俾人登入咗，點算",
+    ],
+}
+
+A["security-phishing"] = {
+    "en": [
+        "got an email from 'support' asking for my 2fa code, is it real",
+        "is this telegram admin really your staff?",
+        "how do I set an anti phishing code",
+        "someone called me saying I must move my funds to a safe account",
+        "i logged in on a site that looked exactly like yours but the url was weird, what now",
+        "how do i verify an email really came from you",
+        "sms with a link saying my account will be suspended unless I verify, scam?",
+    ],
+    "ko": [
+        "고객센터라면서 OTP 번호 달라는 전화 왔어요",
+        "텔레그램 관리자 진짜 직원인가요",
+        "피싱 방지 코드 설정 어디서 해요",
+        "안전 계좌로 코인 옮기라는 연락 받음",
+        "가짜 사이트에 로그인한 것 같아요",
+        "이메일이 진짜 거래소에서 온 건지 확인하는 법",
+        "문자로 링크 왔는데 계정 정지된다고 함 피싱?",
+    ],
+    "zh": [
+        "有人冒充客服要我的验证码",
+        "电报上的管理员是真的客服吗",
+        "防钓鱼码在哪设置",
+        "有人叫我把钱转到安全账户",
+        "不小心在假网站登录了",
+        "怎么确认邮件是官方发的",
+    ],
+    "zh-Hant": [
+        "有人自稱客服要我提供簡訊驗證碼，是詐騙嗎",
+        "防釣魚碼要怎麼設定",
+        "點了假冒官網的連結還登入了，怎麼辦",
+    ],
+}
+
+A["security-secret-exposed"] = {
+    "en": [
+        "i pasted my seed phrase in this chat by accident",
+        "sent my 12 words to a 'support agent' on discord",
+        "someone has my private key what do i do",
+        "I took a screenshot of my recovery phrase and it synced to the cloud, is my wallet safe",
+        "a website asked me to enter my mnemonic to 'validate' my wallet and I did",
+        "how do I revoke token approvals after my seed leaked",
+        "metamask private key leaked, funds already gone, here is the tx hash, can you freeze them",
+    ],
+    "ko": [
+        "시드 구문을 채팅에 붙여넣었어요",
+        "니모닉 12단어를 다른 사람한테 보냄",
+        "개인키 유출됐어요 어떻게 해요",
+        "복구 구문 사진 찍은 게 클라우드에 올라감",
+        "지갑 인증한다고 사이트에 시드 입력했어요",
+        "프라이빗키 털려서 코인 빠져나갔어요 txid 있어요",
+        "seed phrase 노출되면 새 지갑 만들어야 해요?",
+    ],
+    "zh": [
+        "助记词发到聊天里了",
+        "私钥泄露了怎么办",
+        "把助记词截图存到相册了安全吗",
+        "一个网站让我输入助记词验证钱包，我输了",
+        "私钥被盗币已经被转走，能冻结吗",
+        "助记词泄露后怎么取消代币授权",
+    ],
+    "zh-Hant": [
+        "不小心把助記詞貼給別人了",
+        "私鑰外洩了要怎麼處理",
+        "我將恢復短語影咗相發咗出去，點算",
+    ],
+}
+
+A["technical-api-keys"] = {
+    "en": [
+        "how to create an api key",
+        "{\"code\":-1022,\"msg\":\"Signature for this request is not valid.\"} what am i doing wrong",
+        "getting http 429 too many requests",
+        "my api key stopped working after a few months, i wasn't using it",
+        "want to enable withdrawal permission for my bot but it says IP whitelist required",
+        "lost my api secret, can I see it again",
+        "what's the rate limit on the REST API",
+    ],
+    "ko": [
+        "API 키 어디서 만들어요",
+        "api 서명 오류 invalid signature 떠요",
+        "429 에러 계속 나옴",
+        "API 시크릿 다시 볼 수 있어요?",
+        "봇에 출금 권한 주려니까 IP 화이트리스트 하래요",
+        "안 쓰던 API 키가 만료됐어요",
+        "API 요청 한도가 분당 얼마예요",
+    ],
+    "zh": [
+        "API密钥怎么创建",
+        "接口返回invalid signature",
+        "报429是什么意思",
+        "API secret忘记保存了还能看吗",
+        "机器人要提现权限但要绑IP白名单",
+        "API 每分钟能请求多少次",
+    ],
+    "zh-Hant": [
+        "API金鑰要在哪裡建立",
+        "API一直回傳簽名錯誤",
+        "量化機器人被限頻429了",
+    ],
+}
+
+A["technical-app-login-error"] = {
+    "en": [
+        "app keeps crashing when I open it",
+        "app says network error but my wifi is fine",
+        "after updating ios the app wont open",
+        "login fails in the app but works on the website",
+        "app stuck on the loading screen forever",
+        "android app crashed, how do I clear the cache",
+        "app login fails and codes are rejected, my phone's time is set manually",
+    ],
+    "ko": [
+        "앱이 자꾸 꺼져요",
+        "앱 실행하면 튕겨요",
+        "네트워크 오류 뜨고 로그인 안 됨",
+        "앱 업데이트 후 안 열려요",
+        "앱 로딩만 계속 돌아요",
+        "VPN 켜야 접속되나요? 앱이 안 열림",
+        "휴대폰 시간 수동으로 해놨더니 로그인 실패",
+    ],
+    "zh": [
+        "App一直闪退",
+        "打开App显示网络错误",
+        "App更新后打不开了",
+        "App转圈圈一直加载",
+        "安卓App怎么清缓存",
+        "App登录报错，网页版正常",
+    ],
+    "zh-Hant": [
+        "App一直閃退怎麼辦",
+        "App打開顯示錯誤，要清除快取嗎",
+        "手機時間不準會導致登入失敗？",
+    ],
+}
+
+A["trading-fees"] = {
+    "en": [
+        "what are your trading fees",
+        "maker taker fee?",
+        "how do I get a fee discount",
+        "where can I see my fee tier",
+        "is the fee cheaper if I pay it with your token",
+        "charged 0.1% on my market buy, thought it was 0.08",
+        "how is the vip level calculated",
+    ],
+    "ko": [
+        "거래 수수료 얼마예요",
+        "메이커 테이커 수수료 차이",
+        "수수료 할인 받는 방법",
+        "내 수수료 등급 어디서 봐요",
+        "플랫폼 토큰으로 수수료 내면 할인돼요?",
+        "0.1% 떼갔는데 왜 0.08 아니에요",
+        "vip 등급 어떻게 올려요",
+    ],
+    "zh": [
+        "交易手续费多少",
+        "挂单吃单费率",
+        "用平台币抵扣手续费有折扣吗",
+        "我的费率等级在哪看",
+        "VIP等级怎么算",
+        "为什么扣了0.1%手续费不是0.08",
+    ],
+    "zh-Hant": [
+        "現貨交易手續費是多少",
+        "Maker和Taker費率差多少",
+        "用平台幣付手續費有打折嗎",
+    ],
+}
+
+A["trading-liquidation"] = {
+    "en": [
+        "got liquidated",
+        "why was my position liquidated, price never hit my liq price on the chart",
+        "how to avoid liquidation on futures",
+        "what is maintenance margin",
+        "where do liquidation fees go",
+        "20x leverage, liquidated in minutes",
+        "got rekt on my long, can you explain",
+    ],
+    "ko": [
+        "강제청산 당했어요",
+        "청산가 안 닿았는데 청산됨",
+        "선물 청산 안 당하려면",
+        "유지 증거금이 뭐예요",
+        "청산 수수료는 어디로 가요",
+        "레버리지 50배 했다가 청산",
+        "롱 포지션 강청 ㅠ",
+    ],
+    "zh": [
+        "爆仓了",
+        "为什么被强平了，价格没到强平价",
+        "怎么避免爆仓",
+        "维持保证金是什么",
+        "强平手续费去哪了",
+        "插针把我扫了",
+    ],
+    "zh-Hant": [
+        "合約被強制平倉了",
+        "怎樣降低爆倉風險",
+        "為什麼強平用標記價格而不是最新成交價",
+    ],
+}
+
+A["trading-order-not-filled"] = {
+    "en": [
+        "limit order not filled",
+        "price touched my limit but the order didnt fill",
+        "order partially filled, rest still open",
+        "funds frozen in open orders",
+        "how to cancel my limit order",
+        "buy order below market price just sitting there",
+        "want to buy right now not wait",
+    ],
+    "ko": [
+        "지정가 주문 체결 안 돼요",
+        "가격 닿았는데 체결 안 됨",
+        "부분 체결 나머지 어떻게 돼요",
+        "미체결 주문 때문에 잔고 묶임",
+        "주문 취소 어떻게 해요",
+        "현재가보다 낮게 매수 걸었는데 안 사짐",
+        "바로 사고 싶으면 어떻게 해요",
+    ],
+    "zh": [
+        "限价单不成交",
+        "价格到了为什么没成交",
+        "只成交了一部分",
+        "挂单资金被冻结",
+        "怎么撤单",
+        "买单挂低了一直挂着",
+    ],
+    "zh-Hant": [
+        "限價單一直沒有成交",
+        "委託只成交一部分，剩下的呢",
+        "掛單的資金被凍結，要怎麼釋放",
+    ],
+}
+
+A["withdrawal-fees"] = {
+    "en": [
+        "withdrawal fee usdt",
+        "why is erc20 withdrawal so expensive",
+        "minimum withdrawal amount",
+        "is the fee a percentage of the amount",
+        "cheapest network to withdraw",
+        "internal transfer fee between two accounts",
+        "fee changed since yesterday",
+    ],
+    "ko": [
+        "출금 수수료 얼마예요",
+        "이더리움 네트워크 출금 수수료 왜 비싸요",
+        "최소 출금 수량",
+        "수수료가 금액 비례예요?",
+        "제일 싼 출금 네트워크",
+        "거래소 내부 이체 수수료",
+        "출금 수수료가 어제랑 달라요",
+    ],
+    "zh": [
+        "提币手续费多少",
+        "ERC20提现手续费太贵了",
+        "最小提现数量",
+        "手续费按比例收吗",
+        "哪个网络提币最便宜",
+        "站内转账要手续费吗",
+    ],
+    "zh-Hant": [
+        "提領USDT手續費多少",
+        "最低提領數量是多少",
+        "站內轉帳要收手續費嗎",
+    ],
+}
+
+A["withdrawal-limits"] = {
+    "en": [
+        "daily withdrawal limit?",
+        "how do I raise my withdrawal limit",
+        "it only lets me withdraw 2 btc worth per day, why",
+        "when does the 24h withdrawal limit reset, midnight?",
+        "is the withdrawal limit per coin or for everything combined",
+        "need to withdraw more than 100 BTC equivalent a day, what level do I need",
+        "'exceeds daily withdrawal limit' when I try to take out my ETH",
+    ],
+    "ko": [
+        "하루 출금 한도 얼마예요",
+        "출금 한도 올리는 법",
+        "하루에 2비트 상당밖에 출금이 안 돼요",
+        "출금 한도 초기화 몇 시에 돼요",
+        "출금 한도가 코인별이에요 합산이에요",
+        "3단계 인증하면 한도 얼마까지 올라가요",
+        "일일 출금 한도 초과라고 떠요",
+    ],
+    "zh": [
+        "每天提现额度多少",
+        "怎么提高提币额度",
+        "一天只能提2个BTC等值吗",
+        "提现额度几点重置",
+        "额度是每个币种分开算的吗",
+        "提示超出24小时提现限额",
+    ],
+    "zh-Hant": [
+        "每日提領上限是多少",
+        "要怎麼提高出金額度",
+        "提領額度是所有幣種合計嗎",
+    ],
+}
+
+A["withdrawal-pending"] = {
+    "en": [
+        "withdrawal pending for 3 hours",
+        "my withdrawal says under review, why",
+        "first withdrawal to a new address is stuck on pending",
+        "withdraw shows processing forever",
+        "where can I find the txid of my withdrawal",
+        "pending more than 6 hours now, what should I do",
+        "large withdrawal in review, how long",
+    ],
+    "ko": [
+        "출금 3시간째 대기 중",
+        "출금이 심사 중으로 떠요",
+        "새 주소로 처음 출금했는데 안 나가요",
+        "출금 처리 중에서 안 바뀜",
+        "출금 txid 어디서 봐요",
+        "6시간 넘게 출금 대기예요",
+        "큰 금액 출금했더니 검토 중이래요",
+    ],
+    "zh": [
+        "提现一直在处理中",
+        "提币审核中要多久",
+        "第一次往新地址提币卡住了",
+        "提现3个小时还没到",
+        "提现记录里的TxID在哪看",
+        "大额提现一直审核",
+    ],
+    "zh-Hant": [
+        "提領一直顯示處理中",
+        "出金審核中要等多久",
+        "提幣超過6小時還沒完成",
+    ],
+}
+
+A["withdrawal-wrong-address"] = {
+    "en": [
+        "sent to the wrong address",
+        "withdrew usdt on the wrong network",
+        "can you cancel my withdrawal, I put the wrong address",
+        "accidentally withdrew to an address on your own exchange, can you get it back",
+        "sent usdt via bep20 to an erc20 only address",
+        "typo in the withdrawal address, coins gone?",
+        "recover funds sent to the wrong wallet",
+    ],
+    "ko": [
+        "주소 잘못 입력해서 출금했어요",
+        "네트워크 잘못 선택해서 USDT 출금함",
+        "잘못 보낸 출금 취소 돼요?",
+        "실수로 같은 거래소 주소로 출금했는데 복구 가능?",
+        "bep20으로 erc20 전용 주소에 보냈어요",
+        "출금 주소 오타 났어요 코인 날아감?",
+        "엉뚱한 지갑으로 보낸 코인 되찾는 방법",
+    ],
+    "zh": [
+        "提币地址填错了",
+        "提现选错网络了",
+        "提错地址能撤回吗",
+        "误提到了本交易所别人的地址",
+        "用BEP20提到只支持ERC20的地址",
+        "提币地址打错一位，币还能找回吗",
+    ],
+    "zh-Hant": [
+        "提領地址填錯了怎麼辦",
+        "出金選錯網路，幣還找得回來嗎",
+        "提幣到錯的錢包，可以取消嗎",
+    ],
+}
+
+# Messier questions, added to each article: long ones, typos, slang, mixed languages, coin and
+# network spellings, screen and error texts, and irrelevant details that name another
+# article's topic.
+X = {}
+
+X["account-close"] = {
+    "en": [
+        "hi. I got my 2fa reset done last week (thanks), and now i've decided i'm done with crypto. how do I deactivate the account for good, and is there anything I need to do with my balances first",
+        "delet acount plz",
+    ],
+    "ko": [
+        "탈퇴 ㄱㄱ 어디서 함",
+        "KYC 인증은 예전에 다 했고 지금 잔고 0이에요. 그냥 회원 탈퇴하고 싶은데 설정 어디 메뉴에 있는지 알려주세요",
+    ],
+    "zh": [
+        "我account要close掉，balance都提完了，在哪个菜单操作",
+        "以前买币被套惨了，现在不想再碰了。账户里的钱全部转出去了，挂单也撤了，注销账号的入口在哪？注销了还能恢复吗",
+    ],
+    "zh-Hant": [
+        "想註銷帳戶，註銷後可以反悔恢復嗎",
+    ],
+}
+
+X["account-password-reset"] = {
+    "en": [
+        "i remember my email and i have my google authenticator, just not the password. where's the forgot password thing",
+        "Too many failed attempts. Please try again later. <- how much later??",
+    ],
+    "ko": [
+        "비번 5번 틀렸더니 '로그인 시도 횟수 초과' 떠요 얼마나 기다려야 됨",
+        "계정은 휴대폰 번호로 만들었고 OTP도 켜놨는데 비밀번호만 생각이 안 나요. 새 비밀번호 설정하는 순서 좀",
+    ],
+    "zh": [
+        "登陆密码忘记了，手机号还能收到短信，怎么改个新密码",
+        "提示“密码错误次数过多，请稍后再试”，要等几分钟",
+    ],
+    "zh-Hant": [
+        "登入密碼忘了，手機還收得到驗證碼，怎麼設新密碼",
+    ],
+}
+
+X["account-register"] = {
+    "en": [
+        "trying to register with my outlook email, 'verification code invalid or expired' every single time, i type it fast",
+        "my brother already has an account, can I register one too with my own email? and can i open a 2nd one for myself",
+    ],
+    "ko": [
+        "회원가입 인증번호 입력했더니 '인증번호가 만료되었습니다' 떠요",
+        "가입하려는데 이메일 인증 메일이 네이버 메일로 안 와요 재전송도 눌렀어요",
+    ],
+    "zh": [
+        "刚下载app想注册，手机号填了但是sms code一直收不到，重发也没用",
+        "注册的时候显示“验证码已过期”，是多少分钟有效啊",
+    ],
+    "zh-Hant": [
+        "剛下載App想註冊，email驗證碼一直沒寄來",
+    ],
+}
+
+X["compliance-account-restricted"] = {
+    "en": [
+        "you guys restricted my account and want 'source of funds'. the money came from selling my car and from trading on another exchange. what proof do you need and how do I send it",
+        "compliance review 6 business days now, docs uploaded via the link in the email, any update",
+    ],
+    "ko": [
+        "다른 거래소 거래내역도 자금 출처 증빙으로 인정돼요?",
+        "심사 메일에 있는 링크로 서류 올렸는데 영업일 5일 넘게 출금 제한 그대로예요. 주소 증빙도 냈어요",
+    ],
+    "zh": [
+        "账户受限说要资金来源证明，我的钱是在别的平台炒币赚的，交易记录截图可以吗",
+        "风控review说要地址证明和交易用途说明，上传到哪里？",
+    ],
+    "zh-Hant": [
+        "帳戶被限制交易，說是反洗錢審查，資料要從哪裡上傳",
+    ],
+}
+
+X["compliance-kyc-verification"] = {
+    "en": [
+        "kyc says 'document cropped', I took the photo of the front only, do you need the back too",
+        "ID verification pending since yesterday, it said 15 min?? i want to deposit today",
+    ],
+    "ko": [
+        "주민등록증 뒷면도 찍어야 돼요? 앞면만 올렸더니 거절",
+        "신원 인증 어제 넣었는데 아직 심사 중이에요 15분이라면서요",
+    ],
+    "zh": [
+        "实名认证提示“证件照片不完整”，是要拍正反两面吗",
+        "kyc pending了一天了还没过，高峰期要等多久",
+    ],
+    "zh-Hant": [
+        "實名認證一直失敗，說照片模糊，已經第四次了",
+    ],
+}
+
+X["deposit-fiat-bank"] = {
+    "en": [
+        "I wired EUR from my company's bank account, not my personal one. will you accept it or send it back",
+        "bank transfer deposit: what is this reference code thing on the deposit page and where do I put it in my banking app",
+    ],
+    "ko": [
+        "회사 법인 계좌에서 원화 입금해도 되나요? 제 명의는 아니에요",
+        "토요일에 원화 이체했는데 아직이에요 영업일 기준이라 그런가요",
+    ],
+    "zh": [
+        "公司账户给我转的钱充值法币会被退回吗",
+        "周末银行转账充值的，到现在没到，是不是要等工作日",
+    ],
+    "zh-Hant": [
+        "第一次法幣入金成功了，但說72小時內不能提領，為什麼",
+    ],
+}
+
+X["deposit-memo-missing"] = {
+    "en": [
+        "Sent 500 xrp from my ledger, forgot the dest tag. the tx is confirmed on xrpscan. I have a screenshot of the send. what now",
+        "stellar lumens deposit w/o memo, help",
+    ],
+    "ko": [
+        "업비트에서 리플 출금할 때 데스티네이션 태그 칸을 비워서 보냈어요. 트랜잭션은 완료로 나와요. 어떻게 찾아요",
+        "아톰 입금 메모를 다른 숫자로 넣었어요",
+    ],
+    "zh": [
+        "从币安提XRP过来，标签tag没填，txid和截图都有，在充值问题哪里提交",
+        "恒星币xlm充值的时候memo复制错了",
+    ],
+    "zh-Hant": [
+        "從別的交易所轉EOS過來沒有填Memo",
+    ],
+}
+
+X["deposit-not-credited"] = {
+    "en": [
+        "Sent 1200 usdt trc-20 from okx 3 hours ago, tronscan says CONFIRMED, your app balance still shows 0. I'm KYC level 2 if that helps",
+        "eth deposit showing 5/12 confirmations, when will it be credited",
+    ],
+    "ko": [
+        "이더 입금했는데 컨펌 12개 다 찼는데도 잔고 반영이 안 돼요. 1시간 넘었어요",
+        "테더 erc-20으로 보냈어야 했는데 트론(trc20)으로 보냄. 입금 주소는 이더리움 주소였어요",
+    ],
+    "zh": [
+        "从欧易提了2000U到你们这，走的波场，tronscan显示成功了三个小时，我这边余额还是0",
+        "币安智能链BEP-20充的币，地址选的是以太坊网络，还能找回吗，手续费多少",
+    ],
+    "zh-Hant": [
+        "從錢包轉了USDT過來，區塊瀏覽器顯示成功一個多小時了還沒入帳",
+    ],
+}
+
+X["general-contact-support"] = {
+    "en": [
+        "your bot keeps answering me with articles. I want a real person. how",
+        "where is Help Center > My requests, I can't find my old tickets",
+    ],
+    "ko": [
+        "챗봇 말고 사람이랑 얘기하고 싶어요",
+        "고객센터 새벽에도 돼요? 주말에도 상담 가능?",
+    ],
+    "zh": [
+        "别给我发文章了，我要找真人客服",
+        "半夜有客服吗？周末呢",
+    ],
+    "zh-Hant": [
+        "唔該幫我轉真人客服",
+    ],
+}
+
+X["general-listing-airdrop"] = {
+    "en": [
+        "the announcement said airdrop for holders at snapshot, I held the token the whole time, it's been 5 days. still nothing",
+        "my coin got delisted and trading is off, I didn't sell in time. can I still get it out, until when",
+    ],
+    "ko": [
+        "에드랍 조건 다 맞췄는데 일주일째 안 들어와요",
+        "상폐된 코인 아직 지갑에 있는데 언제까지 빼야 돼요",
+    ],
+    "zh": [
+        "这个币要下架了，我没来得及卖，之后还能提到钱包吗，有期限吗",
+        "空投说快照后发放，已经过了一周还没到账",
+    ],
+    "zh-Hant": [
+        "有人說付錢就能保證我們的幣上架，是你們的人嗎",
+    ],
+}
+
+X["security-2fa-reset"] = {
+    "en": [
+        "changed phones, didn't move google authenticator, now login asks for the 6 digit code I dont have. password is fine",
+        "2fa reset: it says upload selfie w/ ID. I did that 4 days ago, status still 'reviewing'",
+    ],
+    "ko": [
+        "구글 OTP 백업 키 안 적어놨는데 폰 초기화했어요",
+        "OTP 리셋 신청하고 3일 지났는데 아직 심사 중",
+    ],
+    "zh": [
+        "换了新手机忘了转移Google Authenticator，现在登录要6位验证码进不去，密码是对的",
+        "谷歌验证器的备份key没存，手机刷机了",
+    ],
+    "zh-Hant": [
+        "手機重置後Google Authenticator的驗證碼都不見了",
+    ],
+}
+
+X["security-account-hacked"] = {
+    "en": [
+        "woke up to 3 withdrawal emails for ETH I never made, balance almost 0, please help FREEZE IT",
+        "hacked? login alert from a device in Vietnam, changed nothing myself. what should I do first",
+    ],
+    "ko": [
+        "새벽에 제가 안 한 로그인 알림이 와서 확인해 보니 처음 보는 주문이 잔뜩 있어요 어떡해요",
+        "누가 제 계정으로 USDT 출금 했어요 계정 잠가 주세요",
+    ],
+    "zh": [
+        "早上醒来收到提币成功的邮件，不是我提的，账户被盗了怎么办，先冻结",
+        "登录记录里有个陌生设备在国外登录，我的号是不是被黑了",
+    ],
+    "zh-Hant": [
+        "收到異常登入通知，不是我本人，要先做什麼",
+    ],
+}
+
+X["security-phishing"] = {
+    "en": [
+        "a guy on whatsapp says he's from your security team and my account will be frozen unless I send him my SMS code. real?",
+        "website looked legit, logged in, then realised the domain was misspelled. what do I do now",
+    ],
+    "ko": [
+        "카톡으로 거래소 직원이라고 하면서 보안 때문에 코인을 안전 계좌로 옮기래요 진짜예요?",
+        "피싱 방지 코드가 없는 메일이 왔는데 이거 가짜죠?",
+    ],
+    "zh": [
+        "微信上有人说是你们官方客服，让我把USDT转到安全账户避免冻结，是真的吗",
+        "收到一封邮件没有我设置的防钓鱼码，是不是假的",
+    ],
+    "zh-Hant": [
+        "有人在Telegram自稱官方管理員，要我給驗證碼",
+    ],
+}
+
+X["security-secret-exposed"] = {
+    "en": [
+        "pretty sure i just typed my whole recovery phrase into the support form instead of my question, is my trust wallet done for",
+        "gave my phantom private key to someone who said he'd help me claim an airdrop. what now",
+    ],
+    "ko": [
+        "메타마스크 시드 12개 단어를 문의 양식에 실수로 적어서 보냈어요 지갑 위험한가요",
+        "에어드랍 받게 해준다고 해서 개인키 알려줬는데 어떡하죠",
+    ],
+    "zh": [
+        "刚才不小心把小狐狸钱包的12个助记词发给你们客服了，钱包还安全吗",
+        "有人说帮我领空投，我把私钥给他了，现在怎么办",
+    ],
+    "zh-Hant": [
+        "剛剛把錢包助記詞傳給自稱客服的人了",
+    ],
+}
+
+X["technical-api-keys"] = {
+    "en": [
+        "python bot getting 'invalid signature' on POST /order, GET works fine. timestamp from time.time()*1000",
+        "my server got temporarily IP banned after lots of 429s, how to avoid",
+    ],
+    "ko": [
+        "자동매매 봇 돌리는데 HTTP 429 뜨다가 IP 밴 먹었어요",
+        "api key 만들었는데 secret key 복사 안 하고 창 닫음",
+    ],
+    "zh": [
+        "量化程序下单一直报签名错误，查询接口没问题，时间戳是毫秒",
+        "api被封ip了，之前一直报429",
+    ],
+    "zh-Hant": [
+        "API Secret忘記複製就關掉了，還能再看到嗎",
+    ],
+}
+
+X["technical-app-login-error"] = {
+    "en": [
+        "app opens then instantly closes on my samsung, android 14, app version 5.2.1. website works",
+        "'Network connection failed, please try again' on the app every time, on hotel wifi",
+    ],
+    "ko": [
+        "갤럭시에서 앱 켜자마자 꺼져요 업데이트도 해봤어요",
+        "앱에서 '네트워크 연결 실패' 계속 떠요 와이파이 잘 되는데",
+    ],
+    "zh": [
+        "苹果手机app一打开就闪退，已经是最新版了",
+        "app一直提示“网络连接失败，请重试”，wifi是好的",
+    ],
+    "zh-Hant": [
+        "App一直轉圈登入不了，要重新安裝嗎",
+    ],
+}
+
+X["trading-fees"] = {
+    "en": [
+        "bought 1000 usdt worth of btc and paid 1 usdt fee, is that maker or taker",
+        "does paying fees in your platform token actually save anything, how much",
+    ],
+    "ko": [
+        "비트 시장가로 샀는데 수수료가 0.1% 나갔어요 지정가는 더 싸요?",
+        "거래량 많으면 수수료 내려가요? 30일 기준?",
+    ],
+    "zh": [
+        "现货买btc扣的手续费怎么算的，maker和taker分别多少",
+        "交易量大手续费能降吗，按多少天算",
+    ],
+    "zh-Hant": [
+        "手續費等級怎麼升級，看幾天的交易量",
+    ],
+}
+
+X["trading-liquidation"] = {
+    "en": [
+        "had a 10x long on ETH perp, there was a wick down on the last price that didn't hit my liq, but an hour later I got liquidated anyway. how does it decide",
+        "how much margin do i need to add so my BTC short doesn't get liquidated",
+    ],
+    "ko": [
+        "비트 숏 20배 들어갔다가 청산당했는데 청산가 계산 어떻게 해요",
+        "순간 급등 꼬리 때문에 청산된 거 아니에요? 마크 가격이 뭔데요",
+    ],
+    "zh": [
+        "合约开了20倍做多eth，插了一根针下来，最新价到了我的强平价但没爆，后来又爆了，按什么价格算的",
+        "想补保证金防止爆仓，在哪加",
+    ],
+    "zh-Hant": [
+        "合約倉位被強平，是用標記價格算的嗎",
+    ],
+}
+
+X["trading-order-not-filled"] = {
+    "en": [
+        "put a limit buy for SOL at 140, chart wicked to 139.8, my order is still open. why",
+        "my usdt balance shows less available, apparently its locked in open orders? how to get it back",
+    ],
+    "ko": [
+        "솔라나 140에 지정가 매수 걸었는데 차트상 139까지 찍었는데도 미체결이에요",
+        "주문 일부만 체결되고 나머지는 미체결 주문에 그대로 있어요",
+    ],
+    "zh": [
+        "挂了个买单SOL 140，K线明明到过139.8，委托还在当前委托里",
+        "可用余额变少了，说是被挂单冻结，怎么释放",
+    ],
+    "zh-Hant": [
+        "價格明明碰到了，我的掛單卻沒成交",
+    ],
+}
+
+X["withdrawal-fees"] = {
+    "en": [
+        "withdrawing 20 usdt and the fee is 5 usdt on erc-20?? is there a cheaper network like tron or solana",
+        "I'm KYC verified level 2, why does withdrawing still cost a fee, and what's the minimum for BTC",
+    ],
+    "ko": [
+        "USDT 20개 출금하는데 이더리움 네트워크 수수료가 너무 커요 트론으로 하면 싸요?",
+        "친구도 이 거래소 쓰는데 내부 이체하면 수수료 무료예요?",
+    ],
+    "zh": [
+        "提20U走ERC20要扣好几U手续费，换TRC20或者SOL链会不会便宜",
+        "转给朋友同一个交易所的账户要手续费吗，多久到",
+    ],
+    "zh-Hant": [
+        "為什麼提領手續費跟數量無關，是固定的嗎",
+    ],
+}
+
+X["withdrawal-limits"] = {
+    "en": [
+        "only verified email and phone so far, can i withdraw 5 btc today or is there a cap",
+        "hit my limit this morning at 10am, when can I withdraw again? rolling or daily reset",
+    ],
+    "ko": [
+        "이메일 휴대폰 인증만 했는데 하루 출금 얼마까지 돼요",
+        "출금 한도 100 BTC보다 더 필요해요 주소 증빙 내면 올려줘요?",
+    ],
+    "zh": [
+        "只绑了邮箱和手机，一天能提多少",
+        "提现额度不够用，想升级到三级认证需要什么",
+    ],
+    "zh-Hant": [
+        "提領時顯示超過每日限額，怎麼辦",
+    ],
+}
+
+X["withdrawal-pending"] = {
+    "en": [
+        "withdrew 0.5 btc to my ledger 4 hours ago, status 'Under review', no txid yet. first time using this address",
+        "usdt withdrawal processing for 40 min, normal? network is tron",
+    ],
+    "ko": [
+        "비트코인 출금 4시간째 '심사 중'이고 TxID도 없어요 처음 쓰는 주소예요",
+        "출금 완료라는데 txid 어디서 확인해요",
+    ],
+    "zh": [
+        "提btc到冷钱包四个小时了还是“审核中”，没有txid，第一次用这个地址",
+        "提现状态一直显示处理中，已经超过6个小时了，提现编号要发给谁",
+    ],
+    "zh-Hant": [
+        "大額提領一直在審核中，通常要多久",
+    ],
+}
+
+X["withdrawal-wrong-address"] = {
+    "en": [
+        "withdrew 300 USDT to my friend but copied the wrong address from telegram. tx is confirmed. can you reverse it",
+        "sent ETH on arbitrum to a binance deposit address that only supports ethereum mainnet, who do I ask",
+    ],
+    "ko": [
+        "바이낸스 입금 주소가 ERC20인데 BEP20 네트워크로 USDT 출금했어요 어떻게 하죠",
+        "출금 주소 한 글자 틀리게 보냈는데 취소 안 되나요",
+    ],
+    "zh": [
+        "提U到朋友地址，复制错了一个地址，已经上链了能追回吗",
+        "我从你们这提币到币安，选了BSC链，但币安那个地址只支持ERC20，怎么办",
+    ],
+    "zh-Hant": [
+        "提幣時網路選錯了，交易已經上鏈，還能追回嗎",
+    ],
+}
+
+for _art, _by_lang in X.items():
+    for _lang, _qs in _by_lang.items():
+        A[_art][_lang] = A[_art][_lang] + _qs
+
 # --- end of answerable lists ---
 
 # unanswerable: lang -> questions no article in kb/ answers
