@@ -192,8 +192,9 @@ def restyle(text, style, key):
     """Second wording for situations whose text has no {a|b} alternation."""
     r = random.Random(f"gen9/restyle/{key}")
     for a, b in style.get("swap", ()):
-        if a in text:
-            text = text.replace(a, b)
+        pat = re.compile(rf"\b{re.escape(a)}\b" if a.isascii() else re.escape(a))
+        if pat.search(text):
+            text = pat.sub(b, text)
             break
     pre, suf = style.get("prefix", ()), style.get("suffix", ())
     if pre and r.random() < 0.5:

@@ -4,7 +4,7 @@
 # {name} = fresh value per rendering (see gen9.py); {a|b} = first / second wording.
 
 RESTYLE = {
-    "prefix": ["hi ", "hey ", "hello?? ", "yo ", "pls ", "urgent-ish: "],
+    "prefix": ["hi ", "hey ", "hello?? ", "yo ", "pls ", "quick q: "],
     "suffix": [" pls", " thx", " ??", " asap pls", " ty", " any update"],
     "swap": [("account", "acct"), ("withdrawal", "w/d"), ("deposit", "dep"), ("please", "pls"),
              ("you", "u"), ("are", "r"), ("because", "bc"), ("thanks", "thx")],
@@ -234,4 +234,29 @@ SITUATIONS = [
     ("general", "P4", None, "", "airdrop distribution date?"),
     ("general", "P4", None, "", "influencer collab, 100k followers"),
     ("general", "P4", None, "", "ur ui is so clean now, love it"),
+    # ---- alarming-looking, not P1
+    ("compliance", "P2", None, "", "ACCT FROZEN?? 😱 email says explain source of funds or no access"),
+    ("compliance", "P2", None, "", "'your region is not supported' - acct restricted, i still have {amt} {coin} in it"),
+    ("compliance", "P2", None, "", "acct frozen due to a law enforcement request?? i have no idea why, everything locked"),
+    ("compliance", "P2", "email", "Account restricted", "sanctions screening hit apparently, cant trade or w/d. i'm a nurse lol"),
+    ("deposit", "P2", None, "", "dep shows FAILED in red, explorer says success"),
+    ("deposit", "P2", None, "", "card charged twice for one buy"),
+    ("deposit", "P2", None, "", "card buy failed, 'refund in 5 days', its day 8, no refund"),
+    ("deposit", "P2", None, "", "😭😭😭 wrong chain {amt} {coin} from my {wallet}, pls tell me its recoverable"),
+    ("deposit", "P2", None, "", "dep stuck at 0/{need}, block explorer has it confirmed"),
+    ("withdrawal", "P2", None, "", "w/d rejected 3rd time 😡 no reason given"),
+    ("withdrawal", "P2", None, "", "sent my w/d to my friends addr by mistake, meant my own. he says nothing arrived"),
+    ("withdrawal", "P2", None, "", "w/d to {ex} but they delisted that coin, where is it now"),
+    ("withdrawal", "P4", None, "", "yes the whitelist email was me adding my {wallet}. how long till i can use it"),
+    ("trading", "P4", None, "", "got liquidated last night, my bad. how is liq price calculated"),
+    ("trading", "P4", None, "", "got a margin call email, what do i do"),
+    ("trading", "P4", None, "", "moved everything from futures back to spot, futures 0 now, where do i see it in spot"),
+    ("security", "P3", None, "", "tons of 0 value transfers from addresses that look like mine. address poisoning? didnt touch them"),
+    ("security", "P3", None, "", "random 'usdt' token airdropped worth $$$, looks fake, not touching it"),
+    ("security", "P3", None, "", "p2p buyer keeps asking to move to whatsapp and pay outside. said no"),
+    ("security", "P3", None, "", "fake support accounts replying to ppl in ur twitter comments. fyi, ignored them"),
+    ("general", "P4", None, "", "r u guys going bankrupt? is my money safe"),
+    ("general", "P4", None, "", "proof of reserves link?"),
+    ("compliance", "P3", None, "", "tax office letter about my crypto, they want a transaction statement from u"),
+    ("account", "P2", None, "", "locked out after too many wrong 2fa codes, all me, not hacked"),
 ]
