@@ -12,7 +12,7 @@ RESTYLE = {
 
 SITUATIONS = [
     # ---- security P1: notices the customer did not trigger
-    ("security", "P1", None, "{new withdrawal address added|whitelist address added}", ""),
+    ("security", "P1", None, "{new withdrawal address added?? wasnt me|whitelist address added - not by me}", ""),
     ("security", "P1", None, "", "{got an email saying a w/d address was added. wasnt me|email: 'new address added to whitelist' - i didnt add anything} {addr}"),
     ("security", "P1", None, "", "{login from {country}?? im in london|login alert {country} {ip} not me}"),
     ("security", "P1", "email", "{New device login|Login from new device}", "{thats not my device|not me. i only use my iphone}"),
@@ -259,4 +259,21 @@ SITUATIONS = [
     ("general", "P4", None, "", "proof of reserves link?"),
     ("compliance", "P3", None, "", "tax office letter about my crypto, they want a transaction statement from u"),
     ("account", "P2", None, "", "locked out after too many wrong 2fa codes, all me, not hacked"),
+    # ---- more P1 forms, and questions from people who have lost nothing
+    ("security", "P1", None, "", "{'passkey added to your account' email. what passkey|new passkey registered?? i dont use passkeys}"),
+    ("security", "P1", None, "", "{theres a connected third party app with trade permission, never authorized it|unknown app linked to my acct under api management}"),
+    ("security", "P1", None, "", "{my telegram got hacked and my exchange pw was in saved messages|tg account stolen, had my login + pw saved in a chat}"),
+    ("security", "P1", None, "", "{my p2p ad price changed to half of market, i didnt edit|p2p ad selling at 50% off, not my edit}"),
+    ("security", "P1", None, "{confirm new w/d address email - not me|didnt add any address??}", ""),
+    ("security", "P1", None, "", "{found yesterday's 'new w/d address' email in spam. not me|someone added a forward rule on my email, all ur mails go elsewhere}"),
+    ("security", "P1", None, "", "{clicked the 'unfreeze' link support sent, it asked for my seed and i typed it|the 'official' unlock page made me paste my private key}"),
+    ("security", "P1", None, "", "{login + 2fa reset in the same minute, neither me|at {time} someone logged in and reset my authenticator}"),
+    ("withdrawal", "P3", None, "", "whats the fee for trc20 usdt w/d"),
+    ("trading", "P3", None, "", "maker vs taker fee for regular users?"),
+    ("compliance", "P4", None, "", "will my acct get frozen if i dep from my business bank acct"),
+    ("compliance", "P4", None, "", "can i log in while travelling in the us or will i get restricted"),
+    ("withdrawal", "P4", None, "", "if i turn on whitelist do i have to wait 24h to w/d"),
+    ("account", "P4", None, "", "what happens if i lose my phone w 2fa? asking before it happens"),
+    ("deposit", "P4", None, "", "how long does {ex} to u usually take"),
+    ("account", "P4", None, "{change email|update email address}", ""),
 ]

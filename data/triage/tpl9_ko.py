@@ -13,7 +13,7 @@ RESTYLE = {
 SITUATIONS = [
     # ---- security P1: notices the customer did not trigger
     ("security", "P1", None, "", "{로그인기록이상함 {country}에서접속됨|로그인기록에{country}있음 나한국인데}"),
-    ("security", "P1", None, "{출금주소등록완료?|출금주소추가됐다는메일}", ""),
+    ("security", "P1", None, "{출금주소등록완료? 나아님|출금주소추가됐다는메일 내가안함}", ""),
     ("security", "P1", None, "", "{출금주소추가됐다고메일옴 내가한거아님|화이트리스트에모르는주소생김} {addr}"),
     ("security", "P1", "email", "{새기기로그인알림|새로운 기기 로그인}", "{이거나아님|제폰아니에요 {ip}}"),
     ("security", "P1", None, "", "{구글OTP해제됐다고문자옴 안했는데|OTP해제알림 {time}에옴 나아님}"),
@@ -263,4 +263,21 @@ SITUATIONS = [
     ("general", "P4", None, "", "준비금증명어디서봄"),
     ("compliance", "P3", None, "", "세무서에서코인관련우편옴 거래내역서발급해주세요"),
     ("account", "P2", None, "", "OTP제가여러번틀려서잠김 해킹아님 로그인못함"),
+    # ---- more P1 forms, and questions from people who have lost nothing
+    ("security", "P1", None, "", "{패스키추가됐다고메일옴 패스키안씀|새패스키등록됨?? 제가한거아님}"),
+    ("security", "P1", None, "", "{연동앱목록에거래권한있는앱있음 승인한적없음|모르는외부앱이계정에연결돼있음}"),
+    ("security", "P1", None, "", "{텔레해킹당함 나와의채팅에거래소비번저장해놨었음|텔레털렸는데 거기에로그인정보적어놨음}"),
+    ("security", "P1", None, "", "{P2P광고가격이시세반값으로바뀜 수정안함|제P2P광고가50%싸게올라가있음 안건드림}"),
+    ("security", "P1", None, "{출금주소인증메일 나아님|주소추가안했는데??}", ""),
+    ("security", "P1", None, "", "{스팸함에서어제온출금주소추가메일발견 나아님|메일에전달규칙누가만들어놔서 거래소메일이딴데로감}"),
+    ("security", "P1", None, "", "{상담원이보낸동결해제링크눌렀더니니모닉입력하래서입력함|공식해제페이지라는데서개인키넣었음}"),
+    ("security", "P1", None, "", "{로그인이랑OTP초기화가같은분에됨 둘다저아님|{time}에누가로그인하고OTP리셋함}"),
+    ("withdrawal", "P3", None, "", "트론테더출금수수료얼마"),
+    ("trading", "P3", None, "", "일반회원메이커테이커수수료몇임"),
+    ("compliance", "P4", None, "", "법인통장에서원화입금하면동결됨?"),
+    ("compliance", "P4", None, "", "해외여행가서로그인해도제한안걸림?"),
+    ("withdrawal", "P4", None, "", "화리켜면24시간기다려야출금됨?"),
+    ("account", "P4", None, "", "OTP있는폰잃어버리면어케됨? 아직안잃어버림 미리물어봄"),
+    ("deposit", "P4", None, "", "{ex}에서여기로보내면보통얼마걸림"),
+    ("account", "P4", None, "{이메일변경|메일주소바꾸기}", ""),
 ]
