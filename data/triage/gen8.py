@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Render the round-9 independent e-mail / form / phone-note triage set (train8 / holdout8).
 
-Inputs: tpl8_zh.py, tpl8_en.py, tpl8_ko.py (hand-written situations, each labelled by
-../../../shared/data/TRIAGE.md, the same file as ../TRIAGE-style labels) and the BIP-39 English
-word list (data/bip39-english.txt, byte-identical to shared/data/bip39-english.txt).
+Inputs: tpl8_zh.py, tpl8_en.py, tpl8_ko.py (hand-written situations, each labelled by the
+shared TRIAGE.md label guide) and the BIP-39 English word list (data/bip39-english.txt,
+byte-identical to the shared copy).
 
 Every situation is rendered once; about a third of them (all P1 situations first, then the
 others in a fixed hashed order) get a second rendering with fresh amounts, coins, networks,
