@@ -63,6 +63,43 @@ triage-model: build-asan
 format:
 	@git ls-files -- '*.c' '*.h' | xargs clang-format -i
 
+# The labelled triage sets (data/triage/README.md): SET-LANG.jsonl for each SET and language.
+triage_sets = $(foreach set,$(1),$(foreach lang,$(or $(2),zh en ko),data/triage/$(set)-$(lang).jsonl))
+# Gated at P1 recall 1.000 by `make test`: the development set and every set tuned on.
+TRIAGE_GATED = ../shared/data/triage-dev.jsonl \
+    $(call triage_sets,train holdout holdout2 train4 train5 kinds8 train6) \
+    $(call triage_sets,train7,en ko zh)
+# Measured, not gated: the independent sets, never tuned on.
+TRIAGE_MEASURED = $(call triage_sets,holdout3 holdout4 holdout5 holdout6 holdout7)
+
+comma := ,
+space := $(subst ,, )
+
+# $(call triage_gate,FILES,LABEL_SUFFIX,EVAL_OPTIONS,ON_FAILURE): tools/triage_eval.py over
+# each labelled set in FILES, one by one.
+define triage_gate
+@for f in $(1); do \
+    echo "triage $$f$(2)"; python3 tools/triage_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
+        --jobs $(JOBS)$(if $(3), $(3)) $$f$(if $(4), $(4)); done
+endef
+
+# $(call kb_gate,LABEL,FLOORS,ANSWERABLE,UNANSWERABLE[,OPTIONS]): tools/kb_eval.py on
+# tests/data/ANSWERABLE.jsonl and tests/data/UNANSWERABLE.jsonl; fails under any of FLOORS,
+# three numbers: recall@1, recall@3, share of unanswerable questions with no article.
+define kb_gate
+@echo "$(1)"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
+    --jobs $(JOBS)$(if $(5), $(5)) --fail-under $(subst $(space),$(comma),$(strip $(2))) \
+    tests/data/$(3).jsonl tests/data/$(4).jsonl
+endef
+
+# $(call kb_dev_gates,N,TUNING_FLOORS,HELD_OUT_FLOORS): the two gates of a round's KB dev set
+# (data/kb/questions/devN): its tuning part (kb_devN, kb_unanswerableN) and the 30 % held out
+# from it, never tuned on (kb_devN_holdout, kb_unanswerableN_holdout).
+define kb_dev_gates
+$(call kb_gate,kb dev$(1) (tuning),$(2),kb_dev$(1),kb_unanswerable$(1))
+$(call kb_gate,kb dev$(1) held out,$(3),kb_dev$(1)_holdout,kb_unanswerable$(1)_holdout)
+endef
+
 # Every test, built with AddressSanitizer + UndefinedBehaviorSanitizer, then each libFuzzer
 # harness for FUZZ_SECONDS_CI seconds.
 test: build-asan build-release build-clang static build-fuzz
@@ -72,57 +109,21 @@ test: build-asan build-release build-clang static build-fuzz
 	@cd $(BUILD_REL) && ctest --output-on-failure -j $(JOBS) -L valgrind
 	@tools/setup/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS_CI)
 	@# P1 (fund safety) recall 1.000 on every labelled set in the repo (data/triage/README.md).
-	@for f in ../shared/data/triage-dev.jsonl data/triage/train-zh.jsonl \
-	    data/triage/train-en.jsonl data/triage/train-ko.jsonl data/triage/holdout-zh.jsonl \
-	    data/triage/holdout-en.jsonl data/triage/holdout-ko.jsonl data/triage/holdout2-zh.jsonl \
-	    data/triage/holdout2-en.jsonl data/triage/holdout2-ko.jsonl data/triage/train4-zh.jsonl \
-	    data/triage/train4-en.jsonl data/triage/train4-ko.jsonl data/triage/train5-zh.jsonl \
-	    data/triage/train5-en.jsonl data/triage/train5-ko.jsonl data/triage/kinds8-zh.jsonl \
-	    data/triage/kinds8-en.jsonl data/triage/kinds8-ko.jsonl data/triage/train6-zh.jsonl \
-	    data/triage/train6-en.jsonl data/triage/train6-ko.jsonl data/triage/train7-en.jsonl \
-	    data/triage/train7-ko.jsonl data/triage/train7-zh.jsonl; do \
-	    echo "triage $$f"; python3 tools/triage_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	        --jobs $(JOBS) --fail-under 0,0,1.0 $$f || exit 1; done
+	$(call triage_gate,$(TRIAGE_GATED),,--fail-under 0$(comma)0$(comma)1.0,|| exit 1)
 	@# Measured, not gated: the independent sets (holdout3 to holdout7: never tuned on) do not
 	@# yet reach P1 recall 1.000 (data/triage/README.md; issue 17 stays open until they do).
-	@for f in data/triage/holdout3-zh.jsonl \
-	    data/triage/holdout3-en.jsonl data/triage/holdout3-ko.jsonl data/triage/holdout4-zh.jsonl \
-	    data/triage/holdout4-en.jsonl data/triage/holdout4-ko.jsonl data/triage/holdout5-zh.jsonl \
-	    data/triage/holdout5-en.jsonl data/triage/holdout5-ko.jsonl data/triage/holdout6-zh.jsonl \
-	    data/triage/holdout6-en.jsonl data/triage/holdout6-ko.jsonl data/triage/holdout7-zh.jsonl \
-	    data/triage/holdout7-en.jsonl data/triage/holdout7-ko.jsonl; do \
-	    echo "triage $$f (not gated)"; python3 tools/triage_eval.py \
-	        --sealctl $(BUILD_ASAN)/tools/sealctl --jobs $(JOBS) $$f; done
+	$(call triage_gate,$(TRIAGE_MEASURED), (not gated))
 	@# KB search on the first held-out questions (a dev set since round 5: its misses were
 	@# studied) and the held-out unanswerable ones: recall@1, recall@3, share of unanswerable
 	@# questions with no article (README "KB search quality"; dev reaches 0.973/0.992/0.867).
-	@echo "kb dev (kb_holdout)"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jobs $(JOBS) --split holdout --fail-under 0.96,0.98,0.83 \
-	    tests/data/kb_holdout.jsonl tests/data/kb_unanswerable.jsonl
-	@# Round 6 sets (data/kb/questions/dev3): the tuning part (reaches 0.832/0.932/0.839) and
-	@# the 30 % held out from it, never tuned on (reaches 0.797/0.885/0.867).
-	@echo "kb dev3 (tuning)"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jobs $(JOBS) --fail-under 0.81,0.91,0.81 \
-	    tests/data/kb_dev3.jsonl tests/data/kb_unanswerable3.jsonl
-	@echo "kb dev3 held out"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jobs $(JOBS) --fail-under 0.77,0.86,0.84 \
-	    tests/data/kb_dev3_holdout.jsonl tests/data/kb_unanswerable3_holdout.jsonl
-	@# Round 7 sets (data/kb/questions/dev4): the tuning part (reaches 0.839/0.929/0.847) and
-	@# the 30 % held out from it, never tuned on (reaches 0.799/0.884/0.810).
-	@echo "kb dev4 (tuning)"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jobs $(JOBS) --fail-under 0.82,0.91,0.82 \
-	    tests/data/kb_dev4.jsonl tests/data/kb_unanswerable4.jsonl
-	@echo "kb dev4 held out"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jobs $(JOBS) --fail-under 0.77,0.86,0.78 \
-	    tests/data/kb_dev4_holdout.jsonl tests/data/kb_unanswerable4_holdout.jsonl
-	@# Round 8 sets (data/kb/questions/dev5): the tuning part (reaches 0.861/0.952/0.800) and
-	@# the 30 % held out from it, never tuned on (reaches 0.824/0.922/0.737).
-	@echo "kb dev5 (tuning)"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jobs $(JOBS) --fail-under 0.84,0.93,0.77 \
-	    tests/data/kb_dev5.jsonl tests/data/kb_unanswerable5.jsonl
-	@echo "kb dev5 held out"; python3 tools/kb_eval.py --sealctl $(BUILD_ASAN)/tools/sealctl \
-	    --jobs $(JOBS) --fail-under 0.80,0.90,0.71 \
-	    tests/data/kb_dev5_holdout.jsonl tests/data/kb_unanswerable5_holdout.jsonl
+	$(call kb_gate,kb dev (kb_holdout),0.96 0.98 0.83,kb_holdout,kb_unanswerable,--split holdout)
+	@# Round 6 sets (data/kb/questions/dev3): the tuning part reaches 0.832/0.932/0.839, the
+	@# held-out part 0.797/0.885/0.867.
+	$(call kb_dev_gates,3,0.81 0.91 0.81,0.77 0.86 0.84)
+	@# Round 7 sets (dev4): tuning reaches 0.839/0.929/0.847, held out 0.799/0.884/0.810.
+	$(call kb_dev_gates,4,0.82 0.91 0.82,0.77 0.86 0.78)
+	@# Round 8 sets (dev5): tuning reaches 0.861/0.952/0.800, held out 0.824/0.922/0.737.
+	$(call kb_dev_gates,5,0.84 0.93 0.77,0.80 0.90 0.71)
 
 # kill -9 under sealbench load, 100 trials (tests/crash/; `make test` runs 10).
 crash-test: build

@@ -336,8 +336,15 @@ sd_keyring_new(struct sd_keyring **out, const uint8_t master[SD_KEY_BYTES])
 
     if(!kr)
         return SD_E_NOMEM;
-    pthread_mutex_init(&kr->mu, NULL);
-    pthread_cond_init(&kr->idle_cv, NULL);
+    if(pthread_mutex_init(&kr->mu, NULL) != 0) {
+        free(kr);
+        return SD_E_NOMEM;
+    }
+    if(pthread_cond_init(&kr->idle_cv, NULL) != 0) {
+        pthread_mutex_destroy(&kr->mu);
+        free(kr);
+        return SD_E_NOMEM;
+    }
     kr->kek_min = 1;
     err = gkey_set(&kr->master, master, SD_KEY_BYTES);
     if(err == SD_OK)

@@ -162,12 +162,15 @@ sd_mail_trim(struct sd_buf *body, struct sd_buf *quoted, struct sd_buf *sig, con
     size_t cap = 0;
     size_t cut;
     size_t sigat;
-    size_t b0 = body->len;
-    size_t q0 = quoted->len;
-    size_t s0 = sig->len;
+    size_t b0 = 0;
+    size_t q0 = 0;
+    size_t s0 = 0;
     size_t i = 0;
 
     SD_CHECK_ARG(body && quoted && sig && (text || n == 0));
+    b0 = body->len;
+    q0 = quoted->len;
+    s0 = sig->len;
     while(i < n) {
         const char *e = memchr(text + i, '\n', n - i);
         size_t end = e ? (size_t)(e - text) : n;

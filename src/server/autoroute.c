@@ -88,8 +88,10 @@ sd_autoroute_start(struct sd_autoroute **out, struct sd_desk *d, unsigned second
     SD_ENSURE(pthread_mutex_init(&r->mu, NULL) == 0, SD_E_NOMEM);
     mu = true;
     SD_ENSURE(pthread_condattr_init(&ca) == 0, SD_E_NOMEM);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    cv = pthread_cond_init(&r->cv, &ca) == 0;
+    /* The waits' deadlines are CLOCK_MONOTONIC times: a condvar on another clock would see
+     * them long past and spin. */
+    cv =
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 && pthread_cond_init(&r->cv, &ca) == 0;
     pthread_condattr_destroy(&ca);
     SD_ENSURE(cv, SD_E_NOMEM);
     SD_ENSURE(pthread_create(&r->thread, NULL, autoroute_main, r) == 0, SD_E_NOMEM);

@@ -17,6 +17,7 @@
 #include "sealdesk/buf.h"
 #include "sealdesk/mail.h"
 #include "sealdesk/text.h"
+#include "mail/mail_int.h"
 
 #define CORPUS SD_SOURCE_DIR "/tests/data/mail"
 
@@ -684,6 +685,24 @@ test_mail_parse_is_thread_safe(void **state)
     sd_buf_free(&raw);
 }
 
+/* A missing buffer is refused before anything is read from the others (the lengths used to
+ * be read before the argument check: a NULL buffer was dereferenced). */
+static void
+test_mail_trim_refuses_missing_buffer(void **state)
+{
+    struct sd_buf a = SD_BUF_INIT, b = SD_BUF_INIT;
+
+    (void)state;
+    assert_int_equal(sd_mail_trim(NULL, &a, &b, "hi", 2), SD_E_INVALID);
+    assert_int_equal(sd_mail_trim(&a, NULL, &b, "hi", 2), SD_E_INVALID);
+    assert_int_equal(sd_mail_trim(&a, &b, NULL, "hi", 2), SD_E_INVALID);
+    assert_int_equal(sd_mail_trim(&a, &b, &b, NULL, 2), SD_E_INVALID);
+    assert_int_equal(a.len, 0);
+    assert_int_equal(b.len, 0);
+    sd_buf_free(&a);
+    sd_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -704,6 +723,7 @@ main(void)
         cmocka_unit_test(test_mail_allow_list),
         cmocka_unit_test(test_mail_attachment_names_and_inline_images),
         cmocka_unit_test(test_mail_parse_is_thread_safe),
+        cmocka_unit_test(test_mail_trim_refuses_missing_buffer),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -412,6 +412,7 @@ call(const struct opts *o, const char *method, const ProtobufCMessage *req, stru
         }
     }
     sd_grpc_client_close(cl);
+    sodium_memzero(auth, sizeof(auth)); /* the session token, as sealctl and sealmailgate do */
     free(buf);
     return rc;
 }
