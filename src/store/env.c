@@ -172,10 +172,11 @@ sd_store_env_open(struct sd_store *s)
     SD_TRY(sd_store_err(mdb_env_set_mapsize(s->env, s->map_bytes)));
     /* NOTLS: read txns are handed between worker threads. No NOSYNC/NOMETASYNC: every commit
      * is durable (DESIGN.md "Durability"). No MDB_NOMEMINIT, on purpose, although LMDB's
-     * zero-fill of each freshly malloc'd page is about an eighth of a ticket create's
+     * zero-fill of each freshly malloc'd page was about an eighth of a ticket create's
      * instructions (README "Figures": a group-commit child txn copies every page it touches
      * that its parent had dirtied, liblmdb 0.9 frees the parent's copy at the child's commit
-     * and mallocs the next one, ~80 pages per create + comment): with NOMEMINIT the free gap
+     * and mallocs the next one; ~80 pages per create + comment, ~31 since the create's index
+     * writes are put late, txn.c sd_txn_put_late): with NOMEMINIT the free gap
      * of such a page would carry whatever the heap held before - freed request buffers,
      * plaintext - into data.mdb, and the purge (purge.c, SECURITY.md "Shredding erases,
      * physically") relies on fresh pages being zeros. The real cost is smaller (a 4 KiB memset

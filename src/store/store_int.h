@@ -76,6 +76,10 @@ struct sd_txn {
     bool cap;         /* capture on (wset.c): every successful write is recorded into ws */
     sd_err ws_err;    /* recording failed: the txn must not commit (its set is incomplete) */
     struct sd_buf ws; /* the write set recorded so far (empty when cap is off) */
+    /* Pair puts of a child left for its commit (sd_txn_put_late): db | klen | vlen | key | val
+     * each, applied to the batch txn once the child has merged. */
+    struct sd_buf late;
+    uint32_t late_dbs; /* bit per table with entries in late (tested by every read of it) */
 };
 
 struct sd_cursor {

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "store_int.h"
 #include "util/err_int.h"
 
@@ -18,6 +20,10 @@ static _Thread_local struct {
     bool broken;          /* a child commit failed half-way: the batch must not commit */
     struct sd_buf ws;     /* write set of the children merged so far (capture on, wset.h) */
 } tl_batch;
+
+static sd_err put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
+                  size_t vlen, unsigned flags, enum sd_wset_op op, bool may_fail);
+static sd_err late_apply(struct sd_txn *t);
 
 /* Leave batching mode: wipe the batch's write set (sealed fields, wrapped keys) and reset. */
 static void
@@ -45,6 +51,8 @@ txn_free(struct sd_txn *t)
         sd_store_gate_leave(t->s); /* its LMDB txn has ended */
     if(t->ws.cap)
         sd_buf_wipe_free(&t->ws);
+    if(t->late.cap)
+        sd_buf_wipe_free(&t->late);
     free(t);
 }
 
@@ -209,6 +217,12 @@ sd_txn_commit(struct sd_txn *t)
         if(rc == MDB_SUCCESS) {
             tl_batch.children++;
             sd_wset_merge(&tl_batch.ws, &t->ws);
+            err = late_apply(t);
+            if(err != SD_OK) {
+                tl_batch.broken = true;
+                txn_free(t);
+                return err;
+            }
         } else {
             tl_batch.broken = true;
         }
@@ -235,12 +249,126 @@ sd_txn_is_write(const struct sd_txn *t)
     return t->write;
 }
 
+/* Late pairs (sd_txn_put_late): db u8 | klen u8 | vlen u8 | key | val each. */
+#define LATE_FIXED 3
+#define LATE_MAX   255 /* klen and vlen are bytes: a longer pair is put at once */
+_Static_assert(SD_DB_COUNT <= 32, "late_dbs has a bit per table");
+
+/* The flags of sd_txn_put for table db: an index pair already there is not an error. */
+static unsigned
+put_flags(enum sd_db db)
+{
+    return db == SD_DB_BY_ASSIGNEE || db == SD_DB_BY_CUSTOMER || db == SD_DB_SEARCH ? MDB_NODUPDATA
+                                                                                    : 0;
+}
+
+/* Put t's late pairs into t itself, before t reads or writes one of their tables: t sees its
+ * own writes, in the order it made them. */
+static sd_err
+late_self(struct sd_txn *t)
+{
+    const uint8_t *e;
+    sd_err err = SD_OK;
+    size_t off = 0;
+
+    t->late_dbs = 0;
+    while(off < t->late.len) {
+        e = t->late.data + off;
+        err = put(t, (enum sd_db)e[0], e + LATE_FIXED, e[1], e + LATE_FIXED + e[1], e[2],
+                  put_flags((enum sd_db)e[0]), SD_WS_PUT, false);
+        if(err != SD_OK && err != SD_E_CONFLICT)
+            break;
+        err = SD_OK;
+        off += LATE_FIXED + (size_t)e[1] + e[2];
+    }
+    if(err != SD_OK) {
+        /* Keep the pairs not yet put: the txn is failing, and its abort frees them. */
+        memmove(t->late.data, t->late.data + off, t->late.len - off);
+        t->late.len -= off;
+        t->late_dbs = UINT32_MAX;
+        return err;
+    }
+    sodium_memzero(t->late.data, t->late.len);
+    t->late.len = 0;
+    return SD_OK;
+}
+
+/* Before t touches table db: its late pairs of any table go into t first. */
+static inline sd_err
+late_check(struct sd_txn *t, enum sd_db db)
+{
+    if(!(t->late_dbs & (UINT32_C(1) << (unsigned)db)))
+        return SD_OK;
+    return late_self(t);
+}
+
+/* A committed child's late pairs into its batch txn (which owns the pages they land on), each
+ * recorded into the batch's write set as sd_txn_put records it. A failure fails the batch. */
+static sd_err
+late_apply(struct sd_txn *t)
+{
+    struct sd_txn view = {.s = t->s, .txn = tl_batch.txn, .write = true, .cap = t->cap};
+    const uint8_t *e;
+    sd_err err = SD_OK;
+    size_t off = 0;
+
+    if(!t->late.len)
+        return SD_OK;
+    view.ws = tl_batch.ws;
+    while(off < t->late.len) {
+        e = t->late.data + off;
+        err = put(&view, (enum sd_db)e[0], e + LATE_FIXED, e[1], e + LATE_FIXED + e[1], e[2],
+                  put_flags((enum sd_db)e[0]), SD_WS_PUT, false);
+        if(err == SD_E_CONFLICT)
+            err = SD_OK; /* the pair was there: nothing changed, nothing recorded */
+        if(err != SD_OK)
+            break;
+        off += LATE_FIXED + (size_t)e[1] + e[2];
+    }
+    tl_batch.ws = view.ws; /* grown in place or reallocated by the records */
+    return err;
+}
+
+sd_err
+sd_txn_put_late(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
+                size_t vlen)
+{
+    uint8_t *e;
+    sd_err err;
+
+    if(!t || (unsigned)db >= SD_DB_COUNT || !key || (!val && vlen))
+        return SD_E_INVALID;
+    if(!t->child || klen > LATE_MAX || vlen > LATE_MAX)
+        return sd_txn_put(t, db, key, klen, val, vlen);
+    if(!t->write)
+        return SD_E_INTERNAL;
+    if(sd_store_should_fail()) /* the fault a put here would have met */
+        return SD_E_STORE;
+    err = sd_buf_reserve(&t->late, LATE_FIXED + klen + vlen);
+    if(err != SD_OK)
+        return err;
+    e = t->late.data + t->late.len;
+    e[0] = (uint8_t)db;
+    e[1] = (uint8_t)klen;
+    e[2] = (uint8_t)vlen;
+    memcpy(e + LATE_FIXED, key, klen);
+    if(vlen)
+        memcpy(e + LATE_FIXED + klen, val, vlen);
+    t->late.len += LATE_FIXED + klen + vlen;
+    t->late_dbs |= UINT32_C(1) << (unsigned)db;
+    return SD_OK;
+}
+
 sd_err
 sd_txn_get(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, struct sd_val *v)
 {
     MDB_val k = {klen, (void *)key}, d;
-    int rc = mdb_get(t->txn, t->s->dbi[db], &k, &d);
+    int rc;
+    sd_err err = late_check(t, db);
 
+    if(err != SD_OK)
+        return err;
+    rc = mdb_get(t->txn, t->s->dbi[db], &k, &d);
     if(rc != MDB_SUCCESS)
         return sd_store_err(rc);
     v->p = d.mv_data;
@@ -250,15 +378,19 @@ sd_txn_get(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, struct
 
 static sd_err
 put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val, size_t vlen,
-    unsigned flags, enum sd_wset_op op)
+    unsigned flags, enum sd_wset_op op, bool may_fail)
 {
     MDB_val k = {klen, (void *)key}, d = {vlen, (void *)val};
     int rc;
+    sd_err err;
 
     if(!t->write)
         return SD_E_INTERNAL; /* a write through a read txn is a programming error */
-    if(sd_store_should_fail())
+    if(may_fail && sd_store_should_fail())
         return SD_E_STORE;
+    err = late_check(t, db);
+    if(err != SD_OK)
+        return err;
     rc = mdb_put(t->txn, t->s->dbi[db], &k, &d, flags);
     if(rc != MDB_SUCCESS)
         return sd_store_err(rc); /* nothing changed: nothing to record */
@@ -271,11 +403,7 @@ sd_err
 sd_txn_put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
            size_t vlen)
 {
-    sd_err err = put(t, db, key, klen, val, vlen,
-                     (db == SD_DB_BY_ASSIGNEE || db == SD_DB_BY_CUSTOMER || db == SD_DB_SEARCH)
-                         ? MDB_NODUPDATA
-                         : 0,
-                     SD_WS_PUT);
+    sd_err err = put(t, db, key, klen, val, vlen, put_flags(db), SD_WS_PUT, true);
 
     return err == SD_E_CONFLICT ? SD_OK : err;
 }
@@ -284,14 +412,14 @@ sd_err
 sd_txn_put_new(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
                size_t vlen)
 {
-    return put(t, db, key, klen, val, vlen, MDB_NOOVERWRITE, SD_WS_PUT_NEW);
+    return put(t, db, key, klen, val, vlen, MDB_NOOVERWRITE, SD_WS_PUT_NEW, true);
 }
 
 sd_err
 sd_txn_append(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
               size_t vlen)
 {
-    return put(t, db, key, klen, val, vlen, MDB_APPEND, SD_WS_APPEND);
+    return put(t, db, key, klen, val, vlen, MDB_APPEND, SD_WS_APPEND, true);
 }
 
 sd_err
@@ -300,11 +428,15 @@ sd_txn_del(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const 
 {
     MDB_val k = {klen, (void *)key}, d = {vlen, (void *)val};
     int rc;
+    sd_err err;
 
     if(!t->write)
         return SD_E_INTERNAL;
     if(sd_store_should_fail())
         return SD_E_STORE;
+    err = late_check(t, db);
+    if(err != SD_OK)
+        return err;
     rc = mdb_del(t->txn, t->s->dbi[db], &k, val ? &d : NULL);
     if(rc != MDB_SUCCESS)
         return sd_store_err(rc);
@@ -316,9 +448,13 @@ sd_txn_del(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const 
 sd_err
 sd_cursor_open(struct sd_txn *t, enum sd_db db, struct sd_cursor **out)
 {
-    struct sd_cursor *c = calloc(1, sizeof(*c));
+    struct sd_cursor *c;
     int rc;
+    sd_err err = late_check(t, db);
 
+    if(err != SD_OK)
+        return err;
+    c = calloc(1, sizeof(*c));
     if(!c)
         return SD_E_NOMEM;
     rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c->cur);

@@ -96,6 +96,9 @@ sd_err sd_trec_store_new(struct sd_txn *t, sd_trec *r, uint8_t digest[32]);
  * entries before changing status/assignee, add them after. */
 sd_err sd_trec_unindex(struct sd_txn *t, const sd_trec *r);
 sd_err sd_trec_index(struct sd_txn *t, const sd_trec *r);
+/* sd_trec_index of a ticket created in t, put late (sd_txn_put_late): nothing of t reads its
+ * entries back through a cursor opened before (a get or a cursor opened after sees them). */
+sd_err sd_trec_index_new(struct sd_txn *t, const sd_trec *r);
 /* The same entries taken before a change (sd_trec_ix_of), then moved after it by
  * sd_trec_reindex: an entry the change left as it was is neither removed nor put again. For
  * changes that do not read those indexes meanwhile (the ticket stays in them during the

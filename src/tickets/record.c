@@ -136,25 +136,38 @@ sd_queue_val_read(const uint8_t *v, size_t n, struct sd_queue_facts *f)
     return true;
 }
 
-sd_err
-sd_trec_index(struct sd_txn *t, const sd_trec *r)
+static sd_err
+trec_index(struct sd_txn *t, const sd_trec *r,
+           sd_err (*put)(struct sd_txn *, enum sd_db, const void *, size_t, const void *, size_t))
 {
     uint8_t qk[17], qv[SD_QUEUE_VAL_BYTES], sk[9], id[8];
     sd_err err = SD_OK;
 
     status_key(sk, r);
-    SD_TRY(sd_txn_put(t, SD_DB_BY_STATUS, sk, sizeof(sk), "", 0));
+    SD_TRY(put(t, SD_DB_BY_STATUS, sk, sizeof(sk), "", 0));
     if(queued(r)) {
         queue_key(qk, r);
         sd_queue_val(qv, r);
-        SD_TRY(sd_txn_put(t, SD_DB_QUEUE, qk, sizeof(qk), qv, sizeof(qv)));
+        SD_TRY(put(t, SD_DB_QUEUE, qk, sizeof(qk), qv, sizeof(qv)));
     }
     if(r->assignee[0]) {
         sd_put_u64be(id, r->id);
-        SD_TRY(sd_txn_put(t, SD_DB_BY_ASSIGNEE, r->assignee, strlen(r->assignee), id, sizeof(id)));
+        SD_TRY(put(t, SD_DB_BY_ASSIGNEE, r->assignee, strlen(r->assignee), id, sizeof(id)));
     }
 out:
     return err;
+}
+
+sd_err
+sd_trec_index(struct sd_txn *t, const sd_trec *r)
+{
+    return trec_index(t, r, sd_txn_put);
+}
+
+sd_err
+sd_trec_index_new(struct sd_txn *t, const sd_trec *r)
+{
+    return trec_index(t, r, sd_txn_put_late);
 }
 
 bool

@@ -603,7 +603,8 @@ sd_ticket_create_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *
     sd_put_u64be(idb, rec.id);
     for(int i = 0; i < 3; i++) {
         if(p->has_bidx[i])
-            SD_TRY(sd_txn_put(t, SD_DB_BY_CUSTOMER, p->bidx[i], SD_BIDX_BYTES, idb, sizeof(idb)));
+            SD_TRY(
+                sd_txn_put_late(t, SD_DB_BY_CUSTOMER, p->bidx[i], SD_BIDX_BYTES, idb, sizeof(idb)));
     }
 
     snprintf(detail, sizeof(detail), "channel=%s vip=%d", sd_channel_name(p->in.channel),
@@ -645,7 +646,10 @@ sd_ticket_create_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *
     if(d->hooks.incident_find)
         SD_TRY(d->hooks.incident_find(t, &rec, (const char *)p->both.data, p->both.len, &inc_ids,
                                       &n_inc));
-    SD_TRY(sd_trec_index(t, &rec));
+    /* The index entries and (below) the search postings are put late: in a group-commit child
+     * they go into the batch txn after the child merged, instead of the child copying the pages
+     * they land on (README "Figures"). */
+    SD_TRY(sd_trec_index_new(t, &rec));
     /* The search postings (keyed hashes of subject and body terms) commit with the ticket. The
      * terms come from the pipeline's fold of subject " " body, which cuts into the same terms
      * as folding `both` again (subject "\n" body: a blank and a newline both end a term, and

@@ -282,6 +282,94 @@ test_commit_hook(void **state)
     sd_store_close(s);
 }
 
+/* sd_txn_put_late: outside a batch a put; in a child kept until the child merged (the child
+ * reads its own pairs, an aborted child's go with it), then put into the batch and recorded
+ * into its write set as sd_txn_put records them. */
+static void
+test_late_puts(void **state)
+{
+    struct sd_store *s = NULL;
+    struct sd_txn *t = NULL;
+    struct sd_cursor *c = NULL;
+    struct sd_val k, v;
+    const uint8_t *ws;
+    size_t wlen, direct;
+    const uint8_t h1[16] = {1}, h2[16] = {2};
+
+    (void)state;
+    assert_int_equal(sd_store_open(&s, dir, SD_STORE_CREATE, 1 << 24), SD_OK);
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    assert_int_equal(sd_txn_put_late(NULL, SD_DB_SEARCH, h1, 16, "v", 1), SD_E_INVALID);
+    assert_int_equal(sd_txn_put_late(t, SD_DB_SEARCH, h1, 16, NULL, 8), SD_E_INVALID);
+    assert_int_equal(sd_txn_put_late(t, SD_DB_SEARCH, h1, 16, "00000001", 8), SD_OK);
+    assert_int_equal(sd_txn_get(t, SD_DB_SEARCH, h1, 16, &v), SD_OK); /* put at once */
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    sd_store_set_capture(s, true);
+    /* the write set of two plain puts, for the size the late ones must record */
+    assert_int_equal(sd_store_batch_begin(s), SD_OK);
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    assert_int_equal(sd_txn_put(t, SD_DB_SEARCH, h2, 16, "00000009", 8), SD_OK);
+    assert_int_equal(sd_txn_put(t, SD_DB_BY_STATUS, "s9", 2, "", 0), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    assert_int_equal(sd_store_batch_wset(&ws, &wlen), SD_OK);
+    direct = wlen;
+    sd_store_batch_abort();
+    assert_int_equal(sd_store_batch_begin(s), SD_OK);
+    /* an aborted child's late pairs go with it */
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    assert_int_equal(sd_txn_put_late(t, SD_DB_SEARCH, h2, 16, "00000003", 8), SD_OK);
+    sd_txn_abort(t);
+    /* a child sees its own late pairs through a get and a cursor */
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    assert_int_equal(sd_txn_put_late(t, SD_DB_BY_STATUS, "s1", 2, "", 0), SD_OK);
+    assert_int_equal(sd_txn_put_late(t, SD_DB_SEARCH, h2, 16, "00000002", 8), SD_OK);
+    assert_int_equal(sd_txn_get(t, SD_DB_BY_STATUS, "s1", 2, &v), SD_OK);
+    assert_int_equal(sd_cursor_open(t, SD_DB_SEARCH, &c), SD_OK);
+    k.p = h2;
+    k.n = 16;
+    assert_int_equal(sd_cursor_get(c, SD_CUR_SET_KEY, &k, &v), SD_OK);
+    assert_memory_equal(v.p, "00000002", 8);
+    sd_cursor_close(c);
+    /* and deletes one: the delete comes after its put */
+    assert_int_equal(sd_txn_put_late(t, SD_DB_SEARCH, h1, 16, "00000004", 8), SD_OK);
+    assert_int_equal(sd_txn_del(t, SD_DB_SEARCH, h1, 16, "00000004", 8), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    sd_store_batch_abort();
+    assert_int_equal(sd_store_batch_begin(s), SD_OK);
+    /* a committed child's pairs are in the batch for the next child and in its write set */
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    assert_int_equal(sd_txn_put_late(t, SD_DB_SEARCH, h2, 16, "00000009", 8), SD_OK);
+    assert_int_equal(sd_txn_put_late(t, SD_DB_BY_STATUS, "s9", 2, "", 0), SD_OK);
+    assert_int_equal(sd_txn_put_late(t, SD_DB_SEARCH, h1, 16, "00000001", 8), SD_OK); /* there */
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    assert_int_equal(sd_store_batch_wset(&ws, &wlen), SD_OK);
+    assert_int_equal(wlen, direct); /* the pair already there is not recorded */
+    assert_int_equal(sd_txn_begin(s, true, &t), SD_OK);
+    assert_int_equal(sd_txn_get(t, SD_DB_BY_STATUS, "s9", 2, &v), SD_OK);
+    assert_int_equal(sd_txn_del(t, SD_DB_SEARCH, h2, 16, "00000009", 8), SD_OK);
+    assert_int_equal(sd_txn_put(t, SD_DB_SEARCH, h2, 16, "00000009", 8), SD_OK);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    assert_int_equal(sd_store_batch_commit(), SD_OK);
+    sd_store_set_capture(s, false);
+    assert_int_equal(sd_txn_begin(s, false, &t), SD_OK);
+    assert_int_equal(sd_txn_get(t, SD_DB_BY_STATUS, "s9", 2, &v), SD_OK);
+    assert_int_equal(sd_txn_get(t, SD_DB_BY_STATUS, "s1", 2, &v), SD_E_NOTFOUND);
+    assert_int_equal(sd_cursor_open(t, SD_DB_SEARCH, &c), SD_OK);
+    k.p = h1;
+    k.n = 16;
+    assert_int_equal(sd_cursor_get(c, SD_CUR_SET_KEY, &k, &v), SD_OK);
+    assert_memory_equal(v.p, "00000001", 8);
+    assert_int_equal(sd_cursor_get(c, SD_CUR_NEXT_DUP, &k, &v), SD_E_NOTFOUND);
+    k.p = h2;
+    k.n = 16;
+    assert_int_equal(sd_cursor_get(c, SD_CUR_SET_KEY, &k, &v), SD_OK);
+    assert_memory_equal(v.p, "00000009", 8);
+    assert_int_equal(sd_cursor_get(c, SD_CUR_NEXT_DUP, &k, &v), SD_E_NOTFOUND);
+    sd_cursor_close(c);
+    sd_txn_abort(t);
+    sd_store_close(s);
+}
+
 /* ---- online purge: the gate quiesces every thread, the env is rebuilt in place ---- */
 
 #define MARK "ZQXJ-deleted-wrapped-key-"
@@ -563,6 +651,7 @@ main(void)
         T(test_corrupt_environment_is_refused),
         T(test_injected_write_failure_rolls_back),
         T(test_commit_hook),
+        T(test_late_puts),
         T(test_online_purge_quiesces_every_thread),
         T(test_online_purge_off_or_store_in_use_stays_pending),
         T(test_online_purge_backs_off_after_a_busy_drain),
