@@ -153,12 +153,12 @@ sd_err sd_txn_get(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
 /* Put (overwrite; for dupsort tables adds the pair, existing pair is not an error). */
 sd_err sd_txn_put(struct sd_txn *t, enum sd_db db, const void *key, size_t klen, const void *val,
                   size_t vlen);
-/* sd_txn_put that may be applied when t commits (a key or value over 255 bytes is put at once): in a child of a group-commit batch it is kept until the child has
- * merged and is then put into the batch txn itself, which already owns its dirty pages, instead
- * of the child copying (and LMDB zeroing) every page of the table it touches. t reads its own
- * late pairs: a get, delete or cursor on that table through t puts them into t first. A late
- * pair the batch then fails to take (map full) fails the batch (sd_store_batch_commit), not
- * this txn. Outside a batch it is sd_txn_put. */
+/* sd_txn_put that may be applied when t commits (a key or value over 255 bytes is put at once): in
+ * a child of a group-commit batch it is kept until the child has merged and is then put into the
+ * batch txn itself, which already owns its dirty pages, instead of the child copying (and LMDB
+ * zeroing) every page of the table it touches. t reads its own late pairs: a get, delete or cursor
+ * on that table through t puts them into t first. A late pair the batch then fails to take (map
+ * full) fails the batch (sd_store_batch_commit), not this txn. Outside a batch it is sd_txn_put. */
 sd_err sd_txn_put_late(struct sd_txn *t, enum sd_db db, const void *key, size_t klen,
                        const void *val, size_t vlen);
 /* Put that fails with SD_E_CONFLICT if the key exists. */

@@ -661,11 +661,12 @@ out:
     return err;
 }
 
-/* Scrub (physical housekeeping, never captured in a write set: it works on raw LMDB txns of
- * its own and every node scrubs its own free pages): LMDB never reuses a page while a reader may still see it and never zeroes a freed
- * page, so old copies of a deleted key can sit in the free list. Writing zero-filled one-page
- * values takes every reusable free page (LMDB prefers the free list to growing the file) and
- * overwrites it; deleting them in the next txn gives the pages back, now holding zeros. */
+/* Scrub (physical housekeeping, never captured in a write set: it works on raw LMDB txns of its own
+ * and every node scrubs its own free pages): LMDB never reuses a page while a reader may still see
+ * it and never zeroes a freed page, so old copies of a deleted key can sit in the free list.
+ * Writing zero-filled one-page values takes every reusable free page (LMDB prefers the free list to
+ * growing the file) and overwrites it; deleting them in the next txn gives the pages back, now
+ * holding zeros. */
 #define SCRUB_MAX_PAGES 65536u
 
 sd_err
