@@ -290,7 +290,6 @@ qterm_push(struct qterms *q, const char *term)
 struct cand {
     uint64_t id;
     double score, cov, tcov; /* tcov: coverage by title and tags alone */
-    double raw;              /* score without CONCEPT_BOOST (the fit rule's evidence) */
     uint8_t lang;
     uint16_t hits; /* term postings matched */
     /* best alternative of the slot being scored: the slot's score and coverage are the best
@@ -402,21 +401,15 @@ lang_factor(uint8_t doc, uint8_t pref)
 /* Weight in the coverage of a query word the index does not know: a Latin word counts as much
  * as the rarest indexed term (the articles do not talk about it); a CJK bigram half as much
  * (bigrams across word boundaries are noise, not meaning). */
-#define UNKNOWN_WORD  1.0
-#define UNKNOWN_CJK   0.5
+#define UNKNOWN_WORD 1.0
+#define UNKNOWN_CJK  0.5
 /* ranking: BM25 times (COORD_BASE + coverage) times (1 + TITLE_BOOST * title coverage) */
-#define COORD_BASE    0.5
-#define TITLE_BOOST   1.0
-/* A slot whose word is an entry of a synonym set (a concept the articles are written about:
- * withdraw, fee, 2FA) scores CONCEPT_BOOST times a plain word's match in the ranking: the
- * concept is what the question asks, the other words are often incidental context (a coin, a
- * place, a story) that a broad article matches by chance. The fit rule reads the unboosted
- * score (cand.raw), so what is refused does not change. */
-#define CONCEPT_BOOST 1.8
-#define TYPO_W1       0.8 /* near spelling, edit distance 1 */
-#define TYPO_W2       0.65
-#define TYPO_ALTS     4
-#define VOCAB_SCAN    200000 /* index terms read looking for near spellings */
+#define COORD_BASE   0.5
+#define TITLE_BOOST  1.0
+#define TYPO_W1      0.8 /* near spelling, edit distance 1 */
+#define TYPO_W2      0.65
+#define TYPO_ALTS    4
+#define VOCAB_SCAN   200000 /* index terms read looking for near spellings */
 
 /* ---- document frequencies cache ----
  * Every query reads the collection size and the document frequency of each of its terms (46
@@ -618,11 +611,10 @@ cov_weight(const struct qctx *c, const char *term, double df)
     return c->idf_max * (latin(term) ? UNKNOWN_WORD : UNKNOWN_CJK);
 }
 
-/* Add one posting p (POSTING_BYTES) of a term of alternative (slot, alt) to its document; boost:
- * the slot's ranking factor (1 or CONCEPT_BOOST). */
+/* Add one posting p (POSTING_BYTES) of a term of alternative (slot, alt) to its document. */
 static sd_err
 score_posting(struct qctx *c, const uint8_t *p, double idf, uint16_t slot, uint16_t alt, double w,
-              double cw, double boost)
+              double cw)
 {
     struct cand *cd;
     double tf, dl, s;
@@ -647,11 +639,10 @@ score_posting(struct qctx *c, const uint8_t *p, double idf, uint16_t slot, uint1
         cd->tcov += cd->a_tcov - cd->s_tcov;
         cd->s_tcov = cd->a_tcov;
     }
-    cd->a_score += s * w * boost * lang_factor(p[8], c->pref);
+    cd->a_score += s * w * lang_factor(p[8], c->pref);
     cd->a_cov += cw * w;
     if(cd->a_score > cd->s_score) {
         cd->score += cd->a_score - cd->s_score;
-        cd->raw += (cd->a_score - cd->s_score) / boost;
         cd->s_score = cd->a_score;
     }
     if(cd->a_cov > cd->s_cov) {
@@ -668,7 +659,7 @@ out:
  * postings (DUPFIXED) are read a page of them at a time, in order, the first MAX_SCAN. */
 static sd_err
 score_term(struct qctx *c, const char *term, double df, uint16_t slot, uint16_t alt, double w,
-           double cw, double boost)
+           double cw)
 {
     size_t scanned = 0;
     struct sd_cursor *cur = NULL;
@@ -690,7 +681,7 @@ score_term(struct qctx *c, const char *term, double df, uint16_t slot, uint16_t 
     while(rc == SD_OK && scanned < MAX_SCAN) {
         SD_ENSURE(v.n > 0 && v.n % POSTING_BYTES == 0, SD_E_STORE);
         for(size_t at = 0; at < v.n && scanned < MAX_SCAN; at += POSTING_BYTES, scanned++)
-            SD_TRY(score_posting(c, v.p + at, idf, slot, alt, w, cw, boost));
+            SD_TRY(score_posting(c, v.p + at, idf, slot, alt, w, cw));
         if(scanned < MAX_SCAN)
             rc = sd_cursor_get(cur, SD_CUR_NEXT_MULTIPLE, &key, &v);
     }
@@ -899,7 +890,7 @@ score_query(struct qctx *c, const struct sd_kb_query *q, double *total)
                     alt_w[a] > 0 ? ws * cov_weight(c, s->a[a].t[k], dfs[a][k]) / alt_w[a] : 0;
 
                 SD_TRY(score_term(c, s->a[a].t[k], dfs[a][k], (uint16_t)i, (uint16_t)a, s->a[a].w,
-                                  cw, s->syn ? CONCEPT_BOOST : 1.0));
+                                  cw));
             }
         }
     }
@@ -1263,7 +1254,7 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
     sd_arec *r = NULL, *alt = NULL;
     uint64_t docs, total;
     size_t nl = 0, ng = 0, nsorted;
-    double qweight, best_raw = 0, best_tcov = 0;
+    double qweight, best_score = 0, best_tcov = 0;
     uint64_t best_id = 0;
     sd_err err = SD_OK;
 
@@ -1306,13 +1297,10 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
             list[nl].cov /= qweight;
             list[nl].tcov /= qweight;
             /* coordination: favour documents that match more of the query */
-            double coord = (COORD_BASE + list[nl].cov) * (1 + TITLE_BOOST * list[nl].tcov);
-
-            list[nl].score *= coord;
-            list[nl].raw *= coord;
-            /* the fit rule's evidence: the best unboosted score (as before CONCEPT_BOOST) */
-            if(list[nl].raw > best_raw || (list[nl].raw == best_raw && list[nl].id < best_id)) {
-                best_raw = list[nl].raw;
+            list[nl].score *= (COORD_BASE + list[nl].cov) * (1 + TITLE_BOOST * list[nl].tcov);
+            if(list[nl].score > best_score ||
+               (list[nl].score == best_score && list[nl].id < best_id)) {
+                best_score = list[nl].score;
                 best_tcov = list[nl].tcov;
                 best_id = list[nl].id;
             }
@@ -1321,7 +1309,7 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
     }
     /* Nothing fits: the best article's evidence (title/tag coverage, normalised score) is
      * too weak for the question (kb.h SD_KB_FIT_MIN). */
-    if(!sd_kb_fits(best_tcov, best_raw / c.idf_max, q->other))
+    if(!sd_kb_fits(best_tcov, best_score / c.idf_max, q->other))
         goto out;
     /* Only the head of the ranking is needed: partial selection of the best TOPK, sorted;
      * the full sort runs only when deduplication by topic exhausts them. */
