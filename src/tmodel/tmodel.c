@@ -755,7 +755,7 @@ sd_tmodel_params_default(struct sd_tmodel_params *p)
 {
     /* round 9, chosen on tools/triage_xval.sh's seven folds (data/triage/README.md "Round 9,
      * brief M"): rate 0.5 -> 1, epochs 20 -> 30 averaging the last 15, prune 0.3 -> 0.2,
-     * prio_conf 0.7 -> 0.6 */
+     * prio_conf 0.7 -> 0.65, cat_cap 1 -> 2 */
     p->epochs = 30;
     p->rate = 1.0;
     p->l2 = 1e-5;
@@ -765,8 +765,8 @@ sd_tmodel_params_default(struct sd_tmodel_params *p)
     p->dropout = 0.3;
     p->average = 15;
     p->cat_weight = 2;
-    p->cat_cap = 1;
-    p->prio_conf = 0.6;
+    p->cat_cap = 2;
+    p->prio_conf = 0.65;
     p->fund_raise = 0.4;
     p->p1_agree = 0.5;
 }
