@@ -10,7 +10,8 @@
 #        tools/triage_xval.sh build/tools/triage_train --grid   (combination grid per fold and
 #                                                                 summed over the folds)
 # Prints triage_train's per-file lines, then per fold the rules / rules+model totals
-# (category, priority, P1 recall, P1 false positives) over the fold's files.
+# (category, priority, P1 recall, P1 false positives) over the fold's files, then the fold sum
+# (ZFOLDSUM: category errors + priority errors + 5 x missed P1 + false P1, gen4/gen6/gen7 doubled).
 set -euo pipefail
 BIN=${1:?usage: triage_xval.sh TRIAGE_TRAIN_BIN [OPTIONS...]}
 shift
@@ -69,4 +70,15 @@ function val(s,   a) { split(s, a, "="); return a[2] }
 END {
   for (k in keys)
     printf "TOTAL %-44s n=%-5d category=%.3f priority=%.3f p1_recall=%.3f p1_fp=%d p1_miss=%d\n", k, N[k], C[k] / N[k], P[k] / N[k], PN[k] ? PH[k] / PN[k] : 1, FP[k], PN[k] - PH[k]
+  # the fold sum the parameters are chosen by (round 9): category errors + priority errors +
+  # 5 x missed P1 + false P1, the writers the rules were not tuned on (gen4, gen6, gen7) doubled
+  if (!grid) {
+    for (k in keys) {
+      split(k, kk, " "); f = kk[1]; m = kk[2]; w = (f == "gen4" || f == "gen6" || f == "gen7") ? 2 : 1
+      ce = N[k] - C[k]; pe = N[k] - P[k]; miss = PN[k] - PH[k]
+      S[m] += w * (ce + pe + 5 * miss + FP[k]); CE[m] += ce; PE[m] += pe; MI[m] += miss; F[m] += FP[k]
+    }
+    for (m in S)
+      printf "ZFOLDSUM %-12s %.0f (category errors %.0f, priority errors %.0f, missed P1 %d, false P1 %d)\n", m, S[m], CE[m], PE[m], MI[m], F[m]
+  }
 }' "${outs[@]}" | sort
