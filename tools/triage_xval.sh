@@ -3,15 +3,15 @@
 # out every set one writer wrote, trains on the rest and evaluates the desk (the default rules,
 # then the rules plus the fresh model, as `sealctl triage --text` does) on the left-out writer.
 # Writers: tpl (data/triage/{train,holdout}-*, tpl_*.py), gen2 (holdout2-*), gen4 (train4-*), gen5 (train5-*),
-# gen6 (train6-*), gen7 (train7-*) and dev (../shared/data/triage-dev.jsonl). Never holdout3-*
-# .. holdout7-* (kept held out).
+# gen6 (train6-*), gen7 (train7-*), gen8 (train8-*), gen9 (train9-*) and dev
+# (../shared/data/triage-dev.jsonl). Never holdout3-* .. holdout9-* (kept held out).
 # usage: tools/triage_xval.sh TRIAGE_TRAIN_BIN [TRIAGE_TRAIN OPTIONS...]
 #   e.g. tools/triage_xval.sh build/tools/triage_train --l2 1e-4
 #        tools/triage_xval.sh build/tools/triage_train --grid   (combination grid per fold and
 #                                                                 summed over the folds)
 # Prints triage_train's per-file lines, then per fold the rules / rules+model totals
 # (category, priority, P1 recall, P1 false positives) over the fold's files, then the fold sum
-# (ZFOLDSUM: category errors + priority errors + 5 x missed P1 + false P1, gen4/gen6/gen7 doubled).
+# (ZFOLDSUM: category errors + priority errors + 5 x missed P1 + false P1, gen4/gen6..gen9 doubled).
 set -euo pipefail
 BIN=${1:?usage: triage_xval.sh TRIAGE_TRAIN_BIN [OPTIONS...]}
 shift
@@ -24,11 +24,14 @@ FOLD[gen4]="$D/train4-zh.jsonl $D/train4-en.jsonl $D/train4-ko.jsonl"
 FOLD[gen5]="$D/train5-zh.jsonl $D/train5-en.jsonl $D/train5-ko.jsonl"
 FOLD[gen6]="$D/train6-zh.jsonl $D/train6-en.jsonl $D/train6-ko.jsonl"
 FOLD[gen7]="$D/train7-zh.jsonl $D/train7-en.jsonl $D/train7-ko.jsonl"
+FOLD[gen8]="$D/train8-zh.jsonl $D/train8-en.jsonl $D/train8-ko.jsonl"
+FOLD[gen9]="$D/train9-zh.jsonl $D/train9-en.jsonl $D/train9-ko.jsonl"
 FOLD[dev]="$ROOT/../shared/data/triage-dev.jsonl"
-ORDER="tpl gen2 gen4 gen5 gen6 gen7 dev"
+ORDER="tpl gen2 gen4 gen5 gen6 gen7 gen8 gen9 dev"
 # model-only examples of alarming non-P1 kinds (data/triage/README.md): always trained on
 EXTRA=$D/tmodel-kinds.jsonl
-EXTRA8=("$D/kinds8-zh.jsonl" "$D/kinds8-en.jsonl" "$D/kinds8-ko.jsonl")
+EXTRA8=("$D/kinds8-zh.jsonl" "$D/kinds8-en.jsonl" "$D/kinds8-ko.jsonl"
+  "$D/kinds9-zh.jsonl" "$D/kinds9-en.jsonl" "$D/kinds9-ko.jsonl")
 GRID=0
 for a in "$@"; do [ "$a" = "--grid" ] && GRID=1; done
 tmp=$(mktemp -d /tmp/triage-xval.XXXXXX)
@@ -71,10 +74,10 @@ END {
   for (k in keys)
     printf "TOTAL %-44s n=%-5d category=%.3f priority=%.3f p1_recall=%.3f p1_fp=%d p1_miss=%d\n", k, N[k], C[k] / N[k], P[k] / N[k], PN[k] ? PH[k] / PN[k] : 1, FP[k], PN[k] - PH[k]
   # the fold sum the parameters are chosen by (round 9): category errors + priority errors +
-  # 5 x missed P1 + false P1, the writers the rules were not tuned on (gen4, gen6, gen7) doubled
+  # 5 x missed P1 + false P1, the later writers (gen4, gen6..gen9) doubled
   if (!grid) {
     for (k in keys) {
-      split(k, kk, " "); f = kk[1]; m = kk[2]; w = (f == "gen4" || f == "gen6" || f == "gen7") ? 2 : 1
+      split(k, kk, " "); f = kk[1]; m = kk[2]; w = (f == "gen4" || f == "gen6" || f == "gen7" || f == "gen8" || f == "gen9") ? 2 : 1
       ce = N[k] - C[k]; pe = N[k] - P[k]; miss = PN[k] - PH[k]
       S[m] += w * (ce + pe + 5 * miss + FP[k]); CE[m] += ce; PE[m] += pe; MI[m] += miss; F[m] += FP[k]
     }

@@ -307,9 +307,82 @@ inner_apostrophe(const uint8_t *p, size_t n, size_t o, size_t i)
     return k && o > 0 && is_letter(p[o - 1]) && i + k < n && is_letter(p[i + k]) ? k : 0;
 }
 
+/* Cantonese written forms and their Mandarin equivalents (each three UTF-8 bytes, so folding
+ * keeps every position): Hong Kong customers write "我冇改过", "我俾咗助记词佢" for
+ * "我没改过", "我给了助记词他". Only characters that are not also ordinary Mandarin words. */
+static const char canto_fold[][2][4] = {
+    {"\xe5\x86\x87", "\xe6\xb2\xa1"}, /* mou5 -> mei2 (not) */
+    {"\xe5\x92\x97", "\xe4\xba\x86"}, /* zo2 -> le (perfective) */
+    {"\xe4\xbf\xbe", "\xe7\xbb\x99"}, /* bei2 -> gei3 (give) */
+    {"\xe7\x95\x80", "\xe7\xbb\x99"}, /* bei2 (variant) -> gei3 */
+    {"\xe5\x98\x85", "\xe7\x9a\x84"}, /* ge3 -> de (possessive) */
+    {"\xe4\xbd\xa2", "\xe4\xbb\x96"}, /* keoi5 -> ta1 (he/she) */
+    {"\xe5\x96\xba", "\xe5\x9c\xa8"}, /* hai2 -> zai4 (at) */
+    {"\xe5\x94\x94", "\xe4\xb8\x8d"}, /* m4 -> bu4 (not) */
+    {"\xe5\x93\x8b", "\xe4\xbb\xac"}, /* dei6 -> men (plural) */
+    {"\xe5\x9a\x9f", "\xe6\x9d\xa5"}, /* lai4 -> lai2 (come) */
+    {"\xe7\x9d\x87", "\xe7\x9c\x8b"}, /* tai2 -> kan4 (look) */
+    {"\xe5\x95\xb1", "\xe5\x88\x9a"}, /* ngaam1 -> gang1 (just now) */
+    {"\xe6\x94\x9e", "\xe6\x8b\xbf"}, /* lo2 -> na2 (take) */
+    {"\xe6\x90\xb5", "\xe6\x89\xbe"}, /* wan2 -> zhao3 (find) */
+    {"\xe6\x8f\xbe", "\xe6\x89\xbe"}, /* wan2 (simplified) -> zhao3 */
+    {"\xe5\x97\xb0", "\xe9\x82\xa3"}, /* go2 -> na4 (that) */
+};
+
+/* The Mandarin equivalent of the Cantonese character at p[0..3), or NULL. */
+static const char *
+canto_at(const uint8_t *p, size_t left)
+{
+    if(left < 3 || p[0] < 0xe4 || p[0] > 0xe7)
+        return NULL;
+    for(size_t k = 0; k < sizeof(canto_fold) / sizeof(canto_fold[0]); k++) {
+        if(memcmp(p, canto_fold[k][0], 3) == 0)
+            return canto_fold[k][1];
+    }
+    return NULL;
+}
+
+/* The Hangul syllable (U+AC00..U+D7A3) at p[0..3), or 0. */
+static uint32_t
+hangul_cp(const uint8_t *p, size_t left)
+{
+    uint32_t cp;
+
+    if(left < 3 || p[0] < 0xea || p[0] > 0xed || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+        return 0;
+    cp = ((uint32_t)(p[0] & 0x0f) << 12) | ((uint32_t)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+    return cp >= 0xac00 && cp <= 0xd7a3 ? cp : 0;
+}
+
+/* Casual Korean typing drops the doubled final consonant before an ending: "입력햇어요",
+ * "보냇는데", "잇어요" for 했/냈/있, "업음" for 없음. A syllable with the final ㅅ (or 업)
+ * directly before one of these endings is read with ㅆ (or 없); the syllable after it stays.
+ * Returns the syllable to write instead of cp, or cp. */
+#define HANGUL_T(cp) (((cp)-0xac00u) % 28u)
+static uint32_t
+ko_spell(uint32_t cp, uint32_t next)
+{
+    static const uint32_t endings[] = {0xc5b4 /* 어 */, 0xc2b5 /* 습 */, 0xb2e4 /* 다 */,
+                                       0xace0 /* 고 */, 0xb124 /* 네 */, 0xc74c /* 음 */,
+                                       0xc5ec /* 여 */, 0xb294 /* 는 */};
+    bool ending = false;
+
+    for(size_t k = 0; k < sizeof(endings) / sizeof(endings[0]); k++)
+        ending = ending || next == endings[k];
+    if(!ending || cp == 0xac83 /* 것 */)
+        return cp;
+    if(HANGUL_T(cp) == 19) /* final ㅅ -> ㅆ */
+        return cp + 1;
+    if(cp == 0xc5c5) /* 업 -> 없 */
+        return cp + 1;
+    return cp;
+}
+
 /* Collapse runs of blanks to one space and trim, in place; returns the new length. An
  * apostrophe between two letters is dropped ("don't" and "dont", "it's" and "its" are written
- * alike by customers), in the text and in the literals alike. */
+ * alike by customers), Cantonese particles become their Mandarin equivalents (canto_fold) and
+ * casual Korean finals are read as typed for (ko_spell), in the text and in the literals
+ * alike. Every replacement has the same length, so positions do not move. */
 static size_t
 squeeze(uint8_t *p, size_t n)
 {
@@ -332,6 +405,24 @@ squeeze(uint8_t *p, size_t n)
         if(blank && !hangul_at(p, n, i) && !(o >= 3 && hangul_at(p, o, o - 3)))
             p[o++] = ' ';
         blank = false;
+        {
+            const char *m = canto_at(p + i, n - i);
+            uint32_t cp = hangul_cp(p + i, n - i), fix;
+
+            if(cp && (fix = ko_spell(cp, hangul_cp(p + i + 3, n - i - 3))) != cp) {
+                p[o++] = (uint8_t)(0xe0 | (fix >> 12));
+                p[o++] = (uint8_t)(0x80 | ((fix >> 6) & 0x3f));
+                p[o++] = (uint8_t)(0x80 | (fix & 0x3f));
+                i += 2;
+                continue;
+            }
+            if(m) {
+                memcpy(p + o, m, 3); /* o <= i: the source bytes were read by canto_at */
+                o += 3;
+                i += 2;
+                continue;
+            }
+        }
         p[o++] = p[i];
     }
     return o;
@@ -1803,6 +1894,48 @@ out:
     return err;
 }
 
+/* An API secret pasted after its label ("secret: 9Fk2...", "api key ... and secret Pq7x...",
+ * "secret 707Cw...", "시크릿 Tlp..."): a folded label ("secret", 시크릿, 密钥) followed by at most API_SECRET_GAP separators
+ * (blanks, ':', '=', quotes) and a run of at least API_SECRET_MIN letters and digits with at
+ * least one of each. TRIAGE.md: an API secret handed over is security P1; the redactor has no
+ * kind for it (API secrets have no fixed shape), so the label decides. */
+#define API_SECRET_MIN 20
+#define API_SECRET_GAP 3
+static bool
+api_secret_in(const uint8_t *p, size_t n)
+{
+    /* "secret", "시크릿", "密钥" (folded) */
+    static const char *const labels[] = {"secret", "\xec\x8b\x9c\xed\x81\xac\xeb\xa6\xbf",
+                                         "\xe5\xaf\x86\xe9\x92\xa5"};
+
+    for(size_t i = 0; i < n; i++) {
+        size_t j = 0, gap = 0, run = 0;
+        bool digit = false, alpha = false;
+
+        for(size_t k = 0; k < sizeof(labels) / sizeof(labels[0]) && !j; k++) {
+            size_t ln = strlen(labels[k]);
+
+            if(ln <= n - i && memcmp(p + i, labels[k], ln) == 0)
+                j = i + ln;
+        }
+        if(!j)
+            continue;
+        while(j < n && gap < API_SECRET_GAP && p[j] != '\0' && strchr(" :=\"'", p[j])) {
+            j++;
+            gap++;
+        }
+        while(j < n && (is_lower(p[j]) || (p[j] >= '0' && p[j] <= '9'))) {
+            digit = digit || (p[j] >= '0' && p[j] <= '9');
+            alpha = alpha || is_lower(p[j]);
+            j++;
+            run++;
+        }
+        if(run >= API_SECRET_MIN && digit && alpha)
+            return true;
+    }
+    return false;
+}
+
 sd_err
 sd_triage_classify(const struct sd_triage_rules *r, const char *subject, size_t slen,
                    const char *body, size_t blen, bool vip, struct sd_triage_result *out)
@@ -1899,6 +2032,7 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     enum sd_category cat = SD_CAT_GENERAL;
     int prio = 0;
     bool public_hex = false;
+    bool api_secret = false;
     size_t cap = SD_TRIAGE_MAX_SIGNALS - (vip ? 1 : 0);
 
     SD_CHECK_ARG(r && out && (folded || flen == 0));
@@ -1969,6 +2103,8 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
         public_hex = false;
     if(secrets & FUND_SECRETS)
         fund = true;
+    api_secret = api_secret_in(fixed.data, fixed.len);
+    fund = fund || api_secret;
     memcpy(rule_score, score, sizeof(score));
     /* The model never touches the fund-safety floor: not after a fund-safety signal, nor when
      * the rules alone choose security or a P1 (a category move would drop its P1 rule). */
@@ -2023,6 +2159,8 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     out->fund_safety = fund;
     if(secrets & FUND_SECRETS)
         add_signal(out, "fund_safety:pasted_secret", cap);
+    if(api_secret)
+        add_signal(out, "fund_safety:pasted_api_secret", cap);
     for(size_t i = 0; i < nrules && public_hex; i++) {
         if(fired[i] && rules[i].kind == RK_PUBLIC_HEX)
             add_signal(out, rules[i].signal, cap);

@@ -165,6 +165,48 @@ test_fund_safety_forces_security_p1_in_korean(void **state)
     assert_fund_safety("제가 안 한 출금이 있어요!! 테더 3000개 모르는 주소로 나갔어요");
 }
 
+/* Round 9 folds (issue 17): Cantonese particles read as Mandarin and casual Korean finals as
+ * the ending they stand for, in the text and in the literals alike; other syllables stay. */
+static void
+test_cantonese_and_casual_korean_fold_onto_the_rules(void **state)
+{
+    struct sd_triage_rules *r = parse_ok("fund_safety zh: 我没申请\n"
+                                         "fund_safety ko: 입력했어\n"
+                                         "fund_safety sun: 했빛\n");
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify_with(r, "我冇申請過呢筆提幣", false);
+    assert_true(res.fund_safety);
+    res = classify_with(r, "비밀번호 입력햇어요", false);
+    assert_true(res.fund_safety);
+    res = classify_with(r, "햇빛이 좋아요", false); /* 빛 is no ending: 햇 stays */
+    assert_false(res.fund_safety);
+    sd_triage_rules_free(r);
+}
+
+/* An API secret pasted after its label is a pasted secret; the label alone (a question) is
+ * not, nor a short value. */
+static void
+test_labelled_api_secret_is_security_p1(void **state)
+{
+    struct sd_triage_result res;
+
+    (void)state;
+    res = classify("api key abc and secret: Q9w8E7r6T5y4U3i2O1pLkJhG invalid signature");
+    assert_true(res.fund_safety);
+    assert_true(has_signal(&res, "fund_safety:pasted_api_secret"));
+    res = classify("api\xed\x82\xa4 \xec\x8b\x9c\xed\x81\xac\xeb\xa6\xbf "
+                   "TafJdeTO0f8Cwbl01LnNwTGI15o3");
+    assert_true(has_signal(&res, "fund_safety:pasted_api_secret"));
+    res = classify("where do I see the secret of my api key?");
+    assert_false(has_signal(&res, "fund_safety:pasted_api_secret"));
+    res = classify("my secret: abc123 is it too short?");
+    assert_false(has_signal(&res, "fund_safety:pasted_api_secret"));
+    res = classify("secretaryship secret abcdefghijklmnopqrstuvwxyz"); /* no digit */
+    assert_false(has_signal(&res, "fund_safety:pasted_api_secret"));
+}
+
 /* A pasted seed phrase or private key is an emergency whatever else the ticket asks about
  * (TRIAGE.md): the redactor's finding forces security P1, in any language around it. */
 static void
@@ -1191,6 +1233,8 @@ main(void)
         cmocka_unit_test(test_fund_safety_forces_security_p1_in_chinese),
         cmocka_unit_test(test_pasted_secret_is_security_p1),
         cmocka_unit_test(test_fund_safety_forces_security_p1_in_korean),
+        cmocka_unit_test(test_cantonese_and_casual_korean_fold_onto_the_rules),
+        cmocka_unit_test(test_labelled_api_secret_is_security_p1),
         cmocka_unit_test(test_every_fund_secret_kind_is_p1_even_in_a_question),
         cmocka_unit_test(test_fund_safety_fires_even_in_a_multi_issue_ticket),
         cmocka_unit_test(test_exchange_rumour_is_not_a_compromise),
