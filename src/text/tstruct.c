@@ -140,6 +140,11 @@ static const char *const disclaimer[] = {"confidential",
 static const char *const cat_labels[] = {
     "category", "issue type", "problem type", "request type", "topic",    "问题类型", "问题分类",
     "类别",     "分类",       "문의 유형",    "문의유형",     "카테고리", "분류",     NULL};
+/* A closing line: the short lines after it are a signature (name, title, company). */
+static const char *const closings[] = {
+    "best",   "regards",   "kind regards", "best regards", "thanks",     "thank you",
+    "cheers", "sincerely", "yours",        "many thanks",  "此致",       "顺祝",
+    "顺颂",   "祝好",      "谢谢",         "감사합니다",   "고맙습니다", NULL};
 /* The new part points at what it quotes. */
 static const char *const below[] = {"below", "下面", "以下", "如下", "아래", NULL};
 
@@ -196,11 +201,37 @@ disclaimer_line(const struct tline *l)
     return l->n > 30 && count_has(l, disclaimer) >= 2;
 }
 
+/* "... 드림" / "... 올림": a Korean name line signs off. */
+static bool
+signed_line(const struct tline *l)
+{
+    return l->n <= 80 && (ends(l, "드림") || ends(l, "올림"));
+}
+
 static bool
 footer_line(const struct tline *l)
 {
     return l->n <= 60 && (any_start(l, footers) || ends(l, "에서 보냄") ||
                           ends(l, "에서 보냈습니다.") || ends(l, "에서 보냈습니다"));
+}
+
+/* A closing line ("best regards," "此致") with only a short signature after it: at most four
+ * lines of content, each at most 60 bytes, up to end (the forward or the quoted history);
+ * otherwise the customer goes on ("thanks!\nmy account was hacked" keeps every line). */
+static bool
+closing_line(const struct tline *ls, size_t k, size_t end)
+{
+    size_t lines = 0;
+
+    if(ls[k].n > 30 || !any_start(&ls[k], closings))
+        return false;
+    for(size_t i = k + 1; i < end; i++) {
+        if(ls[i].n == 0 || disclaimer_line(&ls[i]) || footer_line(&ls[i]))
+            continue;
+        if(ls[i].n > 60 || ++lines > 4)
+            return false;
+    }
+    return true;
 }
 
 /* Code points of l that are not blanks or punctuation-free ASCII symbols (a rough size). */
@@ -305,7 +336,7 @@ sd_tstruct_view(struct sd_buf *out, const char *folded, size_t n)
         }
         if(k > fwd) /* a forwarded message is read whole */
             continue;
-        if(sig || ls[k].rawn == 0)
+        if(sig || ls[k].n == 0)
             mark[k] = sig ? DROP : KEEP;
         else if(ls[k].s[0] == '>')
             mark[k] = QUOTED;
@@ -313,8 +344,12 @@ sd_tstruct_view(struct sd_buf *out, const char *folded, size_t n)
             mark[k] = DROP;
         else if(category_line(&ls[k]))
             mark[k] = DROP;
+        else if(first != SIZE_MAX && signed_line(&ls[k]))
+            mark[k] = DROP;
         else if(first != SIZE_MAX && (ls[k].n == 2 && memcmp(ls[k].s, "--", 2) == 0))
             sig = true, mark[k] = DROP;
+        if(first != SIZE_MAX && mark[k] == KEEP && closing_line(ls, k, cut < fwd ? cut : fwd))
+            sig = true; /* the closing itself stays: its words are harmless */
         if(ls[k].n && first == SIZE_MAX)
             first = k;
         if(mark[k] == QUOTED)
