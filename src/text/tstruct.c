@@ -336,18 +336,19 @@ sd_tstruct_view(struct sd_buf *out, const char *folded, size_t n)
         }
         if(k > fwd) /* a forwarded message is read whole */
             continue;
-        if(sig || ls[k].n == 0)
-            mark[k] = sig ? DROP : KEEP;
-        else if(ls[k].s[0] == '>')
+        if(sig) {
+            mark[k] = DROP;
+        } else if(ls[k].n && ls[k].s[0] == '>') {
             mark[k] = QUOTED;
-        else if(first != SIZE_MAX && (footer_line(&ls[k]) || disclaimer_line(&ls[k])))
-            mark[k] = DROP;
-        else if(category_line(&ls[k]))
-            mark[k] = DROP;
-        else if(first != SIZE_MAX && signed_line(&ls[k]))
-            mark[k] = DROP;
-        else if(first != SIZE_MAX && (ls[k].n == 2 && memcmp(ls[k].s, "--", 2) == 0))
-            sig = true, mark[k] = DROP;
+        } else if(ls[k].n) {
+            bool later = first != SIZE_MAX; /* never the first line with content */
+            bool dash = later && ls[k].n == 2 && memcmp(ls[k].s, "--", 2) == 0;
+
+            if(dash || category_line(&ls[k]) ||
+               (later && (footer_line(&ls[k]) || disclaimer_line(&ls[k]) || signed_line(&ls[k]))))
+                mark[k] = DROP;
+            sig = dash;
+        }
         if(first != SIZE_MAX && mark[k] == KEEP && closing_line(ls, k, cut < fwd ? cut : fwd))
             sig = true; /* the closing itself stays: its words are harmless */
         if(ls[k].n && first == SIZE_MAX)
