@@ -17,6 +17,7 @@
 #include "sealdesk/text.h"
 #include "sealdesk/tmodel.h"
 #include "sealdesk/triage.h"
+#include "text/tstruct.h"
 #include "util/err_int.h"
 
 /* the BIP-39 English list (data/bip39-english.txt, embedded by cmake/embed.cmake) */
@@ -2019,6 +2020,7 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     sd_err err = SD_OK;
     struct sd_buf text = SD_BUF_INIT;
     struct sd_buf fixed = SD_BUF_INIT;
+    struct sd_buf view = SD_BUF_INIT;
     struct scan sc = {NULL, NULL, NULL, NULL};
     uint8_t *fired = NULL;
     void *scan_mem = NULL;
@@ -2038,6 +2040,12 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     SD_CHECK_ARG(r && out && (folded || flen == 0));
     /* folding may grow text a little (NFKC expansions): allow twice the raw limit */
     SD_ENSURE(flen <= 2 * SD_TRIAGE_MAX_TEXT, SD_E_LIMIT);
+    /* What triage reads of a mail, form or phone note (tstruct.h): the customer's new words
+     * without quoted history, signatures, disclaimers and the customer-chosen category; the
+     * rules and the model both read this view. */
+    SD_TRY(sd_tstruct_view(&view, folded, flen));
+    folded = (const char *)view.data;
+    flen = view.len;
     /* a private copy: markers are masked and blanks squeezed in place */
     SD_TRY(sd_buf_append(&text, folded, flen));
     SD_TRY(sd_buf_terminate(&text));
@@ -2203,6 +2211,7 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
 out:
     sd_buf_wipe_free(&text);
     sd_buf_wipe_free(&fixed);
+    sd_buf_wipe_free(&view);
     free(scan_mem);
     return err;
 }

@@ -1,0 +1,381 @@
+/* Mail / form / phone-note structure for triage (tstruct.h). Works on folded text, so the
+ * markers are written once in lower case, half-width, simplified form ("：" is ":", "寫道" is
+ * "写道"). The quoted-history and footer markers follow src/mail/trim.c, which cuts the same
+ * history off e-mail bodies before a ticket is made; this pass also covers what reaches triage
+ * uncut: intake forms, pasted threads, phone notes, mail trimmed by an older desk. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/tstruct.h"
+#include "util/err_int.h"
+
+struct tline {
+    const char *s; /* without leading blanks */
+    size_t n;      /* without trailing blanks */
+    const char *raw;
+    size_t rawn;
+};
+
+enum {
+    KEEP,
+    DROP,
+    QUOTED
+};
+
+/* A new part shorter than this (code points of content) is a pointer to what it quotes. */
+#define THIN_NEW_PART 40
+
+static bool
+starts(const struct tline *l, const char *p)
+{
+    size_t n = strlen(p);
+
+    return l->n >= n && memcmp(l->s, p, n) == 0;
+}
+
+static bool
+ends(const struct tline *l, const char *p)
+{
+    size_t n = strlen(p);
+
+    return l->n >= n && memcmp(l->s + l->n - n, p, n) == 0;
+}
+
+static bool
+has(const struct tline *l, const char *p)
+{
+    return l->n && memmem(l->s, l->n, p, strlen(p)) != NULL;
+}
+
+static bool
+any_start(const struct tline *l, const char *const *list)
+{
+    for(size_t i = 0; list[i]; i++)
+        if(starts(l, list[i]))
+            return true;
+    return false;
+}
+
+static bool
+any_has(const struct tline *l, const char *const *list)
+{
+    for(size_t i = 0; list[i]; i++)
+        if(has(l, list[i]))
+            return true;
+    return false;
+}
+
+static size_t
+count_has(const struct tline *l, const char *const *list)
+{
+    size_t c = 0;
+
+    for(size_t i = 0; list[i]; i++)
+        c += has(l, list[i]);
+    return c;
+}
+
+/* All markers are in folded form (sd_text_fold). */
+static const char *const from_labels[] = {
+    "from:", "*from:*", "from :", "发件人:", "寄件者:", "보낸 사람:", "보낸사람:", NULL};
+static const char *const block_labels[] = {
+    "sent:",      "date:",     "to:",        "subject:", "cc:",      "*sent:*", "*to:*", "发送时间",
+    "收件人",     "主题",      "日期",       "抄送",     "寄件日期", "收件者",  "主旨",  "副本",
+    "보낸 날짜:", "보낸날짜:", "받는 사람:", "제목:",    "날짜:",    "참조:",   NULL};
+static const char *const separators[] = {"原始邮件",    "original message",      "원본 메일",
+                                         "원본 메시지", "reply above this line", NULL};
+static const char *const forwards[] = {"forwarded message",
+                                       "begin forwarded message",
+                                       "转发的邮件",
+                                       "转寄的邮件",
+                                       "转发邮件",
+                                       "전달된 메시지",
+                                       "전달된 메일",
+                                       "-----forwarded",
+                                       NULL};
+static const char *const footers[] = {"sent from my",
+                                      "sent from mail for",
+                                      "get outlook for",
+                                      "sent from outlook",
+                                      "sent from yahoo",
+                                      "sent via ",
+                                      "发自我的",
+                                      "从我的",
+                                      "来自我的",
+                                      "发自网易",
+                                      NULL};
+/* Two or more of these on one line make it a legal disclaimer. */
+static const char *const disclaimer[] = {"confidential",
+                                         "privileged",
+                                         "intended recipient",
+                                         "intended solely",
+                                         "addressee",
+                                         "disclaimer",
+                                         "investment advice",
+                                         "before printing",
+                                         "notify the sender",
+                                         "this e-mail",
+                                         "this email",
+                                         "this message",
+                                         "免责声明",
+                                         "保密",
+                                         "误收",
+                                         "本邮件",
+                                         "此邮件",
+                                         "收件人",
+                                         "发件人",
+                                         "法律声明",
+                                         "기밀",
+                                         "수신인",
+                                         "수신자",
+                                         "법적 고지",
+                                         "무단",
+                                         "본 메일",
+                                         "본 이메일",
+                                         "이 메일",
+                                         "발신자",
+                                         NULL};
+/* The category a customer picked on a form, then up to 32 bytes ("(chosen by customer)"). */
+static const char *const cat_labels[] = {
+    "category", "issue type", "problem type", "request type", "topic",    "问题类型", "问题分类",
+    "类别",     "分类",       "문의 유형",    "문의유형",     "카테고리", "분류",     NULL};
+/* A closing line: the short lines after it are a signature (name, title, company). */
+static const char *const closings[] = {
+    "best",   "regards",   "kind regards", "best regards", "thanks",     "thank you",
+    "cheers", "sincerely", "yours",        "many thanks",  "此致",       "顺祝",
+    "顺颂",   "祝好",      "谢谢",         "감사합니다",   "고맙습니다", NULL};
+/* The new part points at what it quotes. */
+static const char *const below[] = {"below", "下面", "以下", "如下", "아래", NULL};
+
+/* "on <date>, <name> wrote:" (maybe wrapped), "在 ... 写道:", "... 님이 작성:". */
+static bool
+attribution(const struct tline *l, const struct tline *next)
+{
+    if(starts(l, "on ") && (ends(l, "wrote:") || (next && ends(next, "wrote:"))))
+        return true;
+    if(ends(l, "wrote:") && (has(l, "@") || has(l, "<")))
+        return true;
+    return ends(l, "写道:") || ends(l, "작성:");
+}
+
+static bool
+header_block(const struct tline *ls, size_t n, size_t i)
+{
+    size_t seen = 0;
+
+    if(!any_start(&ls[i], from_labels))
+        return false;
+    for(size_t k = i + 1; k < n && k <= i + 6; k++)
+        if(any_start(&ls[k], block_labels))
+            seen++;
+    return seen >= 2 || (seen >= 1 && !starts(&ls[i], "from"));
+}
+
+static bool
+rule_line(const struct tline *l)
+{
+    if(l->n < 5)
+        return false;
+    for(size_t i = 0; i < l->n; i++)
+        if(l->s[i] != '_' && l->s[i] != '-' && l->s[i] != '=')
+            return false;
+    return true;
+}
+
+/* "category (chosen by customer): security": a label, at most 32 bytes, a colon, a value. */
+static bool
+category_line(const struct tline *l)
+{
+    const char *c;
+
+    if(l->n > 120 || !any_start(l, cat_labels))
+        return false;
+    c = memchr(l->s, ':', l->n < 48 ? l->n : 48);
+    return c != NULL;
+}
+
+static bool
+disclaimer_line(const struct tline *l)
+{
+    return l->n > 30 && count_has(l, disclaimer) >= 2;
+}
+
+/* "... 드림" / "... 올림": a Korean name line signs off. */
+static bool
+signed_line(const struct tline *l)
+{
+    return l->n <= 80 && (ends(l, "드림") || ends(l, "올림"));
+}
+
+static bool
+footer_line(const struct tline *l)
+{
+    return l->n <= 60 && (any_start(l, footers) || ends(l, "에서 보냄") ||
+                          ends(l, "에서 보냈습니다.") || ends(l, "에서 보냈습니다"));
+}
+
+/* A closing line ("best regards," "此致") with only a short signature after it: at most four
+ * lines of content, each at most 60 bytes, up to end (the forward or the quoted history);
+ * otherwise the customer goes on ("thanks!\nmy account was hacked" keeps every line). */
+static bool
+closing_line(const struct tline *ls, size_t k, size_t end)
+{
+    size_t lines = 0;
+
+    if(ls[k].n > 30 || !any_start(&ls[k], closings))
+        return false;
+    for(size_t i = k + 1; i < end; i++) {
+        if(ls[i].n == 0 || disclaimer_line(&ls[i]) || footer_line(&ls[i]))
+            continue;
+        if(ls[i].n > 60 || ++lines > 4)
+            return false;
+    }
+    return true;
+}
+
+/* Code points of l that are not blanks or punctuation-free ASCII symbols (a rough size). */
+static size_t
+content_cps(const struct tline *l)
+{
+    size_t c = 0;
+
+    for(size_t i = 0; i < l->n; i++) {
+        unsigned char b = (unsigned char)l->s[i];
+
+        if((b & 0xC0) == 0x80 || b == ' ' || b == '\t' || b == '\r')
+            continue;
+        c++;
+    }
+    return c;
+}
+
+static sd_err
+split_lines(struct tline **out, size_t *count, const char *text, size_t n)
+{
+    sd_err err = SD_OK;
+    struct tline *ls = NULL;
+    size_t nl = 0;
+    size_t cap = 0;
+    size_t i = 0;
+
+    while(i < n) {
+        const char *e = memchr(text + i, '\n', n - i);
+        size_t end = e ? (size_t)(e - text) : n;
+        struct tline l;
+
+        if(nl == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            struct tline *nls = realloc(ls, ncap * sizeof(*ls));
+
+            SD_ENSURE(nls, SD_E_NOMEM);
+            ls = nls;
+            cap = ncap;
+        }
+        l.raw = text + i;
+        l.rawn = end - i;
+        l.s = l.raw;
+        l.n = l.rawn;
+        while(l.n && (*l.s == ' ' || *l.s == '\t'))
+            l.s++, l.n--;
+        while(l.n && (l.s[l.n - 1] == ' ' || l.s[l.n - 1] == '\t' || l.s[l.n - 1] == '\r'))
+            l.n--;
+        ls[nl++] = l;
+        i = end + 1;
+    }
+    *out = ls;
+    *count = nl;
+    ls = NULL;
+out:
+    free(ls);
+    return err;
+}
+
+sd_err
+sd_tstruct_view(struct sd_buf *out, const char *folded, size_t n)
+{
+    sd_err err = SD_OK;
+    struct tline *ls = NULL;
+    unsigned char *mark = NULL;
+    size_t nl = 0;
+    size_t cut;
+    size_t fwd;
+    size_t first = SIZE_MAX; /* the first line with content */
+    size_t o0 = 0;
+    size_t fresh = 0; /* content code points of the new part */
+    bool quoted = false;
+    bool points = false;
+    bool sig = false;
+
+    SD_CHECK_ARG(out && (folded || n == 0));
+    o0 = out->len;
+    SD_TRY(split_lines(&ls, &nl, folded ? folded : "", n));
+    mark = calloc(nl + 1, 1);
+    SD_ENSURE(mark, SD_E_NOMEM);
+
+    /* Quoted history: from its first marker to the end; a forward stops the search. */
+    cut = nl;
+    fwd = nl;
+    for(size_t k = 0; k < nl; k++) {
+        if(any_has(&ls[k], forwards)) {
+            fwd = k;
+            break;
+        }
+        if(attribution(&ls[k], k + 1 < nl ? &ls[k + 1] : NULL) ||
+           (ls[k].n < 80 && any_has(&ls[k], separators)) || header_block(ls, nl, k)) {
+            cut = k;
+            if(cut > 0 && rule_line(&ls[cut - 1]))
+                cut--;
+            break;
+        }
+    }
+    for(size_t k = 0; k < nl; k++) {
+        if(k >= cut) {
+            mark[k] = QUOTED;
+            continue;
+        }
+        if(k > fwd) /* a forwarded message is read whole */
+            continue;
+        if(sig) {
+            mark[k] = DROP;
+        } else if(ls[k].n && ls[k].s[0] == '>') {
+            mark[k] = QUOTED;
+        } else if(ls[k].n) {
+            bool later = first != SIZE_MAX; /* never the first line with content */
+            bool dash = later && ls[k].n == 2 && memcmp(ls[k].s, "--", 2) == 0;
+
+            if(dash || category_line(&ls[k]) ||
+               (later && (footer_line(&ls[k]) || disclaimer_line(&ls[k]) || signed_line(&ls[k]))))
+                mark[k] = DROP;
+            sig = dash;
+        }
+        if(first != SIZE_MAX && mark[k] == KEEP && closing_line(ls, k, cut < fwd ? cut : fwd))
+            sig = true; /* the closing itself stays: its words are harmless */
+        if(ls[k].n && first == SIZE_MAX)
+            first = k;
+        if(mark[k] == QUOTED)
+            quoted = true;
+        else if(mark[k] == KEEP) {
+            fresh += content_cps(&ls[k]);
+            points = points || any_has(&ls[k], below);
+        }
+        if(k + 1 == fwd) /* the signature of the new part ends at the forward */
+            sig = false;
+    }
+    /* A short new part ("what is this? I did not create it!") or one pointing below is about
+     * what it quotes: read that too. */
+    for(size_t k = 0; k < nl; k++) {
+        if(mark[k] == DROP || (mark[k] == QUOTED && quoted && fresh >= THIN_NEW_PART && !points))
+            continue;
+        if(out->len > o0)
+            SD_TRY(sd_buf_append_byte(out, '\n'));
+        SD_TRY(sd_buf_append(out, ls[k].raw, ls[k].rawn));
+    }
+    SD_TRY(sd_buf_terminate(out));
+out:
+    if(err != SD_OK && out)
+        out->len = o0;
+    free(mark);
+    free(ls);
+    return err;
+}
