@@ -34,7 +34,7 @@
     "       [--cat-weight N] [--cat-cap N]\n"                                                    \
     "       [--prio-conf X] [--fund-raise X] [--p1-agree X] TRAIN.jsonl...\n"
 
-#define MAX_FILES   32
+#define MAX_FILES   64 /* per list (training, --eval): 38 training files in round 9 */
 #define MAX_TICKETS 20000
 #define MAX_LINE    (64 * 1024)
 
@@ -230,7 +230,11 @@ main(int argc, char **argv)
         if(strcmp(a, "--out") == 0 && v) {
             outpath = v;
         } else if(strcmp(a, "--eval") == 0 && v) {
-            if(neval == MAX_FILES || read_set(v, &eval[neval]))
+            if(neval == MAX_FILES) {
+                fail(v, 0, "too many --eval files (at most 64)");
+                goto out;
+            }
+            if(read_set(v, &eval[neval]))
                 goto out;
             neval++;
         } else if(strcmp(a, "--grid") == 0) {
@@ -288,7 +292,11 @@ main(int argc, char **argv)
                 goto out;
             }
         } else {
-            if(ntrain == MAX_FILES || read_set(a, &train[ntrain]))
+            if(ntrain == MAX_FILES) {
+                fail(a, 0, "too many training files (at most 64)");
+                goto out;
+            }
+            if(read_set(a, &train[ntrain]))
                 goto out;
             ntrain++;
             continue;

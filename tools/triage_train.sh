@@ -5,7 +5,7 @@
 #                                                           model equals a fresh training run)
 # The sets: data/triage/{train,holdout,holdout2,train4,train5,train6,train7,train8,train9}-{zh,en,ko}.jsonl,
 # ../shared/data/triage-dev.jsonl, data/triage/tmodel-kinds.jsonl, kinds8-{zh,en,ko}.jsonl and
-# kinds9-{zh,en,ko}.jsonl
+# kinds9-, kinds9e- and kinds9f-{zh,en,ko}.jsonl
 # (never the independent held-out sets holdout3-* .. holdout9-*).
 set -euo pipefail
 BIN=${1:?usage: triage_train.sh BIN OUT|--check}
@@ -26,6 +26,12 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds8-$l.jsonl"); done
 # notices, passive setting changes, unknown counterparties, API keys given away, credentials
 # posted, scam wallets, Cantonese, pinyin and casual ko spelling) next to their calm twins
 for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds9-$l.jsonl"); done
+# round 9 (E): mails, forms and phone notes whose structure (quotes, signatures, disclaimers)
+# must not decide the label
+for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds9e-$l.jsonl"); done
+# round 9 (F): fund safety told as what the customer sees (a change they did not make, activity
+# they do not recognise, a secret asked for now) next to benign twins
+for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds9f-$l.jsonl"); done
 # The model's P1 raise (the trainer's defaults, said here because they are a choice): P(fund
 # safety) >= 0.4 and the P1 head >= 0.5, chosen on tools/triage_xval.sh's seven folds, the
 # writers the rules were not tuned on (gen4, gen6, gen7) counted twice (round 8): 33 missed P1s
