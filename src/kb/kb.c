@@ -165,6 +165,7 @@ add_txn(struct sd_txn *t, const char *author, const struct sd_kb_new *in, uint64
     r.author = (char *)author;
     r.created_at = r.updated_at = now;
     r.slug = (char *)(in->slug ? in->slug : "");
+    r.asks = (char *)(in->asks ? in->asks : "");
     if(in->slug) {
         struct sd_val v;
         uint8_t idb[8];
@@ -197,6 +198,7 @@ check_new(const struct sd_kb_new *in)
     SD_CHECK_ARG(!in->n_tags || in->tags);
     SD_TRY(check_tags(in->tags, in->n_tags));
     SD_CHECK_ARG(!in->slug || slug_ok(in->slug));
+    SD_TRY(check_text(in->asks, SD_KB_MAX_ASKS, false));
 out:
     return err;
 }
@@ -387,8 +389,8 @@ out:
 
 /* ---- article files ----
  *
- * "---" line, then "key: value" header lines (slug, lang, title, category, tags, status),
- * "---" line, then the Markdown body. */
+ * "---" line, then "key: value" header lines (slug, lang, title, category, tags, status, and
+ * any number of "ask" lines, kept in order), "---" line, then the Markdown body. */
 
 struct kb_file {
     char slug[SD_KB_MAX_SLUG + 1];
@@ -399,6 +401,8 @@ struct kb_file {
     char tagbuf[SD_KB_MAX_TAGS * (SD_KB_MAX_TAG + 2)];
     const char *tags[SD_KB_MAX_TAGS];
     size_t n_tags;
+    char asks[SD_KB_MAX_ASKS + 1]; /* the "ask" lines joined by '\n' */
+    size_t asks_n;
     const char *body;
     size_t body_n;
 };
@@ -453,6 +457,24 @@ out:
     return err;
 }
 
+/* Append one "ask" line (non-empty, at most SD_KB_MAX_ASK bytes) to f->asks. */
+static sd_err
+add_ask(struct kb_file *f, const char *v, size_t n)
+{
+    size_t need = n + (f->asks_n ? 1 : 0);
+
+    if(n == 0)
+        return SD_E_INVALID;
+    if(n > SD_KB_MAX_ASK || need > SD_KB_MAX_ASKS - f->asks_n)
+        return SD_E_LIMIT;
+    if(f->asks_n)
+        f->asks[f->asks_n++] = '\n';
+    memcpy(f->asks + f->asks_n, v, n);
+    f->asks_n += n;
+    f->asks[f->asks_n] = 0;
+    return SD_OK;
+}
+
 static sd_err
 parse_file(struct kb_file *f, const char *text, size_t n)
 {
@@ -504,6 +526,8 @@ parse_file(struct kb_file *f, const char *text, size_t n)
                 SD_TRY(set_field(f->status, sizeof(f->status), v, vn));
             else if(KEY("tags"))
                 SD_TRY(split_tags(f, v, vn));
+            else if(KEY("ask"))
+                SD_TRY(add_ask(f, v, vn));
             else
                 SD_ENSURE(false, SD_E_INVALID);
 #undef KEY
@@ -547,6 +571,7 @@ sd_kb_add_file_txn(struct sd_txn *t, const char *actor, const char *text, size_t
     in.slug = f->slug;
     in.tags = f->tags;
     in.n_tags = f->n_tags;
+    in.asks = f->asks_n ? f->asks : NULL;
     if(f->category[0]) {
         SD_TRY(sd_category_parse(&cat, f->category));
         in.category = (int)cat;

@@ -14,10 +14,16 @@
 #include "sealdesk/text.h"
 #include "util/err_int.h"
 
+/* Field weights of BM25F. The asks (how customers ask, sd_kb_new.asks) weigh as a body word
+ * and the body half as much as before round 9: an article whose body mentions most topics
+ * (deposit-not-credited, account-hacked) no longer wins on its body alone. A word matched only
+ * in the asks counts in the coverage, not in the title coverage (data/kb/README.md, round 9:
+ * chosen on the tuning parts). */
 #define POSTING_BYTES   16
 #define W_TITLE         3
 #define W_TAGS          2
-#define W_BODY          1
+#define W_ASKS          1
+#define W_BODY          0.5
 #define BM25_K1         1.2
 #define BM25_B          0.75
 #define MAX_QUERY_TERMS 128
@@ -64,6 +70,7 @@ struct dterm {
 struct dterms {
     struct dterm *v;
     size_t n, cap;
+    size_t n_asks; /* of n, the asks field's terms (not in the document length) */
     uint8_t field;
 };
 
@@ -90,6 +97,7 @@ dterm_push(void *ctx, const char *term, size_t n)
     d->v[d->n].n = (uint8_t)n;
     d->v[d->n].field = d->field;
     d->n++;
+    d->n_asks += d->field == SD_KB_F_ASKS;
     return SD_OK;
 }
 
@@ -112,6 +120,10 @@ doc_terms(const sd_arec *r, struct dterms *d)
     d->field = SD_KB_F_TAGS;
     for(size_t i = 0; i < r->n_tags; i++)
         SD_TRY(sd_kb_tokenize(r->tags[i], strlen(r->tags[i]), dterm_push, d));
+    /* before the body: a body over MAX_DOC_TERMS does not push the asks out */
+    d->field = SD_KB_F_ASKS;
+    if(r->asks)
+        SD_TRY(sd_kb_tokenize(r->asks, strlen(r->asks), dterm_push, d));
     d->field = SD_KB_F_BODY;
     SD_TRY(sd_kb_tokenize(r->body, strlen(r->body), dterm_push, d));
     if(d->n)
@@ -124,6 +136,14 @@ static uint16_t
 sat16(size_t v)
 {
     return v > 0xffff ? 0xffff : (uint16_t)v;
+}
+
+/* The document length of BM25: title, tags and body terms (the asks are a field of their own,
+ * so writing more of them does not make the article's other fields weigh less). */
+static uint16_t
+doc_len(const struct dterms *d)
+{
+    return sat16(d->n - d->n_asks);
 }
 
 static uint8_t
@@ -140,12 +160,12 @@ static sd_err
 each_posting(struct sd_txn *t, const sd_arec *r, const struct dterms *d, posting_fn fn)
 {
     uint8_t lang = sd_lang_code(r->lang);
-    uint16_t dl = sat16(d->n);
+    uint16_t dl = doc_len(d);
     sd_err err = SD_OK;
     size_t i = 0;
 
     while(i < d->n) {
-        size_t tf[3] = {0, 0, 0};
+        size_t tf[SD_KB_F_COUNT] = {0};
         size_t j = i;
         uint8_t p[POSTING_BYTES];
 
@@ -153,11 +173,14 @@ each_posting(struct sd_txn *t, const sd_arec *r, const struct dterms *d, posting
             tf[d->v[j].field]++;
             j++;
         }
+        /* u64 id | u8 language | u8 tf title | u8 tf tags | u8 tf asks (0 in an index written
+         * before the asks: its articles have none) | u16 tf body | u16 document length */
         memset(p, 0, sizeof(p));
         sd_put_u64be(p, r->id);
         p[8] = lang;
         p[9] = sat8(tf[SD_KB_F_TITLE]);
         p[10] = sat8(tf[SD_KB_F_TAGS]);
+        p[11] = sat8(tf[SD_KB_F_ASKS]);
         p[12] = (uint8_t)(sat16(tf[SD_KB_F_BODY]) >> 8);
         p[13] = (uint8_t)sat16(tf[SD_KB_F_BODY]);
         p[14] = (uint8_t)(dl >> 8);
@@ -236,10 +259,10 @@ index_change(struct sd_txn *t, const sd_arec *r, bool add)
     SD_TRY(sd_meta_get_u64(t, "kb_terms", &total));
     if(add) {
         docs++;
-        total += sat16(d.n);
+        total += doc_len(&d);
     } else {
         docs = docs ? docs - 1 : 0;
-        total = total >= sat16(d.n) ? total - sat16(d.n) : 0;
+        total = total >= doc_len(&d) ? total - doc_len(&d) : 0;
     }
     SD_TRY(sd_meta_put_u64(t, "kb_docs", docs));
     SD_TRY(sd_meta_put_u64(t, "kb_terms", total));
@@ -620,7 +643,7 @@ score_posting(struct qctx *c, const uint8_t *p, double idf, uint16_t slot, uint1
     double tf, dl, s;
     sd_err err = SD_OK;
 
-    tf = W_TITLE * p[9] + W_TAGS * p[10] + W_BODY * (double)((p[12] << 8) | p[13]);
+    tf = W_TITLE * p[9] + W_TAGS * p[10] + W_ASKS * p[11] + W_BODY * (double)((p[12] << 8) | p[13]);
     dl = (double)((p[14] << 8) | p[15]);
     s = idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / c->avgdl));
     SD_TRY(cmap_get(&c->m, sd_get_u64be(p), &cd));

@@ -11,11 +11,13 @@ typedef Sealdesk__V1__ArticleRecord sd_arec;
 
 #define SD_KB_TERM_MAX 40 /* bytes of one index term (longer words are cut) */
 
-/* Field of a term occurrence (title and tags are boosted in ranking). */
+/* Field of a term occurrence (title, tags and asks are boosted in ranking). */
 enum sd_kb_field {
     SD_KB_F_TITLE,
     SD_KB_F_TAGS,
-    SD_KB_F_BODY
+    SD_KB_F_BODY,
+    SD_KB_F_ASKS, /* how customers ask for the article (sd_kb_new.asks) */
+    SD_KB_F_COUNT
 };
 
 /* Called once per term occurrence; term is not NUL-terminated. Return non-OK to stop. */

@@ -234,7 +234,8 @@ op_kb_add(struct sd_desk *d, struct ids *s)
                            2,
                            0,
                            0,
-                           "where-is-my-deposit"};
+                           "where-is-my-deposit",
+                           "my coins never showed up\nbalance still zero"};
 
     return sd_kb_add(d, &sys, &in, &s->kb);
 }

@@ -808,7 +808,7 @@ static void
 sent_articles_rank_higher_for_their_category_bounded(void **state)
 {
     struct fixture *f = *state;
-    const char *q = "提现还没到账";
+    const char *q = "提币还没收到"; /* withdrawal pending, or a deposit not credited */
     struct sd_kb_hit h[3], b[3];
     struct sd_ticket t;
     size_t n, nb, before, after;
@@ -1111,6 +1111,50 @@ frequency_cache_follows_every_change_even_aborted(void **state)
     assert_string_equal(h2[0].slug, "quokka-withdrawal-fees");
 }
 
+/* The "ask" lines of an article file are searched as their own field: a customer's words that
+ * only the asks hold find the article; an edit keeps them; a bad line refuses the file. */
+static void
+asks_lines_find_the_article_and_survive_edits(void **state)
+{
+    struct fixture *f = *state;
+    static const char file[] = "---\nslug: quokka-staking\nlang: en\n"
+                               "title: Quokka staking payouts\n"
+                               "ask: my wombat coins never showed up\n"
+                               "ask: marsupial rewards: where are they\n---\n"
+                               "Payouts arrive every week.\n";
+    static const char empty[] = "---\nslug: quokka-empty\nlang: en\ntitle: Quokka\n"
+                                "ask:\n---\nBody.\n";
+    char lng[400];
+    struct sd_kb_edit e = {.body = "Payouts arrive every second week.", .category = -1};
+    struct sd_kb_hit h[3];
+    struct sd_txn *t;
+    bool added = false;
+    size_t n;
+    int len;
+
+    assert_int_equal(search(f->d, "wombat marsupial", "en", h, 3), 0);
+    assert_int_equal(sd_txn_begin(f->d->store, true, &t), SD_OK);
+    assert_int_equal(sd_kb_add_file_txn(t, "tester", file, sizeof(file) - 1, T0, &added), SD_OK);
+    assert_true(added);
+    assert_int_equal(sd_kb_add_file_txn(t, "tester", empty, sizeof(empty) - 1, T0, &added),
+                     SD_E_INVALID);
+    len = snprintf(lng, sizeof(lng),
+                   "---\nslug: quokka-long\nlang: en\ntitle: Quokka\nask: %0*d\n"
+                   "---\nBody.\n",
+                   SD_KB_MAX_ASK + 1, 0);
+    assert_true(len > 0 && (size_t)len < sizeof(lng));
+    assert_int_equal(sd_kb_add_file_txn(t, "tester", lng, (size_t)len, T0, &added), SD_E_LIMIT);
+    assert_int_equal(sd_txn_commit(t), SD_OK);
+    n = search(f->d, "wombat marsupial", "en", h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "quokka-staking");
+    /* an edit of the body keeps the asks (and the index follows the new version) */
+    assert_int_equal(sd_kb_edit(f->d, &sys, h[0].id, &e, NULL), SD_OK);
+    n = search(f->d, "wombat marsupial", "en", h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "quokka-staking");
+}
+
 int
 main(void)
 {
@@ -1153,6 +1197,8 @@ main(void)
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(typos_reach_synonym_sets_and_hidden_endings, fixture_setup,
                                         fixture_teardown),
+        cmocka_unit_test_setup_teardown(asks_lines_find_the_article_and_survive_edits,
+                                        fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(frequency_cache_follows_every_change_even_aborted,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test(query_tables_keep_the_lexicon_rules),

@@ -645,7 +645,7 @@ test_workload_replay(void **state)
     struct sd_audit_rotation ar;
     struct sd_checkpoint cp;
     struct sd_kb_new kn = {
-        "en", "Deposit delays", "Deposits need 12 confirmations.", -1, NULL, 0, 0, 0, NULL};
+        "en", "Deposit delays", "Deposits need 12 confirmations.", -1, NULL, 0, 0, 0, NULL, NULL};
     struct sd_kb_edit ke = {NULL, "Deposits need 12 confirmations; ETH 64.", -1, NULL, 0, false, 0,
                             0};
     const char *why = NULL;
