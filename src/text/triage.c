@@ -2156,10 +2156,13 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
         if(prio == 0)
             prio = r->defaults[cat];
         rule_prio = prio;
-        if(learn && learned->prio && prio != 1) /* one level towards it; P1 stays */
-            prio += learned->prio < prio ? -1 : learned->prio > prio ? 1 : 0;
         if(mo.applied && mo.prio_target && prio != 1) /* the model's, when confident */
             prio = mo.prio_target;
+        /* Then this desk's corrections (src/learn), one level towards their priority; P1 stays.
+         * After the shipped model, not before: a confident model vote used to overwrite what the
+         * desk's agents taught (round 9, when the model became confident more often). */
+        if(learn && learned->prio && prio != 1)
+            prio += learned->prio < prio ? -1 : learned->prio > prio ? 1 : 0;
     }
 
     memset(out, 0, sizeof(*out));

@@ -40,6 +40,9 @@ new() { AS "$SAM" --json ticket create --channel chat --subject "$1" --body "$2"
   --customer-uid "$3" | jget '["id"]'; }
 p1=$(new "help" "someone logged into my account and withdrew all my BTC" U-1)
 t2=$(new "hi" "the screen goes white on the market tab" U-2)
+# what the shipped rules and model made of it (not trading P2: the correction below moves it)
+t2_was=$(AS "$SAM" --json ticket get "$t2" | jget '["category"]+d["priority"]')
+check "the ticket to correct is not already trading P2" test "$t2_was" != tradingP2
 check "fund-safety ticket is P1" test "$(AS "$SAM" --json ticket get "$p1" | jget '["priority"]')" = P1
 
 # Authorization on the server.
@@ -57,7 +60,7 @@ expect_exit 1 "reason over 500 characters" -- AS "$RITA" ticket set "$t2" --cate
 expect_exit 1 "unknown category refused" -- AS "$RITA" ticket set "$t2" \
   --category nonsense --reason r
 check "unknown category names the field" grep -q -- "--category" "$WORK/err"
-check "still general P4" test "$(AS "$SAM" --json ticket get "$t2" | jget '["category"]+d["priority"]')" = generalP4
+check "refused sets changed nothing" test "$(AS "$SAM" --json ticket get "$t2" | jget '["category"]+d["priority"]')" = "$t2_was"
 
 # An agent corrects an unassigned ticket; a supervisor lowers the P1.
 expect_exit 0 "agent sets category and priority" -- AS "$RITA" --json ticket set "$t2" \

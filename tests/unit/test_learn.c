@@ -48,7 +48,7 @@ set(struct sd_desk *d, const struct sd_actor *a, uint64_t id, int cat, int prio,
     assert_int_equal(sd_ticket_set_triage(d, a, id, cat, prio, "agent knows better", &t), want);
 }
 
-/* Text no rule scores (general P4 from the rules alone). */
+/* Text no rule scores (the rules alone: general P4; the shipped model may call it technical). */
 static const char *crash[] = {
     "the screen goes white on the market tab",     "market tab screen turns white every time",
     "the market tab goes white on my screen",      "opening the market tab the screen turns white",
@@ -79,15 +79,21 @@ test_training_moves_an_ambiguous_case(void **state)
     char lines[SD_LEARN_EXPLAIN_MAX][SD_LEARN_EXPLAIN_LINE];
     size_t n;
     bool saw = false;
+    int cat0, prio0;
 
+    /* The shipped rules and model decide first (a white screen: general or technical, never
+     * trading P2); the agents' corrections then move it. */
     assert_int_equal(sd_desk_triage(f->d, probe, strlen(probe), false, &r), SD_OK);
-    assert_int_equal(r.category, SD_CAT_GENERAL);
-    assert_int_equal(r.priority, 4);
+    cat0 = r.category;
+    prio0 = r.priority;
+    assert_int_not_equal(cat0, SD_CAT_TRADING);
+    assert_true(prio0 >= 3);
     assert_false(r.learned.active);
     /* Below the minimum number of examples nothing changes. */
     set(f->d, &sys, create_for(f->d, "help", crash[0], "U-CRASH"), SD_CAT_TRADING, 2, SD_OK);
     assert_int_equal(sd_desk_triage(f->d, probe, strlen(probe), false, &r), SD_OK);
-    assert_int_equal(r.category, SD_CAT_GENERAL);
+    assert_int_equal(r.category, cat0);
+    assert_int_equal(r.priority, prio0);
     assert_false(r.learned.active);
     train_crash_and_promo(f->d);
     assert_int_equal(examples(f->d), 11);
