@@ -66,6 +66,20 @@ describe('console security', () => {
   test('session cookie: __Host-, HttpOnly, Secure, SameSite=Strict, token never in JS',
     async () => {
       const context = await desk.newContext(browser);
+      // The Login reply's body as the console's own JavaScript receives it, kept in the page:
+      // Playwright cannot give a response body once the page has moved on (the console
+      // changes its location right after login, which made reading it here racy).
+      await context.addInitScript(() => {
+        const orig = window.fetch;
+        window.fetch = async (...args) => {
+          const res = await orig(...args);
+          const url = String(args[0] instanceof Request ? args[0].url : args[0]);
+          if (url.endsWith('/sealdesk.v1.Auth/Login')) {
+            window.__loginBody = Array.from(new Uint8Array(await res.clone().arrayBuffer()));
+          }
+          return res;
+        };
+      });
       const page = await context.newPage();
       await page.goto(desk.url);
       const loginReply = page.waitForResponse((r) => r.url().endsWith('/sealdesk.v1.Auth/Login'));
@@ -82,7 +96,8 @@ describe('console security', () => {
       assert.match(set, new RegExp(`^${COOKIE}=[0-9a-f]{64}; Path=/; Secure; HttpOnly; ` +
         'SameSite=Strict; Max-Age=[1-9][0-9]*$'));
       // The reply's token field is empty: the token is nowhere in the body JavaScript reads.
-      const body = await reply.body();
+      await page.waitForFunction(() => Array.isArray(window.__loginBody));
+      const body = Buffer.from(await page.evaluate(() => window.__loginBody));
       assert.equal(body.includes(Buffer.from(c.value)), false, 'token in the Login reply body');
       const { messages, trailers } = grpcWebParse(body);
       assert.equal(trailers['grpc-status'], '0');
