@@ -3,6 +3,10 @@ set -euo pipefail
 : "${SD_BIN:?SD_BIN must point at the built tools}"
 SEALCTL="$SD_BIN/sealctl"
 WORK=$(mktemp -d /tmp/sdint.XXXXXX)
+# The scripts start sealdeskd with 2>"$WORK/server.log" & and poll that file with sed for the
+# port; under pipefail a poll that ran before the server opened it failed the test (seen in
+# CI as "sed: can't read .../server.log"). It exists from the start.
+: >"$WORK/server.log"
 # Whatever a test started is stopped on ANY exit, a failed step under set -e included: a
 # sealdeskd left running holds ctest's output pipe, and the test then hangs until ctest's
 # timeout instead of failing. On exit: the hooks registered with `on_exit CMD` run in order
