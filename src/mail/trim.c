@@ -123,6 +123,7 @@ sd_mail_trim(struct sd_buf *body, struct sd_buf *quoted, struct sd_buf *sig, con
 
     /* The first marker of quoted history; after a forward marker nothing is cut. */
     cut = sd_qmark_history(ls, nl, &fwd);
+    SD_ENSURE(cut <= nl && fwd <= nl, SD_E_INVALID); /* as qmark.h says (for the analyzer) */
 
     /* A signature: the "-- " line, or a mobile footer among the last three text lines. */
     sigat = cut;
