@@ -29,8 +29,8 @@
 
 #define USAGE                                                                                    \
     "usage: triage_train [--out FILE] [--eval VAL.jsonl]... [--grid] [--verbose] [--epochs N]\n" \
-    "       [--rate X]"                                                                          \
-    "       [--l2 X] [--fund-pos X] [--fund-neg X] [--dropout X] [--average N] [--prune X]\n"    \
+    "       [--rate X] [--l2 X] [--fund-pos X] [--fund-neg X] [--dropout X] [--average N] "      \
+    "[--prune X]\n"                                                                              \
     "       [--cat-weight N] [--cat-cap N]\n"                                                    \
     "       [--prio-conf X] [--fund-raise X] [--p1-agree X] TRAIN.jsonl...\n"
 
