@@ -29,12 +29,14 @@
 
 #define USAGE                                                                                    \
     "usage: triage_train [--out FILE] [--eval VAL.jsonl]... [--grid] [--verbose] [--epochs N]\n" \
-    "       [--rate X]"                                                                          \
-    "       [--l2 X] [--fund-pos X] [--fund-neg X] [--dropout X] [--average N] [--prune X]\n"    \
+    "       [--rate X] [--l2 X] [--fund-pos X] [--fund-neg X] [--dropout X] [--average N] "      \
+    "[--prune X]\n"                                                                              \
     "       [--cat-weight N] [--cat-cap N]\n"                                                    \
     "       [--prio-conf X] [--fund-raise X] [--p1-agree X] TRAIN.jsonl...\n"
 
 #define MAX_FILES   64 /* per list (training, --eval): 38 training files in round 9 */
+#define STR_(x)     #x
+#define STR(x)      STR_(x) /* a limit's value in a message, from its macro */
 #define MAX_TICKETS 20000
 #define MAX_LINE    (64 * 1024)
 
@@ -231,7 +233,7 @@ main(int argc, char **argv)
             outpath = v;
         } else if(strcmp(a, "--eval") == 0 && v) {
             if(neval == MAX_FILES) {
-                fail(v, 0, "too many --eval files (at most 64)");
+                fail(v, 0, "too many --eval files (at most " STR(MAX_FILES) ")");
                 goto out;
             }
             if(read_set(v, &eval[neval]))
@@ -293,7 +295,7 @@ main(int argc, char **argv)
             }
         } else {
             if(ntrain == MAX_FILES) {
-                fail(a, 0, "too many training files (at most 64)");
+                fail(a, 0, "too many training files (at most " STR(MAX_FILES) ")");
                 goto out;
             }
             if(read_set(a, &train[ntrain]))

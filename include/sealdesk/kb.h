@@ -79,6 +79,14 @@ struct sd_kb_new {
     const char *asks;
 };
 
+/* Join n "ask" lines (how customers ask for an article) into out, '\n'-separated and
+ * NUL-terminated, by the rule of an article file's "ask:" lines (kb/README.md): blanks around
+ * each line are dropped; SD_E_INVALID for a line that is empty, holds a newline or is not valid
+ * text (sd_text_valid); SD_E_LIMIT for a line over SD_KB_MAX_ASK bytes or SD_KB_MAX_ASKS bytes
+ * in all. out is "" when n == 0; on error it holds the lines before the bad one. For the
+ * callers that take asks one by one (sealctl --ask, the Knowledge RPCs). */
+sd_err sd_kb_asks_join(char out[SD_KB_MAX_ASKS + 1], const char *const *asks, size_t n);
+
 /* Add an article (version 1). SD_E_INVALID bad input; SD_E_LIMIT over a limit;
  * SD_E_NOTFOUND translation_of does not exist; SD_E_CONFLICT its group already has an article
  * in this language. *id gets the new id. Audited as "kb.add". */
@@ -94,6 +102,9 @@ struct sd_kb_edit {
     bool set_tags;             /* replace the tags with tags[0..n_tags) */
     int status;                /* 0 = unchanged */
     uint32_t expected_version; /* 0 = any; else SD_E_PRECONDITION unless it is the current one */
+    const char *asks;          /* with set_asks: the new "ask" lines ('\n'-separated; NULL
+                                  or "" removes them), as sd_kb_new's asks */
+    bool set_asks;
 };
 /* Edit: the current version is kept in the history, the version number goes up by one and
  * the index follows. out (may be NULL) gets the new version. Audited as "kb.edit". */

@@ -185,6 +185,28 @@ out:
     return err;
 }
 
+/* Stored asks: valid text within SD_KB_MAX_ASKS, each '\n'-separated line 1..SD_KB_MAX_ASK
+ * bytes (what add_ask makes of a file's or a caller's lines). NULL is none. */
+static sd_err
+check_asks(const char *asks)
+{
+    sd_err err = SD_OK;
+    const char *p = asks;
+
+    SD_TRY(check_text(asks, SD_KB_MAX_ASKS, false));
+    while(p && *p) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+
+        SD_CHECK_ARG(n > 0);
+        SD_ENSURE(n <= SD_KB_MAX_ASK, SD_E_LIMIT);
+        p = e ? e + 1 : NULL;
+        SD_CHECK_ARG(!p || *p); /* no empty last line */
+    }
+out:
+    return err;
+}
+
 static sd_err
 check_new(const struct sd_kb_new *in)
 {
@@ -198,7 +220,7 @@ check_new(const struct sd_kb_new *in)
     SD_CHECK_ARG(!in->n_tags || in->tags);
     SD_TRY(check_tags(in->tags, in->n_tags));
     SD_CHECK_ARG(!in->slug || slug_ok(in->slug));
-    SD_TRY(check_text(in->asks, SD_KB_MAX_ASKS, false));
+    SD_TRY(check_asks(in->asks));
 out:
     return err;
 }
@@ -285,6 +307,7 @@ sd_kb_edit(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const struc
     SD_CHECK_ARG(e->status == 0 || (e->status >= SD_KB_DRAFT && e->status <= SD_KB_RETIRED));
     SD_CHECK_ARG(!e->n_tags || e->tags);
     SD_TRY(check_tags(e->tags, e->n_tags));
+    SD_TRY(check_asks(e->asks));
     SD_TRY(sd_txn_begin(d->store, true, &t));
     SD_TRY(sd_arec_load(t, id, &r));
     /* Checked in the write txn: two editors of one version cannot both save. */
@@ -305,6 +328,8 @@ sd_kb_edit(struct sd_desk *d, const struct sd_actor *a, uint64_t id, const struc
     }
     if(e->status)
         nr.status = (uint32_t)e->status;
+    if(e->set_asks)
+        nr.asks = (char *)(e->asks ? e->asks : "");
     SD_ENSURE(nr.version < UINT32_MAX, SD_E_LIMIT);
     nr.version++;
     nr.author = (char *)a->name;
@@ -457,22 +482,41 @@ out:
     return err;
 }
 
-/* Append one "ask" line (non-empty, at most SD_KB_MAX_ASK bytes) to f->asks. */
+/* Append one "ask" line v[0..n) (blanks around it dropped; non-empty, one line, valid text, at
+ * most SD_KB_MAX_ASK bytes) to asks[0..*len), '\n'-separated, within SD_KB_MAX_ASKS bytes. */
 static sd_err
-add_ask(struct kb_file *f, const char *v, size_t n)
+add_ask(char asks[SD_KB_MAX_ASKS + 1], size_t *len, const char *v, size_t n)
 {
-    size_t need = n + (f->asks_n ? 1 : 0);
+    size_t need;
 
-    if(n == 0)
+    trim(&v, &n);
+    if(n == 0 || memchr(v, '\n', n) || !sd_text_valid(v, n))
         return SD_E_INVALID;
-    if(n > SD_KB_MAX_ASK || need > SD_KB_MAX_ASKS - f->asks_n)
+    need = n + (*len ? 1 : 0);
+    if(n > SD_KB_MAX_ASK || need > SD_KB_MAX_ASKS - *len)
         return SD_E_LIMIT;
-    if(f->asks_n)
-        f->asks[f->asks_n++] = '\n';
-    memcpy(f->asks + f->asks_n, v, n);
-    f->asks_n += n;
-    f->asks[f->asks_n] = 0;
+    if(*len)
+        asks[(*len)++] = '\n';
+    memcpy(asks + *len, v, n);
+    *len += n;
+    asks[*len] = 0;
     return SD_OK;
+}
+
+sd_err
+sd_kb_asks_join(char out[SD_KB_MAX_ASKS + 1], const char *const *asks, size_t n)
+{
+    sd_err err = SD_OK;
+    size_t len = 0;
+
+    SD_CHECK_ARG(out && (asks || n == 0));
+    out[0] = 0;
+    for(size_t i = 0; i < n; i++) {
+        SD_CHECK_ARG(asks[i]);
+        SD_TRY(add_ask(out, &len, asks[i], strnlen(asks[i], SD_KB_MAX_ASKS + 1)));
+    }
+out:
+    return err;
 }
 
 static sd_err
@@ -527,7 +571,7 @@ parse_file(struct kb_file *f, const char *text, size_t n)
             else if(KEY("tags"))
                 SD_TRY(split_tags(f, v, vn));
             else if(KEY("ask"))
-                SD_TRY(add_ask(f, v, vn));
+                SD_TRY(add_ask(f->asks, &f->asks_n, v, vn));
             else
                 SD_ENSURE(false, SD_E_INVALID);
 #undef KEY

@@ -1,138 +1,63 @@
 /* The customer's new words apart from what they quote: quoted history (attribution lines in
  * zh/en/ko, "original message" separators, Outlook header blocks, '>' lines) goes to quoted,
  * a signature ("-- " line) or a mobile footer goes to sig. A forwarded message is kept whole:
- * after a forward marker nothing more is cut, the customer sent it to be read. */
+ * after a forward marker nothing more is cut, the customer sent it to be read. The markers and
+ * line helpers are src/util/qmark.c's (shared with triage's src/text/tstruct.c): lines are
+ * matched on their sd_text_fold form, so case, full-width forms and traditional Chinese need
+ * no markers of their own. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "mail/mail_int.h"
+#include "sealdesk/text.h"
 #include "util/err_int.h"
+#include "util/qmark.h"
 
-struct line {
-    const char *s; /* without leading white space */
-    size_t n;      /* without trailing white space */
-    const char *raw;
-    size_t rawn;
-};
-
-static bool
-starts(const struct line *l, const char *p)
+/* Blanks (and a CR) around a line are not matched. */
+static void
+strip(struct sd_qline *l)
 {
-    size_t n = strlen(p);
-
-    return l->n >= n && strncasecmp(l->s, p, n) == 0;
+    while(l->n && (*l->s == ' ' || *l->s == '\t')) {
+        l->s++;
+        l->n--;
+    }
+    while(l->n && (l->s[l->n - 1] == ' ' || l->s[l->n - 1] == '\t' || l->s[l->n - 1] == '\r'))
+        l->n--;
 }
 
-static bool
-ends(const struct line *l, const char *p)
+/* Point every line's s at its folded form (the markers are folded): folded into fold, one
+ * line after another, fo[k] where line k starts there. A line sd_text_fold refuses (a control
+ * character, longer than SD_TEXT_MAX) is matched as written. fold is wiped by the caller. */
+static sd_err
+fold_lines(struct sd_qline *ls, size_t nl, struct sd_buf *fold)
 {
-    size_t n = strlen(p);
+    sd_err err = SD_OK;
+    size_t *fo = calloc(nl + 1, sizeof(*fo));
 
-    return l->n >= n && memcmp(l->s + l->n - n, p, n) == 0;
-}
+    SD_ENSURE(fo, SD_E_NOMEM);
+    for(size_t k = 0; k < nl; k++) {
+        sd_err e;
 
-static bool
-has(const struct line *l, const char *p)
-{
-    return l->n && memmem(l->s, l->n, p, strlen(p)) != NULL;
-}
-
-static bool
-any_start(const struct line *l, const char *const *list)
-{
-    for(size_t i = 0; list[i]; i++)
-        if(starts(l, list[i]))
-            return true;
-    return false;
-}
-
-static bool
-any_has(const struct line *l, const char *const *list)
-{
-    for(size_t i = 0; list[i]; i++)
-        if(has(l, list[i]))
-            return true;
-    return false;
-}
-
-static const char *const from_labels[] = {
-    "From:",   "*From:*",  "From :",     "发件人:",   "发件人：",
-    "寄件者:", "寄件者：", "보낸 사람:", "보낸사람:", NULL};
-static const char *const block_labels[] = {
-    "Sent:",      "Date:",      "To:",   "Subject:", "Cc:",      "*Sent:*", "*To:*", "发送时间",
-    "收件人",     "主题",       "日期",  "抄送",     "寄件日期", "收件者",  "主旨",  "副本",
-    "보낸 날짜:", "받는 사람:", "제목:", "날짜:",    "참조:",    NULL};
-static const char *const separators[] = {"原始邮件",  "原始郵件",    "Original Message",
-                                         "원본 메일", "원본 메시지", "Reply above this line",
-                                         NULL};
-static const char *const forwards[] = {"Forwarded message",
-                                       "Begin forwarded message",
-                                       "转发的邮件",
-                                       "轉寄的郵件",
-                                       "转发邮件",
-                                       "전달된 메시지",
-                                       "전달된 메일",
-                                       "-----Forwarded",
-                                       NULL};
-static const char *const footers[] = {"Sent from my",
-                                      "Sent from Mail for",
-                                      "Get Outlook for",
-                                      "Sent from Outlook",
-                                      "Sent from Yahoo",
-                                      "Sent via ",
-                                      "发自我的",
-                                      "從我的",
-                                      "从我的iPhone",
-                                      "从我的 iPhone",
-                                      "从我的Android",
-                                      "发自网易邮箱",
-                                      "來自我的",
-                                      "发自我的iPhone",
-                                      NULL};
-
-/* An attribution line: "On <date>, <name> wrote:" (possibly wrapped on the next line),
- * "在 ...，张三 <a@b> 写道：", "2024년 3월 1일 ... 님이 작성:". */
-static bool
-attribution(const struct line *l, const struct line *next)
-{
-    if(starts(l, "On ") && (ends(l, "wrote:") || (next && ends(next, "wrote:"))))
-        return true;
-    if(ends(l, "wrote:") && (has(l, "@") || has(l, "<")))
-        return true;
-    if(ends(l, "写道：") || ends(l, "写道:") || ends(l, "寫道：") || ends(l, "寫道:"))
-        return true;
-    if(ends(l, "작성:") || ends(l, "작성："))
-        return true;
-    return false;
-}
-
-static bool
-header_block(const struct line *ls, size_t n, size_t i)
-{
-    size_t seen = 0;
-
-    if(!any_start(&ls[i], from_labels))
-        return false;
-    for(size_t k = i + 1; k < n && k <= i + 6; k++)
-        if(any_start(&ls[k], block_labels))
-            seen++;
-    return seen >= 2 || (seen >= 1 && !starts(&ls[i], "From"));
-}
-
-static bool
-rule_line(const struct line *l)
-{
-    if(l->n < 5)
-        return false;
-    for(size_t i = 0; i < l->n; i++)
-        if(l->s[i] != '_' && l->s[i] != '-' && l->s[i] != '=')
-            return false;
-    return true;
+        fo[k] = fold->len;
+        e = sd_text_fold(fold, ls[k].raw, ls[k].rawn);
+        if(e == SD_E_INVALID || e == SD_E_LIMIT)
+            e = sd_buf_append(fold, ls[k].raw, ls[k].rawn);
+        SD_TRY(e);
+    }
+    fo[nl] = fold->len;
+    for(size_t k = 0; k < nl; k++) {
+        ls[k].s = fold->data ? (const char *)fold->data + fo[k] : "";
+        ls[k].n = fo[k + 1] - fo[k];
+        strip(&ls[k]);
+    }
+out:
+    free(fo);
+    return err;
 }
 
 static sd_err
-emit(struct sd_buf *b, const struct line *l)
+emit(struct sd_buf *b, const struct sd_qline *l)
 {
     sd_err err = SD_OK;
 
@@ -157,10 +82,12 @@ sd_mail_trim(struct sd_buf *body, struct sd_buf *quoted, struct sd_buf *sig, con
              size_t n)
 {
     sd_err err = SD_OK;
-    struct line *ls = NULL;
+    struct sd_qline *ls = NULL;
+    struct sd_buf fold = SD_BUF_INIT;
     size_t nl = 0;
     size_t cap = 0;
     size_t cut;
+    size_t fwd;
     size_t sigat;
     size_t b0 = 0;
     size_t q0 = 0;
@@ -174,11 +101,11 @@ sd_mail_trim(struct sd_buf *body, struct sd_buf *quoted, struct sd_buf *sig, con
     while(i < n) {
         const char *e = memchr(text + i, '\n', n - i);
         size_t end = e ? (size_t)(e - text) : n;
-        struct line l;
+        struct sd_qline l;
 
         if(nl == cap) {
             size_t ncap = cap ? cap * 2 : 64;
-            struct line *nls = realloc(ls, ncap * sizeof(*ls));
+            struct sd_qline *nls = realloc(ls, ncap * sizeof(*ls));
 
             SD_ENSURE(nls, SD_E_NOMEM);
             ls = nls;
@@ -188,31 +115,15 @@ sd_mail_trim(struct sd_buf *body, struct sd_buf *quoted, struct sd_buf *sig, con
         l.rawn = end - i;
         l.s = l.raw;
         l.n = l.rawn;
-        while(l.n && (*l.s == ' ' || *l.s == '\t')) {
-            l.s++;
-            l.n--;
-        }
-        while(l.n && (l.s[l.n - 1] == ' ' || l.s[l.n - 1] == '\t'))
-            l.n--;
         ls[nl++] = l;
         i = end + 1;
     }
 
-    /* The first marker of quoted history; after a forward marker nothing is cut. */
-    cut = nl;
-    for(size_t k = 0; k < nl; k++) {
-        const struct line *next = k + 1 < nl ? &ls[k + 1] : NULL;
+    SD_TRY(fold_lines(ls, nl, &fold));
 
-        if(any_has(&ls[k], forwards))
-            break;
-        if(attribution(&ls[k], next) || (ls[k].n < 80 && any_has(&ls[k], separators)) ||
-           header_block(ls, nl, k)) {
-            cut = k;
-            if(cut > 0 && rule_line(&ls[cut - 1]))
-                cut--;
-            break;
-        }
-    }
+    /* The first marker of quoted history; after a forward marker nothing is cut. */
+    cut = sd_qmark_history(ls, nl, &fwd);
+    SD_ENSURE(cut <= nl && fwd <= nl, SD_E_INVALID); /* as qmark.h says (for the analyzer) */
 
     /* A signature: the "-- " line, or a mobile footer among the last three text lines. */
     sigat = cut;
@@ -230,9 +141,7 @@ sd_mail_trim(struct sd_buf *body, struct sd_buf *quoted, struct sd_buf *sig, con
             if(!ls[k].n)
                 continue;
             seen++;
-            if(ls[k].n <= 60 &&
-               (any_start(&ls[k], footers) || ends(&ls[k], "에서 보냄") ||
-                ends(&ls[k], "에서 보냈습니다.") || ends(&ls[k], "에서 보냈습니다")))
+            if(sd_qmark_footer(&ls[k]))
                 sigat = k;
         }
     }
@@ -262,6 +171,7 @@ sd_mail_trim(struct sd_buf *body, struct sd_buf *quoted, struct sd_buf *sig, con
     SD_TRY(finish(quoted, q0));
     SD_TRY(finish(sig, s0));
 out:
+    sd_buf_wipe_free(&fold);
     free(ls);
     return err;
 }

@@ -95,12 +95,28 @@ kb_fields(struct sd_rpc_call *c, const char *category, const char *status, size_
     return true;
 }
 
+/* The asks of Add and Edit joined into out (sd_kb_asks_join); false with the status set, the
+ * field named. */
+static bool
+kb_asks(struct sd_rpc_call *c, char *const *asks, size_t n, char out[SD_KB_MAX_ASKS + 1])
+{
+    sd_err err = sd_kb_asks_join(out, (const char *const *)asks, n);
+
+    if(err != SD_OK) {
+        sd_rpc_invalid(c, "asks: each one line of text, 1..%d bytes, at most %d bytes in all",
+                       SD_KB_MAX_ASK, SD_KB_MAX_ASKS);
+        return false;
+    }
+    return true;
+}
+
 static void
 kb_add(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
 {
     const Sealdesk__V1__AddArticleRequest *q = req;
     struct sd_kb_new in = {.category = -1};
     struct sd_kb_article art = {0};
+    char asks[SD_KB_MAX_ASKS + 1];
     uint64_t id = 0;
     sd_err err;
 
@@ -112,6 +128,9 @@ kb_add(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     in.tags = (const char *const *)q->tags;
     in.n_tags = q->n_tags;
     in.translation_of = q->translation_of;
+    if(!kb_asks(c, q->asks, q->n_asks, asks))
+        return;
+    in.asks = asks;
     err = sd_kb_add(x->d, &x->actor, &in, &id);
     if(err == SD_OK)
         err = sd_kb_get(x->d, id, 0, &art);
@@ -124,6 +143,7 @@ kb_edit(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     const Sealdesk__V1__EditArticleRequest *q = req;
     struct sd_kb_edit e = {.category = -1};
     struct sd_kb_article art = {0};
+    char asks[SD_KB_MAX_ASKS + 1];
     sd_err err;
 
     if(!kb_fields(c, q->category, q->status, q->n_tags, &e.category, &e.status, "edit"))
@@ -134,6 +154,10 @@ kb_edit(struct sd_rpc_ctx *x, struct sd_rpc_call *c, void *req)
     e.n_tags = q->n_tags;
     e.set_tags = q->set_tags;
     e.expected_version = q->expected_version;
+    if(!kb_asks(c, q->asks, q->n_asks, asks))
+        return;
+    e.asks = asks;
+    e.set_asks = q->set_asks;
     err = sd_kb_edit(x->d, &x->actor, q->id, &e, NULL);
     if(err == SD_E_PRECONDITION && q->expected_version) {
         sd_rpc_call_status(c, SD_GRPC_FAILED_PRECONDITION,

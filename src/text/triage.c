@@ -1900,14 +1900,17 @@ out:
  * (blanks, ':', '=', quotes) and a run of at least API_SECRET_MIN letters and digits with at
  * least one of each. TRIAGE.md: an API secret handed over is security P1; the redactor has no
  * kind for it (API secrets have no fixed shape), so the label decides. */
-#define API_SECRET_MIN 20
-#define API_SECRET_GAP 3
+#define API_SECRET_MIN       20
+#define API_SECRET_GAP       3
+#define API_SECRET_LABEL_MAX 9 /* bytes of the longest label (시크릿) */
 static bool
 api_secret_in(const uint8_t *p, size_t n)
 {
     /* "secret", "시크릿", "密钥" (folded) */
     static const char *const labels[] = {"secret", "\xec\x8b\x9c\xed\x81\xac\xeb\xa6\xbf",
                                          "\xe5\xaf\x86\xe9\x92\xa5"};
+    _Static_assert(sizeof("\xec\x8b\x9c\xed\x81\xac\xeb\xa6\xbf") - 1 == API_SECRET_LABEL_MAX,
+                   "API_SECRET_LABEL_MAX is the longest label");
 
     for(size_t i = 0; i < n; i++) {
         size_t j = 0, gap = 0, run = 0;
@@ -1933,6 +1936,11 @@ api_secret_in(const uint8_t *p, size_t n)
         }
         if(run >= API_SECRET_MIN && digit && alpha)
             return true;
+        /* A label that starts inside what was just read and ends before its end (j) is
+         * followed by a suffix of the same run, which cannot qualify either: look again only
+         * where a label could end at j or later (linear; "secretsecret..." was quadratic). */
+        if(j > i + API_SECRET_LABEL_MAX + 1)
+            i = j - API_SECRET_LABEL_MAX - 1; /* the loop's i++ makes it j - LABEL_MAX */
     }
     return false;
 }

@@ -1,21 +1,16 @@
 /* Mail / form / phone-note structure for triage (tstruct.h). Works on folded text, so the
  * markers are written once in lower case, half-width, simplified form ("：" is ":", "寫道" is
- * "写道"). The quoted-history and footer markers follow src/mail/trim.c, which cuts the same
- * history off e-mail bodies before a ticket is made; this pass also covers what reaches triage
- * uncut: intake forms, pasted threads, phone notes, mail trimmed by an older desk. */
+ * "写道"). The quoted-history and footer markers are src/util/qmark.c's, which src/mail/trim.c
+ * uses to cut the same history off e-mail bodies before a ticket is made; this pass also covers
+ * what reaches triage uncut: intake forms, pasted threads, phone notes, mail trimmed by an older
+ * desk. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "text/tstruct.h"
 #include "util/err_int.h"
-
-struct tline {
-    const char *s; /* without leading blanks */
-    size_t n;      /* without trailing blanks */
-    const char *raw;
-    size_t rawn;
-};
+#include "util/qmark.h"
 
 enum {
     KEEP,
@@ -26,86 +21,18 @@ enum {
 /* A new part shorter than this (code points of content) is a pointer to what it quotes. */
 #define THIN_NEW_PART 40
 
-static bool
-starts(const struct tline *l, const char *p)
-{
-    size_t n = strlen(p);
-
-    return l->n >= n && memcmp(l->s, p, n) == 0;
-}
-
-static bool
-ends(const struct tline *l, const char *p)
-{
-    size_t n = strlen(p);
-
-    return l->n >= n && memcmp(l->s + l->n - n, p, n) == 0;
-}
-
-static bool
-has(const struct tline *l, const char *p)
-{
-    return l->n && memmem(l->s, l->n, p, strlen(p)) != NULL;
-}
-
-static bool
-any_start(const struct tline *l, const char *const *list)
-{
-    for(size_t i = 0; list[i]; i++)
-        if(starts(l, list[i]))
-            return true;
-    return false;
-}
-
-static bool
-any_has(const struct tline *l, const char *const *list)
-{
-    for(size_t i = 0; list[i]; i++)
-        if(has(l, list[i]))
-            return true;
-    return false;
-}
-
 static size_t
-count_has(const struct tline *l, const char *const *list)
+count_has(const struct sd_qline *l, const char *const *list)
 {
     size_t c = 0;
 
     for(size_t i = 0; list[i]; i++)
-        c += has(l, list[i]);
+        c += sd_qline_has(l, list[i]);
     return c;
 }
 
-/* All markers are in folded form (sd_text_fold). */
-static const char *const from_labels[] = {
-    "from:", "*from:*", "from :", "发件人:", "寄件者:", "보낸 사람:", "보낸사람:", NULL};
-static const char *const block_labels[] = {
-    "sent:",      "date:",     "to:",        "subject:", "cc:",      "*sent:*", "*to:*", "发送时间",
-    "收件人",     "主题",      "日期",       "抄送",     "寄件日期", "收件者",  "主旨",  "副本",
-    "보낸 날짜:", "보낸날짜:", "받는 사람:", "제목:",    "날짜:",    "참조:",   NULL};
-static const char *const separators[] = {"原始邮件",    "original message",      "원본 메일",
-                                         "원본 메시지", "reply above this line", NULL};
-static const char *const forwards[] = {"forwarded message",
-                                       "begin forwarded message",
-                                       "转发的邮件",
-                                       "转寄的邮件",
-                                       "转发邮件",
-                                       "전달된 메시지",
-                                       "전달된 메일",
-                                       "-----forwarded",
-                                       NULL};
-static const char *const footers[] = {"sent from my",
-                                      "sent from mail for",
-                                      "get outlook for",
-                                      "sent from outlook",
-                                      "sent from yahoo",
-                                      "sent via ",
-                                      "发自我的",
-                                      "从我的",
-                                      "来自我的",
-                                      "发自网易",
-                                      NULL};
-/* Two or more of these on one line make it a legal disclaimer. */
+/* All markers are in folded form (sd_text_fold). Two or more of these on one line make it a
+ * legal disclaimer. */
 static const char *const disclaimer[] = {"confidential",
                                          "privileged",
                                          "intended recipient",
@@ -148,85 +75,43 @@ static const char *const closings[] = {
 /* The new part points at what it quotes. */
 static const char *const below[] = {"below", "下面", "以下", "如下", "아래", NULL};
 
-/* "on <date>, <name> wrote:" (maybe wrapped), "在 ... 写道:", "... 님이 작성:". */
-static bool
-attribution(const struct tline *l, const struct tline *next)
-{
-    if(starts(l, "on ") && (ends(l, "wrote:") || (next && ends(next, "wrote:"))))
-        return true;
-    if(ends(l, "wrote:") && (has(l, "@") || has(l, "<")))
-        return true;
-    return ends(l, "写道:") || ends(l, "작성:");
-}
-
-static bool
-header_block(const struct tline *ls, size_t n, size_t i)
-{
-    size_t seen = 0;
-
-    if(!any_start(&ls[i], from_labels))
-        return false;
-    for(size_t k = i + 1; k < n && k <= i + 6; k++)
-        if(any_start(&ls[k], block_labels))
-            seen++;
-    return seen >= 2 || (seen >= 1 && !starts(&ls[i], "from"));
-}
-
-static bool
-rule_line(const struct tline *l)
-{
-    if(l->n < 5)
-        return false;
-    for(size_t i = 0; i < l->n; i++)
-        if(l->s[i] != '_' && l->s[i] != '-' && l->s[i] != '=')
-            return false;
-    return true;
-}
-
 /* "category (chosen by customer): security": a label, at most 32 bytes, a colon, a value. */
 static bool
-category_line(const struct tline *l)
+category_line(const struct sd_qline *l)
 {
     const char *c;
 
-    if(l->n > 120 || !any_start(l, cat_labels))
+    if(l->n > 120 || !sd_qline_any_start(l, cat_labels))
         return false;
     c = memchr(l->s, ':', l->n < 48 ? l->n : 48);
     return c != NULL;
 }
 
 static bool
-disclaimer_line(const struct tline *l)
+disclaimer_line(const struct sd_qline *l)
 {
     return l->n > 30 && count_has(l, disclaimer) >= 2;
 }
 
 /* "... 드림" / "... 올림": a Korean name line signs off. */
 static bool
-signed_line(const struct tline *l)
+signed_line(const struct sd_qline *l)
 {
-    return l->n <= 80 && (ends(l, "드림") || ends(l, "올림"));
-}
-
-static bool
-footer_line(const struct tline *l)
-{
-    return l->n <= 60 && (any_start(l, footers) || ends(l, "에서 보냄") ||
-                          ends(l, "에서 보냈습니다.") || ends(l, "에서 보냈습니다"));
+    return l->n <= 80 && (sd_qline_ends(l, "드림") || sd_qline_ends(l, "올림"));
 }
 
 /* A closing line ("best regards," "此致") with only a short signature after it: at most four
  * lines of content, each at most 60 bytes, up to end (the forward or the quoted history);
  * otherwise the customer goes on ("thanks!\nmy account was hacked" keeps every line). */
 static bool
-closing_line(const struct tline *ls, size_t k, size_t end)
+closing_line(const struct sd_qline *ls, size_t k, size_t end)
 {
     size_t lines = 0;
 
-    if(ls[k].n > 30 || !any_start(&ls[k], closings))
+    if(ls[k].n > 30 || !sd_qline_any_start(&ls[k], closings))
         return false;
     for(size_t i = k + 1; i < end; i++) {
-        if(ls[i].n == 0 || disclaimer_line(&ls[i]) || footer_line(&ls[i]))
+        if(ls[i].n == 0 || disclaimer_line(&ls[i]) || sd_qmark_footer(&ls[i]))
             continue;
         if(ls[i].n > 60 || ++lines > 4)
             return false;
@@ -236,7 +121,7 @@ closing_line(const struct tline *ls, size_t k, size_t end)
 
 /* Code points of l that are not blanks or punctuation-free ASCII symbols (a rough size). */
 static size_t
-content_cps(const struct tline *l)
+content_cps(const struct sd_qline *l)
 {
     size_t c = 0;
 
@@ -251,10 +136,10 @@ content_cps(const struct tline *l)
 }
 
 static sd_err
-split_lines(struct tline **out, size_t *count, const char *text, size_t n)
+split_lines(struct sd_qline **out, size_t *count, const char *text, size_t n)
 {
     sd_err err = SD_OK;
-    struct tline *ls = NULL;
+    struct sd_qline *ls = NULL;
     size_t nl = 0;
     size_t cap = 0;
     size_t i = 0;
@@ -262,11 +147,11 @@ split_lines(struct tline **out, size_t *count, const char *text, size_t n)
     while(i < n) {
         const char *e = memchr(text + i, '\n', n - i);
         size_t end = e ? (size_t)(e - text) : n;
-        struct tline l;
+        struct sd_qline l;
 
         if(nl == cap) {
             size_t ncap = cap ? cap * 2 : 64;
-            struct tline *nls = realloc(ls, ncap * sizeof(*ls));
+            struct sd_qline *nls = realloc(ls, ncap * sizeof(*ls));
 
             SD_ENSURE(nls, SD_E_NOMEM);
             ls = nls;
@@ -295,7 +180,7 @@ sd_err
 sd_tstruct_view(struct sd_buf *out, const char *folded, size_t n)
 {
     sd_err err = SD_OK;
-    struct tline *ls = NULL;
+    struct sd_qline *ls = NULL;
     unsigned char *mark = NULL;
     size_t nl = 0;
     size_t cut;
@@ -314,21 +199,7 @@ sd_tstruct_view(struct sd_buf *out, const char *folded, size_t n)
     SD_ENSURE(mark, SD_E_NOMEM);
 
     /* Quoted history: from its first marker to the end; a forward stops the search. */
-    cut = nl;
-    fwd = nl;
-    for(size_t k = 0; k < nl; k++) {
-        if(any_has(&ls[k], forwards)) {
-            fwd = k;
-            break;
-        }
-        if(attribution(&ls[k], k + 1 < nl ? &ls[k + 1] : NULL) ||
-           (ls[k].n < 80 && any_has(&ls[k], separators)) || header_block(ls, nl, k)) {
-            cut = k;
-            if(cut > 0 && rule_line(&ls[cut - 1]))
-                cut--;
-            break;
-        }
-    }
+    cut = sd_qmark_history(ls, nl, &fwd);
     for(size_t k = 0; k < nl; k++) {
         if(k >= cut) {
             mark[k] = QUOTED;
@@ -345,7 +216,8 @@ sd_tstruct_view(struct sd_buf *out, const char *folded, size_t n)
             bool dash = later && ls[k].n == 2 && memcmp(ls[k].s, "--", 2) == 0;
 
             if(dash || category_line(&ls[k]) ||
-               (later && (footer_line(&ls[k]) || disclaimer_line(&ls[k]) || signed_line(&ls[k]))))
+               (later &&
+                (sd_qmark_footer(&ls[k]) || disclaimer_line(&ls[k]) || signed_line(&ls[k]))))
                 mark[k] = DROP;
             sig = dash;
         }
@@ -357,7 +229,7 @@ sd_tstruct_view(struct sd_buf *out, const char *folded, size_t n)
             quoted = true;
         else if(mark[k] == KEEP) {
             fresh += content_cps(&ls[k]);
-            points = points || any_has(&ls[k], below);
+            points = points || sd_qline_any_has(&ls[k], below);
         }
         if(k + 1 == fwd) /* the signature of the new part ends at the forward */
             sig = false;

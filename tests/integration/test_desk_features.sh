@@ -86,6 +86,25 @@ expect_exit 1 "get of a missing article" -- env SEALDESK_TOKEN="$RITA" "$SEALCTL
 check "missing article says NOT_FOUND" grep -q "^NOT_FOUND" "$WORK/err"
 g=$("$SEALCTL" --offline --data "$D" --json kb search --text zyxwv)
 check "offline sees the online article" test "$(echo "$g" | jget '[0]["id"]')" = "$aid"
+# An article's "ask" lines (how customers ask for it) from the command line, online and offline.
+expect_exit 0 "supervisor adds an article with asks" -- env SEALDESK_TOKEN="$SAM" "$SEALCTL" \
+  --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" --json kb add --lang en \
+  --title "Staking reward timing" --body "Staking rewards are paid every Monday." \
+  --ask "my plovnik payout is late" --ask "where is my plovnik reward"
+sid=$(jget '["id"]' < "$WORK/out")
+g=$("$SEALCTL" --offline --data "$D" --json kb search --text "plovnik payout late" --lang en)
+check "an ask-only word finds it" test "$(echo "$g" | jget '[0]["id"]')" = "$sid"
+expect_exit 1 "an empty --ask is refused" -- env SEALDESK_TOKEN="$SAM" "$SEALCTL" \
+  --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" kb edit "$sid" --ask " "
+check "the refusal names --ask" grep -q -- "--ask:" "$WORK/err"
+expect_exit 0 "offline edit replaces the asks" -- "$SEALCTL" --offline --data "$D" --json \
+  kb edit "$sid" --ask "my grumbeltax never arrived"
+check "the edit made version 2" test "$(jget '["version"]' < "$WORK/out")" = 2
+g=$("$SEALCTL" --offline --data "$D" --json kb search --text "my grumbeltax never arrived" \
+  --lang en)
+check "the new ask finds it" test "$(echo "$g" | jget '[0]["id"]')" = "$sid"
+g=$("$SEALCTL" --offline --data "$D" --json kb search --text "plovnik" --lang en)
+check "the old ask is gone" test "$(echo "$g" | jget '[0]["id"] if d else 0')" != "$sid"
 
 # Routing online: supervisors set profiles and route; the claim is skill-aware.
 RA() { env SEALDESK_TOKEN="$RITA" "$SEALCTL" --server "127.0.0.1:$port" \

@@ -74,6 +74,33 @@ fixture_teardown(void **state)
     return 0;
 }
 
+/* true when buf[0..n) holds needle. A hit is printed with its offset and a hex dump of the
+ * 64 bytes around it (what a plaintext leak looks like, from a CI log). Needles must be long
+ * enough not to match ciphertext by chance: whole names, 8 bytes or more (a 4-byte needle
+ * matches ~1 MB of random bytes once in ~4000 runs). */
+static inline bool
+bytes_hold(const char *what, const uint8_t *buf, size_t n, const char *needle)
+{
+    const size_t nl = strlen(needle);
+    const uint8_t *hit = nl ? memmem(buf, n, needle, nl) : NULL;
+    size_t at, from, to;
+
+    if(!hit)
+        return false;
+    at = (size_t)(hit - buf);
+    from = at > 32 ? at - 32 : 0;
+    to = from + 64 < n ? from + 64 : n;
+    fprintf(stderr, "%s holds \"%s\" (%zu bytes) at offset %zu; bytes %zu..%zu:\n", what, needle,
+            nl, at, from, to);
+    for(size_t i = from; i < to; i += 16) {
+        fprintf(stderr, "  %08zx ", i);
+        for(size_t k = i; k < i + 16 && k < to; k++)
+            fprintf(stderr, " %02x", buf[k]);
+        fputc('\n', stderr);
+    }
+    return true;
+}
+
 /* true when dir's data.mdb holds needle anywhere (sealed data must never show there). */
 static inline bool
 store_holds(const char *dir, const char *needle)
@@ -94,7 +121,7 @@ store_holds(const char *dir, const char *needle)
     assert_non_null(buf);
     assert_int_equal(fread(buf, 1, (size_t)sz, fp), (size_t)sz);
     fclose(fp);
-    hit = memmem(buf, (size_t)sz, needle, strlen(needle)) != NULL;
+    hit = bytes_hold(path, buf, (size_t)sz, needle);
     free(buf);
     return hit;
 }

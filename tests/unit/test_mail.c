@@ -703,11 +703,45 @@ test_mail_trim_refuses_missing_buffer(void **state)
     sd_buf_free(&b);
 }
 
+/* Lines are matched on their folded form (the markers shared with triage's tstruct): case,
+ * full-width colons and traditional Chinese find history; a control character in a line
+ * (not foldable) leaves it matched as written; quoted and signature text keep their bytes. */
+static void
+test_mail_trim_matches_folded_lines(void **state)
+{
+    static const struct {
+        const char *in, *body, *quoted, *sig;
+    } cases[] = {
+        {"hi there\n-----ORIGINAL MESSAGE-----\nold", "hi there", "-----ORIGINAL MESSAGE-----\nold",
+         ""},
+        {"提款未到\n寄件者：客服 <a@b.c>\n寄件日期：2024\n收件者：我\n舊信", "提款未到",
+         "寄件者：客服 <a@b.c>\n寄件日期：2024\n收件者：我\n舊信", ""},
+        {"help\r\nOn Mon, Bob <b@c.d> WROTE:\r\n> x\r", "help\r",
+         "On Mon, Bob <b@c.d> WROTE:\r\n> x\r", ""},
+        {"ok\n\x01 on x wrote:\nSENT FROM MY PHONE", "ok\n\x01 on x wrote:", "",
+         "SENT FROM MY PHONE"},
+    };
+
+    (void)state;
+    for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct sd_buf b = SD_BUF_INIT, q = SD_BUF_INIT, s = SD_BUF_INIT;
+
+        assert_int_equal(sd_mail_trim(&b, &q, &s, cases[i].in, strlen(cases[i].in)), SD_OK);
+        assert_string_equal(b.data ? (const char *)b.data : "", cases[i].body);
+        assert_string_equal(q.data ? (const char *)q.data : "", cases[i].quoted);
+        assert_string_equal(s.data ? (const char *)s.data : "", cases[i].sig);
+        sd_buf_free(&b);
+        sd_buf_free(&q);
+        sd_buf_free(&s);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mail_corpus),
+        cmocka_unit_test(test_mail_trim_matches_folded_lines),
         cmocka_unit_test(test_mail_refuses_30mib_message),
         cmocka_unit_test(test_mail_refuses_attachment_over_limit),
         cmocka_unit_test(test_mail_limits_parts_headers_depth_refs),

@@ -1062,7 +1062,7 @@ store_contains(const char *dir, const char *needle)
         assert_non_null(buf);
         assert_int_equal(read(fd, buf, (size_t)st.st_size), st.st_size);
         close(fd);
-        found = memmem(buf, (size_t)st.st_size, needle, strlen(needle)) != NULL;
+        found = bytes_hold(path, (const uint8_t *)buf, (size_t)st.st_size, needle);
         free(buf);
     }
     return found;

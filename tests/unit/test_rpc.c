@@ -4,6 +4,8 @@
 #include "auth_helpers.h"
 
 #include "backoffice.pb-c.h"
+#include "desk.pb-c.h"
+#include "sealdesk/kb.h"
 #include "sealdesk/events.h"
 #include "sealdesk/rpc.h"
 
@@ -150,6 +152,100 @@ test_backoffice_requests_are_checked_and_run_as_the_session_actor(void **state)
     }
 }
 
+/* The top hit's id of a KB search for text (0: none). */
+static uint64_t
+kb_top(struct sd_desk *d, const char *text)
+{
+    struct sd_kb_hit hits[3];
+    size_t n = 0;
+
+    assert_int_equal(sd_kb_search(d, text, "en", 3, hits, &n), SD_OK);
+    return n ? hits[0].id : 0;
+}
+
+/* Knowledge/Add and Edit take an article's "ask" lines (asks, set_asks) under the rule of a
+ * file's "ask:" lines, naming the field when refused; they are indexed and audited. */
+static void
+test_kb_asks_over_rpc(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_rpc_call c;
+    struct user sup;
+    char tok[65], auth[80], long_ask[SD_KB_MAX_ASK + 2];
+    uint8_t buf[2048];
+    char *asks[] = {"  my qwplmz coins never showed up  ", "where did the qwplmz drop go"};
+    char *empty[] = {"fine", " "};
+    char *newline[] = {"one\ntwo"};
+    char *too_long[] = {long_ask};
+    char *fresh[] = {"blorfnik reward missing"};
+    Sealdesk__V1__AddArticleRequest add = SEALDESK__V1__ADD_ARTICLE_REQUEST__INIT;
+    Sealdesk__V1__EditArticleRequest edit = SEALDESK__V1__EDIT_ARTICLE_REQUEST__INIT;
+    Sealdesk__V1__Article *art;
+    uint64_t id;
+    size_t adds = audit_count(f->d, "kb.add"), edits = audit_count(f->d, "kb.edit");
+
+    memset(long_ask, 'a', SD_KB_MAX_ASK + 1);
+    long_ask[SD_KB_MAX_ASK + 1] = 0;
+    add_user(f, "sup", SD_ROLE_SUPERVISOR, &sup);
+    assert_int_equal(login(f, "sup", &sup, 0, tok), SD_OK);
+    snprintf(auth, sizeof(auth), "Bearer %s", tok);
+
+    add.lang = "en";
+    add.title = "Airdrop credits";
+    add.body = "Airdropped tokens are credited within 24 hours of the snapshot.";
+    add.asks = empty;
+    add.n_asks = 2;
+    call(f, &c, "/sealdesk.v1.Knowledge/Add", &add.base, auth, buf);
+    assert_int_equal(c.status, SD_GRPC_INVALID_ARGUMENT);
+    assert_non_null(strstr(c.message, "asks:"));
+    sd_rpc_call_clear(&c);
+    add.asks = too_long;
+    add.n_asks = 1;
+    call(f, &c, "/sealdesk.v1.Knowledge/Add", &add.base, auth, buf);
+    assert_int_equal(c.status, SD_GRPC_INVALID_ARGUMENT);
+    assert_non_null(strstr(c.message, "asks:"));
+    sd_rpc_call_clear(&c);
+    assert_int_equal(audit_count(f->d, "kb.add"), adds); /* nothing was added */
+    assert_int_equal(kb_top(f->d, "qwplmz coins"), 0);
+
+    add.asks = asks;
+    add.n_asks = 2;
+    call(f, &c, "/sealdesk.v1.Knowledge/Add", &add.base, auth, buf);
+    assert_int_equal(c.status, SD_GRPC_OK);
+    art = sealdesk__v1__article__unpack(NULL, c.msgs[0].len, c.msgs[0].data);
+    assert_non_null(art);
+    id = art->id;
+    sealdesk__v1__article__free_unpacked(art, NULL);
+    sd_rpc_call_clear(&c);
+    assert_int_equal(audit_count(f->d, "kb.add"), adds + 1);
+    assert_int_equal(kb_top(f->d, "qwplmz coins never showed up"), id); /* only in the asks */
+
+    edit.id = id;
+    edit.asks = newline;
+    edit.n_asks = 1;
+    edit.set_asks = true;
+    call(f, &c, "/sealdesk.v1.Knowledge/Edit", &edit.base, auth, buf);
+    assert_int_equal(c.status, SD_GRPC_INVALID_ARGUMENT);
+    assert_non_null(strstr(c.message, "asks:"));
+    sd_rpc_call_clear(&c);
+    edit.asks = fresh;
+    call(f, &c, "/sealdesk.v1.Knowledge/Edit", &edit.base, auth, buf);
+    assert_int_equal(c.status, SD_GRPC_OK);
+    sd_rpc_call_clear(&c);
+    assert_int_equal(audit_count(f->d, "kb.edit"), edits + 1);
+    assert_int_equal(kb_top(f->d, "blorfnik reward missing"), id);
+    assert_int_equal(kb_top(f->d, "qwplmz"), 0); /* replaced */
+    /* Without set_asks an edit keeps them. */
+    edit.asks = NULL;
+    edit.n_asks = 0;
+    edit.set_asks = false;
+    edit.title = "Airdrop credits and snapshots";
+    call(f, &c, "/sealdesk.v1.Knowledge/Edit", &edit.base, auth, buf);
+    assert_int_equal(c.status, SD_GRPC_OK);
+    sd_rpc_call_clear(&c);
+    assert_int_equal(kb_top(f->d, "blorfnik reward missing"), id);
+}
+
 int
 main(void)
 {
@@ -157,6 +253,7 @@ main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
         T(test_export_memory_is_bounded_for_the_whole_process),
         T(test_backoffice_requests_are_checked_and_run_as_the_session_actor),
+        T(test_kb_asks_over_rpc),
 #undef T
     };
 

@@ -205,6 +205,22 @@ test_labelled_api_secret_is_security_p1(void **state)
     assert_false(has_signal(&res, "fund_safety:pasted_api_secret"));
     res = classify("secretaryship secret abcdefghijklmnopqrstuvwxyz"); /* no digit */
     assert_false(has_signal(&res, "fund_safety:pasted_api_secret"));
+    /* A label ending where the run before it ends still counts ("secretsecret: ..."), and a
+     * text of labels alone is read in linear time (it was quadratic: 120 KB took seconds). */
+    res = classify("my secretsecret: Q9w8E7r6T5y4U3i2O1pLkJhG leaked");
+    assert_true(has_signal(&res, "fund_safety:pasted_api_secret"));
+    {
+        size_t n = 200 * 1024;
+        char *big = malloc(n + 1);
+
+        assert_non_null(big);
+        for(size_t i = 0; i < n; i++)
+            big[i] = "secret"[i % 6];
+        big[n] = 0;
+        res = classify(big);
+        assert_false(has_signal(&res, "fund_safety:pasted_api_secret"));
+        free(big);
+    }
 }
 
 /* A pasted seed phrase or private key is an emergency whatever else the ticket asks about

@@ -10,10 +10,14 @@
 #include "sealdesk/clock.h"
 #include "sealdesk/kb.h"
 
+#define STR_(x) #x
+#define STR(x)  STR_(x) /* a limit's value in a message, from its macro */
+
 static const char kb_usage[] =
     "kb add --lang L --title T --body B [--category C] [--tags a,b] [--translation-of ID] "
-    "[--status S] | kb edit ID [--title T] [--body B] [--category C] [--tags a,b] "
-    "[--status S] | kb get ID [--version N] | kb search --text T [--lang L] [--limit N] | "
+    "[--status S] [--ask TEXT]... | kb edit ID [--title T] [--body B] [--category C] "
+    "[--tags a,b] [--status S] [--ask TEXT]... | kb get ID [--version N] | kb search --text T "
+    "[--lang L] [--limit N] | "
     "kb load --dir DIR";
 
 static sd_err
@@ -163,7 +167,10 @@ struct kb_req {
     char *tagbuf; /* owns the tags' text */
     size_t ntags, limit;
     uint64_t id, translation_of;
-    uint32_t version; /* get --version, 0: the current one */
+    uint32_t version;                   /* get --version, 0: the current one */
+    const char *askv[SD_ARGS_MAX_SEEN]; /* the --ask values (borrowed from argv) */
+    size_t nasks;
+    char asks[SD_KB_MAX_ASKS + 1]; /* askv joined and checked (sd_kb_asks_join) */
 };
 
 /* 0, or the exit code (nothing left to free). */
@@ -196,6 +203,12 @@ kb_req(const struct cli *c, const char *sub, struct kb_req *q)
     if(strcmp(sub, "add") == 0 && cli_get(c, "translation-of") &&
        parse_u64(&q->translation_of, cli_get(c, "translation-of")) != SD_OK)
         return cli_fail(SD_E_INVALID, "--translation-of must be an article id");
+    for(const char *v; q->nasks < SD_ARGS_MAX_SEEN && (v = sd_args_nth(&c->args, "ask", q->nasks));)
+        q->askv[q->nasks++] = v;
+    if(sd_kb_asks_join(q->asks, q->askv, q->nasks) != SD_OK)
+        return cli_fail(SD_E_INVALID,
+                        "--ask: each one line of text, 1.." STR(
+                            SD_KB_MAX_ASK) " bytes, at most " STR(SD_KB_MAX_ASKS) " bytes in all");
     rc = split_tags(c, &q->tagbuf, q->tagv, &q->ntags);
     return rc;
 }
@@ -235,6 +248,7 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
         in.translation_of = q.translation_of;
         in.tags = q.tagv;
         in.n_tags = q.ntags;
+        in.asks = q.asks;
         err = sd_kb_add(d, a, &in, &id);
         rc = err != SD_OK ? kb_error(err, "kb add") : emit_number(c, "id", id);
         goto out;
@@ -281,7 +295,9 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
                                .category = -1,
                                .tags = q.tagv,
                                .n_tags = q.ntags,
-                               .set_tags = cli_has(c, "tags")};
+                               .set_tags = cli_has(c, "tags"),
+                               .asks = q.asks,
+                               .set_asks = q.nasks > 0};
 
         rc = kb_enums(c, &e.category, &e.status);
         if(rc)
@@ -372,6 +388,8 @@ kb_online(struct cli *c, const char *sub, const struct kb_req *q)
         add.tags = (char **)q->tagv;
         add.n_tags = q->ntags;
         add.translation_of = q->translation_of;
+        add.asks = (char **)q->askv;
+        add.n_asks = q->nasks;
         return cli_call_view(c, "/sealdesk.v1.Knowledge/Add", &add.base, &article_id_view);
     }
     if(strcmp(sub, "search") == 0) {
@@ -393,6 +411,9 @@ kb_online(struct cli *c, const char *sub, const struct kb_req *q)
     edit.tags = (char **)q->tagv;
     edit.n_tags = q->ntags;
     edit.set_tags = cli_has(c, "tags");
+    edit.asks = (char **)q->askv;
+    edit.n_asks = q->nasks;
+    edit.set_asks = q->nasks > 0;
     return cli_call_view(c, "/sealdesk.v1.Knowledge/Edit", &edit.base, &article_view);
 }
 

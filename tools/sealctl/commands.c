@@ -186,6 +186,7 @@ static const struct sd_arg_spec kb_opts[] = {
     V("lang", "L"), V("title", "T"), V("body", "B"), E("category", "C", categories),
     V("tags", "a,b"), V("translation-of", "ID"), E("status", "S", kb_statuses), V("text", "T"),
     V("limit", "1..50"), V("version", "N"), V("dir", "DIR"),
+    {"ask", SD_ARG_VALUE | SD_ARG_REPEAT, "TEXT", NULL},
 };
 static const struct sd_arg_spec out_opt[] = {V("out", "DIR")};
 static const struct sd_arg_spec verify_opts[] = {V("file", "MESSAGE.eml"), V("code", "XXXX-XXXX-XXXX-XXXX")};
@@ -317,11 +318,11 @@ static const struct cli_sub events_subs[] = {
 static const struct cli_sub kb_subs[] = {
     SUB(BOTH, "add",
         "kb add --lang L --title T --body B [--category C] [--tags a,b] "
-        "[--translation-of ID] [--status S]",
+        "[--translation-of ID] [--status S] [--ask TEXT]...",
         OPTS(kb_opts)),
     SUB(BOTH, "edit",
         "kb edit ID [--title T] [--body B] [--category C] [--tags a,b] "
-        "[--status S] [--version N]",
+        "[--status S] [--version N] [--ask TEXT]...   (--ask replaces the ask lines)",
         OPTS(kb_opts)),
     SUB(BOTH, "get", "kb get ID [--lang L]", OPTS(kb_opts)),
     SUB(BOTH, "search", "kb search --text T [--lang L] [--category C] [--limit 1..50]",

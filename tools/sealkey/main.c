@@ -413,6 +413,7 @@ call(const struct opts *o, const char *method, const ProtobufCMessage *req, stru
     }
     sd_grpc_client_close(cl);
     sodium_memzero(auth, sizeof(auth)); /* the session token, as sealctl and sealmailgate do */
+    sodium_memzero(buf, n ? n : 1);     /* the packed request: a shred names the customer's UID */
     free(buf);
     return rc;
 }
