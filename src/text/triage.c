@@ -1905,22 +1905,37 @@ out:
 static bool
 api_secret_in(const uint8_t *p, size_t n)
 {
-    /* "secret", "시크릿", "密钥" (folded) */
-    static const char *const labels[] = {"secret", "\xec\x8b\x9c\xed\x81\xac\xeb\xa6\xbf",
-                                         "\xe5\xaf\x86\xe9\x92\xa5"};
+    /* "secret", "시크릿", "密钥" (folded); no label is a prefix of another and their first
+     * bytes differ, so the first byte picks the one label to compare (the scan costs one
+     * test a byte, not three string compares) */
+    static const struct {
+        const char *s;
+        size_t n;
+    } labels[] = {{"secret", sizeof("secret") - 1},
+                  {"\xec\x8b\x9c\xed\x81\xac\xeb\xa6\xbf",
+                   sizeof("\xec\x8b\x9c\xed\x81\xac\xeb\xa6\xbf") - 1},
+                  {"\xe5\xaf\x86\xe9\x92\xa5", sizeof("\xe5\xaf\x86\xe9\x92\xa5") - 1}};
 
     for(size_t i = 0; i < n; i++) {
-        size_t j = 0, gap = 0, run = 0;
+        size_t j = 0, gap = 0, run = 0, k;
         bool digit = false, alpha = false;
 
-        for(size_t k = 0; k < sizeof(labels) / sizeof(labels[0]) && !j; k++) {
-            size_t ln = strlen(labels[k]);
-
-            if(ln <= n - i && memcmp(p + i, labels[k], ln) == 0)
-                j = i + ln;
-        }
-        if(!j)
+        switch(p[i]) {
+        case 's':
+            k = 0;
+            break;
+        case 0xec:
+            k = 1;
+            break;
+        case 0xe5:
+            k = 2;
+            break;
+        default:
             continue;
+        }
+        if(labels[k].n > n - i || memcmp(p + i, labels[k].s, labels[k].n) != 0)
+            continue;
+        j = i + labels[k].n;
         while(j < n && gap < API_SECRET_GAP && p[j] != '\0' && strchr(" :=\"'", p[j])) {
             j++;
             gap++;
