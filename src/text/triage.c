@@ -397,6 +397,13 @@ squeeze(uint8_t *p, size_t n)
             blank = o > 0;
             continue;
         }
+        /* Most bytes: no blank to write, not an apostrophe (' or the lead byte 0xe2 of U+2019)
+         * and below every Cantonese (0xe4..) and Hangul (0xea..) lead byte: copied as is, the
+         * same as the steps below would. */
+        if(!blank && p[i] < 0xe4 && p[i] != '\'' && p[i] != 0xe2) {
+            p[o++] = p[i];
+            continue;
+        }
         if(!blank && (k = inner_apostrophe(p, n, o, i)) > 0) {
             i += k - 1;
             continue;
