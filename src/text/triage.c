@@ -397,6 +397,13 @@ squeeze(uint8_t *p, size_t n)
             blank = o > 0;
             continue;
         }
+        /* Most bytes: no blank to write, not an apostrophe (' or the lead byte 0xe2 of U+2019)
+         * and below every Cantonese (0xe4..) and Hangul (0xea..) lead byte: copied as is, the
+         * same as the steps below would. */
+        if(!blank && p[i] < 0xe4 && p[i] != '\'' && p[i] != 0xe2) {
+            p[o++] = p[i];
+            continue;
+        }
         if(!blank && (k = inner_apostrophe(p, n, o, i)) > 0) {
             i += k - 1;
             continue;
@@ -1458,12 +1465,20 @@ sd_triage_rules_default(struct sd_triage_rules **out)
 
 /* ---- classification ------------------------------------------------------------------------ */
 
+/* The scan's state. The per-atom and per-clause arrays are sized by the rules, but only the
+ * entries the text touches are visited afterwards: the lists name them, so the work after the
+ * scan depends on the text, not on the number of rules. */
 struct scan {
-    uint8_t *seen;  /* per atom */
-    uint32_t *last; /* per atom: character position of the last hit's end */
-    uint8_t *sat;   /* per near clause */
-    uint32_t *pend; /* per "A ^N B" clause: end of the earliest A not yet cleared of a B
-                     * (0: none; positions start at 1) */
+    uint8_t *seen;       /* per atom */
+    uint32_t *last;      /* per atom: character position of the last hit's end (valid when seen) */
+    uint8_t *sat;        /* per near clause */
+    uint32_t *pend;      /* per "A ^N B" clause: end of the earliest A not yet cleared of a B
+                          * (0: none; positions start at 1) */
+    uint8_t *touched;    /* per near clause: in near_list */
+    uint32_t *atom_list; /* the atoms seen, each once (capacity: the number of atoms) */
+    size_t n_atom_list;
+    uint32_t *near_list; /* the near clauses a hit visited, each once (capacity: their number) */
+    size_t n_near_list;
 };
 
 /* "A ^N B" (NM_OUTSIDE) online: an A hit with a B ending at most N characters before it is
@@ -1498,7 +1513,10 @@ hit(const struct sd_triage_rules *r, struct scan *sc, uint32_t l, uint32_t pos)
     const struct near *nears = ARR(r->nears, const struct near);
 
     for(uint32_t i = 0; i < li->n_atoms; i++) {
-        sc->seen[la[i]] = 1;
+        if(!sc->seen[la[i]]) {
+            sc->seen[la[i]] = 1;
+            sc->atom_list[sc->n_atom_list++] = la[i];
+        }
         sc->last[la[i]] = pos;
     }
     for(uint32_t i = 0; i < li->n_atoms; i++) {
@@ -1508,6 +1526,11 @@ hit(const struct sd_triage_rules *r, struct scan *sc, uint32_t l, uint32_t pos)
         for(uint32_t j = 0; j < a->n_near; j++) {
             const struct near *c = &nears[an[j]];
             uint32_t other = c->a == la[i] ? c->b : c->a;
+
+            if(!sc->touched[an[j]]) {
+                sc->touched[an[j]] = 1;
+                sc->near_list[sc->n_near_list++] = an[j];
+            }
 
             if(c->mode == NM_OUTSIDE) {
                 outside_hit(c, sc, an[j], la[i], pos);
@@ -1833,10 +1856,11 @@ rule_fired(const struct sd_triage_rules *r, const struct scan *sc, const struct 
     return false;
 }
 
-/* True when the rules alone (category scores score, fired[] of rules) decide security or P1:
- * the floor the learned adjustment must leave alone. The same decision as below. */
+/* True when the rules alone (category scores score, the fired rules fl[0..nf) in rule order)
+ * decide security or P1: the floor the learned adjustment must leave alone. The same decision
+ * as below. */
 static bool
-rules_floor(const struct sd_triage_rules *r, const int *score, const uint8_t *fired, size_t nrules)
+rules_floor(const struct sd_triage_rules *r, const int *score, const uint32_t *fl, size_t nf)
 {
     const struct rule *rules = ARR(r->rules, const struct rule);
     enum sd_category cat = SD_CAT_GENERAL;
@@ -1848,10 +1872,11 @@ rules_floor(const struct sd_triage_rules *r, const int *score, const uint8_t *fi
             cat = r->order[k];
         }
     }
-    for(size_t i = 0; i < nrules; i++) {
-        if(fired[i] && rules[i].kind == RK_PRIO && (rules[i].scope & (1u << cat)) &&
-           (prio == 0 || rules[i].prio < prio))
-            prio = rules[i].prio;
+    for(size_t f = 0; f < nf; f++) {
+        const struct rule *rl = &rules[fl[f]];
+
+        if(rl->kind == RK_PRIO && (rl->scope & (1u << cat)) && (prio == 0 || rl->prio < prio))
+            prio = rl->prio;
     }
     return cat == SD_CAT_SECURITY || (prio ? prio : r->defaults[cat]) == 1;
 }
@@ -1906,24 +1931,39 @@ out:
 static bool
 api_secret_in(const uint8_t *p, size_t n)
 {
-    /* "secret", "시크릿", "密钥" (folded) */
-    static const char *const labels[] = {"secret", "\xec\x8b\x9c\xed\x81\xac\xeb\xa6\xbf",
-                                         "\xe5\xaf\x86\xe9\x92\xa5"};
+    /* "secret", "시크릿", "密钥" (folded); no label is a prefix of another and their first
+     * bytes differ, so the first byte picks the one label to compare (the scan costs one
+     * test a byte, not three string compares) */
+    static const struct {
+        const char *s;
+        size_t n;
+    } labels[] = {{"secret", sizeof("secret") - 1},
+                  {"\xec\x8b\x9c\xed\x81\xac\xeb\xa6\xbf",
+                   sizeof("\xec\x8b\x9c\xed\x81\xac\xeb\xa6\xbf") - 1},
+                  {"\xe5\xaf\x86\xe9\x92\xa5", sizeof("\xe5\xaf\x86\xe9\x92\xa5") - 1}};
     _Static_assert(sizeof("\xec\x8b\x9c\xed\x81\xac\xeb\xa6\xbf") - 1 == API_SECRET_LABEL_MAX,
                    "API_SECRET_LABEL_MAX is the longest label");
 
     for(size_t i = 0; i < n; i++) {
-        size_t j = 0, gap = 0, run = 0;
+        size_t j = 0, gap = 0, run = 0, k;
         bool digit = false, alpha = false;
 
-        for(size_t k = 0; k < sizeof(labels) / sizeof(labels[0]) && !j; k++) {
-            size_t ln = strlen(labels[k]);
-
-            if(ln <= n - i && memcmp(p + i, labels[k], ln) == 0)
-                j = i + ln;
-        }
-        if(!j)
+        switch(p[i]) {
+        case 's':
+            k = 0;
+            break;
+        case 0xec:
+            k = 1;
+            break;
+        case 0xe5:
+            k = 2;
+            break;
+        default:
             continue;
+        }
+        if(labels[k].n > n - i || memcmp(p + i, labels[k].s, labels[k].n) != 0)
+            continue;
+        j = i + labels[k].n;
         while(j < n && gap < API_SECRET_GAP && p[j] != '\0' && strchr(" :=\"'", p[j])) {
             j++;
             gap++;
@@ -2005,16 +2045,24 @@ sd_triage_classify_folded(const struct sd_triage_rules *r, const char *folded, s
  * fired calm rule (a denial, an ignored scam, a retraction): the model may not
  * raise such a text to fund safety. */
 static bool
-raise_vetoed(const struct rule *rules, const uint8_t *fired, size_t nrules)
+raise_vetoed(const struct rule *rules, const uint32_t *fl, size_t nf)
 {
-    for(size_t i = 0; i < nrules; i++) {
-        if(!fired[i])
-            continue;
-        if(rules[i].kind == RK_CALM || (rules[i].kind == RK_PRIO && rules[i].prio == 4 &&
-                                        (rules[i].scope & (1u << SD_CAT_SECURITY))))
+    for(size_t f = 0; f < nf; f++) {
+        const struct rule *rl = &rules[fl[f]];
+
+        if(rl->kind == RK_CALM ||
+           (rl->kind == RK_PRIO && rl->prio == 4 && (rl->scope & (1u << SD_CAT_SECURITY))))
             return true;
     }
     return false;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return (x > y) - (x < y);
 }
 
 sd_err
@@ -2029,8 +2077,10 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     struct sd_buf text = SD_BUF_INIT;
     struct sd_buf fixed = SD_BUF_INIT;
     struct sd_buf view = SD_BUF_INIT;
-    struct scan sc = {NULL, NULL, NULL, NULL};
-    uint8_t *fired = NULL;
+    struct scan sc = {0};
+    uint8_t *cand = NULL; /* per rule: in fl (below) */
+    uint32_t *fl = NULL;  /* the candidate rules, then the fired ones, in rule order */
+    size_t nf = 0;
     void *scan_mem = NULL;
     size_t na;
     size_t nrules;
@@ -2064,51 +2114,82 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     na = CNT(r->atoms, struct atom);
     nnear = CNT(r->nears, struct near);
     nrules = CNT(r->rules, struct rule);
-    /* the scan state in one zeroed block: the uint32_t arrays first, then the byte arrays
-     * (sizes are bounded by the rules' limits, so no overflow) */
-    scan_mem =
-        calloc(1, (na + 1 + nnear + 1) * sizeof(uint32_t) + (na + 1) + (nnear + 1) + (nrules + 1));
+    /* the scan state in one block: the uint32_t arrays first, then the byte arrays (sizes are
+     * bounded by the rules' limits, so no overflow). Only what is read before it is written is
+     * zeroed: last[] is read only for a seen atom, the lists only below their counts. */
+    scan_mem = malloc((2 * (na + 1) + 2 * (nnear + 1) + (nrules + 1)) * sizeof(uint32_t) +
+                      (na + 1) + 2 * (nnear + 1) + (nrules + 1));
     SD_ENSURE(scan_mem, SD_E_NOMEM);
     sc.last = (uint32_t *)scan_mem;
-    sc.pend = sc.last + na + 1;
-    sc.seen = (uint8_t *)(sc.pend + nnear + 1);
+    sc.atom_list = sc.last + na + 1;
+    sc.pend = sc.atom_list + na + 1;
+    sc.near_list = sc.pend + nnear + 1;
+    fl = sc.near_list + nnear + 1;
+    sc.seen = (uint8_t *)(fl + nrules + 1);
     sc.sat = sc.seen + na + 1;
-    fired = sc.sat + nnear + 1;
+    sc.touched = sc.sat + nnear + 1;
+    cand = sc.touched + nnear + 1;
+    memset(sc.pend, 0, (nnear + 1) * sizeof(uint32_t));
+    memset(sc.seen, 0, (na + 1) + 2 * (nnear + 1) + (nrules + 1));
     scan_text(r, &sc, fixed.data, fixed.len);
-    /* An A still pending at the end of the text has no B after it: outside B's scope. */
-    for(size_t c = 0; c < nnear; c++) {
-        if(sc.pend[c])
-            sc.sat[c] = 1;
+    /* An A still pending at the end of the text has no B after it: outside B's scope. (Only a
+     * clause a hit visited can be pending or satisfied.) */
+    for(size_t k = 0; k < sc.n_near_list; k++) {
+        if(sc.pend[sc.near_list[k]])
+            sc.sat[sc.near_list[k]] = 1;
     }
 
     rules = ARR(r->rules, const struct rule);
-    /* the candidates: rules with a term whose key was seen or satisfied (build_key_rules) */
+    /* the candidates: rules with a term whose key was seen or satisfied (build_key_rules),
+     * each once, then in rule order (the signals below are added in rule order) */
     {
         const struct atom *atoms = ARR(r->atoms, const struct atom);
         const struct near *nears = ARR(r->nears, const struct near);
         const uint32_t *kr = ARR(r->key_rules, const uint32_t);
 
-        for(size_t a = 0; a < na; a++) {
-            for(uint32_t j = 0; sc.seen[a] && j < atoms[a].n_rules; j++)
-                fired[kr[atoms[a].rules_off + j]] = 1;
+        for(size_t k = 0; k < sc.n_atom_list; k++) {
+            const struct atom *a = &atoms[sc.atom_list[k]];
+
+            for(uint32_t j = 0; j < a->n_rules; j++) {
+                uint32_t i = kr[a->rules_off + j];
+
+                if(!cand[i]) {
+                    cand[i] = 1;
+                    fl[nf++] = i;
+                }
+            }
         }
-        for(size_t c = 0; c < nnear; c++) {
-            for(uint32_t j = 0; sc.sat[c] && j < nears[c].n_rules; j++)
-                fired[kr[nears[c].rules_off + j]] = 1;
+        for(size_t k = 0; k < sc.n_near_list; k++) {
+            const struct near *c = &nears[sc.near_list[k]];
+
+            for(uint32_t j = 0; sc.sat[sc.near_list[k]] && j < c->n_rules; j++) {
+                uint32_t i = kr[c->rules_off + j];
+
+                if(!cand[i]) {
+                    cand[i] = 1;
+                    fl[nf++] = i;
+                }
+            }
         }
+        qsort(fl, nf, sizeof(*fl), cmp_u32);
     }
-    for(size_t i = 0; i < nrules; i++) {
-        if(!fired[i])
-            continue;
-        fired[i] = rule_fired(r, &sc, &rules[i]);
-        if(!fired[i])
-            continue;
-        if(rules[i].kind == RK_FUND)
-            fund = true;
-        else if(rules[i].kind == RK_CAT)
-            score[rules[i].cat] += rules[i].weight;
-        else if(rules[i].kind == RK_PUBLIC_HEX)
-            public_hex = true;
+    {
+        size_t kept = 0;
+
+        for(size_t f = 0; f < nf; f++) {
+            const struct rule *rl = &rules[fl[f]];
+
+            if(!rule_fired(r, &sc, rl))
+                continue;
+            fl[kept++] = fl[f];
+            if(rl->kind == RK_FUND)
+                fund = true;
+            else if(rl->kind == RK_CAT)
+                score[rl->cat] += rl->weight;
+            else if(rl->kind == RK_PUBLIC_HEX)
+                public_hex = true;
+        }
+        nf = kept;
     }
     /* The redactor blanks every 64-hex token it cannot place as a txid (over-redacting is
      * safe), so a private key alone is a pasted secret unless a public_hex rule says the text
@@ -2124,21 +2205,21 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
     memcpy(rule_score, score, sizeof(score));
     /* The model never touches the fund-safety floor: not after a fund-safety signal, nor when
      * the rules alone choose security or a P1 (a category move would drop its P1 rule). */
-    learn = learn && !fund && !rules_floor(r, score, fired, nrules);
+    learn = learn && !fund && !rules_floor(r, score, fl, nf);
     for(size_t k = 0; learn && k < SD_CAT_COUNT; k++)
         score[k] += learned->cat[k];
     /* The statistical model (src/tmodel): a bounded term per category unless the rules alone
      * chose security or P1; it may raise to fund safety (security P1), never lower it. */
     if(r->model)
         SD_TRY(sd_tmodel_predict(r->model, folded, flen, &mo));
-    mo.applied = r->model && !fund && !rules_floor(r, rule_score, fired, nrules);
+    mo.applied = r->model && !fund && !rules_floor(r, rule_score, fl, nf);
     /* now: the model raised it. Not when a security-scoped P4 rule fired: that is the rules'
      * explicit reading of the text as a question or a condition ("if my account got hacked,
      * would you cover it?", TRIAGE.md: prevention questions are P4), a scope the model's
      * features do not see (its negation features cover negators, not conditions); nor when a
      * calm rule fired (the rules' reading of a denial, an ignored scam or a retraction:
      * unseen writers' alarming words without a loss pushed the model to P1, round 8). */
-    mo.fund_raise = r->model && !fund && mo.fund_raise && !raise_vetoed(rules, fired, nrules);
+    mo.fund_raise = r->model && !fund && mo.fund_raise && !raise_vetoed(rules, fl, nf);
     for(size_t k = 0; mo.applied && k < SD_CAT_COUNT; k++)
         score[k] += mo.cat_adj[k];
     fund = fund || mo.fund_raise;
@@ -2156,10 +2237,11 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
                 cat = c;
             }
         }
-        for(size_t i = 0; i < nrules; i++) {
-            if(fired[i] && rules[i].kind == RK_PRIO && (rules[i].scope & (1u << cat)) &&
-               (prio == 0 || rules[i].prio < prio))
-                prio = rules[i].prio;
+        for(size_t f = 0; f < nf; f++) {
+            const struct rule *rl = &rules[fl[f]];
+
+            if(rl->kind == RK_PRIO && (rl->scope & (1u << cat)) && (prio == 0 || rl->prio < prio))
+                prio = rl->prio;
         }
         if(prio == 0)
             prio = r->defaults[cat];
@@ -2180,31 +2262,43 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
         add_signal(out, "fund_safety:pasted_secret", cap);
     if(api_secret)
         add_signal(out, "fund_safety:pasted_api_secret", cap);
-    for(size_t i = 0; i < nrules && public_hex; i++) {
-        if(fired[i] && rules[i].kind == RK_PUBLIC_HEX)
-            add_signal(out, rules[i].signal, cap);
+    for(size_t f = 0; f < nf && public_hex; f++) {
+        const struct rule *rl = &rules[fl[f]];
+
+        if(rl->kind == RK_PUBLIC_HEX)
+            add_signal(out, rl->signal, cap);
     }
     if(mo.fund_raise)
         add_signal(out, "fund_safety:model", cap);
-    for(size_t i = 0; i < nrules; i++) {
-        if(fired[i] && rules[i].kind == RK_FUND)
-            add_signal(out, rules[i].signal, cap);
+    for(size_t f = 0; f < nf; f++) {
+        const struct rule *rl = &rules[fl[f]];
+
+        if(rl->kind == RK_FUND)
+            add_signal(out, rl->signal, cap);
     }
-    for(size_t i = 0; i < nrules; i++) {
-        if(fired[i] && rules[i].kind == RK_CAT && rules[i].cat == cat)
-            add_signal(out, rules[i].signal, cap);
+    for(size_t f = 0; f < nf; f++) {
+        const struct rule *rl = &rules[fl[f]];
+
+        if(rl->kind == RK_CAT && rl->cat == cat)
+            add_signal(out, rl->signal, cap);
     }
-    for(size_t i = 0; i < nrules && !fund; i++) {
-        if(fired[i] && rules[i].kind == RK_PRIO && (rules[i].scope & (1u << cat)))
-            add_signal(out, rules[i].signal, cap);
+    for(size_t f = 0; f < nf && !fund; f++) {
+        const struct rule *rl = &rules[fl[f]];
+
+        if(rl->kind == RK_PRIO && (rl->scope & (1u << cat)))
+            add_signal(out, rl->signal, cap);
     }
-    for(size_t i = 0; i < nrules; i++) {
-        if(fired[i] && rules[i].kind == RK_CAT && rules[i].cat != cat)
-            add_signal(out, rules[i].signal, cap);
+    for(size_t f = 0; f < nf; f++) {
+        const struct rule *rl = &rules[fl[f]];
+
+        if(rl->kind == RK_CAT && rl->cat != cat)
+            add_signal(out, rl->signal, cap);
     }
-    for(size_t i = 0; i < nrules && !fund; i++) {
-        if(fired[i] && rules[i].kind == RK_CALM)
-            add_signal(out, rules[i].signal, cap);
+    for(size_t f = 0; f < nf && !fund; f++) {
+        const struct rule *rl = &rules[fl[f]];
+
+        if(rl->kind == RK_CALM)
+            add_signal(out, rl->signal, cap);
     }
     if(vip && prio > 1) {
         prio--;
