@@ -4,7 +4,9 @@
  * usage: triage_train [--out FILE] [OPTIONS] TRAIN.jsonl ...
  *        triage_train --eval VAL.jsonl [--eval ...] [--grid] [OPTIONS] TRAIN.jsonl ...
  * OPTIONS: --epochs N --rate X --l2 X --fund-pos X --fund-neg X --dropout X --average N --prune X
- *          (training) and --cat-weight N --cat-cap N --prio-conf X --fund-raise X --p1-agree X (combination
+ *          --view (train on the mail view triage reads) --augment MASK (up to 4: one surface variant
+ *          of each text per flag; 1 no punctuation, 2 unspaced CJK, 4 a Latin typo, 8 a greeting
+ *          and sign-off, 16 a plain copy) (training) and --cat-weight N --cat-cap N --prio-conf X --fund-raise X --p1-agree X (combination
  *          with the rules); defaults are the shipped values (sd_tmodel_params_default). Output is deterministic: the same
  *          files in the same order give the same bytes (`make triage-model`; ctest
  *          model.up_to_date compares the committed model with a fresh run).
@@ -32,7 +34,7 @@
     "usage: triage_train [--out FILE] [--eval VAL.jsonl]... [--grid] [--verbose] [--epochs N]\n" \
     "       [--rate X]"                                                                          \
     "       [--l2 X] [--fund-pos X] [--fund-neg X] [--dropout X] [--average N] [--prune X]\n"    \
-    "       [--cat-weight N] [--cat-cap N]\n"                                                    \
+    "       [--view] [--augment MASK]... [--cat-weight N] [--cat-cap N]\n"                       \
     "       [--prio-conf X] [--fund-raise X] [--p1-agree X] TRAIN.jsonl...\n"
 
 #define MAX_FILES   64 /* per list (training, --eval): 38 training files in round 9 */
