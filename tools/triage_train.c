@@ -183,7 +183,10 @@ static int32_t
 aug_cp(const uint8_t *s, size_t n, size_t *i)
 {
     uint8_t c = s[*i];
-    size_t len = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : 4;
+    size_t len = c >= 0xc2 && c < 0xe0   ? 2
+                 : c >= 0xe0 && c < 0xf0 ? 3
+                 : c >= 0xf0 && c < 0xf5 ? 4
+                                         : 1;
     int32_t cp;
 
     if(len == 1 || *i + len > n) {
