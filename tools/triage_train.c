@@ -4,7 +4,9 @@
  * usage: triage_train [--out FILE] [OPTIONS] TRAIN.jsonl ...
  *        triage_train --eval VAL.jsonl [--eval ...] [--grid] [OPTIONS] TRAIN.jsonl ...
  * OPTIONS: --epochs N --rate X --l2 X --fund-pos X --fund-neg X --dropout X --average N --prune X
- *          (training) and --cat-weight N --cat-cap N --prio-conf X --fund-raise X --p1-agree X (combination
+ *          --view (train on the mail view triage reads) --augment MASK (up to 4: one surface variant
+ *          of each text per flag; 1 no punctuation, 2 unspaced CJK, 4 a Latin typo, 8 a greeting
+ *          and sign-off, 16 a plain copy) (training) and --cat-weight N --cat-cap N --prio-conf X --fund-raise X --p1-agree X (combination
  *          with the rules); defaults are the shipped values (sd_tmodel_params_default). Output is deterministic: the same
  *          files in the same order give the same bytes (`make triage-model`; ctest
  *          model.up_to_date compares the committed model with a fresh run).
@@ -26,12 +28,13 @@
 #include "sealdesk/tmodel.h"
 #include "sealdesk/triage.h"
 #include "sealdesk/version.h"
+#include "text/tstruct.h"
 
 #define USAGE                                                                                    \
     "usage: triage_train [--out FILE] [--eval VAL.jsonl]... [--grid] [--verbose] [--epochs N]\n" \
     "       [--rate X] [--l2 X] [--fund-pos X] [--fund-neg X] [--dropout X] [--average N] "      \
     "[--prune X]\n"                                                                              \
-    "       [--cat-weight N] [--cat-cap N]\n"                                                    \
+    "       [--view] [--augment MASK]... [--cat-weight N] [--cat-cap N]\n"                       \
     "       [--prio-conf X] [--fund-raise X] [--p1-agree X] TRAIN.jsonl...\n"
 
 #define MAX_FILES   64 /* per list (training, --eval): 38 training files in round 9 */
@@ -39,6 +42,7 @@
 #define STR(x)      STR_(x) /* a limit's value in a message, from its macro */
 #define MAX_TICKETS 20000
 #define MAX_LINE    (64 * 1024)
+#define MAX_AUG     4 /* --augment variants per training text */
 
 struct ticket {
     char *text; /* subject "\n" body */
@@ -154,6 +158,164 @@ fold(struct sd_buf *b, const char *text)
     return 0;
 }
 
+/* ---- augmentation (round 10): surface variants the unseen writers use ----------------------
+ * Each training text is also added once in a variant of its surface (same labels): the writers
+ * the model has not seen drop punctuation, drop the spaces of Korean, mistype a letter of a
+ * Latin word and wrap the ticket in greetings and sign-offs. The variant is drawn from a fixed
+ * xorshift stream (deterministic: the same files give the same model). Folded text in and out
+ * (lower case, simplified Chinese: sd_text_fold already maps case and traditional forms). */
+enum {
+    AUG_NOPUNCT = 1, /* sentence punctuation becomes a blank */
+    AUG_UNSPACE = 2, /* the blank between two Hangul or two Han characters goes */
+    AUG_TYPO = 4,    /* a letter of a Latin word of 4+ letters dropped, doubled or swapped */
+    AUG_WRAP = 8,    /* a greeting before and a sign-off after, in the text's script */
+};
+
+static uint64_t
+aug_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* The code point at s[*i..n) (folded text is valid UTF-8; a bad byte is returned as itself). */
+static int32_t
+aug_cp(const uint8_t *s, size_t n, size_t *i)
+{
+    uint8_t c = s[*i];
+    size_t len = c >= 0xc2 && c < 0xe0   ? 2
+                 : c >= 0xe0 && c < 0xf0 ? 3
+                 : c >= 0xf0 && c < 0xf5 ? 4
+                                         : 1;
+    int32_t cp;
+
+    if(len == 1 || *i + len > n) {
+        (*i)++;
+        return c;
+    }
+    cp = c & (len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07);
+    for(size_t k = 1; k < len; k++)
+        cp = (cp << 6) | (s[*i + k] & 0x3f);
+    *i += len;
+    return cp;
+}
+
+static bool
+aug_punct(int32_t cp)
+{
+    return cp == '.' || cp == ',' || cp == ';' || cp == '!' || cp == '?' || cp == ':' ||
+           cp == 0x3002 || cp == 0xff0c || cp == 0xff1b || cp == 0xff01 || cp == 0xff1f ||
+           cp == 0x3001 || cp == 0xff1a;
+}
+
+static bool
+aug_cjk(int32_t cp)
+{
+    enum sd_text_class c = cp >= 0x80 ? sd_text_cclass(cp) : SD_TC_SEP;
+
+    return c == SD_TC_HAN || c == SD_TC_HANGUL;
+}
+
+/* Greetings and sign-offs (folded: lower case, simplified), by script. */
+static const char *const wrap_open[3][4] = {
+    {"hi there, ", "hello support team\n", "good morning. ", "hey "},
+    {"你好,", "客服您好\n", "在吗 ", "您好,打扰一下。"},
+    {"안녕하세요 ", "고객센터님 안녕하세요\n", "저기요 ", "수고하십니다. "},
+};
+static const char *const wrap_close[3][4] = {
+    {" thanks", "\nthank you in advance\nregards", " pls help asap", "\nbest, sent from my phone"},
+    {" 谢谢", "\n麻烦尽快处理,谢谢", " 急", "\n辛苦了"},
+    {" 감사합니다", "\n빠른 답변 부탁드립니다", " ㅠㅠ", "\n수고하세요"},
+};
+
+/* Append to out a variant of folded s[0..n): the kinds of mask, each drawn with probability
+ * 1/2 (at least one). Returns 0, or 1 when out cannot grow. */
+static int
+augment(struct sd_buf *out, const uint8_t *s, size_t n, unsigned mask, uint64_t *rng)
+{
+    unsigned kinds = 0;
+    size_t han = 0, hangul = 0, wstart = 0;
+    int script;
+    bool in_word = false;
+
+    for(int tries = 0; kinds == 0 && tries < 16; tries++)
+        kinds = (unsigned)aug_rand(rng) & mask;
+    if(kinds == 0)
+        kinds = mask;
+    for(size_t i = 0; i < n;) {
+        int32_t cp = aug_cp(s, n, &i);
+        enum sd_text_class c = cp >= 0x80 ? sd_text_cclass(cp) : SD_TC_SEP;
+
+        han += c == SD_TC_HAN;
+        hangul += c == SD_TC_HANGUL;
+    }
+    script = hangul > 0 && hangul >= han ? 2 : han > 0 ? 1 : 0;
+    out->len = 0;
+    if((kinds & AUG_WRAP) && sd_buf_append_str(out, wrap_open[script][aug_rand(rng) % 4]) != SD_OK)
+        return 1;
+    for(size_t i = 0, prev = 0; i < n;) {
+        size_t at = i;
+        int32_t cp = aug_cp(s, n, &i);
+        bool letter = (cp >= 'a' && cp <= 'z');
+
+        if(in_word && !letter) {
+            /* a Latin word out[wstart..len) just ended: maybe a typo inside it */
+            size_t wl = out->len - wstart;
+
+            if((kinds & AUG_TYPO) && wl >= 4 && aug_rand(rng) % 3 == 0) {
+                size_t k = wstart + 1 + (size_t)(aug_rand(rng) % (wl - 2));
+                uint8_t *d = out->data;
+
+                switch(aug_rand(rng) % 3) {
+                case 0: /* drop */
+                    memmove(d + k, d + k + 1, out->len - k - 1);
+                    out->len--;
+                    break;
+                case 1: /* double */
+                    if(sd_buf_append_byte(out, d[out->len - 1]) != SD_OK)
+                        return 1;
+                    d = out->data;
+                    memmove(d + k + 1, d + k, out->len - k - 1);
+                    break;
+                default: { /* swap with the next */
+                    uint8_t t = d[k];
+
+                    d[k] = d[k + 1];
+                    d[k + 1] = t;
+                    break;
+                }
+                }
+            }
+            in_word = false;
+        }
+        if(letter && !in_word) {
+            in_word = true;
+            wstart = out->len;
+        }
+        if((kinds & AUG_NOPUNCT) && aug_punct(cp)) {
+            if(sd_buf_append_byte(out, ' ') != SD_OK)
+                return 1;
+            prev = at;
+            continue;
+        }
+        if((kinds & AUG_UNSPACE) && cp == ' ' && prev < at && i < n) {
+            size_t p = prev, q = i;
+            int32_t a = aug_cp(s, n, &p), b = aug_cp(s, n, &q);
+
+            if(aug_cjk(a) && aug_cjk(b))
+                continue;
+        }
+        if(sd_buf_append(out, s + at, i - at) != SD_OK)
+            return 1;
+        prev = at;
+    }
+    if((kinds & AUG_WRAP) && sd_buf_append_str(out, wrap_close[script][aug_rand(rng) % 4]) != SD_OK)
+        return 1;
+    return 0;
+}
+
 struct score {
     size_t n, cat, prio, p1, p1_hit, p1_fp;
 };
@@ -219,7 +381,11 @@ main(int argc, char **argv)
     const char *outpath = NULL;
     bool grid = false;
     struct sd_tmodel_trainer *tr = NULL;
-    struct sd_buf model = SD_BUF_INIT, folded = SD_BUF_INIT;
+    struct sd_buf model = SD_BUF_INIT, folded = SD_BUF_INIT, viewb = SD_BUF_INIT, aug = SD_BUF_INIT;
+    unsigned aug_mask[MAX_AUG] = {0};
+    size_t naug = 0;
+    bool view_train = false;
+    uint64_t aug_rng = 0x9e3779b97f4a7c15ULL;
     int rc = 1;
 
     if(sd_tool_meta("triage_train", USAGE, argc, argv, &rc))
@@ -242,6 +408,17 @@ main(int argc, char **argv)
         } else if(strcmp(a, "--grid") == 0) {
             grid = true;
             continue;
+        } else if(strcmp(a, "--view") == 0) {
+            view_train = true;
+            continue;
+        } else if(strcmp(a, "--augment") == 0) {
+            if(naug == MAX_AUG) {
+                fail(a, 0, "at most 4 --augment variants");
+                goto out;
+            }
+            if(num_opt(a, v, 1, 31, &x))
+                goto out;
+            aug_mask[naug++] = (unsigned)x;
         } else if(strcmp(a, "--verbose") == 0) {
             verbose = true;
             continue;
@@ -317,11 +494,28 @@ main(int argc, char **argv)
         for(size_t i = 0; i < train[f].n; i++) {
             const struct ticket *t = &train[f].t[i];
 
+            bool fund = t->cat == SD_CAT_SECURITY && t->prio == 1;
+
             if(fold(&folded, t->text) ||
-               sd_tmodel_trainer_add(tr, (const char *)folded.data, folded.len, t->cat, t->prio,
-                                     t->cat == SD_CAT_SECURITY && t->prio == 1) != SD_OK) {
+               (view_train &&
+                (sd_tstruct_view(&viewb, (const char *)folded.data, folded.len) != SD_OK ||
+                 (folded.len = 0, sd_buf_append(&folded, viewb.data, viewb.len) != SD_OK)))) {
+                fail(train[f].path, i + 1, "cannot fold the example");
+                goto out;
+            }
+            viewb.len = 0;
+            if(sd_tmodel_trainer_add(tr, (const char *)folded.data, folded.len, t->cat, t->prio,
+                                     fund) != SD_OK) {
                 fail(train[f].path, i + 1, "cannot add the example");
                 goto out;
+            }
+            for(size_t k = 0; k < naug; k++) {
+                if(augment(&aug, folded.data, folded.len, aug_mask[k], &aug_rng) ||
+                   sd_tmodel_trainer_add(tr, (const char *)aug.data, aug.len, t->cat, t->prio,
+                                         fund) != SD_OK) {
+                    fail(train[f].path, i + 1, "cannot add a variant of the example");
+                    goto out;
+                }
             }
         }
     }
@@ -410,5 +604,7 @@ out:
     sd_tmodel_trainer_free(tr);
     sd_buf_free(&model);
     sd_buf_wipe_free(&folded);
+    sd_buf_wipe_free(&viewb);
+    sd_buf_wipe_free(&aug);
     return rc;
 }
