@@ -67,11 +67,12 @@ format:
 triage_sets = $(foreach set,$(1),$(foreach lang,$(or $(2),zh en ko),data/triage/$(set)-$(lang).jsonl))
 # Gated at P1 recall 1.000 by `make test`: the development set and every set tuned on.
 TRIAGE_GATED = ../shared/data/triage-dev.jsonl \
-    $(call triage_sets,train holdout holdout2 train4 train5 kinds8 train6 train8 train9) \
+    $(call triage_sets,train holdout holdout2 train4 train5 kinds8 train6 train8 train9 train10) \
     $(call triage_sets,kinds9 kinds9e kinds9f) \
     $(call triage_sets,train7,en ko zh)
 # Measured, not gated: the independent sets, never tuned on.
-TRIAGE_MEASURED = $(call triage_sets,holdout3 holdout4 holdout5 holdout6 holdout7 holdout8 holdout9)
+TRIAGE_MEASURED = $(call triage_sets,holdout3 holdout4 holdout5 holdout6 holdout7 holdout8 holdout9 \
+    holdout10 holdout11)
 
 comma := ,
 space := $(subst ,, )
@@ -111,7 +112,7 @@ test: build-asan build-release build-clang static build-fuzz
 	@tools/setup/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS_CI)
 	@# P1 (fund safety) recall 1.000 on every labelled set in the repo (data/triage/README.md).
 	$(call triage_gate,$(TRIAGE_GATED),,--fail-under 0$(comma)0$(comma)1.0,|| exit 1)
-	@# Measured, not gated: the independent sets (holdout3 to holdout9: never tuned on) do not
+	@# Measured, not gated: the independent sets (holdout3 to holdout11: never tuned on) do not
 	@# yet reach P1 recall 1.000 (data/triage/README.md; issue 17 stays open until they do).
 	$(call triage_gate,$(TRIAGE_MEASURED), (not gated))
 	@# KB search on the first held-out questions (a dev set since round 5: its misses were

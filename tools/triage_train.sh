@@ -3,16 +3,16 @@
 # usage: tools/triage_train.sh TRIAGE_TRAIN_BIN OUT        (`make triage-model`)
 #        tools/triage_train.sh TRIAGE_TRAIN_BIN --check    (ctest model.up_to_date: the committed
 #                                                           model equals a fresh training run)
-# The sets: data/triage/{train,holdout,holdout2,train4,train5,train6,train7,train8,train9}-{zh,en,ko}.jsonl,
+# The sets: data/triage/{train,holdout,holdout2,train4,...,train11}-{zh,en,ko}.jsonl,
 # ../shared/data/triage-dev.jsonl, data/triage/tmodel-kinds.jsonl, kinds8-{zh,en,ko}.jsonl and
 # kinds9-, kinds9e- and kinds9f-{zh,en,ko}.jsonl
-# (never the independent held-out sets holdout3-* .. holdout9-*).
+# (never the independent held-out sets holdout3-* .. holdout11-*).
 set -euo pipefail
 BIN=${1:?usage: triage_train.sh BIN OUT|--check}
 OUT=${2:?usage: triage_train.sh BIN OUT|--check}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SETS=()
-for s in train holdout holdout2 train4 train5 train6 train7 train8 train9; do
+for s in train holdout holdout2 train4 train5 train6 train7 train8 train9 train10 train11; do
   for l in zh en ko; do SETS+=("$ROOT/data/triage/$s-$l.jsonl"); done
 done
 SETS+=("$ROOT/../shared/data/triage-dev.jsonl")
