@@ -646,8 +646,7 @@ test_workload_replay(void **state)
     struct sd_checkpoint cp;
     struct sd_kb_new kn = {
         "en", "Deposit delays", "Deposits need 12 confirmations.", -1, NULL, 0, 0, 0, NULL, NULL};
-    struct sd_kb_edit ke = {NULL, "Deposits need 12 confirmations; ETH 64.", -1, NULL, 0, false, 0,
-                            0};
+    struct sd_kb_edit ke = {.body = "Deposits need 12 confirmations; ETH 64.", .category = -1};
     const char *why = NULL;
     char pw[129], uri[256], db[64], key_file[128];
     uint64_t t1, t2, t3, kb, seq;
