@@ -678,21 +678,20 @@ out:
 }
 
 /* Score the postings of one term of alternative (slot, alt): per document the alternative's
- * sum, the slot keeps its best alternative. cw: the term's share of the slot's coverage. The
- * postings (DUPFIXED) are read a page of them at a time, in order, the first MAX_SCAN. */
+ * sum, the slot keeps its best alternative. idf: idf_of(c, df), which the caller has (read
+ * only when df > 0); cw: the term's share of the slot's coverage. The postings (DUPFIXED)
+ * are read a page of them at a time, in order, the first MAX_SCAN. */
 static sd_err
-score_term(struct qctx *c, const char *term, double df, uint16_t slot, uint16_t alt, double w,
-           double cw)
+score_term(struct qctx *c, const char *term, double df, double idf, uint16_t slot, uint16_t alt,
+           double w, double cw)
 {
     size_t scanned = 0;
     struct sd_cursor *cur = NULL;
     struct sd_val key, v;
-    double idf;
     sd_err err = SD_OK, rc;
 
     if(df <= 0 || (c->n_docs >= COMMON_MIN_DOCS && df > c->n_docs * COMMON_FRACTION))
         return SD_OK;
-    idf = idf_of(c, df);
     if(!c->post)
         SD_TRY(sd_cursor_open(c->t, SD_DB_KB_POSTINGS, &c->post));
     cur = c->post;
@@ -891,16 +890,18 @@ score_query(struct qctx *c, const struct sd_kb_query *q, double *total)
     for(size_t i = 0; i < q->n; i++) {
         const struct sd_kb_qslot *s = &q->s[i];
         double ws = 0, dfs[SD_KB_MAX_ALTS][SD_KB_MAX_ALT_TERMS] = {{0}},
-               alt_w[SD_KB_MAX_ALTS] = {0};
+               cws[SD_KB_MAX_ALTS][SD_KB_MAX_ALT_TERMS] = {{0}}, alt_w[SD_KB_MAX_ALTS] = {0};
 
         /* a word weighs its idf; a synonym group what its most informative entry weighs per
-         * term (the customer's own word may be one the articles never use) */
+         * term (the customer's own word may be one the articles never use). Each term's
+         * weight (its idf where the index knows it) is worked out once: ln is not cheap. */
         for(size_t a = 0; a < s->na; a++) {
             double sum = 0;
 
             for(size_t k = 0; k < s->a[a].nt; k++) {
                 SD_TRY(term_df(c, s->a[a].t[k], &dfs[a][k]));
-                sum += cov_weight(c, s->a[a].t[k], dfs[a][k]);
+                cws[a][k] = cov_weight(c, s->a[a].t[k], dfs[a][k]);
+                sum += cws[a][k];
             }
             alt_w[a] = sum;
             if(a == 0 || (s->syn && sum / s->a[a].nt > ws))
@@ -909,11 +910,11 @@ score_query(struct qctx *c, const struct sd_kb_query *q, double *total)
         *total += ws;
         for(size_t a = 0; a < s->na; a++) {
             for(size_t k = 0; k < s->a[a].nt; k++) {
-                double cw =
-                    alt_w[a] > 0 ? ws * cov_weight(c, s->a[a].t[k], dfs[a][k]) / alt_w[a] : 0;
+                double cw = alt_w[a] > 0 ? ws * cws[a][k] / alt_w[a] : 0;
 
-                SD_TRY(score_term(c, s->a[a].t[k], dfs[a][k], (uint16_t)i, (uint16_t)a, s->a[a].w,
-                                  cw));
+                /* with df > 0 the weight is idf_of(c, df) */
+                SD_TRY(score_term(c, s->a[a].t[k], dfs[a][k], cws[a][k], (uint16_t)i, (uint16_t)a,
+                                  s->a[a].w, cw));
             }
         }
     }

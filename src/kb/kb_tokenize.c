@@ -198,6 +198,12 @@ tokenize(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx)
                 // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): i < len: data is set
                 memcpy(word + wn, data + i, (size_t)k);
                 wn += (size_t)k;
+                /* the rest of an ASCII word at once: for each such byte the steps above only
+                 * append it (no CJK run is open, no separator, no word to end) */
+                while(i + 1 < len && wn < SD_KB_TERM_MAX &&
+                      ((data[i + 1] >= 'a' && data[i + 1] <= 'z') ||
+                       (data[i + 1] >= '0' && data[i + 1] <= '9')))
+                    word[wn++] = (char)data[++i];
             }
         }
         i += (size_t)k;

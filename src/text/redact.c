@@ -625,17 +625,22 @@ hits_scan(struct ctx *cx)
     size_t p;
     size_t i;
 
-    for(p = 0; p + 1 < cx->n; p++) {
-        uint8_t c = to_lower(cx->in[p]);
-        unsigned pair = (unsigned)c << 8 | to_lower(cx->in[p + 1]);
+    uint8_t d = cx->n ? to_lower(cx->in[0]) : 0; /* in[p + 1] lower-cased, carried over */
 
+    for(p = 0; p + 1 < cx->n; p++) {
+        uint8_t c = d;
+        unsigned pair;
+
+        d = to_lower(cx->in[p + 1]);
+        pair = (unsigned)c << 8 | d;
         if(!(g_kw_pair[pair / 64] >> (pair % 64) & 1))
             continue; /* no keyword starts here (kw_at compares these two bytes first) */
         for(i = 0; i < g_kw_nby[c]; i++) {
             const struct kw *k = &g_kws[g_kw_by_byte[c][i]];
             struct hit h = {p, p + k->len, k->cls};
 
-            if(!kw_at(cx, p, k))
+            /* every keyword has two bytes or more (kw_index): its second one first */
+            if((uint8_t)k->s[1] != d || !kw_at(cx, p, k))
                 continue;
             if(k->cls == HIT_OTP && strcmp(k->s, "code") == 0 && code_is_not_otp(cx, p))
                 continue;
@@ -916,6 +921,9 @@ seed_pass(struct ctx *cx)
     size_t cand_e = 0;
     bool cand = false;
 
+    /* the loose view holds about one word per five bytes of prose: room for one per four, so
+     * it seldom grows (each growth copies and wipes the block) */
+    SD_TRY(sd_buf_reserve(&cx->words, (cx->n / 4 + 16) * sizeof(struct lword)));
     while(i < cx->n) {
         uint8_t c = cx->in[i];
 
@@ -1706,17 +1714,20 @@ grouped_key(struct ctx *cx, size_t s, size_t e, size_t *next, bool *found)
     size_t len = e - s;
     size_t total = len;
     size_t p = e;
+    size_t jl;
     bool hex = true;
     bool letter = false;
     sd_err err = SD_OK;
 
     *found = false;
-    if(len < 2 || len > 37 || !key_joiner(cx, e))
+    if(len < 2 || len > 37)
+        return SD_OK;
+    jl = key_joiner(cx, e);
+    if(!jl)
         return SD_OK;
     g[0][0] = s;
     g[0][1] = e;
     for(;;) {
-        size_t jl = key_joiner(cx, p);
         size_t q;
 
         if(!jl || k == KEY_GROUPS || total >= 111)
@@ -1733,8 +1744,11 @@ grouped_key(struct ctx *cx, size_t s, size_t e, size_t *next, bool *found)
         p = q;
         if(q - g[k - 1][0] < len)
             break; /* a shorter group ends the key */
+        jl = key_joiner(cx, p);
     }
-    if(k < 2)
+    /* a key is 51, 52, 64, 66 or 111 characters long: groups that add up to less (prose, where
+     * a shorter word soon ends the run) make none, and buf was never written */
+    if(k < 2 || total < 51)
         return SD_OK;
     /* the longest prefix of groups that makes a key */
     total = 0;
