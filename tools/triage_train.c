@@ -10,7 +10,8 @@
  *          with the rules); defaults are the shipped values (sd_tmodel_params_default). Output is deterministic: the same
  *          files in the same order give the same bytes (`make triage-model`; ctest
  *          model.up_to_date compares the committed model with a fresh run).
- * --verbose (with --eval) prints each P1 miss and P1 false positive on stderr: tuning sets only.
+ * --verbose (with --eval) prints each P1 miss and P1 false positive on stderr: tuning sets only;
+ * --verbose-prio also every other priority error (gold -> got, the rules' and the model's).
  * tools/triage_xval.sh runs --eval leaving out one writer's sets at a time (cross-writer).
  * --eval trains on the TRAIN files only, then classifies each VAL file with the default rules
  * alone and with the rules plus the fresh model (exactly what `sealctl triage --text` does with
@@ -30,11 +31,13 @@
 #include "sealdesk/version.h"
 #include "text/tstruct.h"
 
-#define USAGE                                                                                    \
-    "usage: triage_train [--out FILE] [--eval VAL.jsonl]... [--grid] [--verbose] [--epochs N]\n" \
-    "       [--rate X] [--l2 X] [--fund-pos X] [--fund-neg X] [--dropout X] [--average N] "      \
-    "[--prune X]\n"                                                                              \
-    "       [--view] [--augment MASK]... [--cat-weight N] [--cat-cap N]\n"                       \
+#define USAGE                                                                              \
+    "usage: triage_train [--out FILE] [--eval VAL.jsonl]... [--grid] [--verbose] "         \
+    "[--verbose-prio]\n"                                                                   \
+    "       [--epochs N] [--rate X] [--l2 X] [--fund-pos X] [--fund-neg X] [--dropout X] " \
+    "[--average N] "                                                                       \
+    "[--prune X]\n"                                                                        \
+    "       [--view] [--augment MASK]... [--cat-weight N] [--cat-cap N]\n"                 \
     "       [--prio-conf X] [--fund-raise X] [--p1-agree X] TRAIN.jsonl...\n"
 
 #define MAX_FILES   64 /* per list (training, --eval): 38 training files in round 9 */
@@ -321,8 +324,10 @@ struct score {
 };
 
 /* --verbose: every P1 miss and P1 false positive on stderr (tuning sets only: never a
- * held-out set, data/triage/README.md) */
-static bool verbose;
+ * held-out set, data/triage/README.md); --verbose-prio: also every other priority error, with
+ * the gold and chosen category and the rules' own priority */
+static bool verbose, verbose_prio;
+static const char *pass_label = "rules"; /* which pass --verbose-prio prints */
 
 static void
 classify_set(const struct sd_triage_rules *r, const struct set *s, struct score *sc)
@@ -344,6 +349,11 @@ classify_set(const struct sd_triage_rules *r, const struct set *s, struct score 
             fprintf(stderr, "%s: P%d -> P%d fund=%.2f: %.300s\n",
                     t->prio == 1 ? "P1_MISS" : "P1_FP", t->prio, res.priority,
                     (double)res.model.fund, t->text);
+        else if(verbose_prio && t->prio != 1 && res.priority != 1 && res.priority != t->prio)
+            fprintf(stderr, "PRIO %s: P%d -> P%d rules=P%d model=P%d %s -> %s: %.300s\n",
+                    pass_label, t->prio, res.priority, res.rule_priority, res.model.prio_target,
+                    sd_category_name((enum sd_category)t->cat), sd_category_name(res.category),
+                    t->text);
     }
 }
 
@@ -421,6 +431,9 @@ main(int argc, char **argv)
             aug_mask[naug++] = (unsigned)x;
         } else if(strcmp(a, "--verbose") == 0) {
             verbose = true;
+            continue;
+        } else if(strcmp(a, "--verbose-prio") == 0) {
+            verbose = verbose_prio = true;
             continue;
         } else if(strcmp(a, "--epochs") == 0) {
             if(num_opt(a, v, 1, 200, &x))
@@ -555,6 +568,7 @@ main(int argc, char **argv)
             print_score("rules", eval[f].path, &s);
         }
         sd_triage_rules_set_model(r, m);
+        pass_label = "model";
         if(!grid) {
             sd_tmodel_set_params(m, &p);
             for(size_t f = 0; f < neval; f++) {
