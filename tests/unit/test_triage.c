@@ -410,7 +410,12 @@ test_subject_and_body_are_both_matched(void **state)
     assert_int_equal(
         sd_triage_classify(defaults, subj, strlen(subj), body, strlen(body), false, &res), SD_OK);
     assert_int_equal(res.category, SD_CAT_DEPOSIT);
-    assert_int_equal(res.priority, 3);
+    /* The body's "no money was taken" is what makes it P3 (the subject alone reads P2): the
+     * rules' own priority. The final priority is the shipped model's when it is confident
+     * (round 10's model says P2 here, a known over-rating; overruling a confident model vote
+     * by a fired priority rule cost more than it saved on the writer folds, data/triage/README.md
+     * "Round 10, brief Q"), so this test of the rules reads the rules' decision. */
+    assert_int_equal(res.rule_priority, 3);
 }
 
 /* ---- VIP ------------------------------------------------------------------------------------ */
