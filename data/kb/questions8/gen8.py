@@ -18,7 +18,7 @@ import sys
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 LANGS = ("zh", "zh-Hant", "en", "ko")
 MIN_PER = {"zh": 6, "zh-Hant": 3, "en": 6, "ko": 6}
-MIN_UNANS = {"zh": 40, "zh-Hant": 20, "en": 60, "ko": 60}
+MIN_UNANS = {"zh": 60, "zh-Hant": 30, "en": 60, "ko": 60}
 
 # article -> lang -> questions.  Styles mixed in every list: voice-to-text (no punctuation,
 # homophones), a story first and the question last, two-letter typos in long words, asked
@@ -935,6 +935,24 @@ U["zh"] = [
     "帮我写一首关于比特币的诗",
     "你觉得下周以太坊会涨吗",
     "客户问有没有模拟盘可以练习",
+    "朋友问有没有VIP专属客户经理可以打电话",
+    "会计要12月31日的资产余额证明 怎么开",
+    "订单成交了能不能推送通知到手机",
+    "邮件的语言能改成中文吗",
+    "API有没有websocket推送深度数据",
+    "杠杆借币的利息怎么算",
+    "合约仓位怎么设置部分止盈",
+    "人民币怎么出金到银行卡 多久到",
+    "有没有可以刷的加密货币借记卡",
+    "NFT能在你们平台买吗",
+    "新币打新launchpad怎么参加",
+    "美国用户能不能用你们交易所",
+    "能用PayPal体现吗",
+    "充值能用微信支付吗",
+    "帮我推荐一个冷钱包品牌",
+    "在家怎么挖比特币",
+    "纽约股市几点开盘",
+    "区块链到底是什么 用大白话讲讲",
 ]
 U["zh-Hant"] = [
     "台幣要怎麼出金到銀行帳戶 要多久",
@@ -957,6 +975,15 @@ U["zh-Hant"] = [
     "App有深色模式嗎",
     "聽日香港會唔會落雨",
     "幫我推介一個硬體錢包",
+    "台灣用戶可以用超商代碼繳費入金嗎",
+    "有沒有網格交易機器人",
+    "可以用LINE Pay入金嗎",
+    "有冇雙幣理財產品",
+    "支援Polygon鏈的USDC入金嗎",
+    "可以借幣做空現貨嗎",
+    "有冇Apple Pay買幣",
+    "有冇NFT市場可以買賣",
+    "你覺得比特幣下個月會唔會升",
     "子帳戶點樣開",
 ]
 
