@@ -175,12 +175,13 @@ test_kb_asks_over_rpc(void **state)
     struct fixture *f = *state;
     struct sd_rpc_call c;
     struct user sup;
-    char tok[65], auth[80], long_ask[SD_KB_MAX_ASK + 2];
-    uint8_t buf[2048];
+    char tok[65], auth[80], long_ask[SD_KB_MAX_ASK + 2], padded_ask[SD_KB_MAX_ASKS + 8];
+    uint8_t buf[8192]; /* holds padded_ask packed */
     char *asks[] = {"  my qwplmz coins never showed up  ", "where did the qwplmz drop go"};
     char *empty[] = {"fine", " "};
     char *newline[] = {"one\ntwo"};
     char *too_long[] = {long_ask};
+    char *padded[] = {padded_ask};
     char *fresh[] = {"blorfnik reward missing"};
     Sealdesk__V1__AddArticleRequest add = SEALDESK__V1__ADD_ARTICLE_REQUEST__INIT;
     Sealdesk__V1__EditArticleRequest edit = SEALDESK__V1__EDIT_ARTICLE_REQUEST__INIT;
@@ -190,6 +191,11 @@ test_kb_asks_over_rpc(void **state)
 
     memset(long_ask, 'a', SD_KB_MAX_ASK + 1);
     long_ask[SD_KB_MAX_ASK + 1] = 0;
+    /* "q", more blanks than SD_KB_MAX_ASKS, "z": too long as sent (it was cut to "q") */
+    memset(padded_ask, ' ', sizeof(padded_ask));
+    padded_ask[0] = 'q';
+    padded_ask[sizeof(padded_ask) - 2] = 'z';
+    padded_ask[sizeof(padded_ask) - 1] = 0;
     add_user(f, "sup", SD_ROLE_SUPERVISOR, &sup);
     assert_int_equal(login(f, "sup", &sup, 0, tok), SD_OK);
     snprintf(auth, sizeof(auth), "Bearer %s", tok);
@@ -202,6 +208,8 @@ test_kb_asks_over_rpc(void **state)
     expect_refused(f, "/sealdesk.v1.Knowledge/Add", &add.base, auth, buf, "asks:");
     add.asks = too_long;
     add.n_asks = 1;
+    expect_refused(f, "/sealdesk.v1.Knowledge/Add", &add.base, auth, buf, "asks:");
+    add.asks = padded;
     expect_refused(f, "/sealdesk.v1.Knowledge/Add", &add.base, auth, buf, "asks:");
     assert_int_equal(audit_count(f->d, "kb.add"), adds); /* nothing was added */
     assert_int_equal(kb_top(f->d, "qwplmz coins"), 0);
