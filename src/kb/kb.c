@@ -512,8 +512,14 @@ sd_kb_asks_join(char out[SD_KB_MAX_ASKS + 1], const char *const *asks, size_t n)
     SD_CHECK_ARG(out && (asks || n == 0));
     out[0] = 0;
     for(size_t i = 0; i < n; i++) {
+        size_t an;
+
         SD_CHECK_ARG(asks[i]);
-        SD_TRY(add_ask(out, &len, asks[i], strnlen(asks[i], SD_KB_MAX_ASKS + 1)));
+        /* measured whole before blanks are trimmed: a longer line is refused, not cut to
+         * its first SD_KB_MAX_ASKS bytes ("a", 5000 blanks, "b" is not the ask "a") */
+        an = strnlen(asks[i], SD_KB_MAX_ASKS + 1);
+        SD_ENSURE(an <= SD_KB_MAX_ASKS, SD_E_LIMIT);
+        SD_TRY(add_ask(out, &len, asks[i], an));
     }
 out:
     return err;

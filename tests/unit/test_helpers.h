@@ -126,7 +126,7 @@ store_holds(const char *dir, const char *needle)
     return hit;
 }
 
-/* Audit entries whose action is `action`. */
+/* Audit entries whose action is `action` (NULL: every entry). */
 static inline size_t
 audit_count(struct sd_desk *d, const char *action)
 {
@@ -143,7 +143,7 @@ audit_count(struct sd_desk *d, const char *action)
         Sealdesk__V1__AuditEntry *e = sealdesk__v1__audit_entry__unpack(NULL, v.n, v.p);
 
         assert_non_null(e);
-        n += strcmp(e->action, action) == 0;
+        n += !action || strcmp(e->action, action) == 0;
         sealdesk__v1__audit_entry__free_unpacked(e, NULL);
     }
     sd_cursor_close(c);
