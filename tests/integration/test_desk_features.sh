@@ -105,6 +105,15 @@ g=$("$SEALCTL" --offline --data "$D" --json kb search --text "my grumbeltax neve
 check "the new ask finds it" test "$(echo "$g" | jget '[0]["id"]')" = "$sid"
 g=$("$SEALCTL" --offline --data "$D" --json kb search --text "plovnik" --lang en)
 check "the old ask is gone" test "$(echo "$g" | jget '[0]["id"] if d else 0')" != "$sid"
+expect_exit 1 "--no-asks with --ask is refused" -- "$SEALCTL" --offline --data "$D" \
+  kb edit "$sid" --no-asks --ask "x"
+check "the refusal names --no-asks" grep -q -- "--no-asks:" "$WORK/err"
+expect_exit 0 "online edit removes every ask" -- env SEALDESK_TOKEN="$SAM" "$SEALCTL" \
+  --server "127.0.0.1:$port" --ca "$WORK/certs/ca.pem" --json kb edit "$sid" --no-asks
+check "the edit made version 3" test "$(jget '["version"]' < "$WORK/out")" = 3
+g=$("$SEALCTL" --offline --data "$D" --json kb search --text "grumbeltax" --lang en)
+check "the removed ask no longer finds it" \
+  test "$(echo "$g" | jget '[0]["id"] if d else 0')" != "$sid"
 
 # Routing online: supervisors set profiles and route; the claim is skill-aware.
 RA() { env SEALDESK_TOKEN="$RITA" "$SEALCTL" --server "127.0.0.1:$port" \

@@ -16,7 +16,8 @@
 static const char kb_usage[] =
     "kb add --lang L --title T --body B [--category C] [--tags a,b] [--translation-of ID] "
     "[--status S] [--ask TEXT]... | kb edit ID [--title T] [--body B] [--category C] "
-    "[--tags a,b] [--status S] [--ask TEXT]... | kb get ID [--version N] | kb search --text T "
+    "[--tags a,b] [--status S] [--ask TEXT]... [--no-asks] | kb get ID [--version N] | kb search "
+    "--text T "
     "[--lang L] [--limit N] | "
     "kb load --dir DIR";
 
@@ -209,6 +210,8 @@ kb_req(const struct cli *c, const char *sub, struct kb_req *q)
         return cli_fail(SD_E_INVALID,
                         "--ask: each one line of text, 1.." STR(
                             SD_KB_MAX_ASK) " bytes, at most " STR(SD_KB_MAX_ASKS) " bytes in all");
+    if(cli_has(c, "no-asks") && (strcmp(sub, "edit") != 0 || q->nasks))
+        return cli_fail(SD_E_INVALID, "--no-asks: only with kb edit, and without --ask");
     rc = split_tags(c, &q->tagbuf, q->tagv, &q->ntags);
     return rc;
 }
@@ -297,7 +300,7 @@ cmd_kb_offline(struct cli *c, struct sd_desk *d, const struct sd_actor *a, int a
                                .n_tags = q.ntags,
                                .set_tags = cli_has(c, "tags"),
                                .asks = q.asks,
-                               .set_asks = q.nasks > 0};
+                               .set_asks = q.nasks > 0 || cli_has(c, "no-asks")};
 
         rc = kb_enums(c, &e.category, &e.status);
         if(rc)
@@ -413,7 +416,7 @@ kb_online(struct cli *c, const char *sub, const struct kb_req *q)
     edit.set_tags = cli_has(c, "tags");
     edit.asks = (char **)q->askv;
     edit.n_asks = q->nasks;
-    edit.set_asks = q->nasks > 0;
+    edit.set_asks = q->nasks > 0 || cli_has(c, "no-asks");
     return cli_call_view(c, "/sealdesk.v1.Knowledge/Edit", &edit.base, &article_view);
 }
 

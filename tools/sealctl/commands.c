@@ -186,7 +186,7 @@ static const struct sd_arg_spec kb_opts[] = {
     V("lang", "L"), V("title", "T"), V("body", "B"), E("category", "C", categories),
     V("tags", "a,b"), V("translation-of", "ID"), E("status", "S", kb_statuses), V("text", "T"),
     V("limit", "1..50"), V("version", "N"), V("dir", "DIR"),
-    {"ask", SD_ARG_VALUE | SD_ARG_REPEAT, "TEXT", NULL},
+    {"ask", SD_ARG_VALUE | SD_ARG_REPEAT, "TEXT", NULL}, F("no-asks"),
 };
 static const struct sd_arg_spec out_opt[] = {V("out", "DIR")};
 static const struct sd_arg_spec verify_opts[] = {V("file", "MESSAGE.eml"), V("code", "XXXX-XXXX-XXXX-XXXX")};
@@ -322,7 +322,8 @@ static const struct cli_sub kb_subs[] = {
         OPTS(kb_opts)),
     SUB(BOTH, "edit",
         "kb edit ID [--title T] [--body B] [--category C] [--tags a,b] "
-        "[--status S] [--version N] [--ask TEXT]...   (--ask replaces the ask lines)",
+        "[--status S] [--version N] [--ask TEXT]... [--no-asks]   (--ask replaces the ask "
+        "lines, --no-asks removes them)",
         OPTS(kb_opts)),
     SUB(BOTH, "get", "kb get ID [--lang L]", OPTS(kb_opts)),
     SUB(BOTH, "search", "kb search --text T [--lang L] [--category C] [--limit 1..50]",
