@@ -90,6 +90,7 @@ def values(r, words):
         "fiat": str(fiat), "last4": "%04d" % r.randrange(10000),
         "pct": str(r.choice((3, 5, 8, 10, 12, 15, 20, 25, 30))),
         "n": str(r.randrange(2, 9)),
+        "usd": "{:,}".format(r.randrange(200, 30000)),
         "seed": " ".join(r.choice(words) for _ in range(12)),
         "seed24": " ".join(r.choice(words) for _ in range(24)),
     }
