@@ -96,6 +96,14 @@ def values(r, words):
     }
 
 
+# Neutral openers and closers for the second rendering (they change wording, never the label).
+OPEN = {"zh": ("你好，", "在吗 ", "客服你好 ", "麻烦问一下，"),
+        "en": ("hi ", "hello, ", "hey so ", "um hi, "),
+        "ko": ("안녕하세요 ", "저기요 ", "문의드려요 ", "수고하십니다 ")}
+CLOSE = {"zh": (" 谢谢", " 麻烦了", " 谢谢啦", " 辛苦了"),
+         "en": (" thanks", " thank you", " cheers", " thx"),
+         "ko": (" 감사합니다", " 부탁드려요", " 수고하세요", " 답변 기다릴게요")}
+
 CHOICE = re.compile(r"\[([^\[\]]*\|[^\[\]]*)\]")
 SLOT = re.compile(r"\{([a-z0-9]+)\}")
 
@@ -142,8 +150,13 @@ def build(lang, words):
             r = random.Random(int(d[8:24], 16) + 7919 * k)
             vals = values(r, words)
             chan = ch if k == 0 else CHANNELS[(CHANNELS.index(ch) + 1 + r.randrange(2)) % 5]
+            text = render(body, vals, k)
+            if k:
+                if not text.startswith(">"):
+                    text = r.choice(OPEN[lang]) + text
+                text = text + r.choice(CLOSE[lang])
             out[split].append({"lang": lang, "channel": chan,
-                               "subject": render(subj, vals, k), "body": render(body, vals, k),
+                               "subject": render(subj, vals, k), "body": text,
                                "category": cat, "priority": prio})
     files = {}
     for split, rows in out.items():
