@@ -72,7 +72,7 @@ TRIAGE_GATED = ../shared/data/triage-dev.jsonl \
     $(call triage_sets,train7,en ko zh)
 # Measured, not gated: the independent sets, never tuned on.
 TRIAGE_MEASURED = $(call triage_sets,holdout3 holdout4 holdout5 holdout6 holdout7 holdout8 holdout9 \
-    holdout10 holdout11)
+    holdout10 holdout11 holdout12)
 
 comma := ,
 space := $(subst ,, )
@@ -112,7 +112,7 @@ test: build-asan build-release build-clang static build-fuzz
 	@tools/setup/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS_CI)
 	@# P1 (fund safety) recall 1.000 on every labelled set in the repo (data/triage/README.md).
 	$(call triage_gate,$(TRIAGE_GATED),,--fail-under 0$(comma)0$(comma)1.0,|| exit 1)
-	@# Measured, not gated: the independent sets (holdout3 to holdout11: never tuned on) do not
+	@# Measured, not gated: the independent sets (holdout3 to holdout12: never tuned on) do not
 	@# yet reach P1 recall 1.000 (data/triage/README.md; issue 17 stays open until they do).
 	$(call triage_gate,$(TRIAGE_MEASURED), (not gated))
 	@# KB search on the first held-out questions (a dev set since round 5: its misses were
@@ -133,6 +133,10 @@ test: build-asan build-release build-clang static build-fuzz
 	@# text): tuning reaches 0.928/0.971/0.570 (round 10 K2 lexicon; first measured 0.911/0.952/
 	@# 0.570), held out 0.934/0.973/0.698.
 	$(call kb_dev_gates,7,0.91 0.95 0.54,0.91 0.95 0.66)
+	@# Round 11 sets (data/kb/questions8, written blind by WK: voice-to-text, stories, two-letter
+	@# typos, asked for someone else): first measured tuning 0.902/0.950/0.660, held out
+	@# 0.917/0.966/0.579.
+	$(call kb_dev_gates,8,0.88 0.93 0.62,0.89 0.94 0.54)
 
 # kill -9 under sealbench load, 100 trials (tests/crash/; `make test` runs 10).
 crash-test: build
