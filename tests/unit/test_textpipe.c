@@ -137,6 +137,21 @@ check_search_terms(const struct sd_textpipe *tp)
     sd_buf_wipe_free(&b);
 }
 
+/* The KB suggestion searches the fold the pipeline puts together from its own (textpipe.h):
+ * it must be the fold of `both` cut where the suggestion cuts it. */
+static void
+check_query_fold(const struct sd_textpipe *tp)
+{
+    struct sd_buf f = SD_BUF_INIT;
+    size_t len = sd_textpipe_query_len(tp->both.data, tp->both.len);
+
+    assert_int_equal(sd_text_fold(&f, (const char *)tp->both.data, len), SD_OK);
+    assert_int_equal(tp->qfold.len, f.len);
+    if(f.len)
+        assert_memory_equal(tp->qfold.data, f.data, f.len);
+    sd_buf_wipe_free(&f);
+}
+
 /* Per-feature calls, as ticket.c made them before the pipeline. */
 /* Digest of everything the pipeline gave on the labelled sets, printed (not asserted: the sets
  * and the shipped model change): equal before and after a speed change (issue 17 item 1). */
@@ -208,6 +223,7 @@ check_one(const char *subj, const char *body, bool vip)
         assert_string_equal(tp.tr.signals[i], tr.signals[i]);
     assert_string_equal(tp.lang, lang);
     check_search_terms(&tp);
+    check_query_fold(&tp);
     digest_outputs(&tp);
     sd_textpipe_free(&tp);
     sd_buf_free(&rs);
