@@ -65,8 +65,11 @@ ref_fold(const char *s, size_t n)
     assert_non_null(conv);
     p = strdup(conv);
     opencc_convert_utf8_free(conv);
-    for(char *z = p; (z = strstr(z, "\xe5\xb8\x90")) != NULL; z += 3)
-        memcpy(z, "\xe8\xb4\xa6", 3);
+    for(char *z = p; (z = strstr(z, "\xe5\xb8\x90")) != NULL; z += 3) {
+        static const char zhang[3] = {'\xe8', '\xb4', '\xa6'}; /* U+8D26, no NUL */
+
+        memcpy(z, zhang, sizeof(zhang));
+    }
     return p;
 }
 
@@ -272,7 +275,7 @@ check_set(const char *path)
         n++;
         json_decref(o);
     }
-    fclose(f);
+    (void)fclose(f);
     return n;
 }
 
