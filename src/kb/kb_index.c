@@ -1270,6 +1270,15 @@ sd_err
 sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang, int category,
                   size_t limit, bool snippets, struct sd_kb_hit *out, size_t *n)
 {
+    return sd_kb_suggest_folded_txn(t, text, tlen, NULL, 0, lang, category, limit, snippets, out,
+                                    n);
+}
+
+sd_err
+sd_kb_suggest_folded_txn(struct sd_txn *t, const char *text, size_t tlen, const char *folded,
+                         size_t flen, const char *lang, int category, size_t limit, bool snippets,
+                         struct sd_kb_hit *out, size_t *n)
+{
     struct qterms *qt = NULL;
     struct sd_kb_query *q = NULL;
     struct qctx c = {0};
@@ -1296,7 +1305,7 @@ sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *l
     SD_ENSURE(q && (qt || !snippets), SD_E_NOMEM);
     if(qt)
         qt->n = 0;
-    SD_TRY(sd_kb_query_build(text, tlen, q));
+    SD_TRY(sd_kb_query_build_folded(text, tlen, folded, flen, q));
     SD_TRY(collection(&c, &docs, &total));
     if(!docs || !q->n)
         goto out;

@@ -73,6 +73,10 @@ bool sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2);
  * group the terms into slots with their synonyms: q->n slots, each with na alternatives of nt
  * terms set (q is not cleared as a whole: read only what these counts cover). */
 sd_err sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q);
+/* The same with text's fold already made: folded[0..flen) must be sd_text_fold(text, n) (the
+ * ticket pipeline's, textpipe.h); NULL: fold text here. */
+sd_err sd_kb_query_build_folded(const char *text, size_t n, const char *folded, size_t flen,
+                                struct sd_kb_query *q);
 
 /* Record access in a txn. _load: SD_E_NOTFOUND; free with sd_arec_free. */
 sd_err sd_arec_load(struct sd_txn *t, uint64_t id, sd_arec **out);
@@ -103,6 +107,11 @@ sd_err sd_kb_search_txn(struct sd_txn *t, const char *text, size_t tlen, const c
 sd_err sd_kb_suggest_txn(struct sd_txn *t, const char *text, size_t tlen, const char *lang,
                          int category, size_t limit, bool snippets, struct sd_kb_hit *out,
                          size_t *n);
+/* sd_kb_suggest_txn with text's fold already made (folded[0..flen) = sd_text_fold(text, tlen),
+ * borrowed; NULL: folded here), so a new ticket's text is not folded twice. */
+sd_err sd_kb_suggest_folded_txn(struct sd_txn *t, const char *text, size_t tlen, const char *folded,
+                                size_t flen, const char *lang, int category, size_t limit,
+                                bool snippets, struct sd_kb_hit *out, size_t *n);
 
 /* Learning from use (kb.h SD_KB_LEARN_*), key 'u' | u8 category | u64 group in SD_DB_KB ->
  * u32 weight * 1000 | u32 day of the last use (now: Unix seconds). _weight: decayed to now (0 when none);

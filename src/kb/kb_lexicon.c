@@ -1109,12 +1109,19 @@ sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
 sd_err
 sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q)
 {
+    return sd_kb_query_build_folded(text, n, NULL, 0, q);
+}
+
+sd_err
+sd_kb_query_build_folded(const char *text, size_t n, const char *folded, size_t flen,
+                         struct sd_kb_query *q)
+{
     struct sd_buf f = SD_BUF_INIT;
     struct qtoks *t = NULL;
     bool locked = false;
     sd_err err = SD_OK;
 
-    SD_CHECK_ARG(q && (text || !n));
+    SD_CHECK_ARG(q && (text || !n) && (folded || !flen));
     q->n = 0; /* slots are set as they are made: no clearing of the whole (large) query */
     q->other = false;
     /* a process that opened no desk (tools, tests) gets the built-in lexicon on first use;
@@ -1125,7 +1132,10 @@ sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q)
     if(!locked)
         SD_TRY(sd_kb_lexicon_load(NULL, NULL, 0));
     locked = false;
-    SD_TRY(sd_text_fold(&f, text, n));
+    if(folded) /* the caller's fold of text (a copy: the stop pieces are cut out in place) */
+        SD_TRY(sd_buf_append(&f, folded, flen));
+    else
+        SD_TRY(sd_text_fold(&f, text, n));
     SD_TRY(sd_buf_append(&f, "", 1)); /* NUL for strstr */
     t = malloc(sizeof(*t));
     SD_ENSURE(t, SD_E_NOMEM);

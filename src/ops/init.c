@@ -21,7 +21,7 @@ sd_ops_wire(struct sd_desk *d)
     d->hooks.kb_search = sd_kb_search_txn;
     d->hooks.kb_use = sd_kb_use_txn;
     d->hooks.kb_slug = sd_kb_slug_txn;
-    d->hooks.kb_suggest = sd_kb_suggest_txn;
+    d->hooks.kb_suggest = sd_kb_suggest_folded_txn;
     d->hooks.kb_use_for = sd_kb_use_for_txn;
     d->hooks.incident_find = sd_incident_autolink_find;
     d->hooks.incident_store = sd_incident_autolink_store;

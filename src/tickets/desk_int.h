@@ -29,10 +29,11 @@ struct sd_desk_hooks {
                      uint64_t *used_id);
     /* kb: the same two for a ticket of a category (sd_kb_suggest_txn, sd_kb_use_for_txn):
      * the search learns which articles agents send for which kind of ticket, a ticket
-     * counting once per topic (its id: `ticket`). NULL: use the two above. */
-    sd_err (*kb_suggest)(struct sd_txn *t, const char *text, size_t tlen, const char *lang,
-                         int category, size_t limit, bool snippets, struct sd_kb_hit *out,
-                         size_t *n);
+     * counting once per topic (its id: `ticket`). NULL: use the two above. kb_suggest takes
+     * the text's fold too (folded[0..flen) = sd_text_fold(text, tlen); NULL: it folds). */
+    sd_err (*kb_suggest)(struct sd_txn *t, const char *text, size_t tlen, const char *folded,
+                         size_t flen, const char *lang, int category, size_t limit, bool snippets,
+                         struct sd_kb_hit *out, size_t *n);
     sd_err (*kb_use_for)(struct sd_txn *t, uint64_t id, const char *lang, int category,
                          uint64_t ticket, char **text, uint64_t *used_id);
     /* kb: the published article with a slug in lang, else English (sd_kb_slug_txn). */

@@ -338,27 +338,25 @@ redact_detail(char *out, size_t cap, const struct sd_redact_report *a,
  * the start of its body (SUGGEST_QUERY bytes, cut at a character boundary: the question is
  * nearly always at the start), in the ticket's language first. An empty knowledge base or a
  * text with no searchable words suggests nothing; only store and memory errors are errors. */
-#define SUGGEST_QUERY 512
+#define SUGGEST_QUERY SD_TEXTPIPE_QUERY
 static sd_err
 find_suggestions(struct sd_desk *d, struct sd_txn *t, const char *lang, int category,
-                 const struct sd_buf *text, uint64_t ids[SD_MAX_SUGGESTED], size_t *n)
+                 const struct sd_buf *text, const struct sd_buf *qfold,
+                 uint64_t ids[SD_MAX_SUGGESTED], size_t *n)
 {
     struct sd_kb_hit hits[SD_MAX_SUGGESTED];
-    size_t len = text->len, got = 0;
+    size_t len, got = 0;
     sd_err err;
 
     _Static_assert(SUGGEST_QUERY <= SD_KB_MAX_QUERY, "suggestion query fits a search");
     *n = 0;
     if(!d->hooks.kb_search)
         return SD_OK; /* no knowledge base: nothing to suggest */
-    if(len > SUGGEST_QUERY) {
-        len = SUGGEST_QUERY;
-        while(len && (text->data[len] & 0xC0) == 0x80)
-            len--;
-    }
-    if(d->hooks.kb_suggest) /* articles agents sent for this kind of ticket rank higher */
-        err = d->hooks.kb_suggest(t, (const char *)text->data, len, lang, category,
-                                  SD_MAX_SUGGESTED, false, hits, &got);
+    len = sd_textpipe_query_len(text->data, text->len);
+    if(d->hooks.kb_suggest) /* articles agents sent for this kind of ticket rank higher; the
+                               query's fold is the pipeline's (textpipe.h) */
+        err = d->hooks.kb_suggest(t, (const char *)text->data, len, (const char *)qfold->data,
+                                  qfold->len, lang, category, SD_MAX_SUGGESTED, false, hits, &got);
     else
         err = d->hooks.kb_search(t, (const char *)text->data, len, lang, SD_MAX_SUGGESTED, false,
                                  hits, &got);
@@ -410,6 +408,7 @@ struct sd_ticket_prep {
     struct sd_ticket_new in;        /* pointers into the caller's input (not owned) */
     struct sd_buf subj, body, both; /* redacted; both = subject "\n" body */
     struct sd_buf folded;           /* the pipeline's fold of subj " " body: triage, search */
+    struct sd_buf qfold;            /* the pipeline's fold of the KB query (textpipe.h) */
     struct sd_redact_report rs, rb;
     struct sd_triage_result tr;
     const char *lang; /* static string */
@@ -435,6 +434,7 @@ sd_ticket_prep_free(struct sd_ticket_prep *p)
     sd_buf_wipe_free(&p->body);
     sd_buf_wipe_free(&p->both);
     sd_buf_wipe_free(&p->folded);
+    sd_buf_wipe_free(&p->qfold);
     sodium_memzero(p, sizeof(*p));
     free(p);
 }
@@ -468,7 +468,8 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     p->body = tp.body;
     p->both = tp.both;
     p->folded = tp.folded;
-    tp.subj = tp.body = tp.both = tp.folded = (struct sd_buf)SD_BUF_INIT; /* moved into p */
+    p->qfold = tp.qfold;
+    tp.subj = tp.body = tp.both = tp.folded = tp.qfold = (struct sd_buf)SD_BUF_INIT; /* moved */
     p->rs = tp.rs;
     p->rb = tp.rb;
     p->tr = tp.tr;
@@ -507,8 +508,8 @@ prepare(struct sd_desk *d, const struct sd_ticket_new *in, bool search_kb,
     }
     if(search_kb) {
         SD_TRY(sd_txn_begin(d->store, false, &t));
-        SD_TRY(find_suggestions(d, t, p->lang, (int)p->tr.category, &p->both, p->suggested,
-                                &p->n_suggested));
+        SD_TRY(find_suggestions(d, t, p->lang, (int)p->tr.category, &p->both, &p->qfold,
+                                p->suggested, &p->n_suggested));
         p->searched = true;
     }
     *out = p;
@@ -623,7 +624,7 @@ sd_ticket_create_in(struct sd_desk *d, struct sd_txn *t, const struct sd_actor *
         n_suggested = p->n_suggested;
         memcpy(suggested, p->suggested, n_suggested * sizeof(suggested[0]));
     } else {
-        SD_TRY(find_suggestions(d, t, p->lang, (int)p->tr.category, &p->both, suggested,
+        SD_TRY(find_suggestions(d, t, p->lang, (int)p->tr.category, &p->both, &p->qfold, suggested,
                                 &n_suggested));
     }
     SD_TRY(suggest_guidance(

@@ -65,8 +65,11 @@ ref_fold(const char *s, size_t n)
     assert_non_null(conv);
     p = strdup(conv);
     opencc_convert_utf8_free(conv);
-    for(char *z = p; (z = strstr(z, "\xe5\xb8\x90")) != NULL; z += 3)
-        memcpy(z, "\xe8\xb4\xa6", 3);
+    for(char *z = p; (z = strstr(z, "\xe5\xb8\x90")) != NULL; z += 3) {
+        static const char zhang[3] = {'\xe8', '\xb4', '\xa6'}; /* U+8D26, no NUL */
+
+        memcpy(z, zhang, sizeof(zhang));
+    }
     return p;
 }
 
@@ -135,6 +138,21 @@ check_search_terms(const struct sd_textpipe *tp)
         assert_memory_equal(a.data, b.data, a.len);
     sd_buf_wipe_free(&a);
     sd_buf_wipe_free(&b);
+}
+
+/* The KB suggestion searches the fold the pipeline puts together from its own (textpipe.h):
+ * it must be the fold of `both` cut where the suggestion cuts it. */
+static void
+check_query_fold(const struct sd_textpipe *tp)
+{
+    struct sd_buf f = SD_BUF_INIT;
+    size_t len = sd_textpipe_query_len(tp->both.data, tp->both.len);
+
+    assert_int_equal(sd_text_fold(&f, (const char *)tp->both.data, len), SD_OK);
+    assert_int_equal(tp->qfold.len, f.len);
+    if(f.len)
+        assert_memory_equal(tp->qfold.data, f.data, f.len);
+    sd_buf_wipe_free(&f);
 }
 
 /* Per-feature calls, as ticket.c made them before the pipeline. */
@@ -208,6 +226,7 @@ check_one(const char *subj, const char *body, bool vip)
         assert_string_equal(tp.tr.signals[i], tr.signals[i]);
     assert_string_equal(tp.lang, lang);
     check_search_terms(&tp);
+    check_query_fold(&tp);
     digest_outputs(&tp);
     sd_textpipe_free(&tp);
     sd_buf_free(&rs);
@@ -256,7 +275,7 @@ check_set(const char *path)
         n++;
         json_decref(o);
     }
-    fclose(f);
+    (void)fclose(f);
     return n;
 }
 
