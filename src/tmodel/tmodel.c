@@ -484,7 +484,7 @@ sd_tmodel_predict(const struct sd_tmodel *m, const char *folded, size_t flen,
 
         /* every head saturated at 0 (a score past expf's range): no head stands out */
         out->cat[c] = sum > 0.0f ? p[c] / sum : 1.0f / SD_TMODEL_CATS;
-        t = (int)lroundf((float)m->cat_weight * (2.0f * p[c] - 1.0f));
+        t = (int)lroundf((float)m->cat_weight * (2.0f * out->cat[c] - 1.0f));
         out->cat_adj[c] = t > m->cat_cap ? m->cat_cap : t < -m->cat_cap ? -m->cat_cap : t;
     }
     sum = 0.0f;
