@@ -764,8 +764,10 @@ sd_tmodel_params_default(struct sd_tmodel_params *p)
     p->prune = 0.2;
     p->dropout = 0.3;
     p->average = 15;
-    p->cat_weight = 2;
-    p->cat_cap = 2;
+    /* round 11 (brief G): the term reads the normalised probability; weight and cap 2 -> 3 on
+     * the eleven folds (1931 -> 1922, category errors 411 -> 398) */
+    p->cat_weight = 3;
+    p->cat_cap = 3;
     p->prio_conf = 0.65;
     p->fund_raise = 0.4;
     p->p1_agree = 0.5;
