@@ -344,8 +344,13 @@ print_cat_error(const struct ticket *t, const struct sd_triage_result *res)
     char line[301];
     size_t k = 0;
 
-    for(; k < sizeof(line) - 1 && t->text[k]; k++) /* one line a ticket */
-        line[k] = t->text[k] == '\n' || t->text[k] == '\r' ? ' ' : t->text[k];
+    for(; k < sizeof(line) - 1 && t->text[k]; k++) { /* one line a ticket */
+        char ch = t->text[k];
+
+        line[k] = ch;
+        if(ch == '\n' || ch == '\r')
+            line[k] = ' ';
+    }
     line[k] = '\0';
     for(int c = 1; c < SD_TMODEL_CATS; c++)
         if(res->model.cat[c] > res->model.cat[top])
