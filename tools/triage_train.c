@@ -11,7 +11,9 @@
  *          files in the same order give the same bytes (`make triage-model`; ctest
  *          model.up_to_date compares the committed model with a fresh run).
  * --verbose (with --eval) prints each P1 miss and P1 false positive on stderr: tuning sets only;
- * --verbose-prio also every other priority error (gold -> got, the rules' and the model's).
+ * --verbose-prio also every other priority error (gold -> got, the rules' and the model's);
+ * --verbose-cat every category error of the rules + model pass (gold -> got, the rules' and the
+ * model's category, who was wrong: "model", "rules" or "both"), tuning sets only too.
  * tools/triage_xval.sh runs --eval leaving out one writer's sets at a time (cross-writer).
  * --eval trains on the TRAIN files only, then classifies each VAL file with the default rules
  * alone and with the rules plus the fresh model (exactly what `sealctl triage --text` does with
@@ -33,7 +35,7 @@
 
 #define USAGE                                                                              \
     "usage: triage_train [--out FILE] [--eval VAL.jsonl]... [--grid] [--verbose] "         \
-    "[--verbose-prio]\n"                                                                   \
+    "[--verbose-prio] [--verbose-cat]\n"                                                   \
     "       [--epochs N] [--rate X] [--l2 X] [--fund-pos X] [--fund-neg X] [--dropout X] " \
     "[--average N] "                                                                       \
     "[--prune X]\n"                                                                        \
@@ -50,6 +52,7 @@
 struct ticket {
     char *text; /* subject "\n" body */
     int cat, prio;
+    int rules_cat; /* the rules-alone pass's category (--verbose-cat), -1 before it ran */
 };
 
 struct set {
@@ -127,6 +130,7 @@ read_set(const char *path, struct set *s)
         }
         s->t[s->n].cat = (int)c;
         s->t[s->n].prio = pri[1] - '0';
+        s->t[s->n].rules_cat = -1;
         s->t[s->n].text = malloc(strlen(sub) + strlen(body) + 2);
         if(!s->t[s->n].text) {
             json_decref(o);
@@ -326,19 +330,60 @@ struct score {
 /* --verbose: every P1 miss and P1 false positive on stderr (tuning sets only: never a
  * held-out set, data/triage/README.md); --verbose-prio: also every other priority error, with
  * the gold and chosen category and the rules' own priority */
-static bool verbose, verbose_prio;
+static bool verbose, verbose_prio, verbose_cat;
 static const char *pass_label = "rules"; /* which pass --verbose-prio prints */
+
+/* --verbose-cat, rules + model pass: every category error with who was wrong: "model" (the
+ * rules alone had it right and the model's term moved it, or its P1 raise made it security),
+ * "rules" (the model's top category was right and the rules' score held), "both" */
+static void
+print_cat_error(const struct ticket *t, const struct sd_triage_result *res)
+{
+    int top = 0;
+    const char *who;
+    char line[301];
+    size_t k = 0;
+
+    for(; k < sizeof(line) - 1 && t->text[k]; k++) { /* one line a ticket */
+        char ch = t->text[k];
+
+        line[k] = ch;
+        if(ch == '\n' || ch == '\r')
+            line[k] = ' ';
+    }
+    line[k] = '\0';
+    for(int c = 1; c < SD_TMODEL_CATS; c++)
+        if(res->model.cat[c] > res->model.cat[top])
+            top = c;
+    if(t->rules_cat == t->cat)
+        who = "model";
+    else if(top == t->cat)
+        who = "rules";
+    else
+        who = "both";
+    fprintf(stderr, "CAT %s %s -> %s rules=%s model=%s(%.2f) raise=%d: %.300s\n", who,
+            sd_category_name((enum sd_category)t->cat), sd_category_name(res->category),
+            t->rules_cat >= 0 ? sd_category_name((enum sd_category)t->rules_cat) : "?",
+            sd_category_name((enum sd_category)top), (double)res->model.cat[top],
+            (int)res->model.fund_raise, line);
+}
 
 static void
 classify_set(const struct sd_triage_rules *r, const struct set *s, struct score *sc)
 {
+    bool model_pass = strcmp(pass_label, "model") == 0;
+
     memset(sc, 0, sizeof(*sc));
     for(size_t i = 0; i < s->n; i++) {
         struct sd_triage_result res;
-        const struct ticket *t = &s->t[i];
+        struct ticket *t = &s->t[i];
 
         if(sd_triage_classify(r, "", 0, t->text, strlen(t->text), false, &res) != SD_OK)
             continue;
+        if(!model_pass)
+            t->rules_cat = (int)res.category;
+        else if(verbose_cat && (int)res.category != t->cat)
+            print_cat_error(t, &res);
         sc->n++;
         sc->cat += (int)res.category == t->cat;
         sc->prio += res.priority == t->prio;
@@ -434,6 +479,9 @@ main(int argc, char **argv)
             continue;
         } else if(strcmp(a, "--verbose-prio") == 0) {
             verbose = verbose_prio = true;
+            continue;
+        } else if(strcmp(a, "--verbose-cat") == 0) {
+            verbose_cat = true;
             continue;
         } else if(strcmp(a, "--epochs") == 0) {
             if(num_opt(a, v, 1, 200, &x))

@@ -5,7 +5,7 @@
 #                                                           model equals a fresh training run)
 # The sets: data/triage/{train,holdout,holdout2,train4,...,train11}-{zh,en,ko}.jsonl,
 # ../shared/data/triage-dev.jsonl, data/triage/tmodel-kinds.jsonl, kinds8-{zh,en,ko}.jsonl and
-# kinds9-, kinds9e-, kinds9f-, kinds10- and kinds10q-{zh,en,ko}.jsonl
+# kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q- and kinds11g-{zh,en,ko}.jsonl
 # (never the independent held-out sets holdout3-* .. holdout11-*).
 set -euo pipefail
 BIN=${1:?usage: triage_train.sh BIN OUT|--check}
@@ -40,6 +40,10 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds10-$l.jsonl"); done
 # (P4) vs one in limbo now or followed up (P2), a fee or document question asked with alarm
 # (P3), a question about locking vs an account locked (P4 vs P2), "cannot find" + a feature
 for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds10q-$l.jsonl"); done
+# round 11 (G): category kinds unseen writers got wrong (a late transfer's hash is no key, the
+# direction told by where the money left from, several issues where money in limbo decides, a
+# ko "registered exchange" question) next to their twins (a key pasted with a late deposit)
+for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds11g-$l.jsonl"); done
 # The model's P1 raise (the trainer's defaults, said here because they are a choice): P(fund
 # safety) >= 0.4 and the P1 head >= 0.5, chosen on tools/triage_xval.sh's seven folds, the
 # writers the rules were not tuned on (gen4, gen6, gen7) counted twice (round 8): 33 missed P1s

@@ -87,7 +87,8 @@ struct sd_tmodel_params {
     double dropout;    /* share of an example's features left out at each step (0..0.9) */
     unsigned average;  /* the model is the mean of the weights after the last N epochs (all
                           when fewer; 0: the last epoch's) */
-    int cat_weight;    /* category term: round(cat_weight * (2p - 1)), p the head's probability */
+    int cat_weight;    /* category term: round(cat_weight * (2p - 1)), p the category's
+                          normalised probability (round 11) */
     int cat_cap;       /* |category term| <= cat_cap */
     double prio_conf;  /* priority probability needed to move the rules' priority */
     double fund_raise; /* P(fund safety) needed to raise to security P1 */
