@@ -6,7 +6,7 @@
  * OPTIONS: --epochs N --rate X --l2 X --fund-pos X --fund-neg X --dropout X --average N --prune X
  *          --view (train on the mail view triage reads) --augment MASK (up to 4: one surface variant
  *          of each text per flag; 1 no punctuation, 2 unspaced CJK, 4 a Latin typo, 8 a greeting
- *          and sign-off, 16 a plain copy) (training) and --cat-weight N --cat-cap N --prio-conf X --fund-raise X --p1-agree X (combination
+ *          and sign-off, 16 a plain copy) (training) and --cat-weight N --cat-cap N --prio-conf X --fund-raise X --p1-agree X --money-raise X --money-agree X (combination
  *          with the rules); defaults are the shipped values (sd_tmodel_params_default). Output is deterministic: the same
  *          files in the same order give the same bytes (`make triage-model`; ctest
  *          model.up_to_date compares the committed model with a fresh run).
@@ -23,8 +23,8 @@
  * (fund_raise x p1_agree) and prints each point per file: the recall / false-P1 curve.
  * --dump FILE writes one line of numbers per --eval ticket (no text): file index, gold
  * priority, the priority without the model's raise, whether the raise may fire (no rule
- * fund-safety signal, no veto, enough text), P(fund safety), the P1 head, the gold category and
- * the rules' score per category: for simulating raise mechanisms offline (tuning sets only,
+ * fund-safety signal, no veto, enough text), P(fund safety), the P1 head, the gold category,
+ * the category without the raise and the rules' score per category: for simulating raise mechanisms offline (tuning sets only,
  * never held out).
  * Each line must be an object with string "subject", "body", "category" (a TRIAGE.md category)
  * and "priority" ("P1".."P4"); a bad line stops the run naming the file, line and field. */
@@ -47,7 +47,8 @@
     "[--average N] "                                                                       \
     "[--prune X]\n"                                                                        \
     "       [--view] [--augment MASK]... [--cat-weight N] [--cat-cap N]\n"                 \
-    "       [--prio-conf X] [--fund-raise X] [--p1-agree X] [--rules FILE] [--p1-grid]\n"  \
+    "       [--prio-conf X] [--fund-raise X] [--p1-agree X] [--money-raise X]\n"           \
+    "       [--money-agree X] [--rules FILE] [--p1-grid]\n"                                \
     "       [--dump FILE] TRAIN.jsonl...\n"
 
 #define MAX_FILES   64 /* per list (training, --eval): 38 training files in round 9 */
@@ -417,6 +418,7 @@ dump_set(const struct sd_triage_rules *r, struct sd_tmodel *m, const struct sd_t
     FILE *o = fopen(path, "w");
     int rc = 0;
 
+    q.money_raise = 2.0; /* off: the raise below is the general one at 0 or never */
     if(!o)
         return fail(path, 0, "cannot write");
     for(size_t f = 0; f < nev; f++)
@@ -434,9 +436,9 @@ dump_set(const struct sd_triage_rules *r, struct sd_tmodel *m, const struct sd_t
             sd_tmodel_set_params(m, &q);
             if(sd_triage_classify(r, "", 0, t->text, strlen(t->text), false, &any) != SD_OK)
                 continue;
-            fprintf(o, "%zu %d %d %d %.4f %.4f %d", f, t->prio, no.priority,
+            fprintf(o, "%zu %d %d %d %.4f %.4f %d %d", f, t->prio, no.priority,
                     has_signal(&any, "fund_safety:model") ? 1 : 0, (double)any.model.fund,
-                    (double)any.model.prio[0], t->cat);
+                    (double)any.model.prio[0], t->cat, (int)no.category);
             for(size_t c = 0; c < SD_CAT_COUNT; c++)
                 fprintf(o, " %d", any.rule_score[c]);
             fputc('\n', o);
@@ -574,6 +576,12 @@ main(int argc, char **argv)
                 goto out;
         } else if(strcmp(a, "--p1-agree") == 0) {
             if(num_opt(a, v, 0, 1, &p.p1_agree))
+                goto out;
+        } else if(strcmp(a, "--money-raise") == 0) {
+            if(num_opt(a, v, 0, 2, &p.money_raise))
+                goto out;
+        } else if(strcmp(a, "--money-agree") == 0) {
+            if(num_opt(a, v, 0, 1, &p.money_agree))
                 goto out;
         } else if(a[0] == '-') {
             {
