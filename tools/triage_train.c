@@ -394,7 +394,7 @@ load_rules(const char *path, struct sd_triage_rules **out)
     }
 out:
     if(f)
-        fclose(f);
+        (void)fclose(f); /* read only: nothing to flush */
     free(text);
     return rc;
 }
@@ -441,10 +441,11 @@ dump_set(const struct sd_triage_rules *r, struct sd_tmodel *m, const struct sd_t
                     (double)any.model.prio[0], t->cat, (int)no.category);
             for(size_t c = 0; c < SD_CAT_COUNT; c++)
                 fprintf(o, " %d", any.rule_score[c]);
-            fputc('\n', o);
+            (void)fputc('\n', o); /* a failed write shows in ferror below */
         }
     sd_tmodel_set_params(m, p);
-    if(fclose(o) != 0)
+    rc = ferror(o) ? 1 : 0; /* both checked: a write error, then the flush */
+    if(fclose(o) != 0 || rc)
         rc = fail(path, 0, "cannot write");
     return rc;
 }
