@@ -6,7 +6,7 @@
  * OPTIONS: --epochs N --rate X --l2 X --fund-pos X --fund-neg X --dropout X --average N --prune X
  *          --view (train on the mail view triage reads) --augment MASK (up to 4: one surface variant
  *          of each text per flag; 1 no punctuation, 2 unspaced CJK, 4 a Latin typo, 8 a greeting
- *          and sign-off, 16 a plain copy) (training) and --cat-weight N --cat-cap N --prio-conf X --fund-raise X --p1-agree X (combination
+ *          and sign-off, 16 a plain copy) (training) and --cat-weight N --cat-cap N --prio-conf X --fund-raise X --p1-agree X --money-raise X --money-agree X (combination
  *          with the rules); defaults are the shipped values (sd_tmodel_params_default). Output is deterministic: the same
  *          files in the same order give the same bytes (`make triage-model`; ctest
  *          model.up_to_date compares the committed model with a fresh run).
@@ -19,6 +19,15 @@
  * alone and with the rules plus the fresh model (exactly what `sealctl triage --text` does with
  * subject "\n" body) and prints category / priority accuracy, P1 recall and P1 false positives
  * for both; --grid repeats that over a grid of combination parameters (cross-validation).
+ * --rules FILE evaluates with those rules (an older commit's data/triage.rules: the rules
+ * before they had seen a writer, data/triage/README.md "Round 11, brief F") instead of the
+ * default ones; --p1-grid repeats the rules+model pass over a grid of the P1 raise thresholds
+ * (fund_raise x p1_agree) and prints each point per file: the recall / false-P1 curve.
+ * --dump FILE writes one line of numbers per --eval ticket (no text): file index, gold
+ * priority, the priority without the model's raise, whether the raise may fire (no rule
+ * fund-safety signal, no veto, enough text), P(fund safety), the P1 head, the gold category,
+ * the category without the raise and the rules' score per category: for simulating raise mechanisms offline (tuning sets only,
+ * never held out).
  * Each line must be an object with string "subject", "body", "category" (a TRIAGE.md category)
  * and "priority" ("P1".."P4"); a bad line stops the run naming the file, line and field. */
 #include <jansson.h>
@@ -40,14 +49,17 @@
     "[--average N] "                                                                       \
     "[--prune X]\n"                                                                        \
     "       [--view] [--augment MASK]... [--cat-weight N] [--cat-cap N]\n"                 \
-    "       [--prio-conf X] [--fund-raise X] [--p1-agree X] TRAIN.jsonl...\n"
+    "       [--prio-conf X] [--fund-raise X] [--p1-agree X] [--money-raise X]\n"           \
+    "       [--money-agree X] [--rules FILE] [--p1-grid]\n"                                \
+    "       [--dump FILE] TRAIN.jsonl...\n"
 
 #define MAX_FILES   64 /* per list (training, --eval): 38 training files in round 9 */
 #define STR_(x)     #x
 #define STR(x)      STR_(x) /* a limit's value in a message, from its macro */
 #define MAX_TICKETS 20000
 #define MAX_LINE    (64 * 1024)
-#define MAX_AUG     4 /* --augment variants per training text */
+#define MAX_AUG     4                 /* --augment variants per training text */
+#define MAX_RULES   (4 * 1024 * 1024) /* --rules file size (data/triage.rules: ~0.3 MB) */
 
 struct ticket {
     char *text; /* subject "\n" body */
@@ -402,6 +414,87 @@ classify_set(const struct sd_triage_rules *r, const struct set *s, struct score 
     }
 }
 
+/* --rules FILE: parse a rules file (at most MAX_RULES bytes) into *out (no model attached) */
+static int
+load_rules(const char *path, struct sd_triage_rules **out)
+{
+    FILE *f = fopen(path, "rb");
+    char *text = malloc(MAX_RULES + 1);
+    size_t len = 0, errline = 0;
+    int rc = 0;
+
+    *out = NULL;
+    if(!f || !text) {
+        rc = fail(path, 0, f ? "out of memory" : "cannot open");
+        goto out;
+    }
+    len = fread(text, 1, MAX_RULES + 1, f);
+    if(ferror(f) || len > MAX_RULES) {
+        rc = fail(path, 0, ferror(f) ? "cannot read" : "rules file larger than 4 MiB");
+        goto out;
+    }
+    if(sd_triage_rules_parse(out, text, len, &errline) != SD_OK) {
+        *out = NULL;
+        rc = fail(path, errline, "cannot parse the rules");
+    }
+out:
+    if(f)
+        (void)fclose(f); /* read only: nothing to flush */
+    free(text);
+    return rc;
+}
+
+static bool
+has_signal(const struct sd_triage_result *res, const char *name)
+{
+    for(size_t k = 0; k < res->n_signals && k < SD_TRIAGE_MAX_SIGNALS; k++)
+        if(strcmp(res->signals[k], name) == 0)
+            return true;
+    return false;
+}
+
+/* --dump: two passes per ticket, the raise never allowed (the priority without it) and always
+ * allowed (thresholds 0: fund_safety:model fires exactly when nothing vetoes it) */
+static int
+dump_set(const struct sd_triage_rules *r, struct sd_tmodel *m, const struct sd_tmodel_params *p,
+         const struct set *ev, size_t nev, const char *path)
+{
+    struct sd_tmodel_params q = *p;
+    FILE *o = fopen(path, "w");
+    int rc = 0;
+
+    q.money_raise = 2.0; /* off: the raise below is the general one at 0 or never */
+    if(!o)
+        return fail(path, 0, "cannot write");
+    for(size_t f = 0; f < nev; f++)
+        for(size_t i = 0; i < ev[f].n; i++) {
+            struct sd_triage_result no, any;
+            const struct ticket *t = &ev[f].t[i];
+
+            q.fund_raise = 1.01;
+            q.p1_agree = 1.01;
+            sd_tmodel_set_params(m, &q);
+            if(sd_triage_classify(r, "", 0, t->text, strlen(t->text), false, &no) != SD_OK)
+                continue;
+            q.fund_raise = 0.0;
+            q.p1_agree = 0.0;
+            sd_tmodel_set_params(m, &q);
+            if(sd_triage_classify(r, "", 0, t->text, strlen(t->text), false, &any) != SD_OK)
+                continue;
+            fprintf(o, "%zu %d %d %d %.4f %.4f %d %d", f, t->prio, no.priority,
+                    has_signal(&any, "fund_safety:model") ? 1 : 0, (double)any.model.fund,
+                    (double)any.model.prio[0], t->cat, (int)no.category);
+            for(size_t c = 0; c < SD_CAT_COUNT; c++)
+                fprintf(o, " %d", any.rule_score[c]);
+            (void)fputc('\n', o); /* a failed write shows in ferror below */
+        }
+    sd_tmodel_set_params(m, p);
+    rc = ferror(o) ? 1 : 0; /* both checked: a write error, then the flush */
+    if(fclose(o) != 0 || rc)
+        rc = fail(path, 0, "cannot write");
+    return rc;
+}
+
 static void
 print_score(const char *label, const char *path, const struct score *s)
 {
@@ -433,8 +526,8 @@ main(int argc, char **argv)
     struct sd_tmodel_params p;
     struct set train[MAX_FILES], eval[MAX_FILES];
     size_t ntrain = 0, neval = 0;
-    const char *outpath = NULL;
-    bool grid = false;
+    const char *outpath = NULL, *rules_path = NULL, *dump_path = NULL;
+    bool grid = false, p1_grid = false;
     struct sd_tmodel_trainer *tr = NULL;
     struct sd_buf model = SD_BUF_INIT, folded = SD_BUF_INIT, viewb = SD_BUF_INIT, aug = SD_BUF_INIT;
     unsigned aug_mask[MAX_AUG] = {0};
@@ -463,6 +556,13 @@ main(int argc, char **argv)
         } else if(strcmp(a, "--grid") == 0) {
             grid = true;
             continue;
+        } else if(strcmp(a, "--p1-grid") == 0) {
+            p1_grid = true;
+            continue;
+        } else if(strcmp(a, "--rules") == 0 && v) {
+            rules_path = v;
+        } else if(strcmp(a, "--dump") == 0 && v) {
+            dump_path = v;
         } else if(strcmp(a, "--view") == 0) {
             view_train = true;
             continue;
@@ -525,6 +625,12 @@ main(int argc, char **argv)
                 goto out;
         } else if(strcmp(a, "--p1-agree") == 0) {
             if(num_opt(a, v, 0, 1, &p.p1_agree))
+                goto out;
+        } else if(strcmp(a, "--money-raise") == 0) {
+            if(num_opt(a, v, 0, 2, &p.money_raise))
+                goto out;
+        } else if(strcmp(a, "--money-agree") == 0) {
+            if(num_opt(a, v, 0, 1, &p.money_agree))
                 goto out;
         } else if(a[0] == '-') {
             {
@@ -601,9 +707,16 @@ main(int argc, char **argv)
         static const int weights[] = {2, 3, 4, 6, 8};
         static const double confs[] = {0.5, 0.6, 0.7, 1.01};
         static const double raises[] = {0.4, 0.5, 0.6, 0.7, 1.01};
+        static const double p1_raises[] = {0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5};
+        static const double p1_agrees[] = {0.0, 0.2, 0.3, 0.4, 0.5, 0.6};
 
-        if(sd_triage_rules_default(&r) != SD_OK ||
-           sd_tmodel_parse(&m, (const char *)model.data, model.len, &line) != SD_OK) {
+        if(rules_path && load_rules(rules_path, &r) != 0)
+            goto out;
+        if(!rules_path && sd_triage_rules_default(&r) != SD_OK) {
+            fail("triage_train", 0, "cannot load the default rules");
+            goto out;
+        }
+        if(sd_tmodel_parse(&m, (const char *)model.data, model.len, &line) != SD_OK) {
             sd_triage_rules_free(r);
             fail("triage_train", line, "cannot load the rules or the fresh model");
             goto out;
@@ -617,7 +730,7 @@ main(int argc, char **argv)
         }
         sd_triage_rules_set_model(r, m);
         pass_label = "model";
-        if(!grid) {
+        if(!grid && !p1_grid) {
             sd_tmodel_set_params(m, &p);
             for(size_t f = 0; f < neval; f++) {
                 struct score s;
@@ -626,6 +739,27 @@ main(int argc, char **argv)
                 print_score("rules+model", eval[f].path, &s);
             }
         }
+        if(dump_path && dump_set(r, m, &p, eval, neval, dump_path) != 0) {
+            sd_triage_rules_free(r);
+            goto out;
+        }
+        /* --p1-grid: the P1 raise thresholds, every other parameter as given */
+        for(size_t a = 0; p1_grid && a < sizeof(p1_raises) / sizeof(p1_raises[0]); a++)
+            for(size_t b = 0; b < sizeof(p1_agrees) / sizeof(p1_agrees[0]); b++) {
+                char label[48];
+
+                p.fund_raise = p1_raises[a];
+                p.p1_agree = p1_agrees[b];
+                sd_tmodel_set_params(m, &p);
+                (void)snprintf(label, sizeof(label), "p1grid %.2f %.2f", p1_raises[a],
+                               p1_agrees[b]);
+                for(size_t f = 0; f < neval; f++) {
+                    struct score s;
+
+                    classify_set(r, &eval[f], &s);
+                    print_score(label, eval[f].path, &s);
+                }
+            }
         for(size_t a = 0; grid && a < sizeof(weights) / sizeof(weights[0]); a++)
             for(int b = 0; b < 2; b++)
                 for(size_t c = 0; c < sizeof(confs) / sizeof(confs[0]); c++)

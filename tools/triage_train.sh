@@ -57,7 +57,14 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds11g-$l.jsonl"); done
 # and sign-off; no punctuation / unspaced CJK / a Latin letter typo; all of them), chosen on the
 # nine writer folds (fold sum 1807 -> 1625); prune 0.35 (0.3: 1623, 61,563 rows) leaves room
 # under the format's 65,535 rows for the next writers' sets (56,630 rows today).
-PARAMS=(--fund-raise 0.4 --p1-agree 0.5 --view --prune 0.35 --augment 8 --augment 7 --augment 15)
+# Round 11 (data/triage/README.md "Round 11, brief F"): the P1 raise chosen on writers the RULES
+# had not seen (edde5b7's rules on train10/11, 53c8c9e's on train8/9, the model trained without
+# them) and on the 11 folds, a missed P1 costed 10 false P1s, with the shared dev set's accuracy
+# kept (its floors leave room for one false P1): P(fund safety) >= 0.3 with the P1 head >= 0.4,
+# and where a withdrawal rule fired (money leaving) >= 0.1 with the P1 head >= 0.2. Blind folds
+# 103 -> 71 missed P1s for 105 -> 130 false P1s; 11 folds 15 -> 8 missed for 164 -> 243 false.
+PARAMS=(--fund-raise 0.3 --p1-agree 0.4 --money-raise 0.1 --money-agree 0.2 --view --prune 0.35
+  --augment 8 --augment 7 --augment 15)
 if [ "$OUT" = "--check" ]; then
   tmp=$(mktemp /tmp/triage-model.XXXXXX)
   trap 'rm -f "$tmp"' EXIT

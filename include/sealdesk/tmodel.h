@@ -43,6 +43,9 @@ struct sd_tmodel_out {
     int cat_adj[SD_TMODEL_CATS]; /* term added to each category's rule score, bounded */
     int prio_target;             /* 2..4 when confident (the rules' priority moves to it), 0 */
     bool fund_raise;             /* P(fund safety) over the model's threshold: security P1 */
+    bool money_raise;            /* over the lower money-leaving bar (money_raise, money_agree):
+                                    sd_triage_classify raises only when its rules read money
+                                    leaving (a withdrawal rule fired) */
     bool applied;                /* set by the caller: the category term was used */
     unsigned features;           /* features hashed */
 };
@@ -76,29 +79,32 @@ const char *sd_tmodel_explain(const struct sd_tmodel_out *o, char *buf, size_t c
 /* Training and combination parameters; sd_tmodel_params_default fills the shipped values.
  * The combination ones are written into the model text and read back by the parser. */
 struct sd_tmodel_params {
-    unsigned epochs;   /* passes of SGD over the examples */
-    double rate;       /* learning rate */
-    double l2;         /* L2 penalty */
-    double fund_pos;   /* weight of a fund-safety positive (recall first) */
-    double fund_neg;   /* weight of a fund-safety negative of category security or account:
+    unsigned epochs;    /* passes of SGD over the examples */
+    double rate;        /* learning rate */
+    double l2;          /* L2 penalty */
+    double fund_pos;    /* weight of a fund-safety positive (recall first) */
+    double fund_neg;    /* weight of a fund-safety negative of category security or account:
                           the alarming non-P1 tickets (ignored phishing, lost 2FA alone, own
                           logins) the model confuses with theft */
-    double prune;      /* weights below this (absolute) are dropped from the model */
-    double dropout;    /* share of an example's features left out at each step (0..0.9) */
-    unsigned average;  /* the model is the mean of the weights after the last N epochs (all
+    double prune;       /* weights below this (absolute) are dropped from the model */
+    double dropout;     /* share of an example's features left out at each step (0..0.9) */
+    unsigned average;   /* the model is the mean of the weights after the last N epochs (all
                           when fewer; 0: the last epoch's) */
-    int cat_weight;    /* category term: round(cat_weight * (2p - 1)), p the category's
-                          normalised probability (round 11) */
-    int cat_cap;       /* |category term| <= cat_cap */
-    double prio_conf;  /* priority probability needed to move the rules' priority */
-    double fund_raise; /* P(fund safety) needed to raise to security P1 */
-    double p1_agree;   /* and the P1 priority head's (normalised) probability needed with it */
+    int cat_weight;     /* category term: round(cat_weight * (2p - 1)), p the category's
+                           normalised probability (round 11) */
+    int cat_cap;        /* |category term| <= cat_cap */
+    double prio_conf;   /* priority probability needed to move the rules' priority */
+    double fund_raise;  /* P(fund safety) needed to raise to security P1 */
+    double p1_agree;    /* and the P1 priority head's (normalised) probability needed with it */
+    double money_raise; /* the same bar for a text the rules read as money leaving (round 11);
+                           above 1: off */
+    double money_agree; /* and its P1 head bar */
 };
 
 void sd_tmodel_params_default(struct sd_tmodel_params *p);
 
 /* Replace the combination parameters of a loaded model (cat_weight, cat_cap, prio_conf,
- * fund_raise, p1_agree of p; for tuning: tools/triage_train --eval). Not while it scores. */
+ * fund_raise, p1_agree, money_raise, money_agree of p; for tuning: tools/triage_train --eval). Not while it scores. */
 void sd_tmodel_set_params(struct sd_tmodel *m, const struct sd_tmodel_params *p);
 
 struct sd_tmodel_trainer;

@@ -2219,6 +2219,11 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
      * features do not see (its negation features cover negators, not conditions); nor when a
      * calm rule fired (the rules' reading of a denial, an ignored scam or a retraction:
      * unseen writers' alarming words without a loss pushed the model to P1, round 8). */
+    /* Fund safety first where money leaves (round 11, data/triage/README.md "Round 11, brief
+     * F"): when a withdrawal rule fired (the rules read money moving out) the model's lower
+     * money-leaving bar is enough; on writers the rules had not seen this caught P1s the
+     * general bar missed for fewer false P1s than lowering that bar everywhere. */
+    mo.fund_raise = mo.fund_raise || (mo.money_raise && rule_score[SD_CAT_WITHDRAWAL] > 0);
     mo.fund_raise = r->model && !fund && mo.fund_raise && !raise_vetoed(rules, fl, nf);
     for(size_t k = 0; mo.applied && k < SD_CAT_COUNT; k++)
         score[k] += mo.cat_adj[k];

@@ -6,8 +6,10 @@
  *   bits 18                          feature buckets are 1 << bits (must be SD_TMODEL_BITS)
  *   scale S                          weights are integers: weight = value / S (1..65535)
  *   param NAME VALUE                 cat_weight, cat_cap (integers 0..100), prio_conf,
- *                                    fund_raise, p1_agree (thousandths, 0..1000); each once,
- *                                    the first four required (p1_agree absent: 0)
+ *                                    fund_raise, p1_agree, money_raise, money_agree
+ *                                    (thousandths, 0..1000); each once, the first four
+ *                                    required (p1_agree absent: 0; money_raise absent: no
+ *                                    money-leaving raise; money_agree absent: 0)
  *   bias B0 .. B12                   one integer per head (SD_TMODEL_HEADS)
  *   rows N                           N "r" lines follow (N <= SD_TMODEL_MAX_ROWS)
  *   r BUCKET W0 .. W12               bucket < 1 << bits, strictly increasing; |W| <= 32767
@@ -50,7 +52,10 @@ struct sd_tmodel {
     float scale;
     int cat_weight, cat_cap;
     float prio_conf, fund_raise, p1_agree;
+    float money_raise, money_agree; /* MONEY_OFF: no money-leaving raise */
 };
+
+#define MONEY_OFF 2.0f /* above any probability */
 
 /* ---- features ------------------------------------------------------------------------------ */
 
@@ -502,10 +507,14 @@ sd_tmodel_predict(const struct sd_tmodel *m, const char *folded, size_t flen,
     /* the raise needs the P1 head to agree (round 8, tools/triage_xval.sh): the fund head alone
      * fired on alarming non-P1 text (ignored phishing, a locked account, a lost phone) */
     out->fund_raise = p[FUND] >= m->fund_raise && out->prio[0] >= m->p1_agree;
+    /* the lower bar for a text the rules read as money leaving (round 11: the caller decides
+     * that from its rules, sd_triage_classify; data/triage/README.md "Round 11, brief F") */
+    out->money_raise = p[FUND] >= m->money_raise && out->prio[0] >= m->money_agree;
     if(sk.n < MIN_FEATURES) { /* too little text to say anything: the rules alone */
         memset(out->cat_adj, 0, sizeof(out->cat_adj));
         out->prio_target = 0;
         out->fund_raise = false;
+        out->money_raise = false;
     }
 out:
     return err;
@@ -604,6 +613,7 @@ sd_tmodel_parse(struct sd_tmodel **out, const char *text, size_t len, size_t *er
     SD_ENSURE(m, SD_E_NOMEM);
     m->index = calloc(NBUCKETS, sizeof(*m->index));
     SD_ENSURE(m->index, SD_E_NOMEM);
+    m->money_raise = MONEY_OFF; /* absent (a model text before round 11): off */
     while(pos < len) {
         const char *line = text + pos, *nl = memchr(line, '\n', len - pos);
         const char *end = nl ? nl : text + len, *p = line;
@@ -627,13 +637,15 @@ sd_tmodel_parse(struct sd_tmodel **out, const char *text, size_t len, size_t *er
             m->scale = (float)v;
             stage = 3;
         } else if(stage == 3 && word_at(&p, end, "param")) {
-            static const char *const names[] = {"cat_weight", "cat_cap", "prio_conf", "fund_raise",
-                                                "p1_agree"};
+            static const char *const names[] = {"cat_weight", "cat_cap",  "prio_conf",
+                                                "fund_raise", "p1_agree", "money_raise",
+                                                "money_agree"};
+            const int nnames = (int)(sizeof(names) / sizeof(names[0]));
             int k = 0;
 
-            while(k < 5 && !word_at(&p, end, names[k]))
+            while(k < nnames && !word_at(&p, end, names[k]))
                 k++;
-            SD_ENSURE(k < 5 && !(params & (1u << k)), SD_E_INVALID);
+            SD_ENSURE(k < nnames && !(params & (1u << k)), SD_E_INVALID);
             SD_ENSURE(parse_int(&p, end, 0, k < 2 ? 100 : 1000, &v) && p == end, SD_E_INVALID);
             params |= 1u << k;
             if(k == 0)
@@ -644,8 +656,12 @@ sd_tmodel_parse(struct sd_tmodel **out, const char *text, size_t len, size_t *er
                 m->prio_conf = (float)v / 1000.0f;
             else if(k == 3)
                 m->fund_raise = (float)v / 1000.0f;
-            else
+            else if(k == 4)
                 m->p1_agree = (float)v / 1000.0f;
+            else if(k == 5)
+                m->money_raise = (float)v / 1000.0f;
+            else
+                m->money_agree = (float)v / 1000.0f;
         } else if(stage == 3 && word_at(&p, end, "bias")) {
             /* p1_agree (bit 4) may be absent (a round-7 model text): 0, no agreement needed */
             SD_ENSURE((params & 15u) == 15u && !have_bias, SD_E_INVALID);
@@ -771,6 +787,8 @@ sd_tmodel_params_default(struct sd_tmodel_params *p)
     p->prio_conf = 0.65;
     p->fund_raise = 0.4;
     p->p1_agree = 0.5;
+    p->money_raise = 2.0; /* off unless chosen (tools/triage_train.sh PARAMS) */
+    p->money_agree = 0.0;
 }
 
 void
@@ -781,6 +799,8 @@ sd_tmodel_set_params(struct sd_tmodel *m, const struct sd_tmodel_params *p)
     m->prio_conf = (float)p->prio_conf;
     m->fund_raise = (float)p->fund_raise;
     m->p1_agree = (float)p->p1_agree;
+    m->money_raise = p->money_raise > 1.0 ? MONEY_OFF : (float)p->money_raise;
+    m->money_agree = (float)p->money_agree;
 }
 
 sd_err
@@ -990,9 +1010,14 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
     SD_TRY(appendf(out, "%s\nbits %d\nscale %d\n", MAGIC, SD_TMODEL_BITS, (int)SCALE));
     SD_TRY(appendf(out,
                    "param cat_weight %d\nparam cat_cap %d\nparam prio_conf %ld\n"
-                   "param fund_raise %ld\nparam p1_agree %ld\nbias",
+                   "param fund_raise %ld\nparam p1_agree %ld\n",
                    t->p.cat_weight, t->p.cat_cap, lround(t->p.prio_conf * 1000.0),
                    lround(t->p.fund_raise * 1000.0), lround(t->p.p1_agree * 1000.0)));
+    /* the money-leaving raise only when on (a text without it parses as off) */
+    if(t->p.money_raise <= 1.0)
+        SD_TRY(appendf(out, "param money_raise %ld\nparam money_agree %ld\n",
+                       lround(t->p.money_raise * 1000.0), lround(t->p.money_agree * 1000.0)));
+    SD_TRY(appendf(out, "bias"));
     for(int h = 0; h < SD_TMODEL_HEADS; h++)
         SD_TRY(appendf(out, " %ld", lround(bias[h] * SCALE)));
     SD_TRY(appendf(out, "\nrows %zu\n", nrows));

@@ -467,6 +467,88 @@ test_raise_needs_the_p1_head(void **state)
     sd_tmodel_free(m);
 }
 
+/* Round 11: the lower money-leaving bar (money_raise, money_agree) raises only where a withdrawal
+ * rule of the rules fired; off when the model text has no money_raise (older texts). */
+static void
+test_money_leaving_raise(void **state)
+{
+    static const char wd_rules[] = "default general 4\n"
+                                   "default withdrawal 3\n"
+                                   "default security 2\n"
+                                   "cat withdrawal 4 out: wallet\n";
+    static const char text[] = "someone drained my xyzzy wallet";
+    struct sd_triage_rules *r = NULL, *none = NULL;
+    struct sd_tmodel *m = tiny_model();
+    struct sd_tmodel_params p;
+    struct sd_tmodel_out o;
+    struct sd_triage_result res;
+    struct sd_buf b = SD_BUF_INIT;
+    size_t line;
+
+    (void)state;
+    strong_params(&p);
+    assert_int_equal(sd_tmodel_predict(m, text, strlen(text), &o), SD_OK);
+    assert_false(o.money_raise); /* off by default */
+    /* the general bar above the text's P(fund safety), the money bar below it */
+    p.fund_raise = (double)o.fund + 0.01;
+    p.p1_agree = 0.0;
+    p.money_raise = (double)o.fund - 0.01;
+    p.money_agree = 0.0;
+    sd_tmodel_set_params(m, &p);
+    assert_int_equal(sd_tmodel_predict(m, text, strlen(text), &o), SD_OK);
+    assert_false(o.fund_raise);
+    assert_true(o.money_raise);
+    p.money_agree = (double)o.prio[0] + 0.01; /* its P1 head bar */
+    sd_tmodel_set_params(m, &p);
+    assert_int_equal(sd_tmodel_predict(m, text, strlen(text), &o), SD_OK);
+    assert_false(o.money_raise);
+    p.money_agree = 0.0;
+    /* combined with the rules: raised where the withdrawal rule fired, not without it */
+    assert_int_equal(sd_triage_rules_parse(&r, wd_rules, strlen(wd_rules), &line), SD_OK);
+    sd_tmodel_set_params(m, &p);
+    sd_triage_rules_set_model(r, m);
+    classify(r, text, &res);
+    assert_true(res.rule_score[SD_CAT_WITHDRAWAL] > 0);
+    assert_true(res.fund_safety);
+    assert_int_equal(res.priority, 1);
+    assert_true(has_signal(&res, "fund_safety:model"));
+    assert_int_equal(sd_triage_rules_parse(&none, "default general 4\n", 18, &line), SD_OK);
+    sd_triage_rules_set_model(none, tiny_model());
+    {
+        struct sd_tmodel_params q = p;
+        struct sd_tmodel *m2 = NULL;
+
+        /* the same parameters on a fresh model attached to rules without the withdrawal rule */
+        train_tiny(&b, &q);
+        assert_int_equal(sd_tmodel_parse(&m2, (const char *)b.data, b.len, &line), SD_OK);
+        assert_int_equal(sd_buf_terminate(&b), SD_OK);
+        /* the trainer writes the money bar when it is on */
+        assert_non_null(strstr((const char *)b.data, "param money_raise "));
+        assert_non_null(strstr((const char *)b.data, "param money_agree 0\n"));
+        sd_tmodel_set_params(m2, &p);
+        sd_triage_rules_set_model(none, m2);
+    }
+    classify(none, text, &res);
+    assert_false(res.fund_safety);
+    assert_true(res.priority > 1);
+    sd_triage_rules_free(none);
+    sd_triage_rules_free(r);
+    /* off (above 1): not written; each name once */
+    b.len = 0;
+    strong_params(&p);
+    train_tiny(&b, &p);
+    assert_int_equal(sd_buf_terminate(&b), SD_OK);
+    assert_null(strstr((const char *)b.data, "money_"));
+    b.len = 0;
+    assert_int_equal(sd_buf_append_str(&b, "sealdesk-triage-model 1\nbits 18\nscale 1024\n"
+                                           "param cat_weight 1\nparam cat_cap 1\n"
+                                           "param prio_conf 500\nparam fund_raise 500\n"
+                                           "param money_raise 50\nparam money_raise 60\n"),
+                     SD_OK);
+    assert_rejects(&b, SD_E_INVALID, 9);
+    sd_buf_free(&b);
+}
+
 static void
 test_default_rules_carry_the_shipped_model(void **state)
 {
@@ -742,6 +824,7 @@ main(void)
         cmocka_unit_test(test_score_sum_cannot_overflow),
         cmocka_unit_test(test_probabilities_stay_finite_when_every_head_saturates),
         cmocka_unit_test(test_calm_rule_vetoes_the_raise),
+        cmocka_unit_test(test_money_leaving_raise),
         cmocka_unit_test(test_scores_are_golden),
     };
 
