@@ -85,21 +85,44 @@ static uint8_t g_kw_nby[256];
  * skipped without a compare (most positions of most texts). */
 static uint64_t g_kw_pair[65536 / 64];
 static bool kw_index(void);
+static bool ctype_ok(void);
+
+/* Classes of the ASCII bytes the passes test at (nearly) every byte, one load each: a letter,
+ * a digit, a separator between seed words (seed_ascii_sep), a separator between backup codes
+ * (backup_sep). Bytes 0x80 and up are in none. */
+enum {
+    CT_A = 1,
+    CT_D = 2,
+    CT_SS = 4,
+    CT_BS = 8
+};
+/* clang-format off */
+static const uint8_t g_ctype[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, CT_SS|CT_BS, CT_SS|CT_BS, CT_SS, CT_SS, CT_SS|CT_BS, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    CT_SS|CT_BS, 0, CT_SS, CT_SS, 0, 0, 0, CT_SS, CT_SS, CT_SS|CT_BS, CT_SS, 0, CT_SS|CT_BS, CT_SS|CT_BS, CT_SS|CT_BS, CT_SS|CT_BS,
+    CT_D, CT_D, CT_D, CT_D, CT_D, CT_D, CT_D, CT_D, CT_D, CT_D, CT_SS, CT_SS|CT_BS, 0, 0, 0, 0,
+    0, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A,
+    CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_SS, 0, CT_SS, 0, CT_SS,
+    0, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A,
+    CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_SS, CT_SS|CT_BS, CT_SS, 0, 0,
+};
+/* clang-format on */
 
 static bool
 is_alpha(uint8_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return (g_ctype[c] & CT_A) != 0;
 }
 static bool
 is_digit(uint8_t c)
 {
-    return c >= '0' && c <= '9';
+    return (g_ctype[c] & CT_D) != 0;
 }
 static bool
 is_alnum(uint8_t c)
 {
-    return is_alpha(c) || is_digit(c);
+    return (g_ctype[c] & (CT_A | CT_D)) != 0;
 }
 static uint8_t
 to_lower(uint8_t c)
@@ -233,7 +256,7 @@ list_load(void)
             g_dels[g_del_slot[slot] - 1].pos_mask |= (uint16_t)(1u << i);
         }
     }
-    g_list_ok = kw_index();
+    g_list_ok = kw_index() && ctype_ok();
 }
 
 /* Is w[0..n) (letters, hash h = word_hash(w, n)) a list word? */
@@ -461,10 +484,34 @@ kw_index(void)
 
         unsigned pair = (unsigned)c << 8 | (uint8_t)g_kws[i].s[1];
 
-        if(g_kw_nby[c] >= KW_PER_BYTE || i > UINT8_MAX || g_kws[i].len < 2)
+        /* hits_scan looks for keywords only at a letter or digit and at a UTF-8 lead byte */
+        if(g_kw_nby[c] >= KW_PER_BYTE || i > UINT8_MAX || g_kws[i].len < 2 ||
+           !(is_alnum(c) || c >= 0xC0))
             return false;
         g_kw_by_byte[c][g_kw_nby[c]++] = (uint8_t)i;
         g_kw_pair[pair / 64] |= (uint64_t)1 << (pair % 64);
+    }
+    return true;
+}
+
+/* Does g_ctype say what its comment says? Checked once with the list (a table edit that went
+ * wrong fails every call instead of missing secrets). */
+static bool
+ctype_ok(void)
+{
+    for(unsigned c = 0; c < 256; c++) {
+        unsigned want = 0;
+
+        if((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+            want |= CT_A;
+        if(c >= '0' && c <= '9')
+            want |= CT_D;
+        if(c && strchr(" \t\r\n\v\f,.;:-_/|()[]{}\"'#*", (int)c))
+            want |= CT_SS;
+        if(c && strchr(" \t\r\n,;-/|.)", (int)c))
+            want |= CT_BS;
+        if(g_ctype[c] != want)
+            return false;
     }
     return true;
 }
@@ -616,36 +663,57 @@ code_is_not_otp(struct ctx *cx, size_t p)
     return found;
 }
 
+/* Record the context keywords that start at p, whose first two bytes lower-cased are c d. */
+static sd_err
+hits_at(struct ctx *cx, size_t p, uint8_t c, uint8_t d)
+{
+    sd_err err = SD_OK;
+
+    for(size_t i = 0; i < g_kw_nby[c]; i++) {
+        const struct kw *k = &g_kws[g_kw_by_byte[c][i]];
+        struct hit h = {p, p + k->len, k->cls};
+
+        /* every keyword has two bytes or more (kw_index): its second one first */
+        if((uint8_t)k->s[1] != d || !kw_at(cx, p, k))
+            continue;
+        if(k->cls == HIT_OTP && strcmp(k->s, "code") == 0 && code_is_not_otp(cx, p))
+            continue;
+        SD_TRY(sd_buf_append(&cx->hits, &h, sizeof(h)));
+    }
+out:
+    return err;
+}
+
 /* Record every context keyword, in order of start. Linear: each byte is compared only with
- * the few keywords that start with it (g_kw_by_byte). */
+ * the few keywords that start with it (g_kw_by_byte). A keyword starts with an ASCII letter or
+ * digit or a UTF-8 lead byte (kw_index), and one that starts with a letter or digit needs a
+ * word boundary before it (kw_at): so only the first byte of each run of letters and digits
+ * and the lead bytes of non-ASCII characters are looked at; the rest of a run is stepped
+ * over, and so are other ASCII bytes and continuation bytes. */
 static sd_err
 hits_scan(struct ctx *cx)
 {
     sd_err err = SD_OK;
-    size_t p;
-    size_t i;
+    size_t p = 0;
 
-    uint8_t d = cx->n ? to_lower(cx->in[0]) : 0; /* in[p + 1] lower-cased, carried over */
-
-    for(p = 0; p + 1 < cx->n; p++) {
-        uint8_t c = d;
+    while(p + 1 < cx->n) {
+        uint8_t c = cx->in[p];
+        size_t q = p + 1; /* where the scan goes on */
         unsigned pair;
 
-        d = to_lower(cx->in[p + 1]);
-        pair = (unsigned)c << 8 | d;
-        if(!(g_kw_pair[pair / 64] >> (pair % 64) & 1))
-            continue; /* no keyword starts here (kw_at compares these two bytes first) */
-        for(i = 0; i < g_kw_nby[c]; i++) {
-            const struct kw *k = &g_kws[g_kw_by_byte[c][i]];
-            struct hit h = {p, p + k->len, k->cls};
-
-            /* every keyword has two bytes or more (kw_index): its second one first */
-            if((uint8_t)k->s[1] != d || !kw_at(cx, p, k))
-                continue;
-            if(k->cls == HIT_OTP && strcmp(k->s, "code") == 0 && code_is_not_otp(cx, p))
-                continue;
-            SD_TRY(sd_buf_append(&cx->hits, &h, sizeof(h)));
+        if(is_alnum(c)) {
+            while(q < cx->n && is_alnum(cx->in[q]))
+                q++;
+            /* p is the start of a run (the scan never stops inside one): a word boundary */
+        } else if(c < 0xC0) {
+            p = q;
+            continue;
         }
+        c = to_lower(c);
+        pair = (unsigned)c << 8 | to_lower(cx->in[p + 1]);
+        if(g_kw_pair[pair / 64] >> (pair % 64) & 1) /* kw_at compares these two bytes first */
+            SD_TRY(hits_at(cx, p, c, to_lower(cx->in[p + 1])));
+        p = q;
     }
 out:
     return err;
@@ -705,7 +773,7 @@ seed_mb_sep(const uint8_t *p, size_t left)
 static bool
 seed_ascii_sep(uint8_t c)
 {
-    return in_set(c, " \t\r\n\v\f,.;:-_/|()[]{}\"'#*");
+    return (g_ctype[c] & CT_SS) != 0; /* one of " \t\r\n\v\f,.;:-_/|()[]{}\"'#*" */
 }
 
 static bool
@@ -1733,7 +1801,8 @@ grouped_key(struct ctx *cx, size_t s, size_t e, size_t *next, bool *found)
         if(!jl || k == KEY_GROUPS || total >= 111)
             break;
         q = p + jl;
-        while(q < cx->n && is_alnum(cx->in[q]))
+        /* a group longer than the first ends the key: read no further than one past len */
+        while(q < cx->n && is_alnum(cx->in[q]) && q - (p + jl) <= len)
             q++;
         if(q - (p + jl) > len)
             break;
@@ -1857,7 +1926,7 @@ backup_sep(const struct ctx *cx, size_t p)
     size_t q = p;
 
     while(q < cx->n && q - p < 6) {
-        if(in_set(cx->in[q], " \t\r\n,;-/|.)"))
+        if(g_ctype[cx->in[q]] & CT_BS) /* one of " \t\r\n,;-/|.)" */
             q++;
         else if(q + 3 <= cx->n && (memcmp(cx->in + q, "\xe3\x80\x81", 3) == 0 ||
                                    memcmp(cx->in + q, "\xef\xbc\x8c", 3) == 0 ||
@@ -1925,6 +1994,7 @@ token_pass(struct ctx *cx)
 
     while(i < cx->n) {
         size_t s;
+        size_t digits = 0;
 
         if(!is_alnum(cx->in[i])) {
             i++;
@@ -1932,15 +2002,17 @@ token_pass(struct ctx *cx)
         }
         s = i;
         while(i < cx->n && is_alnum(cx->in[i]))
-            i++;
+            digits += is_digit(cx->in[i++]);
         if(seed_overlaps(cx, s, i))
             continue;
         {
             bool found = false;
             size_t next = i;
 
-            /* backup codes first: a run of them may hold 6-digit codes (not one-time codes) */
-            SD_TRY(backup_run(cx, s, i, &next, &found));
+            /* backup codes first: a run of them may hold 6-digit codes (not one-time codes).
+             * A run starts with a code, and a code has a digit (backup_code_shape). */
+            if(digits)
+                SD_TRY(backup_run(cx, s, i, &next, &found));
             if(!found)
                 SD_TRY(grouped_key(cx, s, i, &next, &found));
             if(!found)
@@ -1952,7 +2024,7 @@ token_pass(struct ctx *cx)
         }
         if(is_hex64(cx->in + s, i - s)) {
             SD_TRY(hex_token(cx, s, i));
-        } else if(all_of(cx->in + s, i - s, pred_digit)) {
+        } else if(digits == i - s) {
             SD_TRY(digit_chain(cx, s, i, &i));
         } else {
             size_t had = VEC_LEN(struct span, &cx->other);
