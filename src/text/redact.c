@@ -266,12 +266,6 @@ words_has_h(const char *w, size_t n, uint32_t h)
     return n >= WORD_MIN && n <= WORD_MAX && g_word_slot[word_find_h(g_word_slot, h, w, n, false)];
 }
 
-static bool
-words_has_n(const char *w, size_t n)
-{
-    return n >= WORD_MIN && n <= WORD_MAX && words_has_h(w, n, word_hash(w, n));
-}
-
 /* Is s[0..sl) (hash h) a list word with one letter removed (at pos, or anywhere when pos < 0)? */
 static bool
 dels_has_h(const char *s, size_t sl, int pos, uint32_t h)
@@ -566,6 +560,8 @@ struct ctx {
     size_t b58_left;  /* grouped Base58 candidates still allowed to be decoded */
     bool have_pub;    /* the last 64-hex token was public (a txid list continues) */
     size_t pub_end;
+    unsigned hit_cls; /* HIT_* of every hit found (hits_scan): a detector whose context word
+                         class is missing from the text is not run */
     char word[WORDBUF];
     /* word_is_typo of the words already checked in this text (a ticket repeats its words):
      * direct-mapped, len 0 = empty, a collision replaces; ticket text, wiped with the ctx */
@@ -679,6 +675,7 @@ hits_at(struct ctx *cx, size_t p, uint8_t c, uint8_t d)
         if(k->cls == HIT_OTP && strcmp(k->s, "code") == 0 && code_is_not_otp(cx, p))
             continue;
         SD_TRY(sd_buf_append(&cx->hits, &h, sizeof(h)));
+        cx->hit_cls |= k->cls;
     }
 out:
     return err;
@@ -863,29 +860,35 @@ seed_push(struct ctx *cx, size_t s, size_t e, bool typo)
     return sd_buf_append(&cx->run, &w, sizeof(w));
 }
 
-/* Lower-case in[s, e) into cx->word. Callers pass words of at most TYPO_MAX letters; a longer
- * one (a broken invariant) is cut to what cx->word holds rather than written past it. */
-static void
+/* Lower-case in[s, e) into cx->word and return its word_hash. Callers pass words of at most
+ * TYPO_MAX letters; a longer one (a broken invariant) is cut to what cx->word holds rather
+ * than written past it. */
+static uint32_t
 seed_word(struct ctx *cx, size_t s, size_t e)
 {
     size_t n = e > s ? e - s : 0;
+    uint32_t h = FNV_BASIS;
 
     if(n > sizeof(cx->word) - 1)
         n = sizeof(cx->word) - 1;
-    for(size_t j = 0; j < n; j++)
+    for(size_t j = 0; j < n; j++) {
         cx->word[j] = (char)to_lower(cx->in[s + j]);
+        h = FNV_STEP(h, cx->word[j]);
+    }
     cx->word[n] = 0;
+    return h;
 }
 
-/* word_is_typo(cx->word, len), remembered per text. */
+/* word_is_typo(cx->word, len), remembered per text; h is word_hash(cx->word, len) (what
+ * seed_word returned). */
 static bool
-typo_word(struct ctx *cx, size_t len)
+typo_word(struct ctx *cx, size_t len, uint32_t h)
 {
     size_t slot;
 
     if(len < TYPO_MIN || len > TYPO_MAX)
         return false;
-    slot = (word_hash(cx->word, len) >> 8) & (TYPO_MEMO - 1);
+    slot = (h >> 8) & (TYPO_MEMO - 1);
     if(cx->typo_memo[slot].len != len || memcmp(cx->typo_memo[slot].w, cx->word, len) != 0) {
         cx->typo_memo[slot].typo = word_is_typo(cx->word, len);
         cx->typo_memo[slot].len = (uint8_t)len;
@@ -1010,10 +1013,11 @@ seed_pass(struct ctx *cx)
                 SD_TRY(seed_flush(cx));
             cand = cand && linked;
             if(len >= WORD_MIN && len <= TYPO_MAX && !(i < cx->n && is_digit(cx->in[i]))) {
-                seed_word(cx, s, i);
-                list = words_has_n(cx->word, len); /* the word is len letters */
+                uint32_t h = seed_word(cx, s, i);
+
+                list = words_has_h(cx->word, len, h); /* the word is len letters */
                 if(!list && cx->run.len)
-                    typo = typo_word(cx, len);
+                    typo = typo_word(cx, len, h);
             }
             if(!list && !typo && !(i < cx->n && is_digit(cx->in[i]))) {
                 size_t ends[SEG_MAX / WORD_MIN];
@@ -1023,8 +1027,7 @@ seed_pass(struct ctx *cx)
                     size_t ps = s;
 
                     if(cand && !cx->run.len) {
-                        seed_word(cx, cand_s, cand_e);
-                        if(typo_word(cx, cand_e - cand_s))
+                        if(typo_word(cx, cand_e - cand_s, seed_word(cx, cand_s, cand_e)))
                             SD_TRY(seed_push(cx, cand_s, cand_e, true));
                     }
                     cand = false;
@@ -1042,8 +1045,7 @@ seed_pass(struct ctx *cx)
             }
             SD_TRY(lword_push(cx, s, i, list, linked));
             if(list && !cx->run.len && cand) {
-                seed_word(cx, cand_s, cand_e);
-                if(typo_word(cx, cand_e - cand_s))
+                if(typo_word(cx, cand_e - cand_s, seed_word(cx, cand_s, cand_e)))
                     SD_TRY(seed_push(cx, cand_s, cand_e, true));
             }
             cand = false;
@@ -1869,7 +1871,8 @@ grouped_b32(struct ctx *cx, size_t s, size_t e, size_t *next, bool *found)
     sd_err err = SD_OK;
 
     *found = false;
-    if(e - s != B32_GROUP)
+    /* b32_context below needs a key/secret/2FA word somewhere in the text */
+    if(e - s != B32_GROUP || !(cx->hit_cls & (HIT_KEY | HIT_OTP)))
         return SD_OK;
     while(ng < B32_GROUPS_MAX) {
         size_t q = p;
@@ -1955,7 +1958,8 @@ backup_run(struct ctx *cx, size_t s, size_t e, size_t *next, bool *found)
     sd_err err = SD_OK;
 
     *found = false;
-    if(!backup_code_shape(cx, s, e) ||
+    /* which can be HIT_BACKUP only if the text has a backup-code word */
+    if(!(cx->hit_cls & HIT_BACKUP) || !backup_code_shape(cx, s, e) ||
        !hit_last_end(cx, HIT_BACKUP | HIT_ID, back_cp(cx, s, CTX_BACKUP_CP), s, &which) ||
        which != HIT_BACKUP)
         return SD_OK;
