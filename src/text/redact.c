@@ -1795,6 +1795,12 @@ grouped_key(struct ctx *cx, size_t s, size_t e, size_t *next, bool *found)
     jl = key_joiner(cx, e);
     if(!jl)
         return SD_OK;
+    /* A key has 51 characters or more. After a first group of at most 25 the second must be
+     * exactly as long (a shorter one ends the key under 51, a longer one is no group): that
+     * is tested at its last character and the one after before the group is read (prose). */
+    if(len <= 25 && (e + jl + len > cx->n || !is_alnum(cx->in[e + jl + len - 1]) ||
+                     (e + jl + len < cx->n && is_alnum(cx->in[e + jl + len]))))
+        return SD_OK;
     g[0][0] = s;
     g[0][1] = e;
     for(;;) {
