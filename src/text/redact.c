@@ -531,7 +531,7 @@ struct wtok {
 /* A word of the loose view used for interleaved phrases: list word or filler, and whether
  * only separators lie between it and the word before. */
 struct lword {
-    size_t s, e;
+    uint32_t s, e; /* the folded text is shorter than UINT32_MAX (sd_redact) */
     bool list;
     bool linked;
 };
@@ -901,7 +901,7 @@ typo_word(struct ctx *cx, size_t len, uint32_t h)
 static sd_err
 lword_push(struct ctx *cx, size_t s, size_t e, bool list, bool linked)
 {
-    struct lword w = {s, e, list, linked};
+    struct lword w = {(uint32_t)s, (uint32_t)e, list, linked};
 
     return sd_buf_append(&cx->words, &w, sizeof(w));
 }
@@ -2150,6 +2150,7 @@ sd_redact(struct sd_buf *out, const char *in, size_t n, struct sd_redact_report 
     SD_TRY(sd_text_fold_map(&cx.fold, &cx.map, in, n, SD_FOLD_KEEP_CASE | SD_FOLD_SKELETON));
     cx.in = cx.fold.data;
     cx.n = cx.fold.len;
+    SD_ENSURE(cx.n < UINT32_MAX, SD_E_LIMIT); /* struct lword's positions */
     SD_TRY(seed_pass(&cx));
     SD_TRY(interleave_pass(&cx));
     SD_TRY(hits_scan(&cx));
