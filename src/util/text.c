@@ -210,7 +210,16 @@ may_convert(const uint8_t *p, size_t n)
 {
     for(size_t i = 0; i < n;) {
         uint8_t b = p[i];
+        uint64_t w;
 
+        /* eight ASCII bytes at once (most ticket text): each would be stepped over below */
+        if(n - i >= sizeof(w)) {
+            memcpy(&w, p + i, sizeof(w));
+            if(!(w & ASCII_HIGHS)) {
+                i += sizeof(w);
+                continue;
+            }
+        }
         if(b < 0x80) {
             i++;
         } else if(b < 0xE0) {
