@@ -85,21 +85,44 @@ static uint8_t g_kw_nby[256];
  * skipped without a compare (most positions of most texts). */
 static uint64_t g_kw_pair[65536 / 64];
 static bool kw_index(void);
+static bool ctype_ok(void);
+
+/* Classes of the ASCII bytes the passes test at (nearly) every byte, one load each: a letter,
+ * a digit, a separator between seed words (seed_ascii_sep), a separator between backup codes
+ * (backup_sep). Bytes 0x80 and up are in none. */
+enum {
+    CT_A = 1,
+    CT_D = 2,
+    CT_SS = 4,
+    CT_BS = 8
+};
+/* clang-format off */
+static const uint8_t g_ctype[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, CT_SS|CT_BS, CT_SS|CT_BS, CT_SS, CT_SS, CT_SS|CT_BS, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    CT_SS|CT_BS, 0, CT_SS, CT_SS, 0, 0, 0, CT_SS, CT_SS, CT_SS|CT_BS, CT_SS, 0, CT_SS|CT_BS, CT_SS|CT_BS, CT_SS|CT_BS, CT_SS|CT_BS,
+    CT_D, CT_D, CT_D, CT_D, CT_D, CT_D, CT_D, CT_D, CT_D, CT_D, CT_SS, CT_SS|CT_BS, 0, 0, 0, 0,
+    0, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A,
+    CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_SS, 0, CT_SS, 0, CT_SS,
+    0, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A,
+    CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_A, CT_SS, CT_SS|CT_BS, CT_SS, 0, 0,
+};
+/* clang-format on */
 
 static bool
 is_alpha(uint8_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return (g_ctype[c] & CT_A) != 0;
 }
 static bool
 is_digit(uint8_t c)
 {
-    return c >= '0' && c <= '9';
+    return (g_ctype[c] & CT_D) != 0;
 }
 static bool
 is_alnum(uint8_t c)
 {
-    return is_alpha(c) || is_digit(c);
+    return (g_ctype[c] & (CT_A | CT_D)) != 0;
 }
 static uint8_t
 to_lower(uint8_t c)
@@ -233,7 +256,7 @@ list_load(void)
             g_dels[g_del_slot[slot] - 1].pos_mask |= (uint16_t)(1u << i);
         }
     }
-    g_list_ok = kw_index();
+    g_list_ok = kw_index() && ctype_ok();
 }
 
 /* Is w[0..n) (letters, hash h = word_hash(w, n)) a list word? */
@@ -241,12 +264,6 @@ static bool
 words_has_h(const char *w, size_t n, uint32_t h)
 {
     return n >= WORD_MIN && n <= WORD_MAX && g_word_slot[word_find_h(g_word_slot, h, w, n, false)];
-}
-
-static bool
-words_has_n(const char *w, size_t n)
-{
-    return n >= WORD_MIN && n <= WORD_MAX && words_has_h(w, n, word_hash(w, n));
 }
 
 /* Is s[0..sl) (hash h) a list word with one letter removed (at pos, or anywhere when pos < 0)? */
@@ -461,10 +478,34 @@ kw_index(void)
 
         unsigned pair = (unsigned)c << 8 | (uint8_t)g_kws[i].s[1];
 
-        if(g_kw_nby[c] >= KW_PER_BYTE || i > UINT8_MAX || g_kws[i].len < 2)
+        /* hits_scan looks for keywords only at a letter or digit and at a UTF-8 lead byte */
+        if(g_kw_nby[c] >= KW_PER_BYTE || i > UINT8_MAX || g_kws[i].len < 2 ||
+           !(is_alnum(c) || c >= 0xC0))
             return false;
         g_kw_by_byte[c][g_kw_nby[c]++] = (uint8_t)i;
         g_kw_pair[pair / 64] |= (uint64_t)1 << (pair % 64);
+    }
+    return true;
+}
+
+/* Does g_ctype say what its comment says? Checked once with the list (a table edit that went
+ * wrong fails every call instead of missing secrets). */
+static bool
+ctype_ok(void)
+{
+    for(unsigned c = 0; c < 256; c++) {
+        unsigned want = 0;
+
+        if((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+            want |= CT_A;
+        if(c >= '0' && c <= '9')
+            want |= CT_D;
+        if(c && strchr(" \t\r\n\v\f,.;:-_/|()[]{}\"'#*", (int)c))
+            want |= CT_SS;
+        if(c && strchr(" \t\r\n,;-/|.)", (int)c))
+            want |= CT_BS;
+        if(g_ctype[c] != want)
+            return false;
     }
     return true;
 }
@@ -490,7 +531,7 @@ struct wtok {
 /* A word of the loose view used for interleaved phrases: list word or filler, and whether
  * only separators lie between it and the word before. */
 struct lword {
-    size_t s, e;
+    uint32_t s, e; /* the folded text is shorter than UINT32_MAX (sd_redact) */
     bool list;
     bool linked;
 };
@@ -519,6 +560,8 @@ struct ctx {
     size_t b58_left;  /* grouped Base58 candidates still allowed to be decoded */
     bool have_pub;    /* the last 64-hex token was public (a txid list continues) */
     size_t pub_end;
+    unsigned hit_cls; /* HIT_* of every hit found (hits_scan): a detector whose context word
+                         class is missing from the text is not run */
     char word[WORDBUF];
     /* word_is_typo of the words already checked in this text (a ticket repeats its words):
      * direct-mapped, len 0 = empty, a collision replaces; ticket text, wiped with the ctx */
@@ -616,36 +659,58 @@ code_is_not_otp(struct ctx *cx, size_t p)
     return found;
 }
 
+/* Record the context keywords that start at p, whose first two bytes lower-cased are c d. */
+static sd_err
+hits_at(struct ctx *cx, size_t p, uint8_t c, uint8_t d)
+{
+    sd_err err = SD_OK;
+
+    for(size_t i = 0; i < g_kw_nby[c]; i++) {
+        const struct kw *k = &g_kws[g_kw_by_byte[c][i]];
+        struct hit h = {p, p + k->len, k->cls};
+
+        /* every keyword has two bytes or more (kw_index): its second one first */
+        if((uint8_t)k->s[1] != d || !kw_at(cx, p, k))
+            continue;
+        if(k->cls == HIT_OTP && strcmp(k->s, "code") == 0 && code_is_not_otp(cx, p))
+            continue;
+        SD_TRY(sd_buf_append(&cx->hits, &h, sizeof(h)));
+        cx->hit_cls |= k->cls;
+    }
+out:
+    return err;
+}
+
 /* Record every context keyword, in order of start. Linear: each byte is compared only with
- * the few keywords that start with it (g_kw_by_byte). */
+ * the few keywords that start with it (g_kw_by_byte). A keyword starts with an ASCII letter or
+ * digit or a UTF-8 lead byte (kw_index), and one that starts with a letter or digit needs a
+ * word boundary before it (kw_at): so only the first byte of each run of letters and digits
+ * and the lead bytes of non-ASCII characters are looked at; the rest of a run is stepped
+ * over, and so are other ASCII bytes and continuation bytes. */
 static sd_err
 hits_scan(struct ctx *cx)
 {
     sd_err err = SD_OK;
-    size_t p;
-    size_t i;
+    size_t p = 0;
 
-    uint8_t d = cx->n ? to_lower(cx->in[0]) : 0; /* in[p + 1] lower-cased, carried over */
-
-    for(p = 0; p + 1 < cx->n; p++) {
-        uint8_t c = d;
+    while(p + 1 < cx->n) {
+        uint8_t c = cx->in[p];
+        size_t q = p + 1; /* where the scan goes on */
         unsigned pair;
 
-        d = to_lower(cx->in[p + 1]);
-        pair = (unsigned)c << 8 | d;
-        if(!(g_kw_pair[pair / 64] >> (pair % 64) & 1))
-            continue; /* no keyword starts here (kw_at compares these two bytes first) */
-        for(i = 0; i < g_kw_nby[c]; i++) {
-            const struct kw *k = &g_kws[g_kw_by_byte[c][i]];
-            struct hit h = {p, p + k->len, k->cls};
-
-            /* every keyword has two bytes or more (kw_index): its second one first */
-            if((uint8_t)k->s[1] != d || !kw_at(cx, p, k))
-                continue;
-            if(k->cls == HIT_OTP && strcmp(k->s, "code") == 0 && code_is_not_otp(cx, p))
-                continue;
-            SD_TRY(sd_buf_append(&cx->hits, &h, sizeof(h)));
+        if(is_alnum(c)) {
+            while(q < cx->n && is_alnum(cx->in[q]))
+                q++;
+            /* p is the start of a run (the scan never stops inside one): a word boundary */
+        } else if(c < 0xC0) {
+            p = q;
+            continue;
         }
+        c = to_lower(c);
+        pair = (unsigned)c << 8 | to_lower(cx->in[p + 1]);
+        if(g_kw_pair[pair / 64] >> (pair % 64) & 1) /* kw_at compares these two bytes first */
+            SD_TRY(hits_at(cx, p, c, to_lower(cx->in[p + 1])));
+        p = q;
     }
 out:
     return err;
@@ -705,7 +770,7 @@ seed_mb_sep(const uint8_t *p, size_t left)
 static bool
 seed_ascii_sep(uint8_t c)
 {
-    return in_set(c, " \t\r\n\v\f,.;:-_/|()[]{}\"'#*");
+    return (g_ctype[c] & CT_SS) != 0; /* one of " \t\r\n\v\f,.;:-_/|()[]{}\"'#*" */
 }
 
 static bool
@@ -795,29 +860,35 @@ seed_push(struct ctx *cx, size_t s, size_t e, bool typo)
     return sd_buf_append(&cx->run, &w, sizeof(w));
 }
 
-/* Lower-case in[s, e) into cx->word. Callers pass words of at most TYPO_MAX letters; a longer
- * one (a broken invariant) is cut to what cx->word holds rather than written past it. */
-static void
+/* Lower-case in[s, e) into cx->word and return its word_hash. Callers pass words of at most
+ * TYPO_MAX letters; a longer one (a broken invariant) is cut to what cx->word holds rather
+ * than written past it. */
+static uint32_t
 seed_word(struct ctx *cx, size_t s, size_t e)
 {
     size_t n = e > s ? e - s : 0;
+    uint32_t h = FNV_BASIS;
 
     if(n > sizeof(cx->word) - 1)
         n = sizeof(cx->word) - 1;
-    for(size_t j = 0; j < n; j++)
+    for(size_t j = 0; j < n; j++) {
         cx->word[j] = (char)to_lower(cx->in[s + j]);
+        h = FNV_STEP(h, cx->word[j]);
+    }
     cx->word[n] = 0;
+    return h;
 }
 
-/* word_is_typo(cx->word, len), remembered per text. */
+/* word_is_typo(cx->word, len), remembered per text; h is word_hash(cx->word, len) (what
+ * seed_word returned). */
 static bool
-typo_word(struct ctx *cx, size_t len)
+typo_word(struct ctx *cx, size_t len, uint32_t h)
 {
     size_t slot;
 
     if(len < TYPO_MIN || len > TYPO_MAX)
         return false;
-    slot = (word_hash(cx->word, len) >> 8) & (TYPO_MEMO - 1);
+    slot = (h >> 8) & (TYPO_MEMO - 1);
     if(cx->typo_memo[slot].len != len || memcmp(cx->typo_memo[slot].w, cx->word, len) != 0) {
         cx->typo_memo[slot].typo = word_is_typo(cx->word, len);
         cx->typo_memo[slot].len = (uint8_t)len;
@@ -830,7 +901,7 @@ typo_word(struct ctx *cx, size_t len)
 static sd_err
 lword_push(struct ctx *cx, size_t s, size_t e, bool list, bool linked)
 {
-    struct lword w = {s, e, list, linked};
+    struct lword w = {(uint32_t)s, (uint32_t)e, list, linked};
 
     return sd_buf_append(&cx->words, &w, sizeof(w));
 }
@@ -942,10 +1013,11 @@ seed_pass(struct ctx *cx)
                 SD_TRY(seed_flush(cx));
             cand = cand && linked;
             if(len >= WORD_MIN && len <= TYPO_MAX && !(i < cx->n && is_digit(cx->in[i]))) {
-                seed_word(cx, s, i);
-                list = words_has_n(cx->word, len); /* the word is len letters */
+                uint32_t h = seed_word(cx, s, i);
+
+                list = words_has_h(cx->word, len, h); /* the word is len letters */
                 if(!list && cx->run.len)
-                    typo = typo_word(cx, len);
+                    typo = typo_word(cx, len, h);
             }
             if(!list && !typo && !(i < cx->n && is_digit(cx->in[i]))) {
                 size_t ends[SEG_MAX / WORD_MIN];
@@ -955,8 +1027,7 @@ seed_pass(struct ctx *cx)
                     size_t ps = s;
 
                     if(cand && !cx->run.len) {
-                        seed_word(cx, cand_s, cand_e);
-                        if(typo_word(cx, cand_e - cand_s))
+                        if(typo_word(cx, cand_e - cand_s, seed_word(cx, cand_s, cand_e)))
                             SD_TRY(seed_push(cx, cand_s, cand_e, true));
                     }
                     cand = false;
@@ -974,8 +1045,7 @@ seed_pass(struct ctx *cx)
             }
             SD_TRY(lword_push(cx, s, i, list, linked));
             if(list && !cx->run.len && cand) {
-                seed_word(cx, cand_s, cand_e);
-                if(typo_word(cx, cand_e - cand_s))
+                if(typo_word(cx, cand_e - cand_s, seed_word(cx, cand_s, cand_e)))
                     SD_TRY(seed_push(cx, cand_s, cand_e, true));
             }
             cand = false;
@@ -1725,6 +1795,12 @@ grouped_key(struct ctx *cx, size_t s, size_t e, size_t *next, bool *found)
     jl = key_joiner(cx, e);
     if(!jl)
         return SD_OK;
+    /* A key has 51 characters or more. After a first group of at most 25 the second must be
+     * exactly as long (a shorter one ends the key under 51, a longer one is no group): that
+     * is tested at its last character and the one after before the group is read (prose). */
+    if(len <= 25 && (e + jl + len > cx->n || !is_alnum(cx->in[e + jl + len - 1]) ||
+                     (e + jl + len < cx->n && is_alnum(cx->in[e + jl + len]))))
+        return SD_OK;
     g[0][0] = s;
     g[0][1] = e;
     for(;;) {
@@ -1733,7 +1809,8 @@ grouped_key(struct ctx *cx, size_t s, size_t e, size_t *next, bool *found)
         if(!jl || k == KEY_GROUPS || total >= 111)
             break;
         q = p + jl;
-        while(q < cx->n && is_alnum(cx->in[q]))
+        /* a group longer than the first ends the key: read no further than one past len */
+        while(q < cx->n && is_alnum(cx->in[q]) && q - (p + jl) <= len)
             q++;
         if(q - (p + jl) > len)
             break;
@@ -1800,7 +1877,8 @@ grouped_b32(struct ctx *cx, size_t s, size_t e, size_t *next, bool *found)
     sd_err err = SD_OK;
 
     *found = false;
-    if(e - s != B32_GROUP)
+    /* b32_context below needs a key/secret/2FA word somewhere in the text */
+    if(e - s != B32_GROUP || !(cx->hit_cls & (HIT_KEY | HIT_OTP)))
         return SD_OK;
     while(ng < B32_GROUPS_MAX) {
         size_t q = p;
@@ -1857,7 +1935,7 @@ backup_sep(const struct ctx *cx, size_t p)
     size_t q = p;
 
     while(q < cx->n && q - p < 6) {
-        if(in_set(cx->in[q], " \t\r\n,;-/|.)"))
+        if(g_ctype[cx->in[q]] & CT_BS) /* one of " \t\r\n,;-/|.)" */
             q++;
         else if(q + 3 <= cx->n && (memcmp(cx->in + q, "\xe3\x80\x81", 3) == 0 ||
                                    memcmp(cx->in + q, "\xef\xbc\x8c", 3) == 0 ||
@@ -1886,7 +1964,8 @@ backup_run(struct ctx *cx, size_t s, size_t e, size_t *next, bool *found)
     sd_err err = SD_OK;
 
     *found = false;
-    if(!backup_code_shape(cx, s, e) ||
+    /* which can be HIT_BACKUP only if the text has a backup-code word */
+    if(!(cx->hit_cls & HIT_BACKUP) || !backup_code_shape(cx, s, e) ||
        !hit_last_end(cx, HIT_BACKUP | HIT_ID, back_cp(cx, s, CTX_BACKUP_CP), s, &which) ||
        which != HIT_BACKUP)
         return SD_OK;
@@ -1925,6 +2004,7 @@ token_pass(struct ctx *cx)
 
     while(i < cx->n) {
         size_t s;
+        size_t digits = 0;
 
         if(!is_alnum(cx->in[i])) {
             i++;
@@ -1932,15 +2012,17 @@ token_pass(struct ctx *cx)
         }
         s = i;
         while(i < cx->n && is_alnum(cx->in[i]))
-            i++;
+            digits += is_digit(cx->in[i++]);
         if(seed_overlaps(cx, s, i))
             continue;
         {
             bool found = false;
             size_t next = i;
 
-            /* backup codes first: a run of them may hold 6-digit codes (not one-time codes) */
-            SD_TRY(backup_run(cx, s, i, &next, &found));
+            /* backup codes first: a run of them may hold 6-digit codes (not one-time codes).
+             * A run starts with a code, and a code has a digit (backup_code_shape). */
+            if(digits)
+                SD_TRY(backup_run(cx, s, i, &next, &found));
             if(!found)
                 SD_TRY(grouped_key(cx, s, i, &next, &found));
             if(!found)
@@ -1952,7 +2034,7 @@ token_pass(struct ctx *cx)
         }
         if(is_hex64(cx->in + s, i - s)) {
             SD_TRY(hex_token(cx, s, i));
-        } else if(all_of(cx->in + s, i - s, pred_digit)) {
+        } else if(digits == i - s) {
             SD_TRY(digit_chain(cx, s, i, &i));
         } else {
             size_t had = VEC_LEN(struct span, &cx->other);
@@ -2068,6 +2150,7 @@ sd_redact(struct sd_buf *out, const char *in, size_t n, struct sd_redact_report 
     SD_TRY(sd_text_fold_map(&cx.fold, &cx.map, in, n, SD_FOLD_KEEP_CASE | SD_FOLD_SKELETON));
     cx.in = cx.fold.data;
     cx.n = cx.fold.len;
+    SD_ENSURE(cx.n < UINT32_MAX, SD_E_LIMIT); /* struct lword's positions */
     SD_TRY(seed_pass(&cx));
     SD_TRY(interleave_pass(&cx));
     SD_TRY(hits_scan(&cx));

@@ -210,7 +210,16 @@ may_convert(const uint8_t *p, size_t n)
 {
     for(size_t i = 0; i < n;) {
         uint8_t b = p[i];
+        uint64_t w;
 
+        /* eight ASCII bytes at once (most ticket text): each would be stepped over below */
+        if(n - i >= sizeof(w)) {
+            memcpy(&w, p + i, sizeof(w));
+            if(!(w & ASCII_HIGHS)) {
+                i += sizeof(w);
+                continue;
+            }
+        }
         if(b < 0x80) {
             i++;
         } else if(b < 0xE0) {
@@ -539,24 +548,34 @@ sd_text_fold_map(struct sd_buf *out, struct sd_buf *map, const char *s, size_t n
              * non-ASCII text may take combining marks: the cluster path below), one byte each. */
             size_t end = pos + 1;
             struct sd_text_src *m;
+            uint8_t *o;
+            bool lower = !(opts & SD_FOLD_KEEP_CASE);
 
+            for(uint64_t w; n - end >= sizeof(w); end += sizeof(w)) {
+                memcpy(&w, in + end, sizeof(w));
+                if(w & ASCII_HIGHS)
+                    break; /* the bytes below find the first non-ASCII one */
+            }
             while(end < n && in[end] < 0x80)
                 end++;
             if(end < n)
                 end--;
             SD_TRY(sd_buf_reserve(out, end - pos + 1));
             SD_TRY(sd_buf_reserve(map, (end - pos) * sizeof(*m)));
+            /* through locals: a store through out->data could alias out->len */
+            o = out->data + out->len;
             m = (struct sd_text_src *)(void *)(map->data + map->len);
             for(size_t i = pos; i < end; i++) {
                 uint8_t c = in[i];
 
-                if(!(opts & SD_FOLD_KEEP_CASE) && c >= 'A' && c <= 'Z')
+                if(lower && c >= 'A' && c <= 'Z')
                     c = (uint8_t)(c + 32);
-                out->data[out->len++] = c;
+                *o++ = c;
                 m->s = (uint32_t)i;
                 m->e = (uint32_t)(i + 1);
                 m++;
             }
+            out->len += end - pos;
             map->len += (end - pos) * sizeof(*m);
             pos = end;
             continue;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -311,7 +312,11 @@ test_redact_rejects_input_over_limit_and_leaves_out_alone(void **state)
     (void)state;
     assert_non_null(big);
     memset(big, ' ', SD_REDACT_MAX + 1);
-    memcpy(big, "code 123456", 11);
+    {
+        static const char head[11] = {'c', 'o', 'd', 'e', ' ', '1', '2', '3', '4', '5', '6'};
+
+        memcpy(big, head, sizeof(head)); /* no NUL: the rest stays blank */
+    }
     assert_int_equal(sd_buf_append_str(&out, "keep"), SD_OK);
     memset(&rep, 0xff, sizeof(rep));
     assert_int_equal(sd_redact(&out, big, SD_REDACT_MAX + 1, &rep), SD_E_LIMIT);
@@ -380,6 +385,52 @@ test_redact_issue_shapes_on_folded_text(void **state)
     check("card 4111.1111.1111.1111 thanks", "card " CARD " thanks", 0, 0, 0, 1);
     /* a spaced 2FA code */
     check("2FA: 4 8 2 9 1 3", "2FA: " OTP, 0, 0, 1, 0);
+}
+
+/* A 64-hex key split into groups of every size a grouped key may have (2..37 characters, the
+ * last group shorter) is one marker; groups of 38 or more are no grouped key. grouped_key
+ * drops a first group of 25 or fewer at once when the second is not as long: both sides of
+ * that bound are here. */
+static void
+test_redact_grouped_hex_key_every_group_size(void **state)
+{
+    static const char key[] = "b3f96054a733b237dc27c6f82ba00e7157a4c759b6957c4faaf1b8aaf4669ef6";
+    char in[160];
+
+    (void)state;
+    for(size_t g = 2; g <= 40; g++) {
+        size_t n = 0;
+
+        n += (size_t)snprintf(in + n, sizeof(in) - n, "key ");
+        for(size_t j = 0; j < 64; j += g)
+            n += (size_t)snprintf(in + n, sizeof(in) - n, "%s%.*s", j ? " " : "", (int)g, key + j);
+        (void)snprintf(in + n, sizeof(in) - n, " end");
+        if(g <= 37) {
+            check(in, "key " KEY " end", 0, 1, 0, 0);
+        } else {
+            check_kept(in);
+        }
+    }
+}
+
+/* Context keywords are found at a word start, after CJK text and at the start of the text,
+ * never inside a word. */
+static void
+test_redact_context_keywords_only_at_word_starts(void **state)
+{
+    (void)state;
+    check("code: 482913", "code: " OTP, 0, 0, 1, 0);
+    check("\xe4\xba\xa4\xe6\x98\x93"
+          "code 482913",
+          "\xe4\xba\xa4\xe6\x98\x93"
+          "code " OTP,
+          0, 0, 1, 0);
+    check("\xe9\xaa\x8c\xe8\xaf\x81\xe7\xa0\x81"
+          "482913",
+          "\xe9\xaa\x8c\xe8\xaf\x81\xe7\xa0\x81" OTP, 0, 0, 1, 0);
+    check("codes 482913", "codes " OTP, 0, 0, 1, 0);
+    check_kept("unicode 482913 thanks");
+    check_kept("my zipcode 482913");
 }
 
 /* Offsets map back exactly: invisible characters inside a secret go with it, the ones
@@ -564,7 +615,7 @@ run_corpus(const char *path)
         json_decref(row);
     }
     free(line);
-    fclose(f);
+    (void)fclose(f);
     printf("%s: %zu lines (%zu positive, %zu negative), %zu failed\n", path, n, pos, neg, bad);
     assert_true(n >= 300);
     assert_int_equal(bad, 0);
@@ -622,7 +673,7 @@ digest_file(crypto_hash_sha256_state *st, const char *path, const char *field, s
         (*lines)++;
     }
     free(line);
-    fclose(f);
+    (void)fclose(f);
 }
 
 static void
@@ -675,6 +726,8 @@ main(void)
         cmocka_unit_test(test_redact_rejects_null_arguments),
         cmocka_unit_test(test_redact_kind_names_are_stable),
         cmocka_unit_test(test_redact_issue_shapes_on_folded_text),
+        cmocka_unit_test(test_redact_grouped_hex_key_every_group_size),
+        cmocka_unit_test(test_redact_context_keywords_only_at_word_starts),
         cmocka_unit_test(test_redact_maps_folded_offsets_back_exactly),
         cmocka_unit_test(test_redact_base58_keypair_but_not_signature_or_address),
         cmocka_unit_test(test_redact_totp_secret_ungrouped_and_grouped),
