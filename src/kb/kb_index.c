@@ -790,8 +790,8 @@ nsc_put(const struct qctx *c, const struct sd_kb_qslot *s)
 /* Typo tolerance: a Latin word of 4+ letters the index does not know is first matched against
  * the synonym lexicon (a misspelt "withdraw" searches the withdrawal set, sd_kb_query_near;
  * four letters: a swap only); else a word of 5+ letters gets the index's words within
- * sd_kb_near_max edits (1 for five letters, 2 longer) as alternatives, weighted below the word itself. One
- * scan of the vocabulary serves every such word of the query. */
+ * sd_kb_near_max edits (1 for five letters, 2 longer; kb_int.h) as alternatives, weighted below
+ * the word itself. One scan of the vocabulary serves every such word of the query. */
 static sd_err
 add_near_spellings(struct qctx *c, struct sd_kb_query *q)
 {
