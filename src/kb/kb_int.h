@@ -57,13 +57,14 @@ struct sd_kb_query {
 /* Typo distance of query word w (lower-case a-z, stemmed) to an indexed or lexicon word v: the
  * optimal string alignment distance to v or v with an ending the stemmer removes (s, e, ed,
  * ing); a four-letter w only matches a four-letter v by one swap, and a second edit in a w of
- * SD_KB_NEAR_KEEP_FIRST letters or fewer must keep its first letter. max + 1 when farther than
+ * SD_KB_NEAR_KEEP_FIRST letters or fewer must keep its first letter and reach a word (no
+ * ending) as long as w or longer. max + 1 when farther than
  * max or not a-z words of 4+ (w) and 3+ (v) letters. */
 size_t sd_kb_near_dist(const char *w, const char *v, size_t max);
 
 /* The edits a typo of a query word of wn letters may hold: 1 up to SD_KB_NEAR_ONE letters, 2
- * beyond ("verfication", "withdrwal", "confimraton", "pendding" with a letter dropped: two-letter
- * typos of six-letter and longer words). */
+ * beyond: two-letter typos of six- to eight-letter words ("paswrod", "rigester", "secruty") were
+ * refused or ranked by their other words before. */
 #define SD_KB_NEAR_ONE        5
 #define SD_KB_NEAR_KEEP_FIRST 8
 static inline size_t

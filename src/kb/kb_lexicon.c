@@ -750,12 +750,14 @@ sd_kb_near_dist(const char *w, const char *v, size_t max)
             continue;
         memcpy(buf + vn, endings[k], en);
         d = osa(w, wn, buf, vn + en, max);
+        /* two edits in a short word reach many real words ("quokka" -> "quota"): the
+         * customer's first letter stays, no letter is dropped from what was typed and no
+         * ending is added */
+        if(d == 2 && wn <= SD_KB_NEAR_KEEP_FIRST && (w[0] != v[0] || vn < wn || en > 0))
+            continue;
         if(d < best)
             best = d;
     }
-    /* two edits in a short word reach many real words: the customer's first letter stays */
-    if(best == 2 && wn <= SD_KB_NEAR_KEEP_FIRST && w[0] != v[0])
-        return max + 1;
     return best;
 }
 
