@@ -789,9 +789,9 @@ nsc_put(const struct qctx *c, const struct sd_kb_qslot *s)
 
 /* Typo tolerance: a Latin word of 4+ letters the index does not know is first matched against
  * the synonym lexicon (a misspelt "withdraw" searches the withdrawal set, sd_kb_query_near;
- * four letters: a swap only); else a word of 5+ letters gets the index's words within edit
- * distance 1 (5-8 letters) or 2 (longer) as alternatives, weighted below the word itself. One
- * scan of the vocabulary serves every such word of the query. */
+ * four letters: a swap only); else a word of 5+ letters gets the index's words within
+ * sd_kb_near_max edits (1 for five letters, 2 longer; kb_int.h) as alternatives, weighted below
+ * the word itself. One scan of the vocabulary serves every such word of the query. */
 static sd_err
 add_near_spellings(struct qctx *c, struct sd_kb_query *q)
 {
@@ -840,7 +840,7 @@ add_near_spellings(struct qctx *c, struct sd_kb_query *q)
             if(!want[i])
                 continue;
             wn = strlen(s->a[0].t[0]);
-            max = wn <= 8 ? 1 : 2;
+            max = sd_kb_near_max(wn);
             if(tn > SD_KB_TERM_MAX || tn < 3 || wn + max < tn || wn > tn + 3 + max)
                 continue; /* also sd_kb_near_dist's length test, without the copy and call */
             memcpy(tbuf, term, tn);

@@ -56,15 +56,28 @@ struct sd_kb_query {
 
 /* Typo distance of query word w (lower-case a-z, stemmed) to an indexed or lexicon word v: the
  * optimal string alignment distance to v or v with an ending the stemmer removes (s, e, ed,
- * ing); a four-letter w only matches a four-letter v by one swap. max + 1 when farther than max
- * or not a-z words of 4+ (w) and 3+ (v) letters. */
+ * ing); a four-letter w only matches a four-letter v by one swap, and a second edit in a w of
+ * SD_KB_NEAR_KEEP_FIRST letters or fewer must keep its first letter and reach a word (no
+ * ending) as long as w or longer. max + 1 when farther than
+ * max or not a-z words of 4+ (w) and 3+ (v) letters. */
 size_t sd_kb_near_dist(const char *w, const char *v, size_t max);
+
+/* The edits a typo of a query word of wn letters may hold: 1 up to SD_KB_NEAR_ONE letters, 2
+ * beyond: two-letter typos of six- to eight-letter words ("paswrod", "rigester", "secruty") were
+ * refused or ranked by their other words before. */
+#define SD_KB_NEAR_ONE        5
+#define SD_KB_NEAR_KEEP_FIRST 8
+static inline size_t
+sd_kb_near_max(size_t wn)
+{
+    return wn <= SD_KB_NEAR_ONE ? 1 : 2;
+}
 
 /* True when the NUL-terminated s is all lower-case a-z (true for ""). */
 bool sd_kb_all_az(const char *s);
 
-/* Typo of a synonym: when the one-word slot s (a word the index does not know) is within 1 edit
- * (up to 8 letters) or 2 (longer) of a one-word Latin entry of the lexicon (sd_kb_near_dist,
+/* Typo of a synonym: when the one-word slot s (a word the index does not know) is within
+ * sd_kb_near_max edits of a one-word Latin entry of the lexicon (sd_kb_near_dist,
  * the nearest, first in file order), s becomes that entry's set: the entry at weight w1 or w2 by
  * the distance, the set's other entries at SD_KB_SYN_WEIGHT times it. True when it did. */
 bool sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2);

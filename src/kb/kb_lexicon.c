@@ -750,6 +750,11 @@ sd_kb_near_dist(const char *w, const char *v, size_t max)
             continue;
         memcpy(buf + vn, endings[k], en);
         d = osa(w, wn, buf, vn + en, max);
+        /* two edits in a short word reach many real words ("quokka" -> "quota"): the
+         * customer's first letter stays, no letter is dropped from what was typed and no
+         * ending is added */
+        if(d == 2 && wn <= SD_KB_NEAR_KEEP_FIRST && (w[0] != v[0] || vn < wn || en > 0))
+            continue;
         if(d < best)
             best = d;
     }
@@ -1068,7 +1073,7 @@ sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
 
     memcpy(w, s->a[0].t[0], sizeof(w));
     w[SD_KB_TERM_MAX] = 0;
-    max = strlen(w) <= 8 ? 1 : 2;
+    max = sd_kb_near_max(strlen(w));
     bestd = max + 1;
     pthread_rwlock_rdlock(&lex_lock);
     l = lex_cur;

@@ -659,6 +659,17 @@ synonyms_stop_pieces_typos_and_networks(void **state)
     n = search(f->d, "withdrawal pnedign", "en", h, 3);
     assert_true(n >= 1);
     assert_string_equal(h[0].slug, "withdrawal-pending");
+    /* two letters wrong in a word of six to eight letters (round 11: one edit only before) */
+    n = search(f->d, "how do i rigester", "en", h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "account-register");
+    n = search(f->d, "how to reach suprot", "en", h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "general-contact-support");
+    /* ... keeping the first letter: two edits in a short word reach too many real words */
+    assert_int_equal(sd_kb_near_dist("suprot", "support", 2), 2);
+    assert_true(sd_kb_near_dist("duprot", "support", 2) > 2);
+    assert_true(sd_kb_near_dist("quokka", "quota", 2) > 2);
     /* network names: every spelling is the same search */
     n = search(f->d, "usdt TRC-20 deposit not showing", "en", h, 3);
     n2 = search(f->d, "usdt trc20 deposit not showing", "en", h2, 3);
