@@ -67,8 +67,8 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds12-$l.jsonl"); done
 # kept (its floors leave room for one false P1): P(fund safety) >= 0.3 with the P1 head >= 0.4,
 # and where a withdrawal rule fired (money leaving) >= 0.1 with the P1 head >= 0.2. Blind folds
 # 103 -> 71 missed P1s for 105 -> 130 false P1s; 11 folds 15 -> 8 missed for 164 -> 243 false.
-PARAMS=(--fund-raise 0.3 --p1-agree 0.4 --money-raise 0.1 --money-agree 0.2 --view --prune 0.35
-  --augment 8 --augment 7 --augment 15)
+# (one line: README and data/triage/README.md read it with sed -n 's/^PARAMS=(\(.*\))/\1/p')
+PARAMS=(--fund-raise 0.3 --p1-agree 0.4 --money-raise 0.1 --money-agree 0.2 --view --prune 0.4 --augment 8 --augment 7 --augment 15)
 if [ "$OUT" = "--check" ]; then
   tmp=$(mktemp /tmp/triage-model.XXXXXX)
   trap 'rm -f "$tmp"' EXIT
