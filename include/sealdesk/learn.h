@@ -38,7 +38,10 @@ struct sd_keyring;
 #define SD_LEARN_MAX_TEXT     8192u  /* folded bytes of a ticket looked at */
 #define SD_LEARN_MIN_EXAMPLES 6u     /* no adjustment before this many examples in all */
 #define SD_LEARN_MIN_CLASS    2u     /* a class counts once it has this many examples */
-#define SD_LEARN_CAT_CAP      4      /* |learned adjustment| of one category's rule score */
+#define SD_LEARN_CAT_CAP      6      /* |learned adjustment| of one category's rule score:
+                                      * twice the shipped model's category cap (3 since round
+                                      * 11; was 4 against 2), so the desk's own corrections
+                                      * outvote the shipped model as before */
 #define SD_LEARN_EXPLAIN_LINE 160u   /* bytes of one explanation line, NUL included */
 #define SD_LEARN_EXPLAIN_MAX  24u    /* explanation lines */
 
