@@ -568,7 +568,7 @@ main(int argc, char **argv)
             continue;
         } else if(strcmp(a, "--augment") == 0) {
             if(naug == MAX_AUG) {
-                fail(a, 0, "at most 4 --augment variants");
+                fail(a, 0, "at most " STR(MAX_AUG) " --augment variants");
                 goto out;
             }
             if(num_opt(a, v, 1, 31, &x))
