@@ -38,12 +38,11 @@ struct sd_keyring;
 #define SD_LEARN_MAX_TEXT     8192u  /* folded bytes of a ticket looked at */
 #define SD_LEARN_MIN_EXAMPLES 6u     /* no adjustment before this many examples in all */
 #define SD_LEARN_MIN_CLASS    2u     /* a class counts once it has this many examples */
-#define SD_LEARN_CAT_CAP      6      /* |learned adjustment| of one category's rule score:
-                                      * twice the shipped model's category cap (3 since round
-                                      * 11; was 4 against 2), so the desk's own corrections
-                                      * outvote the shipped model as before */
-#define SD_LEARN_EXPLAIN_LINE 160u   /* bytes of one explanation line, NUL included */
-#define SD_LEARN_EXPLAIN_MAX  24u    /* explanation lines */
+/* |learned adjustment| of one category's rule score: twice the shipped model's category cap
+ * (3 since round 11; was 4 against 2), so the desk's own corrections outvote it as before */
+#define SD_LEARN_CAT_CAP      6
+#define SD_LEARN_EXPLAIN_LINE 160u /* bytes of one explanation line, NUL included */
+#define SD_LEARN_EXPLAIN_MAX  24u  /* explanation lines */
 
 /* The learned adjustment for subject[0..slen) + body[0..blen) (UTF-8, redacted), read in txn t
  * (read or write), with the feature key from kr. out is fully written: all zero (active false)
