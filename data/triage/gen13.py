@@ -9,7 +9,8 @@ Each situation in S of a tpl13 file is (category, priority, channel, subject, bo
 {mail} {phone} {coin2} {usdt} {xrp}; [[a|b|c]] is a wording choice (rendering k takes option k mod count).
 Every situation is written once (rendering 0); a third of them (all P1 situations first, then
 the others in a fixed hash order) get a second rendering (rendering 1) with fresh values and
-the other wording. The split goes by sha256 of the situation's subject + body template: 70 %
+the other wording (a neutral opener and closer when the
+situation has no [[a|b]] choice). The split goes by sha256 of the situation's subject + body template: 70 %
 train13, 30 % holdout13, so both renderings of one situation land in the same file.
 
 Deterministic, stdlib only. --check exits 1 if a written file differs from what it would write.
@@ -125,12 +126,30 @@ def slots(rng, words, lang):
     }
 
 
+# Neutral openers/closers for a second rendering of a situation without [[a|b]] choices, so
+# that it is still worded differently; none of them carries a label cue.
+OPEN = {
+    "zh": ("你好，", "在吗？", "客服你好，", "打扰一下，", "您好 "),
+    "en": ("Hi, ", "Hello support, ", "hey ", "Good day. ", "hi team, "),
+    "ko": ("안녕하세요, ", "문의드립니다. ", "저기요 ", "상담원님, ", "수고하십니다. "),
+}
+CLOSE = {
+    "zh": ("谢谢", "麻烦回复一下", "（手机打字见谅）", "等你们消息", "辛苦了"),
+    "en": (" thanks", " pls reply", " (sent from my phone)", " waiting for your answer", " regards"),
+    "ko": (" 감사합니다", " 답변 부탁드려요", " (폰으로 써서 오타 양해)", " 연락 기다릴게요", " 수고하세요"),
+}
 ALT = re.compile(r"\[\[(.*?)\]\]", re.S)
 
 
 def render(text, k, vals):
     text = ALT.sub(lambda m: m.group(1).split("|")[k % len(m.group(1).split("|"))], text)
     return text.format(**vals)
+
+
+def reword(lang, text, k, has_alt, rng):
+    if k == 0 or has_alt:
+        return text
+    return rng.choice(OPEN[lang]) + text + rng.choice(CLOSE[lang])
 
 
 def load_tpl(lang):
@@ -174,7 +193,7 @@ def build(lang, words):
                 "lang": lang,
                 "channel": chan,
                 "subject": render(subj, k, vals),
-                "body": render(body, k, vals),
+                "body": reword(lang, render(body, k, vals), k, "[[" in subj + body, rng),
                 "category": cat,
                 "priority": prio,
             }
