@@ -146,9 +146,11 @@ def render(text, k, vals):
     return text.format(**vals)
 
 
-def reword(lang, text, k, has_alt, rng):
+def reword(lang, text, k, has_alt, rng, chan):
     if k == 0 or has_alt:
         return text
+    if chan == "web":  # a web form starts with its own fields: no greeting before them
+        return text + rng.choice(CLOSE[lang])
     return rng.choice(OPEN[lang]) + text + rng.choice(CLOSE[lang])
 
 
@@ -193,7 +195,7 @@ def build(lang, words):
                 "lang": lang,
                 "channel": chan,
                 "subject": render(subj, k, vals),
-                "body": reword(lang, render(body, k, vals), k, "[[" in subj + body, rng),
+                "body": reword(lang, render(body, k, vals), k, "[[" in subj + body, rng, chan),
                 "category": cat,
                 "priority": prio,
             }
