@@ -3,7 +3,8 @@
 "background" document frequency that tells a general support word (withdraw, account, 提现,
 계정) from a specific one (staking, swift, 质押, 스테이킹). Round 12 measured it as "nothing
 fits" evidence and kept no rule (data/kb/README.md, "Round 12, brief K"): the search does not
-load the table; it is kept so a later round can start from it.
+load the table, so it is not committed (it would only go stale as triage sets are added); run
+this script to write it when a later round starts from it.
 
 The texts are the triage corpus (data/triage/train*.jsonl, kinds*.jsonl and
 ../shared/data/triage-dev.jsonl; never a holdout file), one document per ticket (subject and
