@@ -409,7 +409,7 @@ test_pipeline_limit_is_on_the_redacted_text(void **state)
 static void
 test_lang_ascii_letter_count(void **state)
 {
-    static const char han[] = "\xe8\xb4\xa6"; /* 账: simplified, folds to itself */
+    static const char han[3] = {'\xe8', '\xb4', '\xa6'}; /* U+8D26 账, folds to itself; no NUL */
     char text[512];
     uint32_t seed = 12;
     size_t zh = 0, en = 0;
@@ -430,8 +430,8 @@ test_lang_ascii_letter_count(void **state)
                 latin += (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
             }
             if(p + 1 < parts || round % 2) {
-                memcpy(text + n, han, 3);
-                n += 3;
+                memcpy(text + n, han, sizeof(han));
+                n += sizeof(han);
                 nhan++;
             }
         }
