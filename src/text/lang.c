@@ -56,9 +56,31 @@ sd_lang_detect(const char *text, size_t n)
         return "en";
     while(i < n) {
         unsigned char c = (unsigned char)text[i];
-        size_t k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        size_t k;
         uint32_t cp = 0;
 
+        if(c < 0x80) {
+            /* an ASCII run at once, eight bytes a step (issue 17 item 1): only its letters
+             * count. With the case bit set, a letter is a byte in 0x61..0x7a: adding 0x1f
+             * carries it to 0x80 or above, adding 0x05 does not (no byte carries into the next:
+             * every byte is below 0x80). */
+            while(n - i >= 8) {
+                uint64_t x, y, m;
+
+                memcpy(&x, text + i, sizeof(x));
+                if(x & UINT64_C(0x8080808080808080))
+                    break;
+                y = x | UINT64_C(0x2020202020202020);
+                m = (y + UINT64_C(0x1f1f1f1f1f1f1f1f)) & ~(y + UINT64_C(0x0505050505050505)) &
+                    UINT64_C(0x8080808080808080);
+                latin += (size_t)(((m >> 7) * UINT64_C(0x0101010101010101)) >> 56);
+                i += 8;
+            }
+            for(; i < n && (c = (unsigned char)text[i]) < 0x80; i++)
+                latin += (unsigned)((c | 0x20) - 'a') < 26u;
+            continue;
+        }
+        k = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
         if(k > n - i)
             break;
         if(k == 3)
@@ -70,8 +92,6 @@ sd_lang_detect(const char *text, size_t n)
             han++;
             if(hanbuf.len < 3 * 512)
                 (void)sd_buf_append(&hanbuf, text + i, 3);
-        } else if(k == 1 && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
-            latin++;
         }
         i += k;
     }

@@ -72,6 +72,10 @@ struct del_ent {
 static char g_words[BIP39_WORDS][WORD_MAX + 1];
 static uint16_t g_word_slot[WORD_SLOTS];
 static uint16_t g_pre4_slot[WORD_SLOTS];
+/* the word_hash of each filled slot: a probe compares it before the letters (issue 17 item 1:
+ * most words of a ticket are not list words, and their probes compared letters) */
+static uint32_t g_word_h[WORD_SLOTS];
+static uint32_t g_pre4_h[WORD_SLOTS];
 static struct del_ent g_dels[BIP39_WORDS * WORD_MAX];
 static uint16_t g_del_slot[DEL_SLOTS];
 static size_t g_ndels;
@@ -150,9 +154,12 @@ word_hash(const char *s, size_t n)
 }
 
 /* Slot of word w (its first n letters when pre4) with hash h = word_hash(w, n) in g_word_slot /
- * g_pre4_slot: the slot that holds it, or the empty slot where it would go. */
+ * g_pre4_slot, whose slots' hashes are hs (g_word_h / g_pre4_h): the slot that holds it, or the
+ * empty slot where it would go. Equal letters have equal hashes: a slot of another hash is
+ * passed over without comparing letters. */
 static size_t
-word_find_h(const uint16_t *slots, uint32_t h, const char *w, size_t n, bool pre4)
+word_find_h(const uint16_t *slots, const uint32_t *hs, uint32_t h, const char *w, size_t n,
+            bool pre4)
 {
     size_t i = h & (WORD_SLOTS - 1);
 
@@ -160,17 +167,11 @@ word_find_h(const uint16_t *slots, uint32_t h, const char *w, size_t n, bool pre
         const char *x = g_words[slots[i] - 1];
 
         /* x is NUL-padded to WORD_MAX + 1 bytes and n <= WORD_MAX; w holds letters only */
-        if(pre4 ? memcmp(x, w, 4) == 0 : (x[n] == 0 && memcmp(x, w, n) == 0))
+        if(hs[i] == h && (pre4 ? memcmp(x, w, 4) == 0 : (x[n] == 0 && memcmp(x, w, n) == 0)))
             return i;
         i = (i + 1) & (WORD_SLOTS - 1);
     }
     return i;
-}
-
-static size_t
-word_find(const uint16_t *slots, const char *w, size_t n, bool pre4)
-{
-    return word_find_h(slots, word_hash(w, n), w, n, pre4);
 }
 
 /* Slot of the deletion form s[0..n) with hash h in g_del_slot (holding it, or empty). */
@@ -234,13 +235,18 @@ list_load(void)
         return;
     for(w = 0; w < BIP39_WORDS; w++) {
         size_t wl = strlen(g_words[w]);
-        size_t slot = word_find(g_word_slot, g_words[w], wl, false);
+        uint32_t h = word_hash(g_words[w], wl);
+        size_t slot = word_find_h(g_word_slot, g_word_h, h, g_words[w], wl, false);
 
         g_word_slot[slot] = (uint16_t)(w + 1);
+        g_word_h[slot] = h;
         if(wl >= 4) {
-            slot = word_find(g_pre4_slot, g_words[w], 4, true);
-            if(!g_pre4_slot[slot])
+            h = word_hash(g_words[w], 4);
+            slot = word_find_h(g_pre4_slot, g_pre4_h, h, g_words[w], 4, true);
+            if(!g_pre4_slot[slot]) {
                 g_pre4_slot[slot] = (uint16_t)(w + 1);
+                g_pre4_h[slot] = h;
+            }
         }
         for(i = 0; i < wl; i++) {
             char d[WORD_MAX];
@@ -263,7 +269,8 @@ list_load(void)
 static bool
 words_has_h(const char *w, size_t n, uint32_t h)
 {
-    return n >= WORD_MIN && n <= WORD_MAX && g_word_slot[word_find_h(g_word_slot, h, w, n, false)];
+    return n >= WORD_MIN && n <= WORD_MAX &&
+           g_word_slot[word_find_h(g_word_slot, g_word_h, h, w, n, false)];
 }
 
 /* Is s[0..sl) (hash h) a list word with one letter removed (at pos, or anywhere when pos < 0)? */
@@ -299,7 +306,7 @@ word_is_typo(const char *w, size_t len)
     pre[0] = FNV_BASIS;
     for(i = 0; i < len; i++)
         pre[i + 1] = FNV_STEP(pre[i], w[i]);
-    hit = g_pre4_slot[word_find_h(g_pre4_slot, pre[4], w, 4, true)] != 0;
+    hit = g_pre4_slot[word_find_h(g_pre4_slot, g_pre4_h, pre[4], w, 4, true)] != 0;
     if(!hit && len < WORD_MAX)
         hit = dels_has_h(w, len, -1, pre[len]);
     for(i = 0; !hit && i < len; i++) {

@@ -95,7 +95,8 @@ _Static_assert(ROW == 16 && ROW >= SD_TMODEL_HEADS, "a row is four lanes (emit)"
 /* Scoring remembers what each distinct word of the text added: a word's own features (the word
  * and its character n-grams, not the bigram with the word before) depend only on its bytes and
  * on whether it is negated, so a repeat adds the remembered sums and count instead of hashing
- * and looking up its n-grams again (issue 17 item 1: a ticket repeats its words). Direct-mapped
+ * and looking up its n-grams again (issue 17 item 1: a ticket repeats its words); whether it is
+ * a negator or scope ender (keyword) is remembered with them. Direct-mapped
  * by the word's hash; a collision replaces the entry. The words are ticket text: wiped after. */
 #define MEMO_SLOTS 64
 
@@ -103,6 +104,7 @@ struct memo_ent {
     lanes sum[NLANES];
     uint32_t n, seedx;
     uint8_t len;
+    uint8_t kw; /* keyword(w, len) */
     uint8_t w[MAX_WORD];
 };
 
@@ -229,6 +231,7 @@ latin_word(struct sink *s, const uint8_t *w, size_t n, bool long_word, int *neg,
 {
     uint32_t seedx = *neg > 0 ? S_NEG : 0u;
     uint32_t h = S_WORD ^ seedx;
+    int kw; /* keyword(w, n), remembered with the word's features */
 
     if(long_word) {
         emit(s, S_LONG);
@@ -248,6 +251,7 @@ latin_word(struct sink *s, const uint8_t *w, size_t n, bool long_word, int *neg,
             for(int k = 0; k < NLANES; k++)
                 s->acc[k] += e->sum[k];
             s->n += e->n;
+            kw = e->kw;
         } else {
             lanes saved[NLANES];
             size_t n0 = s->n;
@@ -261,15 +265,18 @@ latin_word(struct sink *s, const uint8_t *w, size_t n, bool long_word, int *neg,
             e->n = (uint32_t)(s->n - n0);
             e->seedx = seedx;
             e->len = (uint8_t)n;
+            kw = keyword(w, n);
+            e->kw = (uint8_t)kw;
             memcpy(e->w, w, n);
             s->memo->used[slot] = 1;
         }
     } else {
         word_own(s, w, n, seedx, h);
+        kw = keyword(w, n);
     }
     if(*neg > 0)
         (*neg)--;
-    switch(keyword(w, n)) {
+    switch(kw) {
     case 1:
         *neg = NEG_WORDS;
         break;
@@ -355,6 +362,13 @@ cjk_negator(int32_t cp, bool run_start)
     }
 }
 
+/* An ASCII byte of a Latin word: a letter or a digit (features' classes for c < 0x80). */
+static inline bool
+ascii_word(uint8_t c)
+{
+    return (unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 26u;
+}
+
 /* Every feature of s[0..n) into sink. */
 static void
 features(struct sink *sk, const uint8_t *s, size_t n)
@@ -410,6 +424,19 @@ features(struct sink *sk, const uint8_t *s, size_t n)
                 w[wn++] = digit ? '0' : (uint8_t)cp;
             } else {
                 long_word = true;
+            }
+            /* the rest of an ASCII word at once (issue 17 item 1): for each such byte the steps
+             * above only append it (or collapse a digit run), nothing else changes */
+            while(i < n && ascii_word(s[i])) {
+                digit = s[i] <= '9';
+                if(!(digit && last_digit)) {
+                    last_digit = digit;
+                    if(wn < MAX_WORD)
+                        w[wn++] = digit ? '0' : s[i];
+                    else
+                        long_word = true;
+                }
+                i++;
             }
             continue;
         }

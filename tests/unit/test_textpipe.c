@@ -402,10 +402,54 @@ test_pipeline_limit_is_on_the_redacted_text(void **state)
     free(body);
 }
 
+/* sd_lang_detect counts a text's ASCII letters eight bytes at a time (issue 17 item 1): on
+ * random ASCII runs (printable bytes and newlines, so the letters' neighbours '@', '[', '`', '{')
+ * between Han characters, its answer is the one of a byte-at-a-time count (Chinese when
+ * 6 x Han >= Latin letters), on both sides of that line. */
+static void
+test_lang_ascii_letter_count(void **state)
+{
+    static const char han[3] = {'\xe8', '\xb4', '\xa6'}; /* U+8D26 账, folds to itself; no NUL */
+    char text[512];
+    uint32_t seed = 12;
+    size_t zh = 0, en = 0;
+
+    (void)state;
+    for(int round = 0; round < 4000; round++) {
+        size_t n = 0, nhan = 0, latin = 0;
+        int parts = 1 + round % 7;
+
+        for(int p = 0; p < parts; p++) {
+            size_t run = (seed = seed * 1103515245u + 12345u) >> 27; /* 0..31 */
+
+            for(size_t k = 0; k < run; k++) {
+                uint32_t r = (seed = seed * 1103515245u + 12345u) >> 16;
+                uint8_t c = r % 97 == 96 ? '\n' : (uint8_t)(0x20 + r % 95);
+
+                text[n++] = (char)c;
+                latin += (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            }
+            if(p + 1 < parts || round % 2) {
+                memcpy(text + n, han, sizeof(han));
+                n += sizeof(han);
+                nhan++;
+            }
+        }
+        bool want_zh = nhan && nhan * 6 >= latin;
+
+        assert_true(n < sizeof(text));
+        assert_string_equal(sd_lang_detect(text, n), want_zh ? "zh" : "en");
+        zh += want_zh;
+        en += !want_zh;
+    }
+    assert_true(zh > 500 && en > 500); /* both sides of the line */
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lang_ascii_letter_count),
         cmocka_unit_test(test_fold_segments_equal_whole_text_fold),
         cmocka_unit_test(test_pipeline_equals_per_feature_calls_on_labelled_sets),
         cmocka_unit_test(test_triage_on_shared_fold_equals_triage_that_folds),
