@@ -3,6 +3,7 @@
  * single linear pass: literal hits mark "atoms" (a named set or one literal), "A ~N B" clauses
  * are checked online from the last position of each atom, and rules are AND/OR/NOT over those.
  * Used by desk/ticket code when a ticket arrives without category/priority, and by sealctl. */
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1446,6 +1447,35 @@ out:
     sd_buf_free(&pc.sets);
     sd_buf_free(&pc.lit_inline);
     sd_buf_free(&pc.fold);
+    return err;
+}
+
+sd_err
+sd_triage_rules_load_file(struct sd_triage_rules **out, const char *path, size_t *errline)
+{
+    FILE *f = NULL;
+    char *text = NULL;
+    size_t n = 0;
+    sd_err err = SD_OK;
+
+    if(errline)
+        *errline = 0;
+    SD_CHECK_ARG(out && path);
+    *out = NULL;
+    f = fopen(path, "rb");
+    SD_ENSURE(f || (errno != ENOENT && errno != ENOTDIR), SD_E_NOTFOUND);
+    SD_ENSURE(f, SD_E_IO);
+    text = malloc(SD_TRIAGE_RULES_MAX_BYTES + 1);
+    SD_ENSURE(text, SD_E_NOMEM);
+    /* one byte more than the limit: a larger file is refused, not parsed cut short */
+    n = fread(text, 1, SD_TRIAGE_RULES_MAX_BYTES + 1, f);
+    SD_ENSURE(!ferror(f), SD_E_IO);
+    SD_ENSURE(n <= SD_TRIAGE_RULES_MAX_BYTES, SD_E_LIMIT);
+    SD_TRY(sd_triage_rules_parse(out, text, n, errline));
+out:
+    free(text);
+    if(f)
+        (void)fclose(f); /* read-only: nothing to flush */
     return err;
 }
 

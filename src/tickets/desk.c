@@ -22,7 +22,6 @@
 #include "sealdesk/tickets.h"
 #include "util/err_int.h"
 
-#define RULES_MAX (1024 * 1024)
 
 static sd_err load_rules(struct sd_desk *d, const struct sd_desk_opts *o);
 
@@ -299,9 +298,6 @@ static sd_err
 load_rules(struct sd_desk *d, const struct sd_desk_opts *o)
 {
     char path[4096];
-    FILE *f = NULL;
-    char *text = NULL;
-    size_t n = 0, errline = 0;
     sd_err err = SD_OK;
 
     if(o->rules_file)
@@ -310,21 +306,11 @@ load_rules(struct sd_desk *d, const struct sd_desk_opts *o)
         memcpy(path, o->rules_file, strlen(o->rules_file) + 1);
     else
         SD_TRY(path_join(path, sizeof(path), o->dir, "triage.rules"));
-    f = fopen(path, "rb");
-    if(!f) {
-        SD_ENSURE(!o->rules_file, SD_E_NOTFOUND);
-        SD_TRY(sd_triage_rules_default(&d->rules));
-        goto out;
-    }
-    text = malloc(RULES_MAX);
-    SD_ENSURE(text, SD_E_NOMEM);
-    n = fread(text, 1, RULES_MAX, f);
-    SD_ENSURE(n < RULES_MAX, SD_E_LIMIT);
-    SD_TRY(sd_triage_rules_parse(&d->rules, text, n, &errline));
+    err = sd_triage_rules_load_file(&d->rules, path, NULL);
+    /* no <dir>/triage.rules: the built-in rules; a named file must exist */
+    if(err == SD_E_NOTFOUND && !o->rules_file)
+        err = sd_triage_rules_default(&d->rules);
 out:
-    free(text);
-    if(f)
-        (void)fclose(f); /* read-only: nothing to flush */
     return err;
 }
 
