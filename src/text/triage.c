@@ -2253,8 +2253,9 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
      * F"): when a withdrawal rule fired (the rules read money moving out) the model's lower
      * money-leaving bar is enough; on writers the rules had not seen this caught P1s the
      * general bar missed for fewer false P1s than lowering that bar everywhere. */
-    mo.fund_raise = mo.fund_raise || (mo.money_raise && rule_score[SD_CAT_WITHDRAWAL] > 0);
-    mo.fund_raise = r->model && !fund && mo.fund_raise && !raise_vetoed(rules, fl, nf);
+    mo.fund_raise = r->model && !fund &&
+                    (mo.fund_raise || (mo.money_raise && rule_score[SD_CAT_WITHDRAWAL] > 0)) &&
+                    !raise_vetoed(rules, fl, nf);
     for(size_t k = 0; mo.applied && k < SD_CAT_COUNT; k++)
         score[k] += mo.cat_adj[k];
     fund = fund || mo.fund_raise;
