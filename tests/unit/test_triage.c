@@ -544,12 +544,12 @@ test_parse_limits_report_line(void **state)
     (void)state;
     text = malloc(n + 32);
     assert_non_null(text);
-    strcpy(text, "cat deposit 1 a: x\ncat deposit 1 b: ");
+    (void)snprintf(text, n + 32, "%s", "cat deposit 1 a: x\ncat deposit 1 b: ");
     memset(text + strlen(text), 'y', SD_TRIAGE_MAX_LINE);
     text[36 + SD_TRIAGE_MAX_LINE] = '\0';
     assert_parse_fails(text, SD_E_LIMIT, 2);
     /* One literal longer than SD_TRIAGE_MAX_LITERAL_BYTES after folding. */
-    strcpy(text, "cat deposit 1 a: ");
+    (void)snprintf(text, n + 32, "%s", "cat deposit 1 a: ");
     memset(text + 17, 'z', SD_TRIAGE_MAX_LITERAL_BYTES + 1);
     text[17 + SD_TRIAGE_MAX_LITERAL_BYTES + 1] = '\0';
     assert_parse_fails(text, SD_E_LIMIT, 1);
@@ -1036,7 +1036,7 @@ test_default_rules_meet_dev_set_targets(void **state)
         }
         json_decref(o);
     }
-    fclose(f);
+    (void)fclose(f); /* read only: nothing to flush */
     assert_true(n >= 100 && p1 > 0);
     print_message("dev set: n=%zu category=%.3f priority=%.3f p1_recall=%.3f\n", n,
                   (double)cat_ok / (double)n, (double)prio_ok / (double)n,
