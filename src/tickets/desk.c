@@ -18,6 +18,7 @@
 #include "sealdesk/desk.h"
 #include "sealdesk/enum.h"
 #include "sealdesk/keystore.h"
+#include "sealdesk/log.h"
 #include "sealdesk/stats.h"
 #include "sealdesk/tickets.h"
 #include "util/err_int.h"
@@ -298,6 +299,7 @@ static sd_err
 load_rules(struct sd_desk *d, const struct sd_desk_opts *o)
 {
     char path[4096];
+    size_t errline = 0;
     sd_err err = SD_OK;
 
     if(o->rules_file)
@@ -306,10 +308,13 @@ load_rules(struct sd_desk *d, const struct sd_desk_opts *o)
         memcpy(path, o->rules_file, strlen(o->rules_file) + 1);
     else
         SD_TRY(path_join(path, sizeof(path), o->dir, "triage.rules"));
-    err = sd_triage_rules_load_file(&d->rules, path, NULL);
+    err = sd_triage_rules_load_file(&d->rules, path, &errline);
     /* no <dir>/triage.rules: the built-in rules; a named file must exist */
     if(err == SD_E_NOTFOUND && !o->rules_file)
         err = sd_triage_rules_default(&d->rules);
+    else if(err != SD_OK) /* the operator's file and line (no ticket data) */
+        sd_log(SD_LOG_ERROR, "triage_rules", "file=%s line=%zu err=%s", path, errline,
+               sd_err_name(err));
 out:
     return err;
 }
