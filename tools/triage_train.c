@@ -58,8 +58,7 @@
 #define STR(x)      STR_(x) /* a limit's value in a message, from its macro */
 #define MAX_TICKETS 20000
 #define MAX_LINE    (64 * 1024)
-#define MAX_AUG     4                 /* --augment variants per training text */
-#define MAX_RULES   (4 * 1024 * 1024) /* --rules file size (data/triage.rules: ~0.3 MB) */
+#define MAX_AUG     4 /* --augment variants per training text */
 
 struct ticket {
     char *text; /* subject "\n" body */
@@ -414,34 +413,24 @@ classify_set(const struct sd_triage_rules *r, const struct set *s, struct score 
     }
 }
 
-/* --rules FILE: parse a rules file (at most MAX_RULES bytes) into *out (no model attached) */
+/* --rules FILE: read and parse a rules file into *out (no model attached) */
 static int
 load_rules(const char *path, struct sd_triage_rules **out)
 {
-    FILE *f = fopen(path, "rb");
-    char *text = malloc(MAX_RULES + 1);
-    size_t len = 0, errline = 0;
-    int rc = 0;
+    size_t errline = 0;
+    char what[160];
+    sd_err err = sd_triage_rules_load_file(out, path, &errline);
 
-    *out = NULL;
-    if(!f || !text) {
-        rc = fail(path, 0, f ? "out of memory" : "cannot open");
-        goto out;
-    }
-    len = fread(text, 1, MAX_RULES + 1, f);
-    if(ferror(f) || len > MAX_RULES) {
-        rc = fail(path, 0, ferror(f) ? "cannot read" : "rules file larger than 4 MiB");
-        goto out;
-    }
-    if(sd_triage_rules_parse(out, text, len, &errline) != SD_OK) {
-        *out = NULL;
-        rc = fail(path, errline, "cannot parse the rules");
-    }
-out:
-    if(f)
-        (void)fclose(f); /* read only: nothing to flush */
-    free(text);
-    return rc;
+    if(err == SD_OK)
+        return 0;
+    if(err == SD_E_NOTFOUND || err == SD_E_IO)
+        return fail(path, 0, err == SD_E_IO ? "cannot open or read" : "no such file");
+    if(err == SD_E_INVALID)
+        return fail(path, errline, "cannot parse the rules");
+    (void)snprintf(what, sizeof(what),
+                   "%s (file at most %zu bytes; other limits: sealdesk/triage.h)", sd_err_str(err),
+                   SD_TRIAGE_RULES_MAX_BYTES);
+    return fail(path, errline, err == SD_E_LIMIT ? what : sd_err_str(err));
 }
 
 static bool

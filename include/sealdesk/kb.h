@@ -82,9 +82,10 @@ struct sd_kb_new {
 /* Join n "ask" lines (how customers ask for an article) into out, '\n'-separated and
  * NUL-terminated, by the rule of an article file's "ask:" lines (kb/README.md): blanks around
  * each line are dropped; SD_E_INVALID for a line that is empty, holds a newline or is not valid
- * text (sd_text_valid); SD_E_LIMIT for a line over SD_KB_MAX_ASK bytes (over SD_KB_MAX_ASKS
- * counted with its blanks) or SD_KB_MAX_ASKS bytes in all. out is "" when n == 0; on error it holds the lines before the bad one. For the
- * callers that take asks one by one (sealctl --ask, the Knowledge RPCs). */
+ * text (sd_text_valid); SD_E_LIMIT for a line over SD_KB_MAX_ASK bytes once trimmed, over
+ * SD_KB_MAX_ASKS bytes before (a long run of blanks is refused, not cut), or SD_KB_MAX_ASKS
+ * bytes in all. out is "" when n == 0; on error it holds the lines before the bad one. For
+ * the callers that take asks one by one (sealctl --ask, the Knowledge RPCs). */
 sd_err sd_kb_asks_join(char out[SD_KB_MAX_ASKS + 1], const char *const *asks, size_t n);
 
 /* Add an article (version 1). SD_E_INVALID bad input; SD_E_LIMIT over a limit;

@@ -62,6 +62,12 @@ struct sd_triage_rules;
 sd_err sd_triage_rules_parse(struct sd_triage_rules **out, const char *text, size_t len,
                              size_t *errline);
 
+/* Read and parse the rules file at path (data/triage.rules format, at most
+ * SD_TRIAGE_RULES_MAX_BYTES bytes). No model is attached. Same ownership and *errline as
+ * sd_triage_rules_parse; besides its errors: SD_E_NOTFOUND when path does not exist, SD_E_IO
+ * when it cannot be opened or read, SD_E_LIMIT when the file is larger than the limit. */
+sd_err sd_triage_rules_load_file(struct sd_triage_rules **out, const char *path, size_t *errline);
+
 /* Parse the default rules compiled into the library from data/triage.rules. Same ownership
  * as sd_triage_rules_parse; each call returns a new object. */
 sd_err sd_triage_rules_default(struct sd_triage_rules **out);

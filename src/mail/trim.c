@@ -14,18 +14,6 @@
 #include "util/err_int.h"
 #include "util/qmark.h"
 
-/* Blanks (and a CR) around a line are not matched. */
-static void
-strip(struct sd_qline *l)
-{
-    while(l->n && (*l->s == ' ' || *l->s == '\t')) {
-        l->s++;
-        l->n--;
-    }
-    while(l->n && (l->s[l->n - 1] == ' ' || l->s[l->n - 1] == '\t' || l->s[l->n - 1] == '\r'))
-        l->n--;
-}
-
 /* Point every line's s at its folded form (the markers are folded): folded into fold, one
  * line after another, fo[k] where line k starts there. A line sd_text_fold refuses (a control
  * character, longer than SD_TEXT_MAX) is matched as written. fold is wiped by the caller. */
@@ -49,7 +37,7 @@ fold_lines(struct sd_qline *ls, size_t nl, struct sd_buf *fold)
     for(size_t k = 0; k < nl; k++) {
         ls[k].s = fold->data ? (const char *)fold->data + fo[k] : "";
         ls[k].n = fo[k + 1] - fo[k];
-        strip(&ls[k]);
+        sd_qline_strip(&ls[k]); /* blanks (and a CR) around a line are not matched */
     }
 out:
     free(fo);
@@ -85,40 +73,18 @@ sd_mail_trim(struct sd_buf *body, struct sd_buf *quoted, struct sd_buf *sig, con
     struct sd_qline *ls = NULL;
     struct sd_buf fold = SD_BUF_INIT;
     size_t nl = 0;
-    size_t cap = 0;
     size_t cut;
     size_t fwd;
     size_t sigat;
     size_t b0 = 0;
     size_t q0 = 0;
     size_t s0 = 0;
-    size_t i = 0;
 
     SD_CHECK_ARG(body && quoted && sig && (text || n == 0));
     b0 = body->len;
     q0 = quoted->len;
     s0 = sig->len;
-    while(i < n) {
-        const char *e = memchr(text + i, '\n', n - i);
-        size_t end = e ? (size_t)(e - text) : n;
-        struct sd_qline l;
-
-        if(nl == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            struct sd_qline *nls = realloc(ls, ncap * sizeof(*ls));
-
-            SD_ENSURE(nls, SD_E_NOMEM);
-            ls = nls;
-            cap = ncap;
-        }
-        l.raw = text + i;
-        l.rawn = end - i;
-        l.s = l.raw;
-        l.n = l.rawn;
-        ls[nl++] = l;
-        i = end + 1;
-    }
-
+    SD_TRY(sd_qline_split(&ls, &nl, text, n));
     SD_TRY(fold_lines(ls, nl, &fold));
 
     /* The first marker of quoted history; after a forward marker nothing is cut. */

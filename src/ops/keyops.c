@@ -23,6 +23,7 @@
 #include "sealdesk/search.h"
 #include "sealdesk/text.h"
 #include "sealdesk/tickets.h"
+#include "sealdesk/triage.h"
 #include "util/err_int.h"
 
 #define SHRED_MAX_TICKETS 100000
@@ -130,7 +131,10 @@ sd_keyops_desk_open_passphrase(struct sd_desk **out, const struct sd_desk_opts *
     SD_TRY(sd_master_key_passphrase(master, pass, n, salt));
     SD_TRY(sd_keyring_new(&d->kr, master));
     SD_TRY(sd_keys_load(t, d->kr));
-    SD_TRY(sd_desk_rules_load(&d->rules, o->rules_file ? NULL : o->dir));
+    if(o->rules_file) /* as sd_desk_open: a named rules file must load (it was ignored) */
+        SD_TRY(sd_triage_rules_load_file(&d->rules, o->rules_file, NULL));
+    else
+        SD_TRY(sd_desk_rules_load(&d->rules, o->dir));
     sd_ops_wire(d);
     *out = d;
     d = NULL;

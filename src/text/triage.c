@@ -3,6 +3,7 @@
  * single linear pass: literal hits mark "atoms" (a named set or one literal), "A ~N B" clauses
  * are checked online from the last position of each atom, and rules are AND/OR/NOT over those.
  * Used by desk/ticket code when a ticket arrives without category/priority, and by sealctl. */
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1450,6 +1451,35 @@ out:
 }
 
 sd_err
+sd_triage_rules_load_file(struct sd_triage_rules **out, const char *path, size_t *errline)
+{
+    FILE *f = NULL;
+    char *text = NULL;
+    size_t n = 0;
+    sd_err err = SD_OK;
+
+    if(errline)
+        *errline = 0;
+    SD_CHECK_ARG(out && path);
+    *out = NULL;
+    f = fopen(path, "rb");
+    SD_ENSURE(f || (errno != ENOENT && errno != ENOTDIR), SD_E_NOTFOUND);
+    SD_ENSURE(f, SD_E_IO);
+    text = malloc(SD_TRIAGE_RULES_MAX_BYTES + 1);
+    SD_ENSURE(text, SD_E_NOMEM);
+    /* one byte more than the limit: a larger file is refused, not parsed cut short */
+    n = fread(text, 1, SD_TRIAGE_RULES_MAX_BYTES + 1, f);
+    SD_ENSURE(!ferror(f), SD_E_IO);
+    SD_ENSURE(n <= SD_TRIAGE_RULES_MAX_BYTES, SD_E_LIMIT);
+    SD_TRY(sd_triage_rules_parse(out, text, n, errline));
+out:
+    free(text);
+    if(f)
+        (void)fclose(f); /* read-only: nothing to flush */
+    return err;
+}
+
+sd_err
 sd_triage_rules_default(struct sd_triage_rules **out)
 {
     size_t line;
@@ -2223,8 +2253,9 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
      * F"): when a withdrawal rule fired (the rules read money moving out) the model's lower
      * money-leaving bar is enough; on writers the rules had not seen this caught P1s the
      * general bar missed for fewer false P1s than lowering that bar everywhere. */
-    mo.fund_raise = mo.fund_raise || (mo.money_raise && rule_score[SD_CAT_WITHDRAWAL] > 0);
-    mo.fund_raise = r->model && !fund && mo.fund_raise && !raise_vetoed(rules, fl, nf);
+    mo.fund_raise = r->model && !fund &&
+                    (mo.fund_raise || (mo.money_raise && rule_score[SD_CAT_WITHDRAWAL] > 0)) &&
+                    !raise_vetoed(rules, fl, nf);
     for(size_t k = 0; mo.applied && k < SD_CAT_COUNT; k++)
         score[k] += mo.cat_adj[k];
     fund = fund || mo.fund_raise;

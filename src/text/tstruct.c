@@ -135,47 +135,6 @@ content_cps(const struct sd_qline *l)
     return c;
 }
 
-static sd_err
-split_lines(struct sd_qline **out, size_t *count, const char *text, size_t n)
-{
-    sd_err err = SD_OK;
-    struct sd_qline *ls = NULL;
-    size_t nl = 0;
-    size_t cap = 0;
-    size_t i = 0;
-
-    while(i < n) {
-        const char *e = memchr(text + i, '\n', n - i);
-        size_t end = e ? (size_t)(e - text) : n;
-        struct sd_qline l;
-
-        if(nl == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            struct sd_qline *nls = realloc(ls, ncap * sizeof(*ls));
-
-            SD_ENSURE(nls, SD_E_NOMEM);
-            ls = nls;
-            cap = ncap;
-        }
-        l.raw = text + i;
-        l.rawn = end - i;
-        l.s = l.raw;
-        l.n = l.rawn;
-        while(l.n && (*l.s == ' ' || *l.s == '\t'))
-            l.s++, l.n--;
-        while(l.n && (l.s[l.n - 1] == ' ' || l.s[l.n - 1] == '\t' || l.s[l.n - 1] == '\r'))
-            l.n--;
-        ls[nl++] = l;
-        i = end + 1;
-    }
-    *out = ls;
-    *count = nl;
-    ls = NULL;
-out:
-    free(ls);
-    return err;
-}
-
 sd_err
 sd_tstruct_view(struct sd_buf *out, const char *folded, size_t n)
 {
@@ -194,7 +153,7 @@ sd_tstruct_view(struct sd_buf *out, const char *folded, size_t n)
 
     SD_CHECK_ARG(out && (folded || n == 0));
     o0 = out->len;
-    SD_TRY(split_lines(&ls, &nl, folded ? folded : "", n));
+    SD_TRY(sd_qline_split(&ls, &nl, folded ? folded : "", n));
     mark = calloc(nl + 1, 1);
     SD_ENSURE(mark, SD_E_NOMEM);
 

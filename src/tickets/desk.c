@@ -18,11 +18,11 @@
 #include "sealdesk/desk.h"
 #include "sealdesk/enum.h"
 #include "sealdesk/keystore.h"
+#include "sealdesk/log.h"
 #include "sealdesk/stats.h"
 #include "sealdesk/tickets.h"
 #include "util/err_int.h"
 
-#define RULES_MAX (1024 * 1024)
 
 static sd_err load_rules(struct sd_desk *d, const struct sd_desk_opts *o);
 
@@ -299,9 +299,7 @@ static sd_err
 load_rules(struct sd_desk *d, const struct sd_desk_opts *o)
 {
     char path[4096];
-    FILE *f = NULL;
-    char *text = NULL;
-    size_t n = 0, errline = 0;
+    size_t errline = 0;
     sd_err err = SD_OK;
 
     if(o->rules_file)
@@ -310,21 +308,14 @@ load_rules(struct sd_desk *d, const struct sd_desk_opts *o)
         memcpy(path, o->rules_file, strlen(o->rules_file) + 1);
     else
         SD_TRY(path_join(path, sizeof(path), o->dir, "triage.rules"));
-    f = fopen(path, "rb");
-    if(!f) {
-        SD_ENSURE(!o->rules_file, SD_E_NOTFOUND);
-        SD_TRY(sd_triage_rules_default(&d->rules));
-        goto out;
-    }
-    text = malloc(RULES_MAX);
-    SD_ENSURE(text, SD_E_NOMEM);
-    n = fread(text, 1, RULES_MAX, f);
-    SD_ENSURE(n < RULES_MAX, SD_E_LIMIT);
-    SD_TRY(sd_triage_rules_parse(&d->rules, text, n, &errline));
+    err = sd_triage_rules_load_file(&d->rules, path, &errline);
+    /* no <dir>/triage.rules: the built-in rules; a named file must exist */
+    if(err == SD_E_NOTFOUND && !o->rules_file)
+        err = sd_triage_rules_default(&d->rules);
+    else if(err != SD_OK) /* the operator's file and line (no ticket data) */
+        sd_log(SD_LOG_ERROR, "triage_rules", "file=%s line=%zu err=%s", path, errline,
+               sd_err_name(err));
 out:
-    free(text);
-    if(f)
-        (void)fclose(f); /* read-only: nothing to flush */
     return err;
 }
 

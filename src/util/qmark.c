@@ -1,7 +1,64 @@
 /* Quoted-history and footer markers of e-mail (qmark.h). */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "util/err_int.h"
 #include "util/qmark.h"
+
+void
+sd_qline_strip(struct sd_qline *l)
+{
+    while(l->n && (*l->s == ' ' || *l->s == '\t')) {
+        l->s++;
+        l->n--;
+    }
+    while(l->n && (l->s[l->n - 1] == ' ' || l->s[l->n - 1] == '\t' || l->s[l->n - 1] == '\r'))
+        l->n--;
+}
+
+sd_err
+sd_qline_split(struct sd_qline **out, size_t *count, const char *text, size_t n)
+{
+    sd_err err = SD_OK;
+    struct sd_qline *ls = NULL;
+    size_t nl = 0;
+    size_t cap = 0;
+    size_t i = 0;
+
+    SD_CHECK_ARG(out && count && (text || n == 0));
+    *out = NULL;
+    *count = 0;
+    while(i < n) {
+        const char *e = memchr(text + i, '\n', n - i);
+        size_t end = e ? (size_t)(e - text) : n;
+        struct sd_qline l;
+
+        if(nl == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            struct sd_qline *nls;
+
+            SD_ENSURE(ncap <= SIZE_MAX / sizeof(*ls), SD_E_NOMEM);
+            nls = realloc(ls, ncap * sizeof(*ls));
+            SD_ENSURE(nls, SD_E_NOMEM);
+            ls = nls;
+            cap = ncap;
+        }
+        l.raw = text + i;
+        l.rawn = end - i;
+        l.s = l.raw;
+        l.n = l.rawn;
+        sd_qline_strip(&l);
+        ls[nl++] = l;
+        i = end + 1;
+    }
+    *out = ls;
+    *count = nl;
+    ls = NULL;
+out:
+    free(ls);
+    return err;
+}
 
 bool
 sd_qline_starts(const struct sd_qline *l, const char *p)

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sealdesk/err.h"
+
 /* One line of a text: s[0..n) is what markers are matched on (folded, without leading blanks
  * and trailing blanks/CR), raw[0..rawn) the line as written (without its '\n'). */
 struct sd_qline {
@@ -19,6 +21,14 @@ struct sd_qline {
     const char *raw;
     size_t rawn;
 };
+
+/* Drop blanks (space, tab) before and blanks and a CR after l->s[0..n). */
+void sd_qline_strip(struct sd_qline *l);
+
+/* Split text[0..n) at '\n' into a new array *out of *count lines (a last line without '\n'
+ * counts; "" gives none): raw[0..rawn) the line, s[0..n) the same stripped (sd_qline_strip).
+ * The lines point into text. Caller frees *out; on error *out is NULL. SD_E_NOMEM. */
+sd_err sd_qline_split(struct sd_qline **out, size_t *count, const char *text, size_t n);
 
 /* Byte comparisons of l->s with the NUL-terminated p (folded text needs no case folding). */
 bool sd_qline_starts(const struct sd_qline *l, const char *p);

@@ -13,6 +13,7 @@
 #include "sealdesk/actor.h"
 #include "sealdesk/audit.h"
 #include "sealdesk/desk.h"
+#include "sealdesk/triage.h"
 #include "sealdesk/keyops.h"
 #include "sealdesk/stats.h"
 #include "sealdesk/store.h"
@@ -625,6 +626,29 @@ test_remaster_with_passphrase(void **state)
     n = read_name(d2, id, &sh);
     assert_string_equal(n, "Pass Phrase");
     free(n);
+    /* a named rules file (sd_desk_opts.rules_file) is used, as by sd_desk_open: the
+     * passphrase open loaded the built-in rules instead */
+    sd_desk_close(d2);
+    d2 = NULL;
+    {
+        struct sd_desk_opts o = f->o;
+        char rules[512];
+        struct sd_triage_result res;
+        FILE *fp;
+
+        (void)snprintf(rules, sizeof(rules), "%s/named.rules", f->o.dir);
+        o.rules_file = rules;
+        assert_int_equal(sd_keyops_desk_open_passphrase(&d2, &o, pass, strlen(pass)),
+                         SD_E_NOTFOUND);
+        fp = fopen(rules, "w");
+        assert_non_null(fp);
+        assert_true(fputs("cat trading 3 t: arrived\n", fp) >= 0);
+        assert_int_equal(fclose(fp), 0);
+        assert_int_equal(sd_keyops_desk_open_passphrase(&d2, &o, pass, strlen(pass)), SD_OK);
+        assert_int_equal(sd_desk_triage(d2, "my deposit has not arrived", 26, false, &res), SD_OK);
+        assert_int_equal(res.category, SD_CAT_TRADING);
+        assert_int_equal(unlink(rules), 0);
+    }
     f->d = d2;
 }
 

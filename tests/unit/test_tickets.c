@@ -18,6 +18,7 @@
 #include "sealdesk/stats.h"
 #include "sealdesk/store.h"
 #include "sealdesk/tickets.h"
+#include "sealdesk/triage.h"
 
 static void
 test_create_returns_triaged_metadata_and_sla(void **state)
@@ -997,12 +998,51 @@ test_comment_keeps_the_queue_status_and_assignee_entries(void **state)
     assert_int_equal(queued(f->d), 0);
 }
 
+/* sd_desk_rules_load (sealdeskd, sealctl offline): no <dir>/triage.rules is the built-in rules;
+ * one that exists is used, and one that cannot be read is an error, not the built-in rules
+ * or an empty rule set (a directory in its place read as no rules at all before). */
+static void
+test_desk_rules_file_used_or_refused(void **state)
+{
+    char dir[] = "/tmp/sd_desk_rules_XXXXXX";
+    char path[sizeof(dir) + 16];
+    struct sd_triage_rules *r = NULL;
+    struct sd_triage_result res;
+    FILE *fp;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    (void)snprintf(path, sizeof(path), "%s/triage.rules", dir);
+    assert_int_equal(sd_desk_rules_load(&r, dir), SD_OK); /* none: the built-in rules */
+    assert_int_equal(sd_triage_classify(r, "", 0, "my deposit has not arrived", 26, false, &res),
+                     SD_OK);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    sd_triage_rules_free(r);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    assert_true(fputs("cat trading 3 t: arrived\n", fp) >= 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(sd_desk_rules_load(&r, dir), SD_OK); /* the file's rules */
+    assert_int_equal(sd_triage_classify(r, "", 0, "my deposit has not arrived", 26, false, &res),
+                     SD_OK);
+    assert_int_equal(res.category, SD_CAT_TRADING);
+    sd_triage_rules_free(r);
+    r = NULL;
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(mkdir(path, 0700), 0); /* exists, cannot be read as a file */
+    assert_int_equal(sd_desk_rules_load(&r, dir), SD_E_IO);
+    assert_null(r);
+    assert_int_equal(rmdir(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
         T(test_create_returns_triaged_metadata_and_sla),
+        cmocka_unit_test(test_desk_rules_file_used_or_refused),
         T(test_list_pages_by_id_with_limit_and_after),
         T(test_summary_masks_the_customer_for_tickets_the_caller_may_open),
         T(test_related_lists_the_same_customers_other_tickets),

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -543,12 +544,12 @@ test_parse_limits_report_line(void **state)
     (void)state;
     text = malloc(n + 32);
     assert_non_null(text);
-    strcpy(text, "cat deposit 1 a: x\ncat deposit 1 b: ");
+    (void)snprintf(text, n + 32, "%s", "cat deposit 1 a: x\ncat deposit 1 b: ");
     memset(text + strlen(text), 'y', SD_TRIAGE_MAX_LINE);
     text[36 + SD_TRIAGE_MAX_LINE] = '\0';
     assert_parse_fails(text, SD_E_LIMIT, 2);
     /* One literal longer than SD_TRIAGE_MAX_LITERAL_BYTES after folding. */
-    strcpy(text, "cat deposit 1 a: ");
+    (void)snprintf(text, n + 32, "%s", "cat deposit 1 a: ");
     memset(text + 17, 'z', SD_TRIAGE_MAX_LITERAL_BYTES + 1);
     text[17 + SD_TRIAGE_MAX_LITERAL_BYTES + 1] = '\0';
     assert_parse_fails(text, SD_E_LIMIT, 1);
@@ -570,6 +571,53 @@ test_parse_accepts_empty_and_comment_only_text(void **state)
     r = parse_ok("# only a comment\n   \n\t# another\n");
     sd_triage_rules_free(r);
     sd_triage_rules_free(NULL);
+}
+
+static void
+write_file(const char *path, const char *text, size_t pad)
+{
+    FILE *f = fopen(path, "wb");
+
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    for(size_t i = 0; i < pad; i++)
+        assert_int_not_equal(fputc('\n', f), EOF);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* sd_triage_rules_load_file (the desk's triage.rules and triage_train --rules): a missing file,
+ * a directory, one byte over the size limit and a bad line each fail with their own code. */
+static void
+test_load_file_limits_and_errors(void **state)
+{
+    char dir[] = "/tmp/sd_triage_rules_XXXXXX";
+    char path[sizeof(dir) + 16];
+    struct sd_triage_rules *r = (struct sd_triage_rules *)&r;
+    struct sd_triage_result res;
+    size_t errline = 99;
+    const char *ok = "cat deposit 3 a: arrived\n";
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    (void)snprintf(path, sizeof(path), "%s/rules", dir);
+    assert_int_equal(sd_triage_rules_load_file(&r, path, &errline), SD_E_NOTFOUND);
+    assert_null(r);
+    assert_int_equal(errline, 0);
+    assert_int_equal(sd_triage_rules_load_file(&r, dir, NULL), SD_E_IO); /* a directory */
+    assert_int_equal(sd_triage_rules_load_file(NULL, path, NULL), SD_E_INVALID);
+    write_file(path, ok, SD_TRIAGE_RULES_MAX_BYTES - strlen(ok)); /* exactly the limit */
+    assert_int_equal(sd_triage_rules_load_file(&r, path, &errline), SD_OK);
+    res = classify_with(r, "my deposit has not arrived", false);
+    assert_int_equal(res.category, SD_CAT_DEPOSIT);
+    sd_triage_rules_free(r);
+    write_file(path, ok, SD_TRIAGE_RULES_MAX_BYTES - strlen(ok) + 1);
+    assert_int_equal(sd_triage_rules_load_file(&r, path, &errline), SD_E_LIMIT);
+    assert_null(r);
+    write_file(path, "cat deposit 3 a: x\nfrobnicate 1 b: y\n", 0);
+    assert_int_equal(sd_triage_rules_load_file(&r, path, &errline), SD_E_INVALID);
+    assert_int_equal(errline, 2);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
 }
 
 static void
@@ -988,7 +1036,7 @@ test_default_rules_meet_dev_set_targets(void **state)
         }
         json_decref(o);
     }
-    fclose(f);
+    (void)fclose(f); /* read only: nothing to flush */
     assert_true(n >= 100 && p1 > 0);
     print_message("dev set: n=%zu category=%.3f priority=%.3f p1_recall=%.3f\n", n,
                   (double)cat_ok / (double)n, (double)prio_ok / (double)n,
@@ -1272,6 +1320,7 @@ main(void)
         cmocka_unit_test(test_parse_reports_line_of_first_bad_line),
         cmocka_unit_test(test_parse_limits_report_line),
         cmocka_unit_test(test_parse_accepts_empty_and_comment_only_text),
+        cmocka_unit_test(test_load_file_limits_and_errors),
         cmocka_unit_test(test_rules_match_folded_text),
         cmocka_unit_test(test_word_boundaries),
         cmocka_unit_test(test_redaction_markers_are_ignored),

@@ -12,15 +12,7 @@
 #include "sealdesk/crypto.h"
 #include "sealdesk/keystore.h"
 #include "sealdesk/store.h"
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench.h"
 
 static double
 cpu_s(void)
@@ -30,15 +22,6 @@ cpu_s(void)
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
-
-#define CHECK(x)                                                                \
-    do {                                                                        \
-        sd_err e_ = (x);                                                        \
-        if(e_ != SD_OK) {                                                       \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, sd_err_str(e_)); \
-            exit(1);                                                            \
-        }                                                                       \
-    } while(0)
 
 int
 main(int argc, char **argv)

@@ -26,24 +26,7 @@
 #include "sealdesk/store.h"
 #include "sealdesk/tickets.h"
 #include "sealdesk/wset.h"
-
-#define CHECK(x)                                                                \
-    do {                                                                        \
-        sd_err e_ = (x);                                                        \
-        if(e_ != SD_OK) {                                                       \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, sd_err_str(e_)); \
-            exit(1);                                                            \
-        }                                                                       \
-    } while(0)
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench.h"
 
 static const char *const subjects[] = {
     "USDT deposit not credited",     "提现一直在审核中",       "출금이 지연되고 있어요",

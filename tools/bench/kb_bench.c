@@ -14,24 +14,7 @@
 #include "sealdesk/desk.h"
 #include "sealdesk/err.h"
 #include "sealdesk/kb.h"
-
-#define CHECK(x)                                                                \
-    do {                                                                        \
-        sd_err e_ = (x);                                                        \
-        if(e_ != SD_OK) {                                                       \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, sd_err_str(e_)); \
-            exit(1);                                                            \
-        }                                                                       \
-    } while(0)
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench.h"
 
 static int
 dbl_cmp(const void *a, const void *b)

@@ -26,15 +26,7 @@
 #include "sealdesk/search.h"
 #include "sealdesk/store.h"
 #include "sealdesk/tickets.h"
-
-#define CHECK(x)                                                                \
-    do {                                                                        \
-        sd_err e_ = (x);                                                        \
-        if(e_ != SD_OK) {                                                       \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, sd_err_str(e_)); \
-            exit(1);                                                            \
-        }                                                                       \
-    } while(0)
+#include "bench.h"
 
 #define VOCAB  20000
 #define COMMIT 50000
@@ -48,15 +40,6 @@ next(void)
     rng ^= rng >> 7;
     rng ^= rng << 17;
     return rng;
-}
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static size_t

@@ -16,10 +16,8 @@
 static const char kb_usage[] =
     "kb add --lang L --title T --body B [--category C] [--tags a,b] [--translation-of ID] "
     "[--status S] [--ask TEXT]... | kb edit ID [--title T] [--body B] [--category C] "
-    "[--tags a,b] [--status S] [--ask TEXT]... [--no-asks] | kb get ID [--version N] | kb search "
-    "--text T "
-    "[--lang L] [--limit N] | "
-    "kb load --dir DIR";
+    "[--tags a,b] [--status S] [--ask TEXT]... [--no-asks] | kb get ID [--version N] | "
+    "kb search --text T [--lang L] [--limit N] | kb load --dir DIR";
 
 static sd_err
 parse_u64(uint64_t *out, const char *s)
