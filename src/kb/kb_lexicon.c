@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
 #include <utf8proc.h>
 
 #include "kb_int.h"
@@ -1160,7 +1161,10 @@ sd_kb_query_build_folded(const char *text, size_t n, const char *folded, size_t 
 out:
     if(locked)
         pthread_rwlock_unlock(&lex_lock);
+    /* the ticket's words (redacted, but names and stories stay): wiped like the pipeline's own */
+    if(t)
+        sodium_memzero(t->t, t->n * sizeof(t->t[0]));
     free(t);
-    sd_buf_free(&f);
+    sd_buf_wipe_free(&f);
     return err;
 }
