@@ -213,7 +213,7 @@ tokenize(const char *s, size_t n, bool folded, sd_kb_term_fn fn, void *ctx)
     if(prev && !run_emitted)
         SD_TRY(fn(ctx, (const char *)prev, prev_n));
 out:
-    sd_buf_free(&f);
+    sd_buf_wipe_free(&f); /* a ticket's text when a query is tokenised */
     return err;
 }
 
