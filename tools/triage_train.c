@@ -468,7 +468,7 @@ dump_set(const struct sd_triage_rules *r, struct sd_tmodel *m, const struct sd_t
         return fail(path, 0, "cannot write");
     for(size_t f = 0; f < nev; f++)
         for(size_t i = 0; i < ev[f].n; i++) {
-            struct sd_triage_result no, any;
+            struct sd_triage_result no, any, act;
             const struct ticket *t = &ev[f].t[i];
 
             q.fund_raise = 1.01;
@@ -481,11 +481,21 @@ dump_set(const struct sd_triage_rules *r, struct sd_tmodel *m, const struct sd_t
             sd_tmodel_set_params(m, &q);
             if(sd_triage_classify(r, "", 0, t->text, strlen(t->text), false, &any) != SD_OK)
                 continue;
+            sd_tmodel_set_params(m, p); /* the shipped parameters */
+            if(sd_triage_classify(r, "", 0, t->text, strlen(t->text), false, &act) != SD_OK)
+                continue;
             fprintf(o, "%zu %d %d %d %.4f %.4f %d %d", f, t->prio, no.priority,
                     has_signal(&any, "fund_safety:model") ? 1 : 0, (double)any.model.fund,
                     (double)any.model.prio[0], t->cat, (int)no.category);
             for(size_t c = 0; c < SD_CAT_COUNT; c++)
                 fprintf(o, " %d", any.rule_score[c]);
+            /* round 12: the rest to simulate the category combination offline: whether the
+             * rules alone chose fund safety, whether the model's term applied, the shipped
+             * parameters' category and raise, and the model's normalised category probabilities */
+            fprintf(o, " | %d %d %d %d", no.fund_safety ? 1 : 0, no.model.applied ? 1 : 0,
+                    (int)act.category, act.model.fund_raise ? 1 : 0);
+            for(size_t c = 0; c < SD_TMODEL_CATS; c++)
+                fprintf(o, " %.4f", (double)no.model.cat[c]);
             (void)fputc('\n', o); /* a failed write shows in ferror below */
         }
     sd_tmodel_set_params(m, p);
