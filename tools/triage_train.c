@@ -26,8 +26,11 @@
  * --dump FILE writes one line of numbers per --eval ticket (no text): file index, gold
  * priority, the priority without the model's raise, whether the raise may fire (no rule
  * fund-safety signal, no veto, enough text), P(fund safety), the P1 head, the gold category,
- * the category without the raise and the rules' score per category: for simulating raise mechanisms offline (tuning sets only,
- * never held out).
+ * the category without the raise and the rules' score per category, then after a '|' whether
+ * the rules alone chose fund safety, whether the model's category term applied, the category
+ * and raise with the given parameters and the model's 8 category probabilities: for
+ * simulating raise and category-combination mechanisms offline (tuning sets only, never held
+ * out).
  * Each line must be an object with string "subject", "body", "category" (a TRIAGE.md category)
  * and "priority" ("P1".."P4"); a bad line stops the run naming the file, line and field. */
 #include <jansson.h>
