@@ -26,8 +26,11 @@
  * --dump FILE writes one line of numbers per --eval ticket (no text): file index, gold
  * priority, the priority without the model's raise, whether the raise may fire (no rule
  * fund-safety signal, no veto, enough text), P(fund safety), the P1 head, the gold category,
- * the category without the raise and the rules' score per category: for simulating raise mechanisms offline (tuning sets only,
- * never held out).
+ * the category without the raise and the rules' score per category, then after a '|' whether
+ * the rules alone chose fund safety, whether the model's category term applied, the category
+ * and raise with the given parameters and the model's 8 category probabilities: for
+ * simulating raise and category-combination mechanisms offline (tuning sets only, never held
+ * out).
  * Each line must be an object with string "subject", "body", "category" (a TRIAGE.md category)
  * and "priority" ("P1".."P4"); a bad line stops the run naming the file, line and field. */
 #include <jansson.h>
@@ -53,7 +56,7 @@
     "       [--money-agree X] [--rules FILE] [--p1-grid]\n"                                \
     "       [--dump FILE] TRAIN.jsonl...\n"
 
-#define MAX_FILES   64 /* per list (training, --eval): 38 training files in round 9 */
+#define MAX_FILES   128 /* per list (training, --eval): 65 training files in round 12 */
 #define STR_(x)     #x
 #define STR(x)      STR_(x) /* a limit's value in a message, from its macro */
 #define MAX_TICKETS 20000
@@ -457,7 +460,7 @@ dump_set(const struct sd_triage_rules *r, struct sd_tmodel *m, const struct sd_t
         return fail(path, 0, "cannot write");
     for(size_t f = 0; f < nev; f++)
         for(size_t i = 0; i < ev[f].n; i++) {
-            struct sd_triage_result no, any;
+            struct sd_triage_result no, any, act;
             const struct ticket *t = &ev[f].t[i];
 
             q.fund_raise = 1.01;
@@ -470,11 +473,21 @@ dump_set(const struct sd_triage_rules *r, struct sd_tmodel *m, const struct sd_t
             sd_tmodel_set_params(m, &q);
             if(sd_triage_classify(r, "", 0, t->text, strlen(t->text), false, &any) != SD_OK)
                 continue;
+            sd_tmodel_set_params(m, p); /* the shipped parameters */
+            if(sd_triage_classify(r, "", 0, t->text, strlen(t->text), false, &act) != SD_OK)
+                continue;
             fprintf(o, "%zu %d %d %d %.4f %.4f %d %d", f, t->prio, no.priority,
                     has_signal(&any, "fund_safety:model") ? 1 : 0, (double)any.model.fund,
                     (double)any.model.prio[0], t->cat, (int)no.category);
             for(size_t c = 0; c < SD_CAT_COUNT; c++)
                 fprintf(o, " %d", any.rule_score[c]);
+            /* round 12: the rest to simulate the category combination offline: whether the
+             * rules alone chose fund safety, whether the model's term applied, the shipped
+             * parameters' category and raise, and the model's normalised category probabilities */
+            fprintf(o, " | %d %d %d %d", no.fund_safety ? 1 : 0, no.model.applied ? 1 : 0,
+                    (int)act.category, act.model.fund_raise ? 1 : 0);
+            for(size_t c = 0; c < SD_TMODEL_CATS; c++)
+                fprintf(o, " %.4f", (double)no.model.cat[c]);
             (void)fputc('\n', o); /* a failed write shows in ferror below */
         }
     sd_tmodel_set_params(m, p);

@@ -5,7 +5,7 @@
 #                                                           model equals a fresh training run)
 # The sets: data/triage/{train,holdout,holdout2,train4,...,train12}-{zh,en,ko}.jsonl,
 # ../shared/data/triage-dev.jsonl, data/triage/tmodel-kinds.jsonl, kinds8-{zh,en,ko}.jsonl and
-# kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q-, kinds11g- and kinds12-{zh,en,ko}.jsonl
+# kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q-, kinds11g-, kinds12- and kinds12g-{zh,en,ko}.jsonl
 # (never the independent held-out sets holdout3-* .. holdout12-*).
 set -euo pipefail
 BIN=${1:?usage: triage_train.sh BIN OUT|--check}
@@ -48,6 +48,11 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds11g-$l.jsonl"); done
 # corporate account, QR logins approved for someone else, unofficial apps, impersonated desk
 # products, codes handed to a P2P counterparty, quantified ko denials) next to calm twins
 for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds12-$l.jsonl"); done
+# round 12 (G): category kinds from the blind folds (older rules on writers they had not seen):
+# the direction told by the far end (from a wallet or another exchange: deposit; to one:
+# withdrawal), a fee told as less received, a withdrawal hold after the customer's own password
+# change, a third-party or company payer returned (compliance), reviews, press, ko convert words
+for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds12g-$l.jsonl"); done
 # The model's P1 raise (the trainer's defaults, said here because they are a choice): P(fund
 # safety) >= 0.4 and the P1 head >= 0.5, chosen on tools/triage_xval.sh's seven folds, the
 # writers the rules were not tuned on (gen4, gen6, gen7) counted twice (round 8): 33 missed P1s
