@@ -5,7 +5,7 @@
 #                                                           model equals a fresh training run)
 # The sets: data/triage/{train,holdout,holdout2,train4,...,train12}-{zh,en,ko}.jsonl,
 # ../shared/data/triage-dev.jsonl, data/triage/tmodel-kinds.jsonl, kinds8-{zh,en,ko}.jsonl and
-# kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q-, kinds11g- and kinds12-{zh,en,ko}.jsonl
+# kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q-, kinds11g-, kinds12- and kinds12q-{zh,en,ko}.jsonl
 # (never the independent held-out sets holdout3-* .. holdout12-*).
 set -euo pipefail
 BIN=${1:?usage: triage_train.sh BIN OUT|--check}
@@ -48,6 +48,11 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds11g-$l.jsonl"); done
 # corporate account, QR logins approved for someone else, unofficial apps, impersonated desk
 # products, codes handed to a P2P counterparty, quantified ko denials) next to calm twins
 for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds12-$l.jsonl"); done
+# round 12 (Q): priority kinds next to their twins: access blocked now (P2) vs a question
+# whether it could be (P4) or a phishing text saying so (P3); a forced close disputed with a loss
+# (P2); a P2P order closed after the fiat was paid (P2); something broken asked about (P3) vs a
+# how-to (P4); a scam the customer declined (P3) vs one acted on (P1)
+for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds12q-$l.jsonl"); done
 # The model's P1 raise (the trainer's defaults, said here because they are a choice): P(fund
 # safety) >= 0.4 and the P1 head >= 0.5, chosen on tools/triage_xval.sh's seven folds, the
 # writers the rules were not tuned on (gen4, gen6, gen7) counted twice (round 8): 33 missed P1s
