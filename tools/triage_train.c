@@ -31,6 +31,9 @@
  * and raise with the given parameters and the model's 8 category probabilities: for
  * simulating raise and category-combination mechanisms offline (tuning sets only, never held
  * out).
+ * --model FILE (with --eval) evaluates a model an earlier run wrote with --out instead of training
+ * one (training files, if given, are ignored): a blind fold's model is trained once and several
+ * rules files are judged against it (data/triage/README.md "Round 12, brief Q").
  * Each line must be an object with string "subject", "body", "category" (a TRIAGE.md category)
  * and "priority" ("P1".."P4"); a bad line stops the run naming the file, line and field. */
 #include <jansson.h>
@@ -54,14 +57,15 @@
     "       [--view] [--augment MASK]... [--cat-weight N] [--cat-cap N]\n"                 \
     "       [--prio-conf X] [--fund-raise X] [--p1-agree X] [--money-raise X]\n"           \
     "       [--money-agree X] [--rules FILE] [--p1-grid]\n"                                \
-    "       [--dump FILE] TRAIN.jsonl...\n"
+    "       [--dump FILE] [--model FILE] TRAIN.jsonl...\n"
 
-#define MAX_FILES   128 /* per list (training, --eval): 65 training files in round 12 */
+#define MAX_FILES   128 /* per list (training, --eval): 38 training files in round 9, 68 in round 12 */
 #define STR_(x)     #x
 #define STR(x)      STR_(x) /* a limit's value in a message, from its macro */
 #define MAX_TICKETS 20000
 #define MAX_LINE    (64 * 1024)
-#define MAX_AUG     4 /* --augment variants per training text */
+#define MAX_AUG     4                  /* --augment variants per training text */
+#define MAX_MODEL   (16 * 1024 * 1024) /* --model file size (data/triage.model: ~4.1 MB) */
 
 struct ticket {
     char *text; /* subject "\n" body */
@@ -405,9 +409,9 @@ classify_set(const struct sd_triage_rules *r, const struct set *s, struct score 
         sc->p1_hit += t->prio == 1 && res.priority == 1;
         sc->p1_fp += t->prio != 1 && res.priority == 1;
         if(verbose && (t->prio == 1) != (res.priority == 1))
-            fprintf(stderr, "%s: P%d -> P%d fund=%.2f: %.300s\n",
-                    t->prio == 1 ? "P1_MISS" : "P1_FP", t->prio, res.priority,
-                    (double)res.model.fund, t->text);
+            fprintf(stderr, "%s %s: P%d -> P%d rules=P%d raise=%d fund=%.2f: %.300s\n",
+                    t->prio == 1 ? "P1_MISS" : "P1_FP", pass_label, t->prio, res.priority,
+                    res.rule_priority, (int)res.model.fund_raise, (double)res.model.fund, t->text);
         else if(verbose_prio && t->prio != 1 && res.priority != 1 && res.priority != t->prio)
             fprintf(stderr, "PRIO %s: P%d -> P%d rules=P%d model=P%d %s -> %s: %.300s\n",
                     pass_label, t->prio, res.priority, res.rule_priority, res.model.prio_target,
@@ -434,6 +438,28 @@ load_rules(const char *path, struct sd_triage_rules **out)
                    "%s (file at most %zu bytes; other limits: sealdesk/triage.h)", sd_err_str(err),
                    SD_TRIAGE_RULES_MAX_BYTES);
     return fail(path, errline, err == SD_E_LIMIT ? what : sd_err_str(err));
+}
+
+/* --model FILE: read a model text (at most MAX_MODEL bytes; a blind fold's model written by an
+ * earlier --out run) into *out; sd_tmodel_parse checks it when the evaluation loads it */
+static int
+load_model(const char *path, struct sd_buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    int rc = 0;
+
+    if(!f)
+        return fail(path, 0, "cannot open");
+    if(sd_buf_reserve(out, MAX_MODEL + 1) != SD_OK) {
+        rc = fail(path, 0, "out of memory");
+        goto out;
+    }
+    out->len = fread(out->data, 1, MAX_MODEL + 1, f);
+    if(ferror(f) || out->len > MAX_MODEL)
+        rc = fail(path, 0, ferror(f) ? "cannot read" : "model file larger than 16 MiB");
+out:
+    (void)fclose(f); /* read only: nothing to flush */
+    return rc;
 }
 
 static bool
@@ -528,7 +554,7 @@ main(int argc, char **argv)
     struct sd_tmodel_params p;
     struct set train[MAX_FILES], eval[MAX_FILES];
     size_t ntrain = 0, neval = 0;
-    const char *outpath = NULL, *rules_path = NULL, *dump_path = NULL;
+    const char *outpath = NULL, *rules_path = NULL, *dump_path = NULL, *model_path = NULL;
     bool grid = false, p1_grid = false;
     struct sd_tmodel_trainer *tr = NULL;
     struct sd_buf model = SD_BUF_INIT, folded = SD_BUF_INIT, viewb = SD_BUF_INIT, aug = SD_BUF_INIT;
@@ -565,6 +591,8 @@ main(int argc, char **argv)
             rules_path = v;
         } else if(strcmp(a, "--dump") == 0 && v) {
             dump_path = v;
+        } else if(strcmp(a, "--model") == 0 && v) {
+            model_path = v;
         } else if(strcmp(a, "--view") == 0) {
             view_train = true;
             continue;
@@ -651,46 +679,56 @@ main(int argc, char **argv)
         }
         i++;
     }
-    if(ntrain == 0) {
+    if(model_path && neval == 0) {
+        fail("triage_train", 0, "--model evaluates a saved model: it needs --eval");
+        goto out;
+    }
+    if(ntrain == 0 && !model_path) {
         fail("triage_train", 0, "no training files (see --help)");
         goto out;
     }
-    if(sd_tmodel_trainer_new(&tr, &p) != SD_OK) {
-        fail("triage_train", 0, "cannot start training (out of memory or a bad parameter)");
-        goto out;
-    }
-    for(size_t f = 0; f < ntrain; f++) {
-        for(size_t i = 0; i < train[f].n; i++) {
-            const struct ticket *t = &train[f].t[i];
+    if(model_path) {
+        /* --model FILE: evaluate a saved model (no training; training files are ignored) */
+        if(load_model(model_path, &model) != 0)
+            goto out;
+    } else {
+        if(sd_tmodel_trainer_new(&tr, &p) != SD_OK) {
+            fail("triage_train", 0, "cannot start training (out of memory or a bad parameter)");
+            goto out;
+        }
+        for(size_t f = 0; f < ntrain; f++) {
+            for(size_t i = 0; i < train[f].n; i++) {
+                const struct ticket *t = &train[f].t[i];
 
-            bool fund = t->cat == SD_CAT_SECURITY && t->prio == 1;
+                bool fund = t->cat == SD_CAT_SECURITY && t->prio == 1;
 
-            if(fold(&folded, t->text) ||
-               (view_train &&
-                (sd_tstruct_view(&viewb, (const char *)folded.data, folded.len) != SD_OK ||
-                 (folded.len = 0, sd_buf_append(&folded, viewb.data, viewb.len) != SD_OK)))) {
-                fail(train[f].path, i + 1, "cannot fold the example");
-                goto out;
-            }
-            viewb.len = 0;
-            if(sd_tmodel_trainer_add(tr, (const char *)folded.data, folded.len, t->cat, t->prio,
-                                     fund) != SD_OK) {
-                fail(train[f].path, i + 1, "cannot add the example");
-                goto out;
-            }
-            for(size_t k = 0; k < naug; k++) {
-                if(augment(&aug, folded.data, folded.len, aug_mask[k], &aug_rng) ||
-                   sd_tmodel_trainer_add(tr, (const char *)aug.data, aug.len, t->cat, t->prio,
-                                         fund) != SD_OK) {
-                    fail(train[f].path, i + 1, "cannot add a variant of the example");
+                if(fold(&folded, t->text) ||
+                   (view_train &&
+                    (sd_tstruct_view(&viewb, (const char *)folded.data, folded.len) != SD_OK ||
+                     (folded.len = 0, sd_buf_append(&folded, viewb.data, viewb.len) != SD_OK)))) {
+                    fail(train[f].path, i + 1, "cannot fold the example");
                     goto out;
+                }
+                viewb.len = 0;
+                if(sd_tmodel_trainer_add(tr, (const char *)folded.data, folded.len, t->cat, t->prio,
+                                         fund) != SD_OK) {
+                    fail(train[f].path, i + 1, "cannot add the example");
+                    goto out;
+                }
+                for(size_t k = 0; k < naug; k++) {
+                    if(augment(&aug, folded.data, folded.len, aug_mask[k], &aug_rng) ||
+                       sd_tmodel_trainer_add(tr, (const char *)aug.data, aug.len, t->cat, t->prio,
+                                             fund) != SD_OK) {
+                        fail(train[f].path, i + 1, "cannot add a variant of the example");
+                        goto out;
+                    }
                 }
             }
         }
-    }
-    if(sd_tmodel_train(tr, &model) != SD_OK) {
-        fail("triage_train", 0, "training failed");
-        goto out;
+        if(sd_tmodel_train(tr, &model) != SD_OK) {
+            fail("triage_train", 0, "training failed");
+            goto out;
+        }
     }
     if(neval == 0) {
         FILE *o = outpath ? fopen(outpath, "wb") : stdout;

@@ -5,7 +5,7 @@
 #                                                           model equals a fresh training run)
 # The sets: data/triage/{train,holdout,holdout2,train4,...,train12}-{zh,en,ko}.jsonl,
 # ../shared/data/triage-dev.jsonl, data/triage/tmodel-kinds.jsonl, kinds8-{zh,en,ko}.jsonl and
-# kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q-, kinds11g-, kinds12- and kinds12g-{zh,en,ko}.jsonl
+# kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q-, kinds11g-, kinds12-, kinds12g- and kinds12q-{zh,en,ko}.jsonl
 # (never the independent held-out sets holdout3-* .. holdout12-*).
 set -euo pipefail
 BIN=${1:?usage: triage_train.sh BIN OUT|--check}
@@ -53,6 +53,11 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds12-$l.jsonl"); done
 # withdrawal), a fee told as less received, a withdrawal hold after the customer's own password
 # change, a third-party or company payer returned (compliance), reviews, press, ko convert words
 for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds12g-$l.jsonl"); done
+# round 12 (Q): priority kinds next to their twins: access blocked now (P2) vs a question
+# whether it could be (P4) or a phishing text saying so (P3); a forced close disputed with a loss
+# (P2); a P2P order closed after the fiat was paid (P2); something broken asked about (P3) vs a
+# how-to (P4); a scam the customer declined (P3) vs one acted on (P1)
+for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds12q-$l.jsonl"); done
 # The model's P1 raise (the trainer's defaults, said here because they are a choice): P(fund
 # safety) >= 0.4 and the P1 head >= 0.5, chosen on tools/triage_xval.sh's seven folds, the
 # writers the rules were not tuned on (gen4, gen6, gen7) counted twice (round 8): 33 missed P1s
