@@ -253,6 +253,16 @@ index_change(struct sd_txn *t, const sd_arec *r, bool add)
 
     if(r->status != SD_KB_PUBLISHED)
         return SD_OK;
+    {
+        /* a new generation with every change of the postings, frequencies or collection size,
+         * in the same txn and before any of them (the search's caches, below): even a change
+         * that fails half-way in a txn its caller goes on using leaves the old generation's
+         * state untouched */
+        uint8_t gen[KB_GEN_BYTES];
+
+        randombytes_buf(gen, sizeof(gen));
+        SD_TRY(sd_meta_put(t, KB_GEN_META, gen, sizeof(gen)));
+    }
     SD_TRY(doc_terms(r, &d));
     SD_TRY(each_posting(t, r, &d, add ? posting_put : posting_del));
     SD_TRY(sd_meta_get_u64(t, "kb_docs", &docs));
@@ -266,14 +276,6 @@ index_change(struct sd_txn *t, const sd_arec *r, bool add)
     }
     SD_TRY(sd_meta_put_u64(t, "kb_docs", docs));
     SD_TRY(sd_meta_put_u64(t, "kb_terms", total));
-    {
-        /* a new generation with every change of the frequencies, in the same txn (the
-         * search's frequency cache, below) */
-        uint8_t gen[KB_GEN_BYTES];
-
-        randombytes_buf(gen, sizeof(gen));
-        SD_TRY(sd_meta_put(t, KB_GEN_META, gen, sizeof(gen)));
-    }
 out:
     free(d.v);
     return err;
@@ -438,9 +440,9 @@ lang_factor(uint8_t doc, uint8_t pref)
  * Every query reads the collection size and the document frequency of each of its terms (46
  * reads for the reference ticket, most of them the same words ticket after ticket). The
  * process keeps the frequencies it read, keyed by the index's generation: KB_GEN_BYTES random
- * bytes that index_change writes in the same txn as every change of a frequency or of the
- * collection size (and nothing else writes them). A generation thus names one state of the
- * frequencies: a txn that changed them and aborted (or a child txn of a group commit that
+ * bytes that index_change writes in the same txn as every change of a posting, a frequency or
+ * the collection size, before it (and nothing else writes them). A generation thus names one
+ * state of the index: a txn that changed it and aborted (or a child txn of a group commit that
  * rolled back) leaves its generation behind it, never to be read again, and a cluster
  * follower applies the leader's generation with the leader's frequencies (the same write
  * set). A query uses the cache only when the generation its own txn reads equals the cache's,

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include "tickets/desk_int.h"
@@ -1169,9 +1170,44 @@ postings_cache_sees_an_edit_at_once(void **state)
 }
 
 /* Every question of kb_dev8 and kb_unanswerable8 gets the same hits (ids, scores, snippets)
- * with the postings read from the store alone, with the cache filling and full, and with a
- * cache too small for most lists (the rest read from the store). */
-#define CACHE_QMAX 1024
+ * with the postings read from the store alone, with the cache filling and full, with a cache
+ * too small for most lists (the rest read from the store), and from threads that fill and read
+ * one cache at once (sealdeskd's workers). */
+#define CACHE_QMAX    1024
+#define CACHE_THREADS 3
+struct cache_run {
+    struct sd_desk *d;
+    char **qs;
+    char (*langs)[8];
+    const struct sd_kb_hit *ref;
+    const size_t *nref;
+    size_t nq, start, bad;
+};
+
+static void *
+cache_thread(void *arg)
+{
+    struct cache_run *r = arg;
+
+    for(size_t j = 0; j < r->nq; j++) {
+        size_t i = (r->start + j) % r->nq, n = 0;
+        struct sd_kb_hit h[3];
+
+        if(sd_kb_search(r->d, r->qs[i], r->langs[i][0] ? r->langs[i] : NULL, 3, h, &n) != SD_OK ||
+           n != r->nref[i]) {
+            r->bad++;
+            continue;
+        }
+        for(size_t k = 0; k < n; k++) {
+            const struct sd_kb_hit *w = &r->ref[i * 3 + k];
+
+            r->bad +=
+                h[k].id != w->id || h[k].score != w->score || strcmp(h[k].snippet, w->snippet) != 0;
+        }
+    }
+    return NULL;
+}
+
 static void
 postings_cache_gives_the_store_s_results(void **state)
 {
@@ -1231,8 +1267,21 @@ postings_cache_gives_the_store_s_results(void **state)
             }
         }
     }
-    assert_true(found > nq / 2); /* most questions have articles: postings were scored */
-    sd_kb_postings_cache_limit(old);
+    assert_true(found > nq / 2);     /* most questions have articles: postings were scored */
+    sd_kb_postings_cache_limit(old); /* a new cache, filled by the threads at once */
+    {
+        pthread_t th[CACHE_THREADS];
+        struct cache_run run[CACHE_THREADS];
+
+        for(size_t k = 0; k < CACHE_THREADS; k++) {
+            run[k] = (struct cache_run){f->d, qs, langs, ref, nref, nq, k * nq / CACHE_THREADS, 0};
+            assert_int_equal(pthread_create(&th[k], NULL, cache_thread, &run[k]), 0);
+        }
+        for(size_t k = 0; k < CACHE_THREADS; k++) {
+            assert_int_equal(pthread_join(th[k], NULL), 0);
+            assert_int_equal(run[k].bad, 0);
+        }
+    }
     for(size_t i = 0; i < nq; i++)
         free(qs[i]);
     free(qs);
