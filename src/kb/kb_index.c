@@ -531,7 +531,8 @@ struct qctx {
     uint8_t pref;
     bool cached; /* the txn's index has a generation: gen */
     uint8_t gen[KB_GEN_BYTES];
-    uint8_t *pbuf; /* one term's postings (PC_TERM_POSTINGS), from the cache or to keep */
+    uint8_t *pbuf; /* one term's postings (PC_TERM_POSTINGS), from the cache or to keep;
+                    * NULL: none kept or read from the cache */
     struct cmap m;
 };
 
@@ -709,15 +710,6 @@ out:
     return err;
 }
 
-/* The query's postings buffer (PC_TERM_POSTINGS of them), made on first use. */
-static sd_err
-pbuf_get(struct qctx *c)
-{
-    if(!c->pbuf)
-        c->pbuf = malloc((size_t)PC_TERM_POSTINGS * POSTING_BYTES);
-    return c->pbuf ? SD_OK : SD_E_NOMEM;
-}
-
 /* The kept postings of term[0..n) of c's generation, copied to c->pbuf: true and *np their
  * count if the cache has them. */
 static bool
@@ -725,7 +717,7 @@ pc_get(struct qctx *c, const char *term, size_t n, size_t *np)
 {
     bool hit = false;
 
-    if(!c->cached || n == 0 || n > SD_KB_TERM_MAX || pbuf_get(c) != SD_OK)
+    if(!c->cached || !c->pbuf || n == 0 || n > SD_KB_TERM_MAX)
         return false;
     pthread_mutex_lock(&dfc.mu);
     if(dfc.valid && dfc.pc && memcmp(dfc.gen, c->gen, KB_GEN_BYTES) == 0) {
@@ -1444,6 +1436,8 @@ sd_kb_suggest_folded_txn(struct sd_txn *t, const char *text, size_t tlen, const 
     SD_TRY(collection(&c, &docs, &total));
     if(!docs || !q->n)
         goto out;
+    if(c.cached) /* without it (no memory) every list is read from the store */
+        c.pbuf = malloc((size_t)PC_TERM_POSTINGS * POSTING_BYTES);
     c.n_docs = (double)docs;
     c.avgdl = (double)total / (double)docs;
     c.idf_max = idf_of(&c, 0);
