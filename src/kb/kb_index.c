@@ -253,6 +253,16 @@ index_change(struct sd_txn *t, const sd_arec *r, bool add)
 
     if(r->status != SD_KB_PUBLISHED)
         return SD_OK;
+    {
+        /* a new generation with every change of the postings, frequencies or collection size,
+         * in the same txn and before any of them (the search's caches, below): even a change
+         * that fails half-way in a txn its caller goes on using leaves the old generation's
+         * state untouched */
+        uint8_t gen[KB_GEN_BYTES];
+
+        randombytes_buf(gen, sizeof(gen));
+        SD_TRY(sd_meta_put(t, KB_GEN_META, gen, sizeof(gen)));
+    }
     SD_TRY(doc_terms(r, &d));
     SD_TRY(each_posting(t, r, &d, add ? posting_put : posting_del));
     SD_TRY(sd_meta_get_u64(t, "kb_docs", &docs));
@@ -266,14 +276,6 @@ index_change(struct sd_txn *t, const sd_arec *r, bool add)
     }
     SD_TRY(sd_meta_put_u64(t, "kb_docs", docs));
     SD_TRY(sd_meta_put_u64(t, "kb_terms", total));
-    {
-        /* a new generation with every change of the frequencies, in the same txn (the
-         * search's frequency cache, below) */
-        uint8_t gen[KB_GEN_BYTES];
-
-        randombytes_buf(gen, sizeof(gen));
-        SD_TRY(sd_meta_put(t, KB_GEN_META, gen, sizeof(gen)));
-    }
 out:
     free(d.v);
     return err;
@@ -438,20 +440,32 @@ lang_factor(uint8_t doc, uint8_t pref)
  * Every query reads the collection size and the document frequency of each of its terms (46
  * reads for the reference ticket, most of them the same words ticket after ticket). The
  * process keeps the frequencies it read, keyed by the index's generation: KB_GEN_BYTES random
- * bytes that index_change writes in the same txn as every change of a frequency or of the
- * collection size (and nothing else writes them). A generation thus names one state of the
- * frequencies: a txn that changed them and aborted (or a child txn of a group commit that
+ * bytes that index_change writes in the same txn as every change of a posting, a frequency or
+ * the collection size, before it (and nothing else writes them). A generation thus names one
+ * state of the index: a txn that changed it and aborted (or a child txn of a group commit that
  * rolled back) leaves its generation behind it, never to be read again, and a cluster
  * follower applies the leader's generation with the leader's frequencies (the same write
  * set). A query uses the cache only when the generation its own txn reads equals the cache's,
  * so what it gets is what its txn would read; an index written before generations existed
  * (no kb_gen) is read from the store until its first article change. Only terms the index
  * knows (df > 0) are kept: the vocabulary of the articles, never a customer's other words.
- * Bounded: DFC_FILL terms, then later terms are read from the store. */
-#define DFC_SLOTS 4096 /* power of two */
-#define DFC_FILL  3072
+ * Bounded: DFC_FILL terms, then later terms are read from the store.
+ * A known term's postings are kept with its frequency, under the same generation (every
+ * change of a posting is an index_change, which writes a new one): the suggestion for each
+ * new ticket read and decoded the same lists from LMDB. They sit in one arena of at most
+ * PC_BYTES (malloc'd on first use, reused by the next generation, freed by
+ * sd_kb_cache_release); a term with more than PC_TERM_POSTINGS postings, or one that no
+ * longer fits, is read from the store as before. A hit is copied out under the lock and
+ * scored outside it, in the order the store holds them: the same scores either way. */
+#define DFC_SLOTS        4096 /* power of two */
+#define DFC_FILL         3072
+#define PC_BYTES         ((size_t)1 << 20) /* postings kept per process (65,536) */
+#define PC_TERM_POSTINGS 1024              /* longer lists are read from the store */
 struct dfc_slot {
     uint32_t df;
+    uint32_t pc_off; /* postings in the arena: bytes from its start */
+    uint32_t pc_n;   /* and their count, when pc */
+    bool pc;
     uint8_t n; /* term bytes, 0 = empty */
     char t[SD_KB_TERM_MAX];
 };
@@ -472,6 +486,9 @@ static struct {
     uint64_t docs, total; /* kb_docs, kb_terms of that generation */
     size_t used;
     struct dfc_slot s[DFC_SLOTS];
+    uint8_t *pc;     /* the postings arena (PC_BYTES), NULL until first kept */
+    size_t pc_used;  /* bytes of it holding this generation's postings */
+    size_t pc_limit; /* bytes it may use: PC_BYTES, less for tests (sd_kb_postings_cache_limit) */
     /* near spellings (add_near_spellings) of query words the index does not know, under the
      * same generation: the scan of the vocabulary depends on the word and the vocabulary
      * alone. A word is kept as its keyed hash (nsc_key, random per process), never as text;
@@ -480,7 +497,7 @@ static struct {
     uint8_t nsc_key[crypto_generichash_KEYBYTES];
     size_t nsc_used;
     struct nsc_slot nsc[NSC_SLOTS];
-} dfc = {.mu = PTHREAD_MUTEX_INITIALIZER};
+} dfc = {.mu = PTHREAD_MUTEX_INITIALIZER, .pc_limit = PC_BYTES};
 
 static size_t
 dfc_hash(const char *t, size_t n)
@@ -514,6 +531,8 @@ struct qctx {
     uint8_t pref;
     bool cached; /* the txn's index has a generation: gen */
     uint8_t gen[KB_GEN_BYTES];
+    uint8_t *pbuf; /* one term's postings (PC_TERM_POSTINGS), from the cache or to keep;
+                    * NULL: none kept or read from the cache */
     struct cmap m;
 };
 
@@ -547,6 +566,7 @@ collection(struct qctx *c, uint64_t *docs, uint64_t *total)
         dfc.used = 0;
         memset(dfc.nsc, 0, sizeof(dfc.nsc));
         dfc.nsc_used = 0;
+        dfc.pc_used = 0; /* the slots' pc flags went with them */
         memcpy(dfc.gen, c->gen, KB_GEN_BYTES);
         dfc.docs = *docs;
         dfc.total = *total;
@@ -677,37 +697,144 @@ out:
     return err;
 }
 
+/* Score np postings p[0..np * POSTING_BYTES) of one term (score_term). */
+static sd_err
+score_postings(struct qctx *c, const uint8_t *p, size_t np, double idf, uint16_t slot, uint16_t alt,
+               double w, double cw)
+{
+    sd_err err = SD_OK;
+
+    for(size_t i = 0; i < np; i++)
+        SD_TRY(score_posting(c, p + i * POSTING_BYTES, idf, slot, alt, w, cw));
+out:
+    return err;
+}
+
+/* The kept postings of term[0..n) of c's generation, copied to c->pbuf: true and *np their
+ * count if the cache has them. */
+static bool
+pc_get(struct qctx *c, const char *term, size_t n, size_t *np)
+{
+    bool hit = false;
+
+    if(!c->cached || !c->pbuf || n == 0 || n > SD_KB_TERM_MAX)
+        return false;
+    pthread_mutex_lock(&dfc.mu);
+    if(dfc.valid && dfc.pc && memcmp(dfc.gen, c->gen, KB_GEN_BYTES) == 0) {
+        const struct dfc_slot *e = dfc_find(term, n);
+
+        hit = e->n != 0 && e->pc;
+        if(hit) {
+            *np = e->pc_n;
+            memcpy(c->pbuf, dfc.pc + e->pc_off, (size_t)e->pc_n * POSTING_BYTES);
+        }
+    }
+    pthread_mutex_unlock(&dfc.mu);
+    return hit;
+}
+
+/* Keep term[0..n)'s whole list (c->pbuf, np postings) under c's generation, if its frequency
+ * is kept (term_df) and the arena has room. */
+static void
+pc_put(const struct qctx *c, const char *term, size_t n, size_t np)
+{
+    size_t bytes = np * POSTING_BYTES;
+
+    if(np == 0 || np > PC_TERM_POSTINGS)
+        return;
+    pthread_mutex_lock(&dfc.mu);
+    if(dfc.valid && memcmp(dfc.gen, c->gen, KB_GEN_BYTES) == 0 && dfc.pc_used <= dfc.pc_limit &&
+       bytes <= dfc.pc_limit - dfc.pc_used) {
+        struct dfc_slot *e = dfc_find(term, n);
+
+        if(!dfc.pc)
+            dfc.pc = malloc(PC_BYTES); /* none: nothing kept (a cache) */
+        if(dfc.pc && e->n && !e->pc) {
+            memcpy(dfc.pc + dfc.pc_used, c->pbuf, bytes);
+            e->pc_off = (uint32_t)dfc.pc_used;
+            e->pc_n = (uint32_t)np;
+            e->pc = true;
+            dfc.pc_used += bytes;
+        }
+    }
+    pthread_mutex_unlock(&dfc.mu);
+}
+
+void
+sd_kb_cache_release(void)
+{
+    pthread_mutex_lock(&dfc.mu);
+    free(dfc.pc);
+    dfc.pc = NULL;
+    dfc.pc_used = 0;
+    dfc.valid = false; /* the next query starts every cache over (collection) */
+    pthread_mutex_unlock(&dfc.mu);
+}
+
+size_t
+sd_kb_postings_cache_limit(size_t bytes)
+{
+    size_t old;
+
+    pthread_mutex_lock(&dfc.mu);
+    old = dfc.pc_limit;
+    dfc.pc_limit = bytes < PC_BYTES ? bytes : PC_BYTES;
+    dfc.pc_used = 0;
+    dfc.valid = false; /* kept postings start over under the new limit */
+    pthread_mutex_unlock(&dfc.mu);
+    return old;
+}
+
 /* Score the postings of one term of alternative (slot, alt): per document the alternative's
  * sum, the slot keeps its best alternative. idf: idf_of(c, df), which the caller has (read
- * only when df > 0); cw: the term's share of the slot's coverage. The postings (DUPFIXED)
- * are read a page of them at a time, in order, the first MAX_SCAN. */
+ * only when df > 0); cw: the term's share of the slot's coverage. The postings come from the
+ * cache of c's generation, else from the store (DUPFIXED) a page of them at a time, in order,
+ * the first MAX_SCAN; a list of up to PC_TERM_POSTINGS read whole is then kept. */
 static sd_err
 score_term(struct qctx *c, const char *term, double df, double idf, uint16_t slot, uint16_t alt,
            double w, double cw)
 {
-    size_t scanned = 0;
+    size_t scanned = 0, np, n = strlen(term);
+    bool keep;
     struct sd_cursor *cur = NULL;
     struct sd_val key, v;
     sd_err err = SD_OK, rc;
 
+    _Static_assert(PC_TERM_POSTINGS < MAX_SCAN, "a kept list is a whole list");
+    _Static_assert(PC_BYTES <= UINT32_MAX, "arena offsets are u32");
     if(df <= 0 || (c->n_docs >= COMMON_MIN_DOCS && df > c->n_docs * COMMON_FRACTION))
         return SD_OK;
+    if(pc_get(c, term, n, &np))
+        return score_postings(c, c->pbuf, np, idf, slot, alt, w, cw);
+    /* worth keeping: a short list (df, of the same txn, is its length) of this generation */
+    keep = c->cached && n > 0 && n <= SD_KB_TERM_MAX && df <= PC_TERM_POSTINGS && c->pbuf;
     if(!c->post)
         SD_TRY(sd_cursor_open(c->t, SD_DB_KB_POSTINGS, &c->post));
     cur = c->post;
     key.p = (const uint8_t *)term;
-    key.n = strlen(term);
+    key.n = n;
     rc = sd_cursor_get(cur, SD_CUR_SET_KEY, &key, &v);
     if(rc == SD_OK)
         rc = sd_cursor_get(cur, SD_CUR_GET_MULTIPLE, &key, &v);
     while(rc == SD_OK && scanned < MAX_SCAN) {
+        size_t page;
+
         SD_ENSURE(v.n > 0 && v.n % POSTING_BYTES == 0, SD_E_STORE);
-        for(size_t at = 0; at < v.n && scanned < MAX_SCAN; at += POSTING_BYTES, scanned++)
-            SD_TRY(score_posting(c, v.p + at, idf, slot, alt, w, cw));
+        page = v.n / POSTING_BYTES;
+        if(page > MAX_SCAN - scanned)
+            page = MAX_SCAN - scanned;
+        if(keep && page <= PC_TERM_POSTINGS - scanned)
+            memcpy(c->pbuf + scanned * POSTING_BYTES, v.p, page * POSTING_BYTES);
+        else
+            keep = false; /* longer than its frequency said: read, not kept */
+        SD_TRY(score_postings(c, v.p, page, idf, slot, alt, w, cw));
+        scanned += page;
         if(scanned < MAX_SCAN)
             rc = sd_cursor_get(cur, SD_CUR_NEXT_MULTIPLE, &key, &v);
     }
     SD_ENSURE(rc == SD_OK || rc == SD_E_NOTFOUND, rc);
+    if(keep && rc == SD_E_NOTFOUND)
+        pc_put(c, term, n, scanned);
 out:
     return err; /* the cursor is the query's (closed by sd_kb_suggest_txn) */
 }
@@ -1309,6 +1436,8 @@ sd_kb_suggest_folded_txn(struct sd_txn *t, const char *text, size_t tlen, const 
     SD_TRY(collection(&c, &docs, &total));
     if(!docs || !q->n)
         goto out;
+    if(c.cached) /* without it (no memory) every list is read from the store */
+        c.pbuf = malloc((size_t)PC_TERM_POSTINGS * POSTING_BYTES);
     c.n_docs = (double)docs;
     c.avgdl = (double)total / (double)docs;
     c.idf_max = idf_of(&c, 0);
@@ -1387,6 +1516,7 @@ out:
     sd_arec_free(alt);
     free(list);
     sd_cursor_close(c.post);
+    free(c.pbuf);
     free(c.m.v);
     free(qt);
     free(q);

@@ -107,6 +107,14 @@ sd_err sd_kb_group_members(struct sd_txn *t, uint64_t group, uint64_t *ids, size
 sd_err sd_kb_index_add(struct sd_txn *t, const sd_arec *r);
 sd_err sd_kb_index_remove(struct sd_txn *t, const sd_arec *r);
 
+/* The search's process caches (kb_index.c: frequencies, near spellings and postings under
+ * the index's generation): the postings arena freed, every cache started over by the next
+ * query. sd_desk_close calls it; safe while other desks of the process search. */
+void sd_kb_cache_release(void);
+/* Tests: the postings cache may hold at most bytes (0: none kept, every list read from the
+ * store; capped at its built-in limit), from the next query on. Returns the previous limit. */
+size_t sd_kb_postings_cache_limit(size_t bytes);
+
 /* "Nothing fits" decision (kb.h SD_KB_FIT_MIN) for the best-ranked article: tcov its title and
  * tag coverage (share of the query's informative weight), score_n its score / idf_max. */
 bool sd_kb_fits(double tcov, double score_n, bool other);

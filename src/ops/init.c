@@ -84,4 +84,5 @@ sd_desk_close(struct sd_desk *d)
     sd_remedy_policy_free(d->remedy_policy);
     d->remedy_policy = NULL;
     sd_desk_close_core(d);
+    sd_kb_cache_release();
 }

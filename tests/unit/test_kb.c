@@ -4,6 +4,8 @@
 #include "test_helpers.h"
 
 #include <dirent.h>
+#include <jansson.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include "tickets/desk_int.h"
@@ -1122,6 +1124,172 @@ frequency_cache_follows_every_change_even_aborted(void **state)
     assert_string_equal(h2[0].slug, "quokka-withdrawal-fees");
 }
 
+/* The postings are kept under the generation too: an edit that changes only how often a
+ * word occurs (no frequency moves) reaches the next search at once, with the scores a search
+ * without the postings cache computes. */
+static void
+postings_cache_sees_an_edit_at_once(void **state)
+{
+    struct fixture *f = *state;
+    const char *tags[] = {"quokka"};
+    struct sd_kb_new in = {.lang = "en",
+                           .title = "Quokka wallet limits",
+                           .body = "Quokka wallets have daily limits.",
+                           .category = SD_CAT_GENERAL,
+                           .tags = tags,
+                           .n_tags = 1};
+    struct sd_kb_edit e = {.body = "Quokka wallets have quokka limits for every quokka transfer.",
+                           .category = -1};
+    const char *q = "quokka wallet limits";
+    struct sd_kb_hit h0[3], h1[3], h2[3];
+    uint64_t id;
+    size_t n0, n1, n2, old = 0;
+
+    assert_int_equal(sd_kb_add(f->d, &sys, &in, &id), SD_OK);
+    n0 = search(f->d, q, "en", h0, 3);
+    assert_true(n0 >= 1 && h0[0].id == id);
+    assert_true(search(f->d, q, "en", h1, 3) == n0); /* the kept postings: the same */
+    assert_true(h1[0].id == id && h1[0].score == h0[0].score);
+    assert_int_equal(sd_kb_edit(f->d, &sys, id, &e, NULL), SD_OK);
+    n1 = search(f->d, q, "en", h1, 3);
+    assert_true(n1 >= 1 && h1[0].id == id);
+    assert_true(h1[0].score != h0[0].score); /* the edit's term counts, not the kept ones */
+    for(int pass = 0; pass < 2; pass++) {
+        /* again from the cache, then from the store alone */
+        if(pass == 1)
+            old = sd_kb_postings_cache_limit(0);
+        n2 = search(f->d, q, "en", h2, 3);
+        assert_true(n2 == n1);
+        for(size_t i = 0; i < n1; i++) {
+            assert_true(h2[i].id == h1[i].id);
+            assert_true(h2[i].score == h1[i].score);
+            assert_string_equal(h2[i].snippet, h1[i].snippet);
+        }
+    }
+    sd_kb_postings_cache_limit(old);
+}
+
+/* Every question of kb_dev8 and kb_unanswerable8 gets the same hits (ids, scores, snippets)
+ * with the postings read from the store alone, with the cache filling and full, with a cache
+ * too small for most lists (the rest read from the store), and from threads that fill and read
+ * one cache at once (sealdeskd's workers). */
+#define CACHE_QMAX    1024
+#define CACHE_THREADS 3
+struct cache_run {
+    struct sd_desk *d;
+    char **qs;
+    char (*langs)[8];
+    const struct sd_kb_hit *ref;
+    const size_t *nref;
+    size_t nq, start, bad;
+};
+
+static void *
+cache_thread(void *arg)
+{
+    struct cache_run *r = arg;
+
+    for(size_t j = 0; j < r->nq; j++) {
+        size_t i = (r->start + j) % r->nq, n = 0;
+        struct sd_kb_hit h[3];
+
+        if(sd_kb_search(r->d, r->qs[i], r->langs[i][0] ? r->langs[i] : NULL, 3, h, &n) != SD_OK ||
+           n != r->nref[i]) {
+            r->bad++;
+            continue;
+        }
+        for(size_t k = 0; k < n; k++) {
+            const struct sd_kb_hit *w = &r->ref[i * 3 + k];
+
+            r->bad +=
+                h[k].id != w->id || h[k].score != w->score || strcmp(h[k].snippet, w->snippet) != 0;
+        }
+    }
+    return NULL;
+}
+
+static void
+postings_cache_gives_the_store_s_results(void **state)
+{
+    static const char *const files[] = {SD_SOURCE_DIR "/tests/data/kb_dev8.jsonl",
+                                        SD_SOURCE_DIR "/tests/data/kb_unanswerable8.jsonl"};
+    static const size_t limits[] = {0, (size_t)-1, (size_t)-1, 4096};
+    struct fixture *f = *state;
+    char **qs = calloc(CACHE_QMAX, sizeof(*qs));
+    char(*langs)[8] = calloc(CACHE_QMAX, sizeof(*langs));
+    struct sd_kb_hit *ref = calloc((size_t)CACHE_QMAX * 3, sizeof(*ref)), h[3];
+    size_t *nref = calloc(CACHE_QMAX, sizeof(*nref)), nq = 0, old = 0, found = 0;
+
+    assert_true(qs && langs && ref && nref);
+    for(size_t fi = 0; fi < sizeof(files) / sizeof(files[0]); fi++) {
+        FILE *fp = fopen(files[fi], "r");
+        char *line = NULL;
+        size_t cap = 0;
+
+        assert_non_null(fp);
+        while(getline(&line, &cap, fp) > 0 && nq < CACHE_QMAX) {
+            json_error_t jerr;
+            json_t *row = json_loads(line, 0, &jerr);
+            const char *text = json_string_value(json_object_get(row, "q"));
+            const char *lang = json_string_value(json_object_get(row, "lang"));
+
+            assert_non_null(text);
+            qs[nq] = strdup(text);
+            assert_non_null(qs[nq]);
+            snprintf(langs[nq], sizeof(langs[nq]), "%s", lang && sd_lang_code(lang) ? lang : "");
+            nq++;
+            json_decref(row);
+        }
+        free(line);
+        assert_int_equal(fclose(fp), 0);
+    }
+    assert_true(nq > 400);
+    for(size_t pass = 0; pass < sizeof(limits) / sizeof(limits[0]); pass++) {
+        size_t prev = sd_kb_postings_cache_limit(limits[pass]);
+
+        if(pass == 0)
+            old = prev;
+        for(size_t i = 0; i < nq; i++) {
+            const char *lang = langs[i][0] ? langs[i] : NULL;
+            size_t n;
+
+            if(pass == 0) {
+                nref[i] = search(f->d, qs[i], lang, &ref[i * 3], 3);
+                found += nref[i] > 0;
+                continue;
+            }
+            n = search(f->d, qs[i], lang, h, 3);
+            assert_int_equal(n, nref[i]);
+            for(size_t k = 0; k < n; k++) {
+                assert_true(h[k].id == ref[i * 3 + k].id);
+                assert_true(h[k].score == ref[i * 3 + k].score);
+                assert_string_equal(h[k].snippet, ref[i * 3 + k].snippet);
+            }
+        }
+    }
+    assert_true(found > nq / 2);     /* most questions have articles: postings were scored */
+    sd_kb_postings_cache_limit(old); /* a new cache, filled by the threads at once */
+    {
+        pthread_t th[CACHE_THREADS];
+        struct cache_run run[CACHE_THREADS];
+
+        for(size_t k = 0; k < CACHE_THREADS; k++) {
+            run[k] = (struct cache_run){f->d, qs, langs, ref, nref, nq, k * nq / CACHE_THREADS, 0};
+            assert_int_equal(pthread_create(&th[k], NULL, cache_thread, &run[k]), 0);
+        }
+        for(size_t k = 0; k < CACHE_THREADS; k++) {
+            assert_int_equal(pthread_join(th[k], NULL), 0);
+            assert_int_equal(run[k].bad, 0);
+        }
+    }
+    for(size_t i = 0; i < nq; i++)
+        free(qs[i]);
+    free(qs);
+    free(langs);
+    free(ref);
+    free(nref);
+}
+
 /* The "ask" lines of an article file are searched as their own field: a customer's words that
  * only the asks hold find the article; an edit keeps them; a bad line refuses the file. */
 static void
@@ -1212,6 +1380,10 @@ main(void)
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(frequency_cache_follows_every_change_even_aborted,
                                         fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(postings_cache_sees_an_edit_at_once, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(postings_cache_gives_the_store_s_results, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test(query_tables_keep_the_lexicon_rules),
         cmocka_unit_test(tokeniser_makes_bigrams_and_words),
         cmocka_unit_test(embedded_starter_set_matches_kb_directory),
