@@ -107,6 +107,26 @@ sd_err sd_kb_group_members(struct sd_txn *t, uint64_t group, uint64_t *ids, size
 sd_err sd_kb_index_add(struct sd_txn *t, const sd_arec *r);
 sd_err sd_kb_index_remove(struct sd_txn *t, const sd_arec *r);
 
+/* Product families (kb_products.c) a text names: at most SD_KB_NAMED_MAX, from its first
+ * SD_KB_NAMED_TERMS terms. */
+#define SD_KB_NAMED_MAX   8
+#define SD_KB_NAMED_TERMS 256
+struct sd_kb_named {
+    size_t n;
+    uint16_t fam[SD_KB_NAMED_MAX];
+};
+/* The families folded[0..n) (sd_text_fold output) names, in *out. */
+sd_err sd_kb_products_named(const char *folded, size_t n, struct sd_kb_named *out);
+/* Drop from nm the families article r mentions (title, asks, tags, body): what is left is
+ * named by the question and absent from the article. */
+sd_err sd_kb_products_unmentioned(const sd_arec *r, struct sd_kb_named *nm);
+/* Whether the best article's evidence clears SD_KB_FIT_MIN + SD_KB_FIT_PRODUCT (sd_kb_fits). */
+bool sd_kb_fits_product(double tcov, double score_n, bool other);
+/* *out: the question text[0..tlen) (folded[0..flen) its fold, NULL: folded here) names a
+ * product family article best does not mention (kb.h SD_KB_FIT_PRODUCT). */
+sd_err sd_kb_products_about_else(struct sd_txn *t, const char *text, size_t tlen,
+                                 const char *folded, size_t flen, uint64_t best, bool *out);
+
 /* "Nothing fits" decision (kb.h SD_KB_FIT_MIN) for the best-ranked article: tcov its title and
  * tag coverage (share of the query's informative weight), score_n its score / idf_max. */
 bool sd_kb_fits(double tcov, double score_n, bool other);
