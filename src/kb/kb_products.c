@@ -89,6 +89,10 @@ add_entry(struct sd_kb_products *p, uint16_t fam, const char *s, size_t n, const
 
     if(!n)
         return SD_OK;
+    if(!sd_text_valid(s, n)) { /* the tokeniser's precondition */
+        *why = "not valid UTF-8 text";
+        return SD_E_INVALID;
+    }
     err = sd_kb_tokenize(s, n, terms_push, &pt);
     if(err != SD_OK) {
         *why = "invalid text";
