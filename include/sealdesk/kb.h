@@ -174,6 +174,11 @@ sd_err sd_kb_search_for(struct sd_desk *d, const char *text, const char *lang, i
  * tuning parts and their unanswerable sets): 1, 1.5, 2, 3 and 5 were tried, 2 kept
  * (data/kb/README.md, the trade-off table). */
 #define SD_KB_FIT_OTHER   2.0
+/* A question that names a product family of data/kb/products.*.txt (staking, options, a card,
+ * SEPA, a coin) its best article does not mention asks about something the desk has no article
+ * for: it needs SD_KB_FIT_PRODUCT more (chosen leaving one tuning set out, data/kb/README.md
+ * round 12 brief K3). */
+#define SD_KB_FIT_PRODUCT 1.0
 
 /* ---- lexicon: synonym sets and stop pieces (data/kb/, format in data/kb/README.md) ---- */
 struct sd_kb_lexicon;
@@ -195,6 +200,8 @@ sd_err sd_kb_lexicon_add(struct sd_kb_lexicon *l, bool stop, const char *text, s
  * built-in). A bad file leaves the current lexicon in place: SD_E_INVALID/SD_E_LIMIT with
  * where (may be NULL, cap bytes) set to "file:line: reason". Called when the desk opens. */
 sd_err sd_kb_lexicon_load(const char *dir, char *where, size_t cap);
+/* The same for the product glossary (data/kb/products.{zh,en,ko}.txt, kb.h SD_KB_FIT_PRODUCT). */
+sd_err sd_kb_products_load(const char *dir, char *where, size_t cap);
 
 /* Load every "*.md" article file of dir (format in kb/README.md), linking files with the same
  * slug as translations. Articles whose slug already exists in that language are skipped.

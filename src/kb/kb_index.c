@@ -1473,6 +1473,14 @@ sd_kb_suggest_folded_txn(struct sd_txn *t, const char *text, size_t tlen, const 
      * too weak for the question (kb.h SD_KB_FIT_MIN). */
     if(!sd_kb_fits(best_tcov, best_score / c.idf_max, q->other))
         goto out;
+    /* ... or it asks about a product the best article does not mention (kb_products.c) */
+    if(!sd_kb_fits_product(best_tcov, best_score / c.idf_max, q->other)) {
+        bool about_else;
+
+        SD_TRY(sd_kb_products_about_else(t, text, tlen, folded, flen, best_id, &about_else));
+        if(about_else)
+            goto out;
+    }
     /* Only the head of the ranking is needed: partial selection of the best TOPK, sorted;
      * the full sort runs only when deduplication by topic exhausts them. */
     nsorted = nl < TOPK ? nl : TOPK;

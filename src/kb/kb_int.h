@@ -114,6 +114,25 @@ void sd_kb_cache_release(void);
 /* Tests: the postings cache may hold at most bytes (0: none kept, every list read from the
  * store; capped at its built-in limit), from the next query on. Returns the previous limit. */
 size_t sd_kb_postings_cache_limit(size_t bytes);
+/* Product families (kb_products.c) a text names: at most SD_KB_NAMED_MAX, from its first
+ * SD_KB_NAMED_TERMS terms. */
+#define SD_KB_NAMED_MAX   8
+#define SD_KB_NAMED_TERMS 256
+struct sd_kb_named {
+    size_t n;
+    uint16_t fam[SD_KB_NAMED_MAX];
+};
+/* The families folded[0..n) (sd_text_fold output) names, in *out. */
+sd_err sd_kb_products_named(const char *folded, size_t n, struct sd_kb_named *out);
+/* Drop from nm the families article r mentions (title, asks, tags, body): what is left is
+ * named by the question and absent from the article. */
+sd_err sd_kb_products_unmentioned(const sd_arec *r, struct sd_kb_named *nm);
+/* Whether the best article's evidence clears SD_KB_FIT_MIN + SD_KB_FIT_PRODUCT (sd_kb_fits). */
+bool sd_kb_fits_product(double tcov, double score_n, bool other);
+/* *out: the question text[0..tlen) (folded[0..flen) its fold, NULL: folded here) names a
+ * product family article best does not mention (kb.h SD_KB_FIT_PRODUCT). */
+sd_err sd_kb_products_about_else(struct sd_txn *t, const char *text, size_t tlen,
+                                 const char *folded, size_t flen, uint64_t best, bool *out);
 
 /* "Nothing fits" decision (kb.h SD_KB_FIT_MIN) for the best-ranked article: tcov its title and
  * tag coverage (share of the query's informative weight), score_n its score / idf_max. */

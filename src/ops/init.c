@@ -57,6 +57,10 @@ sd_desk_open(struct sd_desk **out, const struct sd_desk_opts *o)
         if(err != SD_OK)
             sd_log(SD_LOG_ERROR, "kb_lexicon_invalid", "at=\"%s\"", where);
         SD_TRY(err);
+        err = sd_kb_products_load(o->dir, where, sizeof(where));
+        if(err != SD_OK)
+            sd_log(SD_LOG_ERROR, "kb_products_invalid", "at=\"%s\"", where);
+        SD_TRY(err);
     }
     {
         struct sd_login_limits lim;

@@ -15,6 +15,7 @@
 #include "sealdesk/kb.h"
 #include "sealdesk/lang.h"
 #include "sealdesk/redact.h"
+#include "sealdesk/text.h"
 #include "sealdesk/tickets.h"
 
 static const struct sd_actor sys = {.name = "tester", .roles = SD_ROLE_SYSTEM};
@@ -749,6 +750,46 @@ near_topic_questions_get_nothing_long_stories_their_article(void **state)
     assert_string_equal(h[0].slug, "account-close");
 }
 
+/* Round 12 (brief K3): a question naming a product family of data/kb/products.*.txt that its
+ * best article does not mention needs SD_KB_FIT_PRODUCT more; families are found in every
+ * language (a Hangul phrase without its space, traditional Chinese folded) and a family the
+ * article covers, or a strong fit, keeps the answer. */
+static void
+product_the_article_does_not_mention_needs_more_fit(void **state)
+{
+    struct fixture *f = *state;
+    struct sd_kb_hit h[3];
+    struct sd_kb_named nm;
+    struct sd_buf b = SD_BUF_INIT;
+    static const char *const named[] = {"copy trading profits", "마진거래 하고 싶어요",
+                                        "網格機器人", "sepa instant"};
+    size_t n;
+
+    for(size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+        b.len = 0;
+        assert_int_equal(sd_text_fold(&b, named[i], strlen(named[i])), SD_OK);
+        assert_int_equal(sd_kb_products_named((const char *)b.data, b.len, &nm), SD_OK);
+        assert_int_equal(nm.n, 1);
+    }
+    b.len = 0;
+    assert_int_equal(sd_text_fold(&b, "trade fees, a copy please", 25), SD_OK);
+    assert_int_equal(sd_kb_products_named((const char *)b.data, b.len, &nm), SD_OK);
+    assert_int_equal(nm.n, 0); /* an entry's words in order: not "copy trading" */
+    sd_buf_free(&b);
+    assert_false(sd_kb_fits_product(0, SD_KB_FIT_MIN, false));
+    assert_true(sd_kb_fits_product(0, SD_KB_FIT_MIN + SD_KB_FIT_PRODUCT, false));
+    /* about a product no article covers: nothing */
+    assert_int_equal(search(f->d, "how do I withdraw my copy trading profits", NULL, h, 3), 0);
+    assert_int_equal(search(f->d, "is there a fee to withdraw via SEPA", NULL, h, 3), 0);
+    /* the article mentions it (futures in the liquidation article) or the fit is strong */
+    n = search(f->d, "how do I close my futures position before liquidation", NULL, h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "trading-liquidation");
+    n = search(f->d, "子账户的提现额度是多少", NULL, h, 3);
+    assert_true(n >= 1);
+    assert_string_equal(h[0].slug, "withdrawal-limits");
+}
+
 /* Round 6 lexicon kinds seen on kb_dev3: "smallest" for the minimum, "exceeds" for a limit,
  * "keeps closing" for a crashing app (not closing an account), "stuck" (卡住) meaning a pending
  * withdrawal rather than a crashing app, Korean 어플 for the app, Chinese per-day words and
@@ -1384,6 +1425,8 @@ main(void)
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(postings_cache_gives_the_store_s_results, fixture_setup,
                                         fixture_teardown),
+        cmocka_unit_test_setup_teardown(product_the_article_does_not_mention_needs_more_fit,
+                                        fixture_setup, fixture_teardown),
         cmocka_unit_test(query_tables_keep_the_lexicon_rules),
         cmocka_unit_test(tokeniser_makes_bigrams_and_words),
         cmocka_unit_test(embedded_starter_set_matches_kb_directory),
