@@ -3,16 +3,16 @@
 # usage: tools/triage_train.sh TRIAGE_TRAIN_BIN OUT        (`make triage-model`)
 #        tools/triage_train.sh TRIAGE_TRAIN_BIN --check    (ctest model.up_to_date: the committed
 #                                                           model equals a fresh training run)
-# The sets: data/triage/{train,holdout,holdout2,train4,...,train12}-{zh,en,ko}.jsonl,
+# The sets: data/triage/{train,holdout,holdout2,train4,...,train13}-{zh,en,ko}.jsonl,
 # ../shared/data/triage-dev.jsonl, data/triage/tmodel-kinds.jsonl, kinds8-{zh,en,ko}.jsonl and
-# kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q-, kinds11g- and kinds12-{zh,en,ko}.jsonl
-# (never the independent held-out sets holdout3-* .. holdout12-*).
+# kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q-, kinds11g-, kinds12- and kinds13-{zh,en,ko}.jsonl
+# (never the independent held-out sets holdout3-* .. holdout13-*).
 set -euo pipefail
 BIN=${1:?usage: triage_train.sh BIN OUT|--check}
 OUT=${2:?usage: triage_train.sh BIN OUT|--check}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SETS=()
-for s in train holdout holdout2 train4 train5 train6 train7 train8 train9 train10 train11 train12; do
+for s in train holdout holdout2 train4 train5 train6 train7 train8 train9 train10 train11 train12 train13; do
   for l in zh en ko; do SETS+=("$ROOT/data/triage/$s-$l.jsonl"); done
 done
 SETS+=("$ROOT/../shared/data/triage-dev.jsonl")
@@ -48,6 +48,11 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds11g-$l.jsonl"); done
 # corporate account, QR logins approved for someone else, unofficial apps, impersonated desk
 # products, codes handed to a P2P counterparty, quantified ko denials) next to calm twins
 for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds12-$l.jsonl"); done
+# round 12 (T): fund-safety kinds the rules missed on the blind train13 writer (advance fees paid,
+# a passcode sharer using the phone, team denials, secrets on social media, public posts that
+# declare a loss, relatives obeying a fake security team) next to calm twins (fee asked about,
+# install refused, hypothetical lost phone, "no unusual login", liquidation wicks, dormancy)
+for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds13-$l.jsonl"); done
 # The model's P1 raise (the trainer's defaults, said here because they are a choice): P(fund
 # safety) >= 0.4 and the P1 head >= 0.5, chosen on tools/triage_xval.sh's seven folds, the
 # writers the rules were not tuned on (gen4, gen6, gen7) counted twice (round 8): 33 missed P1s
