@@ -59,7 +59,7 @@
     "       [--money-agree X] [--rules FILE] [--p1-grid]\n"                                \
     "       [--dump FILE] [--model FILE] TRAIN.jsonl...\n"
 
-#define MAX_FILES   128 /* per list (training, --eval): 38 training files in round 9, 68 in round 12 */
+#define MAX_FILES   128 /* per list (training, --eval): 38 training files in round 9, 71 in round 12 */
 #define STR_(x)     #x
 #define STR(x)      STR_(x) /* a limit's value in a message, from its macro */
 #define MAX_TICKETS 20000
@@ -725,7 +725,14 @@ main(int argc, char **argv)
                 }
             }
         }
-        if(sd_tmodel_train(tr, &model) != SD_OK) {
+        sd_err terr = sd_tmodel_train(tr, &model);
+
+        if(terr == SD_E_LIMIT) {
+            fail("triage_train", 0,
+                 "training failed: more than SD_TMODEL_MAX_ROWS weight rows kept (raise --prune)");
+            goto out;
+        }
+        if(terr != SD_OK) {
             fail("triage_train", 0, "training failed");
             goto out;
         }

@@ -3,16 +3,16 @@
 # usage: tools/triage_train.sh TRIAGE_TRAIN_BIN OUT        (`make triage-model`)
 #        tools/triage_train.sh TRIAGE_TRAIN_BIN --check    (ctest model.up_to_date: the committed
 #                                                           model equals a fresh training run)
-# The sets: data/triage/{train,holdout,holdout2,train4,...,train12}-{zh,en,ko}.jsonl,
+# The sets: data/triage/{train,holdout,holdout2,train4,...,train13}-{zh,en,ko}.jsonl,
 # ../shared/data/triage-dev.jsonl, data/triage/tmodel-kinds.jsonl, kinds8-{zh,en,ko}.jsonl and
-# kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q-, kinds11g-, kinds12-, kinds12g- and kinds12q-{zh,en,ko}.jsonl
-# (never the independent held-out sets holdout3-* .. holdout12-*).
+# kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q-, kinds11g-, kinds12-, kinds12g-, kinds12q- and
+# kinds13-{zh,en,ko}.jsonl (never the independent held-out sets holdout3-* .. holdout13-*).
 set -euo pipefail
 BIN=${1:?usage: triage_train.sh BIN OUT|--check}
 OUT=${2:?usage: triage_train.sh BIN OUT|--check}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SETS=()
-for s in train holdout holdout2 train4 train5 train6 train7 train8 train9 train10 train11 train12; do
+for s in train holdout holdout2 train4 train5 train6 train7 train8 train9 train10 train11 train12 train13; do
   for l in zh en ko; do SETS+=("$ROOT/data/triage/$s-$l.jsonl"); done
 done
 SETS+=("$ROOT/../shared/data/triage-dev.jsonl")
@@ -58,6 +58,11 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds12g-$l.jsonl"); done
 # (P2); a P2P order closed after the fiat was paid (P2); something broken asked about (P3) vs a
 # how-to (P4); a scam the customer declined (P3) vs one acted on (P1)
 for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds12q-$l.jsonl"); done
+# round 12 (T): fund-safety kinds the rules missed on the blind train13 writer (advance fees paid,
+# a passcode sharer using the phone, team denials, secrets on social media, public posts that
+# declare a loss, relatives obeying a fake security team) next to calm twins (fee asked about,
+# install refused, hypothetical lost phone, "no unusual login", liquidation wicks, dormancy)
+for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds13-$l.jsonl"); done
 # The model's P1 raise (the trainer's defaults, said here because they are a choice): P(fund
 # safety) >= 0.4 and the P1 head >= 0.5, chosen on tools/triage_xval.sh's seven folds, the
 # writers the rules were not tuned on (gen4, gen6, gen7) counted twice (round 8): 33 missed P1s
@@ -77,8 +82,10 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds12q-$l.jsonl"); done
 # kept (its floors leave room for one false P1): P(fund safety) >= 0.3 with the P1 head >= 0.4,
 # and where a withdrawal rule fired (money leaving) >= 0.1 with the P1 head >= 0.2. Blind folds
 # 103 -> 71 missed P1s for 105 -> 130 false P1s; 11 folds 15 -> 8 missed for 164 -> 243 false.
+# Round 12 (merge): train13, kinds12g, kinds12q and kinds13 pass SD_TMODEL_MAX_ROWS at prune 0.4;
+# prune 0.45 keeps 60,869 rows.
 # (one line: README and data/triage/README.md read it with sed -n 's/^PARAMS=(\(.*\))/\1/p')
-PARAMS=(--fund-raise 0.3 --p1-agree 0.4 --money-raise 0.1 --money-agree 0.2 --view --prune 0.4 --augment 8 --augment 7 --augment 15)
+PARAMS=(--fund-raise 0.3 --p1-agree 0.4 --money-raise 0.1 --money-agree 0.2 --view --prune 0.45 --augment 8 --augment 7 --augment 15)
 if [ "$OUT" = "--check" ]; then
   tmp=$(mktemp /tmp/triage-model.XXXXXX)
   trap 'rm -f "$tmp"' EXIT

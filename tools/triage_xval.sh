@@ -4,7 +4,7 @@
 # then the rules plus the fresh model, as `sealctl triage --text` does) on the left-out writer.
 # Writers: tpl (data/triage/{train,holdout}-*, tpl_*.py), gen2 (holdout2-*), gen4 (train4-*), gen5 (train5-*),
 # gen6 (train6-*), gen7 (train7-*), gen8 (train8-*), gen9 (train9-*), gen10 (train10-*),
-# gen11 (train11-*), gen12 (train12-*) and dev (../shared/data/triage-dev.jsonl). Never holdout3-* .. holdout12-*
+# gen11 (train11-*), gen12 (train12-*), gen13 (train13-*) and dev (../shared/data/triage-dev.jsonl). Never holdout3-* .. holdout13-*
 # (kept held out).
 # usage: tools/triage_xval.sh TRIAGE_TRAIN_BIN [TRIAGE_TRAIN OPTIONS...]
 #   e.g. tools/triage_xval.sh build/tools/triage_train --l2 1e-4
@@ -12,7 +12,7 @@
 #                                                                 summed over the folds)
 # Prints triage_train's per-file lines, then per fold the rules / rules+model totals
 # (category, priority, P1 recall, P1 false positives) over the fold's files, then the fold sum
-# (ZFOLDSUM: category errors + priority errors + 5 x missed P1 + false P1, gen4/gen6..gen12 doubled).
+# (ZFOLDSUM: category errors + priority errors + 5 x missed P1 + false P1, gen4/gen6..gen13 doubled).
 set -euo pipefail
 BIN=${1:?usage: triage_xval.sh TRIAGE_TRAIN_BIN [OPTIONS...]}
 shift
@@ -30,8 +30,9 @@ FOLD[gen9]="$D/train9-zh.jsonl $D/train9-en.jsonl $D/train9-ko.jsonl"
 FOLD[gen10]="$D/train10-zh.jsonl $D/train10-en.jsonl $D/train10-ko.jsonl"
 FOLD[gen11]="$D/train11-zh.jsonl $D/train11-en.jsonl $D/train11-ko.jsonl"
 FOLD[gen12]="$D/train12-zh.jsonl $D/train12-en.jsonl $D/train12-ko.jsonl"
+FOLD[gen13]="$D/train13-zh.jsonl $D/train13-en.jsonl $D/train13-ko.jsonl"
 FOLD[dev]="$ROOT/../shared/data/triage-dev.jsonl"
-ORDER="tpl gen2 gen4 gen5 gen6 gen7 gen8 gen9 gen10 gen11 gen12 dev"
+ORDER="tpl gen2 gen4 gen5 gen6 gen7 gen8 gen9 gen10 gen11 gen12 gen13 dev"
 # model-only examples of alarming non-P1 kinds (data/triage/README.md): always trained on
 EXTRA=$D/tmodel-kinds.jsonl
 EXTRA8=("$D/kinds8-zh.jsonl" "$D/kinds8-en.jsonl" "$D/kinds8-ko.jsonl"
@@ -43,7 +44,8 @@ EXTRA8=("$D/kinds8-zh.jsonl" "$D/kinds8-en.jsonl" "$D/kinds8-ko.jsonl"
   "$D/kinds11g-zh.jsonl" "$D/kinds11g-en.jsonl" "$D/kinds11g-ko.jsonl"
   "$D/kinds12-zh.jsonl" "$D/kinds12-en.jsonl" "$D/kinds12-ko.jsonl"
   "$D/kinds12g-zh.jsonl" "$D/kinds12g-en.jsonl" "$D/kinds12g-ko.jsonl"
-  "$D/kinds12q-zh.jsonl" "$D/kinds12q-en.jsonl" "$D/kinds12q-ko.jsonl")
+  "$D/kinds12q-zh.jsonl" "$D/kinds12q-en.jsonl" "$D/kinds12q-ko.jsonl"
+  "$D/kinds13-zh.jsonl" "$D/kinds13-en.jsonl" "$D/kinds13-ko.jsonl")
 GRID=0
 for a in "$@"; do [ "$a" = "--grid" ] && GRID=1; done
 tmp=$(mktemp -d /tmp/triage-xval.XXXXXX)
@@ -89,7 +91,7 @@ END {
   # 5 x missed P1 + false P1, the later writers (gen4, gen6..gen11) doubled
   if (!grid) {
     for (k in keys) {
-      split(k, kk, " "); f = kk[1]; m = kk[2]; w = (f == "gen4" || f == "gen6" || f == "gen7" || f == "gen8" || f == "gen9" || f == "gen10" || f == "gen11" || f == "gen12") ? 2 : 1
+      split(k, kk, " "); f = kk[1]; m = kk[2]; w = (f == "gen4" || f == "gen6" || f == "gen7" || f == "gen8" || f == "gen9" || f == "gen10" || f == "gen11" || f == "gen12" || f == "gen13") ? 2 : 1
       ce = N[k] - C[k]; pe = N[k] - P[k]; miss = PN[k] - PH[k]
       S[m] += w * (ce + pe + 5 * miss + FP[k]); CE[m] += ce; PE[m] += pe; MI[m] += miss; F[m] += FP[k]
     }
