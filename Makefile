@@ -114,7 +114,7 @@ test: build-asan build-release build-clang static build-fuzz
 	@tools/setup/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS_CI)
 	@# P1 (fund safety) recall 1.000 on every labelled set in the repo (data/triage/README.md).
 	$(call triage_gate,$(TRIAGE_GATED),,--fail-under 0$(comma)0$(comma)1.0,|| exit 1)
-	@# Measured, not gated: the independent sets (holdout3 to holdout12: never tuned on) do not
+	@# Measured, not gated: the independent sets (holdout3 to holdout13: never tuned on) do not
 	@# yet reach P1 recall 1.000 (data/triage/README.md; issue 17 stays open until they do).
 	$(call triage_gate,$(TRIAGE_MEASURED), (not gated))
 	@# KB search on the first held-out questions (a dev set since round 5: its misses were
@@ -128,17 +128,18 @@ test: build-asan build-release build-clang static build-fuzz
 	$(call kb_dev_gates,4,0.88 0.93 0.85,0.80 0.88 0.83)
 	@# Round 8 sets (dev5): tuning reaches 0.915/0.966/0.810, held out 0.863/0.928/0.807.
 	$(call kb_dev_gates,5,0.89 0.94 0.78,0.84 0.91 0.78)
-	@# Round 9 sets (data/kb/questions6, written blind by W2): tuning reaches 0.923/0.964/0.667,
-	@# held out 0.929/0.962/0.635.
-	$(call kb_dev_gates,6,0.90 0.94 0.64,0.91 0.94 0.61)
+	@# Round 9 sets (data/kb/questions6, written blind by W2): tuning reaches 0.929/0.973/0.726,
+	@# held out 0.934/0.967/0.703 (round 12: K2's lexicon, K3's product glossary).
+	$(call kb_dev_gates,6,0.90 0.94 0.69,0.91 0.94 0.67)
 	@# Round 10 sets (data/kb/questions7, written blind by WK: search-box keywords, pasted error
 	@# text): tuning reaches 0.928/0.971/0.570 (round 10 K2 lexicon; first measured 0.911/0.952/
-	@# 0.570), held out 0.934/0.973/0.698.
-	$(call kb_dev_gates,7,0.91 0.95 0.54,0.91 0.95 0.66)
+	@# 0.570), held out 0.934/0.973/0.698; round 12 (product glossary) 0.620 and 0.746 refused.
+	$(call kb_dev_gates,7,0.91 0.95 0.59,0.91 0.95 0.71)
 	@# Round 11 sets (data/kb/questions8, written blind by WK: voice-to-text, stories, two-letter
 	@# typos, asked for someone else): first measured tuning 0.902/0.950/0.660, held out
-	@# 0.917/0.966/0.579; tuning 0.908/0.956/0.660 with the Cantonese stop pieces (held out same).
-	$(call kb_dev_gates,8,0.88 0.93 0.62,0.89 0.94 0.54)
+	@# 0.917/0.966/0.579; tuning 0.908/0.956/0.660 with the Cantonese stop pieces (held out same);
+	@# round 12 (K2 lexicon, K3 product glossary) tuning 0.917/0.962/0.744, held out 0.917/0.966/0.649.
+	$(call kb_dev_gates,8,0.89 0.93 0.71,0.89 0.94 0.61)
 
 # kill -9 under sealbench load, 100 trials (tests/crash/; `make test` runs 10).
 crash-test: build
