@@ -453,8 +453,8 @@ lang_factor(uint8_t doc, uint8_t pref)
  * A known term's postings are kept with its frequency, under the same generation (every
  * change of a posting is an index_change, which writes a new one): the suggestion for each
  * new ticket read and decoded the same lists from LMDB. They sit in one arena of at most
- * PC_BYTES (malloc'd on first use, reused by the next generation, freed by
- * sd_kb_cache_release); a term with more than PC_TERM_POSTINGS postings, or one that no
+ * PC_BYTES (static: zero pages cost no memory until written, and no allocation can fail
+ * half-way; reused by the next generation, emptied by sd_kb_cache_release); a term with more than PC_TERM_POSTINGS postings, or one that no
  * longer fits, is read from the store as before. A hit is copied out under the lock and
  * scored outside it, in the order the store holds them: the same scores either way. */
 #define DFC_SLOTS        4096 /* power of two */
@@ -486,7 +486,6 @@ static struct {
     uint64_t docs, total; /* kb_docs, kb_terms of that generation */
     size_t used;
     struct dfc_slot s[DFC_SLOTS];
-    uint8_t *pc;     /* the postings arena (PC_BYTES), NULL until first kept */
     size_t pc_used;  /* bytes of it holding this generation's postings */
     size_t pc_limit; /* bytes it may use: PC_BYTES, less for tests (sd_kb_postings_cache_limit) */
     /* near spellings (add_near_spellings) of query words the index does not know, under the
@@ -498,6 +497,7 @@ static struct {
     size_t nsc_used;
     struct nsc_slot nsc[NSC_SLOTS];
 } dfc = {.mu = PTHREAD_MUTEX_INITIALIZER, .pc_limit = PC_BYTES};
+static uint8_t pc_arena[PC_BYTES]; /* the postings kept (dfc.pc_used bytes), under dfc.mu */
 
 static size_t
 dfc_hash(const char *t, size_t n)
@@ -720,13 +720,13 @@ pc_get(struct qctx *c, const char *term, size_t n, size_t *np)
     if(!c->cached || !c->pbuf || n == 0 || n > SD_KB_TERM_MAX)
         return false;
     pthread_mutex_lock(&dfc.mu);
-    if(dfc.valid && dfc.pc && memcmp(dfc.gen, c->gen, KB_GEN_BYTES) == 0) {
+    if(dfc.valid && memcmp(dfc.gen, c->gen, KB_GEN_BYTES) == 0) {
         const struct dfc_slot *e = dfc_find(term, n);
 
         hit = e->n != 0 && e->pc;
         if(hit) {
             *np = e->pc_n;
-            memcpy(c->pbuf, dfc.pc + e->pc_off, (size_t)e->pc_n * POSTING_BYTES);
+            memcpy(c->pbuf, pc_arena + e->pc_off, (size_t)e->pc_n * POSTING_BYTES);
         }
     }
     pthread_mutex_unlock(&dfc.mu);
@@ -747,10 +747,8 @@ pc_put(const struct qctx *c, const char *term, size_t n, size_t np)
        bytes <= dfc.pc_limit - dfc.pc_used) {
         struct dfc_slot *e = dfc_find(term, n);
 
-        if(!dfc.pc)
-            dfc.pc = malloc(PC_BYTES); /* none: nothing kept (a cache) */
-        if(dfc.pc && e->n && !e->pc) {
-            memcpy(dfc.pc + dfc.pc_used, c->pbuf, bytes);
+        if(e->n && !e->pc) {
+            memcpy(pc_arena + dfc.pc_used, c->pbuf, bytes);
             e->pc_off = (uint32_t)dfc.pc_used;
             e->pc_n = (uint32_t)np;
             e->pc = true;
@@ -764,8 +762,6 @@ void
 sd_kb_cache_release(void)
 {
     pthread_mutex_lock(&dfc.mu);
-    free(dfc.pc);
-    dfc.pc = NULL;
     dfc.pc_used = 0;
     dfc.valid = false; /* the next query starts every cache over (collection) */
     pthread_mutex_unlock(&dfc.mu);
@@ -1436,8 +1432,10 @@ sd_kb_suggest_folded_txn(struct sd_txn *t, const char *text, size_t tlen, const 
     SD_TRY(collection(&c, &docs, &total));
     if(!docs || !q->n)
         goto out;
-    if(c.cached) /* without it (no memory) every list is read from the store */
+    if(c.cached) { /* a failed allocation fails the query, like every other (test_allocfail) */
         c.pbuf = malloc((size_t)PC_TERM_POSTINGS * POSTING_BYTES);
+        SD_ENSURE(c.pbuf, SD_E_NOMEM);
+    }
     c.n_docs = (double)docs;
     c.avgdl = (double)total / (double)docs;
     c.idf_max = idf_of(&c, 0);

@@ -108,7 +108,7 @@ sd_err sd_kb_index_add(struct sd_txn *t, const sd_arec *r);
 sd_err sd_kb_index_remove(struct sd_txn *t, const sd_arec *r);
 
 /* The search's process caches (kb_index.c: frequencies, near spellings and postings under
- * the index's generation): the postings arena freed, every cache started over by the next
+ * the index's generation): the postings arena emptied, every cache started over by the next
  * query. sd_desk_close calls it; safe while other desks of the process search. */
 void sd_kb_cache_release(void);
 /* Tests: the postings cache may hold at most bytes (0: none kept, every list read from the
