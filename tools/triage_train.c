@@ -59,7 +59,8 @@
     "       [--money-agree X] [--rules FILE] [--p1-grid]\n"                                \
     "       [--dump FILE] [--model FILE] TRAIN.jsonl...\n"
 
-#define MAX_FILES   128 /* per list (training, --eval): 38 training files in round 9, 71 in round 12 */
+/* per list (training, --eval): 38 training files in round 9, 71 in round 12 */
+#define MAX_FILES   128
 #define STR_(x)     #x
 #define STR(x)      STR_(x) /* a limit's value in a message, from its macro */
 #define MAX_TICKETS 20000
