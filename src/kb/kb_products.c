@@ -451,6 +451,6 @@ sd_kb_products_about_else(struct sd_txn *t, const char *text, size_t tlen, const
     *out = nm.n > 0;
 out:
     sd_arec_free(r);
-    sd_buf_free(&f);
+    sd_buf_wipe_free(&f); /* the ticket's folded text */
     return err;
 }
