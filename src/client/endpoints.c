@@ -147,8 +147,15 @@ sd_follow_init(struct sd_follow *f, const struct sd_endpoints *eps)
 bool
 sd_follow_next(struct sd_follow *f, const char *unavailable_msg)
 {
-    if(unavailable_msg && sd_endpoints_leader_hint(unavailable_msg, f->target, sizeof(f->target)))
+    char hint[SD_ENDPOINT_MAX + 1];
+
+    /* follow a hint, unless it names the endpoint that just answered (a node that lost its
+     * lead may still name itself: going back there would spend every hop on it) */
+    if(unavailable_msg && sd_endpoints_leader_hint(unavailable_msg, hint, sizeof(hint)) &&
+       strcmp(hint, f->target) != 0) {
+        memcpy(f->target, hint, sizeof(hint));
         return false;
+    }
     if(f->eps->n == 0)
         return true;
     f->next = (f->next + 1) % f->eps->n;

@@ -41,6 +41,12 @@ pc=0; wait "$CP" || pc=$?
 check "the paused batch's caller is refused (exit $pc)" test "$pc" = 1
 check "... with UNAVAILABLE" grep -q "UNAVAILABLE" "$WORK/pending.err"
 check "the fence refused the old leader's append" grep -q "refused: fenced" "$WORK/n$L.log"
+# At once after the fence: the old leader must not name itself as the leader (a client that
+# follows the hint would be sent back to it until it gives up; CI saw exactly that).
+expect_exit 1 "the fenced node refuses a write at once" -- "$SEALCTL" \
+  --server "127.0.0.1:${NPORT[$L]}" --ca "$CERTS/ca.pem" ticket create --channel chat \
+  --subject "to the fenced node" --body "x"
+check "... without naming itself the leader" test "$(grep -c "leader=n$L " "$WORK/err" || true)" = 0
 expect_exit 0 "the new leader takes writes" -- "$SEALCTL" --server "$LIST" --ca "$CERTS/ca.pem" \
   ticket create --channel chat --subject "after takeover" --body "x"
 R=$(wait_same_root 30) && ok "the old leader caught up: same audit root on every node" ||

@@ -877,6 +877,25 @@ test_follow_goes_to_leader_else_next_and_wraps(void **state)
     assert_string_equal(f.target, "a:1");
 }
 
+/* A node that lost its lead may still name itself: the hint is not followed back to the
+ * endpoint that just answered (else every hop goes there; CI saw test_pause fail so). */
+static void
+test_follow_skips_a_hint_naming_the_endpoint_that_answered(void **state)
+{
+    struct sd_endpoints e;
+    struct sd_follow f;
+
+    (void)state;
+    assert_int_equal(sd_endpoints_parse(&e, "a:1,b:2,c:3", NULL, NULL, 0), SD_OK);
+    sd_follow_init(&f, &e);
+    assert_false(sd_follow_next(&f, "not the leader; leader=n1 a:1"));
+    assert_string_equal(f.target, "b:2");
+    assert_false(sd_follow_next(&f, "not the leader; leader=n1 a:1"));
+    assert_string_equal(f.target, "a:1"); /* a hint elsewhere is followed */
+    assert_false(sd_follow_next(&f, "not the leader; leader=n1 a:1"));
+    assert_string_equal(f.target, "c:3"); /* the list goes on from b:2 */
+}
+
 int
 main(void)
 {
@@ -913,6 +932,7 @@ main(void)
         cmocka_unit_test(test_endpoints_parse_refuses_bad_lists_naming_the_flag),
         cmocka_unit_test(test_endpoints_leader_hint),
         cmocka_unit_test(test_follow_goes_to_leader_else_next_and_wraps),
+        cmocka_unit_test(test_follow_skips_a_hint_naming_the_endpoint_that_answered),
     };
 
     if(cmocka_run_group_tests_name("endpoints", pure, NULL, NULL) != 0)
