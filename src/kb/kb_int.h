@@ -114,6 +114,12 @@ void sd_kb_cache_release(void);
 /* Tests: the postings cache may hold at most bytes (0: none kept, every list read from the
  * store; capped at its built-in limit), from the next query on. Returns the previous limit. */
 size_t sd_kb_postings_cache_limit(size_t bytes);
+/* Read DIR/kb/NAME, at most SD_KB_LEX_MAX_FILE bytes, into *out (malloc'd; the caller frees
+ * it), *found = true. dir NULL or the file absent: *out NULL, *found false (the loader uses its
+ * built-in copy). An error names the file in where ("NAME:0: why"). The lexicon's and the
+ * product glossary's loaders share it (kb_lexicon.c). */
+sd_err sd_kb_data_read(const char *dir, const char *name, char **out, size_t *n, bool *found,
+                       char *where, size_t cap);
 /* Product families (kb_products.c) a text names: at most SD_KB_NAMED_MAX, from its first
  * SD_KB_NAMED_TERMS terms. */
 #define SD_KB_NAMED_MAX   8

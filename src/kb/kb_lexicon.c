@@ -547,26 +547,43 @@ static const struct lex_file {
     {"synonyms.ko.txt", false, sd_kb_syn_ko, &sd_kb_syn_ko_len},
 };
 
-static sd_err
-read_small(const char *path, char **out, size_t *n, bool *found)
+sd_err
+sd_kb_data_read(const char *dir, const char *name, char **out, size_t *n, bool *found, char *where,
+                size_t cap)
 {
-    FILE *f = fopen(path, "rb");
+    char path[4096];
+    FILE *f = NULL;
     sd_err err = SD_OK;
+    int k;
 
     *out = NULL;
-    *found = f != NULL;
-    if(!f)
+    *n = 0;
+    *found = false;
+    if(!dir)
         return SD_OK;
+    k = snprintf(path, sizeof(path), "%s/kb/%s", dir, name);
+    SD_ENSURE(k > 0 && (size_t)k < sizeof(path), SD_E_INVALID);
+    f = fopen(path, "rb");
+    if(!f)
+        return SD_OK; /* absent: the built-in copy */
+    *found = true;
     *out = malloc(SD_KB_LEX_MAX_FILE + 1);
     SD_ENSURE(*out, SD_E_NOMEM);
     *n = fread(*out, 1, SD_KB_LEX_MAX_FILE + 1, f);
     SD_ENSURE(!ferror(f), SD_E_IO);
     SD_ENSURE(*n <= SD_KB_LEX_MAX_FILE, SD_E_LIMIT);
 out:
-    (void)fclose(f); /* read-only: nothing to flush */
+    if(f)
+        (void)fclose(f); /* read-only: nothing to flush */
     if(err != SD_OK) {
         free(*out);
         *out = NULL;
+        *n = 0;
+        if(where && cap)
+            snprintf(where, cap, "%s:0: %s", name,
+                     err == SD_E_LIMIT     ? "file too large"
+                     : err == SD_E_INVALID ? "path too long"
+                                           : "cannot read");
     }
     return err;
 }
@@ -575,7 +592,7 @@ sd_err
 sd_kb_lexicon_load(const char *dir, char *where, size_t cap)
 {
     struct sd_kb_lexicon *l = NULL, *old;
-    char path[4096], *text = NULL;
+    char *text = NULL;
     size_t line = 0;
     const char *why = "cannot read";
     sd_err err = SD_OK;
@@ -588,19 +605,7 @@ sd_kb_lexicon_load(const char *dir, char *where, size_t cap)
         size_t n = 0;
         bool found = false;
 
-        if(dir) {
-            int k = snprintf(path, sizeof(path), "%s/kb/%s", dir, lf->name);
-
-            SD_ENSURE(k > 0 && (size_t)k < sizeof(path), SD_E_INVALID);
-            err = read_small(path, &text, &n, &found);
-            if(err != SD_OK) {
-                line = 0;
-                why = err == SD_E_LIMIT ? "file too large" : "cannot read";
-                if(where && cap)
-                    snprintf(where, cap, "%s:%zu: %s", lf->name, line, why);
-                goto out;
-            }
-        }
+        SD_TRY(sd_kb_data_read(dir, lf->name, &text, &n, &found, where, cap));
         if(found)
             err = sd_kb_lexicon_add(l, lf->stop, text, n, &line, &why);
         else

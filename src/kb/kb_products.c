@@ -179,35 +179,11 @@ static const struct prod_file {
     {"products.ko.txt", sd_kb_prod_ko, &sd_kb_prod_ko_len},
 };
 
-static sd_err
-read_small(const char *path, char **out, size_t *n, bool *found)
-{
-    FILE *f = fopen(path, "rb");
-    sd_err err = SD_OK;
-
-    *out = NULL;
-    *found = f != NULL;
-    if(!f)
-        return SD_OK;
-    *out = malloc(SD_KB_LEX_MAX_FILE + 1);
-    SD_ENSURE(*out, SD_E_NOMEM);
-    *n = fread(*out, 1, SD_KB_LEX_MAX_FILE + 1, f);
-    SD_ENSURE(!ferror(f), SD_E_IO);
-    SD_ENSURE(*n <= SD_KB_LEX_MAX_FILE, SD_E_LIMIT);
-out:
-    (void)fclose(f); /* read-only: nothing to flush */
-    if(err != SD_OK) {
-        free(*out);
-        *out = NULL;
-    }
-    return err;
-}
-
 sd_err
 sd_kb_products_load(const char *dir, char *where, size_t cap)
 {
     struct sd_kb_products *p = NULL, *old;
-    char path[4096], *text = NULL;
+    char *text = NULL;
     size_t line = 0;
     const char *why = "cannot read";
     sd_err err = SD_OK;
@@ -223,18 +199,7 @@ sd_kb_products_load(const char *dir, char *where, size_t cap)
         size_t n = 0;
         bool found = false;
 
-        if(dir) {
-            int k = snprintf(path, sizeof(path), "%s/kb/%s", dir, pf->name);
-
-            SD_ENSURE(k > 0 && (size_t)k < sizeof(path), SD_E_INVALID);
-            err = read_small(path, &text, &n, &found);
-            if(err != SD_OK) {
-                if(where && cap)
-                    snprintf(where, cap, "%s:0: %s", pf->name,
-                             err == SD_E_LIMIT ? "file too large" : "cannot read");
-                goto out;
-            }
-        }
+        SD_TRY(sd_kb_data_read(dir, pf->name, &text, &n, &found, where, cap));
         if(found)
             err = prod_add(p, text, n, &line, &why);
         else

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tickets/desk_int.h"
 #include "kb/kb_int.h"
@@ -630,6 +631,30 @@ lexicon_files_parse_and_errors_name_the_line(void **state)
     }
     assert_int_equal(sd_kb_lexicon_load(NULL, where, sizeof(where)), SD_OK);
     assert_int_equal(search(f->d, "frobnicate frobnicate", "en", h, 3), 0);
+    /* A file past SD_KB_LEX_MAX_FILE is refused by name, by both loaders (one reader). */
+    {
+        FILE *big;
+
+        big = fopen(path, "wb");
+        assert_non_null(big);
+        for(size_t i = 0; i <= SD_KB_LEX_MAX_FILE / 15; i++)
+            assert_int_equal(fputs("# padding line\n", big) /* 15 bytes */ >= 0, 1);
+        assert_int_equal(fclose(big), 0);
+        assert_int_equal(sd_kb_lexicon_load(f->dir, where, sizeof(where)), SD_E_LIMIT);
+        assert_string_equal(where, "synonyms.en.txt:0: file too large");
+        assert_int_equal(unlink(path), 0);
+        snprintf(path, sizeof(path), "%s/kb/products.ko.txt", f->dir);
+        big = fopen(path, "wb");
+        assert_non_null(big);
+        for(size_t i = 0; i <= SD_KB_LEX_MAX_FILE / 15; i++)
+            assert_int_equal(fputs("# padding line\n", big) /* 15 bytes */ >= 0, 1);
+        assert_int_equal(fclose(big), 0);
+        assert_int_equal(sd_kb_products_load(f->dir, where, sizeof(where)), SD_E_LIMIT);
+        assert_string_equal(where, "products.ko.txt:0: file too large");
+        assert_int_equal(unlink(path), 0);
+        assert_int_equal(sd_kb_products_load(f->dir, where, sizeof(where)), SD_OK);
+        assert_int_equal(sd_kb_lexicon_load(f->dir, where, sizeof(where)), SD_OK);
+    }
 }
 
 static void
