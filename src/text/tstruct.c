@@ -186,12 +186,18 @@ sd_tstruct_view(struct sd_buf *out, const char *folded, size_t n)
             first = k;
         if(mark[k] == QUOTED)
             quoted = true;
-        else if(mark[k] == KEEP) {
+        else if(mark[k] == KEEP)
             fresh += content_cps(&ls[k]);
-            points = points || sd_qline_any_has(&ls[k], below);
-        }
         if(k + 1 == fwd) /* the signature of the new part ends at the forward */
             sig = false;
+    }
+    /* Whether the new part points below matters only when there is a quote it would drop (the
+     * test below): the marker search (five substring scans of each kept line the loop above
+     * reached: before the cut, not past a forward) is skipped otherwise. mark[] is final here:
+     * a line's mark is set only in its own step above. */
+    if(quoted && fresh >= THIN_NEW_PART) {
+        for(size_t k = 0; k < nl && k < cut && k <= fwd && !points; k++)
+            points = mark[k] == KEEP && sd_qline_any_has(&ls[k], below);
     }
     /* A short new part ("what is this? I did not create it!") or one pointing below is about
      * what it quotes: read that too. */
