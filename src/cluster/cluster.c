@@ -681,13 +681,14 @@ trim_log(struct sd_cluster *c, uint64_t *trimmed, uint64_t *prev)
         goto out;
     }
     *trimmed = upto;
-    sd_log(SD_LOG_INFO, "cluster", "cluster: trimmed log to seq %" PRIu64, upto);
     err = sd_etcd_compact(c->em, rev);
     if(err == SD_E_PRECONDITION)
         err = SD_OK; /* already compacted past it */
     if(err != SD_OK)
         sd_log(SD_LOG_WARN, "cluster", "compact at revision %" PRId64 " failed: %s", rev,
                sd_etcd_why(c->em));
+    /* after the compaction: whoever waits for this line (test_trim) finds both done */
+    sd_log(SD_LOG_INFO, "cluster", "cluster: trimmed log to seq %" PRIu64, upto);
 out:
     sd_etcd_kvs_clear(&kvs);
     return err;
