@@ -510,24 +510,46 @@ out:
     return err;
 }
 
+/* The leader key's value "<node> <host:port>" as the hint clients get and the log shows:
+ * bounded, printable ASCII (it comes from etcd). */
+static bool
+hint_value_ok(const uint8_t *v, size_t n)
+{
+    if(n == 0 || n >= SD_CLUSTER_NAME_MAX + SD_CLUSTER_URL_MAX + 2)
+        return false;
+    for(size_t i = 0; i < n; i++) {
+        if(v[i] < 0x20 || v[i] > 0x7e)
+            return false;
+    }
+    return true;
+}
+
 /* Read the leader key: *ours when it is held with our lease (then *fence its create rev). */
 static sd_err
 read_leader(struct sd_cluster *c, int64_t lease, bool *ours, int64_t *fence)
 {
     char k[KEY_MAX];
+    char hint[sizeof(((struct sd_cluster *)0)->hint)];
+    bool changed;
     struct sd_etcd_kvs kvs = {0};
     sd_err err = SD_OK;
 
     key(c, k, sizeof(k), "leader");
     *ours = false;
     SD_TRY(sd_etcd_range(c->em, k, strlen(k), NULL, 0, 1, &kvs));
-    pthread_mutex_lock(&c->mu);
-    if(kvs.n == 1 && kvs.v[0].vlen < SD_CLUSTER_NAME_MAX + SD_CLUSTER_URL_MAX + 2)
-        snprintf(c->hint, sizeof(c->hint), "leader=%.*s", (int)kvs.v[0].vlen,
+    if(kvs.n == 1 && hint_value_ok(kvs.v[0].val, kvs.v[0].vlen))
+        snprintf(hint, sizeof(hint), "leader=%.*s", (int)kvs.v[0].vlen,
                  (const char *)kvs.v[0].val);
     else
-        snprintf(c->hint, sizeof(c->hint), "leader=unknown");
+        snprintf(hint, sizeof(hint), "leader=unknown");
+    pthread_mutex_lock(&c->mu);
+    changed = strcmp(c->hint, hint) != 0;
+    if(changed)
+        memcpy(c->hint, hint, sizeof(hint));
     pthread_mutex_unlock(&c->mu);
+    /* Tests wait for this line (each node names the leader it sends clients to), not a time. */
+    if(changed)
+        sd_log(SD_LOG_INFO, "cluster", "leader hint %s", hint);
     if(kvs.n == 1 && lease && kvs.v[0].lease == lease) {
         *ours = true;
         *fence = kvs.v[0].create_rev;
