@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sealdesk/audit.h"
 #include "sealdesk/cluster.h"
@@ -36,7 +37,7 @@ struct sd_cluster {
     char prefix[SD_CLUSTER_NAME_MAX + 16]; /* "/sealdesk/<name>/" */
     unsigned ttl_s;
     unsigned trim_ms;
-    unsigned test_delay_ms;
+    char test_hold[SD_CLUSTER_PATH_MAX + 1]; /* "": no test hold */
     void (*on_fatal)(void *);
     void *fatal_arg;
     struct sd_etcd *el, *em, *ew; /* lease thread, main thread, commit hook */
@@ -270,13 +271,15 @@ commit_hook(void *arg, struct sd_txn *t, const uint8_t *ws, size_t wlen)
         sd_log(SD_LOG_WARN, "cluster", "batch write set of %zu bytes over the log entry limit",
                wlen);
     SD_TRY(err);
-    if(c->test_delay_ms) {
-        struct timespec ts = {(time_t)(c->test_delay_ms / 1000u),
-                              (long)(c->test_delay_ms % 1000u) * 1000000L};
+    if(c->test_hold[0] && access(c->test_hold, F_OK) == 0) {
+        const struct timespec ts = {0, 10 * 1000000L};
 
-        /* the test waits for this line before it pauses the node (no sleep-and-hope) */
-        sd_log(SD_LOG_INFO, "cluster_test_hold", "seq=%" PRIu64 " ms=%u", e.seq, c->test_delay_ms);
-        nanosleep(&ts, NULL);
+        /* The test waits for this line, pauses the node, waits for the takeover and only then
+         * removes the file: held until an event, not for a time a slow host may outlast. */
+        sd_log(SD_LOG_INFO, "cluster_test_hold", "seq=%" PRIu64, e.seq);
+        for(unsigned ms = 0; ms < SD_CLUSTER_TEST_HOLD_MAX_MS && access(c->test_hold, F_OK) == 0;
+            ms += 10)
+            nanosleep(&ts, NULL);
     }
     lklen = log_key(c, lk, sizeof(lk), e.seq);
     key(c, hk, sizeof(hk), "head");
@@ -874,6 +877,10 @@ sd_cluster_start(struct sd_cluster **out, struct sd_store *s, const struct sd_cl
         SD_ENSURE(false, SD_E_INVALID);
     }
     SD_ENSURE(o->ttl_s <= 60, SD_E_INVALID);
+    if(o->test_append_hold_file && strlen(o->test_append_hold_file) > SD_CLUSTER_PATH_MAX) {
+        sd_log(SD_LOG_ERROR, "cluster", "bad test_append_hold_file: too long");
+        SD_ENSURE(false, SD_E_INVALID);
+    }
     if(o->trim_s > SD_CLUSTER_TRIM_MAX) {
         sd_log(SD_LOG_ERROR, "cluster", "bad cluster_trim_seconds");
         SD_ENSURE(false, SD_E_INVALID);
@@ -889,7 +896,8 @@ sd_cluster_start(struct sd_cluster **out, struct sd_store *s, const struct sd_cl
     snprintf(c->hint, sizeof(c->hint), "leader=unknown");
     c->ttl_s = o->ttl_s ? o->ttl_s : SD_CLUSTER_DEFAULT_TTL;
     c->trim_ms = (o->trim_s ? o->trim_s : SD_CLUSTER_TRIM_DEF) * 1000u;
-    c->test_delay_ms = o->test_append_delay_ms;
+    if(o->test_append_hold_file)
+        snprintf(c->test_hold, sizeof(c->test_hold), "%s", o->test_append_hold_file);
     c->on_fatal = o->on_fatal;
     c->fatal_arg = o->fatal_arg;
     SD_ENSURE(pthread_mutex_init(&c->mu, NULL) == 0, SD_E_NOMEM);
