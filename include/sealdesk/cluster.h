@@ -31,8 +31,8 @@
 #define SD_CLUSTER_DEFAULT_TTL 3   /* lease seconds */
 #define SD_CLUSTER_TRIM_DEF    10  /* cluster_trim_seconds */
 #define SD_CLUSTER_PATH_MAX    255 /* test_append_hold_file */
-#define SD_CLUSTER_TEST_HOLD_MAX_MS 60000
 #define SD_CLUSTER_TRIM_MAX    86400
+#define SD_CLUSTER_HOLD_MAX    60000 /* ms: test_append_hold_file holds at most */
 
 /* A decoded log entry: ws borrows the decoded buffer. */
 struct sd_cluster_entry {
@@ -79,7 +79,7 @@ struct sd_cluster_opts {
     void *fatal_arg;
     /* Test hook: while this file exists, the leader's commit hook holds a batch after it
      * checked its lease and before the fenced append (a batch in flight when the process is
-     * paused), at most SD_CLUSTER_TEST_HOLD_MAX_MS; NULL in production (sealdeskd:
+     * paused), at most SD_CLUSTER_HOLD_MAX; NULL in production (sealdeskd:
      * environment SEALDESK_TEST_APPEND_HOLD_FILE). Copied; at most SD_CLUSTER_PATH_MAX bytes. */
     const char *test_append_hold_file;
 };

@@ -277,8 +277,7 @@ commit_hook(void *arg, struct sd_txn *t, const uint8_t *ws, size_t wlen)
         /* The test waits for this line, pauses the node, waits for the takeover and only then
          * removes the file: held until an event, not for a time a slow host may outlast. */
         sd_log(SD_LOG_INFO, "cluster_test_hold", "seq=%" PRIu64, e.seq);
-        for(unsigned ms = 0; ms < SD_CLUSTER_TEST_HOLD_MAX_MS && access(c->test_hold, F_OK) == 0;
-            ms += 10)
+        for(unsigned ms = 0; ms < SD_CLUSTER_HOLD_MAX && access(c->test_hold, F_OK) == 0; ms += 10)
             nanosleep(&ts, NULL);
     }
     lklen = log_key(c, lk, sizeof(lk), e.seq);
@@ -541,8 +540,7 @@ read_leader(struct sd_cluster *c, int64_t lease, bool *ours, int64_t *fence)
     *ours = false;
     SD_TRY(sd_etcd_range(c->em, k, strlen(k), NULL, 0, 1, &kvs));
     if(kvs.n == 1 && hint_value_ok(kvs.v[0].val, kvs.v[0].vlen))
-        snprintf(hint, sizeof(hint), "leader=%.*s", (int)kvs.v[0].vlen,
-                 (const char *)kvs.v[0].val);
+        snprintf(hint, sizeof(hint), "leader=%.*s", (int)kvs.v[0].vlen, (const char *)kvs.v[0].val);
     else
         snprintf(hint, sizeof(hint), "leader=unknown");
     pthread_mutex_lock(&c->mu);
