@@ -114,7 +114,9 @@ root_of() {
   "$SEALAUDIT" verify --data "$WORK/n$1" 2>/dev/null | tail -1 | sed -n 's/.*root=\([0-9a-f]*\).*/\1/p'
 }
 
-# Wait up to $1 s until every live node's audit root is the same; prints it.
+# Wait up to $1 s until every live node's audit root is the same; prints it. A node whose root
+# cannot be read (sealaudit failed: still opening, say) is not the same: it used to be skipped
+# when it came first, and the wait could end before that node had caught up.
 wait_same_root() {
   local until=$((SECONDS + $1)) r first same
   while [ "$SECONDS" -lt "$until" ]; do
@@ -122,7 +124,7 @@ wait_same_root() {
     for i in 1 2 3; do
       alive "$i" || continue
       r=$(root_of "$i")
-      if [ -z "$first" ]; then first=$r; elif [ "$r" != "$first" ]; then same=0; fi
+      if [ -z "$r" ]; then same=0; elif [ -z "$first" ]; then first=$r; elif [ "$r" != "$first" ]; then same=0; fi
     done
     if [ "$same" = 1 ] && [ -n "$first" ]; then echo "$first"; return 0; fi
     sleep 0.3
