@@ -762,6 +762,14 @@ main_thread(void *arg)
         }
         if(lease && campaign(c, lease) == SD_OK && sd_cluster_is_leader(c))
             continue;
+        if(!lease) {
+            bool ours = false;
+            int64_t f = 0;
+
+            /* No lease yet (starting) or lost: no campaign, but clients still get the leader
+             * etcd names, not "unknown" until our lease is granted. */
+            (void)read_leader(c, 0, &ours, &f);
+        }
         {
             char from[KEY_MAX], end[KEY_MAX];
             size_t flen = log_key(c, from, sizeof(from), at + 1);
