@@ -23,6 +23,7 @@
 #define APPLIED_MAX  64 /* applied/<node> keys read by the trim; more: no trim */
 #define POLL_MS      500
 #define APPEND_MS    2000 /* per etcd call of the commit hook */
+#define HINT_MAX     (SD_CLUSTER_NAME_MAX + SD_CLUSTER_URL_MAX + 16) /* "leader=<node> <url>" */
 #define ENTRY_MAGIC  "SDLE"
 #define ENTRY_LEGACY 1 /* format 1: no MAC */
 
@@ -54,7 +55,7 @@ struct sd_cluster {
     int64_t fence;        /* create revision of our leader key */
     uint64_t head;        /* leader: the last seq appended */
     uint64_t applied;     /* last seq applied or appended here */
-    char hint[SD_CLUSTER_NAME_MAX + SD_CLUSTER_URL_MAX + 16];
+    char hint[HINT_MAX];
 };
 
 /* Set on the main thread while it applies log entries: the hook lets those txns through. */
@@ -531,7 +532,7 @@ static sd_err
 read_leader(struct sd_cluster *c, int64_t lease, bool *ours, int64_t *fence)
 {
     char k[KEY_MAX];
-    char hint[sizeof(((struct sd_cluster *)0)->hint)];
+    char hint[HINT_MAX];
     bool changed;
     struct sd_etcd_kvs kvs = {0};
     sd_err err = SD_OK;
