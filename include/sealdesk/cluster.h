@@ -30,7 +30,9 @@
 #define SD_CLUSTER_URL_MAX     256 /* advertise */
 #define SD_CLUSTER_DEFAULT_TTL 3   /* lease seconds */
 #define SD_CLUSTER_TRIM_DEF    10  /* cluster_trim_seconds */
+#define SD_CLUSTER_PATH_MAX    255 /* test_append_hold_file */
 #define SD_CLUSTER_TRIM_MAX    86400
+#define SD_CLUSTER_HOLD_MAX    60000 /* ms: test_append_hold_file holds at most */
 
 /* A decoded log entry: ws borrows the decoded buffer. */
 struct sd_cluster_entry {
@@ -75,10 +77,11 @@ struct sd_cluster_opts {
      * here), or its next log entry was trimmed. The reason is logged. */
     void (*on_fatal)(void *arg);
     void *fatal_arg;
-    /* Test hook: the leader's commit hook waits this long after it checked its lease and
-     * before the fenced append (a batch in flight when the process is paused); 0 in
-     * production (sealdeskd: environment SEALDESK_TEST_APPEND_DELAY_MS). */
-    unsigned test_append_delay_ms;
+    /* Test hook: while this file exists, the leader's commit hook holds a batch after it
+     * checked its lease and before the fenced append (a batch in flight when the process is
+     * paused), at most SD_CLUSTER_HOLD_MAX; NULL in production (sealdeskd:
+     * environment SEALDESK_TEST_APPEND_HOLD_FILE). Copied; at most SD_CLUSTER_PATH_MAX bytes. */
+    const char *test_append_hold_file;
 };
 
 struct sd_cluster;

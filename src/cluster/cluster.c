@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sealdesk/audit.h"
 #include "sealdesk/cluster.h"
@@ -22,6 +23,7 @@
 #define APPLIED_MAX  64 /* applied/<node> keys read by the trim; more: no trim */
 #define POLL_MS      500
 #define APPEND_MS    2000 /* per etcd call of the commit hook */
+#define HINT_MAX     (SD_CLUSTER_NAME_MAX + SD_CLUSTER_URL_MAX + 16) /* "leader=<node> <url>" */
 #define ENTRY_MAGIC  "SDLE"
 #define ENTRY_LEGACY 1 /* format 1: no MAC */
 
@@ -36,7 +38,7 @@ struct sd_cluster {
     char prefix[SD_CLUSTER_NAME_MAX + 16]; /* "/sealdesk/<name>/" */
     unsigned ttl_s;
     unsigned trim_ms;
-    unsigned test_delay_ms;
+    char test_hold[SD_CLUSTER_PATH_MAX + 1]; /* "": no test hold */
     void (*on_fatal)(void *);
     void *fatal_arg;
     struct sd_etcd *el, *em, *ew; /* lease thread, main thread, commit hook */
@@ -53,7 +55,7 @@ struct sd_cluster {
     int64_t fence;        /* create revision of our leader key */
     uint64_t head;        /* leader: the last seq appended */
     uint64_t applied;     /* last seq applied or appended here */
-    char hint[SD_CLUSTER_NAME_MAX + SD_CLUSTER_URL_MAX + 16];
+    char hint[HINT_MAX];
 };
 
 /* Set on the main thread while it applies log entries: the hook lets those txns through. */
@@ -270,13 +272,14 @@ commit_hook(void *arg, struct sd_txn *t, const uint8_t *ws, size_t wlen)
         sd_log(SD_LOG_WARN, "cluster", "batch write set of %zu bytes over the log entry limit",
                wlen);
     SD_TRY(err);
-    if(c->test_delay_ms) {
-        struct timespec ts = {(time_t)(c->test_delay_ms / 1000u),
-                              (long)(c->test_delay_ms % 1000u) * 1000000L};
+    if(c->test_hold[0] && access(c->test_hold, F_OK) == 0) {
+        const struct timespec ts = {0, 10 * 1000000L};
 
-        /* the test waits for this line before it pauses the node (no sleep-and-hope) */
-        sd_log(SD_LOG_INFO, "cluster_test_hold", "seq=%" PRIu64 " ms=%u", e.seq, c->test_delay_ms);
-        nanosleep(&ts, NULL);
+        /* The test waits for this line, pauses the node, waits for the takeover and only then
+         * removes the file: held until an event, not for a time a slow host may outlast. */
+        sd_log(SD_LOG_INFO, "cluster_test_hold", "seq=%" PRIu64, e.seq);
+        for(unsigned ms = 0; ms < SD_CLUSTER_HOLD_MAX && access(c->test_hold, F_OK) == 0; ms += 10)
+            nanosleep(&ts, NULL);
     }
     lklen = log_key(c, lk, sizeof(lk), e.seq);
     key(c, hk, sizeof(hk), "head");
@@ -510,24 +513,45 @@ out:
     return err;
 }
 
+/* The leader key's value "<node> <host:port>" as the hint clients get and the log shows:
+ * bounded, printable ASCII (it comes from etcd). */
+static bool
+hint_value_ok(const uint8_t *v, size_t n)
+{
+    if(n == 0 || n >= SD_CLUSTER_NAME_MAX + SD_CLUSTER_URL_MAX + 2)
+        return false;
+    for(size_t i = 0; i < n; i++) {
+        if(v[i] < 0x20 || v[i] > 0x7e)
+            return false;
+    }
+    return true;
+}
+
 /* Read the leader key: *ours when it is held with our lease (then *fence its create rev). */
 static sd_err
 read_leader(struct sd_cluster *c, int64_t lease, bool *ours, int64_t *fence)
 {
     char k[KEY_MAX];
+    char hint[HINT_MAX];
+    bool changed;
     struct sd_etcd_kvs kvs = {0};
     sd_err err = SD_OK;
 
     key(c, k, sizeof(k), "leader");
     *ours = false;
     SD_TRY(sd_etcd_range(c->em, k, strlen(k), NULL, 0, 1, &kvs));
-    pthread_mutex_lock(&c->mu);
-    if(kvs.n == 1 && kvs.v[0].vlen < SD_CLUSTER_NAME_MAX + SD_CLUSTER_URL_MAX + 2)
-        snprintf(c->hint, sizeof(c->hint), "leader=%.*s", (int)kvs.v[0].vlen,
-                 (const char *)kvs.v[0].val);
+    if(kvs.n == 1 && hint_value_ok(kvs.v[0].val, kvs.v[0].vlen))
+        snprintf(hint, sizeof(hint), "leader=%.*s", (int)kvs.v[0].vlen, (const char *)kvs.v[0].val);
     else
-        snprintf(c->hint, sizeof(c->hint), "leader=unknown");
+        snprintf(hint, sizeof(hint), "leader=unknown");
+    pthread_mutex_lock(&c->mu);
+    changed = strcmp(c->hint, hint) != 0;
+    if(changed)
+        memcpy(c->hint, hint, sizeof(hint));
     pthread_mutex_unlock(&c->mu);
+    /* Tests wait for this line (each node names the leader it sends clients to), not a time. */
+    if(changed)
+        sd_log(SD_LOG_INFO, "cluster", "leader hint %s", hint);
     if(kvs.n == 1 && lease && kvs.v[0].lease == lease) {
         *ours = true;
         *fence = kvs.v[0].create_rev;
@@ -542,7 +566,7 @@ campaign(struct sd_cluster *c, int64_t lease)
 {
     sd_err err = SD_OK;
     char lk[KEY_MAX], hk[KEY_MAX], val[SD_CLUSTER_NAME_MAX + SD_CLUSTER_URL_MAX + 2];
-    bool ok = false, ours = false, found = false;
+    bool ok = false, ours = false, found = false, won = false;
     int64_t rev = 0, fence = 0;
     uint64_t head = 0, at = 0;
 
@@ -593,10 +617,14 @@ campaign(struct sd_cluster *c, int64_t lease)
         c->head = head;
         c->applied = head;
         snprintf(c->hint, sizeof(c->hint), "leader=%s", val);
+        won = true;
     }
     pthread_mutex_unlock(&c->mu);
-    sd_log(SD_LOG_INFO, "cluster", "leader node=%s head=%" PRIu64 " fence=%" PRId64, c->node, head,
-           fence);
+    /* Only a node that leads says so: tests (and operators) take this line for the leader, and
+     * a lease that ran out during the catch-up above made no leader (the next round retries). */
+    if(won)
+        sd_log(SD_LOG_INFO, "cluster", "leader node=%s head=%" PRIu64 " fence=%" PRId64, c->node,
+               head, fence);
 out:
     return err;
 }
@@ -681,13 +709,14 @@ trim_log(struct sd_cluster *c, uint64_t *trimmed, uint64_t *prev)
         goto out;
     }
     *trimmed = upto;
-    sd_log(SD_LOG_INFO, "cluster", "cluster: trimmed log to seq %" PRIu64, upto);
     err = sd_etcd_compact(c->em, rev);
     if(err == SD_E_PRECONDITION)
         err = SD_OK; /* already compacted past it */
     if(err != SD_OK)
         sd_log(SD_LOG_WARN, "cluster", "compact at revision %" PRId64 " failed: %s", rev,
                sd_etcd_why(c->em));
+    /* after the compaction: whoever waits for this line (test_trim) finds both done */
+    sd_log(SD_LOG_INFO, "cluster", "cluster: trimmed log to seq %" PRIu64, upto);
 out:
     sd_etcd_kvs_clear(&kvs);
     return err;
@@ -734,6 +763,14 @@ main_thread(void *arg)
         }
         if(lease && campaign(c, lease) == SD_OK && sd_cluster_is_leader(c))
             continue;
+        if(!lease) {
+            bool ours = false;
+            int64_t f = 0;
+
+            /* No lease yet (starting) or lost: no campaign, but clients still get the leader
+             * etcd names, not "unknown" until our lease is granted. */
+            (void)read_leader(c, 0, &ours, &f);
+        }
         {
             char from[KEY_MAX], end[KEY_MAX];
             size_t flen = log_key(c, from, sizeof(from), at + 1);
@@ -847,6 +884,10 @@ sd_cluster_start(struct sd_cluster **out, struct sd_store *s, const struct sd_cl
         SD_ENSURE(false, SD_E_INVALID);
     }
     SD_ENSURE(o->ttl_s <= 60, SD_E_INVALID);
+    if(o->test_append_hold_file && strlen(o->test_append_hold_file) > SD_CLUSTER_PATH_MAX) {
+        sd_log(SD_LOG_ERROR, "cluster", "bad test_append_hold_file: too long");
+        SD_ENSURE(false, SD_E_INVALID);
+    }
     if(o->trim_s > SD_CLUSTER_TRIM_MAX) {
         sd_log(SD_LOG_ERROR, "cluster", "bad cluster_trim_seconds");
         SD_ENSURE(false, SD_E_INVALID);
@@ -862,7 +903,8 @@ sd_cluster_start(struct sd_cluster **out, struct sd_store *s, const struct sd_cl
     snprintf(c->hint, sizeof(c->hint), "leader=unknown");
     c->ttl_s = o->ttl_s ? o->ttl_s : SD_CLUSTER_DEFAULT_TTL;
     c->trim_ms = (o->trim_s ? o->trim_s : SD_CLUSTER_TRIM_DEF) * 1000u;
-    c->test_delay_ms = o->test_append_delay_ms;
+    if(o->test_append_hold_file)
+        snprintf(c->test_hold, sizeof(c->test_hold), "%s", o->test_append_hold_file);
     c->on_fatal = o->on_fatal;
     c->fatal_arg = o->fatal_arg;
     SD_ENSURE(pthread_mutex_init(&c->mu, NULL) == 0, SD_E_NOMEM);

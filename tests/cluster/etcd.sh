@@ -15,7 +15,8 @@
 #   etcd_member_alive I    true while member I's process runs
 #   etcd_wait_healthy [I...] [-t SECONDS]   wait until those members (default all) are healthy
 #   etcd_cluster_stop      stop every member and remove ETCD_DIR (call it from an EXIT trap)
-#   etcd_leader            print the index of the current leader (etcdctl endpoint status)
+#   etcd_leader [-t SECONDS]   print the index of the current leader (etcdctl endpoint
+#                          status), asking again up to SECONDS (20) while none leads
 # Needs `etcd` and `etcdctl` (Debian etcd-server, etcd-client; tools/setup/deps.sh).
 
 ETCD_BIN=${ETCD_BIN:-etcd}
@@ -120,17 +121,32 @@ etcd_member_stop() { kill "${ETCD_PID[$1]}" 2>/dev/null || true; wait "${ETCD_PI
 
 etcd_member_start() { _etcd_run_member "$1" existing; }
 
-etcd_leader() {
+# One pass over the members; etcd_leader asks again until one leads: right after a member
+# (re)starts or dies an election may be under way, and no member says it leads for a moment.
+_etcd_leader_once() {
   local i
   for ((i = 0; i < ETCD_N; i++)); do
+    etcd_member_alive "$i" || continue
     "$ETCDCTL_BIN" --endpoints "https://127.0.0.1:${ETCD_CLIENT_PORT[$i]}" --cacert "$ETCD_CA" \
       --cert "$ETCD_CERT" --key "$ETCD_KEY" --command-timeout 2s endpoint status -w json \
       2>/dev/null | python3 -c '
 import json, sys
 s = json.load(sys.stdin)[0]["Status"]
-sys.exit(0 if s["leader"] == s["header"]["member_id"] else 1)' && { echo "$i"; return 0; }
+sys.exit(0 if s["leader"] == s["header"]["member_id"] else 1)' 2>/dev/null && { echo "$i"; return 0; }
   done
   return 1
+}
+
+etcd_leader() { # [-t SECONDS] (default 20)
+  local secs=20 t0=$SECONDS
+  [ "${1:-}" = "-t" ] && secs=$2
+  until _etcd_leader_once; do
+    if [ $((SECONDS - t0)) -ge "$secs" ]; then
+      echo "etcd.sh: no etcd member leads after ${secs}s" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
 }
 
 etcd_cluster_stop() {

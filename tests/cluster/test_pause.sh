@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cluster (issue 18), trial (b): the leader is paused (kill -STOP) with a batch between its
-# lease check and its etcd append (SEALDESK_TEST_APPEND_DELAY_MS holds it there), past its lease;
-# another node takes over; kill -CONT: the paused batch is refused by the fence (its caller
+# lease check and its etcd append (SEALDESK_TEST_APPEND_HOLD_FILE holds it there while the file
+# exists), past its lease; another node takes over; the file is removed and kill -CONT: the
+# paused batch is refused by the fence (its caller
 # gets UNAVAILABLE), never appears anywhere, and the old leader rejoins as a follower and
 # catches up (same audit root everywhere).
 . "$(dirname "$0")/../integration/lib.sh"
@@ -12,7 +13,9 @@ on_exit 'cluster_cleanup; etcd_cluster_stop'
 
 etcd_cluster_start 3
 nodes_init
-export SEALDESK_TEST_APPEND_DELAY_MS=1000
+# Batches are held before their append while this file exists (from just before the paused
+# create until the takeover): no time for the test to hit, on a slow host or a fast one.
+export SEALDESK_TEST_APPEND_HOLD_FILE="$WORK/hold"
 nodes_start
 L=$(wait_leader 20) || { bad "a leader is elected"; finish; exit 1; }
 export SEALDESK_TOKEN=$(login_ops)
@@ -22,6 +25,7 @@ count() { # tickets node $1 lists
 }
 n0=$(count "$L")
 held0=$(grep -c cluster_test_hold "$WORK/n$L.log" || true)
+: >"$WORK/hold"
 "$SEALCTL" --server "127.0.0.1:${NPORT[$L]}" --ca "$CERTS/ca.pem" ticket create --channel chat \
   --subject "paused batch" --body "x" >"$WORK/pending.out" 2>"$WORK/pending.err" &
 CP=$!
@@ -35,7 +39,7 @@ check "n$L holds the batch before its append" test \
 kill -STOP "${NPID[$L]}"
 N=$(wait_leader 20 "$L") || { bad "another node takes over"; finish; exit 1; }
 ok "n$N takes over while n$L is paused"
-sleep 0.5
+rm -f "$WORK/hold"
 kill -CONT "${NPID[$L]}"
 pc=0; wait "$CP" || pc=$?
 check "the paused batch's caller is refused (exit $pc)" test "$pc" = 1

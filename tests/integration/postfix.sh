@@ -67,6 +67,20 @@ CF
   echo "postfix did not start" >&2; return 1
 }
 pf_stop() { postfix -c "$1/conf" stop >/dev/null 2>&1 || true; }
+# pf_reload DIR: `postfix reload` and wait (up to 30 s) until the master logged that it re-read
+# the configuration ("reload -- version"): the command only signals the master, and a mail
+# sent before the master acted goes by the old configuration.
+pf_reload() {
+  local dir=$1 n0
+  n0=$(grep -c 'reload -- version' "$dir/maillog" 2>/dev/null || true)
+  postfix -c "$dir/conf" reload >/dev/null 2>&1
+  for _ in $(seq 300); do
+    [ "$(grep -c 'reload -- version' "$dir/maillog" 2>/dev/null || true)" -gt "${n0:-0}" ] &&
+      return 0
+    sleep 0.1
+  done
+  echo "postfix did not reload" >&2; return 1
+}
 # pf_skip_unless_root: exit 0 with a clear message when Postfix cannot run here.
 pf_skip_unless_root() {
   if [ "$(id -u)" -ne 0 ]; then echo "SKIP: the Postfix mail test needs root"; exit 0; fi

@@ -59,8 +59,7 @@ printf 'support@desk.test sealdesk:\n' >"$PF/conf/transport"
 postmap -c "$PF/conf" "$PF/conf/transport"
 postconf -c "$PF/conf" -e "transport_maps = hash:$PF/conf/transport" \
   "sealdesk_destination_recipient_limit = 1" "local_recipient_maps ="
-postfix -c "$PF/conf" reload >/dev/null 2>&1
-sleep 1
+check "postfix reloads with the sealdesk transport" pf_reload "$PF"
 
 # send FILE: one message through Postfix's smtpd (a real SMTP session).
 send() {

@@ -274,6 +274,17 @@ test_start_refuses_bad_options(void **state)
     assert_int_equal(sd_cluster_start(&c, s, &o), SD_E_INVALID);
     assert_null(c);
     o.trim_s = 0;
+    {
+        /* a test hold file path over its limit is refused, not cut to another path */
+        char longp[SD_CLUSTER_PATH_MAX + 2];
+
+        memset(longp, 'a', sizeof(longp) - 1);
+        longp[sizeof(longp) - 1] = 0;
+        o.test_append_hold_file = longp;
+        assert_int_equal(sd_cluster_start(&c, s, &o), SD_E_INVALID);
+        assert_null(c);
+        o.test_append_hold_file = NULL;
+    }
     /* unreadable etcd files: refused by the etcd client, nothing started */
     assert_int_not_equal(sd_cluster_start(&c, s, &o), SD_OK);
     assert_null(c);

@@ -209,12 +209,9 @@ cluster_start(struct sd_cluster **out, struct sd_server_config *cfg, struct sd_d
     co.trim_s = cfg->cluster_trim_seconds;
     co.keyring = sd_keyops_keyring(desk); /* its cluster log MAC key seals every entry */
     co.on_fatal = cluster_fatal;
-    {
-        /* test hook only (tests/cluster/test_pause.sh): a batch held before its append */
-        const char *d = getenv("SEALDESK_TEST_APPEND_DELAY_MS");
-
-        co.test_append_delay_ms = d ? (unsigned)strtoul(d, NULL, 10) % 60000u : 0;
-    }
+    /* test hook only (tests/cluster/test_pause.sh): a batch held before its append while the
+     * file exists (a longer path: sd_cluster_start refuses it) */
+    co.test_append_hold_file = getenv("SEALDESK_TEST_APPEND_HOLD_FILE");
     co.fatal_arg = srv;
     err = sd_cluster_start(out, sd_desk_store(desk), &co);
     if(err != SD_OK) {
