@@ -6,7 +6,7 @@
  * OPTIONS: --epochs N --rate X --l2 X --fund-pos X --fund-neg X --dropout X --average N --prune X
  *          --view (train on the mail view triage reads) --augment MASK (up to 4: one surface variant
  *          of each text per flag; 1 no punctuation, 2 unspaced CJK, 4 a Latin typo, 8 a greeting
- *          and sign-off, 16 a plain copy) (training) and --cat-weight N --cat-cap N --prio-conf X --fund-raise X --p1-agree X --money-raise X --money-agree X (combination
+ *          and sign-off, 16 a plain copy) (training) and --cat-weight N --cat-cap N --prio-conf X --fund-raise X --p1-agree X --money-raise X --money-agree X --veto-raise X (combination
  *          with the rules); defaults are the shipped values (sd_tmodel_params_default). Output is deterministic: the same
  *          files in the same order give the same bytes (`make triage-model`; ctest
  *          model.up_to_date compares the committed model with a fresh run).
@@ -56,7 +56,7 @@
     "[--prune X]\n"                                                                        \
     "       [--view] [--augment MASK]... [--cat-weight N] [--cat-cap N]\n"                 \
     "       [--prio-conf X] [--fund-raise X] [--p1-agree X] [--money-raise X]\n"           \
-    "       [--money-agree X] [--rules FILE] [--p1-grid]\n"                                \
+    "       [--money-agree X] [--veto-raise X] [--rules FILE] [--p1-grid]\n"               \
     "       [--dump FILE] [--model FILE] TRAIN.jsonl...\n"
 
 /* per list (training, --eval): 38 training files in round 9, 71 in round 12 */
@@ -483,6 +483,7 @@ dump_set(const struct sd_triage_rules *r, struct sd_tmodel *m, const struct sd_t
     int rc = 0;
 
     q.money_raise = 2.0; /* off: the raise below is the general one at 0 or never */
+    q.veto_raise = 2.0;  /* off: a vetoed ticket never raises in the two passes below */
     if(!o)
         return fail(path, 0, "cannot write");
     for(size_t f = 0; f < nev; f++)
@@ -662,6 +663,9 @@ main(int argc, char **argv)
                 goto out;
         } else if(strcmp(a, "--money-agree") == 0) {
             if(num_opt(a, v, 0, 1, &p.money_agree))
+                goto out;
+        } else if(strcmp(a, "--veto-raise") == 0) {
+            if(num_opt(a, v, 0, 2, &p.veto_raise))
                 goto out;
         } else if(a[0] == '-') {
             {

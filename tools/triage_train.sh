@@ -6,7 +6,7 @@
 # The sets: data/triage/{train,holdout,holdout2,train4,...,train13}-{zh,en,ko}.jsonl,
 # ../shared/data/triage-dev.jsonl, data/triage/tmodel-kinds.jsonl, kinds8-{zh,en,ko}.jsonl and
 # kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q-, kinds11g-, kinds12-, kinds12g-, kinds12q- and
-# kinds13-{zh,en,ko}.jsonl (never the independent held-out sets holdout3-* .. holdout13-*).
+# kinds13- and kinds13f-{zh,en,ko}.jsonl (never the independent held-out sets holdout3-* .. holdout13-*).
 set -euo pipefail
 BIN=${1:?usage: triage_train.sh BIN OUT|--check}
 OUT=${2:?usage: triage_train.sh BIN OUT|--check}
@@ -63,6 +63,12 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds12q-$l.jsonl"); done
 # declare a loss, relatives obeying a fake security team) next to calm twins (fee asked about,
 # install refused, hypothetical lost phone, "no unusual login", liquidation wicks, dormancy)
 for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds13-$l.jsonl"); done
+# round 13 (F): fund-safety kinds the rules missed on the blind folds (money sent to someone
+# posing as the desk off the desk, codes handed to a P2P counterparty or typed into its page,
+# QR logins for someone else, security settings changed and denied, port-outs, money still
+# leaving, "where did my coins go, I sent them to no one") next to calm twins (a scam not paid,
+# a refused counterparty, the customer's own release, own changes, a late withdrawal)
+for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds13f-$l.jsonl"); done
 # The model's P1 raise (the trainer's defaults, said here because they are a choice): P(fund
 # safety) >= 0.4 and the P1 head >= 0.5, chosen on tools/triage_xval.sh's seven folds, the
 # writers the rules were not tuned on (gen4, gen6, gen7) counted twice (round 8): 33 missed P1s
@@ -84,8 +90,11 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds13-$l.jsonl"); done
 # 103 -> 71 missed P1s for 105 -> 130 false P1s; 11 folds 15 -> 8 missed for 164 -> 243 false.
 # Round 12 (merge): train13, kinds12g, kinds12q and kinds13 pass SD_TMODEL_MAX_ROWS at prune 0.4;
 # prune 0.45 keeps 60,869 rows.
+# Round 13 (data/triage/README.md "Round 13, brief F"): a calm or question rule's veto yields
+# when P(fund safety) >= 0.95 with the P1 head >= p1_agree (--veto-raise): on the blind folds it
+# caught 5 missed P1s (A 3, B 2) and added no false P1 (0.9 added one).
 # (one line: README and data/triage/README.md read it with sed -n 's/^PARAMS=(\(.*\))/\1/p')
-PARAMS=(--fund-raise 0.3 --p1-agree 0.4 --money-raise 0.1 --money-agree 0.2 --view --prune 0.45 --augment 8 --augment 7 --augment 15)
+PARAMS=(--fund-raise 0.3 --p1-agree 0.4 --money-raise 0.1 --money-agree 0.2 --view --prune 0.45 --augment 8 --augment 7 --augment 15 --veto-raise 0.95)
 if [ "$OUT" = "--check" ]; then
   tmp=$(mktemp /tmp/triage-model.XXXXXX)
   trap 'rm -f "$tmp"' EXIT

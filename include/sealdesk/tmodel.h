@@ -46,6 +46,8 @@ struct sd_tmodel_out {
     bool money_raise;            /* over the lower money-leaving bar (money_raise, money_agree):
                                     sd_triage_classify raises only when its rules read money
                                     leaving (a withdrawal rule fired) */
+    bool veto_over;              /* over the veto bar (veto_raise, with p1_agree): a calm or
+                                    question rule does not hold the raise back (round 13) */
     bool applied;                /* set by the caller: the category term was used */
     unsigned features;           /* features hashed */
 };
@@ -99,12 +101,15 @@ struct sd_tmodel_params {
     double money_raise; /* the same bar for a text the rules read as money leaving (round 11);
                            above 1: off */
     double money_agree; /* and its P1 head bar */
+    double veto_raise;  /* P(fund safety) over which (with the P1 head over p1_agree) a fired
+                           calm or security-question rule no longer vetoes the raise (round
+                           13); above 1: off */
 };
 
 void sd_tmodel_params_default(struct sd_tmodel_params *p);
 
 /* Replace the combination parameters of a loaded model (cat_weight, cat_cap, prio_conf,
- * fund_raise, p1_agree, money_raise, money_agree of p; for tuning: tools/triage_train --eval). Not while it scores. */
+ * fund_raise, p1_agree, money_raise, money_agree, veto_raise of p; for tuning: tools/triage_train --eval). Not while it scores. */
 void sd_tmodel_set_params(struct sd_tmodel *m, const struct sd_tmodel_params *p);
 
 struct sd_tmodel_trainer;

@@ -2253,9 +2253,13 @@ sd_triage_classify_folded_learned(const struct sd_triage_rules *r, const char *f
      * F"): when a withdrawal rule fired (the rules read money moving out) the model's lower
      * money-leaving bar is enough; on writers the rules had not seen this caught P1s the
      * general bar missed for fewer false P1s than lowering that bar everywhere. */
+    /* A veto yields to near certainty (round 13, data/triage/README.md "Round 13, brief F"):
+     * the model's fund head over veto_raise with its P1 head agreeing (mo.veto_over; off in a
+     * model text without the param). On the blind folds the calm and question rules held back
+     * five takeovers the model was sure of, and no non-P1 ticket was over that bar. */
     mo.fund_raise = r->model && !fund &&
                     (mo.fund_raise || (mo.money_raise && rule_score[SD_CAT_WITHDRAWAL] > 0)) &&
-                    !raise_vetoed(rules, fl, nf);
+                    (mo.veto_over || !raise_vetoed(rules, fl, nf));
     for(size_t k = 0; mo.applied && k < SD_CAT_COUNT; k++)
         score[k] += mo.cat_adj[k];
     fund = fund || mo.fund_raise;

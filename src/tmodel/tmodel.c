@@ -6,10 +6,11 @@
  *   bits 18                          feature buckets are 1 << bits (must be SD_TMODEL_BITS)
  *   scale S                          weights are integers: weight = value / S (1..65535)
  *   param NAME VALUE                 cat_weight, cat_cap (integers 0..100), prio_conf,
- *                                    fund_raise, p1_agree, money_raise, money_agree
- *                                    (thousandths, 0..1000); each once, the first four
- *                                    required (p1_agree absent: 0; money_raise absent: no
- *                                    money-leaving raise; money_agree absent: 0)
+ *                                    fund_raise, p1_agree, money_raise, money_agree,
+ *                                    veto_raise (thousandths, 0..1000); each once, the
+ *                                    first four required (p1_agree absent: 0; money_raise
+ *                                    absent: no money-leaving raise; money_agree absent: 0;
+ *                                    veto_raise absent: a calm rule always vetoes)
  *   bias B0 .. B12                   one integer per head (SD_TMODEL_HEADS)
  *   rows N                           N "r" lines follow (N <= SD_TMODEL_MAX_ROWS)
  *   r BUCKET W0 .. W12               bucket < 1 << bits, strictly increasing; |W| <= 32767
@@ -53,6 +54,7 @@ struct sd_tmodel {
     int cat_weight, cat_cap;
     float prio_conf, fund_raise, p1_agree;
     float money_raise, money_agree; /* MONEY_OFF: no money-leaving raise */
+    float veto_raise;               /* MONEY_OFF: a calm rule always vetoes the raise */
 };
 
 #define MONEY_OFF 2.0f /* above any probability */
@@ -537,11 +539,16 @@ sd_tmodel_predict(const struct sd_tmodel *m, const char *folded, size_t flen,
     /* the lower bar for a text the rules read as money leaving (round 11: the caller decides
      * that from its rules, sd_triage_classify; data/triage/README.md "Round 11, brief F") */
     out->money_raise = p[FUND] >= m->money_raise && out->prio[0] >= m->money_agree;
+    /* near certainty outweighs a calm rule's veto (round 13, data/triage/README.md "Round 13,
+     * brief F"): on writers the rules had not seen, calm rules written for other texts held
+     * back takeovers the model was sure of ("ignored the reset mails, then 2FA was removed") */
+    out->veto_over = p[FUND] >= m->veto_raise && out->prio[0] >= m->p1_agree;
     if(sk.n < MIN_FEATURES) { /* too little text to say anything: the rules alone */
         memset(out->cat_adj, 0, sizeof(out->cat_adj));
         out->prio_target = 0;
         out->fund_raise = false;
         out->money_raise = false;
+        out->veto_over = false;
     }
 out:
     return err;
@@ -641,6 +648,7 @@ sd_tmodel_parse(struct sd_tmodel **out, const char *text, size_t len, size_t *er
     m->index = calloc(NBUCKETS, sizeof(*m->index));
     SD_ENSURE(m->index, SD_E_NOMEM);
     m->money_raise = MONEY_OFF; /* absent (a model text before round 11): off */
+    m->veto_raise = MONEY_OFF;  /* absent (before round 13): calm rules always veto */
     while(pos < len) {
         const char *line = text + pos, *nl = memchr(line, '\n', len - pos);
         const char *end = nl ? nl : text + len, *p = line;
@@ -664,9 +672,9 @@ sd_tmodel_parse(struct sd_tmodel **out, const char *text, size_t len, size_t *er
             m->scale = (float)v;
             stage = 3;
         } else if(stage == 3 && word_at(&p, end, "param")) {
-            static const char *const names[] = {"cat_weight", "cat_cap",  "prio_conf",
-                                                "fund_raise", "p1_agree", "money_raise",
-                                                "money_agree"};
+            static const char *const names[] = {"cat_weight",  "cat_cap",   "prio_conf",
+                                                "fund_raise",  "p1_agree",  "money_raise",
+                                                "money_agree", "veto_raise"};
             const int nnames = (int)(sizeof(names) / sizeof(names[0]));
             int k = 0;
 
@@ -687,8 +695,10 @@ sd_tmodel_parse(struct sd_tmodel **out, const char *text, size_t len, size_t *er
                 m->p1_agree = (float)v / 1000.0f;
             else if(k == 5)
                 m->money_raise = (float)v / 1000.0f;
-            else
+            else if(k == 6)
                 m->money_agree = (float)v / 1000.0f;
+            else
+                m->veto_raise = (float)v / 1000.0f;
         } else if(stage == 3 && word_at(&p, end, "bias")) {
             /* p1_agree (bit 4) may be absent (a round-7 model text): 0, no agreement needed */
             SD_ENSURE((params & 15u) == 15u && !have_bias, SD_E_INVALID);
@@ -816,6 +826,7 @@ sd_tmodel_params_default(struct sd_tmodel_params *p)
     p->p1_agree = 0.5;
     p->money_raise = 2.0; /* off unless chosen (tools/triage_train.sh PARAMS) */
     p->money_agree = 0.0;
+    p->veto_raise = 2.0; /* off unless chosen */
 }
 
 void
@@ -828,6 +839,7 @@ sd_tmodel_set_params(struct sd_tmodel *m, const struct sd_tmodel_params *p)
     m->p1_agree = (float)p->p1_agree;
     m->money_raise = p->money_raise > 1.0 ? MONEY_OFF : (float)p->money_raise;
     m->money_agree = (float)p->money_agree;
+    m->veto_raise = p->veto_raise > 1.0 ? MONEY_OFF : (float)p->veto_raise;
 }
 
 sd_err
@@ -1044,6 +1056,9 @@ sd_tmodel_train(struct sd_tmodel_trainer *t, struct sd_buf *out)
     if(t->p.money_raise <= 1.0)
         SD_TRY(appendf(out, "param money_raise %ld\nparam money_agree %ld\n",
                        lround(t->p.money_raise * 1000.0), lround(t->p.money_agree * 1000.0)));
+    /* the veto bar likewise (a text without it: calm rules always veto) */
+    if(t->p.veto_raise <= 1.0)
+        SD_TRY(appendf(out, "param veto_raise %ld\n", lround(t->p.veto_raise * 1000.0)));
     SD_TRY(appendf(out, "bias"));
     for(int h = 0; h < SD_TMODEL_HEADS; h++)
         SD_TRY(appendf(out, " %ld", lround(bias[h] * SCALE)));

@@ -13,7 +13,7 @@ printf '{"subject":"s","body":"deposit not arrived","category":"deposit","priori
 fail=0
 "$T" --out "$W/ok.model" "$W/train.jsonl" || { echo "not ok - a valid run failed"; fail=1; }
 for opt in --rate --l2 --fund-pos --fund-neg --prune --prio-conf --fund-raise --p1-agree \
-           --money-raise --money-agree --epochs --cat-weight --cat-cap --dropout --average; do
+           --money-raise --money-agree --veto-raise --epochs --cat-weight --cat-cap --dropout --average; do
   for v in nan NAN -nan inf 1e999 ""; do
     rm -f "$W/m"
     if "$T" --out "$W/m" "$opt" "$v" "$W/train.jsonl" 2>"$W/err"; then

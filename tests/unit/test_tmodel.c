@@ -405,6 +405,63 @@ test_calm_rule_vetoes_the_raise(void **state)
     assert_int_equal(sd_triage_rules_parse(&r, "calm a b: x\n", 12, &line), SD_E_INVALID);
 }
 
+/* Round 13: a calm rule's veto yields when the model's fund head is over veto_raise and its P1
+ * head over p1_agree; off (no veto_raise line in the model text) the veto always holds. */
+static void
+test_veto_yields_to_certainty(void **state)
+{
+    static const char calm_rules[] = "default general 4\n"
+                                     "default security 2\n"
+                                     "calm denied: nothing happened\n";
+    static const char text[] = "someone drained my xyzzy wallet, nothing happened";
+    struct sd_triage_rules *r = NULL;
+    struct sd_tmodel *m = tiny_model(), *m2 = NULL;
+    struct sd_tmodel_params p;
+    struct sd_tmodel_out o;
+    struct sd_triage_result res;
+    struct sd_buf b = SD_BUF_INIT;
+    size_t line;
+
+    (void)state;
+    assert_int_equal(sd_tmodel_predict(m, text, strlen(text), &o), SD_OK);
+    assert_true(o.fund_raise);
+    assert_false(o.veto_over); /* off by default */
+    assert_int_equal(sd_triage_rules_parse(&r, calm_rules, strlen(calm_rules), &line), SD_OK);
+    sd_triage_rules_set_model(r, m);
+    classify(r, text, &res);
+    assert_false(res.fund_safety);
+    /* the bar just under the text's P(fund safety): the veto yields */
+    strong_params(&p);
+    p.veto_raise = (double)o.fund - 0.01;
+    sd_tmodel_set_params(m, &p);
+    classify(r, text, &res);
+    assert_true(res.model.veto_over);
+    assert_true(res.fund_safety);
+    assert_int_equal(res.priority, 1);
+    assert_true(has_signal(&res, "fund_safety:model"));
+    /* the P1 head must agree as for the raise itself */
+    p.p1_agree = (double)res.model.prio[0] + 0.01;
+    sd_tmodel_set_params(m, &p);
+    classify(r, text, &res);
+    assert_false(res.model.veto_over);
+    assert_false(res.fund_safety);
+    sd_triage_rules_free(r);
+    /* the trainer writes the bar when on, the parser reads it back; off: not written */
+    strong_params(&p);
+    p.veto_raise = 0.95;
+    train_tiny(&b, &p);
+    assert_int_equal(sd_tmodel_parse(&m2, (const char *)b.data, b.len, &line), SD_OK);
+    sd_tmodel_free(m2);
+    assert_int_equal(sd_buf_terminate(&b), SD_OK);
+    assert_non_null(strstr((const char *)b.data, "param veto_raise 950\n"));
+    b.len = 0;
+    strong_params(&p);
+    train_tiny(&b, &p);
+    assert_int_equal(sd_buf_terminate(&b), SD_OK);
+    assert_null(strstr((const char *)b.data, "veto_raise"));
+    sd_buf_free(&b);
+}
+
 static void
 test_model_moves_and_raises(void **state)
 {
@@ -824,6 +881,7 @@ main(void)
         cmocka_unit_test(test_score_sum_cannot_overflow),
         cmocka_unit_test(test_probabilities_stay_finite_when_every_head_saturates),
         cmocka_unit_test(test_calm_rule_vetoes_the_raise),
+        cmocka_unit_test(test_veto_yields_to_certainty),
         cmocka_unit_test(test_money_leaving_raise),
         cmocka_unit_test(test_scores_are_golden),
     };
