@@ -898,13 +898,26 @@ drop_suffixes(const struct sd_kb_lexicon *l, char *s, size_t n)
 struct qtoks {
     char t[QUERY_TOKENS][SD_KB_TERM_MAX + 1];
     uint32_t h[QUERY_TOKENS];
+    bool ask[QUERY_TOKENS];   /* said in a question sentence (query_sentences) */
+    bool hleft[QUERY_TOKENS]; /* a Han bigram overlapping the token before it */
     size_t n;
 };
 
 struct qtok_ctx {
     struct qtoks *q;
     const struct sd_kb_lexicon *l;
+    bool ask; /* the sentence being tokenised is a question */
 };
+
+/* Two CJK unified ideographs (U+4E00..U+9FFF: lead bytes e4..e9), as the tokeniser's
+ * bigrams of a Han run. */
+static bool
+han_bigram(const char *t, size_t n)
+{
+    const uint8_t *p = (const uint8_t *)t;
+
+    return n == 6 && p[0] >= 0xe4 && p[0] <= 0xe9 && p[3] >= 0xe4 && p[3] <= 0xe9;
+}
 
 static sd_err
 qtok_push(void *ctx, const char *term, size_t n)
@@ -918,6 +931,10 @@ qtok_push(void *ctx, const char *term, size_t n)
     memcpy(q->t[q->n], term, n);
     q->t[q->n][n] = 0;
     q->h[q->n] = term_hash(term, n);
+    q->ask[q->n] = c->ask;
+    q->hleft[q->n] = q->n > 0 && han_bigram(term, n) &&
+                     han_bigram(q->t[q->n - 1], strlen(q->t[q->n - 1])) &&
+                     memcmp(q->t[q->n - 1] + 3, term, 3) == 0;
     q->n++;
     return SD_OK;
 }
@@ -988,12 +1005,16 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
 {
     size_t i = 0;
     uint32_t used_sets[USED_CAP]; /* sets already in a slot */
+    uint8_t used_slot[USED_CAP];  /* ... and that slot's index */
     size_t nused = 0;
     /* the plain-word slots so far by term hash: slot index + 1, 0 free */
     uint8_t seen[SEEN_CAP];
+    uint8_t tslot[QUERY_TOKENS];  /* each token's slot + 1, 0: none (a stop word) */
+    size_t made[SD_KB_MAX_SLOTS]; /* the token each plain slot was made of */
 
     _Static_assert(SD_KB_MAX_SLOTS < 255 && SEEN_CAP >= 2 * SD_KB_MAX_SLOTS, "seen table");
     memset(seen, 0, sizeof(seen));
+    memset(tslot, 0, sizeof(tslot));
     while(i < t->n && q->n < SD_KB_MAX_SLOTS) {
         size_t best = SIZE_MAX, best_set = 0, h;
         struct sd_kb_qslot *s = &q->s[q->n];
@@ -1002,6 +1023,9 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
 
         s->na = 0;
         s->syn = false;
+        s->rw = t->ask[i] ? 1.0 : SD_KB_STORY_W;
+        s->hj = s->lnb = s->rnb = 0;
+        made[q->n] = SIZE_MAX;
         if(lt && !lt->key)
             lt = NULL;
         for(uint32_t c = 0; lt && c < lt->count; c++) {
@@ -1014,9 +1038,17 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
             }
         }
         if(best != SIZE_MAX) {
-            for(size_t u = 0; u < nused; u++)
-                dup |= used_sets[u] == best_set;
+            for(size_t u = 0; u < nused && !dup; u++) {
+                if(used_sets[u] == best_set) {
+                    dup = true; /* said again: the slot weighs as its question-most saying */
+                    if(q->s[used_slot[u]].rw < s->rw)
+                        q->s[used_slot[u]].rw = s->rw;
+                }
+            }
+            for(size_t k = 0; !dup && k < l->e[best].nt; k++)
+                tslot[i + k] = (uint8_t)(q->n + 1);
             if(!dup) {
+                used_slot[nused] = (uint8_t)q->n;
                 used_sets[nused++] = (uint32_t)best_set;
                 s->syn = true;
                 alt_set(&s->a[s->na++], &l->e[best], 1.0);
@@ -1033,6 +1065,7 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
                         seen_set |= used_sets[u] == l->eset[ei];
                     if(seen_set)
                         continue;
+                    used_slot[nused] = (uint8_t)q->n;
                     used_sets[nused++] = l->eset[ei];
                     add_set(l, l->eset[ei], ei, s);
                 }
@@ -1044,6 +1077,9 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
         for(h = t->h[i] & (SEEN_CAP - 1); seen[h]; h = (h + 1) & (SEEN_CAP - 1)) {
             if(strcmp(q->s[seen[h] - 1].a[0].t[0], t->t[i]) == 0) {
                 dup = true;
+                tslot[i] = seen[h];
+                if(q->s[seen[h] - 1].rw < s->rw)
+                    q->s[seen[h] - 1].rw = s->rw;
                 break;
             }
         }
@@ -1058,9 +1094,26 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
             s->a[0].w = 1.0;
             memcpy(s->a[0].t[0], t->t[i], strlen(t->t[i]) + 1);
             seen[h] = (uint8_t)(q->n + 1);
+            tslot[i] = seen[h];
+            made[q->n] = i;
             q->n++;
         }
         i++;
+    }
+    /* the Han bigrams' overlapping neighbours, once every token has its slot */
+    for(size_t k = 0; k < q->n; k++) {
+        size_t j = made[k];
+
+        if(j == SIZE_MAX)
+            continue;
+        if(t->hleft[j]) {
+            q->s[k].hj |= SD_KB_HJ_LEFT;
+            q->s[k].lnb = tslot[j - 1];
+        }
+        if(j + 1 < t->n && t->hleft[j + 1]) {
+            q->s[k].hj |= SD_KB_HJ_RIGHT;
+            q->s[k].rnb = tslot[j + 1];
+        }
     }
 }
 
@@ -1112,6 +1165,121 @@ sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
     return best != SIZE_MAX;
 }
 
+/* ---- the question among a story's sentences ----
+ * A customer often tells what happened first and asks last ("I sent USDT yesterday, waited
+ * three hours, support said ... how do I get my money back?"): the story's words (deposit,
+ * hours, support) outranked the question's. The query is cut into sentences; those that ask
+ * (a question mark, question words or endings, a request) or else the last one are the
+ * question, and words said only in the others rank at SD_KB_STORY_W. */
+#define QUERY_SENTS 32
+
+struct qsent {
+    size_t start, end; /* bytes of the fold */
+    bool ask;
+};
+
+/* Bytes of the sentence end mark at s[i] (the fold: NFKC made full-width marks ASCII), 0 if
+ * none. A '.' ends a sentence only when no letter or digit follows ("0.08", "site.com"). */
+static size_t
+sent_mark(const char *s, size_t i, size_t n)
+{
+    char ch = s[i];
+
+    if(ch == '?' || ch == '!' || ch == ';' || ch == '\n')
+        return 1;
+    if(ch == '.')
+        return i + 1 < n && ((s[i + 1] >= 'a' && s[i + 1] <= 'z') ||
+                             (s[i + 1] >= '0' && s[i + 1] <= '9'))
+                   ? 0
+                   : 1;
+    if(i + 3 <= n && memcmp(s + i, "\xe3\x80\x82", 3) == 0) /* 。 */
+        return 3;
+    return 0;
+}
+
+/* Pieces that make a sentence a question or a request, in the fold (zh-Hant folded to
+ * simplified; Latin words are matched at word starts). */
+static const char *const ask_latin[] = {
+    "how",    "what",     "why",    "where", "when",      "which",   "can i",  "can you", "could",
+    "should", "is there", "is it",  "is my", "are there", "do i",    "do you", "does",    "did",
+    "will",   "would",    "please", "pls",   "help",      "any way", "anyway"};
+static const char *const ask_cjk[] = {
+    "吗",     "么",   "如何", "哪",     "多久",   "多少", "能不能", "可不可以", "是不是",
+    "有没有", "呢",   "请问", "请",     "帮我",   "求",   "咩",     "点算",     "点样",
+    "点解",   "几时", "边度", "得唔得", "어떻게", "왜",   "언제",   "어디",     "뭐",
+    "무엇",   "무슨", "얼마", "나요",   "까요",   "니까", "는지",   "가요",     "죠",
+    "주세요", "알려", "방법", "할까",   "될까",   "되나", "하나"};
+
+static bool
+sent_asks(const char *s, size_t n)
+{
+    for(size_t i = 0; i < n; i++) {
+        if(s[i] == '?')
+            return true;
+        if(i > 0 && s[i - 1] >= 'a' && s[i - 1] <= 'z')
+            continue; /* Latin pieces start a word */
+        for(size_t k = 0; k < sizeof(ask_latin) / sizeof(ask_latin[0]); k++) {
+            size_t m = strlen(ask_latin[k]);
+
+            if(m <= n - i && memcmp(s + i, ask_latin[k], m) == 0 &&
+               (i + m == n || s[i + m] < 'a' || s[i + m] > 'z'))
+                return true;
+        }
+        if((unsigned char)s[i] < 0x80)
+            continue;
+        for(size_t k = 0; k < sizeof(ask_cjk) / sizeof(ask_cjk[0]); k++) {
+            size_t m = strlen(ask_cjk[k]);
+
+            if(m <= n - i && memcmp(s + i, ask_cjk[k], m) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Cut the fold s[0..n) into at most QUERY_SENTS sentences (the last takes the rest) and mark
+ * the question: the asking sentences, or the last one with a letter when none asks; one
+ * sentence, or every one asking, marks all. Returns the count. */
+static size_t
+query_sentences(const char *s, size_t n, struct qsent *v)
+{
+    size_t ns = 0, start = 0, nask = 0, last = SIZE_MAX;
+
+    for(size_t i = 0; i < n; i++) {
+        size_t m = sent_mark(s, i, n);
+
+        if(!m)
+            continue;
+        if(ns + 1 < QUERY_SENTS) {
+            v[ns].start = start;
+            v[ns++].end = i + m;
+            start = i + m;
+        }
+        i += m - 1;
+    }
+    if(start < n || ns == 0) {
+        v[ns].start = start;
+        v[ns++].end = n;
+    }
+    for(size_t k = 0; k < ns; k++) {
+        bool word = false;
+
+        for(size_t i = v[k].start; i < v[k].end && !word; i++)
+            word = (s[i] >= 'a' && s[i] <= 'z') || (unsigned char)s[i] >= 0x80;
+        v[k].ask = word && sent_asks(s + v[k].start, v[k].end - v[k].start);
+        nask += v[k].ask;
+        if(word)
+            last = k;
+    }
+    if(nask == 0 && last != SIZE_MAX)
+        v[last].ask = true;
+    if(ns == 1 || nask == ns) {
+        for(size_t k = 0; k < ns; k++)
+            v[k].ask = true;
+    }
+    return ns;
+}
+
 sd_err
 sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q)
 {
@@ -1124,6 +1292,9 @@ sd_kb_query_build_folded(const char *text, size_t n, const char *folded, size_t 
 {
     struct sd_buf f = SD_BUF_INIT;
     struct qtoks *t = NULL;
+    struct qsent sents[QUERY_SENTS];
+    size_t ns;
+    size_t nasked = 0;
     bool locked = false;
     sd_err err = SD_OK;
 
@@ -1146,18 +1317,28 @@ sd_kb_query_build_folded(const char *text, size_t n, const char *folded, size_t 
     t = malloc(sizeof(*t));
     SD_ENSURE(t, SD_E_NOMEM);
     t->n = 0;
+    /* the sentences are read before the stop pieces go (question words are among them); the
+     * pieces are blanked with spaces, so the sentences' bounds stay */
+    ns = query_sentences((const char *)f.data, f.len - 1, sents);
     pthread_rwlock_rdlock(&lex_lock);
     locked = true;
     if(lex_cur) {
         drop_pieces(lex_cur, (char *)f.data, f.len - 1);
         drop_suffixes(lex_cur, (char *)f.data, f.len - 1);
     }
-    {
-        struct qtok_ctx qc = {t, lex_cur};
+    for(size_t k = 0; k < ns; k++) {
+        struct qtok_ctx qc = {t, lex_cur, sents[k].ask};
 
-        SD_TRY(sd_kb_tokenize_folded((const char *)f.data, f.len - 1, qtok_push, &qc));
+        SD_TRY(sd_kb_tokenize_folded((const char *)f.data + sents[k].start,
+                                     sents[k].end - sents[k].start, qtok_push, &qc));
     }
     build_slots(lex_cur, t, q);
+    /* a question of fewer than SD_KB_QUESTION_MIN searchable words ("what do I do now?",
+     * "Recoverable?"): the story says what it is about */
+    for(size_t i = 0; i < q->n; i++)
+        nasked += q->s[i].rw >= 1.0;
+    for(size_t i = 0; nasked < SD_KB_QUESTION_MIN && i < q->n; i++)
+        q->s[i].rw = 1.0;
 out:
     if(locked)
         pthread_rwlock_unlock(&lex_lock);
