@@ -1033,7 +1033,9 @@ junction(const struct qctx *c, const struct sd_kb_query *q, size_t i, double df,
     sd_err err = SD_OK;
 
     *out = false;
-    if(!s->hj || s->syn || df > 0)
+    /* a question naming another service keeps them: SD_KB_FIT_OTHER was set on coverage
+     * that counted them ("币安的合约手续费是多少" stays refused) */
+    if(!s->hj || s->syn || df > 0 || q->other)
         goto out;
     if(s->hj & SD_KB_HJ_LEFT) {
         kl = false;

@@ -899,6 +899,7 @@ struct qtoks {
     char t[QUERY_TOKENS][SD_KB_TERM_MAX + 1];
     uint32_t h[QUERY_TOKENS];
     bool ask[QUERY_TOKENS];   /* said in a question sentence (query_sentences) */
+    bool hb[QUERY_TOKENS];    /* a Han bigram */
     bool hleft[QUERY_TOKENS]; /* a Han bigram overlapping the token before it */
     size_t n;
 };
@@ -932,9 +933,9 @@ qtok_push(void *ctx, const char *term, size_t n)
     q->t[q->n][n] = 0;
     q->h[q->n] = term_hash(term, n);
     q->ask[q->n] = c->ask;
-    q->hleft[q->n] = q->n > 0 && han_bigram(term, n) &&
-                     han_bigram(q->t[q->n - 1], strlen(q->t[q->n - 1])) &&
-                     memcmp(q->t[q->n - 1] + 3, term, 3) == 0;
+    q->hb[q->n] = han_bigram(term, n);
+    q->hleft[q->n] =
+        q->hb[q->n] && q->n > 0 && q->hb[q->n - 1] && memcmp(q->t[q->n - 1] + 3, term, 3) == 0;
     q->n++;
     return SD_OK;
 }
@@ -1009,12 +1010,14 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
     size_t nused = 0;
     /* the plain-word slots so far by term hash: slot index + 1, 0 free */
     uint8_t seen[SEEN_CAP];
-    uint8_t tslot[QUERY_TOKENS];  /* each token's slot + 1, 0: none (a stop word) */
-    size_t made[SD_KB_MAX_SLOTS]; /* the token each plain slot was made of */
+    uint8_t tslot[QUERY_TOKENS];    /* each token's slot + 1, 0: none (a stop word) */
+    uint16_t made[SD_KB_MAX_SLOTS]; /* the token each plain slot was made of, UINT16_MAX: none */
 
     _Static_assert(SD_KB_MAX_SLOTS < 255 && SEEN_CAP >= 2 * SD_KB_MAX_SLOTS, "seen table");
     memset(seen, 0, sizeof(seen));
     memset(tslot, 0, sizeof(tslot));
+    memset(made, 0xff, sizeof(made));
+    _Static_assert(QUERY_TOKENS < UINT16_MAX, "made");
     while(i < t->n && q->n < SD_KB_MAX_SLOTS) {
         size_t best = SIZE_MAX, best_set = 0, h;
         struct sd_kb_qslot *s = &q->s[q->n];
@@ -1025,7 +1028,6 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
         s->syn = false;
         s->rw = t->ask[i] ? 1.0 : SD_KB_STORY_W;
         s->hj = s->lnb = s->rnb = 0;
-        made[q->n] = SIZE_MAX;
         if(lt && !lt->key)
             lt = NULL;
         for(uint32_t c = 0; lt && c < lt->count; c++) {
@@ -1095,7 +1097,7 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
             memcpy(s->a[0].t[0], t->t[i], strlen(t->t[i]) + 1);
             seen[h] = (uint8_t)(q->n + 1);
             tslot[i] = seen[h];
-            made[q->n] = i;
+            made[q->n] = (uint16_t)i;
             q->n++;
         }
         i++;
@@ -1104,7 +1106,7 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
     for(size_t k = 0; k < q->n; k++) {
         size_t j = made[k];
 
-        if(j == SIZE_MAX)
+        if(made[k] == UINT16_MAX)
             continue;
         if(t->hleft[j]) {
             q->s[k].hj |= SD_KB_HJ_LEFT;
@@ -1198,39 +1200,88 @@ sent_mark(const char *s, size_t i, size_t n)
 }
 
 /* Pieces that make a sentence a question or a request, in the fold (zh-Hant folded to
- * simplified; Latin words are matched at word starts). */
-static const char *const ask_latin[] = {
-    "how",    "what",     "why",    "where", "when",      "which",   "can i",  "can you", "could",
-    "should", "is there", "is it",  "is my", "are there", "do i",    "do you", "does",    "did",
-    "will",   "would",    "please", "pls",   "help",      "any way", "anyway"};
-static const char *const ask_cjk[] = {
-    "吗",     "么",   "如何", "哪",     "多久",   "多少", "能不能", "可不可以", "是不是",
-    "有没有", "呢",   "请问", "请",     "帮我",   "求",   "咩",     "点算",     "点样",
-    "点解",   "几时", "边度", "得唔得", "어떻게", "왜",   "언제",   "어디",     "뭐",
-    "무엇",   "무슨", "얼마", "나요",   "까요",   "니까", "는지",   "가요",     "죠",
-    "주세요", "알려", "방법", "할까",   "될까",   "되나", "하나"};
+ * simplified; Latin pieces are matched as words). */
+struct ask_piece {
+    const char *s;
+    size_t n;
+};
+#define AP(x)            \
+    {                    \
+        x, sizeof(x) - 1 \
+    }
+static const struct ask_piece ask_pieces[] = {
+    AP("how"),    AP("what"),      AP("why"),      AP("where"),  AP("when"),     AP("which"),
+    AP("can i"),  AP("can you"),   AP("could"),    AP("should"), AP("is there"), AP("is it"),
+    AP("is my"),  AP("are there"), AP("do i"),     AP("do you"), AP("does"),     AP("did"),
+    AP("will"),   AP("would"),     AP("please"),   AP("pls"),    AP("help"),     AP("any way"),
+    AP("anyway"), AP("吗"),        AP("么"),       AP("如何"),   AP("哪"),       AP("多久"),
+    AP("多少"),   AP("能不能"),    AP("可不可以"), AP("是不是"), AP("有没有"),   AP("呢"),
+    AP("请问"),   AP("请"),        AP("帮我"),     AP("求"),     AP("咩"),       AP("点算"),
+    AP("点样"),   AP("点解"),      AP("几时"),     AP("边度"),   AP("得唔得"),   AP("어떻게"),
+    AP("왜"),     AP("언제"),      AP("어디"),     AP("뭐"),     AP("무엇"),     AP("무슨"),
+    AP("얼마"),   AP("나요"),      AP("까요"),     AP("니까"),   AP("는지"),     AP("가요"),
+    AP("죠"),     AP("주세요"),    AP("알려"),     AP("방법"),   AP("할까"),     AP("될까"),
+    AP("되나"),   AP("하나"),
+};
+#undef AP
 
+static bool
+az(char ch)
+{
+    return ch >= 'a' && ch <= 'z';
+}
+
+#define N_ASK (sizeof(ask_pieces) / sizeof(ask_pieces[0]))
+/* ask_pieces by first byte: ask_ord[ask_first[b] .. ask_first[b + 1]) (ask_index, once) */
+static uint8_t ask_ord[N_ASK];
+static uint8_t ask_first[257];
+static pthread_once_t ask_once = PTHREAD_ONCE_INIT;
+
+/* bytes that may start a piece or a sentence end mark: the scans skip the rest at once */
+static bool ask_start[256], mark_start[256];
+
+static void
+ask_index(void)
+{
+    size_t k = 0;
+
+    for(const char *m = "?!;.\n\xe3"; *m; m++)
+        mark_start[(uint8_t)*m] = true;
+
+    _Static_assert(N_ASK < 256, "ask_ord");
+    for(size_t b = 0; b < 256; b++) {
+        ask_first[b] = (uint8_t)k;
+        for(size_t j = 0; j < N_ASK; j++) {
+            if((uint8_t)ask_pieces[j].s[0] == b)
+                ask_ord[k++] = (uint8_t)j;
+        }
+    }
+    ask_first[256] = (uint8_t)k;
+    for(size_t b = 0; b < 256; b++)
+        ask_start[b] = b == '?' || ask_first[b + 1] > ask_first[b];
+}
+
+/* Whether s[0..n) asks: a question mark or an ask_pieces entry. Only a word's first letter or
+ * a multi-byte character's lead byte can start a piece, and only the pieces of that first byte
+ * are compared (a ticket's body is read once per query). */
 static bool
 sent_asks(const char *s, size_t n)
 {
     for(size_t i = 0; i < n; i++) {
-        if(s[i] == '?')
-            return true;
-        if(i > 0 && s[i - 1] >= 'a' && s[i - 1] <= 'z')
-            continue; /* Latin pieces start a word */
-        for(size_t k = 0; k < sizeof(ask_latin) / sizeof(ask_latin[0]); k++) {
-            size_t m = strlen(ask_latin[k]);
+        uint8_t b = (uint8_t)s[i];
 
-            if(m <= n - i && memcmp(s + i, ask_latin[k], m) == 0 &&
-               (i + m == n || s[i + m] < 'a' || s[i + m] > 'z'))
-                return true;
-        }
-        if((unsigned char)s[i] < 0x80)
+        if(!ask_start[b])
             continue;
-        for(size_t k = 0; k < sizeof(ask_cjk) / sizeof(ask_cjk[0]); k++) {
-            size_t m = strlen(ask_cjk[k]);
+        if(b == '?')
+            return true;
+        if(b < 0x80 && i > 0 && az(s[i - 1]))
+            continue; /* a Latin piece starts a word */
+        for(size_t k = ask_first[b]; k < ask_first[b + 1]; k++) {
+            const struct ask_piece *p = &ask_pieces[ask_ord[k]];
 
-            if(m <= n - i && memcmp(s + i, ask_cjk[k], m) == 0)
+            /* every piece has 3 bytes or more: the second is compared first */
+            if(p->n <= n - i && p->s[1] == s[i + 1] && memcmp(s + i, p->s, p->n) == 0 &&
+               (b >= 0x80 || i + p->n == n || !az(s[i + p->n])))
                 return true;
         }
     }
@@ -1245,10 +1296,11 @@ query_sentences(const char *s, size_t n, struct qsent *v)
 {
     size_t ns = 0, start = 0, nask = 0, last = SIZE_MAX;
 
+    pthread_once(&ask_once, ask_index);
     for(size_t i = 0; i < n; i++) {
-        size_t m = sent_mark(s, i, n);
+        size_t m;
 
-        if(!m)
+        if(!mark_start[(uint8_t)s[i]] || !(m = sent_mark(s, i, n)))
             continue;
         if(ns + 1 < QUERY_SENTS) {
             v[ns].start = start;

@@ -1084,25 +1084,25 @@ query_weighs_the_question_above_the_story(void **state)
     const struct sd_kb_qslot *s;
 
     (void)state;
-    q = query_of("zebra giraffe yesterday. Why is the walrus late?");
+    q = query_of("zebra okapi yesterday. Why is the lemur eating tapir food?");
     assert_non_null(s = slot_of(q, "zebra"));
     assert_true(s->rw < 1.0 && s->rw == SD_KB_STORY_W);
-    assert_non_null(s = slot_of(q, "walru"));
+    assert_non_null(s = slot_of(q, "lemur"));
     assert_true(s->rw == 1.0);
     free(q);
     /* no sentence asks: the last one is the question; a word of both weighs fully */
-    q = query_of("zebra giraffe in the morning. walrus zebra now");
-    assert_true(slot_of(q, "giraff")->rw == SD_KB_STORY_W);
+    q = query_of("zebra okapi in the morning. lemur tapir zebra now");
+    assert_true(slot_of(q, "okapi")->rw == SD_KB_STORY_W);
     assert_true(slot_of(q, "zebra")->rw == 1.0);
-    assert_true(slot_of(q, "walru")->rw == 1.0);
+    assert_true(slot_of(q, "lemur")->rw == 1.0);
     free(q);
     /* a decimal point ends no sentence; one sentence weighs fully */
-    q = query_of("zebra costs 0.10 walrus");
+    q = query_of("zebra costs 0.10 lemur");
     for(size_t i = 0; i < q->n; i++)
         assert_true(q->s[i].rw == 1.0);
     free(q);
     /* the question holds no searchable word: the story is all there is */
-    q = query_of("zebra giraffe walrus. what about the okapi?");
+    q = query_of("zebra okapi lemur. what do i do?");
     for(size_t i = 0; i < q->n; i++)
         assert_true(q->s[i].rw == 1.0);
     free(q);
