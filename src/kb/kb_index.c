@@ -321,6 +321,7 @@ struct cand {
      * alternative's (cur_slot is the slot index + 1, 0 = none yet) */
     uint16_t cur_slot, cur_alt;
     double a_score, a_cov, s_score, s_cov, a_tcov, s_tcov;
+    double rscore; /* score with each slot at its ranking weight (sd_kb_qslot.rw) */
 };
 
 /* Open-addressing map id -> candidate. */
@@ -533,6 +534,7 @@ struct qctx {
     uint8_t gen[KB_GEN_BYTES];
     uint8_t *pbuf; /* one term's postings (PC_TERM_POSTINGS), from the cache or to keep;
                     * NULL: none kept or read from the cache */
+    double rw;     /* ranking weight of the slot being scored */
     struct cmap m;
 };
 
@@ -686,6 +688,7 @@ score_posting(struct qctx *c, const uint8_t *p, double idf, uint16_t slot, uint1
     cd->a_cov += cw * w;
     if(cd->a_score > cd->s_score) {
         cd->score += cd->a_score - cd->s_score;
+        cd->rscore += c->rw * (cd->a_score - cd->s_score);
         cd->s_score = cd->a_score;
     }
     if(cd->a_cov > cd->s_cov) {
@@ -1002,6 +1005,53 @@ out:
     return err;
 }
 
+/* Whether slot s of q holds a word the index knows (a synonym set counts as known). */
+static sd_err
+slot_known(const struct qctx *c, const struct sd_kb_query *q, size_t s, bool *known)
+{
+    double df = 0;
+    sd_err err = SD_OK;
+
+    *known = q->s[s].syn;
+    if(!*known && q->s[s].na > 0 && q->s[s].a[0].nt > 0) {
+        SD_TRY(term_df(c, q->s[s].a[0].t[0], &df));
+        *known = df > 0;
+    }
+out:
+    return err;
+}
+
+/* Whether slot i of q is a Han bigram the index does not know (df) that straddles two words
+ * the index knows: every bigram of its run it overlaps is known ("开户要": 户要 after 开户; "币不
+ * 见": 币不 between 比特币's 特币 and 不见). Such a bigram is a junction, not a word the articles
+ * lack: it counts in neither the score nor the coverage. */
+static sd_err
+junction(const struct qctx *c, const struct sd_kb_query *q, size_t i, double df, bool *out)
+{
+    const struct sd_kb_qslot *s = &q->s[i];
+    bool kl = true, kr = true;
+    sd_err err = SD_OK;
+
+    *out = false;
+    /* a question naming another service keeps them: SD_KB_FIT_OTHER was set on coverage
+     * that counted them ("币安的合约手续费是多少" stays refused) */
+    if(!s->hj || s->syn || df > 0 || q->other)
+        goto out;
+    if(s->hj & SD_KB_HJ_LEFT) {
+        kl = false;
+        if(s->lnb)
+            SD_TRY(slot_known(c, q, s->lnb - 1U, &kl));
+    }
+    if(kl && (s->hj & SD_KB_HJ_RIGHT)) {
+        kr = false;
+        if(s->rnb)
+            SD_TRY(slot_known(c, q, s->rnb - 1U, &kr));
+    }
+    *out = kl && kr;
+out:
+    return err;
+}
+
 /* Score every slot of q; *total gets the query's informative weight (the coverage's
  * denominator). */
 static sd_err
@@ -1030,7 +1080,15 @@ score_query(struct qctx *c, const struct sd_kb_query *q, double *total)
             if(a == 0 || (s->syn && sum / s->a[a].nt > ws))
                 ws = a == 0 && !s->syn ? sum : sum / s->a[a].nt;
         }
+        if(s->hj && s->na == 1 && s->a[0].nt == 1) {
+            bool skip;
+
+            SD_TRY(junction(c, q, i, dfs[0][0], &skip));
+            if(skip)
+                continue;
+        }
         *total += ws;
+        c->rw = s->rw;
         for(size_t a = 0; a < s->na; a++) {
             for(size_t k = 0; k < s->a[a].nt; k++) {
                 double cw = alt_w[a] > 0 ? ws * cws[a][k] / alt_w[a] : 0;
@@ -1410,7 +1468,7 @@ sd_kb_suggest_folded_txn(struct sd_txn *t, const char *text, size_t tlen, const 
     sd_arec *r = NULL, *alt = NULL;
     uint64_t docs, total;
     size_t nl = 0, ng = 0, nsorted;
-    double qweight, best_score = 0, best_tcov = 0;
+    double qweight, best_score = 0, best_tcov = 0, best_rank = 0;
     uint64_t best_id = 0;
     sd_err err = SD_OK;
 
@@ -1457,11 +1515,19 @@ sd_kb_suggest_folded_txn(struct sd_txn *t, const char *text, size_t tlen, const 
             list[nl].cov /= qweight;
             list[nl].tcov /= qweight;
             /* coordination: favour documents that match more of the query */
-            list[nl].score *= (COORD_BASE + list[nl].cov) * (1 + TITLE_BOOST * list[nl].tcov);
-            if(list[nl].score > best_score ||
-               (list[nl].score == best_score && list[nl].id < best_id)) {
+            double coord = (COORD_BASE + list[nl].cov) * (1 + TITLE_BOOST * list[nl].tcov);
+
+            /* the fit rule weighs the whole text (a story is evidence the question is in
+             * scope); the ranking weighs the question's words above the story's */
+            list[nl].score *= coord;
+            if(list[nl].score > best_score) {
                 best_score = list[nl].score;
                 best_tcov = list[nl].tcov;
+            }
+            list[nl].score = list[nl].rscore * coord;
+            if(list[nl].score > best_rank ||
+               (list[nl].score == best_rank && list[nl].id < best_id)) {
+                best_rank = list[nl].score;
                 best_id = list[nl].id;
             }
             nl++;

@@ -45,14 +45,29 @@ struct sd_kb_qalt {
 struct sd_kb_qslot {
     uint8_t na;
     bool syn; /* found in a synonym set */
+    /* ranking weight: 1 for a word of the question's sentence(s), SD_KB_STORY_W for one said
+     * only in the story before it (the fit rule reads the unweighted score) */
+    double rw;
+    /* a plain Han bigram that overlaps the bigram before (SD_KB_HJ_LEFT) or after
+     * (SD_KB_HJ_RIGHT) it in its run; lnb, rnb: those neighbours' slots + 1 (0: none, a stop
+     * word). score_query drops such a bigram the index does not know when every neighbour it
+     * overlaps is known: it straddles two words ("开户要" -> 户要) */
+    uint8_t hj, lnb, rnb;
     struct sd_kb_qalt a[SD_KB_MAX_ALTS];
 };
+#define SD_KB_HJ_LEFT  1
+#define SD_KB_HJ_RIGHT 2
 struct sd_kb_query {
     size_t n;
     bool other; /* names another service (stop.txt "other"): kb.h SD_KB_FIT_OTHER */
     struct sd_kb_qslot s[SD_KB_MAX_SLOTS];
 };
-#define SD_KB_SYN_WEIGHT 0.9
+#define SD_KB_SYN_WEIGHT   0.9
+/* A query of two or more sentences whose question is one of them (a question mark, question
+ * words or endings, a request; else the last sentence): the other sentences' words rank at
+ * this weight (data/kb/README.md, round 13 brief K) */
+#define SD_KB_STORY_W      0.5
+#define SD_KB_QUESTION_MIN 2 /* searchable words the question needs to weigh apart */
 
 /* Typo distance of query word w (lower-case a-z, stemmed) to an indexed or lexicon word v: the
  * optimal string alignment distance to v or v with an ending the stemmer removes (s, e, ed,

@@ -903,13 +903,27 @@ drop_suffixes(const struct sd_kb_lexicon *l, char *s, size_t n)
 struct qtoks {
     char t[QUERY_TOKENS][SD_KB_TERM_MAX + 1];
     uint32_t h[QUERY_TOKENS];
+    bool ask[QUERY_TOKENS];   /* said in a question sentence (query_sentences) */
+    bool hb[QUERY_TOKENS];    /* a Han bigram */
+    bool hleft[QUERY_TOKENS]; /* a Han bigram overlapping the token before it */
     size_t n;
 };
 
 struct qtok_ctx {
     struct qtoks *q;
     const struct sd_kb_lexicon *l;
+    bool ask; /* the sentence being tokenised is a question */
 };
+
+/* Two CJK unified ideographs (U+4E00..U+9FFF: lead bytes e4..e9), as the tokeniser's
+ * bigrams of a Han run. */
+static bool
+han_bigram(const char *t, size_t n)
+{
+    const uint8_t *p = (const uint8_t *)t;
+
+    return n == 6 && p[0] >= 0xe4 && p[0] <= 0xe9 && p[3] >= 0xe4 && p[3] <= 0xe9;
+}
 
 static sd_err
 qtok_push(void *ctx, const char *term, size_t n)
@@ -923,6 +937,10 @@ qtok_push(void *ctx, const char *term, size_t n)
     memcpy(q->t[q->n], term, n);
     q->t[q->n][n] = 0;
     q->h[q->n] = term_hash(term, n);
+    q->ask[q->n] = c->ask;
+    q->hb[q->n] = han_bigram(term, n);
+    q->hleft[q->n] =
+        q->hb[q->n] && q->n > 0 && q->hb[q->n - 1] && memcmp(q->t[q->n - 1] + 3, term, 3) == 0;
     q->n++;
     return SD_OK;
 }
@@ -993,12 +1011,18 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
 {
     size_t i = 0;
     uint32_t used_sets[USED_CAP]; /* sets already in a slot */
+    uint8_t used_slot[USED_CAP];  /* ... and that slot's index */
     size_t nused = 0;
     /* the plain-word slots so far by term hash: slot index + 1, 0 free */
     uint8_t seen[SEEN_CAP];
+    uint8_t tslot[QUERY_TOKENS];    /* each token's slot + 1, 0: none (a stop word) */
+    uint16_t made[SD_KB_MAX_SLOTS]; /* the token each plain slot was made of, UINT16_MAX: none */
 
     _Static_assert(SD_KB_MAX_SLOTS < 255 && SEEN_CAP >= 2 * SD_KB_MAX_SLOTS, "seen table");
     memset(seen, 0, sizeof(seen));
+    memset(tslot, 0, sizeof(tslot));
+    memset(made, 0xff, sizeof(made));
+    _Static_assert(QUERY_TOKENS < UINT16_MAX, "made");
     while(i < t->n && q->n < SD_KB_MAX_SLOTS) {
         size_t best = SIZE_MAX, best_set = 0, h;
         struct sd_kb_qslot *s = &q->s[q->n];
@@ -1007,6 +1031,8 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
 
         s->na = 0;
         s->syn = false;
+        s->rw = t->ask[i] ? 1.0 : SD_KB_STORY_W;
+        s->hj = s->lnb = s->rnb = 0;
         if(lt && !lt->key)
             lt = NULL;
         for(uint32_t c = 0; lt && c < lt->count; c++) {
@@ -1019,9 +1045,17 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
             }
         }
         if(best != SIZE_MAX) {
-            for(size_t u = 0; u < nused; u++)
-                dup |= used_sets[u] == best_set;
+            for(size_t u = 0; u < nused && !dup; u++) {
+                if(used_sets[u] == best_set) {
+                    dup = true; /* said again: the slot weighs as its question-most saying */
+                    if(q->s[used_slot[u]].rw < s->rw)
+                        q->s[used_slot[u]].rw = s->rw;
+                }
+            }
+            for(size_t k = 0; !dup && k < l->e[best].nt; k++)
+                tslot[i + k] = (uint8_t)(q->n + 1);
             if(!dup) {
+                used_slot[nused] = (uint8_t)q->n;
                 used_sets[nused++] = (uint32_t)best_set;
                 s->syn = true;
                 alt_set(&s->a[s->na++], &l->e[best], 1.0);
@@ -1038,6 +1072,7 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
                         seen_set |= used_sets[u] == l->eset[ei];
                     if(seen_set)
                         continue;
+                    used_slot[nused] = (uint8_t)q->n;
                     used_sets[nused++] = l->eset[ei];
                     add_set(l, l->eset[ei], ei, s);
                 }
@@ -1049,6 +1084,9 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
         for(h = t->h[i] & (SEEN_CAP - 1); seen[h]; h = (h + 1) & (SEEN_CAP - 1)) {
             if(strcmp(q->s[seen[h] - 1].a[0].t[0], t->t[i]) == 0) {
                 dup = true;
+                tslot[i] = seen[h];
+                if(q->s[seen[h] - 1].rw < s->rw)
+                    q->s[seen[h] - 1].rw = s->rw;
                 break;
             }
         }
@@ -1063,9 +1101,26 @@ build_slots(const struct sd_kb_lexicon *l, const struct qtoks *t, struct sd_kb_q
             s->a[0].w = 1.0;
             memcpy(s->a[0].t[0], t->t[i], strlen(t->t[i]) + 1);
             seen[h] = (uint8_t)(q->n + 1);
+            tslot[i] = seen[h];
+            made[q->n] = (uint16_t)i;
             q->n++;
         }
         i++;
+    }
+    /* the Han bigrams' overlapping neighbours, once every token has its slot */
+    for(size_t k = 0; k < q->n; k++) {
+        size_t j = made[k];
+
+        if(made[k] == UINT16_MAX)
+            continue;
+        if(t->hleft[j]) {
+            q->s[k].hj |= SD_KB_HJ_LEFT;
+            q->s[k].lnb = tslot[j - 1];
+        }
+        if(j + 1 < t->n && t->hleft[j + 1]) {
+            q->s[k].hj |= SD_KB_HJ_RIGHT;
+            q->s[k].rnb = tslot[j + 1];
+        }
     }
 }
 
@@ -1117,6 +1172,171 @@ sd_kb_query_near(struct sd_kb_qslot *s, double w1, double w2)
     return best != SIZE_MAX;
 }
 
+/* ---- the question among a story's sentences ----
+ * A customer often tells what happened first and asks last ("I sent USDT yesterday, waited
+ * three hours, support said ... how do I get my money back?"): the story's words (deposit,
+ * hours, support) outranked the question's. The query is cut into sentences; those that ask
+ * (a question mark, question words or endings, a request) or else the last one are the
+ * question, and words said only in the others rank at SD_KB_STORY_W. */
+#define QUERY_SENTS 32
+
+struct qsent {
+    size_t start, end; /* bytes of the fold */
+    bool ask;
+};
+
+/* Bytes of the sentence end mark at s[i] (the fold: NFKC made full-width marks ASCII), 0 if
+ * none. A '.' ends a sentence only when no letter or digit follows ("0.08", "site.com"). */
+static size_t
+sent_mark(const char *s, size_t i, size_t n)
+{
+    char ch = s[i];
+
+    if(ch == '?' || ch == '!' || ch == ';' || ch == '\n')
+        return 1;
+    if(ch == '.')
+        return i + 1 < n && ((s[i + 1] >= 'a' && s[i + 1] <= 'z') ||
+                             (s[i + 1] >= '0' && s[i + 1] <= '9'))
+                   ? 0
+                   : 1;
+    if(i + 3 <= n && memcmp(s + i, "\xe3\x80\x82", 3) == 0) /* 。 */
+        return 3;
+    return 0;
+}
+
+/* Pieces that make a sentence a question or a request, in the fold (zh-Hant folded to
+ * simplified; Latin pieces are matched as words). */
+struct ask_piece {
+    const char *s;
+    size_t n;
+};
+#define AP(x)            \
+    {                    \
+        x, sizeof(x) - 1 \
+    }
+static const struct ask_piece ask_pieces[] = {
+    AP("how"),    AP("what"),      AP("why"),      AP("where"),  AP("when"),     AP("which"),
+    AP("can i"),  AP("can you"),   AP("could"),    AP("should"), AP("is there"), AP("is it"),
+    AP("is my"),  AP("are there"), AP("do i"),     AP("do you"), AP("does"),     AP("did"),
+    AP("will"),   AP("would"),     AP("please"),   AP("pls"),    AP("help"),     AP("any way"),
+    AP("anyway"), AP("吗"),        AP("么"),       AP("如何"),   AP("哪"),       AP("多久"),
+    AP("多少"),   AP("能不能"),    AP("可不可以"), AP("是不是"), AP("有没有"),   AP("呢"),
+    AP("请问"),   AP("请"),        AP("帮我"),     AP("求"),     AP("咩"),       AP("点算"),
+    AP("点样"),   AP("点解"),      AP("几时"),     AP("边度"),   AP("得唔得"),   AP("어떻게"),
+    AP("왜"),     AP("언제"),      AP("어디"),     AP("뭐"),     AP("무엇"),     AP("무슨"),
+    AP("얼마"),   AP("나요"),      AP("까요"),     AP("니까"),   AP("는지"),     AP("가요"),
+    AP("죠"),     AP("주세요"),    AP("알려"),     AP("방법"),   AP("할까"),     AP("될까"),
+    AP("되나"),   AP("하나"),
+};
+#undef AP
+
+static bool
+az(char ch)
+{
+    return ch >= 'a' && ch <= 'z';
+}
+
+#define N_ASK (sizeof(ask_pieces) / sizeof(ask_pieces[0]))
+/* ask_pieces by first byte: ask_ord[ask_first[b] .. ask_first[b + 1]) (ask_index, once) */
+static uint8_t ask_ord[N_ASK];
+static uint8_t ask_first[257];
+static pthread_once_t ask_once = PTHREAD_ONCE_INIT;
+
+/* bytes that may start a piece or a sentence end mark: the scans skip the rest at once */
+static bool ask_start[256], mark_start[256];
+
+static void
+ask_index(void)
+{
+    size_t k = 0;
+
+    for(const char *m = "?!;.\n\xe3"; *m; m++)
+        mark_start[(uint8_t)*m] = true;
+
+    _Static_assert(N_ASK < 256, "ask_ord");
+    for(size_t b = 0; b < 256; b++) {
+        ask_first[b] = (uint8_t)k;
+        for(size_t j = 0; j < N_ASK; j++) {
+            if((uint8_t)ask_pieces[j].s[0] == b)
+                ask_ord[k++] = (uint8_t)j;
+        }
+    }
+    ask_first[256] = (uint8_t)k;
+    for(size_t b = 0; b < 256; b++)
+        ask_start[b] = b == '?' || ask_first[b + 1] > ask_first[b];
+}
+
+/* Whether s[0..n) asks: a question mark or an ask_pieces entry. Only a word's first letter or
+ * a multi-byte character's lead byte can start a piece, and only the pieces of that first byte
+ * are compared (a ticket's body is read once per query). */
+static bool
+sent_asks(const char *s, size_t n)
+{
+    for(size_t i = 0; i < n; i++) {
+        uint8_t b = (uint8_t)s[i];
+
+        if(!ask_start[b])
+            continue;
+        if(b == '?')
+            return true;
+        if(b < 0x80 && i > 0 && az(s[i - 1]))
+            continue; /* a Latin piece starts a word */
+        for(size_t k = ask_first[b]; k < ask_first[b + 1]; k++) {
+            const struct ask_piece *p = &ask_pieces[ask_ord[k]];
+
+            /* every piece has 3 bytes or more: the second is compared first */
+            if(p->n <= n - i && p->s[1] == s[i + 1] && memcmp(s + i, p->s, p->n) == 0 &&
+               (b >= 0x80 || i + p->n == n || !az(s[i + p->n])))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Cut the fold s[0..n) into at most QUERY_SENTS sentences (the last takes the rest) and mark
+ * the question: the asking sentences, or the last one with a letter when none asks; one
+ * sentence, or every one asking, marks all. Returns the count. */
+static size_t
+query_sentences(const char *s, size_t n, struct qsent *v)
+{
+    size_t ns = 0, start = 0, nask = 0, last = SIZE_MAX;
+
+    pthread_once(&ask_once, ask_index);
+    for(size_t i = 0; i < n; i++) {
+        size_t m;
+
+        if(!mark_start[(uint8_t)s[i]] || !(m = sent_mark(s, i, n)))
+            continue;
+        if(ns + 1 < QUERY_SENTS) {
+            v[ns].start = start;
+            v[ns++].end = i + m;
+            start = i + m;
+        }
+        i += m - 1;
+    }
+    if(start < n || ns == 0) {
+        v[ns].start = start;
+        v[ns++].end = n;
+    }
+    for(size_t k = 0; k < ns; k++) {
+        bool word = false;
+
+        for(size_t i = v[k].start; i < v[k].end && !word; i++)
+            word = (s[i] >= 'a' && s[i] <= 'z') || (unsigned char)s[i] >= 0x80;
+        v[k].ask = word && sent_asks(s + v[k].start, v[k].end - v[k].start);
+        nask += v[k].ask;
+        if(word)
+            last = k;
+    }
+    if(nask == 0 && last != SIZE_MAX)
+        v[last].ask = true;
+    if(ns == 1 || nask == ns) {
+        for(size_t k = 0; k < ns; k++)
+            v[k].ask = true;
+    }
+    return ns;
+}
+
 sd_err
 sd_kb_query_build(const char *text, size_t n, struct sd_kb_query *q)
 {
@@ -1129,6 +1349,9 @@ sd_kb_query_build_folded(const char *text, size_t n, const char *folded, size_t 
 {
     struct sd_buf f = SD_BUF_INIT;
     struct qtoks *t = NULL;
+    struct qsent sents[QUERY_SENTS];
+    size_t ns;
+    size_t nasked = 0;
     bool locked = false;
     sd_err err = SD_OK;
 
@@ -1151,18 +1374,28 @@ sd_kb_query_build_folded(const char *text, size_t n, const char *folded, size_t 
     t = malloc(sizeof(*t));
     SD_ENSURE(t, SD_E_NOMEM);
     t->n = 0;
+    /* the sentences are read before the stop pieces go (question words are among them); the
+     * pieces are blanked with spaces, so the sentences' bounds stay */
+    ns = query_sentences((const char *)f.data, f.len - 1, sents);
     pthread_rwlock_rdlock(&lex_lock);
     locked = true;
     if(lex_cur) {
         drop_pieces(lex_cur, (char *)f.data, f.len - 1);
         drop_suffixes(lex_cur, (char *)f.data, f.len - 1);
     }
-    {
-        struct qtok_ctx qc = {t, lex_cur};
+    for(size_t k = 0; k < ns; k++) {
+        struct qtok_ctx qc = {t, lex_cur, sents[k].ask};
 
-        SD_TRY(sd_kb_tokenize_folded((const char *)f.data, f.len - 1, qtok_push, &qc));
+        SD_TRY(sd_kb_tokenize_folded((const char *)f.data + sents[k].start,
+                                     sents[k].end - sents[k].start, qtok_push, &qc));
     }
     build_slots(lex_cur, t, q);
+    /* a question of fewer than SD_KB_QUESTION_MIN searchable words ("what do I do now?",
+     * "Recoverable?"): the story says what it is about */
+    for(size_t i = 0; i < q->n; i++)
+        nasked += q->s[i].rw >= 1.0;
+    for(size_t i = 0; nasked < SD_KB_QUESTION_MIN && i < q->n; i++)
+        q->s[i].rw = 1.0;
 out:
     if(locked)
         pthread_rwlock_unlock(&lex_lock);

@@ -1087,6 +1087,64 @@ query_tables_keep_the_lexicon_rules(void **state)
     free(q);
 }
 
+/* The slot holding term (its first alternative's first term), or NULL. */
+static const struct sd_kb_qslot *
+slot_of(const struct sd_kb_query *q, const char *term)
+{
+    for(size_t i = 0; i < q->n; i++) {
+        if(q->s[i].na && strcmp(q->s[i].a[0].t[0], term) == 0)
+            return &q->s[i];
+    }
+    return NULL;
+}
+
+/* Round 13: the question among a story's sentences ranks at full weight, the story's words at
+ * SD_KB_STORY_W; one sentence, a question of no searchable word, or a word said in both keep
+ * the full weight. A Han bigram overlapping its run's neighbours knows them (the junction
+ * check of the search). */
+static void
+query_weighs_the_question_above_the_story(void **state)
+{
+    struct sd_kb_query *q;
+    const struct sd_kb_qslot *s;
+
+    (void)state;
+    q = query_of("zebra okapi yesterday. Why is the lemur eating tapir food?");
+    assert_non_null(s = slot_of(q, "zebra"));
+    assert_true(s->rw < 1.0 && s->rw == SD_KB_STORY_W);
+    assert_non_null(s = slot_of(q, "lemur"));
+    assert_true(s->rw == 1.0);
+    free(q);
+    /* no sentence asks: the last one is the question; a word of both weighs fully */
+    q = query_of("zebra okapi in the morning. lemur tapir zebra now");
+    assert_true(slot_of(q, "okapi")->rw == SD_KB_STORY_W);
+    assert_true(slot_of(q, "zebra")->rw == 1.0);
+    assert_true(slot_of(q, "lemur")->rw == 1.0);
+    free(q);
+    /* a decimal point ends no sentence; one sentence weighs fully */
+    q = query_of("zebra costs 0.10 lemur");
+    for(size_t i = 0; i < q->n; i++)
+        assert_true(q->s[i].rw == 1.0);
+    free(q);
+    /* the question holds no searchable word: the story is all there is */
+    q = query_of("zebra okapi lemur. what do i do?");
+    for(size_t i = 0; i < q->n; i++)
+        assert_true(q->s[i].rw == 1.0);
+    free(q);
+    /* zh: 。 and ？ cut sentences; 吗 asks */
+    q = query_of("斑马长颈鹿。海象来了吗");
+    assert_true(slot_of(q, "斑马")->rw == SD_KB_STORY_W);
+    assert_true(slot_of(q, "海象")->rw == 1.0);
+    free(q);
+    /* 斑马象 -> 斑马 马象: 马象 overlaps 斑马 on its left, nothing on its right */
+    q = query_of("斑马象");
+    assert_non_null(s = slot_of(q, "马象"));
+    assert_int_equal(s->hj, SD_KB_HJ_LEFT);
+    assert_ptr_equal(&q->s[s->lnb - 1], slot_of(q, "斑马"));
+    assert_int_equal(slot_of(q, "斑马")->hj, SD_KB_HJ_RIGHT);
+    free(q);
+}
+
 /* Typos: a misspelt synonym searches its set, an ending hidden from the stemmer by a typo is
  * still found, a four-letter word only by a swap. */
 static void
@@ -1453,6 +1511,7 @@ main(void)
         cmocka_unit_test_setup_teardown(product_the_article_does_not_mention_needs_more_fit,
                                         fixture_setup, fixture_teardown),
         cmocka_unit_test(query_tables_keep_the_lexicon_rules),
+        cmocka_unit_test(query_weighs_the_question_above_the_story),
         cmocka_unit_test(tokeniser_makes_bigrams_and_words),
         cmocka_unit_test(embedded_starter_set_matches_kb_directory),
     };
