@@ -70,7 +70,7 @@ TRIAGE_GATED = ../shared/data/triage-dev.jsonl \
     $(call triage_sets,train holdout holdout2 train4 train5 kinds8 train6 train8 train9 train10 train11 \
         train12 train13) \
     $(call triage_sets,kinds9 kinds9e kinds9f kinds10 kinds10q kinds11g kinds12 kinds12g \
-        kinds12q kinds13) \
+        kinds12q kinds13 kinds13f) \
     $(call triage_sets,train7,en ko zh)
 # Measured, not gated: the independent sets, never tuned on.
 TRIAGE_MEASURED = $(call triage_sets,holdout3 holdout4 holdout5 holdout6 holdout7 holdout8 holdout9 \
