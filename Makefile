@@ -72,9 +72,10 @@ TRIAGE_GATED = ../shared/data/triage-dev.jsonl \
     $(call triage_sets,kinds9 kinds9e kinds9f kinds10 kinds10q kinds11g kinds12 kinds12g \
         kinds12q kinds13 kinds13f) \
     $(call triage_sets,train7,en ko zh)
-# Measured, not gated: the independent sets, never tuned on.
+# Measured, not gated: the independent sets, never tuned on (train14, round 14's blind set, is
+# measured until a merge trains on it and gates it like train13).
 TRIAGE_MEASURED = $(call triage_sets,holdout3 holdout4 holdout5 holdout6 holdout7 holdout8 holdout9 \
-    holdout10 holdout11 holdout12 holdout13)
+    holdout10 holdout11 holdout12 holdout13 holdout14 train14)
 
 comma := ,
 space := $(subst ,, )
@@ -114,7 +115,7 @@ test: build-asan build-release build-clang static build-fuzz
 	@tools/setup/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS_CI)
 	@# P1 (fund safety) recall 1.000 on every labelled set in the repo (data/triage/README.md).
 	$(call triage_gate,$(TRIAGE_GATED),,--fail-under 0$(comma)0$(comma)1.0,|| exit 1)
-	@# Measured, not gated: the independent sets (holdout3 to holdout13: never tuned on) do not
+	@# Measured, not gated: the independent sets (holdout3 to holdout14, train14: never tuned on) do not
 	@# yet reach P1 recall 1.000 (data/triage/README.md; issue 17 stays open until they do).
 	$(call triage_gate,$(TRIAGE_MEASURED), (not gated))
 	@# KB search on the first held-out questions (a dev set since round 5: its misses were

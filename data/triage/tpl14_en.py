@@ -158,6 +158,15 @@ S = [
     ("security", "P3", "email", "Was this you? — yes it was", "I received \"New login from {ip}\" and I think that was me on the hotel wifi in Lisbon, but I'm not 100 % sure the hotel IP looks like that. Nothing else changed, balance fine, no alerts since. Can you confirm the login location? Not urgent."),
     ("compliance", "P2", "chat", "", "[{time}] me: sent you the payslips yesterday\n[{time}] agent: thanks, under review\n[{time}] me: its been {days} days and deposit {amt} {coin} still held for source of funds. any update"),
     ("general", "P4", "social", "", "ngl this exchange is goated, fees lowest i've seen. wen {coin2} listing tho"),
+    # ---- alarming, not P1 ----
+    ("trading", "P4", "chat", "", "HELP my margin balance is gone!!! oh wait. i transferred it back to spot yesterday myself. nvm. how do i see transfer history between wallets"),
+    ("trading", "P3", "chat", "", "p2p buyer sent me a 'payment proof' screenshot that looks edited, bank shows nothing. i did NOT release. what do i do with the order {oid}"),
+    ("account", "P2", "phone", "", "I lost my phone yesterday but it has a passcode and face ID and I already logged out all devices from the website so nobody can get in nothing has moved I just need to move the 2FA to my new phone and I can't log in without it"),
+    ("withdrawal", "P2", "chat", "", "[{time}] me: can u type the address for me my hands are full\n[{time}] bro: sent it\nturns out he typed one char wrong and the withdrawal of {amt} {coin} went to {addr}. my side, not a hack. any chance?"),
+    ("compliance", "P2", "email", "Account frozen — 'law enforcement request'", "Your notice says my account is frozen following a request from a law enforcement agency. I have no idea what this is about and I have never been contacted by police. I cannot withdraw my {usdt} USDT. How do I find out what the request is and how long this lasts?"),
+    ("account", "P4", "email", "Re: Your email address was changed", "> The email address on your account has been changed.\n\nJust confirming this was me, I switched to my new work address. Please don't lock anything. Do I need to re-verify?"),
+    ("security", "P3", "phone", "", "so a guy called me said he was from your team and I needed to move my coins to a safe wallet because of a hack and I said no and hung up and blocked him I didn't move anything I just want you to know"),
+    ("trading", "P3", "email", "I thought I was hacked", "I want to start by saying I panicked this morning. I saw {n} buy orders for {coin2} I didn't remember placing and was about to ask you to freeze everything. Then my wife told me she used the app on our family tablet, which is logged into my account, and bought them herself; she showed me. So no hack. My actual question: the fee on those orders seems higher than the rate on your fee page. Can you explain?"),
     # ---- general ----
     ("general", "P4", "chat", "", "list {coin2} when? community huge"),
     ("general", "P4", "email", "Partnership", "We run a payments startup and would like to discuss an integration partnership. Who is the right contact?"),
