@@ -639,6 +639,68 @@ test_online_purge_backs_off_after_a_busy_drain(void **state)
     sd_store_close(s);
 }
 
+struct purge_arg {
+    struct sd_store *s;
+    bool purged;
+    sd_err err;
+};
+
+static void *
+purge_main(void *arg)
+{
+    struct purge_arg *a = arg;
+
+    a->err = sd_store_purge_online(a->s, &a->purged);
+    return NULL;
+}
+
+/* The test hook of tests/integration/test_shred_online.sh part 4: a purge is held between its
+ * durable copy and the overwrite while the hold file exists (an event the test controls, not a
+ * sleep a slow host may outlast), and goes on once it is removed. */
+static void
+test_purge_held_while_the_hold_file_exists(void **state)
+{
+    struct purge_arg a = {0};
+    pthread_t th;
+    char hold[128], copy[128], big[SD_STORE_HOLD_PATH_MAX + 2];
+    struct timespec tick = {0, 10 * 1000000L};
+    FILE *fp;
+    int seen = 0;
+
+    (void)state;
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    assert_int_equal(sd_store_test_purge_hold(big), SD_E_INVALID);
+    assert_int_equal(sd_store_test_purge_hold(NULL), SD_E_INVALID);
+    snprintf(hold, sizeof(hold), "%s/hold", dir);
+    snprintf(copy, sizeof(copy), "%s/purge.mdb", dir);
+    fp = fopen(hold, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    assert_int_equal(sd_store_test_purge_hold(hold), SD_OK);
+    assert_int_equal(sd_store_open(&a.s, dir, SD_STORE_CREATE, 1 << 24), SD_OK);
+    leave_stale_and_mark(a.s);
+    sd_store_set_online_purge(a.s, true);
+    assert_int_equal(pthread_create(&th, NULL, purge_main, &a), 0);
+    /* the durable copy appears, and the purge stays there: the stale bytes are not erased */
+    for(int i = 0; i < 6000 && !seen; i++) {
+        seen = access(copy, F_OK) == 0;
+        nanosleep(&tick, NULL);
+    }
+    assert_true(seen);
+    for(int i = 0; i < 20; i++)
+        nanosleep(&tick, NULL);
+    assert_int_equal(access(copy, F_OK), 0);
+    assert_true(data_has(MARK));
+    assert_int_equal(unlink(hold), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(a.err, SD_OK);
+    assert_true(a.purged);
+    assert_false(data_has(MARK));
+    assert_int_equal(sd_store_test_purge_hold(""), SD_OK);
+    sd_store_close(a.s);
+}
+
 int
 main(void)
 {
@@ -655,6 +717,7 @@ main(void)
         T(test_online_purge_quiesces_every_thread),
         T(test_online_purge_off_or_store_in_use_stays_pending),
         T(test_online_purge_backs_off_after_a_busy_drain),
+        T(test_purge_held_while_the_hold_file_exists),
 #undef T
     };
 
