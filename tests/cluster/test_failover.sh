@@ -48,7 +48,9 @@ for t in $(seq 1 "$TRIALS"); do
   "$BENCH" load --target "$LIST" --ca "$CERTS/ca.pem" --conns 2 --streams 4 --seconds 5 \
     --mix create=1 --acked "$WORK/acked.$t" >"$WORK/bench.$t" 2>&1 &
   BP=$!
-  sleep 1.5
+  # kill once the load's writes flow (its first acknowledged create), not after a fixed 1.5 s
+  for _ in $(seq 1 600); do [ -s "$WORK/acked.$t" ] && break; sleep 0.1; done
+  check "trial $t: the load writes before the kill" test -s "$WORK/acked.$t"
   kill -9 "${NPID[$L]}"
   wait "${NPID[$L]}" 2>/dev/null || true
   NPID[$L]=""
