@@ -40,7 +40,7 @@ CONF
   --config "$WORK/sealdeskd.conf" 2>"$WORK/srv.log" &
 SRV_PID=$!
 port=""
-for _ in $(seq 100); do
+for _ in $(seq 600); do # up to 60 s: a sanitized start on a busy CI host
   port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/srv.log" | head -1)
   [ -n "$port" ] && break
   sleep 0.1

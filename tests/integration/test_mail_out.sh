@@ -40,7 +40,8 @@ CONF
 "$DAEMON" --data "$D" --cert "$C/server.pem" --key "$C/server.key" --listen 127.0.0.1:0 \
   --config "$WORK/sealdeskd.conf" 2>"$WORK/srv.log" &
 SRV_PID=$!
-for _ in $(seq 100); do grep -q "listening on" "$WORK/srv.log" && break; sleep 0.1; done
+# up to 60 s: a sanitized start on a busy CI host
+for _ in $(seq 600); do grep -q "listening on" "$WORK/srv.log" && break; sleep 0.1; done
 check "sealdeskd starts with the mail sender" grep -q "listening on" "$WORK/srv.log"
 
 id=$(S ticket create --channel email --subject "提现一直在审核中" --body "0.35 ETH pending" \
