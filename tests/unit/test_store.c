@@ -676,7 +676,7 @@ test_purge_held_while_the_hold_file_exists(void **state)
     snprintf(copy, sizeof(copy), "%s/purge.mdb", dir);
     fp = fopen(hold, "w");
     assert_non_null(fp);
-    fclose(fp);
+    assert_int_equal(fclose(fp), 0);
     assert_int_equal(sd_store_test_purge_hold(hold), SD_OK);
     assert_int_equal(sd_store_open(&a.s, dir, SD_STORE_CREATE, 1 << 24), SD_OK);
     leave_stale_and_mark(a.s);
