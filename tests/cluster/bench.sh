@@ -36,7 +36,7 @@ echo "single=$single"
 
 etcd_cluster_start 3
 nodes_start
-L=$(wait_leader 20) || { echo "no leader" >&2; exit 1; }
+L=$(wait_leader 60) || { echo "no leader" >&2; exit 1; }
 TOKEN=$(login_ops)
 cluster=$(SEALDESK_TOKEN=$TOKEN "$BENCH" load --target "127.0.0.1:${NPORT[$L]}" \
   --ca "$CERTS/ca.pem" "${LOAD[@]}")

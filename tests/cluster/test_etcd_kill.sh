@@ -12,7 +12,7 @@ on_exit 'cluster_cleanup; etcd_cluster_stop'
 etcd_cluster_start 3
 nodes_init
 nodes_start
-L=$(wait_leader 20) || { bad "a leader is elected"; finish; exit 1; }
+L=$(wait_leader 60) || { bad "a leader is elected"; finish; exit 1; }
 export SEALDESK_TOKEN=$(login_ops)
 
 # The design's worst write stall when an etcd member dies (src/cluster/cluster.c, etcd.sh):
@@ -94,7 +94,7 @@ for kind in follower leader; do
   etcd_wait_healthy "$victim" || bad "member m$victim back"
 done
 done
-R=$(wait_same_root 30) && ok "every node has the same audit root" || bad "same audit root"
+R=$(wait_same_root 60) && ok "every node has the same audit root" || bad "same audit root"
 nodes_stop
 for i in 1 2 3; do
   if "$BENCH" verify --data "$WORK/n$i" --acked "$WORK/all.acked" >"$WORK/verify.$i" 2>&1; then
