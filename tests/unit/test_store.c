@@ -378,8 +378,32 @@ struct worker {
     struct sd_store *s;
     int kind; /* 0, 1: write txns (a read inside); 2: group-commit batches; 3: reads */
     atomic_bool *stop;
-    unsigned acked, failed; /* commits that succeeded / any txn that failed */
+    /* commits that succeeded (read by the test while the worker runs) / any txn that failed */
+    _Atomic unsigned acked;
+    unsigned failed;
 };
+
+/* Wait (at most 60 s) until every worker has more than seen[i] acknowledged; seen is then
+ * updated. An event, not a fixed pause: on a busy host a thread may not run for a while. */
+static bool
+workers_advance(struct worker *w, int n, unsigned *seen)
+{
+    const struct timespec tick = {0, 5 * 1000000L};
+
+    for(int k = 0; k < 12000; k++) {
+        int behind = 0;
+
+        for(int i = 0; i < n; i++)
+            behind += atomic_load(&w[i].acked) <= seen[i];
+        if(!behind) {
+            for(int i = 0; i < n; i++)
+                seen[i] = atomic_load(&w[i].acked);
+            return true;
+        }
+        nanosleep(&tick, NULL);
+    }
+    return false;
+}
 
 static void *
 worker_main(void *arg)
@@ -391,7 +415,7 @@ worker_main(void *arg)
 
     while(!atomic_load(w->stop)) {
         if(w->kind <= 1) {
-            snprintf(k, sizeof(k), "w%d-%u", w->kind, w->acked);
+            snprintf(k, sizeof(k), "w%d-%u", w->kind, atomic_load(&w->acked));
             if(sd_txn_begin(w->s, true, &t) != SD_OK) {
                 w->failed++;
                 continue;
@@ -410,7 +434,7 @@ worker_main(void *arg)
             bool ok = sd_store_batch_begin(w->s) == SD_OK;
 
             for(unsigned i = 0; ok && i < 3; i++) {
-                snprintf(k, sizeof(k), "b-%u", w->acked + i);
+                snprintf(k, sizeof(k), "b-%u", atomic_load(&w->acked) + i);
                 ok = sd_txn_begin(w->s, true, &t) == SD_OK;
                 if(ok)
                     ok = sd_txn_put(t, SD_DB_TICKETS, k, strlen(k), "v", 1) == SD_OK &&
@@ -490,7 +514,7 @@ test_online_purge_quiesces_every_thread(void **state)
     struct worker w[NW];
     pthread_t th[NW];
     atomic_bool stop = false;
-    struct timespec pause = {0, 150 * 1000000L};
+    unsigned seen[NW] = {0};
     struct sd_val v;
     bool purged = false, pending = true;
     char k[32];
@@ -504,10 +528,10 @@ test_online_purge_quiesces_every_thread(void **state)
         w[i] = (struct worker){.s = s, .kind = i < 4 ? i : 3, .stop = &stop};
         assert_int_equal(pthread_create(&th[i], NULL, worker_main, &w[i]), 0);
     }
-    nanosleep(&pause, NULL);
+    assert_true(workers_advance(w, NW, seen)); /* every thread works when the purge starts */
     assert_int_equal(sd_store_purge_online(s, &purged), SD_OK);
     assert_true(purged);
-    nanosleep(&pause, NULL); /* and they go on after it */
+    assert_true(workers_advance(w, NW, seen)); /* and goes on after it */
     atomic_store(&stop, true);
     for(int i = 0; i < NW; i++)
         assert_int_equal(pthread_join(th[i], NULL), 0);
