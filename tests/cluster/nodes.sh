@@ -59,7 +59,8 @@ _node_port() {
 # the node was down, it starts once more on port 0. Sets NPORT[I] and LIST (a restart keeps
 # the old log as nI.log.1, .2, ...).
 node_start() {
-  local i=$1 k want=${NPORT[$i]:-0} p
+  local i=$1 k want p
+  want=${NPORT[$i]:-0} # not in the line above: there $i would still be the caller's i
   while :; do
     k=1
     if [ -e "$WORK/n$i.log" ]; then
