@@ -211,9 +211,13 @@ sd_err sd_meta_put(struct sd_txn *t, const char *name, const void *val, size_t n
 /* Test hook (STYLE.md 8): make the nth LMDB write call from now fail with SD_E_STORE
  * (0 disables). Process-wide. */
 void sd_store_test_fail_after(unsigned n);
-/* Test hook: every purge sleeps ms between its durable copy and the overwrite (0: off), so a
- * test can watch calls wait and kill the process mid-purge. Process-wide. */
-void sd_store_test_purge_delay(unsigned ms);
+/* Test hook: while the file PATH exists, every purge waits between its durable copy and the
+ * overwrite (at most SD_STORE_HOLD_MAX_MS; "" turns it off), so a test can watch calls wait and
+ * kill the process mid-purge. Process-wide; set it before any purge runs. SD_E_INVALID: PATH
+ * longer than SD_STORE_HOLD_PATH_MAX. */
+#define SD_STORE_HOLD_PATH_MAX 255
+#define SD_STORE_HOLD_MAX_MS   120000u
+sd_err sd_store_test_purge_hold(const char *path);
 /* Test hook, the heap twin of sd_store_test_fail_after: make the nth allocation from now fail
  * (0 disables). Process-wide. Nothing in src/ calls it: a test executable linked with
  * -Wl,--wrap=malloc,... and tests/unit/alloc_wrap.c asks sd_alloc_test_should_fail() on each

@@ -266,12 +266,21 @@ out:
     return err;
 }
 
-static _Atomic unsigned test_delay_ms;
+/* "": no test hold. Set before any purge runs (sealdeskd: before the purger thread starts). */
+static char test_hold[SD_STORE_HOLD_PATH_MAX + 1];
 
-void
-sd_store_test_purge_delay(unsigned ms)
+sd_err
+sd_store_test_purge_hold(const char *path)
 {
-    atomic_store(&test_delay_ms, ms);
+    size_t n;
+
+    if(!path)
+        return SD_E_INVALID;
+    n = strlen(path);
+    if(n > SD_STORE_HOLD_PATH_MAX)
+        return SD_E_INVALID;
+    memcpy(test_hold, path, n + 1);
+    return SD_OK;
 }
 
 /* With the exclusive lock held and s->env open: copy, close, overwrite, reopen. */
@@ -279,17 +288,20 @@ static sd_err
 purge_locked(struct sd_store *s)
 {
     char tmp[4200], done[4200];
-    unsigned delay = atomic_load(&test_delay_ms);
     sd_err err = SD_OK;
 
     SD_ENSURE(path_of(tmp, sizeof(tmp), s->dir, "purge.tmp") == 0, SD_E_INVALID);
     SD_ENSURE(path_of(done, sizeof(done), s->dir, "purge.mdb") == 0, SD_E_INVALID);
     SD_TRY(build_copy(s, tmp, done));
-    if(delay) {
-        /* test hook: a long purge, between the durable copy and the overwrite */
-        struct timespec ts = {(time_t)(delay / 1000u), (long)(delay % 1000u) * 1000000L};
+    if(test_hold[0] && access(test_hold, F_OK) == 0) {
+        /* test hook: a long purge, between the durable copy and the overwrite, held while
+         * the file exists (the test kills the process or removes the file: an event, not a
+         * time a slow host may outlast); at most SD_STORE_HOLD_MAX_MS */
+        const struct timespec ts = {0, 10 * 1000000L};
 
-        nanosleep(&ts, NULL);
+        sd_log(SD_LOG_INFO, "store_purge_test_hold", "held=yes");
+        for(unsigned ms = 0; ms < SD_STORE_HOLD_MAX_MS && access(test_hold, F_OK) == 0; ms += 10)
+            nanosleep(&ts, NULL);
     }
     /* Close the env: its page pool (the stale buffers) goes with it. */
     sd_store_env_close(s);

@@ -167,7 +167,7 @@ class Desk {
       if (gone !== null) throw new Error(`sealdeskd exited (${gone}):\n${this.log}`);
       const m = /listening on 127\.0\.0\.1:(\d+)/.exec(this.log);
       return m ? Number(m[1]) : 0;
-    });
+    }, 60000); // a sanitized start on a busy CI host (ctest -j) can pass 20 s
     this.origin = `https://127.0.0.1:${this.port}`;
     this.url = `${this.origin}/`;
   }

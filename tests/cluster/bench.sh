@@ -15,11 +15,19 @@ on_exit 'cluster_cleanup; etcd_cluster_stop'
 nodes_init
 # one node, no cluster, on its own copy
 cp -a "$WORK/seed" "$WORK/single"
-port=$(free_ports 1)
-"$SD_BIN/sealdeskd" --listen "127.0.0.1:$port" --cert "$CERTS/server.pem" \
+: >"$WORK/single.log"
+"$SD_BIN/sealdeskd" --listen "127.0.0.1:0" --cert "$CERTS/server.pem" \
   --key "$CERTS/server.key" --data "$WORK/single" --workers 2 2>"$WORK/single.log" &
 SP=$!
-sleep 1
+port=""
+for _ in $(seq 1 600); do
+  port=$(sed -n 's/^sealdeskd listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$WORK/single.log" |
+    head -1)
+  [ -n "$port" ] && break
+  kill -0 "$SP" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "the single node did not listen" >&2; cat "$WORK/single.log" >&2; exit 1; }
 LIST1="127.0.0.1:$port"
 TOKEN=$(LIST=$LIST1 login_ops)
 single=$(SEALDESK_TOKEN=$TOKEN "$BENCH" load --target "$LIST1" --ca "$CERTS/ca.pem" "${LOAD[@]}")
@@ -28,7 +36,7 @@ echo "single=$single"
 
 etcd_cluster_start 3
 nodes_start
-L=$(wait_leader 20) || { echo "no leader" >&2; exit 1; }
+L=$(wait_leader 60) || { echo "no leader" >&2; exit 1; }
 TOKEN=$(login_ops)
 cluster=$(SEALDESK_TOKEN=$TOKEN "$BENCH" load --target "127.0.0.1:${NPORT[$L]}" \
   --ca "$CERTS/ca.pem" "${LOAD[@]}")

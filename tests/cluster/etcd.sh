@@ -82,17 +82,18 @@ etcd_wait_healthy() {
   done
 }
 
-etcd_cluster_start() {
-  local n=${1:?usage: etcd_cluster_start N [QUOTA_BYTES]} ports i eps=()
-  command -v "$ETCD_BIN" >/dev/null || { echo "etcd.sh: $ETCD_BIN missing (etcd-server)" >&2; return 1; }
-  command -v "$ETCDCTL_BIN" >/dev/null || { echo "etcd.sh: $ETCDCTL_BIN missing (etcd-client)" >&2; return 1; }
-  ETCD_N=$n
-  ETCD_QUOTA=${2:-}
-  ETCD_DIR=$(mktemp -d /tmp/sdetcd.XXXXXX)
-  bash "$(dirname "${BASH_SOURCE[0]}")/../integration/gen_certs.sh" "$ETCD_DIR/certs"
-  ETCD_CA=$ETCD_DIR/certs/ca.pem
-  ETCD_CERT=$ETCD_DIR/certs/client.pem
-  ETCD_KEY=$ETCD_DIR/certs/client.key
+# A member that found one of its ports taken: it exited, its log says so. The ports were free
+# when _etcd_free_ports closed them, but etcd binds later, and a parallel test (or daemon) can
+# take one in between; etcd cannot bind port 0 and report it, so the start is retried instead.
+_etcd_bind_failed() { # I
+  ! etcd_member_alive "$1" &&
+    grep -qs 'address already in use' "$ETCD_DIR/m$1.log" "$ETCD_DIR/m$1.out"
+}
+
+# Start the N members on ports picked free; wait until all are healthy, or until one of them
+# failed to bind (then 1, with every member stopped, their data removed).
+_etcd_start_once() { # N
+  local n=$1 ports i eps=() t0=$SECONDS
   read -r -a ports <<<"$(_etcd_free_ports $((2 * n)))"
   ETCD_CLIENT_PORT=()
   ETCD_PEER_PORT=()
@@ -106,8 +107,45 @@ etcd_cluster_start() {
   done
   ETCD_ENDPOINTS=$(IFS=,; echo "${eps[*]}")
   for ((i = 0; i < n; i++)); do _etcd_run_member "$i" new; done
+  for ((i = 0; i < n; i++)); do
+    until _etcd_healthy "$i"; do
+      if _etcd_bind_failed "$i"; then
+        echo "etcd.sh: member $i could not bind its port (taken meanwhile); starting again" >&2
+        for ((i = 0; i < n; i++)); do
+          kill -9 "${ETCD_PID[$i]}" 2>/dev/null || true
+          wait "${ETCD_PID[$i]}" 2>/dev/null || true
+          rm -rf "$ETCD_DIR/m$i" "$ETCD_DIR/m$i.log" "$ETCD_DIR/m$i.out"
+        done
+        return 1
+      fi
+      if [ $((SECONDS - t0)) -ge 30 ]; then
+        echo "etcd.sh: member $i not healthy after 30s; its log:" >&2
+        tail -20 "$ETCD_DIR/m$i.log" "$ETCD_DIR/m$i.out" >&2 2>/dev/null || true
+        return 2
+      fi
+      sleep 0.2
+    done
+  done
+}
+
+etcd_cluster_start() {
+  local n=${1:?usage: etcd_cluster_start N [QUOTA_BYTES]} try rc
+  command -v "$ETCD_BIN" >/dev/null || { echo "etcd.sh: $ETCD_BIN missing (etcd-server)" >&2; return 1; }
+  command -v "$ETCDCTL_BIN" >/dev/null || { echo "etcd.sh: $ETCDCTL_BIN missing (etcd-client)" >&2; return 1; }
+  ETCD_N=$n
+  ETCD_QUOTA=${2:-}
+  ETCD_DIR=$(mktemp -d /tmp/sdetcd.XXXXXX)
+  bash "$(dirname "${BASH_SOURCE[0]}")/../integration/gen_certs.sh" "$ETCD_DIR/certs"
+  ETCD_CA=$ETCD_DIR/certs/ca.pem
+  ETCD_CERT=$ETCD_DIR/certs/client.pem
+  ETCD_KEY=$ETCD_DIR/certs/client.key
+  for try in 1 2 3 4 5; do
+    rc=0
+    _etcd_start_once "$n" || rc=$?
+    [ "$rc" = 1 ] || break
+  done
   export ETCD_DIR ETCD_ENDPOINTS ETCD_CA ETCD_CERT ETCD_KEY ETCD_PIDS
-  etcd_wait_healthy
+  return "$rc"
 }
 
 etcd_member_alive() { # I: the member's process runs (not a zombie)

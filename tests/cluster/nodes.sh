@@ -8,7 +8,8 @@ CERTS="$WORK/certs"
 CLUSTER_NAME="t$$"
 declare -a NPID NPORT
 
-# Free loopback ports, one per line.
+# A loopback port no process listens on now, for a test's dead endpoint (never for a daemon to
+# bind: between this close and a later bind another test may take it; daemons bind port 0).
 free_ports() {
   python3 - "$1" <<'PY'
 import socket, sys
@@ -25,27 +26,65 @@ nodes_init() {
   "$SEALCTL" --offline --data "$WORK/seed" init >/dev/null
   USER_JSON=$("$SEALCTL" --offline --data "$WORK/seed" --json user add --name ops \
     --role agent,supervisor)
-  local i=1
-  for p in $(free_ports 3); do
-    NPORT[$i]=$p
+  local i
+  for i in 1 2 3; do
+    NPORT[$i]=""
     cp -a "$WORK/seed" "$WORK/n$i"
-    i=$((i + 1))
   done
-  LIST="127.0.0.1:${NPORT[1]},127.0.0.1:${NPORT[2]},127.0.0.1:${NPORT[3]}"
+  LIST=""
 }
 
-node_start() { # node_start I (a restart keeps the old log as nI.log.1, .2, ...)
-  local i=$1 k=1
-  if [ -e "$WORK/n$i.log" ]; then
-    while [ -e "$WORK/n$i.log.$k" ]; do k=$((k + 1)); done
-    mv "$WORK/n$i.log" "$WORK/n$i.log.$k"
-  fi
-  "$SD_BIN/sealdeskd" --listen "127.0.0.1:${NPORT[$i]}" --cert "$CERTS/server.pem" \
-    --key "$CERTS/server.key" --data "$WORK/n$i" --workers 2 \
-    --cluster etcd --etcd_endpoints "$ETCD_ENDPOINTS" --etcd_ca "$ETCD_CA" \
-    --etcd_cert "$ETCD_CERT" --etcd_key "$ETCD_KEY" --node_name "n$i" \
-    --cluster_name "$CLUSTER_NAME" ${NODE_FLAGS:-} 2>>"$WORK/n$i.log" &
-  NPID[$i]=$!
+_nodes_list() {
+  LIST="127.0.0.1:${NPORT[1]:-0},127.0.0.1:${NPORT[2]:-0},127.0.0.1:${NPORT[3]:-0}"
+}
+
+# The port node I's current log says it listens on, once it does (up to 120 s); nothing when
+# the node exited first (a node that stops by itself is some tests' point).
+_node_port() {
+  local i=$1 until=$((SECONDS + 120)) p
+  while [ "$SECONDS" -lt "$until" ]; do
+    p=$(sed -n 's/^sealdeskd listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$WORK/n$i.log" |
+      head -1)
+    if [ -n "$p" ]; then echo "$p"; return 0; fi
+    alive "$i" || return 0
+    sleep 0.1
+  done
+  echo "nodes.sh: n$i does not listen after 120 s" >&2
+}
+
+# node_start I: start node I and wait until it listens (or exits). Its first start binds port
+# 0, so the kernel picks a port nobody holds (a port picked free and closed before the daemon
+# bound it could be taken meanwhile by a parallel test); a restart binds the port it had, so
+# its address in etcd and in clients' lists stays, and if another process took that port while
+# the node was down, it starts once more on port 0. Sets NPORT[I] and LIST (a restart keeps
+# the old log as nI.log.1, .2, ...).
+node_start() {
+  local i=$1 k want p
+  want=${NPORT[$i]:-0} # not in the line above: there $i would still be the caller's i
+  while :; do
+    k=1
+    if [ -e "$WORK/n$i.log" ]; then
+      while [ -e "$WORK/n$i.log.$k" ]; do k=$((k + 1)); done
+      mv "$WORK/n$i.log" "$WORK/n$i.log.$k"
+    fi
+    : >"$WORK/n$i.log"
+    "$SD_BIN/sealdeskd" --listen "127.0.0.1:$want" --cert "$CERTS/server.pem" \
+      --key "$CERTS/server.key" --data "$WORK/n$i" --workers 2 \
+      --cluster etcd --etcd_endpoints "$ETCD_ENDPOINTS" --etcd_ca "$ETCD_CA" \
+      --etcd_cert "$ETCD_CERT" --etcd_key "$ETCD_KEY" --node_name "n$i" \
+      --cluster_name "$CLUSTER_NAME" ${NODE_FLAGS:-} 2>>"$WORK/n$i.log" &
+    NPID[$i]=$!
+    p=$(_node_port "$i")
+    if [ -z "$p" ] && [ "$want" != 0 ] && grep -q '^sealdeskd: cannot listen' "$WORK/n$i.log"; then
+      wait "${NPID[$i]}" 2>/dev/null || true
+      echo "nodes.sh: port $want of n$i was taken; n$i starts on a new port" >&2
+      want=0
+      continue
+    fi
+    break
+  done
+  [ -n "$p" ] && NPORT[$i]=$p
+  _nodes_list
 }
 
 nodes_start() { for i in 1 2 3; do node_start "$i"; done; }

@@ -14,11 +14,11 @@ on_exit 'cluster_cleanup; etcd_cluster_stop'
 etcd_cluster_start 3
 nodes_init
 nodes_start
-L=$(wait_leader 20) || { bad "a leader is elected"; finish; exit 1; }
+L=$(wait_leader 60) || { bad "a leader is elected"; finish; exit 1; }
 export SEALDESK_TOKEN=$(login_ops)
 F=$(( L % 3 + 1 ))
 G=$(( F % 3 + 1 ))
-R0=$(wait_same_root 20) || bad "followers caught up"
+R0=$(wait_same_root 60) || bad "followers caught up"
 for i in "$F" "$G"; do kill "${NPID[$i]}"; wait "${NPID[$i]}" 2>/dev/null || true; NPID[$i]=""; done
 beforeF=$(root_of "$F")
 beforeG=$(root_of "$G")
@@ -28,11 +28,11 @@ tamper() {
   ETCD_ENDPOINTS=$ETCD_ENDPOINTS ETCD_CA=$ETCD_CA ETCD_CERT=$ETCD_CERT ETCD_KEY=$ETCD_KEY \
     "$SD_TEST_BIN/cluster_tamper" "$CLUSTER_NAME" "$@"
 }
-# Start node $1 and wait up to 15 s for it to stop by itself; prints its exit code.
+# Start node $1 and wait up to 60 s for it to stop by itself; prints its exit code.
 stops_by_itself() {
   local code=""
   node_start "$1"
-  for _ in $(seq 1 150); do
+  for _ in $(seq 1 600); do
     if ! kill -0 "${NPID[$1]}" 2>/dev/null; then
       code=0; wait "${NPID[$1]}" || code=$?; NPID[$1]=""; break
     fi

@@ -14,7 +14,7 @@ on_exit 'cluster_cleanup; etcd_cluster_stop'
 etcd_cluster_start 3
 nodes_init
 nodes_start
-L=$(wait_leader 20) || { bad "a leader is elected"; tail -5 "$WORK"/n*.log >&2; finish; exit 1; }
+L=$(wait_leader 60) || { bad "a leader is elected"; tail -5 "$WORK"/n*.log >&2; finish; exit 1; }
 ok "node n$L leads"
 TOKEN=$(login_ops)
 check "login through the node list reaches the leader" test -n "$TOKEN"
@@ -44,11 +44,13 @@ check "... and has the ticket the leader wrote ($n)" test "$n" -ge 1
 : > "$WORK/all.acked"
 : > "$WORK/failover.txt"
 for t in $(seq 1 "$TRIALS"); do
-  L=$(wait_leader 20) || { bad "trial $t: a leader"; break; }
+  L=$(wait_leader 60) || { bad "trial $t: a leader"; break; }
   "$BENCH" load --target "$LIST" --ca "$CERTS/ca.pem" --conns 2 --streams 4 --seconds 5 \
     --mix create=1 --acked "$WORK/acked.$t" >"$WORK/bench.$t" 2>&1 &
   BP=$!
-  sleep 1.5
+  # kill once the load's writes flow (its first acknowledged create), not after a fixed 1.5 s
+  for _ in $(seq 1 600); do [ -s "$WORK/acked.$t" ] && break; sleep 0.1; done
+  check "trial $t: the load writes before the kill" test -s "$WORK/acked.$t"
   kill -9 "${NPID[$L]}"
   wait "${NPID[$L]}" 2>/dev/null || true
   NPID[$L]=""
@@ -69,7 +71,7 @@ for t in $(seq 1 "$TRIALS"); do
   node_start "$L"
 done
 check "some creates were acknowledged" test "$(wc -l < "$WORK/all.acked")" -gt 0
-R=$(wait_same_root 30) && ok "every node has the same audit root ($R)" || bad "same audit root"
+R=$(wait_same_root 60) && ok "every node has the same audit root ($R)" || bad "same audit root"
 nodes_stop
 lost=0
 for i in 1 2 3; do

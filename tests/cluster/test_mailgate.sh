@@ -18,7 +18,7 @@ nodes_init
   --no-totp >"$WORK/gw.json"
 for i in 1 2 3; do rm -rf "$WORK/n$i"; cp -a "$WORK/seed" "$WORK/n$i"; done
 nodes_start
-L=$(wait_leader 20) || { bad "a leader is elected"; tail -5 "$WORK"/n*.log >&2; finish; exit 1; }
+L=$(wait_leader 60) || { bad "a leader is elected"; tail -5 "$WORK"/n*.log >&2; finish; exit 1; }
 ok "node n$L leads"
 F=$(( L % 3 + 1 ))
 OPS=$(login_ops)
@@ -54,7 +54,7 @@ expect_exit 64 "a bad list is a usage error naming --server" -- "$GATE" \
   --server "127.0.0.1:${NPORT[$F]},," --ca "$CERTS/ca.pem" --token "$GW" <"$WORK/mail.eml"
 check "... (--server: empty endpoint)" grep -q -- "--server: empty endpoint" "$WORK/err"
 
-wait_same_root 15 >/dev/null && ok "every node has the same audit root" || bad "same root"
+wait_same_root 60 >/dev/null && ok "every node has the same audit root" || bad "same root"
 for i in 1 2 3; do
   SEALDESK_TOKEN=$OPS "$SEALCTL" --server "127.0.0.1:${NPORT[$i]}" --ca "$CERTS/ca.pem" --json \
     ticket list >"$WORK/list.$i" 2>"$WORK/list.$i.err"

@@ -17,7 +17,7 @@ nodes_init
 # create until the takeover): no time for the test to hit, on a slow host or a fast one.
 export SEALDESK_TEST_APPEND_HOLD_FILE="$WORK/hold"
 nodes_start
-L=$(wait_leader 20) || { bad "a leader is elected"; finish; exit 1; }
+L=$(wait_leader 60) || { bad "a leader is elected"; finish; exit 1; }
 export SEALDESK_TOKEN=$(login_ops)
 count() { # tickets node $1 lists
   "$SEALCTL" --server "127.0.0.1:${NPORT[$1]}" --ca "$CERTS/ca.pem" --json ticket list \
@@ -37,7 +37,7 @@ done
 check "n$L holds the batch before its append" test \
   "$(grep -c cluster_test_hold "$WORK/n$L.log" || true)" -gt "$held0"
 kill -STOP "${NPID[$L]}"
-N=$(wait_leader 20 "$L") || { bad "another node takes over"; finish; exit 1; }
+N=$(wait_leader 60 "$L") || { bad "another node takes over"; finish; exit 1; }
 ok "n$N takes over while n$L is paused"
 rm -f "$WORK/hold"
 kill -CONT "${NPID[$L]}"
@@ -53,7 +53,7 @@ expect_exit 1 "the fenced node refuses a write at once" -- "$SEALCTL" \
 check "... without naming itself the leader" test "$(grep -c "leader=n$L " "$WORK/err" || true)" = 0
 expect_exit 0 "the new leader takes writes" -- "$SEALCTL" --server "$LIST" --ca "$CERTS/ca.pem" \
   ticket create --channel chat --subject "after takeover" --body "x"
-R=$(wait_same_root 30) && ok "the old leader caught up: same audit root on every node" ||
+R=$(wait_same_root 60) && ok "the old leader caught up: same audit root on every node" ||
   bad "same audit root"
 for i in 1 2 3; do
   check "n$i lists $((n0 + 1)) tickets: the paused batch never appears" test "$(count "$i")" = $((n0 + 1))

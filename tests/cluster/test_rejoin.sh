@@ -11,7 +11,7 @@ on_exit 'cluster_cleanup; etcd_cluster_stop'
 etcd_cluster_start 3
 nodes_init
 nodes_start
-L=$(wait_leader 20) || { bad "a leader is elected"; finish; exit 1; }
+L=$(wait_leader 60) || { bad "a leader is elected"; finish; exit 1; }
 export SEALDESK_TOKEN=$(login_ops)
 F=$(( L % 3 + 1 ))
 P=$(( F % 3 + 1 )); [ "$P" = "$L" ] || true
@@ -27,7 +27,7 @@ expect_exit 0 "hot copy of peer n$P while it serves" -- "$SEALCTL" --offline --d
 cp "$WORK/master.key" "$WORK/n$F/master.key"
 for i in 1 2 3; do mk "after the copy $i"; done
 node_start "$F"
-R=$(wait_same_root 30) && ok "n$F rejoined: same audit root on every node" || bad "same root"
+R=$(wait_same_root 60) && ok "n$F rejoined: same audit root on every node" || bad "same root"
 count() {
   "$SEALCTL" --server "127.0.0.1:${NPORT[$1]}" --ca "$CERTS/ca.pem" --json ticket list 2>/dev/null |
     python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["tickets"]) if isinstance(d, dict) else len(d))'

@@ -17,14 +17,14 @@ nodes_init
 SEC_JSON=$("$SEALCTL" --offline --data "$WORK/seed" --json user add --name sec --role security_admin)
 for i in 1 2 3; do rm -rf "$WORK/n$i"; cp -a "$WORK/seed" "$WORK/n$i"; done
 nodes_start
-L=$(wait_leader 20) || { bad "a leader is elected"; finish; exit 1; }
+L=$(wait_leader 60) || { bad "a leader is elected"; finish; exit 1; }
 export SEALDESK_TOKEN=$(login_ops)
 # Two customers, each with a data key: the victim and the control.
 "$SEALCTL" --server "$LIST" --ca "$CERTS/ca.pem" ticket create --channel email --subject help \
   --body "tundraphobic request" --customer-uid VIC-1 --customer-name "Vera Tundra" >/dev/null
 "$SEALCTL" --server "$LIST" --ca "$CERTS/ca.pem" ticket create --channel email --subject help \
   --body "ordinary" --customer-uid CTL-1 --customer-name "Carl Control" >/dev/null
-R=$(wait_same_root 30) || true
+R=$(wait_same_root 60) || true
 # Which data keys (ids 1..4) the attacker recovers from node I's data.mdb, e.g. "1 2".
 found() { for k in 1 2 3 4; do [ "$("$ATT" keys "$WORK/n$1" "$k")" -ge 1 ] && printf '%s ' "$k"; done; true; }
 for i in 1 2 3; do
@@ -41,7 +41,7 @@ expect_exit 0 "shred VIC-1 on the leader n$L" -- "$SD_BIN/sealkey" \
 check "the leader's answer says purged" test "$(jget '["purged"]' <"$WORK/out")" = True
 for i in 1 2 3; do
   ok_purge=0
-  for _ in $(seq 1 150); do
+  for _ in $(seq 1 600); do
     grep -aq 'ev=store_purge done=yes' "$WORK/n$i.log" && { ok_purge=1; break; }
     sleep 0.1
   done
@@ -58,5 +58,5 @@ for i in 1 2 3; do
 done
 "$SEALCTL" --server "$LIST" --ca "$CERTS/ca.pem" ticket create --channel chat --subject after \
   --body "after the purge" >/dev/null
-check "writes replicate after the purges" test -n "$(wait_same_root 30)"
+check "writes replicate after the purges" test -n "$(wait_same_root 60)"
 finish

@@ -12,7 +12,7 @@ NODE_FLAGS="--cluster_trim_seconds 1"
 etcd_cluster_start 3
 nodes_init
 nodes_start
-L=$(wait_leader 20) || { bad "a leader is elected"; finish; exit 1; }
+L=$(wait_leader 60) || { bad "a leader is elected"; finish; exit 1; }
 export SEALDESK_TOKEN=$(login_ops)
 F=$(( L % 3 + 1 ))
 P="/sealdesk/$CLUSTER_NAME"
@@ -36,7 +36,7 @@ wait_trim() {
 for i in $(seq 1 10); do mk "load $i"; done
 H=$(head_seq)
 check "the log holds the load (head $H >= 10)" test "${H:-0}" -ge 10
-T=$(wait_trim 15 $((H - 1))) && ok "the leader trimmed the log to seq $T" || bad "trim logged"
+T=$(wait_trim 60 $((H - 1))) && ok "the leader trimmed the log to seq $T" || bad "trim logged"
 K=$(log_keys)
 check "log keys in etcd dropped to the last entry ($K, head $H)" test "$K" -ge 1 -a "$K" -le 2
 check "... the head entry stays" test -n "$(ectl get "$(printf '%s/log/%020d' "$P" "$H")" \
@@ -44,16 +44,16 @@ check "... the head entry stays" test -n "$(ectl get "$(printf '%s/log/%020d' "$
 old=$(ectl get --rev=2 "$P/head" 2>&1 || true)
 check "etcd was compacted at the trim (a read at revision 2 is refused)" grep -q compacted <<<"$old"
 mk "after the trim"
-R=$(wait_same_root 20) && ok "every node agrees after the trim (root $R)" || bad "same root"
+R=$(wait_same_root 60) && ok "every node agrees after the trim (root $R)" || bad "same root"
 
 # n$F stops; the others go on and the leader trims past what n$F applied.
 A=$(head_seq)
 kill "${NPID[$F]}"; wait "${NPID[$F]}" 2>/dev/null || true; NPID[$F]=""
 for i in 1 2 3; do mk "while n$F is down $i"; done
-T2=$(wait_trim 15 $((A + 1))) && ok "trimmed past n$F's seq $A (to $T2)" || bad "trim past $A"
+T2=$(wait_trim 60 $((A + 1))) && ok "trimmed past n$F's seq $A (to $T2)" || bad "trim past $A"
 node_start "$F"
 code=""
-for _ in $(seq 1 150); do
+for _ in $(seq 1 600); do
   if ! kill -0 "${NPID[$F]}" 2>/dev/null; then
     code=0; wait "${NPID[$F]}" || code=$?; NPID[$F]=""; break
   fi

@@ -19,8 +19,8 @@ SRV=""
 on_exit 'pf_stop "$PF"' # sealdeskd, a job, is killed by lib.sh
 chmod 755 "$WORK"
 S() { "$SEALCTL" --offline --data "$D" "$@"; }
-SMTP_PORT=$(pf_free_port)
-pf_start "$PF" "$SMTP_PORT" "$MD"
+pf_start "$PF" "$MD"
+SMTP_PORT=$PF_PORT
 bash "$HERE/gen_certs.sh" "$WORK/certs" >/dev/null
 S init >/dev/null
 id=$(S ticket create --channel email --subject "crash" --body "b" \

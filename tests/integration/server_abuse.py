@@ -306,6 +306,36 @@ class H2Conn:
                 res["rst"] = struct.unpack(">I", payload)[0]
                 return res
 
+    def sync(self, payload=b"syncsync"):
+        """PING and read up to its ACK: the server has processed every frame sent before (it
+        handles a connection's frames in order). False if the connection ended first."""
+        self.send(frame(PING, 0, 0, payload))
+        while True:
+            f = self.read_frame()
+            if f is None:
+                return False
+            ftype, flags, _, data = f
+            if ftype == SETTINGS and not flags & ACK:
+                self.send(frame(SETTINGS, ACK, 0))
+            elif ftype == GOAWAY:
+                self.goaway = struct.unpack(">II", data[:8])
+            elif ftype == PING and flags & ACK and data == payload:
+                return True
+
+    def wait_goaway(self, timeout=10.0):
+        """Read frames until a GOAWAY came (True), the connection ended or timeout passed."""
+        end = time.time() + timeout
+        while self.goaway is None and time.time() < end:
+            f = self.read_frame()
+            if f is None:
+                break
+            ftype, flags, _, data = f
+            if ftype == SETTINGS and not flags & ACK:
+                self.send(frame(SETTINGS, ACK, 0))
+            elif ftype == GOAWAY:
+                self.goaway = struct.unpack(">II", data[:8])
+        return self.goaway is not None
+
     def wait_closed(self, timeout=5.0):
         end = time.time() + timeout
         while time.time() < end:
@@ -593,6 +623,69 @@ def closed_at_once(s):
         return False
 
 
+# With --log (the server's stderr), the admission cases wait for the server's own log lines
+# instead of fixed sleeps: a busy host may take longer than 0.3 s to accept or reap the held
+# connections, and longer than 1 s to refuse the extra one.
+def log_count(args, pat):
+    with open(args.log, "rb") as f:
+        return f.read().count(pat.encode())
+
+
+def wait_log_count(args, pat, n, timeout=30.0):
+    """Until pat is in the server log n times (True), at most timeout s. Without --log: the old
+    fixed 0.3 s."""
+    if not getattr(args, "log", None):
+        time.sleep(0.3)
+        return True
+    end = time.time() + timeout
+    while time.time() < end:
+        if log_count(args, pat) >= n:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def hold_conns(args, sources):
+    """Plain TCP connections from sources, returned once the server has admitted them all."""
+    o0 = log_count(args, "ev=conn_open ") if getattr(args, "log", None) else 0
+    held = [tcp_from(args, src) for src in sources]
+    wait_log_count(args, "ev=conn_open ", o0 + len(held))
+    return held
+
+
+def release_conns(args, held):
+    """Close them and wait until the server has reaped them (its conn_close lines)."""
+    c0 = log_count(args, "ev=conn_close ") if getattr(args, "log", None) else 0
+    for s in held:
+        s.close()
+    wait_log_count(args, "ev=conn_close ", c0 + len(held))
+
+
+def refused(args, source, why):
+    """A new connection from source is refused for why (server.c admission): closed at once,
+    and with --log the server logged 'conn_refused reason=WHY'. An admitted connection is closed
+    too, but only after the idle timeout and without that line."""
+    if not getattr(args, "log", None):
+        extra = tcp_from(args, source)
+        closed = closed_at_once(extra)
+        extra.close()
+        return closed
+    pat = "ev=conn_refused reason=%s conns=" % why
+    r0 = log_count(args, pat)
+    extra = tcp_from(args, source)
+    try:
+        extra.settimeout(30.0)
+        try:
+            closed = extra.recv(1) == b""
+        except (ConnectionResetError, BrokenPipeError):
+            closed = True
+        except socket.timeout:
+            closed = False
+    finally:
+        extra.close()
+    return closed and wait_log_count(args, pat, r0 + 1, 10.0)
+
+
 def health_from(args, source):
     """Health/Check over a raw HTTP/2 connection from source: True when served."""
     c = H2Conn(args, source=source)
@@ -610,17 +703,11 @@ def t_max_conns(args):
     (which only admit new sources) are not what refuses it."""
     held = []
     try:
-        for i in range(args.max_conns):
-            held.append(tcp_from(args, "127.0.1.%d" % (i + 1)))
-        time.sleep(0.3)
-        extra = tcp_from(args, "127.0.1.200")
-        closed = closed_at_once(extra)
-        extra.close()
+        held = hold_conns(args, ["127.0.1.%d" % (i + 1) for i in range(args.max_conns)])
+        closed = refused(args, "127.0.1.200", "max_conns")
         result(closed, "connection past max-conns=%d closed at once" % args.max_conns)
     finally:
-        for s in held:
-            s.close()
-    time.sleep(0.3)
+        release_conns(args, held)
     still_serving(args, "max-conns")
 
 
@@ -628,19 +715,13 @@ def t_per_source_cap(args):
     """One address holds at most max-conns-per-source connections; others still get in."""
     held = []
     try:
-        for _ in range(args.per_source):
-            held.append(tcp_from(args, "127.0.0.20"))
-        time.sleep(0.3)
-        extra = tcp_from(args, "127.0.0.20")
-        closed = closed_at_once(extra)
-        extra.close()
+        held = hold_conns(args, ["127.0.0.20"] * args.per_source)
+        closed = refused(args, "127.0.0.20", "max_conns_per_source")
         result(closed, "connection past max-conns-per-source=%d from one address closed at "
                "once" % args.per_source)
         result(health_from(args, "127.0.0.21"), "another address is still served")
     finally:
-        for s in held:
-            s.close()
-    time.sleep(0.3)
+        release_conns(args, held)
 
 
 def t_reserve(args):
@@ -649,19 +730,13 @@ def t_reserve(args):
     held = []
     fill = args.max_conns - args.reserve
     try:
-        for i in range(fill):
-            held.append(tcp_from(args, "127.0.2.%d" % (1 + i % 4)))
-        time.sleep(0.3)
-        extra = tcp_from(args, "127.0.2.1")
-        closed = closed_at_once(extra)
-        extra.close()
+        held = hold_conns(args, ["127.0.2.%d" % (1 + i % 4) for i in range(fill)])
+        closed = refused(args, "127.0.2.1", "reserve")
         result(closed, "%d connections held by 4 addresses: another one from them is closed "
                "(reserve of %d)" % (fill, args.reserve))
         result(health_from(args, "127.0.2.50"), "a new address gets a reserved slot and is served")
     finally:
-        for s in held:
-            s.close()
-    time.sleep(0.3)
+        release_conns(args, held)
 
 
 def t_ping_only_idles_out(args):
@@ -736,7 +811,10 @@ def t_stalled_reader(args):
         sid = 1
         pending = b""
         t0 = time.time()
-        while time.time() - t0 < 20:
+        # The server pauses us at 1 MiB of unsent output or closes us at 64 MiB (server.c
+        # OUT_SOFT, OUT_HARD); how soon that comes depends on how fast its workers answer,
+        # so the bound is generous (it was 20 s: a busy CI host got 39 MiB in without either).
+        while time.time() - t0 < 120:
             if not pending:
                 pending = b"".join(H2Conn.request_headers(sid + 2 * i) +
                                    frame(DATA, END_STREAM, sid + 2 * i, req) for i in range(50))
@@ -773,9 +851,13 @@ def t_graceful_stop(args):
     c = H2Conn(args)
     try:
         c.send(H2Conn.request_headers(1))
-        time.sleep(0.2)
+        # the server has the stream open before the signal (not 0.2 s later: a busy host may
+        # not have read it yet, and a GOAWAY would then name stream 0), and has sent its GOAWAY
+        # before the body goes (not 0.3 s later)
+        synced = c.sync()
         os.kill(args.pid, signal.SIGTERM)
-        time.sleep(0.3)
+        c.wait_goaway()
+        result(synced, "the call's stream is open at the server before SIGTERM")
         c.send(frame(DATA, END_STREAM, 1, grpc_msg(b"")))
         res = c.collect(1)
         result(grpc_status(res) == 0 and res["data"] == grpc_msg(SERVING),
@@ -798,6 +880,7 @@ def main():
     p.add_argument("--reserve", type=int, default=8)
     p.add_argument("--mtls", action="store_true", help="present the client certificate")
     p.add_argument("--only", default="", help="comma-separated test names")
+    p.add_argument("--log", default="", help="the server's stderr: wait for its log lines")
     args = p.parse_args()
     tests = [t_happy, t_not_tls, t_alpn, t_http1_over_h2, t_oversize,
              t_many_requests_one_connection, t_raw_requests,

@@ -33,9 +33,10 @@ done
   --key "$WORK/certs/server.key" --data "$D" 2>"$WORK/server.log" &
 SRV=$!
 port=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do # up to 60 s: a sanitized start-up on a busy host
   port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)
   [ -n "$port" ] && break
+  kill -0 "$SRV" 2>/dev/null || break
   sleep 0.1
 done
 check "server started" test -n "$port"
@@ -44,10 +45,12 @@ tok=$(O login --name loader --password "$(echo "$agent" | jget '["password"]')")
 check "agent logged in" test "${#tok}" = 64
 
 end=$(( $(date +%s) + SECONDS_LOAD ))
+CPIDS=()
 for c in $(seq 1 8); do
   (
     n=0; fails=0
     while [ "$(date +%s)" -lt "$end" ]; do
+      [ "$n" = 1 ] && : >"$WORK/client$c.up" # its first pair is done: it runs
       n=$((n + 1))
       out=$(O --token "$tok" --json ticket create --channel chat --subject "load $c/$n" \
             --body "body $c/$n" --customer-uid "C$c-$n" 2>>"$WORK/client$c.err") || {
@@ -59,15 +62,30 @@ for c in $(seq 1 8); do
     done
     echo "$n $fails" >"$WORK/client$c.res"
   ) &
+  CPIDS+=($!)
 done
-sleep 2
+# Rotate once every client has a pair done (they all run), not after a fixed 2 s: on a busy
+# host their TLS and sanitizer start-up can take longer; a client whose time ran out first
+# counts too (its .res).
+clients_up() {
+  local c
+  for c in $(seq 1 8); do
+    [ -e "$WORK/client$c.up" ] || [ -e "$WORK/client$c.res" ] || return 1
+  done
+}
+for _ in $(seq 1 $((SECONDS_LOAD * 10 + 600))); do clients_up && break; sleep 0.1; done
+check "8 clients run before the rotation" clients_up
 check "rotate while serving" K rotate
 rw=$(K rewrap --batch 16)
 check "rewrap while serving finishes" test "$(echo "$rw" | jget '["done"]')" = True
-wait_clients() { for c in $(seq 1 8); do while [ ! -f "$WORK/client$c.res" ]; do sleep 0.2; done; done; }
-wait_clients
+# Wait for the client processes themselves: one that died without its .res (a failed jget
+# under set -e) counts as a failure instead of a poll for its file that never ends.
+for p in "${CPIDS[@]}"; do wait "$p" 2>/dev/null || true; done
 total=0; fails=0
-for c in $(seq 1 8); do read -r n f <"$WORK/client$c.res"; total=$((total + n)); fails=$((fails + f)); done
+for c in $(seq 1 8); do
+  if [ -s "$WORK/client$c.res" ]; then read -r n f <"$WORK/client$c.res"; else n=0 f=1; fi
+  total=$((total + n)); fails=$((fails + f))
+done
 # Each client process pays TLS + sanitizer start-up: on 2 cores that is a few pairs per client.
 check "8 clients: $total create+read pairs, $fails failures" test "$fails" -eq 0 -a "$total" -ge 8
 K rewrap >/dev/null   # keys created between the first rewrap's last batch and its end
@@ -179,12 +197,21 @@ check "the next offline open has no purge to do" bash -c "! grep -q store_purge 
 D2="$D"
 killed=0
 resumed=0
-# Enough data keys that a `rewrap --batch 1` outlasts its start-up, so kills land mid-run.
+# Enough data keys (KEYS_WANT) that a `rewrap --batch 1` outlasts its start-up, so kills land
+# mid-run: a count, not "what crash_writer makes in 3 s", which a slow host makes few of.
+KEYS_WANT=300
+data_keys() { "$SEALKEY" --data "$D2" --json status 2>/dev/null | jget '["data_keys"]' 2>/dev/null || echo 0; }
 "$SD_BIN/../tests/crash_writer" "$D2" unique &
 cw=$!
-sleep 3
-kill -KILL "$cw"
+for _ in $(seq 1 400); do # up to 120 s
+  [ "$(data_keys)" -ge "$KEYS_WANT" ] && break
+  kill -0 "$cw" 2>/dev/null || break
+  sleep 0.3
+done
+kill -KILL "$cw" 2>/dev/null || true
 wait "$cw" 2>/dev/null || true
+nk=$(data_keys)
+check "crash_writer made enough data keys ($nk, wanted $KEYS_WANT)" test "$nk" -ge "$KEYS_WANT"
 # Time one whole `rewrap --batch 1` (start-up + one txn per key) so kills land in its work.
 "$SEALKEY" --data "$D2" rotate >/dev/null
 t0=$(date +%s%N)

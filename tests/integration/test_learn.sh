@@ -16,7 +16,7 @@ cora=$(U --name cora --role compliance)
   --key "$WORK/certs/server.key" --data "$D" 2>"$WORK/server.log" &
 SRV=$!
 port=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do # up to 60 s: a sanitized start on a busy CI host
   port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)
   [ -n "$port" ] && break
   sleep 0.1

@@ -19,7 +19,7 @@ u=$("$SEALCTL" --offline --data "$D" --json user add --name "$USERNAME" \
 SRV=$!
 port=""
 mport=""
-for _ in $(seq 1 150); do
+for _ in $(seq 1 600); do # up to 60 s: a sanitized start on a busy CI host
   port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)
   [ -n "$port" ] && break
   sleep 0.1

@@ -17,10 +17,19 @@ for _ in $(seq 50); do
   [ -r "/proc/$pid/limits" ] && grep -q sealctl "/proc/$pid/comm" 2>/dev/null && break
   sleep 0.1
 done
-sleep 0.5
-lim=$(awk '/^Max core file size/ {print $5, $6}' "/proc/$pid/limits")
+# It sets both right after its start, before it opens the passphrase file (where it then
+# blocks): wait for that state (up to 30 s: a sanitized start on a busy host), not 0.5 s. A
+# sealctl that set them only after reading the key never shows it while blocked: the wait ends
+# and the checks fail.
+lim="" owner=""
+for _ in $(seq 300); do
+  lim=$(awk '/^Max core file size/ {print $5, $6}' "/proc/$pid/limits" 2>/dev/null || true)
+  owner=$(stat -c %u "/proc/$pid/status" 2>/dev/null || true)
+  [ "$lim" = "0 0" ] && [ "$owner" = 0 ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
 check "offline sealctl sets RLIMIT_CORE to 0 (got '$lim')" test "$lim" = "0 0"
-owner=$(stat -c %u "/proc/$pid/status")
 check "offline sealctl is not dumpable (/proc/PID/status owner $owner)" test "$owner" = 0
 # Unblock the FIFO open (the passphrase file is then refused as not a regular file).
 : > "$PUB/pass" || true

@@ -40,7 +40,7 @@ start_server() {
     "$@" 2>"$log" &
   SRV_PID=$!
   PORT=""
-  for _ in $(seq 100); do
+  for _ in $(seq 600); do # up to 60 s: a sanitized start on a busy CI host
     PORT=$(sed -n 's/^sealdeskd listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$log")
     [ -n "$PORT" ] && return 0
     kill -0 "$SRV_PID" 2>/dev/null || break

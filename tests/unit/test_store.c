@@ -378,8 +378,32 @@ struct worker {
     struct sd_store *s;
     int kind; /* 0, 1: write txns (a read inside); 2: group-commit batches; 3: reads */
     atomic_bool *stop;
-    unsigned acked, failed; /* commits that succeeded / any txn that failed */
+    /* commits that succeeded (read by the test while the worker runs) / any txn that failed */
+    _Atomic unsigned acked;
+    unsigned failed;
 };
+
+/* Wait (at most 60 s) until every worker has more than seen[i] acknowledged; seen is then
+ * updated. An event, not a fixed pause: on a busy host a thread may not run for a while. */
+static bool
+workers_advance(struct worker *w, int n, unsigned *seen)
+{
+    const struct timespec tick = {0, 5 * 1000000L};
+
+    for(int k = 0; k < 12000; k++) {
+        int behind = 0;
+
+        for(int i = 0; i < n; i++)
+            behind += atomic_load(&w[i].acked) <= seen[i];
+        if(!behind) {
+            for(int i = 0; i < n; i++)
+                seen[i] = atomic_load(&w[i].acked);
+            return true;
+        }
+        nanosleep(&tick, NULL);
+    }
+    return false;
+}
 
 static void *
 worker_main(void *arg)
@@ -391,7 +415,7 @@ worker_main(void *arg)
 
     while(!atomic_load(w->stop)) {
         if(w->kind <= 1) {
-            snprintf(k, sizeof(k), "w%d-%u", w->kind, w->acked);
+            snprintf(k, sizeof(k), "w%d-%u", w->kind, atomic_load(&w->acked));
             if(sd_txn_begin(w->s, true, &t) != SD_OK) {
                 w->failed++;
                 continue;
@@ -410,7 +434,7 @@ worker_main(void *arg)
             bool ok = sd_store_batch_begin(w->s) == SD_OK;
 
             for(unsigned i = 0; ok && i < 3; i++) {
-                snprintf(k, sizeof(k), "b-%u", w->acked + i);
+                snprintf(k, sizeof(k), "b-%u", atomic_load(&w->acked) + i);
                 ok = sd_txn_begin(w->s, true, &t) == SD_OK;
                 if(ok)
                     ok = sd_txn_put(t, SD_DB_TICKETS, k, strlen(k), "v", 1) == SD_OK &&
@@ -490,7 +514,7 @@ test_online_purge_quiesces_every_thread(void **state)
     struct worker w[NW];
     pthread_t th[NW];
     atomic_bool stop = false;
-    struct timespec pause = {0, 150 * 1000000L};
+    unsigned seen[NW] = {0};
     struct sd_val v;
     bool purged = false, pending = true;
     char k[32];
@@ -504,10 +528,10 @@ test_online_purge_quiesces_every_thread(void **state)
         w[i] = (struct worker){.s = s, .kind = i < 4 ? i : 3, .stop = &stop};
         assert_int_equal(pthread_create(&th[i], NULL, worker_main, &w[i]), 0);
     }
-    nanosleep(&pause, NULL);
+    assert_true(workers_advance(w, NW, seen)); /* every thread works when the purge starts */
     assert_int_equal(sd_store_purge_online(s, &purged), SD_OK);
     assert_true(purged);
-    nanosleep(&pause, NULL); /* and they go on after it */
+    assert_true(workers_advance(w, NW, seen)); /* and goes on after it */
     atomic_store(&stop, true);
     for(int i = 0; i < NW; i++)
         assert_int_equal(pthread_join(th[i], NULL), 0);
@@ -639,6 +663,68 @@ test_online_purge_backs_off_after_a_busy_drain(void **state)
     sd_store_close(s);
 }
 
+struct purge_arg {
+    struct sd_store *s;
+    bool purged;
+    sd_err err;
+};
+
+static void *
+purge_main(void *arg)
+{
+    struct purge_arg *a = arg;
+
+    a->err = sd_store_purge_online(a->s, &a->purged);
+    return NULL;
+}
+
+/* The test hook of tests/integration/test_shred_online.sh part 4: a purge is held between its
+ * durable copy and the overwrite while the hold file exists (an event the test controls, not a
+ * sleep a slow host may outlast), and goes on once it is removed. */
+static void
+test_purge_held_while_the_hold_file_exists(void **state)
+{
+    struct purge_arg a = {0};
+    pthread_t th;
+    char hold[128], copy[128], big[SD_STORE_HOLD_PATH_MAX + 2];
+    struct timespec tick = {0, 10 * 1000000L};
+    FILE *fp;
+    int seen = 0;
+
+    (void)state;
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    assert_int_equal(sd_store_test_purge_hold(big), SD_E_INVALID);
+    assert_int_equal(sd_store_test_purge_hold(NULL), SD_E_INVALID);
+    snprintf(hold, sizeof(hold), "%s/hold", dir);
+    snprintf(copy, sizeof(copy), "%s/purge.mdb", dir);
+    fp = fopen(hold, "w");
+    assert_non_null(fp);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(sd_store_test_purge_hold(hold), SD_OK);
+    assert_int_equal(sd_store_open(&a.s, dir, SD_STORE_CREATE, 1 << 24), SD_OK);
+    leave_stale_and_mark(a.s);
+    sd_store_set_online_purge(a.s, true);
+    assert_int_equal(pthread_create(&th, NULL, purge_main, &a), 0);
+    /* the durable copy appears, and the purge stays there: the stale bytes are not erased */
+    for(int i = 0; i < 6000 && !seen; i++) {
+        seen = access(copy, F_OK) == 0;
+        nanosleep(&tick, NULL);
+    }
+    assert_true(seen);
+    for(int i = 0; i < 20; i++)
+        nanosleep(&tick, NULL);
+    assert_int_equal(access(copy, F_OK), 0);
+    assert_true(data_has(MARK));
+    assert_int_equal(unlink(hold), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(a.err, SD_OK);
+    assert_true(a.purged);
+    assert_false(data_has(MARK));
+    assert_int_equal(sd_store_test_purge_hold(""), SD_OK);
+    sd_store_close(a.s);
+}
+
 int
 main(void)
 {
@@ -655,6 +741,7 @@ main(void)
         T(test_online_purge_quiesces_every_thread),
         T(test_online_purge_off_or_store_in_use_stays_pending),
         T(test_online_purge_backs_off_after_a_busy_drain),
+        T(test_purge_held_while_the_hold_file_exists),
 #undef T
     };
 

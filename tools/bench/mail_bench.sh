@@ -15,8 +15,8 @@ chmod 755 "$WORK"
 pf_skip_unless_root
 SRV=""
 trap '[ -n "$SRV" ] && kill -9 "$SRV" 2>/dev/null; pf_stop "$WORK/pf"; rm -rf "$WORK"' EXIT
-PORT=$(pf_free_port)
-pf_start "$WORK/pf" "$PORT" "$WORK/Maildir"
+pf_start "$WORK/pf" "$WORK/Maildir"
+PORT=$PF_PORT
 bash "$ROOT/tests/integration/gen_certs.sh" "$WORK/certs" >/dev/null
 S() { "$SEALCTL" --offline --data "$WORK/data" "$@"; }
 S init >/dev/null

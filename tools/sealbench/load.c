@@ -507,6 +507,9 @@ sb_load(const struct sb_load_opts *o, struct sb_load_result *r)
             fprintf(stderr, "sealbench: cannot write %s\n", o->acked);
             goto out;
         }
+        /* one line per acknowledgement, written at once: a test waits for the first ones (an
+         * event, not a sleep), and a bench killed midway keeps what was acknowledged */
+        (void)setvbuf(sh->acked, NULL, _IOLBF, 0);
     }
     if(o->prefill) {
         atomic_init(&sh->budget, (long)o->prefill);

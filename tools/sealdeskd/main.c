@@ -719,10 +719,12 @@ main(int argc, char **argv)
     if(cfg.shred_purge == SD_SHRED_PURGE_NOW) {
         /* A shred purges data.mdb at once, every other call paused around it (store.h
          * sd_store_purge_online); one kept pending is retried every PURGE_RETRY_S. */
-        const char *delay = getenv("SEALDESK_TEST_PURGE_DELAY_MS"); /* test hook only */
+        const char *hold = getenv("SEALDESK_TEST_PURGE_HOLD_FILE"); /* test hook only */
 
-        if(delay)
-            sd_store_test_purge_delay((unsigned)strtoul(delay, NULL, 10) % 60000u);
+        if(hold && sd_store_test_purge_hold(hold) != SD_OK) {
+            (void)fputs("sealdeskd: SEALDESK_TEST_PURGE_HOLD_FILE is too long\n", stderr);
+            goto out;
+        }
         sd_store_set_online_purge(sd_desk_store(desk), true);
         err = sd_purger_start(&purger, sd_desk_store(desk), PURGE_RETRY_S);
         if(err != SD_OK) {
