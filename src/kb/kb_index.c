@@ -1434,10 +1434,20 @@ out:
     return err;
 }
 
-bool
-sd_kb_fits(double tcov, double score_n, bool other)
+double
+sd_kb_fit_min(uint8_t lang, bool other)
 {
-    return SD_KB_FIT_TITLE_W * tcov + score_n - (other ? SD_KB_FIT_OTHER : 0) >= SD_KB_FIT_MIN;
+    /* SD_KB_FIT_OTHER was chosen on top of SD_KB_FIT_MIN in every language; codes of
+     * sealdesk/lang.h: 1 zh, 2 zh-Hant */
+    if(other)
+        return SD_KB_FIT_MIN + SD_KB_FIT_OTHER;
+    return lang == 1 || lang == 2 ? SD_KB_FIT_MIN_ZH : SD_KB_FIT_MIN;
+}
+
+bool
+sd_kb_fits(double tcov, double score_n, bool other, uint8_t lang)
+{
+    return SD_KB_FIT_TITLE_W * tcov + score_n >= sd_kb_fit_min(lang, other);
 }
 
 sd_err
@@ -1535,10 +1545,10 @@ sd_kb_suggest_folded_txn(struct sd_txn *t, const char *text, size_t tlen, const 
     }
     /* Nothing fits: the best article's evidence (title/tag coverage, normalised score) is
      * too weak for the question (kb.h SD_KB_FIT_MIN). */
-    if(!sd_kb_fits(best_tcov, best_score / c.idf_max, q->other))
+    if(!sd_kb_fits(best_tcov, best_score / c.idf_max, q->other, c.pref))
         goto out;
     /* ... or it asks about a product the best article does not mention (kb_products.c) */
-    if(!sd_kb_fits_product(best_tcov, best_score / c.idf_max, q->other)) {
+    if(!sd_kb_fits_product(best_tcov, best_score / c.idf_max, q->other, c.pref)) {
         bool about_else;
 
         SD_TRY(sd_kb_products_about_else(t, text, tlen, folded, flen, best_id, &about_else));

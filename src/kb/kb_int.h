@@ -148,16 +148,21 @@ sd_err sd_kb_products_named(const char *folded, size_t n, struct sd_kb_named *ou
 /* Drop from nm the families article r mentions (title, asks, tags, body): what is left is
  * named by the question and absent from the article. */
 sd_err sd_kb_products_unmentioned(const sd_arec *r, struct sd_kb_named *nm);
-/* Whether the best article's evidence clears SD_KB_FIT_MIN + SD_KB_FIT_PRODUCT (sd_kb_fits). */
-bool sd_kb_fits_product(double tcov, double score_n, bool other);
+/* Whether the best article's evidence clears the fit minimum + SD_KB_FIT_PRODUCT (sd_kb_fits). */
+bool sd_kb_fits_product(double tcov, double score_n, bool other, uint8_t lang);
 /* *out: the question text[0..tlen) (folded[0..flen) its fold, NULL: folded here) names a
  * product family article best does not mention (kb.h SD_KB_FIT_PRODUCT). */
 sd_err sd_kb_products_about_else(struct sd_txn *t, const char *text, size_t tlen,
                                  const char *folded, size_t flen, uint64_t best, bool *out);
 
+/* The fit minimum of a query in language code lang (sd_lang_code): SD_KB_FIT_MIN_ZH for zh and
+ * zh-Hant, else SD_KB_FIT_MIN; SD_KB_FIT_MIN + SD_KB_FIT_OTHER in every language for a query
+ * naming another service (kb.h). */
+double sd_kb_fit_min(uint8_t lang, bool other);
 /* "Nothing fits" decision (kb.h SD_KB_FIT_MIN) for the best-ranked article: tcov its title and
- * tag coverage (share of the query's informative weight), score_n its score / idf_max. */
-bool sd_kb_fits(double tcov, double score_n, bool other);
+ * tag coverage (share of the query's informative weight), score_n its score / idf_max, lang the
+ * query's language code. */
+bool sd_kb_fits(double tcov, double score_n, bool other, uint8_t lang);
 
 /* Search inside any txn (see sd_kb_search); snippets false leaves every hit's snippet "" (it
  * is the costly part of a hit). */

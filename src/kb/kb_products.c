@@ -386,10 +386,9 @@ out:
 }
 
 bool
-sd_kb_fits_product(double tcov, double score_n, bool other)
+sd_kb_fits_product(double tcov, double score_n, bool other, uint8_t lang)
 {
-    return SD_KB_FIT_TITLE_W * tcov + score_n - (other ? SD_KB_FIT_OTHER : 0) >=
-           SD_KB_FIT_MIN + SD_KB_FIT_PRODUCT;
+    return SD_KB_FIT_TITLE_W * tcov + score_n >= sd_kb_fit_min(lang, other) + SD_KB_FIT_PRODUCT;
 }
 
 sd_err

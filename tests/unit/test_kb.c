@@ -739,13 +739,23 @@ near_topic_questions_get_nothing_long_stories_their_article(void **state)
 
     /* title evidence weighs more than score: the same sum fits with it, not without */
     assert_true(SD_KB_FIT_TITLE_W > 1);
-    assert_true(sd_kb_fits(0.35, SD_KB_FIT_MIN - 0.6, false));
-    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN - 0.6 + 0.35, false));
-    assert_true(sd_kb_fits(0, SD_KB_FIT_MIN, false));
-    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN - 0.01, false));
+    assert_true(sd_kb_fits(0.35, SD_KB_FIT_MIN - 0.6, false, sd_lang_code("en")));
+    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN - 0.6 + 0.35, false, sd_lang_code("en")));
+    assert_true(sd_kb_fits(0, SD_KB_FIT_MIN, false, sd_lang_code("en")));
+    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN - 0.01, false, sd_lang_code("en")));
     /* a question naming another service needs SD_KB_FIT_OTHER more */
-    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN, true));
-    assert_true(sd_kb_fits(0, SD_KB_FIT_MIN + SD_KB_FIT_OTHER + 0.01, true));
+    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN, true, sd_lang_code("en")));
+    assert_true(sd_kb_fits(0, SD_KB_FIT_MIN + SD_KB_FIT_OTHER + 0.01, true, sd_lang_code("en")));
+    /* a Chinese query (zh, zh-Hant) needs SD_KB_FIT_MIN_ZH, the others SD_KB_FIT_MIN */
+    assert_true(SD_KB_FIT_MIN_ZH < SD_KB_FIT_MIN);
+    assert_true(sd_kb_fits(0, SD_KB_FIT_MIN_ZH, false, sd_lang_code("zh")));
+    assert_true(sd_kb_fits(0, SD_KB_FIT_MIN_ZH, false, sd_lang_code("zh-Hant")));
+    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN_ZH, false, sd_lang_code("en")));
+    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN_ZH, false, sd_lang_code("ko")));
+    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN_ZH - 0.01, false, sd_lang_code("zh")));
+    /* ... and one naming another service SD_KB_FIT_MIN + SD_KB_FIT_OTHER in every language */
+    assert_false(sd_kb_fits(0, SD_KB_FIT_MIN_ZH + SD_KB_FIT_OTHER, true, sd_lang_code("zh")));
+    assert_true(sd_kb_fits(0, SD_KB_FIT_MIN + SD_KB_FIT_OTHER, true, sd_lang_code("zh")));
     /* near-topic, no article answers them (the raw coverage rule answered the first two) */
     assert_int_equal(search(f->d, "do you offer staking rewards for ada", NULL, h, 3), 0);
     assert_int_equal(search(f->d, "can I earn interest on my usdt savings", NULL, h, 3), 0);
@@ -801,8 +811,9 @@ product_the_article_does_not_mention_needs_more_fit(void **state)
     assert_int_equal(sd_kb_products_named((const char *)b.data, b.len, &nm), SD_OK);
     assert_int_equal(nm.n, 0); /* an entry's words in order: not "copy trading" */
     sd_buf_free(&b);
-    assert_false(sd_kb_fits_product(0, SD_KB_FIT_MIN, false));
-    assert_true(sd_kb_fits_product(0, SD_KB_FIT_MIN + SD_KB_FIT_PRODUCT, false));
+    assert_false(sd_kb_fits_product(0, SD_KB_FIT_MIN, false, sd_lang_code("en")));
+    assert_true(
+        sd_kb_fits_product(0, SD_KB_FIT_MIN + SD_KB_FIT_PRODUCT, false, sd_lang_code("en")));
     /* about a product no article covers: nothing */
     assert_int_equal(search(f->d, "how do I withdraw my copy trading profits", NULL, h, 3), 0);
     assert_int_equal(search(f->d, "is there a fee to withdraw via SEPA", NULL, h, 3), 0);
