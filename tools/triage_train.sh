@@ -6,7 +6,7 @@
 # The sets: data/triage/{train,holdout,holdout2,train4,...,train13}-{zh,en,ko}.jsonl,
 # ../shared/data/triage-dev.jsonl, data/triage/tmodel-kinds.jsonl, kinds8-{zh,en,ko}.jsonl and
 # kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q-, kinds11g-, kinds12-, kinds12g-, kinds12q- and
-# kinds13- and kinds13f-{zh,en,ko}.jsonl (never the independent held-out sets holdout3-* .. holdout13-*).
+# kinds13-, kinds13f- and kinds14c-{zh,en,ko}.jsonl (never the independent held-out sets holdout3-* .. holdout13-*).
 set -euo pipefail
 BIN=${1:?usage: triage_train.sh BIN OUT|--check}
 OUT=${2:?usage: triage_train.sh BIN OUT|--check}
@@ -69,6 +69,12 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds13-$l.jsonl"); done
 # leaving, "where did my coins go, I sent them to no one") next to calm twins (a scam not paid,
 # a refused counterparty, the customer's own release, own changes, a late withdrawal)
 for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds13f-$l.jsonl"); done
+# round 14 (C): category and priority kinds from the blind folds and the writer folds (the
+# direction told by the far end or a typo'd verb, a hold after the customer's own password
+# change, a payer who is not the customer, proof of income, the press, questions asked in case,
+# an account frozen by its owner; a document asked for while access works (P3) vs money held
+# (P2), a complaint about slow answers (P3)) next to near misses
+for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds14c-$l.jsonl"); done
 # The model's P1 raise (the trainer's defaults, said here because they are a choice): P(fund
 # safety) >= 0.4 and the P1 head >= 0.5, chosen on tools/triage_xval.sh's seven folds, the
 # writers the rules were not tuned on (gen4, gen6, gen7) counted twice (round 8): 33 missed P1s
