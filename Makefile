@@ -70,7 +70,7 @@ TRIAGE_GATED = ../shared/data/triage-dev.jsonl \
     $(call triage_sets,train holdout holdout2 train4 train5 kinds8 train6 train8 train9 train10 train11 \
         train12 train13) \
     $(call triage_sets,kinds9 kinds9e kinds9f kinds10 kinds10q kinds11g kinds12 kinds12g \
-        kinds12q kinds13 kinds13f) \
+        kinds12q kinds13 kinds13f kinds14f kinds14c) \
     $(call triage_sets,train7,en ko zh)
 # Measured, not gated: the independent sets, never tuned on (train14, round 14's blind set, is
 # measured until a merge trains on it and gates it like train13).

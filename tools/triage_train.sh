@@ -6,7 +6,7 @@
 # The sets: data/triage/{train,holdout,holdout2,train4,...,train13}-{zh,en,ko}.jsonl,
 # ../shared/data/triage-dev.jsonl, data/triage/tmodel-kinds.jsonl, kinds8-{zh,en,ko}.jsonl and
 # kinds9-, kinds9e-, kinds9f-, kinds10-, kinds10q-, kinds11g-, kinds12-, kinds12g-, kinds12q- and
-# kinds13-, kinds13f- and kinds14f-{zh,en,ko}.jsonl (never the independent held-out sets holdout3-* .. holdout13-*).
+# kinds13- and kinds13f-{zh,en,ko}.jsonl (never the independent held-out sets holdout3-* .. holdout13-*).
 set -euo pipefail
 BIN=${1:?usage: triage_train.sh BIN OUT|--check}
 OUT=${2:?usage: triage_train.sh BIN OUT|--check}
@@ -69,13 +69,6 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds13-$l.jsonl"); done
 # leaving, "where did my coins go, I sent them to no one") next to calm twins (a scam not paid,
 # a refused counterparty, the customer's own release, own changes, a late withdrawal)
 for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds13f-$l.jsonl"); done
-# round 14 (F): fund-safety kinds still missed on the blind folds (unknown devices or sessions in
-# the device list or login history told without a denial, a key or seed shown on a stream,
-# screen share, video or photo, someone posing as the desk waiting for a code or read it, an
-# order / position / bot / P2P ad with a bare ko denial fragment) next to calm twins (no unknown
-# device, the customer's own trip, how to hide a key before streaming, a code refused, a
-# liquidation)
-for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds14f-$l.jsonl"); done
 # The model's P1 raise (the trainer's defaults, said here because they are a choice): P(fund
 # safety) >= 0.4 and the P1 head >= 0.5, chosen on tools/triage_xval.sh's seven folds, the
 # writers the rules were not tuned on (gen4, gen6, gen7) counted twice (round 8): 33 missed P1s
@@ -100,6 +93,13 @@ for l in zh en ko; do SETS+=("$ROOT/data/triage/kinds14f-$l.jsonl"); done
 # Round 13 (data/triage/README.md "Round 13, brief F"): a calm or question rule's veto yields
 # when P(fund safety) >= 0.95 with the P1 head >= p1_agree (--veto-raise): on the blind folds it
 # caught 5 missed P1s (A 3, B 2) and added no false P1 (0.9 added one).
+# Round 14: kinds14f and kinds14c (rule-check sets next to the F14 and C14 rule blocks) are NOT
+# trained on: their near-miss twins (a code refused, "no unknown device", a report taken back)
+# lowered the model's fund-safety vote on writers it had not seen. With kinds14f in training the
+# blind folds missed one more P1 (23 -> 24) with 5 more false P1s (167 -> 170, fold A 2 -> 3
+# missed, B 48 -> 53 false); with kinds14c the writer folds had 5 more false P1s (273 -> 278) and
+# the gen13 fold lost a P1 until rows were dropped. The rules are gated on them instead
+# (Makefile TRIAGE_GATED); data/triage/README.md "Round 14, the merge".
 # (one line: README and data/triage/README.md read it with sed -n 's/^PARAMS=(\(.*\))/\1/p')
 PARAMS=(--fund-raise 0.3 --p1-agree 0.4 --money-raise 0.1 --money-agree 0.2 --view --prune 0.45 --augment 8 --augment 7 --augment 15 --veto-raise 0.95)
 if [ "$OUT" = "--check" ]; then

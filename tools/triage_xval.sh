@@ -46,8 +46,7 @@ EXTRA8=("$D/kinds8-zh.jsonl" "$D/kinds8-en.jsonl" "$D/kinds8-ko.jsonl"
   "$D/kinds12g-zh.jsonl" "$D/kinds12g-en.jsonl" "$D/kinds12g-ko.jsonl"
   "$D/kinds12q-zh.jsonl" "$D/kinds12q-en.jsonl" "$D/kinds12q-ko.jsonl"
   "$D/kinds13-zh.jsonl" "$D/kinds13-en.jsonl" "$D/kinds13-ko.jsonl"
-  "$D/kinds13f-zh.jsonl" "$D/kinds13f-en.jsonl" "$D/kinds13f-ko.jsonl"
-  "$D/kinds14f-zh.jsonl" "$D/kinds14f-en.jsonl" "$D/kinds14f-ko.jsonl")
+  "$D/kinds13f-zh.jsonl" "$D/kinds13f-en.jsonl" "$D/kinds13f-ko.jsonl")
 GRID=0
 for a in "$@"; do [ "$a" = "--grid" ] && GRID=1; done
 tmp=$(mktemp -d /tmp/triage-xval.XXXXXX)
