@@ -1434,16 +1434,6 @@ out:
     return err;
 }
 
-double
-sd_kb_fit_min(uint8_t lang, bool other)
-{
-    /* SD_KB_FIT_OTHER was chosen on top of SD_KB_FIT_MIN in every language; codes of
-     * sealdesk/lang.h: 1 zh, 2 zh-Hant */
-    if(other)
-        return SD_KB_FIT_MIN + SD_KB_FIT_OTHER;
-    return lang == 1 || lang == 2 ? SD_KB_FIT_MIN_ZH : SD_KB_FIT_MIN;
-}
-
 bool
 sd_kb_fits(double tcov, double score_n, bool other, uint8_t lang)
 {

@@ -157,8 +157,17 @@ sd_err sd_kb_products_about_else(struct sd_txn *t, const char *text, size_t tlen
 
 /* The fit minimum of a query in language code lang (sd_lang_code): SD_KB_FIT_MIN_ZH for zh and
  * zh-Hant, else SD_KB_FIT_MIN; SD_KB_FIT_MIN + SD_KB_FIT_OTHER in every language for a query
- * naming another service (kb.h). */
-double sd_kb_fit_min(uint8_t lang, bool other);
+ * naming another service (kb.h). Inline here: kb_index.c and kb_products.c both use it, and a
+ * definition in either would link the two objects both ways (check.object_cycles). */
+static inline double
+sd_kb_fit_min(uint8_t lang, bool other)
+{
+    /* SD_KB_FIT_OTHER was chosen on top of SD_KB_FIT_MIN in every language; codes of
+     * sealdesk/lang.h: 1 zh, 2 zh-Hant */
+    if(other)
+        return SD_KB_FIT_MIN + SD_KB_FIT_OTHER;
+    return lang == 1 || lang == 2 ? SD_KB_FIT_MIN_ZH : SD_KB_FIT_MIN;
+}
 /* "Nothing fits" decision (kb.h SD_KB_FIT_MIN) for the best-ranked article: tcov its title and
  * tag coverage (share of the query's informative weight), score_n its score / idf_max, lang the
  * query's language code. */
