@@ -141,6 +141,9 @@ test: build-asan build-release build-clang static build-fuzz
 	@# 0.917/0.966/0.579; tuning 0.908/0.956/0.660 with the Cantonese stop pieces (held out same);
 	@# round 12 (K2 lexicon, K3 product glossary) tuning 0.917/0.962/0.744, held out 0.917/0.966/0.649.
 	$(call kb_dev_gates,8,0.89 0.93 0.71,0.89 0.94 0.61)
+	@# Round 14 blind set (data/kb/README.md "Round 14, brief W": titles and first paragraphs
+	@# only; voice-to-text, slang, asked for a parent; no tuning part): 0.928/0.971/0.756.
+	$(call kb_gate,kb dev9 held out,0.90 0.95 0.71,kb_dev9_holdout,kb_unanswerable9_holdout)
 
 # kill -9 under sealbench load, 100 trials (tests/crash/; `make test` runs 10).
 crash-test: build
