@@ -154,23 +154,23 @@ def reword(lang, text, k, has_alt, rng, chan):
     return rng.choice(OPEN[lang]) + text + rng.choice(CLOSE[lang])
 
 
-def load_tpl(lang):
-    path = os.path.join(HERE, f"tpl13_{lang}.py")
-    spec = importlib.util.spec_from_file_location(f"tpl13_{lang}", path)
+def load_tpl(lang, rnd):
+    path = os.path.join(HERE, f"tpl{rnd}_{lang}.py")
+    spec = importlib.util.spec_from_file_location(f"tpl{rnd}_{lang}", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod.S
 
 
-def build(lang, words):
-    sits = load_tpl(lang)
+def build(lang, words, rnd):
+    sits = load_tpl(lang, rnd)
     seen = set()
     for i, s in enumerate(sits):
         cat, prio, chan, subj, body = s
         if cat not in CATS or prio not in PRIOS or chan not in CHANNELS:
-            raise SystemExit(f"tpl13_{lang} #{i}: bad label {s[:3]}")
+            raise SystemExit(f"tpl{rnd}_{lang} #{i}: bad label {s[:3]}")
         if (subj, body) in seen:
-            raise SystemExit(f"tpl13_{lang} #{i}: duplicate situation")
+            raise SystemExit(f"tpl{rnd}_{lang} #{i}: duplicate situation")
         seen.add((subj, body))
 
     def key(i):
@@ -191,7 +191,7 @@ def build(lang, words):
             rng = random.Random(int(h[:16], 16) + 7919 * k)
             vals = slots(rng, words, lang)
             row = {
-                "id": f"t13-{lang}-{i + 1:04d}{'ab'[k]}",
+                "id": f"t{rnd}-{lang}-{i + 1:04d}{'ab'[k]}",
                 "lang": lang,
                 "channel": chan,
                 "subject": render(subj, k, vals),
@@ -203,16 +203,17 @@ def build(lang, words):
     return out
 
 
-def main():
+def main(rnd="13"):
+    """Writes (or with --check compares) round rnd's files: tpl{rnd}_* -> train{rnd}-*, holdout{rnd}-*."""
     check = "--check" in sys.argv[1:]
     words = load_words()
     differ = False
     for lang in LANGS:
-        if not os.path.exists(os.path.join(HERE, f"tpl13_{lang}.py")):
+        if not os.path.exists(os.path.join(HERE, f"tpl{rnd}_{lang}.py")):
             continue
-        out = build(lang, words)
+        out = build(lang, words, rnd)
         for part, rows in out.items():
-            path = os.path.join(HERE, f"{part}13-{lang}.jsonl")
+            path = os.path.join(HERE, f"{part}{rnd}-{lang}.jsonl")
             text = "".join(r + "\n" for r in rows)
             if check:
                 try:
